@@ -1,0 +1,21 @@
+import type { SyncSource } from './sync-events';
+
+/** Current shape version of every event written today. Bump it with an upcaster for the old shape. */
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Metadata on every event. Two clocks, never confused: `cleverLastModified` / the record's own
+ * `created` are Clever's word; `observedAt` (the sync's view time) and `recordedAt` are the ledger's.
+ */
+export interface EventMetadata {
+  syncId: string;
+  districtId: string | null;
+  source: SyncSource;
+  observedAt: string;
+  recordedAt: string;
+  schemaVersion: number;
+  correlationId: string;
+  causationId: string;
+  cleverEventId?: string;
+  cleverLastModified?: string;
+}

@@ -1,0 +1,70 @@
+import type { InputLocation } from '../errors/domain-error';
+import type { GuardBreach } from '../guard/mass-change-guard';
+
+type Event<Type extends string, Data> = { type: Type; data: Data };
+
+/** Where a sync's view of the district came from. */
+export type SyncSource = 'clever-api' | 'clever-events' | 'snapshot' | 'sftp-csv';
+
+/** What a sync found besides the events it recorded: nothing here is an error. */
+export interface SyncFindings {
+  /** Records read but not recorded, by reason (e.g. `contact` users). */
+  skipped: Record<string, number>;
+  /** Distinct ids referenced but not present in the snapshot nor the ledger, by kind. */
+  unresolved: Record<string, number>;
+  /** Values outside Clever's documented enumerations, kept raw, by `kind.field`. */
+  unknownValues: Record<string, number>;
+}
+
+export interface SyncStartedData {
+  syncId: string;
+  districtId: string | null;
+  source: SyncSource;
+  /** The folder, URL or cursor the sync reads from (never a token). */
+  origin: string;
+  startedAt: string;
+  requestedBy: string;
+}
+export interface SyncCompletedData extends SyncFindings {
+  syncId: string;
+  /** Roster events appended, by event type. Zero everywhere when nothing changed. */
+  counts: Record<string, number>;
+  appended: number;
+  completedAt: string;
+  /** Set when a held sync was applied by approval. */
+  approvedBy?: string;
+}
+export interface SyncFailedData {
+  syncId: string;
+  code: string;
+  reason: string;
+  at?: InputLocation;
+  failedAt: string;
+}
+export interface SyncHeldData extends SyncFindings {
+  syncId: string;
+  breaches: GuardBreach[];
+  /** Roster events the sync would append, by event type. */
+  counts: Record<string, number>;
+  pending: number;
+  heldAt: string;
+}
+export interface SyncApprovedData {
+  syncId: string;
+  by: string;
+  approvedAt: string;
+}
+export interface SyncDiscardedData {
+  syncId: string;
+  by: string;
+  discardedAt: string;
+}
+
+export type SyncEvent =
+  | Event<'SyncStarted', SyncStartedData>
+  | Event<'SyncCompleted', SyncCompletedData>
+  | Event<'SyncFailed', SyncFailedData>
+  | Event<'SyncHeld', SyncHeldData>
+  | Event<'SyncApproved', SyncApprovedData>
+  | Event<'SyncDiscarded', SyncDiscardedData>;
+export type SyncEventType = SyncEvent['type'];

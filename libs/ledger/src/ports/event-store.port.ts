@@ -1,0 +1,145 @@
+/**
+ * The event store port, shaped after EventStoreDB so that its adapter implements it without
+ * changing it: streams with revisions, expected-revision checks, one global ordered log with
+ * positions, and catch-up subscriptions that turn live.
+ *
+ * Revisions are zero-based per stream (the first event of a stream has revision 0). Positions
+ * are strictly increasing along the global log; they need not be dense. All values are plain
+ * JSON-safe data; no client type of any backend crosses this port.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** What the caller believes about a stream before appending to it. */
+export type ExpectedRevision =
+  /** No check at all. */
+  | 'any'
+  /** The stream must not exist yet. */
+  | 'no_stream'
+  /** The stream must exist, at any revision. */
+  | 'stream_exists'
+  /** The stream's last event must have exactly this revision. */
+  | number;
+
+/** An event to append. `id` is a UUID chosen by the caller: appending the same ids again is a no-op. */
+export interface NewEvent {
+  id: string;
+  type: string;
+  data: JsonObject;
+  metadata: JsonObject;
+}
+
+/** An event as stored. */
+export interface RecordedEvent {
+  id: string;
+  type: string;
+  streamId: string;
+  revision: number;
+  position: number;
+  data: JsonObject;
+  metadata: JsonObject;
+  /** When the store wrote it (ISO-8601, UTC). */
+  recordedAt: string;
+}
+
+export interface StreamAppend {
+  streamId: string;
+  expectedRevision: ExpectedRevision;
+  events: NewEvent[];
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** Revision of the stream's last event after the append. */
+  nextRevision: number;
+  /** Global position of the last event of this append (of the earlier append when it was a no-op). */
+  position: number;
+  /** False when every event id was already in the stream: the retried append changed nothing. */
+  appended: boolean;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision; default the first (forwards) or the last (backwards). */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: read events whose position is greater than this. Omit to read from the start. */
+  after?: number;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: deliver events after this position. Omit to start at the beginning of the log. */
+  after?: number;
+}
+
+/**
+ * A catch-up subscription: first every stored event after the start position, in log order,
+ * then new events as they are appended, for as long as it runs. Iterating it is the only way to
+ * consume it; `stop()` ends the iteration (the pending `next()` resolves as done).
+ */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  stop(): Promise<void>;
+}
+
+export interface EventStoreCapabilities {
+  /** True when {@link EventStore.appendToStreams} is all-or-nothing across streams. */
+  atomicMultiStreamAppend: boolean;
+}
+
+/**
+ * The ledger's event log.
+ *
+ * Errors: every method may throw {@link import('./event-store.errors').EventStoreUnavailable}
+ * when the backend cannot be reached; append methods throw the errors documented on them.
+ * Nothing else escapes: adapters map their client's errors onto these.
+ */
+export interface EventStore {
+  readonly capabilities: EventStoreCapabilities;
+
+  /**
+   * Appends events to one stream, atomically.
+   * Idempotent: when every event id is already stored in this stream, nothing is written and the
+   * result has `appended: false`.
+   * @throws ConcurrencyConflict when the stream is not at `expectedRevision`.
+   * @throws DuplicateEventId when some but not all ids exist, or an id exists in another stream.
+   */
+  appendToStream(streamId: string, events: NewEvent[], expectedRevision?: ExpectedRevision): Promise<AppendResult>;
+
+  /**
+   * Appends to several streams in order. When `capabilities.atomicMultiStreamAppend` is true, all
+   * appends are checked and written in one transaction: if any fails, none is written. Otherwise
+   * each stream is appended on its own, in order, and a failure leaves the earlier streams written
+   * (callers then rely on deterministic event ids so that a rerun completes the work).
+   * @throws ConcurrencyConflict, DuplicateEventId as {@link appendToStream}.
+   */
+  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
+
+  /** Reads one stream. A stream that does not exist yields nothing. */
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+
+  /** The revision of a stream's last event, or null when the stream does not exist. */
+  streamRevision(streamId: string): Promise<number | null>;
+
+  /** Reads the global log forwards, in position order, in batches internally. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+
+  /**
+   * Reads every stream of one category (`{category}-{id}` streams) in log order.
+   * @param category the part of the stream id before the first dash, e.g. `user` or `sync`.
+   */
+  readCategory(category: string, options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+
+  /** Position of the last event in the log, or 0 when the log is empty. */
+  headPosition(): Promise<number>;
+
+  /** Starts a catch-up subscription to the whole log. */
+  subscribeToAll(options?: SubscribeOptions): EventSubscription;
+
+  /** Releases the backend connection. */
+  close(): Promise<void>;
+}
