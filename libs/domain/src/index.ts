@@ -5,3 +5,7 @@ export * from './events/sync-events';
 export * from './events/event-metadata';
 export * from './events/event-id';
 export * from './errors/domain-error';
+export * from './guard/mass-change-guard';
+export * from './records/field-changes';
+export * from './state/ledger-state';
+export * from './diff/snapshot-diff';

@@ -1,0 +1,223 @@
+import { diffSnapshot, type DiffResult, type Snapshot } from './snapshot-diff';
+import { LedgerState } from '../state/ledger-state';
+import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
+import type { Fields } from '../records/fields';
+import { InvalidInput } from '../errors/domain-error';
+
+const D = 'district-1';
+const ALL = RECORD_KINDS;
+
+// ---- builders: small, readable records -------------------------------------------------------
+const school = (id: string, fields: Fields = { name: `School ${id}` }): RosterRecord => ({
+  kind: 'school', id, districtId: D, fields, personal: {},
+});
+const term = (id: string, name = 'Fall'): RosterRecord => ({ kind: 'term', id, districtId: D, fields: { name }, personal: {} });
+const course = (id: string, name = 'Algebra'): RosterRecord => ({ kind: 'course', id, districtId: D, fields: { name }, personal: {} });
+const student = (id: string, over: { fields?: Fields; personal?: Fields; name?: Fields } = {}): UserRecord => ({
+  kind: 'user', id, districtId: D,
+  fields: {},
+  personal: { name: over.name ?? { first: 'Ada', last: 'Lovelace' }, email: `${id}@example.org` },
+  roles: {
+    student: {
+      fields: { school: 's1', schools: ['s1'], grade: '9', ...over.fields },
+      personal: { sis_id: `sis-${id}`, gender: 'F', race: 'Asian', location: { zip: '10001' }, ...over.personal },
+    },
+  },
+});
+const staffer = (id: string, roles: ('teacher' | 'staff' | 'district_admin')[], name: Fields = { first: 'Grace', last: 'Hopper' }): UserRecord => ({
+  kind: 'user', id, districtId: D, fields: {},
+  personal: { name, email: `${id}@example.org` },
+  roles: Object.fromEntries(
+    roles.map((r) => [r, { fields: r === 'district_admin' ? { title: 'Admin' } : { schools: ['s1'], title: `${r} title` }, personal: {} }]),
+  ),
+});
+const section = (id: string, teachers: string[], students: string[], fields: Fields = {}): SectionRecord => ({
+  kind: 'section', id, districtId: D, teachers, students,
+  fields: { school: 's1', name: `Section ${id}`, term_id: 't1', course: 'c1', ...fields }, personal: {},
+});
+const snapshot = (...records: RosterRecord[]): Snapshot => ({ kinds: ALL, records });
+
+// ---- given / when / then ---------------------------------------------------------------------
+let syncNo = 0;
+/** The ledger state after recording each of the given snapshots, in order. */
+function given(...snapshots: Snapshot[]): LedgerState {
+  const state = new LedgerState();
+  for (const snap of snapshots) {
+    const result = diffSnapshot(state, snap, { syncId: `given-${++syncNo}`, districtId: D });
+    for (const change of result.changes) {
+      const start = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+      change.events.forEach((e, i) => state.apply({ streamId: change.streamId, revision: start + i, type: e.type, data: e.data }));
+    }
+  }
+  return state;
+}
+const when = (state: LedgerState, snap: Snapshot, syncId = 'sync-under-test'): DiffResult =>
+  diffSnapshot(state, snap, { syncId, districtId: D });
+/** The planned events as `[stream, type, data]`, the way a reviewer reads them. */
+const events = (result: DiffResult) =>
+  result.changes.flatMap((c) => c.events.map((e) => [c.streamId, e.type, e.data] as const));
+const types = (result: DiffResult) => events(result).map(([stream, type]) => `${stream} ${type}`);
+
+describe('snapshot diff', () => {
+  const base = () => snapshot(school('s1'), term('t1'), course('c1'), student('u1'), student('u2'), staffer('tch1', ['teacher']),
+    section('sec1', ['tch1'], ['u1', 'u2']));
+
+  it('records every record of a first snapshot as shared, with members enrolled and the primary teacher flagged', () => {
+    const result = when(given(), base());
+    expect(types(result)).toEqual([
+      'school-s1 SchoolShared', 'term-t1 TermShared', 'course-c1 CourseShared',
+      'user-u1 StudentShared', 'user-u2 StudentShared', 'user-tch1 TeacherShared',
+      'section-sec1 SectionShared', 'section-sec1 TeacherAssigned', 'section-sec1 StudentEnrolled', 'section-sec1 StudentEnrolled',
+    ]);
+    const [, , shared] = events(result)[3]!;
+    expect(shared).toEqual({
+      id: 'u1',
+      record: { school: 's1', schools: ['s1'], grade: '9' },
+      personal: { name: { first: 'Ada', last: 'Lovelace' }, email: 'u1@example.org', sis_id: 'sis-u1', gender: 'F', race: 'Asian', location: { zip: '10001' } },
+      sharedAgain: false,
+    });
+    expect(events(result)[7]![2]).toEqual({ sectionId: 'sec1', teacherId: 'tch1', primary: true });
+    expect(result.changes.every((c) => c.expectedRevision === 'no_stream')).toBe(true);
+  });
+
+  it('appends nothing when the same snapshot comes twice', () => {
+    const result = when(given(base()), base());
+    expect(result.eventCount).toBe(0);
+    expect(result.changes).toEqual([]);
+  });
+
+  it('records a removed student, and the same id coming back as shared again', () => {
+    const without = snapshot(school('s1'), term('t1'), course('c1'), student('u1'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1']));
+    const removed = when(given(base()), without);
+    expect(types(removed)).toEqual(['section-sec1 StudentUnenrolled', 'user-u2 StudentRemoved']);
+
+    const back = when(given(base(), without), base());
+    expect(types(back)).toEqual(['user-u2 StudentShared', 'section-sec1 StudentEnrolled']);
+    expect(events(back)[0]![2]).toMatchObject({ id: 'u2', sharedAgain: true });
+  });
+
+  it('reports field-level changes of nested fields and arrays, personal ones apart under personal', () => {
+    const changed = snapshot(school('s1'), school('s2'), term('t1'), course('c1'),
+      student('u1', { name: { first: 'Augusta', last: 'Lovelace' }, fields: { schools: ['s1', 's2'] }, personal: { location: { zip: '10002' } } }),
+      student('u2'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1', 'u2']));
+    const result = when(given(base()), changed);
+    const update = events(result).find(([, type]) => type === 'StudentUpdated');
+    expect(update?.[2]).toEqual({
+      id: 'u1',
+      changes: { schools: { from: ['s1'], to: ['s1', 's2'] } },
+      personal: {
+        'name.first': { from: 'Ada', to: 'Augusta' },
+        'location.zip': { from: '10001', to: '10002' },
+      },
+    });
+  });
+
+  it('sends demographic changes to DemographicUpdated only, and a grade change to StudentUpdated', () => {
+    const changed = snapshot(school('s1'), term('t1'), course('c1'),
+      student('u1', { fields: { grade: '10' }, personal: { race: 'Two or More Races', ell_status: 'Y' } }),
+      student('u2'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1', 'u2']));
+    const result = when(given(base()), changed);
+    expect(events(result)).toEqual([
+      ['user-u1', 'StudentUpdated', { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} }],
+      ['user-u1', 'DemographicUpdated', { id: 'u1', personal: { race: { from: 'Asian', to: 'Two or More Races' }, ell_status: { from: null, to: 'Y' } } }],
+    ]);
+  });
+
+  it('records a role added to and dropped from a multi-role user, and reports a name change once', () => {
+    const before = snapshot(staffer('p1', ['teacher', 'staff']));
+    const after = snapshot(staffer('p1', ['teacher', 'district_admin'], { first: 'Grace', last: 'Murray Hopper' }));
+    const result = when(given(before), after);
+    expect(events(result)).toEqual([
+      ['user-p1', 'TeacherUpdated', { id: 'p1', changes: {}, personal: { 'name.last': { from: 'Hopper', to: 'Murray Hopper' } } }],
+      ['user-p1', 'StaffRemoved', { id: 'p1' }],
+      ['user-p1', 'DistrictAdminShared', {
+        id: 'p1', record: { title: 'Admin' }, personal: { name: { first: 'Grace', last: 'Murray Hopper' }, email: 'p1@example.org' }, sharedAgain: false,
+      }],
+    ]);
+  });
+
+  it('records students and teachers joining and leaving a section', () => {
+    const after = snapshot(school('s1'), term('t1'), course('c1'), student('u1'), student('u2'), student('u3'),
+      staffer('tch1', ['teacher']), staffer('tch2', ['teacher']), section('sec1', ['tch1', 'tch2'], ['u2', 'u3']));
+    const result = when(given(base()), after);
+    expect(events(result).filter(([s]) => s === 'section-sec1')).toEqual([
+      ['section-sec1', 'TeacherAssigned', { sectionId: 'sec1', teacherId: 'tch2', primary: false }],
+      ['section-sec1', 'StudentUnenrolled', { sectionId: 'sec1', studentId: 'u1' }],
+      ['section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u3' }],
+    ]);
+  });
+
+  it('records a primary-teacher change between assigned teachers, and a swap for a new teacher', () => {
+    const two = (order: string[]) => snapshot(staffer('a', ['teacher']), staffer('b', ['teacher']), staffer('c', ['teacher']), section('sec1', order, ['u1']));
+    const reordered = when(given(two(['a', 'b'])), two(['b', 'a']));
+    expect(events(reordered)).toEqual([['section-sec1', 'PrimaryTeacherChanged', { sectionId: 'sec1', from: 'a', to: 'b' }]]);
+
+    const swapped = when(given(two(['a', 'b'])), two(['c', 'b']));
+    expect(events(swapped)).toEqual([
+      ['section-sec1', 'TeacherUnassigned', { sectionId: 'sec1', teacherId: 'a' }],
+      ['section-sec1', 'TeacherAssigned', { sectionId: 'sec1', teacherId: 'c', primary: true }],
+    ]);
+
+    const primaryLeaves = when(given(two(['a', 'b'])), two(['b']));
+    expect(types(primaryLeaves)).toEqual(['section-sec1 TeacherUnassigned', 'section-sec1 PrimaryTeacherChanged']);
+    expect(events(primaryLeaves)[1]![2]).toEqual({ sectionId: 'sec1', from: null, to: 'b' });
+  });
+
+  it('records term and course id churn as removal, new share, and the section pointing at the new ids', () => {
+    const churned = snapshot(school('s1'), term('t2'), course('c2'), student('u1'), student('u2'), staffer('tch1', ['teacher']),
+      section('sec1', ['tch1'], ['u1', 'u2'], { term_id: 't2', course: 'c2' }));
+    const result = when(given(base()), churned);
+    expect(types(result)).toEqual([
+      'term-t2 TermShared', 'course-c2 CourseShared', 'section-sec1 SectionUpdated', 'term-t1 TermRemoved', 'course-c1 CourseRemoved',
+    ]);
+    expect(events(result)[2]![2]).toEqual({
+      id: 'sec1', changes: { term_id: { from: 't1', to: 't2' }, course: { from: 'c1', to: 'c2' } }, personal: {},
+    });
+  });
+
+  it('keeps references to schools, terms, courses and users it does not know as ids, and counts them', () => {
+    const result = when(given(), { kinds: ['user', 'section', 'school'], records: [
+      student('u1', { fields: { school: 'nowhere', schools: ['nowhere'] } }),
+      section('sec1', ['ghost-teacher'], ['u1', 'ghost-student'], { school: 'nowhere', term_id: 'tx', course: 'cx' }),
+    ] });
+    expect(result.findings.unresolved).toEqual({ school: 1, term: 1, course: 1, user: 2 });
+    expect(events(result).find(([, t]) => t === 'SectionShared')?.[2]).toMatchObject({ record: { school: 'nowhere', term_id: 'tx', course: 'cx' } });
+    expect(types(result)).toContain('section-sec1 StudentEnrolled');
+  });
+
+  it('removes a section by first unenrolling its students and unassigning its teachers', () => {
+    const result = when(given(base()), snapshot(school('s1'), term('t1'), course('c1'), student('u1'), student('u2'), staffer('tch1', ['teacher'])));
+    expect(types(result)).toEqual([
+      'section-sec1 StudentUnenrolled', 'section-sec1 StudentUnenrolled', 'section-sec1 TeacherUnassigned', 'section-sec1 SectionRemoved',
+    ]);
+    expect(result.tally.removed).toEqual({ section: 1, enrollment: 2 });
+  });
+
+  it('leaves records of a kind the snapshot does not cover alone (a missing file is not an empty one)', () => {
+    const result = when(given(base()), { kinds: ['user'], records: [student('u1'), student('u2'), staffer('tch1', ['teacher'])] });
+    expect(result.eventCount).toBe(0);
+  });
+
+  it('expects each stream at the revision the ledger holds, and derives the same event ids for the same sync', () => {
+    const state = given(base());
+    const changed = snapshot(school('s1', { name: 'Renamed' }), term('t1'), course('c1'), student('u1'), student('u2'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1', 'u2']));
+    const first = when(state, changed, 'sync-a');
+    expect(first.changes).toEqual([expect.objectContaining({ streamId: 'school-s1', expectedRevision: 0 })]);
+    expect(when(state, changed, 'sync-a').changes).toEqual(first.changes);
+    expect(when(state, changed, 'sync-b').changes[0]!.events[0]!.id).not.toBe(first.changes[0]!.events[0]!.id);
+  });
+
+  it('counts active, removed and updated records per type for the mass-change guard', () => {
+    const result = when(given(base()), snapshot(school('s1'), term('t1'), course('c1'), student('u1', { fields: { grade: '10' } }), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1'])));
+    expect(result.tally.active).toMatchObject({ student: 2, teacher: 1, section: 1, enrollment: 2, school: 1 });
+    expect(result.tally.removed).toEqual({ student: 1, enrollment: 1 });
+    expect(result.tally.updated).toEqual({ student: 1 });
+  });
+
+  it('rejects a record of another district and an id seen twice, naming the record', () => {
+    const foreign = { ...student('u9'), districtId: 'other' };
+    expect(() => when(given(), snapshot(foreign))).toThrow(InvalidInput);
+    expect(() => when(given(), snapshot(foreign))).toThrow(/district other/);
+    expect(() => when(given(), snapshot(student('u1'), student('u1')))).toThrow(/user id u1 appears twice/);
+  });
+});

@@ -1,0 +1,420 @@
+import type { FieldChanges } from '../records/fields';
+import { diffFields, isEmpty, partitionChanges } from '../records/field-changes';
+import {
+  DEMOGRAPHIC_FIELDS,
+  streamIdOf,
+  USER_ROLES,
+  type RecordKind,
+  type RosterRecord,
+  type SectionRecord,
+  type UserRecord,
+  type UserRole,
+} from '../records/roster-records';
+import type { RosterEvent, RosterEventType } from '../events/roster-events';
+import type { SyncFindings } from '../events/sync-events';
+import { deterministicEventId } from '../events/event-id';
+import { InvalidInput, type InputLocation } from '../errors/domain-error';
+import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
+import type { LedgerState, SectionState } from '../state/ledger-state';
+
+/** A roster event the diff decided on, with its deterministic id. */
+export type PlannedEvent = RosterEvent & {
+  id: string;
+  /** Clever's `last_modified` of the record that caused it, when Clever gave one. */
+  cleverLastModified?: string;
+};
+
+/** All the events one stream gets from a sync, with the revision the stream must be at. */
+export interface StreamChange {
+  streamId: string;
+  expectedRevision: number | 'no_stream';
+  events: PlannedEvent[];
+}
+
+export interface DiffContext {
+  syncId: string;
+  districtId: string;
+  /** Kinds the snapshot covers. Records of other kinds are left as they are (never removed). */
+  kinds: readonly RecordKind[];
+}
+
+export interface DiffResult {
+  /** Streams in the order they were first touched; events in order within each stream. */
+  changes: StreamChange[];
+  /** Planned roster events by type. */
+  counts: Partial<Record<RosterEventType, number>>;
+  eventCount: number;
+  findings: SyncFindings;
+  tally: ChangeTally;
+}
+
+const PLAIN_TYPE_PREFIX = { district: 'District', school: 'School', term: 'Term', course: 'Course' } as const;
+type PlainKind = keyof typeof PLAIN_TYPE_PREFIX;
+const ROLE_TYPE_PREFIX: Record<UserRole, 'Student' | 'Teacher' | 'Staff' | 'DistrictAdmin'> = {
+  student: 'Student',
+  teacher: 'Teacher',
+  staff: 'Staff',
+  district_admin: 'DistrictAdmin',
+};
+
+/**
+ * The snapshot diff: given what the ledger knows of a district and a complete view of what the
+ * district shares now, decides the events that record the difference. Pure and deterministic:
+ * same state, same records in the same order, same context = same events with the same ids.
+ *
+ * Records are fed one at a time (`add`) so that a snapshot of any size can be streamed through
+ * it; `finish()` then adds the removals (ids the ledger holds that the snapshot no longer shows)
+ * and returns the whole change set. The state is only read, never changed.
+ *
+ * Rules worth knowing:
+ * - a record that re-appears after removal is `*Shared` again with `sharedAgain: true`;
+ * - a user's roles are facets: each role is shared, updated and removed on its own; the person's
+ *   own fields (name, email) are reported in the update of their first role (in the order
+ *   student, teacher, staff, district_admin) held both before and after;
+ * - student demographic changes go to DemographicUpdated, never StudentUpdated;
+ * - section membership becomes StudentEnrolled/Unenrolled and TeacherAssigned/Unassigned;
+ *   a change of primary teacher among assigned teachers is PrimaryTeacherChanged;
+ *   a removed section first unenrolls and unassigns everyone, so that rosters as of a date stay exact;
+ * - references to schools, terms, courses or users that neither the snapshot nor the ledger
+ *   knows are kept as ids and counted in `findings.unresolved`, not rejected.
+ */
+export class SnapshotDiff {
+  private readonly streams = new Map<string, StreamChange>();
+  private readonly counts: Partial<Record<RosterEventType, number>> = {};
+  private eventCount = 0;
+  private readonly seen: Record<RecordKind, Set<string>> = {
+    district: new Set(),
+    school: new Set(),
+    term: new Set(),
+    course: new Set(),
+    user: new Set(),
+    section: new Set(),
+  };
+  private readonly referenced: Record<'school' | 'term' | 'course' | 'user', Set<string>> = {
+    school: new Set(),
+    term: new Set(),
+    course: new Set(),
+    user: new Set(),
+  };
+  private readonly findings: SyncFindings = { skipped: {}, unresolved: {}, unknownValues: {} };
+  private readonly removed: Partial<Record<GuardedType, number>> = {};
+  private readonly updated: Partial<Record<GuardedType, number>> = {};
+  private finished = false;
+
+  constructor(
+    private readonly state: LedgerState,
+    private readonly context: DiffContext,
+  ) {}
+
+  /** Diffs one record of the snapshot. @throws InvalidInput for a record of another district or a repeated id. */
+  add(record: RosterRecord, origin: InputLocation = {}): void {
+    if (this.finished) throw new Error('SnapshotDiff.add after finish');
+    if (record.districtId !== this.context.districtId) {
+      throw new InvalidInput(
+        `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId}`,
+        { ...origin, recordId: record.id, field: 'district' },
+      );
+    }
+    if (!this.context.kinds.includes(record.kind)) {
+      throw new InvalidInput(`a ${record.kind} record in a snapshot that does not cover ${record.kind}s`, origin);
+    }
+    const seen = this.seen[record.kind];
+    if (seen.has(record.id)) {
+      throw new InvalidInput(`${record.kind} id ${record.id} appears twice in the snapshot`, {
+        ...origin,
+        recordId: record.id,
+      });
+    }
+    seen.add(record.id);
+    switch (record.kind) {
+      case 'user':
+        return this.diffUser(record);
+      case 'section':
+        return this.diffSection(record);
+      default:
+        return this.diffPlain(record.kind, record);
+    }
+  }
+
+  /** Counts a record that was read but is not recorded (e.g. a contact). */
+  skip(reason: string): void {
+    this.findings.skipped[reason] = (this.findings.skipped[reason] ?? 0) + 1;
+  }
+
+  /** Counts values outside Clever's enumerations that were kept raw, e.g. `student.gender`. */
+  noteUnknownValues(fields: readonly string[]): void {
+    for (const f of fields) this.findings.unknownValues[f] = (this.findings.unknownValues[f] ?? 0) + 1;
+  }
+
+  /** Adds the removals and returns the complete change set. */
+  finish(): DiffResult {
+    if (!this.finished) {
+      this.finished = true;
+      this.planRemovals();
+      this.countUnresolved();
+    }
+    return {
+      changes: [...this.streams.values()],
+      counts: this.counts,
+      eventCount: this.eventCount,
+      findings: this.findings,
+      tally: { active: this.activeTally(), removed: this.removed, updated: this.updated },
+    };
+  }
+
+  private diffPlain(kind: PlainKind, record: RosterRecord): void {
+    const prefix = PLAIN_TYPE_PREFIX[kind];
+    const before = this.state.records[kind].get(record.id);
+    const stream = streamIdOf(kind, record.id);
+    if (!before?.active) {
+      this.emit(stream, before, record.lastModified, {
+        type: `${prefix}Shared`,
+        data: { id: record.id, record: record.fields, personal: record.personal, sharedAgain: before !== undefined },
+      } as RosterEvent);
+      return;
+    }
+    const changes = diffFields(before.fields, record.fields);
+    const personal = diffFields(before.personal, record.personal);
+    if (isEmpty(changes) && isEmpty(personal)) return;
+    this.bump(this.updated, kind);
+    this.emit(stream, before, record.lastModified, {
+      type: `${prefix}Updated`,
+      data: { id: record.id, changes, personal },
+    } as RosterEvent);
+  }
+
+  private diffUser(record: UserRecord): void {
+    for (const school of roleSchools(record)) this.referenced.school.add(school);
+    const before = this.state.users.get(record.id);
+    const stream = streamIdOf('user', record.id);
+    const lead = USER_ROLES.find((r) => record.roles[r] && before?.roles[r]);
+    for (const role of USER_ROLES) {
+      const now = record.roles[role];
+      const then = before?.roles[role];
+      const prefix = ROLE_TYPE_PREFIX[role];
+      if (now && !then) {
+        this.emit(stream, before, record.lastModified, {
+          type: `${prefix}Shared`,
+          data: {
+            id: record.id,
+            record: now.fields,
+            personal: { ...record.personal, ...now.personal },
+            sharedAgain: before?.pastRoles.includes(role) ?? false,
+          },
+        } as RosterEvent);
+      } else if (now && then) {
+        const changes = diffFields(then.fields, now.fields);
+        let personal = diffFields(then.personal, now.personal);
+        if (role === lead) personal = { ...diffFields(before!.personal, record.personal), ...personal };
+        let demographic: FieldChanges = {};
+        if (role === 'student') [demographic, personal] = partitionChanges(personal, (f) => DEMOGRAPHIC_FIELDS.includes(f));
+        if (!isEmpty(changes) || !isEmpty(personal)) {
+          this.emit(stream, before, record.lastModified, {
+            type: `${prefix}Updated`,
+            data: { id: record.id, changes, personal },
+          } as RosterEvent);
+        }
+        if (!isEmpty(demographic)) {
+          this.emit(stream, before, record.lastModified, {
+            type: 'DemographicUpdated',
+            data: { id: record.id, personal: demographic },
+          });
+        }
+        if (!isEmpty(changes) || !isEmpty(personal) || !isEmpty(demographic)) this.bump(this.updated, role);
+      } else if (!now && then) {
+        this.bump(this.removed, role);
+        this.emit(stream, before, record.lastModified, {
+          type: `${prefix}Removed`,
+          data: { id: record.id },
+        } as RosterEvent);
+      }
+    }
+  }
+
+  private diffSection(record: SectionRecord): void {
+    const before = this.state.sections.get(record.id);
+    const stream = streamIdOf('section', record.id);
+    const at = record.lastModified;
+    const sectionId = record.id;
+    for (const [kind, field] of [['school', 'school'], ['term', 'term_id'], ['course', 'course']] as const) {
+      const ref = record.fields[field];
+      if (typeof ref === 'string') this.referenced[kind].add(ref);
+    }
+    for (const member of [...record.teachers, ...record.students]) this.referenced.user.add(member);
+
+    const primary = record.teachers[0] ?? null;
+    if (!before?.active) {
+      this.emit(stream, before, at, {
+        type: 'SectionShared',
+        data: { id: sectionId, record: record.fields, personal: record.personal, sharedAgain: before !== undefined },
+      });
+      record.teachers.forEach((teacherId, i) =>
+        this.emit(stream, before, at, { type: 'TeacherAssigned', data: { sectionId, teacherId, primary: i === 0 } }),
+      );
+      for (const studentId of record.students) {
+        this.emit(stream, before, at, { type: 'StudentEnrolled', data: { sectionId, studentId } });
+      }
+      return;
+    }
+
+    const changes = diffFields(before.fields, record.fields);
+    const personal = diffFields(before.personal, record.personal);
+    if (!isEmpty(changes) || !isEmpty(personal)) {
+      this.bump(this.updated, 'section');
+      this.emit(stream, before, at, { type: 'SectionUpdated', data: { id: sectionId, changes, personal } });
+    }
+    let currentPrimary = before.primaryTeacher;
+    const teachersNow = new Set(record.teachers);
+    for (const teacherId of before.teachers) {
+      if (teachersNow.has(teacherId)) continue;
+      this.emit(stream, before, at, { type: 'TeacherUnassigned', data: { sectionId, teacherId } });
+      if (currentPrimary === teacherId) currentPrimary = null;
+    }
+    const teachersBefore = new Set(before.teachers);
+    for (const teacherId of record.teachers) {
+      if (teachersBefore.has(teacherId)) continue;
+      const isPrimary = teacherId === primary;
+      this.emit(stream, before, at, { type: 'TeacherAssigned', data: { sectionId, teacherId, primary: isPrimary } });
+      if (isPrimary) currentPrimary = teacherId;
+    }
+    if (currentPrimary !== primary) {
+      this.emit(stream, before, at, { type: 'PrimaryTeacherChanged', data: { sectionId, from: currentPrimary, to: primary } });
+    }
+    const studentsNow = new Set(record.students);
+    for (const studentId of before.students) {
+      if (studentsNow.has(studentId)) continue;
+      this.bump(this.removed, 'enrollment');
+      this.emit(stream, before, at, { type: 'StudentUnenrolled', data: { sectionId, studentId } });
+    }
+    const studentsBefore = new Set(before.students);
+    for (const studentId of record.students) {
+      if (!studentsBefore.has(studentId)) {
+        this.emit(stream, before, at, { type: 'StudentEnrolled', data: { sectionId, studentId } });
+      }
+    }
+  }
+
+  private planRemovals(): void {
+    const covers = (kind: RecordKind) => this.context.kinds.includes(kind);
+    for (const kind of ['district', 'school', 'term', 'course'] as const) {
+      if (!covers(kind)) continue;
+      for (const entity of this.state.records[kind].values()) {
+        if (!entity.active || this.seen[kind].has(entity.id)) continue;
+        this.bump(this.removed, kind);
+        this.emit(streamIdOf(kind, entity.id), entity, undefined, {
+          type: `${PLAIN_TYPE_PREFIX[kind]}Removed`,
+          data: { id: entity.id },
+        } as RosterEvent);
+      }
+    }
+    if (covers('user')) {
+      for (const user of this.state.users.values()) {
+        if (this.seen.user.has(user.id)) continue;
+        for (const role of USER_ROLES) {
+          if (!user.roles[role]) continue;
+          this.bump(this.removed, role);
+          this.emit(streamIdOf('user', user.id), user, undefined, {
+            type: `${ROLE_TYPE_PREFIX[role]}Removed`,
+            data: { id: user.id },
+          } as RosterEvent);
+        }
+      }
+    }
+    if (covers('section')) {
+      for (const section of this.state.sections.values()) {
+        if (!section.active || this.seen.section.has(section.id)) continue;
+        this.planSectionRemoval(section);
+      }
+    }
+  }
+
+  private planSectionRemoval(section: SectionState): void {
+    const stream = streamIdOf('section', section.id);
+    const sectionId = section.id;
+    this.bump(this.removed, 'section');
+    for (const studentId of section.students) {
+      this.bump(this.removed, 'enrollment');
+      this.emit(stream, section, undefined, { type: 'StudentUnenrolled', data: { sectionId, studentId } });
+    }
+    for (const teacherId of section.teachers) {
+      this.emit(stream, section, undefined, { type: 'TeacherUnassigned', data: { sectionId, teacherId } });
+    }
+    this.emit(stream, section, undefined, { type: 'SectionRemoved', data: { id: sectionId } });
+  }
+
+  /** Referenced ids known neither to this snapshot nor (for kinds it does not cover) to the ledger. */
+  private countUnresolved(): void {
+    for (const kind of ['school', 'term', 'course', 'user'] as const) {
+      let missing = 0;
+      for (const id of this.referenced[kind]) if (!this.isKnown(kind, id)) missing++;
+      if (missing > 0) this.findings.unresolved[kind] = missing;
+    }
+  }
+
+  private isKnown(kind: 'school' | 'term' | 'course' | 'user', id: string): boolean {
+    if (this.context.kinds.includes(kind)) return this.seen[kind].has(id);
+    if (kind === 'user') return Object.keys(this.state.users.get(id)?.roles ?? {}).length > 0;
+    return this.state.records[kind].get(id)?.active ?? false;
+  }
+
+  private activeTally(): Partial<Record<GuardedType, number>> {
+    const active: Partial<Record<GuardedType, number>> = {};
+    for (const kind of ['district', 'school', 'term', 'course'] as const) active[kind] = this.state.activeCount(kind);
+    active.section = this.state.activeCount('section');
+    let enrollments = 0;
+    for (const s of this.state.sections.values()) if (s.active) enrollments += s.students.length;
+    active.enrollment = enrollments;
+    for (const user of this.state.users.values()) {
+      for (const role of USER_ROLES) if (user.roles[role]) this.bump(active, role);
+    }
+    return active;
+  }
+
+  private bump(tally: Partial<Record<GuardedType, number>>, type: GuardedType): void {
+    tally[type] = (tally[type] ?? 0) + 1;
+  }
+
+  /** Plans one event on a stream; its id derives from the sync, the stream and its revision-to-be. */
+  private emit(
+    streamId: string,
+    before: { revision: number } | undefined,
+    cleverLastModified: string | undefined,
+    event: RosterEvent,
+  ): void {
+    let change = this.streams.get(streamId);
+    if (!change) {
+      change = { streamId, expectedRevision: before ? before.revision : 'no_stream', events: [] };
+      this.streams.set(streamId, change);
+    }
+    const revision = (before ? before.revision + 1 : 0) + change.events.length;
+    const id = deterministicEventId(this.context.syncId, streamId, revision, event.type);
+    const planned = { ...event, id } as PlannedEvent;
+    if (cleverLastModified !== undefined) planned.cleverLastModified = cleverLastModified;
+    change.events.push(planned);
+    this.counts[event.type] = (this.counts[event.type] ?? 0) + 1;
+    this.eventCount++;
+  }
+}
+
+function roleSchools(record: UserRecord): string[] {
+  const schools: string[] = [];
+  for (const facet of Object.values(record.roles)) {
+    const { school, schools: list } = facet.fields;
+    if (typeof school === 'string') schools.push(school);
+    if (Array.isArray(list)) for (const s of list) if (typeof s === 'string') schools.push(s);
+  }
+  return schools;
+}
+
+/** A whole snapshot in memory: for specs and small imports. */
+export interface Snapshot {
+  kinds: readonly RecordKind[];
+  records: readonly RosterRecord[];
+}
+
+/** Diffs a whole in-memory snapshot in one call. */
+export function diffSnapshot(state: LedgerState, snapshot: Snapshot, context: Omit<DiffContext, 'kinds'>): DiffResult {
+  const diff = new SnapshotDiff(state, { ...context, kinds: snapshot.kinds });
+  for (const record of snapshot.records) diff.add(record);
+  return diff.finish();
+}

@@ -1,0 +1,32 @@
+import { checkMassChange, DEFAULT_GUARD_POLICY, describeBreach } from './mass-change-guard';
+
+describe('mass-change guard', () => {
+  it('holds a sync that removes more than 10% of the active students', () => {
+    const breaches = checkMassChange({ active: { student: 1000 }, removed: { student: 101 }, updated: {} }, DEFAULT_GUARD_POLICY);
+    expect(breaches).toEqual([{ recordType: 'student', change: 'removed', count: 101, active: 1000, threshold: 0.1 }]);
+    expect(describeBreach(breaches[0]!)).toBe('101 of 1000 active student records removed (10.1% > 10%)');
+  });
+
+  it('lets exactly 10% removed and 75% updated through', () => {
+    expect(checkMassChange({ active: { student: 1000 }, removed: { student: 100 }, updated: { student: 750 } }, DEFAULT_GUARD_POLICY)).toEqual([]);
+  });
+
+  it('holds a sync that updates more than 75% of the sections', () => {
+    const breaches = checkMassChange({ active: { section: 100 }, removed: {}, updated: { section: 76 } }, DEFAULT_GUARD_POLICY);
+    expect(breaches.map((b) => `${b.recordType} ${b.change}`)).toEqual(['section updated']);
+  });
+
+  it('never holds a change smaller than the absolute floor, whatever its share', () => {
+    expect(checkMassChange({ active: { teacher: 5 }, removed: { teacher: 5 }, updated: {} }, DEFAULT_GUARD_POLICY)).toEqual([]);
+  });
+
+  it('takes per-type thresholds, e.g. a district that tolerates enrollment churn', () => {
+    const policy = { ...DEFAULT_GUARD_POLICY, perType: { enrollment: { removeRatio: 1 } } };
+    const tally = { active: { enrollment: 500, student: 100 }, removed: { enrollment: 500, student: 20 }, updated: {} };
+    expect(checkMassChange(tally, policy).map((b) => b.recordType)).toEqual(['student']);
+  });
+
+  it('ignores types with no active records: a first import is never held', () => {
+    expect(checkMassChange({ active: {}, removed: {}, updated: {} }, DEFAULT_GUARD_POLICY)).toEqual([]);
+  });
+});
