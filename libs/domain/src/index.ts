@@ -9,3 +9,4 @@ export * from './guard/mass-change-guard';
 export * from './records/field-changes';
 export * from './state/ledger-state';
 export * from './diff/snapshot-diff';
+export * from './sync/sync-summary';

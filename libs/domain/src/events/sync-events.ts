@@ -27,6 +27,7 @@ export interface SyncStartedData {
 }
 export interface SyncCompletedData extends SyncFindings {
   syncId: string;
+  districtId: string;
   /** Roster events appended, by event type. Zero everywhere when nothing changed. */
   counts: Record<string, number>;
   appended: number;
@@ -43,6 +44,7 @@ export interface SyncFailedData {
 }
 export interface SyncHeldData extends SyncFindings {
   syncId: string;
+  districtId: string;
   breaches: GuardBreach[];
   /** Roster events the sync would append, by event type. */
   counts: Record<string, number>;

@@ -1,4 +1,7 @@
 /** Nest injection tokens of the ledger's ports. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const PENDING_CHANGE_STORE = Symbol('PENDING_CHANGE_STORE');
+export const SYNC_LOCK = Symbol('SYNC_LOCK');
+export const SNAPSHOT_READER = Symbol('SNAPSHOT_READER');
+export const GUARD_POLICIES = Symbol('GUARD_POLICIES');
 export const CLOCK = Symbol('CLOCK');

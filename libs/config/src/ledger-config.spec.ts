@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_GUARD_POLICY } from '@roster-ledger/domain';
+import { ConfigError, DEFAULT_DB_PATH, LedgerConfig } from './ledger-config';
+
+const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+const file = (name: string, content: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+describe('ledger configuration', () => {
+  it('takes the ledger path from --db, else LEDGER_DB, else the documented default', () => {
+    expect(LedgerConfig.load({ LEDGER_DB: '/x/env.db' }, { db: '/x/flag.db' }).dbPath).toBe('/x/flag.db');
+    expect(LedgerConfig.load({ LEDGER_DB: '/x/env.db' }).dbPath).toBe('/x/env.db');
+    expect(LedgerConfig.load({}).dbPath).toBe(resolve(DEFAULT_DB_PATH));
+  });
+
+  it('reads guard thresholds globally and per district from LEDGER_CONFIG', () => {
+    const path = file('ok.json', { guard: { floor: 3 }, districts: { d1: { guard: { removeRatio: 0.5, perType: { enrollment: { removeRatio: 1 } } } } } });
+    const config = LedgerConfig.load({ LEDGER_CONFIG: path });
+    expect(config.guardPolicyFor('other')).toEqual({ ...DEFAULT_GUARD_POLICY, floor: 3, perType: {} });
+    expect(config.guardPolicyFor('d1')).toEqual({ removeRatio: 0.5, updateRatio: 0.75, floor: 3, perType: { enrollment: { removeRatio: 1 } } });
+  });
+
+  it('rejects a bad value, an unknown key or an unknown record type, naming the file and the field', () => {
+    expect(() => LedgerConfig.load({ LEDGER_CONFIG: file('ratio.json', { guard: { removeRatio: 2 } }) })).toThrow(/ratio\.json: guard\.removeRatio/);
+    expect(() => LedgerConfig.load({ LEDGER_CONFIG: file('key.json', { gaurd: {} }) })).toThrow(/gaurd/);
+    expect(() => LedgerConfig.load({ LEDGER_CONFIG: file('type.json', { districts: { d: { guard: { perType: { pupil: {} } } } } }) })).toThrow(/districts\.d\.guard\.perType\.pupil: unknown record type/);
+    expect(() => LedgerConfig.load({ LEDGER_CONFIG: file('bad.json', '{nope') })).toThrow(ConfigError);
+    expect(() => LedgerConfig.load({ LEDGER_CONFIG: join(dir, 'missing.json') })).toThrow(/not found/);
+  });
+});

@@ -1,0 +1,7 @@
+/** A person approves a held sync: its pending change set is applied exactly as previewed. */
+export class ApproveSyncCommand {
+  constructor(
+    readonly syncId: string,
+    readonly by: string,
+  ) {}
+}

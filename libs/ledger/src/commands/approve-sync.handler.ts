@@ -1,0 +1,61 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
+import type { EventStore } from '../ports/event-store.port';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
+import type { SyncLock } from '../ports/sync-lock.port';
+import type { Clock } from '../ports/clock.port';
+import { CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
+import { ConcurrencyConflict } from '../ports/event-store.errors';
+import { HeldSyncOutdated } from '../errors/ledger-errors';
+import { SyncHistory } from '../services/sync-history';
+import { ApproveSyncCommand } from './approve-sync.command';
+import { openHeldSync } from './held-sync';
+
+/**
+ * Applies a held sync's pending change set together with SyncApproved and SyncCompleted, in one
+ * append. Each stream is expected at the revision it had when the sync was held: if the ledger
+ * moved on, nothing is applied and the person is told to discard and sync again.
+ */
+@CommandHandler(ApproveSyncCommand)
+export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, SyncSummary> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
+    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly history: SyncHistory,
+  ) {}
+
+  async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
+    const { summary, recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
+    const appends = await this.pending.load(syncId);
+    if (appends === null) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
+    await this.lock.acquire(summary.districtId, syncId);
+    try {
+      const recordedAt = this.clock.now().toISOString();
+      const now = appends.map((a) => ({
+        ...a,
+        events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })),
+      }));
+      const { skipped, unresolved, unknownValues, counts, pending } = summary;
+      const lifecycle = recorder.plan(
+        { type: 'SyncApproved', data: { syncId, by, approvedAt: recordedAt } },
+        {
+          type: 'SyncCompleted',
+          data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, skipped, unresolved, unknownValues, approvedBy: by },
+        },
+      );
+      try {
+        await this.store.appendToStreams([...now, lifecycle]);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflict) throw new HeldSyncOutdated(syncId, `${error.streamId} changed since`);
+        throw error;
+      }
+      await this.pending.delete(syncId);
+      return this.history.get(syncId);
+    } finally {
+      await this.lock.release(summary.districtId, syncId);
+    }
+  }
+}

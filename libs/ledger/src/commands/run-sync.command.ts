@@ -1,0 +1,26 @@
+/** Progress of a running sync, for progress bars. */
+export interface SyncProgress {
+  phase: 'reading' | 'writing';
+  records: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface RunSyncOptions {
+  /** The district the snapshot is for; by default the district its records name. */
+  districtId?: string;
+  /** Who asked for the sync (a user, a key name, `schedule`). */
+  requestedBy: string;
+  /** Reuse a sync id (a retry of the same sync); a new one by default. */
+  syncId?: string;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+/** Take a complete view of a district, diff it against the ledger, and record the difference. */
+export class RunSyncCommand {
+  constructor(
+    /** Where the snapshot is (a folder). */
+    readonly location: string,
+    readonly options: RunSyncOptions,
+  ) {}
+}

@@ -1,0 +1,62 @@
+import { DomainError } from '@roster-ledger/domain';
+
+export class SyncNotFound extends DomainError {
+  readonly code = 'SYNC_NOT_FOUND';
+  constructor(readonly syncId: string) {
+    super(`no sync with id ${syncId}`);
+  }
+}
+
+/** Approve and discard apply only to a held sync. */
+export class SyncNotHeld extends DomainError {
+  readonly code = 'SYNC_NOT_HELD';
+  constructor(
+    readonly syncId: string,
+    readonly status: string,
+  ) {
+    super(`sync ${syncId} is ${status}, not held: only a held sync can be approved or discarded`);
+  }
+}
+
+export class SyncAlreadyRunning extends DomainError {
+  readonly code = 'SYNC_ALREADY_RUNNING';
+  constructor(
+    readonly districtId: string,
+    readonly runningSyncId: string,
+  ) {
+    super(`sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district`);
+  }
+}
+
+/** A held sync must be approved or discarded before the district syncs again: its preview would go stale. */
+export class HeldSyncPending extends DomainError {
+  readonly code = 'HELD_SYNC_PENDING';
+  constructor(
+    readonly districtId: string,
+    readonly heldSyncId: string,
+  ) {
+    super(
+      `sync ${heldSyncId} of district ${districtId} is held awaiting approval; ` +
+        `run "roster-ledger syncs approve ${heldSyncId}" or "roster-ledger syncs discard ${heldSyncId}" first`,
+    );
+  }
+}
+
+/** The ledger moved on since a sync was held; its change set no longer applies. */
+export class HeldSyncOutdated extends DomainError {
+  readonly code = 'HELD_SYNC_OUTDATED';
+  constructor(
+    readonly syncId: string,
+    detail: string,
+  ) {
+    super(`sync ${syncId} can no longer be applied (${detail}); discard it and run the sync again`);
+  }
+}
+
+/** The snapshot names no district and none was given. */
+export class DistrictUnknown extends DomainError {
+  readonly code = 'DISTRICT_UNKNOWN';
+  constructor(origin: string) {
+    super(`cannot tell which district ${origin} is for: it has no records; pass --district <id>`);
+  }
+}

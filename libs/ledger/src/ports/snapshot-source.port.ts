@@ -1,0 +1,25 @@
+import type { InputLocation, RecordKind, RosterRecord, SyncSource } from '@roster-ledger/domain';
+
+/** One item of a snapshot: a normalized record, or a record read but not recorded (a contact). */
+export type SnapshotInput =
+  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[] }
+  | { type: 'skipped'; reason: string; origin: InputLocation };
+
+/** A complete view of what a district shares, opened and ready to stream. */
+export interface SnapshotSource {
+  source: SyncSource;
+  /** Where it comes from, for the sync record (a folder, a URL; never a token). */
+  origin: string;
+  /** Kinds this snapshot covers; kinds it does not cover are never removed by it. */
+  kinds: RecordKind[];
+  /** Records in dependency order (districts, schools, terms, courses, users, sections). @throws InvalidInput */
+  items(): AsyncIterable<SnapshotInput>;
+  /** Bytes read so far and in all, for progress; both 0 when unknown. */
+  progress(): { done: number; total: number };
+}
+
+/** Opens snapshots of one format. */
+export interface SnapshotReader {
+  /** @throws InvalidInput when the location cannot be read as a snapshot (naming what is wrong). */
+  open(location: string): Promise<SnapshotSource>;
+}

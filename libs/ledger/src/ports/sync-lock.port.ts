@@ -1,0 +1,13 @@
+/**
+ * One sync at a time per district. A lock whose holder died (a killed process) is taken over, and
+ * the caller is told which sync it was, so that sync can be recorded as interrupted.
+ */
+export interface SyncLock {
+  /**
+   * @returns the sync id of a dead holder that was taken over, or null.
+   * @throws SyncAlreadyRunning when a live process holds the district.
+   */
+  acquire(districtId: string, syncId: string): Promise<string | null>;
+  /** Releases the lock if this sync holds it. */
+  release(districtId: string, syncId: string): Promise<void>;
+}

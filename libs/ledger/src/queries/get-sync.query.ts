@@ -1,0 +1,4 @@
+/** One sync's summary. */
+export class GetSyncQuery {
+  constructor(readonly syncId: string) {}
+}
