@@ -1,0 +1,6 @@
+/** Adapters of the ledger's event store and pending change store ports. */
+export { SqliteLedgerDatabase, type SqliteLedgerDatabaseOptions } from './sqlite/sqlite-database';
+export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
+export { SqlitePendingChangeStore } from './sqlite/sqlite-pending-change-store';
+export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
+export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';

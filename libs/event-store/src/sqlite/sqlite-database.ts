@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { EventStoreError, EventStoreUnavailable } from '@roster-ledger/ledger';
+
+export interface SqliteLedgerDatabaseOptions {
+  /**
+   * How long a write waits for another connection's write lock before failing with
+   * EventStoreUnavailable. Default 5,000 ms.
+   */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/*
+ * `streams` duplicates the last revision of each stream so that an append checks its expected
+ * revision with one primary-key look-up instead of a MAX() over the stream's events.
+ * `category` is stored (not derived in queries) so that readCategory walks an index in log order.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  stream_id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE INDEX IF NOT EXISTS events_category_position ON events (category, position);
+CREATE TABLE IF NOT EXISTS streams (
+  stream_id TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_changes (
+  sync_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  district_id TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  expected_revision TEXT NOT NULL,
+  events TEXT NOT NULL,
+  PRIMARY KEY (sync_id, seq)
+);
+`;
+
+/**
+ * The ledger's SQLite file: one better-sqlite3 connection in WAL mode with the event store's and
+ * the pending change store's schema. Shared by {@link SqliteEventStore} and
+ * {@link SqlitePendingChangeStore} so that both write through one connection.
+ *
+ * `db` is the raw better-sqlite3 handle, for the adapters of libs/event-store only: no other lib
+ * may see a better-sqlite3 type.
+ *
+ * @throws EventStoreUnavailable when the file cannot be opened or its schema cannot be created.
+ */
+export class SqliteLedgerDatabase {
+  readonly db: Database.Database;
+
+  /** @param path a file path (parent folders are created) or `':memory:'`. */
+  constructor(
+    readonly path: string,
+    options: SqliteLedgerDatabaseOptions = {},
+  ) {
+    const inMemory = path === ':memory:' || path === '';
+    try {
+      if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
+      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw toEventStoreError(error, path);
+    }
+    try {
+      // WAL lets readers (subscriptions, other processes) run beside the single writer; NORMAL
+      // sync is durable across process crashes in WAL mode, losing at most the last commits on
+      // power loss, which a rerun of the idempotent sync restores.
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw toEventStoreError(error, path);
+    }
+  }
+
+  /**
+   * Runs `fn` in one write transaction: committed when it returns, rolled back when it throws.
+   * Nested calls become savepoints.
+   *
+   * BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
+   * writes fails at once with SQLITE_BUSY_SNAPSHOT in WAL mode when another connection wrote in
+   * between, without honouring the busy timeout.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /** Closes the connection; closing twice is a no-op. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/**
+ * Maps a better-sqlite3 failure onto the port's errors: every SQLite error code (busy, locked, I/O,
+ * full disk, corrupt file...) and use of a closed connection become EventStoreUnavailable. The
+ * port's own errors pass through; anything else (a programming error such as binding undefined)
+ * is rethrown as it is. For the adapters of this lib only.
+ */
+export function toEventStoreError(error: unknown, path: string): Error {
+  if (error instanceof EventStoreError) return error;
+  let mapped: EventStoreUnavailable | undefined;
+  if (isSqliteError(error)) {
+    const code = error.code;
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      mapped = new EventStoreUnavailable(
+        `SQLite ledger ${path} is locked by another connection (${code}): ${error.message}`,
+      );
+    } else {
+      mapped = new EventStoreUnavailable(`SQLite ledger ${path} failed (${code}): ${error.message}`);
+    }
+  } else if (isErrorLike(error) && /database connection is not open/i.test(error.message)) {
+    mapped = new EventStoreUnavailable(`SQLite ledger ${path} is closed`);
+  } else if (isNodeFsError(error)) {
+    mapped = new EventStoreUnavailable(`SQLite ledger ${path} cannot be opened (${error.code}): ${error.message}`);
+  }
+  if (mapped === undefined) return isErrorLike(error) ? (error as Error) : new Error(String(error));
+  mapped.cause = error;
+  return mapped;
+}
+
+/*
+ * Duck-typed rather than `instanceof Error`: better-sqlite3's native code throws its TypeErrors
+ * from the main V8 realm, which fail `instanceof` inside another realm such as jest's sandbox.
+ */
+function isErrorLike(error: unknown): error is { message: string; code?: unknown } {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
+}
+
+/** A better-sqlite3 SqliteError, recognised by its `SQLITE_*` code whichever realm or module copy made it. */
+export function isSqliteError(error: unknown): error is { message: string; code: string } {
+  return isErrorLike(error) && typeof error.code === 'string' && error.code.startsWith('SQLITE_');
+}
+
+function isNodeFsError(error: unknown): error is { message: string; code: string } {
+  // errno codes (ENOENT, EACCES, EROFS...) from creating the folder or opening the file.
+  return isErrorLike(error) && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code);
+}

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreUnavailable, type NewEvent, type RecordedEvent } from '@roster-ledger/ledger';
+import { eventStoreContract, pendingChangeStoreContract } from '@roster-ledger/testing';
+import { SqliteLedgerDatabase } from './sqlite-database';
+import { SqliteEventStore } from './sqlite-event-store';
+import { SqlitePendingChangeStore } from './sqlite-pending-change-store';
+
+/** A folder of its own under the OS temp dir, removed by the returned cleanup. */
+function tempFolder(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-sqlite-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+eventStoreContract('SqliteEventStore', async () => {
+  const { dir, remove } = tempFolder();
+  const store = SqliteEventStore.open(join(dir, 'ledger.db'));
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      remove();
+    },
+  };
+});
+
+eventStoreContract('SqliteEventStore (:memory:, read batches of 7)', async () => {
+  // Tiny batches make every read cross many batch boundaries.
+  const store = SqliteEventStore.open(':memory:', { readBatchSize: 7 });
+  return { store, cleanup: () => store.close() };
+});
+
+pendingChangeStoreContract('SqlitePendingChangeStore', async () => {
+  const { dir, remove } = tempFolder();
+  const database = new SqliteLedgerDatabase(join(dir, 'ledger.db'));
+  return {
+    store: new SqlitePendingChangeStore(database),
+    cleanup: async () => {
+      database.close();
+      remove();
+    },
+  };
+});
+
+describe('SqliteEventStore on a file', () => {
+  let dir: string;
+  let remove: () => void;
+  let path: string;
+  const opened: { close(): unknown }[] = [];
+
+  beforeEach(() => {
+    ({ dir, remove } = tempFolder());
+    path = join(dir, 'nested', 'folders', 'ledger.db');
+  });
+
+  afterEach(async () => {
+    for (const handle of opened.splice(0)) await handle.close();
+    remove();
+  });
+
+  function openStore(options: Parameters<typeof SqliteEventStore.open>[1] = {}): SqliteEventStore {
+    const store = SqliteEventStore.open(path, options);
+    opened.push(store);
+    return store;
+  }
+
+  function openDatabase(options: ConstructorParameters<typeof SqliteLedgerDatabase>[1] = {}): SqliteLedgerDatabase {
+    const database = new SqliteLedgerDatabase(path, options);
+    opened.push(database);
+    return database;
+  }
+
+  it('creates the parent folders of the file', () => {
+    openDatabase();
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('keeps events, stream revisions and pending changes across close and reopen', async () => {
+    const database = openDatabase();
+    const store = new SqliteEventStore(database);
+    const pending = new SqlitePendingChangeStore(database);
+    const events = newEvents(3);
+    const result = await store.appendToStream('user-1', events, 'no_stream');
+    const held = [{ streamId: 'user-2', expectedRevision: 'no_stream' as const, events: newEvents(1) }];
+    await pending.save('sync-1', 'district-1', held);
+    await store.close();
+
+    const reopened = openStore();
+    const reopenedPending = new SqlitePendingChangeStore(openDatabase());
+
+    expect(await reopened.streamRevision('user-1')).toBe(2);
+    expect(await reopened.headPosition()).toBe(result.position);
+    expect((await collect(reopened.readStream('user-1'))).map((event) => event.id)).toEqual(events.map((e) => e.id));
+    expect(await reopenedPending.load('sync-1')).toEqual(held);
+    // Idempotency holds across a restart: a sync rerun after a crash writes nothing twice.
+    expect(await reopened.appendToStream('user-1', events, 'no_stream')).toMatchObject({ appended: false });
+    expect(await reopened.appendToStream('user-1', newEvents(1), 2)).toMatchObject({ nextRevision: 3 });
+  });
+
+  it('runs in WAL mode with the documented pragmas', () => {
+    const database = openDatabase();
+    expect(database.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(database.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(database.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(database.db.pragma('busy_timeout', { simple: true })).toBe(5_000);
+  });
+
+  it('creating the schema again on an existing file is harmless', async () => {
+    const store = openStore();
+    await store.appendToStream('user-1', newEvents(1), 'no_stream');
+    const again = openDatabase();
+    expect(again.db.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(1);
+  });
+
+  it('the schema rejects a second event at the same stream revision', async () => {
+    const database = openDatabase();
+    const store = new SqliteEventStore(database);
+    await store.appendToStream('user-1', newEvents(1), 'no_stream');
+    const insert = database.db.prepare(
+      `INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at)
+       VALUES (?, 'user-1', 'user', 0, 'X', '{}', '{}', '2026-01-01T00:00:00.000Z')`,
+    );
+
+    expect(() => insert.run(randomUUID())).toThrow(/UNIQUE constraint failed: events.stream_id, events.revision/);
+  });
+
+  it('maps a UNIQUE (stream, revision) violation that slips past the revision check to ConcurrencyConflict', async () => {
+    const database = openDatabase();
+    const store = new SqliteEventStore(database);
+    await store.appendToStream('user-1', newEvents(2), 'no_stream');
+    // Simulate a streams table that lags behind the events.
+    database.db.prepare("UPDATE streams SET revision = 0 WHERE stream_id = 'user-1'").run();
+
+    await expect(store.appendToStream('user-1', newEvents(1), 0)).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+      actual: 1,
+    });
+    expect(database.db.prepare("SELECT COUNT(*) FROM events WHERE stream_id = 'user-1'").pluck().get()).toBe(2);
+  });
+
+  it('stores the category (before the first dash) and keeps streams in step with events', async () => {
+    const database = openDatabase();
+    const store = new SqliteEventStore(database);
+    await store.appendToStream('user-district-1', newEvents(2), 'no_stream');
+    await store.appendToStream('nodash', newEvents(1), 'no_stream');
+
+    const rows = database.db.prepare('SELECT stream_id, category FROM events ORDER BY position').all();
+    expect(rows).toEqual([
+      { stream_id: 'user-district-1', category: 'user' },
+      { stream_id: 'user-district-1', category: 'user' },
+      { stream_id: 'nodash', category: '' },
+    ]);
+    expect(database.db.prepare('SELECT stream_id, revision FROM streams ORDER BY stream_id').all()).toEqual([
+      { stream_id: 'nodash', revision: 0 },
+      { stream_id: 'user-district-1', revision: 1 },
+    ]);
+    // A stream without a dash belongs to no category, as in EventStoreDB.
+    expect(await collect(store.readCategory('nodash'))).toEqual([]);
+    expect(await collect(store.readCategory(''))).toEqual([]);
+  });
+
+  it('headPosition is 0 and every read is empty on an empty log', async () => {
+    const store = openStore();
+    expect(await store.headPosition()).toBe(0);
+    expect(await collect(store.readAll())).toEqual([]);
+    expect(await collect(store.readCategory('user'))).toEqual([]);
+  });
+
+  it('positions start at 1 and are not reused after a failed batch', async () => {
+    const store = openStore();
+    const first = await store.appendToStream('user-1', newEvents(1), 'no_stream');
+    await expect(
+      store.appendToStreams([
+        { streamId: 'user-2', expectedRevision: 'no_stream', events: newEvents(3) },
+        { streamId: 'user-1', expectedRevision: 'no_stream', events: newEvents(1) },
+      ]),
+    ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    const second = await store.appendToStream('user-1', newEvents(1), 0);
+
+    expect(first.position).toBe(1);
+    expect(second.position).toBeGreaterThan(first.position);
+  });
+
+  it('sets recordedAt from the injected clock, in UTC', async () => {
+    const store = openStore({ clock: () => new Date('2026-03-04T05:06:07.089+02:00') });
+    await store.appendToStream('user-1', newEvents(1), 'no_stream');
+    const [event] = await collect(store.readStream('user-1'));
+    expect(event!.recordedAt).toBe('2026-03-04T03:06:07.089Z');
+  });
+
+  it('an empty append checks the expected revision and writes nothing', async () => {
+    const store = openStore();
+    expect(await store.appendToStream('user-1', [], 'no_stream')).toEqual({
+      streamId: 'user-1',
+      nextRevision: -1,
+      position: 0,
+      appended: false,
+    });
+    const result = await store.appendToStream('user-1', newEvents(2), 'no_stream');
+    expect(await store.appendToStream('user-1', [], 1)).toEqual({ ...result, appended: false });
+    await expect(store.appendToStream('user-1', [], 'no_stream')).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+    });
+  });
+
+  it('a subscription sees appends made by another connection to the same file (polling)', async () => {
+    const reader = openStore({ pollIntervalMs: 50 });
+    const writer = openStore();
+    const subscription = reader.subscribeToAll();
+    const iterator = subscription[Symbol.asyncIterator]();
+    const pending = iterator.next();
+
+    const events = newEvents(1);
+    await writer.appendToStream('user-1', events, 'no_stream');
+
+    const result = await pending;
+    expect(result.done).toBe(false);
+    expect((result.value as RecordedEvent).id).toBe(events[0]!.id);
+    await subscription.stop();
+  });
+
+  it('close() ends running subscriptions', async () => {
+    const store = openStore();
+    const iterator = store.subscribeToAll()[Symbol.asyncIterator]();
+    const pending = iterator.next();
+
+    await store.close();
+
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('throws EventStoreUnavailable when another connection holds the write lock beyond the busy timeout', async () => {
+    const store = openStore({ busyTimeoutMs: 50 });
+    const other = openDatabase();
+    other.db.exec('BEGIN IMMEDIATE');
+    try {
+      const error = await store.appendToStream('user-1', newEvents(1), 'no_stream').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EventStoreUnavailable);
+      expect((error as Error).message).toMatch(/locked by another connection \(SQLITE_BUSY/);
+    } finally {
+      other.db.exec('ROLLBACK');
+    }
+    // Readers are not blocked by a writer in WAL mode.
+    expect(await store.headPosition()).toBe(0);
+  });
+
+  it('throws EventStoreUnavailable once closed', async () => {
+    const store = openStore();
+    await store.close();
+    await expect(store.headPosition()).rejects.toBeInstanceOf(EventStoreUnavailable);
+    await expect(store.appendToStream('user-1', newEvents(1))).rejects.toBeInstanceOf(EventStoreUnavailable);
+    await expect(collect(store.readAll())).rejects.toBeInstanceOf(EventStoreUnavailable);
+  });
+
+  it('throws EventStoreUnavailable when the file cannot be opened', () => {
+    // The "file" is an existing folder.
+    expect(() => new SqliteLedgerDatabase(dir)).toThrow(EventStoreUnavailable);
+  });
+});
+
+function newEvents(count: number): NewEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    type: 'SpecRan',
+    data: { i },
+    metadata: {},
+  }));
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}

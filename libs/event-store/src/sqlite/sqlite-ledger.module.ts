@@ -1,0 +1,36 @@
+import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '@roster-ledger/ledger';
+import { SqliteLedgerDatabase } from './sqlite-database';
+import { SqliteEventStore } from './sqlite-event-store';
+import { SqlitePendingChangeStore } from './sqlite-pending-change-store';
+import { SqliteSyncLock } from './sqlite-sync-lock';
+
+/** Closes the ledger file when the Nest application shuts down. */
+class SqliteLedgerCloser implements OnApplicationShutdown {
+  constructor(private readonly database: SqliteLedgerDatabase) {}
+  onApplicationShutdown(): void {
+    this.database.close();
+  }
+}
+
+/**
+ * Binds the ledger's storage ports (EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK) to one embedded
+ * SQLite file, for the whole application.
+ */
+@Global()
+@Module({})
+export class SqliteLedgerModule {
+  static forRoot(path: string): DynamicModule {
+    return {
+      module: SqliteLedgerModule,
+      providers: [
+        { provide: SqliteLedgerDatabase, useFactory: () => new SqliteLedgerDatabase(path) },
+        { provide: EVENT_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteEventStore(db), inject: [SqliteLedgerDatabase] },
+        { provide: PENDING_CHANGE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqlitePendingChangeStore(db), inject: [SqliteLedgerDatabase] },
+        { provide: SYNC_LOCK, useFactory: (db: SqliteLedgerDatabase) => new SqliteSyncLock(db), inject: [SqliteLedgerDatabase] },
+        { provide: SqliteLedgerCloser, useFactory: (db: SqliteLedgerDatabase) => new SqliteLedgerCloser(db), inject: [SqliteLedgerDatabase] },
+      ],
+      exports: [EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK],
+    };
+  }
+}

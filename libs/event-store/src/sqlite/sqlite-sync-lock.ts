@@ -1,0 +1,60 @@
+import { hostname } from 'node:os';
+import { SyncAlreadyRunning, type SyncLock } from '@roster-ledger/ledger';
+import type { SqliteLedgerDatabase } from './sqlite-database';
+
+interface LockRow {
+  sync_id: string;
+  pid: number;
+  host: string;
+}
+
+/** Whether a process of this machine is alive. EPERM means alive but not ours. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One sync at a time per district, across processes sharing the ledger file: a row per locked
+ * district, taken in an immediate transaction. A lock held by a process that no longer exists
+ * (killed mid-sync) is taken over and its sync id returned, so the caller can record that sync as
+ * interrupted. Liveness is judged by process id on this host; the embedded ledger is one machine's.
+ */
+export class SqliteSyncLock implements SyncLock {
+  constructor(private readonly database: SqliteLedgerDatabase) {
+    database.db.exec(`CREATE TABLE IF NOT EXISTS sync_locks (
+      district_id TEXT PRIMARY KEY,
+      sync_id TEXT NOT NULL,
+      pid INTEGER NOT NULL,
+      host TEXT NOT NULL,
+      acquired_at TEXT NOT NULL
+    )`);
+  }
+
+  async acquire(districtId: string, syncId: string): Promise<string | null> {
+    const db = this.database.db;
+    return this.database.transaction(() => {
+      const row = db.prepare('SELECT sync_id, pid, host FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
+      let takenOver: string | null = null;
+      if (row && row.sync_id !== syncId) {
+        const alive = row.host !== hostname() || processAlive(row.pid);
+        if (alive) throw new SyncAlreadyRunning(districtId, row.sync_id);
+        takenOver = row.sync_id;
+      }
+      db.prepare(
+        `INSERT INTO sync_locks (district_id, sync_id, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (district_id) DO UPDATE SET sync_id = excluded.sync_id, pid = excluded.pid,
+           host = excluded.host, acquired_at = excluded.acquired_at`,
+      ).run(districtId, syncId, process.pid, hostname(), new Date().toISOString());
+      return takenOver;
+    });
+  }
+
+  async release(districtId: string, syncId: string): Promise<void> {
+    this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ?').run(districtId, syncId);
+  }
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { PendingChangeStore, StreamAppend } from '@roster-ledger/ledger';
+
+export interface PendingChangeStoreUnderTest {
+  store: PendingChangeStore;
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * The behaviour every PendingChangeStore adapter must show. Each test uses its own sync ids, so
+ * the suite also runs against a shared store.
+ *
+ * @param makeStore gives a store for one test and a cleanup run after it.
+ */
+export function pendingChangeStoreContract(name: string, makeStore: () => Promise<PendingChangeStoreUnderTest>): void {
+  describe(`PendingChangeStore contract: ${name}`, () => {
+    let store: PendingChangeStore;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await makeStore());
+    });
+
+    afterEach(async () => {
+      await cleanup?.();
+      cleanup = undefined;
+    });
+
+    it('load gives null for a sync that was never held', async () => {
+      expect(await store.load(syncId())).toBeNull();
+    });
+
+    it('gives back exactly the appends saved, in order, with every kind of expected revision', async () => {
+      const sync = syncId();
+      const appends = changeSet(['no_stream', 3, 'any', 'stream_exists', 0]);
+
+      await store.save(sync, 'district-1', appends);
+
+      expect(await store.load(sync)).toEqual(appends);
+    });
+
+    it('keeps event payloads intact (nested objects, arrays, nulls, numbers, unicode)', async () => {
+      const sync = syncId();
+      const appends: StreamAppend[] = [
+        {
+          streamId: `user-${randomUUID()}`,
+          expectedRevision: 7,
+          events: [
+            {
+              id: randomUUID(),
+              type: 'UserRosterChanged',
+              data: { name: { first: 'Zoë', last: 'Ñúñez 李' }, grades: ['K', '1'], gpa: 3.75, middle: null, active: false },
+              metadata: { syncId: sync, actor: { kind: 'sync' } },
+            },
+          ],
+        },
+      ];
+
+      await store.save(sync, 'district-1', appends);
+
+      expect(await store.load(sync)).toEqual(appends);
+    });
+
+    it('saving the same sync again replaces the change set, leaving nothing of the old one', async () => {
+      const sync = syncId();
+      await store.save(sync, 'district-1', changeSet(['no_stream', 'no_stream', 'no_stream']));
+      const replacement = changeSet([5]);
+
+      await store.save(sync, 'district-1', replacement);
+
+      expect(await store.load(sync)).toEqual(replacement);
+    });
+
+    it('keeps the change sets of different syncs apart', async () => {
+      const first = syncId();
+      const second = syncId();
+      const firstAppends = changeSet(['no_stream']);
+      const secondAppends = changeSet([1, 2]);
+
+      await store.save(first, 'district-1', firstAppends);
+      await store.save(second, 'district-2', secondAppends);
+      await store.delete(first);
+
+      expect(await store.load(first)).toBeNull();
+      expect(await store.load(second)).toEqual(secondAppends);
+    });
+
+    it('delete drops the change set', async () => {
+      const sync = syncId();
+      await store.save(sync, 'district-1', changeSet(['any']));
+
+      await store.delete(sync);
+
+      expect(await store.load(sync)).toBeNull();
+    });
+
+    it('deleting a change set that does not exist is a no-op', async () => {
+      await expect(store.delete(syncId())).resolves.toBeUndefined();
+    });
+
+    it('holds a large change set', async () => {
+      const sync = syncId();
+      const appends = changeSet(Array.from({ length: 2_000 }, (_, i) => (i % 2 === 0 ? 'no_stream' : i)));
+
+      await store.save(sync, 'district-1', appends);
+
+      expect(await store.load(sync)).toEqual(appends);
+    });
+  });
+}
+
+function syncId(): string {
+  return `sync-${randomUUID()}`;
+}
+
+function changeSet(expectedRevisions: StreamAppend['expectedRevision'][]): StreamAppend[] {
+  return expectedRevisions.map((expectedRevision, i) => ({
+    streamId: `user-${randomUUID()}`,
+    expectedRevision,
+    events: [
+      {
+        id: randomUUID(),
+        type: 'UserEnrolled',
+        data: { index: i, schoolId: `school-${i % 3}` },
+        metadata: { syncId: 'held' },
+      },
+    ],
+  }));
+}

@@ -1,0 +1,3 @@
+/** Spec helpers, fixtures and the ports' contract suites. For specs only: never import it from production code. */
+export { eventStoreContract, type EventStoreUnderTest } from './contracts/event-store.contract';
+export { pendingChangeStoreContract, type PendingChangeStoreUnderTest } from './contracts/pending-change-store.contract';
