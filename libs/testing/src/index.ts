@@ -1,3 +1,4 @@
 /** Spec helpers, fixtures and the ports' contract suites. For specs only: never import it from production code. */
 export { eventStoreContract, type EventStoreUnderTest } from './contracts/event-store.contract';
 export { pendingChangeStoreContract, type PendingChangeStoreUnderTest } from './contracts/pending-change-store.contract';
+export { CLEVER_DEMO_FOLDER, CLEVER_DEMO_DISTRICT_ID, writeNextDaySnapshot, type NextDayChanges } from './fixtures/clever-demo';

@@ -1,0 +1,42 @@
+import { userInfo } from 'node:os';
+import { DomainError } from '@roster-ledger/domain';
+import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
+
+/** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
+export interface CommonOptions {
+  db?: string;
+  json?: boolean;
+}
+
+export const DB_OPTION = {
+  flags: '--db <path>',
+  description: 'the ledger file (default: $LEDGER_DB, else data/roster-ledger.db)',
+};
+export const JSON_OPTION = { flags: '--json', description: 'print one JSON document for scripts' };
+export const BY_OPTION = { flags: '--by <name>', description: 'who does this (default: your login name)' };
+
+export const whoAmI = (): string => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
+/** Reports a failed command: a domain error by its code and message, anything else as unexpected. */
+export function reportError(error: unknown, asJson: boolean | undefined): void {
+  const code = error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR';
+  const message = error instanceof Error ? error.message : String(error);
+  if (asJson) json({ error: { code, message } });
+  else err(`error (${code}): ${message}`);
+  const usage = ['SYNC_NOT_FOUND', 'SYNC_NOT_HELD', 'HELD_SYNC_PENDING', 'SYNC_ALREADY_RUNNING'].includes(code);
+  process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
+}
+
+export function parseInteger(name: string, value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new Error(`${name} must be a whole number >= 0, got "${value}"`);
+  }
+  return parsed;
+}

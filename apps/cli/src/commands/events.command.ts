@@ -1,0 +1,58 @@
+import { QueryBus } from '@nestjs/cqrs';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { ReadEventsQuery, type RecordedEvent } from '@roster-ledger/ledger';
+import { json, out } from '../output/cli-output';
+import { eventLine } from '../output/event-line';
+import { DB_OPTION, JSON_OPTION, parseInteger, reportError, type CommonOptions } from './common-options';
+
+interface EventsOptions extends CommonOptions {
+  stream?: string;
+  from?: number;
+  limit?: number;
+}
+
+/** Reads the event log as stored: for engineers checking what a sync wrote. */
+@Command({ name: 'events', description: 'read the event log, or one stream of it' })
+export class EventsCommand extends CommandRunner {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run(_: string[], options: EventsOptions): Promise<void> {
+    try {
+      const events = await this.queries.execute<ReadEventsQuery, RecordedEvent[]>(
+        new ReadEventsQuery({ stream: options.stream, from: options.from, limit: options.limit ?? 100 }),
+      );
+      if (options.json) return json(events);
+      for (const e of events) out(eventLine(e));
+      if (events.length === 0) out('No events.');
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option({ flags: '--stream <streamId>', description: 'one stream, e.g. user-<id>, section-<id>, sync-<id>' })
+  parseStream(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--from <position>', description: 'log: events after this position; stream: from this revision' })
+  parseFrom(value: string): number {
+    return parseInteger('--from', value);
+  }
+
+  @Option({ flags: '--limit <n>', description: 'at most this many events (default 100)' })
+  parseLimit(value: string): number {
+    return parseInteger('--limit', value);
+  }
+
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}

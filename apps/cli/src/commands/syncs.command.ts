@@ -1,0 +1,120 @@
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
+import { json, out } from '../output/cli-output';
+import { describeSync, syncJson, syncLine } from '../output/sync-report';
+import { BY_OPTION, DB_OPTION, JSON_OPTION, parseInteger, reportError, whoAmI, type CommonOptions } from './common-options';
+
+/** Shared option parsers of the `syncs` sub-commands. */
+abstract class SyncsSubCommand extends CommandRunner {
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+
+  protected print(summary: SyncSummary, options: CommonOptions): void {
+    if (options.json) json(syncJson(summary));
+    else out(describeSync(summary));
+  }
+}
+
+@SubCommand({ name: 'list', description: 'list syncs, newest first' })
+export class SyncsListCommand extends SyncsSubCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run(_: string[], options: CommonOptions & { district?: string; limit?: number }): Promise<void> {
+    try {
+      const syncs = await this.queries.execute<ListSyncsQuery, SyncSummary[]>(new ListSyncsQuery(options.district, options.limit ?? 50));
+      if (options.json) return json(syncs);
+      if (syncs.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
+      out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), '   events', 'origin'].join('  '));
+      for (const s of syncs) out(syncLine(s));
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option({ flags: '--district <id>', description: 'only this district' })
+  parseDistrict(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--limit <n>', description: 'at most this many (default 50)' })
+  parseLimit(value: string): number {
+    return parseInteger('--limit', value);
+  }
+}
+
+@SubCommand({ name: 'show', arguments: '<syncId>', description: 'what one sync did: counts, findings, holds, failures' })
+export class SyncsShowCommand extends SyncsSubCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run([syncId]: string[], options: CommonOptions): Promise<void> {
+    try {
+      this.print(await this.queries.execute(new GetSyncQuery(syncId!)), options);
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+}
+
+@SubCommand({ name: 'approve', arguments: '<syncId>', description: 'apply a held sync exactly as previewed' })
+export class SyncsApproveCommand extends SyncsSubCommand {
+  constructor(private readonly commands: CommandBus) {
+    super();
+  }
+
+  async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
+    try {
+      this.print(await this.commands.execute(new ApproveSyncCommand(syncId!, options.by ?? whoAmI())), options);
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option(BY_OPTION)
+  parseBy(value: string): string {
+    return value;
+  }
+}
+
+@SubCommand({ name: 'discard', arguments: '<syncId>', description: 'drop a held sync; the ledger stays as it was' })
+export class SyncsDiscardCommand extends SyncsSubCommand {
+  constructor(private readonly commands: CommandBus) {
+    super();
+  }
+
+  async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
+    try {
+      this.print(await this.commands.execute(new DiscardSyncCommand(syncId!, options.by ?? whoAmI())), options);
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option(BY_OPTION)
+  parseBy(value: string): string {
+    return value;
+  }
+}
+
+@Command({
+  name: 'syncs',
+  description: 'list, show, approve or discard syncs',
+  subCommands: [SyncsListCommand, SyncsShowCommand, SyncsApproveCommand, SyncsDiscardCommand],
+})
+export class SyncsCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}

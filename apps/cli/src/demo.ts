@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { LedgerConfig } from '@roster-ledger/config';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { ReadEventsQuery, RunSyncCommand, type RecordedEvent } from '@roster-ledger/ledger';
+import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
+import { LedgerRuntimeModule } from './ledger-runtime.module';
+import { describeSync } from './output/sync-report';
+import { describeEventData } from './output/event-line';
+import { out } from './output/cli-output';
+
+/**
+ * The demo: records Clever's demo district in a fresh embedded ledger, then a next-day snapshot
+ * with a handful of realistic changes, then the next day again, and prints what each sync did.
+ */
+async function demo(): Promise<void> {
+  const work = resolve('data/demo');
+  rmSync(work, { recursive: true, force: true });
+  const config = LedgerConfig.load({ ...process.env, LEDGER_DB: join(work, 'ledger.db') });
+  const app = await NestFactory.createApplicationContext(LedgerRuntimeModule.forRoot(config), { logger: ['error'] });
+  const commands = app.get(CommandBus);
+  const queries = app.get(QueryBus);
+  const sync = async (title: string, folder: string): Promise<SyncSummary> => {
+    out(`\n== ${title}\n   roster-ledger import ${folder} --db ${config.dbPath}\n`);
+    const started = Date.now();
+    const summary = await commands.execute<RunSyncCommand, SyncSummary>(new RunSyncCommand(folder, { requestedBy: 'demo' }));
+    out(describeSync(summary, Date.now() - started));
+    return summary;
+  };
+
+  await sync('Day 1: Clever demo district, first import', CLEVER_DEMO_FOLDER);
+
+  const nextDay = join(work, 'next-day');
+  const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, nextDay);
+  const day2 = await sync('Day 2: the next-day snapshot', nextDay);
+  out('\n   What changed, event by event:');
+  const events = await queries.execute<ReadEventsQuery, RecordedEvent[]>(new ReadEventsQuery({ limit: 1_000_000 }));
+  for (const e of events.filter((x) => x.metadata['syncId'] === day2.syncId && !x.streamId.startsWith('sync-'))) {
+    out(`   ${e.type.padEnd(22)} ${e.streamId.padEnd(32)} ${describeEventData(e)}`);
+  }
+  out(`\n   (the snapshot was made with: ${JSON.stringify(changes)})`);
+
+  await sync('Day 2 again: the same snapshot re-imported', nextDay);
+  out(`\nThe ledger is ${config.dbPath}. Try:\n  npm run roster-ledger -- syncs list --db ${config.dbPath}\n  npm run roster-ledger -- events --stream user-${changes.gradeChanged.student} --db ${config.dbPath}`);
+  await app.close();
+  if (!existsSync(config.dbPath)) throw new Error('the demo ledger was not written');
+}
+
+void demo();

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { CommandFactory } from 'nest-commander';
+import { ConfigError, LedgerConfig } from '@roster-ledger/config';
+import { CliModule } from './cli.module';
+import { err, EXIT_FAILED, EXIT_USAGE } from './output/cli-output';
+
+/** `--db <path>` or `--db=<path>`, read before Nest starts because it decides which file to open. */
+export function dbOption(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--db') return argv[i + 1];
+    if (arg.startsWith('--db=')) return arg.slice('--db='.length);
+  }
+  return undefined;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  let config: LedgerConfig;
+  try {
+    config = LedgerConfig.load(process.env, { db: dbOption(argv.slice(2)) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    err(`configuration error: ${error.message}`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  await CommandFactory.run(CliModule.forRoot(config), {
+    cliName: 'roster-ledger',
+    logger: ['error'],
+    errorHandler: (error) => {
+      // commander's own exits (help, version, a usage mistake) carry an exit code of their own
+      const code = (error as { exitCode?: number }).exitCode;
+      if (code === 0) process.exit(0);
+      process.exit(code ?? EXIT_USAGE);
+    },
+    serviceErrorHandler: (error) => {
+      err(`error: ${error.message}`);
+      process.exitCode = EXIT_FAILED;
+    },
+  });
+}
+
+if (require.main === module) {
+  void main();
+}

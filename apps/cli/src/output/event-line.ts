@@ -1,0 +1,27 @@
+import type { RecordedEvent } from '@roster-ledger/ledger';
+
+type Change = { from: unknown; to: unknown };
+const show = (v: unknown): string => (v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+const changes = (map: unknown): string[] =>
+  Object.entries((map ?? {}) as Record<string, Change>).map(([field, c]) => `${field}: ${show(c.from)} -> ${show(c.to)}`);
+
+/** What an event says, in one line a person can read (ids as they are, changes as from -> to). */
+export function describeEventData(event: Pick<RecordedEvent, 'type' | 'data'>): string {
+  const d = event.data as Record<string, unknown>;
+  if ('record' in d) {
+    const name = (d['personal'] as { name?: { first?: string; last?: string } } | undefined)?.name;
+    const label = name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : show((d['record'] as Record<string, unknown>)['name']);
+    return `${label}${d['sharedAgain'] ? ' (shared again)' : ''}`;
+  }
+  if ('changes' in d || 'personal' in d) return [...changes(d['changes']), ...changes(d['personal'])].join('; ');
+  if ('studentId' in d) return `student ${show(d['studentId'])}`;
+  if ('teacherId' in d) return `teacher ${show(d['teacherId'])}${d['primary'] ? ' (primary)' : ''}`;
+  if ('from' in d && 'to' in d) return `primary teacher ${show(d['from'])} -> ${show(d['to'])}`;
+  if ('reason' in d) return show(d['reason']);
+  return '';
+}
+
+/** One line of the log: position, stream and revision, type, what it says. */
+export function eventLine(e: RecordedEvent): string {
+  return `#${e.position}  ${e.recordedAt}  ${e.streamId}@${e.revision}  ${e.type}  ${describeEventData(e)}`;
+}

@@ -1,0 +1,58 @@
+import { describeBreach, describeLocation, type SyncSummary } from '@roster-ledger/domain';
+
+const n = (value: number): string => value.toLocaleString('en-US');
+
+function table(entries: Record<string, number>, indent = '    '): string[] {
+  const rows = Object.entries(entries).filter(([, v]) => v > 0);
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${n(v).padStart(9)}`);
+}
+
+/** The JSON summary a script gets from `import --json` and `syncs show --json`. */
+export function syncJson(summary: SyncSummary, durationMs?: number): object {
+  return { ...summary, ...(durationMs === undefined ? {} : { durationMs }) };
+}
+
+/** A person's reading of one sync: what it did, what it found, what to do next. */
+export function describeSync(s: SyncSummary, durationMs?: number): string {
+  const lines: string[] = [];
+  const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
+  const district = s.districtId ?? 'unknown district';
+  lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${district}: ${s.status.toUpperCase()}${took}`);
+  lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
+  const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+  if (s.status === 'completed') {
+    lines.push(total === 0 ? '  No roster changes: the ledger already matched this snapshot.' : `  Roster events appended: ${n(total)}`);
+    lines.push(...table(s.counts));
+    if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
+  }
+  if (s.status === 'held' || s.status === 'discarded') {
+    lines.push(`  Held by the mass-change guard, nothing applied. It would append ${n(total)} roster events:`);
+    lines.push(...table(s.counts));
+    lines.push('  Thresholds crossed:');
+    for (const b of s.breaches) lines.push(`    - ${describeBreach(b)}`);
+    if (s.status === 'held') {
+      lines.push(`  Apply it:  roster-ledger syncs approve ${s.syncId} --by <your name>`);
+      lines.push(`  Drop it:   roster-ledger syncs discard ${s.syncId} --by <your name>`);
+    } else lines.push(`  Discarded by ${s.discardedBy}.`);
+  }
+  if (s.status === 'failed' && s.failure) {
+    lines.push(`  Failed (${s.failure.code}): ${s.failure.reason}`);
+    if (s.failure.at && s.failure.code !== 'INVALID_INPUT') lines.push(`  at ${describeLocation(s.failure.at)}`);
+    lines.push('  Nothing was applied: the ledger is as it was before this sync.');
+  }
+  if (s.status === 'running') lines.push('  Still running (or its process died: the next sync of the district records it as interrupted).');
+  const skipped = Object.entries(s.skipped).map(([k, v]) => `${n(v)} ${k}`).join(', ');
+  if (skipped) lines.push(`  Skipped (read, not recorded): ${skipped}`);
+  const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`);
+  const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  if (unknown) lines.push(`  Values outside Clever's enumerations (kept as given): ${unknown}`);
+  return lines.join('\n');
+}
+
+/** One line per sync for `syncs list`. */
+export function syncLine(s: SyncSummary): string {
+  const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+  return [s.syncId, s.status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} events`, s.origin].join('  ');
+}
