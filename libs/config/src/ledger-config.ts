@@ -94,8 +94,9 @@ export class LedgerConfig {
   ) {}
 
   static load(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string } = {}): LedgerConfig {
-    const dbPath = resolve(overrides.db ?? env['LEDGER_DB'] ?? DEFAULT_DB_PATH);
-    const explicit = env['LEDGER_CONFIG'];
+    // an empty variable counts as unset, as shells and CI files often leave them
+    const dbPath = resolve(overrides.db || env['LEDGER_DB'] || DEFAULT_DB_PATH);
+    const explicit = env['LEDGER_CONFIG'] || undefined;
     const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
     if (file === undefined) return new LedgerConfig(dbPath, null, DEFAULT_GUARD_POLICY, new Map());
     if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (LEDGER_CONFIG)`);

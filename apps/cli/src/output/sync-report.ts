@@ -17,8 +17,7 @@ export function syncJson(summary: SyncSummary, durationMs?: number): object {
 export function describeSync(s: SyncSummary, durationMs?: number): string {
   const lines: string[] = [];
   const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
-  const district = s.districtId ?? 'unknown district';
-  lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${district}: ${s.status.toUpperCase()}${took}`);
+    lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${s.status.toUpperCase()}${took}`);
   lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   if (s.status === 'completed') {

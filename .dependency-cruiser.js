@@ -1,0 +1,94 @@
+/**
+ * The layering rules of the monorepo, checked inside `npm test`:
+ * domain <- ledger <- adapters (event-store, clever) <- apps; config is read by apps only;
+ * every client package stays inside its adapter; libs meet only through their index.ts.
+ */
+const lib = (name) => `^libs/${name}/`;
+const notSpec = '\\.(spec|int-spec|e2e-spec)\\.ts$';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'domain-is-pure',
+      comment: 'The domain imports nothing of ours, no framework and no package: node built-ins only.',
+      severity: 'error',
+      from: { path: lib('domain') },
+      to: { pathNot: [lib('domain'), '^node:'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'ledger-imports-domain-only',
+      severity: 'error',
+      from: { path: lib('ledger') },
+      to: { path: '^(libs|apps)/', pathNot: [lib('ledger'), lib('domain')] },
+    },
+    {
+      name: 'adapters-import-ports-and-domain-only',
+      severity: 'error',
+      from: { path: '^libs/(event-store|clever)/', pathNot: notSpec },
+      to: { path: '^(libs|apps)/', pathNot: ['^libs/(event-store|clever)/', lib('ledger'), lib('domain')] },
+    },
+    {
+      name: 'adapters-do-not-import-each-other',
+      severity: 'error',
+      from: { path: lib('event-store') },
+      to: { path: lib('clever') },
+    },
+    {
+      name: 'config-imports-domain-only',
+      severity: 'error',
+      from: { path: lib('config') },
+      to: { path: '^(libs|apps)/', pathNot: [lib('config'), lib('domain')] },
+    },
+    {
+      name: 'libs-never-import-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'testing-lib-only-in-specs-and-demo',
+      comment: 'Spec helpers and fixtures never reach production code (the demo is the one exception).',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: [notSpec, '^libs/testing/', '^apps/cli/src/demo\\.ts$'] },
+      to: { path: lib('testing') },
+    },
+    {
+      name: 'libs-meet-through-their-index',
+      comment: 'Another lib is imported through its public index.ts (the @roster-ledger/* alias), never its internals.',
+      severity: 'error',
+      from: { path: '^(libs|apps)/([^/]+)/' },
+      to: { path: '^libs/([^/]+)/src/.+', pathNot: ['^libs/([^/]+)/src/index\\.ts$', '^libs/$2/'] },
+    },
+    {
+      name: 'sqlite-client-only-in-its-adapter',
+      severity: 'error',
+      from: { pathNot: ['^libs/event-store/src/sqlite/', '^test/', '^scripts/'] },
+      to: { path: 'node_modules/better-sqlite3/' },
+    },
+    {
+      name: 'esdb-client-only-in-its-adapter',
+      severity: 'error',
+      from: { pathNot: '^libs/event-store/src/esdb/' },
+      to: { path: 'node_modules/@eventstore/' },
+    },
+    {
+      name: 'mongodb-client-only-in-its-adapters',
+      severity: 'error',
+      from: { pathNot: '/mongo/' },
+      to: { path: 'node_modules/mongodb/' },
+    },
+    {
+      name: 'clever-parsers-only-in-clever',
+      severity: 'error',
+      from: { pathNot: lib('clever') },
+      to: { path: 'node_modules/(@streamparser/json|csv-parse)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    exclude: { path: '(^dist/|/fixtures/)' },
+  },
+};

@@ -1,0 +1,192 @@
+import type { RecordKind } from '@roster-ledger/domain';
+import { normalizeCleverRecord } from './clever-normalizer';
+import type { SnapshotItem } from './snapshot-item';
+
+const D = 'd1';
+const at = { file: '/snap/x.json', line: 1, record: 0 };
+
+function normalize(kind: RecordKind, raw: Record<string, unknown>): SnapshotItem {
+  return normalizeCleverRecord(kind, raw, at);
+}
+
+function recordOf(kind: RecordKind, raw: Record<string, unknown>) {
+  const item = normalize(kind, raw);
+  if (item.type !== 'record') throw new Error(`expected a record, got ${item.reason}`);
+  return item;
+}
+
+describe('normalizing Clever records', () => {
+  describe('values without a value', () => {
+    it('leaves out "", null and absent keys, also inside nested objects, and drops objects left empty', () => {
+      const { record } = recordOf('school', {
+        id: 's1',
+        district: D,
+        name: 'Lincoln High',
+        phone: '',
+        nces_id: null,
+        location: { address: '', city: null, zip: '11004' },
+        principal: { name: '', email: null },
+        ext: { a: { b: '' } },
+      });
+      expect(record.fields).toEqual({ name: 'Lincoln High', location: { zip: '11004' } });
+      expect(record.personal).toEqual({});
+    });
+  });
+
+  describe('unknown enumeration values', () => {
+    it('keeps the raw value and names the field', () => {
+      const item = recordOf('user', {
+        id: 'u1',
+        district: D,
+        roles: { student: { grade: 'Grade 9', gender: 'Q', race: 'Martian', frl_status: 'Other', disability: { disability_status: 'Maybe' } } },
+      });
+      expect(item.unknownValues).toEqual(['student.disability.disability_status', 'student.gender', 'student.grade', 'student.race']);
+      expect(item.record.kind === 'user' && item.record.roles.student).toEqual({
+        fields: { grade: 'Grade 9' },
+        personal: { disability: { disability_status: 'Maybe' }, frl_status: 'Other', gender: 'Q', race: 'Martian' },
+      });
+    });
+
+    it('checks section subject and grade, and school grades', () => {
+      expect(recordOf('section', { id: 'x', district: D, subject: 'robotics', grade: 'Kindergarten' }).unknownValues).toEqual([
+        'section.subject',
+      ]);
+      expect(recordOf('school', { id: 's', district: D, low_grade: 'PreK', high_grade: '13' }).unknownValues).toEqual([
+        'school.low_grade',
+      ]);
+    });
+  });
+
+  describe('dates of birth', () => {
+    it.each([
+      ['6/18/1998', '1998-06-18'],
+      ['12/1/2010', '2010-12-01'],
+      ['2/29/2012', '2012-02-29'],
+      ['2010-12-01', '2010-12-01'],
+    ])('turns %s into %s', (dob, iso) => {
+      const item = recordOf('user', { id: 'u', district: D, roles: { student: { dob } } });
+      expect(item.record.kind === 'user' && item.record.roles.student?.personal['dob']).toBe(iso);
+      expect(item.unknownValues).toEqual([]);
+    });
+
+    it.each(['2/30/2012', '13/1/2010', 'June 18, 1998'])('keeps %s raw and reports it', (dob) => {
+      const item = recordOf('user', { id: 'u', district: D, roles: { student: { dob } } });
+      expect(item.record.kind === 'user' && item.record.roles.student?.personal['dob']).toBe(dob);
+      expect(item.unknownValues).toEqual(['student.dob']);
+    });
+  });
+
+  describe('users', () => {
+    it('skips a contact', () => {
+      expect(normalize('user', { id: 'c1', district: D, name: { last: 'Aaron Berge' }, roles: { contact: { phone: '' } } })).toEqual({
+        type: 'skipped',
+        reason: 'contact',
+        origin: { ...at, recordId: 'c1' },
+      });
+    });
+
+    it('keeps every role of a multi-role user, ignores its contact role, and copies created into each role', () => {
+      const { record } = recordOf('user', {
+        id: 'u1',
+        district: D,
+        email: 'pat@example.org',
+        name: { first: 'Pat', middle: '', last: 'Lee' },
+        created: '2021-03-02T22:24:55.356Z',
+        last_modified: '2021-04-01T00:00:00.000Z',
+        roles: {
+          teacher: {
+            sis_id: '47',
+            teacher_number: '230186',
+            title: 'Teacher',
+            school: 's1',
+            schools: ['s1'],
+            district: D,
+            name: { first: 'Pat' },
+            created: '2000-01-01',
+            last_modified: '2000-01-01',
+            credentials: { district_username: 'plee' },
+          },
+          staff: { staff_id: 'st9', schools: ['s1', 's2'], department: 'Math', roles: ['School Tech Lead'], ext: { badge: 12 } },
+          district_admin: { title: '', legacy_id: 'L1' },
+          contact: { student_relationships: [{ student: 'u9' }] },
+        },
+      });
+      expect(record).toEqual({
+        kind: 'user',
+        id: 'u1',
+        districtId: D,
+        lastModified: '2021-04-01T00:00:00.000Z',
+        fields: {},
+        personal: { email: 'pat@example.org', name: { first: 'Pat', last: 'Lee' } },
+        roles: {
+          teacher: {
+            fields: { created: '2021-03-02T22:24:55.356Z', school: 's1', schools: ['s1'], title: 'Teacher' },
+            personal: { credentials: { district_username: 'plee' }, sis_id: '47', teacher_number: '230186' },
+          },
+          staff: {
+            fields: {
+              created: '2021-03-02T22:24:55.356Z',
+              department: 'Math',
+              ext: { badge: 12 },
+              roles: ['School Tech Lead'],
+              schools: ['s1', 's2'],
+            },
+            personal: { staff_id: 'st9' },
+          },
+          district_admin: { fields: { created: '2021-03-02T22:24:55.356Z', legacy_id: 'L1' }, personal: {} },
+        },
+      });
+    });
+
+    it('drops the student role\'s copy of the email and treats undocumented keys as personal', () => {
+      const { record } = recordOf('user', {
+        id: 'u1',
+        district: D,
+        email: 'a@example.net',
+        shoe_size: '42',
+        roles: { student: { email: 'a@example.net', nickname: 'Al', school: 's1' }, mentor: { since: '2020' } },
+      });
+      expect(record.personal).toEqual({ email: 'a@example.net', shoe_size: '42', roles: { mentor: { since: '2020' } } });
+      expect(record.kind === 'user' && record.roles).toEqual({ student: { fields: { school: 's1' }, personal: { nickname: 'Al' } } });
+    });
+  });
+
+  describe('sections', () => {
+    it('puts the primary teacher first and removes repeated ids', () => {
+      const { record } = recordOf('section', {
+        id: 'sec1',
+        district: D,
+        teacher: 't2',
+        teachers: ['t1', 't2', 't3', 't1'],
+        students: ['u1', 'u2', 'u1'],
+      });
+      expect(record).toMatchObject({ teachers: ['t2', 't1', 't3'], students: ['u1', 'u2'], fields: {}, personal: {} });
+    });
+
+    it('adds a primary teacher missing from teachers, and reads absent lists as empty', () => {
+      expect(recordOf('section', { id: 'sec1', district: D, teacher: 't9' }).record).toMatchObject({
+        teachers: ['t9'],
+        students: [],
+      });
+    });
+  });
+
+  describe('terms, courses and schools', () => {
+    it('keeps the documented fields, and the principal as personal data', () => {
+      expect(recordOf('term', { id: 't', district: D, name: 'Fall', start_date: '2024-08-01', end_date: '' }).record).toEqual({
+        kind: 'term',
+        id: 't',
+        districtId: D,
+        fields: { name: 'Fall', start_date: '2024-08-01' },
+        personal: {},
+      });
+      expect(recordOf('course', { id: 'c', district: D, name: 'Algebra', number: 'M101' }).record.fields).toEqual({
+        name: 'Algebra',
+        number: 'M101',
+      });
+      const school = recordOf('school', { id: 's', district: D, sis_id: '7', principal: { name: 'Ms. Smith', email: 'smith@example.org' } });
+      expect(school.record.fields).toEqual({ sis_id: '7' });
+      expect(school.record.personal).toEqual({ principal: { email: 'smith@example.org', name: 'Ms. Smith' } });
+    });
+  });
+});

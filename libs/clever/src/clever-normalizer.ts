@@ -1,0 +1,40 @@
+import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
+import { RecordContext } from './field-readers';
+import { mapDistrict } from './district-mapping';
+import { readHeader } from './record-header';
+import type { RecordHeader } from './record-header';
+import { mapSchool } from './school-mapping';
+import { mapSection } from './section-mapping';
+import type { SnapshotItem } from './snapshot-item';
+import { mapCourse, mapTerm } from './term-course-mapping';
+import { mapUser } from './user-mapping';
+import type { SkippedUser } from './user-mapping';
+
+type Mapping = (raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader) => RosterRecord | SkippedUser;
+
+const MAPPINGS: Readonly<Record<RecordKind, Mapping>> = {
+  district: mapDistrict,
+  school: mapSchool,
+  term: mapTerm,
+  course: mapCourse,
+  user: mapUser,
+  section: mapSection,
+};
+
+/**
+ * Turns one Clever object into a domain record: `""`, null and absent are all "no value" and
+ * left out; fields and personal data are split per kind; unknown enum values are kept and listed.
+ * Throws InvalidInput, at `origin` plus the record id and field, when the id or district is
+ * missing, a value has the wrong type, or a user has no role.
+ */
+export function normalizeCleverRecord(
+  kind: RecordKind,
+  raw: Record<string, unknown>,
+  origin: InputLocation,
+): SnapshotItem {
+  const ctx = new RecordContext(origin);
+  const header = readHeader(kind, raw, ctx);
+  const mapped = MAPPINGS[kind](raw, ctx, header);
+  if ('skipped' in mapped) return { type: 'skipped', reason: mapped.skipped, origin: ctx.origin };
+  return { type: 'record', record: mapped, origin: ctx.origin, unknownValues: ctx.unknownValues() };
+}

@@ -1,0 +1,38 @@
+import { RECORD_KINDS } from '@roster-ledger/domain';
+import type { RecordKind, SyncSource } from '@roster-ledger/domain';
+import { openSnapshotFolder } from './snapshot-folder';
+import type { SnapshotFolderOptions } from './snapshot-folder';
+import type { SnapshotItem } from './snapshot-item';
+
+/** An opened snapshot folder, in the shape the ledger's SnapshotSource port asks for. */
+export interface CleverSnapshotSource {
+  source: SyncSource;
+  /** The absolute folder path. */
+  origin: string;
+  /** Kinds whose file is present; the others are not part of this snapshot. */
+  kinds: RecordKind[];
+  /** @throws InvalidInput on the first fatal problem (see SnapshotFolder.items). */
+  items(): AsyncIterable<SnapshotItem>;
+  progress(): { done: number; total: number };
+}
+
+/**
+ * Opens folders of Clever JSON files as snapshots. It has the shape of the ledger's
+ * SnapshotReader port without importing the ledger (this lib depends on the domain only), so the
+ * app can bind it to the port's token. No constructor dependencies: Nest can `useClass` it.
+ */
+export class CleverSnapshotReader {
+  constructor(private readonly options: SnapshotFolderOptions = {}) {}
+
+  /** @throws InvalidInput when the folder is missing or holds none of the snapshot files. */
+  async open(location: string): Promise<CleverSnapshotSource> {
+    const folder = await openSnapshotFolder(location, this.options);
+    return {
+      source: 'snapshot',
+      origin: folder.folder,
+      kinds: RECORD_KINDS.filter((kind) => folder.files[kind] !== undefined),
+      items: () => folder.items(),
+      progress: () => folder.progress(),
+    };
+  }
+}

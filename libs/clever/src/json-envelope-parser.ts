@@ -1,0 +1,362 @@
+import { JSONParser, TokenType } from '@streamparser/json';
+import type { ParsedElementInfo, ParsedTokenInfo } from '@streamparser/json';
+import { InvalidInput } from '@roster-ledger/domain';
+import type { InputLocation } from '@roster-ledger/domain';
+import { isJsonWhitespace } from './line-counter';
+
+export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever envelope {"data": [...]}';
+
+/** One record as found in a file, before any Clever rule is applied. */
+export interface JsonRecord {
+  value: Record<string, unknown>;
+  /** Zero-based position of the record in its file. */
+  index: number;
+  /** Line where the record starts. */
+  line: number;
+}
+
+export interface EnvelopeParserOptions {
+  file: string;
+  maxStringLength: number;
+  /** Line of a byte offset of the file: the caller hands each chunk to a LineCounter before writing it here. */
+  lineAt(offset: number): number;
+  /** Line where the content read so far ends. */
+  lastLine(): number;
+  onRecord(record: JsonRecord): void;
+}
+
+/**
+ * - `array`: `[{...}, ...]`
+ * - `object`: a top-level object whose `data` key has not been seen yet
+ * - `list`: the API list envelope `{"data": [{"data": {...}, "uri": "..."}, ...], "links": [...]}`
+ * - `single`: the single-object envelope `{"data": {...}}`
+ */
+type Shape = 'array' | 'object' | 'list' | 'single';
+
+/** Where the tokens are: one frame per open object or array, with the key or index being read. */
+interface Frame {
+  container: 'object' | 'array';
+  key: string | number | undefined;
+  awaitingKey: boolean;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+// Read once: the package's CommonJS build exports TokenType through a getter, and onToken runs for every token.
+const LEFT_BRACE = TokenType.LEFT_BRACE;
+const RIGHT_BRACE = TokenType.RIGHT_BRACE;
+const LEFT_BRACKET = TokenType.LEFT_BRACKET;
+const RIGHT_BRACKET = TokenType.RIGHT_BRACKET;
+const COLON = TokenType.COLON;
+const COMMA = TokenType.COMMA;
+const STRING = TokenType.STRING;
+const NUMBER = TokenType.NUMBER;
+const NULL = TokenType.NULL;
+const SEPARATOR = TokenType.SEPARATOR;
+
+/**
+ * Finds the records of one Clever JSON file as its bytes arrive, keeping only the record being
+ * read in memory. The parser's `paths` are chosen from the first byte (`[` -> `$.*`, `{` ->
+ * `$.data.*`) and `keepStack: false` drops every value once it is handed over. The tokens are
+ * watched on the side to tell the envelope forms apart, to know the record, id and field being
+ * read (for errors), and to stop on an over-long string while it is still being read: an
+ * unbalanced quote can turn the rest of a 1 GB file into one string.
+ *
+ * Throws InvalidInput (from `write` or `end`) on the first problem.
+ */
+export class EnvelopeParser {
+  private parser: JSONParser | undefined;
+  private shape: Shape | undefined;
+  private readonly frames: Frame[] = [];
+  /** Bytes of the file never written to the parser (leading whitespace-only chunks). */
+  private skippedBytes = 0;
+  /** File offset of the first byte written to the parser: parser offsets count from there. */
+  private feedOffset = 0;
+  private lastTokenOffset = 0;
+  private recordsCompleted = 0;
+  private inItem = false;
+  private itemLine = 1;
+  private itemId: string | undefined;
+  /** Properties of a single-object envelope's record, which `$.data.*` hands over one by one. */
+  private single: Record<string, unknown> = {};
+
+  constructor(private readonly options: EnvelopeParserOptions) {}
+
+  write(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.parser === undefined) {
+      const start = this.begin(chunk);
+      if (start === undefined) {
+        this.skippedBytes += chunk.length;
+        return;
+      }
+      bytes = chunk.subarray(start);
+    }
+    try {
+      this.parser?.write(bytes);
+    } catch (error) {
+      throw this.syntaxError(error, false);
+    }
+  }
+
+  end(): void {
+    if (this.parser === undefined) throw new InvalidInput('file is empty', { file: this.options.file });
+    if (this.parser.isEnded) return;
+    try {
+      this.parser.end();
+    } catch (error) {
+      throw this.syntaxError(error, true);
+    }
+  }
+
+  /**
+   * Picks the parser's paths from the first byte that is not whitespace (nor the BOM) and returns
+   * its index in the chunk; undefined while there is none. The parser is fed from that byte on.
+   */
+  private begin(chunk: Uint8Array): number | undefined {
+    let at = 0;
+    while (at < chunk.length) {
+      const byte = chunk[at] ?? 0;
+      const offset = this.skippedBytes + at;
+      const isBom = offset < UTF8_BOM.length && byte === UTF8_BOM[offset];
+      if (!isBom && !isJsonWhitespace(byte)) break;
+      at += 1;
+    }
+    const first = chunk[at];
+    if (first === undefined) return undefined;
+    this.feedOffset = this.skippedBytes + at;
+    if (first === 0x5b /* [ */) this.shape = 'array';
+    else if (first === 0x7b /* { */) this.shape = 'object';
+    else throw new InvalidInput(WRONG_ENVELOPE, { file: this.options.file, line: this.options.lineAt(this.feedOffset) });
+    const parser = new JSONParser({
+      paths: this.shape === 'array' ? ['$.*'] : ['$.data.*'],
+      keepStack: false,
+      emitPartialTokens: true,
+    });
+    parser.onToken = (token) => this.onToken(token);
+    parser.onValue = (element) => this.onValue(element);
+    this.parser = parser;
+    return at;
+  }
+
+  private onToken(token: ParsedTokenInfo): void {
+    if (token.token === STRING) this.checkLength(token);
+    if (token.partial) return;
+    this.lastTokenOffset = token.offset;
+    const top = this.frames[this.frames.length - 1];
+    switch (token.token) {
+      case LEFT_BRACE:
+        this.onValueStart(token);
+        this.frames.push({ container: 'object', key: undefined, awaitingKey: true });
+        return;
+      case LEFT_BRACKET:
+        this.onValueStart(token);
+        this.frames.push({ container: 'array', key: 0, awaitingKey: false });
+        return;
+      case RIGHT_BRACE:
+      case RIGHT_BRACKET:
+        this.onContainerEnd(token);
+        this.frames.pop();
+        return;
+      case COMMA:
+        if (top?.container === 'array') top.key = Number(top.key) + 1;
+        else if (top) top.awaitingKey = true;
+        return;
+      case COLON:
+      case SEPARATOR:
+        return;
+      case STRING:
+        if (top?.container === 'object' && top.awaitingKey) {
+          top.key = String(token.value);
+          top.awaitingKey = false;
+          return;
+        }
+        this.onValueStart(token);
+        this.captureId(token.value);
+        return;
+      default:
+        this.onValueStart(token);
+    }
+  }
+
+  /** A value starts at the current position: is it the envelope's `data`, or a record? */
+  private onValueStart(token: ParsedTokenInfo): void {
+    const depth = this.frames.length;
+    const isObject = token.token === LEFT_BRACE;
+    if (depth === 1 && this.frames[0]?.container === 'object' && this.frames[0].key === 'data') {
+      if (this.shape !== 'object') throw this.problem(token, 'the envelope has more than one "data" key');
+      if (token.token === LEFT_BRACKET) {
+        this.shape = 'list';
+      } else if (isObject) {
+        this.shape = 'single';
+        this.startItem(token);
+      } else {
+        throw this.problem(token, `${WRONG_ENVELOPE}; "data" is ${describeToken(token)}`);
+      }
+      return;
+    }
+    const startsItem =
+      (this.shape === 'array' && depth === 1) ||
+      (this.shape === 'list' && depth === 2 && this.frames[0]?.key === 'data');
+    if (!startsItem) return;
+    this.startItem(token);
+    if (isObject) return;
+    throw this.problem(
+      token,
+      this.shape === 'array'
+        ? `expected a record (a JSON object), got ${describeToken(token)}`
+        : `expected an envelope item {"data": {...}, "uri": "..."}, got ${describeToken(token)}`,
+    );
+  }
+
+  private onContainerEnd(token: ParsedTokenInfo): void {
+    const depth = this.frames.length;
+    if (depth === 1 && this.shape === 'object') throw this.problem(token, `${WRONG_ENVELOPE}; there is no "data" key`);
+    if (this.shape === 'single' && depth === 2 && this.frames[0]?.key === 'data') {
+      const value = this.single;
+      this.single = {};
+      this.emitRecord(value);
+    }
+  }
+
+  private onValue({ value, key }: ParsedElementInfo): void {
+    switch (this.shape) {
+      case 'array':
+        this.emitRecord(value as Record<string, unknown>);
+        return;
+      case 'list': {
+        const inner = isPlainObject(value) ? value['data'] : undefined;
+        if (!isPlainObject(inner)) {
+          throw new InvalidInput('expected an envelope item {"data": {...}, "uri": "..."}: the item has no "data" object', this.itemLocation());
+        }
+        this.emitRecord(inner);
+        return;
+      }
+      case 'single':
+        if (typeof key === 'string') Object.defineProperty(this.single, key, { value, enumerable: true, writable: true, configurable: true });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private startItem(token: ParsedTokenInfo): void {
+    this.inItem = true;
+    this.itemId = undefined;
+    this.itemLine = this.options.lineAt(this.feedOffset + token.offset);
+  }
+
+  private emitRecord(value: Record<string, unknown>): void {
+    this.options.onRecord({ value, index: this.recordsCompleted, line: this.itemLine });
+    this.recordsCompleted += 1;
+    this.inItem = false;
+  }
+
+  /** Index of the frame holding the record's own properties, when the tokens are inside a record. */
+  private recordFrame(): number | undefined {
+    const frames = this.frames;
+    switch (this.shape) {
+      case 'array':
+        return frames.length >= 2 ? 1 : undefined;
+      case 'single':
+        return frames.length >= 2 && frames[0]?.key === 'data' ? 1 : undefined;
+      case 'list':
+        return frames.length >= 4 && frames[0]?.key === 'data' && frames[2]?.key === 'data' ? 3 : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private captureId(value: unknown): void {
+    const record = this.recordFrame();
+    if (record === undefined || this.frames.length !== record + 1) return;
+    if (this.frames[record]?.key === 'id' && typeof value === 'string') this.itemId = value;
+  }
+
+  private checkLength(token: ParsedTokenInfo): void {
+    const length = String(token.value).length;
+    const limit = this.options.maxStringLength;
+    if (length <= limit) return;
+    const top = this.frames[this.frames.length - 1];
+    const isKey = top?.container === 'object' && top.awaitingKey;
+    const start = this.recordFrame() ?? (this.inItem && this.shape === 'list' ? 2 : 0);
+    const keys = this.frames.slice(start, isKey ? -1 : undefined).map((frame) => frame.key);
+    const field = formatPath(keys) + (isKey ? ' (a key)' : '');
+    const size = token.partial
+      ? `more than ${limit.toLocaleString('en-US')} characters (stopped reading it at ${length.toLocaleString('en-US')})`
+      : `${length.toLocaleString('en-US')} characters`;
+    throw new InvalidInput(`text value is too long: ${size}; the limit is ${limit.toLocaleString('en-US')} characters`, {
+      ...this.itemLocation(token),
+      field: field || undefined,
+    });
+  }
+
+  private problem(token: ParsedTokenInfo, rule: string): InvalidInput {
+    return new InvalidInput(rule, this.itemLocation(token));
+  }
+
+  /** Where the tokens are: the line of `token` (else of the record being read), the record and its id if known. */
+  private itemLocation(token?: ParsedTokenInfo): InputLocation {
+    const line =
+      token !== undefined || !this.inItem
+        ? this.options.lineAt(this.feedOffset + (token?.offset ?? this.lastTokenOffset))
+        : this.itemLine;
+    const at: InputLocation = { file: this.options.file, line };
+    if (this.inItem) at.record = this.recordsCompleted;
+    if (this.inItem && this.itemId !== undefined) at.recordId = this.itemId;
+    return at;
+  }
+
+  private syntaxError(error: unknown, atEnd: boolean): InvalidInput {
+    if (error instanceof InvalidInput) return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    const after =
+      this.recordsCompleted === 0
+        ? 'before the first complete record'
+        : `after record #${this.recordsCompleted} (the last complete record)`;
+    const rule = atEnd
+      ? `invalid JSON: the file ends in the middle of the document (truncated?), ${after}: ${reason}`
+      : `invalid JSON ${after}: ${reason}`;
+    return new InvalidInput(rule, { file: this.options.file, line: atEnd ? this.options.lastLine() : this.errorLine(reason) });
+  }
+
+  /** The tokenizer names the byte where it stopped; the token parser stops at the last token. */
+  private errorLine(reason: string): number {
+    const position = /absolute position "(\d+)"/.exec(reason)?.[1];
+    const offset =
+      position !== undefined ? this.feedOffset + Number(position) : this.feedOffset + this.lastTokenOffset;
+    return this.options.lineAt(offset);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeToken(token: ParsedTokenInfo): string {
+  switch (token.token) {
+    case LEFT_BRACKET:
+      return 'an array';
+    case LEFT_BRACE:
+      return 'an object';
+    case STRING:
+      return 'a string';
+    case NUMBER:
+      return 'a number';
+    case NULL:
+      return 'null';
+    default:
+      return 'a boolean';
+  }
+}
+
+/** `roles.student.schools[1]` */
+export function formatPath(keys: readonly (string | number | undefined)[]): string {
+  let path = '';
+  for (const key of keys) {
+    if (key === undefined) continue;
+    if (typeof key === 'number') path += `[${key}]`;
+    else path += path === '' ? key : `.${key}`;
+  }
+  return path;
+}

@@ -1,0 +1,39 @@
+import type { RecordKind } from '@roster-ledger/domain';
+import { isNoValue, typeName } from './field-readers';
+import type { RecordContext } from './field-readers';
+
+/** What every record carries besides its fields. */
+export interface RecordHeader {
+  id: string;
+  districtId: string;
+  lastModified?: string;
+}
+
+/** Keys the header consumes, so the per-kind mappings skip them. */
+export const HEADER_KEYS = ['id', 'district', 'last_modified'] as const;
+
+/**
+ * Reads `id` (required, non-empty), `district` (required except on a district, whose districtId
+ * is its own id) and `last_modified` (Clever's clock, kept out of the fields).
+ */
+export function readHeader(kind: RecordKind, raw: Record<string, unknown>, ctx: RecordContext): RecordHeader {
+  const id = raw['id'];
+  if (typeof id !== 'string' || id === '') {
+    throw ctx.error('id', isNoValue(id) ? 'record has no id' : `record has no id: expected a non-empty string, got ${typeName(id)}`);
+  }
+  ctx.identify(id);
+  const district = kind === 'district' ? id : raw['district'];
+  if (typeof district !== 'string' || district === '') {
+    throw ctx.error(
+      'district',
+      isNoValue(district) ? 'record has no district' : `expected a string, got ${typeName(district)}`,
+    );
+  }
+  const header: RecordHeader = { id, districtId: district };
+  const lastModified = raw['last_modified'];
+  if (!isNoValue(lastModified)) {
+    if (typeof lastModified !== 'string') throw ctx.error('last_modified', `expected a string, got ${typeName(lastModified)}`);
+    header.lastModified = lastModified;
+  }
+  return header;
+}

@@ -1,0 +1,49 @@
+import type { SectionRecord } from '@roster-ledger/domain';
+import { GRADES, SUBJECTS } from './clever-enums';
+import { flag, objectOf, oneOf, readTextList, splitParts, text } from './field-readers';
+import type { PartsSpec, RecordContext } from './field-readers';
+import { ext } from './common-readers';
+import { HEADER_KEYS } from './record-header';
+import type { RecordHeader } from './record-header';
+
+const SECTION: PartsSpec = {
+  fields: {
+    school: text,
+    name: text,
+    sis_id: text,
+    section_number: text,
+    subject: oneOf(SUBJECTS),
+    grade: oneOf(GRADES),
+    period: text,
+    course: text,
+    term_id: text,
+    created: text,
+    ext,
+    lms_status: objectOf({ synced_in_lms: flag }),
+  },
+  personal: {},
+  // Membership is not a field: it becomes enrollment events.
+  skip: [...HEADER_KEYS, 'teacher', 'teachers', 'students'],
+};
+
+/**
+ * A section; `teachers` has the primary `teacher` first (added when Clever left it out of
+ * `teachers`), and both membership lists keep the first occurrence of each id.
+ */
+export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): SectionRecord {
+  const at = { ctx, path: '', label: 'section' };
+  const primary = text(raw['teacher'], { ctx, path: 'teacher', label: 'section.teacher' });
+  const teachers = readTextList(raw['teachers'], { ctx, path: 'teachers', label: 'section.teachers' }) ?? [];
+  const students = readTextList(raw['students'], { ctx, path: 'students', label: 'section.students' }) ?? [];
+  return {
+    kind: 'section',
+    ...header,
+    ...splitParts(raw, SECTION, at),
+    teachers: unique(typeof primary === 'string' ? [primary, ...teachers] : teachers),
+    students: unique(students),
+  };
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}

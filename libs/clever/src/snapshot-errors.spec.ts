@@ -1,0 +1,174 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidInput } from '@roster-ledger/domain';
+import { openSnapshotFolder } from './index';
+import { DISTRICT_ID, envelope, readFailure, readItems, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
+
+afterEach(removeTempFolders);
+
+const student = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  district: DISTRICT_ID,
+  name: { first: 'Ada', last: 'Lovelace' },
+  roles: { student: { school: 's1', schools: ['s1'], grade: '9', ...extra } },
+});
+
+async function failureFor(file: string, content: string | Uint8Array, options?: { maxStringLength?: number }) {
+  const folder = await tempFolder({ [file]: content });
+  return { error: await readFailure(folder, options), path: join(folder, file) };
+}
+
+describe('a snapshot that breaks a rule is rejected with InvalidInput naming where and why', () => {
+  it('given truncated JSON, it names the line and the last complete record', async () => {
+    const json = JSON.stringify([student('u1'), student('u2'), student('u3')], null, 2);
+    const cut = json.slice(0, json.indexOf('"u3"') + 10);
+    const lastLine = cut.trimEnd().split('\n').length;
+    const { error, path } = await failureFor('users.json', cut);
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.at).toEqual({ file: path, line: lastLine });
+    expect(error.message).toContain(`${path}, line ${lastLine}: `);
+    expect(error.rule).toMatch(/^invalid JSON: the file ends in the middle of the document \(truncated\?\), after record #2 \(the last complete record\): /);
+  });
+
+  it('given a syntax error, it names the line where the parser stopped', async () => {
+    const { error } = await failureFor('courses.json', '[\n{"id": "c1", "district": "d"},\n{"id" "c2"}\n]');
+    expect(error.message).toMatch(/courses\.json, line 3: invalid JSON after record #1 \(the last complete record\): Unexpected STRING/);
+  });
+
+  it('given trailing garbage after the array, it says where', async () => {
+    const { error } = await failureFor('users.json', `${JSON.stringify([student('u1')])}\n]`);
+    expect(error.message).toMatch(/users\.json, line 2: invalid JSON after record #1/);
+  });
+
+  it.each([
+    ['an object without "data"', '{"count": 1004, "links": []}', '; there is no "data" key'],
+    ['"data" that is a string', '{"data": "users"}', '; "data" is a string'],
+    ['a bare string', '"users"', ''],
+    ['an HTML error page', '<html><body>502 Bad Gateway</body></html>', ''],
+  ])('given %s, it is a wrong envelope', async (_, content, detail) => {
+    const { error, path } = await failureFor('users.json', content);
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.message).toBe(`${path}, line 1: expected a JSON array of records or a Clever envelope {"data": [...]}${detail}`);
+  });
+
+  it('given an array of something other than records, it names the record', async () => {
+    const { error } = await failureFor('users.json', '[\n"u1"\n]');
+    expect(error.message).toMatch(/users\.json, line 2, record #1: expected a record \(a JSON object\), got a string$/);
+  });
+
+  it('given an envelope item without its "data" object, it names the record', async () => {
+    const { error } = await failureFor('users.json', JSON.stringify({ data: [{ data: student('u1') }, { uri: '/v3.0/users/u2' }] }));
+    expect(error.message).toMatch(/users\.json, line 1, record #2: expected an envelope item \{"data": \{\.\.\.\}, "uri": "\.\.\."\}/);
+  });
+
+  it('given a record without id, it names the record', async () => {
+    const { error, path } = await failureFor('users.json', envelope([student('u1'), { ...student(''), id: null }]));
+    expect(error.at).toEqual({ file: path, line: 1, record: 1, field: 'id' });
+    expect(error.message).toBe(`${path}, line 1, record #2, field id: record has no id`);
+  });
+
+  it('given a record without district, it names the record and its id', async () => {
+    const { error } = await failureFor('sections.json', JSON.stringify([{ id: 'sec1', name: 'Math' }]));
+    expect(error.message).toMatch(/sections\.json, line 1, record #1, id sec1, field district: record has no district$/);
+  });
+
+  it('given two records with the same id in one file, it names both', async () => {
+    const { error } = await failureFor('users.json', envelope([student('u1'), student('u2'), student('u1')]));
+    expect(error.at).toMatchObject({ record: 2, recordId: 'u1', field: 'id' });
+    expect(error.message).toMatch(/users\.json, line 1, record #3, id u1, field id: duplicate id: records #1 and #3 both have id u1$/);
+  });
+
+  it.each([
+    ['a number where Clever sends a string', { sis_id: 101565758 }, 'roles.student.sis_id', 'expected a string, got number'],
+    ['a school list that is not an array', { schools: 's1' }, 'roles.student.schools', 'expected an array of strings, got string'],
+    ['a school id that is not a string', { schools: ['s1', 7] }, 'roles.student.schools[1]', 'expected a string, got number'],
+    ['a location that is not an object', { location: '1 Main St' }, 'roles.student.location', 'expected an object, got string'],
+  ])('given %s, it names the field and the rule', async (_, extra, field, rule) => {
+    const { error } = await failureFor('users.json', envelope([student('u1', extra)]));
+    expect(error.at).toMatchObject({ record: 0, recordId: 'u1', field });
+    expect(error.message).toMatch(new RegExp(`users\\.json, line 1, record #1, id u1, field ${field.replace(/[[\]]/g, '\\$&')}: ${rule}$`));
+  });
+
+  it('given a first name that is not a string, it names name.first', async () => {
+    const { error } = await failureFor('users.json', envelope([{ ...student('u1'), name: { first: 42 } }]));
+    expect(error.message).toMatch(/record #1, id u1, field name\.first: expected a string, got number$/);
+  });
+
+  it('given roles that are not an object, it says so', async () => {
+    const { error } = await failureFor('users.json', envelope([{ ...student('u1'), roles: ['student'] }]));
+    expect(error.message).toMatch(/id u1, field roles: expected an object, got array$/);
+  });
+
+  it('given a user with no known role, it says the user has no role', async () => {
+    const { error } = await failureFor('users.json', envelope([{ ...student('u1'), roles: { parent: {} } }]));
+    expect(error.message).toMatch(/users\.json, line 1, record #1, id u1, field roles: user has no role/);
+  });
+
+  it.each([
+    ['0 bytes', ''],
+    ['whitespace only', ' \n\t\r\n  '],
+  ])('given an empty file (%s), it says the file is empty', async (_, content) => {
+    const { error, path } = await failureFor('schools.json', content);
+    expect(error.message).toBe(`${path}: file is empty`);
+  });
+
+  it('given a 5 MB string, it stops reading it and names the record, field and limit', async () => {
+    const huge = 'x'.repeat(5 * 1024 * 1024);
+    const content = JSON.stringify([student('u1'), { id: 'u2', district: DISTRICT_ID, name: { first: 'Bo', last: huge } }]);
+    const { error, path } = await failureFor('users.json', content);
+    expect(error.at).toMatchObject({ file: path, line: 1, record: 1, recordId: 'u2', field: 'name.last' });
+    expect(error.rule).toMatch(
+      /^text value is too long: more than 65,536 characters \(stopped reading it at [\d,]+\); the limit is 65,536 characters$/,
+    );
+  });
+
+  it('given a string longer than a custom limit, it names its length', async () => {
+    const content = JSON.stringify([{ id: 'sec1', district: DISTRICT_ID, name: 'y'.repeat(200) }]);
+    const { error } = await failureFor('sections.json', content, { maxStringLength: 100 });
+    expect(error.message).toMatch(
+      /sections\.json, line 1, record #1, id sec1, field name: text value is too long: 200 characters; the limit is 100 characters$/,
+    );
+  });
+
+  it('given bytes that are not UTF-8, it names the file and the line', async () => {
+    const before = Buffer.from('[\n{"id": "s1", "district": "d", "name": "Ecole ');
+    const latin1 = Buffer.from([0xe9]); // "é" in Latin-1
+    const after = Buffer.from('"}\n]');
+    const { error, path } = await failureFor('schools.json', Buffer.concat([before, latin1, after]));
+    expect(error.at).toEqual({ file: path, line: 2 });
+    expect(error.message).toBe(`${path}, line 2: file is not valid UTF-8: it has bytes that are not UTF-8 text (save it as UTF-8)`);
+  });
+
+  it('given a folder that does not exist, it says so', async () => {
+    const missing = join(await tempFolder(), 'nope');
+    await expect(openSnapshotFolder(missing)).rejects.toThrow(new InvalidInput('snapshot folder not found', { file: missing }));
+  });
+
+  it('given a folder without any snapshot file, it names the files it expects', async () => {
+    const folder = await tempFolder({ 'students.csv': 'id\n1\n' });
+    const error = await openSnapshotFolder(folder).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).message).toBe(
+      `${folder}: no snapshot files in the folder: expected at least one of districts.json, schools.json, terms.json, courses.json, users.json, sections.json`,
+    );
+  });
+
+  it('yields the records before the problem, then stops', async () => {
+    const folder = await tempFolder({ 'users.json': envelope([student('u1'), student('u2'), { ...student('u3'), id: 3 }]) });
+    const seen: string[] = [];
+    const snapshot = await openSnapshotFolder(folder);
+    await expect(
+      (async () => {
+        for await (const item of snapshot.items()) if (item.type === 'record') seen.push(item.record.id);
+      })(),
+    ).rejects.toThrow('record has no id: expected a non-empty string, got number');
+    expect(seen).toEqual(['u1', 'u2']);
+  });
+
+  it('reads a file that is fixed after a failure', async () => {
+    const folder = await tempFolder({ 'users.json': '[' });
+    await expect(readItems(folder)).rejects.toBeInstanceOf(InvalidInput);
+    await writeFile(join(folder, 'users.json'), envelope([student('u1')]));
+    await expect(readItems(folder)).resolves.toHaveLength(1);
+  });
+});

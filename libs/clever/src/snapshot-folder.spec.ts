@@ -1,0 +1,184 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
+import { CleverSnapshotReader, openSnapshotFolder } from './index';
+import type { SnapshotItem } from './index';
+import { DISTRICT_ID, envelope, readItems, records, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
+
+const DEMO = resolve(__dirname, '../../testing/fixtures/clever-demo');
+
+afterEach(removeTempFolders);
+
+describe('reading the Clever demo district', () => {
+  let items: SnapshotItem[];
+  beforeAll(async () => {
+    items = await readItems(DEMO);
+  });
+
+  const users = () => records(items).filter((record): record is UserRecord => record.kind === 'user');
+  const withRole = (role: keyof UserRecord['roles']) => users().filter((user) => user.roles[role] !== undefined);
+
+  it('finds every student, teacher, district admin, section and the district, and skips the contacts', () => {
+    expect(withRole('student')).toHaveLength(1004);
+    expect(withRole('teacher')).toHaveLength(89);
+    expect(withRole('district_admin')).toHaveLength(3);
+    expect(withRole('staff')).toHaveLength(0);
+    expect(items.filter((item) => item.type === 'skipped' && item.reason === 'contact')).toHaveLength(1002);
+    expect(records(items).filter((record) => record.kind === 'section')).toHaveLength(378);
+    expect(records(items).filter((record) => record.kind === 'district')).toHaveLength(1);
+  });
+
+  it('streams the district first, then users, then sections', () => {
+    const kinds = records(items).map((record) => record.kind);
+    const firstOf = (kind: string) => kinds.indexOf(kind as never);
+    const lastOf = (kind: string) => kinds.lastIndexOf(kind as never);
+    expect(firstOf('district')).toBe(0);
+    expect(lastOf('user')).toBeLessThan(firstOf('section'));
+  });
+
+  it('splits a student into fields and personal data, with the dob as an ISO date', () => {
+    const student = items.find((item) => item.type === 'record' && item.record.id === '5a25ffb0c1bc2a00360003ee');
+    expect(student).toEqual({
+      type: 'record',
+      origin: { file: join(DEMO, 'users.json'), line: 1, record: 1, recordId: '5a25ffb0c1bc2a00360003ee' },
+      unknownValues: [],
+      record: {
+        kind: 'user',
+        id: '5a25ffb0c1bc2a00360003ee',
+        districtId: DISTRICT_ID,
+        lastModified: '2021-03-02T22:24:53.349Z',
+        fields: {},
+        personal: { email: 'w_douglas@example.net', name: { first: 'Douglas', last: 'Wisoky', middle: 'S' } },
+        roles: {
+          student: {
+            fields: {
+              created: '2021-03-02T22:24:53.349Z',
+              enrollments: [],
+              grade: '9',
+              school: '5a25ff950a5f621109000004',
+              schools: ['5a25ff950a5f621109000004', '5a25ff950a5f621109000005'],
+            },
+            personal: {
+              credentials: { district_username: 'douglasw58' },
+              dob: '1998-06-18',
+              gender: 'M',
+              hispanic_ethnicity: 'N',
+              location: { zip: '11004' },
+              race: 'Caucasian',
+              sis_id: '101565758',
+              state_id: '498006597',
+              student_number: '101565758',
+            },
+          },
+        },
+      },
+    });
+  });
+
+  it('keeps section membership out of the fields, primary teacher first', () => {
+    const section = records(items).find((record): record is SectionRecord => record.id === '5a25ffc265e950634b00017c');
+    expect(section?.teachers).toEqual([
+      '603ebb2ab452fb006c763989',
+      '603ebb2ab452fb006c76398a',
+      '603ebb2ab452fb006c76398b',
+      '603ebb2ab452fb006c76398c',
+    ]);
+    expect(section?.students).toHaveLength(16);
+    expect(section?.fields).toEqual({
+      course: '5a25ff963829500a3400020f',
+      created: '2017-12-05T02:09:06.567Z',
+      grade: 'Kindergarten',
+      name: 'Group Guidance - Greene - 0',
+      period: '0',
+      school: '5a25ff950a5f621109000004',
+      sis_id: '581',
+      subject: 'homeroom/advisory',
+      term_id: '603ebb2ab452fb006c763964',
+    });
+  });
+
+  it('leaves out Clever\'s own sync status of the district', () => {
+    const district = records(items).find((record) => record.kind === 'district');
+    expect(district?.fields).toEqual({
+      launch_date: '2021-03-10',
+      login_methods: ['Clever Badges', 'Clever Passwords'],
+      name: '#DEMO_DISTRICT',
+      portal_url: 'https://clever.com/in/demo-district95c7cc0123410d417c',
+      sis_type: 'sftp',
+    });
+    expect(Object.keys(district?.personal ?? {})).toEqual(['district_contact']);
+    expect(district?.districtId).toBe(district?.id);
+  });
+
+  it('finds no unknown enum value in Clever\'s own data', () => {
+    expect(items.flatMap((item) => (item.type === 'record' ? item.unknownValues : []))).toEqual([]);
+  });
+});
+
+describe('opening a snapshot folder', () => {
+  it('lists only the files present, by kind, as absolute paths', async () => {
+    const snapshot = await openSnapshotFolder(DEMO);
+    expect(snapshot.folder).toBe(DEMO);
+    expect(snapshot.files).toEqual({
+      district: join(DEMO, 'districts.json'),
+      user: join(DEMO, 'users.json'),
+      section: join(DEMO, 'sections.json'),
+    });
+  });
+
+  it('reports progress in bytes', async () => {
+    const snapshot = await openSnapshotFolder(DEMO);
+    expect(snapshot.progress()).toEqual({ done: 0, total: 1_704_497 });
+    for await (const item of snapshot.items()) void item;
+    expect(snapshot.progress()).toEqual({ done: 1_704_497, total: 1_704_497 });
+  });
+
+  it('is what the ledger opens through CleverSnapshotReader', async () => {
+    const source = await new CleverSnapshotReader().open(DEMO);
+    expect(source).toMatchObject({ source: 'snapshot', origin: DEMO, kinds: ['district', 'user', 'section'] });
+  });
+});
+
+describe('the three JSON forms', () => {
+  const origins = (items: SnapshotItem[]) => items.map((item) => (item.type === 'record' ? item.record : item.reason));
+
+  it('reads a plain array of records the same as the API envelope', async () => {
+    const [users, sections] = await Promise.all(
+      ['users.json', 'sections.json'].map(async (file) => JSON.parse(await readFile(join(DEMO, file), 'utf8'))),
+    );
+    const plain = await tempFolder({
+      'users.json': JSON.stringify(users.data.map((item: { data: unknown }) => item.data)),
+      'sections.json': JSON.stringify(sections.data.map((item: { data: unknown }) => item.data), null, 2),
+    });
+    const enveloped = await tempFolder({ 'users.json': JSON.stringify(users), 'sections.json': JSON.stringify(sections) });
+    const fromPlain = await readItems(plain);
+    expect(fromPlain).toHaveLength(2098 + 378);
+    expect(origins(fromPlain)).toEqual(origins(await readItems(enveloped)));
+  });
+
+  it('reads a single-object envelope {"data": {...}} as one record, whatever the key order', async () => {
+    const district = { id: DISTRICT_ID, name: 'Demo', sis_type: 'sftp' };
+    const single = await tempFolder({
+      'districts.json': `{"links": [{"rel": "self", "uri": "/v3.0/districts/x"}],\n "data": ${JSON.stringify(district, null, 2)}}`,
+    });
+    const listed = await tempFolder({ 'districts.json': envelope([district], 'districts') });
+    const [fromSingle, fromList] = [await readItems(single), await readItems(listed)];
+    expect(records(fromSingle)).toEqual(records(fromList));
+    expect(fromSingle[0]?.origin).toMatchObject({ line: 2, record: 0, recordId: DISTRICT_ID });
+  });
+
+  it('numbers the lines of a pretty-printed file', async () => {
+    const folder = await tempFolder({
+      'courses.json': JSON.stringify(
+        [
+          { id: 'c1', district: DISTRICT_ID, name: 'Algebra' },
+          { id: 'c2', district: DISTRICT_ID, name: 'Biology' },
+        ],
+        null,
+        2,
+      ),
+    });
+    const items = await readItems(folder);
+    expect(items.map((item) => item.origin.line)).toEqual([2, 7]);
+  });
+});

@@ -1,0 +1,117 @@
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
+import type { RecordKind } from '@roster-ledger/domain';
+import { normalizeCleverRecord } from './clever-normalizer';
+import { DEFAULT_MAX_STRING_LENGTH, readJsonFile } from './json-record-stream';
+import type { SnapshotItem } from './snapshot-item';
+
+/** The file each kind is read from; any may be missing. */
+export const SNAPSHOT_FILE_NAMES: Readonly<Record<RecordKind, string>> = {
+  district: 'districts.json',
+  school: 'schools.json',
+  term: 'terms.json',
+  course: 'courses.json',
+  user: 'users.json',
+  section: 'sections.json',
+};
+
+export interface SnapshotFolderOptions {
+  /** Longest string value accepted, in characters (default 65,536). */
+  maxStringLength?: number;
+}
+
+export interface SnapshotFolder {
+  /** Absolute path. */
+  folder: string;
+  /** Kind -> absolute file path, only for the files present: a missing file means that kind is not part of the snapshot. */
+  files: Partial<Record<RecordKind, string>>;
+  /**
+   * Streams every record, files in the order districts, schools, terms, courses, users, sections;
+   * each file in its own order. Reads a chunk only when the consumer asks for more. Each call
+   * reads the files again. Throws InvalidInput on the first fatal problem, after yielding the
+   * records before it.
+   */
+  items(): AsyncIterable<SnapshotItem>;
+  /** Bytes read so far by the current `items()` pass, and the size of all the files, for progress bars. */
+  progress(): { done: number; total: number };
+}
+
+/**
+ * Opens a folder of Clever Data API JSON files (the API's list envelope, a plain array of
+ * objects, or a single-object envelope). Throws InvalidInput when the folder does not exist or
+ * holds none of the snapshot files.
+ */
+export async function openSnapshotFolder(folder: string, options: SnapshotFolderOptions = {}): Promise<SnapshotFolder> {
+  const maxStringLength = options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH;
+  if (!Number.isInteger(maxStringLength) || maxStringLength < 1) {
+    throw new RangeError(`maxStringLength must be a positive integer, got ${maxStringLength}`);
+  }
+  const absolute = resolve(folder);
+  const info = await stat(absolute).catch(() => undefined);
+  if (info === undefined) throw new InvalidInput('snapshot folder not found', { file: absolute });
+  if (!info.isDirectory()) throw new InvalidInput('snapshot folder not found: the path is a file, not a folder', { file: absolute });
+
+  const files: Partial<Record<RecordKind, string>> = {};
+  let total = 0;
+  for (const kind of RECORD_KINDS) {
+    const path = join(absolute, SNAPSHOT_FILE_NAMES[kind]);
+    const entry = await stat(path).catch(() => undefined);
+    if (entry === undefined || entry.isDirectory()) continue;
+    files[kind] = path;
+    total += entry.size;
+  }
+  if (Object.keys(files).length === 0) {
+    const expected = RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]).join(', ');
+    throw new InvalidInput(`no snapshot files in the folder: expected at least one of ${expected}`, { file: absolute });
+  }
+
+  let done = 0;
+  const onBytes = (count: number) => {
+    done += count;
+  };
+  return {
+    folder: absolute,
+    files,
+    items: () => {
+      done = 0;
+      return readSnapshot(files, maxStringLength, onBytes);
+    },
+    progress: () => ({ done, total }),
+  };
+}
+
+async function* readSnapshot(
+  files: Partial<Record<RecordKind, string>>,
+  maxStringLength: number,
+  onBytes: (count: number) => void,
+): AsyncGenerator<SnapshotItem> {
+  for (const kind of RECORD_KINDS) {
+    const file = files[kind];
+    if (file !== undefined) yield* readKind(kind, file, maxStringLength, onBytes);
+  }
+}
+
+/** One file's records; an id seen twice in the same file is fatal. */
+async function* readKind(
+  kind: RecordKind,
+  file: string,
+  maxStringLength: number,
+  onBytes: (count: number) => void,
+): AsyncGenerator<SnapshotItem> {
+  // One entry per record: the price of naming both records of a duplicate id.
+  const seen = new Map<string, number>();
+  for await (const { value, index, line } of readJsonFile(file, maxStringLength, onBytes)) {
+    const item = normalizeCleverRecord(kind, value, { file, line, record: index });
+    const id = item.origin.recordId ?? '';
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}`, {
+        ...item.origin,
+        field: 'id',
+      });
+    }
+    seen.set(id, index);
+    yield item;
+  }
+}

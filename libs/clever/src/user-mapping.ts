@@ -1,0 +1,70 @@
+import { USER_ROLES } from '@roster-ledger/domain';
+import type { Fields, RecordParts, UserRecord, UserRole } from '@roster-ledger/domain';
+import { anyJson, isNoValue, isPlainObject, put, splitParts, text, typeName } from './field-readers';
+import type { PartsSpec, RecordContext } from './field-readers';
+import { personName } from './common-readers';
+import { HEADER_KEYS } from './record-header';
+import type { RecordHeader } from './record-header';
+import { ROLE_SPECS } from './user-role-specs';
+
+const USER: PartsSpec = {
+  fields: {},
+  personal: { name: personName, email: text },
+  skip: [...HEADER_KEYS, 'created', 'roles'],
+};
+
+const KNOWN_ROLES: ReadonlySet<string> = new Set<string>(USER_ROLES);
+
+/** A user whose only role is `contact`: read, counted, not recorded (for now). */
+export interface SkippedUser {
+  skipped: 'contact';
+}
+
+/**
+ * A user with one `{fields, personal}` per role it holds; the user-level personal data (name,
+ * email) stays on the record. A contact role next to other roles is ignored; a contact alone is
+ * skipped. Throws InvalidInput when no role is known.
+ */
+export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): UserRecord | SkippedUser {
+  const roles = raw['roles'];
+  if (!isNoValue(roles) && !isPlainObject(roles)) throw ctx.error('roles', `expected an object, got ${typeName(roles)}`);
+  const given = isPlainObject(roles) ? roles : {};
+  const held = USER_ROLES.filter((role) => !isNoValue(given[role]));
+  if (held.length === 0) {
+    if (!isNoValue(given['contact'])) return { skipped: 'contact' };
+    throw ctx.error('roles', `user has no role: expected one of ${USER_ROLES.join(', ')} (or contact)`);
+  }
+
+  const created = text(raw['created'], { ctx, path: 'created', label: 'user.created' });
+  const user = splitParts(raw, USER, { ctx, path: '', label: 'user' });
+  const unknownRoles = readUnknownRoles(given, ctx);
+  if (unknownRoles !== undefined) put(user.personal, 'roles', unknownRoles);
+
+  const parts: Partial<Record<UserRole, RecordParts>> = {};
+  for (const role of held) {
+    const path = `roles.${role}`;
+    const value = given[role];
+    if (!isPlainObject(value)) throw ctx.error(path, `expected an object, got ${typeName(value)}`);
+    const read = splitParts(value, ROLE_SPECS[role], { ctx, path, label: role });
+    if (created !== undefined) put(read.fields, 'created', created);
+    parts[role] = { fields: sortKeys(read.fields), personal: read.personal };
+  }
+  return { kind: 'user', ...header, ...user, roles: parts };
+}
+
+/** Roles Clever may add later are kept, as personal data, under `personal.roles`. */
+function readUnknownRoles(roles: Record<string, unknown>, ctx: RecordContext): Fields | undefined {
+  const out: Fields = {};
+  for (const key of Object.keys(roles).sort()) {
+    if (KNOWN_ROLES.has(key) || key === 'contact') continue;
+    const read = anyJson(roles[key], { ctx, path: `roles.${key}`, label: key });
+    if (read !== undefined) put(out, key, read);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function sortKeys(fields: Fields): Fields {
+  const out: Fields = {};
+  for (const key of Object.keys(fields).sort()) put(out, key, fields[key] ?? null);
+  return out;
+}

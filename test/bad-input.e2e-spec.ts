@@ -1,0 +1,88 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+
+/**
+ * Bad input changes nothing: each broken snapshot fails with a message naming the file, the
+ * record and the rule; the sync is recorded as failed; every other stream is as it was.
+ */
+describe('broken snapshots (end to end)', () => {
+  const tmp = scratch('bad-input');
+  const db = tmp.path('ledger.db');
+  afterAll(() => tmp.cleanup());
+
+  beforeAll(() => {
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+  });
+
+  /** A demo copy whose users.json is rewritten by `edit` (text in, text or bytes out). */
+  function brokenUsers(name: string, edit: (text: string) => string | Buffer): string {
+    const folder = tmp.demoCopy(name);
+    const file = join(folder, 'users.json');
+    writeFileSync(file, edit(readFileSync(file, 'utf8')));
+    return folder;
+  }
+  /** A demo copy whose users.json records are edited as objects. */
+  function editUsers(name: string, edit: (users: any[]) => void): string {
+    return brokenUsers(name, (text) => {
+      const doc = JSON.parse(text);
+      edit(doc.data);
+      return JSON.stringify(doc);
+    });
+  }
+  const firstStudent = (users: any[]) => users.find((u) => u.data.roles.student).data;
+
+  const cases: [string, () => string, RegExp][] = [
+    ['truncated JSON', () => brokenUsers('truncated', (t) => t.slice(0, Math.floor(t.length / 2))), /users\.json.*(end|truncated|incomplete)/i],
+    ['a wrong envelope', () => brokenUsers('envelope', (t) => JSON.stringify({ users: JSON.parse(t).data })), /users\.json.*expected a JSON array of records or a Clever envelope/],
+    ['a record without an id', () => editUsers('no-id', (u) => delete firstStudent(u).id), /users\.json.*record #\d+.*no id/i],
+    ['duplicate ids', () => editUsers('dup', (u) => u.push(structuredClone(u.find((x: any) => x.data.roles.student)))), /users\.json.*(twice|duplicate)/i],
+    ['a wrong type', () => editUsers('type', (u) => (firstStudent(u).name.first = 42)), /users\.json.*name\.first.*string/],
+    ['an empty file', () => brokenUsers('empty', () => ''), /users\.json.*empty/i],
+    ['a 5 MB string', () => editUsers('huge', (u) => (firstStudent(u).name.last = 'x'.repeat(5 * 1024 * 1024))), /users\.json.*record #1.*name\.last.*too long.*limit is 65,536/],
+    ['non-UTF-8 bytes', () => brokenUsers('latin1', (t) => Buffer.concat([Buffer.from(t.slice(0, 5000)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(t.slice(5000))])), /users\.json.*UTF-8/],
+    ['a record of another district', () => editUsers('district', (u) => (firstStudent(u).district = '000000000000000000000000')), /users\.json.*district 000000000000000000000000/],
+  ];
+
+  it.each(cases)('rejects %s, naming the file, the record and the rule, and changes nothing else', async (_, make, message) => {
+    const folder = make();
+    const before = await readLog(db);
+    const result = cli(['import', folder, '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('Nothing was applied');
+
+    const after = await readLog(db);
+    expect(after.slice(0, before.length)).toEqual(before);
+    const fresh = after.slice(before.length);
+    expect(fresh.map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+    expect(new Set(fresh.map((e) => e.streamId)).size).toBe(1);
+    expect(fresh[1]!.data['reason']).toMatch(message);
+  });
+
+  it('rejects a missing folder the same way', async () => {
+    const before = await readLog(db);
+    const result = cliJson(['import', tmp.path('no-such-folder'), '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.body).toMatchObject({ status: 'failed', failure: { code: 'INVALID_INPUT', reason: expect.stringMatching(/no-such-folder.*not found/) } });
+    expect((await readLog(db)).slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+  });
+
+  it('keeps an unknown enumeration value as given and counts it, without failing', async () => {
+    const folder = editUsers('enum', (u) => (firstStudent(u).roles.student.gender = 'Nonbinary'));
+    const result = cliJson(['import', folder, '--db', db]);
+    expect(result.status).toBe(0);
+    expect(result.body).toMatchObject({ status: 'completed', unknownValues: { 'student.gender': 1 }, counts: { DemographicUpdated: 1 } });
+    const log = await readLog(db);
+    expect(log.find((e) => e.type === 'DemographicUpdated')?.data['personal']).toEqual({ gender: { from: expect.any(String), to: 'Nonbinary' } });
+  });
+
+  it('treats a missing file as "not part of this snapshot", never as everything removed', () => {
+    const own = tmp.path('missing-file.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', own]).status).toBe(0);
+    const folder = tmp.demoCopy('no-sections');
+    rmSync(join(folder, 'sections.json'));
+    expect(cliJson(['import', folder, '--db', own]).body).toMatchObject({ status: 'completed', appended: 0 });
+  });
+});

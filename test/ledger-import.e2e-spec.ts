@@ -1,0 +1,159 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
+import { cli, cliJson, readLog, rosterEvents, scratch } from './support/ledger-cli';
+
+/**
+ * The ledger core as a user meets it: the real CLI on the real Clever demo district, a next-day
+ * snapshot, a repeated import, a mass removal held then approved or discarded.
+ */
+describe('roster-ledger import (end to end)', () => {
+  const tmp = scratch('import');
+  afterAll(() => tmp.cleanup());
+
+  describe('the demo district, then the next day', () => {
+    const db = tmp.path('demo.db');
+    const nextDay = tmp.path('next-day');
+    const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, nextDay);
+
+    it('records the whole demo district on a first import', () => {
+      const { status, body } = cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]);
+      expect(status).toBe(0);
+      expect(body).toMatchObject({
+        status: 'completed',
+        districtId: CLEVER_DEMO_DISTRICT_ID,
+        counts: { DistrictShared: 1, StudentShared: 1004, TeacherShared: 89, DistrictAdminShared: 3, SectionShared: 378 },
+        skipped: { contact: 1002 },
+      });
+      expect(body['unresolved']).toMatchObject({ term: 5 });
+      expect(typeof body['durationMs']).toBe('number');
+    });
+
+    it('records exactly the next-day changes, each on its own stream', async () => {
+      const before = (await readLog(db)).length;
+      const { status, body } = cliJson(['import', nextDay, '--db', db]);
+      expect(status).toBe(0);
+      const syncId = body['syncId'] as string;
+      const fresh = rosterEvents((await readLog(db)).slice(before));
+      const on = (stream: string) => fresh.filter((e) => e.streamId === stream).map((e) => [e.type, e.data]);
+
+      expect(on(`user-${changes.removedStudent}`)).toEqual([['StudentRemoved', { id: changes.removedStudent }]]);
+      expect(on(`user-${changes.addedStudent}`)).toEqual([
+        ['StudentShared', expect.objectContaining({ id: changes.addedStudent, sharedAgain: false, personal: expect.objectContaining({ name: { first: 'Noor', last: 'Haddad', middle: 'A' }, dob: '2008-04-02' }) })],
+      ]);
+      const g = changes.gradeChanged;
+      expect(on(`user-${g.student}`)).toEqual([['StudentUpdated', { id: g.student, changes: { grade: { from: g.from, to: g.to } }, personal: {} }]]);
+      const d = changes.demographicChanged;
+      expect(on(`user-${d.student}`)).toEqual([['DemographicUpdated', { id: d.student, personal: { [d.field]: { from: d.from, to: d.to } } }]]);
+      const m = changes.moved;
+      expect(on(`section-${m.fromSection}`)).toEqual([['StudentUnenrolled', { sectionId: m.fromSection, studentId: m.student }]]);
+      expect(on(`section-${m.toSection}`)).toEqual([
+        ['StudentEnrolled', { sectionId: m.toSection, studentId: m.student }],
+        ['StudentEnrolled', { sectionId: m.toSection, studentId: changes.addedStudent }],
+      ]);
+      const t = changes.teacherSwapped;
+      expect(on(`section-${t.section}`)).toEqual([
+        ['TeacherUnassigned', { sectionId: t.section, teacherId: t.from }],
+        ['TeacherAssigned', { sectionId: t.section, teacherId: t.to, primary: true }],
+      ]);
+      // the removed student leaves every class they were in, and nothing else changed
+      const unenrolled = fresh.filter((e) => e.type === 'StudentUnenrolled' && e.data['studentId'] === changes.removedStudent);
+      expect(unenrolled.length).toBeGreaterThan(0);
+      expect(fresh).toHaveLength(1 + 1 + 1 + 1 + 1 + 2 + 2 + unenrolled.length);
+      for (const e of fresh) {
+        expect(e.metadata).toMatchObject({ syncId, districtId: CLEVER_DEMO_DISTRICT_ID, source: 'snapshot', schemaVersion: 1, correlationId: syncId });
+      }
+      expect(fresh.find((e) => e.type === 'StudentUpdated')?.metadata['cleverLastModified']).toMatch(/^20\d\d-/);
+    });
+
+    it('appends no roster event when the same snapshot comes again, and says so', async () => {
+      const before = await readLog(db);
+      const human = cli(['import', nextDay, '--db', db]);
+      expect(human.status).toBe(0);
+      expect(human.stdout).toContain('No roster changes');
+      const after = await readLog(db);
+      expect(rosterEvents(after)).toEqual(rosterEvents(before));
+      // only the sync's own record was written: SyncStarted and SyncCompleted with zero counts
+      expect(after.slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncCompleted']);
+    });
+
+    it('lists the syncs and reads a stream back through the CLI', () => {
+      const list = cliJson<{ status: string; appended: number }[]>(['syncs', 'list', '--db', db]);
+      expect(list.body.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+      expect(list.body[0]!.appended).toBe(0);
+      const stream = cli(['events', '--stream', `user-${changes.gradeChanged.student}`, '--db', db]);
+      expect(stream.stdout).toContain(`StudentUpdated  grade: ${changes.gradeChanged.from} -> ${changes.gradeChanged.to}`);
+    });
+  });
+
+  describe('the mass-change guard', () => {
+    /** A copy of the demo district with the first `n` students gone (from users and sections). */
+    function withoutStudents(as: string, n: number): string {
+      const folder = tmp.demoCopy(as);
+      const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
+      const gone = new Set<string>(users.data.filter((u: any) => u.data.roles.student).slice(0, n).map((u: any) => u.data.id));
+      users.data = users.data.filter((u: any) => !gone.has(u.data.id));
+      writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+      const sections = JSON.parse(readFileSync(join(folder, 'sections.json'), 'utf8'));
+      for (const s of sections.data) s.data.students = s.data.students.filter((id: string) => !gone.has(id));
+      writeFileSync(join(folder, 'sections.json'), JSON.stringify(sections));
+      return folder;
+    }
+
+    it('holds a sync that removes 20% of the students, applies it on approval, and records who approved', async () => {
+      const db = tmp.path('guard-approve.db');
+      expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+      const before = await readLog(db);
+
+      const held = cliJson(['import', withoutStudents('minus-200', 200), '--db', db]);
+      expect(held.status).toBe(0);
+      expect(held.body).toMatchObject({
+        status: 'held',
+        breaches: expect.arrayContaining([{ recordType: 'student', change: 'removed', count: 200, active: 1004, threshold: 0.1 }]),
+        counts: expect.objectContaining({ StudentRemoved: 200 }),
+      });
+      expect(rosterEvents(await readLog(db))).toEqual(rosterEvents(before));
+      const syncId = held.body['syncId'] as string;
+
+      const blocked = cli(['import', CLEVER_DEMO_FOLDER, '--db', db]);
+      expect(blocked.status).toBe(1);
+      expect(blocked.stderr).toContain(`sync ${syncId} of district ${CLEVER_DEMO_DISTRICT_ID} is held awaiting approval`);
+
+      const approved = cliJson(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
+      expect(approved.status).toBe(0);
+      expect(approved.body).toMatchObject({ status: 'completed', approvedBy: 'alice', appended: held.body['pending'] });
+      const after = await readLog(db);
+      expect(rosterEvents(after).filter((e) => e.type === 'StudentRemoved')).toHaveLength(200);
+      expect(after.filter((e) => e.streamId === `sync-${syncId}`).map((e) => [e.type, e.data['by'] ?? null])).toEqual([
+        ['SyncStarted', null], ['SyncHeld', null], ['SyncApproved', 'alice'], ['SyncCompleted', null],
+      ]);
+
+      const again = cli(['syncs', 'approve', syncId, '--db', db]);
+      expect(again.status).toBe(2);
+      expect(again.stderr).toContain('is completed, not held');
+    });
+
+    it('drops a held sync on discard, recording who discarded it, and the district syncs again afterwards', async () => {
+      const db = tmp.path('guard-discard.db');
+      expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+      const before = rosterEvents(await readLog(db));
+      const held = cliJson(['import', withoutStudents('minus-300', 300), '--db', db]);
+      expect(held.body['status']).toBe('held');
+
+      const discarded = cli(['syncs', 'discard', held.body['syncId'] as string, '--by', 'bob', '--db', db]);
+      expect(discarded.status).toBe(0);
+      expect(discarded.stdout).toContain('Discarded by bob');
+      expect(rosterEvents(await readLog(db))).toEqual(before);
+      expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0 });
+    });
+
+    it('lets a district raise its threshold in the configuration file', () => {
+      const db = tmp.path('guard-config.db');
+      const config = tmp.path('config.json');
+      writeFileSync(config, JSON.stringify({ districts: { [CLEVER_DEMO_DISTRICT_ID]: { guard: { perType: { student: { removeRatio: 0.5 }, enrollment: { removeRatio: 0.5 } } } } } }));
+      expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+      const result = cliJson(['import', withoutStudents('minus-150', 150), '--db', db], { LEDGER_CONFIG: config });
+      expect(result.body).toMatchObject({ status: 'completed', counts: expect.objectContaining({ StudentRemoved: 150 }) });
+    });
+  });
+});
