@@ -1,7 +1,7 @@
-import type { Fields } from '../records/fields';
+import type { FieldChanges, Fields } from '../records/fields';
 import { applyFieldChanges } from '../records/field-changes';
 import type { RecordKind, RecordParts, UserRole } from '../records/roster-records';
-import type { RosterEvent, SectionEvent } from '../events/roster-events';
+import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 
 /** A record's state as the ledger knows it, with the revision of its stream. */
 export interface EntityState extends RecordParts {
@@ -55,6 +55,105 @@ export function roleOfUserEvent(type: string): UserRole | undefined {
 }
 
 /**
+ * Folds one event into a plain record's state (district, school, term, course). Mutates and
+ * returns `current` (or a new state for a first share): callers own their state objects.
+ */
+export function evolveEntity(current: EntityState | undefined, revision: number, event: RosterEvent): EntityState | undefined {
+  const data = event.data;
+  if (event.type.endsWith('Shared') && 'record' in data) {
+    return { id: data.id, revision, active: true, fields: data.record, personal: data.personal };
+  }
+  if (!current) return current;
+  if (event.type.endsWith('Updated') && 'changes' in data) {
+    current.fields = applyFieldChanges(current.fields, data.changes);
+    current.personal = applyFieldChanges(current.personal, data.personal);
+    current.revision = revision;
+  } else if (event.type.endsWith('Removed')) {
+    current.active = false;
+    current.revision = revision;
+  }
+  return current;
+}
+
+/** Folds one section event into a section's state (fields and membership). Mutates and returns it. */
+export function evolveSection(current: SectionState | undefined, revision: number, event: SectionEvent): SectionState | undefined {
+  if (event.type === 'SectionShared' || event.type === 'SectionUpdated' || event.type === 'SectionRemoved') {
+    if (event.type !== 'SectionShared' && !current) return current;
+    const next = evolveEntity(current, revision, event)!;
+    return {
+      ...next,
+      teachers: current?.teachers ?? [],
+      primaryTeacher: current?.primaryTeacher ?? null,
+      students: current?.students ?? [],
+    };
+  }
+  if (!current) return current;
+  current.revision = revision;
+  switch (event.type) {
+    case 'StudentEnrolled':
+      if (!current.students.includes(event.data.studentId)) current.students.push(event.data.studentId);
+      break;
+    case 'StudentUnenrolled':
+      current.students = current.students.filter((s) => s !== event.data.studentId);
+      break;
+    case 'TeacherAssigned':
+      if (!current.teachers.includes(event.data.teacherId)) current.teachers.push(event.data.teacherId);
+      if (event.data.primary) current.primaryTeacher = event.data.teacherId;
+      break;
+    case 'TeacherUnassigned':
+      current.teachers = current.teachers.filter((t) => t !== event.data.teacherId);
+      if (current.primaryTeacher === event.data.teacherId) current.primaryTeacher = null;
+      break;
+    case 'PrimaryTeacherChanged':
+      current.primaryTeacher = event.data.to;
+      break;
+  }
+  return current;
+}
+
+/** Folds one user event into a person's state (each role a facet). Mutates and returns it. */
+export function evolveUser(current: UserState | undefined, revision: number, event: UserEvent): UserState | undefined {
+  const role = roleOfUserEvent(event.type);
+  if (role === undefined) return current;
+  const data = event.data;
+  const user = current ?? { id: data.id, revision, personal: {}, roles: {}, pastRoles: [] };
+  if (!current && !('record' in data)) return current;
+  user.revision = revision;
+  if ('record' in data) {
+    const own: Fields = {};
+    const rolePersonal: Fields = {};
+    for (const [key, value] of Object.entries(data.personal)) (isUserLevel(key) ? own : rolePersonal)[key] = value;
+    user.personal = own;
+    user.roles[role] = { fields: data.record, personal: rolePersonal };
+    if (!user.pastRoles.includes(role)) user.pastRoles.push(role);
+    return user;
+  }
+  const facet = user.roles[role];
+  if (!facet) return user;
+  if (event.type.endsWith('Removed')) {
+    delete user.roles[role];
+    return user;
+  }
+  if ('changes' in data) facet.fields = applyFieldChanges(facet.fields, data.changes);
+  if ('personal' in data) {
+    const own: FieldChanges = {};
+    const rolePersonal: FieldChanges = {};
+    for (const [path, change] of Object.entries(data.personal)) {
+      (isUserLevel(path.split('.', 1)[0]!) ? own : rolePersonal)[path] = change;
+    }
+    user.personal = applyFieldChanges(user.personal, own);
+    facet.personal = applyFieldChanges(facet.personal, rolePersonal);
+  }
+  return user;
+}
+
+/** The category of a stream id: the part before the first dash. */
+export function categoryOf(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? '' : streamId.slice(0, dash);
+}
+
+/**
  * What the ledger currently knows of one district: the last known version of every record and
  * whether it is shared now. Built by folding the district's events (`apply`); the snapshot diff
  * compares a new snapshot against it. Not thread-safe and not immutable: build one per sync.
@@ -71,106 +170,21 @@ export class LedgerState {
 
   /** Folds one stored event in. Unknown types are ignored (they belong to later versions). */
   apply(stored: StoredRosterEvent): void {
-    const category = stored.streamId.slice(0, stored.streamId.indexOf('-'));
+    const category = categoryOf(stored.streamId);
     const event = { type: stored.type, data: stored.data } as RosterEvent;
-    if (category === 'user') this.applyUser(stored.revision, event);
-    else if (category === 'section') this.applySection(stored.revision, event as SectionEvent);
-    else if (category in this.records) {
-      this.applyPlain(this.records[category as keyof LedgerState['records']], stored.revision, event);
-    }
-  }
-
-  private applyPlain(map: Map<string, EntityState>, revision: number, event: RosterEvent): void {
-    const id = 'id' in event.data ? event.data.id : undefined;
-    if (id === undefined) return;
-    const current = map.get(id);
-    if (event.type.endsWith('Shared') && 'record' in event.data) {
-      map.set(id, { id, revision, active: true, fields: event.data.record, personal: event.data.personal });
-    } else if (current && event.type.endsWith('Updated') && 'changes' in event.data) {
-      current.fields = applyFieldChanges(current.fields, event.data.changes);
-      current.personal = applyFieldChanges(current.personal, event.data.personal);
-      current.revision = revision;
-    } else if (current && event.type.endsWith('Removed')) {
-      current.active = false;
-      current.revision = revision;
-    }
-  }
-
-  private applySection(revision: number, event: SectionEvent): void {
-    if (event.type === 'SectionShared' || event.type === 'SectionUpdated' || event.type === 'SectionRemoved') {
-      const existing = this.sections.get(event.data.id);
-      if (event.type === 'SectionShared' || existing) {
-        const map = new Map<string, EntityState>(existing ? [[existing.id, existing]] : []);
-        this.applyPlain(map, revision, event);
-        const next = map.get(event.data.id)!;
-        this.sections.set(event.data.id, {
-          ...next,
-          teachers: existing?.teachers ?? [],
-          primaryTeacher: existing?.primaryTeacher ?? null,
-          students: existing?.students ?? [],
-        });
-      }
-      return;
-    }
-    const section = this.sections.get(event.data.sectionId);
-    if (!section) return;
-    section.revision = revision;
-    switch (event.type) {
-      case 'StudentEnrolled':
-        if (!section.students.includes(event.data.studentId)) section.students.push(event.data.studentId);
-        break;
-      case 'StudentUnenrolled':
-        section.students = section.students.filter((s) => s !== event.data.studentId);
-        break;
-      case 'TeacherAssigned':
-        if (!section.teachers.includes(event.data.teacherId)) section.teachers.push(event.data.teacherId);
-        if (event.data.primary) section.primaryTeacher = event.data.teacherId;
-        break;
-      case 'TeacherUnassigned':
-        section.teachers = section.teachers.filter((t) => t !== event.data.teacherId);
-        if (section.primaryTeacher === event.data.teacherId) section.primaryTeacher = null;
-        break;
-      case 'PrimaryTeacherChanged':
-        section.primaryTeacher = event.data.to;
-        break;
-    }
-  }
-
-  private applyUser(revision: number, event: RosterEvent): void {
-    const role = roleOfUserEvent(event.type);
-    if (role === undefined || !('id' in event.data)) return;
-    const id = event.data.id;
-    let user = this.users.get(id);
-    if (!user) {
-      user = { id, revision, personal: {}, roles: {}, pastRoles: [] };
-      this.users.set(id, user);
-    }
-    user.revision = revision;
-    const data = event.data;
-    if (event.type.endsWith('Shared') && 'record' in data) {
-      const own: Fields = {};
-      const rolePersonal: Fields = {};
-      for (const [key, value] of Object.entries(data.personal)) (isUserLevel(key) ? own : rolePersonal)[key] = value;
-      user.personal = own;
-      user.roles[role] = { fields: data.record, personal: rolePersonal };
-      if (!user.pastRoles.includes(role)) user.pastRoles.push(role);
-      return;
-    }
-    const facet = user.roles[role];
-    if (!facet) return;
-    if (event.type.endsWith('Removed')) {
-      delete user.roles[role];
-      return;
-    }
-    if ('changes' in data) facet.fields = applyFieldChanges(facet.fields, data.changes);
-    if ('personal' in data && !('record' in data)) {
-      const own: typeof data.personal = {};
-      const rolePersonal: typeof data.personal = {};
-      for (const [path, change] of Object.entries(data.personal)) {
-        (isUserLevel(path.split('.', 1)[0]!) ? own : rolePersonal)[path] = change;
-      }
-      user.personal = applyFieldChanges(user.personal, own);
-      facet.personal = applyFieldChanges(facet.personal, rolePersonal);
+    if (category === 'user') {
+      const id = (event.data as { id: string }).id;
+      const next = evolveUser(this.users.get(id), stored.revision, event as UserEvent);
+      if (next) this.users.set(id, next);
+    } else if (category === 'section') {
+      const id = 'sectionId' in event.data ? event.data.sectionId : (event.data as { id: string }).id;
+      const next = evolveSection(this.sections.get(id), stored.revision, event as SectionEvent);
+      if (next) this.sections.set(id, next);
+    } else if (category in this.records) {
+      const map = this.records[category as keyof LedgerState['records']];
+      const id = (event.data as { id: string }).id;
+      const next = evolveEntity(map.get(id), stored.revision, event);
+      if (next) map.set(id, next);
     }
   }
 
