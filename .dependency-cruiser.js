@@ -25,14 +25,14 @@ module.exports = {
     {
       name: 'adapters-import-ports-and-domain-only',
       severity: 'error',
-      from: { path: '^libs/(event-store|clever)/', pathNot: notSpec },
-      to: { path: '^(libs|apps)/', pathNot: ['^libs/(event-store|clever)/', lib('ledger'), lib('domain')] },
+      from: { path: '^libs/(event-store|clever|read-models)/', pathNot: notSpec },
+      to: { path: '^(libs|apps)/', pathNot: ['^libs/(event-store|clever|read-models)/', lib('ledger'), lib('domain')] },
     },
     {
       name: 'adapters-do-not-import-each-other',
       severity: 'error',
-      from: { path: lib('event-store') },
-      to: { path: lib('clever') },
+      from: { path: '^libs/(event-store|clever|read-models)/' },
+      to: { path: '^libs/(event-store|clever|read-models)/', pathNot: '^libs/$1/' },
     },
     {
       name: 'config-imports-domain-only',
@@ -63,7 +63,7 @@ module.exports = {
     {
       name: 'sqlite-client-only-in-its-adapter',
       severity: 'error',
-      from: { pathNot: ['^libs/event-store/src/sqlite/', '^test/', '^scripts/'] },
+      from: { pathNot: ['^libs/(event-store|read-models)/src/sqlite/', '^test/', '^scripts/'] },
       to: { path: 'node_modules/better-sqlite3/' },
     },
     {

@@ -2,11 +2,12 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { CleverSnapshotReader } from '@roster-ledger/clever';
 import { SqliteLedgerModule } from '@roster-ledger/event-store';
+import { SqliteReadModelsModule } from '@roster-ledger/read-models';
 import { CLOCK, GUARD_POLICIES, LedgerModule, SNAPSHOT_READER, systemClock, type GuardPolicies } from '@roster-ledger/ledger';
 
 /**
- * Composes the ledger for one process: the application layer, the embedded SQLite store, the
- * Clever snapshot reader, the configured guard policies and the system clock.
+ * Composes the ledger for one process: the application layer, the embedded SQLite store and read
+ * models, the Clever snapshot reader, the configured guard policies and the system clock.
  */
 @Global()
 @Module({})
@@ -15,7 +16,7 @@ export class LedgerRuntimeModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
     return {
       module: LedgerRuntimeModule,
-      imports: [SqliteLedgerModule.forRoot(config.dbPath), LedgerModule],
+      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath), LedgerModule],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
         { provide: CLOCK, useValue: systemClock },

@@ -10,3 +10,4 @@ export * from './records/field-changes';
 export * from './state/ledger-state';
 export * from './diff/snapshot-diff';
 export * from './sync/sync-summary';
+export * from './access/personal-data';

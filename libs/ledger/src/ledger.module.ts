@@ -7,11 +7,23 @@ import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
 import { SyncHistory } from './services/sync-history';
+import { CatchUpProjectionsHandler, RebuildProjectionsHandler, VerifyProjectionsHandler } from './commands/projection-commands';
+import {
+  GetAccessLogHandler,
+  GetAccountHandler,
+  GetAuditFeedHandler,
+  GetClassesAsOfHandler,
+  GetProjectionStatusHandler,
+  GetRosterAsOfHandler,
+  GetTimelineHandler,
+  SearchAccountsHandler,
+} from './queries/read-queries.handler';
 
 /**
  * The application layer: commands and queries on the ledger. It needs the ports bound by an
  * infrastructure module (EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK, SNAPSHOT_READER,
- * GUARD_POLICIES, CLOCK), made global by the app that composes them.
+ * GUARD_POLICIES, CLOCK, READ_MODELS, ACCESS_LOG, PROJECTION_CONTROL), made global by the app that
+ * composes them.
  */
 @Module({
   imports: [CqrsModule],
@@ -22,6 +34,17 @@ import { SyncHistory } from './services/sync-history';
     ListSyncsHandler,
     GetSyncHandler,
     ReadEventsHandler,
+    CatchUpProjectionsHandler,
+    RebuildProjectionsHandler,
+    VerifyProjectionsHandler,
+    SearchAccountsHandler,
+    GetAccountHandler,
+    GetTimelineHandler,
+    GetRosterAsOfHandler,
+    GetClassesAsOfHandler,
+    GetAuditFeedHandler,
+    GetAccessLogHandler,
+    GetProjectionStatusHandler,
     LedgerStateLoader,
     SyncHistory,
   ],

@@ -27,43 +27,46 @@ export interface SyncSummary extends SyncFindings {
 /** Folds the events of one sync stream, oldest first, into its summary. */
 export function summarizeSync(events: readonly SyncEvent[]): SyncSummary | null {
   let summary: SyncSummary | null = null;
-  for (const event of events) {
-    if (event.type === 'SyncStarted') {
-      const d = event.data;
-      summary = {
-        syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
-        requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
-        breaches: [], skipped: {}, unresolved: {}, unknownValues: {}, failure: null, approvedBy: null, discardedBy: null,
-      };
-      continue;
+  for (const event of events) summary = evolveSyncSummary(summary, event);
+  return summary;
+}
+
+/** Folds one sync event into a summary (a new one for SyncStarted). Mutates and returns it. */
+export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent): SyncSummary | null {
+  if (event.type === 'SyncStarted') {
+    const d = event.data;
+    return {
+      syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
+      requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
+      breaches: [], skipped: {}, unresolved: {}, unknownValues: {}, failure: null, approvedBy: null, discardedBy: null,
+    };
+  }
+  if (!summary) return summary;
+  switch (event.type) {
+    case 'SyncCompleted': {
+      const { counts, appended, completedAt, skipped, unresolved, unknownValues, districtId, approvedBy } = event.data;
+      Object.assign(summary, { status: 'completed', counts, appended, finishedAt: completedAt, skipped, unresolved, unknownValues, districtId, pending: 0 });
+      if (approvedBy !== undefined) summary.approvedBy = approvedBy;
+      break;
     }
-    if (!summary) continue;
-    switch (event.type) {
-      case 'SyncCompleted': {
-        const { counts, appended, completedAt, skipped, unresolved, unknownValues, districtId, approvedBy } = event.data;
-        Object.assign(summary, { status: 'completed', counts, appended, finishedAt: completedAt, skipped, unresolved, unknownValues, districtId, pending: 0 });
-        if (approvedBy !== undefined) summary.approvedBy = approvedBy;
-        break;
-      }
-      case 'SyncHeld': {
-        const { counts, pending, breaches, heldAt, skipped, unresolved, unknownValues, districtId } = event.data;
-        Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, skipped, unresolved, unknownValues, districtId });
-        break;
-      }
-      case 'SyncFailed': {
-        const { code, reason, at, failedAt } = event.data;
-        summary.status = 'failed';
-        summary.failure = at === undefined ? { code, reason } : { code, reason, at };
-        summary.finishedAt = failedAt;
-        break;
-      }
-      case 'SyncApproved':
-        summary.approvedBy = event.data.by;
-        break;
-      case 'SyncDiscarded':
-        Object.assign(summary, { status: 'discarded', discardedBy: event.data.by, finishedAt: event.data.discardedAt, pending: 0 });
-        break;
+    case 'SyncHeld': {
+      const { counts, pending, breaches, heldAt, skipped, unresolved, unknownValues, districtId } = event.data;
+      Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, skipped, unresolved, unknownValues, districtId });
+      break;
     }
+    case 'SyncFailed': {
+      const { code, reason, at, failedAt } = event.data;
+      summary.status = 'failed';
+      summary.failure = at === undefined ? { code, reason } : { code, reason, at };
+      summary.finishedAt = failedAt;
+      break;
+    }
+    case 'SyncApproved':
+      summary.approvedBy = event.data.by;
+      break;
+    case 'SyncDiscarded':
+      Object.assign(summary, { status: 'discarded', discardedBy: event.data.by, finishedAt: event.data.discardedAt, pending: 0 });
+      break;
   }
   return summary;
 }

@@ -60,3 +60,21 @@ export class DistrictUnknown extends DomainError {
     super(`cannot tell which district ${origin} is for: it has no records; pass --district <id>`);
   }
 }
+
+export class UnknownProjection extends DomainError {
+  readonly code = 'UNKNOWN_PROJECTION';
+  constructor(
+    readonly projection: string,
+    known: readonly string[],
+  ) {
+    super(`no projection named ${projection}; the projections are ${known.join(', ')}`);
+  }
+}
+
+/** A record asked for by id that the read models do not hold. */
+export class NotFound extends DomainError {
+  readonly code = 'NOT_FOUND';
+  constructor(what: string) {
+    super(`${what} not found`);
+  }
+}

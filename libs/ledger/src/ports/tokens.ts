@@ -5,3 +5,6 @@ export const SYNC_LOCK = Symbol('SYNC_LOCK');
 export const SNAPSHOT_READER = Symbol('SNAPSHOT_READER');
 export const GUARD_POLICIES = Symbol('GUARD_POLICIES');
 export const CLOCK = Symbol('CLOCK');
+export const PROJECTION_CONTROL = Symbol('PROJECTION_CONTROL');
+export const READ_MODELS = Symbol('READ_MODELS');
+export const ACCESS_LOG = Symbol('ACCESS_LOG');

@@ -1,0 +1,31 @@
+import { isoDateOfBirth } from '../clever-dob';
+
+/**
+ * Two-digit years up to this one are 20xx, the others 19xx: `00`–`29` -> 2000–2029, `30`–`99` ->
+ * 1930–1999 (the cutoff spreadsheets use). A fixed cutoff, not one that moves with today's date:
+ * the same file must give the same dates in every import, or a re-import years later would record
+ * changed dates of birth. Clever's demo file writes `11/1/98` (-> 1998) and terms `8/1/15` (-> 2015).
+ */
+export const TWO_DIGIT_YEAR_CUTOFF = 29;
+
+const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/;
+
+/**
+ * A CSV date as ISO `YYYY-MM-DD`: `M/D/YYYY` and `MM/DD/YYYY` (Clever's SFTP format), `M/D/YY`
+ * (two-digit year, see TWO_DIGIT_YEAR_CUTOFF) or ISO `YYYY-MM-DD`. Anything else, or a day that
+ * does not exist (`2/30/2001`), gives undefined: the caller keeps the raw value.
+ */
+export function csvIsoDate(raw: string): string | undefined {
+  const us = US_DATE.exec(raw);
+  if (us) {
+    const [, month, day, year] = us;
+    return isoDateOfBirth(`${Number(month)}/${Number(day)}/${fullYear(year ?? '')}`);
+  }
+  return isoDateOfBirth(raw);
+}
+
+function fullYear(year: string): string {
+  if (year.length === 4) return year;
+  const short = Number(year);
+  return String(short <= TWO_DIGIT_YEAR_CUTOFF ? 2000 + short : 1900 + short);
+}

@@ -1,0 +1,21 @@
+import { redactEventData, visiblePersonal } from './personal-data';
+
+describe('personal data access', () => {
+  const personal = { name: { first: 'Ada' }, email: 'a@x.org', sis_id: '1', race: 'Asian', dob: '2010-01-01', location: { zip: '1' } };
+
+  it('shows support who a student is, but not their demographics, birth date or address', () => {
+    expect(visiblePersonal(personal, 'identity')).toEqual({ name: { first: 'Ada' }, email: 'a@x.org', sis_id: '1' });
+  });
+
+  it('shows compliance everything and engineers nothing personal', () => {
+    expect(visiblePersonal(personal, 'full')).toEqual(personal);
+    expect(visiblePersonal(personal, 'none')).toEqual({});
+  });
+
+  it('redacts field changes by their top-level field and says that it did', () => {
+    const data = { id: 'u1', personal: { 'name.first': { from: 'A', to: 'B' }, race: { from: 'x', to: 'y' } } };
+    expect(redactEventData(data, 'identity')).toEqual({ id: 'u1', personal: { 'name.first': { from: 'A', to: 'B' } }, personalRedacted: true });
+    expect(redactEventData(data, 'full')).toBe(data);
+    expect(redactEventData({ sectionId: 's', studentId: 'u' }, 'none')).toEqual({ sectionId: 's', studentId: 'u' });
+  });
+});

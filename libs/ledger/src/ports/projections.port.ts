@@ -1,0 +1,63 @@
+/** Where a projection stopped, and why: it never skips an event it could not fold. */
+export interface ProjectionFailure {
+  position: number;
+  type: string;
+  streamId: string;
+  message: string;
+}
+
+export interface ProjectionStatus {
+  name: string;
+  description: string;
+  /** Version of the live tables (a rebuild makes a new one beside them). */
+  version: number;
+  /** Log position the read model reflects. */
+  position: number;
+  head: number;
+  lag: { events: number; seconds: number };
+  status: 'running' | 'failed';
+  failure: ProjectionFailure | null;
+  /** A rebuild under way (or interrupted, to be resumed). */
+  rebuilding: { version: number; position: number } | null;
+}
+
+export interface ProjectionProgress {
+  projections: string[];
+  position: number;
+  head: number;
+  eventsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface RebuildResult {
+  projections: string[];
+  version: Record<string, number>;
+  events: number;
+  seconds: number;
+  swapped: boolean;
+  /** With a dry run: whether the rebuilt tables equal the live ones. */
+  differences?: Record<string, number>;
+}
+
+export interface VerifyResult {
+  projection: string;
+  position: number;
+  /** Rows that differ between the live read model and one rebuilt from the log, per table. */
+  differences: Record<string, number>;
+  equal: boolean;
+}
+
+/**
+ * Control of the read models: their checkpoints, catching up, rebuilding beside the live
+ * version with an atomic swap, and verification against a rebuild from the log.
+ */
+export interface ProjectionControl {
+  names(): string[];
+  status(): Promise<ProjectionStatus[]>;
+  /** Folds every event not yet folded into each live read model; returns the events applied. */
+  catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number>;
+  /** @throws UnknownProjection */
+  rebuild(names: string[], options?: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
+  /** @throws UnknownProjection */
+  verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]>;
+}

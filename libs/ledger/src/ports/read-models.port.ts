@@ -1,0 +1,119 @@
+import type { SectionState, SyncSummary, UserRole, UserState } from '@roster-ledger/domain';
+
+/** An account as the read models hold it (personal data unredacted: the queries redact). */
+export interface AccountView {
+  id: string;
+  districtId: string | null;
+  status: 'active' | 'removed';
+  roles: UserRole[];
+  person: UserState;
+  firstSharedAt: string;
+  firstSharedSync: string | null;
+  lastChangedAt: string;
+  removedAt: string | null;
+  removedSync: string | null;
+  position: number;
+}
+
+export interface ClassRecordView {
+  id: string;
+  districtId: string | null;
+  status: 'active' | 'removed';
+  section: SectionState;
+  firstSharedAt: string;
+  firstSharedSync: string | null;
+  removedAt: string | null;
+  removedSync: string | null;
+  position: number;
+}
+
+export type TimelineKind = 'user' | 'section' | 'school' | 'district' | 'term' | 'course';
+
+/** One event on a timeline or in the audit feed, with both clocks. */
+export interface LoggedChange {
+  position: number;
+  streamId: string;
+  type: string;
+  syncId: string | null;
+  districtId: string | null;
+  /** When the sync saw the district this way (the ledger's clock). */
+  observedAt: string;
+  /** When the ledger wrote it. */
+  recordedAt: string;
+  /** When Clever says the record last changed. */
+  cleverLastModified: string | null;
+  recordType?: string;
+  data: Record<string, unknown>;
+}
+
+/** A membership of a class at a moment: who, in which role, since when and by which sync. */
+export interface Membership {
+  sectionId: string;
+  userId: string;
+  role: 'student' | 'teacher';
+  primary: boolean;
+  since: string;
+  sinceSync: string | null;
+  /** Set when the membership has ended (by the moment asked about it had not). */
+  until: string | null;
+}
+
+export interface AuditFilter {
+  districtId?: string;
+  from?: string;
+  to?: string;
+  types?: string[];
+  recordTypes?: string[];
+  schoolId?: string;
+  syncId?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+export interface NamedRecord {
+  id: string;
+  kind: string;
+  name: string | null;
+  active: boolean;
+}
+
+/**
+ * The read models, queried. Each answer reflects the log up to the projections' checkpoints
+ * (see ProjectionControl.status for how far behind they are).
+ */
+export interface ReadModels {
+  /** Accounts whose Clever id, SIS id, student/teacher/staff number, state id or email equals the text, or whose name starts with it. */
+  searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]>;
+  account(id: string): Promise<AccountView | null>;
+  classRecord(id: string): Promise<ClassRecordView | null>;
+  /** Events on a timeline, oldest first, after a position cursor. */
+  timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
+  /** The members of a class at a moment (ISO timestamp). */
+  rosterAsOf(sectionId: string, at: string): Promise<Membership[]>;
+  /** The classes a user was in at a moment. */
+  classesOfUserAsOf(userId: string, at: string): Promise<Membership[]>;
+  /** The audit feed, oldest first, after a position cursor. */
+  audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
+  /** Names of schools, terms, courses and districts by id (missing ids are left out). */
+  names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]>;
+  syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]>;
+}
+
+/** Who read which students' personal data, when, and through which endpoint. */
+export interface AccessLogEntry {
+  at: string;
+  who: string;
+  role: string;
+  endpoint: string;
+  studentIds: string[];
+}
+
+export interface AccessLog {
+  record(entry: AccessLogEntry): Promise<void>;
+  /** Entries, newest first, optionally of one student or one reader. */
+  query(filter: { studentId?: string; who?: string; from?: string; to?: string; limit: number }): Promise<AccessLogEntry[]>;
+}

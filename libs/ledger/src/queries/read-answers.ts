@@ -1,0 +1,78 @@
+import { redactEventData, visiblePersonal, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
+import type { AccountView, LoggedChange, Membership } from '../ports/read-models.port';
+
+/** An account as a viewer may see it. */
+export interface AccountAnswer {
+  id: string;
+  districtId: string | null;
+  status: 'active' | 'removed';
+  roles: UserRole[];
+  personal: Record<string, unknown>;
+  facets: Partial<Record<UserRole, RecordParts>>;
+  firstSharedAt: string;
+  firstSharedSync: string | null;
+  lastChangedAt: string;
+  removedAt: string | null;
+  removedSync: string | null;
+  /** True when personal fields were left out for this viewer. */
+  personalRedacted: boolean;
+}
+
+export function accountAnswer(view: AccountView, access: PersonalAccess): AccountAnswer {
+  let redacted = false;
+  const cut = (personal: Record<string, unknown>) => {
+    const visible = visiblePersonal(personal, access);
+    if (Object.keys(visible).length < Object.keys(personal).length) redacted = true;
+    return visible as RecordParts['personal'];
+  };
+  const facets: Partial<Record<UserRole, RecordParts>> = {};
+  for (const [role, facet] of Object.entries(view.person.roles) as [UserRole, RecordParts][]) {
+    facets[role] = { fields: facet.fields, personal: cut(facet.personal) };
+  }
+  return {
+    id: view.id,
+    districtId: view.districtId,
+    status: view.status,
+    roles: view.roles,
+    personal: cut(view.person.personal),
+    facets,
+    firstSharedAt: view.firstSharedAt,
+    firstSharedSync: view.firstSharedSync,
+    lastChangedAt: view.lastChangedAt,
+    removedAt: view.removedAt,
+    removedSync: view.removedSync,
+    personalRedacted: redacted,
+  };
+}
+
+export function changeAnswer(change: LoggedChange, access: PersonalAccess): LoggedChange {
+  return { ...change, data: redactEventData(change.data, access) };
+}
+
+/** Whether an account is or was a student: reading its personal data goes to the access log. */
+export const isStudent = (view: AccountView): boolean => view.person.pastRoles.includes('student');
+
+/** The students whose personal data a page of changes shows. */
+export function studentsShown(changes: LoggedChange[]): string[] {
+  const ids = new Set<string>();
+  for (const c of changes) {
+    const personal = c.data['personal'];
+    const shows = typeof personal === 'object' && personal !== null && Object.keys(personal).length > 0;
+    if (shows && c.streamId.startsWith('user-') && /^(Student|Demographic)/.test(c.type)) ids.add(c.streamId.slice('user-'.length));
+  }
+  return [...ids];
+}
+
+/** A member of a class as of a moment, with the name a viewer may see. */
+export interface RosterMember extends Membership {
+  name: Record<string, unknown> | null;
+  status: 'active' | 'removed' | 'unknown';
+}
+
+export interface RosterAnswer {
+  sectionId: string;
+  at: string;
+  class: { name: string | null; schoolId: string | null; termId: string | null; courseId: string | null; status: string } | null;
+  teachers: RosterMember[];
+  students: RosterMember[];
+}

@@ -1,0 +1,153 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { personalAccessOf, type Viewer } from '../access/viewer';
+import type { AccessLog, AccessLogEntry, LoggedChange, Page, ReadModels } from '../ports/read-models.port';
+import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
+import type { Clock } from '../ports/clock.port';
+import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
+import { NotFound } from '../errors/ledger-errors';
+import {
+  GetAccessLogQuery,
+  GetAccountQuery,
+  GetAuditFeedQuery,
+  GetClassesAsOfQuery,
+  GetProjectionStatusQuery,
+  GetRosterAsOfQuery,
+  GetTimelineQuery,
+  SearchAccountsQuery,
+} from './read-queries';
+import {
+  accountAnswer,
+  changeAnswer,
+  isStudent,
+  studentsShown,
+  type AccountAnswer,
+  type RosterAnswer,
+  type RosterMember,
+} from './read-answers';
+
+/** Writes the access log entry of a request that showed students' personal data. */
+abstract class LoggingHandler {
+  constructor(
+    protected readonly log: AccessLog,
+    protected readonly clock: Clock,
+  ) {}
+
+  protected async logAccess(viewer: Viewer, studentIds: string[]): Promise<void> {
+    if (studentIds.length === 0 || personalAccessOf(viewer.role) === 'none') return;
+    const entry: AccessLogEntry = { at: this.clock.now().toISOString(), who: viewer.name, role: viewer.role, endpoint: viewer.via, studentIds };
+    await this.log.record(entry);
+  }
+}
+
+@QueryHandler(SearchAccountsQuery)
+export class SearchAccountsHandler extends LoggingHandler implements IQueryHandler<SearchAccountsQuery, AccountAnswer[]> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
+    super(log, clock);
+  }
+  async execute({ text, viewer, options }: SearchAccountsQuery): Promise<AccountAnswer[]> {
+    const found = await this.models.searchAccounts(text, options);
+    await this.logAccess(viewer, found.filter(isStudent).map((a) => a.id));
+    return found.map((a) => accountAnswer(a, personalAccessOf(viewer.role)));
+  }
+}
+
+@QueryHandler(GetAccountQuery)
+export class GetAccountHandler extends LoggingHandler implements IQueryHandler<GetAccountQuery, AccountAnswer> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
+    super(log, clock);
+  }
+  async execute({ id, viewer }: GetAccountQuery): Promise<AccountAnswer> {
+    const account = await this.models.account(id);
+    if (!account) throw new NotFound(`account ${id}`);
+    if (isStudent(account)) await this.logAccess(viewer, [account.id]);
+    return accountAnswer(account, personalAccessOf(viewer.role));
+  }
+}
+
+@QueryHandler(GetTimelineQuery)
+export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<GetTimelineQuery, Page<LoggedChange>> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
+    super(log, clock);
+  }
+  async execute({ kind, id, viewer, page }: GetTimelineQuery): Promise<Page<LoggedChange>> {
+    const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
+    await this.logAccess(viewer, studentsShown(items));
+    const last = items[items.length - 1];
+    return { items, next: items.length === page.limit && last ? String(last.position) : null };
+  }
+}
+
+@QueryHandler(GetRosterAsOfQuery)
+export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandler<GetRosterAsOfQuery, RosterAnswer> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
+    super(log, clock);
+  }
+  async execute({ sectionId, at, viewer }: GetRosterAsOfQuery): Promise<RosterAnswer> {
+    const record = await this.models.classRecord(sectionId);
+    if (!record) throw new NotFound(`class ${sectionId}`);
+    const access = personalAccessOf(viewer.role);
+    const members: RosterMember[] = [];
+    const shownStudents: string[] = [];
+    for (const m of await this.models.rosterAsOf(sectionId, at)) {
+      const account = await this.models.account(m.userId);
+      const visible = account ? accountAnswer(account, access).personal : {};
+      const name = (visible['name'] as Record<string, unknown> | undefined) ?? null;
+      if (name && m.role === 'student') shownStudents.push(m.userId);
+      members.push({ ...m, name, status: account?.status ?? 'unknown' });
+    }
+    await this.logAccess(viewer, shownStudents);
+    const f = record.section.fields;
+    const text = (v: unknown) => (typeof v === 'string' ? v : null);
+    return {
+      sectionId,
+      at,
+      class: { name: text(f['name']), schoolId: text(f['school']), termId: text(f['term_id']), courseId: text(f['course']), status: record.status },
+      teachers: members.filter((m) => m.role === 'teacher'),
+      students: members.filter((m) => m.role === 'student'),
+    };
+  }
+}
+
+@QueryHandler(GetClassesAsOfQuery)
+export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, { userId: string; at: string; classes: (RosterMember & { className: string | null })[] }> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
+  async execute({ userId, at }: GetClassesAsOfQuery) {
+    const classes = [];
+    for (const m of await this.models.classesOfUserAsOf(userId, at)) {
+      const record = await this.models.classRecord(m.sectionId);
+      const name = record?.section.fields['name'];
+      classes.push({ ...m, name: null, status: record?.status ?? ('unknown' as const), className: typeof name === 'string' ? name : null });
+    }
+    return { userId, at, classes };
+  }
+}
+
+@QueryHandler(GetAuditFeedQuery)
+export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler<GetAuditFeedQuery, Page<LoggedChange>> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
+    super(log, clock);
+  }
+  async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
+    const items = (await this.models.audit(filter, page)).map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
+    await this.logAccess(viewer, studentsShown(items));
+    const last = items[items.length - 1];
+    return { items, next: items.length === page.limit && last ? String(last.position) : null };
+  }
+}
+
+@QueryHandler(GetAccessLogQuery)
+export class GetAccessLogHandler implements IQueryHandler<GetAccessLogQuery, AccessLogEntry[]> {
+  constructor(@Inject(ACCESS_LOG) private readonly log: AccessLog) {}
+  execute({ filter }: GetAccessLogQuery): Promise<AccessLogEntry[]> {
+    return this.log.query(filter);
+  }
+}
+
+@QueryHandler(GetProjectionStatusQuery)
+export class GetProjectionStatusHandler implements IQueryHandler<GetProjectionStatusQuery, ProjectionStatus[]> {
+  constructor(@Inject(PROJECTION_CONTROL) private readonly control: ProjectionControl) {}
+  execute(): Promise<ProjectionStatus[]> {
+    return this.control.status();
+  }
+}

@@ -1,0 +1,64 @@
+import type { Viewer } from '../access/viewer';
+import type { AuditFilter, TimelineKind } from '../ports/read-models.port';
+
+/** Accounts matching a name, email, SIS id, student number, state id or Clever id. */
+export class SearchAccountsQuery {
+  constructor(
+    readonly text: string,
+    readonly viewer: Viewer,
+    readonly options: { districtId?: string; limit: number },
+  ) {}
+}
+
+/** One account, with its classes as of now. @throws NotFound */
+export class GetAccountQuery {
+  constructor(
+    readonly id: string,
+    readonly viewer: Viewer,
+  ) {}
+}
+
+/** The timeline of a user, section, school, district, term or course. */
+export class GetTimelineQuery {
+  constructor(
+    readonly kind: TimelineKind,
+    readonly id: string,
+    readonly viewer: Viewer,
+    readonly page: { after?: number; limit: number },
+  ) {}
+}
+
+/** The roster of a class at a moment, each member with since when and by which sync. */
+export class GetRosterAsOfQuery {
+  constructor(
+    readonly sectionId: string,
+    readonly at: string,
+    readonly viewer: Viewer,
+  ) {}
+}
+
+/** The classes a student (or teacher) was in at a moment. */
+export class GetClassesAsOfQuery {
+  constructor(
+    readonly userId: string,
+    readonly at: string,
+    readonly viewer: Viewer,
+  ) {}
+}
+
+/** A district's audit feed, filtered, a page at a time. */
+export class GetAuditFeedQuery {
+  constructor(
+    readonly filter: AuditFilter,
+    readonly viewer: Viewer,
+    readonly page: { after?: number; limit: number },
+  ) {}
+}
+
+/** Who read which students' personal data. */
+export class GetAccessLogQuery {
+  constructor(readonly filter: { studentId?: string; who?: string; from?: string; to?: string; limit: number }) {}
+}
+
+/** Each projection's position, head, lag and health. */
+export class GetProjectionStatusQuery {}

@@ -1,0 +1,66 @@
+import { evolveUser, USER_ROLES, type UserEvent, type UserRole, type UserState } from '@roster-ledger/domain';
+import type { RecordedEvent } from '@roster-ledger/ledger';
+import { factsOf } from './event-facts';
+
+/** One account per Clever user: the person, their active roles, and when they came and went. */
+export interface Account {
+  id: string;
+  districtId: string | null;
+  status: 'active' | 'removed';
+  roles: UserRole[];
+  /** The person as last known: own fields and one facet per active role. */
+  person: UserState;
+  firstSharedAt: string;
+  firstSharedSync: string | null;
+  lastChangedAt: string;
+  lastSyncId: string | null;
+  removedAt: string | null;
+  removedSync: string | null;
+  /** Log position of the last event folded in: an event at or before it is a replay. */
+  position: number;
+}
+
+/** Folds one event of a `user-` stream into its account. Mutates and returns it. */
+export function evolveAccount(account: Account | undefined, event: RecordedEvent): Account | undefined {
+  if (account && event.position <= account.position) return account;
+  const person = evolveUser(account?.person, event.revision, { type: event.type, data: event.data } as unknown as UserEvent);
+  if (!person) return account;
+  const facts = factsOf(event);
+  const roles = USER_ROLES.filter((r) => person.roles[r] !== undefined);
+  const next: Account = account ?? {
+    id: person.id,
+    districtId: facts.districtId,
+    status: 'active',
+    roles,
+    person,
+    firstSharedAt: facts.observedAt,
+    firstSharedSync: facts.syncId,
+    lastChangedAt: facts.observedAt,
+    lastSyncId: facts.syncId,
+    removedAt: null,
+    removedSync: null,
+    position: event.position,
+  };
+  next.person = person;
+  next.roles = roles;
+  next.lastChangedAt = facts.observedAt;
+  next.lastSyncId = facts.syncId;
+  next.position = event.position;
+  if (roles.length === 0 && next.status === 'active') {
+    Object.assign(next, { status: 'removed', removedAt: facts.observedAt, removedSync: facts.syncId });
+  } else if (roles.length > 0 && next.status === 'removed') {
+    Object.assign(next, { status: 'active', removedAt: null, removedSync: null });
+  }
+  return next;
+}
+
+/** The schools an account belongs to, over all its active roles. */
+export function schoolsOf(person: UserState): string[] {
+  const schools = new Set<string>();
+  for (const facet of Object.values(person.roles)) {
+    const { school, schools: list } = facet.fields;
+    if (typeof school === 'string') schools.add(school);
+    if (Array.isArray(list)) for (const s of list) if (typeof s === 'string') schools.add(s);
+  }
+  return [...schools];
+}

@@ -1,0 +1,79 @@
+import type { Fields } from '@roster-ledger/domain';
+import type { RecordedEvent } from '@roster-ledger/ledger';
+import { evolveAccount, type Account } from '../../model/account';
+import { DocTable } from '../doc-table';
+import type { Db } from '../read-model-database';
+import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
+
+const lower = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
+
+/** The identifiers support searches by, over the person and every role. */
+export function searchKeys(account: Account): { name: string | null; nameReversed: string | null; email: string | null; ids: string[] } {
+  const name = account.person.personal['name'] as Fields | undefined;
+  const first = typeof name?.['first'] === 'string' ? name['first'] : '';
+  const last = typeof name?.['last'] === 'string' ? name['last'] : '';
+  const ids = new Set<string>();
+  for (const facet of Object.values(account.person.roles)) {
+    for (const key of ['sis_id', 'student_number', 'state_id', 'teacher_number', 'staff_id']) {
+      const value = lower(facet.personal[key]);
+      if (value) ids.add(value);
+    }
+  }
+  return {
+    name: lower(`${first} ${last}`.trim()),
+    nameReversed: lower(`${last} ${first}`.trim()),
+    email: lower(account.person.personal['email']),
+    ids: [...ids],
+  };
+}
+
+/** accounts: one row per Clever user, with their roles, status, schools and search keys. */
+export const accountsProjection: SqliteProjection = {
+  name: 'accounts',
+  description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
+  tables: ['accounts', 'account_ids'],
+  create(db: Db, t: TableNamer): void {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS ${t('accounts')} (
+        id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, roles TEXT NOT NULL,
+        search_name TEXT, search_name_rev TEXT, email TEXT, position INTEGER NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS ${t('accounts')}_name ON ${t('accounts')} (search_name);
+      CREATE INDEX IF NOT EXISTS ${t('accounts')}_name_rev ON ${t('accounts')} (search_name_rev);
+      CREATE INDEX IF NOT EXISTS ${t('accounts')}_email ON ${t('accounts')} (email);
+      CREATE TABLE IF NOT EXISTS ${t('account_ids')} (value TEXT NOT NULL, account_id TEXT NOT NULL, PRIMARY KEY (value, account_id)) WITHOUT ROWID;
+    `);
+  },
+  writer(db: Db, t: TableNamer): ProjectionWriter {
+    const docs = new DocTable<Account>(db, t('accounts'), ['district_id', 'status', 'roles', 'search_name', 'search_name_rev', 'email', 'position'], (a) => {
+      const keys = searchKeys(a);
+      return [a.districtId, a.status, a.roles.join(','), keys.name, keys.nameReversed, keys.email, a.position];
+    });
+    const clearIds = db.prepare(`DELETE FROM ${t('account_ids')} WHERE account_id = ?`);
+    const addId = db.prepare(`INSERT OR IGNORE INTO ${t('account_ids')} (value, account_id) VALUES (?, ?)`);
+    const touched = new Set<string>();
+    return {
+      apply(event: RecordedEvent): void {
+        if (!event.streamId.startsWith('user-')) return;
+        const id = event.streamId.slice('user-'.length);
+        const next = evolveAccount(docs.get(id), event);
+        if (next) {
+          docs.put(id, next);
+          touched.add(id);
+        }
+      },
+      flush(): void {
+        for (const id of touched) {
+          const account = docs.get(id)!;
+          clearIds.run(id);
+          for (const value of [id.toLowerCase(), ...searchKeys(account).ids]) addId.run(value, id);
+        }
+        touched.clear();
+        docs.flush();
+      },
+      reset(): void {
+        touched.clear();
+        docs.reset();
+      },
+    };
+  },
+};

@@ -1,0 +1,19 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The raw SQLite handle of the read models: for this lib's sqlite adapters only. */
+export type Db = Database.Database;
+
+/**
+ * Opens the read models' connection to the ledger file (the embedded backend keeps the log and
+ * the read models in one file). A connection of its own: better-sqlite3 is synchronous, so in one
+ * process its transactions never interleave with the event store's.
+ */
+export function openReadModelDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const db = new Database(path, { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}

@@ -1,0 +1,184 @@
+import type {
+  AccountView,
+  AuditFilter,
+  ClassRecordView,
+  LoggedChange,
+  Membership,
+  NamedRecord,
+  ReadModels,
+  TimelineKind,
+} from '@roster-ledger/ledger';
+import type { SyncSummary } from '@roster-ledger/domain';
+import type { Db } from '../read-model-database';
+import { tableNamer } from '../sqlite-projection';
+
+interface ChangeRow {
+  position: number;
+  stream_id: string;
+  type: string;
+  sync_id: string | null;
+  district_id: string | null;
+  observed_at: string;
+  recorded_at: string;
+  clever_last_modified: string | null;
+  record_type?: string;
+  data: string;
+}
+interface MembershipRow {
+  section_id: string;
+  user_id: string;
+  role: 'student' | 'teacher';
+  is_primary: number;
+  from_at: string;
+  from_sync: string | null;
+  to_at: string | null;
+}
+
+const toChange = (r: ChangeRow): LoggedChange => ({
+  position: r.position,
+  streamId: r.stream_id,
+  type: r.type,
+  syncId: r.sync_id,
+  districtId: r.district_id,
+  observedAt: r.observed_at,
+  recordedAt: r.recorded_at,
+  cleverLastModified: r.clever_last_modified,
+  ...(r.record_type === undefined ? {} : { recordType: r.record_type }),
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
+const toMembership = (r: MembershipRow): Membership => ({
+  sectionId: r.section_id,
+  userId: r.user_id,
+  role: r.role,
+  primary: r.is_primary === 1,
+  since: r.from_at,
+  sinceSync: r.from_sync,
+  until: r.to_at,
+});
+
+/** Escapes LIKE wildcards so a name typed by a person is matched literally. */
+const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The read models' queries on SQLite. Table names are resolved per query from the live version,
+ * so a rebuild's swap takes effect for the next query without a restart.
+ */
+export class SqliteReadModels implements ReadModels {
+  constructor(
+    private readonly db: Db,
+    private readonly liveVersion: (projection: string) => number,
+  ) {}
+
+  private t(projection: string, table: string): string {
+    return tableNamer(projection, this.liveVersion(projection))(table);
+  }
+
+  async searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]> {
+    const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (needle === '') return [];
+    const accounts = this.t('accounts', 'accounts');
+    const ids = this.t('accounts', 'account_ids');
+    const district = options.districtId === undefined ? '' : 'AND a.district_id = @district';
+    const rows = this.db
+      .prepare(
+        `SELECT a.doc FROM ${accounts} a WHERE a.id IN (
+           SELECT account_id FROM ${ids} WHERE value = @needle
+           UNION SELECT id FROM ${accounts} WHERE email = @needle
+           UNION SELECT id FROM ${accounts} WHERE search_name LIKE @prefix ESCAPE '\\'
+           UNION SELECT id FROM ${accounts} WHERE search_name_rev LIKE @prefix ESCAPE '\\')
+         ${district}
+         ORDER BY a.status = 'removed', a.search_name, a.id LIMIT @limit`,
+      )
+      .pluck()
+      .all({ needle, prefix: likePrefix(needle), district: options.districtId ?? null, limit: options.limit }) as string[];
+    return rows.map((r) => JSON.parse(r) as AccountView);
+  }
+
+  async account(id: string): Promise<AccountView | null> {
+    const raw = this.db.prepare(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined;
+    return raw === undefined ? null : (JSON.parse(raw) as AccountView);
+  }
+
+  async classRecord(id: string): Promise<ClassRecordView | null> {
+    const raw = this.db.prepare(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined;
+    return raw === undefined ? null : (JSON.parse(raw) as ClassRecordView);
+  }
+
+  async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT position, stream_id, type, sync_id, district_id, observed_at, recorded_at, clever_last_modified, data
+         FROM ${this.t('timelines', 'timeline')} WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
+      )
+      .all(kind, id, options.after ?? 0, options.limit) as ChangeRow[];
+    return rows.map(toChange);
+  }
+
+  async rosterAsOf(sectionId: string, at: string): Promise<Membership[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT section_id, user_id, role, is_primary, from_at, from_sync, to_at FROM ${this.t('enrollments', 'enrollments')}
+         WHERE section_id = @id AND from_at <= @at AND (to_at IS NULL OR to_at > @at)
+         ORDER BY role DESC, is_primary DESC, from_at, user_id`,
+      )
+      .all({ id: sectionId, at }) as MembershipRow[];
+    return rows.map((r) => ({ ...toMembership(r), until: null }));
+  }
+
+  async classesOfUserAsOf(userId: string, at: string): Promise<Membership[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT section_id, user_id, role, is_primary, from_at, from_sync, to_at FROM ${this.t('enrollments', 'enrollments')}
+         WHERE user_id = @id AND from_at <= @at AND (to_at IS NULL OR to_at > @at) ORDER BY from_at, section_id`,
+      )
+      .all({ id: userId, at }) as MembershipRow[];
+    return rows.map((r) => ({ ...toMembership(r), until: null }));
+  }
+
+  async audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
+    const audit = this.t('audit', 'audit');
+    const where: string[] = ['a.position > @after'];
+    const params: Record<string, unknown> = { after: options.after ?? 0, limit: options.limit };
+    if (filter.districtId !== undefined) (where.push('a.district_id = @district'), (params['district'] = filter.districtId));
+    if (filter.from !== undefined) (where.push('a.observed_at >= @from'), (params['from'] = filter.from));
+    if (filter.to !== undefined) (where.push('a.observed_at < @to'), (params['to'] = filter.to));
+    if (filter.syncId !== undefined) (where.push('a.sync_id = @sync'), (params['sync'] = filter.syncId));
+    if (filter.types?.length) where.push(`a.type IN (${filter.types.map((x, i) => ((params[`type${i}`] = x), `@type${i}`)).join(', ')})`);
+    if (filter.recordTypes?.length) {
+      where.push(`a.record_type IN (${filter.recordTypes.map((x, i) => ((params[`rt${i}`] = x), `@rt${i}`)).join(', ')})`);
+    }
+    if (filter.schoolId !== undefined) {
+      where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school_id = @school)`);
+      params['school'] = filter.schoolId;
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT a.position, a.stream_id, a.type, a.sync_id, a.district_id, a.observed_at, a.recorded_at, a.clever_last_modified, a.record_type, a.data
+         FROM ${audit} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`,
+      )
+      .all(params) as ChangeRow[];
+    return rows.map(toChange);
+  }
+
+  async names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]> {
+    const select = this.db.prepare(`SELECT kind, name, active FROM ${this.t('lookups', 'lookups')} WHERE id = ?`);
+    const found: NamedRecord[] = [];
+    for (const { kind, id } of ids) {
+      const row = select.get(`${kind}-${id}`) as { kind: string; name: string | null; active: number } | undefined;
+      if (row) found.push({ id, kind: row.kind, name: row.name, active: row.active === 1 });
+    }
+    return found;
+  }
+
+  async syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]> {
+    const district = options.districtId === undefined ? '' : 'WHERE district_id = @district';
+    const rows = this.db
+      .prepare(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
+      .pluck()
+      .all({ district: options.districtId ?? null, limit: options.limit }) as string[];
+    return rows.map((r) => {
+      const { position: _position, ...summary } = JSON.parse(r) as SyncSummary & { position: number };
+      return summary;
+    });
+  }
+}

@@ -1,0 +1,313 @@
+import {
+  UnknownProjection,
+  type EventStore,
+  type ProjectionControl,
+  type ProjectionFailure,
+  type ProjectionProgress,
+  type ProjectionStatus,
+  type RebuildResult,
+  type RecordedEvent,
+  type VerifyResult,
+} from '@roster-ledger/ledger';
+import { ProjectionRegistry } from './projection-registry';
+import type { Db } from './read-model-database';
+import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
+import { SQLITE_PROJECTIONS } from './projections/catalog';
+
+/** One projection being fed: live, being rebuilt, or being rebuilt for a comparison. */
+interface Target {
+  projection: SqliteProjection;
+  version: number;
+  position: number;
+  writer: ProjectionWriter;
+  /** Moves the checkpoint, inside the batch transaction. */
+  checkpoint(position: number): void;
+  failure: ProjectionFailure | null;
+}
+
+/** The version number scratch builds for `verify` use; live versions start at 1. */
+const VERIFY_VERSION = 0;
+
+export class ProjectionFailed extends Error {
+  readonly code = 'PROJECTION_FAILED';
+  constructor(
+    readonly projection: string,
+    readonly failure: ProjectionFailure,
+  ) {
+    super(`projection ${projection} stopped at position ${failure.position} (${failure.type} on ${failure.streamId}): ${failure.message}`);
+  }
+}
+
+/**
+ * Runs the SQLite read models: feeds them the log in batches, each batch in one transaction with
+ * the checkpoints; stops a projection at an event it cannot fold (never skips it) and says which;
+ * rebuilds a projection into new tables beside the live ones and swaps them in one statement.
+ */
+export class SqliteProjectionControl implements ProjectionControl {
+  private readonly registry: ProjectionRegistry;
+  private readonly writers = new Map<string, ProjectionWriter>();
+  private readonly byName: Map<string, SqliteProjection>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly store: EventStore,
+    private readonly projections: readonly SqliteProjection[] = SQLITE_PROJECTIONS,
+    private readonly batchSize = 5_000,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.registry = new ProjectionRegistry(db);
+    this.byName = new Map(projections.map((p) => [p.name, p]));
+    db.transaction(() => {
+      for (const p of projections) {
+        this.registry.ensure(p.name);
+        const row = this.registry.get(p.name);
+        p.create(db, tableNamer(p.name, row.live_version));
+        // a restart gives a failed projection another try from its checkpoint
+        if (row.status === 'failed') this.registry.retry(p.name);
+      }
+    }).immediate();
+  }
+
+  names(): string[] {
+    return this.projections.map((p) => p.name);
+  }
+
+  /** The live version of a projection: readers resolve their table names with it. */
+  liveVersion(name: string): number {
+    return this.registry.get(name).live_version;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const head = await this.store.headPosition();
+    const now = this.clock().getTime();
+    const result: ProjectionStatus[] = [];
+    for (const p of this.projections) {
+      const row = this.registry.get(p.name);
+      let seconds = 0;
+      if (row.position < head) {
+        for await (const next of this.store.readAll({ after: row.position, maxCount: 1 })) {
+          seconds = Math.max(0, (now - Date.parse(next.recordedAt)) / 1000);
+        }
+      }
+      result.push({
+        name: p.name,
+        description: p.description,
+        version: row.live_version,
+        position: row.position,
+        head,
+        lag: { events: Math.max(0, head - row.position), seconds: Math.round(seconds * 10) / 10 },
+        status: row.status,
+        failure: row.failure ? (JSON.parse(row.failure) as ProjectionFailure) : null,
+        rebuilding: row.building_version === null ? null : { version: row.building_version, position: row.building_position ?? 0 },
+      });
+    }
+    return result;
+  }
+
+  async catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+    return this.feed(() => this.liveTargets(), undefined, onProgress);
+  }
+
+  /** Folds the given events (already read, e.g. from a live subscription) into the live models. */
+  applyLive(events: RecordedEvent[]): void {
+    this.applyBatch(this.liveTargets(), events);
+  }
+
+  async rebuild(names: string[], options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void } = {}): Promise<RebuildResult> {
+    const projections = this.resolve(names);
+    const started = this.clock().getTime();
+    this.db.transaction(() => {
+      for (const p of projections) {
+        const row = this.registry.get(p.name);
+        if (row.building_version !== null) continue; // an interrupted rebuild resumes where it stopped
+        const version = row.live_version + 1;
+        this.dropTables(p, version);
+        p.create(this.db, tableNamer(p.name, version));
+        this.registry.startBuilding(p.name, version);
+      }
+    }).immediate();
+    const building = (): Target[] =>
+      projections.map((p) => {
+        const row = this.registry.get(p.name);
+        return this.target(p, row.building_version!, row.building_position ?? 0, (pos) => this.registry.buildingCheckpoint(p.name, pos));
+      });
+    const events = await this.feed(building, undefined, options.onProgress, true);
+    const versions = Object.fromEntries(projections.map((p) => [p.name, this.registry.get(p.name).building_version!]));
+    const seconds = (this.clock().getTime() - started) / 1000;
+
+    if (options.dryRun) {
+      await this.catchUp();
+      const differences: Record<string, number> = {};
+      this.db.transaction(() => {
+        for (const p of projections) {
+          const row = this.registry.get(p.name);
+          differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, row.building_version!) : -1;
+          this.dropTables(p, row.building_version!);
+          this.registry.stopBuilding(p.name);
+        }
+      }).immediate();
+      return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: false, differences };
+    }
+    this.db.transaction(() => {
+      for (const p of projections) {
+        const old = this.registry.get(p.name).live_version;
+        this.registry.swap(p.name);
+        this.dropTables(p, old);
+        this.writers.delete(`${p.name}@${old}`);
+      }
+    }).immediate();
+    return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: true };
+  }
+
+  async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
+    const projections = this.resolve(names);
+    await this.catchUp();
+    const results: VerifyResult[] = [];
+    for (const p of projections) {
+      this.dropTables(p, VERIFY_VERSION);
+      p.create(this.db, tableNamer(p.name, VERIFY_VERSION));
+      this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
+      let position = 0;
+      const stopAt = this.registry.get(p.name).position;
+      await this.feed(() => [this.target(p, VERIFY_VERSION, position, (pos) => (position = pos))], stopAt, onProgress, true);
+      const live = this.registry.get(p.name);
+      const differences: Record<string, number> = {};
+      for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
+      this.dropTables(p, VERIFY_VERSION);
+      this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
+      results.push({ projection: p.name, position: stopAt, differences, equal: Object.values(differences).every((d) => d === 0) });
+    }
+    return results;
+  }
+
+  private resolve(names: string[]): SqliteProjection[] {
+    return names.map((n) => {
+      const p = this.byName.get(n);
+      if (!p) throw new UnknownProjection(n, this.names());
+      return p;
+    });
+  }
+
+  private liveTargets(): Target[] {
+    return this.projections.flatMap((p) => {
+      const row = this.registry.get(p.name);
+      if (row.status === 'failed') return [];
+      return [this.target(p, row.live_version, row.position, (pos) => this.registry.checkpoint(p.name, pos))];
+    });
+  }
+
+  private target(p: SqliteProjection, version: number, position: number, checkpoint: (pos: number) => void): Target {
+    const key = `${p.name}@${version}`;
+    let writer = this.writers.get(key);
+    if (!writer) {
+      writer = p.writer(this.db, tableNamer(p.name, version));
+      this.writers.set(key, writer);
+    }
+    return { projection: p, version, position, writer, checkpoint, failure: null };
+  }
+
+  /**
+   * Reads the log in batches after the lowest checkpoint of the targets and folds each batch in.
+   * `stopAt` bounds the position (for a verification at the live checkpoint). Throws
+   * ProjectionFailed when `strict` and a target stops at an event.
+   */
+  private async feed(
+    targets: () => Target[],
+    stopAt: number | undefined,
+    onProgress: ((p: ProjectionProgress) => void) | undefined,
+    strict = false,
+  ): Promise<number> {
+    const started = this.clock().getTime();
+    let applied = 0;
+    for (;;) {
+      const current = targets();
+      if (current.length === 0) return applied;
+      const from = Math.min(...current.map((t) => t.position));
+      if (stopAt !== undefined && from >= stopAt) return applied;
+      const batch: RecordedEvent[] = [];
+      for await (const e of this.store.readAll({ after: from, maxCount: this.batchSize })) {
+        if (stopAt !== undefined && e.position > stopAt) break;
+        batch.push(e);
+      }
+      if (batch.length === 0) return applied;
+      this.applyBatch(current, batch);
+      applied += batch.length;
+      const failed = current.find((t) => t.failure);
+      if (strict && failed) throw new ProjectionFailed(failed.projection.name, failed.failure!);
+      if (onProgress) {
+        const head = stopAt ?? (await this.store.headPosition());
+        const position = batch[batch.length - 1]!.position;
+        const eventsPerSecond = applied / Math.max(0.001, (this.clock().getTime() - started) / 1000);
+        onProgress({
+          projections: current.map((t) => t.projection.name),
+          position,
+          head,
+          eventsPerSecond: Math.round(eventsPerSecond),
+          etaSeconds: eventsPerSecond > 0 ? Math.round((head - position) / eventsPerSecond) : null,
+        });
+      }
+    }
+  }
+
+  /** One transaction: each target folds the events past its checkpoint, then moves it. */
+  private applyBatch(targets: Target[], events: RecordedEvent[]): void {
+    this.db.transaction(() => {
+      for (const t of targets) {
+        let start = 0;
+        while (start < events.length && events[start]!.position <= t.position) start++;
+        if (start === events.length) continue;
+        let at = start;
+        try {
+          this.db.transaction(() => {
+            for (; at < events.length; at++) t.writer.apply(events[at]!);
+            t.writer.flush();
+            t.checkpoint(events[events.length - 1]!.position);
+          })();
+          t.position = events[events.length - 1]!.position;
+        } catch (error) {
+          t.writer.reset();
+          const failing = events[at];
+          if (!failing) throw error;
+          this.stopAt(t, events.slice(start, at), failing, error);
+        }
+      }
+    }).immediate();
+  }
+
+  /** Folds the events before the failing one, then records where and why the projection stopped. */
+  private stopAt(t: Target, before: RecordedEvent[], failing: RecordedEvent, error: unknown): void {
+    if (before.length > 0) {
+      this.db.transaction(() => {
+        for (const e of before) t.writer.apply(e);
+        t.writer.flush();
+        t.checkpoint(before[before.length - 1]!.position);
+      })();
+      t.position = before[before.length - 1]!.position;
+    }
+    t.failure = {
+      position: failing.position,
+      type: failing.type,
+      streamId: failing.streamId,
+      message: error instanceof Error ? error.message : String(error),
+    };
+    if (t.version === this.registry.get(t.projection.name).live_version) this.registry.fail(t.projection.name, t.failure);
+  }
+
+  private dropTables(p: SqliteProjection, version: number): void {
+    const t = tableNamer(p.name, version);
+    for (const table of p.tables) this.db.exec(`DROP TABLE IF EXISTS ${t(table)}`);
+  }
+
+  private compare(p: SqliteProjection, a: number, b: number): number {
+    return p.tables.reduce((sum, table) => sum + this.compareTable(p, table, a, b), 0);
+  }
+
+  /** Rows in one version of a table and not in the other, both ways. */
+  private compareTable(p: SqliteProjection, table: string, a: number, b: number): number {
+    const ta = tableNamer(p.name, a)(table);
+    const tb = tableNamer(p.name, b)(table);
+    const count = (x: string, y: string) =>
+      this.db.prepare(`SELECT COUNT(*) FROM (SELECT * FROM ${x} EXCEPT SELECT * FROM ${y})`).pluck().get() as number;
+    return count(ta, tb) + count(tb, ta);
+  }
+}

@@ -1,0 +1,37 @@
+import type { RecordedEvent } from '@roster-ledger/ledger';
+import type { Db } from './read-model-database';
+
+/** Names one version of a projection's tables: `rm_{projection}_{table}_v{version}`. */
+export type TableNamer = (table: string) => string;
+
+export const tableNamer =
+  (projection: string, version: number): TableNamer =>
+  (table) =>
+    `rm_${projection}_${table}_v${version}`;
+
+/**
+ * A projection kept in SQLite: its tables, and a writer that folds events into one version of
+ * them. Writers run inside the runner's transaction, which also moves the checkpoint, so the
+ * read model and its checkpoint always agree. Applying an event at or before a row's position
+ * must change nothing (a replay after a crash between batches is harmless).
+ */
+export interface SqliteProjection {
+  readonly name: string;
+  /** What it serves, for `projections` listings. */
+  readonly description: string;
+  /** Base names of its tables, for rebuilds, drops and verification. */
+  readonly tables: readonly string[];
+  /** Creates the tables (and indexes) of one version. */
+  create(db: Db, t: TableNamer): void;
+  /** A writer bound to one version's tables. */
+  writer(db: Db, t: TableNamer): ProjectionWriter;
+}
+
+export interface ProjectionWriter {
+  /** Folds one event in (buffered: see `flush`). Throw to stop the projection at this event. */
+  apply(event: RecordedEvent): void;
+  /** Writes what `apply` buffered. Called once per batch, inside the transaction. */
+  flush(): void;
+  /** Forgets what `apply` buffered (the batch was rolled back). */
+  reset(): void;
+}
