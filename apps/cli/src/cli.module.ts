@@ -3,6 +3,9 @@ import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { ImportCommand } from './commands/import.command';
 import { EventsCommand } from './commands/events.command';
+import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.commands';
+import { AuditCommand, AuditExportCommand } from './commands/audit.command';
+import { ProjectionsCommand, ProjectionsListCommand, ProjectionsVerifyCommand, RebuildCommand } from './commands/projections.command';
 import {
   SyncsApproveCommand,
   SyncsCommand,
@@ -25,6 +28,15 @@ export class CliModule {
         SyncsShowCommand,
         SyncsApproveCommand,
         SyncsDiscardCommand,
+        SearchCommand,
+        TimelineCommand,
+        RosterCommand,
+        AuditCommand,
+        AuditExportCommand,
+        ProjectionsCommand,
+        ProjectionsListCommand,
+        ProjectionsVerifyCommand,
+        RebuildCommand,
       ],
     };
   }

@@ -15,6 +15,11 @@ export function dbOption(argv: readonly string[]): string | undefined {
 }
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // `roster-ledger audit export | head`: a reader that stops early is not an error
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   let config: LedgerConfig;
   try {
     config = LedgerConfig.load(process.env, { db: dbOption(argv.slice(2)) });

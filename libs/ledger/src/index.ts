@@ -21,3 +21,5 @@ export * from './access/viewer';
 export * from './queries/read-queries';
 export * from './queries/read-answers';
 export * from './commands/projection-commands';
+export * from './queries/as-of';
+export * from './queries/audit-export';

@@ -7,3 +7,4 @@ export { SQLITE_PROJECTIONS } from './sqlite/projections/catalog';
 export type { SqliteProjection, ProjectionWriter } from './sqlite/sqlite-projection';
 export { evolveAccount, type Account } from './model/account';
 export { evolveClass, type ClassView } from './model/class';
+export { LiveProjectionRunner } from './sqlite/live-projection-runner';

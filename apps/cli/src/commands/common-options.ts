@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError } from '@roster-ledger/domain';
+import { VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
@@ -29,7 +30,7 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
   const message = error instanceof Error ? error.message : String(error);
   if (asJson) json({ error: { code, message } });
   else err(`error (${code}): ${message}`);
-  const usage = ['SYNC_NOT_FOUND', 'SYNC_NOT_HELD', 'HELD_SYNC_PENDING', 'SYNC_ALREADY_RUNNING'].includes(code);
+  const usage = ['SYNC_NOT_FOUND', 'SYNC_NOT_HELD', 'HELD_SYNC_PENDING', 'SYNC_ALREADY_RUNNING', 'NOT_FOUND', 'UNKNOWN_PROJECTION', 'INVALID_INPUT'].includes(code);
   process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
 }
 
@@ -39,4 +40,15 @@ export function parseInteger(name: string, value: string): number {
     throw new Error(`${name} must be a whole number >= 0, got "${value}"`);
   }
   return parsed;
+}
+
+export const ROLE_OPTION = {
+  flags: '--role <role>',
+  description: `answer as this role sees it: ${VIEWER_ROLES.join(', ')} (default admin)`,
+  choices: [...VIEWER_ROLES],
+};
+
+/** The CLI user as a viewer: their login name, the role they chose, the command as the endpoint. */
+export function cliViewer(command: string, role?: string): Viewer {
+  return { name: whoAmI(), role: (role as ViewerRole | undefined) ?? 'admin', via: `cli ${command}` };
 }

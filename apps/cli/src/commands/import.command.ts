@@ -3,14 +3,16 @@ import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { GetSyncQuery, RunSyncCommand } from '@roster-ledger/ledger';
+import { CatchUpProjectionsCommand, GetSyncQuery, RunSyncCommand } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
+import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { DB_OPTION, JSON_OPTION, reportError, whoAmI, type CommonOptions } from './common-options';
 
 interface ImportOptions extends CommonOptions {
   district?: string;
+  skipProjections?: boolean;
 }
 
 @Command({
@@ -52,8 +54,27 @@ export class ImportCommand extends CommandRunner {
       return;
     }
     progress.stop();
-    if (options.json) json(syncJson(summary, Date.now() - started));
-    else out(describeSync(summary, Date.now() - started));
+    const durationMs = Date.now() - started;
+    // the read models follow the log at once, so a search or a timeline right after an import is current
+    let projected = 0;
+    if (!options.skipProjections) {
+      const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
+      try {
+        projected = await this.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
+      } finally {
+        bar.stop();
+      }
+    }
+    if (options.json) json({ ...syncJson(summary, durationMs), projectedEvents: projected });
+    else {
+      out(describeSync(summary, durationMs));
+      if (!options.skipProjections) out(`  Read models updated (${projected.toLocaleString('en-US')} events folded).`);
+    }
+  }
+
+  @Option({ flags: '--skip-projections', description: 'do not update the read models now (serve or the next command will)' })
+  parseSkipProjections(): boolean {
+    return true;
   }
 
   @Option({ flags: '--district <id>', description: 'the Clever district id (default: the district the records name)' })

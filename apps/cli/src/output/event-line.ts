@@ -6,7 +6,7 @@ const changes = (map: unknown): string[] =>
   Object.entries((map ?? {}) as Record<string, Change>).map(([field, c]) => `${field}: ${show(c.from)} -> ${show(c.to)}`);
 
 /** What an event says, in one line a person can read (ids as they are, changes as from -> to). */
-export function describeEventData(event: Pick<RecordedEvent, 'type' | 'data'>): string {
+export function describeEventData(event: { type: string; data: Record<string, unknown> }): string {
   const d = event.data as Record<string, unknown>;
   if ('record' in d) {
     const name = (d['personal'] as { name?: { first?: string; last?: string } } | undefined)?.name;

@@ -1,0 +1,107 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { QueryBus } from '@nestjs/cqrs';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { exportAudit, parseAsOf, type AuditExportFormat } from '@roster-ledger/ledger';
+import { EXIT_USAGE, err } from '../output/cli-output';
+import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
+
+interface ExportOptions {
+  district?: string;
+  from?: string;
+  to?: string;
+  types?: string[];
+  recordTypes?: string[];
+  school?: string;
+  sync?: string;
+  format?: AuditExportFormat;
+  out?: string;
+  role?: string;
+}
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+@SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
+export class AuditExportCommand extends CommandRunner {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run(_: string[], options: ExportOptions): Promise<void> {
+    try {
+      const filter = {
+        districtId: options.district,
+        from: options.from === undefined ? undefined : parseAsOf(options.from, '--from').replace(/T23:59:59\.999Z$/, 'T00:00:00.000Z'),
+        to: options.to === undefined ? undefined : parseAsOf(options.to, '--to'),
+        types: options.types,
+        recordTypes: options.recordTypes,
+        schoolId: options.school,
+        syncId: options.sync,
+      };
+      const sink = options.out ? createWriteStream(options.out) : process.stdout;
+      for await (const chunk of exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), options.format ?? 'csv')) {
+        if (!sink.write(chunk)) await once(sink, 'drain');
+      }
+      if (options.out) {
+        (sink as ReturnType<typeof createWriteStream>).end();
+        await once(sink, 'finish');
+        err(`audit feed written to ${options.out}`);
+      }
+    } catch (error) {
+      reportError(error, false);
+    }
+  }
+
+  @Option({ flags: '--format <format>', description: 'csv (default) or json', choices: ['csv', 'json'] })
+  parseFormat(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--from <date>', description: 'changes observed at or after this date or timestamp' })
+  parseFrom(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--to <date>', description: 'changes observed up to this date (its end) or before this timestamp' })
+  parseTo(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--types <list>', description: 'event types, comma-separated (e.g. StudentShared,StudentRemoved)' })
+  parseTypes(value: string): string[] {
+    return list(value);
+  }
+  @Option({ flags: '--record-types <list>', description: 'student, teacher, staff, district_admin, section, enrollment, school, term, course, district, sync' })
+  parseRecordTypes(value: string): string[] {
+    return list(value);
+  }
+  @Option({ flags: '--district <id>', description: 'one district' })
+  parseDistrict(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--school <id>', description: 'changes of records of this school' })
+  parseSchool(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--sync <id>', description: 'changes made by this sync' })
+  parseSync(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--out <file>', description: 'write to this file instead of stdout' })
+  parseOut(value: string): string {
+    return value;
+  }
+  @Option(ROLE_OPTION)
+  parseRole(value: string): string {
+    return value;
+  }
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+}
+
+@Command({ name: 'audit', description: 'the audit feed of roster changes', subCommands: [AuditExportCommand] })
+export class AuditCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+    process.exitCode = EXIT_USAGE;
+  }
+}

@@ -1,0 +1,155 @@
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import {
+  GetProjectionStatusQuery,
+  RebuildProjectionsCommand,
+  VerifyProjectionsCommand,
+  type ProjectionStatus,
+  type RebuildResult,
+  type VerifyResult,
+} from '@roster-ledger/ledger';
+import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
+import { ProjectionProgressBar } from '../output/projection-progress';
+import { DB_OPTION, JSON_OPTION, reportError, type CommonOptions } from './common-options';
+
+function printStatus(list: ProjectionStatus[]): void {
+  out(['projection'.padEnd(12), 'version', 'position'.padStart(10), 'head'.padStart(10), 'lag'.padStart(8), 'lag s'.padStart(7), 'status'].join('  '));
+  for (const s of list) {
+    const rebuilding = s.rebuilding ? `  (rebuild v${s.rebuilding.version} at ${s.rebuilding.position}, resumes on the next rebuild)` : '';
+    const failure = s.failure ? `  stopped at #${s.failure.position} ${s.failure.type} on ${s.failure.streamId}: ${s.failure.message}` : '';
+    out(
+      [s.name.padEnd(12), `v${s.version}`.padEnd(7), String(s.position).padStart(10), String(s.head).padStart(10), String(s.lag.events).padStart(8), String(s.lag.seconds).padStart(7), s.status].join('  ') +
+        failure +
+        rebuilding,
+    );
+  }
+}
+
+@SubCommand({ name: 'list', description: "each read model's position, head, lag and status" })
+export class ProjectionsListCommand extends CommandRunner {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+  async run(_: string[], options: CommonOptions): Promise<void> {
+    try {
+      const list = await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
+      if (options.json) json(list);
+      else printStatus(list);
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}
+
+@SubCommand({ name: 'verify', arguments: '[names...]', description: 'check that each live read model equals one rebuilt from the log' })
+export class ProjectionsVerifyCommand extends CommandRunner {
+  constructor(private readonly commands: CommandBus) {
+    super();
+  }
+  async run(names: string[], options: CommonOptions): Promise<void> {
+    const bar = ProjectionProgressBar.forTerminal(options.json === true, 'verifying');
+    try {
+      const results = await this.commands.execute<VerifyProjectionsCommand, VerifyResult[]>(new VerifyProjectionsCommand(names, bar.update));
+      bar.stop();
+      if (options.json) json(results);
+      else {
+        for (const r of results) {
+          const diff = Object.entries(r.differences).filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${n} rows differ`).join(', ');
+          out(`${r.projection.padEnd(12)} ${r.equal ? 'equal to a rebuild from the log' : `DIFFERS (${diff})`} at position ${r.position}`);
+        }
+      }
+      if (results.some((r) => !r.equal)) process.exitCode = EXIT_FAILED;
+    } catch (error) {
+      bar.stop();
+      reportError(error, options.json);
+    }
+  }
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}
+
+@Command({ name: 'projections', description: 'the read models: list (default) or verify', subCommands: [ProjectionsListCommand, ProjectionsVerifyCommand] })
+export class ProjectionsCommand extends CommandRunner {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+  async run(_: string[], options: CommonOptions): Promise<void> {
+    await new ProjectionsListCommand(this.queries).run([], options);
+  }
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}
+
+@Command({
+  name: 'rebuild',
+  arguments: '[names...]',
+  description: 'rebuild read models from the log beside the live ones, then swap them in (a crashed rebuild resumes)',
+})
+export class RebuildCommand extends CommandRunner {
+  constructor(private readonly commands: CommandBus) {
+    super();
+  }
+  async run(names: string[], options: CommonOptions & { all?: boolean; dryRun?: boolean }): Promise<void> {
+    if (names.length === 0 && !options.all) {
+      err('error: name the projections to rebuild, or pass --all');
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const bar = ProjectionProgressBar.forTerminal(options.json === true, options.dryRun ? 'rebuilding (dry run)' : 'rebuilding');
+    try {
+      const result = await this.commands.execute<RebuildProjectionsCommand, RebuildResult>(
+        new RebuildProjectionsCommand(options.all ? [] : names, { dryRun: options.dryRun, onProgress: bar.update }),
+      );
+      bar.stop();
+      if (options.json) return json(result);
+      const rate = Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en-US');
+      out(`Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(1)} s (${rate} events/s).`);
+      if (result.swapped) out(`Now live: ${Object.entries(result.version).map(([n, v]) => `${n} v${v}`).join(', ')}.`);
+      else {
+        for (const [name, n] of Object.entries(result.differences ?? {})) {
+          out(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${n} rows differ from the live read model`}`);
+        }
+        out('Dry run: the live read models were not replaced.');
+      }
+    } catch (error) {
+      bar.stop();
+      reportError(error, options.json);
+    }
+  }
+  @Option({ flags: '--all', description: 'every projection' })
+  parseAll(): boolean {
+    return true;
+  }
+  @Option({ flags: '--dry-run', description: 'build and compare with the live read models, but do not swap' })
+  parseDryRun(): boolean {
+    return true;
+  }
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,152 @@
+import { QueryBus } from '@nestjs/cqrs';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import {
+  GetRosterAsOfQuery,
+  GetTimelineQuery,
+  parseAsOf,
+  SearchAccountsQuery,
+  type AccountAnswer,
+  type LoggedChange,
+  type Page,
+  type RosterAnswer,
+  type TimelineKind,
+} from '@roster-ledger/ledger';
+import { EXIT_USAGE, err, json, out } from '../output/cli-output';
+import { describeEventData } from '../output/event-line';
+import { cliViewer, DB_OPTION, JSON_OPTION, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+
+interface ReadOptions extends CommonOptions {
+  role?: string;
+  limit?: number;
+  after?: number;
+  district?: string;
+  asOf?: string;
+}
+
+/** Options every read command shares. */
+abstract class ReadCommand extends CommandRunner {
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+  @Option(ROLE_OPTION)
+  parseRole(value: string): string {
+    return value;
+  }
+}
+
+const nameOf = (personal: Record<string, unknown>): string => {
+  const name = personal['name'] as { first?: string; last?: string } | undefined;
+  return name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : '(name not shown)';
+};
+
+@Command({ name: 'search', arguments: '<text>', description: 'find accounts by name, email, SIS id, student number, state id or Clever id' })
+export class SearchCommand extends ReadCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run([text]: string[], options: ReadOptions): Promise<void> {
+    try {
+      const found = await this.queries.execute<SearchAccountsQuery, AccountAnswer[]>(
+        new SearchAccountsQuery(text!, cliViewer('search', options.role), { districtId: options.district, limit: options.limit ?? 20 }),
+      );
+      if (options.json) return json(found);
+      if (found.length === 0) return out(`No account matches "${text}".`);
+      for (const a of found) {
+        const ids = Object.values(a.facets).map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
+        out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${a.roles.join('+').padEnd(10) || 'removed'.padEnd(10)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
+      }
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option({ flags: '--district <id>', description: 'only this district' })
+  parseDistrict(value: string): string {
+    return value;
+  }
+  @Option({ flags: '--limit <n>', description: 'at most this many (default 20)' })
+  parseLimit(value: string): number {
+    return parseInteger('--limit', value);
+  }
+}
+
+const TIMELINE_KINDS: Record<string, TimelineKind> = { user: 'user', student: 'user', teacher: 'user', section: 'section', class: 'section', school: 'school' };
+
+@Command({
+  name: 'timeline',
+  arguments: '<kind> <id>',
+  description: 'every change of a user, section or school, oldest first, with both clocks and the sync',
+  argsDescription: { kind: 'user, section or school', id: 'the Clever id' },
+})
+export class TimelineCommand extends ReadCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run([kindText, id]: string[], options: ReadOptions): Promise<void> {
+    const kind = TIMELINE_KINDS[kindText!];
+    if (!kind) {
+      err(`error: kind must be user, section or school, got "${kindText}"`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    try {
+      const page = await this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(
+        new GetTimelineQuery(kind, id!, cliViewer('timeline', options.role), { after: options.after, limit: options.limit ?? 1000 }),
+      );
+      if (options.json) return json(page);
+      if (page.items.length === 0) return out(`Nothing recorded for ${kindText} ${id}.`);
+      for (const c of page.items) {
+        const clever = c.cleverLastModified ? `  (Clever: modified ${c.cleverLastModified})` : '';
+        out(`${c.observedAt}  ${c.type.padEnd(22)} ${c.streamId === `${kind}-${id}` ? '' : `${c.streamId}  `}${describeEventData(c)}`);
+        out(`${' '.repeat(26)}sync ${c.syncId ?? '-'}, recorded ${c.recordedAt}${clever}`);
+      }
+      if (page.next) out(`More: --after ${page.next}`);
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option({ flags: '--after <position>', description: 'only events after this log position (paging)' })
+  parseAfter(value: string): number {
+    return parseInteger('--after', value);
+  }
+  @Option({ flags: '--limit <n>', description: 'at most this many events (default 1000)' })
+  parseLimit(value: string): number {
+    return parseInteger('--limit', value);
+  }
+}
+
+@Command({ name: 'roster', arguments: '<sectionId>', description: 'who was in a class at a moment, and since when (default: now)' })
+export class RosterCommand extends ReadCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run([sectionId]: string[], options: ReadOptions): Promise<void> {
+    try {
+      const at = parseAsOf(options.asOf ?? new Date().toISOString(), '--as-of');
+      const roster = await this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(sectionId!, at, cliViewer('roster', options.role)));
+      if (options.json) return json(roster);
+      out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}`);
+      out(`Teachers (${roster.teachers.length}):`);
+      for (const m of roster.teachers) out(`  ${m.userId}  ${(m.name ? nameOf({ name: m.name }) : '').padEnd(28)} ${m.primary ? 'primary ' : ''}since ${m.since} (sync ${m.sinceSync})`);
+      out(`Students (${roster.students.length}):`);
+      for (const m of roster.students) out(`  ${m.userId}  ${(m.name ? nameOf({ name: m.name }) : '').padEnd(28)} since ${m.since} (sync ${m.sinceSync})`);
+      if (roster.teachers.length + roster.students.length === 0) out('No one was in this class then (as far as the ledger had observed by that time).');
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option({ flags: '--as-of <date>', description: 'YYYY-MM-DD (end of that day, UTC) or an ISO-8601 timestamp' })
+  parseAsOf(value: string): string {
+    return value;
+  }
+}

@@ -1,0 +1,36 @@
+import { SingleBar } from 'cli-progress';
+import type { ProjectionProgress } from '@roster-ledger/ledger';
+
+/** A progress bar for folding the log into read models: position of head, events/s, ETA. */
+export class ProjectionProgressBar {
+  private bar: SingleBar | null = null;
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly label: string,
+  ) {}
+
+  static forTerminal(json: boolean, label: string): ProjectionProgressBar {
+    return new ProjectionProgressBar(!json && process.stderr.isTTY === true, label);
+  }
+
+  update = (p: ProjectionProgress): void => {
+    if (!this.enabled) return;
+    if (!this.bar) {
+      this.bar = new SingleBar({
+        stream: process.stderr,
+        format: `${this.label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_text}`,
+        hideCursor: true,
+        clearOnComplete: true,
+      });
+      this.bar.start(Math.max(1, p.head), 0, { rate: 0, eta_text: '-' });
+    }
+    this.bar.setTotal(Math.max(1, p.head));
+    this.bar.update(p.position, { rate: p.eventsPerSecond.toLocaleString('en-US'), eta_text: p.etaSeconds === null ? '-' : `${p.etaSeconds}s` });
+  };
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

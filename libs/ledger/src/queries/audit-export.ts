@@ -1,0 +1,46 @@
+import type { QueryBus } from '@nestjs/cqrs';
+import type { Viewer } from '../access/viewer';
+import type { AuditFilter, LoggedChange, Page } from '../ports/read-models.port';
+import { GetAuditFeedQuery } from './read-queries';
+
+export type AuditExportFormat = 'csv' | 'json';
+
+const CSV_COLUMNS = ['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data'];
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(c: LoggedChange): string {
+  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data].map(csvCell).join(',');
+}
+
+/**
+ * The whole filtered audit feed as CSV lines or one JSON array, a page at a time, so an export of
+ * any size streams with bounded memory. Each page goes through the audit query, so it is redacted
+ * for the viewer and written to the access log like any other read.
+ */
+export async function* exportAudit(
+  queries: QueryBus,
+  filter: AuditFilter,
+  viewer: Viewer,
+  format: AuditExportFormat,
+  pageSize = 1_000,
+): AsyncGenerator<string> {
+  yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
+  let after: number | undefined;
+  let first = true;
+  for (;;) {
+    const page = await queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize }));
+    if (page.items.length > 0) {
+      yield format === 'csv'
+        ? page.items.map((c) => `${csvLine(c)}\n`).join('')
+        : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
+      first = false;
+    }
+    if (page.next === null) break;
+    after = Number(page.next);
+  }
+  if (format === 'json') yield first ? ']\n' : '\n]\n';
+}
