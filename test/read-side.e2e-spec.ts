@@ -1,0 +1,85 @@
+import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
+import { cli, cliJson, scratch } from './support/ledger-cli';
+
+/**
+ * The questions support, compliance and engineers ask, through the real CLI, after the demo
+ * district and its next day were imported.
+ */
+describe('read side through the CLI (end to end)', () => {
+  const tmp = scratch('read-side');
+  const db = tmp.path('ledger.db');
+  const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, tmp.path('next-day'));
+  let day1: { syncId: string; startedAt: string };
+  let day2: { syncId: string; startedAt: string };
+  const between = () => new Date((Date.parse(day1.startedAt) + Date.parse(day2.startedAt)) / 2).toISOString();
+
+  beforeAll(() => {
+    day1 = cliJson<{ syncId: string; startedAt: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db]).body;
+    day2 = cliJson<{ syncId: string; startedAt: string }>(['import', tmp.path('next-day'), '--db', db]).body;
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('finds a student by name, SIS id or Clever id, and shows support no demographics', () => {
+    const byId = cliJson<any[]>(['search', changes.addedStudent, '--db', db]).body;
+    expect(byId.map((a) => a.id)).toEqual([changes.addedStudent]);
+    expect(cliJson<any[]>(['search', '199900001', '--db', db]).body.map((a) => a.id)).toEqual([changes.addedStudent]);
+    const asSupport = cliJson<any[]>(['search', 'noor hadd', '--role', 'support', '--db', db]).body;
+    expect(asSupport[0]).toMatchObject({ id: changes.addedStudent, personal: { name: { first: 'Noor', last: 'Haddad' } }, personalRedacted: true });
+    expect(JSON.stringify(asSupport)).not.toMatch(/"race"|"gender"|"dob"/);
+    const asCompliance = cliJson<any[]>(['search', 'noor hadd', '--role', 'compliance', '--db', db]).body;
+    expect(asCompliance[0].facets.student.personal).toMatchObject({ race: 'Asian', dob: '2008-04-02' });
+  });
+
+  it("answers when a student was added to and removed from classes, with the sync and both clocks", () => {
+    const { student, fromSection, toSection } = changes.moved;
+    const timeline = cliJson<{ items: any[] }>(['timeline', 'user', student, '--db', db]).body.items;
+    const joined = timeline.find((e) => e.type === 'StudentEnrolled' && e.data.sectionId === toSection);
+    const left = timeline.find((e) => e.type === 'StudentUnenrolled' && e.data.sectionId === fromSection);
+    expect(joined).toMatchObject({ syncId: day2.syncId, observedAt: day2.startedAt, recordedAt: expect.any(String) });
+    expect(left).toMatchObject({ syncId: day2.syncId });
+    expect(timeline[0]).toMatchObject({ type: 'StudentShared', syncId: day1.syncId, cleverLastModified: expect.stringMatching(/^2021-/) });
+    const human = cli(['timeline', 'user', student, '--db', db]).stdout;
+    expect(human).toContain(`StudentEnrolled        section-${toSection}`);
+  });
+
+  it('gives the roster of a class as of a moment before and after the change, each member since when', () => {
+    const { student, toSection } = changes.moved;
+    const before = cliJson<any>(['roster', toSection, '--as-of', between(), '--db', db]).body;
+    const after = cliJson<any>(['roster', toSection, '--db', db]).body;
+    const ids = (r: any) => r.students.map((m: any) => m.userId);
+    expect(ids(before)).not.toContain(student);
+    expect(ids(after)).toEqual(expect.arrayContaining([student, changes.addedStudent]));
+    expect(after.students.find((m: any) => m.userId === student)).toMatchObject({ since: day2.startedAt, sinceSync: day2.syncId });
+    expect(ids(after).length).toBe(ids(before).length + 2);
+    const swap = changes.teacherSwapped;
+    const teachers = (r: any) => r.teachers.map((m: any) => [m.userId, m.primary]);
+    expect(teachers(cliJson<any>(['roster', swap.section, '--as-of', between(), '--db', db]).body)).toContainEqual([swap.from, true]);
+    expect(teachers(cliJson<any>(['roster', swap.section, '--db', db]).body)).toContainEqual([swap.to, true]);
+    expect(cliJson<any>(['roster', toSection, '--as-of', '2001-01-01', '--db', db]).body.students).toEqual([]);
+    const bad = cli(['roster', toSection, '--as-of', 'last tuesday', '--db', db]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--as-of must be a date');
+  });
+
+  it('exports the audit feed as CSV, filtered by event type and sync', () => {
+    const csv = cli(['audit', 'export', '--types', 'StudentRemoved,StudentShared', '--sync', day2.syncId, '--db', db]).stdout.trim().split('\n');
+    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data');
+    expect(csv.slice(1).map((l) => l.split(',')[6])).toEqual(['StudentShared', 'StudentRemoved']);
+    const enrollments = JSON.parse(cli(['audit', 'export', '--format', 'json', '--record-types', 'enrollment', '--db', db]).stdout) as any[];
+    expect(enrollments.length).toBeGreaterThan(8000);
+    expect(new Set(enrollments.map((e) => e.recordType))).toEqual(new Set(['enrollment']));
+  });
+
+  it('shows each projection caught up, rebuilds them all, and verifies them against the log', () => {
+    const status = cliJson<any[]>(['projections', '--db', db]).body;
+    expect(status.map((s) => [s.name, s.status, s.lag.events])).toEqual(
+      ['accounts', 'classes', 'enrollments', 'timelines', 'audit', 'syncs', 'lookups'].map((n) => [n, 'running', 0]),
+    );
+    const rebuilt = cliJson<any>(['rebuild', '--all', '--db', db]).body;
+    expect(rebuilt).toMatchObject({ swapped: true, version: { accounts: 2, timelines: 2 } });
+    const verify = cli(['projections', 'verify', '--db', db]);
+    expect(verify.status).toBe(0);
+    expect(verify.stdout.match(/equal to a rebuild from the log/g)).toHaveLength(7);
+    expect(cli(['rebuild', 'nonsense', '--db', db]).stderr).toContain('no projection named nonsense');
+  });
+});
