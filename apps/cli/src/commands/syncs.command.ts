@@ -1,7 +1,7 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, CatchUpProjectionsCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, DB_OPTION, JSON_OPTION, parseInteger, reportError, whoAmI, type CommonOptions } from './common-options';
@@ -76,7 +76,10 @@ export class SyncsApproveCommand extends SyncsSubCommand {
 
   async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
-      this.print(await this.commands.execute(new ApproveSyncCommand(syncId!, options.by ?? whoAmI())), options);
+      const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI()));
+      // like import: the read models follow the approved events at once
+      await this.commands.execute(new CatchUpProjectionsCommand());
+      this.print(summary, options);
     } catch (error) {
       reportError(error, options.json);
     }

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import type { NewEvent, StreamAppend } from '@roster-ledger/ledger';
+
+/**
+ * Our append against a plain better-sqlite3 INSERT of the same rows, in the same run: the events
+ * of a ledger (up to `limit`) are appended again into a fresh store through the port (one
+ * appendToStreams, as a sync does), and inserted into a fresh table of the same shape with one
+ * prepared INSERT in one transaction.
+ */
+export async function appendBaseline(ledgerPath: string, limit: number): Promise<{ events: number; oursPerSecond: number; plainPerSecond: number; ratio: number }> {
+  const source = new SqliteEventStore(new SqliteLedgerDatabase(ledgerPath));
+  const byStream = new Map<string, NewEvent[]>();
+  let events = 0;
+  for await (const e of source.readAll({ maxCount: limit })) {
+    const list = byStream.get(e.streamId) ?? [];
+    list.push({ id: e.id, type: e.type, data: e.data, metadata: e.metadata });
+    byStream.set(e.streamId, list);
+    events++;
+  }
+  await source.close();
+  const appends: StreamAppend[] = [...byStream].map(([streamId, list]) => ({ streamId, expectedRevision: 'no_stream', events: list }));
+
+  const dir = mkdtempSync(join(tmpdir(), 'append-baseline-'));
+  try {
+    const ours = new SqliteEventStore(new SqliteLedgerDatabase(join(dir, 'ours.db')));
+    let started = process.hrtime.bigint();
+    await ours.appendToStreams(appends);
+    const oursSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await ours.close();
+
+    const plain = new Database(join(dir, 'plain.db'));
+    plain.pragma('journal_mode = WAL');
+    plain.pragma('synchronous = NORMAL');
+    plain.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+      category TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
+      recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+    const insert = plain.prepare('INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    started = process.hrtime.bigint();
+    plain.transaction(() => {
+      const now = new Date().toISOString();
+      for (const a of appends) {
+        const category = a.streamId.slice(0, a.streamId.indexOf('-'));
+        a.events.forEach((e, i) => insert.run(e.id, a.streamId, category, i, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata), now));
+      }
+    })();
+    const plainSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    plain.close();
+    const oursPerSecond = Math.round(events / oursSeconds);
+    const plainPerSecond = Math.round(events / plainSeconds);
+    return { events, oursPerSecond, plainPerSecond, ratio: Math.round((100 * oursPerSecond) / plainPerSecond) / 100 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  void appendBaseline(process.argv[2]!, Number(process.argv[3] ?? 1_000_000)).then((r) => process.stdout.write(`${JSON.stringify(r)}\n`));
+}

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+export interface LatencyResult {
+  query: string;
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+const ROOT = resolve(__dirname, '../..');
+
+/** Ids to ask about, read straight from the live read-model tables. */
+function sampleIds(dbPath: string): { students: string[]; sections: string[] } {
+  const db = new Database(dbPath, { readonly: true });
+  const version = (name: string) => db.prepare('SELECT live_version FROM projection_state WHERE name = ?').pluck().get(name) as number;
+  const students = db.prepare(`SELECT id FROM rm_accounts_accounts_v${version('accounts')} WHERE roles LIKE '%student%' ORDER BY random() LIMIT 2000`).pluck().all() as string[];
+  const sections = db.prepare(`SELECT id FROM rm_classes_classes_v${version('classes')} ORDER BY random() LIMIT 2000`).pluck().all() as string[];
+  db.close();
+  return { students, sections };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/**
+ * Starts `roster-ledger serve` on the ledger and keeps `clients` concurrent clients asking, for
+ * `seconds` each, for student timelines and as-of class rosters over HTTP. Every loop is bounded
+ * in time and talks to 127.0.0.1 only.
+ */
+export async function queryLatency(dbPath: string, options: { clients: number; seconds: number }): Promise<LatencyResult[]> {
+  const { students, sections } = sampleIds(dbPath);
+  const key = randomBytes(24).toString('hex');
+  const sha256 = createHash('sha256').update(key).digest('hex');
+  const port = 30_000 + Math.floor(Math.random() * 20_000);
+  const server = spawn(process.execPath, [join(ROOT, 'bin/roster-ledger'), 'serve', '--port', String(port), '--db', dbPath], {
+    env: { ...process.env, LEDGER_API_KEYS: JSON.stringify([{ name: 'bench', role: 'compliance', sha256 }]) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let serverOutput = '';
+  server.stdout.on('data', (d: Buffer) => (serverOutput += d.toString()));
+  server.stderr.on('data', (d: Buffer) => (serverOutput += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const ok = await fetch(`${base}/health/live`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline || server.exitCode !== null) throw new Error(`serve did not start:\n${serverOutput}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const asOf = new Date().toISOString();
+    const queries: [string, (i: number) => string][] = [
+      ['student timeline', (i) => `/accounts/${students[i % students.length]}/timeline?limit=100`],
+      ['class roster as of a date', (i) => `/classes/${sections[i % sections.length]}/roster?asOf=${asOf}`],
+    ];
+    const results: LatencyResult[] = [];
+    for (const [query, path] of queries) {
+      const times: number[] = [];
+      let errors = 0;
+      let n = 0;
+      const end = Date.now() + options.seconds * 1000;
+      await Promise.all(
+        Array.from({ length: options.clients }, async () => {
+          while (Date.now() < end) {
+            const i = n++;
+            const started = performance.now();
+            const response = await fetch(base + path(i), { headers: { authorization: `Bearer ${key}` } }).catch(() => null);
+            if (!response?.ok) errors++;
+            await response?.arrayBuffer();
+            times.push(performance.now() - started);
+          }
+        }),
+      );
+      times.sort((a, b) => a - b);
+      results.push({ query, requests: times.length, p50Ms: Math.round(percentile(times, 50) * 10) / 10, p99Ms: Math.round(percentile(times, 99) * 10) / 10, errors });
+    }
+    return results;
+  } finally {
+    server.kill('SIGTERM');
+  }
+}

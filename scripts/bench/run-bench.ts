@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { appendBaseline } from './append-baseline';
+import { measure, type Measured } from './measure';
+import { queryLatency } from './query-latency';
+
+/**
+ * `npm run bench -- <profile>`: generates a district, then measures, each step in its own process:
+ * first import (read models caught up), unchanged re-import, 1% churn, term rollover (held by the
+ * guard, then approved), a rebuild of every projection, our append rate against a plain SQLite
+ * insert of the same rows, and query latency under 50 concurrent clients.
+ * Profiles: `demo` (2,000 students, a smoke run), `100k`, `1m`; `--students N` for any size.
+ */
+const PROFILES: Record<string, number> = { demo: 2_000, '100k': 100_000, '1m': 1_000_000 };
+const ROOT = resolve(__dirname, '../..');
+const NODE = process.execPath;
+const CLI = join(ROOT, 'bin/roster-ledger');
+
+interface StepResult {
+  step: string;
+  wallSeconds: number;
+  peakRssMb: number;
+  events: number;
+  eventsPerSecond: number;
+  note: string;
+}
+
+function fail(step: string, m: Measured): never {
+  throw new Error(`${step} failed (exit ${m.status}):\n${m.stdout.slice(-2000)}\n${m.stderr.slice(-2000)}`);
+}
+
+async function cli(step: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ m: Measured; body: any }> {
+  const m = await measure(NODE, [CLI, ...args, '--json'], env);
+  if (m.status !== 0) fail(step, m);
+  return { m, body: JSON.parse(m.stdout) };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const profile = argv.find((a) => !a.startsWith('--')) ?? 'demo';
+  const studentsArg = argv.indexOf('--students');
+  const students = studentsArg >= 0 ? Number(argv[studentsArg + 1]) : PROFILES[profile];
+  if (!students) throw new Error(`unknown profile ${profile}; use ${Object.keys(PROFILES).join(', ')} or --students N`);
+  const work = join(ROOT, 'data/bench', `${students}`);
+  const folder = (name: string) => join(work, name);
+  mkdirSync(work, { recursive: true });
+  const log = (text: string) => process.stderr.write(`${text}\n`);
+
+  if (!existsSync(join(folder('base'), 'sections.json')) || !existsSync(join(folder('rollover'), 'sections.json'))) {
+    log(`generating ${students.toLocaleString('en-US')} students into ${work} ...`);
+    const g = await measure(NODE, ['-r', '@swc-node/register', join(ROOT, 'scripts/generate/generate-district.ts'),
+      '--students', String(students), '--seed', '1', '--out', folder('base'), '--churn', folder('churn'), '--rollover', folder('rollover')]);
+    if (g.status !== 0) fail('generate', g);
+    log(`generated in ${g.wallSeconds.toFixed(1)} s (peak ${g.peakRssMb} MB)`);
+  }
+  const db = join(work, 'ledger.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  // the rollover replaces nearly every enrollment: the guard holds it, and the bench approves it
+  const results: StepResult[] = [];
+  const record = (step: string, m: Measured, events: number, note = '') => {
+    const r = { step, wallSeconds: Math.round(m.wallSeconds * 10) / 10, peakRssMb: m.peakRssMb, events, eventsPerSecond: Math.round(events / m.wallSeconds), note };
+    results.push(r);
+    log(`${step}: ${r.wallSeconds} s, ${r.events.toLocaleString('en-US')} events, ${r.eventsPerSecond.toLocaleString('en-US')} events/s, peak ${r.peakRssMb} MB ${note}`);
+  };
+
+  const first = await cli('first import', ['import', folder('base'), '--db', db]);
+  record('first import (read models caught up)', first.m, first.body.appended, `${first.body.status}`);
+  const again = await cli('re-import', ['import', folder('base'), '--db', db]);
+  record('unchanged re-import', again.m, again.body.appended, `appended ${again.body.appended}`);
+  const churn = await cli('churn', ['import', folder('churn'), '--db', db]);
+  record('1% churn', churn.m, churn.body.appended || churn.body.pending, churn.body.status);
+  const rollover = await cli('rollover', ['import', folder('rollover'), '--db', db]);
+  let rolloverNote = rollover.body.status;
+  let rolloverEvents = rollover.body.appended;
+  if (rollover.body.status === 'held') {
+    const approve = await cli('approve rollover', ['syncs', 'approve', rollover.body.syncId, '--by', 'bench', '--db', db]);
+    rolloverNote = `held, then approved in ${approve.m.wallSeconds.toFixed(1)} s (peak ${approve.m.peakRssMb} MB)`;
+    rolloverEvents = rollover.body.pending;
+  }
+  record('term rollover', rollover.m, rolloverEvents, rolloverNote);
+  const rebuild = await cli('rebuild', ['rebuild', '--all', '--db', db]);
+  record('rebuild of all projections', rebuild.m, rebuild.body.events, `${Math.round(rebuild.body.events / rebuild.body.seconds).toLocaleString('en-US')} events/s inside the rebuild`);
+
+  log('append rate against a plain better-sqlite3 insert ...');
+  const append = await appendBaseline(db, Math.min(first.body.appended, 2_000_000));
+  log(`append: ours ${append.oursPerSecond.toLocaleString('en-US')}/s, plain insert ${append.plainPerSecond.toLocaleString('en-US')}/s, ratio ${append.ratio}`);
+
+  log('query latency, 50 concurrent clients ...');
+  const latency = await queryLatency(db, { clients: 50, seconds: 15 });
+  for (const q of latency) log(`${q.query}: p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests`);
+
+  const summary = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    command: `npm run bench -- ${argv.join(' ')}`,
+    students,
+    steps: results,
+    append,
+    latency,
+  };
+  writeFileSync(join(work, 'results.json'), JSON.stringify(summary, null, 2));
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
