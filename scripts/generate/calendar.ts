@@ -19,7 +19,8 @@ const SENIOR_GRADUATION_YEAR = 2026;
 export const CREATED = {
   district: Date.UTC(2017, 7, 1, 14, 0, 0),
   schools: [Date.UTC(2017, 7, 2, 14, 0, 0), Date.UTC(2017, 7, 2, 18, 0, 0)],
-  // Users arrive over the years (older records first), sections and courses at the start of the year.
+  // Users: a bulk import when the district joined Clever, then each year's arrivals; sections and
+  // courses at the start of this school year.
   users: [Date.UTC(2018, 6, 1), Date.UTC(2025, 8, 1)],
   courses: [Date.UTC(2025, 7, 20, 3, 0, 0), Date.UTC(2025, 7, 20, 4, 0, 0)],
   terms: Date.UTC(2025, 7, 20, 2, 0, 0),
@@ -62,6 +63,25 @@ export function drawDob(grade: number, prng: Prng): number {
   const year = KINDERGARTEN_BIRTH_YEAR - grade + offset;
   const date = new Date(Date.UTC(year, 0, 1 + prng.int(365)));
   return packDate(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+}
+
+/**
+ * When a student's Clever record was created: most in the fall they entered kindergarten (or at
+ * the district's first import, for those who entered before it), one in five later, as a transfer.
+ * So ids roughly follow cohorts, as a real district's do.
+ */
+export function drawStudentCreatedMs(grade: number, prng: Prng): number {
+  const [firstImport, latest] = CREATED.users;
+  const entered = Date.UTC(SENIOR_GRADUATION_YEAR - 1 - grade, 7, 15);
+  const from = Math.max(entered, firstImport);
+  if (prng.chance(0.2)) return from + Math.floor(prng.float() * (latest - from));
+  return from + Math.floor(prng.float() * 60 * 86_400_000);
+}
+
+/** Staff are hired any time; the first import brought in those already there. */
+export function drawStaffCreatedMs(prng: Prng): number {
+  const [firstImport, latest] = CREATED.users;
+  return prng.chance(0.4) ? firstImport + prng.int(60 * 86_400_000) : firstImport + Math.floor(prng.float() * (latest - firstImport));
 }
 
 export function graduationYear(grade: number): number {

@@ -1,0 +1,297 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openSnapshotFolder } from '@roster-ledger/clever';
+import { DEMOGRAPHIC_FIELDS } from '@roster-ledger/domain';
+import type { Fields, RosterRecord, SectionRecord, UserRecord } from '@roster-ledger/domain';
+import { generateDistrict } from '../scripts/generate/generate';
+import type { FolderSummary } from '../scripts/generate/generate';
+import { SNAPSHOT_FILES } from '../scripts/generate/write-snapshot';
+
+/**
+ * The district generator (scripts/generate) as a benchmark author meets it: the files read
+ * cleanly through the real Clever reader, have a realistic shape, come out the same for the same
+ * seed, and the churn and rollover snapshots change what they say they change.
+ */
+const STUDENTS = 2_000;
+const root = mkdtempSync(join(tmpdir(), 'generate-district-'));
+const folder = (name: string) => join(root, name);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Snapshot {
+  records: RosterRecord[];
+  byKind: { [K in RosterRecord['kind']]: Extract<RosterRecord, { kind: K }>[] };
+  users: Map<string, UserRecord>;
+  sections: Map<string, SectionRecord>;
+}
+
+/** Every item of the folder through openSnapshotFolder; any error, skipped record or unknown enum value fails the read. */
+async function readSnapshot(path: string): Promise<Snapshot> {
+  const snapshot = await openSnapshotFolder(path);
+  const records: RosterRecord[] = [];
+  for await (const item of snapshot.items()) {
+    if (item.type !== 'record') throw new Error(`skipped ${item.reason} at ${JSON.stringify(item.origin)}`);
+    if (item.unknownValues.length > 0) throw new Error(`unknown values ${item.unknownValues.join(', ')} in ${item.origin.recordId}`);
+    records.push(item.record);
+  }
+  const of = <K extends RosterRecord['kind']>(kind: K) => records.filter((r): r is Extract<RosterRecord, { kind: K }> => r.kind === kind);
+  const byKind = {
+    district: of('district'),
+    school: of('school'),
+    term: of('term'),
+    course: of('course'),
+    user: of('user'),
+    section: of('section'),
+  };
+  return {
+    records,
+    byKind,
+    users: new Map(byKind.user.map((user) => [user.id, user])),
+    sections: new Map(byKind.section.map((section) => [section.id, section])),
+  };
+}
+
+const studentsOf = (snapshot: Snapshot) => snapshot.byKind.user.filter((user) => user.roles.student !== undefined);
+const teachersOf = (snapshot: Snapshot) => snapshot.byKind.user.filter((user) => user.roles.teacher !== undefined);
+const sameFiles = (a: string, b: string) => SNAPSHOT_FILES.every((file) => readFileSync(join(a, file)).equals(readFileSync(join(b, file))));
+const enrollments = (snapshot: Snapshot) => new Set(snapshot.byKind.section.flatMap((section) => section.students.map((student) => `${section.id}/${student}`)));
+const studentField = (user: UserRecord | undefined, part: 'fields' | 'personal', name: string) => (user?.roles.student?.[part] as Fields | undefined)?.[name];
+
+let summaries: FolderSummary[];
+let base: Snapshot;
+let churn: Snapshot;
+let rollover: Snapshot;
+
+beforeAll(async () => {
+  summaries = await generateDistrict({ students: STUDENTS, seed: '1', out: folder('base'), churn: folder('churn'), rollover: folder('rollover') });
+  [base, churn, rollover] = await Promise.all([readSnapshot(folder('base')), readSnapshot(folder('churn')), readSnapshot(folder('rollover'))]);
+});
+
+describe('a generated 2,000-student district', () => {
+  it('reads cleanly through the Clever snapshot reader, with the counts the summary reports', () => {
+    const counts = Object.fromEntries(summaries[0]?.files.map((file) => [file.file, file.records]) ?? []);
+    expect(counts).toEqual({
+      'districts.json': 1,
+      'schools.json': base.byKind.school.length,
+      'terms.json': 2,
+      'courses.json': base.byKind.course.length,
+      'users.json': base.byKind.user.length,
+      'sections.json': base.byKind.section.length,
+    });
+    expect(studentsOf(base)).toHaveLength(STUDENTS);
+    expect(summaries.map((summary) => summary.snapshot)).toEqual(['base', 'churn', 'rollover']);
+  });
+
+  it('has ObjectID-like ids, unique across kinds and ascending within each file (in every snapshot)', () => {
+    const ids = base.records.map((record) => record.id);
+    expect(ids.every((id) => /^[0-9a-f]{24}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const snapshot of [base, churn, rollover]) {
+      for (const kind of ['school', 'term', 'course', 'user', 'section'] as const) {
+        const inFile = snapshot.byKind[kind].map((record) => record.id);
+        expect(inFile).toEqual([...inFile].sort());
+      }
+    }
+  });
+
+  it('has about one teacher per 16 students, ~25 students per section, ~2% multi-school students and ~10% teacher-staff', () => {
+    const teachers = teachersOf(base);
+    expect(teachers.length).toBeGreaterThanOrEqual((STUDENTS / 16) * 0.75);
+    expect(teachers.length).toBeLessThanOrEqual((STUDENTS / 16) * 1.25);
+
+    const sizes = base.byKind.section.map((section) => section.students.length);
+    const average = sizes.reduce((a, b) => a + b, 0) / sizes.length;
+    expect(average).toBeGreaterThanOrEqual(15);
+    expect(average).toBeLessThanOrEqual(35);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(1);
+
+    const multiSchool = studentsOf(base).filter((user) => (studentField(user, 'fields', 'schools') as string[]).length === 2).length;
+    expect(multiSchool / STUDENTS).toBeGreaterThan(0.01);
+    expect(multiSchool / STUDENTS).toBeLessThan(0.03);
+
+    const alsoStaff = teachers.filter((user) => user.roles.staff !== undefined).length;
+    expect(alsoStaff / teachers.length).toBeGreaterThan(0.05);
+    expect(alsoStaff / teachers.length).toBeLessThan(0.16);
+    expect(base.byKind.user.filter((user) => user.roles.district_admin !== undefined).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives elementary students 1-2 sections and secondary students 4-7 (one more at a second school)', () => {
+    const sectionsOf = new Map<string, number>();
+    for (const section of base.byKind.section) for (const student of section.students) sectionsOf.set(student, (sectionsOf.get(student) ?? 0) + 1);
+    for (const student of studentsOf(base)) {
+      const grade = studentField(student, 'fields', 'grade') as string;
+      const extra = (studentField(student, 'fields', 'schools') as string[]).length - 1;
+      const count = (sectionsOf.get(student.id) ?? 0) - extra;
+      const elementary = ['Kindergarten', '1', '2', '3', '4', '5'].includes(grade);
+      expect([student.id, count >= (elementary ? 1 : 4) && count <= (elementary ? 2 : 7)]).toEqual([student.id, true]);
+    }
+  });
+
+  it('links every section to a school, term, course, teachers and students that exist', () => {
+    const ids = new Set(base.records.map((record) => record.id));
+    for (const section of base.byKind.section) {
+      for (const field of ['school', 'term_id', 'course']) expect(ids.has(section.fields[field] as string)).toBe(true);
+      expect(section.teachers.length).toBeGreaterThanOrEqual(1);
+      expect(section.teachers.length).toBeLessThanOrEqual(2);
+      expect(section.teachers.every((teacher) => base.users.get(teacher)?.roles.teacher !== undefined)).toBe(true);
+      expect(section.students.every((student) => base.users.get(student)?.roles.student !== undefined)).toBe(true);
+    }
+  });
+
+  it('has realistic demographics, dates of birth that fit the grade, and shared full names', () => {
+    const students = studentsOf(base);
+    const share = (field: string, value: string) => students.filter((user) => studentField(user, 'personal', field) === value).length / students.length;
+    expect(share('gender', 'X')).toBeLessThan(0.05);
+    expect(share('gender', 'F')).toBeGreaterThan(0.43);
+    expect(share('ell_status', 'Y')).toBeGreaterThan(0.08);
+    expect(share('ell_status', 'Y')).toBeLessThan(0.18);
+    expect(share('iep_status', 'Y')).toBeGreaterThan(0.15);
+    expect(share('iep_status', 'Y')).toBeLessThan(0.25);
+    expect(share('hispanic_ethnicity', 'Y')).toBeGreaterThan(0.35);
+
+    for (const student of students) {
+      const grade = studentField(student, 'fields', 'grade') as string;
+      const born = Number((studentField(student, 'personal', 'dob') as string).slice(0, 4));
+      const expected = 2020 - (grade === 'Kindergarten' ? 0 : Number(grade));
+      expect(Math.abs(born - expected)).toBeLessThanOrEqual(1);
+    }
+
+    // First and last name shared with another student: common in a real city, and keys must not rely on names.
+    const names = new Map<string, number>();
+    for (const user of students) {
+      const { first, last } = user.personal['name'] as { first: string; last: string };
+      names.set(`${first} ${last}`, (names.get(`${first} ${last}`) ?? 0) + 1);
+    }
+    const sharing = [...names.values()].filter((count) => count > 1).reduce((a, b) => a + b, 0);
+    expect(sharing / students.length).toBeGreaterThan(0.1);
+  });
+
+  it('gives the same bytes for the same seed (with or without churn and rollover) and other bytes for another seed', async () => {
+    await generateDistrict({ students: STUDENTS, seed: '1', out: folder('again') });
+    expect(sameFiles(folder('base'), folder('again'))).toBe(true);
+    await generateDistrict({ students: STUDENTS, seed: '1', out: folder('again2'), churn: folder('churn2'), rollover: folder('rollover2') });
+    expect(sameFiles(folder('churn'), folder('churn2'))).toBe(true);
+    expect(sameFiles(folder('rollover'), folder('rollover2'))).toBe(true);
+
+    await generateDistrict({ students: STUDENTS, seed: '2', out: folder('other') });
+    expect(readFileSync(join(folder('other'), 'users.json')).equals(readFileSync(join(folder('base'), 'users.json')))).toBe(false);
+    const other = await readSnapshot(folder('other'));
+    expect(other.records.some((record) => base.users.has(record.id) || base.sections.has(record.id))).toBe(false);
+  });
+});
+
+describe('the churn snapshot (next day)', () => {
+  const share = (count: number) => count / STUDENTS;
+
+  it('removes and enrolls about 0.3% of students each, with later ids for the new ones', () => {
+    const before = new Set(studentsOf(base).map((user) => user.id));
+    const after = new Set(studentsOf(churn).map((user) => user.id));
+    const removed = [...before].filter((id) => !after.has(id));
+    const added = [...after].filter((id) => !before.has(id));
+    for (const count of [removed.length, added.length]) {
+      expect(share(count)).toBeGreaterThanOrEqual(0.001);
+      expect(share(count)).toBeLessThanOrEqual(0.006);
+    }
+    const newest = [...before].sort().at(-1) ?? '';
+    expect(added.every((id) => id > newest)).toBe(true);
+    // Removed students are in no section; new ones are in some.
+    const enrolled = new Set(churn.byKind.section.flatMap((section) => section.students));
+    expect(removed.some((id) => enrolled.has(id))).toBe(false);
+    expect(added.every((id) => enrolled.has(id))).toBe(true);
+  });
+
+  it('changes grades, names, emails and demographics of well under 1% of students each', () => {
+    const kept = studentsOf(base).filter((user) => churn.users.has(user.id));
+    const changed = (test: (before: UserRecord, after: UserRecord) => boolean) =>
+      kept.filter((user) => test(user, churn.users.get(user.id) as UserRecord)).length;
+    const grades = changed((a, b) => studentField(a, 'fields', 'grade') !== studentField(b, 'fields', 'grade'));
+    const identity = changed((a, b) => JSON.stringify(a.personal) !== JSON.stringify(b.personal));
+    const demographics = changed((a, b) => DEMOGRAPHIC_FIELDS.some((field) => studentField(a, 'personal', field) !== studentField(b, 'personal', field)));
+    for (const [count, atMost] of [[grades, 0.004], [identity, 0.006], [demographics, 0.006]] as const) {
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(share(count)).toBeLessThanOrEqual(atMost);
+    }
+    // What changed carries the churn's time; what did not keeps its own.
+    const touched = kept.filter((user) => JSON.stringify(user) !== JSON.stringify(churn.users.get(user.id)));
+    expect(touched.every((user) => churn.users.get(user.id)?.lastModified === '2025-10-16T06:00:00.000Z')).toBe(true);
+  });
+
+  it('changes the students of a few percent of sections, moves students between sections, swaps a teacher and renames a school', () => {
+    const changedMembers = base.byKind.section.filter((section) => {
+      const after = churn.sections.get(section.id);
+      return after === undefined || after.students.join() !== section.students.join();
+    });
+    expect(changedMembers.length / base.byKind.section.length).toBeGreaterThan(0.01);
+    expect(changedMembers.length / base.byKind.section.length).toBeLessThan(0.25);
+
+    // A move: a student who stayed in the district joined a section they were not in.
+    const baseEnrollments = enrollments(base);
+    const kept = new Set(studentsOf(base).map((user) => user.id));
+    const moved = [...enrollments(churn)].filter((pair) => !baseEnrollments.has(pair) && kept.has(pair.split('/')[1] ?? ''));
+    expect(moved.length).toBeGreaterThanOrEqual(1);
+
+    const swapped = base.byKind.section.filter((section) => churn.sections.get(section.id)?.teachers[0] !== section.teachers[0]);
+    expect(swapped.length).toBeGreaterThanOrEqual(1);
+    expect(swapped.length / base.byKind.section.length).toBeLessThan(0.02);
+
+    const renamed = base.byKind.school.filter((school) => {
+      const after = churn.byKind.school.find((other) => other.id === school.id);
+      return after?.fields['name'] !== school.fields['name'];
+    });
+    expect(renamed).toHaveLength(1);
+  });
+});
+
+describe('the rollover snapshot (next term)', () => {
+  it('moves every section to a new term and replaces most enrollments and about 30% of section ids', () => {
+    const baseTerms = new Set(base.byKind.section.map((section) => section.fields['term_id']));
+    const rolloverTerms = new Set(rollover.byKind.section.map((section) => section.fields['term_id']));
+    expect([...rolloverTerms].some((term) => baseTerms.has(term))).toBe(false);
+    expect(rollover.byKind.term.map((term) => term.id)).toEqual([...rolloverTerms]);
+
+    const before = enrollments(base);
+    const after = [...enrollments(rollover)];
+    expect(after.filter((pair) => before.has(pair)).length / before.size).toBeLessThan(0.3);
+
+    const newIds = rollover.byKind.section.filter((section) => !base.sections.has(section.id)).length;
+    expect(newIds / rollover.byKind.section.length).toBeGreaterThan(0.2);
+    expect(newIds / rollover.byKind.section.length).toBeLessThan(0.4);
+  });
+
+  it('keeps students, their grades and every other user as they were', () => {
+    expect(readFileSync(join(folder('rollover'), 'users.json')).equals(readFileSync(join(folder('base'), 'users.json')))).toBe(true);
+    expect(rollover.byKind.user.length).toBe(base.byKind.user.length);
+  });
+});
+
+describe('the command line', () => {
+  it('writes a district and prints its summary as JSON', () => {
+    const out = folder('cli');
+    const stdout = execFileSync(
+      process.execPath,
+      ['-r', '@swc-node/register', 'scripts/generate/generate-district.ts', '--students', '300', '--seed', 'cli', '--out', out, '--json'],
+      { cwd: resolve(__dirname, '..'), encoding: 'utf8' },
+    );
+    const summary = JSON.parse(stdout) as { folders: FolderSummary[] };
+    expect(summary.folders).toHaveLength(1);
+    expect(summary.folders[0]).toMatchObject({ folder: out, snapshot: 'base' });
+    expect(summary.folders[0]?.files.find((file) => file.file === 'users.json')?.bytes).toBeGreaterThan(0);
+  });
+
+  it('refuses bad arguments with exit code 2 and the usage', () => {
+    let status = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/generate/generate-district.ts', '--students', 'many', '--seed', '1', '--out', folder('x')], {
+        cwd: resolve(__dirname, '..'),
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      ({ status, stderr } = error as { status: number; stderr: string });
+    }
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/--students must be a whole number/);
+  });
+});
