@@ -54,7 +54,7 @@ export interface Membership {
   primary: boolean;
   since: string;
   sinceSync: string | null;
-  /** Set when the membership has ended (by the moment asked about it had not). */
+  /** When the membership ended, if it has since the moment asked about; null while it lasts. */
   until: string | null;
 }
 

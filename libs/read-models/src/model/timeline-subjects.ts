@@ -46,27 +46,60 @@ export function recordTypeOf(event: Pick<RecordedEvent, 'streamId' | 'type'>): s
   return category;
 }
 
+/** Where one facet of a record belongs: a user's role, or a section itself. */
+export interface FacetSchools {
+  school: string | null;
+  schools: string[];
+}
+/** The schools of each facet of a user (by role) or of a section (one facet, `section`). */
+export type RecordSchools = Record<string, FacetSchools>;
+
+/** The facet an event of a user or section stream is about. */
+export function facetOf(event: Pick<RecordedEvent, 'streamId' | 'type'>): string | null {
+  if (event.streamId.startsWith('section-')) return 'section';
+  if (event.streamId.startsWith('user-')) return roleOfUserEvent(event.type) ?? null;
+  return null;
+}
+
+const unique = (list: (string | null)[]): string[] => [...new Set(list.filter((s): s is string => s !== null))];
+export const schoolsOfFacet = (f: FacetSchools | undefined): string[] => (f ? unique([f.school, ...f.schools]) : []);
+
 /**
- * The schools of a user or section after an event, when the event says (a share, or an update of
- * `school`/`schools`); undefined when it does not.
+ * Folds an event into a record's schools, per facet, so that a teacher's move does not move their
+ * staff role and a section's new school replaces its old one. Returns a new object.
  */
-export function schoolsAfter(event: Pick<RecordedEvent, 'type' | 'data'>, before: readonly string[]): string[] | undefined {
+export function evolveRecordSchools(current: RecordSchools, event: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>): RecordSchools {
+  const facet = facetOf(event);
+  if (facet === null) return current;
   const data = event.data as Record<string, unknown>;
-  const fromFields = (fields: Record<string, unknown>): string[] => {
-    const list = new Set<string>();
-    if (typeof fields['school'] === 'string') list.add(fields['school']);
-    if (Array.isArray(fields['schools'])) for (const s of fields['schools']) if (typeof s === 'string') list.add(s);
-    return [...list];
-  };
+  const asString = (v: unknown) => (typeof v === 'string' ? v : null);
+  const asList = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   if (event.type.endsWith('Shared') && typeof data['record'] === 'object' && data['record'] !== null) {
-    return [...new Set([...(event.type === 'SectionShared' ? [] : before), ...fromFields(data['record'] as Record<string, unknown>)])];
+    const record = data['record'] as Record<string, unknown>;
+    return { ...current, [facet]: { school: asString(record['school']), schools: asList(record['schools']) } };
+  }
+  if (event.type.endsWith('Removed')) {
+    const { [facet]: _gone, ...rest } = current;
+    return rest;
   }
   const changes = data['changes'] as Record<string, { to: unknown }> | undefined;
-  if (changes && ('school' in changes || 'schools' in changes)) {
-    const now: Record<string, unknown> = {};
-    if (changes['school']) now['school'] = changes['school'].to;
-    if (changes['schools']) now['schools'] = changes['schools'].to;
-    return [...new Set([...fromFields(now), ...(changes['schools'] ? [] : before)])];
-  }
-  return undefined;
+  const before = current[facet];
+  if (!before || !changes || !('school' in changes || 'schools' in changes)) return current;
+  return {
+    ...current,
+    [facet]: {
+      school: 'school' in changes ? asString(changes['school']!.to) : before.school,
+      schools: 'schools' in changes ? asList(changes['schools']!.to) : before.schools,
+    },
+  };
+}
+
+/**
+ * The schools an event is filed under: those of its facet before and after it (a share under the
+ * new schools, a removal under the old ones, a move under both).
+ */
+export function schoolsOfEvent(before: RecordSchools, after: RecordSchools, event: Pick<RecordedEvent, 'streamId' | 'type'>): string[] {
+  const facet = facetOf(event);
+  if (facet === null) return [];
+  return unique([...schoolsOfFacet(before[facet]), ...schoolsOfFacet(after[facet])]);
 }

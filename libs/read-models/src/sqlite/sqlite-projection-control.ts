@@ -251,6 +251,16 @@ export class SqliteProjectionControl implements ProjectionControl {
 
   /** One transaction: each target folds the events past its checkpoint, then moves it. */
   private applyBatch(targets: Target[], events: RecordedEvent[]): void {
+    try {
+      this.applyInTransaction(targets, events);
+    } catch (error) {
+      // the whole batch rolled back: no writer may keep what it cached from it
+      for (const writer of this.writers.values()) writer.reset();
+      throw error;
+    }
+  }
+
+  private applyInTransaction(targets: Target[], events: RecordedEvent[]): void {
     this.db.transaction(() => {
       for (const t of targets) {
         let start = 0;

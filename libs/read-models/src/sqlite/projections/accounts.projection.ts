@@ -40,7 +40,8 @@ export const accountsProjection: SqliteProjection = {
       CREATE INDEX IF NOT EXISTS ${t('accounts')}_name ON ${t('accounts')} (search_name);
       CREATE INDEX IF NOT EXISTS ${t('accounts')}_name_rev ON ${t('accounts')} (search_name_rev);
       CREATE INDEX IF NOT EXISTS ${t('accounts')}_email ON ${t('accounts')} (email);
-      CREATE TABLE IF NOT EXISTS ${t('account_ids')} (value TEXT NOT NULL, account_id TEXT NOT NULL, PRIMARY KEY (value, account_id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${t('account_ids')} (account_id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, value)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ${t('account_ids')}_value ON ${t('account_ids')} (value);
     `);
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
@@ -48,9 +49,10 @@ export const accountsProjection: SqliteProjection = {
       const keys = searchKeys(a);
       return [a.districtId, a.status, a.roles.join(','), keys.name, keys.nameReversed, keys.email, a.position];
     });
-    const clearIds = db.prepare(`DELETE FROM ${t('account_ids')} WHERE account_id = ?`);
-    const addId = db.prepare(`INSERT OR IGNORE INTO ${t('account_ids')} (value, account_id) VALUES (?, ?)`);
-    const touched = new Set<string>();
+    const addId = db.prepare(`INSERT OR IGNORE INTO ${t('account_ids')} (account_id, value) VALUES (?, ?)`);
+    // ids are collected after every event, not at flush: a role removed later in the same batch
+    // must still leave its SIS id findable
+    const found = new Map<string, Set<string>>();
     return {
       apply(event: RecordedEvent): void {
         if (!event.streamId.startsWith('user-')) return;
@@ -58,20 +60,19 @@ export const accountsProjection: SqliteProjection = {
         const next = evolveAccount(docs.get(id), event);
         if (next) {
           docs.put(id, next);
-          touched.add(id);
+          const values = found.get(id) ?? new Set([id.toLowerCase()]);
+          for (const value of searchKeys(next).ids) values.add(value);
+          found.set(id, values);
         }
       },
       flush(): void {
-        for (const id of touched) {
-          const account = docs.get(id)!;
-          clearIds.run(id);
-          for (const value of [id.toLowerCase(), ...searchKeys(account).ids]) addId.run(value, id);
-        }
-        touched.clear();
+        // ids are only ever added: a removed student stays findable by the SIS id they had
+        for (const [id, values] of found) for (const value of values) addId.run(id, value);
+        found.clear();
         docs.flush();
       },
       reset(): void {
-        touched.clear();
+        found.clear();
         docs.reset();
       },
     };

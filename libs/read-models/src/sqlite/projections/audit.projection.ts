@@ -34,10 +34,12 @@ export const auditProjection: SqliteProjection = {
     const file = db.prepare(`INSERT OR IGNORE INTO ${t('audit_schools')} (school_id, position) VALUES (?, ?)`);
     return {
       apply(event: RecordedEvent): void {
+        const filed = schools.follow(event);
+        if (filed === null) return; // a replay
         const f = factsOf(event);
         insert.run(f.position, f.districtId, event.streamId, recordTypeOf(event), event.type, f.syncId, f.observedAt, f.recordedAt, f.cleverLastModified, JSON.stringify(event.data));
         const own = event.streamId.startsWith('school-') ? [event.streamId.slice('school-'.length)] : [];
-        for (const school of [...own, ...schools.follow(event)]) file.run(school, f.position);
+        for (const school of [...own, ...filed]) file.run(school, f.position);
       },
       flush(): void {},
       reset: () => schools.reset(),

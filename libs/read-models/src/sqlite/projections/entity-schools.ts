@@ -1,44 +1,54 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
-import { schoolsAfter } from '../../model/timeline-subjects';
+import { evolveRecordSchools, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
 import type { Db } from '../read-model-database';
 
+interface Entry {
+  schools: RecordSchools;
+  position: number;
+}
+
 /**
- * The schools each user and section belongs to, as a projection's own small table: the timelines
- * and the audit feed file a removal under the schools the record had, which the event itself
- * does not repeat.
+ * The schools of each user (per role) and section, as a projection's own small table: the
+ * timelines and the audit feed file an event under the schools its record had, which a removal
+ * does not repeat. Each entry remembers the position it reflects, so a replayed event is known
+ * as one (and skipped by the caller).
  */
 export class EntitySchools {
   private readonly select;
   private readonly upsert;
-  private readonly cache = new Map<string, string[]>();
+  private readonly cache = new Map<string, Entry>();
 
   static create(db: Db, table: string): void {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, schools TEXT NOT NULL) WITHOUT ROWID`);
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, schools TEXT NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID`);
   }
 
   constructor(db: Db, table: string) {
-    this.select = db.prepare(`SELECT schools FROM ${table} WHERE stream_id = ?`).pluck();
-    this.upsert = db.prepare(`INSERT INTO ${table} (stream_id, schools) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools`);
+    this.select = db.prepare(`SELECT schools, position FROM ${table} WHERE stream_id = ?`);
+    this.upsert = db.prepare(
+      `INSERT INTO ${table} (stream_id, schools, position) VALUES (?, ?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools, position = excluded.position`,
+    );
   }
 
-  /** The schools of the event's record at the time of the event, updating them when it says. */
-  follow(event: RecordedEvent): string[] {
+  /**
+   * The schools to file an event under, updating the record's schools. Null when the event is at
+   * or before the position the record's entry reflects: a replay, to be ignored.
+   */
+  follow(event: RecordedEvent): string[] | null {
     if (!event.streamId.startsWith('user-') && !event.streamId.startsWith('section-')) return [];
-    let before = this.cache.get(event.streamId);
-    if (before === undefined) {
-      const raw = this.select.get(event.streamId) as string | undefined;
-      before = raw === undefined ? [] : (JSON.parse(raw) as string[]);
+    let entry = this.cache.get(event.streamId);
+    if (entry === undefined) {
+      const row = this.select.get(event.streamId) as { schools: string; position: number } | undefined;
+      entry = row ? { schools: JSON.parse(row.schools) as RecordSchools, position: row.position } : { schools: {}, position: 0 };
     }
-    const after = schoolsAfter(event, before);
-    if (after === undefined) {
-      this.cache.set(event.streamId, before);
-      return before;
-    }
-    this.cache.set(event.streamId, after);
-    this.upsert.run(event.streamId, JSON.stringify(after));
-    return event.type.endsWith('Shared') ? after : [...new Set([...before, ...after])];
+    if (event.position <= entry.position) return null;
+    const after = evolveRecordSchools(entry.schools, event);
+    this.cache.set(event.streamId, { schools: after, position: event.position });
+    this.upsert.run(event.streamId, JSON.stringify(after), event.position);
+    return schoolsOfEvent(entry.schools, after, event);
   }
 
+  /** Forgets the cache: the transaction it mirrored was rolled back. */
   reset(): void {
     this.cache.clear();
   }

@@ -32,7 +32,9 @@ export const timelinesProjection: SqliteProjection = {
     );
     return {
       apply(event: RecordedEvent): void {
-        const subjects = subjectsOf(event, schools.follow(event));
+        const filed = schools.follow(event);
+        if (filed === null) return; // a replay
+        const subjects = subjectsOf(event, filed);
         if (subjects.length === 0) return;
         const f = factsOf(event);
         const data = JSON.stringify(event.data);

@@ -117,22 +117,28 @@ export class SqliteReadModels implements ReadModels {
   async rosterAsOf(sectionId: string, at: string): Promise<Membership[]> {
     const rows = this.db
       .prepare(
-        `SELECT section_id, user_id, role, is_primary, from_at, from_sync, to_at FROM ${this.t('enrollments', 'enrollments')}
-         WHERE section_id = @id AND from_at <= @at AND (to_at IS NULL OR to_at > @at)
-         ORDER BY role DESC, is_primary DESC, from_at, user_id`,
+        `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
+           EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
+                   WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
+         FROM ${this.t('enrollments', 'enrollments')} e
+         WHERE e.section_id = @id AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at)
+         ORDER BY e.role DESC, is_primary DESC, e.from_at, e.user_id`,
       )
       .all({ id: sectionId, at }) as MembershipRow[];
-    return rows.map((r) => ({ ...toMembership(r), until: null }));
+    return rows.map(toMembership);
   }
 
   async classesOfUserAsOf(userId: string, at: string): Promise<Membership[]> {
     const rows = this.db
       .prepare(
-        `SELECT section_id, user_id, role, is_primary, from_at, from_sync, to_at FROM ${this.t('enrollments', 'enrollments')}
-         WHERE user_id = @id AND from_at <= @at AND (to_at IS NULL OR to_at > @at) ORDER BY from_at, section_id`,
+        `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
+           EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
+                   WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
+         FROM ${this.t('enrollments', 'enrollments')} e
+         WHERE e.user_id = @id AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY e.from_at, e.section_id`,
       )
       .all({ id: userId, at }) as MembershipRow[];
-    return rows.map((r) => ({ ...toMembership(r), until: null }));
+    return rows.map(toMembership);
   }
 
   async audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]> {

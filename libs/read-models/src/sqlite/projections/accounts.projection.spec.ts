@@ -1,0 +1,291 @@
+import { accountsProjection } from './accounts.projection';
+import {
+  DISTRICT,
+  EventLog,
+  demographicUpdated,
+  districtAdminRecord,
+  enrollment,
+  namedRecord,
+  readModels,
+  removed,
+  sectionRecord,
+  staffRecord,
+  studentRecord,
+  syncStarted,
+  teacherRecord,
+  updated,
+} from '../../spec-support/read-model-harness';
+
+const DAY1 = '2024-09-01T08:00:00.000Z';
+const DAY2 = '2024-09-08T08:00:00.000Z';
+const DAY3 = '2024-09-15T08:00:00.000Z';
+
+describe('accounts projection: one account per Clever user', () => {
+  const rm = readModels(accountsProjection);
+  const search = (text: string, options: { districtId?: string; limit?: number } = {}) =>
+    rm().models.searchAccounts(text, { limit: 10, ...options }).then((found) => found.map((a) => a.id));
+
+  describe('StudentShared', () => {
+    it('opens an active student account, first shared at the sync that saw it', async () => {
+      const log = new EventLog();
+      rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: DAY1, syncId: 'sync-1' }));
+
+      const account = await rm().models.account('u1');
+      expect(account).toMatchObject({
+        id: 'u1',
+        districtId: DISTRICT,
+        status: 'active',
+        roles: ['student'],
+        firstSharedAt: DAY1,
+        firstSharedSync: 'sync-1',
+        lastChangedAt: DAY1,
+        removedAt: null,
+        removedSync: null,
+        position: 1,
+      });
+      // the person's own fields apart from the student facet's
+      expect(account!.person.personal).toEqual({ name: { first: 'Ada', last: 'Lovelace' }, email: 'u1@example.org' });
+      expect(account!.person.roles.student).toEqual({
+        fields: { school: 's1', schools: ['s1'], grade: '9' },
+        personal: { sis_id: 'SIS-u1', student_number: 'SN-u1', state_id: 'ST-u1', gender: 'F', race: 'Asian' },
+      });
+    });
+
+    it('makes the student searchable by name (either order, any prefix), email, SIS id, student number, state id and Clever id, ignoring case', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u2', 'StudentShared', studentRecord('u2', { first: 'Alan', last: 'Turing' }))]);
+      rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace' })));
+
+      for (const text of ['ada', 'Ada Love', '  ada   lovelace ', 'lovelace', 'LOVELACE ADA', 'u1@example.org', 'sis-u1', 'SN-u1', 'st-u1', 'U1']) {
+        expect(await search(text)).toEqual(['u1']);
+      }
+      expect(await search('a')).toEqual(['u1', 'u2']); // "ada lovelace" sorts before "alan turing"
+      expect(await search('lace')).toEqual([]); // names match by prefix, not anywhere
+      expect(await search('SIS-u')).toEqual([]); // ids match whole
+      expect(await search('   ')).toEqual([]);
+    });
+
+    it('matches a typed % or _ literally, not as a wildcard', async () => {
+      const log = new EventLog();
+      rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1')));
+      expect(await search('%')).toEqual([]);
+      expect(await search('_da')).toEqual([]);
+    });
+
+    it('searches within one district when asked, and stops at the limit', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-u1', 'StudentShared', studentRecord('u1')),
+        log.append('user-u2', 'StudentShared', studentRecord('u2'), { districtId: 'd2' }),
+        log.append('user-u3', 'StudentShared', studentRecord('u3')),
+      );
+      expect(await search('ada')).toEqual(['u1', 'u2', 'u3']);
+      expect(await search('ada', { districtId: 'd2' })).toEqual(['u2']);
+      expect(await search('ada', { limit: 2 })).toEqual(['u1', 'u2']);
+    });
+  });
+
+  describe('StudentUpdated', () => {
+    it('changes the field in the account and records when it changed', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: DAY1, syncId: 'sync-1' })]);
+      rm().when(log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } }), { observedAt: DAY2, syncId: 'sync-2' }));
+
+      const account = await rm().models.account('u1');
+      expect(account!.person.roles.student!.fields['grade']).toBe('10');
+      expect(account).toMatchObject({ status: 'active', firstSharedAt: DAY1, firstSharedSync: 'sync-1', lastChangedAt: DAY2, position: 2 });
+    });
+
+    it('re-indexes a changed name, email and SIS id: the new ones find the account; an old name or email no longer does, an old SIS id still does', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1'))]);
+      rm().when(
+        log.append(
+          'user-u1',
+          'StudentUpdated',
+          updated('u1', {}, {
+            'name.last': { from: 'Lovelace', to: 'King' },
+            email: { from: 'u1@example.org', to: 'ada.king@example.org' },
+            sis_id: { from: 'SIS-u1', to: 'SIS-9' },
+          }),
+        ),
+      );
+
+      const account = await rm().models.account('u1');
+      expect(account!.person.personal).toEqual({ name: { first: 'Ada', last: 'King' }, email: 'ada.king@example.org' });
+      expect(account!.person.roles.student!.personal['sis_id']).toBe('SIS-9');
+      for (const text of ['ada king', 'king', 'ada.king@example.org', 'sis-9']) expect(await search(text)).toEqual(['u1']);
+      for (const text of ['lovelace', 'u1@example.org']) expect(await search(text)).toEqual([]);
+      // ids are history: support may only know the SIS id the student had
+      expect(await search('sis-u1')).toEqual(['u1']);
+    });
+  });
+
+  describe('DemographicUpdated', () => {
+    it("changes the demographic in the student's facet and nothing else", async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: DAY1 })]);
+      const before = await rm().models.account('u1');
+      rm().when(log.append('user-u1', 'DemographicUpdated', demographicUpdated('u1', { gender: { from: 'F', to: 'X' }, ell_status: { from: null, to: 'Y' } }), { observedAt: DAY2 }));
+
+      const account = await rm().models.account('u1');
+      expect(account!.person.roles.student!.personal).toEqual({ ...before!.person.roles.student!.personal, gender: 'X', ell_status: 'Y' });
+      expect(account!.person.roles.student!.fields).toEqual(before!.person.roles.student!.fields);
+      expect(account).toMatchObject({ status: 'active', roles: ['student'], lastChangedAt: DAY2 });
+    });
+  });
+
+  describe('StudentRemoved', () => {
+    it('marks the account removed, when and by which sync, and keeps it findable after the active ones', async () => {
+      const log = new EventLog();
+      rm().given([
+        log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: DAY1, syncId: 'sync-1' }),
+        log.append('user-u2', 'StudentShared', studentRecord('u2', { first: 'Ada', last: 'Byron' }), { observedAt: DAY1, syncId: 'sync-1' }),
+      ]);
+      rm().when(log.append('user-u1', 'StudentRemoved', removed('u1'), { observedAt: DAY2, syncId: 'sync-2' }));
+
+      expect(await rm().models.account('u1')).toMatchObject({
+        status: 'removed',
+        roles: [],
+        removedAt: DAY2,
+        removedSync: 'sync-2',
+        firstSharedAt: DAY1,
+        // the person is kept as last known, so support can still say who it was
+        person: { personal: { name: { first: 'Ada', last: 'Lovelace' } } },
+      });
+      expect(await search('ada')).toEqual(['u2', 'u1']); // removed accounts come last
+      expect(await search('u1@example.org')).toEqual(['u1']);
+      expect(await search('u1')).toEqual(['u1']);
+    });
+
+    it('keeps a removed student findable by SIS id, student number and state id, as by name and email', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: DAY1 })]);
+      rm().when(log.append('user-u1', 'StudentRemoved', removed('u1'), { observedAt: DAY2 }));
+      const found = { sis: await search('sis-u1'), number: await search('sn-u1'), state: await search('st-u1'), name: await search('ada lovelace') };
+      expect(found).toEqual({ sis: ['u1'], number: ['u1'], state: ['u1'], name: ['u1'] });
+    });
+
+    it('is active again, with the removal cleared, when a later StudentShared says sharedAgain', async () => {
+      const log = new EventLog();
+      rm().given([
+        log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: DAY1, syncId: 'sync-1' }),
+        log.append('user-u1', 'StudentRemoved', removed('u1'), { observedAt: DAY2, syncId: 'sync-2' }),
+      ]);
+      rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1', { grade: '10', sharedAgain: true }), { observedAt: DAY3, syncId: 'sync-3' }));
+
+      const account = await rm().models.account('u1');
+      expect(account).toMatchObject({ status: 'active', roles: ['student'], removedAt: null, removedSync: null, firstSharedAt: DAY1, firstSharedSync: 'sync-1', lastChangedAt: DAY3 });
+      expect(account!.person.roles.student!.fields['grade']).toBe('10');
+      expect(account!.person.pastRoles).toEqual(['student']);
+    });
+  });
+
+  describe('TeacherShared / TeacherUpdated / TeacherRemoved', () => {
+    it('opens a teacher account, findable by teacher number and SIS id', async () => {
+      const log = new EventLog();
+      rm().when(log.append('user-t1', 'TeacherShared', teacherRecord('t1'), { observedAt: DAY1 }));
+      expect(await rm().models.account('t1')).toMatchObject({ status: 'active', roles: ['teacher'], firstSharedAt: DAY1 });
+      expect(await search('tn-t1')).toEqual(['t1']);
+      expect(await search('tsis-t1')).toEqual(['t1']);
+      expect(await search('grace hopper')).toEqual(['t1']);
+    });
+
+    it('changes the teacher facet on TeacherUpdated', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-t1', 'TeacherShared', teacherRecord('t1'))]);
+      rm().when(log.append('user-t1', 'TeacherUpdated', updated('t1', { title: { from: 'Teacher', to: 'Lead Teacher' } }, { teacher_number: { from: 'TN-t1', to: 'TN-77' } })));
+      const account = await rm().models.account('t1');
+      expect(account!.person.roles.teacher).toMatchObject({ fields: { title: 'Lead Teacher' }, personal: { teacher_number: 'TN-77' } });
+      expect(await search('tn-77')).toEqual(['t1']);
+      expect(await search('tn-t1')).toEqual(['t1']); // the old number still finds the teacher
+    });
+
+    it('removes the account when its only role, teacher, is removed', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-t1', 'TeacherShared', teacherRecord('t1'), { observedAt: DAY1 })]);
+      rm().when(log.append('user-t1', 'TeacherRemoved', removed('t1'), { observedAt: DAY2, syncId: 'sync-2' }));
+      expect(await rm().models.account('t1')).toMatchObject({ status: 'removed', roles: [], removedAt: DAY2, removedSync: 'sync-2' });
+    });
+  });
+
+  describe('StaffShared / StaffUpdated / StaffRemoved', () => {
+    it('opens a staff account findable by staff id, changes it, and removes it', async () => {
+      const log = new EventLog();
+      rm().when(log.append('user-st1', 'StaffShared', staffRecord('st1'), { observedAt: DAY1 }));
+      expect(await rm().models.account('st1')).toMatchObject({ status: 'active', roles: ['staff'] });
+      expect(await search('staff-st1')).toEqual(['st1']);
+
+      rm().when(log.append('user-st1', 'StaffUpdated', updated('st1', { title: { from: 'Counselor', to: 'Head Counselor' } }), { observedAt: DAY2 }));
+      expect((await rm().models.account('st1'))!.person.roles.staff!.fields['title']).toBe('Head Counselor');
+
+      rm().when(log.append('user-st1', 'StaffRemoved', removed('st1'), { observedAt: DAY3, syncId: 'sync-3' }));
+      expect(await rm().models.account('st1')).toMatchObject({ status: 'removed', roles: [], removedAt: DAY3, removedSync: 'sync-3' });
+    });
+  });
+
+  describe('DistrictAdminShared / DistrictAdminUpdated / DistrictAdminRemoved', () => {
+    it('opens a district admin account, changes it, and removes it', async () => {
+      const log = new EventLog();
+      rm().when(log.append('user-a1', 'DistrictAdminShared', districtAdminRecord('a1'), { observedAt: DAY1 }));
+      expect(await rm().models.account('a1')).toMatchObject({ status: 'active', roles: ['district_admin'] });
+      expect(await search('mary jackson')).toEqual(['a1']);
+
+      rm().when(log.append('user-a1', 'DistrictAdminUpdated', updated('a1', { title: { from: 'Superintendent', to: 'Deputy' } }), { observedAt: DAY2 }));
+      expect((await rm().models.account('a1'))!.person.roles.district_admin!.fields['title']).toBe('Deputy');
+
+      rm().when(log.append('user-a1', 'DistrictAdminRemoved', removed('a1'), { observedAt: DAY3 }));
+      expect(await rm().models.account('a1')).toMatchObject({ status: 'removed', roles: [], removedAt: DAY3 });
+    });
+  });
+
+  describe('a person with several roles', () => {
+    const teacherAndStaff = (log: EventLog) => [
+      log.append('user-t1', 'TeacherShared', teacherRecord('t1'), { observedAt: DAY1 }),
+      log.append('user-t1', 'StaffShared', staffRecord('t1', { schools: ['s2'] }), { observedAt: DAY1 }),
+    ];
+
+    it('is one account with every active role, findable by the ids of each', async () => {
+      const log = new EventLog();
+      rm().when(...teacherAndStaff(log));
+      expect(await rm().models.account('t1')).toMatchObject({ status: 'active', roles: ['teacher', 'staff'] });
+      expect(await search('tn-t1')).toEqual(['t1']);
+      expect(await search('staff-t1')).toEqual(['t1']);
+    });
+
+    it('stays active when one role is removed, and is removed with the last one', async () => {
+      const log = new EventLog();
+      rm().given(teacherAndStaff(log));
+      rm().when(log.append('user-t1', 'TeacherRemoved', removed('t1'), { observedAt: DAY2 }));
+      expect(await rm().models.account('t1')).toMatchObject({ status: 'active', roles: ['staff'], removedAt: null });
+      expect(await search('staff-t1')).toEqual(['t1']);
+
+      rm().when(log.append('user-t1', 'StaffRemoved', removed('t1'), { observedAt: DAY3, syncId: 'sync-3' }));
+      expect(await rm().models.account('t1')).toMatchObject({ status: 'removed', roles: [], removedAt: DAY3, removedSync: 'sync-3' });
+    });
+  });
+
+  describe('what it leaves alone', () => {
+    it('ignores every stream but users', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('sync-sync-1', 'SyncStarted', syncStarted('sync-1', DAY1)),
+        log.append('school-s1', 'SchoolShared', namedRecord('s1', 'Lincoln High')),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1')),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1')),
+      );
+      expect(rm().rows('accounts')).toEqual([]);
+      expect(rm().rows('account_ids')).toEqual([]);
+    });
+
+    it('opens no account for an update or a removal of a user it never saw shared', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-u9', 'StudentUpdated', updated('u9', { grade: { from: '9', to: '10' } })),
+        log.append('user-u9', 'DemographicUpdated', demographicUpdated('u9', { gender: { from: 'F', to: 'X' } })),
+        log.append('user-u8', 'TeacherRemoved', removed('u8')),
+      );
+      expect(rm().rows('accounts')).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,187 @@
+import { ROSTER_EVENT_TYPES } from '@roster-ledger/domain';
+import type { AuditFilter } from '@roster-ledger/ledger';
+import { auditProjection } from './audit.projection';
+import {
+  EventLog,
+  assignment,
+  demographicUpdated,
+  enrollment,
+  namedRecord,
+  readModels,
+  removed,
+  sectionRecord,
+  studentRecord,
+  syncCompleted,
+  syncStarted,
+  updated,
+} from '../../spec-support/read-model-harness';
+import { DAY, rosterStory } from '../../spec-support/roster-story';
+
+const SYNC_EVENT_TYPES = ['SyncStarted', 'SyncCompleted', 'SyncFailed', 'SyncHeld', 'SyncApproved', 'SyncDiscarded'];
+
+describe('audit projection: the feed of every recorded event, with the filters compliance uses', () => {
+  const rm = readModels(auditProjection);
+  const feed = async (filter: AuditFilter = {}, options: { after?: number; limit?: number } = {}) =>
+    (await rm().models.audit(filter, { limit: 1000, ...options })).map((c) => `${c.type} ${c.streamId}`);
+
+  describe('what each event becomes', () => {
+    it('holds every event of the log once, in log order, with its data, sync and both clocks', async () => {
+      const { events } = rosterStory();
+      rm().given(events);
+      const all = await rm().models.audit({}, { limit: 1000 });
+      expect(all.map((c) => c.position)).toEqual(events.map((e) => e.position));
+      const shared = all.find((c) => c.type === 'StudentShared')!;
+      expect(shared).toEqual({
+        position: 7,
+        streamId: 'user-u1',
+        type: 'StudentShared',
+        syncId: 'sync-1',
+        districtId: 'd1',
+        observedAt: DAY.one,
+        recordedAt: '2024-09-01T08:00:00.500Z',
+        cleverLastModified: '2024-08-30T10:00:00.000Z',
+        recordType: 'student',
+        data: events[6]!.data,
+      });
+    });
+
+    it('files each event type under a record type: the role for user events, "enrollment" for memberships, else the stream category', async () => {
+      rm().given(rosterStory().events);
+      const recordTypes: Record<string, string[]> = {};
+      for (const c of await rm().models.audit({}, { limit: 1000 })) {
+        recordTypes[c.type] = [...new Set([...(recordTypes[c.type] ?? []), c.recordType!])];
+      }
+      expect(recordTypes).toEqual({
+        DistrictShared: ['district'], DistrictUpdated: ['district'], DistrictRemoved: ['district'],
+        SchoolShared: ['school'], SchoolUpdated: ['school'], SchoolRemoved: ['school'],
+        TermShared: ['term'], TermUpdated: ['term'], TermRemoved: ['term'],
+        CourseShared: ['course'], CourseUpdated: ['course'], CourseRemoved: ['course'],
+        StudentShared: ['student'], StudentUpdated: ['student'], DemographicUpdated: ['student'], StudentRemoved: ['student'],
+        TeacherShared: ['teacher'], TeacherUpdated: ['teacher'], TeacherRemoved: ['teacher'],
+        StaffShared: ['staff'], StaffUpdated: ['staff'], StaffRemoved: ['staff'],
+        DistrictAdminShared: ['district_admin'], DistrictAdminUpdated: ['district_admin'], DistrictAdminRemoved: ['district_admin'],
+        SectionShared: ['section'], SectionUpdated: ['section'], SectionRemoved: ['section'],
+        StudentEnrolled: ['enrollment'], StudentUnenrolled: ['enrollment'], TeacherAssigned: ['enrollment'], TeacherUnassigned: ['enrollment'],
+        // the primary teacher is a property of the section, not a membership
+        PrimaryTeacherChanged: ['section'],
+        SyncStarted: ['sync'], SyncCompleted: ['sync'], SyncFailed: ['sync'], SyncHeld: ['sync'], SyncApproved: ['sync'], SyncDiscarded: ['sync'],
+      });
+      expect(Object.keys(recordTypes).sort()).toEqual([...ROSTER_EVENT_TYPES, ...SYNC_EVENT_TYPES].sort());
+    });
+
+    it('keeps an event without an observation time at the time it was recorded', async () => {
+      const log = new EventLog();
+      const e = log.append('school-s1', 'SchoolShared', namedRecord('s1', 'Lincoln High'), { recordedAt: '2024-09-02T00:00:00.000Z' });
+      delete e.metadata['observedAt'];
+      rm().when(e);
+      expect((await rm().models.audit({}, { limit: 10 }))[0]).toMatchObject({ observedAt: '2024-09-02T00:00:00.000Z', cleverLastModified: null });
+    });
+  });
+
+  describe('filters', () => {
+    beforeEach(() => {
+      rm().given(rosterStory().events);
+    });
+
+    it('by event types', async () => {
+      expect(await feed({ types: ['StudentRemoved', 'StudentShared'] })).toEqual([
+        'StudentShared user-u1', 'StudentShared user-u2', 'StudentRemoved user-u2', 'StudentShared user-u2',
+      ]);
+    });
+
+    it('by record types: "student" includes demographic changes, "enrollment" the memberships', async () => {
+      expect(await feed({ recordTypes: ['student'] })).toEqual([
+        'StudentShared user-u1', 'StudentShared user-u2', 'StudentUpdated user-u1', 'DemographicUpdated user-u1', 'StudentRemoved user-u2', 'StudentShared user-u2',
+      ]);
+      expect(await feed({ recordTypes: ['enrollment'], syncId: 'sync-1' })).toEqual([
+        'TeacherAssigned section-sec1', 'StudentEnrolled section-sec1', 'StudentEnrolled section-sec1', 'TeacherAssigned section-sec2', 'StudentEnrolled section-sec2',
+      ]);
+      expect(await feed({ recordTypes: ['teacher', 'district_admin'] })).toEqual([
+        'TeacherShared user-t1', 'TeacherShared user-t2', 'DistrictAdminShared user-a1', 'TeacherUpdated user-t1', 'DistrictAdminUpdated user-a1',
+        'DistrictAdminRemoved user-a1', 'TeacherRemoved user-t1',
+      ]);
+    });
+
+    it('by sync: its own lifecycle and every roster event it recorded', async () => {
+      expect(await feed({ syncId: 'sync-3' })).toEqual([
+        'SyncStarted sync-sync-3', 'SyncHeld sync-sync-3', 'SyncApproved sync-sync-3',
+        'StudentRemoved user-u2', 'PrimaryTeacherChanged section-sec1', 'StaffRemoved user-st1', 'DistrictAdminRemoved user-a1',
+        'SchoolRemoved school-s2', 'TermRemoved term-t1', 'CourseRemoved course-c1', 'SyncCompleted sync-sync-3',
+      ]);
+    });
+
+    it('by time of observation: from inclusive, to exclusive', async () => {
+      const between = await feed({ from: DAY.five, to: DAY.six });
+      expect(between).toEqual(['SyncStarted sync-sync-5', 'SyncFailed sync-sync-5']);
+      expect(await feed({ from: DAY.six })).toEqual(['SyncStarted sync-sync-6', 'SyncHeld sync-sync-6', 'SyncDiscarded sync-sync-6']);
+      expect(await feed({ to: DAY.two, types: ['SyncCompleted'] })).toEqual(['SyncCompleted sync-sync-1']);
+    });
+
+    it('by district', async () => {
+      expect(await feed({ districtId: 'other' })).toEqual([]);
+      expect((await feed({ districtId: 'd1' })).length).toBe(rosterStory().events.length);
+    });
+
+    it('combines filters (all must hold) and pages by position', async () => {
+      expect(await feed({ syncId: 'sync-2', recordTypes: ['school', 'term'] })).toEqual(['SchoolUpdated school-s1', 'TermUpdated term-t1']);
+      const first = await rm().models.audit({ types: ['StudentShared'] }, { limit: 2 });
+      expect(first.map((c) => c.streamId)).toEqual(['user-u1', 'user-u2']);
+      const next = await rm().models.audit({ types: ['StudentShared'] }, { after: first[1]!.position, limit: 2 });
+      expect(next.map((c) => c.streamId)).toEqual(['user-u2']);
+    });
+  });
+
+  describe('filter by school', () => {
+    it("files a user's events under their schools, a section's events (memberships too) under its school, and a school's own events under it", async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('school-s1', 'SchoolShared', namedRecord('s1', 'Lincoln High')),
+        log.append('school-s2', 'SchoolShared', namedRecord('s2', 'Washington Middle')),
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { school: 's1' })),
+        log.append('user-u2', 'StudentShared', studentRecord('u2', { school: 's2' })),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { school: 's1' })),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1')),
+        log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't1', true)),
+        log.append('school-s1', 'SchoolUpdated', updated('s1', { name: { from: 'Lincoln High', to: 'Lincoln HS' } })),
+      );
+      expect(await feed({ schoolId: 's1' })).toEqual([
+        'SchoolShared school-s1', 'StudentShared user-u1', 'SectionShared section-sec1', 'StudentEnrolled section-sec1', 'TeacherAssigned section-sec1', 'SchoolUpdated school-s1',
+      ]);
+      expect(await feed({ schoolId: 's2' })).toEqual(['SchoolShared school-s2', 'StudentShared user-u2']);
+    });
+
+    it('files a removal under the schools the record had, and a move under both schools', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1', { school: 's1' }))]);
+      rm().when(
+        log.append('user-u1', 'StudentUpdated', updated('u1', { school: { from: 's1', to: 's2' }, schools: { from: ['s1'], to: ['s2'] } })),
+        log.append('user-u1', 'StudentRemoved', removed('u1')),
+      );
+      expect(await feed({ schoolId: 's1' })).toEqual(['StudentShared user-u1', 'StudentUpdated user-u1']);
+      expect(await feed({ schoolId: 's2' })).toEqual(['StudentUpdated user-u1', 'StudentRemoved user-u1']);
+    });
+
+    it("files a DemographicUpdated under the student's school (unlike the school's timeline), and sync events under none", async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('sync-sync-1', 'SyncStarted', syncStarted('sync-1', DAY.one)),
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { school: 's1' })),
+        log.append('user-u1', 'DemographicUpdated', demographicUpdated('u1', { gender: { from: 'F', to: 'X' } })),
+        log.append('sync-sync-1', 'SyncCompleted', syncCompleted('sync-1', DAY.one)),
+      );
+      expect(await feed({ schoolId: 's1' })).toEqual(['StudentShared user-u1', 'DemographicUpdated user-u1']);
+      expect(rm().rows('audit_schools', 'audit').map((r) => r['position'])).toEqual([2, 3]);
+    });
+
+    it('a section moved to another school: its later events are no longer filed under the old school', async () => {
+      const log = new EventLog();
+      rm().given([log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { school: 's1' }))]);
+      rm().when(
+        log.append('section-sec1', 'SectionUpdated', updated('sec1', { school: { from: 's1', to: 's2' } })),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1')),
+      );
+      expect(await feed({ schoolId: 's1' })).toEqual(['SectionShared section-sec1', 'SectionUpdated section-sec1']);
+      expect(await feed({ schoolId: 's2' })).toEqual(['SectionUpdated section-sec1', 'StudentEnrolled section-sec1']);
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import { classesProjection } from './classes.projection';
+import {
+  DISTRICT,
+  EventLog,
+  assignment,
+  enrollment,
+  primaryChange,
+  readModels,
+  removed,
+  sectionRecord,
+  studentRecord,
+  unassignment,
+  updated,
+} from '../../spec-support/read-model-harness';
+
+const DAY1 = '2024-09-01T08:00:00.000Z';
+const DAY2 = '2024-09-08T08:00:00.000Z';
+const DAY3 = '2024-09-15T08:00:00.000Z';
+
+describe('classes projection: one class per section', () => {
+  const rm = readModels(classesProjection);
+  const classOf = (id: string) => rm().models.classRecord(id);
+  /** A shared section sec1 (school s1, term t1, course c1) with t1 primary, t2, and students u1, u2. */
+  const sharedSection = (log: EventLog) => [
+    log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' }), { observedAt: DAY1, syncId: 'sync-1' }),
+    log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't1', true), { observedAt: DAY1, syncId: 'sync-1' }),
+    log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't2', false), { observedAt: DAY1, syncId: 'sync-1' }),
+    log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1'), { observedAt: DAY1, syncId: 'sync-1' }),
+    log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u2'), { observedAt: DAY1, syncId: 'sync-1' }),
+  ];
+
+  it('SectionShared opens an active class with its fields, first shared at the sync that saw it', async () => {
+    const log = new EventLog();
+    rm().when(log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' }), { observedAt: DAY1, syncId: 'sync-1' }));
+
+    expect(await classOf('sec1')).toMatchObject({
+      id: 'sec1',
+      districtId: DISTRICT,
+      status: 'active',
+      firstSharedAt: DAY1,
+      firstSharedSync: 'sync-1',
+      removedAt: null,
+      removedSync: null,
+      section: { id: 'sec1', active: true, fields: { school: 's1', name: 'Algebra 1A', term_id: 't1', course: 'c1' }, teachers: [], students: [], primaryTeacher: null },
+    });
+    expect(rm().rows('classes')).toEqual([
+      expect.objectContaining({ id: 'sec1', district_id: DISTRICT, status: 'active', school_id: 's1', name: 'Algebra 1A', term_id: 't1', course_id: 'c1', position: 1 }),
+    ]);
+  });
+
+  it('TeacherAssigned and StudentEnrolled fill its teachers (primary flagged) and students', async () => {
+    const log = new EventLog();
+    rm().when(...sharedSection(log));
+    expect((await classOf('sec1'))!.section).toMatchObject({ teachers: ['t1', 't2'], primaryTeacher: 't1', students: ['u1', 'u2'] });
+  });
+
+  it('SectionUpdated changes the field in the class and in its indexed columns', async () => {
+    const log = new EventLog();
+    rm().given(sharedSection(log));
+    rm().when(log.append('section-sec1', 'SectionUpdated', updated('sec1', { name: { from: 'Algebra 1A', to: 'Algebra 1 (A)' }, school: { from: 's1', to: 's2' } }), { observedAt: DAY2 }));
+
+    const view = await classOf('sec1');
+    expect(view!.section.fields).toMatchObject({ name: 'Algebra 1 (A)', school: 's2' });
+    expect(view!.section.students).toEqual(['u1', 'u2']); // membership untouched
+    expect(rm().rows('classes')[0]).toMatchObject({ name: 'Algebra 1 (A)', school_id: 's2' });
+  });
+
+  it('StudentUnenrolled and TeacherUnassigned take members out; unassigning the primary teacher leaves no primary', async () => {
+    const log = new EventLog();
+    rm().given(sharedSection(log));
+    rm().when(
+      log.append('section-sec1', 'StudentUnenrolled', enrollment('sec1', 'u2'), { observedAt: DAY2 }),
+      log.append('section-sec1', 'TeacherUnassigned', unassignment('sec1', 't1'), { observedAt: DAY2 }),
+    );
+    expect((await classOf('sec1'))!.section).toMatchObject({ teachers: ['t2'], primaryTeacher: null, students: ['u1'] });
+  });
+
+  it('PrimaryTeacherChanged moves the primary flag', async () => {
+    const log = new EventLog();
+    rm().given(sharedSection(log));
+    rm().when(log.append('section-sec1', 'PrimaryTeacherChanged', primaryChange('sec1', 't1', 't2'), { observedAt: DAY2 }));
+    expect((await classOf('sec1'))!.section).toMatchObject({ teachers: ['t1', 't2'], primaryTeacher: 't2' });
+  });
+
+  it('SectionRemoved (after its members left) marks the class removed, when and by which sync', async () => {
+    const log = new EventLog();
+    rm().given(sharedSection(log));
+    const by = { observedAt: DAY2, syncId: 'sync-2' };
+    rm().when(
+      log.append('section-sec1', 'StudentUnenrolled', enrollment('sec1', 'u1'), by),
+      log.append('section-sec1', 'StudentUnenrolled', enrollment('sec1', 'u2'), by),
+      log.append('section-sec1', 'TeacherUnassigned', unassignment('sec1', 't1'), by),
+      log.append('section-sec1', 'TeacherUnassigned', unassignment('sec1', 't2'), by),
+      log.append('section-sec1', 'SectionRemoved', removed('sec1'), by),
+    );
+    expect(await classOf('sec1')).toMatchObject({
+      status: 'removed',
+      removedAt: DAY2,
+      removedSync: 'sync-2',
+      firstSharedAt: DAY1,
+      section: { active: false, teachers: [], students: [], primaryTeacher: null, fields: { name: 'Algebra 1A' } },
+    });
+    expect(rm().rows('classes')[0]).toMatchObject({ status: 'removed' });
+  });
+
+  it('SectionShared with sharedAgain makes a removed class active again', async () => {
+    const log = new EventLog();
+    rm().given([
+      log.append('section-sec1', 'SectionShared', sectionRecord('sec1'), { observedAt: DAY1, syncId: 'sync-1' }),
+      log.append('section-sec1', 'SectionRemoved', removed('sec1'), { observedAt: DAY2, syncId: 'sync-2' }),
+    ]);
+    rm().when(log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Back again', sharedAgain: true }), { observedAt: DAY3, syncId: 'sync-3' }));
+    expect(await classOf('sec1')).toMatchObject({
+      status: 'active',
+      removedAt: null,
+      removedSync: null,
+      firstSharedAt: DAY1,
+      firstSharedSync: 'sync-1',
+      section: { active: true, fields: { name: 'Back again' } },
+    });
+  });
+
+  it('ignores events of other streams and membership events of a section it never saw shared', async () => {
+    const log = new EventLog();
+    rm().when(
+      log.append('user-u1', 'StudentShared', studentRecord('u1')),
+      log.append('section-sec9', 'StudentEnrolled', enrollment('sec9', 'u1')),
+      log.append('section-sec9', 'SectionUpdated', updated('sec9', { name: { from: 'a', to: 'b' } })),
+    );
+    expect(rm().rows('classes')).toEqual([]);
+    expect(await classOf('sec9')).toBeNull();
+  });
+});

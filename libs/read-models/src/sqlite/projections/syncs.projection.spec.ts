@@ -1,0 +1,142 @@
+import { syncsProjection } from './syncs.projection';
+import {
+  DISTRICT,
+  EventLog,
+  readModels,
+  studentRecord,
+  syncApproved,
+  syncCompleted,
+  syncDiscarded,
+  syncFailed,
+  syncHeld,
+  syncStarted,
+} from '../../spec-support/read-model-harness';
+
+const T0 = '2024-09-01T08:00:00.000Z';
+const T1 = '2024-09-01T08:00:05.000Z';
+const T2 = '2024-09-02T09:30:00.000Z';
+
+describe('syncs projection: one row per sync, its status and what it did', () => {
+  const rm = readModels(syncsProjection);
+  const syncs = (options: { districtId?: string; limit?: number } = {}) => rm().models.syncs({ limit: 50, ...options });
+  const only = async () => {
+    const all = await syncs();
+    expect(all).toHaveLength(1);
+    return all[0]!;
+  };
+
+  it('SyncStarted: the sync is running, with where it reads from, who asked, and when it started', async () => {
+    const log = new EventLog();
+    rm().when(log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0, { requestedBy: 'alice' })));
+    expect(await only()).toEqual({
+      syncId: 's1',
+      districtId: DISTRICT,
+      source: 'snapshot',
+      origin: '/snapshots/s1',
+      status: 'running',
+      requestedBy: 'alice',
+      startedAt: T0,
+      finishedAt: null,
+      counts: {},
+      appended: 0,
+      pending: 0,
+      breaches: [],
+      skipped: {},
+      unresolved: {},
+      unknownValues: {},
+      failure: null,
+      approvedBy: null,
+      discardedBy: null,
+    });
+    expect(rm().rows('syncs')).toEqual([expect.objectContaining({ id: 's1', district_id: DISTRICT, status: 'running', started_at: T0, position: 1 })]);
+  });
+
+  it('SyncCompleted: completed, with counts per event type, events appended, findings and when it finished', async () => {
+    const log = new EventLog();
+    rm().given([log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0, { districtId: null }))]);
+    const completed = { ...syncCompleted('s1', T1, { StudentShared: 3, SectionShared: 1 }), skipped: { contact: 2 }, unresolved: { school: 1 } };
+    rm().when(log.append('sync-s1', 'SyncCompleted', completed));
+    expect(await only()).toMatchObject({
+      status: 'completed',
+      districtId: DISTRICT, // the district the records named, when the sync did not insist on one
+      counts: { StudentShared: 3, SectionShared: 1 },
+      appended: 4,
+      finishedAt: T1,
+      skipped: { contact: 2 },
+      unresolved: { school: 1 },
+      approvedBy: null,
+    });
+    expect(rm().rows('syncs')[0]).toMatchObject({ status: 'completed', district_id: DISTRICT });
+  });
+
+  it('SyncFailed: failed, with the code, the reason and where in the input', async () => {
+    const log = new EventLog();
+    rm().given([log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0))]);
+    rm().when(log.append('sync-s1', 'SyncFailed', syncFailed('s1', T1, 'duplicate id', { file: 'users.json', line: 1, record: 2099, field: 'id' })));
+    expect(await only()).toMatchObject({
+      status: 'failed',
+      failure: { code: 'INVALID_INPUT', reason: 'duplicate id', at: { file: 'users.json', line: 1, record: 2099, field: 'id' } },
+      finishedAt: T1,
+    });
+  });
+
+  it('SyncHeld: held, with the thresholds crossed and the events it would append', async () => {
+    const log = new EventLog();
+    rm().given([log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0))]);
+    rm().when(log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200, StudentShared: 1 })));
+    expect(await only()).toMatchObject({
+      status: 'held',
+      pending: 201,
+      counts: { StudentRemoved: 200, StudentShared: 1 },
+      breaches: [{ recordType: 'student', change: 'removed', count: 200, active: 1004, threshold: 0.1 }],
+      finishedAt: T1,
+      appended: 0,
+    });
+  });
+
+  it('SyncApproved: still held, now with who approved it; the SyncCompleted appended with it completes it', async () => {
+    const log = new EventLog();
+    rm().given([
+      log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0)),
+      log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200 })),
+    ]);
+    rm().when(log.append('sync-s1', 'SyncApproved', syncApproved('s1', 'alice', T2)));
+    expect(await only()).toMatchObject({ status: 'held', approvedBy: 'alice', pending: 200 });
+
+    rm().when(log.append('sync-s1', 'SyncCompleted', syncCompleted('s1', T2, { StudentRemoved: 200 }, { approvedBy: 'alice' })));
+    expect(await only()).toMatchObject({ status: 'completed', approvedBy: 'alice', appended: 200, pending: 0, finishedAt: T2 });
+  });
+
+  it('SyncDiscarded: discarded, by whom and when; nothing pending any more', async () => {
+    const log = new EventLog();
+    rm().given([
+      log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0)),
+      log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200 })),
+    ]);
+    rm().when(log.append('sync-s1', 'SyncDiscarded', syncDiscarded('s1', 'bob', T2)));
+    expect(await only()).toMatchObject({ status: 'discarded', discardedBy: 'bob', finishedAt: T2, pending: 0, approvedBy: null });
+  });
+
+  it('lists syncs newest first, of one district when asked, up to the limit', async () => {
+    const log = new EventLog();
+    rm().when(
+      log.append('sync-a', 'SyncStarted', syncStarted('a', '2024-09-01T00:00:00.000Z')),
+      log.append('sync-b', 'SyncStarted', syncStarted('b', '2024-09-03T00:00:00.000Z', { districtId: 'd2' })),
+      log.append('sync-c', 'SyncStarted', syncStarted('c', '2024-09-02T00:00:00.000Z')),
+      log.append('sync-a', 'SyncCompleted', syncCompleted('a', '2024-09-01T00:00:01.000Z')),
+    );
+    const ids = async (options: { districtId?: string; limit?: number }) => (await syncs(options)).map((s) => s.syncId);
+    expect(await ids({})).toEqual(['b', 'c', 'a']);
+    expect(await ids({ districtId: DISTRICT })).toEqual(['c', 'a']);
+    expect(await ids({ limit: 1 })).toEqual(['b']);
+  });
+
+  it('ignores roster events, and sync events of a sync whose start it never saw', async () => {
+    const log = new EventLog();
+    rm().when(
+      log.append('user-u1', 'StudentShared', studentRecord('u1')),
+      log.append('sync-x', 'SyncCompleted', syncCompleted('x', T1)),
+    );
+    expect(rm().rows('syncs')).toEqual([]);
+  });
+});

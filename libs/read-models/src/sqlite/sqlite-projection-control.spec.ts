@@ -1,0 +1,325 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnknownProjection, type ProjectionProgress, type ProjectionStatus, type RecordedEvent } from '@roster-ledger/ledger';
+import { openReadModelDatabase, type Db } from './read-model-database';
+import { SqliteReadModels } from './readers/sqlite-read-models';
+import { ProjectionFailed, SqliteProjectionControl } from './sqlite-projection-control';
+import type { SqliteProjection } from './sqlite-projection';
+import { SQLITE_PROJECTIONS } from './projections/catalog';
+import { accountsProjection } from './projections/accounts.projection';
+import { enrollmentsProjection } from './projections/enrollments.projection';
+import { timelinesProjection } from './projections/timelines.projection';
+import { ReadModelHarness, dumpTables } from '../spec-support/read-model-harness';
+import { LogEventStore } from '../spec-support/log-event-store';
+import { rosterStory } from '../spec-support/roster-story';
+
+/**
+ * The runner on a real ledger file (a temp file, closed and reopened for restarts). The log is
+ * served through the EventStore port by LogEventStore (see there why not SqliteEventStore).
+ */
+
+/** A projection that fails on the events `failOn` picks, and records each event it folded once. */
+let failOn: ((e: RecordedEvent) => boolean) | null = null;
+const fragileProjection: SqliteProjection = {
+  name: 'fragile',
+  description: 'folds every event, fails on the ones a spec picks',
+  tables: ['seen'],
+  create(db, t) {
+    db.exec(`CREATE TABLE IF NOT EXISTS ${t('seen')} (position INTEGER PRIMARY KEY, type TEXT NOT NULL)`);
+  },
+  writer(db, t) {
+    // a plain INSERT: folding an event twice would fail on the primary key
+    const insert = db.prepare(`INSERT INTO ${t('seen')} (position, type) VALUES (?, ?)`);
+    let buffered: RecordedEvent[] = [];
+    return {
+      apply(e) {
+        if (failOn?.(e)) throw new Error(`cannot fold ${e.type} at ${e.position}`);
+        buffered.push(e);
+      },
+      flush() {
+        for (const e of buffered) insert.run(e.position, e.type);
+        buffered = [];
+      },
+      reset() {
+        buffered = [];
+      },
+    };
+  },
+};
+
+describe('SqliteProjectionControl: the runner of the SQLite read models', () => {
+  let dir: string;
+  let path: string;
+  const open: Db[] = [];
+  const openDb = (): Db => {
+    const db = openReadModelDatabase(path);
+    open.push(db);
+    return db;
+  };
+  const byName = (statuses: ProjectionStatus[]) => Object.fromEntries(statuses.map((s) => [s.name, s]));
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'read-models-control-'));
+    path = join(dir, 'ledger.db');
+    failOn = null;
+  });
+  afterEach(() => {
+    for (const db of open.splice(0)) if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('catching up', () => {
+    it('folds the log into every projection in batches, each checkpoint moving to the head', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      const progress: ProjectionProgress[] = [];
+
+      const applied = await control.catchUp((p) => progress.push(p));
+
+      const head = events[events.length - 1]!.position;
+      expect(applied).toBe(events.length);
+      const batchEnds = events.filter((_, i) => i % 10 === 9 || i === events.length - 1).map((e) => e.position);
+      expect(progress.map((p) => p.position)).toEqual(batchEnds);
+      expect(progress.every((p) => p.head === head && p.projections.length === SQLITE_PROJECTIONS.length)).toBe(true);
+      for (const s of await control.status()) {
+        expect(s).toMatchObject({ version: 1, position: head, head, lag: { events: 0, seconds: 0 }, status: 'running', failure: null, rebuilding: null });
+      }
+      expect(await control.catchUp()).toBe(0);
+    });
+
+    it('leaves tables equal to folding the whole log at once, and verify finds no difference', async () => {
+      const { events } = rosterStory();
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, new LogEventStore(events), SQLITE_PROJECTIONS, 7);
+      await control.catchUp();
+
+      const reference = new ReadModelHarness(SQLITE_PROJECTIONS).given(events);
+      try {
+        expect(dumpTables(db, SQLITE_PROJECTIONS)).toEqual(reference.dump());
+      } finally {
+        reference.close();
+      }
+      const verified = await control.verify(control.names());
+      expect(verified.map((v) => [v.projection, v.equal])).toEqual(SQLITE_PROJECTIONS.map((p) => [p.name, true]));
+    });
+  });
+
+  describe('a restart', () => {
+    it('resumes from the checkpoints: only the events after them are read and folded, no timeline row or interval twice', async () => {
+      const { events } = rosterStory();
+      const cut = 40;
+      const store = new LogEventStore(events.slice(0, cut));
+      const first = openDb();
+      await new SqliteProjectionControl(first, store, SQLITE_PROJECTIONS, 10).catchUp();
+      first.close();
+
+      store.add(...events.slice(cut));
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
+      expect((await control.status()).map((s) => s.position)).toEqual(SQLITE_PROJECTIONS.map(() => events[cut - 1]!.position));
+      store.delivered = 0;
+
+      const applied = await control.catchUp();
+
+      expect(applied).toBe(events.length - cut);
+      expect(store.delivered).toBe(events.length - cut);
+      const countOf = (sql: string) => db.prepare(sql).pluck().get() as number;
+      expect(countOf('SELECT COUNT(*) FROM (SELECT subject_kind, subject_id, position, COUNT(*) n FROM rm_timelines_timeline_v1 GROUP BY 1, 2, 3 HAVING n > 1)')).toBe(0);
+      expect(countOf('SELECT COUNT(*) FROM (SELECT section_id, user_id, role, from_at, COUNT(*) n FROM rm_enrollments_enrollments_v1 GROUP BY 1, 2, 3, 4 HAVING n > 1)')).toBe(0);
+      const reference = new ReadModelHarness(SQLITE_PROJECTIONS).given(events);
+      try {
+        expect(dumpTables(db, SQLITE_PROJECTIONS)).toEqual(reference.dump());
+      } finally {
+        reference.close();
+      }
+      expect(await new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10).catchUp()).toBe(0);
+    });
+  });
+
+  describe('a batch that fails as a whole', () => {
+    /** A projection whose flush throws while `bomb` is set: the runner cannot say which event failed. */
+    let bomb = false;
+    const flushBomb: SqliteProjection = {
+      name: 'flush_bomb',
+      description: 'throws from flush while armed',
+      tables: [],
+      create: () => undefined,
+      writer: () => ({
+        apply: () => undefined,
+        flush: () => {
+          if (bomb) throw new Error('disk full');
+        },
+        reset: () => undefined,
+      }),
+    };
+    afterEach(() => {
+      bomb = false;
+    });
+
+    it('is rolled back for every projection, and folded again later as if it had never been seen', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, [timelinesProjection, flushBomb], 100);
+      bomb = true;
+      await expect(control.catchUp()).rejects.toThrow('disk full');
+      expect((await control.status()).map((s) => s.position)).toEqual([0, 0]);
+      expect(db.prepare('SELECT COUNT(*) FROM rm_timelines_timeline_v1').pluck().get()).toBe(0);
+
+      bomb = false;
+      await control.catchUp();
+      const reference = new ReadModelHarness([timelinesProjection]).given(events);
+      const entries = (d: Db) =>
+        d.prepare(`SELECT subject_kind || ':' || subject_id || '@' || position FROM rm_timelines_timeline_v1 ORDER BY position, subject_kind, subject_id`).pluck().all();
+      try {
+        expect(entries(db)).toEqual(entries(reference.db));
+        expect(dumpTables(db, [timelinesProjection])).toEqual(reference.dump());
+      } finally {
+        reference.close();
+      }
+    });
+  });
+
+  describe('a projection that cannot fold an event', () => {
+    const projections = [accountsProjection, fragileProjection, timelinesProjection];
+
+    it.each([
+      ['in the middle of a batch', 100, 25],
+      ['at the start of a batch', 10, 21],
+    ])('%s: stops at that event, with the events before it folded, while the others go on', async (_case, batchSize, failingPosition) => {
+      const { events } = rosterStory();
+      const failing = events.find((e) => e.position === failingPosition)!;
+      failOn = (e) => e.position === failingPosition;
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, new LogEventStore(events), projections, batchSize);
+
+      await control.catchUp();
+
+      const head = events[events.length - 1]!.position;
+      const status = byName(await control.status());
+      expect(status['fragile']).toMatchObject({
+        status: 'failed',
+        position: failingPosition - 1,
+        lag: { events: head - failingPosition + 1 },
+        failure: { position: failingPosition, type: failing.type, streamId: failing.streamId, message: `cannot fold ${failing.type} at ${failingPosition}` },
+      });
+      expect(db.prepare('SELECT position FROM rm_fragile_seen_v1 ORDER BY position').pluck().all()).toEqual(
+        events.filter((e) => e.position < failingPosition).map((e) => e.position),
+      );
+      expect(status['accounts']).toMatchObject({ status: 'running', position: head, failure: null });
+      expect(status['timelines']).toMatchObject({ status: 'running', position: head, failure: null });
+
+      // the same runner does not retry it: it never skips the event either
+      await control.catchUp();
+      expect(byName(await control.status())['fragile']).toMatchObject({ status: 'failed', position: failingPosition - 1 });
+    });
+
+    it('a restart retries it from its checkpoint: still failing, it stops there again; fixed, it catches up', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      failOn = (e) => e.position === 25;
+      await new SqliteProjectionControl(openDb(), store, projections, 100).catchUp();
+
+      const again = new SqliteProjectionControl(openDb(), store, projections, 100);
+      expect(byName(await again.status())['fragile']).toMatchObject({ status: 'running', failure: null, position: 24 });
+      await again.catchUp();
+      expect(byName(await again.status())['fragile']).toMatchObject({ status: 'failed', position: 24, failure: { position: 25 } });
+
+      failOn = null;
+      const db = openDb();
+      const fixed = new SqliteProjectionControl(db, store, projections, 100);
+      expect(await fixed.catchUp()).toBe(events.length - 24);
+      const head = events[events.length - 1]!.position;
+      expect(byName(await fixed.status())['fragile']).toMatchObject({ status: 'running', position: head, failure: null });
+      expect(db.prepare('SELECT COUNT(*) FROM rm_fragile_seen_v1').pluck().get()).toBe(events.length);
+    });
+
+    it('a rebuild that meets the event throws ProjectionFailed and keeps the live version', async () => {
+      const { events } = rosterStory();
+      const control = new SqliteProjectionControl(openDb(), new LogEventStore(events), [fragileProjection], 100);
+      await control.catchUp();
+      failOn = (e) => e.position === 30;
+      const rebuilt = control.rebuild(['fragile']);
+      await expect(rebuilt).rejects.toBeInstanceOf(ProjectionFailed);
+      await expect(rebuilt).rejects.toMatchObject({ projection: 'fragile', failure: { position: 30 } });
+      expect((await control.status())[0]).toMatchObject({ version: 1, status: 'running', rebuilding: { version: 2, position: 29 } });
+    });
+  });
+
+  describe('a rebuild', () => {
+    it('interrupted half-way leaves the live version answering; the next one resumes where it stopped and swaps', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      const models = new SqliteReadModels(db, (name) => control.liveVersion(name));
+      const accountBefore = await models.account('u1');
+      const timelineBefore = await models.timeline('user', 'u1', { limit: 100 });
+      const rosterBefore = await models.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z');
+
+      let batches = 0;
+      const interrupted = control.rebuild(['accounts', 'timelines', 'enrollments'], {
+        onProgress: () => {
+          if (++batches === 1) throw new Error('interrupted');
+        },
+      });
+      await expect(interrupted).rejects.toThrow('interrupted');
+
+      const head = events[events.length - 1]!.position;
+      const during = byName(await control.status());
+      for (const name of ['accounts', 'timelines', 'enrollments']) {
+        expect(during[name]).toMatchObject({ version: 1, position: head, status: 'running', rebuilding: { version: 2, position: 10 } });
+      }
+      expect(during['audit']).toMatchObject({ version: 1, rebuilding: null });
+      expect(await models.account('u1')).toEqual(accountBefore);
+      expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(timelineBefore);
+      expect(await models.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(rosterBefore);
+
+      // resumed by a restarted runner on the same file
+      const resumed = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      const result = await resumed.rebuild(['accounts', 'timelines', 'enrollments']);
+
+      expect(result).toMatchObject({ projections: ['accounts', 'timelines', 'enrollments'], version: { accounts: 2, timelines: 2, enrollments: 2 }, swapped: true });
+      expect(result.events).toBe(events.length - 10);
+      expect(result.events).toBeLessThan(events.length);
+      const after = byName(await resumed.status());
+      for (const name of ['accounts', 'timelines', 'enrollments']) {
+        expect(after[name]).toMatchObject({ version: 2, position: head, status: 'running', rebuilding: null });
+      }
+      expect(control.liveVersion('accounts')).toBe(2); // readers resolve table names per query
+      expect(await models.account('u1')).toEqual(accountBefore);
+      expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(timelineBefore);
+      expect(await models.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(rosterBefore);
+      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_accounts_%' ORDER BY name`).pluck().all();
+      expect(tables).toEqual(['rm_accounts_account_ids_v2', 'rm_accounts_accounts_v2']);
+      const verified = await resumed.verify(['accounts', 'timelines', 'enrollments']);
+      expect(verified.map((v) => [v.projection, v.equal, v.position])).toEqual([
+        ['accounts', true, head],
+        ['timelines', true, head],
+        ['enrollments', true, head],
+      ]);
+    });
+
+    it('as a dry run rebuilds beside the live version, counts the differences, drops it and swaps nothing', async () => {
+      const { events } = rosterStory();
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, new LogEventStore(events), SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      const result = await control.rebuild(['accounts', 'audit'], { dryRun: true });
+      expect(result).toMatchObject({ swapped: false, events: events.length, differences: { accounts: 0, audit: 0 }, version: { accounts: 2, audit: 2 } });
+      expect((await control.status()).map((s) => [s.name, s.version, s.rebuilding])).toEqual(SQLITE_PROJECTIONS.map((p) => [p.name, 1, null]));
+      expect(db.prepare(`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'rm_%_v2'`).pluck().get()).toBe(0);
+    });
+
+    it('of a projection that does not exist throws UnknownProjection, naming the known ones', async () => {
+      const control = new SqliteProjectionControl(openDb(), new LogEventStore(rosterStory().events), [accountsProjection, enrollmentsProjection]);
+      await expect(control.rebuild(['nope'])).rejects.toBeInstanceOf(UnknownProjection);
+      await expect(control.rebuild(['accounts', 'nope'])).rejects.toMatchObject({ code: 'UNKNOWN_PROJECTION', message: expect.stringContaining('accounts, enrollments') });
+      await expect(control.verify(['nope'])).rejects.toBeInstanceOf(UnknownProjection);
+      expect((await control.status()).map((s) => s.rebuilding)).toEqual([null, null]);
+    });
+  });
+});
