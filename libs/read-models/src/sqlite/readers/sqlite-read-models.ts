@@ -107,8 +107,9 @@ export class SqliteReadModels implements ReadModels {
   async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
     const rows = this.db
       .prepare(
-        `SELECT position, stream_id, type, sync_id, district_id, observed_at, recorded_at, clever_last_modified, data
-         FROM ${this.t('timelines', 'timeline')} WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
+        `SELECT e.position, e.stream_id, e.type, e.sync_id, e.district_id, e.observed_at, e.recorded_at, e.clever_last_modified, e.data
+         FROM ${this.t('timelines', 'timeline')} s JOIN ${this.t('timelines', 'timeline_events')} e ON e.position = s.position
+         WHERE s.subject_kind = ? AND s.subject_id = ? AND s.position > ? ORDER BY s.position LIMIT ?`,
       )
       .all(kind, id, options.after ?? 0, options.limit) as ChangeRow[];
     return rows.map(toChange);
