@@ -1,0 +1,44 @@
+import { CleverBadResponse } from './clever-api-errors';
+
+/** One page of a list: `entries` are the envelope's items (`{"data": {...}, "uri": "..."}`) as sent. */
+export interface ListEnvelope {
+  entries: unknown[];
+  /** The `rel: "next"` link's URI as sent (relative to the API host), when there is one. */
+  next?: string;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `{"data": [...], "links": [...]}`. @throws CleverBadResponse naming `url` for any other shape. */
+export function readListEnvelope(body: unknown, url: string): ListEnvelope {
+  if (!isObject(body) || !Array.isArray(body['data'])) {
+    throw new CleverBadResponse(url, 'expected a list envelope {"data": [...], "links": [...]}');
+  }
+  const links = body['links'];
+  if (links !== undefined && !Array.isArray(links)) throw new CleverBadResponse(url, '"links" is not an array');
+  const next = (links ?? []).find((link): link is { rel: string; uri: string } => isObject(link) && link['rel'] === 'next');
+  if (next !== undefined && typeof next.uri !== 'string') throw new CleverBadResponse(url, 'the "next" link has no uri');
+  return next === undefined ? { entries: body['data'] } : { entries: body['data'], next: next.uri };
+}
+
+/** `{"data": {...}}` of a single-object endpoint. @throws CleverBadResponse naming `url` for any other shape. */
+export function readObjectEnvelope(body: unknown, url: string): Record<string, unknown> {
+  if (!isObject(body) || !isObject(body['data'])) throw new CleverBadResponse(url, 'expected an object envelope {"data": {...}}');
+  return body['data'];
+}
+
+/** The object inside a list item, or what is wrong with the item (for the caller's own error). */
+export function unwrapEntry(entry: unknown): { object: Record<string, unknown> } | { problem: string } {
+  if (!isObject(entry)) return { problem: `expected an envelope item {"data": {...}}, got ${describe(entry)}` };
+  const object = entry['data'];
+  if (!isObject(object)) return { problem: `expected the envelope item's "data" to be an object, got ${describe(object)}` };
+  return { object };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value === undefined) return 'nothing';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,108 @@
+import { InvalidInput } from '@roster-ledger/domain';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn } from '@roster-ledger/testing';
+import { CleverSnapshotReader } from '../clever-snapshot-reader';
+import type { SnapshotItem } from '../snapshot-item';
+import { CleverTokenRejected } from './clever-api-errors';
+import { CleverApiSnapshotReader } from './clever-api-snapshot-reader';
+import type { CleverApiSnapshotOptions } from './clever-api-snapshot-reader';
+import { collect, failure, renderings, TOKEN, useStandIn } from './spec-support/stand-in-client';
+
+/** What the ledger takes from an item, without where it was read. */
+const content = (item: SnapshotItem) =>
+  item.type === 'record'
+    ? { type: item.type, record: item.record, unknownValues: item.unknownValues, id: item.origin.recordId }
+    : { type: item.type, reason: item.reason, id: item.origin.recordId };
+
+describe('CleverApiSnapshotReader', () => {
+  const ctx = useStandIn(() => new CleverStandIn({ token: TOKEN }));
+  const reader = (options: CleverApiSnapshotOptions = {}) =>
+    new CleverApiSnapshotReader({ baseUrl: ctx.baseUrl, now: ctx.time.now, sleep: ctx.time.sleep, random: ctx.time.random, ...options });
+  const demo = { districtId: CLEVER_DEMO_DISTRICT_ID, token: TOKEN };
+
+  it('reads the demo district through the API exactly as from the fixture folder', async () => {
+    const fromFiles = await collect((await new CleverSnapshotReader().open(CLEVER_DEMO_FOLDER)).items());
+    const source = await reader().open(demo);
+    const fromApi = await collect(source.items());
+    expect(fromApi).toHaveLength(fromFiles.length);
+    expect(fromApi.map(content)).toEqual(fromFiles.map(content));
+    expect(fromFiles.length).toBe(1 + 2098 + 378);
+    expect(source.kinds).toEqual(['district', 'school', 'term', 'course', 'user', 'section']);
+    expect(source.progress()).toEqual({ done: fromApi.length, total: fromApi.length });
+    // One request to check the district, then one page per resource.
+    expect(ctx.standIn.requests.map((r) => r.path.replace(/\?.*/, ''))).toEqual([
+      '/v3.0/districts',
+      ...['districts', 'schools', 'terms', 'courses', 'users', 'sections'].map((resource) => `/v3.0/${resource}`),
+    ]);
+  });
+
+  it('names the API, version and district in origin and source, never the token', async () => {
+    const source = await reader({ version: 'v3.1' }).open(demo);
+    expect(source.source).toBe('clever-api');
+    expect(source.origin).toBe(`${ctx.baseUrl}/v3.1 district ${CLEVER_DEMO_DISTRICT_ID}`);
+    for (const text of renderings(source)) expect(text).not.toContain(TOKEN);
+  });
+
+  it('given page limit 500, it follows every next link of the 2,098 users', async () => {
+    const source = await reader({ pageLimit: 500 }).open(demo);
+    const items = await collect(source.items());
+    const userPages = ctx.standIn.requests.filter((r) => r.path.startsWith('/v3.0/users'));
+    expect(userPages.map((r) => r.path.replace(/starting_after=\w+/, 'starting_after=…'))).toEqual([
+      '/v3.0/users?limit=500',
+      ...Array(4).fill('/v3.0/users?limit=500&starting_after=…'),
+    ]);
+    expect(items.filter((item) => item.origin.file?.startsWith('users page '))).toHaveLength(2098);
+    const last = items.filter((item) => item.origin.file?.startsWith('users page ')).at(-1)!;
+    expect(last.origin).toMatchObject({ file: `users page ${ctx.baseUrl}${userPages.at(-1)!.path}`, record: 97 });
+  });
+
+  it('reports progress as records read, against the expected count', async () => {
+    const source = await reader({ expectedRecords: 3000 }).open(demo);
+    const seen: { done: number; total: number }[] = [];
+    let n = 0;
+    for await (const _ of source.items()) if (++n % 1000 === 0) seen.push(source.progress());
+    expect(seen).toEqual([
+      { done: 1000, total: 3000 },
+      { done: 2000, total: 3000 },
+    ]);
+    expect(source.progress()).toEqual({ done: 2477, total: 2477 });
+  });
+
+  it('opens a district id through tokenFor, so it fits the SnapshotReader port', async () => {
+    const asked: string[] = [];
+    const source = await reader({ tokenFor: (id) => (asked.push(id), TOKEN) }).open(CLEVER_DEMO_DISTRICT_ID);
+    expect(asked).toEqual([CLEVER_DEMO_DISTRICT_ID]);
+    expect(source.origin).toBe(`${ctx.baseUrl}/v3.0 district ${CLEVER_DEMO_DISTRICT_ID}`);
+    await expect(reader().open(CLEVER_DEMO_DISTRICT_ID)).rejects.toThrow(InvalidInput);
+  });
+
+  it('given a rejected token, open fails with CleverTokenRejected', async () => {
+    await expect(reader().open({ ...demo, token: 'revoked-token-000000' })).rejects.toThrow(CleverTokenRejected);
+  });
+
+  it("given a token that sees another district, open fails: one district's data never lands in another's ledger", async () => {
+    const error = await failure(() => reader().open({ ...demo, districtId: '000000000000000000000001' }));
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.message).toBe(
+      `${ctx.baseUrl}/v3.0 district 000000000000000000000001: the token does not give access to district 000000000000000000000001 (it sees district ${CLEVER_DEMO_DISTRICT_ID})`,
+    );
+  });
+
+  it('given a record of the wrong type, it is InvalidInput naming the resource, the page URL, the record and the field', async () => {
+    ctx.standIn.setRecords('schools', [
+      { id: 's1', district: CLEVER_DEMO_DISTRICT_ID, name: 'One' },
+      { id: 's2', district: CLEVER_DEMO_DISTRICT_ID, name: 42 },
+    ]);
+    const source = await reader().open(demo);
+    const error = await failure(() => collect(source.items()));
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).at).toMatchObject({ file: `schools page ${ctx.baseUrl}/v3.0/schools?limit=10000`, record: 1, recordId: 's2', field: 'name' });
+    expect(error.message).toMatch(new RegExp(`^schools page ${ctx.baseUrl}/v3\\.0/schools\\?limit=10000, record #2, id s2, field name: `));
+    expect(error.message).not.toContain(TOKEN);
+  });
+
+  it('given a record of another district, it is InvalidInput', async () => {
+    ctx.standIn.setRecords('terms', [{ id: 't1', district: 'another', name: 'Fall' }]);
+    const error = await failure(async () => collect((await reader().open(demo)).items()));
+    expect(error.message).toMatch(/terms page .*, record #1, id t1, field district: the record belongs to district another, not 5a0c91b95c7cc000010d417c$/);
+  });
+});

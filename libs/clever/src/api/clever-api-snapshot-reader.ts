@@ -1,0 +1,129 @@
+import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
+import type { RecordKind } from '@roster-ledger/domain';
+import type { CleverSnapshotSource } from '../clever-snapshot-reader';
+import { normalizeCleverRecord } from '../clever-normalizer';
+import type { SnapshotItem } from '../snapshot-item';
+import { unwrapEntry } from './api-envelope';
+import { CleverApiClient, MAX_PAGE_LIMIT } from './clever-api-client';
+import type { CleverApiClientOptions } from './clever-api-client';
+
+/** Where each kind is listed. `/users` has no role filter: a multi-role person comes once, as in a snapshot file. */
+export const CLEVER_API_RESOURCES: Readonly<Record<RecordKind, string>> = {
+  district: 'districts',
+  school: 'schools',
+  term: 'terms',
+  course: 'courses',
+  user: 'users',
+  section: 'sections',
+};
+
+/** A district to read, with its token. */
+export interface CleverApiConnection {
+  districtId: string;
+  token: string;
+}
+
+export interface CleverApiSnapshotOptions extends Omit<CleverApiClientOptions, 'token'> {
+  /** Records a page (default 10,000, Clever's maximum). */
+  pageLimit?: number;
+  /** Resolves a district's token, so `open(districtId)` fits the SnapshotReader port (a location string). */
+  tokenFor?: (districtId: string) => string | Promise<string>;
+  /** How many records the district had last time, for `progress().total` until the walk ends. */
+  expectedRecords?: number;
+}
+
+/**
+ * Reads a district's snapshot from the Clever Data API: districts, schools, terms, courses, users
+ * and sections, page by page, through the same normalizer as the JSON files. Only the current
+ * page and the ids seen (to reject a repeated id, as the file reader does) are held.
+ *
+ * `progress()` counts records, not bytes: `done` records read, `total` the `expectedRecords`
+ * estimate (or `done` once it is passed, and exactly `done` at the end).
+ */
+export class CleverApiSnapshotReader {
+  constructor(private readonly options: CleverApiSnapshotOptions = {}) {}
+
+  /**
+   * Checks the token and that it belongs to the district (one request: `GET /districts`).
+   * @throws CleverTokenRejected on 401; InvalidInput when the token sees another district, or
+   * `open(districtId)` is called without a `tokenFor` option.
+   */
+  async open(target: string | CleverApiConnection): Promise<CleverSnapshotSource> {
+    const connection = typeof target === 'string' ? await this.resolve(target) : target;
+    const { pageLimit, tokenFor: _tokenFor, expectedRecords, ...clientOptions } = this.options;
+    const client = new CleverApiClient({ ...clientOptions, token: connection.token });
+    const { districtId } = connection;
+    const origin = `${client.baseUrl}/${client.version} district ${districtId}`;
+    await checkDistrict(client, districtId, origin);
+
+    let done = 0;
+    let finished = false;
+    const limit = pageLimit ?? MAX_PAGE_LIMIT;
+    return {
+      source: 'clever-api',
+      origin,
+      kinds: [...RECORD_KINDS],
+      items: () => {
+        done = 0;
+        finished = false;
+        return readAll(client, districtId, limit, () => (done += 1), () => (finished = true));
+      },
+      progress: () => ({ done, total: finished ? done : Math.max(done, expectedRecords ?? 0) }),
+    };
+  }
+
+  private async resolve(districtId: string): Promise<CleverApiConnection> {
+    if (this.options.tokenFor === undefined) {
+      throw new InvalidInput('no token for the district: configure tokenFor, or open({ districtId, token })', { file: `district ${districtId}` });
+    }
+    return { districtId, token: await this.options.tokenFor(districtId) };
+  }
+}
+
+/** A district token sees exactly its own district. */
+async function checkDistrict(client: CleverApiClient, districtId: string, origin: string): Promise<void> {
+  const ids: string[] = [];
+  for await (const district of client.list('districts', { limit: 10 })) ids.push(String(district['id']));
+  if (!ids.includes(districtId)) {
+    const seen = ids.length === 0 ? 'no district' : `district ${ids.join(', ')}`;
+    throw new InvalidInput(`the token does not give access to district ${districtId} (it sees ${seen})`, { file: origin });
+  }
+}
+
+async function* readAll(
+  client: CleverApiClient,
+  districtId: string,
+  limit: number,
+  onRecord: () => void,
+  onEnd: () => void,
+): AsyncGenerator<SnapshotItem> {
+  for (const kind of RECORD_KINDS) yield* readKind(client, kind, districtId, limit, onRecord);
+  onEnd();
+}
+
+async function* readKind(
+  client: CleverApiClient,
+  kind: RecordKind,
+  districtId: string,
+  limit: number,
+  onRecord: () => void,
+): AsyncGenerator<SnapshotItem> {
+  const resource = CLEVER_API_RESOURCES[kind];
+  const seen = new Set<string>();
+  for await (const page of client.pages(resource, { limit })) {
+    const file = `${resource} page ${page.url}`;
+    for (const [record, entry] of page.entries.entries()) {
+      const unwrapped = unwrapEntry(entry);
+      if ('problem' in unwrapped) throw new InvalidInput(unwrapped.problem, { file, record });
+      const item = normalizeCleverRecord(kind, unwrapped.object, { file, record });
+      const id = item.origin.recordId ?? '';
+      if (seen.has(id)) throw new InvalidInput(`duplicate id: ${id} was already read from ${resource}`, { ...item.origin, field: 'id' });
+      seen.add(id);
+      if (item.type === 'record' && item.record.districtId !== districtId) {
+        throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
+      }
+      onRecord();
+      yield item;
+    }
+  }
+}

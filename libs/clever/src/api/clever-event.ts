@@ -1,0 +1,56 @@
+import { InvalidInput } from '@roster-ledger/domain';
+
+/**
+ * One Events API event, checked for the fields a consumer relies on. `raw` is the event exactly as
+ * Clever sent it (store it verbatim for audit); the rest are views of it.
+ */
+export interface CleverEvent {
+  /** The event's id (an ObjectID, ascending in feed order): the cursor and the dedupe key. Not the changed object's id. */
+  id: string;
+  /** `<resource>.<action>`, e.g. `sections.updated`. */
+  type: string;
+  /** Clever's timestamp; informational only, order by feed position. */
+  created?: string;
+  /** The full object after the change (for `*.deleted`, as last known). */
+  object: Record<string, unknown>;
+  /** On `*.updated`: the changed top-level keys with their old values (whole arrays, e.g. `students`). */
+  previousAttributes?: Record<string, unknown>;
+  raw: Record<string, unknown>;
+  /** The page it was read from (no secrets) and its index there, for error messages. */
+  page: string;
+  index: number;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** @throws InvalidInput naming the page, the index and the field when a required part is missing or of the wrong type. */
+export function readCleverEvent(raw: Record<string, unknown>, page: string, index: number): CleverEvent {
+  const at = { file: `events page ${page}`, record: index };
+  const { id, type, created, data } = raw;
+  if (typeof id !== 'string' || id === '') throw new InvalidInput('event has no id', { ...at, field: 'id' });
+  const where = { ...at, recordId: id };
+  if (typeof type !== 'string' || !/^[a-z0-9_]+\.[a-z0-9_]+$/i.test(type)) {
+    throw new InvalidInput(`expected a type like "sections.updated", got ${(JSON.stringify(type) ?? 'nothing').slice(0, 80)}`, { ...where, field: 'type' });
+  }
+  if (created !== undefined && created !== null && typeof created !== 'string') {
+    throw new InvalidInput('expected a timestamp string', { ...where, field: 'created' });
+  }
+  if (!isObject(data) || !isObject(data['object'])) {
+    throw new InvalidInput('expected data.object to be the changed object', { ...where, field: 'data.object' });
+  }
+  const previous = data['previous_attributes'];
+  if (previous !== undefined && previous !== null && !isObject(previous)) {
+    throw new InvalidInput('expected data.previous_attributes to be an object', { ...where, field: 'data.previous_attributes' });
+  }
+  return {
+    id,
+    type,
+    ...(typeof created === 'string' ? { created } : {}),
+    object: data['object'],
+    ...(isObject(previous) ? { previousAttributes: previous } : {}),
+    raw,
+    page,
+    index,
+  };
+}
