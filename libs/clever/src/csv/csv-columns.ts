@@ -14,7 +14,6 @@ export interface CsvFileSpec {
   aliases?: Readonly<Record<string, string>>;
 }
 
-const NAMES = ['First_name', 'Middle_name', 'Last_name'];
 const CONTACT_COLUMNS = [
   'Contact_name',
   'Contact_relationship',
@@ -119,10 +118,8 @@ export const ENROLLMENTS: CsvFileSpec = {
   optional: [],
 };
 
-/** Person columns that differ between the rows of one multi-school or multi-contact person. */
-export const STUDENT_ROW_COLUMNS: readonly string[] = ['School_id', ...CONTACT_COLUMNS];
+/** A student row naming a contact has a value in one of these. */
 export const CONTACT_VALUE_COLUMNS: readonly string[] = CONTACT_COLUMNS;
-export const PERSON_NAME_COLUMNS: readonly string[] = NAMES;
 
 /** A file's header, resolved against its spec: where each known column is. */
 export class CsvHeader {
@@ -159,6 +156,11 @@ export class CsvHeader {
       }
     }
     return new CsvHeader(file, positions, values.map((name) => name.trim()));
+  }
+
+  /** Number of columns, known or not: every row must have as many values. */
+  get width(): number {
+    return this.names.length;
   }
 
   has(column: string): boolean {

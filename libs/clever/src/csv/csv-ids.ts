@@ -48,3 +48,31 @@ export function termKey(name: string, startDate: string, endDate: string): strin
 export function courseKey(name: string, number: string): string {
   return JSON.stringify([name, number]);
 }
+
+/**
+ * The ids of one district's records. School ids are asked for on every user and section row, and
+ * there are few schools, so they are computed once each.
+ */
+export class CsvIds {
+  private readonly schools = new Map<string, string>();
+
+  constructor(readonly districtId: string) {}
+
+  of(namespace: CsvIdNamespace, key: string): string {
+    return csvRecordId(this.districtId, namespace, key);
+  }
+
+  school(sisId: string): string {
+    let id = this.schools.get(sisId);
+    if (id === undefined) {
+      id = csvRecordId(this.districtId, 'school', sisId);
+      this.schools.set(sisId, id);
+    }
+    return id;
+  }
+
+  /** School SIS ids -> record ids, sorted as the API sorts a user's `schools`. */
+  schoolList(sisIds: readonly string[]): string[] {
+    return [...new Set(sisIds.map((sisId) => this.school(sisId)))].sort();
+  }
+}

@@ -47,17 +47,25 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
   async execute({ location, options }: RunSyncCommand): Promise<SyncSummary> {
     const syncId = options.syncId ?? randomUUID();
     const startedAt = this.clock.now().toISOString();
-    const recorder = new SyncRecorder(this.store, this.clock, syncId, 'snapshot', startedAt, {
+    // opened first, so the sync is recorded with the source's own kind and origin; a source that
+    // cannot be opened is recorded as a failed sync of the location asked for
+    const opened = await this.reader.open(location, { districtId: options.districtId }).then(
+      (source) => ({ source, error: null }),
+      (error: unknown) => ({ source: null, error }),
+    );
+    const sourceKind = opened.source?.source ?? 'snapshot';
+    const recorder = new SyncRecorder(this.store, this.clock, syncId, sourceKind, startedAt, {
       revision: await this.store.streamRevision(syncStreamId(syncId)),
       districtId: options.districtId ?? null,
     });
     await recorder.record({
       type: 'SyncStarted',
-      data: { syncId, districtId: recorder.districtId, source: 'snapshot', origin: location, startedAt, requestedBy: options.requestedBy },
+      data: { syncId, districtId: recorder.districtId, source: sourceKind, origin: opened.source?.origin ?? location, startedAt, requestedBy: options.requestedBy },
     });
     let lockedDistrict: string | null = null;
     try {
-      const source = await this.reader.open(location);
+      if (!opened.source) throw opened.error;
+      const source = opened.source;
       const items = source.items()[Symbol.asyncIterator]();
       const buffered: SnapshotInput[] = [];
       const districtId = options.districtId ?? (await this.peekDistrict(items, buffered)) ?? null;

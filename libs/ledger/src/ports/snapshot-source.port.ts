@@ -18,8 +18,11 @@ export interface SnapshotSource {
   progress(): { done: number; total: number };
 }
 
-/** Opens snapshots of one format. */
+/** Opens snapshots: a folder of files, or a district on a remote API, by its location. */
 export interface SnapshotReader {
-  /** @throws InvalidInput when the location cannot be read as a snapshot (naming what is wrong). */
-  open(location: string): Promise<SnapshotSource>;
+  /**
+   * @param hints what the caller knows and the source may not say (CSV uploads never name their district).
+   * @throws InvalidInput when the location cannot be read as a snapshot (naming what is wrong).
+   */
+  open(location: string, hints?: { districtId?: string }): Promise<SnapshotSource>;
 }

@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { InvalidInput } from '@roster-ledger/domain';
+import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
+import { csv, readCsvFailure, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
+
+afterEach(removeTempCsvFolders);
+
+/** The failure of the small district with some files replaced (or removed, given `undefined`). */
+async function failureWith(files: Record<string, string | undefined>) {
+  const all: Record<string, string> = { ...smallDistrict() };
+  for (const [name, content] of Object.entries(files)) {
+    if (content === undefined) delete all[name];
+    else all[name] = content;
+  }
+  const folder = await tempCsvFolder(all);
+  return { error: await readCsvFailure(folder), folder };
+}
+
+describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming the file, line, column and rule', () => {
+  it('a missing required file, named', async () => {
+    const { error, folder } = await failureWith({ 'enrollments.csv': undefined });
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.at).toEqual({ file: join(folder, 'enrollments.csv') });
+    expect(error.message).toBe(
+      `${join(folder, 'enrollments.csv')}: missing required file enrollments.csv: a Clever SFTP snapshot needs schools.csv, students.csv, teachers.csv, sections.csv, enrollments.csv`,
+    );
+  });
+
+  it('a missing required column, when the snapshot is opened', async () => {
+    const folder = await tempCsvFolder({ ...smallDistrict(), 'students.csv': csv('School_id,Student_id,First_name', 'S1,100,Ada') });
+    const opening = new CleverCsvSnapshotReader({ districtId: 'd1' }).open(folder);
+    await expect(opening).rejects.toThrow(InvalidInput);
+    await expect(opening).rejects.toMatchObject({
+      message: `${join(folder, 'students.csv')}, line 1, column Last_name: missing required column Last_name in the header`,
+      at: { file: join(folder, 'students.csv'), line: 1, column: 'Last_name' },
+    });
+  });
+
+  it('an unbalanced quote', async () => {
+    const { error, folder } = await failureWith({
+      'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy', 'S2,T2,"Curie,Marie', 'S2,T3,Meitner,Lise'),
+    });
+    expect(error.message).toBe(
+      `${join(folder, 'teachers.csv')}, line 3, column Last_name: unbalanced quote: the quoted value that starts on this line is never closed`,
+    );
+  });
+
+  it('an enrollment of an unknown section', async () => {
+    const { error, folder } = await failureWith({
+      'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,100', 'S1,SEC9,101'),
+    });
+    expect(error.message).toBe(
+      `${join(folder, 'enrollments.csv')}, line 3, column Section_id: unknown Section_id "SEC9": no such section in sections.csv`,
+    );
+  });
+
+  it('an enrollment of an unknown student', async () => {
+    const { error, folder } = await failureWith({
+      'enrollments.csv': csv('School_id,Student_id,Section_id', 'S1,100,SEC1', 'S1,999,SEC1'),
+    });
+    expect(error.message).toBe(
+      `${join(folder, 'enrollments.csv')}, line 3, column Student_id: unknown Student_id "999": no such student in students.csv`,
+    );
+  });
+
+  it('a duplicate Student_id', async () => {
+    const { error, folder } = await failureWith({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S1,101,Turing,Alan', 'S1,100,Lovelace,Ada'),
+    });
+    expect(error.message).toBe(
+      `${join(folder, 'students.csv')}, line 4, column Student_id: duplicate Student_id "100": line 2 has it with the same School_id and contact columns`,
+    );
+  });
+
+  it('two rows with one Student_id but other values (two students sharing an id)', async () => {
+    const { error } = await failureWith({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S2,100,Hopper,Grace'),
+    });
+    expect(error.at).toMatchObject({ line: 3, column: 'Student_id' });
+    expect(error.rule).toBe('Student_id "100" is also on line 2 with other values: the rows of one person may differ only in School_id and contact columns');
+  });
+
+  it('an empty required value', async () => {
+    const { error, folder } = await failureWith({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', ',101,Turing,Alan'),
+    });
+    expect(error.message).toBe(`${join(folder, 'students.csv')}, line 3, column School_id: School_id is empty: every row needs a value in this column`);
+  });
+
+  it('a reference to an unknown school, with the column spelled as in the file', async () => {
+    const { error } = await failureWith({
+      'teachers.csv': csv('school_id,teacher_id,last_name,first_name', 'S1,T1,Noether,Emmy', 'S9,T2,Curie,Marie'),
+    });
+    expect(error.at).toMatchObject({ line: 3, column: 'school_id' });
+    expect(error.rule).toBe('unknown School_id "S9": no such school in schools.csv');
+  });
+
+  it('a section taught by an unknown teacher', async () => {
+    const { error } = await failureWith({
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Teacher_2_id', 'S1,SEC1,T1,T7', 'S2,SEC2,T2,'),
+    });
+    expect(error.at).toMatchObject({ line: 2, column: 'Teacher_2_id' });
+    expect(error.rule).toBe('unknown Teacher_2_id "T7": no such Teacher_id in teachers.csv');
+  });
+
+  it('a duplicate Section_id or School_id', async () => {
+    const sections = await failureWith({
+      'sections.csv': csv('School_id,Section_id,Teacher_id', 'S1,SEC1,T1', 'S2,SEC1,T2'),
+    });
+    expect(sections.error.at).toMatchObject({ line: 3, column: 'Section_id' });
+    expect(sections.error.rule).toBe('duplicate Section_id "SEC1": already on line 2');
+    const schools = await failureWith({ 'schools.csv': csv('School_id,School_name', 'S1,North', 'S2,South', 'S1,North again') });
+    expect(schools.error.rule).toBe('duplicate School_id "S1": already on line 2');
+  });
+
+  it('a column named twice in a header', async () => {
+    const { error } = await failureWith({ 'schools.csv': csv('School_id,School_name,school_ID', 'S1,North,S1') });
+    expect(error.at).toMatchObject({ line: 1, column: 'school_ID' });
+    expect(error.rule).toBe('column School_id appears twice in the header (columns 1 and 3)');
+  });
+
+  it('no district id: Clever CSVs do not name their district', async () => {
+    const folder = await tempCsvFolder(smallDistrict());
+    const error = await readCsvFailure(folder, {});
+    expect(error.rule).toBe('a CSV snapshot needs --district <id>: Clever CSV files do not name their district');
+  });
+
+  it('a folder that does not exist', async () => {
+    const error = await readCsvFailure(join(await tempCsvFolder({}), 'nowhere'), { districtId: 'd1' });
+    expect(error.rule).toBe('CSV snapshot folder not found');
+  });
+});

@@ -1,0 +1,83 @@
+import type { SnapshotItem } from '../snapshot-item';
+import type { CsvFile, CsvFolder } from './csv-folder';
+import { CsvIds } from './csv-ids';
+import { CsvJoin } from './csv-join';
+import type { CsvRow } from './csv-row-stream';
+import { readCsvRows } from './csv-row-stream';
+import { schoolItem } from './csv-school-record';
+import { courseOf, derivedItem, sectionItem, termOf } from './csv-section-records';
+import type { DerivedRecord } from './csv-section-records';
+import { contactItem, staffItem, studentItem, teacherItem } from './csv-user-records';
+
+export interface CsvPassOptions {
+  districtId: string;
+  maxRecordChars: number;
+  onBytes: (count: number) => void;
+}
+
+/**
+ * Streams a CSV upload as snapshot items, in the JSON reader's order: schools, terms, courses,
+ * users (students, teachers, staff), sections.
+ *
+ * A record needs facts from other files (a student's schools come from enrollments.csv, a section's
+ * students too), and users come before sections, so students, teachers, staff and sections are read
+ * twice: an index pass that checks every row and keeps only ids and small lists (CsvJoin), then a
+ * record pass that builds each record from its row. Memory grows with the number of people,
+ * sections and enrollments (a few numbers each), never with the size of the rows.
+ *
+ * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
+ */
+export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOptions): AsyncGenerator<SnapshotItem> {
+  const ids = new CsvIds(options.districtId);
+  const rows = (file: CsvFile): AsyncGenerator<CsvRow> =>
+    readCsvRows(file.path, file.spec, { maxRecordChars: options.maxRecordChars, onBytes: options.onBytes });
+  const join = new CsvJoin();
+
+  for await (const row of rows(folder.schools)) {
+    join.addSchool(row);
+    yield schoolItem(row, ids);
+  }
+
+  for await (const row of rows(folder.students)) join.addStudent(row);
+  for await (const row of rows(folder.teachers)) join.addTeacher(row);
+  for (const file of folder.staff) for await (const row of rows(file)) join.addStaff(row);
+  join.pairStaffWithTeachers();
+
+  const terms = new Map<string, DerivedRecord>();
+  const courses = new Map<string, DerivedRecord>();
+  for await (const row of rows(folder.sections)) {
+    join.addSection(row);
+    keepFirst(terms, termOf(row, ids));
+    keepFirst(courses, courseOf(row, ids));
+  }
+  for (const term of terms.values()) yield derivedItem('term', term);
+  for (const course of courses.values()) yield derivedItem('course', course);
+  terms.clear();
+  courses.clear();
+
+  for await (const row of rows(folder.enrollments)) join.addEnrollment(row);
+
+  for await (const row of rows(folder.students)) {
+    const student = join.claim(join.students, row, 'Student_id');
+    if (student !== undefined) yield studentItem(row, join.students.schoolsOf(student), ids);
+    const contact = contactItem(row);
+    if (contact !== undefined) yield contact;
+  }
+  for await (const row of rows(folder.teachers)) {
+    const teacher = join.claim(join.teachers, row, 'Teacher_id');
+    if (teacher !== undefined) yield teacherItem(row, join.teachers.schoolsOf(teacher), ids, join.staffRoleOf(teacher));
+  }
+  for (const file of folder.staff) {
+    for await (const row of rows(file)) {
+      const member = join.claim(join.staff, row, 'Staff_id');
+      const facts = member === undefined ? undefined : join.staffRecordOf(member, row);
+      if (facts !== undefined) yield staffItem(facts, ids);
+    }
+  }
+
+  for await (const row of rows(folder.sections)) yield sectionItem(row, join.membersOf(row), ids);
+}
+
+function keepFirst(records: Map<string, DerivedRecord>, record: DerivedRecord | undefined): void {
+  if (record !== undefined && !records.has(record.id)) records.set(record.id, record);
+}

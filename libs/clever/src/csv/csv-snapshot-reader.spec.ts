@@ -1,0 +1,299 @@
+import { join } from 'node:path';
+import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
+import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
+import { csvRecordId } from './csv-ids';
+import {
+  CSV_DISTRICT,
+  csv,
+  csvRecords,
+  readCsvItems,
+  removeTempCsvFolders,
+  smallDistrict,
+  tempCsvFolder,
+} from './spec-support/temp-csv';
+
+afterEach(removeTempCsvFolders);
+
+const id = (namespace: Parameters<typeof csvRecordId>[1], key: string) => csvRecordId(CSV_DISTRICT, namespace, key);
+const S1 = id('school', 'S1');
+const S2 = id('school', 'S2');
+
+async function readSmall(overrides: Record<string, string> = {}) {
+  const folder = await tempCsvFolder({ ...smallDistrict(), ...overrides });
+  return { folder, items: await readCsvItems(folder) };
+}
+
+const userWithSis = (records: ReturnType<typeof csvRecords>, sisId: string) =>
+  records.find(
+    (record): record is UserRecord =>
+      record.kind === 'user' && Object.values(record.roles).some((role) => role?.personal['sis_id'] === sisId || role?.personal['staff_id'] === sisId),
+  );
+
+describe('reading a small CSV district', () => {
+  it('opens as an sftp-csv source covering schools, terms, courses, users and sections', async () => {
+    const folder = await tempCsvFolder(smallDistrict());
+    const source = await new CleverCsvSnapshotReader({ districtId: CSV_DISTRICT }).open(folder);
+    expect(source).toMatchObject({ source: 'sftp-csv', origin: folder, kinds: ['school', 'term', 'course', 'user', 'section'] });
+  });
+
+  it('yields schools, terms, courses, users (students, then teachers), then sections', async () => {
+    const { items } = await readSmall();
+    const order = csvRecords(items).map((record) => (record.kind === 'user' ? Object.keys(record.roles)[0] : record.kind));
+    expect(order).toEqual(['school', 'school', 'term', 'course', 'student', 'student', 'student', 'teacher', 'teacher', 'section', 'section']);
+  });
+
+  it('builds a student as the Clever API shows one: mapped values, ISO dob, derived ids', async () => {
+    const { folder, items } = await readSmall();
+    const item = items.find((each) => each.type === 'record' && each.record.id === id('student', '100'));
+    expect(item).toEqual({
+      type: 'record',
+      origin: { file: join(folder, 'students.csv'), line: 2, record: 0, recordId: id('student', '100') },
+      unknownValues: [],
+      record: {
+        kind: 'user',
+        id: id('student', '100'),
+        districtId: CSV_DISTRICT,
+        fields: {},
+        personal: { name: { first: 'Ada', last: 'Lovelace' } },
+        roles: {
+          student: {
+            fields: { enrollments: [], grade: '9', school: S1, schools: [S1] },
+            personal: { dob: '2005-12-10', gender: 'F', hispanic_ethnicity: 'N', race: 'Caucasian', sis_id: '100' },
+          },
+        },
+      },
+    });
+  });
+
+  it('maps kindergarten, yes/no words and ISO dates', async () => {
+    const records = csvRecords((await readSmall()).items);
+    expect(userWithSis(records, '101')?.roles.student?.personal).toMatchObject({ gender: 'M', race: 'Asian', hispanic_ethnicity: 'Y', dob: '2004-06-23' });
+    expect(userWithSis(records, '102')?.roles.student).toMatchObject({
+      fields: { grade: 'Kindergarten', school: S2 },
+      personal: { gender: 'F', race: 'Black or African American', hispanic_ethnicity: 'N', dob: '2015-12-09' },
+    });
+  });
+
+  it('builds sections with the teachers in column order, students sorted by id, and term and course ids', async () => {
+    const records = csvRecords((await readSmall()).items);
+    const section = records.find((record): record is SectionRecord => record.id === id('section', 'SEC1'));
+    const term = records.find((record) => record.kind === 'term');
+    const course = records.find((record) => record.kind === 'course');
+    expect(term?.fields).toEqual({ name: 'Y1', start_date: '2015-08-01', end_date: '2016-06-01' });
+    expect(course?.fields).toEqual({ name: 'Algebra', number: 'MA101' });
+    expect(section).toEqual({
+      kind: 'section',
+      id: id('section', 'SEC1'),
+      districtId: CSV_DISTRICT,
+      fields: {
+        course: course?.id,
+        grade: '9',
+        // Clever's generated name: course name - primary teacher's last name - period.
+        name: 'Algebra - Noether - 3',
+        period: '3',
+        school: S1,
+        sis_id: 'SEC1',
+        term_id: term?.id,
+      },
+      personal: {},
+      teachers: [id('teacher', 'T1'), id('teacher', 'T2')],
+      students: [id('student', '100'), id('student', '101')].sort(),
+    });
+  });
+
+  it('keeps the file\'s section name when there is no course name, and a section without enrollments', async () => {
+    const { items } = await readSmall({
+      'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,100'),
+    });
+    const section = csvRecords(items).find((record): record is SectionRecord => record.id === id('section', 'SEC2'));
+    expect(section?.fields['name']).toBe('Reading K');
+    expect(section?.fields['grade']).toBe('Kindergarten');
+    expect(section?.students).toEqual([]);
+  });
+
+  it('gives a teacher the schools of the sections they teach, sorted by id', async () => {
+    const records = csvRecords((await readSmall()).items);
+    expect(userWithSis(records, 'T2')?.roles.teacher?.fields).toEqual({ school: S2, schools: [S1, S2].sort() });
+    expect(userWithSis(records, 'T2')?.personal).toEqual({ email: 'marie@example.org', name: { first: 'Marie', last: 'Curie' } });
+  });
+
+  it('reports progress in bytes over all files, the files read twice counting twice', async () => {
+    const folder = await tempCsvFolder(smallDistrict());
+    const files = smallDistrict();
+    const size = (name: string) => Buffer.byteLength(files[name] ?? '');
+    const total =
+      size('schools.csv') + size('enrollments.csv') + 2 * (size('students.csv') + size('teachers.csv') + size('sections.csv'));
+    const source = await new CleverCsvSnapshotReader({ districtId: CSV_DISTRICT }).open(folder);
+    expect(source.progress()).toEqual({ done: 0, total });
+    for await (const item of source.items()) void item;
+    expect(source.progress()).toEqual({ done: total, total });
+  });
+});
+
+describe('the same district written differently gives the same records', () => {
+  const baseline = async () => csvRecords((await readSmall()).items);
+  const rewrite = (transform: (content: string) => string) =>
+    Object.fromEntries(Object.entries(smallDistrict()).map(([name, content]) => [name, transform(content)]));
+
+  it.each([
+    ['CR only', (content: string) => content.replace(/\n/g, '\r')],
+    ['CRLF', (content: string) => content.replace(/\n/g, '\r\n')],
+    ['mixed CR, LF and CRLF', (content: string) => content.split('\n').map((line, i) => line + ['\r', '\n', '\r\n'][i % 3]).join('').trimEnd()],
+    ['a BOM and no final line ending', (content: string) => `\uFEFF${content.trimEnd()}`],
+    ['every value quoted', (content: string) => content.split('\n').map((line) => (line === '' ? '' : line.split(',').map((v) => `"${v}"`).join(','))).join('\n')],
+  ])('%s', async (_, transform) => {
+    const folder = await tempCsvFolder(rewrite(transform));
+    expect(csvRecords(await readCsvItems(folder))).toEqual(await baseline());
+  });
+
+  it('columns in another order and letter case, and enrollments in another order', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'students.csv': csv(
+        'hispanic_latino,race,dob,GENDER,grade,first_name,last_name,student_id,school_id',
+        'N,W,12/10/05,female,9,Ada,Lovelace,100,S1',
+        'yes,A,6/23/2004,Male,10,Alan,Turing,101,S1',
+        'false,B,2015-12-09,F,0,Grace,Hopper,102,S2',
+      ),
+      'enrollments.csv': csv('Student_id,Section_id,School_id', '102,SEC2,S2', '100,SEC1,S1', '101,SEC1,S1'),
+    });
+    const records = csvRecords(await readCsvItems(folder));
+    expect(records).toEqual(await baseline());
+  });
+
+  it('quoted values holding commas, quotes and line breaks are kept whole, and later rows keep their line numbers', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'students.csv': csv(
+        'School_id,Student_id,Last_name,First_name,Student_street',
+        'S1,100,"Lovelace, Countess","Ada ""Augusta""","1 Main St\r\nApt 2"',
+        'S1,101,Turing,Alan,',
+        'S2,102,Hopper,Grace,',
+      ),
+    });
+    const items = await readCsvItems(folder);
+    const ada = userWithSis(csvRecords(items), '100');
+    expect(ada?.personal['name']).toEqual({ first: 'Ada "Augusta"', last: 'Lovelace, Countess' });
+    expect(ada?.roles.student?.personal['location']).toEqual({ address: '1 Main St\r\nApt 2' });
+    const alan = items.find((item) => item.type === 'record' && item.record.id === id('student', '101'));
+    expect(alan?.origin.line).toBe(4);
+  });
+});
+
+describe('rows of one person', () => {
+  it('a student on two rows with two School_ids is one user at both schools, the first row\'s school primary', async () => {
+    const { items } = await readSmall({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S2,100,Lovelace,Ada', 'S1,101,Turing,Alan', 'S1,100,Lovelace,Ada', 'S2,102,Hopper,Grace'),
+    });
+    const users = csvRecords(items).filter((record) => record.kind === 'user' && record.roles.student !== undefined);
+    expect(users).toHaveLength(3);
+    expect(userWithSis(users, '100')?.roles.student?.fields).toMatchObject({ school: S2, schools: [S1, S2].sort() });
+  });
+
+  it('a student with two contacts on two rows is one user; each contact is read and skipped', async () => {
+    const { items } = await readSmall({
+      'students.csv': csv(
+        'School_id,Student_id,Last_name,First_name,Contact_name,Contact_type',
+        'S1,100,Lovelace,Ada,Anne Byron,Parent/Guardian',
+        'S1,100,Lovelace,Ada,Mary Somerville,Emergency',
+        'S1,101,Turing,Alan,,',
+        'S2,102,Hopper,Grace,,',
+      ),
+    });
+    expect(csvRecords(items).filter((record) => record.kind === 'user' && record.roles.student)).toHaveLength(3);
+    expect(items.filter((item) => item.type === 'skipped')).toEqual([
+      { type: 'skipped', reason: 'contact', origin: expect.objectContaining({ line: 2 }) },
+      { type: 'skipped', reason: 'contact', origin: expect.objectContaining({ line: 3 }) },
+    ]);
+  });
+});
+
+describe('staff', () => {
+  const staff = csv(
+    'School_id,Staff_id,Staff_email,First_name,Last_name,Title,Role,Department',
+    'S1,ST1,boss@example.org,Rosalind,Franklin,Principal,School Tech Lead,Admin',
+    'S2,ST1,boss@example.org,Rosalind,Franklin,Principal,,Admin',
+    'S2,ST2,EMMY@example.org,Emmy,Noether,Math lead,,Math',
+  );
+
+  it('a staff member is a user with a staff role; one whose email is a teacher\'s becomes a second role of that teacher', async () => {
+    const { items } = await readSmall({ 'staff.csv': staff });
+    const records = csvRecords(items);
+    const order = records.filter((record) => record.kind === 'user').map((record) => Object.keys(record.roles).join('+'));
+    expect(order).toEqual(['student', 'student', 'student', 'teacher+staff', 'teacher', 'staff']);
+    expect(userWithSis(records, 'ST1')).toMatchObject({
+      id: id('staff', 'ST1'),
+      personal: { email: 'boss@example.org', name: { first: 'Rosalind', last: 'Franklin' } },
+      roles: { staff: { fields: { department: 'Admin', roles: ['School Tech Lead'], schools: [S1, S2].sort(), title: 'Principal' }, personal: { staff_id: 'ST1' } } },
+    });
+    const emmy = userWithSis(records, 'T1');
+    expect(emmy?.id).toBe(id('teacher', 'T1'));
+    expect(emmy?.roles.staff).toEqual({ fields: { department: 'Math', schools: [S2], title: 'Math lead' }, personal: { staff_id: 'ST2' } });
+  });
+
+  it('reads the deprecated admins.csv as staff', async () => {
+    const { items } = await readSmall({
+      'admins.csv': csv('School_id,Staff_id,Admin_email,First_name,Last_name,Admin_title', 'S1,A1,admin@example.org,Mary,Jackson,Principal'),
+    });
+    expect(userWithSis(csvRecords(items), 'A1')).toMatchObject({
+      personal: { email: 'admin@example.org' },
+      roles: { staff: { fields: { schools: [S1], title: 'Principal' } } },
+    });
+  });
+});
+
+describe('terms and courses', () => {
+  it('are not part of a snapshot whose sections.csv has no term or course columns', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Name,Period', 'S1,SEC1,T1,Algebra 1,3', 'S2,SEC2,T2,Reading K,'),
+    });
+    const source = await new CleverCsvSnapshotReader({ districtId: CSV_DISTRICT }).open(folder);
+    expect(source.kinds).toEqual(['school', 'user', 'section']);
+    const records = csvRecords(await readCsvItems(folder));
+    expect(records.filter((record) => record.kind === 'term' || record.kind === 'course')).toEqual([]);
+    expect(records.find((record) => record.id === id('section', 'SEC1'))?.fields).toEqual({
+      name: 'Algebra 1',
+      period: '3',
+      school: S1,
+      sis_id: 'SEC1',
+    });
+  });
+
+  it('a term date that does not parse is kept and reported as an unknown value', async () => {
+    const { items } = await readSmall({
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Term_name,Term_start,Term_end', 'S1,SEC1,T1,Fall,Aug 2015,12/20/2015', 'S2,SEC2,T2,Fall,Aug 2015,12/20/2015'),
+    });
+    const terms = items.filter((item) => item.type === 'record' && item.record.kind === 'term');
+    expect(terms).toHaveLength(1);
+    expect(terms[0]).toMatchObject({
+      record: { fields: { name: 'Fall', start_date: 'Aug 2015', end_date: '2015-12-20' } },
+      unknownValues: ['term.start_date'],
+    });
+  });
+});
+
+describe('ids', () => {
+  it('are derived from the SIS ids, the same in every import, and differ between districts', async () => {
+    const folder = await tempCsvFolder(smallDistrict());
+    const ids = async (districtId: string) => csvRecords(await readCsvItems(folder, { districtId })).map((record) => record.id);
+    const first = await ids(CSV_DISTRICT);
+    expect(first.every((each) => /^sis-(school|term|course|student|teacher|section)-[0-9a-f]{24}$/.test(each))).toBe(true);
+    expect(await ids(CSV_DISTRICT)).toEqual(first);
+    const other = await ids('another-district');
+    expect(other.filter((each) => first.includes(each))).toEqual([]);
+  });
+});
+
+describe('values outside Clever\'s enumerations', () => {
+  it('are kept as they are and listed as unknown values', async () => {
+    const { items } = await readSmall({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,Gender,Grade,DOB', 'S1,100,Lovelace,Ada,Unknown,K5,2/30/2005', 'S1,101,Turing,Alan,,,', 'S2,102,Hopper,Grace,,,'),
+    });
+    const ada = items.find((item) => item.type === 'record' && item.record.id === id('student', '100'));
+    expect(ada).toMatchObject({
+      unknownValues: ['student.dob', 'student.gender', 'student.grade'],
+      record: { roles: { student: { fields: { grade: 'K5' }, personal: { gender: 'Unknown', dob: '2/30/2005' } } } },
+    });
+  });
+});

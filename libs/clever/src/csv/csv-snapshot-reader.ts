@@ -1,0 +1,69 @@
+import { InvalidInput } from '@roster-ledger/domain';
+import type { RecordKind } from '@roster-ledger/domain';
+import type { CleverSnapshotSource } from '../clever-snapshot-reader';
+import { bytesToRead, openCsvFolder } from './csv-folder';
+import type { CsvFolder } from './csv-folder';
+import { DEFAULT_MAX_RECORD_CHARS } from './csv-row-stream';
+import { readCsvSnapshot } from './csv-snapshot-items';
+
+export interface CsvSnapshotOptions {
+  /**
+   * The Clever district the files belong to: Clever's CSVs never name it, and every record carries
+   * it (and it is part of every derived id, see `csvRecordId`). Required; the CLI's `--district`.
+   */
+  districtId?: string;
+  /** Longest CSV record accepted, in characters (default 1,048,576); bounds memory on an unbalanced quote. */
+  maxRecordChars?: number;
+}
+
+/**
+ * Opens folders of Clever SFTP CSV files (schools.csv, students.csv, teachers.csv, sections.csv,
+ * enrollments.csv; staff.csv and the deprecated admins.csv if present) as snapshots holding the same
+ * domain records a Clever API snapshot of the district would, under ids derived from SIS ids
+ * (`csvRecordId`). It has the shape of the ledger's SnapshotReader port without importing the ledger.
+ */
+export class CleverCsvSnapshotReader {
+  constructor(private readonly options: CsvSnapshotOptions = {}) {}
+
+  /**
+   * Checks the district option, finds the files and reads their headers; reads no record.
+   * @throws InvalidInput when no district id was given, the folder is missing, a required file is
+   * missing (naming it) or a header lacks a required column.
+   */
+  async open(location: string): Promise<CleverSnapshotSource> {
+    const districtId = this.options.districtId?.trim() ?? '';
+    if (districtId === '') {
+      throw new InvalidInput('a CSV snapshot needs --district <id>: Clever CSV files do not name their district', { file: location });
+    }
+    const maxRecordChars = this.options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+    if (!Number.isInteger(maxRecordChars) || maxRecordChars < 1) {
+      throw new RangeError(`maxRecordChars must be a positive integer, got ${maxRecordChars}`);
+    }
+    const folder = await openCsvFolder(location, { maxRecordChars });
+    const total = bytesToRead(folder);
+    let done = 0;
+    const onBytes = (count: number) => {
+      done += count;
+    };
+    return {
+      source: 'sftp-csv',
+      origin: folder.folder,
+      kinds: kindsOf(folder),
+      items: () => {
+        done = 0;
+        return readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes });
+      },
+      progress: () => ({ done, total }),
+    };
+  }
+}
+
+/** No district file: the district record is not part of a CSV snapshot. Terms and courses only when sections.csv has their columns. */
+function kindsOf(folder: CsvFolder): RecordKind[] {
+  const header = folder.sections.header;
+  const kinds: RecordKind[] = ['school'];
+  if (['Term_name', 'Term_start', 'Term_end'].some((column) => header.has(column))) kinds.push('term');
+  if (header.has('Course_name')) kinds.push('course');
+  kinds.push('user', 'section');
+  return kinds;
+}

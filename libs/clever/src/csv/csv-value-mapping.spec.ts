@@ -1,0 +1,91 @@
+import { csvIsoDate, TWO_DIGIT_YEAR_CUTOFF } from './csv-dates';
+import { courseKey, csvRecordId, termKey } from './csv-ids';
+import { mapFrlStatus, mapGender, mapGrade, mapRace, mapSubject, mapYesNo } from './csv-value-mapping';
+
+describe('CSV values become the values Clever\'s API shows', () => {
+  it.each([
+    ['M', 'M'], ['m', 'M'], ['Male', 'M'], ['male', 'M'], ['MALE', 'M'],
+    ['F', 'F'], ['f', 'F'], ['Female', 'F'], ['female', 'F'],
+    ['X', 'X'], ['x', 'X'],
+    ['', ''], ['Unknown', 'Unknown'], ['nonbinary', 'nonbinary'],
+  ])('gender %j -> %j', (raw, api) => expect(mapGender(raw)).toBe(api));
+
+  it.each([
+    ['A', 'Asian'], ['a', 'Asian'], ['Asian', 'Asian'],
+    ['B', 'Black or African American'], ['Black', 'Black or African American'],
+    ['I', 'American Indian'], ['American Indian or Alaska Native', 'American Indian'],
+    ['M', 'Two or More Races'], ['Multiracial', 'Two or More Races'],
+    ['P', 'Hawaiian or Other Pacific Islander'], ['Native Hawaiian or Other Pacific Islander', 'Hawaiian or Other Pacific Islander'],
+    ['W', 'Caucasian'], ['White', 'Caucasian'], ['caucasian', 'Caucasian'],
+    ['Unknown', 'Unknown'], ['', ''], ['H', 'H'],
+  ])('race %j -> %j', (raw, api) => expect(mapRace(raw)).toBe(api));
+
+  it.each([
+    ['Y', 'Y'], ['y', 'Y'], ['Yes', 'Y'], ['TRUE', 'Y'], ['true', 'Y'],
+    ['N', 'N'], ['no', 'N'], ['False', 'N'],
+    ['', ''], ['maybe', 'maybe'],
+  ])('Hispanic_Latino / Ell_status / IEP_status %j -> %j', (raw, api) => expect(mapYesNo(raw)).toBe(api));
+
+  it.each([
+    ['F', 'Free'], ['Free', 'Free'], ['R', 'Reduced'], ['reduced', 'Reduced'], ['N', 'Paid'], ['P', 'Paid'], ['Paid', 'Paid'], ['Other', 'Other'], ['Z', 'Z'],
+  ])('Frl_status %j -> %j', (raw, api) => expect(mapFrlStatus(raw)).toBe(api));
+
+  it.each([
+    ['0', 'Kindergarten'], ['00', 'Kindergarten'], ['K', 'Kindergarten'], ['KG', 'Kindergarten'], ['kindergarten', 'Kindergarten'],
+    ['PK', 'PreKindergarten'], ['Pre-K', 'PreKindergarten'], ['PreKindergarten', 'PreKindergarten'],
+    ['TK', 'TransitionalKindergarten'], ['InfantToddler', 'InfantToddler'], ['preschool', 'Preschool'],
+    ['1', '1'], ['01', '1'], ['9', '9'], ['09', '9'], ['12', '12'], ['13', '13'],
+    ['PostGraduate', 'PostGraduate'], ['Ungraded', 'Ungraded'], ['other', 'Other'],
+    ['14', '14'], ['-1', '-1'], ['K5', 'K5'], ['', ''],
+  ])('grade %j -> %j', (raw, api) => expect(mapGrade(raw)).toBe(api));
+
+  it.each([
+    ['Math', 'math'], ['English/Language Arts', 'english/language arts'], ['PE and Health', 'PE and health'], ['other', 'other'], ['Chemistry', 'Chemistry'],
+  ])('subject %j -> %j', (raw, api) => expect(mapSubject(raw)).toBe(api));
+});
+
+describe('dates', () => {
+  it.each([
+    ['6/18/1998', '1998-06-18'],
+    ['06/18/1998', '1998-06-18'],
+    ['1998-06-18', '1998-06-18'],
+    ['11/1/98', '1998-11-01'],
+    ['8/1/15', '2015-08-01'],
+    ['2/29/2004', '2004-02-29'],
+  ])('%j -> %j', (raw, iso) => expect(csvIsoDate(raw)).toBe(iso));
+
+  it.each([['02/29/2005'], ['13/1/2001'], ['2001-13-01'], ['June 18 1998'], ['6/18/198'], ['']])('%j does not parse', (raw) => {
+    expect(csvIsoDate(raw)).toBeUndefined();
+  });
+
+  it.each([
+    ['1/1/00', '2000-01-01'],
+    ['1/1/15', '2015-01-01'],
+    [`1/1/${TWO_DIGIT_YEAR_CUTOFF}`, '2029-01-01'],
+    [`1/1/${TWO_DIGIT_YEAR_CUTOFF + 1}`, '1930-01-01'],
+    ['1/1/98', '1998-01-01'],
+    ['1/1/99', '1999-01-01'],
+  ])('two-digit year: %j -> %j (00–29 are 20xx, 30–99 are 19xx)', (raw, iso) => expect(csvIsoDate(raw)).toBe(iso));
+});
+
+describe('derived record ids', () => {
+  it('look like sis-<namespace>-<24 hex>, never like a Clever ObjectID', () => {
+    const id = csvRecordId('5a0c91b95c7cc000010d417c', 'student', '101565758');
+    expect(id).toMatch(/^sis-student-[0-9a-f]{24}$/);
+    expect(id).not.toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it('depend on the district, the namespace and the key only', () => {
+    expect(csvRecordId('d1', 'student', '47')).toBe(csvRecordId('d1', 'student', '47'));
+    // Student_id 47 and Teacher_id 47 are two people: the hashes differ, not only the prefixes.
+    expect(csvRecordId('d1', 'student', '47').slice(-24)).not.toBe(csvRecordId('d1', 'teacher', '47').slice(-24));
+    expect(csvRecordId('d1', 'student', '47')).not.toBe(csvRecordId('d2', 'student', '47'));
+    // No concatenation ambiguity: ("d1", "x|y") and ("d1x", "y") are different inputs.
+    expect(csvRecordId('d', 'school', '1x')).not.toBe(csvRecordId('d1', 'school', 'x'));
+  });
+
+  it('of terms and courses come from their values', () => {
+    expect(termKey('Y1', '2015-08-01', '2016-06-01')).not.toBe(termKey('Y1', '2015-08-01', '2016-06-02'));
+    expect(courseKey('Algebra', '101')).not.toBe(courseKey('Algebra 101', ''));
+  });
+});
