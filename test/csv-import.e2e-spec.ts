@@ -1,0 +1,43 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+
+const SANDBOX = resolve(__dirname, '../../shared/data/clever-sandbox-sftp-csv');
+const DISTRICT = '5a0c91b95c7cc000010d417c';
+const haveSandbox = existsSync(SANDBOX);
+if (!haveSandbox) console.warn(`skipped: the SFTP CSV end-to-end specs need ${SANDBOX} (a clone without ../shared has none)`);
+const describeWithSandbox = haveSandbox ? describe : describe.skip;
+
+/** Clever SFTP CSV folders through the real CLI: the demo district's real CSVs, and broken copies. */
+describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () => {
+  const tmp = scratch('csv');
+  const db = tmp.path('ledger.db');
+  afterAll(() => tmp.cleanup());
+
+  it('records the real demo district CSVs as an sftp-csv sync, and a second import appends nothing', () => {
+    const first = cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]);
+    expect(first.status).toBe(0);
+    expect(first.body).toMatchObject({ status: 'completed', source: 'sftp-csv', counts: { SchoolShared: 3, StudentShared: 1004, TeacherShared: 89, SectionShared: 379, StudentEnrolled: 8971 } });
+    expect(cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0 });
+  });
+
+  it('asks for the district, since Clever CSVs never name it', () => {
+    const result = cli(['import', SANDBOX, '--db', tmp.path('no-district.db')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('a CSV snapshot needs --district <id>');
+  });
+
+  it('rejects a CSV missing a required column, naming file, line and column, and changes nothing else', async () => {
+    const broken = tmp.path('broken');
+    cpSync(SANDBOX, broken, { recursive: true });
+    const file = join(broken, 'students.csv');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^(\uFEFF?)School_id,/, '$1Skool_id,'));
+    const before = await readLog(db);
+    const result = cli(['import', broken, '--district', DISTRICT, '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/students\.csv.*line 1.*School_id/);
+    const after = await readLog(db);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+  });
+});
