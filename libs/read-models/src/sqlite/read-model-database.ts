@@ -15,5 +15,7 @@ export function openReadModelDatabase(path: string): Db {
   const db = new Database(path, { timeout: 10_000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // rebuilds update large indexes: a bigger page cache saves re-reading their pages (128 MiB)
+  db.pragma('cache_size = -131072');
   return db;
 }

@@ -41,7 +41,7 @@ export const auditProjection: SqliteProjection = {
         const own = event.streamId.startsWith('school-') ? [event.streamId.slice('school-'.length)] : [];
         for (const school of [...own, ...filed]) file.run(school, f.position);
       },
-      flush(): void {},
+      flush: () => schools.flush(),
       reset: () => schools.reset(),
     };
   },

@@ -17,6 +17,7 @@ export class EntitySchools {
   private readonly select;
   private readonly upsert;
   private readonly cache = new Map<string, Entry>();
+  private readonly dirty = new Set<string>();
 
   static create(db: Db, table: string): void {
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, schools TEXT NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID`);
@@ -44,12 +45,24 @@ export class EntitySchools {
     if (event.position <= entry.position) return null;
     const after = evolveRecordSchools(entry.schools, event);
     this.cache.set(event.streamId, { schools: after, position: event.position });
-    this.upsert.run(event.streamId, JSON.stringify(after), event.position);
+    this.dirty.add(event.streamId);
     return schoolsOfEvent(entry.schools, after, event);
+  }
+
+  /** Writes the entries this batch changed (once each, however many events touched them). */
+  flush(): void {
+    for (const streamId of this.dirty) {
+      const entry = this.cache.get(streamId)!;
+      this.upsert.run(streamId, JSON.stringify(entry.schools), entry.position);
+    }
+    this.dirty.clear();
+    // bounded memory: the next batch reads what it needs back from the table
+    if (this.cache.size > 200_000) this.cache.clear();
   }
 
   /** Forgets the cache: the transaction it mirrored was rolled back. */
   reset(): void {
     this.cache.clear();
+    this.dirty.clear();
   }
 }

@@ -43,7 +43,7 @@ export const timelinesProjection: SqliteProjection = {
         insertEvent.run(f.position, event.streamId, event.type, f.syncId, f.districtId, f.observedAt, f.recordedAt, f.cleverLastModified, JSON.stringify(event.data));
         for (const s of subjects) insertSubject.run(s.kind, s.id, f.position);
       },
-      flush(): void {},
+      flush: () => schools.flush(),
       reset: () => schools.reset(),
     };
   },
