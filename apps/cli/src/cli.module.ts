@@ -6,6 +6,7 @@ import { EventsCommand } from './commands/events.command';
 import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.commands';
 import { AuditCommand, AuditExportCommand } from './commands/audit.command';
 import { ProjectionsCommand, ProjectionsListCommand, ProjectionsVerifyCommand, RebuildCommand } from './commands/projections.command';
+import { ServeCommand } from './commands/serve.command';
 import {
   SyncsApproveCommand,
   SyncsCommand,
@@ -37,6 +38,7 @@ export class CliModule {
         ProjectionsListCommand,
         ProjectionsVerifyCommand,
         RebuildCommand,
+        ServeCommand.provider(config),
       ],
     };
   }

@@ -1,1 +1,2 @@
 export * from './ledger-config';
+export * from './api-keys';

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
+  IsArray,
   IsInt,
   IsNumber,
   IsObject,
@@ -14,6 +15,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { DEFAULT_GUARD_POLICY, GUARDED_TYPES, type GuardPolicy, type GuardedType, type Thresholds } from '@roster-ledger/domain';
+import { ApiKeysInvalid, checkApiKeysUnique, parseApiKeys, type ApiKey } from './api-keys';
 
 /** Where the embedded ledger lives when neither `--db` nor `LEDGER_DB` says. */
 export const DEFAULT_DB_PATH = 'data/roster-ledger.db';
@@ -37,6 +39,8 @@ class DistrictDto {
 class ConfigFileDto {
   @IsOptional() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
   @IsOptional() @IsObject() districts?: Record<string, DistrictDto>;
+  // entries are checked by parseApiKeys, which names each one by its index
+  @IsOptional() @IsArray() apiKeys?: unknown[];
 }
 
 /** The configuration is invalid; the message names the file and every field at fault. */
@@ -57,6 +61,32 @@ function validated<T extends object>(cls: new () => T, value: unknown, file: str
   const errors = flatten(validateSync(instance, { forbidUnknownValues: true, whitelist: true, forbidNonWhitelisted: true }), path);
   if (errors.length > 0) throw new ConfigError(`${file}: ${errors.join('; ')}`);
   return instance;
+}
+
+/** `LEDGER_API_KEYS`: a JSON array of `{"name", "role", "sha256"}`; empty or unset means none. */
+function apiKeysFromEnv(env: NodeJS.ProcessEnv): ApiKey[] {
+  const raw = env['LEDGER_API_KEYS'];
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // not JSON.parse's message: it quotes the input, which may be a key pasted in by mistake
+    throw new ConfigError('LEDGER_API_KEYS: not valid JSON; expected an array of {"name", "role", "sha256"}');
+  }
+  return parseApiKeys(parsed, 'LEDGER_API_KEYS');
+}
+
+/** API keys of every origin, checked together; their problems become configuration errors. */
+function apiKeysOf(env: NodeJS.ProcessEnv, file: { name: string; apiKeys: unknown[] | undefined } | null): ApiKey[] {
+  try {
+    const keys = [...apiKeysFromEnv(env), ...(file?.apiKeys === undefined ? [] : parseApiKeys(file.apiKeys, `${file.name}: apiKeys`))];
+    checkApiKeysUnique(keys);
+    return keys;
+  } catch (error) {
+    if (error instanceof ApiKeysInvalid) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function policyOf(dto: GuardDto | undefined, base: GuardPolicy, file: string, path: string): GuardPolicy {
@@ -84,6 +114,8 @@ function policyOf(dto: GuardDto | undefined, base: GuardPolicy, file: string, pa
  * - `LEDGER_CONFIG`: path of a JSON file with guard thresholds, globally and per district:
  *   `{"guard": {"removeRatio": 0.1, "updateRatio": 0.75, "floor": 10},
  *     "districts": {"<id>": {"guard": {"perType": {"enrollment": {"removeRatio": 1}}}}}}`.
+ * - `LEDGER_API_KEYS`: a JSON array of API keys `[{"name": "alice", "role": "support",
+ *   "sha256": "<hex SHA-256 of the key>"}]`, added to the `apiKeys` array of the JSON file.
  */
 export class LedgerConfig {
   private constructor(
@@ -91,6 +123,8 @@ export class LedgerConfig {
     readonly configFile: string | null,
     private readonly defaultPolicy: GuardPolicy,
     private readonly districtPolicies: Map<string, GuardPolicy>,
+    /** The API keys of `LEDGER_API_KEYS` and of the file's `apiKeys`, validated, hashes in lower case. */
+    readonly apiKeys: readonly ApiKey[] = [],
   ) {}
 
   static load(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string } = {}): LedgerConfig {
@@ -98,7 +132,7 @@ export class LedgerConfig {
     const dbPath = resolve(overrides.db || env['LEDGER_DB'] || DEFAULT_DB_PATH);
     const explicit = env['LEDGER_CONFIG'] || undefined;
     const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-    if (file === undefined) return new LedgerConfig(dbPath, null, DEFAULT_GUARD_POLICY, new Map());
+    if (file === undefined) return new LedgerConfig(dbPath, null, DEFAULT_GUARD_POLICY, new Map(), apiKeysOf(env, null));
     if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (LEDGER_CONFIG)`);
     let raw: unknown;
     try {
@@ -113,7 +147,7 @@ export class LedgerConfig {
       const district = validated(DistrictDto, value, file, `districts.${id}.`);
       districts.set(id, policyOf(district.guard, base, file, `districts.${id}.`));
     }
-    return new LedgerConfig(dbPath, resolve(file), base, districts);
+    return new LedgerConfig(dbPath, resolve(file), base, districts, apiKeysOf(env, { name: file, apiKeys: dto.apiKeys }));
   }
 
   guardPolicyFor(districtId: string): GuardPolicy {

@@ -1,0 +1,26 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { GetAccessLogQuery, type AccessLogEntry } from '@roster-ledger/ledger';
+import { Roles } from '../auth/roles.decorator';
+import { itemList, type ItemList } from '../common/item-list';
+import { AccessLogQueryDto } from './access-log-query.dto';
+import { AccessLogSchema } from './access-log-entry.schema';
+
+/** Who read which students' personal data, when, through which endpoint. */
+@ApiTags('access-log')
+@Controller('access-log')
+@Roles('compliance', 'admin')
+export class AccessLogController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Reads of students’ personal data, newest first' })
+  @ApiOkResponse({ type: AccessLogSchema })
+  async list(@Query() q: AccessLogQueryDto): Promise<ItemList<AccessLogEntry>> {
+    const entries = await this.queries.execute<GetAccessLogQuery, AccessLogEntry[]>(
+      new GetAccessLogQuery({ studentId: q.student, who: q.who, from: q.from, to: q.to, limit: q.limit }),
+    );
+    return itemList(entries);
+  }
+}

@@ -1,0 +1,29 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { RecordParts, UserRole } from '@roster-ledger/domain';
+import type { AccountAnswer } from '@roster-ledger/ledger';
+
+/** An account as the caller's role may see it. */
+export class AccountSchema implements AccountAnswer {
+  @ApiProperty({ example: '5a25ffb0c1bc2a003600040b' }) id!: string;
+  @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
+  @ApiProperty({ enum: ['active', 'removed'] }) status!: 'active' | 'removed';
+  @ApiProperty({ type: [String], example: ['student'] }) roles!: UserRole[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'personal fields: all for compliance and admin; names, emails and numbers for support; none for engineers',
+  })
+  personal!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'per role: its fields and its personal fields (redacted likewise)' })
+  facets!: Partial<Record<UserRole, RecordParts>>;
+  @ApiProperty() firstSharedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) firstSharedSync!: string | null;
+  @ApiProperty() lastChangedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) removedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) removedSync!: string | null;
+  @ApiProperty({ description: 'true when personal fields were left out for this role' }) personalRedacted!: boolean;
+}
+
+export class AccountListSchema {
+  @ApiProperty({ type: [AccountSchema] }) items!: AccountSchema[];
+}

@@ -1,0 +1,65 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  GetAccountQuery,
+  GetClassesAsOfQuery,
+  GetTimelineQuery,
+  SearchAccountsQuery,
+  VIEWER_ROLES,
+  type AccountAnswer,
+  type LoggedChange,
+  type Page,
+  type Viewer,
+} from '@roster-ledger/ledger';
+import { CurrentViewer } from '../auth/current-viewer.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { AsOfQueryDto } from '../common/as-of-query.dto';
+import { ChangePageSchema } from '../common/change.schema';
+import { IdParamDto } from '../common/id-param.dto';
+import { itemList, type ItemList } from '../common/item-list';
+import { PageQueryDto } from '../common/page-query.dto';
+import { ProblemSchema } from '../openapi/problem.schema';
+import { AccountListSchema, AccountSchema } from './account.schema';
+import { ClassesAsOfSchema } from './classes-as-of.schema';
+import { SearchAccountsQueryDto } from './search-accounts-query.dto';
+
+/** Support's questions about a person: find them, see them, their history, their classes at a date. */
+@ApiTags('accounts')
+@Controller('accounts')
+@Roles(...VIEWER_ROLES)
+export class AccountsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id or Clever id' })
+  @ApiOkResponse({ type: AccountListSchema })
+  async search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<ItemList<AccountAnswer>> {
+    const found = await this.queries.execute<SearchAccountsQuery, AccountAnswer[]>(
+      new SearchAccountsQuery(query.q, viewer, { districtId: query.district, limit: query.limit }),
+    );
+    return itemList(found);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One account: roles, status, when first shared and removed, personal fields the role may see' })
+  @ApiOkResponse({ type: AccountSchema })
+  @ApiNotFoundResponse({ type: ProblemSchema })
+  get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<AccountAnswer> {
+    return this.queries.execute<GetAccountQuery, AccountAnswer>(new GetAccountQuery(id, viewer));
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: "A user's timeline: every change to them and their enrollments, oldest first, with both clocks and the sync" })
+  @ApiOkResponse({ type: ChangePageSchema })
+  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
+    return this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(new GetTimelineQuery('user', id, viewer, { after: page.after, limit: page.limit }));
+  }
+
+  @Get(':id/classes')
+  @ApiOperation({ summary: 'The classes a student or teacher was in at a moment (default: now)' })
+  @ApiOkResponse({ type: ClassesAsOfSchema })
+  classes(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<ClassesAsOfSchema> {
+    return this.queries.execute<GetClassesAsOfQuery, ClassesAsOfSchema>(new GetClassesAsOfQuery(id, asOf, viewer));
+  }
+}

@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MemberSchema } from '../classes/roster.schema';
+
+class ClassMembershipSchema extends MemberSchema {
+  @ApiProperty({ type: String, nullable: true }) className!: string | null;
+}
+
+/** The classes a user was in at a moment. */
+export class ClassesAsOfSchema {
+  @ApiProperty() userId!: string;
+  @ApiProperty() at!: string;
+  @ApiProperty({ type: [ClassMembershipSchema] }) classes!: ClassMembershipSchema[];
+}

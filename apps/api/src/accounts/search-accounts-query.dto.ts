@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+import { IsId } from '../validation/is-id.decorator';
+import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
+
+/** `GET /accounts?q=&district=&limit=` */
+export class SearchAccountsQueryDto {
+  @ApiProperty({
+    description: 'a Clever id, SIS id, student/teacher/staff number, state id or email (exact), or the start of a name ("Frances D", "Daniel F")',
+    example: 'Frances',
+  })
+  // checked from the bottom up: first that q is there at all
+  @Length(1, 200)
+  @IsString({ message: 'q is required: the text to search for' })
+  q!: string;
+
+  @ApiPropertyOptional({ description: 'only accounts of this district' })
+  @IsOptional()
+  @IsId()
+  district?: string;
+
+  @Limit() limit: number = DEFAULT_LIMIT;
+}

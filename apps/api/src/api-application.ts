@@ -1,0 +1,25 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LedgerConfig } from '@roster-ledger/config';
+import { ApiModule, type ApiModuleOptions } from './api.module';
+import { setupOpenApi } from './openapi/openapi';
+import { jsonBodyOnly } from './json-body-only.middleware';
+import { requestLogger } from './request-logger.middleware';
+
+export interface ApiApplicationOptions extends ApiModuleOptions {
+  /** Nest's logger: `false` in tests, a quiet console logger in `serve`. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** The API as an unstarted Nest application: the module, the request log and the OpenAPI docs. */
+export async function createApiApplication(config: LedgerConfig, options: ApiApplicationOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  app.disable('x-powered-by');
+  app.use(requestLogger);
+  app.use(jsonBodyOnly);
+  setupOpenApi(app);
+  return app;
+}

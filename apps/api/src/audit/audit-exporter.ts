@@ -1,0 +1,53 @@
+import { once } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { exportAudit, type AuditFilter, type Viewer } from '@roster-ledger/ledger';
+import type { Response } from 'express';
+import type { ExportFormat } from './audit-export-query.dto';
+
+/** Changes read and written at a time: memory stays flat whatever the feed's size. */
+export const EXPORT_PAGE_SIZE = 1_000;
+
+const CONTENT_TYPE: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
+
+/**
+ * Streams a district's whole filtered audit feed to a response: the ledger's exportAudit pages
+ * through the audit query (which redacts by role and writes the access log), the same export as
+ * `roster-ledger audit export`; this writes each page as it comes, waits when the client reads
+ * slower than the ledger (which also lets other requests in between pages), and stops when the
+ * client goes away.
+ */
+@Injectable()
+export class AuditExporter {
+  constructor(private readonly queries: QueryBus) {}
+
+  async export(filter: AuditFilter, viewer: Viewer, format: ExportFormat, response: Response, fileName: string): Promise<void> {
+    let gone = false;
+    response.once('close', () => (gone = true));
+    const chunks = exportAudit(this.queries, filter, viewer, format, EXPORT_PAGE_SIZE)[Symbol.asyncIterator]();
+    // the opening and the first page are read before any byte is sent, so a failure there is still a problem+json answer
+    const opening = await chunks.next();
+    const firstPage = await chunks.next();
+    response.status(200).set({
+      'Content-Type': CONTENT_TYPE[format],
+      'Content-Disposition': `attachment; filename="${fileName}.${format}"`,
+      // personal data: no shared cache may keep it
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    for (const chunk of [opening, firstPage]) if (!chunk.done) await this.write(response, chunk.value);
+    if (!firstPage.done) {
+      for (let next = await chunks.next(); !next.done && !gone; next = await chunks.next()) await this.write(response, next.value);
+    }
+    if (gone) await chunks.return(undefined);
+    else response.end();
+  }
+
+  private async write(response: Response, chunk: string): Promise<void> {
+    if (response.write(chunk)) return;
+    await Promise.race([once(response, 'drain'), once(response, 'close')]);
+  }
+}

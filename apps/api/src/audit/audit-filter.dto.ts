@@ -1,0 +1,38 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import type { AuditFilter } from '@roster-ledger/ledger';
+import { IsId } from '../validation/is-id.decorator';
+import { IsoMoment } from '../validation/iso-moment.decorator';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES } from './audit-vocabulary';
+import { CommaList } from './comma-list.decorator';
+
+/** The filters of the audit feed and its export. Times are the ledger's `observedAt`. */
+export class AuditFilterDto {
+  @IsOptional() @IsoMoment('start-of-day', 'observed at or after') from?: string;
+  @IsOptional() @IsoMoment('next-day', 'observed before') to?: string;
+
+  @ApiPropertyOptional({ description: 'event types, comma-separated', example: 'StudentShared,StudentRemoved', type: String })
+  @IsOptional()
+  @CommaList(AUDIT_EVENT_TYPES, 'an event type')
+  types?: string[];
+
+  @ApiPropertyOptional({ description: `record types, comma-separated: ${AUDIT_RECORD_TYPES.join(', ')}`, example: 'student,section', type: String })
+  @IsOptional()
+  @CommaList(AUDIT_RECORD_TYPES, 'a record type')
+  recordTypes?: string[];
+
+  @ApiPropertyOptional({ description: 'only changes to records of this school (as known when the change happened)' })
+  @IsOptional()
+  @IsId()
+  school?: string;
+
+  @ApiPropertyOptional({ description: 'only changes recorded by this sync' })
+  @IsOptional()
+  @IsId()
+  sync?: string;
+
+  /** The application layer's filter, for one district. */
+  toFilter(districtId: string): AuditFilter {
+    return { districtId, from: this.from, to: this.to, types: this.types, recordTypes: this.recordTypes, schoolId: this.school, syncId: this.sync };
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
+import type { Response } from 'express';
+import { CurrentViewer } from '../auth/current-viewer.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { ChangePageSchema } from '../common/change.schema';
+import { IdParamDto } from '../common/id-param.dto';
+import { AuditExportQueryDto } from './audit-export-query.dto';
+import { AuditExporter } from './audit-exporter';
+import { AuditQueryDto } from './audit-query.dto';
+
+/** Compliance's feed of a district: who was added, removed, changed, when, by which sync, before and after. */
+@ApiTags('audit')
+@Controller('districts/:id/audit')
+@Roles('compliance', 'admin')
+export class AuditController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly exporter: AuditExporter,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: "A district's audit feed, filtered, a page at a time in log order (pass `next` as `after`)" })
+  @ApiOkResponse({ type: ChangePageSchema })
+  feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
+    return this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
+      new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }),
+    );
+  }
+
+  @Get('export')
+  @ApiOperation({
+    summary: 'The whole filtered feed as a download, streamed',
+    description:
+      'The same export as `roster-ledger audit export`. CSV columns: position, observed_at, recorded_at, clever_last_modified, sync_id, ' +
+      'record_type, type, stream_id, data (the event data as JSON, redacted for the role). JSON: one array of feed items.',
+  })
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOkResponse({ description: 'an attachment: audit-<district>-<date>.csv or .json' })
+  async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
+    const day = new Date().toISOString().slice(0, 10);
+    await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`);
+  }
+}

@@ -1,0 +1,40 @@
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { ViewerRole } from '@roster-ledger/ledger';
+import { RoleNotAllowed, Unauthenticated } from '../errors/api-errors';
+import { ApiKeyRegistry } from './api-key-registry';
+import { presentedKey, type AuthenticatedRequest } from './authenticated-request';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+
+/**
+ * Every request needs a configured API key (401 without one) whose role the endpoint allows
+ * (403 otherwise), unless the endpoint is `@Public()`. A route declaring neither is refused to
+ * everyone: forgetting `@Roles` must not open an endpoint.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger(ApiKeyGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyRegistry,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = presentedKey(request);
+    if (key === null) throw new Unauthenticated('an API key is required: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"');
+    const holder = this.keys.identify(key);
+    if (holder === null) throw new Unauthenticated('the API key is not valid');
+    request.keyHolder = holder;
+    const allowed = this.reflector.getAllAndOverride<ViewerRole[] | undefined>(ROLES_KEY, targets);
+    if (allowed === undefined) {
+      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no @Roles: refused`);
+      throw new RoleNotAllowed(holder.role, []);
+    }
+    if (!allowed.includes(holder.role)) throw new RoleNotAllowed(holder.role, allowed);
+    return true;
+  }
+}

@@ -1,0 +1,25 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { ViewerRole } from '@roster-ledger/ledger';
+import { ProblemSchema } from '../openapi/problem.schema';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../openapi/security-schemes';
+
+export const ROLES_KEY = 'roster-ledger:roles';
+export const PUBLIC_KEY = 'roster-ledger:public';
+
+/**
+ * The roles that may use an endpoint (or every endpoint of a controller). Every route needs it or
+ * `@Public()`: the guard refuses a route that says neither. It also documents the endpoint.
+ */
+export const Roles = (...roles: ViewerRole[]) =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiSecurity(API_KEY_SCHEME),
+    ApiBadRequestResponse({ description: 'INVALID_REQUEST: a parameter or the body breaks its rule (each is named in `errors`)', type: ProblemSchema }),
+    ApiUnauthorizedResponse({ description: 'No API key, or an unknown one', type: ProblemSchema }),
+    ApiForbiddenResponse({ description: `The key's role may not use this endpoint. Roles: ${roles.join(', ')}`, type: ProblemSchema }),
+  );
+
+/** An endpoint anyone may call without a key (health probes). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);

@@ -1,0 +1,35 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { GetRosterAsOfQuery, GetTimelineQuery, VIEWER_ROLES, type LoggedChange, type Page, type RosterAnswer, type Viewer } from '@roster-ledger/ledger';
+import { CurrentViewer } from '../auth/current-viewer.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { AsOfQueryDto } from '../common/as-of-query.dto';
+import { ChangePageSchema } from '../common/change.schema';
+import { IdParamDto } from '../common/id-param.dto';
+import { PageQueryDto } from '../common/page-query.dto';
+import { ProblemSchema } from '../openapi/problem.schema';
+import { RosterSchema } from './roster.schema';
+
+/** A class (Clever section): who was in it at any moment, and how it changed. */
+@ApiTags('classes')
+@Controller('classes')
+@Roles(...VIEWER_ROLES)
+export class ClassesController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id/roster')
+  @ApiOperation({ summary: 'The roster of a class at a moment (default: now): teachers and students, each since when and by which sync' })
+  @ApiOkResponse({ type: RosterSchema })
+  @ApiNotFoundResponse({ type: ProblemSchema })
+  roster(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<RosterAnswer> {
+    return this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(id, asOf, viewer));
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: "A class's timeline: shares, updates, enrollments and teacher changes, oldest first" })
+  @ApiOkResponse({ type: ChangePageSchema })
+  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
+    return this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(new GetTimelineQuery('section', id, viewer, { after: page.after, limit: page.limit }));
+  }
+}

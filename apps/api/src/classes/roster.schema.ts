@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { RosterAnswer, RosterMember } from '@roster-ledger/ledger';
+
+/** A member of a class at a moment: since when, by which sync. */
+export class MemberSchema implements RosterMember {
+  @ApiProperty() sectionId!: string;
+  @ApiProperty() userId!: string;
+  @ApiProperty({ enum: ['student', 'teacher'] }) role!: 'student' | 'teacher';
+  @ApiProperty({ description: 'primary teacher' }) primary!: boolean;
+  @ApiProperty({ description: 'observedAt of the sync that saw the membership begin' }) since!: string;
+  @ApiProperty({ type: String, nullable: true }) sinceSync!: string | null;
+  @ApiProperty({ type: String, nullable: true }) until!: string | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the name, when the role may see it' })
+  name!: Record<string, unknown> | null;
+  @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the account's status now" }) status!: 'active' | 'removed' | 'unknown';
+}
+
+class ClassSummarySchema {
+  @ApiProperty({ type: String, nullable: true }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) schoolId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) termId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) courseId!: string | null;
+  @ApiProperty() status!: string;
+}
+
+export class RosterSchema implements RosterAnswer {
+  @ApiProperty() sectionId!: string;
+  @ApiProperty({ description: 'the moment read at (UTC)' }) at!: string;
+  @ApiProperty({ type: ClassSummarySchema, nullable: true }) class!: ClassSummarySchema | null;
+  @ApiProperty({ type: [MemberSchema] }) teachers!: MemberSchema[];
+  @ApiProperty({ type: [MemberSchema] }) students!: MemberSchema[];
+}

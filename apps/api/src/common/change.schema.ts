@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { LoggedChange, Page } from '@roster-ledger/ledger';
+
+/** One event on a timeline or in the audit feed, with both clocks. */
+export class ChangeSchema implements LoggedChange {
+  @ApiProperty({ description: 'log position (the cursor of paging)', example: 10886 }) position!: number;
+  @ApiProperty({ example: 'user-5a25ffb0c1bc2a003600040b' }) streamId!: string;
+  @ApiProperty({ example: 'DemographicUpdated' }) type!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'the sync that recorded it' }) syncId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
+  @ApiProperty({ description: "when the sync saw the district this way (the ledger's clock)", example: '2025-10-02T06:00:00.000Z' }) observedAt!: string;
+  @ApiProperty({ description: 'when the ledger wrote it', example: '2025-10-02T06:00:01.250Z' }) recordedAt!: string;
+  @ApiProperty({ type: String, nullable: true, description: "when Clever says the record last changed (Clever's clock)" }) cleverLastModified!: string | null;
+  @ApiPropertyOptional({ description: 'audit feed only: student, teacher, staff, district_admin, section, enrollment, school, term, course, district, sync' })
+  recordType?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'the event data; `personal` holds only what the role may see, with `personalRedacted: true` when something was left out',
+  })
+  data!: Record<string, unknown>;
+}
+
+/** A page of changes, oldest first. */
+export class ChangePageSchema implements Page<ChangeSchema> {
+  @ApiProperty({ type: [ChangeSchema] }) items!: ChangeSchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the next page; null on the last page' }) next!: string | null;
+}

@@ -1,0 +1,30 @@
+import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { problemOf } from './problem-details';
+
+/**
+ * The one place errors become HTTP responses: every error, thrown anywhere in the request, is
+ * answered as `application/problem+json` (see problemOf for the mapping).
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const { body, headers, unexpected } = problemOf(error, request.path);
+    if (unexpected) {
+      // the route pattern and the message, never the query string or headers (personal data, keys)
+      const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
+      this.logger.error(`${route} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+    if (response.headersSent) {
+      // a streamed answer (an export) broke halfway: cut the connection so the client sees it incomplete
+      response.destroy();
+      return;
+    }
+    response.status(body.status).set(headers).type('application/problem+json').send(JSON.stringify(body));
+  }
+}

@@ -1,0 +1,53 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { InvalidInput } from '@roster-ledger/domain';
+import { EventStoreUnavailable, HeldSyncOutdated, NotFound, SyncNotFound, SyncNotHeld, UnknownProjection } from '@roster-ledger/ledger';
+import { RequestInvalid, RoleNotAllowed, Unauthenticated } from './api-errors';
+import { problemOf } from './problem-details';
+
+const statusOf = (error: unknown) => problemOf(error, '/x').body.status;
+
+describe('errors as problem details', () => {
+  it('maps the ledger’s errors by their code', () => {
+    expect(statusOf(new NotFound('account a'))).toBe(404);
+    expect(statusOf(new SyncNotFound('s'))).toBe(404);
+    expect(statusOf(new SyncNotHeld('s', 'completed'))).toBe(409);
+    expect(statusOf(new HeldSyncOutdated('s', 'moved on'))).toBe(409);
+    expect(statusOf(new InvalidInput('bad', {}))).toBe(400);
+    expect(statusOf(new UnknownProjection('p', ['accounts']))).toBe(400);
+    expect(problemOf(new SyncNotHeld('s1', 'completed'), '/syncs/s1/approve').body).toEqual({
+      type: 'urn:roster-ledger:problem:sync-not-held',
+      title: 'Conflict',
+      status: 409,
+      detail: 'sync s1 is completed, not held: only a held sync can be approved or discarded',
+      code: 'SYNC_NOT_HELD',
+      instance: '/syncs/s1/approve',
+    });
+  });
+
+  it('says 401 with a challenge, 403, and 400 naming each parameter', () => {
+    const unauthenticated = problemOf(new Unauthenticated('no key'), '/x');
+    expect(unauthenticated.body.status).toBe(401);
+    expect(unauthenticated.headers['WWW-Authenticate']).toMatch(/^Bearer realm=/);
+    expect(statusOf(new RoleNotAllowed('support', ['admin']))).toBe(403);
+    const invalid = problemOf(new RequestInvalid([{ parameter: 'limit', problems: ['limit must not be greater than 1000'] }]), '/x').body;
+    expect(invalid).toMatchObject({ status: 400, code: 'INVALID_REQUEST', errors: [{ parameter: 'limit' }] });
+  });
+
+  it("keeps Nest's and the body parser's client errors, with a code", () => {
+    expect(problemOf(new NotFoundException('Cannot GET /nope'), '/nope').body).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
+    expect(statusOf(new BadRequestException('Unexpected end of JSON input'))).toBe(400);
+    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, expose: true });
+    expect(problemOf(tooLarge, '/x').body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('answers anything else with a 500 that leaks nothing', () => {
+    const problem = problemOf(new Error('SQLITE_CORRUPT: database disk image is malformed at /var/secret/ledger.db'), '/x');
+    expect(problem.body).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(JSON.stringify(problem.body)).not.toMatch(/SQLITE|secret/);
+    expect(problem.unexpected).toBe(true);
+    const busy = problemOf(new EventStoreUnavailable('SQLITE_BUSY: database is locked'), '/x');
+    expect(busy.body).toMatchObject({ status: 503, code: 'EVENT_STORE_UNAVAILABLE' });
+    expect(busy.headers['Retry-After']).toBe('1');
+    expect(JSON.stringify(busy.body)).not.toMatch(/SQLITE/);
+  });
+});

@@ -1,0 +1,108 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { DomainError } from '@roster-ledger/domain';
+import { EventStoreError } from '@roster-ledger/ledger';
+import { ApiError, RequestInvalid, type ParameterProblem } from './api-errors';
+
+/** An RFC 9457 problem document, with the ledger's stable `code` as an extension member. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  /** The request path (never the query string: it may hold a person's name). */
+  instance?: string;
+  /** For INVALID_REQUEST: each parameter at fault and what is wrong with it. */
+  errors?: ParameterProblem[];
+}
+
+export interface Problem {
+  body: ProblemDetails;
+  headers: Record<string, string>;
+  /** Unexpected: log it with its stack (the client only learns that something went wrong). */
+  unexpected: boolean;
+}
+
+/** The HTTP status of each code of the ledger's deliberate errors. */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  NOT_FOUND: 404,
+  SYNC_NOT_FOUND: 404,
+  SYNC_NOT_HELD: 409,
+  HELD_SYNC_PENDING: 409,
+  SYNC_ALREADY_RUNNING: 409,
+  HELD_SYNC_OUTDATED: 409,
+  CONCURRENCY_CONFLICT: 409,
+  INVALID_INPUT: 400,
+  UNKNOWN_PROJECTION: 400,
+  DISTRICT_UNKNOWN: 400,
+  EVENT_STORE_UNAVAILABLE: 503,
+};
+
+/** Codes for Nest's own HTTP exceptions (an unknown route, a body that is not JSON, a body too large). */
+const CODE_OF_STATUS: Readonly<Record<number, string>> = {
+  400: 'BAD_REQUEST',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/**
+ * The status of an error the body parser raised (http-errors: a body too large, not JSON, badly
+ * compressed). `expose` is its own verdict that the message is fit for the client.
+ */
+function exposedStatusOf(error: unknown): number | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' ? status : null;
+}
+
+/** `SYNC_NOT_HELD` -> `urn:roster-ledger:problem:sync-not-held`: stable, and not a link that could rot. */
+export const problemType = (code: string): string => `urn:roster-ledger:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+
+const titleOf = (status: number): string =>
+  (HttpStatus[status] ?? 'ERROR')
+    .toLowerCase()
+    .split('_')
+    .map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w))
+    .join(' ');
+
+function problem(status: number, code: string, detail: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
+  return { type: problemType(code), title: titleOf(status), status, detail, code, ...extra };
+}
+
+/**
+ * What the client is told about an error, and nothing more: deliberate errors (the ledger's
+ * DomainErrors, the edge's ApiErrors, Nest's HTTP exceptions) say what went wrong; anything else
+ * is a 500 whose detail leaks nothing.
+ */
+export function problemOf(error: unknown, path: string): Problem {
+  const headers: Record<string, string> = {};
+  const at = { instance: path };
+  if (error instanceof RequestInvalid) {
+    return { body: problem(400, error.code, error.message, { ...at, errors: error.errors }), headers, unexpected: false };
+  }
+  if (error instanceof ApiError) {
+    if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="roster-ledger"';
+    return { body: problem(error.status, error.code, error.message, at), headers, unexpected: false };
+  }
+  if (error instanceof DomainError || error instanceof EventStoreError) {
+    const status = STATUS_OF_CODE[error.code];
+    if (status === 503) {
+      // the file is busy (a large sync in another process) or cannot be read: worth a retry
+      headers['Retry-After'] = '1';
+      return { body: problem(503, error.code, 'the ledger is busy or unavailable; retry shortly', at), headers, unexpected: true };
+    }
+    if (status !== undefined) return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
+  }
+  const clientStatus = error instanceof HttpException ? error.getStatus() : exposedStatusOf(error);
+  if (clientStatus !== null && clientStatus >= 400 && clientStatus < 500) {
+    const code = CODE_OF_STATUS[clientStatus] ?? `HTTP_${clientStatus}`;
+    return { body: problem(clientStatus, code, (error as Error).message, at), headers, unexpected: false };
+  }
+  return {
+    body: problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged on the server', at),
+    headers,
+    unexpected: true,
+  };
+}

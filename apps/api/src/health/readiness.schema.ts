@@ -1,0 +1,21 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Readiness } from './readiness';
+
+class ProjectionLagSchema {
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['running', 'failed'] }) status!: 'running' | 'failed';
+  @ApiProperty() position!: number;
+  @ApiProperty() head!: number;
+  @ApiProperty() lagEvents!: number;
+  @ApiProperty() lagSeconds!: number;
+}
+
+export class ReadinessSchema implements Readiness {
+  @ApiProperty() ready!: boolean;
+  @ApiProperty({ example: 10000 }) maxLagEvents!: number;
+  @ApiProperty({ type: [ProjectionLagSchema] }) projections!: ProjectionLagSchema[];
+}
+
+export class LivenessSchema {
+  @ApiProperty({ example: 'live' }) status!: 'live';
+}

@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ProjectionProgress } from '@roster-ledger/ledger';
+import type { ProjectionJob, ProjectionJobKind } from './projection-job';
+
+class ProgressSchema implements ProjectionProgress {
+  @ApiProperty({ type: [String] }) projections!: string[];
+  @ApiProperty() position!: number;
+  @ApiProperty() head!: number;
+  @ApiProperty() eventsPerSecond!: number;
+  @ApiProperty({ type: Number, nullable: true }) etaSeconds!: number | null;
+}
+
+class JobErrorSchema {
+  @ApiProperty({ example: 'PROJECTION_FAILED' }) code!: string;
+  @ApiProperty() message!: string;
+}
+
+/** A rebuild or verification running in the background. */
+export class ProjectionJobSchema implements ProjectionJob {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['rebuild', 'verify'] }) kind!: ProjectionJobKind;
+  @ApiProperty({ type: [String], description: 'empty: all' }) projections!: string[];
+  @ApiProperty() dryRun!: boolean;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: ProjectionJob['status'];
+  @ApiProperty() startedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: ProgressSchema, nullable: true }) progress!: ProgressSchema | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    description: 'rebuild: {projections, version, events, seconds, swapped, differences?}; verify: [{projection, position, differences, equal}]',
+  })
+  result!: ProjectionJob['result'];
+  @ApiProperty({ type: JobErrorSchema, nullable: true }) error!: JobErrorSchema | null;
+  @ApiProperty({ example: '/projections/jobs/0b5e...' }) statusUrl!: string;
+}
+
+export class ProjectionJobListSchema {
+  @ApiProperty({ type: [ProjectionJobSchema] }) items!: ProjectionJobSchema[];
+}

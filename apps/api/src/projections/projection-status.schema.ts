@@ -1,0 +1,36 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ProjectionFailure, ProjectionStatus } from '@roster-ledger/ledger';
+
+class LagSchema {
+  @ApiProperty({ description: 'events in the log not yet folded' }) events!: number;
+  @ApiProperty({ description: 'age of the oldest event not yet folded' }) seconds!: number;
+}
+
+class FailureSchema implements ProjectionFailure {
+  @ApiProperty() position!: number;
+  @ApiProperty() type!: string;
+  @ApiProperty() streamId!: string;
+  @ApiProperty() message!: string;
+}
+
+class RebuildingSchema {
+  @ApiProperty() version!: number;
+  @ApiProperty() position!: number;
+}
+
+/** A read model's checkpoint against the log's head. */
+export class ProjectionStatusSchema implements ProjectionStatus {
+  @ApiProperty({ example: 'accounts' }) name!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ description: 'version of the live tables (a rebuild makes a new one)' }) version!: number;
+  @ApiProperty({ description: 'log position the read model reflects' }) position!: number;
+  @ApiProperty({ description: "the log's last position" }) head!: number;
+  @ApiProperty({ type: LagSchema }) lag!: LagSchema;
+  @ApiProperty({ enum: ['running', 'failed'] }) status!: 'running' | 'failed';
+  @ApiProperty({ type: FailureSchema, nullable: true, description: 'where and why a failed projection stopped' }) failure!: FailureSchema | null;
+  @ApiProperty({ type: RebuildingSchema, nullable: true }) rebuilding!: RebuildingSchema | null;
+}
+
+export class ProjectionStatusListSchema {
+  @ApiProperty({ type: [ProjectionStatusSchema] }) items!: ProjectionStatusSchema[];
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { GetProjectionStatusQuery, VIEWER_ROLES, type ProjectionStatus, type Viewer } from '@roster-ledger/ledger';
+import type { Response } from 'express';
+import { CurrentViewer } from '../auth/current-viewer.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { IdParamDto } from '../common/id-param.dto';
+import { itemList, type ItemList } from '../common/item-list';
+import { ProblemSchema } from '../openapi/problem.schema';
+import type { ProjectionJob } from './projection-job';
+import { ProjectionJobListSchema, ProjectionJobSchema } from './projection-job.schema';
+import { ProjectionJobs } from './projection-jobs';
+import { ProjectionStatusListSchema } from './projection-status.schema';
+import { RebuildRequestDto } from './rebuild-request.dto';
+import { VerifyRequestDto } from './verify-request.dto';
+
+/**
+ * The read models: how far behind the log each one is, and rebuilds and verifications, which
+ * run in the background (202 with the job's status URL in `Location`).
+ */
+@ApiTags('projections')
+@Controller('projections')
+export class ProjectionsController {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly jobs: ProjectionJobs,
+  ) {}
+
+  @Get()
+  @Roles(...VIEWER_ROLES)
+  @ApiOperation({ summary: "Each projection's position, the log's head, the lag and the status" })
+  @ApiOkResponse({ type: ProjectionStatusListSchema })
+  async status(): Promise<ItemList<ProjectionStatus>> {
+    return itemList(await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()));
+  }
+
+  @Post('rebuild')
+  @HttpCode(202)
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Rebuild projections from the log beside the live tables, then swap them in (or compare, with dryRun)' })
+  @ApiAcceptedResponse({ type: ProjectionJobSchema, description: 'started; poll the job at `Location` / `statusUrl`' })
+  @ApiBadRequestResponse({ type: ProblemSchema, description: 'UNKNOWN_PROJECTION or a bad body' })
+  @ApiConflictResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_RUNNING: one job at a time' })
+  async rebuild(@Body() body: RebuildRequestDto, @CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) response: Response): Promise<ProjectionJob> {
+    const job = await this.jobs.start('rebuild', body.names ?? [], body.dryRun ?? false, viewer.name);
+    response.location(job.statusUrl);
+    return job;
+  }
+
+  @Post('verify')
+  @HttpCode(202)
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Compare each live read model with one rebuilt from the log' })
+  @ApiAcceptedResponse({ type: ProjectionJobSchema, description: 'started; poll the job at `Location` / `statusUrl`' })
+  @ApiBadRequestResponse({ type: ProblemSchema })
+  @ApiConflictResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_RUNNING' })
+  async verify(@Body() body: VerifyRequestDto, @CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) response: Response): Promise<ProjectionJob> {
+    const job = await this.jobs.start('verify', body.names ?? [], false, viewer.name);
+    response.location(job.statusUrl);
+    return job;
+  }
+
+  @Get('jobs')
+  @Roles(...VIEWER_ROLES)
+  @ApiOperation({ summary: 'Rebuilds and verifications since the server started, newest first' })
+  @ApiOkResponse({ type: ProjectionJobListSchema })
+  listJobs(): ItemList<ProjectionJob> {
+    return itemList(this.jobs.list());
+  }
+
+  @Get('jobs/:id')
+  @Roles(...VIEWER_ROLES)
+  @ApiOperation({ summary: 'One job: running (with progress), succeeded (with its result) or failed (with its error)' })
+  @ApiOkResponse({ type: ProjectionJobSchema })
+  @ApiNotFoundResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_NOT_FOUND (jobs live in memory until a restart)' })
+  job(@Param() { id }: IdParamDto): ProjectionJob {
+    return this.jobs.get(id);
+  }
+}

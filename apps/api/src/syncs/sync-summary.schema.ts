@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { GuardBreach, SyncSource, SyncStatus, SyncSummary } from '@roster-ledger/domain';
+
+class GuardBreachSchema implements GuardBreach {
+  @ApiProperty({ example: 'student' }) recordType!: GuardBreach['recordType'];
+  @ApiProperty({ enum: ['removed', 'updated'] }) change!: 'removed' | 'updated';
+  @ApiProperty() count!: number;
+  @ApiProperty() active!: number;
+  @ApiProperty({ example: 0.1 }) threshold!: number;
+}
+
+class SyncFailureSchema {
+  @ApiProperty({ example: 'INVALID_INPUT' }) code!: string;
+  @ApiProperty() reason!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'file, line, record, field' }) at?: Record<string, unknown>;
+}
+
+const counts = (description: string) => ({ type: 'object', additionalProperties: { type: 'number' }, description }) as const;
+
+/** What one sync did. */
+export class SyncSummarySchema implements SyncSummary {
+  @ApiProperty() syncId!: string;
+  @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
+  @ApiProperty({ enum: ['clever-api', 'clever-events', 'snapshot', 'sftp-csv'] }) source!: SyncSource;
+  @ApiProperty({ description: 'where the data came from (a snapshot folder, an API cursor)' }) origin!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed', 'held', 'discarded'] }) status!: SyncStatus;
+  @ApiProperty() requestedBy!: string;
+  @ApiProperty() startedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty(counts('roster events appended (completed) or pending (held), by type')) counts!: Record<string, number>;
+  @ApiProperty() appended!: number;
+  @ApiProperty() pending!: number;
+  @ApiProperty({ type: [GuardBreachSchema], description: 'held: the mass-change thresholds crossed' }) breaches!: GuardBreach[];
+  @ApiProperty({ type: SyncFailureSchema, nullable: true }) failure!: SyncSummary['failure'];
+  @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
+  @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
+  @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
+  @ApiProperty(counts("values outside Clever's enumerations, by kind.field")) unknownValues!: Record<string, number>;
+}
+
+export class SyncListSchema {
+  @ApiProperty({ type: [SyncSummarySchema] }) items!: SyncSummarySchema[];
+}

@@ -1,0 +1,22 @@
+import { parseMoment } from './iso-moment';
+
+describe('ISO-8601 moments of query parameters', () => {
+  it('reads a date alone as the start, the end or the day after, in UTC', () => {
+    expect(parseMoment('2025-10-01', 'start-of-day')).toBe('2025-10-01T00:00:00.000Z');
+    expect(parseMoment('2025-10-01', 'end-of-day')).toBe('2025-10-01T23:59:59.999Z');
+    expect(parseMoment('2025-12-31', 'next-day')).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('normalises a timestamp with a zone to UTC with milliseconds, as the read models store times', () => {
+    expect(parseMoment('2025-10-01T14:00:00+02:00', 'end-of-day')).toBe('2025-10-01T12:00:00.000Z');
+    expect(parseMoment('2025-10-01T12:00Z', 'start-of-day')).toBe('2025-10-01T12:00:00.000Z');
+    expect(parseMoment('2025-10-01T12:00:00.123456z', 'start-of-day')).toBe('2025-10-01T12:00:00.123Z');
+  });
+
+  it('refuses what is not a moment: no zone, no such day, not a date at all', () => {
+    for (const text of ['2025-10-01T12:00', '2025-02-30', '2025-13-01', 'yesterday', '', '1696118400', '2025-10-01 12:00Z', '2025-02-30T00:00:00Z']) {
+      expect(parseMoment(text, 'end-of-day')).toBeNull();
+    }
+    expect(parseMoment('2024-02-29', 'end-of-day')).toBe('2024-02-29T23:59:59.999Z');
+  });
+});

@@ -1,0 +1,88 @@
+import type { FactoryProvider } from '@nestjs/common';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { ConfigError, type LedgerConfig } from '@roster-ledger/config';
+import { ApiServer, assertApiKeysConfigured } from '../../../api/src/api-server';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../../api/src/main';
+import { QuietStartupLogger } from '../../../api/src/quiet-startup.logger';
+import { shutdownSignal } from '../../../api/src/shutdown-signal';
+import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
+import { DB_OPTION, JSON_OPTION, parseInteger, type CommonOptions } from './common-options';
+
+interface ServeOptions extends CommonOptions {
+  port?: number;
+  host?: string;
+}
+
+/**
+ * `roster-ledger serve`: the REST API and the live projection runner in one process, on the
+ * embedded ledger file, until Ctrl-C (SIGINT) or SIGTERM.
+ */
+@Command({
+  name: 'serve',
+  description: 'serve the REST API (OpenAPI docs at /docs) and keep the read models in step with the log, until Ctrl-C',
+})
+export class ServeCommand extends CommandRunner {
+  constructor(private readonly config: LedgerConfig) {
+    super();
+  }
+
+  /** The command with the configuration main.ts loaded (API keys, the ledger file). */
+  static provider(config: LedgerConfig): FactoryProvider<ServeCommand> {
+    return { provide: ServeCommand, useFactory: () => new ServeCommand(config) };
+  }
+
+  async run(_: string[], options: ServeOptions): Promise<void> {
+    try {
+      assertApiKeysConfigured(this.config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      err(`configuration error: ${error.message}`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const port = options.port ?? DEFAULT_PORT;
+    const host = options.host ?? DEFAULT_HOST;
+    let server: ApiServer;
+    try {
+      server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });
+    } catch (error) {
+      err(`cannot serve on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = EXIT_FAILED;
+      return;
+    }
+    if (options.json) json({ url: server.url, docs: server.docsUrl, db: this.config.dbPath, keys: this.config.apiKeys.length });
+    else {
+      out(`Roster Ledger API on ${server.url} (ledger ${this.config.dbPath}, ${this.config.apiKeys.length} API key(s))`);
+      out(`  OpenAPI docs: ${server.docsUrl}   health: ${server.url}/health/ready`);
+      out('  Stop with Ctrl-C.');
+    }
+    const signal = await shutdownSignal((again) => {
+      err(`${again} again: exiting without waiting`);
+      process.exit(130);
+    });
+    err(`${signal}: stopping the projection runner and the server...`);
+    await server.stop();
+  }
+
+  @Option({ flags: '--port <n>', description: `the port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)` })
+  parsePort(value: string): number {
+    const port = parseInteger('--port', value);
+    if (port > 65_535) throw new Error(`--port must be at most 65535, got "${value}"`);
+    return port;
+  }
+
+  @Option({ flags: '--host <address>', description: `the address to listen on (default ${DEFAULT_HOST}; 0.0.0.0 for every interface)` })
+  parseHost(value: string): string {
+    return value;
+  }
+
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,340 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { CatchUpProjectionsCommand, RunSyncCommand } from '@roster-ledger/ledger';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot, type NextDayChanges } from '@roster-ledger/testing';
+import { TEST_KEYS, testKeysConfig, type ApiClient } from './support/api-client';
+import { serveRefusal, startServe, stopServe } from './support/api-serve-process';
+import { startApiTestServer, type ApiTestServer } from './support/api-test-server';
+
+/**
+ * The REST API as its users meet it, over real HTTP: the demo district and its next day recorded
+ * through the CommandBus, then the questions compliance, support and engineers ask, each role
+ * seeing only what it may.
+ */
+describe('REST API (end to end)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-api-'));
+  const district = CLEVER_DEMO_DISTRICT_ID;
+  let server: ApiTestServer;
+  let api: ApiClient;
+  let changes: NextDayChanges;
+  let day1: SyncSummary;
+  let day2: SyncSummary;
+  /** A moment after the first sync saw the district and before the next day's did. */
+  let between: string;
+
+  beforeAll(async () => {
+    server = await startApiTestServer(join(dir, 'ledger.db'));
+    api = server.client;
+    changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, join(dir, 'next-day'));
+    day1 = await server.commands.execute<RunSyncCommand, SyncSummary>(new RunSyncCommand(CLEVER_DEMO_FOLDER, { requestedBy: 'e2e' }));
+    day2 = await server.commands.execute<RunSyncCommand, SyncSummary>(new RunSyncCommand(join(dir, 'next-day'), { requestedBy: 'e2e' }));
+    await server.commands.execute(new CatchUpProjectionsCommand());
+    between = new Date((Date.parse(day1.startedAt) + Date.parse(day2.startedAt)) / 2).toISOString();
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('compliance: who was added, removed and changed', () => {
+    it('lists the next day’s additions and removals, filtered by type and sync, with both clocks', async () => {
+      const { status, body } = await api.as('compliance').get(`/districts/${district}/audit?types=StudentShared,StudentRemoved&sync=${day2.syncId}`);
+      expect(status).toBe(200);
+      expect(body.items.map((c: any) => [c.type, c.streamId])).toEqual([
+        ['StudentShared', `user-${changes.addedStudent}`],
+        ['StudentRemoved', `user-${changes.removedStudent}`],
+      ]);
+      expect(body.items[0]).toMatchObject({ syncId: day2.syncId, observedAt: day2.startedAt, recordedAt: expect.any(String), recordType: 'student' });
+      expect(body.next).toBeNull();
+    });
+
+    it('shows the field values before and after, demographics included', async () => {
+      const { body } = await api.as('compliance').get(`/districts/${district}/audit?types=StudentUpdated,DemographicUpdated&from=${between}`);
+      const byStream = Object.fromEntries(body.items.map((c: any) => [c.streamId, c.data]));
+      const g = changes.gradeChanged;
+      const d = changes.demographicChanged;
+      expect(byStream[`user-${g.student}`]).toMatchObject({ changes: { grade: { from: g.from, to: g.to } } });
+      expect(byStream[`user-${d.student}`]).toMatchObject({ personal: { [d.field]: { from: d.from, to: d.to } } });
+    });
+
+    it('pages with a cursor: `next` goes back as `after`', async () => {
+      const path = `/districts/${district}/audit?recordTypes=student&types=StudentShared`;
+      const first = await api.as('compliance').get(`${path}&limit=2`);
+      expect(first.body.items).toHaveLength(2);
+      expect(first.body.next).toBe(String(first.body.items[1].position));
+      const second = await api.as('compliance').get(`${path}&limit=2&after=${first.body.next}`);
+      expect(second.body.items[0].position).toBeGreaterThan(first.body.items[1].position);
+    });
+
+    it('exports the whole filtered feed as CSV, header first, one line per change', async () => {
+      const { status, headers, text } = await api.as('compliance').get(`/districts/${district}/audit/export?format=csv&types=StudentShared,StudentRemoved&sync=${day2.syncId}`);
+      expect(status).toBe(200);
+      expect(headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(headers.get('content-disposition')).toMatch(/^attachment; filename="audit-5a0c91b95c7cc000010d417c-\d{4}-\d\d-\d\d\.csv"$/);
+      const lines = text.trim().split(/\r?\n/);
+      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data');
+      expect(lines.slice(1).map((l) => l.split(',').slice(6, 8))).toEqual([
+        ['StudentShared', `user-${changes.addedStudent}`],
+        ['StudentRemoved', `user-${changes.removedStudent}`],
+      ]);
+      expect(lines[1]).toContain(day2.syncId);
+    });
+
+    it('exports more than a page as one JSON array', async () => {
+      const { status, body } = await api.as('compliance').get(`/districts/${district}/audit/export?format=json&types=StudentShared`);
+      expect(status).toBe(200);
+      expect(body).toHaveLength(1005);
+      expect(new Set(body.map((c: any) => c.position)).size).toBe(1005);
+    });
+  });
+
+  describe('support: when was this student added to this class', () => {
+    it("shows a student's timeline: the move between classes, with the sync and both clocks", async () => {
+      const { student, fromSection, toSection } = changes.moved;
+      const { status, body } = await api.as('support').get(`/accounts/${student}/timeline?limit=1000`);
+      expect(status).toBe(200);
+      expect(body.items[0]).toMatchObject({ type: 'StudentShared', syncId: day1.syncId, observedAt: day1.startedAt, cleverLastModified: expect.stringMatching(/^2021-/) });
+      const joined = body.items.find((c: any) => c.type === 'StudentEnrolled' && c.data.sectionId === toSection);
+      const left = body.items.find((c: any) => c.type === 'StudentUnenrolled' && c.data.sectionId === fromSection);
+      expect(joined).toMatchObject({ syncId: day2.syncId, observedAt: day2.startedAt, recordedAt: expect.any(String) });
+      expect(left).toMatchObject({ syncId: day2.syncId });
+    });
+
+    it('reads the roster of the class the student moved into, before and after the next day', async () => {
+      const { student, toSection, fromSection } = changes.moved;
+      const ids = (body: any) => body.students.map((m: any) => m.userId);
+      const before = await api.as('support').get(`/classes/${toSection}/roster?asOf=${between}`);
+      expect(before.status).toBe(200);
+      expect(before.body.at).toBe(between);
+      expect(ids(before.body)).not.toContain(student);
+      expect(ids((await api.as('support').get(`/classes/${fromSection}/roster?asOf=${between}`)).body)).toContain(student);
+      const after = await api.as('support').get(`/classes/${toSection}/roster`);
+      expect(ids(after.body)).toEqual(expect.arrayContaining([student, changes.addedStudent]));
+      const joined = after.body.students.find((m: any) => m.userId === student);
+      expect(joined).toMatchObject({ since: day2.startedAt, sinceSync: day2.syncId, name: expect.objectContaining({ first: expect.any(String) }) });
+      // a date alone means the end of that day: today's roster includes today's moves
+      const today = new Date().toISOString().slice(0, 10);
+      const endOfDay = await api.as('support').get(`/classes/${toSection}/roster?asOf=${today}`);
+      expect(endOfDay.body.at).toBe(`${today}T23:59:59.999Z`);
+      expect(ids(endOfDay.body)).toContain(student);
+    });
+
+    it("lists a student's classes as of a date", async () => {
+      const { student, toSection, fromSection } = changes.moved;
+      const sections = (body: any) => body.classes.map((c: any) => c.sectionId);
+      const before = await api.as('support').get(`/accounts/${student}/classes?asOf=${between}`);
+      expect(before.status).toBe(200);
+      expect(sections(before.body)).toContain(fromSection);
+      expect(sections(before.body)).not.toContain(toSection);
+      const now = await api.as('support').get(`/accounts/${student}/classes`);
+      expect(sections(now.body)).toContain(toSection);
+      expect(sections(now.body)).not.toContain(fromSection);
+    });
+
+    it('finds a student by name, SIS id or Clever id', async () => {
+      const search = async (q: string) => (await api.as('support').get(`/accounts?q=${encodeURIComponent(q)}`)).body.items.map((a: any) => a.id);
+      expect(await search('noor hadd')).toEqual([changes.addedStudent]);
+      expect(await search('Haddad Noor')).toEqual([changes.addedStudent]);
+      expect(await search('199900001')).toEqual([changes.addedStudent]);
+      expect(await search(changes.addedStudent)).toEqual([changes.addedStudent]);
+      expect((await api.as('support').get(`/accounts?q=noor&district=${district}&limit=1`)).body.items).toHaveLength(1);
+    });
+  });
+
+  describe('each role sees only what it may', () => {
+    const student = () => changes.addedStudent;
+    const demographics = /"(race|gender|dob|hispanic_ethnicity)"/;
+
+    it('support sees names and numbers but no demographics, anywhere in the body', async () => {
+      for (const path of [`/accounts/${student()}`, `/accounts/${student()}/timeline`, '/accounts?q=noor%20hadd', `/classes/${changes.moved.toSection}/roster`]) {
+        const { status, text } = await api.as('support').get(path);
+        expect(status).toBe(200);
+        expect(text).not.toMatch(demographics);
+      }
+      const { body } = await api.as('support').get(`/accounts/${student()}`);
+      expect(body).toMatchObject({ personal: { name: { first: 'Noor', last: 'Haddad' } }, personalRedacted: true });
+      expect(body.facets.student.personal).toMatchObject({ sis_id: '199900001' });
+    });
+
+    it('engineers see ids only: no names', async () => {
+      for (const path of [`/accounts/${student()}`, `/accounts/${student()}/timeline`, `/accounts?q=${student()}`, `/classes/${changes.moved.toSection}/roster`]) {
+        const { status, text } = await api.as('engineer', 'header').get(path);
+        expect(status).toBe(200);
+        expect(text).not.toMatch(/Noor|Haddad|"name":\{/);
+        expect(text).not.toMatch(demographics);
+      }
+      expect((await api.as('engineer').get(`/accounts/${student()}`)).body).toMatchObject({ id: student(), personal: {}, personalRedacted: true });
+    });
+
+    it('compliance sees demographics', async () => {
+      const { body } = await api.as('compliance').get(`/accounts/${student()}`);
+      expect(body.personalRedacted).toBe(false);
+      expect(body.facets.student.personal).toMatchObject({ race: 'Asian', gender: 'F', dob: '2008-04-02' });
+    });
+
+    it('records a support read of a student in the access log: who, which endpoint, which student', async () => {
+      await api.as('support').get(`/accounts/${student()}`);
+      const { status, body } = await api.as('compliance').get(`/access-log?student=${student()}&who=${TEST_KEYS.support.name}&limit=5`);
+      expect(status).toBe(200);
+      expect(body.items[0]).toMatchObject({ who: 'sam-support', role: 'support', endpoint: 'GET /accounts/:id', studentIds: [student()] });
+      expect(Date.parse(body.items[0].at)).toBeGreaterThan(Date.parse(day2.startedAt));
+    });
+  });
+
+  describe('keys and roles', () => {
+    it('answers 401 with WWW-Authenticate without a key or with an unknown one', async () => {
+      const none = await api.as(null).get('/accounts?q=noor');
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(none.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(none.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+      const wrong = await fetch(`${api.base}/accounts?q=noor`, { headers: { Authorization: 'Bearer not-a-key' } });
+      expect(wrong.status).toBe(401);
+    });
+
+    it('answers 403 to a valid key whose role may not use the endpoint', async () => {
+      const audit = await api.as('support').get(`/districts/${district}/audit`);
+      expect(audit.status).toBe(403);
+      expect(audit.body).toMatchObject({ code: 'FORBIDDEN', detail: expect.stringContaining('compliance, admin') });
+      expect((await api.as('engineer').get('/access-log')).status).toBe(403);
+      expect((await api.as('compliance').post(`/syncs/${day1.syncId}/approve`)).status).toBe(403);
+      expect((await api.as('support').post('/projections/verify', {})).status).toBe(403);
+    });
+  });
+
+  describe('bad requests', () => {
+    it('answers 400 problem+json naming the parameter for a bad limit or asOf', async () => {
+      for (const limit of ['0', '5000', 'ten']) {
+        const { status, headers, body } = await api.as('support').get(`/accounts/${changes.addedStudent}/timeline?limit=${limit}`);
+        expect(status).toBe(400);
+        expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ parameter: 'limit', problems: [expect.stringContaining('limit')] }] });
+      }
+      for (const asOf of ['2025-02-30', 'yesterday', '2025-10-01T12:00']) {
+        const { status, body } = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=${asOf}`);
+        expect(status).toBe(400);
+        expect(body.errors).toEqual([{ parameter: 'asOf', problems: [expect.stringMatching(/^asOf must be an ISO-8601 date/)] }]);
+      }
+      const typo = await api.as('compliance').get(`/districts/${district}/audit?types=StudentAdded&limt=5`);
+      expect(typo.status).toBe(400);
+      expect(typo.body.errors.map((e: any) => e.parameter).sort()).toEqual(['limt', 'types']);
+      expect(typo.body.detail).toContain('"StudentAdded" is not an event type');
+    });
+
+    it('answers 404 for an unknown account, class or sync', async () => {
+      for (const path of ['/accounts/000000000000000000000000', '/classes/000000000000000000000000/roster', '/syncs/00000000-0000-0000-0000-000000000000']) {
+        const { status, body } = await api.as('admin').get(path);
+        expect(status).toBe(404);
+        expect(body).toMatchObject({ status: 404, code: expect.stringMatching(/NOT_FOUND$/), instance: path });
+      }
+    });
+  });
+
+  describe('syncs', () => {
+    it('lists and shows syncs', async () => {
+      const list = await api.as('support').get(`/syncs?district=${district}&limit=5`);
+      expect(list.body.items.map((s: any) => s.syncId)).toEqual([day2.syncId, day1.syncId]);
+      const one = await api.as('support').get(`/syncs/${day2.syncId}`);
+      expect(one.body).toMatchObject({ syncId: day2.syncId, status: 'completed', counts: { StudentShared: 1, StudentRemoved: 1 } });
+    });
+
+    it('refuses with 409 to approve or discard a sync that is not held', async () => {
+      const approve = await api.as('admin').post(`/syncs/${day1.syncId}/approve`);
+      expect(approve.status).toBe(409);
+      expect(approve.body).toMatchObject({ code: 'SYNC_NOT_HELD' });
+      const discard = await api.as('engineer').post(`/syncs/${day2.syncId}/discard`);
+      expect(discard.status).toBe(409);
+      expect(discard.body).toMatchObject({ code: 'SYNC_NOT_HELD' });
+    });
+  });
+
+  describe('operations', () => {
+    it('is live, and ready with every projection caught up', async () => {
+      expect((await api.as(null).get('/health/live')).status).toBe(200);
+      const { status, body } = await api.as(null).get('/health/ready');
+      expect(status).toBe(200);
+      expect(body.ready).toBe(true);
+      expect(body.projections.map((p: any) => p.name)).toEqual(expect.arrayContaining(['accounts', 'classes', 'enrollments', 'timelines', 'audit']));
+      expect(body.projections.every((p: any) => p.lagEvents === 0)).toBe(true);
+    });
+
+    it('reports projection status to every role', async () => {
+      const { status, body } = await api.as('support').get('/projections');
+      expect(status).toBe(200);
+      expect(body.items[0]).toMatchObject({ name: 'accounts', status: 'running', lag: { events: 0 } });
+    });
+
+    it('verifies the projections in the background: 202, then the job at its status URL', async () => {
+      const unknown = await api.as('engineer').post('/projections/verify', { names: ['pupils'] });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toMatchObject({ code: 'UNKNOWN_PROJECTION' });
+      const started = await api.as('engineer').post('/projections/verify', { names: ['accounts', 'enrollments'] });
+      expect(started.status).toBe(202);
+      const location = started.headers.get('location');
+      expect(location).toBe(`/projections/jobs/${started.body.id}`);
+      expect((await api.as('admin').post('/projections/rebuild', {})).body).toMatchObject({ code: 'PROJECTION_JOB_RUNNING' });
+      let job = started.body;
+      for (const deadline = Date.now() + 20_000; job.status === 'running' && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 200));
+        job = (await api.as('engineer').get(location!)).body;
+      }
+      expect(job).toMatchObject({ status: 'succeeded', requestedBy: 'eve-engineer', error: null });
+      expect(job.result.map((r: any) => [r.projection, r.equal])).toEqual([
+        ['accounts', true],
+        ['enrollments', true],
+      ]);
+    });
+
+    it('serves its OpenAPI document with the API-key schemes and every path', async () => {
+      const { status, body } = await api.as(null).get('/docs-json');
+      expect(status).toBe(200);
+      expect(Object.keys(body.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);
+      expect(Object.keys(body.paths)).toEqual(
+        expect.arrayContaining([
+          '/accounts',
+          '/accounts/{id}',
+          '/accounts/{id}/timeline',
+          '/accounts/{id}/classes',
+          '/classes/{id}/roster',
+          '/classes/{id}/timeline',
+          '/schools/{id}/timeline',
+          '/districts/{id}/audit',
+          '/districts/{id}/audit/export',
+          '/syncs',
+          '/syncs/{id}/approve',
+          '/projections/rebuild',
+          '/access-log',
+          '/health/ready',
+        ]),
+      );
+      expect(body.paths['/accounts'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['q', 'district', 'limit']));
+      expect(body.components.schemas).toHaveProperty('ProblemSchema');
+      expect((await fetch(`${api.base}/docs`)).status).toBe(200);
+      expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });
+    });
+  });
+
+  describe('roster-ledger serve', () => {
+    it('serves the API with its projection runner until SIGTERM, then stops cleanly', async () => {
+      const serve = await startServe(join(dir, 'serve.db'), { LEDGER_API_KEYS: testKeysConfig() });
+      expect(serve.started).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), keys: 4 });
+      expect(serve.started.docs).toBe(`${serve.started.url}/docs`);
+      expect((await fetch(`${serve.started.url}/health/ready`)).status).toBe(200);
+      const projections = await fetch(`${serve.started.url}/projections`, { headers: { 'X-Api-Key': TEST_KEYS.support.key } });
+      expect(projections.status).toBe(200);
+      expect(await stopServe(serve)).toBe(0);
+      expect(serve.output()).toContain('SIGTERM: stopping');
+      // never a key in what it prints
+      expect(serve.output()).not.toContain(TEST_KEYS.support.key);
+    });
+
+    it('refuses to start without an API key, saying how to configure one', () => {
+      const { status, stderr } = serveRefusal(join(dir, 'serve.db'), { LEDGER_API_KEYS: '' });
+      expect(status).toBe(2);
+      expect(stderr).toMatch(/no API key is configured: set LEDGER_API_KEYS/);
+    });
+  });
+});
