@@ -23,3 +23,4 @@ export * from './queries/read-answers';
 export * from './commands/projection-commands';
 export * from './queries/as-of';
 export * from './queries/audit-export';
+export * from './queries/moments';

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
-import { parseMoment, type DateMeaning } from './iso-moment';
+import { parseMoment, type DateMeaning } from '@roster-ledger/ledger';
 
 const MEANING: Record<DateMeaning, string> = {
   'start-of-day': 'a date alone means the start of that day (00:00:00.000 UTC), inclusive',

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { exportAudit, parseAsOf, type AuditExportFormat } from '@roster-ledger/ledger';
+import { exportAudit, parseMomentOrFail, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
 import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
 
@@ -31,8 +31,8 @@ export class AuditExportCommand extends CommandRunner {
     try {
       const filter = {
         districtId: options.district,
-        from: options.from === undefined ? undefined : parseAsOf(options.from, '--from').replace(/T23:59:59\.999Z$/, 'T00:00:00.000Z'),
-        to: options.to === undefined ? undefined : parseAsOf(options.to, '--to'),
+        from: options.from === undefined ? undefined : parseMomentOrFail(options.from, 'start-of-day', '--from'),
+        to: options.to === undefined ? undefined : parseMomentOrFail(options.to, 'next-day', '--to'),
         types: options.types,
         recordTypes: options.recordTypes,
         schoolId: options.school,
@@ -60,7 +60,7 @@ export class AuditExportCommand extends CommandRunner {
   parseFrom(value: string): string {
     return value;
   }
-  @Option({ flags: '--to <date>', description: 'changes observed up to this date (its end) or before this timestamp' })
+  @Option({ flags: '--to <date>', description: 'changes observed before this timestamp, or up to the end of this date' })
   parseTo(value: string): string {
     return value;
   }

@@ -15,13 +15,15 @@ import type { SyncFindings } from '../events/sync-events';
 import { deterministicEventId } from '../events/event-id';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
-import type { LedgerState, SectionState } from '../state/ledger-state';
+import type { LedgerState, SectionState, UserState } from '../state/ledger-state';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
   id: string;
   /** Clever's `last_modified` of the record that caused it, when Clever gave one. */
   cleverLastModified?: string;
+  /** The Clever event that reported the change (incremental syncs). */
+  cleverEventId?: string;
 };
 
 /** All the events one stream gets from a sync, with the revision the stream must be at. */
@@ -153,6 +155,40 @@ export class SnapshotDiff {
       this.planRemovals();
       this.countUnresolved();
     }
+    return {
+      changes: [...this.streams.values()],
+      counts: this.counts,
+      eventCount: this.eventCount,
+      findings: this.findings,
+      tally: { active: this.activeTally(), removed: this.removed, updated: this.updated },
+    };
+  }
+
+  /**
+   * Plans the removal of one record the ledger holds (an incremental sync's `*.deleted`): a no-op
+   * when the ledger does not hold it as shared.
+   */
+  remove(kind: RecordKind, id: string): void {
+    this.seen[kind].add(id);
+    if (kind === 'section') {
+      const section = this.state.sections.get(id);
+      if (section?.active) this.planSectionRemoval(section);
+    } else if (kind === 'user') {
+      const user = this.state.users.get(id);
+      if (user) this.planUserRemoval(user);
+    } else {
+      const entity = this.state.records[kind].get(id);
+      if (!entity?.active) return;
+      this.bump(this.removed, kind);
+      this.emit(streamIdOf(kind, id), entity, undefined, { type: `${PLAIN_TYPE_PREFIX[kind]}Removed`, data: { id } } as RosterEvent);
+    }
+  }
+
+  /**
+   * The change set so far, without the removals a complete snapshot implies: for an incremental
+   * sync, where an absent record is merely unchanged.
+   */
+  partial(): DiffResult {
     return {
       changes: [...this.streams.values()],
       counts: this.counts,
@@ -309,15 +345,7 @@ export class SnapshotDiff {
     }
     if (covers('user')) {
       for (const user of this.state.users.values()) {
-        if (this.seen.user.has(user.id)) continue;
-        for (const role of USER_ROLES) {
-          if (!user.roles[role]) continue;
-          this.bump(this.removed, role);
-          this.emit(streamIdOf('user', user.id), user, undefined, {
-            type: `${ROLE_TYPE_PREFIX[role]}Removed`,
-            data: { id: user.id },
-          } as RosterEvent);
-        }
+        if (!this.seen.user.has(user.id)) this.planUserRemoval(user);
       }
     }
     if (covers('section')) {
@@ -325,6 +353,17 @@ export class SnapshotDiff {
         if (!section.active || this.seen.section.has(section.id)) continue;
         this.planSectionRemoval(section);
       }
+    }
+  }
+
+  private planUserRemoval(user: UserState): void {
+    for (const role of USER_ROLES) {
+      if (!user.roles[role]) continue;
+      this.bump(this.removed, role);
+      this.emit(streamIdOf('user', user.id), user, undefined, {
+        type: `${ROLE_TYPE_PREFIX[role]}Removed`,
+        data: { id: user.id },
+      } as RosterEvent);
     }
   }
 

@@ -72,9 +72,17 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
   }
   async execute({ kind, id, viewer, page }: GetTimelineQuery): Promise<Page<LoggedChange>> {
     const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
+    if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${kind} ${id}`);
     await this.logAccess(viewer, studentsShown(items));
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
+  }
+
+  /** Whether the ledger has ever recorded this record: an empty timeline of an unknown id is a 404. */
+  private async known(kind: GetTimelineQuery['kind'], id: string): Promise<boolean> {
+    if (kind === 'user') return (await this.models.account(id)) !== null;
+    if (kind === 'section') return (await this.models.classRecord(id)) !== null;
+    return (await this.models.names([{ kind, id }])).length > 0;
   }
 }
 
@@ -113,6 +121,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
 export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, { userId: string; at: string; classes: (RosterMember & { className: string | null })[] }> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery) {
+    if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
     const classes = [];
     for (const m of await this.models.classesOfUserAsOf(userId, at)) {
       const record = await this.models.classRecord(m.sectionId);

@@ -58,7 +58,7 @@ export class LiveProjectionRunner {
       const next =
         batch.length === 0 ? await pending : await Promise.race([pending, new Promise<typeof IDLE>((r) => setTimeout(() => r(IDLE), this.idleMs))]);
       if (next === IDLE || (next.done && batch.length > 0)) {
-        this.control.applyLive(batch);
+        await this.control.applyLive(batch);
         batch = [];
         if (next === IDLE) continue;
       }
@@ -66,7 +66,7 @@ export class LiveProjectionRunner {
       batch.push(next.value);
       pending = events.next();
       if (batch.length >= this.batchSize) {
-        this.control.applyLive(batch);
+        await this.control.applyLive(batch);
         batch = [];
       }
     }

@@ -9,6 +9,7 @@ export interface ProjectionStateRow {
   failure: string | null;
   building_version: number | null;
   building_position: number | null;
+  schema: string | null;
 }
 
 /**
@@ -24,6 +25,8 @@ export class ProjectionRegistry {
     db.exec(`CREATE TABLE IF NOT EXISTS projection_state (
       name TEXT PRIMARY KEY, live_version INTEGER NOT NULL, position INTEGER NOT NULL,
       status TEXT NOT NULL, failure TEXT, building_version INTEGER, building_position INTEGER)`);
+    const columns = (db.prepare('PRAGMA table_info(projection_state)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('schema')) db.exec('ALTER TABLE projection_state ADD COLUMN schema TEXT');
     this.selectOne = db.prepare('SELECT * FROM projection_state WHERE name = ?');
     this.selectAll = db.prepare('SELECT * FROM projection_state ORDER BY name');
   }
@@ -56,6 +59,23 @@ export class ProjectionRegistry {
 
   fail(name: string, failure: ProjectionFailure): void {
     this.db.prepare(`UPDATE projection_state SET status = 'failed', failure = ? WHERE name = ?`).run(JSON.stringify(failure), name);
+  }
+
+  /**
+   * Starts a projection over at a new version from position 0, for tables whose shape changed
+   * with the code: the old tables cannot be read by the new writers.
+   */
+  restart(name: string, version: number, schema: string): void {
+    this.db
+      .prepare(
+        `UPDATE projection_state SET live_version = ?, position = 0, status = 'running', failure = NULL,
+         building_version = NULL, building_position = NULL, schema = ? WHERE name = ?`,
+      )
+      .run(version, schema, name);
+  }
+
+  setSchema(name: string, schema: string): void {
+    this.db.prepare('UPDATE projection_state SET schema = ? WHERE name = ?').run(schema, name);
   }
 
   /** A failed projection gets another try (after a restart or a fix). */

@@ -9,7 +9,9 @@ import {
   type RecordedEvent,
   type VerifyResult,
 } from '@roster-ledger/ledger';
+import { createHash } from 'node:crypto';
 import { ProjectionRegistry } from './projection-registry';
+import { openReadModelDatabase } from './read-model-database';
 import type { Db } from './read-model-database';
 import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
@@ -23,6 +25,18 @@ interface Target {
   /** Moves the checkpoint, inside the batch transaction. */
   checkpoint(position: number): void;
   failure: ProjectionFailure | null;
+}
+
+/** A fingerprint of a projection's table shapes: the SQL SQLite keeps for them, built in a scratch database. */
+function schemaOf(p: SqliteProjection): string {
+  const scratch = openReadModelDatabase(':memory:');
+  try {
+    p.create(scratch, tableNamer(p.name, 1));
+    const sql = scratch.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").pluck().all() as string[];
+    return createHash('sha256').update(sql.join('\n')).digest('hex').slice(0, 16);
+  } finally {
+    scratch.close();
+  }
 }
 
 /** The version number scratch builds for `verify` use; live versions start at 1. */
@@ -60,7 +74,15 @@ export class SqliteProjectionControl implements ProjectionControl {
     db.transaction(() => {
       for (const p of projections) {
         this.registry.ensure(p.name);
-        const row = this.registry.get(p.name);
+        let row = this.registry.get(p.name);
+        const schema = schemaOf(p);
+        if (row.schema !== null && row.schema !== schema) {
+          // this code writes tables of another shape: start the projection over, from the log
+          this.dropTables(p, row.live_version);
+          if (row.building_version !== null) this.dropTables(p, row.building_version);
+          this.registry.restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
+          row = this.registry.get(p.name);
+        } else if (row.schema === null) this.registry.setSchema(p.name, schema);
         p.create(db, tableNamer(p.name, row.live_version));
         // a restart gives a failed projection another try from its checkpoint
         if (row.status === 'failed') this.registry.retry(p.name);
@@ -108,9 +130,20 @@ export class SqliteProjectionControl implements ProjectionControl {
     return this.feed(() => this.liveTargets(), undefined, onProgress);
   }
 
-  /** Folds the given events (already read, e.g. from a live subscription) into the live models. */
-  applyLive(events: RecordedEvent[]): void {
-    this.applyBatch(this.liveTargets(), events);
+  /**
+   * Folds events already read (from a live subscription) into the live models. When a model's
+   * checkpoint is behind the first of them (a rebuild swapped in a version meanwhile, or another
+   * process wrote), it catches up from the log instead, so no event is ever skipped.
+   */
+  async applyLive(events: RecordedEvent[]): Promise<void> {
+    const first = events[0];
+    if (!first) return;
+    const targets = this.liveTargets();
+    if (targets.some((t) => t.position < first.position - 1)) {
+      await this.catchUp();
+      return;
+    }
+    this.applyBatch(targets, events);
   }
 
   async rebuild(names: string[], options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void } = {}): Promise<RebuildResult> {
@@ -232,6 +265,8 @@ export class SqliteProjectionControl implements ProjectionControl {
       if (batch.length === 0) return applied;
       this.applyBatch(current, batch);
       applied += batch.length;
+      // let the process breathe between batches: an API in the same process keeps answering
+      await new Promise((resolve) => setImmediate(resolve));
       const failed = current.find((t) => t.failure);
       if (strict && failed) throw new ProjectionFailed(failed.projection.name, failed.failure!);
       if (onProgress) {

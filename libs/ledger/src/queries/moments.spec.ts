@@ -1,4 +1,4 @@
-import { parseMoment } from './iso-moment';
+import { parseMoment } from './moments';
 
 describe('ISO-8601 moments of query parameters', () => {
   it('reads a date alone as the start, the end or the day after, in UTC', () => {
