@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 
 export interface LatencyResult {
   query: string;
+  /** Pause of each client between its answer and its next request: 0 = as fast as it can. */
+  thinkMs: number;
   requests: number;
   p50Ms: number;
   p99Ms: number;
@@ -27,10 +29,12 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 /**
  * Starts `roster-ledger serve` on the ledger and keeps `clients` concurrent clients asking, for
- * `seconds` each, for student timelines and as-of class rosters over HTTP. Every loop is bounded
- * in time and talks to 127.0.0.1 only.
+ * `seconds` each, for student timelines and as-of class rosters over HTTP: once as fast as they
+ * can (the server saturated: latency is mostly queueing), and once with each client pausing
+ * `thinkMs` between requests (people at a support desk). Every loop is bounded in time and talks
+ * to 127.0.0.1 only.
  */
-export async function queryLatency(dbPath: string, options: { clients: number; seconds: number }): Promise<LatencyResult[]> {
+export async function queryLatency(dbPath: string, options: { clients: number; seconds: number; thinkMs: number[] }): Promise<LatencyResult[]> {
   const { students, sections } = sampleIds(dbPath);
   const key = randomBytes(24).toString('hex');
   const sha256 = createHash('sha256').update(key).digest('hex');
@@ -57,6 +61,7 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
       ['class roster as of a date', (i) => `/classes/${sections[i % sections.length]}/roster?asOf=${asOf}`],
     ];
     const results: LatencyResult[] = [];
+    for (const thinkMs of options.thinkMs)
     for (const [query, path] of queries) {
       const times: number[] = [];
       let errors = 0;
@@ -71,11 +76,12 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
             if (!response?.ok) errors++;
             await response?.arrayBuffer();
             times.push(performance.now() - started);
+            if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs));
           }
         }),
       );
       times.sort((a, b) => a - b);
-      results.push({ query, requests: times.length, p50Ms: Math.round(percentile(times, 50) * 10) / 10, p99Ms: Math.round(percentile(times, 99) * 10) / 10, errors });
+      results.push({ query, thinkMs, requests: times.length, p50Ms: Math.round(percentile(times, 50) * 10) / 10, p99Ms: Math.round(percentile(times, 99) * 10) / 10, errors });
     }
     return results;
   } finally {

@@ -86,8 +86,8 @@ async function main(argv: string[]): Promise<void> {
   log(`append: ours ${append.oursPerSecond.toLocaleString('en-US')}/s, plain insert ${append.plainPerSecond.toLocaleString('en-US')}/s, ratio ${append.ratio}`);
 
   log('query latency, 50 concurrent clients ...');
-  const latency = await queryLatency(db, { clients: 50, seconds: 15 });
-  for (const q of latency) log(`${q.query}: p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests`);
+  const latency = await queryLatency(db, { clients: 50, seconds: 15, thinkMs: [0, 100] });
+  for (const q of latency) log(`${q.query} (think ${q.thinkMs} ms): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests, ${q.errors} errors`);
 
   const summary = {
     date: new Date().toISOString(),

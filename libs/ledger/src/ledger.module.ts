@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { RunSyncHandler } from './commands/run-sync.handler';
+import { RunEventsSyncHandler } from './commands/run-events-sync.handler';
+import { SyncDistrictHandler } from './commands/sync-district.handler';
+import { EventsCursors } from './services/events-cursors';
 import { ApproveSyncHandler } from './commands/approve-sync.handler';
 import { DiscardSyncHandler } from './commands/discard-sync.handler';
 import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler';
@@ -22,13 +25,15 @@ import {
 /**
  * The application layer: commands and queries on the ledger. It needs the ports bound by an
  * infrastructure module (EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK, SNAPSHOT_READER,
- * GUARD_POLICIES, CLOCK, READ_MODELS, ACCESS_LOG, PROJECTION_CONTROL), made global by the app that
+ * CLEVER_EVENTS_FEED, GUARD_POLICIES, CLOCK, READ_MODELS, ACCESS_LOG, PROJECTION_CONTROL), made global by the app that
  * composes them.
  */
 @Module({
   imports: [CqrsModule],
   providers: [
     RunSyncHandler,
+    RunEventsSyncHandler,
+    SyncDistrictHandler,
     ApproveSyncHandler,
     DiscardSyncHandler,
     ListSyncsHandler,
@@ -47,7 +52,8 @@ import {
     GetProjectionStatusHandler,
     LedgerStateLoader,
     SyncHistory,
+    EventsCursors,
   ],
-  exports: [CqrsModule, SyncHistory],
+  exports: [CqrsModule, SyncHistory, EventsCursors],
 })
 export class LedgerModule {}

@@ -1,3 +1,5 @@
+import type { EventsCursorSetReason } from '@roster-ledger/domain';
+
 /** Progress of a running sync, for progress bars. */
 export interface SyncProgress {
   phase: 'reading' | 'writing';
@@ -14,6 +16,12 @@ export interface RunSyncOptions {
   /** Reuse a sync id (a retry of the same sync); a new one by default. */
   syncId?: string;
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Set the district's Clever events cursor with the sync's result (the newest event id read
+   * before the snapshot; null for an empty feed). Written only if the sync completes (or, held,
+   * when it is approved).
+   */
+  eventsCursor?: { cursor: string | null; reason: EventsCursorSetReason; detail?: string };
 }
 
 /** Take a complete view of a district, diff it against the ledger, and record the difference. */

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import {
-  checkMassChange,
-  DomainError,
-  InvalidInput,
-  SnapshotDiff,
-  type DiffResult,
-  type SyncSummary,
-} from '@roster-ledger/domain';
-import type { EventStore, JsonObject, StreamAppend } from '../ports/event-store.port';
+import { SnapshotDiff, type DiffResult, type SyncSummary } from '@roster-ledger/domain';
+import type { EventStore } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/snapshot-source.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -18,9 +11,13 @@ import type { Clock } from '../ports/clock.port';
 import { CLOCK, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SNAPSHOT_READER, SYNC_LOCK } from '../ports/tokens';
 import { DistrictUnknown, HeldSyncPending } from '../errors/ledger-errors';
 import { LedgerStateLoader } from '../services/ledger-state.loader';
+import { EventsCursors, cursorAppend } from '../services/events-cursors';
+import { plannedAppends } from '../services/planned-appends';
+import { concludeSync } from '../services/sync-conclusion';
+import { recordInterruptedSync, recordSyncFailure } from '../services/sync-failures';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
-import { RunSyncCommand } from './run-sync.command';
+import { RunSyncCommand, type RunSyncOptions } from './run-sync.command';
 
 const PROGRESS_EVERY = 2_000;
 
@@ -28,6 +25,8 @@ const PROGRESS_EVERY = 2_000;
  * One sync: SyncStarted -> read and diff the snapshot -> mass-change guard -> append everything in
  * one atomic append (with SyncCompleted), or keep the change set and record SyncHeld. Any failure
  * records SyncFailed and changes nothing else: roster events are only written by that final append.
+ * With `eventsCursor`, that append (or the held change set) also sets the district's events
+ * cursor, so the cursor is set exactly when the full sync's view is recorded.
  */
 @CommandHandler(RunSyncCommand)
 export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSummary> {
@@ -42,6 +41,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly loader: LedgerStateLoader,
     private readonly history: SyncHistory,
+    private readonly cursors: EventsCursors,
   ) {}
 
   async execute({ location, options }: RunSyncCommand): Promise<SyncSummary> {
@@ -74,14 +74,14 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
 
       const interrupted = await this.lock.acquire(districtId, syncId);
       lockedDistrict = districtId;
-      if (interrupted !== null) await this.recordInterrupted(interrupted);
+      if (interrupted !== null) await recordInterruptedSync(this.store, this.clock, this.history, interrupted);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
 
       const result = await this.diff(source, items, buffered, districtId, syncId, options.onProgress);
-      return await this.conclude(recorder, result, districtId, source);
+      return await this.conclude(recorder, result, districtId, source, options);
     } catch (error) {
-      await this.recordFailure(recorder, error);
+      await recordSyncFailure(recorder, this.clock, error, this.logger);
       throw error;
     } finally {
       if (lockedDistrict !== null) await this.lock.release(lockedDistrict, syncId);
@@ -131,80 +131,24 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     result: DiffResult,
     districtId: string,
     source: SnapshotSource,
+    options: RunSyncOptions,
   ): Promise<SyncSummary> {
-    const appends = this.toAppends(recorder, result);
-    const { skipped, unresolved, unknownValues } = result.findings;
-    const counts = result.counts as Record<string, number>;
-    const breaches = checkMassChange(result.tally, this.policies.policyFor(districtId));
-    const now = () => this.clock.now().toISOString();
-    if (breaches.length > 0) {
-      await this.pending.save(recorder.syncId, districtId, appends);
-      await recorder.record({
-        type: 'SyncHeld',
-        data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues },
-      });
-    } else {
-      const lifecycle = recorder.plan({
-        type: 'SyncCompleted',
-        data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues },
-      });
-      await this.store.appendToStreams([...appends, lifecycle]);
-      recorder.committed(lifecycle);
+    const appends = plannedAppends(recorder, result.changes);
+    if (options.eventsCursor !== undefined) {
+      const { cursor, reason, detail } = options.eventsCursor;
+      appends.push(
+        cursorAppend(recorder, await this.cursors.revision(districtId), {
+          type: 'EventsCursorSet',
+          data: { districtId, cursor, reason, ...(detail === undefined ? {} : { detail }), syncId: recorder.syncId, setAt: recorder.observedAt },
+        }),
+      );
     }
-    this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${breaches.length ? 'held' : 'completed'}, ${result.eventCount} roster events`);
+    const outcome = await concludeSync(this.conclusionPorts(), recorder, districtId, result, appends);
+    this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${outcome}, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);
   }
 
-  private toAppends(recorder: SyncRecorder, result: DiffResult): StreamAppend[] {
-    const base = recorder.metadata() as unknown as JsonObject;
-    return result.changes.map((change) => ({
-      streamId: change.streamId,
-      expectedRevision: change.expectedRevision,
-      events: change.events.map(({ id, type, data, cleverLastModified }) => ({
-        id,
-        type,
-        data: data as unknown as JsonObject,
-        metadata: cleverLastModified === undefined ? base : { ...base, cleverLastModified },
-      })),
-    }));
-  }
-
-  /** A sync whose process died holding the lock: nothing of it was applied; say so in its stream. */
-  private async recordInterrupted(syncId: string): Promise<void> {
-    const summary = await this.history.get(syncId).catch(() => null);
-    if (summary?.status !== 'running') return;
-    const revision = await this.store.streamRevision(syncStreamId(syncId));
-    const recorder = new SyncRecorder(this.store, this.clock, syncId, summary.source, summary.startedAt, {
-      revision,
-      districtId: summary.districtId,
-    });
-    await recorder.record({
-      type: 'SyncFailed',
-      data: {
-        syncId,
-        code: 'INTERRUPTED',
-        reason: 'the process running this sync stopped before it finished; nothing of it was applied',
-        failedAt: this.clock.now().toISOString(),
-      },
-    });
-  }
-
-  private async recordFailure(recorder: SyncRecorder, error: unknown): Promise<void> {
-    const code = error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR';
-    const reason = error instanceof Error ? error.message : String(error);
-    try {
-      await recorder.record({
-        type: 'SyncFailed',
-        data: {
-          syncId: recorder.syncId,
-          code,
-          reason,
-          ...(error instanceof InvalidInput ? { at: error.at } : {}),
-          failedAt: this.clock.now().toISOString(),
-        },
-      });
-    } catch (recordError) {
-      this.logger.error(`could not record the failure of sync ${recorder.syncId}: ${String(recordError)}`);
-    }
+  private conclusionPorts() {
+    return { store: this.store, pending: this.pending, policies: this.policies, clock: this.clock };
   }
 }

@@ -78,3 +78,18 @@ export class NotFound extends DomainError {
     super(`${what} not found`);
   }
 }
+
+/**
+ * An events sync cannot go on from the district's cursor: there is none yet, it is older than
+ * Clever keeps events, or Clever no longer knows it. Not a failure: the caller runs a full sync
+ * instead (and sets a new cursor), saying why.
+ */
+export class EventsCursorGap extends DomainError {
+  readonly code = 'EVENTS_CURSOR_GAP';
+  constructor(
+    readonly districtId: string,
+    readonly reason: string,
+  ) {
+    super(`the events of district ${districtId} cannot be read on from its cursor: ${reason}`);
+  }
+}

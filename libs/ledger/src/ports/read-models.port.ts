@@ -15,6 +15,14 @@ export interface AccountView {
   position: number;
 }
 
+export interface AccountName {
+  id: string;
+  status: 'active' | 'removed';
+  name: Record<string, unknown> | null;
+  /** Whether the account is or was a student (reading its name goes to the access log). */
+  student: boolean;
+}
+
 export interface ClassRecordView {
   id: string;
   districtId: string | null;
@@ -89,6 +97,8 @@ export interface ReadModels {
   /** Accounts whose Clever id, SIS id, student/teacher/staff number, state id or email equals the text, or whose name starts with it. */
   searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]>;
   account(id: string): Promise<AccountView | null>;
+  /** Just the names and status of several accounts, cheaply: for rosters. */
+  accountNames(ids: readonly string[]): Promise<AccountName[]>;
   classRecord(id: string): Promise<ClassRecordView | null>;
   /** Events on a timeline, oldest first, after a position cursor. */
   timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]>;

@@ -8,3 +8,4 @@ export const CLOCK = Symbol('CLOCK');
 export const PROJECTION_CONTROL = Symbol('PROJECTION_CONTROL');
 export const READ_MODELS = Symbol('READ_MODELS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
+export const CLEVER_EVENTS_FEED = Symbol('CLEVER_EVENTS_FEED');

@@ -97,11 +97,13 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     const access = personalAccessOf(viewer.role);
     const members: RosterMember[] = [];
     const shownStudents: string[] = [];
-    for (const m of await this.models.rosterAsOf(sectionId, at)) {
-      const account = await this.models.account(m.userId);
-      const visible = account ? accountAnswer(account, access).personal : {};
-      const name = (visible['name'] as Record<string, unknown> | undefined) ?? null;
-      if (name && m.role === 'student') shownStudents.push(m.userId);
+    const memberships = await this.models.rosterAsOf(sectionId, at);
+    const accounts = new Map((await this.models.accountNames(memberships.map((m) => m.userId))).map((a) => [a.id, a]));
+    for (const m of memberships) {
+      const account = accounts.get(m.userId);
+      // a name is identity data: every role but engineers may see it
+      const name = access === 'none' ? null : (account?.name ?? null);
+      if (name && account?.student) shownStudents.push(m.userId);
       members.push({ ...m, name, status: account?.status ?? 'unknown' });
     }
     await this.logAccess(viewer, shownStudents);

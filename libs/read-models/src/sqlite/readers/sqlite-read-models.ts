@@ -1,4 +1,5 @@
 import type {
+  AccountName,
   AccountView,
   AuditFilter,
   ClassRecordView,
@@ -97,6 +98,19 @@ export class SqliteReadModels implements ReadModels {
   async account(id: string): Promise<AccountView | null> {
     const raw = this.db.prepare(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined;
     return raw === undefined ? null : (JSON.parse(raw) as AccountView);
+  }
+
+  async accountNames(ids: readonly string[]): Promise<AccountName[]> {
+    if (ids.length === 0) return [];
+    // json_extract reads the two fields in SQLite's C code: no whole document parsed per member
+    const rows = this.db
+      .prepare(
+        `SELECT id, status, json_extract(doc, '$.person.personal.name') AS name,
+           EXISTS (SELECT 1 FROM json_each(doc, '$.person.pastRoles') WHERE value = 'student') AS student
+         FROM ${this.t('accounts', 'accounts')} WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as { id: string; status: 'active' | 'removed'; name: string | null; student: number }[];
+    return rows.map((r) => ({ id: r.id, status: r.status, name: r.name === null ? null : (JSON.parse(r.name) as Record<string, unknown>), student: r.student === 1 }));
   }
 
   async classRecord(id: string): Promise<ClassRecordView | null> {

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, type DiffResult, type SyncSummary } from '@roster-ledger/domain';
+import type { EventStore } from '../ports/event-store.port';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
+import type { SyncLock } from '../ports/sync-lock.port';
+import type { GuardPolicies } from '../ports/guard-policies.port';
+import type { Clock } from '../ports/clock.port';
+import type { CleverEventsFeed } from '../ports/clever-events-feed.port';
+import { CLEVER_EVENTS_FEED, CLOCK, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
+import { EventsCursorGap, HeldSyncPending } from '../errors/ledger-errors';
+import { LedgerStateLoader } from '../services/ledger-state.loader';
+import { EventsCursors, cursorAppend, type HeldCursor } from '../services/events-cursors';
+import { plannedAppends } from '../services/planned-appends';
+import { concludeSync } from '../services/sync-conclusion';
+import { recordInterruptedSync, recordSyncFailure } from '../services/sync-failures';
+import { SyncHistory, syncStreamId } from '../services/sync-history';
+import { SyncRecorder } from '../services/sync-recorder';
+import { RunEventsSyncCommand } from './run-events-sync.command';
+
+const PROGRESS_EVERY = 500;
+
+/**
+ * An incremental sync from Clever's Events API:
+ *
+ * 1. check that the district's cursor can be read on from (none, too old, or unknown to Clever:
+ *    EventsCursorGap, before anything is recorded, for the caller to run a full sync instead);
+ * 2. SyncStarted (source `clever-events`), the district's lock, no held sync waiting;
+ * 3. each Clever event after the cursor, in feed order, diffed against the ledger state as the
+ *    earlier events of the batch left it (IncrementalDiff): a change the ledger already shows
+ *    (the same event twice, or one a full sync recorded first) records nothing;
+ * 4. the mass-change guard on the batch, then ONE atomic append of the roster events (each with
+ *    its `cleverEventId`), EventsCursorAdvanced and SyncCompleted; or all of it held.
+ *
+ * Any failure records SyncFailed; the cursor stays where it was, so the next sync reads the same
+ * events again.
+ */
+@CommandHandler(RunEventsSyncCommand)
+export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncCommand, SyncSummary> {
+  private readonly logger = new Logger(RunEventsSyncHandler.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
+    @Inject(CLEVER_EVENTS_FEED) private readonly feed: CleverEventsFeed,
+    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
+    @Inject(GUARD_POLICIES) private readonly policies: GuardPolicies,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly loader: LedgerStateLoader,
+    private readonly history: SyncHistory,
+    private readonly cursors: EventsCursors,
+  ) {}
+
+  async execute({ districtId, options }: RunEventsSyncCommand): Promise<SyncSummary> {
+    const syncId = options.syncId ?? randomUUID();
+    const recorder = new SyncRecorder(this.store, this.clock, syncId, 'clever-events', this.clock.now().toISOString(), {
+      revision: await this.store.streamRevision(syncStreamId(syncId)),
+      districtId,
+    });
+    let checked: HeldCursor;
+    try {
+      checked = await this.usableCursor(districtId);
+    } catch (error) {
+      // a gap is the caller's cue for a full sync, not a failed sync; anything else is recorded
+      if (error instanceof EventsCursorGap) throw error;
+      await this.start(recorder, districtId, this.feed.origin(districtId), options.requestedBy);
+      await recordSyncFailure(recorder, this.clock, error, this.logger);
+      throw error;
+    }
+    await this.start(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options.requestedBy);
+    let locked = false;
+    try {
+      const interrupted = await this.lock.acquire(districtId, syncId);
+      locked = true;
+      if (interrupted !== null) await recordInterruptedSync(this.store, this.clock, this.history, interrupted);
+      const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
+      if (held) throw new HeldSyncPending(districtId, held.syncId);
+      // another sync may have moved the cursor since it was checked (it can only move forwards)
+      const cursor = (await this.cursors.current(districtId)) ?? checked;
+      return await this.readAndRecord(recorder, districtId, cursor, options);
+    } catch (error) {
+      await recordSyncFailure(recorder, this.clock, error, this.logger);
+      throw error;
+    } finally {
+      if (locked) await this.lock.release(districtId, syncId);
+    }
+  }
+
+  /** @throws EventsCursorGap when there is no cursor, or events after it may be lost */
+  private async usableCursor(districtId: string): Promise<HeldCursor> {
+    const held = await this.cursors.current(districtId);
+    if (held === null) throw new EventsCursorGap(districtId, 'it has no events cursor yet (no full sync through the Clever API has set one)');
+    const { cursor, at } = held.cursor;
+    if (cursor === null) {
+      // an empty feed at bootstrap: its start is the cursor, as long as nothing can have expired since
+      const ageDays = (this.clock.now().getTime() - Date.parse(at)) / 86_400_000;
+      if (ageDays > EVENTS_CURSOR_MAX_AGE_DAYS) {
+        throw new EventsCursorGap(districtId, `its cursor (the start of the feed) was set ${at}, more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days ago, and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`);
+      }
+      return held;
+    }
+    const check = await this.feed.knows(districtId, cursor);
+    if (!check.usable) throw new EventsCursorGap(districtId, check.reason);
+    return held;
+  }
+
+  private async start(recorder: SyncRecorder, districtId: string, origin: string, requestedBy: string): Promise<void> {
+    await recorder.record({
+      type: 'SyncStarted',
+      data: { syncId: recorder.syncId, districtId, source: 'clever-events', origin, startedAt: recorder.observedAt, requestedBy },
+    });
+  }
+
+  private async readAndRecord(recorder: SyncRecorder, districtId: string, from: HeldCursor, options: RunEventsSyncCommand['options']): Promise<SyncSummary> {
+    const state = await this.loader.load(districtId);
+    const diff = new IncrementalDiff(state, { syncId: recorder.syncId, districtId });
+    let read = 0;
+    let last: string | null = null;
+    const progress = (phase: 'reading' | 'writing') => options.onProgress?.({ phase, records: read, bytesDone: read, bytesTotal: 0 });
+    for await (const { cleverEventId, change, origin } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
+      diff.apply(change, { cleverEventId, origin });
+      last = cleverEventId;
+      if (++read % PROGRESS_EVERY === 0) progress('reading');
+    }
+    progress('writing');
+    const result: DiffResult = diff.finish();
+    const appends = plannedAppends(recorder, result.changes);
+    if (last !== null) {
+      appends.push(
+        cursorAppend(recorder, from.revision, {
+          type: 'EventsCursorAdvanced',
+          data: { districtId, from: from.cursor.cursor, cursor: last, cleverEvents: read, syncId: recorder.syncId, advancedAt: recorder.observedAt },
+        }),
+      );
+    }
+    const outcome = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, appends);
+    this.logger.log(`events sync ${recorder.syncId} of district ${districtId}: ${outcome}, ${read} Clever events, ${result.eventCount} roster events`);
+    return this.history.get(recorder.syncId);
+  }
+}
+
+function describeCursor(cursor: string | null): string {
+  return cursor === null ? 'the start of the feed' : `event ${cursor}`;
+}

@@ -1,0 +1,46 @@
+import type { IncrementalChange, InputLocation } from '@roster-ledger/domain';
+
+/** One Clever event, read and normalized: what changed, and which event said so. */
+export interface CleverChange {
+  /** The Clever event's id: the cursor after it, and the `cleverEventId` of the ledger events it yields. */
+  cleverEventId: string;
+  /** Clever's `created` of the event (informational: order is the feed's). */
+  created?: string;
+  change: IncrementalChange;
+  /** Where it was read (the events page and the index in it), for errors. */
+  origin: InputLocation;
+}
+
+/** Whether an events cursor can still be read after, and why not. */
+export type CursorCheck = { usable: true } | { usable: false; reason: string };
+
+/**
+ * A district's Clever Events API feed, for incremental syncs. Each method takes the district
+ * (its token and connection are the adapter's business). Errors of the feed's client cross this
+ * port as DomainErrors with stable codes (token rejected, Clever unavailable, a bad response).
+ */
+export interface CleverEventsFeed {
+  /** Where the feed is read, for the sync record (an URL and the district; never a token). */
+  origin(districtId: string): string;
+
+  /**
+   * The id of the newest event in the feed, or null when it is empty: the cursor to keep before a
+   * full sync, so that events during and after the full sync are read by the next events sync.
+   */
+  latestEventId(districtId: string): Promise<string | null>;
+
+  /**
+   * Whether events after `cursor` can still all be read. Not usable when the cursor is older than
+   * Clever keeps events (30 days; checked with a day's margin) or Clever no longer knows it: events
+   * may have been lost, and only a full sync can make up for them.
+   */
+  knows(districtId: string, cursor: string): Promise<CursorCheck>;
+
+  /**
+   * The changes after `cursor` (null: from the oldest event Clever keeps), oldest first, page by
+   * page as they are consumed.
+   * @throws InvalidInput for an event that breaks a rule (naming the page, the index and the field),
+   * including a record of another district.
+   */
+  changesAfter(districtId: string, cursor: string | null): AsyncIterable<CleverChange>;
+}

@@ -1,0 +1,22 @@
+import type { StreamChange } from '@roster-ledger/domain';
+import type { JsonObject, StreamAppend } from '../ports/event-store.port';
+import type { SyncRecorder } from './sync-recorder';
+
+/**
+ * The appends that record a diff's planned events, each stream expected at the revision the diff
+ * read. Metadata: the sync's, plus Clever's `last_modified` of the record and the Clever event
+ * that reported the change, where there is one (an events sync).
+ */
+export function plannedAppends(recorder: SyncRecorder, changes: readonly StreamChange[]): StreamAppend[] {
+  const base = recorder.metadata() as unknown as JsonObject;
+  return changes.map((change) => ({
+    streamId: change.streamId,
+    expectedRevision: change.expectedRevision,
+    events: change.events.map(({ id, type, data, cleverLastModified, cleverEventId }) => {
+      const metadata: JsonObject = { ...base };
+      if (cleverLastModified !== undefined) metadata['cleverLastModified'] = cleverLastModified;
+      if (cleverEventId !== undefined) metadata['cleverEventId'] = cleverEventId;
+      return { id, type, data: data as unknown as JsonObject, metadata };
+    }),
+  }));
+}
