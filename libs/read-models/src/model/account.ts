@@ -1,23 +1,10 @@
-import { evolveUser, USER_ROLES, type UserEvent, type UserRole, type UserState } from '@roster-ledger/domain';
-import type { RecordedEvent } from '@roster-ledger/ledger';
+import { evolveUser, USER_ROLES, type UserEvent, type UserState } from '@roster-ledger/domain';
+import type { AccountView, RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from './event-facts';
 
-/** One account per Clever user: the person, their active roles, and when they came and went. */
-export interface Account {
-  id: string;
-  districtId: string | null;
-  status: 'active' | 'removed';
-  roles: UserRole[];
-  /** The person as last known: own fields and one facet per active role. */
-  person: UserState;
-  firstSharedAt: string;
-  firstSharedSync: string | null;
-  lastChangedAt: string;
+/** One account per Clever user, as the read model keeps it: what readers see, plus its last sync. */
+export interface Account extends AccountView {
   lastSyncId: string | null;
-  removedAt: string | null;
-  removedSync: string | null;
-  /** Log position of the last event folded in: an event at or before it is a replay. */
-  position: number;
 }
 
 /** Folds one event of a `user-` stream into its account. Mutates and returns it. */

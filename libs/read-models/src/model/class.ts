@@ -1,19 +1,10 @@
-import { evolveSection, type SectionEvent, type SectionState } from '@roster-ledger/domain';
-import type { RecordedEvent } from '@roster-ledger/ledger';
+import { evolveSection, type SectionEvent } from '@roster-ledger/domain';
+import type { ClassRecordView, RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from './event-facts';
 
-/** One class per Clever section: its fields, teachers, students, and when it came and went. */
-export interface ClassView {
-  id: string;
-  districtId: string | null;
-  status: 'active' | 'removed';
-  section: SectionState;
-  firstSharedAt: string;
-  firstSharedSync: string | null;
+/** One class per Clever section, as the read model keeps it: what readers see, plus when it last changed. */
+export interface ClassView extends ClassRecordView {
   lastChangedAt: string;
-  removedAt: string | null;
-  removedSync: string | null;
-  position: number;
 }
 
 /** Folds one event of a `section-` stream into its class. Mutates and returns it. */

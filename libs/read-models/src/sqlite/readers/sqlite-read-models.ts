@@ -130,29 +130,24 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async rosterAsOf(sectionId: string, at: string): Promise<Membership[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
-           EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
-                   WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
-         FROM ${this.t('enrollments', 'enrollments')} e
-         WHERE e.section_id = @id AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at)
-         ORDER BY e.role DESC, is_primary DESC, e.from_at, e.user_id`,
-      )
-      .all({ id: sectionId, at }) as MembershipRow[];
-    return rows.map(toMembership);
+    return this.memberships('e.section_id = @id', 'e.role DESC, is_primary DESC, e.from_at, e.user_id', sectionId, at);
   }
 
   async classesOfUserAsOf(userId: string, at: string): Promise<Membership[]> {
+    return this.memberships('e.user_id = @id', 'e.from_at, e.section_id', userId, at);
+  }
+
+  /** Memberships current at a moment, with whether each teacher was the primary one then. */
+  private memberships(match: string, order: string, id: string, at: string): Membership[] {
     const rows = this.db
       .prepare(
         `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
            EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
                    WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
          FROM ${this.t('enrollments', 'enrollments')} e
-         WHERE e.user_id = @id AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY e.from_at, e.section_id`,
+         WHERE ${match} AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY ${order}`,
       )
-      .all({ id: userId, at }) as MembershipRow[];
+      .all({ id, at }) as MembershipRow[];
     return rows.map(toMembership);
   }
 
