@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { API_KEY_HASH_COMMAND, ConfigError, type LedgerConfig } from '@roster-ledger/config';
 import { createApiApplication } from './api-application';
+import { SyncScheduler, type ScheduledSync } from './district-syncs/sync-scheduler';
 import { DOCS_PATH } from './openapi/openapi';
 
 export interface ApiServerOptions {
@@ -21,8 +22,8 @@ export function assertApiKeysConfigured(config: LedgerConfig): void {
 }
 
 /**
- * The API serving HTTP, with the live projection runner in the same process on the embedded
- * store: what `roster-ledger serve` runs.
+ * The API serving HTTP, with the live projection runner and the districts' sync schedules in the
+ * same process on the embedded store: what `roster-ledger serve` runs.
  */
 export class ApiServer {
   private constructor(
@@ -35,13 +36,18 @@ export class ApiServer {
     return `${this.url}/${DOCS_PATH}`;
   }
 
+  /** The sync schedules this server runs. */
+  get schedules(): ScheduledSync[] {
+    return this.app.get(SyncScheduler).schedules();
+  }
+
   /**
    * @throws ConfigError when no API key is configured
    * @throws the listen error (EADDRINUSE, EACCES) when the port cannot be had
    */
   static async start(config: LedgerConfig, options: ApiServerOptions): Promise<ApiServer> {
     assertApiKeysConfigured(config);
-    const app = await createApiApplication(config, { liveProjections: true, logger: options.logger });
+    const app = await createApiApplication(config, { liveProjections: true, schedules: true, logger: options.logger });
     try {
       await app.listen(options.port, options.host);
     } catch (error) {

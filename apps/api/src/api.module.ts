@@ -9,6 +9,9 @@ import { AuditExporter } from './audit/audit-exporter';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { ClassesController } from './classes/classes.controller';
+import { DistrictSyncRunner } from './district-syncs/district-sync-runner';
+import { DistrictSyncsController } from './district-syncs/district-syncs.controller';
+import { SYNC_SCHEDULES, SyncScheduler } from './district-syncs/sync-scheduler';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { HealthController } from './health/health.controller';
 import { ApiIndexController } from './index/api-index.controller';
@@ -25,6 +28,11 @@ export interface ApiModuleOptions {
    * `serve` does). Off by default: a test drives catch-up itself, and another process may run it.
    */
   liveProjections?: boolean;
+  /**
+   * Run the districts' configured sync schedules in this process (what `serve` does). Off by
+   * default: a test starts syncs itself, and one process per ledger should run the schedules.
+   */
+  schedules?: boolean;
 }
 
 /**
@@ -43,6 +51,7 @@ export class ApiModule {
         SchoolsController,
         AuditController,
         SyncsController,
+        DistrictSyncsController,
         ProjectionsController,
         AccessLogController,
         HealthController,
@@ -53,6 +62,9 @@ export class ApiModule {
         { provide: ApiKeyRegistry, useValue: new ApiKeyRegistry(config.apiKeys) },
         { provide: LIVE_PROJECTIONS, useValue: options.liveProjections ?? false },
         LiveProjections,
+        { provide: SYNC_SCHEDULES, useValue: options.schedules ?? false },
+        DistrictSyncRunner,
+        SyncScheduler,
         ProjectionJobs,
         AuditExporter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

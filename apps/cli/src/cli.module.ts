@@ -7,6 +7,7 @@ import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.c
 import { AuditCommand, AuditExportCommand } from './commands/audit.command';
 import { ProjectionsCommand, ProjectionsListCommand, ProjectionsVerifyCommand, RebuildCommand } from './commands/projections.command';
 import { ServeCommand } from './commands/serve.command';
+import { SyncCommand } from './commands/sync.command';
 import {
   SyncsApproveCommand,
   SyncsCommand,
@@ -23,6 +24,7 @@ export class CliModule {
       imports: [LedgerRuntimeModule.forRoot(config)],
       providers: [
         ImportCommand,
+        SyncCommand.provider(config),
         EventsCommand,
         SyncsCommand,
         SyncsListCommand,

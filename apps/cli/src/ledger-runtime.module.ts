@@ -1,28 +1,67 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { LedgerConfig } from '@roster-ledger/config';
-import { CleverSourceReader } from '@roster-ledger/clever';
+import { CleverApiEventsFeed, CleverSourceReader, RateLimiter, type CleverDistrictConnection, type CleverWait } from '@roster-ledger/clever';
 import { SqliteLedgerModule } from '@roster-ledger/event-store';
 import { SqliteReadModelsModule } from '@roster-ledger/read-models';
-import { CLOCK, GUARD_POLICIES, LedgerModule, SNAPSHOT_READER, systemClock, type GuardPolicies } from '@roster-ledger/ledger';
+import {
+  CLEVER_EVENTS_FEED,
+  CLOCK,
+  GUARD_POLICIES,
+  LedgerModule,
+  SNAPSHOT_READER,
+  systemClock,
+  type CleverEventsFeed,
+  type GuardPolicies,
+  type SnapshotReader,
+} from '@roster-ledger/ledger';
 
 /**
  * Composes the ledger for one process: the application layer, the embedded SQLite store and read
- * models, the Clever source reader (JSON folders, SFTP CSV folders, the Data API), the configured guard policies and the system clock.
+ * models, the Clever source reader (JSON folders, SFTP CSV folders, the Data API) and events feed
+ * for the districts the configuration connects, the configured guard policies and the system clock.
  */
 @Global()
 @Module({})
 export class LedgerRuntimeModule {
   static forRoot(config: LedgerConfig): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
+    const clever = cleverConnections(config);
     return {
       module: LedgerRuntimeModule,
       imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath), LedgerModule],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
         { provide: CLOCK, useValue: systemClock },
-        { provide: SNAPSHOT_READER, useFactory: () => new CleverSourceReader() },
+        { provide: SNAPSHOT_READER, useFactory: (): SnapshotReader => new CleverSourceReader(clever) },
+        {
+          provide: CLEVER_EVENTS_FEED,
+          useFactory: (): CleverEventsFeed => new CleverApiEventsFeed({ ...clever, now: () => systemClock.now().getTime() }),
+        },
       ],
-      exports: [GUARD_POLICIES, CLOCK, SNAPSHOT_READER, LedgerModule],
+      exports: [GUARD_POLICIES, CLOCK, SNAPSHOT_READER, CLEVER_EVENTS_FEED, LedgerModule],
     };
   }
+}
+
+/**
+ * How the Clever adapters reach each configured district: its token from the variable the
+ * configuration names (read at each sync, never kept), its base URL and version, and one rate
+ * limiter per district shared by the Data API reader and the events feed (Clever's budget is per
+ * token). Waits and retries are logged (URLs carry no secret).
+ */
+function cleverConnections(config: LedgerConfig) {
+  const logger = new Logger('Clever');
+  const limiters = new Map<string, RateLimiter>();
+  const connectionFor = (districtId: string): CleverDistrictConnection => {
+    const settings = config.districts.get(districtId);
+    let rateLimiter = limiters.get(districtId);
+    if (rateLimiter === undefined) {
+      rateLimiter = new RateLimiter();
+      limiters.set(districtId, rateLimiter);
+    }
+    return { ...(settings?.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings?.version ? { version: settings.version } : {}), rateLimiter };
+  };
+  const onWait = (wait: CleverWait) =>
+    logger.warn(`${wait.reason === 'retry' ? `retry after ${wait.problem}` : wait.reason}: waiting ${wait.ms} ms before GET ${wait.url}`);
+  return { tokenFor: (districtId: string) => config.cleverTokenFor(districtId), connectionFor, onWait };
 }

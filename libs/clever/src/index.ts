@@ -21,3 +21,8 @@ export type { CsvIdNamespace } from './csv/csv-ids';
 export { TWO_DIGIT_YEAR_CUTOFF } from './csv/csv-dates';
 export { DEFAULT_MAX_RECORD_CHARS } from './csv/csv-row-stream';
 export { CleverSourceReader, CLEVER_API_SCHEME } from './clever-source-reader';
+export type { CleverDistrictConnection, CleverDistrictResolvers } from './api/district-connection';
+export { CleverApiEventsFeed } from './events/clever-api-events-feed';
+export type { CleverCursorCheck, CleverEventsFeedOptions } from './events/clever-api-events-feed';
+export { cleverChangeOf } from './events/clever-event-changes';
+export type { CleverEventChange } from './events/clever-event-changes';

@@ -4,10 +4,13 @@ import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   IsArray,
+  IsIn,
   IsInt,
   IsNumber,
   IsObject,
   IsOptional,
+  IsString,
+  Matches,
   Max,
   Min,
   ValidateNested,
@@ -16,6 +19,8 @@ import {
 } from 'class-validator';
 import { DEFAULT_GUARD_POLICY, GUARDED_TYPES, type GuardPolicy, type GuardedType, type Thresholds } from '@roster-ledger/domain';
 import { ApiKeysInvalid, checkApiKeysUnique, parseApiKeys, type ApiKey } from './api-keys';
+import { CLEVER_API_VERSIONS, CleverTokenMissing, DistrictNotConfigured, type CleverDistrictSettings } from './clever-districts';
+import { parseSchedule, type SyncSchedule } from './district-schedule';
 
 /** Where the embedded ledger lives when neither `--db` nor `LEDGER_DB` says. */
 export const DEFAULT_DB_PATH = 'data/roster-ledger.db';
@@ -32,8 +37,20 @@ class GuardDto extends ThresholdsDto {
   @IsOptional() @IsObject() perType?: Record<string, ThresholdsDto>;
 }
 
+class ScheduleDto {
+  @IsOptional() @IsString() events?: string;
+  @IsOptional() @IsString() full?: string;
+}
+
 class DistrictDto {
   @IsOptional() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
+  // the variable's name, never its value: see CleverDistrictSettings
+  @IsOptional()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'tokenEnv must be the name of an environment variable (letters, digits, _), e.g. CLEVER_TOKEN_DEMO' })
+  tokenEnv?: string;
+  @IsOptional() @IsString() baseUrl?: string;
+  @IsOptional() @IsIn(CLEVER_API_VERSIONS, { message: `version must be one of ${CLEVER_API_VERSIONS.join(', ')}` }) version?: string;
+  @IsOptional() @ValidateNested() @Type(() => ScheduleDto) schedule?: ScheduleDto;
 }
 
 class ConfigFileDto {
@@ -51,7 +68,9 @@ export class ConfigError extends Error {
 function flatten(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const path = `${prefix}${e.property}`;
-    const own = Object.values(e.constraints ?? {}).map((m) => `${path}: ${m.replace(e.property, 'value')}`);
+    const own = Object.entries(e.constraints ?? {}).map(([rule, m]) =>
+      rule === 'whitelistValidation' ? `${path}: unknown key (a misspelling?)` : `${path}: ${m.replace(e.property, 'value')}`,
+    );
     return [...own, ...flatten(e.children ?? [], `${path}.`)];
   });
 }
@@ -89,6 +108,84 @@ function apiKeysOf(env: NodeJS.ProcessEnv, file: { name: string; apiKeys: unknow
   }
 }
 
+/** Keys that would put a secret in the configuration: refused with a pointer to tokenEnv, the value never quoted. */
+const SECRET_KEYS = ['token', 'apiToken', 'accessToken', 'access_token', 'bearer'];
+/** Clever ids are 24 hex digits; any id that is safe in a URL path and a stream id is accepted. */
+const DISTRICT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `LEDGER_DISTRICTS`: a JSON object `{"<district id>": {...}}` like the file's `districts`; empty or unset means none. */
+function districtsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const raw = env['LEDGER_DISTRICTS'];
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // not JSON.parse's message: it quotes the input, which may hold a token pasted in by mistake
+    throw new ConfigError('LEDGER_DISTRICTS: not valid JSON; expected an object {"<district id>": {"tokenEnv": "...", "schedule": {...}}}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('LEDGER_DISTRICTS: expected a JSON object {"<district id>": {"tokenEnv": "...", "schedule": {...}}}');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** One district's entry, validated; `origin` names where it came from (`file.json: districts.<id>` or `LEDGER_DISTRICTS.<id>`). */
+function districtOf(value: unknown, file: string, path: string): DistrictDto {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: ${path.slice(0, -1)}: must be an object`);
+  for (const key of SECRET_KEYS) {
+    if (key in value) {
+      throw new ConfigError(
+        `${file}: ${path}${key}: a token is never read from the configuration; put it in an environment variable and name that variable with "tokenEnv"`,
+      );
+    }
+  }
+  return validated(DistrictDto, value, file, path);
+}
+
+/** The Clever connection of a district entry, if it has one (`tokenEnv`). */
+function connectionOf(districtId: string, dto: DistrictDto, file: string, path: string): CleverDistrictSettings | null {
+  const schedule: CleverDistrictSettings['schedule'] = {};
+  for (const mode of ['events', 'full'] as const) {
+    const text = dto.schedule?.[mode];
+    if (text === undefined) continue;
+    const parsed = parseSchedule(text);
+    if ('problem' in parsed) throw new ConfigError(`${file}: ${path}schedule.${mode}: ${parsed.problem}`);
+    schedule[mode] = parsed as SyncSchedule;
+  }
+  const connects = dto.tokenEnv !== undefined || dto.baseUrl !== undefined || dto.version !== undefined || dto.schedule !== undefined;
+  if (!connects) return null;
+  if (dto.tokenEnv === undefined) {
+    throw new ConfigError(`${file}: ${path}tokenEnv: a district with a baseUrl, version or schedule needs "tokenEnv", the environment variable holding its Clever token`);
+  }
+  if (!DISTRICT_ID.test(districtId)) throw new ConfigError(`${file}: ${path.slice(0, -1)}: not a district id (letters, digits, '.', '_', '-')`);
+  if (dto.baseUrl !== undefined) checkBaseUrl(dto.baseUrl, file, `${path}baseUrl`);
+  return {
+    districtId,
+    tokenEnv: dto.tokenEnv,
+    ...(dto.baseUrl === undefined ? {} : { baseUrl: dto.baseUrl.replace(/\/+$/, '') }),
+    ...(dto.version === undefined ? {} : { version: dto.version as CleverDistrictSettings['version'] }),
+    schedule,
+  };
+}
+
+/** https, or plain http to this machine only (a local stand-in): the token must not cross a network in clear text. */
+function checkBaseUrl(text: string, file: string, path: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${file}: ${path}: not a URL`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`${file}: ${path}: must have no credentials, query or fragment`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
+    throw new ConfigError(`${file}: ${path}: must be https (plain http only for localhost)`);
+  }
+}
+
 function policyOf(dto: GuardDto | undefined, base: GuardPolicy, file: string, path: string): GuardPolicy {
   if (!dto) return base;
   const perType: Partial<Record<GuardedType, Partial<Thresholds>>> = { ...base.perType };
@@ -111,11 +208,18 @@ function policyOf(dto: GuardDto | undefined, base: GuardPolicy, file: string, pa
  * The typed, validated configuration: the only reader of `process.env` in the project.
  *
  * - `LEDGER_DB`: path of the embedded SQLite ledger (the `--db` option wins).
- * - `LEDGER_CONFIG`: path of a JSON file with guard thresholds, globally and per district:
+ * - `LEDGER_CONFIG`: path of a JSON file with guard thresholds, globally and per district, and the
+ *   districts connected to Clever:
  *   `{"guard": {"removeRatio": 0.1, "updateRatio": 0.75, "floor": 10},
- *     "districts": {"<id>": {"guard": {"perType": {"enrollment": {"removeRatio": 1}}}}}}`.
+ *     "districts": {"<id>": {"guard": {"perType": {"enrollment": {"removeRatio": 1}}},
+ *                            "tokenEnv": "CLEVER_TOKEN_DEMO", "baseUrl": "https://api.clever.com", "version": "v3.0",
+ *                            "schedule": {"events": "10m", "full": "02:00"}}}}`.
+ * - `LEDGER_DISTRICTS`: a JSON object of districts of the same shape; for a district in both, each
+ *   key given here replaces the file's.
  * - `LEDGER_API_KEYS`: a JSON array of API keys `[{"name": "alice", "role": "support",
  *   "sha256": "<hex SHA-256 of the key>"}]`, added to the `apiKeys` array of the JSON file.
+ * - The variable each district's `tokenEnv` names: its Clever district-app token, read only when
+ *   that district syncs (so a missing one stops that district, not the whole service).
  */
 export class LedgerConfig {
   private constructor(
@@ -124,7 +228,10 @@ export class LedgerConfig {
     private readonly defaultPolicy: GuardPolicy,
     private readonly districtPolicies: Map<string, GuardPolicy>,
     /** The API keys of `LEDGER_API_KEYS` and of the file's `apiKeys`, validated, hashes in lower case. */
-    readonly apiKeys: readonly ApiKey[] = [],
+    readonly apiKeys: readonly ApiKey[],
+    /** The districts connected to Clever (those with a `tokenEnv`), by Clever district id. */
+    readonly districts: ReadonlyMap<string, CleverDistrictSettings>,
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static load(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string } = {}): LedgerConfig {
@@ -132,25 +239,71 @@ export class LedgerConfig {
     const dbPath = resolve(overrides.db || env['LEDGER_DB'] || DEFAULT_DB_PATH);
     const explicit = env['LEDGER_CONFIG'] || undefined;
     const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-    if (file === undefined) return new LedgerConfig(dbPath, null, DEFAULT_GUARD_POLICY, new Map(), apiKeysOf(env, null));
-    if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (LEDGER_CONFIG)`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+    let dto: ConfigFileDto | null = null;
+    if (file !== undefined) {
+      if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (LEDGER_CONFIG)`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+      }
+      dto = validated(ConfigFileDto, raw, file, '');
     }
-    const dto = validated(ConfigFileDto, raw, file, '');
-    const base = policyOf(dto.guard, DEFAULT_GUARD_POLICY, file, '');
-    const districts = new Map<string, GuardPolicy>();
-    for (const [id, value] of Object.entries(dto.districts ?? {})) {
-      const district = validated(DistrictDto, value, file, `districts.${id}.`);
-      districts.set(id, policyOf(district.guard, base, file, `districts.${id}.`));
+    const fileName = file ?? '(no configuration file)';
+    const base = policyOf(dto?.guard, DEFAULT_GUARD_POLICY, fileName, '');
+    // each district: its file entry, then LEDGER_DISTRICTS' keys over it
+    const entries = new Map<string, { dto: DistrictDto; origin: string; path: string }>();
+    for (const [id, value] of Object.entries(dto?.districts ?? {})) {
+      entries.set(id, { dto: districtOf(value, fileName, `districts.${id}.`), origin: fileName, path: `districts.${id}.` });
     }
-    return new LedgerConfig(dbPath, resolve(file), base, districts, apiKeysOf(env, { name: file, apiKeys: dto.apiKeys }));
+    for (const [id, value] of Object.entries(districtsFromEnv(env))) {
+      const fromEnv = districtOf(value, 'LEDGER_DISTRICTS', `${id}.`);
+      const known = entries.get(id);
+      const merged = Object.assign(new DistrictDto(), known?.dto, definedOf(fromEnv));
+      entries.set(id, known ? { dto: merged, origin: `${known.origin} + LEDGER_DISTRICTS`, path: `districts.${id}.` } : { dto: merged, origin: 'LEDGER_DISTRICTS', path: `${id}.` });
+    }
+    const policies = new Map<string, GuardPolicy>();
+    const districts = new Map<string, CleverDistrictSettings>();
+    for (const [id, { dto: district, origin, path }] of entries) {
+      policies.set(id, policyOf(district.guard, base, origin, path));
+      const connection = connectionOf(id, district, origin, path);
+      if (connection) districts.set(id, connection);
+    }
+    const apiKeys = apiKeysOf(env, file === undefined ? null : { name: file, apiKeys: dto?.apiKeys });
+    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, env);
   }
 
   guardPolicyFor(districtId: string): GuardPolicy {
     return this.districtPolicies.get(districtId) ?? this.defaultPolicy;
   }
+
+  /**
+   * The connection settings of a district connected to Clever.
+   * @throws DistrictNotConfigured when the configuration does not connect it
+   */
+  cleverDistrict(districtId: string): CleverDistrictSettings {
+    const settings = this.districts.get(districtId);
+    if (!settings) throw new DistrictNotConfigured(districtId, [...this.districts.keys()]);
+    return settings;
+  }
+
+  /**
+   * A district's Clever token, read now from the variable its `tokenEnv` names (so a rotated token
+   * is picked up by the next sync of a long-running server only if the process environment is
+   * updated; restart it after a rotation).
+   * @throws DistrictNotConfigured when the configuration does not connect the district
+   * @throws CleverTokenMissing naming the variable when it is unset or empty
+   */
+  cleverTokenFor(districtId: string): string {
+    const { tokenEnv } = this.cleverDistrict(districtId);
+    const token = this.env[tokenEnv];
+    if (token === undefined || token.trim() === '') throw new CleverTokenMissing(districtId, tokenEnv);
+    return token.trim();
+  }
+}
+
+/** The keys a DTO actually has a value for (class-transformer leaves absent ones undefined). */
+function definedOf<T extends object>(dto: T): Partial<T> {
+  return Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -11,3 +11,6 @@ export * from './state/ledger-state';
 export * from './diff/snapshot-diff';
 export * from './sync/sync-summary';
 export * from './access/personal-data';
+export * from './events/cursor-events';
+export * from './state/active-tally';
+export * from './diff/incremental-diff';

@@ -60,3 +60,12 @@ export class ProjectionJobNotFound extends ApiError {
     super(`no projection job ${jobId} (jobs are kept in memory until the server restarts)`);
   }
 }
+
+/** The server is shutting down: it starts no new work. */
+export class ServerStopping extends ApiError {
+  readonly code = 'SERVER_STOPPING';
+  readonly status = 503;
+  constructor() {
+    super('the server is shutting down and starts no new sync; try again once it is back');
+  }
+}

@@ -35,6 +35,9 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   INVALID_INPUT: 400,
   UNKNOWN_PROJECTION: 400,
   DISTRICT_UNKNOWN: 400,
+  DISTRICT_NOT_CONFIGURED: 404,
+  // the server's own configuration lacks the token: say which variable, it is not a secret
+  CLEVER_TOKEN_MISSING: 500,
   EVENT_STORE_UNAVAILABLE: 503,
 };
 

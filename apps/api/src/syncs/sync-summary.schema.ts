@@ -15,6 +15,12 @@ class SyncFailureSchema {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'file, line, record, field' }) at?: Record<string, unknown>;
 }
 
+class SyncProgressSchema {
+  @ApiProperty({ enum: ['reading', 'writing'] }) phase!: 'reading' | 'writing';
+  @ApiProperty({ description: 'records read so far (a full sync), or Clever events read (an events sync)' }) records!: number;
+  @ApiProperty({ description: 'when the sync last reported progress (its start, before the first report)' }) updatedAt!: string;
+}
+
 const counts = (description: string) => ({ type: 'object', additionalProperties: { type: 'number' }, description }) as const;
 
 /** What one sync did. */
@@ -32,11 +38,14 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty() pending!: number;
   @ApiProperty({ type: [GuardBreachSchema], description: 'held: the mass-change thresholds crossed' }) breaches!: GuardBreach[];
   @ApiProperty({ type: SyncFailureSchema, nullable: true }) failure!: SyncSummary['failure'];
+  @ApiProperty({ type: Object, nullable: true, description: 'the process that ran the sync ({pid, host}), when recorded' }) owner!: SyncSummary['owner'];
   @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
   @ApiProperty(counts("values outside Clever's enumerations, by kind.field")) unknownValues!: Record<string, number>;
+  @ApiPropertyOptional({ type: SyncProgressSchema, description: 'while a sync this server runs is running: how far it got' })
+  progress?: SyncProgressSchema;
 }
 
 export class SyncListSchema {

@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, VIEWER_ROLES, type Viewer } from '@roster-ledger/ledger';
+import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
+import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
 import { itemList, type ItemList } from '../common/item-list';
 import { ProblemSchema } from '../openapi/problem.schema';
+import { DistrictSyncRunner, type BackgroundSync } from '../district-syncs/district-sync-runner';
 import { ListSyncsQueryDto } from './list-syncs-query.dto';
 import { SyncListSchema, SyncSummarySchema } from './sync-summary.schema';
 
@@ -18,6 +19,7 @@ export class SyncsController {
   constructor(
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
+    private readonly runner: DistrictSyncRunner,
   ) {}
 
   @Get()
@@ -30,11 +32,20 @@ export class SyncsController {
 
   @Get(':id')
   @Roles(...VIEWER_ROLES)
-  @ApiOperation({ summary: 'What one sync did: counts per event type, skipped, unresolved, holds, failure' })
+  @ApiOperation({ summary: 'What one sync did: counts per event type, skipped, unresolved, holds, failure; progress while it runs' })
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiNotFoundResponse({ type: ProblemSchema })
-  get(@Param() { id }: IdParamDto): Promise<SyncSummary> {
-    return this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(id));
+  async get(@Param() { id }: IdParamDto): Promise<SyncSummary & { progress?: SyncProgressView }> {
+    const background = this.runner.progressOf(id);
+    const summary = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(id)).catch((error: unknown) => {
+      // accepted (202) but not recorded yet: it is still reading Clever's newest event or opening the API
+      if (error instanceof SyncNotFound && background) return null;
+      throw error;
+    });
+    if (summary === null) return { ...startingSummary(background!), progress: progressView(background!) };
+    // progress lives in this server's memory only: a sync run elsewhere (the CLI) shows none
+    if (summary.status !== 'running' || !background) return summary;
+    return { ...summary, progress: progressView(background) };
   }
 
   @Post(':id/approve')
@@ -58,4 +69,35 @@ export class SyncsController {
   discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name));
   }
+}
+
+interface SyncProgressView {
+  phase: 'reading' | 'writing';
+  records: number;
+  updatedAt: string;
+}
+
+function progressView(sync: BackgroundSync): SyncProgressView {
+  return { phase: sync.progress?.phase ?? 'reading', records: sync.progress?.records ?? 0, updatedAt: sync.progressAt ?? sync.startedAt };
+}
+
+/**
+ * A sync this server started but has not recorded yet, as its summary will begin: folded by the
+ * domain from the SyncStarted it is about to record, so it has every field a recorded one has.
+ */
+function startingSummary(sync: BackgroundSync): SyncSummary {
+  return summarizeSync([
+    {
+      type: 'SyncStarted',
+      data: {
+        syncId: sync.syncId,
+        districtId: sync.districtId,
+        // an events sync that falls back to a full sync is recorded as clever-api
+        source: sync.mode === 'events' ? 'clever-events' : 'clever-api',
+        origin: `district ${sync.districtId} (starting)`,
+        startedAt: sync.startedAt,
+        requestedBy: sync.requestedBy,
+      },
+    },
+  ])!;
 }

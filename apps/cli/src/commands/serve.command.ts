@@ -1,6 +1,6 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { ConfigError, type LedgerConfig } from '@roster-ledger/config';
+import { ConfigError, describeSchedule, type LedgerConfig } from '@roster-ledger/config';
 import { ApiServer, assertApiKeysConfigured } from '../../../api/src/api-server';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../../api/src/main';
 import { QuietStartupLogger } from '../../../api/src/quiet-startup.logger';
@@ -14,12 +14,13 @@ interface ServeOptions extends CommonOptions {
 }
 
 /**
- * `roster-ledger serve`: the REST API and the live projection runner in one process, on the
- * embedded ledger file, until Ctrl-C (SIGINT) or SIGTERM.
+ * `roster-ledger serve`: the REST API, the live projection runner and the districts' configured
+ * sync schedules in one process, on the embedded ledger file, until Ctrl-C (SIGINT) or SIGTERM
+ * (which waits for running syncs; a second Ctrl-C does not).
  */
 @Command({
   name: 'serve',
-  description: 'serve the REST API (OpenAPI docs at /docs) and keep the read models in step with the log, until Ctrl-C',
+  description: 'serve the REST API (OpenAPI docs at /docs), keep the read models in step with the log and run the configured sync schedules, until Ctrl-C',
 })
 export class ServeCommand extends CommandRunner {
   constructor(private readonly config: LedgerConfig) {
@@ -50,17 +51,19 @@ export class ServeCommand extends CommandRunner {
       process.exitCode = EXIT_FAILED;
       return;
     }
-    if (options.json) json({ url: server.url, docs: server.docsUrl, db: this.config.dbPath, keys: this.config.apiKeys.length });
+    const schedules = server.schedules.map((s) => ({ district: s.districtId, mode: s.mode, schedule: describeSchedule(s.schedule) }));
+    if (options.json) json({ url: server.url, docs: server.docsUrl, db: this.config.dbPath, keys: this.config.apiKeys.length, schedules });
     else {
       out(`Roster Ledger API on ${server.url} (ledger ${this.config.dbPath}, ${this.config.apiKeys.length} API key(s))`);
       out(`  OpenAPI docs: ${server.docsUrl}   health: ${server.url}/health/ready`);
+      for (const s of schedules) out(`  Scheduled: ${s.mode} sync of district ${s.district} ${s.schedule}`);
       out('  Stop with Ctrl-C.');
     }
     const signal = await shutdownSignal((again) => {
       err(`${again} again: exiting without waiting`);
       process.exit(130);
     });
-    err(`${signal}: stopping the projection runner and the server...`);
+    err(`${signal}: stopping the schedules, the projection runner and the server (running syncs finish first)...`);
     await server.stop();
   }
 

@@ -6,6 +6,7 @@ import type { SnapshotItem } from '../snapshot-item';
 import { unwrapEntry } from './api-envelope';
 import { CleverApiClient, MAX_PAGE_LIMIT } from './clever-api-client';
 import type { CleverApiClientOptions } from './clever-api-client';
+import { connectionOptions, type CleverDistrictConnection } from './district-connection';
 
 /** Where each kind is listed. `/users` has no role filter: a multi-role person comes once, as in a snapshot file. */
 export const CLEVER_API_RESOURCES: Readonly<Record<RecordKind, string>> = {
@@ -28,6 +29,8 @@ export interface CleverApiSnapshotOptions extends Omit<CleverApiClientOptions, '
   pageLimit?: number;
   /** Resolves a district's token, so `open(districtId)` fits the SnapshotReader port (a location string). */
   tokenFor?: (districtId: string) => string | Promise<string>;
+  /** A district's own base URL, version and rate limiter, over the options above. */
+  connectionFor?: (districtId: string) => CleverDistrictConnection;
   /** How many records the district had last time, for `progress().total` until the walk ends. */
   expectedRecords?: number;
 }
@@ -50,8 +53,8 @@ export class CleverApiSnapshotReader {
    */
   async open(target: string | CleverApiConnection): Promise<CleverSnapshotSource> {
     const connection = typeof target === 'string' ? await this.resolve(target) : target;
-    const { pageLimit, tokenFor: _tokenFor, expectedRecords, ...clientOptions } = this.options;
-    const client = new CleverApiClient({ ...clientOptions, token: connection.token });
+    const { pageLimit, tokenFor: _tokenFor, connectionFor, expectedRecords, ...clientOptions } = this.options;
+    const client = new CleverApiClient({ ...clientOptions, ...connectionOptions(connectionFor, connection.districtId), token: connection.token });
     const { districtId } = connection;
     const origin = `${client.baseUrl}/${client.version} district ${districtId}`;
     await checkDistrict(client, districtId, origin);

@@ -16,6 +16,7 @@ import { deterministicEventId } from '../events/event-id';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
 import type { LedgerState, SectionState, UserState } from '../state/ledger-state';
+import { activeTally } from '../state/active-tally';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
@@ -38,6 +39,18 @@ export interface DiffContext {
   districtId: string;
   /** Kinds the snapshot covers. Records of other kinds are left as they are (never removed). */
   kinds: readonly RecordKind[];
+}
+
+/** A change set before the guard's view of it: what {@link SnapshotDiff.planned} returns. */
+export interface PlannedChanges {
+  /** Streams in the order they were first touched; events in order within each stream. */
+  changes: StreamChange[];
+  counts: Partial<Record<RosterEventType, number>>;
+  eventCount: number;
+  findings: SyncFindings;
+  /** Records removed and updated, per guarded type. */
+  removed: Partial<Record<GuardedType, number>>;
+  updated: Partial<Record<GuardedType, number>>;
 }
 
 export interface DiffResult {
@@ -160,7 +173,7 @@ export class SnapshotDiff {
       counts: this.counts,
       eventCount: this.eventCount,
       findings: this.findings,
-      tally: { active: this.activeTally(), removed: this.removed, updated: this.updated },
+      tally: { active: activeTally(this.state), removed: this.removed, updated: this.updated },
     };
   }
 
@@ -189,12 +202,23 @@ export class SnapshotDiff {
    * sync, where an absent record is merely unchanged.
    */
   partial(): DiffResult {
+    const planned = this.planned();
+    return { ...planned, tally: { active: activeTally(this.state), removed: planned.removed, updated: planned.updated } };
+  }
+
+  /**
+   * The change set so far, as {@link partial} without the count of active records: that count
+   * walks the whole state, which an incremental sync diffing one change at a time cannot afford
+   * per change (it counts once, before its first change).
+   */
+  planned(): PlannedChanges {
     return {
       changes: [...this.streams.values()],
       counts: this.counts,
       eventCount: this.eventCount,
       findings: this.findings,
-      tally: { active: this.activeTally(), removed: this.removed, updated: this.updated },
+      removed: this.removed,
+      updated: this.updated,
     };
   }
 
@@ -394,19 +418,6 @@ export class SnapshotDiff {
     if (this.context.kinds.includes(kind)) return this.seen[kind].has(id);
     if (kind === 'user') return Object.keys(this.state.users.get(id)?.roles ?? {}).length > 0;
     return this.state.records[kind].get(id)?.active ?? false;
-  }
-
-  private activeTally(): Partial<Record<GuardedType, number>> {
-    const active: Partial<Record<GuardedType, number>> = {};
-    for (const kind of ['district', 'school', 'term', 'course'] as const) active[kind] = this.state.activeCount(kind);
-    active.section = this.state.activeCount('section');
-    let enrollments = 0;
-    for (const s of this.state.sections.values()) if (s.active) enrollments += s.students.length;
-    active.enrollment = enrollments;
-    for (const user of this.state.users.values()) {
-      for (const role of USER_ROLES) if (user.roles[role]) this.bump(active, role);
-    }
-    return active;
   }
 
   private bump(tally: Partial<Record<GuardedType, number>>, type: GuardedType): void {

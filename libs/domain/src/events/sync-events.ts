@@ -16,8 +16,16 @@ export interface SyncFindings {
   unknownValues: Record<string, number>;
 }
 
+/** The process running a sync: a later sync tells a dead one from a live one by it. */
+export interface SyncOwner {
+  pid: number;
+  host: string;
+}
+
 export interface SyncStartedData {
   syncId: string;
+  /** Absent on syncs recorded before owners were. */
+  owner?: SyncOwner;
   districtId: string | null;
   source: SyncSource;
   /** The folder, URL or cursor the sync reads from (never a token). */

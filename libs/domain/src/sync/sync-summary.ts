@@ -1,6 +1,6 @@
 import type { GuardBreach } from '../guard/mass-change-guard';
 import type { InputLocation } from '../errors/domain-error';
-import type { SyncEvent, SyncFindings, SyncSource } from '../events/sync-events';
+import type { SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
 
 export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarded';
 
@@ -22,6 +22,8 @@ export interface SyncSummary extends SyncFindings {
   failure: { code: string; reason: string; at?: InputLocation } | null;
   approvedBy: string | null;
   discardedBy: string | null;
+  /** The process that ran it, when recorded. */
+  owner: SyncOwner | null;
 }
 
 /** Folds the events of one sync stream, oldest first, into its summary. */
@@ -39,6 +41,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], skipped: {}, unresolved: {}, unknownValues: {}, failure: null, approvedBy: null, discardedBy: null,
+      owner: d.owner ?? null,
     };
   }
   if (!summary) return summary;

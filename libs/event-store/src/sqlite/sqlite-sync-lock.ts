@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { SyncOwner } from '@roster-ledger/domain';
 import { SyncAlreadyRunning, type SyncLock } from '@roster-ledger/ledger';
 import type { SqliteLedgerDatabase } from './sqlite-database';
 
@@ -52,6 +53,15 @@ export class SqliteSyncLock implements SyncLock {
       ).run(districtId, syncId, process.pid, hostname(), new Date().toISOString());
       return takenOver;
     });
+  }
+
+  self(): SyncOwner {
+    return { pid: process.pid, host: hostname() };
+  }
+
+  /** A process on another host cannot be checked from here: it counts as alive. */
+  isAlive(owner: SyncOwner): boolean {
+    return owner.host !== hostname() || processAlive(owner.pid);
   }
 
   async release(districtId: string, syncId: string): Promise<void> {

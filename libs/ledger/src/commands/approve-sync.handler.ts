@@ -10,6 +10,7 @@ import { ConcurrencyConflict } from '../ports/event-store.errors';
 import { HeldSyncOutdated } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
 import { ApproveSyncCommand } from './approve-sync.command';
+import { recordInterruptedSyncs } from '../services/sync-failures';
 import { openHeldSync } from './held-sync';
 
 /**
@@ -31,7 +32,8 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
     const { summary, recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
     const appends = await this.pending.load(syncId);
     if (appends === null) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
-    await this.lock.acquire(summary.districtId, syncId);
+    const interrupted = await this.lock.acquire(summary.districtId, syncId);
+    await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
     try {
       const recordedAt = this.clock.now().toISOString();
       const now = appends.map((a) => ({

@@ -14,7 +14,7 @@ import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend, type HeldCursor } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
-import { recordInterruptedSync, recordSyncFailure } from '../services/sync-failures';
+import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
 import { RunEventsSyncCommand } from './run-events-sync.command';
@@ -73,7 +73,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     try {
       const interrupted = await this.lock.acquire(districtId, syncId);
       locked = true;
-      if (interrupted !== null) await recordInterruptedSync(this.store, this.clock, this.history, interrupted);
+      await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
       // another sync may have moved the cursor since it was checked (it can only move forwards)
@@ -108,7 +108,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
   private async start(recorder: SyncRecorder, districtId: string, origin: string, requestedBy: string): Promise<void> {
     await recorder.record({
       type: 'SyncStarted',
-      data: { syncId: recorder.syncId, districtId, source: 'clever-events', origin, startedAt: recorder.observedAt, requestedBy },
+      data: { syncId: recorder.syncId, owner: this.lock.self(), districtId, source: 'clever-events', origin, startedAt: recorder.observedAt, requestedBy },
     });
   }
 

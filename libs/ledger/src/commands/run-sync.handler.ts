@@ -14,7 +14,7 @@ import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
-import { recordInterruptedSync, recordSyncFailure } from '../services/sync-failures';
+import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
 import { RunSyncCommand, type RunSyncOptions } from './run-sync.command';
@@ -60,7 +60,15 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     });
     await recorder.record({
       type: 'SyncStarted',
-      data: { syncId, districtId: recorder.districtId, source: sourceKind, origin: opened.source?.origin ?? location, startedAt, requestedBy: options.requestedBy },
+      data: {
+        syncId,
+        owner: this.lock.self(),
+        districtId: recorder.districtId,
+        source: sourceKind,
+        origin: opened.source?.origin ?? location,
+        startedAt,
+        requestedBy: options.requestedBy,
+      },
     });
     let lockedDistrict: string | null = null;
     try {
@@ -74,7 +82,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
 
       const interrupted = await this.lock.acquire(districtId, syncId);
       lockedDistrict = districtId;
-      if (interrupted !== null) await recordInterruptedSync(this.store, this.clock, this.history, interrupted);
+      await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
 

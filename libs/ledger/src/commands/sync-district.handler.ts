@@ -9,7 +9,7 @@ import type { CleverEventsFeed } from '../ports/clever-events-feed.port';
 import { CLEVER_EVENTS_FEED, CLOCK, EVENT_STORE, SYNC_LOCK } from '../ports/tokens';
 import { EventsCursorGap, HeldSyncPending } from '../errors/ledger-errors';
 import { EventsCursors } from '../services/events-cursors';
-import { recordInterruptedSync } from '../services/sync-failures';
+import { recordInterruptedSyncs } from '../services/sync-failures';
 import { SyncHistory } from '../services/sync-history';
 import { RunEventsSyncCommand } from './run-events-sync.command';
 import { RunSyncCommand } from './run-sync.command';
@@ -41,7 +41,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
     const syncId = options.syncId ?? randomUUID();
     const interrupted = await this.lock.acquire(districtId, syncId);
     try {
-      if (interrupted !== null) await recordInterruptedSync(this.store, this.clock, this.history, interrupted);
+      await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
       options.onAccepted?.(syncId);

@@ -1,3 +1,5 @@
+import type { SyncOwner } from '@roster-ledger/domain';
+
 /**
  * One sync at a time per district. A lock whose holder died (a killed process) is taken over, and
  * the caller is told which sync it was, so that sync can be recorded as interrupted.
@@ -10,4 +12,8 @@ export interface SyncLock {
   acquire(districtId: string, syncId: string): Promise<string | null>;
   /** Releases the lock if this sync holds it. */
   release(districtId: string, syncId: string): Promise<void>;
+  /** This process, as recorded in the syncs it starts. */
+  self(): SyncOwner;
+  /** Whether the process that started a sync is still running (false only when known dead). */
+  isAlive(owner: SyncOwner): boolean;
 }

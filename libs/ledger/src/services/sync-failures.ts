@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import type { EventStore } from '../ports/event-store.port';
 import type { Clock } from '../ports/clock.port';
+import type { SyncLock } from '../ports/sync-lock.port';
 import { SyncHistory, syncStreamId } from './sync-history';
 import { SyncRecorder } from './sync-recorder';
 
@@ -25,22 +26,36 @@ export async function recordSyncFailure(recorder: SyncRecorder, clock: Clock, er
   }
 }
 
-/** A sync whose process died holding the district's lock: nothing of it was applied; say so in its stream. */
-export async function recordInterruptedSync(store: EventStore, clock: Clock, history: SyncHistory, syncId: string): Promise<void> {
-  const summary = await history.get(syncId).catch(() => null);
-  if (summary?.status !== 'running') return;
-  const revision = await store.streamRevision(syncStreamId(syncId));
-  const recorder = new SyncRecorder(store, clock, syncId, summary.source, summary.startedAt, {
-    revision,
-    districtId: summary.districtId,
-  });
-  await recorder.record({
-    type: 'SyncFailed',
-    data: {
-      syncId,
-      code: 'INTERRUPTED',
-      reason: 'the process running this sync stopped before it finished; nothing of it was applied',
-      failedAt: clock.now().toISOString(),
-    },
-  });
+/**
+ * Finishes the record of syncs whose process died: every sync still "running" whose lock was
+ * just taken over from a dead holder (`takenOver`), or whose recorded owner process no longer
+ * exists, gets SyncFailed INTERRUPTED. Nothing of such a sync was applied: its roster events are
+ * written by one final append, which it never reached. Call it right after taking a lock.
+ */
+export async function recordInterruptedSyncs(
+  store: EventStore,
+  clock: Clock,
+  history: SyncHistory,
+  lock: SyncLock,
+  takenOver: string | null,
+  except: string,
+): Promise<void> {
+  for (const sync of await history.list()) {
+    if (sync.status !== 'running' || sync.syncId === except) continue;
+    const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.isAlive(sync.owner));
+    if (!dead) continue;
+    const recorder = new SyncRecorder(store, clock, sync.syncId, sync.source, sync.startedAt, {
+      revision: await store.streamRevision(syncStreamId(sync.syncId)),
+      districtId: sync.districtId,
+    });
+    await recorder.record({
+      type: 'SyncFailed',
+      data: {
+        syncId: sync.syncId,
+        code: 'INTERRUPTED',
+        reason: 'the process running this sync stopped before it finished; nothing of it was applied',
+        failedAt: clock.now().toISOString(),
+      },
+    });
+  }
 }

@@ -123,6 +123,14 @@ export class CleverStandIn {
     return stored;
   }
 
+  /**
+   * Drops the oldest `count` events (default: all of them), as Clever's 30-day retention does:
+   * their ids are then unknown (`GET /events/<id>` answers 404) and no longer listed.
+   */
+  forgetEvents(count: number = this.events.length): void {
+    this.events.splice(0, count);
+  }
+
   /** The next `times` requests matching `path` fail with `status`. */
   fail(fault: StandInFault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1 });

@@ -47,6 +47,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       failure: null,
       approvedBy: null,
       discardedBy: null,
+      owner: null, // a SyncStarted recorded without the process that ran it
     });
     expect(rm().rows('syncs')).toEqual([expect.objectContaining({ id: 's1', district_id: DISTRICT, status: 'running', started_at: T0, position: 1 })]);
   });

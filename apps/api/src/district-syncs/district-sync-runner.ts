@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { LedgerConfig } from '@roster-ledger/config';
+import { DomainError } from '@roster-ledger/domain';
+import { SyncAlreadyRunning, SyncDistrictCommand, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
+import { ServerStopping } from '../errors/api-errors';
+
+/** A sync this process runs in the background, with its latest progress. */
+export interface BackgroundSync {
+  syncId: string;
+  districtId: string;
+  mode: SyncMode;
+  requestedBy: string;
+  startedAt: string;
+  progress: SyncProgress | null;
+  /** When the latest progress arrived. */
+  progressAt: string | null;
+}
+
+/** A started sync: its id, and its end (never rejects: a failure is recorded in the sync and logged here). */
+export interface StartedSync {
+  syncId: string;
+  done: Promise<SyncDistrictResult | null>;
+}
+
+/**
+ * Runs district syncs in the background of the server, for the API (POST /districts/:id/syncs)
+ * and the schedule alike: one at a time per district in this process (and across processes, by
+ * the ledger's lock), progress kept in memory for the sync detail, failures logged with the sync
+ * id and never thrown at anyone. On shutdown it starts nothing more and waits for the running
+ * syncs, so none is cut off with the ledger file closing under it.
+ */
+@Injectable()
+export class DistrictSyncRunner implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('DistrictSyncs');
+  private readonly running = new Map<string, { sync: BackgroundSync; done: Promise<SyncDistrictResult | null> }>();
+  private closing = false;
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly config: LedgerConfig,
+  ) {}
+
+  /**
+   * Starts a sync and resolves once it runs (the district's lock is taken): refusals reject.
+   * @throws DistrictNotConfigured, CleverTokenMissing (the configuration), SyncAlreadyRunning,
+   * HeldSyncPending, ServerStopping
+   */
+  async start(districtId: string, mode: SyncMode, requestedBy: string): Promise<StartedSync> {
+    if (this.closing) throw new ServerStopping();
+    // a district that cannot sync is refused now, not recorded as a failed sync
+    this.config.cleverTokenFor(districtId);
+    const inProcess = this.running.get(districtId);
+    if (inProcess) throw new SyncAlreadyRunning(districtId, inProcess.sync.syncId);
+    const sync: BackgroundSync = { syncId: randomUUID(), districtId, mode, requestedBy, startedAt: new Date().toISOString(), progress: null, progressAt: null };
+    let accept: () => void = () => undefined;
+    let refuse: (error: unknown) => void = () => undefined;
+    const accepted = new Promise<void>((resolve, reject) => {
+      accept = resolve;
+      refuse = reject;
+    });
+    let running = false;
+    const done = this.commands
+      .execute<SyncDistrictCommand, SyncDistrictResult>(
+        new SyncDistrictCommand(districtId, {
+          mode,
+          requestedBy,
+          syncId: sync.syncId,
+          onAccepted: () => {
+            running = true;
+            accept();
+          },
+          onProgress: (progress) => {
+            sync.progress = progress;
+            sync.progressAt = new Date().toISOString();
+          },
+        }),
+      )
+      .then(
+        (result) => {
+          accept(); // already accepted on the way; this only guards a caller against waiting forever
+          const fallback = result.fallback === null ? '' : ` (fell back to a full sync: ${result.fallback})`;
+          this.logger.log(`sync ${result.syncId} of district ${districtId} (${mode}) ${result.summary.status}${fallback}: ${result.summary.appended} roster events`);
+          return result;
+        },
+        (error: unknown) => {
+          if (!running) refuse(error);
+          else this.logger.error(`sync ${sync.syncId} of district ${districtId} (${mode}) failed: ${describe(error)}`);
+          return null;
+        },
+      )
+      .finally(() => {
+        if (this.running.get(districtId)?.sync === sync) this.running.delete(districtId);
+      });
+    this.running.set(districtId, { sync, done });
+    await accepted;
+    return { syncId: sync.syncId, done };
+  }
+
+  /** The sync's latest progress while this process runs it; undefined otherwise. */
+  progressOf(syncId: string): BackgroundSync | undefined {
+    for (const { sync } of this.running.values()) if (sync.syncId === syncId) return { ...sync };
+    return undefined;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    const pending = [...this.running.values()];
+    if (pending.length === 0) return;
+    this.logger.log(`waiting for ${pending.length} running sync(s) to finish: ${pending.map((p) => p.sync.syncId).join(', ')}`);
+    await Promise.all(pending.map((p) => p.done));
+  }
+}
+
+/** A failure as the log shows it: a deliberate error by its code and message, anything else with its stack. */
+function describe(error: unknown): string {
+  if (error instanceof DomainError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiInternalServerErrorResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Viewer } from '@roster-ledger/ledger';
+import type { Response } from 'express';
+import { CurrentViewer } from '../auth/current-viewer.decorator';
+import { Roles } from '../auth/roles.decorator';
+import { IdParamDto } from '../common/id-param.dto';
+import { ProblemSchema } from '../openapi/problem.schema';
+import { DistrictSyncRunner } from './district-sync-runner';
+import { StartSyncRequestDto } from './start-sync-request.dto';
+import { SyncStartedSchema } from './sync-started.schema';
+
+/** Syncing a district connected to Clever, on request: it runs in the background; its detail shows progress. */
+@ApiTags('syncs')
+@Controller('districts')
+export class DistrictSyncsController {
+  constructor(private readonly runner: DistrictSyncRunner) {}
+
+  @Post(':id/syncs')
+  @HttpCode(202)
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Sync a district from Clever now (full, or events after its cursor); requestedBy = the API key holder' })
+  @ApiAcceptedResponse({ type: SyncStartedSchema, description: 'running; follow it at `Location` / `statusUrl`' })
+  @ApiNotFoundResponse({ type: ProblemSchema, description: 'DISTRICT_NOT_CONFIGURED: the configuration does not connect this district' })
+  @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_ALREADY_RUNNING (one sync at a time per district), or HELD_SYNC_PENDING' })
+  @ApiInternalServerErrorResponse({ type: ProblemSchema, description: "CLEVER_TOKEN_MISSING: the variable holding the district's token is not set on the server" })
+  async start(
+    @Param() { id }: IdParamDto,
+    @Body() body: StartSyncRequestDto,
+    @CurrentViewer() viewer: Viewer,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SyncStartedSchema> {
+    const { syncId } = await this.runner.start(id, body.mode, viewer.name);
+    const statusUrl = `/syncs/${syncId}`;
+    response.location(statusUrl);
+    return { syncId, status: 'running', statusUrl, mode: body.mode };
+  }
+}

@@ -1,0 +1,13 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
+import { SYNC_MODES, type SyncMode } from '@roster-ledger/ledger';
+
+/** `POST /districts/:id/syncs` body. */
+export class StartSyncRequestDto {
+  @ApiProperty({
+    enum: SYNC_MODES,
+    description: 'full: the whole district from the Data API (and a new events cursor); events: the Events API after the cursor (a full sync when there is no usable cursor)',
+  })
+  @IsIn(SYNC_MODES, { message: `mode must be one of ${SYNC_MODES.join(', ')}` })
+  mode!: SyncMode;
+}

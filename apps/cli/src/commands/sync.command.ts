@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { FactoryProvider } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { CleverTokenMissing, DistrictNotConfigured, type LedgerConfig } from '@roster-ledger/config';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { CatchUpProjectionsCommand, GetSyncQuery, SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
+import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
+import { ProjectionProgressBar } from '../output/projection-progress';
+import { RecordsProgress } from '../output/records-progress';
+import { describeSync, syncJson } from '../output/sync-report';
+import { DB_OPTION, JSON_OPTION, reportError, whoAmI, type CommonOptions } from './common-options';
+
+interface SyncOptions extends CommonOptions {
+  district?: string;
+  events?: boolean;
+  skipProjections?: boolean;
+}
+
+/**
+ * `roster-ledger sync --district <id> [--events]`: one sync of a district connected to Clever,
+ * through the same command as the API and the schedule, then the read models caught up.
+ */
+@Command({
+  name: 'sync',
+  description:
+    'sync a district connected to Clever: the whole district from the Data API (and a new events cursor), or with --events the Events API after its cursor (a full sync when there is no usable cursor)',
+})
+export class SyncCommand extends CommandRunner {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly config: LedgerConfig,
+  ) {
+    super();
+  }
+
+  /** The command with the configuration main.ts loaded (the districts and their tokens). */
+  static provider(config: LedgerConfig): FactoryProvider<SyncCommand> {
+    return { provide: SyncCommand, useFactory: (commands: CommandBus, queries: QueryBus) => new SyncCommand(commands, queries, config), inject: [CommandBus, QueryBus] };
+  }
+
+  async run(_: string[], options: SyncOptions): Promise<void> {
+    const districtId = options.district;
+    if (districtId === undefined) return this.usage('--district <id> is required: the Clever id of a district connected in the configuration', options);
+    try {
+      // a district that cannot sync is a configuration problem, told before anything is recorded
+      this.config.cleverTokenFor(districtId);
+    } catch (error) {
+      if (error instanceof DistrictNotConfigured || error instanceof CleverTokenMissing) return this.usage(error.message, options, error.code);
+      throw error;
+    }
+    const mode = options.events ? 'events' : 'full';
+    const syncId = randomUUID();
+    const started = Date.now();
+    const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
+    let result: SyncDistrictResult;
+    try {
+      result = await this.commands.execute(new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }));
+    } catch (error) {
+      progress.stop();
+      const failed = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId)).catch(() => null);
+      if (!failed) return reportError(error, options.json);
+      if (options.json) json(syncJson(failed, Date.now() - started));
+      else err(describeSync(failed, Date.now() - started));
+      process.exitCode = EXIT_FAILED;
+      return;
+    }
+    progress.stop();
+    const durationMs = Date.now() - started;
+    let projected = 0;
+    if (!options.skipProjections) {
+      const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
+      try {
+        projected = await this.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
+      } finally {
+        bar.stop();
+      }
+    }
+    const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
+    if (options.json) {
+      json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, projectedEvents: projected });
+      return;
+    }
+    if (fallback !== null) out(`The events sync fell back to a full sync: ${fallback}.`);
+    out(describeSync(result.summary, durationMs));
+    if (cursorProblem !== null) out(`  Events cursor not set: ${cursorProblem}`);
+    else if (cursor === null) out('  No events cursor yet.');
+    else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
+    if (!options.skipProjections) out(`  Read models updated (${projected.toLocaleString('en-US')} events folded).`);
+  }
+
+  private usage(message: string, options: SyncOptions, code = 'INVALID_REQUEST'): void {
+    if (options.json) json({ error: { code, message } });
+    else err(`error (${code}): ${message}`);
+    process.exitCode = EXIT_USAGE;
+  }
+
+  @Option({ flags: '--district <id>', description: 'the Clever id of a district connected in the configuration (LEDGER_CONFIG districts or LEDGER_DISTRICTS)' })
+  parseDistrict(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--events', description: "read Clever's Events API after the district's cursor instead of the whole district" })
+  parseEvents(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--skip-projections', description: 'do not update the read models now (serve or the next command will)' })
+  parseSkipProjections(): boolean {
+    return true;
+  }
+
+  @Option(DB_OPTION)
+  parseDb(value: string): string {
+    return value;
+  }
+
+  @Option(JSON_OPTION)
+  parseJson(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,67 @@
+import { InvalidInput } from '@roster-ledger/domain';
+import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
+import { collect, failure, TOKEN, useStandIn } from '../api/spec-support/stand-in-client';
+import { CleverApiEventsFeed, type CleverEventsFeedOptions } from './clever-api-events-feed';
+
+const D = CLEVER_DEMO_DISTRICT_ID;
+const student = (id: string, grade = '9') => ({ id, district: D, name: { first: 'A', last: id }, roles: { student: { school: 's1', grade } } });
+
+describe('CleverApiEventsFeed against the stand-in', () => {
+  const ctx = useStandIn((now) => new CleverStandIn({ token: TOKEN, now }));
+  const feed = (options: Partial<CleverEventsFeedOptions> = {}) =>
+    new CleverApiEventsFeed({ baseUrl: ctx.baseUrl, tokenFor: () => TOKEN, now: ctx.time.now, sleep: ctx.time.sleep, random: ctx.time.random, ...options });
+  const events = () => ctx.standIn.requests.filter((r) => r.path.includes('/events'));
+
+  it('reads the newest event id for the cursor (null for an empty feed) with one request', async () => {
+    expect(await feed().latestEventId(D)).toBeNull();
+    ctx.standIn.pushEvent({ type: 'users.created', data: { object: student('u1') } });
+    const last = ctx.standIn.pushEvent({ type: 'users.created', data: { object: student('u2') } });
+    expect(await feed().latestEventId(D)).toBe(last.id);
+    expect(events().map((r) => r.path)).toEqual(['/v3.0/events?ending_before=last&limit=1', '/v3.0/events?ending_before=last&limit=1']);
+  });
+
+  it('pages through the events after a cursor with a small limit, in feed order, each with its id', async () => {
+    const pushed = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((id) => ctx.standIn.pushEvent({ type: 'users.created', data: { object: student(id) } }));
+    const changes = await collect(feed({ eventsPageLimit: 2 }).changesAfter(D, pushed[0]!.id));
+    expect(changes.map((c) => c.cleverEventId)).toEqual(pushed.slice(1).map((e) => e.id));
+    expect(changes.map((c) => c.change.type === 'upsert' && c.change.record.id)).toEqual(['u2', 'u3', 'u4', 'u5', 'u6']);
+    expect(events().map((r) => r.path)).toEqual([
+      `/v3.0/events?limit=2&starting_after=${pushed[0]!.id}`,
+      `/v3.0/events?limit=2&starting_after=${pushed[2]!.id}`,
+      `/v3.0/events?limit=2&starting_after=${pushed[4]!.id}`,
+    ]);
+    // null: from the oldest event Clever keeps
+    expect((await collect(feed().changesAfter(D, null))).map((c) => c.cleverEventId)).toEqual(pushed.map((e) => e.id));
+  });
+
+  it('knows a current cursor; not one Clever forgot (404), nor one over 29 days old (without asking)', async () => {
+    const first = ctx.standIn.pushEvent({ type: 'users.created', data: { object: student('u1') } });
+    ctx.standIn.pushEvent({ type: 'users.created', data: { object: student('u2') } });
+    expect(await feed().knows(D, first.id)).toEqual({ usable: true });
+    ctx.standIn.forgetEvents(1);
+    expect(await feed().knows(D, first.id)).toEqual({ usable: false, reason: `Clever no longer knows its cursor, event ${first.id} (HTTP 404)` });
+
+    const before = ctx.standIn.requests.length;
+    const old = (Math.floor(ctx.time.now() / 1000) - 30 * 86_400).toString(16) + '0000000000000001';
+    const check = await feed().knows(D, old);
+    expect(check).toEqual({ usable: false, reason: expect.stringMatching(/^its cursor, Clever event [0-9a-f]{24} of 2025-12-06T.*, is more than 29 days old and Clever keeps events 30 days$/) });
+    expect(ctx.standIn.requests.length).toBe(before);
+    expect(await feed().knows(D, '../users')).toMatchObject({ usable: false });
+  });
+
+  it('reads each district with its own connection and names it in the origin, never the token', async () => {
+    const other = feed({ baseUrl: 'https://api.clever.com', connectionFor: () => ({ baseUrl: ctx.baseUrl, version: 'v3.1' }) });
+    expect(other.origin(D)).toBe(`${ctx.baseUrl}/v3.1 district ${D} events`);
+    expect(other.origin(D)).not.toContain(TOKEN);
+    await other.latestEventId(D);
+    expect(events()[0]!.path).toBe('/v3.1/events?ending_before=last&limit=1');
+  });
+
+  it('fails with InvalidInput for a record of another district, or without a token resolver', async () => {
+    ctx.standIn.pushEvent({ type: 'users.updated', data: { object: { ...student('u1'), district: 'another' } } });
+    const error = await failure(() => collect(feed().changesAfter(D, null)));
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.message).toMatch(/^users\.updated event [0-9a-f]{24} \(events page .*\/v3\.0\/events\?limit=1000\), record #1, id u1, field district: the record belongs to district another/);
+    await expect(feed({ tokenFor: undefined }).latestEventId(D)).rejects.toThrow(InvalidInput);
+  });
+});

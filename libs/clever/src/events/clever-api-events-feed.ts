@@ -1,0 +1,97 @@
+import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, InvalidInput } from '@roster-ledger/domain';
+import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, DEFAULT_EVENTS_LIMIT } from '../api/clever-api-client';
+import type { CleverApiClientOptions } from '../api/clever-api-client';
+import { CleverRequestFailed } from '../api/clever-api-errors';
+import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
+import { displayUrl } from '../api/safe-text';
+import { cleverChangeOf, type CleverEventChange } from './clever-event-changes';
+
+export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 'token'>, CleverDistrictResolvers {
+  /** Events a page (default 1,000: the maximum is undocumented). */
+  eventsPageLimit?: number;
+}
+
+/** Whether events after a cursor can all still be read (the ledger's `CursorCheck`). */
+export type CleverCursorCheck = { usable: true } | { usable: false; reason: string };
+
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+const DAY_MS = 86_400_000;
+
+/**
+ * A district's Clever Events API feed over {@link CleverApiClient}: the shape of the ledger's
+ * CleverEventsFeed port, matched without importing the ledger. Each call resolves the district's
+ * token and connection; the client's errors (CleverTokenRejected, CleverUnavailable,
+ * CleverBadResponse, CleverRequestFailed) are DomainErrors with stable codes and no secrets.
+ */
+export class CleverApiEventsFeed {
+  constructor(private readonly options: CleverEventsFeedOptions = {}) {}
+
+  /** The API, version and district, as the sync record shows them (no token). */
+  origin(districtId: string): string {
+    const { baseUrl, version } = { ...this.options, ...connectionOptions(this.options.connectionFor, districtId) };
+    return `${displayUrl(baseUrl ?? DEFAULT_CLEVER_BASE_URL).replace(/\/$/, '')}/${version ?? 'v3.0'} district ${districtId} events`;
+  }
+
+  /** The newest event's id, or null for an empty feed. */
+  async latestEventId(districtId: string): Promise<string | null> {
+    return (await this.client(districtId)).latestEventId();
+  }
+
+  /**
+   * Not usable when the cursor (an ObjectID: its first 8 hex digits are its creation time) is over
+   * 29 days old, or `GET /events/{cursor}` answers 404 (Clever no longer keeps it). What Clever
+   * answers to `starting_after` an expired id is not documented, so both are checked first.
+   */
+  async knows(districtId: string, cursor: string): Promise<CleverCursorCheck> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return { usable: false, reason: `its cursor ${JSON.stringify(cursor.slice(0, 64))} is not a Clever event id` };
+    if (OBJECT_ID.test(cursor)) {
+      const created = Number.parseInt(cursor.slice(0, 8), 16) * 1000;
+      if (this.now() - created > EVENTS_CURSOR_MAX_AGE_DAYS * DAY_MS) {
+        return {
+          usable: false,
+          reason: `its cursor, Clever event ${cursor} of ${new Date(created).toISOString()}, is more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days old and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`,
+        };
+      }
+    }
+    try {
+      await (await this.client(districtId)).get(`events/${cursor}`);
+      return { usable: true };
+    } catch (error) {
+      if (error instanceof CleverRequestFailed && error.status === 404) {
+        return { usable: false, reason: `Clever no longer knows its cursor, event ${cursor} (HTTP 404)` };
+      }
+      throw error;
+    }
+  }
+
+  /** The changes after `cursor` (null: from the oldest event Clever keeps), oldest first, a page at a time. */
+  async *changesAfter(districtId: string, cursor: string | null): AsyncGenerator<CleverEventChange> {
+    const client = await this.client(districtId);
+    const limit = this.options.eventsPageLimit ?? DEFAULT_EVENTS_LIMIT;
+    let previous: string | null = cursor;
+    for await (const event of client.events({ ...(cursor === null ? {} : { startingAfter: cursor }), limit })) {
+      // ids ascend along the feed; one out of order would move the cursor back and replay or skip events
+      if (previous !== null && OBJECT_ID.test(previous) && OBJECT_ID.test(event.id) && event.id.toLowerCase() <= previous.toLowerCase()) {
+        throw new InvalidInput(`event ids must ascend along the feed, but ${event.id} follows ${previous}`, {
+          file: `events page ${event.page}`,
+          record: event.index,
+          recordId: event.id,
+          field: 'id',
+        });
+      }
+      previous = event.id;
+      yield cleverChangeOf(event, districtId);
+    }
+  }
+
+  private async client(districtId: string): Promise<CleverApiClient> {
+    const { tokenFor, connectionFor, eventsPageLimit: _limit, ...clientOptions } = this.options;
+    if (tokenFor === undefined) throw new InvalidInput('no token for the district: configure tokenFor', { file: `district ${districtId}` });
+    const token = await tokenFor(districtId);
+    return new CleverApiClient({ ...clientOptions, ...connectionOptions(connectionFor, districtId), token });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}

@@ -1,0 +1,107 @@
+import { IncrementalDiff, InvalidInput, LedgerState, type DiffResult, type RosterRecord } from '@roster-ledger/domain';
+import { readCleverEvent } from '../api/clever-event';
+import { normalizeCleverRecord } from '../clever-normalizer';
+import { cleverChangeOf } from './clever-event-changes';
+
+const D = '5a0c91b95c7cc000010d417c';
+let n = 0;
+/** A v3 event as the feed reads it, with an ascending id. */
+const event = (type: string, object: Record<string, unknown>, previous?: Record<string, unknown>) =>
+  readCleverEvent(
+    { id: `64b000000000000000000${String(++n).padStart(3, '0')}`, type, created: '2026-03-01T10:00:00.000Z', data: { object, ...(previous ? { previous_attributes: previous } : {}) } },
+    'http://127.0.0.1:1/v3.0/events?limit=1000',
+    n - 1,
+  );
+
+const studentObject = (id: string, grade = '9') => ({
+  id, district: D, created: '2021-03-01T00:00:00.000Z', last_modified: '2026-03-01T09:00:00.000Z',
+  name: { first: 'Noor', last: 'Haddad' }, email: `${id}@example.org`,
+  roles: { student: { school: 's1', schools: ['s1'], grade, sis_id: `sis-${id}` } },
+});
+const sectionObject = (id: string, students: string[], teachers = ['t1']) => ({
+  id, district: D, school: 's1', name: 'Math 1', teacher: teachers[0], teachers, students, subject: 'math',
+});
+
+/** The ledger state after these records were shared. */
+function given(...records: RosterRecord[]): LedgerState {
+  const state = new LedgerState();
+  const diff = new IncrementalDiff(state, { syncId: 'given', districtId: D });
+  for (const record of records) diff.apply({ type: 'upsert', record, unknownValues: [] });
+  return state;
+}
+const record = (kind: 'user' | 'section', object: Record<string, unknown>) => {
+  const item = normalizeCleverRecord(kind, object, {});
+  if (item.type !== 'record') throw new Error('not a record');
+  return item.record;
+};
+/** Maps the events and diffs them, in order, against the state. */
+function when(state: LedgerState, ...events: ReturnType<typeof event>[]): DiffResult {
+  const diff = new IncrementalDiff(state, { syncId: 'events', districtId: D });
+  for (const e of events) {
+    const { cleverEventId, change, origin } = cleverChangeOf(e, D);
+    diff.apply(change, { cleverEventId, origin });
+  }
+  return diff.finish();
+}
+const planned = (result: DiffResult) => result.changes.flatMap((c) => c.events.map((e) => [c.streamId, e.type, e.data, e.cleverEventId]));
+
+describe('Clever events to ledger changes', () => {
+  it('maps users.created to the whole record, with the Clever event id and its created time', () => {
+    const e = event('users.created', studentObject('u1'));
+    const change = cleverChangeOf(e, D);
+    expect(change).toMatchObject({ cleverEventId: e.id, created: '2026-03-01T10:00:00.000Z', change: { type: 'upsert', record: { kind: 'user', id: 'u1', lastModified: '2026-03-01T09:00:00.000Z' } } });
+    expect(change.origin).toEqual({ file: `users.created event ${e.id} (events page http://127.0.0.1:1/v3.0/events?limit=1000)`, record: e.index, recordId: 'u1' });
+  });
+
+  it('turns a users.updated grade change into StudentUpdated, and the same event seen twice into nothing more', () => {
+    const update = event('users.updated', studentObject('u1', '10'), { roles: { student: { grade: '9' } } });
+    const result = when(given(record('user', studentObject('u1'))), update, update);
+    expect(planned(result)).toEqual([['user-u1', 'StudentUpdated', { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} }, update.id]]);
+  });
+
+  it('turns sections.updated into the set differences of its member lists, never carrying previous_attributes', () => {
+    const before = sectionObject('sec1', ['u1', 'u2']);
+    const update = event('sections.updated', sectionObject('sec1', ['u2', 'u3']), { students: ['u1', 'u2'] });
+    const result = when(given(record('section', before)), update);
+    expect(planned(result)).toEqual([
+      ['section-sec1', 'StudentUnenrolled', { sectionId: 'sec1', studentId: 'u1' }, update.id],
+      ['section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u3' }, update.id],
+    ]);
+    expect(JSON.stringify(result)).not.toContain('previous_attributes');
+  });
+
+  it('turns a teacher swap into TeacherUnassigned and TeacherAssigned (primary)', () => {
+    const result = when(given(record('section', sectionObject('sec1', ['u1'], ['t1']))), event('sections.updated', sectionObject('sec1', ['u1'], ['t2']), { teacher: 't1', teachers: ['t1'] }));
+    expect(planned(result).map(([, type, data]) => [type, data])).toEqual([
+      ['TeacherUnassigned', { sectionId: 'sec1', teacherId: 't1' }],
+      ['TeacherAssigned', { sectionId: 'sec1', teacherId: 't2', primary: true }],
+    ]);
+  });
+
+  it('maps *.deleted to removals of every kind', () => {
+    for (const [type, kind] of [['users.deleted', 'user'], ['sections.deleted', 'section'], ['schools.deleted', 'school'], ['terms.deleted', 'term'], ['courses.deleted', 'course']] as const) {
+      expect(cleverChangeOf(event(type, { id: 'x1', district: D }), D).change).toEqual({ type: 'remove', kind, id: 'x1' });
+    }
+    expect(cleverChangeOf(event('districts.deleted', { id: D }), D).change).toEqual({ type: 'remove', kind: 'district', id: D });
+    const result = when(given(record('user', studentObject('u1'))), event('users.deleted', studentObject('u1')));
+    expect(planned(result).map(([, type]) => type)).toEqual(['StudentRemoved']);
+  });
+
+  it('skips resources and unknown event types, and a contact; a user updated into a contact alone is removed', () => {
+    expect(cleverChangeOf(event('resources.created', { id: 'r1' }), D).change).toEqual({ type: 'skip', reason: 'resources' });
+    expect(cleverChangeOf(event('sections.restored', { id: 'x' }), D).change).toEqual({ type: 'skip', reason: 'event type sections.restored' });
+    const contact = { id: 'c1', district: D, name: { last: 'Parent' }, roles: { contact: { phone: '555' } } };
+    expect(cleverChangeOf(event('users.created', contact), D).change).toEqual({ type: 'skip', reason: 'contact' });
+    const nowContact = { ...studentObject('u1'), roles: { contact: { phone: '555' } } };
+    const result = when(given(record('user', studentObject('u1'))), event('users.updated', nowContact));
+    expect(planned(result).map(([, type]) => type)).toEqual(['StudentRemoved']);
+  });
+
+  it('rejects a record of another district, naming the event and the field', () => {
+    const e = event('users.updated', { ...studentObject('u1'), district: 'another' });
+    expect(() => cleverChangeOf(e, D)).toThrow(InvalidInput);
+    expect(() => cleverChangeOf(e, D)).toThrow(new RegExp(`^users\\.updated event ${e.id} \\(events page .*\\), record #${e.index + 1}, id u1, field district: the record belongs to district another, not ${D}$`));
+    expect(() => cleverChangeOf(event('users.deleted', { id: 'u1', district: 'another' }), D)).toThrow(/field district: the record belongs to district another/);
+    expect(() => cleverChangeOf(event('users.deleted', { name: 'no id' }), D)).toThrow(/field id: the deleted object has no id/);
+  });
+});

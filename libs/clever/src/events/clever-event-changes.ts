@@ -1,0 +1,75 @@
+import { InvalidInput } from '@roster-ledger/domain';
+import type { IncrementalChange, InputLocation, RecordKind } from '@roster-ledger/domain';
+import type { CleverEvent } from '../api/clever-event';
+import { normalizeCleverRecord } from '../clever-normalizer';
+
+/**
+ * One Clever event as the ledger's events feed yields it (the shape of the ledger's
+ * `CleverChange`, matched without importing the ledger): the change to one record, and the event
+ * that reported it.
+ */
+export interface CleverEventChange {
+  cleverEventId: string;
+  created?: string;
+  change: IncrementalChange;
+  origin: InputLocation;
+}
+
+/** The record kind of each event type prefix (v3.0 and v3.1; `resources.*` is not roster data). */
+const KIND_OF_RESOURCE: Readonly<Record<string, RecordKind>> = {
+  districts: 'district',
+  schools: 'school',
+  terms: 'term',
+  courses: 'course',
+  users: 'user',
+  sections: 'section',
+};
+
+/**
+ * What one Clever event changes in a district's roster:
+ *
+ * - `*.created`, `*.updated`: the record as it is now (`data.object` is the whole object), through
+ *   the same normalizer as a full sync; the ledger diffs it against what it holds. So a
+ *   `sections.updated` yields the whole new member list, and the diff turns it into
+ *   StudentEnrolled/Unenrolled and TeacherAssigned/Unassigned (the set differences Clever's
+ *   `previous_attributes.students` would give, without trusting them); `previous_attributes`
+ *   never reach the ledger.
+ * - `*.deleted`: the record's removal (deleted in the SIS or unshared: Clever cannot tell).
+ * - A user who is (now) only a contact: skipped when created; when updated, they lost their last
+ *   rostered role, so their removal, as a full sync would record it.
+ * - `resources.*` and types Clever may add later: skipped, counted by reason.
+ *
+ * @throws InvalidInput naming the event, the page, the record and the field: a record of another
+ * district, a deleted object without id, or anything the normalizer rejects.
+ */
+export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEventChange {
+  const origin: InputLocation = { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index };
+  const base = { cleverEventId: event.id, ...(event.created === undefined ? {} : { created: event.created }), origin };
+  const [resource = '', action = ''] = event.type.split('.');
+  const kind = KIND_OF_RESOURCE[resource];
+  if (resource === 'resources') return { ...base, change: { type: 'skip', reason: 'resources' } };
+  if (kind === undefined || !['created', 'updated', 'deleted'].includes(action)) {
+    return { ...base, change: { type: 'skip', reason: `event type ${event.type}` } };
+  }
+
+  if (action === 'deleted') {
+    const id = event.object['id'];
+    if (typeof id !== 'string' || id === '') throw new InvalidInput('the deleted object has no id', { ...origin, field: 'id' });
+    const owner = kind === 'district' ? id : event.object['district'];
+    // "as last known" may leave the district out; when it names one, it must be this one
+    if (typeof owner === 'string' && owner !== '' && owner !== districtId) {
+      throw new InvalidInput(`the record belongs to district ${owner}, not ${districtId}`, { ...origin, recordId: id, field: 'district' });
+    }
+    return { ...base, origin: { ...origin, recordId: id }, change: { type: 'remove', kind, id } };
+  }
+
+  const item = normalizeCleverRecord(kind, event.object, origin);
+  if (item.type === 'skipped') {
+    const id = String(event.object['id']);
+    return { ...base, origin: item.origin, change: action === 'updated' && kind === 'user' ? { type: 'remove', kind, id } : { type: 'skip', reason: item.reason } };
+  }
+  if (item.record.districtId !== districtId) {
+    throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
+  }
+  return { ...base, origin: item.origin, change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues } };
+}

@@ -1,0 +1,49 @@
+import { DomainError } from '@roster-ledger/domain';
+import type { SyncSchedule } from './district-schedule';
+
+/** The Clever API versions a district may be read with. */
+export const CLEVER_API_VERSIONS = ['v3.0', 'v3.1'] as const;
+export type CleverApiVersionSetting = (typeof CLEVER_API_VERSIONS)[number];
+
+/**
+ * A district connected to Clever, as configured: where to read it and when. The district-app
+ * token is not here: only the name of the environment variable that holds it (`tokenEnv`), read
+ * when the district syncs. A configuration file is copied, committed, attached to tickets and
+ * printed in logs; an environment variable comes from the deployment's secret store and can be
+ * rotated without touching the file.
+ */
+export interface CleverDistrictSettings {
+  districtId: string;
+  tokenEnv: string;
+  /** Default: Clever's API (`https://api.clever.com`); a stand-in or a gateway otherwise. */
+  baseUrl?: string;
+  /** Default: v3.0. */
+  version?: CleverApiVersionSetting;
+  schedule: { events?: SyncSchedule; full?: SyncSchedule };
+}
+
+/** A sync of a district that has no Clever connection (`tokenEnv`) in the configuration. */
+export class DistrictNotConfigured extends DomainError {
+  readonly code = 'DISTRICT_NOT_CONFIGURED';
+  constructor(
+    readonly districtId: string,
+    configured: readonly string[],
+  ) {
+    super(
+      `district ${districtId} is not connected to Clever: configure it under "districts" in the LEDGER_CONFIG file or in LEDGER_DISTRICTS ` +
+        `with {"tokenEnv": "<NAME OF THE VARIABLE HOLDING ITS TOKEN>"}` +
+        (configured.length > 0 ? `; connected districts: ${configured.join(', ')}` : ''),
+    );
+  }
+}
+
+/** The environment variable that should hold a district's token is unset or empty. */
+export class CleverTokenMissing extends DomainError {
+  readonly code = 'CLEVER_TOKEN_MISSING';
+  constructor(
+    readonly districtId: string,
+    readonly tokenEnv: string,
+  ) {
+    super(`the Clever token of district ${districtId} is read from the environment variable ${tokenEnv}, which is not set: export ${tokenEnv}=<the district-app token>`);
+  }
+}

@@ -1,0 +1,119 @@
+import { IncrementalDiff, type IncrementalChange } from './incremental-diff';
+import { diffSnapshot, type DiffResult } from './snapshot-diff';
+import { LedgerState } from '../state/ledger-state';
+import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
+import type { Fields } from '../records/fields';
+import { InvalidInput } from '../errors/domain-error';
+
+const D = 'district-1';
+
+const student = (id: string, fields: Fields = {}): UserRecord => ({
+  kind: 'user', id, districtId: D, fields: {},
+  personal: { name: { first: 'Ada', last: id }, email: `${id}@example.org` },
+  roles: { student: { fields: { school: 's1', schools: ['s1'], grade: '9', ...fields }, personal: { gender: 'F' } } },
+});
+const teacher = (id: string): UserRecord => ({
+  kind: 'user', id, districtId: D, fields: {}, personal: { name: { first: 'Grace', last: id } },
+  roles: { teacher: { fields: { schools: ['s1'] }, personal: {} } },
+});
+const section = (id: string, teachers: string[], students: string[], fields: Fields = {}): SectionRecord => ({
+  kind: 'section', id, districtId: D, teachers, students, fields: { school: 's1', name: `Section ${id}`, ...fields }, personal: {},
+});
+const upsert = (record: RosterRecord): IncrementalChange => ({ type: 'upsert', record, unknownValues: [] });
+
+/** The ledger state after a first full sync of these records. */
+function given(...records: RosterRecord[]): LedgerState {
+  const state = new LedgerState();
+  const result = diffSnapshot(state, { kinds: RECORD_KINDS, records }, { syncId: 'given', districtId: D });
+  for (const change of result.changes) {
+    const start = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+    change.events.forEach((e, i) => state.apply({ streamId: change.streamId, revision: start + i, type: e.type, data: e.data }));
+  }
+  return state;
+}
+
+/** Applies the changes in order, each caused by Clever event `e1`, `e2`, ... */
+function when(state: LedgerState, ...changes: IncrementalChange[]): DiffResult {
+  const diff = new IncrementalDiff(state, { syncId: 'events-sync', districtId: D });
+  changes.forEach((change, i) => diff.apply(change, { cleverEventId: `e${i + 1}` }));
+  return diff.finish();
+}
+
+const events = (result: DiffResult) => result.changes.flatMap((c) => c.events.map((e) => [c.streamId, e.type, e.data, e.cleverEventId] as const));
+const types = (result: DiffResult) => events(result).map(([stream, type, , cause]) => `${stream} ${type} <- ${cause}`);
+
+describe('incremental diff (events sync)', () => {
+  const base = () => given(student('u1'), student('u2'), teacher('t1'), section('sec1', ['t1'], ['u1', 'u2']));
+
+  it('records a new student, a grade change and a removal, each stamped with its Clever event', () => {
+    const result = when(base(), upsert(student('u3')), upsert(student('u1', { grade: '10' })), { type: 'remove', kind: 'user', id: 'u2' });
+    expect(types(result)).toEqual(['user-u3 StudentShared <- e1', 'user-u1 StudentUpdated <- e2', 'user-u2 StudentRemoved <- e3']);
+    expect(events(result)[1]![2]).toEqual({ id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} });
+    expect(result.changes.map((c) => [c.streamId, c.expectedRevision])).toEqual([['user-u3', 'no_stream'], ['user-u1', 0], ['user-u2', 0]]);
+    expect(result.counts).toEqual({ StudentShared: 1, StudentUpdated: 1, StudentRemoved: 1 });
+    expect(result.tally).toEqual({ active: expect.objectContaining({ student: 2, teacher: 1, section: 1, enrollment: 2 }), removed: { student: 1 }, updated: { student: 1 } });
+  });
+
+  it('given a section update carrying the whole new member list, records the set differences', () => {
+    const result = when(base(), upsert(section('sec1', ['t1'], ['u2', 'u9'])));
+    expect(events(result).map(([, type, data]) => [type, data])).toEqual([
+      ['StudentUnenrolled', { sectionId: 'sec1', studentId: 'u1' }],
+      ['StudentEnrolled', { sectionId: 'sec1', studentId: 'u9' }],
+    ]);
+  });
+
+  it('given one batch touching a section twice, the second change diffs against the first, with consecutive revisions', () => {
+    // sec1 is at revision 3 (shared, one teacher, two students)
+    const result = when(base(), upsert(section('sec1', ['t1'], ['u1', 'u2', 'u3'])), upsert(section('sec1', ['t1'], ['u2', 'u3'], { period: '2' })));
+    expect(types(result)).toEqual([
+      'section-sec1 StudentEnrolled <- e1',
+      'section-sec1 SectionUpdated <- e2',
+      'section-sec1 StudentUnenrolled <- e2',
+    ]);
+    expect(result.changes).toHaveLength(1);
+    expect(result.changes[0]!.expectedRevision).toBe(3);
+    expect(new Set(result.changes[0]!.events.map((e) => e.id)).size).toBe(3);
+  });
+
+  it('records the same change reported twice (a repeated or replayed Clever event) once', () => {
+    const result = when(base(), upsert(student('u1', { grade: '10' })), upsert(student('u1', { grade: '10' })));
+    expect(types(result)).toEqual(['user-u1 StudentUpdated <- e1']);
+    expect(when(given(student('u1', { grade: '10' })), upsert(student('u1', { grade: '10' }))).eventCount).toBe(0);
+  });
+
+  it('given a record created then deleted in one batch, records both, in order', () => {
+    const result = when(base(), upsert(student('u7')), { type: 'remove', kind: 'user', id: 'u7' });
+    expect(types(result)).toEqual(['user-u7 StudentShared <- e1', 'user-u7 StudentRemoved <- e2']);
+    expect(result.changes[0]!.expectedRevision).toBe('no_stream');
+  });
+
+  it('given a removed section, unenrolls and unassigns everyone first; removing it again does nothing', () => {
+    const result = when(base(), { type: 'remove', kind: 'section', id: 'sec1' }, { type: 'remove', kind: 'section', id: 'sec1' });
+    expect(types(result)).toEqual([
+      'section-sec1 StudentUnenrolled <- e1', 'section-sec1 StudentUnenrolled <- e1', 'section-sec1 TeacherUnassigned <- e1', 'section-sec1 SectionRemoved <- e1',
+    ]);
+  });
+
+  it('does nothing for the removal of a record the ledger never held', () => {
+    expect(when(base(), { type: 'remove', kind: 'user', id: 'nobody' }, { type: 'remove', kind: 'school', id: 'nowhere' }).eventCount).toBe(0);
+  });
+
+  it('counts skipped changes and unknown values, and records nothing for them', () => {
+    const result = when(base(), { type: 'skip', reason: 'contact' }, { type: 'skip', reason: 'contact' }, { type: 'upsert', record: student('u5'), unknownValues: ['student.gender'] });
+    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unknownValues: { 'student.gender': 1 } });
+    expect(result.eventCount).toBe(1);
+  });
+
+  it('rejects a record of another district, naming where it was read', () => {
+    const diff = new IncrementalDiff(base(), { syncId: 's', districtId: D });
+    const other = { ...student('u1'), districtId: 'elsewhere' };
+    expect(() => diff.apply(upsert(other), { origin: { file: 'events page x', record: 3 } })).toThrow(InvalidInput);
+    expect(() => diff.apply(upsert(other), { origin: { file: 'events page x', record: 3 } })).toThrow(/^events page x, record #4, id u1, field district: /);
+  });
+
+  it('is deterministic: the same state and changes give the same event ids', () => {
+    const changes = [upsert(student('u3')), upsert(section('sec1', ['t1'], ['u3']))];
+    const ids = (r: DiffResult) => r.changes.flatMap((c) => c.events.map((e) => e.id));
+    expect(ids(when(base(), ...changes))).toEqual(ids(when(base(), ...changes)));
+  });
+});

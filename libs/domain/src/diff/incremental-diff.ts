@@ -1,0 +1,122 @@
+import { RECORD_KINDS, type RecordKind, type RosterRecord } from '../records/roster-records';
+import type { RosterEventType } from '../events/roster-events';
+import type { SyncFindings } from '../events/sync-events';
+import type { InputLocation } from '../errors/domain-error';
+import type { GuardedType } from '../guard/mass-change-guard';
+import type { LedgerState } from '../state/ledger-state';
+import { activeTally } from '../state/active-tally';
+import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
+
+/**
+ * One change an incremental source (Clever's Events API) reports about one record:
+ * - `upsert`: the record as it is now, whole (Clever's `data.object`); the diff against the
+ *   ledger decides what changed, so the same change reported twice records nothing the second time;
+ * - `remove`: the record is no longer shared (`*.deleted`);
+ * - `skip`: read but not recorded (a contact, a `resources.*` event), counted by reason.
+ */
+export type IncrementalChange =
+  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[] }
+  | { type: 'remove'; kind: RecordKind; id: string }
+  | { type: 'skip'; reason: string };
+
+export interface IncrementalContext {
+  syncId: string;
+  districtId: string;
+}
+
+/** What caused a change: its Clever event (stamped on every event it yields) and where it was read. */
+export interface ChangeCause {
+  cleverEventId?: string;
+  origin?: InputLocation;
+}
+
+/**
+ * The diff of an incremental sync: changes are applied one at a time, in feed order, each diffed
+ * against the ledger state as the earlier changes of the batch left it (their events are folded
+ * into `state` as they are planned). So one batch may touch a record several times (a section
+ * updated twice, a user created then deleted) and every event still gets the right revision and
+ * the right `from`. Removals are only ever explicit: a record the batch does not mention is
+ * unchanged.
+ *
+ * Pure and deterministic like {@link SnapshotDiff}: same state, same changes, same sync id = same
+ * events with the same ids. It MUTATES `state`: pass a state built for this sync only.
+ *
+ * The guard's tally counts active records as they were before the first change; removals and
+ * updates are summed over the changes, so a record updated by two Clever events counts twice (a
+ * cautious overcount: it can only hold a sync sooner).
+ */
+export class IncrementalDiff {
+  private readonly streams = new Map<string, StreamChange>();
+  private readonly counts: Partial<Record<RosterEventType, number>> = {};
+  private eventCount = 0;
+  private readonly findings: SyncFindings = { skipped: {}, unresolved: {}, unknownValues: {} };
+  private readonly removed: Partial<Record<GuardedType, number>> = {};
+  private readonly updated: Partial<Record<GuardedType, number>> = {};
+  private readonly active: Partial<Record<GuardedType, number>>;
+
+  constructor(
+    private readonly state: LedgerState,
+    private readonly context: IncrementalContext,
+  ) {
+    this.active = activeTally(state);
+  }
+
+  /**
+   * Diffs one change and folds its events into the state. Returns the events it planned (none
+   * when the ledger already shows the change).
+   * @throws InvalidInput for a record of another district.
+   */
+  apply(change: IncrementalChange, cause: ChangeCause = {}): PlannedEvent[] {
+    if (change.type === 'skip') {
+      this.findings.skipped[change.reason] = (this.findings.skipped[change.reason] ?? 0) + 1;
+      return [];
+    }
+    const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS });
+    if (change.type === 'upsert') {
+      diff.add(change.record, cause.origin);
+      for (const field of change.unknownValues) this.findings.unknownValues[field] = (this.findings.unknownValues[field] ?? 0) + 1;
+    } else {
+      diff.remove(change.kind, change.id);
+    }
+    const planned = diff.planned();
+    const events: PlannedEvent[] = [];
+    for (const stream of planned.changes) {
+      const stamped = stream.events.map((event) => (cause.cleverEventId === undefined ? event : { ...event, cleverEventId: cause.cleverEventId }));
+      this.merge(stream, stamped);
+      this.fold(stream, stamped);
+      events.push(...stamped);
+    }
+    for (const [type, n] of Object.entries(planned.counts)) this.counts[type as RosterEventType] = (this.counts[type as RosterEventType] ?? 0) + n;
+    this.eventCount += planned.eventCount;
+    add(this.removed, planned.removed);
+    add(this.updated, planned.updated);
+    return events;
+  }
+
+  /** The batch's change set: each stream once, expected at the revision it had before the batch. */
+  finish(): DiffResult {
+    return {
+      changes: [...this.streams.values()],
+      counts: this.counts,
+      eventCount: this.eventCount,
+      findings: this.findings,
+      tally: { active: this.active, removed: this.removed, updated: this.updated },
+    };
+  }
+
+  private merge(stream: StreamChange, events: PlannedEvent[]): void {
+    const known = this.streams.get(stream.streamId);
+    if (known) known.events.push(...events);
+    else this.streams.set(stream.streamId, { streamId: stream.streamId, expectedRevision: stream.expectedRevision, events: [...events] });
+  }
+
+  /** The next change of the batch sees this one's events as if they were already recorded. */
+  private fold(stream: StreamChange, events: PlannedEvent[]): void {
+    const first = stream.expectedRevision === 'no_stream' ? 0 : stream.expectedRevision + 1;
+    events.forEach((event, i) => this.state.apply({ streamId: stream.streamId, revision: first + i, type: event.type, data: event.data }));
+  }
+}
+
+function add(total: Partial<Record<GuardedType, number>>, more: Partial<Record<GuardedType, number>>): void {
+  for (const [type, n] of Object.entries(more)) total[type as GuardedType] = (total[type as GuardedType] ?? 0) + n;
+}

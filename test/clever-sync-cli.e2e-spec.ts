@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
+import { STAND_IN_TOKEN, TOKEN_ENV } from './support/clever-sync-runtime';
+
+const BIN = resolve(__dirname, '../bin/roster-ledger');
+const D = CLEVER_DEMO_DISTRICT_ID;
+
+/** The real CLI in a child process, without blocking this process (the Clever stand-in answers from here). */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LEDGER_CONFIG: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', fail);
+    child.once('exit', (status) => ok({ status, stdout, stderr }));
+  });
+}
+
+describe('roster-ledger sync (end to end)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-sync-cli-'));
+  const db = join(dir, 'ledger.db');
+  const standIn = new CleverStandIn({ token: STAND_IN_TOKEN });
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    const baseUrl = await standIn.start();
+    env = { LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: TOKEN_ENV, baseUrl } }), [TOKEN_ENV]: STAND_IN_TOKEN };
+  });
+  afterAll(async () => {
+    await standIn.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a full sync of a configured district, sets its events cursor and updates the read models (exit 0)', async () => {
+    const { status, stdout } = await cli(['sync', '--district', D, '--db', db, '--json'], env);
+    expect(status).toBe(0);
+    const body = JSON.parse(stdout);
+    expect(body).toMatchObject({ status: 'completed', source: 'clever-api', mode: 'full', ran: 'full', fallback: null, cursor: { value: null }, counts: { StudentShared: 1004 } });
+    expect(body.projectedEvents).toBeGreaterThan(10_000);
+  });
+
+  it('runs an events sync with --events, and says so in words without --json', async () => {
+    const pushed = standIn.pushEvent({ type: 'users.deleted', data: { object: { id: 'not-in-the-ledger', district: D } } });
+    const { status, stdout } = await cli(['sync', '--district', D, '--events', '--db', db], env);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^Sync [0-9a-f-]{36} \\(clever-events .*/v3\\.0 district ${D} events after the start of the feed\\) of district ${D}: COMPLETED`));
+    expect(stdout).toContain('No roster changes');
+    expect(stdout).toContain(`Events cursor: after event ${pushed.id}`);
+  });
+
+  it('exits 2 for a missing --district, a district not configured, or its token variable unset, naming what to do', async () => {
+    expect(await cli(['sync', '--db', db], env)).toMatchObject({ status: 2, stderr: expect.stringContaining('--district <id> is required') });
+    const unknown = await cli(['sync', '--district', 'nope', '--db', db, '--json'], env);
+    expect(unknown.status).toBe(2);
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'DISTRICT_NOT_CONFIGURED' });
+    const noToken = await cli(['sync', '--district', D, '--db', db], { ...env, [TOKEN_ENV]: '' });
+    expect(noToken.status).toBe(2);
+    expect(noToken.stderr).toContain(`error (CLEVER_TOKEN_MISSING): the Clever token of district ${D} is read from the environment variable ${TOKEN_ENV}, which is not set`);
+  });
+
+  it('exits 2 when the configuration is wrong (a bad schedule), before anything runs', async () => {
+    const bad = await cli(['sync', '--district', D, '--db', db], { ...env, LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: TOKEN_ENV, schedule: { events: 'often' } } }) });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^configuration error: LEDGER_DISTRICTS: 5a0c91b95c7cc000010d417c\.schedule\.events: "often" is not a schedule/);
+  });
+
+  it('exits 1 when the sync fails (Clever rejects the token), with the failure recorded and the token never shown', async () => {
+    const { status, stdout, stderr } = await cli(['sync', '--district', D, '--db', db, '--json'], { ...env, [TOKEN_ENV]: 'revoked-token-0000000' });
+    expect(status).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'failed', failure: { code: 'CLEVER_TOKEN_REJECTED' } });
+    expect(stdout + stderr).not.toContain('revoked-token-0000000');
+  });
+});

@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { ApproveSyncCommand, HeldSyncPending, RunSyncCommand, SyncAlreadyRunning, SyncDistrictCommand, type RecordedEvent, type SyncDistrictResult, type SyncMode } from '@roster-ledger/ledger';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn, type StandInEvent } from '@roster-ledger/testing';
+import { demoObjects, isRoster, ledgerRuntime, logOf, STAND_IN_TOKEN, standInConfig } from './support/clever-sync-runtime';
+
+const D = CLEVER_DEMO_DISTRICT_ID;
+type Json = Record<string, any>;
+const clone = <T>(value: T): T => structuredClone(value);
+
+/**
+ * Syncing a district connected to Clever, against a local Clever stand-in serving the demo
+ * district: a full sync through the Data API, incremental syncs through the Events API with their
+ * cursor kept in the ledger, the fallback to a full sync, faults, and one sync at a time.
+ */
+describe('Clever syncs: full and events (end to end)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-clever-sync-'));
+  const standIn = new CleverStandIn({ token: STAND_IN_TOKEN });
+  const db = join(dir, 'ledger.db');
+  let runtime: { app: INestApplicationContext; commands: CommandBus };
+  const sync = (mode: SyncMode, syncId?: string) =>
+    runtime.commands.execute<SyncDistrictCommand, SyncDistrictResult>(new SyncDistrictCommand(D, { mode, requestedBy: 'e2e', ...(syncId ? { syncId } : {}) }));
+  /** The events appended by `action`. */
+  const appendedBy = async (action: () => Promise<unknown>): Promise<RecordedEvent[]> => {
+    const before = (await logOf(db)).length;
+    await action();
+    return (await logOf(db)).slice(before);
+  };
+
+  // the demo district as Clever shares it now, changed as the events below say
+  const users = demoObjects('users.json');
+  const sections = demoObjects('sections.json');
+  const students = users.filter((u) => u['roles']?.student);
+  const graded = students.find((u) => /^([1-9]|1[01])$/.test(String(u['roles'].student.grade)))!;
+  const removed = students[10]!;
+  const section = sections.find((s) => s['students'].length >= 2 && !s['students'].includes(removed['id']))!;
+  const dropped = section['students'][0] as string;
+  const added: Json = {
+    ...clone(students[0]!),
+    id: '6a00000000000000000000e1',
+    name: { first: 'Noor', last: 'Haddad' },
+    email: 'noor.haddad@example.org',
+    roles: { student: { ...clone(students[0]!['roles'].student), sis_id: '199900001', student_number: '199900001', email: 'noor.haddad@example.org' } },
+  };
+  const gradeFrom = String(graded['roles'].student.grade);
+  const gradeTo = String(Number(gradeFrom) + 1);
+  const gradedNow: Json = { ...clone(graded), roles: { ...clone(graded['roles']), student: { ...clone(graded['roles'].student), grade: gradeTo } } };
+  const sectionNow: Json = { ...clone(section), students: [...section['students'].slice(1), added['id']] };
+  let pushed: StandInEvent[] = [];
+
+  beforeAll(async () => {
+    const baseUrl = await standIn.start();
+    runtime = await ledgerRuntime(standInConfig(db, baseUrl));
+  });
+  afterAll(async () => {
+    await runtime?.app.close();
+    await standIn.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('records the demo district through the Data API exactly as an import of its snapshot folder, and sets the events cursor in the same append', async () => {
+    const fresh = await appendedBy(() => sync('full'));
+    expect(await sync('full')).toMatchObject({ ran: 'full', summary: { appended: 0 } }); // a second one finds nothing new
+
+    const imported = join(dir, 'imported.db');
+    const importer = await ledgerRuntime(standInConfig(imported, standIn.baseUrl));
+    await importer.commands.execute(new RunSyncCommand(CLEVER_DEMO_FOLDER, { requestedBy: 'e2e' }));
+    await importer.app.close();
+    const viaFolder = (await logOf(imported)).filter(isRoster);
+    const viaApi = fresh.filter(isRoster);
+    expect(viaApi.length).toBe(10_881);
+    expect(viaApi.map((e) => [e.type, e.streamId])).toEqual(viaFolder.map((e) => [e.type, e.streamId]));
+    expect(viaApi.map((e) => e.data)).toEqual(viaFolder.map((e) => e.data));
+    expect(viaApi[0]!.metadata).toMatchObject({ source: 'clever-api', districtId: D });
+
+    // the feed was empty before the sync: the cursor is its start, set with the sync's last append
+    const cursor = fresh.filter((e) => e.streamId === `cursor-${D}`);
+    expect(cursor.map((e) => [e.type, e.data])).toEqual([
+      ['EventsCursorSet', { districtId: D, cursor: null, reason: 'full-sync', syncId: viaApi[0]!.metadata['syncId'], setAt: expect.any(String) }],
+    ]);
+    const completed = fresh.find((e) => e.type === 'SyncCompleted')!;
+    expect(cursor[0]!.recordedAt).toBe(completed.recordedAt);
+    expect(completed.position - cursor[0]!.position).toBe(1);
+  });
+
+  it('records exactly the changes Clever events report, each with its Clever event id, and advances the cursor in the same append', async () => {
+    pushed = [
+      standIn.pushEvent({ type: 'users.created', data: { object: added } }),
+      standIn.pushEvent({ type: 'users.updated', data: { object: gradedNow, previous_attributes: { roles: graded['roles'] } } }),
+      standIn.pushEvent({ type: 'sections.updated', data: { object: sectionNow, previous_attributes: { students: section['students'] } } }),
+      standIn.pushEvent({ type: 'users.deleted', data: { object: removed } }),
+    ];
+    // Clever's Data API shows the same changes from now on
+    standIn.setRecords('users', [...users.filter((u) => u['id'] !== removed['id'] && u['id'] !== graded['id']), gradedNow, added]);
+    standIn.setRecords('sections', [...sections.filter((s) => s['id'] !== section['id']), sectionNow]);
+
+    let result: SyncDistrictResult | undefined;
+    const fresh = await appendedBy(async () => (result = await sync('events')));
+    expect(result).toMatchObject({ mode: 'events', ran: 'events', fallback: null, summary: { source: 'clever-events', status: 'completed', appended: 5 } });
+    expect(result!.summary.origin).toBe(`${standIn.baseUrl}/v3.0 district ${D} events after the start of the feed`);
+
+    const [e1, e2, e3, e4] = pushed.map((e) => e.id);
+    expect(fresh.filter(isRoster).map((e) => [e.streamId, e.type, e.data, e.metadata['cleverEventId']])).toEqual([
+      [`user-${added['id']}`, 'StudentShared', expect.objectContaining({ id: added['id'], sharedAgain: false }), e1],
+      [`user-${graded['id']}`, 'StudentUpdated', { id: graded['id'], changes: { grade: { from: gradeFrom, to: gradeTo } }, personal: {} }, e2],
+      [`section-${section['id']}`, 'StudentUnenrolled', { sectionId: section['id'], studentId: dropped }, e3],
+      [`section-${section['id']}`, 'StudentEnrolled', { sectionId: section['id'], studentId: added['id'] }, e3],
+      [`user-${removed['id']}`, 'StudentRemoved', { id: removed['id'] }, e4],
+    ]);
+    expect(fresh.filter(isRoster).every((e) => e.metadata['source'] === 'clever-events' && e.metadata['syncId'] === result!.syncId)).toBe(true);
+
+    // the roster events, the cursor and SyncCompleted: one append (one transaction, one clock reading, consecutive positions)
+    const applied = fresh.filter((e) => e.type !== 'SyncStarted');
+    expect(applied.map((e) => e.type).slice(-2)).toEqual(['EventsCursorAdvanced', 'SyncCompleted']);
+    expect(applied.at(-2)!.data).toEqual({ districtId: D, from: null, cursor: e4, cleverEvents: 4, syncId: result!.syncId, advancedAt: result!.summary.startedAt });
+    expect(new Set(applied.map((e) => e.recordedAt)).size).toBe(1);
+    expect(applied.map((e) => e.position)).toEqual(applied.map((_, i) => applied[0]!.position + i));
+    expect(result!.cursor).toEqual({ value: e4, at: result!.summary.startedAt });
+  });
+
+  it('appends nothing but its own start and end when run again: the cursor is past every event', async () => {
+    const fresh = await appendedBy(() => sync('events'));
+    expect(fresh.map((e) => e.type)).toEqual(['SyncStarted', 'SyncCompleted']);
+    expect(fresh[1]!.data).toMatchObject({ appended: 0, counts: {} });
+  });
+
+  it('records a change once when Clever reports it again under a new event id, and a full sync later sees it too', async () => {
+    const again = standIn.pushEvent({ type: 'users.updated', data: { object: gradedNow, previous_attributes: { roles: graded['roles'] } } });
+    const viaEvents = await appendedBy(() => sync('events'));
+    expect(viaEvents.filter(isRoster)).toEqual([]);
+    expect(viaEvents.find((e) => e.type === 'EventsCursorAdvanced')!.data).toMatchObject({ from: pushed[3]!.id, cursor: again.id, cleverEvents: 1 });
+
+    const viaFull = await appendedBy(() => sync('full'));
+    expect(viaFull.filter(isRoster)).toEqual([]);
+    expect(viaFull.find((e) => e.type === 'EventsCursorSet')!.data).toMatchObject({ cursor: again.id, reason: 'full-sync' });
+    const log = await logOf(db);
+    expect(log.filter((e) => e.streamId === `user-${graded['id']}` && e.type === 'StudentUpdated')).toHaveLength(1);
+    expect(log.filter((e) => e.streamId === `user-${added['id']}`).map((e) => e.type)).toEqual(['StudentShared']);
+  });
+
+  it('survives a 429 and a 500 during a full sync', async () => {
+    standIn.fail({ path: /\/users/, status: 429, headers: { 'X-Ratelimit-Reset': String(Math.floor(Date.now() / 1000) + 1) } });
+    standIn.fail({ path: /\/sections/, status: 500 });
+    const from = standIn.requests.length;
+    const result = await sync('full');
+    expect(result.summary).toMatchObject({ status: 'completed', appended: 0 });
+    const statuses = standIn.requests.slice(from).map((r) => [r.path.replace(/\?.*/, ''), r.status]);
+    expect(statuses).toEqual(expect.arrayContaining([['/v3.0/users', 429], ['/v3.0/users', 200], ['/v3.0/sections', 500], ['/v3.0/sections', 200]]));
+  });
+
+  it('falls back to a full sync, and says so, when Clever no longer knows the cursor', async () => {
+    const last = standIn.pushEvent({ type: 'users.updated', data: { object: gradedNow } });
+    await sync('events');
+    standIn.forgetEvents();
+    let result: SyncDistrictResult | undefined;
+    const fresh = await appendedBy(async () => (result = await sync('events', 'fallback-sync-1')));
+    expect(result).toMatchObject({
+      syncId: 'fallback-sync-1',
+      mode: 'events',
+      ran: 'full',
+      fallback: `Clever no longer knows its cursor, event ${last.id} (HTTP 404)`,
+      summary: { syncId: 'fallback-sync-1', source: 'clever-api', status: 'completed', appended: 0 },
+      cursor: { value: null },
+    });
+    // no failed events sync is recorded: the one sync recorded is the full sync, with the new cursor and why
+    expect(fresh.filter((e) => e.type === 'SyncStarted').map((e) => e.data['source'])).toEqual(['clever-api']);
+    expect(fresh.find((e) => e.type === 'EventsCursorSet')!.data).toMatchObject({ cursor: null, reason: 'fallback', detail: result!.fallback });
+  });
+
+  it('runs one sync of a district at a time: a second one at once is refused before anything is recorded', async () => {
+    const outcomes = await Promise.allSettled([sync('full', 'first-of-two'), sync('events', 'second-of-two')]);
+    expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { syncId: 'first-of-two' } });
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: expect.any(SyncAlreadyRunning) });
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe(`sync first-of-two of district ${D} is running; one sync at a time per district`);
+    expect((await logOf(db)).filter((e) => e.streamId === 'sync-second-of-two')).toEqual([]);
+  });
+
+  describe('an events batch the mass-change guard holds', () => {
+    it('moves the cursor only when the held sync is approved, with the events it produced', async () => {
+      const other = join(dir, 'held.db');
+      const held = await ledgerRuntime(standInConfig(other, standIn.baseUrl));
+      const run = (mode: SyncMode) => held.commands.execute<SyncDistrictCommand, SyncDistrictResult>(new SyncDistrictCommand(D, { mode, requestedBy: 'e2e' }));
+      try {
+        standIn.forgetEvents();
+        standIn.setRecords('users', users);
+        standIn.setRecords('sections', sections);
+        await run('full');
+        // 150 of 1,004 students unshared at once: 15% > 10%
+        const gone = students.slice(0, 150).map((u) => standIn.pushEvent({ type: 'users.deleted', data: { object: u } }));
+        const result = await run('events');
+        expect(result.summary).toMatchObject({ status: 'held', pending: 150, breaches: [expect.objectContaining({ recordType: 'student', change: 'removed', count: 150 })] });
+        expect(result.cursor).toMatchObject({ value: null });
+        await expect(run('events')).rejects.toThrow(HeldSyncPending);
+
+        await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice'));
+        const log = await logOf(other);
+        expect(log.filter((e) => e.type === 'StudentRemoved' && e.metadata['syncId'] === result.syncId)).toHaveLength(150);
+        const advanced = log.filter((e) => e.type === 'EventsCursorAdvanced');
+        expect(advanced.map((e) => e.data)).toEqual([expect.objectContaining({ from: null, cursor: gone.at(-1)!.id, cleverEvents: 150, syncId: result.syncId })]);
+        expect(advanced[0]!.metadata).toMatchObject({ approvedBy: 'alice' });
+        expect((await run('events')).summary).toMatchObject({ status: 'completed', appended: 0 });
+      } finally {
+        await held.app.close();
+      }
+    });
+  });
+
+  describe('a district that never had a full sync', () => {
+    it('falls back to a full sync on its first events sync, and keeps the cursor of the feed as it was before it', async () => {
+      const other = join(dir, 'fresh.db');
+      const fresh = await ledgerRuntime(standInConfig(other, standIn.baseUrl));
+      try {
+        const first = standIn.pushEvent({ type: 'users.updated', data: { object: gradedNow } });
+        const result = await fresh.commands.execute<SyncDistrictCommand, SyncDistrictResult>(new SyncDistrictCommand(D, { mode: 'events', requestedBy: 'e2e' }));
+        expect(result).toMatchObject({ ran: 'full', fallback: 'it has no events cursor yet (no full sync through the Clever API has set one)', cursor: { value: first.id } });
+        expect((result.summary as SyncSummary).counts).toMatchObject({ StudentShared: 1004 });
+      } finally {
+        await fresh.app.close();
+      }
+    });
+  });
+});
