@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { CatchUpProjectionsCommand, GetSyncQuery, RunSyncCommand } from '@roster-ledger/ledger';
-import { err, EXIT_FAILED, json, out } from '../output/cli-output';
+import { RunSyncCommand } from '@roster-ledger/ledger';
+import { json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
-import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
-import { DB_OPTION, JSON_OPTION, reportError, whoAmI, type CommonOptions } from './common-options';
+import { DB_OPTION, JSON_OPTION, whoAmI, type CommonOptions } from './common-options';
+import { runRecordedSync } from './recorded-sync';
 
 interface ImportOptions extends CommonOptions {
   district?: string;
@@ -32,43 +32,17 @@ export class ImportCommand extends CommandRunner {
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
     const syncId = randomUUID();
-    const started = Date.now();
     const progress = ProgressBar.forTerminal(options.json === true);
-    let summary: SyncSummary;
-    try {
-      summary = await this.commands.execute(
-        new RunSyncCommand(resolve(folder!), {
-          districtId: options.district,
-          requestedBy: whoAmI(),
-          syncId,
-          onProgress: (p) => progress.update(p),
-        }),
-      );
-    } catch (error) {
-      progress.stop();
-      const failed = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId)).catch(() => null);
-      if (!failed) return reportError(error, options.json);
-      if (options.json) json(syncJson(failed, Date.now() - started));
-      else err(describeSync(failed, Date.now() - started));
-      process.exitCode = EXIT_FAILED;
-      return;
-    }
-    progress.stop();
-    const durationMs = Date.now() - started;
-    // the read models follow the log at once, so a search or a timeline right after an import is current
-    let projected = 0;
-    if (!options.skipProjections) {
-      const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
-      try {
-        projected = await this.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
-      } finally {
-        bar.stop();
-      }
-    }
-    if (options.json) json({ ...syncJson(summary, durationMs), projectedEvents: projected });
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
+      this.commands.execute<RunSyncCommand, SyncSummary>(
+        new RunSyncCommand(resolve(folder!), { districtId: options.district, requestedBy: whoAmI(), syncId, onProgress: (p) => progress.update(p) }),
+      ),
+    );
+    if (!done) return;
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), projectedEvents: done.projected });
     else {
-      out(describeSync(summary, durationMs));
-      if (!options.skipProjections) out(`  Read models updated (${projected.toLocaleString('en-US')} events folded).`);
+      out(describeSync(done.result, done.durationMs));
+      if (!options.skipProjections) out(`  Read models updated (${done.projected.toLocaleString('en-US')} events folded).`);
     }
   }
 

@@ -3,13 +3,12 @@ import type { FactoryProvider } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { CleverTokenMissing, DistrictNotConfigured, type LedgerConfig } from '@roster-ledger/config';
-import type { SyncSummary } from '@roster-ledger/domain';
-import { CatchUpProjectionsCommand, GetSyncQuery, SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
-import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
-import { ProjectionProgressBar } from '../output/projection-progress';
+import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
+import { err, EXIT_USAGE, json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
-import { DB_OPTION, JSON_OPTION, reportError, whoAmI, type CommonOptions } from './common-options';
+import { DB_OPTION, JSON_OPTION, whoAmI, type CommonOptions } from './common-options';
+import { runRecordedSync } from './recorded-sync';
 
 interface SyncOptions extends CommonOptions {
   district?: string;
@@ -52,31 +51,14 @@ export class SyncCommand extends CommandRunner {
     }
     const mode = options.events ? 'events' : 'full';
     const syncId = randomUUID();
-    const started = Date.now();
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
-    let result: SyncDistrictResult;
-    try {
-      result = await this.commands.execute(new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }));
-    } catch (error) {
-      progress.stop();
-      const failed = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId)).catch(() => null);
-      if (!failed) return reportError(error, options.json);
-      if (options.json) json(syncJson(failed, Date.now() - started));
-      else err(describeSync(failed, Date.now() - started));
-      process.exitCode = EXIT_FAILED;
-      return;
-    }
-    progress.stop();
-    const durationMs = Date.now() - started;
-    let projected = 0;
-    if (!options.skipProjections) {
-      const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
-      try {
-        projected = await this.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
-      } finally {
-        bar.stop();
-      }
-    }
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
+      this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
+        new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
+      ),
+    );
+    if (!done) return;
+    const { result, durationMs, projected } = done;
     const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
     if (options.json) {
       json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, projectedEvents: projected });

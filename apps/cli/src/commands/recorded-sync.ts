@@ -1,0 +1,55 @@
+import type { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { CatchUpProjectionsCommand, GetSyncQuery } from '@roster-ledger/ledger';
+import { err, EXIT_FAILED, json } from '../output/cli-output';
+import { ProjectionProgressBar } from '../output/projection-progress';
+import { describeSync, syncJson } from '../output/sync-report';
+import { reportError } from './common-options';
+
+export interface RecordedSync<T> {
+  result: T;
+  durationMs: number;
+  /** Events folded into the read models after the sync (0 when skipped). */
+  projected: number;
+}
+
+/**
+ * Runs one sync for a command (`import`, `sync`) the way a person expects: on failure, the
+ * sync's recorded failure is shown (or the error, when nothing was recorded) and the exit code
+ * set; on success, the read models follow the log at once, so a search or a timeline right after
+ * it is current. Returns null when the sync failed (already reported).
+ */
+export async function runRecordedSync<T>(
+  buses: { commands: CommandBus; queries: QueryBus },
+  options: { syncId: string; json?: boolean; skipProjections?: boolean; stopProgress: () => void },
+  run: () => Promise<T>,
+): Promise<RecordedSync<T> | null> {
+  const started = Date.now();
+  let result: T;
+  try {
+    result = await run();
+  } catch (error) {
+    options.stopProgress();
+    const failed = await buses.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(options.syncId)).catch(() => null);
+    if (!failed) {
+      reportError(error, options.json);
+      return null;
+    }
+    if (options.json) json(syncJson(failed, Date.now() - started));
+    else err(describeSync(failed, Date.now() - started));
+    process.exitCode = EXIT_FAILED;
+    return null;
+  }
+  options.stopProgress();
+  const durationMs = Date.now() - started;
+  let projected = 0;
+  if (!options.skipProjections) {
+    const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
+    try {
+      projected = await buses.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
+    } finally {
+      bar.stop();
+    }
+  }
+  return { result, durationMs, projected };
+}
