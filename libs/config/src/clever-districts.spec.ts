@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CleverTokenMissing, DistrictNotConfigured } from './clever-districts';
@@ -6,6 +6,7 @@ import { describeSchedule, nextRunAfter, parseSchedule, type SyncSchedule } from
 import { ConfigError, LedgerConfig } from './ledger-config';
 
 const dir = mkdtempSync(join(tmpdir(), 'clever-districts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, content: unknown) => {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(content));

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_GUARD_POLICY } from '@roster-ledger/domain';
 import { ConfigError, DEFAULT_DB_PATH, LedgerConfig } from './ledger-config';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, content: unknown) => {
   const path = join(dir, name);
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
