@@ -156,6 +156,7 @@ export class SqliteProjectionControl implements ProjectionControl {
         const version = row.live_version + 1;
         this.dropTables(p, version);
         p.create(this.db, tableNamer(p.name, version));
+        this.dropSecondaryIndexes(p, version);
         this.registry.startBuilding(p.name, version);
       }
     }).immediate();
@@ -167,6 +168,11 @@ export class SqliteProjectionControl implements ProjectionControl {
     const events = await this.feed(building, undefined, options.onProgress, true);
     const versions = Object.fromEntries(projections.map((p) => [p.name, this.registry.get(p.name).building_version!]));
     const seconds = (this.clock().getTime() - started) / 1000;
+
+    // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
+    this.db.transaction(() => {
+      for (const p of projections) p.create(this.db, tableNamer(p.name, this.registry.get(p.name).building_version!));
+    }).immediate();
 
     if (options.dryRun) {
       await this.catchUp();
@@ -199,6 +205,7 @@ export class SqliteProjectionControl implements ProjectionControl {
     for (const p of projections) {
       this.dropTables(p, VERIFY_VERSION);
       p.create(this.db, tableNamer(p.name, VERIFY_VERSION));
+      this.dropSecondaryIndexes(p, VERIFY_VERSION);
       this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
       let position = 0;
       const stopAt = this.registry.get(p.name).position;
@@ -336,6 +343,21 @@ export class SqliteProjectionControl implements ProjectionControl {
       message: error instanceof Error ? error.message : String(error),
     };
     if (t.version === this.registry.get(t.projection.name).live_version) this.registry.fail(t.projection.name, t.failure);
+  }
+
+  /**
+   * Drops the secondary indexes of one version's tables (a bulk load updates none of them row by
+   * row); `create` builds them again, whole, since every projection's DDL says IF NOT EXISTS.
+   * Writers only look rows up by primary key, so they do not miss them.
+   */
+  private dropSecondaryIndexes(p: SqliteProjection, version: number): void {
+    const t = tableNamer(p.name, version);
+    const tables = JSON.stringify(p.tables.map((table) => t(table)));
+    const names = this.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`)
+      .pluck()
+      .all(tables) as string[];
+    for (const name of names) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
   }
 
   private dropTables(p: SqliteProjection, version: number): void {
