@@ -91,8 +91,7 @@ describe('concurrency: processes sharing one ledger file (end to end)', () => {
     async () => {
       const db = tmp.path('readers.db');
       // the ledger file exists before the import starts, so readers can open it from the first moment
-      const created = await runCli(['projections', '--db', db]);
-      expect(created.status).toBe(0);
+      await readLog(db); // opens (so creates) the ledger file with its schema, empty
       const reader = openReadOnly(db);
       const observations = { sql: [] as Observation[], readLog: [] as Observation[], cli: [] as Observation[] };
       try {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
+import { ReadModelsFreshness } from './read-models-freshness';
 import { ImportCommand } from './commands/import.command';
 import { EventsCommand } from './commands/events.command';
 import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.commands';
@@ -23,6 +24,7 @@ export class CliModule {
       module: CliModule,
       imports: [LedgerRuntimeModule.forRoot(config)],
       providers: [
+        ReadModelsFreshness,
         ImportCommand,
         SyncCommand.provider(config),
         EventsCommand,

@@ -37,7 +37,7 @@ async function demo(): Promise<void> {
   const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, nextDay);
   const day2 = await sync('Day 2: the next-day snapshot', nextDay);
   out('\n   What changed, event by event:');
-  const events = await queries.execute<ReadEventsQuery, RecordedEvent[]>(new ReadEventsQuery({ limit: 1_000_000 }));
+  const events = await queries.execute<ReadEventsQuery, RecordedEvent[]>(new ReadEventsQuery({ name: 'demo', role: 'admin', via: 'demo' }, { limit: 1_000_000 }));
   for (const e of events.filter((x) => x.metadata['syncId'] === day2.syncId && !x.streamId.startsWith('sync-'))) {
     out(`   ${e.type.padEnd(22)} ${e.streamId.padEnd(32)} ${describeEventData(e)}`);
   }

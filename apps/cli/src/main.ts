@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
 import { CliModule } from './cli.module';
 import { err, EXIT_FAILED, EXIT_USAGE } from './output/cli-output';
+
+/** Commands that may start a new ledger file; every other one reads an existing ledger. */
+const CREATES_LEDGER = ['import', 'sync', 'serve', 'help'];
 
 /** `--db <path>` or `--db=<path>`, read before Nest starts because it decides which file to open. */
 export function dbOption(argv: readonly string[]): string | undefined {
@@ -29,14 +33,20 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exitCode = EXIT_USAGE;
     return;
   }
+  const command = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (command !== undefined && !CREATES_LEDGER.includes(command) && !argv.includes('--help') && !existsSync(config.dbPath)) {
+    // a mistyped --db must not answer "no such student" from a new, empty ledger
+    err(`error: there is no ledger at ${config.dbPath}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder>`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   await CommandFactory.run(CliModule.forRoot(config), {
     cliName: 'roster-ledger',
     logger: ['error'],
     errorHandler: (error) => {
-      // commander's own exits (help, version, a usage mistake) carry an exit code of their own
+      // commander's own exits: help and version are fine, any other is a usage mistake
       const code = (error as { exitCode?: number }).exitCode;
-      if (code === 0) process.exit(0);
-      process.exit(code ?? EXIT_USAGE);
+      process.exit(code === 0 ? 0 : EXIT_USAGE);
     },
     serviceErrorHandler: (error) => {
       err(`error: ${error.message}`);

@@ -8,6 +8,7 @@ export class AccountSchema implements AccountAnswer {
   @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
   @ApiProperty({ enum: ['active', 'removed'] }) status!: 'active' | 'removed';
   @ApiProperty({ type: [String], example: ['student'] }) roles!: UserRole[];
+  @ApiProperty({ type: [String], example: [], description: 'roles held before and no more (a removed student: ["student"])' }) formerRoles!: UserRole[];
   @ApiProperty({
     type: 'object',
     additionalProperties: true,

@@ -29,4 +29,5 @@ export class RosterSchema implements RosterAnswer {
   @ApiProperty({ type: ClassSummarySchema, nullable: true }) class!: ClassSummarySchema | null;
   @ApiProperty({ type: [MemberSchema] }) teachers!: MemberSchema[];
   @ApiProperty({ type: [MemberSchema] }) students!: MemberSchema[];
+  @ApiProperty({ description: 'true when names were left out for this role (engineers see ids only)' }) personalRedacted!: boolean;
 }

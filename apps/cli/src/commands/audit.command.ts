@@ -88,7 +88,7 @@ export class AuditExportCommand extends CommandRunner {
   parseOut(value: string): string {
     return value;
   }
-  @Option(ROLE_OPTION)
+  @Option({ ...ROLE_OPTION, description: ROLE_OPTION.description.replace('default admin', 'default compliance') })
   parseRole(value: string): string {
     return value;
   }

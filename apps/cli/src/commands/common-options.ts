@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { DomainError } from '@roster-ledger/domain';
+import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
@@ -49,6 +49,9 @@ export const ROLE_OPTION = {
 };
 
 /** The CLI user as a viewer: their login name, the role they chose, the command as the endpoint. */
-export function cliViewer(command: string, role?: string): Viewer {
-  return { name: whoAmI(), role: (role as ViewerRole | undefined) ?? 'admin', via: `cli ${command}` };
+export function cliViewer(command: string, role = 'admin'): Viewer {
+  if (!(VIEWER_ROLES as readonly string[]).includes(role)) {
+    throw new InvalidInput(`--role must be one of ${VIEWER_ROLES.join(', ')}, got "${role}"`, { field: '--role' });
+  }
+  return { name: whoAmI(), role: role as ViewerRole, via: `cli ${command}` };
 }

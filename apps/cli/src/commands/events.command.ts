@@ -3,9 +3,10 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { ReadEventsQuery, type RecordedEvent } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { eventLine } from '../output/event-line';
-import { DB_OPTION, JSON_OPTION, parseInteger, reportError, type CommonOptions } from './common-options';
+import { cliViewer, DB_OPTION, JSON_OPTION, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface EventsOptions extends CommonOptions {
+  role?: string;
   stream?: string;
   from?: number;
   limit?: number;
@@ -21,7 +22,7 @@ export class EventsCommand extends CommandRunner {
   async run(_: string[], options: EventsOptions): Promise<void> {
     try {
       const events = await this.queries.execute<ReadEventsQuery, RecordedEvent[]>(
-        new ReadEventsQuery({ stream: options.stream, from: options.from, limit: options.limit ?? 100 }),
+        new ReadEventsQuery(cliViewer('events', options.role), { stream: options.stream, from: options.from, limit: options.limit ?? 100 }),
       );
       if (options.json) return json(events);
       for (const e of events) out(eventLine(e));
@@ -44,6 +45,11 @@ export class EventsCommand extends CommandRunner {
   @Option({ flags: '--limit <n>', description: 'at most this many events (default 100)' })
   parseLimit(value: string): number {
     return parseInteger('--limit', value);
+  }
+
+  @Option(ROLE_OPTION)
+  parseRole(value: string): string {
+    return value;
   }
 
   @Option(DB_OPTION)

@@ -30,7 +30,8 @@ export class ProjectionsListCommand extends CommandRunner {
   constructor(private readonly queries: QueryBus) {
     super();
   }
-  async run(_: string[], options: CommonOptions): Promise<void> {
+  async run(_: string[], given: CommonOptions): Promise<void> {
+    const options = { ...given, json: given.json ?? (this.command.parent?.opts()['json'] as boolean | undefined) };
     try {
       const list = await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
       if (options.json) json(list);
@@ -54,7 +55,9 @@ export class ProjectionsVerifyCommand extends CommandRunner {
   constructor(private readonly commands: CommandBus) {
     super();
   }
-  async run(names: string[], options: CommonOptions): Promise<void> {
+  async run(names: string[], given: CommonOptions): Promise<void> {
+    // `projections` itself takes --json (for its list), so commander may hand it to the parent
+    const options = { ...given, json: given.json ?? (this.command.parent?.opts()['json'] as boolean | undefined) };
     const bar = ProjectionProgressBar.forTerminal(options.json === true, 'verifying');
     try {
       const results = await this.commands.execute<VerifyProjectionsCommand, VerifyResult[]>(new VerifyProjectionsCommand(names, bar.update));

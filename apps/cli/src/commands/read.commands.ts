@@ -59,7 +59,8 @@ export class SearchCommand extends ReadCommand {
       if (found.length === 0) return out(`No account matches "${text}".`);
       for (const a of found) {
         const ids = Object.values(a.facets).map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
-        out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${a.roles.join('+').padEnd(10) || 'removed'.padEnd(10)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
+        const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
+        out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
       }
     } catch (error) {
       reportError(error, options.json);

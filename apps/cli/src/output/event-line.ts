@@ -18,6 +18,8 @@ export function describeEventData(event: { type: string; data: Record<string, un
   if ('teacherId' in d) return `teacher ${show(d['teacherId'])}${d['primary'] ? ' (primary)' : ''}`;
   if ('from' in d && 'to' in d) return `primary teacher ${show(d['from'])} -> ${show(d['to'])}`;
   if ('reason' in d) return show(d['reason']);
+  if (event.type.endsWith('Removed')) return 'no longer shared (removed, or unshared by the district)';
+  if ('by' in d) return `by ${show(d['by'])}`;
   return '';
 }
 

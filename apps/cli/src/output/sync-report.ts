@@ -26,7 +26,7 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
     if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
   }
   if (s.status === 'held' || s.status === 'discarded') {
-    lines.push(`  Held by the mass-change guard, nothing applied. It would append ${n(total)} roster events:`);
+    lines.push(s.status === 'held' ? `  Held by the mass-change guard, nothing applied. It would append ${n(total)} roster events:` : `  Held by the mass-change guard, then discarded: nothing applied. It would have appended ${n(total)} roster events:`);
     lines.push(...table(s.counts));
     lines.push('  Thresholds crossed:');
     for (const b of s.breaches) lines.push(`    - ${describeBreach(b)}`);

@@ -45,6 +45,8 @@ export interface SyncCompletedData extends SyncFindings {
 }
 export interface SyncFailedData {
   syncId: string;
+  /** The district, when the sync had learnt it (absent on older events). */
+  districtId?: string | null;
   code: string;
   reason: string;
   at?: InputLocation;

@@ -4,7 +4,7 @@ describe('mass-change guard', () => {
   it('holds a sync that removes more than 10% of the active students', () => {
     const breaches = checkMassChange({ active: { student: 1000 }, removed: { student: 101 }, updated: {} }, DEFAULT_GUARD_POLICY);
     expect(breaches).toEqual([{ recordType: 'student', change: 'removed', count: 101, active: 1000, threshold: 0.1 }]);
-    expect(describeBreach(breaches[0]!)).toBe('101 of 1000 active student records removed (10.1% > 10%)');
+    expect(describeBreach(breaches[0]!)).toBe('101 of 1,000 active student records removed (10.1% > 10%)');
   });
 
   it('lets exactly 10% removed and 75% updated through', () => {

@@ -73,5 +73,6 @@ export function checkMassChange(tally: ChangeTally, policy: GuardPolicy): GuardB
 
 export function describeBreach(b: GuardBreach): string {
   const share = ((100 * b.count) / b.active).toFixed(1);
-  return `${b.count} of ${b.active} active ${b.recordType} records ${b.change} (${share}% > ${b.threshold * 100}%)`;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `${n(b.count)} of ${n(b.active)} active ${b.recordType} records ${b.change} (${share}% > ${b.threshold * 100}%)`;
 }

@@ -58,8 +58,9 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       break;
     }
     case 'SyncFailed': {
-      const { code, reason, at, failedAt } = event.data;
+      const { code, reason, at, failedAt, districtId } = event.data;
       summary.status = 'failed';
+      if (districtId) summary.districtId = districtId;
       summary.failure = at === undefined ? { code, reason } : { code, reason, at };
       summary.finishedAt = failedAt;
       break;

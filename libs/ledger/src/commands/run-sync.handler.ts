@@ -53,10 +53,17 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       (source) => ({ source, error: null }),
       (error: unknown) => ({ source: null, error }),
     );
+    // the district is learnt before SyncStarted, so the sync (even a failed one) is on its
+    // district's history and audit feed; a failure while peeking is recorded like any other
+    const items = opened.source?.items()[Symbol.asyncIterator]();
+    const buffered: SnapshotInput[] = [];
+    let peekError: unknown = null;
+    let peeked: string | null = options.districtId ?? null;
+    if (items && peeked === null) peeked = (await this.peekDistrict(items, buffered).catch((e: unknown) => ((peekError = e), undefined))) ?? null;
     const sourceKind = opened.source?.source ?? 'snapshot';
     const recorder = new SyncRecorder(this.store, this.clock, syncId, sourceKind, startedAt, {
       revision: await this.store.streamRevision(syncStreamId(syncId)),
-      districtId: options.districtId ?? null,
+      districtId: peeked,
     });
     await recorder.record({
       type: 'SyncStarted',
@@ -72,13 +79,11 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     });
     let lockedDistrict: string | null = null;
     try {
-      if (!opened.source) throw opened.error;
+      if (!opened.source || !items) throw opened.error;
+      if (peekError !== null) throw peekError;
       const source = opened.source;
-      const items = source.items()[Symbol.asyncIterator]();
-      const buffered: SnapshotInput[] = [];
-      const districtId = options.districtId ?? (await this.peekDistrict(items, buffered)) ?? null;
+      const districtId = peeked;
       if (districtId === null) throw new DistrictUnknown(location);
-      recorder.districtId = districtId;
 
       const interrupted = await this.lock.acquire(districtId, syncId);
       lockedDistrict = districtId;

@@ -7,6 +7,8 @@ export interface AccountAnswer {
   districtId: string | null;
   status: 'active' | 'removed';
   roles: UserRole[];
+  /** Roles the person held before and holds no more (a removed student: ['student']). */
+  formerRoles: UserRole[];
   personal: Record<string, unknown>;
   facets: Partial<Record<UserRole, RecordParts>>;
   firstSharedAt: string;
@@ -34,6 +36,7 @@ export function accountAnswer(view: AccountView, access: PersonalAccess): Accoun
     districtId: view.districtId,
     status: view.status,
     roles: view.roles,
+    formerRoles: view.person.pastRoles.filter((r) => !view.roles.includes(r)),
     personal: cut(view.person.personal),
     facets,
     firstSharedAt: view.firstSharedAt,
@@ -53,7 +56,7 @@ export function changeAnswer(change: LoggedChange, access: PersonalAccess): Logg
 export const isStudent = (view: AccountView): boolean => view.person.pastRoles.includes('student');
 
 /** The students whose personal data a page of changes shows. */
-export function studentsShown(changes: LoggedChange[]): string[] {
+export function studentsShown(changes: readonly Pick<LoggedChange, 'streamId' | 'type' | 'data'>[]): string[] {
   const ids = new Set<string>();
   for (const c of changes) {
     const personal = c.data['personal'];
@@ -75,4 +78,6 @@ export interface RosterAnswer {
   class: { name: string | null; schoolId: string | null; termId: string | null; courseId: string | null; status: string } | null;
   teachers: RosterMember[];
   students: RosterMember[];
+  /** True when names were left out for this viewer (engineers see ids only). */
+  personalRedacted: boolean;
 }

@@ -115,6 +115,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
       class: { name: text(f['name']), schoolId: text(f['school']), termId: text(f['term_id']), courseId: text(f['course']), status: record.status },
       teachers: members.filter((m) => m.role === 'teacher'),
       students: members.filter((m) => m.role === 'student'),
+      personalRedacted: access === 'none' && members.length > 0,
     };
   }
 }

@@ -15,6 +15,7 @@ export async function recordSyncFailure(recorder: SyncRecorder, clock: Clock, er
       type: 'SyncFailed',
       data: {
         syncId: recorder.syncId,
+        districtId: recorder.districtId,
         code,
         reason,
         ...(error instanceof InvalidInput ? { at: error.at } : {}),
