@@ -20,7 +20,7 @@ class ClassSummarySchema {
   @ApiProperty({ type: String, nullable: true }) schoolId!: string | null;
   @ApiProperty({ type: String, nullable: true }) termId!: string | null;
   @ApiProperty({ type: String, nullable: true }) courseId!: string | null;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: ['active', 'removed', 'not yet shared'], description: 'the class as it stood at that moment' }) status!: string;
 }
 
 export class RosterSchema implements RosterAnswer {

@@ -112,7 +112,14 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     return {
       sectionId,
       at,
-      class: { name: text(f['name']), schoolId: text(f['school']), termId: text(f['term_id']), courseId: text(f['course']), status: record.status },
+      class: {
+        name: text(f['name']),
+        schoolId: text(f['school']),
+        termId: text(f['term_id']),
+        courseId: text(f['course']),
+        // the class as it stood at that moment, not today
+        status: at < record.firstSharedAt ? 'not yet shared' : record.removedAt !== null && at >= record.removedAt ? 'removed' : 'active',
+      },
       teachers: members.filter((m) => m.role === 'teacher'),
       students: members.filter((m) => m.role === 'student'),
       personalRedacted: access === 'none' && members.length > 0,
