@@ -19,12 +19,17 @@ import {
 
 @Module({})
 export class CliModule {
-  static forRoot(config: LedgerConfig): DynamicModule {
+  /**
+   * @param command the command about to run: commands that write (import, sync), rebuild and
+   *   serve fold the log into the read models themselves, so only the others catch up first.
+   */
+  static forRoot(config: LedgerConfig, command?: string): DynamicModule {
+    const catchUpFirst = command === undefined || !['import', 'sync', 'serve', 'rebuild'].includes(command);
     return {
       module: CliModule,
       imports: [LedgerRuntimeModule.forRoot(config)],
       providers: [
-        ReadModelsFreshness,
+        ...(catchUpFirst ? [ReadModelsFreshness] : []),
         ImportCommand,
         SyncCommand.provider(config),
         EventsCommand,

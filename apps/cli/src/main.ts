@@ -40,7 +40,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exitCode = EXIT_USAGE;
     return;
   }
-  await CommandFactory.run(CliModule.forRoot(config), {
+  await CommandFactory.run(CliModule.forRoot(config, command), {
     cliName: 'roster-ledger',
     logger: ['error'],
     errorHandler: (error) => {
