@@ -1,9 +1,10 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import { ReadEventsQuery, type RecordedEvent } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { eventLine } from '../output/event-line';
-import { cliViewer, DB_OPTION, JSON_OPTION, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface EventsOptions extends CommonOptions {
   role?: string;
@@ -14,7 +15,7 @@ interface EventsOptions extends CommonOptions {
 
 /** Reads the event log as stored: for engineers checking what a sync wrote. */
 @Command({ name: 'events', description: 'read the event log, or one stream of it' })
-export class EventsCommand extends CommandRunner {
+export class EventsCommand extends LedgerCommandRunner {
   constructor(private readonly queries: QueryBus) {
     super();
   }
@@ -52,13 +53,4 @@ export class EventsCommand extends CommandRunner {
     return value;
   }
 
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
 }

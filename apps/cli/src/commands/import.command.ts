@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
-import { DB_OPTION, JSON_OPTION, whoAmI, type CommonOptions } from './common-options';
+import { whoAmI, type CommonOptions } from './common-options';
 import { runRecordedSync } from './recorded-sync';
 
 interface ImportOptions extends CommonOptions {
@@ -22,7 +23,7 @@ interface ImportOptions extends CommonOptions {
     'record a Clever JSON snapshot folder (districts.json, schools.json, terms.json, courses.json, users.json, sections.json) as a sync',
   argsDescription: { folder: 'folder of Clever Data API JSON files, in the API envelope or as plain arrays' },
 })
-export class ImportCommand extends CommandRunner {
+export class ImportCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
@@ -56,13 +57,4 @@ export class ImportCommand extends CommandRunner {
     return value;
   }
 
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
 }

@@ -1,5 +1,6 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Command, Option, SubCommand } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import {
   GetProjectionStatusQuery,
   RebuildProjectionsCommand,
@@ -10,7 +11,7 @@ import {
 } from '@roster-ledger/ledger';
 import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
-import { DB_OPTION, JSON_OPTION, reportError, type CommonOptions } from './common-options';
+import { reportError, type CommonOptions } from './common-options';
 
 function printStatus(list: ProjectionStatus[]): void {
   out(['projection'.padEnd(12), 'version', 'position'.padStart(10), 'head'.padStart(10), 'lag'.padStart(8), 'lag s'.padStart(7), 'status'].join('  '));
@@ -26,7 +27,7 @@ function printStatus(list: ProjectionStatus[]): void {
 }
 
 @SubCommand({ name: 'list', description: "each read model's position, head, lag and status" })
-export class ProjectionsListCommand extends CommandRunner {
+export class ProjectionsListCommand extends LedgerCommandRunner {
   constructor(private readonly queries: QueryBus) {
     super();
   }
@@ -40,18 +41,10 @@ export class ProjectionsListCommand extends CommandRunner {
       reportError(error, options.json);
     }
   }
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
 }
 
 @SubCommand({ name: 'verify', arguments: '[names...]', description: 'check that each live read model equals one rebuilt from the log' })
-export class ProjectionsVerifyCommand extends CommandRunner {
+export class ProjectionsVerifyCommand extends LedgerCommandRunner {
   constructor(private readonly commands: CommandBus) {
     super();
   }
@@ -75,31 +68,15 @@ export class ProjectionsVerifyCommand extends CommandRunner {
       reportError(error, options.json);
     }
   }
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
 }
 
 @Command({ name: 'projections', description: 'the read models: list (default) or verify', subCommands: [ProjectionsListCommand, ProjectionsVerifyCommand] })
-export class ProjectionsCommand extends CommandRunner {
+export class ProjectionsCommand extends LedgerCommandRunner {
   constructor(private readonly queries: QueryBus) {
     super();
   }
   async run(_: string[], options: CommonOptions): Promise<void> {
     await new ProjectionsListCommand(this.queries).run([], options);
-  }
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
   }
 }
 
@@ -108,7 +85,7 @@ export class ProjectionsCommand extends CommandRunner {
   arguments: '[names...]',
   description: 'rebuild read models from the log beside the live ones, then swap them in (a crashed rebuild resumes)',
 })
-export class RebuildCommand extends CommandRunner {
+export class RebuildCommand extends LedgerCommandRunner {
   constructor(private readonly commands: CommandBus) {
     super();
   }
@@ -145,14 +122,6 @@ export class RebuildCommand extends CommandRunner {
   }
   @Option({ flags: '--dry-run', description: 'build and compare with the live read models, but do not swap' })
   parseDryRun(): boolean {
-    return true;
-  }
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
     return true;
   }
 }

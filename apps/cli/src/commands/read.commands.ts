@@ -1,5 +1,6 @@
 import { QueryBus } from '@nestjs/cqrs';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import {
   GetRosterAsOfQuery,
   GetTimelineQuery,
@@ -13,7 +14,7 @@ import {
 } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { describeEventData } from '../output/event-line';
-import { cliViewer, DB_OPTION, JSON_OPTION, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface ReadOptions extends CommonOptions {
   role?: string;
@@ -24,15 +25,7 @@ interface ReadOptions extends CommonOptions {
 }
 
 /** Options every read command shares. */
-abstract class ReadCommand extends CommandRunner {
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
+abstract class ReadCommand extends LedgerCommandRunner {
   @Option(ROLE_OPTION)
   parseRole(value: string): string {
     return value;

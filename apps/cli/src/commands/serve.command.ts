@@ -1,12 +1,13 @@
 import type { FactoryProvider } from '@nestjs/common';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import { ConfigError, describeSchedule, type LedgerConfig } from '@roster-ledger/config';
 import { ApiServer, assertApiKeysConfigured } from '../../../api/src/api-server';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../../api/src/main';
 import { QuietStartupLogger } from '../../../api/src/quiet-startup.logger';
 import { shutdownSignal } from '../../../api/src/shutdown-signal';
 import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
-import { DB_OPTION, JSON_OPTION, parseInteger, type CommonOptions } from './common-options';
+import { parseInteger, type CommonOptions } from './common-options';
 
 interface ServeOptions extends CommonOptions {
   port?: number;
@@ -22,7 +23,7 @@ interface ServeOptions extends CommonOptions {
   name: 'serve',
   description: 'serve the REST API (OpenAPI docs at /docs), keep the read models in step with the log and run the configured sync schedules, until Ctrl-C',
 })
-export class ServeCommand extends CommandRunner {
+export class ServeCommand extends LedgerCommandRunner {
   constructor(private readonly config: LedgerConfig) {
     super();
   }
@@ -79,13 +80,4 @@ export class ServeCommand extends CommandRunner {
     return value;
   }
 
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
 }

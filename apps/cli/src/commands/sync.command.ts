@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FactoryProvider } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import { CleverTokenMissing, DistrictNotConfigured, type LedgerConfig } from '@roster-ledger/config';
 import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
 import { err, EXIT_USAGE, json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
-import { DB_OPTION, JSON_OPTION, whoAmI, type CommonOptions } from './common-options';
+import { whoAmI, type CommonOptions } from './common-options';
 import { runRecordedSync } from './recorded-sync';
 
 interface SyncOptions extends CommonOptions {
@@ -25,7 +26,7 @@ interface SyncOptions extends CommonOptions {
   description:
     'sync a district connected to Clever: the whole district from the Data API (and a new events cursor), or with --events the Events API after its cursor (a full sync when there is no usable cursor)',
 })
-export class SyncCommand extends CommandRunner {
+export class SyncCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
@@ -93,13 +94,4 @@ export class SyncCommand extends CommandRunner {
     return true;
   }
 
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
 }

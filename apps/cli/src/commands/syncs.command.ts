@@ -1,22 +1,14 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, CatchUpProjectionsCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, DB_OPTION, JSON_OPTION, parseInteger, reportError, whoAmI, type CommonOptions } from './common-options';
+import { BY_OPTION, parseInteger, reportError, whoAmI, type CommonOptions } from './common-options';
 
 /** Shared option parsers of the `syncs` sub-commands. */
-abstract class SyncsSubCommand extends CommandRunner {
-  @Option(DB_OPTION)
-  parseDb(value: string): string {
-    return value;
-  }
-
-  @Option(JSON_OPTION)
-  parseJson(): boolean {
-    return true;
-  }
+abstract class SyncsSubCommand extends LedgerCommandRunner {
 
   protected print(summary: SyncSummary, options: CommonOptions): void {
     if (options.json) json(syncJson(summary));
