@@ -198,18 +198,10 @@ export class SnapshotDiff {
   }
 
   /**
-   * The change set so far, without the removals a complete snapshot implies: for an incremental
-   * sync, where an absent record is merely unchanged.
-   */
-  partial(): DiffResult {
-    const planned = this.planned();
-    return { ...planned, tally: { active: activeTally(this.state), removed: planned.removed, updated: planned.updated } };
-  }
-
-  /**
-   * The change set so far, as {@link partial} without the count of active records: that count
-   * walks the whole state, which an incremental sync diffing one change at a time cannot afford
-   * per change (it counts once, before its first change).
+   * The change set so far, without the removals a complete snapshot implies (for an incremental
+   * sync, where an absent record is merely unchanged) and without the count of active records:
+   * that count walks the whole state, which an incremental sync diffing one change at a time
+   * cannot afford per change (it counts once, before its first change).
    */
   planned(): PlannedChanges {
     return {
