@@ -22,11 +22,15 @@ export class ProjectionRegistry {
   private readonly selectAll;
 
   constructor(private readonly db: Db) {
-    db.exec(`CREATE TABLE IF NOT EXISTS projection_state (
-      name TEXT PRIMARY KEY, live_version INTEGER NOT NULL, position INTEGER NOT NULL,
-      status TEXT NOT NULL, failure TEXT, building_version INTEGER, building_position INTEGER)`);
-    const columns = (db.prepare('PRAGMA table_info(projection_state)').all() as { name: string }[]).map((c) => c.name);
-    if (!columns.includes('schema')) db.exec('ALTER TABLE projection_state ADD COLUMN schema TEXT');
+    // one immediate transaction: two processes opening a new ledger file at once must not both
+    // add the column that files made before it lack
+    db.transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS projection_state (
+        name TEXT PRIMARY KEY, live_version INTEGER NOT NULL, position INTEGER NOT NULL,
+        status TEXT NOT NULL, failure TEXT, building_version INTEGER, building_position INTEGER, schema TEXT)`);
+      const columns = (db.prepare('PRAGMA table_info(projection_state)').all() as { name: string }[]).map((c) => c.name);
+      if (!columns.includes('schema')) db.exec('ALTER TABLE projection_state ADD COLUMN schema TEXT');
+    }).immediate();
     this.selectOne = db.prepare('SELECT * FROM projection_state WHERE name = ?');
     this.selectAll = db.prepare('SELECT * FROM projection_state ORDER BY name');
   }
