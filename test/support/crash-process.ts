@@ -140,5 +140,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 /** One line about a run, for the spec's log: how long, how it ended. */
 export function describeRun(run: CliRun): string {
   const how = run.killed ? 'SIGKILLed' : run.signal ? `ended by ${run.signal}` : `exited ${run.status}`;
-  return `${run.args.slice(0, 2).join(' ')}: ${how} after ${run.ms} ms`;
+  // a run that failed on its own says why: its stderr, so a failure in CI can be read from the log
+  const why = !run.killed && run.status !== 0 && run.stderr.trim() !== '' ? ` (stderr: ${run.stderr.trim().split('\n').slice(0, 6).join(' | ')})` : '';
+  return `${run.args.slice(0, 2).join(' ')}: ${how} after ${run.ms} ms${why}`;
 }

@@ -28,3 +28,4 @@ export * from './commands/projection-commands';
 export * from './queries/as-of';
 export * from './queries/audit-export';
 export * from './queries/moments';
+export { retryWhileBusy } from './services/retry-while-busy';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { EventStoreError, EventStoreUnavailable } from '@roster-ledger/ledger';
+import { EventStoreError, EventStoreUnavailable, retryWhileBusy } from '@roster-ledger/ledger';
 
 export interface SqliteLedgerDatabaseOptions {
   /**
@@ -66,9 +66,10 @@ export class SqliteLedgerDatabase {
     options: SqliteLedgerDatabaseOptions = {},
   ) {
     const inMemory = path === ':memory:' || path === '';
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     try {
       if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-      this.db = new Database(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      this.db = new Database(path, { timeout: busyTimeoutMs });
     } catch (error) {
       throw toEventStoreError(error, path);
     }
@@ -76,7 +77,7 @@ export class SqliteLedgerDatabase {
       // WAL lets readers (subscriptions, other processes) run beside the single writer; NORMAL
       // sync is durable across process crashes in WAL mode, losing at most the last commits on
       // power loss, which a rerun of the idempotent sync restores.
-      this.db.pragma('journal_mode = WAL');
+      retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), isBusyError, busyTimeoutMs);
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
@@ -147,6 +148,11 @@ function isErrorLike(error: unknown): error is { message: string; code?: unknown
 /** A better-sqlite3 SqliteError, recognised by its `SQLITE_*` code whichever realm or module copy made it. */
 export function isSqliteError(error: unknown): error is { message: string; code: string } {
   return isErrorLike(error) && typeof error.code === 'string' && error.code.startsWith('SQLITE_');
+}
+
+/** SQLITE_BUSY and its extended codes: another connection holds a lock we need. */
+export function isBusyError(error: unknown): boolean {
+  return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
 }
 
 function isNodeFsError(error: unknown): error is { message: string; code: string } {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { EventStoreUnavailable, type NewEvent, type RecordedEvent } from '@roster-ledger/ledger';
 import { eventStoreContract, pendingChangeStoreContract } from '@roster-ledger/testing';
 import { SqliteLedgerDatabase } from './sqlite-database';
@@ -105,6 +106,33 @@ describe('SqliteEventStore on a file', () => {
     expect(database.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
     expect(database.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(database.db.pragma('busy_timeout', { simple: true })).toBe(5_000);
+  });
+
+  it('opens a new ledger file that another process is writing at that moment (two imports started together), waiting instead of failing', async () => {
+    // Another connection, in a thread of its own, holds a write lock on the new file (still in its
+    // first, rollback-journal mode) for 300 ms: switching to WAL needs an exclusive lock, for which
+    // SQLite does not wait by itself.
+    mkdirSync(dirname(path), { recursive: true });
+    const holder = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const db = new (require('better-sqlite3'))(workerData);
+       db.exec('BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS first_writer (id INTEGER)');
+       parentPort.postMessage('locked');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.exec('COMMIT');
+       db.close();`,
+      { eval: true, workerData: path },
+    );
+    const exited = new Promise((resolveExit) => holder.once('exit', resolveExit));
+    await new Promise((resolveLocked, reject) => {
+      holder.once('message', resolveLocked);
+      holder.once('error', reject);
+    });
+    const startedAt = Date.now();
+    const database = openDatabase();
+    expect(database.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(100); // it did wait for the other writer
+    await exited;
   });
 
   it('creating the schema again on an existing file is harmless', async () => {

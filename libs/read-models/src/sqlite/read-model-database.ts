@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { retryWhileBusy } from '@roster-ledger/ledger';
+
+const BUSY_TIMEOUT_MS = 10_000;
 
 /** The raw SQLite handle of the read models: for this lib's sqlite adapters only. */
 export type Db = Database.Database;
@@ -12,10 +15,15 @@ export type Db = Database.Database;
  */
 export function openReadModelDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-  const db = new Database(path, { timeout: 10_000 });
-  db.pragma('journal_mode = WAL');
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  // SQLite does not wait for the lock this needs: another process opening a new file at the same moment makes it fail at once
+  retryWhileBusy(() => db.pragma('journal_mode = WAL'), isBusy, BUSY_TIMEOUT_MS);
   db.pragma('synchronous = NORMAL');
   // rebuilds update large indexes: a bigger page cache saves re-reading their pages (128 MiB)
   db.pragma('cache_size = -131072');
   return db;
+}
+
+function isBusy(error: unknown): boolean {
+  return typeof (error as { code?: unknown } | null)?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
 }

@@ -1,0 +1,21 @@
+/**
+ * Runs a synchronous action again while it fails with an error `isBusy` recognises, sleeping a
+ * little longer each time (blocking: for start-up work of synchronous database drivers), until it
+ * succeeds or `timeoutMs` has passed; then the last error is thrown.
+ *
+ * Why: SQLite does not call its busy handler for some locks. Switching a new ledger file to WAL
+ * needs an exclusive lock and fails at once with SQLITE_BUSY when another process opens the same
+ * new file at that moment (two imports started together on a fresh ledger).
+ */
+export function retryWhileBusy<T>(action: () => T, isBusy: (error: unknown) => boolean, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, 200)) {
+    try {
+      return action();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() + delayMs > deadline) throw error;
+      Atomics.wait(pause, 0, 0, delayMs);
+    }
+  }
+}
