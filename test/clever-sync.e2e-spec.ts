@@ -7,6 +7,7 @@ import type { SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, HeldSyncPending, RunSyncCommand, SyncAlreadyRunning, SyncDistrictCommand, type RecordedEvent, type SyncDistrictResult, type SyncMode } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn, type StandInEvent } from '@roster-ledger/testing';
 import { demoObjects, isRoster, ledgerRuntime, logOf, STAND_IN_TOKEN, standInConfig } from './support/clever-sync-runtime';
+import { expectSavedStateToBeTheLog } from './support/district-state';
 
 const D = CLEVER_DEMO_DISTRICT_ID;
 type Json = Record<string, any>;
@@ -120,6 +121,8 @@ describe('Clever syncs: full and events (end to end)', () => {
     expect(new Set(applied.map((e) => e.recordedAt)).size).toBe(1);
     expect(applied.map((e) => e.position)).toEqual(applied.map((_, i) => applied[0]!.position + i));
     expect(result!.cursor).toEqual({ value: e4, at: result!.summary.startedAt });
+    // the district state this events sync saved for the next sync is the log's
+    await expectSavedStateToBeTheLog(db, D);
   });
 
   it('appends nothing but its own start and end when run again: the cursor is past every event', async () => {

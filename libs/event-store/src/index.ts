@@ -4,3 +4,4 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export { SqlitePendingChangeStore } from './sqlite/sqlite-pending-change-store';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
+export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';

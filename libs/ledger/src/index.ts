@@ -29,3 +29,4 @@ export * from './queries/as-of';
 export * from './queries/audit-export';
 export * from './queries/moments';
 export { retryWhileBusy } from './services/retry-while-busy';
+export * from './ports/district-state-store.port';

@@ -147,6 +147,37 @@ export function evolveUser(current: UserState | undefined, revision: number, eve
   return user;
 }
 
+type PlainCategory = Exclude<RecordKind, 'user' | 'section'>;
+const PLAIN_CATEGORIES: readonly PlainCategory[] = ['district', 'school', 'term', 'course'];
+
+/** Which record of the state: its stream category (the record kind) and id. */
+export interface StateKey {
+  category: RecordKind;
+  id: string;
+}
+
+/** One record's state as a snapshot of the district state stores it. */
+export interface StateEntry extends StateKey {
+  state: EntityState | SectionState | UserState;
+}
+
+/**
+ * The shape of the states above, as saved in snapshots. Raise it whenever a state's shape or an
+ * evolve function changes: snapshots of another format are ignored, and the state is folded
+ * from the log again.
+ */
+export const LEDGER_STATE_FORMAT = 1;
+
+/** The record a roster event is about; undefined for an event of another stream (a sync's, a cursor's). */
+export function stateKeyOf(stored: Pick<StoredRosterEvent, 'streamId' | 'data'>): StateKey | undefined {
+  const category = categoryOf(stored.streamId);
+  const data = stored.data as { id?: string; sectionId?: string };
+  if (category === 'user') return { category, id: data.id! };
+  if (category === 'section') return { category, id: data.sectionId ?? data.id! };
+  if ((PLAIN_CATEGORIES as readonly string[]).includes(category)) return { category: category as PlainCategory, id: data.id! };
+  return undefined;
+}
+
 /** The category of a stream id: the part before the first dash. */
 export function categoryOf(streamId: string): string {
   const dash = streamId.indexOf('-');
@@ -159,7 +190,7 @@ export function categoryOf(streamId: string): string {
  * compares a new snapshot against it. Not thread-safe and not immutable: build one per sync.
  */
 export class LedgerState {
-  readonly records: Record<Exclude<RecordKind, 'user' | 'section'>, Map<string, EntityState>> = {
+  readonly records: Record<PlainCategory, Map<string, EntityState>> = {
     district: new Map(),
     school: new Map(),
     term: new Map(),
@@ -168,24 +199,48 @@ export class LedgerState {
   readonly sections = new Map<string, SectionState>();
   readonly users = new Map<string, UserState>();
 
-  /** Folds one stored event in. Unknown types are ignored (they belong to later versions). */
-  apply(stored: StoredRosterEvent): void {
-    const category = categoryOf(stored.streamId);
+  /**
+   * Folds one stored event in. Unknown types are ignored (they belong to later versions). Returns
+   * the record it changed, so a caller can save just those records' state.
+   */
+  apply(stored: StoredRosterEvent): StateKey | undefined {
+    const key = stateKeyOf(stored);
+    if (key === undefined) return undefined;
+    const { category, id } = key;
     const event = { type: stored.type, data: stored.data } as RosterEvent;
     if (category === 'user') {
-      const id = (event.data as { id: string }).id;
       const next = evolveUser(this.users.get(id), stored.revision, event as UserEvent);
       if (next) this.users.set(id, next);
-    } else if (category === 'section') {
-      const id = 'sectionId' in event.data ? event.data.sectionId : (event.data as { id: string }).id;
+      return next && key;
+    }
+    if (category === 'section') {
       const next = evolveSection(this.sections.get(id), stored.revision, event as SectionEvent);
       if (next) this.sections.set(id, next);
-    } else if (category in this.records) {
-      const map = this.records[category as keyof LedgerState['records']];
-      const id = (event.data as { id: string }).id;
-      const next = evolveEntity(map.get(id), stored.revision, event);
-      if (next) map.set(id, next);
+      return next && key;
     }
+    const next = evolveEntity(this.records[category].get(id), stored.revision, event);
+    if (next) this.records[category].set(id, next);
+    return next && key;
+  }
+
+  /** A record's state as a snapshot stores it; undefined when the ledger has never known the record. */
+  entry({ category, id }: StateKey): StateEntry | undefined {
+    const state = category === 'user' ? this.users.get(id) : category === 'section' ? this.sections.get(id) : this.records[category].get(id);
+    return state === undefined ? undefined : { category, id, state };
+  }
+
+  /** Every record's state, for a snapshot of the whole district. */
+  *entries(): IterableIterator<StateEntry> {
+    for (const category of PLAIN_CATEGORIES) for (const [id, state] of this.records[category]) yield { category, id, state };
+    for (const [id, state] of this.sections) yield { category: 'section', id, state };
+    for (const [id, state] of this.users) yield { category: 'user', id, state };
+  }
+
+  /** Puts back a record's state read from a snapshot (the reverse of `entry`). */
+  restore({ category, id, state }: StateEntry): void {
+    if (category === 'user') this.users.set(id, state as UserState);
+    else if (category === 'section') this.sections.set(id, state as SectionState);
+    else this.records[category].set(id, state as EntityState);
   }
 
   /** Active records of a kind (users: with at least one role). */

@@ -45,6 +45,18 @@ CREATE TABLE IF NOT EXISTS pending_changes (
   events TEXT NOT NULL,
   PRIMARY KEY (sync_id, seq)
 );
+CREATE TABLE IF NOT EXISTS district_states (
+  district_id TEXT PRIMARY KEY,
+  position INTEGER NOT NULL,
+  format INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS district_state_records (
+  district_id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  PRIMARY KEY (district_id, category, id)
+) WITHOUT ROWID;
 `;
 
 /**

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '@roster-ledger/ledger';
+import { DISTRICT_STATE_STORE, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '@roster-ledger/ledger';
 import { SqliteLedgerDatabase } from './sqlite-database';
+import { SqliteDistrictStateStore } from './sqlite-district-state-store';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SqlitePendingChangeStore } from './sqlite-pending-change-store';
 import { SqliteSyncLock } from './sqlite-sync-lock';
@@ -14,7 +15,7 @@ class SqliteLedgerCloser implements OnApplicationShutdown {
 }
 
 /**
- * Binds the ledger's storage ports (EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK) to one embedded
+ * Binds the ledger's storage ports (EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK) to one embedded
  * SQLite file, for the whole application.
  */
 @Global()
@@ -27,10 +28,11 @@ export class SqliteLedgerModule {
         { provide: SqliteLedgerDatabase, useFactory: () => new SqliteLedgerDatabase(path) },
         { provide: EVENT_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteEventStore(db), inject: [SqliteLedgerDatabase] },
         { provide: PENDING_CHANGE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqlitePendingChangeStore(db), inject: [SqliteLedgerDatabase] },
+        { provide: DISTRICT_STATE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteDistrictStateStore(db), inject: [SqliteLedgerDatabase] },
         { provide: SYNC_LOCK, useFactory: (db: SqliteLedgerDatabase) => new SqliteSyncLock(db), inject: [SqliteLedgerDatabase] },
         { provide: SqliteLedgerCloser, useFactory: (db: SqliteLedgerDatabase) => new SqliteLedgerCloser(db), inject: [SqliteLedgerDatabase] },
       ],
-      exports: [EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK],
+      exports: [EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK],
     };
   }
 }

@@ -113,8 +113,8 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
   }
 
   private async readAndRecord(recorder: SyncRecorder, districtId: string, from: HeldCursor, options: RunEventsSyncCommand['options']): Promise<SyncSummary> {
-    const state = await this.loader.load(districtId);
-    const diff = new IncrementalDiff(state, { syncId: recorder.syncId, districtId });
+    const loaded = await this.loader.load(districtId);
+    const diff = new IncrementalDiff(loaded.state, { syncId: recorder.syncId, districtId });
     let read = 0;
     let last: string | null = null;
     const progress = (phase: 'reading' | 'writing') => options.onProgress?.({ phase, records: read, bytesDone: read, bytesTotal: 0 });
@@ -134,8 +134,9 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
         }),
       );
     }
-    const outcome = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, appends);
-    this.logger.log(`events sync ${recorder.syncId} of district ${districtId}: ${outcome}, ${read} Clever events, ${result.eventCount} roster events`);
+    const conclusion = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, appends);
+    if (conclusion.outcome === 'completed') await this.loader.remember(loaded, conclusion.committed, conclusion.results, { alreadyFolded: true });
+    this.logger.log(`events sync ${recorder.syncId} of district ${districtId}: ${conclusion.outcome}, ${read} Clever events, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);
   }
 }

@@ -10,7 +10,7 @@ import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
 import { CLOCK, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SNAPSHOT_READER, SYNC_LOCK } from '../ports/tokens';
 import { DistrictUnknown, HeldSyncPending } from '../errors/ledger-errors';
-import { LedgerStateLoader } from '../services/ledger-state.loader';
+import { LedgerStateLoader, type LoadedState } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
@@ -91,8 +91,8 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
 
-      const result = await this.diff(source, items, buffered, districtId, syncId, options.onProgress);
-      return await this.conclude(recorder, result, districtId, source, options);
+      const { loaded, result } = await this.diff(source, items, buffered, districtId, syncId, options.onProgress);
+      return await this.conclude(recorder, loaded, result, source, options);
     } catch (error) {
       await recordSyncFailure(recorder, this.clock, error, this.logger);
       throw error;
@@ -117,9 +117,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     districtId: string,
     syncId: string,
     onProgress: RunSyncCommand['options']['onProgress'],
-  ): Promise<DiffResult> {
-    const state = await this.loader.load(districtId);
-    const diff = new SnapshotDiff(state, { syncId, districtId, kinds: source.kinds });
+  ): Promise<{ loaded: LoadedState; result: DiffResult }> {
+    const loaded = await this.loader.load(districtId);
+    const diff = new SnapshotDiff(loaded.state, { syncId, districtId, kinds: source.kinds });
     let records = 0;
     const feed = (item: SnapshotInput) => {
       if (item.type === 'skipped') diff.skip(item.reason);
@@ -136,16 +136,17 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     for (let next = await items.next(); !next.done; next = await items.next()) feed(next.value);
     const { done, total } = source.progress();
     onProgress?.({ phase: 'writing', records, bytesDone: done, bytesTotal: total });
-    return diff.finish();
+    return { loaded, result: diff.finish() };
   }
 
   private async conclude(
     recorder: SyncRecorder,
+    loaded: LoadedState,
     result: DiffResult,
-    districtId: string,
     source: SnapshotSource,
     options: RunSyncOptions,
   ): Promise<SyncSummary> {
+    const { districtId } = loaded;
     const appends = plannedAppends(recorder, result.changes);
     if (options.eventsCursor !== undefined) {
       const { cursor, reason, detail } = options.eventsCursor;
@@ -156,8 +157,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         }),
       );
     }
-    const outcome = await concludeSync(this.conclusionPorts(), recorder, districtId, result, appends);
-    this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${outcome}, ${result.eventCount} roster events`);
+    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, appends);
+    if (conclusion.outcome === 'completed') await this.loader.remember(loaded, conclusion.committed, conclusion.results);
+    this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${conclusion.outcome}, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);
   }
 

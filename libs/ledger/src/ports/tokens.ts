@@ -9,3 +9,4 @@ export const PROJECTION_CONTROL = Symbol('PROJECTION_CONTROL');
 export const READ_MODELS = Symbol('READ_MODELS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
 export const CLEVER_EVENTS_FEED = Symbol('CLEVER_EVENTS_FEED');
+export const DISTRICT_STATE_STORE = Symbol('DISTRICT_STATE_STORE');

@@ -1,24 +1,127 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { LedgerState, RECORD_KINDS } from '@roster-ledger/domain';
-import type { EventStore } from '../ports/event-store.port';
-import { EVENT_STORE } from '../ports/tokens';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LedgerState, RECORD_KINDS, stateKeyOf, type StateEntry, type StateKey } from '@roster-ledger/domain';
+import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
+import type { DistrictStateStore } from '../ports/district-state-store.port';
+import { DISTRICT_STATE_STORE, EVENT_STORE } from '../ports/tokens';
+
+/** A district's ledger state and the log position it is folded up to. */
+export interface LoadedState {
+  districtId: string;
+  state: LedgerState;
+  position: number;
+}
 
 /**
- * Builds what the ledger knows of one district by folding its roster events. Reads each record
- * category in log order and keeps the events whose metadata names the district.
+ * What the ledger knows of one district, for a sync's diff: the district's saved state snapshot,
+ * plus the district's events recorded after it, folded in. The snapshot is moved on as it goes
+ * (after a load that folded events, and after each completed sync), so a sync folds only what
+ * was recorded since the last one, not the district's whole log.
+ *
+ * The snapshot is a cache of the log: when it is missing, unreadable or of another format, the
+ * whole log is folded (and a snapshot saved); when saving fails, the sync goes on and the next
+ * load folds more.
  */
 @Injectable()
 export class LedgerStateLoader {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly logger = new Logger(LedgerStateLoader.name);
 
-  async load(districtId: string): Promise<LedgerState> {
-    const state = new LedgerState();
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DISTRICT_STATE_STORE) private readonly snapshots: DistrictStateStore,
+  ) {}
+
+  async load(districtId: string): Promise<LoadedState> {
+    // every event up to this position is folded, none after: the result is exactly the log's state there
+    const head = await this.store.headPosition();
+    const snapshot = await this.snapshots.load(districtId);
+    // (a snapshot another process saved after `head` was read already holds everything up to its own position)
+    const loaded: LoadedState = { districtId, state: snapshot?.state ?? new LedgerState(), position: Math.max(head, snapshot?.position ?? head) };
+    const touched = await this.foldLog(loaded.state, districtId, snapshot?.position, head);
+    if (snapshot === null) await this.save(districtId, { basePosition: null, position: head, entries: loaded.state.entries() });
+    else if (head > snapshot.position) await this.save(districtId, { basePosition: snapshot.position, position: head, entries: entriesOf(loaded.state, touched) });
+    return loaded;
+  }
+
+  /**
+   * Moves the district's snapshot past a committed append of its sync: `loaded` (the state the
+   * sync diffed against) plus the append itself, folded from memory rather than read back. With
+   * `alreadyFolded`, the sync's diff has folded the append's events into `loaded.state` already
+   * (an incremental diff does).
+   *
+   * `results` are the append's, in the order of `appends`. Nothing is saved (the next load folds
+   * from the log instead) when part of the append was a retried no-op, or when another writer
+   * recorded events of the district between the load and the append (the district lock prevents
+   * that; this does not rely on it).
+   */
+  async remember(
+    loaded: LoadedState,
+    appends: readonly StreamAppend[],
+    results: readonly AppendResult[],
+    { alreadyFolded = false } = {},
+  ): Promise<void> {
+    if (results.length !== appends.length || results.some((r) => !r.appended)) return;
+    const total = appends.reduce((n, append) => n + append.events.length, 0);
+    if (total === 0) return;
+    // one append is one transaction of the single writer: its events hold consecutive positions
+    const last = Math.max(...results.map((r) => r.position));
+    const first = last - total + 1;
+    if (await this.hasDistrictEvents(loaded.districtId, loaded.position, first - 1)) return;
+    const touched = new Map<string, StateKey>();
+    appends.forEach((append, i) => {
+      const firstRevision = results[i]!.nextRevision - append.events.length + 1;
+      append.events.forEach((event, j) => {
+        const stored = { streamId: append.streamId, revision: firstRevision + j, type: event.type, data: event.data };
+        const key = alreadyFolded ? stateKeyOf(stored) : loaded.state.apply(stored);
+        if (key) touched.set(keyOf(key), key);
+      });
+    });
+    await this.save(loaded.districtId, { basePosition: loaded.position, position: last, entries: entriesOf(loaded.state, touched) });
+    loaded.position = last;
+  }
+
+  /** Folds the district's roster events with positions in (after, upTo] into `state`; returns the records they changed. */
+  private async foldLog(state: LedgerState, districtId: string, after: number | undefined, upTo: number): Promise<Map<string, StateKey>> {
+    const touched = new Map<string, StateKey>();
+    if (after !== undefined && after >= upTo) return touched;
     for (const category of RECORD_KINDS) {
-      for await (const event of this.store.readCategory(category)) {
+      for await (const event of this.store.readCategory(category, after === undefined ? {} : { after })) {
+        if (event.position > upTo) break;
         if (event.metadata['districtId'] !== districtId) continue;
-        state.apply(event);
+        const key = state.apply(event);
+        if (key) touched.set(keyOf(key), key);
       }
     }
-    return state;
+    return touched;
+  }
+
+  private async hasDistrictEvents(districtId: string, after: number, upTo: number): Promise<boolean> {
+    if (after >= upTo) return false;
+    for (const category of RECORD_KINDS) {
+      for await (const event of this.store.readCategory(category, { after })) {
+        if (event.position > upTo) break;
+        if (event.metadata['districtId'] === districtId) return true;
+      }
+    }
+    return false;
+  }
+
+  private async save(districtId: string, change: Parameters<DistrictStateStore['save']>[1]): Promise<void> {
+    try {
+      const saved = await this.snapshots.save(districtId, change);
+      if (!saved) this.logger.log(`district ${districtId}: its state snapshot was moved on by another process; kept theirs`);
+    } catch (error) {
+      this.logger.warn(`district ${districtId}: could not save its state snapshot (the next sync folds more of the log): ${String(error)}`);
+    }
+  }
+}
+
+function keyOf({ category, id }: StateKey): string {
+  return `${category}\u0000${id}`;
+}
+
+function* entriesOf(state: LedgerState, touched: Map<string, StateKey>): IterableIterator<StateEntry> {
+  for (const key of touched.values()) {
+    const entry = state.entry(key);
+    if (entry) yield entry;
   }
 }

@@ -1,5 +1,5 @@
 import { checkMassChange, type DiffResult } from '@roster-ledger/domain';
-import type { EventStore, StreamAppend } from '../ports/event-store.port';
+import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
@@ -12,6 +12,11 @@ export interface ConclusionPorts {
   clock: Clock;
 }
 
+export type SyncConclusion =
+  | { outcome: 'held' }
+  /** `committed`: the one append as made, with the store's results, in the same order. */
+  | { outcome: 'completed'; committed: StreamAppend[]; results: AppendResult[] };
+
 /**
  * The end of every sync: the mass-change guard on the diff's tally, then either ONE atomic append
  * of `appends` (the roster events, and whatever must move with them, such as the events cursor)
@@ -23,7 +28,7 @@ export async function concludeSync(
   districtId: string,
   result: DiffResult,
   appends: StreamAppend[],
-): Promise<'completed' | 'held'> {
+): Promise<SyncConclusion> {
   const { skipped, unresolved, unknownValues } = result.findings;
   const counts = result.counts as Record<string, number>;
   const breaches = checkMassChange(result.tally, ports.policies.policyFor(districtId));
@@ -34,13 +39,14 @@ export async function concludeSync(
       type: 'SyncHeld',
       data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues },
     });
-    return 'held';
+    return { outcome: 'held' };
   }
   const lifecycle = recorder.plan({
     type: 'SyncCompleted',
     data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues },
   });
-  await ports.store.appendToStreams([...appends, lifecycle]);
+  const committed = [...appends, lifecycle];
+  const results = await ports.store.appendToStreams(committed);
   recorder.committed(lifecycle);
-  return 'completed';
+  return { outcome: 'completed', committed, results };
 }

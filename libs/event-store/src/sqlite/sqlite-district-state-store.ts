@@ -1,0 +1,74 @@
+import type { Statement } from 'better-sqlite3';
+import { LEDGER_STATE_FORMAT, LedgerState, type RecordKind, type StateEntry } from '@roster-ledger/domain';
+import type { DistrictStateChange, DistrictStateSnapshot, DistrictStateStore } from '@roster-ledger/ledger';
+import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
+
+interface StateRow {
+  category: string;
+  id: string;
+  state: string;
+}
+
+/**
+ * The district state snapshots on the ledger's SQLite file: one row per district (its position and
+ * the state format) and one row per record with its state as JSON. A save writes only the records
+ * that changed, in one transaction with the new position.
+ *
+ * Errors: SQLite failures throw EventStoreUnavailable.
+ */
+export class SqliteDistrictStateStore implements DistrictStateStore {
+  private readonly selectHead: Statement<[string], { position: number; format: number }>;
+  private readonly selectRecords: Statement<[string], StateRow>;
+  private readonly upsertHead: Statement<[string, number, number]>;
+  private readonly upsertRecord: Statement<[string, string, string, string]>;
+  private readonly deleteRecords: Statement<[string]>;
+
+  constructor(private readonly database: SqliteLedgerDatabase) {
+    try {
+      const db = database.db;
+      this.selectHead = db.prepare('SELECT position, format FROM district_states WHERE district_id = ?');
+      this.selectRecords = db.prepare('SELECT category, id, state FROM district_state_records WHERE district_id = ?');
+      this.upsertHead = db.prepare(
+        `INSERT INTO district_states (district_id, position, format) VALUES (?, ?, ?)
+         ON CONFLICT (district_id) DO UPDATE SET position = excluded.position, format = excluded.format`,
+      );
+      this.upsertRecord = db.prepare('INSERT OR REPLACE INTO district_state_records (district_id, category, id, state) VALUES (?, ?, ?, ?)');
+      this.deleteRecords = db.prepare('DELETE FROM district_state_records WHERE district_id = ?');
+    } catch (error) {
+      throw toEventStoreError(error, database.path);
+    }
+  }
+
+  async load(districtId: string): Promise<DistrictStateSnapshot | null> {
+    try {
+      // one read transaction: the position and the records belong together
+      return this.database.db.transaction(() => {
+        const head = this.selectHead.get(districtId);
+        if (head === undefined || head.format !== LEDGER_STATE_FORMAT) return null;
+        const state = new LedgerState();
+        for (const row of this.selectRecords.iterate(districtId)) {
+          state.restore({ category: row.category as RecordKind, id: row.id, state: JSON.parse(row.state) as StateEntry['state'] });
+        }
+        return { position: head.position, state };
+      }).deferred();
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
+  }
+
+  async save(districtId: string, change: DistrictStateChange): Promise<boolean> {
+    try {
+      return this.database.transaction(() => {
+        const head = this.selectHead.get(districtId);
+        const current = head === undefined || head.format !== LEDGER_STATE_FORMAT ? null : head.position;
+        if (change.basePosition !== null && change.basePosition !== current) return false;
+        if (change.basePosition === null) this.deleteRecords.run(districtId);
+        for (const { category, id, state } of change.entries) this.upsertRecord.run(districtId, category, id, JSON.stringify(state));
+        this.upsertHead.run(districtId, change.position, LEDGER_STATE_FORMAT);
+        return true;
+      });
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
+  }
+}

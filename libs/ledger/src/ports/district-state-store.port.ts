@@ -1,0 +1,33 @@
+import type { LedgerState, StateEntry } from '@roster-ledger/domain';
+
+/** A saved district state: what folding the district's events up to `position` gives. */
+export interface DistrictStateSnapshot {
+  /** Global log position the state is folded up to (inclusive). */
+  position: number;
+  state: LedgerState;
+}
+
+export interface DistrictStateChange {
+  /** The snapshot's position this change builds on; null to replace whatever is saved with `entries` alone. */
+  basePosition: number | null;
+  /** The new position: every district event up to it is folded into the saved state. */
+  position: number;
+  /** The records whose state changed since `basePosition` (every record when `basePosition` is null). */
+  entries: Iterable<StateEntry>;
+}
+
+/**
+ * Write-side snapshots of each district's ledger state, so a sync folds only the events recorded
+ * since the last one instead of the district's whole log. A cache of the log, never a source of
+ * truth: losing it, or a snapshot of another `LEDGER_STATE_FORMAT`, only means folding more.
+ */
+export interface DistrictStateStore {
+  /** The district's saved state, or null when none is saved (or it was saved in another format). */
+  load(districtId: string): Promise<DistrictStateSnapshot | null>;
+  /**
+   * Saves `change` atomically, only if the saved snapshot is still at `change.basePosition`
+   * (another process may have moved it on meanwhile: then nothing is saved).
+   * @returns whether it was saved.
+   */
+  save(districtId: string, change: DistrictStateChange): Promise<boolean>;
+}

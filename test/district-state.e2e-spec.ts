@@ -1,0 +1,121 @@
+import { LEDGER_STATE_FORMAT } from '@roster-ledger/domain';
+import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import { EVENT_STORE, type EventStore } from '@roster-ledger/ledger';
+import { LedgerConfig } from '@roster-ledger/config';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
+import { LedgerStateLoader } from '../libs/ledger/src/services/ledger-state.loader';
+import { expectSavedStateToBeTheLog as expectStateOf, logHead, savedDistrictState } from './support/district-state';
+import { snapshotWithoutStudents } from './support/crash-snapshot';
+import { ledgerRuntime } from './support/clever-sync-runtime';
+import { cliJson, scratch } from './support/ledger-cli';
+
+/**
+ * Each sync diffs against the district's saved state (its snapshot) plus the events recorded
+ * since, instead of folding the district's whole log. Whatever path a ledger took, the saved
+ * state must be exactly the log folded up to the snapshot's position, and syncs must find the
+ * same differences as they would against the whole log.
+ */
+describe('district state snapshots (end to end)', () => {
+  const tmp = scratch('district-state');
+  afterAll(() => tmp.cleanup());
+  const district = CLEVER_DEMO_DISTRICT_ID;
+
+  const saved = (db: string) => savedDistrictState(db, district);
+  const head = logHead;
+  const expectSavedStateToBeTheLog = (db: string) => expectStateOf(db, district);
+
+  const importJson = (folder: string, db: string) => {
+    const run = cliJson(['import', folder, '--db', db, '--skip-projections']);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    return run.body;
+  };
+
+  it('after a first import and each sync after it, the saved state is the whole log folded, at the log head', async () => {
+    const db = tmp.path('daily.db');
+    importJson(CLEVER_DEMO_FOLDER, db);
+    await expectSavedStateToBeTheLog(db);
+    expect((await saved(db))!.state.users.size).toBe(1004 + 89 + 3);
+
+    const nextDay = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, tmp.path('next-day'));
+    expect(importJson(tmp.path('next-day'), db)['appended']).toBeGreaterThan(0);
+    await expectSavedStateToBeTheLog(db);
+    const student = (await saved(db))!.state.users.get(nextDay.gradeChanged.student)!;
+    expect(student.roles.student?.fields['grade']).toBe(nextDay.gradeChanged.to);
+
+    // the same snapshot again: nothing to record, and the saved state stays right
+    expect(importJson(tmp.path('next-day'), db)).toMatchObject({ status: 'completed', appended: 0 });
+    await expectSavedStateToBeTheLog(db);
+  });
+
+  it('an approved held sync is folded in by the next sync, which then finds nothing left to record', async () => {
+    const db = tmp.path('held.db');
+    importJson(CLEVER_DEMO_FOLDER, db);
+    const fewer = snapshotWithoutStudents(CLEVER_DEMO_FOLDER, tmp.path('minus-300'), 300);
+    const held = importJson(fewer, db);
+    expect(held['status']).toBe('held');
+    const beforeApproval = head(db);
+    const approved = cliJson(['syncs', 'approve', held['syncId'] as string, '--db', db]);
+    expect(approved.status).toBe(0);
+    // the approval appended 300 removals and their unenrolments; the snapshot has not seen them yet
+    expect((await saved(db))!.position).toBeLessThan(head(db));
+    expect((await saved(db))!.position).toBeLessThanOrEqual(beforeApproval);
+
+    expect(importJson(fewer, db)).toMatchObject({ status: 'completed', appended: 0 });
+    await expectSavedStateToBeTheLog(db);
+    expect([...(await saved(db))!.state.users.values()].filter((u) => u.pastRoles.includes('student') && !u.roles.student)).toHaveLength(300);
+  });
+
+  it('a snapshot of another format is not trusted: the whole log is folded again and saved anew', async () => {
+    const db = tmp.path('format.db');
+    importJson(CLEVER_DEMO_FOLDER, db);
+    // a snapshot written by another version of the code, with states this one cannot read
+    withWritable(db, (raw) => {
+      raw.prepare('UPDATE district_states SET format = ?').run(LEDGER_STATE_FORMAT + 1);
+      raw.prepare(`UPDATE district_state_records SET state = '{}'`).run();
+    });
+    expect(await saved(db)).toBeNull();
+
+    expect(importJson(CLEVER_DEMO_FOLDER, db)).toMatchObject({ status: 'completed', appended: 0 });
+    await expectSavedStateToBeTheLog(db);
+  });
+
+  it('does not move the snapshot past district events another writer recorded between a load and an append', async () => {
+    const db = tmp.path('interleaved.db');
+    importJson(CLEVER_DEMO_FOLDER, db);
+    const { app } = await ledgerRuntime(LedgerConfig.load({ LEDGER_CONFIG: '' }, { db }));
+    try {
+      const loader = app.get(LedgerStateLoader);
+      const store = app.get<EventStore>(EVENT_STORE);
+      const loaded = await loader.load(district);
+      const [student] = [...loaded.state.users.values()].filter((u) => u.roles.student);
+      const stream = `user-${student!.id}`;
+      const metadata = { districtId: district, syncId: 'another-writer' };
+      // another writer records a change of the district after our load...
+      const theirs = { streamId: stream, expectedRevision: student!.revision, events: [{ id: 'e-theirs', type: 'StudentUpdated', data: { id: student!.id, changes: { grade: { from: '1', to: '2' } }, personal: {} }, metadata }] };
+      const [theirResult] = await store.appendToStreams([theirs]);
+      // ...then our sync appends and tells the loader
+      const ours = { streamId: stream, expectedRevision: theirResult!.nextRevision, events: [{ id: 'e-ours', type: 'StudentUpdated', data: { id: student!.id, changes: { grade: { from: '2', to: '3' } }, personal: {} }, metadata }] };
+      const results = await store.appendToStreams([ours]);
+      const before = (await saved(db))!.position;
+      await loader.remember(loaded, [ours], results);
+
+      // the snapshot stayed where it was (folding our append alone would skip theirs)...
+      expect((await saved(db))!.position).toBe(before);
+      // ...and the next load folds both from the log
+      const next = await loader.load(district);
+      expect(next.state.users.get(student!.id)!.revision).toBe(student!.revision + 2);
+      await expectSavedStateToBeTheLog(db);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+function withWritable(db: string, fn: (raw: SqliteLedgerDatabase['db']) => void): void {
+  const database = new SqliteLedgerDatabase(db);
+  try {
+    fn(database.db);
+  } finally {
+    database.close();
+  }
+}

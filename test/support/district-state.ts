@@ -1,0 +1,40 @@
+import { LedgerState, RECORD_KINDS } from '@roster-ledger/domain';
+import { SqliteDistrictStateStore, SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import type { DistrictStateSnapshot } from '@roster-ledger/ledger';
+import { canonicalJson, withReadOnly } from './crash-ledger';
+
+/** A district's state folded from the whole log of a ledger file, up to `upTo` (default: all of it). */
+export async function stateFoldedFromLog(db: string, districtId: string, upTo = Number.MAX_SAFE_INTEGER): Promise<LedgerState> {
+  const store = new SqliteEventStore(new SqliteLedgerDatabase(db));
+  const state = new LedgerState();
+  for (const category of RECORD_KINDS) {
+    for await (const event of store.readCategory(category)) {
+      if (event.position <= upTo && event.metadata['districtId'] === districtId) state.apply(event);
+    }
+  }
+  await store.close();
+  return state;
+}
+
+/** The district's saved state snapshot in a ledger file. */
+export async function savedDistrictState(db: string, districtId: string): Promise<DistrictStateSnapshot | null> {
+  const database = new SqliteLedgerDatabase(db);
+  try {
+    return await new SqliteDistrictStateStore(database).load(districtId);
+  } finally {
+    database.close();
+  }
+}
+
+export const logHead = (db: string): number =>
+  withReadOnly(db, (raw) => (raw.prepare('SELECT max(position) AS head FROM events').get() as { head: number }).head);
+
+/** Order-independent: the same records with the same states. */
+export const canonicalState = (state: LedgerState): string[] => [...state.entries()].map((e) => canonicalJson(e)).sort();
+
+/** Expects the saved snapshot to be at `at` (default the log head) and to equal the log folded up to there. */
+export async function expectSavedStateToBeTheLog(db: string, districtId: string, at: number = logHead(db)): Promise<void> {
+  const snapshot = await savedDistrictState(db, districtId);
+  expect(snapshot?.position).toBe(at);
+  expect(canonicalState(snapshot!.state)).toEqual(canonicalState(await stateFoldedFromLog(db, districtId, at)));
+}
