@@ -1,6 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { pendingChangeSets } from './support/crash-ledger';
+import { generateSnapshots } from './support/crash-snapshot';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
 /**
@@ -60,6 +62,24 @@ describe('broken snapshots (end to end)', () => {
     expect(new Set(fresh.map((e) => e.streamId)).size).toBe(1);
     expect(fresh[1]!.data['reason']).toMatch(message);
   });
+
+  it('rejects a bad record after thousands of good ones (their events already staged), leaving nothing applied or staged', async () => {
+    // a generated district whose users.json ends in a broken record: the import has diffed and
+    // staged the events of thousands of records when it meets it
+    const folder = tmp.path('late-bad-record');
+    await generateSnapshots({ students: 6_000, seed: 'late-bad-record', base: folder });
+    const file = join(folder, 'users.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.data.at(-1).data.name = { first: 42 };
+    writeFileSync(file, JSON.stringify(doc));
+    const ledger = tmp.path('late-bad-record.db');
+
+    const result = cliJson(['import', folder, '--db', ledger]);
+    expect(result.status).toBe(1);
+    expect(result.body).toMatchObject({ status: 'failed', failure: { code: 'INVALID_INPUT', reason: expect.stringMatching(/users\.json.*record #\d{4,}.*name\.first/) } });
+    expect((await readLog(ledger)).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+    expect(pendingChangeSets(ledger)).toEqual([]);
+  }, 60_000);
 
   it('rejects a missing folder the same way', async () => {
     const before = await readLog(db);

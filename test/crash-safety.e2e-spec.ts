@@ -23,6 +23,7 @@ import {
   rosterDifference,
   rosterOnly,
   startedSyncs,
+  pendingChangeSets,
   strayReadModelTables,
   syncOutcomes,
   syncProblems,
@@ -130,6 +131,8 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       expect(again.status).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ status: 'completed', appended: 0 });
       expect(rosterOnly(await readLog(db))).toEqual(rosterOnly(log));
+      // the change sets the killed imports staged were dropped by the syncs that came after them
+      expect(pendingChangeSets(db)).toEqual([]);
 
       // every read model equals a rebuild from the log
       const verify = await runCli(['projections', 'verify', '--db', db]);

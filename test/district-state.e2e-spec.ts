@@ -1,4 +1,4 @@
-import { LEDGER_STATE_FORMAT } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, type StateKey, type StreamChange } from '@roster-ledger/domain';
 import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { EVENT_STORE, type EventStore } from '@roster-ledger/ledger';
 import { LedgerConfig } from '@roster-ledger/config';
@@ -89,21 +89,24 @@ describe('district state snapshots (end to end)', () => {
       const loaded = await loader.load(district);
       const [student] = [...loaded.state.users.values()].filter((u) => u.roles.student);
       const stream = `user-${student!.id}`;
+      const revisionAtLoad = student!.revision;
       const metadata = { districtId: district, syncId: 'another-writer' };
       // another writer records a change of the district after our load...
-      const theirs = { streamId: stream, expectedRevision: student!.revision, events: [{ id: 'e-theirs', type: 'StudentUpdated', data: { id: student!.id, changes: { grade: { from: '1', to: '2' } }, personal: {} }, metadata }] };
+      const theirs = { streamId: stream, expectedRevision: revisionAtLoad, events: [{ id: 'e-theirs', type: 'StudentUpdated', data: { id: student!.id, changes: { grade: { from: '1', to: '2' } }, personal: {} }, metadata }] };
       const [theirResult] = await store.appendToStreams([theirs]);
       // ...then our sync appends and tells the loader
       const ours = { streamId: stream, expectedRevision: theirResult!.nextRevision, events: [{ id: 'e-ours', type: 'StudentUpdated', data: { id: student!.id, changes: { grade: { from: '2', to: '3' } }, personal: {} }, metadata }] };
       const results = await store.appendToStreams([ours]);
       const before = (await saved(db))!.position;
-      await loader.remember(loaded, [ours], results);
+      const touched = new Map<string, StateKey>();
+      loader.fold(loaded, [ours as unknown as StreamChange], touched);
+      await loader.remember(loaded, { results, eventCount: 1, touched });
 
       // the snapshot stayed where it was (folding our append alone would skip theirs)...
       expect((await saved(db))!.position).toBe(before);
       // ...and the next load folds both from the log
       const next = await loader.load(district);
-      expect(next.state.users.get(student!.id)!.revision).toBe(student!.revision + 2);
+      expect(next.state.users.get(student!.id)!.revision).toBe(revisionAtLoad + 2);
       await expectSavedStateToBeTheLog(db);
     } finally {
       await app.close();

@@ -186,6 +186,13 @@ export function strayReadModelTables(dbPath: string): string[] {
   });
 }
 
+/** Syncs with a staged or held change set in the pending change store: `[syncId, stream appends]`. */
+export function pendingChangeSets(dbPath: string): [string, number][] {
+  return withReadOnly(dbPath, (db) =>
+    (db.prepare('SELECT sync_id, COUNT(*) AS n FROM pending_changes GROUP BY sync_id ORDER BY sync_id').all() as { sync_id: string; n: number }[]).map((r) => [r.sync_id, r.n]),
+  );
+}
+
 /**
  * Runs `fn` on a read-only connection if the ledger file exists and is readable yet; undefined
  * otherwise (no file, a file still being created, a table not created yet).

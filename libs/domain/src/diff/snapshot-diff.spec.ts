@@ -1,4 +1,4 @@
-import { diffSnapshot, type DiffResult, type Snapshot } from './snapshot-diff';
+import { diffSnapshot, SnapshotDiff, type DiffResult, type Snapshot, type StreamChange } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
 import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
 import type { Fields } from '../records/fields';
@@ -212,6 +212,41 @@ describe('snapshot diff', () => {
     expect(result.tally.active).toMatchObject({ student: 2, teacher: 1, section: 1, enrollment: 2, school: 1 });
     expect(result.tally.removed).toEqual({ student: 1, enrollment: 1 });
     expect(result.tally.updated).toEqual({ student: 1 });
+  });
+
+  it('hands over its events as it goes, each batch folded into the state by the caller, with the same result as one change set', () => {
+    const before = () => given(base());
+    const next = snapshot(
+      school('s1', { name: 'Renamed' }), term('t1'), course('c1'),
+      student('u1', { fields: { grade: '10' } }), student('u3'), staffer('tch1', ['teacher']),
+      section('sec1', ['tch1'], ['u1', 'u3']), section('sec2', ['tch1'], ['u3']),
+    );
+    const whole = when(before(), next);
+
+    // the way a large import runs: after each record, take what was planned, fold it in, store it
+    const state = before();
+    const diff = new SnapshotDiff(state, { syncId: 'sync-under-test', districtId: D, kinds: ALL });
+    const taken: StreamChange[] = [];
+    const takeAndFold = () => {
+      for (const change of diff.takePlanned()) {
+        const start = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+        change.events.forEach((e, i) => state.apply({ streamId: change.streamId, revision: start + i, type: e.type, data: e.data }));
+        taken.push(change);
+      }
+    };
+    for (const record of next.records) {
+      diff.add(record);
+      takeAndFold();
+    }
+    const rest = diff.finish();
+    taken.push(...rest.changes);
+
+    // the same events with the same ids, revisions and expected revisions (the removals came at the end)
+    expect(taken).toEqual(whole.changes);
+    expect(rest.changes.map((c) => [c.streamId, c.events.map((e) => e.type)])).toEqual([['user-u2', ['StudentRemoved']]]);
+    // and the guard counts what was active before the sync, not after the folds
+    expect(rest.tally).toEqual(whole.tally);
+    expect(rest.counts).toEqual(whole.counts);
   });
 
   it('rejects a record of another district and an id seen twice, naming the record', () => {

@@ -95,6 +95,10 @@ const ROLE_TYPE_PREFIX: Record<UserRole, 'Student' | 'Teacher' | 'Staff' | 'Dist
  */
 export class SnapshotDiff {
   private readonly streams = new Map<string, StreamChange>();
+  /** Streams with events planned since the last `takePlanned`, in the order they got their first one. */
+  private fresh: StreamChange[] = [];
+  /** Active records per guarded type before this sync: counted before any taken change is folded in. */
+  private activeBefore: Partial<Record<GuardedType, number>> | undefined;
   private readonly counts: Partial<Record<RosterEventType, number>> = {};
   private eventCount = 0;
   private readonly seen: Record<RecordKind, Set<string>> = {
@@ -161,19 +165,38 @@ export class SnapshotDiff {
     for (const f of fields) this.findings.unknownValues[f] = (this.findings.unknownValues[f] ?? 0) + 1;
   }
 
-  /** Adds the removals and returns the complete change set. */
+  /**
+   * Hands over the events planned since the last call, per stream, and forgets them: a caller that
+   * stores them as it goes (a large first import) keeps memory bounded. A stream that gets more
+   * events later continues at the right revision. The caller may fold what it takes into the state
+   * (a record is never read again once diffed); the guard's count of active records is taken
+   * before the first hand-over.
+   */
+  takePlanned(): StreamChange[] {
+    this.activeBefore ??= activeTally(this.state);
+    const taken = this.fresh.map((change) => ({ ...change }));
+    for (const change of this.fresh) {
+      change.expectedRevision = nextExpected(change.expectedRevision, change.events.length);
+      change.events = [];
+    }
+    this.fresh = [];
+    return taken;
+  }
+
+  /** Adds the removals and returns the change set: the complete one, or what `takePlanned` has not handed over yet. */
   finish(): DiffResult {
     if (!this.finished) {
       this.finished = true;
+      this.activeBefore ??= activeTally(this.state);
       this.planRemovals();
       this.countUnresolved();
     }
     return {
-      changes: [...this.streams.values()],
+      changes: [...this.streams.values()].filter((change) => change.events.length > 0),
       counts: this.counts,
       eventCount: this.eventCount,
       findings: this.findings,
-      tally: { active: activeTally(this.state), removed: this.removed, updated: this.updated },
+      tally: { active: this.activeBefore ?? {}, removed: this.removed, updated: this.updated },
     };
   }
 
@@ -428,7 +451,8 @@ export class SnapshotDiff {
       change = { streamId, expectedRevision: before ? before.revision : 'no_stream', events: [] };
       this.streams.set(streamId, change);
     }
-    const revision = (before ? before.revision + 1 : 0) + change.events.length;
+    if (change.events.length === 0) this.fresh.push(change);
+    const revision = lastRevision(change.expectedRevision, change.events.length) + 1;
     const id = deterministicEventId(this.context.syncId, streamId, revision, event.type);
     const planned = { ...event, id } as PlannedEvent;
     if (cleverLastModified !== undefined) planned.cleverLastModified = cleverLastModified;
@@ -436,6 +460,16 @@ export class SnapshotDiff {
     this.counts[event.type] = (this.counts[event.type] ?? 0) + 1;
     this.eventCount++;
   }
+}
+
+/** The revision of a stream's last event after `count` more events (-1: none yet). */
+function lastRevision(expected: number | 'no_stream', count: number): number {
+  return (expected === 'no_stream' ? -1 : expected) + count;
+}
+
+/** The revision to expect of a stream after `count` more events. */
+function nextExpected(expected: number | 'no_stream', count: number): number | 'no_stream' {
+  return count === 0 ? expected : lastRevision(expected, count);
 }
 
 function roleSchools(record: UserRecord): string[] {

@@ -94,7 +94,7 @@ describe('SqliteEventStore on a file', () => {
     expect(await reopened.streamRevision('user-1')).toBe(2);
     expect(await reopened.headPosition()).toBe(result.position);
     expect((await collect(reopened.readStream('user-1'))).map((event) => event.id)).toEqual(events.map((e) => e.id));
-    expect(await reopenedPending.load('sync-1')).toEqual(held);
+    expect([...reopenedPending.read('sync-1')]).toEqual(held);
     // Idempotency holds across a restart: a sync rerun after a crash writes nothing twice.
     expect(await reopened.appendToStream('user-1', events, 'no_stream')).toMatchObject({ appended: false });
     expect(await reopened.appendToStream('user-1', newEvents(1), 2)).toMatchObject({ nextRevision: 3 });

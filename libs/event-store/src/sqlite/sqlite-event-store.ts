@@ -149,13 +149,14 @@ export class SqliteEventStore implements EventStore {
     return result!;
   }
 
-  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
-    if (appends.length === 0) return [];
+  async appendToStreams(appends: Iterable<StreamAppend>): Promise<AppendResult[]> {
     // One timestamp per batch: the batch is one transaction, so its events are recorded together.
     const recordedAt = this.clock().toISOString();
-    let results: AppendResult[];
+    const results: AppendResult[] = [];
     try {
-      results = this.database.transaction(() => appends.map((append) => this.appendOne(append, recordedAt)));
+      this.database.transaction(() => {
+        for (const append of appends) results.push(this.appendOne(append, recordedAt));
+      });
     } catch (error) {
       throw toEventStoreError(error, this.database.path);
     }

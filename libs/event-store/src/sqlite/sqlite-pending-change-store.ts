@@ -3,80 +3,111 @@ import type { ExpectedRevision, NewEvent, PendingChangeStore, StreamAppend } fro
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 
 interface PendingChangeRow {
+  seq: number;
   stream_id: string;
   expected_revision: string;
   events: string;
 }
 
+/** Rows read per page by `read`: a page of stream appends in memory at a time. */
+const READ_PAGE_ROWS = 500;
+
 /**
- * The pending change store port on the ledger's SQLite file: one row per stream append of a held
- * sync, in order, so that approval replays exactly the appends that were previewed.
+ * The pending change store port on the ledger's SQLite file: one row per stream append of a sync's
+ * change set, numbered in order, so that appending or approving it replays exactly the appends
+ * that were staged or previewed.
  *
- * Guarantees: `save` replaces the whole change set atomically (one transaction); `load` returns
- * the appends in the order saved, with their expected revisions, or null. A change set saved with
- * no appends has no rows, so `load` gives null for it: there is nothing to approve.
+ * Guarantees: `save` replaces the whole change set atomically (one transaction); `add` appends
+ * after the last row in one transaction; `read` yields the appends in the order stored, with their
+ * expected revisions, one page of rows at a time (each page one complete query, so the event
+ * store can run its inserts on the same connection between pages, inside its transaction). A
+ * change set with no appends has no rows.
  *
  * Errors: SQLite failures throw EventStoreUnavailable.
  */
 export class SqlitePendingChangeStore implements PendingChangeStore {
   private readonly deleteSync: Statement<[string]>;
+  private readonly deleteOfDistrict: Statement<[string]>;
   private readonly insertAppend: Statement<[string, number, string, string, string, string]>;
-  private readonly selectAppends: Statement<[string], PendingChangeRow>;
+  private readonly selectPage: Statement<[string, number, number], PendingChangeRow>;
+  private readonly countAppends: Statement<[string], number>;
+  private readonly lastSeq: Statement<[string], number>;
 
   constructor(private readonly database: SqliteLedgerDatabase) {
     try {
       const db = database.db;
       this.deleteSync = db.prepare('DELETE FROM pending_changes WHERE sync_id = ?');
+      this.deleteOfDistrict = db.prepare('DELETE FROM pending_changes WHERE district_id = ?');
       this.insertAppend = db.prepare(
         `INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events)
          VALUES (?, ?, ?, ?, ?, ?)`,
       );
-      this.selectAppends = db.prepare(
-        'SELECT stream_id, expected_revision, events FROM pending_changes WHERE sync_id = ? ORDER BY seq',
+      this.selectPage = db.prepare(
+        'SELECT seq, stream_id, expected_revision, events FROM pending_changes WHERE sync_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       );
+      this.countAppends = db.prepare<[string], number>('SELECT COUNT(*) FROM pending_changes WHERE sync_id = ?').pluck();
+      this.lastSeq = db.prepare<[string], number>('SELECT COALESCE(MAX(seq), -1) FROM pending_changes WHERE sync_id = ?').pluck();
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
   }
 
   async save(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {
-    try {
-      this.database.transaction(() => {
-        this.deleteSync.run(syncId);
-        appends.forEach((append, seq) => {
-          this.insertAppend.run(
-            syncId,
-            seq,
-            districtId,
-            append.streamId,
-            encodeExpectedRevision(append.expectedRevision),
-            JSON.stringify(append.events),
-          );
-        });
-      });
-    } catch (error) {
-      throw toEventStoreError(error, this.database.path);
-    }
+    this.write(() => {
+      this.deleteSync.run(syncId);
+      this.insert(syncId, districtId, appends, 0);
+    });
   }
 
-  async load(syncId: string): Promise<StreamAppend[] | null> {
-    let rows: PendingChangeRow[];
-    try {
-      rows = this.selectAppends.all(syncId);
-    } catch (error) {
-      throw toEventStoreError(error, this.database.path);
+  async add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {
+    if (appends.length === 0) return;
+    this.write(() => this.insert(syncId, districtId, appends, (this.lastSeq.get(syncId) ?? -1) + 1));
+  }
+
+  async size(syncId: string): Promise<number> {
+    return this.query(() => this.countAppends.get(syncId) ?? 0);
+  }
+
+  *read(syncId: string): Iterable<StreamAppend> {
+    for (let after = -1; ; ) {
+      const rows = this.query(() => this.selectPage.all(syncId, after, READ_PAGE_ROWS));
+      for (const row of rows) {
+        yield {
+          streamId: row.stream_id,
+          expectedRevision: decodeExpectedRevision(row.expected_revision),
+          events: JSON.parse(row.events) as NewEvent[],
+        };
+      }
+      if (rows.length < READ_PAGE_ROWS) return;
+      after = rows[rows.length - 1]!.seq;
     }
-    if (rows.length === 0) return null;
-    return rows.map((row) => ({
-      streamId: row.stream_id,
-      expectedRevision: decodeExpectedRevision(row.expected_revision),
-      events: JSON.parse(row.events) as NewEvent[],
-    }));
   }
 
   async delete(syncId: string): Promise<void> {
+    this.write(() => this.deleteSync.run(syncId));
+  }
+
+  async deleteDistrict(districtId: string): Promise<void> {
+    this.write(() => this.deleteOfDistrict.run(districtId));
+  }
+
+  private insert(syncId: string, districtId: string, appends: StreamAppend[], firstSeq: number): void {
+    appends.forEach((append, i) => {
+      this.insertAppend.run(syncId, firstSeq + i, districtId, append.streamId, encodeExpectedRevision(append.expectedRevision), JSON.stringify(append.events));
+    });
+  }
+
+  private write(action: () => void): void {
     try {
-      this.deleteSync.run(syncId);
+      this.database.transaction(action);
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
+  }
+
+  private query<T>(action: () => T): T {
+    try {
+      return action();
     } catch (error) {
       throw toEventStoreError(error, this.database.path);
     }

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import type { EventStore } from '../ports/event-store.port';
+import type { EventStore, StreamAppend } from '../ports/event-store.port';
+import { concat } from '../services/iterables';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 import type { Clock } from '../ports/clock.port';
@@ -30,16 +31,18 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
 
   async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
     const { summary, recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
-    const appends = await this.pending.load(syncId);
-    if (appends === null) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
+    if ((await this.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
     const interrupted = await this.lock.acquire(summary.districtId, syncId);
     await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
     try {
       const recordedAt = this.clock.now().toISOString();
-      const now = appends.map((a) => ({
-        ...a,
-        events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })),
-      }));
+      // read from the pending change set as the append goes: a term rollover's set never sits in memory whole
+      const store = this.pending;
+      function* approved(): Iterable<StreamAppend> {
+        for (const a of store.read(syncId)) {
+          yield { ...a, events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })) };
+        }
+      }
       const { skipped, unresolved, unknownValues, counts, pending } = summary;
       const lifecycle = recorder.plan(
         { type: 'SyncApproved', data: { syncId, by, approvedAt: recordedAt } },
@@ -49,7 +52,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
         },
       );
       try {
-        await this.store.appendToStreams([...now, lifecycle]);
+        await this.store.appendToStreams(concat(approved(), [lifecycle]));
       } catch (error) {
         if (error instanceof ConcurrencyConflict) throw new HeldSyncOutdated(syncId, `${error.streamId} changed since`);
         throw error;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, type DiffResult, type SyncSummary } from '@roster-ledger/domain';
-import type { EventStore } from '../ports/event-store.port';
+import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, type DiffResult, type StateKey, type SyncSummary } from '@roster-ledger/domain';
+import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 import type { GuardPolicies } from '../ports/guard-policies.port';
@@ -76,11 +76,14 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
       await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
+      // no held sync waits, so change sets left by syncs that died before they ended are garbage
+      await this.pending.deleteDistrict(districtId);
       // another sync may have moved the cursor since it was checked (it can only move forwards)
       const cursor = (await this.cursors.current(districtId)) ?? checked;
       return await this.readAndRecord(recorder, districtId, cursor, options);
     } catch (error) {
       await recordSyncFailure(recorder, this.clock, error, this.logger);
+      if (locked) await this.pending.delete(syncId).catch(() => undefined);
       throw error;
     } finally {
       if (locked) await this.lock.release(districtId, syncId);
@@ -125,17 +128,24 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     }
     progress('writing');
     const result: DiffResult = diff.finish();
-    const appends = plannedAppends(recorder, result.changes);
+    // staged like a full sync's change set; small (one batch of Clever events), so in one go
+    await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, result.changes));
+    const tail: StreamAppend[] = [];
     if (last !== null) {
-      appends.push(
+      tail.push(
         cursorAppend(recorder, from.revision, {
           type: 'EventsCursorAdvanced',
           data: { districtId, from: from.cursor.cursor, cursor: last, cleverEvents: read, syncId: recorder.syncId, advancedAt: recorder.observedAt },
         }),
       );
     }
-    const conclusion = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, appends);
-    if (conclusion.outcome === 'completed') await this.loader.remember(loaded, conclusion.committed, conclusion.results, { alreadyFolded: true });
+    const conclusion = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, tail);
+    if (conclusion.outcome === 'completed') {
+      // the incremental diff folded its events into the state itself
+      const touched = new Map<string, StateKey>();
+      this.loader.note(result.changes, touched);
+      await this.loader.remember(loaded, { ...conclusion, touched });
+    }
     this.logger.log(`events sync ${recorder.syncId} of district ${districtId}: ${conclusion.outcome}, ${read} Clever events, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);
   }

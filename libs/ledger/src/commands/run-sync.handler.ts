@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { SnapshotDiff, type DiffResult, type SyncSummary } from '@roster-ledger/domain';
-import type { EventStore } from '../ports/event-store.port';
+import { SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncSummary } from '@roster-ledger/domain';
+import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/snapshot-source.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -20,6 +20,16 @@ import { SyncRecorder } from '../services/sync-recorder';
 import { RunSyncCommand, type RunSyncOptions } from './run-sync.command';
 
 const PROGRESS_EVERY = 2_000;
+/** Records diffed between two stagings of the planned appends. */
+const STAGE_EVERY = 5_000;
+
+/** A finished diff whose planned appends are staged in the pending change store. */
+interface StagedDiff {
+  loaded: LoadedState;
+  result: DiffResult;
+  /** The records whose state the staged appends change (already folded into `loaded.state`). */
+  touched: Map<string, StateKey>;
+}
 
 /**
  * One sync: SyncStarted -> read and diff the snapshot -> mass-change guard -> append everything in
@@ -91,10 +101,13 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
 
-      const { loaded, result } = await this.diff(source, items, buffered, districtId, syncId, options.onProgress);
-      return await this.conclude(recorder, loaded, result, source, options);
+      // no held sync waits, so change sets left by syncs that died before they ended are garbage
+      await this.pending.deleteDistrict(districtId);
+      const staged = await this.diff(recorder, source, items, buffered, districtId, options.onProgress);
+      return await this.conclude(recorder, staged, source, options);
     } catch (error) {
       await recordSyncFailure(recorder, this.clock, error, this.logger);
+      if (lockedDistrict !== null) await this.pending.delete(syncId).catch(() => undefined);
       throw error;
     } finally {
       if (lockedDistrict !== null) await this.lock.release(lockedDistrict, syncId);
@@ -110,16 +123,27 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     return undefined;
   }
 
+  /**
+   * Feeds every record to the diff, staging the planned appends in the pending change store every
+   * few thousand records (and folding them into the loaded state, for the state snapshot), so a
+   * district of any size is never in memory as one change set.
+   */
   private async diff(
+    recorder: SyncRecorder,
     source: SnapshotSource,
     items: AsyncIterator<SnapshotInput>,
     buffered: SnapshotInput[],
     districtId: string,
-    syncId: string,
     onProgress: RunSyncCommand['options']['onProgress'],
-  ): Promise<{ loaded: LoadedState; result: DiffResult }> {
+  ): Promise<StagedDiff> {
     const loaded = await this.loader.load(districtId);
-    const diff = new SnapshotDiff(loaded.state, { syncId, districtId, kinds: source.kinds });
+    const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
+    const touched = new Map<string, StateKey>();
+    const stage = async (changes: StreamChange[]) => {
+      if (changes.length === 0) return;
+      this.loader.fold(loaded, changes, touched);
+      await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes));
+    };
     let records = 0;
     const feed = (item: SnapshotInput) => {
       if (item.type === 'skipped') diff.skip(item.reason);
@@ -133,32 +157,33 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       }
     };
     buffered.forEach(feed);
-    for (let next = await items.next(); !next.done; next = await items.next()) feed(next.value);
+    for (let next = await items.next(); !next.done; next = await items.next()) {
+      feed(next.value);
+      if (records % STAGE_EVERY === 0) await stage(diff.takePlanned());
+    }
     const { done, total } = source.progress();
     onProgress?.({ phase: 'writing', records, bytesDone: done, bytesTotal: total });
-    return { loaded, result: diff.finish() };
+    await stage(diff.takePlanned());
+    const result = diff.finish();
+    await stage(result.changes);
+    return { loaded, result, touched };
   }
 
-  private async conclude(
-    recorder: SyncRecorder,
-    loaded: LoadedState,
-    result: DiffResult,
-    source: SnapshotSource,
-    options: RunSyncOptions,
-  ): Promise<SyncSummary> {
+  private async conclude(recorder: SyncRecorder, staged: StagedDiff, source: SnapshotSource, options: RunSyncOptions): Promise<SyncSummary> {
+    const { loaded, result, touched } = staged;
     const { districtId } = loaded;
-    const appends = plannedAppends(recorder, result.changes);
+    const tail: StreamAppend[] = [];
     if (options.eventsCursor !== undefined) {
       const { cursor, reason, detail } = options.eventsCursor;
-      appends.push(
+      tail.push(
         cursorAppend(recorder, await this.cursors.revision(districtId), {
           type: 'EventsCursorSet',
           data: { districtId, cursor, reason, ...(detail === undefined ? {} : { detail }), syncId: recorder.syncId, setAt: recorder.observedAt },
         }),
       );
     }
-    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, appends);
-    if (conclusion.outcome === 'completed') await this.loader.remember(loaded, conclusion.committed, conclusion.results);
+    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, tail);
+    if (conclusion.outcome === 'completed') await this.loader.remember(loaded, { ...conclusion, touched });
     this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${conclusion.outcome}, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);
   }

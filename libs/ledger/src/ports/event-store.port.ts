@@ -115,9 +115,13 @@ export interface EventStore {
    * appends are checked and written in one transaction: if any fails, none is written. Otherwise
    * each stream is appended on its own, in order, and a failure leaves the earlier streams written
    * (callers then rely on deterministic event ids so that a rerun completes the work).
+   *
+   * `appends` is iterated once, lazily, while appending: a change set staged elsewhere (a pending
+   * change store of the same backend) can be appended without being in memory whole. An error
+   * thrown by the iteration fails the append like a conflict does.
    * @throws ConcurrencyConflict, DuplicateEventId as {@link appendToStream}.
    */
-  appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]>;
+  appendToStreams(appends: Iterable<StreamAppend>): Promise<AppendResult[]>;
 
   /** Reads one stream. A stream that does not exist yields nothing. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;

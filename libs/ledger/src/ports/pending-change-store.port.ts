@@ -1,15 +1,27 @@
 import type { StreamAppend } from './event-store.port';
 
 /**
- * Durable keeping of a held sync's pending change set: the exact appends the sync would have
- * made, with the expected revision of each stream, so that approval applies precisely what was
- * previewed (and fails with a conflict if the ledger moved on meanwhile).
+ * Durable keeping of a sync's change set: the exact appends the sync makes, with the expected
+ * revision of each stream. A sync stages its change set here as its diff goes (so a district of
+ * any size never sits in memory whole); the event store then appends it in one transaction, or
+ * the sync is held and approval later applies precisely what was previewed (failing with a
+ * conflict if the ledger moved on meanwhile).
  */
 export interface PendingChangeStore {
-  /** Stores the change set of a held sync. Saving the same sync again replaces it. */
+  /** Stores a whole change set. Saving the same sync again replaces it. */
   save(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void>;
-  /** The change set of a held sync, or null when there is none (never held, applied or discarded). */
-  load(syncId: string): Promise<StreamAppend[] | null>;
+  /** Adds appends after those already stored for the sync (the first call starts its change set). */
+  add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void>;
+  /** How many stream appends the sync's change set holds (0 when there is none). */
+  size(syncId: string): Promise<number>;
+  /**
+   * The sync's change set in the order stored (empty when there is none), read lazily a page at a
+   * time as it is iterated. The embedded backend's event store can consume it inside its own
+   * append transaction (one connection holds both), so the set is never in memory whole.
+   */
+  read(syncId: string): Iterable<StreamAppend>;
   /** Drops a change set; dropping one that does not exist is a no-op. */
   delete(syncId: string): Promise<void>;
+  /** Drops every change set of a district (those left by syncs that died before they ended). */
+  deleteDistrict(districtId: string): Promise<void>;
 }

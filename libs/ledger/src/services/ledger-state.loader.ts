@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LedgerState, RECORD_KINDS, stateKeyOf, type StateEntry, type StateKey } from '@roster-ledger/domain';
-import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
+import { LedgerState, RECORD_KINDS, stateKeyOf, type StateEntry, type StateKey, type StreamChange } from '@roster-ledger/domain';
+import type { AppendResult, EventStore } from '../ports/event-store.port';
 import type { DistrictStateStore } from '../ports/district-state-store.port';
 import { DISTRICT_STATE_STORE, EVENT_STORE } from '../ports/tokens';
 
@@ -43,38 +43,43 @@ export class LedgerStateLoader {
   }
 
   /**
-   * Moves the district's snapshot past a committed append of its sync: `loaded` (the state the
-   * sync diffed against) plus the append itself, folded from memory rather than read back. With
-   * `alreadyFolded`, the sync's diff has folded the append's events into `loaded.state` already
-   * (an incremental diff does).
-   *
-   * `results` are the append's, in the order of `appends`. Nothing is saved (the next load folds
-   * from the log instead) when part of the append was a retried no-op, or when another writer
-   * recorded events of the district between the load and the append (the district lock prevents
-   * that; this does not rely on it).
+   * Folds a sync's planned changes into `loaded.state` as the sync stages them (its diff never
+   * reads a record again once diffed), noting the records they change for {@link remember}.
    */
-  async remember(
-    loaded: LoadedState,
-    appends: readonly StreamAppend[],
-    results: readonly AppendResult[],
-    { alreadyFolded = false } = {},
-  ): Promise<void> {
-    if (results.length !== appends.length || results.some((r) => !r.appended)) return;
-    const total = appends.reduce((n, append) => n + append.events.length, 0);
-    if (total === 0) return;
-    // one append is one transaction of the single writer: its events hold consecutive positions
-    const last = Math.max(...results.map((r) => r.position));
-    const first = last - total + 1;
-    if (await this.hasDistrictEvents(loaded.districtId, loaded.position, first - 1)) return;
-    const touched = new Map<string, StateKey>();
-    appends.forEach((append, i) => {
-      const firstRevision = results[i]!.nextRevision - append.events.length + 1;
-      append.events.forEach((event, j) => {
-        const stored = { streamId: append.streamId, revision: firstRevision + j, type: event.type, data: event.data };
-        const key = alreadyFolded ? stateKeyOf(stored) : loaded.state.apply(stored);
+  fold(loaded: LoadedState, changes: readonly StreamChange[], touched: Map<string, StateKey>): void {
+    for (const change of changes) {
+      const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+      change.events.forEach((event, i) => {
+        const key = loaded.state.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data });
         if (key) touched.set(keyOf(key), key);
       });
-    });
+    }
+  }
+
+  /** Notes the records `changes` are about, for changes a diff has folded into the state itself. */
+  note(changes: readonly StreamChange[], touched: Map<string, StateKey>): void {
+    for (const change of changes) {
+      const key = change.events.length > 0 ? stateKeyOf({ streamId: change.streamId, data: change.events[0]!.data }) : undefined;
+      if (key) touched.set(keyOf(key), key);
+    }
+  }
+
+  /**
+   * Moves the district's snapshot past a committed append of its sync: `loaded.state` must already
+   * hold the append's roster events (folded as the sync staged them), `touched` the records they
+   * changed, `eventCount` and `results` what the append wrote.
+   *
+   * Nothing is saved (the next load folds from the log instead) when part of the append was a
+   * retried no-op, or when another writer recorded events of the district between the load and
+   * the append (the district lock prevents that; this does not rely on it).
+   */
+  async remember(loaded: LoadedState, committed: { results: readonly AppendResult[]; eventCount: number; touched: ReadonlyMap<string, StateKey> }): Promise<void> {
+    const { results, eventCount, touched } = committed;
+    if (eventCount === 0 || results.some((r) => !r.appended)) return;
+    // one append is one transaction of the single writer: its events hold consecutive positions
+    const last = results.reduce((max, r) => Math.max(max, r.position), 0);
+    const first = last - eventCount + 1;
+    if (await this.hasDistrictEvents(loaded.districtId, loaded.position, first - 1)) return;
     await this.save(loaded.districtId, { basePosition: loaded.position, position: last, entries: entriesOf(loaded.state, touched) });
     loaded.position = last;
   }
@@ -119,7 +124,7 @@ function keyOf({ category, id }: StateKey): string {
   return `${category}\u0000${id}`;
 }
 
-function* entriesOf(state: LedgerState, touched: Map<string, StateKey>): IterableIterator<StateEntry> {
+function* entriesOf(state: LedgerState, touched: ReadonlyMap<string, StateKey>): IterableIterator<StateEntry> {
   for (const key of touched.values()) {
     const entry = state.entry(key);
     if (entry) yield entry;

@@ -4,6 +4,7 @@ import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
 import type { SyncRecorder } from './sync-recorder';
+import { concat } from './iterables';
 
 export interface ConclusionPorts {
   store: EventStore;
@@ -14,27 +15,29 @@ export interface ConclusionPorts {
 
 export type SyncConclusion =
   | { outcome: 'held' }
-  /** `committed`: the one append as made, with the store's results, in the same order. */
-  | { outcome: 'completed'; committed: StreamAppend[]; results: AppendResult[] };
+  /** The store's results of the one append, and how many events it wrote. */
+  | { outcome: 'completed'; results: AppendResult[]; eventCount: number };
 
 /**
- * The end of every sync: the mass-change guard on the diff's tally, then either ONE atomic append
- * of `appends` (the roster events, and whatever must move with them, such as the events cursor)
- * with SyncCompleted, or the appends kept as the held change set with SyncHeld.
+ * The end of every sync, whose roster appends are staged in the pending change store under its
+ * id: the mass-change guard on the diff's tally, then either ONE atomic append of the staged
+ * appends, `tail` (whatever must move with them, such as the events cursor) and SyncCompleted,
+ * read from the pending store as the append goes; or `tail` staged too, the whole set kept as the
+ * held change set, and SyncHeld.
  */
 export async function concludeSync(
   ports: ConclusionPorts,
   recorder: SyncRecorder,
   districtId: string,
   result: DiffResult,
-  appends: StreamAppend[],
+  tail: StreamAppend[],
 ): Promise<SyncConclusion> {
   const { skipped, unresolved, unknownValues } = result.findings;
   const counts = result.counts as Record<string, number>;
   const breaches = checkMassChange(result.tally, ports.policies.policyFor(districtId));
   const now = () => ports.clock.now().toISOString();
   if (breaches.length > 0) {
-    await ports.pending.save(recorder.syncId, districtId, appends);
+    await ports.pending.add(recorder.syncId, districtId, tail);
     await recorder.record({
       type: 'SyncHeld',
       data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues },
@@ -45,8 +48,15 @@ export async function concludeSync(
     type: 'SyncCompleted',
     data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues },
   });
-  const committed = [...appends, lifecycle];
-  const results = await ports.store.appendToStreams(committed);
+  let eventCount = 0;
+  const counted = function* (appends: Iterable<StreamAppend>): Iterable<StreamAppend> {
+    for (const append of appends) {
+      eventCount += append.events.length;
+      yield append;
+    }
+  };
+  const results = await ports.store.appendToStreams(counted(concat(ports.pending.read(recorder.syncId), tail, [lifecycle])));
   recorder.committed(lifecycle);
-  return { outcome: 'completed', committed, results };
+  await ports.pending.delete(recorder.syncId);
+  return { outcome: 'completed', results, eventCount };
 }

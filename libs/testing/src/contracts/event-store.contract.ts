@@ -6,6 +6,7 @@ import {
   type EventSubscription,
   type NewEvent,
   type RecordedEvent,
+  type StreamAppend,
 } from '@roster-ledger/ledger';
 
 export interface EventStoreUnderTest {
@@ -475,6 +476,26 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
           { streamId: b, nextRevision: 1, position: expect.any(Number), appended: true },
         ]);
         expect(results[1]!.position).toBeGreaterThan(results[0]!.position);
+      });
+
+      it('appends a lazily produced batch, and when producing it fails, writes nothing (atomic stores) and passes the error on', async () => {
+        function* lazily(streams: string[], failAfterFirst: boolean): Iterable<StreamAppend> {
+          yield { streamId: streams[0]!, expectedRevision: 'no_stream', events: newEvents(2) };
+          if (failAfterFirst) throw new Error('the staged change set cannot be read');
+          yield { streamId: streams[1]!, expectedRevision: 'no_stream', events: newEvents(1) };
+        }
+        const failing = [streamName(), streamName()];
+        const head = await store.headPosition();
+
+        const error = await rejectionOf(store.appendToStreams(lazily(failing, true)));
+        expect(error).toMatchObject({ message: expect.stringContaining('the staged change set cannot be read') });
+        if (store.capabilities.atomicMultiStreamAppend) {
+          expect(await store.streamRevision(failing[0]!)).toBeNull();
+          expect(await store.headPosition()).toBe(head);
+        }
+
+        const results = await store.appendToStreams(lazily([streamName(), streamName()], false));
+        expect(results.map((r) => [r.nextRevision, r.appended])).toEqual([[1, true], [0, true]]);
       });
 
       it('returns an empty result for an empty batch', async () => {

@@ -26,8 +26,10 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
       cleanup = undefined;
     });
 
-    it('load gives null for a sync that was never held', async () => {
-      expect(await store.load(syncId())).toBeNull();
+    it('reads nothing, size 0, for a sync that was never staged or held', async () => {
+      const sync = syncId();
+      expect([...store.read(sync)]).toEqual([]);
+      expect(await store.size(sync)).toBe(0);
     });
 
     it('gives back exactly the appends saved, in order, with every kind of expected revision', async () => {
@@ -36,7 +38,7 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
 
       await store.save(sync, 'district-1', appends);
 
-      expect(await store.load(sync)).toEqual(appends);
+      expect([...store.read(sync)]).toEqual(appends);
     });
 
     it('keeps event payloads intact (nested objects, arrays, nulls, numbers, unicode)', async () => {
@@ -58,7 +60,7 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
 
       await store.save(sync, 'district-1', appends);
 
-      expect(await store.load(sync)).toEqual(appends);
+      expect([...store.read(sync)]).toEqual(appends);
     });
 
     it('saving the same sync again replaces the change set, leaving nothing of the old one', async () => {
@@ -68,7 +70,7 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
 
       await store.save(sync, 'district-1', replacement);
 
-      expect(await store.load(sync)).toEqual(replacement);
+      expect([...store.read(sync)]).toEqual(replacement);
     });
 
     it('keeps the change sets of different syncs apart', async () => {
@@ -81,8 +83,8 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
       await store.save(second, 'district-2', secondAppends);
       await store.delete(first);
 
-      expect(await store.load(first)).toBeNull();
-      expect(await store.load(second)).toEqual(secondAppends);
+      expect([...store.read(first)]).toEqual([]);
+      expect([...store.read(second)]).toEqual(secondAppends);
     });
 
     it('delete drops the change set', async () => {
@@ -91,11 +93,52 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
 
       await store.delete(sync);
 
-      expect(await store.load(sync)).toBeNull();
+      expect([...store.read(sync)]).toEqual([]);
     });
 
     it('deleting a change set that does not exist is a no-op', async () => {
       await expect(store.delete(syncId())).resolves.toBeUndefined();
+    });
+
+    it('add stages appends after those already stored, in order, and size counts them', async () => {
+      const sync = syncId();
+      const first = changeSet(['no_stream', 2]);
+      const second = changeSet([5]);
+      const third = changeSet(['any', 'no_stream']);
+
+      await store.add(sync, 'district-1', first);
+      await store.add(sync, 'district-1', []);
+      await store.add(sync, 'district-1', second);
+      await store.add(sync, 'district-1', third);
+
+      expect([...store.read(sync)]).toEqual([...first, ...second, ...third]);
+      expect(await store.size(sync)).toBe(5);
+    });
+
+    it('reads a change set larger than a page lazily: iterating part of it reads only that part', async () => {
+      const sync = syncId();
+      const appends = changeSet(Array.from({ length: 1_234 }, (_, i) => i));
+      await store.add(sync, 'district-1', appends);
+
+      const iterator = store.read(sync)[Symbol.iterator]();
+      expect(iterator.next().value).toEqual(appends[0]);
+      const rest: StreamAppend[] = [];
+      for (let next = iterator.next(); !next.done; next = iterator.next()) rest.push(next.value);
+      expect(rest).toEqual(appends.slice(1));
+    });
+
+    it('deleteDistrict drops every change set of that district and no other', async () => {
+      const [a, b, other] = [syncId(), syncId(), syncId()];
+      await store.add(a, 'district-gone', changeSet(['no_stream']));
+      await store.save(b, 'district-gone', changeSet([1]));
+      const kept = changeSet([2]);
+      await store.save(other, 'district-kept', kept);
+
+      await store.deleteDistrict('district-gone');
+
+      expect([...store.read(a)]).toEqual([]);
+      expect([...store.read(b)]).toEqual([]);
+      expect([...store.read(other)]).toEqual(kept);
     });
 
     it('holds a large change set', async () => {
@@ -104,7 +147,7 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
 
       await store.save(sync, 'district-1', appends);
 
-      expect(await store.load(sync)).toEqual(appends);
+      expect([...store.read(sync)]).toEqual(appends);
     });
   });
 }
