@@ -29,9 +29,9 @@ async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-async function collect(source: AsyncIterable<Uint8Array>) {
+async function collect(open: () => AsyncIterable<Uint8Array>) {
   const values: unknown[] = [];
-  for await (const record of readJsonRecords(source, { file: 'users.json', maxStringLength: DEFAULT_MAX_STRING_LENGTH })) {
+  for await (const record of readJsonRecords(open, { file: 'users.json', maxStringLength: DEFAULT_MAX_STRING_LENGTH })) {
     values.push(record.value);
   }
   return values;
@@ -50,18 +50,34 @@ describe('streaming a file in chunks', () => {
     expect(values).toEqual(expected);
   });
 
+  it('reads a broken file again to name the problem, counting its bytes once', async () => {
+    const broken = Buffer.concat([bytes.subarray(0, bytes.length - 2), Buffer.from('\n,]}')]);
+    const folder = await tempFolder({ 'users.json': broken });
+    let counted = 0;
+    const values: unknown[] = [];
+    const failure = await (async () => {
+      const records = readJsonFile(join(folder, 'users.json'), DEFAULT_MAX_STRING_LENGTH, (count) => {
+        counted += count;
+      });
+      for await (const record of records) values.push(record.value);
+    })().catch((error: unknown) => error);
+    expect((failure as InvalidInput).message).toMatch(/users\.json, line \d+: invalid JSON after record #1500 \(the last complete record\): Unexpected RIGHT_BRACKET/);
+    expect(values).toEqual(expected);
+    expect(counted).toBe(broken.length);
+  });
+
   it.each([1, 7, 4093])('reads the same records from chunks of %i bytes', async (size) => {
-    expect(await collect(chunksOf(bytes, size))).toEqual(expected);
+    expect(await collect(() => chunksOf(bytes, size))).toEqual(expected);
   });
 
   it('accepts a UTF-8 byte order mark', async () => {
     const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[{"id": "a"}]')]);
-    expect(await collect(chunksOf(withBom, 2))).toEqual([{ id: 'a' }]);
+    expect(await collect(() => chunksOf(withBom, 2))).toEqual([{ id: 'a' }]);
   });
 
   it('names a character cut short at the end of the file', async () => {
     const cut = Buffer.from('[{"id": "é"}]').subarray(0, 10);
-    await expect(collect(chunksOf(cut, 64))).rejects.toThrow('users.json, line 1: file is not valid UTF-8: it ends in the middle of a character');
+    await expect(collect(() => chunksOf(cut, 64))).rejects.toThrow('users.json, line 1: file is not valid UTF-8: it ends in the middle of a character');
   });
 });
 
@@ -84,7 +100,7 @@ describe('reading lazily', () => {
       pulled.chunks += 1;
       yield Buffer.from(`${pending}\n]}`);
     }
-    return { source: source(), pulled };
+    return { source, pulled };
   }
 
   it('yields the first record after reading one chunk of a 50 MB stream, and the next ones as they are asked for', async () => {
@@ -105,7 +121,7 @@ describe('reading lazily', () => {
     const path = join(folder, 'users.json');
     const out = createWriteStream(path);
     const { source } = generatedSource(200_000);
-    for await (const chunk of source) if (!out.write(chunk)) await once(out, 'drain');
+    for await (const chunk of source()) if (!out.write(chunk)) await once(out, 'drain');
     out.end();
     await once(out, 'close');
     const size = (await stat(path)).size;
@@ -132,7 +148,7 @@ describe('reading lazily', () => {
     const folder = await tempFolder();
     const out = createWriteStream(join(folder, 'users.json'));
     const { source } = generatedSource(200_000);
-    for await (const chunk of source) if (!out.write(chunk)) await once(out, 'drain');
+    for await (const chunk of source()) if (!out.write(chunk)) await once(out, 'drain');
     out.end();
     await once(out, 'close');
 

@@ -3,7 +3,9 @@ import { TextDecoder } from 'node:util';
 import { InvalidInput } from '@roster-ledger/domain';
 import { EnvelopeParser } from './json-envelope-parser';
 import type { JsonRecord } from './json-envelope-parser';
+import { JsonRecordSplitter } from './json-record-splitter';
 import { LineCounter } from './line-counter';
+import { Utf8ChunkCheck } from './utf8-chunk-check';
 
 /** Bytes read from disk at a time. */
 export const READ_CHUNK_BYTES = 64 * 1024;
@@ -26,8 +28,57 @@ export interface JsonRecordOptions {
  * Throws InvalidInput, after yielding every record complete before the problem, when the bytes
  * are not UTF-8, the file is empty, the JSON is invalid or truncated, the envelope is not one of
  * the forms above, or a string is longer than `maxStringLength`.
+ *
+ * `open` is called once, and once more when the file has a problem: the records are found by
+ * JsonRecordSplitter (slices handed to JSON.parse), and where it gives up the file is read again
+ * from the start by {@link readJsonRecordsPrecisely}, which names the problem; the records already
+ * yielded are not yielded again.
  */
 export async function* readJsonRecords(
+  open: () => AsyncIterable<Uint8Array>,
+  options: JsonRecordOptions,
+): AsyncGenerator<JsonRecord> {
+  const utf8 = new Utf8ChunkCheck();
+  const splitter = new JsonRecordSplitter({ maxStringLength: options.maxStringLength });
+  let chunks = 0;
+  let yielded = 0;
+  let accepted = true;
+  for await (const chunk of open()) {
+    chunks += 1;
+    accepted = utf8.accepts(chunk) && splitter.write(chunk);
+    for (const record of splitter.take()) {
+      yielded += 1;
+      yield record;
+    }
+    if (!accepted) break;
+  }
+  if (accepted && utf8.acceptsEnd() && splitter.end()) return;
+
+  // EnvelopeParser finds the problem where the splitter gave up, or once the token there is
+  // complete. It yields the records before it, and may yield one more from the chunk where the
+  // splitter gave up (a single-object envelope's record, when a bracket closes it wrongly): a
+  // record completed after that chunk, or no problem at all, means the readings disagree.
+  const inconsistent = new InvalidInput(
+    `file could not be read consistently: the first reading stopped after ${yielded} records, a second reading found no problem there (was the file changed while it was read?)`,
+    { file: options.file },
+  );
+  let pulled = 0;
+  const source = counted(open(), () => {
+    pulled += 1;
+  });
+  for await (const record of readJsonRecordsPrecisely(source, options)) {
+    if (record.index < yielded) continue;
+    if (pulled > chunks) throw inconsistent;
+    yield record;
+  }
+  throw inconsistent;
+}
+
+/**
+ * The records of one JSON file read token by token with EnvelopeParser: the same records as
+ * {@link readJsonRecords}, several times slower, with the precise error. It reads `source` once.
+ */
+export async function* readJsonRecordsPrecisely(
   source: AsyncIterable<Uint8Array>,
   options: JsonRecordOptions,
 ): AsyncGenerator<JsonRecord> {
@@ -65,16 +116,22 @@ export async function* readJsonRecords(
 
 /**
  * {@link readJsonRecords} over a file read in 64 KiB chunks, telling `onBytes` how many bytes each
- * chunk held. A file that cannot be opened is InvalidInput too.
+ * chunk of the first reading held. A file that cannot be opened is InvalidInput too.
  */
 export async function* readJsonFile(
   path: string,
   maxStringLength: number,
   onBytes: (count: number) => void = () => undefined,
 ): AsyncGenerator<JsonRecord> {
+  // Only the first reading counts: a second one (to name a problem) reads bytes already counted.
+  let readings = 0;
+  const open = () => {
+    readings += 1;
+    const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+    return readings === 1 ? counted(stream, onBytes) : stream;
+  };
   try {
-    const chunks = counted(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), onBytes);
-    yield* readJsonRecords(chunks, { file: path, maxStringLength });
+    yield* readJsonRecords(open, { file: path, maxStringLength });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') throw new InvalidInput('file not found (removed while reading?)', { file: path });
