@@ -36,10 +36,10 @@ export class ProjectionRegistry {
   }
 
   /** Registers a projection at version 1, position 0, when it is new. @returns whether it was new. */
-  ensure(name: string): boolean {
+  ensure(name: string, schema: string): boolean {
     const result = this.db
-      .prepare(`INSERT OR IGNORE INTO projection_state (name, live_version, position, status) VALUES (?, 1, 0, 'running')`)
-      .run(name);
+      .prepare(`INSERT OR IGNORE INTO projection_state (name, live_version, position, status, schema) VALUES (?, 1, 0, 'running', ?)`)
+      .run(name, schema);
     return result.changes > 0;
   }
 
@@ -76,10 +76,6 @@ export class ProjectionRegistry {
          building_version = NULL, building_position = NULL, schema = ? WHERE name = ?`,
       )
       .run(version, schema, name);
-  }
-
-  setSchema(name: string, schema: string): void {
-    this.db.prepare('UPDATE projection_state SET schema = ? WHERE name = ?').run(schema, name);
   }
 
   /** A failed projection gets another try (after a restart or a fix). */

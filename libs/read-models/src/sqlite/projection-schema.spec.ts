@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadModelDatabase } from './read-model-database';
 import { SqliteProjectionControl } from './sqlite-projection-control';
+import { SQLITE_PROJECTIONS } from './projections/catalog';
 import type { SqliteProjection } from './sqlite-projection';
 import { LogEventStore } from '../spec-support/log-event-store';
 import { recorded } from '../spec-support/read-model-harness';
@@ -37,5 +38,71 @@ describe('a projection whose tables change shape with the code', () => {
     expect((await control.status())[0]).toMatchObject({ version: 2, position: 3, status: 'running' });
     expect(after.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'rm_counter_counts_v1'").pluck().get()).toBe(0);
     after.close();
+  });
+
+  it('starts over too when the shape its tables were made with was never recorded (a ledger file from before that)', async () => {
+    const path = join(dir, 'unrecorded.db');
+    const store = new LogEventStore([1, 2].map((p) => recorded(`school-s${p}`, 0, p, 'SchoolShared', { id: `s${p}` })));
+    const before = openReadModelDatabase(path);
+    await new SqliteProjectionControl(before, store, [counter('')]).catchUp();
+    before.prepare('UPDATE projection_state SET schema = NULL').run();
+    before.close();
+
+    const after = openReadModelDatabase(path);
+    const control = new SqliteProjectionControl(after, store, [counter(', note TEXT')]);
+    expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
+    expect(await control.catchUp()).toBe(2);
+    after.close();
+  });
+
+  it('starts over when its tables are not the shape recorded for them (recorded by a version that trusted old tables)', async () => {
+    const path = join(dir, 'mislabelled.db');
+    const store = new LogEventStore([recorded('school-s1', 0, 1, 'SchoolShared', { id: 's1' })]);
+    const newShape = counter(', note TEXT');
+    const reference = openReadModelDatabase(join(dir, 'reference.db'));
+    new SqliteProjectionControl(reference, store, [newShape]);
+    const newFingerprint = reference.prepare("SELECT schema FROM projection_state WHERE name = 'counter'").pluck().get();
+    reference.close();
+
+    const before = openReadModelDatabase(path);
+    await new SqliteProjectionControl(before, store, [counter('')]).catchUp();
+    before.prepare('UPDATE projection_state SET schema = ?').run(newFingerprint);
+    before.close();
+
+    const after = openReadModelDatabase(path);
+    const control = new SqliteProjectionControl(after, store, [newShape]);
+    expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
+    expect(await control.catchUp()).toBe(1);
+    after.close();
+  });
+
+  it('keeps every real projection\'s version across reopening, after a rebuild too (its indexes built after the bulk load)', async () => {
+    const path = join(dir, 'real.db');
+    const store = new LogEventStore([recorded('school-s1', 0, 1, 'SchoolShared', { id: 's1', record: { name: 'One' }, personal: {}, sharedAgain: false })]);
+    const versions = async () => {
+      const db = openReadModelDatabase(path);
+      const status = await new SqliteProjectionControl(db, store).status();
+      db.close();
+      return status.map((p) => [p.name, p.version]);
+    };
+    const first = openReadModelDatabase(path);
+    const control = new SqliteProjectionControl(first, store);
+    await control.catchUp();
+    await control.rebuild(SQLITE_PROJECTIONS.map((p) => p.name));
+    first.close();
+    expect(await versions()).toEqual(SQLITE_PROJECTIONS.map((p) => [p.name, 2]));
+    expect(await versions()).toEqual(SQLITE_PROJECTIONS.map((p) => [p.name, 2]));
+  });
+
+  it('keeps a new ledger file\'s first version: its shape is recorded when it is made', async () => {
+    const path = join(dir, 'fresh.db');
+    const store = new LogEventStore([recorded('school-s1', 0, 1, 'SchoolShared', { id: 's1' })]);
+    for (let run = 0; run < 2; run++) {
+      const db = openReadModelDatabase(path);
+      const control = new SqliteProjectionControl(db, store, [counter('')]);
+      await control.catchUp();
+      expect((await control.status())[0]).toMatchObject({ version: 1, position: 1 });
+      db.close();
+    }
   });
 });

@@ -27,16 +27,31 @@ interface Target {
   failure: ProjectionFailure | null;
 }
 
-/** A fingerprint of a projection's table shapes: the SQL SQLite keeps for them, built in a scratch database. */
+/** A fingerprint of a projection's table shapes as this code makes them: built in a scratch database. */
 function schemaOf(p: SqliteProjection): string {
   const scratch = openReadModelDatabase(':memory:');
   try {
     p.create(scratch, tableNamer(p.name, 1));
-    const sql = scratch.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").pluck().all() as string[];
-    return createHash('sha256').update(sql.join('\n')).digest('hex').slice(0, 16);
+    return fingerprintOf(scratch, p, 1)!;
   } finally {
     scratch.close();
   }
+}
+
+/**
+ * A fingerprint of the shapes one version of a projection's tables has in `db` (the SQL SQLite
+ * keeps for them and their indexes, names given as version 1), or null when none exists.
+ */
+function fingerprintOf(db: Db, p: SqliteProjection, version: number): string | null {
+  const t = tableNamer(p.name, version);
+  const names = p.tables.map((table) => t(table));
+  const sql = db
+    .prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN (${names.map(() => '?').join(', ')}) ORDER BY name`)
+    .pluck()
+    .all(...names) as string[];
+  if (sql.length === 0) return null;
+  const asVersionOne = sql.map((statement) => statement.replaceAll(`_v${version}`, '_v1'));
+  return createHash('sha256').update(asVersionOne.join('\n')).digest('hex').slice(0, 16);
 }
 
 /** The version number scratch builds for `verify` use; live versions start at 1. */
@@ -73,16 +88,18 @@ export class SqliteProjectionControl implements ProjectionControl {
     this.byName = new Map(projections.map((p) => [p.name, p]));
     db.transaction(() => {
       for (const p of projections) {
-        this.registry.ensure(p.name);
-        let row = this.registry.get(p.name);
         const schema = schemaOf(p);
-        if (row.schema !== null && row.schema !== schema) {
-          // this code writes tables of another shape: start the projection over, from the log
+        this.registry.ensure(p.name, schema);
+        let row = this.registry.get(p.name);
+        const live = fingerprintOf(db, p, row.live_version);
+        if (row.schema !== schema || (live !== null && live !== schema)) {
+          // this code writes tables of another shape than the live ones (as recorded, or as found:
+          // a ledger file from before shapes were recorded): start the projection over, from the log
           this.dropTables(p, row.live_version);
           if (row.building_version !== null) this.dropTables(p, row.building_version);
           this.registry.restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
           row = this.registry.get(p.name);
-        } else if (row.schema === null) this.registry.setSchema(p.name, schema);
+        }
         p.create(db, tableNamer(p.name, row.live_version));
         // a restart gives a failed projection another try from its checkpoint
         if (row.status === 'failed') this.registry.retry(p.name);
