@@ -5,7 +5,7 @@ import { LedgerConfig } from '@roster-ledger/config';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { LedgerStateLoader } from '../libs/ledger/src/services/ledger-state.loader';
 import { expectSavedStateToBeTheLog as expectStateOf, logHead, savedDistrictState } from './support/district-state';
-import { snapshotWithoutStudents } from './support/crash-snapshot';
+import { generateSnapshots, snapshotWithoutStudents } from './support/crash-snapshot';
 import { ledgerRuntime } from './support/clever-sync-runtime';
 import { cliJson, scratch } from './support/ledger-cli';
 
@@ -46,6 +46,23 @@ describe('district state snapshots (end to end)', () => {
     expect(importJson(tmp.path('next-day'), db)).toMatchObject({ status: 'completed', appended: 0 });
     await expectSavedStateToBeTheLog(db);
   });
+
+  it('a district staged in several parts (thousands of records) saves the state of every part, and its next day diffs against it', async () => {
+    const base = tmp.path('generated-base');
+    const churn = tmp.path('generated-churn');
+    await generateSnapshots({ students: 6_000, seed: 'district-state', base, churn });
+    const db = tmp.path('generated.db');
+    const first = importJson(base, db);
+    const generated = first['districtId'] as string;
+    expect(first['appended']).toBeGreaterThan(30_000);
+    await expectStateOf(db, generated);
+
+    expect(importJson(base, db)).toMatchObject({ status: 'completed', appended: 0 });
+    const churned = importJson(churn, db);
+    expect(churned['appended']).toBeGreaterThan(0);
+    await expectStateOf(db, generated);
+    expect(importJson(churn, db)).toMatchObject({ status: 'completed', appended: 0 });
+  }, 120_000);
 
   it('an approved held sync is folded in by the next sync, which then finds nothing left to record', async () => {
     const db = tmp.path('held.db');
@@ -100,7 +117,7 @@ describe('district state snapshots (end to end)', () => {
       const before = (await saved(db))!.position;
       const touched = new Map<string, StateKey>();
       loader.fold(loaded, [ours as unknown as StreamChange], touched);
-      await loader.remember(loaded, { results, eventCount: 1, touched });
+      await loader.remember(loaded, { results, written: 1, touched });
 
       // the snapshot stayed where it was (folding our append alone would skip theirs)...
       expect((await saved(db))!.position).toBe(before);

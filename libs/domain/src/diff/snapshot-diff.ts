@@ -54,7 +54,10 @@ export interface PlannedChanges {
 }
 
 export interface DiffResult {
-  /** Streams in the order they were first touched; events in order within each stream. */
+  /**
+   * Streams in the order they were first touched; events in order within each stream. Only those
+   * not yet handed over by `SnapshotDiff.takePlanned` (the counts and tally cover the whole sync).
+   */
   changes: StreamChange[];
   /** Planned roster events by type. */
   counts: Partial<Record<RosterEventType, number>>;
@@ -79,7 +82,8 @@ const ROLE_TYPE_PREFIX: Record<UserRole, 'Student' | 'Teacher' | 'Staff' | 'Dist
  *
  * Records are fed one at a time (`add`) so that a snapshot of any size can be streamed through
  * it; `finish()` then adds the removals (ids the ledger holds that the snapshot no longer shows)
- * and returns the whole change set. The state is only read, never changed.
+ * and returns the change set, or the part of it `takePlanned` has not handed over yet. The diff
+ * only reads the state; a caller taking planned changes as it goes may fold them into it.
  *
  * Rules worth knowing:
  * - a record that re-appears after removal is `*Shared` again with `sharedAgain: true`;

@@ -89,7 +89,9 @@ export class SqliteLedgerDatabase {
       // WAL lets readers (subscriptions, other processes) run beside the single writer; NORMAL
       // sync is durable across process crashes in WAL mode, losing at most the last commits on
       // power loss, which a rerun of the idempotent sync restores.
-      retryWhileBusy(() => this.db.pragma('journal_mode = WAL'), isBusyError, busyTimeoutMs);
+      const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), isBusyError, busyTimeoutMs);
+      // SQLite answers with the mode it kept when it cannot switch (an in-memory database keeps 'memory')
+      if (mode !== 'wal' && !(inMemory && mode === 'memory')) throw new EventStoreUnavailable(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { LEDGER_STATE_FORMAT, LedgerState, type RecordKind, type StateEntry } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, LedgerState, RECORD_KINDS, type RecordKind, type StateEntry } from '@roster-ledger/domain';
 import type { DistrictStateChange, DistrictStateSnapshot, DistrictStateStore } from '@roster-ledger/ledger';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 
@@ -22,6 +22,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
   private readonly upsertHead: Statement<[string, number, number]>;
   private readonly upsertRecord: Statement<[string, string, string, string]>;
   private readonly deleteRecords: Statement<[string]>;
+  private readonly districtEventBetween: Statement<[number, number, string], number>;
 
   constructor(private readonly database: SqliteLedgerDatabase) {
     try {
@@ -34,6 +35,13 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
       );
       this.upsertRecord = db.prepare('INSERT OR REPLACE INTO district_state_records (district_id, category, id, state) VALUES (?, ?, ?, ?)');
       this.deleteRecords = db.prepare('DELETE FROM district_state_records WHERE district_id = ?');
+      // a range of the primary key, filtered in SQLite: no event is parsed in JavaScript
+      this.districtEventBetween = db
+        .prepare<[number, number, string], number>(
+          `SELECT 1 FROM events WHERE position > ? AND position <= ? AND category IN (${RECORD_KINDS.map((k) => `'${k}'`).join(', ')})
+           AND json_extract(metadata, '$.districtId') = ? LIMIT 1`,
+        )
+        .pluck();
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
@@ -51,6 +59,15 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         }
         return { position: head.position, state };
       }).deferred();
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
+  }
+
+  async recordedBetween(districtId: string, after: number, upTo: number): Promise<boolean> {
+    if (after >= upTo) return false;
+    try {
+      return this.districtEventBetween.get(after, upTo, districtId) !== undefined;
     } catch (error) {
       throw toEventStoreError(error, this.database.path);
     }

@@ -85,7 +85,7 @@ describe('SqliteEventStore on a file', () => {
     const events = newEvents(3);
     const result = await store.appendToStream('user-1', events, 'no_stream');
     const held = [{ streamId: 'user-2', expectedRevision: 'no_stream' as const, events: newEvents(1) }];
-    await pending.save('sync-1', 'district-1', held);
+    await pending.add('sync-1', 'district-1', held);
     await store.close();
 
     const reopened = openStore();

@@ -154,8 +154,12 @@ export class SqliteEventStore implements EventStore {
     const recordedAt = this.clock().toISOString();
     const results: AppendResult[] = [];
     try {
+      const iterator = appends[Symbol.iterator]();
+      let next = iterator.next();
+      // an empty batch takes no write lock
+      if (next.done) return results;
       this.database.transaction(() => {
-        for (const append of appends) results.push(this.appendOne(append, recordedAt));
+        for (; !next.done; next = iterator.next()) results.push(this.appendOne(next.value, recordedAt));
       });
     } catch (error) {
       throw toEventStoreError(error, this.database.path);

@@ -17,9 +17,8 @@ const READ_PAGE_ROWS = 500;
  * change set, numbered in order, so that appending or approving it replays exactly the appends
  * that were staged or previewed.
  *
- * Guarantees: `save` replaces the whole change set atomically (one transaction); `add` appends
- * after the last row in one transaction; `read` yields the appends in the order stored, with their
- * expected revisions, one page of rows at a time (each page one complete query, so the event
+ * Guarantees: `add` appends after the last row in one transaction; `read` yields the appends in
+ * the order stored, with their expected revisions, one page of rows at a time (each page one complete query, so the event
  * store can run its inserts on the same connection between pages, inside its transaction). A
  * change set with no appends has no rows.
  *
@@ -50,13 +49,6 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
-  }
-
-  async save(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {
-    this.write(() => {
-      this.deleteSync.run(syncId);
-      this.insert(syncId, districtId, appends, 0);
-    });
   }
 
   async add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {

@@ -33,7 +33,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
     const { summary, recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
     if ((await this.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
     const interrupted = await this.lock.acquire(summary.districtId, syncId);
-    await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
+    await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
     try {
       const recordedAt = this.clock.now().toISOString();
       // read from the pending change set as the append goes: a term rollover's set never sits in memory whole

@@ -73,7 +73,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     try {
       const interrupted = await this.lock.acquire(districtId, syncId);
       locked = true;
-      await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
+      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
       // no held sync waits, so change sets left by syncs that died before they ended are garbage
@@ -82,8 +82,8 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
       const cursor = (await this.cursors.current(districtId)) ?? checked;
       return await this.readAndRecord(recorder, districtId, cursor, options);
     } catch (error) {
+      if (locked && !recorder.concluded) await this.pending.delete(syncId).catch(() => undefined);
       await recordSyncFailure(recorder, this.clock, error, this.logger);
-      if (locked) await this.pending.delete(syncId).catch(() => undefined);
       throw error;
     } finally {
       if (locked) await this.lock.release(districtId, syncId);

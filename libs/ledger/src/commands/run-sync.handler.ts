@@ -97,7 +97,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
 
       const interrupted = await this.lock.acquire(districtId, syncId);
       lockedDistrict = districtId;
-      await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
+      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
 
@@ -106,8 +106,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       const staged = await this.diff(recorder, source, items, buffered, districtId, options.onProgress);
       return await this.conclude(recorder, staged, source, options);
     } catch (error) {
+      // (before recording: once the outcome is recorded, what is staged may be a held change set)
+      if (lockedDistrict !== null && !recorder.concluded) await this.pending.delete(syncId).catch(() => undefined);
       await recordSyncFailure(recorder, this.clock, error, this.logger);
-      if (lockedDistrict !== null) await this.pending.delete(syncId).catch(() => undefined);
       throw error;
     } finally {
       if (lockedDistrict !== null) await this.lock.release(lockedDistrict, syncId);
@@ -139,10 +140,11 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const loaded = await this.loader.load(districtId);
     const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
     const touched = new Map<string, StateKey>();
+    const metadata = recorder.metadata();
     const stage = async (changes: StreamChange[]) => {
       if (changes.length === 0) return;
       this.loader.fold(loaded, changes, touched);
-      await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes));
+      await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
     };
     let records = 0;
     const feed = (item: SnapshotInput) => {

@@ -6,7 +6,8 @@ import type { EventStore } from '../ports/event-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 import type { Clock } from '../ports/clock.port';
 import type { CleverEventsFeed } from '../ports/clever-events-feed.port';
-import { CLEVER_EVENTS_FEED, CLOCK, EVENT_STORE, SYNC_LOCK } from '../ports/tokens';
+import { CLEVER_EVENTS_FEED, CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import { EventsCursorGap, HeldSyncPending } from '../errors/ledger-errors';
 import { EventsCursors } from '../services/events-cursors';
 import { recordInterruptedSyncs } from '../services/sync-failures';
@@ -32,6 +33,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
     @Inject(SYNC_LOCK) private readonly lock: SyncLock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
     private readonly history: SyncHistory,
     private readonly cursors: EventsCursors,
   ) {}
@@ -41,7 +43,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
     const syncId = options.syncId ?? randomUUID();
     const interrupted = await this.lock.acquire(districtId, syncId);
     try {
-      await recordInterruptedSyncs(this.store, this.clock, this.history, this.lock, interrupted, syncId);
+      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
       options.onAccepted?.(syncId);

@@ -30,4 +30,6 @@ export interface DistrictStateStore {
    * @returns whether it was saved.
    */
   save(districtId: string, change: DistrictStateChange): Promise<boolean>;
+  /** Whether the log holds roster events of the district with positions in (after, upTo]. */
+  recordedBetween(districtId: string, after: number, upTo: number): Promise<boolean>;
 }

@@ -8,8 +8,6 @@ import type { StreamAppend } from './event-store.port';
  * conflict if the ledger moved on meanwhile).
  */
 export interface PendingChangeStore {
-  /** Stores a whole change set. Saving the same sync again replaces it. */
-  save(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void>;
   /** Adds appends after those already stored for the sync (the first call starts its change set). */
   add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void>;
   /** How many stream appends the sync's change set holds (0 when there is none). */

@@ -67,21 +67,26 @@ export class LedgerStateLoader {
   /**
    * Moves the district's snapshot past a committed append of its sync: `loaded.state` must already
    * hold the append's roster events (folded as the sync staged them), `touched` the records they
-   * changed, `eventCount` and `results` what the append wrote.
+   * changed, `written` and `results` how many events the append wrote and where.
    *
    * Nothing is saved (the next load folds from the log instead) when part of the append was a
    * retried no-op, or when another writer recorded events of the district between the load and
-   * the append (the district lock prevents that; this does not rely on it).
+   * the append (the district lock prevents that; this does not rely on it). Never throws: the
+   * sync is committed whatever happens here.
    */
-  async remember(loaded: LoadedState, committed: { results: readonly AppendResult[]; eventCount: number; touched: ReadonlyMap<string, StateKey> }): Promise<void> {
-    const { results, eventCount, touched } = committed;
-    if (eventCount === 0 || results.some((r) => !r.appended)) return;
-    // one append is one transaction of the single writer: its events hold consecutive positions
-    const last = results.reduce((max, r) => Math.max(max, r.position), 0);
-    const first = last - eventCount + 1;
-    if (await this.hasDistrictEvents(loaded.districtId, loaded.position, first - 1)) return;
-    await this.save(loaded.districtId, { basePosition: loaded.position, position: last, entries: entriesOf(loaded.state, touched) });
-    loaded.position = last;
+  async remember(loaded: LoadedState, committed: { results: readonly AppendResult[]; written: number; touched: ReadonlyMap<string, StateKey> }): Promise<void> {
+    const { results, written, touched } = committed;
+    if (results.length === 0 || results.some((r) => !r.appended)) return;
+    try {
+      // one append is one transaction of the single writer: its events hold consecutive positions
+      const last = results.reduce((max, r) => Math.max(max, r.position), 0);
+      const first = last - written + 1;
+      if (await this.snapshots.recordedBetween(loaded.districtId, loaded.position, first - 1)) return;
+      await this.save(loaded.districtId, { basePosition: loaded.position, position: last, entries: entriesOf(loaded.state, touched) });
+      loaded.position = last;
+    } catch (error) {
+      this.logger.warn(`district ${loaded.districtId}: could not move its state snapshot past the sync (the next sync folds more of the log): ${String(error)}`);
+    }
   }
 
   /** Folds the district's roster events with positions in (after, upTo] into `state`; returns the records they changed. */
@@ -99,21 +104,10 @@ export class LedgerStateLoader {
     return touched;
   }
 
-  private async hasDistrictEvents(districtId: string, after: number, upTo: number): Promise<boolean> {
-    if (after >= upTo) return false;
-    for (const category of RECORD_KINDS) {
-      for await (const event of this.store.readCategory(category, { after })) {
-        if (event.position > upTo) break;
-        if (event.metadata['districtId'] === districtId) return true;
-      }
-    }
-    return false;
-  }
-
   private async save(districtId: string, change: Parameters<DistrictStateStore['save']>[1]): Promise<void> {
     try {
       const saved = await this.snapshots.save(districtId, change);
-      if (!saved) this.logger.log(`district ${districtId}: its state snapshot was moved on by another process; kept theirs`);
+      if (!saved) this.logger.log(`district ${districtId}: its saved state snapshot is not the one this sync started from (moved on by another process, or of another format); left as it is`);
     } catch (error) {
       this.logger.warn(`district ${districtId}: could not save its state snapshot (the next sync folds more of the log): ${String(error)}`);
     }

@@ -4,11 +4,12 @@ import type { SyncRecorder } from './sync-recorder';
 
 /**
  * The appends that record a diff's planned events, each stream expected at the revision the diff
- * read. Metadata: the sync's, plus Clever's `last_modified` of the record and the Clever event
+ * read. Metadata: the sync's (`metadata`: pass the same one for every part of a change set
+ * staged in parts, so its events carry one `recordedAt`, when the sync planned them), plus Clever's `last_modified` of the record and the Clever event
  * that reported the change, where there is one (an events sync).
  */
-export function plannedAppends(recorder: SyncRecorder, changes: readonly StreamChange[]): StreamAppend[] {
-  const base = recorder.metadata() as unknown as JsonObject;
+export function plannedAppends(recorder: SyncRecorder, changes: readonly StreamChange[], metadata = recorder.metadata()): StreamAppend[] {
+  const base = metadata as unknown as JsonObject;
   return changes.map((change) => ({
     streamId: change.streamId,
     expectedRevision: change.expectedRevision,

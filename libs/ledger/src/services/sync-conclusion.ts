@@ -15,8 +15,8 @@ export interface ConclusionPorts {
 
 export type SyncConclusion =
   | { outcome: 'held' }
-  /** The store's results of the one append, and how many events it wrote. */
-  | { outcome: 'completed'; results: AppendResult[]; eventCount: number };
+  /** The store's results of the one append, and how many events it wrote (roster and lifecycle). */
+  | { outcome: 'completed'; results: AppendResult[]; written: number };
 
 /**
  * The end of every sync, whose roster appends are staged in the pending change store under its
@@ -48,15 +48,16 @@ export async function concludeSync(
     type: 'SyncCompleted',
     data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues },
   });
-  let eventCount = 0;
+  let written = 0;
   const counted = function* (appends: Iterable<StreamAppend>): Iterable<StreamAppend> {
     for (const append of appends) {
-      eventCount += append.events.length;
+      written += append.events.length;
       yield append;
     }
   };
   const results = await ports.store.appendToStreams(counted(concat(ports.pending.read(recorder.syncId), tail, [lifecycle])));
   recorder.committed(lifecycle);
-  await ports.pending.delete(recorder.syncId);
-  return { outcome: 'completed', results, eventCount };
+  // best effort: the sync is complete; rows left here are dropped by the district's next sync
+  await ports.pending.delete(recorder.syncId).catch(() => undefined);
+  return { outcome: 'completed', results, written };
 }

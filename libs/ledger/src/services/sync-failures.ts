@@ -3,11 +3,20 @@ import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import type { EventStore } from '../ports/event-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { SyncLock } from '../ports/sync-lock.port';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import { SyncHistory, syncStreamId } from './sync-history';
 import { SyncRecorder } from './sync-recorder';
 
-/** Records why a sync failed (SyncFailed, with the input location for bad input). Never throws: the caller rethrows the failure itself. */
+/**
+ * Records why a sync failed (SyncFailed, with the input location for bad input). Never throws: the
+ * caller rethrows the failure itself. A sync whose outcome is already recorded (an error after its
+ * final append committed, or after it was held) is not failed after the fact: only logged.
+ */
 export async function recordSyncFailure(recorder: SyncRecorder, clock: Clock, error: unknown, logger: Logger): Promise<void> {
+  if (recorder.concluded) {
+    logger.error(`sync ${recorder.syncId}: error after its outcome was recorded (the outcome stands): ${String(error)}`);
+    return;
+  }
   const code = error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR';
   const reason = error instanceof Error ? error.message : String(error);
   try {
@@ -34,13 +43,11 @@ export async function recordSyncFailure(recorder: SyncRecorder, clock: Clock, er
  * written by one final append, which it never reached. Call it right after taking a lock.
  */
 export async function recordInterruptedSyncs(
-  store: EventStore,
-  clock: Clock,
-  history: SyncHistory,
-  lock: SyncLock,
+  ports: { store: EventStore; clock: Clock; history: SyncHistory; lock: SyncLock; pending: PendingChangeStore },
   takenOver: string | null,
   except: string,
 ): Promise<void> {
+  const { store, clock, history, lock, pending } = ports;
   for (const sync of await history.list()) {
     if (sync.status !== 'running' || sync.syncId === except) continue;
     const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.isAlive(sync.owner));
@@ -58,5 +65,7 @@ export async function recordInterruptedSyncs(
         failedAt: clock.now().toISOString(),
       },
     });
+    // what it had staged will never be applied (a killed first import can leave gigabytes)
+    await pending.delete(sync.syncId);
   }
 }

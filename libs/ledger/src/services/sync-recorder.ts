@@ -13,9 +13,14 @@ import { syncStreamId } from './sync-history';
  * Writes the lifecycle of one sync to its `sync-{id}` stream, keeping track of the stream's
  * revision. Event ids derive from the sync and the revision, so a retried write is a no-op.
  */
+/** Events that end a sync: once one is recorded, the sync's outcome is settled. */
+const OUTCOMES = new Set(['SyncCompleted', 'SyncHeld', 'SyncFailed', 'SyncDiscarded']);
+
 export class SyncRecorder {
   readonly streamId: string;
   private revision: number | null;
+  /** Whether an outcome (completed, held, failed, discarded) has been recorded by this recorder. */
+  concluded = false;
   districtId: string | null;
 
   constructor(
@@ -68,6 +73,7 @@ export class SyncRecorder {
 
   committed(append: StreamAppend): void {
     this.revision = (this.revision ?? -1) + append.events.length;
+    if (append.events.some((event) => OUTCOMES.has(event.type))) this.concluded = true;
   }
 
   /** Appends lifecycle events on their own. */

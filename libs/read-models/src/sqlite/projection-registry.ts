@@ -78,6 +78,11 @@ export class ProjectionRegistry {
       .run(version, schema, name);
   }
 
+  /** Records the shape a projection's live tables were found to have. */
+  setSchema(name: string, schema: string): void {
+    this.db.prepare('UPDATE projection_state SET schema = ? WHERE name = ?').run(schema, name);
+  }
+
   /** A failed projection gets another try (after a restart or a fix). */
   retry(name: string): void {
     this.db.prepare(`UPDATE projection_state SET status = 'running', failure = NULL WHERE name = ?`).run(name);

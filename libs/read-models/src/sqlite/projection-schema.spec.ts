@@ -55,6 +55,36 @@ describe('a projection whose tables change shape with the code', () => {
     after.close();
   });
 
+  it('keeps its version when the shape was never recorded but its tables are the shape this code makes', async () => {
+    const path = join(dir, 'unrecorded-healthy.db');
+    const store = new LogEventStore([recorded('school-s1', 0, 1, 'SchoolShared', { id: 's1' })]);
+    const before = openReadModelDatabase(path);
+    await new SqliteProjectionControl(before, store, [counter('')]).catchUp();
+    before.prepare('UPDATE projection_state SET schema = NULL').run();
+    before.close();
+
+    const after = openReadModelDatabase(path);
+    const control = new SqliteProjectionControl(after, store, [counter('')]);
+    expect((await control.status())[0]).toMatchObject({ version: 1, position: 1 });
+    expect(after.prepare("SELECT schema FROM projection_state WHERE name = 'counter'").pluck().get()).not.toBeNull();
+    after.close();
+  });
+
+  it('starts over when its tables were dropped from outside while its checkpoint stayed', async () => {
+    const path = join(dir, 'dropped.db');
+    const store = new LogEventStore([recorded('school-s1', 0, 1, 'SchoolShared', { id: 's1' })]);
+    const before = openReadModelDatabase(path);
+    await new SqliteProjectionControl(before, store, [counter('')]).catchUp();
+    before.exec('DROP TABLE rm_counter_counts_v1');
+    before.close();
+
+    const after = openReadModelDatabase(path);
+    const control = new SqliteProjectionControl(after, store, [counter('')]);
+    expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
+    expect(await control.catchUp()).toBe(1);
+    after.close();
+  });
+
   it('starts over when its tables are not the shape recorded for them (recorded by a version that trusted old tables)', async () => {
     const path = join(dir, 'mislabelled.db');
     const store = new LogEventStore([recorded('school-s1', 0, 1, 'SchoolShared', { id: 's1' })]);

@@ -17,7 +17,11 @@ export function openReadModelDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   // SQLite does not wait for the lock this needs: another process opening a new file at the same moment makes it fail at once
-  retryWhileBusy(() => db.pragma('journal_mode = WAL'), isBusy, BUSY_TIMEOUT_MS);
+  const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), isBusy, BUSY_TIMEOUT_MS);
+  if (mode !== 'wal' && !(path === ':memory:' && mode === 'memory')) {
+    db.close();
+    throw new Error(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
+  }
   db.pragma('synchronous = NORMAL');
   // rebuilds update large indexes: a bigger page cache saves re-reading their pages (128 MiB)
   db.pragma('cache_size = -131072');

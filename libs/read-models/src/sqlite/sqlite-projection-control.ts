@@ -92,14 +92,17 @@ export class SqliteProjectionControl implements ProjectionControl {
         this.registry.ensure(p.name, schema);
         let row = this.registry.get(p.name);
         const live = fingerprintOf(db, p, row.live_version);
-        if (row.schema !== schema || (live !== null && live !== schema)) {
-          // this code writes tables of another shape than the live ones (as recorded, or as found:
-          // a ledger file from before shapes were recorded): start the projection over, from the log
+        // a shape never recorded (a ledger file from before shapes were) is what the tables show
+        const recorded = row.schema ?? live;
+        // tables dropped from outside while the checkpoint stayed: nothing to resume from
+        const lost = live === null && row.position > 0;
+        if ((recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
+          // this code writes tables of another shape than the live ones: start the projection over, from the log
           this.dropTables(p, row.live_version);
           if (row.building_version !== null) this.dropTables(p, row.building_version);
           this.registry.restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
           row = this.registry.get(p.name);
-        }
+        } else if (row.schema === null) this.registry.setSchema(p.name, schema);
         p.create(db, tableNamer(p.name, row.live_version));
         // a restart gives a failed projection another try from its checkpoint
         if (row.status === 'failed') this.registry.retry(p.name);

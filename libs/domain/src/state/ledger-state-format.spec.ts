@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { diffSnapshot, type Snapshot } from '../diff/snapshot-diff';
+import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
+import { LEDGER_STATE_FORMAT, LedgerState } from './ledger-state';
+
+/**
+ * Saved district state snapshots are trusted as long as their format number is this code's. This
+ * spec folds a fixed history through every kind of event and fingerprints the state it builds:
+ * when it fails, the state's shape changed, so raise LEDGER_STATE_FORMAT (old snapshots are then
+ * ignored and the state is folded from the log again) and record the new fingerprint here.
+ */
+const RECORDED = { format: 1, fingerprint: 'eefb1f43be63e3d7' };
+
+const D = 'district-1';
+const plain = (kind: 'district' | 'school' | 'term' | 'course', id: string, name: string): RosterRecord => ({ kind, id, districtId: D, fields: { name }, personal: {} });
+const user = (id: string, roles: UserRecord['roles'], name = { first: 'Ada', last: 'Lovelace' }): UserRecord => ({
+  kind: 'user', id, districtId: D, fields: {}, personal: { name, email: `${id}@example.org` }, roles,
+});
+const student = (grade: string, zip: string) => ({ fields: { school: 's1', schools: ['s1'], grade }, personal: { sis_id: 'sis-1', gender: 'F', location: { zip } } });
+const teacher = { fields: { schools: ['s1'], title: 'Teacher' }, personal: {} };
+const section = (id: string, teachers: string[], students: string[], name: string): SectionRecord => ({
+  kind: 'section', id, districtId: D, teachers, students, fields: { school: 's1', name, term_id: 't1', course: 'c1' }, personal: {},
+});
+const snapshot = (...records: RosterRecord[]): Snapshot => ({ kinds: RECORD_KINDS, records });
+
+/** Every event kind: shares, field and demographic updates, a role added and dropped, enrolments, a primary teacher change, removals, a share again. */
+const HISTORY: Snapshot[] = [
+  snapshot(plain('district', D, 'District'), plain('school', 's1', 'One'), plain('school', 's2', 'Two'), plain('term', 't1', 'Fall'), plain('course', 'c1', 'Algebra'),
+    user('u1', { student: student('9', '10001') }), user('u2', { student: student('9', '10002') }), user('t1', { teacher }), user('t2', { teacher, staff: teacher }),
+    section('sec1', ['t1', 't2'], ['u1', 'u2'], 'Math')),
+  snapshot(plain('district', D, 'District'), plain('school', 's1', 'One renamed'), plain('term', 't1', 'Fall'), plain('course', 'c1', 'Algebra'),
+    user('u1', { student: student('10', '10009') }, { first: 'Ada', last: 'King' }), user('t1', { teacher, staff: teacher }), user('t2', { teacher }),
+    section('sec1', ['t2', 't1'], ['u1'], 'Math II')),
+  snapshot(plain('district', D, 'District'), plain('school', 's1', 'One renamed'), plain('school', 's2', 'Two'), plain('term', 't1', 'Fall'), plain('course', 'c1', 'Algebra'),
+    user('u1', { student: student('10', '10009') }, { first: 'Ada', last: 'King' }), user('u2', { student: student('9', '10002') }), user('t1', { teacher, staff: teacher })),
+];
+
+function fold(): LedgerState {
+  const state = new LedgerState();
+  HISTORY.forEach((snap, i) => {
+    for (const change of diffSnapshot(state, snap, { syncId: `sync-${i}`, districtId: D }).changes) {
+      const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+      change.events.forEach((e, j) => state.apply({ streamId: change.streamId, revision: first + j, type: e.type, data: e.data }));
+    }
+  });
+  return state;
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+describe('the saved shape of the ledger state', () => {
+  it('is the one its format number stands for', () => {
+    const entries = [...fold().entries()].map(canonical).sort();
+    expect(entries.length).toBeGreaterThan(8);
+    const fingerprint = createHash('sha256').update(entries.join('\n')).digest('hex').slice(0, 16);
+    expect({ format: LEDGER_STATE_FORMAT, fingerprint }).toEqual(RECORDED);
+  });
+});
