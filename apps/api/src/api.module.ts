@@ -44,7 +44,7 @@ export class ApiModule {
   static forRoot(config: LedgerConfig, options: ApiModuleOptions = {}): DynamicModule {
     return {
       module: ApiModule,
-      imports: [LedgerRuntimeModule.forRoot(config)],
+      imports: [LedgerRuntimeModule.forRoot(config, { server: true })],
       controllers: [
         AccountsController,
         ClassesController,

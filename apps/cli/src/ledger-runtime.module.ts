@@ -23,12 +23,13 @@ import {
 @Global()
 @Module({})
 export class LedgerRuntimeModule {
-  static forRoot(config: LedgerConfig): DynamicModule {
+  /** @param options.server a long-running server: WAL checkpoints run in a thread of their own, off its requests */
+  static forRoot(config: LedgerConfig, options: { server?: boolean } = {}): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
     const clever = cleverConnections(config);
     return {
       module: LedgerRuntimeModule,
-      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath), LedgerModule],
+      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundCheckpoints: options.server === true }), LedgerModule],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
         { provide: CLOCK, useValue: systemClock },

@@ -4,14 +4,27 @@ import { openReadModelDatabase, type Db } from './read-model-database';
 import { SqliteProjectionControl } from './sqlite-projection-control';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
+import { WalCheckpointer } from './wal-checkpointer';
 
 const READ_MODEL_DB = Symbol('READ_MODEL_DB');
 
 class ReadModelDatabaseCloser implements OnApplicationShutdown {
-  constructor(private readonly db: Db) {}
-  onApplicationShutdown(): void {
+  constructor(
+    private readonly db: Db,
+    private readonly checkpointer: WalCheckpointer | null,
+  ) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
+}
+
+export interface SqliteReadModelsOptions {
+  /**
+   * Checkpoint the WAL in a thread of its own instead of inside commits of this connection: for a
+   * long-running server, whose requests then never wait for a checkpoint.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 /**
@@ -21,11 +34,20 @@ class ReadModelDatabaseCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class SqliteReadModelsModule {
-  static forRoot(path: string): DynamicModule {
+  static forRoot(path: string, options: SqliteReadModelsOptions = {}): DynamicModule {
+    const checkpointer = options.backgroundCheckpoints ? () => new WalCheckpointer(path) : () => null;
     return {
       module: SqliteReadModelsModule,
       providers: [
-        { provide: READ_MODEL_DB, useFactory: () => openReadModelDatabase(path) },
+        {
+          provide: READ_MODEL_DB,
+          useFactory: () => {
+            const db = openReadModelDatabase(path);
+            if (options.backgroundCheckpoints) db.pragma('wal_autocheckpoint = 0');
+            return db;
+          },
+        },
+        { provide: WalCheckpointer, useFactory: checkpointer, inject: [READ_MODEL_DB] },
         { provide: SqliteProjectionControl, useFactory: (db: Db, store: EventStore) => new SqliteProjectionControl(db, store), inject: [READ_MODEL_DB, EVENT_STORE] },
         { provide: PROJECTION_CONTROL, useExisting: SqliteProjectionControl },
         {
@@ -34,7 +56,11 @@ export class SqliteReadModelsModule {
           inject: [READ_MODEL_DB, SqliteProjectionControl],
         },
         { provide: ACCESS_LOG, useFactory: (db: Db) => new SqliteAccessLog(db), inject: [READ_MODEL_DB] },
-        { provide: ReadModelDatabaseCloser, useFactory: (db: Db) => new ReadModelDatabaseCloser(db), inject: [READ_MODEL_DB] },
+        {
+          provide: ReadModelDatabaseCloser,
+          useFactory: (db: Db, walCheckpointer: WalCheckpointer | null) => new ReadModelDatabaseCloser(db, walCheckpointer),
+          inject: [READ_MODEL_DB, WalCheckpointer],
+        },
       ],
       exports: [PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG, SqliteProjectionControl],
     };

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openReadModelDatabase, type Db } from './read-model-database';
+import { WalCheckpointer } from './wal-checkpointer';
+
+/** A server's connection turns automatic checkpoints off; the checkpointer's thread keeps the WAL small instead. */
+describe('WalCheckpointer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Commits `rounds` transactions of about 400 KB each, pausing between them; returns the largest WAL size seen. */
+  async function writeRounds(db: Db, path: string, rounds: number): Promise<number> {
+    const insert = db.prepare('INSERT INTO payload (body) VALUES (?)');
+    let largest = 0;
+    for (let round = 0; round < rounds; round++) {
+      db.transaction(() => {
+        for (let i = 0; i < 100; i++) insert.run('x'.repeat(4_000));
+      })();
+      largest = Math.max(largest, statSync(`${path}-wal`).size);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    return largest;
+  }
+
+  function open(name: string): { db: Db; path: string } {
+    const path = join(dir, name);
+    const db = openReadModelDatabase(path);
+    db.pragma('wal_autocheckpoint = 0');
+    db.exec('CREATE TABLE payload (id INTEGER PRIMARY KEY, body TEXT)');
+    return { db, path };
+  }
+
+  it('keeps the WAL of a connection without automatic checkpoints from growing, from its own thread', async () => {
+    const without = open('without.db');
+    const grown = await writeRounds(without.db, without.path, 25);
+    without.db.close();
+
+    const withIt = open('with.db');
+    const checkpointer = new WalCheckpointer(withIt.path, 10);
+    try {
+      const kept = await writeRounds(withIt.db, withIt.path, 25);
+      // without checkpoints the WAL holds all 10 MB written; with them it is reused from its start
+      expect(grown).toBeGreaterThan(8 * 1024 * 1024);
+      expect(kept).toBeLessThan(grown / 4);
+    } finally {
+      await checkpointer.stop();
+      withIt.db.close();
+    }
+  });
+});
