@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { SyncSummary } from '@roster-ledger/domain';
-import type { EventStore, StreamAppend } from '../ports/event-store.port';
+import type { StateKey, SyncSummary } from '@roster-ledger/domain';
+import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
 import { concat } from '../services/iterables';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -10,6 +10,7 @@ import { CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/to
 import { ConcurrencyConflict } from '../ports/event-store.errors';
 import { HeldSyncOutdated } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
+import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { ApproveSyncCommand } from './approve-sync.command';
 import { recordInterruptedSyncs } from '../services/sync-failures';
 import { openHeldSync } from './held-sync';
@@ -27,6 +28,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
     @Inject(SYNC_LOCK) private readonly lock: SyncLock,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly history: SyncHistory,
+    private readonly loader: LedgerStateLoader,
   ) {}
 
   async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
@@ -36,10 +38,18 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
     await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
     try {
       const recordedAt = this.clock.now().toISOString();
+      // the district's state, to move its snapshot past the approved changes (else the next sync
+      // would fold them all from the log: minutes after a million-student rollover)
+      const loaded = await this.loader.load(summary.districtId);
+      const touched = new Map<string, StateKey>();
       // read from the pending change set as the append goes: a term rollover's set never sits in memory whole
-      const store = this.pending;
+      const { pending: store, loader } = this;
+      let written = 0;
+      let folded = true;
       function* approved(): Iterable<StreamAppend> {
         for (const a of store.read(syncId)) {
+          folded = folded && loader.fold(loaded, [a], touched);
+          written += a.events.length;
           yield { ...a, events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })) };
         }
       }
@@ -51,13 +61,16 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
           data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, skipped, unresolved, unknownValues, approvedBy: by },
         },
       );
+      let results: AppendResult[];
       try {
-        await this.store.appendToStreams(concat(approved(), [lifecycle]));
+        results = await this.store.appendToStreams(concat(approved(), [lifecycle]));
       } catch (error) {
         if (error instanceof ConcurrencyConflict) throw new HeldSyncOutdated(syncId, `${error.streamId} changed since`);
         throw error;
       }
-      await this.pending.delete(syncId);
+      // after the commit, best effort: rows left are dropped by the district's next sync, a snapshot left behind is caught up by it
+      await this.pending.delete(syncId).catch(() => undefined);
+      if (folded) await this.loader.remember(loaded, { results, written: written + lifecycle.events.length, touched });
       return this.history.get(syncId);
     } finally {
       await this.lock.release(summary.districtId, syncId);

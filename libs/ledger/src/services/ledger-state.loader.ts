@@ -4,6 +4,13 @@ import type { AppendResult, EventStore } from '../ports/event-store.port';
 import type { DistrictStateStore } from '../ports/district-state-store.port';
 import { DISTRICT_STATE_STORE, EVENT_STORE } from '../ports/tokens';
 
+/** A stream's planned events, as a diff plans them or as a sync stages them. */
+export interface FoldableChange {
+  streamId: string;
+  expectedRevision: number | string;
+  events: readonly { type: string; data: unknown }[];
+}
+
 /** A district's ledger state and the log position it is folded up to. */
 export interface LoadedState {
   districtId: string;
@@ -43,17 +50,21 @@ export class LedgerStateLoader {
   }
 
   /**
-   * Folds a sync's planned changes into `loaded.state` as the sync stages them (its diff never
-   * reads a record again once diffed), noting the records they change for {@link remember}.
+   * Folds a sync's planned changes (as its diff plans them, or as staged) into `loaded.state` as the
+   * sync stages or appends them (its diff never reads a record again once diffed), noting the
+   * records they change for {@link remember}. Returns false, folding nothing, for a change whose
+   * events' revisions cannot be known (expected at `any` or `stream_exists`: never planned so).
    */
-  fold(loaded: LoadedState, changes: readonly StreamChange[], touched: Map<string, StateKey>): void {
+  fold(loaded: LoadedState, changes: readonly FoldableChange[], touched: Map<string, StateKey>): boolean {
+    if (changes.some((change) => typeof change.expectedRevision !== 'number' && change.expectedRevision !== 'no_stream')) return false;
     for (const change of changes) {
-      const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+      const first = typeof change.expectedRevision === 'number' ? change.expectedRevision + 1 : 0;
       change.events.forEach((event, i) => {
         const key = loaded.state.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data });
         if (key) touched.set(keyOf(key), key);
       });
     }
+    return true;
   }
 
   /** Notes the records `changes` are about, for changes a diff has folded into the state itself. */
