@@ -26,8 +26,7 @@ function given(...records: RosterRecord[]): LedgerState {
   const state = new LedgerState();
   const result = diffSnapshot(state, { kinds: RECORD_KINDS, records }, { syncId: 'given', districtId: D });
   for (const change of result.changes) {
-    const start = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
-    change.events.forEach((e, i) => state.apply({ streamId: change.streamId, revision: start + i, type: e.type, data: e.data }));
+    state.applyChange(change);
   }
   return state;
 }

@@ -83,7 +83,8 @@ export class IncrementalDiff {
     for (const stream of planned.changes) {
       const stamped = stream.events.map((event) => (cause.cleverEventId === undefined ? event : { ...event, cleverEventId: cause.cleverEventId }));
       this.merge(stream, stamped);
-      this.fold(stream, stamped);
+      // the next change of the batch sees this one's events as if they were already recorded
+      this.state.applyChange({ ...stream, events: stamped });
       events.push(...stamped);
     }
     for (const [type, n] of Object.entries(planned.counts)) this.counts[type as RosterEventType] = (this.counts[type as RosterEventType] ?? 0) + n;
@@ -108,12 +109,6 @@ export class IncrementalDiff {
     const known = this.streams.get(stream.streamId);
     if (known) known.events.push(...events);
     else this.streams.set(stream.streamId, { streamId: stream.streamId, expectedRevision: stream.expectedRevision, events: [...events] });
-  }
-
-  /** The next change of the batch sees this one's events as if they were already recorded. */
-  private fold(stream: StreamChange, events: PlannedEvent[]): void {
-    const first = stream.expectedRevision === 'no_stream' ? 0 : stream.expectedRevision + 1;
-    events.forEach((event, i) => this.state.apply({ streamId: stream.streamId, revision: first + i, type: event.type, data: event.data }));
   }
 }
 

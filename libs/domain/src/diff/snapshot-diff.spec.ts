@@ -45,8 +45,7 @@ function given(...snapshots: Snapshot[]): LedgerState {
   for (const snap of snapshots) {
     const result = diffSnapshot(state, snap, { syncId: `given-${++syncNo}`, districtId: D });
     for (const change of result.changes) {
-      const start = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
-      change.events.forEach((e, i) => state.apply({ streamId: change.streamId, revision: start + i, type: e.type, data: e.data }));
+      state.applyChange(change);
     }
   }
   return state;
@@ -229,8 +228,7 @@ describe('snapshot diff', () => {
     const taken: StreamChange[] = [];
     const takeAndFold = () => {
       for (const change of diff.takePlanned()) {
-        const start = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
-        change.events.forEach((e, i) => state.apply({ streamId: change.streamId, revision: start + i, type: e.type, data: e.data }));
+        state.applyChange(change);
         taken.push(change);
       }
     };

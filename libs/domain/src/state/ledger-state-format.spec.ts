@@ -39,8 +39,7 @@ function fold(): LedgerState {
   const state = new LedgerState();
   HISTORY.forEach((snap, i) => {
     for (const change of diffSnapshot(state, snap, { syncId: `sync-${i}`, districtId: D }).changes) {
-      const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
-      change.events.forEach((e, j) => state.apply({ streamId: change.streamId, revision: first + j, type: e.type, data: e.data }));
+      state.applyChange(change);
     }
   });
   return state;

@@ -150,6 +150,13 @@ export function evolveUser(current: UserState | undefined, revision: number, eve
 type PlainCategory = Exclude<RecordKind, 'user' | 'section'>;
 const PLAIN_CATEGORIES: readonly PlainCategory[] = ['district', 'school', 'term', 'course'];
 
+/** A stream's events in order, and the revision the stream was at before them. */
+export interface PlannedStreamEvents {
+  streamId: string;
+  expectedRevision: number | 'no_stream';
+  events: readonly { type: string; data: unknown }[];
+}
+
 /** Which record of the state: its stream category (the record kind) and id. */
 export interface StateKey {
   category: RecordKind;
@@ -221,6 +228,20 @@ export class LedgerState {
     const next = evolveEntity(this.records[category].get(id), stored.revision, event);
     if (next) this.records[category].set(id, next);
     return next && key;
+  }
+
+  /**
+   * Folds in a stream's planned events (a diff's change, recorded or about to be), numbered from
+   * the revision the stream was expected at. Returns the records they changed.
+   */
+  applyChange(change: PlannedStreamEvents): StateKey[] {
+    const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
+    const changed: StateKey[] = [];
+    change.events.forEach((event, i) => {
+      const key = this.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data });
+      if (key) changed.push(key);
+    });
+    return changed;
   }
 
   /** A record's state as a snapshot stores it; undefined when the ledger has never known the record. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LedgerState, RECORD_KINDS, stateKeyOf, type StateEntry, type StateKey, type StreamChange } from '@roster-ledger/domain';
+import { LedgerState, RECORD_KINDS, stateKeyOf, type PlannedStreamEvents, type StateEntry, type StateKey, type StreamChange } from '@roster-ledger/domain';
 import type { AppendResult, EventStore } from '../ports/event-store.port';
 import type { DistrictStateStore } from '../ports/district-state-store.port';
 import { DISTRICT_STATE_STORE, EVENT_STORE } from '../ports/tokens';
@@ -58,11 +58,7 @@ export class LedgerStateLoader {
   fold(loaded: LoadedState, changes: readonly FoldableChange[], touched: Map<string, StateKey>): boolean {
     if (changes.some((change) => typeof change.expectedRevision !== 'number' && change.expectedRevision !== 'no_stream')) return false;
     for (const change of changes) {
-      const first = typeof change.expectedRevision === 'number' ? change.expectedRevision + 1 : 0;
-      change.events.forEach((event, i) => {
-        const key = loaded.state.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data });
-        if (key) touched.set(keyOf(key), key);
-      });
+      for (const key of loaded.state.applyChange(change as PlannedStreamEvents)) touched.set(keyOf(key), key);
     }
     return true;
   }
