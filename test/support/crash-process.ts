@@ -96,17 +96,7 @@ export function killStrayChildren(): void {
   live.clear();
 }
 
-/** mulberry32: a small, seeded, well-spread PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@roster-ledger/testing';
 
 /** The seed of a run: `CRASH_SEED` to reproduce a failure, else a fresh one (printed by the spec). */
 export function crashSeed(): number {

@@ -3,6 +3,7 @@ import type { InputLocation } from '@roster-ledger/domain';
 import type { JsonRecord } from './json-envelope-parser';
 import { JsonRecordSplitter } from './json-record-splitter';
 import { DEFAULT_MAX_STRING_LENGTH, readJsonRecords, readJsonRecordsPrecisely } from './json-record-stream';
+import { seededRandom } from '@roster-ledger/testing';
 
 /** Records written by hand: escapes, brackets inside strings, multi-byte characters, nested "data" keys. */
 const RECORD_TEXTS = [
@@ -92,17 +93,6 @@ async function expectSameOutcome(bytes: Uint8Array, size: number, maxStringLengt
   return actual;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('JsonRecordSplitter', () => {
   describe.each(DOCUMENTS)('given %s', (_, text, values) => {
@@ -142,7 +132,7 @@ describe('JsonRecordSplitter', () => {
   });
 
   it('reads random documents as JSON.parse of the whole file does, with the lines EnvelopeParser gives', async () => {
-    const next = random(99);
+    const next = seededRandom(99);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const pieces = ['a', 'Z', ' ', '"', '\\', '{', '}', '[', ']', ',', ':', '\n', '\u0000', '\u001f', 'é', '漢', '🎓', '\ud800', 'data', '\uFEFF'];
     const text = () => Array.from({ length: Math.floor(next() * 6) }, () => pick(pieces)).join('');
@@ -352,7 +342,7 @@ describe('JsonRecordSplitter', () => {
   });
 
   it('agrees with EnvelopeParser on randomly damaged files', async () => {
-    const next = random(2024);
+    const next = seededRandom(2024);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const bases = DOCUMENTS.map(([, text]) => Buffer.from(text)).concat(
       DOCUMENTS.map(([, text]) => Buffer.from(JSON.stringify(JSON.parse(text.replace(/^\uFEFF/, '')), null, 1))),

@@ -1,17 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { Utf8ChunkCheck } from './utf8-chunk-check';
+import { seededRandom } from '@roster-ledger/testing';
 
-/** Deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The chunk (its index) where a streaming fatal TextDecoder throws, `chunks.length` for the end, undefined if never. */
 function decoderFailure(chunks: readonly Uint8Array[]): number | undefined {
@@ -79,7 +69,7 @@ describe('Utf8ChunkCheck', () => {
   });
 
   it('fails on the same chunk as a streaming fatal TextDecoder, for random bytes in random chunks', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     // Mostly bytes that make or break UTF-8 sequences.
     const alphabet = [0x41, 0x0a, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff];
     for (let run = 0; run < 20_000; run += 1) {

@@ -3,3 +3,4 @@ export { eventStoreContract, type EventStoreUnderTest } from './contracts/event-
 export { pendingChangeStoreContract, type PendingChangeStoreUnderTest } from './contracts/pending-change-store.contract';
 export { CLEVER_DEMO_FOLDER, CLEVER_DEMO_DISTRICT_ID, writeNextDaySnapshot, type NextDayChanges } from './fixtures/clever-demo';
 export { CleverStandIn, type CleverStandInOptions, type StandInFault, type StandInRequest, type StandInEvent } from './clever-stand-in/clever-stand-in';
+export { seededRandom } from './seeded-random';
