@@ -89,7 +89,7 @@ export class SqliteLedgerDatabase {
       // WAL lets readers (subscriptions, other processes) run beside the single writer; NORMAL
       // sync is durable across process crashes in WAL mode, losing at most the last commits on
       // power loss, which a rerun of the idempotent sync restores.
-      const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), isBusyError, busyTimeoutMs);
+      const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
       // SQLite answers with the mode it kept when it cannot switch (an in-memory database keeps 'memory')
       if (mode !== 'wal' && !(inMemory && mode === 'memory')) throw new EventStoreUnavailable(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
       this.db.pragma('synchronous = NORMAL');
@@ -162,11 +162,6 @@ function isErrorLike(error: unknown): error is { message: string; code?: unknown
 /** A better-sqlite3 SqliteError, recognised by its `SQLITE_*` code whichever realm or module copy made it. */
 export function isSqliteError(error: unknown): error is { message: string; code: string } {
   return isErrorLike(error) && typeof error.code === 'string' && error.code.startsWith('SQLITE_');
-}
-
-/** SQLITE_BUSY and its extended codes: another connection holds a lock we need. */
-export function isBusyError(error: unknown): boolean {
-  return isSqliteError(error) && error.code.startsWith('SQLITE_BUSY');
 }
 
 function isNodeFsError(error: unknown): error is { message: string; code: string } {

@@ -1,5 +1,6 @@
 /**
- * Runs a synchronous action again while it fails with an error `isBusy` recognises, sleeping a
+ * Runs a synchronous action again while it fails with SQLITE_BUSY (or one of its extended codes:
+ * another connection holds a lock the action needs), sleeping a
  * little longer each time (blocking: for start-up work of synchronous database drivers), until it
  * succeeds or `timeoutMs` has passed; then the last error is thrown.
  *
@@ -7,7 +8,7 @@
  * needs an exclusive lock and fails at once with SQLITE_BUSY when another process opens the same
  * new file at that moment (two imports started together on a fresh ledger).
  */
-export function retryWhileBusy<T>(action: () => T, isBusy: (error: unknown) => boolean, timeoutMs: number): T {
+export function retryWhileBusy<T>(action: () => T, timeoutMs: number): T {
   const deadline = Date.now() + timeoutMs;
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let delayMs = 5; ; delayMs = Math.min(delayMs * 2, 200)) {
@@ -18,4 +19,10 @@ export function retryWhileBusy<T>(action: () => T, isBusy: (error: unknown) => b
       Atomics.wait(pause, 0, 0, delayMs);
     }
   }
+}
+
+/** Recognised by its code, whichever realm or copy of the SQLite driver threw it. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -17,7 +17,7 @@ export function openReadModelDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   // SQLite does not wait for the lock this needs: another process opening a new file at the same moment makes it fail at once
-  const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), isBusy, BUSY_TIMEOUT_MS);
+  const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), BUSY_TIMEOUT_MS);
   if (mode !== 'wal' && !(path === ':memory:' && mode === 'memory')) {
     db.close();
     throw new Error(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
@@ -26,8 +26,4 @@ export function openReadModelDatabase(path: string): Db {
   // rebuilds update large indexes: a bigger page cache saves re-reading their pages (128 MiB)
   db.pragma('cache_size = -131072');
   return db;
-}
-
-function isBusy(error: unknown): boolean {
-  return typeof (error as { code?: unknown } | null)?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
 }
