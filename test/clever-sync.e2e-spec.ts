@@ -226,4 +226,67 @@ describe('Clever syncs: full and events (end to end)', () => {
       }
     });
   });
+
+  describe('events that overlap a full sync', () => {
+    it('record nothing when the full sync already recorded a later version, and a removal older than a re-created record removes nothing', async () => {
+      const other = join(dir, 'overlap.db');
+      const ledger = await ledgerRuntime(standInConfig(other, standIn.baseUrl));
+      const run = (mode: SyncMode) => ledger.commands.execute<SyncDistrictCommand, SyncDistrictResult>(new SyncDistrictCommand(D, { mode, requestedBy: 'e2e' }));
+      const version = (user: Json, grade: string, lastModified: string): Json => ({
+        ...clone(user), last_modified: lastModified, roles: { ...clone(user['roles']), student: { ...clone(user['roles'].student), grade } },
+      });
+      try {
+        standIn.forgetEvents();
+        standIn.setRecords('users', users);
+        standIn.setRecords('sections', sections);
+        await run('full');
+
+        const pupil = students.find((u) => /^[1-8]$/.test(String(u['roles'].student.grade)))!;
+        const g = Number(pupil['roles'].student.grade);
+        const reshared = students.find((u) => u['id'] !== pupil['id'] && /^[1-9]$/.test(String(u['roles'].student.grade)))!;
+        const recreated = version(reshared, String(Number(reshared['roles'].student.grade) + 1), '2026-01-05T09:00:03.000Z');
+        // a full sync whose /users answers slowly: while it waits, Clever changes the grade twice, and
+        // unshares then shares again another student (changed); the Data API then serves the newest versions
+        standIn.delay(1500, { path: /^\/v3\.0\/users/ });
+        const from = standIn.requests.length;
+        const full = run('full');
+        for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 10) {
+          if (waited > 10_000) throw new Error('the full sync never asked for /users');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const overlap = [
+          standIn.pushEvent({ type: 'users.updated', data: { object: version(pupil, String(g + 1), '2026-01-05T09:00:01.000Z'), previous_attributes: { roles: pupil['roles'] } } }),
+          standIn.pushEvent({ type: 'users.updated', data: { object: version(pupil, String(g + 2), '2026-01-05T09:00:02.000Z'), previous_attributes: { roles: version(pupil, String(g + 1), '')['roles'] } } }),
+          standIn.pushEvent({ type: 'users.deleted', data: { object: reshared } }),
+          standIn.pushEvent({ type: 'users.created', data: { object: recreated } }),
+        ];
+        standIn.setRecords('users', [
+          ...users.filter((u) => u['id'] !== pupil['id'] && u['id'] !== reshared['id']),
+          version(pupil, String(g + 2), '2026-01-05T09:00:02.000Z'),
+          recreated,
+        ]);
+        const fullResult = await full;
+        expect(fullResult.summary).toMatchObject({ status: 'completed', appended: 2, counts: { StudentUpdated: 2 } });
+        const pupilStream = `user-${pupil['id']}`;
+        expect((await logOf(other)).filter((e) => e.streamId === pupilStream && e.type === 'StudentUpdated').map((e) => e.data['changes'])).toEqual([
+          { grade: { from: String(g), to: String(g + 2) } },
+        ]);
+
+        // the events sync reads the four events (its cursor was taken before the full sync): they change nothing
+        const before = (await logOf(other)).length;
+        const events = await run('events');
+        const fresh = (await logOf(other)).slice(before);
+        expect(fresh.filter(isRoster)).toEqual([]);
+        expect(events.summary).toMatchObject({ status: 'completed', appended: 0, skipped: { 'older than the ledger': 2 } });
+        expect(events.cursor).toMatchObject({ value: overlap.at(-1)!.id });
+        const log = await logOf(other);
+        expect(log.filter((e) => e.streamId === pupilStream).map((e) => e.type)).toEqual(['StudentShared', 'StudentUpdated']);
+        expect(log.filter((e) => e.streamId === `user-${reshared['id']}`).map((e) => e.type)).toEqual(['StudentShared', 'StudentUpdated']);
+        await expectSavedStateToBeTheLog(other, D);
+      } finally {
+        standIn.setRecords('users', users);
+        await ledger.app.close();
+      }
+    });
+  });
 });

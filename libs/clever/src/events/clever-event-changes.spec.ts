@@ -104,4 +104,26 @@ describe('Clever events to ledger changes', () => {
     expect(() => cleverChangeOf(event('users.deleted', { id: 'u1', district: 'another' }), D)).toThrow(/field district: the record belongs to district another/);
     expect(() => cleverChangeOf(event('users.deleted', { name: 'no id' }), D)).toThrow(/field id: the deleted object has no id/);
   });
+
+  it("never moves a record back: an update or a delete older than the ledger's version records nothing", () => {
+    // a full sync recorded the student at grade 11, modified 10:00:02; the feed still holds the older events
+    const state = given(record('user', { ...studentObject('u1', '11'), last_modified: '2026-03-01T10:00:02.000Z' }));
+    const older = { ...studentObject('u1', '10'), last_modified: '2026-03-01T10:00:01.000Z' };
+    const result = when(
+      state,
+      event('users.updated', older, { roles: studentObject('u1', '9').roles }),
+      event('users.deleted', older),
+      event('users.updated', { ...studentObject('u1', '11'), last_modified: '2026-03-01T10:00:02.000Z' }, { roles: older.roles }),
+    );
+    expect(planned(result)).toEqual([]);
+    expect(result.findings.skipped).toEqual({ 'older than the ledger': 2 });
+  });
+
+  it('gives a *.deleted the clock of the deleted object, and a *.updated the version before it (previous_attributes put back)', () => {
+    const removal = cleverChangeOf(event('users.deleted', studentObject('u1')), D).change;
+    expect(removal).toEqual({ type: 'remove', kind: 'user', id: 'u1', lastModified: '2026-03-01T09:00:00.000Z' });
+    const update = cleverChangeOf(event('terms.updated', { id: 'tm1', district: D, name: 'Autumn' }, { name: 'Fall' }), D).change;
+    expect(update).toMatchObject({ type: 'upsert', record: { kind: 'term', fields: { name: 'Autumn' } }, before: { kind: 'term', id: 'tm1', fields: { name: 'Fall' } } });
+    expect(cleverChangeOf(event('terms.updated', { id: 'tm1', district: D, name: 'Autumn' }), D).change).not.toHaveProperty('before');
+  });
 });

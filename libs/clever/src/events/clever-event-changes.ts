@@ -1,5 +1,5 @@
 import { InvalidInput } from '@roster-ledger/domain';
-import type { IncrementalChange, InputLocation, RecordKind } from '@roster-ledger/domain';
+import type { IncrementalChange, InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
 import type { CleverEvent } from '../api/clever-event';
 import { normalizeCleverRecord } from '../clever-normalizer';
 
@@ -32,9 +32,12 @@ const KIND_OF_RESOURCE: Readonly<Record<string, RecordKind>> = {
  *   the same normalizer as a full sync; the ledger diffs it against what it holds. So a
  *   `sections.updated` yields the whole new member list, and the diff turns it into
  *   StudentEnrolled/Unenrolled and TeacherAssigned/Unassigned (the set differences Clever's
- *   `previous_attributes.students` would give, without trusting them); `previous_attributes`
- *   never reach the ledger.
- * - `*.deleted`: the record's removal (deleted in the SIS or unshared: Clever cannot tell).
+ *   `previous_attributes.students` would give, without trusting them). `previous_attributes` only
+ *   give the change's `before` (the object with its old values put back, normalized the same way):
+ *   for kinds without `last_modified` (districts, terms, courses) it tells the ledger whether it is
+ *   already past this change (see IncrementalDiff). They are never recorded.
+ * - `*.deleted`: the record's removal (deleted in the SIS or unshared: Clever cannot tell), with
+ *   the deleted object's `last_modified`, so a removal older than a re-created record is skipped.
  * - A user who is (now) only a contact: skipped when created; when updated, they lost their last
  *   rostered role, so their removal, as a full sync would record it.
  * - `resources.*` and types Clever may add later: skipped, counted by reason.
@@ -60,7 +63,8 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
     if (typeof owner === 'string' && owner !== '' && owner !== districtId) {
       throw new InvalidInput(`the record belongs to district ${owner}, not ${districtId}`, { ...origin, recordId: id, field: 'district' });
     }
-    return { ...base, origin: { ...origin, recordId: id }, change: { type: 'remove', kind, id } };
+    const lastModified = event.object['last_modified'];
+    return { ...base, origin: { ...origin, recordId: id }, change: { type: 'remove', kind, id, ...(typeof lastModified === 'string' ? { lastModified } : {}) } };
   }
 
   const item = normalizeCleverRecord(kind, event.object, origin);
@@ -71,5 +75,23 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
   if (item.record.districtId !== districtId) {
     throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
   }
-  return { ...base, origin: item.origin, change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues } };
+  const before = action === 'updated' ? beforeOf(kind, event, districtId, origin) : undefined;
+  return { ...base, origin: item.origin, change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues, ...(before ? { before } : {}) } };
+}
+
+/**
+ * The record as it was before an update: `data.object` with `previous_attributes` put back
+ * (top-level keys, whole values). Undefined when the event gives none, or when the old values do
+ * not make a record (a user who was only a contact, a value the normalizer refuses): the old
+ * version only ever serves to skip a stale event, so an unreadable one is no reason to fail.
+ */
+function beforeOf(kind: RecordKind, event: CleverEvent, districtId: string, origin: InputLocation): RosterRecord | undefined {
+  const previous = event.previousAttributes;
+  if (previous === undefined || Object.keys(previous).length === 0) return undefined;
+  try {
+    const item = normalizeCleverRecord(kind, { ...event.object, ...previous, id: event.object['id'] }, origin);
+    return item.type === 'record' && item.record.districtId === districtId ? item.record : undefined;
+  } catch {
+    return undefined;
+  }
 }

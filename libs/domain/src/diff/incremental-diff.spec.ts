@@ -1,4 +1,4 @@
-import { IncrementalDiff, type IncrementalChange } from './incremental-diff';
+import { IncrementalDiff, OLDER_THAN_LEDGER, type IncrementalChange } from './incremental-diff';
 import { diffSnapshot, type DiffResult } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
 import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
@@ -114,5 +114,62 @@ describe('incremental diff (events sync)', () => {
     const changes = [upsert(student('u3')), upsert(section('sec1', ['t1'], ['u3']))];
     const ids = (r: DiffResult) => r.changes.flatMap((c) => c.events.map((e) => e.id));
     expect(ids(when(base(), ...changes))).toEqual(ids(when(base(), ...changes)));
+  });
+
+  describe('a change older than what the ledger holds (events overlapping a full sync)', () => {
+    const T1 = '2025-01-06T10:00:01.000Z';
+    const T2 = '2025-01-06T10:00:02.000Z';
+    const T3 = '2025-01-06T10:00:03.000Z';
+    const at = <R extends RosterRecord>(record: R, lastModified: string): R => ({ ...record, lastModified });
+    const plain = (kind: 'term' | 'course' | 'district', id: string, name: string): RosterRecord => ({ kind, id, districtId: D, fields: { name }, personal: {} });
+    const updated = (record: RosterRecord, before: RosterRecord): IncrementalChange => ({ type: 'upsert', record, unknownValues: [], before });
+
+    it('given a full sync that recorded grade 1 -> 3 at the later clock, the events 1 -> 2 and 2 -> 3 record nothing', () => {
+      // the full sync read the student after both events: it recorded the newest version and its clock
+      const state = given(at(student('u1', { grade: '3' }), T2));
+      const result = when(state, upsert(at(student('u1', { grade: '2' }), T1)), upsert(at(student('u1', { grade: '3' }), T2)));
+      expect(result.eventCount).toBe(0);
+      expect(result.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
+      expect(state.users.get('u1')?.roles.student?.fields['grade']).toBe('3');
+    });
+
+    it('applies a version newer than the ledger, and one of the same clock, and keeps the newest clock', () => {
+      const state = given(at(student('u1', { grade: '1' }), T1));
+      const result = when(state, upsert(at(student('u1', { grade: '2' }), T2)), upsert(at(student('u1', { grade: '3' }), T2)), upsert(at(student('u1', { grade: '1' }), T1)));
+      expect(events(result).map(([, type, data]) => [type, (data as { changes?: unknown }).changes])).toEqual([
+        ['StudentUpdated', { grade: { from: '1', to: '2' } }],
+        ['StudentUpdated', { grade: { from: '2', to: '3' } }],
+      ]);
+      expect(state.lastModifiedOf('user', 'u1')).toBe(T2);
+      expect(result.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
+    });
+
+    it('does not remove a record re-created or changed after the deleted version; removes the version it holds', () => {
+      const state = given(at(student('u1', { grade: '4' }), T3), at(student('u2'), T1), at(section('sec1', ['t1'], ['u2']), T3));
+      const result = when(
+        state,
+        { type: 'remove', kind: 'user', id: 'u1', lastModified: T1 },
+        { type: 'remove', kind: 'section', id: 'sec1', lastModified: T2 },
+        { type: 'remove', kind: 'user', id: 'u2', lastModified: T1 },
+      );
+      expect(types(result)).toEqual(['user-u2 StudentRemoved <- e3']);
+      expect(result.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 2 });
+    });
+
+    it('without a clock on either side, skips an update whose old and new versions are both behind the ledger', () => {
+      // terms carry no last_modified: E1 renamed Fall -> Autumn, E2 Autumn -> Semester 1; a full sync recorded Semester 1
+      const state = given(plain('term', 'tm1', 'Semester 1'));
+      const result = when(state, updated(plain('term', 'tm1', 'Autumn'), plain('term', 'tm1', 'Fall')), updated(plain('term', 'tm1', 'Semester 1'), plain('term', 'tm1', 'Autumn')));
+      expect(result.eventCount).toBe(0);
+      expect(result.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
+      expect(state.records.term.get('tm1')?.fields['name']).toBe('Semester 1');
+    });
+
+    it('without a clock, applies an update from the version the ledger holds, and one that gives no old version', () => {
+      const state = given(plain('term', 'tm1', 'Fall'), plain('course', 'c1', 'Algebra'));
+      const result = when(state, updated(plain('term', 'tm1', 'Autumn'), plain('term', 'tm1', 'Fall')), upsert(plain('course', 'c1', 'Algebra I')), updated(plain('term', 'tm9', 'New'), plain('term', 'tm9', 'Old')));
+      expect(types(result)).toEqual(['term-tm1 TermUpdated <- e1', 'course-c1 CourseUpdated <- e2', 'term-tm9 TermShared <- e3']);
+      expect(result.findings.skipped).toEqual({});
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { RosterEventType } from '../events/roster-events';
 import type { SyncFindings } from '../events/sync-events';
 import type { InputLocation } from '../errors/domain-error';
 import type { GuardedType } from '../guard/mass-change-guard';
-import type { LedgerState } from '../state/ledger-state';
+import { bothTimed, isOlderThan, type LedgerState } from '../state/ledger-state';
 import { activeTally } from '../state/active-tally';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
 
@@ -11,13 +11,19 @@ import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } f
  * One change an incremental source (Clever's Events API) reports about one record:
  * - `upsert`: the record as it is now, whole (Clever's `data.object`); the diff against the
  *   ledger decides what changed, so the same change reported twice records nothing the second time;
- * - `remove`: the record is no longer shared (`*.deleted`);
+ *   `before`, when the source knows it, is the record as it was just before this change (Clever's
+ *   `data.object` with `previous_attributes` put back);
+ * - `remove`: the record is no longer shared (`*.deleted`); `lastModified` is Clever's clock of
+ *   the record as last known, when the source gives it;
  * - `skip`: read but not recorded (a contact, a `resources.*` event), counted by reason.
  */
 export type IncrementalChange =
-  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[] }
-  | { type: 'remove'; kind: RecordKind; id: string }
+  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[]; before?: RosterRecord }
+  | { type: 'remove'; kind: RecordKind; id: string; lastModified?: string }
   | { type: 'skip'; reason: string };
+
+/** How `findings.skipped` counts a change older than what the ledger holds. */
+export const OLDER_THAN_LEDGER = 'older than the ledger';
 
 export interface IncrementalContext {
   syncId: string;
@@ -40,6 +46,15 @@ export interface ChangeCause {
  *
  * Pure and deterministic like {@link SnapshotDiff}: same state, same changes, same sync id = same
  * events with the same ids. It MUTATES `state`: pass a state built for this sync only.
+ *
+ * A change never moves a record back to an older version (events that overlap a full sync, which
+ * may already have recorded a later version, must be harmless). A change is skipped, counted in
+ * `findings.skipped` as {@link OLDER_THAN_LEDGER}, when:
+ * - both it and the ledger carry Clever's `last_modified` for the record, and the change's is
+ *   strictly older (an update or a re-share, and a removal of a record re-created or changed since);
+ * - otherwise (districts, terms and courses carry no clock), an update that says what it changed
+ *   from (`before`) finds the ledger holding neither that version nor the new one: the ledger is
+ *   already past it. An update without `before`, and a removal without a clock, are applied.
  *
  * The guard's tally counts active records as they were before the first change; removals and
  * updates are summed over the changes, so a record updated by two Clever events counts twice (a
@@ -69,6 +84,10 @@ export class IncrementalDiff {
   apply(change: IncrementalChange, cause: ChangeCause = {}): PlannedEvent[] {
     if (change.type === 'skip') {
       this.findings.skipped[change.reason] = (this.findings.skipped[change.reason] ?? 0) + 1;
+      return [];
+    }
+    if (this.isOlderThanLedger(change)) {
+      this.findings.skipped[OLDER_THAN_LEDGER] = (this.findings.skipped[OLDER_THAN_LEDGER] ?? 0) + 1;
       return [];
     }
     const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS });
@@ -103,6 +122,30 @@ export class IncrementalDiff {
       findings: this.findings,
       tally: { active: this.active, removed: this.removed, updated: this.updated },
     };
+  }
+
+  private isOlderThanLedger(change: Exclude<IncrementalChange, { type: 'skip' }>): boolean {
+    const kind = change.type === 'upsert' ? change.record.kind : change.kind;
+    const id = change.type === 'upsert' ? change.record.id : change.id;
+    const held = this.state.lastModifiedOf(kind, id);
+    const given = change.type === 'upsert' ? change.record.lastModified : change.lastModified;
+    if (bothTimed(given, held)) return isOlderThan(given, held);
+    if (change.type === 'remove' || change.before === undefined || !this.holds(kind, id)) return false;
+    return !this.ledgerShows(change.before) && !this.ledgerShows(change.record);
+  }
+
+  /** The ledger holds the record as shared now. */
+  private holds(kind: RecordKind, id: string): boolean {
+    if (kind === 'user') return Object.keys(this.state.users.get(id)?.roles ?? {}).length > 0;
+    if (kind === 'section') return this.state.sections.get(id)?.active === true;
+    return this.state.records[kind].get(id)?.active === true;
+  }
+
+  /** The ledger holds exactly this version of the record (a diff against it plans nothing). */
+  private ledgerShows(record: RosterRecord): boolean {
+    const probe = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS });
+    probe.add(record);
+    return probe.planned().eventCount === 0;
   }
 
   private merge(stream: StreamChange, events: PlannedEvent[]): void {

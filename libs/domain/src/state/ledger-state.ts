@@ -9,6 +9,12 @@ export interface EntityState extends RecordParts {
   /** Revision of the record's stream (zero-based). */
   revision: number;
   active: boolean;
+  /**
+   * Clever's `last_modified` of the newest version of the record the ledger recorded (the
+   * `cleverLastModified` of its events), when Clever gave one: an events sync never lets an older
+   * version move the record back.
+   */
+  lastModified?: string;
 }
 
 export interface SectionState extends EntityState {
@@ -26,6 +32,8 @@ export interface UserState {
   roles: Partial<Record<UserRole, RecordParts>>;
   /** Every role this id ever held: a role that comes back is "shared again". */
   pastRoles: UserRole[];
+  /** Clever's `last_modified` of the newest version of the person recorded (see {@link EntityState.lastModified}). */
+  lastModified?: string;
 }
 
 /** User-level fields: they belong to the person, not to one role. */
@@ -38,6 +46,34 @@ export interface StoredRosterEvent {
   revision: number;
   type: string;
   data: unknown;
+  /** The event's metadata: its `cleverLastModified`, when it has one, is kept in the record's state. */
+  metadata?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Whether Clever timestamp `a` is strictly before `b`. False when either is missing or not a
+ * date: a version without a usable clock is never called older.
+ */
+export function isOlderThan(a: string | undefined, b: string | undefined): boolean {
+  const [ta, tb] = [timeOf(a), timeOf(b)];
+  return ta !== undefined && tb !== undefined && ta < tb;
+}
+
+/** Both timestamps are usable dates. */
+export function bothTimed(a: string | undefined, b: string | undefined): boolean {
+  return timeOf(a) !== undefined && timeOf(b) !== undefined;
+}
+
+function timeOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The newer of two Clever timestamps (a usable one wins over a missing or broken one). */
+function newest(current: string | undefined, next: string | undefined): string | undefined {
+  if (timeOf(next) === undefined) return current;
+  return isOlderThan(current, next) || timeOf(current) === undefined ? next : current;
 }
 
 const ROLE_BY_PREFIX: Record<string, UserRole> = {
@@ -154,7 +190,8 @@ const PLAIN_CATEGORIES: readonly PlainCategory[] = ['district', 'school', 'term'
 export interface PlannedStreamEvents {
   streamId: string;
   expectedRevision: number | 'no_stream';
-  events: readonly { type: string; data: unknown }[];
+  /** As a diff plans them (`cleverLastModified`) or as appended (`metadata.cleverLastModified`). */
+  events: readonly { type: string; data: unknown; cleverLastModified?: string; metadata?: Readonly<Record<string, unknown>> }[];
 }
 
 /** Which record of the state: its stream category (the record kind) and id. */
@@ -173,7 +210,7 @@ export interface StateEntry extends StateKey {
  * evolve function changes: snapshots of another format are ignored, and the state is folded
  * from the log again.
  */
-export const LEDGER_STATE_FORMAT = 1;
+export const LEDGER_STATE_FORMAT = 2;
 
 /** The record a roster event is about; undefined for an event of another stream (a sync's, a cursor's). */
 export function stateKeyOf(stored: Pick<StoredRosterEvent, 'streamId' | 'data'>): StateKey | undefined {
@@ -215,19 +252,35 @@ export class LedgerState {
     if (key === undefined) return undefined;
     const { category, id } = key;
     const event = { type: stored.type, data: stored.data } as RosterEvent;
+    const stamp = stored.metadata?.['cleverLastModified'];
+    const lastModified = typeof stamp === 'string' ? stamp : undefined;
+    const keep = <S extends { lastModified?: string }>(next: S): S => {
+      const newer = newest(next.lastModified, lastModified);
+      if (newer !== undefined) next.lastModified = newer;
+      return next;
+    };
     if (category === 'user') {
       const next = evolveUser(this.users.get(id), stored.revision, event as UserEvent);
-      if (next) this.users.set(id, next);
+      if (next) this.users.set(id, keep(next));
       return next && key;
     }
     if (category === 'section') {
+      const before = this.sections.get(id)?.lastModified;
       const next = evolveSection(this.sections.get(id), stored.revision, event as SectionEvent);
-      if (next) this.sections.set(id, next);
+      if (next) this.sections.set(id, keep(withStamp(next, before)));
       return next && key;
     }
+    const before = this.records[category].get(id)?.lastModified;
     const next = evolveEntity(this.records[category].get(id), stored.revision, event);
-    if (next) this.records[category].set(id, next);
+    if (next) this.records[category].set(id, keep(withStamp(next, before)));
     return next && key;
+  }
+
+  /** Clever's `last_modified` of the newest version of a record the ledger recorded, if Clever gave one. */
+  lastModifiedOf(kind: RecordKind, id: string): string | undefined {
+    if (kind === 'user') return this.users.get(id)?.lastModified;
+    if (kind === 'section') return this.sections.get(id)?.lastModified;
+    return this.records[kind].get(id)?.lastModified;
   }
 
   /**
@@ -238,7 +291,8 @@ export class LedgerState {
     const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
     const changed: StateKey[] = [];
     change.events.forEach((event, i) => {
-      const key = this.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data });
+      const metadata = event.metadata ?? (event.cleverLastModified === undefined ? undefined : { cleverLastModified: event.cleverLastModified });
+      const key = this.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data, ...(metadata ? { metadata } : {}) });
       if (key) changed.push(key);
     });
     return changed;
@@ -272,4 +326,11 @@ export class LedgerState {
     for (const e of map.values()) if (e.active) n++;
     return n;
   }
+}
+
+/** A record shared again starts a new state: it keeps the clock of the version recorded before. */
+function withStamp<S extends { lastModified?: string }>(next: S, before: string | undefined): S {
+  const newer = newest(next.lastModified, before);
+  if (newer !== undefined) next.lastModified = newer;
+  return next;
 }
