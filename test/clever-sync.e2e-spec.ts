@@ -145,6 +145,17 @@ describe('Clever syncs: full and events (end to end)', () => {
     expect(log.filter((e) => e.streamId === `user-${added['id']}`).map((e) => e.type)).toEqual(['StudentShared']);
   });
 
+  it('records an event Clever lists twice once, and moves the cursor past it (the next events sync reads on)', async () => {
+    const renamed: Json = { ...clone(added), name: { first: 'Noor', last: 'Haddad-Saleh' }, last_modified: '2026-02-01T00:00:00.000Z' };
+    const twice = standIn.pushEvent({ type: 'users.updated', data: { object: renamed, previous_attributes: { name: added['name'] } } });
+    standIn.repeatEvent(twice);
+    standIn.setRecords('users', [...users.filter((u) => u['id'] !== removed['id'] && u['id'] !== graded['id']), gradedNow, renamed]);
+    const result = await sync('events');
+    expect(result.summary).toMatchObject({ status: 'completed', appended: 1, counts: { StudentUpdated: 1 } });
+    expect(result.cursor).toMatchObject({ value: twice.id });
+    expect((await sync('events')).summary).toMatchObject({ status: 'completed', appended: 0 });
+  });
+
   it('survives a 429 and a 500 during a full sync', async () => {
     standIn.fail({ path: /\/users/, status: 429, headers: { 'X-Ratelimit-Reset': String(Math.floor(Date.now() / 1000) + 1) } });
     standIn.fail({ path: /\/sections/, status: 500 });

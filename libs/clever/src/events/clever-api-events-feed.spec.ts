@@ -64,4 +64,20 @@ describe('CleverApiEventsFeed against the stand-in', () => {
     expect(error.message).toMatch(/^users\.updated event [0-9a-f]{24} \(events page .*\/v3\.0\/events\?limit=1000\), record #1, id u1, field district: the record belongs to district another/);
     await expect(feed({ tokenFor: undefined }).latestEventId(D)).rejects.toThrow(InvalidInput);
   });
+
+  it('passes over an event Clever lists twice, or one at or below the cursor, and still fails on an id that goes backwards', async () => {
+    const [e1, e2, e3] = ['u1', 'u2', 'u3'].map((id) => ctx.standIn.pushEvent({ type: 'users.created', data: { object: student(id) } }));
+    ctx.standIn.repeatEvent(e2!);
+    ctx.standIn.repeatEvent(e1!, 'end');
+    // the feed lists e1 e2 e2 e3 e1, a page of two at a time
+    expect((await collect(feed({ eventsPageLimit: 2 }).changesAfter(D, null))).map((c) => c.cleverEventId)).toEqual([e1!.id, e2!.id, e3!.id]);
+    expect((await collect(feed().changesAfter(D, e1!.id))).map((c) => c.cleverEventId)).toEqual([e2!.id, e3!.id]);
+
+    // an id below the last one read, never seen and after the cursor: an event out of order
+    const early = `${(Number.parseInt(e1!.id.slice(0, 8), 16) - 1).toString(16).padStart(8, '0')}${'f'.repeat(16)}`;
+    ctx.standIn.pushEvent({ id: early, type: 'users.created', data: { object: student('u4') } });
+    const error = await failure(() => collect(feed().changesAfter(D, null)));
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.message).toMatch(new RegExp(`event ids must ascend along the feed, but ${early} follows ${e3!.id}`));
+  });
 });

@@ -64,14 +64,25 @@ export class CleverApiEventsFeed {
     }
   }
 
-  /** The changes after `cursor` (null: from the oldest event Clever keeps), oldest first, a page at a time. */
+  /**
+   * The changes after `cursor` (null: from the oldest event Clever keeps), oldest first, a page at
+   * a time. An event Clever lists again (the same id twice in this read, or an id at or below the
+   * cursor: already recorded by an earlier sync) is passed over: Clever may serve an event twice.
+   * @throws InvalidInput for an event id below one already read that is not a repeat: ids ascend
+   * along the feed, and one out of order would move the cursor back (replaying events) or past
+   * events never read.
+   */
   async *changesAfter(districtId: string, cursor: string | null): AsyncGenerator<CleverEventChange> {
     const client = await this.client(districtId);
     const limit = this.options.eventsPageLimit ?? DEFAULT_EVENTS_LIMIT;
-    let previous: string | null = cursor;
+    const ordered = (id: string) => OBJECT_ID.test(id);
+    const seen = new Set<string>();
+    let previous: string | null = null;
     for await (const event of client.events({ ...(cursor === null ? {} : { startingAfter: cursor }), limit })) {
-      // ids ascend along the feed; one out of order would move the cursor back and replay or skip events
-      if (previous !== null && OBJECT_ID.test(previous) && OBJECT_ID.test(event.id) && event.id.toLowerCase() <= previous.toLowerCase()) {
+      const id = event.id.toLowerCase();
+      if (seen.has(id) || id === cursor?.toLowerCase()) continue;
+      if (cursor !== null && ordered(cursor) && ordered(id) && id < cursor.toLowerCase()) continue;
+      if (previous !== null && ordered(previous) && ordered(id) && id < previous) {
         throw new InvalidInput(`event ids must ascend along the feed, but ${event.id} follows ${previous}`, {
           file: `events page ${event.page}`,
           record: event.index,
@@ -79,7 +90,8 @@ export class CleverApiEventsFeed {
           field: 'id',
         });
       }
-      previous = event.id;
+      seen.add(id);
+      previous = id;
       yield cleverChangeOf(event, districtId);
     }
   }

@@ -113,14 +113,26 @@ export class CleverStandIn {
     this.data.set(resource, sortById(objects));
   }
 
-  /** Appends an event to the feed with the next ascending id (ObjectID-like: seconds, then a counter). */
-  pushEvent(event: { type: string; data: { object: Json; previous_attributes?: Json } }): StandInEvent {
+  /**
+   * Appends an event to the feed with the next ascending id (ObjectID-like: seconds, then a
+   * counter), or with `id` as given (to put an event out of order).
+   */
+  pushEvent(event: { type: string; data: { object: Json; previous_attributes?: Json }; id?: string }): StandInEvent {
     this.eventSeconds = Math.max(this.eventSeconds, Math.floor(this.now() / 1000));
     this.eventCounter += 1;
-    const id = this.eventSeconds.toString(16).padStart(8, '0') + this.eventCounter.toString(16).padStart(16, '0');
+    const id = event.id ?? this.eventSeconds.toString(16).padStart(8, '0') + this.eventCounter.toString(16).padStart(16, '0');
     const stored: StandInEvent = { id, type: event.type, created: new Date(this.now()).toISOString(), data: event.data };
     this.events.push(stored);
     return stored;
+  }
+
+  /**
+   * Lists an event already in the feed once more, right after its first listing (Clever may serve
+   * the same event twice); `at: 'end'` lists it again at the end of the feed instead, out of order.
+   */
+  repeatEvent(event: StandInEvent, at: 'next' | 'end' = 'next'): void {
+    if (at === 'end') this.events.push(event);
+    else this.events.splice(this.events.indexOf(event) + 1, 0, event);
   }
 
   /**
