@@ -67,6 +67,25 @@ describe('districts connected to Clever', () => {
   });
 
   it.each([
+    'f1e2d3c4b5a697887766554433221100aabbccdd',
+    '0123456789abcdef0123',
+    'dGhpcyBpcyBub3QgYSB2YXJpYWJsZSBuYW1lIGF0IGFsbA',
+  ])('refuses a token pasted into tokenEnv, without quoting it: %s', (pasted) => {
+    const attempt = () => load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: pasted } }), [pasted]: 'x' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/LEDGER_DISTRICTS: 5a0c91b95c7cc000010d417c\.tokenEnv: (looks like a token|value must be the name of an environment variable)/);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).message).not.toContain(pasted);
+    }
+    // names of variables pass
+    for (const name of ['CLEVER_TOKEN_DEMO', 'CLEVER_TOKEN_5A0C91B95C7CC000010D417C', 'T']) {
+      expect(load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: name } }) }).cleverDistrict(D).tokenEnv).toBe(name);
+    }
+  });
+
+  it.each([
     [{ [D]: { tokenEnv: 'T', schedule: { events: '10 minutes' } } }, /5a0c91b95c7cc000010d417c\.schedule\.events: "10 minutes" is not a schedule/],
     [{ [D]: { tokenEnv: 'T', schedule: { full: '25:00' } } }, /schedule\.full: "25:00" is not a schedule/],
     [{ [D]: { tokenEnv: 'T', schedule: { events: '0s' } } }, /at least 1s/],

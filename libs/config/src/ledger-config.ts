@@ -159,6 +159,12 @@ function connectionOf(districtId: string, dto: DistrictDto, file: string, path: 
   if (dto.tokenEnv === undefined) {
     throw new ConfigError(`${file}: ${path}tokenEnv: a district with a baseUrl, version or schedule needs "tokenEnv", the environment variable holding its Clever token`);
   }
+  if (looksLikeToken(dto.tokenEnv)) {
+    // the value is never quoted: it is most likely the token itself, pasted in the wrong place
+    throw new ConfigError(
+      `${file}: ${path}tokenEnv: looks like a token, not the name of an environment variable; put the token in a variable (e.g. CLEVER_TOKEN_DEMO) and give its name here`,
+    );
+  }
   if (!DISTRICT_ID.test(districtId)) throw new ConfigError(`${file}: ${path.slice(0, -1)}: not a district id (letters, digits, '.', '_', '-')`);
   if (dto.baseUrl !== undefined) checkBaseUrl(dto.baseUrl, file, `${path}baseUrl`);
   return {
@@ -168,6 +174,15 @@ function connectionOf(districtId: string, dto: DistrictDto, file: string, path: 
     ...(dto.version === undefined ? {} : { version: dto.version as CleverDistrictSettings['version'] }),
     schedule,
   };
+}
+
+/**
+ * A value that passes for a variable name but reads like a secret: 16 or more hex digits (Clever's
+ * tokens are 40), or 32 or more characters with digits and no `_` (base64-like). Variable names
+ * are words joined by `_`: CLEVER_TOKEN_DEMO, CLEVER_TOKEN_5A0C91B9.
+ */
+function looksLikeToken(name: string): boolean {
+  return /^[0-9a-f]{16,}$/i.test(name) || (name.length >= 32 && !name.includes('_') && /[0-9]/.test(name));
 }
 
 /** https, or plain http to this machine only (a local stand-in): the token must not cross a network in clear text. */
