@@ -75,6 +75,12 @@ describe('read side through the CLI (end to end)', () => {
     expect(status.map((s) => [s.name, s.status, s.lag.events])).toEqual(
       ['accounts', 'classes', 'enrollments', 'timelines', 'audit', 'syncs', 'lookups'].map((n) => [n, 'running', 0]),
     );
+    // the same listing as text, bare and as `projections list`
+    for (const args of [['projections'], ['projections', 'list']]) {
+      const listed = cli([...args, '--db', db]);
+      expect(listed.status).toBe(0);
+      expect(listed.stdout).toMatch(/timelines\s.*running/);
+    }
     const rebuilt = cliJson<any>(['rebuild', '--all', '--db', db]).body;
     expect(rebuilt).toMatchObject({ swapped: true, version: { accounts: 2, timelines: 2 } });
     const verify = cli(['projections', 'verify', '--db', db]);

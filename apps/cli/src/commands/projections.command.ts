@@ -32,7 +32,7 @@ export class ProjectionsListCommand extends LedgerCommandRunner {
     super();
   }
   async run(_: string[], given: CommonOptions): Promise<void> {
-    const options = { ...given, json: given.json ?? (this.command.parent?.opts()['json'] as boolean | undefined) };
+    const options = { ...given, json: given.json ?? (this.command?.parent?.opts()['json'] as boolean | undefined) };
     try {
       const list = await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
       if (options.json) json(list);
@@ -50,7 +50,7 @@ export class ProjectionsVerifyCommand extends LedgerCommandRunner {
   }
   async run(names: string[], given: CommonOptions): Promise<void> {
     // `projections` itself takes --json (for its list), so commander may hand it to the parent
-    const options = { ...given, json: given.json ?? (this.command.parent?.opts()['json'] as boolean | undefined) };
+    const options = { ...given, json: given.json ?? (this.command?.parent?.opts()['json'] as boolean | undefined) };
     const bar = ProjectionProgressBar.forTerminal(options.json === true, 'verifying');
     try {
       const results = await this.commands.execute<VerifyProjectionsCommand, VerifyResult[]>(new VerifyProjectionsCommand(names, bar.update));
