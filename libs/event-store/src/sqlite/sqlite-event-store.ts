@@ -94,6 +94,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readAfter: Statement<[number, number], EventRow>;
   private readonly readCategoryAfter: Statement<[string, number, number], EventRow>;
   private readonly maxPosition: Statement<[], number>;
+  private readonly readPositions: Statement<[string], EventRow>;
 
   constructor(
     private readonly database: SqliteLedgerDatabase,
@@ -130,6 +131,9 @@ export class SqliteEventStore implements EventStore {
         `SELECT ${EVENT_COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
       );
       this.maxPosition = db.prepare<[], number>('SELECT COALESCE(MAX(position), 0) FROM events').pluck();
+      this.readPositions = db.prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position`,
+      );
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
@@ -190,6 +194,11 @@ export class SqliteEventStore implements EventStore {
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     return this.readByPosition(options, (after, limit) => this.readAfter.all(after, limit));
+  }
+
+  async readAt(positions: readonly number[]): Promise<RecordedEvent[]> {
+    if (positions.length === 0) return [];
+    return this.query(() => this.readPositions.all(JSON.stringify(positions))).map(toRecordedEvent);
   }
 
   readCategory(category: string, options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {

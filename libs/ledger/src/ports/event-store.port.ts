@@ -133,6 +133,14 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
 
   /**
+   * The events stored at these log positions, in log order, each once. Positions where no event
+   * is stored (past the head, or never used) are left out. For read models that keep pointers
+   * into the log instead of copies of its events (a timeline, an audit feed), as EventStoreDB's
+   * link events point at the events they resolve to.
+   */
+  readAt(positions: readonly number[]): Promise<RecordedEvent[]>;
+
+  /**
    * Reads every stream of one category (`{category}-{id}` streams) in log order.
    * @param category the part of the stream id before the first dash, e.g. `user` or `sync`.
    */

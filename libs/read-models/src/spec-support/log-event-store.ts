@@ -44,6 +44,11 @@ export class LogEventStore implements EventStore {
     }
   }
 
+  async readAt(positions: readonly number[]): Promise<RecordedEvent[]> {
+    const wanted = new Set(positions);
+    return this.events.filter((e) => wanted.has(e.position)).map((e) => structuredClone(e));
+  }
+
   async *readCategory(category: string, options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     for await (const e of this.readAll({ after: options.after })) {
       if (e.streamId.startsWith(`${category}-`)) yield e;

@@ -228,11 +228,15 @@ export class ReadModelHarness {
   readonly db: Db;
   readonly models: SqliteReadModels;
   private readonly writers: Map<string, ProjectionWriter>;
+  /** Every event folded so far, by position: the log the queries read events from. */
+  private readonly log = new Map<number, RecordedEvent>();
 
   constructor(readonly projections: readonly SqliteProjection[]) {
     this.db = openReadModelDatabase(':memory:');
     this.writers = new Map(projections.map((p) => [p.name, atVersion1(this.db, p)]));
-    this.models = new SqliteReadModels(this.db, () => 1);
+    const readAt = async (positions: readonly number[]) =>
+      [...new Set(positions)].sort((a, b) => a - b).flatMap((p) => (this.log.has(p) ? [structuredClone(this.log.get(p)!)] : []));
+    this.models = new SqliteReadModels(this.db, () => 1, { readAt });
   }
 
   /** The history before the event under test, folded as one batch. */
@@ -252,6 +256,7 @@ export class ReadModelHarness {
   }
 
   fold(events: readonly RecordedEvent[]): this {
+    for (const e of events) this.log.set(e.position, e);
     this.db.transaction(() => {
       for (const writer of this.writers.values()) {
         for (const e of events) writer.apply(e);

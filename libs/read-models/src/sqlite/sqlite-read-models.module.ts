@@ -52,8 +52,8 @@ export class SqliteReadModelsModule {
         { provide: PROJECTION_CONTROL, useExisting: SqliteProjectionControl },
         {
           provide: READ_MODELS,
-          useFactory: (db: Db, control: SqliteProjectionControl) => new SqliteReadModels(db, (name) => control.liveVersion(name)),
-          inject: [READ_MODEL_DB, SqliteProjectionControl],
+          useFactory: (db: Db, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(db, (name) => control.liveVersion(name), store),
+          inject: [READ_MODEL_DB, SqliteProjectionControl, EVENT_STORE],
         },
         { provide: ACCESS_LOG, useFactory: (db: Db) => new SqliteAccessLog(db), inject: [READ_MODEL_DB] },
         {

@@ -407,6 +407,25 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       });
     });
 
+    describe('readAt', () => {
+      it('gives the events at the positions asked for, in log order, each once, leaving out positions with no event', async () => {
+        const stream = streamName();
+        await store.appendToStream(stream, newEvents(4), 'no_stream');
+        const stored = await collect(store.readStream(stream));
+        const [first, , third, fourth] = stored.map((event) => event.position);
+        const head = await store.headPosition();
+
+        const found = await store.readAt([fourth!, first!, third!, fourth!, head + 1_000]);
+
+        expect(found).toEqual([stored[0], stored[2], stored[3]]);
+      });
+
+      it('gives nothing for no positions', async () => {
+        await store.appendToStream(streamName(), newEvents(1), 'no_stream');
+        expect(await store.readAt([])).toEqual([]);
+      });
+    });
+
     describe('readCategory', () => {
       it('reads only the streams of that category, in log order', async () => {
         const category = uniqueCategory();

@@ -57,7 +57,7 @@ describe('the SQLite read models', () => {
       ['accounts', ['accounts', 'account_ids']],
       ['classes', ['classes']],
       ['enrollments', ['enrollments', 'primary_teachers']],
-      ['timelines', ['timeline', 'timeline_events', 'entity_schools']],
+      ['timelines', ['timeline', 'entity_schools']],
       ['audit', ['audit', 'audit_schools', 'entity_schools']],
       ['syncs', ['syncs']],
       ['lookups', ['lookups']],

@@ -1,4 +1,5 @@
 import type { TimelineKind } from '@roster-ledger/ledger';
+import { SqliteReadModels } from '../readers/sqlite-read-models';
 import { timelinesProjection } from './timelines.projection';
 import {
   EventLog,
@@ -239,6 +240,32 @@ describe('timelines projection: every change on the timeline of each record it c
     const log = new EventLog();
     rm().when(log.append('sync-sync-1', 'SyncStarted', syncStarted('sync-1', DAY1)), log.append('sync-sync-1', 'SyncCompleted', syncCompleted('sync-1', DAY1)));
     expect(rm().rows('timeline')).toEqual([]);
+  });
+
+  it('reads each change from the log, with both clocks, the sync and the data as recorded', async () => {
+    const log = new EventLog();
+    const shared = log.append('user-u1', 'StudentShared', studentRecord('u1'), { observedAt: '2024-09-01T08:00:00.000Z', syncId: 'sync-9', cleverLastModified: '2024-08-30T10:00:00.000Z' });
+    rm().when(shared);
+    expect(await rm().models.timeline('user', 'u1', { limit: 10 })).toEqual([
+      {
+        position: shared.position,
+        streamId: 'user-u1',
+        type: 'StudentShared',
+        syncId: 'sync-9',
+        districtId: 'd1',
+        observedAt: '2024-09-01T08:00:00.000Z',
+        recordedAt: shared.recordedAt,
+        cleverLastModified: '2024-08-30T10:00:00.000Z',
+        data: shared.data,
+      },
+    ]);
+  });
+
+  it('fails loudly, naming the positions, when the timeline points at events the log does not hold', async () => {
+    const log = new EventLog();
+    rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1')));
+    const withoutTheLog = new SqliteReadModels(rm().db, () => 1, { readAt: async () => [] });
+    await expect(withoutTheLog.timeline('user', 'u1', { limit: 10 })).rejects.toThrow('log positions the log does not hold: 1');
   });
 
   it('pages a timeline by position: after a cursor, up to a limit, oldest first', async () => {

@@ -7,24 +7,15 @@ import type {
   Membership,
   NamedRecord,
   ReadModels,
+  EventStore,
+  RecordedEvent,
   TimelineKind,
 } from '@roster-ledger/ledger';
 import type { SyncSummary } from '@roster-ledger/domain';
+import { factsOf } from '../../model/event-facts';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 
-interface ChangeRow {
-  position: number;
-  stream_id: string;
-  type: string;
-  sync_id: string | null;
-  district_id: string | null;
-  observed_at: string;
-  recorded_at: string;
-  clever_last_modified: string | null;
-  record_type?: string;
-  data: string;
-}
 interface MembershipRow {
   section_id: string;
   user_id: string;
@@ -35,18 +26,21 @@ interface MembershipRow {
   to_at: string | null;
 }
 
-const toChange = (r: ChangeRow): LoggedChange => ({
-  position: r.position,
-  streamId: r.stream_id,
-  type: r.type,
-  syncId: r.sync_id,
-  districtId: r.district_id,
-  observedAt: r.observed_at,
-  recordedAt: r.recorded_at,
-  cleverLastModified: r.clever_last_modified,
-  ...(r.record_type === undefined ? {} : { recordType: r.record_type }),
-  data: JSON.parse(r.data) as Record<string, unknown>,
-});
+const toChange = (event: RecordedEvent, recordType?: string): LoggedChange => {
+  const f = factsOf(event);
+  return {
+    position: f.position,
+    streamId: event.streamId,
+    type: event.type,
+    syncId: f.syncId,
+    districtId: f.districtId,
+    observedAt: f.observedAt,
+    recordedAt: f.recordedAt,
+    cleverLastModified: f.cleverLastModified,
+    ...(recordType === undefined ? {} : { recordType }),
+    data: event.data,
+  };
+};
 const toMembership = (r: MembershipRow): Membership => ({
   sectionId: r.section_id,
   userId: r.user_id,
@@ -62,12 +56,14 @@ const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `
 
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
- * so a rebuild's swap takes effect for the next query without a restart.
+ * so a rebuild's swap takes effect for the next query without a restart. Timelines and the audit
+ * feed hold log positions: their events are read from the log, one read per page.
  */
 export class SqliteReadModels implements ReadModels {
   constructor(
     private readonly db: Db,
     private readonly liveVersion: (projection: string) => number,
+    private readonly log: Pick<EventStore, 'readAt'>,
   ) {}
 
   private t(projection: string, table: string): string {
@@ -119,14 +115,14 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
-    const rows = this.db
+    const positions = this.db
       .prepare(
-        `SELECT e.position, e.stream_id, e.type, e.sync_id, e.district_id, e.observed_at, e.recorded_at, e.clever_last_modified, e.data
-         FROM ${this.t('timelines', 'timeline')} s JOIN ${this.t('timelines', 'timeline_events')} e ON e.position = s.position
-         WHERE s.subject_kind = ? AND s.subject_id = ? AND s.position > ? ORDER BY s.position LIMIT ?`,
+        `SELECT position FROM ${this.t('timelines', 'timeline')}
+         WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
       )
-      .all(kind, id, options.after ?? 0, options.limit) as ChangeRow[];
-    return rows.map(toChange);
+      .pluck()
+      .all(kind, id, options.after ?? 0, options.limit) as number[];
+    return (await this.resolve(positions)).map((event) => toChange(event));
   }
 
   async rosterAsOf(sectionId: string, at: string): Promise<Membership[]> {
@@ -168,12 +164,25 @@ export class SqliteReadModels implements ReadModels {
       params['school'] = filter.schoolId;
     }
     const rows = this.db
-      .prepare(
-        `SELECT a.position, a.stream_id, a.type, a.sync_id, a.district_id, a.observed_at, a.recorded_at, a.clever_last_modified, a.record_type, a.data
-         FROM ${audit} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`,
-      )
-      .all(params) as ChangeRow[];
-    return rows.map(toChange);
+      .prepare(`SELECT a.position, a.record_type FROM ${audit} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`)
+      .all(params) as { position: number; record_type: string }[];
+    const events = await this.resolve(rows.map((r) => r.position));
+    return events.map((event, i) => toChange(event, rows[i]!.record_type));
+  }
+
+  /**
+   * The events at positions a read model holds, in the same order. Each position was read from
+   * the log before it was indexed, and the log is never rewritten: a missing one means the read
+   * model and the log disagree, which must not pass unnoticed.
+   */
+  private async resolve(positions: number[]): Promise<RecordedEvent[]> {
+    const events = await this.log.readAt(positions);
+    if (events.length !== positions.length || events.some((e, i) => e.position !== positions[i])) {
+      const found = new Set(events.map((e) => e.position));
+      const missing = positions.filter((p) => !found.has(p));
+      throw new Error(`the read models point at log positions the log does not hold: ${missing.slice(0, 5).join(', ')}`);
+    }
+    return events;
   }
 
   async names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]> {
