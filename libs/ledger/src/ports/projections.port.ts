@@ -54,7 +54,11 @@ export interface VerifyResult {
 export interface ProjectionControl {
   names(): string[];
   status(): Promise<ProjectionStatus[]>;
-  /** Folds every event not yet folded into each live read model; returns the events applied. */
+  /**
+   * Folds every event not yet folded into each live read model; returns the events applied. An
+   * adapter may bring a read model that is far behind up to date by rebuilding it beside the
+   * live one and swapping it in (readers see the old version until then, never a half-built one).
+   */
   catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number>;
   /** @throws UnknownProjection */
   rebuild(names: string[], options?: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void }): Promise<RebuildResult>;

@@ -248,6 +248,49 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     });
   });
 
+  describe('catching up from far behind', () => {
+    it('rebuilds a read model beside the live one when it has more to fold than it holds, and ends equal to folding event by event', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const incremental = openDb();
+      await new SqliteProjectionControl(incremental, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: Infinity }).catchUp();
+
+      rmSync(path, { force: true });
+      path = join(dir, 'bulk.db');
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 20 });
+      expect(await control.catchUp()).toBe(events.length);
+
+      const head = events[events.length - 1]!.position;
+      const statuses = await control.status();
+      // every read model went through a rebuild (version 2), and is live at the head
+      expect(statuses.map((s) => [s.name, s.version, s.position, s.status, s.rebuilding])).toEqual(
+        SQLITE_PROJECTIONS.map((p) => [p.name, 2, head, 'running', null]),
+      );
+      const live = (version: number) => dumpTables(db, SQLITE_PROJECTIONS, version);
+      expect(live(2)).toEqual(dumpTables(incremental, SQLITE_PROJECTIONS, 1));
+    });
+
+    it('folds a small lag into the live tables, without a rebuild', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events.slice(0, 40));
+      const db = openDb();
+      await new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: Infinity }).catchUp();
+      store.add(...events.slice(40, 60));
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 10 });
+      expect(await control.catchUp()).toBe(20);
+      expect((await control.status()).map((s) => s.version)).toEqual(SQLITE_PROJECTIONS.map(() => 1));
+    });
+
+    it('a read model that stops at an event in the bulk catch-up stops there as a live one does, and leaves no rebuild behind', async () => {
+      const { events } = rosterStory();
+      failOn = (e) => e.position === 30;
+      const control = new SqliteProjectionControl(openDb(), new LogEventStore(events), [fragileProjection], 10, { bulkCatchUpFrom: 5 });
+      await control.catchUp();
+      expect((await control.status())[0]).toMatchObject({ version: 1, status: 'failed', position: 29, failure: { position: 30 }, rebuilding: null });
+    });
+  });
+
   describe('a rebuild', () => {
     it('interrupted half-way leaves the live version answering; the next one resumes where it stopped and swaps', async () => {
       const { events } = rosterStory();
@@ -255,7 +298,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const db = openDb();
       const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
       await control.catchUp();
-      const models = new SqliteReadModels(db, (name) => control.liveVersion(name));
+      const models = new SqliteReadModels(db, (name) => control.liveVersion(name), store);
       const accountBefore = await models.account('u1');
       const timelineBefore = await models.timeline('user', 'u1', { limit: 100 });
       const rosterBefore = await models.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z');
