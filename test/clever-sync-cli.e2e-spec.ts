@@ -52,6 +52,15 @@ describe('roster-ledger sync (end to end)', () => {
     expect(stdout).toContain(`Events cursor: after event ${pushed.id}`);
   });
 
+  it('says on stderr, before it waits, that it waits on Clever, how long and why, without the token', async () => {
+    // reset in 6 s: the command starts in about one, so it waits some 4 to 6 s
+    standIn.fail({ path: /\/events/, status: 429, headers: { 'X-Ratelimit-Reset': String(Math.floor(Date.now() / 1000) + 6) } });
+    const { status, stderr } = await cli(['sync', '--district', D, '--events', '--db', db], env);
+    expect(status).toBe(0);
+    expect(stderr).toMatch(new RegExp(`^Waiting [2-7] s: Clever answered 429 Too Many Requests to GET ${standIn.baseUrl.replace(/\./g, '\\.')}/v3\\.0/events`, 'm'));
+    expect(stderr).not.toContain(STAND_IN_TOKEN);
+  });
+
   it('exits 2 for a missing --district, a district not configured, or its token variable unset, naming what to do', async () => {
     expect(await cli(['sync', '--db', db], env)).toMatchObject({ status: 2, stderr: expect.stringContaining('--district <id> is required') });
     const unknown = await cli(['sync', '--district', 'nope', '--db', db, '--json'], env);

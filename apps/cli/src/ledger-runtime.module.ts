@@ -14,6 +14,8 @@ import {
   type GuardPolicies,
   type SnapshotReader,
 } from '@roster-ledger/ledger';
+import { err } from './output/cli-output';
+import { cleverWaitNote } from './output/clever-wait-note';
 
 /**
  * Composes the ledger for one process: the application layer, the embedded SQLite store and read
@@ -26,7 +28,7 @@ export class LedgerRuntimeModule {
   /** @param options.server a long-running server: WAL checkpoints run in a thread of their own, off its requests */
   static forRoot(config: LedgerConfig, options: { server?: boolean } = {}): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
-    const clever = cleverConnections(config);
+    const clever = cleverConnections(config, options.server === true);
     return {
       module: LedgerRuntimeModule,
       imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundCheckpoints: options.server === true }), LedgerModule],
@@ -48,9 +50,10 @@ export class LedgerRuntimeModule {
  * How the Clever adapters reach each configured district: its token from the variable the
  * configuration names (read at each sync, never kept), its base URL and version, and one rate
  * limiter per district shared by the Data API reader and the events feed (Clever's budget is per
- * token). Waits and retries are logged (URLs carry no secret).
+ * token). Waits and retries are logged (URLs carry no secret); a command (not a server, whose log
+ * is its voice) also says on stderr, before it starts, any wait long enough to look like a hang.
  */
-function cleverConnections(config: LedgerConfig) {
+function cleverConnections(config: LedgerConfig, server: boolean) {
   const logger = new Logger('Clever');
   const limiters = new Map<string, RateLimiter>();
   const connectionFor = (districtId: string): CleverDistrictConnection => {
@@ -62,7 +65,10 @@ function cleverConnections(config: LedgerConfig) {
     }
     return { ...(settings?.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings?.version ? { version: settings.version } : {}), rateLimiter };
   };
-  const onWait = (wait: CleverWait) =>
+  const onWait = (wait: CleverWait) => {
     logger.warn(`${wait.reason === 'retry' ? `retry after ${wait.problem}` : wait.reason}: waiting ${wait.ms} ms before GET ${wait.url}`);
+    const note = server ? undefined : cleverWaitNote(wait);
+    if (note !== undefined) err(note);
+  };
   return { tokenFor: (districtId: string) => config.cleverTokenFor(districtId), connectionFor, onWait };
 }

@@ -33,7 +33,7 @@ export interface CleverApiClientOptions extends RetryOptions, RateLimiterOptions
   /** Pass one shared limiter to clients that use the same token: Clever's budget is per token. */
   rateLimiter?: RateLimiter;
   fetch?: typeof fetch;
-  /** Told of every rate-limit wait and retry, e.g. to log it (the URL has no secrets). */
+  /** Told of every rate-limit wait and retry before it starts, e.g. to log it (the URL has no secrets). */
   onWait?: (wait: CleverWait) => void;
 }
 

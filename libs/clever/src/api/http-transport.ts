@@ -60,8 +60,8 @@ export class HttpTransport {
     let failures = 0;
     let tooMany = 0;
     for (;;) {
-      const waited = await limiter.acquire();
-      if (waited > 0) this.settings.onWait?.({ reason: 'rate-limit', url: shown, ms: waited });
+      // told before each wait, not after it: a wait of a minute must not be a minute of silence
+      await limiter.acquire((ms) => this.settings.onWait?.({ reason: 'rate-limit', url: shown, ms }));
       const outcome = await this.attempt(url, shown);
       if (outcome.kind === 'ok') return outcome.body;
       if (outcome.kind === 'too-many') {
@@ -69,8 +69,7 @@ export class HttpTransport {
         if (tooMany > policy.maxRateLimitRetries) {
           throw new CleverUnavailable(shown, failures + tooMany, `HTTP 429 (rate limited) ${tooMany} times in a row`);
         }
-        const ms = await limiter.waitAfterTooManyRequests(outcome.headers);
-        this.settings.onWait?.({ reason: 'too-many-requests', url: shown, ms });
+        await limiter.waitAfterTooManyRequests(outcome.headers, (ms) => this.settings.onWait?.({ reason: 'too-many-requests', url: shown, ms }));
         continue;
       }
       failures += 1;

@@ -36,16 +36,19 @@ export class RateLimiter {
     this.jitterMs = options.jitterMs ?? 1000;
   }
 
-  /** Waits, if the budget is spent, until the window resets; then counts one request. Returns the ms waited. */
-  async acquire(): Promise<number> {
+  /**
+   * Waits, if the budget is spent, until the window resets; then counts one request. Returns the ms
+   * waited; `announce` hears of a wait before it starts (how long), so a user is never left in silence.
+   */
+  async acquire(announce?: (ms: number) => void): Promise<number> {
     let waited = 0;
     const now = this.timing.now();
     if (this.remaining !== undefined && this.remaining <= 0 && this.resetAt !== undefined && this.resetAt > now) {
-      waited = await this.wait(this.resetAt - now);
+      waited = await this.wait(this.resetAt - now, announce);
       this.remaining = undefined;
       this.resetAt = undefined;
     } else if (this.windowStart !== undefined && this.windowCount >= this.perMinute && now - this.windowStart < WINDOW_MS) {
-      waited = await this.wait(this.windowStart + WINDOW_MS - now);
+      waited = await this.wait(this.windowStart + WINDOW_MS - now, announce);
     }
     this.countLocally();
     if (this.remaining !== undefined) this.remaining -= 1;
@@ -62,18 +65,20 @@ export class RateLimiter {
 
   /**
    * After a 429: waits until `X-Ratelimit-Reset`, else `Retry-After`, else a minute (capped, plus
-   * jitter). A reset already past still gets the jitter, so the retry is not immediate. Returns the ms waited.
+   * jitter). A reset already past still gets the jitter, so the retry is not immediate. Returns the
+   * ms waited; `announce` hears of it before the wait starts.
    */
-  async waitAfterTooManyRequests(headers: Headers): Promise<number> {
+  async waitAfterTooManyRequests(headers: Headers, announce?: (ms: number) => void): Promise<number> {
     const now = this.timing.now();
     const until = this.resetTime(headers) ?? retryAfter(headers, now) ?? now + WINDOW_MS;
     this.remaining = undefined;
     this.resetAt = undefined;
-    return this.wait(Math.max(0, until - now));
+    return this.wait(Math.max(0, until - now), announce);
   }
 
-  private async wait(ms: number): Promise<number> {
+  private async wait(ms: number, announce: ((ms: number) => void) | undefined): Promise<number> {
     const total = Math.min(ms, this.maxWaitMs) + Math.floor(this.timing.random() * this.jitterMs);
+    announce?.(total);
     await this.timing.sleep(total);
     this.windowStart = undefined;
     this.windowCount = 0;
