@@ -18,13 +18,20 @@ describe('broken snapshots (end to end)', () => {
     expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
   });
 
-  /** A demo copy whose users.json is rewritten by `edit` (text in, text or bytes out). */
-  function brokenUsers(name: string, edit: (text: string) => string | Buffer): string {
+  /** A demo copy whose `fileName` is rewritten by `edit` (text in, text or bytes out). */
+  function brokenFile(name: string, fileName: string, edit: (text: string) => string | Buffer): string {
     const folder = tmp.demoCopy(name);
-    const file = join(folder, 'users.json');
+    const file = join(folder, fileName);
     writeFileSync(file, edit(readFileSync(file, 'utf8')));
     return folder;
   }
+  /** A demo copy whose users.json is rewritten by `edit` (text in, text or bytes out). */
+  const brokenUsers = (name: string, edit: (text: string) => string | Buffer): string => brokenFile(name, 'users.json', edit);
+  /** The list envelope of a demo file turned into `{"links": [...], "data": <what pick takes from its items>}`. */
+  const singleEnvelope = (pick: (items: any[]) => unknown) => (text: string) => {
+    const doc = JSON.parse(text);
+    return JSON.stringify({ links: doc.links, data: pick(doc.data) });
+  };
   /** A demo copy whose users.json records are edited as objects. */
   function editUsers(name: string, edit: (users: any[]) => void): string {
     return brokenUsers(name, (text) => {
@@ -38,6 +45,16 @@ describe('broken snapshots (end to end)', () => {
   const cases: [string, () => string, RegExp][] = [
     ['truncated JSON', () => brokenUsers('truncated', (t) => t.slice(0, Math.floor(t.length / 2))), /users\.json.*(end|truncated|incomplete)/i],
     ['a wrong envelope', () => brokenUsers('envelope', (t) => JSON.stringify({ users: JSON.parse(t).data })), /users\.json.*expected a JSON array of records or a Clever envelope/],
+    [
+      'an envelope whose "data" is one record, not an array',
+      () => brokenFile('single-section', 'sections.json', singleEnvelope((items) => items[0].data)),
+      /sections\.json, line 1: .*the envelope's "data" must be an array of records, got an object/,
+    ],
+    [
+      'an envelope whose "data" is one envelope item, not an array',
+      () => brokenUsers('single-item', singleEnvelope((items) => items[0])),
+      /users\.json, line 1: .*the envelope's "data" must be an array of records, got an object/,
+    ],
     ['a record without an id', () => editUsers('no-id', (u) => delete firstStudent(u).id), /users\.json.*record #\d+.*no id/i],
     ['duplicate ids', () => editUsers('dup', (u) => u.push(structuredClone(u.find((x: any) => x.data.roles.student)))), /users\.json.*(twice|duplicate)/i],
     ['a wrong type', () => editUsers('type', (u) => (firstStudent(u).name.first = 42)), /users\.json.*name\.first.*string/],

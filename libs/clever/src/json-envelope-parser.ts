@@ -5,6 +5,8 @@ import type { InputLocation } from '@roster-ledger/domain';
 import { isJsonWhitespace } from './line-counter';
 
 export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever envelope {"data": [...]}';
+/** A snapshot file is a list: `{"data": {...}}` (one record, as a single-record endpoint answers) is not one. */
+export const DATA_NOT_AN_ARRAY = `${WRONG_ENVELOPE}; the envelope's "data" must be an array of records`;
 
 /** One record as found in a file, before any Clever rule is applied. */
 export interface JsonRecord {
@@ -29,9 +31,11 @@ export interface EnvelopeParserOptions {
  * - `array`: `[{...}, ...]`
  * - `object`: a top-level object whose `data` key has not been seen yet
  * - `list`: the API list envelope `{"data": [{"data": {...}, "uri": "..."}, ...], "links": [...]}`
- * - `single`: the single-object envelope `{"data": {...}}`
+ *
+ * A single-object envelope `{"data": {...}}` is an error, not a one-record file: a snapshot file
+ * lists every record of its kind, and reading one record as the whole list would remove the others.
  */
-type Shape = 'array' | 'object' | 'list' | 'single';
+type Shape = 'array' | 'object' | 'list';
 
 /** Where the tokens are: one frame per open object or array, with the key or index being read. */
 interface Frame {
@@ -79,8 +83,6 @@ export class EnvelopeParser {
   private inItem = false;
   private itemLine = 1;
   private itemId: string | undefined;
-  /** Properties of a single-object envelope's record, which `$.data.*` hands over one by one. */
-  private single: Record<string, unknown> = {};
 
   constructor(private readonly options: EnvelopeParserOptions) {}
 
@@ -187,14 +189,8 @@ export class EnvelopeParser {
     const isObject = token.token === LEFT_BRACE;
     if (depth === 1 && this.frames[0]?.container === 'object' && this.frames[0].key === 'data') {
       if (this.shape !== 'object') throw this.problem(token, 'the envelope has more than one "data" key');
-      if (token.token === LEFT_BRACKET) {
-        this.shape = 'list';
-      } else if (isObject) {
-        this.shape = 'single';
-        this.startItem(token);
-      } else {
-        throw this.problem(token, `${WRONG_ENVELOPE}; "data" is ${describeToken(token)}`);
-      }
+      if (token.token !== LEFT_BRACKET) throw this.problem(token, `${DATA_NOT_AN_ARRAY}, got ${describeToken(token)}`);
+      this.shape = 'list';
       return;
     }
     const startsItem =
@@ -214,14 +210,9 @@ export class EnvelopeParser {
   private onContainerEnd(token: ParsedTokenInfo): void {
     const depth = this.frames.length;
     if (depth === 1 && this.shape === 'object') throw this.problem(token, `${WRONG_ENVELOPE}; there is no "data" key`);
-    if (this.shape === 'single' && depth === 2 && this.frames[0]?.key === 'data') {
-      const value = this.single;
-      this.single = {};
-      this.emitRecord(value);
-    }
   }
 
-  private onValue({ value, key }: ParsedElementInfo): void {
+  private onValue({ value }: ParsedElementInfo): void {
     switch (this.shape) {
       case 'array':
         this.emitRecord(value as Record<string, unknown>);
@@ -234,9 +225,6 @@ export class EnvelopeParser {
         this.emitRecord(inner);
         return;
       }
-      case 'single':
-        if (typeof key === 'string') Object.defineProperty(this.single, key, { value, enumerable: true, writable: true, configurable: true });
-        return;
       default:
         return;
     }
@@ -260,8 +248,6 @@ export class EnvelopeParser {
     switch (this.shape) {
       case 'array':
         return frames.length >= 2 ? 1 : undefined;
-      case 'single':
-        return frames.length >= 2 && frames[0]?.key === 'data' ? 1 : undefined;
       case 'list':
         return frames.length >= 4 && frames[0]?.key === 'data' && frames[2]?.key === 'data' ? 3 : undefined;
       default:

@@ -2,8 +2,7 @@ import type { JsonRecord } from './json-envelope-parser';
 
 /*
  * Where the splitter is in the envelope, outside the values handed to JSON.parse ("units").
- * The shapes are the ones EnvelopeParser reads: `[{...}, ...]`, `{"data": [{"data": {...}}, ...]}`
- * and `{"data": {...}}`.
+ * The shapes are the ones EnvelopeParser reads: `[{...}, ...]` and `{"data": [{"data": {...}}, ...]}`.
  */
 /** Before the first value: a UTF-8 BOM at the very start, whitespace. */
 const START = 0;
@@ -37,7 +36,7 @@ const IN_UNIT = 13;
 const REJECTED = 14;
 
 /* What a unit is. */
-/** A record: an element of the top-level array or the single-object envelope's `data`. */
+/** A record: an element of the top-level array. */
 const RECORD = 0;
 /** An item of the list envelope: its `data` object is the record. */
 const ITEM = 1;
@@ -247,8 +246,8 @@ export class JsonRecordSplitter {
         if (!this.isDataKey) return this.beginUnit(OTHER, OBJECT_AFTER, at);
         if (this.dataSeen) return false;
         this.dataSeen = true;
-        if (kind === C_OPEN_ARRAY) return this.moveTo(LIST_FIRST);
-        return kind === C_OPEN_OBJECT && this.beginUnit(RECORD, OBJECT_AFTER, at);
+        // `"data": {...}` (one record) is not a snapshot file: EnvelopeParser says so.
+        return kind === C_OPEN_ARRAY && this.moveTo(LIST_FIRST);
       case OBJECT_AFTER:
         if (kind === C_COMMA) return this.moveTo(OBJECT_KEY);
         return kind === C_CLOSE_OBJECT && this.dataSeen && this.moveTo(DONE);

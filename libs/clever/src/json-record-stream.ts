@@ -19,9 +19,10 @@ export interface JsonRecordOptions {
 }
 
 /**
- * Streams the records of one JSON file: a plain array of objects, the API list envelope
- * `{"data": [{"data": {...}, "uri": "..."}], "links": [...]}` (records are the inner `data`) or a
- * single-object envelope `{"data": {...}}`. Only the current chunk and the record being read are
+ * Streams the records of one JSON file: a plain array of objects, or the API list envelope
+ * `{"data": [{"data": {...}, "uri": "..."}], "links": [...]}` (records are the inner `data`). An
+ * envelope whose `data` is not an array (a single-record endpoint's `{"data": {...}}`) is an
+ * error: a snapshot file lists every record of its kind. Only the current chunk and the record being read are
  * held in memory. A chunk is pulled from the source only when the records of the previous one
  * have been taken, so a slow consumer holds the reading back.
  *
@@ -55,9 +56,8 @@ export async function* readJsonRecords(
   if (accepted && utf8.acceptsEnd() && splitter.end()) return;
 
   // EnvelopeParser finds the problem where the splitter gave up, or once the token there is
-  // complete. It yields the records before it, and may yield one more from the chunk where the
-  // splitter gave up (a single-object envelope's record, when a bracket closes it wrongly): a
-  // record completed after that chunk, or no problem at all, means the readings disagree.
+  // complete. It yields the records before it: a record completed after the chunk where the
+  // splitter gave up, or no problem at all, means the readings disagree.
   const inconsistent = new InvalidInput(
     `file could not be read consistently: the first reading stopped after ${yielded} records, a second reading found no problem there (was the file changed while it was read?)`,
     { file: options.file },

@@ -42,7 +42,9 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
 
   it.each([
     ['an object without "data"', '{"count": 1004, "links": []}', '; there is no "data" key'],
-    ['"data" that is a string', '{"data": "users"}', '; "data" is a string'],
+    ['"data" that is a string', '{"data": "users"}', `; the envelope's "data" must be an array of records, got a string`],
+    ['"data" that is one record', JSON.stringify({ links: [], data: student('u1') }), `; the envelope's "data" must be an array of records, got an object`],
+    ['"data" that is one envelope item', JSON.stringify({ data: { data: student('u1'), uri: '/v3.0/users/u1' } }), `; the envelope's "data" must be an array of records, got an object`],
     ['a bare string', '"users"', ''],
     ['an HTML error page', '<html><body>502 Bad Gateway</body></html>', ''],
   ])('given %s, it is a wrong envelope', async (_, content, detail) => {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
 import { CleverSnapshotReader, openSnapshotFolder } from './index';
 import type { SnapshotItem } from './index';
-import { DISTRICT_ID, envelope, readItems, records, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
+import { DISTRICT_ID, envelope, readFailure, readItems, records, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
 
 const DEMO = resolve(__dirname, '../../testing/fixtures/clever-demo');
 
@@ -139,7 +139,7 @@ describe('opening a snapshot folder', () => {
   });
 });
 
-describe('the three JSON forms', () => {
+describe('the two JSON forms', () => {
   const origins = (items: SnapshotItem[]) => items.map((item) => (item.type === 'record' ? item.record : item.reason));
 
   it('reads a plain array of records the same as the API envelope', async () => {
@@ -156,15 +156,15 @@ describe('the three JSON forms', () => {
     expect(origins(fromPlain)).toEqual(origins(await readItems(enveloped)));
   });
 
-  it('reads a single-object envelope {"data": {...}} as one record, whatever the key order', async () => {
+  it('rejects a single-object envelope {"data": {...}}: a snapshot file lists every record of its kind', async () => {
     const district = { id: DISTRICT_ID, name: 'Demo', sis_type: 'sftp' };
     const single = await tempFolder({
       'districts.json': `{"links": [{"rel": "self", "uri": "/v3.0/districts/x"}],\n "data": ${JSON.stringify(district, null, 2)}}`,
     });
-    const listed = await tempFolder({ 'districts.json': envelope([district], 'districts') });
-    const [fromSingle, fromList] = [await readItems(single), await readItems(listed)];
-    expect(records(fromSingle)).toEqual(records(fromList));
-    expect(fromSingle[0]?.origin).toMatchObject({ line: 2, record: 0, recordId: DISTRICT_ID });
+    const error = await readFailure(single);
+    expect(error.message).toBe(
+      `${join(single, 'districts.json')}, line 2: expected a JSON array of records or a Clever envelope {"data": [...]}; the envelope's "data" must be an array of records, got an object`,
+    );
   });
 
   it('numbers the lines of a pretty-printed file', async () => {

@@ -38,9 +38,9 @@ export interface SnapshotFolder {
 }
 
 /**
- * Opens a folder of Clever Data API JSON files (the API's list envelope, a plain array of
- * objects, or a single-object envelope). Throws InvalidInput when the folder does not exist or
- * holds none of the snapshot files.
+ * Opens a folder of Clever Data API JSON files (the API's list envelope, or a plain array of
+ * objects; an envelope whose `data` is one object is rejected when read). Throws InvalidInput
+ * when the folder does not exist or holds none of the snapshot files.
  */
 export async function openSnapshotFolder(folder: string, options: SnapshotFolderOptions = {}): Promise<SnapshotFolder> {
   const maxStringLength = options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH;
