@@ -32,6 +32,17 @@ describe('broken snapshots (end to end)', () => {
     const doc = JSON.parse(text);
     return JSON.stringify({ links: doc.links, data: pick(doc.data) });
   };
+  /** users.json with one byte of a student's first name replaced by a byte that is not UTF-8. */
+  function latin1Name(text: string): Buffer {
+    const doc = JSON.parse(text);
+    const student = firstStudent(doc.data);
+    student.name.first = `${student.name.first}\u00e9`;
+    const bytes = Buffer.from(JSON.stringify(doc));
+    // "é" is C3 A9 in UTF-8 and E9 in Latin-1
+    const at = bytes.indexOf(Buffer.from(`${student.name.first}"`));
+    const e = bytes.indexOf(Buffer.from([0xc3, 0xa9]), at);
+    return Buffer.concat([bytes.subarray(0, e), Buffer.from([0xe9]), bytes.subarray(e + 2)]);
+  }
   /** A demo copy whose users.json records are edited as objects. */
   function editUsers(name: string, edit: (users: any[]) => void): string {
     return brokenUsers(name, (text) => {
@@ -60,7 +71,16 @@ describe('broken snapshots (end to end)', () => {
     ['a wrong type', () => editUsers('type', (u) => (firstStudent(u).name.first = 42)), /users\.json.*name\.first.*string/],
     ['an empty file', () => brokenUsers('empty', () => ''), /users\.json.*empty/i],
     ['a 5 MB string', () => editUsers('huge', (u) => (firstStudent(u).name.last = 'x'.repeat(5 * 1024 * 1024))), /users\.json.*record #1.*name\.last.*too long.*limit is 65,536/],
-    ['non-UTF-8 bytes', () => brokenUsers('latin1', (t) => Buffer.concat([Buffer.from(t.slice(0, 5000)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(t.slice(5000))])), /users\.json.*UTF-8/],
+    [
+      'non-UTF-8 bytes',
+      () => brokenUsers('not-utf8', (t) => Buffer.concat([Buffer.from(t.slice(0, 5000)), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(t.slice(5000))])),
+      /users\.json, line 1, record #\d+, id [0-9a-f]{24}(, field [^:]+)?: file is not valid UTF-8: byte 0xFF at byte offset 5000 /,
+    ],
+    [
+      'a Latin-1 "é" in a name',
+      () => brokenUsers('latin1', latin1Name),
+      /users\.json, line 1, record #\d+, id [0-9a-f]{24}, field name\.first: file is not valid UTF-8: byte 0xE9 at byte offset \d+ is not UTF-8 text/,
+    ],
     ['a record of another district', () => editUsers('district', (u) => (firstStudent(u).district = '000000000000000000000000')), /users\.json.*district 000000000000000000000000/],
   ];
 

@@ -261,15 +261,35 @@ export class EnvelopeParser {
     if (this.frames[record]?.key === 'id' && typeof value === 'string') this.itemId = value;
   }
 
-  private checkLength(token: ParsedTokenInfo): void {
-    const length = String(token.value).length;
-    const limit = this.options.maxStringLength;
-    if (length <= limit) return;
+  /**
+   * Where the bytes written so far end: the record being read (and its id, once read) and the
+   * field, without the line. For a problem the tokens cannot see, such as bytes that are not UTF-8.
+   */
+  position(): Pick<InputLocation, 'record' | 'recordId' | 'field'> {
+    const { line: _, file: __, ...at } = this.itemLocation();
+    const field = this.inItem ? this.fieldPath() : '';
+    return field === '' ? at : { ...at, field };
+  }
+
+  /** The id of the record being read, once its `id` has been read. */
+  currentRecordId(): string | undefined {
+    return this.inItem ? this.itemId : undefined;
+  }
+
+  /** `name.first` (or `name (a key)` while a key is read) of the value being read, relative to its record. */
+  private fieldPath(): string {
     const top = this.frames[this.frames.length - 1];
     const isKey = top?.container === 'object' && top.awaitingKey;
     const start = this.recordFrame() ?? (this.inItem && this.shape === 'list' ? 2 : 0);
     const keys = this.frames.slice(start, isKey ? -1 : undefined).map((frame) => frame.key);
-    const field = formatPath(keys) + (isKey ? ' (a key)' : '');
+    return formatPath(keys) + (isKey ? ' (a key)' : '');
+  }
+
+  private checkLength(token: ParsedTokenInfo): void {
+    const length = String(token.value).length;
+    const limit = this.options.maxStringLength;
+    if (length <= limit) return;
+    const field = this.fieldPath();
     const size = token.partial
       ? `more than ${limit.toLocaleString('en-US')} characters (stopped reading it at ${length.toLocaleString('en-US')})`
       : `${length.toLocaleString('en-US')} characters`;

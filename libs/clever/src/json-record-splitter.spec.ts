@@ -248,14 +248,24 @@ describe('JsonRecordSplitter', () => {
       }
     });
 
+    const latin1Name = `[${good},\n{"name": "Ecole `;
+    const cutId = `[${good}, {"id": "`;
     it.each([
-      ['bytes that are not UTF-8', Buffer.concat([Buffer.from(`[${good},\n{"id": "s1", "name": "Ecole `), Buffer.from([0xe9]), Buffer.from('"}\n]')])],
-      ['a character cut at the end of the file', Buffer.from('[{"id": "é"}]').subarray(0, 10)],
-      ['a character cut at the end of a record', Buffer.concat([Buffer.from(`[${good}, {"id": "`), Buffer.from([0xe6, 0xbc]), Buffer.from('"}]')])],
-    ])('given %s', async (_, bytes) => {
+      [
+        'bytes that are not UTF-8',
+        Buffer.concat([Buffer.from(latin1Name), Buffer.from([0xe9]), Buffer.from('", "id": "s1"}\n]')]),
+        `users.json, line 2, record #2, id s1, field name: file is not valid UTF-8: byte 0xE9 at byte offset ${latin1Name.length} is not UTF-8 text (save the file as UTF-8)`,
+      ],
+      ['a character cut at the end of the file', Buffer.from('[{"id": "é"}]').subarray(0, 10), 'users.json, line 1: file is not valid UTF-8: it ends in the middle of a character'],
+      [
+        'a character cut at the end of a record',
+        Buffer.concat([Buffer.from(cutId), Buffer.from([0xe6, 0xbc]), Buffer.from('"}]')]),
+        `users.json, line 1, record #2, field id: file is not valid UTF-8: byte 0xE6 at byte offset ${cutId.length} is not UTF-8 text (save the file as UTF-8)`,
+      ],
+    ])('given %s, it names the record and the offset of the first bad byte whatever the chunk size', async (_, bytes, message) => {
       for (let size = 1; size <= bytes.length; size += 1) {
         const { error } = await expectSameOutcome(bytes, size);
-        expect(error?.message).toMatch(/file is not valid UTF-8/);
+        expect([size, error?.message]).toEqual([size, message]);
       }
     });
   });

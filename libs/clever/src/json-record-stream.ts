@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { InvalidInput } from '@roster-ledger/domain';
+import type { InputLocation } from '@roster-ledger/domain';
 import { EnvelopeParser } from './json-envelope-parser';
 import type { JsonRecord } from './json-envelope-parser';
 import { JsonRecordSplitter } from './json-record-splitter';
@@ -84,7 +85,7 @@ export async function* readJsonRecordsPrecisely(
 ): AsyncGenerator<JsonRecord> {
   const { file } = options;
   const lines = new LineCounter();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const utf8 = new Utf8ChunkCheck();
   const ready: JsonRecord[] = [];
   const envelope = new EnvelopeParser({
     file,
@@ -94,16 +95,33 @@ export async function* readJsonRecordsPrecisely(
     onRecord: (record) => ready.push(record),
   });
 
+  let chunkStart = 0;
+  // The parser gets whole characters only: the start of one cut at the end of a chunk waits for
+  // the next chunk, so that bytes read past a bad one (see NotUtf8) cannot complete it.
+  let held: Uint8Array = new Uint8Array(0);
+  let notUtf8: NotUtf8 | undefined;
   for await (const chunk of source) {
+    if (notUtf8 !== undefined) {
+      if (notUtf8.readOn(chunk)) break;
+      continue;
+    }
     lines.push(chunk);
-    checkUtf8(decoder, chunk, file, lines);
-    const failure = attempt(() => envelope.write(chunk));
+    const bad = utf8.firstBadByte(chunk);
+    const bytes = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+    // Up to the bad bytes, so that the parser knows the record and the field they are in.
+    const whole = bad === undefined ? bytes.length - utf8.cutBytes() : held.length + bad.index;
+    const failure = attempt(() => envelope.write(whole === bytes.length ? bytes : bytes.subarray(0, whole)));
+    held = bytes.slice(whole);
     yield* ready.splice(0);
     if (failure !== undefined) throw failure;
+    if (bad !== undefined) {
+      notUtf8 = new NotUtf8(envelope, ready, { offset: chunkStart + bad.index, byte: bad.byte, line: lines.lineAt(chunkStart + Math.max(bad.index, 0)), file });
+      if (notUtf8.readOn(held)) break;
+    }
+    chunkStart += chunk.length;
   }
-  try {
-    decoder.decode();
-  } catch {
+  if (notUtf8 !== undefined) throw notUtf8.error();
+  if (!utf8.acceptsEnd()) {
     throw new InvalidInput('file is not valid UTF-8: it ends in the middle of a character', {
       file,
       line: lines.lastContentLine(),
@@ -112,6 +130,56 @@ export async function* readJsonRecordsPrecisely(
   const failure = attempt(() => envelope.end());
   yield* ready.splice(0);
   if (failure !== undefined) throw failure;
+}
+
+/** Bytes read past the first one that is not UTF-8, looking for the id of its record. */
+const NOT_UTF8_LOOKAHEAD_BYTES = 1024 * 1024;
+
+/**
+ * The error for bytes that are not UTF-8, naming the record they are in. Clever files are often
+ * one line, so the line alone locates nothing: the record's number, its id and the byte offset
+ * do. The id often comes after the broken field (Clever sends `name` before `id`), so the record
+ * is read on, the broken bytes replaced, until it ends (at most 1 MiB further); its records are
+ * dropped, never yielded.
+ */
+class NotUtf8 {
+  private readonly at: InputLocation;
+  private readonly lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+  private lookedAt = 0;
+  private recordId: string | undefined;
+  private done: boolean;
+
+  constructor(
+    private readonly envelope: EnvelopeParser,
+    private readonly ready: JsonRecord[],
+    private readonly bad: { offset: number; byte: number; line: number; file: string },
+  ) {
+    this.at = { file: bad.file, line: bad.line, ...envelope.position() };
+    this.recordId = this.at.recordId;
+    this.done = this.at.record === undefined || this.recordId !== undefined;
+  }
+
+  /** Reads the record on through `bytes`. True once there is nothing more to learn. */
+  readOn(bytes: Uint8Array): boolean {
+    if (this.done) return true;
+    this.lookedAt += bytes.length;
+    const text = Buffer.from(this.lenient.decode(bytes, { stream: true }));
+    const stopped = attempt(() => this.envelope.write(text)) !== undefined;
+    const finished = this.ready.splice(0).find((one) => one.index === this.at.record);
+    const id = finished === undefined ? this.envelope.currentRecordId() : finished.value['id'];
+    // An id holding a replacement character is one the bad bytes broke: it names no record.
+    if (typeof id === 'string' && id !== '' && !id.includes('\uFFFD')) this.recordId = id;
+    this.done = stopped || finished !== undefined || this.recordId !== undefined || this.lookedAt > NOT_UTF8_LOOKAHEAD_BYTES;
+    return this.done;
+  }
+
+  error(): InvalidInput {
+    const hex = this.bad.byte.toString(16).toUpperCase().padStart(2, '0');
+    return new InvalidInput(
+      `file is not valid UTF-8: byte 0x${hex} at byte offset ${this.bad.offset} is not UTF-8 text (save the file as UTF-8)`,
+      this.recordId === undefined ? this.at : { ...this.at, recordId: this.recordId },
+    );
+  }
 }
 
 /**
@@ -146,30 +214,6 @@ async function* counted(source: AsyncIterable<Uint8Array>, onBytes: (count: numb
     onBytes(chunk.length);
     yield chunk;
   }
-}
-
-/**
- * The streaming decoder rejects any byte sequence that is not UTF-8 (and keeps a character split
- * across chunks for the next one). The text is only checked, never kept.
- */
-function checkUtf8(decoder: TextDecoder, chunk: Uint8Array, file: string, lines: LineCounter): void {
-  try {
-    decoder.decode(chunk, { stream: true });
-  } catch {
-    throw new InvalidInput('file is not valid UTF-8: it has bytes that are not UTF-8 text (save it as UTF-8)', {
-      file,
-      line: approximateBadLine(chunk, lines),
-    });
-  }
-}
-
-/** The line of the first replacement character a lenient decoder produces: good enough to find the bytes. */
-function approximateBadLine(chunk: Uint8Array, lines: LineCounter): number {
-  const text = new TextDecoder('utf-8').decode(chunk);
-  const bad = text.indexOf('\uFFFD');
-  let newlines = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && at < bad; at = text.indexOf('\n', at + 1)) newlines += 1;
-  return lines.chunkStartLine() + newlines;
 }
 
 function attempt(action: () => void): unknown {

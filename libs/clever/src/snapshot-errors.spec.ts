@@ -132,13 +132,28 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
     );
   });
 
-  it('given bytes that are not UTF-8, it names the file and the line', async () => {
-    const before = Buffer.from('[\n{"id": "s1", "district": "d", "name": "Ecole ');
+  it('given bytes that are not UTF-8, it names the file, the line, the record, its id, the field and the byte offset', async () => {
+    const before = Buffer.from('[\n{"id": "s0", "district": "d", "name": "Lyc\u00e9e"},\n{"name": "Ecole ');
     const latin1 = Buffer.from([0xe9]); // "é" in Latin-1
-    const after = Buffer.from('"}\n]');
+    // Clever sends "name" before "id": the id is read past the bad byte.
+    const after = Buffer.from('", "id": "s1", "district": "d"}\n]');
     const { error, path } = await failureFor('schools.json', Buffer.concat([before, latin1, after]));
-    expect(error.at).toEqual({ file: path, line: 2 });
-    expect(error.message).toBe(`${path}, line 2: file is not valid UTF-8: it has bytes that are not UTF-8 text (save it as UTF-8)`);
+    expect(error.at).toEqual({ file: path, line: 3, record: 1, recordId: 's1', field: 'name' });
+    expect(error.message).toBe(
+      `${path}, line 3, record #2, id s1, field name: file is not valid UTF-8: byte 0xE9 at byte offset ${before.length} is not UTF-8 text (save the file as UTF-8)`,
+    );
+  });
+
+  it('given bytes that are not UTF-8 in a one-line envelope, it names the record, its id and the field', async () => {
+    const users = [student('u1'), { ...student('u2'), name: { first: 'Ren\u00e9', last: 'Lovelace' } }, student('u3')];
+    const text = Buffer.from(envelope(users));
+    const at = text.indexOf(Buffer.from('Ren\u00e9')) + 3;
+    // "é" in UTF-8 is C3 A9: C3 alone, then a quote, is not UTF-8.
+    const bytes = Buffer.concat([text.subarray(0, at), Buffer.from([0xc3]), text.subarray(at + 2)]);
+    const { error, path } = await failureFor('users.json', bytes);
+    expect(error.message).toBe(
+      `${path}, line 1, record #2, id u2, field name.first: file is not valid UTF-8: byte 0xC3 at byte offset ${at} is not UTF-8 text (save the file as UTF-8)`,
+    );
   });
 
   it('given a folder that does not exist, it says so', async () => {

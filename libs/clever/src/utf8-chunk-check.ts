@@ -38,10 +38,43 @@ export class Utf8ChunkCheck {
     return true;
   }
 
+  /**
+   * Like {@link accepts}; where the chunk is rejected, the first sequence that is not UTF-8: its
+   * first byte's value and index in `chunk`, negative when the sequence began in an earlier chunk
+   * (-1: the last byte before this chunk). Undefined when the chunk is accepted.
+   */
+  firstBadByte(chunk: Uint8Array): { index: number; byte: number } | undefined {
+    const carried = this.pending;
+    if (this.accepts(chunk)) return undefined;
+    const bytes = concat(carried, chunk);
+    const at = firstNonUtf8Sequence(bytes);
+    return { index: at - carried.length, byte: bytes[at] ?? 0 };
+  }
+
+  /** How many of the bytes read so far begin a character that the next chunk has to complete. */
+  cutBytes(): number {
+    return this.pending.length;
+  }
+
   /** Whether the bytes read so far end on a character boundary. */
   acceptsEnd(): boolean {
     return this.pending.length === 0;
   }
+}
+
+/**
+ * Index of the first byte of the first sequence of `bytes` that is not UTF-8 (a byte that cannot
+ * start a character, or a character broken or cut off by the end), else `bytes.length`. Byte by
+ * byte: only called once a chunk is known to be rejected.
+ */
+function firstNonUtf8Sequence(bytes: Uint8Array): number {
+  let at = 0;
+  while (at < bytes.length) {
+    const length = sequenceLength(bytes[at] ?? 0);
+    if (length === 0 || at + length > bytes.length || !isUtf8(bytes.subarray(at, at + length))) return at;
+    at += length;
+  }
+  return at;
 }
 
 /** Bytes in the character a lead byte starts; 0 when the byte cannot start one. */
