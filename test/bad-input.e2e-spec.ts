@@ -81,6 +81,11 @@ describe('broken snapshots (end to end)', () => {
       () => brokenUsers('latin1', latin1Name),
       /users\.json, line 1, record #\d+, id [0-9a-f]{24}, field name\.first: file is not valid UTF-8: byte 0xE9 at byte offset \d+ is not UTF-8 text/,
     ],
+    [
+      'a districts.json without the district the other files belong to',
+      () => brokenFile('districts-empty', 'districts.json', (t) => JSON.stringify({ ...JSON.parse(t), data: [] })),
+      /users\.json, line 1, record #1, id [0-9a-f]{24}, field district: district 5a0c91b95c7cc000010d417c is not in districts\.json \(it lists no district\)/,
+    ],
     ['a record of another district', () => editUsers('district', (u) => (firstStudent(u).district = '000000000000000000000000')), /users\.json.*district 000000000000000000000000/],
   ];
 

@@ -156,6 +156,30 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
     );
   });
 
+  it('given a districts.json without the district the other files belong to, it names the record, the district and districts.json', async () => {
+    const folder = await tempFolder({
+      'districts.json': '{"data": []}',
+      'schools.json': envelope([{ id: 's1', district: DISTRICT_ID, name: 'Lincoln High' }], 'schools'),
+      'users.json': envelope([student('u1')]),
+    });
+    const seen: string[] = [];
+    const snapshot = await openSnapshotFolder(folder);
+    const error = await (async () => {
+      for await (const item of snapshot.items()) if (item.type === 'record') seen.push(item.record.id);
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).message).toBe(
+      `${join(folder, 'schools.json')}, line 1, record #1, id s1, field district: district ${DISTRICT_ID} is not in districts.json (it lists no district): a snapshot that has a districts.json must list the district of its records there`,
+    );
+    // The record comes first, so that the caller knows which district the failed sync is about.
+    expect(seen).toEqual(['s1']);
+  });
+
+  it('given no districts.json, it reads the records of any district the other files name', async () => {
+    const folder = await tempFolder({ 'users.json': envelope([student('u1')]) });
+    await expect(readItems(folder)).resolves.toHaveLength(1);
+  });
+
   it('given a folder that does not exist, it says so', async () => {
     const missing = join(await tempFolder(), 'nope');
     await expect(openSnapshotFolder(missing)).rejects.toThrow(new InvalidInput('snapshot folder not found', { file: missing }));

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
-import type { RecordKind } from '@roster-ledger/domain';
+import type { InputLocation, RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
 import { DEFAULT_MAX_STRING_LENGTH, readJsonFile } from './json-record-stream';
 import type { SnapshotItem } from './snapshot-item';
@@ -30,7 +30,10 @@ export interface SnapshotFolder {
    * Streams every record, files in the order districts, schools, terms, courses, users, sections;
    * each file in its own order. Reads a chunk only when the consumer asks for more. Each call
    * reads the files again. Throws InvalidInput on the first fatal problem, after yielding the
-   * records before it.
+   * records before it; when districts.json is present and a record of another file belongs to a
+   * district it does not list, that record is yielded (its district names the failed sync) and
+   * the error, naming the record, its district and districts.json, thrown when the next item is
+   * asked for.
    */
   items(): AsyncIterable<SnapshotItem>;
   /** Bytes read so far by the current `items()` pass, and the size of all the files, for progress bars. */
@@ -86,10 +89,33 @@ async function* readSnapshot(
   maxStringLength: number,
   onBytes: (count: number) => void,
 ): AsyncGenerator<SnapshotItem> {
+  // districts.json comes first: when it is there, it lists every district the other files may name.
+  const hasDistricts = files.district !== undefined;
+  const districts = new Set<string>();
   for (const kind of RECORD_KINDS) {
     const file = files[kind];
-    if (file !== undefined) yield* readKind(kind, file, maxStringLength, onBytes);
+    if (file === undefined) continue;
+    for await (const item of readKind(kind, file, maxStringLength, onBytes)) {
+      if (item.type === 'record' && kind === 'district') districts.add(item.record.id);
+      if (!hasDistricts || item.type !== 'record' || kind === 'district' || districts.has(item.record.districtId)) {
+        yield item;
+        continue;
+      }
+      // A districts.json without the district the records belong to would remove that district
+      // while its schools, users and sections stay shared. The record is yielded first, so that
+      // the caller knows the district the failed sync is about.
+      yield item;
+      throw unlistedDistrict(districts, item.record.districtId, item.origin);
+    }
   }
+}
+
+function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origin: InputLocation): InvalidInput {
+  const lists = listed.size === 0 ? 'it lists no district' : `it lists ${[...listed].join(', ')}`;
+  return new InvalidInput(
+    `district ${districtId} is not in districts.json (${lists}): a snapshot that has a districts.json must list the district of its records there`,
+    { ...origin, field: 'district' },
+  );
 }
 
 /** One file's records; an id seen twice in the same file is fatal. */
