@@ -61,6 +61,22 @@ describe('roster-ledger sync (end to end)', () => {
     expect(stderr).not.toContain(STAND_IN_TOKEN);
   });
 
+  it('refuses a sync while another sync of the district runs: exit 2, SYNC_ALREADY_RUNNING, nothing recorded', async () => {
+    standIn.delay(4000, { path: /^\/v3\.0\/users/ });
+    const from = standIn.requests.length;
+    const first = cli(['sync', '--district', D, '--db', db, '--json'], env);
+    for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 20) {
+      if (waited > 20_000) throw new Error('the first sync never asked for /users');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const second = await cli(['sync', '--district', D, '--events', '--db', db, '--json'], env);
+    expect(second.status).toBe(2);
+    expect(JSON.parse(second.stdout).error).toMatchObject({ code: 'SYNC_ALREADY_RUNNING' });
+    expect((await first).status).toBe(0);
+    const syncs = JSON.parse((await cli(['syncs', 'list', '--db', db, '--json'], env)).stdout);
+    expect(JSON.stringify(syncs)).not.toContain('SYNC_ALREADY_RUNNING');
+  });
+
   it('exits 2 for a missing --district, a district not configured, or its token variable unset, naming what to do', async () => {
     expect(await cli(['sync', '--db', db], env)).toMatchObject({ status: 2, stderr: expect.stringContaining('--district <id> is required') });
     const unknown = await cli(['sync', '--district', 'nope', '--db', db, '--json'], env);
