@@ -93,6 +93,14 @@ describe('roster-ledger sync (end to end)', () => {
     expect(bad.stderr).toMatch(/^configuration error: LEDGER_DISTRICTS: 5a0c91b95c7cc000010d417c\.schedule\.events: "often" is not a schedule/);
   });
 
+  it('exits 2 for a token pasted into tokenEnv, and never prints it', async () => {
+    const pasted = 'f1e2d3c4b5a697887766554433221100aabbccdd';
+    const { status, stdout, stderr } = await cli(['sync', '--district', D, '--db', db], { ...env, LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: pasted } }) });
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^configuration error: LEDGER_DISTRICTS: 5a0c91b95c7cc000010d417c\.tokenEnv: looks like a token/);
+    expect(stdout + stderr).not.toContain(pasted);
+  });
+
   it('exits 1 when the sync fails (Clever rejects the token), with the failure recorded and the token never shown', async () => {
     const { status, stdout, stderr } = await cli(['sync', '--district', D, '--db', db, '--json'], { ...env, [TOKEN_ENV]: 'revoked-token-0000000' });
     expect(status).toBe(1);
