@@ -17,6 +17,21 @@ import {
   SyncsShowCommand,
 } from './commands/syncs.command';
 
+/** The top-level commands (each brings its sub-commands): what `roster-ledger` accepts. */
+export const CLI_COMMANDS = [
+  ImportCommand,
+  SyncCommand,
+  SyncsCommand,
+  EventsCommand,
+  SearchCommand,
+  TimelineCommand,
+  RosterCommand,
+  AuditCommand,
+  ProjectionsCommand,
+  RebuildCommand,
+  ServeCommand,
+] as const;
+
 @Module({})
 export class CliModule {
   /**

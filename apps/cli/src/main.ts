@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
-import { CliModule } from './cli.module';
+import { CLI_COMMANDS, CliModule } from './cli.module';
 import { err, EXIT_FAILED, EXIT_USAGE } from './output/cli-output';
+import { checkUsage } from './usage-check';
 
 /** Commands that may start a new ledger file; every other one reads an existing ledger. */
-const CREATES_LEDGER = ['import', 'sync', 'serve', 'help'];
+const CREATES_LEDGER = ['import', 'sync', 'serve'];
 
 /** `--db <path>` or `--db=<path>`, read before Nest starts because it decides which file to open. */
 export function dbOption(argv: readonly string[]): string | undefined {
@@ -24,6 +25,18 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
+  // the command line first: a mistyped command or option is a usage error wherever it runs,
+  // never "there is no ledger here" nor a failure after the ledger was opened
+  const usage = checkUsage(CLI_COMMANDS, argv.slice(2));
+  if (usage.kind === 'help') {
+    process.stdout.write(usage.text);
+    return;
+  }
+  if (usage.kind === 'wrong') {
+    err(usage.message);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   let config: LedgerConfig;
   try {
     config = LedgerConfig.load(process.env, { db: dbOption(argv.slice(2)) });
@@ -34,7 +47,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     return;
   }
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
-  if (command !== undefined && !CREATES_LEDGER.includes(command) && !argv.includes('--help') && !existsSync(config.dbPath)) {
+  if (command !== undefined && !CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
     // a mistyped --db must not answer "no such student" from a new, empty ledger
     err(`error: there is no ledger at ${config.dbPath}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder>`);
     process.exitCode = EXIT_USAGE;
@@ -44,7 +57,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     cliName: 'roster-ledger',
     logger: ['error'],
     errorHandler: (error) => {
-      // commander's own exits: help and version are fine, any other is a usage mistake
+      // checkUsage has accepted the command line; should commander still refuse it, it is a usage mistake
       const code = (error as { exitCode?: number }).exitCode;
       process.exit(code === 0 ? 0 : EXIT_USAGE);
     },

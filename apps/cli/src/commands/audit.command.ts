@@ -58,10 +58,12 @@ export class AuditExportCommand extends CommandRunner {
   }
   @Option({ flags: '--from <date>', description: 'changes observed at or after this date or timestamp' })
   parseFrom(value: string): string {
+    parseMomentOrFail(value, 'start-of-day', '--from'); // a bad date is a usage error, found before the ledger is opened
     return value;
   }
   @Option({ flags: '--to <date>', description: 'changes observed before this timestamp, or up to the end of this date' })
   parseTo(value: string): string {
+    parseMomentOrFail(value, 'next-day', '--to');
     return value;
   }
   @Option({ flags: '--types <list>', description: 'event types, comma-separated (e.g. StudentShared,StudentRemoved)' })
@@ -100,6 +102,9 @@ export class AuditExportCommand extends CommandRunner {
 
 @Command({ name: 'audit', description: 'the audit feed of roster changes', subCommands: [AuditExportCommand] })
 export class AuditCommand extends CommandRunner {
+  /** `audit` alone, or with an unknown command, is a usage error (see checkUsage). */
+  static readonly subCommandRequired = true;
+
   async run(): Promise<void> {
     this.command.help();
     process.exitCode = EXIT_USAGE;

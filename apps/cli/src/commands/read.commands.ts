@@ -83,10 +83,15 @@ export class TimelineCommand extends ReadCommand {
     super();
   }
 
+  /** Checked with the options, before the ledger is opened. */
+  static checkArguments([kindText]: readonly string[]): void {
+    if (TIMELINE_KINDS[kindText ?? ''] === undefined) throw new Error(`<kind> must be user, section or school, got "${kindText}"`);
+  }
+
   async run([kindText, id]: string[], options: ReadOptions): Promise<void> {
     const kind = TIMELINE_KINDS[kindText!];
     if (!kind) {
-      err(`error: kind must be user, section or school, got "${kindText}"`);
+      err(`error: <kind> must be user, section or school, got "${kindText}"`);
       process.exitCode = EXIT_USAGE;
       return;
     }
@@ -141,6 +146,7 @@ export class RosterCommand extends ReadCommand {
 
   @Option({ flags: '--as-of <date>', description: 'YYYY-MM-DD (end of that day, UTC) or an ISO-8601 timestamp' })
   parseAsOf(value: string): string {
+    parseAsOf(value, '--as-of'); // a bad date is a usage error, found before the ledger is opened
     return value;
   }
 }

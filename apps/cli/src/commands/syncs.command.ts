@@ -109,6 +109,9 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
   subCommands: [SyncsListCommand, SyncsShowCommand, SyncsApproveCommand, SyncsDiscardCommand],
 })
 export class SyncsCommand extends CommandRunner {
+  /** `syncs` alone, or with an unknown command, is a usage error (see checkUsage). */
+  static readonly subCommandRequired = true;
+
   async run(): Promise<void> {
     this.command.help();
   }

@@ -1,0 +1,114 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { CommandMetadata, OptionMetadata } from 'nest-commander';
+// nest-commander keeps a command's @Command/@SubCommand/@Option settings as reflect-metadata
+// under these keys; they are not re-exported from its index (the version is pinned).
+import { CommandMeta, OptionMeta, SubCommandMeta } from 'nest-commander/src/constants';
+import { InvalidInput } from '@roster-ledger/domain';
+
+/**
+ * A command class. Static, optional: `checkArguments` rejects its positional arguments (throwing
+ * an error whose message names the argument and the rule); `subCommandRequired` makes the
+ * command alone (its help is printed) or with an unknown sub-command a usage error.
+ */
+export type CommandClass = (abstract new (...args: never[]) => object) & {
+  checkArguments?: (args: readonly string[]) => void;
+  subCommandRequired?: boolean;
+};
+
+/** What the command line asks for, judged before any ledger is opened. */
+export type Usage =
+  | { kind: 'run' }
+  /** `--help` or `help`: the help to print on stdout. */
+  | { kind: 'help'; text: string }
+  /** A usage mistake, with what to print on stderr. */
+  | { kind: 'wrong'; message: string };
+
+/**
+ * Parses `args` (after `node bin`) with a parser built from the same @Command, @SubCommand and
+ * @Option declarations Nest's runner uses, without creating any command (so without opening the
+ * ledger): an unknown command or option, a missing or rejected option value or a missing or bad
+ * argument is found before anything else happens. Option values go through the commands' own
+ * parse methods (on an instance made without its constructor: they only check and convert) and
+ * through their declared `choices`, which nest-commander drops once a parse method is set.
+ */
+export function checkUsage(commands: readonly CommandClass[], args: readonly string[], cliName = 'roster-ledger'): Usage {
+  const messages: string[] = [];
+  const help: string[] = [];
+  const program = new Command(cliName);
+  for (const command of commands) program.addCommand(buildCommand(command, SUB_OR_ROOT.root));
+  quiet(program, messages, help);
+  try {
+    program.parse([...args], { from: 'user' });
+    return { kind: 'run' };
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed') return { kind: 'help', text: help.join('') };
+      // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
+      return { kind: 'wrong', message: messages.join('').trimEnd() || error.message };
+    }
+    // a parse method or checkArguments rejected a value: its message names the option or argument
+    if (error instanceof InvalidInput) return { kind: 'wrong', message: `error: ${error.rule}` };
+    return { kind: 'wrong', message: `error: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+const SUB_OR_ROOT = { root: CommandMeta, sub: SubCommandMeta } as const;
+
+function buildCommand(type: CommandClass, key: string): Command {
+  const meta = Reflect.getMetadata(key, type) as CommandMetadata | undefined;
+  if (meta === undefined) throw new Error(`${type.name} has no @Command or @SubCommand`);
+  const command = new Command(meta.name).description(meta.description ?? '');
+  if (meta.arguments) for (const argument of meta.arguments.split(' ')) command.argument(argument, meta.argsDescription?.[argument.replace(/[<>[\].]/g, '')] ?? '');
+  if (meta.allowUnknownOptions) command.allowUnknownOption();
+  if (meta.allowExcessArgs) command.allowExcessArguments();
+  for (const alias of meta.aliases ?? []) command.alias(alias);
+
+  // parse methods are plain checks and conversions: an instance without its dependencies will do
+  const instance = Object.create(type.prototype as object) as Record<string, unknown>;
+  for (const [method, option] of declaredOptions(type)) {
+    const parse = (instance[method] as (value: string, previous: unknown) => unknown).bind(instance);
+    const declared = new Option(option.flags, option.description).makeOptionMandatory(option.required ?? false);
+    if (option.defaultValue !== undefined) declared.default(option.defaultValue);
+    const choices = Array.isArray(option.choices) ? option.choices : undefined;
+    declared.argParser((value: string, previous: unknown) => {
+      if (choices !== undefined && !choices.includes(value)) {
+        throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
+      }
+      return parse(value, previous);
+    });
+    command.addOption(declared);
+  }
+  // without an action, commander itself refuses a command that needs a sub-command
+  if (type.subCommandRequired !== true) command.action(() => type.checkArguments?.(command.args));
+  for (const sub of meta.subCommands ?? []) {
+    const subMeta = Reflect.getMetadata(SubCommandMeta, sub) as CommandMetadata | undefined;
+    command.addCommand(buildCommand(sub, SUB_OR_ROOT.sub), { isDefault: subMeta?.options?.isDefault ?? false });
+  }
+  return command;
+}
+
+/** The @Option methods of a command class and its bases, a subclass's own declaration first. */
+function declaredOptions(type: CommandClass): Map<string, OptionMetadata> {
+  const options = new Map<string, OptionMetadata>();
+  for (let proto = type.prototype as object | null; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (options.has(name) || name === 'constructor') continue;
+      const value = Object.getOwnPropertyDescriptor(proto, name)?.value as unknown;
+      if (typeof value !== 'function') continue;
+      const meta = Reflect.getMetadata(OptionMeta, value) as OptionMetadata | undefined;
+      if (meta !== undefined) options.set(name, meta);
+    }
+  }
+  return options;
+}
+
+/** Errors thrown instead of exiting, and commander's own output kept for the caller. */
+function quiet(command: Command, messages: string[], help: string[]): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (text) => help.push(text),
+    writeErr: (text) => messages.push(text),
+    outputError: (text) => messages.push(text),
+  });
+  for (const sub of command.commands) quiet(sub, messages, help);
+}

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { cli, scratch } from './support/ledger-cli';
+
+/**
+ * Exit codes of the CLI: 2 for any usage mistake (an unknown command or option, a missing or bad
+ * value, a bad argument), found before the ledger is looked for, with a message naming what is
+ * wrong and why; 1 stays for a command that failed doing its work.
+ */
+describe('roster-ledger usage mistakes (end to end)', () => {
+  const tmp = scratch('cli-usage');
+  // no ledger at this path: a usage mistake must be reported as such, not as "there is no ledger"
+  const missing = tmp.path('no-ledger-here.db');
+  afterAll(() => tmp.cleanup());
+
+  it.each([
+    ['an unknown command', ['evnets', '--db', missing], /^error: unknown command 'evnets'\n\(Did you mean events\?\)/],
+    ['an unknown command, with the ledger from LEDGER_DB', ['frobnicate'], /^error: unknown command 'frobnicate'/],
+    ['an unknown sub-command', ['syncs', 'frob', '--db', missing], /^error: unknown command 'frob'/],
+    ['an unknown option', ['events', '--bogus', '--db', missing], /^error: unknown option '--bogus'/],
+    ['a bad numeric option value', ['events', '--from', 'abc', '--db', missing], /^error: --from must be a whole number >= 0, got "abc"/],
+    ['a negative --limit', ['syncs', 'list', '--limit', '-3', '--db', missing], /^error: --limit must be a whole number >= 0, got "-3"/],
+    ['an option without its value', ['events', '--db', missing, '--limit'], /^error: option '--limit <n>' argument missing/],
+    ['a role that does not exist', ['search', 'ada', '--role', 'boss', '--db', missing], /^error: option '--role <role>' argument 'boss' is invalid\. Allowed choices are admin, engineer, compliance, support\./],
+    ['a bad date', ['roster', 'sec1', '--as-of', 'notadate', '--db', missing], /^error: --as-of must be a date \(YYYY-MM-DD\) or an ISO-8601 timestamp/],
+    ['a bad argument', ['timeline', 'teacherz', 'u1', '--db', missing], /^error: <kind> must be user, section or school, got "teacherz"/],
+    ['a missing argument', ['syncs', 'show', '--db', missing], /^error: missing required argument 'syncId'/],
+    ['a command that needs a sub-command', ['syncs'], /^Usage: roster-ledger syncs/],
+  ])('exits 2 on %s, saying what is wrong, before looking for the ledger', (_, args, message) => {
+    const result = cli(args, { LEDGER_DB: missing });
+    expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(message),
+      stdout: '',
+    });
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('still exits 2 with "there is no ledger" for a well-formed command on a missing ledger', () => {
+    const result = cli(['events', '--limit', '1', '--db', missing]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`there is no ledger at ${missing}`);
+  });
+
+  it('prints help on stdout and exits 0, without a ledger', () => {
+    const result = cli(['events', '--help'], { LEDGER_DB: missing });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: roster-ledger events \[options\]/);
+    expect(result.stdout).toContain('--from <position>');
+    expect(existsSync(missing)).toBe(false);
+  });
+});
