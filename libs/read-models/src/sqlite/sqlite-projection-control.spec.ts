@@ -248,6 +248,27 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     });
   });
 
+  describe('the live version readers resolve tables with', () => {
+    it('follows a swap made by another connection (another process rebuilding), and its own swaps', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const serving = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      await serving.catchUp();
+      const models = new SqliteReadModels(openDb(), (name) => serving.liveVersion(name), store);
+      const before = await models.timeline('user', 'u1', { limit: 100 });
+      expect(serving.liveVersion('timelines')).toBe(1);
+
+      await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['timelines']);
+      // the old tables are gone: a reader still on version 1 would fail
+      expect(serving.liveVersion('timelines')).toBe(2);
+      expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(before);
+
+      await serving.rebuild(['timelines']);
+      expect(serving.liveVersion('timelines')).toBe(3);
+      expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(before);
+    });
+  });
+
   describe('catching up from far behind', () => {
     it('rebuilds a read model beside the live one when it has more to fold than it holds, and ends equal to folding event by event', async () => {
       const { events } = rosterStory();

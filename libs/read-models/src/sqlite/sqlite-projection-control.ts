@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
   type VerifyResult,
 } from '@roster-ledger/ledger';
+import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { ProjectionRegistry } from './projection-registry';
 import { openReadModelDatabase } from './read-model-database';
@@ -94,6 +95,9 @@ export class SqliteProjectionControl implements ProjectionControl {
   private readonly bulkBatchSize: number;
   private readonly bulkCatchUpFrom: number;
   private readonly registry: ProjectionRegistry;
+  private readonly dataVersion: Statement;
+  private readonly liveVersions = new Map<string, number>();
+  private liveVersionsAt = -1;
   private readonly writers = new Map<string, ProjectionWriter>();
   private readonly byName: Map<string, SqliteProjection>;
 
@@ -108,6 +112,7 @@ export class SqliteProjectionControl implements ProjectionControl {
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? 100_000;
     this.registry = new ProjectionRegistry(db);
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
     this.byName = new Map(projections.map((p) => [p.name, p]));
     db.transaction(() => {
       for (const p of projections) {
@@ -137,9 +142,24 @@ export class SqliteProjectionControl implements ProjectionControl {
     return this.projections.map((p) => p.name);
   }
 
-  /** The live version of a projection: readers resolve their table names with it. */
+  /**
+   * The live version of a projection: readers resolve their table names with it, on every query.
+   * Kept in memory until the file changes: SQLite's data_version moves when another connection
+   * commits (a rebuild in another process may have swapped), and this connection's own swaps
+   * forget it too.
+   */
   liveVersion(name: string): number {
-    return this.registry.get(name).live_version;
+    const dataVersion = this.dataVersion.get() as number;
+    if (dataVersion !== this.liveVersionsAt) {
+      this.liveVersions.clear();
+      this.liveVersionsAt = dataVersion;
+    }
+    let version = this.liveVersions.get(name);
+    if (version === undefined) {
+      version = this.registry.get(name).live_version;
+      this.liveVersions.set(name, version);
+    }
+    return version;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -263,6 +283,7 @@ export class SqliteProjectionControl implements ProjectionControl {
       for (const p of projections) {
         const old = this.registry.get(p.name).live_version;
         this.registry.swap(p.name);
+        this.liveVersions.delete(p.name);
         this.dropTables(p, old);
         this.writers.delete(`${p.name}@${old}`);
       }

@@ -36,7 +36,8 @@ export const accountsProjection: SqliteProjection = {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('accounts')} (
         id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, roles TEXT NOT NULL,
-        search_name TEXT, search_name_rev TEXT, email TEXT, position INTEGER NOT NULL, doc TEXT NOT NULL);
+        search_name TEXT, search_name_rev TEXT, email TEXT, name TEXT, ever_student INTEGER NOT NULL,
+        position INTEGER NOT NULL, doc TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS ${t('accounts')}_name ON ${t('accounts')} (search_name);
       CREATE INDEX IF NOT EXISTS ${t('accounts')}_name_rev ON ${t('accounts')} (search_name_rev);
       CREATE INDEX IF NOT EXISTS ${t('accounts')}_email ON ${t('accounts')} (email);
@@ -45,9 +46,13 @@ export const accountsProjection: SqliteProjection = {
     `);
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
-    const docs = new DocTable<Account>(db, t('accounts'), ['district_id', 'status', 'roles', 'search_name', 'search_name_rev', 'email', 'position'], (a) => {
+    // name and ever_student answer a roster's names without parsing each member's document
+    const columns = ['district_id', 'status', 'roles', 'search_name', 'search_name_rev', 'email', 'name', 'ever_student', 'position'];
+    const docs = new DocTable<Account>(db, t('accounts'), columns, (a) => {
       const keys = searchKeys(a);
-      return [a.districtId, a.status, a.roles.join(','), keys.name, keys.nameReversed, keys.email, a.position];
+      const name = a.person.personal['name'];
+      const everStudent = a.person.pastRoles.includes('student') ? 1 : 0;
+      return [a.districtId, a.status, a.roles.join(','), keys.name, keys.nameReversed, keys.email, name === undefined ? null : JSON.stringify(name), everStudent, a.position];
     });
     const addId = db.prepare(`INSERT OR IGNORE INTO ${t('account_ids')} (account_id, value) VALUES (?, ?)`);
     // ids are collected after every event, not at flush: a role removed later in the same batch

@@ -13,6 +13,7 @@ import type {
 } from '@roster-ledger/ledger';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 
@@ -66,6 +67,20 @@ export class SqliteReadModels implements ReadModels {
     private readonly log: Pick<EventStore, 'readAt'>,
   ) {}
 
+  private readonly prepared = new Map<string, Statement>();
+
+  /** Queries are prepared once per text: preparing costs more than running most of them. */
+  private statement(sql: string): Statement {
+    let prepared = this.prepared.get(sql);
+    if (prepared === undefined) {
+      // texts name table versions and filter combinations: few, but a long-running server must not collect them forever
+      if (this.prepared.size >= 500) this.prepared.clear();
+      prepared = this.db.prepare(sql);
+      this.prepared.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   private t(projection: string, table: string): string {
     return tableNamer(projection, this.liveVersion(projection))(table);
   }
@@ -76,8 +91,7 @@ export class SqliteReadModels implements ReadModels {
     const accounts = this.t('accounts', 'accounts');
     const ids = this.t('accounts', 'account_ids');
     const district = options.districtId === undefined ? '' : 'AND a.district_id = @district';
-    const rows = this.db
-      .prepare(
+    const rows = this.statement(
         `SELECT a.doc FROM ${accounts} a WHERE a.id IN (
            SELECT account_id FROM ${ids} WHERE value = @needle
            UNION SELECT id FROM ${accounts} WHERE email = @needle
@@ -92,31 +106,26 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async account(id: string): Promise<AccountView | null> {
-    const raw = this.db.prepare(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined;
+    const raw = this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined;
     return raw === undefined ? null : (JSON.parse(raw) as AccountView);
   }
 
   async accountNames(ids: readonly string[]): Promise<AccountName[]> {
     if (ids.length === 0) return [];
-    // json_extract reads the two fields in SQLite's C code: no whole document parsed per member
-    const rows = this.db
-      .prepare(
-        `SELECT id, status, json_extract(doc, '$.person.personal.name') AS name,
-           EXISTS (SELECT 1 FROM json_each(doc, '$.person.pastRoles') WHERE value = 'student') AS student
-         FROM ${this.t('accounts', 'accounts')} WHERE id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify(ids)) as { id: string; status: 'active' | 'removed'; name: string | null; student: number }[];
+    // columns kept for this: no member's whole document is read or parsed
+    const rows = this.statement(
+      `SELECT id, status, name, ever_student AS student FROM ${this.t('accounts', 'accounts')} WHERE id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as { id: string; status: 'active' | 'removed'; name: string | null; student: number }[];
     return rows.map((r) => ({ id: r.id, status: r.status, name: r.name === null ? null : (JSON.parse(r.name) as Record<string, unknown>), student: r.student === 1 }));
   }
 
   async classRecord(id: string): Promise<ClassRecordView | null> {
-    const raw = this.db.prepare(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined;
+    const raw = this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined;
     return raw === undefined ? null : (JSON.parse(raw) as ClassRecordView);
   }
 
   async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
-    const positions = this.db
-      .prepare(
+    const positions = this.statement(
         `SELECT position FROM ${this.t('timelines', 'timeline')}
          WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
       )
@@ -135,8 +144,7 @@ export class SqliteReadModels implements ReadModels {
 
   /** Memberships current at a moment, with whether each teacher was the primary one then. */
   private memberships(match: string, order: string, id: string, at: string): Membership[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.statement(
         `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
            EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
                    WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
@@ -163,8 +171,7 @@ export class SqliteReadModels implements ReadModels {
       where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school_id = @school)`);
       params['school'] = filter.schoolId;
     }
-    const rows = this.db
-      .prepare(`SELECT a.position, a.record_type FROM ${audit} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`)
+    const rows = this.statement(`SELECT a.position, a.record_type FROM ${audit} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`)
       .all(params) as { position: number; record_type: string }[];
     const events = await this.resolve(rows.map((r) => r.position));
     return events.map((event, i) => toChange(event, rows[i]!.record_type));
@@ -186,7 +193,7 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]> {
-    const select = this.db.prepare(`SELECT kind, name, active FROM ${this.t('lookups', 'lookups')} WHERE id = ?`);
+    const select = this.statement(`SELECT kind, name, active FROM ${this.t('lookups', 'lookups')} WHERE id = ?`);
     const found: NamedRecord[] = [];
     for (const { kind, id } of ids) {
       const row = select.get(`${kind}-${id}`) as { kind: string; name: string | null; active: number } | undefined;
@@ -197,8 +204,7 @@ export class SqliteReadModels implements ReadModels {
 
   async syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]> {
     const district = options.districtId === undefined ? '' : 'WHERE district_id = @district';
-    const rows = this.db
-      .prepare(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
+    const rows = this.statement(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
       .pluck()
       .all({ district: options.districtId ?? null, limit: options.limit }) as string[];
     return rows.map((r) => {
