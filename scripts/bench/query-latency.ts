@@ -7,10 +7,22 @@ export interface LatencyResult {
   query: string;
   /** Pause of each client between its answer and its next request: 0 = as fast as it can. */
   thinkMs: number;
+  /** `fixed`: every pause is thinkMs; `random`: pauses drawn from an exponential distribution of that mean. */
+  pauses: 'fixed' | 'random';
   requests: number;
+  /** As the clients saw it: queueing, HTTP and the clients' own event loop included. */
   p50Ms: number;
   p99Ms: number;
+  /** Inside the server, from the request's arrival in Express to its response (serve's request log). */
+  serverP50Ms: number;
+  serverP99Ms: number;
   errors: number;
+}
+
+/** A load phase: how long each client pauses between an answer and its next request. */
+export interface Pacing {
+  thinkMs: number;
+  pauses: 'fixed' | 'random';
 }
 
 const ROOT = resolve(__dirname, '../..');
@@ -25,6 +37,12 @@ function sampleIds(dbPath: string): { students: string[]; sections: string[] } {
   return { students, sections };
 }
 
+/** The handling times serve's request log shows (`GET /route 200 0.8ms who`), sorted. */
+function handlingTimes(log: string): number[] {
+  const times = [...log.matchAll(/GET \S+ \d{3} (\d+(?:\.\d+)?)ms/g)].map((m) => Number(m[1]));
+  return times.sort((a, b) => a - b);
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /**
@@ -34,7 +52,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * `thinkMs` between requests (people at a support desk). Every loop is bounded in time and talks
  * to 127.0.0.1 only.
  */
-export async function queryLatency(dbPath: string, options: { clients: number; seconds: number; thinkMs: number[] }): Promise<LatencyResult[]> {
+export async function queryLatency(dbPath: string, options: { clients: number; seconds: number; pacing: Pacing[] }): Promise<LatencyResult[]> {
   const { students, sections } = sampleIds(dbPath);
   const key = randomBytes(24).toString('hex');
   const sha256 = createHash('sha256').update(key).digest('hex');
@@ -61,9 +79,10 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
       ['class roster as of a date', (i) => `/classes/${sections[i % sections.length]}/roster?asOf=${asOf}`],
     ];
     const results: LatencyResult[] = [];
-    for (const thinkMs of options.thinkMs)
+    for (const { thinkMs, pauses } of options.pacing)
     for (const [query, path] of queries) {
       const times: number[] = [];
+      const logFrom = serverOutput.length;
       let errors = 0;
       let n = 0;
       const end = Date.now() + options.seconds * 1000;
@@ -76,12 +95,26 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
             if (!response?.ok) errors++;
             await response?.arrayBuffer();
             times.push(performance.now() - started);
-            if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs));
+            // fixed pauses keep clients that started together arriving together (waves); people do not
+            const pause = pauses === 'random' ? -Math.log(1 - Math.random()) * thinkMs : thinkMs;
+            if (pause > 0) await new Promise((r) => setTimeout(r, pause));
           }
         }),
       );
       times.sort((a, b) => a - b);
-      results.push({ query, thinkMs, requests: times.length, p50Ms: Math.round(percentile(times, 50) * 10) / 10, p99Ms: Math.round(percentile(times, 99) * 10) / 10, errors });
+      const served = handlingTimes(serverOutput.slice(logFrom));
+      const ms = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+      results.push({
+        query,
+        thinkMs,
+        pauses,
+        requests: times.length,
+        p50Ms: ms(times, 50),
+        p99Ms: ms(times, 99),
+        serverP50Ms: ms(served, 50),
+        serverP99Ms: ms(served, 99),
+        errors,
+      });
     }
     return results;
   } finally {

@@ -87,8 +87,18 @@ async function main(argv: string[]): Promise<void> {
   log(`append: ours ${append.oursPerSecond.toLocaleString('en-US')}/s, plain insert ${append.plainPerSecond.toLocaleString('en-US')}/s, ratio ${append.ratio}`);
 
   log('query latency, 50 concurrent clients ...');
-  const latency = await queryLatency(db, { clients: 50, seconds: 15, thinkMs: [0, 100] });
-  for (const q of latency) log(`${q.query} (think ${q.thinkMs} ms): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests, ${q.errors} errors`);
+  const pacing = [
+    { thinkMs: 0, pauses: 'fixed' as const },
+    { thinkMs: 100, pauses: 'fixed' as const },
+    { thinkMs: 100, pauses: 'random' as const },
+  ];
+  const latency = await queryLatency(db, { clients: 50, seconds: 15, pacing });
+  for (const q of latency) {
+    log(
+      `${q.query} (pause ${q.thinkMs} ms, ${q.pauses}): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests` +
+        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors`,
+    );
+  }
 
   const summary = {
     date: new Date().toISOString(),
