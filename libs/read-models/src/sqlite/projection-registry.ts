@@ -57,8 +57,9 @@ export class ProjectionRegistry {
     this.db.prepare('UPDATE projection_state SET position = ? WHERE name = ?').run(position, name);
   }
 
-  buildingCheckpoint(name: string, position: number): void {
-    this.db.prepare('UPDATE projection_state SET building_position = ? WHERE name = ?').run(position, name);
+  /** Moves the checkpoint of the rebuild into `version`; nothing when that version is no longer being built. */
+  buildingCheckpoint(name: string, version: number, position: number): void {
+    this.db.prepare('UPDATE projection_state SET building_position = ? WHERE name = ? AND building_version = ?').run(position, name, version);
   }
 
   fail(name: string, failure: ProjectionFailure): void {

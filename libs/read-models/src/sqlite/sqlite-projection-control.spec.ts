@@ -269,6 +269,32 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     });
   });
 
+  describe('two processes rebuilding the same read model at once', () => {
+    it('build the same version; the first to finish swaps it in and the other leaves it live and whole', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const reference = openDb();
+      await new SqliteProjectionControl(reference, store, SQLITE_PROJECTIONS, 10).catchUp();
+      const live = dumpTables(reference, [timelinesProjection, accountsProjection], 1);
+
+      const a = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      const b = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      let second: Promise<unknown> | null = null;
+      // b joins while a is under way, and both take turns at every batch
+      const first = a.rebuild(['timelines', 'accounts'], { onProgress: () => (second ??= b.rebuild(['timelines', 'accounts'])) });
+      await Promise.all([first, second ?? Promise.resolve()]);
+      await second;
+
+      const statuses = byName(await a.status());
+      expect([statuses['timelines']!.version, statuses['timelines']!.rebuilding, statuses['accounts']!.version]).toEqual([2, null, 2]);
+      const db = openDb();
+      const tables = (version: number) => dumpTables(db, [timelinesProjection, accountsProjection], version);
+      expect(tables(2)).toEqual(live);
+      const left = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_timelines_%' ORDER BY name`).pluck().all();
+      expect(left).toEqual(['rm_timelines_entity_schools_v2', 'rm_timelines_timeline_v2']);
+    });
+  });
+
   describe('catching up from far behind', () => {
     it('rebuilds a read model beside the live one when it has more to fold than it holds, and ends equal to folding event by event', async () => {
       const { events } = rosterStory();

@@ -201,8 +201,10 @@ export class SqliteProjectionControl implements ProjectionControl {
    */
   private async catchUpInBulk(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
     const head = await this.store.headPosition();
+    // a version being built (a rebuild under way, or a dry run) is left to the command building it
     const far = this.liveTargets()
       .filter((t) => head - t.position >= this.bulkCatchUpFrom && head - t.position > t.position)
+      .filter((t) => this.registry.get(t.projection.name).building_version === null)
       .map((t) => t.projection.name);
     if (far.length === 0) return 0;
     try {
@@ -241,28 +243,38 @@ export class SqliteProjectionControl implements ProjectionControl {
   async rebuild(names: string[], options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void } = {}): Promise<RebuildResult> {
     const projections = this.resolve(names);
     const started = this.clock().getTime();
+    // the version each projection is built into here: started now, or an interrupted one resumed
+    const versions: Record<string, number> = {};
     this.db.transaction(() => {
       for (const p of projections) {
         const row = this.registry.get(p.name);
-        if (row.building_version !== null) continue; // an interrupted rebuild resumes where it stopped
+        if (row.building_version !== null) {
+          versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
+          continue;
+        }
         const version = row.live_version + 1;
         this.dropTables(p, version);
         p.create(this.db, tableNamer(p.name, version));
         this.dropSecondaryIndexes(p, version);
         this.registry.startBuilding(p.name, version);
+        versions[p.name] = version;
       }
     }).immediate();
+    // Another process may build the same version at the same time (two catch-ups after one large
+    // import): the writers take a replay in their stride, and whichever finishes first swaps. The
+    // other must then leave the version alone: it is live, and its old tables are gone.
+    const stillBuilding = (p: SqliteProjection) => this.registry.get(p.name).building_version === versions[p.name];
     const building = (): Target[] =>
-      projections.map((p) => {
-        const row = this.registry.get(p.name);
-        return this.target(p, row.building_version!, row.building_position ?? 0, (pos) => this.registry.buildingCheckpoint(p.name, pos));
+      projections.filter(stillBuilding).map((p) => {
+        const version = versions[p.name]!;
+        const position = this.registry.get(p.name).building_position ?? 0;
+        return this.target(p, version, position, (pos) => this.registry.buildingCheckpoint(p.name, version, pos));
       });
     const events = await this.feed(building, undefined, options.onProgress, true, true);
-    const versions = Object.fromEntries(projections.map((p) => [p.name, this.registry.get(p.name).building_version!]));
 
     // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
     this.db.transaction(() => {
-      for (const p of projections) p.create(this.db, tableNamer(p.name, this.registry.get(p.name).building_version!));
+      for (const p of projections.filter(stillBuilding)) p.create(this.db, tableNamer(p.name, versions[p.name]!));
     }).immediate();
     const seconds = (this.clock().getTime() - started) / 1000;
 
@@ -270,23 +282,23 @@ export class SqliteProjectionControl implements ProjectionControl {
       await this.catchUp();
       const differences: Record<string, number> = {};
       this.db.transaction(() => {
-        for (const p of projections) {
+        for (const p of projections.filter(stillBuilding)) {
           const row = this.registry.get(p.name);
-          differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, row.building_version!) : -1;
-          this.dropTables(p, row.building_version!);
+          differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+          this.dropTables(p, versions[p.name]!);
           this.registry.stopBuilding(p.name);
         }
       }).immediate();
       return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: false, differences };
     }
     this.db.transaction(() => {
-      for (const p of projections) {
+      for (const p of projections.filter(stillBuilding)) {
         const old = this.registry.get(p.name).live_version;
         this.registry.swap(p.name);
-        this.liveVersions.delete(p.name);
         this.dropTables(p, old);
         this.writers.delete(`${p.name}@${old}`);
       }
+      for (const p of projections) this.liveVersions.delete(p.name);
     }).immediate();
     return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: true };
   }
