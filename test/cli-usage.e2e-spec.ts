@@ -24,6 +24,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a bad date', ['roster', 'sec1', '--as-of', 'notadate', '--db', missing], /^error: --as-of must be a date \(YYYY-MM-DD\) or an ISO-8601 timestamp/],
     ['a bad argument', ['timeline', 'teacherz', 'u1', '--db', missing], /^error: <kind> must be user, section or school, got "teacherz"/],
     ['a missing argument', ['syncs', 'show', '--db', missing], /^error: missing required argument 'syncId'/],
+    ['an argument too many', ['import', 'folder-a', 'folder-b', '--db', missing], /^error: too many arguments for 'import'\. Expected 1 argument but got 2\./],
+    ['an argument a command does not take', ['events', 'extra', '--db', missing], /^error: too many arguments for 'events'/],
     ['a command that needs a sub-command', ['syncs'], /^Usage: roster-ledger syncs/],
   ])('exits 2 on %s, saying what is wrong, before looking for the ledger', (_, args, message) => {
     const result = cli(args, { LEDGER_DB: missing });

@@ -60,7 +60,8 @@ function buildCommand(type: CommandClass, key: string): Command {
   const command = new Command(meta.name).description(meta.description ?? '');
   if (meta.arguments) for (const argument of meta.arguments.split(' ')) command.argument(argument, meta.argsDescription?.[argument.replace(/[<>[\].]/g, '')] ?? '');
   if (meta.allowUnknownOptions) command.allowUnknownOption();
-  if (meta.allowExcessArgs) command.allowExcessArguments();
+  // a word too many is a mistake too (`import a b` would import a and drop b)
+  command.allowExcessArguments(meta.allowExcessArgs ?? false);
   for (const alias of meta.aliases ?? []) command.alias(alias);
 
   // parse methods are plain checks and conversions: an instance without its dependencies will do
