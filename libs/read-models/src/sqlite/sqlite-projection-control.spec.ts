@@ -269,6 +269,24 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     });
   });
 
+  describe('two processes folding into the same tables', () => {
+    it('each takes up from what the other stored, not from what it remembers: a school move folded by one is seen by the other', async () => {
+      const { events } = rosterStory();
+      const move = events.findIndex((e) => e.streamId === 'user-u1' && e.type === 'StudentUpdated');
+      const store = new LogEventStore(events.slice(0, move));
+      const a = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 100);
+      const b = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 100);
+      await b.catchUp(); // b now remembers u1 at school s1
+      store.add(events[move]!);
+      await a.catchUp(); // a folds the move to s2
+      store.add(...events.slice(move + 1));
+      await b.catchUp(); // b folds u1's next change: on s2's timeline, not s1's
+
+      const verified = await a.verify(SQLITE_PROJECTIONS.map((p) => p.name));
+      expect(verified.filter((v) => !v.equal)).toEqual([]);
+    });
+  });
+
   describe('two processes rebuilding the same read model at once', () => {
     it('build the same version; the first to finish swaps it in and the other leaves it live and whole', async () => {
       const { events } = rosterStory();

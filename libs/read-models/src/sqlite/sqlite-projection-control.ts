@@ -23,6 +23,14 @@ interface Target {
   version: number;
   position: number;
   writer: ProjectionWriter;
+  /** The writer's key in the runner's cache of writers (one per projection version). */
+  key: string;
+  /**
+   * The checkpoint as stored now, read inside the batch transaction: another process may have
+   * folded into the same tables since; null when this version is no longer the one fed here (a
+   * rebuild another process swapped in or dropped).
+   */
+  stored(): number | null;
   /** Moves the checkpoint, inside the batch transaction. */
   checkpoint(position: number): void;
   failure: ProjectionFailure | null;
@@ -99,6 +107,8 @@ export class SqliteProjectionControl implements ProjectionControl {
   private readonly liveVersions = new Map<string, number>();
   private liveVersionsAt = -1;
   private readonly writers = new Map<string, ProjectionWriter>();
+  /** For each writer, the checkpoint its last commit here left: what its in-memory state reflects. */
+  private readonly folded = new Map<string, number>();
   private readonly byName: Map<string, SqliteProjection>;
 
   constructor(
@@ -268,7 +278,13 @@ export class SqliteProjectionControl implements ProjectionControl {
       projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
         const position = this.registry.get(p.name).building_position ?? 0;
-        return this.target(p, version, position, (pos) => this.registry.buildingCheckpoint(p.name, version, pos));
+        return this.target(
+          p,
+          version,
+          position,
+          (pos) => this.registry.buildingCheckpoint(p.name, version, pos),
+          () => this.storedBuilding(p.name, version),
+        );
       });
     const events = await this.feed(building, undefined, options.onProgress, true, true);
 
@@ -314,7 +330,8 @@ export class SqliteProjectionControl implements ProjectionControl {
       this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
       let position = 0;
       const stopAt = this.registry.get(p.name).position;
-      await this.feed(() => [this.target(p, VERIFY_VERSION, position, (pos) => (position = pos))], stopAt, onProgress, true, true);
+      const scratch = () => this.target(p, VERIFY_VERSION, position, (pos) => (position = pos), () => position);
+      await this.feed(() => [scratch()], stopAt, onProgress, true, true);
       const live = this.registry.get(p.name);
       const differences: Record<string, number> = {};
       for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
@@ -337,18 +354,37 @@ export class SqliteProjectionControl implements ProjectionControl {
     return this.projections.flatMap((p) => {
       const row = this.registry.get(p.name);
       if (row.status === 'failed') return [];
-      return [this.target(p, row.live_version, row.position, (pos) => this.registry.checkpoint(p.name, pos))];
+      const version = row.live_version;
+      return [this.target(p, version, row.position, (pos) => this.registry.checkpoint(p.name, pos), () => this.storedLive(p.name, version))];
     });
   }
 
-  private target(p: SqliteProjection, version: number, position: number, checkpoint: (pos: number) => void): Target {
+  private target(
+    p: SqliteProjection,
+    version: number,
+    position: number,
+    checkpoint: (pos: number) => void,
+    stored: () => number | null,
+  ): Target {
     const key = `${p.name}@${version}`;
     let writer = this.writers.get(key);
     if (!writer) {
       writer = p.writer(this.db, tableNamer(p.name, version));
       this.writers.set(key, writer);
     }
-    return { projection: p, version, position, writer, checkpoint, failure: null };
+    return { projection: p, version, position, writer, key, stored, checkpoint, failure: null };
+  }
+
+  /** The stored checkpoint of a projection's live version, or null when `version` is no longer live. */
+  private storedLive(name: string, version: number): number | null {
+    const row = this.registry.get(name);
+    return row.live_version === version ? row.position : null;
+  }
+
+  /** The stored checkpoint of a rebuild into `version`, or null when that version is no longer being built. */
+  private storedBuilding(name: string, version: number): number | null {
+    const row = this.registry.get(name);
+    return row.building_version === version ? (row.building_position ?? 0) : null;
   }
 
   /**
@@ -417,6 +453,7 @@ export class SqliteProjectionControl implements ProjectionControl {
     } catch (error) {
       // the whole batch rolled back: no writer may keep what it cached from it
       for (const writer of this.writers.values()) writer.reset();
+      this.folded.clear();
       throw error;
     }
   }
@@ -424,6 +461,15 @@ export class SqliteProjectionControl implements ProjectionControl {
   private applyInTransaction(targets: Target[], events: RecordedEvent[]): void {
     this.db.transaction(() => {
       for (const t of targets) {
+        // under the write lock: what is stored now is what this batch builds on
+        const stored = t.stored();
+        if (stored === null) continue; // another process swapped this version in, or dropped it
+        if (stored !== this.folded.get(t.key)) {
+          // another process folded into these tables since this writer last did: what it keeps
+          // in memory across batches (documents, schools of each record) may be out of date
+          t.writer.reset();
+        }
+        t.position = stored;
         let start = 0;
         while (start < events.length && events[start]!.position <= t.position) start++;
         if (start === events.length) continue;
@@ -435,6 +481,7 @@ export class SqliteProjectionControl implements ProjectionControl {
             t.checkpoint(events[events.length - 1]!.position);
           })();
           t.position = events[events.length - 1]!.position;
+          this.folded.set(t.key, t.position);
         } catch (error) {
           t.writer.reset();
           const failing = events[at];
@@ -454,6 +501,7 @@ export class SqliteProjectionControl implements ProjectionControl {
         t.checkpoint(before[before.length - 1]!.position);
       })();
       t.position = before[before.length - 1]!.position;
+      this.folded.set(t.key, t.position);
     }
     t.failure = {
       position: failing.position,
