@@ -40,6 +40,28 @@ describe('a projection whose tables change shape with the code', () => {
     after.close();
   });
 
+  it('drops a table the new release no longer has, with the old version', async () => {
+    const path = join(dir, 'dropped-table.db');
+    const store = new LogEventStore([1, 2].map((p) => recorded(`school-s${p}`, 0, p, 'SchoolShared', { id: `s${p}` })));
+    const withCopies: SqliteProjection = {
+      ...counter(''),
+      tables: ['counts', 'copies'],
+      create: (db, t) => {
+        counter('').create(db, t);
+        db.exec(`CREATE TABLE IF NOT EXISTS ${t('copies')} (position INTEGER PRIMARY KEY)`);
+      },
+    };
+    const before = openReadModelDatabase(path);
+    await new SqliteProjectionControl(before, store, [withCopies]).catchUp();
+    before.close();
+
+    const after = openReadModelDatabase(path);
+    await new SqliteProjectionControl(after, store, [counter(', note TEXT')]).catchUp();
+    const tables = after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_counter%' ORDER BY name`).pluck().all();
+    expect(tables).toEqual(['rm_counter_counts_v2']);
+    after.close();
+  });
+
   it('starts over too when the shape its tables were made with was never recorded (a ledger file from before that)', async () => {
     const path = join(dir, 'unrecorded.db');
     const store = new LogEventStore([1, 2].map((p) => recorded(`school-s${p}`, 0, p, 'SchoolShared', { id: `s${p}` })));

@@ -529,8 +529,15 @@ export class SqliteProjectionControl implements ProjectionControl {
 
   private dropTables(p: SqliteProjection, version: number): void {
     const t = tableNamer(p.name, version);
-    for (const table of p.tables) this.db.exec(`DROP TABLE IF EXISTS ${t(table)}`);
+    // and any table of this version that an older release of the projection had (no longer listed)
+    const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+    const former = this.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`)
+      .pluck()
+      .all(`${escaped(`rm_${p.name}_`)}%${escaped(`_v${version}`)}`) as string[];
+    for (const table of new Set([...p.tables.map((table) => t(table)), ...former])) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
+
 
   private compare(p: SqliteProjection, a: number, b: number): number {
     return p.tables.reduce((sum, table) => sum + this.compareTable(p, table, a, b), 0);
