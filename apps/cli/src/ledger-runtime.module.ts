@@ -25,13 +25,16 @@ import { cleverWaitNote } from './output/clever-wait-note';
 @Global()
 @Module({})
 export class LedgerRuntimeModule {
-  /** @param options.server a long-running server: WAL checkpoints run in a thread of their own, off its requests */
+  /**
+   * @param options.server a long-running server: WAL checkpoints run in a thread of their own, off
+   *   its requests, and read models far behind fold in small batches, not in bulk on its thread
+   */
   static forRoot(config: LedgerConfig, options: { server?: boolean } = {}): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
     const clever = cleverConnections(config, options.server === true);
     return {
       module: LedgerRuntimeModule,
-      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundCheckpoints: options.server === true }), LedgerModule],
+      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundCheckpoints: options.server === true, bulkCatchUp: options.server !== true }), LedgerModule],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
         { provide: CLOCK, useValue: systemClock },

@@ -25,6 +25,13 @@ export interface SqliteReadModelsOptions {
    * long-running server, whose requests then never wait for a checkpoint.
    */
   backgroundCheckpoints?: boolean;
+  /**
+   * Let a read model far behind catch up by a bulk rebuild and a swap (default true). A server
+   * turns it off: a bulk load runs large transactions and builds whole indexes on the thread that
+   * answers requests, so the server folds in small batches instead (its explicit rebuilds run in
+   * a worker thread).
+   */
+  bulkCatchUp?: boolean;
 }
 
 /**
@@ -48,7 +55,12 @@ export class SqliteReadModelsModule {
           },
         },
         { provide: WalCheckpointer, useFactory: checkpointer, inject: [READ_MODEL_DB] },
-        { provide: SqliteProjectionControl, useFactory: (db: Db, store: EventStore) => new SqliteProjectionControl(db, store), inject: [READ_MODEL_DB, EVENT_STORE] },
+        {
+          provide: SqliteProjectionControl,
+          useFactory: (db: Db, store: EventStore) =>
+            new SqliteProjectionControl(db, store, undefined, undefined, options.bulkCatchUp === false ? { bulkCatchUpFrom: Infinity } : {}),
+          inject: [READ_MODEL_DB, EVENT_STORE],
+        },
         { provide: PROJECTION_CONTROL, useExisting: SqliteProjectionControl },
         {
           provide: READ_MODELS,
