@@ -347,12 +347,34 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       expect((await control.status()).map((s) => s.version)).toEqual(SQLITE_PROJECTIONS.map(() => 1));
     });
 
-    it('a read model that stops at an event in the bulk catch-up stops there as a live one does, and leaves no rebuild behind', async () => {
+    it('a read model that stops at an event in the bulk catch-up stops there as a live one does, and the others still catch up in bulk', async () => {
       const { events } = rosterStory();
       failOn = (e) => e.position === 30;
-      const control = new SqliteProjectionControl(openDb(), new LogEventStore(events), [fragileProjection], 10, { bulkCatchUpFrom: 5 });
+      const control = new SqliteProjectionControl(openDb(), new LogEventStore(events), [fragileProjection, timelinesProjection], 10, { bulkCatchUpFrom: 5 });
       await control.catchUp();
-      expect((await control.status())[0]).toMatchObject({ version: 1, status: 'failed', position: 29, failure: { position: 30 }, rebuilding: null });
+      const head = events[events.length - 1]!.position;
+      const statuses = byName(await control.status());
+      expect(statuses['fragile']).toMatchObject({ version: 1, status: 'failed', position: 29, failure: { position: 30 }, rebuilding: null });
+      expect(statuses['timelines']).toMatchObject({ version: 2, status: 'running', position: head, rebuilding: null });
+    });
+
+    it('resumes a bulk catch-up that was interrupted, from its own checkpoint', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 20 });
+      let batches = 0;
+      const interrupted = control.catchUp((progress) => {
+        if (++batches === 2) throw new Error(`interrupted at ${progress.position}`);
+      });
+      await expect(interrupted).rejects.toThrow('interrupted at 20');
+      expect(byName(await control.status())['accounts']).toMatchObject({ version: 1, position: 0, rebuilding: { version: 2, position: 20 } });
+
+      const restarted = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 20 });
+      expect(await restarted.catchUp()).toBe(events.length - 20);
+      const head = events[events.length - 1]!.position;
+      expect((await restarted.status()).map((s) => [s.name, s.version, s.position, s.rebuilding])).toEqual(
+        SQLITE_PROJECTIONS.map((p) => [p.name, 2, head, null]),
+      );
     });
   });
 

@@ -210,29 +210,34 @@ export class SqliteProjectionControl implements ProjectionControl {
    * which stops at the same event and records why, as for any live read model.
    */
   private async catchUpInBulk(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
-    const head = await this.store.headPosition();
-    // a version being built (a rebuild under way, or a dry run) is left to the command building it
-    const far = this.liveTargets()
-      .filter((t) => head - t.position >= this.bulkCatchUpFrom && head - t.position > t.position)
-      .filter((t) => this.registry.get(t.projection.name).building_version === null)
-      .map((t) => t.projection.name);
-    if (far.length === 0) return 0;
-    try {
-      return (await this.rebuild(far, { onProgress })).events;
-    } catch (error) {
-      if (!(error instanceof ProjectionFailed)) throw error;
-      this.db.transaction(() => {
-        for (const p of this.resolve(far)) {
+    const stopped = new Set<string>();
+    for (;;) {
+      const head = await this.store.headPosition();
+      // a rebuild left half done (a killed import's catch-up, or a rebuild) is resumed, not redone
+      const far = this.liveTargets()
+        .filter((t) => head - t.position >= this.bulkCatchUpFrom && head - t.position > t.position)
+        .map((t) => t.projection.name)
+        .filter((name) => !stopped.has(name));
+      if (far.length === 0) return 0;
+      try {
+        return (await this.rebuild(far, { onProgress })).events;
+      } catch (error) {
+        if (!(error instanceof ProjectionFailed)) throw error;
+        // that one is left to the live catch-up, which stops it at the same event and records why;
+        // the others resume their bulk build from where it stopped
+        stopped.add(error.projection);
+        this.db.transaction(() => {
+          const p = this.resolve([error.projection])[0]!;
           const row = this.registry.get(p.name);
-          if (row.building_version === null) continue;
+          if (row.building_version === null) return;
           this.dropTables(p, row.building_version);
           this.writers.delete(`${p.name}@${row.building_version}`);
           this.registry.stopBuilding(p.name);
-        }
-      }).immediate();
-      return 0;
+        }).immediate();
+      }
     }
   }
+
 
   /**
    * Folds events already read (from a live subscription) into the live models. When a model's
