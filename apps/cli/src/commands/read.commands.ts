@@ -12,7 +12,7 @@ import {
   type RosterAnswer,
   type TimelineKind,
 } from '@roster-ledger/ledger';
-import { EXIT_USAGE, err, json, out } from '../output/cli-output';
+import { json, out } from '../output/cli-output';
 import { describeEventData } from '../output/event-line';
 import { cliViewer, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
@@ -89,12 +89,7 @@ export class TimelineCommand extends ReadCommand {
   }
 
   async run([kindText, id]: string[], options: ReadOptions): Promise<void> {
-    const kind = TIMELINE_KINDS[kindText!];
-    if (!kind) {
-      err(`error: <kind> must be user, section or school, got "${kindText}"`);
-      process.exitCode = EXIT_USAGE;
-      return;
-    }
+    const kind = TIMELINE_KINDS[kindText!]!; // checkArguments let only known kinds through
     try {
       const page = await this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(
         new GetTimelineQuery(kind, id!, cliViewer('timeline', options.role), { after: options.after, limit: options.limit ?? 1000 }),
