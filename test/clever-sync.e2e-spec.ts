@@ -299,5 +299,79 @@ describe('Clever syncs: full and events (end to end)', () => {
         await ledger.app.close();
       }
     });
+
+    it('record a removal once: an update and a delete the full sync already saw as a removal neither share the record again nor remove it twice', async () => {
+      const other = join(dir, 'overlap-removal.db');
+      const ledger = await ledgerRuntime(standInConfig(other, standIn.baseUrl));
+      const run = (mode: SyncMode) => ledger.commands.execute<SyncDistrictCommand, SyncDistrictResult>(new SyncDistrictCommand(D, { mode, requestedBy: 'e2e' }));
+      // Clever's clock for the overlap: before the full sync's view is complete (it reads after these changes)
+      const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+      try {
+        standIn.forgetEvents();
+        standIn.setRecords('users', users);
+        standIn.setRecords('sections', sections);
+        await run('full');
+
+        const gone = sections.find((s) => s['students'].length >= 2 && s['teachers'].length >= 1)!;
+        const goneUpdated: Json = { ...clone(gone), name: `${String(gone['name'])} (moved)`, students: gone['students'].slice(1), last_modified: ago(60) };
+        const pupil = students.find((u) => /^[1-8]$/.test(String(u['roles'].student.grade)))!;
+        const pupilUpdated: Json = {
+          ...clone(pupil), last_modified: ago(60),
+          roles: { ...clone(pupil['roles']), student: { ...clone(pupil['roles'].student), grade: String(Number(pupil['roles'].student.grade) + 1) } },
+        };
+        // a full sync whose /users answers slowly: while it waits, Clever changes a section and a
+        // student, then unshares both; the Data API then serves the district without them
+        standIn.delay(1500, { path: /^\/v3\.0\/users/ });
+        const from = standIn.requests.length;
+        const full = run('full');
+        for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 10) {
+          if (waited > 10_000) throw new Error('the full sync never asked for /users');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const overlap = [
+          standIn.pushEvent({ type: 'sections.updated', data: { object: goneUpdated, previous_attributes: { name: gone['name'], students: gone['students'] } } }),
+          standIn.pushEvent({ type: 'sections.deleted', data: { object: { ...goneUpdated, last_modified: ago(59) } } }),
+          standIn.pushEvent({ type: 'users.updated', data: { object: pupilUpdated, previous_attributes: { roles: pupil['roles'] } } }),
+          standIn.pushEvent({ type: 'users.deleted', data: { object: { ...pupilUpdated, last_modified: ago(59) } } }),
+        ];
+        standIn.setRecords('users', users.filter((u) => u['id'] !== pupil['id']));
+        standIn.setRecords('sections', sections.filter((s) => s['id'] !== gone['id']));
+        const fullResult = await full;
+        expect(fullResult.summary).toMatchObject({ status: 'completed', counts: { SectionRemoved: 1, StudentRemoved: 1, StudentUnenrolled: gone['students'].length } });
+        const sectionStream = `section-${gone['id']}`;
+        const pupilStream = `user-${pupil['id']}`;
+        const removal = (await logOf(other)).find((e) => e.streamId === sectionStream && e.type === 'SectionRemoved')!;
+        expect(removal.metadata['removedAsOf']).toEqual(expect.any(String));
+        expect(Date.parse(String(removal.metadata['removedAsOf']))).toBeGreaterThanOrEqual(Date.parse(String(overlap[1]!.data.object['last_modified'])));
+
+        // the events sync reads the four events (its cursor was taken before the full sync): the
+        // ledger already holds the removals they end in, so they record nothing
+        const before = (await logOf(other)).length;
+        const events = await run('events');
+        expect((await logOf(other)).slice(before).filter(isRoster)).toEqual([]);
+        expect(events.summary).toMatchObject({ status: 'completed', appended: 0, skipped: { 'older than the ledger': 4 } });
+        expect(events.cursor).toMatchObject({ value: overlap.at(-1)!.id });
+        let log = await logOf(other);
+        const sectionTypes = log.filter((e) => e.streamId === sectionStream).map((e) => e.type);
+        expect(sectionTypes.filter((t) => t === 'SectionShared')).toHaveLength(1);
+        expect(sectionTypes.filter((t) => t === 'SectionRemoved')).toHaveLength(1);
+        expect(sectionTypes.at(-1)).toBe('SectionRemoved');
+        expect(log.filter((e) => e.streamId === pupilStream).map((e) => e.type)).toEqual(['StudentShared', 'StudentRemoved']);
+        await expectSavedStateToBeTheLog(other, D);
+
+        // Clever shares the section again later: that is newer than the removal, and recorded
+        const back = standIn.pushEvent({ type: 'sections.created', data: { object: { ...clone(gone), last_modified: new Date(Date.now() + 1000).toISOString() } } });
+        const again = await run('events');
+        expect(again.summary).toMatchObject({ status: 'completed', counts: { SectionShared: 1, StudentEnrolled: gone['students'].length } });
+        expect(again.cursor).toMatchObject({ value: back.id });
+        log = await logOf(other);
+        expect(log.filter((e) => e.streamId === sectionStream && e.type === 'SectionShared').map((e) => e.data['sharedAgain'])).toEqual([false, true]);
+        await expectSavedStateToBeTheLog(other, D);
+      } finally {
+        standIn.setRecords('users', users);
+        standIn.setRecords('sections', sections);
+        await ledger.app.close();
+      }
+    });
   });
 });

@@ -156,6 +156,43 @@ describe('incremental diff (events sync)', () => {
       expect(result.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 2 });
     });
 
+    it('given a full sync whose complete view showed a section and a student gone, their overlap update and delete record nothing; a later re-share does', () => {
+      // the full sync read the district after Clever updated then deleted both (T1, T2): it removed them as of T3
+      const state = given(at(student('u1'), T1), at(student('u2'), T1), at(teacher('t1'), T1), at(section('sec1', ['t1'], ['u1', 'u2']), T1));
+      const removal = diffSnapshot(state, { kinds: RECORD_KINDS, records: [at(student('u2'), T1), at(teacher('t1'), T1)], completeAt: T3 }, { syncId: 'full', districtId: D });
+      expect(removal.changes.flatMap((c) => c.events.filter((e) => e.type.endsWith('Removed')).map((e) => [e.type, e.removedAsOf]))).toEqual([
+        ['StudentRemoved', T3],
+        ['SectionRemoved', T3],
+      ]);
+      for (const change of removal.changes) state.applyChange(change);
+      expect([state.lastModifiedOf('section', 'sec1'), state.lastModifiedOf('user', 'u1')]).toEqual([T3, T3]);
+
+      const result = when(
+        state,
+        upsert(at(section('sec1', ['t1'], ['u2'], { name: 'Moved' }), T1)),
+        { type: 'remove', kind: 'section', id: 'sec1', lastModified: T2 },
+        upsert(at(student('u1', { grade: '10' }), T1)),
+        { type: 'remove', kind: 'user', id: 'u1', lastModified: T2 },
+      );
+      expect(result.eventCount).toBe(0);
+      expect(result.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 4 });
+      expect(state.sections.get('sec1')?.active).toBe(false);
+
+      const T4 = '2025-01-06T10:00:04.000Z';
+      const later = when(state, upsert(at(section('sec1', ['t1'], ['u2']), T4)), { type: 'remove', kind: 'section', id: 'sec1', lastModified: T3 });
+      expect(types(later)).toEqual(['section-sec1 SectionShared <- e1', 'section-sec1 TeacherAssigned <- e1', 'section-sec1 StudentEnrolled <- e1']);
+      expect(later.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
+    });
+
+    it('a removal without a view time (an import, an events sync) leaves the clock of the last version: a *.deleted of an already removed record records nothing', () => {
+      const state = given(at(section('sec1', [], []), T1));
+      for (const change of diffSnapshot(state, { kinds: RECORD_KINDS, records: [] }, { syncId: 'import', districtId: D }).changes) state.applyChange(change);
+      expect(state.lastModifiedOf('section', 'sec1')).toBe(T1);
+      const result = when(state, { type: 'remove', kind: 'section', id: 'sec1', lastModified: T2 });
+      expect(result.eventCount).toBe(0);
+      expect(result.findings.skipped).toEqual({});
+    });
+
     it('without a clock on either side, skips an update whose old and new versions are both behind the ledger', () => {
       // terms carry no last_modified: E1 renamed Fall -> Autumn, E2 Autumn -> Semester 1; a full sync recorded Semester 1
       const state = given(plain('term', 'tm1', 'Semester 1'));

@@ -25,6 +25,13 @@ export type PlannedEvent = RosterEvent & {
   cleverLastModified?: string;
   /** The Clever event that reported the change (incremental syncs). */
   cleverEventId?: string;
+  /**
+   * On the events of a removal a complete snapshot implied (the record absent from it): the
+   * ledger's time the snapshot's view was complete, when the sync gave one (see
+   * {@link SnapshotDiff.finish}). The record's state takes it as its clock, so an older version
+   * reported later (events overlapping the sync) does not share it again.
+   */
+  removedAsOf?: string;
 };
 
 /** All the events one stream gets from a sync, with the revision the stream must be at. */
@@ -123,6 +130,8 @@ export class SnapshotDiff {
   private readonly removed: Partial<Record<GuardedType, number>> = {};
   private readonly updated: Partial<Record<GuardedType, number>> = {};
   private finished = false;
+  /** While the removals of absent records are planned: their `removedAsOf`. */
+  private removedAsOf: string | undefined;
 
   constructor(
     private readonly state: LedgerState,
@@ -187,12 +196,19 @@ export class SnapshotDiff {
     return taken;
   }
 
-  /** Adds the removals and returns the change set: the complete one, or what `takePlanned` has not handed over yet. */
-  finish(): DiffResult {
+  /**
+   * Adds the removals and returns the change set: the complete one, or what `takePlanned` has not handed over yet.
+   * `removedAsOf`: when the snapshot's view was complete (after its last read), on the ledger's
+   * clock; stamped on the events of the removals of absent records (see {@link PlannedEvent.removedAsOf}).
+   * Give it only for a view comparable with Clever's `last_modified` (Clever's Data API read now).
+   */
+  finish(options: { removedAsOf?: string } = {}): DiffResult {
     if (!this.finished) {
       this.finished = true;
       this.activeBefore ??= activeTally(this.state);
+      this.removedAsOf = options.removedAsOf;
       this.planRemovals();
+      this.removedAsOf = undefined;
       this.countUnresolved();
     }
     return {
@@ -460,6 +476,7 @@ export class SnapshotDiff {
     const id = deterministicEventId(this.context.syncId, streamId, revision, event.type);
     const planned = { ...event, id } as PlannedEvent;
     if (cleverLastModified !== undefined) planned.cleverLastModified = cleverLastModified;
+    if (this.removedAsOf !== undefined) planned.removedAsOf = this.removedAsOf;
     change.events.push(planned);
     this.counts[event.type] = (this.counts[event.type] ?? 0) + 1;
     this.eventCount++;
@@ -490,11 +507,13 @@ function roleSchools(record: UserRecord): string[] {
 export interface Snapshot {
   kinds: readonly RecordKind[];
   records: readonly RosterRecord[];
+  /** When the view was complete, for the removals it implies (see {@link SnapshotDiff.finish}). */
+  completeAt?: string;
 }
 
 /** Diffs a whole in-memory snapshot in one call. */
 export function diffSnapshot(state: LedgerState, snapshot: Snapshot, context: Omit<DiffContext, 'kinds'>): DiffResult {
   const diff = new SnapshotDiff(state, { ...context, kinds: snapshot.kinds });
   for (const record of snapshot.records) diff.add(record);
-  return diff.finish();
+  return diff.finish(snapshot.completeAt === undefined ? {} : { removedAsOf: snapshot.completeAt });
 }

@@ -18,4 +18,10 @@ export interface EventMetadata {
   causationId: string;
   cleverEventId?: string;
   cleverLastModified?: string;
+  /**
+   * On a removal a Clever full sync recorded because the record was absent from its complete view:
+   * when that view was complete (the ledger's clock, taken after the sync's last read). The
+   * record's clock from then on: an events sync records nothing from an older version of it.
+   */
+  removedAsOf?: string;
 }

@@ -9,7 +9,7 @@ import { LEDGER_STATE_FORMAT, LedgerState } from './ledger-state';
  * when it fails, the state's shape changed, so raise LEDGER_STATE_FORMAT (old snapshots are then
  * ignored and the state is folded from the log again) and record the new fingerprint here.
  */
-const RECORDED = { format: 2, fingerprint: '8a86433fb36d4243' };
+const RECORDED = { format: 3, fingerprint: '194fd3d8ba78d2da' };
 
 const D = 'district-1';
 const plain = (kind: 'district' | 'school' | 'term' | 'course', id: string, name: string): RosterRecord => ({ kind, id, districtId: D, fields: { name }, personal: {} });
@@ -31,8 +31,12 @@ const HISTORY: Snapshot[] = [
   snapshot(plain('district', D, 'District'), plain('school', 's1', 'One renamed'), plain('term', 't1', 'Fall'), plain('course', 'c1', 'Algebra'),
     { ...user('u1', { student: student('10', '10009') }, { first: 'Ada', last: 'King' }), lastModified: '2024-09-02T08:00:00.000Z' }, user('t1', { teacher, staff: teacher }), user('t2', { teacher }),
     { ...section('sec1', ['t2', 't1'], ['u1'], 'Math II'), lastModified: '2024-09-02T08:00:00.000Z' }),
-  snapshot(plain('district', D, 'District'), plain('school', 's1', 'One renamed'), plain('school', 's2', 'Two'), plain('term', 't1', 'Fall'), plain('course', 'c1', 'Algebra'),
-    user('u1', { student: student('10', '10009') }, { first: 'Ada', last: 'King' }), user('u2', { student: student('9', '10002') }), user('t1', { teacher, staff: teacher })),
+  {
+    // a Clever full sync: the records absent from its complete view are removed as of its time
+    ...snapshot(plain('district', D, 'District'), plain('school', 's1', 'One renamed'), plain('school', 's2', 'Two'), plain('term', 't1', 'Fall'), plain('course', 'c1', 'Algebra'),
+      user('u1', { student: student('10', '10009') }, { first: 'Ada', last: 'King' }), user('u2', { student: student('9', '10002') }), user('t1', { teacher, staff: teacher })),
+    completeAt: '2024-09-03T08:00:00.000Z',
+  },
 ];
 
 function fold(): LedgerState {
@@ -73,5 +77,24 @@ describe("the ledger state's Clever clock", () => {
     state.applyChange({ streamId: 'school-s1', expectedRevision: 0, events: [{ type: 'SchoolRemoved', data: { id: 's1' } }] });
     expect(state.lastModifiedOf('school', 's1')).toBe('2024-09-03T08:00:00.000Z');
     expect(state.lastModifiedOf('term', 'never')).toBeUndefined();
+  });
+
+  it("takes a full sync's removal time (removedAsOf) when later, the same from the log, from a diff and from a staged append", () => {
+    const shared = { id: 's1', record: {}, personal: {}, sharedAgain: false };
+    const removedAsOf = '2024-09-05T08:00:00.000Z';
+    const fromLog = new LedgerState();
+    fromLog.apply({ streamId: 'school-s1', revision: 0, type: 'SchoolShared', data: shared, metadata: { cleverLastModified: '2024-09-03T08:00:00.000Z' } });
+    fromLog.apply({ streamId: 'school-s1', revision: 1, type: 'SchoolRemoved', data: { id: 's1' }, metadata: { recordedAt: '2024-09-06T08:00:00.000Z', removedAsOf } });
+    const fromDiff = new LedgerState();
+    fromDiff.applyChange({ streamId: 'school-s1', expectedRevision: 'no_stream', events: [{ type: 'SchoolShared', data: shared, cleverLastModified: '2024-09-03T08:00:00.000Z' }] });
+    fromDiff.applyChange({ streamId: 'school-s1', expectedRevision: 0, events: [{ type: 'SchoolRemoved', data: { id: 's1' }, removedAsOf }] });
+    const fromStaged = new LedgerState();
+    fromStaged.applyChange({ streamId: 'school-s1', expectedRevision: 'no_stream', events: [{ type: 'SchoolShared', data: shared, metadata: { cleverLastModified: '2024-09-03T08:00:00.000Z' } }] });
+    fromStaged.applyChange({ streamId: 'school-s1', expectedRevision: 0, events: [{ type: 'SchoolRemoved', data: { id: 's1' }, metadata: { removedAsOf } }] });
+    for (const state of [fromLog, fromDiff, fromStaged]) expect(state.entry({ category: 'school', id: 's1' })).toEqual(fromLog.entry({ category: 'school', id: 's1' }));
+    expect(fromLog.lastModifiedOf('school', 's1')).toBe(removedAsOf);
+    // a version Clever modified after the removal shares it again, and its clock wins
+    fromLog.apply({ streamId: 'school-s1', revision: 2, type: 'SchoolShared', data: { ...shared, sharedAgain: true }, metadata: { cleverLastModified: '2024-09-07T08:00:00.000Z' } });
+    expect(fromLog.lastModifiedOf('school', 's1')).toBe('2024-09-07T08:00:00.000Z');
   });
 });

@@ -10,9 +10,10 @@ export interface EntityState extends RecordParts {
   revision: number;
   active: boolean;
   /**
-   * Clever's `last_modified` of the newest version of the record the ledger recorded (the
-   * `cleverLastModified` of its events), when Clever gave one: an events sync never lets an older
-   * version move the record back.
+   * The record's clock: Clever's `last_modified` of the newest version of the record the ledger
+   * recorded (the `cleverLastModified` of its events), or, when later, the time a full sync's
+   * complete view showed it gone (the `removedAsOf` of its removal): an events sync never lets an
+   * older version move the record back, nor share a removed one again.
    */
   lastModified?: string;
 }
@@ -46,7 +47,7 @@ export interface StoredRosterEvent {
   revision: number;
   type: string;
   data: unknown;
-  /** The event's metadata: its `cleverLastModified`, when it has one, is kept in the record's state. */
+  /** The event's metadata: its `cleverLastModified` and `removedAsOf`, when it has them, are kept in the record's state (the newer). */
   metadata?: Readonly<Record<string, unknown>>;
 }
 
@@ -190,8 +191,8 @@ const PLAIN_CATEGORIES: readonly PlainCategory[] = ['district', 'school', 'term'
 export interface PlannedStreamEvents {
   streamId: string;
   expectedRevision: number | 'no_stream';
-  /** As a diff plans them (`cleverLastModified`) or as appended (`metadata.cleverLastModified`). */
-  events: readonly { type: string; data: unknown; cleverLastModified?: string; metadata?: Readonly<Record<string, unknown>> }[];
+  /** As a diff plans them (`cleverLastModified`, `removedAsOf`) or as appended (the same in `metadata`). */
+  events: readonly { type: string; data: unknown; cleverLastModified?: string; removedAsOf?: string; metadata?: Readonly<Record<string, unknown>> }[];
 }
 
 /** Which record of the state: its stream category (the record kind) and id. */
@@ -210,7 +211,7 @@ export interface StateEntry extends StateKey {
  * evolve function changes: snapshots of another format are ignored, and the state is folded
  * from the log again.
  */
-export const LEDGER_STATE_FORMAT = 2;
+export const LEDGER_STATE_FORMAT = 3;
 
 /** The record a roster event is about; undefined for an event of another stream (a sync's, a cursor's). */
 export function stateKeyOf(stored: Pick<StoredRosterEvent, 'streamId' | 'data'>): StateKey | undefined {
@@ -252,8 +253,7 @@ export class LedgerState {
     if (key === undefined) return undefined;
     const { category, id } = key;
     const event = { type: stored.type, data: stored.data } as RosterEvent;
-    const stamp = stored.metadata?.['cleverLastModified'];
-    const lastModified = typeof stamp === 'string' ? stamp : undefined;
+    const lastModified = clockOf(stored.metadata);
     const keep = <S extends { lastModified?: string }>(next: S): S => {
       const newer = newest(next.lastModified, lastModified);
       if (newer !== undefined) next.lastModified = newer;
@@ -291,7 +291,7 @@ export class LedgerState {
     const first = change.expectedRevision === 'no_stream' ? 0 : change.expectedRevision + 1;
     const changed: StateKey[] = [];
     change.events.forEach((event, i) => {
-      const metadata = event.metadata ?? (event.cleverLastModified === undefined ? undefined : { cleverLastModified: event.cleverLastModified });
+      const metadata = event.metadata ?? clockMetadata(event);
       const key = this.apply({ streamId: change.streamId, revision: first + i, type: event.type, data: event.data, ...(metadata ? { metadata } : {}) });
       if (key) changed.push(key);
     });
@@ -326,6 +326,20 @@ export class LedgerState {
     for (const e of map.values()) if (e.active) n++;
     return n;
   }
+}
+
+/** The clock an event gives its record: the newer of its `cleverLastModified` and `removedAsOf`. */
+function clockOf(metadata: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const text = (key: string): string | undefined => (typeof metadata?.[key] === 'string' ? (metadata[key] as string) : undefined);
+  return newest(text('cleverLastModified'), text('removedAsOf'));
+}
+
+/** A planned event's clocks as the metadata it is appended with carries them. */
+function clockMetadata(event: { cleverLastModified?: string; removedAsOf?: string }): Record<string, string> | undefined {
+  const metadata: Record<string, string> = {};
+  if (event.cleverLastModified !== undefined) metadata['cleverLastModified'] = event.cleverLastModified;
+  if (event.removedAsOf !== undefined) metadata['removedAsOf'] = event.removedAsOf;
+  return Object.keys(metadata).length > 0 ? metadata : undefined;
 }
 
 /** A record shared again starts a new state: it keeps the clock of the version recorded before. */

@@ -166,7 +166,11 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const { done, total } = source.progress();
     onProgress?.({ phase: 'writing', records, bytesDone: done, bytesTotal: total });
     await stage(diff.takePlanned());
-    const result = diff.finish();
+    // Clever's view is complete now (its last page read): a record absent from it is removed as of
+    // this time, its clock from then on, so that the events overlapping this sync (the cursor was
+    // read before it) cannot share it again with an older version. Only for Clever's own Data API:
+    // a file's view is of another time, and of no clock comparable with Clever's last_modified.
+    const result = diff.finish(source.source === 'clever-api' ? { removedAsOf: this.clock.now().toISOString() } : {});
     await stage(result.changes);
     return { loaded, result, touched };
   }
