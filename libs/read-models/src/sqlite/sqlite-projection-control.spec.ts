@@ -313,6 +313,25 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     });
   });
 
+  describe('a reader that resolved the live version just before a swap', () => {
+    it('asks again and answers from the new version, instead of failing on the dropped tables', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      const fresh = new SqliteReadModels(openDb(), (name) => control.liveVersion(name), store);
+      const expected = { timeline: await fresh.timeline('user', 'u1', { limit: 100 }), roster: await fresh.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z') };
+      await control.rebuild(['timelines', 'enrollments']); // version 1's tables are dropped
+
+      // a version looked up a moment before the swap, as another process's reader may have
+      const stale = new Set(['timelines', 'enrollments']);
+      const lookup = (name: string) => (stale.delete(name) ? 1 : control.liveVersion(name));
+      const reader = new SqliteReadModels(openDb(), lookup, store);
+      expect(await reader.timeline('user', 'u1', { limit: 100 })).toEqual(expected.timeline);
+      expect(await reader.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(expected.roster);
+    });
+  });
+
   describe('catching up from far behind', () => {
     it('rebuilds a read model beside the live one when it has more to fold than it holds, and ends equal to folding event by event', async () => {
       const { events } = rosterStory();

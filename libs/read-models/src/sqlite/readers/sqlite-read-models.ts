@@ -81,6 +81,23 @@ export class SqliteReadModels implements ReadModels {
     return prepared;
   }
 
+  /**
+   * Runs a query whose table names it resolves itself, once more if a table it named is gone: a
+   * rebuild in another process may swap in a new version and drop the old tables between the
+   * look-up of the live version and the query. The second look-up sees the swap.
+   */
+  private read<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (error) {
+      // duck-typed: better-sqlite3's errors need not share this realm's Error (test runners)
+      const message = (error as { message?: unknown } | null)?.message;
+      if (typeof message !== 'string' || !message.startsWith('no such table: rm_')) throw error;
+      this.prepared.clear();
+      return query();
+    }
+  }
+
   private t(projection: string, table: string): string {
     return tableNamer(projection, this.liveVersion(projection))(table);
   }
@@ -88,10 +105,11 @@ export class SqliteReadModels implements ReadModels {
   async searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]> {
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
     if (needle === '') return [];
-    const accounts = this.t('accounts', 'accounts');
-    const ids = this.t('accounts', 'account_ids');
     const district = options.districtId === undefined ? '' : 'AND a.district_id = @district';
-    const rows = this.statement(
+    const rows = this.read(() => {
+      const accounts = this.t('accounts', 'accounts');
+      const ids = this.t('accounts', 'account_ids');
+      return this.statement(
         `SELECT a.doc FROM ${accounts} a WHERE a.id IN (
            SELECT account_id FROM ${ids} WHERE value = @needle
            UNION SELECT id FROM ${accounts} WHERE email = @needle
@@ -100,37 +118,44 @@ export class SqliteReadModels implements ReadModels {
          ${district}
          ORDER BY a.status = 'removed', a.search_name, a.id LIMIT @limit`,
       )
-      .pluck()
-      .all({ needle, prefix: likePrefix(needle), district: options.districtId ?? null, limit: options.limit }) as string[];
+        .pluck()
+        .all({ needle, prefix: likePrefix(needle), district: options.districtId ?? null, limit: options.limit }) as string[];
+    });
     return rows.map((r) => JSON.parse(r) as AccountView);
   }
 
   async account(id: string): Promise<AccountView | null> {
-    const raw = this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined;
+    const raw = this.read(() => this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined);
     return raw === undefined ? null : (JSON.parse(raw) as AccountView);
   }
 
   async accountNames(ids: readonly string[]): Promise<AccountName[]> {
     if (ids.length === 0) return [];
     // columns kept for this: no member's whole document is read or parsed
-    const rows = this.statement(
-      `SELECT id, status, name, ever_student AS student FROM ${this.t('accounts', 'accounts')} WHERE id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(ids)) as { id: string; status: 'active' | 'removed'; name: string | null; student: number }[];
+    const rows = this.read(
+      () =>
+        this.statement(
+          `SELECT id, status, name, ever_student AS student FROM ${this.t('accounts', 'accounts')} WHERE id IN (SELECT value FROM json_each(?))`,
+        ).all(JSON.stringify(ids)) as { id: string; status: 'active' | 'removed'; name: string | null; student: number }[],
+    );
     return rows.map((r) => ({ id: r.id, status: r.status, name: r.name === null ? null : (JSON.parse(r.name) as Record<string, unknown>), student: r.student === 1 }));
   }
 
   async classRecord(id: string): Promise<ClassRecordView | null> {
-    const raw = this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined;
+    const raw = this.read(() => this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined);
     return raw === undefined ? null : (JSON.parse(raw) as ClassRecordView);
   }
 
   async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
-    const positions = this.statement(
-        `SELECT position FROM ${this.t('timelines', 'timeline')}
-         WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
-      )
-      .pluck()
-      .all(kind, id, options.after ?? 0, options.limit) as number[];
+    const positions = this.read(
+      () =>
+        this.statement(
+          `SELECT position FROM ${this.t('timelines', 'timeline')}
+           WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
+        )
+          .pluck()
+          .all(kind, id, options.after ?? 0, options.limit) as number[],
+    );
     return (await this.resolve(positions)).map((event) => toChange(event));
   }
 
@@ -144,19 +169,20 @@ export class SqliteReadModels implements ReadModels {
 
   /** Memberships current at a moment, with whether each teacher was the primary one then. */
   private memberships(match: string, order: string, id: string, at: string): Membership[] {
-    const rows = this.statement(
-        `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
-           EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
-                   WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
-         FROM ${this.t('enrollments', 'enrollments')} e
-         WHERE ${match} AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY ${order}`,
-      )
-      .all({ id, at }) as MembershipRow[];
+    const rows = this.read(
+      () =>
+        this.statement(
+          `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
+             EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
+                     WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
+           FROM ${this.t('enrollments', 'enrollments')} e
+           WHERE ${match} AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY ${order}`,
+        ).all({ id, at }) as MembershipRow[],
+    );
     return rows.map(toMembership);
   }
 
   async audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
-    const audit = this.t('audit', 'audit');
     const where: string[] = ['a.position > @after'];
     const params: Record<string, unknown> = { after: options.after ?? 0, limit: options.limit };
     if (filter.districtId !== undefined) (where.push('a.district_id = @district'), (params['district'] = filter.districtId));
@@ -168,11 +194,13 @@ export class SqliteReadModels implements ReadModels {
       where.push(`a.record_type IN (${filter.recordTypes.map((x, i) => ((params[`rt${i}`] = x), `@rt${i}`)).join(', ')})`);
     }
     if (filter.schoolId !== undefined) {
-      where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school_id = @school)`);
+      where.push(`a.position IN (SELECT position FROM {audit_schools} WHERE school_id = @school)`);
       params['school'] = filter.schoolId;
     }
-    const rows = this.statement(`SELECT a.position, a.record_type FROM ${audit} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`)
-      .all(params) as { position: number; record_type: string }[];
+    const rows = this.read(() => {
+      const sql = `SELECT a.position, a.record_type FROM ${this.t('audit', 'audit')} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
+      return this.statement(sql.replace('{audit_schools}', this.t('audit', 'audit_schools'))).all(params) as { position: number; record_type: string }[];
+    });
     const events = await this.resolve(rows.map((r) => r.position));
     return events.map((event, i) => toChange(event, rows[i]!.record_type));
   }
@@ -193,20 +221,25 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]> {
-    const select = this.statement(`SELECT kind, name, active FROM ${this.t('lookups', 'lookups')} WHERE id = ?`);
-    const found: NamedRecord[] = [];
-    for (const { kind, id } of ids) {
-      const row = select.get(`${kind}-${id}`) as { kind: string; name: string | null; active: number } | undefined;
-      if (row) found.push({ id, kind: row.kind, name: row.name, active: row.active === 1 });
-    }
-    return found;
+    return this.read(() => {
+      const select = this.statement(`SELECT kind, name, active FROM ${this.t('lookups', 'lookups')} WHERE id = ?`);
+      const found: NamedRecord[] = [];
+      for (const { kind, id } of ids) {
+        const row = select.get(`${kind}-${id}`) as { kind: string; name: string | null; active: number } | undefined;
+        if (row) found.push({ id, kind: row.kind, name: row.name, active: row.active === 1 });
+      }
+      return found;
+    });
   }
 
   async syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]> {
     const district = options.districtId === undefined ? '' : 'WHERE district_id = @district';
-    const rows = this.statement(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
-      .pluck()
-      .all({ district: options.districtId ?? null, limit: options.limit }) as string[];
+    const rows = this.read(
+      () =>
+        this.statement(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
+          .pluck()
+          .all({ district: options.districtId ?? null, limit: options.limit }) as string[],
+    );
     return rows.map((r) => {
       const { position: _position, ...summary } = JSON.parse(r) as SyncSummary & { position: number };
       return summary;
