@@ -202,6 +202,20 @@ describe('incremental diff (events sync)', () => {
       expect(state.records.term.get('tm1')?.fields['name']).toBe('Semester 1');
     });
 
+    it('without a clock, skips an update of a record a full sync removed as of its complete view; a *.created shares it again', () => {
+      // terms carry no last_modified: Clever renamed then deleted tm1 while the full sync read, which removed it as of T3
+      const state = given(plain('term', 'tm1', 'Fall'), plain('term', 'tm2', 'Spring'));
+      const removal = diffSnapshot(state, { kinds: RECORD_KINDS, records: [plain('term', 'tm2', 'Spring')], completeAt: T3 }, { syncId: 'full', districtId: D });
+      for (const change of removal.changes) state.applyChange(change);
+
+      const overlap = when(state, updated(plain('term', 'tm1', 'Autumn'), plain('term', 'tm1', 'Fall')), { type: 'remove', kind: 'term', id: 'tm1' });
+      expect(overlap.eventCount).toBe(0);
+      expect(overlap.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
+
+      const again = when(state, upsert(plain('term', 'tm1', 'Autumn')));
+      expect(types(again)).toEqual(['term-tm1 TermShared <- e1']);
+    });
+
     it('without a clock, applies an update from the version the ledger holds, and one that gives no old version', () => {
       const state = given(plain('term', 'tm1', 'Fall'), plain('course', 'c1', 'Algebra'));
       const result = when(state, updated(plain('term', 'tm1', 'Autumn'), plain('term', 'tm1', 'Fall')), upsert(plain('course', 'c1', 'Algebra I')), updated(plain('term', 'tm9', 'New'), plain('term', 'tm9', 'Old')));

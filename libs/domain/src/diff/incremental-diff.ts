@@ -54,7 +54,8 @@ export interface ChangeCause {
  *   strictly older (an update or a re-share, and a removal of a record re-created or changed since);
  * - otherwise (districts, terms and courses carry no clock), an update that says what it changed
  *   from (`before`) finds the ledger holding neither that version nor the new one: the ledger is
- *   already past it. An update without `before`, and a removal without a clock, are applied.
+ *   already past it; or finds the record removed by a full sync as of a complete view (the
+ *   removal's clock). An update without `before`, and a removal without a clock, are applied.
  *
  * The guard's tally counts active records as they were before the first change; removals and
  * updates are summed over the changes, so a record updated by two Clever events counts twice (a
@@ -130,6 +131,11 @@ export class IncrementalDiff {
     const held = this.state.lastModifiedOf(kind, id);
     const given = change.type === 'upsert' ? change.record.lastModified : change.lastModified;
     if (bothTimed(given, held)) return isOlderThan(given, held);
+    const timed = (clock: string | undefined) => bothTimed(clock, clock);
+    // no clock on the change (districts, terms, courses): an update of a record a full sync removed
+    // as of its complete view is older news than that removal; Clever shares a record again with
+    // `*.created`, which gives no old version and is applied
+    if (change.type === 'upsert' && change.before !== undefined && !timed(given) && timed(held) && !this.holds(kind, id)) return true;
     if (change.type === 'remove' || change.before === undefined || !this.holds(kind, id)) return false;
     return !this.ledgerShows(change.before) && !this.ledgerShows(change.record);
   }
