@@ -239,6 +239,18 @@ describe('Clever syncs: full and events (end to end)', () => {
   });
 
   describe('events that overlap a full sync', () => {
+    /** Starts a full sync whose /users answers slowly, and hands it over (unfinished) once it waits on /users. */
+    const fullSyncWaitingOnUsers = async (run: (mode: SyncMode) => Promise<SyncDistrictResult>): Promise<{ full: Promise<SyncDistrictResult> }> => {
+      standIn.delay(1500, { path: /^\/v3\.0\/users/ });
+      const from = standIn.requests.length;
+      const full = run('full');
+      for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 10) {
+        if (waited > 10_000) throw new Error('the full sync never asked for /users');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { full };
+    };
+
     it('record nothing when the full sync already recorded a later version, and a removal older than a re-created record removes nothing', async () => {
       const other = join(dir, 'overlap.db');
       const ledger = await ledgerRuntime(standInConfig(other, standIn.baseUrl));
@@ -258,13 +270,7 @@ describe('Clever syncs: full and events (end to end)', () => {
         const recreated = version(reshared, String(Number(reshared['roles'].student.grade) + 1), '2026-01-05T09:00:03.000Z');
         // a full sync whose /users answers slowly: while it waits, Clever changes the grade twice, and
         // unshares then shares again another student (changed); the Data API then serves the newest versions
-        standIn.delay(1500, { path: /^\/v3\.0\/users/ });
-        const from = standIn.requests.length;
-        const full = run('full');
-        for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 10) {
-          if (waited > 10_000) throw new Error('the full sync never asked for /users');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        const { full } = await fullSyncWaitingOnUsers(run);
         const overlap = [
           standIn.pushEvent({ type: 'users.updated', data: { object: version(pupil, String(g + 1), '2026-01-05T09:00:01.000Z'), previous_attributes: { roles: pupil['roles'] } } }),
           standIn.pushEvent({ type: 'users.updated', data: { object: version(pupil, String(g + 2), '2026-01-05T09:00:02.000Z'), previous_attributes: { roles: version(pupil, String(g + 1), '')['roles'] } } }),
@@ -321,13 +327,7 @@ describe('Clever syncs: full and events (end to end)', () => {
         };
         // a full sync whose /users answers slowly: while it waits, Clever changes a section and a
         // student, then unshares both; the Data API then serves the district without them
-        standIn.delay(1500, { path: /^\/v3\.0\/users/ });
-        const from = standIn.requests.length;
-        const full = run('full');
-        for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 10) {
-          if (waited > 10_000) throw new Error('the full sync never asked for /users');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        const { full } = await fullSyncWaitingOnUsers(run);
         const overlap = [
           standIn.pushEvent({ type: 'sections.updated', data: { object: goneUpdated, previous_attributes: { name: gone['name'], students: gone['students'] } } }),
           standIn.pushEvent({ type: 'sections.deleted', data: { object: { ...goneUpdated, last_modified: ago(59) } } }),
