@@ -253,26 +253,26 @@ export class LedgerState {
     if (key === undefined) return undefined;
     const { category, id } = key;
     const event = { type: stored.type, data: stored.data } as RosterEvent;
-    const lastModified = clockOf(stored.metadata);
-    const keep = <S extends { lastModified?: string }>(next: S): S => {
-      const newer = newest(next.lastModified, lastModified);
+    // the record's clock: the newest of the one it had (a record shared again starts a new state
+    // but keeps it) and the one this event gives
+    const clock = newest(this.lastModifiedOf(category, id), clockOf(stored.metadata));
+    const stamped = <S extends { lastModified?: string }>(next: S): S => {
+      const newer = newest(next.lastModified, clock);
       if (newer !== undefined) next.lastModified = newer;
       return next;
     };
     if (category === 'user') {
       const next = evolveUser(this.users.get(id), stored.revision, event as UserEvent);
-      if (next) this.users.set(id, keep(next));
+      if (next) this.users.set(id, stamped(next));
       return next && key;
     }
     if (category === 'section') {
-      const before = this.sections.get(id)?.lastModified;
       const next = evolveSection(this.sections.get(id), stored.revision, event as SectionEvent);
-      if (next) this.sections.set(id, keep(withStamp(next, before)));
+      if (next) this.sections.set(id, stamped(next));
       return next && key;
     }
-    const before = this.records[category].get(id)?.lastModified;
     const next = evolveEntity(this.records[category].get(id), stored.revision, event);
-    if (next) this.records[category].set(id, keep(withStamp(next, before)));
+    if (next) this.records[category].set(id, stamped(next));
     return next && key;
   }
 
@@ -342,9 +342,3 @@ function clockMetadata(event: { cleverLastModified?: string; removedAsOf?: strin
   return Object.keys(metadata).length > 0 ? metadata : undefined;
 }
 
-/** A record shared again starts a new state: it keeps the clock of the version recorded before. */
-function withStamp<S extends { lastModified?: string }>(next: S, before: string | undefined): S {
-  const newer = newest(next.lastModified, before);
-  if (newer !== undefined) next.lastModified = newer;
-  return next;
-}
