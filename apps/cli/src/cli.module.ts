@@ -1,21 +1,16 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { ReadModelsFreshness } from './read-models-freshness';
+import { withSubCommands } from './usage-check';
 import { ImportCommand } from './commands/import.command';
 import { EventsCommand } from './commands/events.command';
 import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.commands';
-import { AuditCommand, AuditExportCommand } from './commands/audit.command';
-import { ProjectionsCommand, ProjectionsListCommand, ProjectionsVerifyCommand, RebuildCommand } from './commands/projections.command';
+import { AuditCommand } from './commands/audit.command';
+import { ProjectionsCommand, RebuildCommand } from './commands/projections.command';
 import { ServeCommand } from './commands/serve.command';
 import { SyncCommand } from './commands/sync.command';
-import {
-  SyncsApproveCommand,
-  SyncsCommand,
-  SyncsDiscardCommand,
-  SyncsListCommand,
-  SyncsShowCommand,
-} from './commands/syncs.command';
+import { SyncsCommand } from './commands/syncs.command';
 
 /** The top-level commands (each brings its sub-commands): what `roster-ledger` accepts. */
 export const CLI_COMMANDS = [
@@ -40,30 +35,15 @@ export class CliModule {
    */
   static forRoot(config: LedgerConfig, command?: string): DynamicModule {
     const catchUpFirst = command === undefined || !['import', 'sync', 'serve', 'rebuild'].includes(command);
+    // commands built from the configuration; every other one (and each sub-command) is provided as its class
+    const configured = new Map<unknown, Provider>([
+      [SyncCommand, SyncCommand.provider(config)],
+      [ServeCommand, ServeCommand.provider(config)],
+    ]);
     return {
       module: CliModule,
       imports: [LedgerRuntimeModule.forRoot(config)],
-      providers: [
-        ...(catchUpFirst ? [ReadModelsFreshness] : []),
-        ImportCommand,
-        SyncCommand.provider(config),
-        EventsCommand,
-        SyncsCommand,
-        SyncsListCommand,
-        SyncsShowCommand,
-        SyncsApproveCommand,
-        SyncsDiscardCommand,
-        SearchCommand,
-        TimelineCommand,
-        RosterCommand,
-        AuditCommand,
-        AuditExportCommand,
-        ProjectionsCommand,
-        ProjectionsListCommand,
-        ProjectionsVerifyCommand,
-        RebuildCommand,
-        ServeCommand.provider(config),
-      ],
+      providers: [...(catchUpFirst ? [ReadModelsFreshness] : []), ...withSubCommands(CLI_COMMANDS).map((command) => configured.get(command) ?? (command as Type))],
     };
   }
 }

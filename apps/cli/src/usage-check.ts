@@ -54,6 +54,14 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
 
 const SUB_OR_ROOT = { root: CommandMeta, sub: SubCommandMeta } as const;
 
+/** The commands with all their sub-commands, as one list: every class Nest must provide. */
+export function withSubCommands(commands: readonly CommandClass[]): CommandClass[] {
+  return commands.flatMap((command) => {
+    const meta = (Reflect.getMetadata(CommandMeta, command) ?? Reflect.getMetadata(SubCommandMeta, command)) as CommandMetadata | undefined;
+    return [command, ...withSubCommands((meta?.subCommands ?? []) as CommandClass[])];
+  });
+}
+
 function buildCommand(type: CommandClass, key: string): Command {
   const meta = Reflect.getMetadata(key, type) as CommandMetadata | undefined;
   if (meta === undefined) throw new Error(`${type.name} has no @Command or @SubCommand`);
