@@ -193,13 +193,12 @@ export class SqliteReadModels implements ReadModels {
     if (filter.recordTypes?.length) {
       where.push(`a.record_type IN (${filter.recordTypes.map((x, i) => ((params[`rt${i}`] = x), `@rt${i}`)).join(', ')})`);
     }
-    if (filter.schoolId !== undefined) {
-      where.push(`a.position IN (SELECT position FROM {audit_schools} WHERE school_id = @school)`);
-      params['school'] = filter.schoolId;
-    }
+    if (filter.schoolId !== undefined) params['school'] = filter.schoolId;
     const rows = this.read(() => {
-      const sql = `SELECT a.position, a.record_type FROM ${this.t('audit', 'audit')} a WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
-      return this.statement(sql.replace('{audit_schools}', this.t('audit', 'audit_schools'))).all(params) as { position: number; record_type: string }[];
+      // table names are resolved here, inside the retry: a swap may change them
+      const bySchool = filter.schoolId === undefined ? [] : [`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school_id = @school)`];
+      const sql = `SELECT a.position, a.record_type FROM ${this.t('audit', 'audit')} a WHERE ${[...where, ...bySchool].join(' AND ')} ORDER BY a.position LIMIT @limit`;
+      return this.statement(sql).all(params) as { position: number; record_type: string }[];
     });
     const events = await this.resolve(rows.map((r) => r.position));
     return events.map((event, i) => toChange(event, rows[i]!.record_type));
