@@ -34,7 +34,7 @@ export class LedgerRuntimeModule {
     const clever = cleverConnections(config, options.server === true);
     return {
       module: LedgerRuntimeModule,
-      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundCheckpoints: options.server === true, bulkCatchUp: options.server !== true }), LedgerModule],
+      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundHousekeeping: options.server === true, bulkCatchUp: options.server !== true }), LedgerModule],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
         { provide: CLOCK, useValue: systemClock },

@@ -42,7 +42,7 @@ const codeOf = (error: unknown): string => {
 if (parentPort) {
   const port = parentPort;
   const post = (message: ProjectionJobMessage) => port.postMessage(message);
-  run((workerData as { request: ProjectionJobRequest }).request, post).catch((error: unknown) =>
+  run((workerData as { data: ProjectionJobRequest }).data, post).catch((error: unknown) =>
     post({ type: 'failed', code: codeOf(error), message: error instanceof Error ? error.message : String(error) }),
   );
 }

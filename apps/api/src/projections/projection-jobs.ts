@@ -1,23 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
-import { GetProjectionStatusQuery, UnknownProjection, type ProjectionStatus } from '@roster-ledger/ledger';
+import { GetProjectionStatusQuery, startSourceWorker, UnknownProjection, type ProjectionStatus } from '@roster-ledger/ledger';
 import { ProjectionJobNotFound, ProjectionJobRunning } from '../errors/api-errors';
 import { LiveProjections } from './live-projections';
 import type { ProjectionJob, ProjectionJobKind, ProjectionJobMessage, ProjectionJobRequest } from './projection-job';
 
 /** Finished jobs kept for their status URL; older ones are forgotten. */
 const KEPT_JOBS = 50;
-
-// Runs the worker's TypeScript source when the server runs from source (bin/roster-ledger, jest).
-const BOOT = `
-const { workerData } = require('node:worker_threads');
-if (workerData.register) require(workerData.register);
-require(workerData.entry);
-`;
 
 /**
  * Rebuilds and verifications, one at a time, each in a worker thread so that the server keeps
@@ -97,10 +90,7 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
   }
 
   private spawn(job: ProjectionJob, request: ProjectionJobRequest): Worker {
-    const extension = extname(__filename);
-    const entry = join(__dirname, `projection-job.worker${extension}`);
-    const register = extension === '.ts' ? require.resolve('@swc-node/register') : null;
-    const worker = new Worker(BOOT, { eval: true, workerData: { entry, register, request } });
+    const worker = startSourceWorker(join(__dirname, 'projection-job.worker'), __filename, request);
     worker.on('message', (message: ProjectionJobMessage) => {
       if (message.type === 'progress') job.progress = message.progress;
       else if (message.type === 'done') this.finish(job, { result: message.result });

@@ -26,3 +26,21 @@ function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
+
+/**
+ * Runs a synchronous action again while it fails with SQLITE_BUSY, waiting between tries without
+ * blocking the thread, until it succeeds or `timeoutMs` has passed; then the last error is
+ * thrown. For a connection whose busy timeout is 0, in a server: SQLite's own busy handler
+ * sleeps, and a sleeping server thread answers nobody.
+ */
+export async function waitWhileBusy<T>(action: () => T, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delayMs = 1; ; delayMs = Math.min(delayMs * 2, 50)) {
+    try {
+      return action();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

@@ -4,27 +4,29 @@ import { openReadModelDatabase, type Db } from './read-model-database';
 import { SqliteProjectionControl } from './sqlite-projection-control';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
-import { WalCheckpointer } from './wal-checkpointer';
+import { ReadModelHousekeeper } from './read-model-housekeeper';
 
 const READ_MODEL_DB = Symbol('READ_MODEL_DB');
+const ACCESS_LOG_DB = Symbol('ACCESS_LOG_DB');
 
 class ReadModelDatabaseCloser implements OnApplicationShutdown {
   constructor(
-    private readonly db: Db,
-    private readonly checkpointer: WalCheckpointer | null,
+    private readonly connections: Db[],
+    private readonly housekeeper: ReadModelHousekeeper | null,
   ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.checkpointer?.stop();
-    if (this.db.open) this.db.close();
+    await this.housekeeper?.stop();
+    for (const db of this.connections) if (db.open) db.close();
   }
 }
 
 export interface SqliteReadModelsOptions {
   /**
-   * Checkpoint the WAL in a thread of its own instead of inside commits of this connection: for a
-   * long-running server, whose requests then never wait for a checkpoint.
+   * Checkpoint the WAL and index the access log by student in a thread of its own, instead of
+   * inside commits of this connection: for a long-running server, whose requests then never wait
+   * for either.
    */
-  backgroundCheckpoints?: boolean;
+  backgroundHousekeeping?: boolean;
   /**
    * Let a read model far behind catch up by a bulk rebuild and a swap (default true). A server
    * turns it off: a bulk load runs large transactions and builds whole indexes on the thread that
@@ -42,7 +44,7 @@ export interface SqliteReadModelsOptions {
 @Module({})
 export class SqliteReadModelsModule {
   static forRoot(path: string, options: SqliteReadModelsOptions = {}): DynamicModule {
-    const checkpointer = options.backgroundCheckpoints ? () => new WalCheckpointer(path) : () => null;
+    const housekeeper = options.backgroundHousekeeping ? () => new ReadModelHousekeeper(path) : () => null;
     return {
       module: SqliteReadModelsModule,
       providers: [
@@ -50,11 +52,11 @@ export class SqliteReadModelsModule {
           provide: READ_MODEL_DB,
           useFactory: () => {
             const db = openReadModelDatabase(path);
-            if (options.backgroundCheckpoints) db.pragma('wal_autocheckpoint = 0');
+            if (options.backgroundHousekeeping) db.pragma('wal_autocheckpoint = 0');
             return db;
           },
         },
-        { provide: WalCheckpointer, useFactory: checkpointer, inject: [READ_MODEL_DB] },
+        { provide: ReadModelHousekeeper, useFactory: housekeeper, inject: [READ_MODEL_DB] },
         {
           provide: SqliteProjectionControl,
           useFactory: (db: Db, store: EventStore) =>
@@ -67,11 +69,12 @@ export class SqliteReadModelsModule {
           useFactory: (db: Db, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(db, (name) => control.liveVersion(name), store),
           inject: [READ_MODEL_DB, SqliteProjectionControl, EVENT_STORE],
         },
-        { provide: ACCESS_LOG, useFactory: (db: Db) => new SqliteAccessLog(db), inject: [READ_MODEL_DB] },
+        { provide: ACCESS_LOG_DB, useFactory: () => openReadModelDatabase(path) },
+        { provide: ACCESS_LOG, useFactory: (db: Db) => new SqliteAccessLog(db), inject: [ACCESS_LOG_DB] },
         {
           provide: ReadModelDatabaseCloser,
-          useFactory: (db: Db, walCheckpointer: WalCheckpointer | null) => new ReadModelDatabaseCloser(db, walCheckpointer),
-          inject: [READ_MODEL_DB, WalCheckpointer],
+          useFactory: (db: Db, accessLogDb: Db, housekeeper: ReadModelHousekeeper | null) => new ReadModelDatabaseCloser([db, accessLogDb], housekeeper),
+          inject: [READ_MODEL_DB, ACCESS_LOG_DB, ReadModelHousekeeper],
         },
       ],
       exports: [PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG, SqliteProjectionControl],

@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadModelDatabase, type Db } from './read-model-database';
-import { WalCheckpointer } from './wal-checkpointer';
+import { ReadModelHousekeeper } from './read-model-housekeeper';
+import { SqliteAccessLog } from './readers/sqlite-access-log';
 
-/** A server's connection turns automatic checkpoints off; the checkpointer's thread keeps the WAL small instead. */
-describe('WalCheckpointer', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'wal-checkpointer-'));
+/** A server's connection turns automatic checkpoints off and leaves the access log's index to the housekeeper's thread. */
+describe('ReadModelHousekeeper', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'housekeeper-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Commits `rounds` transactions of about 400 KB each, pausing between them; returns the largest WAL size seen. */
@@ -37,15 +38,36 @@ describe('WalCheckpointer', () => {
     without.db.close();
 
     const withIt = open('with.db');
-    const checkpointer = new WalCheckpointer(withIt.path, 10);
+    const housekeeper = new ReadModelHousekeeper(withIt.path, 10);
+    await housekeeper.started;
     try {
       const kept = await writeRounds(withIt.db, withIt.path, 25);
       // without checkpoints the WAL holds all 10 MB written; with them it is reused from its start
       expect(grown).toBeGreaterThan(8 * 1024 * 1024);
       expect(kept).toBeLessThan(grown / 4);
     } finally {
-      await checkpointer.stop();
+      await housekeeper.stop();
       withIt.db.close();
+    }
+  });
+
+  it('indexes the access log by student while the server goes on recording reads', async () => {
+    const { db, path } = open('access.db');
+    const log = new SqliteAccessLog(db);
+    const indexed = db.prepare('SELECT up_to FROM access_log_indexed').pluck();
+    const housekeeper = new ReadModelHousekeeper(path, 10);
+    await housekeeper.started;
+    try {
+      for (let i = 0; i < 500; i++) {
+        await log.record({ at: `2026-11-29T08:00:00.${String(i).padStart(3, '0')}Z`, who: 'desk', role: 'support', endpoint: 'GET /classes/:id/roster', studentIds: [`s${i}`, `s${i + 1}`] });
+      }
+      const deadline = Date.now() + 20_000;
+      while (indexed.get() !== 500 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      // every read, without a look-up by student having asked for it
+      expect(indexed.get()).toBe(500);
+    } finally {
+      await housekeeper.stop();
+      db.close();
     }
   });
 });

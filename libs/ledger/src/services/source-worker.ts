@@ -1,0 +1,20 @@
+import { extname } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+if (workerData.register) require(workerData.register);
+require(workerData.entry);
+`;
+
+/**
+ * Starts a worker thread on a module of this code base, given as its path without extension
+ * (`join(__dirname, 'x.worker')`). Run from TypeScript sources (the CLI, the tests), the thread
+ * first loads the same on-the-fly compiler; run from compiled JavaScript, it loads the `.js`.
+ * The module reads its input from `workerData.data`.
+ */
+export function startSourceWorker(entryWithoutExtension: string, callerFile: string, data: unknown): Worker {
+  const extension = extname(callerFile);
+  const register = extension === '.ts' ? require.resolve('@swc-node/register') : null;
+  return new Worker(BOOT, { eval: true, workerData: { entry: `${entryWithoutExtension}${extension}`, register, data } });
+}

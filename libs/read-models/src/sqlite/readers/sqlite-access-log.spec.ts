@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AccessLogEntry } from '@roster-ledger/ledger';
+import { openReadModelDatabase, type Db } from '../read-model-database';
+import { SqliteAccessLog } from './sqlite-access-log';
+
+const read = (i: number, studentIds: string[], who = 'desk'): AccessLogEntry => ({
+  at: `2026-11-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`,
+  who,
+  role: 'support',
+  endpoint: 'GET /classes/:id/roster',
+  studentIds,
+});
+
+describe('SqliteAccessLog', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'access-log-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const fresh = (): { db: Db; path: string } => {
+    const path = join(dir, `log-${n++}.db`);
+    return { db: openReadModelDatabase(path), path };
+  };
+
+  it('finds every read of a student, newest first, including reads recorded after an earlier look-up', async () => {
+    const { db } = fresh();
+    const log = new SqliteAccessLog(db);
+    await log.record(read(1, ['ana', 'ben']));
+    await log.record(read(2, ['ben']));
+    expect((await log.query({ studentId: 'ben', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
+    await log.record(read(3, ['ben', 'cy'], 'alice'));
+    expect((await log.query({ studentId: 'ben', limit: 10 })).map((e) => e.at)).toEqual([read(3, []).at, read(2, []).at, read(1, []).at]);
+    expect(await log.query({ studentId: 'cy', limit: 10 })).toEqual([read(3, ['ben', 'cy'], 'alice')]);
+    expect(await log.query({ studentId: 'dee', limit: 10 })).toEqual([]);
+    expect((await log.query({ studentId: 'ben', who: 'desk', limit: 1 })).map((e) => e.at)).toEqual([read(2, []).at]);
+    db.close();
+  });
+
+  it('finds the reads of a ledger from a release that indexed each read in its own commit', async () => {
+    const { db, path } = fresh();
+    // the layout before the index was deferred: no mark, every read already in the index
+    db.exec(`
+      CREATE TABLE access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, endpoint TEXT NOT NULL, student_ids TEXT NOT NULL);
+      CREATE TABLE access_log_students (student_id TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (student_id, entry_id)) WITHOUT ROWID;
+      INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES ('${read(1, []).at}', 'desk', 'support', 'GET /accounts/:id', '["ana"]');
+      INSERT INTO access_log_students VALUES ('ana', 1);
+    `);
+    db.close();
+    const reopened = openReadModelDatabase(path);
+    const log = new SqliteAccessLog(reopened);
+    await log.record(read(2, ['ana']));
+    expect((await log.query({ studentId: 'ana', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
+    reopened.close();
+  });
+
+  it('indexes each read once when two connections index at the same time', async () => {
+    const { db, path } = fresh();
+    const log = new SqliteAccessLog(db);
+    for (let i = 0; i < 250; i++) await log.record(read(1, [`s${i}`, `s${i + 1}`, `s${i + 2}`]));
+    const other = openReadModelDatabase(path);
+    const otherLog = new SqliteAccessLog(other);
+    let indexed = 0;
+    for (;;) {
+      const step = log.indexPending(7) + otherLog.indexPending(11);
+      if (step === 0) break;
+      indexed += step;
+    }
+    expect(indexed).toBe(250);
+    for (const [student, reads] of [['s0', 1], ['s1', 2], ['s100', 3], ['s251', 1]] as const) {
+      expect(await otherLog.query({ studentId: student, limit: 10 })).toHaveLength(reads);
+    }
+    other.close();
+    db.close();
+  });
+
+  it('finds students whose ids hold spaces, quotes or other characters, and only them', async () => {
+    const { db } = fresh();
+    const log = new SqliteAccessLog(db);
+    const odd = ['a b', 'a"b', "o'neil", 'ünï-cödé', 'NOT x', 'a*'];
+    await log.record(read(1, odd));
+    await log.record(read(2, ['a', 'b', 'neil']));
+    for (const id of odd) expect((await log.query({ studentId: id, limit: 10 })).map((e) => e.at)).toEqual([read(1, []).at]);
+    expect((await log.query({ studentId: 'a', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at]);
+    db.close();
+  });
+
+  it('waits for a lock another connection holds without blocking the thread, then records the read', async () => {
+    const { db, path } = fresh();
+    const log = new SqliteAccessLog(db);
+    const other = openReadModelDatabase(path);
+    other.exec('BEGIN IMMEDIATE');
+    let recorded = false;
+    const recording = log.record(read(1, ['ana'])).then(() => (recorded = true));
+    // the thread goes on: timers fire while the read waits for the lock
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(recorded).toBe(false);
+    other.exec('COMMIT');
+    await recording;
+    expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
+    other.close();
+    db.close();
+  });
+});
