@@ -68,6 +68,8 @@ export class SqliteReadModels implements ReadModels {
   ) {}
 
   private readonly prepared = new Map<string, Statement>();
+  /** The live versions one query resolved: looked up once per query, not once per table it names. */
+  private readonly resolved = new Map<string, number>();
 
   /** Queries are prepared once per text: preparing costs more than running most of them. */
   private statement(sql: string): Statement {
@@ -87,6 +89,7 @@ export class SqliteReadModels implements ReadModels {
    * look-up of the live version and the query. The second look-up sees the swap.
    */
   private read<T>(query: () => T): T {
+    this.resolved.clear();
     try {
       return query();
     } catch (error) {
@@ -94,12 +97,18 @@ export class SqliteReadModels implements ReadModels {
       const message = (error as { message?: unknown } | null)?.message;
       if (typeof message !== 'string' || !message.startsWith('no such table: rm_')) throw error;
       this.prepared.clear();
+      this.resolved.clear();
       return query();
     }
   }
 
   private t(projection: string, table: string): string {
-    return tableNamer(projection, this.liveVersion(projection))(table);
+    let version = this.resolved.get(projection);
+    if (version === undefined) {
+      version = this.liveVersion(projection);
+      this.resolved.set(projection, version);
+    }
+    return tableNamer(projection, version)(table);
   }
 
   async searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]> {
