@@ -1,28 +1,42 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openReadModelDatabase } from './read-model-database';
-import type { HousekeepingOptions } from './read-model-housekeeper';
+import { openReadModelDatabase, type Db } from './read-model-database';
+import type { HousekeepingMessage, HousekeepingOptions } from './read-model-housekeeper';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
 
 /** Pause between two chunks of indexing, or after finding the lock taken: the server's requests get their turn. */
 const BETWEEN_CHUNKS_MS = 5;
 
 const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
+const post = (message: HousekeepingMessage) => parentPort?.postMessage(message);
 
 const { path, everyMs } = (workerData as { data: HousekeepingOptions }).data;
-const db = openReadModelDatabase(path);
-const accessLog = new SqliteAccessLog(db);
+let db: Db | null = null;
+let accessLog: SqliteAccessLog | null = null;
+let checkpointedAt = 0;
 
+/**
+ * One round: index a chunk of the access log, and checkpoint the WAL once per `everyMs`. Opening
+ * is part of a round too: serve may start while an import holds the write lock for minutes, and
+ * the thread must then begin once the lock is free instead of giving up.
+ */
 function round(): void {
-  let more = false;
+  let next = everyMs;
   try {
-    more = accessLog.indexPending() > 0;
-    if (!more) db.pragma('wal_checkpoint(PASSIVE)');
+    db ??= openReadModelDatabase(path);
+    if (accessLog === null) {
+      accessLog = new SqliteAccessLog(db);
+      post({ type: 'started' });
+    }
+    if (accessLog.indexPending() > 0) next = BETWEEN_CHUNKS_MS;
+    if (Date.now() - checkpointedAt >= everyMs) {
+      db.pragma('wal_checkpoint(PASSIVE)');
+      checkpointedAt = Date.now();
+    }
   } catch (error) {
-    // busy (the access log's connection does not wait for locks): soon; anything else: the next round tries again
-    more = isBusy(error);
+    if (isBusy(error)) next = BETWEEN_CHUNKS_MS;
+    else post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
-  setTimeout(round, more ? BETWEEN_CHUNKS_MS : everyMs);
+  setTimeout(round, next);
 }
 
-parentPort?.postMessage('started');
-setTimeout(round, everyMs);
+round();

@@ -69,7 +69,15 @@ export class SqliteReadModelsModule {
           useFactory: (db: Db, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(db, (name) => control.liveVersion(name), store),
           inject: [READ_MODEL_DB, SqliteProjectionControl, EVENT_STORE],
         },
-        { provide: ACCESS_LOG_DB, useFactory: () => openReadModelDatabase(path) },
+        {
+          provide: ACCESS_LOG_DB,
+          useFactory: () => {
+            const db = openReadModelDatabase(path);
+            // in a server the access log's commits are the most frequent writes: none may run a checkpoint
+            if (options.backgroundHousekeeping) db.pragma('wal_autocheckpoint = 0');
+            return db;
+          },
+        },
         { provide: ACCESS_LOG, useFactory: (db: Db) => new SqliteAccessLog(db), inject: [ACCESS_LOG_DB] },
         {
           provide: ReadModelDatabaseCloser,

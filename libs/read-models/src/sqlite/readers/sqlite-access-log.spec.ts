@@ -28,6 +28,8 @@ describe('SqliteAccessLog', () => {
     await log.record(read(1, ['ana', 'ben']));
     await log.record(read(2, ['ben']));
     expect((await log.query({ studentId: 'ben', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
+    // some reads indexed, the later ones not yet: a look-up finds both
+    expect(log.indexPending()).toBe(2);
     await log.record(read(3, ['ben', 'cy'], 'alice'));
     expect((await log.query({ studentId: 'ben', limit: 10 })).map((e) => e.at)).toEqual([read(3, []).at, read(2, []).at, read(1, []).at]);
     expect(await log.query({ studentId: 'cy', limit: 10 })).toEqual([read(3, ['ben', 'cy'], 'alice')]);
@@ -98,6 +100,32 @@ describe('SqliteAccessLog', () => {
     await recording;
     expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
     other.close();
+    db.close();
+  });
+
+  it('indexes a long backlog before a look-up, letting the thread run other work between chunks', async () => {
+    const { db } = fresh();
+    const log = new SqliteAccessLog(db);
+    const insert = db.prepare(`INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES ('2026-11-01T08:00:00.000Z', 'desk', 'support', 'GET /classes/:id/roster', ?)`);
+    // a ledger upgraded from a release that indexed otherwise: 20,000 reads the index has never seen
+    db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(JSON.stringify(Array.from({ length: 25 }, (_, s) => `student-${(i * 7 + s) % 5_000}`)));
+    })();
+    expect(log.backlog()).toBe(20_000);
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const found = await log.query({ studentId: 'student-42', limit: 1_000 });
+    counting = false;
+    // 20,000 reads of 25 students out of 5,000: each student was read 100 times
+    expect(found).toHaveLength(100);
+    // the other work ran between the chunks, not only once the look-up was done
+    expect(turns).toBeGreaterThan(5);
+    expect(log.backlog()).toBeLessThanOrEqual(10_000);
     db.close();
   });
 });

@@ -10,6 +10,10 @@ const studentTerm = (studentId: string) => `s${createHash('sha1').update(student
 
 /** Entries indexed by student in one transaction: short, so that a request's record never waits long for the lock. */
 const INDEX_CHUNK = 20;
+/** Entries a look-up by student indexes at a time when the backlog is too long to read through. */
+const LOOK_UP_CHUNK = 500;
+/** The longest backlog a look-up by student reads through rather than indexing it first. */
+const SCANNED_BACKLOG = 10_000;
 /** How long a read waits for the write lock to record itself before it fails (and its answer with it). */
 const RECORD_TIMEOUT_MS = 10_000;
 
@@ -19,8 +23,9 @@ const RECORD_TIMEOUT_MS = 10_000;
  * no method updates or deletes.
  *
  * A request writes its one row (its students as a JSON list) before its answer leaves. The index
- * is filled later (`indexPending`): by the server's housekeeping thread, a short transaction at a
- * time, and by any look-up by student before it reads. It is a full-text index with one term per
+ * is filled later (`indexPending`) by the server's housekeeping thread, a short transaction at a
+ * time; a look-up by student reads the entries after the index's mark one by one (indexing them
+ * first when there are many), so it never misses a read. It is a full-text index with one term per
  * student, a log-structured index whose inserts write a few pages, not one page per student.
  * Why both: a class roster names about 25 students, and inserting 25 rows at random places of a
  * large B-tree in each request's own commit wrote 25 pages to the WAL per request and stalled the
@@ -35,6 +40,7 @@ const RECORD_TIMEOUT_MS = 10_000;
 export class SqliteAccessLog implements AccessLog {
   private readonly insert;
   private readonly indexedUpTo;
+  private readonly lastEntry;
   private readonly nextEntries;
   private readonly indexEntry;
   private readonly markIndexed;
@@ -51,6 +57,7 @@ export class SqliteAccessLog implements AccessLog {
     db.pragma('busy_timeout = 0');
     this.insert = db.prepare('INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES (?, ?, ?, ?, ?)');
     this.indexedUpTo = db.prepare('SELECT up_to FROM access_log_indexed WHERE only = 1').pluck();
+    this.lastEntry = db.prepare('SELECT MAX(id) FROM access_log').pluck();
     this.nextEntries = db.prepare('SELECT id, student_ids FROM access_log WHERE id > ? ORDER BY id LIMIT ?');
     this.indexEntry = db.prepare('INSERT INTO access_log_by_student (rowid, students) VALUES (?, ?)');
     this.markIndexed = db.prepare('UPDATE access_log_indexed SET up_to = ? WHERE only = 1');
@@ -63,37 +70,43 @@ export class SqliteAccessLog implements AccessLog {
 
   /**
    * Indexes by student up to `maxEntries` entries not indexed yet, oldest first, in one short
-   * transaction; returns how many it indexed (0: the index is complete). Safe from several
-   * connections at once: each checks the mark under the write lock.
+   * transaction; returns how many it indexed. Safe from several connections at once: under the
+   * write lock it indexes only what is still above the mark, so no work is lost to a race.
    */
   indexPending(maxEntries = INDEX_CHUNK): number {
-    for (;;) {
-      // the terms are worked out before the write lock is taken, so that requests wait for it as little as possible
-      const from = this.indexedUpTo.get() as number;
-      const entries = (this.nextEntries.all(from, maxEntries) as { id: number; student_ids: string }[]).map(({ id, student_ids }) => ({
-        id,
-        terms: (JSON.parse(student_ids) as string[]).map(studentTerm).join(' '),
-      }));
-      if (entries.length === 0) return 0;
-      const indexed = this.db
-        .transaction(() => {
-          if (this.indexedUpTo.get() !== from) return false; // another connection indexed them meanwhile
-          for (const { id, terms } of entries) this.indexEntry.run(id, terms);
-          this.markIndexed.run(entries[entries.length - 1]!.id);
-          return true;
-        })
-        .immediate();
-      if (indexed) return entries.length;
-    }
+    // the terms are worked out before the write lock is taken, so that requests wait for it as little as possible
+    const from = this.indexedUpTo.get() as number;
+    const entries = (this.nextEntries.all(from, maxEntries) as { id: number; student_ids: string }[]).map(({ id, student_ids }) => ({
+      id,
+      terms: (JSON.parse(student_ids) as string[]).map(studentTerm).join(' '),
+    }));
+    if (entries.length === 0) return 0;
+    return this.db
+      .transaction(() => {
+        const mark = this.indexedUpTo.get() as number;
+        const left = entries.filter((e) => e.id > mark);
+        for (const { id, terms } of left) this.indexEntry.run(id, terms);
+        if (left.length > 0) this.markIndexed.run(left[left.length - 1]!.id);
+        return left.length;
+      })
+      .immediate();
+  }
+
+  /** Entries recorded but not indexed yet. */
+  backlog(): number {
+    return ((this.lastEntry.get() as number | null) ?? 0) - (this.indexedUpTo.get() as number);
   }
 
   async query(filter: { studentId?: string; who?: string; from?: string; to?: string; limit: number }): Promise<AccessLogEntry[]> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.studentId !== undefined) {
-      while ((await waitWhileBusy(() => this.indexPending(50 * INDEX_CHUNK), RECORD_TIMEOUT_MS)) > 0);
-      // the term narrows the rows down; the list itself decides, so a shared term could never mislead
-      where.push('l.id IN (SELECT rowid FROM access_log_by_student WHERE access_log_by_student MATCH @term)');
+      await this.shortenBacklog();
+      // indexed entries through the index, the few after its mark by reading them; the list itself
+      // decides, so an entry the index or the tail brings in by mistake is never returned
+      params['mark'] = this.indexedUpTo.get();
+      where.push(`l.id IN (SELECT rowid FROM access_log_by_student WHERE access_log_by_student MATCH @term AND rowid <= @mark
+                           UNION ALL SELECT id FROM access_log WHERE id > @mark)`);
       where.push('EXISTS (SELECT 1 FROM json_each(l.student_ids) s WHERE s.value = @student)');
       params['term'] = `"${studentTerm(filter.studentId)}"`;
       params['student'] = filter.studentId;
@@ -101,9 +114,20 @@ export class SqliteAccessLog implements AccessLog {
     if (filter.who !== undefined) (where.push('l.who = @who'), (params['who'] = filter.who));
     if (filter.from !== undefined) (where.push('l.at >= @from'), (params['from'] = filter.from));
     if (filter.to !== undefined) (where.push('l.at < @to'), (params['to'] = filter.to));
-    const rows = this.db
-      .prepare(`SELECT at, who, role, endpoint, student_ids FROM access_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.id DESC LIMIT @limit`)
-      .all(params) as { at: string; who: string; role: string; endpoint: string; student_ids: string }[];
+    const sql = `SELECT at, who, role, endpoint, student_ids FROM access_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.id DESC LIMIT @limit`;
+    const rows = await waitWhileBusy(() => this.db.prepare(sql).all(params) as { at: string; who: string; role: string; endpoint: string; student_ids: string }[], RECORD_TIMEOUT_MS);
     return rows.map((r) => ({ at: r.at, who: r.who, role: r.role, endpoint: r.endpoint, studentIds: JSON.parse(r.student_ids) as string[] }));
+  }
+
+  /**
+   * Indexes the backlog down to what a look-up may read through (a ledger upgraded from a release
+   * that indexed otherwise, or one only the CLI writes to, can hold a long one), a chunk at a
+   * time, letting the thread answer others between chunks.
+   */
+  private async shortenBacklog(): Promise<void> {
+    while (this.backlog() > SCANNED_BACKLOG) {
+      await waitWhileBusy(() => this.indexPending(LOOK_UP_CHUNK), RECORD_TIMEOUT_MS);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }
