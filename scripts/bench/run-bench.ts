@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<void> {
   for (const q of latency) {
     log(
       `${q.query} (pause ${q.thinkMs} ms, ${q.pauses}): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests` +
-        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors`,
+        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors, ${q.accessLogBacklog} reads not indexed yet`,
     );
   }
 
