@@ -12,7 +12,7 @@ class GuardBreachSchema implements GuardBreach {
 class SyncFailureSchema {
   @ApiProperty({ example: 'INVALID_INPUT' }) code!: string;
   @ApiProperty() reason!: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'file, line, record, field' }) at?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'where in the input: file, line (counted from 1), record (its index in the file, counted from 0: the reason\'s "record #N" is index N-1), recordId, column, field' }) at?: Record<string, unknown>;
 }
 
 class SyncProgressSchema {
