@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { LedgerConfig } from '@roster-ledger/config';
 import { ACCESS_LOG, type AccessLog } from '@roster-ledger/ledger';
+import { accessLogPath } from '@roster-ledger/read-models';
 import { LedgerRuntimeModule } from '../apps/cli/src/ledger-runtime.module';
 import { testKeysConfig } from './support/api-client';
 
@@ -28,7 +29,7 @@ describe("a server's access-log connection", () => {
       for (let i = 0; i < 3_000; i++) {
         await log.record({ at: new Date().toISOString(), who: 'desk', role: 'support', endpoint: 'GET /classes/:id/roster', studentIds: students });
       }
-      const walFrames = statSync(`${path}-wal`).size / (pageSize + 24);
+      const walFrames = statSync(`${accessLogPath(path)}-wal`).size / (pageSize + 24);
       // with the request path free of checkpoints the WAL holds every frame written (several thousand);
       // a checkpoint run by a request's commit makes the WAL start over at about 1000 frames
       expect(walFrames).toBeGreaterThan(2_000);

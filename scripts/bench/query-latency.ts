@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { accessLogPath } from '@roster-ledger/read-models';
 
 export interface LatencyResult {
   query: string;
@@ -42,7 +43,7 @@ function sampleIds(dbPath: string): { students: string[]; sections: string[] } {
 
 /** Reads the server logged but has not indexed by student yet. */
 function accessLogBacklog(dbPath: string): number {
-  const db = new Database(dbPath, { readonly: true });
+  const db = new Database(accessLogPath(dbPath), { readonly: true });
   try {
     return db.prepare('SELECT (SELECT COALESCE(MAX(id), 0) FROM access_log) - (SELECT up_to FROM access_log_indexed)').pluck().get() as number;
   } finally {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { appendBaseline } from './append-baseline';
 import { measure, type Measured } from './measure';
 import { queryLatency } from './query-latency';
+import { accessLogPath } from '@roster-ledger/read-models';
 
 /**
  * `npm run bench -- <profile>`: generates a district, then measures, each step in its own process:
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
     log(`generated in ${g.wallSeconds.toFixed(1)} s (peak ${g.peakRssMb} MB)`);
   }
   const db = join(work, 'ledger.db');
-  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  for (const file of [db, accessLogPath(db)]) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   // the rollover replaces nearly every enrollment: the guard holds it, and the bench approves it
   const results: StepResult[] = [];
   const record = (step: string, m: Measured, events: number, note = '') => {

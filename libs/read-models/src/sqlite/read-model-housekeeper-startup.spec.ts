@@ -6,37 +6,34 @@ import { ReadModelHousekeeper } from './read-model-housekeeper';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
 
 /**
- * serve may start while another process (an import, a rebuild) holds the ledger's write lock for
- * a while. The housekeeping thread must still end up indexing the access log and checkpointing,
- * or say that it cannot: a server that silently runs without it is not noticed by anyone.
+ * serve may start while another process (an import's final append, a rebuild) holds the ledger's
+ * write lock for minutes. The housekeeping thread must start and index the access log all the
+ * same: the access log lives in a file of its own.
  */
-describe('ReadModelHousekeeper started while another process holds the write lock', () => {
+describe('ReadModelHousekeeper started while another process holds the ledger\'s write lock', () => {
   const dir = mkdtempSync(join(tmpdir(), 'housekeeper-startup-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('indexes the reads recorded once the lock is released', async () => {
+  it('starts and indexes the reads recorded meanwhile, before the lock is released', async () => {
     const path = join(dir, 'ledger.db');
-    const db = openReadModelDatabase(path);
-    const log = new SqliteAccessLog(db);
-    const mark = db.prepare('SELECT up_to FROM access_log_indexed').pluck();
-
     const importer = openReadModelDatabase(path);
+    const log = SqliteAccessLog.open(path);
+    importer.exec('CREATE TABLE events (id INTEGER PRIMARY KEY)');
     importer.exec('BEGIN IMMEDIATE');
+    importer.exec('INSERT INTO events VALUES (1)');
     const housekeeper = new ReadModelHousekeeper(path, 10);
-    let startError: unknown = null;
-    housekeeper.started.catch((error: unknown) => (startError = error));
     try {
-      // a long import transaction, a little longer than a connection's busy timeout
-      await new Promise((resolve) => setTimeout(resolve, 12_000));
-      importer.exec('COMMIT');
+      await housekeeper.started;
       await log.record({ at: '2026-11-29T08:00:00.000Z', who: 'desk', role: 'support', endpoint: 'GET /accounts/:id', studentIds: ['ana'] });
-      const deadline = Date.now() + 4_000;
-      while ((mark.get() as number) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect({ indexedUpTo: mark.get(), startError: startError === null ? null : (startError as { code?: string }).code }).toEqual({ indexedUpTo: 1, startError: null });
+      const deadline = Date.now() + 10_000;
+      while (log.backlog() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(log.backlog()).toBe(0);
+      expect(importer.inTransaction).toBe(true);
     } finally {
+      importer.exec('COMMIT');
       await housekeeper.stop();
       importer.close();
-      db.close();
+      log.close();
     }
-  }, 30_000);
+  });
 });

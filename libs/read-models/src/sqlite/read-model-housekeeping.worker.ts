@@ -10,26 +10,28 @@ const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.
 const post = (message: HousekeepingMessage) => parentPort?.postMessage(message);
 
 const { path, everyMs } = (workerData as { data: HousekeepingOptions }).data;
-let db: Db | null = null;
+let ledger: Db | null = null;
 let accessLog: SqliteAccessLog | null = null;
 let checkpointedAt = 0;
 
 /**
- * One round: index a chunk of the access log, and checkpoint the WAL once per `everyMs`. Opening
+ * One round: index a chunk of the access log, and checkpoint the WALs of the ledger and of the
+ * access log once per `everyMs`. Opening
  * is part of a round too: serve may start while an import holds the write lock for minutes, and
  * the thread must then begin once the lock is free instead of giving up.
  */
 function round(): void {
   let next = everyMs;
   try {
-    db ??= openReadModelDatabase(path);
+    ledger ??= openReadModelDatabase(path);
     if (accessLog === null) {
-      accessLog = new SqliteAccessLog(db);
+      accessLog = SqliteAccessLog.open(path);
       post({ type: 'started' });
     }
     if (accessLog.indexPending() > 0) next = BETWEEN_CHUNKS_MS;
     if (Date.now() - checkpointedAt >= everyMs) {
-      db.pragma('wal_checkpoint(PASSIVE)');
+      ledger.pragma('wal_checkpoint(PASSIVE)');
+      accessLog.checkpoint();
       checkpointedAt = Date.now();
     }
   } catch (error) {

@@ -7,16 +7,17 @@ import { SqliteAccessLog } from './readers/sqlite-access-log';
 import { ReadModelHousekeeper } from './read-model-housekeeper';
 
 const READ_MODEL_DB = Symbol('READ_MODEL_DB');
-const ACCESS_LOG_DB = Symbol('ACCESS_LOG_DB');
 
 class ReadModelDatabaseCloser implements OnApplicationShutdown {
   constructor(
-    private readonly connections: Db[],
+    private readonly db: Db,
+    private readonly accessLog: SqliteAccessLog,
     private readonly housekeeper: ReadModelHousekeeper | null,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.housekeeper?.stop();
-    for (const db of this.connections) if (db.open) db.close();
+    this.accessLog.close();
+    if (this.db.open) this.db.close();
   }
 }
 
@@ -38,7 +39,8 @@ export interface SqliteReadModelsOptions {
 
 /**
  * Binds the read side's ports (PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG) to SQLite tables in
- * the ledger file, on a connection of their own. Needs EVENT_STORE bound globally.
+ * the ledger file, on a connection of their own, and the access log to a file of its own beside
+ * it. Needs EVENT_STORE bound globally.
  */
 @Global()
 @Module({})
@@ -56,7 +58,8 @@ export class SqliteReadModelsModule {
             return db;
           },
         },
-        { provide: ReadModelHousekeeper, useFactory: housekeeper, inject: [READ_MODEL_DB] },
+        // after the access log's file is opened (and an older ledger's reads moved into it)
+        { provide: ReadModelHousekeeper, useFactory: housekeeper, inject: [READ_MODEL_DB, SqliteAccessLog] },
         {
           provide: SqliteProjectionControl,
           useFactory: (db: Db, store: EventStore) =>
@@ -70,19 +73,15 @@ export class SqliteReadModelsModule {
           inject: [READ_MODEL_DB, SqliteProjectionControl, EVENT_STORE],
         },
         {
-          provide: ACCESS_LOG_DB,
-          useFactory: () => {
-            const db = openReadModelDatabase(path);
-            // in a server the access log's commits are the most frequent writes: none may run a checkpoint
-            if (options.backgroundHousekeeping) db.pragma('wal_autocheckpoint = 0');
-            return db;
-          },
+          provide: SqliteAccessLog,
+          // in a server the access log's commits are the most frequent writes: none may run a checkpoint
+          useFactory: () => SqliteAccessLog.open(path, { automaticCheckpoints: !options.backgroundHousekeeping }),
         },
-        { provide: ACCESS_LOG, useFactory: (db: Db) => new SqliteAccessLog(db), inject: [ACCESS_LOG_DB] },
+        { provide: ACCESS_LOG, useExisting: SqliteAccessLog },
         {
           provide: ReadModelDatabaseCloser,
-          useFactory: (db: Db, accessLogDb: Db, housekeeper: ReadModelHousekeeper | null) => new ReadModelDatabaseCloser([db, accessLogDb], housekeeper),
-          inject: [READ_MODEL_DB, ACCESS_LOG_DB, ReadModelHousekeeper],
+          useFactory: (db: Db, accessLog: SqliteAccessLog, housekeeper: ReadModelHousekeeper | null) => new ReadModelDatabaseCloser(db, accessLog, housekeeper),
+          inject: [READ_MODEL_DB, SqliteAccessLog, ReadModelHousekeeper],
         },
       ],
       exports: [PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG, SqliteProjectionControl],

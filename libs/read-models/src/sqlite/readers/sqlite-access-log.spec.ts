@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessLogEntry } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../read-model-database';
-import { SqliteAccessLog } from './sqlite-access-log';
+import { accessLogPath, SqliteAccessLog } from './sqlite-access-log';
 
 const read = (i: number, studentIds: string[], who = 'desk'): AccessLogEntry => ({
   at: `2026-11-${String(10 + i).padStart(2, '0')}T08:00:00.000Z`,
@@ -38,21 +38,43 @@ describe('SqliteAccessLog', () => {
     db.close();
   });
 
-  it('finds the reads of a ledger from a release that indexed each read in its own commit', async () => {
+  it('moves the reads an older release logged inside the ledger file into its own file, once', async () => {
     const { db, path } = fresh();
-    // the layout before the index was deferred: no mark, every read already in the index
+    // the older layout: the log and its B-tree index by student in the ledger file itself
     db.exec(`
       CREATE TABLE access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, endpoint TEXT NOT NULL, student_ids TEXT NOT NULL);
       CREATE TABLE access_log_students (student_id TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (student_id, entry_id)) WITHOUT ROWID;
       INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES ('${read(1, []).at}', 'desk', 'support', 'GET /accounts/:id', '["ana"]');
       INSERT INTO access_log_students VALUES ('ana', 1);
     `);
-    db.close();
-    const reopened = openReadModelDatabase(path);
-    const log = new SqliteAccessLog(reopened);
+    const log = SqliteAccessLog.open(path);
     await log.record(read(2, ['ana']));
     expect((await log.query({ studentId: 'ana', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
-    reopened.close();
+    const left = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'access_log%'").pluck().all();
+    expect(left).toEqual([]);
+    log.close();
+    // opened again: nothing to move, nothing doubled
+    const again = SqliteAccessLog.open(path);
+    expect((await again.query({ limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
+    expect(accessLogPath(path)).toBe(path.replace(/\.db$/, '.access-log.db'));
+    again.close();
+    db.close();
+  });
+
+  it("records a read at once while a sync holds the ledger's write lock", async () => {
+    const { db, path } = fresh();
+    const log = SqliteAccessLog.open(path);
+    // a sync's final append: one transaction, seconds to minutes long
+    db.exec('BEGIN IMMEDIATE');
+    let recorded = false;
+    const recording = log.record(read(1, ['ana'])).then(() => (recorded = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(recorded).toBe(true);
+    db.exec('COMMIT');
+    await recording;
+    expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
+    log.close();
+    db.close();
   });
 
   it('indexes each read once when two connections index at the same time', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { waitWhileBusy, type AccessLog, type AccessLogEntry } from '@roster-ledger/ledger';
-import type { Db } from '../read-model-database';
+import { dirname, basename, extname, join } from 'node:path';
+import { openReadModelDatabase, type Db } from '../read-model-database';
 
 /**
  * A student's term in the index: 16 hex digits of the id's SHA-1, because ids may hold any
@@ -45,15 +46,27 @@ export class SqliteAccessLog implements AccessLog {
   private readonly indexEntry;
   private readonly markIndexed;
 
+  /**
+   * Opens the access log of a ledger, in its own file beside it (`accessLogPath`), and moves into
+   * it the reads an older release logged inside the ledger file. A file of its own because a
+   * sync's final append holds the ledger's write lock for seconds (minutes for a million
+   * students), and every read of a student's data must commit its entry before it answers.
+   */
+  static open(ledgerPath: string, options: { automaticCheckpoints?: boolean } = {}): SqliteAccessLog {
+    const db = openReadModelDatabase(accessLogPath(ledgerPath));
+    try {
+      createSchema(db);
+      if (ledgerPath !== ':memory:') moveReadsOutOfLedger(db, ledgerPath);
+      if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');
+      return new SqliteAccessLog(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
   constructor(private readonly db: Db) {
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, endpoint TEXT NOT NULL, student_ids TEXT NOT NULL);
-      CREATE VIRTUAL TABLE IF NOT EXISTS access_log_by_student USING fts5(students, content='', columnsize=0, detail=none, tokenize='ascii');
-      CREATE TABLE IF NOT EXISTS access_log_indexed (only INTEGER PRIMARY KEY CHECK (only = 1), up_to INTEGER NOT NULL);
-      INSERT OR IGNORE INTO access_log_indexed (only, up_to) VALUES (1, 0);
-      -- the B-tree index of older releases: the full-text index is built again from the log
-      DROP TABLE IF EXISTS access_log_students;
-    `);
+    createSchema(db);
     db.pragma('busy_timeout = 0');
     this.insert = db.prepare('INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES (?, ?, ?, ?, ?)');
     this.indexedUpTo = db.prepare('SELECT up_to FROM access_log_indexed WHERE only = 1').pluck();
@@ -90,6 +103,15 @@ export class SqliteAccessLog implements AccessLog {
         return left.length;
       })
       .immediate();
+  }
+
+  /** Checkpoints the file's WAL without waiting for anyone (for a connection without automatic checkpoints). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
   }
 
   /** Entries recorded but not indexed yet. */
@@ -131,3 +153,46 @@ export class SqliteAccessLog implements AccessLog {
     }
   }
 }
+
+/** `data/roster-ledger.db` → `data/roster-ledger.access-log.db`; an in-memory ledger has an in-memory log. */
+export function accessLogPath(ledgerPath: string): string {
+  if (ledgerPath === ':memory:' || ledgerPath === '') return ':memory:';
+  return join(dirname(ledgerPath), `${basename(ledgerPath, extname(ledgerPath))}.access-log.db`);
+}
+
+function createSchema(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, endpoint TEXT NOT NULL, student_ids TEXT NOT NULL);
+    CREATE VIRTUAL TABLE IF NOT EXISTS access_log_by_student USING fts5(students, content='', columnsize=0, detail=none, tokenize='ascii');
+    CREATE TABLE IF NOT EXISTS access_log_indexed (only INTEGER PRIMARY KEY CHECK (only = 1), up_to INTEGER NOT NULL);
+    INSERT OR IGNORE INTO access_log_indexed (only, up_to) VALUES (1, 0);
+  `);
+}
+
+/**
+ * Copies the reads an older release logged in the ledger file (same ids, so copying twice
+ * changes nothing), then drops them there. The drop needs the ledger's write lock: when a sync
+ * holds it, the copy stays behind in the ledger, unused, until the next start drops it.
+ */
+function moveReadsOutOfLedger(db: Db, ledgerPath: string): void {
+  db.prepare('ATTACH DATABASE ? AS ledger').run(ledgerPath);
+  try {
+    const logged = db.prepare("SELECT 1 FROM ledger.sqlite_master WHERE type = 'table' AND name = 'access_log'").get();
+    if (logged === undefined) return;
+    // one statement, so one transaction that writes this file only: the ledger is only read
+    db.exec('INSERT OR IGNORE INTO main.access_log (id, at, who, role, endpoint, student_ids) SELECT id, at, who, role, endpoint, student_ids FROM ledger.access_log');
+    try {
+      db.exec(`
+        DROP TABLE IF EXISTS ledger.access_log_students;
+        DROP TABLE IF EXISTS ledger.access_log_by_student;
+        DROP TABLE IF EXISTS ledger.access_log_indexed;
+        DROP TABLE IF EXISTS ledger.access_log;
+      `);
+    } catch (error) {
+      if (!String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY')) throw error;
+    }
+  } finally {
+    db.exec('DETACH DATABASE ledger');
+  }
+}
+
