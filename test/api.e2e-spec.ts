@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { CatchUpProjectionsCommand, RunSyncCommand } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot, type NextDayChanges } from '@roster-ledger/testing';
@@ -181,6 +182,23 @@ describe('REST API (end to end)', () => {
       expect(status).toBe(200);
       expect(body.items[0]).toMatchObject({ who: 'sam-support', role: 'support', endpoint: 'GET /accounts/:id', studentIds: [student()] });
       expect(Date.parse(body.items[0].at)).toBeGreaterThan(Date.parse(day2.startedAt));
+    });
+
+    it("answers and logs a read of a student while a sync holds the ledger's write lock", async () => {
+      // another process's sync in its final append: one write transaction, minutes long for a large district
+      const sync = new Database(join(dir, 'ledger.db'), { timeout: 10_000 });
+      sync.exec('BEGIN IMMEDIATE');
+      try {
+        // (its access-log entry in the ledger file, it waited out the lock's 10 s and failed with 500)
+        const { status, body } = await api.as('support').get(`/accounts/${student()}/timeline?limit=5`);
+        expect(status).toBe(200);
+        expect(body.items.length).toBeGreaterThan(0);
+        const logged = await api.as('compliance').get(`/access-log?student=${student()}&limit=1`);
+        expect(logged.body.items[0]).toMatchObject({ who: 'sam-support', endpoint: 'GET /accounts/:id/timeline', studentIds: [student()] });
+      } finally {
+        sync.exec('COMMIT');
+        sync.close();
+      }
     });
   });
 
