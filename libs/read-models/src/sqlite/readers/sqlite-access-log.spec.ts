@@ -38,27 +38,39 @@ describe('SqliteAccessLog', () => {
     db.close();
   });
 
-  it('moves the reads an older release logged inside the ledger file into its own file, once', async () => {
+  it('copies the reads an older release logged inside the ledger file, each once, also those it logs after the upgrade', async () => {
     const { db, path } = fresh();
     // the older layout: the log and its B-tree index by student in the ledger file itself
     db.exec(`
       CREATE TABLE access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, endpoint TEXT NOT NULL, student_ids TEXT NOT NULL);
       CREATE TABLE access_log_students (student_id TEXT NOT NULL, entry_id INTEGER NOT NULL, PRIMARY KEY (student_id, entry_id)) WITHOUT ROWID;
-      INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES ('${read(1, []).at}', 'desk', 'support', 'GET /accounts/:id', '["ana"]');
-      INSERT INTO access_log_students VALUES ('ana', 1);
     `);
+    const olderRelease = db.prepare(`INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES (?, 'desk', 'support', 'GET /accounts/:id', '["ana"]')`);
+    olderRelease.run(read(1, []).at);
     const log = SqliteAccessLog.open(path);
     await log.record(read(2, ['ana']));
-    expect((await log.query({ studentId: 'ana', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
-    const left = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'access_log%'").pluck().all();
-    expect(left).toEqual([]);
+    const ats = async (reader: SqliteAccessLog) => (await reader.query({ studentId: 'ana', limit: 10 })).map((e) => e.at).sort();
+    expect(await ats(log)).toEqual([read(1, []).at, read(2, []).at]);
     log.close();
-    // opened again: nothing to move, nothing doubled
+    // a server of the older release not restarted yet (or a roll-back) logs one more read in the ledger
+    olderRelease.run(read(3, []).at);
     const again = SqliteAccessLog.open(path);
-    expect((await again.query({ limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
-    expect(accessLogPath(path)).toBe(path.replace(/\.db$/, '.access-log.db'));
+    expect(await ats(again)).toEqual([read(1, []).at, read(2, []).at, read(3, []).at]);
     again.close();
+    // and nothing is copied twice
+    const third = SqliteAccessLog.open(path);
+    expect(await ats(third)).toHaveLength(3);
+    third.close();
     db.close();
+  });
+
+  it('keeps the log beside its ledger under a name of its own, and refuses to open a log as a ledger', () => {
+    expect(accessLogPath('data/roster-ledger.db')).toBe('data/roster-ledger.db.access-log.db');
+    // ledgers whose names differ only after a dot do not share a log
+    expect(accessLogPath('district.east')).not.toBe(accessLogPath('district.west'));
+    expect(accessLogPath('ledger')).not.toBe(accessLogPath('ledger.db'));
+    const { path } = fresh();
+    expect(() => SqliteAccessLog.open(accessLogPath(path))).toThrow(/is an access log, not a ledger/);
   });
 
   it("records a read at once while a sync holds the ledger's write lock", async () => {

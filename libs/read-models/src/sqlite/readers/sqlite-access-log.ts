@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { waitWhileBusy, type AccessLog, type AccessLogEntry } from '@roster-ledger/ledger';
-import { dirname, basename, extname, join } from 'node:path';
+import { retryWhileBusy, waitWhileBusy, type AccessLog, type AccessLogEntry } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../read-model-database';
 
 /**
@@ -47,16 +46,19 @@ export class SqliteAccessLog implements AccessLog {
   private readonly markIndexed;
 
   /**
-   * Opens the access log of a ledger, in its own file beside it (`accessLogPath`), and moves into
+   * Opens the access log of a ledger, in its own file beside it (`accessLogPath`), and copies into
    * it the reads an older release logged inside the ledger file. A file of its own because a
    * sync's final append holds the ledger's write lock for seconds (minutes for a million
    * students), and every read of a student's data must commit its entry before it answers.
    */
   static open(ledgerPath: string, options: { automaticCheckpoints?: boolean } = {}): SqliteAccessLog {
+    if (ledgerPath.endsWith(ACCESS_LOG_SUFFIX)) {
+      throw new Error(`${ledgerPath} is an access log, not a ledger: give the ledger file it sits beside`);
+    }
     const db = openReadModelDatabase(accessLogPath(ledgerPath));
     try {
       createSchema(db);
-      if (ledgerPath !== ':memory:') moveReadsOutOfLedger(db, ledgerPath);
+      if (ledgerPath !== ':memory:' && ledgerPath !== '') copyReadsFromLedger(db, ledgerPath);
       if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');
       return new SqliteAccessLog(db);
     } catch (error) {
@@ -154,11 +156,14 @@ export class SqliteAccessLog implements AccessLog {
   }
 }
 
-/** `data/roster-ledger.db` → `data/roster-ledger.access-log.db`; an in-memory ledger has an in-memory log. */
+/** The access log's file beside a ledger: `data/roster-ledger.db` → `data/roster-ledger.db.access-log.db`. */
 export function accessLogPath(ledgerPath: string): string {
   if (ledgerPath === ':memory:' || ledgerPath === '') return ':memory:';
-  return join(dirname(ledgerPath), `${basename(ledgerPath, extname(ledgerPath))}.access-log.db`);
+  // appended, never replacing an extension: two ledgers of one folder never share a log
+  return `${ledgerPath}${ACCESS_LOG_SUFFIX}`;
 }
+
+const ACCESS_LOG_SUFFIX = '.access-log.db';
 
 function createSchema(db: Db): void {
   db.exec(`
@@ -166,33 +171,40 @@ function createSchema(db: Db): void {
     CREATE VIRTUAL TABLE IF NOT EXISTS access_log_by_student USING fts5(students, content='', columnsize=0, detail=none, tokenize='ascii');
     CREATE TABLE IF NOT EXISTS access_log_indexed (only INTEGER PRIMARY KEY CHECK (only = 1), up_to INTEGER NOT NULL);
     INSERT OR IGNORE INTO access_log_indexed (only, up_to) VALUES (1, 0);
+    -- how far the reads an older release logged inside the ledger file have been copied here
+    CREATE TABLE IF NOT EXISTS access_log_copied_from_ledger (only INTEGER PRIMARY KEY CHECK (only = 1), up_to INTEGER NOT NULL);
+    INSERT OR IGNORE INTO access_log_copied_from_ledger (only, up_to) VALUES (1, 0);
   `);
 }
 
 /**
- * Copies the reads an older release logged in the ledger file (same ids, so copying twice
- * changes nothing), then drops them there. The drop needs the ledger's write lock: when a sync
- * holds it, the copy stays behind in the ledger, unused, until the next start drops it.
+ * Copies here the reads an older release logged in the ledger file that are not copied yet, in
+ * one transaction that writes this file only (the ledger is only read, so a sync holding its
+ * write lock delays nothing), with new ids after this file's own. The ledger's table is left as it
+ * is: an older release still running (or rolled back to) keeps logging there, and its later
+ * reads are copied at the next start; dropping it would lose them, and could not be atomic with
+ * the copy across two files.
  */
-function moveReadsOutOfLedger(db: Db, ledgerPath: string): void {
+function copyReadsFromLedger(db: Db, ledgerPath: string): void {
   db.prepare('ATTACH DATABASE ? AS ledger').run(ledgerPath);
   try {
     const logged = db.prepare("SELECT 1 FROM ledger.sqlite_master WHERE type = 'table' AND name = 'access_log'").get();
     if (logged === undefined) return;
-    // one statement, so one transaction that writes this file only: the ledger is only read
-    db.exec('INSERT OR IGNORE INTO main.access_log (id, at, who, role, endpoint, student_ids) SELECT id, at, who, role, endpoint, student_ids FROM ledger.access_log');
-    try {
-      db.exec(`
-        DROP TABLE IF EXISTS ledger.access_log_students;
-        DROP TABLE IF EXISTS ledger.access_log_by_student;
-        DROP TABLE IF EXISTS ledger.access_log_indexed;
-        DROP TABLE IF EXISTS ledger.access_log;
-      `);
-    } catch (error) {
-      if (!String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY')) throw error;
-    }
+    retryWhileBusy(
+      () =>
+        db.transaction(() => {
+          const from = db.prepare('SELECT up_to FROM access_log_copied_from_ledger').pluck().get() as number;
+          const to = db.prepare('SELECT MAX(id) FROM ledger.access_log').pluck().get() as number | null;
+          if (to === null || to <= from) return;
+          db.prepare(
+            `INSERT INTO main.access_log (at, who, role, endpoint, student_ids)
+             SELECT at, who, role, endpoint, student_ids FROM ledger.access_log WHERE id > ? AND id <= ? ORDER BY id`,
+          ).run(from, to);
+          db.prepare('UPDATE access_log_copied_from_ledger SET up_to = ?').run(to);
+        })(),
+      10_000,
+    );
   } finally {
     db.exec('DETACH DATABASE ledger');
   }
 }
-
