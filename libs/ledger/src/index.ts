@@ -28,6 +28,6 @@ export * from './commands/projection-commands';
 export * from './queries/as-of';
 export * from './queries/audit-export';
 export * from './queries/moments';
-export { retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
+export { isBusy, retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
 export { startSourceWorker } from './services/source-worker';
 export * from './ports/district-state-store.port';

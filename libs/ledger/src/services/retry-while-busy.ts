@@ -22,7 +22,7 @@ export function retryWhileBusy<T>(action: () => T, timeoutMs: number): T {
 }
 
 /** Recognised by its code, whichever realm or copy of the SQLite driver threw it. */
-function isBusy(error: unknown): boolean {
+export function isBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

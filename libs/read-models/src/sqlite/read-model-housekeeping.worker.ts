@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { isBusy } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from './read-model-database';
 import type { HousekeepingMessage, HousekeepingOptions } from './read-model-housekeeper';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
@@ -6,7 +7,6 @@ import { SqliteAccessLog } from './readers/sqlite-access-log';
 /** Pause between two chunks of indexing, or after finding the lock taken: the server's requests get their turn. */
 const BETWEEN_CHUNKS_MS = 5;
 
-const isBusy = (error: unknown) => String((error as { code?: unknown } | null)?.code).startsWith('SQLITE_BUSY');
 const post = (message: HousekeepingMessage) => parentPort?.postMessage(message);
 
 const { path, everyMs } = (workerData as { data: HousekeepingOptions }).data;
