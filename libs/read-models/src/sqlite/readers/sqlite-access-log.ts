@@ -57,10 +57,10 @@ export class SqliteAccessLog implements AccessLog {
     }
     const db = openReadModelDatabase(accessLogPath(ledgerPath));
     try {
-      createSchema(db);
+      const log = new SqliteAccessLog(db);
       if (ledgerPath !== ':memory:' && ledgerPath !== '') copyReadsFromLedger(db, ledgerPath);
       if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');
-      return new SqliteAccessLog(db);
+      return log;
     } catch (error) {
       db.close();
       throw error;
