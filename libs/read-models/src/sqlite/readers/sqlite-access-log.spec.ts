@@ -13,6 +13,21 @@ const read = (i: number, studentIds: string[], who = 'desk'): AccessLogEntry => 
   studentIds,
 });
 
+/**
+ * Records ana's read while `holder` keeps a write transaction open for `ms`, then lets it commit;
+ * tells whether the read was recorded before the holder committed.
+ */
+async function recordWhileHeld(log: SqliteAccessLog, holder: Db, ms: number): Promise<boolean> {
+  holder.exec('BEGIN IMMEDIATE');
+  let recorded = false;
+  const recording = log.record(read(1, ['ana'])).then(() => (recorded = true));
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const before = recorded;
+  holder.exec('COMMIT');
+  await recording;
+  return before;
+}
+
 describe('SqliteAccessLog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'access-log-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,13 +92,7 @@ describe('SqliteAccessLog', () => {
     const { db, path } = fresh();
     const log = SqliteAccessLog.open(path);
     // a sync's final append: one transaction, seconds to minutes long
-    db.exec('BEGIN IMMEDIATE');
-    let recorded = false;
-    const recording = log.record(read(1, ['ana'])).then(() => (recorded = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(recorded).toBe(true);
-    db.exec('COMMIT');
-    await recording;
+    expect(await recordWhileHeld(log, db, 50)).toBe(true);
     expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
     log.close();
     db.close();
@@ -124,14 +133,8 @@ describe('SqliteAccessLog', () => {
     const { db, path } = fresh();
     const log = new SqliteAccessLog(db);
     const other = openReadModelDatabase(path);
-    other.exec('BEGIN IMMEDIATE');
-    let recorded = false;
-    const recording = log.record(read(1, ['ana'])).then(() => (recorded = true));
     // the thread goes on: timers fire while the read waits for the lock
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(recorded).toBe(false);
-    other.exec('COMMIT');
-    await recording;
+    expect(await recordWhileHeld(log, other, 30)).toBe(false);
     expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
     other.close();
     db.close();
