@@ -1,10 +1,12 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LEDGER_STATE_FORMAT, type StateKey, type StreamChange } from '@roster-ledger/domain';
 import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { EVENT_STORE, type EventStore } from '@roster-ledger/ledger';
 import { LedgerConfig } from '@roster-ledger/config';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { LedgerStateLoader } from '../libs/ledger/src/services/ledger-state.loader';
-import { expectSavedStateToBeTheLog as expectStateOf, logHead, savedDistrictState } from './support/district-state';
+import { canonicalState, expectSavedStateToBeTheLog as expectStateOf, logHead, savedDistrictState } from './support/district-state';
 import { generateSnapshots, snapshotWithoutStudents } from './support/crash-snapshot';
 import { ledgerRuntime } from './support/clever-sync-runtime';
 import { cliJson, scratch } from './support/ledger-cli';
@@ -94,6 +96,88 @@ describe('district state snapshots (end to end)', () => {
 
     expect(importJson(CLEVER_DEMO_FOLDER, db)).toMatchObject({ status: 'completed', appended: 0 });
     await expectSavedStateToBeTheLog(db);
+  });
+
+  describe('records recognised by the bytes their state was made from', () => {
+    /** The demo, written as JSON.stringify writes it, with one student's gender outside Clever's enumeration. */
+    const demoCopy = (name: string, edit: (users: { data: { data: Record<string, any> }[] }) => void = () => undefined): string => {
+      const folder = tmp.path(name);
+      mkdirSync(folder, { recursive: true });
+      for (const file of readdirSync(CLEVER_DEMO_FOLDER).filter((name) => name.endsWith('.json'))) {
+        const content = JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, file), 'utf8'));
+        if (file === 'users.json') {
+          content.data[1].data.roles.student.gender = 'Unlisted';
+          edit(content);
+        }
+        writeFileSync(join(folder, file), JSON.stringify(content).replace(/\},\{"data"/g, '},\n{"data"'));
+      }
+      return folder;
+    };
+    const findings = (body: Record<string, unknown>) => ({ skipped: body['skipped'], unresolved: body['unresolved'], unknownValues: body['unknownValues'] });
+    const STUDENT = '5a25ffb0c1bc2a00360003ee';
+    const tamperWithGrade = (db: string) =>
+      withWritable(db, (raw) =>
+        raw.prepare(`UPDATE district_state_records SET state = json_set(state, '$.roles.student.fields.grade', 'tampered') WHERE category = 'user' AND id = ?`).run(STUDENT),
+      );
+
+    it('notes them on every state, and a sync that meets the same bytes again trusts the state: it does not diff them', async () => {
+      const folder = demoCopy('recognised');
+      const db = tmp.path('recognised.db');
+      const first = importJson(folder, db);
+      expect(findings(first)).toMatchObject({ unknownValues: { 'student.gender': 1 } });
+      const state = (await saved(db))!.state;
+      expect([...state.entries()].filter((e) => e.state.source === undefined).map((e) => `${e.category} ${e.id}`)).toEqual([]);
+
+      // a state that no longer matches its bytes is not looked at while the bytes are the same...
+      tamperWithGrade(db);
+      const again = importJson(folder, db);
+      expect(again).toMatchObject({ status: 'completed', appended: 0 });
+      // ...and the findings are those of a full reading
+      expect(findings(again)).toEqual(findings(first));
+    });
+
+    it('finds the same differences as a sync that parses every record', async () => {
+      const folder = demoCopy('day-one');
+      const nextDay = demoCopy('day-two', (users) => {
+        users.data[1]!.data.roles.student.grade = '10';
+        users.data.splice(5, 1);
+      });
+      const recognising = tmp.path('recognising.db');
+      const parsing = tmp.path('parsing.db');
+      importJson(folder, recognising);
+      importJson(folder, parsing);
+      withWritable(parsing, (raw) => raw.prepare(`UPDATE district_state_records SET state = json_remove(state, '$.source')`).run());
+
+      const withRecognition = importJson(nextDay, recognising);
+      const withoutRecognition = importJson(nextDay, parsing);
+      expect(withRecognition['counts']).toEqual(withoutRecognition['counts']);
+      expect(withRecognition['counts']).toMatchObject({ StudentUpdated: 1, StudentRemoved: 1 });
+      expect(findings(withRecognition)).toEqual(findings(withoutRecognition));
+      await expectSavedStateToBeTheLog(recognising);
+      expect(canonicalState((await saved(recognising))!.state)).toEqual(canonicalState((await saved(parsing))!.state));
+    });
+
+    it('parses a record again once an event changed its state after the sync that noted its bytes', async () => {
+      const folder = demoCopy('changed-since');
+      const db = tmp.path('changed-since.db');
+      importJson(folder, db);
+      // an events sync (or any other writer) records a grade change of the student
+      const { app } = await ledgerRuntime(LedgerConfig.load({ LEDGER_CONFIG: '' }, { db }));
+      try {
+        const store = app.get<EventStore>(EVENT_STORE);
+        const stream = `user-${STUDENT}`;
+        const revision = (await store.streamRevision(stream))!;
+        await store.appendToStreams([
+          { streamId: stream, expectedRevision: revision, events: [{ id: 'e-later', type: 'StudentUpdated', data: { id: STUDENT, changes: { grade: { from: '9', to: '11' } }, personal: {} }, metadata: { districtId: district, syncId: 'events' } }] },
+        ]);
+      } finally {
+        await app.close();
+      }
+      // the snapshot still says grade 9: the sync must see that, although the bytes are the ones it noted
+      const again = importJson(folder, db);
+      expect(again).toMatchObject({ status: 'completed', appended: 1, counts: { StudentUpdated: 1 } });
+      await expectSavedStateToBeTheLog(db);
+    });
   });
 
   it('does not move the snapshot past district events another writer recorded between a load and an append', async () => {

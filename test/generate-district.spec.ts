@@ -31,7 +31,7 @@ async function readSnapshot(path: string): Promise<Snapshot> {
   const snapshot = await openSnapshotFolder(path);
   const records: RosterRecord[] = [];
   for await (const item of snapshot.items()) {
-    if (item.type !== 'record') throw new Error(`skipped ${item.reason} at ${JSON.stringify(item.origin)}`);
+    if (item.type !== 'record') throw new Error(`expected a record, got ${item.type} at ${JSON.stringify(item.origin)}`);
     if (item.unknownValues.length > 0) throw new Error(`unknown values ${item.unknownValues.join(', ')} in ${item.origin.recordId}`);
     records.push(item.record);
   }

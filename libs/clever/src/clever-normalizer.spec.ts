@@ -1,11 +1,11 @@
 import type { RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
-import type { SnapshotItem } from './snapshot-item';
+import type { NormalizedItem } from './snapshot-item';
 
 const D = 'd1';
 const at = { file: '/snap/x.json', line: 1, record: 0 };
 
-function normalize(kind: RecordKind, raw: Record<string, unknown>): SnapshotItem {
+function normalize(kind: RecordKind, raw: Record<string, unknown>): NormalizedItem {
   return normalizeCleverRecord(kind, raw, at);
 }
 

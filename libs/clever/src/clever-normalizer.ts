@@ -5,7 +5,7 @@ import { readHeader } from './record-header';
 import type { RecordHeader } from './record-header';
 import { mapSchool } from './school-mapping';
 import { mapSection } from './section-mapping';
-import type { SnapshotItem } from './snapshot-item';
+import type { NormalizedItem } from './snapshot-item';
 import { mapCourse, mapTerm } from './term-course-mapping';
 import { mapUser } from './user-mapping';
 import type { SkippedUser } from './user-mapping';
@@ -31,7 +31,7 @@ export function normalizeCleverRecord(
   kind: RecordKind,
   raw: Record<string, unknown>,
   origin: InputLocation,
-): SnapshotItem {
+): NormalizedItem {
   const ctx = new RecordContext(origin);
   const header = readHeader(kind, raw, ctx);
   const mapped = MAPPINGS[kind](raw, ctx, header);

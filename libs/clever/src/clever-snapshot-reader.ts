@@ -1,5 +1,5 @@
 import { RECORD_KINDS } from '@roster-ledger/domain';
-import type { RecordKind, SyncSource } from '@roster-ledger/domain';
+import type { KnownRecords, RecordKind, SyncSource } from '@roster-ledger/domain';
 import { openSnapshotFolder } from './snapshot-folder';
 import type { SnapshotFolderOptions } from './snapshot-folder';
 import type { SnapshotItem } from './snapshot-item';
@@ -14,6 +14,8 @@ export interface CleverSnapshotSource {
   /** @throws InvalidInput on the first fatal problem (see SnapshotFolder.items). */
   items(): AsyncIterable<SnapshotItem>;
   progress(): { done: number; total: number };
+  /** See SnapshotFolder.recognise; only snapshot folders have it. */
+  recognise?(known: KnownRecords): void;
 }
 
 /**
@@ -33,6 +35,7 @@ export class CleverSnapshotReader {
       kinds: RECORD_KINDS.filter((kind) => folder.files[kind] !== undefined),
       items: () => folder.items(),
       progress: () => folder.progress(),
+      recognise: (known) => folder.recognise(known),
     };
   }
 }

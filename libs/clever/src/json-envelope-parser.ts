@@ -15,6 +15,8 @@ export interface JsonRecord {
   index: number;
   /** Line where the record starts. */
   line: number;
+  /** The fingerprint of its bytes, when the reader was given a screen (see JsonRecordSplitter's `screen`). */
+  fingerprint?: string;
 }
 
 export interface EnvelopeParserOptions {

@@ -1,6 +1,6 @@
 import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
-import type { JsonRecord } from './json-envelope-parser';
+import type { SplitRecord } from './json-record-splitter';
 import { JsonRecordSplitter } from './json-record-splitter';
 import { DEFAULT_MAX_STRING_LENGTH, readJsonRecords, readJsonRecordsPrecisely } from './json-record-stream';
 import { seededRandom } from '@roster-ledger/testing';
@@ -40,7 +40,7 @@ async function* asyncChunks(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8A
 /** The splitter alone: its records, and whether it read the whole file without giving up. */
 function split(chunks: Iterable<Uint8Array>, maxStringLength = DEFAULT_MAX_STRING_LENGTH) {
   const splitter = new JsonRecordSplitter({ maxStringLength });
-  const records: JsonRecord[] = [];
+  const records: SplitRecord[] = [];
   let accepted = true;
   for (const chunk of chunks) {
     accepted = splitter.write(chunk);
@@ -51,12 +51,12 @@ function split(chunks: Iterable<Uint8Array>, maxStringLength = DEFAULT_MAX_STRIN
 }
 
 interface Outcome {
-  records: JsonRecord[];
+  records: SplitRecord[];
   error?: { message: string; at: InputLocation };
 }
 
-async function outcome(records: AsyncIterable<JsonRecord>): Promise<Outcome> {
-  const read: JsonRecord[] = [];
+async function outcome(records: AsyncIterable<SplitRecord>): Promise<Outcome> {
+  const read: SplitRecord[] = [];
   try {
     for await (const record of records) read.push(record);
     return { records: read };
@@ -340,7 +340,7 @@ describe('JsonRecordSplitter', () => {
     let openings = 0;
     const open = () => asyncChunks((readings[openings++] ?? []).map((text) => Buffer.from(text)));
     const result = await outcome(readJsonRecords(open, options()));
-    expect(result.records.map((record) => record.value['id'])).toEqual(['u1', 'u2']);
+    expect(result.records.map((record) => record.value?.['id'])).toEqual(['u1', 'u2']);
     expect(result.error?.message).toBe(
       'users.json: file could not be read consistently: the first reading stopped after 2 records, a second reading found no problem there (was the file changed while it was read?)',
     );

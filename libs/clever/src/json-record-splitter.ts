@@ -109,9 +109,31 @@ const GIVE_UP = -2;
 const BYTES_PER_CHARACTER = 6;
 const OPEN_STRING_SLACK = 16;
 
+/**
+ * Looks at a record's bytes before they are parsed (for an item of the list envelope, the whole
+ * item): returns their fingerprint, which goes on the record, and, when the caller already knows a
+ * record with these bytes, the id it knows it by: such a record is handed over without being parsed.
+ */
+export type RecordScreen = (bytes: Buffer) => { fingerprint: string; knownAs?: string };
+
+/** A record the screen knew: its bytes were scanned (so the file's grammar is checked) but not parsed. */
+export interface KnownJsonRecord {
+  value: null;
+  knownAs: string;
+  fingerprint: string;
+  /** Zero-based position of the record in its file. */
+  index: number;
+  /** Line where the record starts. */
+  line: number;
+}
+
+/** What the splitter hands over: a parsed record, or one the screen knew. */
+export type SplitRecord = JsonRecord | KnownJsonRecord;
+
 export interface JsonRecordSplitterOptions {
   /** Longest string accepted, in characters. */
   maxStringLength: number;
+  screen?: RecordScreen;
 }
 
 /**
@@ -137,7 +159,8 @@ export class JsonRecordSplitter {
   /** Newlines before the position reached. */
   private newlines = 0;
   private recordCount = 0;
-  private found: JsonRecord[] = [];
+  private found: SplitRecord[] = [];
+  private readonly screen: RecordScreen | undefined;
   private dataSeen = false;
   private isDataKey = false;
 
@@ -163,6 +186,7 @@ export class JsonRecordSplitter {
   constructor(options: JsonRecordSplitterOptions) {
     this.maxStringLength = options.maxStringLength;
     this.maxOpenStringBytes = BYTES_PER_CHARACTER * options.maxStringLength + OPEN_STRING_SLACK;
+    this.screen = options.screen;
   }
 
   /** Reads the next chunk of the file. False when the splitter gives up (for good). */
@@ -199,7 +223,7 @@ export class JsonRecordSplitter {
   }
 
   /** The records completed since the last call, in order. */
-  take(): JsonRecord[] {
+  take(): SplitRecord[] {
     const records = this.found;
     this.found = [];
     return records;
@@ -283,11 +307,21 @@ export class JsonRecordSplitter {
 
   /** Parses the unit that ends before `stop` in `bytes`. False when it is not what its place asks for. */
   private finishUnit(bytes: Buffer, stop: number): boolean {
-    const text =
-      this.pieces.length === 0
-        ? bytes.toString('utf8', this.unitStart - this.chunkStart, stop)
-        : Buffer.concat([...this.pieces, bytes.subarray(0, stop)]).toString('utf8');
+    const unit =
+      this.pieces.length === 0 ? bytes.subarray(this.unitStart - this.chunkStart, stop) : Buffer.concat([...this.pieces, bytes.subarray(0, stop)]);
     this.pieces = [];
+    let fingerprint: string | undefined;
+    if (this.screen !== undefined && (this.unitKind === RECORD || this.unitKind === ITEM)) {
+      const screened = this.screen(unit);
+      fingerprint = screened.fingerprint;
+      if (screened.knownAs !== undefined) {
+        this.found.push({ value: null, knownAs: screened.knownAs, fingerprint, index: this.recordCount, line: this.unitLine });
+        this.recordCount += 1;
+        this.top = this.afterUnit;
+        return true;
+      }
+    }
+    const text = unit.toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -296,12 +330,12 @@ export class JsonRecordSplitter {
     }
     switch (this.unitKind) {
       case RECORD:
-        this.emit(value as Record<string, unknown>);
+        this.emit(value as Record<string, unknown>, fingerprint);
         break;
       case ITEM: {
         const inner = (value as Record<string, unknown>)['data'];
         if (!isPlainObject(inner)) return false;
-        this.emit(inner);
+        this.emit(inner, fingerprint);
         break;
       }
       case KEY:
@@ -314,8 +348,8 @@ export class JsonRecordSplitter {
     return true;
   }
 
-  private emit(value: Record<string, unknown>): void {
-    this.found.push({ value, index: this.recordCount, line: this.unitLine });
+  private emit(value: Record<string, unknown>, fingerprint: string | undefined): void {
+    this.found.push(fingerprint === undefined ? { value, index: this.recordCount, line: this.unitLine } : { value, index: this.recordCount, line: this.unitLine, fingerprint });
     this.recordCount += 1;
   }
 

@@ -5,6 +5,7 @@ import type { InputLocation } from '@roster-ledger/domain';
 import { EnvelopeParser } from './json-envelope-parser';
 import type { JsonRecord } from './json-envelope-parser';
 import { JsonRecordSplitter } from './json-record-splitter';
+import type { RecordScreen, SplitRecord } from './json-record-splitter';
 import { LineCounter } from './line-counter';
 import { Utf8ChunkCheck } from './utf8-chunk-check';
 
@@ -17,6 +18,11 @@ export interface JsonRecordOptions {
   /** Named in every error. */
   file: string;
   maxStringLength: number;
+  /**
+   * Sees each record's bytes before they are parsed (see JsonRecordSplitter). Records found after
+   * a problem (read again token by token) are not screened: they have no fingerprint.
+   */
+  screen?: RecordScreen;
 }
 
 /**
@@ -39,9 +45,9 @@ export interface JsonRecordOptions {
 export async function* readJsonRecords(
   open: () => AsyncIterable<Uint8Array>,
   options: JsonRecordOptions,
-): AsyncGenerator<JsonRecord> {
+): AsyncGenerator<SplitRecord> {
   const utf8 = new Utf8ChunkCheck();
-  const splitter = new JsonRecordSplitter({ maxStringLength: options.maxStringLength });
+  const splitter = new JsonRecordSplitter({ maxStringLength: options.maxStringLength, ...(options.screen ? { screen: options.screen } : {}) });
   let chunks = 0;
   let yielded = 0;
   let accepted = true;
@@ -190,7 +196,8 @@ export async function* readJsonFile(
   path: string,
   maxStringLength: number,
   onBytes: (count: number) => void = () => undefined,
-): AsyncGenerator<JsonRecord> {
+  screen?: RecordScreen,
+): AsyncGenerator<SplitRecord> {
   // Only the first reading counts: a second one (to name a problem) reads bytes already counted.
   let readings = 0;
   const open = () => {
@@ -199,7 +206,7 @@ export async function* readJsonFile(
     return readings === 1 ? counted(stream, onBytes) : stream;
   };
   try {
-    yield* readJsonRecords(open, { file: path, maxStringLength });
+    yield* readJsonRecords(open, { file: path, maxStringLength, ...(screen ? { screen } : {}) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') throw new InvalidInput('file not found (removed while reading?)', { file: path });

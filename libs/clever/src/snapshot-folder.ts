@@ -1,9 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
-import type { InputLocation, RecordKind } from '@roster-ledger/domain';
+import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
 import { DEFAULT_MAX_STRING_LENGTH, readJsonFile } from './json-record-stream';
+import type { RecordScreen } from './json-record-splitter';
+import { recordFingerprint } from './record-fingerprint';
 import type { SnapshotItem } from './snapshot-item';
 
 /** The file each kind is read from; any may be missing. */
@@ -38,6 +40,13 @@ export interface SnapshotFolder {
   items(): AsyncIterable<SnapshotItem>;
   /** Bytes read so far by the current `items()` pass, and the size of all the files, for progress bars. */
   progress(): { done: number; total: number };
+  /**
+   * From now on (the current `items()` pass included: records of the chunk already read are
+   * parsed), a record whose bytes `known` recognises (by their fingerprint, which every record
+   * read gets) is yielded as `unchanged`, unparsed: its bytes are still scanned, so a broken file
+   * is still reported, and its id still counts for duplicates.
+   */
+  recognise(known: KnownRecords): void;
 }
 
 /**
@@ -70,34 +79,52 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
   }
 
   let done = 0;
-  const onBytes = (count: number) => {
-    done += count;
+  let known: KnownRecords | undefined;
+  const reading: Reading = {
+    maxStringLength,
+    onBytes: (count) => {
+      done += count;
+    },
+    known: () => known,
   };
   return {
     folder: absolute,
     files,
     items: () => {
       done = 0;
-      return readSnapshot(files, maxStringLength, onBytes);
+      return readSnapshot(files, reading);
     },
     progress: () => ({ done, total }),
+    recognise: (records) => {
+      known = records;
+    },
   };
 }
 
-async function* readSnapshot(
-  files: Partial<Record<RecordKind, string>>,
-  maxStringLength: number,
-  onBytes: (count: number) => void,
-): AsyncGenerator<SnapshotItem> {
+/** How a pass reads its files. */
+interface Reading {
+  maxStringLength: number;
+  onBytes: (count: number) => void;
+  /** The records to recognise, read when each record is met (they may be given mid-pass). */
+  known: () => KnownRecords | undefined;
+}
+
+async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading: Reading): AsyncGenerator<SnapshotItem> {
   // districts.json comes first: when it is there, it lists every district the other files may name.
   const hasDistricts = files.district !== undefined;
   const districts = new Set<string>();
   for (const kind of RECORD_KINDS) {
     const file = files[kind];
     if (file === undefined) continue;
-    for await (const item of readKind(kind, file, maxStringLength, onBytes)) {
-      if (item.type === 'record' && kind === 'district') districts.add(item.record.id);
-      if (!hasDistricts || item.type !== 'record' || kind === 'district' || districts.has(item.record.districtId)) {
+    for await (const item of readKind(kind, file, reading)) {
+      if (item.type === 'skipped') {
+        yield item;
+        continue;
+      }
+      // an unchanged record belongs to the district whose state recognised it
+      const [id, districtId] = item.type === 'record' ? [item.record.id, item.record.districtId] : [item.id, reading.known()!.districtId];
+      if (kind === 'district') districts.add(id);
+      if (!hasDistricts || kind === 'district' || districts.has(districtId)) {
         yield item;
         continue;
       }
@@ -105,9 +132,13 @@ async function* readSnapshot(
       // while its schools, users and sections stay shared. The record is yielded first, so that
       // the caller knows the district the failed sync is about.
       yield item;
-      throw unlistedDistrict(districts, item.record.districtId, item.origin);
+      throw unlistedDistrict(districts, districtId, item.origin);
     }
   }
+}
+
+function withFingerprint(item: SnapshotItem, fingerprint: string | undefined): SnapshotItem {
+  return item.type === 'record' && fingerprint !== undefined ? { ...item, fingerprint } : item;
 }
 
 function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origin: InputLocation): InvalidInput {
@@ -118,17 +149,21 @@ function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origi
   );
 }
 
-/** One file's records; an id seen twice in the same file is fatal. */
-async function* readKind(
-  kind: RecordKind,
-  file: string,
-  maxStringLength: number,
-  onBytes: (count: number) => void,
-): AsyncGenerator<SnapshotItem> {
+/** One file's records, each with its fingerprint; an id seen twice in the same file is fatal. */
+async function* readKind(kind: RecordKind, file: string, reading: Reading): AsyncGenerator<SnapshotItem> {
+  const screen: RecordScreen = (bytes) => {
+    const fingerprint = recordFingerprint(bytes);
+    const knownAs = reading.known()?.recognise(kind, fingerprint);
+    return knownAs === undefined ? { fingerprint } : { fingerprint, knownAs };
+  };
   // One entry per record: the price of naming both records of a duplicate id.
   const seen = new Map<string, number>();
-  for await (const { value, index, line } of readJsonFile(file, maxStringLength, onBytes)) {
-    const item = normalizeCleverRecord(kind, value, { file, line, record: index });
+  for await (const found of readJsonFile(file, reading.maxStringLength, reading.onBytes, screen)) {
+    const { index, line } = found;
+    const item: SnapshotItem =
+      found.value === null
+        ? { type: 'unchanged', kind, id: found.knownAs, origin: { file, line, record: index, recordId: found.knownAs } }
+        : withFingerprint(normalizeCleverRecord(kind, found.value, { file, line, record: index }), found.fingerprint);
     const id = item.origin.recordId ?? '';
     const first = seen.get(id);
     if (first !== undefined) {

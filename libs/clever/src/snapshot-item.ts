@@ -1,10 +1,15 @@
-import type { InputLocation, RosterRecord } from '@roster-ledger/domain';
+import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
 
 /**
  * One record of a snapshot, normalized, with where it was read. `unknownValues` names the fields
  * holding a value outside Clever's documented enumeration (kept as it is), e.g. `student.gender`,
- * `section.subject`. A skipped record was read but is not part of the roster (`reason: 'contact'`).
+ * `section.subject`; `fingerprint`, when the reader takes one, is that of the record's bytes (see
+ * recordFingerprint). A skipped record was read but is not part of the roster (`reason: 'contact'`).
+ * An unchanged record is one the ledger recognised by its bytes (see KnownRecords): not parsed.
  */
-export type SnapshotItem =
-  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[] }
+export type SnapshotItem = NormalizedItem | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation };
+
+/** A record that was parsed and normalized. */
+export type NormalizedItem =
+  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string }
   | { type: 'skipped'; reason: string; origin: InputLocation };

@@ -11,7 +11,7 @@ import { collect, failure, renderings, TOKEN, useStandIn } from './spec-support/
 const content = (item: SnapshotItem) =>
   item.type === 'record'
     ? { type: item.type, record: item.record, unknownValues: item.unknownValues, id: item.origin.recordId }
-    : { type: item.type, reason: item.reason, id: item.origin.recordId };
+    : { type: item.type, reason: 'reason' in item ? item.reason : item.type, id: item.origin.recordId };
 
 describe('CleverApiSnapshotReader', () => {
   const ctx = useStandIn(() => new CleverStandIn({ token: TOKEN }));

@@ -247,6 +247,73 @@ describe('snapshot diff', () => {
     expect(rest.counts).toEqual(whole.counts);
   });
 
+  describe('records recognised by their bytes (unchanged since the diff that made their state)', () => {
+    const records = () => [
+      school('s1'), term('t1'), course('c1'),
+      student('u1', { fields: { school: 'nowhere', schools: ['nowhere'] } }), student('u2'), staffer('tch1', ['teacher']),
+      section('sec1', ['tch1', 'ghost-teacher'], ['u1', 'u2', 'ghost-student'], { term_id: 'tx' }),
+    ];
+    const fingerprintOf = (record: RosterRecord) => `fp-${record.kind}-${record.id}`;
+    /** A first sync that diffs every record with the fingerprint of its bytes, as a full sync of a snapshot folder does. */
+    const sourced = () => {
+      const state = new LedgerState();
+      const diff = new SnapshotDiff(state, { syncId: 'first', districtId: D, kinds: ALL });
+      for (const record of records()) {
+        const unknownValues = record.id === 'u2' ? ['student.gender'] : [];
+        diff.add(record, {}, unknownValues.length > 0 ? { fingerprint: fingerprintOf(record), unknownValues } : { fingerprint: fingerprintOf(record) });
+      }
+      for (const change of diff.finish().changes) state.applyChange(change);
+      for (const { key, source } of diff.takeSources()) expect(state.setSource(key, source)).toBe(true);
+      return state;
+    };
+
+    it('plans nothing for them, removes none of them, and finds the same references and unknown values as if it had read them', () => {
+      const state = sourced();
+      expect(state.recognise('user', 'fp-user-u1')).toBe('u1');
+      // the next day: everything unchanged but u2, gone
+      const diff = new SnapshotDiff(state, { syncId: 'next', districtId: D, kinds: ALL });
+      for (const record of records()) {
+        if (record.id === 'u2') continue;
+        expect(state.recognise(record.kind, fingerprintOf(record))).toBe(record.id);
+        diff.addUnchanged(record.kind, record.id);
+      }
+      const result = diff.finish();
+      const read = when(sourced(), snapshot(...records().filter((r) => r.id !== 'u2')));
+      expect(types(result)).toEqual(['user-u2 StudentRemoved']);
+      expect(result.changes).toEqual(read.changes.map((c) => ({ ...c, events: c.events.map((e) => ({ ...e, id: expect.any(String) })) })));
+      expect(result.findings.unresolved).toEqual({ school: 1, term: 1, user: 3 }); // the ghosts, and u2 (gone, still listed)
+      expect(result.findings.unresolved).toEqual(read.findings.unresolved);
+      expect(result.tally).toEqual(read.tally);
+
+      // u2's unknown gender is counted whenever u2 is in the snapshot, parsed or not
+      const again = new SnapshotDiff(sourced(), { syncId: 'again', districtId: D, kinds: ALL });
+      for (const record of records()) again.addUnchanged(record.kind, record.id);
+      expect(again.finish().findings.unknownValues).toEqual({ 'student.gender': 1 });
+    });
+
+    it('forgets a source once any event is folded into the record, and hands over new sources only', () => {
+      const state = sourced();
+      state.applyChange({ streamId: 'user-u1', expectedRevision: 0, events: [{ type: 'StudentUpdated', data: { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} } }] });
+      expect(state.recognise('user', 'fp-user-u1')).toBeUndefined();
+      expect(state.sourceOf({ category: 'user', id: 'u1' })).toBeUndefined();
+      // a fingerprint is recognised for its own kind only
+      expect(state.recognise('section', 'fp-user-u2')).toBeUndefined();
+
+      const diff = new SnapshotDiff(state, { syncId: 'next', districtId: D, kinds: ALL });
+      for (const record of records()) diff.add(record, {}, { fingerprint: fingerprintOf(record) });
+      // u1 is diffed back to grade 9; only u1's source is new, and it is handed over for its state
+      expect(types(diff.finish())).toEqual(['user-u1 StudentUpdated']);
+      expect(diff.takeSources()).toEqual([{ key: { category: 'user', id: 'u1' }, source: { fingerprint: 'fp-user-u1' } }]);
+    });
+
+    it('rejects an unchanged record seen twice, and one the ledger holds no source for', () => {
+      const diff = new SnapshotDiff(sourced(), { syncId: 'next', districtId: D, kinds: ALL });
+      diff.addUnchanged('user', 'u1', { file: 'users.json', record: 3 });
+      expect(() => diff.addUnchanged('user', 'u1', { file: 'users.json', record: 4 })).toThrow(/user id u1 appears twice/);
+      expect(() => diff.addUnchanged('user', 'nobody')).toThrow(/holds no source for user nobody/);
+    });
+  });
+
   it('rejects a record of another district and an id seen twice, naming the record', () => {
     const foreign = { ...student('u9'), districtId: 'other' };
     expect(() => when(given(), snapshot(foreign))).toThrow(InvalidInput);

@@ -15,7 +15,8 @@ import type { SyncFindings } from '../events/sync-events';
 import { deterministicEventId } from '../events/event-id';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
-import type { LedgerState, SectionState, UserState } from '../state/ledger-state';
+import type { LedgerState, SectionState, StateKey, UserState } from '../state/ledger-state';
+import type { RecordSource } from '../state/record-source';
 import { activeTally } from '../state/active-tally';
 
 /** A roster event the diff decided on, with its deterministic id. */
@@ -58,6 +59,12 @@ export interface PlannedChanges {
   /** Records removed and updated, per guarded type. */
   removed: Partial<Record<GuardedType, number>>;
   updated: Partial<Record<GuardedType, number>>;
+}
+
+/** A record the diff read, and the bytes its state is made from once the events planned for it are folded in. */
+export interface SourcedRecord {
+  key: StateKey;
+  source: RecordSource;
 }
 
 export interface DiffResult {
@@ -127,6 +134,8 @@ export class SnapshotDiff {
     user: new Set(),
   };
   private readonly findings: SyncFindings = { skipped: {}, unresolved: {}, unknownValues: {} };
+  /** Records added with their source since the last `takeSources`, whose state does not have it yet. */
+  private sources: SourcedRecord[] = [];
   private readonly removed: Partial<Record<GuardedType, number>> = {};
   private readonly updated: Partial<Record<GuardedType, number>> = {};
   private finished = false;
@@ -138,8 +147,13 @@ export class SnapshotDiff {
     private readonly context: DiffContext,
   ) {}
 
-  /** Diffs one record of the snapshot. @throws InvalidInput for a record of another district or a repeated id. */
-  add(record: RosterRecord, origin: InputLocation = {}): void {
+  /**
+   * Diffs one record of the snapshot. `source`: the fingerprint of the bytes it was read from (and
+   * the unknown values they held), for the state to note once its planned events are folded in
+   * (see {@link takeSources}).
+   * @throws InvalidInput for a record of another district or a repeated id.
+   */
+  add(record: RosterRecord, origin: InputLocation = {}, source?: RecordSource): void {
     if (this.finished) throw new Error('SnapshotDiff.add after finish');
     if (record.districtId !== this.context.districtId) {
       throw new InvalidInput(
@@ -147,25 +161,60 @@ export class SnapshotDiff {
         { ...origin, recordId: record.id, field: 'district' },
       );
     }
-    if (!this.context.kinds.includes(record.kind)) {
-      throw new InvalidInput(`a ${record.kind} record in a snapshot that does not cover ${record.kind}s`, origin);
-    }
-    const seen = this.seen[record.kind];
-    if (seen.has(record.id)) {
-      throw new InvalidInput(`${record.kind} id ${record.id} appears twice in the snapshot`, {
-        ...origin,
-        recordId: record.id,
-      });
-    }
-    seen.add(record.id);
+    this.see(record.kind, record.id, origin);
     switch (record.kind) {
       case 'user':
-        return this.diffUser(record);
+        this.diffUser(record);
+        break;
       case 'section':
-        return this.diffSection(record);
+        this.diffSection(record);
+        break;
       default:
-        return this.diffPlain(record.kind, record);
+        this.diffPlain(record.kind, record);
     }
+    const key = { category: record.kind, id: record.id };
+    if (source !== undefined && this.state.sourceOf(key)?.fingerprint !== source.fingerprint) this.sources.push({ key, source });
+  }
+
+  /**
+   * Takes in a record the reader did not parse because the ledger recognised its bytes (see
+   * `LedgerState.recognise`): its state is exactly what they make, so nothing is planned. It counts
+   * as seen, with the references and unknown values its bytes hold, as if it had been diffed.
+   * @throws InvalidInput for a repeated id.
+   */
+  addUnchanged(kind: RecordKind, id: string, origin: InputLocation = {}): void {
+    if (this.finished) throw new Error('SnapshotDiff.addUnchanged after finish');
+    const source = this.state.sourceOf({ category: kind, id });
+    if (source === undefined) throw new Error(`SnapshotDiff.addUnchanged: the ledger holds no source for ${kind} ${id}`);
+    this.see(kind, id, origin);
+    if (kind === 'user') {
+      const user = this.state.users.get(id)!;
+      for (const school of roleSchools(user.roles)) this.referenced.school.add(school);
+    } else if (kind === 'section') {
+      this.noteSectionReferences(this.state.sections.get(id)!);
+    }
+    if (source.unknownValues !== undefined) this.noteUnknownValues(source.unknownValues);
+  }
+
+  /**
+   * Hands over the records added with a source their state does not note yet, and forgets them.
+   * Set each one's source (`LedgerState.setSource`) once the events taken with it are folded in:
+   * take both at the same time.
+   */
+  takeSources(): SourcedRecord[] {
+    const taken = this.sources;
+    this.sources = [];
+    return taken;
+  }
+
+  /** Marks a record of the snapshot as seen. @throws InvalidInput for a kind the snapshot does not cover, or an id seen before. */
+  private see(kind: RecordKind, id: string, origin: InputLocation): void {
+    if (!this.context.kinds.includes(kind)) {
+      throw new InvalidInput(`a ${kind} record in a snapshot that does not cover ${kind}s`, origin);
+    }
+    const seen = this.seen[kind];
+    if (seen.has(id)) throw new InvalidInput(`${kind} id ${id} appears twice in the snapshot`, { ...origin, recordId: id });
+    seen.add(id);
   }
 
   /** Counts a record that was read but is not recorded (e.g. a contact). */
@@ -279,7 +328,7 @@ export class SnapshotDiff {
   }
 
   private diffUser(record: UserRecord): void {
-    for (const school of roleSchools(record)) this.referenced.school.add(school);
+    for (const school of roleSchools(record.roles)) this.referenced.school.add(school);
     const before = this.state.users.get(record.id);
     const stream = streamIdOf('user', record.id);
     const lead = USER_ROLES.find((r) => record.roles[r] && before?.roles[r]);
@@ -331,11 +380,7 @@ export class SnapshotDiff {
     const stream = streamIdOf('section', record.id);
     const at = record.lastModified;
     const sectionId = record.id;
-    for (const [kind, field] of [['school', 'school'], ['term', 'term_id'], ['course', 'course']] as const) {
-      const ref = record.fields[field];
-      if (typeof ref === 'string') this.referenced[kind].add(ref);
-    }
-    for (const member of [...record.teachers, ...record.students]) this.referenced.user.add(member);
+    this.noteSectionReferences(record);
 
     const primary = record.teachers[0] ?? null;
     if (!before?.active) {
@@ -387,6 +432,16 @@ export class SnapshotDiff {
         this.emit(stream, before, at, { type: 'StudentEnrolled', data: { sectionId, studentId } });
       }
     }
+  }
+
+  /** A section's references to its school, term, course and members (a record's, or a state made from one). */
+  private noteSectionReferences(section: Pick<SectionRecord, 'fields' | 'teachers' | 'students'>): void {
+    for (const [kind, field] of [['school', 'school'], ['term', 'term_id'], ['course', 'course']] as const) {
+      const ref = section.fields[field];
+      if (typeof ref === 'string') this.referenced[kind].add(ref);
+    }
+    for (const member of section.teachers) this.referenced.user.add(member);
+    for (const member of section.students) this.referenced.user.add(member);
   }
 
   private planRemovals(): void {
@@ -493,9 +548,10 @@ function nextExpected(expected: number | 'no_stream', count: number): number | '
   return count === 0 ? expected : lastRevision(expected, count);
 }
 
-function roleSchools(record: UserRecord): string[] {
+/** The schools a user's roles name (a record's, or a state made from one). */
+function roleSchools(roles: UserRecord['roles']): string[] {
   const schools: string[] = [];
-  for (const facet of Object.values(record.roles)) {
+  for (const facet of Object.values(roles)) {
     const { school, schools: list } = facet.fields;
     if (typeof school === 'string') schools.push(school);
     if (Array.isArray(list)) for (const s of list) if (typeof s === 'string') schools.push(s);

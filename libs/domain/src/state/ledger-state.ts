@@ -2,6 +2,7 @@ import type { FieldChanges, Fields } from '../records/fields';
 import { applyFieldChanges } from '../records/field-changes';
 import type { RecordKind, RecordParts, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
+import type { RecordSource } from './record-source';
 
 /** A record's state as the ledger knows it, with the revision of its stream. */
 export interface EntityState extends RecordParts {
@@ -16,6 +17,8 @@ export interface EntityState extends RecordParts {
    * older version move the record back, nor share a removed one again.
    */
   lastModified?: string;
+  /** The snapshot bytes the state was made from, while it is exactly what they make (see {@link RecordSource}). */
+  source?: RecordSource;
 }
 
 export interface SectionState extends EntityState {
@@ -35,6 +38,8 @@ export interface UserState {
   pastRoles: UserRole[];
   /** Clever's `last_modified` of the newest version of the person recorded (see {@link EntityState.lastModified}). */
   lastModified?: string;
+  /** See {@link EntityState.source}. */
+  source?: RecordSource;
 }
 
 /** User-level fields: they belong to the person, not to one role. */
@@ -211,7 +216,7 @@ export interface StateEntry extends StateKey {
  * evolve function changes: snapshots of another format are ignored, and the state is folded
  * from the log again.
  */
-export const LEDGER_STATE_FORMAT = 3;
+export const LEDGER_STATE_FORMAT = 4;
 
 /** The record a roster event is about; undefined for an event of another stream (a sync's, a cursor's). */
 export function stateKeyOf(stored: Pick<StoredRosterEvent, 'streamId' | 'data'>): StateKey | undefined {
@@ -233,6 +238,9 @@ export function categoryOf(streamId: string): string {
  * What the ledger currently knows of one district: the last known version of every record and
  * whether it is shared now. Built by folding the district's events (`apply`); the snapshot diff
  * compares a new snapshot against it. Not thread-safe and not immutable: build one per sync.
+ *
+ * A record's state can also note the fingerprint of the snapshot bytes it was made from
+ * (`setSource`), so that a reader meeting the same bytes again need not parse them (`recognise`).
  */
 export class LedgerState {
   readonly records: Record<PlainCategory, Map<string, EntityState>> = {
@@ -243,6 +251,8 @@ export class LedgerState {
   };
   readonly sections = new Map<string, SectionState>();
   readonly users = new Map<string, UserState>();
+  /** Fingerprint -> the id of the record whose `source` it was (checked against the state on use: a state drops its source when it changes). */
+  private readonly byFingerprint = new Map<string, string>();
 
   /**
    * Folds one stored event in. Unknown types are ignored (they belong to later versions). Returns
@@ -256,9 +266,11 @@ export class LedgerState {
     // the record's clock: the newest of the one it had (a record shared again starts a new state
     // but keeps it) and the one this event gives
     const clock = newest(this.lastModifiedOf(category, id), clockOf(stored.metadata));
-    const stamped = <S extends { lastModified?: string }>(next: S): S => {
+    // and it is no longer (only) what the bytes it was diffed from made
+    const stamped = <S extends { lastModified?: string; source?: RecordSource }>(next: S): S => {
       const newer = newest(next.lastModified, clock);
       if (newer !== undefined) next.lastModified = newer;
+      if (next.source !== undefined) delete next.source;
       return next;
     };
     if (category === 'user') {
@@ -300,7 +312,7 @@ export class LedgerState {
 
   /** A record's state as a snapshot stores it; undefined when the ledger has never known the record. */
   entry({ category, id }: StateKey): StateEntry | undefined {
-    const state = category === 'user' ? this.users.get(id) : category === 'section' ? this.sections.get(id) : this.records[category].get(id);
+    const state = this.stateOf(category, id);
     return state === undefined ? undefined : { category, id, state };
   }
 
@@ -316,6 +328,36 @@ export class LedgerState {
     if (category === 'user') this.users.set(id, state as UserState);
     else if (category === 'section') this.sections.set(id, state as SectionState);
     else this.records[category].set(id, state as EntityState);
+    if (state.source !== undefined) this.byFingerprint.set(state.source.fingerprint, id);
+  }
+
+  /** The id of the record of `kind` whose state was made from bytes with this fingerprint, while it still is. */
+  recognise(kind: RecordKind, fingerprint: string): string | undefined {
+    const id = this.byFingerprint.get(fingerprint);
+    if (id === undefined) return undefined;
+    return this.stateOf(kind, id)?.source?.fingerprint === fingerprint ? id : undefined;
+  }
+
+  /** The snapshot bytes a record's state was made from, while it is exactly what they make. */
+  sourceOf({ category, id }: StateKey): RecordSource | undefined {
+    return this.stateOf(category, id)?.source;
+  }
+
+  /**
+   * Notes that a record's state is now exactly what the bytes with this source's fingerprint make:
+   * call it once the events the diff planned for those bytes are folded in. False (nothing noted)
+   * when the ledger holds no state of the record.
+   */
+  setSource({ category, id }: StateKey, source: RecordSource): boolean {
+    const state = this.stateOf(category, id);
+    if (state === undefined) return false;
+    state.source = source;
+    this.byFingerprint.set(source.fingerprint, id);
+    return true;
+  }
+
+  private stateOf(kind: RecordKind, id: string): EntityState | UserState | undefined {
+    return kind === 'user' ? this.users.get(id) : kind === 'section' ? this.sections.get(id) : this.records[kind].get(id);
   }
 
   /** Active records of a kind (users: with at least one role). */

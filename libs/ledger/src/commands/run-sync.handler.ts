@@ -138,20 +138,27 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     onProgress: RunSyncCommand['options']['onProgress'],
   ): Promise<StagedDiff> {
     const loaded = await this.loader.load(districtId);
+    // records whose bytes made their state are not parsed again (see SnapshotSource.recognise)
+    source.recognise?.({ districtId, recognise: (kind, fingerprint) => loaded.state.recognise(kind, fingerprint) });
     const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
     const touched = new Map<string, StateKey>();
     const metadata = recorder.metadata();
     const stage = async (changes: StreamChange[]) => {
-      if (changes.length === 0) return;
-      this.loader.fold(loaded, changes, touched);
-      await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
+      const sourced = diff.takeSources();
+      if (changes.length > 0) this.loader.fold(loaded, changes, touched);
+      // after the fold: folding a record's events drops the source its state had
+      this.loader.noteSources(loaded, sourced, touched);
+      if (changes.length > 0) await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
     };
     let records = 0;
     const feed = (item: SnapshotInput) => {
       if (item.type === 'skipped') diff.skip(item.reason);
+      else if (item.type === 'unchanged') diff.addUnchanged(item.kind, item.id, item.origin);
       else {
-        diff.add(item.record, item.origin);
-        if (item.unknownValues.length > 0) diff.noteUnknownValues(item.unknownValues);
+        const { fingerprint, unknownValues } = item;
+        const recordSource = fingerprint === undefined ? undefined : unknownValues.length > 0 ? { fingerprint, unknownValues } : { fingerprint };
+        diff.add(item.record, item.origin, recordSource);
+        if (unknownValues.length > 0) diff.noteUnknownValues(unknownValues);
       }
       if (++records % PROGRESS_EVERY === 0 && onProgress) {
         const { done, total } = source.progress();

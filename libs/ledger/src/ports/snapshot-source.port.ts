@@ -1,9 +1,14 @@
-import type { InputLocation, RecordKind, RosterRecord, SyncSource } from '@roster-ledger/domain';
+import type { InputLocation, KnownRecords, RecordKind, RosterRecord, SyncSource } from '@roster-ledger/domain';
 
-/** One item of a snapshot: a normalized record, or a record read but not recorded (a contact). */
+/**
+ * One item of a snapshot: a normalized record (with the fingerprint of its bytes, when the source
+ * takes one), a record read but not recorded (a contact), or a record the ledger recognised by its
+ * bytes and the source did not parse (see {@link SnapshotSource.recognise}).
+ */
 export type SnapshotInput =
-  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[] }
-  | { type: 'skipped'; reason: string; origin: InputLocation };
+  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string }
+  | { type: 'skipped'; reason: string; origin: InputLocation }
+  | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation };
 
 /** A complete view of what a district shares, opened and ready to stream. */
 export interface SnapshotSource {
@@ -16,6 +21,11 @@ export interface SnapshotSource {
   items(): AsyncIterable<SnapshotInput>;
   /** Bytes read so far and in all, for progress; both 0 when unknown. */
   progress(): { done: number; total: number };
+  /**
+   * From now on (the current `items()` pass included), a record whose bytes `known` recognises is
+   * yielded as `unchanged`, unparsed. Only sources that fingerprint their records have it.
+   */
+  recognise?(known: KnownRecords): void;
 }
 
 /** Opens snapshots: a folder of files, or a district on a remote API, by its location. */

@@ -1,5 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LedgerState, RECORD_KINDS, stateKeyOf, type PlannedStreamEvents, type StateEntry, type StateKey, type StreamChange } from '@roster-ledger/domain';
+import {
+  LedgerState,
+  RECORD_KINDS,
+  stateKeyOf,
+  type PlannedStreamEvents,
+  type SourcedRecord,
+  type StateEntry,
+  type StateKey,
+  type StreamChange,
+} from '@roster-ledger/domain';
 import type { AppendResult, EventStore } from '../ports/event-store.port';
 import type { DistrictStateStore } from '../ports/district-state-store.port';
 import { DISTRICT_STATE_STORE, EVENT_STORE } from '../ports/tokens';
@@ -61,6 +70,15 @@ export class LedgerStateLoader {
       for (const key of loaded.state.applyChange(change as PlannedStreamEvents)) touched.set(keyOf(key), key);
     }
     return true;
+  }
+
+  /**
+   * Notes in `loaded.state` the bytes each record's state is now made from (a diff's
+   * `takeSources`, once the events taken with them are folded in), noting the records for
+   * {@link remember}: the next sync need not parse those bytes again.
+   */
+  noteSources(loaded: LoadedState, sourced: readonly SourcedRecord[], touched: Map<string, StateKey>): void {
+    for (const { key, source } of sourced) if (loaded.state.setSource(key, source)) touched.set(keyOf(key), key);
   }
 
   /** Notes the records `changes` are about, for changes a diff has folded into the state itself. */
