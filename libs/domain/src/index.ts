@@ -9,6 +9,7 @@ export * from './guard/mass-change-guard';
 export * from './records/field-changes';
 export * from './state/ledger-state';
 export * from './state/record-source';
+export * from './state/user-states';
 export * from './diff/snapshot-diff';
 export * from './sync/sync-summary';
 export * from './access/personal-data';

@@ -17,6 +17,7 @@ import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
 import type { LedgerState, SectionState, StateKey, UserState } from '../state/ledger-state';
 import type { RecordSource } from '../state/record-source';
+import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
 
 /** A roster event the diff decided on, with its deterministic id. */
@@ -188,8 +189,7 @@ export class SnapshotDiff {
     if (source === undefined) throw new Error(`SnapshotDiff.addUnchanged: the ledger holds no source for ${kind} ${id}`);
     this.see(kind, id, origin);
     if (kind === 'user') {
-      const user = this.state.users.get(id)!;
-      for (const school of roleSchools(user.roles)) this.referenced.school.add(school);
+      for (const school of this.state.users.schoolsOf(id)!) this.referenced.school.add(school);
     } else if (kind === 'section') {
       this.noteSectionReferences(this.state.sections.get(id)!);
     }
@@ -458,8 +458,9 @@ export class SnapshotDiff {
       }
     }
     if (covers('user')) {
-      for (const user of this.state.users.values()) {
-        if (!this.seen.user.has(user.id)) this.planUserRemoval(user);
+      // by id: the users this snapshot shows need not be parsed
+      for (const id of this.state.users.keys()) {
+        if (!this.seen.user.has(id)) this.planUserRemoval(this.state.users.get(id)!);
       }
     }
     if (covers('section')) {
@@ -546,17 +547,6 @@ function lastRevision(expected: number | 'no_stream', count: number): number {
 /** The revision to expect of a stream after `count` more events. */
 function nextExpected(expected: number | 'no_stream', count: number): number | 'no_stream' {
   return count === 0 ? expected : lastRevision(expected, count);
-}
-
-/** The schools a user's roles name (a record's, or a state made from one). */
-function roleSchools(roles: UserRecord['roles']): string[] {
-  const schools: string[] = [];
-  for (const facet of Object.values(roles)) {
-    const { school, schools: list } = facet.fields;
-    if (typeof school === 'string') schools.push(school);
-    if (Array.isArray(list)) for (const s of list) if (typeof s === 'string') schools.push(s);
-  }
-  return schools;
 }
 
 /** A whole snapshot in memory: for specs and small imports. */

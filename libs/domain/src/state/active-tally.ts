@@ -14,8 +14,8 @@ export function activeTally(state: LedgerState): Partial<Record<GuardedType, num
   let enrollments = 0;
   for (const s of state.sections.values()) if (s.active) enrollments += s.students.length;
   active.enrollment = enrollments;
-  for (const user of state.users.values()) {
-    for (const role of USER_ROLES) if (user.roles[role]) active[role] = (active[role] ?? 0) + 1;
+  for (const roles of state.users.roles()) {
+    for (const role of roles) if (USER_ROLES.includes(role)) active[role] = (active[role] ?? 0) + 1;
   }
   return active;
 }

@@ -3,6 +3,7 @@ import { applyFieldChanges } from '../records/field-changes';
 import type { RecordKind, RecordParts, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
+import { UserStates, type UserSummary } from './user-states';
 
 /** A record's state as the ledger knows it, with the revision of its stream. */
 export interface EntityState extends RecordParts {
@@ -250,7 +251,8 @@ export class LedgerState {
     course: new Map(),
   };
   readonly sections = new Map<string, SectionState>();
-  readonly users = new Map<string, UserState>();
+  /** Users a snapshot saved may stay unparsed until asked for (see {@link UserStates}). */
+  readonly users = new UserStates();
   /** Fingerprint -> the id of the record whose `source` it was (checked against the state on use: a state drops its source when it changes). */
   private readonly byFingerprint = new Map<string, string>();
 
@@ -331,16 +333,22 @@ export class LedgerState {
     if (state.source !== undefined) this.byFingerprint.set(state.source.fingerprint, id);
   }
 
+  /** Puts back a user's state as a snapshot saved it, to be parsed only when a sync touches the user. */
+  restoreUnparsedUser(id: string, text: string, summary: UserSummary): void {
+    this.users.restoreUnparsed(id, text, summary);
+    if (summary.source !== undefined) this.byFingerprint.set(summary.source.fingerprint, id);
+  }
+
   /** The id of the record of `kind` whose state was made from bytes with this fingerprint, while it still is. */
   recognise(kind: RecordKind, fingerprint: string): string | undefined {
     const id = this.byFingerprint.get(fingerprint);
     if (id === undefined) return undefined;
-    return this.stateOf(kind, id)?.source?.fingerprint === fingerprint ? id : undefined;
+    return this.sourceOf({ category: kind, id })?.fingerprint === fingerprint ? id : undefined;
   }
 
   /** The snapshot bytes a record's state was made from, while it is exactly what they make. */
   sourceOf({ category, id }: StateKey): RecordSource | undefined {
-    return this.stateOf(category, id)?.source;
+    return category === 'user' ? this.users.sourceOf(id) : this.stateOf(category, id)?.source;
   }
 
   /**
@@ -362,7 +370,11 @@ export class LedgerState {
 
   /** Active records of a kind (users: with at least one role). */
   activeCount(kind: RecordKind): number {
-    if (kind === 'user') return [...this.users.values()].filter((u) => Object.keys(u.roles).length > 0).length;
+    if (kind === 'user') {
+      let n = 0;
+      for (const roles of this.users.roles()) if (roles.length > 0) n++;
+      return n;
+    }
     const map = kind === 'section' ? this.sections : this.records[kind];
     let n = 0;
     for (const e of map.values()) if (e.active) n++;

@@ -1,0 +1,56 @@
+import { LedgerState, type UserState } from './ledger-state';
+import { summariseUser, UserStates } from './user-states';
+
+const teacherAndStaff: UserState = {
+  id: 'u1',
+  revision: 3,
+  personal: { name: { first: 'Grace', last: 'Hopper' } },
+  roles: { teacher: { fields: { schools: ['s1', 's2'] }, personal: {} }, staff: { fields: { school: 's3' }, personal: {} } },
+  pastRoles: ['teacher', 'staff'],
+  source: { fingerprint: '1:abc', unknownValues: ['teacher.title'] },
+};
+const removed: UserState = { id: 'u2', revision: 1, personal: {}, roles: {}, pastRoles: ['student'] };
+
+/** Users as a load from a saved snapshot leaves them: unparsed, with their summaries. */
+function saved(...users: UserState[]): UserStates {
+  const states = new UserStates();
+  for (const user of users) states.restoreUnparsed(user.id, JSON.stringify(user), summariseUser(user));
+  return states;
+}
+
+describe('users left unparsed until a sync touches them', () => {
+  it('answers roles, schools and source from the summary, and the whole state once asked for', () => {
+    const users = saved(teacherAndStaff, removed);
+    expect(users.size).toBe(2);
+    expect([...users.keys()]).toEqual(['u1', 'u2']);
+    expect([...users.roles()]).toEqual([['teacher', 'staff'], []]);
+    expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
+    expect(users.sourceOf('u1')).toEqual({ fingerprint: '1:abc', unknownValues: ['teacher.title'] });
+    expect(users.get('u1')).toEqual(teacherAndStaff);
+    // parsed now: the same answers, from the state
+    expect(users.get('u1')).toBe(users.get('u1'));
+    expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
+    expect([...users.roles()].sort()).toEqual([[], ['teacher', 'staff']]);
+    expect(users.size).toBe(2);
+    expect(users.get('nobody')).toBeUndefined();
+    expect(users.has('u2')).toBe(true);
+  });
+
+  it('iterating values parses them all; a state set replaces the saved one', () => {
+    const users = saved(teacherAndStaff, removed);
+    users.set('u2', { ...removed, revision: 2 });
+    expect([...users.values()].map((u) => [u.id, u.revision])).toEqual([['u2', 2], ['u1', 3]]);
+    expect(users.size).toBe(2);
+  });
+
+  it('in a ledger state: an unparsed user is recognised by its bytes, and an event folded into it parses it and drops its source', () => {
+    const state = new LedgerState();
+    state.restoreUnparsedUser('u1', JSON.stringify(teacherAndStaff), summariseUser(teacherAndStaff));
+    expect(state.recognise('user', '1:abc')).toBe('u1');
+    expect(state.activeCount('user')).toBe(1);
+    state.apply({ streamId: 'user-u1', revision: 4, type: 'StaffRemoved', data: { id: 'u1' } });
+    expect(state.recognise('user', '1:abc')).toBeUndefined();
+    expect(state.users.get('u1')!.roles).toEqual({ teacher: teacherAndStaff.roles.teacher });
+    expect(summariseUser(state.users.get('u1')!)).toEqual({ roles: ['teacher'], schools: ['s1', 's2'] });
+  });
+});
