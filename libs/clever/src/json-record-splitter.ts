@@ -111,10 +111,10 @@ const OPEN_STRING_SLACK = 16;
 
 /**
  * Looks at a record's bytes before they are parsed (for an item of the list envelope, the whole
- * item): returns their fingerprint, which goes on the record, and, when the caller already knows a
+ * item, told apart from an element of a plain array by `unit`): returns their fingerprint, which goes on the record, and, when the caller already knows a
  * record with these bytes, the id it knows it by: such a record is handed over without being parsed.
  */
-export type RecordScreen = (bytes: Buffer) => { fingerprint: string; knownAs?: string };
+export type RecordScreen = (bytes: Buffer, unit: 'record' | 'item') => { fingerprint: string; knownAs?: string };
 
 /** A record the screen knew: its bytes were scanned (so the file's grammar is checked) but not parsed. */
 export interface KnownJsonRecord {
@@ -312,7 +312,7 @@ export class JsonRecordSplitter {
     this.pieces = [];
     let fingerprint: string | undefined;
     if (this.screen !== undefined && (this.unitKind === RECORD || this.unitKind === ITEM)) {
-      const screened = this.screen(unit);
+      const screened = this.screen(unit, this.unitKind === ITEM ? 'item' : 'record');
       fingerprint = screened.fingerprint;
       if (screened.knownAs !== undefined) {
         this.found.push({ value: null, knownAs: screened.knownAs, fingerprint, index: this.recordCount, line: this.unitLine });

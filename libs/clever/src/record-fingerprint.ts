@@ -1,22 +1,27 @@
 import { hash } from 'node:crypto';
 
 /**
- * Raise whenever the same Clever JSON can map to a different domain record: a change to the
- * normalizer, a `*-mapping` file, the field readers, the enumerations or what counts as an
- * unknown value. A ledger trusts a record's state to be what bytes with this fingerprint make
- * (and skips parsing them); a new version makes every fingerprint new, so every record is parsed
- * and diffed again once.
+ * Raise whenever the same Clever JSON could end as a different state: a change to the normalizer,
+ * a `*-mapping` file, the field readers, the enumerations, what counts as an unknown value, the
+ * diff's rules or how events fold into a state (raising LEDGER_STATE_FORMAT also does: it drops
+ * the saved states, fingerprints and all). A ledger trusts a record's state to be what bytes with
+ * this fingerprint make, and skips parsing and diffing them; a new version makes every
+ * fingerprint new, so every record is parsed and diffed again once.
  */
-export const RECORD_MAPPING_VERSION = 1;
+export const FINGERPRINT_VERSION = 1;
 
-const PREFIX = `${RECORD_MAPPING_VERSION}:`;
+/** How a record sits in its file: an element of a plain array, or an item of the list envelope (`{"data": {...}, "uri": ...}`). */
+export type RecordUnit = 'record' | 'item';
+
+const PREFIX: Record<RecordUnit, string> = { record: `${FINGERPRINT_VERSION}r:`, item: `${FINGERPRINT_VERSION}i:` };
 
 /**
  * The fingerprint of a Clever JSON record's bytes as they are in the file (for an item of the list
- * envelope, the whole item) under this mapping version: the version, then the SHA-1 of the bytes
- * in base64. Equal fingerprints mean the same bytes, which map to the same record. One call, no
- * hash object: it runs for every record of every snapshot.
+ * envelope, the whole item), under this version and for its place (the same bytes are another
+ * record in the other form): the version and place, then the SHA-256 of the bytes in base64.
+ * Equal fingerprints mean the same bytes, which map to the same record. One call, no hash object:
+ * it runs for every record of every snapshot.
  */
-export function recordFingerprint(bytes: Uint8Array): string {
-  return PREFIX + hash('sha1', bytes, 'base64');
+export function recordFingerprint(bytes: Uint8Array, unit: RecordUnit): string {
+  return PREFIX[unit] + hash('sha256', bytes, 'base64');
 }

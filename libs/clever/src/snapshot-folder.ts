@@ -122,8 +122,8 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
         continue;
       }
       // an unchanged record belongs to the district whose state recognised it
-      const [id, districtId] = item.type === 'record' ? [item.record.id, item.record.districtId] : [item.id, reading.known()!.districtId];
-      if (kind === 'district') districts.add(id);
+      const districtId = item.type === 'record' ? item.record.districtId : reading.known()!.districtId;
+      if (kind === 'district') districts.add(item.type === 'record' ? item.record.id : item.id);
       if (!hasDistricts || kind === 'district' || districts.has(districtId)) {
         yield item;
         continue;
@@ -151,8 +151,8 @@ function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origi
 
 /** One file's records, each with its fingerprint; an id seen twice in the same file is fatal. */
 async function* readKind(kind: RecordKind, file: string, reading: Reading): AsyncGenerator<SnapshotItem> {
-  const screen: RecordScreen = (bytes) => {
-    const fingerprint = recordFingerprint(bytes);
+  const screen: RecordScreen = (bytes, unit) => {
+    const fingerprint = recordFingerprint(bytes, unit);
     const knownAs = reading.known()?.recognise(kind, fingerprint);
     return knownAs === undefined ? { fingerprint } : { fingerprint, knownAs };
   };

@@ -76,6 +76,15 @@ describe('recognising records the ledger already holds, by their bytes', () => {
     await expect(pass(folder, known)).rejects.toThrow(/duplicate id: records #1 and #3 both have id u1/);
   });
 
+  it('tells a record of a plain array from the same bytes as an item of the list envelope', async () => {
+    const records = [student('u1'), student('u2')];
+    const folder = await tempFolder({ 'users.json': JSON.stringify(records) });
+    const known = remembered(await pass(folder));
+    // the same objects, now as items of an envelope: items without a "data" object
+    await writeFile(join(folder, 'users.json'), JSON.stringify({ data: records }));
+    await expect(pass(folder, known)).rejects.toThrow(/data/);
+  });
+
   it('is told what it knows mid-pass: the records read from the file after that are recognised', async () => {
     // more than one 64 KiB chunk: the records of the chunk being read are parsed already
     const many = Array.from({ length: 2_000 }, (_, i) => student(`u${i}`));

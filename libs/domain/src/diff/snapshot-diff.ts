@@ -62,10 +62,14 @@ export interface PlannedChanges {
   updated: Partial<Record<GuardedType, number>>;
 }
 
-/** A record the diff read, and the bytes its state is made from once the events planned for it are folded in. */
+/**
+ * A record the diff read, and the bytes it was read from: its state may note them (see
+ * {@link notesSource}) once the events planned for it are folded in.
+ */
 export interface SourcedRecord {
   key: StateKey;
   source: RecordSource;
+  record: RosterRecord;
 }
 
 export interface DiffResult {
@@ -174,7 +178,7 @@ export class SnapshotDiff {
         this.diffPlain(record.kind, record);
     }
     const key = { category: record.kind, id: record.id };
-    if (source !== undefined && this.state.sourceOf(key)?.fingerprint !== source.fingerprint) this.sources.push({ key, source });
+    if (source !== undefined && this.state.sourceOf(key)?.fingerprint !== source.fingerprint) this.sources.push({ key, source, record });
   }
 
   /**
@@ -198,8 +202,8 @@ export class SnapshotDiff {
 
   /**
    * Hands over the records added with a source their state does not note yet, and forgets them.
-   * Set each one's source (`LedgerState.setSource`) once the events taken with it are folded in:
-   * take both at the same time.
+   * Note each one (`notesSource`) once the events taken with it are folded in: take both at the
+   * same time.
    */
   takeSources(): SourcedRecord[] {
     const taken = this.sources;
@@ -537,6 +541,19 @@ export class SnapshotDiff {
     this.counts[event.type] = (this.counts[event.type] ?? 0) + 1;
     this.eventCount++;
   }
+}
+
+/**
+ * Notes on a record's state the bytes it was read from, when diffing the record against the state
+ * now plans nothing: then the state is exactly what the bytes make, and a sync that meets the same
+ * bytes again may skip them. Call it once the events planned for the record are folded in. A
+ * record the diff's events do not settle (a shape the events cannot carry whole) gets no source,
+ * and is read and diffed on every sync, as before. True when noted.
+ */
+export function notesSource(state: LedgerState, { key, source, record }: SourcedRecord): boolean {
+  const check = new SnapshotDiff(state, { syncId: 'source-check', districtId: record.districtId, kinds: [record.kind] });
+  check.add(record);
+  return check.planned().eventCount === 0 && state.setSource(key, source);
 }
 
 /** The revision of a stream's last event after `count` more events (-1: none yet). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   LedgerState,
+  notesSource,
   RECORD_KINDS,
   stateKeyOf,
   type PlannedStreamEvents,
@@ -74,11 +75,12 @@ export class LedgerStateLoader {
 
   /**
    * Notes in `loaded.state` the bytes each record's state is now made from (a diff's
-   * `takeSources`, once the events taken with them are folded in), noting the records for
-   * {@link remember}: the next sync need not parse those bytes again.
+   * `takeSources`, once the events taken with them are folded in, and only where the state is a
+   * fixed point of them: see notesSource), noting the records for {@link remember}: the next
+   * sync need not parse those bytes again.
    */
   noteSources(loaded: LoadedState, sourced: readonly SourcedRecord[], touched: Map<string, StateKey>): void {
-    for (const { key, source } of sourced) if (loaded.state.setSource(key, source)) touched.set(keyOf(key), key);
+    for (const record of sourced) if (notesSource(loaded.state, record)) touched.set(keyOf(record.key), record.key);
   }
 
   /** Notes the records `changes` are about, for changes a diff has folded into the state itself. */
