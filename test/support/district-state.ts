@@ -16,11 +16,13 @@ export async function stateFoldedFromLog(db: string, districtId: string, upTo = 
   return state;
 }
 
-/** The district's saved state snapshot in a ledger file. */
+/** The district's saved state snapshot in a ledger file, every user's state read (a load reads them when asked for). */
 export async function savedDistrictState(db: string, districtId: string): Promise<DistrictStateSnapshot | null> {
   const database = new SqliteLedgerDatabase(db);
   try {
-    return await new SqliteDistrictStateStore(database).load(districtId);
+    const snapshot = await new SqliteDistrictStateStore(database).load(districtId);
+    snapshot?.state.users.values();
+    return snapshot;
   } finally {
     database.close();
   }

@@ -132,6 +132,7 @@ export class SnapshotDiff {
     user: new Set(),
     section: new Set(),
   };
+  /** Ids records refer to that the snapshot had not shown when they were referred to (see `reference`). */
   private readonly referenced: Record<'school' | 'term' | 'course' | 'user', Set<string>> = {
     school: new Set(),
     term: new Set(),
@@ -193,7 +194,7 @@ export class SnapshotDiff {
     if (source === undefined) throw new Error(`SnapshotDiff.addUnchanged: the ledger holds no source for ${kind} ${id}`);
     this.see(kind, id, origin);
     if (kind === 'user') {
-      for (const school of this.state.users.schoolsOf(id)!) this.referenced.school.add(school);
+      for (const school of this.state.users.schoolsOf(id)!) this.reference('school', school);
     } else if (kind === 'section') {
       this.noteSectionReferences(this.state.sections.get(id)!);
     }
@@ -332,7 +333,7 @@ export class SnapshotDiff {
   }
 
   private diffUser(record: UserRecord): void {
-    for (const school of roleSchools(record.roles)) this.referenced.school.add(school);
+    for (const school of roleSchools(record.roles)) this.reference('school', school);
     const before = this.state.users.get(record.id);
     const stream = streamIdOf('user', record.id);
     const lead = USER_ROLES.find((r) => record.roles[r] && before?.roles[r]);
@@ -442,10 +443,18 @@ export class SnapshotDiff {
   private noteSectionReferences(section: Pick<SectionRecord, 'fields' | 'teachers' | 'students'>): void {
     for (const [kind, field] of [['school', 'school'], ['term', 'term_id'], ['course', 'course']] as const) {
       const ref = section.fields[field];
-      if (typeof ref === 'string') this.referenced[kind].add(ref);
+      if (typeof ref === 'string') this.reference(kind, ref);
     }
-    for (const member of section.teachers) this.referenced.user.add(member);
-    for (const member of section.students) this.referenced.user.add(member);
+    for (const member of section.teachers) this.reference('user', member);
+    for (const member of section.students) this.reference('user', member);
+  }
+
+  /**
+   * Keeps a reference for the unresolved count, unless the snapshot showed its target already (it
+   * stays known: files come in dependency order, so a million enrolments mostly end here).
+   */
+  private reference(kind: 'school' | 'term' | 'course' | 'user', id: string): void {
+    if (!this.seen[kind].has(id)) this.referenced[kind].add(id);
   }
 
   private planRemovals(): void {

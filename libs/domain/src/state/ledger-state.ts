@@ -3,45 +3,10 @@ import { applyFieldChanges } from '../records/field-changes';
 import type { RecordKind, RecordParts, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
+import type { EntityState, SectionState, UserState } from './record-states';
 import { UserStates, type UserSummary } from './user-states';
 
-/** A record's state as the ledger knows it, with the revision of its stream. */
-export interface EntityState extends RecordParts {
-  id: string;
-  /** Revision of the record's stream (zero-based). */
-  revision: number;
-  active: boolean;
-  /**
-   * The record's clock: Clever's `last_modified` of the newest version of the record the ledger
-   * recorded (the `cleverLastModified` of its events), or, when later, the time a full sync's
-   * complete view showed it gone (the `removedAsOf` of its removal): an events sync never lets an
-   * older version move the record back, nor share a removed one again.
-   */
-  lastModified?: string;
-  /** The snapshot bytes the state was made from, while it is exactly what they make (see {@link RecordSource}). */
-  source?: RecordSource;
-}
-
-export interface SectionState extends EntityState {
-  teachers: string[];
-  primaryTeacher: string | null;
-  students: string[];
-}
-
-export interface UserState {
-  id: string;
-  revision: number;
-  /** The person's own fields (name, email), whichever role reported them. */
-  personal: Fields;
-  /** Active roles only. */
-  roles: Partial<Record<UserRole, RecordParts>>;
-  /** Every role this id ever held: a role that comes back is "shared again". */
-  pastRoles: UserRole[];
-  /** Clever's `last_modified` of the newest version of the person recorded (see {@link EntityState.lastModified}). */
-  lastModified?: string;
-  /** See {@link EntityState.source}. */
-  source?: RecordSource;
-}
+export type { EntityState, SectionState, UserState } from './record-states';
 
 /** User-level fields: they belong to the person, not to one role. */
 export const USER_LEVEL_FIELDS: readonly string[] = ['name', 'email'];
@@ -213,11 +178,11 @@ export interface StateEntry extends StateKey {
 }
 
 /**
- * The shape of the states above, as saved in snapshots. Raise it whenever a state's shape or an
- * evolve function changes: snapshots of another format are ignored, and the state is folded
+ * The shape of the states above, as saved in snapshots. Raise it whenever a state's shape, an
+ * evolve function, or what a snapshot keeps beside the states (users' summaries) changes: snapshots of another format are ignored, and the state is folded
  * from the log again.
  */
-export const LEDGER_STATE_FORMAT = 4;
+export const LEDGER_STATE_FORMAT = 5;
 
 /** The record a roster event is about; undefined for an event of another stream (a sync's, a cursor's). */
 export function stateKeyOf(stored: Pick<StoredRosterEvent, 'streamId' | 'data'>): StateKey | undefined {
@@ -251,7 +216,7 @@ export class LedgerState {
     course: new Map(),
   };
   readonly sections = new Map<string, SectionState>();
-  /** Users a snapshot saved may stay unparsed until asked for (see {@link UserStates}). */
+  /** Users a snapshot saved may stay unread until asked for (see {@link UserStates}). */
   readonly users = new UserStates();
   /** Fingerprint -> the id of the record whose `source` it was (checked against the state on use: a state drops its source when it changes). */
   private readonly byFingerprint = new Map<string, string>();
@@ -333,9 +298,9 @@ export class LedgerState {
     if (state.source !== undefined) this.byFingerprint.set(state.source.fingerprint, id);
   }
 
-  /** Puts back a user's state as a snapshot saved it, to be parsed only when a sync touches the user. */
-  restoreUnparsedUser(id: string, text: string, summary: UserSummary): void {
-    this.users.restoreUnparsed(id, text, summary);
+  /** Puts back a user a snapshot saved, by its summary: its state is read only when a sync touches the user (see {@link UserStates}). */
+  restoreUnreadUser(id: string, summary: UserSummary): void {
+    this.users.restoreUnread(id, summary);
     if (summary.source !== undefined) this.byFingerprint.set(summary.source.fingerprint, id);
   }
 

@@ -11,22 +11,29 @@ const teacherAndStaff: UserState = {
 };
 const removed: UserState = { id: 'u2', revision: 1, personal: {}, roles: {}, pastRoles: ['student'] };
 
-/** Users as a load from a saved snapshot leaves them: unparsed, with their summaries. */
-function saved(...users: UserState[]): UserStates {
+/** Users as a load from a saved snapshot leaves them: by their summaries, read from `rows` (id -> JSON) when asked for. */
+function saved(users: UserState[], rows = new Map(users.map((u) => [u.id, JSON.stringify(u)]))): { users: UserStates; reads: string[] } {
   const states = new UserStates();
-  for (const user of users) states.restoreUnparsed(user.id, JSON.stringify(user), summariseUser(user));
-  return states;
+  const reads: string[] = [];
+  states.readWith((id) => {
+    reads.push(id);
+    return rows.get(id);
+  });
+  for (const user of users) states.restoreUnread(user.id, summariseUser(user));
+  return { users: states, reads };
 }
 
-describe('users left unparsed until a sync touches them', () => {
-  it('answers roles, schools and source from the summary, and the whole state once asked for', () => {
-    const users = saved(teacherAndStaff, removed);
+describe('users left unread until a sync touches them', () => {
+  it('answers roles, schools and source from the summary, and reads the whole state once asked for', () => {
+    const { users, reads } = saved([teacherAndStaff, removed]);
     expect(users.size).toBe(2);
     expect([...users.keys()]).toEqual(['u1', 'u2']);
     expect([...users.roles()]).toEqual([['teacher', 'staff'], []]);
     expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
     expect(users.sourceOf('u1')).toEqual({ fingerprint: '1:abc', unknownValues: ['teacher.title'] });
+    expect(reads).toEqual([]);
     expect(users.get('u1')).toEqual(teacherAndStaff);
+    expect(reads).toEqual(['u1']);
     // parsed now: the same answers, from the state
     expect(users.get('u1')).toBe(users.get('u1'));
     expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
@@ -34,10 +41,17 @@ describe('users left unparsed until a sync touches them', () => {
     expect(users.size).toBe(2);
     expect(users.get('nobody')).toBeUndefined();
     expect(users.has('u2')).toBe(true);
+    expect(reads).toEqual(['u1']);
+  });
+
+  it('refuses a saved state another process moved on after the load, or removed', () => {
+    const moved = saved([teacherAndStaff, removed], new Map([['u1', JSON.stringify({ ...teacherAndStaff, revision: 4 })]]));
+    expect(() => moved.users.get('u1')).toThrow(/saved state of user u1 changed after it was loaded .*run the sync again/);
+    expect(() => moved.users.get('u2')).toThrow(/saved state of user u2 changed/);
   });
 
   it('iterating values parses them all; a state set replaces the saved one', () => {
-    const users = saved(teacherAndStaff, removed);
+    const { users } = saved([teacherAndStaff, removed]);
     users.set('u2', { ...removed, revision: 2 });
     expect([...users.values()].map((u) => [u.id, u.revision])).toEqual([['u2', 2], ['u1', 3]]);
     expect(users.size).toBe(2);
@@ -45,12 +59,13 @@ describe('users left unparsed until a sync touches them', () => {
 
   it('in a ledger state: an unparsed user is recognised by its bytes, and an event folded into it parses it and drops its source', () => {
     const state = new LedgerState();
-    state.restoreUnparsedUser('u1', JSON.stringify(teacherAndStaff), summariseUser(teacherAndStaff));
+    state.users.readWith(() => JSON.stringify(teacherAndStaff));
+    state.restoreUnreadUser('u1', summariseUser(teacherAndStaff));
     expect(state.recognise('user', '1:abc')).toBe('u1');
     expect(state.activeCount('user')).toBe(1);
     state.apply({ streamId: 'user-u1', revision: 4, type: 'StaffRemoved', data: { id: 'u1' } });
     expect(state.recognise('user', '1:abc')).toBeUndefined();
     expect(state.users.get('u1')!.roles).toEqual({ teacher: teacherAndStaff.roles.teacher });
-    expect(summariseUser(state.users.get('u1')!)).toEqual({ roles: ['teacher'], schools: ['s1', 's2'] });
+    expect(summariseUser(state.users.get('u1')!)).toEqual({ revision: 4, roles: ['teacher'], schools: ['s1', 's2'] });
   });
 });

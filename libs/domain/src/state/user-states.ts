@@ -1,20 +1,22 @@
 import type { UserRole } from '../records/roster-records';
-import type { UserState } from './ledger-state';
+import type { UserState } from './record-states';
 import type { RecordSource } from './record-source';
 
 /**
- * What a sync reads of a user's state without parsing it: the roles the user holds, the schools
- * they name, and the snapshot bytes the state was made from. Saved beside each user's state.
+ * What a sync reads of a user's state without reading the state: the revision it is at, the roles
+ * the user holds, the schools they name, and the snapshot bytes the state was made from. Saved
+ * beside each user's state.
  */
 export interface UserSummary {
+  revision: number;
   roles: UserRole[];
   schools: string[];
   source?: RecordSource;
 }
 
-/** The summary of a parsed user state. */
+/** The summary of a user state. */
 export function summariseUser(user: UserState): UserSummary {
-  const summary: UserSummary = { roles: Object.keys(user.roles) as UserRole[], schools: roleSchools(user.roles) };
+  const summary: UserSummary = { revision: user.revision, roles: Object.keys(user.roles) as UserRole[], schools: roleSchools(user.roles) };
   if (user.source !== undefined) summary.source = user.source;
   return summary;
 }
@@ -30,66 +32,79 @@ export function roleSchools(roles: UserState['roles']): string[] {
   return schools;
 }
 
-interface Unparsed {
-  text: string;
-  summary: UserSummary;
-}
+/** Reads a user's saved state (its JSON), or undefined when there is none. */
+export type UserStateReader = (id: string) => string | undefined;
 
 /**
- * The users of a district state, some of them still as the JSON text a snapshot saved: a user's
- * state is parsed the first time it is asked for (`get`, or iterating values), so that a sync
- * parses only the users it touches; the others are read from their summaries (`roles`,
- * `schoolsOf`, `sourceOf`). Otherwise it works as a Map of parsed states.
+ * The users of a district state, some of them known only by the summary a saved snapshot keeps
+ * of them: a user's state is read (with the reader the snapshot gave) and parsed the first time
+ * it is asked for (`get`, or iterating values), so that a sync reads only the users it touches;
+ * the others are answered from their summaries (`roles`, `schoolsOf`, `sourceOf`). Otherwise it
+ * works as a Map of states.
  */
 export class UserStates implements Iterable<[string, UserState]> {
   private readonly parsed = new Map<string, UserState>();
-  private readonly unparsed = new Map<string, Unparsed>();
+  private readonly unread = new Map<string, UserSummary>();
+  private read: UserStateReader = () => undefined;
 
-  /** Puts back a user's state as its saved JSON text and summary, to be parsed when asked for. */
-  restoreUnparsed(id: string, text: string, summary: UserSummary): void {
-    this.parsed.delete(id);
-    this.unparsed.set(id, { text, summary });
+  /** Where the states of users restored by summary are read from. */
+  readWith(reader: UserStateReader): void {
+    this.read = reader;
   }
 
+  /** Puts back a user a snapshot saved, by its summary: its state is read when asked for. */
+  restoreUnread(id: string, summary: UserSummary): void {
+    this.parsed.delete(id);
+    this.unread.set(id, summary);
+  }
+
+  /**
+   * @throws Error when a user's saved state is gone or at another revision than its summary said
+   * (another process saved the district's state meanwhile): what was loaded no longer holds.
+   */
   get(id: string): UserState | undefined {
     const parsed = this.parsed.get(id);
     if (parsed !== undefined) return parsed;
-    const saved = this.unparsed.get(id);
-    if (saved === undefined) return undefined;
-    const state = JSON.parse(saved.text) as UserState;
-    this.unparsed.delete(id);
+    const summary = this.unread.get(id);
+    if (summary === undefined) return undefined;
+    const text = this.read(id);
+    const state = text === undefined ? undefined : (JSON.parse(text) as UserState);
+    if (state?.revision !== summary.revision) {
+      throw new Error(`the saved state of user ${id} changed after it was loaded (another process saved the district's state meanwhile): run the sync again`);
+    }
+    this.unread.delete(id);
     this.parsed.set(id, state);
     return state;
   }
 
   has(id: string): boolean {
-    return this.parsed.has(id) || this.unparsed.has(id);
+    return this.parsed.has(id) || this.unread.has(id);
   }
 
   set(id: string, state: UserState): this {
-    this.unparsed.delete(id);
+    this.unread.delete(id);
     this.parsed.set(id, state);
     return this;
   }
 
   get size(): number {
-    return this.parsed.size + this.unparsed.size;
+    return this.parsed.size + this.unread.size;
   }
 
-  /** Every id, parsed or not, without parsing any (taken before iterating: asking for one parses it). */
+  /** Every id, read or not, without reading any (taken before iterating: asking for one reads it). */
   keys(): IterableIterator<string> {
-    return [...this.parsed.keys(), ...this.unparsed.keys()][Symbol.iterator]();
+    return [...this.parsed.keys(), ...this.unread.keys()][Symbol.iterator]();
   }
 
-  /** Parses every user first. */
+  /** Reads every user first. */
   entries(): IterableIterator<[string, UserState]> {
-    this.parseAll();
+    this.readAll();
     return this.parsed.entries();
   }
 
-  /** Parses every user first. */
+  /** Reads every user first. */
   values(): IterableIterator<UserState> {
-    this.parseAll();
+    this.readAll();
     return this.parsed.values();
   }
 
@@ -97,27 +112,27 @@ export class UserStates implements Iterable<[string, UserState]> {
     return this.entries();
   }
 
-  /** The roles each user holds, parsed or not, without parsing any. */
+  /** The roles each user holds, without reading any. */
   *roles(): IterableIterator<readonly UserRole[]> {
     for (const user of this.parsed.values()) yield Object.keys(user.roles) as UserRole[];
-    for (const { summary } of this.unparsed.values()) yield summary.roles;
+    for (const summary of this.unread.values()) yield summary.roles;
   }
 
-  /** The schools a user's roles name, without parsing the user. */
+  /** The schools a user's roles name, without reading the user. */
   schoolsOf(id: string): string[] | undefined {
-    const saved = this.unparsed.get(id);
-    if (saved !== undefined) return saved.summary.schools;
+    const summary = this.unread.get(id);
+    if (summary !== undefined) return summary.schools;
     const parsed = this.parsed.get(id);
     return parsed === undefined ? undefined : roleSchools(parsed.roles);
   }
 
-  /** The snapshot bytes a user's state was made from (see RecordSource), without parsing the user. */
+  /** The snapshot bytes a user's state was made from (see RecordSource), without reading the user. */
   sourceOf(id: string): RecordSource | undefined {
-    const saved = this.unparsed.get(id);
-    return saved !== undefined ? saved.summary.source : this.parsed.get(id)?.source;
+    const summary = this.unread.get(id);
+    return summary !== undefined ? summary.source : this.parsed.get(id)?.source;
   }
 
-  private parseAll(): void {
-    for (const id of [...this.unparsed.keys()]) this.get(id);
+  private readAll(): void {
+    for (const id of [...this.unread.keys()]) this.get(id);
   }
 }

@@ -55,8 +55,13 @@ CREATE TABLE IF NOT EXISTS district_state_records (
   category TEXT NOT NULL,
   id TEXT NOT NULL,
   state TEXT NOT NULL,
-  summary TEXT,
   PRIMARY KEY (district_id, category, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS district_state_user_summaries (
+  district_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  PRIMARY KEY (district_id, id)
 ) WITHOUT ROWID;
 `;
 
@@ -96,9 +101,6 @@ export class SqliteLedgerDatabase {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
-      // a file from before users' state summaries: its rows have none, and are parsed whole as before
-      const stateColumns = this.db.prepare<[], string>(`SELECT name FROM pragma_table_info('district_state_records')`).pluck().all();
-      if (!stateColumns.includes('summary')) this.db.exec('ALTER TABLE district_state_records ADD COLUMN summary TEXT');
     } catch (error) {
       this.db.close();
       throw toEventStoreError(error, path);

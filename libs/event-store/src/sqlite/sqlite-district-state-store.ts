@@ -7,38 +7,46 @@ interface StateRow {
   category: string;
   id: string;
   state: string;
-  /** A user's {@link UserSummary}, as JSON; null for other records (and users saved before summaries). */
-  summary: string | null;
 }
 
 /**
  * The district state snapshots on the ledger's SQLite file: one row per district (its position and
- * the state format) and one row per record with its state as JSON, and for a user a summary
- * beside it (see UserSummary): a load leaves users' states unparsed until a sync touches them,
- * which is most of a large district's load. A save writes only the records that changed, in one
- * transaction with the new position.
+ * the state format), one row per record with its state as JSON, and for each user a small summary
+ * in a table of its own (see UserSummary). A load reads the users' summaries only: a user's state
+ * is read and parsed when a sync touches the user (most of a large district's load otherwise). A
+ * save writes only the records that changed, in one transaction with the new position.
  *
  * Errors: SQLite failures throw EventStoreUnavailable.
  */
 export class SqliteDistrictStateStore implements DistrictStateStore {
   private readonly selectHead: Statement<[string], { position: number; format: number }>;
   private readonly selectRecords: Statement<[string], StateRow>;
+  private readonly selectUserSummaries: Statement<[string], { id: string; summary: string }>;
+  private readonly selectUserState: Statement<[string, string], string>;
   private readonly upsertHead: Statement<[string, number, number]>;
-  private readonly upsertRecord: Statement<[string, string, string, string, string | null]>;
+  private readonly upsertRecord: Statement<[string, string, string, string]>;
+  private readonly upsertUserSummary: Statement<[string, string, string]>;
   private readonly deleteRecords: Statement<[string]>;
+  private readonly deleteUserSummaries: Statement<[string]>;
   private readonly districtEventBetween: Statement<[number, number, string], number>;
 
   constructor(private readonly database: SqliteLedgerDatabase) {
     try {
       const db = database.db;
       this.selectHead = db.prepare('SELECT position, format FROM district_states WHERE district_id = ?');
-      this.selectRecords = db.prepare('SELECT category, id, state, summary FROM district_state_records WHERE district_id = ?');
+      this.selectRecords = db.prepare(
+        `SELECT category, id, state FROM district_state_records WHERE district_id = ? AND category IN (${RECORD_KINDS.filter((k) => k !== 'user').map((k) => `'${k}'`).join(', ')})`,
+      );
+      this.selectUserSummaries = db.prepare('SELECT id, summary FROM district_state_user_summaries WHERE district_id = ?');
+      this.selectUserState = db.prepare<[string, string], string>(`SELECT state FROM district_state_records WHERE district_id = ? AND category = 'user' AND id = ?`).pluck();
       this.upsertHead = db.prepare(
         `INSERT INTO district_states (district_id, position, format) VALUES (?, ?, ?)
          ON CONFLICT (district_id) DO UPDATE SET position = excluded.position, format = excluded.format`,
       );
-      this.upsertRecord = db.prepare('INSERT OR REPLACE INTO district_state_records (district_id, category, id, state, summary) VALUES (?, ?, ?, ?, ?)');
+      this.upsertRecord = db.prepare('INSERT OR REPLACE INTO district_state_records (district_id, category, id, state) VALUES (?, ?, ?, ?)');
+      this.upsertUserSummary = db.prepare('INSERT OR REPLACE INTO district_state_user_summaries (district_id, id, summary) VALUES (?, ?, ?)');
       this.deleteRecords = db.prepare('DELETE FROM district_state_records WHERE district_id = ?');
+      this.deleteUserSummaries = db.prepare('DELETE FROM district_state_user_summaries WHERE district_id = ?');
       // a range of the primary key, filtered in SQLite: no event is parsed in JavaScript
       this.districtEventBetween = db
         .prepare<[number, number, string], number>(
@@ -59,11 +67,22 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         if (head === undefined || head.format !== LEDGER_STATE_FORMAT) return null;
         const state = new LedgerState();
         for (const row of this.selectRecords.iterate(districtId)) {
-          if (row.summary !== null) state.restoreUnparsedUser(row.id, row.state, JSON.parse(row.summary) as UserSummary);
-          else state.restore({ category: row.category as RecordKind, id: row.id, state: JSON.parse(row.state) as StateEntry['state'] });
+          state.restore({ category: row.category as RecordKind, id: row.id, state: JSON.parse(row.state) as StateEntry['state'] });
         }
+        // users are read one by one when a sync touches them (the rows do not change meanwhile
+        // unless another process saves the district, which the read state's revision tells)
+        state.users.readWith((id) => this.readUserState(districtId, id));
+        for (const { id, summary } of this.selectUserSummaries.iterate(districtId)) state.restoreUnreadUser(id, JSON.parse(summary) as UserSummary);
         return { position: head.position, state };
       }).deferred();
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
+  }
+
+  private readUserState(districtId: string, id: string): string | undefined {
+    try {
+      return this.selectUserState.get(districtId, id);
     } catch (error) {
       throw toEventStoreError(error, this.database.path);
     }
@@ -84,10 +103,13 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         const head = this.selectHead.get(districtId);
         const current = head === undefined || head.format !== LEDGER_STATE_FORMAT ? null : head.position;
         if (change.basePosition !== null && change.basePosition !== current) return false;
-        if (change.basePosition === null) this.deleteRecords.run(districtId);
+        if (change.basePosition === null) {
+          this.deleteRecords.run(districtId);
+          this.deleteUserSummaries.run(districtId);
+        }
         for (const { category, id, state } of change.entries) {
-          const summary = category === 'user' ? JSON.stringify(summariseUser(state as UserState)) : null;
-          this.upsertRecord.run(districtId, category, id, JSON.stringify(state), summary);
+          this.upsertRecord.run(districtId, category, id, JSON.stringify(state));
+          if (category === 'user') this.upsertUserSummary.run(districtId, id, JSON.stringify(summariseUser(state as UserState)));
         }
         this.upsertHead.run(districtId, change.position, LEDGER_STATE_FORMAT);
         return true;
