@@ -99,6 +99,9 @@ export class SqliteLedgerDatabase {
       // SQLite answers with the mode it kept when it cannot switch (an in-memory database keeps 'memory')
       if (mode !== 'wal' && !(inMemory && mode === 'memory')) throw new EventStoreUnavailable(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
       this.db.pragma('synchronous = NORMAL');
+      // appends and catch-ups look up streams and events at random places of indexes far larger
+      // than SQLite's default 2 MiB page cache: 64 MiB took a million-student churn from 47 s to 30 s
+      this.db.pragma('cache_size = -65536');
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
     } catch (error) {
