@@ -157,7 +157,11 @@ describe('district state snapshots (end to end)', () => {
       const parsing = tmp.path('parsing.db');
       importJson(folder, recognising);
       importJson(folder, parsing);
-      withWritable(parsing, (raw) => raw.prepare(`UPDATE district_state_records SET state = json_remove(state, '$.source')`).run());
+      // no source anywhere, states or users' summaries: every record is parsed and diffed
+      withWritable(parsing, (raw) => {
+        raw.prepare(`UPDATE district_state_records SET state = json_remove(state, '$.source')`).run();
+        raw.prepare(`UPDATE district_state_user_summaries SET summary = json_remove(summary, '$.source')`).run();
+      });
 
       const withRecognition = importJson(nextDay, recognising);
       const withoutRecognition = importJson(nextDay, parsing);

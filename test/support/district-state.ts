@@ -1,4 +1,4 @@
-import { LedgerState, RECORD_KINDS } from '@roster-ledger/domain';
+import { LedgerState, RECORD_KINDS, summariseUser, type UserState } from '@roster-ledger/domain';
 import { SqliteDistrictStateStore, SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import type { DistrictStateSnapshot } from '@roster-ledger/ledger';
 import { canonicalJson, withReadOnly } from './crash-ledger';
@@ -38,9 +38,17 @@ export const logHead = (db: string): number =>
 export const canonicalState = (state: LedgerState): string[] =>
   [...state.entries()].map(({ state: { source: _source, ...rest }, ...key }) => canonicalJson({ ...key, state: rest })).sort();
 
-/** Expects the saved snapshot to be at `at` (default the log head) and to equal the log folded up to there. */
+/**
+ * Expects the saved snapshot to be at `at` (default the log head) and to equal the log folded up
+ * to there, and each user's saved summary to be the summary of the user's saved state.
+ */
 export async function expectSavedStateToBeTheLog(db: string, districtId: string, at: number = logHead(db)): Promise<void> {
   const snapshot = await savedDistrictState(db, districtId);
   expect(snapshot?.position).toBe(at);
   expect(canonicalState(snapshot!.state)).toEqual(canonicalState(await stateFoldedFromLog(db, districtId, at)));
+  const [states, summaries] = withReadOnly(db, (raw) => [
+    raw.prepare(`SELECT id, state FROM district_state_records WHERE district_id = ? AND category = 'user' ORDER BY id`).all(districtId) as { id: string; state: string }[],
+    raw.prepare('SELECT id, summary FROM district_state_user_summaries WHERE district_id = ? ORDER BY id').all(districtId) as { id: string; summary: string }[],
+  ]);
+  expect(summaries.map((row) => [row.id, JSON.parse(row.summary)])).toEqual(states.map((row) => [row.id, summariseUser(JSON.parse(row.state) as UserState)]));
 }

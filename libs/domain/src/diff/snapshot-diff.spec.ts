@@ -1,5 +1,6 @@
 import { diffSnapshot, notesSource, SnapshotDiff, type DiffResult, type Snapshot, type StreamChange } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
+import { summariseUser } from '../state/user-states';
 import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
 import type { Fields } from '../records/fields';
 import { InvalidInput } from '../errors/domain-error';
@@ -327,6 +328,31 @@ describe('snapshot diff', () => {
       expect(() => diff.addUnchanged('user', 'u1', { file: 'users.json', record: 4 })).toThrow(/user id u1 appears twice/);
       expect(() => diff.addUnchanged('user', 'nobody')).toThrow(/holds no source for user nobody/);
     });
+  });
+
+  it('counts the same unresolved references whatever the order of the records, and against the ledger for kinds the snapshot does not cover', () => {
+    // sections before the users they list: the users are seen later, and resolve
+    const sectionsFirst = when(given(), { kinds: ALL, records: [section('sec1', ['tch1'], ['u1', 'ghost']), student('u1'), staffer('tch1', ['teacher'])] });
+    expect(sectionsFirst.findings.unresolved).toEqual({ school: 1, term: 1, course: 1, user: 1 });
+    // no users in the snapshot: the ledger's users with a role resolve, a removed one does not
+    const state = given(base(), snapshot(school('s1'), term('t1'), course('c1'), student('u1'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1'])));
+    const withoutUsers = when(state, { kinds: ['section', 'school', 'term', 'course'], records: [school('s1'), term('t1'), course('c1'), section('sec1', ['tch1'], ['u1', 'u2', 'ghost'])] });
+    expect(withoutUsers.findings.unresolved).toEqual({ user: 2 });
+  });
+
+  it('reads no user the snapshot shows, nor any removed before, when it plans removals', () => {
+    const state = given(base(), snapshot(school('s1'), term('t1'), course('c1'), student('u1'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], ['u1'])));
+    // u2 was removed by the second snapshot: the saved state keeps it, without a role
+    const saved = new LedgerState();
+    const reads: string[] = [];
+    const rows = new Map([...state.users.entries()].map(([id, user]) => [id, JSON.stringify(user)]));
+    saved.users.readWith((id) => (reads.push(id), rows.get(id)));
+    for (const [id, user] of state.users.entries()) saved.restoreUnreadUser(id, summariseUser(user));
+    for (const kind of ['school', 'term', 'course'] as const) for (const [, e] of state.records[kind]) saved.restore({ category: kind, id: e.id, state: e });
+    for (const [id, e] of state.sections) saved.restore({ category: 'section', id, state: e });
+    const result = when(saved, snapshot(school('s1'), term('t1'), course('c1'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], [])));
+    expect(types(result)).toEqual(['section-sec1 StudentUnenrolled', 'user-u1 StudentRemoved']);
+    expect(reads.sort()).toEqual(['tch1', 'u1']);
   });
 
   it('rejects a record of another district and an id seen twice, naming the record', () => {

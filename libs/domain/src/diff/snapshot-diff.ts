@@ -473,7 +473,8 @@ export class SnapshotDiff {
     if (covers('user')) {
       // by id: the users this snapshot shows need not be parsed
       for (const id of this.state.users.keys()) {
-        if (!this.seen.user.has(id)) this.planUserRemoval(this.state.users.get(id)!);
+        // a user removed before (no role left) is not read: most of a district's past
+        if (!this.seen.user.has(id) && this.state.users.rolesOf(id)!.length > 0) this.planUserRemoval(this.state.users.get(id)!);
       }
     }
     if (covers('section')) {
@@ -520,7 +521,7 @@ export class SnapshotDiff {
 
   private isKnown(kind: 'school' | 'term' | 'course' | 'user', id: string): boolean {
     if (this.context.kinds.includes(kind)) return this.seen[kind].has(id);
-    if (kind === 'user') return Object.keys(this.state.users.get(id)?.roles ?? {}).length > 0;
+    if (kind === 'user') return (this.state.users.rolesOf(id)?.length ?? 0) > 0;
     return this.state.records[kind].get(id)?.active ?? false;
   }
 

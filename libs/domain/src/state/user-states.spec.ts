@@ -31,6 +31,7 @@ describe('users left unread until a sync touches them', () => {
     expect([...users.roles()]).toEqual([['teacher', 'staff'], []]);
     expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
     expect(users.sourceOf('u1')).toEqual({ fingerprint: '1:abc', unknownValues: ['teacher.title'] });
+    expect([users.rolesOf('u1'), users.rolesOf('u2'), users.rolesOf('nobody')]).toEqual([['teacher', 'staff'], [], undefined]);
     expect(reads).toEqual([]);
     expect(users.get('u1')).toEqual(teacherAndStaff);
     expect(reads).toEqual(['u1']);
@@ -46,7 +47,7 @@ describe('users left unread until a sync touches them', () => {
 
   it('refuses a saved state another process moved on after the load, or removed', () => {
     const moved = saved([teacherAndStaff, removed], new Map([['u1', JSON.stringify({ ...teacherAndStaff, revision: 4 })]]));
-    expect(() => moved.users.get('u1')).toThrow(/saved state of user u1 changed after it was loaded .*run the sync again/);
+    expect(() => moved.users.get('u1')).toThrow(/saved state of user u1 changed after it was loaded .*try again/);
     expect(() => moved.users.get('u2')).toThrow(/saved state of user u2 changed/);
   });
 

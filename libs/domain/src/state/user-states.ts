@@ -70,7 +70,7 @@ export class UserStates implements Iterable<[string, UserState]> {
     const text = this.read(id);
     const state = text === undefined ? undefined : (JSON.parse(text) as UserState);
     if (state?.revision !== summary.revision) {
-      throw new Error(`the saved state of user ${id} changed after it was loaded (another process saved the district's state meanwhile): run the sync again`);
+      throw new Error(`the saved state of user ${id} changed after it was loaded (another process saved the district's state meanwhile): nothing was applied; try again`);
     }
     this.unread.delete(id);
     this.parsed.set(id, state);
@@ -116,6 +116,14 @@ export class UserStates implements Iterable<[string, UserState]> {
   *roles(): IterableIterator<readonly UserRole[]> {
     for (const user of this.parsed.values()) yield Object.keys(user.roles) as UserRole[];
     for (const summary of this.unread.values()) yield summary.roles;
+  }
+
+  /** The roles a user holds, without reading the user; undefined for a user the state does not hold. */
+  rolesOf(id: string): readonly UserRole[] | undefined {
+    const summary = this.unread.get(id);
+    if (summary !== undefined) return summary.roles;
+    const parsed = this.parsed.get(id);
+    return parsed === undefined ? undefined : (Object.keys(parsed.roles) as UserRole[]);
   }
 
   /** The schools a user's roles name, without reading the user. */
