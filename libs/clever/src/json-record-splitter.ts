@@ -111,8 +111,9 @@ const OPEN_STRING_SLACK = 16;
 
 /**
  * Looks at a record's bytes before they are parsed (for an item of the list envelope, the whole
- * item, told apart from an element of a plain array by `unit`): returns their fingerprint, which goes on the record, and, when the caller already knows a
- * record with these bytes, the id it knows it by: such a record is handed over without being parsed.
+ * item, told apart from an element of a plain array by `unit`): returns their fingerprint, which
+ * goes on the record, and, when the caller already knows a record with these bytes, the id it
+ * knows it by: such a record is handed over without being parsed.
  */
 export type RecordScreen = (bytes: Buffer, unit: 'record' | 'item') => { fingerprint: string; knownAs?: string };
 

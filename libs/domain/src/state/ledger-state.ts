@@ -1,6 +1,6 @@
 import type { FieldChanges, Fields } from '../records/fields';
 import { applyFieldChanges } from '../records/field-changes';
-import type { RecordKind, RecordParts, UserRole } from '../records/roster-records';
+import type { RecordKind, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
 import type { EntityState, SectionState, UserState } from './record-states';
@@ -179,8 +179,8 @@ export interface StateEntry extends StateKey {
 
 /**
  * The shape of the states above, as saved in snapshots. Raise it whenever a state's shape, an
- * evolve function, or what a snapshot keeps beside the states (users' summaries) changes: snapshots of another format are ignored, and the state is folded
- * from the log again.
+ * evolve function, or what a snapshot keeps beside the states (users' summaries) changes:
+ * snapshots of another format are ignored, and the state is folded from the log again.
  */
 export const LEDGER_STATE_FORMAT = 5;
 
