@@ -4,6 +4,7 @@ export * from './events/roster-events';
 export * from './events/sync-events';
 export * from './events/event-metadata';
 export * from './events/event-id';
+export * from './events/sync-event-ids';
 export * from './errors/domain-error';
 export * from './guard/mass-change-guard';
 export * from './records/field-changes';

@@ -116,6 +116,13 @@ describe('incremental diff (events sync)', () => {
     expect(ids(when(base(), ...changes))).toEqual(ids(when(base(), ...changes)));
   });
 
+  it('gives every event of the batch its own id, though each change is diffed on its own', () => {
+    const changes = [upsert(student('u3')), upsert(student('u4')), upsert(section('sec1', ['t1'], ['u3', 'u4']))];
+    const ids = when(base(), ...changes).changes.flatMap((c) => c.events.map((e) => e.id));
+    expect(ids.length).toBeGreaterThan(3);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   describe('a change older than what the ledger holds (events overlapping a full sync)', () => {
     const T1 = '2025-01-06T10:00:01.000Z';
     const T2 = '2025-01-06T10:00:02.000Z';

@@ -5,6 +5,7 @@ import type { InputLocation } from '../errors/domain-error';
 import type { GuardedType } from '../guard/mass-change-guard';
 import { bothTimed, isOlderThan, type LedgerState } from '../state/ledger-state';
 import { activeTally } from '../state/active-tally';
+import { SyncEventIds } from '../events/sync-event-ids';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
 
 /**
@@ -69,12 +70,15 @@ export class IncrementalDiff {
   private readonly removed: Partial<Record<GuardedType, number>> = {};
   private readonly updated: Partial<Record<GuardedType, number>> = {};
   private readonly active: Partial<Record<GuardedType, number>>;
+  /** One sequence for the whole batch: each change is diffed by a diff of its own. */
+  private readonly eventIds: SyncEventIds;
 
   constructor(
     private readonly state: LedgerState,
     private readonly context: IncrementalContext,
   ) {
     this.active = activeTally(state);
+    this.eventIds = new SyncEventIds(context.syncId);
   }
 
   /**
@@ -91,7 +95,7 @@ export class IncrementalDiff {
       this.findings.skipped[OLDER_THAN_LEDGER] = (this.findings.skipped[OLDER_THAN_LEDGER] ?? 0) + 1;
       return [];
     }
-    const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS });
+    const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS, eventIds: this.eventIds });
     if (change.type === 'upsert') {
       diff.add(change.record, cause.origin);
       for (const field of change.unknownValues) this.findings.unknownValues[field] = (this.findings.unknownValues[field] ?? 0) + 1;

@@ -12,7 +12,7 @@ import {
 } from '../records/roster-records';
 import type { RosterEvent, RosterEventType } from '../events/roster-events';
 import type { SyncFindings } from '../events/sync-events';
-import { deterministicEventId } from '../events/event-id';
+import { SyncEventIds } from '../events/sync-event-ids';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
 import type { LedgerState, SectionState, StateKey, UserState } from '../state/ledger-state';
@@ -48,6 +48,11 @@ export interface DiffContext {
   districtId: string;
   /** Kinds the snapshot covers. Records of other kinds are left as they are (never removed). */
   kinds: readonly RecordKind[];
+  /**
+   * Where the ids of the planned events come from. Diffs planning events for one sync must share
+   * one (an incremental sync diffs each change on its own). Default: the sync's own sequence.
+   */
+  eventIds?: SyncEventIds;
 }
 
 /** A change set before the guard's view of it: what {@link SnapshotDiff.planned} returns. */
@@ -148,10 +153,14 @@ export class SnapshotDiff {
   /** While the removals of absent records are planned: their `removedAsOf`. */
   private removedAsOf: string | undefined;
 
+  private readonly eventIds: SyncEventIds;
+
   constructor(
     private readonly state: LedgerState,
     private readonly context: DiffContext,
-  ) {}
+  ) {
+    this.eventIds = context.eventIds ?? new SyncEventIds(context.syncId);
+  }
 
   /**
    * Diffs one record of the snapshot. `source`: the fingerprint of the bytes it was read from (and
@@ -529,7 +538,7 @@ export class SnapshotDiff {
     tally[type] = (tally[type] ?? 0) + 1;
   }
 
-  /** Plans one event on a stream; its id derives from the sync, the stream and its revision-to-be. */
+  /** Plans one event on a stream, with the sync's next event id. */
   private emit(
     streamId: string,
     before: { revision: number } | undefined,
@@ -542,9 +551,7 @@ export class SnapshotDiff {
       this.streams.set(streamId, change);
     }
     if (change.events.length === 0) this.fresh.push(change);
-    const revision = lastRevision(change.expectedRevision, change.events.length) + 1;
-    const id = deterministicEventId(this.context.syncId, streamId, revision, event.type);
-    const planned = { ...event, id } as PlannedEvent;
+    const planned = { ...event, id: this.eventIds.take() } as PlannedEvent;
     if (cleverLastModified !== undefined) planned.cleverLastModified = cleverLastModified;
     if (this.removedAsOf !== undefined) planned.removedAsOf = this.removedAsOf;
     change.events.push(planned);
