@@ -48,7 +48,10 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
       let folded = true;
       function* approved(): Iterable<StreamAppend> {
         for (const a of store.read(syncId)) {
-          folded = folded && loader.fold(loaded, [a], touched);
+          const part = new Map<string, StateKey>();
+          folded = folded && loader.fold(loaded, [a], part);
+          loader.putAside(loaded, part.values());
+          for (const [name, key] of part) touched.set(name, key);
           written += a.events.length;
           yield { ...a, events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })) };
         }
