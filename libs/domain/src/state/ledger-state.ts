@@ -177,12 +177,6 @@ export interface StateEntry extends StateKey {
   state: EntityState | SectionState | UserState;
 }
 
-/** One record's state as a snapshot saves it: its JSON, and for a user the summary kept beside it. */
-export interface SavedStateEntry extends StateKey {
-  json: string;
-  summary?: UserSummary;
-}
-
 /**
  * The shape of the states above, as saved in snapshots. Raise it whenever a state's shape, an
  * evolve function, or what a snapshot keeps beside the states (users' summaries) changes:
@@ -289,24 +283,7 @@ export class LedgerState {
     return state === undefined ? undefined : { category, id, state };
   }
 
-  /** A record's state as a snapshot saves it, without parsing a user's state kept as JSON (see UserStates). */
-  saved(key: StateKey): SavedStateEntry | undefined {
-    if (key.category === 'user') {
-      const user = this.users.saved(key.id);
-      return user === undefined ? undefined : { ...key, ...user };
-    }
-    const state = this.stateOf(key.category, key.id);
-    return state === undefined ? undefined : { ...key, json: JSON.stringify(state) };
-  }
-
-  /** Every record's state as a snapshot of the whole district saves it. */
-  *savedEntries(): IterableIterator<SavedStateEntry> {
-    for (const category of PLAIN_CATEGORIES) for (const id of this.records[category].keys()) yield this.saved({ category, id })!;
-    for (const id of this.sections.keys()) yield this.saved({ category: 'section', id })!;
-    for (const id of this.users.keys()) yield this.saved({ category: 'user', id })!;
-  }
-
-  /** Every record's state, parsed (users too). */
+  /** Every record's state, for a snapshot of the whole district. */
   *entries(): IterableIterator<StateEntry> {
     for (const category of PLAIN_CATEGORIES) for (const [id, state] of this.records[category]) yield { category, id, state };
     for (const [id, state] of this.sections) yield { category: 'section', id, state };

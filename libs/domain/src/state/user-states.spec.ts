@@ -69,42 +69,4 @@ describe('users left unread until a sync touches them', () => {
     expect(state.users.get('u1')!.roles).toEqual({ teacher: teacherAndStaff.roles.teacher });
     expect(summariseUser(state.users.get('u1')!)).toEqual({ revision: 4, roles: ['teacher'], schools: ['s1', 's2'] });
   });
-
-  describe('users a sync put aside as JSON', () => {
-    it('answers from the summary, gives the same state back when asked, and saves without reading the snapshot', () => {
-      const { users, reads } = saved([]);
-      users.set('u1', structuredClone(teacherAndStaff));
-      users.putAside('u1');
-      expect(users.rolesOf('u1')).toEqual(['teacher', 'staff']);
-      expect(users.sourceOf('u1')).toEqual(teacherAndStaff.source);
-      expect(users.saved('u1')).toEqual({ json: JSON.stringify(teacherAndStaff), summary: summariseUser(teacherAndStaff) });
-      expect(users.get('u1')).toEqual(teacherAndStaff);
-      expect(reads).toEqual([]);
-      // parsed again: saved from the state as it is now
-      users.get('u1')!.revision = 4;
-      expect(JSON.parse(users.saved('u1')!.json)).toMatchObject({ revision: 4 });
-      expect(users.saved('u1')!.summary.revision).toBe(4);
-    });
-
-    it('saves a user never asked for from the saved snapshot as it is, and nothing for a user it does not hold', () => {
-      const { users, reads } = saved([teacherAndStaff]);
-      expect(users.saved('u1')).toEqual({ json: JSON.stringify(teacherAndStaff), summary: summariseUser(teacherAndStaff) });
-      expect(reads).toEqual(['u1']);
-      expect(users.saved('nobody')).toBeUndefined();
-      users.putAside('nobody');
-      expect(users.has('nobody')).toBe(false);
-    });
-
-    it('in a ledger state: an event folded into a user put aside is folded into its state, and the record saved as it now is', () => {
-      const state = new LedgerState();
-      state.users.set('u1', structuredClone(teacherAndStaff));
-      state.users.putAside('u1');
-      state.apply({ streamId: 'user-u1', revision: 4, type: 'StaffRemoved', data: { id: 'u1' } });
-      state.users.putAside('u1');
-      const entry = state.saved({ category: 'user', id: 'u1' })!;
-      expect(JSON.parse(entry.json)).toMatchObject({ revision: 4, roles: { teacher: teacherAndStaff.roles.teacher } });
-      expect(entry.summary).toEqual({ revision: 4, roles: ['teacher'], schools: ['s1', 's2'] });
-      expect([...state.savedEntries()].map((e) => `${e.category} ${e.id}`)).toEqual(['user u1']);
-    });
-  });
 });

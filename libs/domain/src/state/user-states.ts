@@ -35,34 +35,16 @@ export function roleSchools(roles: UserState['roles']): string[] {
 /** Reads a user's saved state (its JSON), or undefined when there is none. */
 export type UserStateReader = (id: string) => string | undefined;
 
-/** A user's state as a snapshot saves it: its JSON, and the summary kept beside it. */
-export interface SavedUser {
-  json: string;
-  summary: UserSummary;
-}
-
-/** A user known by its summary: its state is in the saved snapshot, or put aside here as JSON. */
-interface UnreadUser {
-  summary: UserSummary;
-  /** The state's JSON when put aside by this sync; none: read it from the saved snapshot. */
-  json?: string;
-}
-
 /**
- * The users of a district state, some of them known only by their summary: a user's state is
- * parsed the first time it is asked for (`get`, or iterating values), so that a sync reads only
- * the users it touches; the others are answered from their summaries (`roles`, `schoolsOf`,
- * `sourceOf`). Otherwise it works as a Map of states.
- *
- * A summary's state is either in a saved snapshot (`restoreUnread`; read with the reader the
- * snapshot gave) or put aside as its JSON by the sync itself (`putAside`): a user a sync has
- * diffed and folded waits for the snapshot save as a string, a fraction of the memory of its
- * objects, which the garbage collector does not trace. A first import of a million students
- * would otherwise hold every user's state as objects until its end.
+ * The users of a district state, some of them known only by the summary a saved snapshot keeps
+ * of them: a user's state is read (with the reader the snapshot gave) and parsed the first time
+ * it is asked for (`get`, or iterating values), so that a sync reads only the users it touches;
+ * the others are answered from their summaries (`roles`, `schoolsOf`, `sourceOf`). Otherwise it
+ * works as a Map of states.
  */
 export class UserStates implements Iterable<[string, UserState]> {
   private readonly parsed = new Map<string, UserState>();
-  private readonly unread = new Map<string, UnreadUser>();
+  private readonly unread = new Map<string, UserSummary>();
   private read: UserStateReader = () => undefined;
 
   /** Where the states of users restored by summary are read from. */
@@ -73,31 +55,7 @@ export class UserStates implements Iterable<[string, UserState]> {
   /** Puts back a user a snapshot saved, by its summary: its state is read when asked for. */
   restoreUnread(id: string, summary: UserSummary): void {
     this.parsed.delete(id);
-    this.unread.set(id, { summary });
-  }
-
-  /**
-   * Keeps a parsed user as its JSON and summary until it is asked for again (see the class). A
-   * no-op for a user not parsed.
-   */
-  putAside(id: string): void {
-    const state = this.parsed.get(id);
-    if (state === undefined) return;
-    this.parsed.delete(id);
-    this.unread.set(id, { summary: summariseUser(state), json: JSON.stringify(state) });
-  }
-
-  /**
-   * A user's state as a snapshot saves it, without parsing a state put aside or saved; undefined
-   * for a user the state does not hold.
-   */
-  saved(id: string): SavedUser | undefined {
-    const parsed = this.parsed.get(id);
-    if (parsed !== undefined) return { json: JSON.stringify(parsed), summary: summariseUser(parsed) };
-    const unread = this.unread.get(id);
-    if (unread === undefined) return undefined;
-    const json = unread.json ?? this.read(id);
-    return json === undefined ? undefined : { json, summary: unread.summary };
+    this.unread.set(id, summary);
   }
 
   /**
@@ -107,11 +65,11 @@ export class UserStates implements Iterable<[string, UserState]> {
   get(id: string): UserState | undefined {
     const parsed = this.parsed.get(id);
     if (parsed !== undefined) return parsed;
-    const unread = this.unread.get(id);
-    if (unread === undefined) return undefined;
-    const text = unread.json ?? this.read(id);
+    const summary = this.unread.get(id);
+    if (summary === undefined) return undefined;
+    const text = this.read(id);
     const state = text === undefined ? undefined : (JSON.parse(text) as UserState);
-    if (state?.revision !== unread.summary.revision) {
+    if (state?.revision !== summary.revision) {
       throw new Error(`the saved state of user ${id} changed after it was loaded (another process saved the district's state meanwhile): nothing was applied; try again`);
     }
     this.unread.delete(id);
@@ -157,12 +115,12 @@ export class UserStates implements Iterable<[string, UserState]> {
   /** The roles each user holds, without reading any. */
   *roles(): IterableIterator<readonly UserRole[]> {
     for (const user of this.parsed.values()) yield Object.keys(user.roles) as UserRole[];
-    for (const { summary } of this.unread.values()) yield summary.roles;
+    for (const summary of this.unread.values()) yield summary.roles;
   }
 
   /** The roles a user holds, without reading the user; undefined for a user the state does not hold. */
   rolesOf(id: string): readonly UserRole[] | undefined {
-    const summary = this.unread.get(id)?.summary;
+    const summary = this.unread.get(id);
     if (summary !== undefined) return summary.roles;
     const parsed = this.parsed.get(id);
     return parsed === undefined ? undefined : (Object.keys(parsed.roles) as UserRole[]);
@@ -170,7 +128,7 @@ export class UserStates implements Iterable<[string, UserState]> {
 
   /** The schools a user's roles name, without reading the user. */
   schoolsOf(id: string): string[] | undefined {
-    const summary = this.unread.get(id)?.summary;
+    const summary = this.unread.get(id);
     if (summary !== undefined) return summary.schools;
     const parsed = this.parsed.get(id);
     return parsed === undefined ? undefined : roleSchools(parsed.roles);
@@ -178,8 +136,8 @@ export class UserStates implements Iterable<[string, UserState]> {
 
   /** The snapshot bytes a user's state was made from (see RecordSource), without reading the user. */
   sourceOf(id: string): RecordSource | undefined {
-    const unread = this.unread.get(id);
-    return unread !== undefined ? unread.summary.source : this.parsed.get(id)?.source;
+    const summary = this.unread.get(id);
+    return summary !== undefined ? summary.source : this.parsed.get(id)?.source;
   }
 
   private readAll(): void {

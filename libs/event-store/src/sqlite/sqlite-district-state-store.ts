@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { LEDGER_STATE_FORMAT, LedgerState, RECORD_KINDS, type RecordKind, type StateEntry, type UserSummary } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, LedgerState, RECORD_KINDS, summariseUser, type RecordKind, type StateEntry, type UserState, type UserSummary } from '@roster-ledger/domain';
 import type { DistrictStateChange, DistrictStateSnapshot, DistrictStateStore } from '@roster-ledger/ledger';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 
@@ -107,9 +107,9 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
           this.deleteRecords.run(districtId);
           this.deleteUserSummaries.run(districtId);
         }
-        for (const { category, id, json, summary } of change.entries) {
-          this.upsertRecord.run(districtId, category, id, json);
-          if (summary !== undefined) this.upsertUserSummary.run(districtId, id, JSON.stringify(summary));
+        for (const { category, id, state } of change.entries) {
+          this.upsertRecord.run(districtId, category, id, JSON.stringify(state));
+          if (category === 'user') this.upsertUserSummary.run(districtId, id, JSON.stringify(summariseUser(state as UserState)));
         }
         this.upsertHead.run(districtId, change.position, LEDGER_STATE_FORMAT);
         return true;

@@ -48,10 +48,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
       let folded = true;
       function* approved(): Iterable<StreamAppend> {
         for (const a of store.read(syncId)) {
-          const part = new Map<string, StateKey>();
-          folded = folded && loader.fold(loaded, [a], part);
-          loader.putAside(loaded, part.values());
-          for (const [name, key] of part) touched.set(name, key);
+          folded = folded && loader.fold(loaded, [a], touched);
           written += a.events.length;
           yield { ...a, events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })) };
         }

@@ -145,12 +145,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const metadata = recorder.metadata();
     const stage = async (changes: StreamChange[]) => {
       const sourced = diff.takeSources();
-      const part = new Map<string, StateKey>();
-      if (changes.length > 0) this.loader.fold(loaded, changes, part);
+      if (changes.length > 0) this.loader.fold(loaded, changes, touched);
       // after the fold: folding a record's events drops the source its state had
-      this.loader.noteSources(loaded, sourced, part);
-      this.loader.putAside(loaded, part.values());
-      for (const [name, key] of part) touched.set(name, key);
+      this.loader.noteSources(loaded, sourced, touched);
       if (changes.length > 0) await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
     };
     let records = 0;

@@ -1,4 +1,4 @@
-import type { LedgerState, SavedStateEntry } from '@roster-ledger/domain';
+import type { LedgerState, StateEntry } from '@roster-ledger/domain';
 
 /** A saved district state: what folding the district's events up to `position` gives. */
 export interface DistrictStateSnapshot {
@@ -13,7 +13,7 @@ export interface DistrictStateChange {
   /** The new position: every district event up to it is folded into the saved state. */
   position: number;
   /** The records whose state changed since `basePosition` (every record when `basePosition` is null). */
-  entries: Iterable<SavedStateEntry>;
+  entries: Iterable<StateEntry>;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   stateKeyOf,
   type PlannedStreamEvents,
   type SourcedRecord,
-  type SavedStateEntry,
+  type StateEntry,
   type StateKey,
   type StreamChange,
 } from '@roster-ledger/domain';
@@ -54,7 +54,7 @@ export class LedgerStateLoader {
     // (a snapshot another process saved after `head` was read already holds everything up to its own position)
     const loaded: LoadedState = { districtId, state: snapshot?.state ?? new LedgerState(), position: Math.max(head, snapshot?.position ?? head) };
     const touched = await this.foldLog(loaded.state, districtId, snapshot?.position, head);
-    if (snapshot === null) await this.save(districtId, { basePosition: null, position: head, entries: loaded.state.savedEntries() });
+    if (snapshot === null) await this.save(districtId, { basePosition: null, position: head, entries: loaded.state.entries() });
     else if (head > snapshot.position) await this.save(districtId, { basePosition: snapshot.position, position: head, entries: entriesOf(loaded.state, touched) });
     return loaded;
   }
@@ -81,16 +81,6 @@ export class LedgerStateLoader {
    */
   noteSources(loaded: LoadedState, sourced: readonly SourcedRecord[], touched: Map<string, StateKey>): void {
     for (const record of sourced) if (notesSource(loaded.state, record)) touched.set(keyOf(record.key), record.key);
-  }
-
-  /**
-   * Keeps the users among `keys` as JSON until the snapshot save (see UserStates.putAside). Call it
-   * once a part of a sync is folded in: a sync rarely reads a record again once diffed (a read
-   * parses it back), and a district's users held as objects are most of a first import's memory
-   * and of the collector's work.
-   */
-  putAside(loaded: LoadedState, keys: Iterable<StateKey>): void {
-    for (const key of keys) if (key.category === 'user') loaded.state.users.putAside(key.id);
   }
 
   /** Notes the records `changes` are about, for changes a diff has folded into the state itself. */
@@ -155,9 +145,9 @@ function keyOf({ category, id }: StateKey): string {
   return `${category}\u0000${id}`;
 }
 
-function* entriesOf(state: LedgerState, touched: ReadonlyMap<string, StateKey>): IterableIterator<SavedStateEntry> {
+function* entriesOf(state: LedgerState, touched: ReadonlyMap<string, StateKey>): IterableIterator<StateEntry> {
   for (const key of touched.values()) {
-    const entry = state.saved(key);
+    const entry = state.entry(key);
     if (entry) yield entry;
   }
 }
