@@ -101,18 +101,21 @@ describe('district state snapshots (end to end)', () => {
   describe('records recognised by the bytes their state was made from', () => {
     /**
      * The demo, written as JSON.stringify writes it, with one student's gender outside Clever's
-     * enumeration; with `unsettled`, one student also has a role the ledger does not record
-     * (`guardian`, kept as a person-level field that the events file under the student role: every
-     * sync plans to move it, so its state never notes its bytes).
+     * enumeration; with `oddShapes`, one student also has a role the ledger does not record
+     * (`guardian`, kept as person-level data that the events file under the student role) and
+     * extension fields whose names hold dots: shapes every sync used to record as changed again.
      */
-    const demoCopy = (name: string, edit: (users: { data: { data: Record<string, any> }[] }) => void = () => undefined, unsettled = false): string => {
+    const demoCopy = (name: string, edit: (users: { data: { data: Record<string, any> }[] }) => void = () => undefined, oddShapes = false): string => {
       const folder = tmp.path(name);
       mkdirSync(folder, { recursive: true });
       for (const file of readdirSync(CLEVER_DEMO_FOLDER).filter((name) => name.endsWith('.json'))) {
         const content = JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, file), 'utf8'));
         if (file === 'users.json') {
           content.data[1].data.roles.student.gender = 'Unlisted';
-          if (unsettled) content.data[2].data.roles.guardian = { relationship: 'Aunt' };
+          if (oddShapes) {
+            content.data[2].data.roles.guardian = { relationship: 'Aunt' };
+            content.data[2].data.roles.student.ext = { 'sis.code': 'A1', 'local.ids': { 'state.id': '77' } };
+          }
           edit(content);
         }
         writeFileSync(join(folder, file), JSON.stringify(content).replace(/\},\{"data"/g, '},\n{"data"'));
@@ -166,10 +169,13 @@ describe('district state snapshots (end to end)', () => {
       const withRecognition = importJson(nextDay, recognising);
       const withoutRecognition = importJson(nextDay, parsing);
       expect(withRecognition['counts']).toEqual(withoutRecognition['counts']);
-      // the grade change, the removal, and the unsettled student's perpetual update
-      expect(withRecognition['counts']).toEqual({ StudentUpdated: 2, StudentRemoved: 1 });
+      // the grade change and the removal; the student with odd shapes is unchanged, and its
+      // state, made from the same bytes, notes them
+      expect(withRecognition['counts']).toEqual({ StudentUpdated: 1, StudentRemoved: 1 });
       expect(findings(withRecognition)).toEqual(findings(withoutRecognition));
-      expect((await saved(recognising))!.state.users.get(GUARDED)!.source).toBeUndefined();
+      const guarded = (await saved(recognising))!.state.users.get(GUARDED)!;
+      expect(guarded.source).toBeDefined();
+      expect(guarded.roles.student!.fields['ext']).toEqual({ 'sis.code': 'A1', 'local.ids': { 'state.id': '77' } });
       await expectSavedStateToBeTheLog(recognising);
       expect(canonicalState((await saved(recognising))!.state)).toEqual(canonicalState((await saved(parsing))!.state));
     });

@@ -1,4 +1,5 @@
 import type { Fields } from '../records/fields';
+import { topField } from '../records/field-changes';
 
 /**
  * How much of a person's personal data a reader may see:
@@ -31,7 +32,7 @@ export function visiblePersonal<T extends Fields | Record<string, unknown>>(pers
   if (access === 'none') return {};
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(personal)) {
-    if (IDENTITY_FIELDS.includes(key.split('.', 1)[0]!)) kept[key] = value;
+    if (IDENTITY_FIELDS.includes(topField(key))) kept[key] = value;
   }
   return kept as Partial<T>;
 }

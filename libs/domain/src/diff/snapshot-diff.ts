@@ -15,7 +15,7 @@ import type { SyncFindings } from '../events/sync-events';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
-import type { LedgerState, SectionState, StateKey, UserState } from '../state/ledger-state';
+import { splitPersonal, type LedgerState, type SectionState, type StateKey, type UserState } from '../state/ledger-state';
 import type { RecordSource } from '../state/record-source';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
@@ -362,8 +362,10 @@ export class SnapshotDiff {
         } as RosterEvent);
       } else if (now && then) {
         const changes = diffFields(then.fields, now.fields);
-        let personal = diffFields(then.personal, now.personal);
-        if (role === lead) personal = { ...diffFields(before!.personal, record.personal), ...personal };
+        // the record's personal data split as the role's *Shared event filed it in the state
+        const { own, role: rolePersonal } = splitPersonal({ ...record.personal, ...now.personal });
+        let personal = diffFields(then.personal, rolePersonal);
+        if (role === lead) personal = { ...diffFields(before!.personal, own), ...personal };
         let demographic: FieldChanges = {};
         if (role === 'student') [demographic, personal] = partitionChanges(personal, (f) => DEMOGRAPHIC_FIELDS.includes(f));
         if (!isEmpty(changes) || !isEmpty(personal)) {

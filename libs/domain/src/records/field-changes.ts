@@ -20,10 +20,42 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined):
 }
 
 /**
+ * A key as one segment of a dotted path: a dot or backslash in it is escaped with a backslash, so
+ * that a key such as `ext: {"sis.code": 1}` (districts name their own extension fields) stays one
+ * key (`ext.sis\.code`) instead of two (`ext.sis.code`). Keys without either are as they are.
+ */
+function pathSegment(key: string): string {
+  return key.includes('.') || key.includes('\\') ? key.replace(/[\\.]/g, '\\$&') : key;
+}
+
+/** The keys a dotted path names, in order (the reverse of joining escaped segments with dots). */
+export function pathKeys(path: string): string[] {
+  if (!path.includes('\\')) return path.split('.');
+  const keys: string[] = [];
+  let key = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '\\' && i + 1 < path.length) key += path[++i];
+    else if (c === '.') {
+      keys.push(key);
+      key = '';
+    } else key += c;
+  }
+  keys.push(key);
+  return keys;
+}
+
+/** The top-level field a dotted path starts with. */
+export function topField(path: string): string {
+  return pathKeys(path)[0]!;
+}
+
+/**
  * Field-level changes from one version of a record to the next, keyed by dotted path. Nested
  * objects are compared field by field (`name.first`, `location.zip`); arrays and scalars as whole
  * values (`schools`). An absent field reads as null. Keys come in a stable order: the new
- * record's keys first, then the ones it dropped.
+ * record's keys first, then the ones it dropped. A dot or backslash in a key is escaped with a
+ * backslash (see `pathKeys`).
  */
 export function diffFields(before: Fields, after: Fields, prefix = ''): FieldChanges {
   const changes: FieldChanges = {};
@@ -31,7 +63,7 @@ export function diffFields(before: Fields, after: Fields, prefix = ''): FieldCha
   for (const key of keys) {
     const from = before[key];
     const to = after[key];
-    const path = prefix + key;
+    const path = prefix + pathSegment(key);
     if (sameValue(from, to)) continue;
     if ((isPlainObject(from) || from === undefined) && (isPlainObject(to) || to === undefined)) {
       Object.assign(changes, diffFields(from ?? {}, to ?? {}, `${path}.`));
@@ -49,7 +81,7 @@ export function diffFields(before: Fields, after: Fields, prefix = ''): FieldCha
 export function applyFieldChanges(record: Fields, changes: FieldChanges): Fields {
   const result = structuredClone(record);
   for (const [path, change] of Object.entries(changes)) {
-    setPath(result, path.split('.'), change.to);
+    setPath(result, pathKeys(path), change.to);
   }
   return result;
 }
@@ -77,8 +109,7 @@ export function partitionChanges(
   const first: FieldChanges = {};
   const second: FieldChanges = {};
   for (const [path, change] of Object.entries(changes)) {
-    const top = path.split('.', 1)[0] ?? path;
-    (belongsToFirst(top) ? first : second)[path] = change;
+    (belongsToFirst(topField(path)) ? first : second)[path] = change;
   }
   return [first, second];
 }

@@ -1,5 +1,5 @@
 import type { FieldChanges, Fields } from '../records/fields';
-import { applyFieldChanges } from '../records/field-changes';
+import { applyFieldChanges, topField } from '../records/field-changes';
 import type { RecordKind, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
@@ -11,6 +11,19 @@ export type { EntityState, SectionState, UserState } from './record-states';
 /** User-level fields: they belong to the person, not to one role. */
 export const USER_LEVEL_FIELDS: readonly string[] = ['name', 'email'];
 const isUserLevel = (field: string): boolean => USER_LEVEL_FIELDS.includes(field);
+
+/**
+ * Where a role's state keeps the personal data a `*Shared` event of that role carries: the
+ * user-level fields on the person, every other one (a role's own, and any other person-level
+ * field a record has, such as an unknown role kept) on the role. The diff compares a record with
+ * a state split the same way, so that a record shared once is unchanged the next time.
+ */
+export function splitPersonal(personal: Fields): { own: Fields; role: Fields } {
+  const own: Fields = {};
+  const role: Fields = {};
+  for (const [key, value] of Object.entries(personal)) (isUserLevel(key) ? own : role)[key] = value;
+  return { own, role };
+}
 
 /** An event as read back from the log: enough to fold it into the ledger state. */
 export interface StoredRosterEvent {
@@ -128,9 +141,7 @@ export function evolveUser(current: UserState | undefined, revision: number, eve
   if (!current && !('record' in data)) return current;
   user.revision = revision;
   if ('record' in data) {
-    const own: Fields = {};
-    const rolePersonal: Fields = {};
-    for (const [key, value] of Object.entries(data.personal)) (isUserLevel(key) ? own : rolePersonal)[key] = value;
+    const { own, role: rolePersonal } = splitPersonal(data.personal);
     user.personal = own;
     user.roles[role] = { fields: data.record, personal: rolePersonal };
     if (!user.pastRoles.includes(role)) user.pastRoles.push(role);
@@ -147,7 +158,7 @@ export function evolveUser(current: UserState | undefined, revision: number, eve
     const own: FieldChanges = {};
     const rolePersonal: FieldChanges = {};
     for (const [path, change] of Object.entries(data.personal)) {
-      (isUserLevel(path.split('.', 1)[0]!) ? own : rolePersonal)[path] = change;
+      (isUserLevel(topField(path)) ? own : rolePersonal)[path] = change;
     }
     user.personal = applyFieldChanges(user.personal, own);
     facet.personal = applyFieldChanges(facet.personal, rolePersonal);
