@@ -66,6 +66,40 @@ describe('district state snapshots (end to end)', () => {
     expect(importJson(churn, db)).toMatchObject({ status: 'completed', appended: 0 });
   }, 120_000);
 
+  it('a first import that fails after writing its first parts ahead leaves no trace in the saved state: the next import starts clean', async () => {
+    const base = tmp.path('ahead-base');
+    await generateSnapshots({ students: 6_000, seed: 'write-ahead', base });
+    // the same district with its last user broken: the sync has staged and written ahead thousands of users when it meets it
+    const broken = tmp.path('ahead-broken');
+    mkdirSync(broken, { recursive: true });
+    for (const file of readdirSync(base)) {
+      const text = readFileSync(join(base, file), 'utf8');
+      if (file !== 'users.json') writeFileSync(join(broken, file), text);
+      else {
+        const users = JSON.parse(text) as { data: { data: { roles: unknown } }[] };
+        users.data[users.data.length - 1]!.data.roles = {};
+        writeFileSync(join(broken, file), JSON.stringify(users));
+      }
+    }
+    const db = tmp.path('ahead.db');
+    const failed = cliJson(['import', broken, '--db', db, '--skip-projections']);
+    expect(failed.status).toBe(1);
+    expect(failed.body).toMatchObject({ status: 'failed', appended: 0 });
+    const generated = failed.body['districtId'] as string;
+    // the users written ahead are there, but the snapshot is marked as written ahead: no load trusts it
+    const raw = new SqliteLedgerDatabase(db);
+    try {
+      expect(raw.db.prepare(`SELECT COUNT(*) FROM district_state_user_summaries WHERE district_id = ?`).pluck().get(generated)).toBeGreaterThan(4_000);
+    } finally {
+      raw.close();
+    }
+    expect(await savedDistrictState(db, generated)).toBeNull();
+
+    expect(importJson(base, db)).toMatchObject({ status: 'completed' });
+    await expectStateOf(db, generated);
+    expect(importJson(base, db)).toMatchObject({ status: 'completed', appended: 0 });
+  }, 120_000);
+
   it('an approved held sync moves the snapshot past what it applied, so the next sync finds nothing left to record', async () => {
     const db = tmp.path('held.db');
     importJson(CLEVER_DEMO_FOLDER, db);

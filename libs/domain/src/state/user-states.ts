@@ -77,6 +77,11 @@ export class UserStates implements Iterable<[string, UserState]> {
     return state;
   }
 
+  /** Whether the user's state is in memory (else it is known by its summary, and read when asked for). */
+  isParsed(id: string): boolean {
+    return this.parsed.has(id);
+  }
+
   has(id: string): boolean {
     return this.parsed.has(id) || this.unread.has(id);
   }

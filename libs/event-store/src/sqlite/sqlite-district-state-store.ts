@@ -10,6 +10,12 @@ interface StateRow {
 }
 
 /**
+ * The format a snapshot's head row has while a sync writes states ahead of its append (see
+ * DistrictStateStore.writeAhead): not LEDGER_STATE_FORMAT, so a load ignores it.
+ */
+const WRITTEN_AHEAD = 0;
+
+/**
  * The district state snapshots on the ledger's SQLite file: one row per district (its position and
  * the state format), one row per record with its state as JSON, and for each user a small summary
  * in a table of its own (see UserSummary). A load reads the users' summaries only: a user's state
@@ -71,7 +77,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         }
         // users are read one by one when a sync touches them (the rows do not change meanwhile
         // unless another process saves the district, which the read state's revision tells)
-        state.users.readWith((id) => this.readUserState(districtId, id));
+        state.users.readWith(this.userReader(districtId));
         for (const { id, summary } of this.selectUserSummaries.iterate(districtId)) state.restoreUnreadUser(id, JSON.parse(summary) as UserSummary);
         return { position: head.position, state };
       }).deferred();
@@ -80,12 +86,14 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
     }
   }
 
-  private readUserState(districtId: string, id: string): string | undefined {
-    try {
-      return this.selectUserState.get(districtId, id);
-    } catch (error) {
-      throw toEventStoreError(error, this.database.path);
-    }
+  userReader(districtId: string): (id: string) => string | undefined {
+    return (id) => {
+      try {
+        return this.selectUserState.get(districtId, id);
+      } catch (error) {
+        throw toEventStoreError(error, this.database.path);
+      }
+    };
   }
 
   async recordedBetween(districtId: string, after: number, upTo: number): Promise<boolean> {
@@ -100,22 +108,44 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
   async save(districtId: string, change: DistrictStateChange): Promise<boolean> {
     try {
       return this.database.transaction(() => {
-        const head = this.selectHead.get(districtId);
-        const current = head === undefined || head.format !== LEDGER_STATE_FORMAT ? null : head.position;
-        if (change.basePosition !== null && change.basePosition !== current) return false;
+        if (change.basePosition !== null && change.basePosition !== this.basePosition(districtId)) return false;
         if (change.basePosition === null) {
           this.deleteRecords.run(districtId);
           this.deleteUserSummaries.run(districtId);
         }
-        for (const { category, id, state } of change.entries) {
-          this.upsertRecord.run(districtId, category, id, JSON.stringify(state));
-          if (category === 'user') this.upsertUserSummary.run(districtId, id, JSON.stringify(summariseUser(state as UserState)));
-        }
+        this.write(districtId, change.entries);
         this.upsertHead.run(districtId, change.position, LEDGER_STATE_FORMAT);
         return true;
       });
     } catch (error) {
       throw toEventStoreError(error, this.database.path);
+    }
+  }
+
+  async writeAhead(districtId: string, basePosition: number, entries: Iterable<StateEntry>): Promise<boolean> {
+    try {
+      return this.database.transaction(() => {
+        if (this.basePosition(districtId) !== basePosition) return false;
+        // marked first: from now on a load ignores the snapshot until a save moves it on
+        this.upsertHead.run(districtId, basePosition, WRITTEN_AHEAD);
+        this.write(districtId, entries);
+        return true;
+      });
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
+  }
+
+  /** The position a save or a write ahead may build on: the snapshot's, if of this format or written ahead from it. */
+  private basePosition(districtId: string): number | null {
+    const head = this.selectHead.get(districtId);
+    return head === undefined || (head.format !== LEDGER_STATE_FORMAT && head.format !== WRITTEN_AHEAD) ? null : head.position;
+  }
+
+  private write(districtId: string, entries: Iterable<StateEntry>): void {
+    for (const { category, id, state } of entries) {
+      this.upsertRecord.run(districtId, category, id, JSON.stringify(state));
+      if (category === 'user') this.upsertUserSummary.run(districtId, id, JSON.stringify(summariseUser(state as UserState)));
     }
   }
 }

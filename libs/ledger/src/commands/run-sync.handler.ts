@@ -143,11 +143,18 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
     const touched = new Map<string, StateKey>();
     const metadata = recorder.metadata();
+    // a district's first import writes its users' states as it goes rather than hold them all (a
+    // sync that writes ahead and then fails or is held leaves the next load to fold the log: cheap
+    // here, as the log holds nothing of the district yet, and dear for any later sync)
+    let writesAhead = loaded.state.users.size === 0;
     const stage = async (changes: StreamChange[]) => {
       const sourced = diff.takeSources();
-      if (changes.length > 0) this.loader.fold(loaded, changes, touched);
+      const part = new Map<string, StateKey>();
+      if (changes.length > 0) this.loader.fold(loaded, changes, part);
       // after the fold: folding a record's events drops the source its state had
-      this.loader.noteSources(loaded, sourced, touched);
+      this.loader.noteSources(loaded, sourced, part);
+      for (const [name, key] of part) touched.set(name, key);
+      if (writesAhead) writesAhead = await this.loader.writeAhead(loaded, part.values());
       if (changes.length > 0) await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
     };
     let records = 0;

@@ -8,7 +8,10 @@ export interface DistrictStateSnapshot {
 }
 
 export interface DistrictStateChange {
-  /** The snapshot's position this change builds on; null to replace whatever is saved with `entries` alone. */
+  /**
+   * The snapshot's position this change builds on (a snapshot a sync wrote ahead from there
+   * counts as at it); null to replace whatever is saved with `entries` alone.
+   */
   basePosition: number | null;
   /** The new position: every district event up to it is folded into the saved state. */
   position: number;
@@ -30,6 +33,20 @@ export interface DistrictStateStore {
    * @returns whether it was saved.
    */
   save(districtId: string, change: DistrictStateChange): Promise<boolean>;
+  /**
+   * Writes the states of records a running sync has folded in, ahead of the sync's append, so
+   * that the sync need not hold them in memory to its end. Until `save` moves the snapshot past
+   * the sync's append, the saved snapshot is marked as being written ahead, and `load` ignores it
+   * (its records are no longer those of its position): a sync that fails, or is held, leaves the
+   * next load to fold the district's log. Only if the saved snapshot is still at `basePosition`.
+   * @returns whether it was written.
+   */
+  writeAhead(districtId: string, basePosition: number, entries: Iterable<StateEntry>): Promise<boolean>;
+  /**
+   * Reads a user's saved state (its JSON) when asked: what a loaded state reads the users it knows
+   * by summary with. Synchronous, as a sync's diff asks for users one at a time.
+   */
+  userReader(districtId: string): (id: string) => string | undefined;
   /** Whether the log holds roster events of the district with positions in (after, upTo]. */
   recordedBetween(districtId: string, after: number, upTo: number): Promise<boolean>;
 }

@@ -4,11 +4,13 @@ import {
   notesSource,
   RECORD_KINDS,
   stateKeyOf,
+  summariseUser,
   type PlannedStreamEvents,
   type SourcedRecord,
   type StateEntry,
   type StateKey,
   type StreamChange,
+  type UserState,
 } from '@roster-ledger/domain';
 import type { AppendResult, EventStore } from '../ports/event-store.port';
 import type { DistrictStateStore } from '../ports/district-state-store.port';
@@ -83,6 +85,26 @@ export class LedgerStateLoader {
     for (const record of sourced) if (notesSource(loaded.state, record)) touched.set(keyOf(record.key), record.key);
   }
 
+  /**
+   * Writes the users among `keys` to the district's saved state ahead of the sync's append (see
+   * DistrictStateStore.writeAhead), and keeps only their summaries in memory: a read reads them
+   * back. For a district's first import, whose state would otherwise hold every user as objects
+   * to its end (a million students: gigabytes, and most of the collector's work). False, with
+   * nothing written, when the saved state moved on meanwhile: the states stay in memory.
+   */
+  async writeAhead(loaded: LoadedState, keys: Iterable<StateKey>): Promise<boolean> {
+    const users: StateEntry[] = [];
+    for (const key of keys) {
+      const entry = key.category === 'user' ? loaded.state.entry(key) : undefined;
+      if (entry) users.push(entry);
+    }
+    if (users.length === 0) return true;
+    if (!(await this.snapshots.writeAhead(loaded.districtId, loaded.position, users))) return false;
+    loaded.state.users.readWith(this.snapshots.userReader(loaded.districtId));
+    for (const { id, state } of users) loaded.state.restoreUnreadUser(id, summariseUser(state as UserState));
+    return true;
+  }
+
   /** Notes the records `changes` are about, for changes a diff has folded into the state itself. */
   note(changes: readonly StreamChange[], touched: Map<string, StateKey>): void {
     for (const change of changes) {
@@ -145,8 +167,10 @@ function keyOf({ category, id }: StateKey): string {
   return `${category}\u0000${id}`;
 }
 
+/** The states of the records touched, but users known by summary only: theirs are saved already (written ahead, or never changed). */
 function* entriesOf(state: LedgerState, touched: ReadonlyMap<string, StateKey>): IterableIterator<StateEntry> {
   for (const key of touched.values()) {
+    if (key.category === 'user' && !state.users.isParsed(key.id)) continue;
     const entry = state.entry(key);
     if (entry) yield entry;
   }

@@ -1,0 +1,52 @@
+import { LedgerState, type StateEntry, type UserState } from '@roster-ledger/domain';
+import { SqliteDistrictStateStore } from './sqlite-district-state-store';
+import { SqliteLedgerDatabase } from './sqlite-database';
+
+const D = 'district-1';
+const user = (id: string, revision: number): UserState => ({
+  id,
+  revision,
+  personal: { name: { first: 'Ada', last: id } },
+  roles: { student: { fields: { school: 's1' }, personal: {} } },
+  pastRoles: ['student'],
+});
+const entry = (state: UserState): StateEntry => ({ category: 'user', id: state.id, state });
+
+describe('SqliteDistrictStateStore: states written ahead of a sync append', () => {
+  let database: SqliteLedgerDatabase;
+  let store: SqliteDistrictStateStore;
+  beforeEach(async () => {
+    database = new SqliteLedgerDatabase(':memory:');
+    store = new SqliteDistrictStateStore(database);
+    await store.save(D, { basePosition: null, position: 10, entries: new LedgerState().entries() });
+  });
+  afterEach(() => database.close());
+
+  it('are not trusted by a load until a save moves the snapshot past the sync, and then are part of it', async () => {
+    expect(await store.writeAhead(D, 10, [entry(user('u1', 0)), entry(user('u2', 0))])).toBe(true);
+    // the records are no longer those of position 10: a load folds the log instead
+    expect(await store.load(D)).toBeNull();
+    expect(JSON.parse(store.userReader(D)('u1')!)).toEqual(user('u1', 0));
+    expect(await store.writeAhead(D, 10, [entry(user('u3', 0))])).toBe(true);
+
+    expect(await store.save(D, { basePosition: 10, position: 25, entries: [] })).toBe(true);
+    const loaded = (await store.load(D))!;
+    expect(loaded.position).toBe(25);
+    expect([...loaded.state.users.keys()].sort()).toEqual(['u1', 'u2', 'u3']);
+    expect(loaded.state.users.get('u2')).toEqual(user('u2', 0));
+  });
+
+  it('writes nothing when the snapshot is no longer at the position the sync loaded', async () => {
+    expect(await store.writeAhead(D, 9, [entry(user('u1', 0))])).toBe(false);
+    expect(store.userReader(D)('u1')).toBeUndefined();
+    expect((await store.load(D))!.position).toBe(10);
+  });
+
+  it('leaves a snapshot that a failed sync wrote ahead to be replaced whole by the next load', async () => {
+    await store.writeAhead(D, 10, [entry(user('u1', 0))]);
+    expect(await store.load(D)).toBeNull();
+    // what a load does without a trusted snapshot: fold the log, and save it in place of everything
+    expect(await store.save(D, { basePosition: null, position: 12, entries: [entry(user('u9', 1))] })).toBe(true);
+    expect([...(await store.load(D))!.state.users.keys()]).toEqual(['u9']);
+  });
+});
