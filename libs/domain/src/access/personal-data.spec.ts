@@ -18,4 +18,14 @@ describe('personal data access', () => {
     expect(redactEventData(data, 'full')).toBe(data);
     expect(redactEventData({ sectionId: 's', studentId: 'u' }, 'none')).toEqual({ sectionId: 's', studentId: 'u' });
   });
+
+  it('judges a personal key with a dot as the one key it is, in a record as in a change of it', () => {
+    // a field a district named `email.private_notes` is not the email
+    const odd = { email: 'a@x.org', 'email.private_notes': 'secret' };
+    expect(visiblePersonal(odd, 'identity')).toEqual({ email: 'a@x.org' });
+    const shared = { id: 'u1', record: {}, personal: odd };
+    expect(redactEventData(shared, 'identity')).toEqual({ id: 'u1', record: {}, personal: { email: 'a@x.org' }, personalRedacted: true });
+    const updated = { id: 'u1', personal: { 'email\\.private_notes': { from: 'a', to: 'b' }, 'name.first': { from: 'A', to: 'B' } } };
+    expect(redactEventData(updated, 'identity')).toEqual({ id: 'u1', personal: { 'name.first': { from: 'A', to: 'B' } }, personalRedacted: true });
+  });
 });

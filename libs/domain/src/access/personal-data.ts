@@ -23,16 +23,22 @@ export const IDENTITY_FIELDS: readonly string[] = [
   'preferred_name',
 ];
 
-/**
- * Keeps the personal fields (or field changes, keyed by dotted path) a reader may see. Works on
- * both shapes because it judges each key by its first path segment.
- */
+/** Keeps the personal fields of a record (or of one role of a person) a reader may see. */
 export function visiblePersonal<T extends Fields | Record<string, unknown>>(personal: T, access: PersonalAccess): Partial<T> {
+  return keepVisible(personal, access, (key) => key);
+}
+
+/** Keeps the changes of personal fields (keyed by dotted path) a reader may see: judged by the field each path starts with. */
+export function visiblePersonalChanges<T extends Record<string, unknown>>(changes: T, access: PersonalAccess): Partial<T> {
+  return keepVisible(changes, access, topField);
+}
+
+function keepVisible<T extends Record<string, unknown>>(personal: T, access: PersonalAccess, fieldOf: (key: string) => string): Partial<T> {
   if (access === 'full') return personal;
   if (access === 'none') return {};
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(personal)) {
-    if (IDENTITY_FIELDS.includes(topField(key))) kept[key] = value;
+    if (IDENTITY_FIELDS.includes(fieldOf(key))) kept[key] = value;
   }
   return kept as Partial<T>;
 }
@@ -44,7 +50,8 @@ export function visiblePersonal<T extends Fields | Record<string, unknown>>(pers
 export function redactEventData(data: Record<string, unknown>, access: PersonalAccess): Record<string, unknown> {
   const personal = data['personal'];
   if (access === 'full' || typeof personal !== 'object' || personal === null) return data;
-  const visible = visiblePersonal(personal as Record<string, unknown>, access);
+  // a *Shared event carries the record's personal fields, the others changes keyed by path
+  const visible = 'record' in data ? visiblePersonal(personal as Record<string, unknown>, access) : visiblePersonalChanges(personal as Record<string, unknown>, access);
   const redacted = Object.keys(visible).length < Object.keys(personal).length;
   return { ...data, personal: visible, ...(redacted ? { personalRedacted: true } : {}) };
 }

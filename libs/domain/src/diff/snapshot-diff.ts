@@ -49,8 +49,9 @@ export interface DiffContext {
   /** Kinds the snapshot covers. Records of other kinds are left as they are (never removed). */
   kinds: readonly RecordKind[];
   /**
-   * Where the ids of the planned events come from. Diffs planning events for one sync must share
-   * one (an incremental sync diffs each change on its own). Default: the sync's own sequence.
+   * Where the ids of the planned events come from. Diffs planning events of one sync that are all
+   * appended must share one (an incremental sync diffs each change on its own): two sequences of
+   * the same sync hand out the same ids. Default: a sequence of this diff's own.
    */
   eventIds?: SyncEventIds;
 }

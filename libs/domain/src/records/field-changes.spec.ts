@@ -22,11 +22,13 @@ describe('field-level changes', () => {
   it('keeps a key with a dot or a backslash one key: escaped in the path, and applied back to the same key', () => {
     // districts name their own extension fields; `sis.code` is one key, not `sis` holding `code`
     const before = { ext: { 'sis.code': '1', plain: 'x' }, 'top.level': 'a' };
-    const after = { ext: { 'sis.code': '2', plain: 'x', 'back\\slash': 'y' }, 'top.level': 'b' };
+    const after = { ext: { 'sis.code': '2', plain: 'x', 'back\\slash': 'y', 'both\\.x': 'z' }, 'top.level': 'b' };
     const changes = diffFields(before, after);
     expect(changes).toEqual({
       'ext.sis\\.code': { from: '1', to: '2' },
-      'ext.back\\\\slash': { from: null, to: 'y' },
+      // a key without a dot is as it is (as paths stored before escaping have it)
+      'ext.back\\slash': { from: null, to: 'y' },
+      'ext.both\\\\\\.x': { from: null, to: 'z' },
       'top\\.level': { from: 'a', to: 'b' },
     });
     expect(applyFieldChanges(before, changes)).toEqual(after);
@@ -35,5 +37,21 @@ describe('field-level changes', () => {
     expect(pathKeys('ext.sis\\.code')).toEqual(['ext', 'sis.code']);
     expect(topField('top\\.level.x')).toBe('top.level');
     expect(pathKeys('name.first')).toEqual(['name', 'first']);
+    // a path stored before keys were escaped, with a backslash in a key, reads as it did
+    expect(pathKeys('ext.a\\b')).toEqual(['ext', 'a\\b']);
+  });
+
+  it('treats a `__proto__` key as a key like any other: no prototype is read or replaced', () => {
+    const before = JSON.parse('{"ext":{}}');
+    const after = JSON.parse('{"ext":{"__proto__":{"isAdmin":true}}}');
+    const changes = diffFields(before, after);
+    expect(changes).toEqual({ 'ext.__proto__.isAdmin': { from: null, to: true } });
+    const applied = applyFieldChanges(before, changes);
+    expect(({} as Record<string, unknown>)['isAdmin']).toBeUndefined();
+    // the key is the object's own, and its prototype is untouched
+    expect(Object.hasOwn(applied['ext'] as object, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(applied['ext'])).not.toHaveProperty('isAdmin');
+    expect(diffFields(applied, after)).toEqual({});
+    expect(diffFields(after, before)).toEqual({ 'ext.__proto__.isAdmin': { from: true, to: null } });
   });
 });

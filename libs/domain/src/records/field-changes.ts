@@ -14,29 +14,38 @@ export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined):
   if (isPlainObject(a)) {
     if (!isPlainObject(b)) return false;
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => sameValue(a[k], b[k]));
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameValue(a[k], b[k]));
   }
   return false;
 }
 
 /**
- * A key as one segment of a dotted path: a dot or backslash in it is escaped with a backslash, so
- * that a key such as `ext: {"sis.code": 1}` (districts name their own extension fields) stays one
- * key (`ext.sis\.code`) instead of two (`ext.sis.code`). Keys without either are as they are.
+ * A key as one segment of a dotted path. A key holding a dot (districts name their own extension
+ * fields: `ext: {"sis.code": 1}`) has its dots and backslashes escaped with a backslash, so that
+ * it stays one key (`ext.sis\.code`) instead of two (`ext.sis.code`). Other keys are as they are,
+ * so paths written before keys were escaped read as they always did (none holds `\.`, but after
+ * a key ending in a backslash).
  */
 function pathSegment(key: string): string {
-  return key.includes('.') || key.includes('\\') ? key.replace(/[\\.]/g, '\\$&') : key;
+  return key.includes('.') ? key.replace(/[\\.]/g, '\\$&') : key;
 }
 
-/** The keys a dotted path names, in order (the reverse of joining escaped segments with dots). */
+/**
+ * The keys a dotted path names, in order (the reverse of joining path segments with dots). Only a
+ * path holding an escaped dot is unescaped; in one, a key without a dot but with two backslashes
+ * in a row would read as one: no such key is known.
+ */
 export function pathKeys(path: string): string[] {
-  if (!path.includes('\\')) return path.split('.');
+  if (!path.includes('\\.')) return path.split('.');
   const keys: string[] = [];
   let key = '';
   for (let i = 0; i < path.length; i++) {
     const c = path[i]!;
-    if (c === '\\' && i + 1 < path.length) key += path[++i];
-    else if (c === '.') {
+    const next = path[i + 1];
+    if (c === '\\' && (next === '.' || next === '\\')) {
+      key += next;
+      i++;
+    } else if (c === '.') {
       keys.push(key);
       key = '';
     } else key += c;
@@ -59,10 +68,11 @@ export function topField(path: string): string {
  */
 export function diffFields(before: Fields, after: Fields, prefix = ''): FieldChanges {
   const changes: FieldChanges = {};
-  const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !(k in after))];
+  const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !Object.hasOwn(after, k))];
   for (const key of keys) {
-    const from = before[key];
-    const to = after[key];
+    // own properties only: a key such as `__proto__` is a key like any other
+    const from = Object.hasOwn(before, key) ? before[key] : undefined;
+    const to = Object.hasOwn(after, key) ? after[key] : undefined;
     const path = prefix + pathSegment(key);
     if (sameValue(from, to)) continue;
     if ((isPlainObject(from) || from === undefined) && (isPlainObject(to) || to === undefined)) {
@@ -86,19 +96,27 @@ export function applyFieldChanges(record: Fields, changes: FieldChanges): Fields
   return result;
 }
 
+/**
+ * Own properties only, set as data properties: a key such as `__proto__`, which the Clever mapping
+ * keeps as a key like any other, must neither read nor replace an object's prototype.
+ */
 function setPath(target: Fields, path: string[], value: FieldValue): void {
   const [head, ...rest] = path;
   if (head === undefined) return;
   if (rest.length === 0) {
     if (value === null) delete target[head];
-    else target[head] = structuredClone(value);
+    else setOwn(target, head, structuredClone(value));
     return;
   }
-  const child = target[head];
+  const child = Object.hasOwn(target, head) ? target[head] : undefined;
   const next: Fields = isPlainObject(child) ? child : {};
   setPath(next, rest, value);
   if (Object.keys(next).length === 0) delete target[head];
-  else target[head] = next;
+  else setOwn(target, head, next);
+}
+
+function setOwn(target: Fields, key: string, value: FieldValue): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Splits changes in two by the top-level field each path starts with. */

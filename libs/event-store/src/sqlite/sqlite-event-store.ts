@@ -40,6 +40,7 @@ interface EventRow {
 interface EventLocation {
   stream_id: string;
   position: number;
+  type: string;
 }
 
 const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
@@ -58,7 +59,7 @@ const DEFAULT_POLL_INTERVAL_MS = 200;
  *   nothing is written and the result has `appended: false`, the stream's current revision and the
  *   position of the last of those events, whatever the expected revision says (a retry after a
  *   success whose reply was lost). Some but not all ids stored, an id stored in another stream or
- *   one id twice in the append throw DuplicateEventId.
+ *   as an event of another type, or one id twice in the append throw DuplicateEventId.
  * - Positions are SQLite rowids (AUTOINCREMENT): strictly increasing, never reused, and they
  *   become visible in order because writers are serialised.
  * - Reads go by keyset pagination in batches, so memory stays bounded on any log size, and appends
@@ -106,7 +107,7 @@ export class SqliteEventStore implements EventStore {
     try {
       const db = database.db;
       this.eventLocation = db.prepare<[string], EventLocation>(
-        'SELECT stream_id, position FROM events WHERE event_id = ?',
+        'SELECT stream_id, position, type FROM events WHERE event_id = ?',
       );
       this.streamRevisionOf = db
         .prepare<[string], number>('SELECT revision FROM streams WHERE stream_id = ?')
@@ -285,7 +286,8 @@ export class SqliteEventStore implements EventStore {
     let position = 0;
     for (const [index, event] of events.entries()) {
       const stored = index === 0 ? first : this.eventLocation.get(event.id);
-      if (stored === undefined || stored.stream_id !== streamId || seen.has(event.id)) {
+      // the same id on the same stream with another type is not this append stored before
+      if (stored === undefined || stored.stream_id !== streamId || stored.type !== event.type || seen.has(event.id)) {
         throw new DuplicateEventId(streamId, event.id);
       }
       seen.add(event.id);

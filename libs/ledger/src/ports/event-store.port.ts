@@ -103,10 +103,11 @@ export interface EventStore {
 
   /**
    * Appends events to one stream, atomically.
-   * Idempotent: when every event id is already stored in this stream, nothing is written and the
-   * result has `appended: false`.
+   * Idempotent: when every event id is already stored in this stream, as an event of the same
+   * type, nothing is written and the result has `appended: false`.
    * @throws ConcurrencyConflict when the stream is not at `expectedRevision`.
-   * @throws DuplicateEventId when some but not all ids exist, or an id exists in another stream.
+   * @throws DuplicateEventId when some but not all ids exist, or an id exists in another stream or
+   * as an event of another type.
    */
   appendToStream(streamId: string, events: NewEvent[], expectedRevision?: ExpectedRevision): Promise<AppendResult>;
 
@@ -114,7 +115,9 @@ export interface EventStore {
    * Appends to several streams in order. When `capabilities.atomicMultiStreamAppend` is true, all
    * appends are checked and written in one transaction: if any fails, none is written. Otherwise
    * each stream is appended on its own, in order, and a failure leaves the earlier streams written
-   * (callers then rely on deterministic event ids so that a rerun completes the work).
+   * (callers then append the same change set again, with the same event ids, so that the streams
+   * written are taken as retries and the rest completes the work: a change set planned anew may
+   * number its events differently).
    *
    * `appends` is iterated once, lazily, while appending: a change set staged elsewhere (a pending
    * change store of the same backend) can be appended without being in memory whole. An error

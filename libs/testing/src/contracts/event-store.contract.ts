@@ -256,6 +256,17 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         expect(await store.streamRevision(stream)).toBeNull();
       });
 
+      it('throws DuplicateEventId when an id is stored in the same stream as an event of another type', async () => {
+        const stream = streamName();
+        const events = newEvents(1);
+        await store.appendToStream(stream, events, 'no_stream');
+
+        const error = await rejectionOf(store.appendToStream(stream, [{ ...events[0]!, type: `${events[0]!.type}Other` }], 'any'));
+
+        expect(error).toBeInstanceOf(DuplicateEventId);
+        expect(await store.streamRevision(stream)).toBe(0);
+      });
+
       it('throws DuplicateEventId when one append repeats an id, writing nothing', async () => {
         const stream = streamName();
         const [event] = newEvents(1);
