@@ -63,8 +63,8 @@ export function topField(path: string): string {
  * Field-level changes from one version of a record to the next, keyed by dotted path. Nested
  * objects are compared field by field (`name.first`, `location.zip`); arrays and scalars as whole
  * values (`schools`). An absent field reads as null. Keys come in a stable order: the new
- * record's keys first, then the ones it dropped. A dot or backslash in a key is escaped with a
- * backslash (see `pathKeys`).
+ * record's keys first, then the ones it dropped. A key holding a dot is escaped (see
+ * `pathSegment`).
  */
 export function diffFields(before: Fields, after: Fields, prefix = ''): FieldChanges {
   const changes: FieldChanges = {};
@@ -115,7 +115,8 @@ function setPath(target: Fields, path: string[], value: FieldValue): void {
   else setOwn(target, head, next);
 }
 
-function setOwn(target: Fields, key: string, value: FieldValue): void {
+/** Sets a key as the object's own data property, whatever its name (`__proto__` included). */
+export function setOwn(target: Fields, key: string, value: FieldValue): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 

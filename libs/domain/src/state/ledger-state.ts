@@ -1,5 +1,5 @@
 import type { FieldChanges, Fields } from '../records/fields';
-import { applyFieldChanges, topField } from '../records/field-changes';
+import { applyFieldChanges, setOwn, topField } from '../records/field-changes';
 import type { RecordKind, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
@@ -21,7 +21,7 @@ const isUserLevel = (field: string): boolean => USER_LEVEL_FIELDS.includes(field
 export function splitPersonal(personal: Fields): { own: Fields; role: Fields } {
   const own: Fields = {};
   const role: Fields = {};
-  for (const [key, value] of Object.entries(personal)) (isUserLevel(key) ? own : role)[key] = value;
+  for (const [key, value] of Object.entries(personal)) setOwn(isUserLevel(key) ? own : role, key, value);
   return { own, role };
 }
 
