@@ -243,19 +243,18 @@ export class SnapshotDiff {
   }
 
   /**
-   * Hands over the events planned since the last call, per stream, and forgets them: a caller that
-   * stores them as it goes (a large first import) keeps memory bounded. A stream that gets more
-   * events later continues at the right revision. The caller may fold what it takes into the state
-   * (a record is never read again once diffed); the guard's count of active records is taken
-   * before the first hand-over.
+   * Hands over the events planned since the last call, per stream, and forgets those streams: a
+   * caller that stores them as it goes (a large first import) keeps memory bounded, down to the
+   * diff's own bookkeeping (a million students: a million streams). Nothing is planned on a
+   * stream once handed over: every event goes to the stream of the record being diffed, a record
+   * is diffed once (a repeated id is refused) and the removals at `finish` are of records not
+   * diffed. The caller may fold what it takes into the state (a record is never read again once
+   * diffed); the guard's count of active records is taken before the first hand-over.
    */
   takePlanned(): StreamChange[] {
     this.activeBefore ??= activeTally(this.state);
-    const taken = this.fresh.map((change) => ({ ...change }));
-    for (const change of this.fresh) {
-      change.expectedRevision = nextExpected(change.expectedRevision, change.events.length);
-      change.events = [];
-    }
+    const taken = this.fresh;
+    for (const change of taken) this.streams.delete(change.streamId);
     this.fresh = [];
     return taken;
   }
@@ -541,7 +540,7 @@ export class SnapshotDiff {
     tally[type] = (tally[type] ?? 0) + 1;
   }
 
-  /** Plans one event on a stream, with the sync's next event id. */
+  /** Plans one event on a stream (always that of the record being diffed: see `takePlanned`), with the sync's next event id. */
   private emit(
     streamId: string,
     before: { revision: number } | undefined,
@@ -574,16 +573,6 @@ export function notesSource(state: LedgerState, { key, source, record }: Sourced
   const check = new SnapshotDiff(state, { syncId: 'source-check', districtId: record.districtId, kinds: [record.kind] });
   check.add(record);
   return check.planned().eventCount === 0 && state.setSource(key, source);
-}
-
-/** The revision of a stream's last event after `count` more events (-1: none yet). */
-function lastRevision(expected: number | 'no_stream', count: number): number {
-  return (expected === 'no_stream' ? -1 : expected) + count;
-}
-
-/** The revision to expect of a stream after `count` more events. */
-function nextExpected(expected: number | 'no_stream', count: number): number | 'no_stream' {
-  return count === 0 ? expected : lastRevision(expected, count);
 }
 
 /** A whole snapshot in memory: for specs and small imports. */

@@ -153,8 +153,10 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       if (changes.length > 0) this.loader.fold(loaded, changes, part);
       // after the fold: folding a record's events drops the source its state had
       this.loader.noteSources(loaded, sourced, part);
-      for (const [name, key] of part) touched.set(name, key);
       if (writesAhead) writesAhead = await this.loader.writeAhead(loaded, part.values());
+      // users written ahead are saved already, and the snapshot's save passes over them: noting
+      // them would keep a million keys to the end of a first import for nothing
+      for (const [name, key] of part) if (key.category !== 'user' || loaded.state.users.isParsed(key.id)) touched.set(name, key);
       if (changes.length > 0) await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
     };
     let records = 0;
