@@ -45,6 +45,22 @@ describe('users left unread until a sync touches them', () => {
     expect(reads).toEqual(['u1']);
   });
 
+  it('answers each user with their own roles and schools when many users share the same lists', () => {
+    const student = (id: string, schools: string[]): UserState => ({
+      id,
+      revision: 1,
+      personal: {},
+      roles: { student: { fields: { schools }, personal: {} } },
+      pastRoles: ['student'],
+    });
+    const people = [student('a', ['s1', 's2']), student('b', ['s1', 's2']), student('c', ['s1,s2']), student('d', ['s1']), student('e', [])];
+    const { users } = saved([...people, teacherAndStaff]);
+    expect(people.map((p) => users.schoolsOf(p.id))).toEqual([['s1', 's2'], ['s1', 's2'], ['s1,s2'], ['s1'], []]);
+    expect(people.map((p) => users.rolesOf(p.id))).toEqual(people.map(() => ['student']));
+    expect(users.rolesOf('u1')).toEqual(['teacher', 'staff']);
+    expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
+  });
+
   it('refuses a saved state another process moved on after the load, or removed', () => {
     const moved = saved([teacherAndStaff, removed], new Map([['u1', JSON.stringify({ ...teacherAndStaff, revision: 4 })]]));
     expect(() => moved.users.get('u1')).toThrow(/saved state of user u1 changed after it was loaded .*try again/);
