@@ -68,6 +68,10 @@ describe('read side through the CLI (end to end)', () => {
     const enrollments = JSON.parse(cli(['audit', 'export', '--format', 'json', '--record-types', 'enrollment', '--db', db]).stdout) as any[];
     expect(enrollments.length).toBeGreaterThan(8000);
     expect(new Set(enrollments.map((e) => e.recordType))).toEqual(new Set(['enrollment']));
+    // a reversed range is refused before anything is written
+    const reversed = cli(['audit', 'export', '--from', '2026-11-30', '--to', '2026-11-01', '--db', db]);
+    expect({ status: reversed.status, stdout: reversed.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(reversed.stderr).toMatch(/from \(2026-11-30T00:00:00\.000Z\) must be before to \(2026-11-02T00:00:00\.000Z\)/);
   });
 
   it('shows each projection caught up, rebuilds them all, and verifies them against the log', () => {
@@ -87,5 +91,7 @@ describe('read side through the CLI (end to end)', () => {
     expect(verify.status).toBe(0);
     expect(verify.stdout.match(/equal to a rebuild from the log/g)).toHaveLength(7);
     expect(cli(['rebuild', 'nonsense', '--db', db]).stderr).toContain('no projection named nonsense');
+    const both = cli(['rebuild', 'accounts', '--all', '--db', db]);
+    expect({ status: both.status, stderr: both.stderr.trim() }).toEqual({ status: 2, stderr: 'error: name the projections to rebuild or pass --all, not both' });
   });
 });

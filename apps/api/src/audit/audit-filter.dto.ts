@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import type { AuditFilter } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, type AuditFilter } from '@roster-ledger/ledger';
 import { IsId } from '../validation/is-id.decorator';
 import { IsoMoment } from '../validation/iso-moment.decorator';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES } from './audit-vocabulary';
 import { CommaList } from './comma-list.decorator';
 
 /** The filters of the audit feed and its export. Times are the ledger's `observedAt`. */

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn } from 'class-validator';
+import { unknownListValues } from '@roster-ledger/ledger';
 
 /**
  * A list parameter given as `types=A,B` or `types=A&types=B` (or both), each value one of `allowed`.
@@ -16,9 +17,6 @@ export const CommaList = (allowed: readonly string[], what: string) =>
     ArrayMaxSize(allowed.length),
     IsIn(allowed, {
       each: true,
-      message: ({ property, value }) => {
-        const wrong = (Array.isArray(value) ? value : [value]).filter((v) => !allowed.includes(v as string));
-        return `${property}: ${wrong.map((v) => JSON.stringify(v)).join(', ')} ${wrong.length === 1 ? 'is not' : 'are not'} ${what}; expected ${allowed.join(', ')}`;
-      },
+      message: ({ property, value }) => `${property}: ${unknownListValues(Array.isArray(value) ? value : [value], allowed, what)}`,
     }),
   );

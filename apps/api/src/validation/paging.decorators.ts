@@ -2,9 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
+import { MAX_PAGE_LIMIT } from '@roster-ledger/ledger';
 
 export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 1000;
+export const MAX_LIMIT = MAX_PAGE_LIMIT;
 
 /** `limit`: how many items a page holds, 1..1000, default 50. */
 export const Limit = () =>

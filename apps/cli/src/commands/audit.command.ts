@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { exportAudit, parseMomentOrFail, type AuditExportFormat } from '@roster-ledger/ledger';
+import { InvalidInput } from '@roster-ledger/domain';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unknownListValues, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
 import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
 
@@ -19,7 +20,16 @@ interface ExportOptions {
   role?: string;
 }
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+/**
+ * A comma-separated option, each value one of `allowed`: a mistyped type must be refused, not
+ * answered with an empty feed that reads as "nothing of that kind happened".
+ */
+function list(option: string, value: string, allowed: readonly string[], what: string): string[] {
+  const values = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const wrong = unknownListValues(values, allowed, what);
+  if (wrong !== null) throw new InvalidInput(`${option}: ${wrong}`, { field: option });
+  return values;
+}
 
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
@@ -68,11 +78,11 @@ export class AuditExportCommand extends CommandRunner {
   }
   @Option({ flags: '--types <list>', description: 'event types, comma-separated (e.g. StudentShared,StudentRemoved)' })
   parseTypes(value: string): string[] {
-    return list(value);
+    return list('--types', value, AUDIT_EVENT_TYPES, 'an event type');
   }
-  @Option({ flags: '--record-types <list>', description: 'student, teacher, staff, district_admin, section, enrollment, school, term, course, district, sync' })
+  @Option({ flags: '--record-types <list>', description: `record types, comma-separated: ${AUDIT_RECORD_TYPES.join(', ')}` })
   parseRecordTypes(value: string): string[] {
-    return list(value);
+    return list('--record-types', value, AUDIT_RECORD_TYPES, 'a record type');
   }
   @Option({ flags: '--district <id>', description: 'one district' })
   parseDistrict(value: string): string {

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { MAX_PAGE_LIMIT, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
@@ -38,6 +38,15 @@ export function parseInteger(name: string, value: string): number {
   const parsed = Number(value);
   if (!Number.isSafeInteger(parsed) || parsed < 0) {
     throw new Error(`${name} must be a whole number >= 0, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** `--limit`: how many items a read shows, 1 to 1000 as through the API (0 would answer "nothing recorded"). */
+export function parsePageLimit(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > MAX_PAGE_LIMIT) {
+    throw new Error(`--limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}, got "${value}"`);
   }
   return parsed;
 }

@@ -4,7 +4,7 @@ import { LedgerCommandRunner } from './ledger-command-runner';
 import { ReadEventsQuery, type RecordedEvent } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { eventLine } from '../output/event-line';
-import { cliViewer, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface EventsOptions extends CommonOptions {
   role?: string;
@@ -45,7 +45,7 @@ export class EventsCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--limit <n>', description: 'at most this many events (default 100)' })
   parseLimit(value: string): number {
-    return parseInteger('--limit', value);
+    return parsePageLimit(value);
   }
 
   @Option(ROLE_OPTION)

@@ -90,8 +90,8 @@ export class RebuildCommand extends LedgerCommandRunner {
     super();
   }
   async run(names: string[], options: CommonOptions & { all?: boolean; dryRun?: boolean }): Promise<void> {
-    if (names.length === 0 && !options.all) {
-      err('error: name the projections to rebuild, or pass --all');
+    if ((names.length === 0) === !options.all) {
+      err(names.length === 0 ? 'error: name the projections to rebuild, or pass --all' : 'error: name the projections to rebuild or pass --all, not both');
       process.exitCode = EXIT_USAGE;
       return;
     }

@@ -14,7 +14,7 @@ import {
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeEventData } from '../output/event-line';
-import { cliViewer, parseInteger, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface ReadOptions extends CommonOptions {
   role?: string;
@@ -43,6 +43,11 @@ export class SearchCommand extends ReadCommand {
     super();
   }
 
+  /** Checked with the options, before the ledger is opened: blank text would match nothing, or everyone. */
+  static checkArguments([text]: readonly string[]): void {
+    if ((text ?? '').trim() === '') throw new Error('<text> must not be blank: give a name, email, SIS id, student number, state id or Clever id');
+  }
+
   async run([text]: string[], options: ReadOptions): Promise<void> {
     try {
       const found = await this.queries.execute<SearchAccountsQuery, AccountAnswer[]>(
@@ -66,7 +71,7 @@ export class SearchCommand extends ReadCommand {
   }
   @Option({ flags: '--limit <n>', description: 'at most this many (default 20)' })
   parseLimit(value: string): number {
-    return parseInteger('--limit', value);
+    return parsePageLimit(value);
   }
 }
 
@@ -113,7 +118,7 @@ export class TimelineCommand extends ReadCommand {
   }
   @Option({ flags: '--limit <n>', description: 'at most this many events (default 1000)' })
   parseLimit(value: string): number {
-    return parseInteger('--limit', value);
+    return parsePageLimit(value);
   }
 }
 

@@ -5,7 +5,7 @@ import type { SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, CatchUpProjectionsCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, parseInteger, reportError, whoAmI, type CommonOptions } from './common-options';
+import { BY_OPTION, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
 
 /** Shared option parsers of the `syncs` sub-commands. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
@@ -41,7 +41,7 @@ export class SyncsListCommand extends SyncsSubCommand {
 
   @Option({ flags: '--limit <n>', description: 'at most this many (default 50)' })
   parseLimit(value: string): number {
-    return parseInteger('--limit', value);
+    return parsePageLimit(value);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { QueryBus } from '@nestjs/cqrs';
 import type { Viewer } from '../access/viewer';
 import type { AuditFilter, LoggedChange, Page } from '../ports/read-models.port';
+import { checkAuditRange } from './audit-vocabulary';
 import { GetAuditFeedQuery } from './read-queries';
 
 export type AuditExportFormat = 'csv' | 'json';
@@ -28,6 +29,7 @@ export async function* exportAudit(
   format: AuditExportFormat,
   pageSize = 1_000,
 ): AsyncGenerator<string> {
+  checkAuditRange(filter); // before the opening: a refused export writes nothing
   yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
   let after: number | undefined;
   let first = true;

@@ -6,6 +6,7 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projections.p
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
+import { checkAuditRange } from './audit-vocabulary';
 import {
   GetAccessLogQuery,
   GetAccountQuery,
@@ -148,6 +149,7 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
     super(log, clock);
   }
   async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
+    checkAuditRange(filter);
     const items = (await this.models.audit(filter, page)).map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
     await this.logAccess(viewer, studentsShown(items));
     const last = items[items.length - 1];

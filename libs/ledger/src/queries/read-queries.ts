@@ -2,6 +2,9 @@ import type { Viewer } from '../access/viewer';
 import type { AuditFilter, TimelineKind } from '../ports/read-models.port';
 
 /** Accounts matching a name, email, SIS id, student number, state id or Clever id. */
+/** The most items one page of a read may hold, through the API and the CLI alike. */
+export const MAX_PAGE_LIMIT = 1000;
+
 export class SearchAccountsQuery {
   constructor(
     readonly text: string,
