@@ -240,6 +240,13 @@ describe('REST API (end to end)', () => {
       expect(typo.status).toBe(400);
       expect(typo.body.errors.map((e: any) => e.parameter).sort()).toEqual(['limt', 'types']);
       expect(typo.body.detail).toContain('"StudentAdded" is not an event type');
+      // a reversed range would read as "nothing changed": refused, for the feed and its export
+      for (const path of [`/districts/${district}/audit?from=2026-11-30&to=2026-11-01`, `/districts/${district}/audit/export?from=2026-11-30&to=2026-11-01`]) {
+        const reversed = await api.as('compliance').get(path);
+        expect(reversed.status).toBe(400);
+        expect(reversed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(reversed.body.detail).toContain('must be before to');
+      }
     });
 
     it('answers 404 for an unknown account, class or sync', async () => {
@@ -277,6 +284,9 @@ describe('REST API (end to end)', () => {
       expect(body.ready).toBe(true);
       expect(body.projections.map((p: any) => p.name)).toEqual(expect.arrayContaining(['accounts', 'classes', 'enrollments', 'timelines', 'audit']));
       expect(body.projections.every((p: any) => p.lagEvents === 0)).toBe(true);
+      // `/health` alone answers the same
+      const health = await api.as(null).get('/health');
+      expect({ status: health.status, ready: health.body.ready }).toEqual({ status: 200, ready: true });
     });
 
     it('reports projection status to every role', async () => {

@@ -21,8 +21,12 @@ export class HealthController {
     return { status: 'live' };
   }
 
-  @Get('ready')
-  @ApiOperation({ summary: `Ready to serve: every projection running and under ${READY_MAX_LAG_EVENTS} events behind the log` })
+  // `/health` is readiness too: a process that answers is live, and what else there is to know
+  // of its health is whether its read models keep up
+  @Get(['ready', ''])
+  @ApiOperation({
+    summary: `Ready to serve: every projection running and under ${READY_MAX_LAG_EVENTS} events behind the log (also at /health)`,
+  })
   @ApiOkResponse({ type: ReadinessSchema })
   @ApiServiceUnavailableResponse({ type: ReadinessSchema, description: 'not ready; the same body says why' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
