@@ -3,6 +3,7 @@ import type { ParsedElementInfo, ParsedTokenInfo } from '@streamparser/json';
 import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
 import { isJsonWhitespace } from './line-counter';
+import { plainJsonReason } from './json-syntax-reason';
 
 export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever envelope {"data": [...]}';
 /** A snapshot file is a list: `{"data": {...}}` (one record, as a single-record endpoint answers) is not one. */
@@ -324,18 +325,20 @@ export class EnvelopeParser {
       this.recordsCompleted === 0
         ? 'before the first complete record'
         : `after record #${this.recordsCompleted} (the last complete record)`;
-    const rule = atEnd
-      ? `invalid JSON: the file ends in the middle of the document (truncated?), ${after}: ${reason}`
-      : `invalid JSON ${after}: ${reason}`;
-    return new InvalidInput(rule, { file: this.options.file, line: atEnd ? this.options.lastLine() : this.errorLine(reason) });
+    if (atEnd) {
+      const rule = `invalid JSON: the file ends in the middle of the document (truncated?), ${after}: ${plainJsonReason(reason)}`;
+      return new InvalidInput(rule, { file: this.options.file, line: this.options.lastLine() });
+    }
+    // the byte offset too (for `xxd -s`): a file of one long line, as Clever's API writes them, has no other place to name
+    const offset = this.errorOffset(reason);
+    const rule = `invalid JSON ${after}, at byte offset ${offset}: ${plainJsonReason(reason)}`;
+    return new InvalidInput(rule, { file: this.options.file, line: this.options.lineAt(offset) });
   }
 
   /** The tokenizer names the byte where it stopped; the token parser stops at the last token. */
-  private errorLine(reason: string): number {
+  private errorOffset(reason: string): number {
     const position = /absolute position "(\d+)"/.exec(reason)?.[1];
-    const offset =
-      position !== undefined ? this.feedOffset + Number(position) : this.feedOffset + this.lastTokenOffset;
-    return this.options.lineAt(offset);
+    return position !== undefined ? this.feedOffset + Number(position) : this.feedOffset + this.lastTokenOffset;
   }
 }
 

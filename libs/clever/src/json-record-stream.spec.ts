@@ -61,7 +61,7 @@ describe('streaming a file in chunks', () => {
       });
       for await (const record of records) values.push(record.value);
     })().catch((error: unknown) => error);
-    expect((failure as InvalidInput).message).toMatch(/users\.json, line \d+: invalid JSON after record #1500 \(the last complete record\): Unexpected RIGHT_BRACKET/);
+    expect((failure as InvalidInput).message).toMatch(/users\.json, line \d+: invalid JSON after record #1500 \(the last complete record\), at byte offset \d+: found '\]' where/);
     expect(values).toEqual(expected);
     expect(counted).toBe(broken.length);
   });

@@ -32,7 +32,16 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
 
   it('given a syntax error, it names the line where the parser stopped', async () => {
     const { error } = await failureFor('courses.json', '[\n{"id": "c1", "district": "d"},\n{"id" "c2"}\n]');
-    expect(error.message).toMatch(/courses\.json, line 3: invalid JSON after record #1 \(the last complete record\): Unexpected STRING/);
+    expect(error.message).toMatch(/courses\.json, line 3: invalid JSON after record #1 \(the last complete record\), at byte offset 39: found the text "c2" where ':' after a key should be$/);
+  });
+
+  it('given a syntax error in a file of one line (as Clever writes them), it names the byte, in plain words', async () => {
+    const oneLine = JSON.stringify({ data: [{ data: student('u1') }, { data: student('u2') }] });
+    const at = oneLine.indexOf('"u2"');
+    const broken = `${oneLine.slice(0, at)}@${oneLine.slice(at)}`;
+    const { error, path } = await failureFor('users.json', broken);
+    expect(error.at).toEqual({ file: path, line: 1 });
+    expect(error.rule).toBe(`invalid JSON after record #1 (the last complete record), at byte offset ${at}: unexpected character "@"`);
   });
 
   it('given trailing garbage after the array, it says where', async () => {
