@@ -355,8 +355,10 @@ describe('REST API (end to end)', () => {
       expect(projections.status).toBe(200);
       expect(await stopServe(serve)).toBe(0);
       expect(serve.output()).toContain('SIGTERM: stopping');
-      // never a key in what it prints
+      // never a key in what it prints, and no terminal colour codes in a log that is not a terminal
       expect(serve.output()).not.toContain(TEST_KEYS.support.key);
+      expect(serve.output()).toContain('GET /projections 200');
+      expect(serve.output()).not.toMatch(/\u001b\[/);
     });
 
     it('refuses to start without an API key, saying how to configure one', () => {

@@ -44,6 +44,9 @@ export class ServeCommand extends LedgerCommandRunner {
     }
     const port = options.port ?? DEFAULT_PORT;
     const host = options.host ?? DEFAULT_HOST;
+    // the log goes to stderr: colour codes only on a terminal, not into a file or a supervisor's log
+    // (Nest's logger reads NO_COLOR, and a user's own setting wins)
+    if (!process.stderr.isTTY) process.env['NO_COLOR'] ??= '1';
     let server: ApiServer;
     try {
       server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });

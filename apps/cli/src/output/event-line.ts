@@ -10,10 +10,16 @@ export function describeEventData(event: { type: string; data: Record<string, un
   const d = event.data as Record<string, unknown>;
   if ('record' in d) {
     const name = (d['personal'] as { name?: { first?: string; last?: string } } | undefined)?.name;
-    const label = name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : show((d['record'] as Record<string, unknown>)['name']);
+    const recordName = (d['record'] as Record<string, unknown>)['name'];
+    // a person's name is personal data: a role that may not see it gets the share without it
+    const label = name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : recordName === undefined ? '(name not shown)' : show(recordName);
     return `${label}${d['sharedAgain'] ? ' (shared again)' : ''}`;
   }
-  if ('changes' in d || 'personal' in d) return [...changes(d['changes']), ...changes(d['personal'])].join('; ');
+  if ('changes' in d || 'personal' in d) {
+    // an update always changes something: none left means the role may not see what changed
+    const listed = [...changes(d['changes']), ...changes(d['personal'])];
+    return listed.length > 0 ? listed.join('; ') : '(changes not shown to this role)';
+  }
   if ('studentId' in d) return `student ${show(d['studentId'])}`;
   if ('teacherId' in d) return `teacher ${show(d['teacherId'])}${d['primary'] ? ' (primary)' : ''}`;
   if ('from' in d && 'to' in d) return `primary teacher ${show(d['from'])} -> ${show(d['to'])}`;

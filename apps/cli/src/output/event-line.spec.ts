@@ -1,0 +1,16 @@
+import { describeEventData } from './event-line';
+
+describe('an event in one line', () => {
+  it('names a shared person, or says the name is not shown to this role', () => {
+    const shared = { type: 'StudentShared', data: { id: 'u1', record: { grade: '9' }, personal: { name: { first: 'Noor', last: 'Haddad' } } } };
+    expect(describeEventData(shared)).toBe('Noor Haddad');
+    expect(describeEventData({ type: 'StudentShared', data: { id: 'u1', record: { grade: '9' }, sharedAgain: true } })).toBe('(name not shown) (shared again)');
+    expect(describeEventData({ type: 'SchoolShared', data: { id: 's1', record: { name: 'Lincoln High' } } })).toBe('Lincoln High');
+  });
+
+  it('lists what an update changed, or says the role may not see it', () => {
+    const update = { type: 'StudentUpdated', data: { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} } };
+    expect(describeEventData(update)).toBe('grade: 9 -> 10');
+    expect(describeEventData({ type: 'DemographicUpdated', data: { id: 'u1', changes: {}, personal: {} } })).toBe('(changes not shown to this role)');
+  });
+});
