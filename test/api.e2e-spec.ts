@@ -304,6 +304,8 @@ describe('REST API (end to end)', () => {
       const location = started.headers.get('location');
       expect(location).toBe(`/projections/jobs/${started.body.id}`);
       expect((await api.as('admin').post('/projections/rebuild', {})).body).toMatchObject({ code: 'PROJECTION_JOB_RUNNING' });
+      // a request wrong in itself hears so first, job or no job
+      expect((await api.as('admin').post('/projections/rebuild', { names: ['pupils'] })).body).toMatchObject({ code: 'UNKNOWN_PROJECTION' });
       let job = started.body;
       for (const deadline = Date.now() + 20_000; job.status === 'running' && Date.now() < deadline; ) {
         await new Promise((r) => setTimeout(r, 200));

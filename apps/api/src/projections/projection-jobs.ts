@@ -35,11 +35,11 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
    * @throws ProjectionJobRunning while another job runs
    */
   async start(kind: ProjectionJobKind, names: string[], dryRun: boolean, requestedBy: string): Promise<ProjectionJob> {
-    this.assertIdle();
+    // a request that is wrong in itself hears so first, whether or not a job runs
     const known = (await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery())).map((s) => s.name);
     const unknown = names.find((n) => !known.includes(n));
     if (unknown !== undefined) throw new UnknownProjection(unknown, known);
-    // checked again: another request may have started a job while the names were looked up
+    // after the look-up: another request may have started a job meanwhile
     this.assertIdle();
     const id = randomUUID();
     const job: ProjectionJob = {
