@@ -5,16 +5,15 @@ import { IsInt, Max, Min } from 'class-validator';
 import { MAX_PAGE_LIMIT } from '@roster-ledger/ledger';
 
 export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = MAX_PAGE_LIMIT;
 
 /** `limit`: how many items a page holds, 1..1000, default 50. */
 export const Limit = () =>
   applyDecorators(
-    ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'items per page' }),
+    ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_LIMIT, description: 'items per page' }),
     Type(() => Number),
     IsInt(),
     Min(1),
-    Max(MAX_LIMIT),
+    Max(MAX_PAGE_LIMIT),
   );
 
 /** `after`: the cursor of the previous page's `next` (a log position); the first page has none. */
