@@ -247,6 +247,15 @@ describe('REST API (end to end)', () => {
         expect(reversed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(reversed.body.detail).toContain('must be before to');
       }
+      // so would a mistyped district
+      for (const path of ['/districts/5a0c91b95c7cc000010d4170/audit', '/districts/5a0c91b95c7cc000010d4170/audit/export?format=csv']) {
+        const unknown = await api.as('compliance').get(path);
+        expect({ status: unknown.status, code: unknown.body.code, detail: unknown.body.detail }).toEqual({
+          status: 404,
+          code: 'NOT_FOUND',
+          detail: 'district 5a0c91b95c7cc000010d4170 not found',
+        });
+      }
     });
 
     it('answers 404 for an unknown account, class or sync', async () => {

@@ -72,6 +72,13 @@ describe('read side through the CLI (end to end)', () => {
     const reversed = cli(['audit', 'export', '--from', '2026-11-30', '--to', '2026-11-01', '--db', db]);
     expect({ status: reversed.status, stdout: reversed.stdout }).toEqual({ status: 2, stdout: '' });
     expect(reversed.stderr).toMatch(/from \(2026-11-30T00:00:00\.000Z\) must be before to \(2026-11-02T00:00:00\.000Z\)/);
+    // and so is a district the ledger has never recorded
+    const unknown = cli(['audit', 'export', '--district', 'nosuchdistrict', '--db', db]);
+    expect({ status: unknown.status, stdout: unknown.stdout, stderr: unknown.stderr.trim() }).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'error (NOT_FOUND): district nosuchdistrict not found',
+    });
   });
 
   it('shows each projection caught up, rebuilds them all, and verifies them against the log', () => {

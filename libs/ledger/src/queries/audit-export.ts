@@ -1,7 +1,6 @@
 import type { QueryBus } from '@nestjs/cqrs';
 import type { Viewer } from '../access/viewer';
 import type { AuditFilter, LoggedChange, Page } from '../ports/read-models.port';
-import { checkAuditRange } from './audit-vocabulary';
 import { GetAuditFeedQuery } from './read-queries';
 
 export type AuditExportFormat = 'csv' | 'json';
@@ -29,12 +28,14 @@ export async function* exportAudit(
   format: AuditExportFormat,
   pageSize = 1_000,
 ): AsyncGenerator<string> {
-  checkAuditRange(filter); // before the opening: a refused export writes nothing
+  const pageAfter = (after: number | undefined) =>
+    queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize }));
+  // the first page before the opening: an export the query refuses (a reversed range, an unknown
+  // district) writes nothing
+  let page = await pageAfter(undefined);
   yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
-  let after: number | undefined;
   let first = true;
   for (;;) {
-    const page = await queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize }));
     if (page.items.length > 0) {
       yield format === 'csv'
         ? page.items.map((c) => `${csvLine(c)}\n`).join('')
@@ -42,7 +43,7 @@ export async function* exportAudit(
       first = false;
     }
     if (page.next === null) break;
-    after = Number(page.next);
+    page = await pageAfter(Number(page.next));
   }
   if (format === 'json') yield first ? ']\n' : '\n]\n';
 }

@@ -150,7 +150,13 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
   }
   async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
     checkAuditRange(filter);
-    const items = (await this.models.audit(filter, page)).map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
+    const found = await this.models.audit(filter, page);
+    // a mistyped district would read as "nothing changed": a district the log has never recorded is not found
+    if (found.length === 0 && page.after === undefined && filter.districtId !== undefined) {
+      const recorded = await this.models.audit({ districtId: filter.districtId }, { limit: 1 });
+      if (recorded.length === 0) throw new NotFound(`district ${filter.districtId}`);
+    }
+    const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
     await this.logAccess(viewer, studentsShown(items));
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
