@@ -18,7 +18,7 @@ describe('live projections following another process (end to end)', () => {
     const store = new SqliteEventStore(new SqliteLedgerDatabase(db));
     const readDb = openReadModelDatabase(db);
     const control = new SqliteProjectionControl(readDb, store);
-    const models = new SqliteReadModels(readDb, (name) => control.liveVersion(name), store);
+    const models = new SqliteReadModels(readDb, control, store);
     const runner = new LiveProjectionRunner(control, store);
     const caughtUp = async (deadlineMs: number) => {
       const until = Date.now() + deadlineMs;

@@ -13,6 +13,7 @@ import {
   type ReadStreamOptions,
   type RecordedEvent,
   type StreamAppend,
+  type StreamPositionsOptions,
   type SubscribeOptions,
 } from '@roster-ledger/ledger';
 import { SqliteLedgerDatabase, isSqliteError, toEventStoreError, type SqliteLedgerDatabaseOptions } from './sqlite-database';
@@ -96,6 +97,7 @@ export class SqliteEventStore implements EventStore {
   private readonly readCategoryAfter: Statement<[string, number, number], EventRow>;
   private readonly maxPosition: Statement<[], number>;
   private readonly readPositions: Statement<[string], EventRow>;
+  private readonly positionsOfStream: Statement<[string, number, number, number], number>;
 
   constructor(
     private readonly database: SqliteLedgerDatabase,
@@ -135,6 +137,12 @@ export class SqliteEventStore implements EventStore {
       this.readPositions = db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position`,
       );
+      // the (stream_id, revision) index walks the stream in log order; positions are its rowids
+      this.positionsOfStream = db
+        .prepare<[string, number, number, number], number>(
+          'SELECT position FROM events WHERE stream_id = ? AND position > ? AND position <= ? ORDER BY revision LIMIT ?',
+        )
+        .pluck();
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
@@ -187,6 +195,10 @@ export class SqliteEventStore implements EventStore {
       const last = rows[rows.length - 1]!.revision;
       from = backwards ? last - 1 : last + 1;
     }
+  }
+
+  async streamPositions(streamId: string, options: StreamPositionsOptions): Promise<number[]> {
+    return this.query(() => this.positionsOfStream.all(streamId, options.after, options.upTo, options.maxCount));
   }
 
   async streamRevision(streamId: string): Promise<number | null> {

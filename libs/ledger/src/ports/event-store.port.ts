@@ -72,6 +72,14 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface StreamPositionsOptions {
+  /** Exclusive lower bound on the position. */
+  after: number;
+  /** Inclusive upper bound on the position. */
+  upTo: number;
+  maxCount: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive: deliver events after this position. Omit to start at the beginning of the log. */
   after?: number;
@@ -128,6 +136,13 @@ export interface EventStore {
 
   /** Reads one stream. A stream that does not exist yields nothing. */
   readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+
+  /**
+   * The log positions of one stream's events after `after` and at most `upTo`, in log order, at
+   * most `maxCount` of them: for read models that page a record's own events by log position
+   * (a timeline reads them here instead of keeping a row for each).
+   */
+  streamPositions(streamId: string, options: StreamPositionsOptions): Promise<number[]>;
 
   /** The revision of a stream's last event, or null when the stream does not exist. */
   streamRevision(streamId: string): Promise<number | null>;

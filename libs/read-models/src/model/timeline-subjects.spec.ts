@@ -1,4 +1,4 @@
-import { evolveRecordSchools, recordOf, recordTypeOf, schoolsOfEvent, subjectsOf, type RecordSchools } from './timeline-subjects';
+import { evolveRecordSchools, linkedSubjectsOf, recordOf, recordTypeOf, schoolsOfEvent, type RecordSchools } from './timeline-subjects';
 import { factsOf } from './event-facts';
 import { recorded } from '../spec-support/read-model-harness';
 
@@ -12,23 +12,17 @@ describe('timeline subjects: whose timelines an event goes on', () => {
     expect(recordOf({ streamId: 'nodash' })).toBeNull();
   });
 
-  it('subjectsOf: a section event names its people; shares, updates and removals of users and sections reach their schools', () => {
-    expect(subjectsOf(ev('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u1' }), ['s1'])).toEqual([
-      { kind: 'section', id: 'sec1' },
-      { kind: 'user', id: 'u1' },
-    ]);
-    expect(subjectsOf(ev('section-sec1', 'PrimaryTeacherChanged', { sectionId: 'sec1', from: null, to: 't2' }), ['s1'])).toEqual([
-      { kind: 'section', id: 'sec1' },
-      { kind: 'user', id: 't2' },
-    ]);
-    expect(subjectsOf(ev('user-u1', 'StudentUpdated', { id: 'u1', changes: {} }), ['s1', 's2'])).toEqual([
-      { kind: 'user', id: 'u1' },
+  it("linkedSubjectsOf: a section event names its people; shares, updates and removals of users and sections reach their schools; never the event's own record", () => {
+    expect(linkedSubjectsOf(ev('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u1' }), ['s1'])).toEqual([{ kind: 'user', id: 'u1' }]);
+    expect(linkedSubjectsOf(ev('section-sec1', 'PrimaryTeacherChanged', { sectionId: 'sec1', from: null, to: 't2' }), ['s1'])).toEqual([{ kind: 'user', id: 't2' }]);
+    expect(linkedSubjectsOf(ev('section-sec1', 'SectionUpdated', { id: 'sec1', changes: {} }), ['s1'])).toEqual([{ kind: 'school', id: 's1' }]);
+    expect(linkedSubjectsOf(ev('user-u1', 'StudentUpdated', { id: 'u1', changes: {} }), ['s1', 's2'])).toEqual([
       { kind: 'school', id: 's1' },
       { kind: 'school', id: 's2' },
     ]);
-    expect(subjectsOf(ev('user-u1', 'DemographicUpdated', { id: 'u1', personal: {} }), ['s1'])).toEqual([{ kind: 'user', id: 'u1' }]);
-    expect(subjectsOf(ev('school-s1', 'SchoolUpdated', { id: 's1', changes: {} }), ['s9'])).toEqual([{ kind: 'school', id: 's1' }]);
-    expect(subjectsOf(ev('sync-x', 'SyncStarted', { syncId: 'x' }), [])).toEqual([]);
+    expect(linkedSubjectsOf(ev('user-u1', 'DemographicUpdated', { id: 'u1', personal: {} }), ['s1'])).toEqual([]);
+    expect(linkedSubjectsOf(ev('school-s1', 'SchoolUpdated', { id: 's1', changes: {} }), ['s9'])).toEqual([]);
+    expect(linkedSubjectsOf(ev('sync-x', 'SyncStarted', { syncId: 'x' }), [])).toEqual([]);
   });
 
   it('recordTypeOf: the role of a user event, "enrollment" for memberships, else the category', () => {

@@ -19,14 +19,15 @@ export function recordOf(event: Pick<RecordedEvent, 'streamId'>): Subject | null
 }
 
 /**
- * Every timeline an event appears on: its own record's, the people a section event names
- * (a student enrolled shows on the student's timeline too), and the schools of the record
- * (`schools` are the record's schools as known when the event happened).
+ * The timelines an event appears on besides its own record's (`recordOf`, whose timeline is its
+ * stream): the people a section event names
+ * (a student enrolled shows on the student's timeline too), and the record's schools for its
+ * shares, updates and removals.
  */
-export function subjectsOf(event: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>, schools: readonly string[]): Subject[] {
+export function linkedSubjectsOf(event: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>, schools: readonly string[]): Subject[] {
   const own = recordOf(event);
   if (!own) return [];
-  const subjects: Subject[] = [own];
+  const subjects: Subject[] = [];
   const data = event.data as Record<string, unknown>;
   for (const key of ['studentId', 'teacherId', 'from', 'to']) {
     const person = idOf(data, key);

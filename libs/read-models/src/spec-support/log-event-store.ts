@@ -5,6 +5,7 @@ import type {
   EventSubscription,
   ReadAllOptions,
   RecordedEvent,
+  StreamPositionsOptions,
 } from '@roster-ledger/ledger';
 
 /**
@@ -57,6 +58,13 @@ export class LogEventStore implements EventStore {
 
   async *readStream(streamId: string): AsyncIterable<RecordedEvent> {
     for (const e of this.events) if (e.streamId === streamId) yield structuredClone(e);
+  }
+
+  async streamPositions(streamId: string, options: StreamPositionsOptions): Promise<number[]> {
+    return this.events
+      .filter((e) => e.streamId === streamId && e.position > options.after && e.position <= options.upTo)
+      .slice(0, options.maxCount)
+      .map((e) => e.position);
   }
 
   async streamRevision(streamId: string): Promise<number | null> {

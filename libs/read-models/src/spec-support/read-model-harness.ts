@@ -230,13 +230,22 @@ export class ReadModelHarness {
   private readonly writers: Map<string, ProjectionWriter>;
   /** Every event folded so far, by position: the log the queries read events from. */
   private readonly log = new Map<number, RecordedEvent>();
+  private head = 0;
 
   constructor(readonly projections: readonly SqliteProjection[]) {
     this.db = openReadModelDatabase(':memory:');
     this.writers = new Map(projections.map((p) => [p.name, atVersion1(this.db, p)]));
     const readAt = async (positions: readonly number[]) =>
       [...new Set(positions)].sort((a, b) => a - b).flatMap((p) => (this.log.has(p) ? [structuredClone(this.log.get(p)!)] : []));
-    this.models = new SqliteReadModels(this.db, () => 1, { readAt });
+    const streamPositions = async (streamId: string, o: { after: number; upTo: number; maxCount: number }) =>
+      [...this.log.values()]
+        .filter((e) => e.streamId === streamId && e.position > o.after && e.position <= o.upTo)
+        .map((e) => e.position)
+        .sort((a, b) => a - b)
+        .slice(0, o.maxCount);
+    // the harness folds each batch whole: its checkpoint is the last event it folded
+    const checkpoint = () => this.head;
+    this.models = new SqliteReadModels(this.db, { liveVersion: () => 1, checkpoint }, { readAt, streamPositions });
   }
 
   /** The history before the event under test, folded as one batch. */
@@ -255,8 +264,18 @@ export class ReadModelHarness {
     return this;
   }
 
+  /** The event folded at a position. */
+  eventAt(position: number): RecordedEvent {
+    const event = this.log.get(position);
+    if (!event) throw new Error(`no event was folded at position ${position}`);
+    return event;
+  }
+
   fold(events: readonly RecordedEvent[]): this {
-    for (const e of events) this.log.set(e.position, e);
+    for (const e of events) {
+      this.log.set(e.position, e);
+      this.head = Math.max(this.head, e.position);
+    }
     this.db.transaction(() => {
       for (const writer of this.writers.values()) {
         for (const e of events) writer.apply(e);

@@ -126,7 +126,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       expect(applied).toBe(events.length - cut);
       expect(store.delivered).toBe(events.length - cut);
       const countOf = (sql: string) => db.prepare(sql).pluck().get() as number;
-      expect(countOf('SELECT COUNT(*) FROM (SELECT subject_kind, subject_id, position, COUNT(*) n FROM rm_timelines_timeline_v1 GROUP BY 1, 2, 3 HAVING n > 1)')).toBe(0);
+      expect(countOf('SELECT COUNT(*) FROM (SELECT subject_kind, subject_id, position, COUNT(*) n FROM rm_timelines_links_v1 GROUP BY 1, 2, 3 HAVING n > 1)')).toBe(0);
       expect(countOf('SELECT COUNT(*) FROM (SELECT section_id, user_id, role, from_at, COUNT(*) n FROM rm_enrollments_enrollments_v1 GROUP BY 1, 2, 3, 4 HAVING n > 1)')).toBe(0);
       const reference = new ReadModelHarness(SQLITE_PROJECTIONS).given(events);
       try {
@@ -166,13 +166,13 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       bomb = true;
       await expect(control.catchUp()).rejects.toThrow('disk full');
       expect((await control.status()).map((s) => s.position)).toEqual([0, 0]);
-      expect(db.prepare('SELECT COUNT(*) FROM rm_timelines_timeline_v1').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT COUNT(*) FROM rm_timelines_links_v1').pluck().get()).toBe(0);
 
       bomb = false;
       await control.catchUp();
       const reference = new ReadModelHarness([timelinesProjection]).given(events);
       const entries = (d: Db) =>
-        d.prepare(`SELECT subject_kind || ':' || subject_id || '@' || position FROM rm_timelines_timeline_v1 ORDER BY position, subject_kind, subject_id`).pluck().all();
+        d.prepare(`SELECT subject_kind || ':' || subject_id || '@' || position FROM rm_timelines_links_v1 ORDER BY position, subject_kind, subject_id`).pluck().all();
       try {
         expect(entries(db)).toEqual(entries(reference.db));
         expect(dumpTables(db, [timelinesProjection])).toEqual(reference.dump());
@@ -254,7 +254,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const store = new LogEventStore(events);
       const serving = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       await serving.catchUp();
-      const models = new SqliteReadModels(openDb(), (name) => serving.liveVersion(name), store);
+      const models = new SqliteReadModels(openDb(), serving, store);
       const before = await models.timeline('user', 'u1', { limit: 100 });
       expect(serving.liveVersion('timelines')).toBe(1);
 
@@ -309,7 +309,27 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const tables = (version: number) => dumpTables(db, [timelinesProjection, accountsProjection], version);
       expect(tables(2)).toEqual(live);
       const left = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_timelines_%' ORDER BY name`).pluck().all();
-      expect(left).toEqual(['rm_timelines_entity_schools_v2', 'rm_timelines_timeline_v2']);
+      expect(left).toEqual(['rm_timelines_entity_schools_v2', 'rm_timelines_links_v2']);
+    });
+  });
+
+  describe("a timeline while the read model is behind the log", () => {
+    it("shows the log as the read model has folded it: the record's own later events appear with the rest, after a catch-up", async () => {
+      const { events } = rosterStory();
+      const lastOfU1 = events.map((e) => e.streamId).lastIndexOf('user-u1');
+      const store = new LogEventStore(events.slice(0, lastOfU1));
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      const models = new SqliteReadModels(openDb(), control, store);
+      const before = await models.timeline('user', 'u1', { limit: 100 });
+
+      store.add(...events.slice(lastOfU1)); // appended, not folded yet
+      expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(before);
+
+      await control.catchUp();
+      const after = await models.timeline('user', 'u1', { limit: 100 });
+      expect(after.map((c) => c.position)).toContain(events[lastOfU1]!.position);
+      expect(after.slice(0, before.length)).toEqual(before);
     });
   });
 
@@ -319,14 +339,14 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const store = new LogEventStore(events);
       const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       await control.catchUp();
-      const fresh = new SqliteReadModels(openDb(), (name) => control.liveVersion(name), store);
+      const fresh = new SqliteReadModels(openDb(), control, store);
       const expected = { timeline: await fresh.timeline('user', 'u1', { limit: 100 }), roster: await fresh.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z') };
       await control.rebuild(['timelines', 'enrollments']); // version 1's tables are dropped
 
       // a version looked up a moment before the swap, as another process's reader may have
       const stale = new Set(['timelines', 'enrollments']);
       const lookup = (name: string) => (stale.delete(name) ? 1 : control.liveVersion(name));
-      const reader = new SqliteReadModels(openDb(), lookup, store);
+      const reader = new SqliteReadModels(openDb(), { liveVersion: lookup, checkpoint: (name) => control.checkpoint(name) }, store);
       expect(await reader.timeline('user', 'u1', { limit: 100 })).toEqual(expected.timeline);
       expect(await reader.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(expected.roster);
     });
@@ -404,7 +424,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const db = openDb();
       const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
       await control.catchUp();
-      const models = new SqliteReadModels(db, (name) => control.liveVersion(name), store);
+      const models = new SqliteReadModels(db, control, store);
       const accountBefore = await models.account('u1');
       const timelineBefore = await models.timeline('user', 'u1', { limit: 100 });
       const rosterBefore = await models.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z');

@@ -16,6 +16,7 @@ import { openReadModelDatabase } from './read-model-database';
 import type { Db } from './read-model-database';
 import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
+import type { LiveProjections } from './readers/sqlite-read-models';
 
 /** One projection being fed: live, being rebuilt, or being rebuilt for a comparison. */
 interface Target {
@@ -98,7 +99,7 @@ export class ProjectionFailed extends Error {
  * the checkpoints; stops a projection at an event it cannot fold (never skips it) and says which;
  * rebuilds a projection into new tables beside the live ones and swaps them in one statement.
  */
-export class SqliteProjectionControl implements ProjectionControl {
+export class SqliteProjectionControl implements ProjectionControl, LiveProjections {
   private readonly clock: () => Date;
   private readonly bulkBatchSize: number;
   private readonly bulkCatchUpFrom: number;
@@ -170,6 +171,11 @@ export class SqliteProjectionControl implements ProjectionControl {
       this.liveVersions.set(name, version);
     }
     return version;
+  }
+
+  /** The log position a projection's live version has folded up to. */
+  checkpoint(name: string): number {
+    return this.registry.get(name).position;
   }
 
   async status(): Promise<ProjectionStatus[]> {

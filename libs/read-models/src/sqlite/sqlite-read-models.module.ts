@@ -69,7 +69,7 @@ export class SqliteReadModelsModule {
         { provide: PROJECTION_CONTROL, useExisting: SqliteProjectionControl },
         {
           provide: READ_MODELS,
-          useFactory: (db: Db, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(db, (name) => control.liveVersion(name), store),
+          useFactory: (db: Db, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(db, control, store),
           inject: [READ_MODEL_DB, SqliteProjectionControl, EVENT_STORE],
         },
         {

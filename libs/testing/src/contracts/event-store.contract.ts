@@ -437,6 +437,24 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
       });
     });
 
+    describe('streamPositions', () => {
+      it("gives one stream's positions after one position and up to another, in log order, at most maxCount", async () => {
+        const stream = streamName();
+        const other = streamName();
+        await store.appendToStream(stream, newEvents(2), 'no_stream');
+        await store.appendToStream(other, newEvents(1), 'no_stream');
+        await store.appendToStream(stream, newEvents(3), 1);
+        const positions = (await collect(store.readStream(stream))).map((event) => event.position);
+        const [p0, p1, p2, p3, p4] = positions;
+
+        expect(await store.streamPositions(stream, { after: 0, upTo: Number.MAX_SAFE_INTEGER, maxCount: 100 })).toEqual(positions);
+        expect(await store.streamPositions(stream, { after: p0!, upTo: p3!, maxCount: 100 })).toEqual([p1, p2, p3]);
+        expect(await store.streamPositions(stream, { after: p1!, upTo: p4!, maxCount: 2 })).toEqual([p2, p3]);
+        expect(await store.streamPositions(stream, { after: p4!, upTo: p4! + 1_000, maxCount: 100 })).toEqual([]);
+        expect(await store.streamPositions(streamName(), { after: 0, upTo: p4!, maxCount: 100 })).toEqual([]);
+      });
+    });
+
     describe('readCategory', () => {
       it('reads only the streams of that category, in log order', async () => {
         const category = uniqueCategory();

@@ -1,4 +1,5 @@
 import type { TimelineKind } from '@roster-ledger/ledger';
+import { recordOf } from '../../model/timeline-subjects';
 import { SqliteReadModels } from '../readers/sqlite-read-models';
 import { timelinesProjection } from './timelines.projection';
 import {
@@ -29,11 +30,14 @@ describe('timelines projection: every change on the timeline of each record it c
   const rm = readModels(timelinesProjection);
   /** A timeline as `type@position` entries, oldest first. */
   const timeline = async (kind: TimelineKind, id: string) => (await rm().models.timeline(kind, id, { limit: 100 })).map((c) => `${c.type}@${c.position}`);
-  /** Every timeline holding the entry at a position. */
-  const timelinesOf = (position: number) =>
-    rm()
-      .rows('timeline', 'timelines', 'WHERE position = ? ORDER BY subject_kind, subject_id', position)
+  /** Every timeline holding the entry at a position: its own record's (its stream), and those the read model links it to. */
+  const timelinesOf = (position: number) => {
+    const own = recordOf(rm().eventAt(position));
+    const linked = rm()
+      .rows('links', 'timelines', 'WHERE position = ?', position)
       .map((r) => `${r['subject_kind']}:${r['subject_id']}`);
+    return [...(own ? [`${own.kind}:${own.id}`] : []), ...linked].sort();
+  };
 
   describe('user events', () => {
     it("StudentShared is on the student's timeline and on the timeline of each of their schools, with both clocks and the sync", async () => {
@@ -129,7 +133,8 @@ describe('timelines projection: every change on the timeline of each record it c
         log.append('user-a1', 'DistrictAdminRemoved', removed('a1')),
       );
       expect(await timeline('user', 'a1')).toEqual(['DistrictAdminShared@1', 'DistrictAdminUpdated@2', 'DistrictAdminRemoved@3']);
-      expect(rm().rows('timeline').map((r) => r['subject_kind'])).toEqual(['user', 'user', 'user']);
+      // their own timeline is their stream: nothing links them elsewhere
+      expect(rm().rows('links')).toEqual([]);
     });
 
     it("each role's changes are filed under that role's schools: a teacher who is also staff elsewhere", () => {
@@ -232,14 +237,14 @@ describe('timelines projection: every change on the timeline of each record it c
         log.append(`${kind}-x1`, `${prefix}Removed`, removed('x1'), { observedAt: DAY3 }),
       );
       expect(await timeline(kind, 'x1')).toEqual([`${prefix}Shared@1`, `${prefix}Updated@2`, `${prefix}Removed@3`]);
-      expect(rm().rows('timeline').map((r) => `${r['subject_kind']}:${r['subject_id']}`)).toEqual([`${kind}:x1`, `${kind}:x1`, `${kind}:x1`]);
+      expect(rm().rows('links')).toEqual([]);
     });
   });
 
   it('keeps sync events off every timeline', () => {
     const log = new EventLog();
     rm().when(log.append('sync-sync-1', 'SyncStarted', syncStarted('sync-1', DAY1)), log.append('sync-sync-1', 'SyncCompleted', syncCompleted('sync-1', DAY1)));
-    expect(rm().rows('timeline')).toEqual([]);
+    expect([timelinesOf(1), timelinesOf(2)]).toEqual([[], []]);
   });
 
   it('reads each change from the log, with both clocks, the sync and the data as recorded', async () => {
@@ -264,7 +269,8 @@ describe('timelines projection: every change on the timeline of each record it c
   it('fails loudly, naming the positions, when the timeline points at events the log does not hold', async () => {
     const log = new EventLog();
     rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1')));
-    const withoutTheLog = new SqliteReadModels(rm().db, () => 1, { readAt: async () => [] });
+    // the log still knows the stream's positions, but cannot hand over the events
+    const withoutTheLog = new SqliteReadModels(rm().db, { liveVersion: () => 1, checkpoint: () => 1 }, { readAt: async () => [], streamPositions: async () => [1] });
     await expect(withoutTheLog.timeline('user', 'u1', { limit: 10 })).rejects.toThrow('log positions the log does not hold: 1');
   });
 
@@ -280,5 +286,27 @@ describe('timelines projection: every change on the timeline of each record it c
     expect(await page(undefined, 2)).toEqual([10, 20]);
     expect(await page(20, 2)).toEqual([30, 40]);
     expect(await page(40, 2)).toEqual([]);
+  });
+
+  it("pages a student's own events and their classes' enrollments together, in log order, none twice and none left out", async () => {
+    const log = new EventLog();
+    rm().when(
+      log.append('user-u1', 'StudentShared', studentRecord('u1')), // 1: own
+      log.append('section-c1', 'StudentEnrolled', enrollment('c1', 'u1')), // 2: linked
+      log.append('section-c2', 'StudentEnrolled', enrollment('c2', 'u1')), // 3: linked
+      log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } })), // 4: own
+      log.append('section-c2', 'StudentEnrolled', enrollment('c2', 'u2')), // 5: someone else's
+      log.append('section-c1', 'StudentUnenrolled', enrollment('c1', 'u1')), // 6: linked
+      log.append('user-u1', 'StudentRemoved', removed('u1')), // 7: own
+    );
+    const pages: number[][] = [];
+    let after: number | undefined;
+    for (;;) {
+      const page = (await rm().models.timeline('user', 'u1', { after, limit: 2 })).map((c) => c.position);
+      if (page.length === 0) break;
+      pages.push(page);
+      after = page[page.length - 1];
+    }
+    expect(pages).toEqual([[1, 2], [3, 4], [6, 7]]);
   });
 });

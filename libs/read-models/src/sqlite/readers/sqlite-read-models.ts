@@ -55,6 +55,13 @@ const toMembership = (r: MembershipRow): Membership => ({
 /** Escapes LIKE wildcards so a name typed by a person is matched literally. */
 const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** What queries need to know of each live read model: its version (its tables' names) and its checkpoint. */
+export interface LiveProjections {
+  liveVersion(projection: string): number;
+  /** The log position the live version has folded up to. */
+  checkpoint(projection: string): number;
+}
+
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
  * so a rebuild's swap takes effect for the next query without a restart. Timelines and the audit
@@ -63,8 +70,8 @@ const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `
 export class SqliteReadModels implements ReadModels {
   constructor(
     private readonly db: Db,
-    private readonly liveVersion: (projection: string) => number,
-    private readonly log: Pick<EventStore, 'readAt'>,
+    private readonly live: LiveProjections,
+    private readonly log: Pick<EventStore, 'readAt' | 'streamPositions'>,
   ) {}
 
   private readonly prepared = new Map<string, Statement>();
@@ -105,7 +112,7 @@ export class SqliteReadModels implements ReadModels {
   private t(projection: string, table: string): string {
     let version = this.resolved.get(projection);
     if (version === undefined) {
-      version = this.liveVersion(projection);
+      version = this.live.liveVersion(projection);
       this.resolved.set(projection, version);
     }
     return tableNamer(projection, version)(table);
@@ -155,16 +162,26 @@ export class SqliteReadModels implements ReadModels {
     return raw === undefined ? null : (JSON.parse(raw) as ClassRecordView);
   }
 
+  /**
+   * A record's timeline: its own events (its stream, read from the log by position) merged with
+   * the events the timelines read model links to it, both up to that read model's checkpoint so
+   * that a timeline shows one moment of the log even while the read model is behind.
+   */
   async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
-    const positions = this.read(
-      () =>
-        this.statement(
-          `SELECT position FROM ${this.t('timelines', 'timeline')}
-           WHERE subject_kind = ? AND subject_id = ? AND position > ? ORDER BY position LIMIT ?`,
-        )
-          .pluck()
-          .all(kind, id, options.after ?? 0, options.limit) as number[],
-    );
+    const after = options.after ?? 0;
+    const { linked, upTo } = this.read(() => {
+      const upTo = this.live.checkpoint('timelines');
+      const linked = this.statement(
+        `SELECT position FROM ${this.t('timelines', 'links')}
+         WHERE subject_kind = ? AND subject_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
+      )
+        .pluck()
+        .all(kind, id, after, upTo, options.limit) as number[];
+      return { linked, upTo };
+    });
+    const own = await this.log.streamPositions(`${kind}-${id}`, { after, upTo, maxCount: options.limit });
+    // the first `limit` of either list hold the first `limit` of both together
+    const positions = [...new Set([...own, ...linked])].sort((a, b) => a - b).slice(0, options.limit);
     return (await this.resolve(positions)).map((event) => toChange(event));
   }
 
