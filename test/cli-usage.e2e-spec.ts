@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cli, scratch } from './support/ledger-cli';
 
 /**
@@ -37,6 +38,19 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
       status: 2,
       stderr: expect.stringMatching(message),
+      stdout: '',
+    });
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('exits 2 on a CSV upload imported without --district (Clever CSVs never name their district), recording nothing', () => {
+    const upload = tmp.path('csv-upload');
+    mkdirSync(upload, { recursive: true });
+    writeFileSync(join(upload, 'students.csv'), 'School_id,Student_id\n');
+    const result = cli(['import', upload, '--db', missing]);
+    expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(/^error: a CSV snapshot needs --district <id>: Clever CSV files do not name their district/),
       stdout: '',
     });
     expect(existsSync(missing)).toBe(false);

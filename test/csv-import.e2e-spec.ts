@@ -22,10 +22,13 @@ describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () 
     expect(cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0 });
   });
 
-  it('asks for the district, since Clever CSVs never name it', () => {
+  it('asks for the district, since Clever CSVs never name it: a usage mistake, before any ledger is opened or sync recorded', () => {
     const result = cli(['import', SANDBOX, '--db', tmp.path('no-district.db')]);
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('a CSV snapshot needs --district <id>');
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(/^error: a CSV snapshot needs --district <id>: Clever CSV files do not name their district/),
+    });
+    expect(existsSync(tmp.path('no-district.db'))).toBe(false);
   });
 
   it('rejects a CSV missing a required column, naming file, line and column, and changes nothing else', async () => {

@@ -6,12 +6,13 @@ import { CommandMeta, OptionMeta, SubCommandMeta } from 'nest-commander/src/cons
 import { InvalidInput } from '@roster-ledger/domain';
 
 /**
- * A command class. Static, optional: `checkArguments` rejects its positional arguments (throwing
- * an error whose message names the argument and the rule); `subCommandRequired` makes the
- * command alone (its help is printed) or with an unknown sub-command a usage error.
+ * A command class. Static, optional: `checkArguments` rejects its positional arguments, alone or
+ * with the options given (parsed: see the command's parse methods), throwing an error whose
+ * message names the argument and the rule; `subCommandRequired` makes the command alone (its help
+ * is printed) or with an unknown sub-command a usage error.
  */
 export type CommandClass = (abstract new (...args: never[]) => object) & {
-  checkArguments?: (args: readonly string[]) => void;
+  checkArguments?: (args: readonly string[], options: Readonly<Record<string, unknown>>) => void;
   subCommandRequired?: boolean;
 };
 
@@ -88,7 +89,7 @@ function buildCommand(type: CommandClass, key: string): Command {
     command.addOption(declared);
   }
   // without an action, commander itself refuses a command that needs a sub-command
-  if (type.subCommandRequired !== true) command.action(() => type.checkArguments?.(command.args));
+  if (type.subCommandRequired !== true) command.action(() => type.checkArguments?.(command.args, command.opts()));
   for (const sub of meta.subCommands ?? []) {
     const subMeta = Reflect.getMetadata(SubCommandMeta, sub) as CommandMetadata | undefined;
     command.addCommand(buildCommand(sub, SUB_OR_ROOT.sub), { isDefault: subMeta?.options?.isDefault ?? false });

@@ -8,6 +8,9 @@ import { CleverApiSnapshotReader, type CleverApiSnapshotOptions } from './api/cl
 /** Prefix of a location that names a district to read from the Clever Data API: `clever-api:<districtId>`. */
 export const CLEVER_API_SCHEME = 'clever-api:';
 
+/** Whether a folder is a Clever SFTP CSV upload (it has `students.csv`) rather than Data API JSON files. */
+export const isCsvSnapshotFolder = (location: string): boolean => existsSync(join(location, 'students.csv'));
+
 /**
  * Opens any Clever source by its location, so the ledger needs one reader: `clever-api:<id>` reads
  * the district from the Data API (its token resolved by `tokenFor`); a folder with `students.csv`
@@ -20,7 +23,7 @@ export class CleverSourceReader {
     if (location.startsWith(CLEVER_API_SCHEME)) {
       return new CleverApiSnapshotReader(this.api).open(location.slice(CLEVER_API_SCHEME.length));
     }
-    if (existsSync(join(location, 'students.csv'))) {
+    if (isCsvSnapshotFolder(location)) {
       return new CleverCsvSnapshotReader({ districtId: hints.districtId }).open(location);
     }
     return new CleverSnapshotReader().open(location);

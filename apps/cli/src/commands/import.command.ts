@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import type { SyncSummary } from '@roster-ledger/domain';
+import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder } from '@roster-ledger/clever';
+import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
@@ -29,6 +30,11 @@ export class ImportCommand extends LedgerCommandRunner {
     private readonly queries: QueryBus,
   ) {
     super();
+  }
+
+  /** A CSV upload without `--district` is a usage mistake: found before a sync is started and recorded as failed. */
+  static checkArguments([folder]: readonly string[], options: Readonly<ImportOptions>): void {
+    if (folder !== undefined && isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: folder });
   }
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {

@@ -16,6 +16,9 @@ export interface CsvSnapshotOptions {
   maxRecordChars?: number;
 }
 
+/** Why a CSV snapshot cannot be read without a district id. */
+export const CSV_NEEDS_DISTRICT = 'a CSV snapshot needs --district <id>: Clever CSV files do not name their district';
+
 /**
  * Opens folders of Clever SFTP CSV files (schools.csv, students.csv, teachers.csv, sections.csv,
  * enrollments.csv; staff.csv and the deprecated admins.csv if present) as snapshots holding the same
@@ -33,7 +36,7 @@ export class CleverCsvSnapshotReader {
   async open(location: string): Promise<CleverSnapshotSource> {
     const districtId = this.options.districtId?.trim() ?? '';
     if (districtId === '') {
-      throw new InvalidInput('a CSV snapshot needs --district <id>: Clever CSV files do not name their district', { file: location });
+      throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: location });
     }
     const maxRecordChars = this.options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
     if (!Number.isInteger(maxRecordChars) || maxRecordChars < 1) {
