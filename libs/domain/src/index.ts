@@ -10,6 +10,8 @@ export * from './guard/mass-change-guard';
 export * from './records/field-changes';
 export * from './state/ledger-state';
 export * from './state/record-source';
+export * from './state/lazy-states';
+export * from './state/section-states';
 export * from './state/user-states';
 export * from './diff/snapshot-diff';
 export * from './sync/sync-summary';

@@ -489,9 +489,9 @@ export class SnapshotDiff {
       }
     }
     if (covers('section')) {
-      for (const section of this.state.sections.values()) {
-        if (!section.active || this.seen.section.has(section.id)) continue;
-        this.planSectionRemoval(section);
+      // by id, as users: the sections this snapshot shows need not be read
+      for (const id of this.state.sections.keys()) {
+        if (!this.seen.section.has(id) && this.state.sections.isActive(id)) this.planSectionRemoval(this.state.sections.get(id)!);
       }
     }
   }

@@ -10,10 +10,9 @@ import type { LedgerState } from './ledger-state';
 export function activeTally(state: LedgerState): Partial<Record<GuardedType, number>> {
   const active: Partial<Record<GuardedType, number>> = {};
   for (const kind of ['district', 'school', 'term', 'course'] as const) active[kind] = state.activeCount(kind);
-  active.section = state.activeCount('section');
-  let enrollments = 0;
-  for (const s of state.sections.values()) if (s.active) enrollments += s.students.length;
-  active.enrollment = enrollments;
+  const sections = state.sections.activeCounts();
+  active.section = sections.sections;
+  active.enrollment = sections.enrollments;
   for (const roles of state.users.roles()) {
     for (const role of roles) if (USER_ROLES.includes(role)) active[role] = (active[role] ?? 0) + 1;
   }

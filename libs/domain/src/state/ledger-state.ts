@@ -4,6 +4,7 @@ import type { RecordKind, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
 import type { EntityState, SectionState, UserState } from './record-states';
+import { SectionStates, type SectionSummary } from './section-states';
 import { UserStates, type UserSummary } from './user-states';
 
 export type { EntityState, SectionState, UserState } from './record-states';
@@ -226,7 +227,8 @@ export class LedgerState {
     term: new Map(),
     course: new Map(),
   };
-  readonly sections = new Map<string, SectionState>();
+  /** Sections a first import wrote ahead stay unread until asked for (see {@link SectionStates}). */
+  readonly sections = new SectionStates();
   /** Users a snapshot saved may stay unread until asked for (see {@link UserStates}). */
   readonly users = new UserStates();
   /** Fingerprint -> the id of the record whose `source` it was (checked against the state on use: a state drops its source when it changes). */
@@ -315,6 +317,22 @@ export class LedgerState {
     if (summary.source !== undefined) this.byFingerprint.set(summary.source.fingerprint, id);
   }
 
+  /**
+   * Keeps a section only by its summary: its state is saved (written ahead), and read back if
+   * asked for (see {@link SectionStates}).
+   */
+  restoreUnreadSection(id: string, summary: SectionSummary): void {
+    this.sections.restoreUnread(id, summary);
+    if (summary.source !== undefined) this.byFingerprint.set(summary.source.fingerprint, id);
+  }
+
+  /** Whether a user's or section's state is in memory (else it is saved, and known by its summary); always for other records. */
+  isInMemory({ category, id }: StateKey): boolean {
+    if (category === 'user') return this.users.isParsed(id);
+    if (category === 'section') return this.sections.isParsed(id);
+    return true;
+  }
+
   /** The id of the record of `kind` whose state was made from bytes with this fingerprint, while it still is. */
   recognise(kind: RecordKind, fingerprint: string): string | undefined {
     const id = this.byFingerprint.get(fingerprint);
@@ -324,7 +342,9 @@ export class LedgerState {
 
   /** The snapshot bytes a record's state was made from, while it is exactly what they make. */
   sourceOf({ category, id }: StateKey): RecordSource | undefined {
-    return category === 'user' ? this.users.sourceOf(id) : this.stateOf(category, id)?.source;
+    if (category === 'user') return this.users.sourceOf(id);
+    if (category === 'section') return this.sections.sourceOf(id);
+    return this.stateOf(category, id)?.source;
   }
 
   /**
@@ -351,9 +371,9 @@ export class LedgerState {
       for (const roles of this.users.roles()) if (roles.length > 0) n++;
       return n;
     }
-    const map = kind === 'section' ? this.sections : this.records[kind];
+    if (kind === 'section') return this.sections.activeCounts().sections;
     let n = 0;
-    for (const e of map.values()) if (e.active) n++;
+    for (const e of this.records[kind].values()) if (e.active) n++;
     return n;
   }
 }

@@ -1,4 +1,4 @@
-import { LedgerState, type StateEntry, type UserState } from '@roster-ledger/domain';
+import { LedgerState, type SectionState, type StateEntry, type UserState } from '@roster-ledger/domain';
 import { SqliteDistrictStateStore } from './sqlite-district-state-store';
 import { SqliteLedgerDatabase } from './sqlite-database';
 
@@ -26,7 +26,7 @@ describe('SqliteDistrictStateStore: states written ahead of a sync append', () =
     expect(await store.writeAhead(D, 10, [entry(user('u1', 0)), entry(user('u2', 0))])).toBe(true);
     // the records are no longer those of position 10: a load folds the log instead
     expect(await store.load(D)).toBeNull();
-    expect(JSON.parse(store.userReader(D)('u1')!)).toEqual(user('u1', 0));
+    expect(JSON.parse(store.stateReader(D, 'user')('u1')!)).toEqual(user('u1', 0));
     expect(await store.writeAhead(D, 10, [entry(user('u3', 0))])).toBe(true);
 
     expect(await store.save(D, { basePosition: 10, position: 25, entries: [] })).toBe(true);
@@ -38,7 +38,7 @@ describe('SqliteDistrictStateStore: states written ahead of a sync append', () =
 
   it('writes nothing when the snapshot is no longer at the position the sync loaded', async () => {
     expect(await store.writeAhead(D, 9, [entry(user('u1', 0))])).toBe(false);
-    expect(store.userReader(D)('u1')).toBeUndefined();
+    expect(store.stateReader(D, 'user')('u1')).toBeUndefined();
     expect((await store.load(D))!.position).toBe(10);
   });
 
@@ -48,5 +48,16 @@ describe('SqliteDistrictStateStore: states written ahead of a sync append', () =
     // what a load does without a trusted snapshot: fold the log, and save it in place of everything
     expect(await store.save(D, { basePosition: null, position: 12, entries: [entry(user('u9', 1))] })).toBe(true);
     expect([...(await store.load(D))!.state.users.keys()]).toEqual(['u9']);
+  });
+
+  it('keeps sections written ahead readable by id, and a load after the save holds them whole', async () => {
+    const section: SectionState = { id: 'c1', revision: 3, active: true, fields: { name: 'Algebra' }, personal: {}, teachers: ['t1'], primaryTeacher: 't1', students: ['u1', 'u2'] };
+    expect(await store.writeAhead(D, 10, [{ category: 'section', id: 'c1', state: section }])).toBe(true);
+    expect(JSON.parse(store.stateReader(D, 'section')('c1')!)).toEqual(section);
+    expect(store.stateReader(D, 'user')('c1')).toBeUndefined();
+
+    expect(await store.save(D, { basePosition: 10, position: 11, entries: [] })).toBe(true);
+    const loaded = (await store.load(D))!;
+    expect([loaded.state.sections.isParsed('c1'), loaded.state.sections.get('c1')]).toEqual([true, section]);
   });
 });

@@ -28,7 +28,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
   private readonly selectHead: Statement<[string], { position: number; format: number }>;
   private readonly selectRecords: Statement<[string], StateRow>;
   private readonly selectUserSummaries: Statement<[string], { id: string; summary: string }>;
-  private readonly selectUserState: Statement<[string, string], string>;
+  private readonly selectState: Statement<[string, string, string], string>;
   private readonly upsertHead: Statement<[string, number, number]>;
   private readonly upsertRecord: Statement<[string, string, string, string]>;
   private readonly upsertUserSummary: Statement<[string, string, string]>;
@@ -44,7 +44,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         `SELECT category, id, state FROM district_state_records WHERE district_id = ? AND category IN (${RECORD_KINDS.filter((k) => k !== 'user').map((k) => `'${k}'`).join(', ')})`,
       );
       this.selectUserSummaries = db.prepare('SELECT id, summary FROM district_state_user_summaries WHERE district_id = ?');
-      this.selectUserState = db.prepare<[string, string], string>(`SELECT state FROM district_state_records WHERE district_id = ? AND category = 'user' AND id = ?`).pluck();
+      this.selectState = db.prepare<[string, string, string], string>('SELECT state FROM district_state_records WHERE district_id = ? AND category = ? AND id = ?').pluck();
       this.upsertHead = db.prepare(
         `INSERT INTO district_states (district_id, position, format) VALUES (?, ?, ?)
          ON CONFLICT (district_id) DO UPDATE SET position = excluded.position, format = excluded.format`,
@@ -77,7 +77,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         }
         // users are read one by one when a sync touches them (the rows do not change meanwhile
         // unless another process saves the district, which the read state's revision tells)
-        state.users.readWith(this.userReader(districtId));
+        state.users.readWith(this.stateReader(districtId, 'user'));
         for (const { id, summary } of this.selectUserSummaries.iterate(districtId)) state.restoreUnreadUser(id, JSON.parse(summary) as UserSummary);
         return { position: head.position, state };
       }).deferred();
@@ -86,10 +86,10 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
     }
   }
 
-  userReader(districtId: string): (id: string) => string | undefined {
+  stateReader(districtId: string, category: 'user' | 'section'): (id: string) => string | undefined {
     return (id) => {
       try {
-        return this.selectUserState.get(districtId, id);
+        return this.selectState.get(districtId, category, id);
       } catch (error) {
         throw toEventStoreError(error, this.database.path);
       }

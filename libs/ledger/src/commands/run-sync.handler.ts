@@ -143,7 +143,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
     const touched = new Map<string, StateKey>();
     const metadata = recorder.metadata();
-    // a district's first import writes its users' states as it goes rather than hold them all (a
+    // a district's first import writes its users' and sections' states as it goes rather than hold them all (a
     // sync that writes ahead and then fails or is held leaves the next load to fold the log: cheap
     // here, as the log holds nothing of the district yet, and dear for any later sync)
     let writesAhead = loaded.state.users.size === 0;
@@ -154,9 +154,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       // after the fold: folding a record's events drops the source its state had
       this.loader.noteSources(loaded, sourced, part);
       if (writesAhead) writesAhead = await this.loader.writeAhead(loaded, part.values());
-      // users written ahead are saved already, and the snapshot's save passes over them: noting
-      // them would keep a million keys to the end of a first import for nothing
-      for (const [name, key] of part) if (key.category !== 'user' || loaded.state.users.isParsed(key.id)) touched.set(name, key);
+      // users and sections written ahead are saved already, and the snapshot's save passes over
+      // them: noting them would keep a million keys to the end of a first import for nothing
+      for (const [name, key] of part) if (loaded.state.isInMemory(key)) touched.set(name, key);
       if (changes.length > 0) await this.pending.add(recorder.syncId, districtId, plannedAppends(recorder, changes, metadata));
     };
     let records = 0;

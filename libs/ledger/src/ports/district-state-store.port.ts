@@ -43,10 +43,10 @@ export interface DistrictStateStore {
    */
   writeAhead(districtId: string, basePosition: number, entries: Iterable<StateEntry>): Promise<boolean>;
   /**
-   * Reads a user's saved state (its JSON) when asked: what a loaded state reads the users it knows
-   * by summary with. Synchronous, as a sync's diff asks for users one at a time.
+   * Reads a user's or section's saved state (its JSON) when asked: what a loaded state reads the
+   * records it knows by summary with. Synchronous, as a sync's diff asks for them one at a time.
    */
-  userReader(districtId: string): (id: string) => string | undefined;
+  stateReader(districtId: string, category: 'user' | 'section'): (id: string) => string | undefined;
   /** Whether the log holds roster events of the district with positions in (after, upTo]. */
   recordedBetween(districtId: string, after: number, upTo: number): Promise<boolean>;
 }

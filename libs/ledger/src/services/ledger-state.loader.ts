@@ -4,8 +4,10 @@ import {
   notesSource,
   RECORD_KINDS,
   stateKeyOf,
+  summariseSection,
   summariseUser,
   type PlannedStreamEvents,
+  type SectionState,
   type SourcedRecord,
   type StateEntry,
   type StateKey,
@@ -86,22 +88,28 @@ export class LedgerStateLoader {
   }
 
   /**
-   * Writes the users among `keys` to the district's saved state ahead of the sync's append (see
-   * DistrictStateStore.writeAhead), and keeps only their summaries in memory: a read reads them
-   * back. For a district's first import, whose state would otherwise hold every user as objects
-   * to its end (a million students: gigabytes, and most of the collector's work). False, with
-   * nothing written, when the saved state moved on meanwhile: the states stay in memory.
+   * Writes the users and sections among `keys` to the district's saved state ahead of the sync's
+   * append (see DistrictStateStore.writeAhead), and keeps only their summaries in memory: a read
+   * reads them back. For a district's first import, whose state would otherwise hold every user
+   * and section (with its members) as objects to its end (a million students: gigabytes, and
+   * most of the collector's work). False, with nothing written, when the saved state moved on
+   * meanwhile: the states stay in memory.
    */
   async writeAhead(loaded: LoadedState, keys: Iterable<StateKey>): Promise<boolean> {
-    const users: StateEntry[] = [];
+    const entries: StateEntry[] = [];
     for (const key of keys) {
-      const entry = key.category === 'user' ? loaded.state.entry(key) : undefined;
-      if (entry) users.push(entry);
+      const entry = key.category === 'user' || key.category === 'section' ? loaded.state.entry(key) : undefined;
+      if (entry) entries.push(entry);
     }
-    if (users.length === 0) return true;
-    if (!(await this.snapshots.writeAhead(loaded.districtId, loaded.position, users))) return false;
-    loaded.state.users.readWith(this.snapshots.userReader(loaded.districtId));
-    for (const { id, state } of users) loaded.state.restoreUnreadUser(id, summariseUser(state as UserState));
+    if (entries.length === 0) return true;
+    if (!(await this.snapshots.writeAhead(loaded.districtId, loaded.position, entries))) return false;
+    const { state, districtId } = loaded;
+    state.users.readWith(this.snapshots.stateReader(districtId, 'user'));
+    state.sections.readWith(this.snapshots.stateReader(districtId, 'section'));
+    for (const { category, id, state: saved } of entries) {
+      if (category === 'user') state.restoreUnreadUser(id, summariseUser(saved as UserState));
+      else state.restoreUnreadSection(id, summariseSection(saved as SectionState));
+    }
     return true;
   }
 
@@ -167,10 +175,10 @@ function keyOf({ category, id }: StateKey): string {
   return `${category}\u0000${id}`;
 }
 
-/** The states of the records touched, but users known by summary only: theirs are saved already (written ahead, or never changed). */
+/** The states of the records touched, but those known by summary only: theirs are saved already (written ahead, or never changed). */
 function* entriesOf(state: LedgerState, touched: ReadonlyMap<string, StateKey>): IterableIterator<StateEntry> {
   for (const key of touched.values()) {
-    if (key.category === 'user' && !state.users.isParsed(key.id)) continue;
+    if (!state.isInMemory(key)) continue;
     const entry = state.entry(key);
     if (entry) yield entry;
   }
