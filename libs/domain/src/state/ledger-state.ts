@@ -4,8 +4,8 @@ import type { RecordKind, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
 import type { EntityState, SectionState, UserState } from './record-states';
-import { SectionStates, type SectionSummary } from './section-states';
-import { UserStates, type UserSummary } from './user-states';
+import { SectionStates, summariseSection } from './section-states';
+import { summariseUser, UserStates, type UserSummary } from './user-states';
 
 export type { EntityState, SectionState, UserState } from './record-states';
 
@@ -318,12 +318,22 @@ export class LedgerState {
   }
 
   /**
-   * Keeps a section only by its summary: its state is saved (written ahead), and read back if
-   * asked for (see {@link SectionStates}).
+   * Keeps a user or section whose state was just saved (written ahead by a district's first
+   * import) by its summary only: its state is read back if asked for. Without the fingerprint of
+   * the bytes it was made from: a first import has nothing of its own to recognise (a record's
+   * bytes met twice are a repeated id either way), and a million fingerprints would stay in memory
+   * to its end for nothing.
    */
-  restoreUnreadSection(id: string, summary: SectionSummary): void {
-    this.sections.restoreUnread(id, summary);
-    if (summary.source !== undefined) this.byFingerprint.set(summary.source.fingerprint, id);
+  keepWrittenAhead({ category, id, state }: StateEntry): void {
+    const fingerprint = state.source?.fingerprint;
+    if (fingerprint !== undefined && this.byFingerprint.get(fingerprint) === id) this.byFingerprint.delete(fingerprint);
+    if (category === 'user') {
+      const { source: _source, ...summary } = summariseUser(state as UserState);
+      this.users.restoreUnread(id, summary);
+    } else if (category === 'section') {
+      const { source: _source, ...summary } = summariseSection(state as SectionState);
+      this.sections.restoreUnread(id, summary);
+    }
   }
 
   /** Whether a user's or section's state is in memory (else it is saved, and known by its summary); always for other records. */

@@ -54,16 +54,27 @@ describe('sections kept by their summary once written ahead', () => {
     expect(() => states.get('c1')).toThrow('the saved state of section c1 changed after it was loaded');
   });
 
-  it("gives the guard's tally and the ledger's records the same answers as when every section is in memory", () => {
+  it("once written ahead, gives the guard's tally and the ledger's records the same answers as when every section is in memory", () => {
     const inMemory = new LedgerState();
     for (const s of [math, art, gone]) inMemory.restore({ category: 'section', id: s.id, state: s });
     const ahead = new LedgerState();
+    for (const s of [math, art, gone]) ahead.restore({ category: 'section', id: s.id, state: structuredClone(s) });
     ahead.sections.readWith((id) => JSON.stringify([math, art, gone].find((s) => s.id === id)));
-    for (const s of [math, art, gone]) ahead.restoreUnreadSection(s.id, summariseSection(s));
+    for (const s of [math, art, gone]) ahead.keepWrittenAhead({ category: 'section', id: s.id, state: s });
 
     expect(activeTally(ahead)).toEqual(activeTally(inMemory));
-    expect(ahead.recognise('section', '1:c1')).toBe('c1');
     expect([ahead.isInMemory({ category: 'section', id: 'c1' }), inMemory.isInMemory({ category: 'section', id: 'c1' })]).toEqual([false, true]);
     expect(ahead.entry({ category: 'section', id: 'c2' })).toEqual(inMemory.entry({ category: 'section', id: 'c2' }));
+  });
+
+  it('keeps no fingerprint of what a first import wrote ahead: it has nothing of its own to recognise, and the saved state keeps them', () => {
+    const ahead = new LedgerState();
+    ahead.restore({ category: 'section', id: 'c1', state: structuredClone(math) });
+    expect(ahead.recognise('section', '1:c1')).toBe('c1');
+    ahead.sections.readWith(() => JSON.stringify(math));
+    ahead.keepWrittenAhead({ category: 'section', id: 'c1', state: math });
+    expect([ahead.recognise('section', '1:c1'), ahead.sourceOf({ category: 'section', id: 'c1' })]).toEqual([undefined, undefined]);
+    // read back, the section is whole again, its source with it
+    expect(ahead.sections.get('c1')).toEqual(math);
   });
 });

@@ -4,10 +4,7 @@ import {
   notesSource,
   RECORD_KINDS,
   stateKeyOf,
-  summariseSection,
-  summariseUser,
   type PlannedStreamEvents,
-  type SectionState,
   type SourcedRecord,
   type StateEntry,
   type StateKey,
@@ -106,10 +103,7 @@ export class LedgerStateLoader {
     const { state, districtId } = loaded;
     state.users.readWith(this.snapshots.stateReader(districtId, 'user'));
     state.sections.readWith(this.snapshots.stateReader(districtId, 'section'));
-    for (const { category, id, state: saved } of entries) {
-      if (category === 'user') state.restoreUnreadUser(id, summariseUser(saved as UserState));
-      else state.restoreUnreadSection(id, summariseSection(saved as SectionState));
-    }
+    for (const entry of entries) state.keepWrittenAhead(entry);
     return true;
   }
 
