@@ -1,4 +1,4 @@
-import { openReadModelDatabase, LiveProjectionRunner, SqliteProjectionControl, SqliteReadModels } from '@roster-ledger/read-models';
+import { LiveProjectionRunner, ReadModelFiles, SqliteProjectionControl, SqliteReadModels, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { cli, scratch } from './support/ledger-cli';
@@ -16,9 +16,9 @@ describe('live projections following another process (end to end)', () => {
   it('folds events another process appends, within moments, and stops cleanly', async () => {
     expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']).status).toBe(0);
     const store = new SqliteEventStore(new SqliteLedgerDatabase(db));
-    const readDb = openReadModelDatabase(db);
-    const control = new SqliteProjectionControl(readDb, store);
-    const models = new SqliteReadModels(readDb, control, store);
+    const files = ReadModelFiles.beside(db, SQLITE_PROJECTIONS.map((p) => p.name));
+    const control = new SqliteProjectionControl(files, store);
+    const models = new SqliteReadModels(files.reader, control, store);
     const runner = new LiveProjectionRunner(control, store);
     const caughtUp = async (deadlineMs: number) => {
       const until = Date.now() + deadlineMs;
@@ -42,7 +42,7 @@ describe('live projections following another process (end to end)', () => {
       expect((await models.account(changes.removedStudent))?.status).toBe('removed');
     } finally {
       await runner.stop();
-      readDb.close();
+      files.close();
       await store.close();
     }
   }, 90_000);

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { accessLogPath } from '@roster-ledger/read-models';
+import { accessLogPath, readModelPath } from '@roster-ledger/read-models';
 
 export interface LatencyResult {
   query: string;
@@ -33,11 +33,17 @@ const ROOT = resolve(__dirname, '../..');
 
 /** Ids to ask about, read straight from the live read-model tables. */
 function sampleIds(dbPath: string): { students: string[]; sections: string[] } {
-  const db = new Database(dbPath, { readonly: true });
-  const version = (name: string) => db.prepare('SELECT live_version FROM projection_state WHERE name = ?').pluck().get(name) as number;
-  const students = db.prepare(`SELECT id FROM rm_accounts_accounts_v${version('accounts')} WHERE roles LIKE '%student%' ORDER BY random() LIMIT 4000`).pluck().all() as string[];
-  const sections = db.prepare(`SELECT id FROM rm_classes_classes_v${version('classes')} ORDER BY random() LIMIT 4000`).pluck().all() as string[];
-  db.close();
+  const sample = (projection: string, sql: (version: number) => string): string[] => {
+    const db = new Database(readModelPath(dbPath, projection), { readonly: true });
+    try {
+      const version = db.prepare('SELECT live_version FROM projection_state WHERE name = ?').pluck().get(projection) as number;
+      return db.prepare(sql(version)).pluck().all() as string[];
+    } finally {
+      db.close();
+    }
+  };
+  const students = sample('accounts', (v) => `SELECT id FROM rm_accounts_accounts_v${v} WHERE roles LIKE '%student%' ORDER BY random() LIMIT 4000`);
+  const sections = sample('classes', (v) => `SELECT id FROM rm_classes_classes_v${v} ORDER BY random() LIMIT 4000`);
   return { students, sections };
 }
 

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@roster-ledger/ledger';
+import { readModelFolder } from '@roster-ledger/read-models';
 
 /**
  * Checks of a ledger file after crashes and races: the log's own invariants, the roster events as
@@ -148,15 +150,31 @@ export interface ProjectionStateRow {
   building_position: number | null;
 }
 
+/** The read models' files of a ledger (one per projection), those that exist yet. */
+function readModelFiles(dbPath: string): string[] {
+  const folder = readModelFolder(dbPath);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.db'))
+    .sort()
+    .map((f) => join(folder, f));
+}
+
+/** `fn` on each read model's file that has its state table yet, read beside any writer. */
+function eachReadModelFile<T>(dbPath: string, fn: (db: Database.Database) => T[]): T[] {
+  return readModelFiles(dbPath).flatMap((file) =>
+    withReadOnly(file, (db) => {
+      const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_state'").get();
+      return exists ? fn(db) : [];
+    }),
+  );
+}
+
 /** The projections' state rows (checkpoints, rebuilds under way), read beside any writer. */
 export function projectionState(dbPath: string): ProjectionStateRow[] {
-  return withReadOnly(dbPath, (db) => {
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_state'").get();
-    if (!exists) return [];
-    return db
-      .prepare('SELECT name, live_version, position, status, building_version, building_position FROM projection_state ORDER BY name')
-      .all() as ProjectionStateRow[];
-  });
+  return eachReadModelFile(dbPath, (db) =>
+    db.prepare('SELECT name, live_version, position, status, building_version, building_position FROM projection_state ORDER BY name').all() as ProjectionStateRow[],
+  ).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A compact line of the projection state, for the spec's log. */
@@ -168,22 +186,28 @@ export function describeProjectionState(rows: ProjectionStateRow[]): string {
 
 /**
  * Read-model tables (`rm_<projection>_<table>_v<n>`) whose version is neither the live one of
- * their projection nor the one it is rebuilding: left behind by a crash.
+ * their projection nor the one it is rebuilding: left behind by a crash. Also any left in the
+ * ledger file itself, where no release keeps them any more.
  */
 export function strayReadModelTables(dbPath: string): string[] {
-  return withReadOnly(dbPath, (db) => {
-    const state = db.prepare('SELECT name, live_version, building_version FROM projection_state').all() as {
-      name: string;
-      live_version: number;
-      building_version: number | null;
-    }[];
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
-    return tables.filter((table) => {
-      const version = Number(/_v(\d+)$/.exec(table)?.[1] ?? NaN);
-      const owner = state.filter((p) => table.startsWith(`rm_${p.name}_`)).sort((x, y) => y.name.length - x.name.length)[0];
-      return owner === undefined || (version !== owner.live_version && version !== owner.building_version);
-    });
-  });
+  const readModelTables = (db: Database.Database) =>
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
+  const inLedger = withReadOnly(dbPath, readModelTables);
+  return [
+    ...inLedger,
+    ...eachReadModelFile(dbPath, (db) => {
+      const state = db.prepare('SELECT name, live_version, building_version FROM projection_state').all() as {
+        name: string;
+        live_version: number;
+        building_version: number | null;
+      }[];
+      return readModelTables(db).filter((table) => {
+        const version = Number(/_v(\d+)$/.exec(table)?.[1] ?? NaN);
+        const owner = state.filter((p) => table.startsWith(`rm_${p.name}_`)).sort((x, y) => y.name.length - x.name.length)[0];
+        return owner === undefined || (version !== owner.live_version && version !== owner.building_version);
+      });
+    }),
+  ];
 }
 
 /** Syncs with a staged or held change set in the pending change store: `[syncId, stream appends]`. */

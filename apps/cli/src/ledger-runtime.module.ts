@@ -15,11 +15,12 @@ import {
   type SnapshotReader,
 } from '@roster-ledger/ledger';
 import { err } from './output/cli-output';
+import { buildInWorkerThread } from './projection-build/projection-build';
 import { cleverWaitNote } from './output/clever-wait-note';
 
 /**
  * Composes the ledger for one process: the application layer, the embedded SQLite store and read
- * models, the Clever source reader (JSON folders, SFTP CSV folders, the Data API) and events feed
+ * models (rebuilds of several on two threads), the Clever source reader (JSON folders, SFTP CSV folders, the Data API) and events feed
  * for the districts the configuration connects, the configured guard policies and the system clock.
  */
 @Global()
@@ -34,7 +35,15 @@ export class LedgerRuntimeModule {
     const clever = cleverConnections(config, options.server === true);
     return {
       module: LedgerRuntimeModule,
-      imports: [SqliteLedgerModule.forRoot(config.dbPath), SqliteReadModelsModule.forRoot(config.dbPath, { backgroundHousekeeping: options.server === true, bulkCatchUp: options.server !== true }), LedgerModule],
+      imports: [
+        SqliteLedgerModule.forRoot(config.dbPath),
+        SqliteReadModelsModule.forRoot(config.dbPath, {
+          backgroundHousekeeping: options.server === true,
+          bulkCatchUp: options.server !== true,
+          buildElsewhere: buildInWorkerThread(config.dbPath),
+        }),
+        LedgerModule,
+      ],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
         { provide: CLOCK, useValue: systemClock },

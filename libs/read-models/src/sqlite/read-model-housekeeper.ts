@@ -5,6 +5,8 @@ import { startSourceWorker } from '@roster-ledger/ledger';
 
 export interface HousekeepingOptions {
   path: string;
+  /** The read models' files, whose WALs it checkpoints too. */
+  readModelFiles: string[];
   /** Pause between rounds when there is nothing left to index, and between checkpoints. */
   everyMs: number;
 }
@@ -29,8 +31,8 @@ export class ReadModelHousekeeper {
   /** Settles once the thread has its connection open (it compiles its sources first, and may wait for the write lock). */
   readonly started: Promise<void>;
 
-  constructor(path: string, everyMs = 1_000) {
-    const options: HousekeepingOptions = { path, everyMs };
+  constructor(path: string, everyMs = 1_000, readModelFiles: string[] = []) {
+    const options: HousekeepingOptions = { path, everyMs, readModelFiles };
     this.worker = startSourceWorker(join(__dirname, 'read-model-housekeeping.worker'), __filename, options);
     this.worker.unref();
     let lastError = '';

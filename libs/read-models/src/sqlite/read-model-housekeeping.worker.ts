@@ -9,14 +9,15 @@ const BETWEEN_CHUNKS_MS = 5;
 
 const post = (message: HousekeepingMessage) => parentPort?.postMessage(message);
 
-const { path, everyMs } = (workerData as { data: HousekeepingOptions }).data;
+const { path, everyMs, readModelFiles } = (workerData as { data: HousekeepingOptions }).data;
 let ledger: Db | null = null;
+let readModels: Db[] | null = null;
 let accessLog: SqliteAccessLog | null = null;
 let checkpointedAt = 0;
 
 /**
- * One round: index a chunk of the access log, and checkpoint the WALs of the ledger and of the
- * access log once per `everyMs`. Opening
+ * One round: index a chunk of the access log, and checkpoint the WALs of the ledger, of the read
+ * models and of the access log once per `everyMs`. Opening
  * is part of a round too: serve may start while an import holds the write lock for minutes, and
  * the thread must then begin once the lock is free instead of giving up.
  */
@@ -24,13 +25,14 @@ function round(): void {
   let next = everyMs;
   try {
     ledger ??= openReadModelDatabase(path);
+    readModels ??= readModelFiles.map((file) => openReadModelDatabase(file));
     if (accessLog === null) {
       accessLog = SqliteAccessLog.open(path);
       post({ type: 'started' });
     }
     if (accessLog.indexPending() > 0) next = BETWEEN_CHUNKS_MS;
     if (Date.now() - checkpointedAt >= everyMs) {
-      ledger.pragma('wal_checkpoint(PASSIVE)');
+      for (const db of [ledger, ...readModels]) db.pragma('wal_checkpoint(PASSIVE)');
       accessLog.checkpoint();
       checkpointedAt = Date.now();
     }

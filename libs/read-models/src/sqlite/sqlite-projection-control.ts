@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { ProjectionRegistry } from './projection-registry';
 import { openReadModelDatabase } from './read-model-database';
 import type { Db } from './read-model-database';
+import { ReadModelFiles } from './read-model-files';
 import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import type { LiveProjections } from './readers/sqlite-read-models';
@@ -81,6 +82,16 @@ export interface BulkOptions {
   bulkCatchUpFrom?: number;
 }
 
+/**
+ * Builds projections in another thread, on connections of its own to the same files (a rebuild
+ * here gives it half of the projections). Resolves with its result; rejects with its error, a
+ * projection that stopped at an event as a ProjectionFailed.
+ */
+export type BuildElsewhere = (
+  names: string[],
+  options: { dryRun: boolean; onProgress: (p: ProjectionProgress) => void },
+) => Promise<RebuildResult>;
+
 /** The version number scratch builds for `verify` use; live versions start at 1. */
 const VERIFY_VERSION = 0;
 
@@ -103,33 +114,46 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly clock: () => Date;
   private readonly bulkBatchSize: number;
   private readonly bulkCatchUpFrom: number;
-  private readonly registry: ProjectionRegistry;
-  private readonly dataVersion: Statement;
-  private readonly liveVersions = new Map<string, number>();
-  private liveVersionsAt = -1;
+  private readonly files: ReadModelFiles;
+  private readonly buildElsewhere: BuildElsewhere | null;
+  private readonly registries = new Map<Db, ProjectionRegistry>();
+  private readonly dataVersions = new Map<Db, Statement>();
+  /** Each projection's live version, with the data version of its file when it was read. */
+  private readonly liveVersions = new Map<string, { version: number; at: number }>();
   private readonly writers = new Map<string, ProjectionWriter>();
   /** For each writer, the checkpoint its last commit here left: what its in-memory state reflects. */
   private readonly folded = new Map<string, number>();
   private readonly byName: Map<string, SqliteProjection>;
 
+  /**
+   * @param files where each projection's tables are: a connection given alone holds them all
+   * @param options.buildElsewhere a second thread for rebuilds of several projections, when each has a file of its own
+   */
   constructor(
-    private readonly db: Db,
+    files: Db | ReadModelFiles,
     private readonly store: EventStore,
     private readonly projections: readonly SqliteProjection[] = SQLITE_PROJECTIONS,
     private readonly batchSize = 5_000,
-    options: BulkOptions & { clock?: () => Date } = {},
+    options: BulkOptions & { clock?: () => Date; buildElsewhere?: BuildElsewhere } = {},
   ) {
+    this.files = files instanceof ReadModelFiles ? files : ReadModelFiles.single(files);
     this.clock = options.clock ?? (() => new Date());
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? 100_000;
-    this.registry = new ProjectionRegistry(db);
-    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.buildElsewhere = options.buildElsewhere ?? null;
     this.byName = new Map(projections.map((p) => [p.name, p]));
-    db.transaction(() => {
-      for (const p of projections) {
+    for (const p of projections) {
+      const db = this.dbOf(p);
+      if (!this.registries.has(db)) {
+        this.registries.set(db, new ProjectionRegistry(db));
+        this.dataVersions.set(db, db.prepare('PRAGMA data_version').pluck());
+      }
+    }
+    this.inTransactions(projections, (p, db) => {
+      {
         const schema = schemaOf(p);
-        this.registry.ensure(p.name, schema);
-        let row = this.registry.get(p.name);
+        this.registryOf(p).ensure(p.name, schema);
+        let row = this.registryOf(p).get(p.name);
         const live = fingerprintOf(db, p, row.live_version);
         // a shape never recorded (a ledger file from before shapes were) is what the tables show
         const recorded = row.schema ?? live;
@@ -139,14 +163,47 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           // this code writes tables of another shape than the live ones: start the projection over, from the log
           this.dropTables(p, row.live_version);
           if (row.building_version !== null) this.dropTables(p, row.building_version);
-          this.registry.restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
-          row = this.registry.get(p.name);
-        } else if (row.schema === null) this.registry.setSchema(p.name, schema);
+          this.registryOf(p).restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
+          row = this.registryOf(p).get(p.name);
+        } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
         p.create(db, tableNamer(p.name, row.live_version));
         // a restart gives a failed projection another try from its checkpoint
-        if (row.status === 'failed') this.registry.retry(p.name);
+        if (row.status === 'failed') this.registryOf(p).retry(p.name);
       }
-    }).immediate();
+    });
+  }
+
+  /** The connection to a projection's file. */
+  private dbOf(p: SqliteProjection): Db {
+    return this.files.of(p.name);
+  }
+
+  private registryOf(p: SqliteProjection | string): ProjectionRegistry {
+    const projection = typeof p === 'string' ? this.resolve([p])[0]! : p;
+    return this.registries.get(this.dbOf(projection))!;
+  }
+
+  /**
+   * Runs `fn` for each projection inside one immediate transaction per file: all of them in one
+   * when they share a file. A crash between two files' commits leaves each file whole.
+   */
+  private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void): void {
+    for (const [db, group] of this.byFile(projections)) {
+      db.transaction(() => {
+        for (const p of group) fn(p, db);
+      }).immediate();
+    }
+  }
+
+  private byFile<T extends { projection: SqliteProjection } | SqliteProjection>(items: readonly T[]): Map<Db, T[]> {
+    const groups = new Map<Db, T[]>();
+    for (const item of items) {
+      const db = this.dbOf('projection' in item ? item.projection : item);
+      const group = groups.get(db);
+      if (group) group.push(item);
+      else groups.set(db, [item]);
+    }
+    return groups;
   }
 
   names(): string[] {
@@ -160,22 +217,18 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * forget it too.
    */
   liveVersion(name: string): number {
-    const dataVersion = this.dataVersion.get() as number;
-    if (dataVersion !== this.liveVersionsAt) {
-      this.liveVersions.clear();
-      this.liveVersionsAt = dataVersion;
-    }
-    let version = this.liveVersions.get(name);
-    if (version === undefined) {
-      version = this.registry.get(name).live_version;
-      this.liveVersions.set(name, version);
-    }
+    const p = this.resolve([name])[0]!;
+    const at = this.dataVersions.get(this.dbOf(p))!.get() as number;
+    const known = this.liveVersions.get(name);
+    if (known !== undefined && known.at === at) return known.version;
+    const version = this.registryOf(p).get(name).live_version;
+    this.liveVersions.set(name, { version, at });
     return version;
   }
 
   /** The log position a projection's live version has folded up to. */
   checkpoint(name: string): number {
-    return this.registry.get(name).position;
+    return this.registryOf(name).get(name).position;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -183,7 +236,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const now = this.clock().getTime();
     const result: ProjectionStatus[] = [];
     for (const p of this.projections) {
-      const row = this.registry.get(p.name);
+      const row = this.registryOf(p).get(p.name);
       let seconds = 0;
       if (row.position < head) {
         for await (const next of this.store.readAll({ after: row.position, maxCount: 1 })) {
@@ -206,8 +259,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   async catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
-    const rebuilt = await this.catchUpInBulk(onProgress);
-    return rebuilt + (await this.feed(() => this.liveTargets(), undefined, onProgress));
+    return this.catchUpOf(this.projections, onProgress);
+  }
+
+  private async catchUpOf(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+    const rebuilt = await this.catchUpInBulk(projections, onProgress);
+    return rebuilt + (await this.feed(() => this.liveTargets(projections), undefined, onProgress));
   }
 
   /**
@@ -215,12 +272,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * keeps answering until the swap. One that stops at an event is left to the live catch-up,
    * which stops at the same event and records why, as for any live read model.
    */
-  private async catchUpInBulk(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+  private async catchUpInBulk(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
     const stopped = new Set<string>();
     for (;;) {
       const head = await this.store.headPosition();
       // a rebuild left half done (a killed import's catch-up, or a rebuild) is resumed, not redone
-      const far = this.liveTargets()
+      const far = this.liveTargets(projections)
         .filter((t) => head - t.position >= this.bulkCatchUpFrom && head - t.position > t.position)
         .map((t) => t.projection.name)
         .filter((name) => !stopped.has(name));
@@ -232,14 +289,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         // that one is left to the live catch-up, which stops it at the same event and records why;
         // the others resume their bulk build from where it stopped
         stopped.add(error.projection);
-        this.db.transaction(() => {
-          const p = this.resolve([error.projection])[0]!;
-          const row = this.registry.get(p.name);
+        this.inTransactions(this.resolve([error.projection]), (p) => {
+          const row = this.registryOf(p).get(p.name);
           if (row.building_version === null) return;
           this.dropTables(p, row.building_version);
           this.writers.delete(`${p.name}@${row.building_version}`);
-          this.registry.stopBuilding(p.name);
-        }).immediate();
+          this.registryOf(p).stopBuilding(p.name);
+        });
       }
     }
   }
@@ -263,70 +319,117 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   async rebuild(names: string[], options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void } = {}): Promise<RebuildResult> {
     const projections = this.resolve(names);
+    if (this.buildElsewhere !== null && this.files.separate && projections.length > 1) return this.rebuildOnTwoThreads(projections, options);
+    return this.rebuildHere(projections, options);
+  }
+
+  /**
+   * Splits the projections in two halves of about the same work (`rebuildWeight`): this thread
+   * builds one while another thread builds the other, each reading the log itself and writing
+   * its own files. Progress is the slower half's.
+   */
+  private async rebuildOnTwoThreads(
+    projections: SqliteProjection[],
+    options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void },
+  ): Promise<RebuildResult> {
+    const started = this.clock().getTime();
+    const [here, there] = splitByWeight(projections);
+    const latest = new Map<string, ProjectionProgress>();
+    const report = (half: string) => (progress: ProjectionProgress) => {
+      latest.set(half, progress);
+      if (options.onProgress) options.onProgress(slowest([...latest.values()]));
+    };
+    const elsewhere = this.buildElsewhere!(
+      there.map((p) => p.name),
+      { dryRun: options.dryRun === true, onProgress: report('there') },
+    ).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    let local: RebuildResult;
+    try {
+      local = await this.rebuildHere(here, { ...options, onProgress: report('here') });
+    } finally {
+      // never leave the other thread writing unobserved, whatever happened here
+      await elsewhere;
+    }
+    const remote = await elsewhere;
+    if ('error' in remote) throw remote.error;
+    const merged = [local, remote.result];
+    return {
+      projections: projections.map((p) => p.name),
+      version: Object.assign({}, ...merged.map((r) => r.version)) as Record<string, number>,
+      events: Math.max(...merged.map((r) => r.events)),
+      seconds: (this.clock().getTime() - started) / 1000,
+      swapped: merged.every((r) => r.swapped),
+      ...(options.dryRun ? { differences: Object.assign({}, ...merged.map((r) => r.differences ?? {})) as Record<string, number> } : {}),
+    };
+  }
+
+  private async rebuildHere(
+    projections: SqliteProjection[],
+    options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void },
+  ): Promise<RebuildResult> {
     const started = this.clock().getTime();
     // the version each projection is built into here: started now, or an interrupted one resumed
     const versions: Record<string, number> = {};
-    this.db.transaction(() => {
-      for (const p of projections) {
-        const row = this.registry.get(p.name);
-        if (row.building_version !== null) {
-          versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
-          continue;
-        }
-        const version = row.live_version + 1;
-        this.dropTables(p, version);
-        p.create(this.db, tableNamer(p.name, version));
-        this.dropSecondaryIndexes(p, version);
-        this.registry.startBuilding(p.name, version);
-        versions[p.name] = version;
+    this.inTransactions(projections, (p, db) => {
+      const row = this.registryOf(p).get(p.name);
+      if (row.building_version !== null) {
+        versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
+        return;
       }
-    }).immediate();
+      const version = row.live_version + 1;
+      this.dropTables(p, version);
+      p.create(db, tableNamer(p.name, version));
+      this.dropSecondaryIndexes(p, version);
+      this.registryOf(p).startBuilding(p.name, version);
+      versions[p.name] = version;
+    });
     // Another process may build the same version at the same time (two catch-ups after one large
     // import): the writers take a replay in their stride, and whichever finishes first swaps. The
     // other must then leave the version alone: it is live, and its old tables are gone.
-    const stillBuilding = (p: SqliteProjection) => this.registry.get(p.name).building_version === versions[p.name];
+    const stillBuilding = (p: SqliteProjection) => this.registryOf(p).get(p.name).building_version === versions[p.name];
     const building = (): Target[] =>
       projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
-        const position = this.registry.get(p.name).building_position ?? 0;
+        const position = this.registryOf(p).get(p.name).building_position ?? 0;
         return this.target(
           p,
           version,
           position,
-          (pos) => this.registry.buildingCheckpoint(p.name, version, pos),
+          (pos) => this.registryOf(p).buildingCheckpoint(p.name, version, pos),
           () => this.storedBuilding(p.name, version),
         );
       });
     const events = await this.feed(building, undefined, options.onProgress, true, true);
 
     // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
-    this.db.transaction(() => {
-      for (const p of projections.filter(stillBuilding)) p.create(this.db, tableNamer(p.name, versions[p.name]!));
-    }).immediate();
+    this.inTransactions(projections, (p, db) => {
+      if (stillBuilding(p)) p.create(db, tableNamer(p.name, versions[p.name]!));
+    });
     const seconds = (this.clock().getTime() - started) / 1000;
 
     if (options.dryRun) {
-      await this.catchUp();
+      await this.catchUpOf(projections);
       const differences: Record<string, number> = {};
-      this.db.transaction(() => {
-        for (const p of projections.filter(stillBuilding)) {
-          const row = this.registry.get(p.name);
-          differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
-          this.dropTables(p, versions[p.name]!);
-          this.registry.stopBuilding(p.name);
-        }
-      }).immediate();
+      this.inTransactions(projections, (p) => {
+        if (!stillBuilding(p)) return;
+        const row = this.registryOf(p).get(p.name);
+        differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+        this.dropTables(p, versions[p.name]!);
+        this.registryOf(p).stopBuilding(p.name);
+      });
       return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: false, differences };
     }
-    this.db.transaction(() => {
-      for (const p of projections.filter(stillBuilding)) {
-        const old = this.registry.get(p.name).live_version;
-        this.registry.swap(p.name);
-        this.dropTables(p, old);
-        this.writers.delete(`${p.name}@${old}`);
-      }
-      for (const p of projections) this.liveVersions.delete(p.name);
-    }).immediate();
+    this.inTransactions(projections, (p) => {
+      if (!stillBuilding(p)) return;
+      const old = this.registryOf(p).get(p.name).live_version;
+      this.registryOf(p).swap(p.name);
+      this.dropTables(p, old);
+      this.writers.delete(`${p.name}@${old}`);
+    });
+    for (const p of projections) this.liveVersions.delete(p.name);
     return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: true };
   }
 
@@ -335,15 +438,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     await this.catchUp();
     const results: VerifyResult[] = [];
     for (const p of projections) {
+      const db = this.dbOf(p);
       this.dropTables(p, VERIFY_VERSION);
-      p.create(this.db, tableNamer(p.name, VERIFY_VERSION));
+      p.create(db, tableNamer(p.name, VERIFY_VERSION));
       this.dropSecondaryIndexes(p, VERIFY_VERSION);
       this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
       let position = 0;
-      const stopAt = this.registry.get(p.name).position;
+      const stopAt = this.registryOf(p).get(p.name).position;
       const scratch = () => this.target(p, VERIFY_VERSION, position, (pos) => (position = pos), () => position);
       await this.feed(() => [scratch()], stopAt, onProgress, true, true);
-      const live = this.registry.get(p.name);
+      const live = this.registryOf(p).get(p.name);
       const differences: Record<string, number> = {};
       for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
       this.dropTables(p, VERIFY_VERSION);
@@ -361,12 +465,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     });
   }
 
-  private liveTargets(): Target[] {
-    return this.projections.flatMap((p) => {
-      const row = this.registry.get(p.name);
+  private liveTargets(projections: readonly SqliteProjection[] = this.projections): Target[] {
+    return projections.flatMap((p) => {
+      const row = this.registryOf(p).get(p.name);
       if (row.status === 'failed') return [];
       const version = row.live_version;
-      return [this.target(p, version, row.position, (pos) => this.registry.checkpoint(p.name, pos), () => this.storedLive(p.name, version))];
+      return [this.target(p, version, row.position, (pos) => this.registryOf(p).checkpoint(p.name, pos), () => this.storedLive(p.name, version))];
     });
   }
 
@@ -380,7 +484,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const key = `${p.name}@${version}`;
     let writer = this.writers.get(key);
     if (!writer) {
-      writer = p.writer(this.db, tableNamer(p.name, version));
+      writer = p.writer(this.dbOf(p), tableNamer(p.name, version));
       this.writers.set(key, writer);
     }
     return { projection: p, version, position, writer, key, stored, checkpoint, failure: null };
@@ -388,13 +492,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   /** The stored checkpoint of a projection's live version, or null when `version` is no longer live. */
   private storedLive(name: string, version: number): number | null {
-    const row = this.registry.get(name);
+    const row = this.registryOf(name).get(name);
     return row.live_version === version ? row.position : null;
   }
 
   /** The stored checkpoint of a rebuild into `version`, or null when that version is no longer being built. */
   private storedBuilding(name: string, version: number): number | null {
-    const row = this.registry.get(name);
+    const row = this.registryOf(name).get(name);
     return row.building_version === version ? (row.building_position ?? 0) : null;
   }
 
@@ -457,20 +561,21 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return Math.max(this.batchSize, Math.min(this.bulkBatchSize, Math.ceil((to - from) / 20)));
   }
 
-  /** One transaction: each target folds the events past its checkpoint, then moves it. */
+  /** One transaction per file: each target folds the events past its checkpoint, then moves it. */
   private applyBatch(targets: Target[], events: RecordedEvent[]): void {
     try {
-      this.applyInTransaction(targets, events);
+      for (const [db, group] of this.byFile(targets)) this.applyInTransaction(db, group, events);
     } catch (error) {
-      // the whole batch rolled back: no writer may keep what it cached from it
+      // a file's transaction rolled back: no writer may keep what it cached from it (those of
+      // files already committed read their rows back, which is only slower)
       for (const writer of this.writers.values()) writer.reset();
       this.folded.clear();
       throw error;
     }
   }
 
-  private applyInTransaction(targets: Target[], events: RecordedEvent[]): void {
-    this.db.transaction(() => {
+  private applyInTransaction(db: Db, targets: Target[], events: RecordedEvent[]): void {
+    db.transaction(() => {
       for (const t of targets) {
         // under the write lock: what is stored now is what this batch builds on
         const stored = t.stored();
@@ -486,7 +591,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         if (start === events.length) continue;
         let at = start;
         try {
-          this.db.transaction(() => {
+          db.transaction(() => {
             for (; at < events.length; at++) t.writer.apply(events[at]!);
             t.writer.flush();
             t.checkpoint(events[events.length - 1]!.position);
@@ -506,7 +611,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** Folds the events before the failing one, then records where and why the projection stopped. */
   private stopAt(t: Target, before: RecordedEvent[], failing: RecordedEvent, error: unknown): void {
     if (before.length > 0) {
-      this.db.transaction(() => {
+      this.dbOf(t.projection).transaction(() => {
         for (const e of before) t.writer.apply(e);
         t.writer.flush();
         t.checkpoint(before[before.length - 1]!.position);
@@ -520,7 +625,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       streamId: failing.streamId,
       message: error instanceof Error ? error.message : String(error),
     };
-    if (t.version === this.registry.get(t.projection.name).live_version) this.registry.fail(t.projection.name, t.failure);
+    const registry = this.registryOf(t.projection);
+    if (t.version === registry.get(t.projection.name).live_version) registry.fail(t.projection.name, t.failure);
   }
 
   /**
@@ -531,22 +637,24 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private dropSecondaryIndexes(p: SqliteProjection, version: number): void {
     const t = tableNamer(p.name, version);
     const tables = JSON.stringify(p.tables.map((table) => t(table)));
-    const names = this.db
+    const db = this.dbOf(p);
+    const names = db
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`)
       .pluck()
       .all(tables) as string[];
-    for (const name of names) this.db.exec(`DROP INDEX IF EXISTS ${name}`);
+    for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
   }
 
   private dropTables(p: SqliteProjection, version: number): void {
     const t = tableNamer(p.name, version);
     // and any table of this version that an older release of the projection had (no longer listed)
     const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const former = this.db
+    const db = this.dbOf(p);
+    const former = db
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`)
       .pluck()
       .all(`${escaped(`rm_${p.name}_`)}%${escaped(`_v${version}`)}`) as string[];
-    for (const table of new Set([...p.tables.map((table) => t(table)), ...former])) this.db.exec(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of new Set([...p.tables.map((table) => t(table)), ...former])) db.exec(`DROP TABLE IF EXISTS ${table}`);
   }
 
 
@@ -559,7 +667,34 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const ta = tableNamer(p.name, a)(table);
     const tb = tableNamer(p.name, b)(table);
     const count = (x: string, y: string) =>
-      this.db.prepare(`SELECT COUNT(*) FROM (SELECT * FROM ${x} EXCEPT SELECT * FROM ${y})`).pluck().get() as number;
+      this.dbOf(p).prepare(`SELECT COUNT(*) FROM (SELECT * FROM ${x} EXCEPT SELECT * FROM ${y})`).pluck().get() as number;
     return count(ta, tb) + count(tb, ta);
   }
+}
+
+/**
+ * Two halves of about the same rebuild work: the heaviest first, each to the lighter half. The
+ * first half is never empty.
+ */
+function splitByWeight(projections: readonly SqliteProjection[]): [SqliteProjection[], SqliteProjection[]] {
+  const halves: [SqliteProjection[], SqliteProjection[]] = [[], []];
+  const weights = [0, 0];
+  const weightOf = (p: SqliteProjection) => p.rebuildWeight ?? 1;
+  for (const p of [...projections].sort((a, b) => weightOf(b) - weightOf(a))) {
+    const lighter = weights[0]! <= weights[1]! ? 0 : 1;
+    halves[lighter].push(p);
+    weights[lighter]! += weightOf(p);
+  }
+  return halves;
+}
+
+/** The progress of two builds as one: where the one further behind is. */
+function slowest(parts: ProjectionProgress[]): ProjectionProgress {
+  const behind = parts.reduce((a, b) => (b.position < a.position ? b : a));
+  return {
+    ...behind,
+    projections: parts.flatMap((p) => p.projections),
+    eventsPerSecond: Math.min(...parts.map((p) => p.eventsPerSecond)),
+    etaSeconds: parts.some((p) => p.etaSeconds === null) ? null : Math.max(...parts.map((p) => p.etaSeconds!)),
+  };
 }

@@ -19,6 +19,11 @@ export interface SqliteProjection {
   readonly name: string;
   /** What it serves, for `projections` listings. */
   readonly description: string;
+  /**
+   * About how long a rebuild spends on it, against the others (seconds at 100,000 students, see
+   * BENCHMARKS.md): a rebuild of several splits them between two threads by it. Default 1.
+   */
+  readonly rebuildWeight?: number;
   /** Base names of its tables, for rebuilds, drops and verification. */
   readonly tables: readonly string[];
   /** Creates the tables (and indexes) of one version. */

@@ -1,23 +1,25 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ACCESS_LOG, EVENT_STORE, PROJECTION_CONTROL, READ_MODELS, type EventStore } from '@roster-ledger/ledger';
-import { openReadModelDatabase, type Db } from './read-model-database';
-import { SqliteProjectionControl } from './sqlite-projection-control';
+import { openReadModelDatabase } from './read-model-database';
+import { ReadModelFiles, readModelPath } from './read-model-files';
+import { SqliteProjectionControl, type BuildElsewhere } from './sqlite-projection-control';
+import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
 import { ReadModelHousekeeper } from './read-model-housekeeper';
 
-const READ_MODEL_DB = Symbol('READ_MODEL_DB');
+const READ_MODEL_FILES = Symbol('READ_MODEL_FILES');
 
 class ReadModelDatabaseCloser implements OnApplicationShutdown {
   constructor(
-    private readonly db: Db,
+    private readonly files: ReadModelFiles,
     private readonly accessLog: SqliteAccessLog,
     private readonly housekeeper: ReadModelHousekeeper | null,
   ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.housekeeper?.stop();
     this.accessLog.close();
-    if (this.db.open) this.db.close();
+    this.files.close();
   }
 }
 
@@ -35,42 +37,52 @@ export interface SqliteReadModelsOptions {
    * a worker thread).
    */
   bulkCatchUp?: boolean;
+  /** A second thread for rebuilds of several read models (see BuildElsewhere); without it they are built on this one. */
+  buildElsewhere?: BuildElsewhere;
 }
 
 /**
- * Binds the read side's ports (PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG) to SQLite tables in
- * the ledger file, on a connection of their own, and the access log to a file of its own beside
- * it. Needs EVENT_STORE bound globally.
+ * Binds the read side's ports (PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG) to SQLite: each read
+ * model in a file of its own in a folder beside the ledger file (see ReadModelFiles), and the
+ * access log in a file of its own beside it. Needs EVENT_STORE bound globally.
  */
 @Global()
 @Module({})
 export class SqliteReadModelsModule {
   static forRoot(path: string, options: SqliteReadModelsOptions = {}): DynamicModule {
-    const housekeeper = options.backgroundHousekeeping ? () => new ReadModelHousekeeper(path) : () => null;
+    const readModelFiles = inMemory(path) ? [] : SQLITE_PROJECTIONS.map((p) => readModelPath(path, p.name));
+    const housekeeper = options.backgroundHousekeeping ? () => new ReadModelHousekeeper(path, undefined, readModelFiles) : () => null;
     return {
       module: SqliteReadModelsModule,
       providers: [
         {
-          provide: READ_MODEL_DB,
-          useFactory: () => {
-            const db = openReadModelDatabase(path);
-            if (options.backgroundHousekeeping) db.pragma('wal_autocheckpoint = 0');
-            return db;
-          },
+          provide: READ_MODEL_FILES,
+          useFactory: () =>
+            inMemory(path)
+              ? ReadModelFiles.single(openReadModelDatabase(':memory:'))
+              : ReadModelFiles.beside(
+                  path,
+                  SQLITE_PROJECTIONS.map((p) => p.name),
+                  // in a server the housekeeping thread checkpoints them, off the requests' thread
+                  { automaticCheckpoints: !options.backgroundHousekeeping },
+                ),
         },
         // after the access log's file is opened (and an older ledger's reads moved into it)
-        { provide: ReadModelHousekeeper, useFactory: housekeeper, inject: [READ_MODEL_DB, SqliteAccessLog] },
+        { provide: ReadModelHousekeeper, useFactory: housekeeper, inject: [READ_MODEL_FILES, SqliteAccessLog] },
         {
           provide: SqliteProjectionControl,
-          useFactory: (db: Db, store: EventStore) =>
-            new SqliteProjectionControl(db, store, undefined, undefined, options.bulkCatchUp === false ? { bulkCatchUpFrom: Infinity } : {}),
-          inject: [READ_MODEL_DB, EVENT_STORE],
+          useFactory: (files: ReadModelFiles, store: EventStore) =>
+            new SqliteProjectionControl(files, store, undefined, undefined, {
+              ...(options.bulkCatchUp === false ? { bulkCatchUpFrom: Infinity } : {}),
+              ...(options.buildElsewhere ? { buildElsewhere: options.buildElsewhere } : {}),
+            }),
+          inject: [READ_MODEL_FILES, EVENT_STORE],
         },
         { provide: PROJECTION_CONTROL, useExisting: SqliteProjectionControl },
         {
           provide: READ_MODELS,
-          useFactory: (db: Db, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(db, control, store),
-          inject: [READ_MODEL_DB, SqliteProjectionControl, EVENT_STORE],
+          useFactory: (files: ReadModelFiles, control: SqliteProjectionControl, store: EventStore) => new SqliteReadModels(files.reader, control, store),
+          inject: [READ_MODEL_FILES, SqliteProjectionControl, EVENT_STORE],
         },
         {
           provide: SqliteAccessLog,
@@ -80,11 +92,13 @@ export class SqliteReadModelsModule {
         { provide: ACCESS_LOG, useExisting: SqliteAccessLog },
         {
           provide: ReadModelDatabaseCloser,
-          useFactory: (db: Db, accessLog: SqliteAccessLog, housekeeper: ReadModelHousekeeper | null) => new ReadModelDatabaseCloser(db, accessLog, housekeeper),
-          inject: [READ_MODEL_DB, SqliteAccessLog, ReadModelHousekeeper],
+          useFactory: (files: ReadModelFiles, accessLog: SqliteAccessLog, housekeeper: ReadModelHousekeeper | null) => new ReadModelDatabaseCloser(files, accessLog, housekeeper),
+          inject: [READ_MODEL_FILES, SqliteAccessLog, ReadModelHousekeeper],
         },
       ],
       exports: [PROJECTION_CONTROL, READ_MODELS, ACCESS_LOG, SqliteProjectionControl],
     };
   }
 }
+
+const inMemory = (path: string) => path === ':memory:' || path === '';

@@ -14,6 +14,7 @@ import { EntitySchools } from './entity-schools';
  */
 export const auditProjection: SqliteProjection = {
   name: 'audit',
+  rebuildWeight: 9,
   description: 'the audit feed: every event with filters by time, type, record type, school and sync',
   tables: ['audit', 'audit_schools', 'entity_schools'],
   create(db: Db, t: TableNamer): void {

@@ -1,0 +1,180 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProjectionProgress, RecordedEvent } from '@roster-ledger/ledger';
+import { openReadModelDatabase } from './read-model-database';
+import { ReadModelFiles, readModelPath } from './read-model-files';
+import { SqliteReadModels } from './readers/sqlite-read-models';
+import { ProjectionFailed, SqliteProjectionControl, type BuildElsewhere } from './sqlite-projection-control';
+import type { SqliteProjection } from './sqlite-projection';
+import { SQLITE_PROJECTIONS } from './projections/catalog';
+import { dumpTables } from '../spec-support/read-model-harness';
+import { LogEventStore } from '../spec-support/log-event-store';
+import { rosterStory } from '../spec-support/roster-story';
+
+const NAMES = SQLITE_PROJECTIONS.map((p) => p.name);
+
+/** Every read model's rows, each read from wherever its tables are. */
+const dumpAll = (files: ReadModelFiles, control: SqliteProjectionControl) =>
+  Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(files.of(p.name), [p], control.liveVersion(p.name)))) as Record<string, unknown[]>;
+
+describe('ReadModelFiles: each read model in a file of its own beside the ledger', () => {
+  let dir: string;
+  let ledger: string;
+  const opened: ReadModelFiles[] = [];
+  const beside = (names: readonly string[] = NAMES) => {
+    const files = ReadModelFiles.beside(ledger, names);
+    opened.push(files);
+    return files;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'read-model-files-'));
+    ledger = join(dir, 'ledger.db');
+  });
+  afterEach(() => {
+    for (const files of opened.splice(0)) files.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps each projection's tables and checkpoint in its own file, and queries find them all through one connection", async () => {
+    const { events } = rosterStory();
+    const store = new LogEventStore(events);
+    const files = beside();
+    const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10);
+    await control.catchUp();
+
+    for (const name of NAMES) {
+      const db = files.of(name);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
+      expect(tables.length).toBeGreaterThan(0);
+      expect(tables.every((t) => t.startsWith(`rm_${name}_`))).toBe(true);
+      expect(db.prepare('SELECT name, position FROM projection_state').all()).toEqual([{ name, position: events[events.length - 1]!.position }]);
+    }
+
+    // the same answers as read models sharing one file
+    const single = openReadModelDatabase(':memory:');
+    const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 10);
+    await reference.catchUp();
+    const models = new SqliteReadModels(files.reader, control, store);
+    const expected = new SqliteReadModels(single, reference, store);
+    expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(await expected.timeline('user', 'u1', { limit: 100 }));
+    expect(await models.account('u1')).toEqual(await expected.account('u1'));
+    const asOf = '2030-01-01T00:00:00.000Z';
+    expect(await models.rosterAsOf('sec1', asOf)).toEqual(await expected.rosterAsOf('sec1', asOf));
+    expect((await models.rosterAsOf('sec1', asOf)).length).toBeGreaterThan(0);
+    const filter = { districtId: 'd1' };
+    expect(await models.audit(filter, { limit: 500 })).toEqual(await expected.audit(filter, { limit: 500 }));
+    expect((await models.audit(filter, { limit: 500 })).length).toBeGreaterThan(0);
+    single.close();
+  });
+
+  it('drops the read models an older release kept inside the ledger file, which then catch up from the log in their own files', async () => {
+    const { events } = rosterStory();
+    const store = new LogEventStore(events);
+    const inside = openReadModelDatabase(ledger);
+    await new SqliteProjectionControl(inside, store, SQLITE_PROJECTIONS, 10).catchUp();
+    inside.exec('CREATE TABLE events_of_the_ledger (id INTEGER)'); // the ledger's own tables stay
+    inside.close();
+
+    const files = beside();
+    const check = openReadModelDatabase(ledger);
+    const left = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    check.close();
+    expect(left).toEqual(['events_of_the_ledger']);
+    const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10);
+    expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => 0));
+    expect(await control.catchUp()).toBe(events.length);
+    expect(NAMES.every((name) => existsSync(readModelPath(ledger, name)))).toBe(true);
+  });
+
+  describe('a rebuild of several read models on two threads', () => {
+    /** Another control on connections of its own, as the second thread has (run here, in turns with this one). */
+    const elsewhere = (store: LogEventStore, asked: string[][]): BuildElsewhere => async (names, options) => {
+      asked.push(names);
+      const files = beside(names);
+      const mine = SQLITE_PROJECTIONS.filter((p) => names.includes(p.name));
+      return new SqliteProjectionControl(files, store, mine, 10).rebuild(names, options);
+    };
+
+    it('gives the other thread about half of the work, swaps every one in, and builds what one thread builds', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const asked: string[][] = [];
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { buildElsewhere: elsewhere(store, asked) });
+      await control.catchUp();
+      const live = dumpAll(files, control);
+
+      const progress: ProjectionProgress[] = [];
+      const result = await control.rebuild(NAMES, { onProgress: (p) => progress.push(p) });
+
+      // the heaviest (audit) here, the next (timelines) there, and so on to the lighter half
+      expect(asked).toEqual([['timelines', 'enrollments', 'classes']]);
+      expect(result).toMatchObject({ projections: NAMES, events: events.length, swapped: true });
+      expect(result.version).toEqual(Object.fromEntries(NAMES.map((n) => [n, 2])));
+      expect((await control.status()).map((s) => [s.name, s.version, s.rebuilding])).toEqual(NAMES.map((n) => [n, 2, null]));
+      expect(dumpAll(files, control)).toEqual(live);
+      // progress names both halves once both have reported, and is where the slower one is
+      const both = progress.filter((p) => p.projections.length === NAMES.length);
+      expect(both.length).toBeGreaterThan(0);
+      expect(both[both.length - 1]!.position).toBe(events[events.length - 1]!.position);
+    });
+
+    it('a dry run compares each half with its live read model and swaps nothing', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { buildElsewhere: elsewhere(store, []) });
+      await control.catchUp();
+
+      const result = await control.rebuild(NAMES, { dryRun: true });
+      expect(result).toMatchObject({ swapped: false, differences: Object.fromEntries(NAMES.map((n) => [n, 0])) });
+      expect((await control.status()).map((s) => [s.version, s.rebuilding])).toEqual(NAMES.map(() => [1, null]));
+    });
+
+    it('a read model the other thread stops at an event is stopped as a live one is; the rest catch up in bulk', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const fragile = fragileTimelines((e) => e.position === 30);
+      const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'timelines' ? fragile : p));
+      const elsewhereFragile: BuildElsewhere = async (names, options) => {
+        const mine = projections.filter((p) => names.includes(p.name));
+        return new SqliteProjectionControl(beside(names), store, mine, 10).rebuild(names, options);
+      };
+      const control = new SqliteProjectionControl(beside(), store, projections, 10, { bulkCatchUpFrom: 5, buildElsewhere: elsewhereFragile });
+
+      await control.catchUp();
+      const statuses = Object.fromEntries((await control.status()).map((s) => [s.name, s]));
+      expect(statuses['timelines']).toMatchObject({ version: 1, status: 'failed', position: 29, failure: { position: 30 }, rebuilding: null });
+      const head = events[events.length - 1]!.position;
+      for (const name of NAMES.filter((n) => n !== 'timelines')) expect(statuses[name]).toMatchObject({ version: 2, status: 'running', position: head });
+    });
+
+    it('hands back what the other thread threw as a ProjectionFailed when a projection stopped there', async () => {
+      const { events } = rosterStory();
+      const failing: BuildElsewhere = () =>
+        Promise.reject(new ProjectionFailed('timelines', { position: 3, type: 'StudentShared', streamId: 'user-u1', message: 'bad' }));
+      const control = new SqliteProjectionControl(beside(), new LogEventStore(events), SQLITE_PROJECTIONS, 10, { buildElsewhere: failing });
+      await expect(control.rebuild(NAMES)).rejects.toBeInstanceOf(ProjectionFailed);
+    });
+  });
+});
+
+/** The timelines projection, failing at the events `fails` picks. */
+function fragileTimelines(fails: (e: RecordedEvent) => boolean): SqliteProjection {
+  const timelines = SQLITE_PROJECTIONS.find((p) => p.name === 'timelines')!;
+  return {
+    ...timelines,
+    writer(db, t) {
+      const writer = timelines.writer(db, t);
+      return {
+        ...writer,
+        apply(e) {
+          if (fails(e)) throw new Error(`cannot fold ${e.type} at ${e.position}`);
+          writer.apply(e);
+        },
+      };
+    },
+  };
+}
