@@ -15,7 +15,7 @@ import {
   type SnapshotReader,
 } from '@roster-ledger/ledger';
 import { err } from './output/cli-output';
-import { buildInWorkerThread } from './projection-build/projection-build';
+import { workerThreadFor } from './projection-build/projection-build';
 import { cleverWaitNote } from './output/clever-wait-note';
 
 /**
@@ -40,7 +40,7 @@ export class LedgerRuntimeModule {
         SqliteReadModelsModule.forRoot(config.dbPath, {
           backgroundHousekeeping: options.server === true,
           bulkCatchUp: options.server !== true,
-          buildElsewhere: buildInWorkerThread(config.dbPath),
+          secondThread: workerThreadFor(config.dbPath),
         }),
         LedgerModule,
       ],

@@ -1,15 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ProjectionProgress } from '@roster-ledger/ledger';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { ProjectionFailed, ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import type { ProjectionBuildMessage, ProjectionBuildRequest } from './projection-build';
 
-/** Rebuilds the projections asked for, reading the log and writing their files on connections of its own. */
-async function run({ dbPath, names, dryRun }: ProjectionBuildRequest, post: (message: ProjectionBuildMessage) => void): Promise<void> {
-  const ledger = new SqliteLedgerDatabase(dbPath);
-  const files = ReadModelFiles.beside(dbPath, names);
+/** Rebuilds or catches up the projections asked for, reading the log and writing their files on connections of its own. */
+async function run(request: ProjectionBuildRequest, post: (message: ProjectionBuildMessage) => void): Promise<void> {
+  const ledger = new SqliteLedgerDatabase(request.dbPath);
+  const files = ReadModelFiles.beside(request.dbPath, request.names);
   try {
-    const control = new SqliteProjectionControl(files, new SqliteEventStore(ledger), SQLITE_PROJECTIONS.filter((p) => names.includes(p.name)));
-    const result = await control.rebuild(names, { dryRun, onProgress: (progress) => post({ type: 'progress', progress }) });
+    const projections = SQLITE_PROJECTIONS.filter((p) => request.names.includes(p.name));
+    const control = new SqliteProjectionControl(files, new SqliteEventStore(ledger), projections);
+    const onProgress = (progress: ProjectionProgress) => post({ type: 'progress', progress });
+    const result =
+      request.kind === 'rebuild' ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress }) : await control.catchUp(onProgress);
     post({ type: 'done', result });
   } finally {
     files.close();

@@ -5,7 +5,7 @@ import type { ProjectionProgress, RecordedEvent } from '@roster-ledger/ledger';
 import { openReadModelDatabase } from './read-model-database';
 import { ReadModelFiles, readModelPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
-import { ProjectionFailed, SqliteProjectionControl, type BuildElsewhere } from './sqlite-projection-control';
+import { ProjectionFailed, SqliteProjectionControl, type SecondThread } from './sqlite-projection-control';
 import type { SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { dumpTables } from '../spec-support/read-model-harness';
@@ -88,21 +88,28 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     expect(NAMES.every((name) => existsSync(readModelPath(ledger, name)))).toBe(true);
   });
 
-  describe('a rebuild of several read models on two threads', () => {
-    /** Another control on connections of its own, as the second thread has (run here, in turns with this one). */
-    const elsewhere = (store: LogEventStore, asked: string[][]): BuildElsewhere => async (names, options) => {
+  /**
+   * Another control on connections of its own, as the second thread has (run here, in turns with
+   * this one), folding the projections it is given of `projections`.
+   */
+  const elsewhere = (store: LogEventStore, asked: string[][], projections: readonly SqliteProjection[] = SQLITE_PROJECTIONS): SecondThread => {
+    const control = (names: string[]) => {
       asked.push(names);
-      const files = beside(names);
-      const mine = SQLITE_PROJECTIONS.filter((p) => names.includes(p.name));
-      return new SqliteProjectionControl(files, store, mine, 10).rebuild(names, options);
+      return new SqliteProjectionControl(beside(names), store, projections.filter((p) => names.includes(p.name)), 10);
     };
+    return {
+      rebuild: (names, options) => control(names).rebuild(names, options),
+      catchUp: (names, onProgress) => control(names).catchUp(onProgress),
+    };
+  };
 
+  describe('a rebuild of several read models on two threads', () => {
     it('gives the other thread about half of the work, swaps every one in, and builds what one thread builds', async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const files = beside();
       const asked: string[][] = [];
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { buildElsewhere: elsewhere(store, asked) });
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, asked) });
       await control.catchUp();
       const live = dumpAll(files, control);
 
@@ -125,7 +132,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const files = beside();
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { buildElsewhere: elsewhere(store, []) });
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, []) });
       await control.catchUp();
 
       const result = await control.rebuild(NAMES, { dryRun: true });
@@ -138,11 +145,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const store = new LogEventStore(events);
       const fragile = fragileTimelines((e) => e.position === 30);
       const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'timelines' ? fragile : p));
-      const elsewhereFragile: BuildElsewhere = async (names, options) => {
-        const mine = projections.filter((p) => names.includes(p.name));
-        return new SqliteProjectionControl(beside(names), store, mine, 10).rebuild(names, options);
-      };
-      const control = new SqliteProjectionControl(beside(), store, projections, 10, { bulkCatchUpFrom: 5, buildElsewhere: elsewhereFragile });
+      const control = new SqliteProjectionControl(beside(), store, projections, 10, { bulkCatchUpFrom: 5, secondThread: elsewhere(store, [], projections) });
 
       await control.catchUp();
       const statuses = Object.fromEntries((await control.status()).map((s) => [s.name, s]));
@@ -153,10 +156,34 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
 
     it('hands back what the other thread threw as a ProjectionFailed when a projection stopped there', async () => {
       const { events } = rosterStory();
-      const failing: BuildElsewhere = () =>
-        Promise.reject(new ProjectionFailed('timelines', { position: 3, type: 'StudentShared', streamId: 'user-u1', message: 'bad' }));
-      const control = new SqliteProjectionControl(beside(), new LogEventStore(events), SQLITE_PROJECTIONS, 10, { buildElsewhere: failing });
+      const stopped = new ProjectionFailed('timelines', { position: 3, type: 'StudentShared', streamId: 'user-u1', message: 'bad' });
+      const failing: SecondThread = { rebuild: () => Promise.reject(stopped), catchUp: () => Promise.reject(stopped) };
+      const control = new SqliteProjectionControl(beside(), new LogEventStore(events), SQLITE_PROJECTIONS, 10, { secondThread: failing });
       await expect(control.rebuild(NAMES)).rejects.toBeInstanceOf(ProjectionFailed);
+    });
+  });
+
+  describe('a catch-up of live read models far enough behind', () => {
+    it('is split between two threads, each folding its half into the live tables, with what one thread folds', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events.slice(0, 20));
+      const files = beside();
+      const asked: string[][] = [];
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: 30, secondThread: elsewhere(store, asked) });
+      await control.catchUp();
+      expect(asked).toEqual([]); // 20 behind: all here
+
+      store.add(...events.slice(20));
+      expect(await control.catchUp()).toBe(events.length - 20);
+      expect(asked).toEqual([['timelines', 'enrollments', 'classes']]);
+      // folded into the live version, not rebuilt beside it
+      expect((await control.status()).map((s) => [s.name, s.version, s.position])).toEqual(NAMES.map((n) => [n, 1, events[events.length - 1]!.position]));
+
+      const single = openReadModelDatabase(':memory:');
+      const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 10);
+      await reference.catchUp();
+      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
+      single.close();
     });
   });
 });

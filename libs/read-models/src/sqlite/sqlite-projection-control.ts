@@ -80,17 +80,23 @@ export interface BulkOptions {
    * several times faster than folding into the live, indexed tables. Default 100,000.
    */
   bulkCatchUpFrom?: number;
+  /**
+   * The fewest events a live read model must be behind for a catch-up to be split between this
+   * thread and the second one (when there is one): below it, starting the other thread (about
+   * half a second) costs more than it saves. Default 20,000.
+   */
+  twoThreadCatchUpFrom?: number;
 }
 
 /**
- * Builds projections in another thread, on connections of its own to the same files (a rebuild
- * here gives it half of the projections). Resolves with its result; rejects with its error, a
- * projection that stopped at an event as a ProjectionFailed.
+ * Another thread that folds projections on connections of its own to the same files: a rebuild
+ * or a large catch-up here gives it half of the projections. Each call resolves with its result
+ * and rejects with its error, a projection that stopped at an event as a ProjectionFailed.
  */
-export type BuildElsewhere = (
-  names: string[],
-  options: { dryRun: boolean; onProgress: (p: ProjectionProgress) => void },
-) => Promise<RebuildResult>;
+export interface SecondThread {
+  rebuild(names: string[], options: { dryRun: boolean; onProgress: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
+  catchUp(names: string[], onProgress: (p: ProjectionProgress) => void): Promise<number>;
+}
 
 /** The version number scratch builds for `verify` use; live versions start at 1. */
 const VERIFY_VERSION = 0;
@@ -114,8 +120,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly clock: () => Date;
   private readonly bulkBatchSize: number;
   private readonly bulkCatchUpFrom: number;
+  private readonly twoThreadCatchUpFrom: number;
   private readonly files: ReadModelFiles;
-  private readonly buildElsewhere: BuildElsewhere | null;
+  private readonly secondThread: SecondThread | null;
   private readonly registries = new Map<Db, ProjectionRegistry>();
   private readonly dataVersions = new Map<Db, Statement>();
   /** Each projection's live version, with the data version of its file when it was read. */
@@ -127,20 +134,21 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   /**
    * @param files where each projection's tables are: a connection given alone holds them all
-   * @param options.buildElsewhere a second thread for rebuilds of several projections, when each has a file of its own
+   * @param options.secondThread a second thread for rebuilds and large catch-ups of several projections, when each has a file of its own
    */
   constructor(
     files: Db | ReadModelFiles,
     private readonly store: EventStore,
     private readonly projections: readonly SqliteProjection[] = SQLITE_PROJECTIONS,
     private readonly batchSize = 5_000,
-    options: BulkOptions & { clock?: () => Date; buildElsewhere?: BuildElsewhere } = {},
+    options: BulkOptions & { clock?: () => Date; secondThread?: SecondThread } = {},
   ) {
     this.files = files instanceof ReadModelFiles ? files : ReadModelFiles.single(files);
     this.clock = options.clock ?? (() => new Date());
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? 100_000;
-    this.buildElsewhere = options.buildElsewhere ?? null;
+    this.twoThreadCatchUpFrom = options.twoThreadCatchUpFrom ?? 20_000;
+    this.secondThread = options.secondThread ?? null;
     this.byName = new Map(projections.map((p) => [p.name, p]));
     for (const p of projections) {
       const db = this.dbOf(p);
@@ -259,7 +267,19 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   async catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
-    return this.catchUpOf(this.projections, onProgress);
+    const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
+    const head = await this.store.headPosition();
+    const behind = Math.max(0, ...this.liveTargets().map((t) => head - t.position));
+    if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
+      return rebuilt + (await this.feed(() => this.liveTargets(), undefined, onProgress));
+    }
+    const [here, there] = await this.onTwoThreads(
+      this.projections,
+      (projections, progress) => this.feed(() => this.liveTargets(projections), undefined, progress),
+      (names, progress) => this.secondThread!.catchUp(names, progress),
+      onProgress,
+    );
+    return rebuilt + Math.max(here, there);
   }
 
   private async catchUpOf(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
@@ -319,43 +339,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   async rebuild(names: string[], options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void } = {}): Promise<RebuildResult> {
     const projections = this.resolve(names);
-    if (this.buildElsewhere !== null && this.files.separate && projections.length > 1) return this.rebuildOnTwoThreads(projections, options);
-    return this.rebuildHere(projections, options);
-  }
-
-  /**
-   * Splits the projections in two halves of about the same work (`rebuildWeight`): this thread
-   * builds one while another thread builds the other, each reading the log itself and writing
-   * its own files. Progress is the slower half's.
-   */
-  private async rebuildOnTwoThreads(
-    projections: SqliteProjection[],
-    options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void },
-  ): Promise<RebuildResult> {
+    if (!this.canSplit(projections)) return this.rebuildHere(projections, options);
     const started = this.clock().getTime();
-    const [here, there] = splitByWeight(projections);
-    const latest = new Map<string, ProjectionProgress>();
-    const report = (half: string) => (progress: ProjectionProgress) => {
-      latest.set(half, progress);
-      if (options.onProgress) options.onProgress(slowest([...latest.values()]));
-    };
-    const elsewhere = this.buildElsewhere!(
-      there.map((p) => p.name),
-      { dryRun: options.dryRun === true, onProgress: report('there') },
-    ).then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
+    const merged = await this.onTwoThreads(
+      projections,
+      (here, onProgress) => this.rebuildHere(here, { ...options, onProgress }),
+      (names, onProgress) => this.secondThread!.rebuild(names, { dryRun: options.dryRun === true, onProgress }),
+      options.onProgress,
     );
-    let local: RebuildResult;
-    try {
-      local = await this.rebuildHere(here, { ...options, onProgress: report('here') });
-    } finally {
-      // never leave the other thread writing unobserved, whatever happened here
-      await elsewhere;
-    }
-    const remote = await elsewhere;
-    if ('error' in remote) throw remote.error;
-    const merged = [local, remote.result];
     return {
       projections: projections.map((p) => p.name),
       version: Object.assign({}, ...merged.map((r) => r.version)) as Record<string, number>,
@@ -364,6 +355,49 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       swapped: merged.every((r) => r.swapped),
       ...(options.dryRun ? { differences: Object.assign({}, ...merged.map((r) => r.differences ?? {})) as Record<string, number> } : {}),
     };
+  }
+
+  /** Whether these projections may be split between this thread and a second one: several, each in a file of its own. */
+  private canSplit(projections: readonly SqliteProjection[]): boolean {
+    return this.secondThread !== null && this.files.separate && projections.length > 1;
+  }
+
+  /**
+   * Splits the projections in two halves of about the same work (`rebuildWeight`): this thread
+   * folds one while the second thread folds the other, each reading the log itself and writing
+   * its own files. Progress is the slower half's. Both results, this thread's first.
+   */
+  private async onTwoThreads<T>(
+    projections: readonly SqliteProjection[],
+    here: (projections: SqliteProjection[], onProgress: (p: ProjectionProgress) => void) => Promise<T>,
+    there: (names: string[], onProgress: (p: ProjectionProgress) => void) => Promise<T>,
+    onProgress: ((p: ProjectionProgress) => void) | undefined,
+  ): Promise<[T, T]> {
+    const [mine, theirs] = splitByWeight(projections);
+    const latest = new Map<string, ProjectionProgress>();
+    const report = (half: string) => (progress: ProjectionProgress) => {
+      latest.set(half, progress);
+      if (onProgress) onProgress(slowest([...latest.values()]));
+    };
+    const elsewhere = there(
+      theirs.map((p) => p.name),
+      report('there'),
+    ).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    let local: T;
+    try {
+      local = await here(mine, report('here'));
+    } finally {
+      // never leave the other thread writing unobserved, whatever happened here
+      await elsewhere;
+    }
+    const remote = await elsewhere;
+    if ('error' in remote) throw remote.error;
+    // the other thread's swaps were made on other connections: look the live versions up again
+    for (const p of theirs) this.liveVersions.delete(p.name);
+    return [local, remote.result];
   }
 
   private async rebuildHere(

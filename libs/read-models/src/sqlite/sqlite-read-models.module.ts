@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { ACCESS_LOG, EVENT_STORE, PROJECTION_CONTROL, READ_MODELS, type EventStore } from '@roster-ledger/ledger';
 import { openReadModelDatabase } from './read-model-database';
 import { ReadModelFiles, readModelPath } from './read-model-files';
-import { SqliteProjectionControl, type BuildElsewhere } from './sqlite-projection-control';
+import { SqliteProjectionControl, type SecondThread } from './sqlite-projection-control';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
@@ -37,8 +37,8 @@ export interface SqliteReadModelsOptions {
    * a worker thread).
    */
   bulkCatchUp?: boolean;
-  /** A second thread for rebuilds of several read models (see BuildElsewhere); without it they are built on this one. */
-  buildElsewhere?: BuildElsewhere;
+  /** A second thread for rebuilds of several read models (see SecondThread); without it they are built on this one. */
+  secondThread?: SecondThread;
 }
 
 /**
@@ -74,7 +74,7 @@ export class SqliteReadModelsModule {
           useFactory: (files: ReadModelFiles, store: EventStore) =>
             new SqliteProjectionControl(files, store, undefined, undefined, {
               ...(options.bulkCatchUp === false ? { bulkCatchUpFrom: Infinity } : {}),
-              ...(options.buildElsewhere ? { buildElsewhere: options.buildElsewhere } : {}),
+              ...(options.secondThread ? { secondThread: options.secondThread } : {}),
             }),
           inject: [READ_MODEL_FILES, EVENT_STORE],
         },
