@@ -5,6 +5,7 @@ import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { reportError } from './common-options';
+import { releaseSyncMemory } from './release-sync-memory';
 
 export interface RecordedSync<T> {
   result: T;
@@ -44,6 +45,7 @@ export async function runRecordedSync<T>(
   const durationMs = Date.now() - started;
   let projected = 0;
   if (!options.skipProjections) {
+    releaseSyncMemory();
     const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
     try {
       projected = await buses.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));

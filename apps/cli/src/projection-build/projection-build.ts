@@ -3,7 +3,7 @@ import { startSourceWorker, type ProjectionFailure, type ProjectionProgress, typ
 import { ProjectionFailed, type SecondThread } from '@roster-ledger/read-models';
 
 export type ProjectionBuildRequest =
-  | { kind: 'rebuild'; dbPath: string; names: string[]; dryRun: boolean }
+  | { kind: 'rebuild'; dbPath: string; names: string[]; dryRun: boolean; bulkBatchSize: number }
   | { kind: 'catchUp'; dbPath: string; names: string[] };
 
 export type ProjectionBuildMessage =
@@ -20,7 +20,7 @@ export type ProjectionBuildMessage =
 export function workerThreadFor(dbPath: string): SecondThread {
   return {
     rebuild: (names, options) =>
-      inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun }, options.onProgress),
+      inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress),
     catchUp: (names, onProgress) => inWorker<number>({ kind: 'catchUp', dbPath, names }, onProgress),
   };
 }

@@ -6,11 +6,14 @@ import type { ProjectionBuildMessage, ProjectionBuildRequest } from './projectio
 
 /** Rebuilds or catches up the projections asked for, reading the log and writing their files on connections of its own. */
 async function run(request: ProjectionBuildRequest, post: (message: ProjectionBuildMessage) => void): Promise<void> {
-  const ledger = new SqliteLedgerDatabase(request.dbPath);
+  // it reads the log in order, no page twice: the page cache the ledger's writers need is memory for nothing here
+  const ledger = new SqliteLedgerDatabase(request.dbPath, { pageCacheMiB: 8 });
   const files = ReadModelFiles.beside(request.dbPath, request.names);
   try {
     const projections = SQLITE_PROJECTIONS.filter((p) => request.names.includes(p.name));
-    const control = new SqliteProjectionControl(files, new SqliteEventStore(ledger), projections);
+    const control = new SqliteProjectionControl(files, new SqliteEventStore(ledger), projections, undefined, {
+      ...(request.kind === 'rebuild' ? { bulkBatchSize: request.bulkBatchSize } : {}),
+    });
     const onProgress = (progress: ProjectionProgress) => post({ type: 'progress', progress });
     const result =
       request.kind === 'rebuild' ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress }) : await control.catchUp(onProgress);

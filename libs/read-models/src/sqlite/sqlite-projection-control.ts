@@ -94,7 +94,7 @@ export interface BulkOptions {
  * and rejects with its error, a projection that stopped at an event as a ProjectionFailed.
  */
 export interface SecondThread {
-  rebuild(names: string[], options: { dryRun: boolean; onProgress: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
+  rebuild(names: string[], options: { dryRun: boolean; bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
   catchUp(names: string[], onProgress: (p: ProjectionProgress) => void): Promise<number>;
 }
 
@@ -343,8 +343,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const started = this.clock().getTime();
     const merged = await this.onTwoThreads(
       projections,
-      (here, onProgress) => this.rebuildHere(here, { ...options, onProgress }),
-      (names, onProgress) => this.secondThread!.rebuild(names, { dryRun: options.dryRun === true, onProgress }),
+      // each thread holds a batch at a time: half the batch each keeps the two within one's memory
+      (here, onProgress) => this.rebuildHere(here, { ...options, onProgress }, this.halfBulkBatch()),
+      (names, onProgress) => this.secondThread!.rebuild(names, { dryRun: options.dryRun === true, bulkBatchSize: this.halfBulkBatch(), onProgress }),
       options.onProgress,
     );
     return {
@@ -355,6 +356,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       swapped: merged.every((r) => r.swapped),
       ...(options.dryRun ? { differences: Object.assign({}, ...merged.map((r) => r.differences ?? {})) as Record<string, number> } : {}),
     };
+  }
+
+  private halfBulkBatch(): number {
+    return Math.max(this.batchSize, Math.ceil(this.bulkBatchSize / 2));
   }
 
   /** Whether these projections may be split between this thread and a second one: several, each in a file of its own. */
@@ -403,6 +408,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private async rebuildHere(
     projections: SqliteProjection[],
     options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void },
+    bulkBatchSize = this.bulkBatchSize,
   ): Promise<RebuildResult> {
     const started = this.clock().getTime();
     // the version each projection is built into here: started now, or an interrupted one resumed
@@ -436,7 +442,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           () => this.storedBuilding(p.name, version),
         );
       });
-    const events = await this.feed(building, undefined, options.onProgress, true, true);
+    const events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
 
     // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
     this.inTransactions(projections, (p, db) => {
@@ -480,7 +486,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       let position = 0;
       const stopAt = this.registryOf(p).get(p.name).position;
       const scratch = () => this.target(p, VERIFY_VERSION, position, (pos) => (position = pos), () => position);
-      await this.feed(() => [scratch()], stopAt, onProgress, true, true);
+      await this.feed(() => [scratch()], stopAt, onProgress, true, this.bulkBatchSize);
       const live = this.registryOf(p).get(p.name);
       const differences: Record<string, number> = {};
       for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
@@ -539,18 +545,19 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /**
    * Reads the log in batches after the lowest checkpoint of the targets and folds each batch in.
    * `stopAt` bounds the position (for a verification at the live checkpoint). Throws
-   * ProjectionFailed when `strict` and a target stops at an event.
+   * ProjectionFailed when `strict` and a target stops at an event. A bulk load (tables nobody
+   * reads yet) gives the largest batch it may take; live folding takes `batchSize` events a batch.
    */
   private async feed(
     targets: () => Target[],
     stopAt: number | undefined,
     onProgress: ((p: ProjectionProgress) => void) | undefined,
     strict = false,
-    bulk = false,
+    bulkBatchSize: number | null = null,
   ): Promise<number> {
     const started = this.clock().getTime();
     let applied = 0;
-    const batchSize = bulk ? await this.bulkBatchFor(targets(), stopAt) : this.batchSize;
+    const batchSize = bulkBatchSize === null ? this.batchSize : await this.bulkBatchFor(targets(), stopAt, bulkBatchSize);
     for (;;) {
       const current = targets();
       if (current.length === 0) return applied;
@@ -584,15 +591,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /**
-   * The batch size of a bulk load: large, to write each page fewer times, but at most a twentieth
-   * of what is left to fold, so that a short log still gets checkpoints to resume from and
-   * progress to show.
+   * The batch size of a bulk load: large (up to `largest`), to write each page fewer times, but
+   * at most a twentieth of what is left to fold, so that a short log still gets checkpoints to
+   * resume from and progress to show.
    */
-  private async bulkBatchFor(targets: Target[], stopAt: number | undefined): Promise<number> {
+  private async bulkBatchFor(targets: Target[], stopAt: number | undefined, largest: number): Promise<number> {
     if (targets.length === 0) return this.batchSize;
     const from = Math.min(...targets.map((t) => t.position));
     const to = stopAt ?? (await this.store.headPosition());
-    return Math.max(this.batchSize, Math.min(this.bulkBatchSize, Math.ceil((to - from) / 20)));
+    return Math.max(this.batchSize, Math.min(largest, Math.ceil((to - from) / 20)));
   }
 
   /** One transaction per file: each target folds the events past its checkpoint, then moves it. */
