@@ -104,6 +104,8 @@ export class RebuildCommand extends LedgerCommandRunner {
       if (options.json) return json(result);
       const rate = Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en-US');
       out(`Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(1)} s (${rate} events/s).`);
+      const resumed = Object.entries(result.resumedFrom).filter(([, from]) => from > 0);
+      if (resumed.length > 0) out(`Resumed where an interrupted rebuild stopped: ${resumed.map(([n, from]) => `${n} after position ${from.toLocaleString('en-US')}`).join(', ')}.`);
       if (result.swapped) out(`Now live: ${Object.entries(result.version).map(([n, v]) => `${n} v${v}`).join(', ')}.`);
       else {
         for (const [name, n] of Object.entries(result.differences ?? {})) {

@@ -35,6 +35,11 @@ export interface RebuildResult {
   events: number;
   seconds: number;
   swapped: boolean;
+  /**
+   * Per projection, the log position its build started from: 0, or the checkpoint of an
+   * interrupted rebuild it resumed.
+   */
+  resumedFrom: Record<string, number>;
   /** With a dry run: whether the rebuilt tables equal the live ones. */
   differences?: Record<string, number>;
 }

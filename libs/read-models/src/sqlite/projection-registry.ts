@@ -10,6 +10,8 @@ export interface ProjectionStateRow {
   building_version: number | null;
   building_position: number | null;
   schema: string | null;
+  /** The id of the first event of the log it was folded from: a read model of another ledger's log has another. */
+  log_id: string | null;
 }
 
 /**
@@ -30,6 +32,7 @@ export class ProjectionRegistry {
         status TEXT NOT NULL, failure TEXT, building_version INTEGER, building_position INTEGER, schema TEXT)`);
       const columns = (db.prepare('PRAGMA table_info(projection_state)').all() as { name: string }[]).map((c) => c.name);
       if (!columns.includes('schema')) db.exec('ALTER TABLE projection_state ADD COLUMN schema TEXT');
+      if (!columns.includes('log_id')) db.exec('ALTER TABLE projection_state ADD COLUMN log_id TEXT');
     }).immediate();
     this.selectOne = db.prepare('SELECT * FROM projection_state WHERE name = ?');
     this.selectAll = db.prepare('SELECT * FROM projection_state ORDER BY name');
@@ -77,6 +80,11 @@ export class ProjectionRegistry {
          building_version = NULL, building_position = NULL, schema = ? WHERE name = ?`,
       )
       .run(version, schema, name);
+  }
+
+  /** Records which log a projection is folded from (see `log_id`). */
+  setLog(name: string, logId: string): void {
+    this.db.prepare('UPDATE projection_state SET log_id = ? WHERE name = ?').run(logId, name);
   }
 
   /** Records the shape a projection's live tables were found to have. */

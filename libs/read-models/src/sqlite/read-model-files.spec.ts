@@ -88,6 +88,49 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     expect(NAMES.every((name) => existsSync(readModelPath(ledger, name)))).toBe(true);
   });
 
+  describe('read models left beside a ledger file that was deleted and made anew', () => {
+    it('start over from the new log: another first event, another log', async () => {
+      const { events } = rosterStory();
+      const files = beside();
+      const old = new SqliteProjectionControl(files, new LogEventStore(events), SQLITE_PROJECTIONS, 10);
+      await old.adoptLog();
+      await old.catchUp();
+
+      const otherLog = new LogEventStore(events.slice(0, 30).map((e) => ({ ...e, id: `other-${e.id}` })));
+      const control = new SqliteProjectionControl(files, otherLog, SQLITE_PROJECTIONS, 10);
+      await control.adoptLog();
+      expect((await control.status()).map((s) => [s.name, s.version, s.position])).toEqual(NAMES.map((n) => [n, 2, 0]));
+      await control.catchUp();
+
+      const single = openReadModelDatabase(':memory:');
+      const reference = new SqliteProjectionControl(single, otherLog, SQLITE_PROJECTIONS, 10);
+      await reference.catchUp();
+      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
+      single.close();
+    });
+
+    it('start over when their checkpoint is past the head of the log', async () => {
+      const { events } = rosterStory();
+      const files = beside();
+      await new SqliteProjectionControl(files, new LogEventStore(events), SQLITE_PROJECTIONS, 10).catchUp(); // no log noted (an older file)
+      const control = new SqliteProjectionControl(files, new LogEventStore(events.slice(0, 10)), SQLITE_PROJECTIONS, 10);
+      await control.adoptLog();
+      expect((await control.status()).map((s) => [s.version, s.position])).toEqual(NAMES.map(() => [2, 0]));
+    });
+
+    it('are kept, version and checkpoint, when the log is theirs', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const first = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10);
+      await first.adoptLog();
+      await first.catchUp();
+      const again = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10);
+      await again.adoptLog();
+      expect((await again.status()).map((s) => [s.version, s.position])).toEqual(NAMES.map(() => [1, events[events.length - 1]!.position]));
+    });
+  });
+
   /**
    * Another control on connections of its own, as the second thread has (run here, in turns with
    * this one), folding the projections it is given of `projections`.

@@ -452,6 +452,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const result = await resumed.rebuild(['accounts', 'timelines', 'enrollments']);
 
       expect(result).toMatchObject({ projections: ['accounts', 'timelines', 'enrollments'], version: { accounts: 2, timelines: 2, enrollments: 2 }, swapped: true });
+      expect(result.resumedFrom).toEqual({ accounts: 10, timelines: 10, enrollments: 10 });
       expect(result.events).toBe(events.length - 10);
       expect(result.events).toBeLessThan(events.length);
       const after = byName(await resumed.status());

@@ -11,7 +11,7 @@ import {
 } from '@roster-ledger/ledger';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { ProjectionRegistry } from './projection-registry';
+import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
 import { openReadModelDatabase } from './read-model-database';
 import type { Db } from './read-model-database';
 import { ReadModelFiles } from './read-model-files';
@@ -169,15 +169,46 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         const lost = live === null && row.position > 0;
         if ((recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
           // this code writes tables of another shape than the live ones: start the projection over, from the log
-          this.dropTables(p, row.live_version);
-          if (row.building_version !== null) this.dropTables(p, row.building_version);
-          this.registryOf(p).restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
-          row = this.registryOf(p).get(p.name);
+          row = this.startOver(p, row, schema);
         } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
         p.create(db, tableNamer(p.name, row.live_version));
         // a restart gives a failed projection another try from its checkpoint
         if (row.status === 'failed') this.registryOf(p).retry(p.name);
       }
+    });
+  }
+
+  /**
+   * Drops a projection's tables and starts it over at a new version from position 0 (inside the
+   * caller's transaction). Returns its new state row.
+   */
+  private startOver(p: SqliteProjection, row: ProjectionStateRow, schema: string): ProjectionStateRow {
+    this.dropTables(p, row.live_version);
+    if (row.building_version !== null) this.dropTables(p, row.building_version);
+    this.registryOf(p).restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
+    this.liveVersions.delete(p.name);
+    return this.registryOf(p).get(p.name);
+  }
+
+  /**
+   * Starts over, from this log, every read model folded from another one: a read model's file
+   * outlives a ledger file deleted or replaced beside it, and its checkpoint would claim events of
+   * this log it never saw. A read model knows its log by the id of the log's first event (noted
+   * here when it has none yet); one whose checkpoint is past this log's head is another log's too.
+   * Run once, before anything reads.
+   */
+  async adoptLog(): Promise<void> {
+    let first: RecordedEvent | undefined;
+    for await (const event of this.store.readAll({ after: 0, maxCount: 1 })) first = event;
+    const head = await this.store.headPosition();
+    this.inTransactions(this.projections, (p, db) => {
+      let row = this.registryOf(p).get(p.name);
+      const otherLog = row.position > head || (row.log_id !== null && row.log_id !== first?.id);
+      if (otherLog) {
+        row = this.startOver(p, row, schemaOf(p));
+        p.create(db, tableNamer(p.name, row.live_version));
+      }
+      if (first !== undefined && row.log_id !== first.id) this.registryOf(p).setLog(p.name, first.id);
     });
   }
 
@@ -351,6 +382,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return {
       projections: projections.map((p) => p.name),
       version: Object.assign({}, ...merged.map((r) => r.version)) as Record<string, number>,
+      resumedFrom: Object.assign({}, ...merged.map((r) => r.resumedFrom)) as Record<string, number>,
       events: Math.max(...merged.map((r) => r.events)),
       seconds: (this.clock().getTime() - started) / 1000,
       swapped: merged.every((r) => r.swapped),
@@ -413,12 +445,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const started = this.clock().getTime();
     // the version each projection is built into here: started now, or an interrupted one resumed
     const versions: Record<string, number> = {};
+    const resumedFrom: Record<string, number> = {};
     this.inTransactions(projections, (p, db) => {
       const row = this.registryOf(p).get(p.name);
       if (row.building_version !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
+        resumedFrom[p.name] = row.building_position ?? 0;
         return;
       }
+      resumedFrom[p.name] = 0;
       const version = row.live_version + 1;
       this.dropTables(p, version);
       p.create(db, tableNamer(p.name, version));
@@ -460,7 +495,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         this.dropTables(p, versions[p.name]!);
         this.registryOf(p).stopBuilding(p.name);
       });
-      return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: false, differences };
+      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: false, differences };
     }
     this.inTransactions(projections, (p) => {
       if (!stillBuilding(p)) return;
@@ -470,7 +505,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.writers.delete(`${p.name}@${old}`);
     });
     for (const p of projections) this.liveVersions.delete(p.name);
-    return { projections: projections.map((p) => p.name), version: versions, events, seconds, swapped: true };
+    return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: true };
   }
 
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {

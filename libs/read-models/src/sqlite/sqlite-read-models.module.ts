@@ -71,11 +71,15 @@ export class SqliteReadModelsModule {
         { provide: ReadModelHousekeeper, useFactory: housekeeper, inject: [READ_MODEL_FILES, SqliteAccessLog] },
         {
           provide: SqliteProjectionControl,
-          useFactory: (files: ReadModelFiles, store: EventStore) =>
-            new SqliteProjectionControl(files, store, undefined, undefined, {
+          useFactory: async (files: ReadModelFiles, store: EventStore) => {
+            const control = new SqliteProjectionControl(files, store, undefined, undefined, {
               ...(options.bulkCatchUp === false ? { bulkCatchUpFrom: Infinity } : {}),
               ...(options.secondThread ? { secondThread: options.secondThread } : {}),
-            }),
+            });
+            // before any query: read-model files left by a ledger file deleted beside them start over
+            await control.adoptLog();
+            return control;
+          },
           inject: [READ_MODEL_FILES, EVENT_STORE],
         },
         { provide: PROJECTION_CONTROL, useExisting: SqliteProjectionControl },
