@@ -158,23 +158,21 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       }
     }
     this.inTransactions(projections, (p, db) => {
-      {
-        const schema = schemaOf(p);
-        this.registryOf(p).ensure(p.name, schema);
-        let row = this.registryOf(p).get(p.name);
-        const live = fingerprintOf(db, p, row.live_version);
-        // a shape never recorded (a ledger file from before shapes were) is what the tables show
-        const recorded = row.schema ?? live;
-        // tables dropped from outside while the checkpoint stayed: nothing to resume from
-        const lost = live === null && row.position > 0;
-        if ((recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
-          // this code writes tables of another shape than the live ones: start the projection over, from the log
-          row = this.startOver(p, row, schema);
-        } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
-        p.create(db, tableNamer(p.name, row.live_version));
-        // a restart gives a failed projection another try from its checkpoint
-        if (row.status === 'failed') this.registryOf(p).retry(p.name);
-      }
+      const schema = schemaOf(p);
+      this.registryOf(p).ensure(p.name, schema);
+      let row = this.registryOf(p).get(p.name);
+      const live = fingerprintOf(db, p, row.live_version);
+      // a shape never recorded (a ledger file from before shapes were) is what the tables show
+      const recorded = row.schema ?? live;
+      // tables dropped from outside while the checkpoint stayed: nothing to resume from
+      const lost = live === null && row.position > 0;
+      if ((recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
+        // this code writes tables of another shape than the live ones: start the projection over, from the log
+        row = this.startOver(p, row, schema);
+      } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
+      p.create(db, tableNamer(p.name, row.live_version));
+      // a restart gives a failed projection another try from its checkpoint
+      if (row.status === 'failed') this.registryOf(p).retry(p.name);
     });
   }
 

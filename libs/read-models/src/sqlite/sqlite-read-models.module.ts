@@ -37,7 +37,7 @@ export interface SqliteReadModelsOptions {
    * a worker thread).
    */
   bulkCatchUp?: boolean;
-  /** A second thread for rebuilds of several read models (see SecondThread); without it they are built on this one. */
+  /** A second thread for rebuilds and large catch-ups of several read models (see SecondThread); without it they run on this one. */
   secondThread?: SecondThread;
 }
 
