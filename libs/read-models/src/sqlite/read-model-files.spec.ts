@@ -163,11 +163,13 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(asked).toEqual([['timelines', 'enrollments', 'classes']]);
       expect(result).toMatchObject({ projections: NAMES, events: events.length, swapped: true });
       expect(result.version).toEqual(Object.fromEntries(NAMES.map((n) => [n, 2])));
+      expect([Object.keys(result.version), Object.keys(result.resumedFrom)]).toEqual([NAMES, NAMES]); // listed as asked, not by half
       expect((await control.status()).map((s) => [s.name, s.version, s.rebuilding])).toEqual(NAMES.map((n) => [n, 2, null]));
       expect(dumpAll(files, control)).toEqual(live);
-      // progress names both halves once both have reported, and is where the slower one is
+      // progress comes once both halves have reported, names both, and is where the slower one is
       const both = progress.filter((p) => p.projections.length === NAMES.length);
       expect(both.length).toBeGreaterThan(0);
+      expect(both).toEqual(progress);
       expect(both[both.length - 1]!.position).toBe(events[events.length - 1]!.position);
     });
 

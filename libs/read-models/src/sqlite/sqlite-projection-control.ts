@@ -379,12 +379,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     );
     return {
       projections: projections.map((p) => p.name),
-      version: Object.assign({}, ...merged.map((r) => r.version)) as Record<string, number>,
-      resumedFrom: Object.assign({}, ...merged.map((r) => r.resumedFrom)) as Record<string, number>,
+      version: inOrder(projections, merged.map((r) => r.version)),
+      resumedFrom: inOrder(projections, merged.map((r) => r.resumedFrom)),
       events: Math.max(...merged.map((r) => r.events)),
       seconds: (this.clock().getTime() - started) / 1000,
       swapped: merged.every((r) => r.swapped),
-      ...(options.dryRun ? { differences: Object.assign({}, ...merged.map((r) => r.differences ?? {})) as Record<string, number> } : {}),
+      ...(options.dryRun ? { differences: inOrder(projections, merged.map((r) => r.differences ?? {})) } : {}),
     };
   }
 
@@ -412,7 +412,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const latest = new Map<string, ProjectionProgress>();
     const report = (half: string) => (progress: ProjectionProgress) => {
       latest.set(half, progress);
-      if (onProgress) onProgress(slowest([...latest.values()]));
+      // until both have reported, one half done would show the whole as done
+      if (onProgress && latest.size === 2) onProgress(slowest([...latest.values()]));
     };
     const elsewhere = there(
       theirs.map((p) => p.name),
@@ -771,4 +772,10 @@ function slowest(parts: ProjectionProgress[]): ProjectionProgress {
     eventsPerSecond: Math.min(...parts.map((p) => p.eventsPerSecond)),
     etaSeconds: parts.some((p) => p.etaSeconds === null) ? null : Math.max(...parts.map((p) => p.etaSeconds!)),
   };
+}
+
+/** Both halves' figures per projection as one record, in the order the projections were asked for. */
+function inOrder(projections: readonly SqliteProjection[], halves: Record<string, number>[]): Record<string, number> {
+  const all: Record<string, number> = Object.assign({}, ...halves);
+  return Object.fromEntries(projections.filter((p) => p.name in all).map((p) => [p.name, all[p.name]!]));
 }
