@@ -51,6 +51,21 @@ describe('ReadModelHousekeeper', () => {
     }
   });
 
+  it("keeps the read models' files' WALs from growing too", async () => {
+    const ledger = open('ledger-of-read-models.db');
+    const readModel = open('a-read-model.db');
+    const housekeeper = new ReadModelHousekeeper(ledger.path, 10, [readModel.path]);
+    await housekeeper.started;
+    try {
+      const kept = await writeRounds(readModel.db, readModel.path, 25);
+      expect(kept).toBeLessThan(3 * 1024 * 1024); // of 10 MB written
+    } finally {
+      await housekeeper.stop();
+      ledger.db.close();
+      readModel.db.close();
+    }
+  });
+
   it('indexes the access log by student while the server goes on recording reads', async () => {
     const { db, path } = open('access.db');
     const log = SqliteAccessLog.open(path);
