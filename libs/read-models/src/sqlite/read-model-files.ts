@@ -32,13 +32,11 @@ export class ReadModelFiles {
     private readonly fallback: Db | null,
     /** The connection queries run on. */
     readonly reader: Db,
-    /** The ledger file the projections' files sit beside: null when they share one connection. */
-    readonly ledgerPath: string | null,
   ) {}
 
   /** Every projection in the one connection given (in memory, or a file of the caller's choosing). */
   static single(db: Db): ReadModelFiles {
-    return new ReadModelFiles(new Map(), db, db, null);
+    return new ReadModelFiles(new Map(), db, db);
   }
 
   /**
@@ -61,7 +59,7 @@ export class ReadModelFiles {
     // queries name tables without their file: an in-memory main holds none, so each name finds its one file
     const reader = new Database(':memory:', { timeout: BUSY_TIMEOUT_MS });
     for (const name of names) reader.prepare('ATTACH DATABASE ? AS ?').run(readModelPath(ledgerPath, name), `rm_${name}`);
-    return new ReadModelFiles(byName, null, reader, ledgerPath);
+    return new ReadModelFiles(byName, null, reader);
   }
 
   /** The connection that writes a projection's tables and checkpoint. */
@@ -78,7 +76,7 @@ export class ReadModelFiles {
 
   /** Whether each projection has a file (and a connection) of its own, so that two threads may build two of them at once. */
   get separate(): boolean {
-    return this.ledgerPath !== null;
+    return this.fallback === null;
   }
 
   close(): void {

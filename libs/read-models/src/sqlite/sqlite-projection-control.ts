@@ -216,7 +216,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   private registryOf(p: SqliteProjection | string): ProjectionRegistry {
-    const projection = typeof p === 'string' ? this.resolve([p])[0]! : p;
+    const projection = typeof p === 'string' ? this.named(p) : p;
     return this.registries.get(this.dbOf(projection))!;
   }
 
@@ -254,7 +254,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * forget it too.
    */
   liveVersion(name: string): number {
-    const p = this.resolve([name])[0]!;
+    const p = this.named(name);
     const at = this.dataVersions.get(this.dbOf(p))!.get() as number;
     const known = this.liveVersions.get(name);
     if (known !== undefined && known.at === at) return known.version;
@@ -300,11 +300,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const head = await this.store.headPosition();
     const behind = Math.max(0, ...this.liveTargets().map((t) => head - t.position));
     if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
-      return rebuilt + (await this.feed(() => this.liveTargets(), undefined, onProgress));
+      return rebuilt + (await this.foldLive(this.projections, onProgress));
     }
     const [here, there] = await this.onTwoThreads(
       this.projections,
-      (projections, progress) => this.feed(() => this.liveTargets(projections), undefined, progress),
+      (projections, progress) => this.foldLive(projections, progress),
       (names, progress) => this.secondThread!.catchUp(names, progress),
       onProgress,
     );
@@ -313,7 +313,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   private async catchUpOf(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
     const rebuilt = await this.catchUpInBulk(projections, onProgress);
-    return rebuilt + (await this.feed(() => this.liveTargets(projections), undefined, onProgress));
+    return rebuilt + (await this.foldLive(projections, onProgress));
+  }
+
+  /** Folds what the live versions of these projections have not folded yet, in live batches. */
+  private foldLive(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+    return this.feed(() => this.liveTargets(projections), undefined, onProgress);
   }
 
   /**
@@ -532,11 +537,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   private resolve(names: string[]): SqliteProjection[] {
-    return names.map((n) => {
-      const p = this.byName.get(n);
-      if (!p) throw new UnknownProjection(n, this.names());
-      return p;
-    });
+    return names.map((n) => this.named(n));
+  }
+
+  private named(name: string): SqliteProjection {
+    const p = this.byName.get(name);
+    if (!p) throw new UnknownProjection(name, this.names());
+    return p;
   }
 
   private liveTargets(projections: readonly SqliteProjection[] = this.projections): Target[] {
