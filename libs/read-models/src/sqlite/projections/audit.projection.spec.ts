@@ -117,6 +117,13 @@ describe('audit projection: the feed of every recorded event, with the filters c
       expect(await feed({ to: DAY.two, types: ['SyncCompleted'] })).toEqual(['SyncCompleted sync-sync-1']);
     });
 
+    it('by a district, sync, school or event type it never met: nothing (no error)', async () => {
+      expect(await feed({ syncId: 'no-such-sync' })).toEqual([]);
+      expect(await feed({ schoolId: 'no-such-school' })).toEqual([]);
+      expect(await feed({ types: ['TermUpdated'], syncId: 'sync-1' })).toEqual([]);
+      expect(await feed({ districtId: 'other', syncId: 'sync-1' })).toEqual([]);
+    });
+
     it('by district', async () => {
       expect(await feed({ districtId: 'other' })).toEqual([]);
       expect((await feed({ districtId: 'd1' })).length).toBe(rosterStory().events.length);

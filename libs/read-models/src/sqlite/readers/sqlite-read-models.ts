@@ -209,21 +209,29 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
-    const where: string[] = ['a.position > @after'];
     const params: Record<string, unknown> = { after: options.after ?? 0, limit: options.limit };
-    if (filter.districtId !== undefined) (where.push('a.district_id = @district'), (params['district'] = filter.districtId));
-    if (filter.from !== undefined) (where.push('a.observed_at >= @from'), (params['from'] = filter.from));
-    if (filter.to !== undefined) (where.push('a.observed_at < @to'), (params['to'] = filter.to));
-    if (filter.syncId !== undefined) (where.push('a.sync_id = @sync'), (params['sync'] = filter.syncId));
-    if (filter.types?.length) where.push(`a.type IN (${filter.types.map((x, i) => ((params[`type${i}`] = x), `@type${i}`)).join(', ')})`);
-    if (filter.recordTypes?.length) {
-      where.push(`a.record_type IN (${filter.recordTypes.map((x, i) => ((params[`rt${i}`] = x), `@rt${i}`)).join(', ')})`);
-    }
-    if (filter.schoolId !== undefined) params['school'] = filter.schoolId;
     const rows = this.read(() => {
       // table names are resolved here, inside the retry: a swap may change them
-      const bySchool = filter.schoolId === undefined ? [] : [`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school_id = @school)`];
-      const sql = `SELECT a.position, a.record_type FROM ${this.t('audit', 'audit')} a WHERE ${[...where, ...bySchool].join(' AND ')} ORDER BY a.position LIMIT @limit`;
+      const keys = this.t('audit', 'audit_keys');
+      // the audit's columns hold keys (see ValueKeys): a value it never met has none, and matches nothing
+      const keyOf = (kind: string, parameter: string, value: string) => {
+        params[parameter] = value;
+        return `(SELECT key FROM ${keys} WHERE kind = '${kind}' AND value = @${parameter})`;
+      };
+      const keysOf = (kind: string, prefix: string, values: string[]) =>
+        `(SELECT key FROM ${keys} WHERE kind = '${kind}' AND value IN (${values.map((v, i) => ((params[`${prefix}${i}`] = v), `@${prefix}${i}`)).join(', ')}))`;
+      const where: string[] = ['a.position > @after'];
+      if (filter.districtId !== undefined) where.push(`a.district = ${keyOf('district', 'district', filter.districtId)}`);
+      if (filter.from !== undefined) (where.push('a.observed_at >= @from'), (params['from'] = Date.parse(filter.from)));
+      if (filter.to !== undefined) (where.push('a.observed_at < @to'), (params['to'] = Date.parse(filter.to)));
+      if (filter.syncId !== undefined) where.push(`a.sync = ${keyOf('sync', 'sync', filter.syncId)}`);
+      if (filter.types?.length) where.push(`a.type IN ${keysOf('type', 'type', filter.types)}`);
+      if (filter.recordTypes?.length) where.push(`a.record_type IN ${keysOf('record_type', 'rt', filter.recordTypes)}`);
+      if (filter.schoolId !== undefined) {
+        where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school = ${keyOf('school', 'school', filter.schoolId)})`);
+      }
+      const sql = `SELECT a.position, k.value AS record_type FROM ${this.t('audit', 'audit')} a JOIN ${keys} k ON k.key = a.record_type
+        WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
       return this.statement(sql).all(params) as { position: number; record_type: string }[];
     });
     const events = await this.resolve(rows.map((r) => r.position));
