@@ -8,7 +8,8 @@ import type { Db } from '../read-model-database';
  * rebuild from the log gives each value the key the live read model gave it.
  */
 export class ValueKeys {
-  private readonly known = new Map<string, number>();
+  /** Per kind, the keys of the values met: most calls find theirs here. */
+  private readonly known = new Map<string, Map<string, number>>();
   private readonly select;
   private readonly insert;
 
@@ -23,11 +24,12 @@ export class ValueKeys {
 
   /** The key of a value of a kind, given one now when it has none (inside the caller's transaction). */
   keyOf(kind: string, value: string): number {
-    const name = `${kind}\u0000${value}`;
-    let key = this.known.get(name);
+    let ofKind = this.known.get(kind);
+    if (ofKind === undefined) this.known.set(kind, (ofKind = new Map()));
+    let key = ofKind.get(value);
     if (key === undefined) {
       key = (this.select.get(kind, value) as number | undefined) ?? Number(this.insert.run(kind, value).lastInsertRowid);
-      this.known.set(name, key);
+      ofKind.set(value, key);
     }
     return key;
   }
