@@ -20,8 +20,9 @@ export interface SqliteProjection {
   /** What it serves, for `projections` listings. */
   readonly description: string;
   /**
-   * About how long a rebuild spends on it, against the others (seconds at 100,000 students, see
-   * BENCHMARKS.md): a rebuild of several splits them between two threads by it. Default 1.
+   * About how long a rebuild spends on it beyond reading the log, against the others (seconds at a
+   * million students, see BENCHMARKS.md): a rebuild of several splits them between two threads
+   * by it. Default 1.
    */
   readonly rebuildWeight?: number;
   /** Base names of its tables, for rebuilds, drops and verification. */

@@ -19,7 +19,7 @@ import { ValueKeys } from './value-keys';
  */
 export const auditProjection: SqliteProjection = {
   name: 'audit',
-  rebuildWeight: 9,
+  rebuildWeight: 32,
   description: 'the audit feed: every event with filters by time, type, record type, school and sync',
   tables: ['audit', 'audit_schools', 'audit_keys', 'entity_schools'],
   create(db: Db, t: TableNamer): void {

@@ -17,7 +17,7 @@ export interface LookupRow extends EntityState {
 /** lookups: schools, terms, courses and districts by id, for names and status in answers. */
 export const lookupsProjection: SqliteProjection = {
   name: 'lookups',
-  rebuildWeight: 1.5,
+  rebuildWeight: 0.5,
   description: 'schools, terms, courses and districts by id',
   tables: ['lookups'],
   create(db: Db, t: TableNamer): void {

@@ -9,7 +9,7 @@ type SyncRow = SyncSummary & { position: number };
 /** syncs: one row per sync: its status, counts, holds and failure. */
 export const syncsProjection: SqliteProjection = {
   name: 'syncs',
-  rebuildWeight: 1.5,
+  rebuildWeight: 0.5,
   description: 'one row per sync: status, counts per event type, holds, failures',
   tables: ['syncs'],
   create(db: Db, t: TableNamer): void {
