@@ -1,0 +1,94 @@
+import { DocTable } from './doc-table';
+import { openReadModelDatabase } from './read-model-database';
+
+interface Person {
+  name: string;
+  grade: string;
+  position: number;
+}
+
+describe('DocTable: documents by id, with columns pulled out for indexes', () => {
+  const setUp = () => {
+    const db = openReadModelDatabase(':memory:');
+    db.exec(`
+      CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT, grade TEXT, position INTEGER NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX people_name ON people (name);
+      CREATE TABLE name_writes (id TEXT);
+      -- fires for every UPDATE that sets the name column, whether or not its value changes
+      CREATE TRIGGER people_name_set AFTER UPDATE OF name ON people BEGIN INSERT INTO name_writes VALUES (new.id); END;
+    `);
+    const table = () => new DocTable<Person>(db, 'people', ['name', 'grade', 'position'], (p) => [p.name, p.grade, p.position]);
+    const rows = () => db.prepare('SELECT id, name, grade, position, doc FROM people ORDER BY id').all();
+    const nameWrites = () => db.prepare('SELECT id FROM name_writes').pluck().all();
+    return { db, table, rows, nameWrites };
+  };
+
+  it('writes a new document once at the flush, with its columns', () => {
+    const { table, rows } = setUp();
+    const docs = table();
+    expect(docs.get('u1')).toBeUndefined();
+    docs.put('u1', { name: 'Ada', grade: '7', position: 1 });
+    docs.put('u1', { name: 'Ada', grade: '8', position: 2 });
+    expect(rows()).toEqual([]);
+    docs.flush();
+    expect(rows()).toEqual([{ id: 'u1', name: 'Ada', grade: '8', position: 2, doc: JSON.stringify({ name: 'Ada', grade: '8', position: 2 }) }]);
+  });
+
+  it('updates a stored document in the columns that changed only, so an unchanged indexed column is not rewritten', () => {
+    const { table, rows, nameWrites } = setUp();
+    const first = table();
+    first.put('u1', { name: 'Ada', grade: '7', position: 1 });
+    first.flush();
+
+    const docs = table();
+    docs.put('u1', { ...docs.get('u1')!, grade: '8', position: 2 });
+    docs.flush();
+    expect(rows()).toEqual([{ id: 'u1', name: 'Ada', grade: '8', position: 2, doc: JSON.stringify({ name: 'Ada', grade: '8', position: 2 }) }]);
+    expect(nameWrites()).toEqual([]);
+
+    docs.put('u1', { ...docs.get('u1')!, name: 'Ada L.', position: 3 });
+    docs.flush();
+    expect(rows()).toMatchObject([{ id: 'u1', name: 'Ada L.', grade: '8', position: 3 }]);
+    expect(nameWrites()).toEqual(['u1']);
+  });
+
+  it('sees a change made in place to the document it handed out', () => {
+    const { table, rows } = setUp();
+    const first = table();
+    first.put('u1', { name: 'Ada', grade: '7', position: 1 });
+    first.flush();
+
+    const docs = table();
+    const doc = docs.get('u1')!;
+    doc.grade = '8';
+    docs.put('u1', doc);
+    docs.flush();
+    expect(rows()).toMatchObject([{ id: 'u1', grade: '8' }]);
+  });
+
+  it('writes a document put without being read first over the stored one', () => {
+    const { table, rows } = setUp();
+    const first = table();
+    first.put('u1', { name: 'Ada', grade: '7', position: 1 });
+    first.flush();
+    const docs = table();
+    docs.put('u1', { name: 'Ada', grade: '9', position: 5 });
+    docs.flush();
+    expect(rows()).toMatchObject([{ id: 'u1', grade: '9', position: 5 }]);
+  });
+
+  it('forgets what a rolled-back batch loaded and put', () => {
+    const { db, table, rows } = setUp();
+    const docs = table();
+    expect(() =>
+      db.transaction(() => {
+        docs.put('u1', { name: 'Ada', grade: '7', position: 1 });
+        docs.flush();
+        throw new Error('the batch failed');
+      })(),
+    ).toThrow('the batch failed');
+    docs.reset();
+    expect(docs.get('u1')).toBeUndefined();
+    expect(rows()).toEqual([]);
+  });
+});
