@@ -22,7 +22,7 @@ export interface RecordedSync<T> {
  */
 export async function runRecordedSync<T>(
   buses: { commands: CommandBus; queries: QueryBus },
-  options: { syncId: string; json?: boolean; skipProjections?: boolean; stopProgress: () => void },
+  options: { syncId: string; json?: boolean; skipProjections?: boolean; stopProgress: () => void; appended: (result: T) => number },
   run: () => Promise<T>,
 ): Promise<RecordedSync<T> | null> {
   const started = Date.now();
@@ -45,7 +45,7 @@ export async function runRecordedSync<T>(
   const durationMs = Date.now() - started;
   let projected = 0;
   if (!options.skipProjections) {
-    releaseSyncMemory();
+    releaseSyncMemory(options.appended(result));
     const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
     try {
       projected = await buses.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
