@@ -20,7 +20,13 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
     const table = () => new DocTable<Person>(db, 'people', ['name', 'grade', 'position'], (p) => [p.name, p.grade, p.position]);
     const rows = () => db.prepare('SELECT id, name, grade, position, doc FROM people ORDER BY id').all();
     const nameWrites = () => db.prepare('SELECT id FROM name_writes').pluck().all();
-    return { db, table, rows, nameWrites };
+    /** A document stored by an earlier batch. */
+    const stored = (id: string, doc: Person) => {
+      const earlier = table();
+      earlier.put(id, doc);
+      earlier.flush();
+    };
+    return { db, table, rows, nameWrites, stored };
   };
 
   it('writes a new document once at the flush, with its columns', () => {
@@ -35,10 +41,8 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
   });
 
   it('updates a stored document in the columns that changed only, so an unchanged indexed column is not rewritten', () => {
-    const { table, rows, nameWrites } = setUp();
-    const first = table();
-    first.put('u1', { name: 'Ada', grade: '7', position: 1 });
-    first.flush();
+    const { table, rows, nameWrites, stored } = setUp();
+    stored('u1', { name: 'Ada', grade: '7', position: 1 });
 
     const docs = table();
     docs.put('u1', { ...docs.get('u1')!, grade: '8', position: 2 });
@@ -53,10 +57,8 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
   });
 
   it('sees a change made in place to the document it handed out', () => {
-    const { table, rows } = setUp();
-    const first = table();
-    first.put('u1', { name: 'Ada', grade: '7', position: 1 });
-    first.flush();
+    const { table, rows, stored } = setUp();
+    stored('u1', { name: 'Ada', grade: '7', position: 1 });
 
     const docs = table();
     const doc = docs.get('u1')!;
@@ -67,10 +69,8 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
   });
 
   it('writes a document put without being read first over the stored one', () => {
-    const { table, rows } = setUp();
-    const first = table();
-    first.put('u1', { name: 'Ada', grade: '7', position: 1 });
-    first.flush();
+    const { table, rows, stored } = setUp();
+    stored('u1', { name: 'Ada', grade: '7', position: 1 });
     const docs = table();
     docs.put('u1', { name: 'Ada', grade: '9', position: 5 });
     docs.flush();
