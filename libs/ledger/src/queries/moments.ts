@@ -22,8 +22,9 @@ function dayStart(year: string, month: string, day: string): number | null {
 
 /**
  * An ISO-8601 date or timestamp-with-zone as the read models compare them: a UTC timestamp with
- * milliseconds (`2025-10-01T23:59:59.999Z`). The stored times have that form, and the queries
- * compare them as text, so every moment must be normalised to it. Null when the text is not one.
+ * milliseconds (`2025-10-01T23:59:59.999Z`). The stored times have that form, and the enrollment
+ * intervals compare them as text, so every moment must be normalised to it (the audit feed keeps
+ * milliseconds, from the same form). Null when the text is not one.
  */
 export function parseMoment(text: string, dateMeans: DateMeaning): string | null {
   const date = DATE.exec(text);

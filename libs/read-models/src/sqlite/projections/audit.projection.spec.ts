@@ -72,10 +72,18 @@ describe('audit projection: the feed of every recorded event, with the filters c
     it('keeps an event without an observation time at the time it was recorded', async () => {
       const log = new EventLog();
       const e = log.append('school-s1', 'SchoolShared', namedRecord('s1', 'Lincoln High'), { recordedAt: '2024-09-02T00:00:00.000Z' });
-      delete e.metadata['observedAt'];
+      const { observedAt: _dropped, ...withoutObservation } = e.metadata;
+      e.metadata = withoutObservation;
       rm().when(e);
       expect((await rm().models.audit({}, { limit: 10 }))[0]).toMatchObject({ observedAt: '2024-09-02T00:00:00.000Z', cleverLastModified: null });
     });
+  });
+
+  it('refuses an event whose observation time is not an ISO-8601 moment with a zone (it would be read in this machine\'s zone), and keeps nothing of its batch', async () => {
+    const log = new EventLog();
+    const e = log.append('school-s1', 'SchoolShared', namedRecord('s1', 'Lincoln High'), { observedAt: '09/02/2024 08:00' });
+    expect(() => rm().when(e)).toThrow('its observation time "09/02/2024 08:00" is not an ISO-8601 moment with a zone');
+    expect(rm().rows('audit')).toEqual([]);
   });
 
   describe('filters', () => {
@@ -122,6 +130,11 @@ describe('audit projection: the feed of every recorded event, with the filters c
       expect(await feed({ schoolId: 'no-such-school' })).toEqual([]);
       expect(await feed({ types: ['TermUpdated'], syncId: 'sync-1' })).toEqual([]);
       expect(await feed({ districtId: 'other', syncId: 'sync-1' })).toEqual([]);
+    });
+
+    it('refuses a time that is not an ISO-8601 moment with a zone, saying which filter', async () => {
+      await expect(rm().models.audit({ from: 'last tuesday' }, { limit: 10 })).rejects.toThrow('from must be an ISO-8601 date or timestamp with a zone, got "last tuesday"');
+      await expect(rm().models.audit({ to: '2024-09-02 08:00' }, { limit: 10 })).rejects.toThrow('to must be an ISO-8601 date or timestamp with a zone, got "2024-09-02 08:00"');
     });
 
     it('by district', async () => {

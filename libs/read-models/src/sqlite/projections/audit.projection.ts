@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@roster-ledger/ledger';
+import { parseMoment, type RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from '../../model/event-facts';
 import { recordTypeOf } from '../../model/timeline-subjects';
 import type { Db } from '../read-model-database';
@@ -12,6 +12,11 @@ import { ValueKeys } from './value-keys';
  * log position: the feed reads the events themselves from the log (the row is a pointer with the
  * columns to filter on, not a copy). Rows by school are keyed by position too, so a bulk load
  * appends, and indexed by school.
+ *
+ * The feed is read in log order, a page after a position: the index by district (and so by
+ * position, the rowid, within it) serves a page without sorting; a time range is a filter on it.
+ * An index by district and time had SQLite sort the whole district's feed for each page (0.4 s
+ * at a million students), and an export page after page.
  *
  * The columns are integers: ids and types as keys into `audit_keys` (see ValueKeys), the time as
  * milliseconds since 1970. Text made each row and its two indexes about three times larger, and
@@ -27,7 +32,7 @@ export const auditProjection: SqliteProjection = {
       CREATE TABLE IF NOT EXISTS ${t('audit')} (
         position INTEGER PRIMARY KEY, district INTEGER, record_type INTEGER NOT NULL, type INTEGER NOT NULL,
         sync INTEGER, observed_at INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS ${t('audit')}_district ON ${t('audit')} (district, observed_at);
+      CREATE INDEX IF NOT EXISTS ${t('audit')}_district ON ${t('audit')} (district);
       CREATE INDEX IF NOT EXISTS ${t('audit')}_sync ON ${t('audit')} (sync);
       CREATE TABLE IF NOT EXISTS ${t('audit_schools')} (position INTEGER NOT NULL, school INTEGER NOT NULL, PRIMARY KEY (position, school)) WITHOUT ROWID;
       CREATE UNIQUE INDEX IF NOT EXISTS ${t('audit_schools')}_school ON ${t('audit_schools')} (school, position);
@@ -47,8 +52,10 @@ export const auditProjection: SqliteProjection = {
         const filed = schools.follow(event);
         if (filed === null) return; // a replay
         const f = factsOf(event);
-        const observedAt = Date.parse(f.observedAt);
-        if (Number.isNaN(observedAt)) throw new Error(`its observation time "${f.observedAt}" is not a moment`);
+        // only the ISO form the ledger writes: Date.parse would read other text in this machine's zone
+        const moment = parseMoment(f.observedAt, 'start-of-day');
+        if (moment === null) throw new Error(`its observation time "${f.observedAt}" is not an ISO-8601 moment with a zone`);
+        const observedAt = Date.parse(moment);
         insert.run(
           f.position,
           f.districtId === null ? null : keys.keyOf('district', f.districtId),

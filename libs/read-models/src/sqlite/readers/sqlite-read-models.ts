@@ -11,7 +11,8 @@ import type {
   RecordedEvent,
   TimelineKind,
 } from '@roster-ledger/ledger';
-import type { SyncSummary } from '@roster-ledger/domain';
+import { parseMoment } from '@roster-ledger/ledger';
+import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
@@ -51,6 +52,13 @@ const toMembership = (r: MembershipRow): Membership => ({
   sinceSync: r.from_sync,
   until: r.to_at,
 });
+
+/** A moment of an audit filter as the audit feed stores times: milliseconds since 1970. */
+const millisecondsOf = (text: string, field: 'from' | 'to'): number => {
+  const moment = parseMoment(text, field === 'from' ? 'start-of-day' : 'next-day');
+  if (moment === null) throw new InvalidInput(`${field} must be an ISO-8601 date or timestamp with a zone, got "${text}"`, { field });
+  return Date.parse(moment);
+};
 
 /** Escapes LIKE wildcards so a name typed by a person is matched literally. */
 const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -214,21 +222,20 @@ export class SqliteReadModels implements ReadModels {
       // table names are resolved here, inside the retry: a swap may change them
       const keys = this.t('audit', 'audit_keys');
       // the audit's columns hold keys (see ValueKeys): a value it never met has none, and matches nothing
-      const keyOf = (kind: string, parameter: string, value: string) => {
-        params[parameter] = value;
-        return `(SELECT key FROM ${keys} WHERE kind = '${kind}' AND value = @${parameter})`;
+      const keysOf = (kind: string, name: string, values: string[]) => {
+        params[`${name}Kind`] = kind;
+        const named = values.map((v, i) => ((params[`${name}${i}`] = v), `@${name}${i}`));
+        return `(SELECT key FROM ${keys} WHERE kind = @${name}Kind AND value IN (${named.join(', ')}))`;
       };
-      const keysOf = (kind: string, prefix: string, values: string[]) =>
-        `(SELECT key FROM ${keys} WHERE kind = '${kind}' AND value IN (${values.map((v, i) => ((params[`${prefix}${i}`] = v), `@${prefix}${i}`)).join(', ')}))`;
       const where: string[] = ['a.position > @after'];
-      if (filter.districtId !== undefined) where.push(`a.district = ${keyOf('district', 'district', filter.districtId)}`);
-      if (filter.from !== undefined) (where.push('a.observed_at >= @from'), (params['from'] = Date.parse(filter.from)));
-      if (filter.to !== undefined) (where.push('a.observed_at < @to'), (params['to'] = Date.parse(filter.to)));
-      if (filter.syncId !== undefined) where.push(`a.sync = ${keyOf('sync', 'sync', filter.syncId)}`);
+      if (filter.districtId !== undefined) where.push(`a.district IN ${keysOf('district', 'district', [filter.districtId])}`);
+      if (filter.from !== undefined) (where.push('a.observed_at >= @from'), (params['from'] = millisecondsOf(filter.from, 'from')));
+      if (filter.to !== undefined) (where.push('a.observed_at < @to'), (params['to'] = millisecondsOf(filter.to, 'to')));
+      if (filter.syncId !== undefined) where.push(`a.sync IN ${keysOf('sync', 'sync', [filter.syncId])}`);
       if (filter.types?.length) where.push(`a.type IN ${keysOf('type', 'type', filter.types)}`);
       if (filter.recordTypes?.length) where.push(`a.record_type IN ${keysOf('record_type', 'rt', filter.recordTypes)}`);
       if (filter.schoolId !== undefined) {
-        where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school = ${keyOf('school', 'school', filter.schoolId)})`);
+        where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school IN ${keysOf('school', 'school', [filter.schoolId])})`);
       }
       const sql = `SELECT a.position, k.value AS record_type FROM ${this.t('audit', 'audit')} a JOIN ${keys} k ON k.key = a.record_type
         WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
