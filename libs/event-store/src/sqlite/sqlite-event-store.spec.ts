@@ -189,7 +189,7 @@ describe('SqliteEventStore on a file', () => {
     expect(await collect(store.readCategory(''))).toEqual([]);
   });
 
-  it('reads events whose metadata repeats the one before with that metadata, frozen: no reader can change another event through it', async () => {
+  it("reads events whose metadata repeats the one before with that metadata, frozen: no reader can change another event's metadata fields through it", async () => {
     const store = openStore();
     const shared = { syncId: 'sync-1', observedAt: '2024-09-01T08:00:00.000Z' };
     const events = [...newEvents(3), ...newEvents(1)].map((e, i) => ({ ...e, metadata: i < 3 ? shared : { ...shared, syncId: 'sync-2' } }));
@@ -198,7 +198,7 @@ describe('SqliteEventStore on a file', () => {
     expect(read.map((e) => e.metadata['syncId'])).toEqual(['sync-1', 'sync-1', 'sync-1', 'sync-2']);
     expect(read.every((e) => Object.isFrozen(e.metadata))).toBe(true);
     expect(() => {
-      read[0]!.metadata['syncId'] = 'changed';
+      (read[0]!.metadata as Record<string, unknown>)['syncId'] = 'changed';
     }).toThrow(TypeError);
     expect(read[1]!.metadata['syncId']).toBe('sync-1');
     expect((await store.readAt([2]))[0]!.metadata).toEqual(shared);

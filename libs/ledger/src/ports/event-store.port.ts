@@ -38,7 +38,8 @@ export interface RecordedEvent {
   revision: number;
   position: number;
   data: JsonObject;
-  metadata: JsonObject;
+  /** Read-only: a store may hand the same metadata to several events (a sync's events share most of theirs). */
+  metadata: Readonly<JsonObject>;
   /** When the store wrote it (ISO-8601, UTC). */
   recordedAt: string;
 }
