@@ -40,7 +40,7 @@ export class ImportCommand extends LedgerCommandRunner {
   async run([folder]: string[], options: ImportOptions): Promise<void> {
     const syncId = randomUUID();
     const progress = ProgressBar.forTerminal(options.json === true);
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), appended: (summary) => summary.appended }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
         new RunSyncCommand(resolve(folder!), { districtId: options.district, requestedBy: whoAmI(), syncId, onProgress: (p) => progress.update(p) }),
       ),

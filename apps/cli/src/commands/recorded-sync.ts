@@ -1,6 +1,6 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { CatchUpProjectionsCommand, GetSyncQuery } from '@roster-ledger/ledger';
+import { CatchUpProjectionsCommand, GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
@@ -22,7 +22,7 @@ export interface RecordedSync<T> {
  */
 export async function runRecordedSync<T>(
   buses: { commands: CommandBus; queries: QueryBus },
-  options: { syncId: string; json?: boolean; skipProjections?: boolean; stopProgress: () => void; appended: (result: T) => number },
+  options: { syncId: string; json?: boolean; skipProjections?: boolean; stopProgress: () => void },
   run: () => Promise<T>,
 ): Promise<RecordedSync<T> | null> {
   const started = Date.now();
@@ -45,7 +45,8 @@ export async function runRecordedSync<T>(
   const durationMs = Date.now() - started;
   let projected = 0;
   if (!options.skipProjections) {
-    releaseSyncMemory(options.appended(result));
+    const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
+    releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
     const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
     try {
       projected = await buses.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));

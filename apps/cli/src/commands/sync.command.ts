@@ -53,7 +53,7 @@ export class SyncCommand extends LedgerCommandRunner {
     const mode = options.events ? 'events' : 'full';
     const syncId = randomUUID();
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), appended: (result) => result.summary.appended }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
         new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
       ),
