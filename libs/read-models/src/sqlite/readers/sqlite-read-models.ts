@@ -227,15 +227,17 @@ export class SqliteReadModels implements ReadModels {
         const named = values.map((v, i) => ((params[`${name}${i}`] = v), `@${name}${i}`));
         return `(SELECT key FROM ${keys} WHERE kind = @${name}Kind AND value IN (${named.join(', ')}))`;
       };
+      // one value: `=` and a scalar subquery, which lets SQLite read the index in position order (IN would sort)
+      const keyOf = (kind: string, name: string, value: string) => keysOf(kind, name, [value]);
       const where: string[] = ['a.position > @after'];
-      if (filter.districtId !== undefined) where.push(`a.district IN ${keysOf('district', 'district', [filter.districtId])}`);
+      if (filter.districtId !== undefined) where.push(`a.district = ${keyOf('district', 'district', filter.districtId)}`);
       if (filter.from !== undefined) (where.push('a.observed_at >= @from'), (params['from'] = millisecondsOf(filter.from, 'from')));
       if (filter.to !== undefined) (where.push('a.observed_at < @to'), (params['to'] = millisecondsOf(filter.to, 'to')));
-      if (filter.syncId !== undefined) where.push(`a.sync IN ${keysOf('sync', 'sync', [filter.syncId])}`);
+      if (filter.syncId !== undefined) where.push(`a.sync = ${keyOf('sync', 'sync', filter.syncId)}`);
       if (filter.types?.length) where.push(`a.type IN ${keysOf('type', 'type', filter.types)}`);
       if (filter.recordTypes?.length) where.push(`a.record_type IN ${keysOf('record_type', 'rt', filter.recordTypes)}`);
       if (filter.schoolId !== undefined) {
-        where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school IN ${keysOf('school', 'school', [filter.schoolId])})`);
+        where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school = ${keyOf('school', 'school', filter.schoolId)})`);
       }
       const sql = `SELECT a.position, k.value AS record_type FROM ${this.t('audit', 'audit')} a JOIN ${keys} k ON k.key = a.record_type
         WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
