@@ -23,7 +23,25 @@ export function openReadModelDatabase(path: string): Db {
     throw new Error(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
   }
   db.pragma('synchronous = NORMAL');
+  // every write inside a transaction first copies the pages it changes to a statement journal,
+  // which SQLite spills to a temporary file past 64 KiB: a million-student churn's catch-up wrote
+  // 336,000 times to such files; in memory they cost a copy (large sorts: see withSortsOnDisk)
+  db.pragma('temp_store = MEMORY');
   // rebuilds update large indexes: a bigger page cache saves re-reading their pages (128 MiB)
   db.pragma('cache_size = -131072');
   return db;
+}
+
+/**
+ * Runs `work` with the connection's temporary data on disk: for the statements that sort whole
+ * tables (an index built after a bulk load, a comparison of two versions), which at a million
+ * students would hold hundreds of megabytes in memory per thread.
+ */
+export function withSortsOnDisk<T>(db: Db, work: () => T): T {
+  db.pragma('temp_store = FILE');
+  try {
+    return work();
+  } finally {
+    db.pragma('temp_store = MEMORY');
+  }
 }

@@ -12,7 +12,7 @@ import {
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
-import { openReadModelDatabase } from './read-model-database';
+import { openReadModelDatabase, withSortsOnDisk } from './read-model-database';
 import type { Db } from './read-model-database';
 import { ReadModelFiles } from './read-model-files';
 import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
@@ -224,11 +224,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * Runs `fn` for each projection inside one immediate transaction per file: all of them in one
    * when they share a file. A crash between two files' commits leaves each file whole.
    */
-  private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void): void {
+  /** `fn` for each projection, in one transaction per file; `sortsOnDisk` for work that sorts whole tables (see withSortsOnDisk). */
+  private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void, options: { sortsOnDisk?: boolean } = {}): void {
     for (const [db, group] of this.byFile(projections)) {
-      db.transaction(() => {
-        for (const p of group) fn(p, db);
-      }).immediate();
+      const inOne = () =>
+        db.transaction(() => {
+          for (const p of group) fn(p, db);
+        }).immediate();
+      if (options.sortsOnDisk) withSortsOnDisk(db, inOne);
+      else inOne();
     }
   }
 
@@ -484,21 +488,29 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
 
     // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
-    this.inTransactions(projections, (p, db) => {
-      if (stillBuilding(p)) p.create(db, tableNamer(p.name, versions[p.name]!));
-    });
+    this.inTransactions(
+      projections,
+      (p, db) => {
+        if (stillBuilding(p)) p.create(db, tableNamer(p.name, versions[p.name]!));
+      },
+      { sortsOnDisk: true },
+    );
     const seconds = (this.clock().getTime() - started) / 1000;
 
     if (options.dryRun) {
       await this.catchUpOf(projections);
       const differences: Record<string, number> = {};
-      this.inTransactions(projections, (p) => {
-        if (!stillBuilding(p)) return;
-        const row = this.registryOf(p).get(p.name);
-        differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
-        this.dropTables(p, versions[p.name]!);
-        this.registryOf(p).stopBuilding(p.name);
-      });
+      this.inTransactions(
+        projections,
+        (p) => {
+          if (!stillBuilding(p)) return;
+          const row = this.registryOf(p).get(p.name);
+          differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+          this.dropTables(p, versions[p.name]!);
+          this.registryOf(p).stopBuilding(p.name);
+        },
+        { sortsOnDisk: true },
+      );
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: false, differences };
     }
     this.inTransactions(projections, (p) => {
@@ -528,7 +540,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       await this.feed(() => [scratch()], stopAt, onProgress, true, this.bulkBatchSize);
       const live = this.registryOf(p).get(p.name);
       const differences: Record<string, number> = {};
-      for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
+      withSortsOnDisk(db, () => {
+        for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
+      });
       this.dropTables(p, VERIFY_VERSION);
       this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
       results.push({ projection: p.name, position: stopAt, differences, equal: Object.values(differences).every((d) => d === 0) });
