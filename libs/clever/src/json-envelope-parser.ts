@@ -16,7 +16,7 @@ export interface JsonRecord {
   index: number;
   /** Line where the record starts. */
   line: number;
-  /** The fingerprint of its bytes, when the reader was given a screen (see JsonRecordSplitter's `screen`). */
+  /** The fingerprint of its bytes, when the reader took one (see recordFingerprint). */
   fingerprint?: string;
 }
 

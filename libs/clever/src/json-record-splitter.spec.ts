@@ -1,5 +1,6 @@
 import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
+import type { JsonRecord } from './json-envelope-parser';
 import type { SplitRecord } from './json-record-splitter';
 import { JsonRecordSplitter } from './json-record-splitter';
 import { DEFAULT_MAX_STRING_LENGTH, readJsonRecords, readJsonRecordsPrecisely } from './json-record-stream';
@@ -40,25 +41,33 @@ async function* asyncChunks(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8A
 /** The splitter alone: its records, and whether it read the whole file without giving up. */
 function split(chunks: Iterable<Uint8Array>, maxStringLength = DEFAULT_MAX_STRING_LENGTH) {
   const splitter = new JsonRecordSplitter({ maxStringLength });
-  const records: SplitRecord[] = [];
+  const records: JsonRecord[] = [];
   let accepted = true;
   for (const chunk of chunks) {
     accepted = splitter.write(chunk);
-    records.push(...splitter.take());
+    records.push(...parsed(splitter.take()));
     if (!accepted) break;
   }
   return { records, accepted: accepted && splitter.end() };
 }
 
+/** Records a splitter without `raw` hands over: parsed, every one. */
+function parsed(records: SplitRecord[]): JsonRecord[] {
+  return records.map((record) => {
+    if (!('value' in record)) throw new Error(`record #${record.index + 1} was not parsed`);
+    return record;
+  });
+}
+
 interface Outcome {
-  records: SplitRecord[];
+  records: JsonRecord[];
   error?: { message: string; at: InputLocation };
 }
 
 async function outcome(records: AsyncIterable<SplitRecord>): Promise<Outcome> {
-  const read: SplitRecord[] = [];
+  const read: JsonRecord[] = [];
   try {
-    for await (const record of records) read.push(record);
+    for await (const record of records) read.push(...parsed([record]));
     return { records: read };
   } catch (error) {
     if (!(error instanceof InvalidInput)) throw error;

@@ -1,4 +1,5 @@
 import type { JsonRecord } from './json-envelope-parser';
+import type { RecordUnit } from './record-fingerprint';
 
 /*
  * Where the splitter is in the envelope, outside the values handed to JSON.parse ("units").
@@ -110,31 +111,47 @@ const BYTES_PER_CHARACTER = 6;
 const OPEN_STRING_SLACK = 16;
 
 /**
- * Looks at a record's bytes before they are parsed (for an item of the list envelope, the whole
- * item, told apart from an element of a plain array by `unit`): returns their fingerprint, which
- * goes on the record, and, when the caller already knows a record with these bytes, the id it
- * knows it by: such a record is handed over without being parsed.
+ * A record's bytes as they are in the file, not parsed (see JsonRecordSplitter's `raw`): for an
+ * item of the list envelope, the whole item. Its grammar outside strings, numbers and literals is
+ * checked; whoever parses it checks the rest (and that an item's `data` is an object).
  */
-export type RecordScreen = (bytes: Buffer, unit: 'record' | 'item') => { fingerprint: string; knownAs?: string };
-
-/** A record the screen knew: its bytes were scanned (so the file's grammar is checked) but not parsed. */
-export interface KnownJsonRecord {
-  value: null;
-  knownAs: string;
-  fingerprint: string;
+export interface RawJsonRecord {
+  raw: Buffer;
+  unit: RecordUnit;
   /** Zero-based position of the record in its file. */
   index: number;
   /** Line where the record starts. */
   line: number;
 }
 
-/** What the splitter hands over: a parsed record, or one the screen knew. */
-export type SplitRecord = JsonRecord | KnownJsonRecord;
+/** What the splitter hands over: a parsed record, or with `raw` its bytes. */
+export type SplitRecord = JsonRecord | RawJsonRecord;
+
+/**
+ * Parses a record's bytes handed over raw, checking what the splitter would have checked when
+ * parsing them itself: the record, or undefined when they are not valid JSON or an item's `data`
+ * is not an object (read the file again with EnvelopeParser to name the problem).
+ */
+export function parseRawRecord(text: string, unit: RecordUnit): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (unit === 'record') return value as Record<string, unknown>;
+  const inner = (value as Record<string, unknown>)['data'];
+  return isPlainObject(inner) ? inner : undefined;
+}
 
 export interface JsonRecordSplitterOptions {
   /** Longest string accepted, in characters. */
   maxStringLength: number;
-  screen?: RecordScreen;
+  /**
+   * Hand over each record's bytes (a view of the chunk given to `write`, or a copy when the record
+   * spans chunks) instead of parsing them, for whoever decides which to parse.
+   */
+  raw?: boolean;
 }
 
 /**
@@ -161,7 +178,7 @@ export class JsonRecordSplitter {
   private newlines = 0;
   private recordCount = 0;
   private found: SplitRecord[] = [];
-  private readonly screen: RecordScreen | undefined;
+  private readonly raw: boolean;
   private dataSeen = false;
   private isDataKey = false;
 
@@ -187,7 +204,7 @@ export class JsonRecordSplitter {
   constructor(options: JsonRecordSplitterOptions) {
     this.maxStringLength = options.maxStringLength;
     this.maxOpenStringBytes = BYTES_PER_CHARACTER * options.maxStringLength + OPEN_STRING_SLACK;
-    this.screen = options.screen;
+    this.raw = options.raw === true;
   }
 
   /** Reads the next chunk of the file. False when the splitter gives up (for good). */
@@ -311,16 +328,11 @@ export class JsonRecordSplitter {
     const unit =
       this.pieces.length === 0 ? bytes.subarray(this.unitStart - this.chunkStart, stop) : Buffer.concat([...this.pieces, bytes.subarray(0, stop)]);
     this.pieces = [];
-    let fingerprint: string | undefined;
-    if (this.screen !== undefined && (this.unitKind === RECORD || this.unitKind === ITEM)) {
-      const screened = this.screen(unit, this.unitKind === ITEM ? 'item' : 'record');
-      fingerprint = screened.fingerprint;
-      if (screened.knownAs !== undefined) {
-        this.found.push({ value: null, knownAs: screened.knownAs, fingerprint, index: this.recordCount, line: this.unitLine });
-        this.recordCount += 1;
-        this.top = this.afterUnit;
-        return true;
-      }
+    if (this.raw && (this.unitKind === RECORD || this.unitKind === ITEM)) {
+      this.found.push({ raw: unit, unit: this.unitKind === ITEM ? 'item' : 'record', index: this.recordCount, line: this.unitLine });
+      this.recordCount += 1;
+      this.top = this.afterUnit;
+      return true;
     }
     const text = unit.toString('utf8');
     let value: unknown;
@@ -331,12 +343,12 @@ export class JsonRecordSplitter {
     }
     switch (this.unitKind) {
       case RECORD:
-        this.emit(value as Record<string, unknown>, fingerprint);
+        this.emit(value as Record<string, unknown>);
         break;
       case ITEM: {
         const inner = (value as Record<string, unknown>)['data'];
         if (!isPlainObject(inner)) return false;
-        this.emit(inner, fingerprint);
+        this.emit(inner);
         break;
       }
       case KEY:
@@ -349,8 +361,8 @@ export class JsonRecordSplitter {
     return true;
   }
 
-  private emit(value: Record<string, unknown>, fingerprint: string | undefined): void {
-    this.found.push(fingerprint === undefined ? { value, index: this.recordCount, line: this.unitLine } : { value, index: this.recordCount, line: this.unitLine, fingerprint });
+  private emit(value: Record<string, unknown>): void {
+    this.found.push({ value, index: this.recordCount, line: this.unitLine });
     this.recordCount += 1;
   }
 

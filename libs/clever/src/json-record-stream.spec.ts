@@ -32,7 +32,7 @@ async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8A
 async function collect(open: () => AsyncIterable<Uint8Array>) {
   const values: unknown[] = [];
   for await (const record of readJsonRecords(open, { file: 'users.json', maxStringLength: DEFAULT_MAX_STRING_LENGTH })) {
-    values.push(record.value);
+    values.push('value' in record ? record.value : null);
   }
   return values;
 }
@@ -46,7 +46,7 @@ describe('streaming a file in chunks', () => {
     const folder = await tempFolder({ 'users.json': bytes });
     expect(bytes.length).toBeGreaterThan(3 * READ_CHUNK_BYTES);
     const values: unknown[] = [];
-    for await (const record of readJsonFile(join(folder, 'users.json'), DEFAULT_MAX_STRING_LENGTH)) values.push(record.value);
+    for await (const record of readJsonFile(join(folder, 'users.json'), { maxStringLength: DEFAULT_MAX_STRING_LENGTH })) values.push('value' in record ? record.value : null);
     expect(values).toEqual(expected);
   });
 
@@ -56,10 +56,13 @@ describe('streaming a file in chunks', () => {
     let counted = 0;
     const values: unknown[] = [];
     const failure = await (async () => {
-      const records = readJsonFile(join(folder, 'users.json'), DEFAULT_MAX_STRING_LENGTH, (count) => {
-        counted += count;
+      const records = readJsonFile(join(folder, 'users.json'), {
+        maxStringLength: DEFAULT_MAX_STRING_LENGTH,
+        onBytes: (count) => {
+          counted += count;
+        },
       });
-      for await (const record of records) values.push(record.value);
+      for await (const record of records) values.push('value' in record ? record.value : null);
     })().catch((error: unknown) => error);
     expect((failure as InvalidInput).message).toMatch(/users\.json, line \d+: invalid JSON after record #1500 \(the last complete record\), at byte offset \d+: found '\]' where/);
     expect(values).toEqual(expected);

@@ -5,7 +5,7 @@ import type { InputLocation } from '@roster-ledger/domain';
 import { EnvelopeParser } from './json-envelope-parser';
 import type { JsonRecord } from './json-envelope-parser';
 import { JsonRecordSplitter } from './json-record-splitter';
-import type { RecordScreen, SplitRecord } from './json-record-splitter';
+import type { SplitRecord } from './json-record-splitter';
 import { LineCounter } from './line-counter';
 import { Utf8ChunkCheck } from './utf8-chunk-check';
 
@@ -19,10 +19,12 @@ export interface JsonRecordOptions {
   file: string;
   maxStringLength: number;
   /**
-   * Sees each record's bytes before they are parsed (see JsonRecordSplitter). Records found after
-   * a problem (read again token by token) are not screened: they have no fingerprint.
+   * Hand over the records' bytes, not parsed (see JsonRecordSplitter's `raw`). Records found
+   * after a problem (read again token by token) are handed over parsed.
    */
-  screen?: RecordScreen;
+  raw?: boolean;
+  /** Called with each chunk of the first reading, before the records it completes are yielded. */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 /**
@@ -47,12 +49,13 @@ export async function* readJsonRecords(
   options: JsonRecordOptions,
 ): AsyncGenerator<SplitRecord> {
   const utf8 = new Utf8ChunkCheck();
-  const splitter = new JsonRecordSplitter({ maxStringLength: options.maxStringLength, ...(options.screen ? { screen: options.screen } : {}) });
+  const splitter = new JsonRecordSplitter({ maxStringLength: options.maxStringLength, ...(options.raw ? { raw: true } : {}) });
   let chunks = 0;
   let yielded = 0;
   let accepted = true;
   for await (const chunk of open()) {
     chunks += 1;
+    options.onChunk?.(chunk as Buffer);
     accepted = utf8.accepts(chunk) && splitter.write(chunk);
     for (const record of splitter.take()) {
       yielded += 1;
@@ -61,10 +64,22 @@ export async function* readJsonRecords(
     if (!accepted) break;
   }
   if (accepted && utf8.acceptsEnd() && splitter.end()) return;
+  yield* readOnPrecisely(open, options, { yielded, chunks });
+}
 
-  // EnvelopeParser finds the problem where the splitter gave up, or once the token there is
-  // complete. It yields the records before it: a record completed after the chunk where the
-  // splitter gave up, or no problem at all, means the readings disagree.
+/**
+ * Where a fast reading of a file stopped (its splitter gave up, or a record it handed over would
+ * not parse), reads the file again with EnvelopeParser, which finds the problem there, or once
+ * the token there is complete, and throws it. It yields the records after the `yielded` first: a
+ * record completed after the first `chunks` chunks of `open()` (those the fast reading had read),
+ * or no problem at all, means the readings disagree.
+ */
+export async function* readOnPrecisely(
+  open: () => AsyncIterable<Uint8Array>,
+  options: JsonRecordOptions,
+  stopped: { yielded: number; chunks: number },
+): AsyncGenerator<JsonRecord> {
+  const { yielded, chunks } = stopped;
   const inconsistent = new InvalidInput(
     `file could not be read consistently: the first reading stopped after ${yielded} records, a second reading found no problem there (was the file changed while it was read?)`,
     { file: options.file },
@@ -194,26 +209,35 @@ class NotUtf8 {
  */
 export async function* readJsonFile(
   path: string,
-  maxStringLength: number,
-  onBytes: (count: number) => void = () => undefined,
-  screen?: RecordScreen,
+  options: Omit<JsonRecordOptions, 'file'> & { onBytes?: (count: number) => void },
 ): AsyncGenerator<SplitRecord> {
+  const { onBytes, ...reading } = options;
   // Only the first reading counts: a second one (to name a problem) reads bytes already counted.
   let readings = 0;
   const open = () => {
     readings += 1;
-    const stream = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-    return readings === 1 ? counted(stream, onBytes) : stream;
+    const stream = openChunks(path);
+    return readings === 1 && onBytes ? counted(stream, onBytes) : stream;
   };
   try {
-    yield* readJsonRecords(open, { file: path, maxStringLength, ...(screen ? { screen } : {}) });
+    yield* readJsonRecords(open, { file: path, ...reading });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT') throw new InvalidInput('file not found (removed while reading?)', { file: path });
-    if (code === 'EISDIR') throw new InvalidInput('expected a file, found a folder', { file: path });
-    if (code === 'EACCES') throw new InvalidInput('file cannot be read: permission denied', { file: path });
-    throw error;
+    throw fileError(error, path);
   }
+}
+
+/** A file's bytes in 64 KiB chunks (the chunks {@link readOnPrecisely} counts). */
+export function openChunks(path: string): AsyncIterable<Uint8Array> {
+  return createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+}
+
+/** A file that cannot be read as InvalidInput naming it; any other error as it is. */
+export function fileError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new InvalidInput('file not found (removed while reading?)', { file: path });
+  if (code === 'EISDIR') return new InvalidInput('expected a file, found a folder', { file: path });
+  if (code === 'EACCES') return new InvalidInput('file cannot be read: permission denied', { file: path });
+  return error;
 }
 
 async function* counted(source: AsyncIterable<Uint8Array>, onBytes: (count: number) => void): AsyncGenerator<Uint8Array> {

@@ -168,6 +168,20 @@ describe('the two JSON forms', () => {
     );
   });
 
+  it('names a bad number inside a record, which only parsing finds, after the records before it', async () => {
+    const good = { id: 'c1', district: DISTRICT_ID, name: 'Algebra' };
+    const folder = await tempFolder({ 'courses.json': `{"data": [\n{"data": ${JSON.stringify(good)}},\n{"data": {"id": "c2", "credits": 01}}\n]}` });
+    const seen: string[] = [];
+    const snapshot = await openSnapshotFolder(folder);
+    const failure = await (async () => {
+      for await (const item of snapshot.items()) seen.push(item.origin.recordId ?? '');
+    })().catch((error: unknown) => error);
+    expect(seen).toEqual(['c1']);
+    expect((failure as Error).message).toBe(
+      `${join(folder, 'courses.json')}, line 3: invalid JSON after record #1 (the last complete record), at byte offset 123: found the number 1 where ',' or the end of the object or list should be`,
+    );
+  });
+
   it('numbers the lines of a pretty-printed file', async () => {
     const folder = await tempFolder({
       'courses.json': JSON.stringify(

@@ -3,9 +3,8 @@ import { join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
-import { DEFAULT_MAX_STRING_LENGTH, readJsonFile } from './json-record-stream';
-import type { RecordScreen } from './json-record-splitter';
-import { recordFingerprint } from './record-fingerprint';
+import { JsonReadingThread } from './json-reading-thread';
+import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import type { SnapshotItem } from './snapshot-item';
 
 /** The file each kind is read from; any may be missing. */
@@ -41,10 +40,10 @@ export interface SnapshotFolder {
   /** Bytes read so far by the current `items()` pass, and the size of all the files, for progress bars. */
   progress(): { done: number; total: number };
   /**
-   * From now on (the current `items()` pass included: records of the chunk already read are
-   * parsed), a record whose bytes `known` recognises (by their fingerprint, which every record
-   * read gets) is yielded as `unchanged`, unparsed: its bytes are still scanned, so a broken file
-   * is still reported, and its id still counts for duplicates.
+   * From now on (the current `items()` pass included), a record whose bytes `known` recognises (by
+   * the id they hold and their fingerprint, which every record read gets) is yielded as
+   * `unchanged`, unparsed: its bytes are still scanned, so a broken file is still reported, and
+   * its id still counts for duplicates.
    */
   recognise(known: KnownRecords): void;
 }
@@ -113,27 +112,33 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
   // districts.json comes first: when it is there, it lists every district the other files may name.
   const hasDistricts = files.district !== undefined;
   const districts = new Set<string>();
-  for (const kind of RECORD_KINDS) {
-    const file = files[kind];
-    if (file === undefined) continue;
-    for await (const item of readKind(kind, file, reading)) {
-      if (item.type === 'skipped') {
+  // the files are split into records and fingerprinted on a second thread
+  const thread = new JsonReadingThread();
+  try {
+    for (const kind of RECORD_KINDS) {
+      const file = files[kind];
+      if (file === undefined) continue;
+      for await (const item of readKind(kind, file, reading, thread)) {
+        if (item.type === 'skipped') {
+          yield item;
+          continue;
+        }
+        // an unchanged record belongs to the district whose state recognised it
+        const districtId = item.type === 'record' ? item.record.districtId : reading.known()!.districtId;
+        if (kind === 'district') districts.add(item.type === 'record' ? item.record.id : item.id);
+        if (!hasDistricts || kind === 'district' || districts.has(districtId)) {
+          yield item;
+          continue;
+        }
+        // A districts.json without the district the records belong to would remove that district
+        // while its schools, users and sections stay shared. The record is yielded first, so that
+        // the caller knows the district the failed sync is about.
         yield item;
-        continue;
+        throw unlistedDistrict(districts, districtId, item.origin);
       }
-      // an unchanged record belongs to the district whose state recognised it
-      const districtId = item.type === 'record' ? item.record.districtId : reading.known()!.districtId;
-      if (kind === 'district') districts.add(item.type === 'record' ? item.record.id : item.id);
-      if (!hasDistricts || kind === 'district' || districts.has(districtId)) {
-        yield item;
-        continue;
-      }
-      // A districts.json without the district the records belong to would remove that district
-      // while its schools, users and sections stay shared. The record is yielded first, so that
-      // the caller knows the district the failed sync is about.
-      yield item;
-      throw unlistedDistrict(districts, districtId, item.origin);
     }
+  } finally {
+    await thread.close();
   }
 }
 
@@ -150,15 +155,11 @@ function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origi
 }
 
 /** One file's records, each with its fingerprint; an id seen twice in the same file is fatal. */
-async function* readKind(kind: RecordKind, file: string, reading: Reading): AsyncGenerator<SnapshotItem> {
-  const screen: RecordScreen = (bytes, unit) => {
-    const fingerprint = recordFingerprint(bytes, unit);
-    const knownAs = reading.known()?.recognise(kind, fingerprint);
-    return knownAs === undefined ? { fingerprint } : { fingerprint, knownAs };
-  };
+async function* readKind(kind: RecordKind, file: string, reading: Reading, thread: JsonReadingThread): AsyncGenerator<SnapshotItem> {
+  const recognise = (fingerprint: string, idHint: string) => reading.known()?.recognise(kind, idHint, fingerprint);
   // One entry per record: the price of naming both records of a duplicate id.
   const seen = new Map<string, number>();
-  for await (const found of readJsonFile(file, reading.maxStringLength, reading.onBytes, screen)) {
+  for await (const found of thread.records(file, { maxStringLength: reading.maxStringLength, onBytes: reading.onBytes, recognise })) {
     const { index, line } = found;
     const item: SnapshotItem =
       found.value === null

@@ -270,12 +270,12 @@ describe('snapshot diff', () => {
 
     it('plans nothing for them, removes none of them, and finds the same references and unknown values as if it had read them', () => {
       const state = sourced();
-      expect(state.recognise('user', 'fp-user-u1')).toBe('u1');
+      expect(state.recognise('user', 'u1', 'fp-user-u1')).toBe('u1');
       // the next day: everything unchanged but u2, gone
       const diff = new SnapshotDiff(state, { syncId: 'next', districtId: D, kinds: ALL });
       for (const record of records()) {
         if (record.id === 'u2') continue;
-        expect(state.recognise(record.kind, fingerprintOf(record))).toBe(record.id);
+        expect(state.recognise(record.kind, record.id, fingerprintOf(record))).toBe(record.id);
         diff.addUnchanged(record.kind, record.id);
       }
       const result = diff.finish();
@@ -295,10 +295,12 @@ describe('snapshot diff', () => {
     it('forgets a source once any event is folded into the record, and hands over new sources only', () => {
       const state = sourced();
       state.applyChange({ streamId: 'user-u1', expectedRevision: 0, events: [{ type: 'StudentUpdated', data: { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} } }] });
-      expect(state.recognise('user', 'fp-user-u1')).toBeUndefined();
+      expect(state.recognise('user', 'u1', 'fp-user-u1')).toBeUndefined();
       expect(state.sourceOf({ category: 'user', id: 'u1' })).toBeUndefined();
-      // a fingerprint is recognised for its own kind only
-      expect(state.recognise('section', 'fp-user-u2')).toBeUndefined();
+      // a fingerprint is recognised for its own kind and id only
+      expect(state.recognise('user', 'u2', 'fp-user-u2')).toBe('u2');
+      expect(state.recognise('section', 'u2', 'fp-user-u2')).toBeUndefined();
+      expect(state.recognise('user', 'u3', 'fp-user-u2')).toBeUndefined();
 
       const diff = new SnapshotDiff(state, { syncId: 'next', districtId: D, kinds: ALL });
       for (const record of records()) diff.add(record, {}, { fingerprint: fingerprintOf(record) });
@@ -317,7 +319,7 @@ describe('snapshot diff', () => {
       diff.add(student('u2'), {}, { fingerprint: 'fp-u2' });
       for (const change of diff.finish().changes) state.applyChange(change);
       expect(diff.takeSources().map((sourced) => [sourced.key.id, notesSource(state, sourced)])).toEqual([['u1', true], ['u2', true]]);
-      expect(state.recognise('user', 'fp-odd')).toBe('u1');
+      expect(state.recognise('user', 'u1', 'fp-odd')).toBe('u1');
       expect(types(when(state, snapshot(odd, student('u2'))))).toEqual([]);
       // and a change of it is recorded once, then settles again
       const changed: UserRecord = { ...odd, personal: { ...odd.personal, roles: { guardian: { x: '2' } } } };

@@ -231,8 +231,6 @@ export class LedgerState {
   readonly sections = new SectionStates();
   /** Users a snapshot saved may stay unread until asked for (see {@link UserStates}). */
   readonly users = new UserStates();
-  /** Fingerprint -> the id of the record whose `source` it was (checked against the state on use: a state drops its source when it changes). */
-  private readonly byFingerprint = new Map<string, string>();
 
   /**
    * Folds one stored event in. Unknown types are ignored (they belong to later versions). Returns
@@ -308,13 +306,11 @@ export class LedgerState {
     if (category === 'user') this.users.set(id, state as UserState);
     else if (category === 'section') this.sections.set(id, state as SectionState);
     else this.records[category].set(id, state as EntityState);
-    if (state.source !== undefined) this.byFingerprint.set(state.source.fingerprint, id);
   }
 
   /** Puts back a user a snapshot saved, by its summary: its state is read only when a sync touches the user (see {@link UserStates}). */
   restoreUnreadUser(id: string, summary: UserSummary): void {
     this.users.restoreUnread(id, summary);
-    if (summary.source !== undefined) this.byFingerprint.set(summary.source.fingerprint, id);
   }
 
   /**
@@ -325,8 +321,6 @@ export class LedgerState {
    * to its end for nothing.
    */
   keepWrittenAhead({ category, id, state }: StateEntry): void {
-    const fingerprint = state.source?.fingerprint;
-    if (fingerprint !== undefined && this.byFingerprint.get(fingerprint) === id) this.byFingerprint.delete(fingerprint);
     if (category === 'user') {
       const { source: _source, ...summary } = summariseUser(state as UserState);
       this.users.restoreUnread(id, summary);
@@ -343,10 +337,8 @@ export class LedgerState {
     return true;
   }
 
-  /** The id of the record of `kind` whose state was made from bytes with this fingerprint, while it still is. */
-  recognise(kind: RecordKind, fingerprint: string): string | undefined {
-    const id = this.byFingerprint.get(fingerprint);
-    if (id === undefined) return undefined;
+  /** `id` when the state of the record of `kind` with this id was made from bytes with this fingerprint, while it still is. */
+  recognise(kind: RecordKind, id: string, fingerprint: string): string | undefined {
     return this.sourceOf({ category: kind, id })?.fingerprint === fingerprint ? id : undefined;
   }
 
@@ -366,7 +358,6 @@ export class LedgerState {
     const state = this.stateOf(category, id);
     if (state === undefined) return false;
     state.source = source;
-    this.byFingerprint.set(source.fingerprint, id);
     return true;
   }
 

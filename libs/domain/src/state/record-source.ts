@@ -19,6 +19,10 @@ export interface RecordSource {
 export interface KnownRecords {
   /** The district whose state this is: a record it recognises belongs to it. */
   districtId: string;
-  /** The id of the record of `kind` whose state was made from bytes with this fingerprint, while it still is. */
-  recognise(kind: RecordKind, fingerprint: string): string | undefined;
+  /**
+   * `id` when the state of the record of `kind` with this id was made from bytes with this
+   * fingerprint, while it still is. The id may come from a guess at the bytes (see
+   * recordIdHint): the fingerprint decides.
+   */
+  recognise(kind: RecordKind, id: string, fingerprint: string): string | undefined;
 }

@@ -70,10 +70,10 @@ describe('sections kept by their summary once written ahead', () => {
   it('keeps no fingerprint of what a first import wrote ahead: it has nothing of its own to recognise, and the saved state keeps them', () => {
     const ahead = new LedgerState();
     ahead.restore({ category: 'section', id: 'c1', state: structuredClone(math) });
-    expect(ahead.recognise('section', '1:c1')).toBe('c1');
+    expect(ahead.recognise('section', 'c1', '1:c1')).toBe('c1');
     ahead.sections.readWith(() => JSON.stringify(math));
     ahead.keepWrittenAhead({ category: 'section', id: 'c1', state: math });
-    expect([ahead.recognise('section', '1:c1'), ahead.sourceOf({ category: 'section', id: 'c1' })]).toEqual([undefined, undefined]);
+    expect([ahead.recognise('section', 'c1', '1:c1'), ahead.sourceOf({ category: 'section', id: 'c1' })]).toEqual([undefined, undefined]);
     // read back, the section is whole again, its source with it
     expect(ahead.sections.get('c1')).toEqual(math);
   });

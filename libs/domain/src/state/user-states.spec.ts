@@ -78,10 +78,10 @@ describe('users left unread until a sync touches them', () => {
     const state = new LedgerState();
     state.users.readWith(() => JSON.stringify(teacherAndStaff));
     state.restoreUnreadUser('u1', summariseUser(teacherAndStaff));
-    expect(state.recognise('user', '1:abc')).toBe('u1');
+    expect(state.recognise('user', 'u1', '1:abc')).toBe('u1');
     expect(state.activeCount('user')).toBe(1);
     state.apply({ streamId: 'user-u1', revision: 4, type: 'StaffRemoved', data: { id: 'u1' } });
-    expect(state.recognise('user', '1:abc')).toBeUndefined();
+    expect(state.recognise('user', 'u1', '1:abc')).toBeUndefined();
     expect(state.users.get('u1')!.roles).toEqual({ teacher: teacherAndStaff.roles.teacher });
     expect(summariseUser(state.users.get('u1')!)).toEqual({ revision: 4, roles: ['teacher'], schools: ['s1', 's2'] });
   });

@@ -112,6 +112,8 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       throw error;
     } finally {
       if (lockedDistrict !== null) await this.lock.release(lockedDistrict, syncId);
+      // a reading left unfinished (the sync failed) lets go of what it holds: files, threads
+      await items?.return?.(undefined);
     }
   }
 
@@ -139,7 +141,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
   ): Promise<StagedDiff> {
     const loaded = await this.loader.load(districtId);
     // records whose bytes made their state are not parsed again (see SnapshotSource.recognise)
-    source.recognise?.({ districtId, recognise: (kind, fingerprint) => loaded.state.recognise(kind, fingerprint) });
+    source.recognise?.({ districtId, recognise: (kind, id, fingerprint) => loaded.state.recognise(kind, id, fingerprint) });
     const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
     const touched = new Map<string, StateKey>();
     const metadata = recorder.metadata();

@@ -1,0 +1,162 @@
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { InvalidInput } from '@roster-ledger/domain';
+import { startSourceWorker } from '@roster-ledger/ledger';
+import type { JsonRecord } from './json-envelope-parser';
+import { FIELDS_PER_RECORD, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { fileError, openChunks, readOnPrecisely } from './json-record-stream';
+import { parseRawRecord } from './json-record-splitter';
+import type { RecordUnit } from './record-fingerprint';
+
+/** A record whose bytes the reader recognised: not parsed. */
+export interface KnownJsonRecord {
+  value: null;
+  knownAs: string;
+  fingerprint: string;
+  /** Zero-based position of the record in its file. */
+  index: number;
+  /** Line where the record starts. */
+  line: number;
+}
+
+/**
+ * Given a record's fingerprint and the id its bytes probably hold, the id of the record already
+ * known to be made from exactly these bytes, if any: such a record is handed over unparsed.
+ */
+export type RecogniseRecord = (fingerprint: string, idHint: string, unit: RecordUnit) => string | undefined;
+
+export interface ThreadReadingOptions {
+  maxStringLength: number;
+  onBytes?: (count: number) => void;
+  recognise?: RecogniseRecord;
+}
+
+/**
+ * Reads JSON snapshot files on a second thread, one file after another: there the bytes are
+ * split into records, fingerprinted and searched for their id; here each record is recognised
+ * or parsed. A million-student sync spends most of its reading on the splitting and hashing that
+ * now run beside the diff (see BENCHMARKS.md). The records, their order, lines, indexes and
+ * errors are those of readJsonFile. Close it when done, or when a reading is abandoned.
+ */
+export class JsonReadingThread {
+  private readonly worker: Worker;
+  private readonly inbox: ReadingMessage[] = [];
+  private waiting: ((message: ReadingMessage) => void) | null = null;
+  private busy = false;
+  private closed = false;
+
+  constructor() {
+    this.worker = startSourceWorker(join(__dirname, 'json-reading.worker'), __filename, null);
+    this.worker.unref();
+    this.worker.on('message', (message: ReadingMessage) => this.deliver(message));
+    this.worker.on('error', (error: Error) => this.deliver({ type: 'failed', error: { message: `the reading thread failed: ${error.message}` } }));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.deliver({ type: 'failed', error: { message: `the reading thread stopped (exit code ${code})` } });
+    });
+  }
+
+  /** The records of one file, as readJsonFile yields them (recognised ones unparsed). */
+  async *records(file: string, options: ThreadReadingOptions): AsyncGenerator<JsonRecord | KnownJsonRecord> {
+    if (this.closed) throw new Error('JsonReadingThread.records after close');
+    if (this.busy) throw new Error('JsonReadingThread reads one file at a time');
+    this.busy = true;
+    let finished = false;
+    try {
+      yield* this.read(file, options);
+      finished = true;
+    } finally {
+      // a reading left half done leaves its batches coming: the thread is of no further use
+      if (finished) this.busy = false;
+      else await this.close();
+    }
+  }
+
+  private async *read(file: string, options: ThreadReadingOptions): AsyncGenerator<JsonRecord | KnownJsonRecord> {
+    this.send({ type: 'read', file, maxStringLength: options.maxStringLength });
+    let yielded = 0;
+    for (;;) {
+      const message = await this.next();
+      if (message.type === 'end') return;
+      if (message.type === 'failed') throw failure(message.error);
+      const { batch } = message;
+      options.onBytes?.(batch.bytes);
+      // the thread reads on while this batch is taken in
+      this.send({ type: 'more' });
+      const count = batch.fields.length / FIELDS_PER_RECORD;
+      for (let i = 0; i < count; i += 1) {
+        const record = recordOf(batch, i, options.recognise);
+        if (record === undefined) {
+          // bytes the splitter passed that do not parse: read again token by token, here, to
+          // name the problem (the thread's reading of the file is abandoned)
+          try {
+            yield* readOnPrecisely(() => openChunks(file), { file, maxStringLength: options.maxStringLength }, { yielded, chunks: batch.chunks });
+          } catch (error) {
+            throw fileError(error, file);
+          }
+          return;
+        }
+        yielded += 1;
+        yield record;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private send(request: ReadingRequest): void {
+    this.worker.postMessage(request);
+  }
+
+  private deliver(message: ReadingMessage): void {
+    const waiting = this.waiting;
+    if (waiting === null) {
+      this.inbox.push(message);
+      return;
+    }
+    this.waiting = null;
+    waiting(message);
+  }
+
+  private async next(): Promise<ReadingMessage> {
+    const message = this.inbox.shift();
+    if (message !== undefined) return message;
+    // the thread keeps the process alive only while a reading waits for it: one abandoned without
+    // being closed (its reader failed) must not keep a command from exiting
+    this.worker.ref();
+    try {
+      return await new Promise((resolve) => (this.waiting = resolve));
+    } finally {
+      this.worker.unref();
+    }
+  }
+}
+
+/** Record `i` of a batch: recognised, parsed, or undefined when its bytes do not parse. */
+function recordOf(batch: RecordBatch, i: number, recognise: RecogniseRecord | undefined): JsonRecord | KnownJsonRecord | undefined {
+  const at = i * FIELDS_PER_RECORD;
+  const start = batch.fields[at]!;
+  const index = batch.fields[at + 2]!;
+  const line = batch.fields[at + 3]!;
+  if (start === -1) return { value: batch.others[i] as Record<string, unknown>, index, line };
+  const fingerprint = batch.fingerprints[i]!;
+  const unit: RecordUnit = batch.fields[at + 4] === 1 ? 'item' : 'record';
+  const idHint = batch.ids[i];
+  const knownAs = recognise !== undefined && idHint !== null && idHint !== undefined ? recognise(fingerprint, idHint, unit) : undefined;
+  if (knownAs !== undefined) return { value: null, knownAs, fingerprint, index, line };
+  const text = start === -2 ? (batch.others[i] as string) : textOf(batch.chunk!, start, batch.fields[at + 1]!);
+  const value = parseRawRecord(text, unit);
+  return value === undefined ? undefined : { value, index, line, fingerprint };
+}
+
+function textOf(chunk: Uint8Array, start: number, end: number): string {
+  return Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString('utf8');
+}
+
+function failure(error: Extract<ReadingMessage, { type: 'failed' }>['error']): Error {
+  if ('invalidInput' in error) return new InvalidInput(error.invalidInput.rule, error.invalidInput.at);
+  return Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code });
+}
