@@ -1,12 +1,17 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { InvalidInput } from '@roster-ledger/domain';
 import { startSourceWorker } from '@roster-ledger/ledger';
 import type { JsonRecord } from './json-envelope-parser';
 import { FIELDS_PER_RECORD, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { recordBatches } from './json-record-batches';
 import { fileError, openChunks, readOnPrecisely } from './json-record-stream';
 import { parseRawRecord } from './json-record-splitter';
 import type { RecordUnit } from './record-fingerprint';
+
+/** Files smaller than this are read on the reader's own thread. */
+export const READ_ON_THREAD_FROM_BYTES = 1024 * 1024;
 
 /** A record whose bytes the reader recognised: not parsed. */
 export interface KnownJsonRecord {
@@ -39,20 +44,20 @@ export interface ThreadReadingOptions {
  * errors are those of readJsonFile. Close it when done, or when a reading is abandoned.
  */
 export class JsonReadingThread {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private readonly inbox: ReadingMessage[] = [];
   private waiting: ((message: ReadingMessage) => void) | null = null;
+  private readonly threadFrom: number;
   private busy = false;
   private closed = false;
 
-  constructor() {
-    this.worker = startSourceWorker(join(__dirname, 'json-reading.worker'), __filename, null);
-    this.worker.unref();
-    this.worker.on('message', (message: ReadingMessage) => this.deliver(message));
-    this.worker.on('error', (error: Error) => this.deliver({ type: 'failed', error: { message: `the reading thread failed: ${error.message}` } }));
-    this.worker.on('exit', (code) => {
-      if (!this.closed) this.deliver({ type: 'failed', error: { message: `the reading thread stopped (exit code ${code})` } });
-    });
+  /**
+   * @param options.threadFrom the size from which a file is read on the thread (smaller ones here);
+   * `startNow`: start the thread now, so that it is ready when the first large file comes.
+   */
+  constructor(options: { threadFrom?: number; startNow?: boolean } = {}) {
+    this.threadFrom = options.threadFrom ?? READ_ON_THREAD_FROM_BYTES;
+    if (options.startNow) this.thread();
   }
 
   /** The records of one file, as readJsonFile yields them (recognised ones unparsed). */
@@ -72,16 +77,11 @@ export class JsonReadingThread {
   }
 
   private async *read(file: string, options: ThreadReadingOptions): AsyncGenerator<JsonRecord | KnownJsonRecord> {
-    this.send({ type: 'read', file, maxStringLength: options.maxStringLength });
+    // a small file is read here: waiting for the thread to start would take longer
+    const batches = (await fileSize(file)) >= this.threadFrom ? this.batchesFromThread(file, options.maxStringLength) : recordBatches(file, options.maxStringLength);
     let yielded = 0;
-    for (;;) {
-      const message = await this.next();
-      if (message.type === 'end') return;
-      if (message.type === 'failed') throw failure(message.error);
-      const { batch } = message;
+    for await (const batch of batches) {
       options.onBytes?.(batch.bytes);
-      // the thread reads on while this batch is taken in
-      this.send({ type: 'more' });
       const count = batch.fields.length / FIELDS_PER_RECORD;
       for (let i = 0; i < count; i += 1) {
         const record = recordOf(batch, i, options.recognise);
@@ -101,14 +101,41 @@ export class JsonReadingThread {
     }
   }
 
+  /** The batches of one file as the thread sends them, asking for one more as each is taken. */
+  private async *batchesFromThread(file: string, maxStringLength: number): AsyncGenerator<RecordBatch> {
+    this.send({ type: 'read', file, maxStringLength });
+    for (;;) {
+      const message = await this.next();
+      if (message.type === 'end') return;
+      if (message.type === 'failed') throw failure(message.error);
+      // the thread reads on while this batch is taken in
+      this.send({ type: 'more' });
+      yield message.batch;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.worker.terminate();
+    await this.worker?.terminate();
+  }
+
+  private thread(): Worker {
+    if (this.worker !== null) return this.worker;
+    const worker = startSourceWorker(join(__dirname, 'json-reading.worker'), __filename, null);
+    // it keeps the process alive only while a reading waits for it (see next)
+    worker.unref();
+    worker.on('message', (message: ReadingMessage) => this.deliver(message));
+    worker.on('error', (error: Error) => this.deliver({ type: 'failed', error: { message: `the reading thread failed: ${error.message}` } }));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.deliver({ type: 'failed', error: { message: `the reading thread stopped (exit code ${code})` } });
+    });
+    this.worker = worker;
+    return worker;
   }
 
   private send(request: ReadingRequest): void {
-    this.worker.postMessage(request);
+    this.thread().postMessage(request);
   }
 
   private deliver(message: ReadingMessage): void {
@@ -126,11 +153,12 @@ export class JsonReadingThread {
     if (message !== undefined) return message;
     // the thread keeps the process alive only while a reading waits for it: one abandoned without
     // being closed (its reader failed) must not keep a command from exiting
-    this.worker.ref();
+    const worker = this.thread();
+    worker.ref();
     try {
       return await new Promise((resolve) => (this.waiting = resolve));
     } finally {
-      this.worker.unref();
+      worker.unref();
     }
   }
 }
@@ -159,4 +187,9 @@ function textOf(chunk: Uint8Array, start: number, end: number): string {
 function failure(error: Extract<ReadingMessage, { type: 'failed' }>['error']): Error {
   if ('invalidInput' in error) return new InvalidInput(error.invalidInput.rule, error.invalidInput.at);
   return Object.assign(new Error(error.message), error.code === undefined ? {} : { code: error.code });
+}
+
+/** A file's size; 0 when it cannot be read (the reading names why). */
+async function fileSize(file: string): Promise<number> {
+  return (await stat(file).catch(() => undefined))?.size ?? 0;
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
-import { openSnapshotFolder } from './index';
+import { openSnapshotFolder, type SnapshotFolderOptions } from './index';
 import { DISTRICT_ID, envelope, readFailure, readItems, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
 
 afterEach(removeTempFolders);
@@ -13,12 +13,16 @@ const student = (id: string, extra: Record<string, unknown> = {}) => ({
   roles: { student: { school: 's1', schools: ['s1'], grade: '9', ...extra } },
 });
 
-async function failureFor(file: string, content: string | Uint8Array, options?: { maxStringLength?: number }) {
-  const folder = await tempFolder({ [file]: content });
-  return { error: await readFailure(folder, options), path: join(folder, file) };
-}
+// the same errors whether a file is split on this thread or on the second one
+describe.each([
+  ['small files, read on this thread', {}],
+  ['large files, split on a second thread', { readOnThreadFrom: 0 }],
+])('a snapshot that breaks a rule is rejected with InvalidInput naming where and why (%s)', (_where, where: SnapshotFolderOptions) => {
+  async function failureFor(file: string, content: string | Uint8Array, options?: { maxStringLength?: number }) {
+    const folder = await tempFolder({ [file]: content });
+    return { error: await readFailure(folder, { ...where, ...options }), path: join(folder, file) };
+  }
 
-describe('a snapshot that breaks a rule is rejected with InvalidInput naming where and why', () => {
   it('given truncated JSON, it names the line and the last complete record', async () => {
     const json = JSON.stringify([student('u1'), student('u2'), student('u3')], null, 2);
     const cut = json.slice(0, json.indexOf('"u3"') + 10);
@@ -172,7 +176,7 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
       'users.json': envelope([student('u1')]),
     });
     const seen: string[] = [];
-    const snapshot = await openSnapshotFolder(folder);
+    const snapshot = await openSnapshotFolder(folder, where);
     const error = await (async () => {
       for await (const item of snapshot.items()) if (item.type === 'record') seen.push(item.record.id);
     })().catch((caught: unknown) => caught);
@@ -186,7 +190,7 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
 
   it('given no districts.json, it reads the records of any district the other files name', async () => {
     const folder = await tempFolder({ 'users.json': envelope([student('u1')]) });
-    await expect(readItems(folder)).resolves.toHaveLength(1);
+    await expect(readItems(folder, where)).resolves.toHaveLength(1);
   });
 
   it('given a folder that does not exist, it says so', async () => {
@@ -196,7 +200,7 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
 
   it('given a folder without any snapshot file, it names the files it expects', async () => {
     const folder = await tempFolder({ 'students.csv': 'id\n1\n' });
-    const error = await openSnapshotFolder(folder).catch((caught: unknown) => caught);
+    const error = await openSnapshotFolder(folder, where).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidInput);
     expect((error as InvalidInput).message).toBe(
       `${folder}: no snapshot files in the folder: expected at least one of districts.json, schools.json, terms.json, courses.json, users.json, sections.json`,
@@ -206,7 +210,7 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
   it('yields the records before the problem, then stops', async () => {
     const folder = await tempFolder({ 'users.json': envelope([student('u1'), student('u2'), { ...student('u3'), id: 3 }]) });
     const seen: string[] = [];
-    const snapshot = await openSnapshotFolder(folder);
+    const snapshot = await openSnapshotFolder(folder, where);
     await expect(
       (async () => {
         for await (const item of snapshot.items()) if (item.type === 'record') seen.push(item.record.id);
@@ -217,8 +221,8 @@ describe('a snapshot that breaks a rule is rejected with InvalidInput naming whe
 
   it('reads a file that is fixed after a failure', async () => {
     const folder = await tempFolder({ 'users.json': '[' });
-    await expect(readItems(folder)).rejects.toBeInstanceOf(InvalidInput);
+    await expect(readItems(folder, where)).rejects.toBeInstanceOf(InvalidInput);
     await writeFile(join(folder, 'users.json'), envelope([student('u1')]));
-    await expect(readItems(folder)).resolves.toHaveLength(1);
+    await expect(readItems(folder, where)).resolves.toHaveLength(1);
   });
 });

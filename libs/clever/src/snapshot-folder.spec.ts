@@ -168,11 +168,14 @@ describe('the two JSON forms', () => {
     );
   });
 
-  it('names a bad number inside a record, which only parsing finds, after the records before it', async () => {
+  it.each([
+    ['on this thread', {}],
+    ['on the second thread', { readOnThreadFrom: 0 }],
+  ])('names a bad number inside a record, which only parsing finds, after the records before it (%s)', async (_where, options) => {
     const good = { id: 'c1', district: DISTRICT_ID, name: 'Algebra' };
     const folder = await tempFolder({ 'courses.json': `{"data": [\n{"data": ${JSON.stringify(good)}},\n{"data": {"id": "c2", "credits": 01}}\n]}` });
     const seen: string[] = [];
-    const snapshot = await openSnapshotFolder(folder);
+    const snapshot = await openSnapshotFolder(folder, options);
     const failure = await (async () => {
       for await (const item of snapshot.items()) seen.push(item.origin.recordId ?? '');
     })().catch((error: unknown) => error);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
-import { JsonReadingThread } from './json-reading-thread';
+import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thread';
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import type { SnapshotItem } from './snapshot-item';
 
@@ -20,6 +20,8 @@ export const SNAPSHOT_FILE_NAMES: Readonly<Record<RecordKind, string>> = {
 export interface SnapshotFolderOptions {
   /** Longest string value accepted, in characters (default 65,536). */
   maxStringLength?: number;
+  /** The size from which a file is split on a second thread (default 1 MiB; see JsonReadingThread). */
+  readOnThreadFrom?: number;
 }
 
 export interface SnapshotFolder {
@@ -64,13 +66,16 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
   if (!info.isDirectory()) throw new InvalidInput('snapshot folder not found: the path is a file, not a folder', { file: absolute });
 
   const files: Partial<Record<RecordKind, string>> = {};
+  const threadFrom = options.readOnThreadFrom ?? READ_ON_THREAD_FROM_BYTES;
   let total = 0;
+  let largest = 0;
   for (const kind of RECORD_KINDS) {
     const path = join(absolute, SNAPSHOT_FILE_NAMES[kind]);
     const entry = await stat(path).catch(() => undefined);
     if (entry === undefined || entry.isDirectory()) continue;
     files[kind] = path;
     total += entry.size;
+    largest = Math.max(largest, entry.size);
   }
   if (Object.keys(files).length === 0) {
     const expected = RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]).join(', ');
@@ -81,6 +86,8 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
   let known: KnownRecords | undefined;
   const reading: Reading = {
     maxStringLength,
+    threadFrom,
+    startThread: largest >= threadFrom,
     onBytes: (count) => {
       done += count;
     },
@@ -103,6 +110,9 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
 /** How a pass reads its files. */
 interface Reading {
   maxStringLength: number;
+  /** The size from which a file is read on the second thread, and whether one of the files is that large. */
+  threadFrom: number;
+  startThread: boolean;
   onBytes: (count: number) => void;
   /** The records to recognise, read when each record is met (they may be given mid-pass). */
   known: () => KnownRecords | undefined;
@@ -113,7 +123,7 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
   const hasDistricts = files.district !== undefined;
   const districts = new Set<string>();
   // the files are split into records and fingerprinted on a second thread
-  const thread = new JsonReadingThread();
+  const thread = new JsonReadingThread({ threadFrom: reading.threadFrom, startNow: reading.startThread });
   try {
     for (const kind of RECORD_KINDS) {
       const file = files[kind];
