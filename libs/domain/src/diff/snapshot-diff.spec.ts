@@ -292,6 +292,33 @@ describe('snapshot diff', () => {
       expect(again.finish().findings.unknownValues).toEqual({ 'student.gender': 1 });
     });
 
+    it('asks of a section whose users the ledger all knew only which of them the snapshot no longer shows', () => {
+      const day1 = [school('s1'), term('t1'), course('c1'), student('u1'), student('u2'), staffer('tch1', ['teacher']), section('sec2', ['tch1'], ['u1', 'u2'])];
+      const first = () => {
+        const state = new LedgerState();
+        const diff = new SnapshotDiff(state, { syncId: 'first', districtId: D, kinds: ALL });
+        for (const record of day1) diff.add(record, {}, { fingerprint: fingerprintOf(record) });
+        for (const change of diff.finish().changes) state.applyChange(change);
+        for (const sourced of diff.takeSources()) expect(notesSource(state, sourced)).toBe(true);
+        return state;
+      };
+      const state = first();
+      expect(state.sourceOf({ category: 'section', id: 'sec2' })).toEqual({ fingerprint: 'fp-section-sec2', listsKnownUsers: true });
+      // sec1 lists users the ledger never knew: its users are looked up one by one, as before
+      expect(sourced().sourceOf({ category: 'section', id: 'sec1' })).toEqual({ fingerprint: 'fp-section-sec1' });
+
+      // the next day u2 is gone, and sec2 (its bytes unchanged) still lists u2
+      const diff = new SnapshotDiff(state, { syncId: 'next', districtId: D, kinds: ALL });
+      for (const record of day1) if (record.id !== 'u2') diff.addUnchanged(record.kind, record.id);
+      const result = diff.finish();
+      expect(result.findings.unresolved).toEqual({ user: 1 });
+      expect(result.findings.unresolved).toEqual(when(first(), snapshot(...day1.filter((r) => r.id !== 'u2'))).findings.unresolved);
+      // and all of them shown: nothing unresolved
+      const again = new SnapshotDiff(first(), { syncId: 'again', districtId: D, kinds: ALL });
+      for (const record of day1) again.addUnchanged(record.kind, record.id);
+      expect(again.finish().findings.unresolved).toEqual({});
+    });
+
     it('forgets a source once any event is folded into the record, and hands over new sources only', () => {
       const state = sourced();
       state.applyChange({ streamId: 'user-u1', expectedRevision: 0, events: [{ type: 'StudentUpdated', data: { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} } }] });

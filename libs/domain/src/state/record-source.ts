@@ -10,6 +10,12 @@ import type { RecordKind } from '../records/roster-records';
 export interface RecordSource {
   fingerprint: string;
   unknownValues?: string[];
+  /**
+   * For a section: every user it lists was a user the ledger knew when its source was noted. The
+   * ledger never forgets a user, so a sync meeting the same bytes need only ask which of them
+   * its snapshot no longer shows (see SnapshotDiff.addUnchanged).
+   */
+  listsKnownUsers?: true;
 }
 
 /**
