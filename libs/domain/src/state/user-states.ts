@@ -44,6 +44,7 @@ export class UserStates extends LazyStates<UserState, UserSummary> {
    * few thousand of them (at a million students, about 120 MB of heap saved).
    */
   private readonly lists = new Map<string, readonly string[]>();
+  private readonly singletons = new Map<string, readonly string[]>();
 
   constructor() {
     super('user');
@@ -84,10 +85,12 @@ export class UserStates extends LazyStates<UserState, UserSummary> {
 
   /** The list equal to `list` that the summaries already share, or `list` itself, shared from now on. */
   private shared(list: readonly string[]): readonly string[] {
-    const key = JSON.stringify(list);
-    const known = this.lists.get(key);
+    // most lists hold one id (a user's one role): those are told apart by the id alone
+    const lists = list.length === 1 ? this.singletons : this.lists;
+    const key = list.length === 1 ? list[0]! : JSON.stringify(list);
+    const known = lists.get(key);
     if (known !== undefined) return known;
-    this.lists.set(key, list);
+    lists.set(key, list);
     return list;
   }
 }
