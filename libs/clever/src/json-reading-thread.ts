@@ -28,7 +28,7 @@ export interface KnownJsonRecord {
  * Given a record's fingerprint and the id its bytes probably hold, the id of the record already
  * known to be made from exactly these bytes, if any: such a record is handed over unparsed.
  */
-export type RecogniseRecord = (fingerprint: string, idHint: string, unit: RecordUnit) => string | undefined;
+export type RecogniseRecord = (fingerprint: string, idHint: string) => string | undefined;
 
 export interface ThreadReadingOptions {
   maxStringLength: number;
@@ -37,11 +37,12 @@ export interface ThreadReadingOptions {
 }
 
 /**
- * Reads JSON snapshot files on a second thread, one file after another: there the bytes are
- * split into records, fingerprinted and searched for their id; here each record is recognised
- * or parsed. A million-student sync spends most of its reading on the splitting and hashing that
- * now run beside the diff (see BENCHMARKS.md). The records, their order, lines, indexes and
- * errors are those of readJsonFile. Close it when done, or when a reading is abandoned.
+ * Reads JSON snapshot files one after another, each large one on a second thread: there the bytes
+ * are split into records, fingerprinted and searched for their id; here each record is
+ * recognised or parsed. A million-student sync spent most of its reading on the splitting and
+ * hashing that now run beside the diff (see BENCHMARKS.md). Small files go through the same steps
+ * on this thread. The records, their order, lines, indexes and errors are those of readJsonFile.
+ * Close it when done, or when a reading is abandoned.
  */
 export class JsonReadingThread {
   private worker: Worker | null = null;
@@ -173,7 +174,7 @@ function recordOf(batch: RecordBatch, i: number, recognise: RecogniseRecord | un
   const fingerprint = batch.fingerprints[i]!;
   const unit: RecordUnit = batch.fields[at + 4] === 1 ? 'item' : 'record';
   const idHint = batch.ids[i];
-  const knownAs = recognise !== undefined && idHint !== null && idHint !== undefined ? recognise(fingerprint, idHint, unit) : undefined;
+  const knownAs = recognise !== undefined && idHint !== null && idHint !== undefined ? recognise(fingerprint, idHint) : undefined;
   if (knownAs !== undefined) return { value: null, knownAs, fingerprint, index, line };
   const text = start === -2 ? (batch.others[i] as string) : textOf(batch.chunk!, start, batch.fields[at + 1]!);
   const value = parseRawRecord(text, unit);

@@ -69,7 +69,7 @@ function batchOf(chunk: Buffer | null, chunks: number, bytes: number, records: S
     fields[at + 4] = record.unit === 'item' ? 1 : 0;
     fingerprints.push(recordFingerprint(record.raw, record.unit));
     ids.push(recordIdHint(record.raw) ?? null);
-    if (chunk !== null && record.raw.buffer === chunk.buffer) {
+    if (chunk !== null && within(record.raw, chunk)) {
       inChunk = true;
       fields[at] = record.raw.byteOffset - chunk.byteOffset;
       fields[at + 1] = fields[at]! + record.raw.length;
@@ -83,3 +83,8 @@ function batchOf(chunk: Buffer | null, chunks: number, bytes: number, records: S
   return { chunk: inChunk ? chunk : null, chunks, bytes, fields, fingerprints, ids, others };
 }
 
+
+/** Whether `bytes` lie inside `chunk` (a record the splitter handed over as a view of it). */
+function within(bytes: Buffer, chunk: Buffer): boolean {
+  return bytes.buffer === chunk.buffer && bytes.byteOffset >= chunk.byteOffset && bytes.byteOffset + bytes.length <= chunk.byteOffset + chunk.length;
+}
