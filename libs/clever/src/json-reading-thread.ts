@@ -172,10 +172,10 @@ function recordOf(batch: RecordBatch, i: number, recognise: RecogniseRecord | un
   const line = batch.fields[at + 3]!;
   if (start === -1) return { value: batch.others[i] as Record<string, unknown>, index, line };
   const fingerprint = batch.fingerprints[i]!;
-  const unit: RecordUnit = batch.fields[at + 4] === 1 ? 'item' : 'record';
   const idHint = batch.ids[i];
   const knownAs = recognise !== undefined && idHint !== null && idHint !== undefined ? recognise(fingerprint, idHint) : undefined;
   if (knownAs !== undefined) return { value: null, knownAs, fingerprint, index, line };
+  const unit: RecordUnit = batch.fields[at + 4] === 1 ? 'item' : 'record';
   const text = start === -2 ? (batch.others[i] as string) : textOf(batch.chunk!, start, batch.fields[at + 1]!);
   const value = parseRawRecord(text, unit);
   return value === undefined ? undefined : { value, index, line, fingerprint };

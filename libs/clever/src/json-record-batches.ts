@@ -83,7 +83,6 @@ function batchOf(chunk: Buffer | null, chunks: number, bytes: number, records: S
   return { chunk: inChunk ? chunk : null, chunks, bytes, fields, fingerprints, ids, others };
 }
 
-
 /** Whether `bytes` lie inside `chunk` (a record the splitter handed over as a view of it). */
 function within(bytes: Buffer, chunk: Buffer): boolean {
   return bytes.buffer === chunk.buffer && bytes.byteOffset >= chunk.byteOffset && bytes.byteOffset + bytes.length <= chunk.byteOffset + chunk.length;

@@ -335,27 +335,19 @@ export class JsonRecordSplitter {
       return true;
     }
     const text = unit.toString('utf8');
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return false;
-    }
-    switch (this.unitKind) {
-      case RECORD:
-        this.emit(value as Record<string, unknown>);
-        break;
-      case ITEM: {
-        const inner = (value as Record<string, unknown>)['data'];
-        if (!isPlainObject(inner)) return false;
-        this.emit(inner);
-        break;
+    if (this.unitKind === RECORD || this.unitKind === ITEM) {
+      const record = parseRawRecord(text, this.unitKind === ITEM ? 'item' : 'record');
+      if (record === undefined) return false;
+      this.emit(record);
+    } else {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return false;
       }
-      case KEY:
-        this.isDataKey = value === 'data';
-        break;
-      default:
-        break;
+      // the value of another key (`links`, `count`...) is checked, then dropped
+      if (this.unitKind === KEY) this.isDataKey = value === 'data';
     }
     this.top = this.afterUnit;
     return true;

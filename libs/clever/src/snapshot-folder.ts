@@ -122,7 +122,7 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
   // districts.json comes first: when it is there, it lists every district the other files may name.
   const hasDistricts = files.district !== undefined;
   const districts = new Set<string>();
-  // the files are split into records and fingerprinted on a second thread
+  // large files are split into records and fingerprinted on a second thread
   const thread = new JsonReadingThread({ threadFrom: reading.threadFrom, startNow: reading.startThread });
   try {
     for (const kind of RECORD_KINDS) {
