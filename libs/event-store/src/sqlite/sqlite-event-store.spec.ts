@@ -204,6 +204,16 @@ describe('SqliteEventStore on a file', () => {
     expect((await store.readAt([2]))[0]!.metadata).toEqual(shared);
   });
 
+  it('readAllNow hands over the same events as readAll, after a position and at most as many as asked', async () => {
+    const store = openStore();
+    await store.appendToStream('user-u1', newEvents(3), 'no_stream');
+    await store.appendToStream('section-s1', newEvents(2), 'no_stream');
+    const all = await collect(store.readAll());
+    expect(store.readAllNow(0, 100)).toEqual(all);
+    expect(store.readAllNow(2, 2)).toEqual(all.slice(2, 4));
+    expect(store.readAllNow(5, 10)).toEqual([]);
+  });
+
   it('headPosition is 0 and every read is empty on an empty log', async () => {
     const store = openStore();
     expect(await store.headPosition()).toBe(0);
@@ -295,6 +305,7 @@ describe('SqliteEventStore on a file', () => {
     await expect(store.headPosition()).rejects.toBeInstanceOf(EventStoreUnavailable);
     await expect(store.appendToStream('user-1', newEvents(1))).rejects.toBeInstanceOf(EventStoreUnavailable);
     await expect(collect(store.readAll())).rejects.toBeInstanceOf(EventStoreUnavailable);
+    expect(() => store.readAllNow(0, 10)).toThrow(EventStoreUnavailable);
   });
 
   it('throws EventStoreUnavailable when the file cannot be opened', () => {

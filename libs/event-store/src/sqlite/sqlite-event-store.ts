@@ -204,6 +204,10 @@ export class SqliteEventStore implements EventStore {
     return this.readByPosition(options, (after, limit) => this.readAfter.all(after, limit));
   }
 
+  readAllNow(after: number, maxCount: number): RecordedEvent[] {
+    return toRecordedEvents(this.query(() => this.readAfter.all(after, maxCount)));
+  }
+
   async readAt(positions: readonly number[]): Promise<RecordedEvent[]> {
     if (positions.length === 0) return [];
     return toRecordedEvents(this.query(() => this.readPositions.all(JSON.stringify(positions))));

@@ -152,6 +152,15 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
 
   /**
+   * Optional, for a store that reads without waiting (an embedded one): the events after `after`
+   * in log order, at most `maxCount`, read now. A projection runner in the same process folds a
+   * long batch through its read models a slice at a time with it, inside one transaction, instead
+   * of holding the whole batch: a batch held across the collector's young-generation passes was
+   * copied and promoted event by event (a third of what reading the log cost).
+   */
+  readAllNow?(after: number, maxCount: number): RecordedEvent[];
+
+  /**
    * The events stored at these log positions, in log order, each once. Positions where no event
    * is stored (past the head, or never used) are left out. For read models that keep pointers
    * into the log instead of copies of its events (a timeline, an audit feed), as EventStoreDB's

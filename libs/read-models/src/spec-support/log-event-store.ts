@@ -22,7 +22,20 @@ export class LogEventStore implements EventStore {
   /** How many events `readAll` handed out, over all calls. */
   delivered = 0;
 
-  constructor(readonly events: RecordedEvent[] = []) {}
+  /** As an embedded store offers it, unless the spec asks for a store that only reads asynchronously. */
+  readonly readAllNow?: (after: number, maxCount: number) => RecordedEvent[];
+
+  constructor(
+    readonly events: RecordedEvent[] = [],
+    options: { readsNow?: boolean } = {},
+  ) {
+    if (options.readsNow === false) return;
+    this.readAllNow = (after, maxCount) => {
+      const read = this.events.filter((e) => e.position > after).slice(0, maxCount);
+      this.delivered += read.length;
+      return read.map((e) => structuredClone(e));
+    };
+  }
 
   /** Adds recorded events at the end of the log (positions must keep increasing). */
   add(...events: RecordedEvent[]): void {

@@ -48,7 +48,16 @@ const fragileProjection: SqliteProjection = {
   },
 };
 
-describe('SqliteProjectionControl: the runner of the SQLite read models', () => {
+/**
+ * Every case runs against a store that reads the log at once (as the embedded one does: batches
+ * are folded a slice at a time as they are read) and one that only reads asynchronously (each
+ * batch is read whole, then folded).
+ */
+describe.each([
+  ['a store that reads at once', true],
+  ['a store that reads asynchronously', false],
+])('SqliteProjectionControl: the runner of the SQLite read models, with %s', (_store, readsNow) => {
+  const logOf = (events: RecordedEvent[]) => new LogEventStore(events, { readsNow });
   let dir: string;
   let path: string;
   const open: Db[] = [];
@@ -72,7 +81,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
   describe('catching up', () => {
     it('folds the log into every projection in batches, each checkpoint moving to the head', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       const progress: ProjectionProgress[] = [];
 
@@ -92,7 +101,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     it('leaves tables equal to folding the whole log at once, and verify finds no difference', async () => {
       const { events } = rosterStory();
       const db = openDb();
-      const control = new SqliteProjectionControl(db, new LogEventStore(events), SQLITE_PROJECTIONS, 7);
+      const control = new SqliteProjectionControl(db, logOf(events), SQLITE_PROJECTIONS, 7);
       await control.catchUp();
 
       const reference = new ReadModelHarness(SQLITE_PROJECTIONS).given(events);
@@ -110,7 +119,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     it('resumes from the checkpoints: only the events after them are read and folded, no timeline row or interval twice', async () => {
       const { events } = rosterStory();
       const cut = 40;
-      const store = new LogEventStore(events.slice(0, cut));
+      const store = logOf(events.slice(0, cut));
       const first = openDb();
       await new SqliteProjectionControl(first, store, SQLITE_PROJECTIONS, 10).catchUp();
       first.close();
@@ -160,7 +169,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
 
     it('is rolled back for every projection, and folded again later as if it had never been seen', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const db = openDb();
       const control = new SqliteProjectionControl(db, store, [timelinesProjection, flushBomb], 100);
       bomb = true;
@@ -193,7 +202,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
       const failing = events.find((e) => e.position === failingPosition)!;
       failOn = (e) => e.position === failingPosition;
       const db = openDb();
-      const control = new SqliteProjectionControl(db, new LogEventStore(events), projections, batchSize);
+      const control = new SqliteProjectionControl(db, logOf(events), projections, batchSize);
 
       await control.catchUp();
 
@@ -218,7 +227,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
 
     it('a restart retries it from its checkpoint: still failing, it stops there again; fixed, it catches up', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       failOn = (e) => e.position === 25;
       await new SqliteProjectionControl(openDb(), store, projections, 100).catchUp();
 
@@ -238,7 +247,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
 
     it('a rebuild that meets the event throws ProjectionFailed and keeps the live version', async () => {
       const { events } = rosterStory();
-      const control = new SqliteProjectionControl(openDb(), new LogEventStore(events), [fragileProjection], 100);
+      const control = new SqliteProjectionControl(openDb(), logOf(events), [fragileProjection], 100);
       await control.catchUp();
       failOn = (e) => e.position === 30;
       const rebuilt = control.rebuild(['fragile']);
@@ -251,7 +260,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
   describe('the live version readers resolve tables with', () => {
     it('follows a swap made by another connection (another process rebuilding), and its own swaps', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const serving = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       await serving.catchUp();
       const models = new SqliteReadModels(openDb(), serving, store);
@@ -273,7 +282,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     it('each takes up from what the other stored, not from what it remembers: a school move folded by one is seen by the other', async () => {
       const { events } = rosterStory();
       const move = events.findIndex((e) => e.streamId === 'user-u1' && e.type === 'StudentUpdated');
-      const store = new LogEventStore(events.slice(0, move));
+      const store = logOf(events.slice(0, move));
       const a = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 100);
       const b = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 100);
       await b.catchUp(); // b now remembers u1 at school s1
@@ -290,7 +299,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
   describe('two processes rebuilding the same read model at once', () => {
     it('build the same version; the first to finish swaps it in and the other leaves it live and whole', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const reference = openDb();
       await new SqliteProjectionControl(reference, store, SQLITE_PROJECTIONS, 10).catchUp();
       const live = dumpTables(reference, [timelinesProjection, accountsProjection], 1);
@@ -317,7 +326,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     it("shows the log as the read model has folded it: the record's own later events appear with the rest, after a catch-up", async () => {
       const { events } = rosterStory();
       const lastOfU1 = events.map((e) => e.streamId).lastIndexOf('user-u1');
-      const store = new LogEventStore(events.slice(0, lastOfU1));
+      const store = logOf(events.slice(0, lastOfU1));
       const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       await control.catchUp();
       const models = new SqliteReadModels(openDb(), control, store);
@@ -336,7 +345,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
   describe('a reader that resolved the live version just before a swap', () => {
     it('asks again and answers from the new version, instead of failing on the dropped tables', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       await control.catchUp();
       const fresh = new SqliteReadModels(openDb(), control, store);
@@ -355,7 +364,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
   describe('catching up from far behind', () => {
     it('rebuilds a read model beside the live one when it has more to fold than it holds, and ends equal to folding event by event', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const incremental = openDb();
       await new SqliteProjectionControl(incremental, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: Infinity }).catchUp();
 
@@ -377,7 +386,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
 
     it('folds a small lag into the live tables, without a rebuild', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events.slice(0, 40));
+      const store = logOf(events.slice(0, 40));
       const db = openDb();
       await new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: Infinity }).catchUp();
       store.add(...events.slice(40, 60));
@@ -389,7 +398,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     it('a read model that stops at an event in the bulk catch-up stops there as a live one does, and the others still catch up in bulk', async () => {
       const { events } = rosterStory();
       failOn = (e) => e.position === 30;
-      const control = new SqliteProjectionControl(openDb(), new LogEventStore(events), [fragileProjection, timelinesProjection], 10, { bulkCatchUpFrom: 5 });
+      const control = new SqliteProjectionControl(openDb(), logOf(events), [fragileProjection, timelinesProjection], 10, { bulkCatchUpFrom: 5 });
       await control.catchUp();
       const head = events[events.length - 1]!.position;
       const statuses = byName(await control.status());
@@ -399,7 +408,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
 
     it('resumes a bulk catch-up that was interrupted, from its own checkpoint', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 20 });
       let batches = 0;
       const interrupted = control.catchUp((progress) => {
@@ -420,7 +429,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
   describe('a rebuild', () => {
     it('interrupted half-way leaves the live version answering; the next one resumes where it stopped and swaps', async () => {
       const { events } = rosterStory();
-      const store = new LogEventStore(events);
+      const store = logOf(events);
       const db = openDb();
       const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
       await control.catchUp();
@@ -476,7 +485,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     it('as a dry run rebuilds beside the live version, counts the differences, drops it and swaps nothing', async () => {
       const { events } = rosterStory();
       const db = openDb();
-      const control = new SqliteProjectionControl(db, new LogEventStore(events), SQLITE_PROJECTIONS, 10);
+      const control = new SqliteProjectionControl(db, logOf(events), SQLITE_PROJECTIONS, 10);
       await control.catchUp();
       const result = await control.rebuild(['accounts', 'audit'], { dryRun: true });
       expect(result).toMatchObject({ swapped: false, events: events.length, differences: { accounts: 0, audit: 0 }, version: { accounts: 2, audit: 2 } });
@@ -485,7 +494,7 @@ describe('SqliteProjectionControl: the runner of the SQLite read models', () => 
     });
 
     it('of a projection that does not exist throws UnknownProjection, naming the known ones', async () => {
-      const control = new SqliteProjectionControl(openDb(), new LogEventStore(rosterStory().events), [accountsProjection, enrollmentsProjection]);
+      const control = new SqliteProjectionControl(openDb(), logOf(rosterStory().events), [accountsProjection, enrollmentsProjection]);
       await expect(control.rebuild(['nope'])).rejects.toBeInstanceOf(UnknownProjection);
       await expect(control.rebuild(['accounts', 'nope'])).rejects.toMatchObject({ code: 'UNKNOWN_PROJECTION', message: expect.stringContaining('accounts, enrollments') });
       await expect(control.verify(['nope'])).rejects.toBeInstanceOf(UnknownProjection);

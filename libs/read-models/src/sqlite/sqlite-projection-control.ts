@@ -98,6 +98,9 @@ export interface SecondThread {
   catchUp(names: string[], onProgress: (p: ProjectionProgress) => void): Promise<number>;
 }
 
+/** Events read at a time when a batch is folded as the store reads it (`foldStreamed`). */
+const STREAM_SLICE = 1_000;
+
 /** The version number scratch builds for `verify` use; live versions start at 1. */
 const VERIFY_VERSION = 0;
 
@@ -381,7 +384,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const started = this.clock().getTime();
     const merged = await this.onTwoThreads(
       projections,
-      // each thread holds a batch at a time: half the batch each keeps the two within one's memory
+      // each thread's writers hold what a batch changed until its commit: half the batch each
+      // keeps the two within one's memory
       (here, onProgress) => this.rebuildHere(here, { ...options, onProgress }, this.halfBulkBatch()),
       (names, onProgress) => this.secondThread!.rebuild(names, { dryRun: options.dryRun === true, bulkBatchSize: this.halfBulkBatch(), onProgress }),
       options.onProgress,
@@ -618,21 +622,27 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (current.length === 0) return applied;
       const from = Math.min(...current.map((t) => t.position));
       if (stopAt !== undefined && from >= stopAt) return applied;
-      const batch: RecordedEvent[] = [];
-      for await (const e of this.store.readAll({ after: from, maxCount: batchSize })) {
-        if (stopAt !== undefined && e.position > stopAt) break;
-        batch.push(e);
+      let folded = this.foldStreamed(current, from, batchSize, stopAt);
+      if (folded === null) {
+        // no store to stream from, or a target failed while streaming: the batch in memory,
+        // folded one target at a time, which stops a failing target at its event
+        const batch: RecordedEvent[] = [];
+        for await (const e of this.store.readAll({ after: from, maxCount: batchSize })) {
+          if (stopAt !== undefined && e.position > stopAt) break;
+          batch.push(e);
+        }
+        if (batch.length > 0) this.applyBatch(current, batch);
+        folded = { count: batch.length, last: batch[batch.length - 1]?.position ?? from };
       }
-      if (batch.length === 0) return applied;
-      this.applyBatch(current, batch);
-      applied += batch.length;
+      if (folded.count === 0) return applied;
+      applied += folded.count;
       // let the process breathe between batches: an API in the same process keeps answering
       await new Promise((resolve) => setImmediate(resolve));
       const failed = current.find((t) => t.failure);
       if (strict && failed) throw new ProjectionFailed(failed.projection.name, failed.failure!);
       if (onProgress) {
         const head = stopAt ?? (await this.store.headPosition());
-        const position = batch[batch.length - 1]!.position;
+        const position = folded.last;
         const eventsPerSecond = applied / Math.max(0.001, (this.clock().getTime() - started) / 1000);
         onProgress({
           projections: current.map((t) => t.projection.name),
@@ -655,6 +665,70 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const from = Math.min(...targets.map((t) => t.position));
     const to = stopAt ?? (await this.store.headPosition());
     return Math.max(this.batchSize, Math.min(largest, Math.ceil((to - from) / 20)));
+  }
+
+  /**
+   * Folds the next batch (up to `batchSize` events after `from`, none past `stopAt`) a slice at a
+   * time as the store reads it, in one transaction per file held open across the batch (taken in
+   * the targets' order, so two processes never wait on each other), each target taking the
+   * events past its checkpoint. Nothing holds the batch: each slice is garbage once folded.
+   * Returns how many events it folded and the last one's position; null when the store cannot
+   * read without waiting, or when anything failed: every file's transaction is then rolled back
+   * and the batch is for `applyBatch`, which stops a failing target at its event.
+   */
+  private foldStreamed(targets: Target[], from: number, batchSize: number, stopAt: number | undefined): { count: number; last: number } | null {
+    const readNow = this.store.readAllNow?.bind(this.store);
+    if (!readNow) return null;
+    const files = [...this.byFile(targets)];
+    let count = 0;
+    let last = from;
+    const feeding: Target[] = [];
+    const fold = () => {
+      for (const [, group] of files) {
+        for (const t of group) {
+          // under the write lock, as applyInTransaction checks it
+          const stored = t.stored();
+          if (stored === null) continue;
+          if (stored !== this.folded.get(t.key)) t.writer.reset();
+          t.position = stored;
+          feeding.push(t);
+        }
+      }
+      while (count < batchSize) {
+        const wanted = Math.min(STREAM_SLICE, batchSize - count);
+        const slice = readNow(last, wanted);
+        let end = slice.length;
+        while (stopAt !== undefined && end > 0 && slice[end - 1]!.position > stopAt) end--;
+        for (const t of feeding) {
+          for (let i = 0; i < end; i++) if (slice[i]!.position > t.position) t.writer.apply(slice[i]!);
+        }
+        if (end > 0) last = slice[end - 1]!.position;
+        count += end;
+        if (end < wanted) break;
+      }
+      for (const t of feeding) {
+        if (last <= t.position) continue;
+        t.writer.flush();
+        t.checkpoint(last);
+      }
+    };
+    const inTransactionOf = (i: number): void => {
+      if (i === files.length) return fold();
+      files[i]![0].transaction(() => inTransactionOf(i + 1)).immediate();
+    };
+    try {
+      inTransactionOf(0);
+    } catch {
+      for (const writer of this.writers.values()) writer.reset();
+      this.folded.clear();
+      return null;
+    }
+    for (const t of feeding) {
+      if (last <= t.position) continue;
+      t.position = last;
+      this.folded.set(t.key, last);
+    }
+    return { count, last };
   }
 
   /** One transaction per file: each target folds the events past its checkpoint, then moves it. */
