@@ -47,15 +47,24 @@ export const auditProjection: SqliteProjection = {
       `INSERT OR IGNORE INTO ${t('audit')} (position, district, record_type, type, sync, observed_at) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     const file = db.prepare(`INSERT OR IGNORE INTO ${t('audit_schools')} (position, school) VALUES (?, ?)`);
+    // the log comes in runs of events of one sync, observed at one moment: its text is read once a run
+    let lastObserved: string | null = null;
+    let lastObservedMs = 0;
+    const millisecondsOf = (observedAt: string): number => {
+      if (observedAt === lastObserved) return lastObservedMs;
+      // only the ISO form the ledger writes: Date.parse would read other text in this machine's zone
+      const moment = parseMoment(observedAt, 'start-of-day');
+      if (moment === null) throw new Error(`its observation time "${observedAt}" is not an ISO-8601 moment with a zone`);
+      lastObservedMs = Date.parse(moment);
+      lastObserved = observedAt;
+      return lastObservedMs;
+    };
     return {
       apply(event: RecordedEvent): void {
         const filed = schools.follow(event);
         if (filed === null) return; // a replay
         const f = factsOf(event);
-        // only the ISO form the ledger writes: Date.parse would read other text in this machine's zone
-        const moment = parseMoment(f.observedAt, 'start-of-day');
-        if (moment === null) throw new Error(`its observation time "${f.observedAt}" is not an ISO-8601 moment with a zone`);
-        const observedAt = Date.parse(moment);
+        const observedAt = millisecondsOf(f.observedAt);
         insert.run(
           f.position,
           f.districtId === null ? null : keys.keyOf('district', f.districtId),
