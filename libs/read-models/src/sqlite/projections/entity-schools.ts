@@ -4,14 +4,27 @@ import type { Db } from '../read-model-database';
 
 interface Entry {
   schools: RecordSchools;
+  /** The position of the last event that could move the record's schools (a share, an update, a removal). */
   position: number;
 }
 
 /**
+ * Whether an event can move its record's schools: a share, an update or a removal. Enrollments
+ * (most of the log) cannot: they are filed under the schools their section has.
+ */
+export function canMoveSchools(event: Pick<RecordedEvent, 'type'>): boolean {
+  return MOVES.test(event.type);
+}
+const MOVES = /(Shared|Updated|Removed)$/;
+
+/**
  * The schools of each user (per role) and section, as a projection's own small table: the
  * timelines and the audit feed file an event under the schools its record had, which a removal
- * does not repeat. Each entry remembers the position it reflects, so a replayed event is known
- * as one (and skipped by the caller).
+ * does not repeat. Each entry remembers the position of the last event that could move them, so
+ * such an event replayed is known as one (and skipped by the caller). Other events leave the
+ * entry alone: a section's enrollments used to rewrite its entry batch after batch. A replayed
+ * enrollment after the last move is filed under the same schools as the first time (the callers
+ * insert rows keyed by position, so it adds nothing); one before it is known as a replay.
  */
 export class EntitySchools {
   private readonly select;
@@ -20,29 +33,32 @@ export class EntitySchools {
   private readonly dirty = new Set<string>();
 
   static create(db: Db, table: string): void {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, schools TEXT NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID`);
+    // the column's name is this meaning's: entries that moved with every event are not read as these
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, schools TEXT NOT NULL, moved_at INTEGER NOT NULL) WITHOUT ROWID`);
   }
 
   constructor(db: Db, table: string) {
-    this.select = db.prepare(`SELECT schools, position FROM ${table} WHERE stream_id = ?`);
+    this.select = db.prepare(`SELECT schools, moved_at FROM ${table} WHERE stream_id = ?`);
     this.upsert = db.prepare(
-      `INSERT INTO ${table} (stream_id, schools, position) VALUES (?, ?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools, position = excluded.position`,
+      `INSERT INTO ${table} (stream_id, schools, moved_at) VALUES (?, ?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools, moved_at = excluded.moved_at`,
     );
   }
 
   /**
    * The schools to file an event under, updating the record's schools. Null when the event is at
-   * or before the position the record's entry reflects: a replay, to be ignored.
+   * or before the position of the last event that moved them: a replay, to be ignored.
    */
   follow(event: RecordedEvent): string[] | null {
     if (!event.streamId.startsWith('user-') && !event.streamId.startsWith('section-')) return [];
     let entry = this.cache.get(event.streamId);
     if (entry === undefined) {
-      const row = this.select.get(event.streamId) as { schools: string; position: number } | undefined;
-      entry = row ? { schools: JSON.parse(row.schools) as RecordSchools, position: row.position } : { schools: {}, position: 0 };
+      const row = this.select.get(event.streamId) as { schools: string; moved_at: number } | undefined;
+      entry = row ? { schools: JSON.parse(row.schools) as RecordSchools, position: row.moved_at } : { schools: {}, position: 0 };
+      this.cache.set(event.streamId, entry);
     }
     if (event.position <= entry.position) return null;
+    if (!canMoveSchools(event)) return schoolsOfEvent(entry.schools, entry.schools, event);
     const after = evolveRecordSchools(entry.schools, event);
     this.cache.set(event.streamId, { schools: after, position: event.position });
     this.dirty.add(event.streamId);

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@roster-ledger/ledger';
 import { linkedSubjectsOf } from '../../model/timeline-subjects';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
-import { EntitySchools } from './entity-schools';
+import { canMoveSchools, EntitySchools } from './entity-schools';
 
 /**
  * timelines: the events on the timeline of each user, section and school they concern (plus
@@ -34,7 +34,9 @@ export const timelinesProjection: SqliteProjection = {
     const insertLink = db.prepare(`INSERT OR IGNORE INTO ${t('links')} (position, subject_kind, subject_id) VALUES (?, ?, ?)`);
     return {
       apply(event: RecordedEvent): void {
-        const filed = schools.follow(event);
+        // only a share, an update or a removal reaches its record's schools' timelines: an
+        // enrollment (most of the log) needs no look-up, and a replayed one adds no row
+        const filed = canMoveSchools(event) ? schools.follow(event) : [];
         if (filed === null) return; // a replay
         for (const s of linkedSubjectsOf(event, filed)) insertLink.run(event.position, s.kind, s.id);
       },
