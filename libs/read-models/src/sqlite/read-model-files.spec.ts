@@ -160,7 +160,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const result = await control.rebuild(NAMES, { onProgress: (p) => progress.push(p) });
 
       // the heaviest (accounts) here, the next (audit) there, and so on to the lighter half
-      expect(asked).toEqual([['audit', 'timelines']]);
+      expect(asked).toEqual([['audit', 'timelines', 'classes', 'syncs', 'lookups']]);
       expect(result).toMatchObject({ projections: NAMES, events: events.length, swapped: true });
       expect(result.version).toEqual(Object.fromEntries(NAMES.map((n) => [n, 2])));
       expect([Object.keys(result.version), Object.keys(result.resumedFrom)]).toEqual([NAMES, NAMES]); // listed as asked, not by half
@@ -220,7 +220,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
 
       store.add(...events.slice(20));
       expect(await control.catchUp()).toBe(events.length - 20);
-      expect(asked).toEqual([['audit', 'timelines']]);
+      expect(asked).toEqual([['audit', 'timelines', 'classes', 'syncs', 'lookups']]);
       // folded into the live version, not rebuilt beside it
       expect((await control.status()).map((s) => [s.name, s.version, s.position])).toEqual(NAMES.map((n) => [n, 1, events[events.length - 1]!.position]));
 

@@ -30,7 +30,7 @@ export function searchKeys(account: Account): { name: string | null; nameReverse
 /** accounts: one row per Clever user, with their roles, status, schools and search keys. */
 export const accountsProjection: SqliteProjection = {
   name: 'accounts',
-  rebuildWeight: 35,
+  rebuildWeight: 61,
   description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
   tables: ['accounts', 'account_ids'],
   create(db: Db, t: TableNamer): void {

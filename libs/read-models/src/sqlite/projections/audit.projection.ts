@@ -24,7 +24,7 @@ import { ValueKeys } from './value-keys';
  */
 export const auditProjection: SqliteProjection = {
   name: 'audit',
-  rebuildWeight: 32,
+  rebuildWeight: 40,
   description: 'the audit feed: every event with filters by time, type, record type, school and sync',
   tables: ['audit', 'audit_schools', 'audit_keys', 'entity_schools'],
   create(db: Db, t: TableNamer): void {

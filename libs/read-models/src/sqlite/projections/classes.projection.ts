@@ -9,7 +9,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** classes: one row per section: fields, teachers, students, term, course, status. */
 export const classesProjection: SqliteProjection = {
   name: 'classes',
-  rebuildWeight: 5,
+  rebuildWeight: 9.5,
   description: 'one class per section: teachers, students, term, course, status',
   tables: ['classes'],
   create(db: Db, t: TableNamer): void {

@@ -14,7 +14,7 @@ import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-p
  */
 export const enrollmentsProjection: SqliteProjection = {
   name: 'enrollments',
-  rebuildWeight: 12,
+  rebuildWeight: 23,
   description: 'enrollment intervals (who was in which class, from when to when) for as-of rosters',
   tables: ['enrollments', 'primary_teachers'],
   create(db: Db, t: TableNamer): void {

@@ -17,7 +17,7 @@ import { canMoveSchools, EntitySchools } from './entity-schools';
  */
 export const timelinesProjection: SqliteProjection = {
   name: 'timelines',
-  rebuildWeight: 24.5,
+  rebuildWeight: 31,
   description: 'timelines per user, section and school: every change with both clocks and its sync',
   tables: ['links', 'entity_schools'],
   create(db: Db, t: TableNamer): void {
