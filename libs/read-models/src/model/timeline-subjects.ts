@@ -33,8 +33,7 @@ export function linkedSubjectsOf(event: Pick<RecordedEvent, 'streamId' | 'type' 
     const person = idOf(data, key);
     if (own.kind === 'section' && person) subjects.push({ kind: 'user', id: person });
   }
-  const reachesSchool =
-    (own.kind === 'user' || own.kind === 'section') && /(Shared|Updated|Removed)$/.test(event.type) && event.type !== 'DemographicUpdated';
+  const reachesSchool = (own.kind === 'user' || own.kind === 'section') && canMoveSchools(event) && event.type !== 'DemographicUpdated';
   if (reachesSchool) for (const school of schools) subjects.push({ kind: 'school', id: school });
   return subjects;
 }
@@ -46,6 +45,15 @@ export function recordTypeOf(event: Pick<RecordedEvent, 'streamId' | 'type'>): s
   if (category === 'section' && /^(Student|Teacher)(Enrolled|Unenrolled|Assigned|Unassigned)$/.test(event.type)) return 'enrollment';
   return category;
 }
+
+/**
+ * Whether an event can move its record's schools: a share, an update or a removal. Enrollments
+ * (most of the log) cannot: they are filed under the schools their section has.
+ */
+export function canMoveSchools(event: Pick<RecordedEvent, 'type'>): boolean {
+  return MOVES_SCHOOLS.test(event.type);
+}
+const MOVES_SCHOOLS = /(Shared|Updated|Removed)$/;
 
 /** Where one facet of a record belongs: a user's role, or a section itself. */
 export interface FacetSchools {

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
-import { evolveRecordSchools, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
+import { canMoveSchools, evolveRecordSchools, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
 import type { Db } from '../read-model-database';
 
 interface Entry {
@@ -7,15 +7,6 @@ interface Entry {
   /** The position of the last event that could move the record's schools (a share, an update, a removal). */
   position: number;
 }
-
-/**
- * Whether an event can move its record's schools: a share, an update or a removal. Enrollments
- * (most of the log) cannot: they are filed under the schools their section has.
- */
-export function canMoveSchools(event: Pick<RecordedEvent, 'type'>): boolean {
-  return MOVES.test(event.type);
-}
-const MOVES = /(Shared|Updated|Removed)$/;
 
 /**
  * The schools of each user (per role) and section, as a projection's own small table: the

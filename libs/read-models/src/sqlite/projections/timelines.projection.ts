@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
-import { linkedSubjectsOf } from '../../model/timeline-subjects';
+import { canMoveSchools, linkedSubjectsOf } from '../../model/timeline-subjects';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
-import { canMoveSchools, EntitySchools } from './entity-schools';
+import { EntitySchools } from './entity-schools';
 
 /**
  * timelines: the events on the timeline of each user, section and school they concern (plus
