@@ -685,14 +685,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const feeding: Target[] = [];
     const fold = () => {
       for (const [, group] of files) {
-        for (const t of group) {
-          // under the write lock, as applyInTransaction checks it
-          const stored = t.stored();
-          if (stored === null) continue;
-          if (stored !== this.folded.get(t.key)) t.writer.reset();
-          t.position = stored;
-          feeding.push(t);
-        }
+        for (const t of group) if (this.resumeUnderLock(t)) feeding.push(t);
       }
       while (count < batchSize) {
         const wanted = Math.min(STREAM_SLICE, batchSize - count);
@@ -744,18 +737,26 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     }
   }
 
+  /**
+   * Takes a target's stored checkpoint as the one this batch builds on, under the write lock.
+   * False when its version is no longer fed here (another process swapped it in, or dropped it).
+   */
+  private resumeUnderLock(t: Target): boolean {
+    const stored = t.stored();
+    if (stored === null) return false;
+    if (stored !== this.folded.get(t.key)) {
+      // another process folded into these tables since this writer last did: what it keeps
+      // in memory across batches (documents, schools of each record) may be out of date
+      t.writer.reset();
+    }
+    t.position = stored;
+    return true;
+  }
+
   private applyInTransaction(db: Db, targets: Target[], events: RecordedEvent[]): void {
     db.transaction(() => {
       for (const t of targets) {
-        // under the write lock: what is stored now is what this batch builds on
-        const stored = t.stored();
-        if (stored === null) continue; // another process swapped this version in, or dropped it
-        if (stored !== this.folded.get(t.key)) {
-          // another process folded into these tables since this writer last did: what it keeps
-          // in memory across batches (documents, schools of each record) may be out of date
-          t.writer.reset();
-        }
-        t.position = stored;
+        if (!this.resumeUnderLock(t)) continue;
         let start = 0;
         while (start < events.length && events[start]!.position <= t.position) start++;
         if (start === events.length) continue;
