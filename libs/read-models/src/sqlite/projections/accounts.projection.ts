@@ -2,6 +2,7 @@ import type { Fields } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { evolveAccount, type Account } from '../../model/account';
 import { DocTable } from '../doc-table';
+import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 
@@ -55,7 +56,7 @@ export const accountsProjection: SqliteProjection = {
       const everStudent = a.person.pastRoles.includes('student') ? 1 : 0;
       return [a.districtId, a.status, a.roles.join(','), keys.name, keys.nameReversed, keys.email, name === undefined ? null : JSON.stringify(name), everStudent, a.position];
     });
-    const addId = db.prepare(`INSERT OR IGNORE INTO ${t('account_ids')} (account_id, value) VALUES (?, ?)`);
+    const ids = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('account_ids')} (account_id, value)`, 2);
     // ids are collected after every event, not at flush: a role removed later in the same batch
     // must still leave its SIS id findable
     const found = new Map<string, Set<string>>();
@@ -73,12 +74,14 @@ export const accountsProjection: SqliteProjection = {
       },
       flush(): void {
         // ids are only ever added: a removed student stays findable by the SIS id they had
-        for (const [id, values] of found) for (const value of values) addId.run(id, value);
+        for (const [id, values] of found) for (const value of values) ids.add(id, value);
+        ids.flush();
         found.clear();
         docs.flush();
       },
       reset(): void {
         found.clear();
+        ids.discard();
         docs.reset();
       },
     };

@@ -1,6 +1,7 @@
 import { parseMoment, type RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from '../../model/event-facts';
 import { recordTypeOf } from '../../model/timeline-subjects';
+import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 import { EntitySchools } from './entity-schools';
@@ -43,10 +44,9 @@ export const auditProjection: SqliteProjection = {
   writer(db: Db, t: TableNamer): ProjectionWriter {
     const schools = new EntitySchools(db, t('entity_schools'));
     const keys = new ValueKeys(db, t('audit_keys'));
-    const insert = db.prepare(
-      `INSERT OR IGNORE INTO ${t('audit')} (position, district, record_type, type, sync, observed_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    const file = db.prepare(`INSERT OR IGNORE INTO ${t('audit_schools')} (position, school) VALUES (?, ?)`);
+    // nothing reads these tables while a batch is folded: their rows are written many at a time
+    const insert = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit')} (position, district, record_type, type, sync, observed_at)`, 6);
+    const file = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_schools')} (position, school)`, 2);
     // the log comes in runs of events of one sync, observed at one moment: its text is read once a run
     let lastObserved: string | null = null;
     let lastObservedMs = 0;
@@ -65,7 +65,7 @@ export const auditProjection: SqliteProjection = {
         if (filed === null) return; // a replay
         const f = factsOf(event);
         const observedAt = millisecondsOf(f.observedAt);
-        insert.run(
+        insert.add(
           f.position,
           f.districtId === null ? null : keys.keyOf('district', f.districtId),
           keys.keyOf('record_type', recordTypeOf(event)),
@@ -74,12 +74,18 @@ export const auditProjection: SqliteProjection = {
           observedAt,
         );
         const own = event.streamId.startsWith('school-') ? [event.streamId.slice('school-'.length)] : [];
-        for (const school of [...own, ...filed]) file.run(f.position, keys.keyOf('school', school));
+        for (const school of [...own, ...filed]) file.add(f.position, keys.keyOf('school', school));
       },
-      flush: () => schools.flush(),
+      flush: () => {
+        schools.flush();
+        insert.flush();
+        file.flush();
+      },
       reset: () => {
         schools.reset();
         keys.reset();
+        insert.discard();
+        file.discard();
       },
     };
   },

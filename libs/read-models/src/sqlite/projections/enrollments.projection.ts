@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from '../../model/event-facts';
+import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 
@@ -32,14 +33,20 @@ export const enrollmentsProjection: SqliteProjection = {
     `);
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
-    const open = db.prepare(
-      `INSERT OR IGNORE INTO ${t('enrollments')} (section_id, user_id, role, district_id, from_position, from_at, from_sync)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    // intervals are opened many at a time (see BufferedInsert), and written before one is closed
+    const open = new BufferedInsert(
+      db,
+      `INSERT OR IGNORE INTO ${t('enrollments')} (section_id, user_id, role, district_id, from_position, from_at, from_sync)`,
+      7,
     );
-    const close = db.prepare(
+    const closeStatement = db.prepare(
       `UPDATE ${t('enrollments')} SET to_position = ?, to_at = ?, to_sync = ?
        WHERE section_id = ? AND user_id = ? AND role = ? AND to_position IS NULL AND from_position < ?`,
     );
+    const close = (...values: unknown[]) => {
+      open.flush();
+      closeStatement.run(...values);
+    };
     const openPrimary = db.prepare(
       `INSERT OR IGNORE INTO ${t('primary_teachers')} (section_id, teacher_id, from_position, from_at) VALUES (?, ?, ?, ?)`,
     );
@@ -58,17 +65,17 @@ export const enrollmentsProjection: SqliteProjection = {
         };
         switch (event.type) {
           case 'StudentEnrolled':
-            open.run(section, d['studentId'], 'student', f.districtId, f.position, f.observedAt, f.syncId);
+            open.add(section, d['studentId'], 'student', f.districtId, f.position, f.observedAt, f.syncId);
             break;
           case 'TeacherAssigned':
-            open.run(section, d['teacherId'], 'teacher', f.districtId, f.position, f.observedAt, f.syncId);
+            open.add(section, d['teacherId'], 'teacher', f.districtId, f.position, f.observedAt, f.syncId);
             if (d['primary']) primaryNow(d['teacherId'] as string);
             break;
           case 'StudentUnenrolled':
-            close.run(f.position, f.observedAt, f.syncId, section, d['studentId'], 'student', f.position);
+            close(f.position, f.observedAt, f.syncId, section, d['studentId'], 'student', f.position);
             break;
           case 'TeacherUnassigned':
-            close.run(f.position, f.observedAt, f.syncId, section, d['teacherId'], 'teacher', f.position);
+            close(f.position, f.observedAt, f.syncId, section, d['teacherId'], 'teacher', f.position);
             closePrimary.run({ position: f.position, at: f.observedAt, section, teacher: d['teacherId'] });
             break;
           case 'PrimaryTeacherChanged':
@@ -76,8 +83,8 @@ export const enrollmentsProjection: SqliteProjection = {
             break;
         }
       },
-      flush(): void {},
-      reset(): void {},
+      flush: () => open.flush(),
+      reset: () => open.discard(),
     };
   },
 };

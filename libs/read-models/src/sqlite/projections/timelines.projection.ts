@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { canMoveSchools, linkedSubjectsOf } from '../../model/timeline-subjects';
+import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 import { EntitySchools } from './entity-schools';
@@ -31,17 +32,24 @@ export const timelinesProjection: SqliteProjection = {
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
     const schools = new EntitySchools(db, t('entity_schools'));
-    const insertLink = db.prepare(`INSERT OR IGNORE INTO ${t('links')} (position, subject_kind, subject_id) VALUES (?, ?, ?)`);
+    // nothing reads the links while a batch is folded: they are written many at a time
+    const links = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('links')} (position, subject_kind, subject_id)`, 3);
     return {
       apply(event: RecordedEvent): void {
         // only a share, an update or a removal reaches its record's schools' timelines: an
         // enrollment (most of the log) needs no look-up, and a replayed one adds no row
         const filed = canMoveSchools(event) ? schools.follow(event) : [];
         if (filed === null) return; // a replay
-        for (const s of linkedSubjectsOf(event, filed)) insertLink.run(event.position, s.kind, s.id);
+        for (const s of linkedSubjectsOf(event, filed)) links.add(event.position, s.kind, s.id);
       },
-      flush: () => schools.flush(),
-      reset: () => schools.reset(),
+      flush: () => {
+        schools.flush();
+        links.flush();
+      },
+      reset: () => {
+        schools.reset();
+        links.discard();
+      },
     };
   },
 };
