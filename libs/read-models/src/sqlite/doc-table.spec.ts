@@ -17,7 +17,7 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
       -- fires for every UPDATE that sets the name column, whether or not its value changes
       CREATE TRIGGER people_name_set AFTER UPDATE OF name ON people BEGIN INSERT INTO name_writes VALUES (new.id); END;
     `);
-    const table = () => new DocTable<Person>(db, 'people', ['name', 'grade', 'position'], (p) => [p.name, p.grade, p.position]);
+    const table = (writeEvery?: number) => new DocTable<Person>(db, 'people', ['name', 'grade', 'position'], (p) => [p.name, p.grade, p.position], writeEvery);
     const rows = () => db.prepare('SELECT id, name, grade, position, doc FROM people ORDER BY id').all();
     const nameWrites = () => db.prepare('SELECT id FROM name_writes').pluck().all();
     /** A document stored by an earlier batch. */
@@ -90,5 +90,25 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
     docs.reset();
     expect(docs.get('u1')).toBeUndefined();
     expect(rows()).toEqual([]);
+  });
+
+  it('writes what waits once writeEvery documents changed, and reads a written one back when it changes again', () => {
+    const { table, rows, nameWrites, stored } = setUp();
+    stored('u1', { name: 'Ada', grade: '7', position: 1 });
+    const docs = table(2);
+    docs.put('u1', { ...docs.get('u1')!, grade: '8', position: 2 });
+    expect(rows()).toMatchObject([{ id: 'u1', grade: '7' }]);
+    docs.put('u2', { name: 'Bo', grade: '3', position: 3 });
+    // two waited: both written, in the changed columns only
+    expect(rows()).toMatchObject([
+      { id: 'u1', grade: '8', position: 2 },
+      { id: 'u2', grade: '3', position: 3 },
+    ]);
+    expect(nameWrites()).toEqual([]);
+    // read back as written, and compared with that when written again
+    docs.put('u1', { ...docs.get('u1')!, name: 'Ada L.', position: 4 });
+    docs.flush();
+    expect(rows()).toMatchObject([{ id: 'u1', name: 'Ada L.', grade: '8', position: 4 }, { id: 'u2' }]);
+    expect(nameWrites()).toEqual(['u1']);
   });
 });
