@@ -36,6 +36,18 @@ describe('BufferedInsert', () => {
     ]);
   });
 
+  it('takes an upsert clause: a stored row and a row of the same key earlier in the statement are updated', () => {
+    db.prepare("INSERT INTO t VALUES (1, 'stored')").run();
+    const upsert = new BufferedInsert(db, 'INSERT INTO t (position, name)', 2, 'ON CONFLICT (position) DO UPDATE SET name = excluded.name');
+    upsert.add(1, 'updated');
+    for (let i = 2; i <= 64; i++) upsert.add(i === 64 ? 2 : i, `row ${i}`);
+    expect(rows()).toHaveLength(63);
+    expect(rows().slice(0, 2)).toEqual([
+      [1, 'updated'],
+      [2, 'row 64'],
+    ]);
+  });
+
   it('drops what waits on discard (a rolled-back transaction)', () => {
     const insert = new BufferedInsert(db, 'INSERT INTO t (position, name)', 2);
     insert.add(1, 'one');

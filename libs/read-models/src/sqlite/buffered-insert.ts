@@ -23,15 +23,18 @@ export class BufferedInsert {
   /**
    * @param insert the statement up to `VALUES`, e.g. `INSERT OR IGNORE INTO t (a, b)`
    * @param columns how many values a row has
+   * @param upsert what follows the values, e.g. `ON CONFLICT (a) DO UPDATE SET b = excluded.b`
+   *   (a later row of the same key updates the one an earlier row of the statement inserted)
    */
   constructor(
     db: Db,
     insert: string,
     private readonly columns: number,
+    upsert = '',
   ) {
     const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
-    this.one = db.prepare(`${insert} VALUES ${row}`);
-    this.many = db.prepare(`${insert} VALUES ${Array.from({ length: ROWS_PER_STATEMENT }, () => row).join(', ')}`);
+    this.one = db.prepare(`${insert} VALUES ${row} ${upsert}`);
+    this.many = db.prepare(`${insert} VALUES ${Array.from({ length: ROWS_PER_STATEMENT }, () => row).join(', ')} ${upsert}`);
   }
 
   /** Adds a row (its values in the columns' order). */

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { BufferedInsert } from './buffered-insert';
 import type { Db } from './read-model-database';
 
 /**
@@ -38,10 +39,13 @@ export class DocTable<T> {
   ) {
     this.select = db.prepare(`SELECT doc FROM ${table} WHERE id = ?`).pluck();
     const names = ['id', ...columns, 'doc'];
-    // an upsert, not an insert: a writer that puts a document it did not get must not fail on a stored one
-    this.upsert = db.prepare(
-      `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-       ON CONFLICT (id) DO UPDATE SET ${[...columns, 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    // an upsert, not an insert: a writer that puts a document it did not get must not fail on a
+    // stored one; many to a statement, as a bulk load writes every document new
+    this.upsert = new BufferedInsert(
+      db,
+      `INSERT INTO ${table} (${names.join(', ')})`,
+      names.length,
+      `ON CONFLICT (id) DO UPDATE SET ${[...columns, 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
   }
 
@@ -68,7 +72,7 @@ export class DocTable<T> {
       const values = this.extract(doc);
       const before = this.stored.get(id);
       if (before === undefined) {
-        this.upsert.run(id, ...values, JSON.stringify(doc));
+        this.upsert.add(id, ...values, JSON.stringify(doc));
         continue;
       }
       let changed = 0;
@@ -81,10 +85,12 @@ export class DocTable<T> {
       });
       this.updateOf(changed).run(...set, JSON.stringify(doc), id);
     }
+    this.upsert.flush();
     this.reset();
   }
 
   reset(): void {
+    this.upsert.discard();
     this.cache.clear();
     this.stored.clear();
     this.dirty.clear();

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { canMoveSchools, evolveRecordSchools, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
+import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 
 interface Entry {
@@ -30,9 +31,12 @@ export class EntitySchools {
 
   constructor(db: Db, table: string) {
     this.select = db.prepare(`SELECT schools, moved_at FROM ${table} WHERE stream_id = ?`);
-    this.upsert = db.prepare(
-      `INSERT INTO ${table} (stream_id, schools, moved_at) VALUES (?, ?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools, moved_at = excluded.moved_at`,
+    // a bulk load writes an entry for every user and section: many to a statement
+    this.upsert = new BufferedInsert(
+      db,
+      `INSERT INTO ${table} (stream_id, schools, moved_at)`,
+      3,
+      'ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools, moved_at = excluded.moved_at',
     );
   }
 
@@ -60,8 +64,9 @@ export class EntitySchools {
   flush(): void {
     for (const streamId of this.dirty) {
       const entry = this.cache.get(streamId)!;
-      this.upsert.run(streamId, JSON.stringify(entry.schools), entry.position);
+      this.upsert.add(streamId, JSON.stringify(entry.schools), entry.position);
     }
+    this.upsert.flush();
     this.dirty.clear();
     // bounded memory: the next batch reads what it needs back from the table
     if (this.cache.size > 200_000) this.cache.clear();
@@ -71,5 +76,6 @@ export class EntitySchools {
   reset(): void {
     this.cache.clear();
     this.dirty.clear();
+    this.upsert.discard();
   }
 }
