@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +20,13 @@ import { rosterStory } from '../spec-support/roster-story';
  * served through the EventStore port by LogEventStore (see there why not SqliteEventStore).
  */
 
-/** A projection that fails on the events `failOn` picks, and records each event it folded once. */
+/**
+ * A projection that fails on the events `failOn` picks, cannot write the row of those
+ * `failWriteOn` picks (found only when its rows are written, at the flush), and records each
+ * event it folded once.
+ */
 let failOn: ((e: RecordedEvent) => boolean) | null = null;
+let failWriteOn: ((e: RecordedEvent) => boolean) | null = null;
 const fragileProjection: SqliteProjection = {
   name: 'fragile',
   description: 'folds every event, fails on the ones a spec picks',
@@ -38,7 +44,7 @@ const fragileProjection: SqliteProjection = {
         buffered.push(e);
       },
       flush() {
-        for (const e of buffered) insert.run(e.position, e.type);
+        for (const e of buffered) insert.run(e.position, failWriteOn?.(e) ? null : e.type);
         buffered = [];
       },
       reset() {
@@ -72,6 +78,7 @@ describe.each([
     dir = mkdtempSync(join(tmpdir(), 'read-models-control-'));
     path = join(dir, 'ledger.db');
     failOn = null;
+    failWriteOn = null;
   });
   afterEach(() => {
     for (const db of open.splice(0)) if (db.open) db.close();
@@ -148,7 +155,7 @@ describe.each([
   });
 
   describe('a batch that fails as a whole', () => {
-    /** A projection whose flush throws while `bomb` is set: the runner cannot say which event failed. */
+    /** A projection whose flush fails as a full disk does while `bomb` is set: no event is at fault. */
     let bomb = false;
     const flushBomb: SqliteProjection = {
       name: 'flush_bomb',
@@ -158,7 +165,7 @@ describe.each([
       writer: () => ({
         apply: () => undefined,
         flush: () => {
-          if (bomb) throw new Error('disk full');
+          if (bomb) throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
         },
         reset: () => undefined,
       }),
@@ -173,7 +180,7 @@ describe.each([
       const db = openDb();
       const control = new SqliteProjectionControl(db, store, [timelinesProjection, flushBomb], 100);
       bomb = true;
-      await expect(control.catchUp()).rejects.toThrow('disk full');
+      await expect(control.catchUp()).rejects.toThrow('database or disk is full');
       expect((await control.status()).map((s) => s.position)).toEqual([0, 0]);
       expect(db.prepare('SELECT COUNT(*) FROM rm_timelines_links_v1').pluck().get()).toBe(0);
 
@@ -223,6 +230,27 @@ describe.each([
       // the same runner does not retry it: it never skips the event either
       await control.catchUp();
       expect(byName(await control.status())['fragile']).toMatchObject({ status: 'failed', position: failingPosition - 1 });
+    });
+
+    it('whose row fails only when written, after later events were folded: stops at that event, not a later one', async () => {
+      const { events } = rosterStory();
+      const failingPosition = 25;
+      const failing = events.find((e) => e.position === failingPosition)!;
+      failWriteOn = (e) => e.position === failingPosition;
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, logOf(events), projections, 100);
+
+      await control.catchUp();
+
+      expect(byName(await control.status())['fragile']).toMatchObject({
+        status: 'failed',
+        position: failingPosition - 1,
+        failure: { position: failingPosition, type: failing.type, streamId: failing.streamId, message: expect.stringContaining('NOT NULL') },
+      });
+      expect(db.prepare('SELECT position FROM rm_fragile_seen_v1 ORDER BY position').pluck().all()).toEqual(
+        events.filter((e) => e.position < failingPosition).map((e) => e.position),
+      );
+      expect(byName(await control.status())['timelines']).toMatchObject({ status: 'running', failure: null });
     });
 
     it('a restart retries it from its checkpoint: still failing, it stops there again; fixed, it catches up', async () => {

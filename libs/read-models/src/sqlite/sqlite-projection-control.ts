@@ -760,10 +760,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         let start = 0;
         while (start < events.length && events[start]!.position <= t.position) start++;
         if (start === events.length) continue;
-        let at = start;
         try {
           db.transaction(() => {
-            for (; at < events.length; at++) t.writer.apply(events[at]!);
+            for (let at = start; at < events.length; at++) t.writer.apply(events[at]!);
             t.writer.flush();
             t.checkpoint(events[events.length - 1]!.position);
           })();
@@ -771,12 +770,44 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           this.folded.set(t.key, t.position);
         } catch (error) {
           t.writer.reset();
-          const failing = events[at];
-          if (!failing) throw error;
-          this.stopAt(t, events.slice(start, at), failing, error);
+          const failure = this.failingEvent(t, events.slice(start));
+          if (failure === null) throw error;
+          this.stopAt(t, events.slice(start, start + failure.index), events[start + failure.index]!, failure.error);
         }
       }
     }).immediate();
+  }
+
+  /**
+   * Which event a target's failed batch stopped at, and why. Writers hold rows back to write many
+   * at a time (see BufferedInsert), so a row may fail to be written while a later event is folded,
+   * or at the flush: the events are folded again one at a time, each written at once, inside a
+   * transaction that is then rolled back. Null when every event folds, or when what failed was
+   * SQLite itself rather than a row (a full disk, a lock, an I/O error): the batch then fails as
+   * a whole and is folded again later, as before writers held rows back.
+   */
+  private failingEvent(t: Target, events: RecordedEvent[]): { index: number; error: unknown } | null {
+    let failure: { index: number; error: unknown } | null = null;
+    try {
+      this.dbOf(t.projection).transaction(() => {
+        for (let index = 0; index < events.length && failure === null; index++) {
+          try {
+            t.writer.apply(events[index]!);
+            t.writer.flush();
+          } catch (error) {
+            failure = { index, error };
+          }
+        }
+        throw new Error('only looking for the failing event: rolled back');
+      })();
+    } catch {
+      // rolled back, as meant (or failing on its own: the caller then reports the batch's error)
+    } finally {
+      t.writer.reset();
+    }
+    // (the type checker cannot see the assignment inside the callback)
+    const found = failure as { index: number; error: unknown } | null;
+    return found !== null && !isSqliteFailure(found.error) ? found : null;
   }
 
   /** Folds the events before the failing one, then records where and why the projection stopped. */
@@ -874,4 +905,15 @@ function slowest(parts: ProjectionProgress[]): ProjectionProgress {
 function inOrder(projections: readonly SqliteProjection[], halves: Record<string, number>[]): Record<string, number> {
   const all: Record<string, number> = Object.assign({}, ...halves);
   return Object.fromEntries(projections.filter((p) => p.name in all).map((p) => [p.name, all[p.name]!]));
+}
+
+/**
+ * Whether an error is SQLite failing (full, busy, locked, read-only, out of memory, I/O) rather
+ * than refusing a row (a constraint, a value of the wrong type or size): the second is an event's
+ * doing, the first is not.
+ */
+function isSqliteFailure(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return false;
+  return !/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
 }
