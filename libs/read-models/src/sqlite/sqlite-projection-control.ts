@@ -770,6 +770,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           this.folded.set(t.key, t.position);
         } catch (error) {
           t.writer.reset();
+          // SQLite failing (a full disk may roll the file's whole transaction back): no event to look for
+          if (isSqliteFailure(error) || !db.inTransaction) throw error;
           const failure = this.failingEvent(t, events.slice(start));
           if (failure === null) throw error;
           this.stopAt(t, events.slice(start, start + failure.index), events[start + failure.index]!, failure.error);
