@@ -24,7 +24,7 @@ import {
   rosterOnly,
   startedSyncs,
   pendingChangeSets,
-  strayReadModelTables,
+  strayReadModels,
   syncOutcomes,
   syncProblems,
   tryReadOnly,
@@ -137,7 +137,7 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       // every read model equals a rebuild from the log
       const verify = await runCli(['projections', 'verify', '--db', db]);
       expect([verify.status, verify.stdout.match(/equal to a rebuild from the log/g)?.length]).toEqual([0, PROJECTIONS.length]);
-      expect(strayReadModelTables(db)).toEqual([]);
+      expect(strayReadModels(db)).toEqual([]);
     },
     150_000,
   );
@@ -227,7 +227,7 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       expect(status.status).toBe(0);
       const rows = JSON.parse(status.stdout) as { name: string; status: string; rebuilding: unknown; lag: { events: number } }[];
       expect(rows.map((r) => [r.name, r.status, r.rebuilding, r.lag.events])).toEqual(PROJECTIONS.map((n) => [n, 'running', null, 0]));
-      expect(strayReadModelTables(db)).toEqual([]);
+      expect(strayReadModels(db)).toEqual([]);
 
       const verify = await runCli(['projections', 'verify', '--db', db]);
       expect([verify.status, verify.stdout.match(/equal to a rebuild from the log/g)?.length]).toEqual([0, PROJECTIONS.length]);
@@ -283,7 +283,7 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       note(`verify: ${verify.stdout.trim().replace(/\n/g, ' | ')}`);
       expect([verify.status, verify.stdout.match(/equal to a rebuild from the log/g)?.length]).toEqual([0, PROJECTIONS.length]);
       expect(projectionState(db).map((p) => [p.name, p.position, p.status])).toEqual(PROJECTIONS.slice().sort().map((n) => [n, head(), 'running']));
-      expect(strayReadModelTables(db)).toEqual([]);
+      expect(strayReadModels(db)).toEqual([]);
       const log = await readLog(db);
       expect(logProblems(log)).toEqual([]);
       expect(syncProblems(log, ['INTERRUPTED'])).toEqual([]);

@@ -8,13 +8,24 @@ describe('read-model files beside the ledger (end to end)', () => {
   const tmp = scratch('read-model-files');
   afterAll(() => tmp.cleanup());
 
-  it('keeps one file per read model in <ledger>.read-models/', () => {
+  const NAMES = ['accounts', 'audit', 'classes', 'enrollments', 'lookups', 'syncs', 'timelines'];
+  const files = (db: string) =>
+    readdirSync(readModelFolder(db))
+      .filter((f) => f.endsWith('.db'))
+      .sort();
+
+  it('keeps a state file per read model and a file for its live version in <ledger>.read-models/; a rebuild leaves only the new version', () => {
     const db = tmp.path('kept.db');
     expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
-    expect(readdirSync(readModelFolder(db)).filter((f) => f.endsWith('.db')).sort()).toEqual(
-      ['accounts', 'audit', 'classes', 'enrollments', 'lookups', 'syncs', 'timelines'].map((n) => `${n}.db`),
-    );
-  });
+    expect(files(db)).toEqual(NAMES.flatMap((n) => [`${n}.db`, `${n}.v1.db`]).sort());
+
+    expect(cliJson(['rebuild', '--all', '--db', db]).status).toBe(0);
+    expect(files(db)).toEqual(NAMES.flatMap((n) => [`${n}.db`, `${n}.v2.db`]).sort());
+    const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', '--db', db]).body;
+    expect(verify.map((v) => [v.projection, v.equal]).sort()).toEqual(NAMES.map((n) => [n, true]));
+    // the verification's scratch copy goes too
+    expect(files(db)).toEqual(NAMES.flatMap((n) => [`${n}.db`, `${n}.v2.db`]).sort());
+  }, 60_000);
 
   it('a ledger file deleted and made anew: its read models show the new log, not the records of the old one', () => {
     const db = tmp.path('remade.db');

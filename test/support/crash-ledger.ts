@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@roster-ledger/ledger';
-import { readModelFolder } from '@roster-ledger/read-models';
+import { readModelFolder, readModelVersionFiles, readModelVersionPath, versionOfFile } from '@roster-ledger/read-models';
 
 /**
  * Checks of a ledger file after crashes and races: the log's own invariants, the roster events as
@@ -150,31 +150,53 @@ export interface ProjectionStateRow {
   building_position: number | null;
 }
 
-/** The read models' files of a ledger (one per projection), those that exist yet. */
-function readModelFiles(dbPath: string): string[] {
+/** The state file of each projection of a ledger (which version is live, which is being built), those that exist yet. */
+function stateFiles(dbPath: string): string[] {
   const folder = readModelFolder(dbPath);
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
-    .filter((f) => f.endsWith('.db'))
+    .filter((f) => f.endsWith('.db') && versionOfFile(f) === null)
     .sort()
     .map((f) => join(folder, f));
 }
 
-/** `fn` on each read model's file that has its state table yet, read beside any writer. */
-function eachReadModelFile<T>(dbPath: string, fn: (db: Database.Database) => T[]): T[] {
-  return readModelFiles(dbPath).flatMap((file) =>
+interface RegistryRow {
+  name: string;
+  live_version: number;
+  status: string;
+  building_version: number | null;
+}
+
+/** Each projection's registry row, read beside any writer from the state files that have it yet. */
+function registryRows(dbPath: string): RegistryRow[] {
+  return stateFiles(dbPath).flatMap((file) =>
     withReadOnly(file, (db) => {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_state'").get();
-      return exists ? fn(db) : [];
+      return exists ? (db.prepare('SELECT name, live_version, status, building_version FROM projection_state ORDER BY name').all() as RegistryRow[]) : [];
     }),
   );
 }
 
+/** The checkpoint one version's file holds (0 when it has none yet, or no file). */
+function versionCheckpoint(dbPath: string, name: string, version: number): number {
+  const file = readModelVersionPath(dbPath, name, version);
+  if (!existsSync(file)) return 0;
+  return withReadOnly(file, (db) => {
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'version_checkpoints'").get();
+    if (!exists) return 0;
+    return (db.prepare('SELECT position FROM version_checkpoints WHERE name = ? AND version = ?').pluck().get(name, version) as number | undefined) ?? 0;
+  });
+}
+
 /** The projections' state rows (checkpoints, rebuilds under way), read beside any writer. */
 export function projectionState(dbPath: string): ProjectionStateRow[] {
-  return eachReadModelFile(dbPath, (db) =>
-    db.prepare('SELECT name, live_version, position, status, building_version, building_position FROM projection_state ORDER BY name').all() as ProjectionStateRow[],
-  ).sort((a, b) => a.name.localeCompare(b.name));
+  return registryRows(dbPath)
+    .map((row) => ({
+      ...row,
+      position: versionCheckpoint(dbPath, row.name, row.live_version),
+      building_position: row.building_version === null ? null : versionCheckpoint(dbPath, row.name, row.building_version),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** A compact line of the projection state, for the spec's log. */
@@ -185,29 +207,20 @@ export function describeProjectionState(rows: ProjectionStateRow[]): string {
 }
 
 /**
- * Read-model tables (`rm_<projection>_<table>_v<n>`) whose version is neither the live one of
- * their projection nor the one it is rebuilding: left behind by a crash. Also any left in the
- * ledger file itself, where no release keeps them any more.
+ * What a crash may leave behind and must not stay: read-model files of versions that are
+ * neither the live one of their projection nor the one it is rebuilding, and read-model tables
+ * (`rm_*`) in the ledger file or in a projection's state file, where no release keeps them any more.
  */
-export function strayReadModelTables(dbPath: string): string[] {
+export function strayReadModels(dbPath: string): string[] {
   const readModelTables = (db: Database.Database) =>
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
-  const inLedger = withReadOnly(dbPath, readModelTables);
-  return [
-    ...inLedger,
-    ...eachReadModelFile(dbPath, (db) => {
-      const state = db.prepare('SELECT name, live_version, building_version FROM projection_state').all() as {
-        name: string;
-        live_version: number;
-        building_version: number | null;
-      }[];
-      return readModelTables(db).filter((table) => {
-        const version = Number(/_v(\d+)$/.exec(table)?.[1] ?? NaN);
-        const owner = state.filter((p) => table.startsWith(`rm_${p.name}_`)).sort((x, y) => y.name.length - x.name.length)[0];
-        return owner === undefined || (version !== owner.live_version && version !== owner.building_version);
-      });
-    }),
-  ];
+  const rows = registryRows(dbPath);
+  const strayFiles = readModelVersionFiles(dbPath).filter((file) => {
+    const { projection, version } = versionOfFile(basename(file))!;
+    const owner = rows.find((r) => r.name === projection);
+    return owner === undefined || (version !== owner.live_version && version !== owner.building_version);
+  });
+  return [...withReadOnly(dbPath, readModelTables), ...stateFiles(dbPath).flatMap((file) => withReadOnly(file, readModelTables)), ...strayFiles];
 }
 
 /** Syncs with a staged or held change set in the pending change store: `[syncId, stream appends]`. */

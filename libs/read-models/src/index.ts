@@ -1,5 +1,5 @@
 export { SqliteProjectionControl, ProjectionFailed, type SecondThread } from './sqlite/sqlite-projection-control';
-export { ReadModelFiles, readModelFolder, readModelPath } from './sqlite/read-model-files';
+export { ReadModelFiles, readModelFolder, readModelPath, readModelVersionFiles, readModelVersionPath, versionOfFile } from './sqlite/read-model-files';
 export { SqliteReadModels } from './sqlite/readers/sqlite-read-models';
 export { SqliteAccessLog, accessLogPath } from './sqlite/readers/sqlite-access-log';
 export { SqliteReadModelsModule } from './sqlite/sqlite-read-models.module';

@@ -1,23 +1,31 @@
 import type { ProjectionFailure } from '@roster-ledger/ledger';
 import type { Db } from './read-model-database';
 
-export interface ProjectionStateRow {
+export interface ProjectionRegistryRow {
   name: string;
   live_version: number;
-  position: number;
   status: 'running' | 'failed';
   failure: string | null;
   building_version: number | null;
-  building_position: number | null;
   schema: string | null;
   /** The id of the first event of the log it was folded from: a read model of another ledger's log has another. */
   log_id: string | null;
+  /** The highest version ever started: a version's number (and file) is never used twice. */
+  last_version: number | null;
 }
 
+/** A registry row with the checkpoints of its live version and of the version being rebuilt (kept with their tables: VersionCheckpoints). */
+export interface ProjectionStateRow extends ProjectionRegistryRow {
+  position: number;
+  building_position: number | null;
+}
+
+const COLUMNS = 'name, live_version, status, failure, building_version, schema, log_id, last_version';
+
 /**
- * The `projection_state` table: for each projection, its live version and checkpoint, its
- * failure if it stopped, and the version and checkpoint of a rebuild under way. Checkpoints are
- * written in the same transaction as the read-model rows they account for.
+ * The `projection_state` table: for each projection, its live version, its failure if it
+ * stopped, and the version a rebuild under way builds. Checkpoints are kept with each version's
+ * tables (VersionCheckpoints); the `position` columns are those of releases that kept them here.
  */
 export class ProjectionRegistry {
   private readonly selectOne;
@@ -33,9 +41,10 @@ export class ProjectionRegistry {
       const columns = (db.prepare('PRAGMA table_info(projection_state)').all() as { name: string }[]).map((c) => c.name);
       if (!columns.includes('schema')) db.exec('ALTER TABLE projection_state ADD COLUMN schema TEXT');
       if (!columns.includes('log_id')) db.exec('ALTER TABLE projection_state ADD COLUMN log_id TEXT');
+      if (!columns.includes('last_version')) db.exec('ALTER TABLE projection_state ADD COLUMN last_version INTEGER');
     }).immediate();
-    this.selectOne = db.prepare('SELECT * FROM projection_state WHERE name = ?');
-    this.selectAll = db.prepare('SELECT * FROM projection_state ORDER BY name');
+    this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM projection_state WHERE name = ?`);
+    this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM projection_state ORDER BY name`);
   }
 
   /** Registers a projection at version 1, position 0, when it is new. @returns whether it was new. */
@@ -46,23 +55,20 @@ export class ProjectionRegistry {
     return result.changes > 0;
   }
 
-  get(name: string): ProjectionStateRow {
-    const row = this.selectOne.get(name) as ProjectionStateRow | undefined;
+  get(name: string): ProjectionRegistryRow {
+    const row = this.selectOne.get(name) as ProjectionRegistryRow | undefined;
     if (!row) throw new Error(`projection ${name} is not registered`);
     return row;
   }
 
-  all(): ProjectionStateRow[] {
-    return this.selectAll.all() as ProjectionStateRow[];
+  all(): ProjectionRegistryRow[] {
+    return this.selectAll.all() as ProjectionRegistryRow[];
   }
 
-  checkpoint(name: string, position: number): void {
-    this.db.prepare('UPDATE projection_state SET position = ? WHERE name = ?').run(position, name);
-  }
-
-  /** Moves the checkpoint of the rebuild into `version`; nothing when that version is no longer being built. */
-  buildingCheckpoint(name: string, version: number, position: number): void {
-    this.db.prepare('UPDATE projection_state SET building_position = ? WHERE name = ? AND building_version = ?').run(position, name, version);
+  /** The number of the next version to build: above every version ever started. */
+  nextVersion(name: string): number {
+    const row = this.get(name);
+    return Math.max(row.live_version, row.building_version ?? 0, row.last_version ?? 0) + 1;
   }
 
   fail(name: string, failure: ProjectionFailure): void {
@@ -70,16 +76,16 @@ export class ProjectionRegistry {
   }
 
   /**
-   * Starts a projection over at a new version from position 0, for tables whose shape changed
-   * with the code: the old tables cannot be read by the new writers.
+   * Starts a projection over at a new version (new tables, from position 0), for tables whose
+   * shape changed with the code: the old tables cannot be read by the new writers.
    */
   restart(name: string, version: number, schema: string): void {
     this.db
       .prepare(
-        `UPDATE projection_state SET live_version = ?, position = 0, status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, schema = ? WHERE name = ?`,
+        `UPDATE projection_state SET live_version = @version, last_version = MAX(COALESCE(last_version, 0), @version), status = 'running', failure = NULL,
+         building_version = NULL, building_position = NULL, schema = @schema WHERE name = @name`,
       )
-      .run(version, schema, name);
+      .run({ version, schema, name });
   }
 
   /** Records which log a projection is folded from (see `log_id`). */
@@ -98,18 +104,20 @@ export class ProjectionRegistry {
   }
 
   startBuilding(name: string, version: number): void {
-    this.db.prepare('UPDATE projection_state SET building_version = ?, building_position = 0 WHERE name = ?').run(version, name);
+    this.db
+      .prepare('UPDATE projection_state SET building_version = @version, last_version = MAX(COALESCE(last_version, 0), @version) WHERE name = @name')
+      .run({ version, name });
   }
 
   stopBuilding(name: string): void {
     this.db.prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL WHERE name = ?').run(name);
   }
 
-  /** Makes the rebuilt version live, with its checkpoint: one statement, so readers see one or the other. */
+  /** Makes the rebuilt version live (its checkpoint comes with its tables): one statement, so readers see one or the other. */
   swap(name: string): void {
     this.db
       .prepare(
-        `UPDATE projection_state SET live_version = building_version, position = building_position, status = 'running', failure = NULL,
+        `UPDATE projection_state SET live_version = building_version, status = 'running', failure = NULL,
          building_version = NULL, building_position = NULL WHERE name = ? AND building_version IS NOT NULL`,
       )
       .run(name);

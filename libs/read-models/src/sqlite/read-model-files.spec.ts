@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectionProgress, RecordedEvent } from '@roster-ledger/ledger';
-import { openReadModelDatabase } from './read-model-database';
-import { ReadModelFiles, readModelPath } from './read-model-files';
+import { openReadModelDatabase, type Db } from './read-model-database';
+import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { ProjectionFailed, SqliteProjectionControl, type SecondThread } from './sqlite-projection-control';
 import type { SqliteProjection } from './sqlite-projection';
@@ -16,7 +16,13 @@ const NAMES = SQLITE_PROJECTIONS.map((p) => p.name);
 
 /** Every read model's rows, each read from wherever its tables are. */
 const dumpAll = (files: ReadModelFiles, control: SqliteProjectionControl) =>
-  Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(files.of(p.name), [p], control.liveVersion(p.name)))) as Record<string, unknown[]>;
+  Object.assign(
+    {},
+    ...SQLITE_PROJECTIONS.map((p) => {
+      const version = control.liveVersion(p.name);
+      return dumpTables(files.tablesOf(p.name, version), [p], version);
+    }),
+  ) as Record<string, unknown[]>;
 
 describe('ReadModelFiles: each read model in a file of its own beside the ledger', () => {
   let dir: string;
@@ -37,7 +43,9 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("keeps each projection's tables and checkpoint in its own file, and queries find them all through one connection", async () => {
+  const readModelTables = (db: Db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
+
+  it("keeps each projection's tables and checkpoint in a file of its version, and queries find them all through one connection", async () => {
     const { events } = rosterStory();
     const store = new LogEventStore(events);
     const files = beside();
@@ -45,12 +53,16 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     await control.catchUp();
 
     for (const name of NAMES) {
-      const db = files.of(name);
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
+      // the state file: which version is live, no tables
+      expect(readModelTables(files.of(name))).toEqual([]);
+      expect(files.of(name).prepare('SELECT name, live_version FROM projection_state').all()).toEqual([{ name, live_version: 1 }]);
+      const db = files.tablesOf(name, 1);
+      const tables = readModelTables(db);
       expect(tables.length).toBeGreaterThan(0);
-      expect(tables.every((t) => t.startsWith(`rm_${name}_`))).toBe(true);
-      expect(db.prepare('SELECT name, position FROM projection_state').all()).toEqual([{ name, position: events[events.length - 1]!.position }]);
+      expect(tables.every((t) => t.startsWith(`rm_${name}_`) && t.endsWith('_v1'))).toBe(true);
+      expect(db.prepare('SELECT name, version, position FROM version_checkpoints').all()).toEqual([{ name, version: 1, position: events[events.length - 1]!.position }]);
     }
+    expect(readdirSync(readModelFolder(ledger)).filter((f) => f.endsWith('.db')).sort()).toEqual(NAMES.flatMap((n) => [`${n}.db`, `${n}.v1.db`]).sort());
 
     // the same answers as read models sharing one file
     const single = openReadModelDatabase(':memory:');
@@ -86,6 +98,80 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => 0));
     expect(await control.catchUp()).toBe(events.length);
     expect(NAMES.every((name) => existsSync(readModelPath(ledger, name)))).toBe(true);
+  });
+
+  describe('versions in files of their own', () => {
+    const versionFiles = () =>
+      readdirSync(readModelFolder(ledger))
+        .filter((f) => /\.v\d+\.db$/.test(f))
+        .sort();
+
+    it('a rebuild deletes the version it replaced with its file; a reader on other connections answers from the new one', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      // a server's connections, as another process has them, reading version 1
+      const serverFiles = beside();
+      const server = new SqliteProjectionControl(serverFiles, store, SQLITE_PROJECTIONS, 10);
+      const models = new SqliteReadModels(serverFiles.reader, server, store);
+      const before = await models.account('u1');
+      expect(before).not.toBeNull();
+
+      await control.rebuild(NAMES);
+      expect(versionFiles()).toEqual(NAMES.map((n) => `${n}.v2.db`).sort());
+      expect(await models.account('u1')).toEqual(before);
+      expect(server.liveVersion('accounts')).toBe(2);
+      // the server folds what comes next into the new version
+      expect(await server.catchUp()).toBe(0);
+    });
+
+    it('never uses a version number twice: a dry run deletes its version, and the next rebuild takes the one after', async () => {
+      const { events } = rosterStory();
+      const files = beside(['accounts']);
+      const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
+      const control = new SqliteProjectionControl(files, new LogEventStore(events), accounts, 10);
+      await control.catchUp();
+      expect(await control.rebuild(['accounts'], { dryRun: true })).toMatchObject({ version: { accounts: 2 }, differences: { accounts: 0 } });
+      expect(versionFiles()).toEqual(['accounts.v1.db']);
+      expect(await control.rebuild(['accounts'])).toMatchObject({ version: { accounts: 3 }, swapped: true });
+      expect(versionFiles()).toEqual(['accounts.v3.db']);
+    });
+
+    it('deletes, when the read models are opened, the file of a version neither live nor being built (a process killed after its swap)', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      await new SqliteProjectionControl(beside(['accounts']), store, SQLITE_PROJECTIONS.slice(0, 1), 10).catchUp();
+      const stray = openReadModelDatabase(readModelVersionPath(ledger, 'accounts', 7));
+      stray.exec('CREATE TABLE rm_accounts_accounts_v7 (id TEXT)');
+      stray.close();
+      expect(versionFiles()).toEqual(['accounts.v1.db', 'accounts.v7.db']);
+      const control = new SqliteProjectionControl(beside(['accounts']), store, SQLITE_PROJECTIONS.slice(0, 1), 10);
+      expect(versionFiles()).toEqual(['accounts.v1.db']);
+      expect((await control.status()).map((s) => [s.version, s.position])).toEqual([[1, events[events.length - 1]!.position]]);
+    });
+
+    it("starts over from the log a read model whose tables are in its state file (a release before version files), and drops them there", async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const state = openReadModelDatabase(readModelPath(ledger, 'accounts'));
+      // that release's state file: its registry row with the checkpoint in it, and its tables
+      state.exec(`CREATE TABLE projection_state (name TEXT PRIMARY KEY, live_version INTEGER NOT NULL, position INTEGER NOT NULL,
+        status TEXT NOT NULL, failure TEXT, building_version INTEGER, building_position INTEGER, schema TEXT)`);
+      state.prepare("INSERT INTO projection_state (name, live_version, position, status) VALUES ('accounts', 4, 25, 'running')").run();
+      SQLITE_PROJECTIONS[0]!.create(state, (table) => `rm_accounts_${table}_v4`);
+      state.close();
+
+      const files = beside(['accounts']);
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS.slice(0, 1), 10);
+      expect((await control.status()).map((s) => [s.version, s.position])).toEqual([[5, 0]]);
+      expect(readModelTables(files.of('accounts'))).toEqual([]);
+      // given back to the disk: one page for the registry table and the schema's
+      expect(files.of('accounts').pragma('freelist_count', { simple: true })).toBe(0);
+      expect(await control.catchUp()).toBe(events.length);
+      expect(versionFiles()).toEqual(['accounts.v5.db']);
+    });
   });
 
   describe('read models left beside a ledger file that was deleted and made anew', () => {

@@ -5,8 +5,8 @@ import { startSourceWorker } from '@roster-ledger/ledger';
 
 export interface HousekeepingOptions {
   path: string;
-  /** The read models' files, whose WALs it checkpoints too. */
-  readModelFiles: string[];
+  /** Whether it checkpoints the WALs of the read models' files beside the ledger too (those there at each round: versions come and go). */
+  readModels: boolean;
   /** Pause between rounds when there is nothing left to index, and between checkpoints. */
   everyMs: number;
 }
@@ -31,9 +31,9 @@ export class ReadModelHousekeeper {
   /** Settles once the thread has its connection open (it compiles its sources first, and may wait for the write lock). */
   readonly started: Promise<void>;
 
-  constructor(path: string, everyMs = 1_000, readModelFiles: string[] = []) {
-    const options: HousekeepingOptions = { path, everyMs, readModelFiles };
-    this.worker = startSourceWorker(join(__dirname, 'read-model-housekeeping.worker'), __filename, options);
+  constructor(path: string, everyMs = 1_000, options: { readModels?: boolean } = {}) {
+    const housekeeping: HousekeepingOptions = { path, everyMs, readModels: options.readModels === true };
+    this.worker = startSourceWorker(join(__dirname, 'read-model-housekeeping.worker'), __filename, housekeeping);
     this.worker.unref();
     let lastError = '';
     this.started = new Promise((resolve, reject) => {

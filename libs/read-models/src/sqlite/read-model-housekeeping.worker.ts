@@ -1,7 +1,11 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { isBusy } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from './read-model-database';
 import type { HousekeepingMessage, HousekeepingOptions } from './read-model-housekeeper';
+import { readModelFolder } from './read-model-files';
 import { SqliteAccessLog } from './readers/sqlite-access-log';
 
 /** Pause between two chunks of indexing, or after finding the lock taken: the server's requests get their turn. */
@@ -9,9 +13,10 @@ const BETWEEN_CHUNKS_MS = 5;
 
 const post = (message: HousekeepingMessage) => parentPort?.postMessage(message);
 
-const { path, everyMs, readModelFiles } = (workerData as { data: HousekeepingOptions }).data;
+const { path, everyMs, readModels: withReadModels } = (workerData as { data: HousekeepingOptions }).data;
 let ledger: Db | null = null;
-let readModels: Db[] | null = null;
+/** Connections to the read models' files, by path: opened as files appear, closed as they go (a rebuild deletes the version it replaced). */
+const readModels = new Map<string, Db>();
 let accessLog: SqliteAccessLog | null = null;
 let checkpointedAt = 0;
 
@@ -25,14 +30,14 @@ function round(): void {
   let next = everyMs;
   try {
     ledger ??= openReadModelDatabase(path);
-    readModels ??= readModelFiles.map((file) => openReadModelDatabase(file));
     if (accessLog === null) {
       accessLog = SqliteAccessLog.open(path);
       post({ type: 'started' });
     }
     if (accessLog.indexPending() > 0) next = BETWEEN_CHUNKS_MS;
     if (Date.now() - checkpointedAt >= everyMs) {
-      for (const db of [ledger, ...readModels]) db.pragma('wal_checkpoint(PASSIVE)');
+      followReadModelFiles();
+      for (const db of [ledger, ...readModels.values()]) db.pragma('wal_checkpoint(PASSIVE)');
       accessLog.checkpoint();
       checkpointedAt = Date.now();
     }
@@ -44,3 +49,31 @@ function round(): void {
 }
 
 round();
+
+/** Opens the read models' files that appeared since the last round and closes those gone. */
+function followReadModelFiles(): void {
+  if (!withReadModels) return;
+  const folder = readModelFolder(path);
+  let files: string[];
+  try {
+    files = readdirSync(folder)
+      .filter((file) => file.endsWith('.db'))
+      .map((file) => join(folder, file));
+  } catch {
+    files = [];
+  }
+  for (const [file, db] of readModels) {
+    if (files.includes(file)) continue;
+    db.close();
+    readModels.delete(file);
+  }
+  for (const file of files) {
+    if (readModels.has(file)) continue;
+    try {
+      // never created here: a file listed a moment ago may have been deleted since
+      readModels.set(file, new Database(file, { fileMustExist: true, timeout: 1_000 }));
+    } catch {
+      // gone already
+    }
+  }
+}

@@ -12,6 +12,7 @@ import {
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
+import { VersionCheckpoints } from './version-checkpoints';
 import { openReadModelDatabase, withSortsOnDisk } from './read-model-database';
 import type { Db } from './read-model-database';
 import { ReadModelFiles } from './read-model-files';
@@ -160,23 +161,37 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         this.dataVersions.set(db, db.prepare('PRAGMA data_version').pluck());
       }
     }
+    const emptied: Db[] = [];
     this.inTransactions(projections, (p, db) => {
       const schema = schemaOf(p);
       this.registryOf(p).ensure(p.name, schema);
-      let row = this.registryOf(p).get(p.name);
-      const live = fingerprintOf(db, p, row.live_version);
+      // tables in the state file: a release that kept every version there; rebuilt into files of their own
+      const formerLayout = this.files.separate && this.dropFormerLayout(p, db);
+      if (formerLayout) emptied.push(db);
+      let row = this.stateOf(p);
+      const live = fingerprintOf(this.tablesDb(p, row.live_version), p, row.live_version);
       // a shape never recorded (a ledger file from before shapes were) is what the tables show
       const recorded = row.schema ?? live;
       // tables dropped from outside while the checkpoint stayed: nothing to resume from
       const lost = live === null && row.position > 0;
-      if ((recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
+      if (formerLayout || (recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
         // this code writes tables of another shape than the live ones: start the projection over, from the log
         row = this.startOver(p, row, schema);
       } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
-      p.create(db, tableNamer(p.name, row.live_version));
+      // versions neither live nor being built: left by a process killed between a swap and the old version's deletion
+      this.files.dropStrayVersions(p.name, [row.live_version, row.building_version, VERIFY_VERSION]);
+      p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
       // a restart gives a failed projection another try from its checkpoint
       if (row.status === 'failed') this.registryOf(p).retry(p.name);
     });
+    // a state file that held the tables is free pages but for one row: given back to the disk
+    for (const db of emptied) {
+      try {
+        db.exec('VACUUM');
+      } catch {
+        // another process is reading it: it stays that size, which costs nothing but the disk
+      }
+    }
   }
 
   /**
@@ -184,11 +199,21 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * caller's transaction). Returns its new state row.
    */
   private startOver(p: SqliteProjection, row: ProjectionStateRow, schema: string): ProjectionStateRow {
-    this.dropTables(p, row.live_version);
-    if (row.building_version !== null) this.dropTables(p, row.building_version);
-    this.registryOf(p).restart(p.name, Math.max(row.live_version, row.building_version ?? 0) + 1, schema);
+    this.dropVersion(p, row.live_version);
+    if (row.building_version !== null) this.dropVersion(p, row.building_version);
+    this.registryOf(p).restart(p.name, this.registryOf(p).nextVersion(p.name), schema);
     this.liveVersions.delete(p.name);
-    return this.registryOf(p).get(p.name);
+    return this.stateOf(p);
+  }
+
+  /**
+   * Drops the tables a release before version files kept in a projection's state file (inside
+   * the caller's transaction). Returns whether there were any: the projection then starts over.
+   */
+  private dropFormerLayout(p: SqliteProjection, db: Db): boolean {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'").pluck().all(`rm\\_${p.name}\\_%`) as string[];
+    for (const table of tables) db.exec(`DROP TABLE IF EXISTS "${table}"`);
+    return tables.length > 0;
   }
 
   /**
@@ -202,20 +227,46 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     let first: RecordedEvent | undefined;
     for await (const event of this.store.readAll({ after: 0, maxCount: 1 })) first = event;
     const head = await this.store.headPosition();
-    this.inTransactions(this.projections, (p, db) => {
-      let row = this.registryOf(p).get(p.name);
+    this.inTransactions(this.projections, (p) => {
+      let row = this.stateOf(p);
       const otherLog = row.position > head || (row.log_id !== null && row.log_id !== first?.id);
       if (otherLog) {
         row = this.startOver(p, row, schemaOf(p));
-        p.create(db, tableNamer(p.name, row.live_version));
+        p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
       }
       if (first !== undefined && row.log_id !== first.id) this.registryOf(p).setLog(p.name, first.id);
     });
   }
 
-  /** The connection to a projection's file. */
+  /** The connection to a projection's state file (its registry row). */
   private dbOf(p: SqliteProjection): Db {
     return this.files.of(p.name);
+  }
+
+  /** The connection to one version of a projection's tables, with that version's checkpoint. */
+  private tablesDb(p: SqliteProjection, version: number): Db {
+    return this.files.tablesOf(p.name, version);
+  }
+
+  /** A projection's registry row, with the checkpoints of its live version and of a rebuild under way. */
+  private stateOf(p: SqliteProjection | string): ProjectionStateRow {
+    const projection = typeof p === 'string' ? this.named(p) : p;
+    const row = this.registryOf(projection).get(projection.name);
+    return {
+      ...row,
+      position: this.checkpointOf(projection, row.live_version),
+      building_position: row.building_version === null ? null : this.checkpointOf(projection, row.building_version),
+    };
+  }
+
+  private checkpointOf(p: SqliteProjection, version: number): number {
+    return VersionCheckpoints.of(this.tablesDb(p, version)).get(p.name, version);
+  }
+
+  /** A checkpoint mover for one version, to call inside the transaction on its tables' file. */
+  private checkpointer(p: SqliteProjection, version: number): (position: number) => void {
+    const checkpoints = VersionCheckpoints.of(this.tablesDb(p, version));
+    return (position) => checkpoints.set(p.name, version, position);
   }
 
   private registryOf(p: SqliteProjection | string): ProjectionRegistry {
@@ -224,30 +275,36 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /**
-   * Runs `fn` for each projection inside one immediate transaction per file: all of them in one
-   * when they share a file. A crash between two files' commits leaves each file whole.
+   * Runs `fn` for each projection inside one immediate transaction per state file (all of them in
+   * one when they share a file), holding each projection's registry row while it runs. A crash
+   * between two files' commits leaves each file whole.
    */
-  /** `fn` for each projection, in one transaction per file; `sortsOnDisk` for work that sorts whole tables (see withSortsOnDisk). */
-  private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void, options: { sortsOnDisk?: boolean } = {}): void {
-    for (const [db, group] of this.byFile(projections)) {
-      const inOne = () =>
-        db.transaction(() => {
-          for (const p of group) fn(p, db);
-        }).immediate();
-      if (options.sortsOnDisk) withSortsOnDisk(db, inOne);
-      else inOne();
+  private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void): void {
+    for (const [db, group] of groupBy(projections, (p) => this.dbOf(p))) {
+      db.transaction(() => {
+        for (const p of group) fn(p, db);
+      }).immediate();
     }
   }
 
-  private byFile<T extends { projection: SqliteProjection } | SqliteProjection>(items: readonly T[]): Map<Db, T[]> {
-    const groups = new Map<Db, T[]>();
-    for (const item of items) {
-      const db = this.dbOf('projection' in item ? item.projection : item);
-      const group = groups.get(db);
-      if (group) group.push(item);
-      else groups.set(db, [item]);
+  /** Targets by the file of the version they write: one transaction each per batch. */
+  private byFile(targets: readonly Target[]): Map<Db, Target[]> {
+    return groupBy(targets, (t) => this.tablesDb(t.projection, t.version));
+  }
+
+  /**
+   * Forgets this process's connections and writers of a projection's versions other than those
+   * given: another process may have swapped a rebuild in and deleted the version it replaced.
+   */
+  private forgetOtherVersions(p: SqliteProjection, keep: readonly (number | null)[]): void {
+    for (const key of [...this.writers.keys()]) {
+      const [name, version] = key.split('@');
+      if (name === p.name && !keep.includes(Number(version))) {
+        this.writers.delete(key);
+        this.folded.delete(key);
+      }
     }
-    return groups;
+    this.files.closeOtherVersions(p.name, keep);
   }
 
   names(): string[] {
@@ -265,14 +322,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const at = this.dataVersions.get(this.dbOf(p))!.get() as number;
     const known = this.liveVersions.get(name);
     if (known !== undefined && known.at === at) return known.version;
-    const version = this.registryOf(p).get(name).live_version;
+    const row = this.registryOf(p).get(name);
+    const version = row.live_version;
+    if (known !== undefined && known.version !== version) this.forgetOtherVersions(p, [version, row.building_version, VERIFY_VERSION]);
+    this.files.showLive(name, version);
     this.liveVersions.set(name, { version, at });
     return version;
   }
 
   /** The log position a projection's live version has folded up to. */
   checkpoint(name: string): number {
-    return this.registryOf(name).get(name).position;
+    return this.stateOf(name).position;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -280,7 +340,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const now = this.clock().getTime();
     const result: ProjectionStatus[] = [];
     for (const p of this.projections) {
-      const row = this.registryOf(p).get(p.name);
+      const row = this.stateOf(p);
       let seconds = 0;
       if (row.position < head) {
         for await (const next of this.store.readAll({ after: row.position, maxCount: 1 })) {
@@ -353,9 +413,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         this.inTransactions(this.resolve([error.projection]), (p) => {
           const row = this.registryOf(p).get(p.name);
           if (row.building_version === null) return;
-          this.dropTables(p, row.building_version);
-          this.writers.delete(`${p.name}@${row.building_version}`);
           this.registryOf(p).stopBuilding(p.name);
+          this.dropVersion(p, row.building_version);
         });
       }
     }
@@ -458,17 +517,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     // the version each projection is built into here: started now, or an interrupted one resumed
     const versions: Record<string, number> = {};
     const resumedFrom: Record<string, number> = {};
-    this.inTransactions(projections, (p, db) => {
-      const row = this.registryOf(p).get(p.name);
+    this.inTransactions(projections, (p) => {
+      const row = this.stateOf(p);
       if (row.building_version !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
         resumedFrom[p.name] = row.building_position ?? 0;
         return;
       }
       resumedFrom[p.name] = 0;
-      const version = row.live_version + 1;
-      this.dropTables(p, version);
-      p.create(db, tableNamer(p.name, version));
+      const version = this.registryOf(p).nextVersion(p.name);
+      this.dropVersion(p, version); // what a process killed before it recorded the start left
+      p.create(this.tablesDb(p, version), tableNamer(p.name, version));
       this.dropSecondaryIndexes(p, version);
       this.registryOf(p).startBuilding(p.name, version);
       versions[p.name] = version;
@@ -480,50 +539,38 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const building = (): Target[] =>
       projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
-        const position = this.registryOf(p).get(p.name).building_position ?? 0;
-        return this.target(
-          p,
-          version,
-          position,
-          (pos) => this.registryOf(p).buildingCheckpoint(p.name, version, pos),
-          () => this.storedBuilding(p.name, version),
-        );
+        return this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
       });
     const events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
 
     // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
-    this.inTransactions(
-      projections,
-      (p, db) => {
-        if (stillBuilding(p)) p.create(db, tableNamer(p.name, versions[p.name]!));
-      },
-      { sortsOnDisk: true },
-    );
+    for (const p of projections) {
+      if (!stillBuilding(p)) continue;
+      const db = this.tablesDb(p, versions[p.name]!);
+      withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, versions[p.name]!))).immediate());
+    }
     const seconds = (this.clock().getTime() - started) / 1000;
 
     if (options.dryRun) {
       await this.catchUpOf(projections);
       const differences: Record<string, number> = {};
-      this.inTransactions(
-        projections,
-        (p) => {
-          if (!stillBuilding(p)) return;
-          const row = this.registryOf(p).get(p.name);
-          differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
-          this.dropTables(p, versions[p.name]!);
-          this.registryOf(p).stopBuilding(p.name);
-        },
-        { sortsOnDisk: true },
-      );
+      this.inTransactions(projections, (p) => {
+        if (!stillBuilding(p)) return;
+        const row = this.stateOf(p);
+        differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+        this.registryOf(p).stopBuilding(p.name);
+      });
+      for (const p of projections) if (differences[p.name] !== undefined) this.dropVersion(p, versions[p.name]!);
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: false, differences };
     }
+    const replaced = new Map<SqliteProjection, number>();
     this.inTransactions(projections, (p) => {
       if (!stillBuilding(p)) return;
-      const old = this.registryOf(p).get(p.name).live_version;
+      replaced.set(p, this.registryOf(p).get(p.name).live_version);
       this.registryOf(p).swap(p.name);
-      this.dropTables(p, old);
-      this.writers.delete(`${p.name}@${old}`);
     });
+    // once the swap is committed: a version nobody reads any more
+    for (const [p, old] of replaced) this.dropVersion(p, old);
     for (const p of projections) this.liveVersions.delete(p.name);
     return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: true };
   }
@@ -533,22 +580,21 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     await this.catchUp();
     const results: VerifyResult[] = [];
     for (const p of projections) {
-      const db = this.dbOf(p);
-      this.dropTables(p, VERIFY_VERSION);
-      p.create(db, tableNamer(p.name, VERIFY_VERSION));
+      this.dropVersion(p, VERIFY_VERSION);
+      p.create(this.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
       this.dropSecondaryIndexes(p, VERIFY_VERSION);
-      this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
       let position = 0;
-      const stopAt = this.registryOf(p).get(p.name).position;
+      const stopAt = this.stateOf(p).position;
       const scratch = () => this.target(p, VERIFY_VERSION, position, (pos) => (position = pos), () => position);
       await this.feed(() => [scratch()], stopAt, onProgress, true, this.bulkBatchSize);
       const live = this.registryOf(p).get(p.name);
       const differences: Record<string, number> = {};
-      withSortsOnDisk(db, () => {
-        for (const table of p.tables) differences[table] = this.compareTable(p, table, live.live_version, VERIFY_VERSION);
-      });
-      this.dropTables(p, VERIFY_VERSION);
-      this.writers.delete(`${p.name}@${VERIFY_VERSION}`);
+      this.files.withBoth(p.name, live.live_version, VERIFY_VERSION, (db) =>
+        withSortsOnDisk(db, () => {
+          for (const table of p.tables) differences[table] = this.compareTable(db, p, table, live.live_version, VERIFY_VERSION);
+        }),
+      );
+      this.dropVersion(p, VERIFY_VERSION);
       results.push({ projection: p.name, position: stopAt, differences, equal: Object.values(differences).every((d) => d === 0) });
     }
     return results;
@@ -566,10 +612,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   private liveTargets(projections: readonly SqliteProjection[] = this.projections): Target[] {
     return projections.flatMap((p) => {
-      const row = this.registryOf(p).get(p.name);
+      const row = this.stateOf(p);
+      this.forgetOtherVersions(p, [row.live_version, row.building_version, VERIFY_VERSION]);
       if (row.status === 'failed') return [];
       const version = row.live_version;
-      return [this.target(p, version, row.position, (pos) => this.registryOf(p).checkpoint(p.name, pos), () => this.storedLive(p.name, version))];
+      return [this.target(p, version, row.position, this.checkpointer(p, version), () => this.storedLive(p, version))];
     });
   }
 
@@ -583,22 +630,20 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const key = `${p.name}@${version}`;
     let writer = this.writers.get(key);
     if (!writer) {
-      writer = p.writer(this.dbOf(p), tableNamer(p.name, version));
+      writer = p.writer(this.tablesDb(p, version), tableNamer(p.name, version));
       this.writers.set(key, writer);
     }
     return { projection: p, version, position, writer, key, stored, checkpoint, failure: null };
   }
 
   /** The stored checkpoint of a projection's live version, or null when `version` is no longer live. */
-  private storedLive(name: string, version: number): number | null {
-    const row = this.registryOf(name).get(name);
-    return row.live_version === version ? row.position : null;
+  private storedLive(p: SqliteProjection, version: number): number | null {
+    return this.registryOf(p).get(p.name).live_version === version ? this.checkpointOf(p, version) : null;
   }
 
   /** The stored checkpoint of a rebuild into `version`, or null when that version is no longer being built. */
-  private storedBuilding(name: string, version: number): number | null {
-    const row = this.registryOf(name).get(name);
-    return row.building_version === version ? (row.building_position ?? 0) : null;
+  private storedBuilding(p: SqliteProjection, version: number): number | null {
+    return this.registryOf(p).get(p.name).building_version === version ? this.checkpointOf(p, version) : null;
   }
 
   /**
@@ -791,7 +836,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private failingEvent(t: Target, events: RecordedEvent[]): { index: number; error: unknown } | null {
     let failure: { index: number; error: unknown } | null = null;
     try {
-      this.dbOf(t.projection).transaction(() => {
+      this.tablesDb(t.projection, t.version).transaction(() => {
         for (let index = 0; index < events.length && failure === null; index++) {
           try {
             t.writer.apply(events[index]!);
@@ -815,7 +860,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** Folds the events before the failing one, then records where and why the projection stopped. */
   private stopAt(t: Target, before: RecordedEvent[], failing: RecordedEvent, error: unknown): void {
     if (before.length > 0) {
-      this.dbOf(t.projection).transaction(() => {
+      this.tablesDb(t.projection, t.version).transaction(() => {
         for (const e of before) t.writer.apply(e);
         t.writer.flush();
         t.checkpoint(before[before.length - 1]!.position);
@@ -841,7 +886,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private dropSecondaryIndexes(p: SqliteProjection, version: number): void {
     const t = tableNamer(p.name, version);
     const tables = JSON.stringify(p.tables.map((table) => t(table)));
-    const db = this.dbOf(p);
+    const db = this.tablesDb(p, version);
     const names = db
       .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`)
       .pluck()
@@ -849,31 +894,39 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
   }
 
-  private dropTables(p: SqliteProjection, version: number): void {
-    const t = tableNamer(p.name, version);
-    // and any table of this version that an older release of the projection had (no longer listed)
-    const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const db = this.dbOf(p);
-    const former = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`)
-      .pluck()
-      .all(`${escaped(`rm_${p.name}_`)}%${escaped(`_v${version}`)}`) as string[];
-    for (const table of new Set([...p.tables.map((table) => t(table)), ...former])) db.exec(`DROP TABLE IF EXISTS ${table}`);
+  /** Deletes one version of a projection's tables and its checkpoint (its file, when versions have files), and its writer here. */
+  private dropVersion(p: SqliteProjection, version: number): void {
+    this.writers.delete(`${p.name}@${version}`);
+    this.folded.delete(`${p.name}@${version}`);
+    this.files.dropVersion(p.name, version, (db) => {
+      dropTables(db, p, version);
+      VersionCheckpoints.of(db).delete(p.name, version);
+    });
   }
-
 
   private compare(p: SqliteProjection, a: number, b: number): number {
-    return p.tables.reduce((sum, table) => sum + this.compareTable(p, table, a, b), 0);
+    return this.files.withBoth(p.name, a, b, (db) => withSortsOnDisk(db, () => p.tables.reduce((sum, table) => sum + this.compareTable(db, p, table, a, b), 0)));
   }
 
-  /** Rows in one version of a table and not in the other, both ways. */
-  private compareTable(p: SqliteProjection, table: string, a: number, b: number): number {
+  /** Rows in one version of a table and not in the other, both ways (`db` sees both). */
+  private compareTable(db: Db, p: SqliteProjection, table: string, a: number, b: number): number {
     const ta = tableNamer(p.name, a)(table);
     const tb = tableNamer(p.name, b)(table);
-    const count = (x: string, y: string) =>
-      this.dbOf(p).prepare(`SELECT COUNT(*) FROM (SELECT * FROM ${x} EXCEPT SELECT * FROM ${y})`).pluck().get() as number;
+    const count = (x: string, y: string) => db.prepare(`SELECT COUNT(*) FROM (SELECT * FROM ${x} EXCEPT SELECT * FROM ${y})`).pluck().get() as number;
     return count(ta, tb) + count(tb, ta);
   }
+}
+
+/** Drops one version's tables from a connection that holds several (in memory), with any an older release of the projection had. */
+function dropTables(db: Db, p: SqliteProjection, version: number): void {
+  const t = tableNamer(p.name, version);
+  // and any table of this version that an older release of the projection had (no longer listed)
+  const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const former = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`)
+    .pluck()
+    .all(`${escaped(`rm_${p.name}_`)}%${escaped(`_v${version}`)}`) as string[];
+  for (const table of new Set([...p.tables.map((table) => t(table)), ...former])) db.exec(`DROP TABLE IF EXISTS ${table}`);
 }
 
 /**
@@ -918,4 +971,15 @@ function isSqliteFailure(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return false;
   return !/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ACCESS_LOG, EVENT_STORE, PROJECTION_CONTROL, READ_MODELS, type EventStore } from '@roster-ledger/ledger';
 import { openReadModelDatabase } from './read-model-database';
-import { ReadModelFiles, readModelPath } from './read-model-files';
+import { ReadModelFiles } from './read-model-files';
 import { SqliteProjectionControl, type SecondThread } from './sqlite-projection-control';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { SqliteReadModels } from './readers/sqlite-read-models';
@@ -50,8 +50,7 @@ export interface SqliteReadModelsOptions {
 @Module({})
 export class SqliteReadModelsModule {
   static forRoot(path: string, options: SqliteReadModelsOptions = {}): DynamicModule {
-    const readModelFiles = inMemory(path) ? [] : SQLITE_PROJECTIONS.map((p) => readModelPath(path, p.name));
-    const housekeeper = options.backgroundHousekeeping ? () => new ReadModelHousekeeper(path, undefined, readModelFiles) : () => null;
+    const housekeeper = options.backgroundHousekeeping ? () => new ReadModelHousekeeper(path, undefined, { readModels: !inMemory(path) }) : () => null;
     return {
       module: SqliteReadModelsModule,
       providers: [
