@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { retryWhileBusy } from '@roster-ledger/ledger';
@@ -13,14 +13,19 @@ export type Db = Database.Database;
  * the read models in one file). A connection of its own: better-sqlite3 is synchronous, so in one
  * process its transactions never interleave with the event store's.
  */
-export function openReadModelDatabase(path: string): Db {
+export function openReadModelDatabase(path: string, options: { journalAsFound?: boolean } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  // a file being built is in rollback-journal mode (see ReadModelFiles.journalFor): another
+  // connection opening it (a status read) leaves it so; a new file starts in WAL mode
+  const asFound = options.journalAsFound === true && path !== ':memory:' && existsSync(path) && statSync(path).size > 0;
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  // SQLite does not wait for the lock this needs: another process opening a new file at the same moment makes it fail at once
-  const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), BUSY_TIMEOUT_MS);
-  if (mode !== 'wal' && !(path === ':memory:' && mode === 'memory')) {
-    db.close();
-    throw new Error(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
+  if (!asFound) {
+    // SQLite does not wait for the lock this needs: another process opening a new file at the same moment makes it fail at once
+    const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), BUSY_TIMEOUT_MS);
+    if (mode !== 'wal' && !(path === ':memory:' && mode === 'memory')) {
+      db.close();
+      throw new Error(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
+    }
   }
   db.pragma('synchronous = NORMAL');
   // every write inside a transaction first copies the pages it changes to a statement journal,

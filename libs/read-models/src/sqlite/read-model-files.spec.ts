@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { ProjectionProgress, RecordedEvent } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from './read-model-database';
 import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
@@ -125,6 +126,27 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(server.liveVersion('accounts')).toBe(2);
       // the server folds what comes next into the new version
       expect(await server.catchUp()).toBe(0);
+    });
+
+    it('builds a version with a rollback journal (its pages written once) and makes it live with a write-ahead log', async () => {
+      const { events } = rosterStory();
+      const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
+      const control = new SqliteProjectionControl(beside(['accounts']), new LogEventStore(events), accounts, 10);
+      await control.catchUp();
+      const journalOf = (version: number) => {
+        const peek = new Database(readModelVersionPath(ledger, 'accounts', version), { readonly: true, fileMustExist: true });
+        try {
+          return peek.pragma('journal_mode', { simple: true });
+        } finally {
+          peek.close();
+        }
+      };
+      expect(journalOf(1)).toBe('wal');
+      const whileBuilding: unknown[] = [];
+      await control.rebuild(['accounts'], { onProgress: () => whileBuilding.push(journalOf(2)) });
+      expect(whileBuilding.length).toBeGreaterThan(1);
+      expect(new Set(whileBuilding)).toEqual(new Set(['delete']));
+      expect(journalOf(2)).toBe('wal');
     });
 
     it('never uses a version number twice: a dry run deletes its version, and the next rebuild takes the one after', async () => {

@@ -181,6 +181,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       // versions neither live nor being built: left by a process killed between a swap and the old version's deletion
       this.files.dropStrayVersions(p.name, [row.live_version, row.building_version, VERIFY_VERSION]);
       p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
+      // made live while another connection kept it in a rollback journal (see ReadModelFiles.journalFor)
+      this.files.journalFor(p.name, row.live_version, 'live');
       // a restart gives a failed projection another try from its checkpoint
       if (row.status === 'failed') this.registryOf(p).retry(p.name);
     });
@@ -541,6 +543,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         const version = versions[p.name]!;
         return this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
       });
+    for (const p of projections) this.files.journalFor(p.name, versions[p.name]!, 'bulk load');
     const events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
 
     // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
@@ -548,6 +551,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (!stillBuilding(p)) continue;
       const db = this.tablesDb(p, versions[p.name]!);
       withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, versions[p.name]!))).immediate());
+      this.files.journalFor(p.name, versions[p.name]!, 'live');
     }
     const seconds = (this.clock().getTime() - started) / 1000;
 
@@ -612,11 +616,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   private liveTargets(projections: readonly SqliteProjection[] = this.projections): Target[] {
     return projections.flatMap((p) => {
-      const row = this.stateOf(p);
+      // not stateOf: a rebuild's checkpoint is not needed here, and reading it would wait on the file being built
+      const row = this.registryOf(p).get(p.name);
       this.forgetOtherVersions(p, [row.live_version, row.building_version, VERIFY_VERSION]);
       if (row.status === 'failed') return [];
       const version = row.live_version;
-      return [this.target(p, version, row.position, this.checkpointer(p, version), () => this.storedLive(p, version))];
+      return [this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedLive(p, version))];
     });
   }
 
