@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { accessLogPath, readModelPath } from '@roster-ledger/read-models';
+import { accessLogPath, readModelPath, readModelVersionPath } from '@roster-ledger/read-models';
 
 export interface LatencyResult {
   query: string;
@@ -32,11 +32,17 @@ export interface Pacing {
 const ROOT = resolve(__dirname, '../..');
 
 /** Ids to ask about, read straight from the live read-model tables. */
-function sampleIds(dbPath: string): { students: string[]; sections: string[] } {
+export function sampleIds(dbPath: string): { students: string[]; sections: string[] } {
   const sample = (projection: string, sql: (version: number) => string): string[] => {
-    const db = new Database(readModelPath(dbPath, projection), { readonly: true });
+    const state = new Database(readModelPath(dbPath, projection), { readonly: true });
+    let version: number;
     try {
-      const version = db.prepare('SELECT live_version FROM projection_state WHERE name = ?').pluck().get(projection) as number;
+      version = state.prepare('SELECT live_version FROM projection_state WHERE name = ?').pluck().get(projection) as number;
+    } finally {
+      state.close();
+    }
+    const db = new Database(readModelVersionPath(dbPath, projection, version), { readonly: true });
+    try {
       return db.prepare(sql(version)).pluck().all() as string[];
     } finally {
       db.close();
