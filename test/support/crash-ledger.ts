@@ -165,6 +165,7 @@ interface RegistryRow {
   live_version: number;
   status: string;
   building_version: number | null;
+  building_position: number | null;
 }
 
 /** Each projection's registry row, read beside any writer from the state files that have it yet. */
@@ -172,7 +173,9 @@ function registryRows(dbPath: string): RegistryRow[] {
   return stateFiles(dbPath).flatMap((file) =>
     withReadOnly(file, (db) => {
       const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_state'").get();
-      return exists ? (db.prepare('SELECT name, live_version, status, building_version FROM projection_state ORDER BY name').all() as RegistryRow[]) : [];
+      return exists
+        ? (db.prepare('SELECT name, live_version, status, building_version, building_position FROM projection_state ORDER BY name').all() as RegistryRow[])
+        : [];
     }),
   );
 }
@@ -188,14 +191,15 @@ function versionCheckpoint(dbPath: string, name: string, version: number): numbe
   });
 }
 
-/** The projections' state rows (checkpoints, rebuilds under way), read beside any writer. */
+/**
+ * The projections' state rows, read beside any writer: each live version's checkpoint from its
+ * file, and a rebuild's progress as it noted it in the state file after its last commit (the
+ * file being built is in rollback-journal mode: a killed build leaves a journal a read-only
+ * connection cannot roll back).
+ */
 export function projectionState(dbPath: string): ProjectionStateRow[] {
   return registryRows(dbPath)
-    .map((row) => ({
-      ...row,
-      position: versionCheckpoint(dbPath, row.name, row.live_version),
-      building_position: row.building_version === null ? null : versionCheckpoint(dbPath, row.name, row.building_version),
-    }))
+    .map((row) => ({ ...row, position: versionCheckpoint(dbPath, row.name, row.live_version) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

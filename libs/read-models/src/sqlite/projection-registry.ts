@@ -7,6 +7,8 @@ export interface ProjectionRegistryRow {
   status: 'running' | 'failed';
   failure: string | null;
   building_version: number | null;
+  /** How far a rebuild under way has committed, as it last noted (its checkpoint proper is in its version's file). */
+  building_position: number | null;
   schema: string | null;
   /** The id of the first event of the log it was folded from: a read model of another ledger's log has another. */
   log_id: string | null;
@@ -14,18 +16,18 @@ export interface ProjectionRegistryRow {
   last_version: number | null;
 }
 
-/** A registry row with the checkpoints of its live version and of the version being rebuilt (kept with their tables: VersionCheckpoints). */
+/** A registry row with the checkpoint of its live version (kept with its tables: VersionCheckpoints). */
 export interface ProjectionStateRow extends ProjectionRegistryRow {
   position: number;
-  building_position: number | null;
 }
 
-const COLUMNS = 'name, live_version, status, failure, building_version, schema, log_id, last_version';
+const COLUMNS = 'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version';
 
 /**
  * The `projection_state` table: for each projection, its live version, its failure if it
- * stopped, and the version a rebuild under way builds. Checkpoints are kept with each version's
- * tables (VersionCheckpoints); the `position` columns are those of releases that kept them here.
+ * stopped, and the version a rebuild under way builds, with its progress. Checkpoints are kept
+ * with each version's tables (VersionCheckpoints); the `position` column is that of releases
+ * that kept them here.
  */
 export class ProjectionRegistry {
   private readonly selectOne;
@@ -105,8 +107,17 @@ export class ProjectionRegistry {
 
   startBuilding(name: string, version: number): void {
     this.db
-      .prepare('UPDATE projection_state SET building_version = @version, last_version = MAX(COALESCE(last_version, 0), @version) WHERE name = @name')
+      .prepare('UPDATE projection_state SET building_version = @version, building_position = 0, last_version = MAX(COALESCE(last_version, 0), @version) WHERE name = @name')
       .run({ version, name });
+  }
+
+  /**
+   * Notes how far the rebuild into `version` has committed, for status readers (its checkpoint
+   * proper is in its own file, which they must not wait for); nothing when that version is no
+   * longer being built.
+   */
+  buildingProgress(name: string, version: number, position: number): void {
+    this.db.prepare('UPDATE projection_state SET building_position = ? WHERE name = ? AND building_version = ?').run(position, name, version);
   }
 
   stopBuilding(name: string): void {

@@ -149,6 +149,47 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(journalOf(2)).toBe('wal');
     });
 
+    /** Timelines alone, with a rebuild into version 2 that stopped at an event and is left to resume. */
+    const interruptedRebuild = async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      let failing = false;
+      const fragile = fragileTimelines((e) => failing && e.position === 30);
+      await new SqliteProjectionControl(beside(['timelines']), store, [fragile], 10).catchUp();
+      failing = true;
+      await expect(new SqliteProjectionControl(beside(['timelines']), store, [fragile], 10).rebuild(['timelines'])).rejects.toBeInstanceOf(ProjectionFailed);
+      return { events, store, timelines: SQLITE_PROJECTIONS.filter((p) => p.name === 'timelines') };
+    };
+
+    it('status and queries do not wait for the file of a version being built, even while its writer locks it', async () => {
+      const { events, store, timelines } = await interruptedRebuild();
+      // a builder holding the file being built (rollback journal: no one reads it meanwhile)
+      const builder = new Database(readModelVersionPath(ledger, 'timelines', 2), { timeout: 0 });
+      builder.exec('BEGIN EXCLUSIVE');
+      try {
+        const started = Date.now();
+        const control = new SqliteProjectionControl(beside(['timelines']), store, timelines, 10);
+        const [status] = await control.status();
+        expect(status).toMatchObject({ version: 1, position: events[events.length - 1]!.position, rebuilding: { version: 2, position: 29 } });
+        expect(control.checkpoint('timelines')).toBe(events[events.length - 1]!.position);
+        expect(Date.now() - started).toBeLessThan(5_000); // the busy timeout is 10 s
+      } finally {
+        builder.exec('ROLLBACK');
+        builder.close();
+      }
+    });
+
+    it('starts a rebuild again under a new number when the file of the one it would resume is gone', async () => {
+      const { store, timelines } = await interruptedRebuild();
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${readModelVersionPath(ledger, 'timelines', 2)}${suffix}`, { force: true });
+      const files = beside(['timelines']);
+      const control = new SqliteProjectionControl(files, store, timelines, 10);
+      const live = dumpTables(files.tablesOf('timelines', 1), timelines, 1);
+      expect(await control.rebuild(['timelines'])).toMatchObject({ version: { timelines: 3 }, resumedFrom: { timelines: 0 }, swapped: true });
+      expect(dumpTables(files.tablesOf('timelines', 3), timelines, 3)).toEqual(live);
+      expect(versionFiles()).toEqual(['timelines.v3.db']);
+    });
+
     it('never uses a version number twice: a dry run deletes its version, and the next rebuild takes the one after', async () => {
       const { events } = rosterStory();
       const files = beside(['accounts']);

@@ -139,7 +139,8 @@ export class ReadModelFiles {
     }
     this.closeVersion(name, version);
     const path = readModelVersionPath(this.ledgerPath!, name, version);
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+    // the database file last: killed halfway, what is left is still listed, and deleted next time
+    for (const suffix of ['-wal', '-shm', '-journal', '']) rmSync(`${path}${suffix}`, { force: true });
   }
 
   /** Deletes the files of a projection's versions other than `keep`, which nobody reads or builds. */

@@ -37,7 +37,15 @@ function round(): void {
     if (accessLog.indexPending() > 0) next = BETWEEN_CHUNKS_MS;
     if (Date.now() - checkpointedAt >= everyMs) {
       followReadModelFiles();
-      for (const db of [ledger, ...readModels.values()]) db.pragma('wal_checkpoint(PASSIVE)');
+      ledger.pragma('wal_checkpoint(PASSIVE)');
+      for (const db of readModels.values()) {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch (error) {
+          // a version being built (rollback journal) is locked while it writes: nothing to checkpoint there
+          if (!isBusy(error)) throw error;
+        }
+      }
       accessLog.checkpoint();
       checkpointedAt = Date.now();
     }
@@ -71,7 +79,7 @@ function followReadModelFiles(): void {
     if (readModels.has(file)) continue;
     try {
       // never created here: a file listed a moment ago may have been deleted since
-      readModels.set(file, new Database(file, { fileMustExist: true, timeout: 1_000 }));
+      readModels.set(file, new Database(file, { fileMustExist: true, timeout: 0 }));
     } catch {
       // gone already
     }

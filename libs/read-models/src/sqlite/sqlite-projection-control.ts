@@ -36,6 +36,8 @@ interface Target {
   stored(): number | null;
   /** Moves the checkpoint, inside the batch transaction. */
   checkpoint(position: number): void;
+  /** After a batch's commit (a rebuild notes its progress in the state file for status readers). */
+  committed?(position: number): void;
   failure: ProjectionFailure | null;
 }
 
@@ -135,6 +137,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** For each writer, the checkpoint its last commit here left: what its in-memory state reflects. */
   private readonly folded = new Map<string, number>();
   private readonly byName: Map<string, SqliteProjection>;
+  /** Inside a state file's transaction: the versions to delete once it commits. */
+  private dropsAfterCommit: (() => void)[] | null = null;
 
   /**
    * @param files where each projection's tables are: a connection given alone holds them all
@@ -250,15 +254,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return this.files.tablesOf(p.name, version);
   }
 
-  /** A projection's registry row, with the checkpoints of its live version and of a rebuild under way. */
+  /**
+   * A projection's registry row, with the checkpoint of its live version and the progress a
+   * rebuild under way noted in the state file after its last commit. Never the rebuild's own
+   * checkpoint: its file is in rollback-journal mode, whose writer locks readers out while it
+   * writes, and queries and status reads must not wait for a build.
+   */
   private stateOf(p: SqliteProjection | string): ProjectionStateRow {
     const projection = typeof p === 'string' ? this.named(p) : p;
     const row = this.registryOf(projection).get(projection.name);
-    return {
-      ...row,
-      position: this.checkpointOf(projection, row.live_version),
-      building_position: row.building_version === null ? null : this.checkpointOf(projection, row.building_version),
-    };
+    return { ...row, position: this.checkpointOf(projection, row.live_version) };
   }
 
   private checkpointOf(p: SqliteProjection, version: number): number {
@@ -283,9 +288,20 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void): void {
     for (const [db, group] of groupBy(projections, (p) => this.dbOf(p))) {
-      db.transaction(() => {
-        for (const p of group) fn(p, db);
-      }).immediate();
+      this.dropsAfterCommit = [];
+      try {
+        db.transaction(() => {
+          for (const p of group) fn(p, db);
+        }).immediate();
+      } catch (error) {
+        this.dropsAfterCommit = null;
+        throw error;
+      }
+      // a version's file goes only once the state file no longer names it: killed before the
+      // commit, the state file still points at a whole file
+      const drops = this.dropsAfterCommit;
+      this.dropsAfterCommit = null;
+      for (const drop of drops) drop();
     }
   }
 
@@ -520,15 +536,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const versions: Record<string, number> = {};
     const resumedFrom: Record<string, number> = {};
     this.inTransactions(projections, (p) => {
-      const row = this.stateOf(p);
-      if (row.building_version !== null) {
+      const row = this.registryOf(p).get(p.name);
+      if (row.building_version !== null && fingerprintOf(this.tablesDb(p, row.building_version), p, row.building_version) !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
-        resumedFrom[p.name] = row.building_position ?? 0;
+        resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
         return;
       }
+      // a build whose file is gone (deleted from outside) is started again, under a new number
+      if (row.building_version !== null) this.dropVersion(p, row.building_version, 'now');
       resumedFrom[p.name] = 0;
       const version = this.registryOf(p).nextVersion(p.name);
-      this.dropVersion(p, version); // what a process killed before it recorded the start left
+      this.dropVersion(p, version, 'now'); // what a process killed before it recorded the start left
       p.create(this.tablesDb(p, version), tableNamer(p.name, version));
       this.dropSecondaryIndexes(p, version);
       this.registryOf(p).startBuilding(p.name, version);
@@ -541,7 +559,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const building = (): Target[] =>
       projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
-        return this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
+        const target = this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
+        target.committed = (position) => this.registryOf(p).buildingProgress(p.name, version, position);
+        return target;
       });
     for (const p of projections) this.files.journalFor(p.name, versions[p.name]!, 'bulk load');
     const events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
@@ -561,7 +581,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.inTransactions(projections, (p) => {
         if (!stillBuilding(p)) return;
         const row = this.stateOf(p);
-        differences[p.name] = row.position === row.building_position ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+        differences[p.name] = row.position === this.checkpointOf(p, versions[p.name]!) ? this.compare(p, row.live_version, versions[p.name]!) : -1;
         this.registryOf(p).stopBuilding(p.name);
       });
       for (const p of projections) if (differences[p.name] !== undefined) this.dropVersion(p, versions[p.name]!);
@@ -686,6 +706,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       }
       if (folded.count === 0) return applied;
       applied += folded.count;
+      for (const t of current) t.committed?.(t.position);
       // let the process breathe between batches: an API in the same process keeps answering
       await new Promise((resolve) => setImmediate(resolve));
       const failed = current.find((t) => t.failure);
@@ -899,8 +920,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
   }
 
-  /** Deletes one version of a projection's tables and its checkpoint (its file, when versions have files), and its writer here. */
-  private dropVersion(p: SqliteProjection, version: number): void {
+  /**
+   * Deletes one version of a projection's tables and its checkpoint (its file, when versions have
+   * files), and its writer here. Inside a state file's transaction a version the state file names
+   * goes once that transaction has committed (`once unnamed`); `now` is for a version it does not
+   * name (a leftover of a killed process) or one whose file is gone already.
+   */
+  private dropVersion(p: SqliteProjection, version: number, when: 'once unnamed' | 'now' = 'once unnamed'): void {
+    if (this.dropsAfterCommit !== null && when === 'once unnamed') {
+      this.dropsAfterCommit.push(() => this.dropVersion(p, version));
+      return;
+    }
     this.writers.delete(`${p.name}@${version}`);
     this.folded.delete(`${p.name}@${version}`);
     this.files.dropVersion(p.name, version, (db) => {
