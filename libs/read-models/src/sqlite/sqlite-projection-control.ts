@@ -636,12 +636,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   private liveTargets(projections: readonly SqliteProjection[] = this.projections): Target[] {
     return projections.flatMap((p) => {
-      // not stateOf: a rebuild's checkpoint is not needed here, and reading it would wait on the file being built
-      const row = this.registryOf(p).get(p.name);
+      const row = this.stateOf(p);
       this.forgetOtherVersions(p, [row.live_version, row.building_version, VERIFY_VERSION]);
       if (row.status === 'failed') return [];
       const version = row.live_version;
-      return [this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedLive(p, version))];
+      return [this.target(p, version, row.position, this.checkpointer(p, version), () => this.storedLive(p, version))];
     });
   }
 
