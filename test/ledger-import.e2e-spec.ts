@@ -86,6 +86,26 @@ describe('roster-ledger import (end to end)', () => {
     });
   });
 
+  it('takes a user\'s schools as a set: the same schools listed in another order append nothing', () => {
+    const db = tmp.path('order.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    const folder = tmp.demoCopy('schools-reversed');
+    const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
+    let reversed = 0;
+    for (const u of users.data) {
+      for (const role of Object.values<any>(u.data.roles)) {
+        if (Array.isArray(role.schools) && role.schools.length > 1) {
+          role.schools.reverse();
+          reversed++;
+        }
+      }
+    }
+    expect(reversed).toBeGreaterThan(100);
+    writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+    const again = cliJson<{ status: string; appended: number; counts: object }>(['import', folder, '--db', db]).body;
+    expect({ status: again.status, appended: again.appended, counts: again.counts }).toEqual({ status: 'completed', appended: 0, counts: {} });
+  });
+
   describe('the mass-change guard', () => {
     /** A copy of the demo district with the first `n` students gone (from users and sections). */
     function withoutStudents(as: string, n: number): string {

@@ -112,6 +112,28 @@ describe('snapshot diff', () => {
     });
   });
 
+  it('takes a user\'s schools and a staff member\'s roles as sets: another order is no change, another member is', () => {
+    const multi = (schools: string[], grade = '9') => student('u1', { fields: { school: 's1', schools, grade } });
+    const staff = (roles: string[]): UserRecord => {
+      const user = staffer('st1', ['staff']);
+      user.roles.staff!.fields = { schools: ['s1', 's2'], roles };
+      return user;
+    };
+    const before = snapshot(school('s1'), school('s2'), multi(['s1', 's2']), staff(['a', 'b']));
+    const state = given(before);
+    // the files re-sorted: the same schools and roles in another order
+    expect(events(when(state, snapshot(school('s1'), school('s2'), multi(['s2', 's1']), staff(['b', 'a']))))).toEqual([]);
+    // another change of the same record keeps the order out of it
+    expect(events(when(state, snapshot(school('s1'), school('s2'), multi(['s2', 's1'], '10'), staff(['b', 'a']))))).toEqual([
+      ['user-u1', 'StudentUpdated', { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} }],
+    ]);
+    // a school dropped, or one listed twice, is a change
+    expect(events(when(state, snapshot(school('s1'), school('s2'), multi(['s2']), staff(['a', 'a']))))).toEqual([
+      ['user-u1', 'StudentUpdated', { id: 'u1', changes: { schools: { from: ['s1', 's2'], to: ['s2'] } }, personal: {} }],
+      ['user-st1', 'StaffUpdated', { id: 'st1', changes: { roles: { from: ['a', 'b'], to: ['a', 'a'] } }, personal: {} }],
+    ]);
+  });
+
   it('sends demographic changes to DemographicUpdated only, and a grade change to StudentUpdated', () => {
     const changed = snapshot(school('s1'), term('t1'), course('c1'),
       student('u1', { fields: { grade: '10' }, personal: { race: 'Two or More Races', ell_status: 'Y' } }),

@@ -371,7 +371,7 @@ export class SnapshotDiff {
           },
         } as RosterEvent);
       } else if (now && then) {
-        const changes = diffFields(then.fields, now.fields);
+        const changes = diffFields(then.fields, now.fields, { unordered: UNORDERED_ROLE_FIELDS });
         // the record's personal data split as the role's *Shared event filed it in the state
         const { own, role: rolePersonal } = splitPersonal({ ...record.personal, ...now.personal });
         let personal = diffFields(then.personal, rolePersonal);
@@ -583,6 +583,13 @@ export class SnapshotDiff {
     this.eventCount++;
   }
 }
+
+/**
+ * A role's fields that are sets: a user's schools, and a staff member's permission roles. Clever
+ * lists them in no promised order, and a CSV feed in the order of its rows, so a district that
+ * re-sorts its files would otherwise show every such user as changed.
+ */
+const UNORDERED_ROLE_FIELDS: ReadonlySet<string> = new Set(['schools', 'roles']);
 
 /**
  * Notes on a record's state the bytes it was read from, when diffing the record against the state

@@ -19,6 +19,14 @@ describe('field-level changes', () => {
     expect(diffFields({ name: { first: 'A', last: 'B' } }, { name: { last: 'B', first: 'A' } })).toEqual({});
   });
 
+  it('compares the fields named unordered as sets, and only those', () => {
+    const unordered = new Set(['schools']);
+    expect(diffFields({ schools: ['a', 'b'], tags: ['x', 'y'] }, { schools: ['b', 'a'], tags: ['x', 'y'] }, { unordered })).toEqual({});
+    expect(diffFields({ tags: ['x', 'y'] }, { tags: ['y', 'x'] }, { unordered })).toEqual({ tags: { from: ['x', 'y'], to: ['y', 'x'] } });
+    expect(diffFields({ schools: ['a', 'b'] }, { schools: ['b', 'b'] }, { unordered })).toEqual({ schools: { from: ['a', 'b'], to: ['b', 'b'] } });
+    expect(diffFields({ schools: ['a'] }, {}, { unordered })).toEqual({ schools: { from: ['a'], to: null } });
+  });
+
   it('keeps a key with a dot or a backslash one key: escaped in the path, and applied back to the same key', () => {
     // districts name their own extension fields; `sis.code` is one key, not `sis` holding `code`
     const before = { ext: { 'sis.code': '1', plain: 'x' }, 'top.level': 'a' };

@@ -65,8 +65,31 @@ export function topField(path: string): string {
  * values (`schools`). An absent field reads as null. Keys come in a stable order: the new
  * record's keys first, then the ones it dropped. A key holding a dot is escaped (see
  * `pathSegment`).
+ *
+ * `unordered`: top-level fields whose arrays are sets, whose order means nothing (a user's
+ * `schools`): the same members in another order is no change.
  */
-export function diffFields(before: Fields, after: Fields, prefix = ''): FieldChanges {
+export function diffFields(before: Fields, after: Fields, options: { unordered?: ReadonlySet<string> } = {}): FieldChanges {
+  const unordered = options.unordered;
+  if (unordered === undefined || unordered.size === 0) return diffFieldsUnder(before, after, '');
+  let same: Fields | undefined;
+  for (const key of unordered) {
+    const from = Object.hasOwn(before, key) ? before[key] : undefined;
+    const to = Object.hasOwn(after, key) ? after[key] : undefined;
+    if (!sameValue(from, to) && sameMembers(from, to)) (same ??= { ...after })[key] = from!;
+  }
+  return diffFieldsUnder(before, same ?? after, '');
+}
+
+/** Two arrays of the same members, each as often, in any order. */
+function sameMembers(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  const left = a.map((v) => JSON.stringify(v)).sort();
+  const right = b.map((v) => JSON.stringify(v)).sort();
+  return left.every((v, i) => v === right[i]);
+}
+
+function diffFieldsUnder(before: Fields, after: Fields, prefix: string): FieldChanges {
   const changes: FieldChanges = {};
   const keys = [...Object.keys(after), ...Object.keys(before).filter((k) => !Object.hasOwn(after, k))];
   for (const key of keys) {
@@ -76,7 +99,7 @@ export function diffFields(before: Fields, after: Fields, prefix = ''): FieldCha
     const path = prefix + pathSegment(key);
     if (sameValue(from, to)) continue;
     if ((isPlainObject(from) || from === undefined) && (isPlainObject(to) || to === undefined)) {
-      Object.assign(changes, diffFields(from ?? {}, to ?? {}, `${path}.`));
+      Object.assign(changes, diffFieldsUnder(from ?? {}, to ?? {}, `${path}.`));
     } else {
       changes[path] = { from: from ?? null, to: to ?? null };
     }
