@@ -31,4 +31,5 @@ export * from './queries/audit-vocabulary';
 export * from './queries/moments';
 export { isBusy, retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
 export { startSourceWorker } from './services/source-worker';
+export { ownerAlive, thisProcess } from './services/process-owner';
 export * from './ports/district-state-store.port';

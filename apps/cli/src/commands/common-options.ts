@@ -30,7 +30,7 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
   const message = error instanceof Error ? error.message : String(error);
   if (asJson) json({ error: { code, message } });
   else err(`error (${code}): ${message}`);
-  const usage = ['SYNC_NOT_FOUND', 'SYNC_NOT_HELD', 'HELD_SYNC_PENDING', 'SYNC_ALREADY_RUNNING', 'NOT_FOUND', 'UNKNOWN_PROJECTION', 'INVALID_INPUT'].includes(code);
+  const usage = ['SYNC_NOT_FOUND', 'SYNC_NOT_HELD', 'HELD_SYNC_PENDING', 'SYNC_ALREADY_RUNNING', 'VERIFY_UNDER_WAY', 'NOT_FOUND', 'UNKNOWN_PROJECTION', 'INVALID_INPUT'].includes(code);
   process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
 }
 

@@ -1,22 +1,11 @@
-import { hostname } from 'node:os';
 import type { SyncOwner } from '@roster-ledger/domain';
-import { SyncAlreadyRunning, type SyncLock } from '@roster-ledger/ledger';
+import { ownerAlive, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
 import type { SqliteLedgerDatabase } from './sqlite-database';
 
 interface LockRow {
   sync_id: string;
   pid: number;
   host: string;
-}
-
-/** Whether a process of this machine is alive. EPERM means alive but not ours. */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -42,26 +31,26 @@ export class SqliteSyncLock implements SyncLock {
       const row = db.prepare('SELECT sync_id, pid, host FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
       let takenOver: string | null = null;
       if (row && row.sync_id !== syncId) {
-        const alive = row.host !== hostname() || processAlive(row.pid);
-        if (alive) throw new SyncAlreadyRunning(districtId, row.sync_id);
+        if (ownerAlive(row)) throw new SyncAlreadyRunning(districtId, row.sync_id);
         takenOver = row.sync_id;
       }
+      const me = thisProcess();
       db.prepare(
         `INSERT INTO sync_locks (district_id, sync_id, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (district_id) DO UPDATE SET sync_id = excluded.sync_id, pid = excluded.pid,
            host = excluded.host, acquired_at = excluded.acquired_at`,
-      ).run(districtId, syncId, process.pid, hostname(), new Date().toISOString());
+      ).run(districtId, syncId, me.pid, me.host, new Date().toISOString());
       return takenOver;
     });
   }
 
   self(): SyncOwner {
-    return { pid: process.pid, host: hostname() };
+    return thisProcess();
   }
 
   /** A process on another host cannot be checked from here: it counts as alive. */
   isAlive(owner: SyncOwner): boolean {
-    return owner.host !== hostname() || processAlive(owner.pid);
+    return ownerAlive(owner);
   }
 
   async release(districtId: string, syncId: string): Promise<void> {

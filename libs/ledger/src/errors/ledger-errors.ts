@@ -71,6 +71,17 @@ export class UnknownProjection extends DomainError {
   }
 }
 
+/** `projections verify` of a projection that another process is verifying: both would build into the one scratch version. */
+export class VerifyUnderWay extends DomainError {
+  readonly code = 'VERIFY_UNDER_WAY';
+  constructor(
+    readonly projection: string,
+    readonly owner: { pid: number; host: string },
+  ) {
+    super(`projection ${projection} is being verified by process ${owner.pid} on ${owner.host}; one verify at a time per projection: try again when it ends`);
+  }
+}
+
 /** A record asked for by id that the read models do not hold. */
 export class NotFound extends DomainError {
   readonly code = 'NOT_FOUND';

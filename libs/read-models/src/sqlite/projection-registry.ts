@@ -1,3 +1,4 @@
+import type { SyncOwner } from '@roster-ledger/domain';
 import type { ProjectionFailure } from '@roster-ledger/ledger';
 import type { Db } from './read-model-database';
 
@@ -14,6 +15,9 @@ export interface ProjectionRegistryRow {
   log_id: string | null;
   /** The highest version ever started: a version's number (and file) is never used twice. */
   last_version: number | null;
+  /** The process verifying it (`projections verify`), which owns its scratch version while it runs. */
+  verify_pid: number | null;
+  verify_host: string | null;
 }
 
 /** A registry row with the checkpoint of its live version (kept with its tables: VersionCheckpoints). */
@@ -21,7 +25,7 @@ export interface ProjectionStateRow extends ProjectionRegistryRow {
   position: number;
 }
 
-const COLUMNS = 'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version';
+const COLUMNS = 'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host';
 
 /**
  * The `projection_state` table: for each projection, its live version, its failure if it
@@ -44,6 +48,8 @@ export class ProjectionRegistry {
       if (!columns.includes('schema')) db.exec('ALTER TABLE projection_state ADD COLUMN schema TEXT');
       if (!columns.includes('log_id')) db.exec('ALTER TABLE projection_state ADD COLUMN log_id TEXT');
       if (!columns.includes('last_version')) db.exec('ALTER TABLE projection_state ADD COLUMN last_version INTEGER');
+      if (!columns.includes('verify_pid')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_pid INTEGER');
+      if (!columns.includes('verify_host')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_host TEXT');
     }).immediate();
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM projection_state WHERE name = ?`);
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM projection_state ORDER BY name`);
@@ -71,6 +77,24 @@ export class ProjectionRegistry {
   nextVersion(name: string): number {
     const row = this.get(name);
     return Math.max(row.live_version, row.building_version ?? 0, row.last_version ?? 0) + 1;
+  }
+
+  /** The process that noted it is verifying the projection, alive or not; null when none did. */
+  verifier(name: string): SyncOwner | null {
+    const row = this.get(name);
+    return row.verify_pid === null || row.verify_host === null ? null : { pid: row.verify_pid, host: row.verify_host };
+  }
+
+  /** Notes `owner` as the process verifying the projection (call in a transaction that checked `verifier`). */
+  startVerifying(name: string, owner: SyncOwner): void {
+    this.db.prepare('UPDATE projection_state SET verify_pid = ?, verify_host = ? WHERE name = ?').run(owner.pid, owner.host, name);
+  }
+
+  /** Forgets `owner` as the projection's verifier; nothing when another process took over. */
+  endVerifying(name: string, owner: SyncOwner): void {
+    this.db
+      .prepare('UPDATE projection_state SET verify_pid = NULL, verify_host = NULL WHERE name = ? AND verify_pid = ? AND verify_host = ?')
+      .run(name, owner.pid, owner.host);
   }
 
   fail(name: string, failure: ProjectionFailure): void {

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ProjectionProgress, RecordedEvent } from '@roster-ledger/ledger';
+import { VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from './read-model-database';
 import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
@@ -126,6 +127,44 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(server.liveVersion('accounts')).toBe(2);
       // the server folds what comes next into the new version
       expect(await server.catchUp()).toBe(0);
+    });
+
+    it("verifies a read model in one process at a time: another live verifier is refused, a killed one's scratch version is deleted", async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
+      const open = () => new SqliteProjectionControl(beside(['accounts']), store, accounts, 10);
+      const control = open();
+      await control.catchUp();
+      const verifierRow = () => beside(['accounts']).of('accounts').prepare('SELECT verify_pid, verify_host FROM projection_state').get();
+      const scratch = readModelVersionPath(ledger, 'accounts', 0);
+
+      // another process of this machine verifying accounts: it noted itself, and has a scratch version
+      const other = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 60_000)'], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => other.once('exit', resolve));
+      try {
+        {
+          const db = new Database(readModelPath(ledger, 'accounts'));
+          db.prepare('UPDATE projection_state SET verify_pid = ?, verify_host = ?').run(other.pid, hostname());
+          db.close();
+        }
+        writeFileSync(scratch, '');
+        await expect(control.verify(['accounts'])).rejects.toThrow(new VerifyUnderWay('accounts', { pid: other.pid!, host: hostname() }));
+        // opening the read models leaves a live verifier's scratch version alone
+        open();
+        expect(existsSync(scratch)).toBe(true);
+      } finally {
+        other.kill('SIGKILL');
+        await exited;
+      }
+
+      // killed: the next process to open the read models deletes what it left, and verifies
+      open();
+      expect(existsSync(scratch)).toBe(false);
+      expect(verifierRow()).toEqual({ verify_pid: null, verify_host: null });
+      const verified = await control.verify(['accounts']);
+      expect(verified.map((v) => [v.projection, v.equal])).toEqual([['accounts', true]]);
+      expect([existsSync(scratch), verifierRow()]).toEqual([false, { verify_pid: null, verify_host: null }]);
     });
 
     it('builds a version with a rollback journal (its pages written once) and makes it live with a write-ahead log', async () => {

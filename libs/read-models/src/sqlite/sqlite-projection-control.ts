@@ -1,5 +1,8 @@
 import {
+  ownerAlive,
+  thisProcess,
   UnknownProjection,
+  VerifyUnderWay,
   type EventStore,
   type ProjectionControl,
   type ProjectionFailure,
@@ -182,8 +185,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         // this code writes tables of another shape than the live ones: start the projection over, from the log
         row = this.startOver(p, row, schema);
       } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
-      // versions neither live nor being built: left by a process killed between a swap and the old version's deletion
-      this.files.dropStrayVersions(p.name, [row.live_version, row.building_version, VERIFY_VERSION]);
+      // versions neither live nor being built: left by a process killed between a swap and the old
+      // version's deletion, or by a verify killed before it dropped its scratch version
+      const verifier = this.registryOf(p).verifier(p.name);
+      const verifying = verifier !== null && ownerAlive(verifier);
+      if (verifier !== null && !verifying) this.registryOf(p).endVerifying(p.name, verifier);
+      this.files.dropStrayVersions(p.name, [row.live_version, row.building_version, verifying ? VERIFY_VERSION : null]);
       p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
       // made live while another connection kept it in a rollback journal (see ReadModelFiles.journalFor)
       this.files.journalFor(p.name, row.live_version, 'live');
@@ -602,6 +609,37 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
     const projections = this.resolve(names);
     await this.catchUp();
+    const me = thisProcess();
+    this.startVerifying(projections, me);
+    try {
+      return await this.verifyEach(projections, onProgress);
+    } finally {
+      this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
+    }
+  }
+
+  /**
+   * Notes this process as the verifier of each projection, or of none: another live process
+   * verifying one of them builds into the same scratch version, and each would drop the other's.
+   */
+  private startVerifying(projections: readonly SqliteProjection[], me: { pid: number; host: string }): void {
+    const claimed: SqliteProjection[] = [];
+    try {
+      for (const p of projections) {
+        this.inTransactions([p], () => {
+          const other = this.registryOf(p).verifier(p.name);
+          if (other !== null && (other.pid !== me.pid || other.host !== me.host) && ownerAlive(other)) throw new VerifyUnderWay(p.name, other);
+          this.registryOf(p).startVerifying(p.name, me);
+        });
+        claimed.push(p);
+      }
+    } catch (error) {
+      this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
+      throw error;
+    }
+  }
+
+  private async verifyEach(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
     const results: VerifyResult[] = [];
     for (const p of projections) {
       this.dropVersion(p, VERIFY_VERSION);
