@@ -223,6 +223,52 @@ describe('Clever syncs: full and events (end to end)', () => {
     });
   });
 
+  describe('a full sync the mass-change guard holds', () => {
+    it('sets the events cursor only when the held sync is approved, in the append of its changes', async () => {
+      const other = join(dir, 'held-full.db');
+      const held = await ledgerRuntime(standInConfig(other, standIn.baseUrl));
+      const run = (mode: SyncMode) => held.commands.execute<SyncDistrictCommand, SyncDistrictResult>(new SyncDistrictCommand(D, { mode, requestedBy: 'e2e' }));
+      const cursorEvents = async () => (await logOf(other)).filter((e) => e.streamId === `cursor-${D}`);
+      try {
+        standIn.forgetEvents();
+        standIn.setRecords('users', users);
+        standIn.setRecords('sections', sections);
+        expect((await run('full')).summary).toMatchObject({ status: 'completed' });
+        expect((await cursorEvents()).map((e) => e.data['cursor'])).toEqual([null]);
+
+        // 150 of 1,004 students unshared at once (15% > 10%), and the feed has moved on meanwhile
+        const gone = new Set(students.slice(0, 150).map((u) => u['id'] as string));
+        standIn.setRecords('users', users.filter((u) => !gone.has(u['id'])));
+        standIn.setRecords('sections', sections.map((s) => ({ ...s, students: s['students'].filter((id: string) => !gone.has(id)) })));
+        const latest = standIn.pushEvent({ type: 'users.updated', data: { object: gradedNow } });
+        const result = await run('full');
+        expect(result.summary).toMatchObject({ status: 'held', breaches: expect.arrayContaining([expect.objectContaining({ recordType: 'student', change: 'removed', count: 150 })]) });
+        // held: neither the removals nor the new cursor are recorded
+        expect((await logOf(other)).filter((e) => e.type === 'StudentRemoved')).toEqual([]);
+        expect((await cursorEvents()).map((e) => e.data['cursor'])).toEqual([null]);
+
+        await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice'));
+        const log = await logOf(other);
+        const removals = log.filter((e) => e.type === 'StudentRemoved' && e.metadata['syncId'] === result.syncId);
+        expect(removals).toHaveLength(150);
+        const cursor = await cursorEvents();
+        expect(cursor.map((e) => e.data)).toEqual([
+          expect.objectContaining({ cursor: null, reason: 'full-sync' }),
+          expect.objectContaining({ cursor: latest.id, reason: 'full-sync', syncId: result.syncId }),
+        ]);
+        expect(cursor[1]!.metadata).toMatchObject({ approvedBy: 'alice' });
+        // one append: the cursor moved with the changes it accounts for
+        expect(cursor[1]!.recordedAt).toBe(removals[0]!.recordedAt);
+        // the next events sync reads on from there: the event the full sync already saw is not read again
+        expect((await run('events')).summary).toMatchObject({ status: 'completed', appended: 0 });
+      } finally {
+        standIn.setRecords('users', users);
+        standIn.setRecords('sections', sections);
+        await held.app.close();
+      }
+    });
+  });
+
   describe('a district that never had a full sync', () => {
     it('falls back to a full sync on its first events sync, and keeps the cursor of the feed as it was before it', async () => {
       const other = join(dir, 'fresh.db');
