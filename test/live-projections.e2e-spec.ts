@@ -1,12 +1,16 @@
 import { LiveProjectionRunner, ReadModelFiles, SqliteProjectionControl, SqliteReadModels, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { TEST_KEYS, testKeysConfig } from './support/api-client';
+import { startServe, stopServe } from './support/api-serve-process';
 import { cli, scratch } from './support/ledger-cli';
 
 /**
  * The live projection runner (what `serve` runs) follows the log while another process writes
  * to it: imports made with --skip-projections by the CLI show up in the read models without
- * anyone asking, and a stopped runner stops cleanly.
+ * anyone asking, and a stopped runner stops cleanly. A server also follows the rebuilds another
+ * process swaps in, and lets go of the files they replaced.
  */
 describe('live projections following another process (end to end)', () => {
   const tmp = scratch('live');
@@ -44,6 +48,40 @@ describe('live projections following another process (end to end)', () => {
       await runner.stop();
       files.close();
       await store.close();
+    }
+  }, 90_000);
+
+  // which files a process holds open is read from /proc: Linux only
+  const withProc = existsSync('/proc/self/fd') ? it : it.skip;
+  if (!existsSync('/proc/self/fd')) process.stderr.write('skipped: the spec of deleted read-model files held open reads /proc/<pid>/fd, which this system lacks\n');
+  withProc('serve lets go of the versions a rebuild in another process replaced while it sits idle, so their disk space is given back', async () => {
+    const idle = tmp.path('idle.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', idle]).status).toBe(0);
+    const serve = await startServe(idle, { LEDGER_API_KEYS: testKeysConfig() });
+    /** Read-model files of this ledger the server holds open although they were deleted. */
+    const deletedHeldOpen = () =>
+      readdirSync(`/proc/${serve.child.pid}/fd`)
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/${serve.child.pid}/fd/${fd}`);
+          } catch {
+            return ''; // closed since it was listed
+          }
+        })
+        .filter((target) => target.startsWith(`${idle}.read-models`) && target.endsWith('(deleted)'));
+    const search = () =>
+      fetch(`${serve.started.url}/accounts?q=a&limit=1`, { headers: { authorization: `Bearer ${TEST_KEYS.support.key}` } }).then(async (r) => [r.status, ((await r.json()) as { items: unknown[] }).items.length]);
+    try {
+      // the server reads version 1 of the accounts and folds into every version 1
+      expect(await search()).toEqual([200, 1]);
+      expect(cli(['rebuild', '--all', '--db', idle]).status).toBe(0);
+      const until = Date.now() + 15_000;
+      while (deletedHeldOpen().length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      expect(deletedHeldOpen()).toEqual([]);
+      // and it answers from the new versions
+      expect(await search()).toEqual([200, 1]);
+    } finally {
+      await stopServe(serve);
     }
   }, 90_000);
 });

@@ -31,9 +31,14 @@ export const CLI_COMMANDS = [
 export class CliModule {
   /**
    * @param command the command about to run: commands that write (import, sync), rebuild and
-   *   serve fold the log into the read models themselves, so only the others catch up first.
+   *   serve fold the log into the read models themselves, so only the others catch up first;
+   *   serve opens the ledger in its server alone.
    */
   static forRoot(config: LedgerConfig, command?: string): DynamicModule {
+    // serve starts an application of its own (the API server, which opens the ledger and the read
+    // models as a server does): the CLI's would be a second set of connections, idle for as long as
+    // the server runs, holding open the read-model versions a rebuild replaced, and their disk space
+    if (command === 'serve') return { module: CliModule, providers: [ServeCommand.provider(config)] };
     const catchUpFirst = command === undefined || !['import', 'sync', 'serve', 'rebuild'].includes(command);
     // commands built from the configuration; every other one (and each sub-command) is provided as its class
     const configured = new Map<unknown, Provider>([

@@ -3,6 +3,14 @@ import type { EventStore, EventSubscription, RecordedEvent } from '@roster-ledge
 import type { SqliteProjectionControl } from './sqlite-projection-control';
 
 const IDLE = Symbol('idle');
+const QUIET = Symbol('quiet');
+
+/** Resolves to `value` after `ms`, unless `cancel` is called first. */
+function resolveAfter<T>(ms: number, value: T): { promise: Promise<T>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(value), ms)));
+  return { promise, cancel: () => clearTimeout(timer) };
+}
 
 /**
  * Keeps the live read models in step with the log for as long as it runs (`serve`): catches up in
@@ -22,6 +30,8 @@ export class LiveProjectionRunner {
     private readonly store: EventStore,
     private readonly batchSize = 5_000,
     private readonly idleMs = 50,
+    /** How often a runner with nothing to fold lets go of versions a rebuild replaced (see SqliteProjectionControl.followSwaps). */
+    private readonly quietMs = 2_000,
   ) {}
 
   start(): void {
@@ -55,8 +65,13 @@ export class LiveProjectionRunner {
     let batch: RecordedEvent[] = [];
     let pending = events.next();
     while (!this.stopped) {
-      const next =
-        batch.length === 0 ? await pending : await Promise.race([pending, new Promise<typeof IDLE>((r) => setTimeout(() => r(IDLE), this.idleMs))]);
+      const wait = batch.length === 0 ? resolveAfter(this.quietMs, QUIET) : resolveAfter(this.idleMs, IDLE);
+      const next = await Promise.race([pending, wait.promise]);
+      wait.cancel();
+      if (next === QUIET) {
+        this.control.followSwaps();
+        continue;
+      }
       if (next === IDLE || (next.done && batch.length > 0)) {
         await this.control.applyLive(batch);
         batch = [];
