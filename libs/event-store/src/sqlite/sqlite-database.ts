@@ -19,6 +19,11 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
  * `streams` duplicates the last revision of each stream so that an append checks its expected
  * revision with one primary-key look-up instead of a MAX() over the stream's events.
  * `category` is stored (not derived in queries) so that readCategory walks an index in log order.
+ * An event's metadata is a row of `event_metadata` (`metadata_id`), one for each run of events
+ * appended together with the same metadata (a sync's events of one record: 78% of a
+ * million-student log's rows repeat the metadata of the row before). It was two thirds of a
+ * row's bytes, and reading the log for a rebuild spent 40% of its time on it. Rows written before
+ * keep their metadata text in `metadata` (and NULL in `metadata_id`); newer rows have ''.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -31,7 +36,12 @@ CREATE TABLE IF NOT EXISTS events (
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,
   recorded_at TEXT NOT NULL,
+  metadata_id INTEGER,
   UNIQUE (stream_id, revision)
+);
+CREATE TABLE IF NOT EXISTS event_metadata (
+  id INTEGER PRIMARY KEY,
+  metadata TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_category_position ON events (category, position);
 CREATE TABLE IF NOT EXISTS streams (
@@ -66,6 +76,19 @@ CREATE TABLE IF NOT EXISTS district_state_user_summaries (
   PRIMARY KEY (district_id, id)
 ) WITHOUT ROWID;
 `;
+
+/**
+ * Gives a ledger file made before shared metadata its `events.metadata_id` column (its rows keep
+ * their metadata text in `events.metadata`, and are read as they always were). In one immediate
+ * transaction: two processes opening such a file at once must not both add it.
+ */
+function addMetadataId(db: Database.Database): void {
+  const hasIt = () => (db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).some((c) => c.name === 'metadata_id');
+  if (hasIt()) return;
+  db.transaction(() => {
+    if (!hasIt()) db.exec('ALTER TABLE events ADD COLUMN metadata_id INTEGER');
+  }).immediate();
+}
 
 /**
  * The ledger's SQLite file: one better-sqlite3 connection in WAL mode with the event store's and
@@ -106,6 +129,7 @@ export class SqliteLedgerDatabase {
       this.db.pragma(`cache_size = -${(options.pageCacheMiB ?? 64) * 1024}`);
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
+      addMetadataId(this.db);
     } catch (error) {
       this.db.close();
       throw toEventStoreError(error, path);

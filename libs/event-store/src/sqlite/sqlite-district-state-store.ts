@@ -57,7 +57,8 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
       this.districtEventBetween = db
         .prepare<[number, number, string], number>(
           `SELECT 1 FROM events WHERE position > ? AND position <= ? AND category IN (${RECORD_KINDS.map((k) => `'${k}'`).join(', ')})
-           AND json_extract(metadata, '$.districtId') = ? LIMIT 1`,
+           AND json_extract(CASE WHEN metadata_id IS NULL THEN metadata ELSE (SELECT m.metadata FROM event_metadata m WHERE m.id = metadata_id) END, '$.districtId') = ?
+           LIMIT 1`,
         )
         .pluck();
     } catch (error) {

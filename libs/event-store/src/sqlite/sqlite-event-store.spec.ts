@@ -204,6 +204,61 @@ describe('SqliteEventStore on a file', () => {
     expect((await store.readAt([2]))[0]!.metadata).toEqual(shared);
   });
 
+  it('stores a run of events with the same metadata once, and reads each event with its own', async () => {
+    const database = openDatabase();
+    const store = new SqliteEventStore(database);
+    const meta = (syncId: string, cause: string) => ({ syncId, causationId: cause, observedAt: '2024-09-01T08:00:00.000Z' });
+    const tagged = (metadata: ReturnType<typeof meta>[]) => newEvents(metadata.length).map((e, i) => ({ ...e, metadata: metadata[i]! }));
+    await store.appendToStreams([
+      { streamId: 'user-u1', expectedRevision: 'no_stream', events: tagged([meta('s1', 'a'), meta('s1', 'a'), meta('s1', 'b')]) },
+      { streamId: 'user-u2', expectedRevision: 'no_stream', events: tagged([meta('s1', 'b'), meta('s1', 'a')]) },
+    ]);
+    await store.appendToStream('user-u3', tagged([meta('s1', 'a')]), 'no_stream');
+
+    expect((await collect(store.readAll())).map((e) => e.metadata['causationId'])).toEqual(['a', 'a', 'b', 'b', 'a', 'a']);
+    // a run: u1's two a's, then u1's b with u2's b; another append starts runs of its own
+    expect(database.db.prepare('SELECT COUNT(*) FROM event_metadata').pluck().get()).toBe(4);
+    expect(database.db.prepare("SELECT DISTINCT metadata FROM events").pluck().all()).toEqual(['']);
+    expect((await store.readAt([5, 2]))[1]!.metadata).toEqual(meta('s1', 'a'));
+    expect(await collect(store.readStream('user-u2', { direction: 'backwards' }))).toMatchObject([{ metadata: meta('s1', 'a') }, { metadata: meta('s1', 'b') }]);
+  });
+
+  it('never names the metadata of an append that was rolled back', async () => {
+    const store = openStore();
+    const metadata = { syncId: 's1' };
+    await store.appendToStream('user-u1', [{ ...newEvents(1)[0]!, metadata }], 'no_stream');
+    // the first stream is written, the second conflicts: all of it is rolled back, metadata row too
+    await expect(
+      store.appendToStreams([
+        { streamId: 'user-u2', expectedRevision: 'no_stream', events: [{ ...newEvents(1)[0]!, metadata: { syncId: 's2' } }] },
+        { streamId: 'user-u1', expectedRevision: 'no_stream', events: [{ ...newEvents(1)[0]!, metadata: { syncId: 's2' } }] },
+      ]),
+    ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
+    await store.appendToStream('user-u2', [{ ...newEvents(1)[0]!, metadata: { syncId: 's2' } }], 'no_stream');
+    expect((await collect(store.readAll())).map((e) => [e.streamId, e.metadata])).toEqual([
+      ['user-u1', { syncId: 's1' }],
+      ['user-u2', { syncId: 's2' }],
+    ]);
+  });
+
+  it('reads the events of a ledger written before shared metadata, whose rows hold their metadata text, beside newer ones', async () => {
+    const old = openDatabase();
+    // the events table as it was: no metadata_id, the metadata in each row
+    old.db.exec('DROP TABLE events');
+    old.db.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
+      category TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
+      recorded_at TEXT NOT NULL, UNIQUE (stream_id, revision))`);
+    old.db
+      .prepare(`INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES (?, 'user-u1', 'user', 0, 'SpecRan', '{"i":0}', '{"syncId":"old"}', '2024-01-01T00:00:00.000Z')`)
+      .run(randomUUID());
+    old.db.prepare("INSERT INTO streams (stream_id, revision) VALUES ('user-u1', 0)").run();
+    old.close();
+
+    const store = openStore();
+    await store.appendToStream('user-u1', [{ ...newEvents(1)[0]!, metadata: { syncId: 'new' } }], 0);
+    expect((await collect(store.readAll())).map((e) => e.metadata)).toEqual([{ syncId: 'old' }, { syncId: 'new' }]);
+  });
+
   it('readAllNow hands over the same events as readAll, after a position and at most as many as asked', async () => {
     const store = openStore();
     await store.appendToStream('user-u1', newEvents(3), 'no_stream');

@@ -7,7 +7,6 @@ import {
   type EventStoreCapabilities,
   type EventSubscription,
   type ExpectedRevision,
-  type JsonObject,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -17,6 +16,7 @@ import {
   type SubscribeOptions,
 } from '@roster-ledger/ledger';
 import { SqliteLedgerDatabase, isSqliteError, toEventStoreError, type SqliteLedgerDatabaseOptions } from './sqlite-database';
+import { EVENT_COLUMNS, EventMetadataTable, type EventRow } from './event-metadata-table';
 
 export interface SqliteEventStoreOptions {
   /** Source of `recordedAt`. Default `() => new Date()`. */
@@ -27,19 +27,12 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-/**
- * An event as its row's columns, in EVENT_COLUMNS' order: read as arrays, not objects, which
- * took about a quarter off reading the log (a rebuild reads all of it, once per thread).
- */
-type EventRow = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string];
-
 interface EventLocation {
   stream_id: string;
   position: number;
   type: string;
 }
 
-const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
 const DEFAULT_READ_BATCH_SIZE = 1_000;
 const DEFAULT_POLL_INTERVAL_MS = 200;
 
@@ -83,7 +76,8 @@ export class SqliteEventStore implements EventStore {
   private readonly eventLocation: Statement<[string], EventLocation>;
   private readonly streamRevisionOf: Statement<[string], number>;
   private readonly lastPositionOf: Statement<[string], number>;
-  private readonly insertEvent: Statement<[string, string, string, number, string, string, string, string]>;
+  private readonly insertEvent: Statement<[string, string, string, number, string, string, string, number]>;
+  private readonly metadata: EventMetadataTable;
   private readonly insertStream: Statement<[string, number]>;
   private readonly updateStream: Statement<[number, string]>;
   private readonly readForwards: Statement<[string, number, number], EventRow>;
@@ -112,10 +106,12 @@ export class SqliteEventStore implements EventStore {
       this.lastPositionOf = db
         .prepare<[string], number>('SELECT MAX(position) FROM events WHERE stream_id = ?')
         .pluck();
+      // metadata '': the text is the row of event_metadata named by metadata_id
       this.insertEvent = db.prepare(
-        `INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at, metadata_id)
+         VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)`,
       );
+      this.metadata = new EventMetadataTable(db);
       this.insertStream = db.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?)');
       this.updateStream = db.prepare('UPDATE streams SET revision = ? WHERE stream_id = ?');
       this.readForwards = db
@@ -171,6 +167,8 @@ export class SqliteEventStore implements EventStore {
       });
     } catch (error) {
       throw toEventStoreError(error, this.database.path);
+    } finally {
+      this.metadata.forgetWritten();
     }
     // Only after the commit: a woken subscription must find the events.
     if (results.some((result) => result.appended)) this.notifyAppend();
@@ -184,7 +182,7 @@ export class SqliteEventStore implements EventStore {
     while (remaining > 0 && from >= 0) {
       const limit = Math.min(this.batchSize, remaining);
       const rows = this.query(() => (backwards ? this.readBackwards : this.readForwards).all(streamId, from, limit));
-      yield* toRecordedEvents(rows);
+      yield* this.metadata.toRecordedEvents(rows);
       if (rows.length < limit) return;
       remaining -= rows.length;
       const last = rows[rows.length - 1]![3];
@@ -205,12 +203,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAllNow(after: number, maxCount: number): RecordedEvent[] {
-    return toRecordedEvents(this.query(() => this.readAfter.all(after, maxCount)));
+    return this.metadata.toRecordedEvents(this.query(() => this.readAfter.all(after, maxCount)));
   }
 
   async readAt(positions: readonly number[]): Promise<RecordedEvent[]> {
     if (positions.length === 0) return [];
-    return toRecordedEvents(this.query(() => this.readPositions.all(JSON.stringify(positions))));
+    return this.metadata.toRecordedEvents(this.query(() => this.readPositions.all(JSON.stringify(positions))));
   }
 
   readCategory(category: string, options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
@@ -228,7 +226,7 @@ export class SqliteEventStore implements EventStore {
     const subscription = new SqliteSubscription(
       options.after ?? 0,
       this.pollIntervalMs,
-      (after) => toRecordedEvents(this.query(() => this.readAfter.all(after, this.batchSize))),
+      (after) => this.metadata.toRecordedEvents(this.query(() => this.readAfter.all(after, this.batchSize))),
       (listener) => {
         this.appendListeners.add(listener);
         return () => this.appendListeners.delete(listener);
@@ -275,10 +273,10 @@ export class SqliteEventStore implements EventStore {
     for (const event of events) {
       revision += 1;
       const data = JSON.stringify(event.data);
-      const metadata = JSON.stringify(event.metadata);
+      const metadataId = this.metadata.idFor(JSON.stringify(event.metadata));
       try {
         position = Number(
-          this.insertEvent.run(event.id, streamId, category, revision, event.type, data, metadata, recordedAt)
+          this.insertEvent.run(event.id, streamId, category, revision, event.type, data, recordedAt, metadataId)
             .lastInsertRowid,
         );
       } catch (error) {
@@ -332,6 +330,7 @@ export class SqliteEventStore implements EventStore {
   ): AsyncIterable<RecordedEvent> {
     const query = this.query.bind(this);
     const batchSize = this.batchSize;
+    const metadata = this.metadata;
     return {
       async *[Symbol.asyncIterator]() {
         let after = options.after ?? 0;
@@ -339,7 +338,7 @@ export class SqliteEventStore implements EventStore {
         while (remaining > 0) {
           const limit = Math.min(batchSize, remaining);
           const rows = query(() => readBatch(after, limit));
-          yield* toRecordedEvents(rows);
+          yield* metadata.toRecordedEvents(rows);
           if (rows.length < limit) return;
           remaining -= rows.length;
           after = rows[rows.length - 1]![0];
@@ -442,24 +441,6 @@ function revisionMatches(expected: ExpectedRevision, current: number | null): bo
 function categoryOf(streamId: string): string {
   const dash = streamId.indexOf('-');
   return dash <= 0 ? '' : streamId.slice(0, dash);
-}
-
-/**
- * Rows in order as events. A sync stores the events of one record together, and most with the same
- * metadata (its sync, its clocks, the record's lastModified): 78% of a million-student log's rows
- * repeat the metadata of the row before, which is then parsed once and shared, frozen (metadata
- * is the larger half of most events' text; parsing it for each was a tenth of a rebuild).
- */
-function toRecordedEvents(rows: readonly EventRow[]): RecordedEvent[] {
-  let lastText: string | null = null;
-  let last: JsonObject = {};
-  return rows.map(([position, id, streamId, revision, type, data, metadataText, recordedAt]) => {
-    if (metadataText !== lastText) {
-      last = Object.freeze(JSON.parse(metadataText) as JsonObject);
-      lastText = metadataText;
-    }
-    return { id, type, streamId, revision, position, data: JSON.parse(data) as JsonObject, metadata: last, recordedAt };
-  });
 }
 
 function isUniqueViolation(error: unknown): error is { code: string; message: string } {
