@@ -21,7 +21,7 @@ export type EventRow = [
 
 export const EVENT_COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at, metadata_id';
 
-/** Metadata kept parsed, by id: a reader of the log in order meets each id in one run of rows. */
+/** Metadata kept parsed, by id, by default: a reader of the log in order meets each id in one run of rows. */
 const PARSED_KEPT = 10_000;
 
 /**
@@ -40,7 +40,11 @@ export class EventMetadataTable {
   private lastWritten: { text: string; id: number } | null = null;
   private readonly parsed = new Map<number, JsonObject>();
 
-  constructor(db: Database) {
+  /** @param kept how many parsed metadata to keep before starting over */
+  constructor(
+    db: Database,
+    private readonly kept = PARSED_KEPT,
+  ) {
     this.insert = db.prepare('INSERT INTO event_metadata (metadata) VALUES (?)');
     this.selectSome = db.prepare('SELECT id, metadata FROM event_metadata WHERE id IN (SELECT value FROM json_each(?))');
   }
@@ -88,7 +92,11 @@ export class EventMetadataTable {
       if (id !== null && !this.parsed.has(id)) missing.add(id);
     }
     if (missing.size === 0) return;
-    if (this.parsed.size + missing.size > PARSED_KEPT) this.parsed.clear();
+    if (this.parsed.size + missing.size > this.kept) {
+      // starting over: the rows' ids kept until now are needed as much as the missing ones
+      this.parsed.clear();
+      for (const row of rows) if (row[8] !== null) missing.add(row[8]);
+    }
     for (const { id, metadata } of this.selectSome.all(JSON.stringify([...missing]))) {
       this.parsed.set(id, Object.freeze(JSON.parse(metadata) as JsonObject));
     }

@@ -182,7 +182,7 @@ export class SqliteEventStore implements EventStore {
     while (remaining > 0 && from >= 0) {
       const limit = Math.min(this.batchSize, remaining);
       const rows = this.query(() => (backwards ? this.readBackwards : this.readForwards).all(streamId, from, limit));
-      yield* this.metadata.toRecordedEvents(rows);
+      yield* this.query(() => this.metadata.toRecordedEvents(rows));
       if (rows.length < limit) return;
       remaining -= rows.length;
       const last = rows[rows.length - 1]![3];
@@ -203,12 +203,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   readAllNow(after: number, maxCount: number): RecordedEvent[] {
-    return this.metadata.toRecordedEvents(this.query(() => this.readAfter.all(after, maxCount)));
+    return this.query(() => this.metadata.toRecordedEvents(this.readAfter.all(after, maxCount)));
   }
 
   async readAt(positions: readonly number[]): Promise<RecordedEvent[]> {
     if (positions.length === 0) return [];
-    return this.metadata.toRecordedEvents(this.query(() => this.readPositions.all(JSON.stringify(positions))));
+    return this.query(() => this.metadata.toRecordedEvents(this.readPositions.all(JSON.stringify(positions))));
   }
 
   readCategory(category: string, options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
@@ -226,7 +226,7 @@ export class SqliteEventStore implements EventStore {
     const subscription = new SqliteSubscription(
       options.after ?? 0,
       this.pollIntervalMs,
-      (after) => this.metadata.toRecordedEvents(this.query(() => this.readAfter.all(after, this.batchSize))),
+      (after) => this.query(() => this.metadata.toRecordedEvents(this.readAfter.all(after, this.batchSize))),
       (listener) => {
         this.appendListeners.add(listener);
         return () => this.appendListeners.delete(listener);
@@ -338,7 +338,7 @@ export class SqliteEventStore implements EventStore {
         while (remaining > 0) {
           const limit = Math.min(batchSize, remaining);
           const rows = query(() => readBatch(after, limit));
-          yield* metadata.toRecordedEvents(rows);
+          yield* query(() => metadata.toRecordedEvents(rows));
           if (rows.length < limit) return;
           remaining -= rows.length;
           after = rows[rows.length - 1]![0];
