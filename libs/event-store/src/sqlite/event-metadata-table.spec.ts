@@ -27,4 +27,16 @@ describe('EventMetadataTable', () => {
     expect(read).toEqual(Array.from({ length: 60 }, (_, i) => metadataOf(i)));
     await store.close();
   });
+
+  it('reads the metadata of events scattered over the log, as a timeline reads them by position', async () => {
+    const database = new SqliteLedgerDatabase(':memory:');
+    const store = new SqliteEventStore(database);
+    const metadataOf = (i: number) => ({ record: i });
+    for (let i = 0; i < 40; i++) {
+      await store.appendToStream(`user-u${i}`, [{ id: randomUUID(), type: 'SpecRan', data: { i }, metadata: metadataOf(i) }], 'no_stream');
+    }
+    const events = await store.readAt([2, 17, 39]);
+    expect(events.map((e) => e.metadata)).toEqual([metadataOf(1), metadataOf(16), metadataOf(38)]);
+    await store.close();
+  });
 });
