@@ -8,24 +8,28 @@ import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-p
 
 const lower = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
 
-/** The identifiers support searches by, over the person and every role. */
-export function searchKeys(account: Account): { name: string | null; nameReversed: string | null; email: string | null; ids: string[] } {
+/** The names and email support searches by. */
+function searchNames(account: Account): { name: string | null; nameReversed: string | null; email: string | null } {
   const name = account.person.personal['name'] as Fields | undefined;
   const first = typeof name?.['first'] === 'string' ? name['first'] : '';
   const last = typeof name?.['last'] === 'string' ? name['last'] : '';
-  const ids = new Set<string>();
-  for (const facet of Object.values(account.person.roles)) {
-    for (const key of ['sis_id', 'student_number', 'state_id', 'teacher_number', 'staff_id']) {
-      const value = lower(facet.personal[key]);
-      if (value) ids.add(value);
-    }
-  }
   return {
     name: lower(`${first} ${last}`.trim()),
     nameReversed: lower(`${last} ${first}`.trim()),
     email: lower(account.person.personal['email']),
-    ids: [...ids],
   };
+}
+
+const ID_FIELDS = ['sis_id', 'student_number', 'state_id', 'teacher_number', 'staff_id'];
+
+/** The identifiers support searches by, over every role, added to `into`. */
+function addSearchIds(account: Account, into: Set<string>): void {
+  for (const facet of Object.values(account.person.roles)) {
+    for (const key of ID_FIELDS) {
+      const value = lower(facet.personal[key]);
+      if (value) into.add(value);
+    }
+  }
 }
 
 /** accounts: one row per Clever user, with their roles, status, schools and search keys. */
@@ -51,7 +55,7 @@ export const accountsProjection: SqliteProjection = {
     // name and ever_student answer a roster's names without parsing each member's document
     const columns = ['district_id', 'status', 'roles', 'search_name', 'search_name_rev', 'email', 'name', 'ever_student', 'position'];
     const docs = new DocTable<Account>(db, t('accounts'), columns, (a) => {
-      const keys = searchKeys(a);
+      const keys = searchNames(a);
       const name = a.person.personal['name'];
       const everStudent = a.person.pastRoles.includes('student') ? 1 : 0;
       return [a.districtId, a.status, a.roles.join(','), keys.name, keys.nameReversed, keys.email, name === undefined ? null : JSON.stringify(name), everStudent, a.position];
@@ -67,9 +71,9 @@ export const accountsProjection: SqliteProjection = {
         const next = evolveAccount(docs.get(id), event);
         if (next) {
           docs.put(id, next);
-          const values = found.get(id) ?? new Set([id.toLowerCase()]);
-          for (const value of searchKeys(next).ids) values.add(value);
-          found.set(id, values);
+          let values = found.get(id);
+          if (values === undefined) found.set(id, (values = new Set([id.toLowerCase()])));
+          addSearchIds(next, values);
         }
       },
       flush(): void {

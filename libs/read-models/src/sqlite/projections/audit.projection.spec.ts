@@ -3,6 +3,7 @@ import type { AuditFilter } from '@roster-ledger/ledger';
 import { auditProjection } from './audit.projection';
 import {
   EventLog,
+  atVersion1,
   assignment,
   demographicUpdated,
   enrollment,
@@ -15,6 +16,7 @@ import {
   syncStarted,
   updated,
 } from '../../spec-support/read-model-harness';
+import { openReadModelDatabase } from '../read-model-database';
 import { DAY, rosterStory } from '../../spec-support/roster-story';
 
 const SYNC_EVENT_TYPES = ['SyncStarted', 'SyncCompleted', 'SyncFailed', 'SyncHeld', 'SyncApproved', 'SyncDiscarded'];
@@ -204,4 +206,43 @@ describe('audit projection: the feed of every recorded event, with the filters c
       expect(await feed({ schoolId: 's2' })).toEqual(['SectionUpdated section-sec1', 'StudentEnrolled section-sec1']);
     });
   });
+
+  describe('a batch rolled back', () => {
+    it('files the events of the next batch under keys that exist: none given in the rollback is remembered', () => {
+      const db = openReadModelDatabase(':memory:');
+      const writer = atVersion1(db, auditProjection);
+      const log = new EventLog();
+      const first = log.append('user-u1', 'StudentShared', studentRecord('u1', { school: 's1' }), { syncId: 'sync-9' });
+      const second = log.append('user-u2', 'StudentShared', studentRecord('u2', { school: 's1' }), { syncId: 'sync-9' });
+      // one metadata object for both, as the store hands over a run of events
+      second.metadata = first.metadata;
+      expect(() =>
+        db.transaction(() => {
+          writer.apply(first);
+          writer.flush();
+          throw new Error('the batch failed');
+        })(),
+      ).toThrow('the batch failed');
+      writer.reset();
+      db.transaction(() => {
+        writer.apply(first);
+        writer.apply(second);
+        writer.flush();
+      })();
+      const filed = db
+        .prepare(
+          `SELECT a.position, sync.value AS sync, type.value AS type, record.value AS record_type, school.value AS school
+           FROM rm_audit_audit_v1 a
+           LEFT JOIN rm_audit_audit_keys_v1 sync ON sync.key = a.sync
+           LEFT JOIN rm_audit_audit_keys_v1 type ON type.key = a.type
+           LEFT JOIN rm_audit_audit_keys_v1 record ON record.key = a.record_type
+           LEFT JOIN rm_audit_audit_schools_v1 s ON s.position = a.position
+           LEFT JOIN rm_audit_audit_keys_v1 school ON school.key = s.school
+           ORDER BY a.position`,
+        )
+        .all();
+      expect(filed).toEqual([1, 2].map((position) => ({ position, sync: 'sync-9', type: 'StudentShared', record_type: 'student', school: 's1' })));
+    });
+  });
 });
+

@@ -1,4 +1,5 @@
-import { parseMoment, type RecordedEvent } from '@roster-ledger/ledger';
+import { categoryOf } from '@roster-ledger/domain';
+import { parseMoment, type JsonObject, type RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from '../../model/event-facts';
 import { recordTypeOf } from '../../model/timeline-subjects';
 import { BufferedInsert } from '../buffered-insert';
@@ -47,7 +48,7 @@ export const auditProjection: SqliteProjection = {
     // nothing reads these tables while a batch is folded: their rows are written many at a time
     const insert = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit')} (position, district, record_type, type, sync, observed_at)`, 6);
     const file = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_schools')} (position, school)`, 2);
-    // the log comes in runs of events of one sync, observed at one moment: its text is read once a run
+    // a sync's runs are observed at one moment: its text is read once
     let lastObserved: string | null = null;
     let lastObservedMs = 0;
     const millisecondsOf = (observedAt: string): number => {
@@ -59,22 +60,42 @@ export const auditProjection: SqliteProjection = {
       lastObserved = observedAt;
       return lastObservedMs;
     };
+    // The log comes in runs of events with one metadata object (the store parses each run's once):
+    // what a row takes from it is worked out once a run, and an event type's keys once.
+    let run: { metadata: JsonObject; recordedAt: string; district: number | null; sync: number | null; observedAt: number } | null = null;
+    const runOf = (event: RecordedEvent) => {
+      if (run !== null && run.metadata === event.metadata && run.recordedAt === event.recordedAt) return run;
+      const f = factsOf(event);
+      run = {
+        metadata: event.metadata,
+        recordedAt: event.recordedAt,
+        district: f.districtId === null ? null : keys.keyOf('district', f.districtId),
+        sync: f.syncId === null ? null : keys.keyOf('sync', f.syncId),
+        observedAt: millisecondsOf(f.observedAt),
+      };
+      return run;
+    };
+    const typeKeys = new Map<string, Map<string, [recordType: number, type: number]>>();
+    const typeKeysOf = (event: RecordedEvent): [number, number] => {
+      const category = categoryOf(event.streamId);
+      let ofCategory = typeKeys.get(category);
+      if (ofCategory === undefined) typeKeys.set(category, (ofCategory = new Map()));
+      let found = ofCategory.get(event.type);
+      if (found === undefined) {
+        found = [keys.keyOf('record_type', recordTypeOf(event)), keys.keyOf('type', event.type)];
+        ofCategory.set(event.type, found);
+      }
+      return found;
+    };
     return {
       apply(event: RecordedEvent): void {
         const filed = schools.follow(event);
         if (filed === null) return; // a replay
-        const f = factsOf(event);
-        const observedAt = millisecondsOf(f.observedAt);
-        insert.add(
-          f.position,
-          f.districtId === null ? null : keys.keyOf('district', f.districtId),
-          keys.keyOf('record_type', recordTypeOf(event)),
-          keys.keyOf('type', event.type),
-          f.syncId === null ? null : keys.keyOf('sync', f.syncId),
-          observedAt,
-        );
-        const own = event.streamId.startsWith('school-') ? [event.streamId.slice('school-'.length)] : [];
-        for (const school of [...own, ...filed]) file.add(f.position, keys.keyOf('school', school));
+        const { district, sync, observedAt } = runOf(event);
+        const [recordType, type] = typeKeysOf(event);
+        insert.add(event.position, district, recordType, type, sync, observedAt);
+        if (event.streamId.startsWith('school-')) file.add(event.position, keys.keyOf('school', event.streamId.slice('school-'.length)));
+        for (const school of filed) file.add(event.position, keys.keyOf('school', school));
       },
       flush: () => {
         schools.flush();
@@ -82,6 +103,9 @@ export const auditProjection: SqliteProjection = {
         file.flush();
       },
       reset: () => {
+        // keys given in the transaction rolled back name nothing
+        run = null;
+        typeKeys.clear();
         schools.reset();
         keys.reset();
         insert.discard();

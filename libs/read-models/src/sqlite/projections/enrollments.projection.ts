@@ -4,6 +4,8 @@ import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 
+const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(['StudentEnrolled', 'TeacherAssigned', 'StudentUnenrolled', 'TeacherUnassigned', 'PrimaryTeacherChanged']);
+
 /**
  * enrollments: intervals of membership, who was in which class from when to when (students and
  * teachers), and who was the primary teacher from when to when, so a roster can be read as of any
@@ -56,6 +58,8 @@ export const enrollmentsProjection: SqliteProjection = {
     );
     return {
       apply(event: RecordedEvent): void {
+        // most of the log is of no concern here (shares, updates): left before anything is read of it
+        if (!MEMBERSHIP_TYPES.has(event.type)) return;
         const d = event.data as Record<string, string | boolean | null>;
         const f = factsOf(event);
         const section = d['sectionId'] as string;

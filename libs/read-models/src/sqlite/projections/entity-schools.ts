@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
-import { canMoveSchools, evolveRecordSchools, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
+import { canMoveSchools, evolveRecordSchools, facetOf, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
 import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 
@@ -7,6 +7,11 @@ interface Entry {
   schools: RecordSchools;
   /** The position of the last event that could move the record's schools (a share, an update, a removal). */
   position: number;
+  /**
+   * What an event that cannot move them is filed under, by facet, as worked out once: a
+   * section's enrollments (most of the log) are each filed under the same schools.
+   */
+  filed?: Map<string | null, readonly string[]>;
 }
 
 /**
@@ -44,7 +49,7 @@ export class EntitySchools {
    * The schools to file an event under, updating the record's schools. Null when the event is at
    * or before the position of the last event that moved them: a replay, to be ignored.
    */
-  follow(event: RecordedEvent): string[] | null {
+  follow(event: RecordedEvent): readonly string[] | null {
     if (!event.streamId.startsWith('user-') && !event.streamId.startsWith('section-')) return [];
     let entry = this.cache.get(event.streamId);
     if (entry === undefined) {
@@ -53,11 +58,23 @@ export class EntitySchools {
       this.cache.set(event.streamId, entry);
     }
     if (event.position <= entry.position) return null;
-    if (!canMoveSchools(event)) return schoolsOfEvent(entry.schools, entry.schools, event);
+    if (!canMoveSchools(event)) return this.filedUnmoved(entry, event);
     const after = evolveRecordSchools(entry.schools, event);
     this.cache.set(event.streamId, { schools: after, position: event.position });
     this.dirty.add(event.streamId);
     return schoolsOfEvent(entry.schools, after, event);
+  }
+
+  /** The schools of an event that leaves its record's where they are: the same for each of its facet's events. */
+  private filedUnmoved(entry: Entry, event: RecordedEvent): readonly string[] {
+    const facet = facetOf(event);
+    entry.filed ??= new Map();
+    let filed = entry.filed.get(facet);
+    if (filed === undefined) {
+      filed = schoolsOfEvent(entry.schools, entry.schools, event);
+      entry.filed.set(facet, filed);
+    }
+    return filed;
   }
 
   /** Writes the entries this batch changed (once each, however many events touched them). */
