@@ -62,4 +62,15 @@ describe('field-level changes', () => {
     expect(diffFields(applied, after)).toEqual({});
     expect(diffFields(after, before)).toEqual({ 'ext.__proto__.isAdmin': { from: true, to: null } });
   });
+
+  it('sets fields named like what every object inherits (`constructor`, `toString`) as the record\'s own', () => {
+    const before = JSON.parse('{"ext":{}}');
+    const changes = { 'ext.constructor': { from: null, to: 'x' }, 'ext.toString': { from: null, to: 'y' } };
+    const applied = applyFieldChanges(before, changes);
+    expect(Object.entries(applied['ext'] as object)).toEqual([
+      ['constructor', 'x'],
+      ['toString', 'y'],
+    ]);
+    expect(diffFields(before, applied)).toEqual(changes);
+  });
 });

@@ -140,7 +140,11 @@ function setPath(target: Fields, path: string[], value: FieldValue): void {
 
 /** Sets a key as the object's own data property, whatever its name (`__proto__` included). */
 export function setOwn(target: Fields, key: string, value: FieldValue): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // `__proto__` is the one accessor a plain object inherits: assigning it would set the prototype.
+  // Any other name is assigned as an own, writable, enumerable property, at a fraction of
+  // defineProperty's cost (a million students' states fold tens of millions of fields).
+  if (key === '__proto__') Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Splits changes in two by the top-level field each path starts with. */
