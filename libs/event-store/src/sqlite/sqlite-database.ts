@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS pending_changes (
   stream_id TEXT NOT NULL,
   expected_revision TEXT NOT NULL,
   events TEXT NOT NULL,
+  metadata TEXT,
   PRIMARY KEY (sync_id, seq)
 );
 CREATE TABLE IF NOT EXISTS district_states (
@@ -77,17 +78,24 @@ CREATE TABLE IF NOT EXISTS district_state_user_summaries (
 ) WITHOUT ROWID;
 `;
 
-/**
- * Gives a ledger file made before shared metadata its `events.metadata_id` column (its rows keep
- * their metadata text in `events.metadata`, and are read as they always were). In one immediate
- * transaction: two processes opening such a file at once must not both add it.
- */
-function addMetadataId(db: Database.Database): void {
-  const hasIt = () => (db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).some((c) => c.name === 'metadata_id');
+/** Adds a column to a table of a ledger file made before it, in one immediate transaction: two processes opening such a file at once must not both add it. */
+function addColumn(db: Database.Database, table: string, column: string, type: string): void {
+  const hasIt = () => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
   if (hasIt()) return;
   db.transaction(() => {
-    if (!hasIt()) db.exec('ALTER TABLE events ADD COLUMN metadata_id INTEGER');
+    if (!hasIt()) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
   }).immediate();
+}
+
+/**
+ * Gives a ledger file made before shared metadata its `events.metadata_id` column (its rows keep
+ * their metadata text in `events.metadata`, and are read as they always were), and made before
+ * staged appends shared theirs its `pending_changes.metadata` (NULL: each staged event carries
+ * its own, as before).
+ */
+function addLaterColumns(db: Database.Database): void {
+  addColumn(db, 'events', 'metadata_id', 'INTEGER');
+  addColumn(db, 'pending_changes', 'metadata', 'TEXT');
 }
 
 /**
@@ -129,7 +137,7 @@ export class SqliteLedgerDatabase {
       this.db.pragma(`cache_size = -${(options.pageCacheMiB ?? 64) * 1024}`);
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
-      addMetadataId(this.db);
+      addLaterColumns(this.db);
     } catch (error) {
       this.db.close();
       throw toEventStoreError(error, path);

@@ -259,6 +259,34 @@ describe('SqliteEventStore on a file', () => {
     expect((await collect(store.readAll())).map((e) => e.metadata)).toEqual([{ syncId: 'old' }, { syncId: 'new' }]);
   });
 
+  it('approves a change set staged before staged appends shared their metadata, each event with its own, beside one staged since', async () => {
+    const old = openDatabase();
+    // the pending_changes table as it was: no metadata column, each event's metadata in `events`
+    old.db.exec('DROP TABLE pending_changes');
+    old.db.exec(`CREATE TABLE pending_changes (sync_id TEXT NOT NULL, seq INTEGER NOT NULL, district_id TEXT NOT NULL, stream_id TEXT NOT NULL,
+      expected_revision TEXT NOT NULL, events TEXT NOT NULL, PRIMARY KEY (sync_id, seq))`);
+    const staged = [
+      { id: randomUUID(), type: 'SpecRan', data: { i: 0 }, metadata: { syncId: 'held', cleverLastModified: 'a' } },
+      { id: randomUUID(), type: 'SpecRan', data: { i: 1 }, metadata: { syncId: 'held', cleverLastModified: 'b' } },
+    ];
+    old.db
+      .prepare("INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events) VALUES ('held', 0, 'd1', 'user-u1', 'no_stream', ?)")
+      .run(JSON.stringify(staged));
+    old.close();
+
+    const database = openDatabase();
+    const pending = new SqlitePendingChangeStore(database);
+    const later = [{ id: randomUUID(), type: 'SpecRan', data: { i: 2 }, metadata: { syncId: 'held', cleverLastModified: 'c' } }];
+    await pending.add('held', 'd1', [{ streamId: 'user-u2', expectedRevision: 'no_stream', events: later }]);
+    const store = new SqliteEventStore(database);
+    await store.appendToStreams(pending.read('held'));
+    expect((await collect(store.readAll())).map((e) => [e.streamId, e.data, e.metadata])).toEqual([
+      ['user-u1', { i: 0 }, { syncId: 'held', cleverLastModified: 'a' }],
+      ['user-u1', { i: 1 }, { syncId: 'held', cleverLastModified: 'b' }],
+      ['user-u2', { i: 2 }, { syncId: 'held', cleverLastModified: 'c' }],
+    ]);
+  });
+
   it('readAllNow hands over the same events as readAll, after a position and at most as many as asked', async () => {
     const store = openStore();
     await store.appendToStream('user-u1', newEvents(3), 'no_stream');

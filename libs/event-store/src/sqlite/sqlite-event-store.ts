@@ -7,6 +7,7 @@ import {
   type EventStoreCapabilities,
   type EventSubscription,
   type ExpectedRevision,
+  type JsonObject,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -270,10 +271,17 @@ export class SqliteEventStore implements EventStore {
     const category = categoryOf(streamId);
     let revision = current ?? -1;
     let position = 0;
+    // events of an append that share one metadata object (a staged append read back) share its row
+    // without writing it out again: nothing can change the object during this loop
+    let lastMetadata: JsonObject | null = null;
+    let metadataId = 0;
     for (const event of events) {
       revision += 1;
       const data = JSON.stringify(event.data);
-      const metadataId = this.metadata.idFor(JSON.stringify(event.metadata));
+      if (event.metadata !== lastMetadata) {
+        metadataId = this.metadata.idFor(JSON.stringify(event.metadata));
+        lastMetadata = event.metadata;
+      }
       try {
         position = Number(
           this.insertEvent.run(event.id, streamId, category, revision, event.type, data, recordedAt, metadataId)

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { ExpectedRevision, NewEvent, PendingChangeStore, StreamAppend } from '@roster-ledger/ledger';
+import type { ExpectedRevision, JsonObject, NewEvent, PendingChangeStore, StreamAppend } from '@roster-ledger/ledger';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 
 interface PendingChangeRow {
@@ -7,6 +7,7 @@ interface PendingChangeRow {
   stream_id: string;
   expected_revision: string;
   events: string;
+  metadata: string | null;
 }
 
 /** Rows read per page by `read`: a page of stream appends in memory at a time. */
@@ -27,7 +28,7 @@ const READ_PAGE_ROWS = 500;
 export class SqlitePendingChangeStore implements PendingChangeStore {
   private readonly deleteSync: Statement<[string]>;
   private readonly deleteOfDistrict: Statement<[string]>;
-  private readonly insertAppend: Statement<[string, number, string, string, string, string]>;
+  private readonly insertAppend: Statement<[string, number, string, string, string, string, string | null]>;
   private readonly selectPage: Statement<[string, number, number], PendingChangeRow>;
   private readonly countAppends: Statement<[string], number>;
   private readonly lastSeq: Statement<[string], number>;
@@ -38,11 +39,11 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
       this.deleteSync = db.prepare('DELETE FROM pending_changes WHERE sync_id = ?');
       this.deleteOfDistrict = db.prepare('DELETE FROM pending_changes WHERE district_id = ?');
       this.insertAppend = db.prepare(
-        `INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events, metadata)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       );
       this.selectPage = db.prepare(
-        'SELECT seq, stream_id, expected_revision, events FROM pending_changes WHERE sync_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT seq, stream_id, expected_revision, events, metadata FROM pending_changes WHERE sync_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       );
       this.countAppends = db.prepare<[string], number>('SELECT COUNT(*) FROM pending_changes WHERE sync_id = ?').pluck();
       this.lastSeq = db.prepare<[string], number>('SELECT COALESCE(MAX(seq), -1) FROM pending_changes WHERE sync_id = ?').pluck();
@@ -67,7 +68,7 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
         yield {
           streamId: row.stream_id,
           expectedRevision: decodeExpectedRevision(row.expected_revision),
-          events: JSON.parse(row.events) as NewEvent[],
+          events: row.metadata === null ? (JSON.parse(row.events) as NewEvent[]) : withMetadata(row.events, row.metadata),
         };
       }
       if (rows.length < READ_PAGE_ROWS) return;
@@ -85,7 +86,16 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
 
   private insert(syncId: string, districtId: string, appends: StreamAppend[], firstSeq: number): void {
     appends.forEach((append, i) => {
-      this.insertAppend.run(syncId, firstSeq + i, districtId, append.streamId, encodeExpectedRevision(append.expectedRevision), JSON.stringify(append.events));
+      const shared = sharedMetadataOf(append.events);
+      this.insertAppend.run(
+        syncId,
+        firstSeq + i,
+        districtId,
+        append.streamId,
+        encodeExpectedRevision(append.expectedRevision),
+        shared === null ? JSON.stringify(append.events) : withoutMetadata(append.events),
+        shared === null ? null : JSON.stringify(shared),
+      );
     });
   }
 
@@ -104,6 +114,36 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
       throw toEventStoreError(error, this.database.path);
     }
   }
+}
+
+/**
+ * The metadata every event of an append has, when they all have the same (a sync's events of one
+ * record: nearly always); null when they differ or hold anything but plain values. Stored once in
+ * the row's `metadata`, not in each event: it was most of a staged change set's bytes (written,
+ * read back and parsed once each, all of a first import's events).
+ */
+function sharedMetadataOf(events: readonly NewEvent[]): JsonObject | null {
+  const first = events[0]?.metadata;
+  if (first === undefined) return null;
+  const keys = Object.keys(first);
+  if (keys.some((key) => typeof first[key] === 'object' && first[key] !== null)) return null;
+  for (let i = 1; i < events.length; i++) {
+    const other = events[i]!.metadata;
+    if (other === first) continue;
+    if (Object.keys(other).length !== keys.length || keys.some((key) => !Object.hasOwn(other, key) || other[key] !== first[key])) return null;
+  }
+  return first;
+}
+
+/** The events as JSON without their metadata (see sharedMetadataOf). */
+function withoutMetadata(events: readonly NewEvent[]): string {
+  return `[${events.map((e) => `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"data":${JSON.stringify(e.data)}}`).join(',')}]`;
+}
+
+/** The events of a row stored without their metadata, each given the row's (one object, read-only). */
+function withMetadata(events: string, metadata: string): NewEvent[] {
+  const shared = Object.freeze(JSON.parse(metadata) as JsonObject);
+  return (JSON.parse(events) as Omit<NewEvent, 'metadata'>[]).map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: shared }));
 }
 
 /** Stored as readable text: `any`, `no_stream`, `stream_exists` or the revision in decimal. */

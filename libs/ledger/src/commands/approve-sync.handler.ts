@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { StateKey, SyncSummary } from '@roster-ledger/domain';
-import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
+import type { AppendResult, EventStore, JsonObject, StreamAppend } from '../ports/event-store.port';
 import { concat } from '../services/iterables';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -50,7 +50,17 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
         for (const a of store.read(syncId)) {
           folded = folded && loader.fold(loaded, [a], touched);
           written += a.events.length;
-          yield { ...a, events: a.events.map((e) => ({ ...e, metadata: { ...e.metadata, recordedAt, approvedBy: by } })) };
+          // events that shared one metadata object share the approved one (one row of the log's metadata)
+          let from: JsonObject | null = null;
+          let approvedMetadata: JsonObject = {};
+          const events = a.events.map((e) => {
+            if (e.metadata !== from) {
+              from = e.metadata;
+              approvedMetadata = { ...e.metadata, recordedAt, approvedBy: by };
+            }
+            return { ...e, metadata: approvedMetadata };
+          });
+          yield { ...a, events };
         }
       }
       const { skipped, unresolved, unknownValues, counts, pending } = summary;

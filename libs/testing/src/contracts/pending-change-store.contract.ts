@@ -63,6 +63,26 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
       expect([...store.read(sync)]).toEqual(appends);
     });
 
+    it("keeps each event's metadata, whether an append's events have the same, one another's or nested", async () => {
+      const sync = syncId();
+      const event = (metadata: StreamAppend['events'][number]['metadata'], i: number) => ({ id: randomUUID(), type: 'StudentUpdated', data: { i }, metadata });
+      const same = { syncId: sync, cleverLastModified: '2025-01-02T03:04:05.000Z', schemaVersion: 1 };
+      const appends: StreamAppend[] = [
+        // equal metadata in separate objects, as a sync plans them, and one object shared
+        { streamId: `user-${randomUUID()}`, expectedRevision: 0, events: [event({ ...same }, 0), event({ ...same }, 1), event(same, 2), event(same, 3)] },
+        // equal but for one value, or for a key only one of them has
+        { streamId: `user-${randomUUID()}`, expectedRevision: 1, events: [event(same, 0), event({ ...same, cleverLastModified: '2025-01-03T00:00:00.000Z' }, 1)] },
+        { streamId: `user-${randomUUID()}`, expectedRevision: 2, events: [event(same, 0), event({ ...same, removedAsOf: '2025-01-04T00:00:00.000Z' }, 1)] },
+        { streamId: `user-${randomUUID()}`, expectedRevision: 3, events: [event({ ...same, removedAsOf: '2025-01-04T00:00:00.000Z' }, 0), event(same, 1)] },
+        // nested values, the same in each event
+        { streamId: `user-${randomUUID()}`, expectedRevision: 4, events: [event({ syncId: sync, actor: { kind: 'sync' } }, 0), event({ syncId: sync, actor: { kind: 'sync' } }, 1)] },
+      ];
+
+      await store.add(sync, 'district-1', appends);
+
+      expect([...store.read(sync)]).toEqual(appends);
+    });
+
     it('keeps the change sets of different syncs apart', async () => {
       const first = syncId();
       const second = syncId();
