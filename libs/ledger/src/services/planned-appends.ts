@@ -11,15 +11,22 @@ import type { SyncRecorder } from './sync-recorder';
  */
 export function plannedAppends(recorder: SyncRecorder, changes: readonly StreamChange[], metadata = recorder.metadata()): StreamAppend[] {
   const base = metadata as unknown as JsonObject;
-  return changes.map((change) => ({
-    streamId: change.streamId,
-    expectedRevision: change.expectedRevision,
-    events: change.events.map(({ id, type, data, cleverLastModified, cleverEventId, removedAsOf }) => {
-      const metadata: JsonObject = { ...base };
-      if (cleverLastModified !== undefined) metadata['cleverLastModified'] = cleverLastModified;
-      if (removedAsOf !== undefined) metadata['removedAsOf'] = removedAsOf;
-      if (cleverEventId !== undefined) metadata['cleverEventId'] = cleverEventId;
-      return { id, type, data: data as unknown as JsonObject, metadata };
-    }),
-  }));
+  return changes.map((change) => {
+    // a record's events nearly always have the same metadata: one object for a run of them
+    let last: { cleverLastModified?: string; cleverEventId?: string; removedAsOf?: string; metadata: JsonObject } | null = null;
+    return {
+      streamId: change.streamId,
+      expectedRevision: change.expectedRevision,
+      events: change.events.map(({ id, type, data, cleverLastModified, cleverEventId, removedAsOf }) => {
+        if (last === null || last.cleverLastModified !== cleverLastModified || last.cleverEventId !== cleverEventId || last.removedAsOf !== removedAsOf) {
+          const metadata: JsonObject = { ...base };
+          if (cleverLastModified !== undefined) metadata['cleverLastModified'] = cleverLastModified;
+          if (removedAsOf !== undefined) metadata['removedAsOf'] = removedAsOf;
+          if (cleverEventId !== undefined) metadata['cleverEventId'] = cleverEventId;
+          last = { cleverLastModified, cleverEventId, removedAsOf, metadata };
+        }
+        return { id, type, data: data as unknown as JsonObject, metadata: last.metadata };
+      }),
+    };
+  });
 }
