@@ -101,4 +101,16 @@ describe("the ledger state's Clever clock", () => {
     fromLog.apply({ streamId: 'school-s1', revision: 2, type: 'SchoolShared', data: { ...shared, sharedAgain: true }, metadata: { cleverLastModified: '2024-09-07T08:00:00.000Z' } });
     expect(fromLog.lastModifiedOf('school', 's1')).toBe('2024-09-07T08:00:00.000Z');
   });
+
+  it("keeps the newest of a record's Clever clocks: an older one, a missing one or one that is no date leaves it", () => {
+    const state = new LedgerState();
+    const clocks = ['not a date', '2024-09-03T08:00:00.000Z', '2024-09-03T08:00:00.000Z', '2024-09-01T08:00:00.000Z', 'never', undefined, '2024-09-04T08:00:00.000Z'];
+    const seen = clocks.map((cleverLastModified, revision) => {
+      const type = revision === 0 ? 'SchoolShared' : 'SchoolUpdated';
+      const data = revision === 0 ? { id: 's1', record: {}, personal: {}, sharedAgain: false } : { id: 's1', changes: {}, personal: {} };
+      state.apply({ streamId: 'school-s1', revision, type, data, metadata: cleverLastModified === undefined ? {} : { cleverLastModified } });
+      return state.lastModifiedOf('school', 's1');
+    });
+    expect(seen).toEqual([undefined, '2024-09-03T08:00:00.000Z', '2024-09-03T08:00:00.000Z', '2024-09-03T08:00:00.000Z', '2024-09-03T08:00:00.000Z', '2024-09-03T08:00:00.000Z', '2024-09-04T08:00:00.000Z']);
+  });
 });

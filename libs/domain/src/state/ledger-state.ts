@@ -58,8 +58,12 @@ function timeOf(text: string | undefined): number | undefined {
 
 /** The newer of two Clever timestamps (a usable one wins over a missing or broken one). */
 function newest(current: string | undefined, next: string | undefined): string | undefined {
-  if (timeOf(next) === undefined) return current;
-  return isOlderThan(current, next) || timeOf(current) === undefined ? next : current;
+  // a record's events nearly always carry the clock it has: no date to read (each is read once otherwise)
+  if (next === current) return current;
+  const nextTime = timeOf(next);
+  if (nextTime === undefined) return current;
+  const currentTime = timeOf(current);
+  return currentTime === undefined || currentTime < nextTime ? next : current;
 }
 
 const ROLE_BY_PREFIX: Record<string, UserRole> = {
