@@ -240,6 +240,10 @@ describe('REST API (end to end)', () => {
       expect(typo.status).toBe(400);
       expect(typo.body.errors.map((e: any) => e.parameter).sort()).toEqual(['limt', 'types']);
       expect(typo.body.detail).toContain('"StudentAdded" is not an event type');
+      // a mistyped parameter's error lists the ones the request takes
+      const limt = typo.body.errors.find((e: any) => e.parameter === 'limt');
+      expect(limt.problems).toEqual([expect.stringMatching(/^limt is not a parameter of this request; it takes .*\blimit\b/)]);
+      expect(limt.problems[0]).toContain('recordTypes');
       // a reversed range would read as "nothing changed": refused, for the feed and its export
       for (const path of [`/districts/${district}/audit?from=2026-11-30&to=2026-11-01`, `/districts/${district}/audit/export?from=2026-11-30&to=2026-11-01`]) {
         const reversed = await api.as('compliance').get(path);

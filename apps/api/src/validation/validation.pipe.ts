@@ -1,10 +1,30 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { RequestInvalid, type ParameterProblem } from '../errors/api-errors';
+
+/** The parameters a request's DTO declares, in alphabetical order. */
+function parametersOf(target: object | undefined): string[] {
+  if (target === undefined) return [];
+  const declared = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return [...new Set(declared.map((m) => m.propertyName))].sort();
+}
+
+/**
+ * What is wrong with one parameter. A parameter the request does not take says which it does:
+ * class-validator's own words ("property schools should not exist") leave a person guessing.
+ */
+function problemsOfParameter(e: ValidationError, parameter: string): string[] {
+  return Object.entries(e.constraints ?? {}).map(([constraint, message]) => {
+    if (constraint !== 'whitelistValidation') return message;
+    const taken = parametersOf(e.target);
+    return `${parameter} is not a parameter of this request${taken.length > 0 ? `; it takes ${taken.join(', ')}` : ''}`;
+  });
+}
 
 function problemsOf(errors: ValidationError[], prefix = ''): ParameterProblem[] {
   return errors.flatMap((e) => {
     const parameter = `${prefix}${e.property}`;
-    const own = e.constraints ? [{ parameter, problems: Object.values(e.constraints) }] : [];
+    const own = e.constraints ? [{ parameter, problems: problemsOfParameter(e, parameter) }] : [];
     return [...own, ...problemsOf(e.children ?? [], `${parameter}.`)];
   });
 }
@@ -22,6 +42,7 @@ export const createValidationPipe = (): ValidationPipe =>
     transform: true,
     // one problem per parameter: "limit must be an integer" says it all, the range checks after it only add noise
     stopAtFirstError: true,
-    validationError: { target: false, value: false },
+    // the target (the DTO) names the parameters a request takes; no value is ever echoed back
+    validationError: { target: true, value: false },
     exceptionFactory: (errors) => new RequestInvalid(problemsOf(errors)),
   });
