@@ -17,7 +17,7 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
       -- fires for every UPDATE that sets the name column, whether or not its value changes
       CREATE TRIGGER people_name_set AFTER UPDATE OF name ON people BEGIN INSERT INTO name_writes VALUES (new.id); END;
     `);
-    const table = (writeEvery?: number) => new DocTable<Person>(db, 'people', ['name', 'grade', 'position'], (p) => [p.name, p.grade, p.position], writeEvery);
+    const table = (writeEvery?: number) => new DocTable<Person>(db, 'people', ['name', 'grade', 'position'], (p) => [p.name, p.grade, p.position], { writeEvery });
     const rows = () => db.prepare('SELECT id, name, grade, position, doc FROM people ORDER BY id').all();
     const nameWrites = () => db.prepare('SELECT id FROM name_writes').pluck().all();
     /** A document stored by an earlier batch. */
@@ -110,5 +110,69 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
     docs.flush();
     expect(rows()).toMatchObject([{ id: 'u1', name: 'Ada L.', grade: '8', position: 4 }, { id: 'u2' }]);
     expect(nameWrites()).toEqual(['u1']);
+  });
+
+  describe('with a side table', () => {
+    const withSide = () => {
+      const { db, stored } = setUp();
+      db.exec(`
+        CREATE TABLE people_names (id TEXT PRIMARY KEY, name TEXT, initial TEXT) WITHOUT ROWID;
+        CREATE TABLE side_writes (id TEXT);
+        CREATE TRIGGER people_names_set AFTER UPDATE ON people_names BEGIN INSERT INTO side_writes VALUES (new.id); END;
+      `);
+      const side = { table: 'people_names', columns: ['name', 'initial'], extract: (p: Person) => [p.name, p.name.slice(0, 1)] };
+      const docs = () => new DocTable<Person>(db, 'people', ['grade', 'position'], (p) => [p.grade, p.position], { side });
+      const names = () => db.prepare('SELECT id, name, initial FROM people_names ORDER BY id').all();
+      const sideWrites = () => db.prepare('SELECT id FROM side_writes').pluck().all();
+      return { db, docs, names, sideWrites, stored };
+    };
+
+    it('keeps its columns of each document there, by the same id', () => {
+      const { db, docs, names } = withSide();
+      const table = docs();
+      table.put('u1', { name: 'Ada', grade: '7', position: 1 });
+      table.put('u2', { name: 'Bo', grade: '3', position: 2 });
+      table.flush();
+      expect(names()).toEqual([
+        { id: 'u1', name: 'Ada', initial: 'A' },
+        { id: 'u2', name: 'Bo', initial: 'B' },
+      ]);
+      expect(db.prepare('SELECT id, grade FROM people ORDER BY id').all()).toEqual([
+        { id: 'u1', grade: '7' },
+        { id: 'u2', grade: '3' },
+      ]);
+    });
+
+    it('rewrites a side row only when one of its columns changed', () => {
+      const { docs, names, sideWrites } = withSide();
+      const first = docs();
+      first.put('u1', { name: 'Ada', grade: '7', position: 1 });
+      first.flush();
+
+      const table = docs();
+      table.put('u1', { ...table.get('u1')!, grade: '8', position: 2 });
+      table.flush();
+      expect(sideWrites()).toEqual([]);
+
+      table.put('u1', { ...table.get('u1')!, name: 'Eda', position: 3 });
+      table.flush();
+      expect(names()).toEqual([{ id: 'u1', name: 'Eda', initial: 'E' }]);
+      expect(sideWrites()).toEqual(['u1']);
+    });
+
+    it('forgets what a rolled-back batch wrote there', () => {
+      const { db, docs, names } = withSide();
+      const table = docs();
+      expect(() =>
+        db.transaction(() => {
+          table.put('u1', { name: 'Ada', grade: '7', position: 1 });
+          table.flush();
+          throw new Error('the batch failed');
+        })(),
+      ).toThrow('the batch failed');
+      table.reset();
+      expect(names()).toEqual([]);
+      expect(table.get('u1')).toBeUndefined();
+    });
   });
 });

@@ -136,18 +136,23 @@ export class SqliteReadModels implements ReadModels {
   async searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]> {
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
     if (needle === '') return [];
-    const district = options.districtId === undefined ? '' : 'AND a.district_id = @district';
+    const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
     const rows = this.read(() => {
       const accounts = this.t('accounts', 'accounts');
+      const search = this.t('accounts', 'account_search');
       const ids = this.t('accounts', 'account_ids');
+      // matched and ordered in the search table; only the page's documents are read
       return this.statement(
-        `SELECT a.doc FROM ${accounts} a WHERE a.id IN (
-           SELECT account_id FROM ${ids} WHERE value = @needle
-           UNION SELECT id FROM ${accounts} WHERE email = @needle
-           UNION SELECT id FROM ${accounts} WHERE search_name >= @needle AND search_name < @above
-           UNION SELECT id FROM ${accounts} WHERE search_name_rev >= @needle AND search_name_rev < @above)
-         ${district}
-         ORDER BY a.status = 'removed', a.search_name, a.id LIMIT @limit`,
+        `SELECT a.doc FROM (
+           SELECT s.id, s.status, s.search_name FROM ${search} s WHERE s.id IN (
+             SELECT account_id FROM ${ids} WHERE value = @needle
+             UNION SELECT id FROM ${search} WHERE email = @needle
+             UNION SELECT id FROM ${search} WHERE search_name >= @needle AND search_name < @above
+             UNION SELECT id FROM ${search} WHERE search_name_rev >= @needle AND search_name_rev < @above)
+           ${district}
+           ORDER BY s.status = 'removed', s.search_name, s.id LIMIT @limit) page
+         JOIN ${accounts} a ON a.id = page.id
+         ORDER BY page.status = 'removed', page.search_name, page.id`,
       )
         .pluck()
         .all({ needle, above: needle + ABOVE_PREFIX, district: options.districtId ?? null, limit: options.limit }) as string[];
