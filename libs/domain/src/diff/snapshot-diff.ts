@@ -1,5 +1,5 @@
 import type { FieldChanges } from '../records/fields';
-import { diffFields, isEmpty, partitionChanges } from '../records/field-changes';
+import { diffFields, isEmpty, mergedFields, partitionChanges } from '../records/field-changes';
 import {
   DEMOGRAPHIC_FIELDS,
   streamIdOf,
@@ -366,14 +366,14 @@ export class SnapshotDiff {
           data: {
             id: record.id,
             record: now.fields,
-            personal: { ...record.personal, ...now.personal },
+            personal: mergedFields(record.personal, now.personal),
             sharedAgain: before?.pastRoles.includes(role) ?? false,
           },
         } as RosterEvent);
       } else if (now && then) {
         const changes = diffFields(then.fields, now.fields, { unordered: UNORDERED_ROLE_FIELDS });
         // the record's personal data split as the role's *Shared event filed it in the state
-        const { own, role: rolePersonal } = splitPersonal({ ...record.personal, ...now.personal });
+        const { own, role: rolePersonal } = splitPersonal(mergedFields(record.personal, now.personal));
         let personal = diffFields(then.personal, rolePersonal);
         if (role === lead) personal = { ...diffFields(before!.personal, own), ...personal };
         let demographic: FieldChanges = {};
@@ -575,7 +575,9 @@ export class SnapshotDiff {
       this.streams.set(streamId, change);
     }
     if (change.events.length === 0) this.fresh.push(change);
-    const planned = { ...event, id: this.eventIds.take() } as PlannedEvent;
+    // built whole, not spread: a spread at a call site that sees every event type takes V8's slow
+    // path (4 s of a million students' first import)
+    const planned = { type: event.type, data: event.data, id: this.eventIds.take() } as PlannedEvent;
     if (cleverLastModified !== undefined) planned.cleverLastModified = cleverLastModified;
     if (this.removedAsOf !== undefined) planned.removedAsOf = this.removedAsOf;
     change.events.push(planned);

@@ -1,4 +1,4 @@
-import { applyFieldChanges, diffFields, pathKeys, topField } from './field-changes';
+import { applyFieldChanges, diffFields, mergedFields, pathKeys, topField } from './field-changes';
 
 describe('field-level changes', () => {
   it('diffs nested objects by path and arrays as whole values, and applying the diff gives the new record', () => {
@@ -72,5 +72,16 @@ describe('field-level changes', () => {
       ['toString', 'y'],
     ]);
     expect(diffFields(before, applied)).toEqual(changes);
+  });
+
+  it('merges two sets of fields as a spread would: the first\'s keys in order, then the second\'s, its values winning', () => {
+    const first = JSON.parse('{"name":{"first":"Ada"},"email":"a@x.org","__proto__":{"isAdmin":true},"dob":"1/2/2010"}');
+    const second = JSON.parse('{"dob":"3/4/2011","sis_id":"S1","constructor":"c"}');
+    const merged = mergedFields(first, second);
+    expect(merged).toEqual({ ...first, ...second });
+    expect(Object.keys(merged)).toEqual(['name', 'email', '__proto__', 'dob', 'sis_id', 'constructor']);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(merged['dob']).toBe('3/4/2011');
+    expect(merged['name']).toBe(first.name); // values are shared, as a spread's are
   });
 });
