@@ -121,7 +121,7 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
         CREATE TRIGGER people_names_set AFTER UPDATE ON people_names BEGIN INSERT INTO side_writes VALUES (new.id); END;
       `);
       const side = { table: 'people_names', columns: ['name', 'initial'], extract: (p: Person) => [p.name, p.name.slice(0, 1)] };
-      const docs = () => new DocTable<Person>(db, 'people', ['grade', 'position'], (p) => [p.grade, p.position], { side });
+      const docs = (writeEvery?: number) => new DocTable<Person>(db, 'people', ['grade', 'position'], (p) => [p.grade, p.position], { side, writeEvery });
       const names = () => db.prepare('SELECT id, name, initial FROM people_names ORDER BY id').all();
       const sideWrites = () => db.prepare('SELECT id FROM side_writes').pluck().all();
       return { db, docs, names, sideWrites, stored };
@@ -154,6 +154,30 @@ describe('DocTable: documents by id, with columns pulled out for indexes', () =>
       table.flush();
       expect(sideWrites()).toEqual([]);
 
+      table.put('u1', { ...table.get('u1')!, name: 'Eda', position: 3 });
+      table.flush();
+      expect(names()).toEqual([{ id: 'u1', name: 'Eda', initial: 'E' }]);
+      expect(sideWrites()).toEqual(['u1']);
+    });
+
+    it('writes a side row whole for a document put over a stored one without being read first', () => {
+      const { docs, names } = withSide();
+      const first = docs();
+      first.put('u1', { name: 'Ada', grade: '7', position: 1 });
+      first.flush();
+      const table = docs();
+      table.put('u1', { name: 'Bea', grade: '7', position: 2 });
+      table.flush();
+      expect(names()).toEqual([{ id: 'u1', name: 'Bea', initial: 'B' }]);
+    });
+
+    it('compares with what it wrote when writeEvery wrote a document mid-batch and it changes again', () => {
+      const { docs, names, sideWrites } = withSide();
+      const table = docs(1);
+      table.put('u1', { name: 'Ada', grade: '7', position: 1 }); // written at once
+      expect(names()).toEqual([{ id: 'u1', name: 'Ada', initial: 'A' }]);
+      table.put('u1', { ...table.get('u1')!, grade: '8', position: 2 });
+      expect(sideWrites()).toEqual([]);
       table.put('u1', { ...table.get('u1')!, name: 'Eda', position: 3 });
       table.flush();
       expect(names()).toEqual([{ id: 'u1', name: 'Eda', initial: 'E' }]);

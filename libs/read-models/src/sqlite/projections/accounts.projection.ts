@@ -43,7 +43,7 @@ export const accountsProjection: SqliteProjection = {
     // from this table after a bulk load, which reads a twentieth of the bytes of the documents'
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('accounts')} (
-        id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, roles TEXT NOT NULL,
+        id TEXT PRIMARY KEY, status TEXT NOT NULL, roles TEXT NOT NULL,
         name TEXT, ever_student INTEGER NOT NULL, position INTEGER NOT NULL, doc TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS ${t('account_search')} (
         id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, search_name TEXT, search_name_rev TEXT, email TEXT) WITHOUT ROWID;
@@ -56,7 +56,7 @@ export const accountsProjection: SqliteProjection = {
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
     // name and ever_student answer a roster's names without parsing each member's document
-    const columns = ['district_id', 'status', 'roles', 'name', 'ever_student', 'position'];
+    const columns = ['status', 'roles', 'name', 'ever_student', 'position'];
     const docs = new DocTable<Account>(
       db,
       t('accounts'),
@@ -64,7 +64,7 @@ export const accountsProjection: SqliteProjection = {
       (a) => {
         const name = a.person.personal['name'];
         const everStudent = a.person.pastRoles.includes('student') ? 1 : 0;
-        return [a.districtId, a.status, a.roles.join(','), name === undefined ? null : JSON.stringify(name), everStudent, a.position];
+        return [a.status, a.roles.join(','), name === undefined ? null : JSON.stringify(name), everStudent, a.position];
       },
       {
         side: {

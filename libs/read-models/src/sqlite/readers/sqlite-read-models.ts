@@ -65,8 +65,9 @@ const millisecondsOf = (text: string, field: 'from' | 'to'): number => {
  * point, and its UTF-8 the largest bytes any other can start with. A prefix match is a range of
  * the name index, `>= prefix AND < prefix + this`: LIKE never used that index (SQLite uses one for
  * LIKE only under case-sensitive LIKE or a NOCASE column), so each search read every account, 3 s
- * at a million students. Names are stored lower-cased, so the range is exactly the prefix match,
- * and a typed % or _ is plain text in it.
+ * at a million students. Names are stored lower-cased, so the range is the prefix match but for a
+ * name with U+10FFFF (a noncharacter, never in a name) right after the prefix; a typed % or _ is
+ * plain text in it.
  */
 const ABOVE_PREFIX = '\u{10FFFF}';
 
