@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { cli, cliJson, readLog, rosterEvents, scratch } from './support/ledger-cli';
@@ -27,6 +28,12 @@ describe('roster-ledger import (end to end)', () => {
       });
       expect(body['unresolved']).toMatchObject({ term: 5 });
       expect(typeof body['durationMs']).toBe('number');
+      // alone on the file, the import wrote through a rollback journal (see README, Scale); it
+      // leaves the ledger in WAL mode, where readers run beside the next sync, and no journal
+      const reader = new Database(db, { readonly: true, fileMustExist: true });
+      expect(reader.pragma('journal_mode', { simple: true })).toBe('wal');
+      reader.close();
+      expect(existsSync(`${db}-journal`)).toBe(false);
     });
 
     it('records exactly the next-day changes, each on its own stream', async () => {

@@ -238,6 +238,11 @@ export class SqliteEventStore implements EventStore {
     return subscription;
   }
 
+  /** See SqliteLedgerDatabase.inBulk: a rollback journal for the work when this connection holds the file alone. */
+  inBulk<T>(work: () => Promise<T>): Promise<T> {
+    return this.database.inBulk(work);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     this.database.close();

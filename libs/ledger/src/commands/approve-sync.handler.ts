@@ -14,6 +14,7 @@ import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { ApproveSyncCommand } from './approve-sync.command';
 import { recordInterruptedSyncs } from '../services/sync-failures';
 import { openHeldSync } from './held-sync';
+import { inBulk } from '../services/in-bulk';
 
 /**
  * Applies a held sync's pending change set together with SyncApproved and SyncCompleted, in one
@@ -73,7 +74,8 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
       );
       let results: AppendResult[];
       try {
-        results = await this.store.appendToStreams(concat(approved(), [lifecycle]));
+        // one transaction: a term rollover's approval appends nearly every enrollment of the district again
+        results = await inBulk(this.store, () => this.store.appendToStreams(concat(approved(), [lifecycle])));
       } catch (error) {
         if (error instanceof ConcurrencyConflict) throw new HeldSyncOutdated(syncId, `${error.streamId} changed since`);
         throw error;

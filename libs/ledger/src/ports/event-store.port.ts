@@ -180,6 +180,15 @@ export interface EventStore {
   /** Starts a catch-up subscription to the whole log. */
   subscribeToAll(options?: SubscribeOptions): EventSubscription;
 
+  /**
+   * Optional, for a store with a mode that suits large writes better than its usual one: runs
+   * `work` (a sync's one append of its whole change set) in that mode where the store can take
+   * it without changing what anyone else sees, and in the usual mode otherwise.
+   * Nothing about the writes' meaning changes: only how fast they are made. Returns what `work`
+   * returns, throws what it throws.
+   */
+  inBulk?<T>(work: () => Promise<T>): Promise<T>;
+
   /** Releases the backend connection. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
 import type { SyncRecorder } from './sync-recorder';
 import { concat } from './iterables';
+import { inBulk } from './in-bulk';
 
 export interface ConclusionPorts {
   store: EventStore;
@@ -55,7 +56,8 @@ export async function concludeSync(
       yield append;
     }
   };
-  const results = await ports.store.appendToStreams(counted(concat(ports.pending.read(recorder.syncId), tail, [lifecycle])));
+  // the one transaction of the whole change set: a large district's is larger than any cache
+  const results = await inBulk(ports.store, () => ports.store.appendToStreams(counted(concat(ports.pending.read(recorder.syncId), tail, [lifecycle]))));
   recorder.committed(lifecycle);
   // best effort: the sync is complete; rows left here are dropped by the district's next sync
   await ports.pending.delete(recorder.syncId).catch(() => undefined);
