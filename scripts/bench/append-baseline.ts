@@ -8,8 +8,10 @@ import type { NewEvent, StreamAppend } from '@roster-ledger/ledger';
 /**
  * Our append against a plain better-sqlite3 INSERT of the same rows, in the same run: the events
  * of a ledger (up to `limit`) are appended again into a fresh store through the port (one
- * appendToStreams, as a sync does), and inserted into fresh tables of the same shape (the events,
- * and the metadata each run of them shares) with one prepared INSERT each, in one transaction.
+ * appendToStreams in bulk, as a sync does), and inserted into fresh tables of the same shape (the
+ * events, and the metadata each run of them shares) with one prepared INSERT each, in one
+ * transaction. Both write through a rollback journal with `synchronous = FULL`, as a sync that
+ * holds the ledger alone does (SqliteLedgerDatabase.inBulk).
  */
 export async function appendBaseline(ledgerPath: string, limit: number): Promise<{ events: number; oursPerSecond: number; plainPerSecond: number; ratio: number }> {
   const source = new SqliteEventStore(new SqliteLedgerDatabase(ledgerPath));
@@ -28,13 +30,13 @@ export async function appendBaseline(ledgerPath: string, limit: number): Promise
   try {
     const ours = new SqliteEventStore(new SqliteLedgerDatabase(join(dir, 'ours.db')));
     let started = process.hrtime.bigint();
-    await ours.appendToStreams(appends);
+    await ours.inBulk(() => ours.appendToStreams(appends));
     const oursSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     await ours.close();
 
     const plain = new Database(join(dir, 'plain.db'));
-    plain.pragma('journal_mode = WAL');
-    plain.pragma('synchronous = NORMAL');
+    plain.pragma('journal_mode = DELETE');
+    plain.pragma('synchronous = FULL');
     // the rows as the ledger stores them: a run of events with the same metadata points at one row of it
     plain.exec(`CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, stream_id TEXT NOT NULL,
       category TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL,
