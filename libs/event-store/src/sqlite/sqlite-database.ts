@@ -133,13 +133,9 @@ export class SqliteLedgerDatabase {
       throw toEventStoreError(error, path);
     }
     try {
-      // WAL lets readers (subscriptions, other processes) run beside the single writer; NORMAL
-      // sync is durable across process crashes in WAL mode, losing at most the last commits on
-      // power loss, which a rerun of the idempotent sync restores.
-      const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
+      const mode = this.useWal();
       // SQLite answers with the mode it kept when it cannot switch (an in-memory database keeps 'memory')
       if (mode !== 'wal' && !(inMemory && mode === 'memory')) throw new EventStoreUnavailable(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
-      this.db.pragma('synchronous = NORMAL');
       // appends and catch-ups look up streams and events at random places of indexes far larger
       // than SQLite's default 2 MiB page cache: 64 MiB took a million-student churn from 47 s to 30 s
       this.db.pragma(`cache_size = -${(options.pageCacheMiB ?? 64) * 1024}`);
@@ -216,14 +212,24 @@ export class SqliteLedgerDatabase {
   }
 
   /**
+   * WAL lets readers (subscriptions, other processes) run beside the single writer; NORMAL sync is
+   * durable across process crashes in WAL mode, losing at most the last commits on power loss,
+   * which a rerun of the idempotent sync restores. Returns the journal mode SQLite kept.
+   */
+  private useWal(): unknown {
+    const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), this.busyTimeoutMs);
+    this.db.pragma('synchronous = NORMAL');
+    return mode;
+  }
+
+  /**
    * Back to WAL after a bulk work, as the constructor sets it. Never throws (the work's outcome
    * stands): when the switch is refused, the next connection to open the file makes it.
    */
   private backToWal(): void {
     if (!this.db.open) return;
     try {
-      retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), this.busyTimeoutMs);
-      this.db.pragma('synchronous = NORMAL');
+      this.useWal();
     } catch {
       // still a rollback journal with synchronous = FULL: durable, only without concurrent readers
     }
