@@ -1,6 +1,7 @@
 export * from './ports/event-store.port';
 export * from './ports/event-store.errors';
 export * from './ports/pending-change-store.port';
+export * from './ports/serialized-event';
 export * from './ports/snapshot-source.port';
 export * from './ports/sync-lock.port';
 export * from './ports/guard-policies.port';

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EventStoreUnavailable, type NewEvent, type RecordedEvent } from '@roster-ledger/ledger';
-import { eventStoreContract, pendingChangeStoreContract } from '@roster-ledger/testing';
+import { EventStoreUnavailable, SerializedEvent, type NewEvent, type RecordedEvent } from '@roster-ledger/ledger';
+import { byFields, eventStoreContract, pendingChangeStoreContract } from '@roster-ledger/testing';
 import { SqliteLedgerDatabase } from './sqlite-database';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SqlitePendingChangeStore } from './sqlite-pending-change-store';
@@ -94,7 +94,7 @@ describe('SqliteEventStore on a file', () => {
     expect(await reopened.streamRevision('user-1')).toBe(2);
     expect(await reopened.headPosition()).toBe(result.position);
     expect((await collect(reopened.readStream('user-1'))).map((event) => event.id)).toEqual(events.map((e) => e.id));
-    expect([...reopenedPending.read('sync-1')]).toEqual(held);
+    expect(byFields(reopenedPending.read('sync-1'))).toEqual(held);
     // Idempotency holds across a restart: a sync rerun after a crash writes nothing twice.
     expect(await reopened.appendToStream('user-1', events, 'no_stream')).toMatchObject({ appended: false });
     expect(await reopened.appendToStream('user-1', newEvents(1), 2)).toMatchObject({ nextRevision: 3 });
@@ -285,6 +285,44 @@ describe('SqliteEventStore on a file', () => {
       ['user-u1', { i: 1 }, { syncId: 'held', cleverLastModified: 'b' }],
       ['user-u2', { i: 2 }, { syncId: 'held', cleverLastModified: 'c' }],
     ]);
+  });
+
+  it('approves a change set staged with one metadata per append as a JSON array (before the lines), beside one staged since', async () => {
+    const database = openDatabase();
+    const shared = { syncId: 'held', cleverLastModified: 'a' };
+    const early = [0, 1].map((i) => ({ id: randomUUID(), type: 'SpecRan', data: { i } }));
+    database.db
+      .prepare("INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events, metadata) VALUES ('held', 0, 'd1', 'user-u1', 'no_stream', ?, ?)")
+      .run(JSON.stringify(early), JSON.stringify(shared));
+    const pending = new SqlitePendingChangeStore(database);
+    await pending.add('held', 'd1', [{ streamId: 'user-u2', expectedRevision: 'no_stream', events: [{ id: randomUUID(), type: 'SpecRan', data: { i: 2 }, metadata: shared }] }]);
+    const store = new SqliteEventStore(database);
+    await store.appendToStreams(pending.read('held'));
+    expect((await collect(store.readAll())).map((e) => [e.streamId, e.data, e.metadata])).toEqual([
+      ['user-u1', { i: 0 }, shared],
+      ['user-u1', { i: 1 }, shared],
+      ['user-u2', { i: 2 }, shared],
+    ]);
+  });
+
+  it("appends a staged change set's events with their data as the text staged, parsing none of it", async () => {
+    const database = openDatabase();
+    const pending = new SqlitePendingChangeStore(database);
+    const metadata = { syncId: 's1' };
+    const data = { name: { first: 'Zoë', last: 'Ñúñez' }, grades: ['K', '1'], gpa: 3.75, middle: null };
+    await pending.add('s1', 'd1', [{ streamId: 'user-u1', expectedRevision: 'no_stream', events: [{ id: randomUUID(), type: 'SpecRan', data, metadata }] }]);
+    const parsed = jest.spyOn(SerializedEvent.prototype, 'data', 'get');
+    try {
+      const staged = [...pending.read('s1')];
+      expect(staged[0]!.events[0]).toBeInstanceOf(SerializedEvent);
+      const store = new SqliteEventStore(database);
+      await store.appendToStreams(staged);
+      expect(parsed).not.toHaveBeenCalled();
+      expect(database.db.prepare('SELECT data FROM events').pluck().get()).toBe(JSON.stringify(data));
+      expect((await collect(store.readAll()))[0]!.data).toEqual(data);
+    } finally {
+      parsed.mockRestore();
+    }
   });
 
   it('readAllNow hands over the same events as readAll, after a position and at most as many as asked', async () => {

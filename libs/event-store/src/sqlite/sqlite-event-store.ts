@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import {
   ConcurrencyConflict,
   DuplicateEventId,
+  dataJsonOf,
   type AppendResult,
   type EventStore,
   type EventStoreCapabilities,
@@ -282,7 +283,7 @@ export class SqliteEventStore implements EventStore {
     let metadataId = 0;
     for (const event of events) {
       revision += 1;
-      const data = JSON.stringify(event.data);
+      const data = dataJsonOf(event);
       if (event.metadata !== lastMetadata) {
         metadataId = this.metadata.idFor(JSON.stringify(event.metadata));
         lastMetadata = event.metadata;

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { ExpectedRevision, JsonObject, NewEvent, PendingChangeStore, StreamAppend } from '@roster-ledger/ledger';
+import { SerializedEvent, dataJsonOf, type ExpectedRevision, type JsonObject, type NewEvent, type PendingChangeStore, type StreamAppend } from '@roster-ledger/ledger';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 
 interface PendingChangeRow {
@@ -68,7 +68,7 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
         yield {
           streamId: row.stream_id,
           expectedRevision: decodeExpectedRevision(row.expected_revision),
-          events: row.metadata === null ? (JSON.parse(row.events) as NewEvent[]) : withMetadata(row.events, row.metadata),
+          events: eventsOf(row),
         };
       }
       if (rows.length < READ_PAGE_ROWS) return;
@@ -93,7 +93,7 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
         districtId,
         append.streamId,
         encodeExpectedRevision(append.expectedRevision),
-        shared === null ? JSON.stringify(append.events) : withoutMetadata(append.events),
+        shared === null ? JSON.stringify(append.events) : asLines(append.events),
         shared === null ? null : JSON.stringify(shared),
       );
     });
@@ -135,15 +135,34 @@ function sharedMetadataOf(events: readonly NewEvent[]): JsonObject | null {
   return first;
 }
 
-/** The events as JSON without their metadata (see sharedMetadataOf). */
-function withoutMetadata(events: readonly NewEvent[]): string {
-  return `[${events.map((e) => `{"id":${JSON.stringify(e.id)},"type":${JSON.stringify(e.type)},"data":${JSON.stringify(e.data)}}`).join(',')}]`;
+/**
+ * The events of an append that share one metadata object, without it (see sharedMetadataOf): one
+ * line per event, its id and type as JSON strings and its data as JSON text, apart by tabs. Read
+ * back, each event keeps its data as that text (SerializedEvent), which the append stores as it
+ * is: no staged event's data is parsed and serialized again. JSON text holds no raw tab or line
+ * break (JSON.stringify escapes them in strings), so neither can be part of a field.
+ */
+function asLines(events: readonly NewEvent[]): string {
+  return events.map((e) => `${JSON.stringify(e.id)}\t${JSON.stringify(e.type)}\t${dataJsonOf(e)}`).join('\n');
 }
 
-/** The events of a row stored without their metadata, each given the row's (one object, read-only). */
-function withMetadata(events: string, metadata: string): NewEvent[] {
-  const shared = Object.freeze(JSON.parse(metadata) as JsonObject);
-  return (JSON.parse(events) as Omit<NewEvent, 'metadata'>[]).map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: shared }));
+/**
+ * A row's events, in any form it was staged in: each event's metadata in it (`metadata` NULL);
+ * one metadata for all, as a JSON array of the events without it (staged before the lines), or
+ * as lines (see asLines), told apart by the array's opening bracket (a line opens with an id's quote).
+ */
+function eventsOf(row: PendingChangeRow): NewEvent[] {
+  if (row.metadata === null) return JSON.parse(row.events) as NewEvent[];
+  const shared = Object.freeze(JSON.parse(row.metadata) as JsonObject);
+  if (row.events.startsWith('[')) {
+    return (JSON.parse(row.events) as Omit<NewEvent, 'metadata'>[]).map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: shared }));
+  }
+  return row.events.split('\n').map((line) => {
+    const afterId = line.indexOf('\t');
+    const afterType = line.indexOf('\t', afterId + 1);
+    if (afterId < 0 || afterType < 0) throw new TypeError(`pending change ${row.seq} has an unreadable event: ${JSON.stringify(line.slice(0, 80))}`);
+    return new SerializedEvent(JSON.parse(line.slice(0, afterId)) as string, JSON.parse(line.slice(afterId + 1, afterType)) as string, line.slice(afterType + 1), shared);
+  });
 }
 
 /** Stored as readable text: `any`, `no_stream`, `stream_exists` or the revision in decimal. */

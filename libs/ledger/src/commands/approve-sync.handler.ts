@@ -15,6 +15,7 @@ import { ApproveSyncCommand } from './approve-sync.command';
 import { recordInterruptedSyncs } from '../services/sync-failures';
 import { openHeldSync } from './held-sync';
 import { inBulk } from '../services/in-bulk';
+import { withMetadata } from '../ports/serialized-event';
 
 /**
  * Applies a held sync's pending change set together with SyncApproved and SyncCompleted, in one
@@ -59,7 +60,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
               from = e.metadata;
               approvedMetadata = { ...e.metadata, recordedAt, approvedBy: by };
             }
-            return { ...e, metadata: approvedMetadata };
+            return withMetadata(e, approvedMetadata);
           });
           yield { ...a, events };
         }
