@@ -22,7 +22,11 @@ export type ExpectedRevision =
   /** The stream's last event must have exactly this revision. */
   | number;
 
-/** An event to append. `id` is a UUID chosen by the caller: appending the same ids again is a no-op. */
+/**
+ * An event to append. `id` is a UUID chosen by the caller: appending the same ids again is a no-op.
+ * `data` may be an accessor that parses JSON text on first read (SerializedEvent, as a staged
+ * change set is read back): a store takes that text with `dataJsonOf`.
+ */
 export interface NewEvent {
   id: string;
   type: string;
