@@ -33,14 +33,17 @@ export class LedgerRuntimeModule {
   static forRoot(config: LedgerConfig, options: { server?: boolean } = {}): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
     const clever = cleverConnections(config, options.server === true);
+    // LEDGER_BUSY_TIMEOUT_MS for every connection this process opens to the ledger file
+    const { busyTimeoutMs } = config;
     return {
       module: LedgerRuntimeModule,
       imports: [
-        SqliteLedgerModule.forRoot(config.dbPath),
+        SqliteLedgerModule.forRoot(config.dbPath, { busyTimeoutMs }),
         SqliteReadModelsModule.forRoot(config.dbPath, {
           backgroundHousekeeping: options.server === true,
           bulkCatchUp: options.server !== true,
           secondThread: workerThreadFor(config.dbPath),
+          ledgerBusyTimeoutMs: busyTimeoutMs,
         }),
         LedgerModule,
       ],

@@ -114,6 +114,22 @@ const SECRET_KEYS = ['token', 'apiToken', 'accessToken', 'access_token', 'bearer
 const DISTRICT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** How long a connection to the ledger file waits for another's lock when `LEDGER_BUSY_TIMEOUT_MS` does not say. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/** The longest `LEDGER_BUSY_TIMEOUT_MS` taken: an hour. */
+const MAX_BUSY_TIMEOUT_MS = 3_600_000;
+
+/** `LEDGER_BUSY_TIMEOUT_MS`: whole milliseconds from 0 to an hour; empty or unset means the default. */
+function busyTimeoutOf(env: NodeJS.ProcessEnv): number {
+  const raw = env['LEDGER_BUSY_TIMEOUT_MS']?.trim();
+  if (!raw) return DEFAULT_BUSY_TIMEOUT_MS;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(ms <= MAX_BUSY_TIMEOUT_MS)) {
+    throw new ConfigError(`LEDGER_BUSY_TIMEOUT_MS: expected a whole number of milliseconds from 0 to ${MAX_BUSY_TIMEOUT_MS}, got ${JSON.stringify(raw)}`);
+  }
+  return ms;
+}
+
 /** `LEDGER_DISTRICTS`: a JSON object `{"<district id>": {...}}` like the file's `districts`; empty or unset means none. */
 function districtsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const raw = env['LEDGER_DISTRICTS'];
@@ -233,6 +249,8 @@ function policyOf(dto: GuardDto | undefined, base: GuardPolicy, file: string, pa
  *   key given here replaces the file's.
  * - `LEDGER_API_KEYS`: a JSON array of API keys `[{"name": "alice", "role": "support",
  *   "sha256": "<hex SHA-256 of the key>"}]`, added to the `apiKeys` array of the JSON file.
+ * - `LEDGER_BUSY_TIMEOUT_MS`: how long this process's connections to the ledger file wait for
+ *   another's lock before failing (5 s when unset).
  * - The variable each district's `tokenEnv` names: its Clever district-app token, read only when
  *   that district syncs (so a missing one stops that district, not the whole service).
  */
@@ -246,6 +264,8 @@ export class LedgerConfig {
     readonly apiKeys: readonly ApiKey[],
     /** The districts connected to Clever (those with a `tokenEnv`), by Clever district id. */
     readonly districts: ReadonlyMap<string, CleverDistrictSettings>,
+    /** `LEDGER_BUSY_TIMEOUT_MS`, else DEFAULT_BUSY_TIMEOUT_MS. */
+    readonly busyTimeoutMs: number,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
@@ -286,7 +306,7 @@ export class LedgerConfig {
       if (connection) districts.set(id, connection);
     }
     const apiKeys = apiKeysOf(env, file === undefined ? null : { name: file, apiKeys: dto?.apiKeys });
-    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, env);
+    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, busyTimeoutOf(env), env);
   }
 
   guardPolicyFor(districtId: string): GuardPolicy {

@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DISTRICT_STATE_STORE, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '@roster-ledger/ledger';
-import { SqliteLedgerDatabase } from './sqlite-database';
+import { SqliteLedgerDatabase, type SqliteLedgerDatabaseOptions } from './sqlite-database';
 import { SqliteDistrictStateStore } from './sqlite-district-state-store';
 import { SqliteEventStore } from './sqlite-event-store';
 import { SqlitePendingChangeStore } from './sqlite-pending-change-store';
@@ -21,11 +21,11 @@ class SqliteLedgerCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class SqliteLedgerModule {
-  static forRoot(path: string): DynamicModule {
+  static forRoot(path: string, options: SqliteLedgerDatabaseOptions = {}): DynamicModule {
     return {
       module: SqliteLedgerModule,
       providers: [
-        { provide: SqliteLedgerDatabase, useFactory: () => new SqliteLedgerDatabase(path) },
+        { provide: SqliteLedgerDatabase, useFactory: () => new SqliteLedgerDatabase(path, options) },
         { provide: EVENT_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteEventStore(db), inject: [SqliteLedgerDatabase] },
         { provide: PENDING_CHANGE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqlitePendingChangeStore(db), inject: [SqliteLedgerDatabase] },
         { provide: DISTRICT_STATE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteDistrictStateStore(db), inject: [SqliteLedgerDatabase] },

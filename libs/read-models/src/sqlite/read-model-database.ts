@@ -13,15 +13,16 @@ export type Db = Database.Database;
  * the read models in one file). A connection of its own: better-sqlite3 is synchronous, so in one
  * process its transactions never interleave with the event store's.
  */
-export function openReadModelDatabase(path: string, options: { journalAsFound?: boolean } = {}): Db {
+export function openReadModelDatabase(path: string, options: { journalAsFound?: boolean; busyTimeoutMs?: number } = {}): Db {
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   // a file being built is in rollback-journal mode (see ReadModelFiles.journalFor): another
   // connection opening it (a status read) leaves it so; a new file starts in WAL mode
   const asFound = options.journalAsFound === true && path !== ':memory:' && existsSync(path) && statSync(path).size > 0;
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const db = new Database(path, { timeout: busyTimeoutMs });
   if (!asFound) {
     // SQLite does not wait for the lock this needs: another process opening a new file at the same moment makes it fail at once
-    const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), BUSY_TIMEOUT_MS);
+    const mode = retryWhileBusy(() => db.pragma('journal_mode = WAL', { simple: true }), busyTimeoutMs);
     if (mode !== 'wal' && !(path === ':memory:' && mode === 'memory')) {
       db.close();
       throw new Error(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);

@@ -67,9 +67,12 @@ export class ReadModelFiles {
    * A state file per projection beside the ledger file, created when missing, and a file per
    * version, opened when first asked for. The read models an older release kept inside the ledger
    * file are dropped from it: they are rebuilt from the log in their own files.
+   *
+   * @param options.ledgerBusyTimeoutMs how long the look into the ledger file for those waits for
+   *   another connection's lock (the process's setting for the ledger file; else 10 s)
    */
-  static beside(ledgerPath: string, names: readonly string[], options: { automaticCheckpoints?: boolean } = {}): ReadModelFiles {
-    dropReadModelsInsideLedger(ledgerPath);
+  static beside(ledgerPath: string, names: readonly string[], options: { automaticCheckpoints?: boolean; ledgerBusyTimeoutMs?: number } = {}): ReadModelFiles {
+    dropReadModelsInsideLedger(ledgerPath, options.ledgerBusyTimeoutMs ?? BUSY_TIMEOUT_MS);
     const stateFiles = new Map<string, Db>();
     for (const name of names) {
       const db = openReadModelDatabase(readModelPath(ledgerPath, name));
@@ -235,8 +238,8 @@ export function readModelVersionFiles(ledgerPath: string): string[] {
  * releases before read models had files of their own kept inside the ledger file: one
  * transaction, once.
  */
-function dropReadModelsInsideLedger(ledgerPath: string): void {
-  const ledger = openReadModelDatabase(ledgerPath);
+function dropReadModelsInsideLedger(ledgerPath: string, busyTimeoutMs: number): void {
+  const ledger = openReadModelDatabase(ledgerPath, { busyTimeoutMs });
   try {
     const hasOld = () => ledger.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_state'").get() !== undefined;
     if (!hasOld()) return;
@@ -247,7 +250,7 @@ function dropReadModelsInsideLedger(ledgerPath: string): void {
           const tables = ledger.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
           for (const table of [...tables, 'projection_state', 'version_checkpoints']) ledger.exec(`DROP TABLE IF EXISTS "${table}"`);
         }).immediate(),
-      BUSY_TIMEOUT_MS,
+      busyTimeoutMs,
     );
   } finally {
     ledger.close();

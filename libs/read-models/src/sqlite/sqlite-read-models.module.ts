@@ -39,6 +39,8 @@ export interface SqliteReadModelsOptions {
   bulkCatchUp?: boolean;
   /** A second thread for rebuilds and large catch-ups of several read models (see SecondThread); without it they run on this one. */
   secondThread?: SecondThread;
+  /** How long the read side's own connection to the ledger file waits for another's lock (default 10 s). */
+  ledgerBusyTimeoutMs?: number;
 }
 
 /**
@@ -63,7 +65,10 @@ export class SqliteReadModelsModule {
                   path,
                   SQLITE_PROJECTIONS.map((p) => p.name),
                   // in a server the housekeeping thread checkpoints them, off the requests' thread
-                  { automaticCheckpoints: !options.backgroundHousekeeping },
+                  {
+                    automaticCheckpoints: !options.backgroundHousekeeping,
+                    ...(options.ledgerBusyTimeoutMs === undefined ? {} : { ledgerBusyTimeoutMs: options.ledgerBusyTimeoutMs }),
+                  },
                 ),
         },
         // after the access log's file is opened (and an older ledger's reads moved into it)
