@@ -16,6 +16,8 @@ export interface ApiApplicationOptions extends ApiModuleOptions {
 export async function createApiApplication(config: LedgerConfig, options: ApiApplicationOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), {
     logger: options.logger ?? ['log', 'warn', 'error'],
+    // a failure to start (the ledger cannot be opened) is thrown to the caller, which reports it, rather than ending the process
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   app.use(requestLogger);

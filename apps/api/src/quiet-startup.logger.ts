@@ -4,7 +4,8 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 const CHATTY = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 /**
- * Nest's console logger for `serve`: without the start-up listing of modules and routes, and on
+ * Nest's console logger for `serve` and the CLI: without the start-up listing of modules and
+ * routes, without Nest's report of a failure to start (the caller reports it in one line), and on
  * stderr only, so that stdout keeps what the command itself prints (`--json` is one document).
  */
 export class QuietStartupLogger extends ConsoleLogger {
@@ -13,7 +14,20 @@ export class QuietStartupLogger extends ConsoleLogger {
     super.log(message, context);
   }
 
+  /** A failure to start, which Nest's ExceptionHandler logs with its stack, is reported by the caller in one line. */
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'ExceptionHandler') return;
+    super.error(message, ...rest);
+  }
+
   protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown): void {
     super.printMessages(messages, context, logLevel, 'stderr', errorStack);
   }
+}
+
+/** A QuietStartupLogger of these levels only (the CLI: errors). */
+export function quietLogger(levels: LogLevel[]): QuietStartupLogger {
+  const logger = new QuietStartupLogger();
+  logger.setLogLevels(levels);
+  return logger;
 }

@@ -33,17 +33,17 @@ export class LedgerRuntimeModule {
   static forRoot(config: LedgerConfig, options: { server?: boolean } = {}): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
     const clever = cleverConnections(config, options.server === true);
-    // LEDGER_BUSY_TIMEOUT_MS for every connection this process opens to the ledger file
-    const { busyTimeoutMs } = config;
+    // LEDGER_OPEN_TIMEOUT_MS: how long opening the ledger file on start waits for another process that holds it
+    const { openTimeoutMs } = config;
     return {
       module: LedgerRuntimeModule,
       imports: [
-        SqliteLedgerModule.forRoot(config.dbPath, { busyTimeoutMs }),
+        SqliteLedgerModule.forRoot(config.dbPath, { openTimeoutMs }),
         SqliteReadModelsModule.forRoot(config.dbPath, {
           backgroundHousekeeping: options.server === true,
           bulkCatchUp: options.server !== true,
           secondThread: workerThreadFor(config.dbPath),
-          ledgerBusyTimeoutMs: busyTimeoutMs,
+          ledgerOpenTimeoutMs: openTimeoutMs,
         }),
         LedgerModule,
       ],

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
-import { EventStoreUnavailable } from '@roster-ledger/ledger';
 import { CLI_COMMANDS, CliModule } from './cli.module';
 import { err, EXIT_FAILED, EXIT_USAGE } from './output/cli-output';
-import { CliLogger } from './output/cli-logger';
+import { startFailure } from './output/start-failure';
+import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkUsage } from './usage-check';
 
 /** Commands that may start a new ledger file; every other one reads an existing ledger. */
@@ -58,7 +58,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await CommandFactory.run(CliModule.forRoot(config, command), {
       cliName: 'roster-ledger',
-      logger: new CliLogger(),
+      logger: quietLogger(['error']),
       // a failure to start (the ledger cannot be opened) is thrown here rather than ending the process
       abortOnError: false,
       errorHandler: (error) => {
@@ -75,16 +75,4 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     err(`error: ${startFailure(error)}`);
     process.exitCode = EXIT_FAILED;
   }
-}
-
-/** Why the application could not start, with what to do when the ledger was only busy. */
-function startFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof EventStoreUnavailable) || !/locked by another connection/.test(message)) return message;
-  // a large sync's append in bulk holds the whole file for as long as it runs (about a minute at a million students)
-  return `${message}. Another process is writing the ledger (a large sync's append holds it whole until it commits): run this again when it is done, or set LEDGER_BUSY_TIMEOUT_MS to wait longer (milliseconds)`;
-}
-
-if (require.main === module) {
-  void main();
 }

@@ -26,13 +26,13 @@ describe('ledger configuration', () => {
     expect(config.guardPolicyFor('d1')).toEqual({ removeRatio: 0.5, updateRatio: 0.75, floor: 3, perType: { enrollment: { removeRatio: 1 } } });
   });
 
-  it('takes the ledger busy timeout from LEDGER_BUSY_TIMEOUT_MS, whole milliseconds up to an hour, else 5 s, and rejects anything else by name', () => {
-    expect(LedgerConfig.load({ LEDGER_BUSY_TIMEOUT_MS: '60000' }).busyTimeoutMs).toBe(60_000);
-    expect(LedgerConfig.load({ LEDGER_BUSY_TIMEOUT_MS: ' 0 ' }).busyTimeoutMs).toBe(0);
-    expect(LedgerConfig.load({ LEDGER_BUSY_TIMEOUT_MS: '' }).busyTimeoutMs).toBe(5_000);
-    expect(LedgerConfig.load({}).busyTimeoutMs).toBe(5_000);
+  it('takes the open timeout from LEDGER_OPEN_TIMEOUT_MS, whole milliseconds up to an hour, else 5 s, and rejects anything else by name', () => {
+    expect(LedgerConfig.load({ LEDGER_OPEN_TIMEOUT_MS: '60000' }).openTimeoutMs).toBe(60_000);
+    expect(LedgerConfig.load({ LEDGER_OPEN_TIMEOUT_MS: ' 0 ' }).openTimeoutMs).toBe(0);
+    expect(LedgerConfig.load({ LEDGER_OPEN_TIMEOUT_MS: '' }).openTimeoutMs).toBe(5_000);
+    expect(LedgerConfig.load({}).openTimeoutMs).toBe(5_000);
     for (const bad of ['5s', '-1', '1.5', '3600001', '1e4']) {
-      expect(() => LedgerConfig.load({ LEDGER_BUSY_TIMEOUT_MS: bad })).toThrow(`LEDGER_BUSY_TIMEOUT_MS: expected a whole number of milliseconds from 0 to 3600000, got "${bad}"`);
+      expect(() => LedgerConfig.load({ LEDGER_OPEN_TIMEOUT_MS: bad })).toThrow(`LEDGER_OPEN_TIMEOUT_MS: expected a whole number of milliseconds from 0 to 3600000, got "${bad}"`);
     }
   });
 

@@ -114,18 +114,18 @@ const SECRET_KEYS = ['token', 'apiToken', 'accessToken', 'access_token', 'bearer
 const DISTRICT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** How long a connection to the ledger file waits for another's lock when `LEDGER_BUSY_TIMEOUT_MS` does not say. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
-/** The longest `LEDGER_BUSY_TIMEOUT_MS` taken: an hour. */
-const MAX_BUSY_TIMEOUT_MS = 3_600_000;
+/** How long a process waits on start for another that holds the ledger file, when `LEDGER_OPEN_TIMEOUT_MS` does not say. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 5_000;
+/** The longest `LEDGER_OPEN_TIMEOUT_MS` taken: an hour. */
+const MAX_OPEN_TIMEOUT_MS = 3_600_000;
 
-/** `LEDGER_BUSY_TIMEOUT_MS`: whole milliseconds from 0 to an hour; empty or unset means the default. */
-function busyTimeoutOf(env: NodeJS.ProcessEnv): number {
-  const raw = env['LEDGER_BUSY_TIMEOUT_MS']?.trim();
-  if (!raw) return DEFAULT_BUSY_TIMEOUT_MS;
+/** `LEDGER_OPEN_TIMEOUT_MS`: whole milliseconds from 0 to an hour; empty or unset means the default. */
+function openTimeoutOf(env: NodeJS.ProcessEnv): number {
+  const raw = env['LEDGER_OPEN_TIMEOUT_MS']?.trim();
+  if (!raw) return DEFAULT_OPEN_TIMEOUT_MS;
   const ms = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(ms <= MAX_BUSY_TIMEOUT_MS)) {
-    throw new ConfigError(`LEDGER_BUSY_TIMEOUT_MS: expected a whole number of milliseconds from 0 to ${MAX_BUSY_TIMEOUT_MS}, got ${JSON.stringify(raw)}`);
+  if (!(ms <= MAX_OPEN_TIMEOUT_MS)) {
+    throw new ConfigError(`LEDGER_OPEN_TIMEOUT_MS: expected a whole number of milliseconds from 0 to ${MAX_OPEN_TIMEOUT_MS}, got ${JSON.stringify(raw)}`);
   }
   return ms;
 }
@@ -249,8 +249,10 @@ function policyOf(dto: GuardDto | undefined, base: GuardPolicy, file: string, pa
  *   key given here replaces the file's.
  * - `LEDGER_API_KEYS`: a JSON array of API keys `[{"name": "alice", "role": "support",
  *   "sha256": "<hex SHA-256 of the key>"}]`, added to the `apiKeys` array of the JSON file.
- * - `LEDGER_BUSY_TIMEOUT_MS`: how long this process's connections to the ledger file wait for
- *   another's lock before failing (5 s when unset).
+ * - `LEDGER_OPEN_TIMEOUT_MS`: how long this process waits on start for another that holds the
+ *   ledger file whole (a large sync's append in bulk) before failing (5 s when unset). Once open,
+ *   its statements wait 5 s for another's lock, whatever this says: a server's thread must not
+ *   block for minutes.
  * - The variable each district's `tokenEnv` names: its Clever district-app token, read only when
  *   that district syncs (so a missing one stops that district, not the whole service).
  */
@@ -264,8 +266,8 @@ export class LedgerConfig {
     readonly apiKeys: readonly ApiKey[],
     /** The districts connected to Clever (those with a `tokenEnv`), by Clever district id. */
     readonly districts: ReadonlyMap<string, CleverDistrictSettings>,
-    /** `LEDGER_BUSY_TIMEOUT_MS`, else DEFAULT_BUSY_TIMEOUT_MS. */
-    readonly busyTimeoutMs: number,
+    /** `LEDGER_OPEN_TIMEOUT_MS`, else DEFAULT_OPEN_TIMEOUT_MS. */
+    readonly openTimeoutMs: number,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
@@ -306,7 +308,7 @@ export class LedgerConfig {
       if (connection) districts.set(id, connection);
     }
     const apiKeys = apiKeysOf(env, file === undefined ? null : { name: file, apiKeys: dto?.apiKeys });
-    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, busyTimeoutOf(env), env);
+    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, openTimeoutOf(env), env);
   }
 
   guardPolicyFor(districtId: string): GuardPolicy {

@@ -7,6 +7,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../../../api/src/main';
 import { QuietStartupLogger } from '../../../api/src/quiet-startup.logger';
 import { shutdownSignal } from '../../../api/src/shutdown-signal';
 import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
+import { startFailure } from '../output/start-failure';
 import { parseInteger, type CommonOptions } from './common-options';
 
 interface ServeOptions extends CommonOptions {
@@ -51,9 +52,9 @@ export class ServeCommand extends LedgerCommandRunner {
     try {
       server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });
     } catch (error) {
-      err(`cannot serve on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = EXIT_FAILED;
-      return;
+      err(`cannot serve on ${host}:${port}: ${startFailure(error)}`);
+      // what a half-built application started (the housekeeping thread) would keep the process alive
+      process.exit(EXIT_FAILED);
     }
     const schedules = server.schedules.map((s) => ({ district: s.districtId, mode: s.mode, schedule: describeSchedule(s.schedule) }));
     if (options.json) json({ url: server.url, docs: server.docsUrl, db: this.config.dbPath, keys: this.config.apiKeys.length, schedules });

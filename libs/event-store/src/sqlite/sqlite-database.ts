@@ -9,6 +9,11 @@ export interface SqliteLedgerDatabaseOptions {
    * EventStoreUnavailable. Default 5,000 ms.
    */
   busyTimeoutMs?: number;
+  /**
+   * How long opening the file waits for another connection's lock (a large sync's append in bulk
+   * holds the whole file for as long as it runs). Default: `busyTimeoutMs`.
+   */
+  openTimeoutMs?: number;
   /** SQLite's page cache for this connection, in MiB. Default 64 (see the constructor). */
   pageCacheMiB?: number;
 }
@@ -124,16 +129,17 @@ export class SqliteLedgerDatabase {
   ) {
     const inMemory = path === ':memory:' || path === '';
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    const openTimeoutMs = options.openTimeoutMs ?? busyTimeoutMs;
     this.inMemory = inMemory;
     this.busyTimeoutMs = busyTimeoutMs;
     try {
       if (!inMemory) mkdirSync(dirname(resolve(path)), { recursive: true });
-      this.db = new Database(path, { timeout: busyTimeoutMs });
+      this.db = new Database(path, { timeout: openTimeoutMs });
     } catch (error) {
       throw toEventStoreError(error, path);
     }
     try {
-      const mode = this.useWal();
+      const mode = this.useWal(openTimeoutMs);
       // SQLite answers with the mode it kept when it cannot switch (an in-memory database keeps 'memory')
       if (mode !== 'wal' && !(inMemory && mode === 'memory')) throw new EventStoreUnavailable(`SQLite ledger ${path} could not be switched to WAL mode (it is in ${String(mode)} mode)`);
       // appends and catch-ups look up streams and events at random places of indexes far larger
@@ -142,6 +148,8 @@ export class SqliteLedgerDatabase {
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
       addLaterColumns(this.db);
+      // opened: statements wait the busy timeout (a server's thread must not block longer)
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     } catch (error) {
       this.db.close();
       throw toEventStoreError(error, path);
@@ -216,8 +224,8 @@ export class SqliteLedgerDatabase {
    * durable across process crashes in WAL mode, losing at most the last commits on power loss,
    * which a rerun of the idempotent sync restores. Returns the journal mode SQLite kept.
    */
-  private useWal(): unknown {
-    const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), this.busyTimeoutMs);
+  private useWal(timeoutMs = this.busyTimeoutMs): unknown {
+    const mode = retryWhileBusy(() => this.db.pragma('journal_mode = WAL', { simple: true }), timeoutMs);
     this.db.pragma('synchronous = NORMAL');
     return mode;
   }

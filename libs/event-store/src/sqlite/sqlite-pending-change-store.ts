@@ -136,7 +136,7 @@ function sharedMetadataOf(events: readonly NewEvent[]): JsonObject | null {
 }
 
 /**
- * The events of an append that share one metadata object, without it (see sharedMetadataOf): one
+ * The events of an append that have the same metadata, without it (see sharedMetadataOf): one
  * line per event, its id and type as JSON strings and its data as JSON text, apart by tabs. Read
  * back, each event keeps its data as that text (SerializedEvent), which the append stores as it
  * is: no staged event's data is parsed and serialized again. JSON text holds no raw tab or line

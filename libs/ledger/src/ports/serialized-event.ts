@@ -7,7 +7,8 @@ import type { JsonObject, NewEvent } from './event-store.port';
  * from the staged rows only to serialize it again.
  *
  * `data` is an accessor, not a field: copy such an event with {@link withMetadata} or by its
- * fields, never with a spread (`{ ...event }` has no `data`).
+ * fields, never with a spread (`{ ...event }` has no `data`). Its data is read-only: the text is
+ * what a store writes, whatever is done to the parsed object.
  */
 export class SerializedEvent implements NewEvent {
   #data: JsonObject | undefined;

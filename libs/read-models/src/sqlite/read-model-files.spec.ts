@@ -47,13 +47,13 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
 
   const readModelTables = (db: Db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];
 
-  it("opening beside a ledger another process holds whole (a sync's append in bulk) waits only as long as the ledger's busy timeout says", () => {
+  it("opening beside a ledger another process holds whole (a sync's append in bulk) waits only as long as the ledger's open timeout says", () => {
     const holder = new Database(ledger);
     holder.pragma('journal_mode = DELETE');
     holder.exec('BEGIN EXCLUSIVE');
     try {
       const startedAt = Date.now();
-      expect(() => ReadModelFiles.beside(ledger, NAMES, { ledgerBusyTimeoutMs: 0 })).toThrow(/database is locked/);
+      expect(() => ReadModelFiles.beside(ledger, NAMES, { ledgerOpenTimeoutMs: 0 })).toThrow(/database is locked/);
       // not the read side's own 10 s for its other files (twice over, by its retries): at once
       expect(Date.now() - startedAt).toBeLessThan(5_000);
     } finally {

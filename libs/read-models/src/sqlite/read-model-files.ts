@@ -68,11 +68,11 @@ export class ReadModelFiles {
    * version, opened when first asked for. The read models an older release kept inside the ledger
    * file are dropped from it: they are rebuilt from the log in their own files.
    *
-   * @param options.ledgerBusyTimeoutMs how long the look into the ledger file for those waits for
-   *   another connection's lock (the process's setting for the ledger file; else 10 s)
+   * @param options.ledgerOpenTimeoutMs how long the look into the ledger file for those waits for
+   *   another connection's lock (the process's open timeout for the ledger file; else 10 s)
    */
-  static beside(ledgerPath: string, names: readonly string[], options: { automaticCheckpoints?: boolean; ledgerBusyTimeoutMs?: number } = {}): ReadModelFiles {
-    dropReadModelsInsideLedger(ledgerPath, options.ledgerBusyTimeoutMs ?? BUSY_TIMEOUT_MS);
+  static beside(ledgerPath: string, names: readonly string[], options: { automaticCheckpoints?: boolean; ledgerOpenTimeoutMs?: number } = {}): ReadModelFiles {
+    dropReadModelsInsideLedger(ledgerPath, options.ledgerOpenTimeoutMs ?? BUSY_TIMEOUT_MS);
     const stateFiles = new Map<string, Db>();
     for (const name of names) {
       const db = openReadModelDatabase(readModelPath(ledgerPath, name));

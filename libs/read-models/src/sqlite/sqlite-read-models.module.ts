@@ -39,8 +39,8 @@ export interface SqliteReadModelsOptions {
   bulkCatchUp?: boolean;
   /** A second thread for rebuilds and large catch-ups of several read models (see SecondThread); without it they run on this one. */
   secondThread?: SecondThread;
-  /** How long the read side's own connection to the ledger file waits for another's lock (default 10 s). */
-  ledgerBusyTimeoutMs?: number;
+  /** How long the read side's look into the ledger file on start waits for another connection's lock (default 10 s). */
+  ledgerOpenTimeoutMs?: number;
 }
 
 /**
@@ -67,7 +67,7 @@ export class SqliteReadModelsModule {
                   // in a server the housekeeping thread checkpoints them, off the requests' thread
                   {
                     automaticCheckpoints: !options.backgroundHousekeeping,
-                    ...(options.ledgerBusyTimeoutMs === undefined ? {} : { ledgerBusyTimeoutMs: options.ledgerBusyTimeoutMs }),
+                    ...(options.ledgerOpenTimeoutMs === undefined ? {} : { ledgerOpenTimeoutMs: options.ledgerOpenTimeoutMs }),
                   },
                 ),
         },
