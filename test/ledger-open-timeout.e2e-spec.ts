@@ -43,16 +43,20 @@ describe('opening the ledger while another process holds it', () => {
     };
   };
 
-  it('a command run while another process appends in bulk fails past its open timeout with one line saying why and what to do', () => {
-    const path = join(dir, 'held.db');
+  /** The CLI run on a new ledger `name` while it is held in bulk, waiting at most 200 ms on start. */
+  const cliWhileHeld = (name: string, args: string[], env: NodeJS.ProcessEnv = {}): CliResult => {
+    const path = join(dir, name);
     new SqliteLedgerDatabase(path).close();
     const release = holdInBulk(path);
-    let result: CliResult;
     try {
-      result = cli(['syncs', 'list', '--db', path], { LEDGER_OPEN_TIMEOUT_MS: '200' });
+      return cli([...args, '--db', path], { LEDGER_OPEN_TIMEOUT_MS: '200', ...env });
     } finally {
       release();
     }
+  };
+
+  it('a command run while another process appends in bulk fails past its open timeout with one line saying why and what to do', () => {
+    const result = cliWhileHeld('held.db', ['syncs', 'list']);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^error: SQLite ledger .*held\.db is locked by another connection \(SQLITE_BUSY\).*run this again when it is done, or set LEDGER_OPEN_TIMEOUT_MS to wait longer/),
@@ -79,15 +83,7 @@ describe('opening the ledger while another process holds it', () => {
   }, 60_000);
 
   it('serve started meanwhile says in one line that it cannot serve, and why', () => {
-    const path = join(dir, 'served.db');
-    new SqliteLedgerDatabase(path).close();
-    const release = holdInBulk(path);
-    let result: CliResult;
-    try {
-      result = cli(['serve', '--db', path, '--port', '0'], { LEDGER_OPEN_TIMEOUT_MS: '200', LEDGER_API_KEYS: testKeysConfig() });
-    } finally {
-      release();
-    }
+    const result = cliWhileHeld('served.db', ['serve', '--port', '0'], { LEDGER_API_KEYS: testKeysConfig() });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^cannot serve on 127\.0\.0\.1:0: SQLite ledger .*served\.db is locked by another connection .*set LEDGER_OPEN_TIMEOUT_MS to wait longer/),
