@@ -76,3 +76,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exitCode = EXIT_FAILED;
   }
 }
+
+if (require.main === module) {
+  void main();
+}
