@@ -199,11 +199,29 @@ describe('audit projection: the feed of every recorded event, with the filters c
       const log = new EventLog();
       rm().given([log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { school: 's1' }))]);
       rm().when(
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u0')),
         log.append('section-sec1', 'SectionUpdated', updated('sec1', { school: { from: 's1', to: 's2' } })),
         log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1')),
       );
-      expect(await feed({ schoolId: 's1' })).toEqual(['SectionShared section-sec1', 'SectionUpdated section-sec1']);
-      expect(await feed({ schoolId: 's2' })).toEqual(['SectionUpdated section-sec1', 'StudentEnrolled section-sec1']);
+      const filed = async (schoolId: string) => (await rm().models.audit({ schoolId }, { limit: 10 })).map((c) => c.position);
+      // the enrollment before the move, in the same batch, stays under the old school only
+      expect(await filed('s1')).toEqual([1, 2, 3]);
+      expect(await filed('s2')).toEqual([3, 4]);
+    });
+
+    it('files interleaved events of records in different schools each under its own', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { school: 's1' })),
+        log.append('section-sec2', 'SectionShared', sectionRecord('sec2', { school: 's2' })),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1')),
+        log.append('section-sec2', 'StudentEnrolled', enrollment('sec2', 'u2')),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u3')),
+        log.append('section-sec2', 'StudentEnrolled', enrollment('sec2', 'u4')),
+      );
+      const filed = async (schoolId: string) => (await rm().models.audit({ schoolId }, { limit: 10 })).map((c) => c.position);
+      expect(await filed('s1')).toEqual([1, 3, 5]);
+      expect(await filed('s2')).toEqual([2, 4, 6]);
     });
   });
 

@@ -87,6 +87,17 @@ export const auditProjection: SqliteProjection = {
       }
       return found;
     };
+    // the schools an event is filed under come as the same list for a record's run of enrollments
+    // (see EntitySchools): their keys are looked up once a list
+    let lastFiled: readonly string[] | null = null;
+    let lastFiledKeys: number[] = [];
+    const schoolKeysOf = (filed: readonly string[]): number[] => {
+      if (filed !== lastFiled) {
+        lastFiledKeys = filed.map((school) => keys.keyOf('school', school));
+        lastFiled = filed;
+      }
+      return lastFiledKeys;
+    };
     return {
       apply(event: RecordedEvent): void {
         const filed = schools.follow(event);
@@ -95,7 +106,7 @@ export const auditProjection: SqliteProjection = {
         const [recordType, type] = typeKeysOf(event);
         insert.add(event.position, district, recordType, type, sync, observedAt);
         if (event.streamId.startsWith('school-')) file.add(event.position, keys.keyOf('school', event.streamId.slice('school-'.length)));
-        for (const school of filed) file.add(event.position, keys.keyOf('school', school));
+        for (const school of schoolKeysOf(filed)) file.add(event.position, school);
       },
       flush: () => {
         schools.flush();
@@ -106,6 +117,7 @@ export const auditProjection: SqliteProjection = {
         // keys given in the transaction rolled back name nothing
         run = null;
         typeKeys.clear();
+        lastFiled = null;
         schools.reset();
         keys.reset();
         insert.discard();
