@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { StagedSetFiles } from '@roster-ledger/event-store';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { readModelFolder, readModelVersionFiles, readModelVersionPath, versionOfFile } from '@roster-ledger/read-models';
 
@@ -227,11 +228,18 @@ export function strayReadModels(dbPath: string): string[] {
   return [...withReadOnly(dbPath, readModelTables), ...stateFiles(dbPath).flatMap((file) => withReadOnly(file, readModelTables)), ...strayFiles];
 }
 
-/** Syncs with a staged or held change set in the pending change store: `[syncId, stream appends]`. */
+/**
+ * Syncs with a staged or held change set in the pending change store, `[syncId, stream appends]`:
+ * each in a file of its own beside the ledger, or (staged by an earlier release) in the ledger.
+ */
 export function pendingChangeSets(dbPath: string): [string, number][] {
-  return withReadOnly(dbPath, (db) =>
-    (db.prepare('SELECT sync_id, COUNT(*) AS n FROM pending_changes GROUP BY sync_id ORDER BY sync_id').all() as { sync_id: string; n: number }[]).map((r) => [r.sync_id, r.n]),
+  const inLedger = withReadOnly(dbPath, (db) =>
+    (db.prepare('SELECT sync_id, COUNT(*) AS n FROM pending_changes GROUP BY sync_id').all() as { sync_id: string; n: number }[]).map((r): [string, number] => [r.sync_id, r.n]),
   );
+  const inFiles = StagedSetFiles.beside(dbPath)
+    .list()
+    .map(({ syncId, path }): [string, number] => [syncId, withReadOnly(path!, (db) => db.prepare('SELECT COUNT(*) FROM staged').pluck().get() as number)]);
+  return [...inLedger, ...inFiles].sort(([a], [b]) => a.localeCompare(b));
 }
 
 /**

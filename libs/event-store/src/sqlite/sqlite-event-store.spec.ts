@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -31,6 +31,11 @@ eventStoreContract('SqliteEventStore (:memory:, read batches of 7)', async () =>
   // Tiny batches make every read cross many batch boundaries.
   const store = SqliteEventStore.open(':memory:', { readBatchSize: 7 });
   return { store, cleanup: () => store.close() };
+});
+
+pendingChangeStoreContract('SqlitePendingChangeStore (:memory:)', async () => {
+  const database = new SqliteLedgerDatabase(':memory:');
+  return { store: new SqlitePendingChangeStore(database), cleanup: async () => database.close() };
 });
 
 pendingChangeStoreContract('SqlitePendingChangeStore', async () => {
@@ -259,50 +264,83 @@ describe('SqliteEventStore on a file', () => {
     expect((await collect(store.readAll())).map((e) => e.metadata)).toEqual([{ syncId: 'old' }, { syncId: 'new' }]);
   });
 
-  it('approves a change set staged before staged appends shared their metadata, each event with its own, beside one staged since', async () => {
+  it('approves a change set an earlier release staged inside the ledger, in each form it used, and drops it there', async () => {
     const old = openDatabase();
-    // the pending_changes table as it was: no metadata column, each event's metadata in `events`
+    // the pending_changes table as it first was: no metadata column, each event's metadata in `events`
     old.db.exec('DROP TABLE pending_changes');
     old.db.exec(`CREATE TABLE pending_changes (sync_id TEXT NOT NULL, seq INTEGER NOT NULL, district_id TEXT NOT NULL, stream_id TEXT NOT NULL,
       expected_revision TEXT NOT NULL, events TEXT NOT NULL, PRIMARY KEY (sync_id, seq))`);
-    const staged = [
+    const own = [
       { id: randomUUID(), type: 'SpecRan', data: { i: 0 }, metadata: { syncId: 'held', cleverLastModified: 'a' } },
       { id: randomUUID(), type: 'SpecRan', data: { i: 1 }, metadata: { syncId: 'held', cleverLastModified: 'b' } },
     ];
     old.db
       .prepare("INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events) VALUES ('held', 0, 'd1', 'user-u1', 'no_stream', ?)")
-      .run(JSON.stringify(staged));
+      .run(JSON.stringify(own));
     old.close();
 
     const database = openDatabase();
+    const shared = { syncId: 'held', cleverLastModified: 'c' };
+    const insert = database.db.prepare(
+      "INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events, metadata) VALUES ('held', ?, 'd1', ?, 'no_stream', ?, ?)",
+    );
+    // one metadata per append: the events as a JSON array, then as lines (id, type, data apart by tabs)
+    insert.run(1, 'user-u2', JSON.stringify([{ id: randomUUID(), type: 'SpecRan', data: { i: 2 } }]), JSON.stringify(shared));
+    insert.run(2, 'user-u3', `${JSON.stringify(randomUUID())}\t"SpecRan"\t{"i":3}`, JSON.stringify(shared));
     const pending = new SqlitePendingChangeStore(database);
-    const later = [{ id: randomUUID(), type: 'SpecRan', data: { i: 2 }, metadata: { syncId: 'held', cleverLastModified: 'c' } }];
-    await pending.add('held', 'd1', [{ streamId: 'user-u2', expectedRevision: 'no_stream', events: later }]);
+    expect(await pending.size('held')).toBe(3);
     const store = new SqliteEventStore(database);
     await store.appendToStreams(pending.read('held'));
     expect((await collect(store.readAll())).map((e) => [e.streamId, e.data, e.metadata])).toEqual([
       ['user-u1', { i: 0 }, { syncId: 'held', cleverLastModified: 'a' }],
       ['user-u1', { i: 1 }, { syncId: 'held', cleverLastModified: 'b' }],
-      ['user-u2', { i: 2 }, { syncId: 'held', cleverLastModified: 'c' }],
+      ['user-u2', { i: 2 }, shared],
+      ['user-u3', { i: 3 }, shared],
     ]);
+    await pending.delete('held');
+    expect(await pending.size('held')).toBe(0);
+    expect(database.db.prepare('SELECT COUNT(*) FROM pending_changes').pluck().get()).toBe(0);
   });
 
-  it('approves a change set staged with one metadata per append as a JSON array (before the lines), beside one staged since', async () => {
-    const database = openDatabase();
-    const shared = { syncId: 'held', cleverLastModified: 'a' };
-    const early = [0, 1].map((i) => ({ id: randomUUID(), type: 'SpecRan', data: { i } }));
-    database.db
-      .prepare("INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events, metadata) VALUES ('held', 0, 'd1', 'user-u1', 'no_stream', ?, ?)")
-      .run(JSON.stringify(early), JSON.stringify(shared));
-    const pending = new SqlitePendingChangeStore(database);
-    await pending.add('held', 'd1', [{ streamId: 'user-u2', expectedRevision: 'no_stream', events: [{ id: randomUUID(), type: 'SpecRan', data: { i: 2 }, metadata: shared }] }]);
-    const store = new SqliteEventStore(database);
-    await store.appendToStreams(pending.read('held'));
-    expect((await collect(store.readAll())).map((e) => [e.streamId, e.data, e.metadata])).toEqual([
-      ['user-u1', { i: 0 }, shared],
-      ['user-u1', { i: 1 }, shared],
-      ['user-u2', { i: 2 }, shared],
-    ]);
+  describe('a change set staged in a file of its own beside the ledger', () => {
+    const stagedFiles = () => (existsSync(`${path}.staged`) ? readdirSync(`${path}.staged`) : []);
+    const append = (streamId: string, i: number) => ({ streamId, expectedRevision: 'no_stream' as const, events: [{ id: randomUUID(), type: 'SpecRan', data: { i }, metadata: { syncId: 'sync.1' } }] });
+
+    it('is named by its district and sync, holds nothing in the ledger, and is gone with its file once deleted', async () => {
+      const database = openDatabase();
+      const pending = new SqlitePendingChangeStore(database);
+      await pending.add('sync.1', 'district/1', [append('user-u1', 1)]);
+      expect(stagedFiles()).toEqual(['district%2F1.sync%2E1.db']);
+      expect(database.db.prepare('SELECT COUNT(*) FROM pending_changes').pluck().get()).toBe(0);
+      await pending.delete('sync.1');
+      expect(stagedFiles()).toEqual([]);
+      expect(await pending.size('sync.1')).toBe(0);
+    });
+
+    it('sealed, as a held sync leaves it, is read by another process until it is deleted there', async () => {
+      const staging = new SqlitePendingChangeStore(openDatabase());
+      const appends = [append('user-u1', 1), append('user-u2', 2)];
+      await staging.add('sync.1', 'd1', appends);
+      await staging.seal('sync.1');
+
+      // another process: a connection and a store of its own
+      const approving = new SqlitePendingChangeStore(openDatabase());
+      expect(await approving.size('sync.1')).toBe(2);
+      expect(byFields(approving.read('sync.1'))).toEqual(appends);
+      await approving.deleteDistrict('d1');
+      expect(stagedFiles()).toEqual([]);
+      expect(byFields(staging.read('sync.1'))).toEqual([]);
+    });
+
+    it('drops only the district asked for, whichever process staged the others', async () => {
+      const pending = new SqlitePendingChangeStore(openDatabase());
+      await pending.add('s1', 'd1', [append('user-u1', 1)]);
+      await pending.add('s2', 'd2', [append('user-u2', 2)]);
+      await pending.seal('s2');
+      await new SqlitePendingChangeStore(openDatabase()).deleteDistrict('d1');
+      expect(stagedFiles()).toEqual(['d2.s2.db']);
+      expect(await pending.size('s2')).toBe(1);
+    });
   });
 
   it("appends a staged change set's events with their data as the text staged, parsing none of it", async () => {

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { SerializedEvent, dataJsonOf, type ExpectedRevision, type JsonObject, type NewEvent, type PendingChangeStore, type StreamAppend } from '@roster-ledger/ledger';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
+import { StagedSetFiles } from './staged-set-files';
 
 interface PendingChangeRow {
   seq: number;
@@ -14,39 +15,39 @@ interface PendingChangeRow {
 const READ_PAGE_ROWS = 500;
 
 /**
- * The pending change store port on the ledger's SQLite file: one row per stream append of a sync's
- * change set, numbered in order, so that appending or approving it replays exactly the appends
- * that were staged or previewed.
+ * The pending change store port on SQLite: one row per stream append of a sync's change set,
+ * numbered in order, so that appending or approving it replays exactly the appends that were
+ * staged or previewed. Each sync's set is a database of its own beside the ledger (see
+ * StagedSetFiles: why, and how durable). Sets staged inside the ledger by an earlier release
+ * (its `pending_changes` table) are still read, approved and dropped.
  *
  * Guarantees: `add` appends after the last row in one transaction; `read` yields the appends in
- * the order stored, with their expected revisions, one page of rows at a time (each page one complete query, so the event
- * store can run its inserts on the same connection between pages, inside its transaction). A
- * change set with no appends has no rows.
+ * the order stored, with their expected revisions, one page of rows at a time; `seal` makes a set
+ * durable before its sync is held. A change set with no appends has no rows.
  *
- * Errors: SQLite failures throw EventStoreUnavailable.
+ * Errors: SQLite and file system failures throw EventStoreUnavailable.
  */
 export class SqlitePendingChangeStore implements PendingChangeStore {
-  private readonly deleteSync: Statement<[string]>;
-  private readonly deleteOfDistrict: Statement<[string]>;
-  private readonly insertAppend: Statement<[string, number, string, string, string, string, string | null]>;
-  private readonly selectPage: Statement<[string, number, number], PendingChangeRow>;
-  private readonly countAppends: Statement<[string], number>;
-  private readonly lastSeq: Statement<[string], number>;
+  private readonly files: StagedSetFiles;
+  private readonly hasLegacy: Statement<[string], number>;
+  private readonly hasLegacyOfDistrict: Statement<[string], number>;
+  private readonly deleteLegacy: Statement<[string]>;
+  private readonly deleteLegacyOfDistrict: Statement<[string]>;
+  private readonly selectLegacyPage: Statement<[string, number, number], PendingChangeRow>;
+  private readonly countLegacy: Statement<[string], number>;
 
   constructor(private readonly database: SqliteLedgerDatabase) {
+    this.files = StagedSetFiles.beside(database.path);
     try {
       const db = database.db;
-      this.deleteSync = db.prepare('DELETE FROM pending_changes WHERE sync_id = ?');
-      this.deleteOfDistrict = db.prepare('DELETE FROM pending_changes WHERE district_id = ?');
-      this.insertAppend = db.prepare(
-        `INSERT INTO pending_changes (sync_id, seq, district_id, stream_id, expected_revision, events, metadata)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      this.selectPage = db.prepare(
+      this.hasLegacy = db.prepare<[string], number>('SELECT 1 FROM pending_changes WHERE sync_id = ? LIMIT 1').pluck();
+      this.hasLegacyOfDistrict = db.prepare<[string], number>('SELECT 1 FROM pending_changes WHERE district_id = ? LIMIT 1').pluck();
+      this.deleteLegacy = db.prepare('DELETE FROM pending_changes WHERE sync_id = ?');
+      this.deleteLegacyOfDistrict = db.prepare('DELETE FROM pending_changes WHERE district_id = ?');
+      this.selectLegacyPage = db.prepare(
         'SELECT seq, stream_id, expected_revision, events, metadata FROM pending_changes WHERE sync_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       );
-      this.countAppends = db.prepare<[string], number>('SELECT COUNT(*) FROM pending_changes WHERE sync_id = ?').pluck();
-      this.lastSeq = db.prepare<[string], number>('SELECT COALESCE(MAX(seq), -1) FROM pending_changes WHERE sync_id = ?').pluck();
+      this.countLegacy = db.prepare<[string], number>('SELECT COUNT(*) FROM pending_changes WHERE sync_id = ?').pluck();
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
@@ -54,60 +55,83 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
 
   async add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {
     if (appends.length === 0) return;
-    this.write(() => this.insert(syncId, districtId, appends, (this.lastSeq.get(syncId) ?? -1) + 1));
+    this.guarded(() => {
+      const db = this.files.forWriting(syncId, districtId);
+      const next = (db.prepare('SELECT COALESCE(MAX(seq), -1) FROM staged').pluck().get() as number) + 1;
+      const insert = db.prepare('INSERT INTO staged (seq, stream_id, expected_revision, events, metadata) VALUES (?, ?, ?, ?, ?)');
+      db.transaction(() => {
+        appends.forEach((append, i) => {
+          const shared = sharedMetadataOf(append.events);
+          insert.run(
+            next + i,
+            append.streamId,
+            encodeExpectedRevision(append.expectedRevision),
+            shared === null ? JSON.stringify(append.events) : asLines(append.events),
+            shared === null ? null : JSON.stringify(shared),
+          );
+        });
+      })();
+    });
+  }
+
+  async seal(syncId: string): Promise<void> {
+    this.guarded(() => this.files.seal(syncId));
   }
 
   async size(syncId: string): Promise<number> {
-    return this.query(() => this.countAppends.get(syncId) ?? 0);
+    return this.guarded(() => {
+      const reader = this.files.reader(syncId);
+      if (reader === null) return this.countLegacy.get(syncId) ?? 0;
+      try {
+        return reader.db.prepare('SELECT COUNT(*) FROM staged').pluck().get() as number;
+      } finally {
+        reader.close();
+      }
+    });
   }
 
   *read(syncId: string): Iterable<StreamAppend> {
-    for (let after = -1; ; ) {
-      const rows = this.query(() => this.selectPage.all(syncId, after, READ_PAGE_ROWS));
-      for (const row of rows) {
-        yield {
-          streamId: row.stream_id,
-          expectedRevision: decodeExpectedRevision(row.expected_revision),
-          events: eventsOf(row),
-        };
+    const reader = this.guarded(() => this.files.reader(syncId));
+    try {
+      // each page one complete query: the event store's inserts run between pages, inside its transaction
+      const page = this.guarded((): ((after: number) => PendingChangeRow[]) => {
+        if (reader === null) return (after) => this.selectLegacyPage.all(syncId, after, READ_PAGE_ROWS);
+        const select = reader.db.prepare<[number, number], PendingChangeRow>('SELECT seq, stream_id, expected_revision, events, metadata FROM staged WHERE seq > ? ORDER BY seq LIMIT ?');
+        return (after) => select.all(after, READ_PAGE_ROWS);
+      });
+      for (let after = -1; ; ) {
+        const rows = this.guarded(() => page(after));
+        for (const row of rows) {
+          yield {
+            streamId: row.stream_id,
+            expectedRevision: decodeExpectedRevision(row.expected_revision),
+            events: eventsOf(row),
+          };
+        }
+        if (rows.length < READ_PAGE_ROWS) return;
+        after = rows[rows.length - 1]!.seq;
       }
-      if (rows.length < READ_PAGE_ROWS) return;
-      after = rows[rows.length - 1]!.seq;
+    } finally {
+      reader?.close();
     }
   }
 
   async delete(syncId: string): Promise<void> {
-    this.write(() => this.deleteSync.run(syncId));
-  }
-
-  async deleteDistrict(districtId: string): Promise<void> {
-    this.write(() => this.deleteOfDistrict.run(districtId));
-  }
-
-  private insert(syncId: string, districtId: string, appends: StreamAppend[], firstSeq: number): void {
-    appends.forEach((append, i) => {
-      const shared = sharedMetadataOf(append.events);
-      this.insertAppend.run(
-        syncId,
-        firstSeq + i,
-        districtId,
-        append.streamId,
-        encodeExpectedRevision(append.expectedRevision),
-        shared === null ? JSON.stringify(append.events) : asLines(append.events),
-        shared === null ? null : JSON.stringify(shared),
-      );
+    this.guarded(() => {
+      this.files.drop(syncId);
+      // the ledger's write lock only when it holds such a set
+      if (this.hasLegacy.get(syncId) !== undefined) this.database.transaction(() => this.deleteLegacy.run(syncId));
     });
   }
 
-  private write(action: () => void): void {
-    try {
-      this.database.transaction(action);
-    } catch (error) {
-      throw toEventStoreError(error, this.database.path);
-    }
+  async deleteDistrict(districtId: string): Promise<void> {
+    this.guarded(() => {
+      this.files.dropDistrict(districtId);
+      if (this.hasLegacyOfDistrict.get(districtId) !== undefined) this.database.transaction(() => this.deleteLegacyOfDistrict.run(districtId));
+    });
   }
 
-  private query<T>(action: () => T): T {
+  private guarded<T>(action: () => T): T {
     try {
       return action();
     } catch (error) {

@@ -8,8 +8,13 @@ import type { StreamAppend } from './event-store.port';
  * conflict if the ledger moved on meanwhile).
  */
 export interface PendingChangeStore {
-  /** Adds appends after those already stored for the sync (the first call starts its change set). */
+  /**
+   * Adds appends after those already stored for the sync (the first call starts its change set).
+   * A set being staged need not survive a crash (its sync then never ends, and the set is garbage).
+   */
   add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void>;
+  /** Makes the sync's change set durable: called before the sync is recorded as held on it. */
+  seal(syncId: string): Promise<void>;
   /** How many stream appends the sync's change set holds (0 when there is none). */
   size(syncId: string): Promise<number>;
   /**

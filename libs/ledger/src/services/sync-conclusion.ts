@@ -39,6 +39,8 @@ export async function concludeSync(
   const now = () => ports.clock.now().toISOString();
   if (breaches.length > 0) {
     await ports.pending.add(recorder.syncId, districtId, tail);
+    // durable before the hold is: approval applies exactly this set, maybe days later
+    await ports.pending.seal(recorder.syncId);
     await recorder.record({
       type: 'SyncHeld',
       data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues },

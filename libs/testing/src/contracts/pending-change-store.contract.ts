@@ -171,6 +171,17 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
       expect(byFields(store.read(other))).toEqual(kept);
     });
 
+    it('keeps a sealed change set (a held sync\'s) as it was', async () => {
+      const sync = syncId();
+      const appends = changeSet(['no_stream', 1]);
+      await store.add(sync, 'district-1', appends);
+
+      await store.seal(sync);
+
+      expect(byFields(store.read(sync))).toEqual(appends);
+      expect(await store.size(sync)).toBe(2);
+    });
+
     it('holds a large change set', async () => {
       const sync = syncId();
       const appends = changeSet(Array.from({ length: 2_000 }, (_, i) => (i % 2 === 0 ? 'no_stream' : i)));
