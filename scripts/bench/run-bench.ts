@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { appendBaseline } from './append-baseline';
 import { measure, type Measured } from './measure';
 import { queryLatency } from './query-latency';
-import { StagedSetFiles } from '@roster-ledger/event-store';
+import { stagedSetFolder } from '@roster-ledger/event-store';
 import { accessLogPath, readModelFolder } from '@roster-ledger/read-models';
 
 /**
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
   const db = join(work, 'ledger.db');
   for (const file of [db, accessLogPath(db)]) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   rmSync(readModelFolder(db), { recursive: true, force: true });
-  rmSync(StagedSetFiles.beside(db).folder!, { recursive: true, force: true });
+  rmSync(stagedSetFolder(db)!, { recursive: true, force: true });
   // the rollover replaces nearly every enrollment: the guard holds it, and the bench approves it
   const results: StepResult[] = [];
   const record = (step: string, m: Measured, events: number, note = '') => {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { StagedSetFiles } from '@roster-ledger/event-store';
+import { stagedSetsBeside } from '@roster-ledger/event-store';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { readModelFolder, readModelVersionFiles, readModelVersionPath, versionOfFile } from '@roster-ledger/read-models';
 
@@ -236,9 +236,7 @@ export function pendingChangeSets(dbPath: string): [string, number][] {
   const inLedger = withReadOnly(dbPath, (db) =>
     (db.prepare('SELECT sync_id, COUNT(*) AS n FROM pending_changes GROUP BY sync_id').all() as { sync_id: string; n: number }[]).map((r): [string, number] => [r.sync_id, r.n]),
   );
-  const inFiles = StagedSetFiles.beside(dbPath)
-    .list()
-    .map(({ syncId, path }): [string, number] => [syncId, withReadOnly(path!, (db) => db.prepare('SELECT COUNT(*) FROM staged').pluck().get() as number)]);
+  const inFiles = stagedSetsBeside(dbPath).map(({ syncId, path }): [string, number] => [syncId, withReadOnly(path, (db) => db.prepare('SELECT COUNT(*) FROM staged').pluck().get() as number)]);
   return [...inLedger, ...inFiles].sort(([a], [b]) => a.localeCompare(b));
 }
 

@@ -2,7 +2,7 @@
 export { SqliteLedgerDatabase, type SqliteLedgerDatabaseOptions } from './sqlite/sqlite-database';
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { SqlitePendingChangeStore } from './sqlite/sqlite-pending-change-store';
-export { StagedSetFiles } from './sqlite/staged-set-files';
+export { stagedSetFolder, stagedSetsBeside } from './sqlite/staged-set-files';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
 export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';

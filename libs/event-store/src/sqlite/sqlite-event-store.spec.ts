@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EventStoreUnavailable, SerializedEvent, type NewEvent, type RecordedEvent } from '@roster-ledger/ledger';
+import { ConcurrencyConflict, EventStoreUnavailable, SerializedEvent, type NewEvent, type RecordedEvent } from '@roster-ledger/ledger';
 import { byFields, eventStoreContract, pendingChangeStoreContract } from '@roster-ledger/testing';
 import { SqliteLedgerDatabase } from './sqlite-database';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -330,6 +330,52 @@ describe('SqliteEventStore on a file', () => {
       await approving.deleteDistrict('d1');
       expect(stagedFiles()).toEqual([]);
       expect(byFields(staging.read('sync.1'))).toEqual([]);
+    });
+
+    it('keeps sets of any ids apart: dots, slashes, percent signs, unicode, empty and very long ids', async () => {
+      const pending = new SqlitePendingChangeStore(openDatabase());
+      const ids = ['a.b', 'a/b', 'a%2Eb', 'Zoë 李', '', 'x'.repeat(300), `${'x'.repeat(300)}y`, 'lone \ud800'];
+      for (const [i, id] of ids.entries()) await pending.add(id, `district ${id}`, [append(`user-u${i}`, i)]);
+      for (const [i, id] of ids.entries()) expect(byFields(pending.read(id)).map((a) => a.streamId)).toEqual([`user-u${i}`]);
+      expect(stagedFiles().every((name) => Buffer.byteLength(name) < 255)).toBe(true);
+      await pending.deleteDistrict(`district ${'x'.repeat(300)}`);
+      expect(await pending.size('x'.repeat(300))).toBe(0);
+      expect(await pending.size(`${'x'.repeat(300)}y`)).toBe(1);
+    });
+
+    it('refuses to seal a set another process deleted while this one staged it (a hold would hold nothing)', async () => {
+      const pending = new SqlitePendingChangeStore(openDatabase());
+      await pending.add('s1', 'd1', [append('user-u1', 1)]);
+      await new SqlitePendingChangeStore(openDatabase()).delete('s1');
+      await expect(pending.seal('s1')).rejects.toThrow(/the staged change set .*d1\.s1\.db is gone: another process deleted it/);
+    });
+
+    it('names the staged folder when it cannot be written, and stages nothing', async () => {
+      const database = openDatabase();
+      writeFileSync(`${path}.staged`, 'not a folder');
+      const pending = new SqlitePendingChangeStore(database);
+      const failure = pending.add('s1', 'd1', [append('user-u1', 1)]);
+      await expect(failure).rejects.toThrow(EventStoreUnavailable);
+      await expect(failure).rejects.toThrow(`${path}.staged`);
+    });
+
+    it('lets go of a held set\'s file when its approval fails on a conflict', async () => {
+      const staging = new SqlitePendingChangeStore(openDatabase());
+      await staging.add('held', 'd1', [append('user-u1', 1), append('user-u2', 2)]);
+      await staging.seal('held');
+      const database = openDatabase();
+      const store = new SqliteEventStore(database);
+      // the ledger moved on: the second stream exists now
+      await store.appendToStream('user-u2', newEvents(1), 'no_stream');
+      const openOnStaged = () => readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`).startsWith(`${path}.staged`);
+        } catch {
+          return false;
+        }
+      }).length;
+      await expect(store.appendToStreams(new SqlitePendingChangeStore(database).read('held'))).rejects.toThrow(ConcurrencyConflict);
+      expect(openOnStaged()).toBe(0);
     });
 
     it('drops only the district asked for, whichever process staged the others', async () => {

@@ -159,8 +159,8 @@ export class SqliteEventStore implements EventStore {
     // One timestamp per batch: the batch is one transaction, so its events are recorded together.
     const recordedAt = this.clock().toISOString();
     const results: AppendResult[] = [];
+    const iterator = appends[Symbol.iterator]();
     try {
-      const iterator = appends[Symbol.iterator]();
       let next = iterator.next();
       // an empty batch takes no write lock
       if (next.done) return results;
@@ -168,6 +168,12 @@ export class SqliteEventStore implements EventStore {
         for (; !next.done; next = iterator.next()) results.push(this.appendOne(next.value, recordedAt));
       });
     } catch (error) {
+      // an append that failed part-way lets go of what the appends' source holds (a staged set's file)
+      try {
+        iterator.return?.();
+      } catch {
+        // the append's own error is the one to report
+      }
       throw toEventStoreError(error, this.database.path);
     } finally {
       this.metadata.forgetWritten();

@@ -25,7 +25,8 @@ const READ_PAGE_ROWS = 500;
  * the order stored, with their expected revisions, one page of rows at a time; `seal` makes a set
  * durable before its sync is held. A change set with no appends has no rows.
  *
- * Errors: SQLite and file system failures throw EventStoreUnavailable.
+ * Errors: SQLite and file system failures throw EventStoreUnavailable, naming the staged set's
+ * file (or the ledger, for a set staged in it).
  */
 export class SqlitePendingChangeStore implements PendingChangeStore {
   private readonly files: StagedSetFiles;
@@ -55,8 +56,7 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
 
   async add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {
     if (appends.length === 0) return;
-    this.guarded(() => {
-      const db = this.files.forWriting(syncId, districtId);
+    this.files.writing(syncId, districtId, (db) => {
       const next = (db.prepare('SELECT COALESCE(MAX(seq), -1) FROM staged').pluck().get() as number) + 1;
       const insert = db.prepare('INSERT INTO staged (seq, stream_id, expected_revision, events, metadata) VALUES (?, ?, ?, ?, ?)');
       db.transaction(() => {
@@ -75,32 +75,32 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
   }
 
   async seal(syncId: string): Promise<void> {
-    this.guarded(() => this.files.seal(syncId));
+    this.files.seal(syncId);
   }
 
   async size(syncId: string): Promise<number> {
-    return this.guarded(() => {
-      const reader = this.files.reader(syncId);
-      if (reader === null) return this.countLegacy.get(syncId) ?? 0;
-      try {
-        return reader.db.prepare('SELECT COUNT(*) FROM staged').pluck().get() as number;
-      } finally {
-        reader.close();
-      }
-    });
+    const reader = this.files.reader(syncId);
+    if (reader === null) return this.guarded(() => this.countLegacy.get(syncId) ?? 0);
+    try {
+      return reader.read((db) => db.prepare('SELECT COUNT(*) FROM staged').pluck().get() as number);
+    } finally {
+      reader.close();
+    }
   }
 
   *read(syncId: string): Iterable<StreamAppend> {
-    const reader = this.guarded(() => this.files.reader(syncId));
+    const reader = this.files.reader(syncId);
     try {
       // each page one complete query: the event store's inserts run between pages, inside its transaction
-      const page = this.guarded((): ((after: number) => PendingChangeRow[]) => {
-        if (reader === null) return (after) => this.selectLegacyPage.all(syncId, after, READ_PAGE_ROWS);
-        const select = reader.db.prepare<[number, number], PendingChangeRow>('SELECT seq, stream_id, expected_revision, events, metadata FROM staged WHERE seq > ? ORDER BY seq LIMIT ?');
-        return (after) => select.all(after, READ_PAGE_ROWS);
-      });
+      const page: (after: number) => PendingChangeRow[] =
+        reader === null
+          ? (after) => this.guarded(() => this.selectLegacyPage.all(syncId, after, READ_PAGE_ROWS))
+          : (after) =>
+              reader.read((db) =>
+                db.prepare<[number, number], PendingChangeRow>('SELECT seq, stream_id, expected_revision, events, metadata FROM staged WHERE seq > ? ORDER BY seq LIMIT ?').all(after, READ_PAGE_ROWS),
+              );
       for (let after = -1; ; ) {
-        const rows = this.guarded(() => page(after));
+        const rows = page(after);
         for (const row of rows) {
           yield {
             streamId: row.stream_id,
@@ -117,16 +117,16 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
   }
 
   async delete(syncId: string): Promise<void> {
+    this.files.drop(syncId);
+    // the ledger's write lock only when it holds such a set
     this.guarded(() => {
-      this.files.drop(syncId);
-      // the ledger's write lock only when it holds such a set
       if (this.hasLegacy.get(syncId) !== undefined) this.database.transaction(() => this.deleteLegacy.run(syncId));
     });
   }
 
   async deleteDistrict(districtId: string): Promise<void> {
+    this.files.dropDistrict(districtId);
     this.guarded(() => {
-      this.files.dropDistrict(districtId);
       if (this.hasLegacyOfDistrict.get(districtId) !== undefined) this.database.transaction(() => this.deleteLegacyOfDistrict.run(districtId));
     });
   }

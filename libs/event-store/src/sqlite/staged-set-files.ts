@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { EventStoreUnavailable } from '@roster-ledger/ledger';
+import { toEventStoreError } from './sqlite-database';
 
 /** A staged change set's own database: its rows, in order (see SqlitePendingChangeStore). */
 export type StagedSet = Database.Database;
@@ -14,96 +17,133 @@ CREATE TABLE IF NOT EXISTS staged (
   metadata TEXT
 );`;
 
+/** The folder of the staged change sets beside a ledger file; null for an in-memory ledger. */
+export function stagedSetFolder(ledgerPath: string): string | null {
+  return ledgerPath === ':memory:' || ledgerPath === '' ? null : `${ledgerPath}.staged`;
+}
+
+/** The change sets staged beside a ledger file, with their districts and files (what a check of the ledger lists). */
+export function stagedSetsBeside(ledgerPath: string): { syncId: string; districtId: string; path: string }[] {
+  const folder = stagedSetFolder(ledgerPath);
+  return folder === null ? [] : namesIn(folder).map(({ file, districtId, syncId }) => ({ syncId, districtId, path: join(folder, file) }));
+}
+
 /**
  * Where each sync's staged change set lives: a SQLite file of its own in a folder beside the
  * ledger (`<ledger>.staged/<district>.<sync>.db`), or an in-memory database for an in-memory ledger.
  *
  * Why not the ledger: a first import stages its whole change set as it diffs (2.4 GB at a million
  * students) and its append copies it into the log, then deletes it. In the ledger that was written
- * through its write-ahead log and checkpointed (twice), deleted page by page, and left as free
- * pages: 30% of the ledger file after a first import. Here it is written once, without a journal
- * on disk or a sync to disk (`journal_mode = MEMORY`, `synchronous = OFF`), and dropped by
- * deleting its file.
+ * through its write-ahead log and checkpointed, deleted page by page, and left as free pages: 30%
+ * of the ledger file after a first import. Here it is written once, without a journal on disk or
+ * a sync to disk (`journal_mode = MEMORY`, `synchronous = OFF`), and dropped by deleting its file.
  *
  * Durability: a set being staged needs none (a sync that dies leaves it as garbage, dropped by the
- * district's next sync). A held set does: `seal` closes it and syncs its file and the folder to
- * disk, before the sync is recorded as held.
+ * district's next sync by its name, unopened). A held set does: `seal` closes it and syncs its
+ * file and the folders to disk, before the sync is recorded as held; it is only read after.
  *
- * Names: each id is percent-encoded, dots and other characters a file name may not hold
- * included, so that a name splits into its district and sync at its dots.
+ * Names: each id is percent-encoded over its UTF-8 bytes, everything but letters, digits, `-` and
+ * `_` (the dot included, so that a name splits into its district and sync at its dots); an id
+ * whose encoding would pass 100 characters keeps its first 60 and a hash of the whole after a `~`
+ * (file names are limited to 255 bytes). Sets are found by their encoded names.
+ *
+ * Errors: SQLite and file system failures throw EventStoreUnavailable naming the file or folder.
  */
 export class StagedSetFiles {
   /** Sets this process has open for writing, by sync. */
-  private readonly open = new Map<string, { districtId: string; db: StagedSet }>();
+  private readonly open = new Map<string, { districtId: string; db: StagedSet; path: string | null }>();
 
   /** @param folder the folder of the files; null for an in-memory ledger (the sets then live as long as this object). */
   constructor(readonly folder: string | null) {}
 
   static beside(ledgerPath: string): StagedSetFiles {
-    return new StagedSetFiles(ledgerPath === ':memory:' || ledgerPath === '' ? null : `${ledgerPath}.staged`);
+    return new StagedSetFiles(stagedSetFolder(ledgerPath));
   }
 
-  /** The sync's set for writing: the one open, or a new file (which must not exist yet). */
+  /** The sync's set for writing: the one open, or a new one. */
   forWriting(syncId: string, districtId: string): StagedSet {
     const open = this.open.get(syncId);
     if (open !== undefined) return open.db;
-    let db: StagedSet;
     if (this.folder === null) {
-      db = new Database(':memory:');
-    } else {
-      mkdirSync(this.folder, { recursive: true });
-      db = new Database(join(this.folder, fileName(districtId, syncId)));
-      db.pragma('journal_mode = MEMORY');
-      db.pragma('synchronous = OFF');
+      const db = new Database(':memory:');
+      db.exec(SCHEMA);
+      this.open.set(syncId, { districtId, db, path: null });
+      return db;
     }
-    db.exec(SCHEMA);
-    this.open.set(syncId, { districtId, db });
-    return db;
+    const path = join(this.folder, `${encodeName(districtId)}.${encodeName(syncId)}.db`);
+    return this.on(path, () => {
+      mkdirSync(this.folder!, { recursive: true });
+      const db = new Database(path);
+      try {
+        db.pragma('journal_mode = MEMORY');
+        db.pragma('synchronous = OFF');
+        db.exec(SCHEMA);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      this.open.set(syncId, { districtId, db, path });
+      return db;
+    });
+  }
+
+  /** Runs `work` on the sync's open set, for writing; failures name its file. */
+  writing<T>(syncId: string, districtId: string, work: (db: StagedSet) => T): T {
+    const db = this.forWriting(syncId, districtId);
+    return this.on(this.open.get(syncId)?.path ?? this.folder ?? ':memory:', () => work(db));
   }
 
   /**
    * The sync's set for reading: the one open in this process, or its file (a set staged by
-   * another process, held for approval), opened read-only until `close`. Null when the sync has none.
+   * another process, held for approval), opened read-only until `close`. Null when the sync has
+   * none. `read` runs a query on it; its failures name the file.
    */
-  reader(syncId: string): { db: StagedSet; close: () => void } | null {
+  reader(syncId: string): { read: <T>(query: (db: StagedSet) => T) => T; close: () => void } | null {
     const open = this.open.get(syncId);
-    if (open !== undefined) return { db: open.db, close: () => undefined };
+    if (open !== undefined) {
+      const where = open.path ?? ':memory:';
+      return { read: (query) => this.on(where, () => query(open.db)), close: () => undefined };
+    }
     const path = this.pathOf(syncId);
     if (path === null) return null;
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    return { db, close: () => db.close() };
+    const db = this.on(path, () => new Database(path, { readonly: true, fileMustExist: true }));
+    return { read: (query) => this.on(path, () => query(db)), close: () => db.close() };
   }
 
-  /** Makes the sync's set durable: closed, its file and the folder synced to disk. */
+  /** Makes the sync's set durable: closed, its file and the folders above it synced to disk. */
   seal(syncId: string): void {
     if (this.folder === null) return; // in memory: closing it would drop it
+    const open = this.open.get(syncId);
     this.closeOpen(syncId);
     const path = this.pathOf(syncId);
-    if (path === null) return;
-    syncToDisk(path);
-    syncToDisk(this.folder);
+    if (path === null) {
+      // a set this process staged, deleted by another: there is nothing to hold
+      if (open !== undefined) throw new EventStoreUnavailable(`the staged change set ${open.path} is gone: another process deleted it`);
+      return;
+    }
+    this.on(path, () => {
+      syncToDisk(path);
+      syncToDisk(this.folder!);
+      syncToDisk(dirname(this.folder!));
+    });
   }
 
   /** Drops the sync's set (a no-op when it has none). */
   drop(syncId: string): void {
     this.closeOpen(syncId);
     const path = this.pathOf(syncId);
-    if (path !== null) rmSync(path, { force: true });
+    if (path !== null) this.on(path, () => rmSync(path, { force: true }));
   }
 
   /** Drops every set of the district. */
   dropDistrict(districtId: string): void {
     for (const [syncId, open] of [...this.open]) if (open.districtId === districtId) this.closeOpen(syncId);
-    for (const name of this.names()) {
-      if (name.districtId === districtId) rmSync(join(this.folder!, name.file), { force: true });
+    if (this.folder === null) return;
+    const encoded = encodeName(districtId);
+    for (const name of namesIn(this.folder)) {
+      const path = join(this.folder, name.file);
+      if (name.encodedDistrict === encoded) this.on(path, () => rmSync(path, { force: true }));
     }
-  }
-
-  /** The sets there are, with their districts and files (null in memory): what a check of the ledger lists. */
-  list(): { syncId: string; districtId: string; path: string | null }[] {
-    return this.folder === null
-      ? [...this.open].map(([syncId, { districtId }]) => ({ syncId, districtId, path: null }))
-      : this.names().map(({ syncId, districtId, file }) => ({ syncId, districtId, path: join(this.folder!, file) }));
   }
 
   private closeOpen(syncId: string): void {
@@ -114,31 +154,53 @@ export class StagedSetFiles {
   }
 
   private pathOf(syncId: string): string | null {
-    const found = this.names().find((name) => name.syncId === syncId);
-    return found === undefined ? null : join(this.folder!, found.file);
+    if (this.folder === null) return null;
+    const encoded = encodeName(syncId);
+    const found = this.on(this.folder, () => namesIn(this.folder!)).find((name) => name.encodedSync === encoded);
+    return found === undefined ? null : join(this.folder, found.file);
   }
 
-  private names(): { file: string; districtId: string; syncId: string }[] {
-    if (this.folder === null || !existsSync(this.folder)) return [];
-    return readdirSync(this.folder).flatMap((file) => {
-      const parts = file.split('.');
-      if (parts.length !== 3 || parts[2] !== 'db') return [];
-      try {
-        return [{ file, districtId: decodeURIComponent(parts[0]!), syncId: decodeURIComponent(parts[1]!) }];
-      } catch {
-        return []; // not a name of ours
-      }
-    });
+  /** Runs `work`, its SQLite and file system failures as EventStoreUnavailable naming `path`. */
+  private on<T>(path: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw toEventStoreError(error, path);
+    }
   }
 }
 
-function fileName(districtId: string, syncId: string): string {
-  return `${encodeName(districtId)}.${encodeName(syncId)}.db`;
+function namesIn(folder: string): { file: string; encodedDistrict: string; encodedSync: string; districtId: string; syncId: string }[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder).flatMap((file) => {
+    const parts = file.split('.');
+    if (parts.length !== 3 || parts[2] !== 'db') return [];
+    const [encodedDistrict, encodedSync] = parts as [string, string];
+    return [{ file, encodedDistrict, encodedSync, districtId: decodeName(encodedDistrict), syncId: decodeName(encodedSync) }];
+  });
 }
 
-/** Percent-encoding that also encodes what encodeURIComponent leaves (the dot, and `!~*'()`). */
+const KEPT = /[A-Za-z0-9_-]/;
+const LONGEST = 100;
+
 function encodeName(id: string): string {
-  return encodeURIComponent(id).replace(/[.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  let encoded = '';
+  for (const byte of Buffer.from(id, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    encoded += byte < 0x80 && KEPT.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (encoded.length <= LONGEST) return encoded;
+  return `${encoded.slice(0, 60)}~${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;
+}
+
+/** The id a name stands for; a shortened name (with its hash) or one not of ours as it is. */
+function decodeName(encoded: string): string {
+  if (encoded.includes('~')) return encoded;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
+  }
 }
 
 function syncToDisk(path: string): void {
