@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { SerializedEvent, dataJsonOf, type ExpectedRevision, type JsonObject, type NewEvent, type PendingChangeStore, type StreamAppend } from '@roster-ledger/ledger';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
-import { StagedSetFiles } from './staged-set-files';
+import { StagedSetFiles, type StagedSet } from './staged-set-files';
 
 interface PendingChangeRow {
   seq: number;
@@ -9,6 +9,11 @@ interface PendingChangeRow {
   expected_revision: string;
   events: string;
   metadata: string | null;
+}
+
+interface WriteStatements {
+  lastSeq: Statement<[], number>;
+  insert: Statement<[number, string, string, string, string | null]>;
 }
 
 /** Rows read per page by `read`: a page of stream appends in memory at a time. */
@@ -30,6 +35,7 @@ const READ_PAGE_ROWS = 500;
  */
 export class SqlitePendingChangeStore implements PendingChangeStore {
   private readonly files: StagedSetFiles;
+  private readonly prepared = new WeakMap<StagedSet, WriteStatements>();
   private readonly hasLegacy: Statement<[string], number>;
   private readonly hasLegacyOfDistrict: Statement<[string], number>;
   private readonly deleteLegacy: Statement<[string]>;
@@ -57,8 +63,8 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
   async add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void> {
     if (appends.length === 0) return;
     this.files.writing(syncId, districtId, (db) => {
-      const next = (db.prepare('SELECT COALESCE(MAX(seq), -1) FROM staged').pluck().get() as number) + 1;
-      const insert = db.prepare('INSERT INTO staged (seq, stream_id, expected_revision, events, metadata) VALUES (?, ?, ?, ?, ?)');
+      const { lastSeq, insert } = this.writeStatements(db);
+      const next = lastSeq.get()! + 1;
       db.transaction(() => {
         appends.forEach((append, i) => {
           const shared = sharedMetadataOf(append.events);
@@ -92,13 +98,13 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
     const reader = this.files.reader(syncId);
     try {
       // each page one complete query: the event store's inserts run between pages, inside its transaction
+      const select = reader?.read((db) =>
+        db.prepare<[number, number], PendingChangeRow>('SELECT seq, stream_id, expected_revision, events, metadata FROM staged WHERE seq > ? ORDER BY seq LIMIT ?'),
+      );
       const page: (after: number) => PendingChangeRow[] =
-        reader === null
+        reader === null || select === undefined
           ? (after) => this.guarded(() => this.selectLegacyPage.all(syncId, after, READ_PAGE_ROWS))
-          : (after) =>
-              reader.read((db) =>
-                db.prepare<[number, number], PendingChangeRow>('SELECT seq, stream_id, expected_revision, events, metadata FROM staged WHERE seq > ? ORDER BY seq LIMIT ?').all(after, READ_PAGE_ROWS),
-              );
+          : (after) => reader.read(() => select.all(after, READ_PAGE_ROWS));
       for (let after = -1; ; ) {
         const rows = page(after);
         for (const row of rows) {
@@ -129,6 +135,19 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
     this.guarded(() => {
       if (this.hasLegacyOfDistrict.get(districtId) !== undefined) this.database.transaction(() => this.deleteLegacyOfDistrict.run(districtId));
     });
+  }
+
+  /** A set's statements for `add`, prepared once per open set (a first import adds hundreds of times). */
+  private writeStatements(db: StagedSet): WriteStatements {
+    let statements = this.prepared.get(db);
+    if (statements === undefined) {
+      statements = {
+        lastSeq: db.prepare<[], number>('SELECT COALESCE(MAX(seq), -1) FROM staged').pluck(),
+        insert: db.prepare('INSERT INTO staged (seq, stream_id, expected_revision, events, metadata) VALUES (?, ?, ?, ?, ?)'),
+      };
+      this.prepared.set(db, statements);
+    }
+    return statements;
   }
 
   private guarded<T>(action: () => T): T {
