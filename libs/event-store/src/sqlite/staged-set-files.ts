@@ -60,37 +60,31 @@ export class StagedSetFiles {
     return new StagedSetFiles(stagedSetFolder(ledgerPath));
   }
 
-  /** The sync's set for writing: the one open, or a new one. */
-  forWriting(syncId: string, districtId: string): StagedSet {
-    const open = this.open.get(syncId);
-    if (open !== undefined) return open.db;
-    if (this.folder === null) {
-      const db = new Database(':memory:');
-      db.exec(SCHEMA);
-      this.open.set(syncId, { districtId, db, path: null });
-      return db;
-    }
-    const path = join(this.folder, `${encodeName(districtId)}.${encodeName(syncId)}.db`);
-    return this.on(path, () => {
-      mkdirSync(this.folder!, { recursive: true });
-      const db = new Database(path);
+  /** Runs `work` on the sync's set for writing (the one open, or a new one); failures name its file. */
+  writing<T>(syncId: string, districtId: string, work: (db: StagedSet) => T): T {
+    const open = this.open.get(syncId) ?? this.create(syncId, districtId);
+    return this.on(open.path ?? ':memory:', () => work(open.db));
+  }
+
+  private create(syncId: string, districtId: string): { districtId: string; db: StagedSet; path: string | null } {
+    const path = this.folder === null ? null : join(this.folder, `${encodeName(districtId)}.${encodeName(syncId)}.db`);
+    return this.on(path ?? ':memory:', () => {
+      if (this.folder !== null) mkdirSync(this.folder, { recursive: true });
+      const db = new Database(path ?? ':memory:');
       try {
-        db.pragma('journal_mode = MEMORY');
-        db.pragma('synchronous = OFF');
+        if (path !== null) {
+          db.pragma('journal_mode = MEMORY');
+          db.pragma('synchronous = OFF');
+        }
         db.exec(SCHEMA);
       } catch (error) {
         db.close();
         throw error;
       }
-      this.open.set(syncId, { districtId, db, path });
-      return db;
+      const open = { districtId, db, path };
+      this.open.set(syncId, open);
+      return open;
     });
-  }
-
-  /** Runs `work` on the sync's open set, for writing; failures name its file. */
-  writing<T>(syncId: string, districtId: string, work: (db: StagedSet) => T): T {
-    const db = this.forWriting(syncId, districtId);
-    return this.on(this.open.get(syncId)?.path ?? this.folder ?? ':memory:', () => work(db));
   }
 
   /**
