@@ -61,6 +61,22 @@ describe('users left unread until a sync touches them', () => {
     expect(users.schoolsOf('u1')).toEqual(['s1', 's2', 's3']);
   });
 
+  it("names each school once: a student's school among their schools, and a summary saved with it twice", () => {
+    const student: UserState = {
+      id: 's',
+      revision: 1,
+      personal: {},
+      roles: { student: { fields: { school: 's2', schools: ['s1', 's2'] }, personal: {} } },
+      pastRoles: ['student'],
+    };
+    expect(summariseUser(student).schools).toEqual(['s2', 's1']);
+    const users = new UserStates();
+    users.restoreUnread('a', { revision: 1, roles: ['student'], schools: ['s1', 's1'] });
+    users.restoreUnread('b', { revision: 1, roles: ['student', 'teacher'], schools: ['s1', 's2', 's1', 's3'] });
+    users.restoreUnread('c', { revision: 1, roles: ['student'], schools: ['s1', 's2'] });
+    expect(['a', 'b', 'c'].map((id) => users.schoolsOf(id))).toEqual([['s1'], ['s1', 's2', 's3'], ['s1', 's2']]);
+  });
+
   it('refuses a saved state another process moved on after the load, or removed', () => {
     const moved = saved([teacherAndStaff, removed], new Map([['u1', JSON.stringify({ ...teacherAndStaff, revision: 4 })]]));
     expect(() => moved.users.get('u1')).toThrow(/saved state of user u1 changed after it was loaded .*try again/);

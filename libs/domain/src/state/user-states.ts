@@ -22,15 +22,29 @@ export function summariseUser(user: UserState): UserSummary {
   return summary;
 }
 
-/** The schools a user's roles name (a record's roles, or a state's). */
+/**
+ * The schools a user's roles name (a record's roles, or a state's), each once: a student's
+ * `school` is nearly always among their `schools`.
+ */
 export function roleSchools(roles: UserState['roles']): string[] {
   const schools: string[] = [];
+  const add = (school: unknown) => {
+    if (typeof school === 'string' && !schools.includes(school)) schools.push(school);
+  };
   for (const facet of Object.values(roles)) {
     const { school, schools: list } = facet.fields;
-    if (typeof school === 'string') schools.push(school);
-    if (Array.isArray(list)) for (const s of list) if (typeof s === 'string') schools.push(s);
+    add(school);
+    if (Array.isArray(list)) list.forEach(add);
   }
   return schools;
+}
+
+/** `list` with each value once, in order of first appearance; `list` itself when none repeats (nearly always). */
+function withoutRepeats(list: readonly string[]): readonly string[] {
+  if (list.length < 2) return list;
+  if (list.length === 2) return list[0] === list[1] ? [list[0]!] : list;
+  const unique = [...new Set(list)];
+  return unique.length === list.length ? list : unique;
 }
 
 /**
@@ -55,7 +69,9 @@ export class UserStates extends LazyStates<UserState, UserSummary> {
     const kept: UserSummary = {
       revision: summary.revision,
       roles: this.shared(summary.roles) as readonly UserRole[],
-      schools: this.shared(summary.schools),
+      // summaries saved before roleSchools named each school once hold a student's school twice:
+      // as a list of one it is shared by the school alone, not by the list's JSON (a million of them)
+      schools: this.shared(withoutRepeats(summary.schools)),
     };
     if (summary.source !== undefined) kept.source = summary.source;
     super.restoreUnread(id, kept);
