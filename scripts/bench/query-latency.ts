@@ -19,6 +19,10 @@ export interface LatencyResult {
   serverP50Ms: number;
   serverP99Ms: number;
   errors: number;
+  /** What each failed request got, counted: its HTTP status, or the connection's error code. */
+  errorKinds: Record<string, number>;
+  /** When a request failed: the first lines serve logged during the phase other than answers with 200 (its failures, and why). */
+  serverLogOnErrors: string[];
   /** Reads logged but not indexed by student yet when the phase ended: work deferred past it, if any. */
   accessLogBacklog: number;
 }
@@ -69,19 +73,26 @@ function handlingTimes(log: string): number[] {
   return times.sort((a, b) => a - b);
 }
 
+/** Serve's log lines other than those of requests answered with 200. */
+function otherThanAnswered(log: string): string[] {
+  return log.split('\n').filter((line) => line.trim() !== '' && !/GET \S+ 200 /.test(line));
+}
+
 /**
- * One GET on a kept-alive connection, resolved once the whole body is read. Plain `node:http`
- * rather than `fetch`: the 50 clients share the server's two cores, and fetch's own work per
- * request (about twice http's here) and its garbage showed up as server latency.
+ * One GET on a kept-alive connection, resolved once the whole body is read: null when it answered
+ * 200, else what went wrong (`HTTP 503`, `ECONNRESET`). Plain `node:http` rather than `fetch`: the
+ * 50 clients share the server's two cores, and fetch's own work per request (about twice http's
+ * here) and its garbage showed up as server latency.
  */
-function httpGet(agent: Agent, url: string, headers: Record<string, string>): Promise<boolean> {
+function httpGet(agent: Agent, url: string, headers: Record<string, string>): Promise<string | null> {
+  const failure = (error: NodeJS.ErrnoException) => error.code ?? error.message;
   return new Promise((resolve) => {
     const request = get(url, { agent, headers }, (response) => {
       response.on('data', () => undefined);
-      response.on('end', () => resolve(response.statusCode === 200));
-      response.on('error', () => resolve(false));
+      response.on('end', () => resolve(response.statusCode === 200 ? null : `HTTP ${response.statusCode}`));
+      response.on('error', (error) => resolve(failure(error)));
     });
-    request.on('error', () => resolve(false));
+    request.on('error', (error) => resolve(failure(error)));
   });
 }
 
@@ -133,7 +144,7 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
     /** `clients` clients asking `path` for `seconds`, paced; each client's response times. */
     const load = async (path: (i: number) => string, pacing: Pacing, seconds: number) => {
       const times: number[] = [];
-      let errors = 0;
+      const errorKinds: Record<string, number> = {};
       let n = 0;
       const end = Date.now() + seconds * 1000;
       const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : undefined);
@@ -145,13 +156,14 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
           while (Date.now() < end) {
             const i = n++;
             const started = performance.now();
-            if (!(await httpGet(agent, base + path(i), headers))) errors++;
+            const failed = await httpGet(agent, base + path(i), headers);
+            if (failed !== null) errorKinds[failed] = (errorKinds[failed] ?? 0) + 1;
             times.push(performance.now() - started);
             await sleep(pauseOf(pacing));
           }
         }),
       );
-      return { times, errors };
+      return { times, errorKinds };
     };
     // the first seconds of a fresh server are its compiler warming up and pages coming into the
     // cache: not what a support desk sees all day
@@ -160,9 +172,11 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
     for (const pacing of options.pacing)
     for (const [query, path] of queries) {
       const logFrom = serverOutput.length;
-      const { times, errors } = await load(path, pacing, options.seconds);
+      const { times, errorKinds } = await load(path, pacing, options.seconds);
       times.sort((a, b) => a - b);
-      const served = handlingTimes(serverOutput.slice(logFrom));
+      const phaseLog = serverOutput.slice(logFrom);
+      const served = handlingTimes(phaseLog);
+      const errors = Object.values(errorKinds).reduce((sum, count) => sum + count, 0);
       const ms = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
       results.push({
         query,
@@ -173,6 +187,8 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
         serverP50Ms: ms(served, 50),
         serverP99Ms: ms(served, 99),
         errors,
+        errorKinds,
+        serverLogOnErrors: errors === 0 ? [] : otherThanAnswered(phaseLog).slice(0, 20),
         accessLogBacklog: accessLogBacklog(dbPath),
       });
     }

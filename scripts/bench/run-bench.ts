@@ -102,8 +102,9 @@ async function main(argv: string[]): Promise<void> {
   for (const q of latency) {
     log(
       `${q.query} (pause ${q.thinkMs} ms, ${q.pauses}): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests` +
-        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors, ${q.accessLogBacklog} reads not indexed yet`,
+        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors${describeErrors(q.errorKinds)}, ${q.accessLogBacklog} reads not indexed yet`,
     );
+    for (const line of q.serverLogOnErrors) log(`  serve: ${line}`);
   }
 
   const summary = {
@@ -117,6 +118,12 @@ async function main(argv: string[]): Promise<void> {
   };
   writeFileSync(join(work, 'results.json'), JSON.stringify(summary, null, 2));
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** ` (HTTP 503: 2, ECONNRESET: 1)`, or nothing when no request failed. */
+function describeErrors(kinds: Record<string, number>): string {
+  const parts = Object.entries(kinds).map(([kind, count]) => `${kind}: ${count}`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
