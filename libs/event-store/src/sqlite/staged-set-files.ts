@@ -17,6 +17,13 @@ CREATE TABLE IF NOT EXISTS staged (
   metadata TEXT
 );`;
 
+/** A set this process has open for writing: its district, its database, and its file (null in memory). */
+interface OpenSet {
+  districtId: string;
+  db: StagedSet;
+  path: string | null;
+}
+
 /** The folder of the staged change sets beside a ledger file; null for an in-memory ledger. */
 export function stagedSetFolder(ledgerPath: string): string | null {
   return ledgerPath === ':memory:' || ledgerPath === '' ? null : `${ledgerPath}.staged`;
@@ -51,7 +58,7 @@ export function stagedSetsBeside(ledgerPath: string): { syncId: string; district
  */
 export class StagedSetFiles {
   /** Sets this process has open for writing, by sync. */
-  private readonly open = new Map<string, { districtId: string; db: StagedSet; path: string | null }>();
+  private readonly open = new Map<string, OpenSet>();
 
   /** @param folder the folder of the files; null for an in-memory ledger (the sets then live as long as this object). */
   constructor(readonly folder: string | null) {}
@@ -66,7 +73,7 @@ export class StagedSetFiles {
     return this.on(open.path ?? ':memory:', () => work(open.db));
   }
 
-  private create(syncId: string, districtId: string): { districtId: string; db: StagedSet; path: string | null } {
+  private create(syncId: string, districtId: string): OpenSet {
     const path = this.folder === null ? null : join(this.folder, `${encodeName(districtId)}.${encodeName(syncId)}.db`);
     return this.on(path ?? ':memory:', () => {
       if (this.folder !== null) mkdirSync(this.folder, { recursive: true });
