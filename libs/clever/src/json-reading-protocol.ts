@@ -4,6 +4,16 @@ import type { InputLocation } from '@roster-ledger/domain';
 export const BATCHES_AHEAD = 32;
 
 /**
+ * File bytes the reading thread may read ahead of the reader, past BATCHES_AHEAD, before the reader
+ * has taken a batch (see ReadingRequest). It sends only what it found in them (offsets,
+ * fingerprints, ids: about a tenth of their size), which waits in the reader's heap. At a million
+ * students (1.1 GB of files, a state load of about 7 s), reading all of it ahead raised a churn's
+ * peak by 270-480 MiB and saved it nothing; this half of it raised the peak by 130-370 MiB and
+ * took 1-2 s off the re-import and 2-6 s off the churn (see BENCHMARKS.md).
+ */
+export const RUN_AHEAD_BYTES = 512 * 1024 * 1024;
+
+/**
  * Per record in `RecordBatch.fields`: the start and end of its bytes in the chunk (start -1: parsed
  * already, in `others`; -2: its text is in `others`), its index in the file, its line, and 1 for
  * an item of the list envelope (0 for an element of a plain array).
@@ -12,8 +22,18 @@ export const FIELDS_PER_RECORD = 5;
 
 /** The records completed in one chunk of a file, as the reading thread hands them over. */
 export interface RecordBatch {
-  /** The chunk, when records lie inside it. */
+  /**
+   * The chunk, when records lie inside it, unless the batch was sent ahead (below): those records'
+   * bytes are then read again from the file at `chunkAt`.
+   */
   chunk: Uint8Array | null;
+  /** Where the chunk starts in the file. */
+  chunkAt: number;
+  /**
+   * Sent ahead of the reader, beyond its credit, while it had not started taking batches: without
+   * the chunk, and no `more` is asked for it.
+   */
+  ahead: boolean;
   /** Chunks of the file read so far, this one included. */
   chunks: number;
   /** Bytes read since the last batch. */
@@ -27,10 +47,18 @@ export interface RecordBatch {
   others: unknown[];
 }
 
-/** From the reader to the reading thread: read a file, or send one more batch. */
-export type ReadingRequest = { type: 'read'; file: string; maxStringLength: number } | { type: 'more' };
+/**
+ * From the reader to the reading thread: read files, one after the other (with `runAhead`, past the
+ * reader's credit until it is `taking`, up to RUN_AHEAD_BYTES: a sync loads its district's state
+ * before it takes the first record, and the thread would otherwise wait through it), send one more
+ * batch, or stop running ahead: the reader is taking batches.
+ */
+export type ReadingRequest =
+  | { type: 'read'; files: string[]; maxStringLength: number; runAhead: boolean }
+  | { type: 'more' }
+  | { type: 'taking' };
 
-/** From the reading thread: a batch, the end of the file, or the error that ended it. */
+/** From the reading thread: a batch, the end of a file, or the error that ended the reading. */
 export type ReadingMessage =
   | { type: 'batch'; batch: RecordBatch }
   | { type: 'end' }

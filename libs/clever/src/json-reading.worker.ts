@@ -1,15 +1,17 @@
 import { parentPort } from 'node:worker_threads';
 import { InvalidInput } from '@roster-ledger/domain';
 import { recordBatches } from './json-record-batches';
-import { BATCHES_AHEAD, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { BATCHES_AHEAD, RUN_AHEAD_BYTES, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
 import { READ_CHUNK_BYTES } from './json-record-stream';
 
 /*
- * The reading thread of JsonReadingThread: reads each file asked for into record batches (see
- * recordBatches), at most BATCHES_AHEAD batches ahead of the reader.
+ * The reading thread of JsonReadingThread: reads the files asked for into record batches (see
+ * recordBatches), at most BATCHES_AHEAD batches ahead of the reader, and when asked to run ahead,
+ * past that without their chunks until the reader is taking them (see ReadingRequest).
  */
 const port = parentPort!;
 let credit = BATCHES_AHEAD;
+let runAhead = false;
 /**
  * The chunks go to the reader in memory both threads share, a slot per batch, reused once the
  * reader has taken the batches after it: a copy per chunk (a million-student users.json is 17,000
@@ -27,19 +29,32 @@ port.on('message', (message: ReadingRequest) => {
     credit += 1;
     wake?.();
     wake = null;
+  } else if (message.type === 'taking') {
+    runAhead = false;
   } else {
-    void read(message.file, message.maxStringLength);
+    runAhead = message.runAhead;
+    void read(message.files, message.maxStringLength);
   }
 });
 
-async function read(file: string, maxStringLength: number): Promise<void> {
+async function read(files: readonly string[], maxStringLength: number): Promise<void> {
+  let aheadBytes = 0;
   try {
-    for await (const batch of recordBatches(file, maxStringLength)) {
-      while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
-      credit -= 1;
-      port.postMessage({ type: 'batch', batch: inRing(batch) } satisfies ReadingMessage);
+    for (const file of files) {
+      for await (const batch of recordBatches(file, maxStringLength)) {
+        if (credit === 0 && runAhead && aheadBytes + batch.bytes <= RUN_AHEAD_BYTES) {
+          // the reader is not taking batches yet: what is found in the chunk goes now, its bytes
+          // stay in the file (most records are recognised by their fingerprint alone)
+          aheadBytes += batch.bytes;
+          port.postMessage({ type: 'batch', batch: { ...batch, chunk: null, ahead: true } } satisfies ReadingMessage);
+          continue;
+        }
+        while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
+        credit -= 1;
+        port.postMessage({ type: 'batch', batch: inRing(batch) } satisfies ReadingMessage);
+      }
+      port.postMessage({ type: 'end' } satisfies ReadingMessage);
     }
-    port.postMessage({ type: 'end' } satisfies ReadingMessage);
   } catch (error) {
     port.postMessage({ type: 'failed', error: describe(error) } satisfies ReadingMessage);
   }

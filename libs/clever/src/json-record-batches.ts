@@ -11,12 +11,14 @@ import { FIELDS_PER_RECORD, type RecordBatch } from './json-reading-protocol';
  */
 export async function* recordBatches(file: string, maxStringLength: number): AsyncGenerator<RecordBatch> {
   let chunk: Buffer | null = null;
+  let chunkAt = 0;
+  let nextChunkAt = 0;
   let chunks = 0;
   let bytes = 0;
   let records: SplitRecord[] = [];
   const ready: RecordBatch[] = [];
   const close = () => {
-    if (records.length > 0 || bytes > 0) ready.push(batchOf(chunk, chunks, bytes, records));
+    if (records.length > 0 || bytes > 0) ready.push(batchOf(chunk, chunkAt, chunks, bytes, records));
     records = [];
     bytes = 0;
   };
@@ -29,6 +31,8 @@ export async function* recordBatches(file: string, maxStringLength: number): Asy
     onChunk: (next) => {
       close();
       chunk = next;
+      chunkAt = nextChunkAt;
+      nextChunkAt += next.length;
       chunks += 1;
     },
   });
@@ -48,7 +52,7 @@ export async function* recordBatches(file: string, maxStringLength: number): Asy
 }
 
 /** The records completed in one chunk (bytes of records inside it are sent once, as the chunk). */
-function batchOf(chunk: Buffer | null, chunks: number, bytes: number, records: SplitRecord[]): RecordBatch {
+function batchOf(chunk: Buffer | null, chunkAt: number, chunks: number, bytes: number, records: SplitRecord[]): RecordBatch {
   const fields = new Int32Array(records.length * FIELDS_PER_RECORD);
   const fingerprints: (string | null)[] = [];
   const ids: (string | null)[] = [];
@@ -80,7 +84,7 @@ function batchOf(chunk: Buffer | null, chunks: number, bytes: number, records: S
       others.push(record.raw.toString('utf8'));
     }
   });
-  return { chunk: inChunk ? chunk : null, chunks, bytes, fields, fingerprints, ids, others };
+  return { chunk: inChunk ? chunk : null, chunkAt, ahead: false, chunks, bytes, fields, fingerprints, ids, others };
 }
 
 /** Whether `bytes` lie inside `chunk` (a record the splitter handed over as a view of it). */

@@ -68,14 +68,12 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
   const files: Partial<Record<RecordKind, string>> = {};
   const threadFrom = options.readOnThreadFrom ?? READ_ON_THREAD_FROM_BYTES;
   let total = 0;
-  let largest = 0;
   for (const kind of RECORD_KINDS) {
     const path = join(absolute, SNAPSHOT_FILE_NAMES[kind]);
     const entry = await stat(path).catch(() => undefined);
     if (entry === undefined || entry.isDirectory()) continue;
     files[kind] = path;
     total += entry.size;
-    largest = Math.max(largest, entry.size);
   }
   if (Object.keys(files).length === 0) {
     const expected = RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]).join(', ');
@@ -87,7 +85,6 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
   const reading: Reading = {
     maxStringLength,
     threadFrom,
-    startThread: largest >= threadFrom,
     onBytes: (count) => {
       done += count;
     },
@@ -110,9 +107,8 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
 /** How a pass reads its files. */
 interface Reading {
   maxStringLength: number;
-  /** The size from which a file is read on the second thread, and whether one of the files is that large. */
+  /** The size from which a file is read on the second thread. */
   threadFrom: number;
-  startThread: boolean;
   onBytes: (count: number) => void;
   /** The records to recognise, read when each record is met (they may be given mid-pass). */
   known: () => KnownRecords | undefined;
@@ -122,9 +118,14 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
   // districts.json comes first: when it is there, it lists every district the other files may name.
   const hasDistricts = files.district !== undefined;
   const districts = new Set<string>();
-  // large files are split into records and fingerprinted on a second thread
-  const thread = new JsonReadingThread({ threadFrom: reading.threadFrom, startNow: reading.startThread });
+  // large files are split into records and fingerprinted on a second thread, from now on: while
+  // the first records are taken, a sync loads its district's state (see JsonReadingThread.readAhead)
+  const thread = new JsonReadingThread({ threadFrom: reading.threadFrom });
   try {
+    await thread.readAhead(
+      RECORD_KINDS.flatMap((kind) => files[kind] ?? []),
+      reading.maxStringLength,
+    );
     for (const kind of RECORD_KINDS) {
       const file = files[kind];
       if (file === undefined) continue;
