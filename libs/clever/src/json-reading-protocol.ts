@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { InputLocation } from '@roster-ledger/domain';
 
 /** Batches (a chunk of the file each) the reading thread may send before the reader takes one. */
@@ -6,10 +7,9 @@ export const BATCHES_AHEAD = 32;
 /**
  * File bytes the reading thread may read ahead of the reader, past BATCHES_AHEAD, before the reader
  * has taken a batch (see ReadingRequest). It sends only what it found in them (offsets,
- * fingerprints, ids: about a tenth of their size), which waits in the reader's heap. At a million
- * students (1.1 GB of files, a state load of about 7 s), reading all of it ahead raised a churn's
- * peak by 270-480 MiB and saved it nothing; this half of it raised the peak by 130-370 MiB and
- * took 1-2 s off the re-import and 2-6 s off the churn (see BENCHMARKS.md).
+ * fingerprints, ids), which waits on the ReadingChannel until taken. At a million students (1.1 GB
+ * of files, a state load of about 7 s), reading all of it ahead saved no more time than this half
+ * of it, for more memory (see BENCHMARKS.md).
  */
 export const RUN_AHEAD_BYTES = 512 * 1024 * 1024;
 
@@ -58,7 +58,22 @@ export type ReadingRequest =
   | { type: 'more' }
   | { type: 'taking' };
 
-/** From the reading thread: a batch, the end of a file, or the error that ended the reading. */
+/** From the reading thread on its parent port: everything of a reading that ran ahead is on the channel. */
+export type ReadingNotice = { type: 'ahead-sent' };
+
+/**
+ * What the reader gives the reading thread when it starts: the port the thread sends its
+ * ReadingMessages on, which the reader takes one at a time as it needs them (messages delivered
+ * as events would all be unpacked into its heap at once: after a state load, everything read
+ * ahead), and a counter the thread raises after each, which the reader waits on when the port is
+ * empty.
+ */
+export interface ReadingChannel {
+  port: MessagePort;
+  posted: SharedArrayBuffer;
+}
+
+/** From the reading thread on its ReadingChannel: a batch, the end of a file, or the error that ended the reading. */
 export type ReadingMessage =
   | { type: 'batch'; batch: RecordBatch }
   | { type: 'end' }

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { InvalidInput, type InputLocation } from '@roster-ledger/domain';
 import { startSourceWorker } from '@roster-ledger/ledger';
 import { FileByteRanges } from './file-byte-ranges';
 import type { JsonRecord } from './json-envelope-parser';
-import { FIELDS_PER_RECORD, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { FIELDS_PER_RECORD, type ReadingChannel, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
 import { recordBatches } from './json-record-batches';
 import { fileError, openChunks, readOnPrecisely } from './json-record-stream';
 import { parseRawRecord } from './json-record-splitter';
@@ -48,15 +48,16 @@ export interface ThreadReadingOptions {
  */
 export class JsonReadingThread {
   private worker: Worker | null = null;
-  private readonly inbox: ReadingMessage[] = [];
-  private waiting: ((message: ReadingMessage) => void) | null = null;
+  /** Where the thread's messages wait until taken, one at a time (see ReadingChannel), and the count of them posted. */
+  private channel: { port: MessagePort; posted: Int32Array } | null = null;
+  /** Why the thread stopped, when it did: taken once the messages it sent before are. */
+  private broken: ReadingMessage | null = null;
   private readonly threadFrom: number;
   /** The large files given to readAhead and not asked for yet, in order. */
   private planned: string[] = [];
-  private aheadFiles = 0;
-  /** Files the thread has sent everything of (their end, or the error that ended its reading), and who waits for that. */
-  private filesSent = 0;
-  private sentWaiters: (() => void)[] = [];
+  /** Whether the thread has sent everything of the files given to readAhead, and who waits for that. */
+  private aheadSent = true;
+  private aheadWaiters: (() => void)[] = [];
   private taking = false;
   private busy = false;
   private closed = false;
@@ -76,7 +77,7 @@ export class JsonReadingThread {
     if (this.planned.length > 0 || this.busy || this.taking) throw new Error('JsonReadingThread.readAhead is called once, before reading');
     const sizes = await Promise.all(files.map(fileSize));
     this.planned = files.filter((_, i) => sizes[i]! >= this.threadFrom);
-    this.aheadFiles = this.planned.length;
+    this.aheadSent = this.planned.length === 0;
     if (this.planned.length > 0) this.send({ type: 'read', files: [...this.planned], maxStringLength, runAhead: true });
   }
 
@@ -85,11 +86,11 @@ export class JsonReadingThread {
    * until they are asked for), or the error that ended its reading.
    */
   async readAheadSent(): Promise<void> {
-    if (this.filesSent >= this.aheadFiles) return;
+    if (this.aheadSent) return;
     const worker = this.thread();
     worker.ref();
     try {
-      await new Promise<void>((resolve) => this.sentWaiters.push(resolve));
+      await new Promise<void>((resolve) => this.aheadWaiters.push(resolve));
     } finally {
       worker.unref();
     }
@@ -174,17 +175,23 @@ export class JsonReadingThread {
     if (this.closed) return;
     this.closed = true;
     await this.worker?.terminate();
+    this.channel?.port.close();
   }
 
   private thread(): Worker {
     if (this.worker !== null) return this.worker;
-    const worker = startSourceWorker(join(__dirname, 'json-reading.worker'), __filename, null);
+    const { port1, port2 } = new MessageChannel();
+    const posted = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const channel: ReadingChannel = { port: port2, posted };
+    const worker = startSourceWorker(join(__dirname, 'json-reading.worker'), __filename, channel, [port2]);
+    this.channel = { port: port1, posted: new Int32Array(posted) };
     // it keeps the process alive only while a reading waits for it (see next)
     worker.unref();
-    worker.on('message', (message: ReadingMessage) => this.deliver(message));
-    worker.on('error', (error: Error) => this.deliver({ type: 'failed', error: { message: `the reading thread failed: ${error.message}` } }));
+    // its one notice on this port: everything read ahead is sent
+    worker.on('message', () => this.noteAheadSent());
+    worker.on('error', (error: Error) => this.stopped({ type: 'failed', error: { message: `the reading thread failed: ${error.message}` } }));
     worker.on('exit', (code) => {
-      if (!this.closed) this.deliver({ type: 'failed', error: { message: `the reading thread stopped (exit code ${code})` } });
+      if (!this.closed) this.stopped({ type: 'failed', error: { message: `the reading thread stopped (exit code ${code})` } });
     });
     this.worker = worker;
     return worker;
@@ -194,35 +201,40 @@ export class JsonReadingThread {
     this.thread().postMessage(request);
   }
 
-  private deliver(message: ReadingMessage): void {
-    if (message.type !== 'batch') this.noteFileSent(message.type === 'failed');
-    const waiting = this.waiting;
-    if (waiting === null) {
-      this.inbox.push(message);
-      return;
-    }
-    this.waiting = null;
-    waiting(message);
+  private stopped(why: ReadingMessage): void {
+    this.broken ??= why;
+    // wakes a reader waiting in next()
+    const { posted } = this.channel!;
+    Atomics.add(posted, 0, 1);
+    Atomics.notify(posted, 0);
+    this.noteAheadSent();
   }
 
-  private noteFileSent(failed: boolean): void {
-    // a failure ends the thread's reading: none of the files after it comes
-    this.filesSent = failed ? Number.MAX_SAFE_INTEGER : this.filesSent + 1;
-    if (this.filesSent < this.aheadFiles) return;
-    for (const resolve of this.sentWaiters.splice(0)) resolve();
+  private noteAheadSent(): void {
+    this.aheadSent = true;
+    for (const resolve of this.aheadWaiters.splice(0)) resolve();
   }
 
+  /** The thread's next message: taken off the channel, or waited for. */
   private async next(): Promise<ReadingMessage> {
-    const message = this.inbox.shift();
-    if (message !== undefined) return message;
-    // the thread keeps the process alive only while a reading waits for it: one abandoned without
-    // being closed (its reader failed) must not keep a command from exiting
     const worker = this.thread();
-    worker.ref();
-    try {
-      return await new Promise((resolve) => (this.waiting = resolve));
-    } finally {
-      worker.unref();
+    const { port, posted } = this.channel!;
+    for (;;) {
+      // the count first: a message posted after the port is found empty moves it past `seen`
+      const seen = Atomics.load(posted, 0);
+      const received = receiveMessageOnPort(port);
+      if (received !== undefined) return received.message as ReadingMessage;
+      if (this.broken !== null) return this.broken;
+      const wait = Atomics.waitAsync(posted, 0, seen);
+      if (!wait.async) continue;
+      // the thread keeps the process alive only while a reading waits for it: one abandoned
+      // without being closed (its reader failed) must not keep a command from exiting
+      worker.ref();
+      try {
+        await wait.value;
+      } finally {
+        worker.unref();
+      }
     }
   }
 }

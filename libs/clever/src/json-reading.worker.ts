@@ -1,15 +1,18 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidInput } from '@roster-ledger/domain';
 import { recordBatches } from './json-record-batches';
-import { BATCHES_AHEAD, RUN_AHEAD_BYTES, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { BATCHES_AHEAD, RUN_AHEAD_BYTES, type ReadingChannel, type ReadingMessage, type ReadingNotice, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
 import { READ_CHUNK_BYTES } from './json-record-stream';
 
 /*
  * The reading thread of JsonReadingThread: reads the files asked for into record batches (see
  * recordBatches), at most BATCHES_AHEAD batches ahead of the reader, and when asked to run ahead,
- * past that without their chunks until the reader is taking them (see ReadingRequest).
+ * past that without their chunks until the reader is taking them (see ReadingRequest). Requests
+ * come on the parent port; batches go on the reader's ReadingChannel.
  */
 const port = parentPort!;
+const channel = (workerData as { data: ReadingChannel }).data;
+const posted = new Int32Array(channel.posted);
 let credit = BATCHES_AHEAD;
 let runAhead = false;
 /**
@@ -33,11 +36,11 @@ port.on('message', (message: ReadingRequest) => {
     runAhead = false;
   } else {
     runAhead = message.runAhead;
-    void read(message.files, message.maxStringLength);
+    void read(message.files, message.maxStringLength, message.runAhead);
   }
 });
 
-async function read(files: readonly string[], maxStringLength: number): Promise<void> {
+async function read(files: readonly string[], maxStringLength: number, ahead: boolean): Promise<void> {
   let aheadBytes = 0;
   try {
     for (const file of files) {
@@ -46,18 +49,26 @@ async function read(files: readonly string[], maxStringLength: number): Promise<
           // the reader is not taking batches yet: what is found in the chunk goes now, its bytes
           // stay in the file (most records are recognised by their fingerprint alone)
           aheadBytes += batch.bytes;
-          port.postMessage({ type: 'batch', batch: { ...batch, chunk: null, ahead: true } } satisfies ReadingMessage);
+          send({ type: 'batch', batch: { ...batch, chunk: null, ahead: true } });
           continue;
         }
         while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
         credit -= 1;
-        port.postMessage({ type: 'batch', batch: inRing(batch) } satisfies ReadingMessage);
+        send({ type: 'batch', batch: inRing(batch) });
       }
-      port.postMessage({ type: 'end' } satisfies ReadingMessage);
+      send({ type: 'end' });
     }
   } catch (error) {
-    port.postMessage({ type: 'failed', error: describe(error) } satisfies ReadingMessage);
+    send({ type: 'failed', error: describe(error) });
   }
+  if (ahead) port.postMessage({ type: 'ahead-sent' } satisfies ReadingNotice);
+}
+
+/** A message on the reader's channel, and the counter it waits on raised. */
+function send(message: ReadingMessage): void {
+  channel.port.postMessage(message);
+  Atomics.add(posted, 0, 1);
+  Atomics.notify(posted, 0);
 }
 
 function inRing(batch: RecordBatch): RecordBatch {

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
 const BOOT = `
 const { workerData } = require('node:worker_threads');
@@ -11,10 +11,11 @@ require(workerData.entry);
  * Starts a worker thread on a module of this code base, given as its path without extension
  * (`join(__dirname, 'x.worker')`). Run from TypeScript sources (the CLI, the tests), the thread
  * first loads the same on-the-fly compiler; run from compiled JavaScript, it loads the `.js`.
- * The module reads its input from `workerData.data`.
+ * The module reads its input from `workerData.data`; `transfer` lists what of it moves to the
+ * thread (a MessagePort).
  */
-export function startSourceWorker(entryWithoutExtension: string, callerFile: string, data: unknown): Worker {
+export function startSourceWorker(entryWithoutExtension: string, callerFile: string, data: unknown, transfer: TransferListItem[] = []): Worker {
   const extension = extname(callerFile);
   const register = extension === '.ts' ? require.resolve('@swc-node/register') : null;
-  return new Worker(BOOT, { eval: true, workerData: { entry: `${entryWithoutExtension}${extension}`, register, data } });
+  return new Worker(BOOT, { eval: true, workerData: { entry: `${entryWithoutExtension}${extension}`, register, data }, transferList: transfer });
 }
