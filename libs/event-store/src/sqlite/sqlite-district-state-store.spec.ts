@@ -61,3 +61,32 @@ describe('SqliteDistrictStateStore: states written ahead of a sync append', () =
     expect([loaded.state.sections.isParsed('c1'), loaded.state.sections.get('c1')]).toEqual([true, section]);
   });
 });
+
+describe('SqliteDistrictStateStore: loading the users of a large district', () => {
+  let database: SqliteLedgerDatabase;
+  let store: SqliteDistrictStateStore;
+  beforeEach(() => {
+    database = new SqliteLedgerDatabase(':memory:');
+    store = new SqliteDistrictStateStore(database);
+  });
+  afterEach(() => database.close());
+
+  it('puts back every user, with the summary saved for each, however many there are and whatever their ids hold', async () => {
+    // more than a chunk of summaries (a load reads them a few thousand at a time), and ids a
+    // JSON string must escape: a CSV feed's ids are whatever the district's SIS uses
+    const odd = ['say "hi"', 'back\\slash', 'tab\there', 'é-ü', '\u2028line'];
+    const ids = [...odd, ...Array.from({ length: 12_345 }, (_, i) => `u${String(i).padStart(5, '0')}`)];
+    const users = ids.map((id, i) => ({ ...user(id, i % 7), roles: { student: { fields: { school: `s${i % 3}` }, personal: {} } } }));
+    await store.save(D, { basePosition: null, position: 99, entries: users.map(entry) });
+    await store.save('district-2', { basePosition: null, position: 99, entries: [entry(user('other', 0))] });
+
+    const loaded = (await store.load(D))!;
+    expect(new Set(loaded.state.users.keys())).toEqual(new Set(ids));
+    expect(loaded.state.users.isParsed('u00042')).toBe(false);
+    for (const [i, id] of ids.entries()) {
+      expect([loaded.state.users.rolesOf(id), loaded.state.users.schoolsOf(id)]).toEqual([['student'], [`s${i % 3}`]]);
+    }
+    expect(loaded.state.users.get('say "hi"')).toEqual(users[0]);
+    expect(loaded.state.users.get('u12344')).toEqual(users[users.length - 1]);
+  });
+});
