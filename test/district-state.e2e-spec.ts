@@ -197,7 +197,8 @@ describe('district state snapshots (end to end)', () => {
       // no source anywhere, states or users' summaries: every record is parsed and diffed
       withWritable(parsing, (raw) => {
         raw.prepare(`UPDATE district_state_records SET state = json_remove(state, '$.source')`).run();
-        raw.prepare(`UPDATE district_state_user_summaries SET summary = json_remove(summary, '$.source')`).run();
+        // a summary is saved as [revision, roles, schools, source]
+        raw.prepare(`UPDATE district_state_user_summaries SET summary = json_remove(summary, '$[3]')`).run();
       });
 
       const withRecognition = importJson(nextDay, recognising);

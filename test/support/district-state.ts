@@ -1,5 +1,5 @@
 import { LedgerState, RECORD_KINDS, summariseUser, type UserState } from '@roster-ledger/domain';
-import { SqliteDistrictStateStore, SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import { SqliteDistrictStateStore, SqliteEventStore, SqliteLedgerDatabase, userSummaryOf } from '@roster-ledger/event-store';
 import type { DistrictStateSnapshot } from '@roster-ledger/ledger';
 import { canonicalJson, withReadOnly } from './crash-ledger';
 
@@ -50,5 +50,5 @@ export async function expectSavedStateToBeTheLog(db: string, districtId: string,
     raw.prepare(`SELECT id, state FROM district_state_records WHERE district_id = ? AND category = 'user' ORDER BY id`).all(districtId) as { id: string; state: string }[],
     raw.prepare('SELECT id, summary FROM district_state_user_summaries WHERE district_id = ? ORDER BY id').all(districtId) as { id: string; summary: string }[],
   ]);
-  expect(summaries.map((row) => [row.id, JSON.parse(row.summary)])).toEqual(states.map((row) => [row.id, summariseUser(JSON.parse(row.state) as UserState)]));
+  expect(summaries.map((row) => [row.id, userSummaryOf(JSON.parse(row.summary))])).toEqual(states.map((row) => [row.id, summariseUser(JSON.parse(row.state) as UserState)]));
 }

@@ -6,3 +6,4 @@ export { stagedSetFolder, stagedSetsBeside } from './sqlite/staged-set-files';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
 export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';
+export { userSummaryOf } from './sqlite/saved-user-summary';

@@ -1,4 +1,4 @@
-import { LedgerState, type SectionState, type StateEntry, type UserState } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, LedgerState, summariseUser, type SectionState, type StateEntry, type UserState } from '@roster-ledger/domain';
 import { SqliteDistrictStateStore } from './sqlite-district-state-store';
 import { SqliteLedgerDatabase } from './sqlite-database';
 
@@ -88,5 +88,53 @@ describe('SqliteDistrictStateStore: loading the users of a large district', () =
     }
     expect(loaded.state.users.get('say "hi"')).toEqual(users[0]);
     expect(loaded.state.users.get('u12344')).toEqual(users[users.length - 1]);
+  });
+});
+
+describe('SqliteDistrictStateStore: snapshots saved before users\' summaries were arrays', () => {
+  let database: SqliteLedgerDatabase;
+  let store: SqliteDistrictStateStore;
+  const users = [user('u1', 2), { ...user('u2', 0), source: { fingerprint: 'f2', unknownValues: ['student.gender'] } }, user('u3', 1)];
+  beforeEach(async () => {
+    database = new SqliteLedgerDatabase(':memory:');
+    store = new SqliteDistrictStateStore(database);
+    await store.save(D, { basePosition: null, position: 40, entries: users.map(entry) });
+  });
+  afterEach(() => database.close());
+
+  const headFormat = () => database.db.prepare('SELECT format FROM district_states WHERE district_id = ?').pluck().get(D);
+  const savedSummary = (id: string) => JSON.parse(database.db.prepare('SELECT summary FROM district_state_user_summaries WHERE id = ?').pluck().get(id) as string) as unknown;
+  /** What an earlier release saved: the state's format alone in the head, each summary an object. */
+  const asSavedBefore = () => {
+    database.db.prepare('UPDATE district_states SET format = ?').run(LEDGER_STATE_FORMAT);
+    for (const u of users) database.db.prepare('UPDATE district_state_user_summaries SET summary = ? WHERE id = ?').run(JSON.stringify(summariseUser(u)), u.id);
+  };
+
+  it('are saved now in a format an earlier release does not load, each summary an array', () => {
+    expect(headFormat()).not.toBe(LEDGER_STATE_FORMAT);
+    expect(savedSummary('u2')).toEqual([0, ['student'], ['s1'], { fingerprint: 'f2', unknownValues: ['student.gender'] }]);
+    expect(savedSummary('u1')).toEqual([2, ['student'], ['s1']]);
+  });
+
+  it('load as they were saved, and a save moves them on with both kinds of summaries, each loaded as it is', async () => {
+    asSavedBefore();
+    const loaded = (await store.load(D))!;
+    expect(loaded.position).toBe(40);
+    for (const u of users) expect([loaded.state.users.sourceOf(u.id), loaded.state.users.rolesOf(u.id), loaded.state.users.get(u.id)]).toEqual([u.source, ['student'], u]);
+
+    const changed = { ...user('u3', 2), source: { fingerprint: 'f3' } };
+    expect(await store.save(D, { basePosition: 40, position: 41, entries: [entry(changed)] })).toBe(true);
+    // the rows it did not write stay as the earlier release saved them
+    expect([savedSummary('u1'), savedSummary('u3')]).toEqual([summariseUser(users[0]!), [2, ['student'], ['s1'], { fingerprint: 'f3' }]]);
+    expect(headFormat()).not.toBe(LEDGER_STATE_FORMAT);
+    const again = (await store.load(D))!;
+    expect(again.position).toBe(41);
+    expect([again.state.users.get('u1'), again.state.users.get('u2'), again.state.users.get('u3')]).toEqual([users[0], users[1], changed]);
+    expect(again.state.users.sourceOf('u3')).toEqual({ fingerprint: 'f3' });
+  });
+
+  it('are not loaded when of another state format', async () => {
+    database.db.prepare('UPDATE district_states SET format = ?').run(LEDGER_STATE_FORMAT - 1);
+    expect(await store.load(D)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { LEDGER_STATE_FORMAT, LedgerState, RECORD_KINDS, summariseUser, type RecordKind, type StateEntry, type UserState, type UserSummary } from '@roster-ledger/domain';
 import type { DistrictStateChange, DistrictStateSnapshot, DistrictStateStore } from '@roster-ledger/ledger';
+import { userSummaryJson, userSummaryOf } from './saved-user-summary';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 
 /** One chunk of a district's users' summaries (see SqliteDistrictStateStore.load); `summaries` and `last` are null when `count` is 0. */
@@ -17,8 +18,25 @@ interface StateRow {
 }
 
 /**
+ * The format in the head row of a snapshot this store saves: the state's (LEDGER_STATE_FORMAT)
+ * and how this store writes it, ten times the one plus the other: 1 since users' summaries are
+ * saved as arrays (see userSummaryJson). An earlier release expects the state's format alone, so
+ * it ignores such a snapshot (it would misread the summaries) and folds the log instead.
+ */
+const SAVED_FORMAT = LEDGER_STATE_FORMAT * 10 + 1;
+
+/**
+ * Whether a snapshot with this format in its head row is one a load can take: this store's, or
+ * one saved before users' summaries were arrays, whose summaries are read as they were saved (a
+ * save then moves it to SAVED_FORMAT with both kinds of rows; a load takes each as it is).
+ */
+function loadable(format: number): boolean {
+  return format === SAVED_FORMAT || format === LEDGER_STATE_FORMAT;
+}
+
+/**
  * The format a snapshot's head row has while a sync writes states ahead of its append (see
- * DistrictStateStore.writeAhead): not LEDGER_STATE_FORMAT, so a load ignores it.
+ * DistrictStateStore.writeAhead): not a loadable one, so a load ignores it.
  */
 const WRITTEN_AHEAD = 0;
 
@@ -91,7 +109,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
       // one read transaction: the position and the records belong together
       return this.database.db.transaction(() => {
         const head = this.selectHead.get(districtId);
-        if (head === undefined || head.format !== LEDGER_STATE_FORMAT) return null;
+        if (head === undefined || !loadable(head.format)) return null;
         const state = new LedgerState();
         for (const row of this.selectRecords.iterate(districtId)) {
           state.restore({ category: row.category as RecordKind, id: row.id, state: JSON.parse(row.state) as StateEntry['state'] });
@@ -111,8 +129,8 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
   private restoreUserSummaries(districtId: string, state: LedgerState): void {
     let chunk = this.firstUserSummaries.get(districtId)!;
     while (chunk.count > 0) {
-      const pairs = JSON.parse(chunk.summaries!) as (string | UserSummary)[];
-      for (let at = 0; at < pairs.length; at += 2) state.restoreUnreadUser(pairs[at] as string, pairs[at + 1] as UserSummary);
+      const pairs = JSON.parse(chunk.summaries!) as unknown[];
+      for (let at = 0; at < pairs.length; at += 2) state.restoreUnreadUser(pairs[at] as string, userSummaryOf(pairs[at + 1] as UserSummary));
       if (chunk.count < SUMMARIES_PER_CHUNK) return;
       chunk = this.nextUserSummaries.get(districtId, chunk.last!)!;
     }
@@ -146,7 +164,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
           this.deleteUserSummaries.run(districtId);
         }
         this.write(districtId, change.entries);
-        this.upsertHead.run(districtId, change.position, LEDGER_STATE_FORMAT);
+        this.upsertHead.run(districtId, change.position, SAVED_FORMAT);
         return true;
       });
     } catch (error) {
@@ -168,16 +186,16 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
     }
   }
 
-  /** The position a save or a write ahead may build on: the snapshot's, if of this format or written ahead from it. */
+  /** The position a save or a write ahead may build on: the snapshot's, if a load can take it or it is written ahead from one. */
   private basePosition(districtId: string): number | null {
     const head = this.selectHead.get(districtId);
-    return head === undefined || (head.format !== LEDGER_STATE_FORMAT && head.format !== WRITTEN_AHEAD) ? null : head.position;
+    return head === undefined || (!loadable(head.format) && head.format !== WRITTEN_AHEAD) ? null : head.position;
   }
 
   private write(districtId: string, entries: Iterable<StateEntry>): void {
     for (const { category, id, state } of entries) {
       this.upsertRecord.run(districtId, category, id, JSON.stringify(state));
-      if (category === 'user') this.upsertUserSummary.run(districtId, id, JSON.stringify(summariseUser(state as UserState)));
+      if (category === 'user') this.upsertUserSummary.run(districtId, id, userSummaryJson(summariseUser(state as UserState)));
     }
   }
 }
