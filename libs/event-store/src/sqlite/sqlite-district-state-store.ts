@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { LEDGER_STATE_FORMAT, LedgerState, RECORD_KINDS, summariseUser, type RecordKind, type StateEntry, type UserState, type UserSummary } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, LedgerState, RECORD_KINDS, summariseUser, type RecordKind, type StateEntry, type UserState } from '@roster-ledger/domain';
 import type { DistrictStateChange, DistrictStateSnapshot, DistrictStateStore } from '@roster-ledger/ledger';
 import { userSummaryJson, userSummaryOf } from './saved-user-summary';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
@@ -125,12 +125,12 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
     }
   }
 
-  /** Puts back every user of the district's snapshot by its summary, a chunk of summaries at a time in the order of their ids. */
+  /** Puts back every user of the district's snapshot by its summary, a chunk of summaries at a time (the chunks in the order of their ids). */
   private restoreUserSummaries(districtId: string, state: LedgerState): void {
     let chunk = this.firstUserSummaries.get(districtId)!;
     while (chunk.count > 0) {
       const pairs = JSON.parse(chunk.summaries!) as unknown[];
-      for (let at = 0; at < pairs.length; at += 2) state.restoreUnreadUser(pairs[at] as string, userSummaryOf(pairs[at + 1] as UserSummary));
+      for (let at = 0; at < pairs.length; at += 2) state.restoreUnreadUser(pairs[at] as string, userSummaryOf(pairs[at + 1] as Parameters<typeof userSummaryOf>[0]));
       if (chunk.count < SUMMARIES_PER_CHUNK) return;
       chunk = this.nextUserSummaries.get(districtId, chunk.last!)!;
     }
