@@ -139,7 +139,11 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
     const half = (ids: string[]) => Math.ceil(ids.length / 2);
     const queries = on(students.slice(0, half(students)), sections.slice(0, half(sections)));
     const warmUp = on(students.slice(half(students)), sections.slice(half(sections)));
-    const agent = new Agent({ keepAlive: true, maxSockets: options.clients });
+    // idle connections dropped after 4 s: the server closes a kept-alive connection idle for 5 s
+    // (Node's keepAliveTimeout), and a client that reuses one just as it does gets ECONNRESET.
+    // With 100 ms pauses a few connections carry the load and the pool's others sit idle: three
+    // such resets, with nothing in the server's log, were a bench's only failed requests
+    const agent = new Agent({ keepAlive: true, maxSockets: options.clients, timeout: 4_000 });
     const headers = { authorization: `Bearer ${key}` };
     /** `clients` clients asking `path` for `seconds`, paced; each client's response times. */
     const load = async (path: (i: number) => string, pacing: Pacing, seconds: number) => {
