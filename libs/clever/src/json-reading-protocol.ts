@@ -73,6 +73,12 @@ export interface ReadingChannel {
   posted: SharedArrayBuffer;
 }
 
+/** Raises a ReadingChannel's counter (`posted`, seen as an Int32Array) and wakes a reader waiting on it: after each message posted, or when the thread stops. */
+export function notePosted(posted: Int32Array): void {
+  Atomics.add(posted, 0, 1);
+  Atomics.notify(posted, 0);
+}
+
 /** From the reading thread on its ReadingChannel: a batch, the end of a file, or the error that ended the reading. */
 export type ReadingMessage =
   | { type: 'batch'; batch: RecordBatch }

@@ -5,7 +5,7 @@ import { InvalidInput, type InputLocation } from '@roster-ledger/domain';
 import { startSourceWorker } from '@roster-ledger/ledger';
 import { FileByteRanges } from './file-byte-ranges';
 import type { JsonRecord } from './json-envelope-parser';
-import { FIELDS_PER_RECORD, type ReadingChannel, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { FIELDS_PER_RECORD, notePosted, type ReadingChannel, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
 import { recordBatches } from './json-record-batches';
 import { fileError, openChunks, readOnPrecisely } from './json-record-stream';
 import { parseRawRecord } from './json-record-splitter';
@@ -204,9 +204,7 @@ export class JsonReadingThread {
   private stopped(why: ReadingMessage): void {
     this.broken ??= why;
     // wakes a reader waiting in next()
-    const { posted } = this.channel!;
-    Atomics.add(posted, 0, 1);
-    Atomics.notify(posted, 0);
+    notePosted(this.channel!.posted);
     this.noteAheadSent();
   }
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InvalidInput } from '@roster-ledger/domain';
 import { recordBatches } from './json-record-batches';
-import { BATCHES_AHEAD, RUN_AHEAD_BYTES, type ReadingChannel, type ReadingMessage, type ReadingNotice, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
+import { BATCHES_AHEAD, notePosted, RUN_AHEAD_BYTES, type ReadingChannel, type ReadingMessage, type ReadingNotice, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
 import { READ_CHUNK_BYTES } from './json-record-stream';
 
 /*
@@ -67,8 +67,7 @@ async function read(files: readonly string[], maxStringLength: number, ahead: bo
 /** A message on the reader's channel, and the counter it waits on raised. */
 function send(message: ReadingMessage): void {
   channel.port.postMessage(message);
-  Atomics.add(posted, 0, 1);
-  Atomics.notify(posted, 0);
+  notePosted(posted);
 }
 
 function inRing(batch: RecordBatch): RecordBatch {
