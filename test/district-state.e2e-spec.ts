@@ -197,8 +197,10 @@ describe('district state snapshots (end to end)', () => {
       // no source anywhere, states or users' summaries: every record is parsed and diffed
       withWritable(parsing, (raw) => {
         raw.prepare(`UPDATE district_state_records SET state = json_remove(state, '$.source')`).run();
-        // a summary is saved as [revision, roles, schools, source]
+        // a user's summary is saved as [revision, roles, schools, source], a section's as
+        // [revision, active, students, school, term, course, source]
         raw.prepare(`UPDATE district_state_user_summaries SET summary = json_remove(summary, '$[3]')`).run();
+        raw.prepare(`UPDATE district_state_section_summaries SET summary = json_remove(summary, '$[6]')`).run();
       });
 
       const withRecognition = importJson(nextDay, recognising);

@@ -1,5 +1,5 @@
-import { LedgerState, RECORD_KINDS, summariseUser, type UserState } from '@roster-ledger/domain';
-import { SqliteDistrictStateStore, SqliteEventStore, SqliteLedgerDatabase, userSummaryOf } from '@roster-ledger/event-store';
+import { LedgerState, RECORD_KINDS, summariseSection, summariseUser, type SectionState, type UserState } from '@roster-ledger/domain';
+import { SqliteDistrictStateStore, SqliteEventStore, SqliteLedgerDatabase, sectionSummaryOf, userSummaryOf } from '@roster-ledger/event-store';
 import type { DistrictStateSnapshot } from '@roster-ledger/ledger';
 import { canonicalJson, withReadOnly } from './crash-ledger';
 
@@ -16,12 +16,13 @@ export async function stateFoldedFromLog(db: string, districtId: string, upTo = 
   return state;
 }
 
-/** The district's saved state snapshot in a ledger file, every user's state read (a load reads them when asked for). */
+/** The district's saved state snapshot in a ledger file, every user's and section's state read (a load reads them when asked for). */
 export async function savedDistrictState(db: string, districtId: string): Promise<DistrictStateSnapshot | null> {
   const database = new SqliteLedgerDatabase(db);
   try {
     const snapshot = await new SqliteDistrictStateStore(database).load(districtId);
     snapshot?.state.users.values();
+    snapshot?.state.sections.values();
     return snapshot;
   } finally {
     database.close();
@@ -40,7 +41,7 @@ export const canonicalState = (state: LedgerState): string[] =>
 
 /**
  * Expects the saved snapshot to be at `at` (default the log head) and to equal the log folded up
- * to there, and each user's saved summary to be the summary of the user's saved state.
+ * to there, and each user's and section's saved summary to be the summary of its saved state.
  */
 export async function expectSavedStateToBeTheLog(db: string, districtId: string, at: number = logHead(db)): Promise<void> {
   const snapshot = await savedDistrictState(db, districtId);
@@ -51,4 +52,11 @@ export async function expectSavedStateToBeTheLog(db: string, districtId: string,
     raw.prepare('SELECT id, summary FROM district_state_user_summaries WHERE district_id = ? ORDER BY id').all(districtId) as { id: string; summary: string }[],
   ]);
   expect(summaries.map((row) => [row.id, userSummaryOf(JSON.parse(row.summary))])).toEqual(states.map((row) => [row.id, summariseUser(JSON.parse(row.state) as UserState)]));
+  const [sections, sectionSummaries] = withReadOnly(db, (raw) => [
+    raw.prepare(`SELECT id, state FROM district_state_records WHERE district_id = ? AND category = 'section' ORDER BY id`).all(districtId) as { id: string; state: string }[],
+    raw.prepare('SELECT id, summary FROM district_state_section_summaries WHERE district_id = ? ORDER BY id').all(districtId) as { id: string; summary: string }[],
+  ]);
+  expect(sectionSummaries.map((row) => [row.id, sectionSummaryOf(JSON.parse(row.summary))])).toEqual(
+    sections.map((row) => [row.id, summariseSection(JSON.parse(row.state) as SectionState)]),
+  );
 }

@@ -6,4 +6,5 @@ export { stagedSetFolder, stagedSetsBeside } from './sqlite/staged-set-files';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
 export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';
+export { sectionSummaryOf } from './sqlite/saved-section-summary';
 export { userSummaryOf } from './sqlite/saved-user-summary';

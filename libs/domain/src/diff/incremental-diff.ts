@@ -146,8 +146,8 @@ export class IncrementalDiff {
 
   /** The ledger holds the record as shared now. */
   private holds(kind: RecordKind, id: string): boolean {
-    if (kind === 'user') return Object.keys(this.state.users.get(id)?.roles ?? {}).length > 0;
-    if (kind === 'section') return this.state.sections.get(id)?.active === true;
+    if (kind === 'user') return (this.state.users.rolesOf(id)?.length ?? 0) > 0;
+    if (kind === 'section') return this.state.sections.isActive(id) === true;
     return this.state.records[kind].get(id)?.active === true;
   }
 

@@ -1,6 +1,7 @@
 import { diffSnapshot, notesSource, SnapshotDiff, type DiffResult, type Snapshot, type StreamChange } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
 import { summariseUser } from '../state/user-states';
+import { summariseSection, type ListedUsersFinder } from '../state/section-states';
 import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
 import type { Fields } from '../records/fields';
 import { InvalidInput } from '../errors/domain-error';
@@ -339,6 +340,51 @@ describe('snapshot diff', () => {
       const again = new SnapshotDiff(first(), { syncId: 'again', districtId: D, kinds: ALL });
       for (const record of day1) again.addUnchanged(record.kind, record.id);
       expect(again.finish().findings.unresolved).toEqual({});
+    });
+
+    it('reads no unchanged section a saved snapshot keeps by its summary, and asks the store for its users only when some user is gone', () => {
+      const day1 = [school('s1'), term('t1'), course('c1'), student('u1'), student('u2'), staffer('tch1', ['teacher']), section('sec2', ['tch1'], ['u1', 'u2'])];
+      const state = new LedgerState();
+      const first = new SnapshotDiff(state, { syncId: 'first', districtId: D, kinds: ALL });
+      for (const record of day1) first.add(record, {}, { fingerprint: fingerprintOf(record) });
+      for (const change of first.finish().changes) state.applyChange(change);
+      for (const sourced of first.takeSources()) notesSource(state, sourced);
+      /** The state as a load of its saved snapshot gives it: users and sections by their summaries, read from their rows when asked for. */
+      const saved = (finder?: ListedUsersFinder) => {
+        const loaded = new LedgerState();
+        const reads: string[] = [];
+        const asked: string[][] = [];
+        const rows = new Map([...state.sections.entries()].map(([id, s]) => [id, JSON.stringify(s)]));
+        loaded.sections.readWith((id) => (reads.push(id), rows.get(id)));
+        if (finder) loaded.sections.findListedWith((sections, users) => (asked.push([...sections, ...users]), finder(sections, users)));
+        for (const [id, s] of state.sections.entries()) loaded.restoreUnreadSection(id, summariseSection(s));
+        for (const [id, u] of state.users.entries()) loaded.restoreUnreadUser(id, summariseUser(u));
+        loaded.users.readWith((id) => JSON.stringify(state.users.get(id)));
+        for (const kind of ['school', 'term', 'course'] as const) for (const [id, e] of state.records[kind]) loaded.restore({ category: kind, id, state: e });
+        return { loaded, reads, asked };
+      };
+      const storeFinder: ListedUsersFinder = (sections, users) =>
+        [...state.sections.entries()].filter(([id]) => sections.has(id)).flatMap(([id, s]) => [...s.teachers, ...s.students].filter((u) => users.has(u)).map((u) => [id, u] as const));
+      const diffed = (loaded: LedgerState, records: RosterRecord[]) => {
+        const diff = new SnapshotDiff(loaded, { syncId: 'next', districtId: D, kinds: ALL });
+        for (const record of records) diff.addUnchanged(record.kind, record.id);
+        return diff.finish();
+      };
+
+      // everyone still shown: nothing is read, nobody asked
+      const all = saved(storeFinder);
+      expect(diffed(all.loaded, day1).findings.unresolved).toEqual({});
+      expect([all.reads, all.asked]).toEqual([[], []]);
+      // u2 gone, sec2 still lists u2: found in one question, the section still not read
+      const gone = saved(storeFinder);
+      const result = diffed(gone.loaded, day1.filter((r) => r.id !== 'u2'));
+      expect(result.findings.unresolved).toEqual({ user: 1 });
+      expect(types(result)).toEqual(['user-u2 StudentRemoved']);
+      expect([gone.reads, gone.asked]).toEqual([[], [['sec2', 'u2']]]);
+      // a store that cannot answer: the section is read, with the same finding
+      const reading = saved();
+      expect(diffed(reading.loaded, day1.filter((r) => r.id !== 'u2')).findings.unresolved).toEqual({ user: 1 });
+      expect(reading.reads).toEqual(['sec2']);
     });
 
     it('forgets a source once any event is folded into the record, and hands over new sources only', () => {

@@ -17,6 +17,7 @@ import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
 import { splitPersonal, type LedgerState, type SectionState, type StateKey, type UserState } from '../state/ledger-state';
 import type { RecordSource } from '../state/record-source';
+import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
 
@@ -145,8 +146,8 @@ export class SnapshotDiff {
     course: new Set(),
     user: new Set(),
   };
-  /** The users of unchanged sections whose source says the ledger knew them all (see `addUnchanged`). */
-  private readonly knownUserLists: (readonly string[])[] = [];
+  /** Unchanged sections whose source says the ledger knew all their users (see `addUnchanged`). */
+  private readonly sectionsOfKnownUsers: string[] = [];
   private readonly findings: SyncFindings = { skipped: {}, unresolved: {}, unknownValues: {} };
   /** Records added with their source since the last `takeSources`, whose state does not have it yet. */
   private sources: SourcedRecord[] = [];
@@ -208,14 +209,14 @@ export class SnapshotDiff {
     if (kind === 'user') {
       for (const school of this.state.users.schoolsOf(id)!) this.reference('school', school);
     } else if (kind === 'section') {
-      const section = this.state.sections.get(id)!;
       if (source.listsKnownUsers && this.context.kinds.includes('user')) {
         // its users are known to the ledger: unresolved only if this snapshot no longer shows
-        // them, which is asked once every user is seen (a million look-ups fewer at a million students)
-        this.noteFieldReferences(section.fields);
-        this.knownUserLists.push(section.teachers, section.students);
+        // them, which is asked once every user is seen (a million look-ups fewer at a million
+        // students), and the section is not read (its summary names its school, term and course)
+        this.noteFieldReferences(this.state.sections.referencesOf(id)!);
+        this.sectionsOfKnownUsers.push(id);
       } else {
-        this.noteSectionReferences(section);
+        this.noteSectionReferences(this.state.sections.get(id)!);
       }
     }
     if (source.unknownValues !== undefined) this.noteUnknownValues(source.unknownValues);
@@ -468,7 +469,7 @@ export class SnapshotDiff {
   }
 
   /** A section's references to its school, term and course. */
-  private noteFieldReferences(fields: SectionRecord['fields']): void {
+  private noteFieldReferences(fields: SectionRecord['fields'] | SectionReferences): void {
     for (const [kind, field] of [['school', 'school'], ['term', 'term_id'], ['course', 'course']] as const) {
       const ref = fields[field];
       if (typeof ref === 'string') this.reference(kind, ref);
@@ -538,12 +539,12 @@ export class SnapshotDiff {
 
   /** Referenced ids known neither to this snapshot nor (for kinds it does not cover) to the ledger. */
   private countUnresolved(): void {
-    if (this.knownUserLists.length > 0) {
-      // the users the ledger knows that this snapshot does not show: few, and all the ids of
-      // `knownUserLists` that can be unresolved
+    if (this.sectionsOfKnownUsers.length > 0) {
+      // the users the ledger knows that this snapshot does not show: few, and all the users of
+      // `sectionsOfKnownUsers` that can be unresolved (none, most days: then no section is read)
       const absent = new Set<string>();
       for (const id of this.state.users.keys()) if (!this.seen.user.has(id)) absent.add(id);
-      for (const list of this.knownUserLists) for (const id of list) if (absent.has(id)) this.referenced.user.add(id);
+      if (absent.size > 0) for (const id of this.state.sections.usersListed(this.sectionsOfKnownUsers, absent)) this.referenced.user.add(id);
     }
     for (const kind of ['school', 'term', 'course', 'user'] as const) {
       let missing = 0;

@@ -4,7 +4,7 @@ import type { RecordKind, UserRole } from '../records/roster-records';
 import type { RosterEvent, SectionEvent, UserEvent } from '../events/roster-events';
 import type { RecordSource } from './record-source';
 import type { EntityState, SectionState, UserState } from './record-states';
-import { SectionStates, summariseSection } from './section-states';
+import { SectionStates, summariseSection, type SectionSummary } from './section-states';
 import { summariseUser, UserStates, type UserSummary } from './user-states';
 
 export type { EntityState, SectionState, UserState } from './record-states';
@@ -231,7 +231,7 @@ export class LedgerState {
     term: new Map(),
     course: new Map(),
   };
-  /** Sections a first import wrote ahead stay unread until asked for (see {@link SectionStates}). */
+  /** Sections a snapshot saved, or a first import wrote ahead, may stay unread until asked for (see {@link SectionStates}). */
   readonly sections = new SectionStates();
   /** Users a snapshot saved may stay unread until asked for (see {@link UserStates}). */
   readonly users = new UserStates();
@@ -315,6 +315,11 @@ export class LedgerState {
   /** Puts back a user a snapshot saved, by its summary: its state is read only when a sync touches the user (see {@link UserStates}). */
   restoreUnreadUser(id: string, summary: UserSummary): void {
     this.users.restoreUnread(id, summary);
+  }
+
+  /** Puts back a section a snapshot saved, by its summary: its state is read only when a sync touches the section (see {@link SectionStates}). */
+  restoreUnreadSection(id: string, summary: SectionSummary): void {
+    this.sections.restoreUnread(id, summary);
   }
 
   /**

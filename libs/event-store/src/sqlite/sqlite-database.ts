@@ -81,6 +81,12 @@ CREATE TABLE IF NOT EXISTS district_state_user_summaries (
   summary TEXT NOT NULL,
   PRIMARY KEY (district_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS district_state_section_summaries (
+  district_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  PRIMARY KEY (district_id, id)
+) WITHOUT ROWID;
 `;
 
 /** Adds a column to a table of a ledger file made before it, in one immediate transaction: two processes opening such a file at once must not both add it. */

@@ -50,7 +50,7 @@ describe('SqliteDistrictStateStore: states written ahead of a sync append', () =
     expect([...(await store.load(D))!.state.users.keys()]).toEqual(['u9']);
   });
 
-  it('keeps sections written ahead readable by id, and a load after the save holds them whole', async () => {
+  it('keeps sections written ahead readable by id, and a load after the save knows them by summary and reads them whole', async () => {
     const section: SectionState = { id: 'c1', revision: 3, active: true, fields: { name: 'Algebra' }, personal: {}, teachers: ['t1'], primaryTeacher: 't1', students: ['u1', 'u2'] };
     expect(await store.writeAhead(D, 10, [{ category: 'section', id: 'c1', state: section }])).toBe(true);
     expect(JSON.parse(store.stateReader(D, 'section')('c1')!)).toEqual(section);
@@ -58,7 +58,93 @@ describe('SqliteDistrictStateStore: states written ahead of a sync append', () =
 
     expect(await store.save(D, { basePosition: 10, position: 11, entries: [] })).toBe(true);
     const loaded = (await store.load(D))!;
-    expect([loaded.state.sections.isParsed('c1'), loaded.state.sections.get('c1')]).toEqual([true, section]);
+    expect([loaded.state.sections.isParsed('c1'), loaded.state.sections.isActive('c1')]).toEqual([false, true]);
+    expect([loaded.state.sections.get('c1'), loaded.state.sections.isParsed('c1')]).toEqual([section, true]);
+  });
+});
+
+const section = (id: string, revision: number, students: string[], over: Partial<SectionState> = {}): SectionState => ({
+  id,
+  revision,
+  active: true,
+  fields: { name: `Class ${id}`, school: 's1', term_id: 't1', course: 'k1' },
+  personal: {},
+  teachers: ['t9'],
+  primaryTeacher: 't9',
+  students,
+  ...over,
+});
+const sectionEntry = (state: SectionState): StateEntry => ({ category: 'section', id: state.id, state });
+
+describe('SqliteDistrictStateStore: sections known by their summaries', () => {
+  let database: SqliteLedgerDatabase;
+  let store: SqliteDistrictStateStore;
+  const sections = [
+    section('c1', 4, ['u1', 'u2'], { source: { fingerprint: 'f1', listsKnownUsers: true } }),
+    section('c2', 2, ['u2', 'u3'], { fields: { name: 'No course', school: 's2' } }),
+    section('c3', 7, [], { active: false, teachers: [], primaryTeacher: null }),
+  ];
+  beforeEach(async () => {
+    database = new SqliteLedgerDatabase(':memory:');
+    store = new SqliteDistrictStateStore(database);
+    await store.save(D, { basePosition: null, position: 30, entries: sections.map(sectionEntry) });
+    await store.save('district-2', { basePosition: null, position: 30, entries: [sectionEntry(section('c1', 1, ['u1', 'x1']))] });
+  });
+  afterEach(() => database.close());
+
+  const headFormat = () => database.db.prepare('SELECT format FROM district_states WHERE district_id = ?').pluck().get(D) as number;
+
+  it('are loaded without reading their states: shared or not, students, school, term, course and source, and read whole when asked for', async () => {
+    const { sections: loaded } = (await store.load(D))!.state;
+    expect(sections.map((s) => loaded.isParsed(s.id))).toEqual([false, false, false]);
+    expect(sections.map((s) => [loaded.isActive(s.id), loaded.referencesOf(s.id), loaded.sourceOf(s.id)])).toEqual([
+      [true, { school: 's1', term_id: 't1', course: 'k1' }, { fingerprint: 'f1', listsKnownUsers: true }],
+      [true, { school: 's2' }, undefined],
+      [false, { school: 's1', term_id: 't1', course: 'k1' }, undefined],
+    ]);
+    expect(loaded.activeCounts()).toEqual({ sections: 2, enrollments: 4 });
+    expect(sections.map((s) => loaded.get(s.id))).toEqual(sections);
+  });
+
+  it('tell which of some users their saved states list, as teachers or students, in this district only', async () => {
+    const { sections: loaded } = (await store.load(D))!.state;
+    const find = store.listedUsersFinder(D);
+    expect([...find(new Set(['c1', 'c2', 'c3']), new Set(['u2', 't9', 'x1', 'nobody']))].map(([s, u]) => `${s}:${u}`).sort()).toEqual(['c1:t9', 'c1:u2', 'c2:t9', 'c2:u2']);
+    expect([...find(new Set(['c2', 'nothing']), new Set(['u1', 'u2']))]).toEqual([['c2', 'u2']]);
+    expect([...loaded.usersListed(['c2', 'c3'], new Set(['u1', 'u3', 'x1']))]).toEqual(['u3']);
+    expect(sections.map((s) => loaded.isParsed(s.id))).toEqual([false, false, false]);
+  });
+
+  it('are given their summaries by the first save after an upgrade from a snapshot that had none, which loads its sections whole until then', async () => {
+    // what the release before saved: users' summaries as arrays (format 51), no section summaries
+    database.db.prepare('UPDATE district_states SET format = ? WHERE district_id = ?').run(LEDGER_STATE_FORMAT * 10 + 1, D);
+    database.db.prepare('DELETE FROM district_state_section_summaries').run();
+    const before = (await store.load(D))!;
+    expect(sections.map((s) => before.state.sections.isParsed(s.id))).toEqual([true, true, true]);
+    expect(sections.map((s) => before.state.sections.get(s.id))).toEqual(sections);
+
+    const changed = section('c2', 3, ['u3']);
+    expect(await store.save(D, { basePosition: 30, position: 31, entries: [sectionEntry(changed)] })).toBe(true);
+    expect(headFormat()).toBe(LEDGER_STATE_FORMAT * 10 + 2);
+    const after = (await store.load(D))!;
+    expect(sections.map((s) => after.state.sections.isParsed(s.id))).toEqual([false, false, false]);
+    expect([after.state.sections.get('c1'), after.state.sections.get('c2'), after.state.sections.get('c3')]).toEqual([sections[0], changed, sections[2]]);
+    expect(after.state.sections.activeCounts()).toEqual({ sections: 2, enrollments: 3 });
+    // the other district's snapshot is left as it was
+    expect((await store.load('district-2'))!.state.sections.isParsed('c1')).toBe(false);
+  });
+
+  it('are given their summaries by a write ahead on such a snapshot as well, however many there are', async () => {
+    const many = Array.from({ length: 2_345 }, (_, i) => section(`m${String(i).padStart(4, '0')}`, 1, [`u${i}`], { active: i % 5 !== 0 }));
+    expect(await store.save(D, { basePosition: 30, position: 31, entries: many.map(sectionEntry) })).toBe(true);
+    database.db.prepare('UPDATE district_states SET format = ? WHERE district_id = ?').run(LEDGER_STATE_FORMAT * 10 + 1, D);
+    database.db.prepare('DELETE FROM district_state_section_summaries').run();
+    expect(await store.writeAhead(D, 31, [entry(user('u1', 0))])).toBe(true);
+    expect(await store.save(D, { basePosition: 31, position: 32, entries: [] })).toBe(true);
+    const after = (await store.load(D))!;
+    expect(sections.map((s) => [after.state.sections.isParsed(s.id), after.state.sections.isActive(s.id)])).toEqual([[false, true], [false, true], [false, false]]);
+    expect(after.state.sections.size).toBe(3 + many.length);
+    expect(many.filter((s) => after.state.sections.isParsed(s.id) || after.state.sections.isActive(s.id) !== s.active)).toEqual([]);
   });
 });
 

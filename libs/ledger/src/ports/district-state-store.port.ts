@@ -1,4 +1,4 @@
-import type { LedgerState, StateEntry } from '@roster-ledger/domain';
+import type { LedgerState, ListedUsersFinder, StateEntry } from '@roster-ledger/domain';
 
 /** A saved district state: what folding the district's events up to `position` gives. */
 export interface DistrictStateSnapshot {
@@ -47,6 +47,11 @@ export interface DistrictStateStore {
    * records it knows by summary with. Synchronous, as a sync's diff asks for them one at a time.
    */
   stateReader(districtId: string, category: 'user' | 'section'): (id: string) => string | undefined;
+  /**
+   * Finds which of some users the district's saved sections list, in one pass over their saved
+   * states: what a loaded state asks of the sections it knows by summary instead of reading each.
+   */
+  listedUsersFinder(districtId: string): ListedUsersFinder;
   /** Whether the log holds roster events of the district with positions in (after, upTo]. */
   recordedBetween(districtId: string, after: number, upTo: number): Promise<boolean>;
 }

@@ -103,6 +103,7 @@ export class LedgerStateLoader {
     const { state, districtId } = loaded;
     state.users.readWith(this.snapshots.stateReader(districtId, 'user'));
     state.sections.readWith(this.snapshots.stateReader(districtId, 'section'));
+    state.sections.findListedWith(this.snapshots.listedUsersFinder(districtId));
     for (const entry of entries) state.keepWrittenAhead(entry);
     return true;
   }
