@@ -123,12 +123,12 @@ describe('broken snapshots (end to end)', () => {
     expect(pendingChangeSets(ledger)).toEqual([]);
   }, 60_000);
 
-  it('rejects a missing folder the same way', async () => {
+  it('refuses a missing folder as a usage mistake (exit 2), recording no sync', async () => {
     const before = await readLog(db);
     const result = cliJson(['import', tmp.path('no-such-folder'), '--db', db]);
-    expect(result.status).toBe(1);
-    expect(result.body).toMatchObject({ status: 'failed', failure: { code: 'INVALID_INPUT', reason: expect.stringMatching(/no-such-folder.*not found/) } });
-    expect((await readLog(db)).slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+    expect(result.status).toBe(2);
+    expect(result.body).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/no-such-folder does not exist/) } });
+    expect(await readLog(db)).toEqual(before);
   });
 
   it('keeps an unknown enumeration value as given and counts it, without failing', async () => {

@@ -56,6 +56,42 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  describe('an import folder that is not there', () => {
+    // what a ledger would be made of, had the command opened one
+    const ledgerFiles = (db: string) => [db, `${db}.access-log.db`, `${db}.read-models`].filter((path) => existsSync(path));
+
+    it('exits 2 on a mistyped folder, naming it, and creates no ledger', () => {
+      const folder = tmp.path('no', 'such-folder');
+      const result = cli(['import', folder, '--db', missing]);
+      expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
+        status: 2,
+        stderr: `error: <folder> must be a snapshot folder: ${folder} does not exist\n`,
+        stdout: '',
+      });
+      expect(ledgerFiles(missing)).toEqual([]);
+    });
+
+    it('exits 2 on a file given as the folder', () => {
+      const file = tmp.path('users.json');
+      writeFileSync(file, '[]');
+      const result = cli(['import', file, '--db', missing]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(`error: <folder> must be a snapshot folder: ${file} is a file, not a folder\n`);
+      expect(ledgerFiles(missing)).toEqual([]);
+    });
+
+    it('with --json, prints the error object instead', () => {
+      const folder = tmp.path('no', 'such-folder');
+      const result = cli(['import', folder, '--db', missing, '--json']);
+      expect({ status: result.status, stderr: result.stderr, body: JSON.parse(result.stdout) as unknown }).toEqual({
+        status: 2,
+        stderr: '',
+        body: { error: { code: 'INVALID_REQUEST', message: `<folder> must be a snapshot folder: ${folder} does not exist` } },
+      });
+      expect(ledgerFiles(missing)).toEqual([]);
+    });
+  });
+
   it('still exits 2 with "there is no ledger" for a well-formed command on a missing ledger', () => {
     const result = cli(['events', '--limit', '1', '--db', missing]);
     expect(result.status).toBe(2);

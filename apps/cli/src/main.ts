@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
 import { CLI_COMMANDS, CliModule } from './cli.module';
-import { err, EXIT_FAILED, EXIT_USAGE } from './output/cli-output';
+import { err, EXIT_FAILED, EXIT_USAGE, json } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkUsage } from './usage-check';
@@ -35,7 +35,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     return;
   }
   if (usage.kind === 'wrong') {
-    err(usage.message);
+    // a script that asked for JSON gets the error object every command gives (see reportError)
+    if (argv.slice(2).includes('--json')) json({ error: { code: 'INVALID_REQUEST', message: usage.message.replace(/^error: /, '') } });
+    else err(usage.message);
     process.exitCode = EXIT_USAGE;
     return;
   }

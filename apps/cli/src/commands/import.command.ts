@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
@@ -32,9 +33,18 @@ export class ImportCommand extends LedgerCommandRunner {
     super();
   }
 
-  /** A CSV upload without `--district` is a usage mistake: found before a sync is started and recorded as failed. */
+  /**
+   * Usage mistakes, found before the ledger is opened (so before a mistyped path could create one
+   * and record a failed sync in it): a folder that does not exist or is a file, and a CSV upload
+   * without `--district`.
+   */
   static checkArguments([folder]: readonly string[], options: Readonly<ImportOptions>): void {
-    if (folder !== undefined && isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: folder });
+    if (folder === undefined) return;
+    const absolute = resolve(folder);
+    const info = statSync(absolute, { throwIfNoEntry: false });
+    if (info === undefined) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} does not exist`, { file: absolute });
+    if (!info.isDirectory()) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} is a file, not a folder`, { file: absolute });
+    if (isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: folder });
   }
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
