@@ -1,4 +1,6 @@
 export { openSnapshotFolder, SNAPSHOT_FILE_NAMES } from './snapshot-folder';
+export { unreadSnapshotFiles } from './unread-snapshot-files';
+export type { UnreadSnapshotFiles } from './unread-snapshot-files';
 export type { SnapshotFolder, SnapshotFolderOptions } from './snapshot-folder';
 export type { NormalizedItem, SnapshotItem } from './snapshot-item';
 export { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';

@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, unreadSnapshotFiles } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
+import { unreadFilesNote } from '../output/unread-files-note';
 import { whoAmI, type CommonOptions } from './common-options';
 import { runRecordedSync } from './recorded-sync';
 
@@ -49,16 +50,21 @@ export class ImportCommand extends LedgerCommandRunner {
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
     const syncId = randomUUID();
+    // a file the import leaves unread is told whatever the sync's outcome: it may be why it failed
+    const unread = await unreadSnapshotFiles(resolve(folder!));
+    const note = unreadFilesNote(unread);
+    const failureNotes = { json: { notRead: unread.files }, lines: note === null ? [] : [note] };
     const progress = ProgressBar.forTerminal(options.json === true);
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), failureNotes }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
         new RunSyncCommand(resolve(folder!), { districtId: options.district, requestedBy: whoAmI(), syncId, onProgress: (p) => progress.update(p) }),
       ),
     );
     if (!done) return;
-    if (options.json) json({ ...syncJson(done.result, done.durationMs), projectedEvents: done.projected });
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, projectedEvents: done.projected });
     else {
       out(describeSync(done.result, done.durationMs));
+      if (note !== null) out(note);
       if (!options.skipProjections) out(`  Read models updated (${done.projected.toLocaleString('en-US')} events folded).`);
     }
   }

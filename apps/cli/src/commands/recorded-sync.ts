@@ -22,7 +22,14 @@ export interface RecordedSync<T> {
  */
 export async function runRecordedSync<T>(
   buses: { commands: CommandBus; queries: QueryBus },
-  options: { syncId: string; json?: boolean; skipProjections?: boolean; stopProgress: () => void },
+  options: {
+    syncId: string;
+    json?: boolean;
+    skipProjections?: boolean;
+    stopProgress: () => void;
+    /** What the command adds to a failed sync's report: keys of its JSON, and lines after its text. */
+    failureNotes?: { json: Record<string, unknown>; lines: string[] };
+  },
   run: () => Promise<T>,
 ): Promise<RecordedSync<T> | null> {
   const started = Date.now();
@@ -36,8 +43,9 @@ export async function runRecordedSync<T>(
       reportError(error, options.json);
       return null;
     }
-    if (options.json) json(syncJson(failed, Date.now() - started));
-    else err(describeSync(failed, Date.now() - started));
+    const notes = options.failureNotes ?? { json: {}, lines: [] };
+    if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json });
+    else err([describeSync(failed, Date.now() - started), ...notes.lines].join('\n'));
     process.exitCode = EXIT_FAILED;
     return null;
   }

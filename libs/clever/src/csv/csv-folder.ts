@@ -47,7 +47,7 @@ export async function openCsvFolder(location: string, options: CsvReadOptions): 
   const names = await readdir(folder);
 
   const find = async (spec: CsvFileSpec): Promise<CsvFile | undefined> => {
-    const name = names.includes(spec.file) ? spec.file : names.find((entry) => entry.toLowerCase() === spec.file);
+    const name = csvFileName(names, spec);
     if (name === undefined) return undefined;
     const path = join(folder, name);
     const entry = await stat(path);
@@ -74,6 +74,14 @@ export async function openCsvFolder(location: string, options: CsvReadOptions): 
     if (file !== undefined) staff.push(file);
   }
   return { folder, schools, students, teachers, sections, enrollments, staff };
+}
+
+/**
+ * The entry of a folder read as a Clever file: its exact (lower-case) name, else the first entry
+ * whose name differs from it only in case. Undefined when there is none.
+ */
+export function csvFileName(names: readonly string[], spec: CsvFileSpec): string | undefined {
+  return names.includes(spec.file) ? spec.file : names.find((entry) => entry.toLowerCase() === spec.file);
 }
 
 /**
