@@ -10,7 +10,8 @@ import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { describeSync } from './output/sync-report';
 import { describeEventData } from './output/event-line';
-import { out } from './output/cli-output';
+import { err, EXIT_FAILED, out } from './output/cli-output';
+import { demoLedgerInUse } from './demo-ledger-in-use';
 
 /**
  * The demo: records Clever's demo district in a fresh embedded ledger, then a next-day snapshot
@@ -18,6 +19,12 @@ import { out } from './output/cli-output';
  */
 async function demo(): Promise<void> {
   const work = resolve('data/demo');
+  const inUse = demoLedgerInUse(join(work, 'ledger.db'));
+  if (inUse !== null) {
+    err(`error: ${inUse}`);
+    process.exitCode = EXIT_FAILED;
+    return;
+  }
   rmSync(work, { recursive: true, force: true });
   const config = LedgerConfig.load({ ...process.env, LEDGER_DB: join(work, 'ledger.db') });
   const app = await NestFactory.createApplicationContext(LedgerRuntimeModule.forRoot(config), { logger: ['error'] });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -111,6 +111,35 @@ describe('SqliteLedgerDatabase.inBulk: a rollback journal for a sync that holds 
     const store = new SqliteEventStore(database);
     opened.push(store);
     expect(await store.inBulk(async () => database.db.pragma('journal_mode', { simple: true }))).toBe('memory');
+  });
+
+  it('openElsewhere: false alone on the file, true while another process holds it open, false once it closed; the file stays in WAL mode', async () => {
+    const { database, store } = open();
+    await store.appendToStreams(appends(1, 3));
+    expect(database.openElsewhere()).toBe(false);
+    // a second process opens the file and holds it until told to close (a line on its stdin)
+    const root = resolve(__dirname, '../../../..');
+    const script = `
+      const Database = require('better-sqlite3');
+      const db = new Database(${JSON.stringify(path)});
+      db.prepare('SELECT count(*) FROM events').get();
+      process.stdout.write('open\\n');
+      process.stdin.once('data', () => { db.close(); process.exit(0); });`;
+    const holder = spawn(process.execPath, ['-e', script], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((opened, failed) => {
+        holder.stdout.once('data', () => opened());
+        holder.once('exit', (code) => failed(new Error(`the holding process ended first (exit ${code})`)));
+      });
+      expect(database.openElsewhere()).toBe(true);
+      expect(modeOf(database)).toEqual(['wal', NORMAL]);
+    } finally {
+      holder.stdin.write('close\n');
+      await new Promise((ended) => holder.once('exit', ended));
+    }
+    expect(database.openElsewhere()).toBe(false);
+    expect(modeOf(database)).toEqual(['wal', NORMAL]);
+    expect(await store.headPosition()).toBe(3);
   });
 
   it('a process killed in the middle of a bulk transaction leaves a journal that the next opening rolls back: nothing of that transaction, all before it', async () => {

@@ -208,6 +208,20 @@ export class SqliteLedgerDatabase {
     }
   }
 
+  /**
+   * Whether another connection has the file open: another process's (a `serve`, a command still
+   * running) or another of this process. Asked the way {@link inBulk} finds out, by leaving WAL
+   * mode, which SQLite refuses at once while any other connection is open; the file is back in
+   * WAL mode after. Does not wait. Only the answer of this moment: a connection may open it next.
+   * False in memory; call it outside a transaction (inside one, it answers true).
+   */
+  openElsewhere(): boolean {
+    if (this.inMemory) return false;
+    const alone = this.leaveWal();
+    if (alone) this.backToWal();
+    return !alone;
+  }
+
   /** Switches to a rollback journal if this connection is alone on the file; whether it did. */
   private leaveWal(): boolean {
     if (this.inMemory || !this.db.open || this.db.inTransaction) return false;

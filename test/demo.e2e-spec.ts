@@ -1,0 +1,68 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SqliteEventStore } from '@roster-ledger/event-store';
+import { readLog, scratch, type CliResult } from './support/ledger-cli';
+
+const ROOT = resolve(__dirname, '..');
+
+/** `npm run demo` as a user runs it, from `cwd` (where it writes data/demo). */
+function runDemo(cwd: string): CliResult {
+  const result = spawnSync(process.execPath, ['-r', require.resolve('@swc-node/register'), join(ROOT, 'apps/cli/src/demo.ts')], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, LEDGER_CONFIG: '', LEDGER_DB: '', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    timeout: 300_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Another process with the ledger file open, as `serve` has it, until `release`d. */
+async function holdOpen(path: string): Promise<{ pid: number; release: () => Promise<void> }> {
+  const script = `
+    const db = new (require('better-sqlite3'))(${JSON.stringify(path)});
+    db.prepare('SELECT count(*) FROM events').get();
+    process.stdout.write('open\\n');
+    process.stdin.once('data', () => { db.close(); process.exit(0); });`;
+  const holder: ChildProcessWithoutNullStreams = spawn(process.execPath, ['-e', script], { cwd: ROOT });
+  await new Promise<void>((opened, failed) => {
+    holder.stdout.once('data', () => opened());
+    holder.once('exit', (code) => failed(new Error(`the holding process ended first (exit ${code})`)));
+  });
+  return {
+    pid: holder.pid!,
+    release: async () => {
+      holder.stdin.write('close\n');
+      await new Promise((ended) => holder.once('exit', ended));
+    },
+  };
+}
+
+describe('npm run demo (end to end)', () => {
+  const tmp = scratch('demo');
+  afterAll(() => tmp.cleanup());
+
+  it('refuses to delete a demo ledger another process has open (a serve), naming it and what to do, and leaves it as it was', async () => {
+    const cwd = tmp.path('served');
+    const ledger = join(cwd, 'data', 'demo', 'ledger.db');
+    mkdirSync(join(cwd, 'data', 'demo'), { recursive: true });
+    const store = SqliteEventStore.open(ledger);
+    await store.appendToStream('user-1', [{ id: '00000000-0000-8000-8000-000000000001', type: 'StudentShared', data: { n: 1 }, metadata: { syncId: 's' } }], 'no_stream');
+    await store.close();
+    const before = await readLog(ledger);
+
+    const holder = await holdOpen(ledger);
+    let result: CliResult;
+    try {
+      result = runDemo(cwd);
+    } finally {
+      await holder.release();
+    }
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`error: the demo ledger ${ledger} is open in process ${holder.pid} (`);
+    expect(result.stderr).toContain(`Stop it (Ctrl-C in its terminal, or kill ${holder.pid}), then run the demo again.`);
+    expect(await readLog(ledger)).toEqual(before);
+    expect(existsSync(join(cwd, 'data', 'demo', 'next-day'))).toBe(false);
+  });
+});
