@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SqliteEventStore } from '@roster-ledger/event-store';
-import { readLog, scratch, type CliResult } from './support/ledger-cli';
+import { cliJson, readLog, scratch, type CliResult } from './support/ledger-cli';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -41,6 +41,24 @@ async function holdOpen(path: string): Promise<{ pid: number; release: () => Pro
 describe('npm run demo (end to end)', () => {
   const tmp = scratch('demo');
   afterAll(() => tmp.cleanup());
+
+  it('ends with a roster command as of a moment between the two days, which shows the class before the students who joined on day 2', () => {
+    const cwd = tmp.path('fresh');
+    mkdirSync(cwd);
+    const result = runDemo(cwd);
+    expect(result.status).toBe(0);
+    const asked = /\n {2}npm run roster-ledger -- roster (\S+) --as-of (\S+) --db (\S+)\n {2}npm run roster-ledger -- roster \1 --db \3\n$/.exec(result.stdout);
+    expect(asked).not.toBeNull();
+    const [, section, moment, db] = asked!;
+    const studentsOf = (args: string[]) => (cliJson<{ students: { userId: string }[] }>(['roster', section!, ...args, '--db', db!]).body.students ?? []).map((s) => s.userId);
+    const before = studentsOf(['--as-of', moment!]);
+    const after = studentsOf([]);
+    // the student the next day adds (see writeNextDaySnapshot), and one moved in from another class
+    expect(after).toContain('6a0000000000000000000001');
+    expect(before).not.toContain('6a0000000000000000000001');
+    expect(after.filter((id) => !before.includes(id))).toHaveLength(2);
+    expect(before.filter((id) => !after.includes(id))).toEqual([]);
+  });
 
   it('refuses to delete a demo ledger another process has open (a serve), naming it and what to do, and leaves it as it was', async () => {
     const cwd = tmp.path('served');

@@ -10,6 +10,7 @@ import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { describeSync } from './output/sync-report';
 import { describeEventData } from './output/event-line';
+import { momentBetween } from './output/moment-between';
 import { err, EXIT_FAILED, out } from './output/cli-output';
 import { demoLedgerInUse } from './demo-ledger-in-use';
 
@@ -38,7 +39,7 @@ async function demo(): Promise<void> {
     return summary;
   };
 
-  await sync('Day 1: Clever demo district, first import', CLEVER_DEMO_FOLDER);
+  const day1 = await sync('Day 1: Clever demo district, first import', CLEVER_DEMO_FOLDER);
 
   const nextDay = join(work, 'next-day');
   const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, nextDay);
@@ -51,7 +52,13 @@ async function demo(): Promise<void> {
   out(`\n   (the snapshot was made with: ${JSON.stringify(changes)})`);
 
   await sync('Day 2 again: the same snapshot re-imported', nextDay);
-  out(`\nThe ledger is ${config.dbPath}. Try:\n  npm run roster-ledger -- syncs list --db ${config.dbPath}\n  npm run roster-ledger -- events --stream user-${changes.gradeChanged.student} --db ${config.dbPath}`);
+  const db = `--db ${config.dbPath}`;
+  // the two days are a second apart: only a timestamp between them shows the class before day 2
+  const joined = changes.moved.toSection;
+  out(`\nThe ledger is ${config.dbPath}. Try:\n  npm run roster-ledger -- syncs list ${db}\n  npm run roster-ledger -- events --stream user-${changes.gradeChanged.student} ${db}`);
+  out(`A class two students joined on day 2, before and after:`);
+  out(`  npm run roster-ledger -- roster ${joined} --as-of ${momentBetween(day1, day2)} ${db}`);
+  out(`  npm run roster-ledger -- roster ${joined} ${db}`);
   await app.close();
   if (!existsSync(config.dbPath)) throw new Error('the demo ledger was not written');
 }
