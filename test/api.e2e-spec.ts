@@ -262,6 +262,24 @@ describe('REST API (end to end)', () => {
       }
     });
 
+    it('rebuilds every read model only when asked with all: an empty or missing list, or both, is refused and starts nothing', async () => {
+      const jobsBefore = (await api.as('admin').get('/projections/jobs')).body.items.length;
+      for (const [body, problem] of [
+        [{ names: [] }, /^names is empty, which rebuilds nothing: send the projections to rebuild as names .* or "all": true/],
+        [{}, /^names is missing: send the projections to rebuild as names/],
+        [{ dryRun: true }, /^names is missing/],
+        [{ names: ['accounts'], all: true }, /^names and all were both sent: .*, not both$/],
+        [{ names: [], all: true }, /^names and all were both sent/],
+      ] as const) {
+        const refused = await api.as('admin').post('/projections/rebuild', body);
+        expect(refused.status).toBe(400);
+        expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(refused.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ parameter: 'names', problems: [expect.stringMatching(problem)] }] });
+      }
+      expect((await api.as('admin').post('/projections/rebuild', { all: 'yes' })).body.errors).toContainEqual({ parameter: 'all', problems: ['all must be a boolean value'] });
+      expect((await api.as('admin').get('/projections/jobs')).body.items).toHaveLength(jobsBefore);
+    });
+
     it('answers 404 for an unknown account, class or sync', async () => {
       for (const path of ['/accounts/000000000000000000000000', '/classes/000000000000000000000000/roster', '/syncs/00000000-0000-0000-0000-000000000000']) {
         const { status, body } = await api.as('admin').get(path);
@@ -316,7 +334,7 @@ describe('REST API (end to end)', () => {
       expect(started.status).toBe(202);
       const location = started.headers.get('location');
       expect(location).toBe(`/projections/jobs/${started.body.id}`);
-      expect((await api.as('admin').post('/projections/rebuild', {})).body).toMatchObject({ code: 'PROJECTION_JOB_RUNNING' });
+      expect((await api.as('admin').post('/projections/rebuild', { all: true })).body).toMatchObject({ code: 'PROJECTION_JOB_RUNNING' });
       // a request wrong in itself hears so first, job or no job
       expect((await api.as('admin').post('/projections/rebuild', { names: ['pupils'] })).body).toMatchObject({ code: 'UNKNOWN_PROJECTION' });
       let job = started.body;
@@ -355,6 +373,11 @@ describe('REST API (end to end)', () => {
       );
       expect(body.paths['/accounts'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['q', 'district', 'limit']));
       expect(body.components.schemas).toHaveProperty('ProblemSchema');
+      // a rebuild of everything is asked for as such: the schema says so
+      expect(body.components.schemas.RebuildRequestDto.properties).toMatchObject({
+        names: { description: expect.stringContaining('required unless all is true') },
+        all: { type: 'boolean' },
+      });
       expect((await fetch(`${api.base}/docs`)).status).toBe(200);
       expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });
     });

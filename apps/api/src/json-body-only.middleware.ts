@@ -3,8 +3,8 @@ import type { NextFunction, Request, Response } from 'express';
 
 /**
  * A request body must be JSON. Without this, a body of another type is not parsed at all and
- * reaches the handler as "no body": `POST /projections/rebuild` with `names=accounts` as text
- * would rebuild every projection instead of being refused.
+ * reaches the handler as "no body": `POST /projections/verify` with `names=accounts` as text
+ * would verify every projection instead of being refused.
  */
 export function jsonBodyOnly(request: Request, _response: Response, next: NextFunction): void {
   const hasBody = request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;

@@ -38,12 +38,16 @@ export class ProjectionsController {
   @Post('rebuild')
   @HttpCode(202)
   @Roles('admin', 'engineer')
-  @ApiOperation({ summary: 'Rebuild projections from the log beside the live tables, then swap them in (or compare, with dryRun)' })
+  @ApiOperation({
+    summary: 'Rebuild projections from the log beside the live tables, then swap them in (or compare, with dryRun)',
+    description: 'Send `names` (`{"names": ["accounts"]}`) or `{"all": true}`, exactly one: an empty or missing `names` without `all` rebuilds nothing and is refused.',
+  })
   @ApiAcceptedResponse({ type: ProjectionJobSchema, description: 'started; poll the job at `Location` / `statusUrl`' })
-  @ApiBadRequestResponse({ type: ProblemSchema, description: 'UNKNOWN_PROJECTION or a bad body' })
+  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST (neither names nor all, both, or a bad body) or UNKNOWN_PROJECTION' })
   @ApiConflictResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_RUNNING: one job at a time' })
   async rebuild(@Body() body: RebuildRequestDto, @CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) response: Response): Promise<ProjectionJob> {
-    const job = await this.jobs.start('rebuild', body.names ?? [], body.dryRun ?? false, viewer.name);
+    // the jobs' and the ledger's own convention: no names means every projection
+    const job = await this.jobs.start('rebuild', body.all === true ? [] : (body.names ?? []), body.dryRun ?? false, viewer.name);
     response.location(job.statusUrl);
     return job;
   }
