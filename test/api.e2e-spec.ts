@@ -231,7 +231,7 @@ describe('REST API (end to end)', () => {
         expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ parameter: 'limit', problems: [expect.stringContaining('limit')] }] });
       }
-      for (const asOf of ['2025-02-30', 'yesterday', '2025-10-01T12:00']) {
+      for (const asOf of ['yesterday', '2025-10-01T12:00', '2025-10-01T12:00:00%2001:00Z']) {
         const { status, body } = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=${asOf}`);
         expect(status).toBe(400);
         expect(body.errors).toEqual([{ parameter: 'asOf', problems: [expect.stringMatching(/^asOf must be an ISO-8601 date/)] }]);
@@ -260,6 +260,31 @@ describe('REST API (end to end)', () => {
           detail: 'district 5a0c91b95c7cc000010d4170 not found',
         });
       }
+    });
+
+    it('says a date of the right shape that does not exist is not a day of the calendar', async () => {
+      const roster = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=2026-02-30`);
+      expect({ status: roster.status, code: roster.body.code, errors: roster.body.errors }).toEqual({
+        status: 400,
+        code: 'INVALID_REQUEST',
+        errors: [{ parameter: 'asOf', problems: ['asOf: 2026-02-30 is not a day of the calendar (February 2026 has 28 days)'] }],
+      });
+      const audit = await api.as('compliance').get(`/districts/${district}/audit?from=2025-04-31T08:00:00Z`);
+      expect(audit.body.errors).toEqual([{ parameter: 'from', problems: ['from: 2025-04-31 is not a day of the calendar (April 2025 has 30 days)'] }]);
+    });
+
+    it("says a zone's + sent unencoded in the URL arrived as a space, and how to send it", async () => {
+      // as a person types it: the + is not encoded, and the query decodes it as a space
+      const unencoded = await api.as('compliance').get(`/districts/${district}/audit?from=2026-12-01T11:23:00+01:00`);
+      expect(unencoded.status).toBe(400);
+      expect(unencoded.body.errors).toEqual([
+        {
+          parameter: 'from',
+          problems: ["from has a space where its zone's + would be (2026-12-01T11:23:00 01:00): a '+' in a URL query must be sent as %2B (2026-12-01T11:23:00%2B01:00)"],
+        },
+      ]);
+      const encoded = await api.as('compliance').get(`/districts/${district}/audit?from=2026-12-01T11:23:00%2B01:00`);
+      expect(encoded.status).toBe(200);
     });
 
     it('rebuilds every read model only when asked with all: an empty or missing list, or both, is refused and starts nothing', async () => {

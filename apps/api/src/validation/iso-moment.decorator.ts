@@ -2,13 +2,30 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
-import { parseMoment, type DateMeaning } from '@roster-ledger/ledger';
+import { calendarProblem, parseMoment, type DateMeaning } from '@roster-ledger/ledger';
 
 const MEANING: Record<DateMeaning, string> = {
   'start-of-day': 'a date alone means the start of that day (00:00:00.000 UTC), inclusive',
   'end-of-day': 'a date alone means the END of that day (23:59:59.999 UTC)',
   'next-day': 'exclusive; a date alone means the end of that day (the whole day is included)',
 };
+
+// a timestamp whose zone's sign is a space: what `+01:00` becomes when a URL query is sent unencoded
+const PLUS_SENT_AS_SPACE = /^\d{4}-\d{2}-\d{2}T[\d:.]+ \d{2}:\d{2}$/;
+
+/** What is wrong with a text that is not a moment, for a person who sent it in a URL query. */
+function momentProblem(parameter: string, value: unknown): string {
+  if (typeof value === 'string') {
+    // the text is echoed only once it has the shape of a date, so it holds no more than digits
+    const noSuchDay = calendarProblem(value);
+    if (noSuchDay !== null) return `${parameter}: ${noSuchDay}`;
+    // a URL query decodes `+` as a space (form encoding), so a zone sent as written arrives without its sign
+    if (PLUS_SENT_AS_SPACE.test(value)) {
+      return `${parameter} has a space where its zone's + would be (${value}): a '+' in a URL query must be sent as %2B (${value.replace(' ', '%2B')})`;
+    }
+  }
+  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with a zone (2025-10-01T12:00:00Z)`;
+}
 
 /**
  * An optional ISO-8601 moment parameter: a date (`2025-10-01`) or a timestamp with a zone
@@ -18,14 +35,16 @@ const MEANING: Record<DateMeaning, string> = {
  */
 export function IsoMoment(dateMeans: DateMeaning, description: string) {
   return applyDecorators(
-    ApiPropertyOptional({ description: `${description}: ISO-8601 date or timestamp with a zone; ${MEANING[dateMeans]}`, example: '2025-10-01' }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseMoment(value.trim(), dateMeans) ?? value) : value)),
+    ApiPropertyOptional({
+      description: `${description}: ISO-8601 date or timestamp with a zone (a + in the zone sent as %2B); ${MEANING[dateMeans]}`,
+      example: '2025-10-01',
+    }),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseMoment(value.trim(), dateMeans) ?? value.trim()) : value)),
     ValidateBy({
       name: 'isoMoment',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && parseMoment(value, dateMeans) !== null,
-        defaultMessage: (args?: ValidationArguments) =>
-          `${args?.property ?? 'value'} must be an ISO-8601 date (2025-10-01) or a timestamp with a zone (2025-10-01T12:00:00Z)`,
+        defaultMessage: (args?: ValidationArguments) => momentProblem(args?.property ?? 'value', args?.value),
       },
     }),
   );

@@ -1,4 +1,4 @@
-import { parseMoment } from './moments';
+import { calendarProblem, parseMoment } from './moments';
 
 describe('ISO-8601 moments of query parameters', () => {
   it('reads a date alone as the start, the end or the day after, in UTC', () => {
@@ -18,5 +18,14 @@ describe('ISO-8601 moments of query parameters', () => {
       expect(parseMoment(text, 'end-of-day')).toBeNull();
     }
     expect(parseMoment('2024-02-29', 'end-of-day')).toBe('2024-02-29T23:59:59.999Z');
+  });
+
+  it('says a well-shaped day that does not exist is not a day of the calendar, and how long its month is', () => {
+    expect(calendarProblem('2026-02-30')).toBe('2026-02-30 is not a day of the calendar (February 2026 has 28 days)');
+    expect(calendarProblem('2024-02-30T08:00:00Z')).toBe('2024-02-30 is not a day of the calendar (February 2024 has 29 days)');
+    expect(calendarProblem('2025-04-31')).toBe('2025-04-31 is not a day of the calendar (April 2025 has 30 days)');
+    expect(calendarProblem('2025-13-01')).toBe('2025-13-01 is not a day of the calendar (months are 01 to 12)');
+    // a wrong shape is another problem: the caller names the shapes it takes
+    for (const text of ['yesterday', '2025-10-01T12:00', '2025-1-1', '2025-10-01']) expect(calendarProblem(text)).toBeNull();
   });
 });

@@ -12,6 +12,8 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 
 const DAY_MS = 86_400_000;
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 /** Midnight UTC of a calendar date, or null when there is no such date (2025-02-30). */
 function dayStart(year: string, month: string, day: string): number | null {
   const ms = Date.UTC(Number(year), Number(month) - 1, Number(day));
@@ -38,4 +40,21 @@ export function parseMoment(text: string, dateMeans: DateMeaning): string | null
   if (!stamp || dayStart(stamp[1]!, stamp[2]!, stamp[3]!) === null) return null;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/**
+ * Why a text that is not a moment (parseMoment gave null) is not one, when its shape is right but
+ * its day does not exist: `2026-02-30 is not a day of the calendar (February 2026 has 28 days)`.
+ * "must be a date (YYYY-MM-DD)" would send the person to check a format they did follow. Null
+ * when the shape itself is wrong: the caller says which shapes are taken.
+ */
+export function calendarProblem(text: string): string | null {
+  const shaped = DATE.exec(text) ?? TIMESTAMP.exec(text);
+  if (!shaped || dayStart(shaped[1]!, shaped[2]!, shaped[3]!) !== null) return null;
+  const [year, month] = [Number(shaped[1]), Number(shaped[2])];
+  const day = `${shaped[1]}-${shaped[2]}-${shaped[3]}`;
+  if (month < 1 || month > 12) return `${day} is not a day of the calendar (months are 01 to 12)`;
+  // day 0 of the next month is the last day of this one
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${day} is not a day of the calendar (${MONTHS[month - 1]} ${shaped[1]} has ${days} days)`;
 }
