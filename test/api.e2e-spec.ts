@@ -244,13 +244,19 @@ describe('REST API (end to end)', () => {
       const limt = typo.body.errors.find((e: any) => e.parameter === 'limt');
       expect(limt.problems).toEqual([expect.stringMatching(/^limt is not a parameter of this request; it takes .*\blimit\b/)]);
       expect(limt.problems[0]).toContain('recordTypes');
-      // a reversed range would read as "nothing changed": refused, for the feed and its export
-      for (const path of [`/districts/${district}/audit?from=2026-11-30&to=2026-11-01`, `/districts/${district}/audit/export?from=2026-11-30&to=2026-11-01`]) {
+      // a reversed range would read as "nothing changed": refused, for the feed and its export, in the words sent
+      for (const path of [`/districts/${district}/audit?from=2026-12-02&to=2026-12-01`, `/districts/${district}/audit/export?from=2026-12-02&to=2026-12-01`]) {
         const reversed = await api.as('compliance').get(path);
         expect(reversed.status).toBe(400);
         expect(reversed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-        expect(reversed.body.detail).toContain('must be before to');
+        expect(reversed.body).toMatchObject({
+          code: 'INVALID_REQUEST',
+          detail: 'from 2026-12-02 is after to 2026-12-01 (to includes the whole day)',
+          errors: [{ parameter: 'to', problems: ['from 2026-12-02 is after to 2026-12-01 (to includes the whole day)'] }],
+        });
       }
+      // a date-only to takes in its whole day: the same day at both ends is a day's changes
+      expect((await api.as('compliance').get(`/districts/${district}/audit?from=2026-12-01&to=2026-12-01`)).status).toBe(200);
       // so would a mistyped district
       for (const path of ['/districts/5a0c91b95c7cc000010d4170/audit', '/districts/5a0c91b95c7cc000010d4170/audit/export?format=csv']) {
         const unknown = await api.as('compliance').get(path);

@@ -29,6 +29,7 @@ export * from './commands/projection-commands';
 export * from './queries/as-of';
 export * from './queries/audit-export';
 export * from './queries/audit-vocabulary';
+export * from './queries/moment-range';
 export * from './queries/moments';
 export { isBusy, retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
 export { startSourceWorker } from './services/source-worker';

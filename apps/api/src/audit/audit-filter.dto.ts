@@ -1,14 +1,17 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, type AuditFilter } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, parseMomentOrFail, type AuditFilter } from '@roster-ledger/ledger';
 import { IsId } from '../validation/is-id.decorator';
 import { IsoMoment } from '../validation/iso-moment.decorator';
+import { RangeEnd } from '../validation/range-end.decorator';
 import { CommaList } from './comma-list.decorator';
 
 /** The filters of the audit feed and its export. Times are the ledger's `observedAt`. */
 export class AuditFilterDto {
-  @IsOptional() @IsoMoment('start-of-day', 'observed at or after') from?: string;
-  @IsOptional() @IsoMoment('next-day', 'observed before') to?: string;
+  // kept as given, so that a range holding no moment is refused in the words sent; toFilter normalises
+  @IsOptional() @IsoMoment('start-of-day', 'observed at or after', 'as-given') from?: string;
+  // RangeEnd is checked after IsoMoment (the last decorator is applied first): a bad date says so first
+  @IsOptional() @RangeEnd('from') @IsoMoment('next-day', 'observed before', 'as-given') to?: string;
 
   @ApiPropertyOptional({ description: 'event types, comma-separated', example: 'StudentShared,StudentRemoved', type: String })
   @IsOptional()
@@ -32,6 +35,9 @@ export class AuditFilterDto {
 
   /** The application layer's filter, for one district. */
   toFilter(districtId: string): AuditFilter {
-    return { districtId, from: this.from, to: this.to, types: this.types, recordTypes: this.recordTypes, schoolId: this.school, syncId: this.sync };
+    // validated already: these cannot fail
+    const from = this.from === undefined ? undefined : parseMomentOrFail(this.from, 'start-of-day', 'from');
+    const to = this.to === undefined ? undefined : parseMomentOrFail(this.to, 'next-day', 'to');
+    return { districtId, from, to, types: this.types, recordTypes: this.recordTypes, schoolId: this.school, syncId: this.sync };
   }
 }

@@ -31,6 +31,13 @@ describe('errors as problem details', () => {
     expect(statusOf(new RoleNotAllowed('support', ['admin']))).toBe(403);
     const invalid = problemOf(new RequestInvalid([{ parameter: 'limit', problems: ['limit must not be greater than 1000'] }]), '/x').body;
     expect(invalid).toMatchObject({ status: 400, code: 'INVALID_REQUEST', errors: [{ parameter: 'limit' }] });
+    // a rule the ledger finds broken is a bad request too, with the code the API documents
+    expect(problemOf(new InvalidInput('from is after to', { field: 'to' }), '/x').body).toMatchObject({
+      status: 400,
+      code: 'INVALID_REQUEST',
+      detail: 'from is after to',
+      errors: [{ parameter: 'to', problems: ['from is after to'] }],
+    });
   });
 
   it("keeps Nest's and the body parser's client errors, with a code", () => {

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { DomainError } from '@roster-ledger/domain';
+import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { EventStoreError } from '@roster-ledger/ledger';
 import { ApiError, RequestInvalid, type ParameterProblem } from './api-errors';
 
@@ -32,7 +32,6 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   SYNC_ALREADY_RUNNING: 409,
   HELD_SYNC_OUTDATED: 409,
   CONCURRENCY_CONFLICT: 409,
-  INVALID_INPUT: 400,
   UNKNOWN_PROJECTION: 400,
   DISTRICT_UNKNOWN: 400,
   DISTRICT_NOT_CONFIGURED: 404,
@@ -84,6 +83,12 @@ export function problemOf(error: unknown, path: string): Problem {
   const at = { instance: path };
   if (error instanceof RequestInvalid) {
     return { body: problem(400, error.code, error.message, { ...at, errors: error.errors }), headers, unexpected: false };
+  }
+  if (error instanceof InvalidInput) {
+    // a rule of the ledger's that what the request sent breaks: over HTTP that is a bad request like
+    // any the DTOs refuse, with the one code the API documents for it, and the parameter named
+    const errors = error.at.field === undefined ? {} : { errors: [{ parameter: error.at.field, problems: [error.rule] }] };
+    return { body: problem(400, 'INVALID_REQUEST', error.at.field === undefined ? error.message : error.rule, { ...at, ...errors }), headers, unexpected: false };
   }
   if (error instanceof ApiError) {
     if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="roster-ledger"';

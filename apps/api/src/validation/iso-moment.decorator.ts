@@ -31,15 +31,19 @@ function momentProblem(parameter: string, value: unknown): string {
  * An optional ISO-8601 moment parameter: a date (`2025-10-01`) or a timestamp with a zone
  * (`2025-10-01T12:00:00Z`, `2025-10-01T14:00:00+02:00`), normalised to a UTC timestamp with
  * milliseconds before it reaches the handler. The text is kept when it is not a moment, so that
- * validation names it.
+ * validation names it. With `keep: 'as-given'` the text is kept (trimmed) even when it is one: for
+ * the ends of a range, whose check speaks in the words given (see RangeEnd); the DTO normalises.
  */
-export function IsoMoment(dateMeans: DateMeaning, description: string) {
+export function IsoMoment(dateMeans: DateMeaning, description: string, keep: 'normalised' | 'as-given' = 'normalised') {
   return applyDecorators(
     ApiPropertyOptional({
       description: `${description}: ISO-8601 date or timestamp with a zone (a + in the zone sent as %2B); ${MEANING[dateMeans]}`,
       example: '2025-10-01',
     }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseMoment(value.trim(), dateMeans) ?? value.trim()) : value)),
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'string') return value;
+      return keep === 'as-given' ? value.trim() : (parseMoment(value.trim(), dateMeans) ?? value.trim());
+    }),
     ValidateBy({
       name: 'isoMoment',
       validator: {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unknownListValues, type AuditExportFormat } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, emptyRangeProblem, exportAudit, parseMomentOrFail, unknownListValues, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
 import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
 
@@ -35,6 +35,17 @@ function list(option: string, value: string, allowed: readonly string[], what: s
 export class AuditExportCommand extends CommandRunner {
   constructor(private readonly queries: QueryBus) {
     super();
+  }
+
+  /**
+   * A range that holds no moment is a usage error, found before the ledger is opened and said in
+   * the words given: each option alone was a good date (see parseFrom, parseTo).
+   */
+  static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
+    const { from, to } = options;
+    if (typeof from !== 'string' || typeof to !== 'string') return;
+    const problem = emptyRangeProblem({ parameter: '--from', text: from }, { parameter: '--to', text: to });
+    if (problem !== null) throw new InvalidInput(problem, { field: '--to' });
   }
 
   async run(_: string[], options: ExportOptions): Promise<void> {
