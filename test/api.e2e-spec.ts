@@ -311,6 +311,23 @@ describe('REST API (end to end)', () => {
       expect((await api.as('admin').get('/projections/jobs')).body.items).toHaveLength(jobsBefore);
     });
 
+    it('answers 404 naming a sync, school or district a filter names that the ledger has never recorded, rather than nothing', async () => {
+      const inDistrict = `in district ${district}`;
+      for (const [path, detail] of [
+        [`/districts/${district}/audit?sync=nope`, `sync nope ${inDistrict} not found`],
+        [`/districts/${district}/audit/export?format=csv&sync=nope`, `sync nope ${inDistrict} not found`],
+        [`/districts/${district}/audit?school=nope&types=StudentShared`, `school nope ${inDistrict} not found`],
+        ['/syncs?district=nope', 'district nope not found'],
+      ]) {
+        const unknown = await api.as('admin').get(path!);
+        expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect({ status: unknown.status, code: unknown.body.code, detail: unknown.body.detail }).toEqual({ status: 404, code: 'NOT_FOUND', detail });
+      }
+      // a known sync that made no change of the kinds asked for is an empty answer, and a true one
+      const none = await api.as('compliance').get(`/districts/${district}/audit?sync=${day1.syncId}&types=SyncApproved`);
+      expect({ status: none.status, body: none.body }).toEqual({ status: 200, body: { items: [], next: null } });
+    });
+
     it('answers 404 for an unknown account, class or sync', async () => {
       for (const path of ['/accounts/000000000000000000000000', '/classes/000000000000000000000000/roster', '/syncs/00000000-0000-0000-0000-000000000000']) {
         const { status, body } = await api.as('admin').get(path);

@@ -9,12 +9,12 @@ describe('read side through the CLI (end to end)', () => {
   const tmp = scratch('read-side');
   const db = tmp.path('ledger.db');
   const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, tmp.path('next-day'));
-  let day1: { syncId: string; startedAt: string };
+  let day1: { syncId: string; startedAt: string; districtId: string };
   let day2: { syncId: string; startedAt: string };
   const between = () => new Date((Date.parse(day1.startedAt) + Date.parse(day2.startedAt)) / 2).toISOString();
 
   beforeAll(() => {
-    day1 = cliJson<{ syncId: string; startedAt: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db]).body;
+    day1 = cliJson<{ syncId: string; startedAt: string; districtId: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db]).body;
     day2 = cliJson<{ syncId: string; startedAt: string }>(['import', tmp.path('next-day'), '--db', db]).body;
   });
   afterAll(() => tmp.cleanup());
@@ -79,6 +79,30 @@ describe('read side through the CLI (end to end)', () => {
       stdout: '',
       stderr: 'error (NOT_FOUND): district nosuchdistrict not found',
     });
+  });
+
+  it('refuses a sync, school, district or stream that was never recorded, naming it, instead of answering with nothing', () => {
+    const district = day1.districtId;
+    for (const [args, stderr] of [
+      [['audit', 'export', '--sync', 'nope'], 'error (NOT_FOUND): sync nope not found'],
+      [['audit', 'export', '--district', district, '--school', 'nope'], `error (NOT_FOUND): school nope in district ${district} not found`],
+      [['syncs', 'list', '--district', 'nope'], 'error (NOT_FOUND): district nope not found'],
+      [['events', '--stream', 'user-000000000000000000000000'], 'error (NOT_FOUND): stream user-000000000000000000000000 not found'],
+      // a bare id: the stream's kind is missing
+      [
+        ['events', '--stream', changes.addedStudent],
+        `error (NOT_FOUND): stream ${changes.addedStudent} not found; streams are named <kind>-<id> ` +
+          `(district, school, term, course, user, section, sync, cursor), e.g. user-${changes.addedStudent} or section-${changes.addedStudent}`,
+      ],
+      [['events', '--stream', day2.syncId], `error (NOT_FOUND): stream ${day2.syncId} not found; streams are named <kind>-<id> (district, school, term, course, user, section, sync, cursor), e.g. sync-${day2.syncId}`],
+    ] as const) {
+      const refused = cli([...args, '--db', db]);
+      expect({ status: refused.status, stdout: refused.stdout, stderr: refused.stderr.trim() }).toEqual({ status: 2, stdout: '', stderr });
+    }
+    // known, with nothing of what is asked: a true empty answer
+    const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
+    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data\n' });
+    expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
   });
 
   it('shows each projection caught up, rebuilds them all, and verifies them against the log', () => {

@@ -23,12 +23,12 @@ export class AuditFilterDto {
   @CommaList(AUDIT_RECORD_TYPES, 'a record type')
   recordTypes?: string[];
 
-  @ApiPropertyOptional({ description: 'only changes to records of this school (as known when the change happened)' })
+  @ApiPropertyOptional({ description: 'only changes to records of this school (as known when the change happened); 404 for a school the feed has never recorded' })
   @IsOptional()
   @IsId()
   school?: string;
 
-  @ApiPropertyOptional({ description: 'only changes recorded by this sync' })
+  @ApiPropertyOptional({ description: 'only changes recorded by this sync; 404 for a sync the feed has never recorded in this district' })
   @IsOptional()
   @IsId()
   sync?: string;

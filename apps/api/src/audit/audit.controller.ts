@@ -26,7 +26,7 @@ export class AuditController {
   @ApiOperation({ summary: "A district's audit feed, filtered, a page at a time in log order (pass `next` as `after`)" })
   @ApiOkResponse({ type: ChangePageSchema })
   @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: an unknown type, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district' })
+  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on' })
   feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
     return this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
       new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }),
@@ -43,7 +43,7 @@ export class AuditController {
   @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({ description: 'an attachment: audit-<district>-<date>.csv or .json' })
   @ApiBadRequestResponse({ type: ProblemSchema, description: 'as for the feed; nothing is sent but the problem' })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district' })
+  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on' })
   async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
     await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`);

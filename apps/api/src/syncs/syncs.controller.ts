@@ -26,6 +26,7 @@ export class SyncsController {
   @Roles(...VIEWER_ROLES)
   @ApiOperation({ summary: 'Syncs, newest first' })
   @ApiOkResponse({ type: SyncListSchema })
+  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: `district` is one the ledger has never recorded a sync of' })
   async list(@Query() query: ListSyncsQueryDto): Promise<ItemList<SyncSummary>> {
     return itemList(await this.queries.execute<ListSyncsQuery, SyncSummary[]>(new ListSyncsQuery(query.district, query.limit)));
   }

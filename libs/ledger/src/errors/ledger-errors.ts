@@ -82,11 +82,11 @@ export class VerifyUnderWay extends DomainError {
   }
 }
 
-/** A record asked for by id that the read models do not hold. */
+/** A record asked for by id that the read models do not hold; `hint` says how the id may have been mistyped. */
 export class NotFound extends DomainError {
   readonly code = 'NOT_FOUND';
-  constructor(what: string) {
-    super(`${what} not found`);
+  constructor(what: string, hint?: string) {
+    super(hint === undefined ? `${what} not found` : `${what} not found; ${hint}`);
   }
 }
 

@@ -6,8 +6,25 @@ import type { EventStore, JsonObject, RecordedEvent } from '../ports/event-store
 import type { AccessLog } from '../ports/read-models.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, EVENT_STORE } from '../ports/tokens';
+import { NotFound } from '../errors/ledger-errors';
 import { studentsShown } from './read-answers';
 import { ReadEventsQuery } from './read-events.query';
+
+/** The kinds of stream the ledger writes, each `<kind>-<id>`. */
+const STREAM_KINDS = ['district', 'school', 'term', 'course', 'user', 'section', 'sync', 'cursor'];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A stream the log does not hold: "no events" would read as a record nothing happened to. A bare
+ * id (a record's or a sync's, without its kind) is the usual slip, so that gets the naming rule.
+ */
+function streamNotFound(streamId: string): NotFound {
+  const kind = streamId.slice(0, Math.max(streamId.indexOf('-'), 0));
+  if (STREAM_KINDS.includes(kind)) return new NotFound(`stream ${streamId}`);
+  const example = UUID.test(streamId) ? `sync-${streamId}` : `user-${streamId} or section-${streamId}`;
+  return new NotFound(`stream ${streamId}`, `streams are named <kind>-<id> (${STREAM_KINDS.join(', ')}), e.g. ${example}`);
+}
 
 /**
  * The raw log, for engineers checking what a sync wrote: personal data is cut for the viewer's
@@ -30,6 +47,9 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, Recorde
         ? this.store.readAll({ after: options.from, maxCount: options.limit })
         : this.store.readStream(options.stream, { fromRevision: options.from, maxCount: options.limit });
     for await (const event of source) events.push({ ...event, data: redactEventData(event.data, access) as JsonObject });
+    if (events.length === 0 && options.stream !== undefined && (await this.store.streamRevision(options.stream)) === null) {
+      throw streamNotFound(options.stream);
+    }
     const students = access === 'none' ? [] : studentsShown(events);
     if (students.length > 0) {
       await this.log.record({ at: this.clock.now().toISOString(), who: viewer.name, role: viewer.role, endpoint: viewer.via, studentIds: students });

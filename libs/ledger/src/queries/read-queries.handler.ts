@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, LoggedChange, Page, ReadModels } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AuditFilter, LoggedChange, Page, ReadModels } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
@@ -151,15 +151,28 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
   async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
     checkAuditRange(filter);
     const found = await this.models.audit(filter, page);
-    // a mistyped district would read as "nothing changed": a district the log has never recorded is not found
-    if (found.length === 0 && page.after === undefined && filter.districtId !== undefined) {
-      const recorded = await this.models.audit({ districtId: filter.districtId }, { limit: 1 });
-      if (recorded.length === 0) throw new NotFound(`district ${filter.districtId}`);
-    }
+    if (found.length === 0 && page.after === undefined) await this.checkRecorded(filter);
     const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
     await this.logAccess(viewer, studentsShown(items));
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
+  }
+
+  /**
+   * A mistyped district, sync or school would read as "nothing changed": one the audit feed has
+   * never recorded (a sync or school: in that district) is not found. Asked only of an empty first
+   * page, each with one look-up by an index of the audit feed.
+   * @throws NotFound naming the first of them that the feed has never recorded
+   */
+  private async checkRecorded({ districtId, syncId, schoolId }: AuditFilter): Promise<void> {
+    const inDistrict = districtId === undefined ? '' : ` in district ${districtId}`;
+    const checks: [AuditFilter, string][] = [];
+    if (districtId !== undefined) checks.push([{ districtId }, `district ${districtId}`]);
+    if (syncId !== undefined) checks.push([{ districtId, syncId }, `sync ${syncId}${inDistrict}`]);
+    if (schoolId !== undefined) checks.push([{ districtId, schoolId }, `school ${schoolId}${inDistrict}`]);
+    for (const [only, what] of checks) {
+      if ((await this.models.audit(only, { limit: 1 })).length === 0) throw new NotFound(what);
+    }
   }
 }
 
