@@ -15,8 +15,8 @@ const PLUS_SENT_AS_SPACE = /^\d{4}-\d{2}-\d{2}T[\d:.]+ \d{2}:\d{2}$/;
 
 /** What is wrong with a text that is not a moment, for a person who sent it in a URL query. */
 function momentProblem(parameter: string, value: unknown): string {
+  // the text is echoed only when it has the shape of a moment: digits and separators, never a person's data
   if (typeof value === 'string') {
-    // the text is echoed only once it has the shape of a date, so it holds no more than digits
     const noSuchDay = calendarProblem(value);
     if (noSuchDay !== null) return `${parameter}: ${noSuchDay}`;
     // a URL query decodes `+` as a space (form encoding), so a zone sent as written arrives without its sign

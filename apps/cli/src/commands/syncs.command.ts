@@ -26,7 +26,7 @@ export class SyncsListCommand extends SyncsSubCommand {
     try {
       const syncs = await this.queries.execute<ListSyncsQuery, SyncSummary[]>(new ListSyncsQuery(options.district, options.limit ?? 50));
       if (options.json) return json(syncs);
-      // (of a district with no sync the query said "not found")
+      // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
       if (syncs.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
       out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), '   events', 'origin'].join('  '));
       for (const s of syncs) out(syncLine(s));
