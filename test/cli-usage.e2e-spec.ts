@@ -33,6 +33,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a month that does not exist', ['audit', 'export', '--from', '2026-13-01', '--db', missing], /^error: --from: 2026-13-01 is not a day of the calendar \(months are 01 to 12\)\n$/],
     ['a bad argument', ['timeline', 'teacherz', 'u1', '--db', missing], /^error: <kind> must be user, section or school, got "teacherz"/],
     ['a missing argument', ['syncs', 'show', '--db', missing], /^error: missing required argument 'syncId'/],
+    ['a sync of no district', ['sync', '--db', missing], /^error: --district <id> is required: the Clever id of a district connected in the configuration\n$/],
     ['an argument too many', ['import', 'folder-a', 'folder-b', '--db', missing], /^error: too many arguments for 'import'\. Expected 1 argument but got 2\./],
     ['an argument a command does not take', ['events', 'extra', '--db', missing], /^error: too many arguments for 'events'/],
     ['a command that needs a sub-command', ['syncs'], /^Usage: roster-ledger syncs/],

@@ -4,12 +4,15 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { CleverTokenMissing, DistrictNotConfigured, type LedgerConfig } from '@roster-ledger/config';
+import { InvalidInput } from '@roster-ledger/domain';
 import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
 import { err, EXIT_USAGE, json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions } from './common-options';
 import { runRecordedSync } from './recorded-sync';
+
+const DISTRICT_REQUIRED = '--district <id> is required: the Clever id of a district connected in the configuration';
 
 interface SyncOptions extends CommonOptions {
   district?: string;
@@ -40,9 +43,14 @@ export class SyncCommand extends LedgerCommandRunner {
     return { provide: SyncCommand, useFactory: (commands: CommandBus, queries: QueryBus) => new SyncCommand(commands, queries, config), inject: [CommandBus, QueryBus] };
   }
 
+  /** Checked with the options, before the ledger is opened (a sync of no district must not create one). */
+  static checkArguments(_: readonly string[], options: Readonly<SyncOptions>): void {
+    if (options.district === undefined) throw new InvalidInput(DISTRICT_REQUIRED, { field: '--district' });
+  }
+
   async run(_: string[], options: SyncOptions): Promise<void> {
     const districtId = options.district;
-    if (districtId === undefined) return this.usage('--district <id> is required: the Clever id of a district connected in the configuration', options);
+    if (districtId === undefined) return this.usage(DISTRICT_REQUIRED, options);
     try {
       // a district that cannot sync is a configuration problem, told before anything is recorded
       this.config.cleverTokenFor(districtId);
