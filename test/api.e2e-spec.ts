@@ -143,6 +143,22 @@ describe('REST API (end to end)', () => {
       expect(await search(changes.addedStudent)).toEqual([changes.addedStudent]);
       expect((await api.as('support').get(`/accounts?q=noor&district=${district}&limit=1`)).body.items).toHaveLength(1);
     });
+
+    it('pages a search with the cursor each page ends with, and refuses one it did not give', async () => {
+      const all = (await api.as('support').get('/accounts?q=a&limit=1000')).body as { items: { id: string }[]; next: string | null };
+      expect(all.items.length).toBeGreaterThan(2);
+      const paged: string[] = [];
+      let after = '';
+      for (;;) {
+        const page = (await api.as('support').get(`/accounts?q=a&limit=2${after}`)).body as { items: { id: string }[]; next: string | null };
+        paged.push(...page.items.map((a) => a.id));
+        if (page.next === null) break;
+        after = `&after=${encodeURIComponent(page.next)}`;
+      }
+      expect(paged).toEqual(all.items.map((a) => a.id));
+      const bad = await api.as('support').get('/accounts?q=a&after=12');
+      expect([bad.status, bad.body.code, bad.body.errors]).toEqual([400, 'INVALID_REQUEST', [{ parameter: 'after', problems: [expect.stringMatching(/must be the next of a search page/)] }]]);
+    });
   });
 
   describe('each role sees only what it may', () => {

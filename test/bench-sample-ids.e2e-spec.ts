@@ -13,7 +13,7 @@ describe('bench: the ids the latency clients ask about', () => {
     const first = sampleIds(db);
     expect(first.students.length).toBeGreaterThan(0);
     expect(first.sections.length).toBeGreaterThan(0);
-    const someone = cliJson<{ id: string; roles: string[] }[]>(['search', first.students[0]!, '--db', db]).body;
+    const someone = cliJson<{ items: { id: string; roles: string[] }[] }>(['search', first.students[0]!, '--db', db]).body.items;
     expect(someone.map((a) => [a.id, a.roles.includes('student')])).toEqual([[first.students[0], true]]);
 
     expect(cliJson(['rebuild', '--all', '--db', db]).status).toBe(0);

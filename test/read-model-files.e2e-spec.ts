@@ -31,13 +31,13 @@ describe('read-model files beside the ledger (end to end)', () => {
     const db = tmp.path('remade.db');
     const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, tmp.path('next-day'));
     expect(cliJson(['import', tmp.path('next-day'), '--db', db]).status).toBe(0);
-    expect(cliJson<{ id: string }[]>(['search', changes.addedStudent, '--db', db]).body.map((a) => a.id)).toEqual([changes.addedStudent]);
+    expect(cliJson<{ items: { id: string }[] }>(['search', changes.addedStudent, '--db', db]).body.items.map((a) => a.id)).toEqual([changes.addedStudent]);
 
     // the ledger file goes; its read models' folder is left behind
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
     expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
 
-    expect(cliJson<unknown[]>(['search', changes.addedStudent, '--db', db]).body).toEqual([]);
+    expect(cliJson<{ items: unknown[] }>(['search', changes.addedStudent, '--db', db]).body).toEqual({ items: [], next: null });
     const projections = cliJson<{ name: string; position: number; head: number }[]>(['projections', '--db', db]).body;
     expect(projections.every((p) => p.position === p.head && p.head > 0)).toBe(true);
     const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', '--db', db]).body;

@@ -20,14 +20,36 @@ describe('read side through the CLI (end to end)', () => {
   afterAll(() => tmp.cleanup());
 
   it('finds a student by name, SIS id or Clever id, and shows support no demographics', () => {
-    const byId = cliJson<any[]>(['search', changes.addedStudent, '--db', db]).body;
-    expect(byId.map((a) => a.id)).toEqual([changes.addedStudent]);
-    expect(cliJson<any[]>(['search', '199900001', '--db', db]).body.map((a) => a.id)).toEqual([changes.addedStudent]);
-    const asSupport = cliJson<any[]>(['search', 'noor hadd', '--role', 'support', '--db', db]).body;
+    const byId = cliJson<{ items: any[]; next: string | null }>(['search', changes.addedStudent, '--db', db]).body;
+    expect(byId).toEqual({ items: [expect.objectContaining({ id: changes.addedStudent })], next: null });
+    expect(cliJson<{ items: any[] }>(['search', '199900001', '--db', db]).body.items.map((a) => a.id)).toEqual([changes.addedStudent]);
+    const asSupport = cliJson<{ items: any[] }>(['search', 'noor hadd', '--role', 'support', '--db', db]).body.items;
     expect(asSupport[0]).toMatchObject({ id: changes.addedStudent, personal: { name: { first: 'Noor', last: 'Haddad' } }, personalRedacted: true });
     expect(JSON.stringify(asSupport)).not.toMatch(/"race"|"gender"|"dob"/);
-    const asCompliance = cliJson<any[]>(['search', 'noor hadd', '--role', 'compliance', '--db', db]).body;
+    const asCompliance = cliJson<{ items: any[] }>(['search', 'noor hadd', '--role', 'compliance', '--db', db]).body.items;
     expect(asCompliance[0].facets.student.personal).toMatchObject({ race: 'Asian', dob: '2008-04-02' });
+  });
+
+  it('pages a search that matches more accounts than a page holds, and says there are more', () => {
+    const all = cliJson<{ items: { id: string }[]; next: string | null }>(['search', 'a', '--limit', '1000', '--db', db]).body;
+    expect(all.items.length).toBeGreaterThan(3);
+    const paged: string[] = [];
+    let after: string[] = [];
+    for (;;) {
+      const page = cliJson<{ items: { id: string }[]; next: string | null }>(['search', 'a', '--limit', String(Math.ceil(all.items.length / 3)), ...after, '--db', db]).body;
+      paged.push(...page.items.map((a) => a.id));
+      if (page.next === null) break;
+      after = ['--after', page.next];
+    }
+    expect(paged).toEqual(all.items.map((a) => a.id));
+    // on a terminal: the page, then how to ask for the next one
+    const text = cli(['search', 'a', '--limit', '2', '--db', db]);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^More: --after \S+$/);
+    const next = cli(['search', 'a', '--limit', '2', '--after', lines[2]!.slice('More: --after '.length), '--db', db]).stdout.trim().split('\n');
+    expect(next[0]!.split(' ')[0]).toBe(all.items[2]!.id);
+    expect(cli(['search', 'a', '--after', 'not-a-cursor', '--db', db]).stderr).toMatch(/after: must be the next of a search page/);
   });
 
   it("answers when a student was added to and removed from classes, with the sync and both clocks", () => {

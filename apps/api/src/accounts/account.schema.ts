@@ -25,6 +25,7 @@ export class AccountSchema implements AccountAnswer {
   @ApiProperty({ description: 'true when personal fields were left out for this role' }) personalRedacted!: boolean;
 }
 
-export class AccountListSchema {
+export class AccountPageSchema {
   @ApiProperty({ type: [AccountSchema] }) items!: AccountSchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the next page; null on the last page' }) next!: string | null;
 }

@@ -17,10 +17,9 @@ import { Roles } from '../auth/roles.decorator';
 import { AsOfQueryDto } from '../common/as-of-query.dto';
 import { ChangePageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
-import { itemList, type ItemList } from '../common/item-list';
 import { PageQueryDto } from '../common/page-query.dto';
 import { ProblemSchema } from '../openapi/problem.schema';
-import { AccountListSchema, AccountSchema } from './account.schema';
+import { AccountPageSchema, AccountSchema } from './account.schema';
 import { ClassesAsOfSchema } from './classes-as-of.schema';
 import { SearchAccountsQueryDto } from './search-accounts-query.dto';
 
@@ -33,12 +32,11 @@ export class AccountsController {
 
   @Get()
   @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id or Clever id' })
-  @ApiOkResponse({ type: AccountListSchema })
-  async search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<ItemList<AccountAnswer>> {
-    const found = await this.queries.execute<SearchAccountsQuery, AccountAnswer[]>(
-      new SearchAccountsQuery(query.q, viewer, { districtId: query.district, limit: query.limit }),
+  @ApiOkResponse({ type: AccountPageSchema })
+  search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<AccountAnswer>> {
+    return this.queries.execute<SearchAccountsQuery, Page<AccountAnswer>>(
+      new SearchAccountsQuery(query.q, viewer, { districtId: query.district, limit: query.limit, after: query.after }),
     );
-    return itemList(found);
   }
 
   @Get(':id')

@@ -20,4 +20,10 @@ export class SearchAccountsQueryDto {
   district?: string;
 
   @Limit() limit: number = DEFAULT_LIMIT;
+
+  @ApiPropertyOptional({ description: 'cursor: the `next` of the previous page (shared accounts come first, then removed ones, each by name)' })
+  @IsOptional()
+  @Length(1, 2000)
+  @IsString()
+  after?: string;
 }

@@ -24,6 +24,11 @@ interface ReadOptions extends CommonOptions {
   asOf?: string;
 }
 
+/** A search's options: its `--after` is the cursor a page ended with, not a log position. */
+interface SearchOptions extends Omit<ReadOptions, 'after'> {
+  after?: string;
+}
+
 /** Options every read command shares. */
 abstract class ReadCommand extends LedgerCommandRunner {
   @Option(ROLE_OPTION)
@@ -48,18 +53,19 @@ export class SearchCommand extends ReadCommand {
     if ((text ?? '').trim() === '') throw new Error('<text> must not be blank: give a name, email, SIS id, student number, state id or Clever id');
   }
 
-  async run([text]: string[], options: ReadOptions): Promise<void> {
+  async run([text]: string[], options: SearchOptions): Promise<void> {
     try {
-      const found = await this.queries.execute<SearchAccountsQuery, AccountAnswer[]>(
-        new SearchAccountsQuery(text!, cliViewer('search', options.role), { districtId: options.district, limit: options.limit ?? 20 }),
+      const page = await this.queries.execute<SearchAccountsQuery, Page<AccountAnswer>>(
+        new SearchAccountsQuery(text!, cliViewer('search', options.role), { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
       );
-      if (options.json) return json(found);
-      if (found.length === 0) return out(`No account matches "${text}".`);
-      for (const a of found) {
+      if (options.json) return json(page);
+      if (page.items.length === 0) return out(options.after === undefined ? `No account matches "${text}".` : `No more accounts match "${text}".`);
+      for (const a of page.items) {
         const ids = Object.values(a.facets).map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
         const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
         out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
       }
+      if (page.next) out(`More: --after ${page.next}`);
     } catch (error) {
       reportError(error, options.json);
     }
@@ -72,6 +78,10 @@ export class SearchCommand extends ReadCommand {
   @Option({ flags: '--limit <n>', description: 'at most this many (default 20)' })
   parseLimit(value: string): number {
     return parsePageLimit(value);
+  }
+  @Option({ flags: '--after <cursor>', description: 'the next page: the cursor the page before ended with ("More: --after ...")' })
+  parseAfter(value: string): string {
+    return value;
   }
 }
 

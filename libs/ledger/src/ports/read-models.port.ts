@@ -94,8 +94,13 @@ export interface NamedRecord {
  * (see ProjectionControl.status for how far behind they are).
  */
 export interface ReadModels {
-  /** Accounts whose Clever id, SIS id, student/teacher/staff number, state id or email equals the text, or whose name starts with it. */
-  searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]>;
+  /**
+   * Accounts whose Clever id, SIS id, student/teacher/staff number, state id or email equals the
+   * text, or whose name starts with it: shared ones first, then removed ones, each by name and id,
+   * a page at a time (`after`: the `next` of the page before).
+   * @throws InvalidInput for an `after` that is not a search page's `next`
+   */
+  searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>>;
   account(id: string): Promise<AccountView | null>;
   /** Just the names and status of several accounts, cheaply: for rosters. */
   accountNames(ids: readonly string[]): Promise<AccountName[]>;

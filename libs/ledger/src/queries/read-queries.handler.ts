@@ -42,14 +42,14 @@ abstract class LoggingHandler {
 }
 
 @QueryHandler(SearchAccountsQuery)
-export class SearchAccountsHandler extends LoggingHandler implements IQueryHandler<SearchAccountsQuery, AccountAnswer[]> {
+export class SearchAccountsHandler extends LoggingHandler implements IQueryHandler<SearchAccountsQuery, Page<AccountAnswer>> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
     super(log, clock);
   }
-  async execute({ text, viewer, options }: SearchAccountsQuery): Promise<AccountAnswer[]> {
+  async execute({ text, viewer, options }: SearchAccountsQuery): Promise<Page<AccountAnswer>> {
     const found = await this.models.searchAccounts(text, options);
-    await this.logAccess(viewer, found.filter(isStudent).map((a) => a.id));
-    return found.map((a) => accountAnswer(a, personalAccessOf(viewer.role)));
+    await this.logAccess(viewer, found.items.filter(isStudent).map((a) => a.id));
+    return { items: found.items.map((a) => accountAnswer(a, personalAccessOf(viewer.role))), next: found.next };
   }
 }
 

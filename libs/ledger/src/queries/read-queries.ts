@@ -9,7 +9,7 @@ export class SearchAccountsQuery {
   constructor(
     readonly text: string,
     readonly viewer: Viewer,
-    readonly options: { districtId?: string; limit: number },
+    readonly options: { districtId?: string; limit: number; after?: string },
   ) {}
 }
 

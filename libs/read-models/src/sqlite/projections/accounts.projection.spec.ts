@@ -23,7 +23,7 @@ const DAY3 = '2024-09-15T08:00:00.000Z';
 describe('accounts projection: one account per Clever user', () => {
   const rm = readModels(accountsProjection);
   const search = (text: string, options: { districtId?: string; limit?: number } = {}) =>
-    rm().models.searchAccounts(text, { limit: 10, ...options }).then((found) => found.map((a) => a.id));
+    rm().models.searchAccounts(text, { limit: 10, ...options }).then((found) => found.items.map((a) => a.id));
 
   describe('StudentShared', () => {
     it('opens an active student account, first shared at the sync that saw it', async () => {
@@ -79,12 +79,15 @@ describe('accounts projection: one account per Clever user', () => {
       expect(await search('ada')).toEqual(['u1']);
       expect(await search('ödön á')).toEqual(['u2']); // a prefix ending in a letter beyond ASCII
       expect(await search('ada', { districtId: DISTRICT })).toEqual(['u1']);
+      const { next } = await rm().models.searchAccounts('ada', { limit: 1 });
+      expect((await rm().models.searchAccounts('ada', { limit: 1, after: next! })).items).toEqual([]);
       const statements = prepare.mock.calls.map(([text]) => text).filter((text) => text.includes('search_name'));
       prepare.mockRestore();
-      expect(statements).toHaveLength(2); // without and with the district
+      expect(statements).toHaveLength(3); // without and with the district, and a page after another
       // tables are named by their aliases in a plan: the one scan allowed is of the page of matches
       for (const statement of statements) {
-        const plan = rm().db.prepare(`EXPLAIN QUERY PLAN ${statement}`).all({ needle: 'ada', above: 'ada\u{10FFFF}', district: DISTRICT, limit: 10 }) as { detail: string }[];
+        const parameters = { needle: 'ada', above: 'ada\u{10FFFF}', district: DISTRICT, limit: 10, ...(statement.includes('@afterId') ? { afterRemoved: 0, afterName: 'a', afterId: 'u1' } : {}) };
+        const plan = rm().db.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(parameters) as { detail: string }[];
         expect(plan.map((step) => step.detail).filter((detail) => detail.startsWith('SCAN ') && detail !== 'SCAN page')).toEqual([]);
       }
     });
@@ -99,6 +102,38 @@ describe('accounts projection: one account per Clever user', () => {
       expect(await search('ada')).toEqual(['u1', 'u2', 'u3']);
       expect(await search('ada', { districtId: 'd2' })).toEqual(['u2']);
       expect(await search('ada', { limit: 2 })).toEqual(['u1', 'u2']);
+    });
+
+    it('pages through every match in the order of one long page, shared accounts before removed ones, with a cursor of its own', async () => {
+      const log = new EventLog();
+      const names = ['Ada Byron', 'Ada King', 'Ada Lovelace', 'Ada Lovelace', 'Adam Smith', 'Adele Adkins', 'Ada Zed'];
+      rm().when(...names.map((name, i) => log.append(`user-u${i}`, 'StudentShared', studentRecord(`u${i}`, { first: name.split(' ')[0]!, last: name.split(' ')[1]! }))));
+      rm().when(log.append('user-u1', 'StudentRemoved', removed('u1')), log.append('user-u6', 'StudentRemoved', removed('u6')));
+      const everything = await search('ad', { limit: 100 });
+      expect(everything).toEqual(['u0', 'u2', 'u3', 'u4', 'u5', 'u1', 'u6']); // two Ada Lovelaces by id; the removed last
+      for (const limit of [1, 2, 3, 7]) {
+        const paged: string[] = [];
+        let after: string | undefined;
+        let pages = 0;
+        do {
+          const page = await rm().models.searchAccounts('ad', { limit, ...(after === undefined ? {} : { after }) });
+          paged.push(...page.items.map((a) => a.id));
+          after = page.next ?? undefined;
+          pages++;
+        } while (after !== undefined);
+        expect([limit, paged]).toEqual([limit, everything]);
+        expect(pages).toBe(Math.floor(everything.length / limit) + 1); // a full last page is followed by an empty one
+      }
+      // an account shared between two pages lands where its name puts it, shifting no other
+      const first = await rm().models.searchAccounts('ad', { limit: 2 });
+      rm().when(log.append('user-u9', 'StudentShared', studentRecord('u9', { first: 'Ada', last: 'Aardvark' })));
+      expect((await rm().models.searchAccounts('ad', { limit: 3, after: first.next! })).items.map((a) => a.id)).toEqual(['u3', 'u4', 'u5']);
+    });
+
+    it('refuses a cursor that no search page gave', async () => {
+      for (const after of ['12', 'bm90IGpzb24', Buffer.from('[2,"x","y"]').toString('base64url')]) {
+        await expect(rm().models.searchAccounts('ada', { limit: 5, after })).rejects.toThrow(`after: must be the next of a search page (pass on what the page before gave), got "${after}"`);
+      }
     });
   });
 

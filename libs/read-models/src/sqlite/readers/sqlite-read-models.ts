@@ -6,6 +6,7 @@ import type {
   LoggedChange,
   Membership,
   NamedRecord,
+  Page,
   ReadModels,
   EventStore,
   RecordedEvent,
@@ -17,6 +18,7 @@ import { factsOf } from '../../model/event-facts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
+import { searchCursor, searchCursorOf, type SearchRow } from './search-cursor';
 
 interface MembershipRow {
   section_id: string;
@@ -134,31 +136,45 @@ export class SqliteReadModels implements ReadModels {
     return tableNamer(projection, version)(table);
   }
 
-  async searchAccounts(text: string, options: { districtId?: string; limit: number }): Promise<AccountView[]> {
+  async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
-    if (needle === '') return [];
+    const after = options.after === undefined ? undefined : searchCursorOf(options.after);
+    if (needle === '') return { items: [], next: null };
     const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
+    // the page's order as a row value: shared before removed, then name (none first) and id
+    const order = "(s.status = 'removed'), coalesce(s.search_name, ''), s.id";
     const rows = this.read(() => {
       const accounts = this.t('accounts', 'accounts');
       const search = this.t('accounts', 'account_search');
       const ids = this.t('accounts', 'account_ids');
       // matched and ordered in the search table; only the page's documents are read
       return this.statement(
-        `SELECT a.doc FROM (
-           SELECT s.id, s.status, s.search_name FROM ${search} s WHERE s.id IN (
+        `SELECT a.doc, page.removed, page.name, page.id FROM (
+           SELECT s.id, s.status = 'removed' AS removed, coalesce(s.search_name, '') AS name FROM ${search} s WHERE s.id IN (
              SELECT account_id FROM ${ids} WHERE value = @needle
              UNION SELECT id FROM ${search} WHERE email = @needle
              UNION SELECT id FROM ${search} WHERE search_name >= @needle AND search_name < @above
              UNION SELECT id FROM ${search} WHERE search_name_rev >= @needle AND search_name_rev < @above)
            ${district}
-           ORDER BY s.status = 'removed', s.search_name, s.id LIMIT @limit) page
+           ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
+           ORDER BY ${order} LIMIT @limit) page
          JOIN ${accounts} a ON a.id = page.id
-         ORDER BY page.status = 'removed', page.search_name, page.id`,
+         ORDER BY page.removed, page.name, page.id`,
       )
-        .pluck()
-        .all({ needle, above: needle + ABOVE_PREFIX, district: options.districtId ?? null, limit: options.limit }) as string[];
+        .raw()
+        .all({
+          needle,
+          above: needle + ABOVE_PREFIX,
+          district: options.districtId ?? null,
+          limit: options.limit,
+          ...(after === undefined ? {} : { afterRemoved: after[0], afterName: after[1], afterId: after[2] }),
+        }) as SearchRow[];
     });
-    return rows.map((r) => JSON.parse(r) as AccountView);
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map(([doc]) => JSON.parse(doc) as AccountView),
+      next: rows.length === options.limit && last !== undefined ? searchCursor([last[1], last[2], last[3]]) : null,
+    };
   }
 
   async account(id: string): Promise<AccountView | null> {
