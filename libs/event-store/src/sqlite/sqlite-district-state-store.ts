@@ -64,7 +64,6 @@ const WRITTEN_AHEAD = 0;
 export class SqliteDistrictStateStore implements DistrictStateStore {
   private readonly selectHead: Statement<[string], { position: number; format: number }>;
   private readonly selectPlainRecords: Statement<[string], StateRow>;
-  private readonly selectSections: Statement<[string], StateRow>;
   private readonly sectionPage: Statement<[string, string], StateRow>;
   private readonly userSummaries: SummaryChunks;
   private readonly sectionSummaries: SummaryChunks;
@@ -86,7 +85,6 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
       this.selectPlainRecords = db.prepare(
         `SELECT category, id, state FROM district_state_records WHERE district_id = ? AND category IN (${RECORD_KINDS.filter((k) => k !== 'user' && k !== 'section').map((k) => `'${k}'`).join(', ')})`,
       );
-      this.selectSections = db.prepare("SELECT category, id, state FROM district_state_records WHERE district_id = ? AND category = 'section'");
       this.sectionPage = db.prepare("SELECT category, id, state FROM district_state_records WHERE district_id = ? AND category = 'section' AND id > ? ORDER BY id LIMIT 1000");
       this.userSummaries = new SummaryChunks(db, 'district_state_user_summaries');
       this.sectionSummaries = new SummaryChunks(db, 'district_state_section_summaries');
@@ -122,8 +120,9 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         const head = this.selectHead.get(districtId);
         if (head === undefined || !loadable(head.format)) return null;
         const state = new LedgerState();
-        const restore = (row: StateRow) => state.restore({ category: row.category as RecordKind, id: row.id, state: JSON.parse(row.state) as StateEntry['state'] });
-        for (const row of this.selectPlainRecords.iterate(districtId)) restore(row);
+        for (const row of this.selectPlainRecords.iterate(districtId)) {
+          state.restore({ category: row.category as RecordKind, id: row.id, state: JSON.parse(row.state) as StateEntry['state'] });
+        }
         // users and sections are read one by one when a sync touches them (the rows do not change
         // meanwhile unless another process saves the district, which the read state's revision tells)
         state.users.readWith(this.stateReader(districtId, 'user'));
@@ -133,7 +132,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         if (head.format === SAVED_FORMAT) {
           this.sectionSummaries.forEach(districtId, (id, saved: Parameters<typeof sectionSummaryOf>[0]) => state.restoreUnreadSection(id, sectionSummaryOf(saved)));
         } else {
-          for (const row of this.selectSections.iterate(districtId)) restore(row);
+          for (const [id, text] of this.selectSectionStates.iterate(districtId)) state.restore({ category: 'section', id, state: JSON.parse(text) as SectionState });
         }
         return { position: head.position, state };
       }).deferred();
