@@ -4,6 +4,7 @@ import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { accessLogPath, readModelPath, readModelVersionPath } from '@roster-ledger/read-models';
+import { cpuCounters, shareBetween, type MachineShare } from './machine-share';
 
 export interface LatencyResult {
   query: string;
@@ -25,6 +26,8 @@ export interface LatencyResult {
   serverLogOnErrors: string[];
   /** Reads logged but not indexed by student yet when the phase ended: work deferred past it, if any. */
   accessLogBacklog: number;
+  /** What the machine did during the phase (server and clients share it); null where it cannot be read. */
+  machine: MachineShare | null;
 }
 
 /** A load phase: how long each client pauses between an answer and its next request. */
@@ -176,7 +179,10 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
     for (const pacing of options.pacing)
     for (const [query, path] of queries) {
       const logFrom = serverOutput.length;
+      const countersBefore = cpuCounters();
+      const phaseStarted = performance.now();
       const { times, errorKinds } = await load(path, pacing, options.seconds);
+      const machine = shareBetween(countersBefore, cpuCounters(), (performance.now() - phaseStarted) / 1000);
       times.sort((a, b) => a - b);
       const phaseLog = serverOutput.slice(logFrom);
       const served = handlingTimes(phaseLog);
@@ -194,6 +200,7 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
         errorKinds,
         serverLogOnErrors: errors === 0 ? [] : otherThanAnswered(phaseLog).slice(0, 20),
         accessLogBacklog: accessLogBacklog(dbPath),
+        machine,
       });
     }
     return results;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appendBaseline } from './append-baseline';
+import type { MachineShare } from './machine-share';
 import { measure, type Measured } from './measure';
 import { queryLatency } from './query-latency';
 import { stagedSetFolder } from '@roster-ledger/event-store';
@@ -22,7 +23,13 @@ const CLI = join(ROOT, 'bin/roster-ledger');
 interface StepResult {
   step: string;
   wallSeconds: number;
+  /** User and system CPU time of the step's process: less moved by a busy host than the wall time. */
+  cpuSeconds: number;
   peakRssMb: number;
+  /** Share of the machine's CPU the hypervisor gave other guests during the step (null where unknown). */
+  stealPercent: number | null;
+  /** Cores busy on average during the step with anything but the step: other work that slowed it. */
+  otherCores: number | null;
   events: number;
   eventsPerSecond: number;
   note: string;
@@ -63,9 +70,22 @@ async function main(argv: string[]): Promise<void> {
   // the rollover replaces nearly every enrollment: the guard holds it, and the bench approves it
   const results: StepResult[] = [];
   const record = (step: string, m: Measured, events: number, note = '') => {
-    const r = { step, wallSeconds: Math.round(m.wallSeconds * 10) / 10, peakRssMb: m.peakRssMb, events, eventsPerSecond: Math.round(events / m.wallSeconds), note };
+    const r: StepResult = {
+      step,
+      wallSeconds: Math.round(m.wallSeconds * 10) / 10,
+      cpuSeconds: m.cpuSeconds,
+      peakRssMb: m.peakRssMb,
+      stealPercent: m.machine?.stealPercent ?? null,
+      otherCores: otherCores(m),
+      events,
+      eventsPerSecond: Math.round(events / m.wallSeconds),
+      note,
+    };
     results.push(r);
-    log(`${step}: ${r.wallSeconds} s, ${r.events.toLocaleString('en-US')} events, ${r.eventsPerSecond.toLocaleString('en-US')} events/s, peak ${r.peakRssMb} MB ${note}`);
+    log(
+      `${step}: ${r.wallSeconds} s (CPU ${r.cpuSeconds} s${describeStepMachine(m)}), ${r.events.toLocaleString('en-US')} events, ` +
+        `${r.eventsPerSecond.toLocaleString('en-US')} events/s, peak ${r.peakRssMb} MB ${note}`,
+    );
   };
 
   // the sync itself: from its start to its commit and saved state snapshot, before the import folds the read models
@@ -81,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
   let rolloverEvents = rollover.body.appended;
   if (rollover.body.status === 'held') {
     const approve = await cli('approve rollover', ['syncs', 'approve', rollover.body.syncId, '--by', 'bench', '--db', db]);
-    rolloverNote = `held, then approved in ${approve.m.wallSeconds.toFixed(1)} s (peak ${approve.m.peakRssMb} MB)`;
+    rolloverNote = `held, then approved in ${approve.m.wallSeconds.toFixed(1)} s (CPU ${approve.m.cpuSeconds} s${describeStepMachine(approve.m)}, peak ${approve.m.peakRssMb} MB)`;
     rolloverEvents = rollover.body.pending;
   }
   record('term rollover', rollover.m, rolloverEvents, rolloverNote);
@@ -102,7 +122,8 @@ async function main(argv: string[]): Promise<void> {
   for (const q of latency) {
     log(
       `${q.query} (pause ${q.thinkMs} ms, ${q.pauses}): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests` +
-        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors${describeErrors(q.errorKinds)}, ${q.accessLogBacklog} reads not indexed yet`,
+        ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors${describeErrors(q.errorKinds)}, ${q.accessLogBacklog} reads not indexed yet` +
+        describeMachine(q),
     );
     for (const line of q.serverLogOnErrors) log(`  serve: ${line}`);
   }
@@ -118,6 +139,22 @@ async function main(argv: string[]): Promise<void> {
   };
   writeFileSync(join(work, 'results.json'), JSON.stringify(summary, null, 2));
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** Cores busy on average during a step with anything but the step's own process. */
+function otherCores(m: Measured): number | null {
+  if (m.machine === null || !(m.wallSeconds > 0) || Number.isNaN(m.cpuSeconds)) return null;
+  return Math.max(0, Math.round((m.machine.busyCores - m.cpuSeconds / m.wallSeconds) * 100) / 100);
+}
+
+/** `, 23.5% stolen by the host, 0.4 cores busy with other work`, or nothing where the machine's counters cannot be read. */
+function describeStepMachine(m: Measured): string {
+  return m.machine === null ? '' : `, ${m.machine.stealPercent}% stolen by the host, ${otherCores(m)} cores busy with other work`;
+}
+
+/** `, 23.5% stolen by the host, 1.62 cores busy` (the server's and the clients' work together), or nothing where unknown. */
+function describeMachine({ machine }: { machine: MachineShare | null }): string {
+  return machine === null ? '' : `, ${machine.stealPercent}% stolen by the host, ${machine.busyCores} cores busy`;
 }
 
 /** ` (HTTP 503: 2, ECONNRESET: 1)`, or nothing when no request failed. */
