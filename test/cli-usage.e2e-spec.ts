@@ -11,6 +11,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
   const tmp = scratch('cli-usage');
   // no ledger at this path: a usage mistake must be reported as such, not as "there is no ledger"
   const missing = tmp.path('no-ledger-here.db');
+  // what a ledger would be made of, had the command opened one
+  const ledgerFiles = (db: string) => [db, `${db}.access-log.db`, `${db}.read-models`].filter((path) => existsSync(path));
   afterAll(() => tmp.cleanup());
 
   it.each([
@@ -61,9 +63,6 @@ describe('roster-ledger usage mistakes (end to end)', () => {
   });
 
   describe('an import folder that is not there', () => {
-    // what a ledger would be made of, had the command opened one
-    const ledgerFiles = (db: string) => [db, `${db}.access-log.db`, `${db}.read-models`].filter((path) => existsSync(path));
-
     it('exits 2 on a mistyped folder, naming it, and creates no ledger', () => {
       const folder = tmp.path('no', 'such-folder');
       const result = cli(['import', folder, '--db', missing]);
@@ -93,6 +92,45 @@ describe('roster-ledger usage mistakes (end to end)', () => {
         body: { error: { code: 'INVALID_REQUEST', message: `<folder> must be a snapshot folder: ${folder} does not exist` } },
       });
       expect(ledgerFiles(missing)).toEqual([]);
+    });
+  });
+
+  describe('a sync the configuration cannot run', () => {
+    const district = '5a0c91b95c7cc000010d417c';
+    const tokenEnv = 'CLEVER_TOKEN_CLI_USAGE_E2E';
+    const configured = { LEDGER_DISTRICTS: JSON.stringify({ [district]: { tokenEnv } }), [tokenEnv]: 'tok-cli-usage' };
+    // a ledger of its own: had one been created, the other cases here would not see it
+    const db = tmp.path('never-synced.db');
+
+    it('exits 2 on a district not configured, naming it and where districts are configured, and creates no ledger', () => {
+      const result = cli(['sync', '--district', 'nope', '--db', db], configured);
+      expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
+        status: 2,
+        stderr:
+          'error (DISTRICT_NOT_CONFIGURED): district nope is not connected to Clever: configure it under "districts" in the LEDGER_CONFIG file or in LEDGER_DISTRICTS ' +
+          `with {"tokenEnv": "<NAME OF THE VARIABLE HOLDING ITS TOKEN>"}; connected districts: ${district}\n`,
+        stdout: '',
+      });
+      expect(ledgerFiles(db)).toEqual([]);
+    });
+
+    it('with --json, prints the error object with its code instead', () => {
+      const result = cli(['sync', '--district', 'nope', '--db', db, '--json'], { LEDGER_DISTRICTS: '' });
+      expect({ status: result.status, stderr: result.stderr, body: JSON.parse(result.stdout) as unknown }).toEqual({
+        status: 2,
+        stderr: '',
+        body: { error: { code: 'DISTRICT_NOT_CONFIGURED', message: expect.stringMatching(/^district nope is not connected to Clever: configure it under "districts" in the LEDGER_CONFIG file or in LEDGER_DISTRICTS/) } },
+      });
+      expect(ledgerFiles(db)).toEqual([]);
+    });
+
+    it('exits 2 on a configured district whose token variable is not set, and creates no ledger', () => {
+      const result = cli(['sync', '--district', district, '--db', db], { ...configured, [tokenEnv]: '' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe(
+        `error (CLEVER_TOKEN_MISSING): the Clever token of district ${district} is read from the environment variable ${tokenEnv}, which is not set: export ${tokenEnv}=<the district-app token>\n`,
+      );
+      expect(ledgerFiles(db)).toEqual([]);
     });
   });
 

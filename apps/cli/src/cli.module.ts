@@ -41,10 +41,7 @@ export class CliModule {
     if (command === 'serve') return { module: CliModule, providers: [ServeCommand.provider(config)] };
     const catchUpFirst = command === undefined || !['import', 'sync', 'serve', 'rebuild'].includes(command);
     // commands built from the configuration; every other one (and each sub-command) is provided as its class
-    const configured = new Map<unknown, Provider>([
-      [SyncCommand, SyncCommand.provider(config)],
-      [ServeCommand, ServeCommand.provider(config)],
-    ]);
+    const configured = new Map<unknown, Provider>([[ServeCommand, ServeCommand.provider(config)]]);
     return {
       module: CliModule,
       imports: [LedgerRuntimeModule.forRoot(config)],

@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
+import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
+import { reportError } from './commands/common-options';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
-import { checkUsage } from './usage-check';
+import { checkConfiguration, checkUsage } from './usage-check';
 
 /** Commands that may start a new ledger file; every other one reads an existing ledger. */
 const CREATES_LEDGER = ['import', 'sync', 'serve'];
@@ -48,6 +50,15 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     if (!(error instanceof ConfigError)) throw error;
     err(`configuration error: ${error.message}`);
     process.exitCode = EXIT_USAGE;
+    return;
+  }
+  try {
+    // what the configuration cannot serve (a sync of a district it does not connect) is told,
+    // like a usage mistake, before the ledger is opened: opening it would create one
+    checkConfiguration(usage, config);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    reportError(error, usage.command?.options['json'] === true);
     return;
   }
   const command = argv.slice(2).find((a) => !a.startsWith('-'));

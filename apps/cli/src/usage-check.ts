@@ -3,22 +3,35 @@ import type { CommandMetadata, OptionMetadata } from 'nest-commander';
 // nest-commander keeps a command's @Command/@SubCommand/@Option settings as reflect-metadata
 // under these keys; they are not re-exported from its index (the version is pinned).
 import { CommandMeta, OptionMeta, SubCommandMeta } from 'nest-commander/src/constants';
+import type { LedgerConfig } from '@roster-ledger/config';
 import { InvalidInput } from '@roster-ledger/domain';
 
 /**
  * A command class. Static, optional: `checkArguments` rejects its positional arguments, alone or
  * with the options given (parsed: see the command's parse methods), throwing an error whose
- * message names the argument and the rule; `subCommandRequired` makes the command alone (its help
- * is printed) or with an unknown sub-command a usage error.
+ * message names the argument and the rule; `checkConfiguration` rejects a command line the
+ * configuration cannot serve (a district it does not connect), throwing a DomainError whose code
+ * names the problem, once the configuration is loaded and still before the ledger is opened;
+ * `subCommandRequired` makes the command alone (its help is printed) or with an unknown
+ * sub-command a usage error.
  */
 export type CommandClass = (abstract new (...args: never[]) => object) & {
   checkArguments?: (args: readonly string[], options: Readonly<Record<string, unknown>>) => void;
+  checkConfiguration?: (args: readonly string[], options: Readonly<Record<string, unknown>>, config: LedgerConfig) => void;
   subCommandRequired?: boolean;
 };
 
+/** The command a command line names, with its arguments and its options parsed. */
+export interface ChosenCommand {
+  type: CommandClass;
+  args: readonly string[];
+  options: Readonly<Record<string, unknown>>;
+}
+
 /** What the command line asks for, judged before any ledger is opened. */
 export type Usage =
-  | { kind: 'run' }
+  /** A command to run (see checkConfiguration for what the configuration must allow of it). */
+  | { kind: 'run'; command: ChosenCommand | undefined }
   /** `--help` or `help`: the help to print on stdout. */
   | { kind: 'help'; text: string }
   /** A usage mistake, with what to print on stderr. */
@@ -35,12 +48,13 @@ export type Usage =
 export function checkUsage(commands: readonly CommandClass[], args: readonly string[], cliName = 'roster-ledger'): Usage {
   const messages: string[] = [];
   const help: string[] = [];
+  let chosen: ChosenCommand | undefined;
   const program = new Command(cliName);
-  for (const command of commands) program.addCommand(buildCommand(command, SUB_OR_ROOT.root));
+  for (const command of commands) program.addCommand(buildCommand(command, SUB_OR_ROOT.root, (c) => (chosen = c)));
   quiet(program, messages, help);
   try {
     program.parse([...args], { from: 'user' });
-    return { kind: 'run' };
+    return { kind: 'run', command: chosen };
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed') return { kind: 'help', text: help.join('') };
@@ -53,6 +67,15 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
   }
 }
 
+/**
+ * Runs the chosen command's `checkConfiguration`, if it has one, with the configuration loaded.
+ * @throws the DomainError it throws (DISTRICT_NOT_CONFIGURED, CLEVER_TOKEN_MISSING...)
+ */
+export function checkConfiguration(usage: Extract<Usage, { kind: 'run' }>, config: LedgerConfig): void {
+  const chosen = usage.command;
+  chosen?.type.checkConfiguration?.(chosen.args, chosen.options, config);
+}
+
 const SUB_OR_ROOT = { root: CommandMeta, sub: SubCommandMeta } as const;
 
 /** The commands with all their sub-commands, as one list: every class Nest must provide. */
@@ -63,7 +86,7 @@ export function withSubCommands(commands: readonly CommandClass[]): CommandClass
   });
 }
 
-function buildCommand(type: CommandClass, key: string): Command {
+function buildCommand(type: CommandClass, key: string, choose: (chosen: ChosenCommand) => void): Command {
   const meta = Reflect.getMetadata(key, type) as CommandMetadata | undefined;
   if (meta === undefined) throw new Error(`${type.name} has no @Command or @SubCommand`);
   const command = new Command(meta.name).description(meta.description ?? '');
@@ -89,10 +112,15 @@ function buildCommand(type: CommandClass, key: string): Command {
     command.addOption(declared);
   }
   // without an action, commander itself refuses a command that needs a sub-command
-  if (type.subCommandRequired !== true) command.action(() => type.checkArguments?.(command.args, command.opts()));
+  if (type.subCommandRequired !== true) {
+    command.action(() => {
+      type.checkArguments?.(command.args, command.opts());
+      choose({ type, args: command.args, options: command.opts() });
+    });
+  }
   for (const sub of meta.subCommands ?? []) {
     const subMeta = Reflect.getMetadata(SubCommandMeta, sub) as CommandMetadata | undefined;
-    command.addCommand(buildCommand(sub, SUB_OR_ROOT.sub), { isDefault: subMeta?.options?.isDefault ?? false });
+    command.addCommand(buildCommand(sub, SUB_OR_ROOT.sub, choose), { isDefault: subMeta?.options?.isDefault ?? false });
   }
   return command;
 }

@@ -30,7 +30,19 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
   const message = error instanceof Error ? error.message : String(error);
   if (asJson) json({ error: { code, message } });
   else err(`error (${code}): ${message}`);
-  const usage = ['SYNC_NOT_FOUND', 'SYNC_NOT_HELD', 'HELD_SYNC_PENDING', 'SYNC_ALREADY_RUNNING', 'VERIFY_UNDER_WAY', 'NOT_FOUND', 'UNKNOWN_PROJECTION', 'INVALID_INPUT'].includes(code);
+  const usage = [
+    'SYNC_NOT_FOUND',
+    'SYNC_NOT_HELD',
+    'HELD_SYNC_PENDING',
+    'SYNC_ALREADY_RUNNING',
+    'VERIFY_UNDER_WAY',
+    'NOT_FOUND',
+    'UNKNOWN_PROJECTION',
+    'INVALID_INPUT',
+    // the configuration, not the ledger, cannot serve the request
+    'DISTRICT_NOT_CONFIGURED',
+    'CLEVER_TOKEN_MISSING',
+  ].includes(code);
   process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
 }
 

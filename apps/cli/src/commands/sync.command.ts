@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FactoryProvider } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CleverTokenMissing, DistrictNotConfigured, type LedgerConfig } from '@roster-ledger/config';
+import type { LedgerConfig } from '@roster-ledger/config';
 import { InvalidInput } from '@roster-ledger/domain';
 import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
 import { err, EXIT_USAGE, json, out } from '../output/cli-output';
@@ -33,14 +32,8 @@ export class SyncCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly config: LedgerConfig,
   ) {
     super();
-  }
-
-  /** The command with the configuration main.ts loaded (the districts and their tokens). */
-  static provider(config: LedgerConfig): FactoryProvider<SyncCommand> {
-    return { provide: SyncCommand, useFactory: (commands: CommandBus, queries: QueryBus) => new SyncCommand(commands, queries, config), inject: [CommandBus, QueryBus] };
   }
 
   /** Checked with the options, before the ledger is opened (a sync of no district must not create one). */
@@ -48,16 +41,19 @@ export class SyncCommand extends LedgerCommandRunner {
     if (options.district === undefined) throw new InvalidInput(DISTRICT_REQUIRED, { field: '--district' });
   }
 
+  /**
+   * A district that cannot sync is a configuration problem, told once the configuration is loaded
+   * and before the ledger is opened (a sync that cannot run must not create one, nor record anything).
+   * @throws DistrictNotConfigured, CleverTokenMissing
+   */
+  static checkConfiguration(_: readonly string[], options: Readonly<SyncOptions>, config: LedgerConfig): void {
+    if (options.district !== undefined) config.cleverTokenFor(options.district);
+  }
+
   async run(_: string[], options: SyncOptions): Promise<void> {
     const districtId = options.district;
+    // (a district the configuration cannot sync was refused before the ledger was opened: see checkConfiguration)
     if (districtId === undefined) return this.usage(DISTRICT_REQUIRED, options);
-    try {
-      // a district that cannot sync is a configuration problem, told before anything is recorded
-      this.config.cleverTokenFor(districtId);
-    } catch (error) {
-      if (error instanceof DistrictNotConfigured || error instanceof CleverTokenMissing) return this.usage(error.message, options, error.code);
-      throw error;
-    }
     const mode = options.events ? 'events' : 'full';
     const syncId = randomUUID();
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
