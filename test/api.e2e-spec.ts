@@ -198,6 +198,10 @@ describe('REST API (end to end)', () => {
       expect(status).toBe(200);
       expect(body.items[0]).toMatchObject({ who: 'sam-support', role: 'support', endpoint: 'GET /accounts/:id', studentIds: [student()] });
       expect(Date.parse(body.items[0].at)).toBeGreaterThan(Date.parse(day2.startedAt));
+      // a date-only to takes in its whole day, as in the audit feed: the read's own day at both ends finds it
+      const day = body.items[0].at.slice(0, 10);
+      const thatDay = await api.as('compliance').get(`/access-log?student=${student()}&from=${day}&to=${day}&limit=1`);
+      expect({ status: thatDay.status, items: thatDay.body.items }).toEqual({ status: 200, items: [body.items[0]] });
     });
 
     it("answers and logs a read of a student while a sync holds the ledger's write lock", async () => {
@@ -260,8 +264,13 @@ describe('REST API (end to end)', () => {
       const limt = typo.body.errors.find((e: any) => e.parameter === 'limt');
       expect(limt.problems).toEqual([expect.stringMatching(/^limt is not a parameter of this request; it takes .*\blimit\b/)]);
       expect(limt.problems[0]).toContain('recordTypes');
-      // a reversed range would read as "nothing changed": refused, for the feed and its export, in the words sent
-      for (const path of [`/districts/${district}/audit?from=2026-12-02&to=2026-12-01`, `/districts/${district}/audit/export?from=2026-12-02&to=2026-12-01`]) {
+      // a reversed range would read as "nothing changed" (or "nobody read"): refused, for the feed, its export
+      // and the access log, in the words sent
+      for (const path of [
+        `/districts/${district}/audit?from=2026-12-02&to=2026-12-01`,
+        `/districts/${district}/audit/export?from=2026-12-02&to=2026-12-01`,
+        '/access-log?from=2026-12-02&to=2026-12-01',
+      ]) {
         const reversed = await api.as('compliance').get(path);
         expect(reversed.status).toBe(400);
         expect(reversed.headers.get('content-type')).toMatch(/^application\/problem\+json/);

@@ -1,7 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
+import { parseMomentOrFail, type GetAccessLogQuery } from '@roster-ledger/ledger';
 import { IsId } from '../validation/is-id.decorator';
 import { IsoMoment } from '../validation/iso-moment.decorator';
+import { RangeEnd } from '../validation/range-end.decorator';
 import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
 /** `GET /access-log?student=&who=&from=&to=&limit=` */
@@ -17,8 +19,19 @@ export class AccessLogQueryDto {
   @Length(1, 100)
   who?: string;
 
-  @IsOptional() @IsoMoment('start-of-day', 'read at or after') from?: string;
-  @IsOptional() @IsoMoment('next-day', 'read before') to?: string;
+  // kept as given, so that a range holding no moment is refused in the words sent (as the audit
+  // feed's is); toFilter normalises
+  @IsOptional() @IsoMoment('start-of-day', 'read at or after', 'as-given') from?: string;
+  // RangeEnd is checked after IsoMoment (the last decorator is applied first): a bad date says so first
+  @IsOptional() @RangeEnd('from') @IsoMoment('next-day', 'read before', 'as-given') to?: string;
 
   @Limit() limit: number = DEFAULT_LIMIT;
+
+  /** The application layer's filter, with the range's ends as UTC timestamps. */
+  toFilter(): GetAccessLogQuery['filter'] {
+    // validated already: these cannot fail
+    const from = this.from === undefined ? undefined : parseMomentOrFail(this.from, 'start-of-day', 'from');
+    const to = this.to === undefined ? undefined : parseMomentOrFail(this.to, 'next-day', 'to');
+    return { studentId: this.student, who: this.who, from, to, limit: this.limit };
+  }
 }

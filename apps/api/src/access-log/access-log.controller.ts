@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetAccessLogQuery, type AccessLogEntry } from '@roster-ledger/ledger';
 import { Roles } from '../auth/roles.decorator';
 import { itemList, type ItemList } from '../common/item-list';
+import { ProblemSchema } from '../openapi/problem.schema';
 import { AccessLogQueryDto } from './access-log-query.dto';
 import { AccessLogSchema } from './access-log-entry.schema';
 
@@ -17,10 +18,9 @@ export class AccessLogController {
   @Get()
   @ApiOperation({ summary: 'Reads of students’ personal data, newest first' })
   @ApiOkResponse({ type: AccessLogSchema })
+  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
   async list(@Query() q: AccessLogQueryDto): Promise<ItemList<AccessLogEntry>> {
-    const entries = await this.queries.execute<GetAccessLogQuery, AccessLogEntry[]>(
-      new GetAccessLogQuery({ studentId: q.student, who: q.who, from: q.from, to: q.to, limit: q.limit }),
-    );
+    const entries = await this.queries.execute<GetAccessLogQuery, AccessLogEntry[]>(new GetAccessLogQuery(q.toFilter()));
     return itemList(entries);
   }
 }
