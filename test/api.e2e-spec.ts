@@ -343,6 +343,7 @@ describe('REST API (end to end)', () => {
         [`/districts/${district}/audit/export?format=csv&sync=nope`, `sync nope ${inDistrict} not found`],
         [`/districts/${district}/audit?school=nope&types=StudentShared`, `school nope ${inDistrict} not found`],
         ['/syncs?district=nope', 'district nope not found'],
+        ['/accounts?q=noor&district=nope', 'district nope not found'],
       ]) {
         const unknown = await api.as('admin').get(path!);
         expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -351,6 +352,9 @@ describe('REST API (end to end)', () => {
       // a known sync that made no change of the kinds asked for is an empty answer, and a true one
       const none = await api.as('compliance').get(`/districts/${district}/audit?sync=${day1.syncId}&types=SyncApproved`);
       expect({ status: none.status, body: none.body }).toEqual({ status: 200, body: { items: [], next: null } });
+      // and so is a search of a known district that matches no one
+      const nobody = await api.as('support').get(`/accounts?q=nobody-by-this-name&district=${district}`);
+      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { items: [], next: null } });
     });
 
     it('answers 404 for an unknown account, class or sync', async () => {

@@ -109,6 +109,7 @@ describe('read side through the CLI (end to end)', () => {
       [['audit', 'export', '--sync', 'nope'], 'error (NOT_FOUND): sync nope not found'],
       [['audit', 'export', '--district', district, '--school', 'nope'], `error (NOT_FOUND): school nope in district ${district} not found`],
       [['syncs', 'list', '--district', 'nope'], 'error (NOT_FOUND): district nope not found'],
+      [['search', 'noor', '--district', 'nope'], 'error (NOT_FOUND): district nope not found'],
       [['events', '--stream', 'user-000000000000000000000000'], 'error (NOT_FOUND): stream user-000000000000000000000000 not found'],
       // a bare id: the stream's kind is missing
       [
@@ -125,6 +126,7 @@ describe('read side through the CLI (end to end)', () => {
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
     expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data\n' });
     expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
+    expect(cli(['search', 'nobody-by-this-name', '--district', district, '--db', db])).toMatchObject({ status: 0, stdout: 'No account matches "nobody-by-this-name".\n' });
   });
 
   it('shows each projection caught up, rebuilds them all, and verifies them against the log', () => {

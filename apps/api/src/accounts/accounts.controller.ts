@@ -33,6 +33,7 @@ export class AccountsController {
   @Get()
   @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id or Clever id' })
   @ApiOkResponse({ type: AccountPageSchema })
+  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: `district` is one the ledger has never recorded' })
   search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<AccountAnswer>> {
     return this.queries.execute<SearchAccountsQuery, Page<AccountAnswer>>(
       new SearchAccountsQuery(query.q, viewer, { districtId: query.district, limit: query.limit, after: query.after }),

@@ -14,7 +14,7 @@ export class SearchAccountsQueryDto {
   @IsString({ message: 'q is required: the text to search for' })
   q!: string;
 
-  @ApiPropertyOptional({ description: 'only accounts of this district' })
+  @ApiPropertyOptional({ description: 'only accounts of this district; 404 for a district the ledger has never recorded' })
   @IsOptional()
   @IsId()
   district?: string;

@@ -27,6 +27,23 @@ import {
   type RosterMember,
 } from './read-answers';
 
+/**
+ * A mistyped district, sync or school would read as "nothing changed" (or "no one matches"): one
+ * the audit feed has never recorded (a sync or school: in that district) is not found. Asked only
+ * of an empty first page, each with one look-up by an index of the audit feed.
+ * @throws NotFound naming the first of them that the feed has never recorded
+ */
+async function checkRecorded(models: ReadModels, { districtId, syncId, schoolId }: Pick<AuditFilter, 'districtId' | 'syncId' | 'schoolId'>): Promise<void> {
+  const inDistrict = districtId === undefined ? '' : ` in district ${districtId}`;
+  const checks: [AuditFilter, string][] = [];
+  if (districtId !== undefined) checks.push([{ districtId }, `district ${districtId}`]);
+  if (syncId !== undefined) checks.push([{ districtId, syncId }, `sync ${syncId}${inDistrict}`]);
+  if (schoolId !== undefined) checks.push([{ districtId, schoolId }, `school ${schoolId}${inDistrict}`]);
+  for (const [only, what] of checks) {
+    if ((await models.audit(only, { limit: 1 })).length === 0) throw new NotFound(what);
+  }
+}
+
 /** Writes the access log entry of a request that showed students' personal data. */
 abstract class LoggingHandler {
   constructor(
@@ -46,8 +63,10 @@ export class SearchAccountsHandler extends LoggingHandler implements IQueryHandl
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
     super(log, clock);
   }
+  /** @throws NotFound for a `districtId` the ledger has never recorded: "no account matches" would read as a search that missed */
   async execute({ text, viewer, options }: SearchAccountsQuery): Promise<Page<AccountAnswer>> {
     const found = await this.models.searchAccounts(text, options);
+    if (found.items.length === 0 && options.after === undefined) await checkRecorded(this.models, { districtId: options.districtId });
     await this.logAccess(viewer, found.items.filter(isStudent).map((a) => a.id));
     return { items: found.items.map((a) => accountAnswer(a, personalAccessOf(viewer.role))), next: found.next };
   }
@@ -151,28 +170,11 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
   async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
     checkAuditRange(filter);
     const found = await this.models.audit(filter, page);
-    if (found.length === 0 && page.after === undefined) await this.checkRecorded(filter);
+    if (found.length === 0 && page.after === undefined) await checkRecorded(this.models, filter);
     const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
     await this.logAccess(viewer, studentsShown(items));
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
-  }
-
-  /**
-   * A mistyped district, sync or school would read as "nothing changed": one the audit feed has
-   * never recorded (a sync or school: in that district) is not found. Asked only of an empty first
-   * page, each with one look-up by an index of the audit feed.
-   * @throws NotFound naming the first of them that the feed has never recorded
-   */
-  private async checkRecorded({ districtId, syncId, schoolId }: AuditFilter): Promise<void> {
-    const inDistrict = districtId === undefined ? '' : ` in district ${districtId}`;
-    const checks: [AuditFilter, string][] = [];
-    if (districtId !== undefined) checks.push([{ districtId }, `district ${districtId}`]);
-    if (syncId !== undefined) checks.push([{ districtId, syncId }, `sync ${syncId}${inDistrict}`]);
-    if (schoolId !== undefined) checks.push([{ districtId, schoolId }, `school ${schoolId}${inDistrict}`]);
-    for (const [only, what] of checks) {
-      if ((await this.models.audit(only, { limit: 1 })).length === 0) throw new NotFound(what);
-    }
   }
 }
 
