@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -480,6 +481,21 @@ describe('REST API (end to end)', () => {
       const { status, stderr } = serveRefusal(join(dir, 'serve.db'), { LEDGER_API_KEYS: '' });
       expect(status).toBe(2);
       expect(stderr).toMatch(/no API key is configured: set LEDGER_API_KEYS/);
+    });
+
+    it('says in one line that the port is in use, and how to choose another, when it is (exit 1)', async () => {
+      const holder = createServer();
+      await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
+      const { port } = holder.address() as AddressInfo;
+      try {
+        const { status, stderr } = serveRefusal(join(dir, 'serve.db'), { LEDGER_API_KEYS: testKeysConfig() }, port);
+        expect({ status, stderr }).toEqual({
+          status: 1,
+          stderr: `cannot serve on 127.0.0.1:${port}: port ${port} is in use by another process; stop it, or serve on another port with --port <n> (0 picks a free one)\n`,
+        });
+      } finally {
+        await new Promise((closed) => holder.close(closed));
+      }
     });
   });
 });

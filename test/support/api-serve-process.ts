@@ -43,9 +43,9 @@ export function stopServe(serve: ServeProcess, signal: NodeJS.Signals = 'SIGTERM
   });
 }
 
-/** Runs `serve` expecting it to refuse to start. */
-export function serveRefusal(db: string, env: NodeJS.ProcessEnv): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', '--db', db], {
+/** Runs `serve` expecting it to refuse to start (on `port`: by default, one the system picks). */
+export function serveRefusal(db: string, env: NodeJS.ProcessEnv, port = 0): { status: number | null; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, 'serve', '--port', String(port), '--db', db], {
     encoding: 'utf8',
     env: { ...process.env, LEDGER_CONFIG: '', ...env },
     timeout: 60_000,

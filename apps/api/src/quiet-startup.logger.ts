@@ -14,9 +14,14 @@ export class QuietStartupLogger extends ConsoleLogger {
     super.log(message, context);
   }
 
-  /** A failure to start, which Nest's ExceptionHandler logs with its stack, is reported by the caller in one line. */
+  /**
+   * A failure to start, which Nest's ExceptionHandler logs with its stack, is reported by the caller
+   * in one line; so is a failure to listen (a port in use), which NestApplication logs as it rejects
+   * (its only other error, getUrl before listen, rejects too).
+   */
   override error(message: unknown, ...rest: unknown[]): void {
-    if (rest[rest.length - 1] === 'ExceptionHandler') return;
+    const context = rest[rest.length - 1];
+    if (context === 'ExceptionHandler' || context === 'NestApplication') return;
     super.error(message, ...rest);
   }
 
