@@ -52,6 +52,24 @@ export interface LoggedChange {
   cleverLastModified: string | null;
   recordType?: string;
   data: Record<string, unknown>;
+  /**
+   * Audit feed only, on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or
+   * what was removed, as the record stood just before, folded from its earlier events in the log;
+   * null when the log holds no earlier version of it. A removal event carries only the id.
+   */
+  lastKnown?: LastKnownRecord | null;
+}
+
+/**
+ * A removed record as it stood just before its removal, in the shape of a share's data: its
+ * fields (a user's: the removed role's, such as grade, schools, title) and its personal fields (a
+ * user's own name and email with the role's SIS id, numbers and demographics).
+ */
+export interface LastKnownRecord {
+  record: Record<string, unknown>;
+  personal: Record<string, unknown>;
+  /** True when personal fields were left out for this viewer (as on an event's data). */
+  personalRedacted?: boolean;
 }
 
 /** A membership of a class at a moment: who, in which role, since when and by which sync. */
@@ -111,7 +129,10 @@ export interface ReadModels {
   rosterAsOf(sectionId: string, at: string): Promise<Membership[]>;
   /** The classes a user was in at a moment. */
   classesOfUserAsOf(userId: string, at: string): Promise<Membership[]>;
-  /** The audit feed, oldest first, after a position cursor. */
+  /**
+   * The audit feed, oldest first, after a position cursor; each removal with its record's last
+   * known version (`lastKnown`, personal data unredacted: the queries redact).
+   */
   audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
   /** Names of schools, terms, courses and districts by id (missing ids are left out). */
   names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]>;

@@ -227,7 +227,7 @@ export function atVersion1(db: Db, projection: SqliteProjection): ProjectionWrit
 export class ReadModelHarness {
   readonly db: Db;
   readonly models: SqliteReadModels;
-  private readonly writers: Map<string, ProjectionWriter>;
+  private writers: Map<string, ProjectionWriter>;
   /** Every event folded so far, by position: the log the queries read events from. */
   private readonly log = new Map<number, RecordedEvent>();
   private head = 0;
@@ -256,6 +256,15 @@ export class ReadModelHarness {
   /** The event(s) under test, folded as one batch. */
   when(...events: RecordedEvent[]): this {
     return this.fold(events);
+  }
+
+  /**
+   * New writers on the same tables, as after a restart of the process: what a writer kept in
+   * memory is gone, and the next batch reads it back from its tables.
+   */
+  restart(): this {
+    this.writers = new Map(this.projections.map((p) => [p.name, p.writer(this.db, tableNamer(p.name, 1))]));
+    return this;
   }
 
   /** Folds events one batch per event. */

@@ -2,6 +2,7 @@ import { ROSTER_EVENT_TYPES } from '@roster-ledger/domain';
 import type { AuditFilter } from '@roster-ledger/ledger';
 import { auditProjection } from './audit.projection';
 import {
+  DISTRICT,
   EventLog,
   atVersion1,
   assignment,
@@ -11,9 +12,11 @@ import {
   readModels,
   removed,
   sectionRecord,
+  staffRecord,
   studentRecord,
   syncCompleted,
   syncStarted,
+  teacherRecord,
   updated,
 } from '../../spec-support/read-model-harness';
 import { openReadModelDatabase } from '../read-model-database';
@@ -78,6 +81,143 @@ describe('audit projection: the feed of every recorded event, with the filters c
       e.metadata = withoutObservation;
       rm().when(e);
       expect((await rm().models.audit({}, { limit: 10 }))[0]).toMatchObject({ observedAt: '2024-09-02T00:00:00.000Z', cleverLastModified: null });
+    });
+  });
+
+  describe('what a removal says: the record as it stood just before, folded from the log', () => {
+    const removals = async (filter: AuditFilter = {}) => (await rm().models.audit({ ...filter, types: [...REMOVAL_TYPES] }, { limit: 1000 }));
+    const REMOVAL_TYPES = ROSTER_EVENT_TYPES.filter((t) => t.endsWith('Removed'));
+
+    it('says who or what each removal of the story removed: a name, and the event data as stored', async () => {
+      const { events } = rosterStory();
+      rm().given(events);
+      const said = (await removals()).map((c) => {
+        const name = (c.lastKnown?.personal['name'] ?? c.lastKnown?.record['name']) as { first: string; last: string } | string | undefined;
+        return [c.type, c.streamId, typeof name === 'object' ? `${name.first} ${name.last}` : name, c.data];
+      });
+      expect(said).toEqual([
+        ['StudentRemoved', 'user-u2', 'Alan Turing', { id: 'u2' }],
+        ['StaffRemoved', 'user-st1', 'Dorothy Vaughan', { id: 'st1' }],
+        ['DistrictAdminRemoved', 'user-a1', 'Mary Jackson', { id: 'a1' }],
+        ['SchoolRemoved', 'school-s2', 'Washington Middle', { id: 's2' }],
+        ['TermRemoved', 'term-t1', 'Autumn 2024', { id: 't1' }],
+        ['CourseRemoved', 'course-c1', 'Algebra 1', { id: 'c1' }],
+        ['TeacherRemoved', 'user-t1', 'Grace Hopper', { id: 't1' }],
+        ['SectionRemoved', 'section-sec2', 'Geometry 2B', { id: 'sec2' }],
+        ['DistrictRemoved', `district-${DISTRICT}`, 'Demo Unified', { id: DISTRICT }],
+      ]);
+      expect(new Set(said.map(([type]) => type))).toEqual(new Set(REMOVAL_TYPES));
+    });
+
+    it("a student's removal: every field of the student's last version, updates and demographics included (the read model keeps all; the queries redact)", async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace' })),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1')),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 'u1')),
+        log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } }, { 'name.last': { from: 'Lovelace', to: 'King' } })),
+        log.append('user-u1', 'DemographicUpdated', demographicUpdated('u1', { ell_status: { from: null, to: 'Y' } })),
+        log.append('section-sec1', 'StudentUnenrolled', enrollment('sec1', 'u1')),
+        log.append('user-u1', 'StudentRemoved', removed('u1')),
+      );
+      const [removal] = await removals();
+      expect(removal).toMatchObject({ type: 'StudentRemoved', data: { id: 'u1' } });
+      expect(removal!.lastKnown).toEqual({
+        record: { school: 's1', schools: ['s1'], grade: '10' },
+        personal: {
+          name: { first: 'Ada', last: 'King' },
+          email: 'u1@example.org',
+          sis_id: 'SIS-u1',
+          student_number: 'SN-u1',
+          state_id: 'ST-u1',
+          gender: 'F',
+          race: 'Asian',
+          ell_status: 'Y',
+        },
+      });
+    });
+
+    it('a record removed, shared again as someone else, and removed again: each removal says the version it removed', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace', grade: '9' })),
+        log.append('user-u1', 'StudentRemoved', removed('u1')),
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'King', grade: '11', sharedAgain: true })),
+        log.append('user-u1', 'StudentRemoved', removed('u1')),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
+        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 2B', sharedAgain: true })),
+        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
+      );
+      expect((await removals()).map((c) => [c.lastKnown?.record['grade'], (c.lastKnown?.personal['name'] as { last?: string } | undefined)?.last ?? c.lastKnown?.record['name']])).toEqual([
+        ['9', 'Lovelace'],
+        ['11', 'King'],
+        ['9', 'Algebra 1A'],
+        ['9', 'Algebra 2B'],
+      ]);
+    });
+
+    it("a person with two roles: a role's removal says that role's fields, with the name as last changed through either role", async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-t1', 'TeacherShared', teacherRecord('t1', { first: 'Grace', last: 'Hopper', title: 'Teacher' })),
+        log.append('user-t1', 'StaffShared', staffRecord('t1', { first: 'Grace', last: 'Hopper', title: 'Counselor', schools: ['s2'] })),
+        log.append('user-t1', 'StaffUpdated', updated('t1', {}, { 'name.last': { from: 'Hopper', to: 'Murray' } })),
+        log.append('user-t1', 'TeacherRemoved', removed('t1')),
+        log.append('user-t1', 'StaffUpdated', updated('t1', { title: { from: 'Counselor', to: 'Head Counselor' } })),
+        log.append('user-t1', 'StaffRemoved', removed('t1')),
+      );
+      expect((await removals()).map((c) => [c.type, c.lastKnown])).toEqual([
+        [
+          'TeacherRemoved',
+          {
+            record: { school: 's1', schools: ['s1'], title: 'Teacher' },
+            personal: { name: { first: 'Grace', last: 'Murray' }, email: 't1@example.org', sis_id: 'TSIS-t1', teacher_number: 'TN-t1' },
+          },
+        ],
+        ['StaffRemoved', { record: { schools: ['s2'], title: 'Head Counselor' }, personal: { name: { first: 'Grace', last: 'Murray' }, email: 't1@example.org', staff_id: 'STAFF-t1' } }],
+      ]);
+    });
+
+    it("a class's removal says its last name, however many memberships came between", async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
+        ...['u1', 'u2', 'u3'].map((u) => log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', u))),
+        log.append('section-sec1', 'SectionUpdated', updated('sec1', { name: { from: 'Algebra 1A', to: 'Algebra 1 (A)' } })),
+        log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't1', true)),
+        ...['u1', 'u2', 'u3'].map((u) => log.append('section-sec1', 'StudentUnenrolled', enrollment('sec1', u))),
+        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
+      );
+      expect((await removals())[0]!.lastKnown).toEqual({ record: { school: 's1', name: 'Algebra 1 (A)', term_id: 't1', course: 'c1', grade: '9' }, personal: {} });
+    });
+
+    it('says the same after a restart, with the events since the checkpoint delivered again', async () => {
+      const log = new EventLog();
+      const shared = log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace' }));
+      const renamed = log.append('user-u1', 'StudentUpdated', updated('u1', {}, { 'name.last': { from: 'Lovelace', to: 'King' } }));
+      const gone = log.append('user-u1', 'StudentRemoved', removed('u1'));
+      rm().given([shared, renamed]).restart().when(renamed, gone);
+      expect((await removals())[0]!.lastKnown?.personal['name']).toEqual({ first: 'Ada', last: 'King' });
+    });
+
+    it('a removal of a record the log never shared says so (null), and other changes carry nothing more', async () => {
+      const log = new EventLog();
+      rm().when(log.append('user-u9', 'StudentRemoved', removed('u9')), log.append('school-s1', 'SchoolShared', namedRecord('s1', 'Lincoln High')));
+      const [removal, share] = await rm().models.audit({}, { limit: 10 });
+      expect(removal).toMatchObject({ type: 'StudentRemoved', lastKnown: null });
+      expect(share).not.toHaveProperty('lastKnown');
+    });
+
+    it('reads a page of the feed in log order by the district index, the removals by their position: no sort', async () => {
+      rm().given(rosterStory().events);
+      const prepare = jest.spyOn(rm().db, 'prepare');
+      await rm().models.audit({ districtId: DISTRICT }, { limit: 10 });
+      const statement = prepare.mock.calls.map(([text]) => text).find((text) => text.includes('audit_removals'))!;
+      prepare.mockRestore();
+      const plan = (rm().db.prepare(`EXPLAIN QUERY PLAN ${statement}`).all({ after: 0, limit: 10, districtKind: 'district', district0: DISTRICT }) as { detail: string }[]).map((s) => s.detail);
+      expect(plan.filter((detail) => /TEMP B-TREE|^SCAN r\b/.test(detail))).toEqual([]);
+      expect(plan).toContainEqual(expect.stringMatching(/^SEARCH r USING INTEGER PRIMARY KEY/));
     });
   });
 

@@ -1,11 +1,13 @@
 import { categoryOf } from '@roster-ledger/domain';
 import { parseMoment, type JsonObject, type RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from '../../model/event-facts';
+import { changesIdentity } from '../../model/last-known';
 import { recordTypeOf } from '../../model/timeline-subjects';
 import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 import { EntitySchools } from './entity-schools';
+import { IdentityTrails } from './identity-trails';
 import { ValueKeys } from './value-keys';
 
 /**
@@ -23,12 +25,17 @@ import { ValueKeys } from './value-keys';
  * The columns are integers: ids and types as keys into `audit_keys` (see ValueKeys), the time as
  * milliseconds since 1970. Text made each row and its two indexes about three times larger, and
  * writing them was the largest part of a rebuild.
+ *
+ * A removal carries only the record's id. So that the feed can say who or what was removed, each
+ * removal keeps the positions of the events the record's last version folds from (its identity
+ * trail, see IdentityTrails), and the query folds those events from the log: pointers again, no
+ * copy of anyone's personal data, and what a rebuild from the log gives.
  */
 export const auditProjection: SqliteProjection = {
   name: 'audit',
   rebuildWeight: 40,
-  description: 'the audit feed: every event with filters by time, type, record type, school and sync',
-  tables: ['audit', 'audit_schools', 'audit_keys', 'entity_schools'],
+  description: 'the audit feed: every event with filters by time, type, record type, school and sync; each removal with what it removed',
+  tables: ['audit', 'audit_schools', 'audit_keys', 'entity_schools', 'audit_removals', 'identity_trails'],
   create(db: Db, t: TableNamer): void {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('audit')} (
@@ -41,10 +48,15 @@ export const auditProjection: SqliteProjection = {
     `);
     ValueKeys.create(db, t('audit_keys'));
     EntitySchools.create(db, t('entity_schools'));
+    // one row per removal: the positions of the events that say what the record was (a JSON array)
+    db.exec(`CREATE TABLE IF NOT EXISTS ${t('audit_removals')} (position INTEGER PRIMARY KEY, trail TEXT NOT NULL)`);
+    IdentityTrails.create(db, t('identity_trails'));
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
     const schools = new EntitySchools(db, t('entity_schools'));
     const keys = new ValueKeys(db, t('audit_keys'));
+    const trails = new IdentityTrails(db, t('identity_trails'));
+    const removals = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_removals')} (position, trail)`, 2);
     // nothing reads these tables while a batch is folded: their rows are written many at a time
     const insert = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit')} (position, district, record_type, type, sync, observed_at)`, 6);
     const file = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_schools')} (position, school)`, 2);
@@ -107,11 +119,17 @@ export const auditProjection: SqliteProjection = {
         insert.add(event.position, district, recordType, type, sync, observedAt);
         if (event.streamId.startsWith('school-')) file.add(event.position, keys.keyOf('school', event.streamId.slice('school-'.length)));
         for (const school of schoolKeysOf(filed)) file.add(event.position, school);
+        if (changesIdentity(event)) {
+          const trail = trails.follow(event);
+          if (trail !== null && event.type.endsWith('Removed')) removals.add(event.position, JSON.stringify(trail));
+        }
       },
       flush: () => {
         schools.flush();
+        trails.flush();
         insert.flush();
         file.flush();
+        removals.flush();
       },
       reset: () => {
         // keys given in the transaction rolled back name nothing
@@ -119,9 +137,11 @@ export const auditProjection: SqliteProjection = {
         typeKeys.clear();
         lastFiled = null;
         schools.reset();
+        trails.reset();
         keys.reset();
         insert.discard();
         file.discard();
+        removals.discard();
       },
     };
   },

@@ -3,6 +3,7 @@ import type {
   AccountView,
   AuditFilter,
   ClassRecordView,
+  LastKnownRecord,
   LoggedChange,
   Membership,
   NamedRecord,
@@ -15,6 +16,7 @@ import type {
 import { parseMoment } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
+import { lastKnownOf } from '../../model/last-known';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
@@ -83,7 +85,8 @@ export interface LiveProjections {
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
  * so a rebuild's swap takes effect for the next query without a restart. Timelines and the audit
- * feed hold log positions: their events are read from the log, one read per page.
+ * feed hold log positions: their events are read from the log, one read per page (and one more
+ * for the earlier events of a page's removals).
  */
 export class SqliteReadModels implements ReadModels {
   constructor(
@@ -268,12 +271,37 @@ export class SqliteReadModels implements ReadModels {
       if (filter.schoolId !== undefined) {
         where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school = ${keyOf('school', 'school', filter.schoolId)})`);
       }
-      const sql = `SELECT a.position, k.value AS record_type FROM ${this.t('audit', 'audit')} a JOIN ${keys} k ON k.key = a.record_type
+      // a removal's trail in the same read: it names positions the same version of the feed folded
+      const sql = `SELECT a.position, k.value AS record_type, r.trail FROM ${this.t('audit', 'audit')} a JOIN ${keys} k ON k.key = a.record_type
+        LEFT JOIN ${this.t('audit', 'audit_removals')} r ON r.position = a.position
         WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
-      return this.statement(sql).all(params) as { position: number; record_type: string }[];
+      return this.statement(sql).all(params) as { position: number; record_type: string; trail: string | null }[];
     });
     const events = await this.resolve(rows.map((r) => r.position));
-    return events.map((event, i) => toChange(event, rows[i]!.record_type));
+    const trails = new Map<number, number[]>();
+    for (const r of rows) if (r.trail !== null) trails.set(r.position, JSON.parse(r.trail) as number[]);
+    const lastKnown = await this.lastKnownOf(events, trails);
+    return events.map((event, i) => {
+      const change = toChange(event, rows[i]!.record_type);
+      if (trails.has(event.position)) change.lastKnown = lastKnown.get(event.position) ?? null;
+      return change;
+    });
+  }
+
+  /**
+   * What each removal of a page removed: the events of all their trails read from the log in one
+   * read (apart from the page's own events, whose data is shown as read), each removal's folded.
+   */
+  private async lastKnownOf(events: readonly RecordedEvent[], trails: ReadonlyMap<number, number[]>): Promise<Map<number, LastKnownRecord | null>> {
+    const found = new Map<number, LastKnownRecord | null>();
+    if (trails.size === 0) return found;
+    const positions = [...new Set([...trails.values()].flat())].sort((a, b) => a - b);
+    const byPosition = new Map((await this.resolve(positions)).map((e) => [e.position, e]));
+    for (const event of events) {
+      const trail = trails.get(event.position);
+      if (trail !== undefined) found.set(event.position, lastKnownOf(event, trail.map((p) => byPosition.get(p)!)));
+    }
+    return found;
   }
 
   /**

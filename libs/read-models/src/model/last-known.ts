@@ -1,0 +1,71 @@
+import { categoryOf, evolveEntity, evolveUser, roleOfUserEvent, type EntityState, type RosterEvent, type UserEvent, type UserState } from '@roster-ledger/domain';
+import type { LastKnownRecord, RecordedEvent } from '@roster-ledger/ledger';
+
+const RECORD_CATEGORIES: readonly string[] = ['district', 'school', 'term', 'course', 'user', 'section'];
+const CHANGES_IDENTITY = /(Shared|Updated|Removed)$/;
+
+/**
+ * Whether an event can change what its record is: a share, an update (a student's demographics
+ * too) or a removal of a district, school, term, course, user or section. A section's memberships
+ * (most of the log) cannot: its name and fields come only with SectionShared and SectionUpdated.
+ */
+export function changesIdentity(event: Pick<RecordedEvent, 'streamId' | 'type'>): boolean {
+  return CHANGES_IDENTITY.test(event.type) && RECORD_CATEGORIES.includes(categoryOf(event.streamId));
+}
+
+/** A removal of a record (StudentRemoved, SectionRemoved, SchoolRemoved, ...). */
+export function isRemoval(event: Pick<RecordedEvent, 'streamId' | 'type'>): boolean {
+  return event.type.endsWith('Removed') && changesIdentity(event);
+}
+
+/**
+ * Where to find what a record is in the log: the positions of the events its state folds from,
+ * oldest first, since the last event that set it whole. A plain record or a section is set whole
+ * by each share; a user by a share while they hold no role (a share of a second role keeps the
+ * person's other role, so the trail goes on). A trail points into the log, as the audit feed's
+ * rows do: it copies no personal data.
+ */
+export interface IdentityTrail {
+  positions: number[];
+  /** The roles a user holds after the trail's last event (empty for other records). */
+  roles: string[];
+}
+
+/**
+ * Follows one event that changes its record's identity (see changesIdentity) into the record's
+ * trail. Mutates and returns `trail` (or a new one).
+ */
+export function followTrail(trail: IdentityTrail | undefined, event: Pick<RecordedEvent, 'streamId' | 'type' | 'position'>): IdentityTrail {
+  const role = event.streamId.startsWith('user-') ? roleOfUserEvent(event.type) : undefined;
+  if (event.type.endsWith('Shared') && (trail === undefined || trail.roles.length === 0)) {
+    return { positions: [event.position], roles: role === undefined ? [] : [role] };
+  }
+  const next = trail ?? { positions: [], roles: [] };
+  next.positions.push(event.position);
+  if (role !== undefined) {
+    if (event.type.endsWith('Shared') && !next.roles.includes(role)) next.roles.push(role);
+    if (event.type.endsWith('Removed')) next.roles = next.roles.filter((r) => r !== role);
+  }
+  return next;
+}
+
+/**
+ * A removed record as it stood just before its removal, folded from the events of its trail (all
+ * before the removal, oldest first) the way the ledger folds them: for a user, the removed role's
+ * fields with the person's own personal fields (name, email) and the role's (SIS id, numbers,
+ * demographics); for any other record, its fields and personal fields. Null when the trail holds
+ * no version of it (or of that role).
+ */
+export function lastKnownOf(removal: Pick<RecordedEvent, 'streamId' | 'type'>, trail: readonly RecordedEvent[]): LastKnownRecord | null {
+  if (removal.streamId.startsWith('user-')) {
+    const role = roleOfUserEvent(removal.type);
+    let user: UserState | undefined;
+    for (const e of trail) user = evolveUser(user, e.revision, { type: e.type, data: e.data } as unknown as UserEvent);
+    const facet = role === undefined ? undefined : user?.roles[role];
+    if (user === undefined || facet === undefined) return null;
+    return { record: facet.fields, personal: { ...user.personal, ...facet.personal } };
+  }
+  let state: EntityState | undefined;
+  for (const e of trail) state = evolveEntity(state, e.revision, { type: e.type, data: e.data } as unknown as RosterEvent);
+  return state === undefined ? null : { record: state.fields, personal: state.personal };
+}
