@@ -53,6 +53,18 @@ describe('REST API (end to end)', () => {
       expect(body.next).toBeNull();
     });
 
+    it('says who a removal removed, as they stood just before: name, SIS id and, for compliance, demographics', async () => {
+      const { body } = await api.as('compliance').get(`/districts/${district}/audit?types=StudentRemoved&sync=${day2.syncId}`);
+      const account = (await api.as('compliance').get(`/accounts/${changes.removedStudent}`)).body;
+      expect(body.items).toHaveLength(1);
+      expect(body.items[0].data).toEqual({ id: changes.removedStudent });
+      expect(body.items[0].lastKnown).toMatchObject({
+        record: { grade: expect.any(String), school: expect.any(String) },
+        personal: { name: account.personal.name, email: account.personal.email, sis_id: expect.any(String), race: expect.any(String), dob: expect.any(String) },
+      });
+      expect(body.items[0].lastKnown.personalRedacted).toBeUndefined();
+    });
+
     it('shows the field values before and after, demographics included', async () => {
       const { body } = await api.as('compliance').get(`/districts/${district}/audit?types=StudentUpdated,DemographicUpdated&from=${between}`);
       const byStream = Object.fromEntries(body.items.map((c: any) => [c.streamId, c.data]));
@@ -77,12 +89,15 @@ describe('REST API (end to end)', () => {
       expect(headers.get('content-type')).toMatch(/^text\/csv/);
       expect(headers.get('content-disposition')).toMatch(/^attachment; filename="audit-5a0c91b95c7cc000010d417c-\d{4}-\d\d-\d\d\.csv"$/);
       const lines = text.trim().split(/\r?\n/);
-      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data');
+      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known');
       expect(lines.slice(1).map((l) => l.split(',').slice(6, 8))).toEqual([
         ['StudentShared', `user-${changes.addedStudent}`],
         ['StudentRemoved', `user-${changes.removedStudent}`],
       ]);
       expect(lines[1]).toContain(day2.syncId);
+      // the removal's row names the student it removed (a JSON cell, its quotes doubled)
+      const { name } = (await api.as('compliance').get(`/accounts/${changes.removedStudent}`)).body.personal;
+      expect(lines[2]).toContain(`""name"":${JSON.stringify(name).replace(/"/g, '""')}`);
     });
 
     it('exports more than a page as one JSON array', async () => {
@@ -451,6 +466,7 @@ describe('REST API (end to end)', () => {
       );
       expect(body.paths['/accounts'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['q', 'district', 'limit']));
       expect(body.components.schemas).toHaveProperty('ProblemSchema');
+      expect(body.components.schemas.ChangeSchema.properties).toHaveProperty('lastKnown');
       // a rebuild of everything is asked for as such: the schema says so
       expect(body.components.schemas.RebuildRequestDto.properties).toMatchObject({
         names: { description: expect.stringContaining('required unless all is true') },

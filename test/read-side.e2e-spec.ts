@@ -85,8 +85,18 @@ describe('read side through the CLI (end to end)', () => {
 
   it('exports the audit feed as CSV, filtered by event type and sync', () => {
     const csv = cli(['audit', 'export', '--types', 'StudentRemoved,StudentShared', '--sync', day2.syncId, '--db', db]).stdout.trim().split('\n');
-    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data');
+    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known');
     expect(csv.slice(1).map((l) => l.split(',')[6])).toEqual(['StudentShared', 'StudentRemoved']);
+    // the removal names the student it removed, with what compliance may see (demographics too)
+    const removed = cliJson<{ items: any[] }>(['search', changes.removedStudent, '--role', 'compliance', '--db', db]).body.items[0];
+    expect(removed).toMatchObject({ id: changes.removedStudent, status: 'removed' });
+    expect(csv[2]).toContain(`""name"":${JSON.stringify(removed.personal.name).replace(/"/g, '""')}`);
+    expect(csv[2]).toMatch(/""race"":/);
+    // support gets the name and SIS id, not the demographics, and is told something was left out
+    const asSupport = JSON.parse(cli(['audit', 'export', '--types', 'StudentRemoved', '--sync', day2.syncId, '--role', 'support', '--format', 'json', '--db', db]).stdout) as any[];
+    expect(asSupport).toHaveLength(1);
+    expect(asSupport[0].lastKnown).toMatchObject({ personal: { name: removed.personal.name, sis_id: expect.any(String) }, personalRedacted: true });
+    expect(JSON.stringify(asSupport[0].lastKnown)).not.toMatch(/"race"|"gender"|"dob"/);
     const enrollments = JSON.parse(cli(['audit', 'export', '--format', 'json', '--record-types', 'enrollment', '--db', db]).stdout) as any[];
     expect(enrollments.length).toBeGreaterThan(8000);
     expect(new Set(enrollments.map((e) => e.recordType))).toEqual(new Set(['enrollment']));
@@ -124,7 +134,7 @@ describe('read side through the CLI (end to end)', () => {
     }
     // known, with nothing of what is asked: a true empty answer
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
-    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data\n' });
+    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known\n' });
     expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
     expect(cli(['search', 'nobody-by-this-name', '--district', district, '--db', db])).toMatchObject({ status: 0, stdout: 'No account matches "nobody-by-this-name".\n' });
   });

@@ -38,7 +38,8 @@ export class AuditController {
     summary: 'The whole filtered feed as a download, streamed',
     description:
       'The same export as `roster-ledger audit export`. CSV columns: position, observed_at, recorded_at, clever_last_modified, sync_id, ' +
-      'record_type, type, stream_id, data (the event data as JSON, redacted for the role). JSON: one array of feed items.',
+      'record_type, type, stream_id, data (the event data as JSON, redacted for the role), last_known (on a removal: the record as it stood ' +
+      'just before, as JSON, redacted for the role; empty on other changes). JSON: one array of feed items.',
   })
   @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({ description: 'an attachment: audit-<district>-<date>.csv or .json' })

@@ -1,5 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { LoggedChange, Page } from '@roster-ledger/ledger';
+import type { LastKnownRecord, LoggedChange, Page } from '@roster-ledger/ledger';
+
+/** A removed record as it stood just before its removal. */
+export class LastKnownSchema implements LastKnownRecord {
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "its fields (a user's: the removed role's, such as grade, schools, title; a class's name)" })
+  record!: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "its personal fields (a user's name, email, SIS id, numbers, demographics), only what the role may see",
+  })
+  personal!: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'true when personal fields were left out for this role' }) personalRedacted?: boolean;
+}
 
 /** One event on a timeline or in the audit feed, with both clocks. */
 export class ChangeSchema implements LoggedChange {
@@ -19,6 +32,14 @@ export class ChangeSchema implements LoggedChange {
     description: 'the event data; `personal` holds only what the role may see, with `personalRedacted: true` when something was left out',
   })
   data!: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: LastKnownSchema,
+    nullable: true,
+    description:
+      'audit feed only, on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or what was removed, as it stood just before, ' +
+      'folded from its earlier events in the log (the removal event itself carries only the id); null when the log holds no earlier version of it',
+  })
+  lastKnown?: LastKnownSchema | null;
 }
 
 /** A page of changes, oldest first. */

@@ -5,7 +5,12 @@ import { GetAuditFeedQuery } from './read-queries';
 
 export type AuditExportFormat = 'csv' | 'json';
 
-const CSV_COLUMNS = ['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data'];
+/**
+ * The CSV's columns. `last_known` comes last, so that the columns of exports made before it stay
+ * where they were: on a removal, the record as it stood just before (see LoggedChange.lastKnown),
+ * as JSON; empty on any other change.
+ */
+const CSV_COLUMNS = ['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data', 'last_known'];
 
 function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -13,7 +18,7 @@ function csvCell(value: unknown): string {
 }
 
 function csvLine(c: LoggedChange): string {
-  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data].map(csvCell).join(',');
+  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data, c.lastKnown].map(csvCell).join(',');
 }
 
 /**

@@ -1,5 +1,5 @@
 import { redactEventData, visiblePersonal, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
-import type { AccountView, LoggedChange, Membership } from '../ports/read-models.port';
+import type { AccountView, LastKnownRecord, LoggedChange, Membership } from '../ports/read-models.port';
 
 /** An account as a viewer may see it. */
 export interface AccountAnswer {
@@ -49,19 +49,23 @@ export function accountAnswer(view: AccountView, access: PersonalAccess): Accoun
 }
 
 export function changeAnswer(change: LoggedChange, access: PersonalAccess): LoggedChange {
-  return { ...change, data: redactEventData(change.data, access) };
+  const answer = { ...change, data: redactEventData(change.data, access) };
+  // a removed record's last version is cut as its share was: it has the share's shape
+  if (change.lastKnown) answer.lastKnown = redactEventData({ ...change.lastKnown }, access) as unknown as LastKnownRecord;
+  return answer;
 }
 
 /** Whether an account is or was a student: reading its personal data goes to the access log. */
 export const isStudent = (view: AccountView): boolean => view.person.pastRoles.includes('student');
 
 /** The students whose personal data a page of changes shows. */
-export function studentsShown(changes: readonly Pick<LoggedChange, 'streamId' | 'type' | 'data'>[]): string[] {
+export function studentsShown(changes: readonly Pick<LoggedChange, 'streamId' | 'type' | 'data' | 'lastKnown'>[]): string[] {
   const ids = new Set<string>();
+  const shows = (personal: unknown) => typeof personal === 'object' && personal !== null && Object.keys(personal).length > 0;
   for (const c of changes) {
-    const personal = c.data['personal'];
-    const shows = typeof personal === 'object' && personal !== null && Object.keys(personal).length > 0;
-    if (shows && c.streamId.startsWith('user-') && /^(Student|Demographic)/.test(c.type)) ids.add(c.streamId.slice('user-'.length));
+    // a StudentRemoved shows the student's personal data through the version it removed
+    const shown = shows(c.data['personal']) || shows(c.lastKnown?.personal);
+    if (shown && c.streamId.startsWith('user-') && /^(Student|Demographic)/.test(c.type)) ids.add(c.streamId.slice('user-'.length));
   }
   return [...ids];
 }

@@ -1,0 +1,121 @@
+import type { QueryBus } from '@nestjs/cqrs';
+import type { Viewer, ViewerRole } from '../access/viewer';
+import type { AccessLog, AccessLogEntry, AuditFilter, LoggedChange, ReadModels } from '../ports/read-models.port';
+import { exportAudit, type AuditExportFormat } from './audit-export';
+import { GetAuditFeedHandler } from './read-queries.handler';
+
+/**
+ * The audit export as compliance, support and engineers get it: through the audit query (which
+ * redacts by role and writes the access log), over a fake of the read models port holding a
+ * student's removal and a class's, each with the version it removed.
+ */
+const change = (position: number, over: Partial<LoggedChange>): LoggedChange => ({
+  position,
+  streamId: '',
+  type: '',
+  syncId: 'sync-2',
+  districtId: 'd1',
+  observedAt: '2025-10-02T06:00:00.000Z',
+  recordedAt: '2025-10-02T06:00:01.000Z',
+  cleverLastModified: null,
+  data: {},
+  ...over,
+});
+
+const FEED: LoggedChange[] = [
+  change(10, {
+    streamId: 'user-u1',
+    type: 'StudentRemoved',
+    recordType: 'student',
+    data: { id: 'u1' },
+    lastKnown: {
+      record: { school: 's1', grade: '10' },
+      personal: { name: { first: 'Ada', last: 'King' }, email: 'ada@example.org', sis_id: 'SIS-1', race: 'Asian', dob: '2009-01-02' },
+    },
+  }),
+  change(11, {
+    streamId: 'section-sec1',
+    type: 'SectionRemoved',
+    recordType: 'section',
+    data: { id: 'sec1' },
+    lastKnown: { record: { name: 'Algebra 1 (A)', school: 's1' }, personal: {} },
+  }),
+  change(12, { streamId: 'section-sec2', type: 'StudentUnenrolled', recordType: 'enrollment', data: { sectionId: 'sec2', studentId: 'u2' } }),
+];
+
+function exporter() {
+  const logged: AccessLogEntry[] = [];
+  const models = {
+    audit: async (_filter: AuditFilter, { after, limit }: { after?: number; limit: number }) =>
+      structuredClone(FEED.filter((c) => c.position > (after ?? 0)).slice(0, limit)),
+  } as Partial<ReadModels> as ReadModels;
+  const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => [] };
+  const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') });
+  const queries = { execute: (query: Parameters<GetAuditFeedHandler['execute']>[0]) => handler.execute(query) } as unknown as QueryBus;
+  const run = async (role: ViewerRole, format: AuditExportFormat) => {
+    const viewer: Viewer = { name: 'pat', role, via: 'cli audit export' };
+    let text = '';
+    // a page of two: the removals come on different pages of one export as well
+    for await (const chunk of exportAudit(queries, { districtId: 'd1' }, viewer, format, 2)) text += chunk;
+    return text;
+  };
+  return { run, logged };
+}
+
+/** The cells of one CSV line (quoted cells with doubled quotes, as the export writes them). */
+function cells(line: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i <= line.length; ) {
+    if (line[i] === '"') {
+      let cell = '';
+      for (i++; i < line.length; i++) {
+        if (line[i] === '"' && line[i + 1] === '"') (cell += '"'), i++;
+        else if (line[i] === '"') break;
+        else cell += line[i];
+      }
+      out.push(cell);
+      i += 2;
+    } else {
+      const end = line.indexOf(',', i) === -1 ? line.length : line.indexOf(',', i);
+      out.push(line.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+describe('audit export: what a removal says, to each role', () => {
+  it("shows compliance, in a last_known column, the removed student's name and every personal field, and the class's name", async () => {
+    const { run } = exporter();
+    const [header, student, section, enrollment] = (await run('compliance', 'csv')).trim().split('\n').map(cells);
+    expect(header).toEqual(['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data', 'last_known']);
+    const lastKnown = (row: string[] | undefined) => JSON.parse(row![header!.indexOf('last_known')]!);
+    expect(student!.slice(6, 9)).toEqual(['StudentRemoved', 'user-u1', '{"id":"u1"}']);
+    expect(lastKnown(student)).toEqual(FEED[0]!.lastKnown);
+    expect(lastKnown(section)).toEqual({ record: { name: 'Algebra 1 (A)', school: 's1' }, personal: {} });
+    // a change that removed nothing has the column empty
+    expect(enrollment![header!.indexOf('last_known')]).toBe('');
+  });
+
+  it('leaves out what support may not see (demographics, birth date) and says so; engineers get no personal field, the class name still', async () => {
+    const { run } = exporter();
+    const asSupport = JSON.parse(await run('support', 'json')) as LoggedChange[];
+    expect(asSupport[0]!.lastKnown).toEqual({
+      record: { school: 's1', grade: '10' },
+      personal: { name: { first: 'Ada', last: 'King' }, email: 'ada@example.org', sis_id: 'SIS-1' },
+      personalRedacted: true,
+    });
+    const asEngineer = JSON.parse(await run('engineer', 'json')) as LoggedChange[];
+    expect(asEngineer[0]!.lastKnown).toEqual({ record: { school: 's1', grade: '10' }, personal: {}, personalRedacted: true });
+    expect(asEngineer[1]!.lastKnown).toEqual({ record: { name: 'Algebra 1 (A)', school: 's1' }, personal: {} });
+    expect(asEngineer[2]).not.toHaveProperty('lastKnown');
+  });
+
+  it("writes the removed student to the access log for a role shown their data, and not for one shown none", async () => {
+    const { run, logged } = exporter();
+    await run('support', 'csv');
+    expect(logged.map((e) => [e.role, e.studentIds])).toEqual([['support', ['u1']]]);
+    await run('engineer', 'csv');
+    expect(logged).toHaveLength(1);
+  });
+});
