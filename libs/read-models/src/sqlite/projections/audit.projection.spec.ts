@@ -197,8 +197,14 @@ describe('audit projection: the feed of every recorded event, with the filters c
       const shared = log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace' }));
       const renamed = log.append('user-u1', 'StudentUpdated', updated('u1', {}, { 'name.last': { from: 'Lovelace', to: 'King' } }));
       const gone = log.append('user-u1', 'StudentRemoved', removed('u1'));
-      rm().given([shared, renamed]).restart().when(renamed, gone);
-      expect((await removals())[0]!.lastKnown?.personal['name']).toEqual({ first: 'Ada', last: 'King' });
+      // a teacher who becomes staff too after the restart: the share of the second role keeps the first
+      const teacher = log.append('user-t1', 'TeacherShared', teacherRecord('t1', { first: 'Grace', last: 'Hopper' }));
+      rm().given([shared, renamed, teacher]).restart();
+      rm().when(renamed, gone, log.append('user-t1', 'StaffShared', staffRecord('t1', { first: 'Grace', last: 'Hopper' })), log.append('user-t1', 'TeacherRemoved', removed('t1')));
+      expect((await removals()).map((c) => [c.type, c.lastKnown?.personal['name'], c.lastKnown?.record['title']])).toEqual([
+        ['StudentRemoved', { first: 'Ada', last: 'King' }, undefined],
+        ['TeacherRemoved', { first: 'Grace', last: 'Hopper' }, 'Teacher'],
+      ]);
     });
 
     it('a removal of a record the log never shared says so (null), and other changes carry nothing more', async () => {

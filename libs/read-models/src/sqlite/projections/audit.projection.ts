@@ -1,13 +1,13 @@
 import { categoryOf } from '@roster-ledger/domain';
 import { parseMoment, type JsonObject, type RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from '../../model/event-facts';
-import { changesIdentity } from '../../model/last-known';
+import { changesIdentity, isRemoval } from '../../model/last-known';
 import { recordTypeOf } from '../../model/timeline-subjects';
 import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
 import { EntitySchools } from './entity-schools';
-import { IdentityTrails } from './identity-trails';
+import { IdentityTrails, positionsText } from './identity-trails';
 import { ValueKeys } from './value-keys';
 
 /**
@@ -48,7 +48,7 @@ export const auditProjection: SqliteProjection = {
     `);
     ValueKeys.create(db, t('audit_keys'));
     EntitySchools.create(db, t('entity_schools'));
-    // one row per removal: the positions of the events that say what the record was (a JSON array)
+    // one row per removal: the positions of the events that say what the record was (see positionsText)
     db.exec(`CREATE TABLE IF NOT EXISTS ${t('audit_removals')} (position INTEGER PRIMARY KEY, trail TEXT NOT NULL)`);
     IdentityTrails.create(db, t('identity_trails'));
   },
@@ -87,14 +87,16 @@ export const auditProjection: SqliteProjection = {
       };
       return run;
     };
-    const typeKeys = new Map<string, Map<string, [recordType: number, type: number]>>();
-    const typeKeysOf = (event: RecordedEvent): [number, number] => {
+    // with whether the type changes what its record is, and removes it (see changesIdentity)
+    type TypeKeys = [recordType: number, type: number, changesIdentity: boolean, removes: boolean];
+    const typeKeys = new Map<string, Map<string, TypeKeys>>();
+    const typeKeysOf = (event: RecordedEvent): TypeKeys => {
       const category = categoryOf(event.streamId);
       let ofCategory = typeKeys.get(category);
       if (ofCategory === undefined) typeKeys.set(category, (ofCategory = new Map()));
       let found = ofCategory.get(event.type);
       if (found === undefined) {
-        found = [keys.keyOf('record_type', recordTypeOf(event)), keys.keyOf('type', event.type)];
+        found = [keys.keyOf('record_type', recordTypeOf(event)), keys.keyOf('type', event.type), changesIdentity(event), isRemoval(event)];
         ofCategory.set(event.type, found);
       }
       return found;
@@ -115,13 +117,13 @@ export const auditProjection: SqliteProjection = {
         const filed = schools.follow(event);
         if (filed === null) return; // a replay
         const { district, sync, observedAt } = runOf(event);
-        const [recordType, type] = typeKeysOf(event);
+        const [recordType, type, identity, removes] = typeKeysOf(event);
         insert.add(event.position, district, recordType, type, sync, observedAt);
         if (event.streamId.startsWith('school-')) file.add(event.position, keys.keyOf('school', event.streamId.slice('school-'.length)));
         for (const school of schoolKeysOf(filed)) file.add(event.position, school);
-        if (changesIdentity(event)) {
+        if (identity) {
           const trail = trails.follow(event);
-          if (trail !== null && event.type.endsWith('Removed')) removals.add(event.position, JSON.stringify(trail));
+          if (trail !== null && removes) removals.add(event.position, positionsText(trail));
         }
       },
       flush: () => {

@@ -1,3 +1,4 @@
+import { USER_ROLES } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { followTrail, type IdentityTrail } from '../../model/last-known';
 import { BufferedInsert } from '../buffered-insert';
@@ -6,23 +7,33 @@ import type { Db } from '../read-model-database';
 interface Entry {
   streamId: string;
   trail: IdentityTrail;
-  /** The position of the last event followed into the trail. */
-  position: number;
   /** Changed since the last flush (and listed in `dirty`). */
   dirty: boolean;
 }
 
 const NONE: readonly number[] = Object.freeze([]);
 
+/** Log positions as the audit's tables keep them: decimal, comma-separated ('' for none). */
+export const positionsText = (positions: readonly number[]): string => positions.join(',');
+export const positionsOf = (text: string): number[] => (text === '' ? [] : text.split(',').map(Number));
+
+/** A user's roles as one integer, a bit per role of USER_ROLES. */
+const rolesBits = (roles: readonly string[]): number => roles.reduce((bits, role) => bits | (1 << USER_ROLES.indexOf(role as never)), 0);
+const rolesOf = (bits: number): string[] => USER_ROLES.filter((_, i) => (bits & (1 << i)) !== 0);
+
 /**
  * The identity trail (see IdentityTrail) of each record, as a projection's own small table: the
  * audit feed keeps, with each removal, the trail the record had, so that the removal can say who
  * or what was removed. Only the events that change a record's identity are followed (a share, an
- * update, a removal: not a section's memberships, most of the log); each entry remembers the
- * position of the last one, so such an event replayed is known as one.
+ * update, a removal: not a section's memberships, most of the log). A trail ends with the last
+ * event followed, so an event at or before its end is a replay.
  *
- * As in EntitySchools, a record's events come together in the log: the last entry is kept at
- * hand, and entries are changed in place and written once a batch.
+ * An entry for every user and section of a district, so a row is kept small: positions as text,
+ * a user's roles as bits, no column for the last position (the trail ends with it). Folding a
+ * generated 100k-student import and churn (764k events) through the audit alone, entries as JSON
+ * objects made its file 15% larger, these 6%. As in EntitySchools, a record's events come
+ * together in the log: the last entry is kept at hand, and entries are changed in place and
+ * written once a batch.
  */
 export class IdentityTrails {
   private readonly select;
@@ -32,16 +43,16 @@ export class IdentityTrails {
   private last: Entry | null = null;
 
   static create(db: Db, table: string): void {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, trail TEXT NOT NULL, followed_at INTEGER NOT NULL) WITHOUT ROWID`);
+    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, positions TEXT NOT NULL, roles INTEGER NOT NULL) WITHOUT ROWID`);
   }
 
   constructor(db: Db, table: string) {
-    this.select = db.prepare(`SELECT trail, followed_at FROM ${table} WHERE stream_id = ?`);
+    this.select = db.prepare(`SELECT positions, roles FROM ${table} WHERE stream_id = ?`);
     this.upsert = new BufferedInsert(
       db,
-      `INSERT INTO ${table} (stream_id, trail, followed_at)`,
+      `INSERT INTO ${table} (stream_id, positions, roles)`,
       3,
-      'ON CONFLICT (stream_id) DO UPDATE SET trail = excluded.trail, followed_at = excluded.followed_at',
+      'ON CONFLICT (stream_id) DO UPDATE SET positions = excluded.positions, roles = excluded.roles',
     );
   }
 
@@ -56,11 +67,11 @@ export class IdentityTrails {
       entry = this.entryOf(event.streamId);
       this.last = entry;
     }
-    if (event.position <= entry.position) return null;
+    const positions = entry.trail.positions;
+    if (positions.length > 0 && event.position <= positions[positions.length - 1]!) return null;
     // a copy for a removal only: the trail changes in place
-    const before = event.type.endsWith('Removed') ? entry.trail.positions.slice() : NONE;
+    const before = event.type.endsWith('Removed') ? positions.slice() : NONE;
     entry.trail = followTrail(entry.trail, event);
-    entry.position = event.position;
     if (!entry.dirty) {
       entry.dirty = true;
       this.dirty.push(entry);
@@ -71,10 +82,9 @@ export class IdentityTrails {
   private entryOf(streamId: string): Entry {
     let entry = this.cache.get(streamId);
     if (entry === undefined) {
-      const row = this.select.get(streamId) as { trail: string; followed_at: number } | undefined;
-      entry = row
-        ? { streamId, trail: JSON.parse(row.trail) as IdentityTrail, position: row.followed_at, dirty: false }
-        : { streamId, trail: { positions: [], roles: [] }, position: 0, dirty: false };
+      const row = this.select.get(streamId) as { positions: string; roles: number } | undefined;
+      const trail = row ? { positions: positionsOf(row.positions), roles: rolesOf(row.roles) } : { positions: [], roles: [] };
+      entry = { streamId, trail, dirty: false };
       this.cache.set(streamId, entry);
     }
     return entry;
@@ -83,7 +93,7 @@ export class IdentityTrails {
   /** Writes the entries this batch changed (once each, however many events touched them). */
   flush(): void {
     for (const entry of this.dirty) {
-      this.upsert.add(entry.streamId, JSON.stringify(entry.trail), entry.position);
+      this.upsert.add(entry.streamId, positionsText(entry.trail.positions), rolesBits(entry.trail.roles));
       entry.dirty = false;
     }
     this.upsert.flush();

@@ -17,6 +17,7 @@ import { parseMoment } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
 import { lastKnownOf } from '../../model/last-known';
+import { positionsOf } from '../projections/identity-trails';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
@@ -279,7 +280,7 @@ export class SqliteReadModels implements ReadModels {
     });
     const events = await this.resolve(rows.map((r) => r.position));
     const trails = new Map<number, number[]>();
-    for (const r of rows) if (r.trail !== null) trails.set(r.position, JSON.parse(r.trail) as number[]);
+    for (const r of rows) if (r.trail !== null) trails.set(r.position, positionsOf(r.trail));
     const lastKnown = await this.lastKnownOf(events, trails);
     return events.map((event, i) => {
       const change = toChange(event, rows[i]!.record_type);
