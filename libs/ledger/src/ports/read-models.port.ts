@@ -23,6 +23,13 @@ export interface AccountName {
   student: boolean;
 }
 
+export interface ClassName {
+  id: string;
+  status: 'active' | 'removed';
+  /** The section's name now, or the last one it had if it was removed; null when Clever gave none. */
+  name: string | null;
+}
+
 export interface ClassRecordView {
   id: string;
   districtId: string | null;
@@ -120,9 +127,18 @@ export interface ReadModels {
    */
   searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>>;
   account(id: string): Promise<AccountView | null>;
-  /** Just the names and status of several accounts, cheaply: for rosters. */
+  /**
+   * Just the names and status of several accounts, cheaply (one look-up by id, no document read):
+   * for rosters and timelines. A removed account keeps the last name it had; ids never recorded
+   * are left out.
+   */
   accountNames(ids: readonly string[]): Promise<AccountName[]>;
   classRecord(id: string): Promise<ClassRecordView | null>;
+  /**
+   * Just the names and status of several classes, cheaply (one look-up by id, no document read):
+   * for timelines. A removed class keeps the last name it had; ids never recorded are left out.
+   */
+  classNames(ids: readonly string[]): Promise<ClassName[]>;
   /** Events on a timeline, oldest first, after a position cursor. */
   timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
   /** The members of a class at a moment (ISO timestamp). */

@@ -205,6 +205,8 @@ describe('accounts projection: one account per Clever user', () => {
         // the person is kept as last known, so support can still say who it was
         person: { personal: { name: { first: 'Ada', last: 'Lovelace' } } },
       });
+      // and rosters and timelines name it by the name it had last, without reading its document
+      expect(await rm().models.accountNames(['u1', 'never-seen'])).toEqual([{ id: 'u1', status: 'removed', name: { first: 'Ada', last: 'Lovelace' }, student: true }]);
       expect(await search('ada')).toEqual(['u2', 'u1']); // removed accounts come last
       expect(await search('u1@example.org')).toEqual(['u1']);
       expect(await search('u1')).toEqual(['u1']);

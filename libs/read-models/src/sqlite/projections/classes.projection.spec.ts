@@ -120,6 +120,24 @@ describe('classes projection: one class per section', () => {
     });
   });
 
+  it('names classes for timelines: the name now, the last one a removed class had, nothing for an id never seen', async () => {
+    const log = new EventLog();
+    rm().given([
+      log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' }), { observedAt: DAY1 }),
+      log.append('section-sec2', 'SectionShared', sectionRecord('sec2', { name: 'Biology' }), { observedAt: DAY1 }),
+    ]);
+    rm().when(
+      log.append('section-sec1', 'SectionUpdated', updated('sec1', { name: { from: 'Algebra 1A', to: 'Algebra 1 (A)' } }), { observedAt: DAY2 }),
+      log.append('section-sec2', 'SectionRemoved', removed('sec2'), { observedAt: DAY2 }),
+    );
+    const named = await rm().models.classNames(['sec2', 'nope', 'sec1']);
+    expect(named.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'sec1', status: 'active', name: 'Algebra 1 (A)' },
+      { id: 'sec2', status: 'removed', name: 'Biology' },
+    ]);
+    expect(await rm().models.classNames([])).toEqual([]);
+  });
+
   it('ignores events of other streams and membership events of a section it never saw shared', async () => {
     const log = new EventLog();
     rm().when(

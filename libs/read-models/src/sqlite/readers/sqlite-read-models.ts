@@ -2,6 +2,7 @@ import type {
   AccountName,
   AccountView,
   AuditFilter,
+  ClassName,
   ClassRecordView,
   LastKnownRecord,
   LoggedChange,
@@ -196,6 +197,17 @@ export class SqliteReadModels implements ReadModels {
         ).all(JSON.stringify(ids)) as { id: string; status: 'active' | 'removed'; name: string | null; student: number }[],
     );
     return rows.map((r) => ({ id: r.id, status: r.status, name: r.name === null ? null : (JSON.parse(r.name) as Record<string, unknown>), student: r.student === 1 }));
+  }
+
+  async classNames(ids: readonly string[]): Promise<ClassName[]> {
+    if (ids.length === 0) return [];
+    // the name column the classes read model keeps beside each document: none is read or parsed
+    return this.read(
+      () =>
+        this.statement(`SELECT id, status, name FROM ${this.t('classes', 'classes')} WHERE id IN (SELECT value FROM json_each(?))`).all(
+          JSON.stringify(ids),
+        ) as ClassName[],
+    );
   }
 
   async classRecord(id: string): Promise<ClassRecordView | null> {
