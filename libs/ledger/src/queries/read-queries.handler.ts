@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AuditFilter, LoggedChange, Page, ReadModels } from '../ports/read-models.port';
+import type { PersonalAccess } from '@roster-ledger/domain';
+import type { AccessLog, AccessLogEntry, AuditFilter, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
@@ -26,6 +27,7 @@ import {
   type RosterAnswer,
   type RosterMember,
 } from './read-answers';
+import { nameReferences, referencesOf, type RecordReference, type TimelineEntry } from './timeline-related';
 
 /**
  * A mistyped district, sync or school would read as "nothing changed" (or "no one matches"): one
@@ -86,16 +88,34 @@ export class GetAccountHandler extends LoggingHandler implements IQueryHandler<G
 }
 
 @QueryHandler(GetTimelineQuery)
-export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<GetTimelineQuery, Page<LoggedChange>> {
+export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<GetTimelineQuery, Page<TimelineEntry>> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
     super(log, clock);
   }
-  async execute({ kind, id, viewer, page }: GetTimelineQuery): Promise<Page<LoggedChange>> {
-    const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
+  async execute({ kind, id, viewer, page }: GetTimelineQuery): Promise<Page<TimelineEntry>> {
+    const access = personalAccessOf(viewer.role);
+    const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
     if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${kind} ${id}`);
-    await this.logAccess(viewer, studentsShown(items));
+    const { related, studentsNamed } = await this.related(items, { kind, id }, access);
+    // the students whose own data the page shows, and those it names: one entry, as a roster's
+    await this.logAccess(viewer, [...new Set([...studentsShown(items), ...studentsNamed])]);
     const last = items[items.length - 1];
-    return { items, next: items.length === page.limit && last ? String(last.position) : null };
+    return { items: items.map((c, i) => ({ ...c, related: related[i] ?? [] })), next: items.length === page.limit && last ? String(last.position) : null };
+  }
+
+  /**
+   * The records each entry names besides the timeline's own, named: one look-up of people and one
+   * of classes for the whole page (each by primary key), never one per entry.
+   */
+  private async related(items: LoggedChange[], subject: { kind: TimelineKind; id: string }, access: PersonalAccess) {
+    const references = items.map((c) => referencesOf(c, subject));
+    const ids = (kind: RecordReference['kind']) => [...new Set(references.flat().filter((r) => r.kind === kind).map((r) => r.id))];
+    const lookUp = <T>(list: string[], names: (ids: string[]) => Promise<T[]>) => (list.length === 0 ? Promise.resolve([]) : names(list));
+    const [accounts, classes] = await Promise.all([
+      lookUp(ids('user'), (list) => this.models.accountNames(list)),
+      lookUp(ids('section'), (list) => this.models.classNames(list)),
+    ]);
+    return nameReferences(references, { accounts, classes }, access);
   }
 
   /** Whether the ledger has ever recorded this record: an empty timeline of an unknown id is a 404. */

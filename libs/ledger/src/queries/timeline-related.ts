@@ -1,0 +1,99 @@
+import { categoryOf, visiblePersonal, type PersonalAccess } from '@roster-ledger/domain';
+import type { AccountName, ClassName, LoggedChange, TimelineKind } from '../ports/read-models.port';
+
+/**
+ * A record a timeline entry names besides the timeline's own: the class of an enrollment on a
+ * person's timeline, the student or teacher of one on a class's, the person or class a school's
+ * timeline shows a change of. Named as the read models know it now.
+ */
+export interface RelatedRecord {
+  /** The key of the entry's `data` that holds its id: `sectionId`, `studentId`, `teacherId`, `from`, `to`, or `id` (the record the event is about). */
+  field: string;
+  kind: 'user' | 'section';
+  id: string;
+  /**
+   * The class's name, or the person's first and last name: the current one, or the last one a
+   * removed record had. Null for an id the read models never saw, and for a person's name when
+   * the role may not see names (then `personalRedacted` is true).
+   */
+  name: string | null;
+  /** The record now: `unknown` for an id the read models never saw. */
+  status: 'active' | 'removed' | 'unknown';
+  /** True when the role may not see this person's name (engineers). */
+  personalRedacted?: true;
+}
+
+/** One event on a timeline, with the records it names besides the timeline's own. */
+export interface TimelineEntry extends LoggedChange {
+  related: RelatedRecord[];
+}
+
+/** A record named by an entry, before it is looked up. */
+export interface RecordReference {
+  field: string;
+  kind: 'user' | 'section';
+  id: string;
+}
+
+/** The people a section event names (enrollments, teacher assignments, primary teacher changes). */
+const PERSON_FIELDS = ['studentId', 'teacherId', 'from', 'to'];
+
+/**
+ * The records an entry's data names by id, but the timeline's own subject: on a person's timeline
+ * the class of an enrollment (and another teacher of a primary-teacher change), on a class's the
+ * people, on a school's the person or class each change is about.
+ */
+export function referencesOf(change: Pick<LoggedChange, 'streamId' | 'data'>, subject: { kind: TimelineKind; id: string }): RecordReference[] {
+  const category = categoryOf(change.streamId);
+  const found: RecordReference[] = [];
+  const add = (field: string, kind: RecordReference['kind']) => {
+    const id = change.data[field];
+    if (typeof id === 'string' && !(kind === subject.kind && id === subject.id)) found.push({ field, kind, id });
+  };
+  if (category === 'user' || category === 'section') add('id', category);
+  if (category === 'section') {
+    add('sectionId', 'section');
+    for (const field of PERSON_FIELDS) add(field, 'user');
+  }
+  return found;
+}
+
+/** First and last name, as a person is shown in one line. */
+function displayName(name: unknown): string | null {
+  if (typeof name !== 'object' || name === null) return null;
+  const { first, last } = name as { first?: unknown; last?: unknown };
+  const text = [first, last].filter((part): part is string => typeof part === 'string' && part.trim() !== '').join(' ');
+  return text === '' ? null : text;
+}
+
+/**
+ * The references of a page named from what the read models hold: a class's name is no one's
+ * personal data, a person's name is shown only to a role that may see the `name` field.
+ * `studentsNamed` are the students (ever) whose names the page shows: the access log's.
+ */
+export function nameReferences(
+  references: readonly RecordReference[][],
+  found: { accounts: readonly AccountName[]; classes: readonly ClassName[] },
+  access: PersonalAccess,
+): { related: RelatedRecord[][]; studentsNamed: string[] } {
+  const accounts = new Map(found.accounts.map((a) => [a.id, a]));
+  const classes = new Map(found.classes.map((c) => [c.id, c]));
+  const studentsNamed = new Set<string>();
+  const related = references.map((refs) =>
+    refs.map((ref): RelatedRecord => {
+      if (ref.kind === 'section') {
+        const known = classes.get(ref.id);
+        return { ...ref, name: known?.name ?? null, status: known?.status ?? 'unknown' };
+      }
+      const known = accounts.get(ref.id);
+      if (!known) return { ...ref, name: null, status: 'unknown' };
+      const person: Record<string, unknown> = known.name === null ? {} : { name: known.name };
+      // the same rule as the person's own record: the `name` field, kept or left out by role
+      const shown = visiblePersonal(person, access);
+      const name = displayName(shown['name']);
+      if (name !== null && known.student) studentsNamed.add(ref.id);
+      return { ...ref, name, status: known.status, ...(shown['name'] === undefined && person['name'] !== undefined ? { personalRedacted: true as const } : {}) };
+    }),
+  );
+  return { related, studentsNamed: [...studentsNamed] };
+}
