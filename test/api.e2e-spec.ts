@@ -139,6 +139,43 @@ describe('REST API (end to end)', () => {
       expect(ids(endOfDay.body)).toContain(student);
     });
 
+    it("names the class on a student's timeline, and the students and teachers on the class's, then logs that read of the students", async () => {
+      const { student, toSection } = changes.moved;
+      const className = (await api.as('support').get(`/classes/${toSection}/roster`)).body.class.name;
+      expect(className).toEqual(expect.stringMatching(/\S/));
+      const mine = (await api.as('support').get(`/accounts/${student}/timeline?limit=1000`)).body.items;
+      const joined = mine.find((c: any) => c.type === 'StudentEnrolled' && c.data.sectionId === toSection);
+      expect(joined).toMatchObject({ data: { sectionId: toSection, studentId: student }, related: [{ field: 'sectionId', kind: 'section', id: toSection, name: className, status: 'active' }] });
+
+      const { first, last } = (await api.as('support').get(`/accounts/${student}`)).body.personal.name;
+      const { status, body } = await api.as('support').get(`/classes/${toSection}/timeline?limit=1000`);
+      expect(status).toBe(200);
+      const named = (type: string, field: string, id: string) => body.items.find((c: any) => c.type === type && c.data[field] === id)?.related;
+      expect(named('StudentEnrolled', 'studentId', student)).toEqual([{ field: 'studentId', kind: 'user', id: student, name: `${first} ${last}`, status: 'active' }]);
+      expect(named('StudentEnrolled', 'studentId', changes.addedStudent)).toEqual([expect.objectContaining({ id: changes.addedStudent, name: 'Noor Haddad' })]);
+      const assigned = body.items.filter((c: any) => c.type === 'TeacherAssigned');
+      expect(assigned.length).toBeGreaterThan(0);
+      for (const c of assigned) expect(c.related).toEqual([expect.objectContaining({ field: 'teacherId', id: c.data.teacherId, name: expect.stringMatching(/\S/) })]);
+
+      // the students it named, and only they (no teacher), in one entry for that endpoint
+      const students = new Set(body.items.filter((c: any) => c.data.studentId).map((c: any) => c.data.studentId));
+      const logged = (await api.as('compliance').get(`/access-log?who=${TEST_KEYS.support.name}&limit=1`)).body.items[0];
+      expect(logged).toMatchObject({ who: 'sam-support', role: 'support', endpoint: 'GET /classes/:id/timeline' });
+      expect(new Set(logged.studentIds)).toEqual(students);
+    });
+
+    it('names a removed student on the timeline of a class they left by the last name they had', async () => {
+      const gone = changes.removedStudent;
+      const left = (await api.as('support').get(`/accounts/${gone}/timeline?limit=1000`)).body.items.find((c: any) => c.type === 'StudentUnenrolled');
+      const account = (await api.as('support').get(`/accounts/${gone}`)).body;
+      expect(account.status).toBe('removed');
+      const { body } = await api.as('support').get(`/classes/${left.data.sectionId}/timeline?limit=1000`);
+      const unenrolled = body.items.find((c: any) => c.type === 'StudentUnenrolled' && c.data.studentId === gone);
+      expect(unenrolled.related).toEqual([
+        { field: 'studentId', kind: 'user', id: gone, name: `${account.personal.name.first} ${account.personal.name.last}`, status: 'removed' },
+      ]);
+    });
+
     it("lists a student's classes as of a date", async () => {
       const { student, toSection, fromSection } = changes.moved;
       const sections = (body: any) => body.classes.map((c: any) => c.sectionId);
@@ -182,7 +219,13 @@ describe('REST API (end to end)', () => {
     const demographics = /"(race|gender|dob|hispanic_ethnicity)"/;
 
     it('support sees names and numbers but no demographics, anywhere in the body', async () => {
-      for (const path of [`/accounts/${student()}`, `/accounts/${student()}/timeline`, '/accounts?q=noor%20hadd', `/classes/${changes.moved.toSection}/roster`]) {
+      for (const path of [
+        `/accounts/${student()}`,
+        `/accounts/${student()}/timeline`,
+        '/accounts?q=noor%20hadd',
+        `/classes/${changes.moved.toSection}/roster`,
+        `/classes/${changes.moved.toSection}/timeline?limit=1000`,
+      ]) {
         const { status, text } = await api.as('support').get(path);
         expect(status).toBe(200);
         expect(text).not.toMatch(demographics);
@@ -193,13 +236,22 @@ describe('REST API (end to end)', () => {
     });
 
     it('engineers see ids only: no names', async () => {
-      for (const path of [`/accounts/${student()}`, `/accounts/${student()}/timeline`, `/accounts?q=${student()}`, `/classes/${changes.moved.toSection}/roster`]) {
+      const classTimeline = `/classes/${changes.moved.toSection}/timeline?limit=1000`;
+      for (const path of [`/accounts/${student()}`, `/accounts/${student()}/timeline`, `/accounts?q=${student()}`, `/classes/${changes.moved.toSection}/roster`, classTimeline]) {
         const { status, text } = await api.as('engineer', 'header').get(path);
         expect(status).toBe(200);
         expect(text).not.toMatch(/Noor|Haddad|"name":\{/);
         expect(text).not.toMatch(demographics);
       }
       expect((await api.as('engineer').get(`/accounts/${student()}`)).body).toMatchObject({ id: student(), personal: {}, personalRedacted: true });
+      // a class's timeline: each student by id and status, the name left out and said to be
+      const enrolled = (await api.as('engineer').get(classTimeline)).body.items.find((c: any) => c.type === 'StudentEnrolled' && c.data.studentId === student());
+      expect(enrolled.related).toEqual([{ field: 'studentId', kind: 'user', id: student(), name: null, status: 'active', personalRedacted: true }]);
+      // and a student's: the class's name, which is no one's personal data
+      const joined = (await api.as('engineer').get(`/accounts/${student()}/timeline`)).body.items.find((c: any) => c.type === 'StudentEnrolled');
+      expect(joined.related).toEqual([expect.objectContaining({ kind: 'section', id: changes.moved.toSection, name: expect.stringMatching(/\S/) })]);
+      // no student's personal data was read
+      expect((await api.as('compliance').get(`/access-log?who=${TEST_KEYS.engineer.name}&limit=5`)).body.items).toEqual([]);
     });
 
     it('compliance sees demographics', async () => {
@@ -467,6 +519,22 @@ describe('REST API (end to end)', () => {
       expect(body.paths['/accounts'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['q', 'district', 'limit']));
       expect(body.components.schemas).toHaveProperty('ProblemSchema');
       expect(body.components.schemas.ChangeSchema.properties).toHaveProperty('lastKnown');
+      // a timeline's entries name the records they name besides the timeline's own
+      for (const path of ['/accounts/{id}/timeline', '/classes/{id}/timeline', '/schools/{id}/timeline']) {
+        expect(body.paths[path].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TimelinePageSchema' });
+      }
+      expect(body.components.schemas.TimelineEntrySchema.required).toEqual(expect.arrayContaining(['related', 'data', 'type']));
+      expect(body.components.schemas.TimelineEntrySchema.properties.related).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/RelatedRecordSchema' } });
+      expect(body.components.schemas.RelatedRecordSchema.properties).toMatchObject({
+        field: { type: 'string' },
+        kind: { enum: ['user', 'section'] },
+        id: { type: 'string' },
+        name: { type: 'string', nullable: true, description: expect.stringContaining('not engineers') },
+        status: { enum: ['active', 'removed', 'unknown'] },
+        personalRedacted: { type: 'boolean' },
+      });
+      // the audit feed's changes name nothing
+      expect(body.components.schemas.ChangeSchema.properties).not.toHaveProperty('related');
       // a rebuild of everything is asked for as such: the schema says so
       expect(body.components.schemas.RebuildRequestDto.properties).toMatchObject({
         names: { description: expect.stringContaining('required unless all is true') },

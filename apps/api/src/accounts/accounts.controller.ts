@@ -8,16 +8,16 @@ import {
   SearchAccountsQuery,
   VIEWER_ROLES,
   type AccountAnswer,
-  type LoggedChange,
   type Page,
+  type TimelineEntry,
   type Viewer,
 } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AsOfQueryDto } from '../common/as-of-query.dto';
-import { ChangePageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../common/page-query.dto';
+import { TimelinePageSchema } from '../common/timeline.schema';
 import { ProblemSchema } from '../openapi/problem.schema';
 import { AccountPageSchema, AccountSchema } from './account.schema';
 import { ClassesAsOfSchema } from './classes-as-of.schema';
@@ -49,10 +49,10 @@ export class AccountsController {
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "A user's timeline: every change to them and their enrollments, oldest first, with both clocks and the sync" })
-  @ApiOkResponse({ type: ChangePageSchema })
-  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
-    return this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(new GetTimelineQuery('user', id, viewer, { after: page.after, limit: page.limit }));
+  @ApiOperation({ summary: "A user's timeline: every change to them and their enrollments (naming each class), oldest first, with both clocks and the sync" })
+  @ApiOkResponse({ type: TimelinePageSchema })
+  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
+    return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('user', id, viewer, { after: page.after, limit: page.limit }));
   }
 
   @Get(':id/classes')

@@ -1,13 +1,13 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GetRosterAsOfQuery, GetTimelineQuery, VIEWER_ROLES, type LoggedChange, type Page, type RosterAnswer, type Viewer } from '@roster-ledger/ledger';
+import { GetRosterAsOfQuery, GetTimelineQuery, VIEWER_ROLES, type Page, type RosterAnswer, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AsOfQueryDto } from '../common/as-of-query.dto';
-import { ChangePageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../common/page-query.dto';
+import { TimelinePageSchema } from '../common/timeline.schema';
 import { ProblemSchema } from '../openapi/problem.schema';
 import { RosterSchema } from './roster.schema';
 
@@ -27,9 +27,9 @@ export class ClassesController {
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "A class's timeline: shares, updates, enrollments and teacher changes, oldest first" })
-  @ApiOkResponse({ type: ChangePageSchema })
-  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
-    return this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(new GetTimelineQuery('section', id, viewer, { after: page.after, limit: page.limit }));
+  @ApiOperation({ summary: "A class's timeline: shares, updates, enrollments and teacher changes, oldest first, each naming the student or teacher" })
+  @ApiOkResponse({ type: TimelinePageSchema })
+  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
+    return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('section', id, viewer, { after: page.after, limit: page.limit }));
   }
 }

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GetTimelineQuery, VIEWER_ROLES, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
+import { GetTimelineQuery, VIEWER_ROLES, type Page, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ChangePageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../common/page-query.dto';
+import { TimelinePageSchema } from '../common/timeline.schema';
 
 /** A school's history: the school itself, and the people and classes that joined, changed or left it. */
 @ApiTags('schools')
@@ -16,9 +16,9 @@ export class SchoolsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "A school's timeline, oldest first" })
-  @ApiOkResponse({ type: ChangePageSchema })
-  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
-    return this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(new GetTimelineQuery('school', id, viewer, { after: page.after, limit: page.limit }));
+  @ApiOperation({ summary: "A school's timeline, oldest first, each change naming the person or class it is about" })
+  @ApiOkResponse({ type: TimelinePageSchema })
+  timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
+    return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('school', id, viewer, { after: page.after, limit: page.limit }));
   }
 }
