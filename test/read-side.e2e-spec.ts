@@ -1,4 +1,5 @@
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
+import { SqliteAccessLog } from '@roster-ledger/read-models';
 import { cli, cliJson, scratch } from './support/ledger-cli';
 
 /**
@@ -60,8 +61,38 @@ describe('read side through the CLI (end to end)', () => {
     expect(joined).toMatchObject({ syncId: day2.syncId, observedAt: day2.startedAt, recordedAt: expect.any(String) });
     expect(left).toMatchObject({ syncId: day2.syncId });
     expect(timeline[0]).toMatchObject({ type: 'StudentShared', syncId: day1.syncId, cleverLastModified: expect.stringMatching(/^2021-/) });
+    // the class by its name, where its id alone was, and the id beside it
+    const className = cliJson<any>(['roster', toSection, '--db', db]).body.class.name as string;
+    expect(joined.related).toEqual([{ field: 'sectionId', kind: 'section', id: toSection, name: className, status: 'active' }]);
     const human = cli(['timeline', 'user', student, '--db', db]).stdout;
-    expect(human).toContain(`StudentEnrolled        section-${toSection}`);
+    expect(human).toContain(`StudentEnrolled        ${className} (section ${toSection})\n`);
+  });
+
+  it("names the students and teachers on a class's timeline for the roles that may see names, and logs the read of those students", async () => {
+    const { toSection } = changes.moved;
+    const added = changes.addedStudent;
+    const asSupport = cliJson<{ items: any[] }>(['timeline', 'section', toSection, '--role', 'support', '--db', db]).body.items;
+    const enrolled = asSupport.find((e) => e.type === 'StudentEnrolled' && e.data.studentId === added);
+    expect(enrolled.related).toEqual([{ field: 'studentId', kind: 'user', id: added, name: 'Noor Haddad', status: 'active' }]);
+    const human = cli(['timeline', 'section', toSection, '--role', 'support', '--db', db]).stdout;
+    expect(human).toContain(`StudentEnrolled        Noor Haddad (student ${added})\n`);
+    expect(human).toMatch(/TeacherAssigned {8}\S[^(]* \(teacher \w+\)/);
+
+    // the read is in the access log: the command, and every student it named
+    const log = SqliteAccessLog.open(db);
+    try {
+      const [entry] = await log.query({ studentId: added, limit: 1 });
+      const named = new Set(asSupport.filter((e) => e.data.studentId).map((e) => e.data.studentId));
+      expect(entry).toMatchObject({ role: 'support', endpoint: 'cli timeline' });
+      expect(new Set(entry!.studentIds)).toEqual(named);
+    } finally {
+      log.close();
+    }
+
+    // engineers: the ids as before, no name
+    const asEngineer = cli(['timeline', 'section', toSection, '--role', 'engineer', '--db', db]).stdout;
+    expect(asEngineer).toContain(`StudentEnrolled        student ${added}\n`);
+    expect(asEngineer).not.toMatch(/Noor|Haddad/);
   });
 
   it('gives the roster of a class as of a moment before and after the change, each member since when', () => {

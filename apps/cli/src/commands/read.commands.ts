@@ -7,13 +7,13 @@ import {
   parseAsOf,
   SearchAccountsQuery,
   type AccountAnswer,
-  type LoggedChange,
   type Page,
   type RosterAnswer,
+  type TimelineEntry,
   type TimelineKind,
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
-import { describeEventData } from '../output/event-line';
+import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface ReadOptions extends CommonOptions {
@@ -106,14 +106,14 @@ export class TimelineCommand extends ReadCommand {
   async run([kindText, id]: string[], options: ReadOptions): Promise<void> {
     const kind = TIMELINE_KINDS[kindText!]!; // checkArguments let only known kinds through
     try {
-      const page = await this.queries.execute<GetTimelineQuery, Page<LoggedChange>>(
+      const page = await this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(
         new GetTimelineQuery(kind, id!, cliViewer('timeline', options.role), { after: options.after, limit: options.limit ?? 1000 }),
       );
       if (options.json) return json(page);
       if (page.items.length === 0) return out(`Nothing recorded for ${kindText} ${id}.`);
       for (const c of page.items) {
         const clever = c.cleverLastModified ? `  (Clever: modified ${c.cleverLastModified})` : '';
-        out(`${c.observedAt}  ${c.type.padEnd(22)} ${c.streamId === `${kind}-${id}` ? '' : `${c.streamId}  `}${describeEventData(c)}`);
+        out(`${c.observedAt}  ${c.type.padEnd(22)} ${describeTimelineEntry(c, { kind, id: id! })}`);
         out(`${' '.repeat(26)}sync ${c.syncId ?? '-'}, recorded ${c.recordedAt}${clever}`);
       }
       if (page.next) out(`More: --after ${page.next}`);

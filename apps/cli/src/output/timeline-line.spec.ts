@@ -1,0 +1,75 @@
+import type { RelatedRecord, TimelineEntry } from '@roster-ledger/ledger';
+import { describeTimelineEntry } from './timeline-line';
+
+describe('a timeline entry in one line', () => {
+  const entry = (streamId: string, type: string, data: Record<string, unknown>, related: RelatedRecord[]): TimelineEntry => ({
+    position: 1,
+    streamId,
+    type,
+    syncId: 'sync-1',
+    districtId: 'd1',
+    observedAt: '2024-09-01T08:00:00.000Z',
+    recordedAt: '2024-09-01T08:00:00.500Z',
+    cleverLastModified: null,
+    data,
+    related,
+  });
+  const algebra: RelatedRecord = { field: 'sectionId', kind: 'section', id: 'sec1', name: 'Algebra I', status: 'active' };
+  const ada: RelatedRecord = { field: 'studentId', kind: 'user', id: 'u1', name: 'Ada Lovelace', status: 'active' };
+  const student = { kind: 'user', id: 'u1' } as const;
+  const section = { kind: 'section', id: 'sec1' } as const;
+
+  it("names the class on a person's timeline, where its id alone was", () => {
+    const enrolled = entry('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u1' }, [algebra]);
+    expect(describeTimelineEntry(enrolled, student)).toBe('Algebra I (section sec1)');
+    const assigned = entry('section-sec1', 'TeacherAssigned', { sectionId: 'sec1', teacherId: 't1', primary: true }, [algebra]);
+    expect(describeTimelineEntry(assigned, { kind: 'user', id: 't1' })).toBe('Algebra I (section sec1), as primary teacher');
+  });
+
+  it("names the student or teacher on a class's timeline, a removed one by the last name it had, one never seen by id alone", () => {
+    expect(describeTimelineEntry(entry('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u1' }, [ada]), section)).toBe('Ada Lovelace (student u1)');
+    const gone = { ...ada, name: 'Bo Byron', id: 'u2', status: 'removed' as const };
+    expect(describeTimelineEntry(entry('section-sec1', 'StudentUnenrolled', { sectionId: 'sec1', studentId: 'u2' }, [gone]), section)).toBe('Bo Byron (student u2, now removed)');
+    const unknown: RelatedRecord = { field: 'studentId', kind: 'user', id: 'u9', name: null, status: 'unknown' };
+    expect(describeTimelineEntry(entry('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u9' }, [unknown]), section)).toBe('student u9');
+    const grace: RelatedRecord = { field: 'teacherId', kind: 'user', id: 't1', name: 'Grace Hopper', status: 'active' };
+    expect(describeTimelineEntry(entry('section-sec1', 'TeacherAssigned', { sectionId: 'sec1', teacherId: 't1', primary: true }, [grace]), section)).toBe(
+      'Grace Hopper (teacher t1), primary',
+    );
+  });
+
+  it('shows an id alone where the role may not see the name', () => {
+    const hidden: RelatedRecord = { ...ada, name: null, personalRedacted: true };
+    expect(describeTimelineEntry(entry('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u1' }, [hidden]), section)).toBe('student u1');
+  });
+
+  it('names both teachers of a primary teacher change, and the class on a teacher’s own timeline', () => {
+    const from: RelatedRecord = { field: 'from', kind: 'user', id: 't1', name: 'Grace Hopper', status: 'active' };
+    const to: RelatedRecord = { field: 'to', kind: 'user', id: 't2', name: 'Alan Turing', status: 'active' };
+    const data = { sectionId: 'sec1', from: 't1', to: 't2' };
+    expect(describeTimelineEntry(entry('section-sec1', 'PrimaryTeacherChanged', data, [from, to]), section)).toBe(
+      'primary teacher Grace Hopper (teacher t1) -> Alan Turing (teacher t2)',
+    );
+    expect(describeTimelineEntry(entry('section-sec1', 'PrimaryTeacherChanged', data, [algebra, to]), { kind: 'user', id: 't1' })).toBe(
+      'Algebra I (section sec1): primary teacher t1 -> Alan Turing (teacher t2)',
+    );
+    expect(describeTimelineEntry(entry('section-sec1', 'PrimaryTeacherChanged', { sectionId: 'sec1', from: 't1', to: null }, [from]), section)).toBe(
+      'primary teacher Grace Hopper (teacher t1) -> (none)',
+    );
+  });
+
+  it("names the person or class each change on a school's timeline is about, then what changed", () => {
+    const school = { kind: 'school', id: 's1' } as const;
+    const u1: RelatedRecord = { field: 'id', kind: 'user', id: 'u1', name: 'Ada Lovelace', status: 'active' };
+    const update = entry('user-u1', 'StudentUpdated', { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} }, [u1]);
+    expect(describeTimelineEntry(update, school)).toBe('Ada Lovelace (student u1)  grade: 9 -> 10');
+    const share = entry('user-u1', 'TeacherShared', { id: 'u1', record: {}, personal: { name: { first: 'Ada', last: 'Lovelace' } }, sharedAgain: true }, [u1]);
+    expect(describeTimelineEntry(share, school)).toBe('Ada Lovelace (teacher u1)  (shared again)');
+  });
+
+  it('describes a record’s own changes as before', () => {
+    const shared = entry('user-u1', 'StudentShared', { id: 'u1', record: { grade: '9' }, personal: { name: { first: 'Ada', last: 'Lovelace' } } }, []);
+    expect(describeTimelineEntry(shared, student)).toBe('Ada Lovelace');
+    expect(describeTimelineEntry(entry('section-sec1', 'SectionRemoved', { id: 'sec1' }, []), section)).toBe('no longer shared (removed, or unshared by the district)');
+  });
+});

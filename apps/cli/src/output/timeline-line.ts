@@ -1,0 +1,53 @@
+import { roleOfUserEvent } from '@roster-ledger/domain';
+import type { RelatedRecord, TimelineEntry, TimelineKind } from '@roster-ledger/ledger';
+import { describeEventData } from './event-line';
+
+/** What a person named in a section event's field is to the class. */
+const PERSON_FIELDS: Record<string, string> = { studentId: 'student', teacherId: 'teacher', from: 'teacher', to: 'teacher' };
+
+/** The record's name, then what it is and its id; its id alone when no name is known or shown. */
+export function recordLabel(record: RelatedRecord, eventType: string): string {
+  const what =
+    record.kind === 'section' ? 'section' : (PERSON_FIELDS[record.field] ?? roleOfUserEvent(eventType)?.replace('_', ' ') ?? 'user');
+  // the name may be the last one a record had before it was removed
+  const described = `${what} ${record.id}${record.status === 'removed' ? ', now removed' : ''}`;
+  return record.name === null ? described : `${record.name} (${described})`;
+}
+
+/**
+ * What a timeline entry says, in one line: the class or person it names where their id alone
+ * was (`Algebra I (section 5a25...)` on a student's timeline, `Ada Lovelace (student 5a25...)` on
+ * a class's), then what changed. An entry of another record than the timeline's own names that
+ * record first.
+ */
+export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: TimelineKind; id: string }): string {
+  const d = entry.data;
+  const related = new Map(entry.related.map((r) => [r.field, r]));
+  const label = (field: string): string | null => {
+    const record = related.get(field);
+    return record === undefined ? null : recordLabel(record, entry.type);
+  };
+  // a person the timeline is about is not named again: their id, as the event holds it
+  const person = (field: string): string => label(field) ?? (typeof d[field] === 'string' ? (d[field] as string) : '(none)');
+  const joined = (...parts: (string | null)[]) => parts.filter((p): p is string => p !== null && p !== '').join('  ');
+
+  if ('sectionId' in d) {
+    const section = label('sectionId');
+    if (entry.type === 'PrimaryTeacherChanged') {
+      const change = `primary teacher ${person('from')} -> ${person('to')}`;
+      return section === null ? change : `${section}: ${change}`;
+    }
+    // on a person's timeline the class, on a class's the person: the other one is the timeline's own
+    const member = label('studentId') ?? label('teacherId');
+    const primary = d['primary'] !== true ? '' : member === null ? ', as primary teacher' : ', primary';
+    return `${joined(section, member) || describeEventData(entry)}${primary}`;
+  }
+  const own = label('id');
+  if (own !== null) {
+    // a share's description is the record's name: the label says it already
+    const said = 'record' in d ? (d['sharedAgain'] === true ? '(shared again)' : null) : describeEventData(entry);
+    return joined(own, said);
+  }
+  const elsewhere = entry.streamId === `${subject.kind}-${subject.id}` ? null : entry.streamId;
+  return joined(elsewhere, describeEventData(entry));
+}
