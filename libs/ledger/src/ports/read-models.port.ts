@@ -23,6 +23,7 @@ export interface AccountName {
   student: boolean;
 }
 
+/** A class's name and status, without its document: what a timeline names it by. */
 export interface ClassName {
   id: string;
   status: 'active' | 'removed';

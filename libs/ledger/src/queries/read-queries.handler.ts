@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { personalAccessOf, type Viewer } from '../access/viewer';
 import type { PersonalAccess } from '@roster-ledger/domain';
+import { personalAccessOf, type Viewer } from '../access/viewer';
 import type { AccessLog, AccessLogEntry, AuditFilter, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
