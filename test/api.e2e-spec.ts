@@ -186,6 +186,10 @@ describe('REST API (end to end)', () => {
       const now = await api.as('support').get(`/accounts/${student}/classes`);
       expect(sections(now.body)).toContain(toSection);
       expect(sections(now.body)).not.toContain(fromSection);
+      // each class by the name its record has now
+      const named = (await api.as('support').get(`/classes/${toSection}/roster`)).body.class;
+      expect(typeof named.name).toBe('string');
+      expect(now.body.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ className: named.name, status: 'active' });
     });
 
     it('finds a student by name, SIS id or Clever id', async () => {

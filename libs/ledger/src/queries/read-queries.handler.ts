@@ -172,12 +172,13 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery) {
     if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
-    const classes = [];
-    for (const m of await this.models.classesOfUserAsOf(userId, at)) {
-      const record = await this.models.classRecord(m.sectionId);
-      const name = record?.section.fields['name'];
-      classes.push({ ...m, name: null, status: record?.status ?? ('unknown' as const), className: typeof name === 'string' ? name : null });
-    }
+    const memberships = await this.models.classesOfUserAsOf(userId, at);
+    // the classes' names in one look-up by id, no class document read
+    const named = new Map((await this.models.classNames([...new Set(memberships.map((m) => m.sectionId))])).map((c) => [c.id, c]));
+    const classes = memberships.map((m) => {
+      const found = named.get(m.sectionId);
+      return { ...m, name: null, status: found?.status ?? ('unknown' as const), className: found?.name ?? null };
+    });
     return { userId, at, classes };
   }
 }
