@@ -1,10 +1,9 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { canMoveSchools, evolveRecordSchools, facetOf, schoolsOfEvent, type RecordSchools } from '../../model/timeline-subjects';
-import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
+import { StreamEntries, type StreamEntry } from './stream-entries';
 
-interface Entry {
-  streamId: string;
+interface Entry extends StreamEntry {
   schools: RecordSchools;
   /** The position of the last event that could move the record's schools (a share, an update, a removal). */
   position: number;
@@ -13,8 +12,6 @@ interface Entry {
    * section's enrollments (most of the log) are each filed under the same schools.
    */
   filed?: Map<string | null, readonly string[]>;
-  /** Changed since the last flush (and listed in `dirty`). */
-  dirty: boolean;
 }
 
 /** What an event of a record without schools (a school, a term, a district) is filed under. */
@@ -28,33 +25,15 @@ const NO_SCHOOLS: readonly string[] = Object.freeze([]);
  * entry alone: a section's enrollments used to rewrite its entry batch after batch. A replayed
  * enrollment after the last move is filed under the same schools as the first time (the callers
  * insert rows keyed by position, so it adds nothing); one before it is known as a replay.
- *
- * A record's events come together in the log (a section's share, then its enrollments): the last
- * entry is kept at hand, and entries are changed in place and listed when they first change, so
- * that most events cost no look-up of their stream's id in a map (at a million students, the
- * maps' look-ups were most of the 12 s this class took in a rebuild).
  */
-export class EntitySchools {
-  private readonly select;
-  private readonly upsert;
-  private readonly cache = new Map<string, Entry>();
-  private dirty: Entry[] = [];
-  private last: Entry | null = null;
-
+export class EntitySchools extends StreamEntries<Entry> {
   static create(db: Db, table: string): void {
     // the column's name is this meaning's: entries that moved with every event are not read as these
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, schools TEXT NOT NULL, moved_at INTEGER NOT NULL) WITHOUT ROWID`);
+    StreamEntries.createTable(db, table, ['schools TEXT NOT NULL', 'moved_at INTEGER NOT NULL']);
   }
 
   constructor(db: Db, table: string) {
-    this.select = db.prepare(`SELECT schools, moved_at FROM ${table} WHERE stream_id = ?`);
-    // a bulk load writes an entry for every user and section: many to a statement
-    this.upsert = new BufferedInsert(
-      db,
-      `INSERT INTO ${table} (stream_id, schools, moved_at)`,
-      3,
-      'ON CONFLICT (stream_id) DO UPDATE SET schools = excluded.schools, moved_at = excluded.moved_at',
-    );
+    super(db, table, ['schools', 'moved_at']);
   }
 
   /**
@@ -62,37 +41,27 @@ export class EntitySchools {
    * or before the position of the last event that moved them: a replay, to be ignored.
    */
   follow(event: RecordedEvent): readonly string[] | null {
-    let entry = this.last;
-    if (entry === null || entry.streamId !== event.streamId) {
-      entry = this.entryOf(event.streamId);
-      if (entry === null) return NO_SCHOOLS;
-      this.last = entry;
-    }
+    const { streamId } = event;
+    if (!streamId.startsWith('user-') && !streamId.startsWith('section-')) return NO_SCHOOLS;
+    const entry = this.entryOf(streamId);
     if (event.position <= entry.position) return null;
     if (!canMoveSchools(event)) return this.filedUnmoved(entry, event);
     const before = entry.schools;
     entry.schools = evolveRecordSchools(before, event);
     entry.position = event.position;
     entry.filed = undefined;
-    if (!entry.dirty) {
-      entry.dirty = true;
-      this.dirty.push(entry);
-    }
+    this.changed(entry);
     return schoolsOfEvent(before, entry.schools, event);
   }
 
-  /** The entry of a user or section stream (read from the table, or new); null for other records. */
-  private entryOf(streamId: string): Entry | null {
-    if (!streamId.startsWith('user-') && !streamId.startsWith('section-')) return null;
-    let entry = this.cache.get(streamId);
-    if (entry === undefined) {
-      const row = this.select.get(streamId) as { schools: string; moved_at: number } | undefined;
-      entry = row
-        ? { streamId, schools: JSON.parse(row.schools) as RecordSchools, position: row.moved_at, dirty: false }
-        : { streamId, schools: {}, position: 0, dirty: false };
-      this.cache.set(streamId, entry);
-    }
-    return entry;
+  protected fromRow(streamId: string, row: { schools: string; moved_at: number } | undefined): Entry {
+    return row
+      ? { streamId, schools: JSON.parse(row.schools) as RecordSchools, position: row.moved_at, dirty: false }
+      : { streamId, schools: {}, position: 0, dirty: false };
+  }
+
+  protected rowOf(entry: Entry): unknown[] {
+    return [JSON.stringify(entry.schools), entry.position];
   }
 
   /** The schools of an event that leaves its record's where they are: the same for each of its facet's events. */
@@ -105,29 +74,5 @@ export class EntitySchools {
       entry.filed.set(facet, filed);
     }
     return filed;
-  }
-
-  /** Writes the entries this batch changed (once each, however many events touched them). */
-  flush(): void {
-    for (const entry of this.dirty) {
-      this.upsert.add(entry.streamId, JSON.stringify(entry.schools), entry.position);
-      entry.dirty = false;
-    }
-    this.upsert.flush();
-    this.dirty = [];
-    // bounded memory: the next batch reads what it needs back from the table
-    if (this.cache.size > 200_000) this.forget();
-  }
-
-  /** Forgets the cache: the transaction it mirrored was rolled back. */
-  reset(): void {
-    this.forget();
-    this.dirty = [];
-    this.upsert.discard();
-  }
-
-  private forget(): void {
-    this.cache.clear();
-    this.last = null;
   }
 }

@@ -1,14 +1,11 @@
 import { USER_ROLES } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { followTrail, type IdentityTrail } from '../../model/last-known';
-import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
+import { StreamEntries, type StreamEntry } from './stream-entries';
 
-interface Entry {
-  streamId: string;
+interface Entry extends StreamEntry {
   trail: IdentityTrail;
-  /** Changed since the last flush (and listed in `dirty`). */
-  dirty: boolean;
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -31,29 +28,15 @@ const rolesOf = (bits: number): string[] => USER_ROLES.filter((_, i) => (bits & 
  * An entry for every user and section of a district, so a row is kept small: positions as text,
  * a user's roles as bits, no column for the last position (the trail ends with it). Folding a
  * generated 100k-student import and churn (764k events) through the audit alone, entries as JSON
- * objects made its file 15% larger, these 6%. As in EntitySchools, a record's events come
- * together in the log: the last entry is kept at hand, and entries are changed in place and
- * written once a batch.
+ * objects made its file 15% larger, these 6%.
  */
-export class IdentityTrails {
-  private readonly select;
-  private readonly upsert;
-  private readonly cache = new Map<string, Entry>();
-  private dirty: Entry[] = [];
-  private last: Entry | null = null;
-
+export class IdentityTrails extends StreamEntries<Entry> {
   static create(db: Db, table: string): void {
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, positions TEXT NOT NULL, roles INTEGER NOT NULL) WITHOUT ROWID`);
+    StreamEntries.createTable(db, table, ['positions TEXT NOT NULL', 'roles INTEGER NOT NULL']);
   }
 
   constructor(db: Db, table: string) {
-    this.select = db.prepare(`SELECT positions, roles FROM ${table} WHERE stream_id = ?`);
-    this.upsert = new BufferedInsert(
-      db,
-      `INSERT INTO ${table} (stream_id, positions, roles)`,
-      3,
-      'ON CONFLICT (stream_id) DO UPDATE SET positions = excluded.positions, roles = excluded.roles',
-    );
+    super(db, table, ['positions', 'roles']);
   }
 
   /**
@@ -62,55 +45,22 @@ export class IdentityTrails {
    * is at or before the last one followed: a replay, to be ignored.
    */
   follow(event: RecordedEvent): readonly number[] | null {
-    let entry = this.last;
-    if (entry === null || entry.streamId !== event.streamId) {
-      entry = this.entryOf(event.streamId);
-      this.last = entry;
-    }
+    const entry = this.entryOf(event.streamId);
     const positions = entry.trail.positions;
     if (positions.length > 0 && event.position <= positions[positions.length - 1]!) return null;
     // a copy for a removal only: the trail changes in place
     const before = event.type.endsWith('Removed') ? positions.slice() : NONE;
     entry.trail = followTrail(entry.trail, event);
-    if (!entry.dirty) {
-      entry.dirty = true;
-      this.dirty.push(entry);
-    }
+    this.changed(entry);
     return before;
   }
 
-  private entryOf(streamId: string): Entry {
-    let entry = this.cache.get(streamId);
-    if (entry === undefined) {
-      const row = this.select.get(streamId) as { positions: string; roles: number } | undefined;
-      const trail = row ? { positions: positionsOf(row.positions), roles: rolesOf(row.roles) } : { positions: [], roles: [] };
-      entry = { streamId, trail, dirty: false };
-      this.cache.set(streamId, entry);
-    }
-    return entry;
+  protected fromRow(streamId: string, row: { positions: string; roles: number } | undefined): Entry {
+    const trail = row ? { positions: positionsOf(row.positions), roles: rolesOf(row.roles) } : { positions: [], roles: [] };
+    return { streamId, trail, dirty: false };
   }
 
-  /** Writes the entries this batch changed (once each, however many events touched them). */
-  flush(): void {
-    for (const entry of this.dirty) {
-      this.upsert.add(entry.streamId, positionsText(entry.trail.positions), rolesBits(entry.trail.roles));
-      entry.dirty = false;
-    }
-    this.upsert.flush();
-    this.dirty = [];
-    // bounded memory: the next batch reads what it needs back from the table
-    if (this.cache.size > 200_000) this.forget();
-  }
-
-  /** Forgets the cache: the transaction it mirrored was rolled back. */
-  reset(): void {
-    this.forget();
-    this.dirty = [];
-    this.upsert.discard();
-  }
-
-  private forget(): void {
-    this.cache.clear();
-    this.last = null;
+  protected rowOf(entry: Entry): unknown[] {
+    return [positionsText(entry.trail.positions), rolesBits(entry.trail.roles)];
   }
 }
