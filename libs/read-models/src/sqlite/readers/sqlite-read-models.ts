@@ -302,14 +302,16 @@ export class SqliteReadModels implements ReadModels {
   }
 
   /**
-   * What each removal of a page removed: the events of all their trails read from the log in one
-   * read (apart from the page's own events, whose data is shown as read), each removal's folded.
+   * What each removal of a page removed: the events of all their trails, each removal's folded.
+   * Those the page holds already (a share and its removal on one page) are taken from it; the
+   * others are read from the log in one read.
    */
   private async lastKnownOf(events: readonly RecordedEvent[], trails: ReadonlyMap<number, number[]>): Promise<Map<number, LastKnownRecord | null>> {
     const found = new Map<number, LastKnownRecord | null>();
     if (trails.size === 0) return found;
-    const positions = [...new Set([...trails.values()].flat())].sort((a, b) => a - b);
-    const byPosition = new Map((await this.resolve(positions)).map((e) => [e.position, e]));
+    const byPosition = new Map(events.map((e) => [e.position, e]));
+    const missing = [...new Set([...trails.values()].flat())].filter((p) => !byPosition.has(p)).sort((a, b) => a - b);
+    for (const e of await this.resolve(missing)) byPosition.set(e.position, e);
     for (const event of events) {
       const trail = trails.get(event.position);
       if (trail !== undefined) found.set(event.position, lastKnownOf(event, trail.map((p) => byPosition.get(p)!)));
