@@ -1,4 +1,4 @@
-import type { InputLocation, KnownRecords, RecordKind, RosterRecord, SyncSource } from '@roster-ledger/domain';
+import type { InputLocation, KnownRecords, RecordKind, RosterRecord, SnapshotContents, SyncSource } from '@roster-ledger/domain';
 
 /**
  * One item of a snapshot: a normalized record (with the fingerprint of its bytes, when the source
@@ -26,6 +26,18 @@ export interface SnapshotSource {
    * yielded as `unchanged`, unparsed. Only sources that fingerprint their records have it.
    */
   recognise?(known: KnownRecords): void;
+  /**
+   * Sources of files only: the digests of the files the last whole `items()` pass read, taken
+   * beside that pass (on another thread). Null when a file changed while it was read, or the pass
+   * did not end. Call once the pass has ended.
+   */
+  contents?(): Promise<SnapshotContents | null>;
+  /**
+   * Sources of files only: whether the files are now exactly `contents` (read the same way; the
+   * same names, sizes and SHA-256), without parsing them. Compares sizes first and stops hashing
+   * at the first file that differs, so a changed snapshot costs little.
+   */
+  matches?(contents: SnapshotContents): Promise<boolean>;
 }
 
 /** Opens snapshots: a folder of files, or a district on a remote API, by its location. */
