@@ -1,0 +1,42 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileDigests, isFileError } from './file-digests';
+import { removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
+
+afterEach(removeTempFolders);
+
+const sha256sum = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+describe('FileDigests', () => {
+  it('gives each file its size and SHA-256, in order, a file larger than a read chunk included', async () => {
+    // 9 MiB and a byte: three chunks of the thread's reads, the last one a byte
+    const folder = await tempFolder({ 'big.bin': randomBytes(9 * 1024 * 1024 + 1), 'empty.bin': '', 'small.txt': 'hello\n' });
+    const paths = ['small.txt', 'big.bin', 'empty.bin'].map((name) => join(folder, name));
+    const digests = await new FileDigests(paths).all();
+    expect(digests).toEqual(paths.map((path) => ({ bytes: readFileSync(path).length, sha256: sha256sum(path) })));
+    expect(digests[2]!.sha256).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('fails a file it cannot read with the file system error, after the digests before it', async () => {
+    const folder = await tempFolder({ 'a.txt': 'a' });
+    const digests = new FileDigests([join(folder, 'a.txt'), join(folder, 'gone.txt')]);
+    await expect(digests.digest(0)).resolves.toEqual({ bytes: 1, sha256: sha256sum(join(folder, 'a.txt')) });
+    const failure = await digests.digest(1).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ENOENT' });
+    expect(isFileError(failure)).toBe(true);
+  });
+
+  it('gives no digest once stopped', async () => {
+    const folder = await tempFolder({ 'big.bin': randomBytes(32 * 1024 * 1024) });
+    const digests = new FileDigests([join(folder, 'big.bin')]);
+    await digests.stop();
+    const failure = await digests.digest(0).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(isFileError(failure)).toBe(false);
+  });
+
+  it('hashes nothing, and starts no thread, for no files', async () => {
+    await expect(new FileDigests([]).all()).resolves.toEqual([]);
+  });
+});

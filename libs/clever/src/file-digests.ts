@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startSourceWorker } from '@roster-ledger/ledger';
+
+/** A file's size and the SHA-256 of its bytes (hex), as read by the hashing thread. */
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
+}
+
+/** What the hashing thread is given. */
+export interface FileDigestsInput {
+  paths: readonly string[];
+}
+
+/** What the hashing thread posts: a digest per file, in order, or why it could not go on. */
+export type FileDigestsMessage = ({ type: 'digest' } & FileDigest) | { type: 'failed'; message: string; code?: string };
+
+/**
+ * The size and SHA-256 of files, taken one after another on a thread of their own: hashing a
+ * gigabyte takes a second of CPU, which the thread running the reader (and, in the API server,
+ * the requests) must not wait through. Each digest can be waited for as soon as its file is done,
+ * so a comparison can stop at the first file that differs (see `stop`). The thread never keeps
+ * the process alive but while someone waits for it, and ends once the last file is hashed.
+ */
+export class FileDigests {
+  private readonly worker: Worker | null;
+  private readonly digests: FileDigest[] = [];
+  private failure: Error | null = null;
+  private stopped = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly paths: readonly string[]) {
+    if (paths.length === 0) {
+      this.worker = null;
+      return;
+    }
+    const input: FileDigestsInput = { paths };
+    const worker = startSourceWorker(join(__dirname, 'file-digests.worker'), __filename, input);
+    worker.unref();
+    worker.on('message', (message: FileDigestsMessage) => {
+      if (message.type === 'digest') this.digests.push({ bytes: message.bytes, sha256: message.sha256 });
+      else this.failure ??= Object.assign(new Error(message.message), message.code === undefined ? {} : { code: message.code });
+      this.wake();
+    });
+    worker.on('error', (error: Error) => {
+      this.failure ??= new Error(`the hashing thread failed: ${error.message}`);
+      this.wake();
+    });
+    worker.on('exit', (code) => {
+      if (this.digests.length < this.paths.length) this.failure ??= new Error(`the hashing thread stopped (exit code ${code}) before hashing every file`);
+      this.wake();
+    });
+    this.worker = worker;
+  }
+
+  /**
+   * The digest of the `index`th file, once it is hashed.
+   * @throws the error that kept it from being read (with the file system's `code`, ENOENT...), or
+   * that the digests were stopped.
+   */
+  async digest(index: number): Promise<FileDigest> {
+    for (;;) {
+      const digest = this.digests[index];
+      if (digest !== undefined) return digest;
+      if (this.stopped) throw new Error('FileDigests: stopped before the file was hashed');
+      if (this.failure !== null) throw this.failure;
+      // only a waiting caller keeps the process alive for the thread
+      this.worker!.ref();
+      try {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      } finally {
+        if (this.waiters.length === 0) this.worker!.unref();
+      }
+    }
+  }
+
+  /** Every file's digest, in the order the paths were given. */
+  async all(): Promise<FileDigest[]> {
+    for (let i = 0; i < this.paths.length; i += 1) await this.digest(i);
+    return [...this.digests];
+  }
+
+  /** Ends the hashing, whatever is left of it: the digests are no longer needed. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake();
+    await this.worker?.terminate();
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+}
+
+/** Whether an error is the file system's (a file gone, unreadable): the files changed, the thread is fine. */
+export function isFileError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string';
+}
