@@ -7,6 +7,10 @@ import { hash } from 'node:crypto';
  * the saved states, fingerprints and all). A ledger trusts a record's state to be what bytes with
  * this fingerprint make, and skips parsing and diffing them; a new version makes every
  * fingerprint new, so every record is parsed and diffed again once.
+ *
+ * It is also the mapping's version in the `reading` of a snapshot's contents (see
+ * snapshot-reading.ts), which a ledger trusts the same way for whole folders, CSV ones included:
+ * raise it as well when the same CSV rows could end as a different state (the `csv/` mapping).
  */
 export const FINGERPRINT_VERSION = 1;
 

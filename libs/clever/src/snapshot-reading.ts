@@ -1,0 +1,22 @@
+import { FINGERPRINT_VERSION } from './record-fingerprint';
+
+/*
+ * The `reading` of a snapshot's contents (see SnapshotContents): the reader, the version of its
+ * mapping and every option that can make the same bytes other records, or no records. Two syncs
+ * of the same files read with different strings are not the same sync. Options that change only
+ * how the work is done (which thread splits a file) are left out.
+ */
+
+/** How a folder of Clever Data API JSON files is read: strings longer than `maxStringLength` fail it. */
+export function jsonSnapshotReading(maxStringLength: number): string {
+  return `clever-json v${FINGERPRINT_VERSION} max-string ${maxStringLength}`;
+}
+
+/**
+ * How a folder of Clever SFTP CSV files is read: every record's id is derived from the district
+ * (see csvRecordId), and a record longer than `maxRecordChars` fails it. The district id, which
+ * the user types, comes last: whatever it holds, the string reads one way only.
+ */
+export function csvSnapshotReading(districtId: string, maxRecordChars: number): string {
+  return `clever-csv v${FINGERPRINT_VERSION} max-record ${maxRecordChars} district ${districtId}`;
+}
