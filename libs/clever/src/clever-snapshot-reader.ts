@@ -1,6 +1,9 @@
 import { RECORD_KINDS } from '@roster-ledger/domain';
-import type { KnownRecords, RecordKind, SyncSource } from '@roster-ledger/domain';
+import type { KnownRecords, RecordKind, SnapshotContents, SyncSource } from '@roster-ledger/domain';
+import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
+import { SnapshotFileContents } from './snapshot-file-contents';
 import { openSnapshotFolder } from './snapshot-folder';
+import { jsonSnapshotReading } from './snapshot-reading';
 import type { SnapshotFolderOptions } from './snapshot-folder';
 import type { SnapshotItem } from './snapshot-item';
 
@@ -16,6 +19,10 @@ export interface CleverSnapshotSource {
   progress(): { done: number; total: number };
   /** See SnapshotFolder.recognise; only snapshot folders have it. */
   recognise?(known: KnownRecords): void;
+  /** Folders only (see SnapshotFileContents): the digests of the files the last whole `items()` pass read. */
+  contents?(): Promise<SnapshotContents | null>;
+  /** Folders only (see SnapshotFileContents): whether the files are now exactly `contents`, without parsing them. */
+  matches?(contents: SnapshotContents): Promise<boolean>;
 }
 
 /**
@@ -29,13 +36,17 @@ export class CleverSnapshotReader {
   /** @throws InvalidInput when the folder is missing or holds none of the snapshot files. */
   async open(location: string): Promise<CleverSnapshotSource> {
     const folder = await openSnapshotFolder(location, this.options);
+    const reading = jsonSnapshotReading(this.options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH);
+    const contents = new SnapshotFileContents(reading, Object.values(folder.files));
     return {
       source: 'snapshot',
       origin: folder.folder,
       kinds: RECORD_KINDS.filter((kind) => folder.files[kind] !== undefined),
-      items: () => folder.items(),
+      items: () => contents.pass(folder.items()),
       progress: () => folder.progress(),
       recognise: (known) => folder.recognise(known),
+      contents: () => contents.contents(),
+      matches: (expected) => contents.matches(expected),
     };
   }
 }
