@@ -1,6 +1,8 @@
 import { InvalidInput } from '@roster-ledger/domain';
 import type { RecordKind } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from '../clever-snapshot-reader';
+import { SnapshotFileContents } from '../snapshot-file-contents';
+import { csvSnapshotReading } from '../snapshot-reading';
 import { bytesToRead, openCsvFolder } from './csv-folder';
 import type { CsvFolder } from './csv-folder';
 import { DEFAULT_MAX_RECORD_CHARS } from './csv-row-stream';
@@ -44,6 +46,7 @@ export class CleverCsvSnapshotReader {
     }
     const folder = await openCsvFolder(location, { maxRecordChars });
     const total = bytesToRead(folder);
+    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars), filesRead(folder));
     let done = 0;
     const onBytes = (count: number) => {
       done += count;
@@ -54,11 +57,18 @@ export class CleverCsvSnapshotReader {
       kinds: kindsOf(folder),
       items: () => {
         done = 0;
-        return readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes });
+        return contents.pass(readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes }));
       },
       progress: () => ({ done, total }),
+      contents: () => contents.contents(),
+      matches: (expected) => contents.matches(expected),
     };
   }
+}
+
+/** The paths of the files a pass reads (readCsvSnapshot), each once: those found, under the name they have. */
+function filesRead(folder: CsvFolder): string[] {
+  return [folder.schools, folder.students, folder.teachers, folder.sections, folder.enrollments, ...folder.staff].map((file) => file.path);
 }
 
 /** No district file: the district record is not part of a CSV snapshot. Terms and courses only when sections.csv has their columns. */
