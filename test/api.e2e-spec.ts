@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -443,7 +444,10 @@ describe('REST API (end to end)', () => {
       const list = await api.as('support').get(`/syncs?district=${district}&limit=5`);
       expect(list.body.items.map((s: any) => s.syncId)).toEqual([day2.syncId, day1.syncId]);
       const one = await api.as('support').get(`/syncs/${day2.syncId}`);
-      expect(one.body).toMatchObject({ syncId: day2.syncId, status: 'completed', counts: { StudentShared: 1, StudentRemoved: 1 } });
+      expect(one.body).toMatchObject({ syncId: day2.syncId, status: 'completed', counts: { StudentShared: 1, StudentRemoved: 1 }, sameFilesAs: null });
+      // the files it read, as sha256sum has them
+      const users = readFileSync(join(dir, 'next-day', 'users.json'));
+      expect(one.body.contents.files).toContainEqual({ name: 'users.json', bytes: users.length, sha256: createHash('sha256').update(users).digest('hex') });
     });
 
     it('refuses with 409 to approve or discard a sync that is not held', async () => {

@@ -126,8 +126,8 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       const completedSyncs = syncOutcomes(log).filter((s) => s.appended !== null);
       expect(completedSyncs.filter((s) => s.rosterEvents > 0)).toHaveLength(2); // one sync applied the base, one the churn
 
-      // one more import of the same snapshot appends no roster event
-      const again = await runCli(['import', churn, '--db', db, '--json']);
+      // one more import of the same snapshot, every record read and compared, appends no roster event
+      const again = await runCli(['import', churn, '--db', db, '--read-all', '--json']);
       expect(again.status).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ status: 'completed', appended: 0 });
       expect(rosterOnly(await readLog(db))).toEqual(rosterOnly(log));

@@ -19,7 +19,12 @@ describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () 
     const first = cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]);
     expect(first.status).toBe(0);
     expect(first.body).toMatchObject({ status: 'completed', source: 'sftp-csv', counts: { SchoolShared: 3, StudentShared: 1004, TeacherShared: 89, SectionShared: 379, StudentEnrolled: 8971 } });
-    expect(cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0 });
+    const files = (first.body['contents'] as { files: { name: string }[] }).files.map((f) => f.name);
+    expect(files).toEqual(expect.arrayContaining(['students.csv', 'enrollments.csv', 'sections.csv']));
+    // every record read and compared, then the same files recognised unread
+    const reread = cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db, '--read-all']).body;
+    expect(reread).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: null });
+    expect(cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: reread['syncId'] });
   });
 
   it('asks for the district, since Clever CSVs never name it: a usage mistake, before any ledger is opened or sync recorded', () => {

@@ -73,11 +73,11 @@ describe('roster-ledger import (end to end)', () => {
       expect(fresh.find((e) => e.type === 'StudentUpdated')?.metadata['cleverLastModified']).toMatch(/^20\d\d-/);
     });
 
-    it('appends no roster event when the same snapshot comes again, and says so', async () => {
+    it('appends no roster event when the same snapshot comes again, every record read and compared, and says so', async () => {
       const before = await readLog(db);
-      const human = cli(['import', nextDay, '--db', db]);
+      const human = cli(['import', nextDay, '--db', db, '--read-all']);
       expect(human.status).toBe(0);
-      expect(human.stdout).toContain('No roster changes');
+      expect(human.stdout).toContain('No roster changes: the ledger already matched this snapshot.');
       const after = await readLog(db);
       expect(rosterEvents(after)).toEqual(rosterEvents(before));
       // only the sync's own record was written: SyncStarted and SyncCompleted with zero counts

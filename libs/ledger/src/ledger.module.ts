@@ -10,6 +10,7 @@ import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
 import { SyncHistory } from './services/sync-history';
+import { SameFiles } from './services/same-files';
 import { CatchUpProjectionsHandler, RebuildProjectionsHandler, VerifyProjectionsHandler } from './commands/projection-commands';
 import {
   GetAccessLogHandler,
@@ -52,6 +53,7 @@ import {
     GetProjectionStatusHandler,
     LedgerStateLoader,
     SyncHistory,
+    SameFiles,
     EventsCursors,
   ],
   exports: [CqrsModule, SyncHistory, EventsCursors],

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { GuardBreach, SyncSource, SyncStatus, SyncSummary } from '@roster-ledger/domain';
+import type { GuardBreach, SnapshotContents, SnapshotFileDigest, SyncSource, SyncStatus, SyncSummary } from '@roster-ledger/domain';
 
 class GuardBreachSchema implements GuardBreach {
   @ApiProperty({ example: 'student' }) recordType!: GuardBreach['recordType'];
@@ -19,6 +19,17 @@ class SyncProgressSchema {
   @ApiProperty({ enum: ['reading', 'writing'] }) phase!: 'reading' | 'writing';
   @ApiProperty({ description: 'records read so far (a full sync), or Clever events read (an events sync)' }) records!: number;
   @ApiProperty({ description: 'when the sync last reported progress (its start, before the first report)' }) updatedAt!: string;
+}
+
+class SnapshotFileDigestSchema implements SnapshotFileDigest {
+  @ApiProperty({ example: 'users.json' }) name!: string;
+  @ApiProperty({ description: 'size in bytes' }) bytes!: number;
+  @ApiProperty({ description: 'SHA-256 of the bytes, hex (as sha256sum prints it)' }) sha256!: string;
+}
+
+class SnapshotContentsSchema implements SnapshotContents {
+  @ApiProperty({ description: 'how the files were read: reader, mapping version, options', example: 'clever-json v1 max-string 65536' }) reading!: string;
+  @ApiProperty({ type: [SnapshotFileDigestSchema] }) files!: SnapshotFileDigest[];
 }
 
 const counts = (description: string) => ({ type: 'object', additionalProperties: { type: 'number' }, description }) as const;
@@ -44,6 +55,14 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
   @ApiProperty(counts("values outside Clever's enumerations, by kind.field")) unknownValues!: Record<string, number>;
+  @ApiProperty({ type: SnapshotContentsSchema, nullable: true, description: 'the files the sync read, with their SHA-256, when it read a folder and reached its end' })
+  contents!: SnapshotContents | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'the earlier sync whose files these were, byte for byte, with nothing of the district recorded since: this sync read no record and appended nothing, and its findings are that sync\'s',
+  })
+  sameFilesAs!: string | null;
   @ApiPropertyOptional({ type: SyncProgressSchema, description: 'while a sync this server runs is running: how far it got' })
   progress?: SyncProgressSchema;
 }

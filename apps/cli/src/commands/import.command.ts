@@ -17,6 +17,7 @@ import { runRecordedSync } from './recorded-sync';
 interface ImportOptions extends CommonOptions {
   district?: string;
   skipProjections?: boolean;
+  readAll?: boolean;
 }
 
 @Command({
@@ -57,7 +58,13 @@ export class ImportCommand extends LedgerCommandRunner {
     const progress = ProgressBar.forTerminal(options.json === true);
     const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), failureNotes }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
-        new RunSyncCommand(resolve(folder!), { districtId: options.district, requestedBy: whoAmI(), syncId, onProgress: (p) => progress.update(p) }),
+        new RunSyncCommand(resolve(folder!), {
+          districtId: options.district,
+          requestedBy: whoAmI(),
+          syncId,
+          readAll: options.readAll === true,
+          onProgress: (p) => progress.update(p),
+        }),
       ),
     );
     if (!done) return;
@@ -71,6 +78,14 @@ export class ImportCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--skip-projections', description: 'do not update the read models now (serve or the next command will)' })
   parseSkipProjections(): boolean {
+    return true;
+  }
+
+  @Option({
+    flags: '--read-all',
+    description: 'read and compare every record even when the files are byte for byte those of the last sync (which is otherwise recognised and not read)',
+  })
+  parseReadAll(): boolean {
     return true;
   }
 

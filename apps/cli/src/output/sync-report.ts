@@ -1,4 +1,4 @@
-import { describeBreach, describeLocation, type SyncSummary } from '@roster-ledger/domain';
+import { describeBreach, describeLocation, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
@@ -21,7 +21,8 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   if (s.status === 'completed') {
-    lines.push(total === 0 ? '  No roster changes: the ledger already matched this snapshot.' : `  Roster events appended: ${n(total)}`);
+    if (s.sameFilesAs) lines.push(`  No roster changes: the files are byte for byte those of sync ${s.sameFilesAs}, with nothing of the district recorded since, so no record was read (the findings below are that sync's).`);
+    else lines.push(total === 0 ? '  No roster changes: the ledger already matched this snapshot.' : `  Roster events appended: ${n(total)}`);
     lines.push(...table(s.counts));
     if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
   }
@@ -47,7 +48,18 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`);
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (unknown) lines.push(`  Values outside Clever's enumerations (kept as given): ${unknown}`);
+  if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
+}
+
+/** The files a sync read, each with its size and SHA-256: what compliance checks a file against (`sha256sum`). */
+function filesRead(contents: SnapshotContents): string[] {
+  const width = Math.max(...contents.files.map((f) => f.name.length));
+  const sizeWidth = Math.max(...contents.files.map((f) => n(f.bytes).length));
+  return [
+    `  Files (read as ${contents.reading}), size in bytes and SHA-256:`,
+    ...contents.files.map((f) => `    ${f.name.padEnd(width)}  ${n(f.bytes).padStart(sizeWidth)}  ${f.sha256}`),
+  ];
 }
 
 /** One line per sync for `syncs list`. */

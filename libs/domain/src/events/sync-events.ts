@@ -1,5 +1,6 @@
 import type { InputLocation } from '../errors/domain-error';
 import type { GuardBreach } from '../guard/mass-change-guard';
+import type { SnapshotContents } from '../sync/snapshot-contents';
 
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
@@ -42,6 +43,13 @@ export interface SyncCompletedData extends SyncFindings {
   completedAt: string;
   /** Set when a held sync was applied by approval. */
   approvedBy?: string;
+  /** The files the sync read, when it read a folder (absent on syncs recorded before contents were). */
+  contents?: SnapshotContents;
+  /**
+   * Set when the files were byte for byte those of this earlier sync, with nothing recorded of the
+   * district since: the sync read no record, and its findings are that sync's.
+   */
+  sameFilesAs?: string;
 }
 export interface SyncFailedData {
   syncId: string;
@@ -60,6 +68,8 @@ export interface SyncHeldData extends SyncFindings {
   counts: Record<string, number>;
   pending: number;
   heldAt: string;
+  /** The files the sync read, when it read a folder. */
+  contents?: SnapshotContents;
 }
 export interface SyncApprovedData {
   syncId: string;

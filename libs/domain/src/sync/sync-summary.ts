@@ -1,6 +1,7 @@
 import type { GuardBreach } from '../guard/mass-change-guard';
 import type { InputLocation } from '../errors/domain-error';
 import type { SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
+import type { SnapshotContents } from './snapshot-contents';
 
 export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarded';
 
@@ -24,6 +25,10 @@ export interface SyncSummary extends SyncFindings {
   discardedBy: string | null;
   /** The process that ran it, when recorded. */
   owner: SyncOwner | null;
+  /** The files it read (name, size, SHA-256), when it read a folder and got as far as its end. */
+  contents: SnapshotContents | null;
+  /** The earlier sync whose files these were byte for byte: this one read no record. */
+  sameFilesAs: string | null;
 }
 
 /** Folds the events of one sync stream, oldest first, into its summary. */
@@ -41,7 +46,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], skipped: {}, unresolved: {}, unknownValues: {}, failure: null, approvedBy: null, discardedBy: null,
-      owner: d.owner ?? null,
+      owner: d.owner ?? null, contents: null, sameFilesAs: null,
     };
   }
   if (!summary) return summary;
@@ -50,11 +55,14 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       const { counts, appended, completedAt, skipped, unresolved, unknownValues, districtId, approvedBy } = event.data;
       Object.assign(summary, { status: 'completed', counts, appended, finishedAt: completedAt, skipped, unresolved, unknownValues, districtId, pending: 0 });
       if (approvedBy !== undefined) summary.approvedBy = approvedBy;
+      if (event.data.contents !== undefined) summary.contents = event.data.contents;
+      if (event.data.sameFilesAs !== undefined) summary.sameFilesAs = event.data.sameFilesAs;
       break;
     }
     case 'SyncHeld': {
       const { counts, pending, breaches, heldAt, skipped, unresolved, unknownValues, districtId } = event.data;
       Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, skipped, unresolved, unknownValues, districtId });
+      if (event.data.contents !== undefined) summary.contents = event.data.contents;
       break;
     }
     case 'SyncFailed': {

@@ -17,6 +17,11 @@ export interface RunSyncOptions {
   syncId?: string;
   onProgress?: (progress: SyncProgress) => void;
   /**
+   * Read and compare every record even when the files are byte for byte those of the district's
+   * last sync (see SameFiles): to check the ledger's state against a snapshot the hard way.
+   */
+  readAll?: boolean;
+  /**
    * Set the district's Clever events cursor with the sync's result (the newest event id read
    * before the snapshot; null for an empty feed). Written only if the sync completes (or, held,
    * when it is approved).

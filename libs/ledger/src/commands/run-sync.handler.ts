@@ -16,6 +16,7 @@ import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
 import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
+import { SameFiles } from '../services/same-files';
 import { SyncRecorder } from '../services/sync-recorder';
 import { RunSyncCommand, type RunSyncOptions } from './run-sync.command';
 
@@ -52,6 +53,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     private readonly loader: LedgerStateLoader,
     private readonly history: SyncHistory,
     private readonly cursors: EventsCursors,
+    private readonly sameFiles: SameFiles,
   ) {}
 
   async execute({ location, options }: RunSyncCommand): Promise<SyncSummary> {
@@ -103,6 +105,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
 
       // no held sync waits, so change sets left by syncs that died before they ended are garbage
       await this.pending.deleteDistrict(districtId);
+      // (a sync that sets the events cursor records what it read from Clever's API: never files)
+      const same = options.eventsCursor === undefined && !options.readAll ? await this.sameFiles.asLastSync(source, districtId) : null;
+      if (same) return await this.concludeSame(recorder, source, districtId, same);
       const staged = await this.diff(recorder, source, items, buffered, districtId, options.onProgress);
       return await this.conclude(recorder, staged, source, options);
     } catch (error) {
@@ -193,6 +198,24 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     return { loaded, result, touched };
   }
 
+  /**
+   * A sync of the very files `same` read, with nothing recorded of the district since (see
+   * SameFiles): it would append nothing, so it reads nothing. Its findings are that sync's, found
+   * in the same bytes.
+   */
+  private async concludeSame(recorder: SyncRecorder, source: SnapshotSource, districtId: string, same: SyncSummary): Promise<SyncSummary> {
+    const { skipped, unresolved, unknownValues, contents } = same;
+    await recorder.record({
+      type: 'SyncCompleted',
+      data: {
+        syncId: recorder.syncId, districtId, counts: {}, appended: 0, completedAt: this.clock.now().toISOString(),
+        skipped, unresolved, unknownValues, contents: contents!, sameFilesAs: same.syncId,
+      },
+    });
+    this.logger.log(`sync ${recorder.syncId} of ${source.origin}: completed, the files of sync ${same.syncId} byte for byte, nothing read`);
+    return this.history.get(recorder.syncId);
+  }
+
   private async conclude(recorder: SyncRecorder, staged: StagedDiff, source: SnapshotSource, options: RunSyncOptions): Promise<SyncSummary> {
     const { loaded, result, touched } = staged;
     const { districtId } = loaded;
@@ -206,7 +229,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         }),
       );
     }
-    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, tail);
+    // the files' digests, hashed beside the reading: what lets the next sync of the same files skip it
+    const contents = (await source.contents?.()) ?? undefined;
+    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, tail, contents);
     if (conclusion.outcome === 'completed') await this.loader.remember(loaded, { ...conclusion, touched });
     this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${conclusion.outcome}, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);
