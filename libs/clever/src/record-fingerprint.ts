@@ -9,8 +9,9 @@ import { hash } from 'node:crypto';
  * fingerprint new, so every record is parsed and diffed again once.
  *
  * It is also the mapping's version in the `reading` of a snapshot's contents (see
- * snapshot-reading.ts), which a ledger trusts the same way for whole folders, CSV ones included:
- * raise it as well when the same CSV rows could end as a different state (the `csv/` mapping).
+ * snapshot-reading.ts), which a ledger trusts the same way for whole folders, CSV ones included
+ * (a change to the `csv/` mapping alone raises CSV_MAPPING_VERSION instead). A ledger also checks
+ * a folder under its own LEDGER_STATE_FORMAT, so raising that makes whole folders read again too.
  */
 export const FINGERPRINT_VERSION = 1;
 

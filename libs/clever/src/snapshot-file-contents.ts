@@ -8,8 +8,6 @@ type FileStamp = string;
 
 /** One `items()` pass, as far as its files' contents go. */
 interface Pass {
-  /** The files' stamps as the pass began; null when one could not be taken (the pass reports why). */
-  stamps: FileStamp[] | null;
   digests: FileDigests | null;
   ended: boolean;
 }
@@ -17,24 +15,32 @@ interface Pass {
 /**
  * The contents side of a snapshot of files (see SnapshotSource.contents and matches): the files a
  * reader reads, hashed on another thread beside each `items()` pass, and compared with the
- * contents of an earlier sync without reading them as records. A file written to while a pass
- * reads it changes its stamp (size, mtime, ctime, inode), and the pass then has no contents: its
- * records and its digests may be of different bytes. (A write within the file system clock's tick
- * of the pass's first look, a few milliseconds, can keep the same times: that race is not closed.)
+ * contents of an earlier sync without reading them as records. The files' stamps (size, mtime,
+ * ctime, inode) are taken when the folder is opened, as the reader looks at what it holds (which
+ * files there are, a CSV header): a file written to since changes its stamp, and a pass then has
+ * no contents, as its records and its digests may be of different bytes, or of other files than
+ * the reader saw. (A write within the file system clock's tick of that first look, a few
+ * milliseconds, can keep the same times: that race is not closed.)
  */
 export class SnapshotFileContents {
   /** The files, sorted by name. */
   private readonly paths: string[];
   private readonly names: string[];
   private last: Pass | null = null;
+  /** The files' stamps when the folder was opened; null when one could not be taken. */
+  private readonly opened: Promise<FileStamp[] | null>;
 
-  /** @param paths every file the reader reads, absolute; named in the contents by their name in the folder. */
+  /**
+   * Call as the reader opens the folder: the files' stamps are taken now.
+   * @param paths every file the reader reads, absolute; named in the contents by their name in the folder.
+   */
   constructor(
     private readonly reading: string,
     paths: readonly string[],
   ) {
     this.paths = [...paths].sort((a, b) => compare(basename(a), basename(b)));
     this.names = this.paths.map((path) => basename(path));
+    this.opened = stampsOf(this.paths);
   }
 
   /**
@@ -43,8 +49,7 @@ export class SnapshotFileContents {
    */
   async *pass<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
     await this.last?.digests?.stop();
-    const stamps = await stampsOf(this.paths);
-    const pass: Pass = { stamps, digests: stamps === null ? null : new FileDigests(this.paths), ended: false };
+    const pass: Pass = { digests: (await this.opened) === null ? null : startDigests(this.paths), ended: false };
     this.last = pass;
     try {
       yield* items;
@@ -60,7 +65,8 @@ export class SnapshotFileContents {
    */
   async contents(): Promise<SnapshotContents | null> {
     const pass = this.last;
-    if (pass === null || !pass.ended || pass.stamps === null || pass.digests === null) return null;
+    const opened = await this.opened;
+    if (pass === null || !pass.ended || opened === null || pass.digests === null) return null;
     let digests;
     try {
       digests = await pass.digests.all();
@@ -69,8 +75,7 @@ export class SnapshotFileContents {
       if (isFileError(error)) return null;
       throw error;
     }
-    const now = await stampsOf(this.paths);
-    if (now === null || now.some((stamp, i) => stamp !== pass.stamps![i])) return null;
+    if (!(await this.unchangedSinceOpened())) return null;
     return {
       reading: this.reading,
       files: this.names.map((name, i) => ({ name, bytes: digests[i]!.bytes, sha256: digests[i]!.sha256 })),
@@ -78,9 +83,11 @@ export class SnapshotFileContents {
   }
 
   /**
-   * Whether the files are now exactly `contents`, read the same way: the reading, the names and
-   * the sizes are compared first, and only then the files hashed, the smallest first, until one
-   * differs. Touches no `items()` pass.
+   * Whether the files are now exactly `contents`, read the same way, and unchanged since the
+   * folder was opened: the reading, the names and the sizes are compared first, and only then the
+   * files hashed until one differs. A pass under way (a sync reads up to its first record to learn
+   * the district) is already hashing them: its digests serve, rather than a second thread reading
+   * the same bytes; otherwise the smallest files are hashed first. Leaves any pass as it is.
    */
   async matches(contents: SnapshotContents): Promise<boolean> {
     if (contents.reading !== this.reading || contents.files.length !== this.names.length) return false;
@@ -90,22 +97,39 @@ export class SnapshotFileContents {
     const sizes = await sizesOf(this.paths);
     if (sizes === null || sizes.some((size, i) => size !== expected[i]!.bytes)) return false;
 
+    const running = this.last !== null && !this.last.ended ? this.last.digests : null;
     // a difference is found soonest, on average, among the files quickest to hash
-    const order = this.paths.map((_, i) => i).sort((a, b) => sizes[a]! - sizes[b]!);
-    const digests = new FileDigests(order.map((i) => this.paths[i]!));
+    const order = running !== null ? this.paths.map((_, i) => i) : this.paths.map((_, i) => i).sort((a, b) => sizes[a]! - sizes[b]!);
+    const digests = running ?? startDigests(order.map((i) => this.paths[i]!));
+    if (digests === null) return false;
     try {
       for (let k = 0; k < order.length; k += 1) {
         const digest = await digests.digest(k);
         const file = expected[order[k]!]!;
         if (digest.sha256 !== file.sha256 || digest.bytes !== file.bytes) return false;
       }
-      return true;
+      return await this.unchangedSinceOpened();
     } catch (error) {
       if (isFileError(error)) return false;
       throw error;
     } finally {
-      await digests.stop();
+      if (digests !== running) await digests.stop();
     }
+  }
+
+  /** Whether every file still has the stamp it had when the folder was opened. */
+  private async unchangedSinceOpened(): Promise<boolean> {
+    const [opened, now] = await Promise.all([this.opened, stampsOf(this.paths)]);
+    return opened !== null && now !== null && now.every((stamp, i) => stamp === opened[i]);
+  }
+}
+
+/** Hashing started on its thread, or null when the thread cannot be started (the files are then read without contents). */
+function startDigests(paths: readonly string[]): FileDigests | null {
+  try {
+    return new FileDigests(paths);
+  } catch {
+    return null;
   }
 }
 

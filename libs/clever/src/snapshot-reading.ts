@@ -18,5 +18,14 @@ export function jsonSnapshotReading(maxStringLength: number): string {
  * the user types, comes last: whatever it holds, the string reads one way only.
  */
 export function csvSnapshotReading(districtId: string, maxRecordChars: number): string {
-  return `clever-csv v${FINGERPRINT_VERSION} max-record ${maxRecordChars} district ${districtId}`;
+  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars} district ${districtId}`;
 }
+
+/**
+ * Raise whenever the same CSV files could make other records: a change under `csv/` (columns,
+ * value mapping, derived ids, how staff and teachers are joined). The ledger recognises the files
+ * of a district's last sync, read the same way, and does not read them again: a new version
+ * makes them be read once more. Changes that touch JSON too (the diff, the fold) raise
+ * FINGERPRINT_VERSION, which this reading also names.
+ */
+export const CSV_MAPPING_VERSION = 1;

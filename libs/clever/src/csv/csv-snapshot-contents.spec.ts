@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SnapshotContents } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { FINGERPRINT_VERSION } from '../record-fingerprint';
-import { csvSnapshotReading } from '../snapshot-reading';
+import { CSV_MAPPING_VERSION, csvSnapshotReading } from '../snapshot-reading';
 import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
 import type { CsvSnapshotOptions } from './csv-snapshot-reader';
 import { DEFAULT_MAX_RECORD_CHARS } from './csv-row-stream';
@@ -49,7 +49,7 @@ describe('the contents of a CSV snapshot folder', () => {
       reading: csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS),
       files: ['enrollments.csv', 'schools.csv', 'sections.csv', 'staff.csv', 'students.csv', 'teachers.csv'].map((name) => digestOf(folder, name)),
     });
-    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS)).toBe(`clever-csv v${FINGERPRINT_VERSION} max-record 1048576 district ${CSV_DISTRICT}`);
+    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 district ${CSV_DISTRICT}`);
   });
 
   it('name a file by the name it has in the folder', async () => {
