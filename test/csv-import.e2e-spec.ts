@@ -21,9 +21,13 @@ describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () 
     expect(first.body).toMatchObject({ status: 'completed', source: 'sftp-csv', counts: { SchoolShared: 3, StudentShared: 1004, TeacherShared: 89, SectionShared: 379, StudentEnrolled: 8971 } });
     const files = (first.body['contents'] as { files: { name: string }[] }).files.map((f) => f.name);
     expect(files).toEqual(expect.arrayContaining(['students.csv', 'enrollments.csv', 'sections.csv']));
-    // every record read and compared, then the same files recognised unread
-    const reread = cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db, '--read-all']).body;
+    // CSV rows carry no fingerprint, so the first import's state was not checked row by row: the
+    // same files are read and compared once more; that sync, which appended nothing, is then the
+    // one whose files are recognised unread
+    const reread = cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body;
     expect(reread).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: null });
+    expect(first.body['settledUnder']).toBeNull();
+    expect(reread['settledUnder']).toEqual(expect.any(Number));
     expect(cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: reread['syncId'] });
   });
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LEDGER_STATE_FORMAT } from '@roster-ledger/domain';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { cli, cliJson, readLog, rosterEvents, scratch } from './support/ledger-cli';
@@ -15,6 +16,7 @@ interface Summary {
   unknownValues: Record<string, number>;
   contents: { reading: string; files: { name: string; bytes: number; sha256: string }[] } | null;
   sameFilesAs: string | null;
+  settledUnder: number | null;
 }
 
 /** What `sha256sum` says of each snapshot file of a folder. */
@@ -45,6 +47,8 @@ describe('a sync of the same files again', () => {
       expect(first.contents?.files).toEqual(digestsOf(CLEVER_DEMO_FOLDER));
       expect(first.contents?.reading).toMatch(/^clever-json /);
       expect(first.sameFilesAs).toBeNull();
+      // each record the import read was checked against the state its events made
+      expect(first.settledUnder).toBe(LEDGER_STATE_FORMAT);
       const shown = cli(['syncs', 'show', first.syncId, '--db', db]);
       expect(shown.stdout).toContain('Files (read as clever-json');
       expect(shown.stdout).toContain(digestsOf(CLEVER_DEMO_FOLDER).find((f) => f.name === 'users.json')!.sha256);
@@ -62,6 +66,12 @@ describe('a sync of the same files again', () => {
 
       const human = cli(['import', CLEVER_DEMO_FOLDER, '--db', db]);
       expect(human.stdout).toContain(`byte for byte those of sync ${again.body.syncId}`);
+    });
+
+    it('finds by reading every record what it found without: nothing to append, the same findings', () => {
+      const reread = cliJson<Summary>(['import', CLEVER_DEMO_FOLDER, '--db', db, '--read-all']).body;
+      expect(reread).toMatchObject({ status: 'completed', appended: 0, counts: {}, sameFilesAs: null, contents: first.contents });
+      expect(findings(reread)).toEqual(findings(first));
     });
 
     it('reads and compares every record when one file has other bytes, even if its records are the same', () => {
@@ -100,15 +110,21 @@ describe('a sync of the same files again', () => {
     expect(again.body.counts['StudentUpdated']).toBe(1);
   });
 
-  it('recognises the files of a held sync once it is approved', () => {
-    const db = tmp.path('approved.db');
-    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
-    const folder = tmp.demoCopy('minus-students');
+  /** A copy of the demo district without 300 of its students: the guard holds it. */
+  function minusStudents(as: string): string {
+    const folder = tmp.demoCopy(as);
     const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
     const students = users.data.filter((u: { data: { roles: Record<string, unknown> } }) => u.data.roles['student']);
     const gone = new Set<string>(students.slice(0, 300).map((u: { data: { id: string } }) => u.data.id));
     users.data = users.data.filter((u: { data: { id: string } }) => !gone.has(u.data.id));
     writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+    return folder;
+  }
+
+  it('recognises the files of a held sync once it is approved', () => {
+    const db = tmp.path('approved.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    const folder = minusStudents('minus-approved');
     const held = cliJson<Summary>(['import', folder, '--db', db]).body;
     expect(held.status).toBe('held');
     expect(held.contents?.files).toEqual(digestsOf(folder));
@@ -117,5 +133,14 @@ describe('a sync of the same files again', () => {
 
     const again = cliJson<Summary>(['import', folder, '--db', db]).body;
     expect(again).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: held.syncId });
+  });
+
+  it('recognises the files synced before a held sync that was discarded: it changed nothing', () => {
+    const db = tmp.path('discarded.db');
+    const first = cliJson<Summary>(['import', CLEVER_DEMO_FOLDER, '--db', db]).body;
+    const held = cliJson<Summary>(['import', minusStudents('minus-discarded'), '--db', db]).body;
+    expect(held.status).toBe('held');
+    expect(cli(['syncs', 'discard', held.syncId, '--by', 'bob', '--db', db]).status).toBe(0);
+    expect(cliJson<Summary>(['import', CLEVER_DEMO_FOLDER, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: first.syncId });
   });
 });

@@ -55,8 +55,19 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
   @ApiProperty(counts("values outside Clever's enumerations, by kind.field")) unknownValues!: Record<string, number>;
-  @ApiProperty({ type: SnapshotContentsSchema, nullable: true, description: 'the files the sync read, with their SHA-256, when it read a folder and reached its end' })
+  @ApiProperty({
+    type: SnapshotContentsSchema,
+    nullable: true,
+    description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",
+  })
   contents!: SnapshotContents | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'set when the state the sync left is known to be what its files make (it appended nothing, or each record it read was checked against the state its events made): the ledger state format of that check. Only such a sync\'s files are recognised when they come again',
+  })
+  settledUnder!: number | null;
   @ApiProperty({
     type: String,
     nullable: true,

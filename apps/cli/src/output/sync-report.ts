@@ -52,13 +52,15 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   return lines.join('\n');
 }
 
-/** The files a sync read, each with its size and SHA-256: what compliance checks a file against (`sha256sum`). */
+/**
+ * The files a sync read: each file's SHA-256 and name as `sha256sum` prints them (what compliance
+ * checks a kept file against), then its size.
+ */
 function filesRead(contents: SnapshotContents): string[] {
   const width = Math.max(...contents.files.map((f) => f.name.length));
-  const sizeWidth = Math.max(...contents.files.map((f) => n(f.bytes).length));
   return [
-    `  Files (read as ${contents.reading}), size in bytes and SHA-256:`,
-    ...contents.files.map((f) => `    ${f.name.padEnd(width)}  ${n(f.bytes).padStart(sizeWidth)}  ${f.sha256}`),
+    `  Files (read as ${contents.reading}), SHA-256:`,
+    ...contents.files.map((f) => `    ${f.sha256}  ${f.name.padEnd(width)}  (${n(f.bytes)} bytes)`),
   ];
 }
 

@@ -45,6 +45,8 @@ export interface SyncCompletedData extends SyncFindings {
   approvedBy?: string;
   /** The files the sync read, when it read a folder (absent on syncs recorded before contents were). */
   contents?: SnapshotContents;
+  /** See {@link SyncHeldData.settledUnder}. */
+  settledUnder?: number;
   /**
    * Set when the files were byte for byte those of this earlier sync, with nothing recorded of the
    * district since: the sync read no record, and its findings are that sync's.
@@ -70,6 +72,13 @@ export interface SyncHeldData extends SyncFindings {
   heldAt: string;
   /** The files the sync read, when it read a folder. */
   contents?: SnapshotContents;
+  /**
+   * Set, with `contents`, when the state the sync leaves is known to be exactly what its files
+   * make: it appended nothing, or each record it read was diffed again against the state its
+   * events made and planned nothing. The value is the ledger state format of the code that
+   * checked (LEDGER_STATE_FORMAT): the same files again are recognised only under that format.
+   */
+  settledUnder?: number;
 }
 export interface SyncApprovedData {
   syncId: string;

@@ -29,6 +29,8 @@ export interface SyncSummary extends SyncFindings {
   contents: SnapshotContents | null;
   /** The earlier sync whose files these were byte for byte: this one read no record. */
   sameFilesAs: string | null;
+  /** The ledger state format under which the state was checked to be what the files make (see SyncHeldData.settledUnder). */
+  settledUnder: number | null;
 }
 
 /** Folds the events of one sync stream, oldest first, into its summary. */
@@ -46,7 +48,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], skipped: {}, unresolved: {}, unknownValues: {}, failure: null, approvedBy: null, discardedBy: null,
-      owner: d.owner ?? null, contents: null, sameFilesAs: null,
+      owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null,
     };
   }
   if (!summary) return summary;
@@ -57,12 +59,14 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       if (approvedBy !== undefined) summary.approvedBy = approvedBy;
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
       if (event.data.sameFilesAs !== undefined) summary.sameFilesAs = event.data.sameFilesAs;
+      if (event.data.settledUnder !== undefined) summary.settledUnder = event.data.settledUnder;
       break;
     }
     case 'SyncHeld': {
       const { counts, pending, breaches, heldAt, skipped, unresolved, unknownValues, districtId } = event.data;
       Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, skipped, unresolved, unknownValues, districtId });
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
+      if (event.data.settledUnder !== undefined) summary.settledUnder = event.data.settledUnder;
       break;
     }
     case 'SyncFailed': {

@@ -65,13 +65,13 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
           yield { ...a, events };
         }
       }
-      const { skipped, unresolved, unknownValues, counts, pending, contents } = summary;
+      const { skipped, unresolved, unknownValues, counts, pending, contents, settledUnder } = summary;
       const lifecycle = recorder.plan(
         { type: 'SyncApproved', data: { syncId, by, approvedAt: recordedAt } },
         {
           type: 'SyncCompleted',
           data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, skipped, unresolved, unknownValues, approvedBy: by,
-            ...(contents ? { contents } : {}) },
+            ...(contents ? { contents } : {}), ...(settledUnder !== null ? { settledUnder } : {}) },
         },
       );
       let results: AppendResult[];

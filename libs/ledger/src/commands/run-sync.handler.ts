@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncSummary } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/snapshot-source.port';
@@ -30,6 +30,12 @@ interface StagedDiff {
   result: DiffResult;
   /** The records whose state the staged appends change (already folded into `loaded.state`). */
   touched: Map<string, StateKey>;
+  /**
+   * Whether each record read was checked to be settled by its events (diffed again against the
+   * state they made, planning nothing; see notesSource): records without a fingerprint (a CSV
+   * row) are not checked.
+   */
+  settled: boolean;
 }
 
 /**
@@ -154,12 +160,13 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     // sync that writes ahead and then fails or is held leaves the next load to fold the log: cheap
     // here, as the log holds nothing of the district yet, and dear for any later sync)
     let writesAhead = loaded.state.users.size === 0;
+    let settled = true;
     const stage = async (changes: StreamChange[]) => {
       const sourced = diff.takeSources();
       const part = new Map<string, StateKey>();
       if (changes.length > 0) this.loader.fold(loaded, changes, part);
       // after the fold: folding a record's events drops the source its state had
-      this.loader.noteSources(loaded, sourced, part);
+      if (this.loader.noteSources(loaded, sourced, part) > 0) settled = false;
       if (writesAhead) writesAhead = await this.loader.writeAhead(loaded, part.values());
       // users and sections written ahead are saved already, and the snapshot's save passes over
       // them: noting them would keep a million keys to the end of a first import for nothing
@@ -173,6 +180,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       else {
         const { fingerprint, unknownValues } = item;
         const recordSource = fingerprint === undefined ? undefined : unknownValues.length > 0 ? { fingerprint, unknownValues } : { fingerprint };
+        if (fingerprint === undefined) settled = false;
         diff.add(item.record, item.origin, recordSource);
         if (unknownValues.length > 0) diff.noteUnknownValues(unknownValues);
       }
@@ -195,7 +203,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     // a file's view is of another time, and of no clock comparable with Clever's last_modified.
     const result = diff.finish(source.source === 'clever-api' ? { removedAsOf: this.clock.now().toISOString() } : {});
     await stage(result.changes);
-    return { loaded, result, touched };
+    return { loaded, result, touched, settled };
   }
 
   /**
@@ -204,12 +212,12 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
    * in the same bytes.
    */
   private async concludeSame(recorder: SyncRecorder, source: SnapshotSource, districtId: string, same: SyncSummary): Promise<SyncSummary> {
-    const { skipped, unresolved, unknownValues, contents } = same;
+    const { skipped, unresolved, unknownValues, contents, settledUnder } = same;
     await recorder.record({
       type: 'SyncCompleted',
       data: {
         syncId: recorder.syncId, districtId, counts: {}, appended: 0, completedAt: this.clock.now().toISOString(),
-        skipped, unresolved, unknownValues, contents: contents!, sameFilesAs: same.syncId,
+        skipped, unresolved, unknownValues, contents: contents!, settledUnder: settledUnder!, sameFilesAs: same.syncId,
       },
     });
     this.logger.log(`sync ${recorder.syncId} of ${source.origin}: completed, the files of sync ${same.syncId} byte for byte, nothing read`);
@@ -217,7 +225,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
   }
 
   private async conclude(recorder: SyncRecorder, staged: StagedDiff, source: SnapshotSource, options: RunSyncOptions): Promise<SyncSummary> {
-    const { loaded, result, touched } = staged;
+    const { loaded, result, touched, settled } = staged;
     const { districtId } = loaded;
     const tail: StreamAppend[] = [];
     if (options.eventsCursor !== undefined) {
@@ -230,8 +238,15 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       );
     }
     // the files' digests, hashed beside the reading: what lets the next sync of the same files skip it
-    const contents = (await source.contents?.()) ?? undefined;
-    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, tail, contents);
+    // (a sync of good records never fails for want of them: it is recorded without)
+    const contents =
+      (await source.contents?.().catch((error: unknown) => {
+        this.logger.warn(`sync ${recorder.syncId}: the files' digests could not be taken, so the next sync of the same files reads them: ${String(error)}`);
+        return null;
+      })) ?? undefined;
+    // a sync that appended nothing left the state as it found it, which its files then make
+    const read = contents === undefined ? {} : { contents, ...(settled || result.eventCount === 0 ? { settledUnder: LEDGER_STATE_FORMAT } : {}) };
+    const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, tail, read);
     if (conclusion.outcome === 'completed') await this.loader.remember(loaded, { ...conclusion, touched });
     this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${conclusion.outcome}, ${result.eventCount} roster events`);
     return this.history.get(recorder.syncId);

@@ -78,10 +78,15 @@ export class LedgerStateLoader {
    * Notes in `loaded.state` the bytes each record's state is now made from (a diff's
    * `takeSources`, once the events taken with them are folded in, and only where the state is a
    * fixed point of them: see notesSource), noting the records for {@link remember}: the next
-   * sync need not parse those bytes again.
+   * sync need not parse those bytes again. Returns how many records their events did not settle.
    */
-  noteSources(loaded: LoadedState, sourced: readonly SourcedRecord[], touched: Map<string, StateKey>): void {
-    for (const record of sourced) if (notesSource(loaded.state, record)) touched.set(keyOf(record.key), record.key);
+  noteSources(loaded: LoadedState, sourced: readonly SourcedRecord[], touched: Map<string, StateKey>): number {
+    let unsettled = 0;
+    for (const record of sourced) {
+      if (notesSource(loaded.state, record)) touched.set(keyOf(record.key), record.key);
+      else unsettled += 1;
+    }
+    return unsettled;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SyncSummary } from '@roster-ledger/domain';
+import { LEDGER_STATE_FORMAT, type SyncSummary } from '@roster-ledger/domain';
 import type { DistrictStateStore } from '../ports/district-state-store.port';
 import type { EventStore } from '../ports/event-store.port';
 import type { SnapshotSource } from '../ports/snapshot-source.port';
@@ -8,10 +8,12 @@ import { SyncHistory, syncStreamId } from './sync-history';
 
 /**
  * Recognises a folder whose files are byte for byte those the district's last completed sync
- * read. The diff is pure: the same ledger state and the same snapshot give the same events, and
- * that sync's events (or none) made the state the snapshot describes. So when nothing of the
- * district has been recorded since, a sync of the same files would append nothing, and need
- * neither load the district's state nor parse a record to know it.
+ * read. The diff is pure: the same ledger state and the same snapshot give the same events. When
+ * that sync appended nothing, or checked each record it read against the state its events made
+ * (see SyncHeldData.settledUnder), and nothing of the district has been recorded since, a sync of
+ * the same files would append nothing, and need neither load the district's state nor parse a
+ * record to know it. A sync checked under another ledger state format (other fold or diff rules)
+ * does not count.
  */
 @Injectable()
 export class SameFiles {
@@ -25,11 +27,13 @@ export class SameFiles {
   async asLastSync(source: SnapshotSource, districtId: string): Promise<SyncSummary | null> {
     if (!source.matches) return null;
     const last = (await this.history.list(districtId)).find((s) => s.status === 'completed');
-    if (!last?.contents) return null;
+    // its state known to be what its files make, as this code's diff and fold would find
+    if (!last?.contents || last.settledUnder !== LEDGER_STATE_FORMAT) return null;
     const completed = await this.completionPosition(last.syncId);
     // an approval, an events sync or another process's sync recorded since: the state is not that sync's
     if (completed === null || (await this.snapshots.recordedBetween(districtId, completed, await this.store.headPosition()))) return null;
-    return (await source.matches(last.contents)) ? last : null;
+    // a check that cannot be made reads the files, as any sync of other files does
+    return (await source.matches(last.contents).catch(() => false)) ? last : null;
   }
 
   /** Where the sync's SyncCompleted sits in the log (its roster events, if any, are before it). */

@@ -1,4 +1,4 @@
-import { checkMassChange, type DiffResult, type SnapshotContents } from '@roster-ledger/domain';
+import { checkMassChange, type DiffResult, type SyncCompletedData } from '@roster-ledger/domain';
 import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { GuardPolicies } from '../ports/guard-policies.port';
@@ -24,7 +24,8 @@ export type SyncConclusion =
  * id: the mass-change guard on the diff's tally, then either ONE atomic append of the staged
  * appends, `tail` (whatever must move with them, such as the events cursor) and SyncCompleted,
  * read from the pending store as the append goes; or `tail` staged too, the whole set kept as the
- * held change set, and SyncHeld. Either records `contents`, the files the sync read, if any.
+ * held change set, and SyncHeld. Either records `read`: the files the sync read, if any, and
+ * whether the state is known to be what they make.
  */
 export async function concludeSync(
   ports: ConclusionPorts,
@@ -32,7 +33,7 @@ export async function concludeSync(
   districtId: string,
   result: DiffResult,
   tail: StreamAppend[],
-  contents?: SnapshotContents,
+  read: Pick<SyncCompletedData, 'contents' | 'settledUnder'> = {},
 ): Promise<SyncConclusion> {
   const { skipped, unresolved, unknownValues } = result.findings;
   const counts = result.counts as Record<string, number>;
@@ -44,13 +45,13 @@ export async function concludeSync(
     await ports.pending.seal(recorder.syncId);
     await recorder.record({
       type: 'SyncHeld',
-      data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues, ...(contents ? { contents } : {}) },
+      data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues, ...read },
     });
     return { outcome: 'held' };
   }
   const lifecycle = recorder.plan({
     type: 'SyncCompleted',
-    data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues, ...(contents ? { contents } : {}) },
+    data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues, ...read },
   });
   let written = 0;
   const counted = function* (appends: Iterable<StreamAppend>): Iterable<StreamAppend> {

@@ -357,7 +357,7 @@ export class SqliteReadModels implements ReadModels {
     return rows.map((r) => {
       const { position: _position, ...summary } = JSON.parse(r) as SyncSummary & { position: number };
       // rows folded before syncs recorded their files lack these
-      return { ...summary, contents: summary.contents ?? null, sameFilesAs: summary.sameFilesAs ?? null };
+      return { ...summary, contents: summary.contents ?? null, sameFilesAs: summary.sameFilesAs ?? null, settledUnder: summary.settledUnder ?? null };
     });
   }
 }
