@@ -526,7 +526,11 @@ describe('REST API (end to end)', () => {
       );
       expect(body.paths['/accounts'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['q', 'district', 'limit']));
       expect(body.components.schemas).toHaveProperty('ProblemSchema');
-      expect(body.components.schemas.ChangeSchema.properties).toHaveProperty('lastKnown');
+      expect(body.components.schemas.AuditChangeSchema.properties).toHaveProperty('lastKnown');
+      expect(body.components.schemas.AuditChangeSchema.required).toEqual(expect.arrayContaining(['recordType', 'type', 'data']));
+      // timelines carry neither: they are the audit feed's
+      expect(Object.keys(body.components.schemas.TimelineEntrySchema.properties)).not.toEqual(expect.arrayContaining(['lastKnown']));
+      expect(Object.keys(body.components.schemas.TimelineEntrySchema.properties)).not.toEqual(expect.arrayContaining(['recordType']));
       // a timeline's entries name the records they name besides the timeline's own
       for (const path of ['/accounts/{id}/timeline', '/classes/{id}/timeline', '/schools/{id}/timeline']) {
         expect(body.paths[path].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TimelinePageSchema' });
@@ -542,7 +546,7 @@ describe('REST API (end to end)', () => {
         personalRedacted: { type: 'boolean' },
       });
       // the audit feed's changes name nothing
-      expect(body.components.schemas.ChangeSchema.properties).not.toHaveProperty('related');
+      expect(body.components.schemas.AuditChangeSchema.properties).not.toHaveProperty('related');
       // a rebuild of everything is asked for as such: the schema says so
       expect(body.components.schemas.RebuildRequestDto.properties).toMatchObject({
         names: { description: expect.stringContaining('required unless all is true') },

@@ -5,7 +5,7 @@ import { GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@r
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { ChangePageSchema } from '../common/change.schema';
+import { AuditPageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
 import { ProblemSchema } from '../openapi/problem.schema';
 import { AuditExportQueryDto } from './audit-export-query.dto';
@@ -24,7 +24,7 @@ export class AuditController {
 
   @Get()
   @ApiOperation({ summary: "A district's audit feed, filtered, a page at a time in log order (pass `next` as `after`)" })
-  @ApiOkResponse({ type: ChangePageSchema })
+  @ApiOkResponse({ type: AuditPageSchema })
   @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: an unknown type, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
   @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on' })
   feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {

@@ -14,7 +14,7 @@ export class LastKnownSchema implements LastKnownRecord {
   @ApiPropertyOptional({ description: 'true when personal fields were left out for this role' }) personalRedacted?: boolean;
 }
 
-/** One event on a timeline or in the audit feed, with both clocks. */
+/** One event of the log as a person reads it, with both clocks: what timelines and the audit feed share. */
 export class ChangeSchema implements LoggedChange {
   @ApiProperty({ description: 'log position (the cursor of paging)', example: 10886 }) position!: number;
   @ApiProperty({ example: 'user-5a25ffb0c1bc2a003600040b' }) streamId!: string;
@@ -24,26 +24,30 @@ export class ChangeSchema implements LoggedChange {
   @ApiProperty({ description: "when the sync saw the district this way (the ledger's clock)", example: '2025-10-02T06:00:00.000Z' }) observedAt!: string;
   @ApiProperty({ description: 'when the ledger wrote it', example: '2025-10-02T06:00:01.250Z' }) recordedAt!: string;
   @ApiProperty({ type: String, nullable: true, description: "when Clever says the record last changed (Clever's clock)" }) cleverLastModified!: string | null;
-  @ApiPropertyOptional({ description: 'audit feed only: student, teacher, staff, district_admin, section, enrollment, school, term, course, district, sync' })
-  recordType?: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
     description: 'the event data; `personal` holds only what the role may see, with `personalRedacted: true` when something was left out',
   })
   data!: Record<string, unknown>;
+}
+
+/** One event of a district's audit feed: a change, its record type, and on a removal who or what was removed. */
+export class AuditChangeSchema extends ChangeSchema {
+  @ApiProperty({ description: 'student, teacher, staff, district_admin, section, enrollment, school, term, course, district, sync' })
+  recordType!: string;
   @ApiPropertyOptional({
     type: LastKnownSchema,
     nullable: true,
     description:
-      'audit feed only, on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or what was removed, as it stood just before, ' +
+      'on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or what was removed, as it stood just before, ' +
       'folded from its earlier events in the log (the removal event itself carries only the id); null when the log holds no earlier version of it',
   })
   lastKnown?: LastKnownSchema | null;
 }
 
-/** A page of changes, oldest first. */
-export class ChangePageSchema implements Page<ChangeSchema> {
-  @ApiProperty({ type: [ChangeSchema] }) items!: ChangeSchema[];
+/** A page of the audit feed, oldest first. */
+export class AuditPageSchema implements Page<AuditChangeSchema> {
+  @ApiProperty({ type: [AuditChangeSchema] }) items!: AuditChangeSchema[];
   @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the next page; null on the last page' }) next!: string | null;
 }
