@@ -48,6 +48,9 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       approvedBy: null,
       discardedBy: null,
       owner: null, // a SyncStarted recorded without the process that ran it
+      contents: null,
+      sameFilesAs: null,
+      settledUnder: null,
     });
     expect(rm().rows('syncs')).toEqual([expect.objectContaining({ id: 's1', district_id: DISTRICT, status: 'running', started_at: T0, position: 1 })]);
   });
@@ -68,6 +71,14 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       approvedBy: null,
     });
     expect(rm().rows('syncs')[0]).toMatchObject({ status: 'completed', district_id: DISTRICT });
+  });
+
+  it('SyncCompleted of a folder: the files it read, and the earlier sync whose files they were', async () => {
+    const log = new EventLog();
+    rm().given([log.append('sync-s2', 'SyncStarted', syncStarted('s2', T0))]);
+    const contents = { reading: 'clever-json v1 max-string 65536', files: [{ name: 'users.json', bytes: 12, sha256: 'ab'.repeat(32) }] };
+    rm().when(log.append('sync-s2', 'SyncCompleted', { ...syncCompleted('s2', T1), contents, settledUnder: 5, sameFilesAs: 's1' }));
+    expect(await only()).toMatchObject({ status: 'completed', appended: 0, contents, settledUnder: 5, sameFilesAs: 's1' });
   });
 
   it('SyncFailed: failed, with the code, the reason and where in the input', async () => {
