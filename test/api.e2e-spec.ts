@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -584,11 +584,14 @@ describe('REST API (end to end)', () => {
       await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
       const { port } = holder.address() as AddressInfo;
       try {
-        const { status, stderr } = serveRefusal(join(dir, 'serve.db'), { LEDGER_API_KEYS: testKeysConfig() }, port);
+        const ledger = join(dir, 'port-in-use', 'serve.db');
+        const { status, stderr } = serveRefusal(ledger, { LEDGER_API_KEYS: testKeysConfig() }, port);
         expect({ status, stderr }).toEqual({
           status: 1,
           stderr: `cannot serve on 127.0.0.1:${port}: port ${port} is in use by another process; stop it, or serve on another port with --port <n> (0 picks a free one)\n`,
         });
+        // found before the ledger was opened: a mistyped path is not left holding a new ledger
+        expect(existsSync(ledger)).toBe(false);
       } finally {
         await new Promise((closed) => holder.close(closed));
       }

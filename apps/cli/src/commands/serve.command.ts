@@ -9,6 +9,7 @@ import { shutdownSignal } from '../../../api/src/shutdown-signal';
 import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
 import { startFailure } from '../output/start-failure';
 import { parseInteger, type CommonOptions } from './common-options';
+import { checkPortFree } from './port-free';
 
 interface ServeOptions extends CommonOptions {
   port?: number;
@@ -50,6 +51,8 @@ export class ServeCommand extends LedgerCommandRunner {
     if (!process.stderr.isTTY) process.env['NO_COLOR'] ??= '1';
     let server: ApiServer;
     try {
+      // (port 0 is always free: the server picks one)
+      if (port !== 0) await checkPortFree(port, host);
       server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });
     } catch (error) {
       err(`cannot serve on ${host}:${port}: ${startFailure(error)}`);
