@@ -22,13 +22,3 @@ export interface SnapshotFileDigest {
   /** The SHA-256 of its bytes, in hex (what `sha256sum` prints). */
   sha256: string;
 }
-
-/** Whether two contents are the same files read the same way (file order aside). */
-export function sameContents(a: SnapshotContents, b: SnapshotContents): boolean {
-  if (a.reading !== b.reading || a.files.length !== b.files.length) return false;
-  const byName = new Map(b.files.map((f) => [f.name, f]));
-  return a.files.every((f) => {
-    const other = byName.get(f.name);
-    return other !== undefined && other.bytes === f.bytes && other.sha256 === f.sha256;
-  });
-}
