@@ -36,7 +36,31 @@ describe('FileDigests', () => {
     expect(isFileError(failure)).toBe(false);
   });
 
+  it('hashes small files on the caller\'s thread, with the digests the thread gives', async () => {
+    const folder = await tempFolder({ 'a.txt': 'hello\n', 'b.bin': randomBytes(5 * 1024 * 1024 + 3), 'empty.bin': '' });
+    const paths = ['a.txt', 'b.bin', 'empty.bin'].map((name) => join(folder, name));
+    const expected = paths.map((path) => ({ bytes: readFileSync(path).length, sha256: sha256sum(path) }));
+    const here = new FileDigests(paths);
+    expect(here['worker']).toBeNull();
+    expect(await here.all()).toEqual(expected);
+    const onThread = new FileDigests(paths, 0);
+    expect(onThread['worker']).not.toBeNull();
+    expect(await onThread.all()).toEqual(expected);
+  });
+
+  it('gives no digest once stopped, and the file system error of a file it cannot read, on the caller\'s thread too', async () => {
+    const folder = await tempFolder({ 'a.txt': 'a' });
+    const missing = new FileDigests([join(folder, 'a.txt')]);
+    await missing.stop();
+    await expect(missing.digest(0)).rejects.toThrow('stopped');
+    const gone = new FileDigests([join(folder, 'a.txt'), join(folder, 'gone.txt')], Number.POSITIVE_INFINITY);
+    await expect(gone.digest(0)).resolves.toEqual({ bytes: 1, sha256: sha256sum(join(folder, 'a.txt')) });
+    expect(await gone.digest(1).catch((error: unknown) => error)).toMatchObject({ code: 'ENOENT' });
+  });
+
   it('hashes nothing, and starts no thread, for no files', async () => {
-    await expect(new FileDigests([]).all()).resolves.toEqual([]);
+    const none = new FileDigests([]);
+    expect(none['worker']).toBeNull();
+    await expect(none.all()).resolves.toEqual([]);
   });
 });

@@ -1,8 +1,13 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { statSync } from 'node:fs';
 import { startSourceWorker } from '@roster-ledger/ledger';
+import { sha256OfFile } from './sha256-of-file';
 
-/** A file's size and the SHA-256 of its bytes (hex), as read by the hashing thread. */
+/** The files' total size from which FileDigests hashes them on a thread of their own. */
+export const HASH_ON_THREAD_FROM_BYTES = 8 * 1024 * 1024;
+
+/** A file's size and the SHA-256 of its bytes (hex). */
 export interface FileDigest {
   bytes: number;
   sha256: string;
@@ -19,7 +24,8 @@ export type FileDigestsMessage = ({ type: 'digest' } & FileDigest) | { type: 'fa
 /**
  * The size and SHA-256 of files, taken one after another on a thread of their own: hashing a
  * gigabyte takes a second of CPU, which the thread running the reader (and, in the API server,
- * the requests) must not wait through. Each digest can be waited for as soon as its file is done,
+ * the requests) must not wait through. Files too small to be worth a thread are hashed on the
+ * caller's, as each digest is asked for. Each digest can be waited for as soon as its file is done,
  * so a comparison can stop at the first file that differs (see `stop`). The thread never keeps
  * the process alive but while someone waits for it, and ends once the last file is hashed.
  */
@@ -30,8 +36,16 @@ export class FileDigests {
   private stopped = false;
   private waiters: (() => void)[] = [];
 
-  constructor(private readonly paths: readonly string[]) {
-    if (paths.length === 0) {
+  /**
+   * @param onThreadFrom the files' total size from which they are hashed on a thread (default
+   * 8 MiB): smaller ones are hashed where they are asked for, in a few milliseconds, as starting
+   * the thread would take longer than a small district's whole sync.
+   */
+  constructor(
+    private readonly paths: readonly string[],
+    onThreadFrom = HASH_ON_THREAD_FROM_BYTES,
+  ) {
+    if (paths.length === 0 || totalSize(paths) < onThreadFrom) {
       this.worker = null;
       return;
     }
@@ -60,6 +74,7 @@ export class FileDigests {
    * that the digests were stopped.
    */
   async digest(index: number): Promise<FileDigest> {
+    if (this.worker === null) return this.digestHere(index);
     for (;;) {
       const digest = this.digests[index];
       if (digest !== undefined) return digest;
@@ -89,9 +104,23 @@ export class FileDigests {
     await this.worker?.terminate();
   }
 
+  /** Hashes the files up to `index` on this thread, as far as they are not yet. */
+  private digestHere(index: number): FileDigest {
+    if (this.stopped) throw new Error('FileDigests: stopped before the file was hashed');
+    while (this.digests.length <= index) this.digests.push(sha256OfFile(this.paths[this.digests.length]!));
+    return this.digests[index]!;
+  }
+
   private wake(): void {
     for (const resolve of this.waiters.splice(0)) resolve();
   }
+}
+
+/** The files' total size; a file that cannot be looked at counts as large (the thread reports why). */
+function totalSize(paths: readonly string[]): number {
+  let total = 0;
+  for (const path of paths) total += statSync(path, { throwIfNoEntry: false })?.size ?? Number.POSITIVE_INFINITY;
+  return total;
 }
 
 /** Whether an error is the file system's (a file gone, unreadable): the files changed, the thread is fine. */
