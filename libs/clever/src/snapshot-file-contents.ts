@@ -3,8 +3,11 @@ import { basename } from 'node:path';
 import type { SnapshotContents } from '@roster-ledger/domain';
 import { FileDigests, isFileError } from './file-digests';
 
-/** A file's size, times and inode as of one moment: any write or replacement since changes it. */
-type FileStamp = string;
+/** A file's size, and its size, times and inode as of one moment: any write or replacement since changes `key`. */
+interface FileStamp {
+  bytes: number;
+  key: string;
+}
 
 /** One `items()` pass, as far as its files' contents go. */
 interface Pass {
@@ -94,8 +97,10 @@ export class SnapshotFileContents {
     const byName = new Map(contents.files.map((file) => [file.name, file]));
     const expected = this.names.map((name) => byName.get(name));
     if (expected.some((file) => file === undefined)) return false;
-    const sizes = await sizesOf(this.paths);
-    if (sizes === null || sizes.some((size, i) => size !== expected[i]!.bytes)) return false;
+    // the sizes the reader saw; a file changed since fails the last check below
+    const opened = await this.opened;
+    if (opened === null || opened.some((stamp, i) => stamp.bytes !== expected[i]!.bytes)) return false;
+    const sizes = opened.map((stamp) => stamp.bytes);
 
     const running = this.last !== null && !this.last.ended ? this.last.digests : null;
     // a difference is found soonest, on average, among the files quickest to hash
@@ -120,7 +125,7 @@ export class SnapshotFileContents {
   /** Whether every file still has the stamp it had when the folder was opened. */
   private async unchangedSinceOpened(): Promise<boolean> {
     const [opened, now] = await Promise.all([this.opened, stampsOf(this.paths)]);
-    return opened !== null && now !== null && now.every((stamp, i) => stamp === opened[i]);
+    return opened !== null && now !== null && now.every((stamp, i) => stamp.key === opened[i]!.key);
   }
 }
 
@@ -137,16 +142,7 @@ function startDigests(paths: readonly string[]): FileDigests | null {
 async function stampsOf(paths: readonly string[]): Promise<FileStamp[] | null> {
   try {
     const stats = await Promise.all(paths.map((path) => stat(path, { bigint: true })));
-    return stats.map((s) => `${s.size} ${s.mtimeNs} ${s.ctimeNs} ${s.dev}:${s.ino}`);
-  } catch {
-    return null;
-  }
-}
-
-/** Each file's size, or null when one cannot be taken. */
-async function sizesOf(paths: readonly string[]): Promise<number[] | null> {
-  try {
-    return (await Promise.all(paths.map((path) => stat(path)))).map((s) => s.size);
+    return stats.map((s) => ({ bytes: Number(s.size), key: `${s.size} ${s.mtimeNs} ${s.ctimeNs} ${s.dev}:${s.ino}` }));
   } catch {
     return null;
   }

@@ -90,5 +90,10 @@ export function csvFileName(names: readonly string[], spec: CsvFileSpec): string
  */
 export function bytesToRead(folder: CsvFolder): number {
   const twice = [folder.students, folder.teachers, folder.sections, ...folder.staff];
-  return folder.schools.size + folder.enrollments.size + 2 * twice.reduce((sum, file) => sum + file.size, 0);
+  return [...csvFilesOf(folder), ...twice].reduce((sum, file) => sum + file.size, 0);
+}
+
+/** Every file of the upload a pass reads, each once. */
+export function csvFilesOf(folder: CsvFolder): CsvFile[] {
+  return [folder.schools, folder.students, folder.teachers, folder.sections, folder.enrollments, ...folder.staff];
 }

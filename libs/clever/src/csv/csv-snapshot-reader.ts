@@ -3,7 +3,7 @@ import type { RecordKind } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { SnapshotFileContents } from '../snapshot-file-contents';
 import { csvSnapshotReading } from '../snapshot-reading';
-import { bytesToRead, openCsvFolder } from './csv-folder';
+import { bytesToRead, csvFilesOf, openCsvFolder } from './csv-folder';
 import type { CsvFolder } from './csv-folder';
 import { DEFAULT_MAX_RECORD_CHARS } from './csv-row-stream';
 import { readCsvSnapshot } from './csv-snapshot-items';
@@ -46,7 +46,7 @@ export class CleverCsvSnapshotReader {
     }
     const folder = await openCsvFolder(location, { maxRecordChars });
     const total = bytesToRead(folder);
-    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars), filesRead(folder));
+    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars), csvFilesOf(folder).map((file) => file.path));
     let done = 0;
     const onBytes = (count: number) => {
       done += count;
@@ -64,11 +64,6 @@ export class CleverCsvSnapshotReader {
       matches: (expected) => contents.matches(expected),
     };
   }
-}
-
-/** The paths of the files a pass reads (readCsvSnapshot), each once: those found, under the name they have. */
-function filesRead(folder: CsvFolder): string[] {
-  return [folder.schools, folder.students, folder.teachers, folder.sections, folder.enrollments, ...folder.staff].map((file) => file.path);
 }
 
 /** No district file: the district record is not part of a CSV snapshot. Terms and courses only when sections.csv has their columns. */
