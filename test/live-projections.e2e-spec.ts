@@ -1,4 +1,5 @@
-import { LiveProjectionRunner, ReadModelFiles, SqliteProjectionControl, SqliteReadModels, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
+import Database from 'better-sqlite3';
+import { LiveProjectionRunner, ReadModelFiles, readModelPath, SqliteProjectionControl, SqliteReadModels, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
@@ -82,6 +83,30 @@ describe('live projections following another process (end to end)', () => {
       expect(await search()).toEqual([200, 1]);
     } finally {
       await stopServe(serve);
+    }
+  }, 90_000);
+
+  it('serve says at start which read model it folds again from the log, and why', async () => {
+    const upgraded = tmp.path('upgraded.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', upgraded]).status).toBe(0);
+    // what an older release leaves: the audit's tables recorded with a shape this code does not make
+    const state = new Database(readModelPath(upgraded, 'audit'));
+    state.prepare("UPDATE projection_state SET schema = 'an older shape' WHERE name = 'audit'").run();
+    state.close();
+    const serve = await startServe(upgraded, { LEDGER_API_KEYS: testKeysConfig() });
+    try {
+      expect(serve.output()).toContain(
+        'read model audit starts over from the log (this release stores it in tables of another shape): until it has caught up it answers from the part folded so far',
+      );
+    } finally {
+      await stopServe(serve);
+    }
+    // said once: the next start finds the audit in the shape this release makes
+    const again = await startServe(upgraded, { LEDGER_API_KEYS: testKeysConfig() });
+    try {
+      expect(again.output()).not.toContain('starts over');
+    } finally {
+      await stopServe(again);
     }
   }, 90_000);
 });

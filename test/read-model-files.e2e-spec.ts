@@ -1,5 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
-import { readModelFolder } from '@roster-ledger/read-models';
+import Database from 'better-sqlite3';
+import { readModelFolder, readModelPath } from '@roster-ledger/read-models';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { cliJson, scratch } from './support/ledger-cli';
 
@@ -42,5 +43,27 @@ describe('read-model files beside the ledger (end to end)', () => {
     expect(projections.every((p) => p.position === p.head && p.head > 0)).toBe(true);
     const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', '--db', db]).body;
     expect(verify.filter((v) => !v.equal)).toEqual([]);
+  }, 60_000);
+
+  it('a read model this release stores in tables of another shape is folded again from the log, and the command says so first', () => {
+    const db = tmp.path('upgraded.db');
+    expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    // what an older release leaves: the audit's tables recorded with a shape this code does not make
+    const state = new Database(readModelPath(db, 'audit'));
+    state.prepare("UPDATE projection_state SET schema = 'an older shape' WHERE name = 'audit'").run();
+    state.close();
+
+    const search = cliJson<{ items: unknown[] }>(['search', 'noor', '--db', db]);
+    expect(search.status).toBe(0);
+    const notes = search.stderr.split('\n').filter((line) => line.startsWith('note: read model'));
+    expect(notes).toEqual([expect.stringMatching(/^note: read model audit starts over from the log \(this release stores it in tables of another shape\): the log's [\d,]+ events are folded into it again$/)]);
+
+    // folded again before the command answered, and said once: the next command starts no read model over
+    const projections = cliJson<{ name: string; version: number; position: number; head: number }[]>(['projections', '--db', db]);
+    expect(projections.stderr).not.toContain('starts over');
+    const audit = projections.body.find((p) => p.name === 'audit')!;
+    expect(audit).toMatchObject({ version: 2, position: audit.head });
+    const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', 'audit', '--db', db]).body;
+    expect(verify).toEqual([expect.objectContaining({ projection: 'audit', equal: true })]);
   }, 60_000);
 });

@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
+import { ReadModelRestarts } from './read-model-restarts';
 import { ReadModelsFreshness } from './read-models-freshness';
 import { withSubCommands } from './usage-check';
 import { ImportCommand } from './commands/import.command';
@@ -33,8 +35,9 @@ export class CliModule {
    * @param command the command about to run: commands that write (import, sync), rebuild and
    *   serve fold the log into the read models themselves, so only the others catch up first;
    *   serve opens the ledger in its server alone.
+   * @param json whether the command was asked for `--json` (no progress bar then)
    */
-  static forRoot(config: LedgerConfig, command?: string): DynamicModule {
+  static forRoot(config: LedgerConfig, command?: string, json = false): DynamicModule {
     // serve starts an application of its own (the API server, which opens the ledger and the read
     // models as a server does): the CLI's would be a second set of connections, idle for as long as
     // the server runs, holding open the read-model versions a rebuild replaced, and their disk space
@@ -45,7 +48,11 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [LedgerRuntimeModule.forRoot(config)],
-      providers: [...(catchUpFirst ? [ReadModelsFreshness] : []), ...withSubCommands(CLI_COMMANDS).map((command) => configured.get(command) ?? (command as Type))],
+      providers: [
+        ReadModelRestarts,
+        ...(catchUpFirst ? [{ provide: ReadModelsFreshness, useFactory: (commands: CommandBus) => new ReadModelsFreshness(commands, json), inject: [CommandBus] }] : []),
+        ...withSubCommands(CLI_COMMANDS).map((command) => configured.get(command) ?? (command as Type)),
+      ],
     };
   }
 }

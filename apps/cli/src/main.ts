@@ -69,7 +69,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     return;
   }
   try {
-    await CommandFactory.run(CliModule.forRoot(config, command), {
+    await CommandFactory.run(CliModule.forRoot(config, command, usage.command?.options['json'] === true), {
       cliName: 'roster-ledger',
       logger: quietLogger(['error']),
       // a failure to start (the ledger cannot be opened) is thrown here rather than ending the process

@@ -44,6 +44,13 @@ export interface RebuildResult {
   differences?: Record<string, number>;
 }
 
+/** A read model this process found unusable as it opened it, and so started over from the log. */
+export interface ProjectionRestart {
+  name: string;
+  /** Why, in words for an engineer: "this release stores it in tables of another shape". */
+  reason: string;
+}
+
 export interface VerifyResult {
   projection: string;
   position: number;
@@ -59,6 +66,12 @@ export interface VerifyResult {
 export interface ProjectionControl {
   names(): string[];
   status(): Promise<ProjectionStatus[]>;
+  /**
+   * The read models this process started over from the log as it opened them (tables of another
+   * shape after an upgrade, tables deleted from outside, files of another ledger): their next
+   * catch-up folds the whole log again, which at scale takes minutes, so callers say so first.
+   */
+  startedOver(): ProjectionRestart[];
   /**
    * Folds every event not yet folded into each live read model; returns the events applied. An
    * adapter may bring a read model that is far behind up to date by rebuilding it beside the

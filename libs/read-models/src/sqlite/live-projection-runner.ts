@@ -35,6 +35,10 @@ export class LiveProjectionRunner {
   ) {}
 
   start(): void {
+    // a read model folding the whole log again answers from part of it for minutes at scale: said once, at start
+    for (const { name, reason } of this.control.startedOver()) {
+      this.logger.warn(`read model ${name} starts over from the log (${reason}): until it has caught up it answers from the part folded so far (GET /projections shows its progress)`);
+    }
     this.stopped = false;
     this.done = this.run().catch((error) => this.logger.error(`projection runner stopped: ${String(error)}`));
   }

@@ -28,11 +28,15 @@ describe('a projection whose tables change shape with the code', () => {
     const path = join(dir, 'ledger.db');
     const store = new LogEventStore([1, 2, 3].map((p) => recorded(`school-s${p}`, 0, p, 'SchoolShared', { id: `s${p}` })));
     const before = openReadModelDatabase(path);
-    await new SqliteProjectionControl(before, store, [counter('')]).catchUp();
+    const first = new SqliteProjectionControl(before, store, [counter('')]);
+    expect(first.startedOver()).toEqual([]);
+    await first.catchUp();
     before.close();
 
     const after = openReadModelDatabase(path);
     const control = new SqliteProjectionControl(after, store, [counter(', note TEXT')]);
+    // said, so that a command can tell its user why it folds the whole log again
+    expect(control.startedOver()).toEqual([{ name: 'counter', reason: 'this release stores it in tables of another shape' }]);
     expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
     expect(await control.catchUp()).toBe(3);
     expect((await control.status())[0]).toMatchObject({ version: 2, position: 3, status: 'running' });
@@ -72,6 +76,7 @@ describe('a projection whose tables change shape with the code', () => {
 
     const after = openReadModelDatabase(path);
     const control = new SqliteProjectionControl(after, store, [counter(', note TEXT')]);
+    expect(control.startedOver()).toEqual([{ name: 'counter', reason: 'this release stores it in tables of another shape' }]);
     expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
     expect(await control.catchUp()).toBe(2);
     after.close();
@@ -87,6 +92,7 @@ describe('a projection whose tables change shape with the code', () => {
 
     const after = openReadModelDatabase(path);
     const control = new SqliteProjectionControl(after, store, [counter('')]);
+    expect(control.startedOver()).toEqual([]);
     expect((await control.status())[0]).toMatchObject({ version: 1, position: 1 });
     expect(after.prepare("SELECT schema FROM projection_state WHERE name = 'counter'").pluck().get()).not.toBeNull();
     after.close();
@@ -102,6 +108,7 @@ describe('a projection whose tables change shape with the code', () => {
 
     const after = openReadModelDatabase(path);
     const control = new SqliteProjectionControl(after, store, [counter('')]);
+    expect(control.startedOver()).toEqual([{ name: 'counter', reason: 'its tables were missing (deleted from outside)' }]);
     expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
     expect(await control.catchUp()).toBe(1);
     after.close();
@@ -123,6 +130,7 @@ describe('a projection whose tables change shape with the code', () => {
 
     const after = openReadModelDatabase(path);
     const control = new SqliteProjectionControl(after, store, [newShape]);
+    expect(control.startedOver()).toEqual([{ name: 'counter', reason: 'this release stores it in tables of another shape' }]);
     expect((await control.status())[0]).toMatchObject({ version: 2, position: 0 });
     expect(await control.catchUp()).toBe(1);
     after.close();

@@ -303,6 +303,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const control = new SqliteProjectionControl(files, otherLog, SQLITE_PROJECTIONS, 10);
       await control.adoptLog();
       expect((await control.status()).map((s) => [s.name, s.version, s.position])).toEqual(NAMES.map((n) => [n, 2, 0]));
+      expect(control.startedOver()).toEqual(NAMES.map((name) => ({ name, reason: 'it was folded from another ledger file (one deleted or replaced beside it)' })));
       await control.catchUp();
 
       const single = openReadModelDatabase(':memory:');
@@ -330,6 +331,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       await first.catchUp();
       const again = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10);
       await again.adoptLog();
+      expect(again.startedOver()).toEqual([]);
       expect((await again.status()).map((s) => [s.version, s.position])).toEqual(NAMES.map(() => [1, events[events.length - 1]!.position]));
     });
   });

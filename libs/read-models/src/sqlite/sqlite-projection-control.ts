@@ -7,6 +7,7 @@ import {
   type ProjectionControl,
   type ProjectionFailure,
   type ProjectionProgress,
+  type ProjectionRestart,
   type ProjectionStatus,
   type RebuildResult,
   type RecordedEvent,
@@ -140,6 +141,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** For each writer, the checkpoint its last commit here left: what its in-memory state reflects. */
   private readonly folded = new Map<string, number>();
   private readonly byName: Map<string, SqliteProjection>;
+  private readonly restarts: ProjectionRestart[] = [];
   /** Inside a state file's transaction: the versions to delete once it commits. */
   private dropsAfterCommit: (() => void)[] | null = null;
 
@@ -181,9 +183,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const recorded = row.schema ?? live;
       // tables dropped from outside while the checkpoint stayed: nothing to resume from
       const lost = live === null && row.position > 0;
-      if (formerLayout || (recorded !== null && recorded !== schema) || (live !== null && live !== schema) || lost) {
-        // this code writes tables of another shape than the live ones: start the projection over, from the log
-        row = this.startOver(p, row, schema);
+      const reason = formerLayout
+        ? 'an earlier release kept its tables in its state file'
+        : lost
+          ? 'its tables were missing (deleted from outside)'
+          : (recorded !== null && recorded !== schema) || (live !== null && live !== schema)
+            ? 'this release stores it in tables of another shape'
+            : null;
+      if (reason !== null) {
+        // this code cannot use the live tables: start the projection over, from the log
+        row = this.startOver(p, row, schema, reason);
       } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
       // versions neither live nor being built: left by a process killed between a swap and the old
       // version's deletion, or by a verify killed before it dropped its scratch version
@@ -211,7 +220,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * Drops a projection's tables and starts it over at a new version from position 0 (inside the
    * caller's transaction). Returns its new state row.
    */
-  private startOver(p: SqliteProjection, row: ProjectionStateRow, schema: string): ProjectionStateRow {
+  private startOver(p: SqliteProjection, row: ProjectionStateRow, schema: string, reason: string): ProjectionStateRow {
+    this.restarts.push({ name: p.name, reason });
     this.dropVersion(p, row.live_version);
     if (row.building_version !== null) this.dropVersion(p, row.building_version);
     this.registryOf(p).restart(p.name, this.registryOf(p).nextVersion(p.name), schema);
@@ -244,7 +254,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       let row = this.stateOf(p);
       const otherLog = row.position > head || (row.log_id !== null && row.log_id !== first?.id);
       if (otherLog) {
-        row = this.startOver(p, row, schemaOf(p));
+        row = this.startOver(p, row, schemaOf(p), 'it was folded from another ledger file (one deleted or replaced beside it)');
         p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
       }
       if (first !== undefined && row.log_id !== first.id) this.registryOf(p).setLog(p.name, first.id);
@@ -334,6 +344,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   names(): string[] {
     return this.projections.map((p) => p.name);
+  }
+
+  startedOver(): ProjectionRestart[] {
+    return [...this.restarts];
   }
 
   /**
