@@ -3,7 +3,7 @@ import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { ReadEventsQuery, type RecordedEvent } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
-import { eventLine } from '../output/event-line';
+import { EVENT_LINES_HEADER, eventLine } from '../output/event-line';
 import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface EventsOptions extends CommonOptions {
@@ -26,8 +26,9 @@ export class EventsCommand extends LedgerCommandRunner {
         new ReadEventsQuery(cliViewer('events', options.role), { stream: options.stream, from: options.from, limit: options.limit ?? 100 }),
       );
       if (options.json) return json(events);
+      if (events.length === 0) return out('No events.');
+      out(EVENT_LINES_HEADER);
       for (const e of events) out(eventLine(e));
-      if (events.length === 0) out('No events.');
     } catch (error) {
       reportError(error, options.json);
     }

@@ -29,7 +29,13 @@ export function describeEventData(event: { type: string; data: Record<string, un
   return '';
 }
 
-/** One line of the log: position, stream and revision, type, what it says. */
+/**
+ * What `events` prints above its lines: the time is the ledger's clock (when the event was
+ * recorded), never Clever's, and an engineer reading a log of two clocks must not have to guess.
+ */
+export const EVENT_LINES_HEADER = '#position  recorded at (ledger clock)  stream@revision  type  what it says';
+
+/** One line of the log: position, when recorded, stream and revision, type, what it says. */
 export function eventLine(e: RecordedEvent): string {
   return `#${e.position}  ${e.recordedAt}  ${e.streamId}@${e.revision}  ${e.type}  ${describeEventData(e)}`;
 }
