@@ -41,6 +41,8 @@ const FEED: LoggedChange[] = [
     lastKnown: { record: { name: 'Algebra 1 (A)', school: 's1' }, personal: {} },
   }),
   change(12, { streamId: 'section-sec2', type: 'StudentUnenrolled', recordType: 'enrollment', data: { sectionId: 'sec2', studentId: 'u2' } }),
+  // Clever's last_modified is taken as the district sent it: here, a formula
+  change(13, { streamId: 'school-s9', type: 'SchoolShared', recordType: 'school', cleverLastModified: '=HYPERLINK("http://evil.example/?x","click")', data: { id: 's9' } }),
 ];
 
 function exporter() {
@@ -95,6 +97,17 @@ describe('audit export: what a removal says, to each role', () => {
     expect(lastKnown(section)).toEqual({ record: { name: 'Algebra 1 (A)', school: 's1' }, personal: {} });
     // a change that removed nothing has the column empty
     expect(enrollment![header!.indexOf('last_known')]).toBe('');
+  });
+
+  it('writes a cell that a spreadsheet would run as a formula as text, with a quote in front; the JSON export as it is', async () => {
+    const { run } = exporter();
+    const rows = (await run('compliance', 'csv')).trim().split('\n').map(cells);
+    const column = rows[0]!.indexOf('clever_last_modified');
+    expect(rows.find((r) => r[0] === '13')![column]).toBe(`'=HYPERLINK("http://evil.example/?x","click")`);
+    // the other cells (dates, ids, JSON) are never touched
+    expect(rows.find((r) => r[0] === '10')!.slice(1, 3)).toEqual(['2025-10-02T06:00:00.000Z', '2025-10-02T06:00:01.000Z']);
+    const json = JSON.parse(await run('compliance', 'json')) as LoggedChange[];
+    expect(json.find((c) => c.position === 13)!.cleverLastModified).toBe('=HYPERLINK("http://evil.example/?x","click")');
   });
 
   it('leaves out what support may not see (demographics, birth date) and says so; engineers get no personal field, the class name still', async () => {

@@ -12,8 +12,17 @@ export type AuditExportFormat = 'csv' | 'json';
  */
 const CSV_COLUMNS = ['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data', 'last_known'];
 
+/**
+ * A text a spreadsheet would run as a formula when the CSV is opened (OWASP's list of leading
+ * characters), quoted or not. Every cell the export writes starts with a digit, a letter or `{`
+ * but text taken from the district as it came (Clever's `last_modified` is not checked to be a
+ * date): such a cell gets a `'` in front, which spreadsheets show as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
