@@ -259,6 +259,23 @@ describe('REST API (end to end)', () => {
       expect((await api.as('compliance').get(`/access-log?who=${TEST_KEYS.engineer.name}&limit=5`)).body.items).toEqual([]);
     });
 
+    it('engineers find an account by its Clever id alone: a search by name, email or SIS id would tell them whose it is', async () => {
+      const ids = async (role: 'engineer' | 'support', q: string) => {
+        const { status, body } = await api.as(role).get(`/accounts?q=${encodeURIComponent(q)}`);
+        expect(status).toBe(200);
+        return { ids: body.items.map((a: { id: string }) => a.id), next: body.next };
+      };
+      expect(await ids('engineer', student())).toEqual({ ids: [student()], next: null });
+      expect(await ids('engineer', ` ${student().toUpperCase()} `)).toEqual({ ids: [student()], next: null });
+      for (const personal of ['Noor Haddad', 'haddad', '199900001']) {
+        expect(await ids('support', personal)).toEqual({ ids: [student()], next: null });
+        expect(await ids('engineer', personal)).toEqual({ ids: [], next: null });
+      }
+      // a page's cursor follows names: none is given to a role that may not see them
+      const many = await api.as('engineer').get('/accounts?q=a&limit=1');
+      expect(many.body).toEqual({ items: [], next: null });
+    });
+
     it('compliance sees demographics', async () => {
       const { body } = await api.as('compliance').get(`/accounts/${student()}`);
       expect(body.personalRedacted).toBe(false);

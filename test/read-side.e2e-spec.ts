@@ -93,6 +93,11 @@ describe('read side through the CLI (end to end)', () => {
     const asEngineer = cli(['timeline', 'section', toSection, '--role', 'engineer', '--db', db]).stdout;
     expect(asEngineer).toContain(`StudentEnrolled        student ${added}\n`);
     expect(asEngineer).not.toMatch(/Noor|Haddad/);
+    // and a search by name finds nobody for them, saying why; by Clever id, the account
+    expect(cli(['search', 'Noor Haddad', '--role', 'engineer', '--db', db]).stdout).toBe(
+      'No account has the Clever id "Noor Haddad" (a role that may see no personal data searches by Clever id alone).\n',
+    );
+    expect(cli(['search', added, '--role', 'engineer', '--db', db]).stdout).toMatch(new RegExp(`^${added}  \\(name not shown\\) `));
   });
 
   it('gives the roster of a class as of a moment before and after the change, each member since when', () => {

@@ -6,7 +6,8 @@ import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 /** `GET /accounts?q=&district=&limit=` */
 export class SearchAccountsQueryDto {
   @ApiProperty({
-    description: 'a Clever id, SIS id, student/teacher/staff number, state id or email (exact), or the start of a name ("Frances D", "Daniel F")',
+    description:
+      'a Clever id, SIS id, student/teacher/staff number, state id or email (exact), or the start of a name ("Frances D", "Daniel F"); engineers, who may see no personal data, search by Clever id alone',
     example: 'Frances',
   })
   // checked from the bottom up: first that q is there at all

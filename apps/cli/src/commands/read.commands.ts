@@ -5,6 +5,7 @@ import {
   GetRosterAsOfQuery,
   GetTimelineQuery,
   parseAsOf,
+  personalAccessOf,
   SearchAccountsQuery,
   type AccountAnswer,
   type Page,
@@ -55,10 +56,12 @@ export class SearchCommand extends ReadCommand {
 
   async run([text]: string[], options: SearchOptions): Promise<void> {
     try {
+      const viewer = cliViewer('search', options.role);
       const page = await this.queries.execute<SearchAccountsQuery, Page<AccountAnswer>>(
-        new SearchAccountsQuery(text!, cliViewer('search', options.role), { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
+        new SearchAccountsQuery(text!, viewer, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
       );
       if (options.json) return json(page);
+      if (page.items.length === 0 && personalAccessOf(viewer.role) === 'none') return out(`No account has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
       if (page.items.length === 0) return out(options.after === undefined ? `No account matches "${text}".` : `No more accounts match "${text}".`);
       for (const a of page.items) {
         const ids = Object.values(a.facets).map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
