@@ -1,5 +1,5 @@
 import { redactEventData, visiblePersonal, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
-import type { AccountView, LastKnownRecord, LoggedChange, Membership } from '../ports/read-models.port';
+import type { AccountView, LastKnownRecord, LoggedChange, Membership, ReadModels } from '../ports/read-models.port';
 
 /** An account as a viewer may see it. */
 export interface AccountAnswer {
@@ -58,16 +58,28 @@ export function changeAnswer(change: LoggedChange, access: PersonalAccess): Logg
 /** Whether an account is or was a student: reading its personal data goes to the access log. */
 export const isStudent = (view: AccountView): boolean => view.person.pastRoles.includes('student');
 
-/** The students whose personal data a page of changes shows. */
-export function studentsShown(changes: readonly Pick<LoggedChange, 'streamId' | 'type' | 'data' | 'lastKnown'>[]): string[] {
-  const ids = new Set<string>();
+/**
+ * The students whose personal data a page of changes shows: the people of its Student* and
+ * DemographicUpdated events, and of its other user events (Teacher*, Staff*, DistrictAdmin*),
+ * which repeat the same person's name and email, those that are or were students.
+ */
+export async function studentsShown(
+  changes: readonly Pick<LoggedChange, 'streamId' | 'type' | 'data' | 'lastKnown'>[],
+  models: Pick<ReadModels, 'accountNames'>,
+): Promise<string[]> {
+  const students = new Set<string>();
+  const otherRoles = new Set<string>();
   const shows = (personal: unknown) => typeof personal === 'object' && personal !== null && Object.keys(personal).length > 0;
   for (const c of changes) {
     // a StudentRemoved shows the student's personal data through the version it removed
-    const shown = shows(c.data['personal']) || shows(c.lastKnown?.personal);
-    if (shown && c.streamId.startsWith('user-') && /^(Student|Demographic)/.test(c.type)) ids.add(c.streamId.slice('user-'.length));
+    if (!c.streamId.startsWith('user-') || !(shows(c.data['personal']) || shows(c.lastKnown?.personal))) continue;
+    const id = c.streamId.slice('user-'.length);
+    if (/^(Student|Demographic)/.test(c.type)) students.add(id);
+    else otherRoles.add(id);
   }
-  return [...ids];
+  const unsure = [...otherRoles].filter((id) => !students.has(id));
+  if (unsure.length > 0) for (const account of await models.accountNames(unsure)) if (account.student) students.add(account.id);
+  return [...students];
 }
 
 /** A member of a class as of a moment, with the name a viewer may see. */

@@ -3,9 +3,9 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { redactEventData } from '@roster-ledger/domain';
 import { personalAccessOf } from '../access/viewer';
 import type { EventStore, JsonObject, RecordedEvent } from '../ports/event-store.port';
-import type { AccessLog } from '../ports/read-models.port';
+import type { AccessLog, ReadModels } from '../ports/read-models.port';
 import type { Clock } from '../ports/clock.port';
-import { ACCESS_LOG, CLOCK, EVENT_STORE } from '../ports/tokens';
+import { ACCESS_LOG, CLOCK, EVENT_STORE, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
 import { studentsShown } from './read-answers';
 import { ReadEventsQuery } from './read-events.query';
@@ -37,6 +37,8 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, Recorde
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ACCESS_LOG) private readonly log: AccessLog,
     @Inject(CLOCK) private readonly clock: Clock,
+    /** Which people are or were students: their other roles' events show a student's data too. */
+    @Inject(READ_MODELS) private readonly models: ReadModels,
   ) {}
 
   async execute({ viewer, options }: ReadEventsQuery): Promise<RecordedEvent[]> {
@@ -50,7 +52,7 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, Recorde
     if (events.length === 0 && options.stream !== undefined && (await this.store.streamRevision(options.stream)) === null) {
       throw streamNotFound(options.stream);
     }
-    const students = access === 'none' ? [] : studentsShown(events);
+    const students = access === 'none' ? [] : await studentsShown(events, this.models);
     if (students.length > 0) {
       await this.log.record({ at: this.clock.now().toISOString(), who: viewer.name, role: viewer.role, endpoint: viewer.via, studentIds: students });
     }

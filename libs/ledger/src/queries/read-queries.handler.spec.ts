@@ -16,6 +16,8 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     { id: 'u2', status: 'removed', name: { first: 'Bo', last: 'Byron' }, student: true },
     { id: 't1', status: 'active', name: { first: 'Grace', last: 'Hopper' }, student: false },
     { id: 't2', status: 'active', name: { first: 'Alan', last: 'Turing' }, student: false },
+    // a student who also teaches (a student teacher): the teacher's share repeats a student's data
+    { id: 'ts1', status: 'active', name: { first: 'Kit', last: 'Marlowe' }, student: true },
   ];
   const classes: ClassName[] = [
     { id: 'sec1', status: 'active', name: 'Algebra 1A' },
@@ -152,6 +154,18 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
         ['PrimaryTeacherChanged', [['sec1', 'Algebra 1A', 'active'], ['t2', 'Alan Turing', 'active']]],
       ]);
       expect(items[2]!.related.map((r) => r.field)).toEqual(['sectionId', 'to']);
+      // a teacher who is no student: no read of a student's data
+      expect(logged).toEqual([]);
+    });
+
+    it("writes to the access log a read of a teacher's share that repeats the personal data of someone who is or was a student", async () => {
+      const share = { id: 'ts1', record: {}, personal: { name: { first: 'Kit', last: 'Marlowe' }, email: 'kit@example.org' }, sharedAgain: false };
+      timelines['user-ts1'] = [change('user-ts1', 'TeacherShared', share)];
+      await read('user', 'ts1', 'support');
+      expect(logged.map((e) => e.studentIds)).toEqual([['ts1']]);
+      // engineers see none of it, and nothing is logged for them
+      await read('user', 'ts1', 'engineer');
+      expect(logged).toHaveLength(1);
     });
   });
 

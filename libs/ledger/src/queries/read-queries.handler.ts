@@ -111,7 +111,7 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
     if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${kind} ${id}`);
     const { related, studentsNamed } = await this.related(items, { kind, id }, access);
     // the students whose own data the page shows, and those it names: one entry, as a roster's
-    await this.logAccess(viewer, [...new Set([...studentsShown(items), ...studentsNamed])]);
+    await this.logAccess(viewer, [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])]);
     const last = items[items.length - 1];
     return { items: items.map((c, i) => ({ ...c, related: related[i] ?? [] })), next: items.length === page.limit && last ? String(last.position) : null };
   }
@@ -206,7 +206,7 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
     const found = await this.models.audit(filter, page);
     if (found.length === 0 && page.after === undefined) await checkRecorded(this.models, filter);
     const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
-    await this.logAccess(viewer, studentsShown(items));
+    await this.logAccess(viewer, await studentsShown(items, this.models));
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
   }
