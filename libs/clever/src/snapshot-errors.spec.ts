@@ -36,7 +36,7 @@ describe.each([
 
   it('given a syntax error, it names the line where the parser stopped', async () => {
     const { error } = await failureFor('courses.json', '[\n{"id": "c1", "district": "d"},\n{"id" "c2"}\n]');
-    expect(error.message).toMatch(/courses\.json, line 3: invalid JSON after record #1 \(the last complete record\), at byte offset 39: found the text "c2" where ':' after a key should be$/);
+    expect(error.message).toMatch(/courses\.json, line 3: invalid JSON after record #1 \(the last complete record\), at byte offset 39: found a string where ':' after a key should be$/);
   });
 
   it('given a syntax error in a file of one line (as Clever writes them), it names the byte, in plain words', async () => {

@@ -181,7 +181,7 @@ describe('the two JSON forms', () => {
     })().catch((error: unknown) => error);
     expect(seen).toEqual(['c1']);
     expect((failure as Error).message).toBe(
-      `${join(folder, 'courses.json')}, line 3: invalid JSON after record #1 (the last complete record), at byte offset 123: found the number 1 where ',' or the end of the object or list should be`,
+      `${join(folder, 'courses.json')}, line 3: invalid JSON after record #1 (the last complete record), at byte offset 123: found a number where ',' or the end of the object or list should be`,
     );
   });
 

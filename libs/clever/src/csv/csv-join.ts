@@ -112,7 +112,8 @@ export class CsvJoin {
       const teacherId = row.get(column);
       if (teacherId === '') continue;
       const teacher = this.teachers.ordinalOf(teacherId);
-      if (teacher === undefined) throw row.error(column, `unknown ${column} "${teacherId}": no such Teacher_id in teachers.csv`);
+      // (a person's id is a SIS number: named by its row and column, never quoted; see CsvPeopleIndex)
+      if (teacher === undefined) throw row.error(column, `unknown ${column}: no such Teacher_id in teachers.csv`);
       // The API lists the schools of a user's sections among the user's schools.
       this.teachers.addSchool(teacher, school);
     }
@@ -127,7 +128,7 @@ export class CsvJoin {
     if (section === undefined) throw row.error('Section_id', `unknown Section_id "${sectionId}": no such section in sections.csv`);
     const studentId = row.get('Student_id');
     const student = this.students.ordinalOf(studentId);
-    if (student === undefined) throw row.error('Student_id', `unknown Student_id "${studentId}": no such student in students.csv`);
+    if (student === undefined) throw row.error('Student_id', 'unknown Student_id: no such student in students.csv');
     section.students.push(student);
     this.students.addSchool(student, section.school);
   }
@@ -190,5 +191,6 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
 }
 
 function changedWhileReading(row: CsvRow, column: string) {
-  return row.error(column, `the file changed while it was read: "${row.get(column)}" was not in it a moment ago (import again once the upload is complete)`);
+  // the value is not quoted: it may be a person's SIS number (see CsvPeopleIndex)
+  return row.error(column, 'the file changed while it was read: this value was not in it a moment ago (import again once the upload is complete)');
 }

@@ -75,10 +75,12 @@ export class PeopleIndex {
     const where = first.file === row.header.file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
     const keys = [this.rowKeys[known] ?? 0, ...(this.moreRowKeys.get(known) ?? [])];
     if (keys.includes(rowKey)) {
-      throw row.error(idColumn, `duplicate ${idColumn} "${id}": ${where} has it with the same ${varyingLabel}`);
+      // a person's id is a SIS number, personal data: a sync's failure is kept in the log for good,
+      // and every role reads it, so the rows say which (the message never quotes the value)
+      throw row.error(idColumn, `duplicate ${idColumn}: ${where} has the same one with the same ${varyingLabel}`);
     }
     if (this.fingerprints[known] !== fingerprint) {
-      throw row.error(idColumn, `${idColumn} "${id}" is also on ${where} with other values: the rows of one person may differ only in ${varyingLabel}`);
+      throw row.error(idColumn, `this ${idColumn} is also on ${where} with other values: the rows of one person may differ only in ${varyingLabel}`);
     }
     this.moreRowKeys.set(known, [...keys.slice(1), rowKey]);
     this.addSchool(known, row.get('School_id'));
