@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { SqliteAccessLog } from '@roster-ledger/read-models';
 import { cli, cliJson, scratch } from './support/ledger-cli';
@@ -194,5 +196,31 @@ describe('read side through the CLI (end to end)', () => {
     expect(cli(['rebuild', 'nonsense', '--db', db]).stderr).toContain('no projection named nonsense');
     const both = cli(['rebuild', 'accounts', '--all', '--db', db]);
     expect({ status: both.status, stderr: both.stderr.trim() }).toEqual({ status: 2, stderr: 'error: name the projections to rebuild or pass --all, not both' });
+  });
+
+  it("shows a student's district extension fields (ext) to compliance alone, as their share and as a change", () => {
+    const extDb = tmp.path('ext.db');
+    const withExt = (as: string, phone: string) => {
+      const folder = tmp.demoCopy(as);
+      const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
+      users.data[2].data.roles.student.ext = { guardian_name: 'Mo Okafor', guardian_phone: phone };
+      writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+      return { folder, id: users.data[2].data.id as string };
+    };
+    const first = withExt('ext-1', '555-0100');
+    expect(cli(['import', first.folder, '--db', extDb]).status).toBe(0);
+    expect(cli(['import', withExt('ext-2', '555-0199').folder, '--db', extDb]).status).toBe(0);
+
+    const account = (role: string) => cliJson<{ items: any[] }>(['search', first.id, '--role', role, '--db', extDb]).body.items[0];
+    expect(account('compliance').facets.student.fields.ext).toEqual({ guardian_name: 'Mo Okafor', guardian_phone: '555-0199' });
+    for (const role of ['support', 'engineer']) {
+      expect(account(role)).toMatchObject({ personalRedacted: true });
+      expect(JSON.stringify(account(role))).not.toMatch(/Okafor|555-01/);
+    }
+    const timeline = (role: string) => cliJson<{ items: any[] }>(['timeline', 'user', first.id, '--role', role, '--db', extDb]).body.items;
+    const updated = (role: string) => timeline(role).find((e) => e.type === 'StudentUpdated');
+    expect(updated('compliance').data.changes).toEqual({ 'ext.guardian_phone': { from: '555-0100', to: '555-0199' } });
+    expect(updated('support').data).toMatchObject({ changes: {}, personalRedacted: true });
+    expect(JSON.stringify(timeline('support'))).not.toMatch(/Okafor|555-01/);
   });
 });

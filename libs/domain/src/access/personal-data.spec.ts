@@ -28,4 +28,16 @@ describe('personal data access', () => {
     const updated = { id: 'u1', personal: { 'email\\.private_notes': { from: 'a', to: 'b' }, 'name.first': { from: 'A', to: 'B' } } };
     expect(redactEventData(updated, 'identity')).toEqual({ id: 'u1', personal: { 'name.first': { from: 'A', to: 'B' } }, personalRedacted: true });
   });
+
+  it("leaves a record's district extension fields (ext) to those who see personal data in full, in a share as in a change", () => {
+    const shared = { id: 'u1', record: { grade: '3', ext: { guardian_name: 'Mo', guardian_phone: '555' } }, personal: { name: { first: 'Ada' } }, sharedAgain: false };
+    expect(redactEventData(shared, 'full')).toBe(shared);
+    expect(redactEventData(shared, 'identity')).toEqual({ id: 'u1', record: { grade: '3' }, personal: { name: { first: 'Ada' } }, sharedAgain: false, personalRedacted: true });
+    expect(redactEventData(shared, 'none')).toEqual({ id: 'u1', record: { grade: '3' }, personal: {}, sharedAgain: false, personalRedacted: true });
+    const updated = { id: 'u1', changes: { grade: { from: '3', to: '4' }, 'ext.guardian_phone': { from: '555', to: '556' } }, personal: {} };
+    expect(redactEventData(updated, 'identity')).toEqual({ id: 'u1', changes: { grade: { from: '3', to: '4' } }, personal: {}, personalRedacted: true });
+    // a record without extension fields is as it was
+    const plain = { id: 's1', record: { name: 'Algebra' }, personal: {}, sharedAgain: false };
+    expect(redactEventData(plain, 'none')).toEqual(plain);
+  });
 });

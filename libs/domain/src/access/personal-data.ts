@@ -44,14 +44,49 @@ function keepVisible<T extends Record<string, unknown>>(personal: T, access: Per
 }
 
 /**
- * An event's data as a reader may see it: `personal` cut down to what the access allows, with
+ * A record's district extension fields (Clever's `ext`): free-form, whatever a district puts there
+ * (a guardian's name, a phone number, a local id). Recorded among the record's fields, as Clever
+ * files them, but shown only to a reader who sees personal data in full.
+ */
+export const EXTENSION_FIELD = 'ext';
+
+/** A record's fields (or one role's) without its extension fields, for a reader without full access. */
+export function withoutExtensions<T extends Record<string, unknown>>(fields: T, access: PersonalAccess): T {
+  if (access === 'full' || !Object.hasOwn(fields, EXTENSION_FIELD)) return fields;
+  const { [EXTENSION_FIELD]: _left, ...rest } = fields;
+  return rest as T;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An event's data as a reader may see it: `personal` cut down to what the access allows, and the
+ * record's extension fields (its `ext`, and changes of it) left out but in full, with
  * `personalRedacted: true` when something was left out, so a reader knows there was more.
  */
 export function redactEventData(data: Record<string, unknown>, access: PersonalAccess): Record<string, unknown> {
+  if (access === 'full') return data;
+  let redacted = false;
+  let result = data;
   const personal = data['personal'];
-  if (access === 'full' || typeof personal !== 'object' || personal === null) return data;
-  // a *Shared event carries the record's personal fields, the others changes keyed by path
-  const visible = 'record' in data ? visiblePersonal(personal as Record<string, unknown>, access) : visiblePersonalChanges(personal as Record<string, unknown>, access);
-  const redacted = Object.keys(visible).length < Object.keys(personal).length;
-  return { ...data, personal: visible, ...(redacted ? { personalRedacted: true } : {}) };
+  if (isObject(personal)) {
+    // a *Shared event carries the record's personal fields, the others changes keyed by path
+    const visible = 'record' in data ? visiblePersonal(personal, access) : visiblePersonalChanges(personal, access);
+    if (Object.keys(visible).length < Object.keys(personal).length) redacted = true;
+    result = { ...result, personal: visible };
+  }
+  const record = data['record'];
+  if (isObject(record) && Object.hasOwn(record, EXTENSION_FIELD)) {
+    result = { ...result, record: withoutExtensions(record, access) };
+    redacted = true;
+  }
+  const changes = data['changes'];
+  if (isObject(changes)) {
+    const kept = Object.fromEntries(Object.entries(changes).filter(([path]) => topField(path) !== EXTENSION_FIELD));
+    if (Object.keys(kept).length < Object.keys(changes).length) {
+      result = { ...result, changes: kept };
+      redacted = true;
+    }
+  }
+  return redacted ? { ...result, personalRedacted: true } : result;
 }

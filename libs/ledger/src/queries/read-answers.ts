@@ -1,4 +1,4 @@
-import { redactEventData, visiblePersonal, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
+import { EXTENSION_FIELD, redactEventData, topField, visiblePersonal, withoutExtensions, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
 import type { AccountView, LastKnownRecord, LoggedChange, Membership, ReadModels } from '../ports/read-models.port';
 
 /** An account as a viewer may see it. */
@@ -29,7 +29,10 @@ export function accountAnswer(view: AccountView, access: PersonalAccess): Accoun
   };
   const facets: Partial<Record<UserRole, RecordParts>> = {};
   for (const [role, facet] of Object.entries(view.person.roles) as [UserRole, RecordParts][]) {
-    facets[role] = { fields: facet.fields, personal: cut(facet.personal) };
+    // a role's district extension fields (its ext) only to a reader who sees personal data in full
+    const fields = withoutExtensions(facet.fields, access);
+    if (fields !== facet.fields) redacted = true;
+    facets[role] = { fields, personal: cut(facet.personal) };
   }
   return {
     id: view.id,
@@ -70,9 +73,13 @@ export async function studentsShown(
   const students = new Set<string>();
   const otherRoles = new Set<string>();
   const shows = (personal: unknown) => typeof personal === 'object' && personal !== null && Object.keys(personal).length > 0;
+  // the district's extension fields are shown as personal data is (see redactEventData)
+  const showsExtensions = (data: Record<string, unknown> | undefined) =>
+    Object.hasOwn((data?.['record'] ?? {}) as object, EXTENSION_FIELD) || Object.keys((data?.['changes'] ?? {}) as object).some((path) => topField(path) === EXTENSION_FIELD);
   for (const c of changes) {
     // a StudentRemoved shows the student's personal data through the version it removed
-    if (!c.streamId.startsWith('user-') || !(shows(c.data['personal']) || shows(c.lastKnown?.personal))) continue;
+    const shown = shows(c.data['personal']) || shows(c.lastKnown?.personal) || showsExtensions(c.data) || showsExtensions(c.lastKnown as Record<string, unknown> | undefined);
+    if (!c.streamId.startsWith('user-') || !shown) continue;
     const id = c.streamId.slice('user-'.length);
     if (/^(Student|Demographic)/.test(c.type)) students.add(id);
     else otherRoles.add(id);

@@ -158,6 +158,16 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
       expect(logged).toEqual([]);
     });
 
+    it("writes a change of a student's extension fields alone to the access log for compliance, who see it, and not for support, who do not", async () => {
+      timelines['user-u1'] = [change('user-u1', 'StudentUpdated', { id: 'u1', changes: { 'ext.guardian_phone': { from: '1', to: '2' } }, personal: {} })];
+      const [asCompliance] = await read('user', 'u1', 'compliance');
+      expect(asCompliance!.data).toEqual({ id: 'u1', changes: { 'ext.guardian_phone': { from: '1', to: '2' } }, personal: {} });
+      expect(logged.map((e) => [e.role, e.studentIds])).toEqual([['compliance', ['u1']]]);
+      const [asSupport] = await read('user', 'u1', 'support');
+      expect(asSupport!.data).toEqual({ id: 'u1', changes: {}, personal: {}, personalRedacted: true });
+      expect(logged).toHaveLength(1);
+    });
+
     it("writes to the access log a read of a teacher's share that repeats the personal data of someone who is or was a student", async () => {
       const share = { id: 'ts1', record: {}, personal: { name: { first: 'Kit', last: 'Marlowe' }, email: 'kit@example.org' }, sharedAgain: false };
       timelines['user-ts1'] = [change('user-ts1', 'TeacherShared', share)];
