@@ -17,7 +17,8 @@ export class ReadModelRestarts implements OnModuleInit {
     if (restarts.length === 0) return;
     const head = Math.max(0, ...(await this.control.status()).map((s) => s.head));
     for (const { name, reason } of restarts) {
-      err(`note: read model ${name} starts over from the log (${reason}): the log's ${head.toLocaleString('en-US')} events are folded into it again`);
+      // (folded by this command, or by the next one that reads the read models after an import with --skip-projections)
+      err(`note: read model ${name} starts over from the log (${reason}): all ${head.toLocaleString('en-US')} events of the log are to be folded into it again`);
     }
   }
 }

@@ -6,8 +6,8 @@ import { ProjectionProgressBar } from './output/projection-progress';
 /**
  * Brings the read models up to the log before any command runs, so a search or a timeline never
  * answers from behind an import made with --skip-projections (or by another process). When
- * nothing is new, it costs one look at the log's head; when much is (a read model started over),
- * a terminal shows its progress.
+ * nothing is new, it costs one look at the log's head; otherwise a terminal shows its progress
+ * (drawn and cleared in a moment for a few events, the minutes a read model started over takes).
  */
 @Injectable()
 export class ReadModelsFreshness implements OnApplicationBootstrap {

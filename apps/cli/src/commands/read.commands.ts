@@ -61,8 +61,12 @@ export class SearchCommand extends ReadCommand {
         new SearchAccountsQuery(text!, viewer, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
       );
       if (options.json) return json(page);
-      if (page.items.length === 0 && personalAccessOf(viewer.role) === 'none') return out(`No account has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
-      if (page.items.length === 0) return out(options.after === undefined ? `No account matches "${text}".` : `No more accounts match "${text}".`);
+      if (page.items.length === 0 && options.after !== undefined) return out(`No more accounts match "${text}".`);
+      if (page.items.length === 0 && personalAccessOf(viewer.role) === 'none') {
+        const where = options.district === undefined ? '' : ` in district ${options.district}`;
+        return out(`No account${where} has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
+      }
+      if (page.items.length === 0) return out(`No account matches "${text}".`);
       for (const a of page.items) {
         const ids = Object.values(a.facets).map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
         const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;

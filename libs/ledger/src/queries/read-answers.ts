@@ -64,7 +64,8 @@ export const isStudent = (view: AccountView): boolean => view.person.pastRoles.i
 /**
  * The students whose personal data a page of changes shows: the people of its Student* and
  * DemographicUpdated events, and of its other user events (Teacher*, Staff*, DistrictAdmin*),
- * which repeat the same person's name and email, those that are or were students.
+ * which repeat the same person's name and email, those that are or were students (or that the
+ * accounts do not know yet).
  */
 export async function studentsShown(
   changes: readonly Pick<LoggedChange, 'streamId' | 'type' | 'data' | 'lastKnown'>[],
@@ -85,7 +86,12 @@ export async function studentsShown(
     else otherRoles.add(id);
   }
   const unsure = [...otherRoles].filter((id) => !students.has(id));
-  if (unsure.length > 0) for (const account of await models.accountNames(unsure)) if (account.student) students.add(account.id);
+  if (unsure.length > 0) {
+    const known = new Map((await models.accountNames(unsure)).map((account) => [account.id, account.student]));
+    // a person the accounts have not folded yet (a read model catching up) counts as a student:
+    // for a compliance log, an entry too many is the safe side
+    for (const id of unsure) if (known.get(id) !== false) students.add(id);
+  }
   return [...students];
 }
 

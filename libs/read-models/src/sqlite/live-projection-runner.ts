@@ -24,6 +24,8 @@ export class LiveProjectionRunner {
   private subscription: EventSubscription | null = null;
   private stopped = false;
   private done: Promise<void> | null = null;
+  /** Whether the read models this process started over were announced: once, though a projection job stops and starts the runner. */
+  private announced = false;
 
   constructor(
     private readonly control: SqliteProjectionControl,
@@ -35,9 +37,13 @@ export class LiveProjectionRunner {
   ) {}
 
   start(): void {
-    // a read model folding the whole log again answers from part of it for minutes at scale: said once, at start
-    for (const { name, reason } of this.control.startedOver()) {
-      this.logger.warn(`read model ${name} starts over from the log (${reason}): until it has caught up it answers from the part folded so far (GET /projections shows its progress)`);
+    // a read model folding the whole log again answers from part of it for minutes at scale: said
+    // at the first start (a rebuild or verify job stops the runner and starts it again)
+    if (!this.announced) {
+      for (const { name, reason } of this.control.startedOver()) {
+        this.logger.warn(`read model ${name} starts over from the log (${reason}): until it has caught up it answers from the part folded so far (GET /projections shows its progress)`);
+      }
+      this.announced = true;
     }
     this.stopped = false;
     this.done = this.run().catch((error) => this.logger.error(`projection runner stopped: ${String(error)}`));
