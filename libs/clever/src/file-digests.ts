@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { statSync } from 'node:fs';
 import { startSourceWorker } from '@roster-ledger/ledger';
-import { sha256OfFile } from './sha256-of-file';
+import { SHA256_CHUNK_BYTES, sha256OfFile } from './sha256-of-file';
 
 /** The files' total size from which FileDigests hashes them on a thread of their own. */
 export const HASH_ON_THREAD_FROM_BYTES = 8 * 1024 * 1024;
@@ -34,6 +34,8 @@ export class FileDigests {
   private readonly digests: FileDigest[] = [];
   private failure: Error | null = null;
   private stopped = false;
+  /** The buffer files hashed on the caller's thread are read into: one for them all. */
+  private chunk: Buffer | null = null;
   private waiters: (() => void)[] = [];
 
   /**
@@ -107,7 +109,8 @@ export class FileDigests {
   /** Hashes the files up to `index` on this thread, as far as they are not yet. */
   private digestHere(index: number): FileDigest {
     if (this.stopped) throw new Error('FileDigests: stopped before the file was hashed');
-    while (this.digests.length <= index) this.digests.push(sha256OfFile(this.paths[this.digests.length]!));
+    this.chunk ??= Buffer.allocUnsafe(SHA256_CHUNK_BYTES);
+    while (this.digests.length <= index) this.digests.push(sha256OfFile(this.paths[this.digests.length]!, this.chunk));
     return this.digests[index]!;
   }
 

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { SnapshotContents } from '@roster-ledger/domain';
 import { FileDigests, isFileError } from './file-digests';
 
-/** A file's size, and its size, times and inode as of one moment: any write or replacement since changes `key`. */
+/** A file's size, and a key of its size, times and inode as of one moment: any write or replacement since changes the key. */
 interface FileStamp {
   bytes: number;
   key: string;
