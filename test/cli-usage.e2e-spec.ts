@@ -26,6 +26,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a --limit above the API\'s', ['search', 'ada', '--limit', '5000', '--db', missing], /^error: --limit must be a whole number from 1 to 1000, got "5000"/],
     ['an unknown event type', ['audit', 'export', '--types', 'StudentShared,StudentRemovd', '--db', missing], /^error: --types: "StudentRemovd" is not an event type; expected .*StudentRemoved/],
     ['an unknown record type', ['audit', 'export', '--record-types', 'pupil', '--db', missing], /^error: --record-types: "pupil" is not a record type; expected district, school/],
+    ['an --out in a folder that does not exist', ['audit', 'export', '--out', 'no/such/folder/feed.csv', '--db', missing], /^error: --out: the folder .*no\/such\/folder does not exist\n$/],
+    ['an --out that is a folder', ['audit', 'export', '--out', '.', '--db', missing], /^error: --out: \. is a folder; name a file\n$/],
     ['blank search text', ['search', ' ', '--db', missing], /^error: <text> must not be blank/],
     ['an option without its value', ['events', '--db', missing, '--limit'], /^error: option '--limit <n>' argument missing/],
     ['a role that does not exist', ['search', 'ada', '--role', 'boss', '--db', missing], /^error: option '--role <role>' argument 'boss' is invalid\. Allowed choices are admin, engineer, compliance, support\./],

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { SqliteAccessLog } from '@roster-ledger/read-models';
 import { cli, cliJson, scratch } from './support/ledger-cli';
@@ -170,6 +170,17 @@ describe('read side through the CLI (end to end)', () => {
       const refused = cli([...args, '--db', db]);
       expect({ status: refused.status, stdout: refused.stdout, stderr: refused.stderr.trim() }).toEqual({ status: 2, stdout: '', stderr });
     }
+    // a refused export leaves a file already at --out as it was, and no part of a feed beside it
+    const out = join(dirname(db), 'feed.csv');
+    writeFileSync(out, 'last week\'s export\n');
+    const refused = cli(['audit', 'export', '--sync', 'nope', '--out', out, '--db', db]);
+    expect({ status: refused.status, stderr: refused.stderr.trim() }).toEqual({ status: 2, stderr: 'error (NOT_FOUND): sync nope not found' });
+    expect(readFileSync(out, 'utf8')).toBe('last week\'s export\n');
+    expect(readdirSync(dirname(db)).filter((name) => name.startsWith('feed.csv'))).toEqual(['feed.csv']);
+    // a whole one replaces it
+    const written = cli(['audit', 'export', '--sync', day2.syncId, '--types', 'StudentRemoved', '--out', out, '--db', db]);
+    expect({ status: written.status, stdout: written.stdout, stderr: written.stderr.trim() }).toEqual({ status: 0, stdout: '', stderr: `audit feed written to ${out}` });
+    expect(readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(',')[6])).toEqual(['type', 'StudentRemoved']);
     // known, with nothing of what is asked: a true empty answer
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
     expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known\n' });

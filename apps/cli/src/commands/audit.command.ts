@@ -1,5 +1,6 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { dirname, resolve } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
@@ -31,6 +32,43 @@ function list(option: string, value: string, allowed: readonly string[], what: s
   return values;
 }
 
+/**
+ * `--out` must name a file in a folder that exists: found before the ledger is opened, as any
+ * usage mistake, rather than as an unexpected EISDIR once the feed is being read.
+ */
+function outFileProblem(out: string): void {
+  const folder = dirname(resolve(out));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InvalidInput(`--out: the folder ${folder} does not exist`, { field: '--out' });
+  }
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InvalidInput(`--out: ${out} is a folder; name a file`, { field: '--out' });
+  }
+}
+
+/**
+ * Writes the export beside `out` and renames it over `out` once it is whole, so that a refused or
+ * failed export leaves a file already there as it was, and never a part of a feed that reads as
+ * the whole of it.
+ */
+async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<void> {
+  const partial = `${out}.${process.pid}.partial`;
+  try {
+    const file = createWriteStream(partial, { flags: 'wx' });
+    await once(file, 'open');
+    try {
+      for await (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
+    } finally {
+      file.end();
+      await once(file, 'close');
+    }
+    renameSync(partial, out);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
   constructor(private readonly queries: QueryBus) {
@@ -59,14 +97,12 @@ export class AuditExportCommand extends CommandRunner {
         schoolId: options.school,
         syncId: options.sync,
       };
-      const sink = options.out ? createWriteStream(options.out) : process.stdout;
-      for await (const chunk of exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), options.format ?? 'csv')) {
-        if (!sink.write(chunk)) await once(sink, 'drain');
-      }
+      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), options.format ?? 'csv');
       if (options.out) {
-        (sink as ReturnType<typeof createWriteStream>).end();
-        await once(sink, 'finish');
+        await writeWhole(chunks, options.out);
         err(`audit feed written to ${options.out}`);
+      } else {
+        for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       }
     } catch (error) {
       reportError(error, false);
@@ -107,8 +143,9 @@ export class AuditExportCommand extends CommandRunner {
   parseSync(value: string): string {
     return value;
   }
-  @Option({ flags: '--out <file>', description: 'write to this file instead of stdout' })
+  @Option({ flags: '--out <file>', description: 'write to this file instead of stdout (replaced only once the export is whole)' })
   parseOut(value: string): string {
+    outFileProblem(value);
     return value;
   }
   @Option({ ...ROLE_OPTION, description: ROLE_OPTION.description.replace('default admin', 'default compliance') })
