@@ -138,6 +138,10 @@ describe('REST API (end to end)', () => {
       const endOfDay = await api.as('support').get(`/classes/${toSection}/roster?asOf=${today}`);
       expect(endOfDay.body.at).toBe(`${today}T23:59:59.999Z`);
       expect(ids(endOfDay.body)).toContain(student);
+      // before the ledger first saw the class: no name, no members, said as such
+      const beforeAll = await api.as('support').get(`/classes/${toSection}/roster?asOf=2020-01-01`);
+      expect(beforeAll.body).toMatchObject({ class: { name: null, status: 'not yet shared' }, students: [], teachers: [] });
+      expect(before.body.class).toMatchObject({ name: after.body.class.name, status: 'active' });
     });
 
     it("names the class on a student's timeline, and the students and teachers on the class's, then logs that read of the students", async () => {

@@ -15,11 +15,12 @@ export class MemberSchema implements RosterMember {
   @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the account's status now" }) status!: 'active' | 'removed' | 'unknown';
 }
 
+/** The class as it stood at the moment read at (its name then, not today's); null fields before it was shared. */
 class ClassSummarySchema {
-  @ApiProperty({ type: String, nullable: true }) name!: string | null;
-  @ApiProperty({ type: String, nullable: true }) schoolId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) termId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) courseId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'its name at that moment' }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'its school at that moment' }) schoolId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'its term at that moment' }) termId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'its course at that moment' }) courseId!: string | null;
   @ApiProperty({ enum: ['active', 'removed', 'not yet shared'], description: 'the class as it stood at that moment' }) status!: string;
 }
 

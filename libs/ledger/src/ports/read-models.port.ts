@@ -136,6 +136,11 @@ export interface ReadModels {
   accountNames(ids: readonly string[]): Promise<AccountName[]>;
   classRecord(id: string): Promise<ClassRecordView | null>;
   /**
+   * A class as it stood at a moment (ISO timestamp): its name, school, term, course and whether it
+   * was shared or removed then. Null when it was not shared yet then, or was never recorded.
+   */
+  classAsOf(id: string, at: string): Promise<ClassRecordView | null>;
+  /**
    * Just the names and status of several classes, cheaply (one look-up by id, no document read):
    * for timelines. A removed class keeps the last name it had; ids never recorded are left out.
    */

@@ -145,8 +145,9 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     super(log, clock);
   }
   async execute({ sectionId, at, viewer }: GetRosterAsOfQuery): Promise<RosterAnswer> {
-    const record = await this.models.classRecord(sectionId);
-    if (!record) throw new NotFound(`class ${sectionId}`);
+    // the class as it stood at that moment, not today: its name then, whether it was shared then
+    const then = await this.models.classAsOf(sectionId, at);
+    if (!then && !(await this.models.classRecord(sectionId))) throw new NotFound(`class ${sectionId}`);
     const access = personalAccessOf(viewer.role);
     const members: RosterMember[] = [];
     const shownStudents: string[] = [];
@@ -160,7 +161,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
       members.push({ ...m, name, status: account?.status ?? 'unknown' });
     }
     await this.logAccess(viewer, shownStudents);
-    const f = record.section.fields;
+    const f = then?.section.fields ?? {};
     const text = (v: unknown) => (typeof v === 'string' ? v : null);
     return {
       sectionId,
@@ -170,8 +171,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
         schoolId: text(f['school']),
         termId: text(f['term_id']),
         courseId: text(f['course']),
-        // the class as it stood at that moment, not today
-        status: at < record.firstSharedAt ? 'not yet shared' : record.removedAt !== null && at >= record.removedAt ? 'removed' : 'active',
+        status: then?.status ?? 'not yet shared',
       },
       teachers: members.filter((m) => m.role === 'teacher'),
       students: members.filter((m) => m.role === 'student'),

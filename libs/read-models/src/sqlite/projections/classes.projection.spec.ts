@@ -120,6 +120,27 @@ describe('classes projection: one class per section', () => {
     });
   });
 
+  it('gives a class as it stood at a moment: its name then, removed between its removal and its share again, nothing before its first share', async () => {
+    const log = new EventLog();
+    const DAY4 = '2024-09-22T08:00:00.000Z';
+    rm().when(
+      log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' }), { observedAt: DAY1, syncId: 'sync-1' }),
+      log.append('section-sec1', 'SectionUpdated', updated('sec1', { name: { from: 'Algebra 1A', to: 'Algebra 1 (A)' }, school: { from: 's1', to: 's2' } }), { observedAt: DAY2, syncId: 'sync-2' }),
+      log.append('section-sec1', 'SectionRemoved', removed('sec1'), { observedAt: DAY3, syncId: 'sync-3' }),
+      log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Back again', sharedAgain: true }), { observedAt: DAY4, syncId: 'sync-4' }),
+    );
+    const asOf = async (at: string) => {
+      const then = await rm().models.classAsOf('sec1', at);
+      return then && { status: then.status, name: then.section.fields['name'], school: then.section.fields['school'], removedAt: then.removedAt };
+    };
+    expect(await asOf('2024-08-01T00:00:00.000Z')).toBeNull();
+    expect(await asOf(DAY1)).toEqual({ status: 'active', name: 'Algebra 1A', school: 's1', removedAt: null });
+    expect(await asOf('2024-09-10T00:00:00.000Z')).toEqual({ status: 'active', name: 'Algebra 1 (A)', school: 's2', removedAt: null });
+    expect(await asOf('2024-09-20T00:00:00.000Z')).toEqual({ status: 'removed', name: 'Algebra 1 (A)', school: 's2', removedAt: DAY3 });
+    expect(await asOf(DAY4)).toEqual({ status: 'active', name: 'Back again', school: 's1', removedAt: null });
+    expect(await rm().models.classAsOf('sec9', DAY4)).toBeNull();
+  });
+
   it('names classes for timelines: the name now, the last one a removed class had, nothing for an id never seen', async () => {
     const log = new EventLog();
     rm().given([

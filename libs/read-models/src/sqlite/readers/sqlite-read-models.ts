@@ -17,6 +17,7 @@ import type {
 import { parseMoment } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
+import { evolveClass, type ClassView } from '../../model/class';
 import { lastKnownOf } from '../../model/last-known';
 import { positionsOf } from '../projections/identity-trails';
 import type { Statement } from 'better-sqlite3';
@@ -76,6 +77,9 @@ const millisecondsOf = (text: string, field: 'from' | 'to'): number => {
  * plain text in it.
  */
 const ABOVE_PREFIX = '\u{10FFFF}';
+
+/** How many of a class's events are read from the log at a time when it is folded to a moment. */
+const CLASS_FOLD_SLICE = 500;
 
 /** What queries need to know of each live read model: its version (its tables' names) and its checkpoint. */
 export interface LiveProjections {
@@ -213,6 +217,33 @@ export class SqliteReadModels implements ReadModels {
   async classRecord(id: string): Promise<ClassRecordView | null> {
     const raw = this.read(() => this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined);
     return raw === undefined ? null : (JSON.parse(raw) as ClassRecordView);
+  }
+
+  /**
+   * A class as it stood at a moment. Its document is that when nothing of the class was observed
+   * after the moment (a roster of today, or of a quiet class: no log read); otherwise its stream is
+   * folded from the log up to the moment, by the classes read model's own fold and no further than
+   * that read model has folded, so that a roster of last term names the class as it was named then
+   * and says whether it was shared then (removed and shared again since, say).
+   */
+  async classAsOf(id: string, at: string): Promise<ClassRecordView | null> {
+    const { raw, upTo } = this.read(() => ({
+      raw: this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined,
+      upTo: this.live.checkpoint('classes'),
+    }));
+    if (raw === undefined) return null;
+    const now = JSON.parse(raw) as ClassView;
+    if (now.lastChangedAt <= at) return now;
+    if (now.firstSharedAt > at) return null;
+    const positions = await this.log.streamPositions(`section-${id}`, { after: 0, upTo, maxCount: Number.MAX_SAFE_INTEGER });
+    let then: ClassView | undefined;
+    for (let i = 0; i < positions.length; i += CLASS_FOLD_SLICE) {
+      for (const event of await this.resolve(positions.slice(i, i + CLASS_FOLD_SLICE))) {
+        if (factsOf(event).observedAt > at) return then ?? null;
+        then = evolveClass(then, event);
+      }
+    }
+    return then ?? null;
   }
 
   /**
