@@ -151,6 +151,38 @@ describe('normalizing Clever records', () => {
     });
   });
 
+  describe('free-form data nested too deep', () => {
+    /** `depth` objects or arrays inside each other, around `leaf`. */
+    const nest = (depth: number, kind: 'object' | 'array', leaf: unknown = 'x'): unknown => {
+      let value = leaf;
+      for (let i = 0; i < depth; i++) value = kind === 'object' ? { k: value } : [value];
+      return value;
+    };
+    const user = (deep: unknown) => ({ id: 'u1', district: D, roles: { student: { school: 's1', ext: { deep } } } });
+
+    it('keeps 64 levels, counted from the record, and refuses a 65th, naming the record and where (objects, and arrays inside arrays)', () => {
+      // roles.student.ext.deep is four levels in: 61 more make 64
+      expect(() => recordOf('user', user(nest(61, 'object')))).not.toThrow();
+      expect(() => recordOf('user', user(nest(61, 'array')))).not.toThrow();
+      expect(() => recordOf('user', { ...user('x'), roles: { student: { school: 's1' }, mentor: { deep: nest(63, 'object') } } })).toThrow(/roles\.mentor\.deep(\.k){62}: objects and arrays nest more than 64/);
+      for (const kind of ['object', 'array'] as const) {
+        let thrown: any;
+        try {
+          normalize('user', user(nest(62, kind)));
+        } catch (error) {
+          thrown = error;
+        }
+        expect(thrown).toMatchObject({ code: 'INVALID_INPUT', at: { ...at, recordId: 'u1', field: expect.stringMatching(/^roles\.student\.ext\.deep(\.k|\[0\]){61}$/) } });
+        expect(thrown.message).toContain('objects and arrays nest more than 64 levels deep here');
+      }
+    });
+
+    it('refuses data nested thousands deep with that error, not a stack overflow', () => {
+      expect(() => normalize('user', user(nest(100_000, 'array')))).toThrow(/nest more than 64 levels deep/);
+      expect(() => normalize('user', user({ a: [nest(100_000, 'object')] }))).toThrow(/nest more than 64 levels deep/);
+    });
+  });
+
   describe('sections', () => {
     it('puts the primary teacher first and removes repeated ids', () => {
       const { record } = recordOf('section', {

@@ -38,7 +38,17 @@ export interface ValueAt {
   ctx: RecordContext;
   path: string;
   label: string;
+  /** How many objects and arrays enclose the value within its record (0 or absent: the record's own keys). */
+  depth?: number;
 }
+
+/**
+ * How deep objects and arrays may nest in a record's free-form data (`ext`, keys Clever did not
+ * document). Clever's own records nest a few levels; a record nested thousands deep would overflow
+ * the stack of every recursive reader and writer after this one (JSON.stringify among them) and
+ * fail its sync with no word of where.
+ */
+export const MAX_NESTING = 64;
 
 /** Reads one Clever value into a field value; undefined means "no value": the key is left out. */
 export type ValueReader = (value: unknown, at: ValueAt) => FieldValue | undefined;
@@ -67,11 +77,28 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 export function child(at: ValueAt, key: string): ValueAt {
-  return { ctx: at.ctx, path: at.path ? `${at.path}.${key}` : key, label: `${at.label}.${key}` };
+  return { ctx: at.ctx, path: at.path ? `${at.path}.${key}` : key, label: `${at.label}.${key}`, depth: (at.depth ?? 0) + 1 };
 }
 
 function item(at: ValueAt, index: number): ValueAt {
-  return { ctx: at.ctx, path: `${at.path}[${index}]`, label: at.label };
+  return { ctx: at.ctx, path: `${at.path}[${index}]`, label: at.label, depth: (at.depth ?? 0) + 1 };
+}
+
+const tooDeep = (at: ValueAt, path: string) => at.ctx.error(path, `objects and arrays nest more than ${MAX_NESTING} levels deep here (a record may nest them at most ${MAX_NESTING} deep)`);
+
+/**
+ * Checks a value kept as it is (an array inside an array of free-form data) without recursion:
+ * throws naming the first place its objects and arrays nest deeper than MAX_NESTING in the record.
+ */
+function checkNestingWithin(value: unknown, at: ValueAt): void {
+  const pending: [unknown, string, number][] = [[value, at.path, at.depth ?? 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [v, path, depth] = next;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > MAX_NESTING) throw tooDeep(at, path);
+    if (Array.isArray(v)) v.forEach((entry: unknown, index) => pending.push([entry, `${path}[${index}]`, depth + 1]));
+    else for (const key of Object.keys(v)) pending.push([(v as Record<string, unknown>)[key], `${path}.${key}`, depth + 1]);
+  }
 }
 
 /** Sets a key on a plain object; `__proto__` from the input stays an ordinary key. */
@@ -153,11 +180,18 @@ export function objectOf(known: Readonly<Record<string, ValueReader>> = {}): Val
 export const anyJson: ValueReader = (value, at) => {
   if (isNoValue(value)) return undefined;
   if (Array.isArray(value)) {
-    return value.map((entry: unknown, index) =>
-      isPlainObject(entry) ? (anyJson(entry, item(at, index)) ?? {}) : (entry as FieldValue),
-    );
+    if ((at.depth ?? 0) > MAX_NESTING) throw tooDeep(at, at.path);
+    return value.map((entry: unknown, index) => {
+      if (isPlainObject(entry)) return anyJson(entry, item(at, index)) ?? {};
+      // an array in an array is kept as it is, so it is checked as it is
+      if (Array.isArray(entry)) checkNestingWithin(entry, item(at, index));
+      return entry as FieldValue;
+    });
   }
-  if (isPlainObject(value)) return objectOf()(value, at);
+  if (isPlainObject(value)) {
+    if ((at.depth ?? 0) > MAX_NESTING) throw tooDeep(at, at.path);
+    return objectOf()(value, at);
+  }
   return value as FieldValue;
 };
 

@@ -45,7 +45,7 @@ export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header
     const path = `roles.${role}`;
     const value = given[role];
     if (!isPlainObject(value)) throw ctx.error(path, `expected an object, got ${typeName(value)}`);
-    const read = splitParts(value, ROLE_SPECS[role], { ctx, path, label: role });
+    const read = splitParts(value, ROLE_SPECS[role], { ctx, path, label: role, depth: 2 });
     if (created !== undefined) put(read.fields, 'created', created);
     parts[role] = { fields: sortKeys(read.fields), personal: read.personal };
   }
@@ -57,7 +57,7 @@ function readUnknownRoles(roles: Record<string, unknown>, ctx: RecordContext): F
   const out: Fields = {};
   for (const key of Object.keys(roles).sort()) {
     if (KNOWN_ROLES.has(key) || key === 'contact') continue;
-    const read = anyJson(roles[key], { ctx, path: `roles.${key}`, label: key });
+    const read = anyJson(roles[key], { ctx, path: `roles.${key}`, label: key, depth: 2 });
     if (read !== undefined) put(out, key, read);
   }
   return Object.keys(out).length > 0 ? out : undefined;
