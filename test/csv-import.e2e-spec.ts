@@ -52,5 +52,7 @@ describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () 
     const after = await readLog(db);
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+    // the header is read as the folder is opened: a sync that fails there is still one of a CSV upload
+    expect(after[before.length]!.data).toMatchObject({ source: 'sftp-csv', origin: broken });
   });
 });

@@ -1,23 +1,44 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import type { SyncSource } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from './clever-snapshot-reader';
 import { CleverSnapshotReader } from './clever-snapshot-reader';
 import { CleverCsvSnapshotReader } from './csv/csv-snapshot-reader';
+import { OPTIONAL_CSV_FILES, REQUIRED_CSV_FILES } from './csv/csv-folder';
 import { CleverApiSnapshotReader, type CleverApiSnapshotOptions } from './api/clever-api-snapshot-reader';
 
 /** Prefix of a location that names a district to read from the Clever Data API: `clever-api:<districtId>`. */
 export const CLEVER_API_SCHEME = 'clever-api:';
 
-/** Whether a folder is a Clever SFTP CSV upload (it has `students.csv`) rather than Data API JSON files. */
-export const isCsvSnapshotFolder = (location: string): boolean => existsSync(join(location, 'students.csv'));
+/**
+ * Whether a folder is a Clever SFTP CSV upload rather than Data API JSON files: it holds one of
+ * Clever's CSV files, named in any case (`Students.csv` as readily as `students.csv`). A CSV
+ * upload without `students.csv` is one, so that it fails naming the file it lacks rather than as
+ * a folder without JSON files.
+ */
+export function isCsvSnapshotFolder(location: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(location);
+  } catch {
+    return false; // not a folder: the reader says so
+  }
+  return names.some((name) => CSV_FILE_NAMES.has(name.toLowerCase()));
+}
+
+const CSV_FILE_NAMES: ReadonlySet<string> = new Set([...REQUIRED_CSV_FILES, ...OPTIONAL_CSV_FILES].map((spec) => spec.file));
 
 /**
  * Opens any Clever source by its location, so the ledger needs one reader: `clever-api:<id>` reads
- * the district from the Data API (its token resolved by `tokenFor`); a folder with `students.csv`
- * is an SFTP CSV upload; any other folder holds Data API JSON files.
+ * the district from the Data API (its token resolved by `tokenFor`); a folder with Clever's CSV
+ * files is an SFTP CSV upload; any other folder holds Data API JSON files.
  */
 export class CleverSourceReader {
   constructor(private readonly api: CleverApiSnapshotOptions = {}) {}
+
+  sourceOf(location: string): SyncSource {
+    if (location.startsWith(CLEVER_API_SCHEME)) return 'clever-api';
+    return isCsvSnapshotFolder(location) ? 'sftp-csv' : 'snapshot';
+  }
 
   async open(location: string, hints: { districtId?: string } = {}): Promise<CleverSnapshotSource> {
     if (location.startsWith(CLEVER_API_SCHEME)) {

@@ -78,7 +78,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     let peekError: unknown = null;
     let peeked: string | null = options.districtId ?? null;
     if (items && peeked === null) peeked = (await this.peekDistrict(items, buffered).catch((e: unknown) => ((peekError = e), undefined))) ?? null;
-    const sourceKind = opened.source?.source ?? 'snapshot';
+    const sourceKind = opened.source?.source ?? this.reader.sourceOf(location);
     const recorder = new SyncRecorder(this.store, this.clock, syncId, sourceKind, startedAt, {
       revision: await this.store.streamRevision(syncStreamId(syncId)),
       districtId: peeked,

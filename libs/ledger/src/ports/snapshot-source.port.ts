@@ -47,4 +47,9 @@ export interface SnapshotReader {
    * @throws InvalidInput when the location cannot be read as a snapshot (naming what is wrong).
    */
   open(location: string, hints?: { districtId?: string }): Promise<SnapshotSource>;
+  /**
+   * What kind of source a location names, told from the location alone: a sync whose source
+   * cannot be opened (a CSV upload without a required file) is recorded as of that kind.
+   */
+  sourceOf(location: string): SyncSource;
 }
