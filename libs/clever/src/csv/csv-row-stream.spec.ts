@@ -128,6 +128,23 @@ describe('a CSV file that breaks a rule', () => {
     expect(error.rule).toBe('value is not valid UTF-8 (save the file as UTF-8)');
   });
 
+  it('keeps a replacement character that is well-encoded UTF-8 (U+FFFD as EF BF BD), as a value like any other', async () => {
+    const rows = await rowsOf(Buffer.concat([Buffer.from('Id,Name\n1,Ada\n2,Ren'), Buffer.from([0xef, 0xbf, 0xbd]), Buffer.from('e\n')]));
+    expect(rows.map((r) => r.name)).toEqual(['Ada', 'Ren\uFFFDe']);
+  });
+
+  it('still refuses bytes that are not UTF-8 in a file that also holds a well-encoded replacement character', async () => {
+    const mixed = Buffer.concat([Buffer.from('Id,Name\n1,A\uFFFDa\n2,Ren'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    expect((await failureOf(mixed)).rule).toBe('value is not valid UTF-8 (save the file as UTF-8)');
+  });
+
+  it('names a value over 65,536 characters, as a JSON snapshot does', async () => {
+    expect(await rowsOf(`Id,Name\n1,${'a'.repeat(65_536)}\n`)).toHaveLength(1);
+    const error = await failureOf(`Id,Name,Note\n1,Ada,${'n'.repeat(70_000)}\n`);
+    expect(error.at).toMatchObject({ line: 2, column: 'Note' });
+    expect(error.rule).toBe('text value is too long: 70,000 characters; the limit is 65,536 characters');
+  });
+
   it('rejects an empty file', async () => {
     expect((await failureOf('')).rule).toBe('the file is empty: expected a header row');
     expect((await failureOf('\uFEFF')).rule).toBe('the file is empty: expected a header row');

@@ -4,6 +4,7 @@ import { parse } from 'csv-parse';
 import type { CsvError } from 'csv-parse';
 import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
+import { DEFAULT_MAX_STRING_LENGTH } from '../json-record-stream';
 import { CsvHeader } from './csv-columns';
 import type { CsvFileSpec } from './csv-columns';
 
@@ -76,10 +77,11 @@ export async function* readCsvRows(path: string, spec: CsvFileSpec, options: Csv
 export async function readCsvHeader(path: string, spec: CsvFileSpec, options: CsvReadOptions = {}): Promise<CsvHeader> {
   const maxRecordChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   const parser = parse({ ...PARSE_OPTIONS, skip_empty_lines: true, to: 1, max_record_size: maxRecordChars });
-  pipeline(createReadStream(path, { highWaterMark: CSV_CHUNK_BYTES }), parser, () => undefined);
+  const utf8 = new Utf8Check();
+  pipeline(createReadStream(path, { highWaterMark: CSV_CHUNK_BYTES }), watching(utf8, () => undefined), parser, () => undefined);
   try {
     for await (const values of parser as AsyncIterable<string[]>) {
-      checkUtf8(values, path, 1, undefined);
+      checkValues(values, path, 1, undefined, utf8);
       return CsvHeader.resolve(values, spec, path);
     }
   } catch (error) {
@@ -114,14 +116,9 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
     skip_empty_lines: false,
     max_record_size: maxRecordChars,
   });
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      onBytes(chunk.length);
-      done(null, chunk);
-    },
-  });
+  const utf8 = new Utf8Check();
   // Errors (a missing file, a parse error) end the parser's iteration below, where they are mapped.
-  pipeline(createReadStream(path, { highWaterMark: CSV_CHUNK_BYTES }), counter, parser, () => undefined);
+  pipeline(createReadStream(path, { highWaterMark: CSV_CHUNK_BYTES }), watching(utf8, onBytes), parser, () => undefined);
 
   let header: CsvHeader | undefined;
   let nextLine = 1;
@@ -130,7 +127,7 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
       const line = nextLine;
       nextLine += 1 + values.reduce((sum, value) => sum + countLineBreaks(value), 0);
       if (values.length === 1 && values[0] === '') continue;
-      checkUtf8(values, path, line, header);
+      checkValues(values, path, line, header, utf8);
       if (header === undefined) {
         header = CsvHeader.resolve(values, spec, path);
         yield { header, line };
@@ -149,16 +146,57 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
   if (header === undefined) throw new InvalidInput('the file is empty: expected a header row', { file: path, line: 1 });
 }
 
-/** csv-parse decodes bytes that are not UTF-8 to U+FFFD. */
+/**
+ * csv-parse decodes bytes that are not UTF-8 to U+FFFD, the replacement character. A file may
+ * also hold that character itself, well encoded (a name an earlier system could not decode): so
+ * a value with it is refused only once the file's bytes were found not to be UTF-8.
+ */
 const REPLACEMENT_CHARACTER = '\uFFFD';
 const LINE_BREAK = /\r\n|\r|\n/g;
 const CR = 0x0d;
 const LF = 0x0a;
 
-function checkUtf8(values: readonly string[], file: string, line: number, header: CsvHeader | undefined): void {
-  const broken = values.findIndex((value) => value.includes(REPLACEMENT_CHARACTER));
-  if (broken !== -1) {
-    throw new InvalidInput('value is not valid UTF-8 (save the file as UTF-8)', { file, line, ...column(header?.nameAt(broken)) });
+/** Whether the bytes of a file read so far were all UTF-8: checked chunk by chunk as they are read. */
+class Utf8Check {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  broken = false;
+
+  see(chunk: Buffer): void {
+    if (this.broken) return;
+    try {
+      this.decoder.decode(chunk, { stream: true });
+    } catch {
+      this.broken = true;
+    }
+  }
+}
+
+/** Passes a file's chunks on to the parser, checking their bytes and counting them first. */
+function watching(utf8: Utf8Check, onBytes: (count: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      utf8.see(chunk);
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+}
+
+/** The values of a record: UTF-8 where the file was, and no longer than a JSON snapshot's strings may be. */
+function checkValues(values: readonly string[], file: string, line: number, header: CsvHeader | undefined, utf8: Utf8Check): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value.length > DEFAULT_MAX_STRING_LENGTH) {
+      const limit = DEFAULT_MAX_STRING_LENGTH.toLocaleString('en-US');
+      throw new InvalidInput(`text value is too long: ${value.length.toLocaleString('en-US')} characters; the limit is ${limit} characters`, {
+        file,
+        line,
+        ...column(header?.nameAt(i)),
+      });
+    }
+    if (utf8.broken && value.includes(REPLACEMENT_CHARACTER)) {
+      throw new InvalidInput('value is not valid UTF-8 (save the file as UTF-8)', { file, line, ...column(header?.nameAt(i)) });
+    }
   }
 }
 
