@@ -86,6 +86,12 @@ describe('broken snapshots (end to end)', () => {
       () => brokenFile('districts-empty', 'districts.json', (t) => JSON.stringify({ ...JSON.parse(t), data: [] })),
       /users\.json, line 1, record #1, id [0-9a-f]{24}, field district: district 5a0c91b95c7cc000010d417c is not in districts\.json \(it lists no district\)/,
     ],
+    [
+      'a districts.json that names another district than the records do',
+      () => brokenFile('districts-other', 'districts.json', (t) => t.replaceAll('5a0c91b95c7cc000010d417c', '5a0c91b95c7cc000010dffff')),
+      // the snapshot says whose it is in districts.json: the sync is of that district, and the first record of another fails it
+      /users\.json, line \d+, record #1, id [0-9a-f]{24}, field district: record belongs to district 5a0c91b95c7cc000010d417c, but this sync is for district 5a0c91b95c7cc000010dffff/,
+    ],
     ['a record of another district', () => editUsers('district', (u) => (firstStudent(u).district = '000000000000000000000000')), /users\.json.*district 000000000000000000000000/],
   ];
 

@@ -175,10 +175,11 @@ export class SnapshotDiff {
   add(record: RosterRecord, origin: InputLocation = {}, source?: RecordSource): void {
     if (this.finished) throw new Error('SnapshotDiff.add after finish');
     if (record.districtId !== this.context.districtId) {
-      throw new InvalidInput(
-        `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId}`,
-        { ...origin, recordId: record.id, field: 'district' },
-      );
+      const rule =
+        record.kind === 'district'
+          ? `this is district ${record.id}, but this sync is for district ${this.context.districtId} (the district its other records belong to, or the one asked for)`
+          : `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId}`;
+      throw new InvalidInput(rule, { ...origin, recordId: record.id, field: 'district' });
     }
     this.see(record.kind, record.id, origin);
     switch (record.kind) {
