@@ -31,7 +31,9 @@ describe.each([
     expect(error).toBeInstanceOf(InvalidInput);
     expect(error.at).toEqual({ file: path, line: lastLine });
     expect(error.message).toContain(`${path}, line ${lastLine}: `);
-    expect(error.rule).toMatch(/^invalid JSON: the file ends in the middle of the document \(truncated\?\), after record #2 \(the last complete record\): /);
+    expect(error.rule).toMatch(/^invalid JSON: the file ends in the middle of the document \(truncated\?\), after record #2 \(the last complete record\): it ends (inside|where) /);
+    const cutAfterComma = json.slice(0, json.indexOf('"u3"') + 5);
+    expect((await failureFor('users.json', cutAfterComma)).error.rule).toMatch(/: it ends where a key in double quotes should be$/);
   });
 
   it('given a syntax error, it names the line where the parser stopped', async () => {
