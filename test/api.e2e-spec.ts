@@ -296,6 +296,18 @@ describe('REST API (end to end)', () => {
       const day = body.items[0].at.slice(0, 10);
       const thatDay = await api.as('compliance').get(`/access-log?student=${student()}&from=${day}&to=${day}&limit=1`);
       expect({ status: thatDay.status, items: thatDay.body.items }).toEqual({ status: 200, items: [body.items[0]] });
+      // the whole log, a page at a time: every entry once, the last page saying so
+      for (let i = 0; i < 3; i++) await api.as('support').get(`/accounts/${student()}`);
+      const all = (await api.as('compliance').get('/access-log?limit=1000')).body.items;
+      const paged: unknown[] = [];
+      for (let after: string | null | undefined; after !== null; ) {
+        const page = await api.as('compliance').get(`/access-log?limit=2${after === undefined ? '' : `&after=${after}`}`);
+        expect(page.status).toBe(200);
+        paged.push(...page.body.items);
+        after = page.body.next;
+      }
+      expect(paged).toEqual(all);
+      expect(all.length).toBeGreaterThan(2);
     });
 
     it("answers and logs a read of a student while a sync holds the ledger's write lock", async () => {

@@ -83,7 +83,7 @@ describe('read side through the CLI (end to end)', () => {
     // the read is in the access log: the command, and every student it named
     const log = SqliteAccessLog.open(db);
     try {
-      const [entry] = await log.query({ studentId: added, limit: 1 });
+      const [entry] = (await log.query({ studentId: added, limit: 1 })).items;
       const named = new Set(asSupport.filter((e) => e.data.studentId).map((e) => e.data.studentId));
       expect(entry).toMatchObject({ role: 'support', endpoint: 'cli timeline' });
       expect(new Set(entry!.studentIds)).toEqual(named);

@@ -12,4 +12,5 @@ export class AccessLogEntrySchema implements AccessLogEntry {
 
 export class AccessLogSchema {
   @ApiProperty({ type: [AccessLogEntrySchema] }) items!: AccessLogEntrySchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the older entries; null on the last page' }) next!: string | null;
 }

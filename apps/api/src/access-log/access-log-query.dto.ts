@@ -4,9 +4,9 @@ import { parseMomentOrFail, type GetAccessLogQuery } from '@roster-ledger/ledger
 import { IsId } from '../validation/is-id.decorator';
 import { IsoMoment } from '../validation/iso-moment.decorator';
 import { RangeEnd } from '../validation/range-end.decorator';
-import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
+import { After, DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
-/** `GET /access-log?student=&who=&from=&to=&limit=` */
+/** `GET /access-log?student=&who=&from=&to=&limit=&after=` */
 export class AccessLogQueryDto {
   @ApiPropertyOptional({ description: 'only reads that showed this student' })
   @IsOptional()
@@ -27,11 +27,13 @@ export class AccessLogQueryDto {
 
   @Limit() limit: number = DEFAULT_LIMIT;
 
+  @IsOptional() @After() after?: number;
+
   /** The application layer's filter, with the range's ends as UTC timestamps. */
   toFilter(): GetAccessLogQuery['filter'] {
     // validated already: these cannot fail
     const from = this.from === undefined ? undefined : parseMomentOrFail(this.from, 'start-of-day', 'from');
     const to = this.to === undefined ? undefined : parseMomentOrFail(this.to, 'next-day', 'to');
-    return { studentId: this.student, who: this.who, from, to, limit: this.limit };
+    return { studentId: this.student, who: this.who, from, to, after: this.after, limit: this.limit };
   }
 }

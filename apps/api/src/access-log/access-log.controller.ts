@@ -1,9 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GetAccessLogQuery, type AccessLogEntry } from '@roster-ledger/ledger';
+import { GetAccessLogQuery, type AccessLogEntry, type Page } from '@roster-ledger/ledger';
 import { Roles } from '../auth/roles.decorator';
-import { itemList, type ItemList } from '../common/item-list';
 import { ProblemSchema } from '../openapi/problem.schema';
 import { AccessLogQueryDto } from './access-log-query.dto';
 import { AccessLogSchema } from './access-log-entry.schema';
@@ -16,11 +15,10 @@ export class AccessLogController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Reads of students’ personal data, newest first' })
+  @ApiOperation({ summary: 'Reads of students’ personal data, newest first, a page at a time (pass `next` as `after`)' })
   @ApiOkResponse({ type: AccessLogSchema })
   @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
-  async list(@Query() q: AccessLogQueryDto): Promise<ItemList<AccessLogEntry>> {
-    const entries = await this.queries.execute<GetAccessLogQuery, AccessLogEntry[]>(new GetAccessLogQuery(q.toFilter()));
-    return itemList(entries);
+  list(@Query() q: AccessLogQueryDto): Promise<Page<AccessLogEntry>> {
+    return this.queries.execute<GetAccessLogQuery, Page<AccessLogEntry>>(new GetAccessLogQuery(q.toFilter()));
   }
 }

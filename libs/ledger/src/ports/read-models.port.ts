@@ -170,8 +170,21 @@ export interface AccessLogEntry {
   studentIds: string[];
 }
 
+export interface AccessLogFilter {
+  studentId?: string;
+  who?: string;
+  from?: string;
+  to?: string;
+  /** The `next` of the page before: entries older than its last one. */
+  after?: number;
+  limit: number;
+}
+
 export interface AccessLog {
   record(entry: AccessLogEntry): Promise<void>;
-  /** Entries, newest first, optionally of one student or one reader. */
-  query(filter: { studentId?: string; who?: string; from?: string; to?: string; limit: number }): Promise<AccessLogEntry[]>;
+  /**
+   * Entries, newest first, optionally of one student or one reader, a page at a time: `after` is
+   * the `next` of the page before (entries older than its last one).
+   */
+  query(filter: AccessLogFilter): Promise<Page<AccessLogEntry>>;
 }

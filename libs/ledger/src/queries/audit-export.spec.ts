@@ -51,7 +51,7 @@ function exporter() {
     audit: async (_filter: AuditFilter, { after, limit }: { after?: number; limit: number }) =>
       structuredClone(FEED.filter((c) => c.position > (after ?? 0)).slice(0, limit)),
   } as Partial<ReadModels> as ReadModels;
-  const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => [] };
+  const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: [], next: null }) };
   const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') });
   const queries = { execute: (query: Parameters<GetAuditFeedHandler['execute']>[0]) => handler.execute(query) } as unknown as QueryBus;
   const run = async (role: ViewerRole, format: AuditExportFormat) => {

@@ -53,7 +53,7 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
       accountNames: async (ids) => (lookups.accountNames.push([...ids]), people.filter((p) => ids.includes(p.id))),
       classNames: async (ids) => (lookups.classNames.push([...ids]), classes.filter((c) => ids.includes(c.id))),
     };
-    const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => logged };
+    const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: logged, next: null }) };
     // the handler reads no other part of the read models for a timeline that has entries
     handler = new GetTimelineHandler(models as ReadModels, log, { now: () => new Date('2024-10-01T12:00:00.000Z') });
   });

@@ -213,9 +213,9 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
 }
 
 @QueryHandler(GetAccessLogQuery)
-export class GetAccessLogHandler implements IQueryHandler<GetAccessLogQuery, AccessLogEntry[]> {
+export class GetAccessLogHandler implements IQueryHandler<GetAccessLogQuery, Page<AccessLogEntry>> {
   constructor(@Inject(ACCESS_LOG) private readonly log: AccessLog) {}
-  execute({ filter }: GetAccessLogQuery): Promise<AccessLogEntry[]> {
+  execute({ filter }: GetAccessLogQuery): Promise<Page<AccessLogEntry>> {
     return this.log.query(filter);
   }
 }

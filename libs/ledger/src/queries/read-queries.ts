@@ -1,5 +1,5 @@
 import type { Viewer } from '../access/viewer';
-import type { AuditFilter, TimelineKind } from '../ports/read-models.port';
+import type { AccessLogFilter, AuditFilter, TimelineKind } from '../ports/read-models.port';
 
 /** Accounts matching a name, email, SIS id, student number, state id or Clever id. */
 /** The most items one page of a read may hold, through the API and the CLI alike. */
@@ -60,7 +60,7 @@ export class GetAuditFeedQuery {
 
 /** Who read which students' personal data. */
 export class GetAccessLogQuery {
-  constructor(readonly filter: { studentId?: string; who?: string; from?: string; to?: string; limit: number }) {}
+  constructor(readonly filter: AccessLogFilter) {}
 }
 
 /** Each projection's position, head, lag and health. */

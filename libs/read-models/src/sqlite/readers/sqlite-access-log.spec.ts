@@ -42,14 +42,33 @@ describe('SqliteAccessLog', () => {
     const log = new SqliteAccessLog(db);
     await log.record(read(1, ['ana', 'ben']));
     await log.record(read(2, ['ben']));
-    expect((await log.query({ studentId: 'ben', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
+    expect((await log.query({ studentId: 'ben', limit: 10 })).items.map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
     // some reads indexed, the later ones not yet: a look-up finds both
     expect(log.indexPending()).toBe(2);
     await log.record(read(3, ['ben', 'cy'], 'alice'));
-    expect((await log.query({ studentId: 'ben', limit: 10 })).map((e) => e.at)).toEqual([read(3, []).at, read(2, []).at, read(1, []).at]);
-    expect(await log.query({ studentId: 'cy', limit: 10 })).toEqual([read(3, ['ben', 'cy'], 'alice')]);
-    expect(await log.query({ studentId: 'dee', limit: 10 })).toEqual([]);
-    expect((await log.query({ studentId: 'ben', who: 'desk', limit: 1 })).map((e) => e.at)).toEqual([read(2, []).at]);
+    expect((await log.query({ studentId: 'ben', limit: 10 })).items.map((e) => e.at)).toEqual([read(3, []).at, read(2, []).at, read(1, []).at]);
+    expect((await log.query({ studentId: 'cy', limit: 10 })).items).toEqual([read(3, ['ben', 'cy'], 'alice')]);
+    expect((await log.query({ studentId: 'dee', limit: 10 })).items).toEqual([]);
+    expect((await log.query({ studentId: 'ben', who: 'desk', limit: 1 })).items.map((e) => e.at)).toEqual([read(2, []).at]);
+    db.close();
+  });
+
+  it('pages through every entry, newest first, each once, with a next cursor until the last page, also while reads are logged between pages', async () => {
+    const { db } = fresh();
+    const log = new SqliteAccessLog(db);
+    for (let i = 1; i <= 5; i++) await log.record(read(i, ['ana']));
+    const first = await log.query({ studentId: 'ana', limit: 2 });
+    await log.record(read(6, ['ana'])); // newer than the first page: not on the later ones
+    const second = await log.query({ studentId: 'ana', limit: 2, after: Number(first.next) });
+    const third = await log.query({ studentId: 'ana', limit: 2, after: Number(second.next) });
+    expect([first, second, third].map((page) => page.items.map((e) => e.at))).toEqual([
+      [read(5, []).at, read(4, []).at],
+      [read(3, []).at, read(2, []).at],
+      [read(1, []).at],
+    ]);
+    expect([typeof first.next, typeof second.next, third.next]).toEqual(['string', 'string', null]);
+    // without a student, the same
+    expect((await log.query({ limit: 10, after: Number(second.next) })).items.map((e) => e.at)).toEqual([read(1, []).at]);
     db.close();
   });
 
@@ -64,7 +83,7 @@ describe('SqliteAccessLog', () => {
     olderRelease.run(read(1, []).at);
     const log = SqliteAccessLog.open(path);
     await log.record(read(2, ['ana']));
-    const ats = async (reader: SqliteAccessLog) => (await reader.query({ studentId: 'ana', limit: 10 })).map((e) => e.at).sort();
+    const ats = async (reader: SqliteAccessLog) => (await reader.query({ studentId: 'ana', limit: 10 })).items.map((e) => e.at).sort();
     expect(await ats(log)).toEqual([read(1, []).at, read(2, []).at]);
     log.close();
     // a server of the older release not restarted yet (or a roll-back) logs one more read in the ledger
@@ -93,7 +112,7 @@ describe('SqliteAccessLog', () => {
     const log = SqliteAccessLog.open(path);
     // a sync's final append: one transaction, seconds to minutes long
     expect(await recordWhileHeld(log, db, 50)).toBe(true);
-    expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
+    expect((await log.query({ studentId: 'ana', limit: 10 })).items).toEqual([read(1, ['ana'])]);
     log.close();
     db.close();
   });
@@ -112,7 +131,7 @@ describe('SqliteAccessLog', () => {
     }
     expect(indexed).toBe(250);
     for (const [student, reads] of [['s0', 1], ['s1', 2], ['s100', 3], ['s251', 1]] as const) {
-      expect(await otherLog.query({ studentId: student, limit: 10 })).toHaveLength(reads);
+      expect((await otherLog.query({ studentId: student, limit: 10 })).items).toHaveLength(reads);
     }
     other.close();
     db.close();
@@ -124,8 +143,8 @@ describe('SqliteAccessLog', () => {
     const odd = ['a b', 'a"b', "o'neil", 'ünï-cödé', 'NOT x', 'a*'];
     await log.record(read(1, odd));
     await log.record(read(2, ['a', 'b', 'neil']));
-    for (const id of odd) expect((await log.query({ studentId: id, limit: 10 })).map((e) => e.at)).toEqual([read(1, []).at]);
-    expect((await log.query({ studentId: 'a', limit: 10 })).map((e) => e.at)).toEqual([read(2, []).at]);
+    for (const id of odd) expect((await log.query({ studentId: id, limit: 10 })).items.map((e) => e.at)).toEqual([read(1, []).at]);
+    expect((await log.query({ studentId: 'a', limit: 10 })).items.map((e) => e.at)).toEqual([read(2, []).at]);
     db.close();
   });
 
@@ -135,7 +154,7 @@ describe('SqliteAccessLog', () => {
     const other = openReadModelDatabase(path);
     // the thread goes on: timers fire while the read waits for the lock
     expect(await recordWhileHeld(log, other, 30)).toBe(false);
-    expect(await log.query({ studentId: 'ana', limit: 10 })).toEqual([read(1, ['ana'])]);
+    expect((await log.query({ studentId: 'ana', limit: 10 })).items).toEqual([read(1, ['ana'])]);
     other.close();
     db.close();
   });
@@ -156,7 +175,7 @@ describe('SqliteAccessLog', () => {
       if (counting) setImmediate(count);
     };
     setImmediate(count);
-    const found = await log.query({ studentId: 'student-42', limit: 1_000 });
+    const found = (await log.query({ studentId: 'student-42', limit: 1_000 })).items;
     counting = false;
     // 20,000 reads of 25 students out of 5,000: each student was read 100 times
     expect(found).toHaveLength(100);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { retryWhileBusy, waitWhileBusy, type AccessLog, type AccessLogEntry } from '@roster-ledger/ledger';
+import { retryWhileBusy, waitWhileBusy, type AccessLog, type AccessLogEntry, type AccessLogFilter, type Page } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../read-model-database';
 
 /**
@@ -121,7 +121,7 @@ export class SqliteAccessLog implements AccessLog {
     return ((this.lastEntry.get() as number | null) ?? 0) - (this.indexedUpTo.get() as number);
   }
 
-  async query(filter: { studentId?: string; who?: string; from?: string; to?: string; limit: number }): Promise<AccessLogEntry[]> {
+  async query(filter: AccessLogFilter): Promise<Page<AccessLogEntry>> {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.studentId !== undefined) {
@@ -138,9 +138,18 @@ export class SqliteAccessLog implements AccessLog {
     if (filter.who !== undefined) (where.push('l.who = @who'), (params['who'] = filter.who));
     if (filter.from !== undefined) (where.push('l.at >= @from'), (params['from'] = filter.from));
     if (filter.to !== undefined) (where.push('l.at < @to'), (params['to'] = filter.to));
-    const sql = `SELECT at, who, role, endpoint, student_ids FROM access_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.id DESC LIMIT @limit`;
-    const rows = await waitWhileBusy(() => this.db.prepare(sql).all(params) as { at: string; who: string; role: string; endpoint: string; student_ids: string }[], RECORD_TIMEOUT_MS);
-    return rows.map((r) => ({ at: r.at, who: r.who, role: r.role, endpoint: r.endpoint, studentIds: JSON.parse(r.student_ids) as string[] }));
+    // newest first: the next page holds the entries recorded before the last one of this page
+    if (filter.after !== undefined) (where.push('l.id < @after'), (params['after'] = filter.after));
+    const sql = `SELECT id, at, who, role, endpoint, student_ids FROM access_log l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.id DESC LIMIT @limit`;
+    const rows = await waitWhileBusy(
+      () => this.db.prepare(sql).all(params) as { id: number; at: string; who: string; role: string; endpoint: string; student_ids: string }[],
+      RECORD_TIMEOUT_MS,
+    );
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((r) => ({ at: r.at, who: r.who, role: r.role, endpoint: r.endpoint, studentIds: JSON.parse(r.student_ids) as string[] })),
+      next: rows.length === filter.limit && last !== undefined ? String(last.id) : null,
+    };
   }
 
   /**
