@@ -476,6 +476,17 @@ describe('REST API (end to end)', () => {
     it('lists and shows syncs', async () => {
       const list = await api.as('support').get(`/syncs?district=${district}&limit=5`);
       expect(list.body.items.map((s: any) => s.syncId)).toEqual([day2.syncId, day1.syncId]);
+      expect(list.body.next).toBeNull();
+      // a page at a time: the next page starts after the last sync of the one before
+      const first = await api.as('support').get(`/syncs?district=${district}&limit=1`);
+      expect({ items: first.body.items.map((s: any) => s.syncId), next: first.body.next }).toEqual({ items: [day2.syncId], next: day2.syncId });
+      const second = await api.as('support').get(`/syncs?district=${district}&limit=1&after=${first.body.next}`);
+      expect({ items: second.body.items.map((s: any) => s.syncId), next: second.body.next }).toEqual({ items: [day1.syncId], next: null });
+      const stranger = await api.as('support').get(`/syncs?district=${district}&after=00000000-0000-0000-0000-000000000000`);
+      expect({ status: stranger.status, errors: stranger.body.errors }).toEqual({
+        status: 400,
+        errors: [{ parameter: 'after', problems: [`must be the id of a sync of district ${district}, the last one of the page before, got "00000000-0000-0000-0000-000000000000"`] }],
+      });
       const one = await api.as('support').get(`/syncs/${day2.syncId}`);
       expect(one.body).toMatchObject({ syncId: day2.syncId, status: 'completed', counts: { StudentShared: 1, StudentRemoved: 1 }, sameFilesAs: null });
       // the files it read, as sha256sum has them

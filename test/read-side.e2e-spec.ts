@@ -151,6 +151,20 @@ describe('read side through the CLI (end to end)', () => {
     });
   });
 
+  it('lists syncs a page at a time, saying where the next page starts', () => {
+    const first = cli(['syncs', 'list', '--limit', '1', '--db', db]).stdout.trim().split('\n');
+    expect(first).toHaveLength(3); // the header, the newest sync, where the next page starts
+    expect(first[1]!.startsWith(`${day2.syncId}  completed`)).toBe(true);
+    expect(first[2]).toBe(`More: --after ${day2.syncId}`);
+    const rest = cliJson<{ syncId: string }[]>(['syncs', 'list', '--after', day2.syncId, '--db', db]).body;
+    expect(rest.map((s) => s.syncId)).toEqual([day1.syncId]);
+    const wrong = cli(['syncs', 'list', '--after', 'nope', '--db', db]);
+    expect({ status: wrong.status, stderr: wrong.stderr.trim() }).toEqual({
+      status: 2,
+      stderr: 'error (INVALID_INPUT): field after: must be the id of a sync of this ledger, the last one of the page before, got "nope"',
+    });
+  });
+
   it('refuses a sync, school, district or stream that was never recorded, naming it, instead of answering with nothing', () => {
     const district = day1.districtId;
     for (const [args, stderr] of [

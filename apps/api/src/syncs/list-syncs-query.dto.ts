@@ -3,7 +3,7 @@ import { IsOptional } from 'class-validator';
 import { IsId } from '../validation/is-id.decorator';
 import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
-/** `GET /syncs?district=&limit=` */
+/** `GET /syncs?district=&limit=&after=` */
 export class ListSyncsQueryDto {
   @ApiPropertyOptional({ description: 'only syncs of this district' })
   @IsOptional()
@@ -11,4 +11,9 @@ export class ListSyncsQueryDto {
   district?: string;
 
   @Limit() limit: number = DEFAULT_LIMIT;
+
+  @ApiPropertyOptional({ description: 'the next page: the `next` of the page before (the id of its last sync)' })
+  @IsOptional()
+  @IsId()
+  after?: string;
 }

@@ -80,4 +80,5 @@ export class SyncSummarySchema implements SyncSummary {
 
 export class SyncListSchema {
   @ApiProperty({ type: [SyncSummarySchema] }) items!: SyncSummarySchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the older syncs; null when none are older' }) next!: string | null;
 }

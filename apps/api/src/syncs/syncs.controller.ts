@@ -2,11 +2,10 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Viewer } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
-import { itemList, type ItemList } from '../common/item-list';
 import { ProblemSchema } from '../openapi/problem.schema';
 import { DistrictSyncRunner, type BackgroundSync } from '../district-syncs/district-sync-runner';
 import { ListSyncsQueryDto } from './list-syncs-query.dto';
@@ -24,11 +23,11 @@ export class SyncsController {
 
   @Get()
   @Roles(...VIEWER_ROLES)
-  @ApiOperation({ summary: 'Syncs, newest first' })
+  @ApiOperation({ summary: 'Syncs, newest first, a page at a time (pass `next` as `after`)' })
   @ApiOkResponse({ type: SyncListSchema })
   @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: `district` is one the ledger has never recorded a sync of' })
-  async list(@Query() query: ListSyncsQueryDto): Promise<ItemList<SyncSummary>> {
-    return itemList(await this.queries.execute<ListSyncsQuery, SyncSummary[]>(new ListSyncsQuery(query.district, query.limit)));
+  list(@Query() query: ListSyncsQueryDto): Promise<Page<SyncSummary>> {
+    return this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(query.district, query.limit, query.after));
   }
 
   @Get(':id')

@@ -2,7 +2,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, CatchUpProjectionsCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, CatchUpProjectionsCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
@@ -22,14 +22,16 @@ export class SyncsListCommand extends SyncsSubCommand {
     super();
   }
 
-  async run(_: string[], options: CommonOptions & { district?: string; limit?: number }): Promise<void> {
+  async run(_: string[], options: CommonOptions & { district?: string; limit?: number; after?: string }): Promise<void> {
     try {
-      const syncs = await this.queries.execute<ListSyncsQuery, SyncSummary[]>(new ListSyncsQuery(options.district, options.limit ?? 50));
-      if (options.json) return json(syncs);
+      const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(options.district, options.limit ?? 50, options.after));
+      // an array, as ever: a script pages with the last sync's id as --after
+      if (options.json) return json(page.items);
       // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
-      if (syncs.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
+      if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
       out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), '   events', 'origin'].join('  '));
-      for (const s of syncs) out(syncLine(s));
+      for (const s of page.items) out(syncLine(s));
+      if (page.next) out(`More: --after ${page.next}`);
     } catch (error) {
       reportError(error, options.json);
     }
@@ -43,6 +45,11 @@ export class SyncsListCommand extends SyncsSubCommand {
   @Option({ flags: '--limit <n>', description: 'at most this many (default 50)' })
   parseLimit(value: string): number {
     return parsePageLimit(value);
+  }
+
+  @Option({ flags: '--after <syncId>', description: 'the next page: the syncs older than this one ("More: --after ...")' })
+  parseAfter(value: string): string {
+    return value;
   }
 }
 

@@ -1,19 +1,31 @@
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { SyncSummary } from '@roster-ledger/domain';
+import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
+import type { Page } from '../ports/read-models.port';
 import { NotFound } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
 import { ListSyncsQuery } from './list-syncs.query';
 import { GetSyncQuery } from './get-sync.query';
 
 @QueryHandler(ListSyncsQuery)
-export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, SyncSummary[]> {
+export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<SyncSummary>> {
   constructor(private readonly history: SyncHistory) {}
-  /** @throws NotFound for a district no sync was ever of: "no syncs" would read as a district that was never synced */
-  async execute({ districtId, limit }: ListSyncsQuery): Promise<SyncSummary[]> {
+  /**
+   * `next` is the id of the page's last sync when older ones follow, else null. Syncs only ever
+   * join the list at its new end, so a page's last sync marks where the next page starts.
+   * @throws NotFound for a district no sync was ever of: "no syncs" would read as a district that was never synced
+   * @throws InvalidInput (field `after`) for an `after` that is no sync of the list
+   */
+  async execute({ districtId, limit, after }: ListSyncsQuery): Promise<Page<SyncSummary>> {
     const syncs = await this.history.list(districtId);
     // every record comes through a sync: a district with none is one the ledger has never recorded
     if (syncs.length === 0 && districtId !== undefined) throw new NotFound(`district ${districtId}`);
-    return syncs.slice(0, limit);
+    const from = after === undefined ? 0 : syncs.findIndex((s) => s.syncId === after) + 1;
+    if (from === 0 && after !== undefined) {
+      const listed = districtId === undefined ? 'a sync of this ledger' : `a sync of district ${districtId}`;
+      throw new InvalidInput(`must be the id of ${listed}, the last one of the page before, got "${after}"`, { field: 'after' });
+    }
+    const items = syncs.slice(from, from + limit);
+    return { items, next: from + limit < syncs.length ? items[items.length - 1]!.syncId : null };
   }
 }
 
