@@ -370,6 +370,15 @@ describe('REST API (end to end)', () => {
       const limt = typo.body.errors.find((e: any) => e.parameter === 'limt');
       expect(limt.problems).toEqual([expect.stringMatching(/^limt is not a parameter of this request; it takes .*\blimit\b/)]);
       expect(limt.problems[0]).toContain('recordTypes');
+      // an empty list is refused, not read as every type
+      const empty = await api.as('compliance').get(`/districts/${district}/audit?types=&recordTypes=,`);
+      expect({ status: empty.status, errors: empty.body.errors }).toEqual({
+        status: 400,
+        errors: expect.arrayContaining([
+          { parameter: 'types', problems: ['types: give at least one event type, or leave types out for all of them'] },
+          { parameter: 'recordTypes', problems: ['recordTypes: give at least one record type, or leave recordTypes out for all of them'] },
+        ]),
+      });
       // a reversed range would read as "nothing changed" (or "nobody read"): refused, for the feed, its export
       // and the access log, in the words sent
       for (const path of [

@@ -25,6 +25,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a --limit of 0', ['timeline', 'user', 'u1', '--limit', '0', '--db', missing], /^error: --limit must be a whole number from 1 to 1000, got "0"/],
     ['a --limit above the API\'s', ['search', 'ada', '--limit', '5000', '--db', missing], /^error: --limit must be a whole number from 1 to 1000, got "5000"/],
     ['an unknown event type', ['audit', 'export', '--types', 'StudentShared,StudentRemovd', '--db', missing], /^error: --types: "StudentRemovd" is not an event type; expected .*StudentRemoved/],
+    ['an empty --types', ['audit', 'export', '--types', ' , ', '--db', missing], /^error: --types: give at least one event type, or leave --types out for all of them\n$/],
     ['an unknown record type', ['audit', 'export', '--record-types', 'pupil', '--db', missing], /^error: --record-types: "pupil" is not a record type; expected district, school/],
     ['an --out in a folder that does not exist', ['audit', 'export', '--out', 'no/such/folder/feed.csv', '--db', missing], /^error: --out: the folder .*no\/such\/folder does not exist\n$/],
     ['an --out that is a folder', ['audit', 'export', '--out', '.', '--db', missing], /^error: --out: \. is a folder; name a file\n$/],

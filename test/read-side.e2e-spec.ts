@@ -130,6 +130,9 @@ describe('read side through the CLI (end to end)', () => {
     expect(removed).toMatchObject({ id: changes.removedStudent, status: 'removed' });
     expect(csv[2]).toContain(`""name"":${JSON.stringify(removed.personal.name).replace(/"/g, '""')}`);
     expect(csv[2]).toMatch(/""race"":/);
+    // given twice, an option takes the values of both, as the API does
+    const twice = cli(['audit', 'export', '--types', 'StudentRemoved', '--types', 'StudentShared', '--sync', day2.syncId, '--db', db]).stdout.trim().split('\n');
+    expect(twice).toEqual(csv);
     // support gets the name and SIS id, not the demographics, and is told something was left out
     const asSupport = JSON.parse(cli(['audit', 'export', '--types', 'StudentRemoved', '--sync', day2.syncId, '--role', 'support', '--format', 'json', '--db', db]).stdout) as any[];
     expect(asSupport).toHaveLength(1);

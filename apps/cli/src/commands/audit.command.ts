@@ -23,13 +23,16 @@ interface ExportOptions {
 
 /**
  * A comma-separated option, each value one of `allowed`: a mistyped type must be refused, not
- * answered with an empty feed that reads as "nothing of that kind happened".
+ * answered with an empty feed that reads as "nothing of that kind happened"; and an empty one, not
+ * answered with every type. Given twice, it takes the values of both (`--types A --types B`), as
+ * the API does with `types=A&types=B`.
  */
-function list(option: string, value: string, allowed: readonly string[], what: string): string[] {
+function list(option: string, value: string, allowed: readonly string[], what: string, earlier: readonly string[] = []): string[] {
   const values = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values.length === 0) throw new InvalidInput(`${option}: give at least one ${what.replace(/^an? /, '')}, or leave ${option} out for all of them`, { field: option });
   const wrong = unknownListValues(values, allowed, what);
   if (wrong !== null) throw new InvalidInput(`${option}: ${wrong}`, { field: option });
-  return values;
+  return [...earlier, ...values];
 }
 
 /**
@@ -124,12 +127,12 @@ export class AuditExportCommand extends CommandRunner {
     return value;
   }
   @Option({ flags: '--types <list>', description: 'event types, comma-separated (e.g. StudentShared,StudentRemoved)' })
-  parseTypes(value: string): string[] {
-    return list('--types', value, AUDIT_EVENT_TYPES, 'an event type');
+  parseTypes(value: string, earlier?: string[]): string[] {
+    return list('--types', value, AUDIT_EVENT_TYPES, 'an event type', earlier);
   }
   @Option({ flags: '--record-types <list>', description: `record types, comma-separated: ${AUDIT_RECORD_TYPES.join(', ')}` })
-  parseRecordTypes(value: string): string[] {
-    return list('--record-types', value, AUDIT_RECORD_TYPES, 'a record type');
+  parseRecordTypes(value: string, earlier?: string[]): string[] {
+    return list('--record-types', value, AUDIT_RECORD_TYPES, 'a record type', earlier);
   }
   @Option({ flags: '--district <id>', description: 'one district' })
   parseDistrict(value: string): string {
