@@ -553,6 +553,16 @@ describe('REST API (end to end)', () => {
         ['accounts', true],
         ['enrollments', true],
       ]);
+      // none named: every one, by name, from the start
+      const all = await api.as('engineer').post('/projections/verify', {});
+      expect({ status: all.status, projections: all.body.projections }).toEqual({
+        status: 202,
+        projections: ['accounts', 'classes', 'enrollments', 'timelines', 'audit', 'syncs', 'lookups'],
+      });
+      for (let deadline = Date.now() + 30_000, state = all.body; state.status === 'running' && Date.now() < deadline; ) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = (await api.as('engineer').get(all.headers.get('location')!)).body;
+      }
     });
 
     it('serves its OpenAPI document with the API-key schemes and every path', async () => {

@@ -19,7 +19,7 @@ class JobErrorSchema {
 export class ProjectionJobSchema implements ProjectionJob {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['rebuild', 'verify'] }) kind!: ProjectionJobKind;
-  @ApiProperty({ type: [String], description: 'empty: all' }) projections!: string[];
+  @ApiProperty({ type: [String], description: 'the projections the job works on: those asked for, or every one' }) projections!: string[];
   @ApiProperty() dryRun!: boolean;
   @ApiProperty() requestedBy!: string;
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: ProjectionJob['status'];

@@ -6,7 +6,7 @@ export type ProjectionJobKind = 'rebuild' | 'verify';
 export interface ProjectionJob {
   id: string;
   kind: ProjectionJobKind;
-  /** The projections asked for; empty means all. */
+  /** The projections the job works on: those asked for, or every one when none was named. */
   projections: string[];
   dryRun: boolean;
   requestedBy: string;

@@ -45,7 +45,8 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
     const job: ProjectionJob = {
       id,
       kind,
-      projections: names,
+      // all of them by name, not an empty list a reader must know means "all"
+      projections: names.length > 0 ? names : known,
       dryRun,
       requestedBy,
       status: 'running',
