@@ -33,10 +33,11 @@ describe('which reader a location gets', () => {
     });
   });
 
-  it('tells a folder of JSON files, a folder that is not there, and a Clever API district apart', () => {
+  it('tells a folder of JSON files (with a stray CSV file beside them), a folder that is not there, and a Clever API district apart', () => {
     const json = mkdtempSync(join(tmpdir(), 'roster-ledger-json-'));
     try {
       writeFileSync(join(json, 'users.json'), '{"data": []}');
+      writeFileSync(join(json, 'schools.csv'), 'School_id,School_name\n');
       expect([json, join(json, 'nope'), 'clever-api:d1'].map((location) => reader.sourceOf(location))).toEqual(['snapshot', 'snapshot', 'clever-api']);
       expect(isCsvSnapshotFolder(json)).toBe(false);
     } finally {

@@ -4,28 +4,33 @@ import type { CleverSnapshotSource } from './clever-snapshot-reader';
 import { CleverSnapshotReader } from './clever-snapshot-reader';
 import { CleverCsvSnapshotReader } from './csv/csv-snapshot-reader';
 import { OPTIONAL_CSV_FILES, REQUIRED_CSV_FILES } from './csv/csv-folder';
+import { STUDENTS } from './csv/csv-columns';
+import { SNAPSHOT_FILE_NAMES } from './snapshot-folder';
 import { CleverApiSnapshotReader, type CleverApiSnapshotOptions } from './api/clever-api-snapshot-reader';
 
 /** Prefix of a location that names a district to read from the Clever Data API: `clever-api:<districtId>`. */
 export const CLEVER_API_SCHEME = 'clever-api:';
 
 /**
- * Whether a folder is a Clever SFTP CSV upload rather than Data API JSON files: it holds one of
- * Clever's CSV files, named in any case (`Students.csv` as readily as `students.csv`). A CSV
- * upload without `students.csv` is one, so that it fails naming the file it lacks rather than as
- * a folder without JSON files.
+ * Whether a folder is a Clever SFTP CSV upload rather than Data API JSON files: it holds
+ * `students.csv`, or one of Clever's other CSV files and none of the JSON files; a name counts in
+ * any case (`Students.csv` as readily as `students.csv`). So a CSV upload that lacks
+ * `students.csv` fails naming the file it lacks, not as a folder without JSON files, and a CSV
+ * file beside JSON files is one the JSON import does not read (see unreadSnapshotFiles).
  */
 export function isCsvSnapshotFolder(location: string): boolean {
   let names: string[];
   try {
-    names = readdirSync(location);
+    names = readdirSync(location).map((name) => name.toLowerCase());
   } catch {
     return false; // not a folder: the reader says so
   }
-  return names.some((name) => CSV_FILE_NAMES.has(name.toLowerCase()));
+  if (names.includes(STUDENTS.file)) return true;
+  return names.some((name) => CSV_FILE_NAMES.has(name)) && !names.some((name) => JSON_FILE_NAMES.has(name));
 }
 
 const CSV_FILE_NAMES: ReadonlySet<string> = new Set([...REQUIRED_CSV_FILES, ...OPTIONAL_CSV_FILES].map((spec) => spec.file));
+const JSON_FILE_NAMES: ReadonlySet<string> = new Set(Object.values(SNAPSHOT_FILE_NAMES));
 
 /**
  * Opens any Clever source by its location, so the ledger needs one reader: `clever-api:<id>` reads
