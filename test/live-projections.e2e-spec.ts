@@ -5,6 +5,7 @@ import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { TEST_KEYS, testKeysConfig } from './support/api-client';
 import { startServe, stopServe } from './support/api-serve-process';
+import { generateSnapshots } from './support/crash-snapshot';
 import { cli, scratch } from './support/ledger-cli';
 
 /**
@@ -13,6 +14,17 @@ import { cli, scratch } from './support/ledger-cli';
  * anyone asking, and a stopped runner stops cleanly. A server also follows the rebuilds another
  * process swaps in, and lets go of the files they replaced.
  */
+/** Waits until every read model has folded the whole log; gives the position they reached. */
+async function caughtUpOf(control: SqliteProjectionControl, deadlineMs: number): Promise<number> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const status = await control.status();
+    if (status.every((s) => s.lag.events === 0 && s.position > 0)) return status[0]!.position;
+    if (Date.now() > until) throw new Error(`not caught up: ${JSON.stringify(status.map((s) => [s.name, s.position, s.head]))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('live projections following another process (end to end)', () => {
   const tmp = scratch('live');
   const db = tmp.path('ledger.db');
@@ -51,6 +63,38 @@ describe('live projections following another process (end to end)', () => {
       await store.close();
     }
   }, 90_000);
+
+  it('lets its thread go between batches while it folds a large sync another process appended (a server keeps answering)', async () => {
+    const large = tmp.path('large.db');
+    const district = tmp.path('large-district');
+    await generateSnapshots({ students: 4_000, seed: 'live-large', base: district });
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', large, '--skip-projections']).status).toBe(0);
+    const store = new SqliteEventStore(new SqliteLedgerDatabase(large));
+    const files = ReadModelFiles.beside(large, SQLITE_PROJECTIONS.map((p) => p.name));
+    const control = new SqliteProjectionControl(files, store);
+    const runner = new LiveProjectionRunner(control, store);
+    const names = SQLITE_PROJECTIONS.map((p) => p.name);
+    // what a request arriving meanwhile would see: taken by a timer, which runs only when the thread is let go
+    const seen: number[][] = [];
+    const ticker = setInterval(() => seen.push(names.map((name) => control.checkpoint(name))), 2);
+    try {
+      runner.start();
+      const before = await caughtUpOf(control, 30_000);
+      expect(cli(['import', district, '--db', large, '--skip-projections']).status).toBe(0);
+      const head = await store.headPosition();
+      expect(head - before).toBeGreaterThan(15_000); // three batches' worth and more, at once
+      await caughtUpOf(control, 60_000);
+      // the timer ran while the first half of the sync was being folded: some read model was seen
+      // there (folded batch after batch without letting go, the first look came after four batches)
+      const half = before + (head - before) / 2;
+      expect(seen.some((positions) => positions.some((p) => p > before && p < half))).toBe(true);
+    } finally {
+      clearInterval(ticker);
+      await runner.stop();
+      files.close();
+      await store.close();
+    }
+  }, 120_000);
 
   // which files a process holds open is read from /proc: Linux only
   const withProc = existsSync('/proc/self/fd') ? it : it.skip;

@@ -14,8 +14,8 @@ function resolveAfter<T>(ms: number, value: T): { promise: Promise<T>; cancel: (
 
 /**
  * Keeps the live read models in step with the log for as long as it runs (`serve`): catches up in
- * batches, then follows a catch-up subscription, folding what arrives in batches of up to
- * `batchSize` events or whatever came within `idleMs`. A failing projection stops at its event
+ * batches, then follows a catch-up subscription, folding what arrives within `idleMs` as one batch;
+ * a batch's worth or more at once (a sync another process appended) is left to the catch-up. A failing projection stops at its event
  * (see SqliteProjectionControl); the others go on. A busy database (another process writing a
  * large sync) is waited out and retried.
  */
@@ -59,8 +59,11 @@ export class LiveProjectionRunner {
     while (!this.stopped) {
       try {
         await this.control.catchUp();
-        const positions = (await this.control.status()).map((s) => s.position);
-        await this.follow(Math.min(...positions));
+        // a read model stopped at a failing event stays where it stopped: followed from there, the
+        // events after it would arrive a batch's worth at once, again and again
+        const folding = (await this.control.status()).filter((s) => s.status !== 'failed');
+        if (folding.length > 0) await this.follow(Math.min(...folding.map((s) => s.position)));
+        else await new Promise((r) => setTimeout(r, 1_000));
       } catch (error) {
         if (this.stopped) return;
         this.logger.warn(`projections will retry in 1 s: ${error instanceof Error ? error.message : String(error)}`);
@@ -89,11 +92,16 @@ export class LiveProjectionRunner {
       }
       if (next.done) return;
       batch.push(next.value);
-      pending = events.next();
       if (batch.length >= this.batchSize) {
-        await this.control.applyLive(batch);
-        batch = [];
+        // A batch's worth at once: another process appended a sync, perhaps of millions of events.
+        // The subscription reads on without waiting, so folding it here, batch after batch, would
+        // keep the thread from answering anything (health checks included) until the end. The
+        // catch-up folds it instead: a batch at a time with the thread let go between batches, on
+        // two threads when it is large. Then the runner follows again from where it got to.
+        await events.return?.(undefined);
+        return;
       }
+      pending = events.next();
     }
   }
 }
