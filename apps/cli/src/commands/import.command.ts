@@ -12,6 +12,7 @@ import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { unreadFilesNote } from '../output/unread-files-note';
 import { whoAmI, type CommonOptions } from './common-options';
+import { reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
 
 interface ImportOptions extends CommonOptions {
@@ -68,12 +69,14 @@ export class ImportCommand extends LedgerCommandRunner {
       ),
     );
     if (!done) return;
-    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, projectedEvents: done.projected });
+    const behind = done.readModelsBehind;
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, projectedEvents: done.projected, readModelsBehind: behind });
     else {
       out(describeSync(done.result, done.durationMs));
       if (note !== null) out(note);
-      if (!options.skipProjections) out(`  Read models updated (${done.projected.toLocaleString('en-US')} events folded).`);
+      if (!options.skipProjections && behind === null) out(`  Read models updated (${done.projected.toLocaleString('en-US')} events folded).`);
     }
+    if (behind !== null) reportReadModelsBehind(behind, options.json);
   }
 
   @Option({ flags: '--skip-projections', description: 'do not update the read models now (serve or the next command will)' })

@@ -1,10 +1,11 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { CatchUpProjectionsCommand, GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
+import { GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { reportError } from './common-options';
+import { catchUpAfterSync, type ReadModelsBehind } from './read-models-after-sync';
 import { releaseSyncMemory } from './release-sync-memory';
 
 export interface RecordedSync<T> {
@@ -12,13 +13,16 @@ export interface RecordedSync<T> {
   durationMs: number;
   /** Events folded into the read models after the sync (0 when skipped). */
   projected: number;
+  /** Why the read models could not follow the sync, which stands (see reportReadModelsBehind); null when they did. */
+  readModelsBehind: ReadModelsBehind | null;
 }
 
 /**
  * Runs one sync for a command (`import`, `sync`) the way a person expects: on failure, the
  * sync's recorded failure is shown (or the error, when nothing was recorded) and the exit code
  * set; on success, the read models follow the log at once, so a search or a timeline right after
- * it is current. Returns null when the sync failed (already reported).
+ * it is current (a failure there is returned, not thrown: the sync stands). Returns null when the
+ * sync failed (already reported).
  */
 export async function runRecordedSync<T>(
   buses: { commands: CommandBus; queries: QueryBus },
@@ -51,16 +55,10 @@ export async function runRecordedSync<T>(
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
-  let projected = 0;
-  if (!options.skipProjections) {
-    const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
-    releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
-    const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
-    try {
-      projected = await buses.commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(bar.update));
-    } finally {
-      bar.stop();
-    }
-  }
-  return { result, durationMs, projected };
+  if (options.skipProjections) return { result, durationMs, projected: 0, readModelsBehind: null };
+  const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
+  releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
+  const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
+  const { projected, behind } = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
+  return { result, durationMs, projected, readModelsBehind: behind };
 }

@@ -2,10 +2,11 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, CatchUpProjectionsCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
+import { catchUpAfterSync, reportReadModelsBehind } from './read-models-after-sync';
 
 /** Shared option parsers of the `syncs` sub-commands. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
@@ -77,9 +78,11 @@ export class SyncsApproveCommand extends SyncsSubCommand {
   async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
       const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI()));
-      // like import: the read models follow the approved events at once
-      await this.commands.execute(new CatchUpProjectionsCommand());
-      this.print(summary, options);
+      // like import: the read models follow the approved events at once (the approval stands if they cannot)
+      const { behind } = await catchUpAfterSync(this.commands);
+      if (options.json) json({ ...syncJson(summary), readModelsBehind: behind });
+      else out(describeSync(summary));
+      if (behind !== null) reportReadModelsBehind(behind, options.json);
     } catch (error) {
       reportError(error, options.json);
     }

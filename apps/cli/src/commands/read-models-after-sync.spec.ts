@@ -1,0 +1,45 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import { InvalidInput } from '@roster-ledger/domain';
+import { catchUpAfterSync, reportReadModelsBehind } from './read-models-after-sync';
+
+/** A command bus whose catch-up folds `events`, or fails with `error`. */
+const bus = (outcome: { events: number } | { error: Error }): CommandBus =>
+  ({ execute: async () => ('error' in outcome ? Promise.reject(outcome.error) : outcome.events) }) as unknown as CommandBus;
+
+describe('the read models after a sync that stands', () => {
+  let exitCode: typeof process.exitCode;
+  let stderr: string[];
+  beforeEach(() => {
+    exitCode = process.exitCode;
+    stderr = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((text) => (stderr.push(String(text)), true));
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    process.exitCode = exitCode;
+  });
+
+  it('gives the events folded when the catch-up works', async () => {
+    expect(await catchUpAfterSync(bus({ events: 42 }))).toEqual({ projected: 42, behind: null });
+  });
+
+  it('returns a failed catch-up (a full disk) instead of throwing it, so the sync is not reported as failed', async () => {
+    const full = await catchUpAfterSync(bus({ error: new Error('database or disk is full') }));
+    expect(full).toEqual({ projected: 0, behind: { code: 'UNEXPECTED_ERROR', message: 'database or disk is full' } });
+    const domain = await catchUpAfterSync(bus({ error: new InvalidInput('bad', {}) }));
+    expect(domain.behind?.code).toBe('INVALID_INPUT');
+  });
+
+  it('says the sync stands and the read models are behind, and exits 1; with --json the document carries it instead', () => {
+    reportReadModelsBehind({ code: 'UNEXPECTED_ERROR', message: 'database or disk is full' }, false);
+    expect(process.exitCode).toBe(1);
+    expect(stderr.join('')).toBe(
+      'warning: the sync stands (its events are in the log), but the read models could not be brought up to date (UNEXPECTED_ERROR): ' +
+        'database or disk is full. They catch up from the log when a command next reads them, or when serve starts.\n',
+    );
+    stderr.length = 0;
+    process.exitCode = undefined;
+    reportReadModelsBehind({ code: 'UNEXPECTED_ERROR', message: 'database or disk is full' }, true);
+    expect({ exitCode: process.exitCode, stderr }).toEqual({ exitCode: 1, stderr: [] });
+  });
+});
