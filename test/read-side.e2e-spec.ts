@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { SqliteAccessLog } from '@roster-ledger/read-models';
@@ -198,6 +198,11 @@ describe('read side through the CLI (end to end)', () => {
     const written = cli(['audit', 'export', '--sync', day2.syncId, '--types', 'StudentRemoved', '--out', out, '--db', db]);
     expect({ status: written.status, stdout: written.stdout, stderr: written.stderr.trim() }).toEqual({ status: 0, stdout: '', stderr: `audit feed written to ${out}` });
     expect(readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(',')[6])).toEqual(['type', 'StudentRemoved']);
+    // a write that fails (a full disk: /dev/full, where Linux has it) fails the export, saying so
+    if (existsSync('/dev/full')) {
+      const full = cli(['audit', 'export', '--out', '/dev/full', '--db', db]);
+      expect({ status: full.status, stderr: full.stderr.trim() }).toEqual({ status: 1, stderr: expect.stringMatching(/^error \(UNEXPECTED_ERROR\): ENOSPC: no space left on device/) });
+    }
     // known, with nothing of what is asked: a true empty answer
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
     expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known\n' });

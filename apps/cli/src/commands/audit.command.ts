@@ -1,5 +1,8 @@
-import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { dirname, resolve } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
@@ -50,20 +53,21 @@ function outFileProblem(out: string): void {
 }
 
 /**
- * Writes the export beside `out` and renames it over `out` once it is whole, so that a refused or
- * failed export leaves a file already there as it was, and never a part of a feed that reads as
- * the whole of it.
+ * Writes the export beside `out`, flushed to disk, and renames it over `out` once it is whole, so
+ * that a refused or failed export (a full disk half-way) leaves a file already there as it was,
+ * and never a part of a feed that reads as the whole of it. A device or a pipe (`/dev/stdout`) has
+ * nothing to keep: it is written to as it is.
  */
 async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<void> {
-  const partial = `${out}.${process.pid}.partial`;
+  if (statSync(out, { throwIfNoEntry: false })?.isFile() === false) return pipeline(Readable.from(chunks), createWriteStream(out));
+  const partial = `${out}.${randomBytes(6).toString('hex')}.partial`;
   try {
-    const file = createWriteStream(partial, { flags: 'wx' });
-    await once(file, 'open');
+    await pipeline(Readable.from(chunks), createWriteStream(partial, { flags: 'wx' }));
+    const written = openSync(partial, 'r');
     try {
-      for await (const chunk of chunks) if (!file.write(chunk)) await once(file, 'drain');
+      fsyncSync(written);
     } finally {
-      file.end();
-      await once(file, 'close');
+      closeSync(written);
     }
     renameSync(partial, out);
   } catch (error) {
