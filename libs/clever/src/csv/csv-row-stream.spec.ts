@@ -133,9 +133,20 @@ describe('a CSV file that breaks a rule', () => {
     expect(rows.map((r) => r.name)).toEqual(['Ada', 'Ren\uFFFDe']);
   });
 
-  it('still refuses bytes that are not UTF-8 in a file that also holds a well-encoded replacement character', async () => {
-    const mixed = Buffer.concat([Buffer.from('Id,Name\n1,A\uFFFDa\n2,Ren'), Buffer.from([0xe9]), Buffer.from('\n')]);
-    expect((await failureOf(mixed)).rule).toBe('value is not valid UTF-8 (save the file as UTF-8)');
+  it('names the line of the bytes that are not UTF-8 in a file that also holds a well-encoded replacement character before them', async () => {
+    const mixed = Buffer.concat([Buffer.from('Id,Name\r\n1,A\uFFFDa\r\n2,Ren'), Buffer.from([0xe9]), Buffer.from('\r\n')]);
+    const error = await failureOf(mixed);
+    expect({ at: error.at, rule: error.rule }).toEqual({ at: expect.objectContaining({ line: 3, column: 'Name' }), rule: 'value is not valid UTF-8 (save the file as UTF-8)' });
+  });
+
+  it('refuses a character cut off at the end of the file, and finds bytes that are not UTF-8 across a chunk boundary', async () => {
+    const cut = Buffer.concat([Buffer.from('Id,Name\n1,Ada\n2,Ren'), Buffer.from([0xc3])]);
+    expect((await failureOf(cut)).at).toMatchObject({ line: 3 });
+    // a long first row puts the bad byte of line 3 past the first 64 KiB chunk; a split 'é' before it is fine
+    const long = `Id,Name\n1,${'a'.repeat(64 * 1024 - 11)}é\n`;
+    expect(await rowsOf(`${long}2,Ren\n`)).toHaveLength(2);
+    const error = await failureOf(Buffer.concat([Buffer.from(`${long}2,Ren`), Buffer.from([0xff]), Buffer.from('\n')]));
+    expect(error.at).toMatchObject({ line: 3, column: 'Name' });
   });
 
   it('names a value over 65,536 characters, as a JSON snapshot does', async () => {

@@ -6,6 +6,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
 import { DEFAULT_MAX_STRING_LENGTH } from '../json-record-stream';
 import { CsvHeader } from './csv-columns';
+import { Utf8Check } from './csv-utf8-check';
 import type { CsvFileSpec } from './csv-columns';
 
 /** Bytes read from disk at a time. */
@@ -81,7 +82,8 @@ export async function readCsvHeader(path: string, spec: CsvFileSpec, options: Cs
   pipeline(createReadStream(path, { highWaterMark: CSV_CHUNK_BYTES }), watching(utf8, () => undefined), parser, () => undefined);
   try {
     for await (const values of parser as AsyncIterable<string[]>) {
-      checkValues(values, path, 1, undefined, utf8);
+      const brokenLine = utf8.brokenAt === null ? null : await lineAt(path, utf8.brokenAt);
+      checkValues(values, path, { line: 1, nextLine: 2 + values.reduce((sum, value) => sum + countLineBreaks(value), 0) }, undefined, brokenLine);
       return CsvHeader.resolve(values, spec, path);
     }
   } catch (error) {
@@ -122,12 +124,15 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
 
   let header: CsvHeader | undefined;
   let nextLine = 1;
+  // the line of the first bytes that are not UTF-8, counted once they are found
+  let brokenLine: number | null = null;
   try {
     for await (const values of parser as AsyncIterable<string[]>) {
       const line = nextLine;
       nextLine += 1 + values.reduce((sum, value) => sum + countLineBreaks(value), 0);
       if (values.length === 1 && values[0] === '') continue;
-      checkValues(values, path, line, header, utf8);
+      if (utf8.brokenAt !== null) brokenLine ??= await lineAt(path, utf8.brokenAt);
+      checkValues(values, path, { line, nextLine }, header, brokenLine);
       if (header === undefined) {
         header = CsvHeader.resolve(values, spec, path);
         yield { header, line };
@@ -144,32 +149,21 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
     throw await parseFailure(error, path, spec, header, maxRecordChars);
   }
   if (header === undefined) throw new InvalidInput('the file is empty: expected a header row', { file: path, line: 1 });
+  // bytes that are not UTF-8 where no value shows it (a character cut off at the end of the file)
+  if (utf8.brokenAt !== null) {
+    throw new InvalidInput('the file is not valid UTF-8 here (save the file as UTF-8)', { file: path, line: brokenLine ?? (await lineAt(path, utf8.brokenAt)) });
+  }
 }
 
 /**
  * csv-parse decodes bytes that are not UTF-8 to U+FFFD, the replacement character. A file may
- * also hold that character itself, well encoded (a name an earlier system could not decode): so
- * a value with it is refused only once the file's bytes were found not to be UTF-8.
+ * also hold that character itself, well encoded: a value with it is refused only on the line
+ * where the file's bytes are not UTF-8 (see Utf8Check).
  */
 const REPLACEMENT_CHARACTER = '\uFFFD';
 const LINE_BREAK = /\r\n|\r|\n/g;
 const CR = 0x0d;
 const LF = 0x0a;
-
-/** Whether the bytes of a file read so far were all UTF-8: checked chunk by chunk as they are read. */
-class Utf8Check {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
-  broken = false;
-
-  see(chunk: Buffer): void {
-    if (this.broken) return;
-    try {
-      this.decoder.decode(chunk, { stream: true });
-    } catch {
-      this.broken = true;
-    }
-  }
-}
 
 /** Passes a file's chunks on to the parser, checking their bytes and counting them first. */
 function watching(utf8: Utf8Check, onBytes: (count: number) => void): Transform {
@@ -179,11 +173,20 @@ function watching(utf8: Utf8Check, onBytes: (count: number) => void): Transform 
       onBytes(chunk.length);
       done(null, chunk);
     },
+    flush(done) {
+      utf8.end();
+      done();
+    },
   });
 }
 
-/** The values of a record: UTF-8 where the file was, and no longer than a JSON snapshot's strings may be. */
-function checkValues(values: readonly string[], file: string, line: number, header: CsvHeader | undefined, utf8: Utf8Check): void {
+/**
+ * The values of a record on lines `line` to before `nextLine`: UTF-8 where the file was, and no
+ * longer than a JSON snapshot's strings may be.
+ */
+function checkValues(values: readonly string[], file: string, lines: { line: number; nextLine: number }, header: CsvHeader | undefined, brokenLine: number | null): void {
+  const { line } = lines;
+  const broken = brokenLine !== null && brokenLine >= line && brokenLine < lines.nextLine;
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value.length > DEFAULT_MAX_STRING_LENGTH) {
@@ -194,7 +197,7 @@ function checkValues(values: readonly string[], file: string, line: number, head
         ...column(header?.nameAt(i)),
       });
     }
-    if (utf8.broken && value.includes(REPLACEMENT_CHARACTER)) {
+    if (broken && value.includes(REPLACEMENT_CHARACTER)) {
       throw new InvalidInput('value is not valid UTF-8 (save the file as UTF-8)', { file, line, ...column(header?.nameAt(i)) });
     }
   }
