@@ -58,7 +58,9 @@ export class LiveProjectionRunner {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        await this.control.catchUp();
+        // a stop is heard between batches, not only once the log is folded
+        await this.control.catchUp(undefined, () => this.stopped);
+        if (this.stopped) return;
         // a read model stopped at a failing event stays where it stopped: followed from there, the
         // events after it would arrive a batch's worth at once, again and again
         const folding = (await this.control.status()).filter((s) => s.status !== 'failed');

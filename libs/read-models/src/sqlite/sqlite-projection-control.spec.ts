@@ -105,6 +105,17 @@ describe.each([
       expect(await control.catchUp()).toBe(0);
     });
 
+    it('ends between batches when it is interrupted (a runner being stopped), keeping what it folded, and goes on from there', async () => {
+      const { events } = rosterStory();
+      const control = new SqliteProjectionControl(openDb(), logOf(events), SQLITE_PROJECTIONS, 10);
+      // asked after each batch: stopped after the second
+      let asked = 0;
+      const applied = await control.catchUp(undefined, () => ++asked >= 2);
+      expect(applied).toBe(20);
+      expect((await control.status()).map((s) => s.position)).toEqual(SQLITE_PROJECTIONS.map(() => events[19]!.position));
+      expect(await control.catchUp()).toBe(events.length - 20);
+    });
+
     it('leaves tables equal to folding the whole log at once, and verify finds no difference', async () => {
       const { events } = rosterStory();
       const db = openDb();

@@ -412,16 +412,21 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return result;
   }
 
-  async catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+  /**
+   * Brings every live read model up to the head of the log. `interrupted` is asked between the
+   * batches this thread folds: when it says so, the catch-up ends there (what it folded stays), as
+   * a runner being stopped asks; the second thread's half, and a bulk rebuild, run to their end.
+   */
+  async catchUp(onProgress?: (p: ProjectionProgress) => void, interrupted?: () => boolean): Promise<number> {
     const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
     const head = await this.store.headPosition();
     const behind = Math.max(0, ...this.liveTargets().map((t) => head - t.position));
     if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
-      return rebuilt + (await this.foldLive(this.projections, onProgress));
+      return rebuilt + (await this.foldLive(this.projections, onProgress, interrupted));
     }
     const [here, there] = await this.onTwoThreads(
       this.projections,
-      (projections, progress) => this.foldLive(projections, progress),
+      (projections, progress) => this.foldLive(projections, progress, interrupted),
       (names, progress) => this.secondThread!.catchUp(names, progress),
       onProgress,
     );
@@ -434,8 +439,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /** Folds what the live versions of these projections have not folded yet, in live batches. */
-  private foldLive(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
-    return this.feed(() => this.liveTargets(projections), undefined, onProgress);
+  private foldLive(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void, interrupted?: () => boolean): Promise<number> {
+    return this.feed(() => this.liveTargets(projections), undefined, onProgress, false, null, interrupted);
   }
 
   /**
@@ -738,6 +743,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * `stopAt` bounds the position (for a verification at the live checkpoint). Throws
    * ProjectionFailed when `strict` and a target stops at an event. A bulk load (tables nobody
    * reads yet) gives the largest batch it may take; live folding takes `batchSize` events a batch.
+   * Ends early, between batches, when `interrupted` says so.
    */
   private async feed(
     targets: () => Target[],
@@ -745,6 +751,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     onProgress: ((p: ProjectionProgress) => void) | undefined,
     strict = false,
     bulkBatchSize: number | null = null,
+    interrupted: () => boolean = () => false,
   ): Promise<number> {
     const started = this.clock().getTime();
     let applied = 0;
@@ -771,6 +778,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       for (const t of current) t.committed?.(t.position);
       // let the process breathe between batches: an API in the same process keeps answering
       await new Promise((resolve) => setImmediate(resolve));
+      if (interrupted()) return applied;
       const failed = current.find((t) => t.failure);
       if (strict && failed) throw new ProjectionFailed(failed.projection.name, failed.failure!);
       if (onProgress) {
