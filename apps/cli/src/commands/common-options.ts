@@ -24,10 +24,14 @@ export const whoAmI = (): string => {
   }
 };
 
+/** An error as a command reports it: a domain error by its code, anything else as unexpected. */
+export function problemOf(error: unknown): { code: string; message: string } {
+  return { code: error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR', message: error instanceof Error ? error.message : String(error) };
+}
+
 /** Reports a failed command: a domain error by its code and message, anything else as unexpected. */
 export function reportError(error: unknown, asJson: boolean | undefined): void {
-  const code = error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR';
-  const message = error instanceof Error ? error.message : String(error);
+  const { code, message } = problemOf(error);
   if (asJson) json({ error: { code, message } });
   else err(`error (${code}): ${message}`);
   const usage = [

@@ -1,7 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import { DomainError } from '@roster-ledger/domain';
 import { CatchUpProjectionsCommand, type ProjectionProgress } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED } from '../output/cli-output';
+import { problemOf } from './common-options';
 
 /** Why the read models could not follow a sync that stands. */
 export interface ReadModelsBehind {
@@ -21,8 +21,7 @@ export async function catchUpAfterSync(
   try {
     return { projected: await commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(onProgress)), behind: null };
   } catch (error) {
-    const behind = { code: error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR', message: error instanceof Error ? error.message : String(error) };
-    return { projected: 0, behind };
+    return { projected: 0, behind: problemOf(error) };
   }
 }
 

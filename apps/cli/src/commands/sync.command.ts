@@ -66,9 +66,9 @@ export class SyncCommand extends LedgerCommandRunner {
     if (!done) return;
     const { result, durationMs, projected, readModelsBehind: behind } = done;
     const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
-    if (behind !== null) reportReadModelsBehind(behind, options.json);
     if (options.json) {
       json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, projectedEvents: projected, readModelsBehind: behind });
+      if (behind !== null) reportReadModelsBehind(behind, options.json);
       return;
     }
     if (fallback !== null) out(`The events sync fell back to a full sync: ${fallback}.`);
@@ -77,6 +77,7 @@ export class SyncCommand extends LedgerCommandRunner {
     else if (cursor === null) out('  No events cursor yet.');
     else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
     if (!options.skipProjections && behind === null) out(`  Read models updated (${projected.toLocaleString('en-US')} events folded).`);
+    if (behind !== null) reportReadModelsBehind(behind, options.json);
   }
 
   private usage(message: string, options: SyncOptions, code = 'INVALID_REQUEST'): void {

@@ -29,6 +29,7 @@ export class SyncsListCommand extends SyncsSubCommand {
       // an array, as ever: a script pages with the last sync's id as --after
       if (options.json) return json(page.items);
       // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
+      if (page.items.length === 0 && options.after !== undefined) return out(`No syncs before ${options.after}.`);
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
       out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), '   events', 'origin'].join('  '));
       for (const s of page.items) out(syncLine(s));
