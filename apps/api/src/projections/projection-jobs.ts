@@ -12,6 +12,9 @@ import type { ProjectionJob, ProjectionJobKind, ProjectionJobMessage, Projection
 /** Finished jobs kept for their status URL; older ones are forgotten. */
 const KEPT_JOBS = 50;
 
+/** How a job ended: its result, or why it failed. */
+type Outcome = { result?: ProjectionJob['result']; error?: ProjectionJob['error'] };
+
 /**
  * Rebuilds and verifications, one at a time, each in a worker thread so that the server keeps
  * answering. The caller gets the job at once (202 and a status URL); the job reports progress,
@@ -90,32 +93,38 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
     await current.worker.terminate();
   }
 
+  /**
+   * Runs a job in a worker thread. Its outcome is reported once the worker has exited, not when it
+   * is told: until then its connections are open and the next job would be refused, so a job
+   * shown as ended means another may start.
+   */
   private spawn(job: ProjectionJob, request: ProjectionJobRequest): Worker {
     const worker = startSourceWorker(join(__dirname, 'projection-job.worker'), __filename, request);
+    let outcome: Outcome | null = null;
     worker.on('message', (message: ProjectionJobMessage) => {
       if (message.type === 'progress') job.progress = message.progress;
-      else if (message.type === 'done') this.finish(job, { result: message.result });
-      else if (message.code !== 'UNEXPECTED_ERROR') this.finish(job, { error: { code: message.code, message: message.message } });
+      else if (message.type === 'done') outcome = { result: message.result };
+      else if (message.code !== 'UNEXPECTED_ERROR') outcome = { error: { code: message.code, message: message.message } };
       else {
         // not a deliberate error: its message may tell internals, which stay in the server log
         this.logger.error(`projection job ${job.id} failed: ${message.message}`);
-        this.finish(job, { error: { code: message.code, message: 'the job failed unexpectedly; see the server log' } });
+        outcome = { error: { code: message.code, message: 'the job failed unexpectedly; see the server log' } };
       }
     });
     worker.on('error', (error) => {
       this.logger.error(`projection job ${job.id} crashed: ${error.stack ?? error.message}`);
-      this.finish(job, { error: { code: 'UNEXPECTED_ERROR', message: 'the job crashed; see the server log' } });
+      outcome ??= { error: { code: 'UNEXPECTED_ERROR', message: 'the job crashed; see the server log' } };
     });
     worker.on('exit', (code) => {
-      if (job.status === 'running') this.finish(job, { error: { code: 'UNEXPECTED_ERROR', message: `the job's worker stopped (exit code ${code})` } });
       if (this.current?.job === job) this.current = null;
       // the live runner goes on only once the worker's connections are closed
       if (!this.closing) this.live.resume();
+      this.finish(job, outcome ?? { error: { code: 'UNEXPECTED_ERROR', message: `the job's worker stopped (exit code ${code})` } });
     });
     return worker;
   }
 
-  private finish(job: ProjectionJob, outcome: { result?: ProjectionJob['result']; error?: ProjectionJob['error'] }): void {
+  private finish(job: ProjectionJob, outcome: Outcome): void {
     if (job.status !== 'running') return;
     job.status = outcome.error ? 'failed' : 'succeeded';
     job.result = outcome.result ?? null;
