@@ -1,7 +1,7 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 
-// Nest's start-up chatter: one line per module and route, noise for someone starting `serve`.
-const CHATTY = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
+/** The contexts of Nest's start-up chatter: one line per module and route, noise for someone starting `serve`. */
+export const NEST_START_UP_CONTEXTS: ReadonlySet<string> = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
 
 /**
  * Nest's console logger for `serve` and the CLI: without the start-up listing of modules and
@@ -10,7 +10,7 @@ const CHATTY = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'N
  */
 export class QuietStartupLogger extends ConsoleLogger {
   override log(message: unknown, context?: string): void {
-    if (context !== undefined && CHATTY.has(context)) return;
+    if (context !== undefined && NEST_START_UP_CONTEXTS.has(context)) return;
     super.log(message, context);
   }
 

@@ -29,10 +29,12 @@ export class LedgerRuntimeModule {
   /**
    * @param options.server a long-running server: WAL checkpoints run in a thread of their own, off
    *   its requests, and read models far behind fold in small batches, not in bulk on its thread
+   * @param options.serverThread a worker thread of a server running one command (a sync): as a
+   *   command, except that Clever's waits go to the server's log only, with no note for a terminal
    */
-  static forRoot(config: LedgerConfig, options: { server?: boolean } = {}): DynamicModule {
+  static forRoot(config: LedgerConfig, options: { server?: boolean; serverThread?: boolean } = {}): DynamicModule {
     const policies: GuardPolicies = { policyFor: (districtId) => config.guardPolicyFor(districtId) };
-    const clever = cleverConnections(config, options.server === true);
+    const clever = cleverConnections(config, options.server === true || options.serverThread === true);
     // LEDGER_OPEN_TIMEOUT_MS: how long opening the ledger file on start waits for another process that holds it
     const { openTimeoutMs } = config;
     return {

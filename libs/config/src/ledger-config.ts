@@ -311,6 +311,18 @@ export class LedgerConfig {
     return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, openTimeoutOf(env), env);
   }
 
+  /**
+   * What loads this configuration again in a worker thread, as `LedgerConfig.load(env, { db })`:
+   * its variables as they are now (a token rotated in the environment included), the same file,
+   * the same ledger.
+   */
+  loadArguments(): { env: Record<string, string>; db: string } {
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.env)) if (value !== undefined) env[name] = value;
+    env['LEDGER_CONFIG'] = this.configFile ?? '';
+    return { env, db: this.dbPath };
+  }
+
   guardPolicyFor(districtId: string): GuardPolicy {
     return this.districtPolicies.get(districtId) ?? this.defaultPolicy;
   }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
-import { DomainError } from '@roster-ledger/domain';
-import { SyncAlreadyRunning, SyncDistrictCommand, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
+import { DomainError, type SyncSummary } from '@roster-ledger/domain';
+import { SyncAlreadyRunning, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
 import { ServerStopping } from '../errors/api-errors';
+import { runLedgerCommandInThread } from './ledger-command-thread';
 
 /** A sync this process runs in the background, with its latest progress. */
 export interface BackgroundSync {
@@ -28,19 +28,19 @@ export interface StartedSync {
  * Runs district syncs in the background of the server, for the API (POST /districts/:id/syncs)
  * and the schedule alike: one at a time per district in this process (and across processes, by
  * the ledger's lock), progress kept in memory for the sync detail, failures logged with the sync
- * id and never thrown at anyone. On shutdown it starts nothing more and waits for the running
- * syncs, so none is cut off with the ledger file closing under it.
+ * id and never thrown at anyone. Approvals of held syncs (POST /syncs/:id/approve) run here too.
+ * Each runs in a worker thread of its own, so the server goes on answering while a sync reads,
+ * diffs and appends a whole district. On shutdown it starts nothing more and waits for the
+ * running syncs and approvals, so none is cut off with the server.
  */
 @Injectable()
 export class DistrictSyncRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DistrictSyncs');
   private readonly running = new Map<string, { sync: BackgroundSync; done: Promise<SyncDistrictResult | null> }>();
+  private readonly approvals = new Set<Promise<unknown>>();
   private closing = false;
 
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly config: LedgerConfig,
-  ) {}
+  constructor(private readonly config: LedgerConfig) {}
 
   /**
    * Starts a sync and resolves once it runs (the district's lock is taken): refusals reject.
@@ -61,22 +61,20 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       refuse = reject;
     });
     let running = false;
-    const done = this.commands
-      .execute<SyncDistrictCommand, SyncDistrictResult>(
-        new SyncDistrictCommand(districtId, {
-          mode,
-          requestedBy,
-          syncId: sync.syncId,
-          onAccepted: () => {
-            running = true;
-            accept();
-          },
-          onProgress: (progress) => {
-            sync.progress = progress;
-            sync.progressAt = new Date().toISOString();
-          },
-        }),
-      )
+    const done = runLedgerCommandInThread<SyncDistrictResult>(
+      this.config,
+      { kind: 'sync', districtId, mode, requestedBy, syncId: sync.syncId },
+      {
+        onAccepted: () => {
+          running = true;
+          accept();
+        },
+        onProgress: (progress) => {
+          sync.progress = progress;
+          sync.progressAt = new Date().toISOString();
+        },
+      },
+    )
       .then(
         (result) => {
           accept(); // already accepted on the way; this only guards a caller against waiting forever
@@ -98,6 +96,22 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     return { syncId: sync.syncId, done };
   }
 
+  /**
+   * Applies a held sync exactly as previewed, recording who approved it.
+   * @throws SyncNotFound, SyncNotHeld, HeldSyncOutdated, SyncAlreadyRunning (by their codes), ServerStopping
+   */
+  async approve(syncId: string, by: string): Promise<SyncSummary> {
+    if (this.closing) throw new ServerStopping();
+    const approval = runLedgerCommandInThread<SyncSummary>(this.config, { kind: 'approve', syncId, by });
+    const settled = approval.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.approvals.add(settled);
+    void settled.finally(() => this.approvals.delete(settled));
+    return approval;
+  }
+
   /** The sync's latest progress while this process runs it; undefined otherwise. */
   progressOf(syncId: string): BackgroundSync | undefined {
     for (const { sync } of this.running.values()) if (sync.syncId === syncId) return { ...sync };
@@ -107,9 +121,10 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     const pending = [...this.running.values()];
-    if (pending.length === 0) return;
-    this.logger.log(`waiting for ${pending.length} running sync(s) to finish: ${pending.map((p) => p.sync.syncId).join(', ')}`);
-    await Promise.all(pending.map((p) => p.done));
+    const approvals = [...this.approvals];
+    if (pending.length > 0) this.logger.log(`waiting for ${pending.length} running sync(s) to finish: ${pending.map((p) => p.sync.syncId).join(', ')}`);
+    if (approvals.length > 0) this.logger.log(`waiting for ${approvals.length} approval(s) to finish`);
+    await Promise.all([...pending.map((p) => p.done), ...approvals]);
   }
 }
 

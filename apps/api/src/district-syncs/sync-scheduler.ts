@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { LedgerConfig, describeSchedule, nextRunAfter, type SyncSchedule } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
-import { HeldSyncPending, SyncAlreadyRunning, type SyncMode } from '@roster-ledger/ledger';
+import type { SyncMode } from '@roster-ledger/ledger';
 import { DistrictSyncRunner } from './district-sync-runner';
 
 /** Whether this process runs the configured sync schedules (`serve`), or leaves them to another. */
@@ -79,8 +79,10 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       await done;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof SyncAlreadyRunning) this.logger.log(`scheduled ${mode} sync of district ${districtId} skipped: ${message}`);
-      else if (error instanceof HeldSyncPending) this.logger.warn(`scheduled ${mode} sync of district ${districtId} skipped: ${message}`);
+      // by code: a refusal from the sync's thread is not an instance of the ledger's class
+      const code = error instanceof DomainError ? error.code : null;
+      if (code === 'SYNC_ALREADY_RUNNING') this.logger.log(`scheduled ${mode} sync of district ${districtId} skipped: ${message}`);
+      else if (code === 'HELD_SYNC_PENDING') this.logger.warn(`scheduled ${mode} sync of district ${districtId} skipped: ${message}`);
       else if (error instanceof DomainError) this.logger.error(`scheduled ${mode} sync of district ${districtId} not started (${error.code}): ${message}`);
       else this.logger.error(`scheduled ${mode} sync of district ${districtId} not started: ${error instanceof Error ? (error.stack ?? message) : message}`);
     }

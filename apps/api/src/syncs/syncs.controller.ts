@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
+import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
@@ -56,7 +56,8 @@ export class SyncsController {
   @ApiNotFoundResponse({ type: ProblemSchema })
   @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_NOT_HELD, or HELD_SYNC_OUTDATED when the ledger moved on since it was held' })
   approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
-    return this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(id, viewer.name));
+    // in a worker thread: applying a term's rollover appends millions of events
+    return this.runner.approve(id, viewer.name);
   }
 
   @Post(':id/discard')
