@@ -166,6 +166,11 @@ export class SnapshotDiff {
     this.eventIds = context.eventIds ?? new SyncEventIds(context.syncId);
   }
 
+  /** Events planned so far (the snapshot's end may plan removals still). */
+  get plannedEvents(): number {
+    return this.eventCount;
+  }
+
   /**
    * Diffs one record of the snapshot. `source`: the fingerprint of the bytes it was read from (and
    * the unknown values they held), for the state to note once its planned events are folded in
