@@ -19,18 +19,24 @@ describe('ledger configuration', () => {
     expect(LedgerConfig.load({}).dbPath).toBe(resolve(DEFAULT_DB_PATH));
   });
 
-  it("loads again in a worker thread as the server has it: the same file, districts and ledger, and a token as it is now", () => {
+  it("loads again in a worker thread as the server has it: the file as read at start, the districts, the ledger, and a token as it is now", () => {
     const path = file('thread.json', { guard: { floor: 7 }, districts: { d1: { tokenEnv: 'D1_TOKEN' } } });
     const env: NodeJS.ProcessEnv = { LEDGER_CONFIG: path, D1_TOKEN: 'first', LEDGER_DISTRICTS: JSON.stringify({ d2: { tokenEnv: 'D2_TOKEN' } }), D2_TOKEN: 'two' };
     const config = LedgerConfig.load(env, { db: '/x/flag.db' });
     env['D1_TOKEN'] = 'rotated';
-    const { env: threadEnv, db } = structuredClone(config.loadArguments());
-    const again = LedgerConfig.load(threadEnv, { db });
+    // edited after the start: a thread still has the configuration the process started with
+    writeFileSync(path, '{ not json');
+    const { env: threadEnv, db, file: read } = structuredClone(config.loadArguments());
+    const again = LedgerConfig.load(threadEnv, { db, file: read });
     expect(again.dbPath).toBe('/x/flag.db');
     expect(again.configFile).toBe(path);
     expect(again.guardPolicyFor('d1').floor).toBe(7);
     expect([...again.districts.keys()].sort()).toEqual(['d1', 'd2']);
     expect([again.cleverTokenFor('d1'), again.cleverTokenFor('d2')]).toEqual(['rotated', 'two']);
+    // started without a file: a thread has none either, even when one appears where the default is looked for
+    const none = LedgerConfig.load({ LEDGER_CONFIG: '' }).loadArguments();
+    expect(none.file).toBeNull();
+    expect(LedgerConfig.load({ ...none.env, LEDGER_CONFIG: path }, { db: none.db, file: none.file }).configFile).toBeNull();
   });
 
   it('reads guard thresholds globally and per district from LEDGER_CONFIG', () => {

@@ -269,19 +269,27 @@ export class LedgerConfig {
     /** `LEDGER_OPEN_TIMEOUT_MS`, else DEFAULT_OPEN_TIMEOUT_MS. */
     readonly openTimeoutMs: number,
     private readonly env: NodeJS.ProcessEnv,
+    /** The configuration file's text as it was read (null: no file), for {@link loadArguments}. */
+    private readonly fileText: string | null,
   ) {}
 
-  static load(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string } = {}): LedgerConfig {
+  /**
+   * @param overrides.file the configuration file as already read (null: none), instead of the one
+   *   LEDGER_CONFIG or the default names: a thread loads the configuration its process started with
+   */
+  static load(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string; file?: { path: string; text: string } | null } = {}): LedgerConfig {
     // an empty variable counts as unset, as shells and CI files often leave them
     const dbPath = resolve(overrides.db || env['LEDGER_DB'] || DEFAULT_DB_PATH);
     const explicit = env['LEDGER_CONFIG'] || undefined;
-    const file = explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    const file = overrides.file !== undefined ? overrides.file?.path : (explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined));
     let dto: ConfigFileDto | null = null;
+    let text: string | null = overrides.file?.text ?? null;
     if (file !== undefined) {
-      if (!existsSync(file)) throw new ConfigError(`${file}: configuration file not found (LEDGER_CONFIG)`);
+      if (text === null && !existsSync(file)) throw new ConfigError(`${file}: configuration file not found (LEDGER_CONFIG)`);
       let raw: unknown;
       try {
-        raw = JSON.parse(readFileSync(file, 'utf8'));
+        text ??= readFileSync(file, 'utf8');
+        raw = JSON.parse(text);
       } catch (e) {
         throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
       }
@@ -308,19 +316,19 @@ export class LedgerConfig {
       if (connection) districts.set(id, connection);
     }
     const apiKeys = apiKeysOf(env, file === undefined ? null : { name: file, apiKeys: dto?.apiKeys });
-    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, openTimeoutOf(env), env);
+    return new LedgerConfig(dbPath, file === undefined ? null : resolve(file), base, policies, apiKeys, districts, openTimeoutOf(env), env, text);
   }
 
   /**
-   * What loads this configuration again in a worker thread, as `LedgerConfig.load(env, { db })`:
-   * its variables as they are now (a token rotated in the environment included), the same file,
-   * the same ledger.
+   * What loads this configuration again in a worker thread, as `LedgerConfig.load(env, { db, file })`:
+   * its variables as they are now (a token rotated in the environment included), the file as it
+   * was read at start (not as it may have been edited since), the same ledger.
    */
-  loadArguments(): { env: Record<string, string>; db: string } {
+  loadArguments(): { env: Record<string, string>; db: string; file: { path: string; text: string } | null } {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(this.env)) if (value !== undefined) env[name] = value;
-    env['LEDGER_CONFIG'] = this.configFile ?? '';
-    return { env, db: this.dbPath };
+    const file = this.configFile === null || this.fileText === null ? null : { path: this.configFile, text: this.fileText };
+    return { env, db: this.dbPath, file };
   }
 
   guardPolicyFor(districtId: string): GuardPolicy {

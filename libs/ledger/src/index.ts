@@ -15,6 +15,7 @@ export * from './ports/clever-events-feed.port';
 export { EventsCursors, type HeldCursor } from './services/events-cursors';
 export * from './commands/approve-sync.command';
 export * from './commands/discard-sync.command';
+export * from './commands/end-stopped-sync.command';
 export * from './queries/list-syncs.query';
 export * from './queries/get-sync.query';
 export * from './queries/read-events.query';

@@ -6,6 +6,7 @@ import { SyncDistrictHandler } from './commands/sync-district.handler';
 import { EventsCursors } from './services/events-cursors';
 import { ApproveSyncHandler } from './commands/approve-sync.handler';
 import { DiscardSyncHandler } from './commands/discard-sync.handler';
+import { EndStoppedSyncHandler } from './commands/end-stopped-sync.handler';
 import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler';
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
@@ -37,6 +38,7 @@ import {
     SyncDistrictHandler,
     ApproveSyncHandler,
     DiscardSyncHandler,
+    EndStoppedSyncHandler,
     ListSyncsHandler,
     GetSyncHandler,
     ReadEventsHandler,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import { DomainError, type SyncSummary } from '@roster-ledger/domain';
-import { SyncAlreadyRunning, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
+import { EndStoppedSyncCommand, SyncAlreadyRunning, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
 import { ServerStopping } from '../errors/api-errors';
-import { runLedgerCommandInThread } from './ledger-command-thread';
+import { LedgerThreadStopped, runLedgerCommandInThread, type LedgerCommandHandlers, type LedgerCommandRequest } from './ledger-command-thread';
 
 /** A sync this process runs in the background, with its latest progress. */
 export interface BackgroundSync {
@@ -37,10 +38,14 @@ export interface StartedSync {
 export class DistrictSyncRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DistrictSyncs');
   private readonly running = new Map<string, { sync: BackgroundSync; done: Promise<SyncDistrictResult | null> }>();
-  private readonly approvals = new Set<Promise<unknown>>();
+  /** The end of every thread started, for a shutdown to wait for (a thread ends a little after its result). */
+  private readonly threads = new Set<Promise<void>>();
   private closing = false;
 
-  constructor(private readonly config: LedgerConfig) {}
+  constructor(
+    private readonly config: LedgerConfig,
+    private readonly commands: CommandBus,
+  ) {}
 
   /**
    * Starts a sync and resolves once it runs (the district's lock is taken): refusals reject.
@@ -61,20 +66,17 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       refuse = reject;
     });
     let running = false;
-    const done = runLedgerCommandInThread<SyncDistrictResult>(
-      this.config,
-      { kind: 'sync', districtId, mode, requestedBy, syncId: sync.syncId },
-      {
-        onAccepted: () => {
-          running = true;
-          accept();
-        },
-        onProgress: (progress) => {
-          sync.progress = progress;
-          sync.progressAt = new Date().toISOString();
-        },
+    const thread = this.inThread<SyncDistrictResult>({ kind: 'sync', districtId, mode, requestedBy, syncId: sync.syncId }, districtId, {
+      onAccepted: () => {
+        running = true;
+        accept();
       },
-    )
+      onProgress: (progress) => {
+        sync.progress = progress;
+        sync.progressAt = new Date().toISOString();
+      },
+    });
+    const done = thread
       .then(
         (result) => {
           accept(); // already accepted on the way; this only guards a caller against waiting forever
@@ -102,14 +104,26 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
    */
   async approve(syncId: string, by: string): Promise<SyncSummary> {
     if (this.closing) throw new ServerStopping();
-    const approval = runLedgerCommandInThread<SyncSummary>(this.config, { kind: 'approve', syncId, by });
-    const settled = approval.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.approvals.add(settled);
-    void settled.finally(() => this.approvals.delete(settled));
-    return approval;
+    return this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null);
+  }
+
+  /**
+   * Runs a sync or an approval in a thread, resolving with its result as soon as the thread tells
+   * it. A thread that ended without telling (a crash) leaves its sync running in the record and
+   * its district locked by this live process: both are ended here, so the district syncs again.
+   */
+  private inThread<T>(request: LedgerCommandRequest, districtId: string | null, handlers: LedgerCommandHandlers = {}): Promise<T> {
+    const { result, exited } = runLedgerCommandInThread<T>(this.config, request, handlers);
+    this.threads.add(exited);
+    void exited.then(() => this.threads.delete(exited));
+    return result.catch(async (error: unknown) => {
+      if (error instanceof LedgerThreadStopped) {
+        await this.commands.execute(new EndStoppedSyncCommand(request.syncId, districtId)).catch((cleanup: unknown) => {
+          this.logger.error(`sync ${request.syncId} stays locked until the server restarts: ${describe(cleanup)}`);
+        });
+      }
+      throw error;
+    });
   }
 
   /** The sync's latest progress while this process runs it; undefined otherwise. */
@@ -121,10 +135,9 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     const pending = [...this.running.values()];
-    const approvals = [...this.approvals];
     if (pending.length > 0) this.logger.log(`waiting for ${pending.length} running sync(s) to finish: ${pending.map((p) => p.sync.syncId).join(', ')}`);
-    if (approvals.length > 0) this.logger.log(`waiting for ${approvals.length} approval(s) to finish`);
-    await Promise.all([...pending.map((p) => p.done), ...approvals]);
+    else if (this.threads.size > 0) this.logger.log(`waiting for ${this.threads.size} sync or approval thread(s) to finish`);
+    await Promise.all([...pending.map((p) => p.done), ...this.threads]);
   }
 }
 

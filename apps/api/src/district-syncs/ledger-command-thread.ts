@@ -41,40 +41,66 @@ export class LedgerCommandRefused extends DomainError {
   }
 }
 
+/** The thread ended without telling how its command ended: it crashed (out of memory, say). */
+export class LedgerThreadStopped extends Error {
+  constructor(kind: LedgerCommandRequest['kind'], exitCode: number) {
+    super(`the ${kind} thread stopped before it finished (exit code ${exitCode}); see the server log`);
+    this.name = 'LedgerThreadStopped';
+  }
+}
+
+/** A command running in a thread. */
+export interface LedgerCommandThread<T> {
+  /**
+   * Its result or error, as soon as the thread tells it (its district's lock is released by then);
+   * a LedgerThreadStopped when the thread ended without telling.
+   */
+  result: Promise<T>;
+  /** The thread's end, its connections closed: what a shutdown waits for. */
+  exited: Promise<void>;
+}
+
 /**
- * Runs a sync or an approval in a worker thread of its own, on connections of its own, and
- * resolves with its result once the thread has exited (its connections closed). A sync of a
+ * Runs a sync or an approval in a worker thread of its own, on connections of its own. A sync of a
  * whole district reads, diffs and appends on one thread for seconds to minutes, and SQLite is
  * synchronous: run on the server's thread, it would leave every request waiting that long.
  * Deliberate errors come back as {@link LedgerCommandRefused} with their code; anything else as
- * an Error with the worker's stack. What the thread logs goes through the server's own logger.
+ * an Error; both with the worker's stack. What the thread logs goes through the server's logger.
  */
-export function runLedgerCommandInThread<T>(config: LedgerConfig, request: LedgerCommandRequest, handlers: LedgerCommandHandlers = {}): Promise<T> {
+export function runLedgerCommandInThread<T>(config: LedgerConfig, request: LedgerCommandRequest, handlers: LedgerCommandHandlers = {}): LedgerCommandThread<T> {
   const data: LedgerCommandThreadData = { request, config: config.loadArguments() };
   const worker = startSourceWorker(join(__dirname, 'ledger-command.worker'), __filename, data);
-  return new Promise<T>((resolve, reject) => {
-    let outcome: { result: T } | { error: Error } | null = null;
-    worker.on('message', (message: LedgerCommandMessage) => {
-      if (message.type === 'accepted') handlers.onAccepted?.();
-      else if (message.type === 'progress') handlers.onProgress?.(message.progress);
-      else if (message.type === 'log') new Logger(message.context)[message.level](message.message);
-      else if (message.type === 'done') outcome = { result: message.result as T };
-      else outcome = { error: errorOf(message) };
-    });
-    worker.on('error', (error) => {
-      outcome ??= { error };
-    });
-    worker.on('exit', (code) => {
-      const ended = outcome ?? { error: new Error(`the ${request.kind} thread stopped before it finished (exit code ${code})`) };
-      if ('result' in ended) resolve(ended.result);
-      else reject(ended.error);
-    });
+  let settle: { resolve: (result: T) => void; reject: (error: Error) => void } | null = null;
+  const result = new Promise<T>((resolve, reject) => (settle = { resolve, reject }));
+  // the first word on how it ended counts (a failure to close after its result does not undo it)
+  const end = (outcome: { result: T } | { error: Error }) => {
+    const waiting = settle;
+    settle = null;
+    if (waiting === null) return;
+    if ('result' in outcome) waiting.resolve(outcome.result);
+    else waiting.reject(outcome.error);
+  };
+  worker.on('message', (message: LedgerCommandMessage) => {
+    if (message.type === 'accepted') handlers.onAccepted?.();
+    else if (message.type === 'progress') handlers.onProgress?.(message.progress);
+    else if (message.type === 'log') new Logger(message.context)[message.level](message.message);
+    else if (message.type === 'done') end({ result: message.result as T });
+    else end({ error: errorOf(message) });
   });
+  worker.on('error', (error) => {
+    new Logger('LedgerThread').error(`the ${request.kind} thread crashed: ${error.stack ?? error.message}`);
+  });
+  const exited = new Promise<void>((resolve) =>
+    worker.on('exit', (code) => {
+      end({ error: new LedgerThreadStopped(request.kind, code) });
+      resolve();
+    }),
+  );
+  return { result, exited };
 }
 
 function errorOf(failure: Extract<LedgerCommandMessage, { type: 'failed' }>): Error {
-  if (failure.code !== null) return new LedgerCommandRefused(failure.code, failure.name, failure.message);
-  const error = new Error(failure.message);
+  const error = failure.code !== null ? new LedgerCommandRefused(failure.code, failure.name, failure.message) : new Error(failure.message);
   if (failure.stack !== null) error.stack = failure.stack;
   return error;
 }

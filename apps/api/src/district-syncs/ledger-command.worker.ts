@@ -25,8 +25,12 @@ function serverLogger(post: (message: LedgerCommandMessage) => void): LoggerServ
 
 /** A worker thread that runs one sync or approval for the server (see runLedgerCommandInThread). */
 async function run({ request, config: loadArguments }: LedgerCommandThreadData, post: (message: LedgerCommandMessage) => void): Promise<void> {
-  const config = LedgerConfig.load(loadArguments.env, { db: loadArguments.db });
-  const app = await NestFactory.createApplicationContext(LedgerRuntimeModule.forRoot(config, { serverThread: true }), { logger: serverLogger(post) });
+  const config = LedgerConfig.load(loadArguments.env, { db: loadArguments.db, file: loadArguments.file });
+  // a failure to start (a ledger it cannot open) is thrown, for the server to answer with its code
+  const app = await NestFactory.createApplicationContext(LedgerRuntimeModule.forRoot(config, { serverThread: true }), {
+    logger: serverLogger(post),
+    abortOnError: false,
+  });
   try {
     const commands = app.get(CommandBus);
     const result =

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { DomainError, InvalidInput } from '@roster-ledger/domain';
+import { DomainError, InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore } from '../ports/event-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -36,6 +36,9 @@ export async function recordSyncFailure(recorder: SyncRecorder, clock: Clock, er
   }
 }
 
+/** What a sync's failure says when the process running it died. */
+const PROCESS_STOPPED = 'the process running this sync stopped before it finished; nothing of it was applied';
+
 /**
  * Finishes the record of syncs whose process died: every sync still "running" whose lock was
  * just taken over from a dead holder (`takenOver`), or whose recorded owner process no longer
@@ -47,25 +50,32 @@ export async function recordInterruptedSyncs(
   takenOver: string | null,
   except: string,
 ): Promise<void> {
-  const { store, clock, history, lock, pending } = ports;
+  const { history, lock } = ports;
   for (const sync of await history.list()) {
     if (sync.status !== 'running' || sync.syncId === except) continue;
     const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.isAlive(sync.owner));
-    if (!dead) continue;
-    const recorder = new SyncRecorder(store, clock, sync.syncId, sync.source, sync.startedAt, {
-      revision: await store.streamRevision(syncStreamId(sync.syncId)),
-      districtId: sync.districtId,
-    });
-    await recorder.record({
-      type: 'SyncFailed',
-      data: {
-        syncId: sync.syncId,
-        code: 'INTERRUPTED',
-        reason: 'the process running this sync stopped before it finished; nothing of it was applied',
-        failedAt: clock.now().toISOString(),
-      },
-    });
-    // what it had staged will never be applied (a killed first import can leave gigabytes)
-    await pending.delete(sync.syncId);
+    if (dead) await recordInterrupted(ports, sync, PROCESS_STOPPED);
   }
+}
+
+/**
+ * Records a running sync as interrupted (SyncFailed INTERRUPTED, with why) and drops what it
+ * staged: nothing of it was applied, as its roster events are written by its final append.
+ */
+export async function recordInterrupted(
+  ports: { store: EventStore; clock: Clock; pending: PendingChangeStore },
+  sync: SyncSummary,
+  reason: string,
+): Promise<void> {
+  const { store, clock, pending } = ports;
+  const recorder = new SyncRecorder(store, clock, sync.syncId, sync.source, sync.startedAt, {
+    revision: await store.streamRevision(syncStreamId(sync.syncId)),
+    districtId: sync.districtId,
+  });
+  await recorder.record({
+    type: 'SyncFailed',
+    data: { syncId: sync.syncId, code: 'INTERRUPTED', reason, failedAt: clock.now().toISOString() },
+  });
+  // what it had staged will never be applied (a killed first import can leave gigabytes)
+  await pending.delete(sync.syncId);
 }

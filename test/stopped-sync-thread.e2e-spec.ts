@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { CommandBus } from '@nestjs/cqrs';
+import { LedgerConfig } from '@roster-ledger/config';
+import type { SyncSummary } from '@roster-ledger/domain';
+import {
+  EndStoppedSyncCommand,
+  EVENT_STORE,
+  RunSyncCommand,
+  SYNC_LOCK,
+  SyncAlreadyRunning,
+  SyncHistory,
+  thisProcess,
+  type EventStore,
+  type SyncLock,
+} from '@roster-ledger/ledger';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { ledgerRuntime } from './support/clever-sync-runtime';
+
+/**
+ * `serve` runs each sync and approval in a thread. A thread that crashes (out of memory, say)
+ * leaves its sync recorded as running and its district locked by a process that is alive (the
+ * server itself), which no later sync would take over: the server ends both
+ * (EndStoppedSyncCommand), and the district syncs again without a restart.
+ */
+describe('a sync whose thread in this process stopped without ending it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-stopped-thread-'));
+  let app: INestApplicationContext;
+  let commands: CommandBus;
+  let store: EventStore;
+  let lock: SyncLock;
+  let history: SyncHistory;
+  beforeAll(async () => {
+    ({ app, commands } = await ledgerRuntime(LedgerConfig.load({ LEDGER_CONFIG: '' }, { db: join(dir, 'ledger.db') })));
+    store = app.get(EVENT_STORE);
+    lock = app.get(SYNC_LOCK);
+    history = app.get(SyncHistory);
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** What a thread that died mid-sync leaves: its start recorded by this process, and its district's lock. */
+  async function strandedSync(): Promise<string> {
+    const syncId = randomUUID();
+    const { pid, host } = thisProcess();
+    const started = { syncId, owner: { pid, host }, districtId: CLEVER_DEMO_DISTRICT_ID, source: 'snapshot', origin: '/somewhere', startedAt: new Date().toISOString(), requestedBy: 'api' };
+    await store.appendToStream(`sync-${syncId}`, [{ id: randomUUID(), type: 'SyncStarted', data: started, metadata: {} }], 'no_stream');
+    await lock.acquire(CLEVER_DEMO_DISTRICT_ID, syncId);
+    return syncId;
+  }
+  const importDemo = () => commands.execute<RunSyncCommand, SyncSummary>(new RunSyncCommand(CLEVER_DEMO_FOLDER, { requestedBy: 'e2e' }));
+
+  it('is recorded as interrupted by its thread, and its district is free again', async () => {
+    const stranded = await strandedSync();
+    await expect(importDemo()).rejects.toBeInstanceOf(SyncAlreadyRunning);
+
+    await commands.execute(new EndStoppedSyncCommand(stranded, null));
+    expect(await history.get(stranded)).toMatchObject({
+      status: 'failed',
+      failure: { code: 'INTERRUPTED', reason: expect.stringContaining('the thread running this sync stopped before it finished') },
+    });
+    expect(await importDemo()).toMatchObject({ status: 'completed' });
+  });
+
+  it('frees the district of a sync that stopped before it recorded its start, and leaves a finished sync as it is', async () => {
+    const never = randomUUID();
+    await lock.acquire(CLEVER_DEMO_DISTRICT_ID, never);
+    await commands.execute(new EndStoppedSyncCommand(never, CLEVER_DEMO_DISTRICT_ID));
+    const again = await importDemo();
+    expect(again.status).toBe('completed');
+
+    await commands.execute(new EndStoppedSyncCommand(again.syncId, null));
+    expect(await history.get(again.syncId)).toMatchObject({ status: 'completed' });
+  });
+});
