@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { CleverApiEventsFeed, CleverSourceReader, RateLimiter, type CleverDistrictConnection, type CleverWait } from '@roster-ledger/clever';
 import { SqliteLedgerModule } from '@roster-ledger/event-store';
@@ -15,7 +15,7 @@ import {
   type SnapshotReader,
 } from '@roster-ledger/ledger';
 import { err } from './output/cli-output';
-import { READ_MODELS_SECOND_THREAD, workerThreadFor, type ReadModelsSecondThread } from './projection-build/projection-build';
+import { workerThreadFor } from './projection-build/projection-build';
 import { cleverWaitNote } from './output/clever-wait-note';
 
 /**
@@ -25,14 +25,7 @@ import { cleverWaitNote } from './output/clever-wait-note';
  */
 @Global()
 @Module({})
-export class LedgerRuntimeModule implements OnModuleDestroy {
-  constructor(@Inject(READ_MODELS_SECOND_THREAD) private readonly secondThread: ReadModelsSecondThread) {}
-
-  /** A second thread started ahead for a catch-up that never came (a sync that failed) ends with the process's ledger. */
-  onModuleDestroy(): Promise<void> {
-    return this.secondThread.close();
-  }
-
+export class LedgerRuntimeModule {
   /**
    * @param options.server a long-running server: WAL checkpoints run in a thread of their own, off
    *   its requests, and read models far behind fold in small batches, not in bulk on its thread
@@ -44,7 +37,6 @@ export class LedgerRuntimeModule implements OnModuleDestroy {
     const clever = cleverConnections(config, options.server === true || options.serverThread === true);
     // LEDGER_OPEN_TIMEOUT_MS: how long opening the ledger file on start waits for another process that holds it
     const { openTimeoutMs } = config;
-    const secondThread = workerThreadFor(config.dbPath);
     return {
       module: LedgerRuntimeModule,
       imports: [
@@ -52,14 +44,13 @@ export class LedgerRuntimeModule implements OnModuleDestroy {
         SqliteReadModelsModule.forRoot(config.dbPath, {
           backgroundHousekeeping: options.server === true,
           bulkCatchUp: options.server !== true,
-          secondThread,
+          secondThread: workerThreadFor(config.dbPath),
           ledgerOpenTimeoutMs: openTimeoutMs,
         }),
         LedgerModule,
       ],
       providers: [
         { provide: GUARD_POLICIES, useValue: policies },
-        { provide: READ_MODELS_SECOND_THREAD, useValue: secondThread },
         { provide: CLOCK, useValue: systemClock },
         { provide: SNAPSHOT_READER, useFactory: (): SnapshotReader => new CleverSourceReader(clever) },
         {
@@ -67,7 +58,7 @@ export class LedgerRuntimeModule implements OnModuleDestroy {
           useFactory: (): CleverEventsFeed => new CleverApiEventsFeed({ ...clever, now: () => systemClock.now().getTime() }),
         },
       ],
-      exports: [GUARD_POLICIES, READ_MODELS_SECOND_THREAD, CLOCK, SNAPSHOT_READER, CLEVER_EVENTS_FEED, LedgerModule],
+      exports: [GUARD_POLICIES, CLOCK, SNAPSHOT_READER, CLEVER_EVENTS_FEED, LedgerModule],
     };
   }
 }

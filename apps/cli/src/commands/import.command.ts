@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { READ_MODELS_SECOND_THREAD, type ReadModelsSecondThread } from '../projection-build/projection-build';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, unreadSnapshotFiles } from '@roster-ledger/clever';
@@ -15,7 +13,7 @@ import { describeSync, syncJson } from '../output/sync-report';
 import { unreadFilesNote } from '../output/unread-files-note';
 import { whoAmI, type CommonOptions } from './common-options';
 import { reportReadModelsBehind } from './read-models-after-sync';
-import { runRecordedSync, warmingReadModels } from './recorded-sync';
+import { runRecordedSync } from './recorded-sync';
 
 interface ImportOptions extends CommonOptions {
   district?: string;
@@ -34,7 +32,6 @@ export class ImportCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    @Inject(READ_MODELS_SECOND_THREAD) private readonly secondThread: ReadModelsSecondThread,
   ) {
     super();
   }
@@ -67,7 +64,7 @@ export class ImportCommand extends LedgerCommandRunner {
           requestedBy: whoAmI(),
           syncId,
           readAll: options.readAll === true,
-          onProgress: warmingReadModels((p) => progress.update(p), this.secondThread, options.skipProjections),
+          onProgress: (p) => progress.update(p),
         }),
       ),
     );

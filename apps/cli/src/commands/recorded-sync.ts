@@ -1,12 +1,11 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus, type SyncProgress } from '@roster-ledger/ledger';
+import { GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { reportError } from './common-options';
 import { catchUpAfterSync, type ReadModelsBehind } from './read-models-after-sync';
-import type { ReadModelsSecondThread } from '../projection-build/projection-build';
 import { releaseSyncMemory } from './release-sync-memory';
 
 export interface RecordedSync<T> {
@@ -62,24 +61,4 @@ export async function runRecordedSync<T>(
   const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
   const { projected, behind } = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
   return { result, durationMs, projected, readModelsBehind: behind };
-}
-
-/** Events from which the catch-up after a sync folds on two threads (the read models' own threshold). */
-const WARM_FROM_EVENTS = 20_000;
-
-/**
- * The progress handler of a sync whose read models follow it: as the sync starts writing what a
- * large snapshot changed, it also starts the read models' second thread, whose code then loads
- * beside the append instead of after it (about a second, most of what kept the two halves of a
- * million-student churn's catch-up from ending together).
- */
-export function warmingReadModels(
-  update: (progress: SyncProgress) => void,
-  secondThread: ReadModelsSecondThread,
-  skipProjections: boolean | undefined,
-): (progress: SyncProgress) => void {
-  return (progress) => {
-    update(progress);
-    if (progress.phase === 'writing' && skipProjections !== true && (progress.events ?? 0) >= WARM_FROM_EVENTS) secondThread.warm();
-  };
 }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { READ_MODELS_SECOND_THREAD, type ReadModelsSecondThread } from '../projection-build/projection-build';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import type { LedgerConfig } from '@roster-ledger/config';
@@ -12,7 +10,7 @@ import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions } from './common-options';
 import { reportReadModelsBehind } from './read-models-after-sync';
-import { runRecordedSync, warmingReadModels } from './recorded-sync';
+import { runRecordedSync } from './recorded-sync';
 
 const DISTRICT_REQUIRED = '--district <id> is required: the Clever id of a district connected in the configuration';
 
@@ -35,7 +33,6 @@ export class SyncCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    @Inject(READ_MODELS_SECOND_THREAD) private readonly secondThread: ReadModelsSecondThread,
   ) {
     super();
   }
@@ -63,7 +60,7 @@ export class SyncCommand extends LedgerCommandRunner {
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
     const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
-        new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: warmingReadModels(progress.update, this.secondThread, options.skipProjections) }),
+        new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
       ),
     );
     if (!done) return;

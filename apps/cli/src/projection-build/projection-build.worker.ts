@@ -27,16 +27,11 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
 if (parentPort) {
   const port = parentPort;
   const post = (message: ProjectionBuildMessage) => port.postMessage(message);
-  const start = (request: ProjectionBuildRequest) =>
-    run(request, post).catch((error: unknown) =>
-      post(
-        error instanceof ProjectionFailed
-          ? { type: 'stopped', projection: error.projection, failure: error.failure }
-          : { type: 'failed', message: error instanceof Error ? error.message : String(error) },
-      ),
-    );
-  // started ahead of its job (ReadModelsSecondThread.warm), it waits for the job to be posted
-  const request = (workerData as { data: ProjectionBuildRequest | null }).data;
-  if (request !== null) void start(request);
-  else port.once('message', (posted: ProjectionBuildRequest) => void start(posted));
+  run((workerData as { data: ProjectionBuildRequest }).data, post).catch((error: unknown) =>
+    post(
+      error instanceof ProjectionFailed
+        ? { type: 'stopped', projection: error.projection, failure: error.failure }
+        : { type: 'failed', message: error instanceof Error ? error.message : String(error) },
+    ),
+  );
 }

@@ -166,11 +166,6 @@ export class SnapshotDiff {
     this.eventIds = context.eventIds ?? new SyncEventIds(context.syncId);
   }
 
-  /** Events planned so far (the snapshot's end may plan removals still). */
-  get plannedEvents(): number {
-    return this.eventCount;
-  }
-
   /**
    * Diffs one record of the snapshot. `source`: the fingerprint of the bytes it was read from (and
    * the unknown values they held), for the state to note once its planned events are folded in
@@ -246,25 +241,7 @@ export class SnapshotDiff {
     }
     const seen = this.seen[kind];
     if (seen.has(id)) throw new InvalidInput(`${kind} id ${id} appears twice in the snapshot`, { ...origin, recordId: id });
-    if (kind === 'section' && this.seen.section.size === 0) this.searchAbsentUsersAhead();
     seen.add(id);
-  }
-
-  /**
-   * At the first section, when the snapshot's users came before its sections (as a folder's and
-   * the Data API's do): the users it left out are known now, and which sections list them (for
-   * {@link countUnresolved}, at the end) can be looked for beside the diff of the sections.
-   */
-  private searchAbsentUsersAhead(): void {
-    if (!this.context.kinds.includes('user') || this.seen.user.size === 0) return;
-    this.state.sections.searchListedAhead(this.absentUsers());
-  }
-
-  /** The users the ledger knows that this snapshot does not show. */
-  private absentUsers(): Set<string> {
-    const absent = new Set<string>();
-    for (const id of this.state.users.keys()) if (!this.seen.user.has(id)) absent.add(id);
-    return absent;
   }
 
   /** Counts a record that was read but is not recorded (e.g. a contact). */
@@ -566,7 +543,8 @@ export class SnapshotDiff {
     if (this.sectionsOfKnownUsers.length > 0) {
       // the users the ledger knows that this snapshot does not show: few, and all the users of
       // `sectionsOfKnownUsers` that can be unresolved (none, most days: then no section is read)
-      const absent = this.absentUsers();
+      const absent = new Set<string>();
+      for (const id of this.state.users.keys()) if (!this.seen.user.has(id)) absent.add(id);
       if (absent.size > 0) for (const id of this.state.sections.usersListed(this.sectionsOfKnownUsers, absent)) this.referenced.user.add(id);
     }
     for (const kind of ['school', 'term', 'course', 'user'] as const) {

@@ -105,11 +105,6 @@ export abstract class LazyStates<S extends StateSummary, M extends StateSummary>
     return this.parsed.values();
   }
 
-  /** How many records are known by their summary alone. */
-  protected unreadCount(): number {
-    return this.unread.size;
-  }
-
   /** The summaries of the records not read. */
   protected summaries(): IterableIterator<M> {
     return this.unread.values();

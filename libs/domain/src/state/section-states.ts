@@ -24,13 +24,6 @@ export interface SectionSummary extends StateSummary {
  */
 export type ListedUsersFinder = (sections: ReadonlySet<string>, users: ReadonlySet<string>) => Iterable<readonly [string, string]>;
 
-/**
- * Starts finding, beside the caller (on another thread), the `[section id, user id]` pairs of
- * every saved section of the district that lists one of `users`. `collect` waits for them; null
- * when the search could not be done (the caller then finds them itself). Given by the store.
- */
-export type ListedUsersSearch = (users: ReadonlySet<string>) => { collect(): Iterable<readonly [string, string]> | null };
-
 /** The summary of a section state. */
 export function summariseSection(section: SectionState): SectionSummary {
   const summary: SectionSummary = { revision: section.revision, active: section.active, students: section.students.length, references: referencesOf(section.fields) };
@@ -56,32 +49,14 @@ export class SectionStates extends LazyStates<SectionState, SectionSummary> {
   /** One string per school, term or course id the summaries name: a few thousand for 250,000 sections. */
   private readonly ids = new Map<string, string>();
   private findListed: ListedUsersFinder | undefined;
-  private searchListed: ListedUsersSearch | undefined;
-  /** A search started ahead (see {@link searchListedAhead}), for the users it looks for. */
-  private searchedAhead: { users: ReadonlySet<string>; collect: () => Iterable<readonly [string, string]> | null } | undefined;
 
   constructor() {
     super('section');
   }
 
-  /**
-   * How the users that sections known by summary list are found (see {@link usersListed}); without
-   * it, each such section is read. With `search`, they can be looked for ahead (see {@link searchListedAhead}).
-   */
-  findListedWith(finder: ListedUsersFinder, search?: ListedUsersSearch): void {
+  /** How the users that sections known by summary list are found (see {@link usersListed}); without it, each such section is read. */
+  findListedWith(finder: ListedUsersFinder): void {
     this.findListed = finder;
-    this.searchListed = search;
-  }
-
-  /**
-   * Starts looking, beside the caller, for the sections known by summary that list any of `users`,
-   * for a {@link usersListed} of the same users later: a sync knows the users a snapshot leaves out
-   * once it has seen its users, and asks which sections list them only at its end, after diffing
-   * the sections. Nothing without a search, users or sections known by summary.
-   */
-  searchListedAhead(users: ReadonlySet<string>): void {
-    if (this.searchListed === undefined || users.size === 0 || this.unreadCount() === 0) return;
-    this.searchedAhead = { users, ...this.searchListed(users) };
   }
 
   /** Puts back a section whose state is saved, by its summary: its state is read when asked for. */
@@ -124,14 +99,8 @@ export class SectionStates extends LazyStates<SectionState, SectionSummary> {
       if (section !== undefined) (note(section.teachers), note(section.students));
       else if (this.has(id)) unread.add(id);
     }
-    const ahead = this.searchedAhead !== undefined && sameMembers(this.searchedAhead.users, users) ? this.searchedAhead.collect : null;
-    this.searchedAhead = undefined;
     if (unread.size === 0 || users.size === 0) return listed;
-    // the search ahead looked at every saved section; only those asked about count
-    const found = ahead?.() ?? null;
-    if (found !== null) {
-      for (const [section, user] of found) if (unread.has(section)) listed.add(user);
-    } else if (this.findListed === undefined) {
+    if (this.findListed === undefined) {
       for (const id of unread) {
         const section = this.get(id)!;
         (note(section.teachers), note(section.students));
@@ -157,10 +126,4 @@ export class SectionStates extends LazyStates<SectionState, SectionSummary> {
     this.ids.set(id, id);
     return id;
   }
-}
-
-function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const member of a) if (!b.has(member)) return false;
-  return true;
 }

@@ -1,8 +1,4 @@
 import { LEDGER_STATE_FORMAT, LedgerState, summariseUser, type SectionState, type StateEntry, type UserState } from '@roster-ledger/domain';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { listedUsersSearchOn } from './listed-users-search';
 import { SqliteDistrictStateStore } from './sqlite-district-state-store';
 import { SqliteLedgerDatabase } from './sqlite-database';
 
@@ -149,40 +145,6 @@ describe('SqliteDistrictStateStore: sections known by their summaries', () => {
     expect(sections.map((s) => [after.state.sections.isParsed(s.id), after.state.sections.isActive(s.id)])).toEqual([[false, true], [false, true], [false, false]]);
     expect(after.state.sections.size).toBe(3 + many.length);
     expect(many.filter((s) => after.state.sections.isParsed(s.id) || after.state.sections.isActive(s.id) !== s.active)).toEqual([]);
-  });
-});
-
-describe('SqliteDistrictStateStore: the sections that list some users, looked for on a thread', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'listed-users-search-'));
-  const path = join(dir, 'ledger.db');
-  let database: SqliteLedgerDatabase;
-  let store: SqliteDistrictStateStore;
-  beforeAll(async () => {
-    database = new SqliteLedgerDatabase(path);
-    store = new SqliteDistrictStateStore(database);
-    const sections = [section('c1', 4, ['u1', 'u2']), section('c2', 2, ['u2', 'u3'], { teachers: ['t8'] }), section('c3', 7, [])];
-    await store.save(D, { basePosition: null, position: 30, entries: sections.map(sectionEntry) });
-    await store.save('district-2', { basePosition: null, position: 30, entries: [sectionEntry(section('c1', 1, ['u1', 'x1']))] });
-  });
-  afterAll(() => {
-    database.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('finds every saved section of the district listing one of them, as teacher or student, on a connection of its own', () => {
-    const pairs = listedUsersSearchOn(path, D)(new Set(['u2', 't8', 'x1', 'nobody'])).collect();
-    expect([...pairs!].map(([s, u]) => `${s}:${u}`).sort()).toEqual(['c1:u2', 'c2:t8', 'c2:u2']);
-  });
-
-  it('answers a sync that asks at its end about the sections it kept, without reading any of them on its own thread', async () => {
-    const { sections: loaded } = (await store.load(D))!.state;
-    loaded.searchListedAhead(new Set(['u1', 'u3']));
-    expect([...loaded.usersListed(['c2', 'c3'], new Set(['u1', 'u3']))]).toEqual(['u3']);
-    expect(['c1', 'c2', 'c3'].map((id) => loaded.isParsed(id))).toEqual([false, false, false]);
-  });
-
-  it('gives nothing when it cannot search, for the caller to search itself', () => {
-    expect(listedUsersSearchOn(join(dir, 'missing.db'), D)(new Set(['u2'])).collect()).toBeNull();
   });
 });
 

@@ -16,7 +16,6 @@ import { sectionSummaryJson, sectionSummaryOf } from './saved-section-summary';
 import { userSummaryJson, userSummaryOf } from './saved-user-summary';
 import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
 import { SummaryChunks } from './summary-chunks';
-import { listedUsersSearchOn } from './listed-users-search';
 
 interface StateRow {
   category: string;
@@ -128,7 +127,7 @@ export class SqliteDistrictStateStore implements DistrictStateStore {
         // meanwhile unless another process saves the district, which the read state's revision tells)
         state.users.readWith(this.stateReader(districtId, 'user'));
         state.sections.readWith(this.stateReader(districtId, 'section'));
-        state.sections.findListedWith(this.listedUsersFinder(districtId), listedUsersSearchOn(this.database.path, districtId));
+        state.sections.findListedWith(this.listedUsersFinder(districtId));
         this.userSummaries.forEach(districtId, (id, saved: Parameters<typeof userSummaryOf>[0]) => state.restoreUnreadUser(id, userSummaryOf(saved)));
         if (head.format === SAVED_FORMAT) {
           this.sectionSummaries.forEach(districtId, (id, saved: Parameters<typeof sectionSummaryOf>[0]) => state.restoreUnreadSection(id, sectionSummaryOf(saved)));

@@ -6,8 +6,6 @@ export interface SyncProgress {
   records: number;
   bytesDone: number;
   bytesTotal: number;
-  /** With `writing`: the events the snapshot's records planned (removals of what it left out come after). */
-  events?: number;
 }
 
 export interface RunSyncOptions {

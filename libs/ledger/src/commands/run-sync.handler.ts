@@ -195,7 +195,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       if (records % STAGE_EVERY === 0) await stage(diff.takePlanned());
     }
     const { done, total } = source.progress();
-    onProgress?.({ phase: 'writing', records, bytesDone: done, bytesTotal: total, events: diff.plannedEvents });
+    onProgress?.({ phase: 'writing', records, bytesDone: done, bytesTotal: total });
     await stage(diff.takePlanned());
     // Clever's view is complete now (its last page read): a record absent from it is removed as of
     // this time, its clock from then on, so that the events overlapping this sync (the cursor was
