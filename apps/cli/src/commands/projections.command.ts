@@ -104,8 +104,12 @@ export class RebuildCommand extends LedgerCommandRunner {
       if (options.json) return json(result);
       const rate = Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en-US');
       out(`Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(1)} s (${rate} events/s).`);
-      const resumed = Object.entries(result.resumedFrom).filter(([, from]) => from > 0);
-      if (resumed.length > 0) out(`Resumed where an interrupted rebuild stopped: ${resumed.map(([n, from]) => `${n} after position ${from.toLocaleString('en-US')}`).join(', ')}.`);
+      const from = ([name, position]: [string, number]) => `${name} after position ${position.toLocaleString('en-US')}`;
+      const resumed = Object.entries(result.resumedFrom).filter(([name, position]) => position > 0 && result.joined[name] === undefined);
+      if (resumed.length > 0) out(`Resumed where an interrupted rebuild stopped: ${resumed.map(from).join(', ')}.`);
+      for (const [pid, names] of groupedByBuilder(result.joined)) {
+        out(`Joined the rebuild process ${pid} is running: ${names.map((name) => from([name, result.resumedFrom[name]!])).join(', ')} (both build the same version; whichever ends first makes it live).`);
+      }
       if (result.swapped) out(`Now live: ${Object.entries(result.version).map(([n, v]) => `${n} v${v}`).join(', ')}.`);
       else {
         for (const [name, n] of Object.entries(result.differences ?? {})) {
@@ -126,4 +130,14 @@ export class RebuildCommand extends LedgerCommandRunner {
   parseDryRun(): boolean {
     return true;
   }
+}
+
+/** The projections another process was rebuilding, by that process (`pid` on `host`). */
+function groupedByBuilder(joined: RebuildResult['joined']): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const [name, builder] of Object.entries(joined)) {
+    const key = `${builder.pid} on ${builder.host}`;
+    by.set(key, [...(by.get(key) ?? []), name]);
+  }
+  return by;
 }

@@ -1,3 +1,5 @@
+import type { SyncOwner } from '@roster-ledger/domain';
+
 /** Where a projection stopped, and why: it never skips an event it could not fold. */
 export interface ProjectionFailure {
   position: number;
@@ -40,6 +42,12 @@ export interface RebuildResult {
    * interrupted rebuild it resumed.
    */
   resumedFrom: Record<string, number>;
+  /**
+   * The projections whose rebuild under way in another live process this one joined (both build
+   * the same version, and whichever ends first makes it live), with that process; any other
+   * projection resumed from a position resumed a rebuild that was interrupted.
+   */
+  joined: Record<string, SyncOwner>;
   /** With a dry run: whether the rebuilt tables equal the live ones. */
   differences?: Record<string, number>;
 }

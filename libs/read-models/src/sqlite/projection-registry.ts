@@ -18,6 +18,9 @@ export interface ProjectionRegistryRow {
   /** The process verifying it (`projections verify`), which owns its scratch version while it runs. */
   verify_pid: number | null;
   verify_host: string | null;
+  /** The process building `building_version` (it or a process that resumed or joined it). */
+  build_pid: number | null;
+  build_host: string | null;
 }
 
 /** A registry row with the checkpoint of its live version (kept with its tables: VersionCheckpoints). */
@@ -25,7 +28,7 @@ export interface ProjectionStateRow extends ProjectionRegistryRow {
   position: number;
 }
 
-const COLUMNS = 'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host';
+const COLUMNS = 'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host, build_pid, build_host';
 
 /**
  * The `projection_state` table: for each projection, its live version, its failure if it
@@ -50,6 +53,8 @@ export class ProjectionRegistry {
       if (!columns.includes('last_version')) db.exec('ALTER TABLE projection_state ADD COLUMN last_version INTEGER');
       if (!columns.includes('verify_pid')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_pid INTEGER');
       if (!columns.includes('verify_host')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_host TEXT');
+      if (!columns.includes('build_pid')) db.exec('ALTER TABLE projection_state ADD COLUMN build_pid INTEGER');
+      if (!columns.includes('build_host')) db.exec('ALTER TABLE projection_state ADD COLUMN build_host TEXT');
     }).immediate();
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM projection_state WHERE name = ?`);
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM projection_state ORDER BY name`);
@@ -109,7 +114,7 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = @version, last_version = MAX(COALESCE(last_version, 0), @version), status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, schema = @schema WHERE name = @name`,
+         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, schema = @schema WHERE name = @name`,
       )
       .run({ version, schema, name });
   }
@@ -129,10 +134,24 @@ export class ProjectionRegistry {
     this.db.prepare(`UPDATE projection_state SET status = 'running', failure = NULL WHERE name = ?`).run(name);
   }
 
-  startBuilding(name: string, version: number): void {
+  startBuilding(name: string, version: number, builder: SyncOwner): void {
     this.db
-      .prepare('UPDATE projection_state SET building_version = @version, building_position = 0, last_version = MAX(COALESCE(last_version, 0), @version) WHERE name = @name')
-      .run({ version, name });
+      .prepare(
+        `UPDATE projection_state SET building_version = @version, building_position = 0, last_version = MAX(COALESCE(last_version, 0), @version),
+         build_pid = @pid, build_host = @host WHERE name = @name`,
+      )
+      .run({ version, name, pid: builder.pid, host: builder.host });
+  }
+
+  /** The process that last started or resumed the rebuild under way, alive or not; null when none is noted. */
+  builder(name: string): SyncOwner | null {
+    const row = this.get(name);
+    return row.build_pid === null || row.build_host === null ? null : { pid: row.build_pid, host: row.build_host };
+  }
+
+  /** Notes `builder` as the process building the projection (one that resumed an interrupted rebuild). */
+  noteBuilder(name: string, builder: SyncOwner): void {
+    this.db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = ?').run(builder.pid, builder.host, name);
   }
 
   /**
@@ -145,7 +164,7 @@ export class ProjectionRegistry {
   }
 
   stopBuilding(name: string): void {
-    this.db.prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL WHERE name = ?').run(name);
+    this.db.prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL WHERE name = ?').run(name);
   }
 
   /** Makes the rebuilt version live (its checkpoint comes with its tables): one statement, so readers see one or the other. */
@@ -153,7 +172,7 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = building_version, status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL WHERE name = ? AND building_version IS NOT NULL`,
+         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL WHERE name = ? AND building_version IS NOT NULL`,
       )
       .run(name);
   }

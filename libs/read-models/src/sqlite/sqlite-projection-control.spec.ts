@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnknownProjection, type ProjectionProgress, type ProjectionStatus, type RecordedEvent } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from './read-model-database';
@@ -519,6 +519,33 @@ describe.each([
         ['timelines', true, head],
         ['enrollments', true, head],
       ]);
+    });
+
+    it("joins a rebuild another live process is running rather than taking it for interrupted, and says which", async () => {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      let batches = 0;
+      const stopped = control.rebuild(['accounts', 'audit'], {
+        onProgress: () => {
+          if (++batches === 1) throw new Error('stopped here');
+        },
+      });
+      await expect(stopped).rejects.toThrow('stopped here');
+      // accounts' build is now another process's, alive (this one's parent); audit's one that died
+      const host = hostname();
+      const alive = { pid: process.ppid, host };
+      const setBuilder = db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = ?');
+      setBuilder.run(alive.pid, alive.host, 'accounts');
+      setBuilder.run(2 ** 22 + 1, host, 'audit');
+
+      const result = await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['accounts', 'audit']);
+      expect(result).toMatchObject({ swapped: true, resumedFrom: { accounts: 10, audit: 10 }, joined: { accounts: alive } });
+      expect(Object.keys(result.joined)).toEqual(['accounts']);
+      // a new build is this process's own: another rebuild later resumes it, joins nothing
+      expect(db.prepare('SELECT build_pid FROM projection_state WHERE name = ?').pluck().get('accounts')).toBeNull();
     });
 
     it('as a dry run rebuilds beside the live version, counts the differences, drops it and swaps nothing', async () => {

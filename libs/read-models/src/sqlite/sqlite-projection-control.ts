@@ -13,6 +13,7 @@ import {
   type RecordedEvent,
   type VerifyResult,
 } from '@roster-ledger/ledger';
+import type { SyncOwner } from '@roster-ledger/domain';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
@@ -508,6 +509,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       projections: projections.map((p) => p.name),
       version: inOrder(projections, merged.map((r) => r.version)),
       resumedFrom: inOrder(projections, merged.map((r) => r.resumedFrom)),
+      joined: Object.assign({}, ...merged.map((r) => r.joined)) as Record<string, SyncOwner>,
       events: Math.max(...merged.map((r) => r.events)),
       seconds: (this.clock().getTime() - started) / 1000,
       swapped: merged.every((r) => r.swapped),
@@ -572,11 +574,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     // the version each projection is built into here: started now, or an interrupted one resumed
     const versions: Record<string, number> = {};
     const resumedFrom: Record<string, number> = {};
+    const joined: Record<string, SyncOwner> = {};
+    const me = thisProcess();
     this.inTransactions(projections, (p) => {
       const row = this.registryOf(p).get(p.name);
       if (row.building_version !== null && fingerprintOf(this.tablesDb(p, row.building_version), p, row.building_version) !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
         resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
+        // ... or one another live process is running is joined, not taken for interrupted
+        const builder = this.registryOf(p).builder(p.name);
+        if (builder !== null && (builder.pid !== me.pid || builder.host !== me.host) && ownerAlive(builder)) joined[p.name] = builder;
+        else this.registryOf(p).noteBuilder(p.name, me);
         return;
       }
       // a build whose file is gone (deleted from outside) is started again, under a new number
@@ -586,7 +594,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.dropVersion(p, version, 'now'); // what a process killed before it recorded the start left
       p.create(this.tablesDb(p, version), tableNamer(p.name, version));
       this.dropSecondaryIndexes(p, version);
-      this.registryOf(p).startBuilding(p.name, version);
+      this.registryOf(p).startBuilding(p.name, version, me);
       versions[p.name] = version;
     });
     // Another process may build the same version at the same time (two catch-ups after one large
@@ -622,7 +630,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         this.registryOf(p).stopBuilding(p.name);
       });
       for (const p of projections) if (differences[p.name] !== undefined) this.dropVersion(p, versions[p.name]!);
-      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: false, differences };
+      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences };
     }
     const replaced = new Map<SqliteProjection, number>();
     this.inTransactions(projections, (p) => {
@@ -633,7 +641,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     // once the swap is committed: a version nobody reads any more
     for (const [p, old] of replaced) this.dropVersion(p, old);
     for (const p of projections) this.liveVersions.delete(p.name);
-    return { projections: projections.map((p) => p.name), version: versions, resumedFrom, events, seconds, swapped: true };
+    return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: true };
   }
 
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
