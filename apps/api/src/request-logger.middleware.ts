@@ -12,8 +12,18 @@ export function requestLogger(request: AuthenticatedRequest, response: Response,
   const started = process.hrtime.bigint();
   response.once('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const route = (request.route as { path?: string } | undefined)?.path ?? '(no route)';
+    const route = (request.route as { path?: string } | undefined)?.path ?? unrouted(request.path);
     logger.log(`${request.method} ${route} ${response.statusCode} ${ms.toFixed(1)}ms ${request.keyHolder?.name ?? '-'}`);
   });
   next();
+}
+
+/**
+ * A request no route took (an unknown path, a body refused before routing) by its first path
+ * segment alone: enough to tell which endpoint it was meant for, and never an id or a name a
+ * mistyped path may carry after it.
+ */
+export function unrouted(path: string): string {
+  const [first, ...rest] = path.split('/').filter((segment) => segment !== '');
+  return `(no route: /${first ?? ''}${rest.length > 0 ? '/…' : ''})`;
 }

@@ -1,0 +1,31 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import type { NextFunction, Response } from 'express';
+import type { AuthenticatedRequest } from './auth/authenticated-request';
+import { requestLogger } from './request-logger.middleware';
+
+describe('the request log', () => {
+  const logged = (request: Partial<AuthenticatedRequest>, status: number): string => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void lines.push(String(message)));
+    try {
+      const response = Object.assign(new EventEmitter(), { statusCode: status }) as unknown as Response;
+      requestLogger({ method: 'GET', ...request } as AuthenticatedRequest, response, (() => undefined) as NextFunction);
+      response.emit('finish');
+    } finally {
+      spy.mockRestore();
+    }
+    return lines.join('\n');
+  };
+
+  it('names a routed request by its route pattern and the key holder, never the ids in its path', () => {
+    const line = logged({ path: '/accounts/5981fcef5cb2bdcd5c00048a', route: { path: '/accounts/:id' }, keyHolder: { name: 'sam-support' } as AuthenticatedRequest['keyHolder'] }, 200);
+    expect(line).toMatch(/^GET \/accounts\/:id 200 \d+\.\dms sam-support$/);
+  });
+
+  it('names a request no route took by its first path segment alone, so a name or id in a mistyped path is not logged', () => {
+    expect(logged({ method: 'POST', path: '/districts/5a0c91b95c7cc000010d417c/sync' }, 404)).toMatch(/^POST \(no route: \/districts\/…\) 404 .* -$/);
+    expect(logged({ path: '/accounts/search/Frances Dunn' }, 404)).not.toContain('Frances');
+    expect(logged({ path: '/' }, 404)).toMatch(/^GET \(no route: \/\) 404 /);
+  });
+});
