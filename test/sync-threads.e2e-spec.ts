@@ -34,7 +34,7 @@ describe('serve goes on answering while it applies a held sync', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers a health check sent while the approval holds the ledger, before the approval ends', async () => {
+  it('answers a health check sent while the approval holds the ledger, before the approval ends, and refuses the same approval twice', async () => {
     // a connection of the test's own tells when the approval's append holds the ledger's write lock
     const probe = new Database(db, { timeout: 0 });
     const appending = (): boolean => {
@@ -53,6 +53,10 @@ describe('serve goes on answering while it applies a held sync', () => {
         .as('admin')
         .post(`/syncs/${heldSyncId}/approve`)
         .then((answer) => (answered.push('approval'), answer));
+      // the same approval asked again meanwhile: refused at once, not run beside the first
+      const twice = await api.as('engineer').post(`/syncs/${heldSyncId}/approve`);
+      expect([twice.status, twice.body.code, twice.body.detail]).toEqual([409, 'SYNC_ALREADY_RUNNING', `sync ${heldSyncId} is being approved by another request; one approval at a time`]);
+      expect(answered).toEqual([]);
       let health: Promise<unknown> | null = null;
       while (health === null && answered.length === 0) {
         if (appending()) health = api.as(null).get('/health/live').then((answer) => (answered.push('health'), answer));

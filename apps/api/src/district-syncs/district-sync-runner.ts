@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import { DomainError, type SyncSummary } from '@roster-ledger/domain';
 import { EndStoppedSyncCommand, SyncAlreadyRunning, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
-import { ServerStopping } from '../errors/api-errors';
+import { ApprovalUnderWay, ServerStopping } from '../errors/api-errors';
 import { LedgerThreadStopped, runLedgerCommandInThread, type LedgerCommandHandlers, type LedgerCommandRequest } from './ledger-command-thread';
 
 /** A sync this process runs in the background, with its latest progress. */
@@ -40,6 +40,8 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
   private readonly running = new Map<string, { sync: BackgroundSync; done: Promise<SyncDistrictResult | null> }>();
   /** The end of every thread started, for a shutdown to wait for (a thread ends a little after its result). */
   private readonly threads = new Set<Promise<void>>();
+  /** Held syncs an approval runs for in this process. */
+  private readonly approving = new Set<string>();
   private closing = false;
 
   constructor(
@@ -100,11 +102,18 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
 
   /**
    * Applies a held sync exactly as previewed, recording who approved it.
-   * @throws SyncNotFound, SyncNotHeld, HeldSyncOutdated, SyncAlreadyRunning (by their codes), ServerStopping
+   * @throws SyncNotFound, SyncNotHeld, HeldSyncOutdated, SyncAlreadyRunning (by their codes), ApprovalUnderWay, ServerStopping
    */
   async approve(syncId: string, by: string): Promise<SyncSummary> {
     if (this.closing) throw new ServerStopping();
-    return this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null);
+    // its threads share this process's lock: a second request for the same sync waits for nothing
+    if (this.approving.has(syncId)) throw new ApprovalUnderWay(syncId);
+    this.approving.add(syncId);
+    try {
+      return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null);
+    } finally {
+      this.approving.delete(syncId);
+    }
   }
 
   /**

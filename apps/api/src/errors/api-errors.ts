@@ -69,3 +69,12 @@ export class ServerStopping extends ApiError {
     super('the server is shutting down and starts no new sync; try again once it is back');
   }
 }
+
+/** A second approval of a held sync while this server applies the first (the same code as any sync already running). */
+export class ApprovalUnderWay extends ApiError {
+  readonly code = 'SYNC_ALREADY_RUNNING';
+  readonly status = 409;
+  constructor(syncId: string) {
+    super(`sync ${syncId} is being approved by another request; one approval at a time`);
+  }
+}

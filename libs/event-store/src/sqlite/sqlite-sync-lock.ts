@@ -29,12 +29,15 @@ export class SqliteSyncLock implements SyncLock {
     const db = this.database.db;
     return this.database.transaction(() => {
       const row = db.prepare('SELECT sync_id, pid, host FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
-      let takenOver: string | null = null;
-      if (row && row.sync_id !== syncId) {
-        if (ownerAlive(row)) throw new SyncAlreadyRunning(districtId, row.sync_id);
-        takenOver = row.sync_id;
-      }
       const me = thisProcess();
+      let takenOver: string | null = null;
+      if (row) {
+        // the same sync in this process takes its own lock again (a fallback full sync); the same
+        // sync in another live process (two approvals of one held sync at once) does not
+        const own = row.sync_id === syncId && row.pid === me.pid && row.host === me.host;
+        if (!own && ownerAlive(row)) throw new SyncAlreadyRunning(districtId, row.sync_id);
+        if (row.sync_id !== syncId) takenOver = row.sync_id;
+      }
       db.prepare(
         `INSERT INTO sync_locks (district_id, sync_id, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (district_id) DO UPDATE SET sync_id = excluded.sync_id, pid = excluded.pid,
