@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import type { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import type { SyncSummary } from '@roster-ledger/domain';
@@ -76,5 +77,20 @@ describe('a sync whose thread in this process stopped without ending it', () => 
 
     await commands.execute(new EndStoppedSyncCommand(again.syncId, null));
     expect(await history.get(again.syncId)).toMatchObject({ status: 'completed' });
+  });
+
+  it("leaves alone a hold of the same sync by another live process (an approval of it from the CLI)", async () => {
+    const stranded = await strandedSync();
+    const raw = new Database(join(dir, 'ledger.db'), { timeout: 5_000 });
+    try {
+      raw.prepare('UPDATE sync_locks SET pid = ? WHERE sync_id = ?').run(process.ppid, stranded);
+      await commands.execute(new EndStoppedSyncCommand(stranded, CLEVER_DEMO_DISTRICT_ID));
+      await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
+      // once that process is gone, the next sync takes the lock over and records the sync as interrupted
+      raw.prepare('UPDATE sync_locks SET pid = ? WHERE sync_id = ?').run(2 ** 22 + 1, stranded);
+    } finally {
+      raw.close();
+    }
+    expect(await importDemo()).toMatchObject({ status: 'completed' });
   });
 });

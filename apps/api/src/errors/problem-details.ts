@@ -33,6 +33,8 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   HELD_SYNC_OUTDATED: 409,
   CONCURRENCY_CONFLICT: 409,
   UNKNOWN_PROJECTION: 400,
+  REBUILD_UNDER_WAY: 409,
+  VERIFY_UNDER_WAY: 409,
   DISTRICT_UNKNOWN: 400,
   DISTRICT_NOT_CONFIGURED: 404,
   // the server's own configuration lacks the token: say which variable, it is not a secret

@@ -40,6 +40,7 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
     'HELD_SYNC_PENDING',
     'SYNC_ALREADY_RUNNING',
     'VERIFY_UNDER_WAY',
+    'REBUILD_UNDER_WAY',
     'NOT_FOUND',
     'UNKNOWN_PROJECTION',
     'INVALID_INPUT',

@@ -56,7 +56,9 @@ export class SqliteSyncLock implements SyncLock {
     return ownerAlive(owner);
   }
 
+  /** Only this process's hold: another process's for the same sync (an approval of it) stays. */
   async release(districtId: string, syncId: string): Promise<void> {
-    this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ?').run(districtId, syncId);
+    const me = thisProcess();
+    this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ?').run(districtId, syncId, me.pid, me.host);
   }
 }

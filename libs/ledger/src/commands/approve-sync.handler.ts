@@ -35,12 +35,12 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
 
   async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
     const { districtId } = (await openHeldSync(syncId, this.history, this.store, this.clock)).summary;
-    if ((await this.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
     const interrupted = await this.lock.acquire(districtId, syncId);
     try {
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       // held still? Another approval (or a discard) may have ended it before this one took the lock
       const { summary, recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
+      if ((await this.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
       const recordedAt = this.clock.now().toISOString();
       // the district's state, to move its snapshot past the approved changes (else the next sync
       // would fold them all from the log: minutes after a million-student rollover)

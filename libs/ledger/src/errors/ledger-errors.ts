@@ -82,6 +82,17 @@ export class VerifyUnderWay extends DomainError {
   }
 }
 
+/** A dry run of a read model another live process is rebuilding: it would drop the version that process builds. */
+export class RebuildUnderWay extends DomainError {
+  readonly code = 'REBUILD_UNDER_WAY';
+  constructor(
+    readonly projection: string,
+    readonly owner: { pid: number; host: string },
+  ) {
+    super(`projection ${projection} is being rebuilt by process ${owner.pid} on ${owner.host}; a dry run would drop what it builds: try again when it ends`);
+  }
+}
+
 /** A record asked for by id that the read models do not hold; `hint` says how the id may have been mistyped. */
 export class NotFound extends DomainError {
   readonly code = 'NOT_FOUND';

@@ -10,7 +10,7 @@ export interface SyncLock {
    * @throws SyncAlreadyRunning when a live process holds the district.
    */
   acquire(districtId: string, syncId: string): Promise<string | null>;
-  /** Releases the lock if this sync holds it. */
+  /** Releases the lock if this sync holds it in this process. */
   release(districtId: string, syncId: string): Promise<void>;
   /** This process, as recorded in the syncs it starts. */
   self(): SyncOwner;

@@ -149,6 +149,11 @@ export class ProjectionRegistry {
     return row.build_pid === null || row.build_host === null ? null : { pid: row.build_pid, host: row.build_host };
   }
 
+  /** Forgets `builder` as the projection's builder (its rebuild failed); nothing when another process is noted. */
+  forgetBuilder(name: string, builder: SyncOwner): void {
+    this.db.prepare('UPDATE projection_state SET build_pid = NULL, build_host = NULL WHERE name = ? AND build_pid = ? AND build_host = ?').run(name, builder.pid, builder.host);
+  }
+
   /** Notes `builder` as the process building the projection (one that resumed an interrupted rebuild). */
   noteBuilder(name: string, builder: SyncOwner): void {
     this.db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = ?').run(builder.pid, builder.host, name);

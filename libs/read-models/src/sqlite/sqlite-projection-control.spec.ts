@@ -521,7 +521,7 @@ describe.each([
       ]);
     });
 
-    it("joins a rebuild another live process is running rather than taking it for interrupted, and says which", async () => {
+    it("joins a rebuild another live process is running rather than taking it for interrupted, says which, and never drops it in a dry run", async () => {
       const { events } = rosterStory();
       const store = logOf(events);
       const db = openDb();
@@ -534,12 +534,19 @@ describe.each([
         },
       });
       await expect(stopped).rejects.toThrow('stopped here');
+      // a rebuild that failed is nobody's: the next one resumes it
+      expect(db.prepare('SELECT build_pid FROM projection_state WHERE name = ?').pluck().get('accounts')).toBeNull();
       // accounts' build is now another process's, alive (this one's parent); audit's one that died
       const host = hostname();
       const alive = { pid: process.ppid, host };
       const setBuilder = db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = ?');
       setBuilder.run(alive.pid, alive.host, 'accounts');
       setBuilder.run(2 ** 22 + 1, host, 'audit');
+
+      // a dry run would drop the version the other is building: refused, and the build is left as it was
+      const other = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      await expect(other.rebuild(['accounts'], { dryRun: true })).rejects.toMatchObject({ code: 'REBUILD_UNDER_WAY' });
+      expect((await other.status()).find((p) => p.name === 'accounts')).toMatchObject({ rebuilding: { version: 2, position: 10 } });
 
       const result = await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['accounts', 'audit']);
       expect(result).toMatchObject({ swapped: true, resumedFrom: { accounts: 10, audit: 10 }, joined: { accounts: alive } });

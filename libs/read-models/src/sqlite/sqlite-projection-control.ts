@@ -1,6 +1,7 @@
 import {
   ownerAlive,
   thisProcess,
+  RebuildUnderWay,
   UnknownProjection,
   VerifyUnderWay,
   type EventStore,
@@ -583,8 +584,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
         // ... or one another live process is running is joined, not taken for interrupted
         const builder = this.registryOf(p).builder(p.name);
-        if (builder !== null && (builder.pid !== me.pid || builder.host !== me.host) && ownerAlive(builder)) joined[p.name] = builder;
-        else this.registryOf(p).noteBuilder(p.name, me);
+        if (builder !== null && (builder.pid !== me.pid || builder.host !== me.host) && ownerAlive(builder)) {
+          // a dry run drops the version it built: here, the one that process is building
+          if (options.dryRun) throw new RebuildUnderWay(p.name, builder);
+          joined[p.name] = builder;
+        } else this.registryOf(p).noteBuilder(p.name, me);
         return;
       }
       // a build whose file is gone (deleted from outside) is started again, under a new number
@@ -609,14 +613,20 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         return target;
       });
     for (const p of projections) this.files.journalFor(p.name, versions[p.name]!, 'bulk load');
-    const events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
-
-    // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
-    for (const p of projections) {
-      if (!stillBuilding(p)) continue;
-      const db = this.tablesDb(p, versions[p.name]!);
-      withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, versions[p.name]!))).immediate());
-      this.files.journalFor(p.name, versions[p.name]!, 'live');
+    let events: number;
+    try {
+      events = await this.feed(building, undefined, options.onProgress, true, bulkBatchSize);
+      // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
+      for (const p of projections) {
+        if (!stillBuilding(p)) continue;
+        const db = this.tablesDb(p, versions[p.name]!);
+        withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, versions[p.name]!))).immediate());
+        this.files.journalFor(p.name, versions[p.name]!, 'live');
+      }
+    } catch (error) {
+      // the build stays, to be resumed by the next rebuild, which must not take it for this process's
+      for (const p of projections) this.registryOf(p).forgetBuilder(p.name, me);
+      throw error;
     }
     const seconds = (this.clock().getTime() - started) / 1000;
 
