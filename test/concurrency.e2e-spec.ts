@@ -212,35 +212,36 @@ describe('concurrency: processes sharing one ledger file (end to end)', () => {
   );
 
   it(
-    'two approvals of one held sync at once: one applies it, the other is refused, whichever starts first',
+    'two approvals of one held sync at once, or an approval and a discard: one of them ends it, the other is refused',
     async () => {
       // Both see the sync held; before, the lock let the same sync in through two processes, so
-      // the second applied nothing yet said it had (exit 0), or failed on the state the first saved
+      // the second applied nothing yet said it had (exit 0), or failed on the state the first
+      // saved; and a discard took no lock at all
       const db = tmp.path('double-approval.db');
       const minus = snapshotWithoutStudents(CLEVER_DEMO_FOLDER, tmp.path('demo-minus-250'), 250);
-      for (const offset of [0, 30, 100]) {
+      for (const [second, offset] of [['approve', 0], ['approve', 30], ['approve', 100], ['discard', 0], ['discard', 150]] as const) {
         const whole = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
         expect([whole.status, whole.stderr]).toEqual([0, '']);
         const held = await runCli(['import', minus, '--db', db, '--skip-projections', '--json']);
         const heldSync = JSON.parse(held.stdout) as { syncId: string; status: string; pending: number };
         expect(heldSync.status).toBe('held');
-        const approve = (by: string, after: number) =>
-          sleep(after).then(() => startCli(['syncs', 'approve', heldSync.syncId, '--by', by, '--db', db]).done);
-        const runs = await Promise.all([approve('alice', 0), approve('bob', offset)]);
-        note(`second approval ${offset} ms after the first: ${runs.map(describeRun).join('; ')}`);
+        const decide = (how: 'approve' | 'discard', by: string, after: number) =>
+          sleep(after).then(() => startCli(['syncs', how, heldSync.syncId, '--by', by, '--db', db]).done);
+        const runs = await Promise.all([decide('approve', 'alice', 0), decide(second, 'bob', offset)]);
+        note(`${second} ${offset} ms after an approval: ${runs.map(describeRun).join('; ')}`);
         const applied = runs.filter((r) => r.status === 0);
         expect(applied).toHaveLength(1);
         const refused = runs.find((r) => r.status !== 0)!;
         expect([refused.status, refused.stderr]).toEqual([
           2,
-          expect.stringMatching(new RegExp(`^error \\((SYNC_ALREADY_RUNNING\\): sync ${heldSync.syncId} of district \\S+ is running|SYNC_NOT_HELD\\): sync ${heldSync.syncId} is completed, not held)`)),
+          expect.stringMatching(new RegExp(`^error \\((SYNC_ALREADY_RUNNING\\): sync ${heldSync.syncId} of district \\S+ is running|SYNC_NOT_HELD\\): sync ${heldSync.syncId} is (completed|discarded), not held)`)),
         ]);
         const log = await readLog(db);
         expect(logProblems(log)).toEqual([]);
-        expect(syncOutcomes(log).find((s) => s.syncId === heldSync.syncId)).toMatchObject({
-          types: ['SyncStarted', 'SyncHeld', 'SyncApproved', 'SyncCompleted'],
-          rosterEvents: heldSync.pending,
-        });
+        const outcome = syncOutcomes(log).find((s) => s.syncId === heldSync.syncId);
+        const discarded = second === 'discard' && runs[1]!.status === 0;
+        if (!discarded) expect(outcome).toMatchObject({ types: ['SyncStarted', 'SyncHeld', 'SyncApproved', 'SyncCompleted'], rosterEvents: heldSync.pending });
+        else expect(outcome).toMatchObject({ types: ['SyncStarted', 'SyncHeld', 'SyncDiscarded'], rosterEvents: 0 });
       }
     },
     120_000,

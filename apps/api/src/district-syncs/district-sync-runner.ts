@@ -110,7 +110,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     if (this.approving.has(syncId)) throw new ApprovalUnderWay(syncId);
     this.approving.add(syncId);
     try {
-      return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null);
+      return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null, {}, (after) => after?.status === 'completed');
     } finally {
       this.approving.delete(syncId);
     }
@@ -120,17 +120,25 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
    * Runs a sync or an approval in a thread, resolving with its result as soon as the thread tells
    * it. A thread that ended without telling (a crash) leaves its sync running in the record and
    * its district locked by this live process: both are ended here, so the district syncs again.
+   * @param stoppedAfterItsWork whether the sync's record, as a crashed thread left it, is the
+   *   command's result all the same (an approval that crashed once its append had committed)
    */
-  private inThread<T>(request: LedgerCommandRequest, districtId: string | null, handlers: LedgerCommandHandlers = {}): Promise<T> {
+  private inThread<T>(
+    request: LedgerCommandRequest,
+    districtId: string | null,
+    handlers: LedgerCommandHandlers = {},
+    stoppedAfterItsWork: (after: SyncSummary | null) => boolean = () => false,
+  ): Promise<T> {
     const { result, exited } = runLedgerCommandInThread<T>(this.config, request, handlers);
     this.threads.add(exited);
     void exited.then(() => this.threads.delete(exited));
     return result.catch(async (error: unknown) => {
-      if (error instanceof LedgerThreadStopped) {
-        await this.commands.execute(new EndStoppedSyncCommand(request.syncId, districtId)).catch((cleanup: unknown) => {
-          this.logger.error(`sync ${request.syncId} stays locked until the server restarts: ${describe(cleanup)}`);
-        });
-      }
+      if (!(error instanceof LedgerThreadStopped)) throw error;
+      const after = await this.commands.execute<EndStoppedSyncCommand, SyncSummary | null>(new EndStoppedSyncCommand(request.syncId, districtId)).catch((cleanup: unknown) => {
+        this.logger.error(`sync ${request.syncId} stays locked until the server restarts: ${describe(cleanup)}`);
+        return null;
+      });
+      if (stoppedAfterItsWork(after)) return after as T;
       throw error;
     });
   }
