@@ -54,7 +54,10 @@ export class SyncsController {
   @ApiOperation({ summary: 'Apply a held sync exactly as previewed (by = the API key holder)' })
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiNotFoundResponse({ type: ProblemSchema })
-  @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_NOT_HELD, or HELD_SYNC_OUTDATED when the ledger moved on since it was held' })
+  @ApiConflictResponse({
+    type: ProblemSchema,
+    description: 'SYNC_NOT_HELD; HELD_SYNC_OUTDATED when the ledger moved on since it was held; SYNC_ALREADY_RUNNING while another decision on it, or a sync of its district, runs',
+  })
   approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     // in a worker thread: applying a term's rollover appends millions of events
     return this.runner.approve(id, viewer.name);
@@ -66,7 +69,7 @@ export class SyncsController {
   @ApiOperation({ summary: 'Drop a held sync; nothing is applied (by = the API key holder)' })
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiNotFoundResponse({ type: ProblemSchema })
-  @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_NOT_HELD' })
+  @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs' })
   discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name));
   }
