@@ -12,8 +12,7 @@ import { HeldSyncOutdated } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
 import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { ApproveSyncCommand } from './approve-sync.command';
-import { recordInterruptedSyncs } from '../services/sync-failures';
-import { openHeldSync } from './held-sync';
+import { decideHeldSync } from './held-sync';
 import { inBulk } from '../services/in-bulk';
 import { withMetadata } from '../ports/serialized-event';
 
@@ -34,12 +33,8 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
   ) {}
 
   async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
-    const { districtId } = (await openHeldSync(syncId, this.history, this.store, this.clock)).summary;
-    const interrupted = await this.lock.acquire(districtId, syncId);
-    try {
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
-      // held still? Another approval (or a discard) may have ended it before this one took the lock
-      const { summary, recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
+    const ports = { store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending };
+    return decideHeldSync(syncId, ports, async ({ summary, recorder }) => {
       if ((await this.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
       const recordedAt = this.clock.now().toISOString();
       // the district's state, to move its snapshot past the approved changes (else the next sync
@@ -88,8 +83,6 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
       await this.pending.delete(syncId).catch(() => undefined);
       if (folded) await this.loader.remember(loaded, { results, written: written + lifecycle.events.length, touched });
       return this.history.get(syncId);
-    } finally {
-      await this.lock.release(districtId, syncId);
-    }
+    });
   }
 }

@@ -6,10 +6,9 @@ import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 import { CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
-import { recordInterruptedSyncs } from '../services/sync-failures';
 import { SyncHistory } from '../services/sync-history';
 import { DiscardSyncCommand } from './discard-sync.command';
-import { openHeldSync } from './held-sync';
+import { decideHeldSync } from './held-sync';
 
 /** Records SyncDiscarded (who, when) and drops the pending change set, holding the district's lock; no roster event is written. */
 @CommandHandler(DiscardSyncCommand)
@@ -24,18 +23,12 @@ export class DiscardSyncHandler implements ICommandHandler<DiscardSyncCommand, S
 
   /** @throws SyncNotFound, SyncNotHeld, SyncAlreadyRunning (an approval of it under way) */
   async execute({ syncId, by }: DiscardSyncCommand): Promise<SyncSummary> {
-    const { districtId } = (await openHeldSync(syncId, this.history, this.store, this.clock)).summary;
-    // the lock an approval of it holds: a discard never drops a change set being applied
-    const interrupted = await this.lock.acquire(districtId, syncId);
-    try {
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
-      // held still? An approval may have applied it before this discard took the lock
-      const { recorder } = await openHeldSync(syncId, this.history, this.store, this.clock);
+    const ports = { store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending };
+    // under the lock an approval of it holds: a discard never drops a change set being applied
+    return decideHeldSync(syncId, ports, async ({ recorder }) => {
       await recorder.record({ type: 'SyncDiscarded', data: { syncId, by, discardedAt: this.clock.now().toISOString() } });
       await this.pending.delete(syncId);
-      return await this.history.get(syncId);
-    } finally {
-      await this.lock.release(districtId, syncId);
-    }
+      return this.history.get(syncId);
+    });
   }
 }

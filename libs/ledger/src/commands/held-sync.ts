@@ -1,9 +1,12 @@
 import type { SyncSummary } from '@roster-ledger/domain';
 import type { EventStore } from '../ports/event-store.port';
 import type { Clock } from '../ports/clock.port';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
+import type { SyncLock } from '../ports/sync-lock.port';
 import { SyncNotHeld } from '../errors/ledger-errors';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
+import { recordInterruptedSyncs } from '../services/sync-failures';
 
 /** Loads a sync that must be held, with a recorder positioned at the end of its stream. */
 export async function openHeldSync(
@@ -19,4 +22,27 @@ export async function openHeldSync(
     districtId: summary.districtId,
   });
   return { summary: { ...summary, districtId: summary.districtId }, recorder };
+}
+
+/**
+ * Runs `decide` (an approval, a discard) on a held sync while holding its district's lock: one
+ * decision at a time, each given the sync as it is once the lock is taken (another decision may
+ * have ended it meanwhile: SyncNotHeld). A sync whose process died holding the lock is recorded
+ * as interrupted first.
+ * @throws SyncNotFound, SyncNotHeld, SyncAlreadyRunning
+ */
+export async function decideHeldSync<T>(
+  syncId: string,
+  ports: { store: EventStore; clock: Clock; history: SyncHistory; lock: SyncLock; pending: PendingChangeStore },
+  decide: (held: Awaited<ReturnType<typeof openHeldSync>>) => Promise<T>,
+): Promise<T> {
+  const { store, clock, history, lock } = ports;
+  const { districtId } = (await openHeldSync(syncId, history, store, clock)).summary;
+  const interrupted = await lock.acquire(districtId, syncId);
+  try {
+    await recordInterruptedSyncs(ports, interrupted, syncId);
+    return await decide(await openHeldSync(syncId, history, store, clock));
+  } finally {
+    await lock.release(districtId, syncId);
+  }
 }
