@@ -110,6 +110,10 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     if (this.approving.has(syncId)) throw new ApprovalUnderWay(syncId);
     this.approving.add(syncId);
     try {
+      // a sync this server just held may still be letting go of its lock, which an approval of the
+      // same sync in this process would share and then lose with it: let it end first
+      const holding = [...this.running.values()].find((r) => r.sync.syncId === syncId);
+      if (holding) await holding.done;
       return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null, {}, (after) => after?.status === 'completed');
     } finally {
       this.approving.delete(syncId);

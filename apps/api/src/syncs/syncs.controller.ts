@@ -44,8 +44,11 @@ export class SyncsController {
     });
     if (summary === null) return { ...startingSummary(background!), progress: progressView(background!) };
     // progress lives in this server's memory only: a sync run elsewhere (the CLI) shows none
-    if (summary.status !== 'running' || !background) return summary;
-    return { ...summary, progress: progressView(background) };
+    if (!background) return summary;
+    if (summary.status === 'running') return { ...summary, progress: progressView(background) };
+    // its outcome is recorded, but its thread still saves the district's state and holds its lock:
+    // running until it lets go, so that a next sync asked for once this shows it ended is not refused
+    return { ...summary, status: 'running', progress: { ...progressView(background), phase: 'writing' } };
   }
 
   @Post(':id/approve')
