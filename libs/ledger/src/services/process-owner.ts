@@ -20,3 +20,10 @@ export function ownerAlive(owner: SyncOwner): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Whether `owner` is a process other than this one that may still be at work (see ownerAlive). */
+export function liveElsewhere(owner: SyncOwner | null): owner is SyncOwner {
+  if (owner === null) return false;
+  const me = thisProcess();
+  return (owner.pid !== me.pid || owner.host !== me.host) && ownerAlive(owner);
+}

@@ -1,4 +1,5 @@
 import {
+  liveElsewhere,
   ownerAlive,
   thisProcess,
   RebuildUnderWay,
@@ -584,7 +585,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
         // ... or one another live process is running is joined, not taken for interrupted
         const builder = this.registryOf(p).builder(p.name);
-        if (builder !== null && (builder.pid !== me.pid || builder.host !== me.host) && ownerAlive(builder)) {
+        if (liveElsewhere(builder)) {
           // a dry run drops the version it built: here, the one that process is building
           if (options.dryRun) throw new RebuildUnderWay(p.name, builder);
           joined[p.name] = builder;
@@ -676,7 +677,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       for (const p of projections) {
         this.inTransactions([p], () => {
           const other = this.registryOf(p).verifier(p.name);
-          if (other !== null && (other.pid !== me.pid || other.host !== me.host) && ownerAlive(other)) throw new VerifyUnderWay(p.name, other);
+          if (liveElsewhere(other)) throw new VerifyUnderWay(p.name, other);
           this.registryOf(p).startVerifying(p.name, me);
         });
         claimed.push(p);
