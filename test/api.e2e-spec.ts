@@ -263,21 +263,22 @@ describe('REST API (end to end)', () => {
       expect((await api.as('compliance').get(`/access-log?who=${TEST_KEYS.engineer.name}&limit=5`)).body.items).toEqual([]);
     });
 
-    it('engineers find an account by its Clever id alone: a search by name, email or SIS id would tell them whose it is', async () => {
+    it('engineers find an account by its Clever id alone, and are told so: a search by name, email or SIS id would tell them whose it is', async () => {
       const ids = async (role: 'engineer' | 'support', q: string) => {
         const { status, body } = await api.as(role).get(`/accounts?q=${encodeURIComponent(q)}`);
         expect(status).toBe(200);
-        return { ids: body.items.map((a: { id: string }) => a.id), next: body.next };
+        return { ids: body.items.map((a: { id: string }) => a.id), next: body.next, searchedBy: body.searchedBy };
       };
-      expect(await ids('engineer', student())).toEqual({ ids: [student()], next: null });
-      expect(await ids('engineer', ` ${student().toUpperCase()} `)).toEqual({ ids: [student()], next: null });
+      const byCleverId = { ids: [student()], next: null, searchedBy: 'clever id' };
+      expect(await ids('engineer', student())).toEqual(byCleverId);
+      expect(await ids('engineer', ` ${student().toUpperCase()} `)).toEqual(byCleverId);
       for (const personal of ['Noor Haddad', 'haddad', '199900001']) {
-        expect(await ids('support', personal)).toEqual({ ids: [student()], next: null });
-        expect(await ids('engineer', personal)).toEqual({ ids: [], next: null });
+        expect(await ids('support', personal)).toEqual({ ids: [student()], next: null, searchedBy: 'name or identifier' });
+        expect(await ids('engineer', personal)).toEqual({ ids: [], next: null, searchedBy: 'clever id' });
       }
       // a page's cursor follows names: none is given to a role that may not see them
       const many = await api.as('engineer').get('/accounts?q=a&limit=1');
-      expect(many.body).toEqual({ items: [], next: null });
+      expect(many.body).toEqual({ items: [], next: null, searchedBy: 'clever id' });
     });
 
     it('compliance sees demographics', async () => {
@@ -469,7 +470,7 @@ describe('REST API (end to end)', () => {
       expect({ status: none.status, body: none.body }).toEqual({ status: 200, body: { items: [], next: null } });
       // and so is a search of a known district that matches no one
       const nobody = await api.as('support').get(`/accounts?q=nobody-by-this-name&district=${district}`);
-      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { items: [], next: null } });
+      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { items: [], next: null, searchedBy: 'name or identifier' } });
     });
 
     it('answers 404 for an unknown account, class or sync', async () => {

@@ -24,7 +24,7 @@ describe('read side through the CLI (end to end)', () => {
 
   it('finds a student by name, SIS id or Clever id, and shows support no demographics', () => {
     const byId = cliJson<{ items: any[]; next: string | null }>(['search', changes.addedStudent, '--db', db]).body;
-    expect(byId).toEqual({ items: [expect.objectContaining({ id: changes.addedStudent })], next: null });
+    expect(byId).toEqual({ items: [expect.objectContaining({ id: changes.addedStudent })], next: null, searchedBy: 'name or identifier' });
     expect(cliJson<{ items: any[] }>(['search', '199900001', '--db', db]).body.items.map((a) => a.id)).toEqual([changes.addedStudent]);
     const asSupport = cliJson<{ items: any[] }>(['search', 'noor hadd', '--role', 'support', '--db', db]).body.items;
     expect(asSupport[0]).toMatchObject({ id: changes.addedStudent, personal: { name: { first: 'Noor', last: 'Haddad' } }, personalRedacted: true });
@@ -100,6 +100,8 @@ describe('read side through the CLI (end to end)', () => {
       'No account has the Clever id "Noor Haddad" (a role that may see no personal data searches by Clever id alone).\n',
     );
     expect(cli(['search', added, '--role', 'engineer', '--db', db]).stdout).toMatch(new RegExp(`^${added}  \\(name not shown\\) `));
+    // and so does the JSON a script reads
+    expect(cliJson(['search', 'Noor Haddad', '--role', 'engineer', '--db', db]).body).toEqual({ items: [], next: null, searchedBy: 'clever id' });
   });
 
   it('gives the roster of a class as of a moment before and after the change, each member since when', () => {

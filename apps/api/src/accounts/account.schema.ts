@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { RecordParts, UserRole } from '@roster-ledger/domain';
-import type { AccountAnswer } from '@roster-ledger/ledger';
+import type { AccountAnswer, AccountSearchPage } from '@roster-ledger/ledger';
 
 /** An account as the caller's role may see it. */
 export class AccountSchema implements AccountAnswer {
@@ -25,7 +25,12 @@ export class AccountSchema implements AccountAnswer {
   @ApiProperty({ description: 'true when personal fields were left out for this role' }) personalRedacted!: boolean;
 }
 
-export class AccountPageSchema {
+export class AccountPageSchema implements AccountSearchPage {
   @ApiProperty({ type: [AccountSchema] }) items!: AccountSchema[];
   @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the next page; null on the last page' }) next!: string | null;
+  @ApiProperty({
+    enum: ['name or identifier', 'clever id'],
+    description: 'what the text was compared with: engineers, who may see no personal data, find an account by its Clever id alone',
+  })
+  searchedBy!: AccountSearchPage['searchedBy'];
 }

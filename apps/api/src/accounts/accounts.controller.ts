@@ -8,6 +8,7 @@ import {
   SearchAccountsQuery,
   VIEWER_ROLES,
   type AccountAnswer,
+  type AccountSearchPage,
   type Page,
   type TimelineEntry,
   type Viewer,
@@ -34,8 +35,8 @@ export class AccountsController {
   @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id or Clever id' })
   @ApiOkResponse({ type: AccountPageSchema })
   @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: `district` is one the ledger has never recorded' })
-  search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<AccountAnswer>> {
-    return this.queries.execute<SearchAccountsQuery, Page<AccountAnswer>>(
+  search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<AccountSearchPage> {
+    return this.queries.execute<SearchAccountsQuery, AccountSearchPage>(
       new SearchAccountsQuery(query.q, viewer, { districtId: query.district, limit: query.limit, after: query.after }),
     );
   }

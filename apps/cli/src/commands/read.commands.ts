@@ -5,9 +5,8 @@ import {
   GetRosterAsOfQuery,
   GetTimelineQuery,
   parseAsOf,
-  personalAccessOf,
   SearchAccountsQuery,
-  type AccountAnswer,
+  type AccountSearchPage,
   type Page,
   type RosterAnswer,
   type TimelineEntry,
@@ -57,12 +56,12 @@ export class SearchCommand extends ReadCommand {
   async run([text]: string[], options: SearchOptions): Promise<void> {
     try {
       const viewer = cliViewer('search', options.role);
-      const page = await this.queries.execute<SearchAccountsQuery, Page<AccountAnswer>>(
+      const page = await this.queries.execute<SearchAccountsQuery, AccountSearchPage>(
         new SearchAccountsQuery(text!, viewer, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
       );
       if (options.json) return json(page);
       if (page.items.length === 0 && options.after !== undefined) return out(`No more accounts match "${text}".`);
-      if (page.items.length === 0 && personalAccessOf(viewer.role) === 'none') {
+      if (page.items.length === 0 && page.searchedBy === 'clever id') {
         const where = options.district === undefined ? '' : ` in district ${options.district}`;
         return out(`No account${where} has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
       }

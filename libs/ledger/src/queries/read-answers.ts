@@ -1,5 +1,14 @@
 import { EXTENSION_FIELD, redactEventData, topField, visiblePersonal, withoutExtensions, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
-import type { AccountView, LastKnownRecord, LoggedChange, Membership, ReadModels } from '../ports/read-models.port';
+import type { AccountView, LastKnownRecord, LoggedChange, Membership, Page, ReadModels } from '../ports/read-models.port';
+
+/**
+ * A page of an account search, with what the text was compared with: a role that may see no
+ * personal data finds an account by its Clever id alone, so a name that finds nothing for it
+ * says why rather than reading as "nobody of that name".
+ */
+export interface AccountSearchPage extends Page<AccountAnswer> {
+  searchedBy: 'name or identifier' | 'clever id';
+}
 
 /** An account as a viewer may see it. */
 export interface AccountAnswer {

@@ -24,6 +24,7 @@ import {
   isStudent,
   studentsShown,
   type AccountAnswer,
+  type AccountSearchPage,
   type RosterAnswer,
   type RosterMember,
 } from './read-answers';
@@ -61,17 +62,17 @@ abstract class LoggingHandler {
 }
 
 @QueryHandler(SearchAccountsQuery)
-export class SearchAccountsHandler extends LoggingHandler implements IQueryHandler<SearchAccountsQuery, Page<AccountAnswer>> {
+export class SearchAccountsHandler extends LoggingHandler implements IQueryHandler<SearchAccountsQuery, AccountSearchPage> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
     super(log, clock);
   }
   /** @throws NotFound for a `districtId` the ledger has never recorded: "no account matches" would read as a search that missed */
-  async execute({ text, viewer, options }: SearchAccountsQuery): Promise<Page<AccountAnswer>> {
+  async execute({ text, viewer, options }: SearchAccountsQuery): Promise<AccountSearchPage> {
     const access = personalAccessOf(viewer.role);
     const found = access === 'none' ? await this.byCleverId(text, options) : await this.models.searchAccounts(text, options);
     if (found.items.length === 0 && options.after === undefined) await checkRecorded(this.models, { districtId: options.districtId });
     await this.logAccess(viewer, found.items.filter(isStudent).map((a) => a.id));
-    return { items: found.items.map((a) => accountAnswer(a, access)), next: found.next };
+    return { items: found.items.map((a) => accountAnswer(a, access)), next: found.next, searchedBy: access === 'none' ? 'clever id' : 'name or identifier' };
   }
 
   /**
