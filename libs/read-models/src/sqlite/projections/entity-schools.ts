@@ -32,8 +32,9 @@ export class EntitySchools extends StreamEntries<Entry> {
     StreamEntries.createTable(db, table, ['schools TEXT NOT NULL', 'moved_at INTEGER NOT NULL']);
   }
 
-  constructor(db: Db, table: string) {
-    super(db, table, ['schools', 'moved_at']);
+  /** @param cachedAtMost entries kept in memory between two flushes at most (see StreamEntries) */
+  constructor(db: Db, table: string, cachedAtMost?: number) {
+    super(db, table, ['schools', 'moved_at'], cachedAtMost);
   }
 
   /**

@@ -33,8 +33,16 @@ export abstract class StreamEntries<E extends StreamEntry> {
     db.exec(`CREATE TABLE IF NOT EXISTS ${table} (stream_id TEXT PRIMARY KEY, ${columns.join(', ')}) WITHOUT ROWID`);
   }
 
-  /** @param columns the entry's columns besides `stream_id`, in the order rowOf gives their values. */
-  constructor(db: Db, table: string, columns: readonly string[]) {
+  /**
+   * @param columns the entry's columns besides `stream_id`, in the order rowOf gives their values.
+   * @param cachedAtMost entries kept in memory between two flushes at most
+   */
+  constructor(
+    db: Db,
+    table: string,
+    columns: readonly string[],
+    private readonly cachedAtMost = CACHED_AT_MOST,
+  ) {
     this.select = db.prepare(`SELECT ${columns.join(', ')} FROM ${table} WHERE stream_id = ?`);
     // a bulk load writes an entry for every user and section: many to a statement
     this.upsert = new BufferedInsert(
@@ -79,7 +87,7 @@ export abstract class StreamEntries<E extends StreamEntry> {
     }
     this.upsert.flush();
     this.dirty = [];
-    if (this.cache.size > CACHED_AT_MOST) this.forget();
+    if (this.cache.size > this.cachedAtMost) this.forget();
   }
 
   /** Forgets the cache: the transaction it mirrored was rolled back. */
