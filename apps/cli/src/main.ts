@@ -85,7 +85,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       },
     });
   } catch (error) {
-    err(`error: ${startFailure(error)}`);
+    err(`error: ${startFailure(error, config.dbPath)}`);
     process.exitCode = EXIT_FAILED;
   }
 }

@@ -55,7 +55,7 @@ export class ServeCommand extends LedgerCommandRunner {
       if (port !== 0) await checkPortFree(port, host);
       server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });
     } catch (error) {
-      err(`cannot serve on ${host}:${port}: ${startFailure(error)}`);
+      err(`cannot serve on ${host}:${port}: ${startFailure(error, this.config.dbPath)}`);
       // what a half-built application started (the housekeeping thread) would keep the process alive
       process.exit(EXIT_FAILED);
     }

@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreUnavailable } from '@roster-ledger/ledger';
+import { startFailure } from './start-failure';
+
+describe('startFailure: one line on why a command could not start', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'start-failure-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** SQLite's own error for a write to a file it could only open for reading. */
+  function readonlyError(): Error {
+    const path = join(dir, 'ledger.db');
+    new Database(path).close();
+    const db = new Database(path, { readonly: true });
+    try {
+      db.exec('CREATE TABLE t (x)');
+    } catch (error) {
+      return error as Error;
+    } finally {
+      db.close();
+    }
+    throw new Error('the write should have failed');
+  }
+
+  it('names the ledger, what SQLite said, and what to do, for a ledger that cannot be written', () => {
+    const ledger = join(dir, 'ledger.db');
+    const message = startFailure(readonlyError(), ledger);
+    expect(message).toContain(`the ledger at ${ledger} cannot be opened for writing (SQLITE_READONLY: attempt to write a readonly database)`);
+    expect(message).toMatch(/a read too .* run it where the ledger's folder is writable/);
+  });
+
+  it('reads the SQLite error a store wrapped, by its own words', () => {
+    const wrapped = new EventStoreUnavailable(`SQLite ledger ${join(dir, 'x.db')} failed (SQLITE_READONLY): attempt to write a readonly database`);
+    wrapped.cause = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    expect(startFailure(wrapped, join(dir, 'x.db'))).toContain('cannot be opened for writing (SQLITE_READONLY: attempt to write a readonly database)');
+  });
+
+  it('says nothing of writing when SQLite cannot open a file in a folder it may write (a folder at the ledger\'s path)', () => {
+    const wrapped = new EventStoreUnavailable(`SQLite ledger ${dir} failed (SQLITE_CANTOPEN): unable to open database file`);
+    wrapped.cause = Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN' });
+    expect(startFailure(wrapped, dir)).toBe(wrapped.message);
+  });
+
+  it('leaves other failures as they were: a busy ledger says to wait, a fault of ours keeps its stack', () => {
+    const busy = new EventStoreUnavailable('SQLite ledger l.db is locked by another connection (SQLITE_BUSY): database is locked');
+    busy.cause = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(startFailure(busy, 'l.db')).toMatch(/Another process is writing the ledger/);
+    const ours = new TypeError('x is not a function');
+    expect(startFailure(ours, 'l.db')).toBe(ours.stack);
+  });
+});
