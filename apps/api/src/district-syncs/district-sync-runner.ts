@@ -3,7 +3,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import { DomainError, type SyncSummary } from '@roster-ledger/domain';
-import { EndStoppedSyncCommand, SyncAlreadyRunning, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
+import { EndStoppedSyncCommand, SyncAlreadyRunning, SyncHistory, SyncNotHeld, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
 import { ApprovalUnderWay, ServerStopping } from '../errors/api-errors';
 import { LedgerThreadStopped, runLedgerCommandInThread, type LedgerCommandHandlers, type LedgerCommandRequest } from './ledger-command-thread';
 
@@ -47,6 +47,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
   constructor(
     private readonly config: LedgerConfig,
     private readonly commands: CommandBus,
+    private readonly history: SyncHistory,
   ) {}
 
   /**
@@ -102,7 +103,8 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
 
   /**
    * Applies a held sync exactly as previewed, recording who approved it.
-   * @throws SyncNotFound, SyncNotHeld, HeldSyncOutdated, SyncAlreadyRunning (by their codes), ApprovalUnderWay, ServerStopping
+   * @throws SyncNotFound, SyncNotHeld (before a thread starts, and by their codes from it), HeldSyncOutdated,
+   *   SyncAlreadyRunning (by their codes), ApprovalUnderWay, ServerStopping
    */
   async approve(syncId: string, by: string): Promise<SyncSummary> {
     if (this.closing) throw new ServerStopping();
@@ -110,9 +112,14 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     if (this.approving.has(syncId)) throw new ApprovalUnderWay(syncId);
     this.approving.add(syncId);
     try {
+      // a sync that does not exist or is not held is refused from its record here, without a
+      // thread (about a second and tens of MB each: a burst of wrong ids would pile them up);
+      // the thread checks again under the district's lock
+      const before = await this.history.get(syncId);
+      const holding = [...this.running.values()].find((r) => r.sync.syncId === syncId);
+      if (before.status !== 'held' && !holding) throw new SyncNotHeld(syncId, before.status);
       // a sync this server just held may still be letting go of its lock, which an approval of the
       // same sync in this process would share and then lose with it: let it end first
-      const holding = [...this.running.values()].find((r) => r.sync.syncId === syncId);
       if (holding) await holding.done;
       return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null, {}, (after) => after?.status === 'completed');
     } finally {
