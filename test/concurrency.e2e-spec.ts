@@ -1,9 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { readLog, scratch } from './support/ledger-cli';
-import { describeRun, killStrayChildren, runCli, sleep, startCli, type CliRun } from './support/crash-process';
+import { describeRun, killStrayChildren, runCli, sleep, startCli, waitFor, type CliRun } from './support/crash-process';
 import { logProblems, openReadOnly, rosterOnly, syncOutcomes, syncProblems } from './support/crash-ledger';
 import { generateSnapshots, snapshotWithoutStudents } from './support/crash-snapshot';
 
@@ -246,6 +248,64 @@ describe('concurrency: processes sharing one ledger file (end to end)', () => {
     },
     120_000,
   );
+});
+
+
+describe("a district's lock held by another live process", () => {
+  const tmp = scratch('letting-go');
+  let other: ChildProcess;
+  beforeAll(() => {
+    // a live process of another pid, named as the lock's holder
+    other = spawn('sleep', ['600'], { stdio: 'ignore' });
+  });
+  afterAll(() => {
+    other.kill();
+    tmp.cleanup();
+  });
+
+  /** Writes the lock of the demo district as held by the other process, for `syncId`. */
+  function holdLock(db: string, syncId: string): void {
+    const ledger = new Database(db);
+    try {
+      const district = ledger.prepare("SELECT json_extract(data, '$.districtId') FROM events WHERE type = 'SyncStarted' LIMIT 1").pluck().get() as string;
+      ledger
+        .prepare('INSERT OR REPLACE INTO sync_locks (district_id, sync_id, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?)')
+        .run(district, syncId, other.pid, hostname(), new Date().toISOString());
+    } finally {
+      ledger.close();
+    }
+  }
+  /** Lets go of the lock a moment after the next sync has started (and met it). */
+  async function releaseLockOnceSyncsStarted(db: string, syncs: number): Promise<void> {
+    const ledger = new Database(db);
+    try {
+      const started = () => ledger.prepare("SELECT COUNT(*) FROM events WHERE type = 'SyncStarted'").pluck().get() as number;
+      await waitFor('the next sync to start', () => started() >= syncs);
+      await sleep(500);
+      ledger.exec('DELETE FROM sync_locks');
+    } finally {
+      ledger.close();
+    }
+  }
+
+  it('waits for a holder whose sync has recorded its outcome (it is only letting go), and refuses one whose sync has not', async () => {
+    const db = tmp.path('letting-go.db');
+    const first = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections', '--json']);
+    expect(first.status).toBe(0);
+    const completed = (JSON.parse(first.stdout) as { syncId: string }).syncId;
+
+    // the first sync, completed in its record, still holds the lock for a moment (saving the district's state)
+    holdLock(db, completed);
+    const [next] = await Promise.all([runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections', '--json']), releaseLockOnceSyncsStarted(db, 2)]);
+    expect([next.status, next.stderr]).toEqual([0, '']);
+    expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed', appended: 0 });
+
+    // a holder whose sync the ledger does not know to have ended: refused at once, as before
+    holdLock(db, 'a-sync-under-way');
+    const refused = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('Failed (SYNC_ALREADY_RUNNING): sync a-sync-under-way of district');
+  }, 60_000);
 });
 
 /** What one reader saw of the import's sync: "before" (none of its roster events), "after" (all, and SyncCompleted), or something else. */

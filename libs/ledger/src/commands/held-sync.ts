@@ -7,6 +7,7 @@ import { SyncNotHeld } from '../errors/ledger-errors';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
 import { recordInterruptedSyncs } from '../services/sync-failures';
+import { acquireDistrict } from '../services/district-lock';
 
 /** Loads a sync that must be held, with a recorder positioned at the end of its stream. */
 export async function openHeldSync(
@@ -38,7 +39,7 @@ export async function decideHeldSync<T>(
 ): Promise<T> {
   const { store, clock, history, lock } = ports;
   const { districtId } = (await openHeldSync(syncId, history, store, clock)).summary;
-  const interrupted = await lock.acquire(districtId, syncId);
+  const interrupted = await acquireDistrict(lock, history, districtId, syncId);
   try {
     await recordInterruptedSyncs(ports, interrupted, syncId);
     return await decide(await openHeldSync(syncId, history, store, clock));

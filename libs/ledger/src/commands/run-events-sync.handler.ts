@@ -15,6 +15,7 @@ import { EventsCursors, cursorAppend, type HeldCursor } from '../services/events
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
 import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
+import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
 import { RunEventsSyncCommand } from './run-events-sync.command';
@@ -71,7 +72,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     await this.start(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options.requestedBy);
     let locked = false;
     try {
-      const interrupted = await this.lock.acquire(districtId, syncId);
+      const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
       locked = true;
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');

@@ -15,6 +15,7 @@ import { EventsCursors, cursorAppend } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
 import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
+import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SameFiles } from '../services/same-files';
 import { SyncRecorder } from '../services/sync-recorder';
@@ -103,7 +104,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       const districtId = peeked;
       if (districtId === null) throw new DistrictUnknown(location);
 
-      const interrupted = await this.lock.acquire(districtId, syncId);
+      const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
       lockedDistrict = districtId;
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');

@@ -11,6 +11,7 @@ import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import { EventsCursorGap, HeldSyncPending } from '../errors/ledger-errors';
 import { EventsCursors } from '../services/events-cursors';
 import { recordInterruptedSyncs } from '../services/sync-failures';
+import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory } from '../services/sync-history';
 import { RunEventsSyncCommand } from './run-events-sync.command';
 import { RunSyncCommand } from './run-sync.command';
@@ -41,7 +42,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
   /** @throws SyncAlreadyRunning, HeldSyncPending before anything is recorded; a failed sync's error after recording it. */
   async execute({ districtId, options }: SyncDistrictCommand): Promise<SyncDistrictResult> {
     const syncId = options.syncId ?? randomUUID();
-    const interrupted = await this.lock.acquire(districtId, syncId);
+    const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
     try {
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
