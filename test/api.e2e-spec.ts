@@ -195,6 +195,8 @@ describe('REST API (end to end)', () => {
       const named = (await api.as('support').get(`/classes/${toSection}/roster`)).body.class;
       expect(typeof named.name).toBe('string');
       expect(now.body.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ className: named.name, status: 'active' });
+      // each item is the membership and the class: no field of a roster's member (the person's name) rides along
+      expect(Object.keys(now.body.classes[0]).sort()).toEqual(['className', 'primary', 'role', 'sectionId', 'since', 'sinceSync', 'status', 'until', 'userId']);
     });
 
     it('finds a student by name, SIS id or Clever id', async () => {

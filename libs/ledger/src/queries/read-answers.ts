@@ -110,6 +110,19 @@ export interface RosterMember extends Membership {
   status: 'active' | 'removed' | 'unknown';
 }
 
+/** A class a user was in at a moment: the membership, with the class's name and status now. */
+export interface ClassMembership extends Membership {
+  className: string | null;
+  /** The class's status now ('unknown': the ledger has no document of it). */
+  status: 'active' | 'removed' | 'unknown';
+}
+
+export interface ClassesAsOfAnswer {
+  userId: string;
+  at: string;
+  classes: ClassMembership[];
+}
+
 export interface RosterAnswer {
   sectionId: string;
   at: string;

@@ -25,6 +25,8 @@ import {
   studentsShown,
   type AccountAnswer,
   type AccountSearchPage,
+  type ClassesAsOfAnswer,
+  type ClassMembership,
   type RosterAnswer,
   type RosterMember,
 } from './read-answers';
@@ -182,16 +184,16 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
 }
 
 @QueryHandler(GetClassesAsOfQuery)
-export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, { userId: string; at: string; classes: (RosterMember & { className: string | null })[] }> {
+export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, ClassesAsOfAnswer> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
-  async execute({ userId, at }: GetClassesAsOfQuery) {
+  async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
     if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
     const memberships = await this.models.classesOfUserAsOf(userId, at);
     // the classes' names in one look-up by id, no class document read
     const named = new Map((await this.models.classNames([...new Set(memberships.map((m) => m.sectionId))])).map((c) => [c.id, c]));
-    const classes = memberships.map((m) => {
+    const classes = memberships.map((m): ClassMembership => {
       const found = named.get(m.sectionId);
-      return { ...m, name: null, status: found?.status ?? ('unknown' as const), className: found?.name ?? null };
+      return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown' };
     });
     return { userId, at, classes };
   }
