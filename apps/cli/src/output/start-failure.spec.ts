@@ -1,29 +1,16 @@
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreUnavailable } from '@roster-ledger/ledger';
 import { startFailure } from './start-failure';
 
+/** What better-sqlite3 throws for a write to a file SQLite could open only for reading (a SqliteError). */
+const readonlyError = () => Object.assign(new Error('attempt to write a readonly database'), { name: 'SqliteError', code: 'SQLITE_READONLY' });
+
 describe('startFailure: one line on why a command could not start', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'start-failure-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** SQLite's own error for a write to a file it could only open for reading. */
-  function readonlyError(): Error {
-    const path = join(dir, 'ledger.db');
-    new Database(path).close();
-    const db = new Database(path, { readonly: true });
-    try {
-      db.exec('CREATE TABLE t (x)');
-    } catch (error) {
-      return error as Error;
-    } finally {
-      db.close();
-    }
-    throw new Error('the write should have failed');
-  }
 
   it('names the ledger, what SQLite said, and what to do, for a ledger that cannot be written', () => {
     const ledger = join(dir, 'ledger.db');
