@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@roster-ledger/ledger';
@@ -263,14 +263,17 @@ describe("a district's lock held by another live process", () => {
     tmp.cleanup();
   });
 
-  /** Writes the lock of the demo district as held by the other process, for `syncId`. */
-  function holdLock(db: string, syncId: string): void {
+  /**
+   * Writes the lock of the demo district as held by the other process, for `syncId`; `started`
+   * the holder's start as noted ('' when not known, as in a ledger from before starts were).
+   */
+  function holdLock(db: string, syncId: string, started = ''): void {
     const ledger = new Database(db);
     try {
       const district = ledger.prepare("SELECT json_extract(data, '$.districtId') FROM events WHERE type = 'SyncStarted' LIMIT 1").pluck().get() as string;
       ledger
-        .prepare('INSERT OR REPLACE INTO sync_locks (district_id, sync_id, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?)')
-        .run(district, syncId, other.pid, hostname(), new Date().toISOString());
+        .prepare('INSERT OR REPLACE INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(district, syncId, other.pid, hostname(), started, new Date().toISOString());
     } finally {
       ledger.close();
     }
@@ -305,6 +308,16 @@ describe("a district's lock held by another live process", () => {
     const refused = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('Failed (SYNC_ALREADY_RUNNING): sync a-sync-under-way of district');
+  }, 60_000);
+
+  it('takes over from a holder whose process id now names a process that started later (a server restarted in its container gets its old id)', async () => {
+    const db = tmp.path('reused-pid.db');
+    expect((await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections'])).status).toBe(0);
+    // the id is the live process's, its start not: the holder that noted it is dead
+    holdLock(db, 'a-sync-of-a-process-gone', `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}:1`);
+    const next = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections', '--json']);
+    expect([next.status, next.stderr]).toEqual([0, '']);
+    expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed' });
   }, 60_000);
 });
 

@@ -35,5 +35,5 @@ export * from './queries/moment-range';
 export * from './queries/moments';
 export { isBusy, retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
 export { startSourceWorker } from './services/source-worker';
-export { liveElsewhere, ownerAlive, thisProcess } from './services/process-owner';
+export { liveElsewhere, ownerAlive, sameProcess, thisProcess } from './services/process-owner';
 export * from './ports/district-state-store.port';

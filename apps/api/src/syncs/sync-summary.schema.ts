@@ -49,7 +49,7 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty() pending!: number;
   @ApiProperty({ type: [GuardBreachSchema], description: 'held: the mass-change thresholds crossed' }) breaches!: GuardBreach[];
   @ApiProperty({ type: SyncFailureSchema, nullable: true }) failure!: SyncSummary['failure'];
-  @ApiProperty({ type: Object, nullable: true, description: 'the process that ran the sync ({pid, host}), when recorded' }) owner!: SyncSummary['owner'];
+  @ApiProperty({ type: Object, nullable: true, description: 'the process that ran the sync ({pid, host}, and on Linux `started`: when it started, so that a later process given its id is not taken for it), when recorded' }) owner!: SyncSummary['owner'];
   @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;

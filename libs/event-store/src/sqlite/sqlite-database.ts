@@ -90,7 +90,7 @@ CREATE TABLE IF NOT EXISTS district_state_section_summaries (
 `;
 
 /** Adds a column to a table of a ledger file made before it, in one immediate transaction: two processes opening such a file at once must not both add it. */
-function addColumn(db: Database.Database, table: string, column: string, type: string): void {
+export function addColumn(db: Database.Database, table: string, column: string, type: string): void {
   const hasIt = () => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
   if (hasIt()) return;
   db.transaction(() => {

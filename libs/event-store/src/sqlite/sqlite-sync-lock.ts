@@ -1,18 +1,21 @@
 import type { SyncOwner } from '@roster-ledger/domain';
-import { ownerAlive, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
-import type { SqliteLedgerDatabase } from './sqlite-database';
+import { ownerAlive, sameProcess, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
+import { addColumn, type SqliteLedgerDatabase } from './sqlite-database';
 
 interface LockRow {
   sync_id: string;
   pid: number;
   host: string;
+  /** The holder's start (see SyncOwner.started); '' when not known. */
+  started: string;
 }
 
 /**
  * One sync at a time per district, across processes sharing the ledger file: a row per locked
  * district, taken in an immediate transaction. A lock held by a process that no longer exists
  * (killed mid-sync) is taken over and its sync id returned, so the caller can record that sync as
- * interrupted. Liveness is judged by process id on this host; the embedded ledger is one machine's.
+ * interrupted. Liveness is judged by process id and start on this host (a process given the id
+ * of a dead holder is not the holder); the embedded ledger is one machine's.
  */
 export class SqliteSyncLock implements SyncLock {
   constructor(private readonly database: SqliteLedgerDatabase) {
@@ -23,26 +26,29 @@ export class SqliteSyncLock implements SyncLock {
       host TEXT NOT NULL,
       acquired_at TEXT NOT NULL
     )`);
+    // (rows of ledgers from before holders' starts were noted are judged by process id alone)
+    addColumn(database.db, 'sync_locks', 'started', "TEXT NOT NULL DEFAULT ''");
   }
 
   async acquire(districtId: string, syncId: string): Promise<string | null> {
     const db = this.database.db;
     return this.database.transaction(() => {
-      const row = db.prepare('SELECT sync_id, pid, host FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
+      const row = db.prepare('SELECT sync_id, pid, host, started FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
       const me = thisProcess();
       let takenOver: string | null = null;
       if (row) {
         // the same sync in this process takes its own lock again (a fallback full sync); the same
         // sync in another live process (two approvals of one held sync at once) does not
-        const own = row.sync_id === syncId && row.pid === me.pid && row.host === me.host;
-        if (!own && ownerAlive(row)) throw new SyncAlreadyRunning(districtId, row.sync_id);
+        const holder = { pid: row.pid, host: row.host, started: row.started };
+        const own = row.sync_id === syncId && sameProcess(holder, me);
+        if (!own && ownerAlive(holder)) throw new SyncAlreadyRunning(districtId, row.sync_id);
         if (row.sync_id !== syncId) takenOver = row.sync_id;
       }
       db.prepare(
-        `INSERT INTO sync_locks (district_id, sync_id, pid, host, acquired_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (district_id) DO UPDATE SET sync_id = excluded.sync_id, pid = excluded.pid,
-           host = excluded.host, acquired_at = excluded.acquired_at`,
-      ).run(districtId, syncId, me.pid, me.host, new Date().toISOString());
+           host = excluded.host, started = excluded.started, acquired_at = excluded.acquired_at`,
+      ).run(districtId, syncId, me.pid, me.host, me.started ?? '', new Date().toISOString());
       return takenOver;
     });
   }

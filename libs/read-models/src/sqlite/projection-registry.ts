@@ -18,9 +18,13 @@ export interface ProjectionRegistryRow {
   /** The process verifying it (`projections verify`), which owns its scratch version while it runs. */
   verify_pid: number | null;
   verify_host: string | null;
+  /** The verifier's start (SyncOwner.started); null when not known. */
+  verify_started: string | null;
   /** The process building `building_version` (it or a process that resumed or joined it). */
   build_pid: number | null;
   build_host: string | null;
+  /** The builder's start (SyncOwner.started); null when not known. */
+  build_started: string | null;
 }
 
 /** A registry row with the checkpoint of its live version (kept with its tables: VersionCheckpoints). */
@@ -28,7 +32,8 @@ export interface ProjectionStateRow extends ProjectionRegistryRow {
   position: number;
 }
 
-const COLUMNS = 'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host, build_pid, build_host';
+const COLUMNS =
+  'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host, verify_started, build_pid, build_host, build_started';
 
 /**
  * The `projection_state` table: for each projection, its live version, its failure if it
@@ -55,6 +60,8 @@ export class ProjectionRegistry {
       if (!columns.includes('verify_host')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_host TEXT');
       if (!columns.includes('build_pid')) db.exec('ALTER TABLE projection_state ADD COLUMN build_pid INTEGER');
       if (!columns.includes('build_host')) db.exec('ALTER TABLE projection_state ADD COLUMN build_host TEXT');
+      if (!columns.includes('verify_started')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_started TEXT');
+      if (!columns.includes('build_started')) db.exec('ALTER TABLE projection_state ADD COLUMN build_started TEXT');
     }).immediate();
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM projection_state WHERE name = ?`);
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM projection_state ORDER BY name`);
@@ -87,18 +94,18 @@ export class ProjectionRegistry {
   /** The process that noted it is verifying the projection, alive or not; null when none did. */
   verifier(name: string): SyncOwner | null {
     const row = this.get(name);
-    return row.verify_pid === null || row.verify_host === null ? null : { pid: row.verify_pid, host: row.verify_host };
+    return row.verify_pid === null || row.verify_host === null ? null : owner(row.verify_pid, row.verify_host, row.verify_started);
   }
 
   /** Notes `owner` as the process verifying the projection (call in a transaction that checked `verifier`). */
   startVerifying(name: string, owner: SyncOwner): void {
-    this.db.prepare('UPDATE projection_state SET verify_pid = ?, verify_host = ? WHERE name = ?').run(owner.pid, owner.host, name);
+    this.db.prepare('UPDATE projection_state SET verify_pid = ?, verify_host = ?, verify_started = ? WHERE name = ?').run(owner.pid, owner.host, owner.started ?? null, name);
   }
 
   /** Forgets `owner` as the projection's verifier; nothing when another process took over. */
   endVerifying(name: string, owner: SyncOwner): void {
     this.db
-      .prepare('UPDATE projection_state SET verify_pid = NULL, verify_host = NULL WHERE name = ? AND verify_pid = ? AND verify_host = ?')
+      .prepare('UPDATE projection_state SET verify_pid = NULL, verify_host = NULL, verify_started = NULL WHERE name = ? AND verify_pid = ? AND verify_host = ?')
       .run(name, owner.pid, owner.host);
   }
 
@@ -114,7 +121,7 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = @version, last_version = MAX(COALESCE(last_version, 0), @version), status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, schema = @schema WHERE name = @name`,
+         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL, schema = @schema WHERE name = @name`,
       )
       .run({ version, schema, name });
   }
@@ -138,25 +145,27 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET building_version = @version, building_position = 0, last_version = MAX(COALESCE(last_version, 0), @version),
-         build_pid = @pid, build_host = @host WHERE name = @name`,
+         build_pid = @pid, build_host = @host, build_started = @started WHERE name = @name`,
       )
-      .run({ version, name, pid: builder.pid, host: builder.host });
+      .run({ version, name, pid: builder.pid, host: builder.host, started: builder.started ?? null });
   }
 
   /** The process that last started or resumed the rebuild under way, alive or not; null when none is noted. */
   builder(name: string): SyncOwner | null {
     const row = this.get(name);
-    return row.build_pid === null || row.build_host === null ? null : { pid: row.build_pid, host: row.build_host };
+    return row.build_pid === null || row.build_host === null ? null : owner(row.build_pid, row.build_host, row.build_started);
   }
 
   /** Forgets `builder` as the projection's builder (its rebuild failed); nothing when another process is noted. */
   forgetBuilder(name: string, builder: SyncOwner): void {
-    this.db.prepare('UPDATE projection_state SET build_pid = NULL, build_host = NULL WHERE name = ? AND build_pid = ? AND build_host = ?').run(name, builder.pid, builder.host);
+    this.db.prepare('UPDATE projection_state SET build_pid = NULL, build_host = NULL, build_started = NULL WHERE name = ? AND build_pid = ? AND build_host = ?').run(name, builder.pid, builder.host);
   }
 
   /** Notes `builder` as the process building the projection (one that resumed an interrupted rebuild). */
   noteBuilder(name: string, builder: SyncOwner): void {
-    this.db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = ?').run(builder.pid, builder.host, name);
+    this.db
+      .prepare('UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = ? WHERE name = ?')
+      .run(builder.pid, builder.host, builder.started ?? null, name);
   }
 
   /**
@@ -169,7 +178,7 @@ export class ProjectionRegistry {
   }
 
   stopBuilding(name: string): void {
-    this.db.prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL WHERE name = ?').run(name);
+    this.db.prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL WHERE name = ?').run(name);
   }
 
   /** Makes the rebuilt version live (its checkpoint comes with its tables): one statement, so readers see one or the other. */
@@ -177,8 +186,12 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = building_version, status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL WHERE name = ? AND building_version IS NOT NULL`,
+         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL WHERE name = ? AND building_version IS NOT NULL`,
       )
       .run(name);
   }
+}
+
+function owner(pid: number, host: string, started: string | null): SyncOwner {
+  return started === null ? { pid, host } : { pid, host, started };
 }

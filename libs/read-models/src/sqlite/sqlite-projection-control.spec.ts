@@ -539,7 +539,8 @@ describe.each([
       // accounts' build is now another process's, alive (this one's parent); audit's one that died
       const host = hostname();
       const alive = { pid: process.ppid, host };
-      const setBuilder = db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = ?');
+      // (their starts not known, as in a ledger from before starts were noted: their ids alone count)
+      const setBuilder = db.prepare('UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = NULL WHERE name = ?');
       setBuilder.run(alive.pid, alive.host, 'accounts');
       setBuilder.run(2 ** 22 + 1, host, 'audit');
 
