@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type { RecordedEvent } from '@roster-ledger/ledger';
@@ -310,11 +310,12 @@ describe("a district's lock held by another live process", () => {
     expect(refused.stderr).toContain('Failed (SYNC_ALREADY_RUNNING): sync a-sync-under-way of district');
   }, 60_000);
 
-  it('takes over from a holder whose process id now names a process that started later (a server restarted in its container gets its old id)', async () => {
+  it('takes over from a holder whose process id now names a process that started later (the id reused once the holder died)', async () => {
     const db = tmp.path('reused-pid.db');
     expect((await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections'])).status).toBe(0);
     // the id is the live process's, its start not: the holder that noted it is dead
-    holdLock(db, 'a-sync-of-a-process-gone', `${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}:1`);
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    holdLock(db, 'a-sync-of-a-process-gone', `${other.pid}/${readlinkSync('/proc/self/ns/pid')}/${boot}/1`);
     const next = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections', '--json']);
     expect([next.status, next.stderr]).toEqual([0, '']);
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed' });

@@ -22,10 +22,10 @@ export interface SyncOwner {
   pid: number;
   host: string;
   /**
-   * When the process started, as its machine counts (the boot and the moment since): a process
-   * id is reused, so a process of the same id that started at another moment is not the owner
-   * (a server restarted in its container gets the id it had). Absent where the system does not
-   * tell (and on owners recorded before): the process id alone then.
+   * When the process started, as its machine counts (its process-id namespace, the boot and the
+   * moment since): a process id is reused, so a process of the same id that started at another
+   * moment is not the owner. Absent where the system does not tell (and on owners recorded
+   * before): the process id alone then.
    */
   started?: string;
 }

@@ -87,10 +87,18 @@ CREATE TABLE IF NOT EXISTS district_state_section_summaries (
   summary TEXT NOT NULL,
   PRIMARY KEY (district_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sync_locks (
+  district_id TEXT PRIMARY KEY,
+  sync_id TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  started TEXT NOT NULL DEFAULT ''
+);
 `;
 
 /** Adds a column to a table of a ledger file made before it, in one immediate transaction: two processes opening such a file at once must not both add it. */
-export function addColumn(db: Database.Database, table: string, column: string, type: string): void {
+function addColumn(db: Database.Database, table: string, column: string, type: string): void {
   const hasIt = () => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
   if (hasIt()) return;
   db.transaction(() => {
@@ -100,13 +108,15 @@ export function addColumn(db: Database.Database, table: string, column: string, 
 
 /**
  * Gives a ledger file made before shared metadata its `events.metadata_id` column (its rows keep
- * their metadata text in `events.metadata`, and are read as they always were), and made before
+ * their metadata text in `events.metadata`, and are read as they always were), made before
  * staged appends shared theirs its `pending_changes.metadata` (NULL: each staged event carries
- * its own, as before).
+ * its own, as before), and made before locks noted their holders' starts `sync_locks.started`
+ * ('': the holder is judged by its process id alone, as before).
  */
 function addLaterColumns(db: Database.Database): void {
   addColumn(db, 'events', 'metadata_id', 'INTEGER');
   addColumn(db, 'pending_changes', 'metadata', 'TEXT');
+  addColumn(db, 'sync_locks', 'started', "TEXT NOT NULL DEFAULT ''");
 }
 
 /**

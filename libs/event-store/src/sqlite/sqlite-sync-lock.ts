@@ -1,6 +1,6 @@
 import type { SyncOwner } from '@roster-ledger/domain';
 import { ownerAlive, sameProcess, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
-import { addColumn, type SqliteLedgerDatabase } from './sqlite-database';
+import type { SqliteLedgerDatabase } from './sqlite-database';
 
 interface LockRow {
   sync_id: string;
@@ -18,17 +18,8 @@ interface LockRow {
  * of a dead holder is not the holder); the embedded ledger is one machine's.
  */
 export class SqliteSyncLock implements SyncLock {
-  constructor(private readonly database: SqliteLedgerDatabase) {
-    database.db.exec(`CREATE TABLE IF NOT EXISTS sync_locks (
-      district_id TEXT PRIMARY KEY,
-      sync_id TEXT NOT NULL,
-      pid INTEGER NOT NULL,
-      host TEXT NOT NULL,
-      acquired_at TEXT NOT NULL
-    )`);
-    // (rows of ledgers from before holders' starts were noted are judged by process id alone)
-    addColumn(database.db, 'sync_locks', 'started', "TEXT NOT NULL DEFAULT ''");
-  }
+  /** @param database whose schema has the `sync_locks` table (see SqliteLedgerDatabase) */
+  constructor(private readonly database: SqliteLedgerDatabase) {}
 
   async acquire(districtId: string, syncId: string): Promise<string | null> {
     const db = this.database.db;

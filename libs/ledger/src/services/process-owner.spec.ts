@@ -9,14 +9,31 @@ const onLinux = linux ? it : it.skip;
 describe('process owners: who holds a lock or builds a read model, and whether it still may', () => {
   const me = thisProcess();
 
-  onLinux("notes this process's start", () => {
-    expect(me).toEqual({ pid: process.pid, host: hostname(), started: expect.stringMatching(/^[0-9a-f-]+:\d+$/) });
+  /** This process's start as noted, with some of its parts replaced. */
+  const startWith = (parts: { pid?: number; namespace?: string; boot?: string; ticks?: string }) => {
+    const [pid, namespace, boot, ticks] = me.started!.split('/');
+    return [parts.pid ?? pid, parts.namespace ?? namespace, parts.boot ?? boot, parts.ticks ?? ticks].join('/');
+  };
+
+  onLinux("notes this process's start: its id, its process-id namespace, the machine's boot and the moment since", () => {
+    expect(me).toEqual({ pid: process.pid, host: hostname(), started: expect.stringMatching(new RegExp(`^${process.pid}/pid:\\[\\d+\\]/[0-9a-f-]+/\\d+$`)) });
   });
 
-  onLinux('takes a process of the same id that started at another moment for a dead owner (an id reused, as by a server restarted in its container)', () => {
+  onLinux('takes a process of the same id that started at another moment, or before a reboot, for a dead owner (its id reused)', () => {
     expect(ownerAlive(me)).toBe(true);
-    expect(ownerAlive({ ...me, started: `${me.started!.split(':')[0]}:1` })).toBe(false);
-    expect(liveElsewhere({ ...me, started: 'another-boot:1' })).toBe(false);
+    expect(ownerAlive({ ...me, started: startWith({ ticks: '1' }) })).toBe(false);
+    expect(ownerAlive({ ...me, started: startWith({ boot: 'another-boot' }) })).toBe(false);
+    expect(liveElsewhere({ ...me, started: startWith({ ticks: '1' }) })).toBe(false);
+  });
+
+  onLinux('cannot check, so takes for alive, an owner of another process-id namespace (another container sharing the volume and host name)', () => {
+    const elsewhere = { pid: 2 ** 22 + 1, host: hostname() };
+    expect(ownerAlive({ ...elsewhere, started: `${elsewhere.pid}/pid:[1]/${startWith({}).split('/')[2]}/1` })).toBe(true);
+    expect(ownerAlive(elsewhere)).toBe(false);
+  });
+
+  onLinux("judges by its id alone an owner whose noted start is another process's (noted beside a release that notes none)", () => {
+    expect(ownerAlive({ ...me, started: startWith({ pid: process.pid + 1, ticks: '1' }) })).toBe(true);
   });
 
   it('judges an owner whose start is not known (noted before starts were) by its id alone', () => {
@@ -29,7 +46,7 @@ describe('process owners: who holds a lock or builds a read model, and whether i
   onLinux('tells one process from another by id, host and, when both know it, start', () => {
     expect(sameProcess(me, thisProcess())).toBe(true);
     expect(sameProcess(me, { pid: me.pid, host: me.host })).toBe(true);
-    expect(sameProcess(me, { ...me, started: 'another-boot:1' })).toBe(false);
+    expect(sameProcess(me, { ...me, started: startWith({ ticks: '1' }) })).toBe(false);
     expect(sameProcess(me, { ...me, pid: me.pid + 1 })).toBe(false);
     expect(liveElsewhere(me)).toBe(false);
   });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { SyncOwner } from '@roster-ledger/domain';
 
@@ -13,18 +13,22 @@ let myStart: { pid: number; started: string | null } | undefined;
 
 /**
  * Whether an owner may still be at work: a process of this machine that exists (EPERM: it exists
- * but is not ours) and, when the owner's start is known, started then (not a later process given
- * the same id). A process on another host cannot be checked from here: it counts as alive.
- * The embedded ledger is one machine's, so that case is a file moved between machines.
+ * but is not ours) and, when the owner's start is known and can be checked from here, started
+ * then (not a later process given the same id after the owner died, or after a reboot). A process
+ * on another host, or in another process-id namespace (another container sharing the ledger's
+ * volume and host name), cannot be checked from here: it counts as alive. The embedded ledger is
+ * one machine's, so that case is a file shared or moved between machines.
  */
 export function ownerAlive(owner: SyncOwner): boolean {
   if (owner.host !== hostname()) return true;
+  const noted = owner.started === undefined ? null : parseStart(owner.started, owner.pid);
+  if (noted !== null && noted.namespace !== namespace()) return true;
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (!owner.started) return true;
+  if (noted === null) return true;
   const started = startOf(owner.pid);
   return started === null || started === owner.started;
 }
@@ -41,23 +45,45 @@ export function sameProcess(a: SyncOwner, b: SyncOwner): boolean {
 }
 
 /**
- * When a process started, as `<boot id>:<clock ticks since boot>` (Linux's /proc), or null where
- * the system does not say. The boot id tells a process of the same id and start after a reboot.
+ * When a process started, as `<pid>/<pid namespace>/<boot id>/<clock ticks since boot>` (Linux's
+ * /proc), or null where the system does not say. The boot id tells a process of the same id and
+ * ticks after a reboot; the pid in it, a start noted for another process (by a release that did
+ * not note starts, beside one that does) from this one's.
  */
 function startOf(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the fields after the command (in parentheses, which may hold spaces): state is the 3rd, starttime the 22nd
-    const starttime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    if (starttime === undefined) return null;
-    return `${bootId()}:${starttime}`;
+    const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const space = namespace();
+    if (ticks === undefined || space === null) return null;
+    return `${pid}/${space}/${bootId()}/${ticks}`;
   } catch {
     return null;
   }
+}
+
+/** A noted start's namespace, when it is one of `pid`'s in this format; null otherwise (not to be checked). */
+function parseStart(started: string, pid: number): { namespace: string } | null {
+  const parts = started.split('/');
+  return parts.length === 4 && parts[0] === String(pid) ? { namespace: parts[1]! } : null;
 }
 
 let boot: string | undefined;
 function bootId(): string {
   boot ??= readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   return boot;
+}
+
+let pidNamespace: string | null | undefined;
+/** This process's process-id namespace (`pid:[4026531836]` for the machine's own), whose ids /proc shows; null where there is none to read. */
+function namespace(): string | null {
+  if (pidNamespace === undefined) {
+    try {
+      pidNamespace = readlinkSync('/proc/self/ns/pid');
+    } catch {
+      pidNamespace = null;
+    }
+  }
+  return pidNamespace;
 }
