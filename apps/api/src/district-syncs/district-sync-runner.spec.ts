@@ -33,6 +33,26 @@ describe('DistrictSyncRunner.approve', () => {
     expect(inThread).not.toHaveBeenCalled();
   });
 
+  it('waits for a sync this server runs (its start perhaps not recorded yet) to end before it judges an approval of it', async () => {
+    const config = { cleverTokenFor: () => 'token' } as unknown as LedgerConfig;
+    const server = new DistrictSyncRunner(config, { execute: async () => null } as unknown as CommandBus, history);
+    let endSync: (result: unknown) => void = () => undefined;
+    inThread.mockImplementationOnce((_config, _request, handlers) => {
+      handlers?.onAccepted?.();
+      return { result: new Promise((resolve) => (endSync = resolve)), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>;
+    });
+    const { syncId } = await server.start('district-1', 'full', 'ada');
+    const approved = { syncId, status: 'completed' } as SyncSummary;
+    inThread.mockReturnValueOnce({ result: Promise.resolve(approved), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>);
+    const approval = server.approve(syncId, 'ada');
+    // the sync ends held, and is recorded so, only now
+    await new Promise((resolve) => setImmediate(resolve));
+    summaries.set(syncId, { syncId, status: 'held' });
+    endSync({ syncId, summary: { status: 'held', appended: 0 }, fallback: null });
+    await expect(approval).resolves.toBe(approved);
+    expect(inThread).toHaveBeenLastCalledWith(config, { kind: 'approve', syncId, by: 'ada' }, {});
+  });
+
   it('applies a held sync in a thread, which answers for it', async () => {
     const approved = { syncId: 'held-1', status: 'completed' } as SyncSummary;
     inThread.mockReturnValue({ result: Promise.resolve(approved), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>);

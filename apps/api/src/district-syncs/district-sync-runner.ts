@@ -112,15 +112,16 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     if (this.approving.has(syncId)) throw new ApprovalUnderWay(syncId);
     this.approving.add(syncId);
     try {
+      // a sync this server runs (which may not have recorded its start yet) may be held and still
+      // letting go of its lock, which an approval of it in this process would share and then lose
+      // with it: let it end first
+      const holding = [...this.running.values()].find((r) => r.sync.syncId === syncId);
+      if (holding) await holding.done;
       // a sync that does not exist or is not held is refused from its record here, without a
       // thread (about a second and tens of MB each: a burst of wrong ids would pile them up);
       // the thread checks again under the district's lock
       const before = await this.history.get(syncId);
-      const holding = [...this.running.values()].find((r) => r.sync.syncId === syncId);
-      if (before.status !== 'held' && !holding) throw new SyncNotHeld(syncId, before.status);
-      // a sync this server just held may still be letting go of its lock, which an approval of the
-      // same sync in this process would share and then lose with it: let it end first
-      if (holding) await holding.done;
+      if (before.status !== 'held') throw new SyncNotHeld(syncId, before.status);
       return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null, {}, (after) => after?.status === 'completed');
     } finally {
       this.approving.delete(syncId);
