@@ -1,15 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { RosterAnswer, RosterMember } from '@roster-ledger/ledger';
+import { MembershipSchema } from '../common/membership.schema';
 
 /** A member of a class at a moment: since when, by which sync. */
-export class MemberSchema implements RosterMember {
-  @ApiProperty() sectionId!: string;
-  @ApiProperty() userId!: string;
-  @ApiProperty({ enum: ['student', 'teacher'] }) role!: 'student' | 'teacher';
-  @ApiProperty({ description: 'primary teacher' }) primary!: boolean;
-  @ApiProperty({ description: 'observedAt of the sync that saw the membership begin' }) since!: string;
-  @ApiProperty({ type: String, nullable: true }) sinceSync!: string | null;
-  @ApiProperty({ type: String, nullable: true }) until!: string | null;
+export class MemberSchema extends MembershipSchema implements RosterMember {
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the name, when the role may see it' })
   name!: Record<string, unknown> | null;
   @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the account's status now" }) status!: 'active' | 'removed' | 'unknown';
