@@ -2,7 +2,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockDistrictCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
@@ -115,10 +115,40 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
   }
 }
 
+@SubCommand({
+  name: 'unlock',
+  arguments: '<districtId>',
+  description: "release a district's sync lock whose holder is gone but cannot be checked from here (a process of a container since restarted); its sync is recorded as interrupted",
+})
+export class SyncsUnlockCommand extends SyncsSubCommand {
+  constructor(private readonly commands: CommandBus) {
+    super();
+  }
+
+  async run([districtId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
+    try {
+      const result = await this.commands.execute<UnlockDistrictCommand, UnlockResult>(new UnlockDistrictCommand(districtId!, options.by ?? whoAmI()));
+      if (options.json) return json(result);
+      if (result.released === null) return out(`District ${districtId} is not locked: no sync of it is running.`);
+      const { syncId, owner, checked } = result.released;
+      const how = checked ? 'found gone' : 'which this process cannot check: taken as gone on your word';
+      out(`Released the lock of district ${districtId} held by sync ${syncId} (process ${owner.pid} on ${owner.host}, ${how}).`);
+      out(result.interrupted ? `Sync ${syncId} is recorded as interrupted: nothing of it was applied.` : `Sync ${syncId} was not recorded as running: its record is as it was.`);
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option(BY_OPTION)
+  parseBy(value: string): string {
+    return value;
+  }
+}
+
 @Command({
   name: 'syncs',
-  description: 'list, show, approve or discard syncs',
-  subCommands: [SyncsListCommand, SyncsShowCommand, SyncsApproveCommand, SyncsDiscardCommand],
+  description: 'list, show, approve or discard syncs; unlock a district',
+  subCommands: [SyncsListCommand, SyncsShowCommand, SyncsApproveCommand, SyncsDiscardCommand, SyncsUnlockCommand],
 })
 export class SyncsCommand extends CommandRunner {
   /** `syncs` alone, or with an unknown command, is a usage error (see checkUsage). */

@@ -53,6 +53,16 @@ export class SqliteSyncLock implements SyncLock {
     return ownerAlive(owner);
   }
 
+  async holder(districtId: string): Promise<{ syncId: string; owner: SyncOwner } | null> {
+    const row = this.database.db.prepare('SELECT sync_id, pid, host, started FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
+    if (!row) return null;
+    return { syncId: row.sync_id, owner: row.started === '' ? { pid: row.pid, host: row.host } : { pid: row.pid, host: row.host, started: row.started } };
+  }
+
+  async breakLock(districtId: string, syncId: string): Promise<boolean> {
+    return this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ?').run(districtId, syncId).changes > 0;
+  }
+
   /** Only this process's hold: another process's for the same sync (an approval of it) stays. */
   async release(districtId: string, syncId: string): Promise<void> {
     const me = thisProcess();

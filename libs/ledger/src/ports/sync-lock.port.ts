@@ -16,4 +16,11 @@ export interface SyncLock {
   self(): SyncOwner;
   /** Whether the process that started a sync is still running (false only when known dead). */
   isAlive(owner: SyncOwner): boolean;
+  /** The sync holding the district's lock and its process, or null when the district is free. */
+  holder(districtId: string): Promise<{ syncId: string; owner: SyncOwner } | null>;
+  /**
+   * Releases the district's lock held by `syncId`, whichever process holds it: a person's word
+   * that the holder is gone (see UnlockDistrictCommand). @returns whether it was held by `syncId`
+   */
+  breakLock(districtId: string, syncId: string): Promise<boolean>;
 }

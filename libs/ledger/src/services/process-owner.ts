@@ -33,6 +33,16 @@ export function ownerAlive(owner: SyncOwner): boolean {
   return started === null || started === owner.started;
 }
 
+/**
+ * Whether this process can tell for sure if `owner` is alive: it is of this host and noted its
+ * start in this process-id namespace. Otherwise ownerAlive's "alive" may be a guess.
+ */
+export function ownerCheckable(owner: SyncOwner): boolean {
+  if (owner.host !== hostname() || owner.started === undefined) return false;
+  const noted = parseStart(owner.started, owner.pid);
+  return noted !== null && noted.namespace === namespace();
+}
+
 /** Whether `owner` is a process other than this one that may still be at work (see ownerAlive). */
 export function liveElsewhere(owner: SyncOwner | null): owner is SyncOwner {
   if (owner === null) return false;
