@@ -7,7 +7,7 @@ import { EventsCursors } from './services/events-cursors';
 import { ApproveSyncHandler } from './commands/approve-sync.handler';
 import { DiscardSyncHandler } from './commands/discard-sync.handler';
 import { EndStoppedSyncHandler } from './commands/end-stopped-sync.handler';
-import { UnlockDistrictHandler } from './commands/unlock-district.handler';
+import { UnlockSyncHandler } from './commands/unlock-sync.handler';
 import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler';
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
@@ -40,7 +40,7 @@ import {
     ApproveSyncHandler,
     DiscardSyncHandler,
     EndStoppedSyncHandler,
-    UnlockDistrictHandler,
+    UnlockSyncHandler,
     ListSyncsHandler,
     GetSyncHandler,
     ReadEventsHandler,

@@ -2,7 +2,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockDistrictCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
@@ -117,23 +117,23 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
 
 @SubCommand({
   name: 'unlock',
-  arguments: '<districtId>',
-  description: "release a district's sync lock whose holder is gone but cannot be checked from here (a process of a container since restarted); its sync is recorded as interrupted",
+  arguments: '<syncId>',
+  description: "release the district lock a sync holds when its process is gone but cannot be checked from here (of a container since restarted); a running sync is recorded as interrupted",
 })
 export class SyncsUnlockCommand extends SyncsSubCommand {
   constructor(private readonly commands: CommandBus) {
     super();
   }
 
-  async run([districtId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
+  async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
-      const result = await this.commands.execute<UnlockDistrictCommand, UnlockResult>(new UnlockDistrictCommand(districtId!, options.by ?? whoAmI()));
+      const result = await this.commands.execute<UnlockSyncCommand, UnlockResult>(new UnlockSyncCommand(syncId!, options.by ?? whoAmI()));
       if (options.json) return json(result);
-      if (result.released === null) return out(`District ${districtId} is not locked: no sync of it is running.`);
-      const { syncId, owner, checked } = result.released;
-      const how = checked ? 'found gone' : 'which this process cannot check: taken as gone on your word';
-      out(`Released the lock of district ${districtId} held by sync ${syncId} (process ${owner.pid} on ${owner.host}, ${how}).`);
-      out(result.interrupted ? `Sync ${syncId} is recorded as interrupted: nothing of it was applied.` : `Sync ${syncId} was not recorded as running: its record is as it was.`);
+      if (result.released === null) return out(`Sync ${syncId} holds no lock${result.districtId === null ? '' : ` of district ${result.districtId}`}: nothing to release.`);
+      const { owner, elsewhere } = result.released;
+      const how = elsewhere ? 'which this process cannot see: taken as gone on your word' : 'found gone';
+      out(`Released the lock of district ${result.districtId} held by sync ${syncId} (process ${owner.pid} on ${owner.host}, ${how}).`);
+      out(result.interrupted ? `Sync ${syncId} is recorded as interrupted: nothing of it was applied.` : `Sync ${syncId} was not running: its record stays as it was.`);
     } catch (error) {
       reportError(error, options.json);
     }
@@ -147,7 +147,7 @@ export class SyncsUnlockCommand extends SyncsSubCommand {
 
 @Command({
   name: 'syncs',
-  description: 'list, show, approve or discard syncs; unlock a district',
+  description: 'list, show, approve, discard or unlock syncs',
   subCommands: [SyncsListCommand, SyncsShowCommand, SyncsApproveCommand, SyncsDiscardCommand, SyncsUnlockCommand],
 })
 export class SyncsCommand extends CommandRunner {

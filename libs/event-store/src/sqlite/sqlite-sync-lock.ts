@@ -59,8 +59,12 @@ export class SqliteSyncLock implements SyncLock {
     return { syncId: row.sync_id, owner: row.started === '' ? { pid: row.pid, host: row.host } : { pid: row.pid, host: row.host, started: row.started } };
   }
 
-  async breakLock(districtId: string, syncId: string): Promise<boolean> {
-    return this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ?').run(districtId, syncId).changes > 0;
+  async breakLock(districtId: string, syncId: string, owner: SyncOwner): Promise<boolean> {
+    return (
+      this.database.db
+        .prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ? AND started = ?')
+        .run(districtId, syncId, owner.pid, owner.host, owner.started ?? '').changes > 0
+    );
   }
 
   /** Only this process's hold: another process's for the same sync (an approval of it) stays. */

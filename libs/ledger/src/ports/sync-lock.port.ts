@@ -19,8 +19,9 @@ export interface SyncLock {
   /** The sync holding the district's lock and its process, or null when the district is free. */
   holder(districtId: string): Promise<{ syncId: string; owner: SyncOwner } | null>;
   /**
-   * Releases the district's lock held by `syncId`, whichever process holds it: a person's word
-   * that the holder is gone (see UnlockDistrictCommand). @returns whether it was held by `syncId`
+   * Releases the district's lock held by `syncId` in `owner` (as `holder` gave it), whichever
+   * process this is: a person's word that the holder is gone (see UnlockSyncCommand).
+   * @returns whether it was so held (another process may have taken it over since)
    */
-  breakLock(districtId: string, syncId: string): Promise<boolean>;
+  breakLock(districtId: string, syncId: string, owner: SyncOwner): Promise<boolean>;
 }

@@ -34,13 +34,13 @@ export function ownerAlive(owner: SyncOwner): boolean {
 }
 
 /**
- * Whether this process can tell for sure if `owner` is alive: it is of this host and noted its
- * start in this process-id namespace. Otherwise ownerAlive's "alive" may be a guess.
+ * Whether `owner` is a process this one cannot see: of another host, or of another process-id
+ * namespace (another container). ownerAlive takes such an owner for alive without looking.
  */
-export function ownerCheckable(owner: SyncOwner): boolean {
-  if (owner.host !== hostname() || owner.started === undefined) return false;
-  const noted = parseStart(owner.started, owner.pid);
-  return noted !== null && noted.namespace === namespace();
+export function ownerElsewhere(owner: SyncOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  const noted = owner.started === undefined ? null : parseStart(owner.started, owner.pid);
+  return noted !== null && noted.namespace !== namespace();
 }
 
 /** Whether `owner` is a process other than this one that may still be at work (see ownerAlive). */

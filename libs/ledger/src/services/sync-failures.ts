@@ -66,10 +66,12 @@ export async function recordInterrupted(
   ports: { store: EventStore; clock: Clock; pending: PendingChangeStore },
   sync: SyncSummary,
   reason: string,
+  /** The stream's revision `sync` was read at, when nothing may have been recorded since (ConcurrencyConflict otherwise). */
+  readAt?: number,
 ): Promise<void> {
   const { store, clock, pending } = ports;
   const recorder = new SyncRecorder(store, clock, sync.syncId, sync.source, sync.startedAt, {
-    revision: await store.streamRevision(syncStreamId(sync.syncId)),
+    revision: readAt ?? (await store.streamRevision(syncStreamId(sync.syncId))),
     districtId: sync.districtId,
   });
   await recorder.record({
