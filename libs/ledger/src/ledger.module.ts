@@ -12,6 +12,7 @@ import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
 import { SyncHistory } from './services/sync-history';
+import { SyncRecordPorts } from './services/sync-record-ports';
 import { SameFiles } from './services/same-files';
 import { CatchUpProjectionsHandler, RebuildProjectionsHandler, VerifyProjectionsHandler } from './commands/projection-commands';
 import {
@@ -57,6 +58,7 @@ import {
     GetProjectionStatusHandler,
     LedgerStateLoader,
     SyncHistory,
+    SyncRecordPorts,
     SameFiles,
     EventsCursors,
   ],

@@ -1,15 +1,10 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { StateKey, SyncSummary } from '@roster-ledger/domain';
-import type { AppendResult, EventStore, JsonObject, StreamAppend } from '../ports/event-store.port';
+import type { AppendResult, JsonObject, StreamAppend } from '../ports/event-store.port';
 import { concat } from '../services/iterables';
-import type { PendingChangeStore } from '../ports/pending-change-store.port';
-import type { SyncLock } from '../ports/sync-lock.port';
-import type { Clock } from '../ports/clock.port';
-import { CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
 import { ConcurrencyConflict } from '../ports/event-store.errors';
 import { HeldSyncOutdated } from '../errors/ledger-errors';
-import { SyncHistory } from '../services/sync-history';
+import { SyncRecordPorts } from '../services/sync-record-ports';
 import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { ApproveSyncCommand } from './approve-sync.command';
 import { decideHeldSync } from './held-sync';
@@ -24,25 +19,21 @@ import { withMetadata } from '../ports/serialized-event';
 @CommandHandler(ApproveSyncCommand)
 export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, SyncSummary> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
-    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly history: SyncHistory,
+    private readonly ports: SyncRecordPorts,
     private readonly loader: LedgerStateLoader,
   ) {}
 
   async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
-    const ports = { store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending };
-    return decideHeldSync(syncId, ports, async ({ summary, recorder }) => {
-      if ((await this.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
-      const recordedAt = this.clock.now().toISOString();
+    return decideHeldSync(syncId, this.ports, async ({ summary, recorder }) => {
+      if ((await this.ports.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
+      const recordedAt = this.ports.clock.now().toISOString();
       // the district's state, to move its snapshot past the approved changes (else the next sync
       // would fold them all from the log: minutes after a million-student rollover)
       const loaded = await this.loader.load(summary.districtId);
       const touched = new Map<string, StateKey>();
       // read from the pending change set as the append goes: a term rollover's set never sits in memory whole
-      const { pending: store, loader } = this;
+      const { loader } = this;
+      const store = this.ports.pending;
       let written = 0;
       let folded = true;
       function* approved(): Iterable<StreamAppend> {
@@ -74,15 +65,15 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
       let results: AppendResult[];
       try {
         // one transaction: a term rollover's approval appends nearly every enrollment of the district again
-        results = await inBulk(this.store, () => this.store.appendToStreams(concat(approved(), [lifecycle])));
+        results = await inBulk(this.ports.store, () => this.ports.store.appendToStreams(concat(approved(), [lifecycle])));
       } catch (error) {
         if (error instanceof ConcurrencyConflict) throw new HeldSyncOutdated(syncId, `${error.streamId} changed since`);
         throw error;
       }
       // after the commit, best effort: rows left are dropped by the district's next sync, a snapshot left behind is caught up by it
-      await this.pending.delete(syncId).catch(() => undefined);
+      await this.ports.pending.delete(syncId).catch(() => undefined);
       if (folded) await this.loader.remember(loaded, { results, written: written + lifecycle.events.length, touched });
-      return this.history.get(syncId);
+      return this.ports.history.get(syncId);
     });
   }
 }

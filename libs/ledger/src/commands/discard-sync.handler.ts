@@ -1,12 +1,6 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import type { EventStore } from '../ports/event-store.port';
-import type { PendingChangeStore } from '../ports/pending-change-store.port';
-import type { Clock } from '../ports/clock.port';
-import type { SyncLock } from '../ports/sync-lock.port';
-import { CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
-import { SyncHistory } from '../services/sync-history';
+import { SyncRecordPorts } from '../services/sync-record-ports';
 import { DiscardSyncCommand } from './discard-sync.command';
 import { decideHeldSync } from './held-sync';
 
@@ -14,21 +8,16 @@ import { decideHeldSync } from './held-sync';
 @CommandHandler(DiscardSyncCommand)
 export class DiscardSyncHandler implements ICommandHandler<DiscardSyncCommand, SyncSummary> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
-    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly history: SyncHistory,
+    private readonly ports: SyncRecordPorts,
   ) {}
 
   /** @throws SyncNotFound, SyncNotHeld, SyncAlreadyRunning (an approval of it under way) */
   async execute({ syncId, by }: DiscardSyncCommand): Promise<SyncSummary> {
-    const ports = { store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending };
-    // under the lock an approval of it holds: a discard never drops a change set being applied
-    return decideHeldSync(syncId, ports, async ({ recorder }) => {
-      await recorder.record({ type: 'SyncDiscarded', data: { syncId, by, discardedAt: this.clock.now().toISOString() } });
-      await this.pending.delete(syncId);
-      return this.history.get(syncId);
+        // under the lock an approval of it holds: a discard never drops a change set being applied
+    return decideHeldSync(syncId, this.ports, async ({ recorder }) => {
+      await recorder.record({ type: 'SyncDiscarded', data: { syncId, by, discardedAt: this.ports.clock.now().toISOString() } });
+      await this.ports.pending.delete(syncId);
+      return this.ports.history.get(syncId);
     });
   }
 }

@@ -1,15 +1,10 @@
-import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { EventStore } from '../ports/event-store.port';
 import { ConcurrencyConflict } from '../ports/event-store.errors';
-import type { PendingChangeStore } from '../ports/pending-change-store.port';
-import type { Clock } from '../ports/clock.port';
-import type { SyncLock } from '../ports/sync-lock.port';
-import { CLOCK, EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
 import { SyncAlreadyRunning } from '../errors/ledger-errors';
 import { ownerAlive, ownerElsewhere } from '../services/process-owner';
 import { recordInterrupted } from '../services/sync-failures';
-import { SyncHistory, syncStreamId } from '../services/sync-history';
+import { SyncRecordPorts } from '../services/sync-record-ports';
+import { syncStreamId } from '../services/sync-history';
 import { UnlockSyncCommand, type UnlockResult } from './unlock-sync.command';
 
 /**
@@ -21,11 +16,7 @@ import { UnlockSyncCommand, type UnlockResult } from './unlock-sync.command';
 @CommandHandler(UnlockSyncCommand)
 export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, UnlockResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
-    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
-    @Inject(CLOCK) private readonly clock: Clock,
-    private readonly history: SyncHistory,
+    private readonly ports: SyncRecordPorts,
   ) {}
 
   /**
@@ -34,10 +25,10 @@ export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, Unl
    */
   async execute({ syncId, by }: UnlockSyncCommand): Promise<UnlockResult> {
     // the revision first: a record read after it and still running was running then
-    const readAt = await this.store.streamRevision(syncStreamId(syncId));
-    const sync = await this.history.get(syncId);
+    const readAt = await this.ports.store.streamRevision(syncStreamId(syncId));
+    const sync = await this.ports.history.get(syncId);
     const districtId = sync.districtId;
-    const held = districtId === null ? null : await this.lock.holder(districtId);
+    const held = districtId === null ? null : await this.ports.lock.holder(districtId);
     if (districtId === null || held === null) return { syncId, districtId, released: null, interrupted: false };
     if (held.syncId !== syncId) throw new SyncAlreadyRunning(districtId, held.syncId);
     const elsewhere = ownerElsewhere(held.owner);
@@ -48,14 +39,14 @@ export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, Unl
       const { pid, host } = held.owner;
       const reason = `its district's lock was released by ${by} (syncs unlock): its process ${pid} on ${host}${elsewhere ? ', which could not be checked from where it was released,' : ''} had stopped`;
       try {
-        await recordInterrupted({ store: this.store, clock: this.clock, pending: this.pending }, sync, reason, readAt);
+        await recordInterrupted(this.ports, sync, reason, readAt);
       } catch (error) {
         if (error instanceof ConcurrencyConflict) throw new SyncAlreadyRunning(districtId, syncId);
         throw error;
       }
     }
     // only the hold as checked: a process that took the lock over since keeps it
-    if (!(await this.lock.breakLock(districtId, syncId, held.owner))) throw new SyncAlreadyRunning(districtId, syncId);
+    if (!(await this.ports.lock.breakLock(districtId, syncId, held.owner))) throw new SyncAlreadyRunning(districtId, syncId);
     return { syncId, districtId, released: { owner: held.owner, elsewhere }, interrupted: running };
   }
 }
