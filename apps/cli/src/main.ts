@@ -69,7 +69,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     return;
   }
   try {
-    await CommandFactory.run(CliModule.forRoot(config, command, usage.command?.options['json'] === true), {
+    const chosen = usage.command;
+    await CommandFactory.run(CliModule.forRoot(config, command, chosen?.options['json'] === true, chosen?.type.readsNoReadModels === true), {
       cliName: 'roster-ledger',
       logger: quietLogger(['error']),
       // a failure to start (the ledger cannot be opened) is thrown here rather than ending the process

@@ -16,6 +16,9 @@ interface EventsOptions extends CommonOptions {
 /** Reads the event log as stored: for engineers checking what a sync wrote. */
 @Command({ name: 'events', description: 'read the event log, or one stream of it' })
 export class EventsCommand extends LedgerCommandRunner {
+  /** It reads the log itself: read models behind it do not change its answer. */
+  static readonly readsNoReadModels = true;
+
   constructor(private readonly queries: QueryBus) {
     super();
   }

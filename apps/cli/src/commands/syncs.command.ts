@@ -121,6 +121,9 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
   description: "release the district lock a sync holds when its process is gone but cannot be checked from here (of a container since restarted); a running sync is recorded as interrupted",
 })
 export class SyncsUnlockCommand extends SyncsSubCommand {
+  /** It reads the sync's stream and the district's lock: an emergency tool waits for no catch-up. */
+  static readonly readsNoReadModels = true;
+
   constructor(private readonly commands: CommandBus) {
     super();
   }

@@ -1,0 +1,47 @@
+import { ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
+import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { cli, cliJson, scratch } from './support/ledger-cli';
+
+/**
+ * Commands that read no read model (the log, a sync's stream and lock) run at once, without first
+ * bringing read models behind the log up to it: after a large import made with
+ * --skip-projections that catch-up takes minutes, which an engineer reading the log, or releasing
+ * a stranded lock, should not wait for. Every other read command still catches up first.
+ */
+describe('commands that read only the log (end to end)', () => {
+  const tmp = scratch('log-only');
+  const db = tmp.path('ledger.db');
+  afterAll(() => tmp.cleanup());
+
+  /** Each read model's checkpoint, read without folding anything. */
+  async function checkpoints(): Promise<number[]> {
+    const store = new SqliteEventStore(new SqliteLedgerDatabase(db));
+    const files = ReadModelFiles.beside(db, SQLITE_PROJECTIONS.map((p) => p.name));
+    try {
+      const control = new SqliteProjectionControl(files, store);
+      return (await control.status()).map((s) => s.position);
+    } finally {
+      files.close();
+      await store.close();
+    }
+  }
+
+  it('events and syncs unlock leave read models behind the log as they were; search catches them up', async () => {
+    const imported = cliJson<{ syncId: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
+    expect(imported.status).toBe(0);
+    const behind = await checkpoints();
+    expect(Math.max(...behind)).toBe(0);
+
+    const events = cliJson<unknown[]>(['events', '--limit', '3', '--db', db]);
+    expect(events.status).toBe(0);
+    expect(events.body).toHaveLength(3);
+    // the sync has ended and holds no lock: nothing to release, said at once
+    const unlock = cli(['syncs', 'unlock', imported.body.syncId, '--db', db]);
+    expect(unlock.stdout).toContain('holds no lock');
+    expect(await checkpoints()).toEqual(behind);
+
+    expect(cli(['search', 'nobody-by-this-name', '--db', db]).status).toBe(0);
+    expect(Math.min(...(await checkpoints()))).toBeGreaterThan(0);
+  }, 120_000);
+});
