@@ -4,12 +4,16 @@ import type { SyncOwner } from '@roster-ledger/domain';
 
 /** This process, as the owner of work other processes sharing the ledger file must not repeat. */
 export function thisProcess(): SyncOwner {
-  // (a forked child has a pid of its own: the start is looked up again for it)
-  if (myStart === undefined || myStart.pid !== process.pid) myStart = { pid: process.pid, started: startOf(process.pid) };
-  const { started } = myStart;
-  return started === null ? { pid: process.pid, host: hostname() } : { pid: process.pid, host: hostname(), started };
+  // (a forked child has a pid of its own: the start is looked up again for it). The host name is
+  // the one this process first gave: a name changed while it runs must not leave the rows it
+  // noted under the old one unreleased (a release deletes only rows of this owner's name)
+  if (me === undefined || me.pid !== process.pid) {
+    const started = startOf(process.pid);
+    me = started === null ? { pid: process.pid, host: hostname() } : { pid: process.pid, host: hostname(), started };
+  }
+  return { ...me };
 }
-let myStart: { pid: number; started: string | null } | undefined;
+let me: SyncOwner | undefined;
 
 /**
  * Whether an owner may still be at work: a process of this machine that exists (EPERM: it exists
