@@ -7,9 +7,10 @@ import { cli, cliJson, scratch } from './support/ledger-cli';
  * Commands that read no read model (the log, a sync's stream and lock) run at once, without first
  * bringing read models behind the log up to it: after a large import made with
  * --skip-projections that catch-up takes minutes, which an engineer reading the log, or releasing
- * a stranded lock, should not wait for. Every other read command still catches up first.
+ * a stranded lock, should not wait for. `projections` shows how far behind they are, which a
+ * catch-up first would always make 0. Every other read command still catches up first.
  */
-describe('commands that read only the log (end to end)', () => {
+describe('commands that run without catching the read models up first (end to end)', () => {
   const tmp = scratch('log-only');
   const db = tmp.path('ledger.db');
   afterAll(() => tmp.cleanup());
@@ -27,7 +28,7 @@ describe('commands that read only the log (end to end)', () => {
     }
   }
 
-  it('events and syncs unlock leave read models behind the log as they were; search catches them up', async () => {
+  it('events, syncs unlock and projections leave read models behind the log as they were; search catches them up', async () => {
     const imported = cliJson<{ syncId: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
     expect(imported.status).toBe(0);
     const behind = await checkpoints();
@@ -39,6 +40,11 @@ describe('commands that read only the log (end to end)', () => {
     // the sync has ended and holds no lock: nothing to release, said at once
     const unlock = cli(['syncs', 'unlock', imported.body.syncId, '--db', db]);
     expect(unlock.stdout).toContain('holds no lock');
+    const listed = cliJson<{ position: number; head: number; lag: { events: number } }[]>(['projections', '--db', db]);
+    expect(listed.status).toBe(0);
+    expect(listed.body.map((p) => p.position)).toEqual(behind);
+    for (const p of listed.body) expect(p.lag.events).toBe(p.head);
+    expect(listed.body[0]!.head).toBeGreaterThan(0);
     expect(await checkpoints()).toEqual(behind);
 
     expect(cli(['search', 'nobody-by-this-name', '--db', db]).status).toBe(0);

@@ -36,16 +36,16 @@ export class CliModule {
    *   serve fold the log into the read models themselves, so only the others catch up first;
    *   serve opens the ledger in its server alone.
    * @param json whether the command was asked for `--json` (no progress bar then)
-   * @param readsNoReadModels whether the command reads none of the read models (the log, a sync's
-   *   stream, a lock): it runs at once, without waiting for a catch-up it does not need (an
-   *   emergency unlock must not wait minutes for read models behind a large import)
+   * @param skipsCatchUp whether the command runs without the catch-up: it reads none of the read
+   *   models (the log, a sync's stream, a lock), so it must not wait minutes for read models
+   *   behind a large import (an emergency unlock), or it reports how far behind they are
    */
-  static forRoot(config: LedgerConfig, command?: string, json = false, readsNoReadModels = false): DynamicModule {
+  static forRoot(config: LedgerConfig, command?: string, json = false, skipsCatchUp = false): DynamicModule {
     // serve starts an application of its own (the API server, which opens the ledger and the read
     // models as a server does): the CLI's would be a second set of connections, idle for as long as
     // the server runs, holding open the read-model versions a rebuild replaced, and their disk space
     if (command === 'serve') return { module: CliModule, providers: [ServeCommand.provider(config)] };
-    const catchUpFirst = !readsNoReadModels && (command === undefined || !['import', 'sync', 'serve', 'rebuild'].includes(command));
+    const catchUpFirst = !skipsCatchUp && (command === undefined || !['import', 'sync', 'serve', 'rebuild'].includes(command));
     // commands built from the configuration; every other one (and each sub-command) is provided as its class
     const configured = new Map<unknown, Provider>([[ServeCommand, ServeCommand.provider(config)]]);
     return {

@@ -70,7 +70,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
   try {
     const chosen = usage.command;
-    await CommandFactory.run(CliModule.forRoot(config, command, chosen?.options['json'] === true, chosen?.type.readsNoReadModels === true), {
+    await CommandFactory.run(CliModule.forRoot(config, command, chosen?.options['json'] === true, chosen?.type.skipsCatchUp === true), {
       cliName: 'roster-ledger',
       logger: quietLogger(['error']),
       // a failure to start (the ledger cannot be opened) is thrown here rather than ending the process

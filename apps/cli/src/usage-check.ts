@@ -13,14 +13,14 @@ import { InvalidInput } from '@roster-ledger/domain';
  * configuration cannot serve (a district it does not connect), throwing a DomainError whose code
  * names the problem, once the configuration is loaded and still before the ledger is opened;
  * `subCommandRequired` makes the command alone (its help is printed) or with an unknown
- * sub-command a usage error; `readsNoReadModels` runs the command without bringing the read
- * models up to the log first (see CliModule).
+ * sub-command a usage error; `skipsCatchUp` runs the command without bringing the read models
+ * up to the log first (see CliModule): it reads none of them, or reports how far behind they are.
  */
 export type CommandClass = (abstract new (...args: never[]) => object) & {
   checkArguments?: (args: readonly string[], options: Readonly<Record<string, unknown>>) => void;
   checkConfiguration?: (args: readonly string[], options: Readonly<Record<string, unknown>>, config: LedgerConfig) => void;
   subCommandRequired?: boolean;
-  readsNoReadModels?: boolean;
+  skipsCatchUp?: boolean;
 };
 
 /** The command a command line names, with its arguments and its options parsed. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { ProjectionFailure, ProjectionStatus } from '@roster-ledger/ledger';
+import type { ProjectionFailure, ProjectionStatus, UnfinishedRebuild } from '@roster-ledger/ledger';
 
 class LagSchema {
   @ApiProperty({ description: 'events in the log not yet folded' }) events!: number;
@@ -13,9 +13,16 @@ class FailureSchema implements ProjectionFailure {
   @ApiProperty() message!: string;
 }
 
-class RebuildingSchema {
-  @ApiProperty() version!: number;
-  @ApiProperty() position!: number;
+class BuilderSchema {
+  @ApiProperty() pid!: number;
+  @ApiProperty() host!: string;
+}
+
+class RebuildingSchema implements UnfinishedRebuild {
+  @ApiProperty({ description: 'the version being built beside the live one' }) version!: number;
+  @ApiProperty({ description: 'how far it has folded the log' }) position!: number;
+  @ApiProperty({ type: BuilderSchema, nullable: true, description: 'the process building it, as last noted' }) builder!: BuilderSchema | null;
+  @ApiProperty({ description: 'whether that process may still be at work; false: interrupted, resumed by the next rebuild' }) underWay!: boolean;
 }
 
 /** A read model's checkpoint against the log's head. */
@@ -28,7 +35,7 @@ export class ProjectionStatusSchema implements ProjectionStatus {
   @ApiProperty({ type: LagSchema }) lag!: LagSchema;
   @ApiProperty({ enum: ['running', 'failed'] }) status!: 'running' | 'failed';
   @ApiProperty({ type: FailureSchema, nullable: true, description: 'where and why a failed projection stopped' }) failure!: FailureSchema | null;
-  @ApiProperty({ type: RebuildingSchema, nullable: true }) rebuilding!: RebuildingSchema | null;
+  @ApiProperty({ type: RebuildingSchema, nullable: true, description: 'a rebuild under way, or interrupted' }) rebuilding!: RebuildingSchema | null;
 }
 
 export class ProjectionStatusListSchema {

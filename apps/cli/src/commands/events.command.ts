@@ -17,7 +17,7 @@ interface EventsOptions extends CommonOptions {
 @Command({ name: 'events', description: 'read the event log, or one stream of it' })
 export class EventsCommand extends LedgerCommandRunner {
   /** It reads the log itself: read models behind it do not change its answer. */
-  static readonly readsNoReadModels = true;
+  static readonly skipsCatchUp = true;
 
   constructor(private readonly queries: QueryBus) {
     super();

@@ -7,16 +7,23 @@ import {
   VerifyProjectionsCommand,
   type ProjectionStatus,
   type RebuildResult,
+  type UnfinishedRebuild,
   type VerifyResult,
 } from '@roster-ledger/ledger';
 import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { reportError, type CommonOptions } from './common-options';
 
+/** Whether a rebuild is at work, and where, or was interrupted. */
+function rebuildState({ builder, underWay }: UnfinishedRebuild): string {
+  if (underWay && builder !== null) return `under way in process ${builder.pid} on ${builder.host}`;
+  return 'interrupted: resumes on the next rebuild';
+}
+
 function printStatus(list: ProjectionStatus[]): void {
   out(['projection'.padEnd(12), 'version', 'position'.padStart(10), 'head'.padStart(10), 'lag'.padStart(8), 'lag s'.padStart(7), 'status'].join('  '));
   for (const s of list) {
-    const rebuilding = s.rebuilding ? `  (rebuild v${s.rebuilding.version} at ${s.rebuilding.position}, resumes on the next rebuild)` : '';
+    const rebuilding = s.rebuilding ? `  (rebuild v${s.rebuilding.version} at ${s.rebuilding.position}, ${rebuildState(s.rebuilding)})` : '';
     const failure = s.failure ? `  stopped at #${s.failure.position} ${s.failure.type} on ${s.failure.streamId}: ${s.failure.message}` : '';
     out(
       [s.name.padEnd(12), `v${s.version}`.padEnd(7), String(s.position).padStart(10), String(s.head).padStart(10), String(s.lag.events).padStart(8), String(s.lag.seconds).padStart(7), s.status].join('  ') +
@@ -28,6 +35,9 @@ function printStatus(list: ProjectionStatus[]): void {
 
 @SubCommand({ name: 'list', description: "each read model's position, head, lag and status" })
 export class ProjectionsListCommand extends LedgerCommandRunner {
+  /** It shows how far behind the log each read model is: caught up first, it would always say 0. */
+  static readonly skipsCatchUp = true;
+
   constructor(private readonly queries: QueryBus) {
     super();
   }
@@ -72,6 +82,9 @@ export class ProjectionsVerifyCommand extends LedgerCommandRunner {
 
 @Command({ name: 'projections', description: 'the read models: list (default) or verify', subCommands: [ProjectionsListCommand, ProjectionsVerifyCommand] })
 export class ProjectionsCommand extends LedgerCommandRunner {
+  /** `projections` alone lists them (see ProjectionsListCommand). */
+  static readonly skipsCatchUp = true;
+
   constructor(private readonly queries: QueryBus) {
     super();
   }

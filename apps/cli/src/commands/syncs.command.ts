@@ -122,7 +122,7 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
 })
 export class SyncsUnlockCommand extends SyncsSubCommand {
   /** It reads the sync's stream and the district's lock: an emergency tool waits for no catch-up. */
-  static readonly readsNoReadModels = true;
+  static readonly skipsCatchUp = true;
 
   constructor(private readonly commands: CommandBus) {
     super();

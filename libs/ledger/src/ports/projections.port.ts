@@ -19,8 +19,19 @@ export interface ProjectionStatus {
   lag: { events: number; seconds: number };
   status: 'running' | 'failed';
   failure: ProjectionFailure | null;
-  /** A rebuild under way (or interrupted, to be resumed). */
-  rebuilding: { version: number; position: number } | null;
+  /** A rebuild under way, or interrupted (to be resumed by the next rebuild). */
+  rebuilding: UnfinishedRebuild | null;
+}
+
+export interface UnfinishedRebuild {
+  /** The version being built beside the live one. */
+  version: number;
+  /** How far it has folded the log. */
+  position: number;
+  /** The process building it, as last noted; null when none is (its rebuild failed here). */
+  builder: { pid: number; host: string } | null;
+  /** Whether that process may still be at work (see ownerAlive); false: interrupted, resumed by the next rebuild. */
+  underWay: boolean;
 }
 
 export interface ProjectionProgress {

@@ -13,6 +13,7 @@ import {
   type ProjectionStatus,
   type RebuildResult,
   type RecordedEvent,
+  type UnfinishedRebuild,
   type VerifyResult,
 } from '@roster-ledger/ledger';
 import type { SyncOwner } from '@roster-ledger/domain';
@@ -409,10 +410,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         lag: { events: Math.max(0, head - row.position), seconds: Math.round(seconds * 10) / 10 },
         status: row.status,
         failure: row.failure ? (JSON.parse(row.failure) as ProjectionFailure) : null,
-        rebuilding: row.building_version === null ? null : { version: row.building_version, position: row.building_position ?? 0 },
+        rebuilding: row.building_version === null ? null : this.rebuildUnderWay(p, row.building_version, row.building_position ?? 0),
       });
     }
     return result;
+  }
+
+  /** A rebuild noted in the registry, with its builder and whether that process may still be at it. */
+  private rebuildUnderWay(p: SqliteProjection, version: number, position: number): UnfinishedRebuild {
+    const builder = this.registryOf(p).builder(p.name);
+    return { version, position, builder: builder === null ? null : { pid: builder.pid, host: builder.host }, underWay: builder !== null && ownerAlive(builder) };
   }
 
   /**
