@@ -89,8 +89,9 @@ describe('broken snapshots (end to end)', () => {
     [
       'a districts.json that names another district than the records do',
       () => brokenFile('districts-other', 'districts.json', (t) => t.replaceAll('5a0c91b95c7cc000010d417c', '5a0c91b95c7cc000010dffff')),
-      // the snapshot says whose it is in districts.json: the sync is of that district, and the first record of another fails it
-      /users\.json, line \d+, record #1, id [0-9a-f]{24}, field district: record belongs to district 5a0c91b95c7cc000010d417c, but this sync is for district 5a0c91b95c7cc000010dffff/,
+      // the snapshot says whose it is in districts.json: the sync is of that district, and the first
+      // record of another fails it, saying where the sync's district came from
+      /users\.json, line \d+, record #1, id [0-9a-f]{24}, field district: record belongs to district 5a0c91b95c7cc000010d417c, but this sync is for district 5a0c91b95c7cc000010dffff \(taken from the first record read, \S*districts\.json, line \d+, record #1, id 5a0c91b95c7cc000010dffff\): the snapshot's files name two districts/,
     ],
     ['a record of another district', () => editUsers('district', (u) => (firstStudent(u).district = '000000000000000000000000')), /users\.json.*district 000000000000000000000000/],
   ];

@@ -462,10 +462,15 @@ describe('snapshot diff', () => {
   it('rejects a record of another district and an id seen twice, naming the record', () => {
     const foreign = { ...student('u9'), districtId: 'other' };
     expect(() => when(given(), snapshot(foreign))).toThrow(InvalidInput);
-    expect(() => when(given(), snapshot(foreign))).toThrow('record belongs to district other, but this sync is for district district-1');
+    expect(() => when(given(), snapshot(foreign))).toThrow(
+      "record belongs to district other, but this sync is for district district-1 (the district this sync was asked for): the snapshot's files name two districts",
+    );
     // a district record is its own district: said so, not as a record that "belongs to" one
     const otherDistrict: RosterRecord = { kind: 'district', id: 'other', districtId: 'other', fields: { name: 'Other' }, personal: {} };
-    expect(() => when(given(), snapshot(otherDistrict))).toThrow(/this is district other, but this sync is for district district-1 \(the district its other records belong to, or the one asked for\)/);
+    expect(() => when(given(), snapshot(otherDistrict))).toThrow(/this is district other, but this sync is for district district-1 \(the district this sync was asked for\)/);
+    // where the sync's district came from, when the snapshot itself said it
+    const told = new SnapshotDiff(given(), { syncId: 's', districtId: 'district-1', districtFrom: 'taken from the first record read, districts.json, record #1', kinds: ['user'] });
+    expect(() => told.add(foreign)).toThrow(/\(taken from the first record read, districts\.json, record #1\): the snapshot's files name two districts/);
     expect(() => when(given(), snapshot(student('u1'), student('u1')))).toThrow(/user id u1 appears twice/);
   });
 });

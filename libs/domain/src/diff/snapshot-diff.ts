@@ -47,6 +47,13 @@ export interface StreamChange {
 export interface DiffContext {
   syncId: string;
   districtId: string;
+  /**
+   * Where the sync's district was taken from, for the refusal of a record of another district
+   * (`the first record read, districts.json, record #1`): a folder whose districts.json names
+   * another district than its other files is told as that, not as the other files' fault.
+   * Default: the district the sync was asked for.
+   */
+  districtFrom?: string;
   /** Kinds the snapshot covers. Records of other kinds are left as they are (never removed). */
   kinds: readonly RecordKind[];
   /**
@@ -175,10 +182,11 @@ export class SnapshotDiff {
   add(record: RosterRecord, origin: InputLocation = {}, source?: RecordSource): void {
     if (this.finished) throw new Error('SnapshotDiff.add after finish');
     if (record.districtId !== this.context.districtId) {
+      const from = this.context.districtFrom ?? 'the district this sync was asked for';
       const rule =
         record.kind === 'district'
-          ? `this is district ${record.id}, but this sync is for district ${this.context.districtId} (the district its other records belong to, or the one asked for)`
-          : `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId}`;
+          ? `this is district ${record.id}, but this sync is for district ${this.context.districtId} (${from})`
+          : `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId} (${from}): the snapshot's files name two districts`;
       throw new InvalidInput(rule, { ...origin, recordId: record.id, field: 'district' });
     }
     this.see(record.kind, record.id, origin);

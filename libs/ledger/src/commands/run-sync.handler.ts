@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { LEDGER_STATE_FORMAT, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncSummary } from '@roster-ledger/domain';
+import { describeLocation, LEDGER_STATE_FORMAT, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/snapshot-source.port';
@@ -79,6 +79,8 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     let peekError: unknown = null;
     let peeked: string | null = options.districtId ?? null;
     if (items && peeked === null) peeked = (await this.peekDistrict(items, buffered).catch((e: unknown) => ((peekError = e), undefined))) ?? null;
+    const first = buffered.find((input) => input.type === 'record');
+    const districtFrom = options.districtId === undefined && first !== undefined ? `taken from the first record read, ${describeLocation(first.origin)}` : undefined;
     const sourceKind = opened.source?.source ?? this.reader.sourceOf(location);
     const recorder = new SyncRecorder(this.store, this.clock, syncId, sourceKind, startedAt, {
       revision: await this.store.streamRevision(syncStreamId(syncId)),
@@ -115,7 +117,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       // (a sync that sets the events cursor records what it read from Clever's API: never files)
       const same = options.eventsCursor === undefined && !options.readAll ? await this.sameFiles.asLastSync(source, districtId) : null;
       if (same) return await this.concludeSame(recorder, source, districtId, same);
-      const staged = await this.diff(recorder, source, items, buffered, districtId, options.onProgress);
+      const staged = await this.diff(recorder, source, items, buffered, districtId, districtFrom, options.onProgress);
       return await this.conclude(recorder, staged, source, options);
     } catch (error) {
       // (before recording: once the outcome is recorded, what is staged may be a held change set)
@@ -149,12 +151,13 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     items: AsyncIterator<SnapshotInput>,
     buffered: SnapshotInput[],
     districtId: string,
+    districtFrom: string | undefined,
     onProgress: RunSyncCommand['options']['onProgress'],
   ): Promise<StagedDiff> {
     const loaded = await this.loader.load(districtId);
     // records whose bytes made their state are not parsed again (see SnapshotSource.recognise)
     source.recognise?.({ districtId, recognise: (kind, id, fingerprint) => loaded.state.recognise(kind, id, fingerprint) });
-    const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, kinds: source.kinds });
+    const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, districtFrom, kinds: source.kinds });
     const touched = new Map<string, StateKey>();
     const metadata = recorder.metadata();
     // a district's first import writes its users' and sections' states as it goes rather than hold them all (a
