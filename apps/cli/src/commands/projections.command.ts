@@ -14,6 +14,14 @@ import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { reportError, type CommonOptions } from './common-options';
 
+/**
+ * How two versions of a read model differ, as counted: rows of each that the other lacks, so a
+ * row changed counts twice (its old form on one side, its new form on the other).
+ */
+function rowsApart(n: number): string {
+  return `${n} ${n === 1 ? 'row' : 'rows'} in one version and not the other`;
+}
+
 /** Whether a rebuild is at work, and where, or was interrupted. */
 function rebuildState({ builder, underWay }: UnfinishedRebuild): string {
   if (underWay && builder !== null) return `under way in process ${builder.pid} on ${builder.host}`;
@@ -68,7 +76,7 @@ export class ProjectionsVerifyCommand extends LedgerCommandRunner {
       if (options.json) json(results);
       else {
         for (const r of results) {
-          const diff = Object.entries(r.differences).filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${n} rows differ`).join(', ');
+          const diff = Object.entries(r.differences).filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${rowsApart(n)}`).join(', ');
           out(`${r.projection.padEnd(12)} ${r.equal ? 'equal to a rebuild from the log' : `DIFFERS (${diff})`} at position ${r.position}`);
         }
       }
@@ -116,7 +124,9 @@ export class RebuildCommand extends LedgerCommandRunner {
       bar.stop();
       if (options.json) return json(result);
       const rate = Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en-US');
-      out(`Rebuilt ${result.projections.join(', ')} from ${result.events.toLocaleString('en-US')} events in ${result.seconds.toFixed(1)} s (${rate} events/s).`);
+      // the events folded (a resumed build folds only what it had left), over the whole time,
+      // index builds included: the progress bar's rate is the folding's alone
+      out(`Rebuilt ${result.projections.join(', ')} in ${result.seconds.toFixed(1)} s: folded ${result.events.toLocaleString('en-US')} events of the log (${rate} events/s with the index builds).`);
       const from = ([name, position]: [string, number]) => `${name} after position ${position.toLocaleString('en-US')}`;
       const resumed = Object.entries(result.resumedFrom).filter(([name, position]) => position > 0 && result.joined[name] === undefined);
       if (resumed.length > 0) out(`Resumed where an interrupted rebuild stopped: ${resumed.map(from).join(', ')}.`);
@@ -126,7 +136,7 @@ export class RebuildCommand extends LedgerCommandRunner {
       if (result.swapped) out(`Now live: ${Object.entries(result.version).map(([n, v]) => `${n} v${v}`).join(', ')}.`);
       else {
         for (const [name, n] of Object.entries(result.differences ?? {})) {
-          out(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${n} rows differ from the live read model`}`);
+          out(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
         }
         out('Dry run: the live read models were not replaced.');
       }
