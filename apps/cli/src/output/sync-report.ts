@@ -20,8 +20,12 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
     lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${s.status.toUpperCase()}${took}`);
   lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
+  const found = [s.skipped, s.unresolved, s.unknownValues].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {
-    if (s.sameFilesAs) lines.push(`  No roster changes: the files are byte for byte those of sync ${s.sameFilesAs}, with nothing of the district recorded since, so no record was read (the findings below are that sync's).`);
+    if (s.sameFilesAs) {
+      const findings = found ? ` (the findings below are that sync's)` : '';
+      lines.push(`  No roster changes: the files are byte for byte those of sync ${s.sameFilesAs}, with nothing of the district recorded since, so no record was read${findings}.`);
+    }
     else lines.push(total === 0 ? '  No roster changes: the ledger already matched this snapshot.' : `  Roster events appended: ${n(total)}`);
     lines.push(...table(s.counts));
     if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
@@ -39,7 +43,8 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   if (s.status === 'failed' && s.failure) {
     lines.push(`  Failed (${s.failure.code}): ${s.failure.reason}`);
     if (s.failure.at && s.failure.code !== 'INVALID_INPUT') lines.push(`  at ${describeLocation(s.failure.at)}`);
-    lines.push('  Nothing was applied: the ledger is as it was before this sync.');
+    // a process that stopped says so in its reason already
+    if (!/nothing of it was applied/i.test(s.failure.reason)) lines.push('  Nothing was applied: the ledger is as it was before this sync.');
   }
   if (s.status === 'running') lines.push('  Still running (or its process died: the next sync of the district records it as interrupted).');
   const skipped = Object.entries(s.skipped).map(([k, v]) => `${n(v)} ${k}`).join(', ');

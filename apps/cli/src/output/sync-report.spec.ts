@@ -1,0 +1,44 @@
+import type { SyncSummary } from '@roster-ledger/domain';
+import { describeSync } from './sync-report';
+
+const sync = (over: Partial<SyncSummary>): SyncSummary => ({
+  syncId: 's2',
+  districtId: 'd1',
+  source: 'snapshot',
+  origin: '/data/district',
+  status: 'completed',
+  requestedBy: 'ops',
+  startedAt: '2026-12-01T10:00:00.000Z',
+  finishedAt: '2026-12-01T10:00:01.000Z',
+  counts: {},
+  appended: 0,
+  pending: 0,
+  breaches: [],
+  failure: null,
+  approvedBy: null,
+  discardedBy: null,
+  owner: null,
+  contents: null,
+  sameFilesAs: null,
+  settledUnder: null,
+  skipped: {},
+  unresolved: {},
+  unknownValues: {},
+  ...over,
+});
+
+describe("a sync's report", () => {
+  it('points at the findings of the sync whose files these were only when there are some', () => {
+    expect(describeSync(sync({ sameFilesAs: 's1' }))).not.toContain('findings below');
+    const found = describeSync(sync({ sameFilesAs: 's1', unresolved: { school: 2 } }));
+    expect(found).toContain("(the findings below are that sync's)");
+    expect(found).toContain('Referenced but not in the snapshot (kept as ids): school 2');
+  });
+
+  it('says once that nothing was applied', () => {
+    const stopped = describeSync(sync({ status: 'failed', failure: { code: 'INTERRUPTED', reason: 'the process running this sync stopped before it finished; nothing of it was applied' } }));
+    expect(stopped.match(/nothing (of it )?was applied/gi)).toHaveLength(1);
+    const refused = describeSync(sync({ status: 'failed', failure: { code: 'INVALID_INPUT', reason: 'users.json, line 3: truncated' } }));
+    expect(refused).toContain('Nothing was applied: the ledger is as it was before this sync.');
+  });
+});
