@@ -152,14 +152,17 @@ function otherCores(m: Measured): number | null {
   return Math.max(0, Math.round((m.machine.busyCores - m.cpuSeconds / m.wallSeconds) * 100) / 100);
 }
 
+/** `0.4 cores`, `1 core` */
+const cores = (n: number | null): string => `${n} ${n === 1 ? 'core' : 'cores'}`;
+
 /** `, 23.5% stolen by the host, 0.4 cores busy with other work`, or nothing where the machine's counters cannot be read. */
 function describeStepMachine(m: Measured): string {
-  return m.machine === null ? '' : `, ${m.machine.stealPercent}% stolen by the host, ${otherCores(m)} cores busy with other work`;
+  return m.machine === null ? '' : `, ${m.machine.stealPercent}% stolen by the host, ${cores(otherCores(m))} busy with other work`;
 }
 
 /** `, 23.5% stolen by the host, 1.62 cores busy` (the server's and the clients' work together), or nothing where unknown. */
 function describeMachine({ machine }: { machine: MachineShare | null }): string {
-  return machine === null ? '' : `, ${machine.stealPercent}% stolen by the host, ${machine.busyCores} cores busy`;
+  return machine === null ? '' : `, ${machine.stealPercent}% stolen by the host, ${cores(machine.busyCores)} busy`;
 }
 
 /** ` (HTTP 503: 2, ECONNRESET: 1)`, or nothing when no request failed. */
