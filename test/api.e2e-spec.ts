@@ -420,6 +420,10 @@ describe('REST API (end to end)', () => {
       });
       const audit = await api.as('compliance').get(`/districts/${district}/audit?from=2025-04-31T08:00:00Z`);
       expect(audit.body.errors).toEqual([{ parameter: 'from', problems: ['from: 2025-04-31 is not a day of the calendar (April 2025 has 30 days)'] }]);
+      // the years 0000 to 0099 are days like any other: before the ledger's first sync, an empty roster
+      const early = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=0001-01-01`);
+      expect({ status: early.status, at: early.body.at, students: early.body.students }).toEqual({ status: 200, at: '0001-01-01T23:59:59.999Z', students: [] });
+      expect((await api.as('compliance').get(`/districts/${district}/audit?from=0099-06-15&to=0099-06-30`)).body).toEqual({ items: [], next: null });
     });
 
     it("says a zone's + sent unencoded in the URL arrived as a space, and how to send it", async () => {

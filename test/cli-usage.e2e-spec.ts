@@ -143,6 +143,12 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(result.stderr).toContain(`there is no ledger at ${missing}`);
   });
 
+  it('takes a day of the years 0000 to 0099 as a day like any other, looking for the ledger', () => {
+    const result = cli(['roster', 'sec1', '--as-of', '0099-06-15', '--db', missing]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`there is no ledger at ${missing}`);
+  });
+
   it('prints help on stdout and exits 0, without a ledger', () => {
     const result = cli(['events', '--help'], { LEDGER_DB: missing });
     expect(result.status).toBe(0);

@@ -20,6 +20,19 @@ describe('ISO-8601 moments of query parameters', () => {
     expect(parseMoment('2024-02-29', 'end-of-day')).toBe('2024-02-29T23:59:59.999Z');
   });
 
+  it('reads the days of the years 0000 to 0099 as the days they are, not as 1900 to 1999', () => {
+    expect(parseMoment('0099-06-15', 'end-of-day')).toBe('0099-06-15T23:59:59.999Z');
+    expect(parseMoment('0001-01-01', 'start-of-day')).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseMoment('0000-12-31', 'next-day')).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseMoment('0050-03-01T12:00:00+02:00', 'start-of-day')).toBe('0050-03-01T10:00:00.000Z');
+    // 0000 is a leap year (divisible by 400), 0100 is not: as the calendar has them, not as 1900 does
+    expect(parseMoment('0000-02-29', 'end-of-day')).toBe('0000-02-29T23:59:59.999Z');
+    expect(calendarProblem('0000-02-29')).toBeNull();
+    expect(calendarProblem('0004-02-30')).toBe('0004-02-30 is not a day of the calendar (February 0004 has 29 days)');
+    expect(calendarProblem('0100-02-29')).toBe('0100-02-29 is not a day of the calendar (February 0100 has 28 days)');
+    expect(calendarProblem('0099-06-31')).toBe('0099-06-31 is not a day of the calendar (June 0099 has 30 days)');
+  });
+
   it('says a well-shaped day that does not exist is not a day of the calendar, and how long its month is', () => {
     expect(calendarProblem('2026-02-30')).toBe('2026-02-30 is not a day of the calendar (February 2026 has 28 days)');
     expect(calendarProblem('2024-02-30T08:00:00Z')).toBe('2024-02-30 is not a day of the calendar (February 2024 has 29 days)');

@@ -14,9 +14,20 @@ const DAY_MS = 86_400_000;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
+/**
+ * Midnight UTC of a day given by its year, month (1-12) and day of the month; the month and day
+ * roll over as Date.UTC's do (day 0 is the last of the month before). Date.UTC reads a year 0 to
+ * 99 as 1900 to 1999, so the year is set on its own: 0099-06-15 is a day like any other.
+ */
+function utcMidnight(year: number, month: number, day: number): number {
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  return at.getTime();
+}
+
 /** Midnight UTC of a calendar date, or null when there is no such date (2025-02-30). */
 function dayStart(year: string, month: string, day: string): number | null {
-  const ms = Date.UTC(Number(year), Number(month) - 1, Number(day));
+  const ms = utcMidnight(Number(year), Number(month), Number(day));
   const back = new Date(ms);
   const real = back.getUTCFullYear() === Number(year) && back.getUTCMonth() === Number(month) - 1 && back.getUTCDate() === Number(day);
   return real ? ms : null;
@@ -55,6 +66,6 @@ export function calendarProblem(text: string): string | null {
   const day = `${shaped[1]}-${shaped[2]}-${shaped[3]}`;
   if (month < 1 || month > 12) return `${day} is not a day of the calendar (months are 01 to 12)`;
   // day 0 of the next month is the last day of this one
-  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const days = new Date(utcMidnight(year, month + 1, 0)).getUTCDate();
   return `${day} is not a day of the calendar (${MONTHS[month - 1]} ${shaped[1]} has ${days} days)`;
 }
