@@ -411,6 +411,28 @@ describe('REST API (end to end)', () => {
       }
     });
 
+    it('refuses a limit or a log position that is anything but decimal digits: 1e2, 0x10 or a space before it would page elsewhere', async () => {
+      for (const limit of ['1e2', '0x10', '%201', '1%20', '+1', '1.0', '']) {
+        const { status, headers, body } = await api.as('support').get(`/accounts/${changes.addedStudent}/timeline?limit=${limit}`);
+        expect({ limit, status, type: headers.get('content-type'), code: body.code, errors: body.errors }).toEqual({
+          limit,
+          status: 400,
+          type: expect.stringMatching(/^application\/problem\+json/),
+          code: 'INVALID_REQUEST',
+          errors: [{ parameter: 'limit', problems: ['limit must be a whole number from 1 to 1000, in decimal digits'] }],
+        });
+      }
+      for (const path of [`/districts/${district}/audit?after=1e2`, `/districts/${district}/audit?after=0x10`, '/access-log?after=%201', `/schools/${district}/timeline?after=-1`]) {
+        const { status, body } = await api.as('admin').get(path);
+        expect({ path, status, errors: body.errors }).toEqual({
+          path,
+          status: 400,
+          errors: [{ parameter: 'after', problems: ['after must be a log position, a whole number >= 0 in decimal digits: the next of the page before'] }],
+        });
+      }
+      expect((await api.as('support').get(`/accounts/${changes.addedStudent}/timeline?limit=007&after=0`)).status).toBe(200);
+    });
+
     it('says a date of the right shape that does not exist is not a day of the calendar', async () => {
       const roster = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=2026-02-30`);
       expect({ status: roster.status, code: roster.body.code, errors: roster.body.errors }).toEqual({

@@ -34,6 +34,7 @@ export * from './queries/audit-export';
 export * from './queries/audit-vocabulary';
 export * from './queries/moment-range';
 export * from './queries/moments';
+export * from './queries/whole-number';
 export { isBusy, retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
 export { startSourceWorker } from './services/source-worker';
 export { liveElsewhere, ownerAlive, ownerElsewhere, sameProcess, thisProcess } from './services/process-owner';

@@ -3,7 +3,7 @@ import type { ProblemDetails } from '../errors/problem-details';
 
 class ParameterProblemSchema {
   @ApiProperty({ example: 'limit' }) parameter!: string;
-  @ApiProperty({ type: [String], example: ['limit must not be greater than 1000'] }) problems!: string[];
+  @ApiProperty({ type: [String], example: ['limit must be a whole number from 1 to 1000, in decimal digits'] }) problems!: string[];
 }
 
 /** The body of every error answer (`application/problem+json`, RFC 9457). */

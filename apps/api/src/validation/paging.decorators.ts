@@ -1,27 +1,38 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { MAX_PAGE_LIMIT } from '@roster-ledger/ledger';
+import { Transform } from 'class-transformer';
+import { ValidateBy, type ValidationArguments } from 'class-validator';
+import { MAX_PAGE_LIMIT, parseWholeNumber } from '@roster-ledger/ledger';
 
 export const DEFAULT_LIMIT = 50;
+
+/**
+ * A whole number from `min` to `max`, in decimal digits alone: `1e2`, `0x10` or ` 1` is refused,
+ * where a conversion by Number() would answer a page other than the one meant as if it were right.
+ * The text is kept when it is not one, so that validation names it.
+ */
+const WholeNumber = (min: number, max: number, rule: (parameter: string) => string) =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parseWholeNumber(value) ?? value) : value)),
+    ValidateBy({
+      name: 'wholeNumber',
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max,
+        defaultMessage: (args?: ValidationArguments) => rule(args?.property ?? 'value'),
+      },
+    }),
+  );
 
 /** `limit`: how many items a page holds, 1..1000, default 50. */
 export const Limit = () =>
   applyDecorators(
-    ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_LIMIT, description: 'items per page' }),
-    Type(() => Number),
-    IsInt(),
-    Min(1),
-    Max(MAX_PAGE_LIMIT),
+    ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_LIMIT, description: 'items per page: a whole number in decimal digits' }),
+    WholeNumber(1, MAX_PAGE_LIMIT, (parameter) => `${parameter} must be a whole number from 1 to ${MAX_PAGE_LIMIT}, in decimal digits`),
   );
 
 /** `after`: the cursor of the previous page's `next` (a log position); the first page has none. */
 export const After = () =>
   applyDecorators(
-    ApiPropertyOptional({ type: Number, minimum: 0, description: 'cursor: the `next` of the previous page' }),
-    Type(() => Number),
-    IsInt(),
-    Min(0),
-    Max(Number.MAX_SAFE_INTEGER),
+    ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'cursor: the `next` of the previous page (a log position, in decimal digits); none for the first page' }),
+    WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be a log position, a whole number >= 0 in decimal digits: the next of the page before`),
   );

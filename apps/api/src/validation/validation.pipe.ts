@@ -40,7 +40,7 @@ export const createValidationPipe = (): ValidationPipe =>
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     transform: true,
-    // one problem per parameter: "limit must be an integer" says it all, the range checks after it only add noise
+    // one problem per parameter: the first rule it breaks ("q must be a string") says it all, the checks after it only add noise
     stopAtFirstError: true,
     // the target (the DTO) names the parameters a request takes; no value is ever echoed back
     validationError: { target: true, value: false },

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { MAX_PAGE_LIMIT, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
@@ -51,9 +51,13 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
   process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
 }
 
+/**
+ * A whole number option (`--from`, `--after`, `--port`): decimal digits alone, as the API takes
+ * them; `1e2`, `0x10` or an empty value would be read by Number() as some other number.
+ */
 export function parseInteger(name: string, value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+  const parsed = parseWholeNumber(value);
+  if (parsed === null) {
     throw new Error(`${name} must be a whole number >= 0, got "${value}"`);
   }
   return parsed;
@@ -61,8 +65,8 @@ export function parseInteger(name: string, value: string): number {
 
 /** `--limit`: how many items a read shows, 1 to 1000 as through the API (0 would answer "nothing recorded"). */
 export function parsePageLimit(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > MAX_PAGE_LIMIT) {
+  const parsed = parseWholeNumber(value);
+  if (parsed === null || parsed < 1 || parsed > MAX_PAGE_LIMIT) {
     throw new Error(`--limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}, got "${value}"`);
   }
   return parsed;
