@@ -433,6 +433,26 @@ describe('REST API (end to end)', () => {
       expect((await api.as('support').get(`/accounts/${changes.addedStudent}/timeline?limit=007&after=0`)).status).toBe(200);
     });
 
+    it('refuses an empty cursor, of every paged answer, rather than answer its first page', async () => {
+      for (const path of [
+        `/accounts/${changes.addedStudent}/timeline?after=`,
+        `/classes/${changes.moved.toSection}/timeline?after=`,
+        `/schools/${district}/timeline?after=`,
+        `/districts/${district}/audit?after=`,
+        '/access-log?after=',
+        '/accounts?q=a&after=',
+        '/syncs?after=',
+      ]) {
+        const { status, body } = await api.as('admin').get(path);
+        expect({ path, status, code: body.code, errors: body.errors }).toEqual({
+          path,
+          status: 400,
+          code: 'INVALID_REQUEST',
+          errors: [{ parameter: 'after', problems: ['after is empty: leave after out for the first page, or pass the next of the page before'] }],
+        });
+      }
+    });
+
     it('says a date of the right shape that does not exist is not a day of the calendar', async () => {
       const roster = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=2026-02-30`);
       expect({ status: roster.status, code: roster.body.code, errors: roster.body.errors }).toEqual({

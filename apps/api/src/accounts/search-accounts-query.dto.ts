@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { IsId } from '../validation/is-id.decorator';
-import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
+import { CursorGiven, DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
 /** `GET /accounts?q=&district=&limit=` */
 export class SearchAccountsQueryDto {
@@ -26,5 +26,6 @@ export class SearchAccountsQueryDto {
   @IsOptional()
   @Length(1, 2000)
   @IsString()
+  @CursorGiven()
   after?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsId } from '../validation/is-id.decorator';
-import { DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
+import { CursorGiven, DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
 /** `GET /syncs?district=&limit=&after=` */
 export class ListSyncsQueryDto {
@@ -15,5 +15,6 @@ export class ListSyncsQueryDto {
   @ApiPropertyOptional({ description: 'the next page: the `next` of the page before (the id of its last sync)' })
   @IsOptional()
   @IsId()
+  @CursorGiven()
   after?: string;
 }

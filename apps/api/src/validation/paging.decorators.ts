@@ -23,6 +23,23 @@ const WholeNumber = (min: number, max: number, rule: (parameter: string) => stri
     }),
   );
 
+/**
+ * A cursor given empty (`after=`: a script's variable left unset) is refused rather than read as
+ * the first page, which has no cursor: a loop that lost its cursor would read page one again.
+ * Checked before the cursor's own rule, so that it says so.
+ */
+export const CursorGiven = () =>
+  ValidateBy({
+    name: 'cursorGiven',
+    validator: {
+      validate: (value: unknown) => value !== '',
+      defaultMessage: (args?: ValidationArguments) => {
+        const parameter = args?.property ?? 'after';
+        return `${parameter} is empty: leave ${parameter} out for the first page, or pass the next of the page before`;
+      },
+    },
+  });
+
 /** `limit`: how many items a page holds, 1..1000, default 50. */
 export const Limit = () =>
   applyDecorators(
@@ -34,5 +51,6 @@ export const Limit = () =>
 export const After = () =>
   applyDecorators(
     ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'cursor: the `next` of the previous page (a log position, in decimal digits); none for the first page' }),
+    CursorGiven(),
     WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be a log position, a whole number >= 0 in decimal digits: the next of the page before`),
   );

@@ -72,6 +72,15 @@ export function parsePageLimit(value: string): number {
   return parsed;
 }
 
+/**
+ * The `--after` of a paged read, as given. An empty one (a script's variable left unset) is refused
+ * rather than read as the first page, which has none: as through the API.
+ */
+export function parseCursor(name: string, value: string): string {
+  if (value === '') throw new Error(`${name} is empty: leave ${name} out for the first page, or pass the one the page before ended with`);
+  return value;
+}
+
 export const ROLE_OPTION = {
   flags: '--role <role>',
   description: `answer as this role sees it: ${VIEWER_ROLES.join(', ')} (default admin)`,

@@ -14,7 +14,7 @@ import {
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeTimelineEntry } from '../output/timeline-line';
-import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface ReadOptions extends CommonOptions {
   role?: string;
@@ -87,7 +87,7 @@ export class SearchCommand extends ReadCommand {
   }
   @Option({ flags: '--after <cursor>', description: 'the next page: the cursor the page before ended with ("More: --after ...")' })
   parseAfter(value: string): string {
-    return value;
+    return parseCursor('--after', value);
   }
 }
 
@@ -130,7 +130,7 @@ export class TimelineCommand extends ReadCommand {
 
   @Option({ flags: '--after <position>', description: 'only events after this log position (paging)' })
   parseAfter(value: string): number {
-    return parseInteger('--after', value);
+    return parseInteger('--after', parseCursor('--after', value));
   }
   @Option({ flags: '--limit <n>', description: 'at most this many events (default 1000)' })
   parseLimit(value: string): number {

@@ -5,7 +5,7 @@ import type { SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
+import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
 import { catchUpAfterSync, reportReadModelsBehind } from './read-models-after-sync';
 
 /** Shared option parsers of the `syncs` sub-commands. */
@@ -51,7 +51,7 @@ export class SyncsListCommand extends SyncsSubCommand {
 
   @Option({ flags: '--after <syncId>', description: 'the next page: the syncs older than this one ("More: --after ...")' })
   parseAfter(value: string): string {
-    return value;
+    return parseCursor('--after', value);
   }
 }
 
