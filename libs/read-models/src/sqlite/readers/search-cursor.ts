@@ -18,7 +18,12 @@ export function searchCursor(position: SearchPosition): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-/** The position a search page's `next` names. @throws InvalidInput (field `after`) for any other text. */
+/**
+ * The position a search page's `next` names. @throws InvalidInput (field `after`) for any other
+ * text. Base64url decoding skips characters outside its alphabet and bits left over at the end, so
+ * a cursor with something appended (`next` + `x`) would decode to the same position: the position
+ * is encoded again and must give the text back exactly.
+ */
 export function searchCursorOf(text: string): SearchPosition {
   let position: unknown;
   try {
@@ -27,6 +32,8 @@ export function searchCursorOf(text: string): SearchPosition {
     position = undefined;
   }
   const [removed, name, id] = Array.isArray(position) && position.length === 3 ? (position as unknown[]) : [];
-  if ((removed === 0 || removed === 1) && typeof name === 'string' && typeof id === 'string') return [removed, name, id];
+  if ((removed === 0 || removed === 1) && typeof name === 'string' && typeof id === 'string' && searchCursor([removed, name, id]) === text) {
+    return [removed, name, id];
+  }
   throw new InvalidInput(`must be the next of a search page (pass on what the page before gave), got "${text}"`, { field: 'after' });
 }
