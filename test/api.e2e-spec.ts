@@ -457,6 +457,14 @@ describe('REST API (end to end)', () => {
       }
     });
 
+    it('refuses a search for nothing but spaces as a search for nothing', async () => {
+      for (const q of ['%20', '+', '%20%09%20']) {
+        const { status, body } = await api.as('support').get(`/accounts?q=${q}`);
+        expect({ q, status, errors: body.errors }).toEqual({ q, status: 400, errors: [{ parameter: 'q', problems: ['q is required: the text to search for (it holds only spaces)'] }] });
+      }
+      expect((await api.as('support').get('/accounts')).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for'] }]);
+    });
+
     it('says a date of the right shape that does not exist is not a day of the calendar', async () => {
       const roster = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=2026-02-30`);
       expect({ status: roster.status, code: roster.body.code, errors: roster.body.errors }).toEqual({

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsId } from '../validation/is-id.decorator';
 import { CursorGiven, DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
@@ -10,8 +10,10 @@ export class SearchAccountsQueryDto {
       'a Clever id, SIS id, student/teacher/staff number, state id or email (exact), or the start of a name ("Frances D", "Daniel F"); engineers, who may see no personal data, search by Clever id alone',
     example: 'Frances',
   })
-  // checked from the bottom up: first that q is there at all
+  // checked from the bottom up: first that q is there at all, then that it holds more than spaces
+  // (blank text would match no one, an answer of nothing that reads as "no such person")
   @Length(1, 200)
+  @Matches(/\S/, { message: 'q is required: the text to search for (it holds only spaces)' })
   @IsString({ message: 'q is required: the text to search for' })
   q!: string;
 
