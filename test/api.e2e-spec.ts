@@ -457,6 +457,43 @@ describe('REST API (end to end)', () => {
       }
     });
 
+    it('refuses a parameter that takes one value given twice as given twice, on every endpoint, beside any other mistake', async () => {
+      const twice = (parameter: string) => ({ parameter, problems: [`${parameter} is given 2 times; it takes one value: give it once`] });
+      for (const [path, parameter] of [
+        ['/accounts?q=a&q=b', 'q'],
+        ['/accounts?q=noor&limit=5&limit=6', 'limit'],
+        [`/accounts?q=noor&district=${district}&district=${district}`, 'district'],
+        [`/accounts/${changes.addedStudent}/timeline?after=1&after=2`, 'after'],
+        [`/accounts/${changes.addedStudent}/classes?asOf=2025-10-01&asOf=2025-10-02`, 'asOf'],
+        [`/classes/${changes.moved.toSection}/roster?asOf=2025-10-01&asOf=2025-10-01`, 'asOf'],
+        [`/districts/${district}/audit?from=2025-10-01&from=2025-10-02`, 'from'],
+        [`/districts/${district}/audit?sync=${day1.syncId}&sync=${day2.syncId}`, 'sync'],
+        [`/districts/${district}/audit/export?format=csv&format=json`, 'format'],
+        ['/access-log?student=a&student=b', 'student'],
+        ['/syncs?district=a&district=b', 'district'],
+      ] as const) {
+        const { status, headers, body } = await api.as('admin').get(path);
+        expect({ path, status, type: headers.get('content-type'), code: body.code, errors: body.errors }).toEqual({
+          path,
+          status: 400,
+          type: expect.stringMatching(/^application\/problem\+json/),
+          code: 'INVALID_REQUEST',
+          errors: [twice(parameter)],
+        });
+      }
+      // named with the query's other mistakes, in one answer; a required one given twice is not also "missing"
+      const both = await api.as('admin').get('/accounts?q=a&q=b&limit=0&limt=1&limt=2');
+      expect(both.body.errors).toEqual([
+        twice('q'),
+        { parameter: 'limt', problems: ['limt is not a parameter of this request; it takes after, district, limit, q'] },
+        { parameter: 'limit', problems: ['limit must be a whole number from 1 to 1000, in decimal digits'] },
+      ]);
+      // a list may be given as often as it has values
+      const list = await api.as('compliance').get(`/districts/${district}/audit?types=StudentShared&types=StudentRemoved&sync=${day2.syncId}`);
+      expect(list.status).toBe(200);
+      expect(new Set(list.body.items.map((c: any) => c.type))).toEqual(new Set(['StudentShared', 'StudentRemoved']));
+    });
+
     it('refuses a search for nothing but spaces as a search for nothing', async () => {
       for (const q of ['%20', '+', '%20%09%20']) {
         const { status, body } = await api.as('support').get(`/accounts?q=${q}`);

@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn } from 'class-validator';
 import { unknownListValues } from '@roster-ledger/ledger';
+import { Repeatable } from '../validation/repeated-parameters';
 
 /**
  * A list parameter given as `types=A,B` or `types=A&types=B` (or both), each value one of `allowed`.
@@ -14,6 +15,7 @@ export const CommaList = (allowed: readonly string[], what: string) =>
       const parts = Array.isArray(value) ? value : [value];
       return parts.flatMap((p) => (typeof p === 'string' ? p.split(',').map((s) => s.trim()).filter((s) => s !== '') : [p]));
     }),
+    Repeatable(),
     IsArray(),
     ArrayNotEmpty({ message: ({ property }) => `${property}: give at least one ${what.replace(/^an? /, '')}, or leave ${property} out for all of them` }),
     ArrayMaxSize(allowed.length),

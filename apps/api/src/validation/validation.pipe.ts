@@ -1,11 +1,12 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { RequestInvalid, type ParameterProblem } from '../errors/api-errors';
+import { repeatedParameters } from './repeated-parameters';
 
 /** The parameters a request's DTO declares, in alphabetical order. */
-function parametersOf(target: object | undefined): string[] {
-  if (target === undefined) return [];
-  const declared = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+function parametersOf(dto: Function | undefined): string[] {
+  if (dto === undefined) return [];
+  const declared = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
   return [...new Set(declared.map((m) => m.propertyName))].sort();
 }
 
@@ -16,7 +17,7 @@ function parametersOf(target: object | undefined): string[] {
 function problemsOfParameter(e: ValidationError, parameter: string): string[] {
   return Object.entries(e.constraints ?? {}).map(([constraint, message]) => {
     if (constraint !== 'whitelistValidation') return message;
-    const taken = parametersOf(e.target);
+    const taken = parametersOf(e.target?.constructor);
     return `${parameter} is not a parameter of this request${taken.length > 0 ? `; it takes ${taken.join(', ')}` : ''}`;
   });
 }
@@ -30,12 +31,36 @@ function problemsOf(errors: ValidationError[], prefix = ''): ParameterProblem[] 
 }
 
 /**
+ * Nest's validation pipe, with one check before it: a query parameter that takes one value given
+ * more than once (`q=a&q=b`) is refused as given more than once (see repeatedParameters), in the
+ * same answer as whatever else the query breaks.
+ */
+class QueryValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'query' || value === null || typeof value !== 'object') return super.transform(value, metadata);
+    const repeated = repeatedParameters(value, metadata.metatype, parametersOf(metadata.metatype));
+    if (repeated.length === 0) return super.transform(value, metadata);
+    const given = new Set(repeated.map((r) => r.parameter));
+    const rest = Object.fromEntries(Object.entries(value).filter(([parameter]) => !given.has(parameter)));
+    const others = await super.transform(rest, metadata).then(
+      () => [],
+      (error: unknown) => {
+        if (error instanceof RequestInvalid) return error.errors;
+        throw error;
+      },
+    );
+    // without its value, a required parameter given twice would also be "missing"
+    throw new RequestInvalid([...repeated, ...others.filter((p) => !given.has(p.parameter))]);
+  }
+}
+
+/**
  * Every query, path and body DTO is validated and converted (`transform`); a parameter no DTO
  * declares is refused (`forbidNonWhitelisted`), so a typo (`?limt=5`) is an error, not silently
  * ignored. Failures become RequestInvalid: 400 problem+json naming each parameter.
  */
 export const createValidationPipe = (): ValidationPipe =>
-  new ValidationPipe({
+  new QueryValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
