@@ -402,6 +402,16 @@ describe('REST API (end to end)', () => {
           errors: [{ parameter: 'to', problems: ['from 2026-12-02 is after to 2026-12-01 (to includes the whole day)'] }],
         });
       }
+      // so would event types that can never be of the record types asked for
+      for (const path of [`/districts/${district}/audit?types=StudentShared,StudentRemoved&recordTypes=teacher`, `/districts/${district}/audit/export?format=csv&types=StudentShared,StudentRemoved&recordTypes=teacher`]) {
+        const never = await api.as('compliance').get(path);
+        expect({ status: never.status, type: never.headers.get('content-type'), errors: never.body.errors }).toEqual({
+          status: 400,
+          type: expect.stringMatching(/^application\/problem\+json/),
+          errors: [{ parameter: 'recordTypes', problems: ['types StudentShared,StudentRemoved can never be of recordTypes teacher: StudentShared, StudentRemoved are filed under student'] }],
+        });
+      }
+      expect((await api.as('compliance').get(`/districts/${district}/audit?types=StudentShared,TeacherShared&recordTypes=teacher`)).status).toBe(200);
       // a date-only to takes in its whole day: the same day at both ends is a day's changes
       expect((await api.as('compliance').get(`/districts/${district}/audit?from=2026-12-01&to=2026-12-01`)).status).toBe(200);
       // so would a mistyped district

@@ -5,6 +5,7 @@ import { IsId } from '../validation/is-id.decorator';
 import { IsoMoment } from '../validation/iso-moment.decorator';
 import { RangeEnd } from '../validation/range-end.decorator';
 import { CommaList } from './comma-list.decorator';
+import { MatchingTypes } from './matching-types.decorator';
 
 /** The filters of the audit feed and its export. Times are the ledger's `observedAt`. */
 export class AuditFilterDto {
@@ -20,6 +21,8 @@ export class AuditFilterDto {
 
   @ApiPropertyOptional({ description: `record types, comma-separated: ${AUDIT_RECORD_TYPES.join(', ')}`, example: 'student,section', type: String })
   @IsOptional()
+  // checked after the list's own rules (the last decorator is applied first): an unknown type says so first
+  @MatchingTypes('types')
   @CommaList(AUDIT_RECORD_TYPES, 'a record type')
   recordTypes?: string[];
 

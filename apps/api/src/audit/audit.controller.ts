@@ -25,7 +25,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: "A district's audit feed, filtered, a page at a time in log order (pass `next` as `after`)" })
   @ApiOkResponse({ type: AuditPageSchema })
-  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: an unknown type, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
+  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
   @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on' })
   feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
     return this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(

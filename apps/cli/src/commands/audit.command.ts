@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, emptyRangeProblem, exportAudit, parseMomentOrFail, unknownListValues, type AuditExportFormat } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, emptyRangeProblem, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
 import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
 
@@ -83,11 +83,17 @@ export class AuditExportCommand extends CommandRunner {
   }
 
   /**
-   * A range that holds no moment is a usage error, found before the ledger is opened and said in
-   * the words given: each option alone was a good date (see parseFrom, parseTo).
+   * A range that holds no moment, or event types that can never be of the record types given, is
+   * a usage error, found before the ledger is opened and said in the words given: each option
+   * alone was good (see parseFrom, parseTo, parseTypes, parseRecordTypes).
    */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const { from, to } = options;
+    const { from, to, types, recordTypes } = options;
+    const unmatchable = unmatchableTypesProblem(
+      { parameter: '--types', values: types as string[] | undefined },
+      { parameter: '--record-types', values: recordTypes as string[] | undefined },
+    );
+    if (unmatchable !== null) throw new InvalidInput(unmatchable, { field: '--record-types' });
     if (typeof from !== 'string' || typeof to !== 'string') return;
     const problem = emptyRangeProblem({ parameter: '--from', text: from }, { parameter: '--to', text: to });
     if (problem !== null) throw new InvalidInput(problem, { field: '--to' });

@@ -7,7 +7,7 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projections.p
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
-import { checkAuditRange } from './audit-vocabulary';
+import { checkAuditRange, checkAuditTypes } from './audit-vocabulary';
 import {
   GetAccessLogQuery,
   GetAccountQuery,
@@ -206,6 +206,7 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
   }
   async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
     checkAuditRange(filter);
+    checkAuditTypes(filter);
     const found = await this.models.audit(filter, page);
     if (found.length === 0 && page.after === undefined) await checkRecorded(this.models, filter);
     const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
