@@ -346,6 +346,22 @@ describe('REST API (end to end)', () => {
       expect(wrong.status).toBe(401);
     });
 
+    it('answers 400 to two different keys in X-Api-Key and Authorization, rather than act as either holder; the same key in both is one key', async () => {
+      const both = (bearer: string) => fetch(`${api.base}/accounts?q=noor`, { headers: { 'X-Api-Key': TEST_KEYS.support.key, Authorization: `Bearer ${bearer}` } });
+      const two = await both(TEST_KEYS.admin.key);
+      const body = (await two.json()) as { code: string; errors: unknown };
+      expect({ status: two.status, type: two.headers.get('content-type'), code: body.code, errors: body.errors }).toEqual({
+        status: 400,
+        type: expect.stringMatching(/^application\/problem\+json/),
+        code: 'INVALID_REQUEST',
+        errors: [{ parameter: 'X-Api-Key', problems: ['X-Api-Key and Authorization: Bearer carry two different API keys: send one key, in either header'] }],
+      });
+      expect(JSON.stringify(body)).not.toContain(TEST_KEYS.admin.key);
+      // a key that is no key at all, beside a valid one, is refused the same way: never the valid one alone
+      expect((await both('not-a-key')).status).toBe(400);
+      expect((await both(TEST_KEYS.support.key)).status).toBe(200);
+    });
+
     it('answers 403 to a valid key whose role may not use the endpoint', async () => {
       const audit = await api.as('support').get(`/districts/${district}/audit`);
       expect(audit.status).toBe(403);

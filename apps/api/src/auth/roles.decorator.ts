@@ -16,7 +16,7 @@ export const Roles = (...roles: ViewerRole[]) =>
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(BEARER_SCHEME),
     ApiSecurity(API_KEY_SCHEME),
-    ApiBadRequestResponse({ description: 'INVALID_REQUEST: a parameter or the body breaks its rule (each is named in `errors`)', type: ProblemSchema }),
+    ApiBadRequestResponse({ description: 'INVALID_REQUEST: a parameter or the body breaks its rule (each is named in `errors`), or X-Api-Key and Authorization carry two different keys', type: ProblemSchema }),
     ApiUnauthorizedResponse({ description: 'No API key, or an unknown one', type: ProblemSchema }),
     ApiForbiddenResponse({ description: `The key's role may not use this endpoint. Roles: ${roles.join(', ')}`, type: ProblemSchema }),
   );

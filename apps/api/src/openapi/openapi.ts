@@ -8,7 +8,8 @@ export const DOCS_JSON_PATH = 'docs-json';
 
 const DESCRIPTION = `The Roster Ledger: every roster change a school district shared through Clever, as immutable events.
 
-Every endpoint but /health needs an API key, as \`Authorization: Bearer <key>\` or \`X-Api-Key: <key>\`.
+Every endpoint but /health needs an API key, as \`Authorization: Bearer <key>\` or \`X-Api-Key: <key>\`
+(two different keys, one in each, are refused with 400; the same key in both is one key).
 Roles: admin, engineer, compliance, support. Personal data is shown by role: compliance and admin see
 everything, support names, emails and numbers (no demographics, birth dates or addresses), engineers ids only.
 Every read that shows a student's personal data is written to the access log.
