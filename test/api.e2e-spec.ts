@@ -739,6 +739,18 @@ describe('REST API (end to end)', () => {
         names: { description: expect.stringContaining('required unless all is true') },
         all: { type: 'boolean' },
       });
+      // every error is declared as the server sends it: a problem, as application/problem+json
+      const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemSchema' } } };
+      const errorContents = Object.entries(body.paths as Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>).flatMap(([path, operations]) =>
+        Object.entries(operations).flatMap(([method, { responses }]) =>
+          Object.entries(responses)
+            // a health check's 503 is its readiness, the same JSON body as its 200
+            .filter(([status]) => Number(status) >= 400 && !path.startsWith('/health'))
+            .map(([status, response]) => [`${method} ${path} ${status}`, response.content]),
+        ),
+      );
+      expect(errorContents.length).toBeGreaterThan(50);
+      expect(errorContents.filter(([, content]) => JSON.stringify(content) !== JSON.stringify(problem))).toEqual([]);
       expect((await fetch(`${api.base}/docs`)).status).toBe(200);
       expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });
     });

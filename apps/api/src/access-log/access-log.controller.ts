@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetAccessLogQuery, type AccessLogEntry, type Page } from '@roster-ledger/ledger';
 import { Roles } from '../auth/roles.decorator';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AccessLogQueryDto } from './access-log-query.dto';
 import { AccessLogSchema } from './access-log-entry.schema';
 
@@ -17,7 +17,7 @@ export class AccessLogController {
   @Get()
   @ApiOperation({ summary: 'Reads of students’ personal data, newest first, a page at a time (pass `next` as `after`)' })
   @ApiOkResponse({ type: AccessLogSchema })
-  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
+  @ApiProblemResponse(400, 'INVALID_REQUEST: a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)')
   list(@Query() q: AccessLogQueryDto): Promise<Page<AccessLogEntry>> {
     return this.queries.execute<GetAccessLogQuery, Page<AccessLogEntry>>(new GetAccessLogQuery(q.toFilter()));
   }

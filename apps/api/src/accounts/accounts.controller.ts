@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   GetAccountQuery,
   GetClassesAsOfQuery,
@@ -19,7 +19,7 @@ import { AsOfQueryDto } from '../common/as-of-query.dto';
 import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../common/page-query.dto';
 import { TimelinePageSchema } from '../common/timeline.schema';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AccountPageSchema, AccountSchema } from './account.schema';
 import { ClassesAsOfSchema } from './classes-as-of.schema';
 import { SearchAccountsQueryDto } from './search-accounts-query.dto';
@@ -34,7 +34,7 @@ export class AccountsController {
   @Get()
   @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id or Clever id' })
   @ApiOkResponse({ type: AccountPageSchema })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: `district` is one the ledger has never recorded' })
+  @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded')
   search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<AccountSearchPage> {
     return this.queries.execute<SearchAccountsQuery, AccountSearchPage>(
       new SearchAccountsQuery(query.q, viewer, { districtId: query.district, limit: query.limit, after: query.after }),
@@ -44,7 +44,7 @@ export class AccountsController {
   @Get(':id')
   @ApiOperation({ summary: 'One account: roles, status, when first shared and removed, personal fields the role may see' })
   @ApiOkResponse({ type: AccountSchema })
-  @ApiNotFoundResponse({ type: ProblemSchema })
+  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this account')
   get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<AccountAnswer> {
     return this.queries.execute<GetAccountQuery, AccountAnswer>(new GetAccountQuery(id, viewer));
   }

@@ -1,13 +1,13 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AuditPageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AuditExportQueryDto } from './audit-export-query.dto';
 import { AuditExporter } from './audit-exporter';
 import { AuditQueryDto } from './audit-query.dto';
@@ -25,8 +25,8 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: "A district's audit feed, filtered, a page at a time in log order (pass `next` as `after`)" })
   @ApiOkResponse({ type: AuditPageSchema })
-  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)' })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on' })
+  @ApiProblemResponse(400, 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)')
+  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
   feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
     return this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
       new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }),
@@ -43,8 +43,8 @@ export class AuditController {
   })
   @ApiProduces('text/csv', 'application/json')
   @ApiOkResponse({ description: 'an attachment: audit-<district>-<date>.csv or .json' })
-  @ApiBadRequestResponse({ type: ProblemSchema, description: 'as for the feed; nothing is sent but the problem' })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on' })
+  @ApiProblemResponse(400, 'as for the feed; nothing is sent but the problem')
+  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
   async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
     await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`);

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import type { ViewerRole } from '@roster-ledger/ledger';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../openapi/security-schemes';
 
 export const ROLES_KEY = 'roster-ledger:roles';
@@ -16,9 +16,9 @@ export const Roles = (...roles: ViewerRole[]) =>
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(BEARER_SCHEME),
     ApiSecurity(API_KEY_SCHEME),
-    ApiBadRequestResponse({ description: 'INVALID_REQUEST: a parameter or the body breaks its rule (each is named in `errors`), or X-Api-Key and Authorization carry two different keys', type: ProblemSchema }),
-    ApiUnauthorizedResponse({ description: 'No API key, or an unknown one', type: ProblemSchema }),
-    ApiForbiddenResponse({ description: `The key's role may not use this endpoint. Roles: ${roles.join(', ')}`, type: ProblemSchema }),
+    ApiProblemResponse(400, 'INVALID_REQUEST: a parameter or the body breaks its rule (each is named in `errors`), or X-Api-Key and Authorization carry two different keys'),
+    ApiProblemResponse(401, 'UNAUTHENTICATED: no API key, or an unknown one'),
+    ApiProblemResponse(403, `FORBIDDEN: the key's role may not use this endpoint. Roles: ${roles.join(', ')}`),
   );
 
 /** An endpoint anyone may call without a key (health probes). */

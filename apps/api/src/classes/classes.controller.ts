@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetRosterAsOfQuery, GetTimelineQuery, VIEWER_ROLES, type Page, type RosterAnswer, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -8,7 +8,7 @@ import { AsOfQueryDto } from '../common/as-of-query.dto';
 import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../common/page-query.dto';
 import { TimelinePageSchema } from '../common/timeline.schema';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { RosterSchema } from './roster.schema';
 
 /** A class (Clever section): who was in it at any moment, and how it changed. */
@@ -21,7 +21,7 @@ export class ClassesController {
   @Get(':id/roster')
   @ApiOperation({ summary: 'The roster of a class at a moment (default: now): teachers and students, each since when and by which sync' })
   @ApiOkResponse({ type: RosterSchema })
-  @ApiNotFoundResponse({ type: ProblemSchema })
+  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this class')
   roster(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<RosterAnswer> {
     return this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(id, asOf, viewer));
   }

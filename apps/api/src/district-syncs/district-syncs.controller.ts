@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiConflictResponse, ApiInternalServerErrorResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { DistrictSyncRunner } from './district-sync-runner';
 import { StartSyncRequestDto } from './start-sync-request.dto';
 import { SyncStartedSchema } from './sync-started.schema';
@@ -21,9 +21,9 @@ export class DistrictSyncsController {
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Sync a district from Clever now (full, or events after its cursor); requestedBy = the API key holder' })
   @ApiAcceptedResponse({ type: SyncStartedSchema, description: 'running; follow it at `Location` / `statusUrl`' })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'DISTRICT_NOT_CONFIGURED: the configuration does not connect this district' })
-  @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_ALREADY_RUNNING (one sync at a time per district), or HELD_SYNC_PENDING' })
-  @ApiInternalServerErrorResponse({ type: ProblemSchema, description: "CLEVER_TOKEN_MISSING: the variable holding the district's token is not set on the server" })
+  @ApiProblemResponse(404, 'DISTRICT_NOT_CONFIGURED: the configuration does not connect this district')
+  @ApiProblemResponse(409, 'SYNC_ALREADY_RUNNING (one sync at a time per district), or HELD_SYNC_PENDING')
+  @ApiProblemResponse(500, "CLEVER_TOKEN_MISSING: the variable holding the district's token is not set on the server")
   async start(
     @Param() { id }: IdParamDto,
     @Body() body: StartSyncRequestDto,

@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { problemOf } from './problem-details';
+import { PROBLEM_JSON, problemOf } from './problem-details';
 
 /**
  * The one place errors become HTTP responses: every error, thrown anywhere in the request, is
@@ -25,6 +25,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.destroy();
       return;
     }
-    response.status(body.status).set(headers).type('application/problem+json').send(JSON.stringify(body));
+    response.status(body.status).set(headers).type(PROBLEM_JSON).send(JSON.stringify(body));
   }
 }

@@ -3,6 +3,9 @@ import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { EventStoreError } from '@roster-ledger/ledger';
 import { ApiError, RequestInvalid, type ParameterProblem } from './api-errors';
 
+/** The media type of every error answer (RFC 9457). */
+export const PROBLEM_JSON = 'application/problem+json';
+
 /** An RFC 9457 problem document, with the ledger's stable `code` as an extension member. */
 export interface ProblemDetails {
   type: string;

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetProjectionStatusQuery, VIEWER_ROLES, type ProjectionStatus, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
 import { itemList, type ItemList } from '../common/item-list';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import type { ProjectionJob } from './projection-job';
 import { ProjectionJobListSchema, ProjectionJobSchema } from './projection-job.schema';
 import { ProjectionJobs } from './projection-jobs';
@@ -43,8 +43,8 @@ export class ProjectionsController {
     description: 'Send `names` (`{"names": ["accounts"]}`) or `{"all": true}`, exactly one: an empty or missing `names` without `all` rebuilds nothing and is refused.',
   })
   @ApiAcceptedResponse({ type: ProjectionJobSchema, description: 'started; poll the job at `Location` / `statusUrl`' })
-  @ApiBadRequestResponse({ type: ProblemSchema, description: 'INVALID_REQUEST (neither names nor all, both, or a bad body) or UNKNOWN_PROJECTION' })
-  @ApiConflictResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_RUNNING: one job at a time' })
+  @ApiProblemResponse(400, 'INVALID_REQUEST (neither names nor all, both, or a bad body) or UNKNOWN_PROJECTION')
+  @ApiProblemResponse(409, 'PROJECTION_JOB_RUNNING: one job at a time')
   async rebuild(@Body() body: RebuildRequestDto, @CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) response: Response): Promise<ProjectionJob> {
     // the jobs' and the ledger's own convention: no names means every projection
     const job = await this.jobs.start('rebuild', body.all === true ? [] : (body.names ?? []), body.dryRun ?? false, viewer.name);
@@ -57,8 +57,8 @@ export class ProjectionsController {
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Compare each live read model with one rebuilt from the log' })
   @ApiAcceptedResponse({ type: ProjectionJobSchema, description: 'started; poll the job at `Location` / `statusUrl`' })
-  @ApiBadRequestResponse({ type: ProblemSchema })
-  @ApiConflictResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_RUNNING' })
+  @ApiProblemResponse(400, 'INVALID_REQUEST (a bad body) or UNKNOWN_PROJECTION')
+  @ApiProblemResponse(409, 'PROJECTION_JOB_RUNNING: one job at a time')
   async verify(@Body() body: VerifyRequestDto, @CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) response: Response): Promise<ProjectionJob> {
     const job = await this.jobs.start('verify', body.names ?? [], false, viewer.name);
     response.location(job.statusUrl);
@@ -77,7 +77,7 @@ export class ProjectionsController {
   @Roles(...VIEWER_ROLES)
   @ApiOperation({ summary: 'One job: running (with progress), succeeded (with its result) or failed (with its error)' })
   @ApiOkResponse({ type: ProjectionJobSchema })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'PROJECTION_JOB_NOT_FOUND (jobs live in memory until a restart)' })
+  @ApiProblemResponse(404, 'PROJECTION_JOB_NOT_FOUND (jobs live in memory until a restart)')
   job(@Param() { id }: IdParamDto): ProjectionJob {
     return this.jobs.get(id);
   }

@@ -1,12 +1,12 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
 import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
-import { ProblemSchema } from '../openapi/problem.schema';
+import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { DistrictSyncRunner, type BackgroundSync } from '../district-syncs/district-sync-runner';
 import { ListSyncsQueryDto } from './list-syncs-query.dto';
 import { SyncListSchema, SyncSummarySchema } from './sync-summary.schema';
@@ -25,7 +25,7 @@ export class SyncsController {
   @Roles(...VIEWER_ROLES)
   @ApiOperation({ summary: 'Syncs, newest first, a page at a time (pass `next` as `after`)' })
   @ApiOkResponse({ type: SyncListSchema })
-  @ApiNotFoundResponse({ type: ProblemSchema, description: 'NOT_FOUND: `district` is one the ledger has never recorded a sync of' })
+  @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded a sync of')
   list(@Query() query: ListSyncsQueryDto): Promise<Page<SyncSummary>> {
     return this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(query.district, query.limit, query.after));
   }
@@ -34,7 +34,7 @@ export class SyncsController {
   @Roles(...VIEWER_ROLES)
   @ApiOperation({ summary: 'What one sync did: counts per event type, skipped, unresolved, holds, failure; progress while it runs' })
   @ApiOkResponse({ type: SyncSummarySchema })
-  @ApiNotFoundResponse({ type: ProblemSchema })
+  @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
   async get(@Param() { id }: IdParamDto): Promise<SyncSummary & { progress?: SyncProgressView }> {
     const background = this.runner.progressOf(id);
     const summary = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(id)).catch((error: unknown) => {
@@ -56,11 +56,11 @@ export class SyncsController {
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Apply a held sync exactly as previewed (by = the API key holder)' })
   @ApiOkResponse({ type: SyncSummarySchema })
-  @ApiNotFoundResponse({ type: ProblemSchema })
-  @ApiConflictResponse({
-    type: ProblemSchema,
-    description: 'SYNC_NOT_HELD; HELD_SYNC_OUTDATED when the ledger moved on since it was held; SYNC_ALREADY_RUNNING while another decision on it, or a sync of its district, runs',
-  })
+  @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
+  @ApiProblemResponse(
+    409,
+    'SYNC_NOT_HELD; HELD_SYNC_OUTDATED when the ledger moved on since it was held; SYNC_ALREADY_RUNNING while another decision on it, or a sync of its district, runs',
+  )
   approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     // in a worker thread: applying a term's rollover appends millions of events
     return this.runner.approve(id, viewer.name);
@@ -71,8 +71,8 @@ export class SyncsController {
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Drop a held sync; nothing is applied (by = the API key holder)' })
   @ApiOkResponse({ type: SyncSummarySchema })
-  @ApiNotFoundResponse({ type: ProblemSchema })
-  @ApiConflictResponse({ type: ProblemSchema, description: 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs' })
+  @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
+  @ApiProblemResponse(409, 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs')
   discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name));
   }
