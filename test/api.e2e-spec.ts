@@ -596,8 +596,17 @@ describe('REST API (end to end)', () => {
       expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { items: [], next: null, searchedBy: 'name or identifier' } });
     });
 
-    it('answers 404 for an unknown account, class or sync', async () => {
-      for (const path of ['/accounts/000000000000000000000000', '/classes/000000000000000000000000/roster', '/syncs/00000000-0000-0000-0000-000000000000']) {
+    it('answers 404 for an unknown account, class, school or sync, and for its timeline or classes', async () => {
+      const none = '000000000000000000000000';
+      for (const path of [
+        `/accounts/${none}`,
+        `/accounts/${none}/timeline`,
+        `/accounts/${none}/classes`,
+        `/classes/${none}/roster`,
+        `/classes/${none}/timeline`,
+        `/schools/${none}/timeline`,
+        '/syncs/00000000-0000-0000-0000-000000000000',
+      ]) {
         const { status, body } = await api.as('admin').get(path);
         expect(status).toBe(404);
         expect(body).toMatchObject({ status: 404, code: expect.stringMatching(/NOT_FOUND$/), instance: path });
@@ -751,6 +760,10 @@ describe('REST API (end to end)', () => {
       );
       expect(errorContents.length).toBeGreaterThan(50);
       expect(errorContents.filter(([, content]) => JSON.stringify(content) !== JSON.stringify(problem))).toEqual([]);
+      // a 404 wherever the server answers one for an unknown id (see "answers 404 for an unknown ...")
+      for (const path of ['/accounts/{id}', '/accounts/{id}/timeline', '/accounts/{id}/classes', '/classes/{id}/roster', '/classes/{id}/timeline', '/schools/{id}/timeline', '/syncs/{id}']) {
+        expect([path, body.paths[path].get.responses['404']?.description]).toEqual([path, expect.stringMatching(/NOT_FOUND/)]);
+      }
       expect((await fetch(`${api.base}/docs`)).status).toBe(200);
       expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });
     });

@@ -29,6 +29,7 @@ export class ClassesController {
   @Get(':id/timeline')
   @ApiOperation({ summary: "A class's timeline: shares, updates, enrollments and teacher changes, oldest first, each naming the student or teacher" })
   @ApiOkResponse({ type: TimelinePageSchema })
+  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this class')
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('section', id, viewer, { after: page.after, limit: page.limit }));
   }
