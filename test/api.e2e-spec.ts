@@ -764,6 +764,11 @@ describe('REST API (end to end)', () => {
       for (const path of ['/accounts/{id}', '/accounts/{id}/timeline', '/accounts/{id}/classes', '/classes/{id}/roster', '/classes/{id}/timeline', '/schools/{id}/timeline', '/syncs/{id}']) {
         expect([path, body.paths[path].get.responses['404']?.description]).toEqual([path, expect.stringMatching(/NOT_FOUND/)]);
       }
+      // the export is CSV or JSON, as format says
+      expect(body.paths['/districts/{id}/audit/export'].get.responses['200'].content).toEqual({
+        'text/csv': { schema: expect.objectContaining({ type: 'string' }) },
+        'application/json': { schema: expect.objectContaining({ type: 'array', items: { $ref: '#/components/schemas/AuditChangeSchema' } }) },
+      });
       expect((await fetch(`${api.base}/docs`)).status).toBe(200);
       expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });
     });

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { AuditPageSchema } from '../common/change.schema';
+import { AuditChangeSchema, AuditPageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AuditExportQueryDto } from './audit-export-query.dto';
@@ -41,8 +41,16 @@ export class AuditController {
       'record_type, type, stream_id, data (the event data as JSON, redacted for the role), last_known (on a removal: the record as it stood ' +
       'just before, as JSON, redacted for the role; empty on other changes). JSON: one array of feed items.',
   })
-  @ApiProduces('text/csv', 'application/json')
-  @ApiOkResponse({ description: 'an attachment: audit-<district>-<date>.csv or .json' })
+  // each format its own media type and schema (ApiProduces would declare every answer in both, the problems too)
+  @ApiExtraModels(AuditChangeSchema)
+  @ApiOkResponse({
+    description: 'an attachment: audit-<district>-<date>.csv (format=csv, the default) or .json (format=json)',
+    headers: { 'Content-Disposition': { description: 'attachment; filename="audit-<district>-<date>.<format>"', schema: { type: 'string' } } },
+    content: {
+      'text/csv': { schema: { type: 'string', description: 'format=csv: a header line, then one line per change' } },
+      'application/json': { schema: { type: 'array', description: 'format=json: every change of the feed', items: { $ref: getSchemaPath(AuditChangeSchema) } } },
+    },
+  })
   @ApiProblemResponse(400, 'as for the feed; nothing is sent but the problem')
   @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
   async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
