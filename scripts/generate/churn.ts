@@ -9,7 +9,7 @@ import { Prng } from './prng';
 import { copySchools } from './school-plan';
 import { copySections, groupKey, membersOf, sectionGroups } from './section-plan';
 import type { SectionTable } from './section-plan';
-import { copyStaff, NONE, STAFF_ROLE } from './staff-plan';
+import { copyStaff, NONE, STAFF_ROLE, teachersBySchool } from './staff-plan';
 import { copyStudentTable, drawStudent } from './student-table';
 import type { StudentTable } from './student-table';
 import { WeightedTable } from './weighted-table';
@@ -271,13 +271,13 @@ function changeDemographics(students: StudentTable, count: number, prng: Prng): 
 /** Another teacher of the school takes over a section (the Clever-generated name follows the teacher). */
 function swapTeachers(state: DistrictState, count: number, prng: Prng): void {
   const { sections, staff } = state;
+  const teachersAt = teachersBySchool(staff, state.schools.count);
   for (const row of sampleRows(sections.count, count, prng, (row) => cell(sections.removed, row) === 0)) {
-    const first = cell(staff.teacherStart, cell(sections.school, row));
-    const teachers = cell(staff.teacherStart, cell(sections.school, row) + 1) - first;
-    if (teachers < 3) continue;
+    const teachers = teachersAt[cell(sections.school, row)] as Int32Array;
+    if (teachers.length < 3) continue;
     const current = cell(sections.teacher, row);
     let next = current;
-    while (next === current || next === cell(sections.coTeacher, row)) next = first + prng.int(teachers);
+    while (next === current || next === cell(sections.coTeacher, row)) next = cell(teachers, prng.int(teachers.length));
     sections.teacher[row] = next;
     sections.modified[row] = 1;
   }

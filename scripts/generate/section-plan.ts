@@ -3,6 +3,7 @@ import type { Columns } from './columns';
 import { courseIndex, GRADE_COUNT, LEVELS, levelAt, levelOfGrade, SUBJECT, SUBJECTS } from './curriculum';
 import type { Prng } from './prng';
 import type { SchoolTable } from './school-plan';
+import { teachersBySchool } from './staff-plan';
 import type { StaffTable } from './staff-plan';
 import type { StudentTable } from './student-table';
 
@@ -50,10 +51,13 @@ export function membersOf(sections: SectionTable, row: number): Int32Array {
   return sections.overrides.get(row) ?? sections.members.subarray(cell(sections.memberStart, row), cell(sections.memberStart, row + 1));
 }
 
-/** A copy a derived snapshot can change (teachers, flags, membership overrides); the base lists are shared. */
-export function copySections(from: SectionTable): SectionTable {
+/**
+ * A copy a derived snapshot can change (teachers, flags, membership overrides), with room for
+ * `extra` more sections (whose students are always in `overrides`); the base lists are shared.
+ */
+export function copySections(from: SectionTable, extra = 0): SectionTable {
   const copy: SectionTable = {
-    ...copyColumns(SECTION_COLUMNS, from, from.count, from.count),
+    ...copyColumns(SECTION_COLUMNS, from, from.count, from.count + extra),
     count: from.count,
     ids: from.ids.slice(),
     memberStart: from.memberStart,
@@ -108,6 +112,7 @@ export function buildSections({ schools, students, staff, electives, term, prng 
   };
   let row = 0;
   let memberCount = 0;
+  const teachers = teachersBySchool(staff, schools.count);
   const candidates = new Int32Array(Math.max(1, byGroup.largest + visitors.largest));
   for (let school = 0; school < schools.count; school++) {
     const levelIndex = cell(schools.level, school);
@@ -148,23 +153,23 @@ export function buildSections({ schools, students, staff, electives, term, prng 
         }
       }
     }
-    assignTeachers(table, firstRow, row, staff, school, prng);
+    assignTeachers(table, firstRow, row, teachers[school] as Int32Array, prng);
   }
   table.count = row;
   table.memberStart[row] = memberCount;
   return table;
 }
 
-/** Sections [firstRow, endRow) of a school, dealt to its teachers in equal runs; some get a co-teacher. */
-function assignTeachers(table: SectionTable, firstRow: number, endRow: number, staff: StaffTable, school: number, prng: Prng): void {
-  const first = cell(staff.teacherStart, school);
-  const teachers = cell(staff.teacherStart, school + 1) - first;
+/** Sections [firstRow, endRow) of a school, dealt to its teachers (staff rows) in equal runs; some get a co-teacher. */
+function assignTeachers(table: SectionTable, firstRow: number, endRow: number, teachers: Int32Array, prng: Prng): void {
   const sections = endRow - firstRow;
+  if (sections > 0 && teachers.length === 0) throw new RangeError('a school with sections has no teacher');
   for (let i = 0; i < sections; i++) {
     const row = firstRow + i;
-    const teacher = first + Math.floor((i * teachers) / sections);
-    table.teacher[row] = teacher;
-    table.coTeacher[row] = teachers >= 2 && prng.chance(CO_TEACHER_SHARE) ? first + ((teacher - first + 1 + prng.int(teachers - 1)) % teachers) : -1;
+    const index = Math.floor((i * teachers.length) / sections);
+    table.teacher[row] = cell(teachers, index);
+    table.coTeacher[row] =
+      teachers.length >= 2 && prng.chance(CO_TEACHER_SHARE) ? cell(teachers, (index + 1 + prng.int(teachers.length - 1)) % teachers.length) : -1;
   }
 }
 

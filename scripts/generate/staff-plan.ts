@@ -50,20 +50,22 @@ const STAFF_COLUMNS = {
   /** Source of teacher_number, staff_id and sis_id. */
   serial: Int32Array,
   emailVariant: Uint8Array,
+  /** 1 when this snapshot changed the person (its last_modified is the snapshot's change time). */
   modified: Uint8Array,
+  /** 1 when the person left the district in this snapshot (not written). */
+  removed: Uint8Array,
 } as const;
 
 /**
  * Teachers, staff and district admins: one user record each (a teacher with a staff role is one
- * user with two roles). Rows: the teachers of school 0, of school 1, ..., then the staff-only
- * users school by school, then the district admins.
+ * user with two roles). Rows of the base: the teachers of school 0, of school 1, ..., then the
+ * staff-only users school by school, then the district admins; rows after them were hired by a
+ * derived snapshot (and have later ids than every base user).
  */
 export interface StaffTable extends Columns<typeof STAFF_COLUMNS> {
   count: number;
   ids: string[];
   legacyIds: string[];
-  /** Teachers of school s are rows [teacherStart[s], teacherStart[s + 1]). */
-  teacherStart: Int32Array;
 }
 
 export function planStaff(schools: SchoolTable, students: StudentTable, choices: WeightedTable<number>[], prng: Prng): StaffTable {
@@ -83,11 +85,9 @@ export function planStaff(schools: SchoolTable, students: StudentTable, choices:
     count,
     ids: [],
     legacyIds: [],
-    teacherStart: new Int32Array(schools.count + 1),
   };
   let row = 0;
   for (let school = 0; school < schools.count; school++) {
-    table.teacherStart[school] = row;
     for (let i = 0; i < (teachersAt[school] ?? 0); i++, row++) {
       drawPerson(table, row, school, prng);
       const withStaff = prng.chance(TEACHER_STAFF_SHARE);
@@ -103,7 +103,6 @@ export function planStaff(schools: SchoolTable, students: StudentTable, choices:
       }
     }
   }
-  table.teacherStart[schools.count] = row;
   for (let school = 0; school < schools.count; school++) {
     for (let i = 0; i < (staffAt[school] ?? 0); i++, row++) {
       drawPerson(table, row, school, prng);
@@ -140,15 +139,43 @@ function drawPerson(table: StaffTable, row: number, school: number, prng: Prng):
   table.createdMs[row] = drawStaffCreatedMs(prng);
 }
 
-/** A copy the churn can change titles and names in; flags start cleared. */
-export function copyStaff(from: StaffTable): StaffTable {
+/** A copy the churn can change, with room for `extra` more people; flags start cleared. */
+export function copyStaff(from: StaffTable, extra = 0): StaffTable {
   const copy: StaffTable = {
-    ...copyColumns(STAFF_COLUMNS, from, from.count, from.count),
+    ...copyColumns(STAFF_COLUMNS, from, from.count, from.count + extra),
     count: from.count,
-    ids: from.ids,
-    legacyIds: from.legacyIds,
-    teacherStart: from.teacherStart,
+    ids: from.ids.slice(),
+    legacyIds: from.legacyIds.slice(),
   };
   copy.modified.fill(0);
+  copy.removed.fill(0);
   return copy;
+}
+
+export function isTeacher(staff: StaffTable, row: number): boolean {
+  const role = cell(staff.role, row);
+  return role === STAFF_ROLE.teacher || role === STAFF_ROLE.teacherAndStaff;
+}
+
+/**
+ * The teachers of each school (their primary school), in row order, leaving out those who left:
+ * the people sections can be dealt to. In the base they are consecutive rows, school by school.
+ */
+export function teachersBySchool(staff: StaffTable, schoolCount: number): Int32Array[] {
+  const sizes = new Int32Array(schoolCount);
+  const counts = (row: number) => isTeacher(staff, row) && cell(staff.removed, row) === 0 && cell(staff.school, row) >= 0;
+  for (let row = 0; row < staff.count; row++) {
+    if (!counts(row)) continue;
+    const school = cell(staff.school, row);
+    sizes[school] = cell(sizes, school) + 1;
+  }
+  const lists = Array.from(sizes, (size) => new Int32Array(size));
+  sizes.fill(0);
+  for (let row = 0; row < staff.count; row++) {
+    if (!counts(row)) continue;
+    const school = cell(staff.school, row);
+    (lists[school] as Int32Array)[cell(sizes, school)] = row;
+    sizes[school] = cell(sizes, school) + 1;
+  }
+  return lists;
 }
