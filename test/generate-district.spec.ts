@@ -259,9 +259,27 @@ describe('the rollover snapshot (next term)', () => {
     expect(newIds / rollover.byKind.section.length).toBeLessThan(0.4);
   });
 
-  it('keeps students, their grades and every other user as they were', () => {
-    expect(readFileSync(join(folder('rollover'), 'users.json')).equals(readFileSync(join(folder('base'), 'users.json')))).toBe(true);
-    expect(rollover.byKind.user.length).toBe(base.byKind.user.length);
+  it("follows the churn's day: its users, schools and courses are the churn's, and no class list undoes the churn", () => {
+    for (const file of ['users.json', 'schools.json', 'courses.json']) {
+      expect([file, readFileSync(join(folder('rollover'), file)).equals(readFileSync(join(folder('churn'), file)))]).toEqual([file, true]);
+    }
+    expect(rollover.byKind.user.length).toBe(churn.byKind.user.length);
+    const before = new Set(studentsOf(base).map((user) => user.id));
+    const left = [...before].filter((id) => !churn.users.has(id));
+    const arrived = studentsOf(churn).filter((user) => !before.has(user.id)).map((user) => user.id);
+    expect(left.length).toBeGreaterThanOrEqual(1);
+    expect(arrived.length).toBeGreaterThanOrEqual(1);
+    const enrolled = new Set(rollover.byKind.section.flatMap((section) => section.students));
+    expect(left.filter((id) => rollover.users.has(id) || enrolled.has(id))).toEqual([]);
+    expect(arrived.filter((id) => !enrolled.has(id))).toEqual([]);
+    // Every student and teacher a section names is a user of the rollover.
+    const strays = rollover.byKind.section.flatMap((section) => [...section.students, ...section.teachers].filter((id) => !rollover.users.has(id)));
+    expect(strays).toEqual([]);
+  });
+
+  it('follows the base when no churn is asked for, keeping its users as they were', async () => {
+    await generateDistrict({ students: STUDENTS, seed: '1', out: folder('alone'), rollover: folder('rollover-alone') });
+    expect(readFileSync(join(folder('rollover-alone'), 'users.json')).equals(readFileSync(join(folder('base'), 'users.json')))).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ export interface GenerateOptions {
   out: string;
   /** Folder of the next day's snapshot (about 1% changes), if wanted. */
   churn?: string;
-  /** Folder of the next term's snapshot (enrollments reshuffled), if wanted. */
+  /** Folder of the next term's snapshot (enrollments reshuffled), if wanted: it follows the churn's day when there is one. */
   rollover?: string;
 }
 
@@ -29,7 +29,10 @@ export interface FolderSummary {
 
 /**
  * Generates a district's base snapshot and, if asked, its churn and rollover snapshots. The same
- * options always give the same bytes; the base does not depend on whether churn or rollover is asked.
+ * options always give the same bytes; the base does not depend on whether churn or rollover is
+ * asked. The snapshots are days of one district in this order: base, churn (the next day),
+ * rollover (the new term). So with `churn` the rollover starts from the churn's day, not the
+ * base's: imported in that order, it does not undo the churn's changes.
  */
 export async function generateDistrict(options: GenerateOptions): Promise<FolderSummary[]> {
   const summaries: FolderSummary[] = [];
@@ -54,15 +57,19 @@ export async function generateDistrict(options: GenerateOptions): Promise<Folder
   await timed('base', out, () => writeSnapshot(base, out));
   const first = summaries[0];
   if (first !== undefined) first.seconds += planSeconds;
+  let last = { state: base, folder: out };
   if (options.churn !== undefined) {
     const folder = resolve(options.churn);
-    await timed('churn', folder, () => writeSnapshot(deriveChurn(base), folder));
+    const churn = deriveChurn(base);
+    await timed('churn', folder, () => writeSnapshot(churn, folder));
+    last = { state: churn, folder };
   }
   if (options.rollover !== undefined) {
     const folder = resolve(options.rollover);
-    // A rollover changes no user, school or course: those files are the base's, byte for byte.
+    const previous = last;
+    // A rollover changes no user, school or course: those files are the previous snapshot's, byte for byte.
     await timed('rollover', folder, () =>
-      writeSnapshot(deriveRollover(base), folder, { reuse: { folder: out, files: ['users.json', 'schools.json', 'courses.json'] } }),
+      writeSnapshot(deriveRollover(previous.state), folder, { reuse: { folder: previous.folder, files: ['users.json', 'schools.json', 'courses.json'] } }),
     );
   }
   return summaries;

@@ -220,6 +220,23 @@ export function groupKey(school: number, subject: number, grade: number): number
 }
 
 /**
+ * The rows of each (school, subject, grade) group that are still there (not removed), in row
+ * order: unlike {@link sectionGroups}, right for a derived snapshot, which drops sections and
+ * appends new ones after every base row.
+ */
+export function liveSectionGroups(sections: SectionTable): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let row = 0; row < sections.count; row++) {
+    if (cell(sections.removed, row) === 1) continue;
+    const key = groupKey(cell(sections.school, row), cell(sections.subject, row), cell(sections.grade, row));
+    const rows = groups.get(key);
+    if (rows === undefined) groups.set(key, [row]);
+    else rows.push(row);
+  }
+  return groups;
+}
+
+/**
  * Row ranges [start, end) of each (school, subject, grade) group. buildSections makes each group's
  * sections contiguous, so a range holds exactly the group.
  */
