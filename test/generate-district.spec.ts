@@ -217,13 +217,14 @@ describe('the churn snapshot (next day)', () => {
     expect(touched.every((user) => churn.users.get(user.id)?.lastModified === '2025-10-16T06:00:00.000Z')).toBe(true);
   });
 
-  it('changes the students of a few percent of sections, moves students between sections, swaps a teacher and renames a school', () => {
+  it('changes the students of a fifth to a third of sections, moves students between sections, swaps a teacher and renames a school', () => {
+    // Each student who leaves, arrives or changes school changes the class lists of their 1-7 sections (two schools' for a move).
     const changedMembers = base.byKind.section.filter((section) => {
       const after = churn.sections.get(section.id);
       return after === undefined || after.students.join() !== section.students.join();
     });
     expect(changedMembers.length / base.byKind.section.length).toBeGreaterThan(0.01);
-    expect(changedMembers.length / base.byKind.section.length).toBeLessThan(0.25);
+    expect(changedMembers.length / base.byKind.section.length).toBeLessThan(0.4);
 
     // A move: a student who stayed in the district joined a section they were not in.
     const baseEnrollments = enrollments(base);
@@ -231,15 +232,147 @@ describe('the churn snapshot (next day)', () => {
     const moved = [...enrollments(churn)].filter((pair) => !baseEnrollments.has(pair) && kept.has(pair.split('/')[1] ?? ''));
     expect(moved.length).toBeGreaterThanOrEqual(1);
 
-    const swapped = base.byKind.section.filter((section) => churn.sections.get(section.id)?.teachers[0] !== section.teachers[0]);
+    const stayed = base.byKind.section.filter((section) => churn.sections.has(section.id));
+    const swapped = stayed.filter((section) => churn.sections.get(section.id)?.teachers[0] !== section.teachers[0]);
     expect(swapped.length).toBeGreaterThanOrEqual(1);
-    expect(swapped.length / base.byKind.section.length).toBeLessThan(0.02);
+    expect(swapped.length / stayed.length).toBeLessThan(0.02);
 
     const renamed = base.byKind.school.filter((school) => {
       const after = churn.byKind.school.find((other) => other.id === school.id);
       return after?.fields['name'] !== school.fields['name'];
     });
     expect(renamed).toHaveLength(1);
+  });
+});
+
+describe('the churn snapshot: people joining, leaving and changing', () => {
+  const CHURN_TIME = '2025-10-16T06:00:00.000Z';
+  const holding = (snapshot: Snapshot, role: 'teacher' | 'staff' | 'district_admin') =>
+    new Map(snapshot.byKind.user.filter((user) => user.roles[role] !== undefined).map((user) => [user.id, user]));
+  /** Who holds a role only after, only before, and in both with the role's fields changed. */
+  const roleChanges = (role: 'teacher' | 'staff' | 'district_admin') => {
+    const before = holding(base, role);
+    const after = holding(churn, role);
+    const joined = [...after.keys()].filter((id) => !before.has(id));
+    const left = [...before.keys()].filter((id) => !after.has(id));
+    const changed = [...before.keys()].filter(
+      (id) => after.has(id) && JSON.stringify(before.get(id)?.roles[role]) !== JSON.stringify(after.get(id)?.roles[role]),
+    );
+    return { before, after, joined, left, changed };
+  };
+
+  it('hires and loses about 1% of teachers (at least one each), and no section is taught by anyone who left', () => {
+    const { before, after, joined, left } = roleChanges('teacher');
+    for (const count of [joined.length, left.length]) {
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThanOrEqual(Math.max(2, before.size * 0.02));
+    }
+    const newest = [...base.users.keys()].sort().at(-1) ?? '';
+    expect(joined.every((id) => id > newest)).toBe(true);
+    // Every section is taught by teachers who are there (a new one taking over some of them).
+    const strays = churn.byKind.section.flatMap((section) => section.teachers.filter((id) => !after.has(id)));
+    expect(strays).toEqual([]);
+    const sectionsOfLeavers = base.byKind.section.filter((section) => section.teachers.some((id) => left.includes(id)));
+    for (const section of sectionsOfLeavers) {
+      const now = churn.sections.get(section.id);
+      if (now !== undefined) expect(now.lastModified).toBe(CHURN_TIME);
+    }
+  });
+
+  it('hires, loses and changes staff (at least one each), leaving principals as they were', () => {
+    const { before, joined, left, changed } = roleChanges('staff');
+    for (const count of [joined.length, left.length, changed.length]) {
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThanOrEqual(Math.max(2, before.size * 0.03));
+    }
+    const principals = (snapshot: Snapshot) => snapshot.byKind.school.map((school) => school.personal['principal']);
+    expect(principals(base).every((principal) => typeof (principal as { email?: unknown } | undefined)?.email === 'string')).toBe(true);
+    expect(principals(churn)).toEqual(principals(base));
+  });
+
+  it('hires, loses and retitles a district admin, never the district contact', () => {
+    const { joined, left, changed } = roleChanges('district_admin');
+    expect([joined.length, left.length, changed.length]).toEqual([1, 1, 1]);
+    const contact = (snapshot: Snapshot) => snapshot.byKind.district[0]?.personal['district_contact'] as { id: string } | undefined;
+    expect(contact(base)?.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(contact(churn)).toEqual(contact(base));
+  });
+
+  it('marks every user and section it changes with its time, and no other', () => {
+    const withoutTime = (record: UserRecord | SectionRecord) => JSON.stringify({ ...record, lastModified: undefined });
+    for (const [before, after] of [[base.users, churn.users], [base.sections, churn.sections]] as const) {
+      const wrong: string[] = [];
+      for (const [id, record] of after) {
+        const old = before.get(id);
+        const changed = old === undefined || withoutTime(old) !== withoutTime(record);
+        if ((record.lastModified === CHURN_TIME) !== changed) wrong.push(id);
+      }
+      expect(wrong).toEqual([]);
+    }
+  });
+});
+
+describe('the churn snapshot: sections, schools, terms and courses', () => {
+  const courseOf = (section: SectionRecord) => `${section.fields['school']}/${section.fields['course']}`;
+  const schoolOf = (snapshot: Snapshot, id: string) => studentField(snapshot.users.get(id), 'fields', 'school');
+
+  it('opens about 1% new sections with students from their sibling sections, and drops about 1% whose students go to the siblings', () => {
+    const added = churn.byKind.section.filter((section) => !base.sections.has(section.id));
+    const dropped = base.byKind.section.filter((section) => !churn.sections.has(section.id));
+    for (const count of [added.length, dropped.length]) {
+      expect(count).toBeGreaterThanOrEqual(1);
+      expect(count).toBeLessThanOrEqual(Math.max(2, base.byKind.section.length * 0.02));
+    }
+    const newest = [...base.sections.keys()].sort().at(-1) ?? '';
+    const baseCourses = new Map<string, Set<string>>();
+    for (const section of base.byKind.section) for (const student of section.students) baseCourses.set(`${courseOf(section)}/${student}`, new Set());
+    for (const section of added) {
+      expect(section.id > newest).toBe(true);
+      expect(section.students.length).toBeGreaterThanOrEqual(1);
+      // Its students were in another section of the same course and school the day before (or arrived today).
+      const stayed = section.students.filter((student) => base.users.has(student) && schoolOf(base, student) === schoolOf(churn, student));
+      expect(stayed.length).toBeGreaterThanOrEqual(1);
+      expect(stayed.filter((student) => !baseCourses.has(`${courseOf(section)}/${student}`))).toEqual([]);
+    }
+    // The students of a dropped section who stayed at their school are in another section of its course.
+    const churnCourses = new Set(churn.byKind.section.flatMap((section) => section.students.map((student) => `${courseOf(section)}/${student}`)));
+    const stranded = dropped.flatMap((section) =>
+      section.students.filter(
+        (student) => churn.users.has(student) && schoolOf(churn, student) === schoolOf(base, student) && !churnCourses.has(`${courseOf(section)}/${student}`),
+      ),
+    );
+    expect(dropped.flatMap((section) => section.students).length).toBeGreaterThanOrEqual(1);
+    expect(stranded).toEqual([]);
+  });
+
+  it('moves a few students to another school, into sections there and out of those at the old one', () => {
+    const moved = studentsOf(base).filter((user) => churn.users.has(user.id) && schoolOf(churn, user.id) !== schoolOf(base, user.id));
+    expect(moved.length).toBeGreaterThanOrEqual(1);
+    expect(moved.length / STUDENTS).toBeLessThanOrEqual(0.006);
+    const sectionsOf = new Map<string, SectionRecord[]>();
+    for (const section of churn.byKind.section) for (const student of section.students) sectionsOf.set(student, [...(sectionsOf.get(student) ?? []), section]);
+    for (const user of moved) {
+      const school = schoolOf(churn, user.id);
+      const schools = studentField(churn.users.get(user.id), 'fields', 'schools') as string[];
+      expect(schools).toContain(school);
+      expect(schools).not.toContain(schoolOf(base, user.id));
+      const sections = sectionsOf.get(user.id) ?? [];
+      expect(sections.some((section) => section.fields['school'] === school)).toBe(true);
+      expect(sections.filter((section) => !schools.includes(section.fields['school'] as string)).map((section) => section.id)).toEqual([]);
+    }
+  });
+
+  it("moves a term's end date and renames a course, whose sections' generated names follow", () => {
+    const term = (snapshot: Snapshot) => snapshot.byKind.term.map((record) => `${record.id} ${record.fields['start_date']} ${record.fields['end_date']}`);
+    const movedTerms = term(churn).filter((line) => !term(base).includes(line));
+    expect(movedTerms).toHaveLength(1);
+
+    const name = (snapshot: Snapshot, id: string) => snapshot.byKind.course.find((course) => course.id === id)?.fields['name'] as string;
+    const renamed = base.byKind.course.filter((course) => name(churn, course.id) !== name(base, course.id));
+    expect(renamed).toHaveLength(1);
+    const course = renamed[0]?.id ?? '';
+    const sections = churn.byKind.section.filter((section) => section.fields['course'] === course);
+    expect(sections.every((section) => (section.fields['name'] as string).startsWith(`${name(churn, course)} - `))).toBe(true);
   });
 });
 

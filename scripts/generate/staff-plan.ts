@@ -122,8 +122,8 @@ export function planStaff(schools: SchoolTable, students: StudentTable, choices:
   return table;
 }
 
-/** Adults: mostly women (as in US teaching), surnames from all pools. */
-function drawPerson(table: StaffTable, row: number, school: number, prng: Prng): void {
+/** Adults: mostly women (as in US teaching), surnames from all pools. Role, titles and ids are the caller's. */
+export function drawPerson(table: StaffTable, row: number, school: number, prng: Prng): void {
   const first = prng.chance(0.72) ? FEMALE_FIRST_NAMES : MALE_FIRST_NAMES;
   const roll = prng.float();
   const pool = roll < 0.25 ? LAST_NAME_POOLS.hispanic : roll < 0.4 ? LAST_NAME_POOLS.asian : LAST_NAME_POOLS.general;

@@ -52,7 +52,7 @@ export async function writeSnapshot(state: DistrictState, folder: string, option
   await write('courses.json', 'courses', () => courses.length, async (writer) => {
     for (const [index, course] of courses.entries()) writer.add(course.id, json.course(index));
   });
-  await write('users.json', 'users', () => students.count - countFlagged(students.removed, students.count) + staff.count, async (writer) => {
+  await write('users.json', 'users', () => students.count - countFlagged(students.removed, students.count) + staff.count - countFlagged(staff.removed, staff.count), async (writer) => {
     // Students and staff share one id timeline (student rows are in id order, staff rows in school order): merge them.
     const staffRows = idOrder(staff.ordinal, staff.count);
     let next = 0;
@@ -60,7 +60,7 @@ export async function writeSnapshot(state: DistrictState, folder: string, option
       const ordinal = row < students.count ? cell(students.ordinal, row) : Infinity;
       for (; next < staff.count && cell(staff.ordinal, cell(staffRows, next)) < ordinal; next++) {
         const staffRow = cell(staffRows, next);
-        if (writer.add(staff.ids[staffRow] ?? '', json.staff(staffRow))) await writer.flush();
+        if (cell(staff.removed, staffRow) === 0 && writer.add(staff.ids[staffRow] ?? '', json.staff(staffRow))) await writer.flush();
       }
       if (row < students.count && cell(students.removed, row) === 0 && writer.add(students.ids[row] ?? '', json.student(row))) {
         await writer.flush();
