@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { openSnapshotFolder } from '@roster-ledger/clever';
 import { DEMOGRAPHIC_FIELDS } from '@roster-ledger/domain';
 import type { Fields, RosterRecord, SectionRecord, UserRecord } from '@roster-ledger/domain';
+import { planDistrict } from '../scripts/generate/district-plan';
 import { generateDistrict } from '../scripts/generate/generate';
+import { RecordJson } from '../scripts/generate/record-json';
 import type { FolderSummary } from '../scripts/generate/generate';
 import { SNAPSHOT_FILES } from '../scripts/generate/write-snapshot';
 
@@ -139,7 +141,7 @@ describe('a generated 2,000-student district', () => {
     }
   });
 
-  it('has realistic demographics, dates of birth that fit the grade, and shared full names', () => {
+  it('has realistic demographics and dates of birth that fit the grade', () => {
     const students = studentsOf(base);
     const share = (field: string, value: string) => students.filter((user) => studentField(user, 'personal', field) === value).length / students.length;
     expect(share('gender', 'X')).toBeLessThan(0.05);
@@ -156,15 +158,14 @@ describe('a generated 2,000-student district', () => {
       const expected = 2020 - (grade === 'Kindergarten' ? 0 : Number(grade));
       expect(Math.abs(born - expected)).toBeLessThanOrEqual(1);
     }
+  });
 
-    // First and last name shared with another student: common in a real city, and keys must not rely on names.
-    const names = new Map<string, number>();
-    for (const user of students) {
-      const { first, last } = user.personal['name'] as { first: string; last: string };
-      names.set(`${first} ${last}`, (names.get(`${first} ${last}`) ?? 0) + 1);
+  it('gives every user with an email a different one', () => {
+    for (const snapshot of [base, churn]) {
+      const emails = snapshot.byKind.user.map((user) => user.personal['email']).filter((email) => email !== undefined && email !== null);
+      expect(emails.length).toBeGreaterThan(STUDENTS / 2);
+      expect(new Set(emails).size).toBe(emails.length);
     }
-    const sharing = [...names.values()].filter((count) => count > 1).reduce((a, b) => a + b, 0);
-    expect(sharing / students.length).toBeGreaterThan(0.1);
   });
 
   it('gives the same bytes for the same seed (with or without churn and rollover) and other bytes for another seed', async () => {
@@ -178,6 +179,34 @@ describe('a generated 2,000-student district', () => {
     expect(readFileSync(join(folder('other'), 'users.json')).equals(readFileSync(join(folder('base'), 'users.json')))).toBe(false);
     const other = await readSnapshot(folder('other'));
     expect(other.records.some((record) => base.users.has(record.id) || base.sections.has(record.id))).toBe(false);
+  });
+});
+
+describe('names in a 20,000-student district', () => {
+  // Planned and rendered, not written: the names are all this needs.
+  const district = planDistrict(20_000, '7');
+  const json = new RecordJson(district);
+  type Rendered = { email?: string; name: { first: string; last: string } };
+  const students = Array.from({ length: district.students.count }, (_, row) => JSON.parse(json.student(row)) as Rendered);
+  const staff = Array.from({ length: district.staff.count }, (_, row) => JSON.parse(json.staff(row)) as Rendered);
+
+  it('are shared by a minority of students (a realistic 5-20%), the most common full name by a handful, from a long tail of names', () => {
+    const holders = new Map<string, number>();
+    for (const { name } of students) holders.set(`${name.first} ${name.last}`, (holders.get(`${name.first} ${name.last}`) ?? 0) + 1);
+    const sharing = [...holders.values()].filter((count) => count > 1).reduce((a, b) => a + b, 0) / students.length;
+    expect(sharing).toBeGreaterThan(0.05);
+    expect(sharing).toBeLessThan(0.2);
+    const largest = Math.max(...holders.values());
+    expect(largest).toBeGreaterThanOrEqual(2);
+    expect(largest).toBeLessThanOrEqual(15);
+    expect(new Set(students.map(({ name }) => name.first)).size).toBeGreaterThan(1_000);
+    expect(new Set(students.map(({ name }) => name.last)).size).toBeGreaterThan(1_000);
+  });
+
+  it('never give two users the same email', () => {
+    const emails = [...students, ...staff].flatMap(({ email }) => (email === undefined ? [] : [email]));
+    expect(emails.length).toBeGreaterThan(students.length / 2);
+    expect(new Set(emails).size).toBe(emails.length);
   });
 });
 
