@@ -9,7 +9,8 @@ Writes a generated Clever v3.0 snapshot (districts, schools, terms, courses, use
   --seed S            any text; the same seed and N give the same bytes
   --out <folder>      the base snapshot
   --churn <folder>    also the next day's snapshot (about 1% changes of every kind)
-  --rollover <folder> also the next term's snapshot (enrollments reshuffled, new sections, spring term)
+  --rollover <folder> also the next term's snapshot (enrollments reshuffled, new sections, spring term),
+                      after the churn's day when --churn is given: import base, churn, rollover in that order
   --json              print the summary as JSON on stdout instead of lines on stderr`;
 
 /** A user's mistake on the command line: printed with the usage, exit code 2. */
