@@ -221,8 +221,8 @@ export function groupKey(school: number, subject: number, grade: number): number
 
 /**
  * The rows of each (school, subject, grade) group that are still there (not removed), in row
- * order: unlike {@link sectionGroups}, right for a derived snapshot, which drops sections and
- * appends new ones after every base row.
+ * order. buildSections makes each group's sections contiguous; a derived snapshot drops some
+ * and appends new ones after every base row, so a group is a list, not a range.
  */
 export function liveSectionGroups(sections: SectionTable): Map<number, number[]> {
   const groups = new Map<number, number[]>();
@@ -232,21 +232,6 @@ export function liveSectionGroups(sections: SectionTable): Map<number, number[]>
     const rows = groups.get(key);
     if (rows === undefined) groups.set(key, [row]);
     else rows.push(row);
-  }
-  return groups;
-}
-
-/**
- * Row ranges [start, end) of each (school, subject, grade) group. buildSections makes each group's
- * sections contiguous, so a range holds exactly the group.
- */
-export function sectionGroups(sections: SectionTable): Map<number, { start: number; end: number }> {
-  const groups = new Map<number, { start: number; end: number }>();
-  for (let row = 0; row < sections.count; row++) {
-    const key = groupKey(cell(sections.school, row), cell(sections.subject, row), cell(sections.grade, row));
-    const range = groups.get(key);
-    if (range === undefined) groups.set(key, { start: row, end: row + 1 });
-    else range.end = row + 1;
   }
   return groups;
 }
