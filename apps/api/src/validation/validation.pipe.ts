@@ -3,11 +3,19 @@ import { getMetadataStorage } from 'class-validator';
 import { RequestInvalid, type ParameterProblem } from '../errors/api-errors';
 import { repeatedParameters } from './repeated-parameters';
 
+/** Each DTO's parameters, looked up once: every query request asks for its DTO's. */
+const declaredParameters = new WeakMap<Function, readonly string[]>();
+
 /** The parameters a request's DTO declares, in alphabetical order. */
-function parametersOf(dto: Function | undefined): string[] {
+function parametersOf(dto: Function | undefined): readonly string[] {
   if (dto === undefined) return [];
-  const declared = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
-  return [...new Set(declared.map((m) => m.propertyName))].sort();
+  let parameters = declaredParameters.get(dto);
+  if (parameters === undefined) {
+    const declared = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+    parameters = [...new Set(declared.map((m) => m.propertyName))].sort();
+    declaredParameters.set(dto, parameters);
+  }
+  return parameters;
 }
 
 /**
