@@ -2,11 +2,14 @@ import Database from 'better-sqlite3';
 import { LiveProjectionRunner, ReadModelFiles, readModelPath, SqliteProjectionControl, SqliteReadModels, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
-import { TEST_KEYS, testKeysConfig } from './support/api-client';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiClient, TEST_KEYS, testKeysConfig } from './support/api-client';
 import { startServe, stopServe } from './support/api-serve-process';
 import { generateSnapshots } from './support/crash-snapshot';
-import { cli, scratch } from './support/ledger-cli';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+import { startCli, type CliRun } from './support/crash-process';
+import { generateDistrict } from '../scripts/generate/generate';
 
 /**
  * The live projection runner (what `serve` runs) follows the log while another process writes
@@ -94,6 +97,67 @@ describe('live projections following another process (end to end)', () => {
       await store.close();
     }
   }, 120_000);
+
+  it('answers each query from before a large sync or from after it, never from part of it, while it folds the sync another process appended', async () => {
+    const ledger = tmp.path('consistent.db');
+    const base = tmp.path('consistent-base');
+    const rollover = tmp.path('consistent-rollover');
+    await generateDistrict({ students: 3_000, seed: 'consistent', out: base, rollover });
+    expect(cli(['import', base, '--db', ledger]).status).toBe(0);
+    const before = (await readLog(ledger)).length;
+    const serve = await startServe(ledger, { LEDGER_API_KEYS: testKeysConfig() });
+    const api = new ApiClient(serve.started.url).as('compliance');
+    // a secondary student (several classes) and one of her classes: the new term replaces both lists
+    const users = (JSON.parse(readFileSync(join(base, 'users.json'), 'utf8')) as { data: { data: { id: string; roles: { student?: { grade?: string } } } }[] }).data;
+    const student = users.find((u) => Number(u.data.roles.student?.grade) >= 9)!.data.id;
+    const questions = [`/accounts/${student}/classes`];
+    const { body: classes } = await api.get(questions[0]!);
+    questions.push(`/classes/${(classes as { classes: { sectionId: string }[] }).classes[0]!.sectionId}/roster`);
+    // the answer but for its moment ("now" moves on between two askings)
+    const ask = (question: string) =>
+      api.get<{ at?: string }>(question).then(({ status, body }) => {
+        const { at: _now, ...answer } = body;
+        return `${status} ${JSON.stringify(answer)}`;
+      });
+    const projections = async () => {
+      const { items } = (await new ApiClient(serve.started.url).as('engineer').get<{ items: { head: number; lag: { events: number } }[] }>('/projections')).body;
+      return { head: items[0]!.head, caughtUp: items.every((p) => p.lag.events === 0) };
+    };
+    try {
+      const answersBefore = await Promise.all(questions.map(ask));
+      // the new term replaces nearly every class list: held, then approved in another process, which appends it whole
+      const held = cliJson<{ syncId: string; status: string }>(['import', rollover, '--db', ledger, '--skip-projections', '--json']);
+      expect(held.body.status).toBe('held');
+      const headBefore = (await projections()).head;
+      const approving = startCli(['syncs', 'approve', held.body.syncId, '--by', 'alice', '--db', ledger]);
+      let approved: CliRun | null = null;
+      void approving.done.then((run) => (approved = run));
+      const seen: { question: number; answer: string; afterAppend: boolean }[] = [];
+      const until = Date.now() + 90_000;
+      // asked over and over from the approval's start until the append is folded
+      for (;;) {
+        const { head, caughtUp } = await projections();
+        if (approved !== null && caughtUp) break;
+        if (Date.now() > until) throw new Error('the rollover was not folded in 90 s');
+        for (let question = 0; question < questions.length; question++) seen.push({ question, answer: await ask(questions[question]!), afterAppend: head > headBefore });
+      }
+      expect((approved as CliRun | null)?.status).toBe(0);
+      const appendedEvents = (await readLog(ledger)).length - before;
+      const answersAfter = await Promise.all(questions.map(ask));
+      expect(answersAfter).not.toEqual(answersBefore);
+      expect(answersAfter[0]).not.toEqual(answersBefore[0]);
+
+      const kinds = seen.map(({ question, answer }) => (answer === answersBefore[question] ? 'before' : answer === answersAfter[question] ? 'after' : 'in part'));
+      const folding = seen.filter((s, i) => s.afterAppend && kinds[i] === 'before').length;
+      console.log(`consistent answers: a rollover of ${appendedEvents} events; ${seen.length} answers while it was appended and folded, ${folding} of them from before it once it was appended`);
+      expect(seen.filter((_, i) => kinds[i] === 'in part').map((s) => s.answer.slice(0, 300))).toEqual([]);
+      // the server was asked while it folded the appended sync (its two threads, over 20,000 events)
+      expect(appendedEvents).toBeGreaterThan(20_000);
+      expect(folding).toBeGreaterThan(0);
+    } finally {
+      await stopServe(serve);
+    }
+  }, 240_000);
 
   // which files a process holds open is read from /proc: Linux only
   const withProc = existsSync('/proc/self/fd') ? it : it.skip;

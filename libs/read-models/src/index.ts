@@ -1,4 +1,4 @@
-export { SqliteProjectionControl, ProjectionFailed, type SecondThread } from './sqlite/sqlite-projection-control';
+export { SqliteProjectionControl, ProjectionFailed, type CommitBarrier, type RebuildOptions, type SecondThread } from './sqlite/sqlite-projection-control';
 export { ReadModelFiles, readModelFolder, readModelPath, readModelVersionFiles, readModelVersionPath, versionOfFile } from './sqlite/read-model-files';
 export { SqliteReadModels } from './sqlite/readers/sqlite-read-models';
 export { SqliteAccessLog, accessLogPath } from './sqlite/readers/sqlite-access-log';

@@ -4,13 +4,21 @@ import { ProjectionFailed, type SecondThread } from '@roster-ledger/read-models'
 
 export type ProjectionBuildRequest =
   | { kind: 'rebuild'; dbPath: string; names: string[]; dryRun: boolean; bulkBatchSize: number }
-  | { kind: 'catchUp'; dbPath: string; names: string[] };
+  | { kind: 'catchUp'; dbPath: string; names: string[]; until: number };
 
 export type ProjectionBuildMessage =
   | { type: 'progress'; progress: ProjectionProgress }
+  /** A catch-up folded its half and holds it, or a rebuild built its half: it waits for a CommitDecision. */
+  | { type: 'ready' }
   | { type: 'done'; result: RebuildResult | number }
   | { type: 'stopped'; projection: string; failure: ProjectionFailure }
   | { type: 'failed'; message: string };
+
+/** The answer to `ready`: a catch-up commits what it holds (or rolls it back); a rebuild swaps. */
+export interface CommitDecision {
+  type: 'commit';
+  commit: boolean;
+}
 
 /**
  * Folds read models of a ledger file in a worker thread of this process, on connections of its
@@ -20,12 +28,18 @@ export type ProjectionBuildMessage =
 export function workerThreadFor(dbPath: string): SecondThread {
   return {
     rebuild: (names, options) =>
-      inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress),
-    catchUp: (names, onProgress) => inWorker<number>({ kind: 'catchUp', dbPath, names }, onProgress),
+      inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress, () =>
+        options.beforeSwap().then(() => true),
+      ),
+    catchUp: (names, options) => inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until }, options.onProgress, options.beforeCommit),
   };
 }
 
-function inWorker<T extends RebuildResult | number>(request: ProjectionBuildRequest, onProgress: (p: ProjectionProgress) => void): Promise<T> {
+function inWorker<T extends RebuildResult | number>(
+  request: ProjectionBuildRequest,
+  onProgress: (p: ProjectionProgress) => void,
+  beforeCommit?: () => Promise<boolean>,
+): Promise<T> {
   const what = `${request.kind === 'rebuild' ? 'rebuilding' : 'catching up'} ${request.names.join(', ')}`;
   return new Promise<T>((resolve, reject) => {
     const worker = startSourceWorker(join(__dirname, 'projection-build.worker'), __filename, request);
@@ -37,6 +51,10 @@ function inWorker<T extends RebuildResult | number>(request: ProjectionBuildRequ
     };
     worker.on('message', (message: ProjectionBuildMessage) => {
       if (message.type === 'progress') onProgress(message.progress);
+      else if (message.type === 'ready') {
+        const decide = beforeCommit ?? (() => Promise.resolve(true));
+        void decide().then((commit) => worker.postMessage({ type: 'commit', commit } satisfies CommitDecision));
+      }
       else if (message.type === 'done') settle(() => resolve(message.result as T));
       else if (message.type === 'stopped') settle(() => reject(new ProjectionFailed(message.projection, message.failure)));
       else settle(() => reject(new Error(`${what} in a worker thread: ${message.message}`)));

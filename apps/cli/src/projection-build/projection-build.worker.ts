@@ -1,8 +1,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProjectionProgress } from '@roster-ledger/ledger';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
-import { ProjectionFailed, ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
-import type { ProjectionBuildMessage, ProjectionBuildRequest } from './projection-build';
+import { ProjectionFailed, ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS, type CommitBarrier } from '@roster-ledger/read-models';
+import type { CommitDecision, ProjectionBuildMessage, ProjectionBuildRequest } from './projection-build';
+
+/** This half of a catch-up commits, or of a rebuild swaps, when the thread that started it says so (its half is done too). */
+function parentDecides(post: (message: ProjectionBuildMessage) => void): CommitBarrier {
+  return {
+    ready: () =>
+      new Promise<boolean>((resolve) => {
+        parentPort!.once('message', (message: CommitDecision) => resolve(message.commit));
+        post({ type: 'ready' });
+      }),
+    decided: () => undefined,
+  };
+}
 
 /** Rebuilds or catches up the projections asked for, reading the log and writing their files on connections of its own. */
 async function run(request: ProjectionBuildRequest, post: (message: ProjectionBuildMessage) => void): Promise<void> {
@@ -16,7 +28,9 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
     });
     const onProgress = (progress: ProjectionProgress) => post({ type: 'progress', progress });
     const result =
-      request.kind === 'rebuild' ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress }) : await control.catchUp(onProgress);
+      request.kind === 'rebuild'
+        ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress, beforeSwap: parentDecides(post).ready })
+        : await control.catchUp(onProgress, undefined, { until: request.until, barrier: parentDecides(post) });
     post({ type: 'done', result });
   } finally {
     files.close();

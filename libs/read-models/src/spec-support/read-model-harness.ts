@@ -2,6 +2,7 @@ import type { Fields } from '@roster-ledger/domain';
 import type { JsonObject, RecordedEvent } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../sqlite/read-model-database';
 import { SqliteReadModels } from '../sqlite/readers/sqlite-read-models';
+import { VersionCheckpoints } from '../sqlite/version-checkpoints';
 import { tableNamer, type ProjectionWriter, type SqliteProjection } from '../sqlite/sqlite-projection';
 
 /**
@@ -243,9 +244,11 @@ export class ReadModelHarness {
         .map((e) => e.position)
         .sort((a, b) => a - b)
         .slice(0, o.maxCount);
-    // the harness folds each batch whole: its checkpoint is the last event it folded
-    const checkpoint = () => this.head;
-    this.models = new SqliteReadModels(this.db, { liveVersion: () => 1, checkpoint }, { readAt, streamPositions });
+    this.models = new SqliteReadModels(
+      this.db,
+      { names: () => projections.map((p) => p.name), liveVersion: () => 1, checkpointTable: () => 'version_checkpoints' },
+      { readAt, streamPositions },
+    );
   }
 
   /** The history before the event under test, folded as one batch. */
@@ -290,6 +293,8 @@ export class ReadModelHarness {
         for (const e of events) writer.apply(e);
         writer.flush();
       }
+      // the harness folds each batch whole: its checkpoint is the last event it folded
+      for (const p of this.projections) VersionCheckpoints.of(this.db).set(p.name, 1, this.head);
     })();
     return this;
   }

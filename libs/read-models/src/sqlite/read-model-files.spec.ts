@@ -347,7 +347,8 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     };
     return {
       rebuild: (names, options) => control(names).rebuild(names, options),
-      catchUp: (names, onProgress) => control(names).catchUp(onProgress),
+      catchUp: (names, options) =>
+        control(names).catchUp(options.onProgress, undefined, { until: options.until, barrier: { ready: options.beforeCommit, decided: () => undefined } }),
     };
   };
 
@@ -413,6 +414,36 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
   });
 
+  it('swaps the halves of a rebuild on two threads together: the half built first waits for the other', async () => {
+    const { events } = rosterStory();
+    const store = new LogEventStore(events);
+    const files = beside();
+    const slow = elsewhere(store, []);
+    const seenWhenTheOtherHalfWasBuilt: number[] = [];
+    let control: SqliteProjectionControl | undefined;
+    const secondThread: SecondThread = {
+      catchUp: slow.catchUp,
+      // the other half starts late, so this thread's half is built well before it
+      rebuild: async (names, options) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return slow.rebuild(names, {
+          ...options,
+          beforeSwap: () => {
+            seenWhenTheOtherHalfWasBuilt.push(control!.liveVersion('accounts'));
+            return options.beforeSwap();
+          },
+        });
+      },
+    };
+    control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread });
+    await control.catchUp();
+    const result = await control.rebuild(NAMES);
+    expect(result.swapped).toBe(true);
+    // this thread's half (accounts among it) was still at version 1 when the other was built
+    expect(seenWhenTheOtherHalfWasBuilt).toEqual([1]);
+    expect((await control.status()).map((s) => s.version)).toEqual(NAMES.map(() => 2));
+  });
+
   describe('a catch-up of live read models far enough behind', () => {
     it('is split between two threads, each folding its half into the live tables, with what one thread folds', async () => {
       const { events } = rosterStory();
@@ -431,6 +462,133 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
 
       const single = openReadModelDatabase(':memory:');
       const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 10);
+      await reference.catchUp();
+      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
+      single.close();
+    });
+  });
+  describe('readers while a sync is folded in batches', () => {
+    // sync-4 shares a student again and enrols her, unenrols another, removes a class and shares a school again
+    const FAR = '2099-01-01T00:00:00.000Z';
+    const observe = (models: SqliteReadModels) =>
+      Promise.all([
+        models.rosterAsOf('sec1', FAR),
+        models.classesOfUserAsOf('u1', FAR),
+        models.account('u2'),
+        models.classRecord('sec2'),
+        models.names([{ kind: 'school', id: 's2' }]),
+        models.timeline('user', 'u2', { limit: 100 }),
+        models.syncs({ limit: 10 }),
+      ]).then((answers) => JSON.stringify(answers));
+    const sync4 = () => {
+      const { events } = rosterStory();
+      const at = events.findIndex((e) => e.streamId === 'sync-sync-4');
+      return { before: events.slice(0, at), sync: events.slice(at, events.findIndex((e) => e.streamId === 'sync-sync-5')) };
+    };
+
+    it('see every read model as it was before the sync until the whole sync is folded, then as it is after it', async () => {
+      const { before, sync } = sync4();
+      const store = new LogEventStore([...before]);
+      const files = beside();
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2);
+      await control.catchUp();
+      const models = new SqliteReadModels(files.reader, control, store);
+      const answerBefore = await observe(models);
+
+      store.add(...sync); // one append: 11 events, 6 batches of 2
+      const duringFold: Promise<string>[] = [];
+      await control.catchUp(() => duringFold.push(observe(models)));
+      const answerAfter = await observe(models);
+
+      expect(answerAfter).not.toEqual(answerBefore);
+      expect(duringFold.length).toBeGreaterThanOrEqual(5);
+      expect(await Promise.all(duringFold)).toEqual(duringFold.map(() => answerBefore));
+      expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => sync[sync.length - 1]!.position));
+    });
+
+    it('see the two threads\' halves of a catch-up together: a read between their commits waits for the second', async () => {
+      const { before, sync } = sync4();
+      const store = new LogEventStore([...before]);
+      const files = beside();
+      const asked: string[][] = [];
+      const slow = elsewhere(store, asked);
+      let models: SqliteReadModels | undefined;
+      let betweenCommits: Promise<string> | undefined;
+      const secondThread: SecondThread = {
+        rebuild: slow.rebuild,
+        // the other half commits 20 ms after this thread's: a read then finds the halves apart
+        catchUp: (names, options) =>
+          slow.catchUp(names, {
+            ...options,
+            beforeCommit: async () => {
+              const commit = await options.beforeCommit();
+              if (models) betweenCommits = observe(models);
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              return commit;
+            },
+          }),
+      };
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2, { twoThreadCatchUpFrom: 5, secondThread });
+      await control.catchUp();
+      models = new SqliteReadModels(files.reader, control, store);
+      const answerBefore = await observe(models);
+
+      store.add(...sync);
+      const duringFold: Promise<string>[] = [];
+      await control.catchUp(() => duringFold.push(observe(models!)));
+      const answerAfter = await observe(models);
+
+      // (the first catch-up, of the whole story, was split too)
+      expect(asked).toEqual([0, 1].map(() => ['audit', 'timelines', 'classes', 'syncs', 'lookups']));
+      expect(answerAfter).not.toEqual(answerBefore);
+      expect(duringFold.length).toBeGreaterThan(0);
+      expect(await Promise.all(duringFold)).toEqual(duringFold.map(() => answerBefore));
+      expect(betweenCommits).toBeDefined();
+      expect(await betweenCommits).toEqual(answerAfter);
+    });
+
+    it('are left to another process folding a read model: a catch-up waits a second for its file, then folds the others', async () => {
+      const { before, sync } = sync4();
+      const store = new LogEventStore([...before]);
+      const files = beside();
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2);
+      await control.catchUp();
+      store.add(...sync);
+      // another process in the middle of folding the accounts (serve's runner, say)
+      const other = new Database(readModelVersionPath(ledger, 'accounts', 1));
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        const startedAt = Date.now();
+        await control.catchUp();
+        expect(Date.now() - startedAt).toBeLessThan(5_000);
+        const end = sync[sync.length - 1]!.position;
+        expect((await control.status()).map((s) => [s.name, s.position])).toEqual(NAMES.map((n) => [n, n === 'accounts' ? before[before.length - 1]!.position : end]));
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      await control.catchUp();
+      expect((await control.status()).every((s) => s.lag.events === 0)).toBe(true);
+    });
+
+    it('see nothing of a fold that was stopped part-way: it is rolled back, and folded whole by the next catch-up', async () => {
+      const { before, sync } = sync4();
+      const store = new LogEventStore([...before]);
+      const files = beside();
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2);
+      await control.catchUp();
+      const models = new SqliteReadModels(files.reader, control, store);
+      const answerBefore = await observe(models);
+
+      store.add(...sync);
+      let batches = 0;
+      await control.catchUp(() => batches++, () => batches >= 3);
+      expect(await observe(models)).toEqual(answerBefore);
+      expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => before[before.length - 1]!.position));
+
+      await control.catchUp();
+      const single = openReadModelDatabase(':memory:');
+      const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 2);
       await reference.catchUp();
       expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
       single.close();

@@ -172,6 +172,11 @@ export class ReadModelFiles {
     this.attached.set(name, version);
   }
 
+  /** The table that holds a version's checkpoint, as the reader names it (its file attached by `showLive`). */
+  checkpointTableOnReader(name: string, version: number): string {
+    return this.fallback !== null ? 'version_checkpoints' : `${schemaName(name, version)}.version_checkpoints`;
+  }
+
   /**
    * Runs `work` on a connection that sees both versions of a projection's tables (for a
    * comparison): version `a`'s, with `b`'s file attached for the while.

@@ -394,7 +394,7 @@ describe.each([
       // a version looked up a moment before the swap, as another process's reader may have
       const stale = new Set(['timelines', 'enrollments']);
       const lookup = (name: string) => (stale.delete(name) ? 1 : control.liveVersion(name));
-      const reader = new SqliteReadModels(openDb(), { liveVersion: lookup, checkpoint: (name) => control.checkpoint(name) }, store);
+      const reader = new SqliteReadModels(openDb(), { names: () => control.names(), liveVersion: lookup, checkpointTable: (name, version) => control.checkpointTable(name, version) }, store);
       expect(await reader.timeline('user', 'u1', { limit: 100 })).toEqual(expected.timeline);
       expect(await reader.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(expected.roster);
     });
@@ -421,6 +421,16 @@ describe.each([
       );
       const live = (version: number) => dumpTables(db, SQLITE_PROJECTIONS, version);
       expect(live(2)).toEqual(dumpTables(incremental, SQLITE_PROJECTIONS, 1));
+    });
+
+    it('folds a live batch that ends inside an append (the subscription read part of it) as far as the whole append', async () => {
+      const { events } = rosterStory();
+      const store = logOf(events.slice(0, 40));
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      store.add(...events.slice(40, 60)); // one append
+      await control.applyLive(events.slice(40, 43));
+      expect((await control.status()).map((s) => s.position)).toEqual(SQLITE_PROJECTIONS.map(() => events[59]!.position));
     });
 
     it('folds a small lag into the live tables, without a rebuild', async () => {

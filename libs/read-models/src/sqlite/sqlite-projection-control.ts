@@ -1,4 +1,5 @@
 import {
+  isBusy,
   liveElsewhere,
   ownerAlive,
   thisProcess,
@@ -104,10 +105,41 @@ export interface BulkOptions {
  * or a large catch-up here gives it half of the projections. Each call resolves with its result
  * and rejects with its error, a projection that stopped at an event as a ProjectionFailed.
  */
-export interface SecondThread {
-  rebuild(names: string[], options: { dryRun: boolean; bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
-  catchUp(names: string[], onProgress: (p: ProjectionProgress) => void): Promise<number>;
+/** A rebuild's options; `beforeSwap` is awaited before the swap (the other thread's half swapping first). */
+export interface RebuildOptions {
+  dryRun?: boolean;
+  onProgress?: (p: ProjectionProgress) => void;
+  beforeSwap?: () => Promise<unknown>;
 }
+
+export interface SecondThread {
+  /** Rebuilds, and awaits `beforeSwap` before it swaps its half in. */
+  rebuild(
+    names: string[],
+    options: { dryRun: boolean; bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void; beforeSwap: () => Promise<unknown> },
+  ): Promise<RebuildResult>;
+  /**
+   * Folds up to `until`, then holds its transactions until `beforeCommit` says whether to commit
+   * them (true) or roll them back (false): the two halves of a catch-up become visible together.
+   */
+  catchUp(names: string[], options: { until: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean> }): Promise<number>;
+}
+
+/**
+ * How a live fold held open on two threads commits: `ready` resolves once the other half is
+ * folded too (true) or has failed (false); `decided` tells the other half what this one did.
+ */
+export interface CommitBarrier {
+  ready(): Promise<boolean>;
+  decided(committed: boolean): void;
+}
+
+/**
+ * How long a live fold waits for a read model's file that another connection is writing before
+ * it leaves that read model to it: the other is folding the same log (`serve`'s runner folding a
+ * large sync, say), and a command should not wait minutes for it.
+ */
+const HOLD_WAIT_MS = 1_000;
 
 /** Events read at a time when a batch is folded as the store reads it (`foldStreamed`). */
 const STREAM_SLICE = 1_000;
@@ -368,7 +400,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const row = this.registryOf(p).get(name);
     const version = row.live_version;
     // a swap seen for the first time here, or one made since: the versions it replaced are deleted files
-    if (known === undefined || known.version !== version) this.forgetOtherVersions(p, [version, row.building_version, VERIFY_VERSION]);
+    if (known === undefined || known.version !== version) {
+      this.forgetOtherVersions(p, [version, row.building_version, VERIFY_VERSION]);
+      this.checkpointOf(p, version); // (which makes its table, for readers to read)
+    }
     this.files.showLive(name, version);
     this.liveVersions.set(name, { version, at });
     return version;
@@ -384,6 +419,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     for (const p of this.projections) this.liveVersion(p.name);
   }
 
+  checkpointTable(name: string, version: number): string {
+    return this.files.checkpointTableOnReader(name, version);
+  }
+
   /** The log position a projection's live version has folded up to. */
   checkpoint(name: string): number {
     return this.stateOf(name).position;
@@ -394,7 +433,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const now = this.clock().getTime();
     const result: ProjectionStatus[] = [];
     for (const p of this.projections) {
-      const row = this.stateOf(p);
+      const row = { ...this.stateOf(p), position: this.visibleCheckpoint(p) };
       let seconds = 0;
       if (row.position < head) {
         for await (const next of this.store.readAll({ after: row.position, maxCount: 1 })) {
@@ -416,6 +455,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return result;
   }
 
+  /**
+   * The checkpoint of a projection's live version that queries see: the last committed. A live
+   * fold here holds what it folded uncommitted until the end of the sync (see foldLive).
+   */
+  private visibleCheckpoint(p: SqliteProjection): number {
+    const version = this.liveVersion(p.name);
+    if (!this.files.separate) return this.checkpointOf(p, version);
+    const position = this.files.reader.prepare(`SELECT position FROM ${this.checkpointTable(p.name, version)} WHERE name = ? AND version = ?`).pluck().get(p.name, version);
+    return (position as number | undefined) ?? 0;
+  }
+
   /** A rebuild noted in the registry, with its builder and whether that process may still be at it. */
   private rebuildUnderWay(p: SqliteProjection, version: number, position: number): UnfinishedRebuild {
     const builder = this.registryOf(p).builder(p.name);
@@ -423,21 +473,47 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /**
-   * Brings every live read model up to the head of the log. `interrupted` is asked between the
-   * batches this thread folds: when it says so, the catch-up ends there (what it folded stays), as
-   * a runner being stopped asks; the second thread's half, and a bulk rebuild, run to their end.
+   * Brings every live read model up to the head of the log as it is now (see foldLive), or to
+   * `until` with the `barrier` of the thread that split a catch-up with this one. `interrupted` is
+   * asked between the batches this thread folds: when it says so, the catch-up ends there and
+   * what it folded is rolled back (both halves), as a runner being stopped asks; a bulk rebuild
+   * runs to its end.
    */
-  async catchUp(onProgress?: (p: ProjectionProgress) => void, interrupted?: () => boolean): Promise<number> {
+  async catchUp(
+    onProgress?: (p: ProjectionProgress) => void,
+    interrupted?: () => boolean,
+    options: { until?: number; barrier?: CommitBarrier } = {},
+  ): Promise<number> {
     const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
-    const head = await this.store.headPosition();
-    const behind = Math.max(0, ...this.liveTargets().map((t) => head - t.position));
+    // the head as read now is the end of an append, so of a whole sync: the fold stops there
+    const until = options.until ?? (await this.store.headPosition());
+    const behind = Math.max(0, ...this.liveTargets().map((t) => until - t.position));
     if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
-      return rebuilt + (await this.foldLive(this.projections, onProgress, interrupted));
+      return rebuilt + (await this.foldLive(this.projections, onProgress, interrupted, until, options.barrier));
     }
+    const theirs = deferred<boolean>();
+    const mine = deferred<boolean>();
     const [here, there] = await this.onTwoThreads(
       this.projections,
-      (projections, progress) => this.foldLive(projections, progress, interrupted),
-      (names, progress) => this.secondThread!.catchUp(names, progress),
+      (projections, progress) => this.foldLive(projections, progress, interrupted, until, { ready: () => theirs.promise, decided: mine.resolve }),
+      (names, progress) =>
+        this.secondThread!.catchUp(names, {
+          until,
+          onProgress: progress,
+          beforeCommit: () => {
+            theirs.resolve(true);
+            return mine.promise;
+          },
+        }).then(
+          (folded) => {
+            theirs.resolve(true); // (it held nothing, or has committed: said already)
+            return folded;
+          },
+          (error: unknown) => {
+            theirs.resolve(false);
+            throw error;
+          },
+        ),
       onProgress,
     );
     return rebuilt + Math.max(here, there);
@@ -448,9 +524,70 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return rebuilt + (await this.foldLive(projections, onProgress));
   }
 
-  /** Folds what the live versions of these projections have not folded yet, in live batches. */
-  private foldLive(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void, interrupted?: () => boolean): Promise<number> {
-    return this.feed(() => this.liveTargets(projections), undefined, onProgress, false, null, interrupted);
+  /**
+   * Folds what the live versions of these projections have not folded yet, in live batches, up to
+   * `until` (the end of an append). With a file per projection, each file's batches go into one
+   * transaction held open to the end, so readers see each read model before the fold or after
+   * it, never in between (a sync of a whole district in part), while the thread is let go between
+   * batches. A stop asked for (`interrupted`), a failure or the other half's failure rolls it
+   * all back: the next catch-up folds it again. A read model whose file another connection is
+   * writing is left to it (see HOLD_WAIT_MS).
+   */
+  private async foldLive(
+    projections: readonly SqliteProjection[],
+    onProgress?: (p: ProjectionProgress) => void,
+    interrupted?: () => boolean,
+    until?: number,
+    barrier?: CommitBarrier,
+  ): Promise<number> {
+    if (!this.files.separate) {
+      barrier?.decided(true);
+      return this.feed(() => this.liveTargets(projections), until, onProgress, false, null, interrupted);
+    }
+    const end = until ?? (await this.store.headPosition());
+    const held = new Map<Db, Target[]>();
+    let committed = false;
+    try {
+      let waitMs = HOLD_WAIT_MS;
+      for (const [db, group] of this.byFile(this.liveTargets(projections).filter((t) => t.position < end))) {
+        if (this.hold(db, waitMs)) held.set(db, group);
+        else waitMs = 0; // another process is folding: its other files are not waited for again
+      }
+      const folding = new Set([...held.values()].flat().map((t) => t.projection));
+      const applied = await this.feed(() => this.liveTargets(projections.filter((p) => folding.has(p))), end, onProgress, false, null, interrupted);
+      if (interrupted?.() || (barrier !== undefined && !(await barrier.ready()))) return 0;
+      for (const db of held.keys()) db.exec('COMMIT');
+      committed = true;
+      return applied;
+    } finally {
+      if (!committed) {
+        for (const db of held.keys()) if (db.inTransaction) db.exec('ROLLBACK');
+        // what the writers keep in memory is of the rolled-back batches
+        for (const writer of this.writers.values()) writer.reset();
+        this.folded.clear();
+      }
+      barrier?.decided(committed);
+    }
+  }
+
+  /**
+   * Opens the write transaction a live fold holds on a file, waiting at most `waitMs` for another
+   * connection's; false when that one (or another fold here) still holds it.
+   */
+  private hold(db: Db, waitMs: number): boolean {
+    // a fold of this process already holds it (a catch-up started while another is under way)
+    if (db.inTransaction) return false;
+    const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma(`busy_timeout = ${waitMs}`);
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      return true;
+    } catch (error) {
+      if (isBusy(error)) return false;
+      throw error;
+    } finally {
+      db.pragma(`busy_timeout = ${timeout}`);
+    }
   }
 
   /**
@@ -495,23 +632,43 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const first = events[0];
     if (!first) return;
     const targets = this.liveTargets();
-    if (targets.some((t) => t.position < first.position - 1)) {
+    // an append read in part (the subscription's batch ended inside it) would show a sync in part
+    const partOfAppend = events[events.length - 1]!.position < (await this.store.headPosition());
+    if (partOfAppend || targets.some((t) => t.position < first.position - 1)) {
       await this.catchUp();
       return;
     }
     this.applyBatch(targets, events);
   }
 
-  async rebuild(names: string[], options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void } = {}): Promise<RebuildResult> {
+  /**
+   * Rebuilds projections beside their live versions and swaps each in once it has caught up. On
+   * two threads, the halves swap together: the first to be built waits for the other, this
+   * thread's half swaps, then the other's, so readers do not meet one half rebuilt and the other
+   * not for longer than a moment (see SqliteReadModels.read).
+   */
+  async rebuild(names: string[], options: RebuildOptions = {}): Promise<RebuildResult> {
     const projections = this.resolve(names);
     if (!this.canSplit(projections)) return this.rebuildHere(projections, options);
     const started = this.clock().getTime();
+    const theirs = deferred<unknown>();
+    const mine = deferred<unknown>();
     const merged = await this.onTwoThreads(
       projections,
       // each thread's writers hold what a batch changed until its commit: half the batch each
       // keeps the two within one's memory
-      (here, onProgress) => this.rebuildHere(here, { ...options, onProgress }, this.halfBulkBatch()),
-      (names, onProgress) => this.secondThread!.rebuild(names, { dryRun: options.dryRun === true, bulkBatchSize: this.halfBulkBatch(), onProgress }),
+      (here, onProgress) =>
+        this.rebuildHere(here, { ...options, onProgress, beforeSwap: () => theirs.promise }, this.halfBulkBatch()).finally(() => mine.resolve(undefined)),
+      (names, onProgress) =>
+        this.secondThread!.rebuild(names, {
+          dryRun: options.dryRun === true,
+          bulkBatchSize: this.halfBulkBatch(),
+          onProgress,
+          beforeSwap: () => {
+            theirs.resolve(undefined);
+            return mine.promise;
+          },
+        }).finally(() => theirs.resolve(undefined)),
       options.onProgress,
     );
     return {
@@ -576,7 +733,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   private async rebuildHere(
     projections: SqliteProjection[],
-    options: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void },
+    options: RebuildOptions,
     bulkBatchSize = this.bulkBatchSize,
   ): Promise<RebuildResult> {
     const started = this.clock().getTime();
@@ -650,6 +807,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       for (const p of projections) if (differences[p.name] !== undefined) this.dropVersion(p, versions[p.name]!);
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences };
     }
+    // the other thread's half swaps right after this one (see rebuild)
+    await options.beforeSwap?.();
     const replaced = new Map<SqliteProjection, number>();
     this.inTransactions(projections, (p) => {
       if (!stillBuilding(p)) return;
@@ -1102,6 +1261,13 @@ function isSqliteFailure(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return false;
   return !/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+}
+
+/** A promise with its resolve at hand; resolving it again does nothing. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {

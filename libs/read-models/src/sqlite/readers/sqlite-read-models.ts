@@ -81,12 +81,17 @@ const ABOVE_PREFIX = '\u{10FFFF}';
 /** How many of a class's events are read from the log at a time when it is folded to a moment. */
 const CLASS_FOLD_SLICE = 500;
 
-/** What queries need to know of each live read model: its version (its tables' names) and its checkpoint. */
+/** What queries need to know of the live read models: their names, and each one's version (its tables' names). */
 export interface LiveProjections {
+  names(): string[];
+  /** The live version of a read model; its file is readable on the readers' connection once asked. */
   liveVersion(projection: string): number;
-  /** The log position the live version has folded up to. */
-  checkpoint(projection: string): number;
+  /** The table that holds a version's checkpoint, as the readers' connection names it. */
+  checkpointTable(projection: string, version: number): string;
 }
+
+/** How long a read waits in all for the read models to agree on their position (1, 2, 4 ... 32 ms). */
+const AGREEMENT_WAIT_MS = 63;
 
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
@@ -104,6 +109,9 @@ export class SqliteReadModels implements ReadModels {
   private readonly prepared = new Map<string, Statement>();
   /** The live versions one query resolved: looked up once per query, not once per table it names. */
   private readonly resolved = new Map<string, number>();
+  /** The read models' positions when they last stayed apart longer than a read waits (JSON), else null. */
+  private lastingDifference: string | null = null;
+  private checkpoints: { key: string; sql: string; statement: Statement } | null = null;
 
   /** Queries are prepared once per text: preparing costs more than running most of them. */
   private statement(sql: string): Statement {
@@ -118,31 +126,78 @@ export class SqliteReadModels implements ReadModels {
   }
 
   /**
-   * Runs a query whose table names it resolves itself, once more if a table it named is gone: a
-   * rebuild in another process may swap in a new version and drop the old tables between the
-   * look-up of the live version and the query. The second look-up sees the swap.
+   * Runs a query of one read model in one read transaction with the checkpoints of all of them,
+   * so what it reads is one moment of the log, the read model's `checkpoint`. A live fold commits
+   * each read model's file at the end of a sync, the two threads' halves one after the other: a
+   * read that finds them apart (one thread committed, the other not yet) reads again, for up to
+   * AGREEMENT_WAIT_MS. A difference that outlasts that (a read model stopped at an event, one
+   * rebuilt and swapped in) is answered through, and not waited for again until it changes.
    */
-  private read<T>(query: () => T): T {
-    this.resolved.clear();
+  private async read<T>(projection: string, query: (checkpoint: number) => T): Promise<T> {
+    for (let wait = 1; ; wait *= 2) {
+      const { value, positions } = this.readOnce(projection, query);
+      const apart = new Set(positions.values()).size > 1 ? JSON.stringify([...positions]) : null;
+      if (apart === null || apart === this.lastingDifference || wait > AGREEMENT_WAIT_MS) {
+        this.lastingDifference = apart;
+        return value;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  /**
+   * One read, once more if a table it named is gone: a rebuild in another process may swap in a
+   * new version and drop the old tables between the look-up of the live version and the query.
+   * The second look-up sees the swap.
+   */
+  private readOnce<T>(projection: string, query: (checkpoint: number) => T): { value: T; positions: Map<string, number> } {
     try {
-      return query();
+      return this.inOneSnapshot(projection, query);
     } catch (error) {
       // duck-typed: better-sqlite3's errors need not share this realm's Error (test runners)
       const message = (error as { message?: unknown } | null)?.message;
       if (typeof message !== 'string' || !message.startsWith('no such table: rm_')) throw error;
       this.prepared.clear();
-      this.resolved.clear();
-      return query();
+      return this.inOneSnapshot(projection, query);
     }
   }
 
-  private t(projection: string, table: string): string {
+  private inOneSnapshot<T>(projection: string, query: (checkpoint: number) => T): { value: T; positions: Map<string, number> } {
+    this.resolved.clear();
+    // every live version looked up before the transaction: a swap's new file is attached then,
+    // which SQLite refuses inside one
+    const versions = this.live.names().map((name) => [name, this.versionOf(name)] as const);
+    const checkpoints = this.checkpointsOf(versions);
+    return this.db.transaction(() => {
+      const positions = new Map(versions.map(([name]) => [name, 0]));
+      for (const [name, position] of checkpoints.all() as [string, number][]) positions.set(name, position);
+      return { value: query(positions.get(projection)!), positions };
+    })();
+  }
+
+  /** The statement that reads every live version's checkpoint: made again only when a version changes. */
+  private checkpointsOf(versions: readonly (readonly [string, number])[]): Statement {
+    const key = versions.map(([name, version]) => `${name}@${version}`).join(' ');
+    if (this.checkpoints?.key !== key || !this.prepared.has(this.checkpoints.sql)) {
+      const sql = versions
+        .map(([name, version]) => `SELECT name, position FROM ${this.live.checkpointTable(name, version)} WHERE name = '${name}' AND version = ${version}`)
+        .join(' UNION ALL ');
+      this.checkpoints = { key, sql, statement: this.statement(sql).raw() };
+    }
+    return this.checkpoints.statement;
+  }
+
+  private versionOf(projection: string): number {
     let version = this.resolved.get(projection);
     if (version === undefined) {
       version = this.live.liveVersion(projection);
       this.resolved.set(projection, version);
     }
-    return tableNamer(projection, version)(table);
+    return version;
+  }
+
+  private t(projection: string, table: string): string {
+    return tableNamer(projection, this.versionOf(projection))(table);
   }
 
   async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
@@ -152,7 +207,7 @@ export class SqliteReadModels implements ReadModels {
     const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
     // the page's order as a row value: shared before removed, then name (none first) and id
     const order = "(s.status = 'removed'), coalesce(s.search_name, ''), s.id";
-    const rows = this.read(() => {
+    const rows = await this.read('accounts', () => {
       const accounts = this.t('accounts', 'accounts');
       const search = this.t('accounts', 'account_search');
       const ids = this.t('accounts', 'account_ids');
@@ -187,14 +242,15 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async account(id: string): Promise<AccountView | null> {
-    const raw = this.read(() => this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined);
+    const raw = await this.read('accounts', () => this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined);
     return raw === undefined ? null : (JSON.parse(raw) as AccountView);
   }
 
   async accountNames(ids: readonly string[]): Promise<AccountName[]> {
     if (ids.length === 0) return [];
     // columns kept for this: no member's whole document is read or parsed
-    const rows = this.read(
+    const rows = await this.read(
+      'accounts',
       () =>
         this.statement(
           `SELECT id, status, name, ever_student AS student FROM ${this.t('accounts', 'accounts')} WHERE id IN (SELECT value FROM json_each(?))`,
@@ -207,6 +263,7 @@ export class SqliteReadModels implements ReadModels {
     if (ids.length === 0) return [];
     // the name column the classes read model keeps beside each document: none is read or parsed
     return this.read(
+      'classes',
       () =>
         this.statement(`SELECT id, status, name FROM ${this.t('classes', 'classes')} WHERE id IN (SELECT value FROM json_each(?))`).all(
           JSON.stringify(ids),
@@ -215,7 +272,7 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async classRecord(id: string): Promise<ClassRecordView | null> {
-    const raw = this.read(() => this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined);
+    const raw = await this.read('classes', () => this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined);
     return raw === undefined ? null : (JSON.parse(raw) as ClassRecordView);
   }
 
@@ -227,9 +284,9 @@ export class SqliteReadModels implements ReadModels {
    * and says whether it was shared then (removed and shared again since, say).
    */
   async classAsOf(id: string, at: string): Promise<ClassRecordView | null> {
-    const { raw, upTo } = this.read(() => ({
+    const { raw, upTo } = await this.read('classes', (checkpoint) => ({
       raw: this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined,
-      upTo: this.live.checkpoint('classes'),
+      upTo: checkpoint,
     }));
     if (raw === undefined) return null;
     const now = JSON.parse(raw) as ClassView;
@@ -253,8 +310,7 @@ export class SqliteReadModels implements ReadModels {
    */
   async timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
     const after = options.after ?? 0;
-    const { linked, upTo } = this.read(() => {
-      const upTo = this.live.checkpoint('timelines');
+    const { linked, upTo } = await this.read('timelines', (upTo) => {
       const linked = this.statement(
         `SELECT position FROM ${this.t('timelines', 'links')}
          WHERE subject_kind = ? AND subject_id = ? AND position > ? AND position <= ? ORDER BY position LIMIT ?`,
@@ -278,8 +334,9 @@ export class SqliteReadModels implements ReadModels {
   }
 
   /** Memberships current at a moment, with whether each teacher was the primary one then. */
-  private memberships(match: string, order: string, id: string, at: string): Membership[] {
-    const rows = this.read(
+  private async memberships(match: string, order: string, id: string, at: string): Promise<Membership[]> {
+    const rows = await this.read(
+      'enrollments',
       () =>
         this.statement(
           `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
@@ -294,7 +351,7 @@ export class SqliteReadModels implements ReadModels {
 
   async audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]> {
     const params: Record<string, unknown> = { after: options.after ?? 0, limit: options.limit };
-    const rows = this.read(() => {
+    const rows = await this.read('audit', () => {
       // table names are resolved here, inside the retry: a swap may change them
       const keys = this.t('audit', 'audit_keys');
       // the audit's columns hold keys (see ValueKeys): a value it never met has none, and matches nothing
@@ -366,7 +423,7 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]> {
-    return this.read(() => {
+    return this.read('lookups', () => {
       const select = this.statement(`SELECT kind, name, active FROM ${this.t('lookups', 'lookups')} WHERE id = ?`);
       const found: NamedRecord[] = [];
       for (const { kind, id } of ids) {
@@ -379,7 +436,8 @@ export class SqliteReadModels implements ReadModels {
 
   async syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]> {
     const district = options.districtId === undefined ? '' : 'WHERE district_id = @district';
-    const rows = this.read(
+    const rows = await this.read(
+      'syncs',
       () =>
         this.statement(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
           .pluck()
