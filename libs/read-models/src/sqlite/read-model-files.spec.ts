@@ -79,7 +79,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(tables.every((t) => t.startsWith(`rm_${name}_`) && t.endsWith('_v1'))).toBe(true);
       expect(db.prepare('SELECT name, version, position FROM version_checkpoints').all()).toEqual([{ name, version: 1, position: events[events.length - 1]!.position }]);
     }
-    expect(readdirSync(readModelFolder(ledger)).filter((f) => f.endsWith('.db')).sort()).toEqual(NAMES.flatMap((n) => [`${n}.db`, `${n}.v1.db`]).sort());
+    expect(readdirSync(readModelFolder(ledger)).filter((f) => f.endsWith('.db')).sort()).toEqual([...NAMES.flatMap((n) => [`${n}.db`, `${n}.v1.db`]), 'commit-rounds.db'].sort());
 
     // the same answers as read models sharing one file
     const single = openReadModelDatabase(':memory:');

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isBusy, retryWhileBusy } from '@roster-ledger/ledger';
+import { CommitRounds } from './commit-rounds';
 import { openReadModelDatabase, type Db } from './read-model-database';
 
 const BUSY_TIMEOUT_MS = 10_000;
@@ -56,6 +57,7 @@ export class ReadModelFiles {
     /** The connection queries run on. */
     readonly reader: Db,
     private readonly automaticCheckpoints: boolean,
+    private readonly commitRounds: { db: Db; rounds: CommitRounds } | null = null,
   ) {}
 
   /** Every projection in the one connection given (in memory, or a file of the caller's choosing). */
@@ -79,9 +81,22 @@ export class ReadModelFiles {
       db.pragma(`cache_size = -${PAGE_CACHE_KIB_PER_FILE}`);
       stateFiles.set(name, db);
     }
+    const roundsDb = openReadModelDatabase(`${readModelFolder(ledgerPath)}/${CommitRounds.FILE}`);
+    const rounds = new CommitRounds(roundsDb);
     // queries name tables without their file: an in-memory main holds none, so each name finds its one file
     const reader = new Database(':memory:', { timeout: BUSY_TIMEOUT_MS });
-    return new ReadModelFiles(ledgerPath, stateFiles, null, reader, options.automaticCheckpoints !== false);
+    reader.prepare('ATTACH DATABASE ? AS rounds').run(`${readModelFolder(ledgerPath)}/${CommitRounds.FILE}`);
+    return new ReadModelFiles(ledgerPath, stateFiles, null, reader, options.automaticCheckpoints !== false, { db: roundsDb, rounds });
+  }
+
+  /** Where writers note their commit rounds; null when every read model is in one connection (no round spans connections). */
+  get rounds(): CommitRounds | null {
+    return this.commitRounds?.rounds ?? null;
+  }
+
+  /** The table of commit rounds as the reader names it; null when there are none (see `rounds`). */
+  roundsTableOnReader(): string | null {
+    return this.commitRounds === null ? null : `rounds.${CommitRounds.TABLE}`;
   }
 
   /** The connection to a projection's state file (its registry row). */
@@ -195,7 +210,11 @@ export class ReadModelFiles {
   /** Every connection this process has open to the read models' files: state files, then version files. */
   connections(): Db[] {
     if (this.fallback !== null) return [this.fallback];
-    return [...this.stateFiles.values(), ...[...this.versions.values()].flatMap((byVersion) => [...byVersion.values()])];
+    return [
+      ...this.stateFiles.values(),
+      ...[...this.versions.values()].flatMap((byVersion) => [...byVersion.values()]),
+      ...(this.commitRounds === null ? [] : [this.commitRounds.db]),
+    ];
   }
 
   /** Whether each projection has files (and connections) of its own, so that two threads may build two of them at once. */

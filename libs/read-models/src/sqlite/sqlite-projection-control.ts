@@ -423,6 +423,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return this.files.checkpointTableOnReader(name, version);
   }
 
+  roundsTable(): string | null {
+    return this.files.roundsTableOnReader();
+  }
+
   /** The log position a projection's live version has folded up to. */
   checkpoint(name: string): number {
     return this.stateOf(name).position;
@@ -493,9 +497,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     }
     const theirs = deferred<boolean>();
     const mine = deferred<boolean>();
+    // one commit round for both halves: from before this thread's commits to after the other's
+    let round: number | null = null;
+    const bothFolded = async () => {
+      const folded = await theirs.promise;
+      round = this.files.rounds?.begin() ?? null;
+      return folded;
+    };
     const [here, there] = await this.onTwoThreads(
       this.projections,
-      (projections, progress) => this.foldLive(projections, progress, interrupted, until, { ready: () => theirs.promise, decided: mine.resolve }),
+      (projections, progress) => this.foldLive(projections, progress, interrupted, until, { ready: bothFolded, decided: mine.resolve }),
       (names, progress) =>
         this.secondThread!.catchUp(names, {
           until,
@@ -515,7 +526,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           },
         ),
       onProgress,
-    );
+    ).finally(() => {
+      if (round !== null) this.files.rounds!.end(round);
+    });
     return rebuilt + Math.max(here, there);
   }
 
@@ -556,7 +569,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const folding = new Set([...held.values()].flat().map((t) => t.projection));
       const applied = await this.feed(() => this.liveTargets(projections.filter((p) => folding.has(p))), end, onProgress, false, null, interrupted);
       if (interrupted?.() || (barrier !== undefined && !(await barrier.ready()))) return 0;
-      for (const db of held.keys()) db.exec('COMMIT');
+      const commit = () => {
+        for (const db of held.keys()) db.exec('COMMIT');
+      };
+      // a barrier's owner notes the round of both halves (see catchUp)
+      if (barrier === undefined) this.inCommitRound(commit);
+      else commit();
       committed = true;
       return applied;
     } finally {
@@ -568,6 +586,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       }
       barrier?.decided(committed);
     }
+  }
+
+  /** Commits several read-model files in a commit round (see CommitRounds). */
+  private inCommitRound(commit: () => void): void {
+    if (this.files.rounds === null) commit();
+    else this.files.rounds.around(commit);
   }
 
   /**
@@ -638,7 +662,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       await this.catchUp();
       return;
     }
-    this.applyBatch(targets, events);
+    this.inCommitRound(() => this.applyBatch(targets, events));
   }
 
   /**
@@ -653,12 +677,18 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const started = this.clock().getTime();
     const theirs = deferred<unknown>();
     const mine = deferred<unknown>();
+    // one commit round for both halves' swaps (see catchUp)
+    let round: number | null = null;
+    const bothBuilt = async () => {
+      await theirs.promise;
+      round = this.files.rounds?.begin() ?? null;
+    };
     const merged = await this.onTwoThreads(
       projections,
       // each thread's writers hold what a batch changed until its commit: half the batch each
       // keeps the two within one's memory
       (here, onProgress) =>
-        this.rebuildHere(here, { ...options, onProgress, beforeSwap: () => theirs.promise }, this.halfBulkBatch()).finally(() => mine.resolve(undefined)),
+        this.rebuildHere(here, { ...options, onProgress, beforeSwap: bothBuilt }, this.halfBulkBatch()).finally(() => mine.resolve(undefined)),
       (names, onProgress) =>
         this.secondThread!.rebuild(names, {
           dryRun: options.dryRun === true,
@@ -670,7 +700,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           },
         }).finally(() => theirs.resolve(undefined)),
       options.onProgress,
-    );
+    ).finally(() => {
+      if (round !== null) this.files.rounds!.end(round);
+    });
     return {
       projections: projections.map((p) => p.name),
       version: inOrder(projections, merged.map((r) => r.version)),
@@ -807,14 +839,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       for (const p of projections) if (differences[p.name] !== undefined) this.dropVersion(p, versions[p.name]!);
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences };
     }
-    // the other thread's half swaps right after this one (see rebuild)
+    // the other thread's half swaps right after this one, in the round the caller notes (see rebuild)
     await options.beforeSwap?.();
     const replaced = new Map<SqliteProjection, number>();
-    this.inTransactions(projections, (p) => {
-      if (!stillBuilding(p)) return;
-      replaced.set(p, this.registryOf(p).get(p.name).live_version);
-      this.registryOf(p).swap(p.name);
-    });
+    const swap = () =>
+      this.inTransactions(projections, (p) => {
+        if (!stillBuilding(p)) return;
+        replaced.set(p, this.registryOf(p).get(p.name).live_version);
+        this.registryOf(p).swap(p.name);
+      });
+    if (options.beforeSwap === undefined) this.inCommitRound(swap);
+    else swap();
     // once the swap is committed: a version nobody reads any more
     for (const [p, old] of replaced) this.dropVersion(p, old);
     for (const p of projections) this.liveVersions.delete(p.name);

@@ -88,6 +88,14 @@ export interface LiveProjections {
   liveVersion(projection: string): number;
   /** The table that holds a version's checkpoint, as the readers' connection names it. */
   checkpointTable(projection: string, version: number): string;
+  /** The table of commit rounds under way (see CommitRounds), as the readers' connection names it; null when there are none. */
+  roundsTable(): string | null;
+}
+
+/** A read's answer, with every read model's position when a commit round was under way ('round under way': not read yet). */
+interface Snapshot<T> {
+  value: T;
+  positions: Map<string, number> | 'round under way' | null;
 }
 
 /** How long a read waits in all for the read models to agree on their position (1, 2, 4 ... 32 ms). */
@@ -111,7 +119,6 @@ export class SqliteReadModels implements ReadModels {
   private readonly resolved = new Map<string, number>();
   /** The read models' positions when they last stayed apart longer than a read waits (JSON), else null. */
   private lastingDifference: string | null = null;
-  private checkpoints: { key: string; sql: string; statement: Statement } | null = null;
 
   /** Queries are prepared once per text: preparing costs more than running most of them. */
   private statement(sql: string): Statement {
@@ -126,22 +133,30 @@ export class SqliteReadModels implements ReadModels {
   }
 
   /**
-   * Runs a query of one read model in one read transaction with the checkpoints of all of them,
-   * so what it reads is one moment of the log, the read model's `checkpoint`. A live fold commits
-   * each read model's file at the end of a sync, the two threads' halves one after the other: a
-   * read that finds them apart (one thread committed, the other not yet) reads again, for up to
-   * AGREEMENT_WAIT_MS. A difference that outlasts that (a read model stopped at an event, one
-   * rebuilt and swapped in) is answered through, and not waited for again until it changes.
+   * Runs a query of one read model in one read transaction, so what it reads is one moment of the
+   * log: the read model's `checkpoint`, the end of a sync (a live fold commits there). Several
+   * read-model files are committed one after the other, inside a commit round (see CommitRounds;
+   * on two threads, milliseconds apart): a read that finds a round under way reads every read
+   * model's checkpoint too, and reads again, for up to AGREEMENT_WAIT_MS, while they differ (it
+   * fell between two commits). A difference that outlasts that (a round a killed process left) is
+   * answered through, and not waited for again until it changes.
    */
   private async read<T>(projection: string, query: (checkpoint: number) => T): Promise<T> {
-    for (let wait = 1; ; wait *= 2) {
-      const { value, positions } = this.readOnce(projection, query);
+    let everyVersion = false;
+    for (let wait = 1; ; ) {
+      const { value, positions } = this.readOnce(projection, query, everyVersion);
+      if (positions === null) return value;
+      if (positions === 'round under way') {
+        everyVersion = true; // read again, with every read model's file attached first
+        continue;
+      }
       const apart = new Set(positions.values()).size > 1 ? JSON.stringify([...positions]) : null;
       if (apart === null || apart === this.lastingDifference || wait > AGREEMENT_WAIT_MS) {
         this.lastingDifference = apart;
         return value;
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
+      wait *= 2;
     }
   }
 
@@ -150,41 +165,46 @@ export class SqliteReadModels implements ReadModels {
    * new version and drop the old tables between the look-up of the live version and the query.
    * The second look-up sees the swap.
    */
-  private readOnce<T>(projection: string, query: (checkpoint: number) => T): { value: T; positions: Map<string, number> } {
+  private readOnce<T>(projection: string, query: (checkpoint: number) => T, everyVersion: boolean): Snapshot<T> {
     try {
-      return this.inOneSnapshot(projection, query);
+      return this.inOneSnapshot(projection, query, everyVersion);
     } catch (error) {
       // duck-typed: better-sqlite3's errors need not share this realm's Error (test runners)
       const message = (error as { message?: unknown } | null)?.message;
       if (typeof message !== 'string' || !message.startsWith('no such table: rm_')) throw error;
       this.prepared.clear();
-      return this.inOneSnapshot(projection, query);
+      return this.inOneSnapshot(projection, query, everyVersion);
     }
   }
 
-  private inOneSnapshot<T>(projection: string, query: (checkpoint: number) => T): { value: T; positions: Map<string, number> } {
+  /**
+   * The query, its read model's checkpoint first and whether a commit round is under way last, in
+   * that order: a read model committed in a round that has not ended is then never taken for one
+   * outside any round. With `everyVersion`, every read model's checkpoint when a round is under way.
+   */
+  private inOneSnapshot<T>(projection: string, query: (checkpoint: number) => T, everyVersion: boolean): Snapshot<T> {
     this.resolved.clear();
-    // every live version looked up before the transaction: a swap's new file is attached then,
-    // which SQLite refuses inside one
-    const versions = this.live.names().map((name) => [name, this.versionOf(name)] as const);
-    const checkpoints = this.checkpointsOf(versions);
-    return this.db.transaction(() => {
+    // versions looked up before the transaction: a swap's new file is attached then, which SQLite refuses inside one
+    const versions = (everyVersion ? this.live.names() : [projection]).map((name) => [name, this.versionOf(name)] as const);
+    const own = this.statement(`SELECT position FROM ${this.live.checkpointTable(projection, this.versionOf(projection))} WHERE name = ? AND version = ?`).pluck();
+    const roundsTable = this.live.roundsTable();
+    const underWay = roundsTable === null ? null : this.statement(`SELECT EXISTS (SELECT 1 FROM ${roundsTable})`).pluck();
+    return this.db.transaction((): Snapshot<T> => {
+      const value = query(((own.get(projection, this.versionOf(projection)) as number | undefined) ?? 0));
+      if (underWay === null || underWay.get() === 0) return { value, positions: null };
+      if (!everyVersion) return { value, positions: 'round under way' };
       const positions = new Map(versions.map(([name]) => [name, 0]));
-      for (const [name, position] of checkpoints.all() as [string, number][]) positions.set(name, position);
-      return { value: query(positions.get(projection)!), positions };
+      for (const [name, position] of this.checkpointsOf(versions).all() as [string, number][]) positions.set(name, position);
+      return { value, positions };
     })();
   }
 
   /** The statement that reads every live version's checkpoint: made again only when a version changes. */
   private checkpointsOf(versions: readonly (readonly [string, number])[]): Statement {
-    const key = versions.map(([name, version]) => `${name}@${version}`).join(' ');
-    if (this.checkpoints?.key !== key || !this.prepared.has(this.checkpoints.sql)) {
-      const sql = versions
-        .map(([name, version]) => `SELECT name, position FROM ${this.live.checkpointTable(name, version)} WHERE name = '${name}' AND version = ${version}`)
-        .join(' UNION ALL ');
-      this.checkpoints = { key, sql, statement: this.statement(sql).raw() };
-    }
-    return this.checkpoints.statement;
+    const sql = versions
+      .map(([name, version]) => `SELECT name, position FROM ${this.live.checkpointTable(name, version)} WHERE name = '${name}' AND version = ${version}`)
+      .join(' UNION ALL ');
+    return this.statement(sql).raw();
   }
 
   private versionOf(projection: string): number {
