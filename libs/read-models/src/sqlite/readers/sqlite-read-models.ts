@@ -199,7 +199,7 @@ export class SqliteReadModels implements ReadModels {
     })();
   }
 
-  /** The statement that reads every live version's checkpoint: made again only when a version changes. */
+  /** The statement that reads every live version's checkpoint (prepared once per set of versions, as every query text is). */
   private checkpointsOf(versions: readonly (readonly [string, number])[]): Statement {
     const sql = versions
       .map(([name, version]) => `SELECT name, position FROM ${this.live.checkpointTable(name, version)} WHERE name = '${name}' AND version = ${version}`)
