@@ -105,7 +105,13 @@ function buildCommand(type: CommandClass, key: string, choose: (chosen: ChosenCo
     const declared = new Option(option.flags, option.description).makeOptionMandatory(option.required ?? false);
     if (option.defaultValue !== undefined) declared.default(option.defaultValue);
     const choices = Array.isArray(option.choices) ? option.choices : undefined;
+    // no option takes several values: a second one would silently win (`--db a --db b`)
+    let given: string | undefined;
     declared.argParser((value: string, previous: unknown) => {
+      if (given !== undefined) {
+        throw new InvalidInput(`${declared.long ?? declared.flags} is given twice ("${given}", then "${value}"): give it once`, { field: declared.long ?? declared.flags });
+      }
+      given = value;
       if (choices !== undefined && !choices.includes(value)) {
         throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
       }
