@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadModelDatabase, withSortsOnDisk, type Db } from './read-model-database';
@@ -28,6 +28,19 @@ describe('openReadModelDatabase', () => {
     });
     expect(count).toBe(0);
     expect(tempStore(db)).toBe(2);
+  });
+
+  it('cuts its write-ahead log back once checkpointed, after a transaction that made it larger than 64 MiB', () => {
+    const wal = () => statSync(join(dir, 'accounts.db-wal')).size;
+    db.exec('CREATE TABLE t (x BLOB)');
+    const insert = db.prepare('INSERT INTO t (x) VALUES (randomblob(4096))');
+    db.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(); // about 80 MiB: the whole sync a live fold commits at once
+    })();
+    expect(wal()).toBeGreaterThan(64 * 1024 * 1024);
+    db.pragma('wal_checkpoint(PASSIVE)');
+    db.exec('INSERT INTO t (x) VALUES (1)'); // the next write starts the log over, at the limit
+    expect(wal()).toBeLessThanOrEqual(64 * 1024 * 1024);
   });
 
   it('goes back to memory when the work throws', () => {

@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { retryWhileBusy } from '@roster-ledger/ledger';
 
 const BUSY_TIMEOUT_MS = 10_000;
+/** What a write-ahead log is cut back to once checkpointed (SQLite otherwise keeps its largest size). */
+const WAL_SIZE_KEPT_BYTES = 64 * 1024 * 1024;
 
 /** The raw SQLite handle of the read models: for this lib's sqlite adapters only. */
 export type Db = Database.Database;
@@ -29,6 +31,9 @@ export function openReadModelDatabase(path: string, options: { journalAsFound?: 
     }
   }
   db.pragma('synchronous = NORMAL');
+  // a live fold commits a whole sync at once (see SqliteProjectionControl.foldLive): its
+  // write-ahead log grows to every page the sync changed, and would keep that size on disk
+  db.pragma(`journal_size_limit = ${WAL_SIZE_KEPT_BYTES}`);
   // every write inside a transaction first copies the pages it changes to a statement journal,
   // which SQLite spills to a temporary file past 64 KiB: a million-student churn's catch-up wrote
   // 336,000 times to such files; in memory they cost a copy (large sorts: see withSortsOnDisk)
