@@ -101,14 +101,17 @@ function buildCommand(type: CommandClass, key: string, choose: (chosen: ChosenCo
   // parse methods are plain checks and conversions: an instance without its dependencies will do
   const instance = Object.create(type.prototype as object) as Record<string, unknown>;
   for (const [method, option] of declaredOptions(type)) {
-    const parse = (instance[method] as (value: string, previous: unknown) => unknown).bind(instance);
+    const parseMethod = instance[method] as (value: string, previous: unknown) => unknown;
+    const parse = parseMethod.bind(instance);
+    // a parse method that takes the values before it collects them (`--types a --types b`)
+    const collects = parseMethod.length >= 2;
     const declared = new Option(option.flags, option.description).makeOptionMandatory(option.required ?? false);
     if (option.defaultValue !== undefined) declared.default(option.defaultValue);
     const choices = Array.isArray(option.choices) ? option.choices : undefined;
-    // no option takes several values: a second one would silently win (`--db a --db b`)
+    // any other option given again would silently win over the first (`--db a --db b`)
     let given: string | undefined;
     declared.argParser((value: string, previous: unknown) => {
-      if (given !== undefined) {
+      if (given !== undefined && !collects) {
         throw new InvalidInput(`${declared.long ?? declared.flags} is given twice ("${given}", then "${value}"): give it once`, { field: declared.long ?? declared.flags });
       }
       given = value;
