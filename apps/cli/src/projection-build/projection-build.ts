@@ -14,11 +14,12 @@ export type ProjectionBuildMessage =
   | { type: 'stopped'; projection: string; failure: ProjectionFailure }
   | { type: 'failed'; message: string };
 
-/** The answer to `ready`: a catch-up commits what it holds (or rolls it back); a rebuild swaps. */
-export interface CommitDecision {
-  type: 'commit';
-  commit: boolean;
-}
+/** What the thread that started a worker tells it. */
+export type ProjectionBuildOrder =
+  /** The answer to `ready`: a catch-up commits what it holds (or rolls it back); a rebuild swaps. */
+  | { type: 'commit'; commit: boolean }
+  /** A catch-up stops between its batches (its starter's half was stopped). */
+  | { type: 'stop' };
 
 /**
  * Folds read models of a ledger file in a worker thread of this process, on connections of its
@@ -31,7 +32,8 @@ export function workerThreadFor(dbPath: string): SecondThread {
       inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress, () =>
         options.beforeSwap().then(() => true),
       ),
-    catchUp: (names, options) => inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until }, options.onProgress, options.beforeCommit),
+    catchUp: (names, options) =>
+      inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until }, options.onProgress, options.beforeCommit, options.stop),
   };
 }
 
@@ -39,10 +41,13 @@ function inWorker<T extends RebuildResult | number>(
   request: ProjectionBuildRequest,
   onProgress: (p: ProjectionProgress) => void,
   beforeCommit?: () => Promise<boolean>,
+  stop?: AbortSignal,
 ): Promise<T> {
   const what = `${request.kind === 'rebuild' ? 'rebuilding' : 'catching up'} ${request.names.join(', ')}`;
   return new Promise<T>((resolve, reject) => {
     const worker = startSourceWorker(join(__dirname, 'projection-build.worker'), __filename, request);
+    const order = (message: ProjectionBuildOrder) => worker.postMessage(message);
+    stop?.addEventListener('abort', () => order({ type: 'stop' }), { once: true });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -53,7 +58,7 @@ function inWorker<T extends RebuildResult | number>(
       if (message.type === 'progress') onProgress(message.progress);
       else if (message.type === 'ready') {
         const decide = beforeCommit ?? (() => Promise.resolve(true));
-        void decide().then((commit) => worker.postMessage({ type: 'commit', commit } satisfies CommitDecision));
+        void decide().then((commit) => order({ type: 'commit', commit }));
       }
       else if (message.type === 'done') settle(() => resolve(message.result as T));
       else if (message.type === 'stopped') settle(() => reject(new ProjectionFailed(message.projection, message.failure)));

@@ -2,15 +2,35 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ProjectionProgress } from '@roster-ledger/ledger';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { ProjectionFailed, ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS, type CommitBarrier } from '@roster-ledger/read-models';
-import type { CommitDecision, ProjectionBuildMessage, ProjectionBuildRequest } from './projection-build';
+import type { ProjectionBuildMessage, ProjectionBuildOrder, ProjectionBuildRequest } from './projection-build';
 
-/** This half of a catch-up commits, or of a rebuild swaps, when the thread that started it says so (its half is done too). */
-function parentDecides(post: (message: ProjectionBuildMessage) => void): CommitBarrier {
-  return {
+/**
+ * What the thread that started this one orders: this half of a catch-up commits, or of a rebuild
+ * swaps, when it says so (its half is done too); a catch-up stops between batches when told to.
+ */
+class Orders {
+  stopped = false;
+  private decide: ((commit: boolean) => void) | null = null;
+
+  private readonly listener = (order: ProjectionBuildOrder) => {
+    if (order.type === 'stop') this.stopped = true;
+    else this.decide?.(order.commit);
+  };
+
+  constructor(private readonly post: (message: ProjectionBuildMessage) => void) {
+    parentPort!.on('message', this.listener);
+  }
+
+  /** Stops listening: a port with a listener keeps the thread from ending. */
+  close(): void {
+    parentPort!.off('message', this.listener);
+  }
+
+  readonly barrier: CommitBarrier = {
     ready: () =>
       new Promise<boolean>((resolve) => {
-        parentPort!.once('message', (message: CommitDecision) => resolve(message.commit));
-        post({ type: 'ready' });
+        this.decide = resolve;
+        this.post({ type: 'ready' });
       }),
     decided: () => undefined,
   };
@@ -27,11 +47,16 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
       ...(request.kind === 'rebuild' ? { bulkBatchSize: request.bulkBatchSize } : {}),
     });
     const onProgress = (progress: ProjectionProgress) => post({ type: 'progress', progress });
-    const result =
-      request.kind === 'rebuild'
-        ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress, beforeSwap: parentDecides(post).ready })
-        : await control.catchUp(onProgress, undefined, { until: request.until, barrier: parentDecides(post) });
-    post({ type: 'done', result });
+    const orders = new Orders(post);
+    try {
+      const result =
+        request.kind === 'rebuild'
+          ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress, beforeSwap: orders.barrier.ready })
+          : await control.catchUp(onProgress, () => orders.stopped, { until: request.until, barrier: orders.barrier });
+      post({ type: 'done', result });
+    } finally {
+      orders.close();
+    }
   } finally {
     files.close();
     ledger.close();

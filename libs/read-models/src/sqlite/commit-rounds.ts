@@ -1,4 +1,4 @@
-import { ownerAlive, retryWhileBusy, thisProcess } from '@roster-ledger/ledger';
+import { ownerAlive, retryWhileBusy, sameProcess, thisProcess } from '@roster-ledger/ledger';
 import type { Db } from './read-model-database';
 
 const BUSY_TIMEOUT_MS = 10_000;
@@ -10,7 +10,8 @@ const BUSY_TIMEOUT_MS = 10_000;
  * it after its last: a query that finds no round under way knows the read models it reads are at
  * the same whole syncs, so only one that finds a round compares every read model's checkpoint
  * (see SqliteReadModels.read). A round a killed process left behind is deleted by the next writer
- * on its host; until then queries compare checkpoints, which is only slower.
+ * on its host, one whose commits failed by the same process's next round; until then queries
+ * compare checkpoints, which is only slower.
  */
 export class CommitRounds {
   static readonly FILE = 'commit-rounds.db';
@@ -23,13 +24,18 @@ export class CommitRounds {
     );
   }
 
-  /** Notes a round under way (deleting those of dead processes of this host); gives its id for `end`. */
+  /**
+   * Notes a round under way; gives its id for `end`. Deletes the rounds dead processes of this
+   * host left, and this process's own (a round whose commits failed part-way is left noted, so
+   * that readers go on comparing checkpoints until this next round): a process runs one at a time.
+   */
   begin(): number {
     const me = thisProcess();
     return this.db.transaction(() => {
       const rows = this.db.prepare(`SELECT id, pid, host, started FROM ${CommitRounds.TABLE}`).all() as { id: number; pid: number; host: string; started: string | null }[];
       for (const row of rows) {
-        if (!ownerAlive({ pid: row.pid, host: row.host, ...(row.started === null ? {} : { started: row.started }) })) {
+        const owner = { pid: row.pid, host: row.host, ...(row.started === null ? {} : { started: row.started }) };
+        if (sameProcess(owner, me) || !ownerAlive(owner)) {
           this.db.prepare(`DELETE FROM ${CommitRounds.TABLE} WHERE id = ?`).run(row.id);
         }
       }
@@ -41,13 +47,11 @@ export class CommitRounds {
     this.db.prepare(`DELETE FROM ${CommitRounds.TABLE} WHERE id = ?`).run(id);
   }
 
-  /** Runs `commit` inside a round. */
+  /** Runs `commit` inside a round, left noted when it throws (see `begin`). */
   around<T>(commit: () => T): T {
     const id = this.begin();
-    try {
-      return commit();
-    } finally {
-      this.end(id);
-    }
+    const result = commit();
+    this.end(id);
+    return result;
   }
 }

@@ -61,6 +61,12 @@ export class LiveProjectionRunner {
         // a stop is heard between batches, not only once the log is folded
         await this.control.catchUp(undefined, () => this.stopped);
         if (this.stopped) return;
+        if (this.control.heldElsewhere) {
+          // another process is folding into the read models (a CLI import's catch-up): followed
+          // now, the log would hand over a batch's worth at once, again and again, until it is done
+          await new Promise((r) => setTimeout(r, 1_000));
+          continue;
+        }
         // a read model stopped at a failing event stays where it stopped: followed from there, the
         // events after it would arrive a batch's worth at once, again and again
         const folding = (await this.control.status()).filter((s) => s.status !== 'failed');
@@ -88,7 +94,7 @@ export class LiveProjectionRunner {
         continue;
       }
       if (next === IDLE || (next.done && batch.length > 0)) {
-        await this.control.applyLive(batch);
+        await this.control.applyLive(batch, () => this.stopped);
         batch = [];
         if (next === IDLE) continue;
       }

@@ -170,9 +170,14 @@ export class ReadModelFiles {
     }
   }
 
-  /** Closes this process's connections to versions of a projection other than `keep` (their files may be gone). */
+  /**
+   * Closes this process's connections to versions of a projection other than `keep` (their files
+   * may be gone); not one a live fold holds a transaction on, which closing would roll back unsaid.
+   */
   closeOtherVersions(name: string, keep: readonly (number | null)[]): void {
-    for (const version of [...(this.versions.get(name)?.keys() ?? [])]) if (!keep.includes(version)) this.closeVersion(name, version);
+    for (const [version, db] of [...(this.versions.get(name)?.entries() ?? [])]) {
+      if (!keep.includes(version) && !db.inTransaction) this.closeVersion(name, version);
+    }
   }
 
   /**

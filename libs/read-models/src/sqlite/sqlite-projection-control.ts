@@ -121,8 +121,12 @@ export interface SecondThread {
   /**
    * Folds up to `until`, then holds its transactions until `beforeCommit` says whether to commit
    * them (true) or roll them back (false): the two halves of a catch-up become visible together.
+   * `stop` ends it between batches, rolled back (this thread's half was stopped).
    */
-  catchUp(names: string[], options: { until: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean> }): Promise<number>;
+  catchUp(
+    names: string[],
+    options: { until: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean>; stop: AbortSignal },
+  ): Promise<number>;
 }
 
 /**
@@ -135,9 +139,9 @@ export interface CommitBarrier {
 }
 
 /**
- * How long a live fold waits for a read model's file that another connection is writing before
- * it leaves that read model to it: the other is folding the same log (`serve`'s runner folding a
- * large sync, say), and a command should not wait minutes for it.
+ * How long a live fold waits for read-model files another connection is writing before it leaves
+ * them to it: the other is folding the same log (`serve`'s runner folding a large sync, say), and
+ * a command should not wait minutes for it.
  */
 const HOLD_WAIT_MS = 1_000;
 
@@ -178,6 +182,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly folded = new Map<string, number>();
   private readonly byName: Map<string, SqliteProjection>;
   private readonly restarts: ProjectionRestart[] = [];
+  /**
+   * Whether the last catch-up found a read model's file written by another connection and left
+   * the read models to it (see holdAll): a runner waits before it tries again.
+   */
+  heldElsewhere = false;
   /** Inside a state file's transaction: the versions to delete once it commits. */
   private dropsAfterCommit: (() => void)[] | null = null;
 
@@ -497,27 +506,39 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     }
     const theirs = deferred<boolean>();
     const mine = deferred<boolean>();
+    // this thread stopped (a runner being stopped): the other half stops too, between its batches
+    const stop = new AbortController();
     // one commit round for both halves: from before this thread's commits to after the other's
     let round: number | null = null;
     const bothFolded = async () => {
       const folded = await theirs.promise;
-      round = this.files.rounds?.begin() ?? null;
+      // (the other half could not hold its files: another process is folding them)
+      if (!folded) this.heldElsewhere = true;
+      else round = this.files.rounds?.begin() ?? null;
       return folded;
     };
     const [here, there] = await this.onTwoThreads(
       this.projections,
-      (projections, progress) => this.foldLive(projections, progress, interrupted, until, { ready: bothFolded, decided: mine.resolve }),
+      (projections, progress) =>
+        this.foldLive(projections, progress, interrupted, until, { ready: bothFolded, decided: mine.resolve }).finally(() => {
+          if (interrupted?.()) stop.abort();
+        }),
       (names, progress) =>
         this.secondThread!.catchUp(names, {
           until,
-          onProgress: progress,
+          onProgress: (p) => {
+            progress(p);
+            // asked after each of its batches too: this thread may be waiting for it, folded
+            if (interrupted?.()) stop.abort();
+          },
+          stop: stop.signal,
           beforeCommit: () => {
             theirs.resolve(true);
             return mine.promise;
           },
         }).then(
           (folded) => {
-            theirs.resolve(true); // (it held nothing, or has committed: said already)
+            theirs.resolve(false); // ended without asking to commit: stopped, or another process holds its files
             return folded;
           },
           (error: unknown) => {
@@ -526,9 +547,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           },
         ),
       onProgress,
-    ).finally(() => {
-      if (round !== null) this.files.rounds!.end(round);
-    });
+    );
+    // a round whose commits failed part-way is left noted, so readers go on comparing: the next round here deletes it
+    if (round !== null) this.files.rounds!.end(round);
     return rebuilt + Math.max(here, there);
   }
 
@@ -558,28 +579,27 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       return this.feed(() => this.liveTargets(projections), until, onProgress, false, null, interrupted);
     }
     const end = until ?? (await this.store.headPosition());
-    const held = new Map<Db, Target[]>();
+    let held: Db[] = [];
     let committed = false;
     try {
-      let waitMs = HOLD_WAIT_MS;
-      for (const [db, group] of this.byFile(this.liveTargets(projections).filter((t) => t.position < end))) {
-        if (this.hold(db, waitMs)) held.set(db, group);
-        else waitMs = 0; // another process is folding: its other files are not waited for again
-      }
-      const folding = new Set([...held.values()].flat().map((t) => t.projection));
-      const applied = await this.feed(() => this.liveTargets(projections.filter((p) => folding.has(p))), end, onProgress, false, null, interrupted);
+      held = await this.holdAll([...this.byFile(this.liveTargets(projections).filter((t) => t.position < end)).keys()]);
+      if (held.length === 0 && this.heldElsewhere) return 0;
+      // only the versions held: one another process swaps in meanwhile is folded by the next catch-up
+      const holding = new Set(held);
+      const targets = () => this.liveTargets(projections).filter((t) => holding.has(this.tablesDb(t.projection, t.version)));
+      const applied = await this.feed(targets, end, onProgress, false, null, interrupted, held);
       if (interrupted?.() || (barrier !== undefined && !(await barrier.ready()))) return 0;
       const commit = () => {
-        for (const db of held.keys()) db.exec('COMMIT');
+        for (const db of held) db.exec('COMMIT');
       };
-      // a barrier's owner notes the round of both halves (see catchUp)
-      if (barrier === undefined) this.inCommitRound(commit);
+      // a barrier's owner notes the round of both halves (see catchUp); one file needs none
+      if (barrier === undefined && held.length > 1) this.inCommitRound(commit);
       else commit();
       committed = true;
       return applied;
     } finally {
       if (!committed) {
-        for (const db of held.keys()) if (db.inTransaction) db.exec('ROLLBACK');
+        for (const db of held) if (db.inTransaction) db.exec('ROLLBACK');
         // what the writers keep in memory is of the rolled-back batches
         for (const writer of this.writers.values()) writer.reset();
         this.folded.clear();
@@ -588,21 +608,39 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     }
   }
 
-  /** Commits several read-model files in a commit round (see CommitRounds). */
-  private inCommitRound(commit: () => void): void {
-    if (this.files.rounds === null) commit();
-    else this.files.rounds.around(commit);
+  /**
+   * Opens the write transaction a live fold holds on each of these files, or on none: when
+   * another connection writes one of them (another process folding the same log: `serve`'s runner
+   * folding a large sync, say), all are let go, tried again for HOLD_WAIT_MS, and then left to it,
+   * noted in `heldElsewhere`. Folding the others would leave the read models at different syncs
+   * outside any commit round. Waits without holding the thread up.
+   */
+  private async holdAll(dbs: readonly Db[]): Promise<Db[]> {
+    const giveUpAt = Date.now() + HOLD_WAIT_MS;
+    for (;;) {
+      const held: Db[] = [];
+      for (const db of dbs) {
+        // a fold of this process already holds it (a catch-up started while another is under way)
+        if (db.inTransaction || !this.tryBegin(db)) break;
+        held.push(db);
+      }
+      if (held.length === dbs.length) {
+        this.heldElsewhere = false;
+        return held;
+      }
+      for (const db of held) db.exec('ROLLBACK');
+      if (Date.now() >= giveUpAt) {
+        this.heldElsewhere = true;
+        return [];
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
-  /**
-   * Opens the write transaction a live fold holds on a file, waiting at most `waitMs` for another
-   * connection's; false when that one (or another fold here) still holds it.
-   */
-  private hold(db: Db, waitMs: number): boolean {
-    // a fold of this process already holds it (a catch-up started while another is under way)
-    if (db.inTransaction) return false;
+  /** BEGIN IMMEDIATE without waiting for another connection's write lock: false when it holds one. */
+  private tryBegin(db: Db): boolean {
     const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma(`busy_timeout = ${waitMs}`);
+    db.pragma('busy_timeout = 0');
     try {
       db.exec('BEGIN IMMEDIATE');
       return true;
@@ -612,6 +650,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     } finally {
       db.pragma(`busy_timeout = ${timeout}`);
     }
+  }
+
+  /** Commits several read-model files in a commit round (see CommitRounds). */
+  private inCommitRound(commit: () => void): void {
+    if (this.files.rounds === null) commit();
+    else this.files.rounds.around(commit);
   }
 
   /**
@@ -652,14 +696,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * checkpoint is behind the first of them (a rebuild swapped in a version meanwhile, or another
    * process wrote), it catches up from the log instead, so no event is ever skipped.
    */
-  async applyLive(events: RecordedEvent[]): Promise<void> {
+  async applyLive(events: RecordedEvent[], interrupted?: () => boolean): Promise<void> {
     const first = events[0];
     if (!first) return;
     const targets = this.liveTargets();
     // an append read in part (the subscription's batch ended inside it) would show a sync in part
     const partOfAppend = events[events.length - 1]!.position < (await this.store.headPosition());
     if (partOfAppend || targets.some((t) => t.position < first.position - 1)) {
-      await this.catchUp();
+      await this.catchUp(undefined, interrupted);
       return;
     }
     this.inCommitRound(() => this.applyBatch(targets, events));
@@ -700,9 +744,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           },
         }).finally(() => theirs.resolve(undefined)),
       options.onProgress,
-    ).finally(() => {
-      if (round !== null) this.files.rounds!.end(round);
-    });
+    );
+    // (left noted when a swap failed part-way: see catchUp)
+    if (round !== null) this.files.rounds!.end(round);
     return {
       projections: projections.map((p) => p.name),
       version: inOrder(projections, merged.map((r) => r.version)),
@@ -972,6 +1016,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     strict = false,
     bulkBatchSize: number | null = null,
     interrupted: () => boolean = () => false,
+    held: readonly Db[] = [],
   ): Promise<number> {
     const started = this.clock().getTime();
     let applied = 0;
@@ -982,6 +1027,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const from = Math.min(...current.map((t) => t.position));
       if (stopAt !== undefined && from >= stopAt) return applied;
       let folded = this.foldStreamed(current, from, batchSize, stopAt);
+      // SQLite may have rolled a held transaction back whole (a full disk): folding on from here
+      // in a new one would build on the last commit and skip what the lost batches held
+      stillHeld(held);
       if (folded === null) {
         // no store to stream from, or a target failed while streaming: the batch in memory,
         // folded one target at a time, which stops a failing target at its event
@@ -991,6 +1039,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           batch.push(e);
         }
         if (batch.length > 0) this.applyBatch(current, batch);
+        stillHeld(held);
         folded = { count: batch.length, last: batch[batch.length - 1]?.position ?? from };
       }
       if (folded.count === 0) return applied;
@@ -1296,6 +1345,13 @@ function isSqliteFailure(error: unknown): boolean {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return false;
   return !/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+}
+
+/** Throws when SQLite rolled back a transaction a live fold holds (see feed). */
+function stillHeld(held: readonly Db[]): void {
+  if (held.some((db) => !db.inTransaction)) {
+    throw new Error('SQLite rolled back the read models\' transaction (a full disk, or out of memory); the catch-up is folded again from the last commit');
+  }
 }
 
 /** A promise with its resolve at hand; resolving it again does nothing. */
