@@ -121,6 +121,12 @@ export interface NamedRecord {
  */
 export interface ReadModels {
   /**
+   * Runs `read`, which asks several of the questions below, so that all its answers are of one
+   * moment of the log: it is run again when the read models moved on between two of its
+   * questions (a sync's fold committed meanwhile). `read` must only read: it may run more than once.
+   */
+  atOneMoment<T>(read: () => Promise<T>): Promise<T>;
+  /**
    * Accounts whose Clever id, SIS id, student/teacher/staff number, state id or email equals the
    * text, or whose name starts with it: shared ones first, then removed ones, each by name and id,
    * a page at a time (`after`: the `next` of the page before).

@@ -48,6 +48,7 @@ const FEED: LoggedChange[] = [
 function exporter() {
   const logged: AccessLogEntry[] = [];
   const models = {
+    atOneMoment: (read: () => Promise<unknown>) => read(),
     audit: async (_filter: AuditFilter, { after, limit }: { after?: number; limit: number }) =>
       structuredClone(FEED.filter((c) => c.position > (after ?? 0)).slice(0, limit)),
   } as Partial<ReadModels> as ReadModels;

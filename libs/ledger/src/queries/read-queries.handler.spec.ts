@@ -49,6 +49,7 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     lookups = { accountNames: [], classNames: [] };
     logged = [];
     const models: Partial<ReadModels> = {
+      atOneMoment: (read) => read(),
       timeline: async (kind, id, { after, limit }) => (timelines[`${kind}-${id}`] ?? []).filter((c) => c.position > (after ?? 0)).slice(0, limit),
       accountNames: async (ids) => (lookups.accountNames.push([...ids]), people.filter((p) => ids.includes(p.id))),
       classNames: async (ids) => (lookups.classNames.push([...ids]), classes.filter((c) => ids.includes(c.id))),

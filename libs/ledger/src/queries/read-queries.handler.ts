@@ -110,11 +110,14 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
   }
   async execute({ kind, id, viewer, page }: GetTimelineQuery): Promise<Page<TimelineEntry>> {
     const access = personalAccessOf(viewer.role);
-    const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
-    if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${kind} ${id}`);
-    const { related, studentsNamed } = await this.related(items, { kind, id }, access);
-    // the students whose own data the page shows, and those it names: one entry, as a roster's
-    await this.logAccess(viewer, [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])]);
+    const { items, related, students } = await this.models.atOneMoment(async () => {
+      const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
+      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${kind} ${id}`);
+      const { related, studentsNamed } = await this.related(items, { kind, id }, access);
+      // the students whose own data the page shows, and those it names: one entry, as a roster's
+      return { items, related, students: [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])] };
+    });
+    await this.logAccess(viewer, students);
     const last = items[items.length - 1];
     return { items: items.map((c, i) => ({ ...c, related: related[i] ?? [] })), next: items.length === page.limit && last ? String(last.position) : null };
   }
@@ -148,14 +151,17 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     super(log, clock);
   }
   async execute({ sectionId, at, viewer }: GetRosterAsOfQuery): Promise<RosterAnswer> {
-    // the class as it stood at that moment, not today: its name then, whether it was shared then
-    const then = await this.models.classAsOf(sectionId, at);
-    if (!then && !(await this.models.classRecord(sectionId))) throw new NotFound(`class ${sectionId}`);
+    const { then, memberships, accounts } = await this.models.atOneMoment(async () => {
+      // the class as it stood at that moment, not today: its name then, whether it was shared then
+      const then = await this.models.classAsOf(sectionId, at);
+      if (!then && !(await this.models.classRecord(sectionId))) throw new NotFound(`class ${sectionId}`);
+      const memberships = await this.models.rosterAsOf(sectionId, at);
+      const accounts = new Map((await this.models.accountNames(memberships.map((m) => m.userId))).map((a) => [a.id, a]));
+      return { then, memberships, accounts };
+    });
     const access = personalAccessOf(viewer.role);
     const members: RosterMember[] = [];
     const shownStudents: string[] = [];
-    const memberships = await this.models.rosterAsOf(sectionId, at);
-    const accounts = new Map((await this.models.accountNames(memberships.map((m) => m.userId))).map((a) => [a.id, a]));
     for (const m of memberships) {
       const account = accounts.get(m.userId);
       // a name is identity data: every role but engineers may see it
@@ -187,10 +193,13 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
 export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, ClassesAsOfAnswer> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
-    if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
-    const memberships = await this.models.classesOfUserAsOf(userId, at);
-    // the classes' names in one look-up by id, no class document read
-    const named = new Map((await this.models.classNames([...new Set(memberships.map((m) => m.sectionId))])).map((c) => [c.id, c]));
+    const { memberships, named } = await this.models.atOneMoment(async () => {
+      if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
+      const memberships = await this.models.classesOfUserAsOf(userId, at);
+      // the classes' names in one look-up by id, no class document read
+      const named = new Map((await this.models.classNames([...new Set(memberships.map((m) => m.sectionId))])).map((c) => [c.id, c]));
+      return { memberships, named };
+    });
     const classes = memberships.map((m): ClassMembership => {
       const found = named.get(m.sectionId);
       return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown' };
@@ -207,10 +216,13 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
   async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
     checkAuditRange(filter);
     checkAuditTypes(filter);
-    const found = await this.models.audit(filter, page);
-    if (found.length === 0 && page.after === undefined) await checkRecorded(this.models, filter);
-    const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
-    await this.logAccess(viewer, await studentsShown(items, this.models));
+    const { items, students } = await this.models.atOneMoment(async () => {
+      const found = await this.models.audit(filter, page);
+      if (found.length === 0 && page.after === undefined) await checkRecorded(this.models, filter);
+      const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
+      return { items, students: await studentsShown(items, this.models) };
+    });
+    await this.logAccess(viewer, students);
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
   }

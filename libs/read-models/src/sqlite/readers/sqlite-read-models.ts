@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AccountName,
   AccountView,
@@ -95,11 +96,16 @@ export interface LiveProjections {
 /** A read's answer, with every read model's position when a commit round was under way ('round under way': not read yet). */
 interface Snapshot<T> {
   value: T;
+  /** The read model's checkpoint: the moment of the log the value is of. */
+  checkpoint: number;
   positions: Map<string, number> | 'round under way' | null;
 }
 
 /** How long a read waits in all for the read models to agree on their position (1, 2, 4 ... 32 ms). */
 const AGREEMENT_WAIT_MS = 63;
+
+/** How many times `atOneMoment` runs its reads again, waiting 1, 4, then 16 ms first. */
+const MOMENT_RETRIES = 3;
 
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
@@ -119,6 +125,10 @@ export class SqliteReadModels implements ReadModels {
   private readonly resolved = new Map<string, number>();
   /** The read models' positions when they last stayed apart longer than a read waits (JSON), else null. */
   private lastingDifference: string | null = null;
+  /** The moments of `atOneMoment`'s reads when they last stayed apart through its retries, else null. */
+  private lastingMomentDifference: string | null = null;
+  /** Inside `atOneMoment`: the checkpoint each read was of. */
+  private readonly moment = new AsyncLocalStorage<number[]>();
 
   /** Queries are prepared once per text: preparing costs more than running most of them. */
   private statement(sql: string): Statement {
@@ -144,8 +154,13 @@ export class SqliteReadModels implements ReadModels {
   private async read<T>(projection: string, query: (checkpoint: number) => T): Promise<T> {
     let everyVersion = false;
     for (let wait = 1; ; ) {
-      const { value, positions } = this.readOnce(projection, query, everyVersion);
-      if (positions === null) return value;
+      const { value, checkpoint, positions } = this.readOnce(projection, query, everyVersion);
+      // (inside atOneMoment: the moments its reads were of)
+      const answer = () => {
+        this.moment.getStore()?.push(checkpoint);
+        return value;
+      };
+      if (positions === null) return answer();
       if (positions === 'round under way') {
         everyVersion = true; // read again, with every read model's file attached first
         continue;
@@ -153,10 +168,25 @@ export class SqliteReadModels implements ReadModels {
       const apart = new Set(positions.values()).size > 1 ? JSON.stringify([...positions]) : null;
       if (apart === null || apart === this.lastingDifference || wait > AGREEMENT_WAIT_MS) {
         this.lastingDifference = apart;
-        return value;
+        return answer();
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait *= 2;
+    }
+  }
+
+  async atOneMoment<T>(read: () => Promise<T>): Promise<T> {
+    if (this.moment.getStore() !== undefined) return read();
+    for (let retry = 0; ; retry++) {
+      const moments: number[] = [];
+      const value = await this.moment.run(moments, read);
+      const apart = new Set(moments).size > 1 ? moments.join(' ') : null;
+      // a difference that outlasts the retries (a read model stopped at an event) is answered through, as in `read`
+      if (apart === null || retry === MOMENT_RETRIES || apart === this.lastingMomentDifference) {
+        this.lastingMomentDifference = apart;
+        return value;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 4 ** retry));
     }
   }
 
@@ -190,12 +220,13 @@ export class SqliteReadModels implements ReadModels {
     const roundsTable = this.live.roundsTable();
     const underWay = roundsTable === null ? null : this.statement(`SELECT EXISTS (SELECT 1 FROM ${roundsTable})`).pluck();
     return this.db.transaction((): Snapshot<T> => {
-      const value = query(((own.get(projection, this.versionOf(projection)) as number | undefined) ?? 0));
-      if (underWay === null || underWay.get() === 0) return { value, positions: null };
-      if (!everyVersion) return { value, positions: 'round under way' };
+      const checkpoint = (own.get(projection, this.versionOf(projection)) as number | undefined) ?? 0;
+      const value = query(checkpoint);
+      if (underWay === null || underWay.get() === 0) return { value, checkpoint, positions: null };
+      if (!everyVersion) return { value, checkpoint, positions: 'round under way' };
       const positions = new Map(versions.map(([name]) => [name, 0]));
       for (const [name, position] of this.checkpointsOf(versions).all() as [string, number][]) positions.set(name, position);
-      return { value, positions };
+      return { value, checkpoint, positions };
     })();
   }
 
