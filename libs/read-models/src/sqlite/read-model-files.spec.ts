@@ -26,6 +26,17 @@ const dumpAll = (files: ReadModelFiles, control: SqliteProjectionControl) =>
     }),
   ) as Record<string, unknown[]>;
 
+/** Expects the read models in their files to be what the same log folds into one in-memory connection. */
+async function expectFoldedAsInOneConnection(files: ReadModelFiles, control: SqliteProjectionControl, log: LogEventStore): Promise<void> {
+  const single = openReadModelDatabase(':memory:');
+  try {
+    await new SqliteProjectionControl(single, log, SQLITE_PROJECTIONS, 10).catchUp();
+    expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
+  } finally {
+    single.close();
+  }
+}
+
 describe('ReadModelFiles: each read model in a file of its own beside the ledger', () => {
   let dir: string;
   let ledger: string;
@@ -306,11 +317,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(control.startedOver()).toEqual(NAMES.map((name) => ({ name, reason: 'it was folded from another ledger file (one deleted or replaced beside it)' })));
       await control.catchUp();
 
-      const single = openReadModelDatabase(':memory:');
-      const reference = new SqliteProjectionControl(single, otherLog, SQLITE_PROJECTIONS, 10);
-      await reference.catchUp();
-      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
-      single.close();
+      await expectFoldedAsInOneConnection(files, control, otherLog);
     });
 
     it('start over when their checkpoint is past the head of the log', async () => {
@@ -463,11 +470,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       // folded into the live version, not rebuilt beside it
       expect((await control.status()).map((s) => [s.name, s.version, s.position])).toEqual(NAMES.map((n) => [n, 1, events[events.length - 1]!.position]));
 
-      const single = openReadModelDatabase(':memory:');
-      const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 10);
-      await reference.catchUp();
-      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
-      single.close();
+      await expectFoldedAsInOneConnection(files, control, store);
     });
   });
   describe('readers while a sync is folded in batches', () => {
@@ -644,11 +647,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => before[before.length - 1]!.position));
 
       await control.catchUp();
-      const single = openReadModelDatabase(':memory:');
-      const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 2);
-      await reference.catchUp();
-      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
-      single.close();
+      await expectFoldedAsInOneConnection(files, control, store);
     });
 
     it('see nothing of a fold that was stopped part-way: it is rolled back, and folded whole by the next catch-up', async () => {
@@ -667,11 +666,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => before[before.length - 1]!.position));
 
       await control.catchUp();
-      const single = openReadModelDatabase(':memory:');
-      const reference = new SqliteProjectionControl(single, store, SQLITE_PROJECTIONS, 2);
-      await reference.catchUp();
-      expect(dumpAll(files, control)).toEqual(Object.assign({}, ...SQLITE_PROJECTIONS.map((p) => dumpTables(single, [p], 1))));
-      single.close();
+      await expectFoldedAsInOneConnection(files, control, store);
     });
   });
 });
