@@ -492,12 +492,18 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       return { before: events.slice(0, at), sync: events.slice(at, events.findIndex((e) => e.streamId === 'sync-sync-5')) };
     };
 
-    it('see every read model as it was before the sync until the whole sync is folded, then as it is after it', async () => {
+    /** A ledger folded up to sync-4, in batches of 2, with sync-4 not yet appended. */
+    const caughtUpBeforeSync4 = async () => {
       const { before, sync } = sync4();
       const store = new LogEventStore([...before]);
       const files = beside();
       const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2);
       await control.catchUp();
+      return { before, sync, store, files, control };
+    };
+
+    it('see every read model as it was before the sync until the whole sync is folded, then as it is after it', async () => {
+      const { before, sync, store, files, control } = await caughtUpBeforeSync4();
       const models = new SqliteReadModels(files.reader, control, store);
       const answerBefore = await observe(models);
 
@@ -554,11 +560,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
 
     it('are left to another process folding a read model: a catch-up waits a second for its file, then folds none of them', async () => {
-      const { before, sync } = sync4();
-      const store = new LogEventStore([...before]);
-      const files = beside();
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2);
-      await control.catchUp();
+      const { before, sync, store, files, control } = await caughtUpBeforeSync4();
       store.add(...sync);
       // another process in the middle of folding the accounts (serve's runner, say)
       const other = new Database(readModelVersionPath(ledger, 'accounts', 1));
@@ -651,11 +653,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
 
     it('see nothing of a fold that was stopped part-way: it is rolled back, and folded whole by the next catch-up', async () => {
-      const { before, sync } = sync4();
-      const store = new LogEventStore([...before]);
-      const files = beside();
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 2);
-      await control.catchUp();
+      const { before, sync, store, files, control } = await caughtUpBeforeSync4();
       const models = new SqliteReadModels(files.reader, control, store);
       const answerBefore = await observe(models);
 
