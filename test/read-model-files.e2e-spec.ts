@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { readModelFolder, readModelPath } from '@roster-ledger/read-models';
+import { readModelFolder, readModelPath, readModelVersionPath } from '@roster-ledger/read-models';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { cliJson, scratch } from './support/ledger-cli';
 
@@ -66,5 +66,27 @@ describe('read-model files beside the ledger (end to end)', () => {
     expect(audit).toMatchObject({ version: 2, position: audit.head });
     const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', 'audit', '--db', db]).body;
     expect(verify).toEqual([expect.objectContaining({ projection: 'audit', equal: true })]);
+  }, 60_000);
+
+  it('an import that finds another process folding the read models (serve) leaves its events to it, says so, and exits 0', () => {
+    const db = tmp.path('folded-elsewhere.db');
+    expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, tmp.path('next-day-elsewhere'));
+    // another process in the middle of folding into the accounts' file (serve's runner, say)
+    const other = new Database(readModelVersionPath(db, 'accounts', 1));
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const imported = cliJson<{ status: string; projectedEvents: number; readModelsFoldedElsewhere: boolean }>(['import', tmp.path('next-day-elsewhere'), '--db', db]);
+      expect(imported.status).toBe(0);
+      expect(imported.body).toMatchObject({ status: 'completed', projectedEvents: 0, readModelsFoldedElsewhere: true });
+      // the read models stayed at the day before (none folded in part), until that process commits
+      const behind = cliJson<{ name: string; position: number; head: number }[]>(['projections', '--db', db]).body;
+      expect(behind.every((p) => p.position < p.head)).toBe(true);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // here no process folds them: the next command brings them up to the log
+    expect(cliJson<{ items: { id: string }[] }>(['search', changes.addedStudent, '--db', db]).body.items.map((a) => a.id)).toEqual([changes.addedStudent]);
   }, 60_000);
 });

@@ -12,7 +12,7 @@ import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { unreadFilesNote } from '../output/unread-files-note';
 import { whoAmI, type CommonOptions } from './common-options';
-import { reportReadModelsBehind } from './read-models-after-sync';
+import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
 
 interface ImportOptions extends CommonOptions {
@@ -69,12 +69,13 @@ export class ImportCommand extends LedgerCommandRunner {
       ),
     );
     if (!done) return;
-    const behind = done.readModelsBehind;
-    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, projectedEvents: done.projected, readModelsBehind: behind });
+    const behind = done.readModels?.behind ?? null;
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, ...readModelsJson(done.readModels) });
     else {
       out(describeSync(done.result, done.durationMs));
       if (note !== null) out(note);
-      if (!options.skipProjections && behind === null) out(`  Read models updated (${done.projected.toLocaleString('en-US')} events folded).`);
+      const line = done.readModels === null ? null : readModelsLine(done.readModels);
+      if (line !== null) out(line);
     }
     if (behind !== null) reportReadModelsBehind(behind, options.json);
   }

@@ -1,5 +1,5 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import { CatchUpProjectionsCommand, type ProjectionProgress } from '@roster-ledger/ledger';
+import { CatchUpProjectionsCommand, type CatchUpResult, type ProjectionProgress } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED } from '../output/cli-output';
 import { problemOf } from './common-options';
 
@@ -9,20 +9,45 @@ export interface ReadModelsBehind {
   message: string;
 }
 
+/** What became of the read models after a sync. */
+export interface ReadModelsAfterSync {
+  /** Events folded into them here. */
+  projected: number;
+  /** Why they could not follow the sync, which stands (see reportReadModelsBehind); null when nothing failed. */
+  behind: ReadModelsBehind | null;
+  /** Another process (serve's runner) was folding them, and was left to fold this sync's events too. */
+  foldedElsewhere: boolean;
+}
+
 /**
  * Folds a sync's events into the read models once the sync is recorded. Never throws: the sync
  * stands whatever happens here (its events are in the log), so a failure (a full disk, say) must
  * not be reported as the sync's; it is returned, for the command to say so beside the sync.
  */
-export async function catchUpAfterSync(
-  commands: CommandBus,
-  onProgress?: (progress: ProjectionProgress) => void,
-): Promise<{ projected: number; behind: ReadModelsBehind | null }> {
+export async function catchUpAfterSync(commands: CommandBus, onProgress?: (progress: ProjectionProgress) => void): Promise<ReadModelsAfterSync> {
   try {
-    return { projected: await commands.execute<CatchUpProjectionsCommand, number>(new CatchUpProjectionsCommand(onProgress)), behind: null };
+    const { folded, foldedElsewhere } = await commands.execute<CatchUpProjectionsCommand, CatchUpResult>(new CatchUpProjectionsCommand(onProgress));
+    return { projected: folded, behind: null, foldedElsewhere };
   } catch (error) {
-    return { projected: 0, behind: problemOf(error) };
+    return { projected: 0, behind: problemOf(error), foldedElsewhere: false };
   }
+}
+
+/** A sync's JSON keys about its read models (none folded, nothing behind, when they were left). */
+export function readModelsJson(after: ReadModelsAfterSync | null): Record<string, unknown> {
+  return { projectedEvents: after?.projected ?? 0, readModelsBehind: after?.behind ?? null, readModelsFoldedElsewhere: after?.foldedElsewhere ?? false };
+}
+
+/** The line a sync's report ends with about its read models; null when there is nothing to say (a failure is reported apart). */
+export function readModelsLine(after: ReadModelsAfterSync): string | null {
+  if (after.behind !== null) return null;
+  if (after.foldedElsewhere) {
+    return (
+      '  Read models: another process (serve, say) is folding into them, so these events are left to it or to the next command that reads them; ' +
+      'until then, queries answer from before this sync (roster-ledger projections shows how far they are).'
+    );
+  }
+  return `  Read models updated (${after.projected.toLocaleString('en-US')} events folded).`;
 }
 
 /**

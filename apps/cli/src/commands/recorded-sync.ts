@@ -5,16 +5,14 @@ import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { reportError } from './common-options';
-import { catchUpAfterSync, type ReadModelsBehind } from './read-models-after-sync';
+import { catchUpAfterSync, type ReadModelsAfterSync } from './read-models-after-sync';
 import { releaseSyncMemory } from './release-sync-memory';
 
 export interface RecordedSync<T> {
   result: T;
   durationMs: number;
-  /** Events folded into the read models after the sync (0 when skipped). */
-  projected: number;
-  /** Why the read models could not follow the sync, which stands (see reportReadModelsBehind); null when they did. */
-  readModelsBehind: ReadModelsBehind | null;
+  /** What became of the read models after the sync; null when they were left (--skip-projections). */
+  readModels: ReadModelsAfterSync | null;
 }
 
 /**
@@ -55,10 +53,10 @@ export async function runRecordedSync<T>(
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
-  if (options.skipProjections) return { result, durationMs, projected: 0, readModelsBehind: null };
+  if (options.skipProjections) return { result, durationMs, readModels: null };
   const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
   releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
   const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
-  const { projected, behind } = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
-  return { result, durationMs, projected, readModelsBehind: behind };
+  const readModels = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
+  return { result, durationMs, readModels };
 }

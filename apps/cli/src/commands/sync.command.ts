@@ -9,7 +9,7 @@ import { err, EXIT_USAGE, json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions } from './common-options';
-import { reportReadModelsBehind } from './read-models-after-sync';
+import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
 
 const DISTRICT_REQUIRED = '--district <id> is required: the Clever id of a district connected in the configuration';
@@ -64,10 +64,11 @@ export class SyncCommand extends LedgerCommandRunner {
       ),
     );
     if (!done) return;
-    const { result, durationMs, projected, readModelsBehind: behind } = done;
+    const { result, durationMs, readModels } = done;
+    const behind = readModels?.behind ?? null;
     const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
     if (options.json) {
-      json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, projectedEvents: projected, readModelsBehind: behind });
+      json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, ...readModelsJson(readModels) });
       if (behind !== null) reportReadModelsBehind(behind, options.json);
       return;
     }
@@ -76,7 +77,8 @@ export class SyncCommand extends LedgerCommandRunner {
     if (cursorProblem !== null) out(`  Events cursor not set: ${cursorProblem}`);
     else if (cursor === null) out('  No events cursor yet.');
     else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
-    if (!options.skipProjections && behind === null) out(`  Read models updated (${projected.toLocaleString('en-US')} events folded).`);
+    const line = readModels === null ? null : readModelsLine(readModels);
+    if (line !== null) out(line);
     if (behind !== null) reportReadModelsBehind(behind, options.json);
   }
 

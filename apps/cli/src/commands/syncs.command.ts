@@ -6,7 +6,7 @@ import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, U
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
-import { catchUpAfterSync, reportReadModelsBehind } from './read-models-after-sync';
+import { catchUpAfterSync, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 
 /** Shared option parsers of the `syncs` sub-commands. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
@@ -80,10 +80,13 @@ export class SyncsApproveCommand extends SyncsSubCommand {
     try {
       const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI()));
       // like import: the read models follow the approved events at once (the approval stands if they cannot)
-      const { behind } = await catchUpAfterSync(this.commands);
-      if (options.json) json({ ...syncJson(summary), readModelsBehind: behind });
-      else out(describeSync(summary));
-      if (behind !== null) reportReadModelsBehind(behind, options.json);
+      const readModels = await catchUpAfterSync(this.commands);
+      if (options.json) json({ ...syncJson(summary), readModelsBehind: readModels.behind, readModelsFoldedElsewhere: readModels.foldedElsewhere });
+      else {
+        out(describeSync(summary));
+        if (readModels.foldedElsewhere) out(readModelsLine(readModels)!);
+      }
+      if (readModels.behind !== null) reportReadModelsBehind(readModels.behind, options.json);
     } catch (error) {
       reportError(error, options.json);
     }

@@ -16,7 +16,7 @@ export type ProjectionBuildMessage =
 
 /** What the thread that started a worker tells it. */
 export type ProjectionBuildOrder =
-  /** The answer to `ready`: a catch-up commits what it holds (or rolls it back); a rebuild swaps. */
+  /** The answer to `ready`: a catch-up commits what it holds (or rolls it back); a rebuild swaps (or leaves its half built). */
   | { type: 'commit'; commit: boolean }
   /** A catch-up stops between its batches (its starter's half was stopped). */
   | { type: 'stop' };
@@ -29,9 +29,7 @@ export type ProjectionBuildOrder =
 export function workerThreadFor(dbPath: string): SecondThread {
   return {
     rebuild: (names, options) =>
-      inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress, () =>
-        options.beforeSwap().then(() => true),
-      ),
+      inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress, options.beforeSwap),
     catchUp: (names, options) =>
       inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until }, options.onProgress, options.beforeCommit, options.stop),
   };

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { ProjectionControl, ProjectionProgress, RebuildResult, VerifyResult } from '../ports/projections.port';
+import type { CatchUpResult, ProjectionControl, ProjectionProgress, RebuildResult, VerifyResult } from '../ports/projections.port';
 import { PROJECTION_CONTROL } from '../ports/tokens';
 
 type OnProgress = (p: ProjectionProgress) => void;
@@ -27,10 +27,11 @@ export class VerifyProjectionsCommand {
 }
 
 @CommandHandler(CatchUpProjectionsCommand)
-export class CatchUpProjectionsHandler implements ICommandHandler<CatchUpProjectionsCommand, number> {
+export class CatchUpProjectionsHandler implements ICommandHandler<CatchUpProjectionsCommand, CatchUpResult> {
   constructor(@Inject(PROJECTION_CONTROL) private readonly control: ProjectionControl) {}
-  execute({ onProgress }: CatchUpProjectionsCommand): Promise<number> {
-    return this.control.catchUp(onProgress);
+  async execute({ onProgress }: CatchUpProjectionsCommand): Promise<CatchUpResult> {
+    const folded = await this.control.catchUp(onProgress);
+    return { folded, foldedElsewhere: this.control.foldedElsewhere() };
   }
 }
 

@@ -70,6 +70,17 @@ export interface ProjectionRestart {
   reason: string;
 }
 
+/** What a catch-up did. */
+export interface CatchUpResult {
+  /** Events folded into the read models. */
+  folded: number;
+  /**
+   * Whether it found another process folding the same read models (a server's runner) and left
+   * the events to it: queries answer from before them until that process commits.
+   */
+  foldedElsewhere: boolean;
+}
+
 export interface VerifyResult {
   projection: string;
   position: number;
@@ -97,6 +108,8 @@ export interface ProjectionControl {
    * live one and swapping it in (readers see the old version until then, never a half-built one).
    */
   catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number>;
+  /** Whether this process's last catch-up left the events to another process folding them (see CatchUpResult). */
+  foldedElsewhere(): boolean;
   /** @throws UnknownProjection */
   rebuild(names: string[], options?: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
   /** @throws UnknownProjection */

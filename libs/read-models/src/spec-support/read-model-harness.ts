@@ -246,7 +246,7 @@ export class ReadModelHarness {
         .slice(0, o.maxCount);
     this.models = new SqliteReadModels(
       this.db,
-      { names: () => projections.map((p) => p.name), liveVersion: () => 1, checkpointTable: () => 'version_checkpoints', roundsTable: () => null },
+      { names: () => projections.map((p) => p.name), liveVersion: () => 1, stopped: () => false, checkpointTable: () => 'version_checkpoints', roundsTable: () => null },
       { readAt, streamPositions },
     );
   }

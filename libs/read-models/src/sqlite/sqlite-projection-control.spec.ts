@@ -394,7 +394,7 @@ describe.each([
       // a version looked up a moment before the swap, as another process's reader may have
       const stale = new Set(['timelines', 'enrollments']);
       const lookup = (name: string) => (stale.delete(name) ? 1 : control.liveVersion(name));
-      const reader = new SqliteReadModels(openDb(), { names: () => control.names(), liveVersion: lookup, checkpointTable: (name, version) => control.checkpointTable(name, version), roundsTable: () => control.roundsTable() }, store);
+      const reader = new SqliteReadModels(openDb(), { names: () => control.names(), liveVersion: lookup, stopped: (name) => control.stopped(name), checkpointTable: (name, version) => control.checkpointTable(name, version), roundsTable: () => control.roundsTable() }, store);
       expect(await reader.timeline('user', 'u1', { limit: 100 })).toEqual(expected.timeline);
       expect(await reader.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(expected.roster);
     });

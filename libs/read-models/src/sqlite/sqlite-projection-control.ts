@@ -105,18 +105,22 @@ export interface BulkOptions {
  * or a large catch-up here gives it half of the projections. Each call resolves with its result
  * and rejects with its error, a projection that stopped at an event as a ProjectionFailed.
  */
-/** A rebuild's options; `beforeSwap` is awaited before the swap (the other thread's half swapping first). */
+/**
+ * A rebuild's options. `beforeSwap` is awaited before the swap: it resolves once the other
+ * thread's half is built (true: swap) or has failed (false: this half is left built and not
+ * swapped, for the next rebuild to resume at once, so that the halves never go live apart).
+ */
 export interface RebuildOptions {
   dryRun?: boolean;
   onProgress?: (p: ProjectionProgress) => void;
-  beforeSwap?: () => Promise<unknown>;
+  beforeSwap?: () => Promise<boolean>;
 }
 
 export interface SecondThread {
-  /** Rebuilds, and awaits `beforeSwap` before it swaps its half in. */
+  /** Rebuilds, and awaits `beforeSwap` before it swaps its half in (or, when it says false, leaves it built). */
   rebuild(
     names: string[],
-    options: { dryRun: boolean; bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void; beforeSwap: () => Promise<unknown> },
+    options: { dryRun: boolean; bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void; beforeSwap: () => Promise<boolean> },
   ): Promise<RebuildResult>;
   /**
    * Folds up to `until`, then holds its transactions until `beforeCommit` says whether to commit
@@ -176,7 +180,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly registries = new Map<Db, ProjectionRegistry>();
   private readonly dataVersions = new Map<Db, Statement>();
   /** Each projection's live version, with the data version of its file when it was read. */
-  private readonly liveVersions = new Map<string, { version: number; at: number }>();
+  private readonly liveVersions = new Map<string, { version: number; at: number; stopped: boolean }>();
   private readonly writers = new Map<string, ProjectionWriter>();
   /** For each writer, the checkpoint its last commit here left: what its in-memory state reflects. */
   private readonly folded = new Map<string, number>();
@@ -391,6 +395,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return this.projections.map((p) => p.name);
   }
 
+  foldedElsewhere(): boolean {
+    return this.heldElsewhere;
+  }
+
   startedOver(): ProjectionRestart[] {
     return [...this.restarts];
   }
@@ -414,8 +422,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.checkpointOf(p, version); // (which makes its table, for readers to read)
     }
     this.files.showLive(name, version);
-    this.liveVersions.set(name, { version, at });
+    this.liveVersions.set(name, { version, at, stopped: row.status === 'failed' });
     return version;
+  }
+
+  stopped(name: string): boolean {
+    this.liveVersion(name);
+    return this.liveVersions.get(name)!.stopped;
   }
 
   /**
@@ -497,6 +510,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     interrupted?: () => boolean,
     options: { until?: number; barrier?: CommitBarrier } = {},
   ): Promise<number> {
+    this.heldElsewhere = false;
     const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
     // the head as read now is the end of an append, so of a whole sync: the fold stops there
     const until = options.until ?? (await this.store.headPosition());
@@ -719,30 +733,41 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const projections = this.resolve(names);
     if (!this.canSplit(projections)) return this.rebuildHere(projections, options);
     const started = this.clock().getTime();
-    const theirs = deferred<unknown>();
-    const mine = deferred<unknown>();
+    // each resolves true once its half is built (this thread's: swapped), false once it failed
+    const theirs = deferred<boolean>();
+    const mine = deferred<boolean>();
     // one commit round for both halves' swaps (see catchUp)
     let round: number | null = null;
     const bothBuilt = async () => {
-      await theirs.promise;
-      round = this.files.rounds?.begin() ?? null;
+      const built = await theirs.promise;
+      if (built) round = this.files.rounds?.begin() ?? null;
+      return built;
     };
     const merged = await this.onTwoThreads(
       projections,
       // each thread's writers hold what a batch changed until its commit: half the batch each
       // keeps the two within one's memory
       (here, onProgress) =>
-        this.rebuildHere(here, { ...options, onProgress, beforeSwap: bothBuilt }, this.halfBulkBatch()).finally(() => mine.resolve(undefined)),
+        this.rebuildHere(here, { ...options, onProgress, beforeSwap: bothBuilt }, this.halfBulkBatch()).then(
+          (result) => {
+            mine.resolve(result.swapped);
+            return result;
+          },
+          (error: unknown) => {
+            mine.resolve(false);
+            throw error;
+          },
+        ),
       (names, onProgress) =>
         this.secondThread!.rebuild(names, {
           dryRun: options.dryRun === true,
           bulkBatchSize: this.halfBulkBatch(),
           onProgress,
           beforeSwap: () => {
-            theirs.resolve(undefined);
+            theirs.resolve(true);
             return mine.promise;
           },
-        }).finally(() => theirs.resolve(undefined)),
+        }).finally(() => theirs.resolve(false)), // (ended without being built: failed)
       options.onProgress,
     );
     // (left noted when a swap failed part-way: see catchUp)
@@ -884,7 +909,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences };
     }
     // the other thread's half swaps right after this one, in the round the caller notes (see rebuild)
-    await options.beforeSwap?.();
+    if (options.beforeSwap !== undefined && !(await options.beforeSwap())) {
+      // the other half failed: this one stays built, and the next rebuild resumes it at the head
+      for (const p of projections) this.registryOf(p).forgetBuilder(p.name, me);
+      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false };
+    }
     const replaced = new Map<SqliteProjection, number>();
     const swap = () =>
       this.inTransactions(projections, (p) => {
@@ -1240,7 +1269,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       message: error instanceof Error ? error.message : String(error),
     };
     const registry = this.registryOf(t.projection);
-    if (t.version === registry.get(t.projection.name).live_version) registry.fail(t.projection.name, t.failure);
+    if (t.version === registry.get(t.projection.name).live_version) {
+      registry.fail(t.projection.name, t.failure);
+      // (a commit on this connection does not move its data_version: see liveVersion)
+      this.liveVersions.delete(t.projection.name);
+    }
   }
 
   /**

@@ -270,7 +270,7 @@ describe('timelines projection: every change on the timeline of each record it c
     const log = new EventLog();
     rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1')));
     // the log still knows the stream's positions, but cannot hand over the events
-    const withoutTheLog = new SqliteReadModels(rm().db, { names: () => ['timelines'], liveVersion: () => 1, checkpointTable: () => 'version_checkpoints', roundsTable: () => null }, { readAt: async () => [], streamPositions: async () => [1] });
+    const withoutTheLog = new SqliteReadModels(rm().db, { names: () => ['timelines'], liveVersion: () => 1, stopped: () => false, checkpointTable: () => 'version_checkpoints', roundsTable: () => null }, { readAt: async () => [], streamPositions: async () => [1] });
     await expect(withoutTheLog.timeline('user', 'u1', { limit: 10 })).rejects.toThrow('log positions the log does not hold: 1');
   });
 

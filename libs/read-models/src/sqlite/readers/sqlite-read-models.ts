@@ -87,6 +87,8 @@ export interface LiveProjections {
   names(): string[];
   /** The live version of a read model; its file is readable on the readers' connection once asked. */
   liveVersion(projection: string): number;
+  /** Whether a read model stopped at an event it could not fold: it stays behind the others until it is mended. */
+  stopped(projection: string): boolean;
   /** The table that holds a version's checkpoint, as the readers' connection names it. */
   checkpointTable(projection: string, version: number): string;
   /** The table of commit rounds under way (see CommitRounds), as the readers' connection names it; null when there are none. */
@@ -214,8 +216,10 @@ export class SqliteReadModels implements ReadModels {
    */
   private inOneSnapshot<T>(projection: string, query: (checkpoint: number) => T, everyVersion: boolean): Snapshot<T> {
     this.resolved.clear();
-    // versions looked up before the transaction: a swap's new file is attached then, which SQLite refuses inside one
-    const versions = (everyVersion ? this.live.names() : [projection]).map((name) => [name, this.versionOf(name)] as const);
+    // versions looked up before the transaction: a swap's new file is attached then, which SQLite refuses inside one;
+    // a read model stopped at an event is left out, or its lasting difference would be waited for in every round
+    const compared = everyVersion ? this.live.names().filter((name) => name === projection || !this.live.stopped(name)) : [projection];
+    const versions = compared.map((name) => [name, this.versionOf(name)] as const);
     const own = this.statement(`SELECT position FROM ${this.live.checkpointTable(projection, this.versionOf(projection))} WHERE name = ? AND version = ?`).pluck();
     const roundsTable = this.live.roundsTable();
     const underWay = roundsTable === null ? null : this.statement(`SELECT EXISTS (SELECT 1 FROM ${roundsTable})`).pluck();
