@@ -20,6 +20,16 @@ describe('ISO-8601 moments of query parameters', () => {
     expect(parseMoment('2024-02-29', 'end-of-day')).toBe('2024-02-29T23:59:59.999Z');
   });
 
+  it('takes a moment past the year 9999 or before the year 0000 as the last or first one, which compare as text as moments do', () => {
+    expect(parseMoment('9999-12-31', 'next-day')).toBe('9999-12-31T23:59:59.999Z');
+    expect(parseMoment('9999-12-31T23:00:00-05:00', 'end-of-day')).toBe('9999-12-31T23:59:59.999Z');
+    expect(parseMoment('9999-12-31', 'end-of-day')).toBe('9999-12-31T23:59:59.999Z');
+    expect(parseMoment('0000-01-01T00:30:00+01:00', 'start-of-day')).toBe('0000-01-01T00:00:00.000Z');
+    // ordered as text, as the read models compare them
+    const moments = ['2025-10-01', '9999-12-31', '0000-01-01'].map((d) => parseMoment(d, 'next-day')!);
+    expect([...moments].sort()).toEqual([moments[2], moments[0], moments[1]]);
+  });
+
   it('reads the days of the years 0000 to 0099 as the days they are, not as 1900 to 1999', () => {
     expect(parseMoment('0099-06-15', 'end-of-day')).toBe('0099-06-15T23:59:59.999Z');
     expect(parseMoment('0001-01-01', 'start-of-day')).toBe('0001-01-01T00:00:00.000Z');

@@ -12,6 +12,18 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The first and last moments written in the stored form: past them, toISOString writes a signed
+ * six-digit year (`+010000-01-01T…`), which compares as text before every other moment. A moment
+ * outside is taken as the nearest of them: nothing is recorded that far away, so a question about
+ * it has the same answer (`to=9999-12-31` means the moment after that day, which is past the last).
+ */
+const FIRST_MOMENT = utcMidnight(0, 1, 1);
+const LAST_MOMENT = utcMidnight(10_000, 1, 1) - 1;
+
+/** A moment in the stored form (see FIRST_MOMENT). */
+const storedForm = (ms: number): string => new Date(Math.min(LAST_MOMENT, Math.max(FIRST_MOMENT, ms))).toISOString();
+
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
@@ -45,12 +57,12 @@ export function parseMoment(text: string, dateMeans: DateMeaning): string | null
     const start = dayStart(date[1]!, date[2]!, date[3]!);
     if (start === null) return null;
     const at = dateMeans === 'start-of-day' ? start : dateMeans === 'end-of-day' ? start + DAY_MS - 1 : start + DAY_MS;
-    return new Date(at).toISOString();
+    return storedForm(at);
   }
   const stamp = TIMESTAMP.exec(text);
   if (!stamp || dayStart(stamp[1]!, stamp[2]!, stamp[3]!) === null) return null;
   const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+  return Number.isNaN(ms) ? null : storedForm(ms);
 }
 
 /**
