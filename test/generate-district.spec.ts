@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSnapshotFolder } from '@roster-ledger/clever';
@@ -473,5 +473,22 @@ describe('the command line', () => {
     }
     expect(status).toBe(2);
     expect(stderr).toMatch(/--students must be a whole number/);
+  });
+
+  it('refuses, with exit code 2, to write over the snapshot files a folder holds, and writes over them with --replace', () => {
+    const out = folder('held');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'users.json'), 'a real district');
+    const run = (...more: string[]) =>
+      spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/generate/generate-district.ts', '--students', '300', '--seed', 'cli', '--out', out, ...more], {
+        cwd: resolve(__dirname, '..'),
+        encoding: 'utf8',
+      });
+    const refused = run();
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${out} already holds users.json: give --replace to write over them`);
+    expect(readFileSync(join(out, 'users.json'), 'utf8')).toBe('a real district');
+    expect(run('--replace').status).toBe(0);
+    expect(readFileSync(join(out, 'users.json'), 'utf8')).not.toBe('a real district');
   });
 });
