@@ -258,4 +258,23 @@ describe('read side through the CLI (end to end)', () => {
     expect(updated('support').data).toMatchObject({ changes: {}, personalRedacted: true });
     expect(JSON.stringify(timeline('support'))).not.toMatch(/Okafor|555-01/);
   });
+
+  it('a student removed and shared again the next day: the share says what the student was when removed, cut for the role', () => {
+    const again = tmp.path('shared-again.db');
+    for (const folder of [CLEVER_DEMO_FOLDER, tmp.path('next-day')]) expect(cliJson(['import', folder, '--db', again]).status).toBe(0);
+    // the third day shares the district as the first did: the student removed on the second is back
+    const day3 = cliJson<{ syncId: string }>(['import', CLEVER_DEMO_FOLDER, '--db', again]).body;
+    const shares = (role: string) =>
+      (JSON.parse(cli(['audit', 'export', '--types', 'StudentShared', '--sync', day3.syncId, '--role', role, '--format', 'json', '--db', again]).stdout) as any[]).filter(
+        (c) => c.streamId === `user-${changes.removedStudent}`,
+      );
+    const [asCompliance] = shares('compliance');
+    expect(asCompliance.lastKnown).toMatchObject({ record: { grade: expect.any(String) }, personal: { name: asCompliance.data.personal.name, race: expect.any(String) } });
+    const [asSupport] = shares('support');
+    expect(asSupport.lastKnown).toMatchObject({ personal: { name: asCompliance.data.personal.name }, personalRedacted: true });
+    expect(JSON.stringify(asSupport.lastKnown)).not.toMatch(/"race"|"gender"|"dob"/);
+    // a first share says nothing more
+    const first = JSON.parse(cli(['audit', 'export', '--types', 'StudentShared', '--format', 'json', '--db', again]).stdout) as any[];
+    expect(first[0]).not.toHaveProperty('lastKnown');
+  }, 60_000);
 });

@@ -41,7 +41,9 @@ export class AuditChangeSchema extends ChangeSchema {
     nullable: true,
     description:
       'on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or what was removed, as it stood just before, ' +
-      'folded from its earlier events in the log (the removal event itself carries only the id); null when the log holds no earlier version of it',
+      'folded from its earlier events in the log (the removal event itself carries only the id); null when the log holds no earlier version of it. ' +
+      'On a share of a record that was removed (shared again): the record as it stood when it was removed, the before of what the share says now; ' +
+      'absent on a first share',
   })
   lastKnown?: LastKnownSchema | null;
 }

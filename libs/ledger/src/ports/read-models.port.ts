@@ -61,9 +61,12 @@ export interface LoggedChange {
   recordType?: string;
   data: Record<string, unknown>;
   /**
-   * Audit feed only, on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or
+   * Audit feed only. On a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or
    * what was removed, as the record stood just before, folded from its earlier events in the log;
-   * null when the log holds no earlier version of it. A removal event carries only the id.
+   * null when the log holds no earlier version of it (a removal event carries only the id). On a
+   * share of a record that was removed (shared again: StudentShared, SectionShared, ...): the
+   * record as it stood when it was removed, the "before" of what the share says now; absent on a
+   * first share.
    */
   lastKnown?: LastKnownRecord | null;
 }

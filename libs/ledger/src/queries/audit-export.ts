@@ -7,8 +7,8 @@ export type AuditExportFormat = 'csv' | 'json';
 
 /**
  * The CSV's columns. `last_known` comes last, so that the columns of exports made before it stay
- * where they were: on a removal, the record as it stood just before (see LoggedChange.lastKnown),
- * as JSON; empty on any other change.
+ * where they were: on a removal, the record as it stood just before, and on a share again, as it
+ * stood when it was removed (see LoggedChange.lastKnown), as JSON; empty on any other change.
  */
 const CSV_COLUMNS = ['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data', 'last_known'];
 

@@ -50,20 +50,26 @@ export function followTrail(trail: IdentityTrail | undefined, event: Pick<Record
 }
 
 /**
- * A removed record as it stood just before its removal, folded from the events of its trail (all
- * before the removal, oldest first) the way the ledger folds them: for a user, the removed role's
- * fields with the person's own personal fields (name, email) and the role's (SIS id, numbers,
- * demographics); for any other record, its fields and personal fields. Null when the trail holds
- * no version of it (or of that role).
+ * A record as it stood when it was last shared, folded from the events of its trail (oldest
+ * first) the way the ledger folds them: for a removal, just before it (the trail ends before the
+ * removal); for a share again, when it was removed (the trail ends with that removal). For a
+ * user, the role's fields (the removed role's, or the role shared again) with the person's own
+ * personal fields (name, email) and the role's (SIS id, numbers, demographics), as they stood
+ * then; for any other record, its fields and personal fields. Null when the trail holds no
+ * version of it (or of that role: a user's first share of a second role).
  */
-export function lastKnownOf(removal: Pick<RecordedEvent, 'streamId' | 'type'>, trail: readonly RecordedEvent[]): LastKnownRecord | null {
-  if (removal.streamId.startsWith('user-')) {
-    const role = roleOfUserEvent(removal.type);
+export function lastKnownOf(event: Pick<RecordedEvent, 'streamId' | 'type'>, trail: readonly RecordedEvent[]): LastKnownRecord | null {
+  if (event.streamId.startsWith('user-')) {
+    const role = roleOfUserEvent(event.type);
     let user: UserState | undefined;
-    for (const e of trail) user = evolveUser(user, e.revision, { type: e.type, data: e.data } as unknown as UserEvent);
-    const facet = role === undefined ? undefined : user?.roles[role];
-    if (user === undefined || facet === undefined) return null;
-    return { record: facet.fields, personal: { ...user.personal, ...facet.personal } };
+    let known: LastKnownRecord | null = null;
+    for (const e of trail) {
+      user = evolveUser(user, e.revision, { type: e.type, data: e.data } as unknown as UserEvent);
+      // taken after each event, as a removal takes the role's facet away (a fold makes new field objects)
+      const facet = role === undefined ? undefined : user?.roles[role];
+      if (user !== undefined && facet !== undefined) known = { record: facet.fields, personal: { ...user.personal, ...facet.personal } };
+    }
+    return known;
   }
   let state: EntityState | undefined;
   for (const e of trail) state = evolveEntity(state, e.revision, { type: e.type, data: e.data } as unknown as RosterEvent);

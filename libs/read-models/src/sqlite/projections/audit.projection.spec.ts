@@ -217,11 +217,47 @@ describe('audit projection: the feed of every recorded event, with the filters c
       expect(share).not.toHaveProperty('lastKnown');
     });
 
+    it('a share again says what the record was when it was removed (the before of what it says now); a first share, or a first share of a second role, says nothing more', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace', grade: '9' })),
+        log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } })),
+        log.append('user-u1', 'StudentRemoved', removed('u1')),
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'King', grade: '11', sharedAgain: true })),
+        log.append('user-t1', 'TeacherShared', teacherRecord('t1', { first: 'Grace', last: 'Hopper', title: 'Teacher' })),
+        log.append('user-t1', 'StaffShared', staffRecord('t1', { first: 'Grace', last: 'Hopper', title: 'Counselor' })),
+        log.append('user-t1', 'StaffRemoved', removed('t1')),
+        log.append('user-t1', 'StaffUpdated', updated('t1', {}, { 'name.last': { from: 'Hopper', to: 'Murray' } })),
+        log.append('user-t1', 'StaffShared', staffRecord('t1', { first: 'Grace', last: 'Murray', title: 'Head Counselor', sharedAgain: true })),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
+        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 2B', sharedAgain: true })),
+      );
+      const shares = (await rm().models.audit({ types: ['StudentShared', 'TeacherShared', 'StaffShared', 'SectionShared'] }, { limit: 100 })).map((c) => [
+        c.type,
+        c.streamId,
+        c.lastKnown === undefined ? 'first share' : (c.lastKnown?.record['name'] ?? c.lastKnown?.record['grade'] ?? c.lastKnown?.record['title']),
+      ]);
+      expect(shares).toEqual([
+        ['StudentShared', 'user-u1', 'first share'],
+        // as it stood when removed: in grade 10, not 9 (its first share) nor 11 (now)
+        ['StudentShared', 'user-u1', '10'],
+        ['TeacherShared', 'user-t1', 'first share'],
+        // a second role of a person the ledger holds: no earlier version of that role
+        ['StaffShared', 'user-t1', 'first share'],
+        ['StaffShared', 'user-t1', 'Counselor'],
+        ['SectionShared', 'section-sec1', 'first share'],
+        ['SectionShared', 'section-sec1', 'Algebra 1A'],
+      ]);
+      const [, again] = await rm().models.audit({ types: ['StudentShared'] }, { limit: 10 });
+      expect(again!.lastKnown!.personal).toMatchObject({ name: { first: 'Ada', last: 'Lovelace' }, sis_id: 'SIS-u1' });
+    });
+
     it('reads a page of the feed in log order by the district index, the removals by their position: no sort', async () => {
       rm().given(rosterStory().events);
       const prepare = jest.spyOn(rm().db, 'prepare');
       await rm().models.audit({ districtId: DISTRICT }, { limit: 10 });
-      const statement = prepare.mock.calls.map(([text]) => text).find((text) => text.includes('audit_removals'))!;
+      const statement = prepare.mock.calls.map(([text]) => text).find((text) => text.includes('audit_trails'))!;
       prepare.mockRestore();
       const plan = (rm().db.prepare(`EXPLAIN QUERY PLAN ${statement}`).all({ after: 0, limit: 10, districtKind: 'district', district0: DISTRICT }) as { detail: string }[]).map((s) => s.detail);
       expect(plan.filter((detail) => /TEMP B-TREE|^SCAN r\b/.test(detail))).toEqual([]);

@@ -29,13 +29,15 @@ import { ValueKeys } from './value-keys';
  * A removal carries only the record's id. So that the feed can say who or what was removed, each
  * removal keeps the positions of the events the record's last version folds from (its identity
  * trail, see IdentityTrails), and the query folds those events from the log: pointers again, no
- * copy of anyone's personal data, and what a rebuild from the log gives.
+ * copy of anyone's personal data, and what a rebuild from the log gives. A share of a record that
+ * was removed (shared again) keeps its trail the same way, so that the feed can say what the
+ * record was when it was removed: before and after, as an update says.
  */
 export const auditProjection: SqliteProjection = {
   name: 'audit',
   rebuildWeight: 40,
-  description: 'the audit feed: every event with filters by time, type, record type, school and sync; each removal with what it removed',
-  tables: ['audit', 'audit_schools', 'audit_keys', 'entity_schools', 'audit_removals', 'identity_trails'],
+  description: 'the audit feed: every event with filters by time, type, record type, school and sync; each removal with what it removed, each share again with what was removed',
+  tables: ['audit', 'audit_schools', 'audit_keys', 'entity_schools', 'audit_trails', 'identity_trails'],
   create(db: Db, t: TableNamer): void {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('audit')} (
@@ -48,15 +50,15 @@ export const auditProjection: SqliteProjection = {
     `);
     ValueKeys.create(db, t('audit_keys'));
     EntitySchools.create(db, t('entity_schools'));
-    // one row per removal: the positions of the events that say what the record was (see positionsText)
-    db.exec(`CREATE TABLE IF NOT EXISTS ${t('audit_removals')} (position INTEGER PRIMARY KEY, trail TEXT NOT NULL)`);
+    // one row per removal and per share again: the positions of the events that say what the record was (see positionsText)
+    db.exec(`CREATE TABLE IF NOT EXISTS ${t('audit_trails')} (position INTEGER PRIMARY KEY, trail TEXT NOT NULL)`);
     IdentityTrails.create(db, t('identity_trails'));
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
     const schools = new EntitySchools(db, t('entity_schools'));
     const keys = new ValueKeys(db, t('audit_keys'));
     const trails = new IdentityTrails(db, t('identity_trails'));
-    const removals = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_removals')} (position, trail)`, 2);
+    const trailsKept = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_trails')} (position, trail)`, 2);
     // nothing reads these tables while a batch is folded: their rows are written many at a time
     const insert = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit')} (position, district, record_type, type, sync, observed_at)`, 6);
     const file = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('audit_schools')} (position, school)`, 2);
@@ -123,7 +125,8 @@ export const auditProjection: SqliteProjection = {
         for (const school of schoolKeysOf(filed)) file.add(event.position, school);
         if (identity) {
           const trail = trails.follow(event);
-          if (trail !== null && removes) removals.add(event.position, positionsText(trail));
+          // every removal (an empty trail: no earlier version), and a share again
+          if (trail !== null && (removes || trail.length > 0)) trailsKept.add(event.position, positionsText(trail));
         }
       },
       flush: () => {
@@ -131,7 +134,7 @@ export const auditProjection: SqliteProjection = {
         trails.flush();
         insert.flush();
         file.flush();
-        removals.flush();
+        trailsKept.flush();
       },
       reset: () => {
         // keys given in the transaction rolled back name nothing
@@ -143,7 +146,7 @@ export const auditProjection: SqliteProjection = {
         keys.reset();
         insert.discard();
         file.discard();
-        removals.discard();
+        trailsKept.discard();
       },
     };
   },

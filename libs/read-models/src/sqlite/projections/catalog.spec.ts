@@ -60,7 +60,7 @@ describe('the SQLite read models', () => {
       ['classes', ['classes']],
       ['enrollments', ['enrollments', 'primary_teachers']],
       ['timelines', ['links', 'entity_schools']],
-      ['audit', ['audit', 'audit_schools', 'audit_keys', 'entity_schools', 'audit_removals', 'identity_trails']],
+      ['audit', ['audit', 'audit_schools', 'audit_keys', 'entity_schools', 'audit_trails', 'identity_trails']],
       ['syncs', ['syncs']],
       ['lookups', ['lookups']],
     ]);

@@ -1,4 +1,4 @@
-import { USER_ROLES } from '@roster-ledger/domain';
+import { roleOfUserEvent, USER_ROLES } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { followTrail, type IdentityTrail } from '../../model/last-known';
 import type { Db } from '../read-model-database';
@@ -41,18 +41,32 @@ export class IdentityTrails extends StreamEntries<Entry> {
 
   /**
    * Follows an event that changes its record's identity. Returns, for a removal, the positions of
-   * the trail the record had just before it; for a share or an update, none. Null when the event
-   * is at or before the last one followed: a replay, to be ignored.
+   * the trail the record had just before it; for a share of a record (or of a user's role) the
+   * trail knew and that is not shared now (shared again, or a user's new role), the trail it had,
+   * ending with its removal; for anything else, none. Null when the event is at or before the
+   * last one followed: a replay, to be ignored.
    */
   follow(event: RecordedEvent): readonly number[] | null {
     const entry = this.entryOf(event.streamId);
     const positions = entry.trail.positions;
     if (positions.length > 0 && event.position <= positions[positions.length - 1]!) return null;
-    // a copy for a removal only: the trail changes in place
-    const before = event.type.endsWith('Removed') ? positions.slice() : NONE;
+    // a copy only when returned: the trail changes in place
+    const before = event.type.endsWith('Removed') || this.sharesAgain(entry.trail, event) ? positions.slice() : NONE;
     entry.trail = followTrail(entry.trail, event);
     this.changed(entry);
     return before;
+  }
+
+  /**
+   * Whether a share is of a record the trail knew: any share of a plain record or a section with a
+   * trail (the ledger shares one again only after its removal), or of a user's role the user does
+   * not hold now. A user's first share of a second role passes too: its trail holds no version of
+   * that role, and the query finds none (see lastKnownOf).
+   */
+  private sharesAgain(trail: IdentityTrail, event: RecordedEvent): boolean {
+    if (!event.type.endsWith('Shared') || trail.positions.length === 0) return false;
+    const role = event.streamId.startsWith('user-') ? roleOfUserEvent(event.type) : undefined;
+    return role === undefined || !trail.roles.includes(role);
   }
 
   protected fromRow(streamId: string, row: { positions: string; roles: number } | undefined): Entry {

@@ -19,7 +19,7 @@ import { parseMoment } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
 import { evolveClass, type ClassView } from '../../model/class';
-import { lastKnownOf } from '../../model/last-known';
+import { isRemoval, lastKnownOf } from '../../model/last-known';
 import { positionsOf } from '../projections/identity-trails';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
@@ -427,9 +427,9 @@ export class SqliteReadModels implements ReadModels {
       if (filter.schoolId !== undefined) {
         where.push(`a.position IN (SELECT position FROM ${this.t('audit', 'audit_schools')} WHERE school = ${keyOf('school', 'school', filter.schoolId)})`);
       }
-      // a removal's trail in the same read: it names positions the same version of the feed folded
+      // a removal's or share again's trail in the same read: it names positions the same version of the feed folded
       const sql = `SELECT a.position, k.value AS record_type, r.trail FROM ${this.t('audit', 'audit')} a JOIN ${keys} k ON k.key = a.record_type
-        LEFT JOIN ${this.t('audit', 'audit_removals')} r ON r.position = a.position
+        LEFT JOIN ${this.t('audit', 'audit_trails')} r ON r.position = a.position
         WHERE ${where.join(' AND ')} ORDER BY a.position LIMIT @limit`;
       return this.statement(sql).all(params) as { position: number; record_type: string; trail: string | null }[];
     });
@@ -439,13 +439,16 @@ export class SqliteReadModels implements ReadModels {
     const lastKnown = await this.lastKnownOf(events, trails);
     return events.map((event, i) => {
       const change = toChange(event, rows[i]!.record_type);
-      if (trails.has(event.position)) change.lastKnown = lastKnown.get(event.position) ?? null;
+      const known = lastKnown.get(event.position) ?? null;
+      // a removal always says (null: no earlier version); a share only when it shares a record again
+      if (trails.has(event.position) && (known !== null || isRemoval(event))) change.lastKnown = known;
       return change;
     });
   }
 
   /**
-   * What each removal of a page removed: the events of all their trails, each removal's folded.
+   * What each removal of a page removed, and what each share again had been: the events of all
+   * their trails, each one's folded.
    * Those the page holds already (a share and its removal on one page) are taken from it; the
    * others are read from the log in one read.
    */
