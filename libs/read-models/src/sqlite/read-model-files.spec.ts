@@ -219,7 +219,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       let failing = false;
-      const fragile = fragileTimelines((e) => failing && e.position === 30);
+      const fragile = fragileProjection('timelines', (e) => failing && e.position === 30);
       await new SqliteProjectionControl(beside(['timelines']), store, [fragile], 10).catchUp();
       failing = true;
       await expect(new SqliteProjectionControl(beside(['timelines']), store, [fragile], 10).rebuild(['timelines'])).rejects.toBeInstanceOf(ProjectionFailed);
@@ -404,7 +404,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     it('a read model the other thread stops at an event is stopped as a live one is; the rest catch up in bulk', async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events);
-      const fragile = fragileTimelines((e) => e.position === 30);
+      const fragile = fragileProjection('timelines', (e) => e.position === 30);
       const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'timelines' ? fragile : p));
       const control = new SqliteProjectionControl(beside(), store, projections, 10, { bulkCatchUpFrom: 5, secondThread: elsewhere(store, [], projections) });
 
@@ -446,21 +446,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
       await control.catchUp();
       // accounts (this thread's half) stops at an event while it is rebuilt
-      const accounts = SQLITE_PROJECTIONS.find((p) => p.name === 'accounts')!;
-      const fragileAccounts: SqliteProjection = {
-        ...accounts,
-        writer(db, t) {
-          const writer = accounts.writer(db, t);
-          return {
-            ...writer,
-            apply(e) {
-              if (e.position === 30) throw new Error('bad event');
-              writer.apply(e);
-            },
-          };
-        },
-      };
-      const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'accounts' ? fragileAccounts : p));
+      const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'accounts' ? fragileProjection('accounts', (e) => e.position === 30) : p));
       const rebuilding = new SqliteProjectionControl(files, store, projections, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
 
       await expect(rebuilding.rebuild(NAMES)).rejects.toBeInstanceOf(ProjectionFailed);
@@ -620,7 +606,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const files = beside();
-      const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'timelines' ? fragileTimelines((e) => e.position === 30) : p));
+      const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'timelines' ? fragileProjection('timelines', (e) => e.position === 30) : p));
       const control = new SqliteProjectionControl(files, store, projections, 10);
       await control.catchUp();
       expect((await control.status()).find((s) => s.name === 'timelines')).toMatchObject({ status: 'failed', position: 29 });
@@ -704,26 +690,15 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const store = new LogEventStore([...before]);
       const files = beside();
       let fullDisk = true;
-      const accounts = SQLITE_PROJECTIONS.find((p) => p.name === 'accounts')!;
       // the accounts' writer meets a full disk once, at sync-4's third event: SQLite rolls the whole
       // transaction back, and the batch tried again on its own would fit
-      const filling: SqliteProjection = {
-        ...accounts,
-        writer(db, t) {
-          const writer = accounts.writer(db, t);
-          return {
-            ...writer,
-            apply(e) {
-              if (fullDisk && e.position === sync[2]!.position) {
-                fullDisk = false;
-                db.exec('ROLLBACK');
-                throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-              }
-              writer.apply(e);
-            },
-          };
-        },
-      };
+      const filling = withWriterHook('accounts', (e, db) => {
+        if (fullDisk && e.position === sync[2]!.position) {
+          fullDisk = false;
+          db.exec('ROLLBACK');
+          throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+        }
+      });
       const projections = SQLITE_PROJECTIONS.map((p) => (p.name === 'accounts' ? filling : p));
       const control = new SqliteProjectionControl(files, store, projections, 2);
       await control.catchUp();
@@ -753,19 +728,27 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
 });
 
 /** The timelines projection, failing at the events `fails` picks. */
-function fragileTimelines(fails: (e: RecordedEvent) => boolean): SqliteProjection {
-  const timelines = SQLITE_PROJECTIONS.find((p) => p.name === 'timelines')!;
+/** A read model whose writer first hands each event to `before`, which may throw as a writer meeting a bad event (or a full disk) does. */
+function withWriterHook(name: string, before: (e: RecordedEvent, db: Db) => void): SqliteProjection {
+  const projection = SQLITE_PROJECTIONS.find((p) => p.name === name)!;
   return {
-    ...timelines,
+    ...projection,
     writer(db, t) {
-      const writer = timelines.writer(db, t);
+      const writer = projection.writer(db, t);
       return {
         ...writer,
         apply(e) {
-          if (fails(e)) throw new Error(`cannot fold ${e.type} at ${e.position}`);
+          before(e, db);
           writer.apply(e);
         },
       };
     },
   };
+}
+
+/** A read model that cannot fold the events `fails` picks. */
+function fragileProjection(name: string, fails: (e: RecordedEvent) => boolean): SqliteProjection {
+  return withWriterHook(name, (e) => {
+    if (fails(e)) throw new Error(`cannot fold ${e.type} at ${e.position}`);
+  });
 }
