@@ -6,7 +6,7 @@ import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, U
 import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
-import { catchUpAfterSync, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
+import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 
 /** Shared option parsers of the `syncs` sub-commands. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
@@ -81,7 +81,7 @@ export class SyncsApproveCommand extends SyncsSubCommand {
       const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI()));
       // like import: the read models follow the approved events at once (the approval stands if they cannot)
       const readModels = await catchUpAfterSync(this.commands);
-      if (options.json) json({ ...syncJson(summary), readModelsBehind: readModels.behind, readModelsFoldedElsewhere: readModels.foldedElsewhere });
+      if (options.json) json({ ...syncJson(summary), ...readModelsJson(readModels) });
       else {
         out(describeSync(summary));
         if (readModels.foldedElsewhere) out(readModelsLine(readModels)!);

@@ -612,10 +612,15 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect((await control.status()).find((s) => s.name === 'timelines')).toMatchObject({ status: 'failed', position: 29 });
       const models = new SqliteReadModels(files.reader, control, store);
       const expected = await models.account('u2');
+      const expectedTimeline = await models.timeline('user', 'u1', { limit: 10 });
       const waits = jest.spyOn(global, 'setTimeout');
       const round = files.rounds!.begin(); // (a commit round under way: readers compare the read models' positions)
       try {
         expect(await models.account('u2')).toEqual(expected);
+        // nor when it is the stopped one that is read, before or after a read of another
+        expect(await models.timeline('user', 'u1', { limit: 10 })).toEqual(expectedTimeline);
+        expect(await models.account('u2')).toEqual(expected);
+        expect(await models.timeline('user', 'u1', { limit: 10 })).toEqual(expectedTimeline);
         expect(waits).not.toHaveBeenCalled();
         // a read model that is merely behind (its commit in this round still to come) is waited for, up to 63 ms
         control.liveVersion('timelines');

@@ -164,6 +164,8 @@ export class SqliteReadModels implements ReadModels {
       };
       if (positions === null) return answer();
       if (positions === 'round under way') {
+        // a read model stopped at an event stays behind the others: there is no moment to wait for
+        if (this.live.stopped(projection)) return answer();
         everyVersion = true; // read again, with every read model's file attached first
         continue;
       }
@@ -218,7 +220,7 @@ export class SqliteReadModels implements ReadModels {
     this.resolved.clear();
     // versions looked up before the transaction: a swap's new file is attached then, which SQLite refuses inside one;
     // a read model stopped at an event is left out, or its lasting difference would be waited for in every round
-    const compared = everyVersion ? this.live.names().filter((name) => name === projection || !this.live.stopped(name)) : [projection];
+    const compared = everyVersion ? this.live.names().filter((name) => !this.live.stopped(name)) : [projection];
     const versions = compared.map((name) => [name, this.versionOf(name)] as const);
     const own = this.statement(`SELECT position FROM ${this.live.checkpointTable(projection, this.versionOf(projection))} WHERE name = ? AND version = ?`).pluck();
     const roundsTable = this.live.roundsTable();
