@@ -20,15 +20,13 @@ export function isRemoval(event: Pick<RecordedEvent, 'streamId' | 'type'>): bool
 
 /**
  * Where to find what a record is in the log: the positions of the events its state folds from,
- * oldest first, since the last event that set it whole. A plain record or a section is set whole
- * by each share; a user by a share while they hold no role (a share of a second role keeps the
- * person's other role, so the trail goes on). A trail points into the log, as the audit feed's
- * rows do: it copies no personal data.
+ * oldest first. A plain record or a section is set whole by each share, so its trail starts again
+ * there. A user's goes on from their first share: a role removed and shared again later (after
+ * the person's other roles came and went) is known only from the events of that role's earlier
+ * life. A trail points into the log, as the audit feed's rows do: it copies no personal data.
  */
 export interface IdentityTrail {
   positions: number[];
-  /** The roles a user holds after the trail's last event (empty for other records). */
-  roles: string[];
 }
 
 /**
@@ -36,16 +34,9 @@ export interface IdentityTrail {
  * trail. Mutates and returns `trail` (or a new one).
  */
 export function followTrail(trail: IdentityTrail | undefined, event: Pick<RecordedEvent, 'streamId' | 'type' | 'position'>): IdentityTrail {
-  const role = event.streamId.startsWith('user-') ? roleOfUserEvent(event.type) : undefined;
-  if (event.type.endsWith('Shared') && (trail === undefined || trail.roles.length === 0)) {
-    return { positions: [event.position], roles: role === undefined ? [] : [role] };
-  }
-  const next = trail ?? { positions: [], roles: [] };
+  if (event.type.endsWith('Shared') && (trail === undefined || !event.streamId.startsWith('user-'))) return { positions: [event.position] };
+  const next = trail ?? { positions: [] };
   next.positions.push(event.position);
-  if (role !== undefined) {
-    if (event.type.endsWith('Shared') && !next.roles.includes(role)) next.roles.push(role);
-    if (event.type.endsWith('Removed')) next.roles = next.roles.filter((r) => r !== role);
-  }
   return next;
 }
 

@@ -253,6 +253,35 @@ describe('audit projection: the feed of every recorded event, with the filters c
       expect(again!.lastKnown!.personal).toMatchObject({ name: { first: 'Ada', last: 'Lovelace' }, sis_id: 'SIS-u1' });
     });
 
+    it("a role shared again after the person's other roles came and went says what that role was when it was removed", async () => {
+      const titles = async () =>
+        (await rm().models.audit({ types: ['TeacherShared', 'StaffShared'] }, { limit: 100 })).map((c) => [c.type, c.lastKnown === undefined ? 'first share' : c.lastKnown?.record['title']]);
+      const log = new EventLog();
+      // both roles removed, then both shared again in one sync
+      rm().when(
+        log.append('user-t1', 'TeacherShared', teacherRecord('t1', { title: 'Teacher' })),
+        log.append('user-t1', 'StaffShared', staffRecord('t1', { title: 'Counselor' })),
+        log.append('user-t1', 'TeacherRemoved', removed('t1')),
+        log.append('user-t1', 'StaffRemoved', removed('t1')),
+        log.append('user-t1', 'TeacherShared', teacherRecord('t1', { title: 'Lead Teacher', sharedAgain: true })),
+        log.append('user-t1', 'StaffShared', staffRecord('t1', { title: 'Head Counselor', sharedAgain: true })),
+        // a role removed, the person back under another one, then the first shared again
+        log.append('user-t2', 'TeacherShared', teacherRecord('t2', { title: 'Teacher' })),
+        log.append('user-t2', 'TeacherRemoved', removed('t2')),
+        log.append('user-t2', 'StaffShared', staffRecord('t2', { title: 'Counselor' })),
+        log.append('user-t2', 'TeacherShared', teacherRecord('t2', { title: 'Lead Teacher', sharedAgain: true })),
+      );
+      expect(await titles()).toEqual([
+        ['TeacherShared', 'first share'],
+        ['StaffShared', 'first share'],
+        ['TeacherShared', 'Teacher'],
+        ['StaffShared', 'Counselor'],
+        ['TeacherShared', 'first share'],
+        ['StaffShared', 'first share'],
+        ['TeacherShared', 'Teacher'],
+      ]);
+    });
+
     it('reads a page of the feed in log order by the district index, the removals by their position: no sort', async () => {
       rm().given(rosterStory().events);
       const prepare = jest.spyOn(rm().db, 'prepare');
