@@ -61,7 +61,7 @@ export class LiveProjectionRunner {
         // a stop is heard between batches, not only once the log is folded
         await this.control.catchUp(undefined, () => this.stopped);
         if (this.stopped) return;
-        if (this.control.heldElsewhere) {
+        if (this.control.foldedElsewhere()) {
           // another process is folding into the read models (a CLI import's catch-up): followed
           // now, the log would hand over a batch's worth at once, again and again, until it is done
           await new Promise((r) => setTimeout(r, 1_000));

@@ -190,7 +190,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * Whether the last catch-up found a read model's file written by another connection and left
    * the read models to it (see holdAll): a runner waits before it tries again.
    */
-  heldElsewhere = false;
+  private heldElsewhere = false;
   /** Inside a state file's transaction: the versions to delete once it commits. */
   private dropsAfterCommit: (() => void)[] | null = null;
 
