@@ -79,7 +79,12 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
   onLinux('releases the lock of a sync whose process is of another container, records it as interrupted, and the district syncs again', async () => {
     const owner = anotherContainer(liveProcess().pid!);
     const stranded = await heldBy(owner);
-    await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
+    // only the user can tell such a holder is gone: the refusal names it and says how to release it
+    await expect(importDemo()).rejects.toMatchObject({
+      code: 'SYNC_ALREADY_RUNNING',
+      runningSyncId: stranded,
+      message: expect.stringContaining(`Its process (${owner.pid} on ${hostname()}) cannot be seen from here: if you know it is gone (a container since restarted), run "roster-ledger syncs unlock ${stranded}"`),
+    });
 
     expect(await unlock(stranded)).toEqual({ syncId: stranded, districtId: CLEVER_DEMO_DISTRICT_ID, released: { owner, elsewhere: true }, interrupted: true });
     expect(await history.get(stranded)).toMatchObject({
@@ -96,6 +101,8 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
     for (const owner of [{ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) }, { pid: child.pid!, host: hostname() }]) {
       const stranded = await heldBy(owner);
       await expect(unlock(stranded)).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
+      // a holder seen alive is waited for, not unlocked: the refusal does not suggest it
+      await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', message: expect.not.stringContaining('syncs unlock') });
       expect((await history.get(stranded)).status).toBe('running');
     }
     // once it is gone, a sync takes the lock over as ever

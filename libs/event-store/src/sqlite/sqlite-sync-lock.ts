@@ -1,5 +1,5 @@
 import type { SyncOwner } from '@roster-ledger/domain';
-import { ownerAlive, sameProcess, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
+import { ownerAlive, ownerElsewhere, sameProcess, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
 import type { SqliteLedgerDatabase } from './sqlite-database';
 
 interface LockRow {
@@ -32,7 +32,7 @@ export class SqliteSyncLock implements SyncLock {
         // sync in another live process (two approvals of one held sync at once) does not
         const holder = { pid: row.pid, host: row.host, started: row.started };
         const own = row.sync_id === syncId && sameProcess(holder, me);
-        if (!own && ownerAlive(holder)) throw new SyncAlreadyRunning(districtId, row.sync_id);
+        if (!own && ownerAlive(holder)) throw new SyncAlreadyRunning(districtId, row.sync_id, ownerElsewhere(holder) ? holder : undefined);
         if (row.sync_id !== syncId) takenOver = row.sync_id;
       }
       db.prepare(

@@ -20,11 +20,22 @@ export class SyncNotHeld extends DomainError {
 
 export class SyncAlreadyRunning extends DomainError {
   readonly code = 'SYNC_ALREADY_RUNNING';
+  /**
+   * @param unseen the holder's process, when it is one this process cannot check (of another host
+   * or container): only the user can tell it is gone, so the message says how to release its lock
+   */
   constructor(
     readonly districtId: string,
     readonly runningSyncId: string,
+    unseen?: { pid: number; host: string },
   ) {
-    super(`sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district`);
+    super(
+      `sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district` +
+        (unseen === undefined
+          ? ''
+          : `. Its process (${unseen.pid} on ${unseen.host}) cannot be seen from here: if you know it is gone ` +
+            `(a container since restarted), run "roster-ledger syncs unlock ${runningSyncId}"`),
+    );
   }
 }
 
