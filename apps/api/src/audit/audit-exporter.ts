@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { exportAudit, type AuditFilter, type Viewer } from '@roster-ledger/ledger';
@@ -38,16 +38,25 @@ export class AuditExporter {
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
-    for (const chunk of [opening, firstPage]) if (!chunk.done) await this.write(response, chunk.value);
+    for (const chunk of [opening, firstPage]) if (!chunk.done) await writeOrWait(response, chunk.value);
     if (!firstPage.done) {
-      for (let next = await chunks.next(); !next.done && !gone; next = await chunks.next()) await this.write(response, next.value);
+      for (let next = await chunks.next(); !next.done && !gone; next = await chunks.next()) await writeOrWait(response, next.value);
     }
     if (gone) await chunks.return(undefined);
     else response.end();
   }
+}
 
-  private async write(response: Response, chunk: string): Promise<void> {
-    if (response.write(chunk)) return;
-    await Promise.race([once(response, 'drain'), once(response, 'close')]);
+/**
+ * Writes a chunk, and when the response's buffer is full waits until it drains or the client goes
+ * away. The listener of the event that did not come is removed: a long export waits many times.
+ */
+export async function writeOrWait(response: NodeJS.WritableStream & EventEmitter, chunk: string): Promise<void> {
+  if (response.write(chunk)) return;
+  const waited = new AbortController();
+  try {
+    await Promise.race([once(response, 'drain', { signal: waited.signal }), once(response, 'close', { signal: waited.signal })]);
+  } finally {
+    waited.abort();
   }
 }
