@@ -68,6 +68,9 @@ describe('read side through the CLI (end to end)', () => {
     expect(joined.related).toEqual([{ field: 'sectionId', kind: 'section', id: toSection, name: className, status: 'active' }]);
     const human = cli(['timeline', 'user', student, '--db', db]).stdout;
     expect(human).toContain(`StudentEnrolled        ${className} (section ${toSection})\n`);
+    // following the paging hint past the last entry says there is nothing after it, not nothing at all
+    const last = timeline[timeline.length - 1].position as number;
+    expect(cli(['timeline', 'user', student, '--after', String(last), '--db', db]).stdout).toBe(`Nothing recorded for user ${student} after position ${last}.\n`);
   });
 
   it("names the students and teachers on a class's timeline for the roles that may see names, and logs the read of those students", async () => {

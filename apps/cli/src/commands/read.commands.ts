@@ -13,6 +13,7 @@ import {
   type TimelineKind,
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
+import { rosterMemberLine } from '../output/roster-line';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
@@ -116,7 +117,9 @@ export class TimelineCommand extends ReadCommand {
         new GetTimelineQuery(kind, id!, cliViewer('timeline', options.role), { after: options.after, limit: options.limit ?? 1000 }),
       );
       if (options.json) return json(page);
-      if (page.items.length === 0) return out(`Nothing recorded for ${kindText} ${id}.`);
+      if (page.items.length === 0) {
+        return out(options.after === undefined ? `Nothing recorded for ${kindText} ${id}.` : `Nothing recorded for ${kindText} ${id} after position ${options.after}.`);
+      }
       for (const c of page.items) {
         const clever = c.cleverLastModified ? `  (Clever: modified ${c.cleverLastModified})` : '';
         out(`${c.observedAt}  ${c.type.padEnd(22)} ${describeTimelineEntry(c, { kind, id: id! })}`);
@@ -151,9 +154,9 @@ export class RosterCommand extends ReadCommand {
       if (options.json) return json(roster);
       out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}`);
       out(`Teachers (${roster.teachers.length}):`);
-      for (const m of roster.teachers) out(`  ${m.userId}  ${(m.name ? nameOf({ name: m.name }) : '').padEnd(28)} ${m.primary ? 'primary ' : ''}since ${m.since} (sync ${m.sinceSync})`);
+      for (const m of roster.teachers) out(rosterMemberLine(m));
       out(`Students (${roster.students.length}):`);
-      for (const m of roster.students) out(`  ${m.userId}  ${(m.name ? nameOf({ name: m.name }) : '').padEnd(28)} since ${m.since} (sync ${m.sinceSync})`);
+      for (const m of roster.students) out(rosterMemberLine(m));
       if (roster.teachers.length + roster.students.length === 0) out('No one was in this class then (as far as the ledger had observed by that time).');
     } catch (error) {
       reportError(error, options.json);

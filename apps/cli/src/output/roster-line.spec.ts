@@ -1,0 +1,26 @@
+import type { RosterMember } from '@roster-ledger/ledger';
+import { rosterMemberLine } from './roster-line';
+
+const member = (overrides: Partial<RosterMember>): RosterMember => ({
+  sectionId: 'sec1',
+  userId: 'u1',
+  role: 'student',
+  primary: false,
+  since: '2026-09-01T06:00:00.000Z',
+  sinceSync: 'sync-a',
+  until: null,
+  name: { first: 'Ada', last: 'Lovelace' },
+  status: 'active',
+  ...overrides,
+});
+
+describe('rosterMemberLine', () => {
+  it('says who, since when and by which sync', () => {
+    expect(rosterMemberLine(member({}))).toBe(`  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+    expect(rosterMemberLine(member({ role: 'teacher', primary: true, name: null }))).toBe(`  u1  ${''.padEnd(28)} primary since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+  });
+
+  it('marks a member removed from the district since, whom the section still lists', () => {
+    expect(rosterMemberLine(member({ status: 'removed' }))).toMatch(/\(sync sync-a\), now removed$/);
+  });
+});

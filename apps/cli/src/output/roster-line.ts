@@ -1,0 +1,14 @@
+import type { RosterMember } from '@roster-ledger/ledger';
+
+/**
+ * One member of an as-of roster: id, name (blank where not shown), since when and by which sync;
+ * a person removed from the district since is marked, as on a class's timeline (Clever may still
+ * list a removed student in a section).
+ */
+export function rosterMemberLine(member: RosterMember): string {
+  const name = member.name as { first?: string; last?: string } | null;
+  const shown = name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : '';
+  const primary = member.primary ? 'primary ' : '';
+  const removed = member.status === 'removed' ? ', now removed' : '';
+  return `  ${member.userId}  ${shown.padEnd(28)} ${primary}since ${member.since} (sync ${member.sinceSync ?? '-'})${removed}`;
+}
