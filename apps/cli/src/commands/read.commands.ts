@@ -13,7 +13,7 @@ import {
   type TimelineKind,
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
-import { rosterMemberLine } from '../output/roster-line';
+import { fullName, rosterMemberLine } from '../output/roster-line';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
@@ -39,8 +39,8 @@ abstract class ReadCommand extends LedgerCommandRunner {
 }
 
 const nameOf = (personal: Record<string, unknown>): string => {
-  const name = personal['name'] as { first?: string; last?: string } | undefined;
-  return name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : '(name not shown)';
+  const name = personal['name'] as Record<string, unknown> | undefined;
+  return name ? fullName(name) : '(name not shown)';
 };
 
 @Command({ name: 'search', arguments: '<text>', description: 'find accounts by name, email, SIS id, student number, state id or Clever id' })

@@ -6,9 +6,14 @@ import type { RosterMember } from '@roster-ledger/ledger';
  * list a removed student in a section).
  */
 export function rosterMemberLine(member: RosterMember): string {
-  const name = member.name as { first?: string; last?: string } | null;
-  const shown = name ? `${name.first ?? ''} ${name.last ?? ''}`.trim() : '';
+  const shown = member.name ? fullName(member.name) : '';
   const primary = member.primary ? 'primary ' : '';
   const removed = member.status === 'removed' ? ', now removed' : '';
   return `  ${member.userId}  ${shown.padEnd(28)} ${primary}since ${member.since} (sync ${member.sinceSync ?? '-'})${removed}`;
+}
+
+/** "first last" of a record's `name` (either part may be missing). */
+export function fullName(name: Record<string, unknown>): string {
+  const { first, last } = name as { first?: string; last?: string };
+  return `${first ?? ''} ${last ?? ''}`.trim();
 }
