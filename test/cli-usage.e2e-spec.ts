@@ -152,6 +152,12 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(result.stderr).toContain(`there is no ledger at ${missing}`);
   });
 
+  it('with --json, says there is no ledger as the error object on stdout, as every refusal', () => {
+    const result = cli(['syncs', 'list', '--json', '--db', missing]);
+    expect([result.status, result.stderr]).toEqual([2, '']);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'NO_LEDGER', message: expect.stringContaining(`there is no ledger at ${missing}`) } });
+  });
+
   it('takes a day of the years 0000 to 0099 as a day like any other, looking for the ledger', () => {
     const result = cli(['roster', 'sec1', '--as-of', '0099-06-15', '--db', missing]);
     expect(result.status).toBe(2);

@@ -43,14 +43,19 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exitCode = EXIT_USAGE;
     return;
   }
+  // a script that asked for JSON gets the error object on stdout, also for what stops a command before it runs
+  const asJson = usage.command?.options['json'] === true;
+  const refuse = (code: string, label: string, message: string, exitCode: number) => {
+    if (asJson) json({ error: { code, message } });
+    else err(`${label}: ${message}`);
+    process.exitCode = exitCode;
+  };
   let config: LedgerConfig;
   try {
     config = LedgerConfig.load(process.env, { db: dbOption(argv.slice(2)) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    err(`configuration error: ${error.message}`);
-    process.exitCode = EXIT_USAGE;
-    return;
+    return refuse('CONFIGURATION_ERROR', 'configuration error', error.message, EXIT_USAGE);
   }
   try {
     // what the configuration cannot serve (a sync of a district it does not connect) is told,
@@ -58,19 +63,18 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     checkConfiguration(usage, config);
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    reportError(error, usage.command?.options['json'] === true);
+    reportError(error, asJson);
     return;
   }
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
   if (command !== undefined && !CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
     // a mistyped --db must not answer "no such student" from a new, empty ledger
-    err(`error: there is no ledger at ${config.dbPath}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder>`);
-    process.exitCode = EXIT_USAGE;
-    return;
+    const message = `there is no ledger at ${config.dbPath}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder>`;
+    return refuse('NO_LEDGER', 'error', message, EXIT_USAGE);
   }
   try {
     const chosen = usage.command;
-    await CommandFactory.run(CliModule.forRoot(config, command, chosen?.options['json'] === true, chosen?.type.skipsCatchUp === true), {
+    await CommandFactory.run(CliModule.forRoot(config, command, asJson, chosen?.type.skipsCatchUp === true), {
       cliName: 'roster-ledger',
       logger: quietLogger(['error']),
       // a failure to start (the ledger cannot be opened) is thrown here rather than ending the process
@@ -86,8 +90,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       },
     });
   } catch (error) {
-    err(`error: ${startFailure(error, config.dbPath)}`);
-    process.exitCode = EXIT_FAILED;
+    refuse('LEDGER_NOT_OPENED', 'error', startFailure(error, config.dbPath), EXIT_FAILED);
   }
 }
 
