@@ -44,6 +44,33 @@ describe('a projection whose tables change shape with the code', () => {
     after.close();
   });
 
+  it('starts over when a release fills the same tables differently (its content version raised), and only then', async () => {
+    const path = join(dir, 'content-version.db');
+    const store = new LogEventStore([1, 2, 3].map((p) => recorded(`school-s${p}`, 0, p, 'SchoolShared', { id: `s${p}` })));
+    const open = (contentVersion: number | undefined) => {
+      const db = openReadModelDatabase(path);
+      return { db, control: new SqliteProjectionControl(db, store, [{ ...counter(''), ...(contentVersion === undefined ? {} : { contentVersion }) }]) };
+    };
+    const before = open(undefined);
+    await before.control.catchUp();
+    before.db.close();
+
+    const same = open(1); // 1 is what an absent version means
+    expect(same.control.startedOver()).toEqual([]);
+    same.db.close();
+
+    const raised = open(2);
+    expect(raised.control.startedOver()).toEqual([{ name: 'counter', reason: 'this release fills its tables differently from the same events' }]);
+    expect((await raised.control.status())[0]).toMatchObject({ version: 2, position: 0 });
+    expect(await raised.control.catchUp()).toBe(3);
+    raised.db.close();
+
+    const again = open(2);
+    expect(again.control.startedOver()).toEqual([]);
+    expect((await again.control.status())[0]).toMatchObject({ version: 2, position: 3 });
+    again.db.close();
+  });
+
   it('drops a table the new release no longer has, with the old version', async () => {
     const path = join(dir, 'dropped-table.db');
     const store = new LogEventStore([1, 2].map((p) => recorded(`school-s${p}`, 0, p, 'SchoolShared', { id: `s${p}` })));

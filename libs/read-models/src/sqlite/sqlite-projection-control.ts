@@ -50,16 +50,25 @@ interface Target {
   failure: ProjectionFailure | null;
 }
 
-/** A fingerprint of a projection's table shapes as this code makes them: built in a scratch database. */
+/**
+ * A fingerprint of a projection as this code makes it: its tables' shapes (built in a scratch
+ * database), then its content version when raised (`<shape>+<version>`).
+ */
 function schemaOf(p: SqliteProjection): string {
   const scratch = openReadModelDatabase(':memory:');
   try {
     p.create(scratch, tableNamer(p.name, 1));
-    return fingerprintOf(scratch, p, 1)!;
+    return fingerprintOf(scratch, p, 1)! + contentMark(p);
   } finally {
     scratch.close();
   }
 }
+
+/** What a schema records of a projection's content version: nothing while it is 1. */
+const contentMark = (p: SqliteProjection): string => ((p.contentVersion ?? 1) === 1 ? '' : `+${p.contentVersion}`);
+
+/** The tables' shapes a recorded schema names, without its content version. */
+const shapeOf = (schema: string): string => schema.split('+')[0]!;
 
 /**
  * A fingerprint of the shapes one version of a projection's tables has in `db` (the SQL SQLite
@@ -229,16 +238,18 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       let row = this.stateOf(p);
       const live = fingerprintOf(this.tablesDb(p, row.live_version), p, row.live_version);
       // a shape never recorded (a ledger file from before shapes were) is what the tables show
-      const recorded = row.schema ?? live;
+      const recorded = row.schema ?? (live === null ? null : live + contentMark(p));
       // tables dropped from outside while the checkpoint stayed: nothing to resume from
       const lost = live === null && row.position > 0;
       const reason = formerLayout
         ? 'an earlier release kept its tables in its state file'
         : lost
           ? 'its tables were missing (deleted from outside)'
-          : (recorded !== null && recorded !== schema) || (live !== null && live !== schema)
+          : (recorded !== null && shapeOf(recorded) !== shapeOf(schema)) || (live !== null && live !== shapeOf(schema))
             ? 'this release stores it in tables of another shape'
-            : null;
+            : recorded !== null && recorded !== schema
+              ? 'this release fills its tables differently from the same events'
+              : null;
       if (reason !== null) {
         // this code cannot use the live tables: start the projection over, from the log
         row = this.startOver(p, row, schema, reason);

@@ -25,6 +25,12 @@ export interface SqliteProjection {
    * by it. Default 1.
    */
   readonly rebuildWeight?: number;
+  /**
+   * Raised whenever the same events fold into other rows in the same tables (a key computed
+   * another way, say): a ledger whose read model was folded by a release with another one starts
+   * it over from the log, as it does when its tables change shape. Absent means 1.
+   */
+  readonly contentVersion?: number;
   /** Base names of its tables, for rebuilds, drops and verification. */
   readonly tables: readonly string[];
   /** Creates the tables (and indexes) of one version. */

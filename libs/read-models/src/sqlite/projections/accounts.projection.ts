@@ -1,6 +1,7 @@
 import type { Fields } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { evolveAccount, type Account } from '../../model/account';
+import { searchKey } from '../../model/search-key';
 import { DocTable } from '../doc-table';
 import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
@@ -8,14 +9,19 @@ import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-p
 
 const lower = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
 
-/** The names and email support searches by. */
+const nameKey = (name: string): string | null => {
+  const key = searchKey(name);
+  return key === '' ? null : key;
+};
+
+/** The names (as search keys: lower case, accents left out) and email support searches by. */
 function searchNames(account: Account): { name: string | null; nameReversed: string | null; email: string | null } {
   const name = account.person.personal['name'] as Fields | undefined;
   const first = typeof name?.['first'] === 'string' ? name['first'] : '';
   const last = typeof name?.['last'] === 'string' ? name['last'] : '';
   return {
-    name: lower(`${first} ${last}`.trim()),
-    nameReversed: lower(`${last} ${first}`.trim()),
+    name: nameKey(`${first} ${last}`),
+    nameReversed: nameKey(`${last} ${first}`),
     email: lower(account.person.personal['email']),
   };
 }
@@ -38,6 +44,8 @@ export const accountsProjection: SqliteProjection = {
   rebuildWeight: 61,
   description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
   tables: ['accounts', 'account_search', 'account_ids'],
+  // 2: names kept as search keys (accents left out), so "Lucia Pena" finds "Lucía Peña"
+  contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its three indexes are built
     // from this table after a bulk load, which reads a twentieth of the bytes of the documents'

@@ -25,6 +25,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 import { searchCursor, searchCursorOf, type SearchRow } from './search-cursor';
+import { typedNameKey } from '../../model/search-key';
 
 interface MembershipRow {
   section_id: string;
@@ -73,7 +74,7 @@ const millisecondsOf = (text: string, field: 'from' | 'to'): number => {
  * point, and its UTF-8 the largest bytes any other can start with. A prefix match is a range of
  * the name index, `>= prefix AND < prefix + this`: LIKE never used that index (SQLite uses one for
  * LIKE only under case-sensitive LIKE or a NOCASE column), so each search read every account, 3 s
- * at a million students. Names are stored lower-cased, so the range is the prefix match but for a
+ * at a million students. Names are stored as search keys, so the range is the prefix match but for a
  * name with U+10FFFF (a noncharacter, never in a name) right after the prefix; a typed % or _ is
  * plain text in it.
  */
@@ -258,7 +259,9 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
+    // ids and emails are compared whole as typed; names as search keys (see typedNameKey)
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
+    const name = typedNameKey(text);
     const after = options.after === undefined ? undefined : searchCursorOf(options.after);
     if (needle === '') return { items: [], next: null };
     const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
@@ -274,8 +277,8 @@ export class SqliteReadModels implements ReadModels {
            SELECT s.id, s.status = 'removed' AS removed, coalesce(s.search_name, '') AS name FROM ${search} s WHERE s.id IN (
              SELECT account_id FROM ${ids} WHERE value = @needle
              UNION SELECT id FROM ${search} WHERE email = @needle
-             UNION SELECT id FROM ${search} WHERE search_name >= @needle AND search_name < @above
-             UNION SELECT id FROM ${search} WHERE search_name_rev >= @needle AND search_name_rev < @above)
+             UNION SELECT id FROM ${search} WHERE search_name >= @name AND search_name < @above
+             UNION SELECT id FROM ${search} WHERE search_name_rev >= @name AND search_name_rev < @above)
            ${district}
            ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
            ORDER BY ${order} LIMIT @limit) page
@@ -285,7 +288,9 @@ export class SqliteReadModels implements ReadModels {
         .raw()
         .all({
           needle,
-          above: needle + ABOVE_PREFIX,
+          name,
+          // a text with no name in it (a lone comma) matches no name: an empty range
+          above: name === '' ? '' : name + ABOVE_PREFIX,
           district: options.districtId ?? null,
           limit: options.limit,
           ...(after === undefined ? {} : { afterRemoved: after[0], afterName: after[1], afterId: after[2] }),
