@@ -19,7 +19,9 @@ export const HEADER_KEYS = ['id', 'district', 'last_modified'] as const;
 export function readHeader(kind: RecordKind, raw: Record<string, unknown>, ctx: RecordContext): RecordHeader {
   const id = raw['id'];
   if (typeof id !== 'string' || id === '') {
-    throw ctx.error('id', isNoValue(id) ? 'record has no id' : `record has no id: expected a non-empty string, got ${typeName(id)}`);
+    // a number or true is shown as it is: the id a user looks for in their file
+    const shown = typeof id === 'number' || typeof id === 'boolean' ? ` ${String(id)}` : '';
+    throw ctx.error('id', isNoValue(id) ? 'record has no id' : `expected the id as a non-empty string, got ${typeName(id)}${shown}`);
   }
   ctx.identify(id);
   const district = kind === 'district' ? id : raw['district'];

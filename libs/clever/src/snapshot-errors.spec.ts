@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
 import { openSnapshotFolder, type SnapshotFolderOptions } from './index';
@@ -200,6 +200,14 @@ describe.each([
     await expect(openSnapshotFolder(missing)).rejects.toThrow(new InvalidInput('snapshot folder not found', { file: missing }));
   });
 
+  it('given a folder named as a snapshot file (users.json/), it says so rather than read the snapshot without users', async () => {
+    const folder = await tempFolder({ 'schools.json': envelope([]) });
+    await mkdir(join(folder, 'users.json'));
+    await expect(openSnapshotFolder(folder)).rejects.toThrow(
+      new InvalidInput("users.json is a folder, not a file: expected the snapshot's user records as JSON there", { file: join(folder, 'users.json') }),
+    );
+  });
+
   it('given a folder without any snapshot file, it names the files it expects', async () => {
     const folder = await tempFolder({ 'students.csv': 'id\n1\n' });
     const error = await openSnapshotFolder(folder, where).catch((caught: unknown) => caught);
@@ -217,7 +225,7 @@ describe.each([
       (async () => {
         for await (const item of snapshot.items()) if (item.type === 'record') seen.push(item.record.id);
       })(),
-    ).rejects.toThrow('record has no id: expected a non-empty string, got number');
+    ).rejects.toThrow(/, line 1, record #3, field id: expected the id as a non-empty string, got number 3$/);
     expect(seen).toEqual(['u1', 'u2']);
   });
 

@@ -71,7 +71,9 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
   for (const kind of RECORD_KINDS) {
     const path = join(absolute, SNAPSHOT_FILE_NAMES[kind]);
     const entry = await stat(path).catch(() => undefined);
-    if (entry === undefined || entry.isDirectory()) continue;
+    if (entry === undefined) continue;
+    // a folder of that name (an archive unpacked into it, say) is no snapshot of that kind: never read as one absent
+    if (entry.isDirectory()) throw new InvalidInput(`${SNAPSHOT_FILE_NAMES[kind]} is a folder, not a file: expected the snapshot's ${kind} records as JSON there`, { file: path });
     files[kind] = path;
     total += entry.size;
   }

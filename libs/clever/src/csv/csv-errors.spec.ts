@@ -1,3 +1,4 @@
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
 import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
@@ -123,6 +124,17 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
     const folder = await tempCsvFolder(smallDistrict());
     const error = await readCsvFailure(folder, {});
     expect(error.rule).toBe('a CSV snapshot needs --district <id>: Clever CSV files do not name their district');
+  });
+
+  it('a folder named as a snapshot file, required or not', async () => {
+    for (const name of ['students.csv', 'staff.csv']) {
+      const folder = await tempCsvFolder(smallDistrict());
+      await rm(join(folder, name), { force: true });
+      await mkdir(join(folder, name));
+      const error = await readCsvFailure(folder, { districtId: 'd1' });
+      expect(error.rule).toBe(`${name} is a folder, not a file: expected the snapshot's ${name} there`);
+      expect(error.at.file).toBe(join(folder, name));
+    }
   });
 
   it('a folder that does not exist', async () => {

@@ -51,7 +51,8 @@ export async function openCsvFolder(location: string, options: CsvReadOptions): 
     if (name === undefined) return undefined;
     const path = join(folder, name);
     const entry = await stat(path);
-    if (entry.isDirectory()) return undefined;
+    // a folder of that name is a mistake to say, never a file taken as absent
+    if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${spec.file} there`, { file: path });
     return { spec, path, size: entry.size, header: await readCsvHeader(path, spec, options) };
   };
   const required = async (spec: CsvFileSpec): Promise<CsvFile> => {
