@@ -346,6 +346,17 @@ describe('REST API (end to end)', () => {
       expect(wrong.status).toBe(401);
     });
 
+    it('says why an Authorization header of another scheme, or an empty Bearer, carries no key', async () => {
+      const detail = async (authorization: string) =>
+        ((await (await fetch(`${api.base}/accounts?q=noor`, { headers: { Authorization: authorization } })).json()) as { detail: string }).detail;
+      // what curl -u sends: the key as a user name, which this API never reads
+      expect(await detail(`Basic ${Buffer.from(`${TEST_KEYS.support.key}:`).toString('base64')}`)).toBe(
+        'an API key is required (the Authorization header uses the Basic scheme, which carries no API key here): send "Authorization: Bearer <key>" or "X-Api-Key: <key>"',
+      );
+      expect(await detail('Bearer ')).toContain('(the Authorization header names no key after Bearer)');
+      expect(await detail('Bearer two words')).toContain('(the Authorization header holds more than one word after Bearer: a key has no spaces)');
+    });
+
     it('answers 400 to two different keys in X-Api-Key and Authorization, rather than act as either holder; the same key in both is one key', async () => {
       const both = (bearer: string) => fetch(`${api.base}/accounts?q=noor`, { headers: { 'X-Api-Key': TEST_KEYS.support.key, Authorization: `Bearer ${bearer}` } });
       const two = await both(TEST_KEYS.admin.key);

@@ -7,6 +7,20 @@ import { presentedKey, type AuthenticatedRequest } from './authenticated-request
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /**
+ * Why a request that sent an Authorization header still carries no key: its scheme is not Bearer
+ * (`Basic`, as curl's `-u` sends), or it names no key after Bearer. Empty when it sent none.
+ */
+function whyNoKey(request: AuthenticatedRequest): string {
+  const authorization = request.headers.authorization?.trim();
+  if (!authorization) return '';
+  const scheme = authorization.split(/\s+/)[0]!;
+  if (!/^bearer$/i.test(scheme)) return ` (the Authorization header uses the ${scheme} scheme, which carries no API key here)`;
+  return authorization.slice(scheme.length).trim() === ''
+    ? ' (the Authorization header names no key after Bearer)'
+    : ' (the Authorization header holds more than one word after Bearer: a key has no spaces)';
+}
+
+/**
  * Every request needs a configured API key (401 without one) whose role the endpoint allows
  * (403 otherwise), unless the endpoint is `@Public()`. A route declaring neither is refused to
  * everyone: forgetting `@Roles` must not open an endpoint.
@@ -25,7 +39,7 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = presentedKey(request);
-    if (key === null) throw new Unauthenticated('an API key is required: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"');
+    if (key === null) throw new Unauthenticated(`an API key is required${whyNoKey(request)}: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"`);
     const holder = this.keys.identify(key);
     if (holder === null) throw new Unauthenticated('the API key is not valid');
     request.keyHolder = holder;
