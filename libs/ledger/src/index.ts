@@ -27,7 +27,7 @@ export * from './ports/read-models.port';
 export * from './access/viewer';
 export * from './queries/read-queries';
 export * from './queries/read-answers';
-export type { RelatedRecord, TimelineEntry } from './queries/timeline-related';
+export type { RelatedKind, RelatedRecord, TimelineEntry } from './queries/timeline-related';
 export * from './commands/projection-commands';
 export * from './queries/as-of';
 export * from './queries/audit-export';

@@ -1,21 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Page, RelatedRecord, TimelineEntry } from '@roster-ledger/ledger';
+import type { Page, RelatedKind, RelatedRecord, TimelineEntry } from '@roster-ledger/ledger';
 import { ChangeSchema } from './change.schema';
 
 /** A record a timeline entry names besides the timeline's own, with its name. */
 export class RelatedRecordSchema implements RelatedRecord {
   @ApiProperty({
-    description: 'the key of `data` holding its id: `sectionId`, `studentId`, `teacherId`, `from`, `to` (a primary teacher change), or `id` (the record the change is about, on a school timeline)',
+    description:
+      'the key of `data` holding its id: `sectionId`, `studentId`, `teacherId`, `from`, `to` (a primary teacher change), or `id` (the record the change is about, on a school timeline); or `changes.<field>` for a school, term or course a change points at before or after (`changes.school`, `changes.schools`, `changes.term_id`, `changes.course`)',
     example: 'sectionId',
   })
   field!: string;
-  @ApiProperty({ enum: ['user', 'section'] }) kind!: 'user' | 'section';
+  @ApiProperty({ enum: ['user', 'section', 'school', 'term', 'course'] }) kind!: RelatedKind;
   @ApiProperty({ example: '5a25ffc265e950634b00017c' }) id!: string;
   @ApiProperty({
     type: String,
     nullable: true,
     description:
-      "a class's name (every role), or a person's first and last name (roles that may see names: not engineers); the current one, or the last one a removed record had; null for an id never seen, or when the role may not see it",
+      "a class's, school's, term's or course's name (every role), or a person's first and last name (roles that may see names: not engineers); the current one, or the last one a removed record had; null for an id never seen, or when the role may not see it",
     example: 'Group Guidance - Greene - 0',
   })
   name!: string | null;
@@ -28,7 +29,7 @@ export class RelatedRecordSchema implements RelatedRecord {
 export class TimelineEntrySchema extends ChangeSchema implements TimelineEntry {
   @ApiProperty({
     type: [RelatedRecordSchema],
-    description: "the records the entry names besides the timeline's own, named: the class on a person's timeline, the student or teacher on a class's, the person or class on a school's",
+    description: "the records the entry names besides the timeline's own, named: the class on a person's timeline, the student or teacher on a class's, the person or class on a school's, and the schools, term or course a change points at",
   })
   related!: RelatedRecordSchema[];
 }

@@ -2,11 +2,25 @@ import type { RecordedEvent } from '@roster-ledger/ledger';
 
 type Change = { from: unknown; to: unknown };
 const show = (v: unknown): string => (v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
-const changes = (map: unknown): string[] =>
-  Object.entries((map ?? {}) as Record<string, Change>).map(([field, c]) => `${field}: ${show(c.from)} -> ${show(c.to)}`);
 
-/** What an event says, in one line a person can read (ids as they are, changes as from -> to). */
-export function describeEventData(event: { type: string; data: Record<string, unknown> }): string {
+/** How a changed field's id is shown in place of the bare id (a school's name with its id), or null to show it bare. */
+export type ChangedIdLabel = (field: string, id: string) => string | null;
+
+const changes = (map: unknown, label?: ChangedIdLabel): string[] => {
+  const shown = (field: string, v: unknown): string => {
+    if (label === undefined) return show(v);
+    if (typeof v === 'string') return label(field, v) ?? v;
+    if (Array.isArray(v) && v.every((id): id is string => typeof id === 'string')) return `[${v.map((id) => label(field, id) ?? id).join(', ')}]`;
+    return show(v);
+  };
+  return Object.entries((map ?? {}) as Record<string, Change>).map(([field, c]) => `${field}: ${shown(field, c.from)} -> ${shown(field, c.to)}`);
+};
+
+/**
+ * What an event says, in one line a person can read (ids as they are, changes as from -> to);
+ * `label` names the ids a change points at (a timeline knows the schools' names).
+ */
+export function describeEventData(event: { type: string; data: Record<string, unknown> }, label?: ChangedIdLabel): string {
   const d = event.data as Record<string, unknown>;
   if ('record' in d) {
     const name = (d['personal'] as { name?: { first?: string; last?: string } } | undefined)?.name;
@@ -17,7 +31,7 @@ export function describeEventData(event: { type: string; data: Record<string, un
   }
   if ('changes' in d || 'personal' in d) {
     // an update always changes something: none left means the role may not see what changed
-    const listed = [...changes(d['changes']), ...changes(d['personal'])];
+    const listed = [...changes(d['changes'], label), ...changes(d['personal'])];
     return listed.length > 0 ? listed.join('; ') : '(changes not shown to this role)';
   }
   if ('studentId' in d) return `student ${show(d['studentId'])}`;

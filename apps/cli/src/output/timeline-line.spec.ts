@@ -38,6 +38,16 @@ describe('a timeline entry in one line', () => {
     );
   });
 
+  it('names the schools a change points at, each with its id, and leaves an id no one named bare', () => {
+    const lincoln: RelatedRecord = { field: 'changes.school', kind: 'school', id: 's1', name: 'Lincoln', status: 'active' };
+    const annex: RelatedRecord = { field: 'changes.school', kind: 'school', id: 's2', name: 'Annex', status: 'removed' };
+    const data = { id: 'u1', changes: { school: { from: 's2', to: 's1' }, schools: { from: ['s2'], to: ['s1', 's9'] }, grade: { from: '3', to: '4' } }, personal: {} };
+    const listed = [lincoln, annex].map((r) => ({ ...r, field: 'changes.schools' }));
+    expect(describeTimelineEntry(entry('user-u1', 'StudentUpdated', data, [annex, lincoln, ...listed]), student)).toBe(
+      'school: Annex (school s2, now removed) -> Lincoln (school s1); schools: [Annex (school s2, now removed)] -> [Lincoln (school s1), s9]; grade: 3 -> 4',
+    );
+  });
+
   it('shows an id alone where the role may not see the name', () => {
     const hidden: RelatedRecord = { ...ada, name: null, personalRedacted: true };
     expect(describeTimelineEntry(entry('section-sec1', 'StudentEnrolled', { sectionId: 'sec1', studentId: 'u1' }, [hidden]), section)).toBe('student u1');

@@ -1,6 +1,6 @@
 import { roleOfUserEvent } from '@roster-ledger/domain';
 import type { RelatedRecord, TimelineEntry, TimelineKind } from '@roster-ledger/ledger';
-import { describeEventData } from './event-line';
+import { describeEventData, type ChangedIdLabel } from './event-line';
 
 /** What a person named in a section event's field is to the class. */
 const PERSON_FIELDS: Record<string, string> = { studentId: 'student', teacherId: 'teacher', from: 'teacher', to: 'teacher' };
@@ -8,7 +8,7 @@ const PERSON_FIELDS: Record<string, string> = { studentId: 'student', teacherId:
 /** The record's name, then what it is and its id; its id alone when no name is known or shown. */
 export function recordLabel(record: RelatedRecord, eventType: string): string {
   const what =
-    record.kind === 'section' ? 'section' : (PERSON_FIELDS[record.field] ?? roleOfUserEvent(eventType)?.replace('_', ' ') ?? 'user');
+    record.kind !== 'user' ? record.kind : (PERSON_FIELDS[record.field] ?? roleOfUserEvent(eventType)?.replace('_', ' ') ?? 'user');
   // the name may be the last one a record had before it was removed
   const described = `${what} ${record.id}${record.status === 'removed' ? ', now removed' : ''}`;
   return record.name === null ? described : `${record.name} (${described})`;
@@ -23,6 +23,12 @@ export function recordLabel(record: RelatedRecord, eventType: string): string {
 export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: TimelineKind; id: string }): string {
   const d = entry.data;
   const related = new Map(entry.related.map((r) => [r.field, r]));
+  // a change's schools, term or course, by name: one field may name several (a list of schools)
+  const changed = new Map(entry.related.filter((r) => r.field.startsWith('changes.')).map((r) => [`${r.field}:${r.id}`, r]));
+  const changedLabel: ChangedIdLabel = (field, id) => {
+    const record = changed.get(`changes.${field}:${id}`);
+    return record === undefined || record.name === null ? null : recordLabel(record, entry.type);
+  };
   const label = (field: string): string | null => {
     const record = related.get(field);
     return record === undefined ? null : recordLabel(record, entry.type);
@@ -45,9 +51,9 @@ export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: Tim
   const own = label('id');
   if (own !== null) {
     // a share's description is the record's name: the label says it already
-    const said = 'record' in d ? (d['sharedAgain'] === true ? '(shared again)' : null) : describeEventData(entry);
+    const said = 'record' in d ? (d['sharedAgain'] === true ? '(shared again)' : null) : describeEventData(entry, changedLabel);
     return joined(own, said);
   }
   const elsewhere = entry.streamId === `${subject.kind}-${subject.id}` ? null : entry.streamId;
-  return joined(elsewhere, describeEventData(entry));
+  return joined(elsewhere, describeEventData(entry, changedLabel));
 }

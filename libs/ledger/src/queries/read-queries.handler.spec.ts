@@ -1,5 +1,5 @@
 import type { Viewer, ViewerRole } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AccountName, ClassName, LoggedChange, ReadModels, TimelineKind } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AccountName, ClassName, LoggedChange, NamedRecord, ReadModels, TimelineKind } from '../ports/read-models.port';
 import { GetTimelineHandler } from './read-queries.handler';
 import { GetTimelineQuery } from './read-queries';
 import type { TimelineEntry } from './timeline-related';
@@ -23,6 +23,11 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     { id: 'sec1', status: 'active', name: 'Algebra 1A' },
     { id: 'sec2', status: 'removed', name: 'Biology' },
   ];
+  const records: NamedRecord[] = [
+    { kind: 'school', id: 's1', name: 'Lincoln Elementary', active: true },
+    { kind: 'school', id: 's2', name: 'Old Annex', active: false },
+    { kind: 'term', id: 'term2', name: 'Spring 2025', active: true },
+  ];
 
   let position = 0;
   const change = (streamId: string, type: string, data: Record<string, unknown>): LoggedChange => ({
@@ -39,20 +44,24 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
 
   /** The timelines the fake read models hold, by `kind-id`, and every look-up of names they were asked. */
   let timelines: Record<string, LoggedChange[]>;
-  let lookups: { accountNames: string[][]; classNames: string[][] };
+  let lookups: { accountNames: string[][]; classNames: string[][]; names: string[][] };
   let logged: AccessLogEntry[];
   let handler: GetTimelineHandler;
 
   beforeEach(() => {
     position = 0;
     timelines = {};
-    lookups = { accountNames: [], classNames: [] };
+    lookups = { accountNames: [], classNames: [], names: [] };
     logged = [];
     const models: Partial<ReadModels> = {
       atOneMoment: (read) => read(),
       timeline: async (kind, id, { after, limit }) => (timelines[`${kind}-${id}`] ?? []).filter((c) => c.position > (after ?? 0)).slice(0, limit),
       accountNames: async (ids) => (lookups.accountNames.push([...ids]), people.filter((p) => ids.includes(p.id))),
       classNames: async (ids) => (lookups.classNames.push([...ids]), classes.filter((c) => ids.includes(c.id))),
+      names: async (ids) => (
+        lookups.names.push(ids.map(({ kind, id }) => `${kind}-${id}`)),
+        records.filter((r) => ids.some((asked) => asked.kind === r.kind && asked.id === r.id))
+      ),
     };
     const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: logged, next: null }) };
     // the handler reads no other part of the read models for a timeline that has entries
@@ -182,6 +191,38 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
       await read('user', 'ts1', 'engineer');
       expect(logged).toHaveLength(2);
     });
+  });
+
+  it('names the schools, term and course a change points at, before and after, in one look-up a page; one never seen by id alone', async () => {
+    timelines['user-u1'] = [
+      change('user-u1', 'StudentUpdated', { id: 'u1', changes: { school: { from: 's2', to: 's1' }, schools: { from: ['s2'], to: ['s1', 's9'] } }, personal: {} }),
+      change('section-sec1', 'SectionUpdated', { id: 'sec1', changes: { term_id: { from: 'term1', to: 'term2' }, period: { from: '1', to: '2' } }, personal: {} }),
+    ];
+    const items = await read('user', 'u1', 'engineer'); // names of schools and terms are no one's personal data
+    expect(items[0]!.related).toEqual([
+      { field: 'changes.school', kind: 'school', id: 's2', name: 'Old Annex', status: 'removed' },
+      { field: 'changes.school', kind: 'school', id: 's1', name: 'Lincoln Elementary', status: 'active' },
+      { field: 'changes.schools', kind: 'school', id: 's2', name: 'Old Annex', status: 'removed' },
+      { field: 'changes.schools', kind: 'school', id: 's1', name: 'Lincoln Elementary', status: 'active' },
+      { field: 'changes.schools', kind: 'school', id: 's9', name: null, status: 'unknown' },
+    ]);
+    expect(relatedOf(items)[1]).toEqual([
+      'SectionUpdated',
+      [
+        ['sec1', 'Algebra 1A', 'active'],
+        ['term1', null, 'unknown'],
+        ['term2', 'Spring 2025', 'active'],
+      ],
+    ]);
+    expect(lookups.names).toEqual([['school-s2', 'school-s1', 'school-s9', 'term-term1', 'term-term2']]);
+    // on a school's own timeline, the school is not named again
+    timelines['school-s1'] = [timelines['user-u1'][0]!];
+    expect((await read('school', 's1', 'support'))[0]!.related.map((r) => `${r.field} ${r.id}`)).toEqual([
+      'id u1',
+      'changes.school s2',
+      'changes.schools s2',
+      'changes.schools s9',
+    ]);
   });
 
   it("names the person or class each change on a school's timeline is about, and logs the students it names", async () => {

@@ -123,18 +123,21 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
   }
 
   /**
-   * The records each entry names besides the timeline's own, named: one look-up of people and one
-   * of classes for the whole page (each by primary key), never one per entry.
+   * The records each entry names besides the timeline's own, named: one look-up of people, one of
+   * classes and one of schools, terms and courses for the whole page (each by primary key), never
+   * one per entry.
    */
   private async related(items: LoggedChange[], subject: { kind: TimelineKind; id: string }, access: PersonalAccess) {
     const references = items.map((c) => referencesOf(c, subject));
     const ids = (kind: RecordReference['kind']) => [...new Set(references.flat().filter((r) => r.kind === kind).map((r) => r.id))];
     const lookUp = <T>(list: string[], names: (ids: string[]) => Promise<T[]>) => (list.length === 0 ? Promise.resolve([]) : names(list));
-    const [accounts, classes] = await Promise.all([
+    const others = (['school', 'term', 'course'] as const).flatMap((kind) => ids(kind).map((id) => ({ kind, id })));
+    const [accounts, classes, records] = await Promise.all([
       lookUp(ids('user'), (list) => this.models.accountNames(list)),
       lookUp(ids('section'), (list) => this.models.classNames(list)),
+      others.length === 0 ? Promise.resolve([]) : this.models.names(others),
     ]);
-    return nameReferences(references, { accounts, classes }, access);
+    return nameReferences(references, { accounts, classes, records }, access);
   }
 
   /** Whether the ledger has ever recorded this record: an empty timeline of an unknown id is a 404. */

@@ -1,5 +1,8 @@
 import { categoryOf, visiblePersonal, type PersonalAccess } from '@roster-ledger/domain';
-import type { AccountName, ClassName, LoggedChange, TimelineKind } from '../ports/read-models.port';
+import type { AccountName, ClassName, LoggedChange, NamedRecord, TimelineKind } from '../ports/read-models.port';
+
+/** What a timeline entry can name: a person, a class, or a school, term or course a change points at. */
+export type RelatedKind = 'user' | 'section' | 'school' | 'term' | 'course';
 
 /**
  * A record a timeline entry names besides the timeline's own: the class of an enrollment on a
@@ -7,13 +10,17 @@ import type { AccountName, ClassName, LoggedChange, TimelineKind } from '../port
  * timeline shows a change of. Named as the read models know it now.
  */
 export interface RelatedRecord {
-  /** The key of the entry's `data` that holds its id: `sectionId`, `studentId`, `teacherId`, `from`, `to`, or `id` (the record the event is about). */
+  /**
+   * The key of the entry's `data` that holds its id: `sectionId`, `studentId`, `teacherId`, `from`,
+   * `to`, or `id` (the record the event is about); or `changes.<field>` for an id a change points at
+   * before or after (`changes.school`, `changes.schools`, `changes.term_id`, `changes.course`).
+   */
   field: string;
-  kind: 'user' | 'section';
+  kind: RelatedKind;
   id: string;
   /**
-   * The class's name, or the person's first and last name: the current one, or the last one a
-   * removed record had. Null for an id the read models never saw, and for a person's name when
+   * The class's, school's, term's or course's name, or the person's first and last name: the
+   * current one, or the last one a removed record had. Null for an id the read models never saw, and for a person's name when
    * the role may not see names (then `personalRedacted` is true).
    */
   name: string | null;
@@ -31,12 +38,15 @@ export interface TimelineEntry extends LoggedChange {
 /** A record named by an entry, before it is looked up. */
 export interface RecordReference {
   field: string;
-  kind: 'user' | 'section';
+  kind: RelatedKind;
   id: string;
 }
 
 /** The people a section event names (enrollments, teacher assignments, primary teacher changes). */
 const PERSON_FIELDS = ['studentId', 'teacherId', 'from', 'to'];
+
+/** Fields of a person or class that hold the id of a school, term or course, and what each names. */
+const REFERENCE_CHANGES: Readonly<Record<string, 'school' | 'term' | 'course'>> = { school: 'school', schools: 'school', term_id: 'term', course: 'course' };
 
 /**
  * The records an entry's data names by id, but the timeline's own subject: on a person's timeline
@@ -55,7 +65,19 @@ export function referencesOf(change: Pick<LoggedChange, 'streamId' | 'data'>, su
     add('sectionId', 'section');
     for (const field of PERSON_FIELDS) add(field, 'user');
   }
+  if (category === 'user' || category === 'section') addChangedReferences(change.data['changes'], subject, found);
   return found;
+}
+
+/** The schools, terms and courses a change's before and after point at (a student moving school), each once a field. */
+function addChangedReferences(changes: unknown, subject: { kind: TimelineKind; id: string }, found: RecordReference[]): void {
+  if (typeof changes !== 'object' || changes === null) return;
+  for (const [field, kind] of Object.entries(REFERENCE_CHANGES)) {
+    const change = (changes as Record<string, { from?: unknown; to?: unknown } | undefined>)[field];
+    if (change === undefined) continue;
+    const ids = new Set([change.from, change.to].flat().filter((id): id is string => typeof id === 'string' && id !== ''));
+    for (const id of ids) if (!(kind === subject.kind && id === subject.id)) found.push({ field: `changes.${field}`, kind, id });
+  }
 }
 
 /** First and last name, as a person is shown in one line. */
@@ -73,17 +95,22 @@ function displayName(name: unknown): string | null {
  */
 export function nameReferences(
   references: readonly RecordReference[][],
-  found: { accounts: readonly AccountName[]; classes: readonly ClassName[] },
+  found: { accounts: readonly AccountName[]; classes: readonly ClassName[]; records?: readonly NamedRecord[] },
   access: PersonalAccess,
 ): { related: RelatedRecord[][]; studentsNamed: string[] } {
   const accounts = new Map(found.accounts.map((a) => [a.id, a]));
   const classes = new Map(found.classes.map((c) => [c.id, c]));
+  const records = new Map((found.records ?? []).map((r) => [`${r.kind}-${r.id}`, r]));
   const studentsNamed = new Set<string>();
   const related = references.map((refs) =>
     refs.map((ref): RelatedRecord => {
       if (ref.kind === 'section') {
         const known = classes.get(ref.id);
         return { ...ref, name: known?.name ?? null, status: known?.status ?? 'unknown' };
+      }
+      if (ref.kind !== 'user') {
+        const known = records.get(`${ref.kind}-${ref.id}`);
+        return { ...ref, name: known?.name ?? null, status: known === undefined ? 'unknown' : known.active ? 'active' : 'removed' };
       }
       const known = accounts.get(ref.id);
       if (!known) return { ...ref, name: null, status: 'unknown' };
