@@ -151,8 +151,11 @@ describe('roster-ledger import (end to end)', () => {
       expect(blocked.status).toBe(1);
       expect(blocked.stderr).toContain(`sync ${syncId} of district ${CLEVER_DEMO_DISTRICT_ID} is held awaiting approval`);
 
-      const approved = cliJson(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
-      expect(approved.status).toBe(0);
+      const approving = cli(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
+      expect(approving.status).toBe(0);
+      // like an import, it says the read models followed the approved events
+      expect(approving.stdout).toMatch(/\n  Read models updated \([\d,]+ events folded\)\.\n$/);
+      const approved = cliJson(['syncs', 'show', syncId, '--db', db]);
       expect(approved.body).toMatchObject({ status: 'completed', approvedBy: 'alice', appended: held.body['pending'] });
       const after = await readLog(db);
       expect(rosterEvents(after).filter((e) => e.type === 'StudentRemoved')).toHaveLength(200);

@@ -84,7 +84,8 @@ export class SyncsApproveCommand extends SyncsSubCommand {
       if (options.json) json({ ...syncJson(summary), ...readModelsJson(readModels) });
       else {
         out(describeSync(summary));
-        if (readModels.foldedElsewhere) out(readModelsLine(readModels)!);
+        const line = readModelsLine(readModels);
+        if (line !== null) out(line);
       }
       if (readModels.behind !== null) reportReadModelsBehind(readModels.behind, options.json);
     } catch (error) {
