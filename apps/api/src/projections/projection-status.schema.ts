@@ -22,7 +22,13 @@ class RebuildingSchema implements UnfinishedRebuild {
   @ApiProperty({ description: 'the version being built beside the live one' }) version!: number;
   @ApiProperty({ description: 'how far it has folded the log' }) position!: number;
   @ApiProperty({ type: BuilderSchema, nullable: true, description: 'the process building it, as last noted' }) builder!: BuilderSchema | null;
-  @ApiProperty({ description: 'whether that process may still be at work; false: interrupted, resumed by the next rebuild' }) underWay!: boolean;
+  @ApiProperty({ description: 'whether that process may still be at work; false: interrupted, resumed as `resumedBy` says' }) underWay!: boolean;
+  @ApiProperty({
+    enum: ['catch-up', 'rebuild'],
+    description:
+      'what resumes it once interrupted: `catch-up` when the live read model is so far behind that the next catch-up (serve, or any command that reads the read models) rebuilds it in bulk; `rebuild` when only the next rebuild does',
+  })
+  resumedBy!: 'catch-up' | 'rebuild';
 }
 
 /** A read model's checkpoint against the log's head. */

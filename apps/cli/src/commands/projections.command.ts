@@ -23,9 +23,11 @@ function rowsApart(n: number): string {
 }
 
 /** Whether a rebuild is at work, and where, or was interrupted. */
-function rebuildState({ builder, underWay }: UnfinishedRebuild): string {
+function rebuildState({ builder, underWay, resumedBy }: UnfinishedRebuild): string {
   if (underWay && builder !== null) return `under way in process ${builder.pid} on ${builder.host}`;
-  return 'interrupted: resumes on the next rebuild';
+  return resumedBy === 'catch-up'
+    ? 'interrupted: resumes when a command next reads the read models, or in serve'
+    : 'interrupted: resumes on the next rebuild';
 }
 
 function printStatus(list: ProjectionStatus[]): void {

@@ -30,8 +30,14 @@ export interface UnfinishedRebuild {
   position: number;
   /** The process building it, as last noted; null when none is (its rebuild failed here). */
   builder: { pid: number; host: string } | null;
-  /** Whether that process may still be at work (see ownerAlive); false: interrupted, resumed by the next rebuild. */
+  /** Whether that process may still be at work (see ownerAlive); false: interrupted, resumed as `resumedBy` says. */
   underWay: boolean;
+  /**
+   * What resumes it once interrupted: `catch-up` when the live read model is so far behind the log
+   * that the next catch-up (any command that reads the read models, or `serve`) rebuilds it in
+   * bulk (a killed first import's, say); `rebuild` when only the next rebuild does.
+   */
+  resumedBy: 'catch-up' | 'rebuild';
 }
 
 export interface ProjectionProgress {

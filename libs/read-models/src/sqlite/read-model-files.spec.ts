@@ -429,7 +429,10 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const head = events[events.length - 1]!.position;
       const statuses = Object.fromEntries((await control.status()).map((s) => [s.name, s]));
       expect(NAMES.map((n) => statuses[n]!.version)).toEqual(NAMES.map(() => 1));
-      for (const name of ['accounts', 'enrollments']) expect(statuses[name]!.rebuilding).toMatchObject({ version: 2, position: head, builder: null, underWay: false });
+      // the live versions are caught up: no catch-up resumes it, a rebuild does
+      for (const name of ['accounts', 'enrollments']) {
+        expect(statuses[name]!.rebuilding).toMatchObject({ version: 2, position: head, builder: null, underWay: false, resumedBy: 'rebuild' });
+      }
 
       const again = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
       const result = await again.rebuild(NAMES);

@@ -465,12 +465,12 @@ describe.each([
       });
       await expect(interrupted).rejects.toThrow('interrupted at 20');
       expect(byName(await control.status())['accounts']).toMatchObject({ version: 1, position: 0, rebuilding: { version: 2, position: 20 } });
-      // its builder let go when it failed: interrupted, to be resumed
-      expect(byName(await control.status())['accounts']!.rebuilding).toMatchObject({ builder: null, underWay: false });
+      // its builder let go when it failed: interrupted, to be resumed by the next catch-up (the live version is still far behind)
+      expect(byName(await control.status())['accounts']!.rebuilding).toMatchObject({ builder: null, underWay: false, resumedBy: 'catch-up' });
       // a builder noted in another process: at work while that process lives (pid 1 always does), interrupted once it is gone
       const noteBuilder = (pid: number) => openDb().prepare("UPDATE projection_state SET build_pid = ?, build_host = ? WHERE name = 'accounts'").run(pid, hostname());
       noteBuilder(1);
-      expect(byName(await control.status())['accounts']!.rebuilding).toEqual({ version: 2, position: 20, builder: { pid: 1, host: hostname() }, underWay: true });
+      expect(byName(await control.status())['accounts']!.rebuilding).toEqual({ version: 2, position: 20, builder: { pid: 1, host: hostname() }, underWay: true, resumedBy: 'catch-up' });
       noteBuilder(2 ** 22 + 1);
       expect(byName(await control.status())['accounts']!.rebuilding).toMatchObject({ builder: { pid: 2 ** 22 + 1 }, underWay: false });
 

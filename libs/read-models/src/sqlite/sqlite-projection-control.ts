@@ -486,7 +486,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         lag: { events: Math.max(0, head - row.position), seconds: Math.round(seconds * 10) / 10 },
         status: row.status,
         failure: row.failure ? (JSON.parse(row.failure) as ProjectionFailure) : null,
-        rebuilding: row.building_version === null ? null : this.rebuildUnderWay(p, row.building_version, row.building_position ?? 0),
+        rebuilding: row.building_version === null ? null : this.rebuildUnderWay(p, row.building_version, row.building_position ?? 0, { position: row.position, head }),
       });
     }
     return result;
@@ -504,9 +504,20 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /** A rebuild noted in the registry, with its builder and whether that process may still be at it. */
-  private rebuildUnderWay(p: SqliteProjection, version: number, position: number): UnfinishedRebuild {
+  private rebuildUnderWay(p: SqliteProjection, version: number, position: number, live: { position: number; head: number }): UnfinishedRebuild {
     const builder = this.registryOf(p).builder(p.name);
-    return { version, position, builder: builder === null ? null : { pid: builder.pid, host: builder.host }, underWay: builder !== null && ownerAlive(builder) };
+    return {
+      version,
+      position,
+      builder: builder === null ? null : { pid: builder.pid, host: builder.host },
+      underWay: builder !== null && ownerAlive(builder),
+      resumedBy: this.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
+    };
+  }
+
+  /** Whether a live read model at `position` is so far behind `head` that a catch-up rebuilds it in bulk (see catchUpInBulk). */
+  private farBehind(position: number, head: number): boolean {
+    return head - position >= this.bulkCatchUpFrom && head - position > position;
   }
 
   /**
@@ -694,7 +705,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const head = await this.store.headPosition();
       // a rebuild left half done (a killed import's catch-up, or a rebuild) is resumed, not redone
       const far = this.liveTargets(projections)
-        .filter((t) => head - t.position >= this.bulkCatchUpFrom && head - t.position > t.position)
+        .filter((t) => this.farBehind(t.position, head))
         .map((t) => t.projection.name)
         .filter((name) => !stopped.has(name));
       if (far.length === 0) return 0;
