@@ -5,10 +5,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import type { CommandBus } from '@nestjs/cqrs';
+import { QueryBus, type CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import type { SyncOwner, SyncSummary } from '@roster-ledger/domain';
-import { EVENT_STORE, RunSyncCommand, SyncHistory, UnlockSyncCommand, type EventStore, type UnlockResult } from '@roster-ledger/ledger';
+import { EVENT_STORE, GetSyncQuery, RunSyncCommand, SyncHistory, UnlockSyncCommand, type EventStore, type UnlockResult } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { ledgerRuntime } from './support/clever-sync-runtime';
 import { runCli } from './support/crash-process';
@@ -28,6 +28,7 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
   const db = join(dir, 'ledger.db');
   let app: INestApplicationContext;
   let commands: CommandBus;
+  let queries: QueryBus;
   let store: EventStore;
   let history: SyncHistory;
   const alive: ChildProcess[] = [];
@@ -39,6 +40,7 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
   };
   beforeAll(async () => {
     ({ app, commands } = await ledgerRuntime(LedgerConfig.load({ LEDGER_CONFIG: '' }, { db })));
+    queries = app.get(QueryBus);
     store = app.get(EVENT_STORE);
     history = app.get(SyncHistory);
     await importDemo();
@@ -98,17 +100,27 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
 
   onLinux('refuses a holder it can see alive: one of this namespace, or one whose start was never noted', async () => {
     const child = liveProcess();
+    let stranded = '';
     for (const owner of [{ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) }, { pid: child.pid!, host: hostname() }]) {
-      const stranded = await heldBy(owner);
+      stranded = await heldBy(owner);
       await expect(unlock(stranded)).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
       // a holder seen alive is waited for, not unlocked: the refusal does not suggest it
       await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', message: expect.not.stringContaining('syncs unlock') });
       expect((await history.get(stranded)).status).toBe('running');
     }
-    // once it is gone, a sync takes the lock over as ever
+    const shown = () => runCli(['syncs', 'show', stranded, '--db', db]);
+    const listed = async () => (await runCli(['syncs', 'list', '--db', db])).stdout.split('\n').find((line) => line.startsWith(stranded));
+    expect((await shown()).stdout).toContain('  Still running');
+    expect(await listed()).toMatch(/^\S+ {2}running /);
+    // once it is gone, the syncs say so before any sync records it
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
+    expect(await queries.execute(new GetSyncQuery(stranded))).toMatchObject({ status: 'running', processGone: true });
+    expect((await shown()).stdout).toContain(`  Its process (${child.pid} on ${hostname()}) is gone: stopped before it finished, nothing of it was applied; the next sync of the district records it as interrupted.`);
+    expect(await listed()).toMatch(/^\S+ {2}stopped /);
+    // and a sync takes the lock over as ever, recording it as interrupted
     expect(await importDemo()).toMatchObject({ status: 'completed' });
+    expect(await queries.execute(new GetSyncQuery(stranded))).not.toHaveProperty('processGone');
   });
 
   onLinux('leaves the lock of a sync that recorded anything since it was read, and the lock another sync holds', async () => {

@@ -46,7 +46,13 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
     // a process that stopped says so in its reason already
     if (!/nothing of it was applied/i.test(s.failure.reason)) lines.push('  Nothing was applied: the ledger is as it was before this sync.');
   }
-  if (s.status === 'running') lines.push('  Still running (or its process died: the next sync of the district records it as interrupted).');
+  if (s.status === 'running') {
+    lines.push(
+      s.processGone
+        ? `  Its process (${s.owner!.pid} on ${s.owner!.host}) is gone: stopped before it finished, nothing of it was applied; the next sync of the district records it as interrupted.`
+        : '  Still running (or its process died where this ledger cannot see it: the next sync of the district records it as interrupted).',
+    );
+  }
   const skipped = Object.entries(s.skipped).map(([k, v]) => `${n(v)} ${k}`).join(', ');
   if (skipped) lines.push(`  Skipped (read, not recorded): ${skipped}`);
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}`).join(', ');
@@ -72,5 +78,7 @@ function filesRead(contents: SnapshotContents): string[] {
 /** One line per sync for `syncs list`. */
 export function syncLine(s: SyncSummary): string {
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
-  return [s.syncId, s.status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} events`, s.origin].join('  ');
+  // a sync whose process is gone is no longer running, whatever the log says until the next sync
+  const status = s.processGone ? 'stopped' : s.status;
+  return [s.syncId, status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} events`, s.origin].join('  ');
 }

@@ -25,6 +25,12 @@ export interface SyncSummary extends SyncFindings {
   discardedBy: string | null;
   /** The process that ran it, when recorded. */
   owner: SyncOwner | null;
+  /**
+   * Not from the log but from the moment it is read: true for a sync recorded as running whose
+   * process is known to be gone (killed; on this host), which the district's next sync records
+   * as interrupted. Absent otherwise.
+   */
+  processGone?: true;
   /** The files it read (name, size, SHA-256), when it read a folder and got as far as its end. */
   contents: SnapshotContents | null;
   /** The earlier sync whose files these were byte for byte: this one read no record. */

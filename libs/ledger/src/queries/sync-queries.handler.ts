@@ -1,3 +1,4 @@
+import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import type { Page } from '../ports/read-models.port';
@@ -5,10 +6,20 @@ import { NotFound } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
 import { ListSyncsQuery } from './list-syncs.query';
 import { GetSyncQuery } from './get-sync.query';
+import { SYNC_LOCK } from '../ports/tokens';
+import type { SyncLock } from '../ports/sync-lock.port';
+
+/** A sync as the log has it, marked when it is recorded as running but its process is known to be gone. */
+function withProcess(summary: SyncSummary, lock: SyncLock): SyncSummary {
+  return summary.status === 'running' && summary.owner !== null && !lock.isAlive(summary.owner) ? { ...summary, processGone: true } : summary;
+}
 
 @QueryHandler(ListSyncsQuery)
 export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<SyncSummary>> {
-  constructor(private readonly history: SyncHistory) {}
+  constructor(
+    private readonly history: SyncHistory,
+    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
+  ) {}
   /**
    * `next` is the id of the page's last sync when older ones follow, else null. Syncs only ever
    * join the list at its new end, so a page's last sync marks where the next page starts.
@@ -24,16 +35,19 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
       const listed = districtId === undefined ? 'a sync of this ledger' : `a sync of district ${districtId}`;
       throw new InvalidInput(`must be the id of ${listed}, the last one of the page before, got "${after}"`, { field: 'after' });
     }
-    const items = syncs.slice(from, from + limit);
+    const items = syncs.slice(from, from + limit).map((summary) => withProcess(summary, this.lock));
     return { items, next: from + limit < syncs.length ? items[items.length - 1]!.syncId : null };
   }
 }
 
 @QueryHandler(GetSyncQuery)
 export class GetSyncHandler implements IQueryHandler<GetSyncQuery, SyncSummary> {
-  constructor(private readonly history: SyncHistory) {}
+  constructor(
+    private readonly history: SyncHistory,
+    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
+  ) {}
   /** @throws SyncNotFound */
-  execute({ syncId }: GetSyncQuery): Promise<SyncSummary> {
-    return this.history.get(syncId);
+  async execute({ syncId }: GetSyncQuery): Promise<SyncSummary> {
+    return withProcess(await this.history.get(syncId), this.lock);
   }
 }
