@@ -25,7 +25,8 @@ export class ProjectionJobSchema implements ProjectionJob {
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: ProjectionJob['status'];
   @ApiProperty() startedAt!: string;
   @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
-  @ApiProperty({ type: ProgressSchema, nullable: true }) progress!: ProgressSchema | null;
+  @ApiProperty({ type: ProgressSchema, nullable: true, description: 'the latest progress; null until the first batch of events is folded, a few seconds in' })
+  progress!: ProgressSchema | null;
   @ApiProperty({
     type: 'object',
     nullable: true,
