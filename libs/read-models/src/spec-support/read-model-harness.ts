@@ -103,13 +103,13 @@ export const unassignment = (sectionId: string, teacherId: string) => ({ section
 export const primaryChange = (sectionId: string, from: string | null, to: string | null) => ({ sectionId, from, to });
 
 /** StudentShared data: a 9th grader at school `s1`, with the personal fields support searches by. */
-export function studentRecord(id: string, over: { school?: string; schools?: string[]; grade?: string; first?: string; last?: string; sharedAgain?: boolean } = {}) {
+export function studentRecord(id: string, over: { school?: string; schools?: string[]; grade?: string; first?: string; middle?: string; last?: string; sharedAgain?: boolean } = {}) {
   const school = over.school ?? 's1';
   return shared(
     id,
     { school, schools: over.schools ?? [school], grade: over.grade ?? '9' },
     {
-      name: { first: over.first ?? 'Ada', last: over.last ?? 'Lovelace' },
+      name: { first: over.first ?? 'Ada', ...(over.middle === undefined ? {} : { middle: over.middle }), last: over.last ?? 'Lovelace' },
       email: `${id}@example.org`,
       sis_id: `SIS-${id}`,
       student_number: `SN-${id}`,

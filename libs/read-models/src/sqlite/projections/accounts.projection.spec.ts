@@ -68,7 +68,7 @@ describe('accounts projection: one account per Clever user', () => {
     it('finds a name typed without its accents, or with them, and a name typed "Last, First"', async () => {
       const log = new EventLog();
       rm().when(
-        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Lucía', last: 'Peña' })),
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Lucía', middle: 'María', last: 'Peña' })),
         log.append('user-u2', 'StudentShared', studentRecord('u2', { first: 'Łukasz', last: 'Wiśniewski' })),
         log.append('user-u3', 'StudentShared', studentRecord('u3', { first: 'Lucia', last: 'Pena' })),
       );
@@ -77,6 +77,9 @@ describe('accounts projection: one account per Clever user', () => {
         expect(await search(text)).toEqual(['u1', 'u3']);
       }
       for (const text of ['lukasz', 'Łukasz Wiś', 'wisniewski, lukasz']) expect(await search(text)).toEqual(['u2']);
+      // "Last, First Middle", as SIS exports print it, finds the one with that middle name
+      expect(await search('Peña, Lucía María')).toEqual(['u1']);
+      expect(await search('pena lucia m')).toEqual(['u1']);
       expect(await search(',')).toEqual([]); // no name in it: matches none, not every name
       // what the account shows is the name as the SIS spells it
       expect((await rm().models.searchAccounts('pena', { limit: 1 })).items[0]!.person.personal['name']).toMatchObject({ first: 'Lucía', last: 'Peña' });

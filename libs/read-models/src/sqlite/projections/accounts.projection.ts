@@ -14,14 +14,17 @@ const nameKey = (name: string): string | null => {
   return key === '' ? null : key;
 };
 
-/** The names (as search keys: lower case, accents left out) and email support searches by. */
+/**
+ * The names (as search keys: lower case, accents left out) and email support searches by: "first
+ * last", and "last first middle", the order of an SIS export's "Last, First Middle" (a prefix of
+ * it is still "last first").
+ */
 function searchNames(account: Account): { name: string | null; nameReversed: string | null; email: string | null } {
   const name = account.person.personal['name'] as Fields | undefined;
-  const first = typeof name?.['first'] === 'string' ? name['first'] : '';
-  const last = typeof name?.['last'] === 'string' ? name['last'] : '';
+  const part = (key: string): string => (typeof name?.[key] === 'string' ? (name[key] as string) : '');
   return {
-    name: nameKey(`${first} ${last}`),
-    nameReversed: nameKey(`${last} ${first}`),
+    name: nameKey(`${part('first')} ${part('last')}`),
+    nameReversed: nameKey(`${part('last')} ${part('first')} ${part('middle')}`),
     email: lower(account.person.personal['email']),
   };
 }
@@ -44,7 +47,8 @@ export const accountsProjection: SqliteProjection = {
   rebuildWeight: 61,
   description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
   tables: ['accounts', 'account_search', 'account_ids'],
-  // 2: names kept as search keys (accents left out), so "Lucia Pena" finds "Lucía Peña"
+  // 2: names kept as search keys (accents left out), so "Lucia Pena" finds "Lucía Peña", and
+  // "last first middle" in place of "last first"
   contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its three indexes are built
