@@ -354,6 +354,12 @@ describe('REST API (end to end)', () => {
         'an API key is required (the Authorization header uses the Basic scheme, which carries no API key here): send "Authorization: Bearer <key>" or "X-Api-Key: <key>"',
       );
       expect(await detail('Bearer ')).toContain('(the Authorization header names no key after Bearer)');
+      // a key sent bare, or after a scheme no one uses, is never echoed back
+      const bare = await detail(TEST_KEYS.support.key);
+      expect(bare).toContain('(the Authorization header holds one word and no scheme: put Bearer before the key)');
+      const odd = await detail(`${TEST_KEYS.support.key} ${TEST_KEYS.support.key}`);
+      expect(odd).toContain('(the Authorization header uses a scheme other than Bearer, which carries no API key here)');
+      expect([bare, odd].join(' ')).not.toContain(TEST_KEYS.support.key);
       expect(await detail('Bearer two words')).toContain('(the Authorization header holds more than one word after Bearer: a key has no spaces)');
     });
 
@@ -746,7 +752,7 @@ describe('REST API (end to end)', () => {
       expect(body.components.schemas.TimelineEntrySchema.properties.related).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/RelatedRecordSchema' } });
       expect(body.components.schemas.RelatedRecordSchema.properties).toMatchObject({
         field: { type: 'string' },
-        kind: { enum: ['user', 'section'] },
+        kind: { enum: ['user', 'section', 'school', 'term', 'course'] },
         id: { type: 'string' },
         name: { type: 'string', nullable: true, description: expect.stringContaining('not engineers') },
         status: { enum: ['active', 'removed', 'unknown'] },

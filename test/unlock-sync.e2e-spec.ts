@@ -116,6 +116,7 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await queries.execute(new GetSyncQuery(stranded))).toMatchObject({ status: 'running', processGone: true });
+    expect((await shown()).stdout).toContain(`of district ${CLEVER_DEMO_DISTRICT_ID}: STOPPED (its process is gone; recorded as running)\n`);
     expect((await shown()).stdout).toContain(`  Its process (${child.pid} on ${hostname()}) is gone: stopped before it finished, nothing of it was applied; the next sync of the district records it as interrupted.`);
     expect(await listed()).toMatch(/^\S+ {2}stopped /);
     // and a sync takes the lock over as ever, recording it as interrupted

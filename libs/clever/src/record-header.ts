@@ -20,7 +20,8 @@ export function readHeader(kind: RecordKind, raw: Record<string, unknown>, ctx: 
   const id = raw['id'];
   if (typeof id !== 'string' || id === '') {
     // a number or true is shown as it is: the id a user looks for in their file
-    const shown = typeof id === 'number' || typeof id === 'boolean' ? ` ${String(id)}` : '';
+    // (a number beyond 2^53 was rounded by the parser: showing it would name an id not in the file)
+    const shown = (typeof id === 'number' && Number.isSafeInteger(id)) || typeof id === 'boolean' ? ` ${String(id)}` : '';
     throw ctx.error('id', isNoValue(id) ? 'record has no id' : `expected the id as a non-empty string, got ${typeName(id)}${shown}`);
   }
   ctx.identify(id);

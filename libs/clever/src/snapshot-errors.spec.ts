@@ -229,6 +229,13 @@ describe.each([
     expect(seen).toEqual(['u1', 'u2']);
   });
 
+  it('shows a numeric id as the file has it, and none that the parser rounded', async () => {
+    const failure = async (id: string) =>
+      (await readFailure(await tempFolder({ 'users.json': `{"data":[{"data":${JSON.stringify(student('u1')).replace('"id":"u1"', `"id":${id}`)}}]}` }), where)).message;
+    expect(await failure('12345')).toMatch(/field id: expected the id as a non-empty string, got number 12345$/);
+    expect(await failure('12345678901234567890')).toMatch(/field id: expected the id as a non-empty string, got number$/);
+  });
+
   it('reads a file that is fixed after a failure', async () => {
     const folder = await tempFolder({ 'users.json': '[' });
     await expect(readItems(folder, where)).rejects.toBeInstanceOf(InvalidInput);

@@ -6,15 +6,24 @@ import { ApiKeyRegistry } from './api-key-registry';
 import { presentedKey, type AuthenticatedRequest } from './authenticated-request';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
+/** Authorization schemes named back to a client; any other first word may be a key sent bare, never echoed. */
+const KNOWN_SCHEMES = ['Basic', 'Digest', 'Negotiate', 'NTLM', 'Token', 'ApiKey', 'HOBA', 'Mutual', 'AWS4-HMAC-SHA256'];
+
 /**
  * Why a request that sent an Authorization header still carries no key: its scheme is not Bearer
- * (`Basic`, as curl's `-u` sends), or it names no key after Bearer. Empty when it sent none.
+ * (`Basic`, as curl's `-u` sends), it has no scheme (a key sent bare), or it names no key after
+ * Bearer. Empty when it sent none.
  */
 function whyNoKey(request: AuthenticatedRequest): string {
   const authorization = request.headers.authorization?.trim();
   if (!authorization) return '';
-  const scheme = authorization.split(/\s+/)[0]!;
-  if (!/^bearer$/i.test(scheme)) return ` (the Authorization header uses the ${scheme} scheme, which carries no API key here)`;
+  const words = authorization.split(/\s+/);
+  const scheme = words[0]!;
+  if (words.length === 1 && !/^bearer$/i.test(scheme)) return ' (the Authorization header holds one word and no scheme: put Bearer before the key)';
+  if (!/^bearer$/i.test(scheme)) {
+    const known = KNOWN_SCHEMES.find((name) => name.toLowerCase() === scheme.toLowerCase());
+    return ` (the Authorization header uses ${known === undefined ? 'a scheme other than Bearer' : `the ${known} scheme`}, which carries no API key here)`;
+  }
   return authorization.slice(scheme.length).trim() === ''
     ? ' (the Authorization header names no key after Bearer)'
     : ' (the Authorization header holds more than one word after Bearer: a key has no spaces)';

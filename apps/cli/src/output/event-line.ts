@@ -10,8 +10,10 @@ const changes = (map: unknown, label?: ChangedIdLabel): string[] => {
   const shown = (field: string, v: unknown): string => {
     if (label === undefined) return show(v);
     if (typeof v === 'string') return label(field, v) ?? v;
-    if (Array.isArray(v) && v.every((id): id is string => typeof id === 'string')) return `[${v.map((id) => label(field, id) ?? id).join(', ')}]`;
-    return show(v);
+    // a list shows names only when it holds ids a label names (a list of schools); as JSON otherwise
+    const labels = Array.isArray(v) ? v.map((id) => (typeof id === 'string' ? label(field, id) : null)) : [];
+    if (!Array.isArray(v) || labels.every((l) => l === null)) return show(v);
+    return `[${v.map((id, i) => labels[i] ?? show(id)).join(', ')}]`;
   };
   return Object.entries((map ?? {}) as Record<string, Change>).map(([field, c]) => `${field}: ${shown(field, c.from)} -> ${shown(field, c.to)}`);
 };

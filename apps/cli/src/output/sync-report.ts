@@ -17,7 +17,8 @@ export function syncJson(summary: SyncSummary, durationMs?: number): object {
 export function describeSync(s: SyncSummary, durationMs?: number): string {
   const lines: string[] = [];
   const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
-    lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${s.status.toUpperCase()}${took}`);
+  const status = s.processGone ? 'STOPPED (its process is gone; recorded as running)' : s.status.toUpperCase();
+  lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${status}${took}`);
   lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const found = [s.skipped, s.unresolved, s.unknownValues].some((counts) => Object.values(counts).some((v) => v > 0));

@@ -69,6 +69,15 @@ describe('a projection whose tables change shape with the code', () => {
     expect(again.control.startedOver()).toEqual([]);
     expect((await again.control.status())[0]).toMatchObject({ version: 2, position: 3 });
     again.db.close();
+
+    // a ledger file from before shapes were recorded was filled as content version 1: it starts over too, and keeps no wrong record
+    const unrecorded = open(undefined);
+    unrecorded.db.prepare('UPDATE projection_state SET schema = NULL').run();
+    unrecorded.db.close();
+    const upgraded = open(2);
+    expect(upgraded.control.startedOver()).toEqual([{ name: 'counter', reason: 'this release fills its tables differently from the same events' }]);
+    upgraded.db.close();
+    expect(open(2).control.startedOver()).toEqual([]);
   });
 
   it('drops a table the new release no longer has, with the old version', async () => {

@@ -473,6 +473,11 @@ describe.each([
       expect(byName(await control.status())['accounts']!.rebuilding).toEqual({ version: 2, position: 20, builder: { pid: 1, host: hostname() }, underWay: true, resumedBy: 'catch-up' });
       noteBuilder(2 ** 22 + 1);
       expect(byName(await control.status())['accounts']!.rebuilding).toMatchObject({ builder: { pid: 2 ** 22 + 1 }, underWay: false });
+      // a failed read model is left out of catch-ups: only a rebuild resumes its build
+      const statusOf = (status: string) => openDb().prepare("UPDATE projection_state SET status = ? WHERE name = 'accounts'").run(status);
+      statusOf('failed');
+      expect(byName(await control.status())['accounts']!.rebuilding).toMatchObject({ resumedBy: 'rebuild' });
+      statusOf('running');
 
       const restarted = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 20 });
       expect(await restarted.catchUp()).toBe(events.length - 20);

@@ -237,8 +237,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (formerLayout) emptied.push(db);
       let row = this.stateOf(p);
       const live = fingerprintOf(this.tablesDb(p, row.live_version), p, row.live_version);
-      // a shape never recorded (a ledger file from before shapes were) is what the tables show
-      const recorded = row.schema ?? (live === null ? null : live + contentMark(p));
+      // a shape never recorded (a ledger file from before shapes were) is what the tables show,
+      // filled as content version 1 (nothing older had another)
+      const recorded = row.schema ?? live;
       // tables dropped from outside while the checkpoint stayed: nothing to resume from
       const lost = live === null && row.position > 0;
       const reason = formerLayout
@@ -486,7 +487,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         lag: { events: Math.max(0, head - row.position), seconds: Math.round(seconds * 10) / 10 },
         status: row.status,
         failure: row.failure ? (JSON.parse(row.failure) as ProjectionFailure) : null,
-        rebuilding: row.building_version === null ? null : this.rebuildUnderWay(p, row.building_version, row.building_position ?? 0, { position: row.position, head }),
+        rebuilding: row.building_version === null ? null : this.rebuildUnderWay(p, row.building_version, row.building_position ?? 0, { position: row.position, head, status: row.status }),
       });
     }
     return result;
@@ -504,14 +505,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /** A rebuild noted in the registry, with its builder and whether that process may still be at it. */
-  private rebuildUnderWay(p: SqliteProjection, version: number, position: number, live: { position: number; head: number }): UnfinishedRebuild {
+  private rebuildUnderWay(p: SqliteProjection, version: number, position: number, live: { position: number; head: number; status: string }): UnfinishedRebuild {
     const builder = this.registryOf(p).builder(p.name);
     return {
       version,
       position,
       builder: builder === null ? null : { pid: builder.pid, host: builder.host },
       underWay: builder !== null && ownerAlive(builder),
-      resumedBy: this.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
+      // a failed read model is left out of catch-ups until it is mended: only a rebuild resumes its build
+      resumedBy: live.status === 'running' && this.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
     };
   }
 

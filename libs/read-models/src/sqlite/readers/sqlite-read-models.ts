@@ -25,7 +25,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 import { searchCursor, searchCursorOf, type SearchRow } from './search-cursor';
-import { typedNameKey } from '../../model/search-key';
+import { searchKey } from '../../model/search-key';
 
 interface MembershipRow {
   section_id: string;
@@ -259,9 +259,9 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
-    // ids and emails are compared whole as typed; names as search keys (see typedNameKey)
+    // ids and emails are compared whole as typed; names as search keys (see searchKey)
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
-    const name = typedNameKey(text);
+    const name = searchKey(text);
     const after = options.after === undefined ? undefined : searchCursorOf(options.after);
     if (needle === '') return { items: [], next: null };
     const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
