@@ -9,5 +9,12 @@ export class MembershipSchema implements Membership {
   @ApiProperty({ description: 'primary teacher' }) primary!: boolean;
   @ApiProperty({ description: 'observedAt of the sync that saw the membership begin' }) since!: string;
   @ApiProperty({ type: String, nullable: true }) sinceSync!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'observedAt of the sync that made this teacher the primary one (later than `since` after a primary teacher change); null for anyone not primary at the moment',
+  })
+  primarySince!: string | null;
+  @ApiProperty({ type: String, nullable: true }) primarySinceSync!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'when the membership ended, if it has since the moment; null while it lasts' }) until!: string | null;
 }

@@ -8,6 +8,8 @@ const member = (overrides: Partial<RosterMember>): RosterMember => ({
   primary: false,
   since: '2026-09-01T06:00:00.000Z',
   sinceSync: 'sync-a',
+  primarySince: null,
+  primarySinceSync: null,
   until: null,
   name: { first: 'Ada', last: 'Lovelace' },
   status: 'active',
@@ -17,7 +19,15 @@ const member = (overrides: Partial<RosterMember>): RosterMember => ({
 describe('rosterMemberLine', () => {
   it('says who, since when and by which sync', () => {
     expect(rosterMemberLine(member({}))).toBe(`  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a)`);
-    expect(rosterMemberLine(member({ role: 'teacher', primary: true, name: null }))).toBe(`  u1  ${''.padEnd(28)} primary since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+    const primary = { role: 'teacher', primary: true, name: null, primarySince: '2026-09-01T06:00:00.000Z', primarySinceSync: 'sync-a' } as const;
+    expect(rosterMemberLine(member(primary))).toBe(`  u1  ${''.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a), primary`);
+  });
+
+  it('says when a teacher became primary, apart from when they joined, after a primary teacher change', () => {
+    const made = member({ role: 'teacher', primary: true, primarySince: '2026-10-02T06:00:00.000Z', primarySinceSync: 'sync-b' });
+    expect(rosterMemberLine(made)).toBe(
+      `  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a), primary since 2026-10-02T06:00:00.000Z (sync sync-b)`,
+    );
   });
 
   it('marks a member removed from the district since, whom the section still lists', () => {

@@ -7,9 +7,14 @@ import type { RosterMember } from '@roster-ledger/ledger';
  */
 export function rosterMemberLine(member: RosterMember): string {
   const shown = member.name ? fullName(member.name) : '';
-  const primary = member.primary ? 'primary ' : '';
   const removed = member.status === 'removed' ? ', now removed' : '';
-  return `  ${member.userId}  ${shown.padEnd(28)} ${primary}since ${member.since} (sync ${member.sinceSync ?? '-'})${removed}`;
+  // a teacher made primary after they joined (a primary teacher change) says when, apart from when they joined
+  const primary = !member.primary
+    ? ''
+    : member.primarySince === null || member.primarySince === member.since
+      ? ', primary'
+      : `, primary since ${member.primarySince} (sync ${member.primarySinceSync ?? '-'})`;
+  return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'})${primary}${removed}`;
 }
 
 /** "first last" of a record's `name` (either part may be missing). */

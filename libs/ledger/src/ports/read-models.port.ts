@@ -91,6 +91,9 @@ export interface Membership {
   primary: boolean;
   since: string;
   sinceSync: string | null;
+  /** When, and by which sync, a primary teacher became the primary one (later than `since` after a primary teacher change); null for anyone else. */
+  primarySince: string | null;
+  primarySinceSync: string | null;
   /** When the membership ended, if it has since the moment asked about; null while it lasts. */
   until: string | null;
 }

@@ -46,7 +46,7 @@ describe('enrollments projection: who was in which class, from when to when', ()
       expect(await roster(DAY1)).toEqual(['student u1']); // from is inclusive
       expect(await roster(AFTER_DAY3)).toEqual(['student u1']);
       expect(await rm().models.rosterAsOf('sec1', DAY2)).toEqual([
-        { sectionId: 'sec1', userId: 'u1', role: 'student', primary: false, since: DAY1, sinceSync: 'sync-1', until: null },
+        { sectionId: 'sec1', userId: 'u1', role: 'student', primary: false, since: DAY1, sinceSync: 'sync-1', primarySince: null, primarySinceSync: null, until: null },
       ]);
       expect(await classesOf('u1', DAY2)).toEqual(['sec1']);
       expect(await classesOf('u1', BEFORE_DAY1)).toEqual([]);
@@ -113,7 +113,7 @@ describe('enrollments projection: who was in which class, from when to when', ()
       expect(await roster(BETWEEN_1_2)).toEqual(['student u1']);
       expect(await roster(BETWEEN_2_3)).toEqual([]);
       expect(await rm().models.rosterAsOf('sec1', AFTER_DAY3)).toEqual([
-        { sectionId: 'sec1', userId: 'u1', role: 'student', primary: false, since: DAY3, sinceSync: 'sync-3', until: null },
+        { sectionId: 'sec1', userId: 'u1', role: 'student', primary: false, since: DAY3, sinceSync: 'sync-3', primarySince: null, primarySinceSync: null, until: null },
       ]);
     });
 
@@ -171,8 +171,13 @@ describe('enrollments projection: who was in which class, from when to when', ()
         log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't1', true), { observedAt: DAY1 }),
         log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't2', false), { observedAt: DAY1 }),
       ]);
-      rm().when(log.append('section-sec1', 'PrimaryTeacherChanged', primaryChange('sec1', 't1', 't2'), { observedAt: DAY2 }));
+      rm().when(log.append('section-sec1', 'PrimaryTeacherChanged', primaryChange('sec1', 't1', 't2'), { observedAt: DAY2, syncId: 'sync-2' }));
       expect(await roster(DAY3)).toEqual(['teacher t2 (primary)', 'teacher t1']);
+      // in the class since day 1, primary since day 2: two moments, each with its sync
+      const [t2] = await rm().models.rosterAsOf('sec1', DAY3);
+      expect(t2).toMatchObject({ userId: 't2', since: DAY1, primary: true, primarySince: DAY2, primarySinceSync: 'sync-2' });
+      const [t1] = await rm().models.rosterAsOf('sec1', BETWEEN_1_2);
+      expect(t1).toMatchObject({ userId: 't1', since: DAY1, primary: true, primarySince: DAY1 });
     });
 
     it('a roster as of a moment before PrimaryTeacherChanged names the primary teacher of that moment', async () => {

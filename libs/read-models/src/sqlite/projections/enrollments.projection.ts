@@ -29,7 +29,7 @@ export const enrollmentsProjection: SqliteProjection = {
         PRIMARY KEY (section_id, user_id, role, from_position)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('enrollments')}_user ON ${t('enrollments')} (user_id, from_at);
       CREATE TABLE IF NOT EXISTS ${t('primary_teachers')} (
-        section_id TEXT NOT NULL, teacher_id TEXT NOT NULL, from_position INTEGER NOT NULL, from_at TEXT NOT NULL,
+        section_id TEXT NOT NULL, teacher_id TEXT NOT NULL, from_position INTEGER NOT NULL, from_at TEXT NOT NULL, from_sync TEXT,
         to_position INTEGER, to_at TEXT,
         PRIMARY KEY (section_id, from_position)) WITHOUT ROWID;
     `);
@@ -50,7 +50,7 @@ export const enrollmentsProjection: SqliteProjection = {
       closeStatement.run(...values);
     };
     const openPrimary = db.prepare(
-      `INSERT OR IGNORE INTO ${t('primary_teachers')} (section_id, teacher_id, from_position, from_at) VALUES (?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO ${t('primary_teachers')} (section_id, teacher_id, from_position, from_at, from_sync) VALUES (?, ?, ?, ?, ?)`,
     );
     const closePrimary = db.prepare(
       `UPDATE ${t('primary_teachers')} SET to_position = @position, to_at = @at
@@ -65,7 +65,7 @@ export const enrollmentsProjection: SqliteProjection = {
         const section = d['sectionId'] as string;
         const primaryNow = (teacher: string | null) => {
           closePrimary.run({ position: f.position, at: f.observedAt, section, teacher: null });
-          if (teacher !== null) openPrimary.run(section, teacher, f.position, f.observedAt);
+          if (teacher !== null) openPrimary.run(section, teacher, f.position, f.observedAt, f.syncId);
         };
         switch (event.type) {
           case 'StudentEnrolled':

@@ -31,7 +31,8 @@ interface MembershipRow {
   section_id: string;
   user_id: string;
   role: 'student' | 'teacher';
-  is_primary: number;
+  primary_from_at: string | null;
+  primary_from_sync: string | null;
   from_at: string;
   from_sync: string | null;
   to_at: string | null;
@@ -56,9 +57,11 @@ const toMembership = (r: MembershipRow): Membership => ({
   sectionId: r.section_id,
   userId: r.user_id,
   role: r.role,
-  primary: r.is_primary === 1,
+  primary: r.primary_from_at !== null,
   since: r.from_at,
   sinceSync: r.from_sync,
+  primarySince: r.primary_from_at,
+  primarySinceSync: r.primary_from_sync,
   until: r.to_at,
 });
 
@@ -388,26 +391,31 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async rosterAsOf(sectionId: string, at: string): Promise<Membership[]> {
-    return this.memberships('e.section_id = @id', 'e.role DESC, is_primary DESC, e.from_at, e.user_id', sectionId, at);
+    return this.memberships('e.section_id = @id', 'e.role DESC, primary_from_at IS NULL, e.from_at, e.user_id', sectionId, at);
   }
 
   async classesOfUserAsOf(userId: string, at: string): Promise<Membership[]> {
     return this.memberships('e.user_id = @id', 'e.from_at, e.section_id', userId, at);
   }
 
-  /** Memberships current at a moment, with whether each teacher was the primary one then. */
+  /**
+   * Memberships current at a moment, with when and by which sync each teacher who was the primary
+   * one then became primary (a primary teacher change makes a teacher primary long after they
+   * joined the class).
+   */
   private async memberships(match: string, order: string, id: string, at: string): Promise<Membership[]> {
-    const rows = await this.read(
-      'enrollments',
-      () =>
-        this.statement(
-          `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
-             EXISTS (SELECT 1 FROM ${this.t('enrollments', 'primary_teachers')} p
-                     WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)) AS is_primary
-           FROM ${this.t('enrollments', 'enrollments')} e
-           WHERE ${match} AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY ${order}`,
-        ).all({ id, at }) as MembershipRow[],
-    );
+    const rows = await this.read('enrollments', () => {
+      const primaryThen = (column: string) =>
+        `(SELECT p.${column} FROM ${this.t('enrollments', 'primary_teachers')} p
+          WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)
+          ORDER BY p.from_position DESC LIMIT 1)`;
+      return this.statement(
+        `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
+           ${primaryThen('from_at')} AS primary_from_at, ${primaryThen('from_sync')} AS primary_from_sync
+         FROM ${this.t('enrollments', 'enrollments')} e
+         WHERE ${match} AND e.from_at <= @at AND (e.to_at IS NULL OR e.to_at > @at) ORDER BY ${order}`,
+      ).all({ id, at }) as MembershipRow[];
+    });
     return rows.map(toMembership);
   }
 
