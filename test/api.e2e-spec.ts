@@ -9,6 +9,7 @@ import { CatchUpProjectionsCommand, RunSyncCommand } from '@roster-ledger/ledger
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot, type NextDayChanges } from '@roster-ledger/testing';
 import { TEST_KEYS, testKeysConfig, type ApiClient } from './support/api-client';
 import { serveRefusal, startServe, stopServe } from './support/api-serve-process';
+import { cli } from './support/ledger-cli';
 import { startApiTestServer, type ApiTestServer } from './support/api-test-server';
 
 /**
@@ -793,6 +794,7 @@ describe('REST API (end to end)', () => {
 
   describe('roster-ledger serve', () => {
     it('serves the API with its projection runner until SIGTERM, then stops cleanly', async () => {
+      expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', join(dir, 'serve.db')]).status).toBe(0);
       const serve = await startServe(join(dir, 'serve.db'), { LEDGER_API_KEYS: testKeysConfig() });
       expect(serve.started).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), keys: 4 });
       expect(serve.started.docs).toBe(`${serve.started.url}/docs`);
@@ -805,6 +807,20 @@ describe('REST API (end to end)', () => {
       expect(serve.output()).not.toContain(TEST_KEYS.support.key);
       expect(serve.output()).toContain('GET /projections 200');
       expect(serve.output()).not.toMatch(/\u001b\[/);
+    });
+
+    it('refuses a ledger file that is not there (a mistyped --db), unless it is to sync configured districts into a new one', async () => {
+      const typo = join(dir, 'serve-typo.db');
+      expect(serveRefusal(typo, { LEDGER_API_KEYS: testKeysConfig() })).toEqual({
+        status: 2,
+        stderr: `error: there is no ledger at ${typo}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder> (serve starts a new ledger only to sync the Clever districts it is configured with)\n`,
+      });
+      expect(existsSync(typo)).toBe(false);
+      const fresh = join(dir, 'serve-fresh.db');
+      const serve = await startServe(fresh, { LEDGER_API_KEYS: testKeysConfig(), LEDGER_DISTRICTS: JSON.stringify({ d1: { tokenEnv: 'CLEVER_TOKEN_FRESH' } }), CLEVER_TOKEN_FRESH: 'token' });
+      expect(serve.output()).toContain(`note: there is no ledger at ${fresh}: starting a new one, for the syncs of the 1 configured district(s)`);
+      expect(await stopServe(serve)).toBe(0);
+      expect(existsSync(fresh)).toBe(true);
     });
 
     it('refuses to start without an API key, saying how to configure one', () => {

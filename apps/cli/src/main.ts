@@ -9,8 +9,9 @@ import { err, EXIT_FAILED, EXIT_USAGE, json } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkConfiguration, checkUsage } from './usage-check';
+import { noLedgerMessage } from './no-ledger';
 
-/** Commands that may start a new ledger file; every other one reads an existing ledger. */
+/** Commands that may start a new ledger file (serve only to sync configured districts into: see ServeCommand); every other one reads an existing ledger. */
 const CREATES_LEDGER = ['import', 'sync', 'serve'];
 
 /** `--db <path>` or `--db=<path>`, read before Nest starts because it decides which file to open. */
@@ -68,9 +69,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
   if (command !== undefined && !CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
-    // a mistyped --db must not answer "no such student" from a new, empty ledger
-    const message = `there is no ledger at ${config.dbPath}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder>`;
-    return refuse('NO_LEDGER', 'error', message, EXIT_USAGE);
+    return refuse('NO_LEDGER', 'error', noLedgerMessage(config.dbPath), EXIT_USAGE);
   }
   try {
     const chosen = usage.command;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { FactoryProvider } from '@nestjs/common';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
@@ -10,6 +11,7 @@ import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
 import { startFailure } from '../output/start-failure';
 import { parseInteger, type CommonOptions } from './common-options';
 import { checkPortFree } from './port-free';
+import { noLedgerMessage } from '../no-ledger';
 
 interface ServeOptions extends CommonOptions {
   port?: number;
@@ -53,12 +55,29 @@ export class ServeCommand extends LedgerCommandRunner {
     try {
       // (port 0 is always free: the server picks one)
       if (port !== 0) await checkPortFree(port, host);
+      if (!existsSync(this.config.dbPath)) {
+        // a new ledger is what a server that syncs districts from Clever starts from; without any
+        // to sync it is a mistyped --db, whose empty answers would read as "no such student"
+        if (this.config.districts.size === 0) {
+          const message = noLedgerMessage(this.config.dbPath, ' (serve starts a new ledger only to sync the Clever districts it is configured with)');
+          if (options.json) json({ error: { code: 'NO_LEDGER', message } });
+          else err(`error: ${message}`);
+          process.exitCode = EXIT_USAGE;
+          return;
+        }
+        err(`note: there is no ledger at ${this.config.dbPath}: starting a new one, for the syncs of the ${this.config.districts.size} configured district(s)`);
+      }
       server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });
     } catch (error) {
       err(`cannot serve on ${host}:${port}: ${startFailure(error, this.config.dbPath)}`);
       // what a half-built application started (the housekeeping thread) would keep the process alive
       process.exit(EXIT_FAILED);
     }
+    // listened for before the start is told: whoever reads it may signal at once
+    const stopSignal = shutdownSignal((again) => {
+      err(`${again} again: exiting without waiting`);
+      process.exit(130);
+    });
     const schedules = server.schedules.map((s) => ({ district: s.districtId, mode: s.mode, schedule: describeSchedule(s.schedule) }));
     if (options.json) json({ url: server.url, docs: server.docsUrl, db: this.config.dbPath, keys: this.config.apiKeys.length, schedules });
     else {
@@ -67,10 +86,7 @@ export class ServeCommand extends LedgerCommandRunner {
       for (const s of schedules) out(`  Scheduled: ${s.mode} sync of district ${s.district} ${s.schedule}`);
       out('  Stop with Ctrl-C.');
     }
-    const signal = await shutdownSignal((again) => {
-      err(`${again} again: exiting without waiting`);
-      process.exit(130);
-    });
+    const signal = await stopSignal;
     err(`${signal}: stopping the schedules, the projection runner and the server (running syncs finish first)...`);
     await server.stop();
   }
