@@ -1,4 +1,7 @@
+import { roleOfUserEvent, type UserRole } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
+
+const ROLE_NAMES: Readonly<Record<UserRole, string>> = { student: 'a student', teacher: 'a teacher', staff: 'staff', district_admin: 'a district admin' };
 
 type Change = { from: unknown; to: unknown };
 const show = (v: unknown): string => (v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
@@ -40,7 +43,13 @@ export function describeEventData(event: { type: string; data: Record<string, un
   if ('teacherId' in d) return `teacher ${show(d['teacherId'])}${d['primary'] ? ' (primary)' : ''}`;
   if ('from' in d && 'to' in d) return `primary teacher ${show(d['from'])} -> ${show(d['to'])}`;
   if ('reason' in d) return show(d['reason']);
-  if (event.type.endsWith('Removed')) return 'no longer shared (removed, or unshared by the district)';
+  if (event.type.endsWith('Removed')) {
+    // a person's removal is of one role: a teacher who is also staff stays a teacher
+    const role = roleOfUserEvent(event.type);
+    return role === undefined
+      ? 'no longer shared (removed, or unshared by the district)'
+      : `no longer shared as ${ROLE_NAMES[role]} (removed, or unshared by the district; any other role of theirs stays)`;
+  }
   if ('by' in d) return `by ${show(d['by'])}`;
   return '';
 }

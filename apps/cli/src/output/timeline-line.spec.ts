@@ -86,5 +86,9 @@ describe('a timeline entry in one line', () => {
     const shared = entry('user-u1', 'StudentShared', { id: 'u1', record: { grade: '9' }, personal: { name: { first: 'Ada', last: 'Lovelace' } } }, []);
     expect(describeTimelineEntry(shared, student)).toBe('Ada Lovelace');
     expect(describeTimelineEntry(entry('section-sec1', 'SectionRemoved', { id: 'sec1' }, []), section)).toBe('no longer shared (removed, or unshared by the district)');
+    // a person loses one role: the others stay
+    expect(describeTimelineEntry(entry('user-u1', 'StaffRemoved', { id: 'u1' }, []), student)).toBe(
+      'no longer shared as staff (removed, or unshared by the district; any other role of theirs stays)',
+    );
   });
 });
