@@ -6,8 +6,10 @@ const OWN_LETTERS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 
 
 /**
  * A name as search compares it: lower case, without the accents of Latin letters ("Lucía Peña"
- * and "lucia pena" are the same key), a comma read as a space (the "Last, First" rosters and SIS
- * exports print, and a "King, Jr." typed either way), each run of spaces one space. Support types
+ * and "lucia pena" are the same key), a comma, a hyphen or a dash read as a space (the "Last,
+ * First" rosters and SIS exports print; "Jean-Louis" typed "jean louis"), apostrophes and periods
+ * left out ("O'Brien", "O’Brien" as pasted from an email, and "obrien"; "Jr." and "jr"), each run
+ * of spaces one space. Support types
  * what a US keyboard has; the SIS spells the name as the family does. Names are stored under this
  * key and a typed text is turned into it, so the two always agree. Marks of other scripts stay:
  * a vowel sign of Devanagari or a dakuten of kana makes another name, not an accented one.
@@ -18,7 +20,8 @@ export function searchKey(text: string): string {
     .normalize('NFD')
     .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
     .replace(/[ßæœøłđðþıħ]/g, (letter) => OWN_LETTERS[letter]!)
-    .replace(/,/g, ' ')
+    .replace(/['\u2018\u2019\u02bc`.]/g, '')
+    .replace(/[,\-\u2010-\u2015]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
 }

@@ -84,6 +84,9 @@ describe('accounts projection: one account per Clever user', () => {
       // a comma in a stored name is a space too: typed with it or without, it matches
       rm().when(log.append('user-u4', 'StudentShared', studentRecord('u4', { first: 'Martin', last: 'King, Jr.' })));
       for (const text of ['martin king, jr', 'Martin King Jr.', 'king jr. martin', 'king, jr., martin']) expect(await search(text)).toEqual(['u4']);
+      // hyphens and dashes are spaces, apostrophes (straight or curly, as pasted) are left out
+      rm().when(log.append('user-u6', 'StudentShared', studentRecord('u6', { first: 'Jean-Louis', last: "O'Brien" })));
+      for (const text of ['jean louis', 'Jean–Louis', 'jean-louis obrien', 'obrien', 'O’Brien, Jean', "o'brien jean-l"]) expect(await search(text)).toEqual(['u6']);
       // marks of other scripts make other names: a Devanagari vowel sign is not an accent
       rm().when(log.append('user-u5', 'StudentShared', studentRecord('u5', { first: 'प्रिया', last: 'Shah' })));
       expect(await search('पर')).toEqual([]);
