@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GetAccessLogQuery, type AccessLogEntry, type Page } from '@roster-ledger/ledger';
+import { AUDIT_READERS, GetAccessLogQuery, type AccessLogEntry, type Page } from '@roster-ledger/ledger';
 import { Roles } from '../auth/roles.decorator';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AccessLogQueryDto } from './access-log-query.dto';
@@ -10,7 +10,7 @@ import { AccessLogSchema } from './access-log-entry.schema';
 /** Who read which students' personal data, when, through which endpoint. */
 @ApiTags('access-log')
 @Controller('access-log')
-@Roles('compliance', 'admin')
+@Roles(...AUDIT_READERS)
 export class AccessLogController {
   constructor(private readonly queries: QueryBus) {}
 

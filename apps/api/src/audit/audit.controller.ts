@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
+import { AUDIT_READERS, GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -15,7 +15,7 @@ import { AuditQueryDto } from './audit-query.dto';
 /** Compliance's feed of a district: who was added, removed, changed, when, by which sync, before and after. */
 @ApiTags('audit')
 @Controller('districts/:id/audit')
-@Roles('compliance', 'admin')
+@Roles(...AUDIT_READERS)
 export class AuditController {
   constructor(
     private readonly queries: QueryBus,

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, emptyRangeProblem, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_READERS, AUDIT_RECORD_TYPES, emptyRangeProblem, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat, type ViewerRole } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
 import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
 
@@ -88,7 +88,11 @@ export class AuditExportCommand extends CommandRunner {
    * alone was good (see parseFrom, parseTo, parseTypes, parseRecordTypes).
    */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const { from, to, types, recordTypes } = options;
+    const { from, to, types, recordTypes, role } = options;
+    // the same roles as the API's audit endpoints: the feed is compliance's
+    if (typeof role === 'string' && !AUDIT_READERS.includes(role as ViewerRole)) {
+      throw new InvalidInput(`the audit feed is for ${AUDIT_READERS.join(' and ')}; --role ${role} may not export it`, { field: '--role' });
+    }
     const unmatchable = unmatchableTypesProblem(
       { parameter: '--types', values: types as string[] | undefined },
       { parameter: '--record-types', values: recordTypes as string[] | undefined },

@@ -4,6 +4,9 @@ import type { PersonalAccess } from '@roster-ledger/domain';
 export const VIEWER_ROLES = ['admin', 'engineer', 'compliance', 'support'] as const;
 export type ViewerRole = (typeof VIEWER_ROLES)[number];
 
+/** Who may read the audit feed and the access log, through the API and the CLI alike. */
+export const AUDIT_READERS: readonly ViewerRole[] = ['compliance', 'admin'];
+
 /** Who is asking, and through which endpoint or command (for the access log). */
 export interface Viewer {
   name: string;
