@@ -215,13 +215,15 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
       ],
     ]);
     expect(lookups.names).toEqual([['school-s2', 'school-s1', 'school-s9', 'term-term1', 'term-term2']]);
-    // on a school's own timeline, the school is not named again
+    // on a school's own timeline, the school a change points at is named too: both sides of the move
     timelines['school-s1'] = [timelines['user-u1'][0]!];
-    expect((await read('school', 's1', 'support'))[0]!.related.map((r) => `${r.field} ${r.id}`)).toEqual([
-      'id u1',
-      'changes.school s2',
-      'changes.schools s2',
-      'changes.schools s9',
+    expect((await read('school', 's1', 'support'))[0]!.related.map((r) => `${r.field} ${r.id} ${r.name}`)).toEqual([
+      'id u1 Ada Lovelace',
+      'changes.school s2 Old Annex',
+      'changes.school s1 Lincoln Elementary',
+      'changes.schools s2 Old Annex',
+      'changes.schools s1 Lincoln Elementary',
+      'changes.schools s9 null',
     ]);
   });
 

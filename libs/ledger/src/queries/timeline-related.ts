@@ -65,18 +65,22 @@ export function referencesOf(change: Pick<LoggedChange, 'streamId' | 'data'>, su
     add('sectionId', 'section');
     for (const field of PERSON_FIELDS) add(field, 'user');
   }
-  if (category === 'user' || category === 'section') addChangedReferences(change.data['changes'], subject, found);
+  if (category === 'user' || category === 'section') addChangedReferences(change.data['changes'], found);
   return found;
 }
 
-/** The schools, terms and courses a change's before and after point at (a student moving school), each once a field. */
-function addChangedReferences(changes: unknown, subject: { kind: TimelineKind; id: string }, found: RecordReference[]): void {
+/**
+ * The schools, terms and courses a change's before and after point at (a student moving school),
+ * each once a field; the school whose timeline it is too: "school: <id> -> Astoria" would leave
+ * the one side unnamed, and a bare id elsewhere means one the read models never saw.
+ */
+function addChangedReferences(changes: unknown, found: RecordReference[]): void {
   if (typeof changes !== 'object' || changes === null) return;
   for (const [field, kind] of Object.entries(REFERENCE_CHANGES)) {
     const change = (changes as Record<string, { from?: unknown; to?: unknown } | undefined>)[field];
     if (change === undefined) continue;
     const ids = new Set([change.from, change.to].flat().filter((id): id is string => typeof id === 'string' && id !== ''));
-    for (const id of ids) if (!(kind === subject.kind && id === subject.id)) found.push({ field: `changes.${field}`, kind, id });
+    for (const id of ids) found.push({ field: `changes.${field}`, kind, id });
   }
 }
 
