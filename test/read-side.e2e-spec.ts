@@ -133,6 +133,12 @@ describe('read side through the CLI (end to end)', () => {
     // the removal names the student it removed, with what compliance may see (demographics too)
     const removed = cliJson<{ items: any[] }>(['search', changes.removedStudent, '--role', 'compliance', '--db', db]).body.items[0];
     expect(removed).toMatchObject({ id: changes.removedStudent, status: 'removed' });
+    // support finds a removed student by the SIS id they had, and sees it: what they were as a student, cut for the role
+    const sisId = removed.formerFacets.student.personal.sis_id as string;
+    const forSupport = cliJson<{ items: any[] }>(['search', sisId, '--role', 'support', '--db', db]).body.items[0];
+    expect(forSupport.formerFacets.student.personal).toMatchObject({ sis_id: sisId });
+    expect(JSON.stringify(forSupport.formerFacets)).not.toMatch(/"race"|"gender"|"dob"/);
+    expect(cli(['search', sisId, '--role', 'support', '--db', db]).stdout).toContain(`was student      removed  sis ${sisId}  first shared`);
     expect(csv[2]).toContain(`""name"":${JSON.stringify(removed.personal.name).replace(/"/g, '""')}`);
     expect(csv[2]).toMatch(/""race"":/);
     // given twice, an option takes the values of both, as the API does

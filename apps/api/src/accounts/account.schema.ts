@@ -17,6 +17,12 @@ export class AccountSchema implements AccountAnswer {
   personal!: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'per role: its fields and its personal fields (redacted likewise)' })
   facets!: Partial<Record<UserRole, RecordParts>>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'per role the person no longer holds: its fields and personal fields as they stood when it was removed (a removed student\'s SIS id), redacted likewise',
+  })
+  formerFacets!: Partial<Record<UserRole, RecordParts>>;
   @ApiProperty() firstSharedAt!: string;
   @ApiProperty({ type: String, nullable: true }) firstSharedSync!: string | null;
   @ApiProperty() lastChangedAt!: string;

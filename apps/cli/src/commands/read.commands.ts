@@ -68,7 +68,8 @@ export class SearchCommand extends ReadCommand {
       }
       if (page.items.length === 0) return out(`No account matches "${text}".`);
       for (const a of page.items) {
-        const ids = Object.values(a.facets).map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
+        // a removed person's SIS id as it was: what a search by it is checked against
+        const ids = [...Object.values(a.facets), ...Object.values(a.formerFacets)].map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
         const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
         out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
       }

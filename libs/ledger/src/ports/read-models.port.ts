@@ -1,4 +1,4 @@
-import type { SectionState, SyncSummary, UserRole, UserState } from '@roster-ledger/domain';
+import type { RecordParts, SectionState, SyncSummary, UserRole, UserState } from '@roster-ledger/domain';
 
 /** An account as the read models hold it (personal data unredacted: the queries redact). */
 export interface AccountView {
@@ -7,6 +7,12 @@ export interface AccountView {
   status: 'active' | 'removed';
   roles: UserRole[];
   person: UserState;
+  /**
+   * Each role the person no longer holds, as it stood when it was removed (a removed student's
+   * SIS id and grade): what support checks a search by an old SIS id against. Absent in accounts
+   * folded before it was kept.
+   */
+  formerFacets?: Partial<Record<UserRole, RecordParts>>;
   firstSharedAt: string;
   firstSharedSync: string | null;
   lastChangedAt: string;

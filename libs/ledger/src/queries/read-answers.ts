@@ -20,6 +20,8 @@ export interface AccountAnswer {
   formerRoles: UserRole[];
   personal: Record<string, unknown>;
   facets: Partial<Record<UserRole, RecordParts>>;
+  /** Each former role as it stood when removed (a removed student's SIS id), cut as `facets` are. */
+  formerFacets: Partial<Record<UserRole, RecordParts>>;
   firstSharedAt: string;
   firstSharedSync: string | null;
   lastChangedAt: string;
@@ -36,13 +38,18 @@ export function accountAnswer(view: AccountView, access: PersonalAccess): Accoun
     if (Object.keys(visible).length < Object.keys(personal).length) redacted = true;
     return visible as RecordParts['personal'];
   };
-  const facets: Partial<Record<UserRole, RecordParts>> = {};
-  for (const [role, facet] of Object.entries(view.person.roles) as [UserRole, RecordParts][]) {
-    // a role's district extension fields (its ext) only to a reader who sees personal data in full
-    const fields = withoutExtensions(facet.fields, access);
-    if (fields !== facet.fields) redacted = true;
-    facets[role] = { fields, personal: cut(facet.personal) };
-  }
+  const cutFacets = (roles: Partial<Record<UserRole, RecordParts>>) => {
+    const facets: Partial<Record<UserRole, RecordParts>> = {};
+    for (const [role, facet] of Object.entries(roles) as [UserRole, RecordParts][]) {
+      // a role's district extension fields (its ext) only to a reader who sees personal data in full
+      const fields = withoutExtensions(facet.fields, access);
+      if (fields !== facet.fields) redacted = true;
+      facets[role] = { fields, personal: cut(facet.personal) };
+    }
+    return facets;
+  };
+  const facets = cutFacets(view.person.roles);
+  const formerFacets = cutFacets(view.formerFacets ?? {});
   return {
     id: view.id,
     districtId: view.districtId,
@@ -51,6 +58,7 @@ export function accountAnswer(view: AccountView, access: PersonalAccess): Accoun
     formerRoles: view.person.pastRoles.filter((r) => !view.roles.includes(r)),
     personal: cut(view.person.personal),
     facets,
+    formerFacets,
     firstSharedAt: view.firstSharedAt,
     firstSharedSync: view.firstSharedSync,
     lastChangedAt: view.lastChangedAt,

@@ -1,4 +1,4 @@
-import { evolveUser, USER_ROLES, type UserEvent, type UserState } from '@roster-ledger/domain';
+import { evolveUser, USER_ROLES, type RecordParts, type UserEvent, type UserRole, type UserState } from '@roster-ledger/domain';
 import type { AccountView, RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from './event-facts';
 
@@ -10,6 +10,8 @@ export interface Account extends AccountView {
 /** Folds one event of a `user-` stream into its account. Mutates and returns it. */
 export function evolveAccount(account: Account | undefined, event: RecordedEvent): Account | undefined {
   if (account && event.position <= account.position) return account;
+  // the roles before a removal, which may change the person in place (only then: a rebuild folds millions of events)
+  const rolesBefore = account && event.type.endsWith('Removed') ? { ...account.person.roles } : undefined;
   const person = evolveUser(account?.person, event.revision, { type: event.type, data: event.data } as unknown as UserEvent);
   if (!person) return account;
   const facts = factsOf(event);
@@ -29,6 +31,13 @@ export function evolveAccount(account: Account | undefined, event: RecordedEvent
     position: event.position,
   };
   next.person = person;
+  // a role removed is kept as it stood, until it is shared again
+  for (const [role, facet] of Object.entries(rolesBefore ?? {}) as [UserRole, RecordParts][]) {
+    if (person.roles[role] === undefined) next.formerFacets = { ...next.formerFacets, [role]: facet };
+  }
+  if (next.formerFacets !== undefined && roles.some((role) => next.formerFacets![role] !== undefined)) {
+    next.formerFacets = Object.fromEntries(Object.entries(next.formerFacets).filter(([role]) => !roles.includes(role as UserRole)));
+  }
   next.roles = roles;
   next.lastChangedAt = facts.observedAt;
   next.lastSyncId = facts.syncId;

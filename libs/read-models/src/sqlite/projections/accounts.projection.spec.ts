@@ -248,6 +248,10 @@ describe('accounts projection: one account per Clever user', () => {
       rm().when(log.append('user-u1', 'StudentRemoved', removed('u1'), { observedAt: DAY2 }));
       const found = { sis: await search('sis-u1'), number: await search('sn-u1'), state: await search('st-u1'), name: await search('ada lovelace') };
       expect(found).toEqual({ sis: ['u1'], number: ['u1'], state: ['u1'], name: ['u1'] });
+      // and keeps the role as it stood, so that what found it can be checked against it
+      expect((await rm().models.account('u1'))!.formerFacets).toEqual({
+        student: { fields: expect.objectContaining({ grade: '9' }), personal: expect.objectContaining({ sis_id: 'SIS-u1', student_number: 'SN-u1', state_id: 'ST-u1' }) },
+      });
     });
 
     it('is active again, with the removal cleared, when a later StudentShared says sharedAgain', async () => {
@@ -262,6 +266,8 @@ describe('accounts projection: one account per Clever user', () => {
       expect(account).toMatchObject({ status: 'active', roles: ['student'], removedAt: null, removedSync: null, firstSharedAt: DAY1, firstSharedSync: 'sync-1', lastChangedAt: DAY3 });
       expect(account!.person.roles.student!.fields['grade']).toBe('10');
       expect(account!.person.pastRoles).toEqual(['student']);
+      // the role held again is no former one
+      expect(account!.formerFacets).toEqual({});
     });
   });
 

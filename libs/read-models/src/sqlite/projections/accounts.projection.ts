@@ -47,8 +47,9 @@ export const accountsProjection: SqliteProjection = {
   rebuildWeight: 61,
   description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
   tables: ['accounts', 'account_search', 'account_ids'],
-  // 2: names kept as search keys (accents left out), so "Lucia Pena" finds "Lucía Peña", and
-  // "last first middle" in place of "last first"
+  // 2: names kept as search keys (accents and punctuation left out), so "Lucia Pena" finds
+  // "Lucía Peña", "last first middle" in place of "last first", and each removed role kept as it
+  // stood (formerFacets)
   contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its three indexes are built
