@@ -601,6 +601,11 @@ describe('REST API (end to end)', () => {
         [`/districts/${district}/audit?school=nope&types=StudentShared`, `school nope ${inDistrict} not found`],
         ['/syncs?district=nope', 'district nope not found'],
         ['/accounts?q=noor&district=nope', 'district nope not found'],
+        // an id's timeline is not found as the id itself is: an account, a class
+        ['/accounts/nope', 'account nope not found'],
+        ['/accounts/nope/timeline', 'account nope not found'],
+        ['/classes/nope/roster', 'class nope not found'],
+        ['/classes/nope/timeline', 'class nope not found'],
       ]) {
         const unknown = await api.as('admin').get(path!);
         expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);

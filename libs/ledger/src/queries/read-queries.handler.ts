@@ -49,6 +49,9 @@ async function checkRecorded(models: ReadModels, { districtId, syncId, schoolId 
   }
 }
 
+/** What a timeline's subject is called in its not-found answer: as the account and class endpoints call it. */
+const TIMELINE_SUBJECTS: Readonly<Record<TimelineKind, string>> = { user: 'account', section: 'class', school: 'school', district: 'district', term: 'term', course: 'course' };
+
 /** Writes the access log entry of a request that showed students' personal data. */
 abstract class LoggingHandler {
   constructor(
@@ -112,7 +115,8 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
     const access = personalAccessOf(viewer.role);
     const { items, related, students } = await this.models.atOneMoment(async () => {
       const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
-      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${kind} ${id}`);
+      // named as the account and class endpoints name the same id: "account", "class"
+      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${TIMELINE_SUBJECTS[kind]} ${id}`);
       const { related, studentsNamed } = await this.related(items, { kind, id }, access);
       // the students whose own data the page shows, and those it names: one entry, as a roster's
       return { items, related, students: [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])] };
