@@ -148,6 +148,8 @@ describe('read side through the CLI (end to end)', () => {
     const asSupport = cli(['audit', 'export', '--types', 'StudentRemoved', '--sync', day2.syncId, '--role', 'support', '--format', 'json', '--db', db]);
     expect([asSupport.status, asSupport.stdout, asSupport.stderr]).toEqual([2, '', 'error: the audit feed is for compliance and admin; --role support may not export it\n']);
     const enrollments = JSON.parse(cli(['audit', 'export', '--format', 'json', '--record-types', 'enrollment', '--db', db]).stdout) as any[];
+    // --json, as every other command takes it, is the same export
+    expect(JSON.parse(cli(['audit', 'export', '--json', '--record-types', 'enrollment', '--db', db]).stdout)).toEqual(enrollments);
     expect(enrollments.length).toBeGreaterThan(8000);
     expect(new Set(enrollments.map((e) => e.recordType))).toEqual(new Set(['enrollment']));
     // a reversed range is refused before anything is written

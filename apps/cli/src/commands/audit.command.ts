@@ -20,6 +20,7 @@ interface ExportOptions {
   school?: string;
   sync?: string;
   format?: AuditExportFormat;
+  json?: boolean;
   out?: string;
   role?: string;
 }
@@ -88,7 +89,8 @@ export class AuditExportCommand extends CommandRunner {
    * alone was good (see parseFrom, parseTo, parseTypes, parseRecordTypes).
    */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const { from, to, types, recordTypes, role } = options;
+    const { from, to, types, recordTypes, role, json, format } = options;
+    if (json === true && format === 'csv') throw new InvalidInput('--json asks for JSON and --format csv for CSV: give one of them', { field: '--json' });
     // the same roles as the API's audit endpoints: the feed is compliance's
     if (typeof role === 'string' && !AUDIT_READERS.includes(role as ViewerRole)) {
       throw new InvalidInput(`the audit feed is for ${AUDIT_READERS.join(' and ')}; --role ${role} may not export it`, { field: '--role' });
@@ -114,7 +116,8 @@ export class AuditExportCommand extends CommandRunner {
         schoolId: options.school,
         syncId: options.sync,
       };
-      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), options.format ?? 'csv');
+      const format = options.json ? 'json' : (options.format ?? 'csv');
+      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), format);
       if (options.out) {
         await writeWhole(chunks, options.out);
         err(`audit feed written to ${options.out}`);
@@ -122,13 +125,18 @@ export class AuditExportCommand extends CommandRunner {
         for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       }
     } catch (error) {
-      reportError(error, false);
+      reportError(error, options.json);
     }
   }
 
   @Option({ flags: '--format <format>', description: 'csv (default) or json', choices: ['csv', 'json'] })
   parseFormat(value: string): string {
     return value;
+  }
+  // every other command takes --json: here it is the export's own format
+  @Option({ flags: '--json', description: 'the same as --format json' })
+  parseJson(): boolean {
+    return true;
   }
   @Option({ flags: '--from <date>', description: 'changes observed at or after this date or timestamp' })
   parseFrom(value: string): string {
