@@ -155,9 +155,9 @@ export class RosterCommand extends ReadCommand {
       if (options.json) return json(roster);
       out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}`);
       out(`Teachers (${roster.teachers.length}):`);
-      for (const m of roster.teachers) out(rosterMemberLine(m));
+      for (const m of roster.teachers) out(rosterMemberLine(m, roster.personalRedacted));
       out(`Students (${roster.students.length}):`);
-      for (const m of roster.students) out(rosterMemberLine(m));
+      for (const m of roster.students) out(rosterMemberLine(m, roster.personalRedacted));
       if (roster.teachers.length + roster.students.length === 0) out('No one was in this class then (as far as the ledger had observed by that time).');
     } catch (error) {
       reportError(error, options.json);

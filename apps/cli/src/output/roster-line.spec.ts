@@ -30,6 +30,10 @@ describe('rosterMemberLine', () => {
     );
   });
 
+  it('says a name was not shown to a role that may not see names, as search and timelines do', () => {
+    expect(rosterMemberLine(member({ name: null }), true)).toBe(`  u1  ${'(name not shown)'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+  });
+
   it('marks a member removed from the district since, whom the section still lists', () => {
     expect(rosterMemberLine(member({ status: 'removed' }))).toMatch(/\(sync sync-a\), now removed$/);
   });

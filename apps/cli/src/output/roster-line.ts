@@ -1,12 +1,13 @@
 import type { RosterMember } from '@roster-ledger/ledger';
 
 /**
- * One member of an as-of roster: id, name (blank where not shown), since when and by which sync;
- * a person removed from the district since is marked, as on a class's timeline (Clever may still
+ * One member of an as-of roster: id, name (`(name not shown)` to a role that may not see names,
+ * as search and timelines say it; blank where none is known), since when and by which sync; a
+ * person removed from the district since is marked, as on a class's timeline (Clever may still
  * list a removed student in a section).
  */
-export function rosterMemberLine(member: RosterMember): string {
-  const shown = member.name ? fullName(member.name) : '';
+export function rosterMemberLine(member: RosterMember, namesRedacted = false): string {
+  const shown = member.name ? fullName(member.name) : namesRedacted ? '(name not shown)' : '';
   const removed = member.status === 'removed' ? ', now removed' : '';
   // a teacher made primary after they joined (a primary teacher change) says when, apart from when they joined
   const primary = !member.primary
