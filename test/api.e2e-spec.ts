@@ -402,6 +402,9 @@ describe('REST API (end to end)', () => {
         const { status, body } = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=${asOf}`);
         expect(status).toBe(400);
         expect(body.errors).toEqual([{ parameter: 'asOf', problems: [expect.stringMatching(/^asOf must be an ISO-8601 date/)] }]);
+        // what was sent is repeated when it has a moment's shape (a timestamp without its zone), never other text
+        if (asOf === '2025-10-01T12:00') expect(body.errors[0].problems[0]).toMatch(/, got "2025-10-01T12:00"$/);
+        if (asOf === 'yesterday') expect(body.errors[0].problems[0]).not.toContain('yesterday');
       }
       const typo = await api.as('compliance').get(`/districts/${district}/audit?types=StudentAdded&limt=5`);
       expect(typo.status).toBe(400);

@@ -24,8 +24,13 @@ function momentProblem(parameter: string, value: unknown): string {
       return `${parameter} has a space where its zone's + would be (${value}): a '+' in a URL query must be sent as %2B (${value.replace(' ', '%2B')})`;
     }
   }
-  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with a zone (2025-10-01T12:00:00Z)`;
+  // (a timestamp without its zone, say: what the CLI repeats too)
+  const shown = typeof value === 'string' && MOMENT_SHAPED.test(value) ? `, got "${value}"` : '';
+  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with a zone (2025-10-01T12:00:00Z)${shown}`;
 }
+
+/** Digits and a moment's separators only, short: a text that can be repeated back without repeating anyone's data. */
+const MOMENT_SHAPED = /^[\d:.TZz+ -]{1,40}$/;
 
 /**
  * An optional ISO-8601 moment parameter: a date (`2025-10-01`) or a timestamp with a zone
