@@ -197,7 +197,12 @@ describe('REST API (end to end)', () => {
       expect(typeof named.name).toBe('string');
       expect(now.body.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ className: named.name, status: 'active' });
       // each item is the membership and the class: no field of a roster's member (the person's name) rides along
-      expect(Object.keys(now.body.classes[0]).sort()).toEqual(['className', 'primary', 'role', 'sectionId', 'since', 'sinceSync', 'status', 'until', 'userId']);
+      expect(Object.keys(now.body.classes[0]).sort()).toEqual(['className', 'primary', 'primarySince', 'primarySinceSync', 'role', 'sectionId', 'since', 'sinceSync', 'status', 'until', 'userId']);
+      // the person as they stood then: before their first share no class means "not yet shared"
+      expect(now.body.accountStatus).toBe('active');
+      expect((await api.as('support').get(`/accounts/${student}/classes?asOf=2020-01-01`)).body).toMatchObject({ accountStatus: 'not yet shared', classes: [] });
+      const removed = (asOf: string) => api.as('support').get(`/accounts/${changes.removedStudent}/classes${asOf}`).then((r) => r.body.accountStatus);
+      expect([await removed(`?asOf=${between}`), await removed('')]).toEqual(['active', 'removed']);
     });
 
     it('finds a student by name, SIS id or Clever id', async () => {

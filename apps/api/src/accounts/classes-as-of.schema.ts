@@ -13,5 +13,10 @@ class ClassMembershipSchema extends MembershipSchema implements ClassMembership 
 export class ClassesAsOfSchema implements ClassesAsOfAnswer {
   @ApiProperty() userId!: string;
   @ApiProperty() at!: string;
+  @ApiProperty({
+    enum: ['active', 'removed', 'not yet shared'],
+    description: 'the person as they stood at that moment: an empty `classes` before their first share says "not yet shared", not "in no class"',
+  })
+  accountStatus!: 'active' | 'removed' | 'not yet shared';
   @ApiProperty({ type: [ClassMembershipSchema] }) classes!: ClassMembershipSchema[];
 }

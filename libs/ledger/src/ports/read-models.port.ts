@@ -152,6 +152,11 @@ export interface ReadModels {
    * are left out.
    */
   accountNames(ids: readonly string[]): Promise<AccountName[]>;
+  /**
+   * An account as it stood at a moment (ISO timestamp): shared or removed then. Null when it was
+   * not shared yet then, or was never recorded.
+   */
+  accountAsOf(id: string, at: string): Promise<AccountView | null>;
   classRecord(id: string): Promise<ClassRecordView | null>;
   /**
    * A class as it stood at a moment (ISO timestamp): its name, school, term, course and whether it

@@ -128,6 +128,8 @@ export interface ClassMembership extends Membership {
 export interface ClassesAsOfAnswer {
   userId: string;
   at: string;
+  /** The person as they stood at that moment, as a roster's class status says it of a class. */
+  accountStatus: 'active' | 'removed' | 'not yet shared';
   classes: ClassMembership[];
 }
 

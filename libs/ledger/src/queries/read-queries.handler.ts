@@ -200,18 +200,20 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
 export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, ClassesAsOfAnswer> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
-    const { memberships, named } = await this.models.atOneMoment(async () => {
+    const { memberships, named, then } = await this.models.atOneMoment(async () => {
       if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
+      // the person as they stood then: no class then reads otherwise before their first share
+      const then = await this.models.accountAsOf(userId, at);
       const memberships = await this.models.classesOfUserAsOf(userId, at);
       // the classes' names in one look-up by id, no class document read
       const named = new Map((await this.models.classNames([...new Set(memberships.map((m) => m.sectionId))])).map((c) => [c.id, c]));
-      return { memberships, named };
+      return { memberships, named, then };
     });
     const classes = memberships.map((m): ClassMembership => {
       const found = named.get(m.sectionId);
       return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown' };
     });
-    return { userId, at, classes };
+    return { userId, at, accountStatus: then?.status ?? 'not yet shared', classes };
   }
 }
 

@@ -268,6 +268,10 @@ describe('accounts projection: one account per Clever user', () => {
       expect(account!.person.pastRoles).toEqual(['student']);
       // the role held again is no former one
       expect(account!.formerFacets).toEqual({});
+      // and as of each moment, the account as it stood then: not yet shared, shared, removed, shared again
+      const then = async (at: string) => (await rm().models.accountAsOf('u1', at))?.status ?? 'not yet shared';
+      expect([await then('2024-08-01T00:00:00.000Z'), await then(DAY1), await then(DAY2), await then(DAY3)]).toEqual(['not yet shared', 'active', 'removed', 'active']);
+      expect(await rm().models.accountAsOf('never-seen', DAY3)).toBeNull();
     });
   });
 

@@ -19,6 +19,7 @@ import { parseMoment } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
 import { evolveClass, type ClassView } from '../../model/class';
+import { evolveAccount, type Account } from '../../model/account';
 import { isRemoval, lastKnownOf } from '../../model/last-known';
 import { positionsOf } from '../projections/identity-trails';
 import type { Statement } from 'better-sqlite3';
@@ -309,6 +310,25 @@ export class SqliteReadModels implements ReadModels {
   async account(id: string): Promise<AccountView | null> {
     const raw = await this.read('accounts', () => this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined);
     return raw === undefined ? null : (JSON.parse(raw) as AccountView);
+  }
+
+  async accountAsOf(id: string, at: string): Promise<AccountView | null> {
+    const { raw, upTo } = await this.read('accounts', (checkpoint) => ({
+      raw: this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined,
+      upTo: checkpoint,
+    }));
+    if (raw === undefined) return null;
+    const now = JSON.parse(raw) as Account;
+    if (now.lastChangedAt <= at) return now;
+    if (now.firstSharedAt > at) return null;
+    // a person's own stream is short (shares, updates, removals): folded whole up to the moment
+    const positions = await this.log.streamPositions(`user-${id}`, { after: 0, upTo, maxCount: Number.MAX_SAFE_INTEGER });
+    let then: Account | undefined;
+    for (const event of await this.resolve(positions)) {
+      if (factsOf(event).observedAt > at) break;
+      then = evolveAccount(then, event);
+    }
+    return then ?? null;
   }
 
   async accountNames(ids: readonly string[]): Promise<AccountName[]> {
