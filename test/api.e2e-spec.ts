@@ -552,6 +552,7 @@ describe('REST API (end to end)', () => {
         expect({ q, status, errors: body.errors }).toEqual({ q, status: 400, errors: [{ parameter: 'q', problems: ['q is required: the text to search for (it holds only spaces)'] }] });
       }
       expect((await api.as('support').get('/accounts')).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for'] }]);
+      expect((await api.as('support').get('/accounts?q=')).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for (it is empty)'] }]);
     });
 
     it('says a date of the right shape that does not exist is not a day of the calendar', async () => {

@@ -13,7 +13,7 @@ export class SearchAccountsQueryDto {
   // checked from the bottom up: first that q is there at all, then that it holds more than spaces
   // (blank text would match no one, an answer of nothing that reads as "no such person")
   @Length(1, 200)
-  @Matches(/\S/, { message: 'q is required: the text to search for (it holds only spaces)' })
+  @Matches(/\S/, { message: ({ value }) => `q is required: the text to search for (${value === '' ? 'it is empty' : 'it holds only spaces'})` })
   @IsString({ message: 'q is required: the text to search for' })
   q!: string;
 
