@@ -121,6 +121,9 @@ describe('read side through the CLI (end to end)', () => {
     expect(teachers(cliJson<any>(['roster', swap.section, '--as-of', between(), '--db', db]).body)).toContainEqual([swap.from, true]);
     expect(teachers(cliJson<any>(['roster', swap.section, '--db', db]).body)).toContainEqual([swap.to, true]);
     expect(cliJson<any>(['roster', toSection, '--as-of', '2001-01-01', '--db', db]).body.students).toEqual([]);
+    // a moment to come is answered as the ledger knows the class now, and says so
+    expect(cli(['roster', toSection, '--as-of', '2999-01-01', '--db', db]).stdout.split('\n')[0]).toMatch(/ as of 2999-01-01T23:59:59\.999Z \(a moment to come: the roster as the ledger knows it now\)$/);
+    expect(cli(['roster', toSection, '--as-of', between(), '--db', db]).stdout.split('\n')[0]).not.toContain('a moment to come');
     const bad = cli(['roster', toSection, '--as-of', 'last tuesday', '--db', db]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--as-of must be a date');

@@ -153,7 +153,9 @@ export class RosterCommand extends ReadCommand {
       const at = parseAsOf(options.asOf ?? new Date().toISOString(), '--as-of');
       const roster = await this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(sectionId!, at, cliViewer('roster', options.role)));
       if (options.json) return json(roster);
-      out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}`);
+      // a moment to come is answered as the ledger knows the class now: said, not presented as known
+      const toCome = at > new Date().toISOString() ? ' (a moment to come: the roster as the ledger knows it now)' : '';
+      out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${toCome}`);
       out(`Teachers (${roster.teachers.length}):`);
       for (const m of roster.teachers) out(rosterMemberLine(m, roster.personalRedacted));
       out(`Students (${roster.students.length}):`);
