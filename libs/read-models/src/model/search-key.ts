@@ -4,6 +4,9 @@
  */
 const OWN_LETTERS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h' };
 
+/** Lower-case ASCII letters and digits, one space between words: nothing for searchKey to change. */
+const PLAIN = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
+
 /**
  * A name as search compares it: lower case, without the accents of Latin letters ("Lucía Peña"
  * and "lucia pena" are the same key), a comma, a hyphen or a dash read as a space (the "Last,
@@ -15,8 +18,10 @@ const OWN_LETTERS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 
  * a vowel sign of Devanagari or a dakuten of kana makes another name, not an accented one.
  */
 export function searchKey(text: string): string {
-  return text
-    .toLowerCase()
+  const lower = text.toLowerCase();
+  // most names are plain letters and single spaces: a key already (a rebuild makes a million)
+  if (PLAIN.test(lower)) return lower;
+  return lower
     .normalize('NFD')
     .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
     .replace(/[ßæœøłđðþıħ]/g, (letter) => OWN_LETTERS[letter]!)
