@@ -57,7 +57,11 @@ export class ImportCommand extends LedgerCommandRunner {
     const note = unreadFilesNote(unread);
     const failureNotes = { json: { notRead: unread.files }, lines: note === null ? [] : [note] };
     const progress = ProgressBar.forTerminal(options.json === true);
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), failureNotes }, () =>
+    const reportSync = (result: SyncSummary, durationMs: number) => {
+      out(describeSync(result, durationMs));
+      if (note !== null) out(note);
+    };
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), failureNotes, reportSync }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
         new RunSyncCommand(resolve(folder!), {
           districtId: options.district,
@@ -72,8 +76,6 @@ export class ImportCommand extends LedgerCommandRunner {
     const behind = done.readModels?.behind ?? null;
     if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, ...readModelsJson(done.readModels) });
     else {
-      out(describeSync(done.result, done.durationMs));
-      if (note !== null) out(note);
       const line = done.readModels === null ? null : readModelsLine(done.readModels);
       if (line !== null) out(line);
     }

@@ -31,6 +31,12 @@ export async function runRecordedSync<T>(
     stopProgress: () => void;
     /** What the command adds to a failed sync's report: keys of its JSON, and lines after its text. */
     failureNotes?: { json: Record<string, unknown>; lines: string[] };
+    /**
+     * Prints the sync's outcome in text, as soon as it is committed and before the read models
+     * follow it: a command stopped meanwhile (Ctrl-C, a kill) has then said what it applied.
+     * JSON is one document, printed by the caller at the end.
+     */
+    reportSync?: (result: T, durationMs: number) => void;
   },
   run: () => Promise<T>,
 ): Promise<RecordedSync<T> | null> {
@@ -53,6 +59,7 @@ export async function runRecordedSync<T>(
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
+  if (!options.json) options.reportSync?.(result, durationMs);
   if (options.skipProjections) return { result, durationMs, readModels: null };
   const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
   releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));

@@ -58,7 +58,14 @@ export class SyncCommand extends LedgerCommandRunner {
     const mode = options.events ? 'events' : 'full';
     const syncId = randomUUID();
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop() }, () =>
+    const reportSync = ({ summary, fallback, cursor, cursorProblem }: SyncDistrictResult, durationMs: number) => {
+      if (fallback !== null) out(`The events sync fell back to a full sync: ${fallback}.`);
+      out(describeSync(summary, durationMs));
+      if (cursorProblem !== null) out(`  Events cursor not set: ${cursorProblem}`);
+      else if (cursor === null) out('  No events cursor yet.');
+      else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
+    };
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), reportSync }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
         new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
       ),
@@ -72,11 +79,6 @@ export class SyncCommand extends LedgerCommandRunner {
       if (behind !== null) reportReadModelsBehind(behind, options.json);
       return;
     }
-    if (fallback !== null) out(`The events sync fell back to a full sync: ${fallback}.`);
-    out(describeSync(result.summary, durationMs));
-    if (cursorProblem !== null) out(`  Events cursor not set: ${cursorProblem}`);
-    else if (cursor === null) out('  No events cursor yet.');
-    else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
     const line = readModels === null ? null : readModelsLine(readModels);
     if (line !== null) out(line);
     if (behind !== null) reportReadModelsBehind(behind, options.json);

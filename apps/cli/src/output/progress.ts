@@ -21,7 +21,10 @@ export class ProgressBar {
       this.bar = new SingleBar({
         stream: process.stderr,
         format: '{phase} [{bar}] {percentage}% | {records} records | {value}/{total} KiB | {duration_formatted}',
-        hideCursor: true,
+        // the terminal's cursor and line wrapping are left alone: Ctrl-C ends the process at
+        // once, with no chance to give back what the bar took (it left no cursor)
+        hideCursor: false,
+        linewrap: true,
         clearOnComplete: true,
       });
       this.bar.start(total, 0, { phase: 'reading', records: 0 });

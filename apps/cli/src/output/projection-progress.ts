@@ -19,8 +19,12 @@ export class ProjectionProgressBar {
     if (!this.bar) {
       this.bar = new SingleBar({
         stream: process.stderr,
-        format: `${this.label} [{bar}] {percentage}% | {value}/{total} events | {rate} events/s | ETA {eta_text}`,
-        hideCursor: true,
+        // value and total are log positions (the log's head), not a count of this fold's events
+        format: `${this.label} [{bar}] {percentage}% | log position {value} of {total} | {rate} events/s | ETA {eta_text}`,
+        // the terminal's cursor and line wrapping are left alone: Ctrl-C ends the process at
+        // once, with no chance to give back what the bar took (it left no cursor)
+        hideCursor: false,
+        linewrap: true,
         clearOnComplete: true,
       });
       this.bar.start(Math.max(1, p.head), 0, { rate: 0, eta_text: '-' });
