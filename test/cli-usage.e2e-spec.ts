@@ -38,6 +38,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an --out that is a folder', ['audit', 'export', '--out', '.', '--db', missing], /^error: --out: \. is a folder; name a file\n$/],
     ['blank search text', ['search', ' ', '--db', missing], /^error: <text> must not be blank/],
     ['an option without its value', ['events', '--db', missing, '--limit'], /^error: option '--limit <n>' argument missing/],
+    // never taken as the value: a sync would be recorded as of district "--read-all"
+    ['an option whose value is the next option', ['import', missing, '--district', '--read-all', '--db', missing], /^error: --district needs a value, but the next word is the option --read-all: give --district <id>\n$/],
     ['an option given twice', ['search', 'ada', '--limit', '5', '--limit', '7', '--db', missing], /^error: --limit is given twice \("5", then "7"\): give it once\n$/],
     ['--db given twice', ['events', '--db', missing, '--db', tmp.path('other.db')], /^error: --db is given twice \(".*no-ledger-here\.db", then ".*other\.db"\): give it once\n$/],
     ['a role that does not exist', ['search', 'ada', '--role', 'boss', '--db', missing], /^error: option '--role <role>' argument 'boss' is invalid\. Allowed choices are admin, engineer, compliance, support\./],

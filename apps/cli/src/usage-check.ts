@@ -111,6 +111,13 @@ function buildCommand(type: CommandClass, key: string, choose: (chosen: ChosenCo
     // any other option given again would silently win over the first (`--db a --db b`)
     let given: string | undefined;
     declared.argParser((value: string, previous: unknown) => {
+      // an option left without its value takes the next one's name as it (`--district --read-all`):
+      // a sync would be recorded, for good, as of district "--read-all"
+      if (/^--[a-z]/i.test(value)) {
+        throw new InvalidInput(`${declared.long ?? declared.flags} needs a value, but the next word is the option ${value}: give ${declared.flags}`, {
+          field: declared.long ?? declared.flags,
+        });
+      }
       if (given !== undefined && !collects) {
         throw new InvalidInput(`${declared.long ?? declared.flags} is given twice ("${given}", then "${value}"): give it once`, { field: declared.long ?? declared.flags });
       }
