@@ -154,6 +154,25 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(result.stderr).toContain(`there is no ledger at ${missing}`);
   });
 
+  it('refuses a --db that is a folder or no SQLite file (a snapshot file) before opening it, leaving nothing beside it', () => {
+    const folder = tmp.path('a-folder');
+    mkdirSync(folder, { recursive: true });
+    const snapshot = tmp.path('snapshot');
+    mkdirSync(snapshot, { recursive: true });
+    const users = join(snapshot, 'users.json');
+    writeFileSync(users, '{"data": []}');
+    for (const [db, why] of [
+      [folder, `${folder} is a folder, not a ledger file`],
+      [users, `${users} is not a ledger: it is not an SQLite database file`],
+    ]) {
+      for (const command of [['syncs', 'list'], ['import', snapshot]]) {
+        const result = cli([...command, '--db', db]);
+        expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 2, stderr: `error: ${why}; pass --db <the ledger file> (or LEDGER_DB)\n` });
+      }
+    }
+    expect(ledgerFiles(users)).toEqual([users]); // the file itself, and nothing made beside it
+  });
+
   it('with --json, says there is no ledger as the error object on stdout, as every refusal', () => {
     const result = cli(['syncs', 'list', '--json', '--db', missing]);
     expect([result.status, result.stderr]).toEqual([2, '']);

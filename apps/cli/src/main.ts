@@ -9,7 +9,7 @@ import { err, EXIT_FAILED, EXIT_USAGE, json } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkConfiguration, checkUsage } from './usage-check';
-import { noLedgerMessage } from './no-ledger';
+import { noLedgerMessage, notALedger } from './no-ledger';
 
 /** Commands that may start a new ledger file (serve only to sync configured districts into: see ServeCommand); every other one reads an existing ledger. */
 const CREATES_LEDGER = ['import', 'sync', 'serve'];
@@ -71,6 +71,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   if (command !== undefined && !CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
     return refuse('NO_LEDGER', 'error', noLedgerMessage(config.dbPath), EXIT_USAGE);
   }
+  const wrongFile = command === undefined ? null : notALedger(config.dbPath);
+  if (wrongFile !== null) return refuse('NOT_A_LEDGER', 'error', wrongFile, EXIT_USAGE);
   try {
     const chosen = usage.command;
     await CommandFactory.run(CliModule.forRoot(config, command, asJson, chosen?.type.skipsCatchUp === true), {

@@ -1,3 +1,29 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Why the file at `dbPath` can be no ledger, or null when it may be one (or is not there): a
+ * folder, or a file that is no SQLite database (a snapshot's users.json given as --db). Asked
+ * before the ledger is opened: opening it would fail only after files were made beside it.
+ */
+export function notALedger(dbPath: string): string | null {
+  const found = statSync(dbPath, { throwIfNoEntry: false });
+  if (found === undefined) return null;
+  if (found.isDirectory()) return `${dbPath} is a folder, not a ledger file; pass --db <the ledger file> (or LEDGER_DB)`;
+  // an empty file is what SQLite makes a new database of
+  if (!found.isFile() || found.size === 0) return null;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(dbPath, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.equals(SQLITE_HEADER) ? null : `${dbPath} is not a ledger: it is not an SQLite database file; pass --db <the ledger file> (or LEDGER_DB)`;
+}
+
 /**
  * What a command that reads a ledger says when its file is not there: a mistyped `--db` must not
  * answer "no such student" from a new, empty ledger. `serve` adds when it would start one.
