@@ -84,8 +84,8 @@ const millisecondsOf = (text: string, field: 'from' | 'to'): number => {
  */
 const ABOVE_PREFIX = '\u{10FFFF}';
 
-/** How many of a class's events are read from the log at a time when it is folded to a moment. */
-const CLASS_FOLD_SLICE = 500;
+/** How many of a record's events are read from the log at a time when it is folded to a moment. */
+const AS_OF_FOLD_SLICE = 500;
 
 /** What queries need to know of the live read models: their names, and each one's version (its tables' names). */
 export interface LiveProjections {
@@ -313,22 +313,7 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async accountAsOf(id: string, at: string): Promise<AccountView | null> {
-    const { raw, upTo } = await this.read('accounts', (checkpoint) => ({
-      raw: this.statement(`SELECT doc FROM ${this.t('accounts', 'accounts')} WHERE id = ?`).pluck().get(id) as string | undefined,
-      upTo: checkpoint,
-    }));
-    if (raw === undefined) return null;
-    const now = JSON.parse(raw) as Account;
-    if (now.lastChangedAt <= at) return now;
-    if (now.firstSharedAt > at) return null;
-    // a person's own stream is short (shares, updates, removals): folded whole up to the moment
-    const positions = await this.log.streamPositions(`user-${id}`, { after: 0, upTo, maxCount: Number.MAX_SAFE_INTEGER });
-    let then: Account | undefined;
-    for (const event of await this.resolve(positions)) {
-      if (factsOf(event).observedAt > at) break;
-      then = evolveAccount(then, event);
-    }
-    return then ?? null;
+    return this.recordAsOf<Account>('accounts', `user-${id}`, id, at, evolveAccount);
   }
 
   async accountNames(ids: readonly string[]): Promise<AccountName[]> {
@@ -369,20 +354,35 @@ export class SqliteReadModels implements ReadModels {
    * and says whether it was shared then (removed and shared again since, say).
    */
   async classAsOf(id: string, at: string): Promise<ClassRecordView | null> {
-    const { raw, upTo } = await this.read('classes', (checkpoint) => ({
-      raw: this.statement(`SELECT doc FROM ${this.t('classes', 'classes')} WHERE id = ?`).pluck().get(id) as string | undefined,
+    return this.recordAsOf<ClassView>('classes', `section-${id}`, id, at, evolveClass);
+  }
+
+  /**
+   * A record (an account, a class) as it stood at a moment: its document when it has not changed
+   * since, else its own stream folded up to the moment, read from the log a slice at a time (a
+   * class's stream holds every enrollment) and no further than its read model's checkpoint.
+   */
+  private async recordAsOf<T extends { lastChangedAt: string; firstSharedAt: string }>(
+    projection: 'accounts' | 'classes',
+    stream: string,
+    id: string,
+    at: string,
+    evolve: (then: T | undefined, event: RecordedEvent) => T | undefined,
+  ): Promise<T | null> {
+    const { raw, upTo } = await this.read(projection, (checkpoint) => ({
+      raw: this.statement(`SELECT doc FROM ${this.t(projection, projection)} WHERE id = ?`).pluck().get(id) as string | undefined,
       upTo: checkpoint,
     }));
     if (raw === undefined) return null;
-    const now = JSON.parse(raw) as ClassView;
+    const now = JSON.parse(raw) as T;
     if (now.lastChangedAt <= at) return now;
     if (now.firstSharedAt > at) return null;
-    const positions = await this.log.streamPositions(`section-${id}`, { after: 0, upTo, maxCount: Number.MAX_SAFE_INTEGER });
-    let then: ClassView | undefined;
-    for (let i = 0; i < positions.length; i += CLASS_FOLD_SLICE) {
-      for (const event of await this.resolve(positions.slice(i, i + CLASS_FOLD_SLICE))) {
+    const positions = await this.log.streamPositions(stream, { after: 0, upTo, maxCount: Number.MAX_SAFE_INTEGER });
+    let then: T | undefined;
+    for (let i = 0; i < positions.length; i += AS_OF_FOLD_SLICE) {
+      for (const event of await this.resolve(positions.slice(i, i + AS_OF_FOLD_SLICE))) {
         if (factsOf(event).observedAt > at) return then ?? null;
-        then = evolveClass(then, event);
+        then = evolve(then, event);
       }
     }
     return then ?? null;
