@@ -26,7 +26,7 @@ class RebuildingSchema implements UnfinishedRebuild {
   @ApiProperty({
     enum: ['catch-up', 'rebuild'],
     description:
-      'what resumes it once interrupted: `catch-up` when the live read model is so far behind that the next catch-up (serve, or any command that reads the read models) rebuilds it in bulk; `rebuild` when only the next rebuild does',
+      'what resumes it once interrupted: `catch-up` when the live read model is so far behind that the next catch-up of a CLI command that reads the read models rebuilds it in bulk (a server folds it in small batches instead, and leaves the build to a rebuild); `rebuild` when only the next rebuild does',
   })
   resumedBy!: 'catch-up' | 'rebuild';
 }

@@ -26,7 +26,7 @@ function rowsApart(n: number): string {
 function rebuildState({ builder, underWay, resumedBy }: UnfinishedRebuild): string {
   if (underWay && builder !== null) return `under way in process ${builder.pid} on ${builder.host}`;
   return resumedBy === 'catch-up'
-    ? 'interrupted: resumes when a command next reads the read models, or in serve'
+    ? 'interrupted: resumes when a CLI command next reads the read models'
     : 'interrupted: resumes on the next rebuild';
 }
 

@@ -34,7 +34,7 @@ export interface UnfinishedRebuild {
   underWay: boolean;
   /**
    * What resumes it once interrupted: `catch-up` when the live read model is so far behind the log
-   * that the next catch-up (any command that reads the read models, or `serve`) rebuilds it in
+   * that the next catch-up of a CLI command that reads the read models rebuilds it in
    * bulk (a killed first import's, say); `rebuild` when only the next rebuild does.
    */
   resumedBy: 'catch-up' | 'rebuild';
