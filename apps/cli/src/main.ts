@@ -73,11 +73,6 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
   const wrongFile = command === undefined ? null : notALedger(config.dbPath);
   if (wrongFile !== null) return refuse('NOT_A_LEDGER', 'error', wrongFile, EXIT_USAGE);
-  // a sync into a mistyped --db records a whole district into a new ledger: said, on stderr
-  // (serve says it in its own words, when it may start one at all)
-  if (command !== undefined && command !== 'serve' && CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
-    err(`note: there is no ledger at ${config.dbPath}: starting a new one`);
-  }
   try {
     const chosen = usage.command;
     await CommandFactory.run(CliModule.forRoot(config, command, asJson, chosen?.type.skipsCatchUp === true), {
