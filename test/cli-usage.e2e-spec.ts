@@ -161,10 +161,11 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     mkdirSync(snapshot, { recursive: true });
     const users = join(snapshot, 'users.json');
     writeFileSync(users, '{"data": []}');
-    for (const [db, why] of [
+    const cases: [string, string][] = [
       [folder, `${folder} is a folder, not a ledger file`],
       [users, `${users} is not a ledger: it is not an SQLite database file`],
-    ]) {
+    ];
+    for (const [db, why] of cases) {
       for (const command of [['syncs', 'list'], ['import', snapshot]]) {
         const result = cli([...command, '--db', db]);
         expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 2, stderr: `error: ${why}; pass --db <the ledger file> (or LEDGER_DB)\n` });

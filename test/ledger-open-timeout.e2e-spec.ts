@@ -94,7 +94,8 @@ describe('opening the ledger while another process holds it', () => {
     const path = join(dir, 'notes.txt');
     writeFileSync(path, 'not a database, just notes\n');
     const result = cli(['syncs', 'list', '--db', path]);
-    expect(result.status).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: SQLite ledger .*notes\.txt failed \(SQLITE_NOTADB\): file is not a database$/)]);
+    // refused before it is opened (NOT_A_LEDGER): nothing is made beside it
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: .*notes\.txt is not a ledger: it is not an SQLite database file; pass --db/)]);
   });
 });
