@@ -4,7 +4,7 @@ import { ProjectionFailed, type SecondThread } from '@roster-ledger/read-models'
 
 export type ProjectionBuildRequest =
   | { kind: 'rebuild'; dbPath: string; names: string[]; dryRun: boolean; bulkBatchSize: number }
-  | { kind: 'catchUp'; dbPath: string; names: string[]; until: number };
+  | { kind: 'catchUp'; dbPath: string; names: string[]; until: number; bulkCatchUpFrom: number };
 
 export type ProjectionBuildMessage =
   | { type: 'progress'; progress: ProjectionProgress }
@@ -31,7 +31,7 @@ export function workerThreadFor(dbPath: string): SecondThread {
     rebuild: (names, options) =>
       inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress, options.beforeSwap),
     catchUp: (names, options) =>
-      inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until }, options.onProgress, options.beforeCommit, options.stop),
+      inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until, bulkCatchUpFrom: options.bulkCatchUpFrom }, options.onProgress, options.beforeCommit, options.stop),
   };
 }
 

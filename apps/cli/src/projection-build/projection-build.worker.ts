@@ -44,7 +44,8 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
   try {
     const projections = SQLITE_PROJECTIONS.filter((p) => request.names.includes(p.name));
     const control = new SqliteProjectionControl(files, new SqliteEventStore(ledger), projections, undefined, {
-      ...(request.kind === 'rebuild' ? { bulkBatchSize: request.bulkBatchSize } : {}),
+      // a catch-up's half rebuilds in bulk only when the thread that asked would (a server's does not)
+      ...(request.kind === 'rebuild' ? { bulkBatchSize: request.bulkBatchSize } : { bulkCatchUpFrom: request.bulkCatchUpFrom }),
     });
     const onProgress = (progress: ProjectionProgress) => post({ type: 'progress', progress });
     const orders = new Orders(post);

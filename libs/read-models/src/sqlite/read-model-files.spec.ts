@@ -7,7 +7,7 @@ import { VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@ro
 import { openReadModelDatabase, type Db } from './read-model-database';
 import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
-import { ProjectionFailed, SqliteProjectionControl, type SecondThread } from './sqlite-projection-control';
+import { ProjectionFailed, SqliteProjectionControl, type BulkOptions, type SecondThread } from './sqlite-projection-control';
 import type { SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { dumpTables } from '../spec-support/read-model-harness';
@@ -348,14 +348,15 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
    * this one), folding the projections it is given of `projections`.
    */
   const elsewhere = (store: LogEventStore, asked: string[][], projections: readonly SqliteProjection[] = SQLITE_PROJECTIONS, batchSize = 10): SecondThread => {
-    const control = (names: string[]) => {
+    const control = (names: string[], options: BulkOptions = {}) => {
       asked.push(names);
-      return new SqliteProjectionControl(beside(names), store, projections.filter((p) => names.includes(p.name)), batchSize);
+      return new SqliteProjectionControl(beside(names), store, projections.filter((p) => names.includes(p.name)), batchSize, options);
     };
     return {
       rebuild: (names, options) => control(names).rebuild(names, options),
+      // as the worker thread does: a catch-up's half rebuilds in bulk only when the asking thread would
       catchUp: (names, options) =>
-        control(names).catchUp(options.onProgress, () => options.stop.aborted, {
+        control(names, { bulkCatchUpFrom: options.bulkCatchUpFrom }).catchUp(options.onProgress, () => options.stop.aborted, {
           until: options.until,
           barrier: { ready: options.beforeCommit, decided: () => undefined },
         }),
@@ -501,6 +502,30 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
   });
 
   describe('a catch-up of live read models far enough behind', () => {
+    it("in a server, which never rebuilds in bulk on its requests' thread, has the other thread fold its half live too", async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const other = elsewhere(store, []);
+      const askedToBulkFrom: number[] = [];
+      const secondThread: SecondThread = {
+        rebuild: other.rebuild,
+        catchUp: (names, options) => {
+          askedToBulkFrom.push(options.bulkCatchUpFrom);
+          return other.catchUp(names, options);
+        },
+      };
+      // every read model far behind: a command would rebuild them all in bulk, a server folds them
+      const server = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: Infinity, twoThreadCatchUpFrom: 1, secondThread });
+      await server.catchUp();
+
+      expect(askedToBulkFrom).toEqual([Infinity]);
+      // both halves folded into the live version 1 and committed together: none swapped in apart
+      const head = events[events.length - 1]!.position;
+      expect((await server.status()).map((s) => [s.name, s.version, s.position, s.rebuilding])).toEqual(NAMES.map((n) => [n, 1, head, null]));
+      await expectFoldedAsInOneConnection(files, server, store);
+    });
+
     it('is split between two threads, each folding its half into the live tables, with what one thread folds', async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events.slice(0, 20));

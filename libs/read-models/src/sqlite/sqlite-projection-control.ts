@@ -134,11 +134,13 @@ export interface SecondThread {
   /**
    * Folds up to `until`, then holds its transactions until `beforeCommit` says whether to commit
    * them (true) or roll them back (false): the two halves of a catch-up become visible together.
-   * `stop` ends it between batches, rolled back (this thread's half was stopped).
+   * `stop` ends it between batches, rolled back (this thread's half was stopped). `bulkCatchUpFrom`
+   * is the asking thread's own (see BulkOptions): a half that rebuilt in bulk while the other
+   * folded live would swap in outside the commit round of the two.
    */
   catchUp(
     names: string[],
-    options: { until: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean>; stop: AbortSignal },
+    options: { until: number; bulkCatchUpFrom: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean>; stop: AbortSignal },
   ): Promise<number>;
 }
 
@@ -564,6 +566,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       (names, progress) =>
         this.secondThread!.catchUp(names, {
           until,
+          bulkCatchUpFrom: this.bulkCatchUpFrom,
           onProgress: (p) => {
             progress(p);
             // asked after each of its batches too: this thread may be waiting for it, folded
