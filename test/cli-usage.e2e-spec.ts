@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { cli, scratch } from './support/ledger-cli';
 
 /**
@@ -172,6 +173,29 @@ describe('roster-ledger usage mistakes (end to end)', () => {
       }
     }
     expect(ledgerFiles(users)).toEqual([users]); // the file itself, and nothing made beside it
+  });
+
+  it('names the ledger an import starts when there was none at --db (a mistyped path records a whole district), and only then', () => {
+    const fresh = tmp.path('fresh', 'ledger.db');
+    const line = `  Ledger: ${fresh}, new: there was no ledger there before this sync`;
+    const first = cli(['import', CLEVER_DEMO_FOLDER, '--db', fresh]);
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    expect(first.stdout.split('\n')).toContain(line);
+    const again = cli(['import', CLEVER_DEMO_FOLDER, '--db', fresh]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('No roster changes');
+    expect(again.stdout).not.toContain('Ledger:');
+  });
+
+  it('names the ledger a failed first import starts: the failure is all it holds', () => {
+    const snapshot = tmp.path('no-district');
+    mkdirSync(snapshot, { recursive: true });
+    writeFileSync(join(snapshot, 'users.json'), '{"data": [{"data": {"id": "u1"}}]}');
+    const fresh = tmp.path('failed-first', 'ledger.db');
+    const result = cli(['import', snapshot, '--db', fresh]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Nothing was applied');
+    expect(result.stderr.split('\n')).toContain(`  Ledger: ${fresh}, new: this failed sync is all it holds`);
   });
 
   it('with --json, says there is no ledger as the error object on stdout, as every refusal', () => {

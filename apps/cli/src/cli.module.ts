@@ -4,6 +4,7 @@ import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { ReadModelRestarts } from './read-model-restarts';
 import { ReadModelsFreshness } from './read-models-freshness';
+import { LedgerFile } from './ledger-file';
 import { withSubCommands } from './usage-check';
 import { ImportCommand } from './commands/import.command';
 import { EventsCommand } from './commands/events.command';
@@ -39,8 +40,9 @@ export class CliModule {
    * @param skipsCatchUp whether the command runs without the catch-up: it reads none of the read
    *   models (the log, a sync's stream, a lock), so it must not wait minutes for read models
    *   behind a large import (an emergency unlock), or it reports how far behind they are
+   * @param newLedger whether there was no ledger file at the configured path when the command began
    */
-  static forRoot(config: LedgerConfig, command?: string, json = false, skipsCatchUp = false): DynamicModule {
+  static forRoot(config: LedgerConfig, command?: string, json = false, skipsCatchUp = false, newLedger = false): DynamicModule {
     // serve starts an application of its own (the API server, which opens the ledger and the read
     // models as a server does): the CLI's would be a second set of connections, idle for as long as
     // the server runs, holding open the read-model versions a rebuild replaced, and their disk space
@@ -53,6 +55,7 @@ export class CliModule {
       imports: [LedgerRuntimeModule.forRoot(config)],
       providers: [
         ReadModelRestarts,
+        { provide: LedgerFile, useValue: new LedgerFile(config.dbPath, newLedger) },
         ...(catchUpFirst ? [{ provide: ReadModelsFreshness, useFactory: (commands: CommandBus) => new ReadModelsFreshness(commands, json), inject: [CommandBus] }] : []),
         ...withSubCommands(CLI_COMMANDS).map((command) => configured.get(command) ?? (command as Type)),
       ],

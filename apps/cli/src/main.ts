@@ -75,7 +75,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   if (wrongFile !== null) return refuse('NOT_A_LEDGER', 'error', wrongFile, EXIT_USAGE);
   try {
     const chosen = usage.command;
-    await CommandFactory.run(CliModule.forRoot(config, command, asJson, chosen?.type.skipsCatchUp === true), {
+    const newLedger = !existsSync(config.dbPath);
+    await CommandFactory.run(CliModule.forRoot(config, command, asJson, chosen?.type.skipsCatchUp === true, newLedger), {
       cliName: 'roster-ledger',
       logger: quietLogger(['error']),
       // a failure to start (the ledger cannot be opened) is thrown here rather than ending the process

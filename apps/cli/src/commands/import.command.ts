@@ -14,6 +14,7 @@ import { unreadFilesNote } from '../output/unread-files-note';
 import { whoAmI, type CommonOptions } from './common-options';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
+import { LedgerFile } from '../ledger-file';
 
 interface ImportOptions extends CommonOptions {
   district?: string;
@@ -32,6 +33,7 @@ export class ImportCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly ledger: LedgerFile,
   ) {
     super();
   }
@@ -61,7 +63,7 @@ export class ImportCommand extends LedgerCommandRunner {
       out(describeSync(result, durationMs));
       if (note !== null) out(note);
     };
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), failureNotes, reportSync }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), failureNotes, reportSync }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
         new RunSyncCommand(resolve(folder!), {
           districtId: options.district,

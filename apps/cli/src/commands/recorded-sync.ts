@@ -1,12 +1,13 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
-import { err, EXIT_FAILED, json } from '../output/cli-output';
+import { err, EXIT_FAILED, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { reportError } from './common-options';
 import { catchUpAfterSync, type ReadModelsAfterSync } from './read-models-after-sync';
 import { releaseSyncMemory } from './release-sync-memory';
+import type { LedgerFile } from '../ledger-file';
 
 export interface RecordedSync<T> {
   result: T;
@@ -37,6 +38,8 @@ export async function runRecordedSync<T>(
      * JSON is one document, printed by the caller at the end.
      */
     reportSync?: (result: T, durationMs: number) => void;
+    /** The ledger the sync went into: one this command started is named in the report (a mistyped --db, say). */
+    ledger?: LedgerFile;
   },
   run: () => Promise<T>,
 ): Promise<RecordedSync<T> | null> {
@@ -53,13 +56,17 @@ export async function runRecordedSync<T>(
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
     if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json });
-    else err([describeSync(failed, Date.now() - started), ...notes.lines].join('\n'));
+    else err([describeSync(failed, Date.now() - started), ...notes.lines, options.ledger?.newLedgerLine(true)].filter((l) => l != null).join('\n'));
     process.exitCode = EXIT_FAILED;
     return null;
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
-  if (!options.json) options.reportSync?.(result, durationMs);
+  if (!options.json) {
+    options.reportSync?.(result, durationMs);
+    const newLedger = options.ledger?.newLedgerLine(false);
+    if (newLedger != null) out(newLedger);
+  }
   if (options.skipProjections) return { result, durationMs, readModels: null };
   const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
   releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));

@@ -11,6 +11,7 @@ import { describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions } from './common-options';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
+import { LedgerFile } from '../ledger-file';
 
 const DISTRICT_REQUIRED = '--district <id> is required: the Clever id of a district connected in the configuration';
 
@@ -33,6 +34,7 @@ export class SyncCommand extends LedgerCommandRunner {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly ledger: LedgerFile,
   ) {
     super();
   }
@@ -65,7 +67,7 @@ export class SyncCommand extends LedgerCommandRunner {
       else if (cursor === null) out('  No events cursor yet.');
       else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
     };
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, stopProgress: () => progress.stop(), reportSync }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), reportSync }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
         new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
       ),
