@@ -78,7 +78,7 @@ export class ImportCommand extends LedgerCommandRunner {
     const behind = done.readModels?.behind ?? null;
     if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, ...readModelsJson(done.readModels) });
     else {
-      const line = done.readModels === null ? null : readModelsLine(done.readModels);
+      const line = readModelsLine(done.readModels);
       if (line !== null) out(line);
     }
     if (behind !== null) reportReadModelsBehind(behind, options.json);

@@ -32,6 +32,12 @@ describe('the read models after a sync that stands', () => {
     expect(readModelsJson(after)).toEqual({ projectedEvents: 0, readModelsBehind: null, readModelsFoldedElsewhere: true });
   });
 
+  it('says the read models were left, and what answers meanwhile, when the sync skipped them (--skip-projections)', () => {
+    expect(readModelsLine(null)).toBe(
+      '  Read models not updated (--skip-projections): serve, or the next command that reads them, folds these events; until then, queries answer from before this sync.',
+    );
+  });
+
   it('returns a failed catch-up (a full disk) instead of throwing it, so the sync is not reported as failed', async () => {
     const full = await catchUpAfterSync(bus({ error: new Error('database or disk is full') }));
     expect(full).toEqual({ projected: 0, behind: { code: 'UNEXPECTED_ERROR', message: 'database or disk is full' }, foldedElsewhere: false });

@@ -38,8 +38,17 @@ export function readModelsJson(after: ReadModelsAfterSync | null): Record<string
   return { projectedEvents: after?.projected ?? 0, readModelsBehind: after?.behind ?? null, readModelsFoldedElsewhere: after?.foldedElsewhere ?? false };
 }
 
-/** The line a sync's report ends with about its read models; null when there is nothing to say (a failure is reported apart). */
-export function readModelsLine(after: ReadModelsAfterSync): string | null {
+/**
+ * The line a sync's report ends with about its read models (`after` null: left, with
+ * --skip-projections); null when there is nothing to say (a failure is reported apart).
+ */
+export function readModelsLine(after: ReadModelsAfterSync | null): string | null {
+  if (after === null) {
+    return (
+      '  Read models not updated (--skip-projections): serve, or the next command that reads them, folds these events; ' +
+      'until then, queries answer from before this sync.'
+    );
+  }
   if (after.behind !== null) return null;
   if (after.foldedElsewhere) {
     return (

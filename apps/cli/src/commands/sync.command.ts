@@ -81,7 +81,7 @@ export class SyncCommand extends LedgerCommandRunner {
       if (behind !== null) reportReadModelsBehind(behind, options.json);
       return;
     }
-    const line = readModels === null ? null : readModelsLine(readModels);
+    const line = readModelsLine(readModels);
     if (line !== null) out(line);
     if (behind !== null) reportReadModelsBehind(behind, options.json);
   }
