@@ -3,8 +3,8 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 
 /** A command bus whose catch-up folds `events`, or fails with `error`. */
-const bus = (outcome: { events: number; elsewhere?: boolean } | { error: Error }): CommandBus =>
-  ({ execute: async () => ('error' in outcome ? Promise.reject(outcome.error) : { folded: outcome.events, foldedElsewhere: outcome.elsewhere === true }) }) as unknown as CommandBus;
+const bus = (outcome: { events: number; elsewhere?: boolean; rebuilt?: string[] } | { error: Error }): CommandBus =>
+  ({ execute: async () => ('error' in outcome ? Promise.reject(outcome.error) : { folded: outcome.events, foldedElsewhere: outcome.elsewhere === true, rebuilt: outcome.rebuilt ?? [] }) }) as unknown as CommandBus;
 
 describe('the read models after a sync that stands', () => {
   let exitCode: typeof process.exitCode;
@@ -21,15 +21,21 @@ describe('the read models after a sync that stands', () => {
 
   it('gives the events folded when the catch-up works', async () => {
     const after = await catchUpAfterSync(bus({ events: 42 }));
-    expect(after).toEqual({ projected: 42, behind: null, foldedElsewhere: false });
+    expect(after).toEqual({ projected: 42, behind: null, foldedElsewhere: false, rebuilt: [] });
     expect(readModelsLine(after)).toBe('  Read models updated (42 events folded).');
+  });
+
+  it('does not call the log a rebuild read "folded" when read models were so far behind that they were rebuilt', async () => {
+    const after = await catchUpAfterSync(bus({ events: 271_663, rebuilt: ['accounts', 'enrollments'] }));
+    expect(readModelsLine(after)).toBe('  Read models updated (271,663 events read): accounts, enrollments far behind the log, so rebuilt from it and swapped in.');
+    expect(readModelsJson(after)).toEqual({ projectedEvents: 271_663, readModelsBehind: null, readModelsFoldedElsewhere: false, readModelsRebuilt: ['accounts', 'enrollments'] });
   });
 
   it('says so when another process (serve) is folding the read models and was left to fold the sync too', async () => {
     const after = await catchUpAfterSync(bus({ events: 0, elsewhere: true }));
-    expect(after).toEqual({ projected: 0, behind: null, foldedElsewhere: true });
+    expect(after).toEqual({ projected: 0, behind: null, foldedElsewhere: true, rebuilt: [] });
     expect(readModelsLine(after)).toMatch(/^  Read models: another process \(serve, say\) is folding into them, so these events are left to it or to the next command that reads them; until then, queries answer from before this sync/);
-    expect(readModelsJson(after)).toEqual({ projectedEvents: 0, readModelsBehind: null, readModelsFoldedElsewhere: true });
+    expect(readModelsJson(after)).toEqual({ projectedEvents: 0, readModelsBehind: null, readModelsFoldedElsewhere: true, readModelsRebuilt: [] });
   });
 
   it('says the read models were left, and what answers meanwhile, when the sync skipped them (--skip-projections)', () => {
@@ -40,7 +46,7 @@ describe('the read models after a sync that stands', () => {
 
   it('returns a failed catch-up (a full disk) instead of throwing it, so the sync is not reported as failed', async () => {
     const full = await catchUpAfterSync(bus({ error: new Error('database or disk is full') }));
-    expect(full).toEqual({ projected: 0, behind: { code: 'UNEXPECTED_ERROR', message: 'database or disk is full' }, foldedElsewhere: false });
+    expect(full).toEqual({ projected: 0, behind: { code: 'UNEXPECTED_ERROR', message: 'database or disk is full' }, foldedElsewhere: false, rebuilt: [] });
     expect(readModelsLine(full)).toBeNull(); // (reported apart, by reportReadModelsBehind)
     const domain = await catchUpAfterSync(bus({ error: new InvalidInput('bad', {}) }));
     expect(domain.behind?.code).toBe('INVALID_INPUT');

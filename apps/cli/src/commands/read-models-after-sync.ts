@@ -17,6 +17,8 @@ export interface ReadModelsAfterSync {
   behind: ReadModelsBehind | null;
   /** Another process (serve's runner) was folding them, and was left to fold this sync's events too. */
   foldedElsewhere: boolean;
+  /** Read models so far behind that they were rebuilt from the log and swapped in (`projected` counts the log they read). */
+  rebuilt: string[];
 }
 
 /**
@@ -26,16 +28,21 @@ export interface ReadModelsAfterSync {
  */
 export async function catchUpAfterSync(commands: CommandBus, onProgress?: (progress: ProjectionProgress) => void): Promise<ReadModelsAfterSync> {
   try {
-    const { folded, foldedElsewhere } = await commands.execute<CatchUpProjectionsCommand, CatchUpResult>(new CatchUpProjectionsCommand(onProgress));
-    return { projected: folded, behind: null, foldedElsewhere };
+    const { folded, foldedElsewhere, rebuilt } = await commands.execute<CatchUpProjectionsCommand, CatchUpResult>(new CatchUpProjectionsCommand(onProgress));
+    return { projected: folded, behind: null, foldedElsewhere, rebuilt };
   } catch (error) {
-    return { projected: 0, behind: problemOf(error), foldedElsewhere: false };
+    return { projected: 0, behind: problemOf(error), foldedElsewhere: false, rebuilt: [] };
   }
 }
 
 /** A sync's JSON keys about its read models (none folded, nothing behind, when they were left). */
 export function readModelsJson(after: ReadModelsAfterSync | null): Record<string, unknown> {
-  return { projectedEvents: after?.projected ?? 0, readModelsBehind: after?.behind ?? null, readModelsFoldedElsewhere: after?.foldedElsewhere ?? false };
+  return {
+    projectedEvents: after?.projected ?? 0,
+    readModelsBehind: after?.behind ?? null,
+    readModelsFoldedElsewhere: after?.foldedElsewhere ?? false,
+    readModelsRebuilt: after?.rebuilt ?? [],
+  };
 }
 
 /**
@@ -56,7 +63,10 @@ export function readModelsLine(after: ReadModelsAfterSync | null): string | null
       'until then, queries answer from before this sync (roster-ledger projections shows how far they are).'
     );
   }
-  return `  Read models updated (${after.projected.toLocaleString('en-US')} events folded).`;
+  const events = after.projected.toLocaleString('en-US');
+  if (after.rebuilt.length === 0) return `  Read models updated (${events} events folded).`;
+  // a rebuild reads the whole log: its count is not what this sync added, so it is not called folded
+  return `  Read models updated (${events} events read): ${after.rebuilt.join(', ')} far behind the log, so rebuilt from it and swapped in.`;
 }
 
 /**

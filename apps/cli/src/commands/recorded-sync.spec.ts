@@ -4,7 +4,7 @@ import { runRecordedSync } from './recorded-sync';
 describe('runRecordedSync', () => {
   /** Buses that note what was asked of them, in order: the catch-up of the read models among it. */
   const buses = (seen: string[]) => ({
-    commands: { execute: async () => (seen.push('read models folded'), { folded: 3, foldedElsewhere: false }) } as unknown as CommandBus,
+    commands: { execute: async () => (seen.push('read models folded'), { folded: 3, foldedElsewhere: false, rebuilt: [] }) } as unknown as CommandBus,
     queries: { execute: async () => [] } as unknown as QueryBus,
   });
 

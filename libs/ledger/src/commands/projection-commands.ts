@@ -31,7 +31,7 @@ export class CatchUpProjectionsHandler implements ICommandHandler<CatchUpProject
   constructor(@Inject(PROJECTION_CONTROL) private readonly control: ProjectionControl) {}
   async execute({ onProgress }: CatchUpProjectionsCommand): Promise<CatchUpResult> {
     const folded = await this.control.catchUp(onProgress);
-    return { folded, foldedElsewhere: this.control.foldedElsewhere() };
+    return { folded, foldedElsewhere: this.control.foldedElsewhere(), rebuilt: this.control.rebuiltInBulk() };
   }
 }
 

@@ -85,6 +85,12 @@ export interface CatchUpResult {
    * the events to it: queries answer from before them until that process commits.
    */
   foldedElsewhere: boolean;
+  /**
+   * The read models so far behind that it rebuilt them from the log beside their live versions
+   * and swapped them in (see ProjectionControl.catchUp): `folded` then counts the whole log they
+   * were rebuilt from, not only the events that were new to them.
+   */
+  rebuilt: string[];
 }
 
 export interface VerifyResult {
@@ -116,6 +122,8 @@ export interface ProjectionControl {
   catchUp(onProgress?: (p: ProjectionProgress) => void): Promise<number>;
   /** Whether this process's last catch-up left the events to another process folding them (see CatchUpResult). */
   foldedElsewhere(): boolean;
+  /** The read models this process's last catch-up rebuilt from the log and swapped in (see CatchUpResult). */
+  rebuiltInBulk(): string[];
   /** @throws UnknownProjection */
   rebuild(names: string[], options?: { dryRun?: boolean; onProgress?: (p: ProjectionProgress) => void }): Promise<RebuildResult>;
   /** @throws UnknownProjection */

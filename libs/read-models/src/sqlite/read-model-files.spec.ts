@@ -414,6 +414,10 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(statuses['timelines']).toMatchObject({ version: 1, status: 'failed', position: 29, failure: { position: 30 }, rebuilding: null });
       const head = events[events.length - 1]!.position;
       for (const name of NAMES.filter((n) => n !== 'timelines')) expect(statuses[name]).toMatchObject({ version: 2, status: 'running', position: head });
+      // what a command says of it: those were rebuilt, not folded event by event
+      expect(control.rebuiltInBulk()).toEqual(NAMES.filter((n) => n !== 'timelines'));
+      await control.catchUp();
+      expect(control.rebuiltInBulk()).toEqual([]);
     });
 
     it('a half that fails leaves the other built and not swapped in, and the next rebuild resumes it at the head and swaps both', async () => {
@@ -538,6 +542,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       store.add(...events.slice(20));
       expect(await control.catchUp()).toBe(events.length - 20);
       expect(asked).toEqual([['audit', 'timelines', 'classes', 'syncs', 'lookups']]);
+      expect(control.rebuiltInBulk()).toEqual([]);
       // folded into the live version, not rebuilt beside it
       expect((await control.status()).map((s) => [s.name, s.version, s.position])).toEqual(NAMES.map((n) => [n, 1, events[events.length - 1]!.position]));
 

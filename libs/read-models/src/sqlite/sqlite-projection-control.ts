@@ -202,6 +202,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * the read models to it (see holdAll): a runner waits before it tries again.
    */
   private heldElsewhere = false;
+  /** The read models the last catch-up rebuilt in bulk beside their live versions and swapped in (see catchUpInBulk). */
+  private rebuiltByCatchUp: string[] = [];
   /** Inside a state file's transaction: the versions to delete once it commits. */
   private dropsAfterCommit: (() => void)[] | null = null;
 
@@ -413,6 +415,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return this.heldElsewhere;
   }
 
+  rebuiltInBulk(): string[] {
+    return [...this.rebuiltByCatchUp];
+  }
+
   startedOver(): ProjectionRestart[] {
     return [...this.restarts];
   }
@@ -537,6 +543,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     options: { until?: number; barrier?: CommitBarrier } = {},
   ): Promise<number> {
     this.heldElsewhere = false;
+    this.rebuiltByCatchUp = [];
     const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
     // the head as read now is the end of an append, so of a whole sync: the fold stops there
     const until = options.until ?? (await this.store.headPosition());
@@ -715,7 +722,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         .filter((name) => !stopped.has(name));
       if (far.length === 0) return 0;
       try {
-        return (await this.rebuild(far, { onProgress })).events;
+        const { events } = await this.rebuild(far, { onProgress });
+        this.rebuiltByCatchUp = far;
+        return events;
       } catch (error) {
         if (!(error instanceof ProjectionFailed)) throw error;
         // that one is left to the live catch-up, which stops it at the same event and records why;
