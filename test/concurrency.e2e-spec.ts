@@ -236,7 +236,10 @@ describe('concurrency: processes sharing one ledger file (end to end)', () => {
         const refused = runs.find((r) => r.status !== 0)!;
         expect([refused.status, refused.stderr]).toEqual([
           2,
-          expect.stringMatching(new RegExp(`^error \\((SYNC_ALREADY_RUNNING\\): sync ${heldSync.syncId} of district \\S+ is running|SYNC_NOT_HELD\\): sync ${heldSync.syncId} is (completed|discarded), not held)`)),
+          // said as another decision under way, never as the held sync "running"
+          expect.stringMatching(
+            new RegExp(`^error \\((SYNC_ALREADY_RUNNING\\): sync ${heldSync.syncId} is being approved or discarded by another request or process; one decision at a time|SYNC_NOT_HELD\\): sync ${heldSync.syncId} is (completed|discarded), not held)`),
+          ),
         ]);
         const log = await readLog(db);
         expect(logProblems(log)).toEqual([]);

@@ -11,7 +11,7 @@ export class DiscardSyncHandler implements ICommandHandler<DiscardSyncCommand, S
     private readonly ports: SyncRecordPorts,
   ) {}
 
-  /** @throws SyncNotFound, SyncNotHeld, SyncAlreadyRunning (an approval of it under way) */
+  /** @throws SyncNotFound, SyncNotHeld, HeldSyncDecisionUnderWay (an approval of it under way), SyncAlreadyRunning */
   async execute({ syncId, by }: DiscardSyncCommand): Promise<SyncSummary> {
         // under the lock an approval of it holds: a discard never drops a change set being applied
     return decideHeldSync(syncId, this.ports, async ({ recorder }) => {

@@ -3,7 +3,7 @@ import type { EventStore } from '../ports/event-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
-import { SyncNotHeld } from '../errors/ledger-errors';
+import { HeldSyncDecisionUnderWay, SyncAlreadyRunning, SyncNotHeld } from '../errors/ledger-errors';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
 import { recordInterruptedSyncs } from '../services/sync-failures';
@@ -30,7 +30,8 @@ export async function openHeldSync(
  * decision at a time, each given the sync as it is once the lock is taken (another decision may
  * have ended it meanwhile: SyncNotHeld). A sync whose process died holding the lock is recorded
  * as interrupted first.
- * @throws SyncNotFound, SyncNotHeld, SyncAlreadyRunning
+ * @throws SyncNotFound, SyncNotHeld, SyncAlreadyRunning (a sync of the district runs),
+ *   HeldSyncDecisionUnderWay (another decision on this sync holds the district)
  */
 export async function decideHeldSync<T>(
   syncId: string,
@@ -39,7 +40,11 @@ export async function decideHeldSync<T>(
 ): Promise<T> {
   const { store, clock, history, lock } = ports;
   const { districtId } = (await openHeldSync(syncId, history, store, clock)).summary;
-  const interrupted = await acquireDistrict(lock, history, districtId, syncId);
+  const interrupted = await acquireDistrict(lock, history, districtId, syncId).catch((error: unknown) => {
+    // the lock held for this very sync: an approval or a discard of it under way elsewhere
+    if (error instanceof SyncAlreadyRunning && error.runningSyncId === syncId) throw new HeldSyncDecisionUnderWay(syncId, error.unseen);
+    throw error;
+  });
   try {
     await recordInterruptedSyncs(ports, interrupted, syncId);
     return await decide(await openHeldSync(syncId, history, store, clock));

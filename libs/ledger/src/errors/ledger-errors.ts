@@ -27,16 +27,35 @@ export class SyncAlreadyRunning extends DomainError {
   constructor(
     readonly districtId: string,
     readonly runningSyncId: string,
+    readonly unseen?: { pid: number; host: string },
+  ) {
+    super(`sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district` + unseenHolderNote(runningSyncId, unseen));
+  }
+}
+
+/**
+ * An approval or a discard of a held sync while another decision on the same sync holds its
+ * district (two people, two processes or two requests): the code of any sync already running,
+ * but said as what it is, not as the held sync "running".
+ */
+export class HeldSyncDecisionUnderWay extends DomainError {
+  readonly code = 'SYNC_ALREADY_RUNNING';
+  constructor(
+    readonly syncId: string,
     unseen?: { pid: number; host: string },
   ) {
     super(
-      `sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district` +
-        (unseen === undefined
-          ? ''
-          : `. Its process (${unseen.pid} on ${unseen.host}) cannot be seen from here: if you know it is gone ` +
-            `(a container since restarted), run "roster-ledger syncs unlock ${runningSyncId}"`),
+      `sync ${syncId} is being approved or discarded by another request or process; one decision at a time ` +
+        `("roster-ledger syncs show ${syncId}" tells how it ended)` +
+        unseenHolderNote(syncId, unseen),
     );
   }
+}
+
+/** What to do about a lock whose holder is a process of another host or container, which only the user can tell is gone. */
+function unseenHolderNote(syncId: string, unseen: { pid: number; host: string } | undefined): string {
+  if (unseen === undefined) return '';
+  return `. Its process (${unseen.pid} on ${unseen.host}) cannot be seen from here: if you know it is gone (a container since restarted), run "roster-ledger syncs unlock ${syncId}"`;
 }
 
 /** A held sync must be approved or discarded before the district syncs again: its preview would go stale. */
