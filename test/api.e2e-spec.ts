@@ -599,6 +599,18 @@ describe('REST API (end to end)', () => {
         expect(refused.body).toMatchObject({ code: 'INVALID_REQUEST', errors: [{ parameter: 'names', problems: [expect.stringMatching(problem)] }] });
       }
       expect((await api.as('admin').post('/projections/rebuild', { all: 'yes' })).body.errors).toContainEqual({ parameter: 'all', problems: ['all must be a boolean value'] });
+      // a body that is not JSON is said to be so, and where, without its first characters repeated back
+      for (const [text, detail] of [
+        ['names=accounts sk_live_secret', 'the request body is not valid JSON; send a JSON object'],
+        ['{"names": ["accounts"', 'the request body is not valid JSON (at character 21); send a JSON object'],
+      ]) {
+        const response = await fetch(`${api.base}/projections/rebuild`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${TEST_KEYS.admin.key}`, 'Content-Type': 'application/json' },
+          body: text,
+        });
+        expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', detail } });
+      }
       expect((await api.as('admin').get('/projections/jobs')).body.items).toHaveLength(jobsBefore);
     });
 

@@ -38,6 +38,24 @@ describe('errors as problem details', () => {
       detail: 'from is after to',
       errors: [{ parameter: 'to', problems: ['from is after to'] }],
     });
+    // a rule that does not name its parameter is told with it
+    expect(problemOf(new InvalidInput('must be the id of a sync of this ledger, got "nope"', { field: 'after' }), '/x').body).toMatchObject({
+      detail: 'after: must be the id of a sync of this ledger, got "nope"',
+      errors: [{ parameter: 'after', problems: ['must be the id of a sync of this ledger, got "nope"'] }],
+    });
+  });
+
+  it('says a body is not JSON, and where, without repeating what the client sent', () => {
+    // as Nest hands on the body parser's SyntaxError
+    const parseFailed = (message: string) => new BadRequestException(message);
+    for (const [message, where] of [
+      [`Unexpected token 'h', "hello sk_l"... is not valid JSON`, ''],
+      ['Unterminated string in JSON at position 12', ' (at character 12)'],
+      ['Unexpected end of JSON input', ' (it ends too soon)'],
+    ]) {
+      const { body } = problemOf(parseFailed(message!), '/projections/rebuild');
+      expect(body).toMatchObject({ status: 400, code: 'BAD_REQUEST', detail: `the request body is not valid JSON${where}; send a JSON object` });
+    }
   });
 
   it("keeps Nest's and the body parser's client errors, with a code", () => {

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { EventStoreError } from '@roster-ledger/ledger';
 import { ApiError, RequestInvalid, type ParameterProblem } from './api-errors';
@@ -64,6 +64,27 @@ function exposedStatusOf(error: unknown): number | null {
   return expose === true && typeof status === 'number' ? status : null;
 }
 
+/**
+ * A body sent as JSON that does not parse: the body parser's SyntaxError, which Nest hands on as a
+ * BadRequestException with the parser's message (a path with bad percent-encoding is the other
+ * error it maps so, and its message has no "JSON"); this code throws no BadRequestException itself.
+ */
+function bodyNotJson(error: unknown): boolean {
+  return error instanceof BadRequestException && /\bJSON\b/.test(error.message);
+}
+
+/**
+ * Says where a body stops being JSON without repeating it: the parser's own message quotes the
+ * body's first characters, which may be anything the client sent (a token pasted by mistake).
+ */
+function notJsonDetail(parserMessage: string): string {
+  const position = /at position (\d+)/.exec(parserMessage)?.[1];
+  const where = position !== undefined ? ` (at character ${position})` : /end of JSON input/.test(parserMessage) ? ' (it ends too soon)' : '';
+  return `the request body is not valid JSON${where}; send a JSON object`;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** `SYNC_NOT_HELD` -> `urn:roster-ledger:problem:sync-not-held`: stable, and not a link that could rot. */
 export const problemType = (code: string): string => `urn:roster-ledger:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 
@@ -92,8 +113,11 @@ export function problemOf(error: unknown, path: string): Problem {
   if (error instanceof InvalidInput) {
     // a rule of the ledger's that what the request sent breaks: over HTTP that is a bad request like
     // any the DTOs refuse, with the one code the API documents for it, and the parameter named
-    const errors = error.at.field === undefined ? {} : { errors: [{ parameter: error.at.field, problems: [error.rule] }] };
-    return { body: problem(400, 'INVALID_REQUEST', error.at.field === undefined ? error.message : error.rule, { ...at, ...errors }), headers, unexpected: false };
+    const field = error.at.field;
+    if (field === undefined) return { body: problem(400, 'INVALID_REQUEST', error.message, at), headers, unexpected: false };
+    // the detail names the parameter when the rule does not (`after: must be the id of ...`)
+    const detail = new RegExp(`(?<![\\w-])${escapeRegExp(field)}(?![\\w-])`).test(error.rule) ? error.rule : `${field}: ${error.rule}`;
+    return { body: problem(400, 'INVALID_REQUEST', detail, { ...at, errors: [{ parameter: field, problems: [error.rule] }] }), headers, unexpected: false };
   }
   if (error instanceof ApiError) {
     if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="roster-ledger"';
@@ -107,6 +131,9 @@ export function problemOf(error: unknown, path: string): Problem {
       return { body: problem(503, error.code, 'the ledger is busy or unavailable; retry shortly', at), headers, unexpected: true };
     }
     if (status !== undefined) return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
+  }
+  if (bodyNotJson(error)) {
+    return { body: problem(400, 'BAD_REQUEST', notJsonDetail((error as Error).message), at), headers, unexpected: false };
   }
   const clientStatus = error instanceof HttpException ? error.getStatus() : exposedStatusOf(error);
   if (clientStatus !== null && clientStatus >= 400 && clientStatus < 500) {
