@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { Logger } from '@nestjs/common';
 import { LiveProjectionRunner, ReadModelFiles, readModelPath, SqliteProjectionControl, SqliteReadModels, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
@@ -80,6 +81,7 @@ describe('live projections following another process (end to end)', () => {
     // what a request arriving meanwhile would see: taken by a timer, which runs only when the thread is let go
     const seen: number[][] = [];
     const ticker = setInterval(() => seen.push(names.map((name) => control.checkpoint(name))), 2);
+    const logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     try {
       runner.start();
       const before = await caughtUpOf(control, 30_000);
@@ -90,7 +92,12 @@ describe('live projections following another process (end to end)', () => {
       // the timer ran within the first two batches (5,000 events each) of the fold: some read model
       // was seen there (folded batch after batch without letting go, the first look came after four)
       expect(seen.some((positions) => positions.some((p) => p > before && p <= before + 10_000))).toBe(true);
+      // the server's log says why queries answer from before the sync meanwhile, and when that ends
+      const lines = logged.mock.calls.map(([message]) => String(message));
+      expect(lines).toContain(`folding ${(head - before).toLocaleString('en-US')} events into the read models; until they are folded, queries answer from before them`);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^read models caught up: ${(head - before).toLocaleString('en-US')} events folded in \\d+\\.\\d s$`)));
     } finally {
+      logged.mockRestore();
       clearInterval(ticker);
       await runner.stop();
       files.close();

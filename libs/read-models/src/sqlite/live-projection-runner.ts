@@ -59,7 +59,7 @@ export class LiveProjectionRunner {
     while (!this.stopped) {
       try {
         // a stop is heard between batches, not only once the log is folded
-        await this.control.catchUp(undefined, () => this.stopped);
+        await this.catchUpSaid();
         if (this.stopped) return;
         if (this.control.foldedElsewhere()) {
           // another process is folding into the read models (a CLI import's catch-up): followed
@@ -78,6 +78,26 @@ export class LiveProjectionRunner {
         await new Promise((r) => setTimeout(r, 1_000));
       }
     }
+  }
+
+  /**
+   * Catches up; one that has a batch's worth or more to fold (a sync another process appended)
+   * is logged as it starts and as it ends, so that an engineer watching the log knows why queries
+   * answer from before that sync for a while.
+   */
+  private async catchUpSaid(): Promise<void> {
+    const behind = Math.max(0, ...(await this.control.status()).filter((s) => s.status === 'running').map((s) => s.lag.events));
+    if (behind < this.batchSize) {
+      await this.control.catchUp(undefined, () => this.stopped);
+      return;
+    }
+    const started = Date.now();
+    this.logger.log(`folding ${behind.toLocaleString('en-US')} events into the read models; until they are folded, queries answer from before them`);
+    const folded = await this.control.catchUp(undefined, () => this.stopped);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (this.stopped) this.logger.log(`folding stopped after ${seconds} s (the server is stopping, or a rebuild was asked for): it resumes from the log`);
+    else if (this.control.foldedElsewhere()) this.logger.log('another process is folding those events into the read models: left to it');
+    else this.logger.log(`read models caught up: ${folded.toLocaleString('en-US')} events folded in ${seconds} s`);
   }
 
   private async follow(after: number): Promise<void> {
