@@ -12,15 +12,8 @@ import {
 } from '@roster-ledger/ledger';
 import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
+import { rebuildReport, rowsApart } from '../output/rebuild-report';
 import { reportError, type CommonOptions } from './common-options';
-
-/**
- * How two versions of a read model differ, as counted: rows of each that the other lacks, so a
- * row changed counts twice (its old form on one side, its new form on the other).
- */
-function rowsApart(n: number): string {
-  return `${n} ${n === 1 ? 'row' : 'rows'} in one version and not the other`;
-}
 
 /** Whether a rebuild is at work, and where, or was interrupted. */
 function rebuildState({ builder, underWay, resumedBy }: UnfinishedRebuild): string {
@@ -125,23 +118,7 @@ export class RebuildCommand extends LedgerCommandRunner {
       );
       bar.stop();
       if (options.json) return json(result);
-      const rate = Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en-US');
-      // the events folded (a resumed build folds only what it had left), over the whole time,
-      // index builds included: the progress bar's rate is the folding's alone
-      out(`Rebuilt ${result.projections.join(', ')} in ${result.seconds.toFixed(1)} s: folded ${result.events.toLocaleString('en-US')} events of the log (${rate} events/s with the index builds).`);
-      const from = ([name, position]: [string, number]) => `${name} after position ${position.toLocaleString('en-US')}`;
-      const resumed = Object.entries(result.resumedFrom).filter(([name, position]) => position > 0 && result.joined[name] === undefined);
-      if (resumed.length > 0) out(`Resumed where an interrupted rebuild stopped: ${resumed.map(from).join(', ')}.`);
-      for (const [pid, names] of groupedByBuilder(result.joined)) {
-        out(`Joined the rebuild process ${pid} is running: ${names.map((name) => from([name, result.resumedFrom[name]!])).join(', ')} (both build the same version; whichever ends first makes it live).`);
-      }
-      if (result.swapped) out(`Now live: ${Object.entries(result.version).map(([n, v]) => `${n} v${v}`).join(', ')}.`);
-      else {
-        for (const [name, n] of Object.entries(result.differences ?? {})) {
-          out(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
-        }
-        out('Dry run: the live read models were not replaced.');
-      }
+      for (const line of rebuildReport(result)) out(line);
     } catch (error) {
       bar.stop();
       reportError(error, options.json);
@@ -155,14 +132,4 @@ export class RebuildCommand extends LedgerCommandRunner {
   parseDryRun(): boolean {
     return true;
   }
-}
-
-/** The projections another process was rebuilding, by that process (`pid` on `host`). */
-function groupedByBuilder(joined: RebuildResult['joined']): Map<string, string[]> {
-  const by = new Map<string, string[]>();
-  for (const [name, builder] of Object.entries(joined)) {
-    const key = `${builder.pid} on ${builder.host}`;
-    by.set(key, [...(by.get(key) ?? []), name]);
-  }
-  return by;
 }

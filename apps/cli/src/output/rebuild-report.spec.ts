@@ -1,0 +1,38 @@
+import type { RebuildResult } from '@roster-ledger/ledger';
+import { rebuildReport } from './rebuild-report';
+
+const result = (over: Partial<RebuildResult>): RebuildResult => ({
+  projections: ['accounts', 'audit'],
+  version: { accounts: 3, audit: 2 },
+  resumedFrom: { accounts: 0, audit: 0 },
+  joined: {},
+  events: 20_000,
+  seconds: 2,
+  swapped: true,
+  ...over,
+});
+
+describe("rebuild's report", () => {
+  it('names what went live, and what a resumed build had left to fold', () => {
+    expect(rebuildReport(result({ resumedFrom: { accounts: 120_000, audit: 0 } }))).toEqual([
+      'Rebuilt accounts, audit in 2.0 s: folded 20,000 events of the log (10,000 events/s with the index builds).',
+      'Resumed where an interrupted rebuild stopped: accounts after position 120,000.',
+      'Now live: accounts v3, audit v2.',
+    ]);
+  });
+
+  it('a dry run gives each comparison and says the live read models stay', () => {
+    expect(rebuildReport(result({ swapped: false, differences: { accounts: 0, audit: 2 } })).slice(1)).toEqual([
+      '  accounts     equal to the live read model',
+      '  audit        2 rows in one version and not the other, against the live read model',
+      'Dry run: the live read models were not replaced.',
+    ]);
+  });
+
+  it('a dry run that finished an interrupted rebuild says that build was dropped with it, so the next rebuild starts over', () => {
+    const lines = rebuildReport(result({ swapped: false, resumedFrom: { accounts: 120_000, audit: 0 }, differences: { accounts: 0, audit: 0 } }));
+    expect(lines[lines.length - 1]).toBe(
+      'Dry run: the live read models were not replaced. The interrupted rebuild of accounts was finished for the comparison and dropped with the rest: the next rebuild starts over.',
+    );
+  });
+});
