@@ -154,8 +154,10 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       expect(killed.killed).toBe(true);
       blocking.restore();
 
-      const next = await runCli(['import', blocking.folder, '--db', db, '--json']);
+      const next = await runCli(['import', blocking.folder, '--db', db]);
       expect([next.status, next.stderr]).toEqual([0, '']);
+      // and says so, rather than leaving it to be found in syncs list
+      expect(next.stdout).toMatch(new RegExp(`^  Sync ${killedSync} \\(started \\S+ by \\S+\\) had stopped unfinished, its process gone: recorded as failed \\(INTERRUPTED\\); nothing of it was applied\\.$`, 'm'));
       const log = await readLog(db);
       expect(syncOutcomes(log).find((s) => s.syncId === killedSync)).toMatchObject({ types: ['SyncStarted', 'SyncFailed'], failureCode: 'INTERRUPTED', rosterEvents: 0 });
       expect(syncProblems(log, ['INTERRUPTED'])).toEqual([]);

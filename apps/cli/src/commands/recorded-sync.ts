@@ -8,6 +8,7 @@ import { reportError } from './common-options';
 import { catchUpAfterSync, type ReadModelsAfterSync } from './read-models-after-sync';
 import { releaseSyncMemory } from './release-sync-memory';
 import type { LedgerFile } from '../ledger-file';
+import { interruptedSyncLines, interruptedSyncsFound } from './interrupted-syncs-found';
 
 export interface RecordedSync<T> {
   result: T;
@@ -56,7 +57,10 @@ export async function runRecordedSync<T>(
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
     if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json });
-    else err([describeSync(failed, Date.now() - started), ...notes.lines, options.ledger?.newLedgerLine(true)].filter((l) => l != null).join('\n'));
+    else {
+      const interrupted = interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId));
+      err([describeSync(failed, Date.now() - started), ...notes.lines, ...interrupted, options.ledger?.newLedgerLine(true)].filter((l) => l != null).join('\n'));
+    }
     process.exitCode = EXIT_FAILED;
     return null;
   }
@@ -64,6 +68,7 @@ export async function runRecordedSync<T>(
   const durationMs = Date.now() - started;
   if (!options.json) {
     options.reportSync?.(result, durationMs);
+    for (const line of interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId))) out(line);
     const newLedger = options.ledger?.newLedgerLine(false);
     if (newLedger != null) out(newLedger);
   }

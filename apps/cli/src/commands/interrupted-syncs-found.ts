@@ -1,0 +1,29 @@
+import type { QueryBus } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
+
+/**
+ * The syncs of a sync's district that were recorded as interrupted while it ran: a sync takes over
+ * the district from one whose process died (killed, a crash) and records it as failed first
+ * (INTERRUPTED). The command says so, rather than leaving a user who re-ran a killed import to
+ * find it in `syncs list`. Never throws: it only adds to a report.
+ */
+export async function interruptedSyncsFound(queries: QueryBus, syncId: string): Promise<SyncSummary[]> {
+  try {
+    const mine = await queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId));
+    if (mine.districtId === null) return [];
+    const recent = await queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(mine.districtId, 50));
+    return recent.items.filter(
+      (s) => s.syncId !== syncId && s.status === 'failed' && s.failure?.code === 'INTERRUPTED' && s.finishedAt !== null && s.finishedAt >= mine.startedAt,
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** The report's line for each. */
+export function interruptedSyncLines(found: readonly SyncSummary[]): string[] {
+  return found.map(
+    (s) => `  Sync ${s.syncId} (started ${s.startedAt} by ${s.requestedBy}) had stopped unfinished, its process gone: recorded as failed (INTERRUPTED); nothing of it was applied.`,
+  );
+}
