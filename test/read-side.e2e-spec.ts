@@ -31,6 +31,8 @@ describe('read side through the CLI (end to end)', () => {
     expect(JSON.stringify(asSupport)).not.toMatch(/"race"|"gender"|"dob"/);
     const asCompliance = cliJson<{ items: any[] }>(['search', 'noor hadd', '--role', 'compliance', '--db', db]).body.items;
     expect(asCompliance[0].facets.student.personal).toMatchObject({ race: 'Asian', dob: '2008-04-02' });
+    // her name written in full finds her, and the line shows it so
+    expect(cli(['search', 'Noor A Haddad', '--db', db]).stdout).toMatch(new RegExp(`^${changes.addedStudent}  Noor A Haddad +student `));
   });
 
   it('pages a search that matches more accounts than a page holds, and says there are more', () => {

@@ -38,9 +38,10 @@ abstract class ReadCommand extends LedgerCommandRunner {
   }
 }
 
+/** A found account's name with its middle name: a search matches by it too, and it tells two Steve Ziemanns apart. */
 const nameOf = (personal: Record<string, unknown>): string => {
   const name = personal['name'] as Record<string, unknown> | undefined;
-  return name ? fullName(name) : '(name not shown)';
+  return name ? fullName(name, { middle: true }) : '(name not shown)';
 };
 
 @Command({ name: 'search', arguments: '<text>', description: 'find accounts by name, email, SIS id, student number, state id or Clever id' })

@@ -18,8 +18,8 @@ export function rosterMemberLine(member: RosterMember, namesRedacted = false): s
   return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'})${primary}${removed}`;
 }
 
-/** "first last" of a record's `name` (either part may be missing). */
-export function fullName(name: Record<string, unknown>): string {
-  const { first, last } = name as { first?: string; last?: string };
-  return `${first ?? ''} ${last ?? ''}`.trim();
+/** "first last" of a record's `name` (any part may be missing), or "first middle last". */
+export function fullName(name: Record<string, unknown>, options: { middle?: boolean } = {}): string {
+  const { first, middle, last } = name as { first?: string; middle?: string; last?: string };
+  return [first, options.middle ? middle : undefined, last].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
 }

@@ -80,6 +80,9 @@ describe('accounts projection: one account per Clever user', () => {
       // "Last, First Middle", as SIS exports print it, finds the one with that middle name
       expect(await search('Peña, Lucía María')).toEqual(['u1']);
       expect(await search('pena lucia m')).toEqual(['u1']);
+      // and the name written in full, middle name and all, finds her, as its first part does
+      for (const text of ['Lucía María Peña', 'lucia maria pena', 'lucia m']) expect(await search(text)).toEqual(['u1']);
+      expect(await search('lucia jose pena')).toEqual([]); // another middle name is another person
       expect(await search(',')).toEqual([]); // no name in it: matches none, not every name
       // a comma in a stored name is a space too: typed with it or without, it matches
       rm().when(log.append('user-u4', 'StudentShared', studentRecord('u4', { first: 'Martin', last: 'King, Jr.' })));

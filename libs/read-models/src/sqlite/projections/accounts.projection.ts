@@ -16,15 +16,18 @@ const nameKey = (name: string): string | null => {
 
 /**
  * The names (as search keys: lower case, accents left out) and email support searches by: "first
- * last", and "last first middle", the order of an SIS export's "Last, First Middle" (a prefix of
- * it is still "last first").
+ * last"; "last first middle", the order of an SIS export's "Last, First Middle" (a prefix of it is
+ * still "last first"); and, for a name with a middle name, "first middle last", as a person writes
+ * it in full ("Steve G Ziemann"), null otherwise (it would be "first last" again).
  */
-function searchNames(account: Account): { name: string | null; nameReversed: string | null; email: string | null } {
+function searchNames(account: Account): { name: string | null; nameReversed: string | null; nameFull: string | null; email: string | null } {
   const name = account.person.personal['name'] as Fields | undefined;
   const part = (key: string): string => (typeof name?.[key] === 'string' ? (name[key] as string) : '');
+  const middle = nameKey(part('middle'));
   return {
     name: nameKey(`${part('first')} ${part('last')}`),
     nameReversed: nameKey(`${part('last')} ${part('first')} ${part('middle')}`),
+    nameFull: middle === null ? null : nameKey(`${part('first')} ${part('middle')} ${part('last')}`),
     email: lower(account.person.personal['email']),
   };
 }
@@ -52,16 +55,17 @@ export const accountsProjection: SqliteProjection = {
   // stood (formerFacets)
   contentVersion: 2,
   create(db: Db, t: TableNamer): void {
-    // what a search matches and sorts by, apart from the documents: its three indexes are built
+    // what a search matches and sorts by, apart from the documents: its indexes are built
     // from this table after a bulk load, which reads a twentieth of the bytes of the documents'
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('accounts')} (
         id TEXT PRIMARY KEY, status TEXT NOT NULL, roles TEXT NOT NULL,
         name TEXT, ever_student INTEGER NOT NULL, position INTEGER NOT NULL, doc TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS ${t('account_search')} (
-        id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, search_name TEXT, search_name_rev TEXT, email TEXT) WITHOUT ROWID;
+        id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, search_name TEXT, search_name_rev TEXT, search_name_full TEXT, email TEXT) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_name ON ${t('account_search')} (search_name);
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_name_rev ON ${t('account_search')} (search_name_rev);
+      CREATE INDEX IF NOT EXISTS ${t('account_search')}_name_full ON ${t('account_search')} (search_name_full) WHERE search_name_full IS NOT NULL;
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_email ON ${t('account_search')} (email);
       CREATE TABLE IF NOT EXISTS ${t('account_ids')} (account_id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, value)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('account_ids')}_value ON ${t('account_ids')} (value);
@@ -82,10 +86,10 @@ export const accountsProjection: SqliteProjection = {
       {
         side: {
           table: t('account_search'),
-          columns: ['district_id', 'status', 'search_name', 'search_name_rev', 'email'],
+          columns: ['district_id', 'status', 'search_name', 'search_name_rev', 'search_name_full', 'email'],
           extract: (a) => {
             const keys = searchNames(a);
-            return [a.districtId, a.status, keys.name, keys.nameReversed, keys.email];
+            return [a.districtId, a.status, keys.name, keys.nameReversed, keys.nameFull, keys.email];
           },
         },
       },

@@ -282,7 +282,8 @@ export class SqliteReadModels implements ReadModels {
              SELECT account_id FROM ${ids} WHERE value = @needle
              UNION SELECT id FROM ${search} WHERE email = @needle
              UNION SELECT id FROM ${search} WHERE search_name >= @name AND search_name < @above
-             UNION SELECT id FROM ${search} WHERE search_name_rev >= @name AND search_name_rev < @above)
+             UNION SELECT id FROM ${search} WHERE search_name_rev >= @name AND search_name_rev < @above
+             UNION SELECT id FROM ${search} WHERE search_name_full >= @name AND search_name_full < @above)
            ${district}
            ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
            ORDER BY ${order} LIMIT @limit) page
