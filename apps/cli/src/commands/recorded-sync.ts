@@ -10,6 +10,14 @@ import { releaseSyncMemory } from './release-sync-memory';
 import type { LedgerFile } from '../ledger-file';
 import { interruptedSyncLines, interruptedSyncsFound } from './interrupted-syncs-found';
 
+/** What a command stopped (Ctrl-C) while the read models followed its sync says. */
+export const CATCH_UP_INTERRUPTED =
+  'interrupted while the read models were being updated: the sync stands (its events are in the log), and queries answer from before it ' +
+  'until the read models catch up from the log, when a command next reads them or when serve starts.';
+
+/** A process ended by SIGINT exits 128 + 2, as a shell reports it. */
+const EXIT_INTERRUPTED = 130;
+
 export interface RecordedSync<T> {
   result: T;
   durationMs: number;
@@ -66,16 +74,28 @@ export async function runRecordedSync<T>(
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
-  if (!options.json) {
-    options.reportSync?.(result, durationMs);
-    for (const line of interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId))) out(line);
-    const newLedger = options.ledger?.newLedgerLine(false);
-    if (newLedger != null) out(newLedger);
-  }
-  if (options.skipProjections) return { result, durationMs, readModels: null };
-  const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
-  releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
+  // from here the sync stands: Ctrl-C while the read models follow it (minutes at scale) ends the
+  // command as a kill would, losing nothing, and says so
   const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
-  const readModels = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
-  return { result, durationMs, readModels };
+  const interrupted = () => {
+    bar.stop();
+    err(`\n${CATCH_UP_INTERRUPTED}`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  if (!options.skipProjections) process.once('SIGINT', interrupted);
+  try {
+    if (!options.json) {
+      options.reportSync?.(result, durationMs);
+      for (const line of interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId))) out(line);
+      const newLedger = options.ledger?.newLedgerLine(false);
+      if (newLedger != null) out(newLedger);
+    }
+    if (options.skipProjections) return { result, durationMs, readModels: null };
+    const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
+    releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
+    const readModels = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
+    return { result, durationMs, readModels };
+  } finally {
+    process.off('SIGINT', interrupted);
+  }
 }
