@@ -43,7 +43,7 @@ export class AuditChangeSchema extends ChangeSchema {
       'on a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or what was removed, as it stood just before, ' +
       'folded from its earlier events in the log (the removal event itself carries only the id); null when the log holds no earlier version of it. ' +
       'On a share of a record that was removed (shared again): the record as it stood when it was removed, the before of what the share says now; ' +
-      'absent on a first share',
+      'absent on a first share. On a timeline, only on the entries of the timeline\'s own record',
   })
   lastKnown?: LastKnownSchema | null;
 }

@@ -9,7 +9,8 @@ const show = (v: unknown): string => (v === null || v === undefined ? '(none)' :
 /** How a changed field's id is shown in place of the bare id (a school's name with its id), or null to show it bare. */
 export type ChangedIdLabel = (field: string, id: string) => string | null;
 
-const changes = (map: unknown, label?: ChangedIdLabel): string[] => {
+/** Each change of a map of changes (`{field: {from, to}}`) as `field: from -> to`; `label` names the ids it points at. */
+export const describeChanges = (map: unknown, label?: ChangedIdLabel): string[] => {
   const shown = (field: string, v: unknown): string => {
     if (label === undefined) return show(v);
     if (typeof v === 'string') return label(field, v) ?? v;
@@ -36,7 +37,7 @@ export function describeEventData(event: { type: string; data: Record<string, un
   }
   if ('changes' in d || 'personal' in d) {
     // an update always changes something: none left means the role may not see what changed
-    const listed = [...changes(d['changes'], label), ...changes(d['personal'])];
+    const listed = [...describeChanges(d['changes'], label), ...describeChanges(d['personal'])];
     return listed.length > 0 ? listed.join('; ') : '(changes not shown to this role)';
   }
   if ('studentId' in d) return `student ${show(d['studentId'])}`;

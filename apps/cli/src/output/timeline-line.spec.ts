@@ -82,6 +82,18 @@ describe('a timeline entry in one line', () => {
     expect(describeTimelineEntry(share, school)).toBe('Ada Lovelace (teacher u1)  (shared again)');
   });
 
+  it('says what a record shared again came back with, against what it was when removed', () => {
+    const data = { id: 'u1', record: { grade: '11', schools: ['s2', 's1'] }, personal: { name: { first: 'Ada', last: 'King' } }, sharedAgain: true };
+    const lastKnown = { record: { grade: '10', schools: ['s1', 's2'] }, personal: { name: { first: 'Ada', last: 'Lovelace' } } };
+    const again = { ...entry('user-u1', 'StudentShared', data, []), lastKnown };
+    // the schools in another order are the same schools
+    expect(describeTimelineEntry(again, student)).toBe('Ada King  (shared again; since its removal: grade: 10 -> 11; name.last: Lovelace -> King)');
+    const same = { ...entry('user-u1', 'StudentShared', { ...data, record: lastKnown.record, personal: lastKnown.personal }, []), lastKnown };
+    expect(describeTimelineEntry(same, student)).toBe('Ada Lovelace  (shared again, as it was when removed)');
+    // no earlier version known (an older answer): said as before
+    expect(describeTimelineEntry(entry('user-u1', 'StudentShared', data, []), student)).toBe('Ada King  (shared again)');
+  });
+
   it('describes a record’s own changes as before', () => {
     const shared = entry('user-u1', 'StudentShared', { id: 'u1', record: { grade: '9' }, personal: { name: { first: 'Ada', last: 'Lovelace' } } }, []);
     expect(describeTimelineEntry(shared, student)).toBe('Ada Lovelace');

@@ -1,6 +1,6 @@
-import { roleOfUserEvent } from '@roster-ledger/domain';
+import { diffFields, roleOfUserEvent, UNORDERED_ROLE_FIELDS, type Fields } from '@roster-ledger/domain';
 import type { RelatedRecord, TimelineEntry, TimelineKind } from '@roster-ledger/ledger';
-import { describeEventData, type ChangedIdLabel } from './event-line';
+import { describeChanges, describeEventData, type ChangedIdLabel } from './event-line';
 
 /** What a person named in a section event's field is to the class. */
 const PERSON_FIELDS: Record<string, string> = { studentId: 'student', teacherId: 'teacher', from: 'teacher', to: 'teacher' };
@@ -51,9 +51,29 @@ export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: Tim
   const own = label('id');
   if (own !== null) {
     // a share's description is the record's name: the label says it already
-    const said = 'record' in d ? (d['sharedAgain'] === true ? '(shared again)' : null) : describeEventData(entry, changedLabel);
+    const said = 'record' in d ? (d['sharedAgain'] === true ? sharedAgain(entry, changedLabel) : null) : describeEventData(entry, changedLabel);
     return joined(own, said);
   }
   const elsewhere = entry.streamId === `${subject.kind}-${subject.id}` ? null : entry.streamId;
+  if ('record' in d && d['sharedAgain'] === true) {
+    // the record's own share again: its name, then what came back changed
+    return joined(elsewhere, describeEventData({ type: entry.type, data: { ...d, sharedAgain: false } }), sharedAgain(entry, changedLabel));
+  }
   return joined(elsewhere, describeEventData(entry, changedLabel));
+}
+
+/**
+ * A share again, with what differs from the record as it was when it was removed (the entry's
+ * `lastKnown`): support asks what came back changed. The fields a role may not see are left out
+ * of both sides alike, so they never show as changed.
+ */
+function sharedAgain(entry: TimelineEntry, label: ChangedIdLabel): string {
+  const before = entry.lastKnown;
+  if (!before) return '(shared again)';
+  const after = entry.data as { record?: Fields; personal?: Fields };
+  const changed = [
+    ...describeChanges(diffFields(before.record as Fields, after.record ?? {}, { unordered: UNORDERED_ROLE_FIELDS }), label),
+    ...describeChanges(diffFields(before.personal as Fields, after.personal ?? {})),
+  ];
+  return changed.length === 0 ? '(shared again, as it was when removed)' : `(shared again; since its removal: ${changed.join('; ')})`;
 }

@@ -601,7 +601,7 @@ export class SnapshotDiff {
  * lists them in no promised order, and a CSV feed in the order of its rows, so a district that
  * re-sorts its files would otherwise show every such user as changed.
  */
-const UNORDERED_ROLE_FIELDS: ReadonlySet<string> = new Set(['schools', 'roles']);
+export const UNORDERED_ROLE_FIELDS: ReadonlySet<string> = new Set(['schools', 'roles']);
 
 /**
  * Notes on a record's state the bytes it was read from, when diffing the record against the state

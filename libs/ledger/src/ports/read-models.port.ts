@@ -67,7 +67,7 @@ export interface LoggedChange {
   recordType?: string;
   data: Record<string, unknown>;
   /**
-   * Audit feed only. On a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or
+   * The audit feed, and a timeline's entries of its own record. On a removal (StudentRemoved, SectionRemoved, SchoolRemoved, ...): who or
    * what was removed, as the record stood just before, folded from its earlier events in the log;
    * null when the log holds no earlier version of it (a removal event carries only the id). On a
    * share of a record that was removed (shared again: StudentShared, SectionShared, ...): the

@@ -66,3 +66,26 @@ export function lastKnownOf(event: Pick<RecordedEvent, 'streamId' | 'type'>, tra
   for (const e of trail) state = evolveEntity(state, e.revision, { type: e.type, data: e.data } as unknown as RosterEvent);
   return state === undefined ? null : { record: state.fields, personal: state.personal };
 }
+
+/** A share of a record (or of a user's role) that was removed before: `sharedAgain` in its data, as the sync judged it. */
+export function isSharedAgain(event: Pick<RecordedEvent, 'type' | 'data'>): boolean {
+  return event.type.endsWith('Shared') && (event.data as { sharedAgain?: unknown }).sharedAgain === true;
+}
+
+/**
+ * What each removal and each share again of one record's stream (its events oldest first) among
+ * `wanted` removed or had been (see lastKnownOf): what the audit feed keeps trails for, worked
+ * out from the stream itself for the few a timeline page shows.
+ */
+export function lastKnownAlong(stream: Iterable<RecordedEvent>, wanted: ReadonlySet<number>): Map<number, LastKnownRecord | null> {
+  const found = new Map<number, LastKnownRecord | null>();
+  const followed = new Map<number, RecordedEvent>();
+  let trail: IdentityTrail | undefined;
+  for (const event of stream) {
+    if (!changesIdentity(event)) continue;
+    if (wanted.has(event.position)) found.set(event.position, lastKnownOf(event, (trail?.positions ?? []).map((p) => followed.get(p)!)));
+    followed.set(event.position, event);
+    trail = followTrail(trail, event);
+  }
+  return found;
+}

@@ -244,10 +244,14 @@ export class ReadModelHarness {
         .map((e) => e.position)
         .sort((a, b) => a - b)
         .slice(0, o.maxCount);
+    const log = this.log;
+    async function* readStream(streamId: string) {
+      yield* [...log.values()].filter((e) => e.streamId === streamId).sort((a, b) => a.position - b.position).map((e) => structuredClone(e));
+    }
     this.models = new SqliteReadModels(
       this.db,
       { names: () => projections.map((p) => p.name), liveVersion: () => 1, stopped: () => false, checkpointTable: () => 'version_checkpoints', roundsTable: () => null },
-      { readAt, streamPositions },
+      { readAt, streamPositions, readStream },
     );
   }
 

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@roster-ledger/ledger';
-import { followTrail, type IdentityTrail } from '../../model/last-known';
+import { followTrail, isSharedAgain, type IdentityTrail } from '../../model/last-known';
 import type { Db } from '../read-model-database';
 import { StreamEntries, type StreamEntry } from './stream-entries';
 
@@ -43,9 +43,8 @@ export class IdentityTrails extends StreamEntries<Entry> {
     const entry = this.entryOf(event.streamId);
     const positions = entry.trail.positions;
     if (positions.length > 0 && event.position <= positions[positions.length - 1]!) return null;
-    const sharedAgain = event.type.endsWith('Shared') && (event.data as { sharedAgain?: unknown }).sharedAgain === true;
     // a copy only when returned: the trail changes in place
-    const before = event.type.endsWith('Removed') || sharedAgain ? positions.slice() : NONE;
+    const before = event.type.endsWith('Removed') || isSharedAgain(event) ? positions.slice() : NONE;
     entry.trail = followTrail(entry.trail, event);
     this.changed(entry);
     return before;

@@ -40,6 +40,38 @@ describe('timelines projection: every change on the timeline of each record it c
   };
 
   describe('user events', () => {
+    it('says on a removal and on a share again what the record was, as the audit feed does: the before of a share again', async () => {
+      const log = new EventLog();
+      rm().when(
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace', grade: '9' })),
+        log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } })),
+        log.append('user-u1', 'StudentRemoved', removed('u1')),
+        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'King', grade: '11', sharedAgain: true })),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
+        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
+        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 2B', sharedAgain: true })),
+      );
+      const said = async (kind: TimelineKind, id: string) =>
+        (await rm().models.timeline(kind, id, { limit: 100 })).map((c) => [c.type, c.lastKnown === undefined ? 'nothing' : c.lastKnown?.record[kind === 'user' ? 'grade' : 'name']]);
+      // as it stood when removed: in grade 10, not 9 (its first share) nor 11 (now)
+      expect(await said('user', 'u1')).toEqual([
+        ['StudentShared', 'nothing'],
+        ['StudentUpdated', 'nothing'],
+        ['StudentRemoved', '10'],
+        ['StudentShared', '10'],
+      ]);
+      const [, , , again] = await rm().models.timeline('user', 'u1', { limit: 100 });
+      expect(again!.lastKnown!.personal).toMatchObject({ name: { first: 'Ada', last: 'Lovelace' }, sis_id: 'SIS-u1' });
+      expect(await said('section', 'sec1')).toEqual([
+        ['SectionShared', 'nothing'],
+        ['SectionRemoved', 'Algebra 1A'],
+        ['SectionShared', 'Algebra 1A'],
+      ]);
+      // a page that starts after the record's earlier events still knows them
+      const last = await rm().models.timeline('user', 'u1', { after: 3, limit: 100 });
+      expect(last.map((c) => [c.type, c.lastKnown?.record['grade']])).toEqual([['StudentShared', '10']]);
+    });
+
     it("StudentShared is on the student's timeline and on the timeline of each of their schools, with both clocks and the sync", async () => {
       const log = new EventLog();
       const e = log.append('user-u1', 'StudentShared', studentRecord('u1', { school: 's1', schools: ['s1', 's2'] }), {
@@ -270,7 +302,7 @@ describe('timelines projection: every change on the timeline of each record it c
     const log = new EventLog();
     rm().when(log.append('user-u1', 'StudentShared', studentRecord('u1')));
     // the log still knows the stream's positions, but cannot hand over the events
-    const withoutTheLog = new SqliteReadModels(rm().db, { names: () => ['timelines'], liveVersion: () => 1, stopped: () => false, checkpointTable: () => 'version_checkpoints', roundsTable: () => null }, { readAt: async () => [], streamPositions: async () => [1] });
+    const withoutTheLog = new SqliteReadModels(rm().db, { names: () => ['timelines'], liveVersion: () => 1, stopped: () => false, checkpointTable: () => 'version_checkpoints', roundsTable: () => null }, { readAt: async () => [], streamPositions: async () => [1], readStream: async function* () {} });
     await expect(withoutTheLog.timeline('user', 'u1', { limit: 10 })).rejects.toThrow('log positions the log does not hold: 1');
   });
 

@@ -20,7 +20,7 @@ import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { factsOf } from '../../model/event-facts';
 import { evolveClass, type ClassView } from '../../model/class';
 import { evolveAccount, type Account } from '../../model/account';
-import { isRemoval, lastKnownOf } from '../../model/last-known';
+import { isRemoval, isSharedAgain, lastKnownAlong, lastKnownOf } from '../../model/last-known';
 import { positionsOf } from '../projections/identity-trails';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
@@ -124,7 +124,7 @@ export class SqliteReadModels implements ReadModels {
   constructor(
     private readonly db: Db,
     private readonly live: LiveProjections,
-    private readonly log: Pick<EventStore, 'readAt' | 'streamPositions'>,
+    private readonly log: Pick<EventStore, 'readAt' | 'streamPositions' | 'readStream'>,
   ) {}
 
   private readonly prepared = new Map<string, Statement>();
@@ -408,7 +408,29 @@ export class SqliteReadModels implements ReadModels {
     const own = await this.log.streamPositions(`${kind}-${id}`, { after, upTo, maxCount: options.limit });
     // the first `limit` of either list hold the first `limit` of both together
     const positions = [...new Set([...own, ...linked])].sort((a, b) => a - b).slice(0, options.limit);
-    return (await this.resolve(positions)).map((event) => toChange(event));
+    const events = await this.resolve(positions);
+    // the record's own removals and shares again say what it was, as the audit feed's do
+    const streamId = `${kind}-${id}`;
+    const wanted = new Set(events.filter((e) => e.streamId === streamId && (isRemoval(e) || isSharedAgain(e))).map((e) => e.position));
+    const lastKnown = wanted.size === 0 ? new Map<number, LastKnownRecord | null>() : lastKnownAlong(await this.streamUpTo(streamId, Math.max(...wanted)), wanted);
+    return events.map((event) => {
+      const change = toChange(event);
+      if (!wanted.has(event.position)) return change;
+      const known = lastKnown.get(event.position) ?? null;
+      // a removal always says (null: no earlier version); a share only when it shares a record again
+      if (known !== null || isRemoval(event)) change.lastKnown = known;
+      return change;
+    });
+  }
+
+  /** The events of one stream, oldest first, up to a position. */
+  private async streamUpTo(streamId: string, last: number): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for await (const event of this.log.readStream(streamId)) {
+      if (event.position > last) break;
+      events.push(event);
+    }
+    return events;
   }
 
   async rosterAsOf(sectionId: string, at: string): Promise<Membership[]> {
