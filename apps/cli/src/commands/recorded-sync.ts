@@ -53,6 +53,11 @@ export async function runRecordedSync<T>(
   run: () => Promise<T>,
 ): Promise<RecordedSync<T> | null> {
   const started = Date.now();
+  // what the report adds about the ledger: syncs this one found dead, and a ledger it started
+  const besidesTheSync = async (failed: boolean): Promise<string[]> => {
+    const newLedger = options.ledger?.newLedgerLine(failed);
+    return [...interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId)), ...(newLedger == null ? [] : [newLedger])];
+  };
   let result: T;
   try {
     result = await run();
@@ -65,10 +70,7 @@ export async function runRecordedSync<T>(
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
     if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json });
-    else {
-      const interrupted = interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId));
-      err([describeSync(failed, Date.now() - started), ...notes.lines, ...interrupted, options.ledger?.newLedgerLine(true)].filter((l) => l != null).join('\n'));
-    }
+    else err([describeSync(failed, Date.now() - started), ...notes.lines, ...(await besidesTheSync(true))].join('\n'));
     process.exitCode = EXIT_FAILED;
     return null;
   }
@@ -86,9 +88,7 @@ export async function runRecordedSync<T>(
   try {
     if (!options.json) {
       options.reportSync?.(result, durationMs);
-      for (const line of interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId))) out(line);
-      const newLedger = options.ledger?.newLedgerLine(false);
-      if (newLedger != null) out(newLedger);
+      for (const line of await besidesTheSync(false)) out(line);
     }
     if (options.skipProjections) return { result, durationMs, readModels: null };
     const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
