@@ -185,6 +185,13 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('No roster changes');
     expect(again.stdout).not.toContain('Ledger:');
+    // and a script reads it as newLedger
+    const other = tmp.path('fresh-json', 'ledger.db');
+    const asJson = [cli(['import', CLEVER_DEMO_FOLDER, '--db', other, '--json']), cli(['import', CLEVER_DEMO_FOLDER, '--db', other, '--json'])];
+    expect(asJson.map((r) => JSON.parse(r.stdout) as { newLedger: boolean; interruptedSyncs: string[] })).toMatchObject([
+      { newLedger: true, interruptedSyncs: [] },
+      { newLedger: false, interruptedSyncs: [] },
+    ]);
   });
 
   it('names the ledger a failed first import starts: the failure is all it holds', () => {

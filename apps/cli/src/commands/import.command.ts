@@ -76,7 +76,7 @@ export class ImportCommand extends LedgerCommandRunner {
     );
     if (!done) return;
     const behind = done.readModels?.behind ?? null;
-    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, ...readModelsJson(done.readModels) });
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, ...readModelsJson(done.readModels), ...done.ledgerNotes });
     else {
       const line = readModelsLine(done.readModels);
       if (line !== null) out(line);

@@ -23,6 +23,17 @@ export interface RecordedSync<T> {
   durationMs: number;
   /** What became of the read models after the sync; null when they were left (--skip-projections). */
   readModels: ReadModelsAfterSync | null;
+  /** The JSON keys of what the report says about the ledger besides the sync (see LedgerNotes). */
+  ledgerNotes: LedgerNotes;
+}
+
+/**
+ * What a sync's report says about the ledger besides the sync: whether this command started the
+ * ledger (there was none at --db), and the syncs of the district it recorded as interrupted.
+ */
+export interface LedgerNotes {
+  newLedger: boolean;
+  interruptedSyncs: string[];
 }
 
 /**
@@ -54,9 +65,13 @@ export async function runRecordedSync<T>(
 ): Promise<RecordedSync<T> | null> {
   const started = Date.now();
   // what the report adds about the ledger: syncs this one found dead, and a ledger it started
-  const besidesTheSync = async (failed: boolean): Promise<string[]> => {
+  const besidesTheSync = async (failed: boolean): Promise<{ json: LedgerNotes; lines: string[] }> => {
+    const interrupted = await interruptedSyncsFound(buses.queries, options.syncId);
     const newLedger = options.ledger?.newLedgerLine(failed);
-    return [...interruptedSyncLines(await interruptedSyncsFound(buses.queries, options.syncId)), ...(newLedger == null ? [] : [newLedger])];
+    return {
+      json: { newLedger: options.ledger?.isNew ?? false, interruptedSyncs: interrupted.map((s) => s.syncId) },
+      lines: [...interruptedSyncLines(interrupted), ...(newLedger == null ? [] : [newLedger])],
+    };
   };
   let result: T;
   try {
@@ -69,8 +84,9 @@ export async function runRecordedSync<T>(
       return null;
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
-    if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json });
-    else err([describeSync(failed, Date.now() - started), ...notes.lines, ...(await besidesTheSync(true))].join('\n'));
+    const besides = await besidesTheSync(true);
+    if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json, ...besides.json });
+    else err([describeSync(failed, Date.now() - started), ...notes.lines, ...besides.lines].join('\n'));
     process.exitCode = EXIT_FAILED;
     return null;
   }
@@ -86,15 +102,17 @@ export async function runRecordedSync<T>(
   };
   if (!options.skipProjections) process.once('SIGINT', interrupted);
   try {
+    const besides = await besidesTheSync(false);
     if (!options.json) {
       options.reportSync?.(result, durationMs);
-      for (const line of await besidesTheSync(false)) out(line);
+      for (const line of besides.lines) out(line);
     }
-    if (options.skipProjections) return { result, durationMs, readModels: null };
+    const ledgerNotes = besides.json;
+    if (options.skipProjections) return { result, durationMs, readModels: null, ledgerNotes };
     const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
     releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
     const readModels = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
-    return { result, durationMs, readModels };
+    return { result, durationMs, readModels, ledgerNotes };
   } finally {
     process.off('SIGINT', interrupted);
   }

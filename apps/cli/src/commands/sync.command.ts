@@ -73,11 +73,11 @@ export class SyncCommand extends LedgerCommandRunner {
       ),
     );
     if (!done) return;
-    const { result, durationMs, readModels } = done;
+    const { result, durationMs, readModels, ledgerNotes } = done;
     const behind = readModels?.behind ?? null;
     const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
     if (options.json) {
-      json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, ...readModelsJson(readModels) });
+      json({ ...syncJson(result.summary, durationMs), mode: asked, ran, fallback, cursor, cursorProblem, ...readModelsJson(readModels), ...ledgerNotes });
       if (behind !== null) reportReadModelsBehind(behind, options.json);
       return;
     }

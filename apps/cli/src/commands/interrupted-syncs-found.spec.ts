@@ -1,0 +1,43 @@
+import type { QueryBus } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { GetSyncQuery, ListSyncsQuery } from '@roster-ledger/ledger';
+import { interruptedSyncLines, interruptedSyncsFound } from './interrupted-syncs-found';
+
+const summary = (over: Partial<SyncSummary>): SyncSummary =>
+  ({ syncId: 's', districtId: 'd1', status: 'completed', requestedBy: 'ada', startedAt: '2026-01-02T10:00:00.000Z', finishedAt: null, failure: null, ...over }) as SyncSummary;
+
+/** A query bus that knows `mine` and lists `listed` as the district's syncs. */
+const queries = (mine: SyncSummary, listed: SyncSummary[]): QueryBus =>
+  ({
+    execute: async (query: unknown) => {
+      if (query instanceof GetSyncQuery) return mine;
+      if (query instanceof ListSyncsQuery) return { items: [mine, ...listed], next: null };
+      throw new Error('unexpected query');
+    },
+  }) as unknown as QueryBus;
+
+describe('the syncs a sync found dead and recorded as interrupted', () => {
+  const mine = summary({ syncId: 'mine', startedAt: '2026-01-02T10:00:00.000Z' });
+  const interrupted = (syncId: string, finishedAt: string) =>
+    summary({ syncId, status: 'failed', startedAt: '2026-01-02T09:00:00.000Z', finishedAt, failure: { code: 'INTERRUPTED', reason: 'gone' } });
+
+  it('are those of its district failed INTERRUPTED while it ran, not earlier ones nor other failures', async () => {
+    const found = await interruptedSyncsFound(
+      queries(mine, [
+        interrupted('taken-over', '2026-01-02T10:00:01.000Z'),
+        interrupted('long-ago', '2026-01-01T08:00:00.000Z'),
+        summary({ syncId: 'bad-file', status: 'failed', finishedAt: '2026-01-02T10:00:02.000Z', failure: { code: 'INVALID_INPUT', reason: 'bad' } }),
+      ]),
+      'mine',
+    );
+    expect(found.map((s) => s.syncId)).toEqual(['taken-over']);
+    expect(interruptedSyncLines(found)).toEqual([
+      '  Sync taken-over (started 2026-01-02T09:00:00.000Z by ada) had stopped unfinished, its process gone: recorded as failed (INTERRUPTED); nothing of it was applied.',
+    ]);
+  });
+
+  it('are none when the ledger cannot say (a sync that never named its district, a failing query)', async () => {
+    expect(await interruptedSyncsFound(queries(summary({ syncId: 'mine', districtId: null }), []), 'mine')).toEqual([]);
+    expect(await interruptedSyncsFound({ execute: () => Promise.reject(new Error('locked')) } as unknown as QueryBus, 'mine')).toEqual([]);
+  });
+});
