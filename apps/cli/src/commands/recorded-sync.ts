@@ -18,6 +18,21 @@ export const CATCH_UP_INTERRUPTED =
 /** A process ended by SIGINT exits 128 + 2, as a shell reports it. */
 const EXIT_INTERRUPTED = 130;
 
+/**
+ * From when a sync (or an approval) stands until its read models have followed it (minutes at
+ * scale): Ctrl-C ends the command as a kill would, losing nothing, and says so. Returns what
+ * lets go of Ctrl-C again.
+ */
+export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => undefined): () => void {
+  const interrupted = () => {
+    stopProgress();
+    err(`\n${CATCH_UP_INTERRUPTED}`);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.once('SIGINT', interrupted);
+  return () => process.off('SIGINT', interrupted);
+}
+
 export interface RecordedSync<T> {
   result: T;
   durationMs: number;
@@ -92,15 +107,9 @@ export async function runRecordedSync<T>(
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
-  // from here the sync stands: Ctrl-C while the read models follow it (minutes at scale) ends the
-  // command as a kill would, losing nothing, and says so
   const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
-  const interrupted = () => {
-    bar.stop();
-    err(`\n${CATCH_UP_INTERRUPTED}`);
-    process.exit(EXIT_INTERRUPTED);
-  };
-  if (!options.skipProjections) process.once('SIGINT', interrupted);
+  // from here the sync stands
+  const letGo = options.skipProjections ? () => undefined : sayWhenInterruptedAfterSync(() => bar.stop());
   try {
     const besides = await besidesTheSync(false);
     if (!options.json) {
@@ -114,6 +123,6 @@ export async function runRecordedSync<T>(
     const readModels = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
     return { result, durationMs, readModels, ledgerNotes };
   } finally {
-    process.off('SIGINT', interrupted);
+    letGo();
   }
 }

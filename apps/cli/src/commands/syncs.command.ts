@@ -7,6 +7,7 @@ import { json, out } from '../output/cli-output';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
+import { sayWhenInterruptedAfterSync } from './recorded-sync';
 
 /** Shared option parsers of the `syncs` sub-commands. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
@@ -80,7 +81,8 @@ export class SyncsApproveCommand extends SyncsSubCommand {
     try {
       const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI()));
       // like import: the read models follow the approved events at once (the approval stands if they cannot)
-      const readModels = await catchUpAfterSync(this.commands);
+      const letGo = sayWhenInterruptedAfterSync();
+      const readModels = await catchUpAfterSync(this.commands).finally(letGo);
       if (options.json) json({ ...syncJson(summary), ...readModelsJson(readModels) });
       else {
         out(describeSync(summary));
