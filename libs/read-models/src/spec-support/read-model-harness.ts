@@ -337,3 +337,25 @@ export function readModels(...projections: SqliteProjection[]): { (): ReadModelH
     return current;
   };
 }
+
+/**
+ * A student shared in grade 9, moved to grade 10, removed, and shared again as Ada King in grade
+ * 11: what the removal and the share again must say she was (grade 10, Lovelace).
+ */
+export function studentRemovedAndSharedAgain(log: EventLog): RecordedEvent[] {
+  return [
+    log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace', grade: '9' })),
+    log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } })),
+    log.append('user-u1', 'StudentRemoved', removed('u1')),
+    log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'King', grade: '11', sharedAgain: true })),
+  ];
+}
+
+/** A class shared as Algebra 1A, removed, and shared again as Algebra 2B: what its removal and share again must say it was. */
+export function classRemovedAndSharedAgain(log: EventLog): RecordedEvent[] {
+  return [
+    log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
+    log.append('section-sec1', 'SectionRemoved', removed('sec1')),
+    log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 2B', sharedAgain: true })),
+  ];
+}

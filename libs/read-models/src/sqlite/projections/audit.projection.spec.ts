@@ -11,6 +11,8 @@ import {
   namedRecord,
   readModels,
   removed,
+  studentRemovedAndSharedAgain,
+  classRemovedAndSharedAgain,
   sectionRecord,
   staffRecord,
   studentRecord,
@@ -220,18 +222,13 @@ describe('audit projection: the feed of every recorded event, with the filters c
     it('a share again says what the record was when it was removed (the before of what it says now); a first share, or a first share of a second role, says nothing more', async () => {
       const log = new EventLog();
       rm().when(
-        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace', grade: '9' })),
-        log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } })),
-        log.append('user-u1', 'StudentRemoved', removed('u1')),
-        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'King', grade: '11', sharedAgain: true })),
+        ...studentRemovedAndSharedAgain(log),
         log.append('user-t1', 'TeacherShared', teacherRecord('t1', { first: 'Grace', last: 'Hopper', title: 'Teacher' })),
         log.append('user-t1', 'StaffShared', staffRecord('t1', { first: 'Grace', last: 'Hopper', title: 'Counselor' })),
         log.append('user-t1', 'StaffRemoved', removed('t1')),
         log.append('user-t1', 'StaffUpdated', updated('t1', {}, { 'name.last': { from: 'Hopper', to: 'Murray' } })),
         log.append('user-t1', 'StaffShared', staffRecord('t1', { first: 'Grace', last: 'Murray', title: 'Head Counselor', sharedAgain: true })),
-        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
-        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
-        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 2B', sharedAgain: true })),
+        ...classRemovedAndSharedAgain(log),
       );
       const shares = (await rm().models.audit({ types: ['StudentShared', 'TeacherShared', 'StaffShared', 'SectionShared'] }, { limit: 100 })).map((c) => [
         c.type,

@@ -12,6 +12,8 @@ import {
   primaryChange,
   readModels,
   removed,
+  studentRemovedAndSharedAgain,
+  classRemovedAndSharedAgain,
   sectionRecord,
   staffRecord,
   studentRecord,
@@ -42,15 +44,7 @@ describe('timelines projection: every change on the timeline of each record it c
   describe('user events', () => {
     it('says on a removal and on a share again what the record was, as the audit feed does: the before of a share again', async () => {
       const log = new EventLog();
-      rm().when(
-        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'Lovelace', grade: '9' })),
-        log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } })),
-        log.append('user-u1', 'StudentRemoved', removed('u1')),
-        log.append('user-u1', 'StudentShared', studentRecord('u1', { first: 'Ada', last: 'King', grade: '11', sharedAgain: true })),
-        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 1A' })),
-        log.append('section-sec1', 'SectionRemoved', removed('sec1')),
-        log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'Algebra 2B', sharedAgain: true })),
-      );
+      rm().when(...studentRemovedAndSharedAgain(log), ...classRemovedAndSharedAgain(log));
       const said = async (kind: TimelineKind, id: string) =>
         (await rm().models.timeline(kind, id, { limit: 100 })).map((c) => [c.type, c.lastKnown === undefined ? 'nothing' : c.lastKnown?.record[kind === 'user' ? 'grade' : 'name']]);
       // as it stood when removed: in grade 10, not 9 (its first share) nor 11 (now)
