@@ -54,6 +54,16 @@ const toChange = (event: RecordedEvent, recordType?: string): LoggedChange => {
     data: event.data,
   };
 };
+
+/**
+ * A removal's or a share again's change with what the record was (see LoggedChange.lastKnown): a
+ * removal always says (null: no earlier version), a share only when it shares a record again.
+ */
+function withLastKnown(change: LoggedChange, event: RecordedEvent, known: LastKnownRecord | null): LoggedChange {
+  if (known !== null || isRemoval(event)) change.lastKnown = known;
+  return change;
+}
+
 const toMembership = (r: MembershipRow): Membership => ({
   sectionId: r.section_id,
   userId: r.user_id,
@@ -405,22 +415,15 @@ export class SqliteReadModels implements ReadModels {
         .all(kind, id, after, upTo, options.limit) as number[];
       return { linked, upTo };
     });
-    const own = await this.log.streamPositions(`${kind}-${id}`, { after, upTo, maxCount: options.limit });
+    const streamId = `${kind}-${id}`;
+    const own = await this.log.streamPositions(streamId, { after, upTo, maxCount: options.limit });
     // the first `limit` of either list hold the first `limit` of both together
     const positions = [...new Set([...own, ...linked])].sort((a, b) => a - b).slice(0, options.limit);
     const events = await this.resolve(positions);
     // the record's own removals and shares again say what it was, as the audit feed's do
-    const streamId = `${kind}-${id}`;
     const wanted = new Set(events.filter((e) => e.streamId === streamId && (isRemoval(e) || isSharedAgain(e))).map((e) => e.position));
     const lastKnown = wanted.size === 0 ? new Map<number, LastKnownRecord | null>() : lastKnownAlong(await this.streamUpTo(streamId, Math.max(...wanted)), wanted);
-    return events.map((event) => {
-      const change = toChange(event);
-      if (!wanted.has(event.position)) return change;
-      const known = lastKnown.get(event.position) ?? null;
-      // a removal always says (null: no earlier version); a share only when it shares a record again
-      if (known !== null || isRemoval(event)) change.lastKnown = known;
-      return change;
-    });
+    return events.map((event) => (wanted.has(event.position) ? withLastKnown(toChange(event), event, lastKnown.get(event.position) ?? null) : toChange(event)));
   }
 
   /** The events of one stream, oldest first, up to a position. */
@@ -497,10 +500,7 @@ export class SqliteReadModels implements ReadModels {
     const lastKnown = await this.lastKnownOf(events, trails);
     return events.map((event, i) => {
       const change = toChange(event, rows[i]!.record_type);
-      const known = lastKnown.get(event.position) ?? null;
-      // a removal always says (null: no earlier version); a share only when it shares a record again
-      if (trails.has(event.position) && (known !== null || isRemoval(event))) change.lastKnown = known;
-      return change;
+      return trails.has(event.position) ? withLastKnown(change, event, lastKnown.get(event.position) ?? null) : change;
     });
   }
 
