@@ -7,7 +7,7 @@ import { CursorGiven, DEFAULT_LIMIT, Limit } from '../validation/paging.decorato
 export class SearchAccountsQueryDto {
   @ApiProperty({
     description:
-      'a Clever id, SIS id, student/teacher/staff number, state id or email (exact, any case), or the start of a name, first name first or last name first ("Frances D", "Daniel F", "Daniel, Frances"), with or without accents ("Lucia Pena" finds Lucía Peña), a middle name after the first when last name first; engineers, who may see no personal data, search by Clever id alone',
+      'a Clever id, SIS id, student/teacher/staff number, state id or email (exact, any case), or the start of a name, first name first or last name first ("Frances D", "Daniel F", "Daniel, Frances"), with or without accents ("Lucia Pena" finds Lucía Peña), a middle name after the first when last name first, or between first and last ("Frances A Daniel"); engineers, who may see no personal data, search by Clever id alone',
     example: 'Frances',
   })
   // checked from the bottom up: first that q is there at all, then that it holds more than spaces
