@@ -385,6 +385,22 @@ describe('REST API (end to end)', () => {
       expect((await both(TEST_KEYS.support.key)).status).toBe(200);
     });
 
+    it('answers 401 to a body sent without a valid key before reading it: not whether it parses, its type or its size', async () => {
+      const post = (headers: Record<string, string>, body: string) =>
+        fetch(`${api.base}/projections/rebuild`, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, code: ((await r.json()) as { code: string }).code }));
+      const unauthenticated = { status: 401, code: 'UNAUTHENTICATED' };
+      for (const key of [{}, { Authorization: 'Bearer not-a-key' }]) {
+        expect(await post({ ...key, 'Content-Type': 'application/json' }, '{"names": ["accounts"')).toEqual(unauthenticated);
+        expect(await post({ ...key, 'Content-Type': 'text/plain' }, 'names=accounts')).toEqual(unauthenticated);
+        expect(await post({ ...key, 'Content-Type': 'application/json' }, JSON.stringify({ names: ['x'.repeat(2_000_000)] }))).toEqual(unauthenticated);
+      }
+      // with a valid key the body is read, and the same mistakes are named
+      const admin = { Authorization: `Bearer ${TEST_KEYS.admin.key}` };
+      expect(await post({ ...admin, 'Content-Type': 'application/json' }, '{"names": ["accounts"')).toEqual({ status: 400, code: 'BAD_REQUEST' });
+      expect(await post({ ...admin, 'Content-Type': 'text/plain' }, 'names=accounts')).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect((await post({ ...admin, 'Content-Type': 'application/json' }, JSON.stringify({ names: ['x'.repeat(2_000_000)] }))).status).toBe(413);
+    });
+
     it('answers 403 to a valid key whose role may not use the endpoint', async () => {
       const audit = await api.as('support').get(`/districts/${district}/audit`);
       expect(audit.status).toBe(403);

@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { ApiModule, type ApiModuleOptions } from './api.module';
+import { ApiKeyRegistry } from './auth/api-key-registry';
+import { bodyGate } from './body-gate.middleware';
 import { setupOpenApi } from './openapi/openapi';
-import { jsonBodyOnly } from './json-body-only.middleware';
 import { requestLogger } from './request-logger.middleware';
 
 export interface ApiApplicationOptions extends ApiModuleOptions {
@@ -21,7 +22,7 @@ export async function createApiApplication(config: LedgerConfig, options: ApiApp
   });
   app.disable('x-powered-by');
   app.use(requestLogger);
-  app.use(jsonBodyOnly);
+  app.use(bodyGate(app.get(ApiKeyRegistry)));
   setupOpenApi(app);
   return app;
 }

@@ -1,8 +1,9 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ViewerRole } from '@roster-ledger/ledger';
+import type { Request } from 'express';
 import { RoleNotAllowed, Unauthenticated } from '../errors/api-errors';
-import { ApiKeyRegistry } from './api-key-registry';
+import { ApiKeyRegistry, type KeyHolder } from './api-key-registry';
 import { presentedKey, type AuthenticatedRequest } from './authenticated-request';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
@@ -14,7 +15,7 @@ const KNOWN_SCHEMES = ['Basic', 'Digest', 'Negotiate', 'NTLM', 'Token', 'ApiKey'
  * (`Basic`, as curl's `-u` sends), it has no scheme (a key sent bare), or it names no key after
  * Bearer. Empty when it sent none.
  */
-function whyNoKey(request: AuthenticatedRequest): string {
+function whyNoKey(request: Request): string {
   const authorization = request.headers.authorization?.trim();
   if (!authorization) return '';
   const words = authorization.split(/\s+/);
@@ -27,6 +28,19 @@ function whyNoKey(request: AuthenticatedRequest): string {
   return authorization.slice(scheme.length).trim() === ''
     ? ' (the Authorization header names no key after Bearer)'
     : ' (the Authorization header holds more than one word after Bearer: a key has no spaces)';
+}
+
+/**
+ * The holder of the key a request presents.
+ * @throws Unauthenticated when it presents none (saying why a header it sent carries none) or one
+ * that no configured key matches.
+ */
+export function keyHolderOf(request: Request, keys: ApiKeyRegistry): KeyHolder {
+  const key = presentedKey(request);
+  if (key === null) throw new Unauthenticated(`an API key is required${whyNoKey(request)}: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"`);
+  const holder = keys.identify(key);
+  if (holder === null) throw new Unauthenticated('the API key is not valid');
+  return holder;
 }
 
 /**
@@ -47,10 +61,7 @@ export class ApiKeyGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = presentedKey(request);
-    if (key === null) throw new Unauthenticated(`an API key is required${whyNoKey(request)}: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"`);
-    const holder = this.keys.identify(key);
-    if (holder === null) throw new Unauthenticated('the API key is not valid');
+    const holder = keyHolderOf(request, this.keys);
     request.keyHolder = holder;
     const allowed = this.reflector.getAllAndOverride<ViewerRole[] | undefined>(ROLES_KEY, targets);
     if (allowed === undefined) {
