@@ -389,7 +389,7 @@ describe('REST API (end to end)', () => {
       const post = (headers: Record<string, string>, body: string) =>
         fetch(`${api.base}/projections/rebuild`, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, code: ((await r.json()) as { code: string }).code }));
       const unauthenticated = { status: 401, code: 'UNAUTHENTICATED' };
-      for (const key of [{}, { Authorization: 'Bearer not-a-key' }]) {
+      for (const key of [{}, { Authorization: 'Bearer not-a-key' }] as Record<string, string>[]) {
         expect(await post({ ...key, 'Content-Type': 'application/json' }, '{"names": ["accounts"')).toEqual(unauthenticated);
         expect(await post({ ...key, 'Content-Type': 'text/plain' }, 'names=accounts')).toEqual(unauthenticated);
         expect(await post({ ...key, 'Content-Type': 'application/json' }, JSON.stringify({ names: ['x'.repeat(2_000_000)] }))).toEqual(unauthenticated);
