@@ -4,6 +4,7 @@ import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { accessLogPath, readModelPath, readModelVersionPath } from '@roster-ledger/read-models';
+import { binNodeFlags } from './bin-node-flags';
 import { cpuCounters, shareBetween, type MachineShare } from './machine-share';
 
 export interface LatencyResult {
@@ -116,7 +117,7 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
   const key = randomBytes(24).toString('hex');
   const sha256 = createHash('sha256').update(key).digest('hex');
   const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const server = spawn(process.execPath, [join(ROOT, 'bin/roster-ledger'), 'serve', '--port', String(port), '--db', dbPath], {
+  const server = spawn(process.execPath, [...binNodeFlags(), join(ROOT, 'bin/roster-ledger'), 'serve', '--port', String(port), '--db', dbPath], {
     env: { ...process.env, LEDGER_API_KEYS: JSON.stringify([{ name: 'bench', role: 'compliance', sha256 }]) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

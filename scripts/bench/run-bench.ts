@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { binNodeFlags } from './bin-node-flags';
 import { appendBaseline } from './append-baseline';
 import type { MachineShare } from './machine-share';
 import { measure, type Measured } from './measure';
@@ -41,8 +42,7 @@ function fail(step: string, m: Measured): never {
 }
 
 async function cli(step: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ m: Measured; body: any }> {
-  // as ./bin/roster-ledger runs it (its shebang's flag)
-  const m = await measure(NODE, ['--max-semi-space-size=64', CLI, ...args, '--json'], env);
+  const m = await measure(NODE, [...binNodeFlags(), CLI, ...args, '--json'], env);
   if (m.status !== 0) fail(step, m);
   return { m, body: JSON.parse(m.stdout) };
 }
