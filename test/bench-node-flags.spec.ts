@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binNodeFlags } from '../scripts/bench/bin-node-flags';
@@ -7,8 +7,10 @@ import { binNodeFlags } from '../scripts/bench/bin-node-flags';
 // the bench starts each step as `node <flags> bin/roster-ledger ...`, which skips the shebang:
 // it must pass the flags users' runs get, or it times a process with another heap
 describe('the Node flags the bench runs the CLI with', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'bin-flags-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
   const binWith = (firstLine: string) => {
-    const bin = join(mkdtempSync(join(tmpdir(), 'bin-flags-')), 'roster-ledger');
+    const bin = join(folder, 'roster-ledger');
     writeFileSync(bin, `${firstLine}\nrequire('x');\n`);
     return bin;
   };
