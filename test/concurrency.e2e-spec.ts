@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
+import { DistrictLockFiles } from '@roster-ledger/event-store';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { readLog, scratch } from './support/ledger-cli';
@@ -262,26 +263,34 @@ describe("a district's lock held by another live process", () => {
     other = spawn('sleep', ['600'], { stdio: 'ignore' });
   });
   afterAll(() => {
+    for (const held of files.values()) held.close();
     other.kill();
     tmp.cleanup();
   });
 
+  /** The district files this test holds for the holders it writes, by ledger. */
+  const files = new Map<string, DistrictLockFiles>();
   /**
    * Writes the lock of the demo district as held by the other process, for `syncId`; `started`
    * the holder's start as noted ('' when not known, as in a ledger from before starts were).
+   * `holding`: the district's lock file held as that process would hold it while it runs.
    */
-  function holdLock(db: string, syncId: string, started = ''): void {
+  async function holdLock(db: string, syncId: string, { started = '', holding = true } = {}): Promise<void> {
     const ledger = new Database(db);
     try {
       const district = ledger.prepare("SELECT json_extract(data, '$.districtId') FROM events WHERE type = 'SyncStarted' LIMIT 1").pluck().get() as string;
       ledger
         .prepare('INSERT OR REPLACE INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(district, syncId, other.pid, hostname(), started, new Date().toISOString());
+      if (holding) {
+        if (!files.has(db)) files.set(db, new DistrictLockFiles(`${db}.sync-locks`));
+        expect(await files.get(db)!.take(district)).toBe(true);
+      }
     } finally {
       ledger.close();
     }
   }
-  /** Lets go of the lock a moment after the next sync has started (and met it). */
+  /** Lets go of the lock a moment after the next sync has started (and met it), as its holder would: its row, then its file. */
   async function releaseLockOnceSyncsStarted(db: string, syncs: number): Promise<void> {
     const ledger = new Database(db);
     try {
@@ -289,6 +298,7 @@ describe("a district's lock held by another live process", () => {
       await waitFor('the next sync to start', () => started() >= syncs);
       await sleep(500);
       ledger.exec('DELETE FROM sync_locks');
+      files.get(db)?.close();
     } finally {
       ledger.close();
     }
@@ -301,24 +311,24 @@ describe("a district's lock held by another live process", () => {
     const completed = (JSON.parse(first.stdout) as { syncId: string }).syncId;
 
     // the first sync, completed in its record, still holds the lock for a moment (saving the district's state)
-    holdLock(db, completed);
+    await holdLock(db, completed);
     const [next] = await Promise.all([runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections', '--json']), releaseLockOnceSyncsStarted(db, 2)]);
     expect([next.status, next.stderr]).toEqual([0, '']);
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed', appended: 0 });
 
     // a holder whose sync the ledger does not know to have ended: refused at once, as before
-    holdLock(db, 'a-sync-under-way');
+    await holdLock(db, 'a-sync-under-way');
     const refused = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('Failed (SYNC_ALREADY_RUNNING): sync a-sync-under-way of district');
   }, 60_000);
 
-  it('takes over from a holder whose process id now names a process that started later (the id reused once the holder died)', async () => {
+  it('takes over from a holder whose lock file no process holds, though its process id names a live process (the id reused once the holder died)', async () => {
     const db = tmp.path('reused-pid.db');
     expect((await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections'])).status).toBe(0);
     // the id is the live process's, its start not: the holder that noted it is dead
     const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    holdLock(db, 'a-sync-of-a-process-gone', `${other.pid}/${readlinkSync('/proc/self/ns/pid')}/${boot}/1`);
+    await holdLock(db, 'a-sync-of-a-process-gone', { started: `${other.pid}/${readlinkSync('/proc/self/ns/pid')}/${boot}/1`, holding: false });
     const next = await runCli(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections', '--json']);
     expect([next.status, next.stderr]).toEqual([0, '']);
     expect(JSON.parse(next.stdout)).toMatchObject({ status: 'completed' });

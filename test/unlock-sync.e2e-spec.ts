@@ -10,20 +10,21 @@ import { LedgerConfig } from '@roster-ledger/config';
 import type { SyncOwner, SyncSummary } from '@roster-ledger/domain';
 import { EVENT_STORE, GetSyncQuery, RunSyncCommand, SyncHistory, UnlockSyncCommand, type EventStore, type UnlockResult } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { DistrictLockFiles } from '@roster-ledger/event-store';
 import { ledgerRuntime } from './support/clever-sync-runtime';
 import { runCli } from './support/crash-process';
 
 /**
- * `syncs unlock <syncId>`: the district lock of a sync whose process this one cannot see (a
- * process of another container: a server restarted in its container after a crash gets a new
- * process-id namespace) is released on a person's word, and the sync recorded as interrupted. A
- * holder this process can see alive is never released so.
+ * A sync whose process died holding its district, in whichever container it ran (one whose
+ * process id cannot be looked up from here), is taken over by the next sync and recorded as
+ * interrupted; `syncs unlock <syncId>` does the same without a sync. A holder whose process still
+ * holds the district's lock file is never released so.
  */
 const linux = process.platform === 'linux';
 if (!linux) console.log(`unlock spec: no /proc on ${process.platform} to tell processes apart by, so these checks are skipped`);
 const onLinux = linux ? it : it.skip;
 
-describe('releasing the lock of a sync whose process cannot be seen from here', () => {
+describe('the lock of a sync whose process is gone', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-unlock-'));
   const db = join(dir, 'ledger.db');
   let app: INestApplicationContext;
@@ -61,7 +62,10 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
   };
   const anotherContainer = (pid: number): SyncOwner => ({ pid, host: hostname(), started: startOf(pid, 'pid:[1]') });
 
-  /** A sync recorded as running, and the district's lock held for it by `owner`. */
+  const shown = (syncId: string) => runCli(['syncs', 'show', syncId, '--db', db]);
+  const listed = async (syncId: string) => (await runCli(['syncs', 'list', '--db', db])).stdout.split('\n').find((line) => line.startsWith(syncId));
+
+  /** A sync recorded as running, and the district's lock row naming `owner` as its holder (its file is the test's to hold). */
   async function heldBy(owner: SyncOwner): Promise<string> {
     const syncId = randomUUID();
     const noted = { pid: owner.pid, host: owner.host, ...(owner.started ? { started: owner.started } : {}) };
@@ -78,48 +82,74 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
     return syncId;
   }
 
-  onLinux('releases the lock of a sync whose process is of another container, records it as interrupted, and the district syncs again', async () => {
+  onLinux('takes over the district of a sync whose process died in another container, and records it as interrupted', async () => {
+    // its process id names a live process of another process-id namespace: it cannot be looked up
+    // from here, but its lock file is free, which only a process that ended leaves so
     const owner = anotherContainer(liveProcess().pid!);
     const stranded = await heldBy(owner);
-    // only the user can tell such a holder is gone: the refusal names it and says how to release it
-    await expect(importDemo()).rejects.toMatchObject({
-      code: 'SYNC_ALREADY_RUNNING',
-      runningSyncId: stranded,
-      message: expect.stringContaining(`Its process (${owner.pid} on ${hostname()}) cannot be seen from here: if you know it is gone (a container since restarted), run "roster-ledger syncs unlock ${stranded}"`),
-    });
+    expect(await queries.execute(new GetSyncQuery(stranded))).toMatchObject({ status: 'running', processGone: true });
+    expect(await importDemo()).toMatchObject({ status: 'completed' });
+    expect(await history.get(stranded)).toMatchObject({ status: 'failed', failure: { code: 'INTERRUPTED' } });
+  });
 
-    expect(await unlock(stranded)).toEqual({ syncId: stranded, districtId: CLEVER_DEMO_DISTRICT_ID, released: { owner, elsewhere: true }, interrupted: true });
+  onLinux('releases the lock of a sync whose process is gone, records it as interrupted, and the district syncs again', async () => {
+    const owner = anotherContainer(liveProcess().pid!);
+    const stranded = await heldBy(owner);
+    expect(await unlock(stranded)).toEqual({ syncId: stranded, districtId: CLEVER_DEMO_DISTRICT_ID, released: { owner }, interrupted: true });
     expect(await history.get(stranded)).toMatchObject({
       status: 'failed',
-      failure: { code: 'INTERRUPTED', reason: expect.stringContaining("its district's lock was released by ops (syncs unlock)") },
+      failure: { code: 'INTERRUPTED', reason: expect.stringContaining(`its district's lock was released by ops (syncs unlock): its process ${owner.pid} on ${hostname()} had stopped`) },
     });
     expect(await importDemo()).toMatchObject({ status: 'completed' });
     // and then it holds nothing
     expect(await unlock(stranded)).toEqual({ syncId: stranded, districtId: CLEVER_DEMO_DISTRICT_ID, released: null, interrupted: false });
   });
 
-  onLinux('refuses a holder it can see alive: one of this namespace, or one whose start was never noted', async () => {
-    const child = liveProcess();
-    let stranded = '';
-    for (const owner of [{ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) }, { pid: child.pid!, host: hostname() }]) {
-      stranded = await heldBy(owner);
+  onLinux("refuses a holder that still holds its district's file, in whichever container, until its process ends", async () => {
+    // the district's file held by a process this one cannot look up by its id (another container)
+    const owner = anotherContainer(liveProcess().pid!);
+    const holding = new DistrictLockFiles(`${db}.sync-locks`);
+    expect(await holding.take(CLEVER_DEMO_DISTRICT_ID)).toBe(true);
+    const stranded = await heldBy(owner);
+    try {
       await expect(unlock(stranded)).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
-      // a holder seen alive is waited for, not unlocked: the refusal does not suggest it
-      await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', message: expect.not.stringContaining('syncs unlock') });
+      await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
       expect((await history.get(stranded)).status).toBe('running');
+      expect(await queries.execute(new GetSyncQuery(stranded))).not.toHaveProperty('processGone');
+      expect((await shown(stranded)).stdout).toContain('  Still running');
+      expect(await listed(stranded)).toMatch(/^\S+ {2}running /);
+    } finally {
+      // the process ends: the OS lets go of its file
+      holding.close();
     }
-    const shown = () => runCli(['syncs', 'show', stranded, '--db', db]);
-    const listed = async () => (await runCli(['syncs', 'list', '--db', db])).stdout.split('\n').find((line) => line.startsWith(stranded));
-    expect((await shown()).stdout).toContain('  Still running');
-    expect(await listed()).toMatch(/^\S+ {2}running /);
-    // once it is gone, the syncs say so before any sync records it
+    expect(await queries.execute(new GetSyncQuery(stranded))).toMatchObject({ status: 'running', processGone: true });
+    expect((await shown(stranded)).stdout).toContain(`of district ${CLEVER_DEMO_DISTRICT_ID}: STOPPED (its process is gone; recorded as running)\n`);
+    expect((await shown(stranded)).stdout).toContain(`  Its process (${owner.pid} on ${hostname()}) is gone: stopped before it finished, nothing of it was applied; the next sync of the district records it as interrupted.`);
+    expect(await listed(stranded)).toMatch(/^\S+ {2}stopped /);
+    // and a sync takes the lock over, recording it as interrupted
+    expect(await importDemo()).toMatchObject({ status: 'completed' });
+    expect(await history.get(stranded)).toMatchObject({ status: 'failed', failure: { code: 'INTERRUPTED' } });
+  });
+
+  onLinux('refuses a holder it sees alive on this host, its start noted or not, while it holds its file', async () => {
+    const child = liveProcess();
+    const holding = new DistrictLockFiles(`${db}.sync-locks`);
+    expect(await holding.take(CLEVER_DEMO_DISTRICT_ID)).toBe(true);
+    try {
+      for (const owner of [{ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) }, { pid: child.pid!, host: hostname() }]) {
+        const stranded = await heldBy(owner);
+        await expect(unlock(stranded)).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
+        await expect(importDemo()).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: stranded });
+        expect((await history.get(stranded)).status).toBe('running');
+      }
+    } finally {
+      holding.close();
+    }
+    // a holder seen gone on this host needs no file to tell: killed, it is stopped at once
+    const stranded = await heldBy({ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await queries.execute(new GetSyncQuery(stranded))).toMatchObject({ status: 'running', processGone: true });
-    expect((await shown()).stdout).toContain(`of district ${CLEVER_DEMO_DISTRICT_ID}: STOPPED (its process is gone; recorded as running)\n`);
-    expect((await shown()).stdout).toContain(`  Its process (${child.pid} on ${hostname()}) is gone: stopped before it finished, nothing of it was applied; the next sync of the district records it as interrupted.`);
-    expect(await listed()).toMatch(/^\S+ {2}stopped /);
-    // and a sync takes the lock over as ever, recording it as interrupted
     expect(await importDemo()).toMatchObject({ status: 'completed' });
     expect(await queries.execute(new GetSyncQuery(stranded))).not.toHaveProperty('processGone');
   });
@@ -139,7 +169,7 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
     // a sync other than the one named holds the district: refused, naming it
     const other = await heldBy(anotherContainer(liveProcess().pid!));
     await expect(unlock(stranded)).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: other });
-    expect(await unlock(other)).toMatchObject({ released: { elsewhere: true }, interrupted: true });
+    expect(await unlock(other)).toMatchObject({ released: { owner: { pid: expect.any(Number) } }, interrupted: true });
   });
 
   onLinux('through the CLI: says what it released, and that a sync holds no lock', async () => {
@@ -148,7 +178,7 @@ describe('releasing the lock of a sync whose process cannot be seen from here', 
     expect([unlocked.status, unlocked.stderr]).toEqual([0, '']);
     expect(unlocked.stdout).toMatch(
       new RegExp(
-        `^Released the lock of district ${CLEVER_DEMO_DISTRICT_ID} held by sync ${stranded} \\(process \\d+ on ${hostname()}, which this process cannot see: taken as gone on your word\\)\\.\\n` +
+        `^Released the lock of district ${CLEVER_DEMO_DISTRICT_ID} held by sync ${stranded} \\(process \\d+ on ${hostname()}, found gone\\)\\.\\n` +
           `Sync ${stranded} is recorded as interrupted: nothing of it was applied\\.\\n$`,
       ),
     );

@@ -124,7 +124,7 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
 @SubCommand({
   name: 'unlock',
   arguments: '<syncId>',
-  description: "release the district lock a sync holds when its process is gone but cannot be checked from here (of a container since restarted); a running sync is recorded as interrupted",
+  description: "release the district lock of a sync whose process is gone (the district's next sync does this too), recording it as interrupted if it was running",
 })
 export class SyncsUnlockCommand extends SyncsSubCommand {
   /** It reads the sync's stream and the district's lock: an emergency tool waits for no catch-up. */
@@ -139,9 +139,8 @@ export class SyncsUnlockCommand extends SyncsSubCommand {
       const result = await this.commands.execute<UnlockSyncCommand, UnlockResult>(new UnlockSyncCommand(syncId!, options.by ?? whoAmI()));
       if (options.json) return json(result);
       if (result.released === null) return out(`Sync ${syncId} holds no lock${result.districtId === null ? '' : ` of district ${result.districtId}`}: nothing to release.`);
-      const { owner, elsewhere } = result.released;
-      const how = elsewhere ? 'which this process cannot see: taken as gone on your word' : 'found gone';
-      out(`Released the lock of district ${result.districtId} held by sync ${syncId} (process ${owner.pid} on ${owner.host}, ${how}).`);
+      const { owner } = result.released;
+      out(`Released the lock of district ${result.districtId} held by sync ${syncId} (process ${owner.pid} on ${owner.host}, found gone).`);
       out(result.interrupted ? `Sync ${syncId} is recorded as interrupted: nothing of it was applied.` : `Sync ${syncId} was not running: its record stays as it was.`);
     } catch (error) {
       reportError(error, options.json);

@@ -27,7 +27,7 @@ export interface SyncSummary extends SyncFindings {
   owner: SyncOwner | null;
   /**
    * Not from the log but from the moment it is read: true for a sync recorded as running whose
-   * process is known to be gone (killed; on this host), which the district's next sync records
+   * process is known to be gone (killed or crashed, in any container sharing the ledger), which the district's next sync records
    * as interrupted. Absent otherwise.
    */
   processGone?: true;

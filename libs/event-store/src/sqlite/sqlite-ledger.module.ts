@@ -6,10 +6,14 @@ import { SqliteEventStore } from './sqlite-event-store';
 import { SqlitePendingChangeStore } from './sqlite-pending-change-store';
 import { SqliteSyncLock } from './sqlite-sync-lock';
 
-/** Closes the ledger file when the Nest application shuts down. */
+/** Closes the ledger file, and lets go of the districts' lock files, when the Nest application shuts down. */
 class SqliteLedgerCloser implements OnApplicationShutdown {
-  constructor(private readonly database: SqliteLedgerDatabase) {}
+  constructor(
+    private readonly database: SqliteLedgerDatabase,
+    private readonly lock: SqliteSyncLock,
+  ) {}
   onApplicationShutdown(): void {
+    this.lock.close();
     this.database.close();
   }
 }
@@ -30,7 +34,7 @@ export class SqliteLedgerModule {
         { provide: PENDING_CHANGE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqlitePendingChangeStore(db), inject: [SqliteLedgerDatabase] },
         { provide: DISTRICT_STATE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteDistrictStateStore(db), inject: [SqliteLedgerDatabase] },
         { provide: SYNC_LOCK, useFactory: (db: SqliteLedgerDatabase) => new SqliteSyncLock(db), inject: [SqliteLedgerDatabase] },
-        { provide: SqliteLedgerCloser, useFactory: (db: SqliteLedgerDatabase) => new SqliteLedgerCloser(db), inject: [SqliteLedgerDatabase] },
+        { provide: SqliteLedgerCloser, useFactory: (db: SqliteLedgerDatabase, lock: SqliteSyncLock) => new SqliteLedgerCloser(db, lock), inject: [SqliteLedgerDatabase, SYNC_LOCK] },
       ],
       exports: [EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK],
     };

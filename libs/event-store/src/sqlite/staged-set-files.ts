@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { EventStoreUnavailable } from '@roster-ledger/ledger';
 import { toEventStoreError } from './sqlite-database';
+import { decodeName, encodeName } from './id-file-names';
 
 /** A staged change set's own database: its rows, in order (see SqlitePendingChangeStore). */
 export type StagedSet = Database.Database;
@@ -49,10 +49,8 @@ export function stagedSetsBeside(ledgerPath: string): { syncId: string; district
  * district's next sync by its name, unopened). A held set does: `seal` closes it and syncs its
  * file and the folders to disk, before the sync is recorded as held; it is only read after.
  *
- * Names: each id is percent-encoded over its UTF-8 bytes, everything but letters, digits, `-` and
- * `_` (the dot included, so that a name splits into its district and sync at its dots); an id
- * whose encoding would pass 100 characters keeps its first 60 and a hash of the whole after a `~`
- * (file names are limited to 255 bytes). Sets are found by their encoded names.
+ * Names: `<district>.<sync>.db`, each id encoded as {@link encodeName} says. Sets are found by
+ * their encoded names.
  *
  * Errors: SQLite and file system failures throw EventStoreUnavailable naming the file or folder.
  */
@@ -179,29 +177,6 @@ function namesIn(folder: string): { file: string; encodedDistrict: string; encod
     const [encodedDistrict, encodedSync] = parts as [string, string];
     return [{ file, encodedDistrict, encodedSync, districtId: decodeName(encodedDistrict), syncId: decodeName(encodedSync) }];
   });
-}
-
-const KEPT = /[A-Za-z0-9_-]/;
-const LONGEST = 100;
-
-function encodeName(id: string): string {
-  let encoded = '';
-  for (const byte of Buffer.from(id, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    encoded += byte < 0x80 && KEPT.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  if (encoded.length <= LONGEST) return encoded;
-  return `${encoded.slice(0, 60)}~${createHash('sha256').update(id).digest('hex').slice(0, 32)}`;
-}
-
-/** The id a name stands for; a shortened name (with its hash) or one not of ours as it is. */
-function decodeName(encoded: string): string {
-  if (encoded.includes('~')) return encoded;
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return encoded;
-  }
 }
 
 function syncToDisk(path: string): void {

@@ -42,7 +42,7 @@ export async function decideHeldSync<T>(
   const { districtId } = (await openHeldSync(syncId, history, store, clock)).summary;
   const interrupted = await acquireDistrict(lock, history, districtId, syncId).catch((error: unknown) => {
     // the lock held for this very sync: an approval or a discard of it under way elsewhere
-    if (error instanceof SyncAlreadyRunning && error.runningSyncId === syncId) throw new HeldSyncDecisionUnderWay(syncId, error.unseen);
+    if (error instanceof SyncAlreadyRunning && error.runningSyncId === syncId) throw new HeldSyncDecisionUnderWay(syncId);
     throw error;
   });
   try {

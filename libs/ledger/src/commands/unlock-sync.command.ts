@@ -1,9 +1,7 @@
 /**
- * A person releases the district lock a sync holds, on their word that its process is gone when
- * this process cannot see it: a process of another container (a server restarted in its
- * container after a crash gets a new process-id namespace, usually with the id it had) or of
- * another host. A holder this process can see alive is never released so; one it sees gone
- * would be taken over by the next sync anyway.
+ * A person releases the district lock of a sync whose process is gone, and has it recorded as
+ * interrupted, without running the district's next sync (which would do both itself). A holder
+ * that still runs, in whichever container, is never released so.
  */
 export class UnlockSyncCommand {
   constructor(
@@ -16,8 +14,8 @@ export class UnlockSyncCommand {
 export interface UnlockResult {
   syncId: string;
   districtId: string | null;
-  /** The process that held the lock, and whether this one could not see it (taken as gone on the person's word); null when the sync held no lock. */
-  released: { owner: { pid: number; host: string; started?: string }; elsewhere: boolean } | null;
+  /** The process that held the lock; null when the sync held no lock. */
+  released: { owner: { pid: number; host: string; started?: string } } | null;
   /** Whether the sync was still recorded as running, and is now recorded as interrupted. */
   interrupted: boolean;
 }

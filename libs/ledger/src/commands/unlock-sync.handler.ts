@@ -1,15 +1,13 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrencyConflict } from '../ports/event-store.errors';
 import { SyncAlreadyRunning } from '../errors/ledger-errors';
-import { ownerAlive, ownerElsewhere } from '../services/process-owner';
 import { recordInterrupted } from '../services/sync-failures';
 import { SyncRecordPorts } from '../services/sync-record-ports';
 import { syncStreamId } from '../services/sync-history';
 import { UnlockSyncCommand, type UnlockResult } from './unlock-sync.command';
 
 /**
- * Releases the district lock a sync holds, on a person's word that its process is gone (see
- * UnlockSyncCommand). A sync still recorded as running is first recorded as interrupted,
+ * Releases the district lock of a sync whose process is gone (see UnlockSyncCommand). A sync still recorded as running is first recorded as interrupted,
  * expecting its record as read: a sync that recorded anything since is alive, and keeps its lock.
  * A held sync (whose approval held the lock) stays held; an ended one stays as it ended.
  */
@@ -20,8 +18,8 @@ export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, Unl
   ) {}
 
   /**
-   * @throws SyncNotFound; SyncAlreadyRunning when the lock's holder is a process this one sees
-   *   alive, when another sync holds the district, or when the sync recorded something meanwhile
+   * @throws SyncNotFound; SyncAlreadyRunning when the lock's holder still runs, when another sync
+   *   holds the district, or when the sync recorded something meanwhile
    */
   async execute({ syncId, by }: UnlockSyncCommand): Promise<UnlockResult> {
     // the revision first: a record read after it and still running was running then
@@ -31,13 +29,12 @@ export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, Unl
     const held = districtId === null ? null : await this.ports.lock.holder(districtId);
     if (districtId === null || held === null) return { syncId, districtId, released: null, interrupted: false };
     if (held.syncId !== syncId) throw new SyncAlreadyRunning(districtId, held.syncId);
-    const elsewhere = ownerElsewhere(held.owner);
-    if (!elsewhere && ownerAlive(held.owner)) throw new SyncAlreadyRunning(districtId, syncId);
+    if (this.ports.lock.mayBeRunning({ syncId, districtId, owner: held.owner })) throw new SyncAlreadyRunning(districtId, syncId);
 
     const running = sync.status === 'running' && readAt !== null;
     if (running) {
       const { pid, host } = held.owner;
-      const reason = `its district's lock was released by ${by} (syncs unlock): its process ${pid} on ${host}${elsewhere ? ', which could not be checked from where it was released,' : ''} had stopped`;
+      const reason = `its district's lock was released by ${by} (syncs unlock): its process ${pid} on ${host} had stopped`;
       try {
         await recordInterrupted(this.ports, sync, reason, readAt);
       } catch (error) {
@@ -47,6 +44,6 @@ export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, Unl
     }
     // only the hold as checked: a process that took the lock over since keeps it
     if (!(await this.ports.lock.breakLock(districtId, syncId, held.owner))) throw new SyncAlreadyRunning(districtId, syncId);
-    return { syncId, districtId, released: { owner: held.owner, elsewhere }, interrupted: running };
+    return { syncId, districtId, released: { owner: held.owner }, interrupted: running };
   }
 }

@@ -20,16 +20,11 @@ export class SyncNotHeld extends DomainError {
 
 export class SyncAlreadyRunning extends DomainError {
   readonly code = 'SYNC_ALREADY_RUNNING';
-  /**
-   * @param unseen the holder's process, when it is one this process cannot check (of another host
-   * or container): only the user can tell it is gone, so the message says how to release its lock
-   */
   constructor(
     readonly districtId: string,
     readonly runningSyncId: string,
-    readonly unseen?: { pid: number; host: string },
   ) {
-    super(`sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district` + unseenHolderNote(runningSyncId, unseen));
+    super(`sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district`);
   }
 }
 
@@ -40,22 +35,12 @@ export class SyncAlreadyRunning extends DomainError {
  */
 export class HeldSyncDecisionUnderWay extends DomainError {
   readonly code = 'SYNC_ALREADY_RUNNING';
-  constructor(
-    readonly syncId: string,
-    unseen?: { pid: number; host: string },
-  ) {
+  constructor(readonly syncId: string) {
     super(
       `sync ${syncId} is being approved or discarded by another request or process; one decision at a time ` +
-        `("roster-ledger syncs show ${syncId}" tells how it ended)` +
-        unseenHolderNote(syncId, unseen),
+        `("roster-ledger syncs show ${syncId}" tells how it ended)`,
     );
   }
-}
-
-/** What to do about a lock whose holder is a process of another host or container, which only the user can tell is gone. */
-function unseenHolderNote(syncId: string, unseen: { pid: number; host: string } | undefined): string {
-  if (unseen === undefined) return '';
-  return `. Its process (${unseen.pid} on ${unseen.host}) cannot be seen from here: if you know it is gone (a container since restarted), run "roster-ledger syncs unlock ${syncId}"`;
 }
 
 /** A held sync must be approved or discarded before the district syncs again: its preview would go stale. */

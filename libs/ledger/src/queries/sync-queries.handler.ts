@@ -11,7 +11,7 @@ import type { SyncLock } from '../ports/sync-lock.port';
 
 /** A sync as the log has it, marked when it is recorded as running but its process is known to be gone. */
 function withProcess(summary: SyncSummary, lock: SyncLock): SyncSummary {
-  return summary.status === 'running' && summary.owner !== null && !lock.isAlive(summary.owner) ? { ...summary, processGone: true } : summary;
+  return summary.status === 'running' && summary.owner !== null && !lock.mayBeRunning({ ...summary, owner: summary.owner }) ? { ...summary, processGone: true } : summary;
 }
 
 @QueryHandler(ListSyncsQuery)

@@ -37,16 +37,6 @@ export function ownerAlive(owner: SyncOwner): boolean {
   return started === null || started === owner.started;
 }
 
-/**
- * Whether `owner` is a process this one cannot see: of another host, or of another process-id
- * namespace (another container). ownerAlive takes such an owner for alive without looking.
- */
-export function ownerElsewhere(owner: SyncOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  const noted = owner.started === undefined ? null : parseStart(owner.started, owner.pid);
-  return noted !== null && noted.namespace !== namespace();
-}
-
 /** Whether `owner` is a process other than this one that may still be at work (see ownerAlive). */
 export function liveElsewhere(owner: SyncOwner | null): owner is SyncOwner {
   if (owner === null) return false;

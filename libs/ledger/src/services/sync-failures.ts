@@ -53,7 +53,7 @@ export async function recordInterruptedSyncs(
   const { history, lock } = ports;
   for (const sync of await history.list()) {
     if (sync.status !== 'running' || sync.syncId === except) continue;
-    const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.isAlive(sync.owner));
+    const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.mayBeRunning({ ...sync, owner: sync.owner }));
     if (dead) await recordInterrupted(ports, sync, PROCESS_STOPPED);
   }
 }
