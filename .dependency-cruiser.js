@@ -1,6 +1,7 @@
 /**
  * The layering rules of the monorepo, checked inside `npm test`:
- * domain <- ledger <- adapters (event-store, clever) <- apps; config is read by apps only;
+ * domain <- ledger <- adapters (event-store, clever, read-models) <- apps; config is read by apps only;
+ * process-locks (the OS's file locks, on SQLite) serves the SQLite adapters and imports nothing of ours;
  * every client package stays inside its adapter; libs meet only through their index.ts.
  */
 const lib = (name) => `^libs/${name}/`;
@@ -26,7 +27,13 @@ module.exports = {
       name: 'adapters-import-ports-and-domain-only',
       severity: 'error',
       from: { path: '^libs/(event-store|clever|read-models)/', pathNot: notSpec },
-      to: { path: '^(libs|apps)/', pathNot: ['^libs/(event-store|clever|read-models)/', lib('ledger'), lib('domain')] },
+      to: { path: '^(libs|apps)/', pathNot: ['^libs/(event-store|clever|read-models)/', lib('ledger'), lib('domain'), lib('process-locks')] },
+    },
+    {
+      name: 'process-locks-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: lib('process-locks') },
+      to: { path: '^(libs|apps)/', pathNot: lib('process-locks') },
     },
     {
       name: 'adapters-do-not-import-each-other',
@@ -63,7 +70,7 @@ module.exports = {
     {
       name: 'sqlite-client-only-in-its-adapter',
       severity: 'error',
-      from: { pathNot: ['^libs/(event-store|read-models)/src/sqlite/', '^test/', '^scripts/'] },
+      from: { pathNot: ['^libs/(event-store|read-models)/src/sqlite/', '^libs/process-locks/src/', '^test/', '^scripts/'] },
       to: { path: 'node_modules/better-sqlite3/' },
     },
     {

@@ -1,5 +1,5 @@
 /** One jest run for unit specs (beside the code), contract suites, integration and end-to-end specs. */
-const libs = ['domain', 'clever', 'ledger', 'event-store', 'read-models', 'config', 'testing'];
+const libs = ['domain', 'clever', 'ledger', 'event-store', 'read-models', 'process-locks', 'config', 'testing'];
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',

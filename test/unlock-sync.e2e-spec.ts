@@ -10,7 +10,7 @@ import { LedgerConfig } from '@roster-ledger/config';
 import type { SyncOwner, SyncSummary } from '@roster-ledger/domain';
 import { EVENT_STORE, GetSyncQuery, RunSyncCommand, SyncHistory, UnlockSyncCommand, type EventStore, type UnlockResult } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
-import { DistrictLockFiles } from '@roster-ledger/event-store';
+import { LockFiles } from '@roster-ledger/process-locks';
 import { ledgerRuntime } from './support/clever-sync-runtime';
 import { runCli } from './support/crash-process';
 
@@ -108,7 +108,7 @@ describe('the lock of a sync whose process is gone', () => {
   onLinux("refuses a holder that still holds its district's file, in whichever container, until its process ends", async () => {
     // the district's file held by a process this one cannot look up by its id (another container)
     const owner = anotherContainer(liveProcess().pid!);
-    const holding = new DistrictLockFiles(`${db}.sync-locks`);
+    const holding = new LockFiles(`${db}.sync-locks`);
     expect(await holding.take(CLEVER_DEMO_DISTRICT_ID)).toBe(true);
     const stranded = await heldBy(owner);
     try {
@@ -133,7 +133,7 @@ describe('the lock of a sync whose process is gone', () => {
 
   onLinux('refuses a holder it sees alive on this host, its start noted or not, while it holds its file', async () => {
     const child = liveProcess();
-    const holding = new DistrictLockFiles(`${db}.sync-locks`);
+    const holding = new LockFiles(`${db}.sync-locks`);
     expect(await holding.take(CLEVER_DEMO_DISTRICT_ID)).toBe(true);
     try {
       for (const owner of [{ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) }, { pid: child.pid!, host: hostname() }]) {

@@ -4,7 +4,6 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export { SqlitePendingChangeStore } from './sqlite/sqlite-pending-change-store';
 export { stagedSetFolder, stagedSetsBeside } from './sqlite/staged-set-files';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
-export { DistrictLockFiles } from './sqlite/district-lock-files';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
 export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';
 export { sectionSummaryOf } from './sqlite/saved-section-summary';

@@ -37,5 +37,5 @@ export * from './queries/moments';
 export * from './queries/whole-number';
 export { isBusy, retryWhileBusy, waitWhileBusy } from './services/retry-while-busy';
 export { startSourceWorker } from './services/source-worker';
-export { liveElsewhere, ownerAlive, sameProcess, thisProcess } from './services/process-owner';
+export { liveElsewhere, ownerAlive, ownerSeenAlive, sameProcess, thisProcess } from './services/process-owner';
 export * from './ports/district-state-store.port';

@@ -1,7 +1,10 @@
 import type { SyncOwner } from '@roster-ledger/domain';
-import { ownerAlive, sameProcess, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
-import type { SqliteLedgerDatabase } from './sqlite-database';
-import { DistrictLockFiles } from './district-lock-files';
+import { realpathSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ownerAlive, ownerSeenAlive, sameProcess, SyncAlreadyRunning, thisProcess, type SyncLock } from '@roster-ledger/ledger';
+import { LockFiles } from '@roster-ledger/process-locks';
+import { toEventStoreError, type SqliteLedgerDatabase } from './sqlite-database';
+import { encodeName } from './id-file-names';
 
 interface LockRow {
   sync_id: string;
@@ -11,50 +14,72 @@ interface LockRow {
   started: string;
 }
 
+/** How long a sync waits for the row of a process that holds the district's file but has not written its row yet. */
+const ROW_WAIT_MS = 5_000;
+const ROW_POLL_MS = 25;
+
 /**
  * One sync at a time per district, across processes sharing the ledger file: a row per locked
  * district naming its sync and process, taken in an immediate transaction, and the district's
- * lock file held by that process for as long as the row names it (see DistrictLockFiles). The
- * file tells whether the holder still runs: a row whose file no process holds was left by a
- * process that died mid-sync (killed, crashed, its container stopped), whichever container or
- * process-id namespace it ran in; its district is taken over and its sync id returned, so the
- * caller can record that sync as interrupted.
+ * lock file (`<ledger file>.sync-locks/<district>.lock`) held by that process for as long as the
+ * row names it (see LockFiles).
+ *
+ * Whether a holder still runs: a process of this host and process-id namespace is looked up by
+ * its id and start (see ownerSeenAlive); any other (another container's, whose ids mean nothing
+ * here) by its file, which the OS lets go of when the process ends. A row whose holder is gone was
+ * left by a process that died mid-sync (killed, crashed, its container stopped): its district is
+ * taken over and its sync id returned, so the caller can record that sync as interrupted.
+ *
+ * Within this process (this object), a district is held for one sync at a time; the same sync
+ * may take it again (a fallback full sync inside a sync of the district), and lets go of it when
+ * it has released it as many times as it took it.
  */
 export class SqliteSyncLock implements SyncLock {
-  private readonly files: DistrictLockFiles;
+  private readonly files: DistrictFiles;
+  /** The districts this object holds (or is taking), for which sync, and how many times taken. */
+  private readonly holds = new Map<string, { syncId: string; times: number }>();
 
   /** @param database whose schema has the `sync_locks` table (see SqliteLedgerDatabase) */
   constructor(private readonly database: SqliteLedgerDatabase) {
-    this.files = DistrictLockFiles.beside(database.path);
+    this.files = new DistrictFiles(database.path);
   }
 
   async acquire(districtId: string, syncId: string): Promise<string | null> {
-    const db = this.database.db;
-    const already = this.files.holds(districtId);
-    // a live process holds the district (any other sync of it, or this one's approval elsewhere)
-    if (!already && !(await this.files.take(districtId))) throw new SyncAlreadyRunning(districtId, this.rowOf(districtId)?.sync_id ?? 'unknown');
+    const held = this.holds.get(districtId);
+    if (held !== undefined) {
+      if (held.syncId !== syncId) throw new SyncAlreadyRunning(districtId, held.syncId);
+      held.times += 1;
+      return null;
+    }
+    // noted before the first await: another acquire of this object meanwhile meets it
+    this.holds.set(districtId, { syncId, times: 1 });
     try {
+      if (!(await this.files.take(districtId))) throw await this.refusal(districtId);
       return this.database.transaction(() => {
         const row = this.rowOf(districtId);
         const me = thisProcess();
         let takenOver: string | null = null;
         if (row) {
-          // the same sync in this process takes its own lock again (a fallback full sync); another
-          // sync of the district in this process is running; a holder of another process is gone,
-          // as its file was free
-          const own = row.sync_id === syncId && sameProcess(ownerOf(row), me);
-          if (!own && already) throw new SyncAlreadyRunning(districtId, row.sync_id);
+          const holder = ownerOf(row);
+          // its file was free: gone, unless this process sees it alive by its id (a process of
+          // an earlier release, which held no file); this very sync of this process (a hold an
+          // earlier object of it left) is its own
+          const own = row.sync_id === syncId && sameProcess(holder, me);
+          if (!own && ownerSeenAlive(holder)) throw new SyncAlreadyRunning(districtId, row.sync_id);
           if (row.sync_id !== syncId) takenOver = row.sync_id;
         }
-        db.prepare(
-          `INSERT INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (district_id) DO UPDATE SET sync_id = excluded.sync_id, pid = excluded.pid,
-             host = excluded.host, started = excluded.started, acquired_at = excluded.acquired_at`,
-        ).run(districtId, syncId, me.pid, me.host, me.started ?? '', new Date().toISOString());
+        this.database.db
+          .prepare(
+            `INSERT INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (district_id) DO UPDATE SET sync_id = excluded.sync_id, pid = excluded.pid,
+               host = excluded.host, started = excluded.started, acquired_at = excluded.acquired_at`,
+          )
+          .run(districtId, syncId, me.pid, me.host, me.started ?? '', new Date().toISOString());
         return takenOver;
       });
     } catch (error) {
-      if (!already) this.files.release(districtId);
+      this.holds.delete(districtId);
+      this.files.release(districtId);
       throw error;
     }
   }
@@ -64,13 +89,14 @@ export class SqliteSyncLock implements SyncLock {
   }
 
   /**
-   * Gone when its process is seen gone on this host, or when it holds its district's row and no
-   * process holds the district's file. A sync that has not taken its district yet (an import
-   * records its start first) is judged by its process alone.
+   * Gone when its process is seen gone on this host, or, for a process this one cannot look up,
+   * when it holds its district's row and no process holds the district's file. A sync that holds
+   * no district (one that failed before it took one: a source that would not open) is judged by
+   * its process alone.
    */
   mayBeRunning(sync: { syncId: string; districtId: string | null; owner: SyncOwner }): boolean {
     if (!ownerAlive(sync.owner)) return false;
-    if (sync.districtId === null) return true;
+    if (ownerSeenAlive(sync.owner) || sync.districtId === null) return true;
     const row = this.rowOf(sync.districtId);
     const holds = row !== undefined && row.sync_id === sync.syncId && sameProcess(ownerOf(row), sync.owner);
     return !holds || this.files.heldAnywhere(sync.districtId);
@@ -81,30 +107,60 @@ export class SqliteSyncLock implements SyncLock {
     return row ? { syncId: row.sync_id, owner: ownerOf(row) } : null;
   }
 
-  /** Only while no process holds the district's file (this one included): a live holder keeps it. */
+  /** Only while no process holds the district's file (this one included) and its holder is not seen alive: a live holder keeps it. */
   async breakLock(districtId: string, syncId: string, owner: SyncOwner): Promise<boolean> {
-    if (this.files.holds(districtId) || !(await this.files.take(districtId))) return false;
+    if (this.holds.has(districtId) || ownerSeenAlive(owner)) return false;
+    this.holds.set(districtId, { syncId, times: 1 });
     try {
+      if (!(await this.files.take(districtId))) return false;
       return (
         this.database.db
           .prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ? AND started = ?')
           .run(districtId, syncId, owner.pid, owner.host, owner.started ?? '').changes > 0
       );
     } finally {
+      this.holds.delete(districtId);
       this.files.release(districtId);
     }
   }
 
-  /** Only this process's hold: another process's for the same sync (an approval of it) stays. */
+  /**
+   * Lets go of the district when this sync has released it as many times as it took it here; a
+   * hold of the same sync by another process (an approval of it) stays. A sync this object does
+   * not hold the district for (one whose thread stopped, ended by the server's main thread) has
+   * only its row deleted, if it is this process's.
+   */
   async release(districtId: string, syncId: string): Promise<void> {
+    const held = this.holds.get(districtId);
+    if (held !== undefined && held.syncId === syncId && --held.times > 0) return;
     const me = thisProcess();
-    this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ?').run(districtId, syncId, me.pid, me.host);
-    this.files.release(districtId);
+    try {
+      this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ?').run(districtId, syncId, me.pid, me.host);
+    } finally {
+      if (held !== undefined && held.syncId === syncId) {
+        this.holds.delete(districtId);
+        this.files.release(districtId);
+      }
+    }
   }
 
   /** Lets go of the districts this process holds (the ledger is closing; their rows stay, for the next sync to take over). */
   close(): void {
+    this.holds.clear();
     this.files.close();
+  }
+
+  /**
+   * Why the district's file is not free: the sync its row names; a process that holds the file but
+   * has not written its row yet (waiting for the ledger's write lock) is given a moment to.
+   */
+  private async refusal(districtId: string): Promise<SyncAlreadyRunning> {
+    const giveUpAt = Date.now() + ROW_WAIT_MS;
+    for (;;) {
+      const row = this.rowOf(districtId);
+      if (row !== undefined || Date.now() >= giveUpAt) return new SyncAlreadyRunning(districtId, row?.sync_id ?? null);
+      await sleep(ROW_POLL_MS);
+    }
   }
 
   private rowOf(districtId: string): LockRow | undefined {
@@ -114,4 +170,39 @@ export class SqliteSyncLock implements SyncLock {
 
 function ownerOf(row: LockRow): SyncOwner {
   return row.started === '' ? { pid: row.pid, host: row.host } : { pid: row.pid, host: row.host, started: row.started };
+}
+
+/**
+ * The districts' lock files beside a ledger file (its real path: one file reached by two paths, a
+ * symbolic link, has one folder of locks), by district id; failures name the folder as the event
+ * store's.
+ */
+class DistrictFiles {
+  private readonly folder: string | null;
+  private readonly files: LockFiles;
+
+  constructor(ledgerPath: string) {
+    this.folder = ledgerPath === ':memory:' || ledgerPath === '' ? null : `${realpathSync(ledgerPath)}.sync-locks`;
+    this.files = new LockFiles(this.folder);
+  }
+
+  async take(districtId: string): Promise<boolean> {
+    try {
+      return await this.files.take(encodeName(districtId));
+    } catch (error) {
+      throw toEventStoreError(error, this.folder ?? ':memory:');
+    }
+  }
+
+  release(districtId: string): void {
+    this.files.release(encodeName(districtId));
+  }
+
+  heldAnywhere(districtId: string): boolean {
+    return this.files.heldAnywhere(encodeName(districtId));
+  }
+
+  close(): void {
+    this.files.close();
+  }
 }

@@ -86,28 +86,45 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       revision: await this.store.streamRevision(syncStreamId(syncId)),
       districtId: peeked,
     });
-    await recorder.record({
-      type: 'SyncStarted',
-      data: {
-        syncId,
-        owner: this.lock.self(),
-        districtId: recorder.districtId,
-        source: sourceKind,
-        origin: opened.source?.origin ?? location,
-        startedAt,
-        requestedBy: options.requestedBy,
-      },
-    });
+    // the district is taken before the sync is recorded as running: a running sync holds its
+    // district throughout, so one whose process died (in whichever container) is known by the
+    // district's lock (see SyncLock); a refusal is recorded as the sync's failure all the same
     let lockedDistrict: string | null = null;
+    let interrupted: string | null = null;
+    let refusal: unknown = null;
+    if (opened.source && items && peekError === null && peeked !== null) {
+      try {
+        interrupted = await acquireDistrict(this.lock, this.history, peeked, syncId);
+        lockedDistrict = peeked;
+      } catch (error) {
+        refusal = error;
+      }
+    }
+    try {
+      await recorder.record({
+        type: 'SyncStarted',
+        data: {
+          syncId,
+          owner: this.lock.self(),
+          districtId: recorder.districtId,
+          source: sourceKind,
+          origin: opened.source?.origin ?? location,
+          startedAt,
+          requestedBy: options.requestedBy,
+        },
+      });
+    } catch (error) {
+      if (lockedDistrict !== null) await this.lock.release(lockedDistrict, syncId);
+      throw error;
+    }
     try {
       if (!opened.source || !items) throw opened.error;
       if (peekError !== null) throw peekError;
       const source = opened.source;
       const districtId = peeked;
       if (districtId === null) throw new DistrictUnknown(location);
+      if (refusal !== null) throw refusal;
 
-      const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
-      lockedDistrict = districtId;
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);

@@ -22,9 +22,10 @@ export class SyncAlreadyRunning extends DomainError {
   readonly code = 'SYNC_ALREADY_RUNNING';
   constructor(
     readonly districtId: string,
-    readonly runningSyncId: string,
+    /** null: a process has taken the district and not yet said for which sync */
+    readonly runningSyncId: string | null,
   ) {
-    super(`sync ${runningSyncId} of district ${districtId} is running; one sync at a time per district`);
+    super(`${runningSyncId === null ? 'another sync' : `sync ${runningSyncId}`} of district ${districtId} is running; one sync at a time per district`);
   }
 }
 
@@ -91,9 +92,10 @@ export class VerifyUnderWay extends DomainError {
   readonly code = 'VERIFY_UNDER_WAY';
   constructor(
     readonly projection: string,
-    readonly owner: { pid: number; host: string },
+    /** The verifying process, when it has noted itself yet. */
+    readonly owner: { pid: number; host: string } | null,
   ) {
-    super(`projection ${projection} is being verified by process ${owner.pid} on ${owner.host}; one verify at a time per projection: try again when it ends`);
+    super(`projection ${projection} is being verified by ${owner === null ? 'another process' : `process ${owner.pid} on ${owner.host}`}; one verify at a time per projection: try again when it ends`);
   }
 }
 

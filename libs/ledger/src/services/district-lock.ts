@@ -33,7 +33,7 @@ export async function acquireDistrict(lock: SyncLock, history: SyncHistory, dist
       return await lock.acquire(districtId, syncId);
     } catch (error) {
       const busy = isBusy(error) || isBusy((error as { cause?: unknown } | null)?.cause);
-      const more = Date.now() < giveUpAt && (busy ? waiting : error instanceof SyncAlreadyRunning && (await lettingGo(history, error.runningSyncId)));
+      const more = Date.now() < giveUpAt && (busy ? waiting : error instanceof SyncAlreadyRunning && error.runningSyncId !== null && (await lettingGo(history, error.runningSyncId)));
       if (!more) throw error;
       waiting = true;
       await sleep(POLL_MS);

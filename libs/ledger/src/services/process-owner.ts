@@ -37,6 +37,18 @@ export function ownerAlive(owner: SyncOwner): boolean {
   return started === null || started === owner.started;
 }
 
+/**
+ * Whether `owner` is a process this one can look up (of this host and process-id namespace) and
+ * finds alive: the one case where its id alone says it is at work. A process of another host or
+ * container is told by the lock file of its work instead (see the SQLite adapters' LockFiles).
+ */
+export function ownerSeenAlive(owner: SyncOwner): boolean {
+  if (owner.host !== hostname()) return false;
+  const noted = owner.started === undefined ? null : parseStart(owner.started, owner.pid);
+  if (noted !== null && noted.namespace !== namespace()) return false;
+  return ownerAlive(owner);
+}
+
 /** Whether `owner` is a process other than this one that may still be at work (see ownerAlive). */
 export function liveElsewhere(owner: SyncOwner | null): owner is SyncOwner {
   if (owner === null) return false;

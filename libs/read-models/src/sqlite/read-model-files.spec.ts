@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,7 +155,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(await server.catchUp()).toBe(0);
     });
 
-    it("verifies a read model in one process at a time: another live verifier is refused, a killed one's scratch version is deleted", async () => {
+    it("verifies a read model in one process at a time: another live verifier is refused, a killed one's scratch version is deleted, in whichever container it ran", async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
@@ -165,9 +165,8 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const verifierRow = () => beside(['accounts']).of('accounts').prepare('SELECT verify_pid, verify_host FROM projection_state').get();
       const scratch = readModelVersionPath(ledger, 'accounts', 0);
 
-      // another process of this machine verifying accounts: it noted itself, and has a scratch version
-      const other = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 60_000)'], { stdio: 'ignore' });
-      const exited = new Promise((resolve) => other.once('exit', resolve));
+      // another process verifying accounts: it holds the verify's lock file, noted itself, and has a scratch version
+      const { other, exited } = await anotherProcessHolding(ledger, 'verify-accounts');
       try {
         {
           const db = new Database(readModelPath(ledger, 'accounts'));
@@ -177,6 +176,15 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
         writeFileSync(scratch, '');
         await expect(control.verify(['accounts'])).rejects.toThrow(new VerifyUnderWay('accounts', { pid: other.pid!, host: hostname() }));
         // opening the read models leaves a live verifier's scratch version alone
+        open();
+        expect(existsSync(scratch)).toBe(true);
+        // its process cannot be looked up by its id from here (another container): its file still tells
+        {
+          const db = new Database(readModelPath(ledger, 'accounts'));
+          db.prepare("UPDATE projection_state SET verify_pid = ?, verify_host = ?, verify_started = ? WHERE name = 'accounts'").run(other.pid, hostname(), `${other.pid}/pid:[1]/boot/1`);
+          db.close();
+        }
+        await expect(control.verify(['accounts'])).rejects.toMatchObject({ code: 'VERIFY_UNDER_WAY' });
         open();
         expect(existsSync(scratch)).toBe(true);
       } finally {
@@ -191,6 +199,43 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const verified = await control.verify(['accounts']);
       expect(verified.map((v) => [v.projection, v.equal])).toEqual([['accounts', true]]);
       expect([existsSync(scratch), verifierRow()]).toEqual([false, { verify_pid: null, verify_host: null }]);
+    });
+
+    it('joins a rebuild whose process holds its build file, in whichever container it runs, and resumes one whose process is gone', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
+      const open = () => new SqliteProjectionControl(beside(['accounts']), store, accounts, 10);
+      const rebuilding = async () => (await open().status()).find((s) => s.name === 'accounts')!.rebuilding;
+      await open().catchUp();
+      let batches = 0;
+      const stopped = open().rebuild(['accounts'], {
+        onProgress: () => {
+          if (++batches === 1) throw new Error('stopped here');
+        },
+      });
+      await expect(stopped).rejects.toThrow('stopped here');
+
+      // the build noted as a process's that cannot be looked up by its id from here (another container)
+      const { other, exited } = await anotherProcessHolding(ledger, 'build-accounts');
+      {
+        const db = new Database(readModelPath(ledger, 'accounts'));
+        db.prepare("UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = ? WHERE name = 'accounts'").run(other.pid, hostname(), `${other.pid}/pid:[1]/boot/1`);
+        db.close();
+      }
+      try {
+        // while it holds its build file, it is at work: shown so, and a dry run (which would drop its build) refused
+        expect(await rebuilding()).toMatchObject({ builder: { pid: other.pid }, underWay: true });
+        await expect(open().rebuild(['accounts'], { dryRun: true })).rejects.toMatchObject({ code: 'REBUILD_UNDER_WAY' });
+      } finally {
+        other.kill('SIGKILL');
+        await exited;
+      }
+      // gone: interrupted, and the next rebuild resumes it as its own
+      expect(await rebuilding()).toMatchObject({ builder: { pid: other.pid }, underWay: false });
+      const result = await open().rebuild(['accounts']);
+      expect(result).toMatchObject({ swapped: true, joined: {} });
+      expect(await rebuilding()).toBeNull();
     });
 
     it('builds a version with a rollback journal (its pages written once) and makes it live with a write-ahead log', async () => {
@@ -789,4 +834,19 @@ function fragileProjection(name: string, fails: (e: RecordedEvent) => boolean): 
   return withWriterHook(name, (e) => {
     if (fails(e)) throw new Error(`cannot fold ${e.type} at ${e.position}`);
   });
+}
+
+/** Another process holding a read-model lock file (`verify-accounts`, `build-accounts`) as a process at work does, until it is killed. */
+async function anotherProcessHolding(ledger: string, lock: string): Promise<{ other: ChildProcess; exited: Promise<unknown> }> {
+  const folder = join(readModelFolder(ledger), 'locks');
+  const script = `
+    const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+    require('node:fs').mkdirSync(${JSON.stringify(folder)}, { recursive: true });
+    new Database(${JSON.stringify(join(folder, `${lock}.lock`))}).exec('BEGIN EXCLUSIVE');
+    process.stdout.write('held');
+    setTimeout(() => undefined, 60_000);`;
+  const other = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => other.once('exit', resolve));
+  await new Promise((resolve) => other.stdout!.once('data', resolve));
+  return { other, exited };
 }

@@ -89,6 +89,15 @@ export class ReadModelFiles {
     return new ReadModelFiles(ledgerPath, stateFiles, null, reader, options.automaticCheckpoints !== false, { db: roundsDb, rounds });
   }
 
+  /**
+   * Where the processes verifying or rebuilding a projection hold its lock files (see LockFiles):
+   * `<read-models folder>/locks/`; null when every read model is in one connection (specs), where
+   * a process is judged by its id alone.
+   */
+  get lockFolder(): string | null {
+    return this.ledgerPath === null ? null : join(readModelFolder(this.ledgerPath), 'locks');
+  }
+
   /** Where writers note their commit rounds; null when every read model is in one connection (no round spans connections). */
   get rounds(): CommitRounds | null {
     return this.commitRounds?.rounds ?? null;

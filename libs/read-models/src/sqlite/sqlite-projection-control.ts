@@ -2,6 +2,7 @@ import {
   isBusy,
   liveElsewhere,
   ownerAlive,
+  ownerSeenAlive,
   thisProcess,
   RebuildUnderWay,
   UnknownProjection,
@@ -18,6 +19,7 @@ import {
   type VerifyResult,
 } from '@roster-ledger/ledger';
 import type { SyncOwner } from '@roster-ledger/domain';
+import { LockFiles } from '@roster-ledger/process-locks';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
@@ -187,6 +189,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly bulkCatchUpFrom: number;
   private readonly twoThreadCatchUpFrom: number;
   private readonly files: ReadModelFiles;
+  /** The lock files of the verifies and rebuilds this process runs (see workHeldAlive). */
+  private readonly locks: LockFiles;
   private readonly secondThread: SecondThread | null;
   private readonly registries = new Map<Db, ProjectionRegistry>();
   private readonly dataVersions = new Map<Db, Statement>();
@@ -219,6 +223,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     options: BulkOptions & { clock?: () => Date; secondThread?: SecondThread } = {},
   ) {
     this.files = files instanceof ReadModelFiles ? files : ReadModelFiles.single(files);
+    this.locks = new LockFiles(this.files.lockFolder);
     this.clock = options.clock ?? (() => new Date());
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? 100_000;
@@ -262,7 +267,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       // versions neither live nor being built: left by a process killed between a swap and the old
       // version's deletion, or by a verify killed before it dropped its scratch version
       const verifier = this.registryOf(p).verifier(p.name);
-      const verifying = verifier !== null && ownerAlive(verifier);
+      const verifying = verifier !== null && this.workHeldAlive(verifier, verifyLock(p));
       if (verifier !== null && !verifying) this.registryOf(p).endVerifying(p.name, verifier);
       this.files.dropStrayVersions(p.name, [row.live_version, row.building_version, verifying ? VERIFY_VERSION : null]);
       p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
@@ -519,7 +524,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       version,
       position,
       builder: builder === null ? null : { pid: builder.pid, host: builder.host },
-      underWay: builder !== null && ownerAlive(builder),
+      underWay: builder !== null && this.workHeldAlive(builder, buildLock(p)),
       // a failed read model is left out of catch-ups until it is mended: only a rebuild resumes its build
       resumedBy: live.status === 'running' && this.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
     };
@@ -868,10 +873,30 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return [local, remote.result];
   }
 
+  /**
+   * Rebuilds on this thread, holding each projection's build lock file while it builds (see
+   * workHeldAlive): one whose file another live process holds is that process's build, joined.
+   */
   private async rebuildHere(
     projections: SqliteProjection[],
     options: RebuildOptions,
     bulkBatchSize = this.bulkBatchSize,
+  ): Promise<RebuildResult> {
+    const taken = new Set<string>();
+    try {
+      for (const p of projections) if (await this.locks.take(buildLock(p))) taken.add(p.name);
+      return await this.rebuildHolding(projections, options, bulkBatchSize, taken);
+    } finally {
+      for (const name of taken) this.locks.release(buildLock(this.byName.get(name)!));
+    }
+  }
+
+  private async rebuildHolding(
+    projections: SqliteProjection[],
+    options: RebuildOptions,
+    bulkBatchSize: number,
+    /** The projections whose build lock files this process took: nobody else's build is under way there. */
+    taken: ReadonlySet<string>,
   ): Promise<RebuildResult> {
     const started = this.clock().getTime();
     // the version each projection is built into here: started now, or an interrupted one resumed
@@ -886,7 +911,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
         // ... or one another live process is running is joined, not taken for interrupted
         const builder = this.registryOf(p).builder(p.name);
-        if (liveElsewhere(builder)) {
+        if (liveElsewhere(builder) && this.atWorkElsewhere(builder, taken.has(p.name))) {
           // a dry run drops the version it built: here, the one that process is building
           if (options.dryRun) throw new RebuildUnderWay(p.name, builder);
           joined[p.name] = builder;
@@ -969,11 +994,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const projections = this.resolve(names);
     await this.catchUp();
     const me = thisProcess();
-    this.startVerifying(projections, me);
+    await this.startVerifying(projections, me);
     try {
       return await this.verifyEach(projections, onProgress);
     } finally {
       this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
+      for (const p of projections) this.locks.release(verifyLock(p));
     }
   }
 
@@ -981,21 +1007,41 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * Notes this process as the verifier of each projection, or of none: another live process
    * verifying one of them builds into the same scratch version, and each would drop the other's.
    */
-  private startVerifying(projections: readonly SqliteProjection[], me: { pid: number; host: string }): void {
+  private async startVerifying(projections: readonly SqliteProjection[], me: { pid: number; host: string }): Promise<void> {
     const claimed: SqliteProjection[] = [];
     try {
       for (const p of projections) {
+        // a verify file another live process holds: that process verifies it (its row may lag its file)
+        const free = await this.locks.take(verifyLock(p));
         this.inTransactions([p], () => {
           const other = this.registryOf(p).verifier(p.name);
-          if (liveElsewhere(other)) throw new VerifyUnderWay(p.name, other);
+          const noted = liveElsewhere(other) ? other : null;
+          if ((this.files.lockFolder !== null && !free) || (noted !== null && this.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
           this.registryOf(p).startVerifying(p.name, me);
         });
         claimed.push(p);
       }
     } catch (error) {
       this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
+      for (const p of projections) this.locks.release(verifyLock(p));
       throw error;
     }
+  }
+
+  /**
+   * Whether the process noted as verifying or rebuilding a projection may still be at it: one
+   * this process can look up by its id is judged so (see ownerSeenAlive); one it cannot (of
+   * another container) by the work's lock file, which the OS lets go of when the process ends
+   * (see LockFiles). In one connection (specs), by its process id alone.
+   */
+  private workHeldAlive(owner: SyncOwner, lock: string): boolean {
+    if (!ownerAlive(owner)) return false;
+    return ownerSeenAlive(owner) || this.files.lockFolder === null || this.locks.heldAnywhere(lock);
+  }
+
+  /** workHeldAlive for another process's noted work whose lock file this process tried to take (`took`: it was free). */
+  private atWorkElsewhere(owner: SyncOwner, took: boolean): boolean {
+    return ownerSeenAlive(owner) || this.files.lockFolder === null || !took;
   }
 
   private async verifyEach(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
@@ -1439,4 +1485,14 @@ function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> 
     else groups.set(key, [item]);
   }
   return groups;
+}
+
+/** A projection's verify lock file's name (see LockFiles). */
+function verifyLock(p: SqliteProjection): string {
+  return `verify-${p.name}`;
+}
+
+/** A projection's build lock file's name (see LockFiles). */
+function buildLock(p: SqliteProjection): string {
+  return `build-${p.name}`;
 }

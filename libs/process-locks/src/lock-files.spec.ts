@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DistrictLockFiles } from './district-lock-files';
+import { LockFiles } from './lock-files';
 
-describe('DistrictLockFiles', () => {
+describe('LockFiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-lock-files-'));
   const folder = join(dir, 'ledger.db.sync-locks');
   const children: ChildProcess[] = [];
@@ -13,12 +13,12 @@ describe('DistrictLockFiles', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Another process holding the district's file as a sync's process does, until it is killed. */
-  async function anotherProcessHolding(districtId: string): Promise<ChildProcess> {
+  /** Another process holding a file as a process at work does, until it is killed. */
+  async function anotherProcessHolding(name: string): Promise<ChildProcess> {
     const script = `
       const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
       require('node:fs').mkdirSync(${JSON.stringify(folder)}, { recursive: true });
-      const db = new Database(${JSON.stringify(join(folder, `${districtId}.lock`))});
+      const db = new Database(${JSON.stringify(join(folder, `${name}.lock`))});
       db.exec('BEGIN EXCLUSIVE');
       process.stdout.write('held\\n');
       setInterval(() => {}, 60000);`;
@@ -31,16 +31,16 @@ describe('DistrictLockFiles', () => {
     return child;
   }
 
-  it('holds a district for one process at a time, and lets go on release', async () => {
-    const mine = new DistrictLockFiles(folder);
-    const theirs = new DistrictLockFiles(folder);
+  it('holds a name for one process at a time, and lets go on release', async () => {
+    const mine = new LockFiles(folder);
+    const theirs = new LockFiles(folder);
     try {
       expect(await mine.take('d-1')).toBe(true);
       expect(await mine.take('d-1')).toBe(true);
       expect(mine.holds('d-1')).toBe(true);
       expect(await theirs.take('d-1')).toBe(false);
       expect(theirs.heldAnywhere('d-1')).toBe(true);
-      // another district is its own file
+      // another name is its own file
       expect(await theirs.take('d-2')).toBe(true);
       mine.release('d-1');
       expect(mine.holds('d-1')).toBe(false);
@@ -54,7 +54,7 @@ describe('DistrictLockFiles', () => {
 
   it("sees another process's hold, and the file free once that process is killed", async () => {
     const child = await anotherProcessHolding('d-3');
-    const files = new DistrictLockFiles(folder);
+    const files = new LockFiles(folder);
     try {
       expect(files.heldAnywhere('d-3')).toBe(true);
       expect(await files.take('d-3')).toBe(false);
@@ -67,14 +67,42 @@ describe('DistrictLockFiles', () => {
     }
   });
 
-  it('looks at a district never held without creating its file', () => {
-    const files = new DistrictLockFiles(join(dir, 'never.sync-locks'));
+  it("keeps this process's hold through its own looks at the file (another process still cannot take it)", async () => {
+    const mine = new LockFiles(folder);
+    try {
+      expect(await mine.take('d-6')).toBe(true);
+      // a look opens and closes a connection of this process on the file: POSIX drops a process's
+      // locks on a file when it closes any handle on it, unless SQLite keeps that handle open
+      expect(new LockFiles(folder).heldAnywhere('d-6')).toBe(true);
+      expect(new LockFiles(folder).heldAnywhere('d-6')).toBe(true);
+      const tried = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+           const db = new Database(${JSON.stringify(join(folder, 'd-6.lock'))}, { timeout: 0 });
+           try { db.exec('BEGIN EXCLUSIVE'); process.stdout.write('taken'); } catch (error) { process.stdout.write(error.code); }`,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(tried.stdout).toBe('SQLITE_BUSY');
+    } finally {
+      mine.close();
+    }
+  });
+
+  it('refuses a name that is not safe in a file name', async () => {
+    await expect(new LockFiles(folder).take('../elsewhere')).rejects.toThrow('not a lock file\'s name: "../elsewhere"');
+  });
+
+  it('looks at a name never held without creating its file', () => {
+    const files = new LockFiles(join(dir, 'never.sync-locks'));
     expect(files.heldAnywhere('d-4')).toBe(false);
     expect(existsSync(join(dir, 'never.sync-locks'))).toBe(false);
   });
 
   it('in memory, only notes what this process holds', async () => {
-    const files = DistrictLockFiles.beside(':memory:');
+    const files = new LockFiles(null);
     expect(files.heldAnywhere('d-5')).toBe(false);
     expect(await files.take('d-5')).toBe(true);
     expect(files.heldAnywhere('d-5')).toBe(true);

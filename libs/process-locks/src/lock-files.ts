@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+
+/**
+ * How taking a file waits out another process's look at it (see LockFiles.heldAnywhere, an
+ * instant): tries, and the pause between them. Paused, not waited for in SQLite, whose busy wait
+ * would block the thread (a server's).
+ */
+const TAKE_TRIES = 6;
+const TAKE_PAUSE_MS = 5;
+
+/** A lock file's name: what callers key their locks by, made safe for a file name by them. */
+const SAFE_NAME = /^[A-Za-z0-9_.%~-]{1,200}$/;
+
+/**
+ * Which process is at work on what, as the operating system knows it: the process doing a piece
+ * of work that only one process may do at a time (a district's sync, a projection's verify or
+ * rebuild) holds an open lock on that work's file in a folder beside the ledger
+ * (`<name>.lock`, an empty SQLite database in an exclusive transaction) for as long as it does
+ * it. The OS drops the lock the moment the process ends, however it ends (SIGKILL, a crash, its
+ * container stopped), and in whichever process-id namespace it ran: a lock file that can be taken
+ * was left by no live process.
+ *
+ * Why a file lock and not the process id the work's record notes: a process of another container
+ * sharing the ledger's volume cannot be looked up by its id from here, so its death could only be
+ * taken on a person's word. The ledger is one machine's (SQLite's write-ahead log needs the
+ * processes sharing it on one host), so its file locks are seen by every process that opens it.
+ * Threads of one process share its locks (SQLite arbitrates its connections within a process).
+ *
+ * Nothing but SQLite may open these files in a process that holds one: closing any other handle
+ * on a file drops the process's POSIX locks on it.
+ *
+ * In memory (an in-memory ledger, which no other process can share) what is held is only noted.
+ * Errors (a folder that cannot be created, a file that cannot be opened) are thrown as they come:
+ * callers say which store they belong to.
+ */
+export class LockFiles {
+  /** The names this process holds, with the connection holding each file's lock (null in memory). */
+  private readonly held = new Map<string, Database.Database | null>();
+
+  /** @param folder where the lock files are; null for an in-memory ledger */
+  constructor(private readonly folder: string | null) {}
+
+  /** Whether this process holds the file. */
+  holds(name: string): boolean {
+    return this.held.has(name);
+  }
+
+  /**
+   * Takes the file for this process (a no-op when it holds it already).
+   * @returns false when another live process holds it
+   */
+  async take(name: string): Promise<boolean> {
+    for (let tries = 1; ; tries++) {
+      if (this.tryTake(name)) return true;
+      if (tries === TAKE_TRIES) return false;
+      await sleep(TAKE_PAUSE_MS);
+    }
+  }
+
+  private tryTake(name: string): boolean {
+    if (this.held.has(name)) return true;
+    if (this.folder === null) {
+      this.held.set(name, null);
+      return true;
+    }
+    const path = this.pathOf(name);
+    mkdirSync(this.folder, { recursive: true });
+    const db = new Database(path, { timeout: 0 });
+    try {
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    }
+    this.held.set(name, db);
+    return true;
+  }
+
+  /** Lets go of the file, if this process holds it. */
+  release(name: string): void {
+    const db = this.held.get(name);
+    this.held.delete(name);
+    if (db) db.close();
+  }
+
+  /**
+   * Whether a live process (this one included) holds the file. Looking takes the file
+   * for an instant, without waiting: a process taking it meanwhile waits that instant out. When
+   * the file cannot be looked at, it counts as held: a holder is never taken for gone on a guess.
+   */
+  heldAnywhere(name: string): boolean {
+    if (this.held.has(name)) return true;
+    if (this.folder === null) return false;
+    const path = this.pathOf(name);
+    // no file: no process ever held it since the ledger had lock files
+    if (!existsSync(path)) return false;
+    try {
+      const db = new Database(path, { timeout: 0, fileMustExist: true });
+      try {
+        db.exec('BEGIN EXCLUSIVE');
+        db.exec('ROLLBACK');
+        return false;
+      } finally {
+        db.close();
+      }
+    } catch {
+      return true;
+    }
+  }
+
+  /** Lets go of every file this process holds (the ledger is closing). */
+  close(): void {
+    for (const name of [...this.held.keys()]) this.release(name);
+  }
+
+  private pathOf(name: string): string {
+    if (!SAFE_NAME.test(name)) throw new Error(`not a lock file's name: ${JSON.stringify(name)}`);
+    return join(this.folder!, `${name}.lock`);
+  }
+}
