@@ -145,8 +145,10 @@ describe('the lock of a sync whose process is gone', () => {
     } finally {
       holding.close();
     }
-    // a holder seen gone on this host needs no file to tell: killed, it is stopped at once
+    // a holder this process can look up is judged by its id, file or not: running while it lives,
+    // stopped as soon as it is killed
     const stranded = await heldBy({ pid: child.pid!, host: hostname(), started: startOf(child.pid!, readlinkSync('/proc/self/ns/pid')) });
+    expect(await queries.execute(new GetSyncQuery(stranded))).not.toHaveProperty('processGone');
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(await queries.execute(new GetSyncQuery(stranded))).toMatchObject({ status: 'running', processGone: true });

@@ -31,7 +31,7 @@ describe('LockFiles', () => {
     return child;
   }
 
-  it('holds a name for one process at a time, and lets go on release', async () => {
+  it('holds a name for one process at a time, and lets go once released as often as taken', async () => {
     const mine = new LockFiles(folder);
     const theirs = new LockFiles(folder);
     try {
@@ -42,6 +42,9 @@ describe('LockFiles', () => {
       expect(theirs.heldAnywhere('d-1')).toBe(true);
       // another name is its own file
       expect(await theirs.take('d-2')).toBe(true);
+      // taken twice (a work inside another): held until released twice
+      mine.release('d-1');
+      expect([mine.holds('d-1'), theirs.heldAnywhere('d-1')]).toEqual([true, true]);
       mine.release('d-1');
       expect(mine.holds('d-1')).toBe(false);
       expect(theirs.heldAnywhere('d-1')).toBe(false);

@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
  * instant): tries, and the pause between them. Paused, not waited for in SQLite, whose busy wait
  * would block the thread (a server's).
  */
-const TAKE_TRIES = 6;
-const TAKE_PAUSE_MS = 5;
+const TAKE_TRIES = 20;
+const TAKE_PAUSE_MS = 25;
 
 /** A lock file's name: what callers key their locks by, made safe for a file name by them. */
 const SAFE_NAME = /^[A-Za-z0-9_.%~-]{1,200}$/;
@@ -37,8 +37,11 @@ const SAFE_NAME = /^[A-Za-z0-9_.%~-]{1,200}$/;
  * callers say which store they belong to.
  */
 export class LockFiles {
-  /** The names this process holds, with the connection holding each file's lock (null in memory). */
-  private readonly held = new Map<string, Database.Database | null>();
+  /**
+   * The names this object holds, with the connection holding each file's lock (null in memory)
+   * and how many times it was taken (a work inside another that takes the same file).
+   */
+  private readonly held = new Map<string, { db: Database.Database | null; times: number }>();
 
   /** @param folder where the lock files are; null for an in-memory ledger */
   constructor(private readonly folder: string | null) {}
@@ -49,8 +52,9 @@ export class LockFiles {
   }
 
   /**
-   * Takes the file for this process (a no-op when it holds it already).
-   * @returns false when another live process holds it
+   * Takes the file for this process; taken again by this object, it is held until released as
+   * many times.
+   * @returns false when another live process (or another object of this one) holds it
    */
   async take(name: string): Promise<boolean> {
     for (let tries = 1; ; tries++) {
@@ -61,9 +65,13 @@ export class LockFiles {
   }
 
   private tryTake(name: string): boolean {
-    if (this.held.has(name)) return true;
+    const held = this.held.get(name);
+    if (held !== undefined) {
+      held.times += 1;
+      return true;
+    }
     if (this.folder === null) {
-      this.held.set(name, null);
+      this.held.set(name, { db: null, times: 1 });
       return true;
     }
     const path = this.pathOf(name);
@@ -76,15 +84,16 @@ export class LockFiles {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') return false;
       throw error;
     }
-    this.held.set(name, db);
+    this.held.set(name, { db, times: 1 });
     return true;
   }
 
-  /** Lets go of the file, if this process holds it. */
+  /** Lets go of the file once released as many times as this object took it. */
   release(name: string): void {
-    const db = this.held.get(name);
+    const held = this.held.get(name);
+    if (held === undefined || --held.times > 0) return;
     this.held.delete(name);
-    if (db) db.close();
+    held.db?.close();
   }
 
   /**
@@ -112,9 +121,10 @@ export class LockFiles {
     }
   }
 
-  /** Lets go of every file this process holds (the ledger is closing). */
+  /** Lets go of every file this object holds (the ledger is closing). */
   close(): void {
-    for (const name of [...this.held.keys()]) this.release(name);
+    for (const { db } of this.held.values()) db?.close();
+    this.held.clear();
   }
 
   private pathOf(name: string): string {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,12 +87,53 @@ describe('SqliteSyncLock', () => {
 
   it('does not take over a holder it sees alive by its id, though it holds no file (a process of an earlier release)', async () => {
     const { database, lock } = lockOn();
-    const me = thisProcess();
-    database.db
-      .prepare('INSERT INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run('d', 'earlier', me.pid, me.host, me.started ?? '', new Date().toISOString());
-    await expect(lock.acquire('d', 'S')).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: 'earlier' });
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      database.db
+        .prepare('INSERT INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run('d', 'earlier', other.pid, hostname(), '', new Date().toISOString());
+      await expect(lock.acquire('d', 'S')).rejects.toMatchObject({ code: 'SYNC_ALREADY_RUNNING', runningSyncId: 'earlier' });
+      expect(lock.mayBeRunning({ syncId: 'earlier', districtId: 'd', owner: { pid: other.pid!, host: hostname() } })).toBe(true);
+      expect(await lock.breakLock('d', 'earlier', { pid: other.pid!, host: hostname() })).toBe(false);
+      expect(fileHeld('d')).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  it('takes over a hold this very process lost (its lock closed while the row stayed)', async () => {
+    const first = lockOn().lock;
+    await first.acquire('d', 'S');
+    first.close();
+    const { lock } = lockOn();
+    expect(lock.mayBeRunning({ syncId: 'S', districtId: 'd', owner: thisProcess() })).toBe(false);
+    expect(await lock.acquire('d', 'T')).toBe('S');
+  });
+
+  it('gives a district to none of two takings of one sync while another process holds it', async () => {
+    const holding = new LockFiles(`${ledger}.sync-locks`);
+    const { lock } = lockOn();
+    try {
+      expect(await holding.take('d')).toBe(true);
+      const outcomes = await Promise.allSettled([lock.acquire('d', 'S'), lock.acquire('d', 'S')]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      holding.close();
+    }
+    // and once it is free, the sync takes it (twice, released twice)
+    await Promise.all([lock.acquire('d', 'S'), lock.acquire('d', 'S')]);
+    await lock.release('d', 'S');
+    expect(fileHeld('d')).toBe(true);
+    await lock.release('d', 'S');
     expect(fileHeld('d')).toBe(false);
+  });
+
+  it('knows a sync taken over is gone, though its row was replaced before anyone recorded it', async () => {
+    const { database, lock } = lockOn();
+    strandedRow(database, 'd', 'gone');
+    expect(await lock.acquire('d', 'S')).toBe('gone');
+    await lock.release('d', 'S'); // (the taker failed before it recorded the sync it took over)
+    expect(lock.mayBeRunning({ syncId: 'gone', districtId: 'd', owner: { pid: 1, host: hostname(), started: '1/pid:[1]/boot/1' } })).toBe(false);
   });
 
   it('shares its locks with a connection that reached the ledger by another path (a symbolic link)', async () => {

@@ -37,7 +37,7 @@ const ROW_POLL_MS = 25;
 export class SqliteSyncLock implements SyncLock {
   private readonly files: DistrictFiles;
   /** The districts this object holds (or is taking), for which sync, and how many times taken. */
-  private readonly holds = new Map<string, { syncId: string; times: number }>();
+  private readonly holds = new Map<string, Hold>();
 
   /** @param database whose schema has the `sync_locks` table (see SqliteLedgerDatabase) */
   constructor(private readonly database: SqliteLedgerDatabase) {
@@ -45,27 +45,33 @@ export class SqliteSyncLock implements SyncLock {
   }
 
   async acquire(districtId: string, syncId: string): Promise<string | null> {
-    const held = this.holds.get(districtId);
-    if (held !== undefined) {
-      if (held.syncId !== syncId) throw new SyncAlreadyRunning(districtId, held.syncId);
-      held.times += 1;
-      return null;
+    for (;;) {
+      const held = this.holds.get(districtId);
+      if (held === undefined) break;
+      if (held.syncId !== syncId) throw new SyncAlreadyRunning(districtId, held.syncId === BREAKING ? null : held.syncId);
+      // the same sync again (a fallback full sync inside it): once the first taking has ended
+      if (await held.taken) {
+        held.times += 1;
+        return null;
+      }
     }
     // noted before the first await: another acquire of this object meanwhile meets it
-    this.holds.set(districtId, { syncId, times: 1 });
+    let settle!: (taken: boolean) => void;
+    const hold: Hold = { syncId, times: 1, taken: new Promise((resolve) => (settle = resolve)) };
+    this.holds.set(districtId, hold);
     try {
       if (!(await this.files.take(districtId))) throw await this.refusal(districtId);
-      return this.database.transaction(() => {
+      const takenOver = this.database.transaction(() => {
         const row = this.rowOf(districtId);
         const me = thisProcess();
         let takenOver: string | null = null;
         if (row) {
           const holder = ownerOf(row);
-          // its file was free: gone, unless this process sees it alive by its id (a process of
-          // an earlier release, which held no file); this very sync of this process (a hold an
-          // earlier object of it left) is its own
-          const own = row.sync_id === syncId && sameProcess(holder, me);
-          if (!own && ownerSeenAlive(holder)) throw new SyncAlreadyRunning(districtId, row.sync_id);
+          // its file was free: gone, unless this process sees it alive by its id (a process of an
+          // earlier release, which held no file). A row of this very process whose file was free
+          // is a hold it lost (its object closed, its thread stopped): no thread of it holds the
+          // district, as SQLite tells this process's connections apart
+          if (!sameProcess(holder, me) && ownerSeenAlive(holder)) throw new SyncAlreadyRunning(districtId, row.sync_id);
           if (row.sync_id !== syncId) takenOver = row.sync_id;
         }
         this.database.db
@@ -77,9 +83,12 @@ export class SqliteSyncLock implements SyncLock {
           .run(districtId, syncId, me.pid, me.host, me.started ?? '', new Date().toISOString());
         return takenOver;
       });
+      settle(true);
+      return takenOver;
     } catch (error) {
       this.holds.delete(districtId);
       this.files.release(districtId);
+      settle(false);
       throw error;
     }
   }
@@ -89,17 +98,22 @@ export class SqliteSyncLock implements SyncLock {
   }
 
   /**
-   * Gone when its process is seen gone on this host, or, for a process this one cannot look up,
-   * when it holds its district's row and no process holds the district's file. A sync that holds
-   * no district (one that failed before it took one: a source that would not open) is judged by
-   * its process alone.
+   * A running sync holds its district from before it is recorded as running (see RunSyncHandler)
+   * to its end. Gone: a process seen gone on this host; a process this one cannot look up (of
+   * another container) that does not hold its district's row, or whose district's file no process
+   * holds; a sync of this very process whose district's row names it while no thread of it holds
+   * the file (a hold it lost). A sync of this process not holding its district is at work (refused,
+   * it is recording so). A sync with no district (its source would not open) is judged by its
+   * process alone.
    */
   mayBeRunning(sync: { syncId: string; districtId: string | null; owner: SyncOwner }): boolean {
     if (!ownerAlive(sync.owner)) return false;
-    if (ownerSeenAlive(sync.owner) || sync.districtId === null) return true;
+    const mine = sameProcess(sync.owner, thisProcess());
+    if ((!mine && ownerSeenAlive(sync.owner)) || sync.districtId === null) return true;
     const row = this.rowOf(sync.districtId);
     const holds = row !== undefined && row.sync_id === sync.syncId && sameProcess(ownerOf(row), sync.owner);
-    return !holds || this.files.heldAnywhere(sync.districtId);
+    if (mine && !holds) return true;
+    return holds && this.files.heldAnywhere(sync.districtId);
   }
 
   async holder(districtId: string): Promise<{ syncId: string; owner: SyncOwner } | null> {
@@ -109,8 +123,8 @@ export class SqliteSyncLock implements SyncLock {
 
   /** Only while no process holds the district's file (this one included) and its holder is not seen alive: a live holder keeps it. */
   async breakLock(districtId: string, syncId: string, owner: SyncOwner): Promise<boolean> {
-    if (this.holds.has(districtId) || ownerSeenAlive(owner)) return false;
-    this.holds.set(districtId, { syncId, times: 1 });
+    if (this.holds.has(districtId) || (!sameProcess(owner, thisProcess()) && ownerSeenAlive(owner))) return false;
+    this.holds.set(districtId, { syncId: BREAKING, times: 1, taken: Promise.resolve(false) });
     try {
       if (!(await this.files.take(districtId))) return false;
       return (
@@ -167,6 +181,16 @@ export class SqliteSyncLock implements SyncLock {
     return this.database.db.prepare('SELECT sync_id, pid, host, started FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
   }
 }
+
+/** A district this object holds or is taking: for which sync, how many times, and whether the first taking succeeded. */
+interface Hold {
+  syncId: string;
+  times: number;
+  taken: Promise<boolean>;
+}
+
+/** The sync id a breakLock notes while it looks at a district (no sync's). */
+const BREAKING = '\0breaking';
 
 function ownerOf(row: LockRow): SyncOwner {
   return row.started === '' ? { pid: row.pid, host: row.host } : { pid: row.pid, host: row.host, started: row.started };

@@ -99,14 +99,17 @@ export class VerifyUnderWay extends DomainError {
   }
 }
 
-/** A dry run of a read model another live process is rebuilding: it would drop the version that process builds. */
+/** A dry run of a read model another live process is rebuilding (it would drop the version that process builds), or a rebuild of one another process is starting to build. */
 export class RebuildUnderWay extends DomainError {
   readonly code = 'REBUILD_UNDER_WAY';
   constructor(
     readonly projection: string,
-    readonly owner: { pid: number; host: string },
+    /** The building process, when it has noted itself yet. */
+    readonly owner: { pid: number; host: string } | null,
+    /** Why this one cannot go on beside it. */
+    why = 'a dry run would drop what it builds',
   ) {
-    super(`projection ${projection} is being rebuilt by process ${owner.pid} on ${owner.host}; a dry run would drop what it builds: try again when it ends`);
+    super(`projection ${projection} is being rebuilt by ${owner === null ? 'another process' : `process ${owner.pid} on ${owner.host}`}; ${why}: try again when it ends`);
   }
 }
 

@@ -201,6 +201,22 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect([existsSync(scratch), verifierRow()]).toEqual([false, { verify_pid: null, verify_host: null }]);
     });
 
+    it('does not start a build beside another process that holds the build file and has not noted its build yet', async () => {
+      const store = new LogEventStore(rosterStory().events);
+      const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
+      const control = new SqliteProjectionControl(beside(['accounts']), store, accounts, 10);
+      await control.catchUp();
+      const { other, exited } = await anotherProcessHolding(ledger, 'build-accounts');
+      try {
+        await expect(control.rebuild(['accounts'])).rejects.toThrow('projection accounts is being rebuilt by another process; it has not noted its build for this one to join');
+        expect((await control.status())[0]!.rebuilding).toBeNull();
+      } finally {
+        other.kill('SIGKILL');
+        await exited;
+      }
+      expect(await control.rebuild(['accounts'])).toMatchObject({ swapped: true });
+    });
+
     it('joins a rebuild whose process holds its build file, in whichever container it runs, and resumes one whose process is gone', async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events);
@@ -216,8 +232,11 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       });
       await expect(stopped).rejects.toThrow('stopped here');
 
-      // the build noted as a process's that cannot be looked up by its id from here (another container)
+      // another process holds the build file: its build, though the row names nobody yet
       const { other, exited } = await anotherProcessHolding(ledger, 'build-accounts');
+      await expect(open().rebuild(['accounts'], { dryRun: true })).rejects.toMatchObject({ code: 'REBUILD_UNDER_WAY', owner: null });
+      expect(await rebuilding()).toMatchObject({ version: 2, builder: null });
+      // the build noted as a process's that cannot be looked up by its id from here (another container)
       {
         const db = new Database(readModelPath(ledger, 'accounts'));
         db.prepare("UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = ? WHERE name = 'accounts'").run(other.pid, hostname(), `${other.pid}/pid:[1]/boot/1`);

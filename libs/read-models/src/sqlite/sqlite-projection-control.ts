@@ -22,6 +22,7 @@ import type { SyncOwner } from '@roster-ledger/domain';
 import { LockFiles } from '@roster-ledger/process-locks';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
 import { VersionCheckpoints } from './version-checkpoints';
 import { openReadModelDatabase, withSortsOnDisk } from './read-model-database';
@@ -167,6 +168,10 @@ const STREAM_SLICE = 1_000;
 
 /** The version number scratch builds for `verify` use; live versions start at 1. */
 const VERIFY_VERSION = 0;
+
+/** How long a rebuild waits for a process that holds a projection's build file to note its build (then joins it). */
+const BUILD_NOTED_WAIT_MS = 5_000;
+const BUILD_NOTED_POLL_MS = 50;
 
 export class ProjectionFailed extends Error {
   readonly code = 'PROJECTION_FAILED';
@@ -885,6 +890,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const taken = new Set<string>();
     try {
       for (const p of projections) if (await this.locks.take(buildLock(p))) taken.add(p.name);
+      // a build file another process holds: its build, joined once it has noted it (a moment after)
+      const othersStarting = () => projections.filter((p) => !taken.has(p.name) && this.files.lockFolder !== null && this.stateOf(p).building_version === null);
+      for (const giveUpAt = Date.now() + BUILD_NOTED_WAIT_MS; othersStarting().length > 0 && Date.now() < giveUpAt; ) await sleep(BUILD_NOTED_POLL_MS);
       return await this.rebuildHolding(projections, options, bulkBatchSize, taken);
     } finally {
       for (const name of taken) this.locks.release(buildLock(this.byName.get(name)!));
@@ -909,15 +917,19 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (row.building_version !== null && fingerprintOf(this.tablesDb(p, row.building_version), p, row.building_version) !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
         resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
-        // ... or one another live process is running is joined, not taken for interrupted
+        // ... or one another live process is running is joined, not taken for interrupted: the
+        // build file held by another process says so, whatever the row says (it may lag the file)
         const builder = this.registryOf(p).builder(p.name);
-        if (liveElsewhere(builder) && this.atWorkElsewhere(builder, taken.has(p.name))) {
+        const noted = liveElsewhere(builder) ? builder : null;
+        if (!this.mine(p, taken) || (noted !== null && this.atWorkElsewhere(noted, true))) {
           // a dry run drops the version it built: here, the one that process is building
-          if (options.dryRun) throw new RebuildUnderWay(p.name, builder);
-          joined[p.name] = builder;
+          if (options.dryRun) throw new RebuildUnderWay(p.name, noted);
+          if (noted !== null) joined[p.name] = noted;
         } else this.registryOf(p).noteBuilder(p.name, me);
         return;
       }
+      // another process holds the build file and has not noted its build: it is starting one
+      if (!this.mine(p, taken)) throw new RebuildUnderWay(p.name, null, 'it has not noted its build for this one to join');
       // a build whose file is gone (deleted from outside) is started again, under a new number
       if (row.building_version !== null) this.dropVersion(p, row.building_version, 'now');
       resumedFrom[p.name] = 0;
@@ -994,12 +1006,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const projections = this.resolve(names);
     await this.catchUp();
     const me = thisProcess();
-    await this.startVerifying(projections, me);
+    const taken: SqliteProjection[] = [];
     try {
-      return await this.verifyEach(projections, onProgress);
+      await this.startVerifying(projections, me, taken);
+      try {
+        return await this.verifyEach(projections, onProgress);
+      } finally {
+        this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
+      }
     } finally {
-      this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
-      for (const p of projections) this.locks.release(verifyLock(p));
+      for (const p of taken) this.locks.release(verifyLock(p));
     }
   }
 
@@ -1007,12 +1023,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * Notes this process as the verifier of each projection, or of none: another live process
    * verifying one of them builds into the same scratch version, and each would drop the other's.
    */
-  private async startVerifying(projections: readonly SqliteProjection[], me: { pid: number; host: string }): Promise<void> {
+  private async startVerifying(projections: readonly SqliteProjection[], me: { pid: number; host: string }, taken: SqliteProjection[]): Promise<void> {
     const claimed: SqliteProjection[] = [];
     try {
       for (const p of projections) {
         // a verify file another live process holds: that process verifies it (its row may lag its file)
         const free = await this.locks.take(verifyLock(p));
+        if (free) taken.push(p);
         this.inTransactions([p], () => {
           const other = this.registryOf(p).verifier(p.name);
           const noted = liveElsewhere(other) ? other : null;
@@ -1023,7 +1040,6 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       }
     } catch (error) {
       this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
-      for (const p of projections) this.locks.release(verifyLock(p));
       throw error;
     }
   }
@@ -1042,6 +1058,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** workHeldAlive for another process's noted work whose lock file this process tried to take (`took`: it was free). */
   private atWorkElsewhere(owner: SyncOwner, took: boolean): boolean {
     return ownerSeenAlive(owner) || this.files.lockFolder === null || !took;
+  }
+
+  /** Whether this process holds the projection's build file (always, in one connection: no files there). */
+  private mine(p: SqliteProjection, taken: ReadonlySet<string>): boolean {
+    return this.files.lockFolder === null || taken.has(p.name);
   }
 
   private async verifyEach(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
