@@ -66,21 +66,44 @@ describe('the lock of a sync whose process is gone', () => {
   const listed = async (syncId: string) => (await runCli(['syncs', 'list', '--db', db])).stdout.split('\n').find((line) => line.startsWith(syncId));
 
   /** A sync recorded as running, and the district's lock row naming `owner` as its holder (its file is the test's to hold). */
-  async function heldBy(owner: SyncOwner): Promise<string> {
+  async function heldBy(owner: SyncOwner, districtId = CLEVER_DEMO_DISTRICT_ID): Promise<string> {
     const syncId = randomUUID();
     const noted = { pid: owner.pid, host: owner.host, ...(owner.started ? { started: owner.started } : {}) };
-    const started = { syncId, owner: noted, districtId: CLEVER_DEMO_DISTRICT_ID, source: 'snapshot', origin: '/somewhere', startedAt: new Date().toISOString(), requestedBy: 'api' };
+    const started = { syncId, owner: noted, districtId, source: 'snapshot', origin: '/somewhere', startedAt: new Date().toISOString(), requestedBy: 'api' };
     await store.appendToStream(`sync-${syncId}`, [{ id: randomUUID(), type: 'SyncStarted', data: started, metadata: {} }], 'no_stream');
     const raw = new Database(db, { timeout: 5_000 });
     try {
       raw
         .prepare('INSERT OR REPLACE INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(CLEVER_DEMO_DISTRICT_ID, syncId, owner.pid, owner.host, owner.started ?? '', new Date().toISOString());
+        .run(districtId, syncId, owner.pid, owner.host, owner.started ?? '', new Date().toISOString());
     } finally {
       raw.close();
     }
     return syncId;
   }
+
+  onLinux('leaves the record of a sync of another container that ends while a sync looks at it as it ended', async () => {
+    // two that look gone (their files free): one whose district the sync takes over, one of another district
+    const owner = anotherContainer(liveProcess().pid!);
+    const takenOver = await heldBy(owner);
+    const ofAnother = await heldBy(owner, 'another-district');
+    const end = (syncId: string) =>
+      store.appendToStream(`sync-${syncId}`, [{ id: randomUUID(), type: 'SyncFailed', data: { syncId, code: 'ENDED', reason: 'ended as it was looked at', failedAt: new Date().toISOString() }, metadata: {} }], 0);
+    // each records its outcome as the sync looks at it: the first before its record is read, the second just after
+    const read = history.get.bind(history);
+    const spy = jest.spyOn(history, 'get').mockImplementation(async (syncId: string) => {
+      if (syncId === takenOver && (await read(syncId)).status === 'running') await end(syncId);
+      const found = await read(syncId);
+      if (syncId === ofAnother && found.status === 'running') await end(syncId);
+      return found;
+    });
+    try {
+      expect(await importDemo()).toMatchObject({ status: 'completed' });
+    } finally {
+      spy.mockRestore();
+    }
+    for (const syncId of [takenOver, ofAnother]) expect(await history.get(syncId)).toMatchObject({ status: 'failed', failure: { code: 'ENDED' } });
+  });
 
   onLinux('takes over the district of a sync whose process died in another container, and records it as interrupted', async () => {
     // its process id names a live process of another process-id namespace: it cannot be looked up

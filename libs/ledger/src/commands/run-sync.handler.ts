@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { describeLocation, LEDGER_STATE_FORMAT, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncSummary } from '@roster-ledger/domain';
+import { describeLocation, LEDGER_STATE_FORMAT, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/snapshot-source.port';
@@ -14,7 +14,7 @@ import { LedgerStateLoader, type LoadedState } from '../services/ledger-state.lo
 import { EventsCursors, cursorAppend } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
-import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
+import { recordInterruptedSyncs, recordSyncFailure, syncFailed } from '../services/sync-failures';
 import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SameFiles } from '../services/same-files';
@@ -100,30 +100,40 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         refusal = error;
       }
     }
+    const started: SyncEvent = {
+      type: 'SyncStarted',
+      data: {
+        syncId,
+        owner: this.lock.self(),
+        districtId: recorder.districtId,
+        source: sourceKind,
+        origin: opened.source?.origin ?? location,
+        startedAt,
+        requestedBy: options.requestedBy,
+      },
+    };
+    // a sync that fails before any work (its source, its district, a refusal) is recorded started
+    // and failed in one append: never seen running without the district it would hold
+    const early = !opened.source || !items ? (opened.error ?? new Error(`${location} could not be opened`)) : (peekError ?? (peeked === null ? new DistrictUnknown(location) : refusal));
+    if (early !== null) {
+      try {
+        await recorder.record(started, syncFailed(recorder, this.clock, early));
+      } finally {
+        await items?.return?.(undefined);
+      }
+      throw early;
+    }
     try {
-      await recorder.record({
-        type: 'SyncStarted',
-        data: {
-          syncId,
-          owner: this.lock.self(),
-          districtId: recorder.districtId,
-          source: sourceKind,
-          origin: opened.source?.origin ?? location,
-          startedAt,
-          requestedBy: options.requestedBy,
-        },
-      });
+      await recorder.record(started);
     } catch (error) {
       if (lockedDistrict !== null) await this.lock.release(lockedDistrict, syncId);
+      await items?.return?.(undefined);
       throw error;
     }
     try {
-      if (!opened.source || !items) throw opened.error;
-      if (peekError !== null) throw peekError;
-      const source = opened.source;
-      const districtId = peeked;
-      if (districtId === null) throw new DistrictUnknown(location);
-      if (refusal !== null) throw refusal;
+      // (all there: else `early` above)
+      const source = opened.source!;
+      const districtId = peeked!;
 
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
@@ -134,7 +144,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       // (a sync that sets the events cursor records what it read from Clever's API: never files)
       const same = options.eventsCursor === undefined && !options.readAll ? await this.sameFiles.asLastSync(source, districtId) : null;
       if (same) return await this.concludeSame(recorder, source, districtId, same);
-      const staged = await this.diff(recorder, source, items, buffered, districtId, districtFrom, options.onProgress);
+      const staged = await this.diff(recorder, source, items!, buffered, districtId, districtFrom, options.onProgress);
       return await this.conclude(recorder, staged, source, options);
     } catch (error) {
       // (before recording: once the outcome is recorded, what is staged may be a held change set)

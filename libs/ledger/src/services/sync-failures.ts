@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import { DomainError, InvalidInput, type SyncSummary } from '@roster-ledger/domain';
+import { DomainError, InvalidInput, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore } from '../ports/event-store.port';
+import { ConcurrencyConflict } from '../ports/event-store.errors';
 import type { Clock } from '../ports/clock.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
@@ -17,23 +18,26 @@ export async function recordSyncFailure(recorder: SyncRecorder, clock: Clock, er
     logger.error(`sync ${recorder.syncId}: error after its outcome was recorded (the outcome stands): ${String(error)}`);
     return;
   }
-  const code = error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR';
-  const reason = error instanceof Error ? error.message : String(error);
   try {
-    await recorder.record({
-      type: 'SyncFailed',
-      data: {
-        syncId: recorder.syncId,
-        districtId: recorder.districtId,
-        code,
-        reason,
-        ...(error instanceof InvalidInput ? { at: error.at } : {}),
-        failedAt: clock.now().toISOString(),
-      },
-    });
+    await recorder.record(syncFailed(recorder, clock, error));
   } catch (recordError) {
     logger.error(`could not record the failure of sync ${recorder.syncId}: ${String(recordError)}`);
   }
+}
+
+/** The SyncFailed event that records why a sync failed (the input location for bad input). */
+export function syncFailed(recorder: SyncRecorder, clock: Clock, error: unknown): SyncEvent {
+  return {
+    type: 'SyncFailed',
+    data: {
+      syncId: recorder.syncId,
+      districtId: recorder.districtId,
+      code: error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR',
+      reason: error instanceof Error ? error.message : String(error),
+      ...(error instanceof InvalidInput ? { at: error.at } : {}),
+      failedAt: clock.now().toISOString(),
+    },
+  };
 }
 
 /** What a sync's failure says when the process running it died. */
@@ -50,11 +54,21 @@ export async function recordInterruptedSyncs(
   takenOver: string | null,
   except: string,
 ): Promise<void> {
-  const { history, lock } = ports;
-  for (const sync of await history.list()) {
-    if (sync.status !== 'running' || sync.syncId === except) continue;
+  const { history, lock, store } = ports;
+  for (const listed of await history.list()) {
+    if (listed.status !== 'running' || listed.syncId === except) continue;
+    // judged as of a revision of its record: a sync that records its outcome meanwhile (and then
+    // lets go of its district, as a gone one's) was alive, and its record is left as it ends
+    const readAt = await store.streamRevision(syncStreamId(listed.syncId));
+    const sync = await history.get(listed.syncId);
+    if (sync.status !== 'running' || readAt === null) continue;
     const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.mayBeRunning({ ...sync, owner: sync.owner }));
-    if (dead) await recordInterrupted(ports, sync, PROCESS_STOPPED);
+    if (!dead) continue;
+    try {
+      await recordInterrupted(ports, sync, PROCESS_STOPPED, readAt);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflict)) throw error;
+    }
   }
 }
 
