@@ -49,8 +49,9 @@ export class SqliteSyncLock implements SyncLock {
       const held = this.holds.get(districtId);
       if (held === undefined) break;
       if (held.syncId !== syncId) throw new SyncAlreadyRunning(districtId, held.syncId === BREAKING ? null : held.syncId);
-      // the same sync again (a fallback full sync inside it): once the first taking has ended
-      if (await held.taken) {
+      // the same sync again (a fallback full sync inside it): once the first taking has ended,
+      // and if that hold is still there (not let go of meanwhile)
+      if ((await held.taken) && this.holds.get(districtId) === held) {
         held.times += 1;
         return null;
       }
