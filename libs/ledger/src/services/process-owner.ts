@@ -24,9 +24,8 @@ let me: SyncOwner | undefined;
  * one machine's, so that case is a file shared or moved between machines.
  */
 export function ownerAlive(owner: SyncOwner): boolean {
-  if (owner.host !== hostname()) return true;
+  if (!canLookUp(owner)) return true;
   const noted = owner.started === undefined ? null : parseStart(owner.started, owner.pid);
-  if (noted !== null && noted.namespace !== namespace()) return true;
   try {
     process.kill(owner.pid, 0);
   } catch (error) {
@@ -43,10 +42,14 @@ export function ownerAlive(owner: SyncOwner): boolean {
  * container is told by the lock file of its work instead (see the SQLite adapters' LockFiles).
  */
 export function ownerSeenAlive(owner: SyncOwner): boolean {
+  return canLookUp(owner) && ownerAlive(owner);
+}
+
+/** Whether `owner` is a process of this host and of this process-id namespace (when its start tells one), whose id means the same here. */
+function canLookUp(owner: SyncOwner): boolean {
   if (owner.host !== hostname()) return false;
   const noted = owner.started === undefined ? null : parseStart(owner.started, owner.pid);
-  if (noted !== null && noted.namespace !== namespace()) return false;
-  return ownerAlive(owner);
+  return noted === null || noted.namespace === namespace();
 }
 
 /** Whether `owner` is a process other than this one that may still be at work (see ownerAlive). */

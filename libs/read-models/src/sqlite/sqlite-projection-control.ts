@@ -891,7 +891,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     try {
       for (const p of projections) if (await this.locks.take(buildLock(p))) taken.add(p.name);
       // a build file another process holds: its build, joined once it has noted it (a moment after)
-      const othersStarting = () => projections.filter((p) => !taken.has(p.name) && this.files.lockFolder !== null && this.stateOf(p).building_version === null);
+      const othersStarting = () => projections.filter((p) => !taken.has(p.name) && this.stateOf(p).building_version === null);
       for (const giveUpAt = Date.now() + BUILD_NOTED_WAIT_MS; othersStarting().length > 0 && Date.now() < giveUpAt; ) await sleep(BUILD_NOTED_POLL_MS);
       return await this.rebuildHolding(projections, options, bulkBatchSize, taken);
     } finally {
@@ -903,7 +903,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     projections: SqliteProjection[],
     options: RebuildOptions,
     bulkBatchSize: number,
-    /** The projections whose build lock files this process took: nobody else's build is under way there. */
+    /** The projections whose build lock files this process took (all, in one connection): nobody else's build is under way there. */
     taken: ReadonlySet<string>,
   ): Promise<RebuildResult> {
     const started = this.clock().getTime();
@@ -921,7 +921,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         // build file held by another process says so, whatever the row says (it may lag the file)
         const builder = this.registryOf(p).builder(p.name);
         const noted = liveElsewhere(builder) ? builder : null;
-        if (!this.mine(p, taken) || (noted !== null && this.atWorkElsewhere(noted, true))) {
+        if (!taken.has(p.name) || (noted !== null && this.atWorkElsewhere(noted, true))) {
           // a dry run drops the version it built: here, the one that process is building
           if (options.dryRun) throw new RebuildUnderWay(p.name, noted);
           if (noted !== null) joined[p.name] = noted;
@@ -929,7 +929,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         return;
       }
       // another process holds the build file and has not noted its build: it is starting one
-      if (!this.mine(p, taken)) throw new RebuildUnderWay(p.name, null, 'it has not noted its build for this one to join');
+      if (!taken.has(p.name)) throw new RebuildUnderWay(p.name, null, 'it has not noted its build for this one to join');
       // a build whose file is gone (deleted from outside) is started again, under a new number
       if (row.building_version !== null) this.dropVersion(p, row.building_version, 'now');
       resumedFrom[p.name] = 0;
@@ -1033,7 +1033,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         this.inTransactions([p], () => {
           const other = this.registryOf(p).verifier(p.name);
           const noted = liveElsewhere(other) ? other : null;
-          if ((this.files.lockFolder !== null && !free) || (noted !== null && this.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
+          if (!free || (noted !== null && this.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
           this.registryOf(p).startVerifying(p.name, me);
         });
         claimed.push(p);
@@ -1058,11 +1058,6 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** workHeldAlive for another process's noted work whose lock file this process tried to take (`took`: it was free). */
   private atWorkElsewhere(owner: SyncOwner, took: boolean): boolean {
     return ownerSeenAlive(owner) || this.files.lockFolder === null || !took;
-  }
-
-  /** Whether this process holds the projection's build file (always, in one connection: no files there). */
-  private mine(p: SqliteProjection, taken: ReadonlySet<string>): boolean {
-    return this.files.lockFolder === null || taken.has(p.name);
   }
 
   private async verifyEach(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
