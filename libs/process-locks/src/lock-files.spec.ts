@@ -70,6 +70,32 @@ describe('LockFiles', () => {
     }
   });
 
+  it("deletes a holder's own file when it lets go for good, and a dead holder's when swept, never a live one's", async () => {
+    const child = await anotherProcessHolding('round-7');
+    const files = new LockFiles(folder);
+    const exists = (name: string) => existsSync(join(folder, `${name}.lock`));
+    try {
+      expect(files.tryTake('round-7')).toBe(false);
+      expect(files.sweep('round-7')).toBe(false);
+      expect(exists('round-7')).toBe(true);
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(files.sweep('round-7')).toBe(true);
+      expect(exists('round-7')).toBe(false);
+      // a name with no file was never held, or its holder is gone
+      expect(files.sweep('round-7')).toBe(true);
+
+      expect(files.tryTake('round-8')).toBe(true);
+      expect(files.sweep('round-8')).toBe(false);
+      expect(new LockFiles(folder).sweep('round-8')).toBe(false);
+      expect(exists('round-8')).toBe(true);
+      files.discard('round-8');
+      expect([files.holds('round-8'), exists('round-8')]).toEqual([false, false]);
+    } finally {
+      files.close();
+    }
+  });
+
   it("keeps this process's hold through its own looks at the file (another process still cannot take it)", async () => {
     const mine = new LockFiles(folder);
     try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -64,7 +64,12 @@ export class LockFiles {
     }
   }
 
-  private tryTake(name: string): boolean {
+  /**
+   * Takes the file now or not at all (no waiting, so a synchronous caller may use it): for a name
+   * no other process ever takes, such as one made unique for its holder (see `sweep`).
+   * @returns false when another live process (or another object of this one) holds it
+   */
+  tryTake(name: string): boolean {
     const held = this.held.get(name);
     if (held !== undefined) {
       held.times += 1;
@@ -94,6 +99,41 @@ export class LockFiles {
     if (held === undefined || --held.times > 0) return;
     this.held.delete(name);
     held.db?.close();
+  }
+
+  /**
+   * Lets go of a file this object holds and deletes it: for a name unique to its holder, which
+   * nobody takes again once it is let go (see `sweep`).
+   */
+  discard(name: string): void {
+    const held = this.held.get(name);
+    if (held === undefined) return;
+    this.held.delete(name);
+    // deleted while still held: a `sweep` meanwhile cannot take it for a dead holder's
+    if (this.folder !== null) rmSync(this.pathOf(name), { force: true });
+    held.db?.close();
+  }
+
+  /**
+   * Deletes the file of a name unique to its holder when no live process holds it (its holder
+   * ended without `discard`: killed, say). Only for such names: a file of shared work may be
+   * taken by the next process the moment it is free, and must stay.
+   * @returns whether no live process holds it (it was deleted, or there was none)
+   */
+  sweep(name: string): boolean {
+    if (this.held.has(name)) return false;
+    if (this.folder === null) return true;
+    if (!existsSync(this.pathOf(name))) return true;
+    let taken: boolean;
+    try {
+      taken = this.tryTake(name);
+    } catch {
+      // a file that cannot be looked at counts as held (see heldAnywhere)
+      return false;
+    }
+    if (!taken) return false;
+    this.discard(name);
+    return true;
   }
 
   /**

@@ -1,10 +1,38 @@
-import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LockFiles } from '@roster-ledger/process-locks';
 import { openReadModelDatabase } from './read-model-database';
 import { CommitRounds } from './commit-rounds';
 
 describe('CommitRounds', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-commit-rounds-'));
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
   const rowsOf = (db: ReturnType<typeof openReadModelDatabase>) => db.prepare(`SELECT pid, host FROM ${CommitRounds.TABLE} ORDER BY id`).all();
+  const lockFolder = (name: string) => join(dir, name, 'locks');
+
+  /** A process of another container holding a round's lock file, as a writer there does while it lives. */
+  async function anotherProcessHolding(folder: string, name: string): Promise<ChildProcess> {
+    const script = `
+      const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+      require('node:fs').mkdirSync(${JSON.stringify(folder)}, { recursive: true });
+      const db = new Database(${JSON.stringify(join(folder, `${name}.lock`))});
+      db.exec('BEGIN EXCLUSIVE');
+      process.stdout.write('held\\n');
+      setInterval(() => {}, 60000);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`the holding process exited (${code})`)));
+    });
+    return child;
+  }
 
   it('notes a round while its commits run and none once they are done; one whose commits failed stays until the next', () => {
     const db = openReadModelDatabase(':memory:');
@@ -25,9 +53,66 @@ describe('CommitRounds', () => {
     expect(rowsOf(db)).toEqual([]);
   });
 
-  it("deletes the round a killed process left on this host when the next one begins, and keeps another host's", () => {
+  it("deletes the round a process of another container left once it has ended, told by its lock file, and keeps a live one's", async () => {
+    const folder = lockFolder('containers');
     const db = openReadModelDatabase(':memory:');
-    const rounds = new CommitRounds(db);
+    const rounds = new CommitRounds(db, new LockFiles(folder));
+    await anotherProcessHolding(folder, 'round-alive');
+    const killed = await anotherProcessHolding(folder, 'round-killed');
+    const add = (pid: number, lock: string) => db.prepare(`INSERT INTO ${CommitRounds.TABLE} (pid, host, lock) VALUES (?, 'container-b', ?)`).run(pid, lock);
+    // (its process id means nothing here: another container's can be any)
+    add(1, 'round-alive');
+    add(1, 'round-killed');
+    expect(rowsOf(db)).toHaveLength(2);
+
+    rounds.around(() => undefined);
+    expect(rowsOf(db)).toHaveLength(2);
+
+    killed.kill('SIGKILL');
+    await new Promise((resolve) => killed.once('exit', resolve));
+    rounds.around(() => undefined);
+    expect(db.prepare(`SELECT lock FROM ${CommitRounds.TABLE}`).pluck().all()).toEqual(['round-alive']);
+    // the ended one's file is gone with its round; the live one's and this writer's own stay
+    // (with the journals SQLite keeps beside files it holds in a transaction)
+    const lockFiles = () => readdirSync(folder).filter((file) => file.endsWith('.lock')).sort();
+    expect(lockFiles()).toEqual(expect.arrayContaining(['round-alive.lock', expect.stringMatching(/^round-[0-9a-f-]{36}\.lock$/)]));
+    expect(lockFiles()).toHaveLength(2);
+    expect(readdirSync(folder).filter((file) => file.startsWith('round-killed'))).toEqual([]);
+    rounds.close();
+    expect(readdirSync(folder).filter((file) => !file.startsWith('round-alive'))).toEqual([]);
+  });
+
+  it("holds its lock file from its first round until it closes; a round it left is then the next writer's to delete", () => {
+    const folder = lockFolder('close');
+    const db = openReadModelDatabase(join(dir, 'close-rounds.db'));
+    const first = new CommitRounds(db, new LockFiles(folder));
+    expect(existsSync(folder) && readdirSync(folder)).toBeFalsy();
+    expect(() =>
+      first.around(() => {
+        throw new Error('a commit failed');
+      }),
+    ).toThrow('a commit failed');
+    const [lock] = db.prepare(`SELECT lock FROM ${CommitRounds.TABLE}`).pluck().all() as string[];
+    expect(lock).toMatch(/^round-[0-9a-f-]{36}$/);
+    const others = new LockFiles(folder);
+    expect(others.heldAnywhere(lock!)).toBe(true);
+
+    // another process's writer, as another container's would be, while the first lives and once it closed
+    db.prepare(`UPDATE ${CommitRounds.TABLE} SET pid = 1, host = 'container-b'`).run();
+    const next = new CommitRounds(db, others);
+    next.around(() => undefined);
+    expect(rowsOf(db)).toEqual([{ pid: 1, host: 'container-b' }]);
+    first.close();
+    expect(others.heldAnywhere(lock!)).toBe(false);
+    next.around(() => undefined);
+    expect(rowsOf(db)).toEqual([]);
+    next.close();
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it("judges a round noted without a lock file (an older release's) by its process id: this host's dead one goes, another host's stays", () => {
+    const db = openReadModelDatabase(':memory:');
+    const rounds = new CommitRounds(db, new LockFiles(lockFolder('older')));
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     db.prepare(`INSERT INTO ${CommitRounds.TABLE} (pid, host) VALUES (?, ?), (?, ?)`).run(dead, hostname(), dead, 'another-host');
     const id = rounds.begin();
@@ -37,5 +122,14 @@ describe('CommitRounds', () => {
     ]);
     rounds.end(id);
     expect(rowsOf(db)).toEqual([{ pid: dead, host: 'another-host' }]);
+    rounds.close();
+  });
+
+  it('adds the lock column to the table of an older release', () => {
+    const db = openReadModelDatabase(':memory:');
+    db.exec(`CREATE TABLE ${CommitRounds.TABLE} (id INTEGER PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started TEXT)`);
+    db.prepare(`INSERT INTO ${CommitRounds.TABLE} (pid, host) VALUES (1, 'another-host')`).run();
+    new CommitRounds(db).around(() => undefined);
+    expect(db.prepare(`SELECT pid, host, lock FROM ${CommitRounds.TABLE}`).all()).toEqual([{ pid: 1, host: 'another-host', lock: null }]);
   });
 });

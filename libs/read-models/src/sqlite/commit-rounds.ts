@@ -1,7 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import type { SyncOwner } from '@roster-ledger/domain';
 import { ownerAlive, retryWhileBusy, sameProcess, thisProcess } from '@roster-ledger/ledger';
+import type { LockFiles } from '@roster-ledger/process-locks';
 import type { Db } from './read-model-database';
 
 const BUSY_TIMEOUT_MS = 10_000;
+
+interface RoundRow {
+  id: number;
+  pid: number;
+  host: string;
+  started: string | null;
+  /** The lock file its writer holds while it lives (see CommitRounds); null for a release before them. */
+  lock: string | null;
+}
 
 /**
  * The read models' commit rounds. A catch-up, a live batch or a rebuild's swap commits several
@@ -9,37 +21,58 @@ const BUSY_TIMEOUT_MS = 10_000;
  * commit a writer notes a round in a file of its own beside them (`commit-rounds.db`), and deletes
  * it after its last: a query that finds no round under way knows the read models it reads are at
  * the same whole syncs, so only one that finds a round compares every read model's checkpoint
- * (see SqliteReadModels.read). A round a killed process left behind is deleted by the next writer
- * on its host, one whose commits failed by the same process's next round; until then queries
- * compare checkpoints, which is only slower.
+ * (see SqliteReadModels.read). A round whose commits failed part-way is left noted until its
+ * process's next round; one a process left behind when it ended (killed, or its container
+ * stopped) is deleted by the next round of any process: until then queries compare checkpoints,
+ * which is only slower.
+ *
+ * Whether the process that noted a round still lives is told by a lock file (see LockFiles) each
+ * writer takes under a name of its own (`round-<uuid>`) at its first round and holds until it
+ * closes, so a process of another container sharing the ledger's volume, whose id means nothing
+ * here, is known gone the moment it is. A round noted by an older release, with no lock file, is
+ * judged by its process id, which only this host's processes can be (another's is kept).
  */
 export class CommitRounds {
   static readonly FILE = 'commit-rounds.db';
   static readonly TABLE = 'commit_rounds';
+  /** This writer's lock file, taken at its first round (null before, or with no lock folder). */
+  private lock: string | null = null;
 
-  constructor(private readonly db: Db) {
+  /** @param locks where writers hold their lock files; null to judge rounds by process ids alone */
+  constructor(
+    private readonly db: Db,
+    private readonly locks: LockFiles | null = null,
+  ) {
     retryWhileBusy(
-      () => db.exec(`CREATE TABLE IF NOT EXISTS ${CommitRounds.TABLE} (id INTEGER PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started TEXT)`),
+      () =>
+        // one immediate transaction: two processes opening a file of an older release at once must not both add the column
+        db.transaction(() => {
+          db.exec(`CREATE TABLE IF NOT EXISTS ${CommitRounds.TABLE} (id INTEGER PRIMARY KEY, pid INTEGER NOT NULL, host TEXT NOT NULL, started TEXT, lock TEXT)`);
+          const columns = (db.prepare(`PRAGMA table_info(${CommitRounds.TABLE})`).all() as { name: string }[]).map((c) => c.name);
+          if (!columns.includes('lock')) db.exec(`ALTER TABLE ${CommitRounds.TABLE} ADD COLUMN lock TEXT`);
+        }).immediate(),
       BUSY_TIMEOUT_MS,
     );
   }
 
   /**
-   * Notes a round under way; gives its id for `end`. Deletes the rounds dead processes of this
-   * host left, and this process's own (a round whose commits failed part-way is left noted, so
-   * that readers go on comparing checkpoints until this next round): a process runs one at a time.
+   * Notes a round under way; gives its id for `end`. Deletes the rounds of processes that have
+   * ended, and this process's own (a round whose commits failed part-way is left noted, so that
+   * readers go on comparing checkpoints until this next round): a process runs one at a time.
    */
   begin(): number {
     const me = thisProcess();
+    const lock = this.ownLock();
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT id, pid, host, started FROM ${CommitRounds.TABLE}`).all() as { id: number; pid: number; host: string; started: string | null }[];
+      const rows = this.db.prepare(`SELECT id, pid, host, started, lock FROM ${CommitRounds.TABLE}`).all() as RoundRow[];
       for (const row of rows) {
-        const owner = { pid: row.pid, host: row.host, ...(row.started === null ? {} : { started: row.started }) };
-        if (sameProcess(owner, me) || !ownerAlive(owner)) {
+        const owner: SyncOwner = { pid: row.pid, host: row.host, ...(row.started === null ? {} : { started: row.started }) };
+        if (sameProcess(owner, me) || this.ended(row, owner)) {
           this.db.prepare(`DELETE FROM ${CommitRounds.TABLE} WHERE id = ?`).run(row.id);
         }
       }
-      return Number(this.db.prepare(`INSERT INTO ${CommitRounds.TABLE} (pid, host, started) VALUES (?, ?, ?)`).run(me.pid, me.host, me.started ?? null).lastInsertRowid);
+      const noted = this.db.prepare(`INSERT INTO ${CommitRounds.TABLE} (pid, host, started, lock) VALUES (?, ?, ?, ?)`).run(me.pid, me.host, me.started ?? null, lock);
+      return Number(noted.lastInsertRowid);
     }).immediate();
   }
 
@@ -53,5 +86,34 @@ export class CommitRounds {
     const result = commit();
     this.end(id);
     return result;
+  }
+
+  /**
+   * Lets go of this writer's lock file (and deletes it): a round it left noted is then any
+   * process's to delete at its next round.
+   */
+  close(): void {
+    if (this.lock !== null) this.locks!.discard(this.lock);
+    this.lock = null;
+  }
+
+  /** Whether the process that noted `row` has ended; the lock file of one that has is deleted. */
+  private ended(row: RoundRow, owner: SyncOwner): boolean {
+    if (row.lock !== null && this.locks !== null) return this.locks.sweep(row.lock);
+    return !ownerAlive(owner);
+  }
+
+  /** This writer's lock file, taken at its first round; null with no lock folder or when it cannot be taken. */
+  private ownLock(): string | null {
+    if (this.lock !== null || this.locks === null) return this.lock;
+    const name = `round-${randomUUID()}`;
+    // a name nobody else has: it is taken at once, unless the folder cannot be written, and then
+    // the round is noted without one, judged by its process id as an older release's is
+    try {
+      if (this.locks.tryTake(name)) this.lock = name;
+    } catch {
+      // as above
+    }
+    return this.lock;
   }
 }

@@ -2,6 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isBusy, retryWhileBusy } from '@roster-ledger/ledger';
+import { LockFiles } from '@roster-ledger/process-locks';
 import { CommitRounds } from './commit-rounds';
 import { openReadModelDatabase, type Db } from './read-model-database';
 
@@ -11,6 +12,11 @@ const PAGE_CACHE_KIB_PER_FILE = 8 * 1024;
 /** The folder of a ledger's read models, beside it: `data/roster-ledger.db` → `data/roster-ledger.db.read-models/`. */
 export function readModelFolder(ledgerPath: string): string {
   return `${ledgerPath}.read-models`;
+}
+
+/** Where processes at work on the read models hold their lock files (see LockFiles): `<ledger>.read-models/locks/`. */
+function lockFolderOf(ledgerPath: string): string {
+  return join(readModelFolder(ledgerPath), 'locks');
 }
 
 /** The file of one projection's state (its live version, a rebuild under way): `<ledger>.read-models/<projection>.db`. */
@@ -82,7 +88,7 @@ export class ReadModelFiles {
       stateFiles.set(name, db);
     }
     const roundsDb = openReadModelDatabase(`${readModelFolder(ledgerPath)}/${CommitRounds.FILE}`);
-    const rounds = new CommitRounds(roundsDb);
+    const rounds = new CommitRounds(roundsDb, new LockFiles(lockFolderOf(ledgerPath)));
     // queries name tables without their file: an in-memory main holds none, so each name finds its one file
     const reader = new Database(':memory:', { timeout: BUSY_TIMEOUT_MS });
     reader.prepare('ATTACH DATABASE ? AS rounds').run(`${readModelFolder(ledgerPath)}/${CommitRounds.FILE}`);
@@ -95,7 +101,7 @@ export class ReadModelFiles {
    * a process is judged by its id alone.
    */
   get lockFolder(): string | null {
-    return this.ledgerPath === null ? null : join(readModelFolder(this.ledgerPath), 'locks');
+    return this.ledgerPath === null ? null : lockFolderOf(this.ledgerPath);
   }
 
   /** Where writers note their commit rounds; null when every read model is in one connection (no round spans connections). */
@@ -237,6 +243,7 @@ export class ReadModelFiles {
   }
 
   close(): void {
+    this.commitRounds?.rounds.close();
     for (const db of [...this.connections(), this.reader]) if (db.open) db.close();
   }
 
