@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
 import { LockFiles } from './lock-files';
 
 describe('LockFiles', () => {
@@ -13,22 +14,11 @@ describe('LockFiles', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Another process holding a file as a process at work does, until it is killed. */
+  /** Another process holding a file as a process at work does, until it is killed (at the end, if not before). */
   async function anotherProcessHolding(name: string): Promise<ChildProcess> {
-    const script = `
-      const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-      require('node:fs').mkdirSync(${JSON.stringify(folder)}, { recursive: true });
-      const db = new Database(${JSON.stringify(join(folder, `${name}.lock`))});
-      db.exec('BEGIN EXCLUSIVE');
-      process.stdout.write('held\\n');
-      setInterval(() => {}, 60000);`;
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
-      child.once('exit', (code) => reject(new Error(`the holding process exited (${code})`)));
-    });
-    return child;
+    const { holder } = await holdingElsewhere(folder, name);
+    children.push(holder);
+    return holder;
   }
 
   it('holds a name for one process at a time, and lets go once released as often as taken', async () => {

@@ -4,3 +4,4 @@ export { byFields, pendingChangeStoreContract, type PendingChangeStoreUnderTest 
 export { CLEVER_DEMO_FOLDER, CLEVER_DEMO_DISTRICT_ID, writeNextDaySnapshot, type NextDayChanges } from './fixtures/clever-demo';
 export { CleverStandIn, type CleverStandInOptions, type StandInFault, type StandInRequest, type StandInEvent } from './clever-stand-in/clever-stand-in';
 export { seededRandom } from './seeded-random';
+export { anotherProcessHolding, type LockHolder } from './lock-holder';

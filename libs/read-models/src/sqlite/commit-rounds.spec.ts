@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockFiles } from '@roster-ledger/process-locks';
+import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
 import { openReadModelDatabase } from './read-model-database';
 import { CommitRounds } from './commit-rounds';
 
@@ -18,20 +19,9 @@ describe('CommitRounds', () => {
 
   /** A process of another container holding a round's lock file, as a writer there does while it lives. */
   async function anotherProcessHolding(folder: string, name: string): Promise<ChildProcess> {
-    const script = `
-      const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-      require('node:fs').mkdirSync(${JSON.stringify(folder)}, { recursive: true });
-      const db = new Database(${JSON.stringify(join(folder, `${name}.lock`))});
-      db.exec('BEGIN EXCLUSIVE');
-      process.stdout.write('held\\n');
-      setInterval(() => {}, 60000);`;
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.once('data', () => resolve());
-      child.once('exit', (code) => reject(new Error(`the holding process exited (${code})`)));
-    });
-    return child;
+    const { holder } = await holdingElsewhere(folder, name);
+    children.push(holder);
+    return holder;
   }
 
   it('notes a round while its commits run and none once they are done; one whose commits failed stays until the next', () => {

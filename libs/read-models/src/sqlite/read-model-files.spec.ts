@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@roster-ledger/ledger';
+import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
 import { openReadModelDatabase, type Db } from './read-model-database';
 import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
@@ -857,15 +858,6 @@ function fragileProjection(name: string, fails: (e: RecordedEvent) => boolean): 
 
 /** Another process holding a read-model lock file (`verify-accounts`, `build-accounts`) as a process at work does, until it is killed. */
 async function anotherProcessHolding(ledger: string, lock: string): Promise<{ other: ChildProcess; exited: Promise<unknown> }> {
-  const folder = join(readModelFolder(ledger), 'locks');
-  const script = `
-    const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-    require('node:fs').mkdirSync(${JSON.stringify(folder)}, { recursive: true });
-    new Database(${JSON.stringify(join(folder, `${lock}.lock`))}).exec('BEGIN EXCLUSIVE');
-    process.stdout.write('held');
-    setTimeout(() => undefined, 60_000);`;
-  const other = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => other.once('exit', resolve));
-  await new Promise((resolve) => other.stdout!.once('data', resolve));
-  return { other, exited };
+  const { holder, exited } = await holdingElsewhere(join(readModelFolder(ledger), 'locks'), lock);
+  return { other: holder, exited };
 }
