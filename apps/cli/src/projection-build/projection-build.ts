@@ -1,16 +1,20 @@
 import { join } from 'node:path';
-import { startSourceWorker, type ProjectionFailure, type ProjectionProgress, type RebuildResult } from '@roster-ledger/ledger';
+import { startSourceWorker, type ProjectionFailure, type ProjectionProgress, type RebuildResult, type VerifyResult } from '@roster-ledger/ledger';
 import { ProjectionFailed, type SecondThread } from '@roster-ledger/read-models';
 
 export type ProjectionBuildRequest =
   | { kind: 'rebuild'; dbPath: string; names: string[]; dryRun: boolean; bulkBatchSize: number }
-  | { kind: 'catchUp'; dbPath: string; names: string[]; until: number; bulkCatchUpFrom: number };
+  | { kind: 'catchUp'; dbPath: string; names: string[]; until: number; bulkCatchUpFrom: number }
+  | { kind: 'verify'; dbPath: string; names: string[]; bulkBatchSize: number };
+
+/** What a worker's request resolves with: a rebuild's result, how many events a catch-up folded, a verify's results. */
+type BuildResult = RebuildResult | number | VerifyResult[];
 
 export type ProjectionBuildMessage =
   | { type: 'progress'; progress: ProjectionProgress }
   /** A catch-up folded its half and holds it, or a rebuild built its half: it waits for a CommitDecision. */
   | { type: 'ready' }
-  | { type: 'done'; result: RebuildResult | number }
+  | { type: 'done'; result: BuildResult }
   | { type: 'stopped'; projection: string; failure: ProjectionFailure }
   | { type: 'failed'; message: string };
 
@@ -32,16 +36,17 @@ export function workerThreadFor(dbPath: string): SecondThread {
       inWorker<RebuildResult>({ kind: 'rebuild', dbPath, names, dryRun: options.dryRun, bulkBatchSize: options.bulkBatchSize }, options.onProgress, options.beforeSwap),
     catchUp: (names, options) =>
       inWorker<number>({ kind: 'catchUp', dbPath, names, until: options.until, bulkCatchUpFrom: options.bulkCatchUpFrom }, options.onProgress, options.beforeCommit, options.stop),
+    verify: (names, options) => inWorker<VerifyResult[]>({ kind: 'verify', dbPath, names, bulkBatchSize: options.bulkBatchSize }, options.onProgress),
   };
 }
 
-function inWorker<T extends RebuildResult | number>(
+function inWorker<T extends BuildResult>(
   request: ProjectionBuildRequest,
   onProgress: (p: ProjectionProgress) => void,
   beforeCommit?: () => Promise<boolean>,
   stop?: AbortSignal,
 ): Promise<T> {
-  const what = `${request.kind === 'rebuild' ? 'rebuilding' : 'catching up'} ${request.names.join(', ')}`;
+  const what = `${{ rebuild: 'rebuilding', catchUp: 'catching up', verify: 'verifying' }[request.kind]} ${request.names.join(', ')}`;
   return new Promise<T>((resolve, reject) => {
     const worker = startSourceWorker(join(__dirname, 'projection-build.worker'), __filename, request);
     const order = (message: ProjectionBuildOrder) => worker.postMessage(message);

@@ -36,7 +36,7 @@ class Orders {
   };
 }
 
-/** Rebuilds or catches up the projections asked for, reading the log and writing their files on connections of its own. */
+/** Rebuilds, catches up or verifies the projections asked for, reading the log and writing their files on connections of its own. */
 async function run(request: ProjectionBuildRequest, post: (message: ProjectionBuildMessage) => void): Promise<void> {
   // it reads the log in order, no page twice: the page cache the ledger's writers need is memory for nothing here
   const ledger = new SqliteLedgerDatabase(request.dbPath, { pageCacheMiB: 8 });
@@ -45,7 +45,7 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
     const projections = SQLITE_PROJECTIONS.filter((p) => request.names.includes(p.name));
     const control = new SqliteProjectionControl(files, new SqliteEventStore(ledger), projections, undefined, {
       // a catch-up's half rebuilds in bulk only when the thread that asked would (a server's does not)
-      ...(request.kind === 'rebuild' ? { bulkBatchSize: request.bulkBatchSize } : { bulkCatchUpFrom: request.bulkCatchUpFrom }),
+      ...(request.kind === 'catchUp' ? { bulkCatchUpFrom: request.bulkCatchUpFrom } : { bulkBatchSize: request.bulkBatchSize }),
     });
     const onProgress = (progress: ProjectionProgress) => post({ type: 'progress', progress });
     const orders = new Orders(post);
@@ -53,7 +53,9 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
       const result =
         request.kind === 'rebuild'
           ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress, beforeSwap: orders.barrier.ready })
-          : await control.catchUp(onProgress, () => orders.stopped, { until: request.until, barrier: orders.barrier });
+          : request.kind === 'verify'
+            ? await control.verifyCaughtUp(request.names, onProgress)
+            : await control.catchUp(onProgress, () => orders.stopped, { until: request.until, barrier: orders.barrier });
       post({ type: 'done', result });
     } finally {
       orders.close();

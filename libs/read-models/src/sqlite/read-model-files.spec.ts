@@ -9,7 +9,7 @@ import { openReadModelDatabase, type Db } from './read-model-database';
 import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { ProjectionFailed, SqliteProjectionControl, type BulkOptions, type SecondThread } from './sqlite-projection-control';
-import type { SqliteProjection } from './sqlite-projection';
+import { tableNamer, type SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { dumpTables } from '../spec-support/read-model-harness';
 import { LogEventStore } from '../spec-support/log-event-store';
@@ -425,6 +425,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
           until: options.until,
           barrier: { ready: options.beforeCommit, decided: () => undefined },
         }),
+      verify: (names, options) => control(names, { bulkBatchSize: options.bulkBatchSize }).verifyCaughtUp(names, options.onProgress),
     };
   };
 
@@ -453,6 +454,50 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(both.length).toBeGreaterThan(0);
       expect(both).toEqual(progress);
       expect(both[both.length - 1]!.position).toBe(events[events.length - 1]!.position);
+    });
+
+    it('a verify compares each half on its own thread, finds a row changed in either, and lists the results as asked', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const asked: string[][] = [];
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, asked) });
+      await control.catchUp();
+      // a row gone from accounts (this thread's half) and one from the audit feed (the other's)
+      for (const [name, table] of [['accounts', 'accounts'], ['audit', 'audit']] as const) {
+        files.tablesOf(name, 1).exec(`DELETE FROM ${tableNamer(name, 1)(table)} WHERE rowid = (SELECT MIN(rowid) FROM ${tableNamer(name, 1)(table)})`);
+      }
+      asked.length = 0;
+
+      const verified = await control.verify(NAMES);
+      expect(asked).toEqual([['audit', 'timelines', 'classes', 'syncs', 'lookups']]);
+      expect(verified.map((v) => [v.projection, v.equal])).toEqual(NAMES.map((n) => [n, n !== 'accounts' && n !== 'audit']));
+      expect(verified.find((v) => v.projection === 'accounts')!.differences['accounts']).toBe(1);
+      expect(verified.find((v) => v.projection === 'audit')!.differences['audit']).toBe(1);
+      expect(new Set(verified.map((v) => v.position))).toEqual(new Set([events[events.length - 1]!.position]));
+      // no scratch version is left on either thread
+      expect(readdirSync(readModelFolder(ledger)).filter((f) => /\.v0\.db/.test(f))).toEqual([]);
+    });
+
+    it('a verify of read models one of which another process verifies is refused before either thread builds anything', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const asked: string[][] = [];
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, asked) });
+      await control.catchUp();
+      asked.length = 0;
+      // (audit is the other thread's half)
+      const { other, exited } = await anotherProcessHolding(ledger, 'verify-audit');
+      try {
+        await expect(control.verify(NAMES)).rejects.toMatchObject({ code: 'VERIFY_UNDER_WAY', projection: 'audit' });
+        expect(asked).toEqual([]);
+        expect(readdirSync(readModelFolder(ledger)).filter((f) => /\.v0\.db/.test(f))).toEqual([]);
+      } finally {
+        other.kill('SIGKILL');
+        await exited;
+      }
+      expect((await control.verify(NAMES)).every((v) => v.equal)).toBe(true);
     });
 
     it('a dry run compares each half with its live read model and swaps nothing', async () => {
@@ -489,7 +534,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const files = beside();
-      const failing: SecondThread = { rebuild: () => Promise.reject(new Error('disk full')), catchUp: () => Promise.reject(new Error('disk full')) };
+      const failing: SecondThread = { rebuild: () => Promise.reject(new Error('disk full')), catchUp: () => Promise.reject(new Error('disk full')), verify: () => Promise.reject(new Error('disk full')) };
       const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: failing });
       await control.catchUp();
       const live = dumpAll(files, control);
@@ -534,7 +579,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     it('hands back what the other thread threw as a ProjectionFailed when a projection stopped there', async () => {
       const { events } = rosterStory();
       const stopped = new ProjectionFailed('timelines', { position: 3, type: 'StudentShared', streamId: 'user-u1', message: 'bad' });
-      const failing: SecondThread = { rebuild: () => Promise.reject(stopped), catchUp: () => Promise.reject(stopped) };
+      const failing: SecondThread = { rebuild: () => Promise.reject(stopped), catchUp: () => Promise.reject(stopped), verify: () => Promise.reject(stopped) };
       const control = new SqliteProjectionControl(beside(), new LogEventStore(events), SQLITE_PROJECTIONS, 10, { secondThread: failing });
       await expect(control.rebuild(NAMES)).rejects.toBeInstanceOf(ProjectionFailed);
     });
@@ -548,7 +593,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     const seenWhenTheOtherHalfWasBuilt: number[] = [];
     let control: SqliteProjectionControl | undefined;
     const secondThread: SecondThread = {
-      catchUp: slow.catchUp,
+      ...slow,
       // the other half starts late, so this thread's half is built well before it
       rebuild: async (names, options) => {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -578,7 +623,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const other = elsewhere(store, []);
       const askedToBulkFrom: number[] = [];
       const secondThread: SecondThread = {
-        rebuild: other.rebuild,
+        ...other,
         catchUp: (names, options) => {
           askedToBulkFrom.push(options.bulkCatchUpFrom);
           return other.catchUp(names, options);
@@ -668,7 +713,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       let models: SqliteReadModels | undefined;
       let betweenCommits: Promise<string> | undefined;
       const secondThread: SecondThread = {
-        rebuild: slow.rebuild,
+        ...slow,
         // the other half commits 5 ms after this thread's: a read then finds the halves apart
         catchUp: (names, options) =>
           slow.catchUp(names, {
@@ -765,7 +810,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const other = elsewhere(store, [], SQLITE_PROJECTIONS, 2);
       const reachedThere: number[] = [];
       const secondThread: SecondThread = {
-        rebuild: other.rebuild,
+        ...other,
         catchUp: (names, options) =>
           other.catchUp(names, {
             ...options,

@@ -145,6 +145,8 @@ export interface SecondThread {
     names: string[],
     options: { until: number; bulkCatchUpFrom: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean>; stop: AbortSignal },
   ): Promise<number>;
+  /** Verifies its half at the live checkpoints, as they are (the asking thread caught up): see `verifyCaughtUp`. */
+  verify(names: string[], options: { bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void }): Promise<VerifyResult[]>;
 }
 
 /**
@@ -1002,15 +1004,39 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: true };
   }
 
+  /**
+   * Compares each live read model with a rebuild from the log up to its checkpoint, after a
+   * catch-up: half of them on the second thread when there is one, as a rebuild does.
+   */
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
     const projections = this.resolve(names);
     await this.catchUp();
+    if (!this.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
+    // each thread claims its half (a lock file one thread holds, the other cannot take): one
+    // another process verifies is refused here before either half builds anything
+    for (const p of projections) this.refuseVerifyUnderWay(p, !this.locks.heldAnywhere(verifyLock(p)));
+    const halves = await this.onTwoThreads(
+      projections,
+      (here, progress) => this.verifyCaughtUp(here.map((p) => p.name), progress, this.halfBulkBatch()),
+      (there, progress) => this.secondThread!.verify(there, { bulkBatchSize: this.halfBulkBatch(), onProgress: progress }),
+      onProgress,
+    );
+    const results = new Map(halves.flat().map((r) => [r.projection, r]));
+    return projections.map((p) => results.get(p.name)!);
+  }
+
+  /**
+   * `verify` without the catch-up: each read model at its live checkpoint as it is (the second
+   * thread's half of a verify, whose asking thread caught up), on this thread.
+   */
+  async verifyCaughtUp(names: string[], onProgress?: (p: ProjectionProgress) => void, bulkBatchSize = this.bulkBatchSize): Promise<VerifyResult[]> {
+    const projections = this.resolve(names);
     const me = thisProcess();
     const taken: SqliteProjection[] = [];
     try {
       await this.startVerifying(projections, me, taken);
       try {
-        return await this.verifyEach(projections, onProgress);
+        return await this.verifyEach(projections, onProgress, bulkBatchSize);
       } finally {
         this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
       }
@@ -1031,9 +1057,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         const free = await this.locks.take(verifyLock(p));
         if (free) taken.push(p);
         this.inTransactions([p], () => {
-          const other = this.registryOf(p).verifier(p.name);
-          const noted = liveElsewhere(other) ? other : null;
-          if (!free || (noted !== null && this.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
+          this.refuseVerifyUnderWay(p, free);
           this.registryOf(p).startVerifying(p.name, me);
         });
         claimed.push(p);
@@ -1042,6 +1066,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
       throw error;
     }
+  }
+
+  /**
+   * Throws VerifyUnderWay when another live process verifies the projection: its verify lock file
+   * is not `free`, or the verifier noted is at work (see atWorkElsewhere).
+   */
+  private refuseVerifyUnderWay(p: SqliteProjection, free: boolean): void {
+    const other = this.registryOf(p).verifier(p.name);
+    const noted = liveElsewhere(other) ? other : null;
+    if (!free || (noted !== null && this.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
   }
 
   /**
@@ -1060,16 +1094,25 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return ownerSeenAlive(owner) || this.files.lockFolder === null || !took;
   }
 
-  private async verifyEach(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
-    const results: VerifyResult[] = [];
+  /**
+   * Builds each projection again in its scratch version up to its live checkpoint, and compares
+   * the two. The projections at one checkpoint (after the catch-up, all of them) are built in one
+   * pass over the log, as a rebuild builds them: reading the log is a good part of the work.
+   */
+  private async verifyEach(projections: readonly SqliteProjection[], onProgress: ((p: ProjectionProgress) => void) | undefined, bulkBatchSize: number): Promise<VerifyResult[]> {
+    const stopAt = new Map(projections.map((p) => [p.name, this.stateOf(p).position]));
+    const built = new Map(projections.map((p) => [p.name, 0]));
     for (const p of projections) {
       this.dropVersion(p, VERIFY_VERSION);
       p.create(this.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
       this.dropSecondaryIndexes(p, VERIFY_VERSION);
-      let position = 0;
-      const stopAt = this.stateOf(p).position;
-      const scratch = () => this.target(p, VERIFY_VERSION, position, (pos) => (position = pos), () => position);
-      await this.feed(() => [scratch()], stopAt, onProgress, true, this.bulkBatchSize);
+    }
+    for (const [position, group] of groupBy(projections, (p) => stopAt.get(p.name)!)) {
+      const scratch = (p: SqliteProjection) =>
+        this.target(p, VERIFY_VERSION, built.get(p.name)!, (at) => built.set(p.name, at), () => built.get(p.name)!);
+      await this.feed(() => group.map(scratch), position, onProgress, true, bulkBatchSize);
+    }
+    const results = projections.map((p): VerifyResult => {
       const live = this.registryOf(p).get(p.name);
       const differences: Record<string, number> = {};
       this.files.withBoth(p.name, live.live_version, VERIFY_VERSION, (db) =>
@@ -1077,9 +1120,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           for (const table of p.tables) differences[table] = this.compareTable(db, p, table, live.live_version, VERIFY_VERSION);
         }),
       );
-      this.dropVersion(p, VERIFY_VERSION);
-      results.push({ projection: p.name, position: stopAt, differences, equal: Object.values(differences).every((d) => d === 0) });
-    }
+      return { projection: p.name, position: stopAt.get(p.name)!, differences, equal: Object.values(differences).every((d) => d === 0) };
+    });
+    // (a verify that failed leaves its scratch versions to the next one, which drops them first)
+    for (const p of projections) this.dropVersion(p, VERIFY_VERSION);
     return results;
   }
 
