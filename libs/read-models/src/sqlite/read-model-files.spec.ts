@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@roster-ledger/ledger';
+import { LockFiles } from '@roster-ledger/process-locks';
 import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
 import { openReadModelDatabase, type Db } from './read-model-database';
 import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
@@ -256,6 +257,47 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const result = await open().rebuild(['accounts']);
       expect(result).toMatchObject({ swapped: true, joined: {} });
       expect(await rebuilding()).toBeNull();
+    });
+
+    it('takes over a joined rebuild whose builder ends while it goes on: its build file held, itself noted as the builder', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const accounts = SQLITE_PROJECTIONS.filter((p) => p.name === 'accounts');
+      const open = () => new SqliteProjectionControl(beside(['accounts']), store, accounts, 10);
+      await open().catchUp();
+      let batches = 0;
+      await expect(
+        open().rebuild(['accounts'], {
+          onProgress: () => {
+            if (++batches === 1) throw new Error('stopped here');
+          },
+        }),
+      ).rejects.toThrow('stopped here');
+      // another container's process building it, as the row and its build file say
+      const { other, exited } = await anotherProcessHolding(ledger, 'build-accounts');
+      const noted = () => new Database(readModelPath(ledger, 'accounts')).prepare("SELECT build_pid FROM projection_state WHERE name = 'accounts'").pluck().get();
+      {
+        const db = new Database(readModelPath(ledger, 'accounts'));
+        db.prepare("UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = ? WHERE name = 'accounts'").run(other.pid, hostname(), `${other.pid}/pid:[1]/boot/1`);
+        db.close();
+      }
+      const someoneElse = new LockFiles(join(readModelFolder(ledger), 'locks'));
+      const seen: { held: boolean; builder: unknown }[] = [];
+      const result = await open().rebuild(['accounts'], {
+        onProgress: () => {
+          if (seen.length === 0) {
+            // the builder is killed after the first batch: the joiner goes on alone
+            other.kill('SIGKILL');
+            for (const until = Date.now() + 5_000; someoneElse.heldAnywhere('build-accounts') && Date.now() < until; ) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          }
+          seen.push({ held: someoneElse.heldAnywhere('build-accounts'), builder: noted() });
+        },
+      });
+      await exited;
+      expect(result).toMatchObject({ swapped: true, joined: { accounts: { pid: other.pid } } });
+      // after the next batch began, the build was this process's: a dry run elsewhere would have been refused
+      expect(seen.length).toBeGreaterThan(2);
+      expect(seen.slice(1)).toEqual(seen.slice(1).map(() => ({ held: true, builder: process.pid })));
     });
 
     it('builds a version with a rollback journal (its pages written once) and makes it live with a write-ahead log', async () => {

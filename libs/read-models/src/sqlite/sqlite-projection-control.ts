@@ -905,8 +905,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     projections: SqliteProjection[],
     options: RebuildOptions,
     bulkBatchSize: number,
-    /** The projections whose build lock files this process took (all, in one connection): nobody else's build is under way there. */
-    taken: ReadonlySet<string>,
+    /**
+     * The projections whose build lock files this process took (all, in one connection): nobody
+     * else's build is under way there. A joined build whose builder ends is added (see takeOverJoined).
+     */
+    taken: Set<string>,
   ): Promise<RebuildResult> {
     const started = this.clock().getTime();
     // the version each projection is built into here: started now, or an interrupted one resumed
@@ -946,13 +949,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     // import): the writers take a replay in their stride, and whichever finishes first swaps. The
     // other must then leave the version alone: it is live, and its old tables are gone.
     const stillBuilding = (p: SqliteProjection) => this.registryOf(p).get(p.name).building_version === versions[p.name];
-    const building = (): Target[] =>
-      projections.filter(stillBuilding).map((p) => {
+    const building = (): Target[] => {
+      this.takeOverJoined(projections.filter((p) => !taken.has(p.name) && stillBuilding(p)), taken, me);
+      return projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
         const target = this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
         target.committed = (position) => this.registryOf(p).buildingProgress(p.name, version, position);
         return target;
       });
+    };
     for (const p of projections) this.files.journalFor(p.name, versions[p.name]!, 'bulk load');
     let events: number;
     try {
@@ -1065,6 +1070,26 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     } catch (error) {
       this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
       throw error;
+    }
+  }
+
+  /**
+   * Takes the build file of each joined build whose builder has let go of it (it ended: killed,
+   * or its container stopped): the build goes on as this process's, noted so, and is seen at
+   * work by others (a dry run elsewhere would otherwise take it for interrupted and drop it).
+   * Looked at before each batch; a file that cannot be taken now is looked at again then.
+   */
+  private takeOverJoined(joined: readonly SqliteProjection[], taken: Set<string>, me: SyncOwner): void {
+    for (const p of joined) {
+      let took = false;
+      try {
+        took = this.locks.tryTake(buildLock(p));
+      } catch {
+        // (the folder cannot be read now: looked at again before the next batch)
+      }
+      if (!took) continue;
+      taken.add(p.name);
+      this.registryOf(p).noteBuilder(p.name, me);
     }
   }
 
