@@ -4,10 +4,8 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
 import { ApiServer } from './api-server';
 import { QuietStartupLogger } from './quiet-startup.logger';
+import { DEFAULT_HOST, DEFAULT_PORT } from './listen-defaults';
 import { shutdownSignal } from './shutdown-signal';
-
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_HOST = '127.0.0.1';
 
 /**
  * Serves the API until SIGINT or SIGTERM, then stops the projection runner and the HTTP server.
