@@ -472,13 +472,20 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
   };
 
   describe('a rebuild of several read models on two threads', () => {
-    it('gives the other thread about half of the work, swaps every one in, and builds what one thread builds', async () => {
+    /** A control whose second thread is `elsewhere`, caught up; `asked` lists the halves given to the other thread since. */
+    const caughtUpOnTwoThreads = async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const files = beside();
       const asked: string[][] = [];
       const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, asked) });
       await control.catchUp();
+      asked.length = 0;
+      return { events, files, asked, control };
+    };
+
+    it('gives the other thread about half of the work, swaps every one in, and builds what one thread builds', async () => {
+      const { events, files, asked, control } = await caughtUpOnTwoThreads();
       const live = dumpAll(files, control);
 
       const progress: ProjectionProgress[] = [];
@@ -499,17 +506,11 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
 
     it('a verify compares each half on its own thread, finds a row changed in either, and lists the results as asked', async () => {
-      const { events } = rosterStory();
-      const store = new LogEventStore(events);
-      const files = beside();
-      const asked: string[][] = [];
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, asked) });
-      await control.catchUp();
+      const { events, files, asked, control } = await caughtUpOnTwoThreads();
       // a row gone from accounts (this thread's half) and one from the audit feed (the other's)
       for (const [name, table] of [['accounts', 'accounts'], ['audit', 'audit']] as const) {
         files.tablesOf(name, 1).exec(`DELETE FROM ${tableNamer(name, 1)(table)} WHERE rowid = (SELECT MIN(rowid) FROM ${tableNamer(name, 1)(table)})`);
       }
-      asked.length = 0;
 
       const verified = await control.verify(NAMES);
       expect(asked).toEqual([['audit', 'timelines', 'classes', 'syncs', 'lookups']]);
@@ -522,13 +523,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
 
     it('a verify of read models one of which another process verifies is refused before either thread builds anything', async () => {
-      const { events } = rosterStory();
-      const store = new LogEventStore(events);
-      const files = beside();
-      const asked: string[][] = [];
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { secondThread: elsewhere(store, asked) });
-      await control.catchUp();
-      asked.length = 0;
+      const { asked, control } = await caughtUpOnTwoThreads();
       // (audit is the other thread's half)
       const { other, exited } = await anotherProcessHolding(ledger, 'verify-audit');
       try {
