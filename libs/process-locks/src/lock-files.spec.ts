@@ -1,5 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
@@ -84,6 +84,26 @@ describe('LockFiles', () => {
     } finally {
       files.close();
     }
+  });
+
+  it('sweeps every file of a family of names that no process holds and that is old enough, and no other', async () => {
+    const family = join(dir, 'family');
+    const files = new LockFiles(family);
+    const exists = (name: string) => existsSync(join(family, `${name}.lock`));
+    const age = (name: string) => utimesSync(join(family, `${name}.lock`), new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    const left = new LockFiles(family);
+    for (const name of ['round-a', 'round-b', 'round-young', 'build-x']) expect(left.tryTake(name)).toBe(true);
+    left.close(); // (as a killed holder leaves them)
+    const { holder } = await holdingElsewhere(family, 'round-held');
+    children.push(holder);
+    for (const name of ['round-a', 'round-b', 'build-x', 'round-held']) age(name);
+    try {
+      expect(files.sweepAll('round-', 60_000)).toBe(2);
+      expect(['round-a', 'round-b', 'round-young', 'round-held', 'build-x'].map(exists)).toEqual([false, false, true, true, true]);
+    } finally {
+      files.close();
+    }
+    expect(new LockFiles(join(dir, 'no-such-folder')).sweepAll('round-', 0)).toBe(0);
   });
 
   it("keeps this process's hold through its own looks at the file (another process still cannot take it)", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -134,6 +134,30 @@ export class LockFiles {
     if (!taken) return false;
     this.discard(name);
     return true;
+  }
+
+  /**
+   * Sweeps (see `sweep`) the files of every name starting with `prefix`, a family of names each
+   * unique to its holder, made more than `olderThanMs` ago: those of holders that ended without
+   * `discard` and that no one looks up by name any more. A younger file may be one a process has
+   * made and is about to take.
+   * @returns how many were deleted
+   */
+  sweepAll(prefix: string, olderThanMs: number): number {
+    if (this.folder === null || !existsSync(this.folder)) return 0;
+    const before = Date.now() - olderThanMs;
+    let swept = 0;
+    for (const file of readdirSync(this.folder)) {
+      if (!file.startsWith(prefix) || !file.endsWith('.lock')) continue;
+      const name = file.slice(0, -'.lock'.length);
+      try {
+        if (statSync(join(this.folder, file)).mtimeMs >= before) continue;
+      } catch {
+        continue; // (deleted since it was listed)
+      }
+      if (this.sweep(name)) swept++;
+    }
+    return swept;
   }
 
   /**

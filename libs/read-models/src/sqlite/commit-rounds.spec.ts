@@ -1,5 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockFiles } from '@roster-ledger/process-locks';
@@ -98,6 +98,22 @@ describe('CommitRounds', () => {
     expect(rowsOf(db)).toEqual([]);
     next.close();
     expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('deletes, at its first round, the lock files writers killed outside a round left, once they are a minute old', () => {
+    const folder = lockFolder('left');
+    const killed = new LockFiles(folder);
+    for (const name of ['round-killed-long-ago', 'round-just-made']) expect(killed.tryTake(name)).toBe(true);
+    killed.close(); // (as a writer killed outside a round leaves them: no round's row names them)
+    const longAgo = new Date(Date.now() - 5 * 60_000);
+    utimesSync(join(folder, 'round-killed-long-ago.lock'), longAgo, longAgo);
+    const rounds = new CommitRounds(openReadModelDatabase(':memory:'), new LockFiles(folder));
+    rounds.around(() => undefined);
+    const lockFiles = readdirSync(folder).filter((file) => file.endsWith('.lock'));
+    expect(lockFiles).toContain('round-just-made.lock');
+    expect(lockFiles).not.toContain('round-killed-long-ago.lock');
+    expect(lockFiles).toHaveLength(2); // and this writer's own
+    rounds.close();
   });
 
   it("judges a round noted without a lock file (an older release's) by its process id: this host's dead one goes, another host's stays", () => {

@@ -6,6 +6,9 @@ import type { Db } from './read-model-database';
 
 const BUSY_TIMEOUT_MS = 10_000;
 
+/** How old a round's lock file no process holds must be before any writer deletes it (see CommitRounds.ownLock). */
+const LEFT_LOCK_AGE_MS = 60_000;
+
 interface RoundRow {
   id: number;
   pid: number;
@@ -111,8 +114,11 @@ export class CommitRounds {
     // the round is noted without one, judged by its process id as an older release's is
     try {
       if (this.locks.tryTake(name)) this.lock = name;
+      // the files of writers that ended without closing (killed) outside a round, which no
+      // round's row names for the next round to delete: gone with the first round of each writer
+      this.locks.sweepAll('round-', LEFT_LOCK_AGE_MS);
     } catch {
-      // as above
+      // as above (what is left to sweep is looked at by the next writer)
     }
     return this.lock;
   }
