@@ -4,6 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
+import { SqliteProjectionControl } from '@roster-ledger/read-models';
 import { GetProjectionStatusQuery, startSourceWorker, UnknownProjection, type ProjectionStatus } from '@roster-ledger/ledger';
 import { ProjectionJobNotFound, ProjectionJobRunning } from '../errors/api-errors';
 import { LiveProjections } from './live-projections';
@@ -31,6 +32,7 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
     private readonly config: LedgerConfig,
     private readonly queries: QueryBus,
     private readonly live: LiveProjections,
+    private readonly control: SqliteProjectionControl,
   ) {}
 
   /**
@@ -117,11 +119,24 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
     });
     worker.on('exit', (code) => {
       if (this.current?.job === job) this.current = null;
+      this.forgetEndedWork(job);
       // the live runner goes on only once the worker's connections are closed
       if (!this.closing) this.live.resume();
       this.finish(job, outcome ?? { error: { code: 'UNEXPECTED_ERROR', message: `the job's worker stopped (exit code ${code})` } });
     });
     return worker;
+  }
+
+  /**
+   * A worker that crashed mid-job left its verify or rebuild noted as this process's, which other
+   * processes take for under way while this one lives: forgotten once no job runs.
+   */
+  private forgetEndedWork(job: ProjectionJob): void {
+    try {
+      this.control.forgetEndedWork();
+    } catch (error) {
+      this.logger.error(`after projection job ${job.id}: could not forget the work its thread left noted: ${(error as Error).message}`);
+    }
   }
 
   private finish(job: ProjectionJob, outcome: Outcome): void {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@roster-ledger/ledger';
+import { thisProcess, VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@roster-ledger/ledger';
 import { LockFiles } from '@roster-ledger/process-locks';
 import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
 import { openReadModelDatabase, type Db } from './read-model-database';
@@ -257,6 +257,34 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const result = await open().rebuild(['accounts']);
       expect(result).toMatchObject({ swapped: true, joined: {} });
       expect(await rebuilding()).toBeNull();
+    });
+
+    it('forgets the verify and the rebuild this process is noted as running once none of its threads holds their files (a thread that crashed)', async () => {
+      const control = new SqliteProjectionControl(beside(), new LogEventStore(rosterStory().events), SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      const me = thisProcess();
+      const noteMe = (name: string) => {
+        const db = new Database(readModelPath(ledger, name));
+        db.prepare('UPDATE projection_state SET verify_pid = @pid, verify_host = @host, verify_started = @started, build_pid = @pid, build_host = @host, build_started = @started').run({
+          pid: me.pid,
+          host: me.host,
+          started: me.started ?? null,
+        });
+        db.close();
+      };
+      const noted = (name: string) => new Database(readModelPath(ledger, name)).prepare('SELECT verify_pid, build_pid FROM projection_state').get();
+      noteMe('accounts');
+      noteMe('audit');
+      // a thread of this process still verifying and building audit: its files held
+      const thread = new LockFiles(join(readModelFolder(ledger), 'locks'));
+      expect([thread.tryTake('verify-audit'), thread.tryTake('build-audit')]).toEqual([true, true]);
+
+      control.forgetEndedWork();
+      expect(noted('accounts')).toEqual({ verify_pid: null, build_pid: null });
+      expect(noted('audit')).toEqual({ verify_pid: me.pid, build_pid: me.pid });
+      thread.close();
+      control.forgetEndedWork();
+      expect(noted('audit')).toEqual({ verify_pid: null, build_pid: null });
     });
 
     it('takes over a joined rebuild whose builder ends while it goes on: its build file held, itself noted as the builder', async () => {

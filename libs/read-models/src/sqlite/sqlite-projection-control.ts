@@ -3,6 +3,7 @@ import {
   liveElsewhere,
   ownerAlive,
   ownerSeenAlive,
+  sameProcess,
   thisProcess,
   RebuildUnderWay,
   UnknownProjection,
@@ -1070,6 +1071,25 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     } catch (error) {
       this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
       throw error;
+    }
+  }
+
+  /**
+   * Forgets the verifies and rebuilds this process is noted as running whose lock files none of
+   * its threads holds: the thread that ran one ended without noting its end (it crashed). Other
+   * processes of this host judge this one by its id, alive, and would take that work for under
+   * way until it ended (a verify and a dry run refused, a rebuild shown under way). Call when no
+   * thread of this process verifies or rebuilds (a server's job thread has exited). An
+   * interrupted build stays, for the next rebuild to resume.
+   */
+  forgetEndedWork(): void {
+    const me = thisProcess();
+    for (const p of this.projections) {
+      const registry = this.registryOf(p);
+      const verifier = registry.verifier(p.name);
+      if (verifier !== null && sameProcess(verifier, me) && !this.locks.heldAnywhere(verifyLock(p))) registry.endVerifying(p.name, me);
+      const builder = registry.builder(p.name);
+      if (builder !== null && sameProcess(builder, me) && !this.locks.heldAnywhere(buildLock(p))) registry.forgetBuilder(p.name, me);
     }
   }
 
