@@ -550,6 +550,18 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(readdirSync(readModelFolder(ledger)).filter((f) => /\.v0\.db/.test(f))).toEqual([]);
     });
 
+    it('a verify or a rebuild of a read model named twice does it once', async () => {
+      const { asked, control } = await caughtUpOnTwoThreads();
+      const verified = await control.verify(['syncs', 'accounts', 'syncs', 'accounts']);
+      expect(verified.map((v) => [v.projection, v.equal])).toEqual([
+        ['syncs', true],
+        ['accounts', true],
+      ]);
+      expect(asked).toEqual([['syncs']]);
+      const rebuilt = await control.rebuild(['accounts', 'accounts']);
+      expect([rebuilt.projections, rebuilt.swapped]).toEqual([['accounts'], true]);
+    });
+
     it('a verify of read models one of which another process verifies is refused before either thread builds anything', async () => {
       const { asked, control } = await caughtUpOnTwoThreads();
       // (audit is the other thread's half)
@@ -767,6 +779,21 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(duringFold.length).toBeGreaterThanOrEqual(5);
       expect(await Promise.all(duringFold)).toEqual(duringFold.map(() => answerBefore));
       expect((await control.status()).map((s) => s.position)).toEqual(NAMES.map(() => sync[sync.length - 1]!.position));
+    });
+
+    it('a verify brings its copy to where the live read model is when another process folds a sync meanwhile, and finds them equal', async () => {
+      const { before, sync, store, control } = await caughtUpBeforeSync4();
+      store.add(...sync);
+      // another process's runner folds the sync (on connections of its own) while this one verifies
+      const runner = new SqliteProjectionControl(beside(), store, SQLITE_PROJECTIONS, 2);
+      let folding: Promise<number> | undefined;
+      const verified = await control.verifyCaughtUp(NAMES, () => {
+        folding ??= runner.catchUp();
+      });
+      expect(await folding).toBe(sync.length);
+      expect(verified.filter((v) => !v.equal)).toEqual([]);
+      // compared where the live ones had got to, past where the copies were first built to
+      expect(Math.max(...verified.map((v) => v.position))).toBeGreaterThan(before[before.length - 1]!.position);
     });
 
     it('see the two threads\' halves of a catch-up together: a read between their commits waits for the second', async () => {

@@ -951,7 +951,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     // other must then leave the version alone: it is live, and its old tables are gone.
     const stillBuilding = (p: SqliteProjection) => this.registryOf(p).get(p.name).building_version === versions[p.name];
     const building = (): Target[] => {
-      this.takeOverJoined(projections.filter((p) => !taken.has(p.name) && stillBuilding(p)), taken, me);
+      this.takeOverJoined(projections.filter((p) => !taken.has(p.name) && stillBuilding(p)), versions, taken, me);
       return projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
         const target = this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
@@ -1099,7 +1099,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * work by others (a dry run elsewhere would otherwise take it for interrupted and drop it).
    * Looked at before each batch; a file that cannot be taken now is looked at again then.
    */
-  private takeOverJoined(joined: readonly SqliteProjection[], taken: Set<string>, me: SyncOwner): void {
+  private takeOverJoined(joined: readonly SqliteProjection[], versions: Record<string, number>, taken: Set<string>, me: SyncOwner): void {
     for (const p of joined) {
       let took = false;
       try {
@@ -1109,7 +1109,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       }
       if (!took) continue;
       taken.add(p.name);
-      this.registryOf(p).noteBuilder(p.name, me);
+      // (unless the builder swapped it in and let go a moment ago: then there is no build to note)
+      this.inTransactions([p], () => {
+        if (this.registryOf(p).get(p.name).building_version === versions[p.name]) this.registryOf(p).noteBuilder(p.name, me);
+      });
     }
   }
 
@@ -1145,35 +1148,50 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * pass over the log, as a rebuild builds them: reading the log is a good part of the work.
    */
   private async verifyEach(projections: readonly SqliteProjection[], onProgress: ((p: ProjectionProgress) => void) | undefined, bulkBatchSize: number): Promise<VerifyResult[]> {
-    const stopAt = new Map(projections.map((p) => [p.name, this.stateOf(p).position]));
     const built = new Map(projections.map((p) => [p.name, 0]));
+    const scratch = (p: SqliteProjection) => this.target(p, VERIFY_VERSION, built.get(p.name)!, (at) => built.set(p.name, at), () => built.get(p.name)!);
     for (const p of projections) {
       this.dropVersion(p, VERIFY_VERSION);
       p.create(this.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
       this.dropSecondaryIndexes(p, VERIFY_VERSION);
     }
-    for (const [position, group] of groupBy(projections, (p) => stopAt.get(p.name)!)) {
-      const scratch = (p: SqliteProjection) =>
-        this.target(p, VERIFY_VERSION, built.get(p.name)!, (at) => built.set(p.name, at), () => built.get(p.name)!);
+    const liveAt = (p: SqliteProjection) => this.stateOf(p).position;
+    for (const [position, group] of groupBy(projections, liveAt)) {
       await this.feed(() => group.map(scratch), position, onProgress, true, bulkBatchSize);
     }
-    const results = projections.map((p): VerifyResult => {
-      const live = this.registryOf(p).get(p.name);
-      const differences: Record<string, number> = {};
-      this.files.withBoth(p.name, live.live_version, VERIFY_VERSION, (db) =>
-        withSortsOnDisk(db, () => {
-          for (const table of p.tables) differences[table] = this.compareTable(db, p, table, live.live_version, VERIFY_VERSION);
-        }),
-      );
-      return { projection: p.name, position: stopAt.get(p.name)!, differences, equal: Object.values(differences).every((d) => d === 0) };
-    });
+    const results: VerifyResult[] = [];
+    for (const p of projections) {
+      // the live read model may have folded on while the copies were built (a sync another
+      // process folds): the copy follows it there, and the two are compared at one moment
+      for (;;) {
+        const live = this.registryOf(p).get(p.name);
+        const compared = this.files.withBoth(p.name, live.live_version, VERIFY_VERSION, (db) =>
+          withSortsOnDisk(db, () =>
+            db.transaction(() => {
+              const position = this.checkpointOf(p, live.live_version);
+              if (position > built.get(p.name)!) return { position, differences: null };
+              const differences: Record<string, number> = {};
+              for (const table of p.tables) differences[table] = this.compareTable(db, p, table, live.live_version, VERIFY_VERSION);
+              return { position, differences };
+            })(),
+          ),
+        );
+        if (compared.differences === null) {
+          await this.feed(() => [scratch(p)], compared.position, onProgress, true, bulkBatchSize);
+          continue;
+        }
+        results.push({ projection: p.name, position: compared.position, differences: compared.differences, equal: Object.values(compared.differences).every((d) => d === 0) });
+        break;
+      }
+    }
     // (a verify that failed leaves its scratch versions to the next one, which drops them first)
     for (const p of projections) this.dropVersion(p, VERIFY_VERSION);
     return results;
   }
 
+  /** The projections named, each once, in the order first named (a name given twice is one read model). */
   private resolve(names: string[]): SqliteProjection[] {
-    return names.map((n) => this.named(n));
+    return [...new Set(names)].map((n) => this.named(n));
   }
 
   private named(name: string): SqliteProjection {
