@@ -107,7 +107,7 @@ export class RebuildUnderWay extends DomainError {
     /** The building process, when it has noted itself yet. */
     readonly owner: { pid: number; host: string } | null,
     /** Why this one cannot go on beside it. */
-    why = 'a dry run would drop what it builds',
+    readonly why = 'a dry run would drop what it builds',
   ) {
     super(`projection ${projection} is being rebuilt by ${owner === null ? 'another process' : `process ${owner.pid} on ${owner.host}`}; ${why}: try again when it ends`);
   }
