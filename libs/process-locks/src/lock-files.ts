@@ -109,9 +109,13 @@ export class LockFiles {
     const held = this.held.get(name);
     if (held === undefined) return;
     this.held.delete(name);
-    // deleted while still held: a `sweep` meanwhile cannot take it for a dead holder's
-    if (this.folder !== null) rmSync(this.pathOf(name), { force: true });
-    held.db?.close();
+    try {
+      // deleted while still held: a `sweep` meanwhile cannot take it for a dead holder's
+      if (this.folder !== null) rmSync(this.pathOf(name), { force: true });
+    } finally {
+      // (a file that cannot be deleted is let go all the same: a later sweep deletes it)
+      held.db?.close();
+    }
   }
 
   /**

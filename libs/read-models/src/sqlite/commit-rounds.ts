@@ -96,14 +96,25 @@ export class CommitRounds {
    * process's to delete at its next round.
    */
   close(): void {
-    if (this.lock !== null) this.locks!.discard(this.lock);
+    const lock = this.lock;
     this.lock = null;
+    if (lock === null) return;
+    try {
+      this.locks!.discard(lock);
+    } catch {
+      // let go, not deleted (see LockFiles.discard): a later writer's sweep deletes it
+    }
   }
 
   /** Whether the process that noted `row` has ended; the lock file of one that has is deleted. */
   private ended(row: RoundRow, owner: SyncOwner): boolean {
-    if (row.lock !== null && this.locks !== null) return this.locks.sweep(row.lock);
-    return !ownerAlive(owner);
+    if (row.lock === null || this.locks === null) return !ownerAlive(owner);
+    try {
+      return this.locks.sweep(row.lock);
+    } catch {
+      // a file that cannot be deleted now: its round stays, for a later round to look at again
+      return false;
+    }
   }
 
   /** This writer's lock file, taken at its first round; null with no lock folder or when it cannot be taken. */
