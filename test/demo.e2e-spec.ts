@@ -8,10 +8,10 @@ const ROOT = resolve(__dirname, '..');
 
 /** `npm run demo` as a user runs it, from `cwd` (where it writes data/demo). */
 function runDemo(cwd: string): CliResult {
-  const result = spawnSync(process.execPath, ['-r', require.resolve('@swc-node/register'), join(ROOT, 'apps/cli/src/demo.ts')], {
+  const result = spawnSync(process.execPath, ['-r', join(ROOT, 'bin/register.js'), join(ROOT, 'apps/cli/src/demo.ts')], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, LEDGER_CONFIG: '', LEDGER_DB: '', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    env: { ...process.env, LEDGER_CONFIG: '', LEDGER_DB: '' },
     timeout: 300_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

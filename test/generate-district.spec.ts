@@ -450,7 +450,7 @@ describe('the command line', () => {
     const out = folder('cli');
     const stdout = execFileSync(
       process.execPath,
-      ['-r', '@swc-node/register', 'scripts/generate/generate-district.ts', '--students', '300', '--seed', 'cli', '--out', out, '--json'],
+      ['-r', './bin/register.js', 'scripts/generate/generate-district.ts', '--students', '300', '--seed', 'cli', '--out', out, '--json'],
       { cwd: resolve(__dirname, '..'), encoding: 'utf8' },
     );
     const summary = JSON.parse(stdout) as { folders: FolderSummary[] };
@@ -463,7 +463,7 @@ describe('the command line', () => {
     let status = 0;
     let stderr = '';
     try {
-      execFileSync(process.execPath, ['-r', '@swc-node/register', 'scripts/generate/generate-district.ts', '--students', 'many', '--seed', '1', '--out', folder('x')], {
+      execFileSync(process.execPath, ['-r', './bin/register.js', 'scripts/generate/generate-district.ts', '--students', 'many', '--seed', '1', '--out', folder('x')], {
         cwd: resolve(__dirname, '..'),
         encoding: 'utf8',
         stdio: 'pipe',
@@ -480,7 +480,7 @@ describe('the command line', () => {
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'users.json'), 'a real district');
     const run = (...more: string[]) =>
-      spawnSync(process.execPath, ['-r', '@swc-node/register', 'scripts/generate/generate-district.ts', '--students', '300', '--seed', 'cli', '--out', out, ...more], {
+      spawnSync(process.execPath, ['-r', './bin/register.js', 'scripts/generate/generate-district.ts', '--students', '300', '--seed', 'cli', '--out', out, ...more], {
         cwd: resolve(__dirname, '..'),
         encoding: 'utf8',
       });

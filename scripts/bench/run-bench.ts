@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
 
   if (!existsSync(join(folder('base'), 'sections.json')) || !existsSync(join(folder('rollover'), 'sections.json'))) {
     log(`generating ${students.toLocaleString('en-US')} students into ${work} ...`);
-    const g = await measure(NODE, ['-r', '@swc-node/register', join(ROOT, 'scripts/generate/generate-district.ts'),
+    const g = await measure(NODE, ['-r', join(ROOT, 'bin/register.js'), join(ROOT, 'scripts/generate/generate-district.ts'),
       '--students', String(students), '--seed', '1', '--out', folder('base'), '--churn', folder('churn'), '--rollover', folder('rollover'), '--replace']);
     if (g.status !== 0) fail('generate', g);
     log(`generated in ${g.wallSeconds.toFixed(1)} s (peak ${g.peakRssMb} MB)`);

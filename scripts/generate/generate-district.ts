@@ -3,7 +3,7 @@ import { parseCliArgs, UsageError, USAGE } from './cli-args';
 import { summaryLine } from './run-summary';
 
 /**
- * CLI: `node -r @swc-node/register scripts/generate/generate-district.ts --students N --seed S --out <folder>
+ * CLI: `node -r ./bin/register.js scripts/generate/generate-district.ts --students N --seed S --out <folder>
  * [--churn <folder>] [--rollover <folder>] [--json]`. Exit codes: 0 done, 1 failed, 2 bad arguments.
  */
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,7 +10,7 @@ import { shutdownSignal } from './shutdown-signal';
 /**
  * Serves the API until SIGINT or SIGTERM, then stops the projection runner and the HTTP server.
  * `roster-ledger serve` is the usual way in; this entry point is the same without the CLI:
- * `node -r @swc-node/register apps/api/src/main.ts [--port 3000] [--host 127.0.0.1] [--db <path>]`.
+ * `node -r ./bin/register.js apps/api/src/main.ts [--port 3000] [--host 127.0.0.1] [--db <path>]`.
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const logger = new Logger('RosterLedgerApi');

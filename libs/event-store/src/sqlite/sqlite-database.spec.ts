@@ -147,8 +147,7 @@ describe('SqliteLedgerDatabase.inBulk: a rollback journal for a sync that holds 
     // cache (so pages of the transaction reach the file) and kills itself with SIGKILL inside it
     const root = resolve(__dirname, '../../../..');
     const script = `
-      process.env.SWC_NODE_PROJECT = ${JSON.stringify(join(root, 'tsconfig.json'))};
-      require('@swc-node/register');
+      require(${JSON.stringify(join(root, 'bin/register.js'))});
       const { SqliteEventStore } = require(${JSON.stringify(join(root, 'libs/event-store/src/index.ts'))});
       const event = (n) => ({ id: '00000000-0000-8000-8000-' + String(n).padStart(12, '0'), type: 'StudentShared', data: { n, padding: 'x'.repeat(900) }, metadata: { syncId: 's' } });
       const store = SqliteEventStore.open(${JSON.stringify(path)}, { pageCacheMiB: 1 });

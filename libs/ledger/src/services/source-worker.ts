@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
 const BOOT = `
@@ -10,12 +10,12 @@ require(workerData.entry);
 /**
  * Starts a worker thread on a module of this code base, given as its path without extension
  * (`join(__dirname, 'x.worker')`). Run from TypeScript sources (the CLI, the tests), the thread
- * first loads the same on-the-fly compiler; run from compiled JavaScript, it loads the `.js`.
+ * first loads the same on-the-fly compiler (bin/register.js); run from compiled JavaScript, it loads the `.js`.
  * The module reads its input from `workerData.data`; `transfer` lists what of it moves to the
  * thread (a MessagePort).
  */
 export function startSourceWorker(entryWithoutExtension: string, callerFile: string, data: unknown, transfer: TransferListItem[] = []): Worker {
   const extension = extname(callerFile);
-  const register = extension === '.ts' ? require.resolve('@swc-node/register') : null;
+  const register = extension === '.ts' ? join(__dirname, '../../../../bin/register.js') : null;
   return new Worker(BOOT, { eval: true, workerData: { entry: `${entryWithoutExtension}${extension}`, register, data }, transferList: transfer });
 }

@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// bin/register.js runs the TypeScript sources for the CLI, its worker threads and the scripts.
+const REGISTER = resolve(__dirname, '../bin/register.js');
+
+describe('running the TypeScript sources without a build (bin/register.js)', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'roster-ledger-register-'));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  const run = (name: string, source: string) => {
+    const file = join(folder, name);
+    writeFileSync(file, source);
+    const result = spawnSync(process.execPath, ['-r', REGISTER, file], { encoding: 'utf8', timeout: 60_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, file };
+  };
+
+  it('resolves the libraries by their @roster-ledger names and compiles decorators with their metadata, as Nest needs', () => {
+    const result = run(
+      'decorated.ts',
+      [
+        "import { roleOfUserEvent } from '@roster-ledger/domain';",
+        '// what reflect-metadata does, kept here: the file runs outside the project, where packages are not found',
+        'const seen = new Map<string, unknown>();',
+        "Object.assign(Reflect, { metadata: (key: string, value: unknown) => () => void seen.set(key, value) });",
+        'const noted = (): ClassDecorator => () => undefined;',
+        'class Clock {}',
+        '@noted()',
+        'class Service {',
+        '  constructor(readonly clock: Clock) {}',
+        '}',
+        "console.log(typeof roleOfUserEvent, (seen.get('design:paramtypes') as unknown[])[0] === Clock, typeof Service);",
+      ].join('\n'),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('function true function');
+  });
+
+  it('runs a changed source as it is now, not as it was compiled before', () => {
+    expect(run('changing.ts', "const said: string = 'before';\nconsole.log(said);\n").stdout.trim()).toBe('before');
+    expect(run('changing.ts', "const said: string = 'after';\nconsole.log(said);\n").stdout.trim()).toBe('after');
+  });
+
+  it("points an error's stack at the line of the TypeScript source", () => {
+    const result = run('failing.ts', ['type Reason = string;', '', "const why: Reason = 'no';", 'throw new Error(why);', ''].join('\n'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${result.file}:4:7`);
+  });
+});
