@@ -72,6 +72,37 @@ describe('CommitRounds', () => {
     expect(readdirSync(folder).filter((file) => !file.startsWith('round-alive'))).toEqual([]);
   });
 
+  it("keeps the round another writer of this process has under way (a rebuild's other thread) and deletes it once that writer has closed", () => {
+    const folder = lockFolder('siblings');
+    const db = openReadModelDatabase(join(dir, 'sibling-rounds.db'));
+    const mine = new CommitRounds(db, new LockFiles(folder));
+    const sibling = new CommitRounds(db, new LockFiles(folder));
+    const theirs = sibling.begin();
+    // this writer's round, while the sibling's commits are under way, and its own that failed
+    expect(() =>
+      mine.around(() => {
+        throw new Error('a commit failed');
+      }),
+    ).toThrow('a commit failed');
+    mine.around(() => undefined);
+    expect(rowsOf(db)).toEqual([{ pid: process.pid, host: hostname() }]);
+    sibling.end(theirs);
+    expect(rowsOf(db)).toEqual([]);
+
+    // a round the sibling left (its commits failed), kept while it lives, gone once it closed
+    expect(() =>
+      sibling.around(() => {
+        throw new Error('a commit failed');
+      }),
+    ).toThrow('a commit failed');
+    mine.around(() => undefined);
+    expect(rowsOf(db)).toHaveLength(1);
+    sibling.close();
+    mine.around(() => undefined);
+    expect(rowsOf(db)).toEqual([]);
+    mine.close();
+  });
+
   it("holds its lock file from its first round until it closes; a round it left is then the next writer's to delete", () => {
     const folder = lockFolder('close');
     const db = openReadModelDatabase(join(dir, 'close-rounds.db'));

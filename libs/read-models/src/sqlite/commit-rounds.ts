@@ -59,9 +59,11 @@ export class CommitRounds {
   }
 
   /**
-   * Notes a round under way; gives its id for `end`. Deletes the rounds of processes that have
-   * ended, and this process's own (a round whose commits failed part-way is left noted, so that
-   * readers go on comparing checkpoints until this next round): a process runs one at a time.
+   * Notes a round under way; gives its id for `end`. Deletes this writer's own rounds (one whose
+   * commits failed part-way is left noted, so that readers go on comparing checkpoints until this
+   * next round: a writer runs one at a time) and those of writers that have ended. Another
+   * writer's live round stays, in this process too: the other thread of a rebuild, or of a
+   * server, may be in the middle of its commits.
    */
   begin(): number {
     const me = thisProcess();
@@ -69,10 +71,7 @@ export class CommitRounds {
     return this.db.transaction(() => {
       const rows = this.db.prepare(`SELECT id, pid, host, started, lock FROM ${CommitRounds.TABLE}`).all() as RoundRow[];
       for (const row of rows) {
-        const owner: SyncOwner = { pid: row.pid, host: row.host, ...(row.started === null ? {} : { started: row.started }) };
-        if (sameProcess(owner, me) || this.ended(row, owner)) {
-          this.db.prepare(`DELETE FROM ${CommitRounds.TABLE} WHERE id = ?`).run(row.id);
-        }
+        if (this.over(row, me, lock)) this.db.prepare(`DELETE FROM ${CommitRounds.TABLE} WHERE id = ?`).run(row.id);
       }
       const noted = this.db.prepare(`INSERT INTO ${CommitRounds.TABLE} (pid, host, started, lock) VALUES (?, ?, ?, ?)`).run(me.pid, me.host, me.started ?? null, lock);
       return Number(noted.lastInsertRowid);
@@ -106,9 +105,15 @@ export class CommitRounds {
     }
   }
 
-  /** Whether the process that noted `row` has ended; the lock file of one that has is deleted. */
-  private ended(row: RoundRow, owner: SyncOwner): boolean {
-    if (row.lock === null || this.locks === null) return !ownerAlive(owner);
+  /**
+   * Whether `row` is a round no writer has under way: this writer's own, or one whose writer has
+   * ended (the lock file of one that has is deleted). A round noted without a lock file is judged
+   * by its process, as before writers had them: this process's is taken for this writer's.
+   */
+  private over(row: RoundRow, me: SyncOwner, lock: string | null): boolean {
+    if (row.lock !== null && row.lock === lock) return true;
+    const owner: SyncOwner = { pid: row.pid, host: row.host, ...(row.started === null ? {} : { started: row.started }) };
+    if (row.lock === null || this.locks === null) return sameProcess(owner, me) || !ownerAlive(owner);
     try {
       return this.locks.sweep(row.lock);
     } catch {
