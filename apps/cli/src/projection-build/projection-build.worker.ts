@@ -54,7 +54,7 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
         request.kind === 'rebuild'
           ? await control.rebuild(request.names, { dryRun: request.dryRun, onProgress, beforeSwap: orders.barrier.ready })
           : request.kind === 'verify'
-            ? await control.verifyCaughtUp(request.names, onProgress)
+            ? await control.verifyCaughtUp(request.names, onProgress, { claimed: true })
             : await control.catchUp(onProgress, () => orders.stopped, { until: request.until, barrier: orders.barrier });
       post({ type: 'done', result });
     } finally {

@@ -495,7 +495,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
           until: options.until,
           barrier: { ready: options.beforeCommit, decided: () => undefined },
         }),
-      verify: (names, options) => control(names, { bulkBatchSize: options.bulkBatchSize }).verifyCaughtUp(names, options.onProgress),
+      verify: (names, options) => control(names, { bulkBatchSize: options.bulkBatchSize }).verifyCaughtUp(names, options.onProgress, { claimed: true }),
     };
   };
 

@@ -146,7 +146,10 @@ export interface SecondThread {
     names: string[],
     options: { until: number; bulkCatchUpFrom: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean>; stop: AbortSignal },
   ): Promise<number>;
-  /** Verifies its half at the live checkpoints, as they are (the asking thread caught up): see `verifyCaughtUp`. */
+  /**
+   * Verifies its half at the live checkpoints, as they are: the asking thread caught up, and
+   * claimed the half as its own (see `verify`).
+   */
   verify(names: string[], options: { bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void }): Promise<VerifyResult[]>;
 }
 
@@ -1018,31 +1021,44 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const projections = this.resolve(names);
     await this.catchUp();
     if (!this.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
-    // each thread claims its half (a lock file one thread holds, the other cannot take): one
-    // another process verifies is refused here before either half builds anything
-    for (const p of projections) this.refuseVerifyUnderWay(p, !this.locks.heldAnywhere(verifyLock(p)));
-    const halves = await this.onTwoThreads(
-      projections,
-      (here, progress) => this.verifyCaughtUp(here.map((p) => p.name), progress, this.halfBulkBatch()),
-      (there, progress) => this.secondThread!.verify(there, { bulkBatchSize: this.halfBulkBatch(), onProgress: progress }),
-      onProgress,
+    // this thread claims both halves (their lock files, their rows) before either builds anything:
+    // a verify another process has under way in any of them is refused here, not after one half
+    // has built its copies; the other thread builds its half under this thread's claim
+    const halves = await this.whileVerifying(projections, () =>
+      this.onTwoThreads(
+        projections,
+        (here, progress) => this.verifyEach(here, progress, this.halfBulkBatch()),
+        (there, progress) => this.secondThread!.verify(there, { bulkBatchSize: this.halfBulkBatch(), onProgress: progress }),
+        onProgress,
+      ),
     );
     const results = new Map(halves.flat().map((r) => [r.projection, r]));
     return projections.map((p) => results.get(p.name)!);
   }
 
   /**
-   * `verify` without the catch-up: each read model at its live checkpoint as it is (the second
-   * thread's half of a verify, whose asking thread caught up), on this thread.
+   * `verify` without the catch-up: each read model at its live checkpoint as it is, on this
+   * thread. `claimed`: the second thread's half of a verify, whose asking thread caught up and
+   * claimed both halves (see `verify`).
    */
-  async verifyCaughtUp(names: string[], onProgress?: (p: ProjectionProgress) => void, bulkBatchSize = this.bulkBatchSize): Promise<VerifyResult[]> {
+  async verifyCaughtUp(
+    names: string[],
+    onProgress?: (p: ProjectionProgress) => void,
+    options: { bulkBatchSize?: number; claimed?: boolean } = {},
+  ): Promise<VerifyResult[]> {
     const projections = this.resolve(names);
+    const build = () => this.verifyEach(projections, onProgress, options.bulkBatchSize ?? this.bulkBatchSize);
+    return options.claimed ? build() : this.whileVerifying(projections, build);
+  }
+
+  /** Runs `work` with this process noted as the verifier of each projection, holding their verify lock files. */
+  private async whileVerifying<T>(projections: readonly SqliteProjection[], work: () => Promise<T>): Promise<T> {
     const me = thisProcess();
     const taken: SqliteProjection[] = [];
     try {
       await this.startVerifying(projections, me, taken);
       try {
-        return await this.verifyEach(projections, onProgress, bulkBatchSize);
+        return await work();
       } finally {
         this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
       }
