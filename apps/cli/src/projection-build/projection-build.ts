@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import {
   RebuildUnderWay,
   startSourceWorker,
-  VerifyUnderWay,
   type ProjectionFailure,
   type ProjectionProgress,
   type RebuildResult,
@@ -24,8 +23,8 @@ export type ProjectionBuildMessage =
   | { type: 'ready' }
   | { type: 'done'; result: BuildResult }
   | { type: 'stopped'; projection: string; failure: ProjectionFailure }
-  /** Refused: another process verifies or rebuilds one of its projections (VerifyUnderWay, RebuildUnderWay). */
-  | { type: 'underWay'; work: 'verify' | 'rebuild'; projection: string; owner: { pid: number; host: string } | null; why?: string }
+  /** Refused: another process rebuilds one of its projections (RebuildUnderWay; a verify's half is claimed by the thread that asked). */
+  | { type: 'underWay'; projection: string; owner: { pid: number; host: string } | null; why?: string }
   | { type: 'failed'; message: string };
 
 /** What the thread that started a worker tells it. */
@@ -39,7 +38,7 @@ export type ProjectionBuildOrder =
  * Folds read models of a ledger file in a worker thread of this process, on connections of its
  * own: the second core's half of a rebuild, a verify or a large catch-up. A projection that stops
  * at an event comes back as the ProjectionFailed it was in the thread, and a refusal because
- * another process verifies or rebuilds one as its VerifyUnderWay or RebuildUnderWay, so the caller
+ * another process rebuilds one as its RebuildUnderWay, so the caller
  * handles them as its own (a command exits 2 for a refusal, as on one thread).
  */
 export function workerThreadFor(dbPath: string): SecondThread {
@@ -77,10 +76,7 @@ function inWorker<T extends BuildResult>(
       }
       else if (message.type === 'done') settle(() => resolve(message.result as T));
       else if (message.type === 'stopped') settle(() => reject(new ProjectionFailed(message.projection, message.failure)));
-      else if (message.type === 'underWay')
-        settle(() =>
-          reject(message.work === 'verify' ? new VerifyUnderWay(message.projection, message.owner) : new RebuildUnderWay(message.projection, message.owner, message.why)),
-        );
+      else if (message.type === 'underWay') settle(() => reject(new RebuildUnderWay(message.projection, message.owner, message.why)));
       else settle(() => reject(new Error(`${what} in a worker thread: ${message.message}`)));
     });
     worker.once('error', (error) => settle(() => reject(error)));

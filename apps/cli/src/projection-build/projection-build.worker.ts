@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { RebuildUnderWay, VerifyUnderWay, type ProjectionProgress } from '@roster-ledger/ledger';
+import { RebuildUnderWay, type ProjectionProgress } from '@roster-ledger/ledger';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { ProjectionFailed, ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS, type CommitBarrier } from '@roster-ledger/read-models';
 import type { ProjectionBuildMessage, ProjectionBuildOrder, ProjectionBuildRequest } from './projection-build';
@@ -69,8 +69,7 @@ async function run(request: ProjectionBuildRequest, post: (message: ProjectionBu
 /** What an error this thread ended with is told as: those its starter handles by their kind keep it. */
 function messageOf(error: unknown): ProjectionBuildMessage {
   if (error instanceof ProjectionFailed) return { type: 'stopped', projection: error.projection, failure: error.failure };
-  if (error instanceof VerifyUnderWay) return { type: 'underWay', work: 'verify', projection: error.projection, owner: error.owner };
-  if (error instanceof RebuildUnderWay) return { type: 'underWay', work: 'rebuild', projection: error.projection, owner: error.owner, why: error.why };
+  if (error instanceof RebuildUnderWay) return { type: 'underWay', projection: error.projection, owner: error.owner, why: error.why };
   return { type: 'failed', message: error instanceof Error ? error.message : String(error) };
 }
 
