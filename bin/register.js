@@ -14,16 +14,16 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const { addHook } = require('pirates');
-const swc = require('@swc/core');
 
 const ROOT = path.join(__dirname, '..');
 
 if (!globalThis.__rosterLedgerSourcesRegistered) {
   globalThis.__rosterLedgerSourcesRegistered = true;
-  const options = { ...JSON.parse(fs.readFileSync(path.join(ROOT, '.swcrc'), 'utf8')), swcrc: false, sourceMaps: 'inline' };
+  const options = { ...JSON.parse(fs.readFileSync(path.join(ROOT, '.swcrc'), 'utf8')), swcrc: false, sourceMaps: 'inline', inlineSourcesContent: false };
   resolveLibraryPaths(JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions);
   const cache = cacheFolder();
-  const salt = `${swc.version}\0${JSON.stringify(options)}\0`;
+  // (swc itself is loaded only to compile what the cache does not hold)
+  const salt = `${require('@swc/core/package.json').version}\0${JSON.stringify(options)}\0`;
   process.setSourceMapsEnabled(true);
   addHook((source, filename) => compiled(source, filename, options, cache, salt), { exts: ['.ts'], ignoreNodeModules: true });
 }
@@ -47,7 +47,7 @@ function compiled(source, filename, options, cache, salt) {
       // not compiled yet
     }
   }
-  const { code } = swc.transformSync(source, { ...options, filename });
+  const { code } = require('@swc/core').transformSync(source, { ...options, filename });
   if (cached) {
     try {
       // written whole under another name, then renamed: a process reading it never sees half
