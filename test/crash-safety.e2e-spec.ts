@@ -147,8 +147,16 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       const db = tmp.path('killed-holding-lock.db');
       const blocking = snapshotBlockingOn(base, tmp.path('base-blocking-users'), 'users.json');
       const run = startCli(['import', blocking.folder, '--db', db, '--skip-projections']);
-      // the lock is taken once the district is known; the sync then blocks opening users.json
-      const killedSync = await waitFor('the sync to take the district lock', () => lockHolder(db), 30_000);
+      // the lock is taken once the district is known, SyncStarted recorded a moment after (its own
+      // transaction); the sync then blocks opening users.json: killed there, holding the lock
+      const killedSync = await waitFor(
+        'the sync to take the district lock and record SyncStarted',
+        () => {
+          const holder = lockHolder(db);
+          return holder !== undefined && startedSyncs(db).includes(holder) ? holder : undefined;
+        },
+        30_000,
+      );
       run.kill();
       const killed = await run.done;
       expect(killed.killed).toBe(true);
