@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { pendingChangeSets } from './support/crash-ledger';
@@ -136,18 +136,6 @@ describe('broken snapshots (end to end)', () => {
     expect(result.status).toBe(2);
     expect(result.body).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/no-such-folder does not exist/) } });
     expect(await readLog(db)).toEqual(before);
-  });
-
-  it('refuses a folder without snapshot files (the parent of one) as a usage mistake (exit 2), creating no ledger, and names the subfolder that holds them', () => {
-    const parent = tmp.path('parent-of-snapshot');
-    cpSync(CLEVER_DEMO_FOLDER, join(parent, 'monday'), { recursive: true });
-    const fresh = tmp.path('never-made.db');
-    const result = cliJson(['import', parent, '--db', fresh]);
-    expect(result.status).toBe(2);
-    expect(result.body).toEqual({
-      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/parent-of-snapshot holds none of districts\.json, .*; snapshot files are in its subfolder monday$/) },
-    });
-    expect(existsSync(fresh)).toBe(false);
   });
 
   it('keeps an unknown enumeration value as given and counts it, without failing', async () => {

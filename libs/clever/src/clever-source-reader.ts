@@ -1,5 +1,4 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SyncSource } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from './clever-snapshot-reader';
 import { CleverSnapshotReader } from './clever-snapshot-reader';
@@ -32,36 +31,6 @@ export function isCsvSnapshotFolder(location: string): boolean {
 
 const CSV_FILE_NAMES: ReadonlySet<string> = new Set([...REQUIRED_CSV_FILES, ...OPTIONAL_CSV_FILES].map((spec) => spec.file));
 const JSON_FILE_NAMES: ReadonlySet<string> = new Set(Object.values(SNAPSHOT_FILE_NAMES));
-
-/**
- * Whether a folder holds a file a snapshot import reads: one of the Clever JSON files (by its exact
- * name, as the JSON reader opens them) or one of Clever's SFTP CSV files. A folder that holds
- * neither is a mistaken path (an empty folder, the parent of the snapshot), not a snapshot.
- */
-export function holdsSnapshotFiles(location: string): boolean {
-  let names: string[];
-  try {
-    names = readdirSync(location);
-  } catch {
-    return false;
-  }
-  return names.some((name) => JSON_FILE_NAMES.has(name) || CSV_FILE_NAMES.has(name.toLowerCase()));
-}
-
-/** The folders directly inside `location` that hold snapshot files (see holdsSnapshotFiles), by name. */
-export function snapshotSubfolders(location: string): string[] {
-  try {
-    return readdirSync(location, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && holdsSnapshotFiles(join(location, entry.name)))
-      .map((entry) => entry.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-/** What a snapshot folder must hold, for messages: the JSON files' names, then the CSV upload's. */
-export const SNAPSHOT_FILES_EXPECTED = `${[...JSON_FILE_NAMES].join(', ')} (Clever API JSON), or ${REQUIRED_CSV_FILES.map((spec) => spec.file).join(', ')} (a Clever SFTP CSV upload)`;
 
 /**
  * Opens any Clever source by its location, so the ledger needs one reader: `clever-api:<id>` reads

@@ -22,7 +22,7 @@ export { csvRecordId } from './csv/csv-ids';
 export type { CsvIdNamespace } from './csv/csv-ids';
 export { TWO_DIGIT_YEAR_CUTOFF } from './csv/csv-dates';
 export { DEFAULT_MAX_RECORD_CHARS } from './csv/csv-row-stream';
-export { CleverSourceReader, CLEVER_API_SCHEME, holdsSnapshotFiles, isCsvSnapshotFolder, snapshotSubfolders, SNAPSHOT_FILES_EXPECTED } from './clever-source-reader';
+export { CleverSourceReader, CLEVER_API_SCHEME, isCsvSnapshotFolder } from './clever-source-reader';
 export type { CleverDistrictConnection, CleverDistrictResolvers } from './api/district-connection';
 export { CleverApiEventsFeed } from './events/clever-api-events-feed';
 export type { CleverCursorCheck, CleverEventsFeedOptions } from './events/clever-api-events-feed';

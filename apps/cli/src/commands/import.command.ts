@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, holdsSnapshotFiles, isCsvSnapshotFolder, snapshotSubfolders, SNAPSHOT_FILES_EXPECTED, unreadSnapshotFiles } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, unreadSnapshotFiles } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -40,9 +40,8 @@ export class ImportCommand extends LedgerCommandRunner {
 
   /**
    * Usage mistakes, found before the ledger is opened (so before a mistyped path could create one
-   * and record a failed sync in it): a folder that does not exist, is a file or holds no snapshot
-   * file (an empty folder, the parent of a snapshot: its subfolders that hold one are named), and
-   * a CSV upload without `--district`.
+   * and record a failed sync in it): a folder that does not exist or is a file, and a CSV upload
+   * without `--district`.
    */
   static checkArguments([folder]: readonly string[], options: Readonly<ImportOptions>): void {
     if (folder === undefined) return;
@@ -50,11 +49,6 @@ export class ImportCommand extends LedgerCommandRunner {
     const info = statSync(absolute, { throwIfNoEntry: false });
     if (info === undefined) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} does not exist`, { file: absolute });
     if (!info.isDirectory()) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} is a file, not a folder`, { file: absolute });
-    if (!holdsSnapshotFiles(absolute)) {
-      const inside = snapshotSubfolders(absolute).slice(0, 5);
-      const hint = inside.length === 0 ? '' : `; snapshot files are in its subfolder${inside.length > 1 ? 's' : ''} ${inside.join(', ')}`;
-      throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} holds none of ${SNAPSHOT_FILES_EXPECTED}${hint}`, { file: absolute });
-    }
     if (isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: folder });
   }
 
