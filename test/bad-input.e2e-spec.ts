@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { pendingChangeSets } from './support/crash-ledger';
@@ -135,6 +135,30 @@ describe('broken snapshots (end to end)', () => {
     const result = cliJson(['import', tmp.path('no-such-folder'), '--db', db]);
     expect(result.status).toBe(2);
     expect(result.body).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/no-such-folder does not exist/) } });
+    expect(await readLog(db)).toEqual(before);
+  });
+
+  it('refuses the parent of a snapshot folder as a usage mistake (exit 2), creating no ledger, and names the subfolder that holds the files', () => {
+    const parent = tmp.path('parent-of-snapshot');
+    cpSync(CLEVER_DEMO_FOLDER, join(parent, 'monday'), { recursive: true });
+    const fresh = tmp.path('never-made.db');
+    const result = cliJson(['import', parent, '--db', fresh]);
+    expect(result.status).toBe(2);
+    expect(result.body).toEqual({
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/parent-of-snapshot holds none of the files an import reads \(Clever API JSON: districts\.json, .*\); snapshot files are in \S+parent-of-snapshot\/monday$/) },
+    });
+    expect(existsSync(fresh)).toBe(false);
+    // the ledger path was never made, so it is still "no ledger" to every command
+    expect(cliJson(['search', 'noor', '--db', fresh]).body).toMatchObject({ error: { code: 'NO_LEDGER' } });
+  });
+
+  it('refuses an empty folder without recording a sync in an existing ledger', async () => {
+    const empty = tmp.path('empty-folder');
+    mkdirSync(empty);
+    const before = await readLog(db);
+    const result = cli(['import', empty, '--db', db]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/empty-folder holds none of the files an import reads \(Clever API JSON: .*; or an SFTP CSV upload: schools\.csv, .*\)\n/);
     expect(await readLog(db)).toEqual(before);
   });
 

@@ -39,14 +39,24 @@ describe('files an import does not read (end to end)', () => {
   });
 
   it('names them in the report of a failed import too, where they may be why it failed', () => {
-    const folder = folderWith('only-misspelt', { 'user.json': '[]' }, false);
-    const text = cli(['import', folder, '--db', tmp.path('only-misspelt.db')]);
+    const folder = folderWith('misspelt-and-bad', { 'users.json': '{', 'Sections.json': '[]' });
+    const text = cli(['import', folder, '--db', tmp.path('misspelt-and-bad.db')]);
     expect(text.status).toBe(1);
     expect(text.stderr).toContain('Failed (INVALID_INPUT)');
-    expect(text.stderr).toContain(`  Not read: user.json (a snapshot folder holds ${JSON_FILES})`);
+    expect(text.stderr).toContain(`  Not read: Sections.json (a snapshot folder holds ${JSON_FILES})`);
 
-    const asJson = cliJson(['import', folder, '--db', tmp.path('only-misspelt.db')]);
-    expect(asJson.body).toMatchObject({ status: 'failed', notRead: ['user.json'] });
+    const asJson = cliJson(['import', folder, '--db', tmp.path('misspelt-and-bad.db')]);
+    expect(asJson.body).toMatchObject({ status: 'failed', notRead: ['Sections.json'] });
+  });
+
+  it('refuses a folder of misspelt names only, which holds nothing to import, naming them and creating no ledger', () => {
+    const folder = folderWith('only-misspelt', { 'user.json': '[]' }, false);
+    const ledger = tmp.path('only-misspelt.db');
+    const text = cli(['import', folder, '--db', ledger]);
+    expect(text.status).toBe(2);
+    expect(text.stderr).toContain('only-misspelt holds none of the files an import reads (Clever API JSON: ' + JSON_FILES);
+    expect(text.stderr).toContain('; it holds user.json, which no import reads (a misspelt name?)\n');
+    expect(existsSync(ledger)).toBe(false);
   });
 
   it('says nothing of a folder whose every data file is read', () => {

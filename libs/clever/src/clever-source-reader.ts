@@ -16,7 +16,7 @@ export const CLEVER_API_SCHEME = 'clever-api:';
  * `students.csv`, or one of Clever's other CSV files and none of the JSON files; a name counts in
  * any case (`Students.csv` as readily as `students.csv`). So a CSV upload that lacks
  * `students.csv` fails naming the file it lacks, not as a folder without JSON files, and a CSV
- * file beside JSON files is one the JSON import does not read (see unreadSnapshotFiles).
+ * file beside JSON files is one the JSON import does not read (see listSnapshotFolder).
  */
 export function isCsvSnapshotFolder(location: string): boolean {
   let names: string[];

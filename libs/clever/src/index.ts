@@ -1,6 +1,6 @@
 export { openSnapshotFolder, SNAPSHOT_FILE_NAMES } from './snapshot-folder';
-export { unreadSnapshotFiles } from './unread-snapshot-files';
-export type { UnreadSnapshotFiles } from './unread-snapshot-files';
+export { listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS } from './snapshot-folder-listing';
+export type { SnapshotFolderListing } from './snapshot-folder-listing';
 export type { SnapshotFolder, SnapshotFolderOptions } from './snapshot-folder';
 export type { NormalizedItem, SnapshotItem } from './snapshot-item';
 export { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, unreadSnapshotFiles } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -40,8 +40,9 @@ export class ImportCommand extends LedgerCommandRunner {
 
   /**
    * Usage mistakes, found before the ledger is opened (so before a mistyped path could create one
-   * and record a failed sync in it): a folder that does not exist or is a file, and a CSV upload
-   * without `--district`.
+   * and record a failed sync in it): a folder that does not exist, is a file, or holds no file an
+   * import reads (an empty folder, the parent of a snapshot, a folder of misspelt names: the message
+   * names what it holds instead), and a CSV upload without `--district`.
    */
   static checkArguments([folder]: readonly string[], options: Readonly<ImportOptions>): void {
     if (folder === undefined) return;
@@ -49,15 +50,17 @@ export class ImportCommand extends LedgerCommandRunner {
     const info = statSync(absolute, { throwIfNoEntry: false });
     if (info === undefined) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} does not exist`, { file: absolute });
     if (!info.isDirectory()) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} is a file, not a folder`, { file: absolute });
+    const listing = listSnapshotFolder(absolute);
+    if (listing.read.length === 0) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${nothingToRead(absolute, listing.unread)}`, { file: absolute });
     if (isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: folder });
   }
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
     const syncId = randomUUID();
     // a file the import leaves unread is told whatever the sync's outcome: it may be why it failed
-    const unread = await unreadSnapshotFiles(resolve(folder!));
-    const note = unreadFilesNote(unread);
-    const failureNotes = { json: { notRead: unread.files }, lines: note === null ? [] : [note] };
+    const listing = listSnapshotFolder(resolve(folder!));
+    const note = unreadFilesNote(listing);
+    const failureNotes = { json: { notRead: listing.unread }, lines: note === null ? [] : [note] };
     const progress = ProgressBar.forTerminal(options.json === true);
     const reportSync = (result: SyncSummary, durationMs: number) => {
       out(describeSync(result, durationMs));
@@ -76,7 +79,7 @@ export class ImportCommand extends LedgerCommandRunner {
     );
     if (!done) return;
     const behind = done.readModels?.behind ?? null;
-    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: unread.files, ...readModelsJson(done.readModels), ...done.ledgerNotes });
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: listing.unread, ...readModelsJson(done.readModels), ...done.ledgerNotes });
     else {
       const line = readModelsLine(done.readModels);
       if (line !== null) out(line);
@@ -102,4 +105,17 @@ export class ImportCommand extends LedgerCommandRunner {
     return value;
   }
 
+}
+
+/**
+ * Why a folder with no file to read is no snapshot, and where the snapshot may be instead: the data
+ * files it holds under other names, or its subfolders that hold snapshot files.
+ */
+function nothingToRead(folder: string, unread: readonly string[]): string {
+  const why = `holds none of the files an import reads (${WHAT_AN_IMPORT_READS})`;
+  if (unread.length > 0) return `${why}; it holds ${unread.join(', ')}, which no import reads (a misspelt name?)`;
+  const inside = snapshotSubfolders(folder);
+  if (inside.length === 0) return why;
+  const shown = inside.slice(0, 5).map((name) => join(folder, name));
+  return `${why}; snapshot files are in ${shown.join(', ')}${inside.length > shown.length ? ` and ${inside.length - shown.length} more` : ''}`;
 }
