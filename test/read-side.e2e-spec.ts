@@ -223,6 +223,12 @@ describe('read side through the CLI (end to end)', () => {
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
     expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known\n' });
     expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
+    // a page that is not the last says where the next starts; the last says nothing more
+    const firstPage = cli(['events', '--stream', `sync-${day1.syncId}`, '--limit', '1', '--db', db]).stdout.trim().split('\n');
+    expect(firstPage.at(-1)).toBe(`More: --from 1 --stream sync-${day1.syncId}`);
+    const rest = cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1', '--db', db]).stdout;
+    expect(rest).toMatch(new RegExp(`^#position.*\n#\\d+ .* sync-${day1.syncId}@1 `));
+    expect(rest).not.toContain('More:');
     expect(cli(['search', 'nobody-by-this-name', '--district', district, '--db', db])).toMatchObject({ status: 0, stdout: 'No account matches "nobody-by-this-name".\n' });
   });
 

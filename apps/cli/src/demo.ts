@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ReadEventsQuery, RunSyncCommand, type RecordedEvent } from '@roster-ledger/ledger';
+import { ReadEventsQuery, RunSyncCommand, type EventsPage } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { describeSync } from './output/sync-report';
@@ -45,8 +45,8 @@ async function demo(): Promise<void> {
   const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, nextDay);
   const day2 = await sync('Day 2: the next-day snapshot', nextDay);
   out('\n   What changed, event by event:');
-  const events = await queries.execute<ReadEventsQuery, RecordedEvent[]>(new ReadEventsQuery({ name: 'demo', role: 'admin', via: 'demo' }, { limit: 1_000_000 }));
-  for (const e of events.filter((x) => x.metadata['syncId'] === day2.syncId && !x.streamId.startsWith('sync-'))) {
+  const events = await queries.execute<ReadEventsQuery, EventsPage>(new ReadEventsQuery({ name: 'demo', role: 'admin', via: 'demo' }, { limit: 1_000_000 }));
+  for (const e of events.items.filter((x) => x.metadata['syncId'] === day2.syncId && !x.streamId.startsWith('sync-'))) {
     out(`   ${e.type.padEnd(22)} ${e.streamId.padEnd(32)} ${describeEventData(e)}`);
   }
   out(`\n   (the snapshot was made with: ${JSON.stringify(changes)})`);

@@ -1,7 +1,7 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { ReadEventsQuery, type RecordedEvent } from '@roster-ledger/ledger';
+import { ReadEventsQuery, type EventsPage } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { EVENT_LINES_HEADER, eventLine } from '../output/event-line';
 import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
@@ -25,13 +25,14 @@ export class EventsCommand extends LedgerCommandRunner {
 
   async run(_: string[], options: EventsOptions): Promise<void> {
     try {
-      const events = await this.queries.execute<ReadEventsQuery, RecordedEvent[]>(
+      const page = await this.queries.execute<ReadEventsQuery, EventsPage>(
         new ReadEventsQuery(cliViewer('events', options.role), { stream: options.stream, from: options.from, limit: options.limit ?? 100 }),
       );
-      if (options.json) return json(events);
-      if (events.length === 0) return out('No events.');
+      if (options.json) return json(page);
+      if (page.items.length === 0) return out('No events.');
       out(EVENT_LINES_HEADER);
-      for (const e of events) out(eventLine(e));
+      for (const e of page.items) out(eventLine(e));
+      if (page.next !== null) out(`More: --from ${page.next}${options.stream === undefined ? '' : ` --stream ${options.stream}`}`);
     } catch (error) {
       reportError(error, options.json);
     }

@@ -8,7 +8,7 @@ import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, EVENT_STORE, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
 import { studentsShown } from './read-answers';
-import { ReadEventsQuery } from './read-events.query';
+import { ReadEventsQuery, type EventsPage } from './read-events.query';
 
 /** The kinds of stream the ledger writes, each `<kind>-<id>`. */
 const STREAM_KINDS = ['district', 'school', 'term', 'course', 'user', 'section', 'sync', 'cursor'];
@@ -32,7 +32,7 @@ function streamNotFound(streamId: string): NotFound {
  * other read.
  */
 @QueryHandler(ReadEventsQuery)
-export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, RecordedEvent[]> {
+export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, EventsPage> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ACCESS_LOG) private readonly log: AccessLog,
@@ -41,14 +41,18 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, Recorde
     @Inject(READ_MODELS) private readonly models: ReadModels,
   ) {}
 
-  async execute({ viewer, options }: ReadEventsQuery): Promise<RecordedEvent[]> {
+  async execute({ viewer, options }: ReadEventsQuery): Promise<EventsPage> {
     const access = personalAccessOf(viewer.role);
     const events: RecordedEvent[] = [];
+    // one event past the page says whether there is a next; it is neither shown nor logged
+    const maxCount = options.limit + 1;
     const source =
       options.stream === undefined
-        ? this.store.readAll({ after: options.from, maxCount: options.limit })
-        : this.store.readStream(options.stream, { fromRevision: options.from, maxCount: options.limit });
+        ? this.store.readAll({ after: options.from, maxCount })
+        : this.store.readStream(options.stream, { fromRevision: options.from, maxCount });
     for await (const event of source) events.push({ ...event, data: redactEventData(event.data, access) as JsonObject });
+    const more = events.length > options.limit;
+    if (more) events.pop();
     if (events.length === 0 && options.stream !== undefined && (await this.store.streamRevision(options.stream)) === null) {
       throw streamNotFound(options.stream);
     }
@@ -56,6 +60,9 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, Recorde
     if (students.length > 0) {
       await this.log.record({ at: this.clock.now().toISOString(), who: viewer.name, role: viewer.role, endpoint: viewer.via, studentIds: students });
     }
-    return events;
+    const last = events.at(-1);
+    // the log's `from` is exclusive (after a position), a stream's inclusive (from a revision)
+    const next = !more || last === undefined ? null : options.stream === undefined ? last.position : last.revision + 1;
+    return { items: events, next };
   }
 }

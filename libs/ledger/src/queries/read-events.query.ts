@@ -1,4 +1,5 @@
 import type { Viewer } from '../access/viewer';
+import type { RecordedEvent } from '../ports/event-store.port';
 
 /** A page of the event log: the whole log, or one stream, from a position on, as a viewer may see it. */
 export class ReadEventsQuery {
@@ -11,4 +12,10 @@ export class ReadEventsQuery {
       limit: number;
     },
   ) {}
+}
+
+/** A page of events, and where the next starts: the `from` that reads it, or null on the last page. */
+export interface EventsPage {
+  items: RecordedEvent[];
+  next: number | null;
 }
