@@ -54,7 +54,8 @@ describe('read side through the CLI (end to end)', () => {
     expect(lines[2]).toMatch(/^More: --after \S+$/);
     const next = cli(['search', 'a', '--limit', '2', '--after', lines[2]!.slice('More: --after '.length), '--db', db]).stdout.trim().split('\n');
     expect(next[0]!.split(' ')[0]).toBe(all.items[2]!.id);
-    expect(cli(['search', 'a', '--after', 'not-a-cursor', '--db', db]).stderr).toMatch(/after: must be the next of a search page/);
+    const notACursor = cli(['search', 'a', '--after', 'not-a-cursor', '--db', db]);
+    expect({ status: notACursor.status, stderr: notACursor.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^error \(INVALID_REQUEST\): --after must be the next of a search page/) });
   });
 
   it("answers when a student was added to and removed from classes, with the sync and both clocks", () => {
@@ -180,7 +181,7 @@ describe('read side through the CLI (end to end)', () => {
     const wrong = cli(['syncs', 'list', '--after', 'nope', '--db', db]);
     expect({ status: wrong.status, stderr: wrong.stderr.trim() }).toEqual({
       status: 2,
-      stderr: 'error (INVALID_INPUT): field after: must be the id of a sync of this ledger, the last one of the page before, got "nope"',
+      stderr: 'error (INVALID_REQUEST): --after must be the id of a sync of this ledger, the last one of the page before, got "nope"',
     });
   });
 

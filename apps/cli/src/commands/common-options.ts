@@ -26,7 +26,25 @@ export const whoAmI = (): string => {
 
 /** An error as a command reports it: a domain error by its code, anything else as unexpected. */
 export function problemOf(error: unknown): { code: string; message: string } {
+  if (isRequestRule(error)) return { code: 'INVALID_REQUEST', message: asOptionMessage(error.rule, error.at.field) };
   return { code: error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * A rule of the ledger's that an option broke (a cursor that is no page's `next`, a `--to` before
+ * `--from`): a query names the parameter at fault and no file. Like the API's 400, it is the
+ * request that is wrong, not a snapshot (INVALID_INPUT names the file, line and record).
+ */
+function isRequestRule(error: unknown): error is InvalidInput & { at: { field: string } } {
+  return error instanceof InvalidInput && error.at.field !== undefined && error.at.file === undefined;
+}
+
+/** The rule as the CLI's own option errors say it: the parameter (`asOf`) named as its option (`--as-of`). */
+function asOptionMessage(rule: string, field: string): string {
+  const option = `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  const named = new RegExp(`(?<![\\w-])${field}(?![\\w-])`);
+  if (named.test(rule)) return rule.replace(named, option);
+  return rule.startsWith('must ') ? `${option} ${rule}` : `${option}: ${rule}`;
 }
 
 /** Reports a failed command: a domain error by its code and message, anything else as unexpected. */
@@ -44,6 +62,7 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
     'NOT_FOUND',
     'UNKNOWN_PROJECTION',
     'INVALID_INPUT',
+    'INVALID_REQUEST',
     // the configuration, not the ledger, cannot serve the request
     'DISTRICT_NOT_CONFIGURED',
     'CLEVER_TOKEN_MISSING',
