@@ -25,9 +25,11 @@ interface ImportOptions extends CommonOptions {
 @Command({
   name: 'import',
   arguments: '<folder>',
-  description:
-    'record a Clever JSON snapshot folder (districts.json, schools.json, terms.json, courses.json, users.json, sections.json) as a sync',
-  argsDescription: { folder: 'folder of Clever Data API JSON files, in the API envelope or as plain arrays' },
+  description: 'record a Clever snapshot folder (Data API JSON files, or an SFTP CSV upload with --district) as a sync',
+  argsDescription: {
+    folder:
+      'Clever Data API JSON files (districts.json, schools.json, terms.json, courses.json, users.json, sections.json; in the API envelope or as plain arrays), or an SFTP CSV upload (schools.csv, students.csv, teachers.csv, sections.csv, enrollments.csv, staff.csv, admins.csv)',
+  },
 })
 export class ImportCommand extends LedgerCommandRunner {
   constructor(

@@ -100,7 +100,7 @@ const TIMELINE_KINDS: Record<string, TimelineKind> = { user: 'user', student: 'u
   name: 'timeline',
   arguments: '<kind> <id>',
   description: 'every change of a user, section or school, oldest first, with both clocks and the sync',
-  argsDescription: { kind: 'user, section or school', id: 'the Clever id' },
+  argsDescription: { kind: 'user (or student, teacher), section (or class) or school', id: 'the Clever id' },
 })
 export class TimelineCommand extends ReadCommand {
   constructor(private readonly queries: QueryBus) {
@@ -109,7 +109,7 @@ export class TimelineCommand extends ReadCommand {
 
   /** Checked with the options, before the ledger is opened. */
   static checkArguments([kindText]: readonly string[]): void {
-    if (TIMELINE_KINDS[kindText ?? ''] === undefined) throw new Error(`<kind> must be user, section or school, got "${kindText}"`);
+    if (TIMELINE_KINDS[kindText ?? ''] === undefined) throw new Error(`<kind> must be user, section or school (or student, teacher, class), got "${kindText}"`);
   }
 
   async run([kindText, id]: string[], options: ReadOptions): Promise<void> {

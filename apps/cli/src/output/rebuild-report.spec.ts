@@ -21,6 +21,13 @@ describe("rebuild's report", () => {
     ]);
   });
 
+  it('gives no rate for a resumed build that had folded the whole log, and only made itself live', () => {
+    expect(rebuildReport(result({ resumedFrom: { accounts: 50_000, audit: 50_000 }, events: 0, seconds: 0.2 })).slice(0, 2)).toEqual([
+      'Rebuilt accounts, audit in 0.2 s: no events left to fold.',
+      'Resumed where an interrupted rebuild stopped: accounts after position 50,000, audit after position 50,000.',
+    ]);
+  });
+
   it('a dry run gives each comparison and says the live read models stay', () => {
     expect(rebuildReport(result({ swapped: false, differences: { accounts: 0, audit: 2 } })).slice(1)).toEqual([
       '  accounts     equal to the live read model',

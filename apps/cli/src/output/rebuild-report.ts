@@ -14,7 +14,9 @@ export function rebuildReport(result: RebuildResult): string[] {
   const rate = Math.round(result.events / Math.max(result.seconds, 0.001)).toLocaleString('en-US');
   // the events folded (a resumed build folds only what it had left), over the whole time,
   // index builds included: the progress bar's rate is the folding's alone
-  lines.push(`Rebuilt ${result.projections.join(', ')} in ${result.seconds.toFixed(1)} s: folded ${result.events.toLocaleString('en-US')} events of the log (${rate} events/s with the index builds).`);
+  // a resumed build that had folded the whole log has no rate to give: it only made itself live
+  const folded = result.events === 0 ? 'no events left to fold' : `folded ${result.events.toLocaleString('en-US')} events of the log (${rate} events/s with the index builds)`;
+  lines.push(`Rebuilt ${result.projections.join(', ')} in ${result.seconds.toFixed(1)} s: ${folded}.`);
   const from = ([name, position]: [string, number]) => `${name} after position ${position.toLocaleString('en-US')}`;
   const resumed = Object.entries(result.resumedFrom).filter(([name, position]) => position > 0 && result.joined[name] === undefined);
   if (resumed.length > 0) lines.push(`Resumed where an interrupted rebuild stopped: ${resumed.map(from).join(', ')}.`);

@@ -35,6 +35,14 @@ describe("a sync's report", () => {
     expect(found).toContain('Referenced but not in the snapshot (kept as ids): school 2');
   });
 
+  it('says of references it could not resolve when the snapshot had no file of their kind', () => {
+    const file = (name: string) => ({ name, sha256: '0'.repeat(64), bytes: 10 });
+    const contents = { reading: 'clever-json v1', files: [file('districts.json'), file('schools.json'), file('users.json'), file('sections.json')] };
+    expect(describeSync(sync({ contents, unresolved: { school: 2, term: 1, course: 3 } }))).toContain(
+      'Referenced but not in the snapshot (kept as ids): school 2, term 1 (no terms file), course 3 (no courses file)',
+    );
+  });
+
   it('says once that nothing was applied', () => {
     const stopped = describeSync(sync({ status: 'failed', failure: { code: 'INTERRUPTED', reason: 'the process running this sync stopped before it finished; nothing of it was applied' } }));
     expect(stopped.match(/nothing (of it )?was applied/gi)).toHaveLength(1);

@@ -56,12 +56,23 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   }
   const skipped = Object.entries(s.skipped).map(([k, v]) => `${n(v)} ${k}`).join(', ');
   if (skipped) lines.push(`  Skipped (read, not recorded): ${skipped}`);
-  const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`);
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (unknown) lines.push(`  Values outside Clever's enumerations (kept as given): ${unknown}`);
   if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
+}
+
+/**
+ * Why a kind's references were not found, when the files say: the snapshot had no file of that
+ * kind (`schools.json`, `schools.csv`), as the Clever demo district has none for schools, terms or
+ * courses. Otherwise the file was read and lacked those records: nothing to add.
+ */
+function noFileOf(kind: string, contents: SnapshotContents | null): string {
+  if (contents === null) return '';
+  const file = `${kind}s.`;
+  return contents.files.some((f) => f.name.toLowerCase().startsWith(file)) ? '' : ` (no ${kind}s file)`;
 }
 
 /**
