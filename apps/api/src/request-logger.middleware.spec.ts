@@ -28,4 +28,8 @@ describe('the request log', () => {
     expect(logged({ path: '/accounts/search/Frances Dunn' }, 404)).not.toContain('Frances');
     expect(logged({ path: '/' }, 404)).toMatch(/^GET \(no route: \/\) 404 /);
   });
+
+  it('says a request refused before routing (a body that is not JSON) was refused, not that its path has no route', () => {
+    expect(logged({ method: 'POST', path: '/syncs/0b7e/approve' }, 400)).toMatch(/^POST \(refused before routing: \/syncs\/…\) 400 /);
+  });
 });

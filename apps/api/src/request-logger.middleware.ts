@@ -12,18 +12,18 @@ export function requestLogger(request: AuthenticatedRequest, response: Response,
   const started = process.hrtime.bigint();
   response.once('finish', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    const route = (request.route as { path?: string } | undefined)?.path ?? unrouted(request.path);
+    const route = (request.route as { path?: string } | undefined)?.path ?? unrouted(request.path, response.statusCode);
     logger.log(`${request.method} ${route} ${response.statusCode} ${ms.toFixed(1)}ms ${request.keyHolder?.name ?? '-'}`);
   });
   next();
 }
 
 /**
- * A request no route took (an unknown path, a body refused before routing) by its first path
- * segment alone: enough to tell which endpoint it was meant for, and never an id or a name a
- * mistyped path may carry after it.
+ * A request no route took by its first path segment alone: enough to tell which endpoint it was
+ * meant for, and never an id or a name a mistyped path may carry after it. A 404 had no route; any
+ * other status was refused before routing (a body that is not JSON), on a path that may be right.
  */
-export function unrouted(path: string): string {
+export function unrouted(path: string, status: number): string {
   const [first, ...rest] = path.split('/').filter((segment) => segment !== '');
-  return `(no route: /${first ?? ''}${rest.length > 0 ? '/…' : ''})`;
+  return `(${status === 404 ? 'no route' : 'refused before routing'}: /${first ?? ''}${rest.length > 0 ? '/…' : ''})`;
 }
