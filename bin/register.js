@@ -2,8 +2,9 @@
 // Runs the TypeScript sources directly, so a fresh clone needs no build step: every `.ts` module
 // is compiled on load by swc with the options of `.swcrc` (the ones jest compiles the specs with),
 // and the `@roster-ledger/*` paths of tsconfig.json resolve to the libraries' sources. Compiled
-// modules are kept in `node_modules/.cache`, keyed by their source, so a process compiles only what
-// changed since the last one. Stack traces point into the TypeScript (inline source maps).
+// modules are kept in `node_modules/.cache` (see cacheFolder), keyed by their source, so a process
+// compiles only what changed since the last one, and each source keeps only its latest compile.
+// Stack traces point into the TypeScript (inline source maps).
 //
 // Loaded by `bin/roster-ledger`, by each worker thread the code starts (source-worker.ts), and
 // with `node -r ./bin/register.js <file.ts>` by the scripts. Not @swc-node/register: it loads the
@@ -38,8 +39,10 @@ function resolveLibraryPaths({ baseUrl = '.', paths = {} }) {
 }
 
 function compiled(source, filename, options, cache, salt) {
-  const key = createHash('sha256').update(salt).update(filename).update('\0').update(source).digest('hex');
-  const cached = cache && path.join(cache, `${key}.js`);
+  // named by the source's path, then its content: a source compiled anew replaces its older compile
+  const fileKey = createHash('sha256').update(filename).digest('hex').slice(0, 16);
+  const contentKey = createHash('sha256').update(salt).update(source).digest('hex');
+  const cached = cache && path.join(cache, `${fileKey}-${contentKey}.js`);
   if (cached) {
     try {
       return fs.readFileSync(cached, 'utf8');
@@ -54,6 +57,9 @@ function compiled(source, filename, options, cache, salt) {
       const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
       fs.writeFileSync(partial, code);
       fs.renameSync(partial, cached);
+      for (const name of fs.readdirSync(cache)) {
+        if (name.startsWith(`${fileKey}-`) && name.endsWith('.js') && path.join(cache, name) !== cached) fs.rmSync(path.join(cache, name), { force: true });
+      }
     } catch {
       // a cache that cannot be written is only slower
     }
@@ -61,14 +67,25 @@ function compiled(source, filename, options, cache, salt) {
   return code;
 }
 
-/** Where compiled modules are kept (beside the installed packages), or null when it cannot be written: compiled each time. */
+/**
+ * Where compiled modules are kept: `$LEDGER_COMPILE_CACHE` when set, else beside the installed
+ * packages, else (an install the user cannot write to) in the user's own cache folder; null when
+ * none can be written, and every module is compiled at each start. Never a folder others share,
+ * such as /tmp: whoever can write there could plant code this process would run.
+ */
 function cacheFolder() {
-  const folder = path.join(ROOT, 'node_modules', '.cache', 'roster-ledger-compiled');
-  try {
-    fs.mkdirSync(folder, { recursive: true });
-    fs.accessSync(folder, fs.constants.W_OK);
-    return folder;
-  } catch {
-    return null;
+  const home = process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache');
+  const candidates = process.env.LEDGER_COMPILE_CACHE
+    ? [process.env.LEDGER_COMPILE_CACHE]
+    : [path.join(ROOT, 'node_modules', '.cache', 'roster-ledger-compiled'), path.join(home, 'roster-ledger', 'compiled')];
+  for (const folder of candidates) {
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.accessSync(folder, fs.constants.W_OK);
+      return folder;
+    } catch {
+      // the next place, if any
+    }
   }
+  return null;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,10 +13,10 @@ describe('running the TypeScript sources without a build (bin/register.js)', () 
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  const run = (name: string, source: string) => {
+  const run = (name: string, source: string, env: NodeJS.ProcessEnv = process.env) => {
     const file = join(folder, name);
     writeFileSync(file, source);
-    const result = spawnSync(process.execPath, ['-r', REGISTER, file], { encoding: 'utf8', timeout: 60_000 });
+    const result = spawnSync(process.execPath, ['-r', REGISTER, file], { encoding: 'utf8', timeout: 60_000, env });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, file };
   };
 
@@ -44,6 +44,23 @@ describe('running the TypeScript sources without a build (bin/register.js)', () 
   it('runs a changed source as it is now, not as it was compiled before', () => {
     expect(run('changing.ts', "const said: string = 'before';\nconsole.log(said);\n").stdout.trim()).toBe('before');
     expect(run('changing.ts', "const said: string = 'after';\nconsole.log(said);\n").stdout.trim()).toBe('after');
+  });
+
+  it('keeps only the latest compile of a changed source, where LEDGER_COMPILE_CACHE says', () => {
+    const cache = join(folder, 'compiled');
+    const env = { ...process.env, LEDGER_COMPILE_CACHE: cache };
+    expect(run('kept.ts', "console.log('one' as string);\n", env).stdout.trim()).toBe('one');
+    const first = readdirSync(cache);
+    expect(first).toHaveLength(1);
+    expect(run('kept.ts', "console.log('two' as string);\n", env).stdout.trim()).toBe('two');
+    const second = readdirSync(cache);
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+    // unchanged, it is read from the cache, not compiled and written again
+    const written = statSync(join(cache, second[0]!)).ino;
+    expect(run('kept.ts', "console.log('two' as string);\n", env).stdout.trim()).toBe('two');
+    expect(readdirSync(cache)).toEqual(second);
+    expect(statSync(join(cache, second[0]!)).ino).toBe(written);
   });
 
   it("points an error's stack at the line of the TypeScript source", () => {
