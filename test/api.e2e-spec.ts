@@ -696,6 +696,13 @@ describe('REST API (end to end)', () => {
       expect(one.body.contents.files).toContainEqual({ name: 'users.json', bytes: users.length, sha256: createHash('sha256').update(users).digest('hex') });
     });
 
+    it('refuses a query parameter on a route that takes none, as routes that take some refuse one they do not', async () => {
+      const shown = await api.as('admin').get(`/syncs/${day1.syncId}?verbose=1`);
+      expect([shown.status, shown.body.code, shown.body.detail]).toEqual([400, 'INVALID_REQUEST', 'verbose is not a query parameter of this request; it takes none']);
+      const verify = await api.as('admin').post('/projections/verify?names=accounts');
+      expect([verify.status, verify.body.detail]).toEqual([400, 'names is not a query parameter of this request; send its parameters in the JSON body']);
+    });
+
     it('refuses with 409 to approve or discard a sync that is not held', async () => {
       const approve = await api.as('admin').post(`/syncs/${day1.syncId}/approve`);
       expect(approve.status).toBe(409);

@@ -34,6 +34,22 @@ describe('serve goes on answering while it applies a held sync', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('refuses an approval or a discard sent with parameters they do not take (a dry run, another name), applying nothing', async () => {
+    const before = (await readLog(db)).length;
+    const dryRun = await api.as('admin').post(`/syncs/${heldSyncId}/approve`, { dryRun: true, by: 'someone-else' });
+    expect([dryRun.status, dryRun.body.code]).toEqual([400, 'INVALID_REQUEST']);
+    expect(dryRun.body.errors).toEqual([
+      { parameter: 'dryRun', problems: ["dryRun is not a parameter of this request's body; it takes none"] },
+      { parameter: 'by', problems: ["by is not a parameter of this request's body; it takes none"] },
+    ]);
+    const inQuery = await api.as('engineer').post(`/syncs/${heldSyncId}/discard?dryRun=true`);
+    expect([inQuery.status, inQuery.body.detail]).toEqual([400, 'dryRun is not a query parameter of this request; it takes none']);
+    // a key without the role is told so first, as on every route
+    expect((await api.as('support').post(`/syncs/${heldSyncId}/approve`, { dryRun: true })).status).toBe(403);
+    expect((await readLog(db)).length).toBe(before);
+    expect((await api.as('admin').get(`/syncs/${heldSyncId}`)).body).toMatchObject({ status: 'held' });
+  });
+
   it('answers a health check sent while the approval holds the ledger, before the approval ends, and refuses the same approval twice', async () => {
     // a connection of the test's own tells when the approval's append holds the ledger's write lock
     const probe = new Database(db, { timeout: 0 });

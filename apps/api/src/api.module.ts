@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from '../../cli/src/ledger-runtime.module';
 import { AccessLogController } from './access-log/access-log.controller';
@@ -21,6 +21,7 @@ import { ProjectionsController } from './projections/projections.controller';
 import { SchoolsController } from './schools/schools.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { createValidationPipe } from './validation/validation.pipe';
+import { UndeclaredParametersInterceptor } from './validation/undeclared-parameters.interceptor';
 
 export interface ApiModuleOptions {
   /**
@@ -68,6 +69,7 @@ export class ApiModule {
         ProjectionJobs,
         AuditExporter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_INTERCEPTOR, useClass: UndeclaredParametersInterceptor },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
