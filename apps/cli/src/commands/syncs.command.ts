@@ -32,7 +32,7 @@ export class SyncsListCommand extends SyncsSubCommand {
       // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
       if (page.items.length === 0 && options.after !== undefined) return out(`No syncs before ${options.after}.`);
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
-      out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), '   events', 'origin'].join('  '));
+      out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), 'roster events'.padStart(17), 'origin'].join('  '));
       for (const s of page.items) out(syncLine(s));
       if (page.next) out(`More: --after ${page.next}`);
     } catch (error) {

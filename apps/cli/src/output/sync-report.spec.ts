@@ -1,5 +1,5 @@
 import type { SyncSummary } from '@roster-ledger/domain';
-import { describeSync } from './sync-report';
+import { describeSync, syncLine } from './sync-report';
 
 const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   syncId: 's2',
@@ -48,5 +48,13 @@ describe("a sync's report", () => {
     expect(stopped.match(/nothing (of it )?was applied/gi)).toHaveLength(1);
     const refused = describeSync(sync({ status: 'failed', failure: { code: 'INVALID_INPUT', reason: 'users.json, line 3: truncated' } }));
     expect(refused).toContain('Nothing was applied: the ledger is as it was before this sync.');
+  });
+
+  it("lists a sync's roster events as what became of them: appended, pending while held, dropped when discarded", () => {
+    const counts = { StudentShared: 90, StudentRemoved: 10 };
+    const column = (over: Partial<SyncSummary>) => syncLine(sync({ counts, ...over })).split(/\s{2,}/)[4];
+    expect(column({ status: 'completed' })).toBe('100 events');
+    expect(column({ status: 'held' })).toBe('100 pending');
+    expect(column({ status: 'discarded' })).toBe('100 dropped');
   });
 });

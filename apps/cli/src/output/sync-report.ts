@@ -87,10 +87,15 @@ function filesRead(contents: SnapshotContents): string[] {
   ];
 }
 
-/** One line per sync for `syncs list`. */
+/**
+ * One line per sync for `syncs list`. Its roster events are counted as what became of them: a held
+ * sync's are pending, a discarded one's were dropped, so no line reads as events recorded that
+ * never were.
+ */
 export function syncLine(s: SyncSummary): string {
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   // a sync whose process is gone is no longer running, whatever the log says until the next sync
   const status = s.processGone ? 'stopped' : s.status;
-  return [s.syncId, status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} events`, s.origin].join('  ');
+  const what = s.status === 'held' ? 'pending' : s.status === 'discarded' ? 'dropped' : 'events';
+  return [s.syncId, status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} ${what.padEnd(7)}`, s.origin].join('  ');
 }
