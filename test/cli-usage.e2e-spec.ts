@@ -77,6 +77,21 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('says a stray students.csv beside Clever API JSON files makes the folder a CSV upload, naming the JSON files it would not read', () => {
+    const mixed = tmp.path('json-and-a-csv');
+    mkdirSync(mixed, { recursive: true });
+    for (const name of ['districts.json', 'users.json']) writeFileSync(join(mixed, name), '[]');
+    writeFileSync(join(mixed, 'students.csv'), 'School_id,Student_id\n');
+    const result = cli(['import', mixed, '--db', missing]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr:
+        'error: a CSV snapshot needs --district <id>: Clever CSV files do not name their district (the folder is read as an SFTP CSV upload: it holds students.csv; ' +
+        'its districts.json, users.json would not be read: move the CSV files out to import it as Clever API JSON)\n',
+    });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   describe('an import folder that is not there', () => {
     it('exits 2 on a mistyped folder, naming it, and creates no ledger', () => {
       const folder = tmp.path('no', 'such-folder');

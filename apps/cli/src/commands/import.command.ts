@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -54,7 +54,7 @@ export class ImportCommand extends LedgerCommandRunner {
     if (!info.isDirectory()) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} is a file, not a folder`, { file: absolute });
     const listing = listSnapshotFolder(absolute);
     if (listing.read.length === 0) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${nothingToRead(absolute, listing.unread)}`, { file: absolute });
-    if (isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(CSV_NEEDS_DISTRICT, { file: folder });
+    if (isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
   }
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
@@ -120,4 +120,15 @@ function nothingToRead(folder: string, unread: readonly string[]): string {
   if (inside.length === 0) return why;
   const shown = inside.slice(0, 5).map((name) => join(folder, name));
   return `${why}; snapshot files are in ${shown.join(', ')}${inside.length > shown.length ? ` and ${inside.length - shown.length} more` : ''}`;
+}
+
+/**
+ * Why a folder is read as an SFTP CSV upload: the CSV files it holds, and the JSON files that are
+ * then not read. A stray `students.csv` beside a Data API snapshot makes the whole folder a CSV
+ * upload, which the person holding a JSON snapshot cannot guess from "needs --district" alone.
+ */
+function readAsCsv(listing: SnapshotFolderListing): string {
+  const json = listing.unread.filter((name) => name.toLowerCase().endsWith('.json'));
+  const beside = json.length === 0 ? '' : `; its ${json.join(', ')} would not be read: move the CSV files out to import it as Clever API JSON`;
+  return ` (the folder is read as an SFTP CSV upload: it holds ${listing.read.join(', ')}${beside})`;
 }
