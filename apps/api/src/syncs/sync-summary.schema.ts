@@ -59,7 +59,7 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
-  @ApiProperty(counts("values outside Clever's enumerations, by kind.field")) unknownValues!: Record<string, number>;
+  @ApiProperty(counts("values outside Clever's enumerations or formats (a date of birth that is no day), kept as given, by kind.field")) unknownValues!: Record<string, number>;
   @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,

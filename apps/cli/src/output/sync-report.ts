@@ -59,7 +59,7 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`);
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (unknown) lines.push(`  Values outside Clever's enumerations (kept as given): ${unknown}`);
+  if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`);
   if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
 }

@@ -257,7 +257,7 @@ export class SnapshotDiff {
     this.findings.skipped[reason] = (this.findings.skipped[reason] ?? 0) + 1;
   }
 
-  /** Counts values outside Clever's enumerations that were kept raw, e.g. `student.gender`. */
+  /** Counts values outside Clever's enumerations or formats that were kept raw, e.g. `student.gender`, `student.dob`. */
   noteUnknownValues(fields: readonly string[]): void {
     for (const f of fields) this.findings.unknownValues[f] = (this.findings.unknownValues[f] ?? 0) + 1;
   }

@@ -13,7 +13,7 @@ export interface SyncFindings {
   skipped: Record<string, number>;
   /** Distinct ids referenced but not present in the snapshot nor the ledger, by kind. */
   unresolved: Record<string, number>;
-  /** Values outside Clever's documented enumerations, kept raw, by `kind.field`. */
+  /** Values outside Clever's documented enumerations or formats (a dob that is no day), kept raw, by `kind.field`. */
   unknownValues: Record<string, number>;
 }
 
