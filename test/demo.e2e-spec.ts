@@ -47,6 +47,8 @@ describe('npm run demo (end to end)', () => {
     mkdirSync(cwd);
     const result = runDemo(cwd);
     expect(result.status).toBe(0);
+    // each day's import folds its events into the read models, as roster-ledger import does
+    expect(result.stdout.match(/^ {2}Read models updated \([\d,]+ events? folded\)\.$/gm)).toHaveLength(3);
     const asked = /\n {2}npm run roster-ledger -- roster (\S+) --as-of (\S+) --db (\S+)\n {2}npm run roster-ledger -- roster \1 --db \3\n$/.exec(result.stdout);
     expect(asked).not.toBeNull();
     const [, section, moment, db] = asked!;
