@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { listSnapshotFolder, snapshotSubfolders } from './index';
 import { removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
@@ -50,8 +50,25 @@ describe('what an import of a snapshot folder reads and leaves unread', () => {
     expect(listSnapshotFolder(join(FIXTURES, 'not-there'))).toMatchObject({ read: [], unread: [] });
   });
 
-  it('names the subfolders of a parent folder that hold snapshot files', () => {
+  it('names the subfolders of a parent folder that hold snapshot files, a link to one included', async () => {
     expect(snapshotSubfolders(FIXTURES)).toContain('clever-demo');
     expect(snapshotSubfolders(DEMO)).toEqual([]);
+    const parent = await tempFolder({});
+    await symlink(DEMO, join(parent, 'linked-demo'));
+    await mkdir(join(parent, 'empty'));
+    expect(snapshotSubfolders(parent)).toEqual(['linked-demo']);
+  });
+
+  it('never throws on a name it cannot look at (a loop of links), and counts it neither read nor unread', async () => {
+    const folder = await tempFolder({ 'users.json': '[]' });
+    await symlink(join(folder, 'loop.json'), join(folder, 'loop.json'));
+    await symlink(join(folder, 'sections.json'), join(folder, 'sections.json'));
+    expect(listSnapshotFolder(folder)).toMatchObject({ read: ['users.json'], unread: [] });
+  });
+
+  it('takes a second name of a file it reads (a link, as a case-insensitive file system gives one) as read, not unread', async () => {
+    const folder = await tempFolder({ 'users.json': '[]' });
+    await symlink(join(folder, 'users.json'), join(folder, 'Users.json'));
+    expect(listSnapshotFolder(folder)).toMatchObject({ read: ['users.json'], unread: [] });
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { RECORD_KINDS } from '@roster-ledger/domain';
 import { isCsvSnapshotFolder } from './clever-source-reader';
@@ -7,7 +7,7 @@ import { SNAPSHOT_FILE_NAMES } from './snapshot-folder';
 
 /** What a snapshot folder holds, as an import of it would see it. */
 export interface SnapshotFolderListing {
-  /** The files an import reads, as the folder names them, in reading order. */
+  /** The files an import reads, by the names it opens them by, in reading order. */
   read: string[];
   /** The data files (`.json`, `.csv`) an import leaves unread, sorted. */
   unread: string[];
@@ -19,14 +19,27 @@ export interface SnapshotFolderListing {
 /** What looks like roster data: Clever's two formats. */
 const DATA_EXTENSIONS = new Set(['.json', '.csv']);
 
+/** A path's file status, or undefined for anything that cannot be looked at (gone, a loop of links, no permission). */
+function statusOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which file a status is, so that one file under two names (a case-insensitive file system) is one file. */
+const identity = (status: Stats): string => `${status.dev}:${status.ino}`;
+
 /**
  * Lists a snapshot folder: the files an import reads, and those that look like data (a `.json` or
  * `.csv` file) but that no import reads: a misspelt name (`user.json`), another Clever layout (an
  * older API's `students.json`), CSV files beside JSON ones. Without this, such a file is silently
  * not part of the snapshot, and its records show up only as "unresolved" references, if at all.
  * Hidden files, folders and anything else (`README.md`, `SOURCE.txt`) are not data and are not
- * listed. Reads the folder's listing only; a folder that cannot be listed holds nothing (opening
- * it fails the sync).
+ * listed. The JSON files read are found as the JSON reader opens them, by name: in a folder that
+ * can be entered but not listed, and by any case a case-insensitive file system matches. Never
+ * throws.
  */
 export function listSnapshotFolder(folder: string): SnapshotFolderListing {
   const layout = isCsvSnapshotFolder(folder) ? 'csv' : 'json';
@@ -34,29 +47,34 @@ export function listSnapshotFolder(folder: string): SnapshotFolderListing {
   try {
     names = readdirSync(folder);
   } catch {
-    names = [];
+    names = []; // not listed: the files are still opened by name
   }
-  const isFile = (name: string) => statSync(join(folder, name), { throwIfNoEntry: false })?.isFile() === true;
+  const isFile = (name: string) => statusOf(join(folder, name))?.isFile() === true;
   const csv = [...REQUIRED_CSV_FILES, ...OPTIONAL_CSV_FILES];
   const expected = layout === 'csv' ? csv.map((spec) => spec.file) : RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]);
-  // the CSV reader also takes a name that differs only in case (see openCsvFolder)
-  const readable = layout === 'csv' ? csv.flatMap((spec) => csvFileName(names, spec) ?? []) : expected.filter((name) => names.includes(name));
-  const read = readable.filter(isFile);
-  const readNames = new Set(readable);
-  const unread = names.filter((name) => !name.startsWith('.') && !readNames.has(name) && DATA_EXTENSIONS.has(extname(name).toLowerCase()) && isFile(name));
+  // the CSV reader finds its files in the listing, in any case (see openCsvFolder); the JSON reader opens its names
+  const read = (layout === 'csv' ? csv.flatMap((spec) => csvFileName(names, spec) ?? []) : expected).filter(isFile);
+  const readFiles = new Set(read.flatMap((name) => {
+    const status = statusOf(join(folder, name));
+    return status === undefined ? [] : [identity(status)];
+  }));
+  const unread = names.filter((name) => {
+    if (name.startsWith('.') || !DATA_EXTENSIONS.has(extname(name).toLowerCase())) return false;
+    const status = statusOf(join(folder, name));
+    return status?.isFile() === true && !readFiles.has(identity(status));
+  });
   return { read, unread: unread.sort(), expected, layout };
 }
 
-/** The folders directly inside `folder` that hold a file an import reads, by name. */
+/** The folders directly inside `folder` (links to folders included) that hold a file an import reads, by name. */
 export function snapshotSubfolders(folder: string): string[] {
+  let names: string[];
   try {
-    return readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory() && listSnapshotFolder(join(folder, entry.name)).read.length > 0)
-      .map((entry) => entry.name)
-      .sort();
+    names = readdirSync(folder);
   } catch {
     return [];
   }
+  return names.filter((name) => statusOf(join(folder, name))?.isDirectory() === true && listSnapshotFolder(join(folder, name)).read.length > 0).sort();
 }
 
 /** The files an import reads, in both layouts, for messages about a folder that holds none. */

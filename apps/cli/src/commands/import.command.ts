@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, isCsvSnapshotFolder, listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -54,7 +54,7 @@ export class ImportCommand extends LedgerCommandRunner {
     if (!info.isDirectory()) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} is a file, not a folder`, { file: absolute });
     const listing = listSnapshotFolder(absolute);
     if (listing.read.length === 0) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${nothingToRead(absolute, listing.unread)}`, { file: absolute });
-    if (isCsvSnapshotFolder(folder) && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
+    if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
   }
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
@@ -114,12 +114,12 @@ export class ImportCommand extends LedgerCommandRunner {
  * files it holds under other names, or its subfolders that hold snapshot files.
  */
 function nothingToRead(folder: string, unread: readonly string[]): string {
-  const why = `holds none of the files an import reads (${WHAT_AN_IMPORT_READS})`;
-  if (unread.length > 0) return `${why}; it holds ${unread.join(', ')}, which no import reads (a misspelt name?)`;
+  const why = [`holds none of the files an import reads (${WHAT_AN_IMPORT_READS})`];
+  if (unread.length > 0) why.push(`it holds ${unread.join(', ')}, which no import reads (a misspelt name?)`);
   const inside = snapshotSubfolders(folder);
-  if (inside.length === 0) return why;
   const shown = inside.slice(0, 5).map((name) => join(folder, name));
-  return `${why}; snapshot files are in ${shown.join(', ')}${inside.length > shown.length ? ` and ${inside.length - shown.length} more` : ''}`;
+  if (shown.length > 0) why.push(`snapshot files are in ${shown.join(', ')}${inside.length > shown.length ? ` and ${inside.length - shown.length} more` : ''}`);
+  return why.join('; ');
 }
 
 /**
