@@ -32,18 +32,23 @@ export function problemOf(error: unknown): { code: string; message: string } {
 
 /**
  * A rule of the ledger's that an option broke (a cursor that is no page's `next`, a `--to` before
- * `--from`): a query names the parameter at fault and no file. Like the API's 400, it is the
- * request that is wrong, not a snapshot (INVALID_INPUT names the file, line and record).
+ * `--from`): a query names the parameter at fault and nothing else. Like the API's 400, it is the
+ * request that is wrong, not a snapshot (INVALID_INPUT names the file, line or record).
  */
 function isRequestRule(error: unknown): error is InvalidInput & { at: { field: string } } {
-  return error instanceof InvalidInput && error.at.field !== undefined && error.at.file === undefined;
+  if (!(error instanceof InvalidInput) || error.at.field === undefined) return false;
+  const { file, line, record, recordId, column } = error.at;
+  return [file, line, record, recordId, column].every((place) => place === undefined);
 }
 
-/** The rule as the CLI's own option errors say it: the parameter (`asOf`) named as its option (`--as-of`). */
+/**
+ * The rule as the CLI's own option errors say it, the parameter (`asOf`) named as its option
+ * (`--as-of`): in place of the name the rule starts with, else before it. Only the start is
+ * rewritten: the rest may quote what the user typed (`got "after"`), which stays as typed.
+ */
 function asOptionMessage(rule: string, field: string): string {
-  const option = `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-  const named = new RegExp(`(?<![\\w-])${field}(?![\\w-])`);
-  if (named.test(rule)) return rule.replace(named, option);
+  const option = field.startsWith('--') ? field : `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+  if (rule.startsWith(`${field} `) || rule.startsWith(`${field}:`)) return `${option}${rule.slice(field.length)}`;
   return rule.startsWith('must ') ? `${option} ${rule}` : `${option}: ${rule}`;
 }
 
