@@ -701,6 +701,9 @@ describe('REST API (end to end)', () => {
       expect([shown.status, shown.body.code, shown.body.detail]).toEqual([400, 'INVALID_REQUEST', 'verbose is not a query parameter of this request; it takes none']);
       const verify = await api.as('admin').post('/projections/verify?names=accounts');
       expect([verify.status, verify.body.detail]).toEqual([400, 'names is not a query parameter of this request; send its parameters in the JSON body']);
+      // a probe's cache-buster changes nothing a probe reads: the public routes answer as ever
+      expect((await api.as(null).get('/health/live?_=1733300000')).status).toBe(200);
+      expect((await api.as(null).get('/health/ready?_=1733300000')).status).toBe(200);
     });
 
     it('refuses with 409 to approve or discard a sync that is not held', async () => {

@@ -3,6 +3,7 @@ import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
+import { PUBLIC_KEY } from '../auth/roles.decorator';
 import { RequestInvalid, type ParameterProblem } from '../errors/api-errors';
 
 /** Which parts of a request a route's handler takes: its query string, its body. */
@@ -13,17 +14,28 @@ interface TakenParts {
 
 const takenByHandler = new WeakMap<Function, TakenParts>();
 
-/** What the handler's `@Query()` and `@Body()` arguments say it takes (looked up once a handler). */
-function partsTakenBy(controller: Function, handler: Function): TakenParts {
+/**
+ * What the handler's arguments say it takes (looked up once a handler): `@Query()` the query
+ * string, `@Body()` the body; a handler given the whole request (`@Req()`, `@RawBody()`) reads
+ * what it likes, so it is taken to take both. A public route (a health probe, the index) takes
+ * both too: probes and uptime checks add cache-busting parameters, and a probe must not fail on
+ * what it does not read.
+ */
+function partsTakenBy(context: ExecutionContext): TakenParts {
+  const handler = context.getHandler();
   let taken = takenByHandler.get(handler);
   if (taken === undefined) {
-    const args = Object.keys((Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<string, unknown>);
+    const args = Object.keys((Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>);
     const takes = (type: RouteParamtypes) => args.some((key) => key.startsWith(`${type}:`));
-    taken = { query: takes(RouteParamtypes.QUERY), body: takes(RouteParamtypes.BODY) };
+    const everything = takes(RouteParamtypes.REQUEST) || takes(RouteParamtypes.RAW_BODY) || isPublic(context);
+    taken = { query: everything || takes(RouteParamtypes.QUERY), body: everything || takes(RouteParamtypes.BODY) };
     takenByHandler.set(handler, taken);
   }
   return taken;
 }
+
+const isPublic = (context: ExecutionContext): boolean =>
+  Reflect.getMetadata(PUBLIC_KEY, context.getHandler()) === true || Reflect.getMetadata(PUBLIC_KEY, context.getClass()) === true;
 
 /** How a body that is not an object of parameters is named in a problem. */
 const BODY = '(body)';
@@ -40,13 +52,14 @@ function bodyParameters(body: unknown): string[] {
  * declares is refused by the validation pipe, but the pipe only sees the parts a handler takes.
  * Without this, `POST /syncs/:id/approve` with `{"dryRun": true}` applied the sync, its body
  * unread, where every other route says "dryRun is not a parameter of this request". Runs after
- * the key and role checks (401 and 403 come first, as for every other refusal).
+ * the key and role checks (401 and 403 come first, as for every other refusal). Public routes
+ * are left alone (see partsTakenBy).
  */
 @Injectable()
 export class UndeclaredParametersInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const taken = partsTakenBy(context.getClass(), context.getHandler());
+    const taken = partsTakenBy(context);
     const request = context.switchToHttp().getRequest<Request>();
     const problems: ParameterProblem[] = [];
     if (!taken.query) {
@@ -56,7 +69,8 @@ export class UndeclaredParametersInterceptor implements NestInterceptor {
     if (!taken.body) {
       const instead = taken.query ? 'send its parameters in the query string' : 'it takes none';
       for (const parameter of bodyParameters(request.body)) {
-        problems.push({ parameter, problems: [parameter === BODY ? `this request takes no body; ${instead}` : `${parameter} is not a parameter of this request's body; ${instead}`] });
+        const problem = parameter !== BODY ? `${parameter} is not a parameter of this request's body; ${instead}` : taken.query ? `this request takes no body; ${instead}` : 'this request takes no body';
+        problems.push({ parameter, problems: [problem] });
       }
     }
     if (problems.length > 0) throw new RequestInvalid(problems);
