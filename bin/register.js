@@ -57,14 +57,34 @@ function compiled(source, filename, options, cache, salt) {
       const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
       fs.writeFileSync(partial, code);
       fs.renameSync(partial, cached);
-      for (const name of fs.readdirSync(cache)) {
-        if (name.startsWith(`${fileKey}-`) && name.endsWith('.js') && path.join(cache, name) !== cached) fs.rmSync(path.join(cache, name), { force: true });
-      }
+      for (const name of olderCompiles(cache, fileKey, path.basename(cached))) fs.rmSync(path.join(cache, name), { force: true });
     } catch {
       // a cache that cannot be written is only slower
     }
   }
   return code;
+}
+
+/** The cache's files by the key of their source's path, listed at the first compile of a process. */
+let compilesByPath = null;
+
+/**
+ * The compiles that `latest`, just written, replaces: the others of its path, which the list then
+ * forgets. Compiles named as before path keys (a bare hash) are handed over once, with the first.
+ */
+function olderCompiles(cache, fileKey, latest) {
+  const unnamed = [];
+  if (compilesByPath === null) {
+    compilesByPath = new Map();
+    for (const name of fs.readdirSync(cache)) {
+      const match = /^([0-9a-f]{16})-[0-9a-f]{64}\.js$/.exec(name);
+      if (match) compilesByPath.set(match[1], [...(compilesByPath.get(match[1]) ?? []), name]);
+      else if (/^[0-9a-f]{64}\.js$/.test(name)) unnamed.push(name);
+    }
+  }
+  const older = (compilesByPath.get(fileKey) ?? []).filter((name) => name !== latest);
+  compilesByPath.set(fileKey, [latest]);
+  return [...older, ...unnamed];
 }
 
 /**
@@ -74,12 +94,14 @@ function compiled(source, filename, options, cache, salt) {
  * such as /tmp: whoever can write there could plant code this process would run.
  */
 function cacheFolder() {
-  const home = process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache');
+  const inUsersCache = () => path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'roster-ledger', 'compiled');
   const candidates = process.env.LEDGER_COMPILE_CACHE
-    ? [process.env.LEDGER_COMPILE_CACHE]
-    : [path.join(ROOT, 'node_modules', '.cache', 'roster-ledger-compiled'), path.join(home, 'roster-ledger', 'compiled')];
-  for (const folder of candidates) {
+    ? [() => process.env.LEDGER_COMPILE_CACHE]
+    : [() => path.join(ROOT, 'node_modules', '.cache', 'roster-ledger-compiled'), inUsersCache];
+  for (const candidate of candidates) {
     try {
+      // (each worked out only when the one before fails: a user without a home folder still runs)
+      const folder = candidate();
       fs.mkdirSync(folder, { recursive: true });
       fs.accessSync(folder, fs.constants.W_OK);
       return folder;

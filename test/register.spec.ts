@@ -63,6 +63,13 @@ describe('running the TypeScript sources without a build (bin/register.js)', () 
     expect(statSync(join(cache, second[0]!)).ino).toBe(written);
   });
 
+  it('runs what it cannot keep compiled: a cache folder that cannot be made', () => {
+    const file = join(folder, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const result = run('uncached.ts', "console.log('ran' as string);\n", { ...process.env, LEDGER_COMPILE_CACHE: join(file, 'compiled') });
+    expect({ status: result.status, stdout: result.stdout.trim(), stderr: result.stderr }).toEqual({ status: 0, stdout: 'ran', stderr: '' });
+  });
+
   it("points an error's stack at the line of the TypeScript source", () => {
     const result = run('failing.ts', ['type Reason = string;', '', "const why: Reason = 'no';", 'throw new Error(why);', ''].join('\n'));
     expect(result.status).toBe(1);
