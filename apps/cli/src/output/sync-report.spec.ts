@@ -37,10 +37,13 @@ describe("a sync's report", () => {
 
   it('says of references it could not resolve when the snapshot had no file of their kind', () => {
     const file = (name: string) => ({ name, sha256: '0'.repeat(64), bytes: 10 });
-    const contents = { reading: 'clever-json v1', files: [file('districts.json'), file('schools.json'), file('users.json'), file('sections.json')] };
+    const contents = { reading: 'clever-json v1 max-string 65536', files: [file('districts.json'), file('schools.json'), file('users.json'), file('sections.json')] };
     expect(describeSync(sync({ contents, unresolved: { school: 2, term: 1, course: 3 } }))).toContain(
-      'Referenced but not in the snapshot (kept as ids): school 2, term 1 (no terms file), course 3 (no courses file)',
+      'Referenced but not in the snapshot (kept as ids): school 2, term 1 (no terms.json), course 3 (no courses.json)',
     );
+    // a CSV upload has no file per kind: its terms and courses come from sections.csv
+    const upload = { reading: 'clever-csv v1.1 max-record 65536 district d1', files: [file('schools.csv'), file('students.csv'), file('sections.csv')] };
+    expect(describeSync(sync({ contents: upload, unresolved: { user: 1, term: 1 } }))).toContain('Referenced but not in the snapshot (kept as ids): user 1, term 1\n');
   });
 
   it('says once that nothing was applied', () => {

@@ -65,14 +65,14 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
 }
 
 /**
- * Why a kind's references were not found, when the files say: the snapshot had no file of that
- * kind (`schools.json`, `schools.csv`), as the Clever demo district has none for schools, terms or
- * courses. Otherwise the file was read and lacked those records: nothing to add.
+ * Why a kind's references were not found, when the files say: a Data API snapshot had no file of
+ * that kind (`schools.json`), as the Clever demo district has none for schools, terms or courses.
+ * Otherwise the file was read and lacked those records: nothing to add. An SFTP CSV upload has no
+ * file per kind (its terms and courses come from sections.csv), so it gets no such note.
  */
 function noFileOf(kind: string, contents: SnapshotContents | null): string {
-  if (contents === null) return '';
-  const file = `${kind}s.`;
-  return contents.files.some((f) => f.name.toLowerCase().startsWith(file)) ? '' : ` (no ${kind}s file)`;
+  if (contents === null || !contents.reading.startsWith('clever-json ')) return '';
+  return contents.files.some((f) => f.name === `${kind}s.json`) ? '' : ` (no ${kind}s.json)`;
 }
 
 /**
