@@ -49,6 +49,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a range that holds no moment', ['audit', 'export', '--from', '2026-12-02', '--to', '2026-12-01', '--db', missing], /^error: --from 2026-12-02 is after --to 2026-12-01 \(--to includes the whole day\)\n$/],
     ['a month that does not exist', ['audit', 'export', '--from', '2026-13-01', '--db', missing], /^error: --from: 2026-13-01 is not a day of the calendar \(months are 01 to 12\)\n$/],
     ['a bad argument', ['timeline', 'teacherz', 'u1', '--db', missing], /^error: <kind> must be user, section or school \(or student, teacher, class\), got "teacherz"/],
+    ['a kind that is a name every object has', ['timeline', 'toString', 'u1', '--db', missing], /^error: <kind> must be user, section or school \(or student, teacher, class\), got "toString"/],
     ['a missing argument', ['syncs', 'show', '--db', missing], /^error: missing required argument 'syncId'/],
     ['a sync of no district', ['sync', '--db', missing], /^error: --district <id> is required: the Clever id of a district connected in the configuration\n$/],
     ['an argument too many', ['import', 'folder-a', 'folder-b', '--db', missing], /^error: too many arguments for 'import'\. Expected 1 argument but got 2\./],

@@ -13,7 +13,7 @@ import { describeEventData } from './output/event-line';
 import { momentBetween } from './output/moment-between';
 import { err, EXIT_FAILED, out } from './output/cli-output';
 import { demoLedgerInUse } from './demo-ledger-in-use';
-import { catchUpAfterSync, readModelsLine } from './commands/read-models-after-sync';
+import { catchUpAfterSync, readModelsLine, reportReadModelsBehind } from './commands/read-models-after-sync';
 
 /**
  * The demo: records Clever's demo district in a fresh embedded ledger, then a next-day snapshot
@@ -39,8 +39,10 @@ async function demo(): Promise<void> {
     out(describeSync(summary, Date.now() - started));
     // as import does: the read models folded, so what follows reads them current (and the access
     // log knows the teachers on day 2's events are not students)
-    const line = readModelsLine(await catchUpAfterSync(commands));
+    const folded = await catchUpAfterSync(commands);
+    const line = readModelsLine(folded);
     if (line !== null) out(line);
+    if (folded.behind !== null) reportReadModelsBehind(folded.behind, false);
     return summary;
   };
 

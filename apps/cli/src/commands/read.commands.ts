@@ -109,7 +109,7 @@ export class TimelineCommand extends ReadCommand {
 
   /** Checked with the options, before the ledger is opened. */
   static checkArguments([kindText]: readonly string[]): void {
-    if (TIMELINE_KINDS[kindText ?? ''] === undefined) throw new Error(`<kind> must be user, section or school (or student, teacher, class), got "${kindText}"`);
+    if (!Object.hasOwn(TIMELINE_KINDS, kindText ?? '')) throw new Error(`<kind> must be user, section or school (or student, teacher, class), got "${kindText}"`);
   }
 
   async run([kindText, id]: string[], options: ReadOptions): Promise<void> {
