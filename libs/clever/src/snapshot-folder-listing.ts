@@ -49,19 +49,24 @@ export function listSnapshotFolder(folder: string): SnapshotFolderListing {
   } catch {
     names = []; // not listed: the files are still opened by name
   }
-  const isFile = (name: string) => statusOf(join(folder, name))?.isFile() === true;
+  const fileStatusOf = (name: string) => {
+    const status = statusOf(join(folder, name));
+    return status?.isFile() === true ? status : undefined;
+  };
   const csv = [...REQUIRED_CSV_FILES, ...OPTIONAL_CSV_FILES];
   const expected = layout === 'csv' ? csv.map((spec) => spec.file) : RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]);
   // the CSV reader finds its files in the listing, in any case (see openCsvFolder); the JSON reader opens its names
-  const read = (layout === 'csv' ? csv.flatMap((spec) => csvFileName(names, spec) ?? []) : expected).filter(isFile);
-  const readFiles = new Set(read.flatMap((name) => {
-    const status = statusOf(join(folder, name));
-    return status === undefined ? [] : [identity(status)];
-  }));
+  const readFiles = new Map<string, Stats>();
+  for (const name of layout === 'csv' ? csv.flatMap((spec) => csvFileName(names, spec) ?? []) : expected) {
+    const status = fileStatusOf(name);
+    if (status !== undefined) readFiles.set(name, status);
+  }
+  const read = [...readFiles.keys()];
+  const readIdentities = new Set([...readFiles.values()].map(identity));
   const unread = names.filter((name) => {
     if (name.startsWith('.') || !DATA_EXTENSIONS.has(extname(name).toLowerCase())) return false;
-    const status = statusOf(join(folder, name));
-    return status?.isFile() === true && !readFiles.has(identity(status));
+    const status = fileStatusOf(name);
+    return status !== undefined && !readIdentities.has(identity(status));
   });
   return { read, unread: unread.sort(), expected, layout };
 }
