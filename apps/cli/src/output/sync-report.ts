@@ -1,4 +1,5 @@
-import { describeBreach, describeLocation, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
+import { SNAPSHOT_FILE_NAMES } from '@roster-ledger/clever';
+import { describeBreach, describeLocation, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
@@ -71,8 +72,9 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
  * file per kind (its terms and courses come from sections.csv), so it gets no such note.
  */
 function noFileOf(kind: string, contents: SnapshotContents | null): string {
-  if (contents === null || !contents.reading.startsWith('clever-json ')) return '';
-  return contents.files.some((f) => f.name === `${kind}s.json`) ? '' : ` (no ${kind}s.json)`;
+  const file = SNAPSHOT_FILE_NAMES[kind as RecordKind] as string | undefined;
+  if (contents === null || file === undefined || !contents.reading.startsWith('clever-json ')) return '';
+  return contents.files.some((f) => f.name === file) ? '' : ` (no ${file})`;
 }
 
 /**
