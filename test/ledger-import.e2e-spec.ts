@@ -118,6 +118,35 @@ describe('roster-ledger import (end to end)', () => {
     expect({ status: again.status, appended: again.appended, counts: again.counts }).toEqual({ status: 'completed', appended: 0, counts: {} });
   });
 
+  it('says where the values outside Clever\'s enumerations were read, the first three of each, never the values', () => {
+    const db = tmp.path('unknown-values.db');
+    const folder = tmp.demoCopy('unknown-genders');
+    const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
+    const odd: { record: number; id: string }[] = users.data.flatMap((u: any, record: number) => (u.data.roles.student ? [{ record, id: u.data.id as string }] : [])).slice(0, 4);
+    for (const { record } of odd) users.data[record].data.roles.student.gender = 'Zebra';
+    writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+    const usersFile = join(folder, 'users.json');
+    // the demo's users.json is one line; the file named once
+    const place = ({ record, id }: { record: number; id: string }) => `line 1, record #${record + 1}, id ${id}`;
+    const expected = `    student.gender at ${usersFile}, ${odd.slice(0, 3).map(place).join('; ')}; and 1 more`;
+
+    const first = cli(['import', folder, '--db', db]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain("Values outside Clever's enumerations or formats (kept as given): student.gender 4\n" + expected + '\n');
+    expect(first.stdout).not.toContain('Zebra');
+    const [latest] = cliJson<{ syncId: string }[]>(['syncs', 'list', '--db', db]).body;
+    const shown = cliJson<{ unknownValues: object; unknownValuesAt: object }>(['syncs', 'show', latest!.syncId, '--db', db]).body;
+    expect(shown.unknownValues).toEqual({ 'student.gender': 4 });
+    expect(shown.unknownValuesAt).toEqual({
+      'student.gender': odd.slice(0, 3).map(({ record, id }) => ({ file: usersFile, line: 1, record, recordId: id })),
+    });
+    expect(JSON.stringify(shown)).not.toContain('Zebra');
+    // every record read again, the odd ones recognised by their bytes and not parsed: the same places
+    const again = cli(['import', folder, '--db', db, '--read-all']);
+    expect(again.stdout).toContain('No roster changes');
+    expect(again.stdout).toContain(expected + '\n');
+  });
+
   describe('the mass-change guard', () => {
     /** A copy of the demo district with the first `n` students gone (from users and sections). */
     function withoutStudents(as: string, n: number): string {

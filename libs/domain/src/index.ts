@@ -16,6 +16,7 @@ export * from './state/user-states';
 export * from './diff/snapshot-diff';
 export * from './sync/sync-summary';
 export * from './sync/snapshot-contents';
+export * from './sync/sync-findings';
 export * from './access/personal-data';
 export * from './events/cursor-events';
 export * from './state/active-tally';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { GuardBreach, SnapshotContents, SnapshotFileDigest, SyncSource, SyncStatus, SyncSummary } from '@roster-ledger/domain';
+import type { GuardBreach, InputLocation, SnapshotContents, SnapshotFileDigest, SyncSource, SyncStatus, SyncSummary } from '@roster-ledger/domain';
 
 class GuardBreachSchema implements GuardBreach {
   @ApiProperty({ example: 'student' }) recordType!: GuardBreach['recordType'];
@@ -60,6 +60,14 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
   @ApiProperty(counts("values outside Clever's enumerations or formats (a date of birth that is no day), kept as given, by kind.field")) unknownValues!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description:
+      "where the first three of each unknownValues entry were read, by kind.field: file, line (CSV, counted from 1) or record (its index in the file, counted from 0), and recordId; never the value, which may be personal. Empty for syncs recorded before these were kept",
+    example: { 'student.dob': [{ file: 'students.csv', line: 3, recordId: '5a25ffb0c1bc2a00360003ed' }] },
+  })
+  unknownValuesAt!: Record<string, InputLocation[]>;
   @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,

@@ -24,6 +24,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   skipped: {},
   unresolved: {},
   unknownValues: {},
+  unknownValuesAt: {},
   ...over,
 });
 
@@ -44,6 +45,29 @@ describe("a sync's report", () => {
     // a CSV upload has no file per kind: its terms and courses come from sections.csv
     const upload = { reading: 'clever-csv v1.1 max-record 65536 district d1', files: [file('schools.csv'), file('students.csv'), file('sections.csv')] };
     expect(describeSync(sync({ contents: upload, unresolved: { user: 1, term: 1 } }))).toContain('Referenced but not in the snapshot (kept as ids): user 1, term 1\n');
+  });
+
+  it('says where the first values outside the enumerations were read, each file named once in a row, and how many more', () => {
+    const report = describeSync(
+      sync({
+        unknownValues: { 'student.dob': 5, 'school.low_grade': 1 },
+        unknownValuesAt: {
+          'student.dob': [
+            { file: 'students.csv', line: 3, record: 1, recordId: 'a' },
+            { file: 'students.csv', line: 9, record: 7, recordId: 'b' },
+            { file: 'students-2.csv', line: 2, record: 0, recordId: 'c' },
+          ],
+          'school.low_grade': [{ file: 'schools.json', record: 4, recordId: 's' }],
+        },
+      }),
+    );
+    expect(report).toContain(
+      [
+        "  Values outside Clever's enumerations or formats (kept as given): student.dob 5, school.low_grade 1",
+        '    student.dob at students.csv, line 3, record #2, id a; line 9, record #8, id b; students-2.csv, line 2, record #1, id c; and 2 more',
+        '    school.low_grade at schools.json, record #5, id s',
+      ].join('\n'),
+    );
   });
 
   it('says once that nothing was applied', () => {

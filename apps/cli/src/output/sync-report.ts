@@ -60,9 +60,23 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`);
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`);
+  if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`, ...unknownValuePlaces(s));
   if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
+}
+
+/**
+ * Where the first few values of each kind were read, a line per `kind.field`, for a person to find
+ * the records (`student.dob at students.csv, line 3, id 5a25...; and 2 more`). Never the values:
+ * they may be personal, and a report is read by every role.
+ */
+function unknownValuePlaces(s: SyncSummary): string[] {
+  return Object.entries(s.unknownValuesAt).map(([field, places]) => {
+    const more = (s.unknownValues[field] ?? places.length) - places.length;
+    // the file named once for the places read from it in a row
+    const described = places.map((at, i) => describeLocation(i > 0 && at.file === places[i - 1]!.file ? { ...at, file: undefined } : at));
+    return `    ${field} at ${described.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+  });
 }
 
 /**

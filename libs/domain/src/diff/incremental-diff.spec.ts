@@ -99,8 +99,15 @@ describe('incremental diff (events sync)', () => {
 
   it('counts skipped changes and unknown values, and records nothing for them', () => {
     const result = when(base(), { type: 'skip', reason: 'contact' }, { type: 'skip', reason: 'contact' }, { type: 'upsert', record: student('u5'), unknownValues: ['student.gender'] });
-    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unknownValues: { 'student.gender': 1 } });
+    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unknownValues: { 'student.gender': 1 }, unknownValuesAt: { 'student.gender': [{ recordId: 'u5' }] } });
     expect(result.eventCount).toBe(1);
+  });
+
+  it("keeps where an unknown value was read: the Clever event's place and the record's id", () => {
+    const diff = new IncrementalDiff(base(), { syncId: 'events-sync', districtId: D });
+    diff.apply({ type: 'upsert', record: student('u5'), unknownValues: ['student.gender', 'student.grade'] }, { cleverEventId: 'e9', origin: { file: 'events page 2', record: 7 } });
+    const place = { file: 'events page 2', record: 7, recordId: 'u5' };
+    expect(diff.finish().findings.unknownValuesAt).toEqual({ 'student.gender': [place], 'student.grade': [place] });
   });
 
   it('rejects a record of another district, naming where it was read', () => {

@@ -1,12 +1,12 @@
 import { RECORD_KINDS, type RecordKind, type RosterRecord } from '../records/roster-records';
 import type { RosterEventType } from '../events/roster-events';
-import type { SyncFindings } from '../events/sync-events';
 import type { InputLocation } from '../errors/domain-error';
 import type { GuardedType } from '../guard/mass-change-guard';
 import { bothTimed, isOlderThan, type LedgerState } from '../state/ledger-state';
 import { activeTally } from '../state/active-tally';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
+import { noFindings, noteUnknownValues } from '../sync/sync-findings';
 
 /**
  * One change an incremental source (Clever's Events API) reports about one record:
@@ -66,7 +66,7 @@ export class IncrementalDiff {
   private readonly streams = new Map<string, StreamChange>();
   private readonly counts: Partial<Record<RosterEventType, number>> = {};
   private eventCount = 0;
-  private readonly findings: SyncFindings = { skipped: {}, unresolved: {}, unknownValues: {} };
+  private readonly findings = noFindings();
   private readonly removed: Partial<Record<GuardedType, number>> = {};
   private readonly updated: Partial<Record<GuardedType, number>> = {};
   private readonly active: Partial<Record<GuardedType, number>>;
@@ -98,7 +98,7 @@ export class IncrementalDiff {
     const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS, eventIds: this.eventIds });
     if (change.type === 'upsert') {
       diff.add(change.record, cause.origin);
-      for (const field of change.unknownValues) this.findings.unknownValues[field] = (this.findings.unknownValues[field] ?? 0) + 1;
+      noteUnknownValues(this.findings, change.unknownValues, { ...cause.origin, recordId: change.record.id });
     } else {
       diff.remove(change.kind, change.id);
     }

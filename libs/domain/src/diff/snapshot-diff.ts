@@ -20,6 +20,7 @@ import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
+import { noFindings, noteUnknownValues } from '../sync/sync-findings';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
@@ -155,7 +156,7 @@ export class SnapshotDiff {
   };
   /** Unchanged sections whose source says the ledger knew all their users (see `addUnchanged`). */
   private readonly sectionsOfKnownUsers: string[] = [];
-  private readonly findings: SyncFindings = { skipped: {}, unresolved: {}, unknownValues: {} };
+  private readonly findings = noFindings();
   /** Records added with their source since the last `takeSources`, whose state does not have it yet. */
   private sources: SourcedRecord[] = [];
   private readonly removed: Partial<Record<GuardedType, number>> = {};
@@ -228,7 +229,7 @@ export class SnapshotDiff {
         this.noteSectionReferences(this.state.sections.get(id)!);
       }
     }
-    if (source.unknownValues !== undefined) this.noteUnknownValues(source.unknownValues);
+    if (source.unknownValues !== undefined) this.noteUnknownValues(source.unknownValues, { ...origin, recordId: id });
   }
 
   /**
@@ -257,9 +258,12 @@ export class SnapshotDiff {
     this.findings.skipped[reason] = (this.findings.skipped[reason] ?? 0) + 1;
   }
 
-  /** Counts values outside Clever's enumerations or formats that were kept raw, e.g. `student.gender`, `student.dob`. */
-  noteUnknownValues(fields: readonly string[]): void {
-    for (const f of fields) this.findings.unknownValues[f] = (this.findings.unknownValues[f] ?? 0) + 1;
+  /**
+   * Counts values outside Clever's enumerations or formats that one record held, kept raw, e.g.
+   * `student.gender`, `student.dob`; `at`: where the record was read, with its id.
+   */
+  noteUnknownValues(fields: readonly string[], at: InputLocation): void {
+    noteUnknownValues(this.findings, fields, at);
   }
 
   /**

@@ -15,6 +15,12 @@ export interface SyncFindings {
   unresolved: Record<string, number>;
   /** Values outside Clever's documented enumerations or formats (a dob that is no day), kept raw, by `kind.field`. */
   unknownValues: Record<string, number>;
+  /**
+   * Where the first few of each `unknownValues` entry were read (file, line or record, and the
+   * record's id), so that a person can find them; never the value, which may be personal.
+   * Absent on syncs recorded before it was kept.
+   */
+  unknownValuesAt?: Record<string, InputLocation[]>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

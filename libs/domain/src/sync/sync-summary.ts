@@ -2,11 +2,12 @@ import type { GuardBreach } from '../guard/mass-change-guard';
 import type { InputLocation } from '../errors/domain-error';
 import type { SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
 import type { SnapshotContents } from './snapshot-contents';
+import { noFindings } from './sync-findings';
 
 export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarded';
 
 /** What one sync did, folded from its `sync-{id}` stream. */
-export interface SyncSummary extends SyncFindings {
+export interface SyncSummary extends Required<SyncFindings> {
   syncId: string;
   districtId: string | null;
   source: SyncSource;
@@ -53,15 +54,15 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
     return {
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
-      breaches: [], skipped: {}, unresolved: {}, unknownValues: {}, failure: null, approvedBy: null, discardedBy: null,
+      breaches: [], ...noFindings(), failure: null, approvedBy: null, discardedBy: null,
       owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null,
     };
   }
   if (!summary) return summary;
   switch (event.type) {
     case 'SyncCompleted': {
-      const { counts, appended, completedAt, skipped, unresolved, unknownValues, districtId, approvedBy } = event.data;
-      Object.assign(summary, { status: 'completed', counts, appended, finishedAt: completedAt, skipped, unresolved, unknownValues, districtId, pending: 0 });
+      const { counts, appended, completedAt, districtId, approvedBy } = event.data;
+      Object.assign(summary, { status: 'completed', counts, appended, finishedAt: completedAt, ...findingsOf(event.data), districtId, pending: 0 });
       if (approvedBy !== undefined) summary.approvedBy = approvedBy;
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
       if (event.data.sameFilesAs !== undefined) summary.sameFilesAs = event.data.sameFilesAs;
@@ -69,8 +70,8 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       break;
     }
     case 'SyncHeld': {
-      const { counts, pending, breaches, heldAt, skipped, unresolved, unknownValues, districtId } = event.data;
-      Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, skipped, unresolved, unknownValues, districtId });
+      const { counts, pending, breaches, heldAt, districtId } = event.data;
+      Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, ...findingsOf(event.data), districtId });
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
       if (event.data.settledUnder !== undefined) summary.settledUnder = event.data.settledUnder;
       break;
@@ -91,4 +92,10 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: SyncEvent)
       break;
   }
   return summary;
+}
+
+/** A recorded sync's findings, with no places for syncs recorded before they were kept. */
+function findingsOf(data: SyncFindings): Required<SyncFindings> {
+  const { skipped, unresolved, unknownValues, unknownValuesAt } = data;
+  return { skipped, unresolved, unknownValues, unknownValuesAt: unknownValuesAt ?? {} };
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { StateKey, SyncSummary } from '@roster-ledger/domain';
+import { recordedFindings, type StateKey, type SyncSummary } from '@roster-ledger/domain';
 import type { AppendResult, JsonObject, StreamAppend } from '../ports/event-store.port';
 import { concat } from '../services/iterables';
 import { ConcurrencyConflict } from '../ports/event-store.errors';
@@ -53,12 +53,12 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
           yield { ...a, events };
         }
       }
-      const { skipped, unresolved, unknownValues, counts, pending, contents, settledUnder } = summary;
+      const { counts, pending, contents, settledUnder } = summary;
       const lifecycle = recorder.plan(
         { type: 'SyncApproved', data: { syncId, by, approvedAt: recordedAt } },
         {
           type: 'SyncCompleted',
-          data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, skipped, unresolved, unknownValues, approvedBy: by,
+          data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, ...recordedFindings(summary), approvedBy: by,
             ...(contents ? { contents } : {}), ...(settledUnder !== null ? { settledUnder } : {}) },
         },
       );

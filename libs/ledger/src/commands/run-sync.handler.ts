@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { describeLocation, LEDGER_STATE_FORMAT, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
+import { describeLocation, LEDGER_STATE_FORMAT, recordedFindings, SnapshotDiff, type DiffResult, type StateKey, type StreamChange, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/snapshot-source.port';
@@ -213,7 +213,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         const recordSource = fingerprint === undefined ? undefined : unknownValues.length > 0 ? { fingerprint, unknownValues } : { fingerprint };
         if (fingerprint === undefined) settled = false;
         diff.add(item.record, item.origin, recordSource);
-        if (unknownValues.length > 0) diff.noteUnknownValues(unknownValues);
+        if (unknownValues.length > 0) diff.noteUnknownValues(unknownValues, { ...item.origin, recordId: item.record.id });
       }
       if (++records % PROGRESS_EVERY === 0 && onProgress) {
         const { done, total } = source.progress();
@@ -243,12 +243,12 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
    * in the same bytes.
    */
   private async concludeSame(recorder: SyncRecorder, source: SnapshotSource, districtId: string, same: SyncSummary): Promise<SyncSummary> {
-    const { skipped, unresolved, unknownValues, contents, settledUnder } = same;
+    const { contents, settledUnder } = same;
     await recorder.record({
       type: 'SyncCompleted',
       data: {
         syncId: recorder.syncId, districtId, counts: {}, appended: 0, completedAt: this.clock.now().toISOString(),
-        skipped, unresolved, unknownValues, contents: contents!, settledUnder: settledUnder!, sameFilesAs: same.syncId,
+        ...recordedFindings(same), contents: contents!, settledUnder: settledUnder!, sameFilesAs: same.syncId,
       },
     });
     this.logger.log(`sync ${recorder.syncId} of ${source.origin}: completed, the files of sync ${same.syncId} byte for byte, nothing read`);

@@ -1,4 +1,4 @@
-import { checkMassChange, type DiffResult, type SyncCompletedData } from '@roster-ledger/domain';
+import { checkMassChange, recordedFindings, type DiffResult, type SyncCompletedData } from '@roster-ledger/domain';
 import type { AppendResult, EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { GuardPolicies } from '../ports/guard-policies.port';
@@ -35,7 +35,7 @@ export async function concludeSync(
   tail: StreamAppend[],
   read: Pick<SyncCompletedData, 'contents' | 'settledUnder'> = {},
 ): Promise<SyncConclusion> {
-  const { skipped, unresolved, unknownValues } = result.findings;
+  const findings = recordedFindings(result.findings);
   const counts = result.counts as Record<string, number>;
   const breaches = checkMassChange(result.tally, ports.policies.policyFor(districtId));
   const now = () => ports.clock.now().toISOString();
@@ -45,13 +45,13 @@ export async function concludeSync(
     await ports.pending.seal(recorder.syncId);
     await recorder.record({
       type: 'SyncHeld',
-      data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), skipped, unresolved, unknownValues, ...read },
+      data: { syncId: recorder.syncId, districtId, breaches, counts, pending: result.eventCount, heldAt: now(), ...findings, ...read },
     });
     return { outcome: 'held' };
   }
   const lifecycle = recorder.plan({
     type: 'SyncCompleted',
-    data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), skipped, unresolved, unknownValues, ...read },
+    data: { syncId: recorder.syncId, districtId, counts, appended: result.eventCount, completedAt: now(), ...findings, ...read },
   });
   let written = 0;
   const counted = function* (appends: Iterable<StreamAppend>): Iterable<StreamAppend> {

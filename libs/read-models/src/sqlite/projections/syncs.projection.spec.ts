@@ -44,6 +44,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       skipped: {},
       unresolved: {},
       unknownValues: {},
+      unknownValuesAt: {},
       failure: null,
       approvedBy: null,
       discardedBy: null,
@@ -79,6 +80,17 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
     const contents = { reading: 'clever-json v1 max-string 65536', files: [{ name: 'users.json', bytes: 12, sha256: 'ab'.repeat(32) }] };
     rm().when(log.append('sync-s2', 'SyncCompleted', { ...syncCompleted('s2', T1), contents, settledUnder: 5, sameFilesAs: 's1' }));
     expect(await only()).toMatchObject({ status: 'completed', appended: 0, contents, settledUnder: 5, sameFilesAs: 's1' });
+  });
+
+  it('SyncCompleted with unknown values: where the first of them were read; a row folded before they were kept reads as none', async () => {
+    const log = new EventLog();
+    rm().given([log.append('sync-s3', 'SyncStarted', syncStarted('s3', T0))]);
+    const unknownValuesAt = { 'student.dob': [{ file: 'students.csv', line: 4, record: 2, recordId: 'u7' }] };
+    rm().when(log.append('sync-s3', 'SyncCompleted', { ...syncCompleted('s3', T1), unknownValues: { 'student.dob': 1 }, unknownValuesAt }));
+    expect(await only()).toMatchObject({ unknownValues: { 'student.dob': 1 }, unknownValuesAt });
+    const table = rm().db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%syncs%'").pluck().get() as string;
+    rm().db.exec(`UPDATE ${table} SET doc = json_remove(doc, '$.unknownValuesAt')`);
+    expect(await only()).toMatchObject({ unknownValues: { 'student.dob': 1 }, unknownValuesAt: {} });
   });
 
   it('SyncFailed: failed, with the code, the reason and where in the input', async () => {

@@ -561,8 +561,9 @@ export class SqliteReadModels implements ReadModels {
     );
     return rows.map((r) => {
       const { position: _position, ...summary } = JSON.parse(r) as SyncSummary & { position: number };
-      // rows folded before syncs recorded their files lack these
-      return { ...summary, contents: summary.contents ?? null, sameFilesAs: summary.sameFilesAs ?? null, settledUnder: summary.settledUnder ?? null };
+      // rows folded before syncs recorded their files, or where their unknown values were, lack these
+      const { contents = null, sameFilesAs = null, settledUnder = null, unknownValuesAt = {} } = summary;
+      return { ...summary, contents, sameFilesAs, settledUnder, unknownValuesAt };
     });
   }
 }

@@ -1,0 +1,33 @@
+import { noFindings, noteUnknownValues, recordedFindings, UNKNOWN_VALUE_PLACES_KEPT } from './sync-findings';
+
+describe("a sync's findings", () => {
+  it('counts every unknown value and keeps where the first three of each field were read', () => {
+    const findings = noFindings();
+    for (let record = 0; record < 5; record++) noteUnknownValues(findings, ['student.gender'], { file: 'users.json', record, recordId: `u${record}` });
+    noteUnknownValues(findings, ['student.dob', 'student.gender'], { file: 'students.csv', line: 9, recordId: 'u9' });
+    expect(UNKNOWN_VALUE_PLACES_KEPT).toBe(3);
+    expect(findings.unknownValues).toEqual({ 'student.gender': 6, 'student.dob': 1 });
+    expect(findings.unknownValuesAt).toEqual({
+      'student.gender': [0, 1, 2].map((record) => ({ file: 'users.json', record, recordId: `u${record}` })),
+      'student.dob': [{ file: 'students.csv', line: 9, recordId: 'u9' }],
+    });
+  });
+
+  it('keeps a copy of each place: a reader that reuses its location object changes none of them', () => {
+    const findings = noFindings();
+    const at = { file: 'users.json', record: 0, recordId: 'u0' };
+    noteUnknownValues(findings, ['student.gender'], at);
+    Object.assign(at, { record: 1, recordId: 'u1' });
+    noteUnknownValues(findings, ['student.gender'], at);
+    expect(findings.unknownValuesAt['student.gender']!.map((p) => p.recordId)).toEqual(['u0', 'u1']);
+  });
+
+  it('records places only where there were unknown values: a sync without any records what syncs did before', () => {
+    expect(recordedFindings(noFindings())).toEqual({ skipped: {}, unresolved: {}, unknownValues: {} });
+    const findings = noFindings();
+    noteUnknownValues(findings, ['school.low_grade'], { file: 'schools.json', record: 2, recordId: 's2' });
+    expect(recordedFindings(findings)).toEqual({
+      skipped: {}, unresolved: {}, unknownValues: { 'school.low_grade': 1 }, unknownValuesAt: { 'school.low_grade': [{ file: 'schools.json', record: 2, recordId: 's2' }] },
+    });
+  });
+});
