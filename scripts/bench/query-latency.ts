@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, get } from 'node:http';
 import { join, resolve } from 'node:path';
@@ -9,6 +11,12 @@ import { cpuCounters, shareBetween, type MachineShare } from './machine-share';
 
 export interface LatencyResult {
   query: string;
+  /**
+   * Who asked: `node`, the bench's own clients (node:http, in this process), or `wrk` (Debian's
+   * load generator, in C, with scripts/bench/paced-clients.lua), which the bench also runs each
+   * phase with when it is installed: a few per cent of a core, and no collector of its own.
+   */
+  clients: 'node' | 'wrk';
   /** Pause of each client between its answer and its next request: 0 = as fast as it can. */
   thinkMs: number;
   /** `fixed`: every pause is thinkMs; `random`: pauses drawn from an exponential distribution of that mean. */
@@ -103,6 +111,38 @@ function httpGet(agent: Agent, url: string, headers: Record<string, string>): Pr
 /** A client's pause: exactly thinkMs, or drawn from an exponential distribution of that mean. */
 const pauseOf = ({ thinkMs, pauses }: Pacing) => (pauses === 'random' ? -Math.log(1 - Math.random()) * thinkMs : thinkMs);
 
+/** wrk's path when it is installed (Debian's package `wrk`), else null. */
+function findWrk(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir !== '' && existsSync(join(dir, 'wrk'))) return join(dir, 'wrk');
+  return null;
+}
+
+/**
+ * One phase through wrk: `clients` connections asking for `paths` in turn with the pacing's pauses
+ * (scripts/bench/paced-clients.lua). Run as a child process the bench waits for without blocking
+ * its event loop: serve's log comes through a pipe this process must keep draining.
+ */
+async function wrkPhase(wrk: string, url: string, key: string, paths: string[], pacing: Pacing, clients: number, seconds: number) {
+  const folder = mkdtempSync(join(tmpdir(), 'roster-ledger-bench-'));
+  try {
+    writeFileSync(join(folder, 'paths.txt'), `${paths.join('\n')}\n`);
+    const threads = 2;
+    const child = spawn(wrk, [`-t${threads}`, `-c${clients}`, `-d${seconds}s`, '-s', join(__dirname, 'paced-clients.lua'), url], {
+      env: { ...process.env, PATHS: join(folder, 'paths.txt'), THINK: String(pacing.thinkMs), PAUSES: pacing.pauses, KEY: key, CONNECTIONS_PER_THREAD: String(Math.ceil(clients / threads)) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const line = /requests (\d+) errors (\d+) p50 ([\d.]+) p99 ([\d.]+)/.exec(output);
+    if (status !== 0 || line === null) throw new Error(`wrk failed (exit ${status}):\n${output}`);
+    return { requests: Number(line[1]), errors: Number(line[2]), p50Ms: Number(line[3]), p99Ms: Number(line[4]) };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 /**
@@ -134,9 +174,9 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
       await new Promise((r) => setTimeout(r, 200));
     }
     const asOf = new Date().toISOString();
-    const on = (ids: string[], classes: string[]): [string, (i: number) => string][] => [
-      ['student timeline', (i) => `/accounts/${ids[i % ids.length]}/timeline?limit=100`],
-      ['class roster as of a date', (i) => `/classes/${classes[i % classes.length]}/roster?asOf=${asOf}`],
+    const on = (ids: string[], classes: string[]): [string, (i: number) => string, number][] => [
+      ['student timeline', (i) => `/accounts/${ids[i % ids.length]}/timeline?limit=100`, ids.length],
+      ['class roster as of a date', (i) => `/classes/${classes[i % classes.length]}/roster?asOf=${asOf}`, classes.length],
     ];
     // the measured phases ask about the first half of each sample, the warm-up about the second:
     // the warm-up warms the server, not the very rows measured
@@ -176,32 +216,46 @@ export async function queryLatency(dbPath: string, options: { clients: number; s
     // the first seconds of a fresh server are its compiler warming up and pages coming into the
     // cache: not what a support desk sees all day
     for (const [, path] of warmUp) await load(path, { thinkMs: 10, pauses: 'random' }, 3);
+    const wrk = findWrk();
     const results: LatencyResult[] = [];
-    for (const pacing of options.pacing)
-    for (const [query, path] of queries) {
+    const ms = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+    /** Runs one phase, and records it with what serve logged and the machine did meanwhile. */
+    const phase = async (query: string, pacing: Pacing, clients: LatencyResult['clients'], run: () => Promise<Pick<LatencyResult, 'requests' | 'p50Ms' | 'p99Ms' | 'errorKinds'>>) => {
       const logFrom = serverOutput.length;
       const countersBefore = cpuCounters();
       const phaseStarted = performance.now();
-      const { times, errorKinds } = await load(path, pacing, options.seconds);
+      const seen = await run();
       const machine = shareBetween(countersBefore, cpuCounters(), (performance.now() - phaseStarted) / 1000);
-      times.sort((a, b) => a - b);
       const phaseLog = serverOutput.slice(logFrom);
       const served = handlingTimes(phaseLog);
-      const errors = Object.values(errorKinds).reduce((sum, count) => sum + count, 0);
-      const ms = (sorted: number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+      const errors = Object.values(seen.errorKinds).reduce((sum, count) => sum + count, 0);
       results.push({
         query,
+        clients,
         ...pacing,
-        requests: times.length,
-        p50Ms: ms(times, 50),
-        p99Ms: ms(times, 99),
+        ...seen,
         serverP50Ms: ms(served, 50),
         serverP99Ms: ms(served, 99),
         errors,
-        errorKinds,
         serverLogOnErrors: errors === 0 ? [] : otherThanAnswered(phaseLog).slice(0, 20),
         accessLogBacklog: accessLogBacklog(dbPath),
         machine,
+      });
+    };
+    for (const pacing of options.pacing)
+    for (const [query, path, count] of queries) {
+      await phase(query, pacing, 'node', async () => {
+        const { times, errorKinds } = await load(path, pacing, options.seconds);
+        times.sort((a, b) => a - b);
+        return { requests: times.length, p50Ms: ms(times, 50), p99Ms: ms(times, 99), errorKinds };
+      });
+      if (wrk === null) continue;
+      const paths = Array.from({ length: count }, (_, i) => path(i));
+      await phase(query, pacing, 'wrk', async () => {
+        const seen = await wrkPhase(wrk, base, key, paths, pacing, options.clients, options.seconds);
+        // wrk counts failures without telling them apart: an error, a timeout, a status not 2xx
+        const errorKinds: Record<string, number> = seen.errors > 0 ? { 'wrk: failed or not 2xx': seen.errors } : {};
+        return { requests: seen.requests, p50Ms: Math.round(seen.p50Ms * 10) / 10, p99Ms: Math.round(seen.p99Ms * 10) / 10, errorKinds };
       });
     }
     return results;

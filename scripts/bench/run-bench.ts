@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<void> {
   const latency = await queryLatency(db, { clients: 50, seconds: 15, pacing });
   for (const q of latency) {
     log(
-      `${q.query} (pause ${q.thinkMs} ms, ${q.pauses}): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests` +
+      `${q.query} (pause ${q.thinkMs} ms, ${q.pauses}, ${q.clients === 'wrk' ? 'wrk' : 'Node'} clients): p50 ${q.p50Ms} ms, p99 ${q.p99Ms} ms over ${q.requests} requests` +
         ` (in the server: p50 ${q.serverP50Ms} ms, p99 ${q.serverP99Ms} ms), ${q.errors} errors${describeErrors(q.errorKinds)}, ${q.accessLogBacklog} reads not indexed yet` +
         describeMachine(q),
     );
