@@ -96,6 +96,20 @@ describe('roster-ledger import (end to end)', () => {
         new RegExp(`^#\\d+  \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  user-${changes.gradeChanged.student}@1  StudentUpdated  grade: ${changes.gradeChanged.from} -> ${changes.gradeChanged.to}$`),
       );
     });
+
+    it("shows a sync finished when the ledger recorded its end, the moment its roster events were recorded", async () => {
+      const [, nextDaySync] = cliJson<{ syncId: string; finishedAt: string }[]>(['syncs', 'list', '--db', db]).body;
+      const shown = cliJson<{ finishedAt: string }>(['syncs', 'show', nextDaySync!.syncId, '--db', db]).body;
+      const log = await readLog(db);
+      const ending = log.find((e) => e.streamId === `sync-${nextDaySync!.syncId}` && e.type === 'SyncCompleted')!;
+      const appended = log.filter((e) => e.metadata['syncId'] === nextDaySync!.syncId && !e.streamId.startsWith('sync-'));
+      expect(appended.length).toBeGreaterThan(0);
+      expect(shown.finishedAt).toBe(ending.recordedAt);
+      expect(nextDaySync!.finishedAt).toBe(ending.recordedAt);
+      for (const e of appended) expect(e.recordedAt <= shown.finishedAt).toBe(true);
+      // the moment the sync planned is its own, and kept in its event
+      expect(Date.parse((ending.data as { completedAt: string }).completedAt)).toBeLessThanOrEqual(Date.parse(shown.finishedAt));
+    });
   });
 
   it('takes a user\'s schools as a set: the same schools listed in another order append nothing', () => {

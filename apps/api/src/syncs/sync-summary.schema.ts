@@ -43,7 +43,8 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'held', 'discarded'] }) status!: SyncStatus;
   @ApiProperty() requestedBy!: string;
   @ApiProperty() startedAt!: string;
-  @ApiProperty({ type: String, nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "when the ledger recorded the event that ended the sync (completed, held, failed or discarded), on the clock of every event's recordedAt; null while it runs" })
+  finishedAt!: string | null;
   @ApiProperty(counts('roster events appended (completed) or pending (held), by type')) counts!: Record<string, number>;
   @ApiProperty() appended!: number;
   @ApiProperty() pending!: number;

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { summarizeSync, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
+import { summarizeSync, type RecordedSyncEvent, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
 import { EVENT_STORE } from '../ports/tokens';
 import { SyncNotFound } from '../errors/ledger-errors';
 
 export const syncStreamId = (syncId: string): string => `sync-${syncId}`;
 
-const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data }) as unknown as SyncEvent;
+const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data, recordedAt: e.recordedAt }) as unknown as RecordedSyncEvent;
 
 /** Reads sync streams back as summaries. */
 @Injectable()
@@ -15,7 +15,7 @@ export class SyncHistory {
 
   /** @throws SyncNotFound */
   async get(syncId: string): Promise<SyncSummary> {
-    const events: SyncEvent[] = [];
+    const events: RecordedSyncEvent[] = [];
     for await (const e of this.store.readStream(syncStreamId(syncId))) events.push(asSyncEvent(e));
     const summary = summarizeSync(events);
     if (!summary) throw new SyncNotFound(syncId);
@@ -24,7 +24,7 @@ export class SyncHistory {
 
   /** Every sync, newest first, optionally of one district. */
   async list(districtId?: string): Promise<SyncSummary[]> {
-    const byStream = new Map<string, SyncEvent[]>();
+    const byStream = new Map<string, RecordedSyncEvent[]>();
     for await (const e of this.store.readCategory('sync')) {
       const list = byStream.get(e.streamId) ?? [];
       list.push(asSyncEvent(e));

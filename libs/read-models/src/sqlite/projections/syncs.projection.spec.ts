@@ -60,13 +60,15 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
     const log = new EventLog();
     rm().given([log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0, { districtId: null }))]);
     const completed = { ...syncCompleted('s1', T1, { StudentShared: 3, SectionShared: 1 }), skipped: { contact: 2 }, unresolved: { school: 1 } };
-    rm().when(log.append('sync-s1', 'SyncCompleted', completed));
+    // recorded 650 ms after the moment it names, which was taken as its append was planned
+    const recordedAt = '2024-09-01T08:00:05.650Z';
+    rm().when(log.append('sync-s1', 'SyncCompleted', completed, { recordedAt }));
     expect(await only()).toMatchObject({
       status: 'completed',
       districtId: DISTRICT, // the district the records named, when the sync did not insist on one
       counts: { StudentShared: 3, SectionShared: 1 },
       appended: 4,
-      finishedAt: T1,
+      finishedAt: recordedAt, // when the ledger recorded it: never before the events it appended
       skipped: { contact: 2 },
       unresolved: { school: 1 },
       approvedBy: null,
@@ -96,7 +98,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
   it('SyncFailed: failed, with the code, the reason and where in the input', async () => {
     const log = new EventLog();
     rm().given([log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0))]);
-    rm().when(log.append('sync-s1', 'SyncFailed', syncFailed('s1', T1, 'duplicate id', { file: 'users.json', line: 1, record: 2099, field: 'id' })));
+    rm().when(log.append('sync-s1', 'SyncFailed', syncFailed('s1', T1, 'duplicate id', { file: 'users.json', line: 1, record: 2099, field: 'id' }), { recordedAt: T1 }));
     expect(await only()).toMatchObject({
       status: 'failed',
       failure: { code: 'INVALID_INPUT', reason: 'duplicate id', at: { file: 'users.json', line: 1, record: 2099, field: 'id' } },
@@ -107,7 +109,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
   it('SyncHeld: held, with the thresholds crossed and the events it would append', async () => {
     const log = new EventLog();
     rm().given([log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0))]);
-    rm().when(log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200, StudentShared: 1 })));
+    rm().when(log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200, StudentShared: 1 }), { recordedAt: T1 }));
     expect(await only()).toMatchObject({
       status: 'held',
       pending: 201,
@@ -127,7 +129,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
     rm().when(log.append('sync-s1', 'SyncApproved', syncApproved('s1', 'alice', T2)));
     expect(await only()).toMatchObject({ status: 'held', approvedBy: 'alice', pending: 200 });
 
-    rm().when(log.append('sync-s1', 'SyncCompleted', syncCompleted('s1', T2, { StudentRemoved: 200 }, { approvedBy: 'alice' })));
+    rm().when(log.append('sync-s1', 'SyncCompleted', syncCompleted('s1', T2, { StudentRemoved: 200 }, { approvedBy: 'alice' }), { recordedAt: T2 }));
     expect(await only()).toMatchObject({ status: 'completed', approvedBy: 'alice', appended: 200, pending: 0, finishedAt: T2 });
   });
 
@@ -137,7 +139,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0)),
       log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200 })),
     ]);
-    rm().when(log.append('sync-s1', 'SyncDiscarded', syncDiscarded('s1', 'bob', T2)));
+    rm().when(log.append('sync-s1', 'SyncDiscarded', syncDiscarded('s1', 'bob', T2), { recordedAt: T2 }));
     expect(await only()).toMatchObject({ status: 'discarded', discardedBy: 'bob', finishedAt: T2, pending: 0, approvedBy: null });
   });
 

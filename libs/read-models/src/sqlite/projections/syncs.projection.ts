@@ -1,4 +1,4 @@
-import { evolveSyncSummary, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
+import { evolveSyncSummary, type RecordedSyncEvent, type SyncSummary } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { DocTable } from '../doc-table';
 import type { Db } from '../read-model-database';
@@ -12,6 +12,8 @@ export const syncsProjection: SqliteProjection = {
   rebuildWeight: 0.5,
   description: 'one row per sync: status, counts per event type, holds, failures',
   tables: ['syncs'],
+  // 2: a sync's finishedAt is when the ledger recorded the event that ended it (see evolveSyncSummary)
+  contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('syncs')} (
@@ -27,7 +29,7 @@ export const syncsProjection: SqliteProjection = {
         const id = event.streamId.slice('sync-'.length);
         const current = docs.get(id);
         if (current && event.position <= current.position) return;
-        const next = evolveSyncSummary(current ?? null, { type: event.type, data: event.data } as unknown as SyncEvent);
+        const next = evolveSyncSummary(current ?? null, { type: event.type, data: event.data, recordedAt: event.recordedAt } as unknown as RecordedSyncEvent);
         if (next) docs.put(id, Object.assign(next, { position: event.position }));
       },
       flush: () => docs.flush(),
