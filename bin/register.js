@@ -52,14 +52,15 @@ function compiled(source, filename, options, cache, salt) {
   }
   const { code } = require('@swc/core').transformSync(source, { ...options, filename });
   if (cached) {
+    // written whole under another name, then renamed: a process reading it never sees half
+    const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
     try {
-      // written whole under another name, then renamed: a process reading it never sees half
-      const partial = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
       fs.writeFileSync(partial, code);
       fs.renameSync(partial, cached);
       for (const name of olderCompiles(cache, fileKey, path.basename(cached))) fs.rmSync(path.join(cache, name), { force: true });
     } catch {
-      // a cache that cannot be written is only slower
+      // a cache that cannot be written is only slower; half a file (a full disk) is not left behind
+      fs.rmSync(partial, { force: true });
     }
   }
   return code;
@@ -68,9 +69,13 @@ function compiled(source, filename, options, cache, salt) {
 /** The cache's files by the key of their source's path, listed at the first compile of a process. */
 let compilesByPath = null;
 
+/** How old a compile's partial file must be to be taken for one its process left (a write takes milliseconds). */
+const PARTIAL_LEFT_AFTER_MS = 10 * 60_000;
+
 /**
  * The compiles that `latest`, just written, replaces: the others of its path, which the list then
- * forgets. Compiles named as before path keys (a bare hash) are handed over once, with the first.
+ * forgets. Handed over once, with the first: compiles named as before path keys (a bare hash),
+ * and partial files a process killed while writing left behind.
  */
 function olderCompiles(cache, fileKey, latest) {
   const unnamed = [];
@@ -79,12 +84,21 @@ function olderCompiles(cache, fileKey, latest) {
     for (const name of fs.readdirSync(cache)) {
       const match = /^([0-9a-f]{16})-[0-9a-f]{64}\.js$/.exec(name);
       if (match) compilesByPath.set(match[1], [...(compilesByPath.get(match[1]) ?? []), name]);
-      else if (/^[0-9a-f]{64}\.js$/.test(name)) unnamed.push(name);
+      else if (/^[0-9a-f]{64}\.js$/.test(name) || (/^[0-9a-f]{16}-[0-9a-f]{64}\.js\.\d+\.[0-9a-z]*$/.test(name) && leftBehind(path.join(cache, name)))) unnamed.push(name);
     }
   }
   const older = (compilesByPath.get(fileKey) ?? []).filter((name) => name !== latest);
   compilesByPath.set(fileKey, [latest]);
   return [...older, ...unnamed];
+}
+
+/** Whether a partial file is old enough to be one its process left behind (it may be gone already). */
+function leftBehind(file) {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs > PARTIAL_LEFT_AFTER_MS;
+  } catch {
+    return false;
+  }
 }
 
 /**

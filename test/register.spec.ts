@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 // bin/register.js runs the TypeScript sources for the CLI, its worker threads and the scripts.
 const REGISTER = resolve(__dirname, '../bin/register.js');
@@ -61,6 +61,26 @@ describe('running the TypeScript sources without a build (bin/register.js)', () 
     expect(run('kept.ts', "console.log('two' as string);\n", env).stdout.trim()).toBe('two');
     expect(readdirSync(cache)).toEqual(second);
     expect(statSync(join(cache, second[0]!)).ino).toBe(written);
+  });
+
+  it('removes the partial files of compiles a killed process left, once they are old, and no younger one', () => {
+    const cache = join(folder, 'compiled-partials');
+    const env = { ...process.env, LEDGER_COMPILE_CACHE: cache };
+    expect(run('partial.ts', "console.log('one' as string);\n", env).stdout.trim()).toBe('one');
+    const [compile] = readdirSync(cache);
+    const old = join(cache, `${compile}.4242.k3j5h`);
+    const young = join(cache, `${compile}.4343.a1b2c`);
+    writeFileSync(old, 'half a comp');
+    writeFileSync(young, 'being writ');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(old, hourAgo, hourAgo);
+    // the next compile of a process lists the cache once, and removes what is left over
+    expect(run('partial.ts', "console.log('two' as string);\n", env).stdout.trim()).toBe('two');
+    const left = readdirSync(cache);
+    expect(left).toHaveLength(2);
+    expect(left).toContain(basename(young));
+    expect(left).not.toContain(basename(old));
+    expect(left).not.toContain(compile);
   });
 
   it('runs what it cannot keep compiled: a cache folder that cannot be made', () => {
