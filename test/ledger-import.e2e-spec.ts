@@ -161,6 +161,30 @@ describe('roster-ledger import (end to end)', () => {
     expect(again.stdout).toContain(expected + '\n');
   });
 
+  it('names the first ids a snapshot referenced and did not hold, where it had their file', () => {
+    const db = tmp.path('unresolved.db');
+    const folder = tmp.demoCopy('one-school');
+    const sections = JSON.parse(readFileSync(join(folder, 'sections.json'), 'utf8'));
+    const district = JSON.parse(readFileSync(join(folder, 'districts.json'), 'utf8')).data[0].data.id;
+    const referenced = [...new Set<string>(sections.data.map((s: any) => s.data.school))];
+    expect(referenced.length).toBeGreaterThan(1);
+    // a schools.json that holds only the first school its sections name
+    writeFileSync(join(folder, 'schools.json'), JSON.stringify({ data: [{ data: { id: referenced[0], district, name: 'The one school' } }] }));
+    const result = cli(['import', folder, '--db', db]);
+    expect(result.status).toBe(0);
+    const line = result.stdout.split('\n').find((l) => l.startsWith('  Referenced but not in the snapshot'))!;
+    const missing = Number(/school (\d+)[,\n]/.exec(`${line}\n`)![1]);
+    expect(missing).toBeGreaterThanOrEqual(referenced.length - 1);
+    const idLine = result.stdout.split('\n')[result.stdout.split('\n').indexOf(line) + 1]!;
+    expect(idLine).toMatch(/^    school \S+/);
+    const named = idLine.trim().replace(/^school /, '').replace(/; and \d+ more$/, '').split(', ');
+    expect(named).toHaveLength(Math.min(3, missing));
+    expect(named).not.toContain(referenced[0]);
+    expect(new Set(named).size).toBe(named.length);
+    const [latest] = cliJson<{ syncId: string }[]>(['syncs', 'list', '--db', db]).body;
+    expect(cliJson<{ unresolvedIds: Record<string, string[]> }>(['syncs', 'show', latest!.syncId, '--db', db]).body.unresolvedIds.school).toEqual(named);
+  });
+
   describe('the mass-change guard', () => {
     /** A copy of the demo district with the first `n` students gone (from users and sections). */
     function withoutStudents(as: string, n: number): string {

@@ -60,6 +60,13 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    description: 'the first three of those ids, by kind, in the order they were first referenced. Empty for syncs recorded before these were kept',
+    example: { school: ['5a0c91b95c7cc000010d4181'] },
+  })
+  unresolvedIds!: Record<string, string[]>;
   @ApiProperty(counts("values outside Clever's enumerations or formats (a date of birth that is no day), kept as given, by kind.field")) unknownValues!: Record<string, number>;
   @ApiProperty({
     type: 'object',

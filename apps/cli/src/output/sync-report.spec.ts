@@ -23,6 +23,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   settledUnder: null,
   skipped: {},
   unresolved: {},
+  unresolvedIds: {},
   unknownValues: {},
   unknownValuesAt: {},
   ...over,
@@ -68,6 +69,16 @@ describe("a sync's report", () => {
         '    school.low_grade at schools.json, record #5, id s',
       ].join('\n'),
     );
+  });
+
+  it('names the first unresolved ids of a kind whose file was read, not of one the snapshot had no file for', () => {
+    const file = (name: string) => ({ name, sha256: '0'.repeat(64), bytes: 10 });
+    const contents = { reading: 'clever-json v1 max-string 65536', files: [file('schools.json'), file('users.json'), file('sections.json')] };
+    const report = describeSync(sync({ contents, unresolved: { school: 4, term: 2 }, unresolvedIds: { school: ['s1', 's2', 's3'], term: ['t1', 't2'] } }));
+    expect(report).toContain(
+      ['  Referenced but not in the snapshot (kept as ids): school 4, term 2 (no terms.json)', '    school s1, s2, s3; and 1 more'].join('\n') + '\n',
+    );
+    expect(report).not.toContain('t1');
   });
 
   it('says once that nothing was applied', () => {

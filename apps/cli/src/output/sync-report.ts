@@ -58,11 +58,25 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   const skipped = Object.entries(s.skipped).map(([k, v]) => `${n(v)} ${k}`).join(', ');
   if (skipped) lines.push(`  Skipped (read, not recorded): ${skipped}`);
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
-  if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`);
+  if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`, ...unknownValuePlaces(s));
   if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
+}
+
+/**
+ * The first few ids of each kind referenced and not found, a line per kind (`school s9, s12; and 3
+ * more`): the records to look for in the files. Not for a kind whose file the snapshot did not
+ * have (`(no schools.json)` says why already, and every reference of that kind is one).
+ */
+function unresolvedIdLines(s: SyncSummary): string[] {
+  return Object.entries(s.unresolvedIds)
+    .filter(([kind, ids]) => ids.length > 0 && noFileOf(kind, s.contents) === '')
+    .map(([kind, ids]) => {
+      const more = (s.unresolved[kind] ?? ids.length) - ids.length;
+      return `    ${kind} ${ids.join(', ')}${more > 0 ? `; and ${more} more` : ''}`;
+    });
 }
 
 /**

@@ -204,6 +204,8 @@ describe('snapshot diff', () => {
       section('sec1', ['ghost-teacher'], ['u1', 'ghost-student'], { school: 'nowhere', term_id: 'tx', course: 'cx' }),
     ] });
     expect(result.findings.unresolved).toEqual({ school: 1, term: 1, course: 1, user: 2 });
+    // and which: the first of each kind, in the order first referenced
+    expect(result.findings.unresolvedIds).toEqual({ school: ['nowhere'], term: ['tx'], course: ['cx'], user: ['ghost-teacher', 'ghost-student'] });
     expect(events(result).find(([, t]) => t === 'SectionShared')?.[2]).toMatchObject({ record: { school: 'nowhere', term_id: 'tx', course: 'cx' } });
     expect(types(result)).toContain('section-sec1 StudentEnrolled');
   });
@@ -307,6 +309,7 @@ describe('snapshot diff', () => {
       expect(result.changes).toEqual(read.changes.map((c) => ({ ...c, events: c.events.map((e) => ({ ...e, id: expect.any(String) })) })));
       expect(result.findings.unresolved).toEqual({ school: 1, term: 1, user: 3 }); // the ghosts, and u2 (gone, still listed)
       expect(result.findings.unresolved).toEqual(read.findings.unresolved);
+      expect(result.findings.unresolvedIds).toEqual(read.findings.unresolvedIds);
       expect(result.tally).toEqual(read.tally);
 
       // u2's unknown gender is counted whenever u2 is in the snapshot, parsed or not

@@ -20,7 +20,7 @@ import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
-import { noFindings, noteUnknownValues } from '../sync/sync-findings';
+import { noFindings, noteUnknownValues, noteUnresolved } from '../sync/sync-findings';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
@@ -560,9 +560,7 @@ export class SnapshotDiff {
       if (absent.size > 0) for (const id of this.state.sections.usersListed(this.sectionsOfKnownUsers, absent)) this.referenced.user.add(id);
     }
     for (const kind of ['school', 'term', 'course', 'user'] as const) {
-      let missing = 0;
-      for (const id of this.referenced[kind]) if (!this.isKnown(kind, id)) missing++;
-      if (missing > 0) this.findings.unresolved[kind] = missing;
+      for (const id of this.referenced[kind]) if (!this.isKnown(kind, id)) noteUnresolved(this.findings, kind, id);
     }
   }
 

@@ -13,6 +13,8 @@ export interface SyncFindings {
   skipped: Record<string, number>;
   /** Distinct ids referenced but not present in the snapshot nor the ledger, by kind. */
   unresolved: Record<string, number>;
+  /** The first few of those ids, by kind, in the order they were first referenced. Absent on syncs recorded before they were kept. */
+  unresolvedIds?: Record<string, string[]>;
   /** Values outside Clever's documented enumerations or formats (a dob that is no day), kept raw, by `kind.field`. */
   unknownValues: Record<string, number>;
   /**

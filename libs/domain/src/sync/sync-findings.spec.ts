@@ -1,11 +1,11 @@
-import { noFindings, noteUnknownValues, recordedFindings, UNKNOWN_VALUE_PLACES_KEPT } from './sync-findings';
+import { noFindings, noteUnknownValues, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
 
 describe("a sync's findings", () => {
   it('counts every unknown value and keeps where the first three of each field were read', () => {
     const findings = noFindings();
     for (let record = 0; record < 5; record++) noteUnknownValues(findings, ['student.gender'], { file: 'users.json', record, recordId: `u${record}` });
     noteUnknownValues(findings, ['student.dob', 'student.gender'], { file: 'students.csv', line: 9, recordId: 'u9' });
-    expect(UNKNOWN_VALUE_PLACES_KEPT).toBe(3);
+    expect(FINDING_EXAMPLES_KEPT).toBe(3);
     expect(findings.unknownValues).toEqual({ 'student.gender': 6, 'student.dob': 1 });
     expect(findings.unknownValuesAt).toEqual({
       'student.gender': [0, 1, 2].map((record) => ({ file: 'users.json', record, recordId: `u${record}` })),
@@ -22,12 +22,22 @@ describe("a sync's findings", () => {
     expect(findings.unknownValuesAt['student.gender']!.map((p) => p.recordId)).toEqual(['u0', 'u1']);
   });
 
-  it('records places only where there were unknown values: a sync without any records what syncs did before', () => {
+  it('counts every unresolved id and keeps the first three of each kind', () => {
+    const findings = noFindings();
+    for (const id of ['s1', 's2', 's3', 's4']) noteUnresolved(findings, 'school', id);
+    noteUnresolved(findings, 'term', 't9');
+    expect(findings.unresolved).toEqual({ school: 4, term: 1 });
+    expect(findings.unresolvedIds).toEqual({ school: ['s1', 's2', 's3'], term: ['t9'] });
+  });
+
+  it('records examples only where there are findings: a sync without any records what syncs did before', () => {
     expect(recordedFindings(noFindings())).toEqual({ skipped: {}, unresolved: {}, unknownValues: {} });
     const findings = noFindings();
     noteUnknownValues(findings, ['school.low_grade'], { file: 'schools.json', record: 2, recordId: 's2' });
     expect(recordedFindings(findings)).toEqual({
       skipped: {}, unresolved: {}, unknownValues: { 'school.low_grade': 1 }, unknownValuesAt: { 'school.low_grade': [{ file: 'schools.json', record: 2, recordId: 's2' }] },
     });
+    noteUnresolved(findings, 'course', 'c1');
+    expect(recordedFindings(findings)).toMatchObject({ unresolved: { course: 1 }, unresolvedIds: { course: ['c1'] } });
   });
 });

@@ -1,12 +1,22 @@
 import type { InputLocation } from '../errors/domain-error';
 import type { SyncFindings } from '../events/sync-events';
 
-/** How many places of each unknown value a sync keeps: enough to find the records, not a list of them. */
-export const UNKNOWN_VALUE_PLACES_KEPT = 3;
+/**
+ * How many places of each unknown value, and ids of each kind of unresolved reference, a sync
+ * keeps: enough to find the records, not a list of them.
+ */
+export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unknownValues: {}, unknownValuesAt: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {} };
+}
+
+/** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
+export function noteUnresolved(findings: Required<SyncFindings>, kind: string, id: string): void {
+  findings.unresolved[kind] = (findings.unresolved[kind] ?? 0) + 1;
+  const ids = (findings.unresolvedIds[kind] ??= []);
+  if (ids.length < FINDING_EXAMPLES_KEPT) ids.push(id);
 }
 
 /**
@@ -17,16 +27,17 @@ export function noteUnknownValues(findings: Required<SyncFindings>, fields: read
   for (const field of fields) {
     findings.unknownValues[field] = (findings.unknownValues[field] ?? 0) + 1;
     const places = (findings.unknownValuesAt[field] ??= []);
-    if (places.length < UNKNOWN_VALUE_PLACES_KEPT) places.push({ ...at });
+    if (places.length < FINDING_EXAMPLES_KEPT) places.push({ ...at });
   }
 }
 
 /**
- * The findings as a sync's SyncCompleted or SyncHeld records them: `unknownValuesAt` only where
- * there were unknown values, so that a sync without any records what syncs recorded before.
+ * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds` and
+ * `unknownValuesAt` only where there are some, so that a sync without any records what syncs
+ * recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unknownValues, unknownValuesAt } = findings;
-  const places = unknownValuesAt !== undefined && Object.keys(unknownValuesAt).length > 0;
-  return { skipped, unresolved, unknownValues, ...(places ? { unknownValuesAt } : {}) };
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt } = findings;
+  const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
+  return { skipped, unresolved, ...(some(unresolvedIds) ? { unresolvedIds } : {}), unknownValues, ...(some(unknownValuesAt) ? { unknownValuesAt } : {}) };
 }

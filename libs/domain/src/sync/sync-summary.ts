@@ -110,8 +110,8 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
   return summary;
 }
 
-/** A recorded sync's findings, with no places for syncs recorded before they were kept. */
+/** A recorded sync's findings, with no examples for syncs recorded before they were kept. */
 function findingsOf(data: SyncFindings): Required<SyncFindings> {
-  const { skipped, unresolved, unknownValues, unknownValuesAt } = data;
-  return { skipped, unresolved, unknownValues, unknownValuesAt: unknownValuesAt ?? {} };
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt } = data;
+  return { skipped, unresolved, unresolvedIds: unresolvedIds ?? {}, unknownValues, unknownValuesAt: unknownValuesAt ?? {} };
 }

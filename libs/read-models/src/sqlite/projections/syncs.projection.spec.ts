@@ -43,6 +43,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       breaches: [],
       skipped: {},
       unresolved: {},
+      unresolvedIds: {},
       unknownValues: {},
       unknownValuesAt: {},
       failure: null,
