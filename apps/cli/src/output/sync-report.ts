@@ -73,10 +73,7 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
 function unresolvedIdLines(s: SyncSummary): string[] {
   return Object.entries(s.unresolvedIds)
     .filter(([kind, ids]) => ids.length > 0 && noFileOf(kind, s.contents) === '')
-    .map(([kind, ids]) => {
-      const more = (s.unresolved[kind] ?? ids.length) - ids.length;
-      return `    ${kind} ${ids.join(', ')}${more > 0 ? `; and ${more} more` : ''}`;
-    });
+    .map(([kind, ids]) => `    ${kind} ${ids.join(', ')}${andMore(s.unresolved[kind], ids.length)}`);
 }
 
 /**
@@ -86,11 +83,16 @@ function unresolvedIdLines(s: SyncSummary): string[] {
  */
 function unknownValuePlaces(s: SyncSummary): string[] {
   return Object.entries(s.unknownValuesAt).map(([field, places]) => {
-    const more = (s.unknownValues[field] ?? places.length) - places.length;
     // the file named once for the places read from it in a row
     const described = places.map((at, i) => describeLocation(i > 0 && at.file === places[i - 1]!.file ? { ...at, file: undefined } : at));
-    return `    ${field} at ${described.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
+    return `    ${field} at ${described.join('; ')}${andMore(s.unknownValues[field], places.length)}`;
   });
+}
+
+/** `; and 2 more` when a finding counted more than the examples shown of it, else nothing. */
+function andMore(counted: number | undefined, shown: number): string {
+  const more = (counted ?? shown) - shown;
+  return more > 0 ? `; and ${more} more` : '';
 }
 
 /**
