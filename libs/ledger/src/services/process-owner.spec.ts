@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { liveElsewhere, ownerAlive, sameProcess, thisProcess } from './process-owner';
 
@@ -43,6 +45,20 @@ describe('process owners: who holds a lock or builds a read model, and whether i
     expect(ownerAlive({ pid: 2 ** 22 + 1, host: `not-${hostname()}` })).toBe(true);
   });
 
+  onLinux('takes a process that was killed but not reaped (a zombie) for a dead owner: it can do no more work', async () => {
+    // the shell's background child exits; the shell then becomes `sleep`, which never reaps it
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      const zombie = { pid, host: hostname() };
+      await waitFor(() => readState(pid) === 'Z');
+      expect(ownerAlive(zombie)).toBe(false);
+      expect(ownerAlive({ pid: parent.pid!, host: hostname() })).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   onLinux('tells one process from another by id, host and, when both know it, start', () => {
     expect(sameProcess(me, thisProcess())).toBe(true);
     expect(sameProcess(me, { pid: me.pid, host: me.host })).toBe(true);
@@ -51,3 +67,19 @@ describe('process owners: who holds a lock or builds a read model, and whether i
     expect(liveElsewhere(me)).toBe(false);
   });
 });
+
+function readState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries++) {
+    if (tries > 200) throw new Error('condition not met in 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -17,7 +17,8 @@ let me: SyncOwner | undefined;
 
 /**
  * Whether an owner may still be at work: a process of this machine that exists (EPERM: it exists
- * but is not ours) and, when the owner's start is known and can be checked from here, started
+ * but is not ours), has not ended (a zombie, killed but not yet reaped by its parent, as where
+ * node runs as a container's first process, can do no more work and holds no lock) and, when the owner's start is known and can be checked from here, started
  * then (not a later process given the same id after the owner died, or after a reboot). A process
  * on another host, or in another process-id namespace (another container sharing the ledger's
  * volume and host name), cannot be checked from here: it counts as alive. The embedded ledger is
@@ -31,6 +32,7 @@ export function ownerAlive(owner: SyncOwner): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (ended(owner.pid)) return false;
   if (noted === null) return true;
   const started = startOf(owner.pid);
   return started === null || started === owner.started;
@@ -63,6 +65,22 @@ export function sameProcess(a: SyncOwner, b: SyncOwner): boolean {
   return a.pid === b.pid && a.host === b.host && (!a.started || !b.started || a.started === b.started);
 }
 
+/** Whether a process has ended and waits only to be reaped (state Z, zombie, or X, dead), as /proc says; false where it does not say. */
+function ended(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
+}
+
+/** The fields of /proc/<pid>/stat after the command (in parentheses, which may hold spaces), from the state on; null where there are none to read. */
+function statFields(pid: number): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * When a process started, as `<pid>/<pid namespace>/<boot id>/<clock ticks since boot>` (Linux's
  * /proc), or null where the system does not say. The boot id tells a process of the same id and
@@ -70,12 +88,11 @@ export function sameProcess(a: SyncOwner, b: SyncOwner): boolean {
  * not note starts, beside one that does) from this one's.
  */
 function startOf(pid: number): string | null {
+  // state is the stat's 3rd field, starttime its 22nd
+  const ticks = statFields(pid)?.[19];
+  const space = namespace();
+  if (ticks === undefined || space === null) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the fields after the command (in parentheses, which may hold spaces): state is the 3rd, starttime the 22nd
-    const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    const space = namespace();
-    if (ticks === undefined || space === null) return null;
     return `${pid}/${space}/${bootId()}/${ticks}`;
   } catch {
     return null;
