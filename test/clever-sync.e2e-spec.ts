@@ -185,6 +185,28 @@ describe('Clever syncs: full and events (end to end)', () => {
     expect(fresh.find((e) => e.type === 'EventsCursorSet')!.data).toMatchObject({ cursor: null, reason: 'fallback', detail: result!.fallback });
   });
 
+  it("goes on from a quiet district's cursor whose event is weeks old: the feed was read up to it lately", async () => {
+    // the only event Clever keeps is 40 days old; the full sync reads it as the newest, so nothing after it is lost
+    const createdSecond = Math.floor(Date.now() / 1000) - 40 * 86_400;
+    const old = standIn.pushEvent({ id: createdSecond.toString(16) + '00000000000000e2', type: 'users.updated', data: { object: gradedNow } });
+    await sync('full');
+    const advanced = await sync('events');
+    expect(advanced).toMatchObject({ ran: 'events', fallback: null, summary: { status: 'completed', appended: 0 }, cursor: { value: old.id } });
+
+    // 30 days on without a sync, events after the cursor may have expired: a full sync, without asking Clever
+    const onlyDate = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
+    jest.useFakeTimers({ doNotFake: [...onlyDate], now: Date.now() + 30 * 86_400_000 });
+    try {
+      const asked = standIn.requests.length;
+      const late = await sync('events');
+      expect(late).toMatchObject({ ran: 'full', summary: { status: 'completed' } });
+      expect(late.fallback).toBe(`the feed was last read up to its cursor (Clever event ${old.id}) on ${advanced.cursor!.at}, more than 29 days ago, and Clever keeps events 30 days`);
+      expect(standIn.requests.slice(asked).map((r) => r.path)).not.toContain(`/v3.0/events/${old.id}`);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('runs one sync of a district at a time: a second one at once is refused before anything is recorded', async () => {
     const outcomes = await Promise.allSettled([sync('full', 'first-of-two'), sync('events', 'second-of-two')]);
     expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { syncId: 'first-of-two' } });

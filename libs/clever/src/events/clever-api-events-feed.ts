@@ -1,4 +1,4 @@
-import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, InvalidInput } from '@roster-ledger/domain';
+import { InvalidInput } from '@roster-ledger/domain';
 import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, DEFAULT_EVENTS_LIMIT } from '../api/clever-api-client';
 import type { CleverApiClientOptions } from '../api/clever-api-client';
 import { CleverRequestFailed } from '../api/clever-api-errors';
@@ -15,7 +15,6 @@ export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 't
 export type CleverCursorCheck = { usable: true } | { usable: false; reason: string };
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
-const DAY_MS = 86_400_000;
 
 /**
  * A district's Clever Events API feed over {@link CleverApiClient}: the shape of the ledger's
@@ -38,21 +37,13 @@ export class CleverApiEventsFeed {
   }
 
   /**
-   * Not usable when the cursor (an ObjectID: its first 8 hex digits are its creation time) is over
-   * 29 days old, or `GET /events/{cursor}` answers 404 (Clever no longer keeps it). What Clever
-   * answers to `starting_after` an expired id is not documented, so both are checked first.
+   * Not usable when `GET /events/{cursor}` answers 404 (Clever no longer keeps it): what Clever
+   * answers to `starting_after` an expired id is not documented, so it is checked first. How long
+   * ago the ledger read the feed up to the cursor is the ledger's to check (the cursor's own event
+   * may be old in a quiet district without any event after it being lost).
    */
   async knows(districtId: string, cursor: string): Promise<CleverCursorCheck> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return { usable: false, reason: `its cursor ${JSON.stringify(cursor.slice(0, 64))} is not a Clever event id` };
-    if (OBJECT_ID.test(cursor)) {
-      const created = Number.parseInt(cursor.slice(0, 8), 16) * 1000;
-      if (this.now() - created > EVENTS_CURSOR_MAX_AGE_DAYS * DAY_MS) {
-        return {
-          usable: false,
-          reason: `its cursor, Clever event ${cursor} of ${new Date(created).toISOString()}, is more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days old and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`,
-        };
-      }
-    }
     try {
       await (await this.client(districtId)).get(`events/${cursor}`);
       return { usable: true };
@@ -101,9 +92,5 @@ export class CleverApiEventsFeed {
     if (tokenFor === undefined) throw new InvalidInput('no token for the district: configure tokenFor', { file: `district ${districtId}` });
     const token = await tokenFor(districtId);
     return new CleverApiClient({ ...clientOptions, ...connectionOptions(connectionFor, districtId), token });
-  }
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
   }
 }

@@ -96,14 +96,14 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     const held = await this.cursors.current(districtId);
     if (held === null) throw new EventsCursorGap(districtId, 'it has no events cursor yet (no full sync through the Clever API has set one)');
     const { cursor, at } = held.cursor;
-    if (cursor === null) {
-      // an empty feed at bootstrap: its start is the cursor, as long as nothing can have expired since
-      const ageDays = (this.clock.now().getTime() - Date.parse(at)) / 86_400_000;
-      if (ageDays > EVENTS_CURSOR_MAX_AGE_DAYS) {
-        throw new EventsCursorGap(districtId, `its cursor (the start of the feed) was set ${at}, more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days ago, and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`);
-      }
-      return held;
+    // what counts is when the ledger last read the feed up to its cursor, not the age of the cursor's
+    // event: every event after it came later, so a quiet district's old cursor loses nothing
+    const ageDays = (this.clock.now().getTime() - Date.parse(at)) / 86_400_000;
+    if (ageDays > EVENTS_CURSOR_MAX_AGE_DAYS) {
+      const upTo = cursor === null ? 'the start of the feed' : `Clever event ${cursor}`;
+      throw new EventsCursorGap(districtId, `the feed was last read up to its cursor (${upTo}) on ${at}, more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days ago, and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`);
     }
+    if (cursor === null) return held; // the start of the feed: nothing to ask Clever
     const check = await this.feed.knows(districtId, cursor);
     if (!check.usable) throw new EventsCursorGap(districtId, check.reason);
     return held;

@@ -30,9 +30,9 @@ export interface CleverEventsFeed {
   latestEventId(districtId: string): Promise<string | null>;
 
   /**
-   * Whether events after `cursor` can still all be read. Not usable when the cursor is older than
-   * Clever keeps events (30 days; checked with a day's margin) or Clever no longer knows it: events
-   * may have been lost, and only a full sync can make up for them.
+   * Whether Clever still knows `cursor`: when it does not, events after it may have been lost, and
+   * only a full sync can make up for them. (How long ago the ledger read the feed up to the cursor
+   * is checked by the ledger, against how long Clever keeps events.)
    */
   knows(districtId: string, cursor: string): Promise<CursorCheck>;
 
