@@ -64,13 +64,15 @@ export class RateLimiter {
   }
 
   /**
-   * After a 429: waits until `X-Ratelimit-Reset`, else `Retry-After`, else a minute (capped, plus
-   * jitter). A reset already past still gets the jitter, so the retry is not immediate. Returns the
-   * ms waited; `announce` hears of it before the wait starts.
+   * After a 429: waits as `Retry-After` says, else until `X-Ratelimit-Reset`, else a minute (capped,
+   * plus jitter). `Retry-After` comes first: it is the server's word on this refusal, while the
+   * reset is when the window's budget refills, which may be long after a refusal that a budget
+   * with requests left did not cause. A reset already past still gets the jitter, so the retry is
+   * not immediate. Returns the ms waited; `announce` hears of it before the wait starts.
    */
   async waitAfterTooManyRequests(headers: Headers, announce?: (ms: number) => void): Promise<number> {
     const now = this.timing.now();
-    const until = this.resetTime(headers) ?? retryAfter(headers, now) ?? now + WINDOW_MS;
+    const until = retryAfter(headers, now) ?? this.resetTime(headers) ?? now + WINDOW_MS;
     this.remaining = undefined;
     this.resetAt = undefined;
     return this.wait(Math.max(0, until - now), announce);
