@@ -84,7 +84,7 @@ describe('roster-ledger sync (end to end)', () => {
     expect(JSON.parse(unknown.stdout).error).toMatchObject({ code: 'DISTRICT_NOT_CONFIGURED' });
     const noToken = await cli(['sync', '--district', D, '--db', db], { ...env, [TOKEN_ENV]: '' });
     expect(noToken.status).toBe(2);
-    expect(noToken.stderr).toContain(`error (CLEVER_TOKEN_MISSING): the Clever token of district ${D} is read from the environment variable ${TOKEN_ENV}, which is not set`);
+    expect(noToken.stderr).toContain(`error (CLEVER_TOKEN_MISSING): the Clever token of district ${D} is read from the environment variable ${TOKEN_ENV}, which is empty`);
   });
 
   it('exits 2 when the configuration is wrong (a bad schedule), before anything runs', async () => {

@@ -155,11 +155,11 @@ describe('roster-ledger usage mistakes (end to end)', () => {
       expect(ledgerFiles(db)).toEqual([]);
     });
 
-    it('exits 2 on a configured district whose token variable is not set, and creates no ledger', () => {
+    it('exits 2 on a configured district whose token variable is empty, and creates no ledger', () => {
       const result = cli(['sync', '--district', district, '--db', db], { ...configured, [tokenEnv]: '' });
       expect(result.status).toBe(2);
       expect(result.stderr).toBe(
-        `error (CLEVER_TOKEN_MISSING): the Clever token of district ${district} is read from the environment variable ${tokenEnv}, which is not set: export ${tokenEnv}=<the district-app token>\n`,
+        `error (CLEVER_TOKEN_MISSING): the Clever token of district ${district} is read from the environment variable ${tokenEnv}, which is empty: export ${tokenEnv}=<the district-app token>\n`,
       );
       expect(ledgerFiles(db)).toEqual([]);
     });

@@ -46,11 +46,13 @@ describe('districts connected to Clever', () => {
   });
 
   it('says which variable to set when the token is missing, and which districts are connected when one is not', () => {
-    const config = load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: 'CLEVER_TOKEN_DEMO' } }), CLEVER_TOKEN_DEMO: '' });
+    const config = load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: 'CLEVER_TOKEN_DEMO' } }) });
     expect(() => config.cleverTokenFor(D)).toThrow(CleverTokenMissing);
     expect(() => config.cleverTokenFor(D)).toThrow(
       `the Clever token of district ${D} is read from the environment variable CLEVER_TOKEN_DEMO, which is not set: export CLEVER_TOKEN_DEMO=<the district-app token>`,
     );
+    const empty = load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: 'CLEVER_TOKEN_DEMO' } }), CLEVER_TOKEN_DEMO: ' ' });
+    expect(() => empty.cleverTokenFor(D)).toThrow('the environment variable CLEVER_TOKEN_DEMO, which is empty: export CLEVER_TOKEN_DEMO=<the district-app token>');
     expect(() => config.cleverTokenFor('other')).toThrow(DistrictNotConfigured);
     expect(() => config.cleverTokenFor('other')).toThrow(new RegExp(`connected districts: ${D}$`));
   });

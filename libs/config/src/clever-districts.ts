@@ -43,7 +43,9 @@ export class CleverTokenMissing extends DomainError {
   constructor(
     readonly districtId: string,
     readonly tokenEnv: string,
+    /** Whether the variable is set, but to nothing (or spaces): a different slip to look for. */
+    empty = false,
   ) {
-    super(`the Clever token of district ${districtId} is read from the environment variable ${tokenEnv}, which is not set: export ${tokenEnv}=<the district-app token>`);
+    super(`the Clever token of district ${districtId} is read from the environment variable ${tokenEnv}, which is ${empty ? 'empty' : 'not set'}: export ${tokenEnv}=<the district-app token>`);
   }
 }

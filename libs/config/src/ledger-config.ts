@@ -355,7 +355,7 @@ export class LedgerConfig {
   cleverTokenFor(districtId: string): string {
     const { tokenEnv } = this.cleverDistrict(districtId);
     const token = this.env[tokenEnv];
-    if (token === undefined || token.trim() === '') throw new CleverTokenMissing(districtId, tokenEnv);
+    if (token === undefined || token.trim() === '') throw new CleverTokenMissing(districtId, tokenEnv, token !== undefined);
     return token.trim();
   }
 }

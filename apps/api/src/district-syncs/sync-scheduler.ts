@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { LedgerConfig, describeSchedule, nextRunAfter, type SyncSchedule } from '@roster-ledger/config';
+import { CleverTokenMissing, LedgerConfig, describeSchedule, nextRunAfter, type SyncSchedule } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
 import type { SyncMode } from '@roster-ledger/ledger';
 import { DistrictSyncRunner } from './district-sync-runner';
@@ -47,9 +47,19 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    for (const scheduled of this.schedules()) {
-      this.logger.log(`district ${scheduled.districtId}: ${scheduled.mode} sync ${describeSchedule(scheduled.schedule)}`);
-      this.plan(scheduled);
+    const scheduled = this.schedules();
+    for (const each of scheduled) {
+      this.logger.log(`district ${each.districtId}: ${each.mode} sync ${describeSchedule(each.schedule)}`);
+      this.plan(each);
+    }
+    // said now, not first at the first run (which may be tonight): every run would fail the same way
+    for (const districtId of new Set(scheduled.map((each) => each.districtId))) {
+      try {
+        this.config.cleverTokenFor(districtId);
+      } catch (error) {
+        if (!(error instanceof CleverTokenMissing)) throw error;
+        this.logger.warn(`district ${districtId}: its scheduled syncs will fail until its token is there: ${error.message}, then restart serve`);
+      }
     }
   }
 
