@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
 import { STAND_IN_TOKEN, TOKEN_ENV } from './support/clever-sync-runtime';
+import { startCli } from './support/crash-process';
 
 const BIN = resolve(__dirname, '../bin/roster-ledger');
 const D = CLEVER_DEMO_DISTRICT_ID;
@@ -76,6 +77,28 @@ describe('roster-ledger sync (end to end)', () => {
     const syncs = JSON.parse((await cli(['syncs', 'list', '--db', db, '--json'], env)).stdout);
     expect(JSON.stringify(syncs)).not.toContain('SYNC_ALREADY_RUNNING');
   });
+
+  it('records a sync whose process was killed as interrupted, and says so in its own report', async () => {
+    standIn.delay(10_000, { path: /^\/v3\.0\/users/ });
+    const from = standIn.requests.length;
+    const killed = startCli(['sync', '--district', D, '--db', db], env);
+    for (let waited = 0; !standIn.requests.slice(from).some((r) => r.path.startsWith('/v3.0/users')); waited += 20) {
+      if (waited > 20_000) throw new Error('the sync to be killed never asked for /users');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    killed.kill();
+    await killed.done;
+
+    const next = await cli(['sync', '--district', D, '--db', db, '--json'], env);
+    expect(next.status).toBe(0);
+    const report = JSON.parse(next.stdout);
+    expect(report.interruptedSyncs).toHaveLength(1);
+    const shown = JSON.parse((await cli(['syncs', 'show', report.interruptedSyncs[0], '--db', db, '--json'], env)).stdout);
+    expect(shown).toMatchObject({ status: 'failed', requestedBy: expect.any(String), failure: { code: 'INTERRUPTED', foundBy: report.syncId } });
+
+    const text = await cli(['sync', '--district', D, '--db', db], env);
+    expect(text.stdout).not.toContain('had stopped unfinished'); // it was found once, by the sync before
+  }, 60_000);
 
   it('exits 2 for a missing --district, a district not configured, or its token variable unset, naming what to do', async () => {
     expect(await cli(['sync', '--db', db], env)).toMatchObject({ status: 2, stderr: expect.stringContaining('--district <id> is required') });

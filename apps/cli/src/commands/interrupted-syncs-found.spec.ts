@@ -18,14 +18,15 @@ const queries = (mine: SyncSummary, listed: SyncSummary[]): QueryBus =>
 
 describe('the syncs a sync found dead and recorded as interrupted', () => {
   const mine = summary({ syncId: 'mine', startedAt: '2026-01-02T10:00:00.000Z' });
-  const interrupted = (syncId: string, finishedAt: string) =>
-    summary({ syncId, status: 'failed', startedAt: '2026-01-02T09:00:00.000Z', finishedAt, failure: { code: 'INTERRUPTED', reason: 'gone' } });
+  const interrupted = (syncId: string, foundBy: string) =>
+    summary({ syncId, status: 'failed', startedAt: '2026-01-02T09:00:00.000Z', finishedAt: '2026-01-02T10:00:01.000Z', failure: { code: 'INTERRUPTED', reason: 'gone', foundBy } });
 
-  it('are those of its district failed INTERRUPTED while it ran, not earlier ones nor other failures', async () => {
+  it('are those of its district it recorded as INTERRUPTED, not ones another sync found nor other failures', async () => {
     const found = await interruptedSyncsFound(
       queries(mine, [
-        interrupted('taken-over', '2026-01-02T10:00:01.000Z'),
-        interrupted('long-ago', '2026-01-01T08:00:00.000Z'),
+        interrupted('taken-over', 'mine'),
+        interrupted('found-by-another', 'other'),
+        summary({ syncId: 'unlocked', status: 'failed', finishedAt: '2026-01-02T10:00:01.000Z', failure: { code: 'INTERRUPTED', reason: 'released by ada' } }),
         summary({ syncId: 'bad-file', status: 'failed', finishedAt: '2026-01-02T10:00:02.000Z', failure: { code: 'INVALID_INPUT', reason: 'bad' } }),
       ]),
       'mine',

@@ -3,19 +3,18 @@ import type { SyncSummary } from '@roster-ledger/domain';
 import { GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
 
 /**
- * The syncs of a sync's district that were recorded as interrupted while it ran: a sync takes over
- * the district from one whose process died (killed, a crash) and records it as failed first
- * (INTERRUPTED). The command says so, rather than leaving a user who re-ran a killed import to
- * find it in `syncs list`. Never throws: it only adds to a report.
+ * The syncs of a sync's district that it recorded as interrupted: a sync takes over the district
+ * from one whose process died (killed, a crash) and records it as failed first (INTERRUPTED,
+ * `foundBy` this sync). The command says so, rather than leaving a user who re-ran a killed import
+ * to find it in `syncs list`. The one it took over is the district's last before it, so among its
+ * recent syncs. Never throws: it only adds to a report.
  */
 export async function interruptedSyncsFound(queries: QueryBus, syncId: string): Promise<SyncSummary[]> {
   try {
     const mine = await queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId));
     if (mine.districtId === null) return [];
     const recent = await queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(mine.districtId, 50));
-    return recent.items.filter(
-      (s) => s.syncId !== syncId && s.status === 'failed' && s.failure?.code === 'INTERRUPTED' && s.finishedAt !== null && s.finishedAt >= mine.startedAt,
-    );
+    return recent.items.filter((s) => s.status === 'failed' && s.failure?.code === 'INTERRUPTED' && s.failure.foundBy === syncId);
   } catch {
     return [];
   }

@@ -82,8 +82,9 @@ describe("a sync's report", () => {
   });
 
   it('says once that nothing was applied', () => {
-    const stopped = describeSync(sync({ status: 'failed', failure: { code: 'INTERRUPTED', reason: 'the process running this sync stopped before it finished; nothing of it was applied' } }));
+    const stopped = describeSync(sync({ status: 'failed', failure: { code: 'INTERRUPTED', reason: 'the process running this sync stopped before it finished; nothing of it was applied', foundBy: 'next-1' } }));
     expect(stopped.match(/nothing (of it )?was applied/gi)).toHaveLength(1);
+    expect(stopped).toContain('\n  Recorded so by sync next-1, which found its process gone.');
     const refused = describeSync(sync({ status: 'failed', failure: { code: 'INVALID_INPUT', reason: 'users.json, line 3: truncated' } }));
     expect(refused).toContain('Nothing was applied: the ledger is as it was before this sync.');
   });

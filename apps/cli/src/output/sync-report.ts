@@ -45,6 +45,7 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   if (s.status === 'failed' && s.failure) {
     lines.push(`  Failed (${s.failure.code}): ${s.failure.reason}`);
     if (s.failure.at && s.failure.code !== 'INVALID_INPUT') lines.push(`  at ${describeLocation(s.failure.at)}`);
+    if (s.failure.foundBy) lines.push(`  Recorded so by sync ${s.failure.foundBy}, which found its process gone.`);
     // a process that stopped says so in its reason already
     if (!/nothing of it was applied/i.test(s.failure.reason)) lines.push('  Nothing was applied: the ledger is as it was before this sync.');
   }

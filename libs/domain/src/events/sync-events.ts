@@ -76,6 +76,8 @@ export interface SyncFailedData {
   reason: string;
   at?: InputLocation;
   failedAt: string;
+  /** For an INTERRUPTED sync found dead by the next sync of its district: that sync's id. */
+  foundBy?: string;
 }
 export interface SyncHeldData extends SyncFindings {
   syncId: string;

@@ -21,7 +21,8 @@ export interface SyncSummary extends Required<SyncFindings> {
   appended: number;
   pending: number;
   breaches: GuardBreach[];
-  failure: { code: string; reason: string; at?: InputLocation } | null;
+  /** Why it failed; `foundBy`: the sync that found it INTERRUPTED (its process gone) and recorded it so. */
+  failure: { code: string; reason: string; at?: InputLocation; foundBy?: string } | null;
   approvedBy: string | null;
   discardedBy: string | null;
   /** The process that ran it, when recorded. */
@@ -92,10 +93,10 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       break;
     }
     case 'SyncFailed': {
-      const { code, reason, at, failedAt, districtId } = event.data;
+      const { code, reason, at, failedAt, districtId, foundBy } = event.data;
       summary.status = 'failed';
       if (districtId) summary.districtId = districtId;
-      summary.failure = at === undefined ? { code, reason } : { code, reason, at };
+      summary.failure = { code, reason, ...(at === undefined ? {} : { at }), ...(foundBy === undefined ? {} : { foundBy }) };
       summary.finishedAt = failedAt;
       break;
     }

@@ -65,7 +65,7 @@ export async function recordInterruptedSyncs(
     const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.mayBeRunning({ ...sync, owner: sync.owner }));
     if (!dead) continue;
     try {
-      await recordInterrupted(ports, sync, PROCESS_STOPPED, readAt);
+      await recordInterrupted(ports, sync, PROCESS_STOPPED, readAt, except);
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict)) throw error;
     }
@@ -82,6 +82,8 @@ export async function recordInterrupted(
   reason: string,
   /** The stream's revision `sync` was read at, when nothing may have been recorded since (ConcurrencyConflict otherwise). */
   readAt?: number,
+  /** The sync that found it dead, when one did. */
+  foundBy?: string,
 ): Promise<void> {
   const { store, clock, pending } = ports;
   const recorder = new SyncRecorder(store, clock, sync.syncId, sync.source, sync.startedAt, {
@@ -90,7 +92,7 @@ export async function recordInterrupted(
   });
   await recorder.record({
     type: 'SyncFailed',
-    data: { syncId: sync.syncId, code: 'INTERRUPTED', reason, failedAt: clock.now().toISOString() },
+    data: { syncId: sync.syncId, code: 'INTERRUPTED', reason, failedAt: clock.now().toISOString(), ...(foundBy === undefined ? {} : { foundBy }) },
   });
   // what it had staged will never be applied (a killed first import can leave gigabytes)
   await pending.delete(sync.syncId);
