@@ -1,5 +1,5 @@
 import { RECORD_KINDS } from '@roster-ledger/domain';
-import type { KnownRecords, RecordKind, SnapshotContents, SyncSource } from '@roster-ledger/domain';
+import type { KnownRecords, PartialCoverage, RecordKind, SnapshotContents, SyncSource } from '@roster-ledger/domain';
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import { SnapshotFileContents } from './snapshot-file-contents';
 import { openSnapshotFolder } from './snapshot-folder';
@@ -14,6 +14,8 @@ export interface CleverSnapshotSource {
   origin: string;
   /** Kinds whose file is present; the others are not part of this snapshot. */
   kinds: RecordKind[];
+  /** CSV uploads only: the roles and fields of those kinds no file or column gives (see PartialCoverage). */
+  partial?: PartialCoverage;
   /** @throws InvalidInput on the first fatal problem (see SnapshotFolder.items). */
   items(): AsyncIterable<SnapshotItem>;
   progress(): { done: number; total: number };

@@ -14,6 +14,7 @@ export * from './state/lazy-states';
 export * from './state/section-states';
 export * from './state/user-states';
 export * from './diff/snapshot-diff';
+export * from './diff/partial-coverage';
 export * from './sync/sync-summary';
 export * from './sync/snapshot-contents';
 export * from './sync/sync-findings';

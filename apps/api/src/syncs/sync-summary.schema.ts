@@ -78,6 +78,11 @@ export class SyncSummarySchema implements SyncSummary {
   })
   unknownValuesAt!: Record<string, InputLocation[]>;
   @ApiProperty({
+    ...counts('records of which the files lacked something the ledger holds, left as the ledger had them, by what was missing: a file (staff.csv: its staff kept) or a column (students.csv Grade: values kept that the file would have cleared). Empty for syncs recorded before this was kept'),
+    example: { 'staff.csv': 3, 'students.csv Grade': 1004 },
+  })
+  kept!: Record<string, number>;
+  @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,
     description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",

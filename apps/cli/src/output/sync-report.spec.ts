@@ -26,6 +26,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   unresolvedIds: {},
   unknownValues: {},
   unknownValuesAt: {},
+  kept: {},
   ...over,
 });
 
@@ -79,6 +80,12 @@ describe("a sync's report", () => {
       ['  Referenced but not in the snapshot (kept as ids): school 4, term 2 (no terms.json)', '    school s1, s2, s3; and 1 more'].join('\n') + '\n',
     );
     expect(report).not.toContain('t1');
+  });
+
+  it('says what the files did not have and the ledger kept, by file or column, with how many records', () => {
+    const report = describeSync(sync({ kept: { 'staff.csv': 3, 'students.csv Grade': 1004 } }));
+    expect(report).toContain('\n  Not in the files, so left as the ledger had them (records): staff.csv 3, students.csv Grade 1,004');
+    expect(describeSync(sync({}))).not.toContain('Not in the files');
   });
 
   it('says once that nothing was applied', () => {

@@ -22,7 +22,7 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${status}${took}`);
   lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
-  const found = [s.skipped, s.unresolved, s.unknownValues].some((counts) => Object.values(counts).some((v) => v > 0));
+  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {
     if (s.sameFilesAs) {
       const findings = found ? ` (the findings below are that sync's)` : '';
@@ -62,6 +62,8 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`, ...unknownValuePlaces(s));
+  const kept = Object.entries(s.kept).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  if (kept) lines.push(`  Not in the files, so left as the ledger had them (records): ${kept}`);
   if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import type { RecordKind } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { SnapshotFileContents } from '../snapshot-file-contents';
 import { csvSnapshotReading } from '../snapshot-reading';
+import { partialCoverage } from './csv-coverage';
 import { bytesToRead, csvFilesOf, openCsvFolder } from './csv-folder';
 import type { CsvFolder } from './csv-folder';
 import { DEFAULT_MAX_RECORD_CHARS } from './csv-row-stream';
@@ -46,6 +47,7 @@ export class CleverCsvSnapshotReader {
     }
     const folder = await openCsvFolder(location, { maxRecordChars });
     const total = bytesToRead(folder);
+    const partial = partialCoverage(folder);
     const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars), csvFilesOf(folder).map((file) => file.path));
     let done = 0;
     const onBytes = (count: number) => {
@@ -55,6 +57,7 @@ export class CleverCsvSnapshotReader {
       source: 'sftp-csv',
       origin: folder.folder,
       kinds: kindsOf(folder),
+      ...(partial === undefined ? {} : { partial }),
       items: () => {
         done = 0;
         return contents.pass(readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes }));

@@ -1,4 +1,4 @@
-import { diffSnapshot, notesSource, SnapshotDiff, type DiffResult, type Snapshot, type StreamChange } from './snapshot-diff';
+import { diffSnapshot, notesSource, SnapshotDiff, type DiffContext, type DiffResult, type Snapshot, type StreamChange } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
 import { summariseUser } from '../state/user-states';
 import { summariseSection, type ListedUsersFinder } from '../state/section-states';
@@ -460,6 +460,38 @@ describe('snapshot diff', () => {
     const result = when(saved, snapshot(school('s1'), term('t1'), course('c1'), staffer('tch1', ['teacher']), section('sec1', ['tch1'], [])));
     expect(types(result)).toEqual(['section-sec1 StudentUnenrolled', 'user-u1 StudentRemoved']);
     expect(reads.sort()).toEqual(['tch1', 'u1']);
+  });
+
+  describe('a snapshot without some roles or fields of what it covers (a CSV upload without staff.csv, or a column)', () => {
+    const partial = { roles: { staff: 'staff.csv' }, fields: { student: { grade: 'students.csv Grade', location: 'students.csv Student_zip' } } };
+    const whenPartial = (state: LedgerState, snap: Snapshot, without: DiffContext['partial'] = partial) => diffSnapshot(state, snap, { syncId: 'partial-sync', districtId: D, partial: without });
+    const ledger = () => given(snapshot(school('s1'), student('u1'), staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff'])));
+
+    it('leaves the roles no file lists as they are: neither removed nor updated, and counts each such user', () => {
+      const result = whenPartial(ledger(), snapshot(school('s1'), student('u1'), staffer('both1', ['teacher'])));
+      expect(types(result)).toEqual([]);
+      expect(result.findings.kept).toEqual({ 'staff.csv': 2 });
+      expect(result.tally.removed).toEqual({});
+      // the same snapshot read as complete removes both staff roles
+      expect(types(when(ledger(), snapshot(school('s1'), student('u1'), staffer('both1', ['teacher']))))).toEqual(['user-both1 StaffRemoved', 'user-stf1 StaffRemoved']);
+    });
+
+    it('records no change to a field no column gives, nor below it; records the other changes of the same record', () => {
+      const changed = student('u1', { fields: { grade: '' }, personal: { location: {}, gender: 'M', sis_id: 'sis-u1' } });
+      delete changed.roles.student!.fields['grade'];
+      const result = whenPartial(ledger(), snapshot(school('s1'), changed, staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff'])), { fields: partial.fields });
+      expect(events(result)).toEqual([['user-u1', 'DemographicUpdated', { id: 'u1', personal: { gender: { from: 'F', to: 'M' } } }]]);
+      expect(result.findings.kept).toEqual({ 'students.csv Grade': 1, 'students.csv Student_zip': 1 });
+      // read as complete, the grade and the zip are cleared
+      expect(types(when(ledger(), snapshot(school('s1'), changed, staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff']))))).toEqual(['user-u1 StudentUpdated', 'user-u1 DemographicUpdated']);
+    });
+
+    it('shares a new record with what it has, and counts nothing kept when nothing would have changed', () => {
+      const result = whenPartial(ledger(), snapshot(school('s1'), student('u1'), student('u9', { fields: { grade: '5' } }), staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff'])), { fields: partial.fields });
+      expect(types(result)).toEqual(['user-u9 StudentShared']);
+      expect(events(result)[0]![2]).toMatchObject({ record: { grade: '5' } });
+      expect(result.findings.kept).toEqual({});
+    });
   });
 
   it('rejects a record of another district and an id seen twice, naming the record', () => {

@@ -1,4 +1,5 @@
 import type { FieldChanges } from '../records/fields';
+import { withoutUnread, type PartialCoverage } from './partial-coverage';
 import { diffFields, isEmpty, mergedFields, partitionChanges } from '../records/field-changes';
 import {
   DEMOGRAPHIC_FIELDS,
@@ -57,6 +58,8 @@ export interface DiffContext {
   districtFrom?: string;
   /** Kinds the snapshot covers. Records of other kinds are left as they are (never removed). */
   kinds: readonly RecordKind[];
+  /** Roles and fields of those kinds the snapshot does not have: left as they are, counted in `findings.kept`. */
+  partial?: PartialCoverage;
   /**
    * Where the ids of the planned events come from. Diffs planning events of one sync that are all
    * appended must share one (an incremental sync diffs each change on its own): two sequences of
@@ -355,8 +358,11 @@ export class SnapshotDiff {
       } as RosterEvent);
       return;
     }
-    const changes = diffFields(before.fields, record.fields);
-    const personal = diffFields(before.personal, record.personal);
+    const dropped = new Set<string>();
+    const unread = this.context.partial?.fields?.[kind];
+    const changes = withoutUnread(diffFields(before.fields, record.fields), unread, dropped);
+    const personal = withoutUnread(diffFields(before.personal, record.personal), unread, dropped);
+    this.noteKept(dropped);
     if (isEmpty(changes) && isEmpty(personal)) return;
     this.bump(this.updated, kind);
     this.emit(stream, before, record.lastModified, {
@@ -369,11 +375,18 @@ export class SnapshotDiff {
     for (const school of roleSchools(record.roles)) this.reference('school', school);
     const before = this.state.users.get(record.id);
     const stream = streamIdOf('user', record.id);
-    const lead = USER_ROLES.find((r) => record.roles[r] && before?.roles[r]);
+    const unlisted = this.context.partial?.roles ?? {};
+    const lead = USER_ROLES.find((r) => unlisted[r] === undefined && record.roles[r] && before?.roles[r]);
+    const dropped = new Set<string>();
     for (const role of USER_ROLES) {
       const now = record.roles[role];
       const then = before?.roles[role];
       const prefix = ROLE_TYPE_PREFIX[role];
+      if (unlisted[role] !== undefined) {
+        // no file lists this role: what the ledger holds of it stands
+        if (then) dropped.add(unlisted[role]);
+        continue;
+      }
       if (now && !then) {
         this.emit(stream, before, record.lastModified, {
           type: `${prefix}Shared`,
@@ -385,11 +398,13 @@ export class SnapshotDiff {
           },
         } as RosterEvent);
       } else if (now && then) {
-        const changes = diffFields(then.fields, now.fields, { unordered: UNORDERED_ROLE_FIELDS });
+        const unread = this.context.partial?.fields?.[role];
+        const changes = withoutUnread(diffFields(then.fields, now.fields, { unordered: UNORDERED_ROLE_FIELDS }), unread, dropped);
         // the record's personal data split as the role's *Shared event filed it in the state
         const { own, role: rolePersonal } = splitPersonal(mergedFields(record.personal, now.personal));
         let personal = diffFields(then.personal, rolePersonal);
         if (role === lead) personal = { ...diffFields(before!.personal, own), ...personal };
+        personal = withoutUnread(personal, unread, dropped);
         let demographic: FieldChanges = {};
         if (role === 'student') [demographic, personal] = partitionChanges(personal, (f) => DEMOGRAPHIC_FIELDS.includes(f));
         if (!isEmpty(changes) || !isEmpty(personal)) {
@@ -413,6 +428,7 @@ export class SnapshotDiff {
         } as RosterEvent);
       }
     }
+    this.noteKept(dropped);
   }
 
   private diffSection(record: SectionRecord): void {
@@ -437,8 +453,11 @@ export class SnapshotDiff {
       return;
     }
 
-    const changes = diffFields(before.fields, record.fields);
-    const personal = diffFields(before.personal, record.personal);
+    const dropped = new Set<string>();
+    const unread = this.context.partial?.fields?.section;
+    const changes = withoutUnread(diffFields(before.fields, record.fields), unread, dropped);
+    const personal = withoutUnread(diffFields(before.personal, record.personal), unread, dropped);
+    this.noteKept(dropped);
     if (!isEmpty(changes) || !isEmpty(personal)) {
       this.bump(this.updated, 'section');
       this.emit(stream, before, at, { type: 'SectionUpdated', data: { id: sectionId, changes, personal } });
@@ -526,8 +545,14 @@ export class SnapshotDiff {
   }
 
   private planUserRemoval(user: UserState): void {
+    const unlisted = this.context.partial?.roles ?? {};
     for (const role of USER_ROLES) {
       if (!user.roles[role]) continue;
+      const label = unlisted[role];
+      if (label !== undefined) {
+        this.noteKept(new Set([label]));
+        continue;
+      }
       this.bump(this.removed, role);
       this.emit(streamIdOf('user', user.id), user, undefined, {
         type: `${ROLE_TYPE_PREFIX[role]}Removed`,
@@ -568,6 +593,11 @@ export class SnapshotDiff {
     if (this.context.kinds.includes(kind)) return this.seen[kind].has(id);
     if (kind === 'user') return (this.state.users.rolesOf(id)?.length ?? 0) > 0;
     return this.state.records[kind].get(id)?.active ?? false;
+  }
+
+  /** Counts a record of which something the snapshot did not have was left as it was, once per label. */
+  private noteKept(labels: ReadonlySet<string>): void {
+    for (const label of labels) this.findings.kept[label] = (this.findings.kept[label] ?? 0) + 1;
   }
 
   private bump(tally: Partial<Record<GuardedType, number>>, type: GuardedType): void {

@@ -23,6 +23,12 @@ export interface SyncFindings {
    * Absent on syncs recorded before it was kept.
    */
   unknownValuesAt?: Record<string, InputLocation[]>;
+  /**
+   * Records of which the snapshot lacked something that the ledger holds, left as the ledger had
+   * them, by what was missing: a file (`staff.csv`: staff kept) or a column (`students.csv Grade`:
+   * records whose value would otherwise have been cleared). Absent when there were none.
+   */
+  kept?: Record<string, number>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

@@ -9,7 +9,7 @@ export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {} };
 }
 
 /** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
@@ -32,12 +32,19 @@ export function noteUnknownValues(findings: Required<SyncFindings>, fields: read
 }
 
 /**
- * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds` and
- * `unknownValuesAt` only where there are some, so that a sync without any records what syncs
- * recorded before.
+ * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds`,
+ * `unknownValuesAt` and `kept` only where there are some, so that a sync without any records what
+ * syncs recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt } = findings;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept } = findings;
   const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
-  return { skipped, unresolved, ...(some(unresolvedIds) ? { unresolvedIds } : {}), unknownValues, ...(some(unknownValuesAt) ? { unknownValuesAt } : {}) };
+  return {
+    skipped,
+    unresolved,
+    ...(some(unresolvedIds) ? { unresolvedIds } : {}),
+    unknownValues,
+    ...(some(unknownValuesAt) ? { unknownValuesAt } : {}),
+    ...(some(kept) ? { kept } : {}),
+  };
 }

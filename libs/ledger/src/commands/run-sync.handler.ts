@@ -184,7 +184,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const loaded = await this.loader.load(districtId);
     // records whose bytes made their state are not parsed again (see SnapshotSource.recognise)
     source.recognise?.({ districtId, recognise: (kind, id, fingerprint) => loaded.state.recognise(kind, id, fingerprint) });
-    const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, districtFrom, kinds: source.kinds });
+    const diff = new SnapshotDiff(loaded.state, { syncId: recorder.syncId, districtId, districtFrom, kinds: source.kinds, ...(source.partial ? { partial: source.partial } : {}) });
     const touched = new Map<string, StateKey>();
     const metadata = recorder.metadata();
     // a district's first import writes its users' and sections' states as it goes rather than hold them all (a

@@ -1,4 +1,4 @@
-import type { InputLocation, KnownRecords, RecordKind, RosterRecord, SnapshotContents, SyncSource } from '@roster-ledger/domain';
+import type { InputLocation, KnownRecords, PartialCoverage, RecordKind, RosterRecord, SnapshotContents, SyncSource } from '@roster-ledger/domain';
 
 /**
  * One item of a snapshot: a normalized record (with the fingerprint of its bytes, when the source
@@ -17,6 +17,8 @@ export interface SnapshotSource {
   origin: string;
   /** Kinds this snapshot covers; kinds it does not cover are never removed by it. */
   kinds: RecordKind[];
+  /** Roles and fields of those kinds it does not have (a file or column missing from a CSV upload): left as they are. */
+  partial?: PartialCoverage;
   /** Records in dependency order (districts, schools, terms, courses, users, sections). @throws InvalidInput */
   items(): AsyncIterable<SnapshotInput>;
   /** Bytes read so far and in all, for progress; both 0 when unknown. */

@@ -46,6 +46,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       unresolvedIds: {},
       unknownValues: {},
       unknownValuesAt: {},
+      kept: {},
       failure: null,
       approvedBy: null,
       discardedBy: null,

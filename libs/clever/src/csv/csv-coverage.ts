@@ -1,0 +1,106 @@
+import type { FieldOwner, PartialCoverage } from '@roster-ledger/domain';
+import { STAFF } from './csv-columns';
+import type { CsvFile, CsvFolder } from './csv-folder';
+
+/**
+ * The field each optional column gives, as a dotted path under its owner (a user's own fields,
+ * such as `email`, go with the role whose file gives them). A column left out here gives no field
+ * of its own: a section's name, term and course are made from several columns (and terms and
+ * courses are not covered at all without theirs), a contact is not recorded.
+ */
+const COLUMN_FIELDS: readonly { files: (folder: CsvFolder) => CsvFile[]; owner: FieldOwner; fields: Readonly<Record<string, string>> }[] = [
+  {
+    files: (folder) => [folder.schools],
+    owner: 'school',
+    fields: {
+      School_number: 'school_number',
+      State_id: 'state_id',
+      Nces_id: 'nces_id',
+      Mdr_number: 'mdr_number',
+      Low_grade: 'low_grade',
+      High_grade: 'high_grade',
+      Principal: 'principal.name',
+      Principal_email: 'principal.email',
+      School_address: 'location.address',
+      School_city: 'location.city',
+      School_state: 'location.state',
+      School_zip: 'location.zip',
+      School_phone: 'phone',
+    },
+  },
+  {
+    files: (folder) => [folder.students],
+    owner: 'student',
+    fields: {
+      Middle_name: 'name.middle',
+      Student_number: 'student_number',
+      State_id: 'state_id',
+      Grade: 'grade',
+      Gender: 'gender',
+      DOB: 'dob',
+      Race: 'race',
+      Hispanic_Latino: 'hispanic_ethnicity',
+      Home_language: 'home_language',
+      Ell_status: 'ell_status',
+      Frl_status: 'frl_status',
+      IEP_status: 'iep_status',
+      Student_street: 'location.address',
+      Student_city: 'location.city',
+      Student_state: 'location.state',
+      Student_zip: 'location.zip',
+      Student_email: 'email',
+      Graduation_year: 'graduation_year',
+      Username: 'credentials.district_username',
+      Unweighted_gpa: 'unweighted_gpa',
+      Weighted_gpa: 'weighted_gpa',
+    },
+  },
+  {
+    files: (folder) => [folder.teachers],
+    owner: 'teacher',
+    fields: {
+      Middle_name: 'name.middle',
+      Teacher_number: 'teacher_number',
+      State_teacher_id: 'state_id',
+      Teacher_email: 'email',
+      Title: 'title',
+      Username: 'credentials.district_username',
+    },
+  },
+  {
+    // staff.csv and the deprecated admins.csv, those present
+    files: (folder) => folder.staff,
+    owner: 'staff',
+    fields: {
+      First_name: 'name.first',
+      Last_name: 'name.last',
+      Department: 'department',
+      Title: 'title',
+      Username: 'credentials.district_username',
+      Role: 'roles',
+    },
+  },
+  { files: (folder) => [folder.sections], owner: 'section', fields: { Section_number: 'section_number', Grade: 'grade', Subject: 'subject' } },
+];
+
+/**
+ * What an upload does not have of what it covers, for the ledger to leave as it holds it. Clever
+ * keeps an uploaded file until a new one replaces it, so an upload without staff.csv (nor the
+ * deprecated admins.csv) says nothing of staff; and a column left out of a file says nothing of
+ * its values (an exporter dropping a column would otherwise clear it for every record).
+ * Undefined when the upload has every file and column.
+ */
+export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined {
+  const partial: PartialCoverage = {};
+  if (folder.staff.length === 0) partial.roles = { staff: STAFF.file };
+  for (const { files: filesOf, owner, fields } of COLUMN_FIELDS) {
+    const files = filesOf(folder);
+    if (files.length === 0) continue;
+    for (const [column, path] of Object.entries(fields)) {
+      // of staff, read from staff.csv and admins.csv: a column neither has
+      if (files.some((file) => file.header.has(column))) continue;
+      ((partial.fields ??= {})[owner] ??= {})[path] = `${files[0]!.spec.file} ${column}`;
+    }
+  }
+  return partial.roles === undefined && partial.fields === undefined ? undefined : partial;
+}

@@ -1,0 +1,46 @@
+import type { FieldChanges } from '../records/fields';
+import type { RecordKind, UserRole } from '../records/roster-records';
+
+/** Whose fields a path names: a record of a kind, or a user's role (a user's own fields go with the role that gives them). */
+export type FieldOwner = RecordKind | UserRole;
+
+/**
+ * What a snapshot does not have of the kinds it covers, each with a label saying what was missing
+ * (`staff.csv`, `students.csv Grade`), as `findings.kept` counts it. Left as the ledger has it: a
+ * file or column that is not there says nothing (a Clever SFTP upload keeps an earlier file that
+ * is not sent again), so reading it as "all removed" or "all cleared" would record what did not
+ * happen.
+ */
+export interface PartialCoverage {
+  /** User roles no file lists: a user's role of these is neither shared, updated nor removed. */
+  roles?: Partial<Record<UserRole, string>>;
+  /** Fields no file gives, by owner, then dotted path (its sub-fields included): a change to one is not recorded. */
+  fields?: Partial<Record<FieldOwner, Record<string, string>>>;
+}
+
+/**
+ * `changes` without those to fields the snapshot does not give (`unread`, path to label); the
+ * labels of what was dropped go into `dropped`.
+ */
+export function withoutUnread(changes: FieldChanges, unread: Record<string, string> | undefined, dropped: Set<string>): FieldChanges {
+  if (unread === undefined) return changes;
+  let kept: FieldChanges | undefined;
+  for (const path of Object.keys(changes)) {
+    const label = labelOf(unread, path);
+    if (label === undefined) continue;
+    kept ??= { ...changes };
+    delete kept[path];
+    dropped.add(label);
+  }
+  return kept ?? changes;
+}
+
+/** The label of the unread field `path` is, or is under. */
+function labelOf(unread: Record<string, string>, path: string): string | undefined {
+  if (Object.hasOwn(unread, path)) return unread[path];
+  for (let dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1)) {
+    const parent = path.slice(0, dot);
+    if (Object.hasOwn(unread, parent)) return unread[parent];
+  }
+  return undefined;
+}

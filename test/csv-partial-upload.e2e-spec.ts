@@ -1,0 +1,54 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+
+const DISTRICT = 'district-partial-csv';
+
+/** A small SFTP upload: two schools' worth of students with grades, two teachers, two staff. */
+function upload(dir: string, options: { staff?: 'rows' | 'header only' | 'none'; grade?: boolean } = {}): string {
+  const { staff = 'rows', grade = true } = options;
+  mkdirSync(dir, { recursive: true });
+  const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
+  writeFileSync(join(dir, 'schools.csv'), lines('School_id,School_name', 'S1,North High'));
+  const students = Array.from({ length: 6 }, (_, i) => `S1,${100 + i},Last${i},First${i}${grade ? `,${9 + (i % 3)}` : ''}`);
+  writeFileSync(join(dir, 'students.csv'), lines(`School_id,Student_id,Last_name,First_name${grade ? ',Grade' : ''}`, ...students));
+  writeFileSync(join(dir, 'teachers.csv'), lines('School_id,Teacher_id,Last_name,First_name,Teacher_email', 'S1,T1,Noether,Emmy,emmy@example.org', 'S1,T2,Curie,Marie,marie@example.org'));
+  writeFileSync(join(dir, 'sections.csv'), lines('School_id,Section_id,Teacher_id,Name', 'S1,SEC1,T1,Algebra'));
+  writeFileSync(join(dir, 'enrollments.csv'), lines('School_id,Section_id,Student_id', ...students.map((row) => `S1,SEC1,${row.split(',')[1]}`)));
+  const staffRows = ['S1,F1,fay@example.org,Office', 'S1,F2,emmy@example.org,Math'];
+  if (staff !== 'none') writeFileSync(join(dir, 'staff.csv'), lines('School_id,Staff_id,Staff_email,Department', ...(staff === 'rows' ? staffRows : [])));
+  return dir;
+}
+
+/** An upload that leaves out staff.csv or a column: what it does not have is left as the ledger holds it. */
+describe('import of an SFTP CSV upload without an optional file or column (end to end)', () => {
+  const tmp = scratch('csv-partial');
+  const db = tmp.path('ledger.db');
+  afterAll(() => tmp.cleanup());
+  const importJson = (folder: string) => cliJson(['import', folder, '--district', DISTRICT, '--db', db, '--skip-projections']);
+  const typesSince = async (before: number) => (await readLog(db)).slice(before).map((e) => e.type).filter((t) => !t.startsWith('Sync'));
+
+  it('keeps the staff and the grades the ledger holds when staff.csv and the Grade column are left out, and says so', async () => {
+    const first = importJson(upload(tmp.path('day-1')));
+    expect(first.body).toMatchObject({ status: 'completed', counts: { StudentShared: 6, TeacherShared: 2, StaffShared: 2 } });
+
+    const before = (await readLog(db)).length;
+    const partial = importJson(upload(tmp.path('day-2'), { staff: 'none', grade: false }));
+    expect(partial.status).toBe(0);
+    expect(partial.body).toMatchObject({ status: 'completed', appended: 0, kept: { 'staff.csv': 2, 'students.csv Grade': 6 } });
+    expect(await typesSince(before)).toEqual([]);
+
+    const text = cli(['import', upload(tmp.path('day-2b'), { staff: 'none', grade: false }), '--district', DISTRICT, '--db', db, '--skip-projections']);
+    expect(text.stdout).toContain('  Not in the files, so left as the ledger had them (records): students.csv Grade 6, staff.csv 2');
+    const shown = cli(['syncs', 'show', partial.body['syncId'] as string, '--db', db]);
+    expect(shown.stdout).toContain('students.csv Grade 6, staff.csv 2');
+  });
+
+  it('removes the staff when staff.csv is sent with its header alone; the Grade column back with the same grades changes nothing', async () => {
+    const before = (await readLog(db)).length;
+    const result = importJson(upload(tmp.path('day-3'), { staff: 'header only' }));
+    expect(result.body).toMatchObject({ status: 'completed', counts: { StaffRemoved: 2 } });
+    expect(result.body['kept']).toEqual({});
+    expect(await typesSince(before)).toEqual(['StaffRemoved', 'StaffRemoved']);
+  });
+});
