@@ -88,6 +88,11 @@ describe("a sync's report", () => {
     expect(describeSync(sync({}))).not.toContain('Not in the files');
   });
 
+  it('says an events sync with no roster change found nothing new after its cursor, not that a snapshot matched', () => {
+    expect(describeSync(sync({ source: 'clever-events' }))).toContain('\n  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
+    expect(describeSync(sync({ source: 'clever-api' }))).toContain('\n  No roster changes: the ledger already matched this snapshot.');
+  });
+
   it('says once that nothing was applied', () => {
     const stopped = describeSync(sync({ status: 'failed', failure: { code: 'INTERRUPTED', reason: 'the process running this sync stopped before it finished; nothing of it was applied', foundBy: 'next-1' } }));
     expect(stopped.match(/nothing (of it )?was applied/gi)).toHaveLength(1);

@@ -28,7 +28,9 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
       const findings = found ? ` (the findings below are that sync's)` : '';
       lines.push(`  No roster changes: the files are byte for byte those of sync ${s.sameFilesAs}, with nothing of the district recorded since, so no record was read${findings}.`);
     }
-    else lines.push(total === 0 ? '  No roster changes: the ledger already matched this snapshot.' : `  Roster events appended: ${n(total)}`);
+    else if (total > 0) lines.push(`  Roster events appended: ${n(total)}`);
+    // an events sync reads no snapshot: what it read is Clever's events after its cursor
+    else lines.push(s.source === 'clever-events' ? '  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.' : '  No roster changes: the ledger already matched this snapshot.');
     lines.push(...table(s.counts));
     if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
   }

@@ -39,7 +39,7 @@ export class HeldSyncDecisionUnderWay extends DomainError {
   constructor(readonly syncId: string) {
     super(
       `sync ${syncId} is being approved or discarded by another request or process; one decision at a time ` +
-        `("roster-ledger syncs show ${syncId}" tells how it ended)`,
+        `("roster-ledger syncs show ${syncId}", or GET /syncs/${syncId}, tells how it ended)`,
     );
   }
 }
@@ -52,8 +52,9 @@ export class HeldSyncPending extends DomainError {
     readonly heldSyncId: string,
   ) {
     super(
-      `sync ${heldSyncId} of district ${districtId} is held awaiting approval; ` +
-        `run "roster-ledger syncs approve ${heldSyncId}" or "roster-ledger syncs discard ${heldSyncId}" first`,
+      // the same message on a terminal and over HTTP: both ways to decide are named
+      `sync ${heldSyncId} of district ${districtId} is held awaiting approval; approve or discard it first: ` +
+        `"roster-ledger syncs approve|discard ${heldSyncId} --by <name>", or POST /syncs/${heldSyncId}/approve or /discard`,
     );
   }
 }
