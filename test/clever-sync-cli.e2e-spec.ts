@@ -53,6 +53,19 @@ describe('roster-ledger sync (end to end)', () => {
     expect(stdout).toContain(`Events cursor: after event ${pushed.id}`);
   });
 
+  it('says, in the record of a full sync run instead of an events sync, why, even when that sync fails', async () => {
+    const fresh = join(dir, 'no-cursor-yet.db');
+    standIn.fail({ path: /^\/v3\.0\/users/, status: 400, times: 2 });
+    const failed = await cli(['sync', '--district', D, '--events', '--db', fresh, '--json'], env);
+    expect(failed.status).toBe(1);
+    const why = 'it has no events cursor yet (no full sync through the Clever API has set one)';
+    expect(JSON.parse(failed.stdout)).toMatchObject({ status: 'failed', source: 'clever-api', mode: 'events', fallback: why });
+    const text = await cli(['sync', '--district', D, '--events', '--db', fresh], env);
+    expect(text.stderr).toContain(`\n  A full sync, run because the events sync asked for could not go on: ${why}\n`);
+    const shown = await cli(['syncs', 'list', '--db', fresh, '--json'], env);
+    expect(JSON.parse(shown.stdout).map((s: { fallback: string }) => s.fallback)).toEqual([why, why]);
+  });
+
   it('says on stderr, before it waits, that it waits on Clever, how long and why, without the token', async () => {
     // reset in 6 s: the command starts in about one, so it waits some 4 to 6 s
     standIn.fail({ path: /\/events/, status: 429, headers: { 'X-Ratelimit-Reset': String(Math.floor(Date.now() / 1000) + 6) } });

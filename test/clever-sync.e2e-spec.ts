@@ -177,7 +177,7 @@ describe('Clever syncs: full and events (end to end)', () => {
       mode: 'events',
       ran: 'full',
       fallback: `Clever no longer knows its cursor, event ${last.id} (HTTP 404)`,
-      summary: { syncId: 'fallback-sync-1', source: 'clever-api', status: 'completed', appended: 0 },
+      summary: { syncId: 'fallback-sync-1', source: 'clever-api', status: 'completed', appended: 0, fallback: `Clever no longer knows its cursor, event ${last.id} (HTTP 404)` },
       cursor: { value: null },
     });
     // no failed events sync is recorded: the one sync recorded is the full sync, with the new cursor and why

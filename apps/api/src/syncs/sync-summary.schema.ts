@@ -98,6 +98,13 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({
     type: String,
     nullable: true,
+    description: 'for a full sync that ran because an events sync could not go on from its cursor (none yet, too old, unknown to Clever): why',
+    example: 'Clever no longer knows its cursor, event 6a1f0c2b9d3e4f5a6b7c8d9e (HTTP 404)',
+  })
+  fallback!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
     description: 'the earlier sync whose files these were, byte for byte, with nothing of the district recorded since: this sync read no record and appended nothing, and its findings are that sync\'s',
   })
   sameFilesAs!: string | null;

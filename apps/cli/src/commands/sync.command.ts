@@ -60,14 +60,14 @@ export class SyncCommand extends LedgerCommandRunner {
     const mode = options.events ? 'events' : 'full';
     const syncId = randomUUID();
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
-    const reportSync = ({ summary, fallback, cursor, cursorProblem }: SyncDistrictResult, durationMs: number) => {
-      if (fallback !== null) out(`The events sync fell back to a full sync: ${fallback}.`);
+    const reportSync = ({ summary, cursor, cursorProblem }: SyncDistrictResult, durationMs: number) => {
+      // (a fallback is said by the report itself: the sync's record has it)
       out(describeSync(summary, durationMs));
       if (cursorProblem !== null) out(`  Events cursor not set: ${cursorProblem}`);
       else if (cursor === null) out('  No events cursor yet.');
       else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
     };
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), reportSync }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), reportSync, failureNotes: { json: { mode }, lines: [] } }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
         new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
       ),

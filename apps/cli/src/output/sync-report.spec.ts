@@ -21,6 +21,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   contents: null,
   sameFilesAs: null,
   settledUnder: null,
+  fallback: null,
   skipped: {},
   unresolved: {},
   unresolvedIds: {},

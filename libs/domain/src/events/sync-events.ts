@@ -54,6 +54,8 @@ export interface SyncStartedData {
   origin: string;
   startedAt: string;
   requestedBy: string;
+  /** Set on a full sync that ran because an events sync could not go on from its cursor: why. */
+  fallback?: string;
 }
 export interface SyncCompletedData extends SyncFindings {
   syncId: string;

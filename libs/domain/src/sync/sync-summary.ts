@@ -39,6 +39,8 @@ export interface SyncSummary extends Required<SyncFindings> {
   sameFilesAs: string | null;
   /** The ledger state format under which the state was checked to be what the files make (see SyncHeldData.settledUnder). */
   settledUnder: number | null;
+  /** For a full sync run because an events sync could not go on from its cursor: why. */
+  fallback: string | null;
 }
 
 /**
@@ -71,7 +73,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], ...noFindings(), failure: null, approvedBy: null, discardedBy: null,
-      owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null,
+      owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null, fallback: d.fallback ?? null,
     };
   }
   if (!summary) return summary;

@@ -110,6 +110,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         origin: opened.source?.origin ?? location,
         startedAt,
         requestedBy: options.requestedBy,
+        ...(options.eventsCursor?.reason === 'fallback' && options.eventsCursor.detail !== undefined ? { fallback: options.eventsCursor.detail } : {}),
       },
     };
     // a sync that fails before any work (its source, its district, a refusal) is recorded started

@@ -562,8 +562,8 @@ export class SqliteReadModels implements ReadModels {
     return rows.map((r) => {
       const { position: _position, ...summary } = JSON.parse(r) as SyncSummary & { position: number };
       // rows folded before syncs recorded their files, or examples of their findings, lack these
-      const { contents = null, sameFilesAs = null, settledUnder = null, unresolvedIds = {}, unknownValuesAt = {}, kept = {} } = summary;
-      return { ...summary, contents, sameFilesAs, settledUnder, unresolvedIds, unknownValuesAt, kept };
+      const { contents = null, sameFilesAs = null, settledUnder = null, unresolvedIds = {}, unknownValuesAt = {}, kept = {}, fallback = null } = summary;
+      return { ...summary, contents, sameFilesAs, settledUnder, unresolvedIds, unknownValuesAt, kept, fallback };
     });
   }
 }
