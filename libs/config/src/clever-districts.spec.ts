@@ -94,6 +94,7 @@ describe('districts connected to Clever', () => {
     [{ [D]: { tokenEnv: 'T', schedule: { evnts: '10m' } } }, /schedule\.evnts: unknown key/],
     [{ [D]: { schedule: { events: '10m' } } }, /tokenEnv: a district with a baseUrl, version or schedule needs "tokenEnv"/],
     [{ [D]: { tokenEnv: 'CLEVER-TOKEN' } }, /tokenEnv: value must be the name of an environment variable/],
+    [{ [D]: { tokenEnv: '1ST_DISTRICT_TOKEN' } }, /tokenEnv: value must be the name of an environment variable \(letters, digits and _, not starting with a digit\)/],
     [{ [D]: { tokenEnv: 'T', version: 'v2.0' } }, /version: value must be one of v3\.0, v3\.1/],
     [{ [D]: { tokenEnv: 'T', baseUrl: 'http://clever.example.com' } }, /baseUrl: must be https/],
     [{ [D]: { tokenEnv: 'T', tokne: 'x' } }, /tokne: unknown key/],

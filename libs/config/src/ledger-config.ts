@@ -46,7 +46,7 @@ class DistrictDto {
   @IsOptional() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
   // the variable's name, never its value: see CleverDistrictSettings
   @IsOptional()
-  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'tokenEnv must be the name of an environment variable (letters, digits, _), e.g. CLEVER_TOKEN_DEMO' })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'tokenEnv must be the name of an environment variable (letters, digits and _, not starting with a digit), e.g. CLEVER_TOKEN_DEMO' })
   tokenEnv?: string;
   @IsOptional() @IsString() baseUrl?: string;
   @IsOptional() @IsIn(CLEVER_API_VERSIONS, { message: `version must be one of ${CLEVER_API_VERSIONS.join(', ')}` }) version?: string;

@@ -74,7 +74,7 @@ export class CleverApiEventsFeed {
       if (seen.has(id) || id === cursor?.toLowerCase()) continue;
       if (cursor !== null && ordered(cursor) && ordered(id) && id < cursor.toLowerCase()) continue;
       if (previous !== null && ordered(previous) && ordered(id) && id < previous) {
-        throw new InvalidInput(`event ids must ascend along the feed, but ${event.id} follows ${previous}`, {
+        throw new InvalidInput(`event ids must ascend along the feed, but ${event.id} follows ${previous}; a full sync (not an events sync) records the district as Clever shows it and sets a new cursor`, {
           file: `events page ${event.page}`,
           record: event.index,
           recordId: event.id,
