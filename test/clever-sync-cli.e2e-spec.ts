@@ -140,7 +140,8 @@ describe('roster-ledger sync (end to end)', () => {
   it('exits 1 when the sync fails (Clever rejects the token), with the failure recorded and the token never shown', async () => {
     const { status, stdout, stderr } = await cli(['sync', '--district', D, '--db', db, '--json'], { ...env, [TOKEN_ENV]: 'revoked-token-0000000' });
     expect(status).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ status: 'failed', failure: { code: 'CLEVER_TOKEN_REJECTED' } });
+    // recorded as read from where every sync of the district reads, though it never got as far
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'failed', origin: `${standIn.baseUrl}/v3.0 district ${D}`, failure: { code: 'CLEVER_TOKEN_REJECTED' } });
     expect(stdout + stderr).not.toContain('revoked-token-0000000');
   });
 });

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { SyncSource } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from './clever-snapshot-reader';
 import { CleverSnapshotReader } from './clever-snapshot-reader';
@@ -43,6 +44,12 @@ export class CleverSourceReader {
   sourceOf(location: string): SyncSource {
     if (location.startsWith(CLEVER_API_SCHEME)) return 'clever-api';
     return isCsvSnapshotFolder(location) ? 'sftp-csv' : 'snapshot';
+  }
+
+  /** Where a location is read from, as a sync records it, without opening it: a Data API district's URL, else the folder. */
+  originOf(location: string): string {
+    if (location.startsWith(CLEVER_API_SCHEME)) return new CleverApiSnapshotReader(this.api).originOf(location.slice(CLEVER_API_SCHEME.length));
+    return resolve(location);
   }
 
   async open(location: string, hints: { districtId?: string } = {}): Promise<CleverSnapshotSource> {

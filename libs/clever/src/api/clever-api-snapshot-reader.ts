@@ -4,7 +4,8 @@ import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
 import { unwrapEntry } from './api-envelope';
-import { CleverApiClient, MAX_PAGE_LIMIT } from './clever-api-client';
+import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, MAX_PAGE_LIMIT } from './clever-api-client';
+import { displayUrl } from './safe-text';
 import type { CleverApiClientOptions } from './clever-api-client';
 import { connectionOptions, type CleverDistrictConnection } from './district-connection';
 
@@ -47,6 +48,15 @@ export class CleverApiSnapshotReader {
   constructor(private readonly options: CleverApiSnapshotOptions = {}) {}
 
   /**
+   * Where a district is read (its API, version and id; never a token), without asking Clever: what
+   * the sync records as its origin, also when opening fails (a rejected token).
+   */
+  originOf(districtId: string): string {
+    const { baseUrl, version } = { ...this.options, ...connectionOptions(this.options.connectionFor, districtId) };
+    return `${displayUrl(baseUrl ?? DEFAULT_CLEVER_BASE_URL).replace(/\/$/, '')}/${version ?? 'v3.0'} district ${districtId}`;
+  }
+
+  /**
    * Checks the token and that it belongs to the district (one request: `GET /districts`).
    * @throws CleverTokenRejected on 401; InvalidInput when the token sees another district, or
    * `open(districtId)` is called without a `tokenFor` option.
@@ -56,7 +66,7 @@ export class CleverApiSnapshotReader {
     const { pageLimit, tokenFor: _tokenFor, connectionFor, expectedRecords, ...clientOptions } = this.options;
     const client = new CleverApiClient({ ...clientOptions, ...connectionOptions(connectionFor, connection.districtId), token: connection.token });
     const { districtId } = connection;
-    const origin = `${client.baseUrl}/${client.version} district ${districtId}`;
+    const origin = this.originOf(districtId);
     await checkDistrict(client, districtId, origin);
 
     let done = 0;

@@ -107,7 +107,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         owner: this.lock.self(),
         districtId: recorder.districtId,
         source: sourceKind,
-        origin: opened.source?.origin ?? location,
+        origin: opened.source?.origin ?? this.reader.originOf(location),
         startedAt,
         requestedBy: options.requestedBy,
         ...(options.eventsCursor?.reason === 'fallback' && options.eventsCursor.detail !== undefined ? { fallback: options.eventsCursor.detail } : {}),

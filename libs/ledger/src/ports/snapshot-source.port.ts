@@ -54,4 +54,6 @@ export interface SnapshotReader {
    * cannot be opened (a CSV upload without a required file) is recorded as of that kind.
    */
   sourceOf(location: string): SyncSource;
+  /** Where a location is read from, as the sync records it, told without opening it (for a sync that fails to open it). */
+  originOf(location: string): string;
 }
