@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
 const DISTRICT = 'district-partial-csv';
@@ -50,5 +51,27 @@ describe('import of an SFTP CSV upload without an optional file or column (end t
     expect(result.body).toMatchObject({ status: 'completed', counts: { StaffRemoved: 2 } });
     expect(result.body['kept']).toEqual({});
     expect(await typesSince(before)).toEqual(['StaffRemoved', 'StaffRemoved']);
+  });
+});
+
+/** A CSV upload into a district the ledger has from Clever's own ids: every record under other ids. */
+describe('import of an SFTP CSV upload into a district synced with Clever ids (end to end)', () => {
+  const tmp = scratch('csv-into-clever');
+  const db = tmp.path('ledger.db');
+  afterAll(() => tmp.cleanup());
+
+  it('is held as the replacement it is, and the report says the ids come from another source than the last sync', () => {
+    const first = cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
+    expect(first.body).toMatchObject({ status: 'completed', idsDifferFrom: null });
+    const folder = upload(tmp.path('csv'));
+    const held = cliJson(['import', folder, '--district', CLEVER_DEMO_DISTRICT_ID, '--db', db, '--skip-projections']);
+    expect(held.body).toMatchObject({ status: 'held', idsDifferFrom: first.body['syncId'] });
+    const text = cli(['syncs', 'discard', held.body['syncId'] as string, '--by', 'e2e', '--db', db]);
+    expect(text.status).toBe(0);
+    const again = cli(['import', folder, '--district', CLEVER_DEMO_DISTRICT_ID, '--db', db, '--skip-projections']);
+    expect(again.stdout).toContain(
+      `  Note: this sync's records have ids made from SIS ids (sftp-csv), but the district's last sync that recorded changes, ${first.body['syncId'] as string}, had Clever's own ids (snapshot):\n` +
+        '  the same people and sections read as removed and shared again under other ids. If that is not meant, discard it.\n',
+    );
   });
 });

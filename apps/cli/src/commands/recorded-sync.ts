@@ -8,6 +8,7 @@ import { reportError } from './common-options';
 import { catchUpAfterSync, type ReadModelsAfterSync } from './read-models-after-sync';
 import { releaseSyncMemory } from './release-sync-memory';
 import type { LedgerFile } from '../ledger-file';
+import { idSourceChange, idSourceChangeLines } from './id-source-change';
 import { interruptedSyncLines, interruptedSyncsFound } from './interrupted-syncs-found';
 
 /** What a command stopped (Ctrl-C) while the read models followed its sync says. */
@@ -44,11 +45,14 @@ export interface RecordedSync<T> {
 
 /**
  * What a sync's report says about the ledger besides the sync: whether this command started the
- * ledger (there was none at --db), and the syncs of the district it recorded as interrupted.
+ * ledger (there was none at --db), the syncs of the district it recorded as interrupted, and an
+ * earlier sync whose ids came from another source.
  */
 export interface LedgerNotes {
   newLedger: boolean;
   interruptedSyncs: string[];
+  /** The district's last sync that recorded changes, when its ids came from another source than this sync's (see idSourceChange). */
+  idsDifferFrom: string | null;
 }
 
 /**
@@ -82,10 +86,11 @@ export async function runRecordedSync<T>(
   // what the report adds about the ledger: syncs this one found dead, and a ledger it started
   const besidesTheSync = async (failed: boolean): Promise<{ json: LedgerNotes; lines: string[] }> => {
     const interrupted = await interruptedSyncsFound(buses.queries, options.syncId);
+    const idsChanged = failed ? null : await idSourceChange(buses.queries, options.syncId);
     const newLedger = options.ledger?.newLedgerLine(failed);
     return {
-      json: { newLedger: options.ledger?.isNew ?? false, interruptedSyncs: interrupted.map((s) => s.syncId) },
-      lines: [...interruptedSyncLines(interrupted), ...(newLedger == null ? [] : [newLedger])],
+      json: { newLedger: options.ledger?.isNew ?? false, interruptedSyncs: interrupted.map((s) => s.syncId), idsDifferFrom: idsChanged?.last.syncId ?? null },
+      lines: [...idSourceChangeLines(idsChanged), ...interruptedSyncLines(interrupted), ...(newLedger == null ? [] : [newLedger])],
     };
   };
   let result: T;

@@ -1,0 +1,38 @@
+import type { QueryBus } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
+
+/** Where a sync's record ids come from: Clever's own ids (the Data API, its JSON files), or ids made from SIS ids (an SFTP CSV upload). */
+const idsOf = (sync: SyncSummary): 'sis' | 'clever' => (sync.source === 'sftp-csv' ? 'sis' : 'clever');
+
+/**
+ * The district's last sync that recorded something, when its ids came from the other source than
+ * this sync's: an SFTP CSV upload imported into a district synced from Clever's API (or the other
+ * way round) reads every person and section as removed and shared again under other ids, which
+ * the mass-change guard holds as a replacement without saying why. Null when the sources agree,
+ * the sync changed nothing, or the ledger cannot say. Never throws: it only adds to a report.
+ */
+export async function idSourceChange(queries: QueryBus, syncId: string): Promise<{ mine: SyncSummary; last: SyncSummary } | null> {
+  try {
+    const mine = await queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId));
+    const changes = Object.values(mine.counts).reduce((sum, n) => sum + n, 0);
+    if (mine.districtId === null || (mine.status !== 'completed' && mine.status !== 'held') || changes === 0) return null;
+    const recent = await queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(mine.districtId, 50));
+    const last = recent.items.find((s) => s.syncId !== syncId && s.status === 'completed' && s.appended > 0 && s.startedAt <= mine.startedAt);
+    return last !== undefined && idsOf(last) !== idsOf(mine) ? { mine, last } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The report's lines for it. */
+export function idSourceChangeLines(change: { mine: SyncSummary; last: SyncSummary } | null): string[] {
+  if (change === null) return [];
+  const { mine, last } = change;
+  const describe = (s: SyncSummary) => (idsOf(s) === 'sis' ? `ids made from SIS ids (${s.source})` : `Clever's own ids (${s.source})`);
+  const undo = mine.status === 'held' ? 'discard it' : "sync the district from its usual source again, which shares its records again";
+  return [
+    `  Note: this sync's records have ${describe(mine)}, but the district's last sync that recorded changes, ${last.syncId}, had ${describe(last)}:`,
+    `  the same people and sections read as removed and shared again under other ids. If that is not meant, ${undo}.`,
+  ];
+}
