@@ -51,8 +51,9 @@ describe('read side through the CLI (end to end)', () => {
     const text = cli(['search', 'a', '--limit', '2', '--db', db]);
     const lines = text.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[2]).toMatch(/^More: --after \S+$/);
-    const next = cli(['search', 'a', '--limit', '2', '--after', lines[2]!.slice('More: --after '.length), '--db', db]).stdout.trim().split('\n');
+    // the whole command of the next page, run as it is printed
+    expect(lines[2]).toMatch(new RegExp(`^More: roster-ledger search a --limit 2 --db ${db.replace(/[.\\/]/g, '\\$&')} --after \\S+$`));
+    const next = cli(lines[2]!.split(' ').slice(2)).stdout.trim().split('\n');
     expect(next[0]!.split(' ')[0]).toBe(all.items[2]!.id);
     const notACursor = cli(['search', 'a', '--after', 'not-a-cursor', '--db', db]);
     expect({ status: notACursor.status, stderr: notACursor.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^error \(INVALID_REQUEST\): --after must be the next of a search page/) });
@@ -175,7 +176,7 @@ describe('read side through the CLI (end to end)', () => {
     const first = cli(['syncs', 'list', '--limit', '1', '--db', db]).stdout.trim().split('\n');
     expect(first).toHaveLength(3); // the header, the newest sync, where the next page starts
     expect(first[1]!.startsWith(`${day2.syncId}  completed`)).toBe(true);
-    expect(first[2]).toBe(`More: --after ${day2.syncId}`);
+    expect(first[2]).toBe(`More: roster-ledger syncs list --limit 1 --db ${db} --after ${day2.syncId}`);
     const rest = cliJson<{ syncId: string }[]>(['syncs', 'list', '--after', day2.syncId, '--db', db]).body;
     expect(rest.map((s) => s.syncId)).toEqual([day1.syncId]);
     const wrong = cli(['syncs', 'list', '--after', 'nope', '--db', db]);
@@ -226,7 +227,7 @@ describe('read side through the CLI (end to end)', () => {
     expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
     // a page that is not the last says where the next starts; the last says nothing more
     const firstPage = cli(['events', '--stream', `sync-${day1.syncId}`, '--limit', '1', '--db', db]).stdout.trim().split('\n');
-    expect(firstPage.at(-1)).toBe(`More: --from 1 --stream sync-${day1.syncId}`);
+    expect(firstPage.at(-1)).toBe(`More: roster-ledger events --stream sync-${day1.syncId} --limit 1 --db ${db} --from 1`);
     const rest = cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1', '--db', db]).stdout;
     expect(rest).toMatch(new RegExp(`^#position.*\n#\\d+ .* sync-${day1.syncId}@1 `));
     expect(rest).not.toContain('More:');

@@ -13,6 +13,7 @@ import {
   type TimelineKind,
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
+import { nextPageLine } from '../output/next-page';
 import { fullName, rosterMemberLine } from '../output/roster-line';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
@@ -74,7 +75,7 @@ export class SearchCommand extends ReadCommand {
         const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
         out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
       }
-      if (page.next) out(`More: --after ${page.next}`);
+      if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);
     }
@@ -127,7 +128,7 @@ export class TimelineCommand extends ReadCommand {
         out(`${c.observedAt}  ${c.type.padEnd(22)} ${describeTimelineEntry(c, { kind, id: id! })}`);
         out(`${' '.repeat(26)}sync ${c.syncId ?? '-'}, recorded ${c.recordedAt}${clever}`);
       }
-      if (page.next) out(`More: --after ${page.next}`);
+      if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);
     }

@@ -4,6 +4,7 @@ import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
+import { nextPageLine } from '../output/next-page';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
@@ -34,7 +35,7 @@ export class SyncsListCommand extends SyncsSubCommand {
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
       out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), 'roster events'.padStart(17), 'origin'].join('  '));
       for (const s of page.items) out(syncLine(s));
-      if (page.next) out(`More: --after ${page.next}`);
+      if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);
     }
