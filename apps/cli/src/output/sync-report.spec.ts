@@ -85,6 +85,7 @@ describe("a sync's report", () => {
 
   it('says what the files did not have and the ledger kept, by file or column, with how many records', () => {
     const report = describeSync(sync({ kept: { 'staff.csv': 3, 'students.csv Grade': 1004 } }));
+    expect(report).toContain('\n  No roster changes: the ledger already matched this snapshot, but for what its files did not have (below).\n');
     expect(report).toContain('\n  Not in the files, so left as the ledger had them (records): staff.csv 3, students.csv Grade 1,004');
     expect(describeSync(sync({}))).not.toContain('Not in the files');
   });

@@ -31,7 +31,8 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
     }
     else if (total > 0) lines.push(`  Roster events appended: ${n(total)}`);
     // an events sync reads no snapshot: what it read is Clever's events after its cursor
-    else lines.push(s.source === 'clever-events' ? '  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.' : '  No roster changes: the ledger already matched this snapshot.');
+    else if (s.source === 'clever-events') lines.push('  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
+    else lines.push(`  No roster changes: the ledger already matched this snapshot${Object.keys(s.kept).length > 0 ? ', but for what its files did not have (below)' : ''}.`);
     lines.push(...table(s.counts));
     if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
   }
