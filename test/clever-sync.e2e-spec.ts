@@ -193,14 +193,22 @@ describe('Clever syncs: full and events (end to end)', () => {
     const advanced = await sync('events');
     expect(advanced).toMatchObject({ ran: 'events', fallback: null, summary: { status: 'completed', appended: 0 }, cursor: { value: old.id } });
 
-    // 30 days on without a sync, events after the cursor may have expired: a full sync, without asking Clever
+    // an events sync that finds nothing after the cursor has read the feed up to it: 40 days on,
+    // with one such sync at 20, the cursor is still good; 30 days without one, events after it
+    // may have expired: a full sync, without asking Clever
     const onlyDate = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
-    jest.useFakeTimers({ doNotFake: [...onlyDate], now: Date.now() + 30 * 86_400_000 });
+    const start = Date.now();
+    jest.useFakeTimers({ doNotFake: [...onlyDate], now: start + 20 * 86_400_000 });
     try {
+      expect(await sync('events')).toMatchObject({ ran: 'events', fallback: null });
+      jest.setSystemTime(start + 40 * 86_400_000);
+      const quiet = await sync('events');
+      expect(quiet).toMatchObject({ ran: 'events', fallback: null, cursor: { value: old.id, at: advanced.cursor!.at } });
+      jest.setSystemTime(start + 70 * 86_400_000);
       const asked = standIn.requests.length;
       const late = await sync('events');
       expect(late).toMatchObject({ ran: 'full', summary: { status: 'completed' } });
-      expect(late.fallback).toBe(`the feed was last read up to its cursor (Clever event ${old.id}) on ${advanced.cursor!.at}, more than 29 days ago, and Clever keeps events 30 days`);
+      expect(late.fallback).toBe(`the feed was last read up to its cursor (Clever event ${old.id}) on ${quiet.summary.startedAt}, more than 29 days ago, and Clever keeps events 30 days`);
       expect(standIn.requests.slice(asked).map((r) => r.path)).not.toContain(`/v3.0/events/${old.id}`);
     } finally {
       jest.useRealTimers();

@@ -95,18 +95,29 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
   private async usableCursor(districtId: string): Promise<HeldCursor> {
     const held = await this.cursors.current(districtId);
     if (held === null) throw new EventsCursorGap(districtId, 'it has no events cursor yet (no full sync through the Clever API has set one)');
-    const { cursor, at } = held.cursor;
+    const { cursor } = held.cursor;
     // what counts is when the ledger last read the feed up to its cursor, not the age of the cursor's
     // event: every event after it came later, so a quiet district's old cursor loses nothing
-    const ageDays = (this.clock.now().getTime() - Date.parse(at)) / 86_400_000;
+    const readAt = await this.lastReadUpTo(districtId, held.cursor.at);
+    const ageDays = (this.clock.now().getTime() - Date.parse(readAt)) / 86_400_000;
     if (ageDays > EVENTS_CURSOR_MAX_AGE_DAYS) {
       const upTo = cursor === null ? 'the start of the feed' : `Clever event ${cursor}`;
-      throw new EventsCursorGap(districtId, `the feed was last read up to its cursor (${upTo}) on ${at}, more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days ago, and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`);
+      throw new EventsCursorGap(districtId, `the feed was last read up to its cursor (${upTo}) on ${readAt}, more than ${EVENTS_CURSOR_MAX_AGE_DAYS} days ago, and Clever keeps events ${CLEVER_EVENTS_RETENTION_DAYS} days`);
     }
     if (cursor === null) return held; // the start of the feed: nothing to ask Clever
     const check = await this.feed.knows(districtId, cursor);
     if (!check.usable) throw new EventsCursorGap(districtId, check.reason);
     return held;
+  }
+
+  /**
+   * When the ledger last read the feed up to the cursor it holds: when the cursor was set or
+   * advanced, or the start of a later events sync that completed without moving it (it read the
+   * feed to its end and found nothing after the cursor), whichever is later.
+   */
+  private async lastReadUpTo(districtId: string, cursorAt: string): Promise<string> {
+    const later = (await this.history.list(districtId)).find((s) => s.source === 'clever-events' && s.status === 'completed' && s.startedAt > cursorAt);
+    return later?.startedAt ?? cursorAt;
   }
 
   private async start(recorder: SyncRecorder, districtId: string, origin: string, requestedBy: string): Promise<void> {
