@@ -1,6 +1,5 @@
-import type { QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
+import type { SyncAndItsDistrict } from './recent-district-syncs';
 
 /** Where a sync's record ids come from: Clever's own ids (the Data API, its JSON files), or ids made from SIS ids (an SFTP CSV upload). */
 const idsOf = (sync: SyncSummary): 'sis' | 'clever' => (sync.source === 'sftp-csv' ? 'sis' : 'clever');
@@ -10,19 +9,15 @@ const idsOf = (sync: SyncSummary): 'sis' | 'clever' => (sync.source === 'sftp-cs
  * this sync's: an SFTP CSV upload imported into a district synced from Clever's API (or the other
  * way round) reads every person and section as removed and shared again under other ids, which
  * the mass-change guard holds as a replacement without saying why. Null when the sources agree,
- * the sync changed nothing, or the ledger cannot say. Never throws: it only adds to a report.
+ * the sync changed nothing, or the ledger cannot say.
  */
-export async function idSourceChange(queries: QueryBus, syncId: string): Promise<{ mine: SyncSummary; last: SyncSummary } | null> {
-  try {
-    const mine = await queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId));
-    const changes = Object.values(mine.counts).reduce((sum, n) => sum + n, 0);
-    if (mine.districtId === null || (mine.status !== 'completed' && mine.status !== 'held') || changes === 0) return null;
-    const recent = await queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(mine.districtId, 50));
-    const last = recent.items.find((s) => s.syncId !== syncId && s.status === 'completed' && s.appended > 0 && s.startedAt <= mine.startedAt);
-    return last !== undefined && idsOf(last) !== idsOf(mine) ? { mine, last } : null;
-  } catch {
-    return null;
-  }
+export function idSourceChange(around: SyncAndItsDistrict | null): { mine: SyncSummary; last: SyncSummary } | null {
+  if (around === null) return null;
+  const { mine, recent } = around;
+  const changes = Object.values(mine.counts).reduce((sum, n) => sum + n, 0);
+  if ((mine.status !== 'completed' && mine.status !== 'held') || changes === 0) return null;
+  const last = recent.find((s) => s.syncId !== mine.syncId && s.status === 'completed' && s.appended > 0 && s.startedAt <= mine.startedAt);
+  return last !== undefined && idsOf(last) !== idsOf(mine) ? { mine, last } : null;
 }
 
 /** The report's lines for it. */

@@ -1,23 +1,16 @@
-import type { QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { GetSyncQuery, ListSyncsQuery, type Page } from '@roster-ledger/ledger';
+import type { SyncAndItsDistrict } from './recent-district-syncs';
 
 /**
  * The syncs of a sync's district that it recorded as interrupted: a sync takes over the district
  * from one whose process died (killed, a crash) and records it as failed first (INTERRUPTED,
  * `foundBy` this sync). The command says so, rather than leaving a user who re-ran a killed import
  * to find it in `syncs list`. The one it took over is the district's last before it, so among its
- * recent syncs. Never throws: it only adds to a report.
+ * recent syncs.
  */
-export async function interruptedSyncsFound(queries: QueryBus, syncId: string): Promise<SyncSummary[]> {
-  try {
-    const mine = await queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId));
-    if (mine.districtId === null) return [];
-    const recent = await queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(mine.districtId, 50));
-    return recent.items.filter((s) => s.status === 'failed' && s.failure?.code === 'INTERRUPTED' && s.failure.foundBy === syncId);
-  } catch {
-    return [];
-  }
+export function interruptedSyncsFound(around: SyncAndItsDistrict | null): SyncSummary[] {
+  if (around === null) return [];
+  return around.recent.filter((s) => s.status === 'failed' && s.failure?.code === 'INTERRUPTED' && s.failure.foundBy === around.mine.syncId);
 }
 
 /** The report's line for each. */

@@ -9,6 +9,7 @@ import { catchUpAfterSync, type ReadModelsAfterSync } from './read-models-after-
 import { releaseSyncMemory } from './release-sync-memory';
 import type { LedgerFile } from '../ledger-file';
 import { idSourceChange, idSourceChangeLines } from './id-source-change';
+import { recentDistrictSyncs } from './recent-district-syncs';
 import { interruptedSyncLines, interruptedSyncsFound } from './interrupted-syncs-found';
 
 /** What a command stopped (Ctrl-C) while the read models followed its sync says. */
@@ -85,8 +86,9 @@ export async function runRecordedSync<T>(
   const started = Date.now();
   // what the report adds about the ledger: syncs this one found dead, and a ledger it started
   const besidesTheSync = async (failed: boolean): Promise<{ json: LedgerNotes; lines: string[] }> => {
-    const interrupted = await interruptedSyncsFound(buses.queries, options.syncId);
-    const idsChanged = failed ? null : await idSourceChange(buses.queries, options.syncId);
+    const around = await recentDistrictSyncs(buses.queries, options.syncId);
+    const interrupted = interruptedSyncsFound(around);
+    const idsChanged = failed ? null : idSourceChange(around);
     const newLedger = options.ledger?.newLedgerLine(failed);
     return {
       json: { newLedger: options.ledger?.isNew ?? false, interruptedSyncs: interrupted.map((s) => s.syncId), idsDifferFrom: idsChanged?.last.syncId ?? null },
