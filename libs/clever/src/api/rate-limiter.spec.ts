@@ -49,6 +49,7 @@ describe('RateLimiter', () => {
     ['Retry-After in seconds', () => ({ 'Retry-After': '7' }), 7_500],
     ['Retry-After as an HTTP date', (s: number) => ({ 'Retry-After': new Date((s + 4) * 1000).toUTCString() }), 4_500],
     ['Retry-After 3 s beside a reset 41 s ahead, requests left', (s: number) => ({ 'Retry-After': '3', 'X-Ratelimit-Remaining': '12', 'X-Ratelimit-Reset': String(s + 41) }), 3_500],
+    ['Retry-After 0 with the budget spent and a reset 40 s ahead: the reset', (s: number) => ({ 'Retry-After': '0', 'X-Ratelimit-Remaining': '0', 'X-Ratelimit-Reset': String(s + 40) }), 40_500],
     ['no header: a minute', () => ({}), 60_500],
     ['a reset an hour ahead (clock skew): capped', (s: number) => ({ 'X-Ratelimit-Reset': String(s + 3600) }), 65_500],
   ])('after a 429 with %s, it waits the right time', async (_, make, expected) => {

@@ -64,15 +64,19 @@ export class RateLimiter {
   }
 
   /**
-   * After a 429: waits as `Retry-After` says, else until `X-Ratelimit-Reset`, else a minute (capped,
-   * plus jitter). `Retry-After` comes first: it is the server's word on this refusal, while the
-   * reset is when the window's budget refills, which may be long after a refusal that a budget
-   * with requests left did not cause. A reset already past still gets the jitter, so the retry is
-   * not immediate. Returns the ms waited; `announce` hears of it before the wait starts.
+   * After a 429: with requests left in the window (`X-Ratelimit-Remaining` above 0), waits as
+   * `Retry-After` says: the refusal was not the budget's, whose reset may be long after. Otherwise
+   * until the later of `X-Ratelimit-Reset` and `Retry-After` (a spent budget refills only at the
+   * reset). Without either, a minute. Capped, plus jitter; a time already past still gets the
+   * jitter, so the retry is not immediate. Returns the ms waited; `announce` hears of it before the
+   * wait starts.
    */
   async waitAfterTooManyRequests(headers: Headers, announce?: (ms: number) => void): Promise<number> {
     const now = this.timing.now();
-    const until = retryAfter(headers, now) ?? this.resetTime(headers) ?? now + WINDOW_MS;
+    const asked = retryAfter(headers, now);
+    const reset = this.resetTime(headers);
+    const requestsLeft = (intHeader(headers, 'x-ratelimit-remaining') ?? 0) > 0;
+    const until = requestsLeft && asked !== undefined ? asked : reset !== undefined || asked !== undefined ? Math.max(reset ?? 0, asked ?? 0) : now + WINDOW_MS;
     this.remaining = undefined;
     this.resetAt = undefined;
     return this.wait(Math.max(0, until - now), announce);
