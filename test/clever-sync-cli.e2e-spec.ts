@@ -56,6 +56,8 @@ describe('roster-ledger sync (end to end)', () => {
   it('says, in the record of a full sync run instead of an events sync, why, even when that sync fails', async () => {
     const fresh = join(dir, 'no-cursor-yet.db');
     standIn.fail({ path: /^\/v3\.0\/users/, status: 400, times: 2 });
+    // nor can the first read the newest event: it sets no cursor, and still says why it ran
+    standIn.fail({ path: /^\/v3\.0\/events/, status: 400 });
     const failed = await cli(['sync', '--district', D, '--events', '--db', fresh, '--json'], env);
     expect(failed.status).toBe(1);
     const why = 'it has no events cursor yet (no full sync through the Clever API has set one)';

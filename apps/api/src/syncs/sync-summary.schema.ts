@@ -12,7 +12,7 @@ class GuardBreachSchema implements GuardBreach {
 class SyncFailureSchema {
   @ApiProperty({ example: 'INVALID_INPUT' }) code!: string;
   @ApiProperty() reason!: string;
-  @ApiPropertyOptional({ description: 'for INTERRUPTED: the sync of the district that found this one\'s process gone and recorded it so' }) foundBy?: string;
+  @ApiPropertyOptional({ description: 'for INTERRUPTED: the sync (or the approval or discard of a held one) that found this one\'s process gone as it took its lock, and recorded it so' }) foundBy?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'where in the input: file, line (counted from 1), record (its index in the file, counted from 0: the reason\'s "record #N" is index N-1), recordId, column, field' }) at?: Record<string, unknown>;
 }
 

@@ -84,7 +84,7 @@ export interface SyncFailedData {
   reason: string;
   at?: InputLocation;
   failedAt: string;
-  /** For an INTERRUPTED sync found dead by the next sync of its district: that sync's id. */
+  /** For an INTERRUPTED sync found dead by a later sync (or the approval or discard of a held one) as it took its lock: that sync's id. */
   foundBy?: string;
 }
 export interface SyncHeldData extends SyncFindings {

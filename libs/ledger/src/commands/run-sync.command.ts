@@ -27,6 +27,8 @@ export interface RunSyncOptions {
    * when it is approved).
    */
   eventsCursor?: { cursor: string | null; reason: EventsCursorSetReason; detail?: string };
+  /** Why this full sync runs in place of an events sync, when it does: recorded on its SyncStarted. */
+  fallback?: string;
 }
 
 /** Take a complete view of a district, diff it against the ledger, and record the difference. */

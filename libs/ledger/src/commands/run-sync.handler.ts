@@ -110,7 +110,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         origin: opened.source?.origin ?? this.reader.originOf(location),
         startedAt,
         requestedBy: options.requestedBy,
-        ...(options.eventsCursor?.reason === 'fallback' && options.eventsCursor.detail !== undefined ? { fallback: options.eventsCursor.detail } : {}),
+        ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
       },
     };
     // a sync that fails before any work (its source, its district, a refusal) is recorded started

@@ -86,6 +86,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
         syncId,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(eventsCursor ? { eventsCursor } : {}),
+        ...(fallback === null ? {} : { fallback }),
       }),
     );
     return this.result(districtId, options.mode, 'full', summary, fallback, cursorProblem);
