@@ -28,18 +28,21 @@ const FULL: Record<string, Record<string, string>> = {
   'enrollments.csv': { School_id: 'S1', Section_id: 'SEC1', Student_id: '100' },
 };
 
-/** Columns that give no field of their own, so a file without one has nothing to keep: why, by column. */
-const NO_FIELD_OF_THEIR_OWN: Record<string, string> = {
+/**
+ * Columns still read as the file has them when left out (README): no field of their own, or
+ * fields and memberships made from several columns. Why, by column.
+ */
+const READ_AS_THE_FILE_HAS_THEM: Record<string, string> = {
   'students.csv Contact_name': 'a contact is skipped, never recorded',
-  'sections.csv Teacher_2_id': 'a co-teacher is a membership, not a field',
-  'sections.csv Name': 'a section with a course is named after it',
+  'sections.csv Teacher_2_id': 'co-teachers are memberships: unassigned without the column',
+  'sections.csv Name': 'a section without a course is named by it',
   'sections.csv Course_name': 'makes the course and the name',
-  'sections.csv Course_number': 'makes the course',
+  'sections.csv Course_number': 'part of the course id',
   'sections.csv Course_description': 'no field',
-  'sections.csv Period': 'part of the name',
-  'sections.csv Term_name': 'makes the term',
-  'sections.csv Term_start': 'makes the term',
-  'sections.csv Term_end': 'makes the term',
+  'sections.csv Period': 'the period, and part of the name',
+  'sections.csv Term_name': 'part of the term id',
+  'sections.csv Term_start': 'part of the term id',
+  'sections.csv Term_end': 'part of the term id',
 };
 
 const folderWithout = (file?: string, column?: string) =>
@@ -83,13 +86,13 @@ describe('what a CSV upload does not cover', () => {
           Object.entries(paths!).flatMap(([path, label]) => (label === `${spec.file} ${column}` ? [`${owner} ${path}`] : [])),
         );
         const label = `${spec.file} ${column}`;
-        if (NO_FIELD_OF_THEIR_OWN[label] !== undefined) expect({ label, named }).toEqual({ label, named: [] });
+        if (READ_AS_THE_FILE_HAS_THEM[label] !== undefined) expect({ label, named }).toEqual({ label, named: [] });
         else expect({ label, named }).toEqual({ label, named: cleared });
       }
     }
   });
 
-  it('leaves staff out when neither staff.csv nor admins.csv is there, and a staff column out only when no staff file has it', async () => {
+  it('leaves staff out when neither staff.csv nor admins.csv is there, or teachers.csv has no Teacher_email; a staff column out when a staff file lacks it', async () => {
     const withoutStaff = await open(await tempCsvFolder(smallDistrict()));
     expect(withoutStaff.partial?.roles).toEqual({ staff: 'staff.csv' });
 
@@ -98,11 +101,18 @@ describe('what a CSV upload does not cover', () => {
     const staff = csv('School_id,Staff_id,Staff_email,Title', `S1,${staffRow['Staff_id']},${staffRow['Staff_email']},Lead`);
     const both = await open(await tempCsvFolder({ ...smallDistrict(), [STAFF.file]: staff, [ADMINS.file]: admins }));
     expect(both.partial?.roles).toBeUndefined();
+    // each file's rows would clear what it lacks: kept for all, named after the first file lacking it
     expect(both.partial?.fields?.staff).toEqual({
       'name.first': 'staff.csv First_name',
       'name.last': 'staff.csv Last_name',
+      department: 'staff.csv Department',
+      title: 'admins.csv Title',
       'credentials.district_username': 'staff.csv Username',
       roles: 'staff.csv Role',
     } satisfies NonNullable<PartialCoverage['fields']>['staff']);
+
+    // without Teacher_email no teacher's staff role can be told: staff are not covered
+    const noTeacherEmail = { ...smallDistrict(), 'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy'), [STAFF.file]: staff };
+    expect((await open(await tempCsvFolder(noTeacherEmail))).partial?.roles).toEqual({ staff: 'teachers.csv Teacher_email' });
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldOwner, PartialCoverage } from '@roster-ledger/domain';
-import { STAFF } from './csv-columns';
+import { STAFF, TEACHERS } from './csv-columns';
 import type { CsvFile, CsvFolder } from './csv-folder';
 
 /**
@@ -93,13 +93,17 @@ const COLUMN_FIELDS: readonly { files: (folder: CsvFolder) => CsvFile[]; owner: 
 export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined {
   const partial: PartialCoverage = {};
   if (folder.staff.length === 0) partial.roles = { staff: STAFF.file };
+  // a staff member is a teacher's second role by Teacher_email: without it, no teacher's staff role
+  // can be told, and staff rows would be split off as people of their own
+  else if (!folder.teachers.header.has('Teacher_email')) partial.roles = { staff: `${TEACHERS.file} Teacher_email` };
   for (const { files: filesOf, owner, fields } of COLUMN_FIELDS) {
     const files = filesOf(folder);
     if (files.length === 0) continue;
     for (const [column, path] of Object.entries(fields)) {
-      // of staff, read from staff.csv and admins.csv: a column neither has
-      if (files.some((file) => file.header.has(column))) continue;
-      ((partial.fields ??= {})[owner] ??= {})[path] = `${files[0]!.spec.file} ${column}`;
+      // of staff, read from staff.csv and admins.csv: a column one of them lacks (its rows would clear it)
+      const lacking = files.find((file) => !file.header.has(column));
+      if (lacking === undefined) continue;
+      ((partial.fields ??= {})[owner] ??= {})[path] = `${lacking.spec.file} ${column}`;
     }
   }
   return partial.roles === undefined && partial.fields === undefined ? undefined : partial;
