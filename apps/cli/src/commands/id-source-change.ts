@@ -15,7 +15,8 @@ export function idSourceChange(around: SyncAndItsDistrict | null): { mine: SyncS
   if (around === null) return null;
   const { mine, recent } = around;
   const changes = Object.values(mine.counts).reduce((sum, n) => sum + n, 0);
-  if ((mine.status !== 'completed' && mine.status !== 'held') || changes === 0) return null;
+  // an events sync removes nothing for being absent: only a whole view replaces ids
+  if (mine.source === 'clever-events' || (mine.status !== 'completed' && mine.status !== 'held') || changes === 0) return null;
   const last = recent.find((s) => s.syncId !== mine.syncId && s.status === 'completed' && s.appended > 0 && s.startedAt <= mine.startedAt);
   return last !== undefined && idsOf(last) !== idsOf(mine) ? { mine, last } : null;
 }
