@@ -46,8 +46,10 @@ describe('process owners: who holds a lock or builds a read model, and whether i
   });
 
   onLinux('takes a process that was killed but not reaped (a zombie) for a dead owner: it can do no more work', async () => {
-    // the shell's background child exits; the shell then becomes `sleep`, which never reaps it
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // The shell's background child exits a second later, once the shell has become `sleep`,
+    // which never reaps it. A child that exits at once can be reaped by the shell before its
+    // exec, and then there is no zombie to look at.
+    const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
       const zombie = { pid, host: hostname() };
