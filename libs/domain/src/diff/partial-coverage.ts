@@ -1,4 +1,5 @@
-import type { FieldChanges } from '../records/fields';
+import type { FieldChanges, Fields } from '../records/fields';
+import { applyFieldChanges, valueAt } from '../records/field-changes';
 import type { RecordKind, UserRole } from '../records/roster-records';
 
 /** Whose fields a path names: a record of a kind, or a user's role (a user's own fields go with the role that gives them). */
@@ -33,6 +34,23 @@ export function withoutUnread(changes: FieldChanges, unread: Record<string, stri
     dropped.add(label);
   }
   return kept ?? changes;
+}
+
+/**
+ * `fields` with the unread paths it has no value at (`unread`, path to label) filled in from
+ * `held`, what the ledger holds; the labels of those filled go into `kept`. For an event that
+ * replaces what it is about (a known person's `*Shared` of a new role carries all of the person's
+ * own fields): a file without a column must not clear what the ledger holds of it there either.
+ */
+export function withUnreadHeld(fields: Fields, held: Fields, unread: Iterable<[path: string, label: string]>, kept: Set<string>): Fields {
+  let filled = fields;
+  for (const [path, label] of unread) {
+    const value = valueAt(held, path);
+    if (value === undefined || valueAt(filled, path) !== undefined) continue;
+    filled = applyFieldChanges(filled, { [path]: { from: null, to: value } });
+    kept.add(label);
+  }
+  return filled;
 }
 
 /** The label of the unread field `path` is, or is under. */

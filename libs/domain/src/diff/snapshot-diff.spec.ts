@@ -492,6 +492,23 @@ describe('snapshot diff', () => {
       expect(events(result)[0]![2]).toMatchObject({ record: { grade: '5' } });
       expect(result.findings.kept).toEqual({});
     });
+
+    it("keeps a known person's fields no column gives when the person gains a role: the new role's event carries them as the ledger had them", () => {
+      const teacherWithMiddle = given(snapshot(school('s1'), staffer('t1', ['teacher'], { first: 'Grace', middle: 'Brewster', last: 'Hopper' })));
+      const withoutMiddle = { fields: { teacher: { 'name.middle': 'teachers.csv Middle_name' } } };
+      const result = whenPartial(teacherWithMiddle, snapshot(school('s1'), staffer('t1', ['teacher', 'staff'], { first: 'Grace', last: 'Hopper' })), withoutMiddle);
+      expect(types(result)).toEqual(['user-t1 StaffShared']);
+      expect(events(result)[0]![2]).toMatchObject({ personal: { name: { first: 'Grace', middle: 'Brewster', last: 'Hopper' } } });
+      expect(result.findings.kept).toEqual({ 'teachers.csv Middle_name': 1 });
+      // folded, the person still has the middle name, and the next upload without the column changes nothing
+      for (const change of result.changes) teacherWithMiddle.applyChange(change);
+      expect(teacherWithMiddle.users.get('t1')!.personal).toEqual({ name: { first: 'Grace', middle: 'Brewster', last: 'Hopper' }, email: 't1@example.org' });
+      expect(types(whenPartial(teacherWithMiddle, snapshot(school('s1'), staffer('t1', ['teacher', 'staff'], { first: 'Grace', last: 'Hopper' })), withoutMiddle))).toEqual([]);
+      // a value a file does give is the record's, not the ledger's
+      const renamed = whenPartial(given(snapshot(school('s1'), staffer('t1', ['teacher'], { first: 'Grace', middle: 'Brewster', last: 'Hopper' }))),
+        snapshot(school('s1'), staffer('t1', ['teacher', 'staff'], { first: 'Grace', middle: 'B.', last: 'Hopper' })), withoutMiddle);
+      expect(events(renamed)[0]![2]).toMatchObject({ personal: { name: { first: 'Grace', middle: 'B.', last: 'Hopper' } } });
+    });
   });
 
   it('rejects a record of another district and an id seen twice, naming the record', () => {

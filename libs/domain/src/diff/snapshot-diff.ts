@@ -1,6 +1,6 @@
 import type { FieldChanges } from '../records/fields';
-import { withoutUnread, type PartialCoverage } from './partial-coverage';
-import { diffFields, isEmpty, mergedFields, partitionChanges } from '../records/field-changes';
+import { withoutUnread, withUnreadHeld, type PartialCoverage } from './partial-coverage';
+import { diffFields, isEmpty, mergedFields, partitionChanges, topField } from '../records/field-changes';
 import {
   DEMOGRAPHIC_FIELDS,
   streamIdOf,
@@ -16,7 +16,7 @@ import type { SyncFindings } from '../events/sync-events';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
 import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
-import { splitPersonal, type LedgerState, type SectionState, type StateKey, type UserState } from '../state/ledger-state';
+import { splitPersonal, USER_LEVEL_FIELDS, type LedgerState, type SectionState, type StateKey, type UserState } from '../state/ledger-state';
 import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
@@ -388,14 +388,13 @@ export class SnapshotDiff {
         continue;
       }
       if (now && !then) {
+        let personal = mergedFields(record.personal, now.personal);
+        // the event replaces the person's own fields: those no file gives stay as the ledger has them
+        // (a person with no role left is shared as the record has them, as a re-shared school is)
+        if (before && Object.keys(before.roles).length > 0) personal = withUnreadHeld(personal, before.personal, this.unreadPersonFields(record), dropped);
         this.emit(stream, before, record.lastModified, {
           type: `${prefix}Shared`,
-          data: {
-            id: record.id,
-            record: now.fields,
-            personal: mergedFields(record.personal, now.personal),
-            sharedAgain: before?.pastRoles.includes(role) ?? false,
-          },
+          data: { id: record.id, record: now.fields, personal, sharedAgain: before?.pastRoles.includes(role) ?? false },
         } as RosterEvent);
       } else if (now && then) {
         const unread = this.context.partial?.fields?.[role];
@@ -429,6 +428,16 @@ export class SnapshotDiff {
       }
     }
     this.noteKept(dropped);
+  }
+
+  /** The person-level fields (name, email) no file gives, of the roles a user record has. */
+  private unreadPersonFields(record: UserRecord): [path: string, label: string][] {
+    const unread: [string, string][] = [];
+    for (const role of USER_ROLES) {
+      const fields = record.roles[role] && this.context.partial?.fields?.[role];
+      if (fields) for (const [path, label] of Object.entries(fields)) if (USER_LEVEL_FIELDS.includes(topField(path))) unread.push([path, label]);
+    }
+    return unread;
   }
 
   private diffSection(record: SectionRecord): void {

@@ -138,6 +138,16 @@ function setPath(target: Fields, path: string[], value: FieldValue): void {
   else setOwn(target, head, next);
 }
 
+/** The value at a dotted path (own properties only), or undefined when there is none. */
+export function valueAt(fields: Fields, path: string): FieldValue | undefined {
+  let value: FieldValue | undefined = fields;
+  for (const key of pathKeys(path)) {
+    if (!isPlainObject(value) || !Object.hasOwn(value, key)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
 /** Sets a key as the object's own data property, whatever its name (`__proto__` included). */
 export function setOwn(target: Fields, key: string, value: FieldValue): void {
   // `__proto__` is the one accessor a plain object inherits: assigning it would set the prototype.
