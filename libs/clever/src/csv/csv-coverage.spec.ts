@@ -1,5 +1,5 @@
 import { diffFields, type Fields, type PartialCoverage, type RosterRecord } from '@roster-ledger/domain';
-import { ADMINS, SCHOOLS, SECTIONS, STAFF, STUDENTS, TEACHERS } from './csv-columns';
+import { ADMINS, CO_TEACHER_COLUMNS, SCHOOLS, SECTIONS, STAFF, STUDENTS, TEACHERS } from './csv-columns';
 import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
 import { CSV_DISTRICT, csv, csvRecords, readCsvItems, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
 
@@ -22,19 +22,19 @@ const FULL: Record<string, Record<string, string>> = {
   },
   'staff.csv': { School_id: 'S1', Staff_id: 'F1', Staff_email: 'f@example.org', First_name: 'Fay', Last_name: 'W', Department: 'Math', Title: 'Lead', Username: 'fay', Role: 'School Tech Lead' },
   'sections.csv': {
-    School_id: 'S1', Section_id: 'SEC1', Teacher_id: 'T1', Teacher_2_id: 'T1', Name: 'Alg', Section_number: '3', Grade: '9', Course_name: 'Algebra', Course_number: 'MA1',
+    School_id: 'S1', Section_id: 'SEC1', Teacher_id: 'T1', Teacher_2_id: 'T1', ...Object.fromEntries(CO_TEACHER_COLUMNS.slice(1).map((c) => [c, ''])), Name: 'Alg', Section_number: '3', Grade: '9', Course_name: 'Algebra', Course_number: 'MA1',
     Course_description: 'Alg I', Period: '3', Subject: 'math', Term_name: 'Y1', Term_start: '8/1/15', Term_end: '6/1/16',
   },
   'enrollments.csv': { School_id: 'S1', Section_id: 'SEC1', Student_id: '100' },
 };
 
 /**
- * Columns still read as the file has them when left out (README): no field of their own, or
- * fields and memberships made from several columns. Why, by column.
+ * Columns that give no field when left out (README): no field of their own, or fields made from
+ * several columns, read as the file has them; or co-teachers, which are memberships. Why, by column.
  */
 const READ_AS_THE_FILE_HAS_THEM: Record<string, string> = {
   'students.csv Contact_name': 'a contact is skipped, never recorded',
-  'sections.csv Teacher_2_id': 'co-teachers are memberships: unassigned without the column',
+  ...Object.fromEntries(CO_TEACHER_COLUMNS.map((c) => [`sections.csv ${c}`, 'co-teachers are memberships: see sectionTeacherSlots'])),
   'sections.csv Name': 'a section without a course is named by it',
   'sections.csv Course_name': 'makes the course and the name',
   'sections.csv Course_number': 'part of the course id',
@@ -114,5 +114,16 @@ describe('what a CSV upload does not cover', () => {
     // without Teacher_email no teacher's staff role can be told: staff are not covered
     const noTeacherEmail = { ...smallDistrict(), 'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy'), [STAFF.file]: staff };
     expect((await open(await tempCsvFolder(noTeacherEmail))).partial?.roles).toEqual({ staff: 'teachers.csv Teacher_email' });
+  });
+
+  it('says how many teachers a section row has room for, from the co-teacher columns there are, naming the first one missing', async () => {
+    const withColumns = async (...columns: string[]) => {
+      const header = ['School_id', 'Section_id', 'Teacher_id', ...columns, 'Name'];
+      const folder = await tempCsvFolder({ ...smallDistrict(), 'sections.csv': csv(header.join(','), ['S1', 'SEC1', 'T1', ...columns.map(() => ''), 'Alg'].join(',')) });
+      return (await open(folder)).partial?.sectionTeacherSlots;
+    };
+    expect(await withColumns()).toEqual({ count: 1, label: 'sections.csv Teacher_2_id' });
+    expect(await withColumns('Teacher_2_id', 'Teacher_3_id')).toEqual({ count: 3, label: 'sections.csv Teacher_4_id' });
+    expect(await withColumns(...CO_TEACHER_COLUMNS)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldOwner, PartialCoverage } from '@roster-ledger/domain';
-import { STAFF, TEACHERS } from './csv-columns';
+import { CO_TEACHER_COLUMNS, SECTIONS, STAFF, TEACHERS } from './csv-columns';
 import type { CsvFile, CsvFolder } from './csv-folder';
 
 /**
@@ -106,5 +106,9 @@ export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined 
       ((partial.fields ??= {})[owner] ??= {})[path] = `${lacking.spec.file} ${column}`;
     }
   }
-  return partial.roles === undefined && partial.fields === undefined ? undefined : partial;
+  // co-teachers: a row can list as many as the file has columns for, and a section may have more
+  const coTeacherColumns = CO_TEACHER_COLUMNS.filter((column) => folder.sections.header.has(column));
+  const firstMissing = CO_TEACHER_COLUMNS.find((column) => !folder.sections.header.has(column));
+  if (firstMissing !== undefined) partial.sectionTeacherSlots = { count: 1 + coTeacherColumns.length, label: `${SECTIONS.file} ${firstMissing}` };
+  return partial.roles === undefined && partial.fields === undefined && partial.sectionTeacherSlots === undefined ? undefined : partial;
 }
