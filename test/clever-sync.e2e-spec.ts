@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, HeldSyncPending, RunSyncCommand, SyncAlreadyRunning, SyncDistrictCommand, type RecordedEvent, type SyncDistrictResult, type SyncMode } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, EVENT_STORE, HeldSyncPending, RunSyncCommand, SyncAlreadyRunning, SyncDistrictCommand, SyncHistory, type EventStore, type RecordedEvent, type SyncDistrictResult, type SyncMode } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn, type StandInEvent } from '@roster-ledger/testing';
 import { demoObjects, isRoster, ledgerRuntime, logOf, STAND_IN_TOKEN, standInConfig } from './support/clever-sync-runtime';
 import { expectSavedStateToBeTheLog } from './support/district-state';
@@ -238,9 +240,17 @@ describe('Clever syncs: full and events (end to end)', () => {
         const result = await run('events');
         expect(result.summary).toMatchObject({ status: 'held', pending: 150, breaches: [expect.objectContaining({ recordType: 'student', change: 'removed', count: 150 })] });
         expect(result.cursor).toMatchObject({ value: null });
+        // a sync whose process is gone waits to be found by the next sync that runs: a refused one
+        // is never recorded, so it must not record (nor be named as the finder of) the dead one
+        const dead = randomUUID();
+        const started = { syncId: dead, owner: { pid: spawnSync('true').pid, host: hostname() }, districtId: D, source: 'clever-api', origin: 'killed', startedAt: new Date().toISOString(), requestedBy: 'e2e' };
+        await held.app.get<EventStore>(EVENT_STORE).appendToStream(`sync-${dead}`, [{ id: randomUUID(), type: 'SyncStarted', data: started, metadata: {} }], 'no_stream');
         await expect(run('events')).rejects.toThrow(HeldSyncPending);
+        await expect(run('full')).rejects.toThrow(HeldSyncPending);
+        expect(await held.app.get(SyncHistory).get(dead)).toMatchObject({ status: 'running' });
 
         await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice'));
+        expect(await held.app.get(SyncHistory).get(dead)).toMatchObject({ status: 'failed', failure: { code: 'INTERRUPTED', foundBy: result.syncId } });
         const log = await logOf(other);
         expect(log.filter((e) => e.type === 'StudentRemoved' && e.metadata['syncId'] === result.syncId)).toHaveLength(150);
         const advanced = log.filter((e) => e.type === 'EventsCursorAdvanced');

@@ -44,9 +44,11 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
     const syncId = options.syncId ?? randomUUID();
     const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
     try {
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
+      // refused before anything is recorded: a dead sync found now would name as its finder a sync
+      // that is never recorded (the held sync's decision, or the next sync, records it instead)
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
+      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       options.onAccepted?.(syncId);
       if (options.mode === 'events') {
         try {
