@@ -39,7 +39,7 @@ describe("rebuild's report", () => {
   it('a dry run that finished an interrupted rebuild says that build was dropped with it, so the next rebuild starts over', () => {
     const lines = rebuildReport(result({ swapped: false, resumedFrom: { accounts: 120_000, audit: 0 }, differences: { accounts: 0, audit: 0 } }));
     expect(lines[lines.length - 1]).toBe(
-      'Dry run: the live read models were not replaced. The interrupted rebuild of accounts was finished for the comparison and dropped with the rest: the next rebuild starts over.',
+      'Dry run: the live read models were not replaced. The interrupted rebuild of accounts was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.',
     );
   });
 });

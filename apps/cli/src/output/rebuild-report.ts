@@ -30,12 +30,12 @@ export function rebuildReport(result: RebuildResult): string[] {
   for (const [name, n] of Object.entries(result.differences ?? {})) {
     lines.push(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
   }
-  // a dry run drops what it built, an interrupted rebuild it resumed included
-  const dropped =
+  // a dry run drops what it built, but keeps an interrupted rebuild it resumed
+  const kept =
     resumed.length > 0
-      ? ` The interrupted rebuild of ${resumed.map(([name]) => name).join(', ')} was finished for the comparison and dropped with the rest: the next rebuild starts over.`
+      ? ` The interrupted rebuild of ${resumed.map(([name]) => name).join(', ')} was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.`
       : '';
-  lines.push(`Dry run: the live read models were not replaced.${dropped}`);
+  lines.push(`Dry run: the live read models were not replaced.${kept}`);
   return lines;
 }
 

@@ -579,6 +579,31 @@ describe.each([
       expect(db.prepare('SELECT build_pid FROM projection_state WHERE name = ?').pluck().get('accounts')).toBeNull();
     });
 
+    it('as a dry run finishes an interrupted rebuild to compare it, and keeps it for the next rebuild to swap in without folding the log again', async () => {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      let batches = 0;
+      const interrupted = control.rebuild(['accounts'], {
+        onProgress: () => {
+          if (++batches === 1) throw new Error('interrupted');
+        },
+      });
+      await expect(interrupted).rejects.toThrow('interrupted');
+
+      const head = events[events.length - 1]!.position;
+      const dry = await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['accounts'], { dryRun: true });
+      expect(dry).toMatchObject({ swapped: false, resumedFrom: { accounts: 10 }, differences: { accounts: 0 }, version: { accounts: 2 } });
+      // still the live version 1 answering; version 2 built up to the head, no one building it
+      expect(byName(await control.status())['accounts']).toMatchObject({ version: 1, position: head, rebuilding: { version: 2, position: head } });
+
+      const real = await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['accounts']);
+      expect(real).toMatchObject({ swapped: true, version: { accounts: 2 }, resumedFrom: { accounts: head }, events: 0 });
+      expect(byName(await control.status())['accounts']).toMatchObject({ version: 2, position: head, rebuilding: null });
+    });
+
     it('as a dry run rebuilds beside the live version, counts the differences, drops it and swaps nothing', async () => {
       const { events } = rosterStory();
       const db = openDb();

@@ -920,12 +920,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const versions: Record<string, number> = {};
     const resumedFrom: Record<string, number> = {};
     const joined: Record<string, SyncOwner> = {};
+    const resumed = new Set<string>();
     const me = thisProcess();
     this.inTransactions(projections, (p) => {
       const row = this.registryOf(p).get(p.name);
       if (row.building_version !== null && fingerprintOf(this.tablesDb(p, row.building_version), p, row.building_version) !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
         resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
+        resumed.add(p.name);
         // ... or one another live process is running is joined, not taken for interrupted: the
         // build file held by another process says so, whatever the row says (it may lag the file)
         const builder = this.registryOf(p).builder(p.name);
@@ -987,9 +989,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         if (!stillBuilding(p)) return;
         const row = this.stateOf(p);
         differences[p.name] = row.position === this.checkpointOf(p, versions[p.name]!) ? this.compare(p, row.live_version, versions[p.name]!) : -1;
-        this.registryOf(p).stopBuilding(p.name);
+        // an interrupted rebuild it finished stays, for the next rebuild to resume at the head and
+        // swap in: a dry run must not undo work it did not start (minutes of it, at a million students)
+        if (resumed.has(p.name)) this.registryOf(p).forgetBuilder(p.name, me);
+        else this.registryOf(p).stopBuilding(p.name);
       });
-      for (const p of projections) if (differences[p.name] !== undefined) this.dropVersion(p, versions[p.name]!);
+      for (const p of projections) if (differences[p.name] !== undefined && !resumed.has(p.name)) this.dropVersion(p, versions[p.name]!);
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences };
     }
     // the other thread's half swaps right after this one, in the round the caller notes (see rebuild)
