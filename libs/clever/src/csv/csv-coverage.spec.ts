@@ -36,7 +36,6 @@ const READ_AS_THE_FILE_HAS_THEM: Record<string, string> = {
   'students.csv Contact_name': 'a contact is skipped, never recorded',
   ...Object.fromEntries(CO_TEACHER_COLUMNS.map((c) => [`sections.csv ${c}`, 'co-teachers are memberships: see sectionTeacherSlots'])),
   'sections.csv Name': 'a section without a course is named by it',
-  'sections.csv Course_name': 'makes the course and the name',
   'sections.csv Course_number': 'part of the course id',
   'sections.csv Course_description': 'no field',
   'sections.csv Period': 'the period, and part of the name',
@@ -87,6 +86,8 @@ describe('what a CSV upload does not cover', () => {
         );
         const label = `${spec.file} ${column}`;
         if (READ_AS_THE_FILE_HAS_THEM[label] !== undefined) expect({ label, named }).toEqual({ label, named: [] });
+        // the course is kept; the name is then the Name column's, as Clever names a section without a course
+        else if (label === 'sections.csv Course_name') expect({ label, named, cleared }).toEqual({ label, named: ['section course'], cleared: ['section name', 'section course'] });
         else expect({ label, named }).toEqual({ label, named: cleared });
       }
     }
@@ -114,6 +115,16 @@ describe('what a CSV upload does not cover', () => {
     // without Teacher_email no teacher's staff role can be told: staff are not covered
     const noTeacherEmail = { ...smallDistrict(), 'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy'), [STAFF.file]: staff };
     expect((await open(await tempCsvFolder(noTeacherEmail))).partial?.roles).toEqual({ staff: 'teachers.csv Teacher_email' });
+  });
+
+  it("keeps the sections' term when no Term_* column is there, but reads it when any one is (the term's id is made of the three)", async () => {
+    const withoutColumns = async (...columns: string[]) => {
+      const row = Object.fromEntries(Object.entries(FULL['sections.csv']!).filter(([column]) => !columns.includes(column)));
+      const folder = await tempCsvFolder({ ...smallDistrict(), 'sections.csv': csv(Object.keys(row).join(','), Object.values(row).join(',')) });
+      return (await open(folder)).partial?.fields?.section;
+    };
+    expect(await withoutColumns('Term_name', 'Term_start', 'Term_end')).toEqual({ term_id: 'sections.csv Term_name/Term_start/Term_end' });
+    expect(await withoutColumns('Term_start', 'Term_end')).toBeUndefined();
   });
 
   it('says how many teachers a section row has room for, from the co-teacher columns there are, naming the first one missing', async () => {

@@ -106,9 +106,25 @@ export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined 
       ((partial.fields ??= {})[owner] ??= {})[path] = `${lacking.spec.file} ${column}`;
     }
   }
+  // a section's term and course are made from columns of their own: an upload without them names
+  // none (and covers no terms or courses, see coversTerms), which says nothing of the sections' own
+  if (!coversTerms(folder)) ((partial.fields ??= {}).section ??= {})['term_id'] = `${SECTIONS.file} ${TERM_COLUMNS.join('/')}`;
+  if (!coversCourses(folder)) ((partial.fields ??= {}).section ??= {})['course'] = `${SECTIONS.file} Course_name`;
   // co-teachers: a row can list as many as the file has columns for, and a section may have more
   const coTeacherColumns = CO_TEACHER_COLUMNS.filter((column) => folder.sections.header.has(column));
   const firstMissing = CO_TEACHER_COLUMNS.find((column) => !folder.sections.header.has(column));
   if (firstMissing !== undefined) partial.sectionTeacherSlots = { count: 1 + coTeacherColumns.length, label: `${SECTIONS.file} ${firstMissing}` };
   return partial.roles === undefined && partial.fields === undefined && partial.sectionTeacherSlots === undefined ? undefined : partial;
+}
+
+const TERM_COLUMNS = ['Term_name', 'Term_start', 'Term_end'];
+
+/** Whether an upload gives terms: Clever makes them from a section's Term_* columns, any of them. */
+export function coversTerms(folder: CsvFolder): boolean {
+  return TERM_COLUMNS.some((column) => folder.sections.header.has(column));
+}
+
+/** Whether an upload gives courses: Clever makes them from a section's Course_name. */
+export function coversCourses(folder: CsvFolder): boolean {
+  return folder.sections.header.has('Course_name');
 }

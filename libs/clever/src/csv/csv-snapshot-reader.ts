@@ -3,7 +3,7 @@ import type { RecordKind } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { SnapshotFileContents } from '../snapshot-file-contents';
 import { csvSnapshotReading } from '../snapshot-reading';
-import { partialCoverage } from './csv-coverage';
+import { coversCourses, coversTerms, partialCoverage } from './csv-coverage';
 import { bytesToRead, csvFilesOf, openCsvFolder } from './csv-folder';
 import type { CsvFolder } from './csv-folder';
 import { DEFAULT_MAX_RECORD_CHARS } from './csv-row-stream';
@@ -71,10 +71,9 @@ export class CleverCsvSnapshotReader {
 
 /** No district file: the district record is not part of a CSV snapshot. Terms and courses only when sections.csv has their columns. */
 function kindsOf(folder: CsvFolder): RecordKind[] {
-  const header = folder.sections.header;
   const kinds: RecordKind[] = ['school'];
-  if (['Term_name', 'Term_start', 'Term_end'].some((column) => header.has(column))) kinds.push('term');
-  if (header.has('Course_name')) kinds.push('course');
+  if (coversTerms(folder)) kinds.push('term');
+  if (coversCourses(folder)) kinds.push('course');
   kinds.push('user', 'section');
   return kinds;
 }
