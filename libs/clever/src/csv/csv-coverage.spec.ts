@@ -35,10 +35,9 @@ const FULL: Record<string, Record<string, string>> = {
 const READ_AS_THE_FILE_HAS_THEM: Record<string, string> = {
   'students.csv Contact_name': 'a contact is skipped, never recorded',
   ...Object.fromEntries(CO_TEACHER_COLUMNS.map((c) => [`sections.csv ${c}`, 'co-teachers are memberships: see sectionTeacherSlots'])),
-  'sections.csv Name': 'a section without a course is named by it',
+  'sections.csv Name': 'a section with a course is named after the course (this row has one): Name gives no field then',
   'sections.csv Course_number': 'part of the course id',
   'sections.csv Course_description': 'no field',
-  'sections.csv Period': 'the period, and part of the name',
   'sections.csv Term_name': 'part of the term id',
   'sections.csv Term_start': 'part of the term id',
   'sections.csv Term_end': 'part of the term id',
@@ -66,6 +65,13 @@ function fieldsByOwner(records: readonly RosterRecord[]): Map<string, Fields> {
 
 const open = async (folder: string) => new CleverCsvSnapshotReader({ districtId: CSV_DISTRICT }).open(folder);
 
+/** The section fields an upload whose sections.csv lacks `columns` leaves as the ledger holds them. */
+async function sectionFieldsKeptWithout(...columns: string[]) {
+  const row = Object.fromEntries(Object.entries(FULL['sections.csv']!).filter(([column]) => !columns.includes(column)));
+  const folder = await tempCsvFolder({ ...smallDistrict(), 'sections.csv': csv(Object.keys(row).join(','), Object.values(row).join(',')) });
+  return (await open(folder)).partial?.fields?.section;
+}
+
 describe('what a CSV upload does not cover', () => {
   it('is nothing for an upload with every file and column', async () => {
     expect((await open(await folderWithout())).partial).toBeUndefined();
@@ -88,7 +94,7 @@ describe('what a CSV upload does not cover', () => {
         if (READ_AS_THE_FILE_HAS_THEM[label] !== undefined) expect({ label, named }).toEqual({ label, named: [] });
         // the course is kept; the name is then the Name column's, as Clever names a section without a course
         else if (label === 'sections.csv Course_name') expect({ label, named, cleared }).toEqual({ label, named: ['section course'], cleared: ['section name', 'section course'] });
-        else expect({ label, named }).toEqual({ label, named: cleared });
+        else expect({ label, named: named.sort() }).toEqual({ label, named: cleared.sort() });
       }
     }
   });
@@ -117,14 +123,15 @@ describe('what a CSV upload does not cover', () => {
     expect((await open(await tempCsvFolder(noTeacherEmail))).partial?.roles).toEqual({ staff: 'teachers.csv Teacher_email' });
   });
 
+  it("keeps a section's name when neither a Name column nor a course names it, and when the Period its name ends with is left out", async () => {
+    expect(await sectionFieldsKeptWithout('Name', 'Course_name')).toMatchObject({ name: 'sections.csv Name' });
+    // without a course name, the Period column is no part of the name
+    expect(await sectionFieldsKeptWithout('Period', 'Course_name')).toEqual({ course: 'sections.csv Course_name', period: 'sections.csv Period' });
+  });
+
   it("keeps the sections' term when no Term_* column is there, but reads it when any one is (the term's id is made of the three)", async () => {
-    const withoutColumns = async (...columns: string[]) => {
-      const row = Object.fromEntries(Object.entries(FULL['sections.csv']!).filter(([column]) => !columns.includes(column)));
-      const folder = await tempCsvFolder({ ...smallDistrict(), 'sections.csv': csv(Object.keys(row).join(','), Object.values(row).join(',')) });
-      return (await open(folder)).partial?.fields?.section;
-    };
-    expect(await withoutColumns('Term_name', 'Term_start', 'Term_end')).toEqual({ term_id: 'sections.csv Term_name/Term_start/Term_end' });
-    expect(await withoutColumns('Term_start', 'Term_end')).toBeUndefined();
+    expect(await sectionFieldsKeptWithout('Term_name', 'Term_start', 'Term_end')).toEqual({ term_id: 'sections.csv Term_name/Term_start/Term_end' });
+    expect(await sectionFieldsKeptWithout('Term_start', 'Term_end')).toBeUndefined();
   });
 
   it('says how many teachers a section row has room for, from the co-teacher columns there are, naming the first one missing', async () => {

@@ -110,6 +110,15 @@ export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined 
   // none (and covers no terms or courses, see coversTerms), which says nothing of the sections' own
   if (!coversTerms(folder)) ((partial.fields ??= {}).section ??= {})['term_id'] = `${SECTIONS.file} ${TERM_COLUMNS.join('/')}`;
   if (!coversCourses(folder)) ((partial.fields ??= {}).section ??= {})['course'] = `${SECTIONS.file} Course_name`;
+  // a section's name is `<course> - <primary's last name> - <period>`, or its Name column without a
+  // course name: the columns it is made of, left out, say nothing of it either
+  const sections = folder.sections.header;
+  if (!sections.has('Period')) {
+    const unread = ((partial.fields ??= {}).section ??= {});
+    unread['period'] = `${SECTIONS.file} Period`;
+    if (coversCourses(folder)) unread['name'] = `${SECTIONS.file} Period`;
+  }
+  if (!sections.has('Name') && !coversCourses(folder)) ((partial.fields ??= {}).section ??= {})['name'] ??= `${SECTIONS.file} Name`;
   // co-teachers: a row can list as many as the file has columns for, and a section may have more
   const coTeacherColumns = CO_TEACHER_COLUMNS.filter((column) => folder.sections.header.has(column));
   const firstMissing = CO_TEACHER_COLUMNS.find((column) => !folder.sections.header.has(column));
