@@ -489,6 +489,23 @@ describe.each([
   });
 
   describe('a rebuild', () => {
+    /** A ledger whose read models are caught up, and a rebuild of `names` stopped after its first batch of 10 events. */
+    async function withInterruptedRebuild(names: string[]) {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      let batches = 0;
+      const stopped = control.rebuild(names, {
+        onProgress: () => {
+          if (++batches === 1) throw new Error('stopped here');
+        },
+      });
+      await expect(stopped).rejects.toThrow('stopped here');
+      return { events, store, db, control };
+    }
+
     it('interrupted half-way leaves the live version answering; the next one resumes where it stopped and swaps', async () => {
       const { events } = rosterStory();
       const store = logOf(events);
@@ -545,18 +562,7 @@ describe.each([
     });
 
     it("joins a rebuild another live process is running rather than taking it for interrupted, says which, and never drops it in a dry run", async () => {
-      const { events } = rosterStory();
-      const store = logOf(events);
-      const db = openDb();
-      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
-      await control.catchUp();
-      let batches = 0;
-      const stopped = control.rebuild(['accounts', 'audit'], {
-        onProgress: () => {
-          if (++batches === 1) throw new Error('stopped here');
-        },
-      });
-      await expect(stopped).rejects.toThrow('stopped here');
+      const { events, store, db } = await withInterruptedRebuild(['accounts', 'audit']);
       // a rebuild that failed is nobody's: the next one resumes it
       expect(db.prepare('SELECT build_pid FROM projection_state WHERE name = ?').pluck().get('accounts')).toBeNull();
       // accounts' build is now another process's, alive (this one's parent); audit's one that died
@@ -580,19 +586,7 @@ describe.each([
     });
 
     it('as a dry run finishes an interrupted rebuild to compare it, and keeps it for the next rebuild to swap in without folding the log again', async () => {
-      const { events } = rosterStory();
-      const store = logOf(events);
-      const db = openDb();
-      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
-      await control.catchUp();
-      let batches = 0;
-      const interrupted = control.rebuild(['accounts'], {
-        onProgress: () => {
-          if (++batches === 1) throw new Error('interrupted');
-        },
-      });
-      await expect(interrupted).rejects.toThrow('interrupted');
-
+      const { events, store, control } = await withInterruptedRebuild(['accounts']);
       const head = events[events.length - 1]!.position;
       const dry = await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['accounts'], { dryRun: true });
       expect(dry).toMatchObject({ swapped: false, resumedFrom: { accounts: 10 }, differences: { accounts: 0 }, version: { accounts: 2 } });
