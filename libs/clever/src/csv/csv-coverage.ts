@@ -1,5 +1,5 @@
 import type { FieldOwner, PartialCoverage } from '@roster-ledger/domain';
-import { CO_TEACHER_COLUMNS, SECTIONS, STAFF, TEACHERS } from './csv-columns';
+import { SECTIONS, STAFF, TEACHERS } from './csv-columns';
 import type { CsvFile, CsvFolder } from './csv-folder';
 
 /**
@@ -111,19 +111,12 @@ export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined 
   if (!coversTerms(folder)) ((partial.fields ??= {}).section ??= {})['term_id'] = `${SECTIONS.file} ${TERM_COLUMNS.join('/')}`;
   if (!coversCourses(folder)) ((partial.fields ??= {}).section ??= {})['course'] = `${SECTIONS.file} Course_name`;
   // a section's name is `<course> - <primary's last name> - <period>`, or its Name column without a
-  // course name: the columns it is made of, left out, say nothing of it either
+  // course name: without Period the period is kept; without Name and Course_name, the name
   const sections = folder.sections.header;
-  if (!sections.has('Period')) {
-    const unread = ((partial.fields ??= {}).section ??= {});
-    unread['period'] = `${SECTIONS.file} Period`;
-    if (coversCourses(folder)) unread['name'] = `${SECTIONS.file} Period`;
-  }
-  if (!sections.has('Name') && !coversCourses(folder)) ((partial.fields ??= {}).section ??= {})['name'] ??= `${SECTIONS.file} Name`;
-  // co-teachers: a row can list as many as the file has columns for, and a section may have more
-  const coTeacherColumns = CO_TEACHER_COLUMNS.filter((column) => folder.sections.header.has(column));
-  const firstMissing = CO_TEACHER_COLUMNS.find((column) => !folder.sections.header.has(column));
-  if (firstMissing !== undefined) partial.sectionTeacherSlots = { count: 1 + coTeacherColumns.length, label: `${SECTIONS.file} ${firstMissing}` };
-  return partial.roles === undefined && partial.fields === undefined && partial.sectionTeacherSlots === undefined ? undefined : partial;
+  // (the name it is part of is still read: keeping it would drop a rename the same upload gives)
+  if (!sections.has('Period')) ((partial.fields ??= {}).section ??= {})['period'] = `${SECTIONS.file} Period`;
+  if (!sections.has('Name') && !coversCourses(folder)) ((partial.fields ??= {}).section ??= {})['name'] = `${SECTIONS.file} Name`;
+  return partial.roles === undefined && partial.fields === undefined ? undefined : partial;
 }
 
 const TERM_COLUMNS = ['Term_name', 'Term_start', 'Term_end'];

@@ -17,12 +17,6 @@ export interface PartialCoverage {
   roles?: Partial<Record<UserRole, string>>;
   /** Fields no file gives, by owner, then dotted path (its sub-fields included): a change to one is not recorded. */
   fields?: Partial<Record<FieldOwner, Record<string, string>>>;
-  /**
-   * How many teachers a section's row has room for (the primary's column and each co-teacher
-   * column there is), with the label of the first co-teacher column missing. A section listing
-   * that many may have more: the co-teachers the ledger holds beyond them are not unassigned.
-   */
-  sectionTeacherSlots?: { count: number; label: string };
 }
 
 /**

@@ -493,27 +493,6 @@ describe('snapshot diff', () => {
       expect(result.findings.kept).toEqual({});
     });
 
-    it('keeps the co-teachers a section row had no column left for, but not a primary teacher replaced, nor those of a row with room to spare', () => {
-      const people = [school('s1'), term('t1'), course('c1'), staffer('tch1', ['teacher']), staffer('tch2', ['teacher']), staffer('co1', ['teacher'])];
-      const coTaught = () => given(snapshot(...people, section('sec1', ['tch1', 'co1'], [])));
-      const noCoTeacherColumns = { sectionTeacherSlots: { count: 1, label: 'sections.csv Teacher_2_id' } };
-      const unchanged = whenPartial(coTaught(), snapshot(...people, section('sec1', ['tch1'], [])), noCoTeacherColumns);
-      expect(types(unchanged)).toEqual([]);
-      expect(unchanged.findings.kept).toEqual({ 'sections.csv Teacher_2_id': 1 });
-      // read as complete, the co-teacher is unassigned
-      expect(types(when(coTaught(), snapshot(...people, section('sec1', ['tch1'], []))))).toEqual(['section-sec1 TeacherUnassigned']);
-      // the primary's column is read: a new primary replaces the old, the co-teacher stays
-      const replaced = whenPartial(coTaught(), snapshot(...people, section('sec1', ['tch2'], [])), noCoTeacherColumns);
-      expect(events(replaced)).toEqual([
-        ['section-sec1', 'TeacherUnassigned', { sectionId: 'sec1', teacherId: 'tch1' }],
-        ['section-sec1', 'TeacherAssigned', { sectionId: 'sec1', teacherId: 'tch2', primary: true }],
-      ]);
-      // one co-teacher column, left empty: the row says the section has no co-teacher
-      const roomToSpare = whenPartial(coTaught(), snapshot(...people, section('sec1', ['tch1'], [])), { sectionTeacherSlots: { count: 2, label: 'sections.csv Teacher_3_id' } });
-      expect(types(roomToSpare)).toEqual(['section-sec1 TeacherUnassigned']);
-      expect(roomToSpare.findings.kept).toEqual({});
-    });
-
     it("keeps a known person's fields no column gives when the person gains a role: the new role's event carries them as the ledger had them", () => {
       const teacherWithMiddle = given(snapshot(school('s1'), staffer('t1', ['teacher'], { first: 'Grace', middle: 'Brewster', last: 'Hopper' })));
       const withoutMiddle = { fields: { teacher: { 'name.middle': 'teachers.csv Middle_name' } } };

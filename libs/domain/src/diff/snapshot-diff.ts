@@ -466,21 +466,15 @@ export class SnapshotDiff {
     const unread = this.context.partial?.fields?.section;
     const changes = withoutUnread(diffFields(before.fields, record.fields), unread, dropped);
     const personal = withoutUnread(diffFields(before.personal, record.personal), unread, dropped);
+    this.noteKept(dropped);
     if (!isEmpty(changes) || !isEmpty(personal)) {
       this.bump(this.updated, 'section');
       this.emit(stream, before, at, { type: 'SectionUpdated', data: { id: sectionId, changes, personal } });
     }
     let currentPrimary = before.primaryTeacher;
     const teachersNow = new Set(record.teachers);
-    // a row with every teacher column filled may have more co-teachers than the file has columns for
-    const slots = this.context.partial?.sectionTeacherSlots;
-    const mayHaveMore = slots !== undefined && record.teachers.length >= slots.count;
     for (const teacherId of before.teachers) {
       if (teachersNow.has(teacherId)) continue;
-      if (mayHaveMore && teacherId !== before.primaryTeacher) {
-        dropped.add(slots.label);
-        continue;
-      }
       this.emit(stream, before, at, { type: 'TeacherUnassigned', data: { sectionId, teacherId } });
       if (currentPrimary === teacherId) currentPrimary = null;
     }
@@ -494,7 +488,6 @@ export class SnapshotDiff {
     if (currentPrimary !== primary) {
       this.emit(stream, before, at, { type: 'PrimaryTeacherChanged', data: { sectionId, from: currentPrimary, to: primary } });
     }
-    this.noteKept(dropped);
     const studentsNow = new Set(record.students);
     for (const studentId of before.students) {
       if (studentsNow.has(studentId)) continue;
