@@ -240,17 +240,18 @@ describe('Clever syncs: full and events (end to end)', () => {
         const result = await run('events');
         expect(result.summary).toMatchObject({ status: 'held', pending: 150, breaches: [expect.objectContaining({ recordType: 'student', change: 'removed', count: 150 })] });
         expect(result.cursor).toMatchObject({ value: null });
-        // a sync whose process is gone waits to be found by the next sync that runs: a refused one
-        // is never recorded, so it must not record (nor be named as the finder of) the dead one
+        // a sync whose process is gone is recorded as interrupted by a sync refused for the held one,
+        // which is never recorded itself, so is not named as its finder
         const dead = randomUUID();
         const started = { syncId: dead, owner: { pid: spawnSync('true').pid, host: hostname() }, districtId: D, source: 'clever-api', origin: 'killed', startedAt: new Date().toISOString(), requestedBy: 'e2e' };
         await held.app.get<EventStore>(EVENT_STORE).appendToStream(`sync-${dead}`, [{ id: randomUUID(), type: 'SyncStarted', data: started, metadata: {} }], 'no_stream');
         await expect(run('events')).rejects.toThrow(HeldSyncPending);
         await expect(run('full')).rejects.toThrow(HeldSyncPending);
-        expect(await held.app.get(SyncHistory).get(dead)).toMatchObject({ status: 'running' });
+        const found = await held.app.get(SyncHistory).get(dead);
+        expect(found).toMatchObject({ status: 'failed', failure: { code: 'INTERRUPTED' } });
+        expect(found.failure).not.toHaveProperty('foundBy');
 
         await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice'));
-        expect(await held.app.get(SyncHistory).get(dead)).toMatchObject({ status: 'failed', failure: { code: 'INTERRUPTED', foundBy: result.syncId } });
         const log = await logOf(other);
         expect(log.filter((e) => e.type === 'StudentRemoved' && e.metadata['syncId'] === result.syncId)).toHaveLength(150);
         const advanced = log.filter((e) => e.type === 'EventsCursorAdvanced');

@@ -46,7 +46,7 @@ export async function decideHeldSync<T>(
     throw error;
   });
   try {
-    await recordInterruptedSyncs(ports, interrupted, syncId);
+    await recordInterruptedSyncs(ports, interrupted, syncId, syncId);
     return await decide(await openHeldSync(syncId, history, store, clock));
   } finally {
     await lock.release(districtId, syncId);

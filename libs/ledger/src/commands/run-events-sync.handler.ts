@@ -74,7 +74,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     try {
       const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
       locked = true;
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
+      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
       if (held) throw new HeldSyncPending(districtId, held.syncId);
       // no held sync waits, so change sets left by syncs that died before they ended are garbage

@@ -44,11 +44,13 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
     const syncId = options.syncId ?? randomUUID();
     const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
     try {
-      // refused before anything is recorded: a dead sync found now would name as its finder a sync
-      // that is never recorded (the held sync's decision, or the next sync, records it instead)
+      // A refused sync is never recorded, so the dead syncs it found do not name it as their finder.
+      // They are recorded all the same: one whose lock it took over may have no owner to be found by
+      // later, once this sync lets go of the lock.
       const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
+      const ports = { store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending };
+      await recordInterruptedSyncs(ports, interrupted, syncId, held ? null : syncId);
       if (held) throw new HeldSyncPending(districtId, held.syncId);
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId);
       options.onAccepted?.(syncId);
       if (options.mode === 'events') {
         try {

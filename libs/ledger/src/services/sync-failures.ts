@@ -53,6 +53,8 @@ export async function recordInterruptedSyncs(
   ports: { store: EventStore; clock: Clock; history: SyncHistory; lock: SyncLock; pending: PendingChangeStore },
   takenOver: string | null,
   except: string,
+  /** The sync named as their finder (`foundBy`), null for none: a sync that is never recorded. */
+  foundBy: string | null,
 ): Promise<void> {
   const { history, lock, store } = ports;
   for (const listed of await history.list()) {
@@ -65,7 +67,7 @@ export async function recordInterruptedSyncs(
     const dead = sync.syncId === takenOver || (sync.owner !== null && !lock.mayBeRunning({ ...sync, owner: sync.owner }));
     if (!dead) continue;
     try {
-      await recordInterrupted(ports, sync, PROCESS_STOPPED, readAt, except);
+      await recordInterrupted(ports, sync, PROCESS_STOPPED, readAt, foundBy ?? undefined);
     } catch (error) {
       if (!(error instanceof ConcurrencyConflict)) throw error;
     }
