@@ -36,10 +36,16 @@ describe("rebuild's report", () => {
     ]);
   });
 
-  it('a dry run that finished an interrupted rebuild says that build was dropped with it, so the next rebuild starts over', () => {
-    const lines = rebuildReport(result({ swapped: false, resumedFrom: { accounts: 120_000, audit: 0 }, differences: { accounts: 0, audit: 0 } }));
+  it('a dry run that finished an interrupted rebuild says that build was kept, for the next rebuild to swap in', () => {
+    const lines = rebuildReport(result({ swapped: false, resumedFrom: { accounts: 120_000, audit: 0 }, differences: { accounts: 0, audit: 0 }, kept: ['accounts'] }));
     expect(lines[lines.length - 1]).toBe(
       'Dry run: the live read models were not replaced. The interrupted rebuild of accounts was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.',
     );
+  });
+
+  it('a dry run names a kept build that had been interrupted before its first commit too', () => {
+    const lines = rebuildReport(result({ swapped: false, differences: { accounts: 0, audit: 0 }, kept: ['audit'] }));
+    expect(lines).not.toContainEqual(expect.stringContaining('Resumed where'));
+    expect(lines[lines.length - 1]).toContain('The interrupted rebuild of audit was finished for the comparison and kept');
   });
 });

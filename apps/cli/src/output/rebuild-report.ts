@@ -32,8 +32,8 @@ export function rebuildReport(result: RebuildResult): string[] {
   }
   // a dry run drops what it built, but keeps an interrupted rebuild it resumed
   const kept =
-    resumed.length > 0
-      ? ` The interrupted rebuild of ${resumed.map(([name]) => name).join(', ')} was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.`
+    (result.kept ?? []).length > 0
+      ? ` The interrupted rebuild of ${result.kept!.join(', ')} was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.`
       : '';
   lines.push(`Dry run: the live read models were not replaced.${kept}`);
   return lines;

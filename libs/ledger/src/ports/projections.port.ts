@@ -67,6 +67,11 @@ export interface RebuildResult {
   joined: Record<string, SyncOwner>;
   /** With a dry run: whether the rebuilt tables equal the live ones. */
   differences?: Record<string, number>;
+  /**
+   * With a dry run: the projections whose interrupted rebuild it resumed (from any position, 0
+   * included), finished for the comparison, and left for the next rebuild to swap in.
+   */
+  kept?: string[];
 }
 
 /** A read model this process found unusable as it opened it, and so started over from the log. */

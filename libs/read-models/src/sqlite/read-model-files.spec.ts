@@ -634,6 +634,22 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(dumpAll(files, again)).toEqual(live);
     });
 
+    it('a dry run after a half failed compares the half left built, and says it kept it for the next rebuild', async () => {
+      const { events } = rosterStory();
+      const store = new LogEventStore(events);
+      const files = beside();
+      const failing: SecondThread = { rebuild: () => Promise.reject(new Error('disk full')), catchUp: () => Promise.reject(new Error('disk full')), verify: () => Promise.reject(new Error('disk full')) };
+      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: failing });
+      await control.catchUp();
+      await expect(control.rebuild(NAMES)).rejects.toThrow('disk full');
+
+      const again = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
+      const dry = await again.rebuild(NAMES, { dryRun: true });
+      expect(dry).toMatchObject({ swapped: false, differences: Object.fromEntries(NAMES.map((n) => [n, 0])), kept: ['accounts', 'enrollments'] });
+      const head = events[events.length - 1]!.position;
+      expect(await again.rebuild(NAMES)).toMatchObject({ swapped: true, resumedFrom: { accounts: head, enrollments: head, audit: 0 } });
+    });
+
     it("a half that fails on this thread leaves the other thread's half built and not swapped in", async () => {
       const { events } = rosterStory();
       const store = new LogEventStore(events);

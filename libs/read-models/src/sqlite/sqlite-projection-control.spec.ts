@@ -573,7 +573,7 @@ describe.each([
       setBuilder.run(alive.pid, alive.host, 'accounts');
       setBuilder.run(2 ** 22 + 1, host, 'audit');
 
-      // a dry run would drop the version the other is building: refused, and the build is left as it was
+      // a dry run would compare a version the other is building and will swap in: refused, and the build is left as it was
       const other = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10);
       await expect(other.rebuild(['accounts'], { dryRun: true })).rejects.toMatchObject({ code: 'REBUILD_UNDER_WAY' });
       expect((await other.status()).find((p) => p.name === 'accounts')).toMatchObject({ rebuilding: { version: 2, position: 10 } });
@@ -589,7 +589,7 @@ describe.each([
       const { events, store, control } = await withInterruptedRebuild(['accounts']);
       const head = events[events.length - 1]!.position;
       const dry = await new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10).rebuild(['accounts'], { dryRun: true });
-      expect(dry).toMatchObject({ swapped: false, resumedFrom: { accounts: 10 }, differences: { accounts: 0 }, version: { accounts: 2 } });
+      expect(dry).toMatchObject({ swapped: false, resumedFrom: { accounts: 10 }, differences: { accounts: 0 }, version: { accounts: 2 }, kept: ['accounts'] });
       // still the live version 1 answering; version 2 built up to the head, no one building it
       expect(byName(await control.status())['accounts']).toMatchObject({ version: 1, position: head, rebuilding: { version: 2, position: head } });
 
@@ -604,7 +604,7 @@ describe.each([
       const control = new SqliteProjectionControl(db, logOf(events), SQLITE_PROJECTIONS, 10);
       await control.catchUp();
       const result = await control.rebuild(['accounts', 'audit'], { dryRun: true });
-      expect(result).toMatchObject({ swapped: false, events: events.length, differences: { accounts: 0, audit: 0 }, version: { accounts: 2, audit: 2 } });
+      expect(result).toMatchObject({ swapped: false, events: events.length, differences: { accounts: 0, audit: 0 }, version: { accounts: 2, audit: 2 }, kept: [] });
       expect((await control.status()).map((s) => [s.name, s.version, s.rebuilding])).toEqual(SQLITE_PROJECTIONS.map((p) => [p.name, 1, null]));
       expect(db.prepare(`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'rm_%_v2'`).pluck().get()).toBe(0);
     });

@@ -832,7 +832,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       events: Math.max(...merged.map((r) => r.events)),
       seconds: (this.clock().getTime() - started) / 1000,
       swapped: merged.every((r) => r.swapped),
-      ...(options.dryRun ? { differences: inOrder(projections, merged.map((r) => r.differences ?? {})) } : {}),
+      ...(options.dryRun
+        ? { differences: inOrder(projections, merged.map((r) => r.differences ?? {})), kept: projections.map((p) => p.name).filter((name) => merged.some((r) => r.kept?.includes(name))) }
+        : {}),
     };
   }
 
@@ -933,7 +935,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         const builder = this.registryOf(p).builder(p.name);
         const noted = liveElsewhere(builder) ? builder : null;
         if (!taken.has(p.name) || (noted !== null && this.atWorkElsewhere(noted, true))) {
-          // a dry run drops the version it built: here, the one that process is building
+          // a dry run compares a version no one else is building: that process would swap it in,
+          // perhaps while the comparison reads it
           if (options.dryRun) throw new RebuildUnderWay(p.name, noted);
           if (noted !== null) joined[p.name] = noted;
         } else this.registryOf(p).noteBuilder(p.name, me);
@@ -995,7 +998,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         else this.registryOf(p).stopBuilding(p.name);
       });
       for (const p of projections) if (differences[p.name] !== undefined && !resumed.has(p.name)) this.dropVersion(p, versions[p.name]!);
-      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences };
+      const kept = projections.filter((p) => differences[p.name] !== undefined && resumed.has(p.name)).map((p) => p.name);
+      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences, kept };
     }
     // the other thread's half swaps right after this one, in the round the caller notes (see rebuild)
     if (options.beforeSwap !== undefined && !(await options.beforeSwap())) {
