@@ -607,7 +607,8 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       expect(control.rebuiltInBulk()).toEqual([]);
     });
 
-    it('a half that fails leaves the other built and not swapped in, and the next rebuild resumes it at the head and swaps both', async () => {
+    /** Read models caught up, and a rebuild of all of them whose other thread failed ('disk full'): this thread's half is left built. */
+    async function withOtherHalfFailed() {
       const { events } = rosterStory();
       const store = new LogEventStore(events);
       const files = beside();
@@ -615,8 +616,13 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: failing });
       await control.catchUp();
       const live = dumpAll(files, control);
-
       await expect(control.rebuild(NAMES)).rejects.toThrow('disk full');
+      const again = () => new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
+      return { events, files, control, live, again };
+    }
+
+    it('a half that fails leaves the other built and not swapped in, and the next rebuild resumes it at the head and swaps both', async () => {
+      const { events, files, control, live, again: restarted } = await withOtherHalfFailed();
       // no read model went live at version 2: this thread's half (accounts, enrollments) waits, built, for a rebuild to resume it
       const head = events[events.length - 1]!.position;
       const statuses = Object.fromEntries((await control.status()).map((s) => [s.name, s]));
@@ -626,7 +632,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
         expect(statuses[name]!.rebuilding).toMatchObject({ version: 2, position: head, builder: null, underWay: false, resumedBy: 'rebuild' });
       }
 
-      const again = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
+      const again = restarted();
       const result = await again.rebuild(NAMES);
       expect(result.swapped).toBe(true);
       expect(result.resumedFrom).toMatchObject({ accounts: head, enrollments: head, audit: 0 });
@@ -635,15 +641,8 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
 
     it('a dry run after a half failed compares the half left built, and says it kept it for the next rebuild', async () => {
-      const { events } = rosterStory();
-      const store = new LogEventStore(events);
-      const files = beside();
-      const failing: SecondThread = { rebuild: () => Promise.reject(new Error('disk full')), catchUp: () => Promise.reject(new Error('disk full')), verify: () => Promise.reject(new Error('disk full')) };
-      const control = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: failing });
-      await control.catchUp();
-      await expect(control.rebuild(NAMES)).rejects.toThrow('disk full');
-
-      const again = new SqliteProjectionControl(files, store, SQLITE_PROJECTIONS, 10, { twoThreadCatchUpFrom: Infinity, secondThread: elsewhere(store, []) });
+      const { events, again: restarted } = await withOtherHalfFailed();
+      const again = restarted();
       const dry = await again.rebuild(NAMES, { dryRun: true });
       expect(dry).toMatchObject({ swapped: false, differences: Object.fromEntries(NAMES.map((n) => [n, 0])), kept: ['accounts', 'enrollments'] });
       const head = events[events.length - 1]!.position;
