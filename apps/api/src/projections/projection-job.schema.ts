@@ -31,7 +31,7 @@ export class ProjectionJobSchema implements ProjectionJob {
     type: 'object',
     nullable: true,
     additionalProperties: true,
-    description: 'rebuild: {projections, version, resumedFrom, joined, events, seconds, swapped, differences?, kept?}; verify: [{projection, position, differences, equal}]',
+    description: 'rebuild: {projections, version, resumedFrom, joined, events, seconds, swapped, differences?, kept?, rebuiltFirst?}; verify: [{projection, position, differences, equal}]',
   })
   result!: ProjectionJob['result'];
   @ApiProperty({ type: JobErrorSchema, nullable: true }) error!: JobErrorSchema | null;

@@ -43,6 +43,14 @@ describe("rebuild's report", () => {
     );
   });
 
+  it('a dry run says which live read models it first caught up in bulk, since those were replaced, by the catch-up', () => {
+    const lines = rebuildReport(result({ swapped: false, differences: { accounts: 0, audit: 0 }, kept: [], rebuiltFirst: ['accounts'] }));
+    expect(lines.slice(1, 2)).toEqual([
+      'Caught up first: accounts was far behind the log, so rebuilt from it and swapped in, as any command reading the read models does; this dry run compares with that.',
+    ]);
+    expect(lines[lines.length - 1]).toBe('Dry run: the live read models were not replaced.');
+  });
+
   it('a dry run names a kept build that had been interrupted before its first commit too', () => {
     const lines = rebuildReport(result({ swapped: false, differences: { accounts: 0, audit: 0 }, kept: ['audit'] }));
     expect(lines).not.toContainEqual(expect.stringContaining('Resumed where'));

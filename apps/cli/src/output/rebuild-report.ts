@@ -27,6 +27,10 @@ export function rebuildReport(result: RebuildResult): string[] {
     lines.push(`Now live: ${Object.entries(result.version).map(([n, v]) => `${n} v${v}`).join(', ')}.`);
     return lines;
   }
+  const first = result.rebuiltFirst ?? [];
+  if (first.length > 0) {
+    lines.push(`Caught up first: ${first.join(', ')} ${first.length === 1 ? 'was' : 'were'} far behind the log, so rebuilt from it and swapped in, as any command reading the read models does; this dry run compares with that.`);
+  }
   for (const [name, n] of Object.entries(result.differences ?? {})) {
     lines.push(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
   }

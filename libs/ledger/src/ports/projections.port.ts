@@ -72,6 +72,12 @@ export interface RebuildResult {
    * included), finished for the comparison, and left for the next rebuild to swap in.
    */
   kept?: string[];
+  /**
+   * With a dry run: the projections whose live version was so far behind the log that bringing
+   * it to the head, before the comparison, rebuilt it in bulk and swapped that in (as any command
+   * reading the read models would have).
+   */
+  rebuiltFirst?: string[];
 }
 
 /** A read model this process found unusable as it opened it, and so started over from the log. */

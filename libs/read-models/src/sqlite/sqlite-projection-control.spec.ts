@@ -598,6 +598,28 @@ describe.each([
       expect(byName(await control.status())['accounts']).toMatchObject({ version: 2, position: head, rebuilding: null });
     });
 
+    it('as a dry run brings a live version far behind to the head first, in bulk, then builds its own copy to compare, and never swaps that in', async () => {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      const db = openDb();
+      const head = events[events.length - 1]!.position;
+      // the live accounts at 0 (never caught up), and a rebuild of them stopped after its first batch
+      let batches = 0;
+      const stopped = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10).rebuild(['accounts'], {
+        onProgress: () => {
+          if (++batches === 1) throw new Error('stopped here');
+        },
+      });
+      await expect(stopped).rejects.toThrow('stopped here');
+
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: 5 });
+      const dry = await control.rebuild(['accounts'], { dryRun: true });
+      // the catch-up resumed the stopped build (version 2) and made it live; the dry run's copy (3) was compared with it, and dropped
+      expect(dry).toMatchObject({ swapped: false, rebuiltFirst: ['accounts'], version: { accounts: 3 }, differences: { accounts: 0 }, kept: [], events: head });
+      expect(byName(await control.status())['accounts']).toMatchObject({ version: 2, position: head, rebuilding: null });
+      expect(db.prepare(`SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'rm_accounts_%_v3'`).pluck().get()).toBe(0);
+    });
+
     it('as a dry run rebuilds beside the live version, counts the differences, drops it and swaps nothing', async () => {
       const { events } = rosterStory();
       const db = openDb();

@@ -783,6 +783,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   async rebuild(names: string[], options: RebuildOptions = {}): Promise<RebuildResult> {
     const projections = this.resolve(names);
+    if (!options.dryRun) return this.rebuildOf(projections, options);
+    // a dry run compares with the live versions at the head: brought there first, as any command
+    // reading them would, in bulk when far behind (see catchUpInBulk). Caught up after the build
+    // instead, a bulk catch-up would resume the dry run's own copy and swap it in.
+    this.rebuiltByCatchUp = [];
+    await this.catchUpOf(projections, options.onProgress);
+    const rebuiltFirst = this.rebuiltInBulk();
+    return { ...(await this.rebuildOf(projections, options)), rebuiltFirst };
+  }
+
+  private async rebuildOf(projections: SqliteProjection[], options: RebuildOptions): Promise<RebuildResult> {
     if (!this.canSplit(projections)) return this.rebuildHere(projections, options);
     const started = this.clock().getTime();
     // each resolves true once its half is built (this thread's: swapped), false once it failed
@@ -986,7 +997,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const seconds = (this.clock().getTime() - started) / 1000;
 
     if (options.dryRun) {
-      await this.catchUpOf(projections);
+      // what the log gained while this built (the live versions were caught up first: see rebuild)
+      await this.foldLive(projections);
       const differences: Record<string, number> = {};
       this.inTransactions(projections, (p) => {
         if (!stillBuilding(p)) return;
