@@ -41,6 +41,12 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an option without its value', ['events', '--db', missing, '--limit'], /^error: option '--limit <n>' argument missing/],
     // never taken as the value: a sync would be recorded as of district "--read-all"
     ['an option whose value is the next option', ['import', missing, '--district', '--read-all', '--db', missing], /^error: --district needs a value, but the next word is the option --read-all: give --district <id>\n$/],
+    // an empty value is a script's variable left unset: never read as a value
+    ['an empty --district', ['import', missing, '--district', '', '--db', missing], /^error: --district is empty: give it a value, or leave it out\n$/],
+    ['an empty --db (never the default ledger, nor LEDGER_DB\'s)', ['events', '--db', ''], /^error: --db is empty: give it a value, or leave it out\n$/],
+    ['an empty --by of a decision', ['syncs', 'discard', 'some-sync', '--by', '', '--db', missing], /^error: --by is empty: give it a value, or leave it out\n$/],
+    ['an --out of spaces', ['audit', 'export', '--out', ' ', '--db', missing], /^error: --out is empty: give it a value, or leave it out\n$/],
+    ['an empty --stream', ['events', '--stream', '', '--db', missing], /^error: --stream is empty: give it a value, or leave it out\n$/],
     ['an option given twice', ['search', 'ada', '--limit', '5', '--limit', '7', '--db', missing], /^error: --limit is given twice \("5", then "7"\): give it once\n$/],
     ['--db given twice', ['events', '--db', missing, '--db', tmp.path('other.db')], /^error: --db is given twice \(".*no-ledger-here\.db", then ".*other\.db"\): give it once\n$/],
     ['a role that does not exist', ['search', 'ada', '--role', 'boss', '--db', missing], /^error: option '--role <role>' argument 'boss' is invalid\. Allowed choices are admin, engineer, compliance, support\./],

@@ -125,7 +125,15 @@ function buildCommand(type: CommandClass, key: string, choose: (chosen: ChosenCo
       if (choices !== undefined && !choices.includes(value)) {
         throw new InvalidArgumentError(`Allowed choices are ${choices.join(', ')}.`);
       }
-      return parse(value, previous);
+      const parsed = parse(value, previous);
+      // an empty value (a script's variable left unset) is no value: read as one, `--db ''` fell
+      // back to the default ledger, `--district ''` recorded a sync of no district, `--by ''` a
+      // decision by nobody (a parse method with a message of its own for it has thrown by now; a
+      // flag's parser is called with no value at all)
+      if (typeof value === 'string' && value.trim() === '') {
+        throw new InvalidInput(`${declared.long ?? declared.flags} is empty: give it a value, or leave it out`, { field: declared.long ?? declared.flags });
+      }
+      return parsed;
     });
     command.addOption(declared);
   }
