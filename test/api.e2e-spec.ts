@@ -879,6 +879,10 @@ describe('REST API (end to end)', () => {
       const { status, stderr } = serveRefusal(join(dir, 'serve.db'), { LEDGER_API_KEYS: '' });
       expect(status).toBe(2);
       expect(stderr).toMatch(/no API key is configured: set LEDGER_API_KEYS/);
+      // with --json, as the error object every refusal gives, on stdout
+      const asJson = serveRefusal(join(dir, 'serve.db'), { LEDGER_API_KEYS: '' }, 0, ['--json']);
+      expect({ status: asJson.status, stderr: asJson.stderr }).toEqual({ status: 2, stderr: '' });
+      expect(JSON.parse(asJson.stdout)).toEqual({ error: { code: 'CONFIGURATION_ERROR', message: expect.stringMatching(/^no API key is configured: set LEDGER_API_KEYS/) } });
     });
 
     it('says in one line that the port is in use, and how to choose another, when it is (exit 1)', async () => {

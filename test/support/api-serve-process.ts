@@ -43,12 +43,12 @@ export function stopServe(serve: ServeProcess, signal: NodeJS.Signals = 'SIGTERM
   });
 }
 
-/** Runs `serve` expecting it to refuse to start (on `port`: by default, one the system picks). */
-export function serveRefusal(db: string, env: NodeJS.ProcessEnv, port = 0): { status: number | null; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, 'serve', '--port', String(port), '--db', db], {
+/** Runs `serve` expecting it to refuse to start (on `port`: by default, one the system picks), with `extra` options. */
+export function serveRefusal(db: string, env: NodeJS.ProcessEnv, port = 0, extra: string[] = []): { status: number | null; stderr: string; stdout: string } {
+  const result = spawnSync(process.execPath, [BIN, 'serve', '--port', String(port), '--db', db, ...extra], {
     encoding: 'utf8',
     env: { ...process.env, LEDGER_CONFIG: '', ...env },
     timeout: 60_000,
   });
-  return { status: result.status, stderr: result.stderr };
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }

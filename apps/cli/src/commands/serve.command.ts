@@ -45,7 +45,9 @@ export class ServeCommand extends LedgerCommandRunner {
       assertApiKeysConfigured(this.config);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      err(`configuration error: ${error.message}`);
+      // as every configuration error is told (see main.ts)
+      if (options.json) json({ error: { code: 'CONFIGURATION_ERROR', message: error.message } });
+      else err(`configuration error: ${error.message}`);
       process.exitCode = EXIT_USAGE;
       return;
     }
