@@ -184,9 +184,13 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     mkdirSync(snapshot, { recursive: true });
     const users = join(snapshot, 'users.json');
     writeFileSync(users, '{"data": []}');
+    // SQLite's magic string and nothing of the header after it: SQLITE_NOTADB once opened
+    const lookalike = join(snapshot, 'lookalike.db');
+    writeFileSync(lookalike, Buffer.from('SQLite format 3\0garbage', 'latin1'));
     const cases: [string, string][] = [
       [folder, `${folder} is a folder, not a ledger file`],
       [users, `${users} is not a ledger: it is not an SQLite database file`],
+      [lookalike, `${lookalike} is not a ledger: it is not an SQLite database file`],
     ];
     for (const [db, why] of cases) {
       for (const command of [['syncs', 'list'], ['import', snapshot]]) {
@@ -195,6 +199,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
       }
     }
     expect(ledgerFiles(users)).toEqual([users]); // the file itself, and nothing made beside it
+    expect(ledgerFiles(lookalike)).toEqual([lookalike]);
   });
 
   it('names the ledger an import starts when there was none at --db (a mistyped path records a whole district), and only then', () => {

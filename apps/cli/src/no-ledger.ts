@@ -14,14 +14,32 @@ export function notALedger(dbPath: string): string | null {
   if (found.isDirectory()) return `${dbPath} is a folder, not a ledger file; pass --db <the ledger file> (or LEDGER_DB)`;
   // an empty file is what SQLite makes a new database of
   if (!found.isFile() || found.size === 0) return null;
-  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const head = Buffer.alloc(HEADER_BYTES);
   const fd = openSync(dbPath, 'r');
   try {
     readSync(fd, head, 0, head.length, 0);
   } finally {
     closeSync(fd);
   }
-  return head.equals(SQLITE_HEADER) ? null : `${dbPath} is not a ledger: it is not an SQLite database file; pass --db <the ledger file> (or LEDGER_DB)`;
+  return head.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER) && soundHeader(head, found.size)
+    ? null
+    : `${dbPath} is not a ledger: it is not an SQLite database file; pass --db <the ledger file> (or LEDGER_DB)`;
+}
+
+/** The bytes of an SQLite file's header this reads: its magic string, page size and fixed fields. */
+const HEADER_BYTES = 24;
+
+/**
+ * Whether the header past the magic string is one SQLite writes (sqlite.org/fileformat2.html,
+ * 1.3): a page size that is a power of two from 512 to 65536 (1 for 65536), and the payload
+ * fractions, which are always 64, 32 and 32. A file that only starts with the magic string
+ * would fail only once opened, after files were made beside it.
+ */
+function soundHeader(head: Buffer, size: number): boolean {
+  const raw = head.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65_536 : raw;
+  const powerOfTwo = pageSize >= 512 && pageSize <= 65_536 && (pageSize & (pageSize - 1)) === 0;
+  return size >= HEADER_BYTES && powerOfTwo && head[21] === 64 && head[22] === 32 && head[23] === 32;
 }
 
 /**
