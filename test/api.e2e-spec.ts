@@ -866,6 +866,7 @@ describe('REST API (end to end)', () => {
       expect(serveRefusal(typo, { LEDGER_API_KEYS: testKeysConfig() })).toEqual({
         status: 2,
         stderr: `error: there is no ledger at ${typo}; pass --db <path> (or LEDGER_DB), or record one with: roster-ledger import <folder> (serve starts a new ledger only to sync the Clever districts it is configured with)\n`,
+        stdout: '',
       });
       expect(existsSync(typo)).toBe(false);
       const fresh = join(dir, 'serve-fresh.db');
