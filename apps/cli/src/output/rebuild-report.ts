@@ -35,11 +35,12 @@ export function rebuildReport(result: RebuildResult): string[] {
     lines.push(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
   }
   // a dry run drops what it built, but keeps an interrupted rebuild it resumed
-  const kept =
-    (result.kept ?? []).length > 0
-      ? ` The interrupted rebuild of ${result.kept!.join(', ')} was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.`
+  const kept = result.kept ?? [];
+  const keptNote =
+    kept.length > 0
+      ? ` The interrupted rebuild of ${kept.join(', ')} was finished for the comparison and kept: the next rebuild folds only what the log has gained since, and swaps it in.`
       : '';
-  lines.push(`Dry run: the live read models were not replaced.${kept}`);
+  lines.push(`Dry run: the live read models were not replaced.${keptNote}`);
   return lines;
 }
 
