@@ -2,13 +2,16 @@ import { ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS } from '@ro
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { cli, cliJson, scratch } from './support/ledger-cli';
+import { generateSnapshots } from './support/crash-snapshot';
+import { NOTED_LAG_EVENTS } from '../apps/cli/src/read-models-freshness';
 
 /**
  * Commands that read no read model (the log, a sync's stream and lock) run at once, without first
  * bringing read models behind the log up to it: after a large import made with
  * --skip-projections that catch-up takes minutes, which an engineer reading the log, or releasing
  * a stranded lock, should not wait for. `projections` shows how far behind they are, which a
- * catch-up first would always make 0. Every other read command still catches up first.
+ * catch-up first would always make 0. Every other read command still catches up first, and says
+ * so on stderr when that takes long.
  */
 describe('commands that run without catching the read models up first (end to end)', () => {
   const tmp = scratch('log-only');
@@ -50,7 +53,31 @@ describe('commands that run without catching the read models up first (end to en
     expect(listed.body[0]!.head).toBeGreaterThan(0);
     expect(await checkpoints()).toEqual(behind);
 
-    expect(cli(['search', 'nobody-by-this-name', '--db', db]).status).toBe(0);
+    const search = cli(['search', 'nobody-by-this-name', '--db', db]);
+    expect(search.status).toBe(0);
     expect(Math.min(...(await checkpoints()))).toBeGreaterThan(0);
+    // the demo's events fold in a moment: nothing said of it
+    expect(search.stderr).not.toContain('note:');
+  }, 120_000);
+
+  it('a read command that has a long catch-up to make first says so on stderr, also with --json and without a terminal', async () => {
+    const large = tmp.path('large.db');
+    const district = tmp.path('large-district');
+    await generateSnapshots({ students: 4_000, seed: 'log-only-large', base: district });
+    expect(cli(['import', district, '--db', large, '--skip-projections']).status).toBe(0);
+    const store = new SqliteEventStore(new SqliteLedgerDatabase(large));
+    const head = await store.headPosition();
+    await store.close();
+    expect(head).toBeGreaterThanOrEqual(NOTED_LAG_EVENTS);
+
+    const search = cliJson<{ items: unknown[] }>(['search', 'nobody-by-this-name', '--db', large, '--json']);
+    expect(search.status).toBe(0);
+    expect(search.body.items).toEqual([]);
+    const names = SQLITE_PROJECTIONS.map((p) => p.name).join(', ');
+    expect(search.stderr.trim().split('\n')).toEqual([
+      `note: read models ${names} are up to ${head.toLocaleString('en-US')} events behind the log: folding them before this command answers`,
+    ]);
+    // caught up: the next command waits for nothing and says nothing
+    expect(cli(['search', 'nobody-by-this-name', '--db', large]).stderr).toBe('');
   }, 120_000);
 });

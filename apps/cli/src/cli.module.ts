@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { PROJECTION_CONTROL, type ProjectionControl } from '@roster-ledger/ledger';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { ReadModelRestarts } from './read-model-restarts';
@@ -56,7 +57,7 @@ export class CliModule {
       providers: [
         ReadModelRestarts,
         { provide: LedgerFile, useValue: new LedgerFile(config.dbPath, newLedger) },
-        ...(catchUpFirst ? [{ provide: ReadModelsFreshness, useFactory: (commands: CommandBus) => new ReadModelsFreshness(commands, json), inject: [CommandBus] }] : []),
+        ...(catchUpFirst ? [{ provide: ReadModelsFreshness, useFactory: (commands: CommandBus, control: ProjectionControl) => new ReadModelsFreshness(commands, control, json), inject: [CommandBus, PROJECTION_CONTROL] }] : []),
         ...withSubCommands(CLI_COMMANDS).map((command) => configured.get(command) ?? (command as Type)),
       ],
     };

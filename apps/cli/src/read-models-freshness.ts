@@ -1,7 +1,14 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CatchUpProjectionsCommand } from '@roster-ledger/ledger';
+import { CatchUpProjectionsCommand, type ProjectionControl } from '@roster-ledger/ledger';
+import { err } from './output/cli-output';
 import { ProjectionProgressBar } from './output/projection-progress';
+
+/**
+ * How far behind the log a read model must be for the catch-up before a command to be said on
+ * stderr: about a second of folding and more (minutes at a million students, in bulk).
+ */
+export const NOTED_LAG_EVENTS = 20_000;
 
 /**
  * Brings the read models up to the log before any command runs, so a search or a timeline never
@@ -13,15 +20,32 @@ import { ProjectionProgressBar } from './output/projection-progress';
 export class ReadModelsFreshness implements OnApplicationBootstrap {
   constructor(
     private readonly commands: CommandBus,
+    private readonly control: ProjectionControl,
     private readonly json: boolean,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.noteLongCatchUp();
     const bar = ProjectionProgressBar.forTerminal(this.json, 'bringing the read models up to the log');
     try {
       await this.commands.execute(new CatchUpProjectionsCommand(bar.update));
     } finally {
       bar.stop();
     }
+  }
+
+  /**
+   * Says why the command is about to wait, where it will wait long: without a terminal (a script,
+   * `--json` piped to another program) there is no progress bar, and a search that sat silent for
+   * the minutes a large import made with --skip-projections takes to fold would look hung. Read
+   * models started over were noted already (see ReadModelRestarts).
+   */
+  private async noteLongCatchUp(): Promise<void> {
+    const restarted = new Set(this.control.startedOver().map((r) => r.name));
+    const behind = (await this.control.status()).filter((s) => s.status === 'running' && s.lag.events >= NOTED_LAG_EVENTS && !restarted.has(s.name));
+    if (behind.length === 0) return;
+    const most = Math.max(...behind.map((s) => s.lag.events));
+    const names = behind.map((s) => s.name).join(', ');
+    err(`note: read model${behind.length === 1 ? '' : 's'} ${names} ${behind.length === 1 ? 'is' : 'are'} ${behind.length === 1 ? '' : 'up to '}${most.toLocaleString('en-US')} events behind the log: folding them before this command answers`);
   }
 }
