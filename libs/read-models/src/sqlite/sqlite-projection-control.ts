@@ -561,11 +561,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     this.heldElsewhere = false;
     this.rebuiltByCatchUp = [];
     const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
+    this.rebuiltByCatchUp = rebuilt.names;
     // the head as read now is the end of an append, so of a whole sync: the fold stops there
     const until = options.until ?? (await this.store.headPosition());
     const behind = Math.max(0, ...this.liveTargets().map((t) => until - t.position));
     if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
-      return rebuilt + (await this.foldLive(this.projections, onProgress, interrupted, until, options.barrier));
+      return rebuilt.events + (await this.foldLive(this.projections, onProgress, interrupted, until, options.barrier));
     }
     const theirs = deferred<boolean>();
     const mine = deferred<boolean>();
@@ -614,12 +615,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     );
     // a round whose commits failed part-way is left noted, so readers go on comparing: the next round here deletes it
     if (round !== null) this.files.rounds!.end(round);
-    return rebuilt + Math.max(here, there);
+    return rebuilt.events + Math.max(here, there);
   }
 
-  private async catchUpOf(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+  /** Catches these projections up (see catchUp); gives the ones it rebuilt in bulk. */
+  private async catchUpOf(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<string[]> {
     const rebuilt = await this.catchUpInBulk(projections, onProgress);
-    return rebuilt + (await this.foldLive(projections, onProgress));
+    await this.foldLive(projections, onProgress);
+    return rebuilt.names;
   }
 
   /**
@@ -727,7 +730,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * keeps answering until the swap. One that stops at an event is left to the live catch-up,
    * which stops at the same event and records why, as for any live read model.
    */
-  private async catchUpInBulk(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<number> {
+  private async catchUpInBulk(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<{ events: number; names: string[] }> {
     const stopped = new Set<string>();
     for (;;) {
       const head = await this.store.headPosition();
@@ -736,11 +739,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         .filter((t) => this.farBehind(t.position, head))
         .map((t) => t.projection.name)
         .filter((name) => !stopped.has(name));
-      if (far.length === 0) return 0;
+      if (far.length === 0) return { events: 0, names: [] };
       try {
         const { events } = await this.rebuild(far, { onProgress });
-        this.rebuiltByCatchUp = far;
-        return events;
+        return { events, names: far };
       } catch (error) {
         if (!(error instanceof ProjectionFailed)) throw error;
         // that one is left to the live catch-up, which stops it at the same event and records why;
@@ -787,9 +789,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     // a dry run compares with the live versions at the head: brought there first, as any command
     // reading them would, in bulk when far behind (see catchUpInBulk). Caught up after the build
     // instead, a bulk catch-up would resume the dry run's own copy and swap it in.
-    this.rebuiltByCatchUp = [];
-    await this.catchUpOf(projections, options.onProgress);
-    const rebuiltFirst = this.rebuiltInBulk();
+    const rebuiltFirst = await this.catchUpOf(projections, options.onProgress);
     return { ...(await this.rebuildOf(projections, options)), rebuiltFirst };
   }
 
