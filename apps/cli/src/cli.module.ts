@@ -13,6 +13,7 @@ import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.c
 import { AuditCommand } from './commands/audit.command';
 import { ProjectionsCommand, RebuildCommand } from './commands/projections.command';
 import { ServeCommand } from './commands/serve.command';
+import { BackupCommand } from './commands/backup.command';
 import { SyncCommand } from './commands/sync.command';
 import { SyncsCommand } from './commands/syncs.command';
 
@@ -28,6 +29,7 @@ export const CLI_COMMANDS = [
   AuditCommand,
   ProjectionsCommand,
   RebuildCommand,
+  BackupCommand,
   ServeCommand,
 ] as const;
 

@@ -3,6 +3,7 @@ export { SqliteLedgerDatabase, type SqliteLedgerDatabaseOptions } from './sqlite
 export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-event-store';
 export { SqlitePendingChangeStore } from './sqlite/sqlite-pending-change-store';
 export { stagedSetFolder, stagedSetsBeside } from './sqlite/staged-set-files';
+export { backupSqliteLedger, copySqliteFile, type LedgerBackup } from './sqlite/sqlite-ledger-backup';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
 export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';

@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+
+/**
+ * `backup <folder>` copies what cannot be made again from the log (the log itself, the access
+ * log, the change sets of held syncs) into a new folder laid out as beside the ledger: the copy's
+ * ledger is a working `--db`, a held sync can be approved there, and the read models are rebuilt
+ * from its log.
+ */
+describe('backup (end to end)', () => {
+  const tmp = scratch('backup');
+  const db = tmp.path('live', 'ledger.db');
+  afterAll(() => tmp.cleanup());
+
+  /** The demo without its first `n` students: a sync the guard holds. */
+  function withoutStudents(as: string, n: number): string {
+    const folder = tmp.demoCopy(as);
+    const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8')) as { data: { data: { id: string; roles: { student?: unknown } } }[] };
+    const gone = new Set(users.data.filter((u) => u.data.roles.student).slice(0, n).map((u) => u.data.id));
+    users.data = users.data.filter((u) => !gone.has(u.data.id));
+    writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+    const sections = JSON.parse(readFileSync(join(folder, 'sections.json'), 'utf8')) as { data: { data: { students: string[] } }[] };
+    for (const s of sections.data) s.data.students = s.data.students.filter((id) => !gone.has(id));
+    writeFileSync(join(folder, 'sections.json'), JSON.stringify(sections));
+    return folder;
+  }
+
+  const accessLogOf = (ledger: string) => {
+    const file = new Database(`${ledger}.access-log.db`, { readonly: true });
+    try {
+      return file.prepare('SELECT at, who, role, endpoint, student_ids FROM access_log ORDER BY id').all();
+    } finally {
+      file.close();
+    }
+  };
+
+  it('copies the log, the access log and a held sync\'s change set; the copy answers, and approves the held sync as the ledger would', async () => {
+    mkdirSync(tmp.path('live'));
+    expect(cli(['import', tmp.demoCopy('demo'), '--db', db]).status).toBe(0);
+    const held = cliJson<{ syncId: string; status: string }>(['import', withoutStudents('minus-300', 300), '--db', db, '--json']);
+    expect(held.body.status).toBe('held');
+    // a read of students' data: in the access log, not in the log
+    expect(cli(['search', 'Ziemann', '--db', db]).status).toBe(0);
+    expect(accessLogOf(db).length).toBeGreaterThan(0);
+
+    const into = tmp.path('backups', 'monday');
+    const backup = cliJson<{ folder: string; ledger: string; files: { holds: string; path: string; bytes: number; syncId?: string }[]; heldWithoutChangeSet: string[] }>(['backup', into, '--db', db, '--json']);
+    expect(backup.status).toBe(0);
+    expect(backup.body.heldWithoutChangeSet).toEqual([]);
+    expect(backup.body.ledger).toBe(join(into, 'ledger.db'));
+    expect(backup.body.files.map(({ holds, path, syncId }) => ({ holds, path, syncId }))).toEqual([
+      { holds: 'ledger', path: join(into, 'ledger.db'), syncId: undefined },
+      { holds: 'held change set', path: expect.stringMatching(new RegExp(`^${into}/ledger\\.db\\.staged/[^/]+\\.db$`)), syncId: held.body.syncId },
+      { holds: 'access log', path: join(into, 'ledger.db.access-log.db'), syncId: undefined },
+    ]);
+    for (const file of backup.body.files) expect(file.bytes).toBeGreaterThan(0);
+    // no read models, no lock files: made again from the log
+    expect(readdirSync(into).sort()).toEqual(['ledger.db', 'ledger.db.access-log.db', 'ledger.db.staged']);
+
+    expect(await readLog(backup.body.ledger)).toEqual(await readLog(db));
+    expect(accessLogOf(backup.body.ledger)).toEqual(accessLogOf(db));
+    const found = cliJson<{ items: { personal: { name: { last: string } } }[] }>(['search', 'Ziemann', '--db', backup.body.ledger, '--json']);
+    expect(found.body.items.map((a) => a.personal.name.last)).toEqual(['Ziemann']);
+
+    const approved = cliJson<{ status: string; counts: Record<string, number> }>(['syncs', 'approve', held.body.syncId, '--by', 'restorer', '--db', backup.body.ledger, '--json']);
+    expect(approved.status).toBe(0);
+    expect(approved.body).toMatchObject({ status: 'completed', counts: expect.objectContaining({ StudentRemoved: 300 }) });
+    // the ledger backed up is left as it was: its sync is still held
+    expect(cliJson<{ status: string }>(['syncs', 'show', held.body.syncId, '--db', db, '--json']).body.status).toBe('held');
+  }, 120_000);
+
+  it('refuses a folder that has files in it, and copies nothing there', () => {
+    const into = tmp.path('backups', 'taken');
+    mkdirSync(into, { recursive: true });
+    writeFileSync(join(into, 'notes.txt'), 'mine\n');
+    const refused = cli(['backup', into, '--db', db]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${into} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`);
+    expect(readdirSync(into)).toEqual(['notes.txt']);
+  });
+});
