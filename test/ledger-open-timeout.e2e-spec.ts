@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { LedgerConfig } from '@roster-ledger/config';
 import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { LedgerRuntimeModule } from '../apps/cli/src/ledger-runtime.module';
 import { testKeysConfig } from './support/api-client';
 import { cli, type CliResult } from './support/ledger-cli';
@@ -89,6 +90,20 @@ describe('opening the ledger while another process holds it', () => {
       expect.stringMatching(/^cannot serve on 127\.0\.0\.1:0: SQLite ledger .*served\.db is locked by another connection .*set LEDGER_OPEN_TIMEOUT_MS to wait longer/),
     ]);
   });
+
+  it('a ledger cut short fails with one line saying it is damaged, and nothing is made beside it', () => {
+    const whole = join(dir, 'whole.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', whole, '--skip-projections']).status).toBe(0);
+    const cut = join(dir, 'cut', 'ledger.db');
+    mkdirSync(dirname(cut));
+    writeFileSync(cut, readFileSync(whole).subarray(0, 64 * 1024));
+    for (const command of [['syncs', 'list'], ['search', 'Ziemann'], ['import', CLEVER_DEMO_FOLDER]]) {
+      const result = cli([...command, '--db', cut]);
+      expect({ command, status: result.status }).toEqual({ command, status: 1 });
+      expect(result.stderr.trim().split('\n')).toEqual([`error: the ledger at ${cut} is damaged (SQLITE_CORRUPT: database disk image is malformed): part of the file is missing or overwritten, as a copy cut short or made while a sync was writing leaves it. Nothing was changed. Restore it from a backup (see Backing up in the README)`]);
+      expect(readdirSync(dirname(cut))).toEqual(['ledger.db']);
+    }
+  }, 60_000);
 
   it('a --db file that is not a ledger fails with one line naming it', () => {
     const path = join(dir, 'notes.txt');

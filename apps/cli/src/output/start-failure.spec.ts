@@ -31,6 +31,14 @@ describe('startFailure: one line on why a command could not start', () => {
     expect(startFailure(wrapped, dir)).toBe(wrapped.message);
   });
 
+  it('says that a ledger SQLite finds damaged as it opens it is damaged, that nothing changed, and what to do', () => {
+    const wrapped = new EventStoreUnavailable(`SQLite ledger ${join(dir, 'x.db')} failed (SQLITE_CORRUPT): database disk image is malformed`);
+    wrapped.cause = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    const message = startFailure(wrapped, join(dir, 'x.db'));
+    expect(message).toContain(`the ledger at ${join(dir, 'x.db')} is damaged (SQLITE_CORRUPT: database disk image is malformed)`);
+    expect(message).toMatch(/Nothing was changed\. Restore it from a backup/);
+  });
+
   it('leaves other failures as they were: a busy ledger says to wait, a fault of ours keeps its stack', () => {
     const busy = new EventStoreUnavailable('SQLite ledger l.db is locked by another connection (SQLITE_BUSY): database is locked');
     busy.cause = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });

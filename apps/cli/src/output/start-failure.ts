@@ -18,6 +18,8 @@ export function startFailure(error: unknown, ledgerPath: string): string {
   const sqlite = sqliteErrorOf(error);
   // SQLite's "attempt to write a readonly database" names neither the file nor why
   if (sqlite !== null && /^SQLITE_(READONLY|CANTOPEN)/.test(sqlite.code)) return cannotWrite(ledgerPath, sqlite) ?? error.message;
+  // SQLite's "database disk image is malformed" says neither which file nor what to do
+  if (sqlite !== null && /^SQLITE_(CORRUPT|NOTADB)/.test(sqlite.code)) return damaged(ledgerPath, sqlite);
   // busy: the SQLite error the store wrapped says another connection held the lock past the timeout
   if (!(error instanceof EventStoreUnavailable) || !isBusy(error.cause)) return error.message;
   // a large sync's append in bulk holds the whole file for as long as it runs (about a minute at a million students)
@@ -31,6 +33,15 @@ function sqliteErrorOf(error: Error): { code: string; message: string } | null {
     if (typeof code === 'string' && code.startsWith('SQLITE_')) return { code, message: String(candidate.message) };
   }
   return null;
+}
+
+/** What to do about a ledger whose file SQLite found damaged as it opened it. */
+function damaged(ledgerPath: string, { code, message }: { code: string; message: string }): string {
+  return (
+    `the ledger at ${ledgerPath} is damaged (${code}: ${message}): part of the file is missing or overwritten, ` +
+    'as a copy cut short or made while a sync was writing leaves it. Nothing was changed. ' +
+    'Restore it from a backup (see Backing up in the README)'
+  );
 }
 
 /**

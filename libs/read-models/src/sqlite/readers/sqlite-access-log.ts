@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { retryWhileBusy, waitWhileBusy, type AccessLog, type AccessLogEntry, type AccessLogFilter, type Page } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../read-model-database';
 
@@ -55,7 +56,9 @@ export class SqliteAccessLog implements AccessLog {
     if (ledgerPath.endsWith(ACCESS_LOG_SUFFIX)) {
       throw new Error(`${ledgerPath} is an access log, not a ledger: give the ledger file it sits beside`);
     }
-    const db = openReadModelDatabase(accessLogPath(ledgerPath));
+    const path = accessLogPath(ledgerPath);
+    const made = path !== ':memory:' && !existsSync(path);
+    const db = openReadModelDatabase(path);
     try {
       const log = new SqliteAccessLog(db);
       if (ledgerPath !== ':memory:' && ledgerPath !== '') copyReadsFromLedger(db, ledgerPath);
@@ -63,6 +66,8 @@ export class SqliteAccessLog implements AccessLog {
       return log;
     } catch (error) {
       db.close();
+      // a ledger that cannot be read (damaged, cut short) is left as it was found, with nothing new beside it
+      if (made) for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
       throw error;
     }
   }
