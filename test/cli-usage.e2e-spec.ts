@@ -20,6 +20,9 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an unknown command', ['evnets', '--db', missing], /^error: unknown command 'evnets'\n\(Did you mean events\?\)/],
     ['an unknown command, with the ledger from LEDGER_DB', ['frobnicate'], /^error: unknown command 'frobnicate'/],
     ['an unknown sub-command', ['syncs', 'frob', '--db', missing], /^error: unknown command 'frob'/],
+    // not the general help with exit 0, which reads as if the command were there
+    ['an unknown command asked for its help', ['access-log', '--help'], /^error: unknown command 'access-log'\n$/],
+    ['an unknown sub-command asked for its help', ['syncs', 'frob', '-h', '--db', missing], /^error: unknown command 'frob'/],
     ['an unknown option', ['events', '--bogus', '--db', missing], /^error: unknown option '--bogus'/],
     ['a bad numeric option value', ['events', '--from', 'abc', '--db', missing], /^error: --from must be a whole number >= 0, got "abc"/],
     ['a negative --limit', ['syncs', 'list', '--limit', '-3', '--db', missing], /^error: --limit must be a whole number from 1 to 1000, got "-3"/],

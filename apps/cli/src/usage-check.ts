@@ -59,7 +59,7 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
     return { kind: 'run', command: chosen };
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed') return { kind: 'help', text: help.join('') };
+      if (error.code === 'commander.helpDisplayed') return unknownCommandOf(commands, args, cliName) ?? { kind: 'help', text: help.join('') };
       // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
       return { kind: 'wrong', message: messages.join('').trimEnd() || error.message };
     }
@@ -67,6 +67,18 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
     if (error instanceof InvalidInput) return { kind: 'wrong', message: `error: ${error.rule}` };
     return { kind: 'wrong', message: `error: ${error instanceof Error ? error.message : String(error)}` };
   }
+}
+
+/**
+ * `--help` after a command that does not exist (`roster-ledger access-log --help`): commander shows
+ * the general help and succeeds, which reads as if the command were there. The same mistake as
+ * without `--help`, so the same error; null when the command line names commands that exist.
+ */
+function unknownCommandOf(commands: readonly CommandClass[], args: readonly string[], cliName: string): Extract<Usage, { kind: 'wrong' }> | null {
+  const withoutHelp = args.filter((arg) => arg !== '--help' && arg !== '-h');
+  if (withoutHelp.length === args.length || withoutHelp.length === 0) return null;
+  const usage = checkUsage(commands, withoutHelp, cliName);
+  return usage.kind === 'wrong' && usage.message.startsWith('error: unknown command') ? usage : null;
 }
 
 /**
