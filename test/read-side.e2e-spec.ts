@@ -253,6 +253,15 @@ describe('read side through the CLI (end to end)', () => {
     expect(cli(['rebuild', 'nonsense', '--db', db]).stderr).toContain('no projection named nonsense');
     const both = cli(['rebuild', 'accounts', '--all', '--db', db]);
     expect({ status: both.status, stderr: both.stderr.trim() }).toEqual({ status: 2, stderr: 'error: name the projections to rebuild or pass --all, not both' });
+    // with --json, the error object on stdout, as for every usage mistake
+    for (const [args, message] of [
+      [['rebuild'], 'name the projections to rebuild, or pass --all'],
+      [['rebuild', '--dry-run'], 'name the projections to rebuild, or pass --all'],
+      [['rebuild', 'accounts', '--all'], 'name the projections to rebuild or pass --all, not both'],
+    ] as const) {
+      const asJson = cliJson([...args, '--json', '--db', db]);
+      expect({ args, status: asJson.status, body: asJson.body, stderr: asJson.stderr }).toEqual({ args, status: 2, body: { error: { code: 'INVALID_REQUEST', message } }, stderr: '' });
+    }
   });
 
   it("shows a student's district extension fields (ext) to compliance alone, as their share and as a change", () => {

@@ -107,7 +107,10 @@ export class RebuildCommand extends LedgerCommandRunner {
   }
   async run(names: string[], options: CommonOptions & { all?: boolean; dryRun?: boolean }): Promise<void> {
     if ((names.length === 0) === !options.all) {
-      err(names.length === 0 ? 'error: name the projections to rebuild, or pass --all' : 'error: name the projections to rebuild or pass --all, not both');
+      const message = names.length === 0 ? 'name the projections to rebuild, or pass --all' : 'name the projections to rebuild or pass --all, not both';
+      // as every usage mistake: with --json, the error object on stdout
+      if (options.json) json({ error: { code: 'INVALID_REQUEST', message } });
+      else err(`error: ${message}`);
       process.exitCode = EXIT_USAGE;
       return;
     }
