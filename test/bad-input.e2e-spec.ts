@@ -112,6 +112,16 @@ describe('broken snapshots (end to end)', () => {
     expect(fresh[1]!.data['reason']).toMatch(message);
   });
 
+  it('folds the failed sync into the read models as a completed one is: no lag is left for an engineer to explain', async () => {
+    const result = cli(['import', brokenUsers('lag', (t) => t.slice(0, Math.floor(t.length / 2))), '--db', db]);
+    expect(result.status).toBe(1);
+    const listed = cliJson<{ name: string; position: number; head: number; lag: { events: number } }[]>(['projections', '--json', '--db', db]);
+    const head = (await readLog(db)).at(-1)!.position;
+    expect(listed.body.map(({ name, position, lag }) => ({ name, position, lag: lag.events }))).toEqual(listed.body.map(({ name }) => ({ name, position: head, lag: 0 })));
+    const failed = cliJson<{ status: string }[]>(['syncs', 'list', '--limit', '1', '--json', '--db', db]);
+    expect(failed.body[0]!.status).toBe('failed');
+  });
+
   it('rejects a bad record after thousands of good ones (their events already staged), leaving nothing applied or staged', async () => {
     // a generated district whose users.json ends in a broken record: the import has diffed and
     // staged the events of thousands of records when it meets it

@@ -110,6 +110,10 @@ export async function runRecordedSync<T>(
     if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json, ...besides.json });
     else err([describeSync(failed, Date.now() - started), ...notes.lines, ...besides.lines].join('\n'));
     process.exitCode = EXIT_FAILED;
+    // its SyncStarted and SyncFailed are in the log as a completed sync's events are: folded the
+    // same way, so that `projections` and /health/ready show no lag after a failed import; quietly,
+    // as the failure is what the command reports (a read model left behind is caught up next time)
+    if (!options.skipProjections) await catchUpAfterSync(buses.commands);
     return null;
   }
   options.stopProgress();
