@@ -15,9 +15,11 @@ import { ProjectionProgressBar } from '../output/projection-progress';
 import { rebuildReport, rowsApart } from '../output/rebuild-report';
 import { reportError, type CommonOptions } from './common-options';
 
-/** Whether a rebuild is at work, and where, or was interrupted. */
-function rebuildState({ builder, underWay, resumedBy }: UnfinishedRebuild): string {
+/** Whether a rebuild is at work, and where, or was interrupted, or is built and waits to be swapped in. */
+export function rebuildState({ builder, underWay, resumedBy, position }: UnfinishedRebuild, head: number): string {
   if (underWay && builder !== null) return `under way in process ${builder.pid} on ${builder.host}`;
+  // (one a dry run finished for its comparison and kept): nothing is broken, nothing is left but the swap
+  if (position >= head) return 'built to the head, not live yet: the next rebuild swaps it in';
   return resumedBy === 'catch-up'
     ? 'interrupted: resumes when a CLI command next reads the read models'
     : 'interrupted: resumes on the next rebuild';
@@ -26,7 +28,7 @@ function rebuildState({ builder, underWay, resumedBy }: UnfinishedRebuild): stri
 function printStatus(list: ProjectionStatus[]): void {
   out(['projection'.padEnd(12), 'version', 'position'.padStart(10), 'head'.padStart(10), 'lag'.padStart(8), 'lag s'.padStart(7), 'status'].join('  '));
   for (const s of list) {
-    const rebuilding = s.rebuilding ? `  (rebuild v${s.rebuilding.version} at ${s.rebuilding.position}, ${rebuildState(s.rebuilding)})` : '';
+    const rebuilding = s.rebuilding ? `  (rebuild v${s.rebuilding.version} at ${s.rebuilding.position}, ${rebuildState(s.rebuilding, s.head)})` : '';
     const failure = s.failure ? `  stopped at #${s.failure.position} ${s.failure.type} on ${s.failure.streamId}: ${s.failure.message}` : '';
     out(
       [s.name.padEnd(12), `v${s.version}`.padEnd(7), String(s.position).padStart(10), String(s.head).padStart(10), String(s.lag.events).padStart(8), String(s.lag.seconds).padStart(7), s.status].join('  ') +
