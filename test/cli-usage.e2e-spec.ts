@@ -45,6 +45,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     // never taken as the value: a sync would be recorded as of district "--read-all"
     ['an option whose value is the next option', ['import', missing, '--district', '--read-all', '--db', missing], /^error: --district needs a value, but the next word is the option --read-all: give --district <id>\n$/],
     // an empty value is a script's variable left unset: never read as a value
+    // recorded, a failed sync of a district the ledger never held would make it one it has recorded
+    ['a --district that the snapshot\'s districts.json does not name', ['import', CLEVER_DEMO_FOLDER, '--district', 'nope', '--db', missing], /^error: --district nope is not the district of this snapshot: \S+districts\.json names 5a0c91b95c7cc000010d417c; pass --district 5a0c91b95c7cc000010d417c, or leave --district out \(the snapshot says whose it is\)\n$/],
     ['an empty --district', ['import', missing, '--district', '', '--db', missing], /^error: --district is empty: give it a value, or leave it out\n$/],
     ['an empty --db (never the default ledger, nor LEDGER_DB\'s)', ['events', '--db', ''], /^error: --db is empty: give it a value, or leave it out\n$/],
     ['an empty --by of a decision', ['syncs', 'discard', 'some-sync', '--by', '', '--db', missing], /^error: --by is empty: give it a value, or leave it out\n$/],

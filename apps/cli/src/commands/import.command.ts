@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -55,6 +55,8 @@ export class ImportCommand extends LedgerCommandRunner {
     const listing = listSnapshotFolder(absolute);
     if (listing.read.length === 0) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${nothingToRead(absolute, listing.unread)}`, { file: absolute });
     if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
+    const mistyped = districtNotInSnapshot(absolute, options.district);
+    if (mistyped !== null) throw mistyped;
   }
 
   async run([folder]: string[], options: ImportOptions): Promise<void> {
@@ -131,4 +133,38 @@ function readAsCsv(listing: SnapshotFolderListing): string {
   const json = listing.unread.filter((name) => name.toLowerCase().endsWith('.json'));
   const beside = json.length === 0 ? '' : `; its ${json.join(', ')} would not be read: move the CSV files out to import it as Clever API JSON`;
   return ` (the folder is read as an SFTP CSV upload: it holds ${listing.read.join(', ')}${beside})`;
+}
+
+/** The largest districts.json read before a sync to check `--district` against: one district's is under a kilobyte. */
+const DISTRICTS_FILE_CHECKED_UP_TO = 1_000_000;
+
+/**
+ * A `--district` that the snapshot's districts.json does not list (a typo, another district's
+ * id): refused before the ledger is opened, as a usage mistake. Recorded, the failed sync would
+ * be of a district the ledger never held, which from then on counts as one it has recorded
+ * (`syncs list --district <typo>` answers, rather than NOT_FOUND). Null when it lists it, when
+ * the folder has no districts.json (a CSV upload names no district), or when the file is not
+ * plain JSON of the API's envelope or an array: the sync then reads it as every file is read,
+ * and fails on it naming the line, or checks each record's district.
+ */
+function districtNotInSnapshot(folder: string, district: string | undefined): InvalidInput | null {
+  const file = join(folder, SNAPSHOT_FILE_NAMES.district);
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  if (district === undefined || size === undefined || size > DISTRICTS_FILE_CHECKED_UP_TO) return null;
+  let listed: unknown[];
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;
+    const items = Array.isArray(parsed) ? parsed : (parsed as { data?: unknown }).data;
+    if (!Array.isArray(items)) return null;
+    // {data: {id}} in the API's envelope, {id} in a plain array
+    listed = items.map((item: { data?: { id?: unknown }; id?: unknown }) => item?.data?.id ?? item?.id);
+  } catch {
+    return null;
+  }
+  const ids = listed.filter((id): id is string => typeof id === 'string');
+  if (ids.length === 0 || ids.length !== listed.length || ids.includes(district)) return null;
+  return new InvalidInput(
+    `--district ${district} is not the district of this snapshot: ${file} names ${ids.join(', ')}; pass --district ${ids[0]}, or leave --district out (the snapshot says whose it is)`,
+    { field: '--district' },
+  );
 }
