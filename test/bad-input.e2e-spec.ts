@@ -118,8 +118,8 @@ describe('broken snapshots (end to end)', () => {
     const listed = cliJson<{ name: string; position: number; head: number; lag: { events: number } }[]>(['projections', '--json', '--db', db]);
     const head = (await readLog(db)).at(-1)!.position;
     expect(listed.body.map(({ name, position, lag }) => ({ name, position, lag: lag.events }))).toEqual(listed.body.map(({ name }) => ({ name, position: head, lag: 0 })));
-    const failed = cliJson<{ status: string }[]>(['syncs', 'list', '--limit', '1', '--json', '--db', db]);
-    expect(failed.body[0]!.status).toBe('failed');
+    const failed = cliJson<{ items: { status: string }[] }>(['syncs', 'list', '--limit', '1', '--db', db]);
+    expect(failed.body.items[0]!.status).toBe('failed');
   });
 
   it('rejects a bad record after thousands of good ones (their events already staged), leaving nothing applied or staged', async () => {

@@ -65,7 +65,7 @@ describe('roster-ledger sync (end to end)', () => {
     const text = await cli(['sync', '--district', D, '--events', '--db', fresh], env);
     expect(text.stderr).toContain(`\n  A full sync, run because the events sync asked for could not go on: ${why}\n`);
     const shown = await cli(['syncs', 'list', '--db', fresh, '--json'], env);
-    expect(JSON.parse(shown.stdout).map((s: { fallback: string }) => s.fallback)).toEqual([why, why]);
+    expect(JSON.parse(shown.stdout).items.map((s: { fallback: string }) => s.fallback)).toEqual([why, why]);
   });
 
   it('says on stderr, before it waits, that it waits on Clever, how long and why, without the token', async () => {

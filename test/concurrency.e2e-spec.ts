@@ -75,7 +75,7 @@ describe('concurrency: processes sharing one ledger file (end to end)', () => {
         expect(loser).toMatchObject({ types: ['SyncStarted', 'SyncFailed'], failureCode: 'SYNC_ALREADY_RUNNING', rosterEvents: 0 });
         expect(syncProblems(log, ['SYNC_ALREADY_RUNNING'])).toEqual([]);
         const listed = await runCli(['syncs', 'list', '--db', db, '--json']);
-        expect((JSON.parse(listed.stdout) as { syncId: string; status: string }[]).map((s) => [s.syncId, s.status]).sort()).toEqual(
+        expect((JSON.parse(listed.stdout) as { items: { syncId: string; status: string }[] }).items.map((s) => [s.syncId, s.status]).sort()).toEqual(
           [[winner.syncId, 'completed'], [loser.syncId, 'failed']].sort(),
         );
         // the refused run left the winner's lock alone, and the lock was released: the district syncs again
@@ -393,7 +393,7 @@ function fromLog(log: RecordedEvent[]): Observation {
 function fromSyncList(run: CliRun): Observation {
   let list: { status: string; appended: number }[];
   try {
-    list = JSON.parse(run.stdout) as { status: string; appended: number }[];
+    list = (JSON.parse(run.stdout) as { items: { status: string; appended: number }[] }).items;
   } catch {
     return { phase: 'error', detail: `not JSON (exit ${run.status}): ${run.stdout.slice(0, 200)} ${run.stderr.slice(0, 200)}` };
   }

@@ -85,9 +85,10 @@ describe('roster-ledger import (end to end)', () => {
     });
 
     it('lists the syncs and reads a stream back through the CLI', () => {
-      const list = cliJson<{ status: string; appended: number }[]>(['syncs', 'list', '--db', db]);
-      expect(list.body.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
-      expect(list.body[0]!.appended).toBe(0);
+      const list = cliJson<{ items: { status: string; appended: number }[]; next: string | null }>(['syncs', 'list', '--db', db]);
+      expect(list.body.items.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+      expect(list.body.items[0]!.appended).toBe(0);
+      expect(list.body.next).toBeNull();
       const stream = cli(['events', '--stream', `user-${changes.gradeChanged.student}`, '--db', db]);
       const lines = stream.stdout.trimEnd().split('\n');
       // the time shown is said to be the ledger's clock, not Clever's
@@ -98,7 +99,7 @@ describe('roster-ledger import (end to end)', () => {
     });
 
     it("shows a sync finished when the ledger recorded its end, the moment its roster events were recorded", async () => {
-      const [, nextDaySync] = cliJson<{ syncId: string; finishedAt: string }[]>(['syncs', 'list', '--db', db]).body;
+      const [, nextDaySync] = cliJson<{ items: { syncId: string; finishedAt: string }[] }>(['syncs', 'list', '--db', db]).body.items;
       const shown = cliJson<{ finishedAt: string }>(['syncs', 'show', nextDaySync!.syncId, '--db', db]).body;
       const log = await readLog(db);
       const ending = log.find((e) => e.streamId === `sync-${nextDaySync!.syncId}` && e.type === 'SyncCompleted')!;
@@ -148,7 +149,7 @@ describe('roster-ledger import (end to end)', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain("Values outside Clever's enumerations or formats (kept as given): student.gender 4\n" + expected + '\n');
     expect(first.stdout).not.toContain('Zebra');
-    const [latest] = cliJson<{ syncId: string }[]>(['syncs', 'list', '--db', db]).body;
+    const [latest] = cliJson<{ items: { syncId: string }[] }>(['syncs', 'list', '--db', db]).body.items;
     const shown = cliJson<{ unknownValues: object; unknownValuesAt: object }>(['syncs', 'show', latest!.syncId, '--db', db]).body;
     expect(shown.unknownValues).toEqual({ 'student.gender': 4 });
     expect(shown.unknownValuesAt).toEqual({
@@ -181,7 +182,7 @@ describe('roster-ledger import (end to end)', () => {
     expect(named).toHaveLength(Math.min(3, missing));
     expect(named).not.toContain(referenced[0]);
     expect(new Set(named).size).toBe(named.length);
-    const [latest] = cliJson<{ syncId: string }[]>(['syncs', 'list', '--db', db]).body;
+    const [latest] = cliJson<{ items: { syncId: string }[] }>(['syncs', 'list', '--db', db]).body.items;
     expect(cliJson<{ unresolvedIds: Record<string, string[]> }>(['syncs', 'show', latest!.syncId, '--db', db]).body.unresolvedIds.school).toEqual(named);
   });
 

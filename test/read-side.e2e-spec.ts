@@ -177,8 +177,11 @@ describe('read side through the CLI (end to end)', () => {
     expect(first).toHaveLength(3); // the header, the newest sync, where the next page starts
     expect(first[1]!.startsWith(`${day2.syncId}  completed`)).toBe(true);
     expect(first[2]).toBe(`More: roster-ledger syncs list --limit 1 --db ${db} --after ${day2.syncId}`);
-    const rest = cliJson<{ syncId: string }[]>(['syncs', 'list', '--after', day2.syncId, '--db', db]).body;
-    expect(rest.map((s) => s.syncId)).toEqual([day1.syncId]);
+    // with --json, as every paged read: `next` is the --after of the next page, null on the last
+    const firstPage = cliJson<{ items: { syncId: string }[]; next: string | null }>(['syncs', 'list', '--limit', '1', '--db', db]).body;
+    expect({ ids: firstPage.items.map((s) => s.syncId), next: firstPage.next }).toEqual({ ids: [day2.syncId], next: day2.syncId });
+    const rest = cliJson<{ items: { syncId: string }[]; next: string | null }>(['syncs', 'list', '--after', firstPage.next!, '--db', db]).body;
+    expect({ ids: rest.items.map((s) => s.syncId), next: rest.next }).toEqual({ ids: [day1.syncId], next: null });
     const wrong = cli(['syncs', 'list', '--after', 'nope', '--db', db]);
     expect({ status: wrong.status, stderr: wrong.stderr.trim() }).toEqual({
       status: 2,

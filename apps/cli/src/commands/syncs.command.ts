@@ -28,8 +28,8 @@ export class SyncsListCommand extends SyncsSubCommand {
   async run(_: string[], options: CommonOptions & { district?: string; limit?: number; after?: string }): Promise<void> {
     try {
       const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(options.district, options.limit ?? 50, options.after));
-      // an array, as ever: a script pages with the last sync's id as --after
-      if (options.json) return json(page.items);
+      // as every paged read, and as GET /syncs: `next` is the --after of the next page, null on the last
+      if (options.json) return json({ items: page.items, next: page.next ?? null });
       // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
       if (page.items.length === 0 && options.after !== undefined) return out(`No syncs before ${options.after}.`);
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
