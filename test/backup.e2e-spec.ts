@@ -77,7 +77,7 @@ describe('backup (end to end)', () => {
     writeFileSync(join(into, 'notes.txt'), 'mine\n');
     const refused = cli(['backup', into, '--db', db]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${into} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`);
+    expect(refused.stderr.trim()).toBe(`error: ${into} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`);
     expect(readdirSync(into)).toEqual(['notes.txt']);
   });
 });

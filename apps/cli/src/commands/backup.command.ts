@@ -36,6 +36,13 @@ export class BackupCommand extends LedgerCommandRunner {
     super();
   }
 
+  /** Usage mistakes, found before the ledger is opened: an empty folder argument, a file, a folder with files in it. */
+  static checkArguments([folder]: readonly string[]): void {
+    if (folder === undefined) return;
+    if (folder.trim() === '') throw new InvalidInput('<folder> is empty: name a new or empty folder for the backup', {});
+    refuseToOverwrite(resolve(folder));
+  }
+
   async run([folder]: string[], options: CommonOptions): Promise<void> {
     const started = Date.now();
     const into = resolve(folder!);
