@@ -14,6 +14,7 @@ import { AuditCommand } from './commands/audit.command';
 import { ProjectionsCommand, RebuildCommand } from './commands/projections.command';
 import { ServeCommand } from './commands/serve.command';
 import { BackupCommand } from './commands/backup.command';
+import { AccessLogCommand } from './commands/access-log.command';
 import { SyncCommand } from './commands/sync.command';
 import { SyncsCommand } from './commands/syncs.command';
 
@@ -27,6 +28,7 @@ export const CLI_COMMANDS = [
   TimelineCommand,
   RosterCommand,
   AuditCommand,
+  AccessLogCommand,
   ProjectionsCommand,
   RebuildCommand,
   BackupCommand,
