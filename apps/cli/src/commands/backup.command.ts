@@ -6,7 +6,7 @@ import { backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-l
 import { accessLogPath } from '@roster-ledger/read-models';
 import { LedgerFile } from '../ledger-file';
 import { json, out } from '../output/cli-output';
-import { FileCopyProgressBar } from '../output/file-copy-progress';
+import { TerminalBar } from '../output/terminal-bar';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { reportError, type CommonOptions } from './common-options';
 
@@ -55,10 +55,10 @@ export class BackupCommand extends LedgerCommandRunner {
     try {
       mkdirSync(into, { recursive: true });
       // the ledger is the large one (gigabytes at a million students): shown on a terminal as it goes
-      const bar = FileCopyProgressBar.forTerminal(options.json === true, `copying ${this.ledger.path}`);
+      const bar = TerminalBar.forTerminal(options.json === true, `copying ${this.ledger.path} [{bar}] {percentage}% | {duration_formatted}`);
       let copied: LedgerBackup;
       try {
-        copied = await backupSqliteLedger(this.ledger.path, into, bar.update);
+        copied = await backupSqliteLedger(this.ledger.path, into, (pages, total) => bar.show(pages, total));
       } finally {
         bar.stop();
       }
