@@ -37,11 +37,11 @@ describe('commands that run without catching the read models up first (end to en
     const behind = await checkpoints();
     expect(Math.max(...behind)).toBe(0);
 
-    const events = cliJson<{ items: { position: number }[]; next: number | null }>(['events', '--limit', '3', '--db', db]);
+    const events = cliJson<{ items: { position: number }[]; next: string | null }>(['events', '--limit', '3', '--db', db]);
     expect(events.status).toBe(0);
     expect(events.body.items.map((e) => e.position)).toEqual([1, 2, 3]);
-    expect(events.body.next).toBe(3);
-    const nextPage = cliJson<{ items: { position: number }[] }>(['events', '--from', String(events.body.next), '--limit', '2', '--db', db]);
+    expect(events.body.next).toBe('3');
+    const nextPage = cliJson<{ items: { position: number }[] }>(['events', '--from', events.body.next!, '--limit', '2', '--db', db]);
     expect(nextPage.body.items.map((e) => e.position)).toEqual([4, 5]);
     // the sync has ended and holds no lock: nothing to release, said at once
     const unlock = cli(['syncs', 'unlock', imported.body.syncId, '--db', db]);

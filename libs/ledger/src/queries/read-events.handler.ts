@@ -62,7 +62,7 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, EventsP
     }
     const last = events.at(-1);
     // the log's `from` is exclusive (after a position), a stream's inclusive (from a revision)
-    const next = !more || last === undefined ? null : options.stream === undefined ? last.position : last.revision + 1;
+    const next = !more || last === undefined ? null : String(options.stream === undefined ? last.position : last.revision + 1);
     return { items: events, next };
   }
 }

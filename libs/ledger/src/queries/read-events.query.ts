@@ -17,5 +17,6 @@ export class ReadEventsQuery {
 /** A page of events, and where the next starts: the `from` that reads it, or null on the last page. */
 export interface EventsPage {
   items: RecordedEvent[];
-  next: number | null;
+  /** The `from` of the next page, null on the last: text, as every page's `next` (see Page). */
+  next: string | null;
 }
