@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -100,9 +100,31 @@ describe('opening the ledger while another process holds it', () => {
     for (const command of [['syncs', 'list'], ['search', 'Ziemann'], ['import', CLEVER_DEMO_FOLDER]]) {
       const result = cli([...command, '--db', cut]);
       expect({ command, status: result.status }).toEqual({ command, status: 1 });
-      expect(result.stderr.trim().split('\n')).toEqual([`error: the ledger at ${cut} is damaged (SQLITE_CORRUPT: database disk image is malformed): part of the file is missing or overwritten, as a copy cut short or made while a sync was writing leaves it. Nothing was changed. Restore it from a backup (see Backing up in the README)`]);
+      expect(result.stderr.trim().split('\n')).toEqual([`error: the ledger at ${cut} is damaged (SQLITE_CORRUPT: database disk image is malformed): part of the file is missing or overwritten, as a copy cut short or made while it was written leaves it. Nothing was changed. Restore it from a backup (see Backing up in the README)`]);
       expect(readdirSync(dirname(cut))).toEqual(['ledger.db']);
     }
+  }, 60_000);
+
+  it('a damaged read model or access log is named as such, not as a damaged ledger, and the read model is made again once moved aside', () => {
+    const ledger = join(dir, 'parts', 'ledger.db');
+    mkdirSync(dirname(ledger));
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', ledger]).status).toBe(0);
+    const spoil = (file: string) => {
+      const bytes = readFileSync(file);
+      bytes.fill(0x5a, 4096);
+      writeFileSync(file, bytes);
+    };
+    spoil(join(`${ledger}.read-models`, 'accounts.v1.db'));
+    const readModel = cli(['search', 'Ziemann', '--db', ledger]);
+    expect(readModel.status).toBe(1);
+    expect(readModel.stderr).toMatch(new RegExp(`^error: a read model of the ledger at ${ledger} is damaged \\(SQLITE_CORRUPT: .*move ${ledger}\\.read-models aside and run the command again`));
+    renameSync(`${ledger}.read-models`, join(dir, 'parts', 'aside'));
+    expect(cli(['search', 'Ziemann', '--db', ledger]).stdout).toContain('Steve G Ziemann');
+
+    spoil(`${ledger}.access-log.db`);
+    const accessLog = cli(['search', 'Ziemann', '--db', ledger]);
+    expect(accessLog.status).toBe(1);
+    expect(accessLog.stderr.trim()).toMatch(new RegExp(`^error: the access log at ${ledger}\\.access-log\\.db is damaged \\(SQLITE_CORRUPT: .*the ledger itself is not at fault$`));
   }, 60_000);
 
   it('a --db file that is not a ledger fails with one line naming it', () => {

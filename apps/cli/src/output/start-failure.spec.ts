@@ -39,6 +39,19 @@ describe('startFailure: one line on why a command could not start', () => {
     expect(message).toMatch(/Nothing was changed\. Restore it from a backup/);
   });
 
+  it('blames the ledger only for a damage its own connection found; names the access log, or a read model, otherwise', () => {
+    const ledger = join(dir, 'x.db');
+    const corrupt = (extra: object = {}) => Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT', ...extra });
+    // a read model's connection names no file
+    const ofReadModel = startFailure(corrupt(), ledger);
+    expect(ofReadModel).toContain(`a read model of the ledger at ${ledger} is damaged (SQLITE_CORRUPT: database disk image is malformed)`);
+    expect(ofReadModel).toContain(`move ${ledger}.read-models aside and run the command again`);
+    expect(ofReadModel).not.toMatch(/^the ledger at/);
+    // the access log names the file it was reading: its own, or the ledger it copies older reads from
+    expect(startFailure(corrupt({ file: `${ledger}.access-log.db` }), ledger)).toMatch(new RegExp(`^the access log at ${ledger}\\.access-log\\.db is damaged .* the ledger itself is not at fault$`));
+    expect(startFailure(corrupt({ file: ledger }), ledger)).toMatch(new RegExp(`^the ledger at ${ledger} is damaged `));
+  });
+
   it('leaves other failures as they were: a busy ledger says to wait, a fault of ours keeps its stack', () => {
     const busy = new EventStoreUnavailable('SQLite ledger l.db is locked by another connection (SQLITE_BUSY): database is locked');
     busy.cause = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });

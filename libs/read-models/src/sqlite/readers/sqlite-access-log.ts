@@ -59,15 +59,23 @@ export class SqliteAccessLog implements AccessLog {
     const path = accessLogPath(ledgerPath);
     const made = path !== ':memory:' && !existsSync(path);
     const db = openReadModelDatabase(path);
+    let reading = path;
     try {
       const log = new SqliteAccessLog(db);
+      reading = ledgerPath;
       if (ledgerPath !== ':memory:' && ledgerPath !== '') copyReadsFromLedger(db, ledgerPath);
+      reading = path;
       if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');
       return log;
     } catch (error) {
       db.close();
-      // a ledger that cannot be read (damaged, cut short) is left as it was found, with nothing new beside it
-      if (made) for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+      const damaged = isDamaged(error);
+      // a ledger that cannot be read (damaged, cut short) is left as it was found, with nothing new
+      // beside it; only then: any other failure (a lock held too long) may be of a moment in which
+      // another process started on the same new ledger, and is writing the file
+      if (made && damaged) for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+      // which file SQLite found damaged: its own errors name none
+      if (damaged) Object.assign(error as object, { file: reading });
       throw error;
     }
   }
@@ -221,4 +229,10 @@ function copyReadsFromLedger(db: Db, ledgerPath: string): void {
   } finally {
     db.exec('DETACH DATABASE ledger');
   }
+}
+
+/** Whether SQLite found a file damaged, or not a database at all. */
+function isDamaged(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
 }
