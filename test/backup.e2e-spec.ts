@@ -71,6 +71,33 @@ describe('backup (end to end)', () => {
     expect(cliJson<{ status: string }>(['syncs', 'show', held.body.syncId, '--db', db, '--json']).body.status).toBe('held');
   }, 120_000);
 
+  it('fails on a held sync\'s change set it cannot read, naming it, and leaves the folder as it was given, with nothing beside it', () => {
+    const broken = tmp.path('broken', 'ledger.db');
+    mkdirSync(tmp.path('broken'));
+    expect(cli(['import', tmp.demoCopy('demo-broken'), '--db', broken]).status).toBe(0);
+    expect(cliJson<{ status: string }>(['import', withoutStudents('minus-300-broken', 300), '--db', broken]).body.status).toBe('held');
+    const [set] = readdirSync(`${broken}.staged`);
+    writeFileSync(join(`${broken}.staged`, set!), 'not a database, and longer than its header would be: '.repeat(100));
+    const into = tmp.path('backups', 'of-broken');
+    mkdirSync(into, { recursive: true });
+
+    const failed = cliJson<{ error: { code: string; message: string } }>(['backup', into, '--db', broken]);
+    expect(failed.status).toBe(1);
+    expect(failed.body.error).toEqual({ code: 'EVENT_STORE_UNAVAILABLE', message: expect.stringContaining(`could not back up ${join(`${broken}.staged`, set!)} (SQLITE_NOTADB)`) });
+    expect(readdirSync(into)).toEqual([]);
+    expect(readdirSync(tmp.path('backups')).sort()).toEqual(['monday', 'of-broken']);
+  });
+
+  it('refuses a folder the ledger keeps beside it, even an empty one', () => {
+    const staged = `${db}.staged`;
+    mkdirSync(staged, { recursive: true });
+    const before = readdirSync(staged);
+    const refused = cli(['backup', join(staged, 'backup'), '--db', db]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${join(staged, 'backup')} is one of the ledger's own folders: give a folder for the backup apart from ${db} and what it keeps beside it`);
+    expect(readdirSync(staged)).toEqual(before);
+  });
+
   it('refuses a folder that has files in it, and copies nothing there', () => {
     const into = tmp.path('backups', 'taken');
     mkdirSync(into, { recursive: true });

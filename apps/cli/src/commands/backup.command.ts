@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-ledger/event-store';
@@ -24,8 +25,8 @@ export interface BackedUpFile {
  * ledger, so that the folder's ledger file is a working `--db` as it is: the log, the access log
  * (who read whose data: not in the log), and the change sets of held syncs (what their approval
  * applies). Each is copied through SQLite's online backup, so while `serve` answers and syncs
- * run (see backupSqliteLedger). A backup that fails leaves nothing in the folder. The read models and lock files are not copied: they are made again
- * from the log.
+ * run (see backupSqliteLedger). A backup that fails leaves the folder as it was given. The read
+ * models and lock files are not copied: they are made again from the log.
  */
 @Command({ name: 'backup', arguments: '<folder>', description: 'copy the ledger, its access log and held change sets into a new folder, while it is in use' })
 export class BackupCommand extends LedgerCommandRunner {
@@ -46,51 +47,59 @@ export class BackupCommand extends LedgerCommandRunner {
   async run([folder]: string[], options: CommonOptions): Promise<void> {
     const started = Date.now();
     const into = resolve(folder!);
-    let made: boolean;
+    const ledger = resolve(this.ledger.path);
     try {
-      made = !refuseToOverwrite(into);
+      refuseToOverwrite(into);
+      refuseBesideLedger(into, ledger);
     } catch (error) {
       return reportError(error, options.json);
     }
+    // written into a folder of its own beside `into`, and moved there once whole: a backup that
+    // fails leaves `into` as it was given, and removes no file but those it wrote
+    const partial = `${into}.partial-${randomBytes(4).toString('hex')}`;
+    const files: BackedUpFile[] = [];
+    let heldWithoutChangeSet: string[];
     try {
-      mkdirSync(into, { recursive: true });
+      mkdirSync(dirname(into), { recursive: true });
+      mkdirSync(partial);
       // the ledger is the large one (gigabytes at a million students): shown on a terminal as it goes
       const bar = TerminalBar.forTerminal(options.json === true, `copying ${this.ledger.path} [{bar}] {percentage}% | {duration_formatted}`);
       let copied: LedgerBackup;
       try {
-        copied = await backupSqliteLedger(this.ledger.path, into, (pages, total) => bar.show(pages, total));
+        copied = await backupSqliteLedger(ledger, partial, (pages, total) => bar.show(pages, total));
       } finally {
         bar.stop();
       }
-      const files: BackedUpFile[] = [{ holds: 'ledger', path: copied.ledger, bytes: sizeOf(copied.ledger) }];
-      for (const { syncId, path } of copied.heldChangeSets) files.push({ holds: 'held change set', path, bytes: sizeOf(path), syncId });
-      const accessLog = accessLogPath(this.ledger.path);
+      const inBackup = (path: string) => join(into, relative(partial, path));
+      files.push({ holds: 'ledger', path: inBackup(copied.ledger), bytes: sizeOf(copied.ledger) });
+      for (const { syncId, path } of copied.heldChangeSets) files.push({ holds: 'held change set', path: inBackup(path), bytes: sizeOf(path), syncId });
+      const accessLog = accessLogPath(ledger);
       if (existsSync(accessLog)) {
-        const path = join(into, basename(accessLog));
+        const path = join(partial, basename(accessLog));
         await copySqliteFile(accessLog, path);
-        files.push({ holds: 'access log', path, bytes: sizeOf(path) });
+        files.push({ holds: 'access log', path: inBackup(path), bytes: sizeOf(path) });
       }
-      const seconds = Math.round((Date.now() - started) / 100) / 10;
-      const ledgerCopy = copied.ledger;
-      const { heldWithoutChangeSet } = copied;
-      if (options.json) return json({ folder: into, ledger: ledgerCopy, files, heldWithoutChangeSet, seconds });
-      out(`Backed up ${resolve(this.ledger.path)} into ${into} in ${seconds} s:`);
-      const width = Math.max(...files.map((file) => relative(into, file.path).length));
-      for (const file of files) {
-        const size = readableSize(file.bytes).padStart(9);
-        out(`  ${file.holds.padEnd(15)}  ${relative(into, file.path).padEnd(width)}  ${size}${file.syncId === undefined ? '' : `  sync ${file.syncId}`}`);
-      }
-      for (const syncId of heldWithoutChangeSet) {
-        out(`  Warning: sync ${syncId} is held, but its change set is not beside the ledger (deleted from outside): it cannot be approved, here or in the copy; discard it and sync again`);
-      }
-      out(`Use it as it is with --db ${ledgerCopy}, or copy the folder's files beside where the ledger is to be.`);
-      out('The read models are not copied: the first command that reads the copy rebuilds them from its log (about 20 s at 100,000 students).');
+      heldWithoutChangeSet = copied.heldWithoutChangeSet;
+      // replaces `into` when it is an empty folder; fails when anything was put there meanwhile
+      renameSync(partial, into);
     } catch (error) {
-      // no half backup left to be mistaken for a whole one: the folder is as it was given
-      if (made) rmSync(into, { recursive: true, force: true });
-      else for (const file of readdirSync(into)) rmSync(join(into, file), { recursive: true, force: true });
-      reportError(error, options.json);
+      rmSync(partial, { recursive: true, force: true });
+      return reportError(error, options.json);
     }
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const ledgerCopy = join(into, basename(ledger));
+    if (options.json) return json({ folder: into, ledger: ledgerCopy, files, heldWithoutChangeSet, seconds });
+    out(`Backed up ${ledger} into ${into} in ${seconds} s:`);
+    const width = Math.max(...files.map((file) => relative(into, file.path).length));
+    for (const file of files) {
+      const size = readableSize(file.bytes).padStart(9);
+      out(`  ${file.holds.padEnd(15)}  ${relative(into, file.path).padEnd(width)}  ${size}${file.syncId === undefined ? '' : `  sync ${file.syncId}`}`);
+    }
+    for (const syncId of heldWithoutChangeSet) {
+      out(`  Warning: sync ${syncId} is held, but its change set is not beside the ledger (deleted from outside): it cannot be approved, here or in the copy; discard it and sync again`);
+    }
+    out(`Use it as it is with --db ${ledgerCopy}, or restore it as the README says (Backing up).`);
+    out('The read models are not copied: the first command that reads the copy rebuilds them from its log (about 20 s at 100,000 students).');
   }
 }
 
@@ -98,13 +107,19 @@ const sizeOf = (path: string): number => statSync(path).size;
 
 /**
  * A backup goes into a folder of its own: one with files in it (the ledger's own, say) could have
- * them overwritten. Whether the folder is there (empty).
+ * them overwritten.
  */
-function refuseToOverwrite(folder: string): boolean {
-  if (!existsSync(folder)) return false;
+function refuseToOverwrite(folder: string): void {
+  if (!existsSync(folder)) return;
   if (!statSync(folder).isDirectory()) throw new InvalidInput(`${folder} is a file: give a folder for the backup, new or empty`, {});
   if (readdirSync(folder).length > 0) throw new InvalidInput(`${folder} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`, {});
-  return true;
+}
+
+/** Nor into the folders the ledger keeps beside it (`<ledger>.staged`, say, when empty): what runs on the ledger reads and deletes files there. */
+function refuseBesideLedger(folder: string, ledger: string): void {
+  if (folder.startsWith(`${ledger}.`) || folder.startsWith(`${ledger}-`)) {
+    throw new InvalidInput(`${folder} is one of the ledger's own folders: give a folder for the backup apart from ${ledger} and what it keeps beside it`, {});
+  }
 }
 
 /** A file's size as people read it: 32.8 kB, 853.9 MB, 6.4 GB. */

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
@@ -27,7 +27,9 @@ export const whoAmI = (): string => {
 /** An error as a command reports it: a domain error by its code, anything else as unexpected. */
 export function problemOf(error: unknown): { code: string; message: string } {
   if (isRequestRule(error)) return { code: 'INVALID_REQUEST', message: asOptionMessage(error.rule, error.at.field) };
-  return { code: error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR', message: error instanceof Error ? error.message : String(error) };
+  // the store's own errors have a code of theirs too (EVENT_STORE_UNAVAILABLE: a file that cannot be read or written)
+  const code = error instanceof DomainError || error instanceof EventStoreError ? error.code : 'UNEXPECTED_ERROR';
+  return { code, message: error instanceof Error ? error.message : String(error) };
 }
 
 /**

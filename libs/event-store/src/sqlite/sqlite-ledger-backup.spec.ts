@@ -64,7 +64,9 @@ describe('backupSqliteLedger', () => {
     expect(set.prepare('SELECT events FROM staged').pluck().all()).toEqual(['[{"sync":"held"}]']);
     set.close();
     // pages copied of pages in all, after each step but the last
-    expect(progress).toContainEqual([0, new Database(backup.ledger, { readonly: true }).pragma('page_count', { simple: true })]);
+    const copy2 = new Database(backup.ledger, { readonly: true });
+    expect(progress).toContainEqual([0, copy2.pragma('page_count', { simple: true })]);
+    copy2.close();
   });
 
   it('copies the log as the moment it began left it: events appended while it copies are not in the copy', async () => {
@@ -99,6 +101,18 @@ describe('backupSqliteLedger', () => {
     await expect(decided).rejects.toThrow('sync held was approved or discarded while the ledger was copied, and its change set is gone: take the backup again');
     expect(existsSync(join(into, 'ledger.db.staged', 'district-1.held.db'))).toBe(false);
     expect(readdirSync(`${ledger}.staged`).sort()).toEqual(['district-1.approved.db', 'district-1.running.db']);
+  });
+
+  it('refuses a ledger in rollback-journal mode (a sync appending alone on it), whose commit its read would hold up', async () => {
+    await store.close();
+    const raw = new Database(ledger);
+    expect(raw.pragma('journal_mode = DELETE', { simple: true })).toBe('delete');
+    raw.close();
+    const into = join(dir, 'backup');
+    mkdirSync(into);
+    await expect(backupSqliteLedger(ledger, into)).rejects.toThrow(`the ledger at ${ledger} is in delete mode, not WAL: a sync appending alone holds it; take the backup when the sync has ended`);
+    expect(readdirSync(into)).toEqual([]);
+    store = SqliteEventStore.open(ledger);
   });
 
   it('copies a held sync whose change set is nowhere as it is, and names it', async () => {

@@ -41,6 +41,13 @@ const HELD_SYNCS = `
 export async function backupSqliteLedger(ledgerPath: string, into: string, onProgress?: OnCopyProgress): Promise<LedgerBackup> {
   const ledger = join(into, basename(ledgerPath));
   const held = await inSnapshot(ledgerPath, async (source) => {
+    // a read transaction held on a ledger in rollback-journal mode (a sync appending in bulk,
+    // alone on the file: see SqliteLedgerDatabase.inBulk) would make that sync's commit wait,
+    // and fail; in WAL mode writers go on beside it
+    const mode = source.pragma('journal_mode', { simple: true });
+    if (mode !== 'wal') {
+      throw new EventStoreUnavailable(`the ledger at ${ledgerPath} is in ${String(mode)} mode, not WAL: a sync appending alone holds it; take the backup when the sync has ended`);
+    }
     await copy(source, ledgerPath, ledger, onProgress);
     const legacy = source.prepare('SELECT 1 FROM pending_changes WHERE sync_id = ? LIMIT 1').pluck();
     const syncs = source.prepare(HELD_SYNCS).pluck().all() as string[];
@@ -63,20 +70,15 @@ export async function backupSqliteLedger(ledgerPath: string, into: string, onPro
       }
     }
     // approved or discarded since the moment copied: its set is deleted
-    if (!stillHeld(ledgerPath, syncId)) throw new EventStoreUnavailable(`sync ${syncId} was approved or discarded while the ledger was copied, and its change set is gone: take the backup again`);
+    if (!(await stillHeld(ledgerPath, syncId))) throw new EventStoreUnavailable(`sync ${syncId} was approved or discarded while the ledger was copied, and its change set is gone: take the backup again`);
     backup.heldWithoutChangeSet.push(syncId);
   }
   return backup;
 }
 
 /** Whether the sync is held in the ledger as it is now. */
-function stillHeld(ledgerPath: string, syncId: string): boolean {
-  const db = new Database(ledgerPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT type FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck().get(`sync-${syncId}`) === 'SyncHeld';
-  } finally {
-    db.close();
-  }
+function stillHeld(ledgerPath: string, syncId: string): Promise<boolean> {
+  return inSnapshot(ledgerPath, async (db) => db.prepare('SELECT type FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck().get(`sync-${syncId}`) === 'SyncHeld');
 }
 
 /**
@@ -105,7 +107,7 @@ async function inSnapshot<T>(path: string, work: (source: Database.Database) => 
   } catch (error) {
     if (error instanceof EventStoreUnavailable) throw error;
     const code = (error as { code?: unknown }).code;
-    const failure = new EventStoreUnavailable(`could not copy ${path}${typeof code === 'string' ? ` (${code})` : ''}: ${(error as Error).message}`);
+    const failure = new EventStoreUnavailable(`could not back up ${path}${typeof code === 'string' ? ` (${code})` : ''}: ${(error as Error).message}`);
     failure.cause = error;
     throw failure;
   } finally {
@@ -123,7 +125,9 @@ async function copy(source: Database.Database, from: string, to: string, onProgr
       return PAGES_PER_STEP;
     },
   });
-  // SQLite says nothing is left to copy also when its first step could not read: the copy is checked whole
+  // SQLite says nothing is left to copy also when its first step could not read (better-sqlite3
+  // then deletes the new file): the copy is checked whole
+  if (!existsSync(to)) throw new EventStoreUnavailable(`${from} could not be read to copy it (another connection held it): take the backup again`);
   // (not read-only: the last connection to close a WAL file's copy removes its -wal and -shm files)
   const copied = new Database(to, { fileMustExist: true });
   try {
