@@ -122,6 +122,14 @@ describe('broken snapshots (end to end)', () => {
     expect(failed.body.items[0]!.status).toBe('failed');
   });
 
+  it('leaves read models far behind the log (an import made with --skip-projections) to the next read command, rather than folding them after a failure without a word', () => {
+    const behind = tmp.path('behind.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', behind, '--skip-projections']).status).toBe(0);
+    expect(cli(['import', brokenUsers('lag-far', (t) => t.slice(0, Math.floor(t.length / 2))), '--db', behind]).status).toBe(1);
+    const listed = cliJson<{ position: number }[]>(['projections', '--db', behind]);
+    expect(listed.body.map((p) => p.position)).toEqual(listed.body.map(() => 0));
+  });
+
   it('rejects a bad record after thousands of good ones (their events already staged), leaving nothing applied or staged', async () => {
     // a generated district whose users.json ends in a broken record: the import has diffed and
     // staged the events of thousands of records when it meets it

@@ -91,6 +91,19 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('does not check a CSV upload\'s --district against a districts.json left in its folder, which the upload does not read', () => {
+    const upload = tmp.path('csv-with-districts-json');
+    mkdirSync(upload, { recursive: true });
+    writeFileSync(join(upload, 'students.csv'), 'School_id,Student_id\n');
+    writeFileSync(join(upload, 'districts.json'), JSON.stringify({ data: [{ data: { id: 'some-other-district' } }] }));
+    const db = tmp.path('csv-with-districts-json.db');
+    const result = cli(['import', upload, '--district', 'csv-district', '--db', db]);
+    // read as the upload it is (and failed for its missing files, as any upload would be)
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('of district csv-district: FAILED');
+    expect(result.stderr).toContain('missing required file schools.csv');
+  });
+
   it('says a stray students.csv beside Clever API JSON files makes the folder a CSV upload, naming the JSON files it would not read', () => {
     const mixed = tmp.path('json-and-a-csv');
     mkdirSync(mixed, { recursive: true });

@@ -112,8 +112,10 @@ export async function runRecordedSync<T>(
     process.exitCode = EXIT_FAILED;
     // its SyncStarted and SyncFailed are in the log as a completed sync's events are: folded the
     // same way, so that `projections` and /health/ready show no lag after a failed import; quietly,
-    // as the failure is what the command reports (a read model left behind is caught up next time)
-    if (!options.skipProjections) await catchUpAfterSync(buses.commands);
+    // as the failure is what the command reports. Only when that is all there is to fold: read
+    // models far behind (an import made with --skip-projections before) are left to the next
+    // command that reads them, which says so, rather than folded here without a word for minutes
+    if (!options.skipProjections && (await lagOf(buses.queries)) <= FAILED_SYNC_FOLDED_UP_TO) await catchUpAfterSync(buses.commands);
     return null;
   }
   options.stopProgress();
@@ -129,11 +131,19 @@ export async function runRecordedSync<T>(
     }
     const ledgerNotes = besides.json;
     if (options.skipProjections) return { result, durationMs, readModels: null, ledgerNotes };
-    const lag = await buses.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
-    releaseSyncMemory(Math.max(0, ...lag.map((p) => p.lag.events)));
+    releaseSyncMemory(await lagOf(buses.queries));
     const readModels = await catchUpAfterSync(buses.commands, bar.update).finally(() => bar.stop());
     return { result, durationMs, readModels, ledgerNotes };
   } finally {
     letGo();
   }
+}
+
+/** The most events a failed sync's command folds into the read models (its own two, and a few more another process appended). */
+const FAILED_SYNC_FOLDED_UP_TO = 1_000;
+
+/** How far behind the log the read models are, in events: the most of any read model (0 when that cannot be read). */
+async function lagOf(queries: QueryBus): Promise<number> {
+  const status = await queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()).catch(() => []);
+  return Math.max(0, ...status.map((p) => p.lag.events));
 }
