@@ -1,6 +1,8 @@
 import { ReadModelFiles, SqliteProjectionControl, SQLITE_PROJECTIONS } from '@roster-ledger/read-models';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { cli, cliJson, scratch } from './support/ledger-cli';
 import { generateSnapshots } from './support/crash-snapshot';
 import { NOTED_LAG_EVENTS } from '../apps/cli/src/read-models-freshness';
@@ -79,5 +81,25 @@ describe('commands that run without catching the read models up first (end to en
     ]);
     // caught up: the next command waits for nothing and says nothing
     expect(cli(['search', 'nobody-by-this-name', '--db', large]).stderr).toBe('');
+  }, 120_000);
+
+  it('says so when another process is folding those events (serve), and the command answers from before them', async () => {
+    const held = tmp.path('held.db');
+    await generateSnapshots({ students: 4_000, seed: 'log-only-held', base: tmp.path('held-district') });
+    expect(cli(['import', tmp.path('held-district'), '--db', held, '--skip-projections']).status).toBe(0);
+    // what a server folding them holds: the write lock of a read model's file
+    const folding = new Database(join(`${held}.read-models`, 'accounts.v1.db'));
+    folding.exec('BEGIN IMMEDIATE');
+    try {
+      const search = cli(['search', 'nobody-by-this-name', '--db', held]);
+      expect(search.status).toBe(0);
+      expect(search.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^note: read models .* events behind the log: folding them before this command answers$/),
+        'note: another process (serve, say) is folding those events into the read models: this command answers from before them',
+      ]);
+    } finally {
+      folding.exec('ROLLBACK');
+      folding.close();
+    }
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { CatchUpProjectionsCommand, type ProjectionControl } from '@roster-ledger/ledger';
+import { CatchUpProjectionsCommand, type CatchUpResult, type ProjectionControl } from '@roster-ledger/ledger';
 import { err } from './output/cli-output';
 import { ProjectionProgressBar } from './output/projection-progress';
 
@@ -25,12 +25,17 @@ export class ReadModelsFreshness implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.noteLongCatchUp();
+    const noted = await this.noteLongCatchUp();
     const bar = ProjectionProgressBar.forTerminal(this.json, 'bringing the read models up to the log');
+    let caughtUp: CatchUpResult;
     try {
-      await this.commands.execute(new CatchUpProjectionsCommand(bar.update));
+      caughtUp = await this.commands.execute<CatchUpProjectionsCommand, CatchUpResult>(new CatchUpProjectionsCommand(bar.update));
     } finally {
       bar.stop();
+    }
+    // the note said it would fold them: another process (serve) was, and this command answers from before them
+    if (noted && caughtUp.foldedElsewhere) {
+      err('note: another process (serve, say) is folding those events into the read models: this command answers from before them');
     }
   }
 
@@ -40,12 +45,13 @@ export class ReadModelsFreshness implements OnApplicationBootstrap {
    * the minutes a large import made with --skip-projections takes to fold would look hung. Read
    * models started over were noted already (see ReadModelRestarts).
    */
-  private async noteLongCatchUp(): Promise<void> {
+  private async noteLongCatchUp(): Promise<boolean> {
     const restarted = new Set(this.control.startedOver().map((r) => r.name));
     const behind = (await this.control.status()).filter((s) => s.status === 'running' && s.lag.events >= NOTED_LAG_EVENTS && !restarted.has(s.name));
-    if (behind.length === 0) return;
+    if (behind.length === 0) return false;
     const most = Math.max(...behind.map((s) => s.lag.events));
     const names = behind.map((s) => s.name).join(', ');
     err(`note: read model${behind.length === 1 ? '' : 's'} ${names} ${behind.length === 1 ? 'is' : 'are'} ${behind.length === 1 ? '' : 'up to '}${most.toLocaleString('en-US')} events behind the log: folding them before this command answers`);
+    return true;
   }
 }

@@ -19,7 +19,11 @@ import { reportError, type CommonOptions } from './common-options';
 export function rebuildState({ builder, underWay, resumedBy, position }: UnfinishedRebuild, head: number): string {
   if (underWay && builder !== null) return `under way in process ${builder.pid} on ${builder.host}`;
   // (one a dry run finished for its comparison and kept): nothing is broken, nothing is left but the swap
-  if (position >= head) return 'built to the head, not live yet: the next rebuild swaps it in';
+  if (position >= head) {
+    return resumedBy === 'catch-up'
+      ? 'built to the head, not live yet: swapped in when a CLI command next reads the read models, or by the next rebuild'
+      : 'built to the head, not live yet: the next rebuild swaps it in';
+  }
   return resumedBy === 'catch-up'
     ? 'interrupted: resumes when a CLI command next reads the read models'
     : 'interrupted: resumes on the next rebuild';

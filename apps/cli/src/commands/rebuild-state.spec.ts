@@ -15,5 +15,8 @@ describe('rebuildState: what `projections` says of a rebuild that is not live', 
 
   it('says a build at the head (one a dry run finished and kept) waits only to be swapped in, not that it was interrupted', () => {
     expect(rebuildState(build({ position: 5_000 }), 5_000)).toBe('built to the head, not live yet: the next rebuild swaps it in');
+    expect(rebuildState(build({ position: 5_000, resumedBy: 'catch-up' }), 5_000)).toBe(
+      'built to the head, not live yet: swapped in when a CLI command next reads the read models, or by the next rebuild',
+    );
   });
 });
