@@ -21,7 +21,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an unknown command, with the ledger from LEDGER_DB', ['frobnicate'], /^error: unknown command 'frobnicate'/],
     ['an unknown sub-command', ['syncs', 'frob', '--db', missing], /^error: unknown command 'frob'/],
     // not the general help with exit 0, which reads as if the command were there
-    ['an unknown command asked for its help', ['access-log', '--help'], /^error: unknown command 'access-log'\n$/],
+    ['an unknown command asked for its help', ['acces-log', '--help'], /^error: unknown command 'acces-log'\n\(Did you mean access-log\?\)\n$/],
     ['an unknown sub-command asked for its help', ['syncs', 'frob', '-h', '--db', missing], /^error: unknown command 'frob'/],
     ['an unknown option', ['events', '--bogus', '--db', missing], /^error: unknown option '--bogus'/],
     ['an empty backup folder', ['backup', '', '--db', missing], /^error: <folder> is empty: name a new or empty folder for the backup\n$/],
