@@ -153,7 +153,7 @@ describe('read side through the CLI (end to end)', () => {
     expect(twice).toEqual(csv);
     // the feed is compliance's (and admins'), as through the API: support is refused before the ledger is read
     const asSupport = cli(['audit', 'export', '--types', 'StudentRemoved', '--sync', day2.syncId, '--role', 'support', '--format', 'json', '--db', db]);
-    expect([asSupport.status, asSupport.stdout, asSupport.stderr]).toEqual([2, '', 'error: the audit feed is for compliance and admin; --role support may not export it\n']);
+    expect([asSupport.status, asSupport.stdout, asSupport.stderr]).toEqual([2, '', 'error: the audit feed is for compliance and admin; --role support may not read it\n']);
     const enrollments = JSON.parse(cli(['audit', 'export', '--format', 'json', '--record-types', 'enrollment', '--db', db]).stdout) as any[];
     // --json, as every other command takes it, is the same export
     expect(JSON.parse(cli(['audit', 'export', '--json', '--record-types', 'enrollment', '--db', db]).stdout)).toEqual(enrollments);

@@ -1,11 +1,10 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
-import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_READERS, emptyRangeProblem, GetAccessLogQuery, parseMomentOrFail, type AccessLogEntry, type Page, type ViewerRole } from '@roster-ledger/ledger';
+import { GetAccessLogQuery, parseMomentOrFail, type AccessLogEntry, type Page } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { parseInteger, parsePageLimit, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface AccessLogOptions extends CommonOptions {
   student?: string;
@@ -32,13 +31,8 @@ export class AccessLogCommand extends LedgerCommandRunner {
 
   /** As the API's roles for GET /access-log, and a range that holds no moment, refused before the ledger is opened. */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const { role, from, to } = options;
-    if (typeof role === 'string' && !AUDIT_READERS.includes(role as ViewerRole)) {
-      throw new InvalidInput(`the access log is for ${AUDIT_READERS.join(' and ')}; --role ${role} may not read it`, { field: '--role' });
-    }
-    if (typeof from !== 'string' || typeof to !== 'string') return;
-    const problem = emptyRangeProblem({ parameter: '--from', text: from }, { parameter: '--to', text: to });
-    if (problem !== null) throw new InvalidInput(problem, { field: '--to' });
+    refuseNonAuditReader(options['role'], 'the access log');
+    refuseEmptyRange(options['from'], options['to']);
   }
 
   async run(_: string[], options: AccessLogOptions): Promise<void> {

@@ -7,9 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_READERS, AUDIT_RECORD_TYPES, emptyRangeProblem, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat, type ViewerRole } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
-import { cliViewer, DB_OPTION, reportError, ROLE_OPTION } from './common-options';
+import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION } from './common-options';
 
 interface ExportOptions {
   district?: string;
@@ -92,17 +92,13 @@ export class AuditExportCommand extends CommandRunner {
     const { from, to, types, recordTypes, role, json, format } = options;
     if (json === true && format === 'csv') throw new InvalidInput('--json asks for JSON and --format csv for CSV: give one of them', { field: '--json' });
     // the same roles as the API's audit endpoints: the feed is compliance's
-    if (typeof role === 'string' && !AUDIT_READERS.includes(role as ViewerRole)) {
-      throw new InvalidInput(`the audit feed is for ${AUDIT_READERS.join(' and ')}; --role ${role} may not export it`, { field: '--role' });
-    }
+    refuseNonAuditReader(role, 'the audit feed');
     const unmatchable = unmatchableTypesProblem(
       { parameter: '--types', values: types as string[] | undefined },
       { parameter: '--record-types', values: recordTypes as string[] | undefined },
     );
     if (unmatchable !== null) throw new InvalidInput(unmatchable, { field: '--record-types' });
-    if (typeof from !== 'string' || typeof to !== 'string') return;
-    const problem = emptyRangeProblem({ parameter: '--from', text: from }, { parameter: '--to', text: to });
-    if (problem !== null) throw new InvalidInput(problem, { field: '--to' });
+    refuseEmptyRange(from, to);
   }
 
   async run(_: string[], options: ExportOptions): Promise<void> {

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { AUDIT_READERS, emptyRangeProblem, EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
@@ -119,4 +119,18 @@ export function cliViewer(command: string, role = 'admin'): Viewer {
     throw new InvalidInput(`--role must be one of ${VIEWER_ROLES.join(', ')}, got "${role}"`, { field: '--role' });
   }
   return { name: whoAmI(), role: role as ViewerRole, via: `cli ${command}` };
+}
+
+/** `--from` and `--to` that hold no moment between them: a usage mistake, said in the words given (each alone was good). */
+export function refuseEmptyRange(from: unknown, to: unknown): void {
+  if (typeof from !== 'string' || typeof to !== 'string') return;
+  const problem = emptyRangeProblem({ parameter: '--from', text: from }, { parameter: '--to', text: to });
+  if (problem !== null) throw new InvalidInput(problem, { field: '--to' });
+}
+
+/** A `--role` that may not read what is compliance's (the audit feed, the access log): the API's roles for them. */
+export function refuseNonAuditReader(role: unknown, what: string): void {
+  if (typeof role === 'string' && !AUDIT_READERS.includes(role as ViewerRole)) {
+    throw new InvalidInput(`${what} is for ${AUDIT_READERS.join(' and ')}; --role ${role} may not read it`, { field: '--role' });
+  }
 }
