@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
@@ -94,8 +94,29 @@ describe('backup (end to end)', () => {
     const before = readdirSync(staged);
     const refused = cli(['backup', join(staged, 'backup'), '--db', db]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${join(staged, 'backup')} is one of the ledger's own folders: give a folder for the backup apart from ${db} and what it keeps beside it`);
+    expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${join(staged, 'backup')} is inside ${staged}, which the ledger keeps beside it: give a folder for the backup apart from those`);
     expect(readdirSync(staged)).toEqual(before);
+    // reached through a symbolic link too
+    symlinkSync(staged, tmp.path('link-to-staged'));
+    expect(cli(['backup', tmp.path('link-to-staged'), '--db', db]).status).toBe(2);
+  });
+
+  it('goes into a folder named after the ledger but not of it, an empty folder as it is (its mode kept), or one reached by a link, leaving nothing else there', () => {
+    const beside = `${db}.bak-2026-12-05`;
+    expect(cli(['backup', beside, '--db', db]).status).toBe(0);
+    // a new folder holds students' data: its owner's alone
+    expect(statSync(beside).mode & 0o777).toBe(0o700);
+    expect(readdirSync(beside).sort()).toEqual(['ledger.db', 'ledger.db.access-log.db', 'ledger.db.staged']);
+
+    const prepared = tmp.path('prepared');
+    mkdirSync(prepared, { mode: 0o750 });
+    chmodSync(prepared, 0o750);
+    symlinkSync(prepared, tmp.path('link-to-prepared'));
+    const viaLink = cliJson<{ ledger: string }>(['backup', tmp.path('link-to-prepared'), '--db', db]);
+    expect(viaLink.status).toBe(0);
+    expect(statSync(prepared).mode & 0o777).toBe(0o750);
+    expect(readdirSync(prepared).sort()).toEqual(['ledger.db', 'ledger.db.access-log.db', 'ledger.db.staged']);
+    expect(cli(['syncs', 'list', '--db', join(prepared, 'ledger.db')]).status).toBe(0);
   });
 
   it('refuses a folder that has files in it, and copies nothing there', () => {

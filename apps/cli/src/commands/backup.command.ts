@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
@@ -54,14 +54,21 @@ export class BackupCommand extends LedgerCommandRunner {
     } catch (error) {
       return reportError(error, options.json);
     }
-    // written into a folder of its own beside `into`, and moved there once whole: a backup that
-    // fails leaves `into` as it was given, and removes no file but those it wrote
-    const partial = `${into}.partial-${randomBytes(4).toString('hex')}`;
+    // written into a folder of its own inside `into` (so on its file system, with its owner and
+    // mode), then each file linked into place, which never overwrites one; a backup that fails
+    // removes only what it wrote, and `into` too when it made it
+    const made = !existsSync(into);
+    const partial = join(into, `.partial-${randomBytes(4).toString('hex')}`);
+    const placed: string[] = [];
     const files: BackedUpFile[] = [];
     let heldWithoutChangeSet: string[];
     try {
-      mkdirSync(dirname(into), { recursive: true });
-      mkdirSync(partial);
+      if (made) {
+        mkdirSync(dirname(into), { recursive: true });
+        // students' data: readable by the user who took it alone, as a folder they had not made
+        mkdirSync(into, { mode: 0o700 });
+      }
+      mkdirSync(partial, { mode: 0o700 });
       // the ledger is the large one (gigabytes at a million students): shown on a terminal as it goes
       const bar = TerminalBar.forTerminal(options.json === true, `copying ${this.ledger.path} [{bar}] {percentage}% | {duration_formatted}`);
       let copied: LedgerBackup;
@@ -70,20 +77,28 @@ export class BackupCommand extends LedgerCommandRunner {
       } finally {
         bar.stop();
       }
-      const inBackup = (path: string) => join(into, relative(partial, path));
-      files.push({ holds: 'ledger', path: inBackup(copied.ledger), bytes: sizeOf(copied.ledger) });
-      for (const { syncId, path } of copied.heldChangeSets) files.push({ holds: 'held change set', path: inBackup(path), bytes: sizeOf(path), syncId });
       const accessLog = accessLogPath(ledger);
-      if (existsSync(accessLog)) {
-        const path = join(partial, basename(accessLog));
-        await copySqliteFile(accessLog, path);
-        files.push({ holds: 'access log', path: inBackup(path), bytes: sizeOf(path) });
-      }
+      const accessLogCopy = existsSync(accessLog) ? join(partial, basename(accessLog)) : null;
+      if (accessLogCopy !== null) await copySqliteFile(accessLog, accessLogCopy);
       heldWithoutChangeSet = copied.heldWithoutChangeSet;
-      // replaces `into` when it is an empty folder; fails when anything was put there meanwhile
-      renameSync(partial, into);
-    } catch (error) {
+      // the ledger last: a folder a backup was cut short in has no ledger to be mistaken for one
+      const place = (path: string): string => {
+        const to = join(into, relative(partial, path));
+        mkdirSync(dirname(to), { recursive: true });
+        placeWithoutOverwriting(path, to);
+        placed.push(to);
+        return to;
+      };
+      for (const { syncId, path } of copied.heldChangeSets) files.push({ holds: 'held change set', path: place(path), bytes: sizeOf(path), syncId });
+      if (accessLogCopy !== null) files.push({ holds: 'access log', path: place(accessLogCopy), bytes: sizeOf(accessLogCopy) });
+      files.unshift({ holds: 'ledger', path: place(copied.ledger), bytes: sizeOf(copied.ledger) });
       rmSync(partial, { recursive: true, force: true });
+    } catch (error) {
+      for (const path of placed) rmSync(path, { force: true });
+      rmSync(partial, { recursive: true, force: true });
+      // the folders it made, once empty: never a file another process put there meanwhile
+      removeIfEmpty(join(into, `${basename(ledger)}.staged`));
+      if (made) removeIfEmpty(into);
       return reportError(error, options.json);
     }
     const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -115,10 +130,50 @@ function refuseToOverwrite(folder: string): void {
   if (readdirSync(folder).length > 0) throw new InvalidInput(`${folder} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`, {});
 }
 
-/** Nor into the folders the ledger keeps beside it (`<ledger>.staged`, say, when empty): what runs on the ledger reads and deletes files there. */
+/** What the ledger keeps beside it (see the README's Configuration): the backup goes into none of them. */
+const BESIDE_THE_LEDGER = ['.staged', '.read-models', '.sync-locks', '.access-log.db', '-wal', '-shm', '-journal'];
+
+/**
+ * Nor into the folders the ledger keeps beside it (`<ledger>.staged`, say, when empty), however
+ * reached (a symbolic link): what runs on the ledger reads and deletes files there.
+ */
 function refuseBesideLedger(folder: string, ledger: string): void {
-  if (folder.startsWith(`${ledger}.`) || folder.startsWith(`${ledger}-`)) {
-    throw new InvalidInput(`${folder} is one of the ledger's own folders: give a folder for the backup apart from ${ledger} and what it keeps beside it`, {});
+  const real = realPathOf(folder);
+  const ledgerReal = realPathOf(ledger);
+  for (const suffix of BESIDE_THE_LEDGER) {
+    const own = `${ledgerReal}${suffix}`;
+    if (real === own || real.startsWith(`${own}/`)) {
+      throw new InvalidInput(`${folder} is ${own === real ? '' : 'inside '}${own}, which the ledger keeps beside it: give a folder for the backup apart from those`, {});
+    }
+  }
+}
+
+/** The real path of `path`, through the part of it that exists (the rest as given). */
+function realPathOf(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  const parent = dirname(path);
+  return parent === path ? path : join(realPathOf(parent), basename(path));
+}
+
+/**
+ * Puts a finished copy at `to` without overwriting a file there (one put there meanwhile): a hard
+ * link, which fails when `to` exists, then the copy's own name removed with the partial folder;
+ * on a file system without hard links, a rename once `to` is found free.
+ */
+function placeWithoutOverwriting(path: string, to: string): void {
+  try {
+    linkSync(path, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST' || existsSync(to)) throw error;
+    renameSync(path, to);
+  }
+}
+
+function removeIfEmpty(folder: string): void {
+  try {
+    rmdirSync(folder);
+  } catch {
+    // not there, or not empty: left as it is
   }
 }
 

@@ -48,7 +48,8 @@ describe('startFailure: one line on why a command could not start', () => {
     expect(ofReadModel).toContain(`move ${ledger}.read-models aside and run the command again`);
     expect(ofReadModel).not.toMatch(/^the ledger at/);
     // the access log names the file it was reading: its own, or the ledger it copies older reads from
-    expect(startFailure(corrupt({ file: `${ledger}.access-log.db` }), ledger)).toMatch(new RegExp(`^the access log at ${ledger}\\.access-log\\.db is damaged .* the ledger itself is not at fault$`));
+    expect(startFailure(corrupt({ file: `${ledger}.access-log.db` }), ledger)).toMatch(new RegExp(`^the access log at ${ledger}\\.access-log\\.db is damaged .* The ledger itself is not at fault, and needs no restore\\. .*put the access log of a backup in its place`));
+    expect(ofReadModel).toContain('only if that finds damage, restore the ledger from a backup');
     expect(startFailure(corrupt({ file: ledger }), ledger)).toMatch(new RegExp(`^the ledger at ${ledger} is damaged `));
   });
 

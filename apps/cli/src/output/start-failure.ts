@@ -53,12 +53,18 @@ function damaged(which: 'ledger' | 'access log' | null, ledgerPath: string, { co
   const why = `(${code}: ${message}): part of the file is missing or overwritten, as a copy cut short or made while it was written leaves it. Nothing was changed.`;
   if (which === 'ledger') return `the ledger at ${ledgerPath} is damaged ${why} Restore it from a backup (see Backing up in the README)`;
   if (which === 'access log') {
-    return `the access log at ${accessLogPath(ledgerPath)} is damaged ${why} It is derived from nothing: restore it from a backup (see Backing up in the README); the ledger itself is not at fault`;
+    const log = accessLogPath(ledgerPath);
+    return (
+      `the access log at ${log} is damaged ${why} The ledger itself is not at fault, and needs no restore. The access log is ` +
+      `derived from nothing: stop every process on the ledger (serve), move ${log} and its -wal and -shm files aside, and put the ` +
+      'access log of a backup in its place (see Backing up in the README)'
+    );
   }
   return (
-    `a read model of the ledger at ${ledgerPath} is damaged ${why} Read models are made from the log: move ${ledgerPath}.read-models aside ` +
-    'and run the command again, which rebuilds them (minutes at a million students). Should it fail the same way, check the ledger ' +
-    `(sqlite3 ${ledgerPath} "PRAGMA quick_check") and restore it from a backup (see Backing up in the README)`
+    `a read model of the ledger at ${ledgerPath} is damaged ${why} Read models are made from the log: stop every process on ` +
+    `the ledger (serve), move ${ledgerPath}.read-models aside and run the command again, which rebuilds them (minutes at a ` +
+    `million students). Should it fail the same way, check the ledger (sqlite3 ${ledgerPath} "PRAGMA quick_check"); only if ` +
+    'that finds damage, restore the ledger from a backup (see Backing up in the README)'
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccessLogEntry } from '@roster-ledger/ledger';
@@ -70,6 +70,36 @@ describe('SqliteAccessLog', () => {
     // without a student, the same
     expect((await log.query({ limit: 10, after: Number(second.next) })).items.map((e) => e.at)).toEqual([read(1, []).at]);
     db.close();
+  });
+
+  it('names the file SQLite found damaged as it opens: its own, whether its header or its pages, and not the ledger it copies older reads from', () => {
+    const spoil = (file: string, from: number) => {
+      const bytes = readFileSync(file);
+      bytes.fill(0x5a, from);
+      writeFileSync(file, bytes);
+    };
+    const fileOfFailure = (ledger: string): unknown => {
+      try {
+        SqliteAccessLog.open(ledger).close();
+        return 'opened';
+      } catch (error) {
+        return (error as { file?: unknown }).file;
+      }
+    };
+    // a ledger of the older release, with reads to copy, beside an access log of the new file
+    const { db, path } = fresh();
+    db.exec(`CREATE TABLE access_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, role TEXT NOT NULL, endpoint TEXT NOT NULL, student_ids TEXT NOT NULL);`);
+    const insert = db.prepare(`INSERT INTO access_log (at, who, role, endpoint, student_ids) VALUES (?, 'desk', 'support', 'GET /accounts/:id', '["ana"]')`);
+    for (let i = 0; i < 200; i++) insert.run(read(1, []).at);
+    db.close();
+    const log = SqliteAccessLog.open(path);
+    log.close();
+    // its pages spoilt: met while the older reads are copied into it, yet its own damage
+    spoil(accessLogPath(path), 4096);
+    expect(fileOfFailure(path)).toBe(accessLogPath(path));
+    // its header spoilt: met as it opens
+    spoil(accessLogPath(path), 0);
+    expect(fileOfFailure(path)).toBe(accessLogPath(path));
   });
 
   it('copies the reads an older release logged inside the ledger file, each once, also those it logs after the upgrade', async () => {

@@ -58,24 +58,27 @@ export class SqliteAccessLog implements AccessLog {
     }
     const path = accessLogPath(ledgerPath);
     const made = path !== ':memory:' && !existsSync(path);
-    const db = openReadModelDatabase(path);
-    let reading = path;
+    let db: Db | undefined;
+    let copying = false;
     try {
+      db = openReadModelDatabase(path);
       const log = new SqliteAccessLog(db);
-      reading = ledgerPath;
+      copying = true;
       if (ledgerPath !== ':memory:' && ledgerPath !== '') copyReadsFromLedger(db, ledgerPath);
-      reading = path;
+      copying = false;
       if (options.automaticCheckpoints === false) db.pragma('wal_autocheckpoint = 0');
       return log;
     } catch (error) {
-      db.close();
       const damaged = isDamaged(error);
+      // which file SQLite found damaged, which its own errors do not say: the copy of older reads
+      // reads the ledger and writes this file, so a damage met there is the ledger's only when
+      // this file checks whole
+      if (damaged) Object.assign(error as object, { file: copying && db !== undefined && checksWhole(db) ? ledgerPath : path });
+      db?.close();
       // a ledger that cannot be read (damaged, cut short) is left as it was found, with nothing new
       // beside it; only then: any other failure (a lock held too long) may be of a moment in which
       // another process started on the same new ledger, and is writing the file
       if (made && damaged) for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
-      // which file SQLite found damaged: its own errors name none
-      if (damaged) Object.assign(error as object, { file: reading });
       throw error;
     }
   }
@@ -235,4 +238,13 @@ function copyReadsFromLedger(db: Db, ledgerPath: string): void {
 function isDamaged(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code);
+}
+
+/** Whether SQLite finds no damage in the connection's own file (its first problem, if any, ends the check). */
+function checksWhole(db: Db): boolean {
+  try {
+    return db.pragma('main.quick_check(1)', { simple: true }) === 'ok';
+  } catch {
+    return false;
+  }
 }
