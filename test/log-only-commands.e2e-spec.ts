@@ -33,6 +33,15 @@ describe('commands that run without catching the read models up first (end to en
     }
   }
 
+  /** A ledger of a generated district of 4,000 students (22,000 events or so) imported with --skip-projections: its read models at 0. */
+  async function ledgerFarBehind(name: string): Promise<string> {
+    const ledger = tmp.path(`${name}.db`);
+    const district = tmp.path(`${name}-district`);
+    await generateSnapshots({ students: 4_000, seed: `log-only-${name}`, base: district });
+    expect(cli(['import', district, '--db', ledger, '--skip-projections']).status).toBe(0);
+    return ledger;
+  }
+
   it('events, syncs unlock and projections leave read models behind the log as they were; search catches them up', async () => {
     const imported = cliJson<{ syncId: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db, '--skip-projections']);
     expect(imported.status).toBe(0);
@@ -63,10 +72,7 @@ describe('commands that run without catching the read models up first (end to en
   }, 120_000);
 
   it('a read command that has a long catch-up to make first says so on stderr, also with --json and without a terminal', async () => {
-    const large = tmp.path('large.db');
-    const district = tmp.path('large-district');
-    await generateSnapshots({ students: 4_000, seed: 'log-only-large', base: district });
-    expect(cli(['import', district, '--db', large, '--skip-projections']).status).toBe(0);
+    const large = await ledgerFarBehind('large');
     const store = new SqliteEventStore(new SqliteLedgerDatabase(large));
     const head = await store.headPosition();
     await store.close();
@@ -84,9 +90,7 @@ describe('commands that run without catching the read models up first (end to en
   }, 120_000);
 
   it('says so when another process is folding those events (serve), and the command answers from before them', async () => {
-    const held = tmp.path('held.db');
-    await generateSnapshots({ students: 4_000, seed: 'log-only-held', base: tmp.path('held-district') });
-    expect(cli(['import', tmp.path('held-district'), '--db', held, '--skip-projections']).status).toBe(0);
+    const held = await ledgerFarBehind('held');
     // what a server folding them holds: the write lock of a read model's file
     const folding = new Database(join(`${held}.read-models`, 'accounts.v1.db'));
     folding.exec('BEGIN IMMEDIATE');
