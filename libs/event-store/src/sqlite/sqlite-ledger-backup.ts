@@ -76,9 +76,9 @@ export async function backupSqliteLedger(ledgerPath: string, into: string, onPro
   return backup;
 }
 
-/** Whether the sync is held in the ledger as it is now. */
+/** Whether the sync is held in the ledger as it is now (by the same rule as HELD_SYNCS). */
 function stillHeld(ledgerPath: string, syncId: string): Promise<boolean> {
-  return inSnapshot(ledgerPath, async (db) => db.prepare('SELECT type FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck().get(`sync-${syncId}`) === 'SyncHeld');
+  return inSnapshot(ledgerPath, async (db) => (db.prepare(HELD_SYNCS).pluck().all() as string[]).includes(syncId));
 }
 
 /**
