@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+import { BIN, cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
 /**
  * `backup <folder>` copies what cannot be made again from the log (the log itself, the access
@@ -128,4 +129,36 @@ describe('backup (end to end)', () => {
     expect(refused.stderr.trim()).toBe(`error: ${into} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`);
     expect(readdirSync(into)).toEqual(['notes.txt']);
   });
+  it('stopped with Ctrl-C while it copies, removes what it wrote and says so, and the ledger is as it was', async () => {
+    // a ledger of some hundreds of megabytes, copied in steps of 100 MiB: the copy is stopped
+    // between two of them (the demo's own ledger is copied in one)
+    const large = tmp.path('large', 'ledger.db');
+    mkdirSync(tmp.path('large'));
+    expect(cli(['import', tmp.demoCopy('large-demo'), '--db', large, '--skip-projections']).status).toBe(0);
+    const padded = new Database(large);
+    padded.exec('CREATE TABLE padding (bytes BLOB)');
+    padded.transaction(() => {
+      for (let i = 0; i < 400; i++) padded.prepare('INSERT INTO padding VALUES (zeroblob(1048576))').run();
+    })();
+    padded.close();
+    const before = await readLog(large);
+
+    for (const [given, signal, exit] of [['new', 'SIGINT', 130], ['empty', 'SIGTERM', 143]] as const) {
+      const into = tmp.path('stopped', given);
+      if (given === 'empty') mkdirSync(into, { recursive: true });
+      const child = spawn(process.execPath, [BIN, 'backup', into, '--db', large], { env: { ...process.env, LEDGER_CONFIG: '' } });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolveExit) => child.once('close', resolveExit));
+      // once the copy of the ledger has begun
+      const partial = () => (existsSync(into) ? readdirSync(into).find((name) => name.startsWith('.partial-')) : undefined);
+      while (partial() === undefined || !existsSync(join(into, partial()!, 'ledger.db'))) await new Promise((later) => setTimeout(later, 5));
+      child.kill(signal);
+      expect(await exited).toBe(exit);
+      expect(stderr.trim().split('\n').pop()).toBe(`backup stopped (${signal}): nothing of it is left in ${into}; the ledger is as it was`);
+      // a folder it made goes; one it was given stays, empty
+      expect(given === 'new' ? existsSync(into) : readdirSync(into)).toEqual(given === 'new' ? false : []);
+    }
+    expect(await readLog(large)).toEqual(before);
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-sto
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 
-const BIN = resolve(__dirname, '../../bin/roster-ledger');
+export const BIN = resolve(__dirname, '../../bin/roster-ledger');
 
 export interface CliResult {
   status: number | null;

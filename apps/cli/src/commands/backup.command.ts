@@ -6,7 +6,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-ledger/event-store';
 import { accessLogPath } from '@roster-ledger/read-models';
 import { LedgerFile } from '../ledger-file';
-import { json, out } from '../output/cli-output';
+import { err, json, out } from '../output/cli-output';
 import { TerminalBar } from '../output/terminal-bar';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { reportError, type CommonOptions } from './common-options';
@@ -61,6 +61,24 @@ export class BackupCommand extends LedgerCommandRunner {
     const partial = join(into, `.partial-${randomBytes(4).toString('hex')}`);
     const placed: string[] = [];
     const files: BackedUpFile[] = [];
+    const removeWhatItWrote = () => {
+      for (const path of placed) rmSync(path, { force: true });
+      rmSync(partial, { recursive: true, force: true });
+      // the folders it made, once empty: never a file another process put there meanwhile
+      removeIfEmpty(join(into, `${basename(ledger)}.staged`));
+      if (made) removeIfEmpty(into);
+    };
+    // the ledger is the large one (gigabytes at a million students): shown on a terminal as it goes
+    const bar = TerminalBar.forTerminal(options.json === true, `copying ${this.ledger.path} [{bar}] {percentage}% | {duration_formatted}`);
+    // Ctrl-C (or a service manager's SIGTERM) during a copy of gigabytes: what it wrote goes too
+    const stopped = (signal: NodeJS.Signals) => {
+      bar.stop();
+      removeWhatItWrote();
+      err(`\nbackup stopped (${signal}): nothing of it is left in ${into}; the ledger is as it was`);
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    };
+    process.once('SIGINT', stopped);
+    process.once('SIGTERM', stopped);
     let heldWithoutChangeSet: string[];
     try {
       if (made) {
@@ -69,8 +87,6 @@ export class BackupCommand extends LedgerCommandRunner {
         mkdirSync(into, { mode: 0o700 });
       }
       mkdirSync(partial, { mode: 0o700 });
-      // the ledger is the large one (gigabytes at a million students): shown on a terminal as it goes
-      const bar = TerminalBar.forTerminal(options.json === true, `copying ${this.ledger.path} [{bar}] {percentage}% | {duration_formatted}`);
       let copied: LedgerBackup;
       try {
         copied = await backupSqliteLedger(ledger, partial, (pages, total) => bar.show(pages, total));
@@ -94,12 +110,11 @@ export class BackupCommand extends LedgerCommandRunner {
       files.unshift({ holds: 'ledger', path: place(copied.ledger), bytes: sizeOf(copied.ledger) });
       rmSync(partial, { recursive: true, force: true });
     } catch (error) {
-      for (const path of placed) rmSync(path, { force: true });
-      rmSync(partial, { recursive: true, force: true });
-      // the folders it made, once empty: never a file another process put there meanwhile
-      removeIfEmpty(join(into, `${basename(ledger)}.staged`));
-      if (made) removeIfEmpty(into);
+      removeWhatItWrote();
       return reportError(error, options.json);
+    } finally {
+      process.off('SIGINT', stopped);
+      process.off('SIGTERM', stopped);
     }
     const seconds = Math.round((Date.now() - started) / 100) / 10;
     const ledgerCopy = join(into, basename(ledger));
