@@ -9,6 +9,15 @@ export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever enve
 /** A snapshot file is a list: `{"data": {...}}` (one record, as a single-record endpoint answers) is not one. */
 export const DATA_NOT_AN_ARRAY = `${WRONG_ENVELOPE}; the envelope's "data" must be an array of records`;
 
+/**
+ * A page of Clever's API saved as it was answered: its `links` name the next page. Read as the
+ * whole list, every record on the pages after it would be recorded as removed.
+ */
+export const ONE_PAGE_OF_A_LIST =
+  'this file is one page of a longer list: the envelope\'s "links" has a "next" link (Clever\'s API answers a page at a time), ' +
+  'and a snapshot file must hold every record of its kind, or each one on the pages after it would be recorded as removed. ' +
+  'Follow the "next" links and put every page\'s records into one file (or, if this file already holds them all, remove its "next" link)';
+
 /** One record as found in a file, before any Clever rule is applied. */
 export interface JsonRecord {
   value: Record<string, unknown>;
@@ -180,6 +189,7 @@ export class EnvelopeParser {
         }
         this.onValueStart(token);
         this.captureId(token.value);
+        if (this.isNextLink(token.value)) throw this.problem(token, ONE_PAGE_OF_A_LIST);
         return;
       default:
         this.onValueStart(token);
@@ -256,6 +266,12 @@ export class EnvelopeParser {
       default:
         return undefined;
     }
+  }
+
+  /** Whether `value` is the `rel` of a link of the envelope's `links` that is `next`. */
+  private isNextLink(value: unknown): boolean {
+    const [envelope, links, link] = this.frames;
+    return this.frames.length === 3 && envelope?.key === 'links' && links?.container === 'array' && link?.key === 'rel' && value === 'next';
   }
 
   private captureId(value: unknown): void {

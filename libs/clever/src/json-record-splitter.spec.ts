@@ -189,6 +189,16 @@ describe('JsonRecordSplitter', () => {
     }
   });
 
+  it('reads the last page of a list, whose links name no next page, and a record whose own fields say "next"', async () => {
+    for (const text of [
+      '{"data": [{"data": {"id": "u1"}}], "links": [{"rel": "self", "uri": "/v3.0/users?starting_after=u0"}, {"rel": "prev", "uri": "/v3.0/users?ending_before=u1"}]}',
+      '{"links": [{"uri": "next", "rel": "self"}], "data": [{"data": {"id": "u1", "rel": "next", "links": [{"rel": "next"}]}}]}',
+    ]) {
+      const { records, error } = await expectSameOutcome(Buffer.from(text), 3);
+      expect([error, records.map((record) => record.value['id'])]).toEqual([undefined, ['u1']]);
+    }
+  });
+
   it('counts lines on CRLF files, blank lines and records sharing a line', async () => {
     const text = '[\r\n\r\n{"id": "a"}, {"id": "b"},\r\n\n   {"id":\n"c"}\n]';
     const { records } = await expectSameOutcome(Buffer.from(text), 4);
@@ -245,6 +255,8 @@ describe('JsonRecordSplitter', () => {
       ['a truncated envelope', `{"data": [{"data": ${good}}]`],
       ['a truncated single-object envelope', `{"data": ${good}`],
       ['a single-object envelope', `{"links": [], "data": ${good}}`],
+      ['a page of a longer list, its next link after the records', `{"data": [{"data": ${good}}], "links": [{"rel": "self", "uri": "/v3.0/users"}, {"rel": "next", "uri": "/v3.0/users?starting_after=u1"}]}`],
+      ['a page of a longer list, its next link before the records', `{"links": [{"uri": "/v3.0/users?starting_after=u1", "rel": "next"}], "data": [{"data": ${good}}]}`],
       ['a single-object envelope of an empty record', '{"data": {}}'],
       ['a single-object envelope holding an item', `{"data": {"data": ${good}, "uri": "/v3.0/users/u1"}}`],
       ['0 bytes', ''],

@@ -43,7 +43,7 @@ const RECORD = 0;
 const ITEM = 1;
 /** A key of the envelope. */
 const KEY = 2;
-/** The value of another key of the envelope (`links`, `count`...): checked, then dropped. */
+/** The value of another key of the envelope (`links`, `count`...): checked, then dropped (see isNextPage). */
 const OTHER = 3;
 
 /* The grammar inside a unit. */
@@ -180,7 +180,8 @@ export class JsonRecordSplitter {
   private found: SplitRecord[] = [];
   private readonly raw: boolean;
   private dataSeen = false;
-  private isDataKey = false;
+  /** The envelope's key whose value is read next. */
+  private key: unknown;
 
   // The unit being read.
   private unitKind = RECORD;
@@ -285,7 +286,7 @@ export class JsonRecordSplitter {
       case OBJECT_COLON:
         return kind === C_COLON && this.moveTo(OBJECT_VALUE);
       case OBJECT_VALUE:
-        if (!this.isDataKey) return this.beginUnit(OTHER, OBJECT_AFTER, at);
+        if (this.key !== 'data') return this.beginUnit(OTHER, OBJECT_AFTER, at);
         if (this.dataSeen) return false;
         this.dataSeen = true;
         // `"data": {...}` (one record) is not a snapshot file: EnvelopeParser says so.
@@ -346,8 +347,9 @@ export class JsonRecordSplitter {
       } catch {
         return false;
       }
-      // the value of another key (`links`, `count`...) is checked, then dropped
-      if (this.unitKind === KEY) this.isDataKey = value === 'data';
+      if (this.unitKind === KEY) this.key = value;
+      // a page of a longer list (EnvelopeParser says so); the value of another key (`count`...) is checked, then dropped
+      else if (this.key === 'links' && isNextPage(value)) return false;
     }
     this.top = this.afterUnit;
     return true;
@@ -528,4 +530,9 @@ export class JsonRecordSplitter {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether the envelope's `links` name a next page (see ONE_PAGE_OF_A_LIST). */
+function isNextPage(links: unknown): boolean {
+  return Array.isArray(links) && links.some((link) => (link as { rel?: unknown } | null)?.rel === 'next');
 }

@@ -4,6 +4,7 @@ import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
 import { CleverSnapshotReader, openSnapshotFolder } from './index';
 import type { SnapshotItem } from './index';
 import { DISTRICT_ID, envelope, readFailure, readItems, records, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
+import { ONE_PAGE_OF_A_LIST } from './json-envelope-parser';
 
 const DEMO = resolve(__dirname, '../../testing/fixtures/clever-demo');
 
@@ -166,6 +167,21 @@ describe('the two JSON forms', () => {
     expect(error.message).toBe(
       `${join(single, 'districts.json')}, line 2: expected a JSON array of records or a Clever envelope {"data": [...]}; the envelope's "data" must be an array of records, got an object`,
     );
+  });
+
+  it('rejects one page of a longer list, whose links name the next page: the records on the other pages are not removed', async () => {
+    const users = JSON.parse(await readFile(join(DEMO, 'users.json'), 'utf8')) as { data: { data: { id: string } }[] };
+    const page = {
+      data: users.data.slice(0, 1000),
+      links: [
+        { rel: 'self', uri: '/v3.0/users?limit=1000' },
+        { rel: 'next', uri: `/v3.0/users?limit=1000&starting_after=${users.data[999]!.data.id}` },
+      ],
+    };
+    const folder = await tempFolder({ 'users.json': JSON.stringify(page, null, 1) });
+    const error = await readFailure(folder);
+    const line = JSON.stringify(page, null, 1).split('\n').findIndex((text) => text.includes('"next"')) + 1;
+    expect(error.message).toBe(`${join(folder, 'users.json')}, line ${line}: ${ONE_PAGE_OF_A_LIST}`);
   });
 
   it.each([
