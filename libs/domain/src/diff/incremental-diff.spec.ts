@@ -198,6 +198,22 @@ describe('incremental diff (events sync)', () => {
       expect(later.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
     });
 
+    it('shares again a record a full sync removed, on a *.created that happened after the removal, though its object is as old as before', () => {
+      // sharing edits nothing in the SIS: the object keeps the last_modified of its last edit (T1)
+      const state = given(at(student('u1'), T1), at(student('u2'), T1));
+      for (const change of diffSnapshot(state, { kinds: RECORD_KINDS, records: [at(student('u2'), T1)], completeAt: T3 }, { syncId: 'full', districtId: D }).changes) state.applyChange(change);
+      const diffAt = (time: string) => {
+        const diff = new IncrementalDiff(state, { syncId: 'events-sync', districtId: D });
+        diff.apply(upsert(at(student('u1'), T1)), { cleverEventId: 'e1', at: time });
+        return diff.finish();
+      };
+      // an event of before the removal (it overlapped the full sync) is stale
+      expect(diffAt(T2)).toMatchObject({ eventCount: 0, findings: { skipped: { [OLDER_THAN_LEDGER]: 1 } } });
+      const shared = diffAt('2025-01-06T10:00:04.000Z');
+      expect(events(shared).map(([stream, type, data]) => [stream, type, (data as { sharedAgain?: boolean }).sharedAgain])).toEqual([['user-u1', 'StudentShared', true]]);
+      expect(state.users.rolesOf('u1')).toEqual(['student']);
+    });
+
     it('a removal without a view time (an import, an events sync) leaves the clock of the last version: a *.deleted of an already removed record records nothing', () => {
       const state = given(at(section('sec1', [], []), T1));
       for (const change of diffSnapshot(state, { kinds: RECORD_KINDS, records: [] }, { syncId: 'import', districtId: D }).changes) state.applyChange(change);

@@ -34,6 +34,8 @@ export interface IncrementalContext {
 /** What caused a change: its Clever event (stamped on every event it yields) and where it was read. */
 export interface ChangeCause {
   cleverEventId?: string;
+  /** When Clever says the event happened (its `created`). */
+  at?: string;
   origin?: InputLocation;
 }
 
@@ -91,7 +93,7 @@ export class IncrementalDiff {
       this.findings.skipped[change.reason] = (this.findings.skipped[change.reason] ?? 0) + 1;
       return [];
     }
-    if (this.isOlderThanLedger(change)) {
+    if (this.isOlderThanLedger(change, cause.at)) {
       this.findings.skipped[OLDER_THAN_LEDGER] = (this.findings.skipped[OLDER_THAN_LEDGER] ?? 0) + 1;
       return [];
     }
@@ -129,11 +131,15 @@ export class IncrementalDiff {
     };
   }
 
-  private isOlderThanLedger(change: Exclude<IncrementalChange, { type: 'skip' }>): boolean {
+  private isOlderThanLedger(change: Exclude<IncrementalChange, { type: 'skip' }>, at: string | undefined): boolean {
     const kind = change.type === 'upsert' ? change.record.kind : change.kind;
     const id = change.type === 'upsert' ? change.record.id : change.id;
     const held = this.state.lastModifiedOf(kind, id);
     const given = change.type === 'upsert' ? change.record.lastModified : change.lastModified;
+    // Clever shares a removed record again with `*.created` (no old version), whose object keeps
+    // the `last_modified` of its last edit in the SIS, as sharing edits nothing: news when the
+    // event itself happened after the removal the ledger holds
+    if (change.type === 'upsert' && change.before === undefined && !this.holds(kind, id) && isOlderThan(held, at)) return false;
     if (bothTimed(given, held)) return isOlderThan(given, held);
     const timed = (clock: string | undefined) => bothTimed(clock, clock);
     // no clock on the change (districts, terms, courses): an update of a record a full sync removed

@@ -133,8 +133,8 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     let read = 0;
     let last: string | null = null;
     const progress = (phase: 'reading' | 'writing') => options.onProgress?.({ phase, records: read, bytesDone: read, bytesTotal: 0 });
-    for await (const { cleverEventId, change, origin } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
-      diff.apply(change, { cleverEventId, origin });
+    for await (const { cleverEventId, created, change, origin } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
+      diff.apply(change, { cleverEventId, origin, ...(created === undefined ? {} : { at: created }) });
       last = cleverEventId;
       if (++read % PROGRESS_EVERY === 0) progress('reading');
     }

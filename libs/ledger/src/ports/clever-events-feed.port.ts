@@ -4,7 +4,7 @@ import type { IncrementalChange, InputLocation } from '@roster-ledger/domain';
 export interface CleverChange {
   /** The Clever event's id: the cursor after it, and the `cleverEventId` of the ledger events it yields. */
   cleverEventId: string;
-  /** Clever's `created` of the event (informational: order is the feed's). */
+  /** Clever's `created` of the event: order is the feed's; it tells a record shared again from a stale event (see IncrementalDiff). */
   created?: string;
   change: IncrementalChange;
   /** Where it was read (the events page and the index in it), for errors. */
