@@ -16,7 +16,8 @@ export function isoDateOfBirth(raw: string): string | undefined {
   return undefined;
 }
 
-function isoDate(year: number, month: number, day: number): string | undefined {
+/** The ISO `YYYY-MM-DD` of a day, or undefined when there is no such day. */
+export function isoDate(year: number, month: number, day: number): string | undefined {
   if (month < 1 || month > 12 || day < 1) return undefined;
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day > daysInMonth) return undefined;

@@ -76,6 +76,26 @@ describe('normalizing Clever records', () => {
     });
   });
 
+  describe("terms' and districts' dates", () => {
+    it.each([
+      ['2012-08-01', '2012-08-01'],
+      ['2012-08-01T00:00:00.000Z', '2012-08-01'],
+      ['2012-08-01T00:00:00Z', '2012-08-01'],
+      ['2013-06-01T04:00:00.000-04:00', '2013-06-01'],
+    ])('reads %s as the day %s, so the two forms Clever gives the same term are the same date', (given, day) => {
+      const term = recordOf('term', { id: 't', district: D, name: 'Y1', start_date: given, end_date: given });
+      expect(term.record.fields).toEqual({ name: 'Y1', start_date: day, end_date: day });
+      expect(term.unknownValues).toEqual([]);
+      expect(recordOf('district', { id: D, name: 'Demo', launch_date: given }).record.fields['launch_date']).toBe(day);
+    });
+
+    it.each(['2012-02-30', '8/1/2012', 'next fall', '2012-08-01T25'])('keeps %s raw and reports it', (given) => {
+      const term = recordOf('term', { id: 't', district: D, start_date: given });
+      expect(term.record.fields['start_date']).toBe(given);
+      expect(term.unknownValues).toEqual(['term.start_date']);
+    });
+  });
+
   describe('users', () => {
     it('skips a contact', () => {
       expect(normalize('user', { id: 'c1', district: D, name: { last: 'Aaron Berge' }, roles: { contact: { phone: '' } } })).toEqual({

@@ -1,4 +1,5 @@
 import type { DistrictRecord } from '@roster-ledger/domain';
+import { calendarDate } from './calendar-date';
 import { objectOf, splitParts, text, textList } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { personName } from './common-readers';
@@ -9,7 +10,7 @@ const DISTRICT: PartsSpec = {
   fields: {
     name: text,
     sis_type: text,
-    launch_date: text,
+    launch_date: calendarDate,
     portal_url: text,
     login_methods: textList,
     mdr_number: text,

@@ -1,10 +1,11 @@
 import type { CourseRecord, TermRecord } from '@roster-ledger/domain';
+import { calendarDate } from './calendar-date';
 import { splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { HEADER_KEYS } from './record-header';
 import type { RecordHeader } from './record-header';
 
-const TERM: PartsSpec = { fields: { name: text, start_date: text, end_date: text }, personal: {}, skip: HEADER_KEYS };
+const TERM: PartsSpec = { fields: { name: text, start_date: calendarDate, end_date: calendarDate }, personal: {}, skip: HEADER_KEYS };
 const COURSE: PartsSpec = { fields: { name: text, number: text }, personal: {}, skip: HEADER_KEYS };
 
 export function mapTerm(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): TermRecord {

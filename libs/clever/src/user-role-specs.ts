@@ -8,6 +8,7 @@ import {
   RACES,
   YES_NO,
 } from './clever-enums';
+import { calendarDate } from './calendar-date';
 import { dob } from './clever-dob';
 import { listOf, objectOf, oneOf, text, textList } from './field-readers';
 import type { PartsSpec } from './field-readers';
@@ -25,7 +26,7 @@ const STUDENT: PartsSpec = {
     schools: textList,
     grade: oneOf(GRADES),
     graduation_year: text,
-    enrollments: listOf(objectOf({ school: text, start_date: text, end_date: text })),
+    enrollments: listOf(objectOf({ school: text, start_date: calendarDate, end_date: calendarDate })),
     legacy_id: text,
     ext,
   },
