@@ -8,7 +8,7 @@ import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { LedgerRuntimeModule } from '../apps/cli/src/ledger-runtime.module';
 import { testKeysConfig } from './support/api-client';
-import { cli, type CliResult } from './support/ledger-cli';
+import { cli, cliJson, type CliResult } from './support/ledger-cli';
 
 /**
  * LEDGER_OPEN_TIMEOUT_MS sets how long a process waits on start for another that holds the ledger
@@ -125,6 +125,27 @@ describe('opening the ledger while another process holds it', () => {
     const accessLog = cli(['search', 'Ziemann', '--db', ledger]);
     expect(accessLog.status).toBe(1);
     expect(accessLog.stderr.trim()).toMatch(new RegExp(`^error: the access log at ${ledger}\\.access-log\\.db is damaged \\(SQLITE_CORRUPT: .*The ledger itself is not at fault, and needs no restore`));
+  }, 60_000);
+
+  it('a read model damaged where starting does not read is named as such when a command meets the damage, in text and in JSON', () => {
+    const ledger = join(dir, 'deep', 'ledger.db');
+    mkdirSync(dirname(ledger));
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', ledger]).status).toBe(0);
+    const accounts = join(`${ledger}.read-models`, 'accounts.v1.db');
+    const bytes = readFileSync(accounts);
+    bytes.fill(0xff, Math.floor(bytes.length / 2), Math.floor((bytes.length * 9) / 10));
+    writeFileSync(accounts, bytes);
+    // started, and answering from the pages that are whole
+    expect(cli(['projections', '--db', ledger]).status).toBe(0);
+    const text = cli(['search', 'Ziemann', '--db', ledger]);
+    expect(text.status).toBe(1);
+    expect(text.stderr.trim()).toMatch(
+      new RegExp(`^error \\(FILE_DAMAGED\\): a read model of the ledger at ${ledger} is damaged \\(SQLITE_CORRUPT: .*The command stopped there\\. .*move ${ledger}\\.read-models aside and run the command again`),
+    );
+    const asJson = cliJson<{ error: { code: string; message: string } }>(['search', 'Ziemann', '--db', ledger]);
+    expect(asJson.status).toBe(1);
+    expect(asJson.body.error.code).toBe('FILE_DAMAGED');
+    expect(asJson.body.error.message).toContain(`a read model of the ledger at ${ledger} is damaged`);
   }, 60_000);
 
   it('a --db file that is not a ledger fails with one line naming it', () => {

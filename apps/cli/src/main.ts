@@ -4,7 +4,7 @@ import { CommandFactory } from 'nest-commander';
 import { ConfigError, LedgerConfig } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
-import { reportError } from './commands/common-options';
+import { reportError, reportErrorsOnLedger } from './commands/common-options';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
@@ -67,6 +67,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     reportError(error, asJson);
     return;
   }
+  reportErrorsOnLedger(config.dbPath);
   const command = argv.slice(2).find((a) => !a.startsWith('-'));
   if (command !== undefined && !CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
     return refuse('NO_LEDGER', 'error', noLedgerMessage(config.dbPath), EXIT_USAGE);

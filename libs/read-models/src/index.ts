@@ -2,6 +2,7 @@ export { SqliteProjectionControl, ProjectionFailed, type CommitBarrier, type Reb
 export { ReadModelFiles, readModelFolder, readModelPath, readModelVersionFiles, readModelVersionPath, versionOfFile } from './sqlite/read-model-files';
 export { SqliteReadModels } from './sqlite/readers/sqlite-read-models';
 export { SqliteAccessLog, accessLogPath } from './sqlite/readers/sqlite-access-log';
+export { damagedFileReport, sqliteErrorOf } from './sqlite/damaged-file';
 export { SqliteReadModelsModule } from './sqlite/sqlite-read-models.module';
 export { openReadModelDatabase } from './sqlite/read-model-database';
 export { SQLITE_PROJECTIONS } from './sqlite/projections/catalog';

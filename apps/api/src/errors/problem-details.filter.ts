@@ -1,5 +1,7 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { LedgerConfig } from '@roster-ledger/config';
+import { damagedFileReport } from '@roster-ledger/read-models';
 import { PROBLEM_JSON, problemOf } from './problem-details';
 
 /**
@@ -10,6 +12,8 @@ import { PROBLEM_JSON, problemOf } from './problem-details';
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
+  constructor(private readonly config: LedgerConfig) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
@@ -19,6 +23,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // the route pattern and the message, never the query string or headers (personal data, keys)
       const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
       this.logger.error(`${route} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // SQLite's "database disk image is malformed" says neither which file nor what to do
+      const damaged = damagedFileReport(error, this.config.dbPath, 'The request failed; serve goes on answering what it can.');
+      if (damaged !== null) this.logger.error(damaged);
     }
     if (response.headersSent) {
       // a streamed answer (an export) broke halfway: cut the connection so the client sees it incomplete

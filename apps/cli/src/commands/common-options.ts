@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_READERS, emptyRangeProblem, EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { damagedFileReport } from '@roster-ledger/read-models';
 import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
@@ -54,9 +55,22 @@ function asOptionMessage(rule: string, field: string): string {
   return rule.startsWith('must ') ? `${option} ${rule}` : `${option}: ${rule}`;
 }
 
+/** The ledger this process runs on (see reportErrorsOnLedger). */
+let ledgerOfErrors: string | undefined;
+
+/**
+ * Names the ledger this process runs on, for reportError to say which of its files SQLite found
+ * damaged, and what to do, when a command meets the damage after it started (a page of a read
+ * model that start-up does not read).
+ */
+export function reportErrorsOnLedger(ledgerPath: string): void {
+  ledgerOfErrors = ledgerPath;
+}
+
 /** Reports a failed command: a domain error by its code and message, anything else as unexpected. */
 export function reportError(error: unknown, asJson: boolean | undefined): void {
-  const { code, message } = problemOf(error);
+  const damaged = ledgerOfErrors === undefined ? null : damagedFileReport(error, ledgerOfErrors, 'The command stopped there.');
+  const { code, message } = damaged === null ? problemOf(error) : { code: 'FILE_DAMAGED', message: damaged };
   if (asJson) json({ error: { code, message } });
   else err(`error (${code}): ${message}`);
   const usage = [

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { EventStoreUnavailable, isBusy } from '@roster-ledger/ledger';
-import { accessLogPath } from '@roster-ledger/read-models';
+import { damagedFileReport, sqliteErrorOf } from '@roster-ledger/read-models';
 
 /**
  * Why the application could not start, for one line on stderr: the ledger could not be opened
@@ -19,53 +19,12 @@ export function startFailure(error: unknown, ledgerPath: string): string {
   const sqlite = sqliteErrorOf(error);
   // SQLite's "attempt to write a readonly database" names neither the file nor why
   if (sqlite !== null && /^SQLITE_(READONLY|CANTOPEN)/.test(sqlite.code)) return cannotWrite(ledgerPath, sqlite) ?? error.message;
-  // SQLite's "database disk image is malformed" says neither which file nor what to do
-  if (sqlite !== null && /^SQLITE_(CORRUPT|NOTADB)/.test(sqlite.code)) return damaged(damagedFileOf(error, ledgerPath), ledgerPath, sqlite);
+  const damaged = damagedFileReport(error, ledgerPath, 'Nothing was changed.');
+  if (damaged !== null) return damaged;
   // busy: the SQLite error the store wrapped says another connection held the lock past the timeout
   if (!(error instanceof EventStoreUnavailable) || !isBusy(error.cause)) return error.message;
   // a large sync's append in bulk holds the whole file for as long as it runs (about a minute at a million students)
   return `${error.message}. Another process is writing the ledger (a large sync's append holds it whole until it commits): run this again when it is done, or set LEDGER_OPEN_TIMEOUT_MS to wait longer (milliseconds)`;
-}
-
-/** A SQLite error, thrown as it is or wrapped by the store. */
-function sqliteErrorOf(error: Error): { code: string; message: string } | null {
-  for (const candidate of [error, error.cause] as { code?: unknown; message?: unknown }[]) {
-    const code = candidate?.code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_')) return { code, message: String(candidate.message) };
-  }
-  return null;
-}
-
-/**
- * Which file SQLite found damaged: the ledger's own connection (the store) names it in its error,
- * the access log names the file it was reading (its own, or the ledger it copies older reads
- * from) as `file`; any other (a read model's) names none.
- */
-function damagedFileOf(error: Error, ledgerPath: string): 'ledger' | 'access log' | null {
-  const file = [error, error.cause].map((e) => (e as { file?: unknown } | undefined)?.file).find((f) => typeof f === 'string');
-  if (file === ledgerPath || (error instanceof EventStoreUnavailable && error.message.startsWith(`SQLite ledger ${ledgerPath} `))) return 'ledger';
-  if (file === accessLogPath(ledgerPath)) return 'access log';
-  return null;
-}
-
-/** What to do about a file of the ledger SQLite found damaged as the command started. */
-function damaged(which: 'ledger' | 'access log' | null, ledgerPath: string, { code, message }: { code: string; message: string }): string {
-  const why = `(${code}: ${message}): part of the file is missing or overwritten, as a copy cut short or made while it was written leaves it. Nothing was changed.`;
-  if (which === 'ledger') return `the ledger at ${ledgerPath} is damaged ${why} Restore it from a backup (see Backing up in the README)`;
-  if (which === 'access log') {
-    const log = accessLogPath(ledgerPath);
-    return (
-      `the access log at ${log} is damaged ${why} The ledger itself is not at fault, and needs no restore. The access log is ` +
-      `derived from nothing: stop every process on the ledger (serve), move ${log} and its -wal and -shm files aside, and put the ` +
-      'access log of a backup in its place (see Backing up in the README)'
-    );
-  }
-  return (
-    `a read model of the ledger at ${ledgerPath} is damaged ${why} Read models are made from the log: stop every process on ` +
-    `the ledger (serve), move ${ledgerPath}.read-models aside and run the command again, which rebuilds them (minutes at a ` +
-    `million students). Should it fail the same way, check the ledger (sqlite3 ${ledgerPath} "PRAGMA quick_check"); only if ` +
-    'that finds damage, restore the ledger from a backup (see Backing up in the README)'
-  );
 }
 
 /**
