@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { cli, scratch } from './support/ledger-cli';
@@ -221,6 +222,45 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(ledgerFiles(users)).toEqual([users]); // the file itself, and nothing made beside it
     expect(ledgerFiles(lookalike)).toEqual([lookalike]);
   });
+
+  it("refuses a --db that is a file the ledger keeps beside it, another application's database, or, to read, an empty file, and leaves each as it was", () => {
+    const ledger = tmp.path('beside', 'ledger.db');
+    mkdirSync(tmp.path('beside'));
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', ledger]).status).toBe(0);
+    expect(cli(['search', 'Ziemann', '--db', ledger]).status).toBe(0);
+    const other = tmp.path('beside', 'gradebook.db');
+    const gradebook = new Database(other);
+    gradebook.exec('CREATE TABLE grades (student TEXT, grade TEXT); CREATE TABLE terms (name TEXT)');
+    gradebook.close();
+    const empty = tmp.path('beside', 'empty.db');
+    writeFileSync(empty, '');
+    const besideIt = (what: string) => ` is ${what}, not a ledger, and is left as it is; pass --db ${ledger}, the ledger it sits beside`;
+    const cases: [string, string[], string][] = [
+      [join(`${ledger}.read-models`, 'accounts.db'), ['search', 'smith'], besideIt('a file of the read models a ledger keeps beside it')],
+      [join(`${ledger}.read-models`, 'audit.v1.db'), ['events'], besideIt('a file of the read models a ledger keeps beside it')],
+      [`${ledger}.access-log.db`, ['search', 'smith'], besideIt('the access log a ledger keeps beside it')],
+      [`${ledger}.access-log.db`, ['import', CLEVER_DEMO_FOLDER], besideIt('the access log a ledger keeps beside it')],
+      [other, ['import', CLEVER_DEMO_FOLDER], ' is an SQLite database, but not a ledger (it holds grades, terms), and is left as it is; pass --db <the ledger file> (or LEDGER_DB)'],
+      [empty, ['search', 'x'], ' is an empty file, not a ledger; pass --db <the ledger file> (or LEDGER_DB), or record one with: roster-ledger import <folder>'],
+    ];
+    for (const [db, command, why] of cases) {
+      const before = readFileSync(db);
+      const result = cli([...command, '--db', db]);
+      expect({ command, status: result.status, stderr: result.stderr }).toEqual({ command, status: 2, stderr: `error: ${db}${why}\n` });
+      expect(readFileSync(db).equals(before)).toBe(true);
+      expect([`${db}-wal`, `${db}-shm`, ...ledgerFiles(db).slice(1)].filter((path) => existsSync(path))).toEqual([]);
+    }
+    // in use (a write-ahead log beside it, which the file alone does not show), it is known by its name
+    const inUse = tmp.path('in-use');
+    mkdirSync(inUse);
+    copyFileSync(ledger, join(inUse, 'ledger.db'));
+    copyFileSync(`${ledger}.access-log.db`, join(inUse, 'ledger.db.access-log.db'));
+    writeFileSync(join(inUse, 'ledger.db.access-log.db-wal'), Buffer.alloc(4096, 1));
+    const busy = cli(['search', 'smith', '--db', join(inUse, 'ledger.db.access-log.db')]);
+    expect([busy.status, busy.stderr]).toEqual([2, `error: ${join(inUse, 'ledger.db.access-log.db')} is the access log a ledger keeps beside it, not a ledger, and is left as it is; pass --db ${join(inUse, 'ledger.db')}, the ledger it sits beside\n`]);
+    // an empty file is what an import starts a new ledger in
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', empty, '--skip-projections']).status).toBe(0);
+  }, 60_000);
 
   it('names the ledger an import starts when there was none at --db (a mistyped path records a whole district), and only then', () => {
     const fresh = tmp.path('fresh', 'ledger.db');

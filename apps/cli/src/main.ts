@@ -72,7 +72,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   if (command !== undefined && !CREATES_LEDGER.includes(command) && !existsSync(config.dbPath)) {
     return refuse('NO_LEDGER', 'error', noLedgerMessage(config.dbPath), EXIT_USAGE);
   }
-  const wrongFile = command === undefined ? null : notALedger(config.dbPath);
+  const wrongFile = command === undefined ? null : notALedger(config.dbPath, CREATES_LEDGER.includes(command));
   if (wrongFile !== null) return refuse('NOT_A_LEDGER', 'error', wrongFile, EXIT_USAGE);
   try {
     const chosen = usage.command;
