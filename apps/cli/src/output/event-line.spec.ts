@@ -13,4 +13,9 @@ describe('an event in one line', () => {
     expect(describeEventData(update)).toBe('grade: 9 -> 10');
     expect(describeEventData({ type: 'DemographicUpdated', data: { id: 'u1', changes: {}, personal: {} } })).toBe('(changes not shown to this role)');
   });
+
+  it('says that an update changed more than the role is shown (a date of birth, say), so the changes listed are not taken for all', () => {
+    const redacted = { type: 'StudentUpdated', data: { id: 'u1', changes: { grade: { from: 'K', to: '1' } }, personal: { 'name.last': { from: 'Ziemann', to: 'Ziemann-Cole' } }, personalRedacted: true } };
+    expect(describeEventData(redacted)).toBe('grade: K -> 1; name.last: Ziemann -> Ziemann-Cole; and changes not shown to this role');
+  });
 });

@@ -38,7 +38,9 @@ export function describeEventData(event: { type: string; data: Record<string, un
   if ('changes' in d || 'personal' in d) {
     // an update always changes something: none left means the role may not see what changed
     const listed = [...describeChanges(d['changes'], label), ...describeChanges(d['personal'])];
-    return listed.length > 0 ? listed.join('; ') : '(changes not shown to this role)';
+    if (listed.length === 0) return '(changes not shown to this role)';
+    // the changes a role may see are not all there were: a reader must not take them for all
+    return d['personalRedacted'] === true ? `${listed.join('; ')}; and changes not shown to this role` : listed.join('; ');
   }
   if ('studentId' in d) return `student ${show(d['studentId'])}`;
   if ('teacherId' in d) return `teacher ${show(d['teacherId'])}${d['primary'] ? ' (primary)' : ''}`;
