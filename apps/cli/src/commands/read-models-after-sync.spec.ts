@@ -23,6 +23,7 @@ describe('the read models after a sync that stands', () => {
     const after = await catchUpAfterSync(bus({ events: 42 }));
     expect(after).toEqual({ projected: 42, behind: null, foldedElsewhere: false, rebuilt: [] });
     expect(readModelsLine(after)).toBe('  Read models updated (42 events folded).');
+    expect(readModelsLine(await catchUpAfterSync(bus({ events: 1 })))).toBe('  Read models updated (1 event folded).');
   });
 
   it('does not call the log a rebuild read "folded" when read models were so far behind that they were rebuilt', async () => {

@@ -63,10 +63,10 @@ export function readModelsLine(after: ReadModelsAfterSync | null): string | null
       'until then, queries answer from before this sync (roster-ledger projections shows how far they are).'
     );
   }
-  const events = after.projected.toLocaleString('en-US');
-  if (after.rebuilt.length === 0) return `  Read models updated (${events} events folded).`;
+  const events = `${after.projected.toLocaleString('en-US')} ${after.projected === 1 ? 'event' : 'events'}`;
+  if (after.rebuilt.length === 0) return `  Read models updated (${events} folded).`;
   // a rebuild reads the whole log: its count is not what this sync added, so it is not called folded
-  return `  Read models updated (${events} events read): ${after.rebuilt.join(', ')} far behind the log, so rebuilt from it and swapped in.`;
+  return `  Read models updated (${events} read): ${after.rebuilt.join(', ')} far behind the log, so rebuilt from it and swapped in.`;
 }
 
 /**
