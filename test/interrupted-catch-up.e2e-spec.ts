@@ -1,20 +1,41 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { CATCH_UP_INTERRUPTED } from '../apps/cli/src/commands/recorded-sync';
 import { generateSnapshots } from './support/crash-snapshot';
-import { startCli } from './support/crash-process';
+import { startCli, waitFor } from './support/crash-process';
 import { cliJson, readLog, scratch } from './support/ledger-cli';
 
 /**
- * An import stopped with Ctrl-C while its read models follow the sync (minutes at scale): the
- * sync stands, the command says so and exits 130, and the next command brings the read models up.
+ * An import stopped with Ctrl-C while its sync runs (nothing of the snapshot is recorded), or
+ * while its read models follow the sync (minutes at scale: the sync stands): the command says
+ * which, and exits 130; the next command goes on from there.
  */
-describe('an import interrupted while its read models are updated (end to end)', () => {
+describe('an import interrupted (end to end)', () => {
   const tmp = scratch('interrupted-catch-up');
+  const district = tmp.path('district');
+  beforeAll(() => generateSnapshots({ students: 12_000, seed: 'interrupted-catch-up', base: district }), 120_000);
   afterAll(() => tmp.cleanup());
 
-  it('says the sync stands and how the read models catch up, exits 130, and the next command catches them up', async () => {
+  it('while its sync runs, says that none of the snapshot is recorded and what the sync shows as until the next one, and exits 130', async () => {
+    const db = tmp.path('stopped', 'ledger.db');
+    mkdirSync(tmp.path('stopped'));
+    const run = startCli(['import', district, '--db', db]);
+    // once the sync stages its change set (it is reading the snapshot)
+    await waitFor('the sync to stage its change set', () => existsSync(`${db}.staged`) && readdirSync(`${db}.staged`).length > 0, 60_000);
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.status).toBe(130);
+    const syncId = /interrupted while sync (\S+) ran: unless it had reached its commit, none of its snapshot is recorded/.exec(stopped.stderr)?.[1];
+    expect(syncId).toBeDefined();
+    expect(stopped.stderr).toContain(`shows as stopped (its process gone) until the district's next sync records it as interrupted`);
+    const log = await readLog(db);
+    expect(log.map((e) => e.type)).toEqual(['SyncStarted']);
+
+    const again = cliJson<{ status: string; interruptedSyncs: string[] }>(['import', district, '--db', db, '--skip-projections']);
+    expect(again.body).toMatchObject({ status: 'completed', interruptedSyncs: [syncId] });
+  }, 180_000);
+
+  it('while its read models are updated, says the sync stands and how the read models catch up, exits 130, and the next command catches them up', async () => {
     const db = tmp.path('ledger.db');
-    const district = tmp.path('district');
-    await generateSnapshots({ students: 12_000, seed: 'interrupted-catch-up', base: district });
     const run = startCli(['import', district, '--db', db]);
     // the sync's report is printed once it is committed, before the read models follow it
     await new Promise<void>((resolve) => {

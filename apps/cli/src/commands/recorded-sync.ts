@@ -35,6 +35,27 @@ export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => und
   return () => process.off('SIGINT', interrupted);
 }
 
+/**
+ * While a sync runs, before it stands: Ctrl-C ends the command at once, as a kill would, and says
+ * what became of the sync. Its append is one transaction, so the log holds either none of the
+ * snapshot or all of it (Ctrl-C landing as it commits), and the sync's own record says which:
+ * asking it here, while the sync goes on around the question, could answer before the commit.
+ * Returns what lets go of Ctrl-C again.
+ */
+export function sayWhenInterruptedDuringSync(syncId: string, stopProgress: () => void): () => void {
+  const interrupted = () => {
+    stopProgress();
+    err(
+      `\ninterrupted while sync ${syncId} ran: unless it had reached its commit, none of its snapshot is recorded, and it shows as ` +
+        "stopped (its process gone) until the district's next sync records it as interrupted (or `roster-ledger syncs unlock " +
+        `${syncId}\`); \`roster-ledger syncs show ${syncId}\` says which. Run the command again to record the snapshot.`,
+    );
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.once('SIGINT', interrupted);
+  return () => process.off('SIGINT', interrupted);
+}
+
 export interface RecordedSync<T> {
   result: T;
   durationMs: number;
@@ -96,6 +117,7 @@ export async function runRecordedSync<T>(
     };
   };
   let result: T;
+  const letGoWhileSyncing = sayWhenInterruptedDuringSync(options.syncId, options.stopProgress);
   try {
     result = await run();
   } catch (error) {
@@ -117,6 +139,8 @@ export async function runRecordedSync<T>(
     // command that reads them, which says so, rather than folded here without a word for minutes
     if (!options.skipProjections && (await lagOf(buses.queries)) <= FAILED_SYNC_FOLDED_UP_TO) await catchUpAfterSync(buses.commands);
     return null;
+  } finally {
+    letGoWhileSyncing();
   }
   options.stopProgress();
   const durationMs = Date.now() - started;
