@@ -82,7 +82,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
   it('exits 2 on a CSV upload imported without --district (Clever CSVs never name their district), recording nothing', () => {
     const upload = tmp.path('csv-upload');
     mkdirSync(upload, { recursive: true });
-    writeFileSync(join(upload, 'students.csv'), 'School_id,Student_id\n');
+    for (const name of ['schools.csv', 'students.csv', 'teachers.csv', 'sections.csv', 'enrollments.csv']) writeFileSync(join(upload, name), 'School_id\n');
     const result = cli(['import', upload, '--db', missing]);
     expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({
       status: 2,
@@ -99,22 +99,24 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     writeFileSync(join(upload, 'districts.json'), JSON.stringify({ data: [{ data: { id: 'some-other-district' } }] }));
     const db = tmp.path('csv-with-districts-json.db');
     const result = cli(['import', upload, '--district', 'csv-district', '--db', db]);
-    // read as the upload it is (and failed for its missing files, as any upload would be)
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('of district csv-district: FAILED');
-    expect(result.stderr).toContain('missing required file schools.csv');
+    // read as the upload it is (and refused for its missing files, as any upload would be)
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('is read as a Clever SFTP CSV upload (it holds students.csv), but lacks schools.csv, teachers.csv, sections.csv, enrollments.csv');
+    expect(result.stderr).not.toContain('is not the district of this snapshot');
+    expect(existsSync(db)).toBe(false);
   });
 
-  it('says a stray students.csv beside Clever API JSON files makes the folder a CSV upload, naming the JSON files it would not read', () => {
+  it("says Clever's CSV files beside Clever API JSON files make the folder a CSV upload, naming the JSON files it would not read", () => {
     const mixed = tmp.path('json-and-a-csv');
     mkdirSync(mixed, { recursive: true });
     for (const name of ['districts.json', 'users.json']) writeFileSync(join(mixed, name), '[]');
-    writeFileSync(join(mixed, 'students.csv'), 'School_id,Student_id\n');
+    for (const name of ['schools.csv', 'students.csv', 'teachers.csv', 'sections.csv', 'enrollments.csv']) writeFileSync(join(mixed, name), 'School_id\n');
     const result = cli(['import', mixed, '--db', missing]);
     expect({ status: result.status, stderr: result.stderr }).toEqual({
       status: 2,
       stderr:
-        'error: a CSV snapshot needs --district <id>: Clever CSV files do not name their district (the folder is read as an SFTP CSV upload: it holds students.csv; ' +
+        'error: a CSV snapshot needs --district <id>: Clever CSV files do not name their district (the folder is read as an SFTP CSV upload: it holds ' +
+        'schools.csv, students.csv, teachers.csv, sections.csv, enrollments.csv; ' +
         'its districts.json, users.json would not be read: move the CSV files out to import it as Clever API JSON)\n',
     });
     expect(existsSync(missing)).toBe(false);
@@ -221,6 +223,23 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     }
     expect(ledgerFiles(users)).toEqual([users]); // the file itself, and nothing made beside it
     expect(ledgerFiles(lookalike)).toEqual([lookalike]);
+  });
+
+  it('refuses a folder read as a CSV upload that lacks a file every upload has (a OneRoster export, say), before a ledger is opened', () => {
+    const oneRoster = tmp.path('one-roster');
+    mkdirSync(oneRoster);
+    for (const name of ['manifest.csv', 'orgs.csv', 'academicSessions.csv', 'enrollments.csv']) writeFileSync(join(oneRoster, name), 'sourcedId\n');
+    for (const district of [[], ['--district', 'd1']]) {
+      const result = cli(['import', oneRoster, ...district, '--db', missing]);
+      expect({ status: result.status, stderr: result.stderr }).toEqual({
+        status: 2,
+        stderr:
+          `error: <folder> must be a snapshot folder: ${oneRoster} is read as a Clever SFTP CSV upload (it holds enrollments.csv), but lacks schools.csv, ` +
+          "students.csv, teachers.csv, sections.csv, which every upload has; its academicSessions.csv, manifest.csv, orgs.csv are a OneRoster export's, " +
+          "which is not read (only Clever's API JSON and SFTP CSV files are)\n",
+      });
+      expect(ledgerFiles(missing)).toEqual([]);
+    }
   });
 
   it("refuses a --db that is a file the ledger keeps beside it, another application's database, or, to read, an empty file, and leaves each as it was", () => {

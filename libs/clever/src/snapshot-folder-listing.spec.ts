@@ -15,6 +15,8 @@ describe('what an import of a snapshot folder reads and leaves unread', () => {
       read: ['districts.json'],
       unread: ['user.json'],
       expected: ['districts.json', 'schools.json', 'terms.json', 'courses.json', 'users.json', 'sections.json'],
+      // any JSON file may be missing: it means the snapshot does not cover that kind
+      missing: [],
       layout: 'json',
     });
   });
@@ -35,12 +37,13 @@ describe('what an import of a snapshot folder reads and leaves unread', () => {
     expect(listSnapshotFolder(DEMO)).toMatchObject({ read: ['districts.json', 'users.json', 'sections.json'], unread: [] });
   });
 
-  it("judges an SFTP CSV upload by Clever's CSV names, a name differing only in case included", async () => {
+  it("judges an SFTP CSV upload by Clever's CSV names, a name differing only in case included, and names the required files it lacks", async () => {
     const folder = await tempFolder({ 'Schools.csv': '', 'students.csv': '', 'teachers.csv': '', 'sections.csv': '', 'enrollment.csv': '', 'users.json': '[]', 'Readme.txt': '' });
     expect(listSnapshotFolder(folder)).toEqual({
       read: ['Schools.csv', 'students.csv', 'teachers.csv', 'sections.csv'],
       unread: ['enrollment.csv', 'users.json'],
       expected: ['schools.csv', 'students.csv', 'teachers.csv', 'sections.csv', 'enrollments.csv', 'staff.csv', 'admins.csv'],
+      missing: ['enrollments.csv'],
       layout: 'csv',
     });
   });

@@ -13,6 +13,8 @@ export interface SnapshotFolderListing {
   unread: string[];
   /** The names the folder's layout reads (JSON API files, or an SFTP CSV upload's), in reading order. */
   expected: string[];
+  /** The files the layout needs that the folder lacks: an SFTP CSV upload's required files (any JSON file may be missing). */
+  missing: string[];
   layout: 'json' | 'csv';
 }
 
@@ -68,7 +70,8 @@ export function listSnapshotFolder(folder: string): SnapshotFolderListing {
     const status = fileStatusOf(name);
     return status !== undefined && !readIdentities.has(identity(status));
   });
-  return { read, unread: unread.sort(), expected, layout };
+  const missing = layout === 'csv' ? REQUIRED_CSV_FILES.filter((spec) => !readFiles.has(csvFileName(names, spec) ?? spec.file)).map((spec) => spec.file) : [];
+  return { read, unread: unread.sort(), expected, missing, layout };
 }
 
 /** The folders directly inside `folder` (links to folders included) that hold a file an import reads, by name. */

@@ -54,6 +54,7 @@ export class ImportCommand extends LedgerCommandRunner {
     if (!info.isDirectory()) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} is a file, not a folder`, { file: absolute });
     const listing = listSnapshotFolder(absolute);
     if (listing.read.length === 0) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${nothingToRead(absolute, listing.unread)}`, { file: absolute });
+    if (listing.missing.length > 0) throw new InvalidInput(notAWholeUpload(absolute, listing), { file: absolute });
     if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
     // a CSV upload reads no districts.json: one left in its folder says nothing of the upload
     const mistyped = listing.layout === 'csv' ? null : districtNotInSnapshot(absolute, options.district);
@@ -130,10 +131,33 @@ function nothingToRead(folder: string, unread: readonly string[]): string {
  * then not read. A stray `students.csv` beside a Data API snapshot makes the whole folder a CSV
  * upload, which the person holding a JSON snapshot cannot guess from "needs --district" alone.
  */
+/** OneRoster's own files: a OneRoster export shares `enrollments.csv` with a Clever upload, and nothing else. */
+const ONE_ROSTER_FILES = ['manifest.csv', 'orgs.csv', 'academicsessions.csv', 'classes.csv'];
+
+/**
+ * A folder read as an SFTP CSV upload (it holds one of its files) that lacks a file every upload
+ * has: told before a ledger is opened, where the sync would fail on it after recording its start.
+ */
+function notAWholeUpload(folder: string, listing: SnapshotFolderListing): string {
+  const oneRoster = listing.unread.filter((name) => ONE_ROSTER_FILES.includes(name.toLowerCase()));
+  const why =
+    oneRoster.length > 0
+      ? `; its ${oneRoster.join(', ')} are a OneRoster export's, which is not read (only Clever's API JSON and SFTP CSV files are)`
+      : '';
+  return (
+    `<folder> must be a snapshot folder: ${folder} is read as a Clever SFTP CSV upload (it holds ${listing.read.join(', ')}), ` +
+    `but lacks ${listing.missing.join(', ')}, which every upload has${why}${jsonBeside(listing)}`
+  );
+}
+
 function readAsCsv(listing: SnapshotFolderListing): string {
+  return ` (the folder is read as an SFTP CSV upload: it holds ${listing.read.join(', ')}${jsonBeside(listing)})`;
+}
+
+/** The JSON files a folder read as a CSV upload leaves unread, with what to do about them. */
+function jsonBeside(listing: SnapshotFolderListing): string {
   const json = listing.unread.filter((name) => name.toLowerCase().endsWith('.json'));
-  const beside = json.length === 0 ? '' : `; its ${json.join(', ')} would not be read: move the CSV files out to import it as Clever API JSON`;
-  return ` (the folder is read as an SFTP CSV upload: it holds ${listing.read.join(', ')}${beside})`;
+  return json.length === 0 ? '' : `; its ${json.join(', ')} would not be read: move the CSV files out to import it as Clever API JSON`;
 }
 
 /** The largest districts.json read before a sync to check `--district` against: one district's is under a kilobyte. */
