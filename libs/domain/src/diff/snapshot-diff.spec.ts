@@ -515,7 +515,7 @@ describe('snapshot diff', () => {
     const foreign = { ...student('u9'), districtId: 'other' };
     expect(() => when(given(), snapshot(foreign))).toThrow(InvalidInput);
     expect(() => when(given(), snapshot(foreign))).toThrow(
-      "record belongs to district other, but this sync is for district district-1 (the district this sync was asked for): the snapshot's files name two districts",
+      "record belongs to district other, but this sync is for district district-1 (the district this sync was asked for): the snapshot is of another district than the one asked for",
     );
     // a district record is its own district: said so, not as a record that "belongs to" one
     const otherDistrict: RosterRecord = { kind: 'district', id: 'other', districtId: 'other', fields: { name: 'Other' }, personal: {} };

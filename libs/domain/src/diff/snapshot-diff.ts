@@ -187,10 +187,12 @@ export class SnapshotDiff {
     if (this.finished) throw new Error('SnapshotDiff.add after finish');
     if (record.districtId !== this.context.districtId) {
       const from = this.context.districtFrom ?? 'the district this sync was asked for';
+      // two districts in the files only when the sync took its district from them
+      const why = this.context.districtFrom === undefined ? 'the snapshot is of another district than the one asked for' : "the snapshot's files name two districts";
       const rule =
         record.kind === 'district'
           ? `this is district ${record.id}, but this sync is for district ${this.context.districtId} (${from})`
-          : `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId} (${from}): the snapshot's files name two districts`;
+          : `record belongs to district ${record.districtId}, but this sync is for district ${this.context.districtId} (${from}): ${why}`;
       throw new InvalidInput(rule, { ...origin, recordId: record.id, field: 'district' });
     }
     this.see(record.kind, record.id, origin);
