@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
@@ -253,6 +254,20 @@ describe('read side through the CLI (end to end)', () => {
     const verify = cli(['projections', 'verify', '--db', db]);
     expect(verify.status).toBe(0);
     expect(verify.stdout.match(/equal to a rebuild from the log/g)).toHaveLength(7);
+    // a read model that lost rows (a file edited by hand) differs from the log, and says how to make it again
+    const accounts = new Database(join(`${db}.read-models`, 'accounts.v2.db'));
+    accounts.prepare('DELETE FROM rm_accounts_account_search_v2 WHERE id IN (SELECT id FROM rm_accounts_account_search_v2 LIMIT 3)').run();
+    accounts.close();
+    const differs = cli(['projections', 'verify', 'accounts', 'audit', '--db', db]);
+    expect(differs.status).toBe(1);
+    expect(differs.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^accounts +DIFFERS \(account_search: 3 rows in one version and not the other\) at position \d+$/),
+      expect.stringMatching(/^audit +equal to a rebuild from the log at position \d+$/),
+      'To make it again from the log: roster-ledger rebuild accounts',
+      '',
+    ]);
+    expect(cli(['rebuild', 'accounts', '--db', db]).status).toBe(0);
+    expect(cli(['projections', 'verify', 'accounts', '--db', db]).status).toBe(0);
     expect(cli(['rebuild', 'nonsense', '--db', db]).stderr).toContain('no projection named nonsense');
     const both = cli(['rebuild', 'accounts', '--all', '--db', db]);
     expect({ status: both.status, stderr: both.stderr.trim() }).toEqual({ status: 2, stderr: 'error: name the projections to rebuild or pass --all, not both' });

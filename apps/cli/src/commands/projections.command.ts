@@ -80,6 +80,9 @@ export class ProjectionsVerifyCommand extends LedgerCommandRunner {
           const diff = Object.entries(r.differences).filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${rowsApart(n)}`).join(', ');
           out(`${r.projection.padEnd(12)} ${r.equal ? 'equal to a rebuild from the log' : `DIFFERS (${diff})`} at position ${r.position}`);
         }
+        const differ = results.filter((r) => !r.equal).map((r) => r.projection);
+        // the log is the truth: a read model that differs from it is made again from it
+        if (differ.length > 0) out(`To make ${differ.length === 1 ? 'it' : 'them'} again from the log: roster-ledger rebuild ${differ.join(' ')}`);
       }
       if (results.some((r) => !r.equal)) process.exitCode = EXIT_FAILED;
     } catch (error) {

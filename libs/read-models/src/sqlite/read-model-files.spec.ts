@@ -210,7 +210,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       await control.catchUp();
       const { other, exited } = await anotherProcessHolding(ledger, 'build-accounts');
       try {
-        await expect(control.rebuild(['accounts'])).rejects.toThrow('projection accounts is being rebuilt by another process; it has not noted its build for this one to join');
+        await expect(control.rebuild(['accounts'])).rejects.toThrow('projection accounts is being rebuilt by another process; it has only just started it, so there is no build to join yet');
         expect((await control.status())[0]!.rebuilding).toBeNull();
       } finally {
         other.kill('SIGKILL');

@@ -954,7 +954,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         return;
       }
       // another process holds the build file and has not noted its build: it is starting one
-      if (!taken.has(p.name)) throw new RebuildUnderWay(p.name, null, 'it has not noted its build for this one to join');
+      if (!taken.has(p.name)) throw new RebuildUnderWay(p.name, null, 'it has only just started it, so there is no build to join yet');
       // a build whose file is gone (deleted from outside) is started again, under a new number
       if (row.building_version !== null) this.dropVersion(p, row.building_version, 'now');
       resumedFrom[p.name] = 0;
