@@ -89,6 +89,25 @@ describe('normalizing Clever records', () => {
       expect(recordOf('district', { id: D, name: 'Demo', launch_date: given }).record.fields['launch_date']).toBe(day);
     });
 
+    it.each(['2026-13-45T00:00:00Z', '=1+2', 'yesterday', '2021-03-02'])(
+      'leaves out a last_modified of %s as no clock (it orders nothing) and reports it; keeps a created of it as given and reports it',
+      (given) => {
+        const section = recordOf('section', { id: 's', district: D, school: 'sc', created: given, last_modified: given });
+        expect(section.record.lastModified).toBeUndefined();
+        expect(section.record.fields['created']).toBe(given);
+        expect(section.unknownValues).toEqual(['section.created', 'section.last_modified']);
+        const user = recordOf('user', { id: 'u', district: D, created: given, last_modified: given, roles: { student: {} } });
+        expect(user.record.lastModified).toBeUndefined();
+        expect(user.unknownValues).toEqual(['user.created', 'user.last_modified']);
+      },
+    );
+
+    it('keeps a last_modified and a created Clever writes', () => {
+      const at = '2021-03-02T22:24:53.349Z';
+      const section = recordOf('section', { id: 's', district: D, school: 'sc', created: at, last_modified: at });
+      expect([section.record.lastModified, section.record.fields['created'], section.unknownValues]).toEqual([at, at, []]);
+    });
+
     it.each(['2012-02-30', '8/1/2012', 'next fall', '2012-08-01T25'])('keeps %s raw and reports it', (given) => {
       const term = recordOf('term', { id: 't', district: D, start_date: given });
       expect(term.record.fields['start_date']).toBe(given);

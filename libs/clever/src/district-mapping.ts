@@ -1,5 +1,5 @@
 import type { DistrictRecord } from '@roster-ledger/domain';
-import { calendarDate } from './calendar-date';
+import { calendarDate } from './clever-dates';
 import { objectOf, splitParts, text, textList } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { personName } from './common-readers';

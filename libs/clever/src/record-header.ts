@@ -1,4 +1,5 @@
 import type { RecordKind } from '@roster-ledger/domain';
+import { isCleverMoment } from './clever-dates';
 import { isNoValue, typeName } from './field-readers';
 import type { RecordContext } from './field-readers';
 
@@ -36,7 +37,10 @@ export function readHeader(kind: RecordKind, raw: Record<string, unknown>, ctx: 
   const lastModified = raw['last_modified'];
   if (!isNoValue(lastModified)) {
     if (typeof lastModified !== 'string') throw ctx.error('last_modified', `expected a string, got ${typeName(lastModified)}`);
-    header.lastModified = lastModified;
+    // Clever's clock orders versions of the record (see IncrementalDiff): one that is no moment
+    // orders nothing, and is not shown as when Clever changed it; it is reported instead
+    if (isCleverMoment(lastModified)) header.lastModified = lastModified;
+    else ctx.unknownValue(`${kind}.last_modified`);
   }
   return header;
 }

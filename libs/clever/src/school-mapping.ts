@@ -1,4 +1,5 @@
 import type { SchoolRecord } from '@roster-ledger/domain';
+import { moment } from './clever-dates';
 import { GRADES } from './clever-enums';
 import { objectOf, oneOf, splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
@@ -18,7 +19,7 @@ const SCHOOL: PartsSpec = {
     high_grade: oneOf(GRADES),
     phone: text,
     location,
-    created: text,
+    created: moment,
     ext,
   },
   personal: { principal: objectOf({ name: text, email: text }) },

@@ -1,4 +1,5 @@
 import type { SectionRecord } from '@roster-ledger/domain';
+import { moment } from './clever-dates';
 import { GRADES, SUBJECTS } from './clever-enums';
 import { flag, objectOf, oneOf, readTextList, splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
@@ -17,7 +18,7 @@ const SECTION: PartsSpec = {
     period: text,
     course: text,
     term_id: text,
-    created: text,
+    created: moment,
     ext,
     lms_status: objectOf({ synced_in_lms: flag }),
   },

@@ -1,5 +1,5 @@
 import type { CourseRecord, TermRecord } from '@roster-ledger/domain';
-import { calendarDate } from './calendar-date';
+import { calendarDate } from './clever-dates';
 import { splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { HEADER_KEYS } from './record-header';

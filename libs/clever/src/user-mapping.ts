@@ -1,5 +1,6 @@
 import { USER_ROLES } from '@roster-ledger/domain';
 import type { Fields, RecordParts, UserRecord, UserRole } from '@roster-ledger/domain';
+import { moment } from './clever-dates';
 import { anyJson, isNoValue, isPlainObject, put, splitParts, text, typeName } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { personName } from './common-readers';
@@ -35,7 +36,7 @@ export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header
     throw ctx.error('roles', `user has no role: expected one of ${USER_ROLES.join(', ')} (or contact)`);
   }
 
-  const created = text(raw['created'], { ctx, path: 'created', label: 'user.created' });
+  const created = moment(raw['created'], { ctx, path: 'created', label: 'user.created' });
   const user = splitParts(raw, USER, { ctx, path: '', label: 'user' });
   const unknownRoles = readUnknownRoles(given, ctx);
   if (unknownRoles !== undefined) put(user.personal, 'roles', unknownRoles);

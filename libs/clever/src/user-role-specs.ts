@@ -8,7 +8,7 @@ import {
   RACES,
   YES_NO,
 } from './clever-enums';
-import { calendarDate } from './calendar-date';
+import { calendarDate } from './clever-dates';
 import { dob } from './clever-dob';
 import { listOf, objectOf, oneOf, text, textList } from './field-readers';
 import type { PartsSpec } from './field-readers';

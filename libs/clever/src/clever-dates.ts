@@ -1,0 +1,45 @@
+import { text } from './field-readers';
+import type { ValueReader } from './field-readers';
+import { isoDate } from './clever-dob';
+
+/** `2012-08-01`, or that date with a time of day and a zone after it. */
+const DATE_WITH_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A calendar date (a term's start and end, a district's launch) as `YYYY-MM-DD`. Clever's swagger
+ * calls them datetimes and its payloads give either form: the same term is `2012-08-01T00:00:00.000Z`
+ * in a sections page and `2012-08-01` in an event. Kept as given, they would differ with no change
+ * in Clever. The date is the one written (a time of day and zone say nothing more about a day).
+ * Anything else, or a day that does not exist, is kept raw and reported as an unknown value.
+ */
+export const calendarDate: ValueReader = (value, at) => {
+  const raw = text(value, at);
+  if (typeof raw !== 'string') return raw;
+  const iso = calendarDateOf(raw);
+  if (iso !== undefined) return iso;
+  at.ctx.unknownValue(at.label);
+  return raw;
+};
+
+/** An ISO 8601 moment as Clever writes them: `2021-03-02T22:24:53.349Z`, seconds and fraction optional, `Z` or an offset. */
+const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** Whether `text` is a moment Clever could have written, and one that exists (no 13th month). */
+export function isCleverMoment(text: string): boolean {
+  return ISO_MOMENT.test(text) && !Number.isNaN(Date.parse(text)) && calendarDateOf(text) !== undefined;
+}
+
+/**
+ * A moment (a record's `created`): kept as Clever wrote it, as it is shown; one that is no
+ * moment (`yesterday`, a 13th month) is kept too, and reported as an unknown value.
+ */
+export const moment: ValueReader = (value, at) => {
+  const raw = text(value, at);
+  if (typeof raw === 'string' && !isCleverMoment(raw)) at.ctx.unknownValue(at.label);
+  return raw;
+};
+
+function calendarDateOf(raw: string): string | undefined {
+  const written = DATE_WITH_TIME.exec(raw);
+  return written ? isoDate(Number(written[1]), Number(written[2]), Number(written[3])) : undefined;
+}
