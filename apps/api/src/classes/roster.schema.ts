@@ -7,6 +7,12 @@ export class MemberSchema extends MembershipSchema implements RosterMember {
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the name, when the role may see it' })
   name!: Record<string, unknown> | null;
   @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the account's status now" }) status!: 'active' | 'removed' | 'unknown';
+  @ApiProperty({
+    description:
+      'in the class when the ledger first recorded it (sinceSync shared the class: the district\'s first sync, for a class there from the start): ' +
+      '`since` is when the ledger began to know the class, and the member may have joined it any time before',
+  })
+  sinceClassShared!: boolean;
 }
 
 /** The class as it stood at the moment read at (its name then, not today's); null fields before it was shared. */

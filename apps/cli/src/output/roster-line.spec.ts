@@ -13,6 +13,7 @@ const member = (overrides: Partial<RosterMember>): RosterMember => ({
   until: null,
   name: { first: 'Ada', last: 'Lovelace' },
   status: 'active',
+  sinceClassShared: false,
   ...overrides,
 });
 
@@ -21,6 +22,12 @@ describe('rosterMemberLine', () => {
     expect(rosterMemberLine(member({}))).toBe(`  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a)`);
     const primary = { role: 'teacher', primary: true, name: null, primarySince: '2026-09-01T06:00:00.000Z', primarySinceSync: 'sync-a' } as const;
     expect(rosterMemberLine(member(primary))).toBe(`  u1  ${''.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a), primary`);
+  });
+
+  it('says that a member of the class since the ledger first recorded it may have joined it before then', () => {
+    expect(rosterMemberLine(member({ sinceClassShared: true }))).toBe(
+      `  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a, which first recorded the class: joined then or before)`,
+    );
   });
 
   it('says when a teacher became primary, apart from when they joined, after a primary teacher change', () => {

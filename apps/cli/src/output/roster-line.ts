@@ -2,7 +2,8 @@ import type { RosterMember } from '@roster-ledger/ledger';
 
 /**
  * One member of an as-of roster: id, name (`(name not shown)` to a role that may not see names,
- * as search and timelines say it; blank where none is known), since when and by which sync; a
+ * as search and timelines say it; blank where none is known), since when and by which sync (and,
+ * for who was in the class when the ledger first recorded it, that they joined then or before); a
  * person removed from the district since is marked, as on a class's timeline (Clever may still
  * list a removed student in a section).
  */
@@ -15,7 +16,9 @@ export function rosterMemberLine(member: RosterMember, namesRedacted = false): s
     : member.primarySince === null || member.primarySince === member.since
       ? ', primary'
       : `, primary since ${member.primarySince} (sync ${member.primarySinceSync ?? '-'})`;
-  return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'})${primary}${removed}`;
+  // the ledger knows a class from its first sync on: who was in it then joined then or before
+  const first = member.sinceClassShared ? ', which first recorded the class: joined then or before' : '';
+  return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'}${first})${primary}${removed}`;
 }
 
 /** "first last" of a record's `name` (any part may be missing), or "first middle last". */

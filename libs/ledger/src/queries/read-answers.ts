@@ -116,6 +116,12 @@ export async function studentsShown(
 export interface RosterMember extends Membership {
   name: Record<string, unknown> | null;
   status: 'active' | 'removed' | 'unknown';
+  /**
+   * In the class when the ledger first recorded it (`sinceSync` is the sync that shared the
+   * class, the district's first sync for a class that was there from the start): `since` is then
+   * when the ledger began to know the class, and the member may have joined it any time before.
+   */
+  sinceClassShared: boolean;
 }
 
 /** A class a user was in at a moment: the membership, with the class's name and status now. */

@@ -174,7 +174,8 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
       // a name is identity data: every role but engineers may see it
       const name = access === 'none' ? null : (account?.name ?? null);
       if (name && account?.student) shownStudents.push(m.userId);
-      members.push({ ...m, name, status: account?.status ?? 'unknown' });
+      const sinceClassShared = m.sinceSync !== null && m.sinceSync === then?.firstSharedSync;
+      members.push({ ...m, name, status: account?.status ?? 'unknown', sinceClassShared });
     }
     await this.logAccess(viewer, shownStudents);
     const f = then?.section.fields ?? {};
