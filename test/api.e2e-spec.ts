@@ -133,7 +133,11 @@ describe('REST API (end to end)', () => {
       const after = await api.as('support').get(`/classes/${toSection}/roster`);
       expect(ids(after.body)).toEqual(expect.arrayContaining([student, changes.addedStudent]));
       const joined = after.body.students.find((m: any) => m.userId === student);
-      expect(joined).toMatchObject({ since: day2.startedAt, sinceSync: day2.syncId, name: expect.objectContaining({ first: expect.any(String) }) });
+      expect(joined).toMatchObject({ since: day2.startedAt, sinceSync: day2.syncId, sinceClassShared: false, name: expect.objectContaining({ first: expect.any(String) }) });
+      // those in the class since the first sync recorded it joined then or before: the ledger knows no earlier
+      const fromTheStart = after.body.students.filter((m: any) => m.userId !== student && m.userId !== changes.addedStudent);
+      expect(fromTheStart.length).toBeGreaterThan(0);
+      for (const m of fromTheStart) expect(m).toMatchObject({ sinceSync: day1.syncId, sinceClassShared: true });
       // a date alone means the end of that day: today's roster includes today's moves
       const today = new Date().toISOString().slice(0, 10);
       const endOfDay = await api.as('support').get(`/classes/${toSection}/roster?asOf=${today}`);
