@@ -64,9 +64,21 @@ describe('files an import does not read (end to end)', () => {
     expect(asJson.body).toMatchObject({ status: 'completed', notRead: [] });
   });
 
-  (haveRubyDemo ? it : it.skip)("names the students.json and teachers.json of Clever's older API layout", () => {
-    const asJson = cliJson(['import', RUBY_DEMO, '--db', tmp.path('ruby.db')]);
+  it("refuses a folder of Clever's older API layout (students.json, teachers.json, no users.json), whose classes would be recorded without their members", () => {
+    const older = folderWith('older-layout', { 'sections.json': '[]', 'students.json': '[]', 'teachers.json': '[]' });
+    const ledger = tmp.path('older-layout.db');
+    const refused = cli(['import', older, '--db', ledger]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`${older} holds students.json, teachers.json, Clever's older API layout (v1.1, v2), which is not read, and no users.json`);
+    expect(existsSync(ledger)).toBe(false);
+    // beside a users.json they are only not read, and named so
+    const both = folderWith('both-layouts', { 'users.json': '[]', 'students.json': '[]', 'teachers.json': '[]' });
+    const asJson = cliJson(['import', both, '--db', tmp.path('both.db')]);
     expect(asJson.status).toBe(0);
-    expect(asJson.body['notRead']).toEqual(expect.arrayContaining(['students.json', 'teachers.json']));
+    expect(asJson.body['notRead']).toEqual(['students.json', 'teachers.json']);
+  });
+
+  (haveRubyDemo ? it : it.skip)("refuses Clever's own v1.1 demo district", () => {
+    expect(cli(['import', RUBY_DEMO, '--db', tmp.path('ruby.db')]).status).toBe(2);
   });
 });

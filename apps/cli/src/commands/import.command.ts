@@ -55,6 +55,8 @@ export class ImportCommand extends LedgerCommandRunner {
     const listing = listSnapshotFolder(absolute);
     if (listing.read.length === 0) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${nothingToRead(absolute, listing.unread)}`, { file: absolute });
     if (listing.missing.length > 0) throw new InvalidInput(notAWholeUpload(absolute, listing), { file: absolute });
+    const older = olderApiLayout(listing);
+    if (older !== null) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${older}`, { file: absolute });
     if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
     // a CSV upload reads no districts.json: one left in its folder says nothing of the upload
     const mistyped = listing.layout === 'csv' ? null : districtNotInSnapshot(absolute, options.district);
@@ -147,6 +149,22 @@ function notAWholeUpload(folder: string, listing: SnapshotFolderListing): string
   return (
     `<folder> must be a snapshot folder: ${folder} is read as a Clever SFTP CSV upload (it holds ${listing.read.join(', ')}), ` +
     `but lacks ${listing.missing.join(', ')}, which every upload has${why}${jsonBeside(listing)}`
+  );
+}
+
+/** The files of Clever's older API layout (v1.1, v2), which its v3 Data API puts in one `users.json`. */
+const OLDER_LAYOUT_FILES = ['students.json', 'teachers.json'];
+
+/**
+ * Why a folder of Clever's older API layout is not a snapshot, or null: read, its sections would
+ * be recorded with members the ledger never knows, and none of its students or teachers.
+ */
+function olderApiLayout(listing: SnapshotFolderListing): string | null {
+  const older = listing.unread.filter((name) => OLDER_LAYOUT_FILES.includes(name.toLowerCase()));
+  if (listing.layout !== 'json' || older.length === 0 || listing.read.includes('users.json')) return null;
+  return (
+    `holds ${older.join(', ')}, Clever's older API layout (v1.1, v2), which is not read, and no users.json: ` +
+    `its classes would be recorded without their students and teachers. A snapshot folder holds ${WHAT_AN_IMPORT_READS}`
   );
 }
 
