@@ -115,9 +115,9 @@ describe('broken snapshots (end to end)', () => {
   it('folds the failed sync into the read models as a completed one is: no lag is left for an engineer to explain', async () => {
     const result = cli(['import', brokenUsers('lag', (t) => t.slice(0, Math.floor(t.length / 2))), '--db', db]);
     expect(result.status).toBe(1);
-    const listed = cliJson<{ name: string; position: number; head: number; lag: { events: number } }[]>(['projections', '--json', '--db', db]);
+    const listed = cliJson<{ items: { name: string; position: number; head: number; lag: { events: number } }[] }>(['projections', '--json', '--db', db]);
     const head = (await readLog(db)).at(-1)!.position;
-    expect(listed.body.map(({ name, position, lag }) => ({ name, position, lag: lag.events }))).toEqual(listed.body.map(({ name }) => ({ name, position: head, lag: 0 })));
+    expect(listed.body.items.map(({ name, position, lag }) => ({ name, position, lag: lag.events }))).toEqual(listed.body.items.map(({ name }) => ({ name, position: head, lag: 0 })));
     const failed = cliJson<{ items: { status: string }[] }>(['syncs', 'list', '--limit', '1', '--db', db]);
     expect(failed.body.items[0]!.status).toBe('failed');
   });
@@ -126,8 +126,8 @@ describe('broken snapshots (end to end)', () => {
     const behind = tmp.path('behind.db');
     expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', behind, '--skip-projections']).status).toBe(0);
     expect(cli(['import', brokenUsers('lag-far', (t) => t.slice(0, Math.floor(t.length / 2))), '--db', behind]).status).toBe(1);
-    const listed = cliJson<{ position: number }[]>(['projections', '--db', behind]);
-    expect(listed.body.map((p) => p.position)).toEqual(listed.body.map(() => 0));
+    const listed = cliJson<{ items: { position: number }[] }>(['projections', '--db', behind]);
+    expect(listed.body.items.map((p) => p.position)).toEqual(listed.body.items.map(() => 0));
   });
 
   it('rejects a bad record after thousands of good ones (their events already staged), leaving nothing applied or staged', async () => {

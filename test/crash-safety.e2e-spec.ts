@@ -243,7 +243,7 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
 
       const status = await runCli(['projections', '--db', db, '--json']);
       expect(status.status).toBe(0);
-      const rows = JSON.parse(status.stdout) as { name: string; status: string; rebuilding: unknown; lag: { events: number } }[];
+      const rows = (JSON.parse(status.stdout) as { items: { name: string; status: string; rebuilding: unknown; lag: { events: number } }[] }).items;
       expect(rows.map((r) => [r.name, r.status, r.rebuilding, r.lag.events])).toEqual(PROJECTIONS.map((n) => [n, 'running', null, 0]));
       expect(strayReadModels(db)).toEqual([]);
 

@@ -52,11 +52,11 @@ describe('an import interrupted (end to end)', () => {
 
     const log = await readLog(db);
     expect(log.filter((e) => e.type === 'SyncCompleted')).toHaveLength(1);
-    const status = cliJson<{ name: string; lag: { events: number } }[]>(['projections', '--json', '--db', db]).body;
+    const status = cliJson<{ items: { name: string; lag: { events: number } }[] }>(['projections', '--json', '--db', db]).body.items;
     expect(status.some((s) => s.lag.events > 0)).toBe(true); // left behind, as it said
     // a command that reads them brings them up to the log
     cliJson(['search', 'a', '--db', db]);
-    const after = cliJson<{ name: string; lag: { events: number } }[]>(['projections', '--json', '--db', db]).body;
+    const after = cliJson<{ items: { name: string; lag: { events: number } }[] }>(['projections', '--json', '--db', db]).body.items;
     expect(after.map((s) => [s.name, s.lag.events])).toEqual(after.map((s) => [s.name, 0]));
   }, 180_000);
 });

@@ -57,11 +57,11 @@ describe('commands that run without catching the read models up first (end to en
     // the sync has ended and holds no lock: nothing to release, said at once
     const unlock = cli(['syncs', 'unlock', imported.body.syncId, '--db', db]);
     expect(unlock.stdout).toContain('holds no lock');
-    const listed = cliJson<{ position: number; head: number; lag: { events: number } }[]>(['projections', '--db', db]);
+    const listed = cliJson<{ items: { position: number; head: number; lag: { events: number } }[] }>(['projections', '--db', db]);
     expect(listed.status).toBe(0);
-    expect(listed.body.map((p) => p.position)).toEqual(behind);
-    for (const p of listed.body) expect(p.lag.events).toBe(p.head);
-    expect(listed.body[0]!.head).toBeGreaterThan(0);
+    expect(listed.body.items.map((p) => p.position)).toEqual(behind);
+    for (const p of listed.body.items) expect(p.lag.events).toBe(p.head);
+    expect(listed.body.items[0]!.head).toBeGreaterThan(0);
     expect(await checkpoints()).toEqual(behind);
 
     const search = cli(['search', 'nobody-by-this-name', '--db', db]);

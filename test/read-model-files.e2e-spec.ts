@@ -40,7 +40,7 @@ describe('read-model files beside the ledger (end to end)', () => {
     expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
 
     expect(cliJson<{ items: unknown[] }>(['search', changes.addedStudent, '--db', db]).body).toEqual({ items: [], next: null, searchedBy: 'name or identifier' });
-    const projections = cliJson<{ name: string; position: number; head: number }[]>(['projections', '--db', db]).body;
+    const projections = cliJson<{ items: { name: string; position: number; head: number }[] }>(['projections', '--db', db]).body.items;
     expect(projections.every((p) => p.position === p.head && p.head > 0)).toBe(true);
     const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', '--db', db]).body;
     expect(verify.filter((v) => !v.equal)).toEqual([]);
@@ -60,9 +60,9 @@ describe('read-model files beside the ledger (end to end)', () => {
     expect(notes).toEqual([expect.stringMatching(/^note: read model audit starts over from the log \(this release stores it in tables of another shape\): all [\d,]+ events of the log are to be folded into it again$/)]);
 
     // folded again before the command answered, and said once: the next command starts no read model over
-    const projections = cliJson<{ name: string; version: number; position: number; head: number }[]>(['projections', '--db', db]);
+    const projections = cliJson<{ items: { name: string; version: number; position: number; head: number }[] }>(['projections', '--db', db]);
     expect(projections.stderr).not.toContain('starts over');
-    const audit = projections.body.find((p) => p.name === 'audit')!;
+    const audit = projections.body.items.find((p) => p.name === 'audit')!;
     expect(audit).toMatchObject({ version: 2, position: audit.head });
     const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', 'audit', '--db', db]).body;
     expect(verify).toEqual([expect.objectContaining({ projection: 'audit', equal: true })]);
@@ -80,7 +80,7 @@ describe('read-model files beside the ledger (end to end)', () => {
       expect(imported.status).toBe(0);
       expect(imported.body).toMatchObject({ status: 'completed', projectedEvents: 0, readModelsFoldedElsewhere: true });
       // the read models stayed at the day before (none folded in part), until that process commits
-      const behind = cliJson<{ name: string; position: number; head: number }[]>(['projections', '--db', db]).body;
+      const behind = cliJson<{ items: { name: string; position: number; head: number }[] }>(['projections', '--db', db]).body.items;
       expect(behind.every((p) => p.position < p.head)).toBe(true);
     } finally {
       other.exec('ROLLBACK');

@@ -239,7 +239,7 @@ describe('read side through the CLI (end to end)', () => {
   });
 
   it('shows each projection caught up, rebuilds them all, and verifies them against the log', () => {
-    const status = cliJson<any[]>(['projections', '--db', db]).body;
+    const status = cliJson<{ items: any[] }>(['projections', '--db', db]).body.items;
     expect(status.map((s) => [s.name, s.status, s.lag.events])).toEqual(
       ['accounts', 'classes', 'enrollments', 'timelines', 'audit', 'syncs', 'lookups'].map((n) => [n, 'running', 0]),
     );

@@ -54,7 +54,8 @@ export class ProjectionsListCommand extends LedgerCommandRunner {
     const options = { ...given, json: given.json ?? (this.command?.parent?.opts()['json'] as boolean | undefined) };
     try {
       const list = await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
-      if (options.json) json(list);
+      // as GET /projections: one object, which a field added later does not break
+      if (options.json) json({ items: list });
       else printStatus(list);
     } catch (error) {
       reportError(error, options.json);
