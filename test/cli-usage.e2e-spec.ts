@@ -194,6 +194,12 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     });
   });
 
+  it('gives its release with --version or -V, opening nothing', () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) expect({ ...cli([flag], { LEDGER_DB: missing }) }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    expect(existsSync(missing)).toBe(false);
+  });
+
   it('still exits 2 with "there is no ledger" for a well-formed command on a missing ledger', () => {
     const result = cli(['events', '--limit', '1', '--db', missing]);
     expect(result.status).toBe(2);

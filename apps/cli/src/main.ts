@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
-import { ConfigError, LedgerConfig } from '@roster-ledger/config';
+import { ConfigError, LedgerConfig, RELEASE } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
 import { reportError, reportErrorsOnLedger } from './commands/common-options';
-import { err, EXIT_FAILED, EXIT_USAGE, json } from './output/cli-output';
+import { err, EXIT_FAILED, EXIT_USAGE, json, out } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkConfiguration, checkUsage } from './usage-check';
@@ -30,6 +30,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
+  // which release this is, for a report of a problem: asked alone, it opens nothing
+  if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+    out(RELEASE);
+    return;
+  }
   // the command line first: a mistyped command or option is a usage error wherever it runs,
   // never "there is no ledger here" nor a failure after the ledger was opened
   const usage = checkUsage(CLI_COMMANDS, argv.slice(2));

@@ -2,3 +2,4 @@ export * from './ledger-config';
 export * from './api-keys';
 export * from './clever-districts';
 export * from './district-schedule';
+export * from './release';

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { RELEASE } from '@roster-ledger/config';
 import { ProblemSchema } from './problem.schema';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './security-schemes';
 
@@ -25,7 +26,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Roster Ledger API')
     .setDescription(DESCRIPTION)
-    .setVersion('0.1.0')
+    .setVersion(RELEASE)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'Authorization: Bearer <key>' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'X-Api-Key: <key>' }, API_KEY_SCHEME)
     .build();

@@ -61,7 +61,7 @@ export class AccessLogCommand extends LedgerCommandRunner {
   parseStudent(value: string): string {
     return value;
   }
-  @Option({ flags: '--who <name>', description: 'only reads by this API key holder, or this login name for the CLI' })
+  @Option({ flags: '--who <name>', description: 'only reads by this API key name, or this login name for the CLI: the whole name, as written (case counts)' })
   parseWho(value: string): string {
     return value;
   }
