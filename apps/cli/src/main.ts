@@ -5,7 +5,7 @@ import { ConfigError, LedgerConfig, RELEASE } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
 import { reportError, reportErrorsOnLedger } from './commands/common-options';
-import { err, EXIT_FAILED, EXIT_USAGE, json, out } from './output/cli-output';
+import { err, EXIT_FAILED, EXIT_USAGE, json, onStdoutError, out } from './output/cli-output';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkConfiguration, checkUsage } from './usage-check';
@@ -26,10 +26,7 @@ export function dbOption(argv: readonly string[]): string | undefined {
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // `roster-ledger audit export | head`: a reader that stops early is not an error
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
+  process.stdout.on('error', onStdoutError);
   // which release this is, for a report of a problem: asked alone, it opens nothing
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
     out(RELEASE);

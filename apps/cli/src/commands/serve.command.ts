@@ -7,7 +7,7 @@ import type { ApiServer } from '../../../api/src/api-server';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../../api/src/listen-defaults';
 import { QuietStartupLogger } from '../../../api/src/quiet-startup.logger';
 import { shutdownSignal } from '../../../api/src/shutdown-signal';
-import { err, EXIT_FAILED, EXIT_USAGE, json, out } from '../output/cli-output';
+import { err, EXIT_FAILED, EXIT_USAGE, json, keepServingWhenStdoutCloses, out } from '../output/cli-output';
 import { startFailure } from '../output/start-failure';
 import { parseInteger, type CommonOptions } from './common-options';
 import { checkPortFree } from './port-free';
@@ -38,6 +38,7 @@ export class ServeCommand extends LedgerCommandRunner {
   }
 
   async run(_: string[], options: ServeOptions): Promise<void> {
+    keepServingWhenStdoutCloses();
     // the API (Nest's HTTP stack, every controller, OpenAPI) is loaded by this command alone:
     // loading it at start-up cost every other command about a tenth of its time
     const { ApiServer, assertApiKeysConfigured } = require('../../../api/src/api-server') as typeof import('../../../api/src/api-server');
