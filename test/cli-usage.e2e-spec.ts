@@ -285,7 +285,28 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect([busy.status, busy.stderr]).toEqual([2, `error: ${join(inUse, 'ledger.db.access-log.db')} is the access log a ledger keeps beside it, not a ledger, and is left as it is; pass --db ${join(inUse, 'ledger.db')}, the ledger it sits beside\n`]);
     // an empty file is what an import starts a new ledger in
     expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', empty, '--skip-projections']).status).toBe(0);
+
+    // another application's table of events alone is no ledger
+    const calendar = tmp.path('beside', 'calendar.db');
+    const appDb = new Database(calendar);
+    appDb.exec('CREATE TABLE events (id INTEGER PRIMARY KEY, title TEXT, starts TEXT)');
+    appDb.close();
+    const before = readFileSync(calendar);
+    const refused = cli(['import', CLEVER_DEMO_FOLDER, '--db', calendar]);
+    expect([refused.status, refused.stderr]).toEqual([2, `error: ${calendar} is an SQLite database, but not a ledger (it holds events), and is left as it is; pass --db <the ledger file> (or LEDGER_DB)\n`]);
+    expect(readFileSync(calendar).equals(before)).toBe(true);
   }, 60_000);
+
+  it("reads a ledger of an older release, which kept its access log and read models' tables inside it", () => {
+    const older = tmp.path('older', 'ledger.db');
+    mkdirSync(tmp.path('older'));
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', older, '--skip-projections']).status).toBe(0);
+    const ledger = new Database(older);
+    ledger.exec('CREATE TABLE access_log (id INTEGER PRIMARY KEY, at TEXT); CREATE TABLE projection_state (name TEXT PRIMARY KEY); CREATE TABLE version_checkpoints (name TEXT)');
+    ledger.close();
+    const read = cli(['events', '--limit', '1', '--db', older]);
+    expect([read.status, read.stderr]).toEqual([0, '']);
+  });
 
   it('names the ledger an import starts when there was none at --db (a mistyped path records a whole district), and only then', () => {
     const fresh = tmp.path('fresh', 'ledger.db');

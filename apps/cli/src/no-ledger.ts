@@ -35,15 +35,21 @@ export function notALedger(dbPath: string, creates: boolean): string | null {
     return `${dbPath} is not a ledger: it is not an SQLite database file; ${PASS_THE_LEDGER}`;
   }
   const tables = inUse ? undefined : sqliteTableNames(dbPath);
+  // a ledger first: one of an older release holds its access log and read models' tables too,
+  // which the release that opens it moves out
+  if (tables !== undefined && LEDGER_TABLES.every((table) => tables.has(table))) return null;
   const sidecar = besideALedger(dbPath, tables);
   if (sidecar !== null) return sidecar;
-  if (tables === undefined || tables.has('events')) return null;
+  if (tables === undefined) return null;
   if (tables.size === 0) return creates ? null : `${dbPath} is an empty SQLite database, not a ledger; ${PASS_THE_LEDGER}, or record one with: roster-ledger import <folder>`;
   const some = [...tables].filter((name) => !name.startsWith('sqlite_')).slice(0, 3);
   return `${dbPath} is an SQLite database, but not a ledger (it holds ${some.join(', ')}${tables.size > some.length ? ', ...' : ''}), and is left as it is; ${PASS_THE_LEDGER}`;
 }
 
 const PASS_THE_LEDGER = 'pass --db <the ledger file> (or LEDGER_DB)';
+
+/** The tables every release's ledger has held: another application's `events` table alone is not one. */
+const LEDGER_TABLES = ['events', 'streams'];
 
 /**
  * Whether `dbPath` is one of the files a ledger keeps beside it (see the README's
