@@ -49,6 +49,49 @@ describe('sqliteTableNames', () => {
     expect(sqliteTableNames(path)).toEqual(new Set());
   });
 
+  it('never gives a wrong name for a schema row that goes on in overflow pages: the right one, or nothing', () => {
+    const name = 'n'.repeat(50);
+    const results = new Set<string>();
+    for (let columnName = 400; columnName < 1000; columnName += 7) {
+      const { path } = made(`overflow-${columnName}.db`, (db) => {
+        db.pragma('page_size = 512');
+        db.exec(`CREATE TABLE ${name} (${'x'.repeat(columnName)} TEXT)`);
+      });
+      const tables = sqliteTableNames(path);
+      results.add(tables === undefined ? 'unknown' : JSON.stringify([...tables]));
+    }
+    expect([...results].filter((result) => result !== 'unknown')).toEqual([JSON.stringify([name])]);
+  });
+
+  it('gives up at once on pointers that lead back to pages seen, or past the end of the file', () => {
+    // page 1 an interior page of 32,000 cells, each pointing at page 1 again
+    const size = 65_536;
+    const page = Buffer.alloc(size);
+    page.write('SQLite format 3\0', 0, 'latin1');
+    page.writeUInt16BE(1, 16);
+    page[18] = 1;
+    page[19] = 1;
+    page[21] = 64;
+    page[22] = 32;
+    page[23] = 32;
+    page.writeUInt32BE(1, 28);
+    page.writeUInt32BE(1, 56);
+    const cells = 32_000;
+    const cell = 100 + 12 + 2 * cells;
+    page[100] = 0x05;
+    page.writeUInt16BE(cells, 103);
+    page.writeUInt32BE(1, 108);
+    for (let i = 0; i < cells; i++) page.writeUInt16BE(cell, 112 + 2 * i);
+    page.writeUInt32BE(1, cell);
+    const loop = join(dir, 'loop.db');
+    writeFileSync(loop, page);
+    expect(sqliteTableNames(loop)).toBeUndefined();
+    page.writeUInt32BE(9, cell);
+    page.writeUInt32BE(9, 108);
+    writeFileSync(loop, page);
+    expect(sqliteTableNames(loop)).toBeUndefined();
+  });
+
   it('knows nothing, without failing, of what it cannot read: a file cut short, another text encoding', () => {
     const { path } = made('cut.db', (db) => {
       db.pragma('page_size = 512');

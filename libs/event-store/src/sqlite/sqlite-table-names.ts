@@ -1,6 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/** Pages of the schema's B-tree this reads at most: a ledger's schema spans a few, a loop in a damaged file would never end. */
+/** Pages of the schema's B-tree this reads at most: a ledger's schema spans a few. */
 const MAX_PAGES = 10_000;
 
 /**
@@ -20,26 +20,31 @@ export function sqliteTableNames(path: string): Set<string> | undefined {
     const rawPageSize = header.readUInt16BE(16);
     const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
     const usable = pageSize - header[20]!;
+    const pageCount = Math.floor(fstatSync(fd).size / pageSize);
     // the text encoding: 1 is UTF-8, the only one a ledger is written in (0 before a first table)
     if (header.readUInt32BE(56) > 1) return undefined;
     const names = new Set<string>();
+    // a damaged file's pointers may lead anywhere, back to a page seen among them
+    const seen = new Set<number>();
     const pending = [1];
-    let visited = 0;
     while (pending.length > 0) {
-      if (++visited > MAX_PAGES) return undefined;
       const number = pending.pop()!;
+      if (number < 1 || number > pageCount || seen.has(number) || seen.size >= MAX_PAGES) return undefined;
+      seen.add(number);
       const page = readAt(fd, (number - 1) * pageSize, pageSize);
       if (page.length < pageSize) return undefined;
       // page 1 starts with the file's header
       const at = number === 1 ? 100 : 0;
       const kind = page[at];
-      const cells = page.readUInt16BE(at + 3);
       const interior = kind === 0x05;
       if (!interior && kind !== 0x0d) return undefined;
       const pointers = at + (interior ? 12 : 8);
+      const cells = page.readUInt16BE(at + 3);
+      if (pointers + 2 * cells > usable) return undefined;
       if (interior) pending.push(page.readUInt32BE(at + 8));
       for (let i = 0; i < cells; i++) {
         const cell = page.readUInt16BE(pointers + 2 * i);
+        if (cell < pointers + 2 * cells || cell + 4 > usable) return undefined;
         if (interior) {
           pending.push(page.readUInt32BE(cell));
           continue;
@@ -57,9 +62,13 @@ export function sqliteTableNames(path: string): Set<string> | undefined {
   }
 }
 
-/** The `type` and `name` of the schema's row in the table leaf cell at `cell`: the first two columns, always on the page. */
+/**
+ * The `type` and `name` of the schema's row in the table leaf cell at `cell`: the first two
+ * columns, read only from the part of the row kept on the page (a long row goes on in overflow
+ * pages, whose pointer follows that part).
+ */
 function schemaRow(page: Buffer, cell: number, usable: number): { type: string; name: string } | undefined {
-  const [, afterLength] = varint(page, cell);
+  const [size, afterLength] = varint(page, cell);
   const [, payload] = varint(page, afterLength);
   const [headerSize, firstType] = varint(page, payload);
   const [typeSerial, secondType] = varint(page, firstType);
@@ -70,11 +79,20 @@ function schemaRow(page: Buffer, cell: number, usable: number): { type: string; 
   const typeLength = (typeSerial - 13) / 2;
   const nameLength = (nameSerial - 13) / 2;
   const end = typeStart + typeLength + nameLength;
-  if (end > page.length || end - payload > usable) return undefined;
+  if (end > payload + onPage(size, usable) || end > usable) return undefined;
   return {
     type: page.toString('utf8', typeStart, typeStart + typeLength),
     name: page.toString('utf8', typeStart + typeLength, end),
   };
+}
+
+/** How much of a table leaf cell's payload of `size` bytes is on its page (sqlite.org/fileformat2.html, 1.6). */
+function onPage(size: number, usable: number): number {
+  const most = usable - 35;
+  if (size <= most) return size;
+  const least = Math.floor(((usable - 12) * 32) / 255) - 23;
+  const kept = least + ((size - least) % (usable - 4));
+  return kept <= most ? kept : least;
 }
 
 /** SQLite's variable-length integer at `at`: its value and where the next one starts. */
