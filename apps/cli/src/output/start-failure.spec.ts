@@ -51,6 +51,13 @@ describe('startFailure: one line on why a command could not start', () => {
     expect(startFailure(corrupt({ file: `${ledger}.access-log.db` }), ledger)).toMatch(new RegExp(`^the access log at ${ledger}\\.access-log\\.db is damaged .* The ledger itself is not at fault, and needs no restore\\. .*put the access log of a backup in its place`));
     expect(ofReadModel).toContain('only if that finds damage, restore the ledger from a backup');
     expect(startFailure(corrupt({ file: ledger }), ledger)).toMatch(new RegExp(`^the ledger at ${ledger} is damaged `));
+    // a held sync's change set, which the store names as it names the ledger: discarding that sync mends it
+    const set = `${ledger}.staged/d1.s1.db`;
+    const ofSet = new EventStoreUnavailable(`SQLite ledger ${set} failed (SQLITE_CORRUPT): database disk image is malformed`);
+    ofSet.cause = corrupt();
+    const said = startFailure(ofSet, ledger);
+    expect(said).toMatch(new RegExp(`^the change set of a held sync at ${set} is damaged .* The ledger itself is not at fault\\. That sync cannot be approved: discard it`));
+    expect(said).not.toContain('read-models');
   });
 
   it('leaves other failures as they were: a busy ledger says to wait, a fault of ours keeps its stack', () => {

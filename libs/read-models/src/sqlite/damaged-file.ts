@@ -27,6 +27,14 @@ export function damagedFileReport(error: unknown, ledgerPath: string, found: str
   if (file === ledgerPath || (error instanceof EventStoreUnavailable && error.message.startsWith(`SQLite ledger ${ledgerPath} `))) {
     return `the ledger at ${ledgerPath} is damaged ${why} Restore it from a backup (see Backing up in the README)`;
   }
+  // a held sync's change set, in the folder beside the ledger (the store names it as it names the ledger)
+  const staged = /^SQLite ledger (.+?) failed/.exec(error.message)?.[1] ?? file;
+  if (typeof staged === 'string' && staged.startsWith(`${ledgerPath}.staged/`)) {
+    return (
+      `the change set of a held sync at ${staged} is damaged ${why} The ledger itself is not at fault. That sync cannot be ` +
+      `approved: discard it (roster-ledger syncs list --db ${ledgerPath} shows it held; roster-ledger syncs discard <syncId> --db ${ledgerPath}) and sync again`
+    );
+  }
   const log = accessLogPath(ledgerPath);
   if (file === log) {
     return (
