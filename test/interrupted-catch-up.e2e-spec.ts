@@ -24,9 +24,11 @@ describe('an import interrupted (end to end)', () => {
     run.child.kill('SIGINT');
     const stopped = await run.done;
     expect(stopped.status).toBe(130);
-    const syncId = /interrupted while sync (\S+) ran: unless it had reached its commit, none of its snapshot is recorded/.exec(stopped.stderr)?.[1];
+    const syncId = /interrupted while sync (\S+) ran\./.exec(stopped.stderr)?.[1];
     expect(syncId).toBeDefined();
-    expect(stopped.stderr).toContain(`shows as stopped (its process gone) until the district's next sync records it as interrupted`);
+    expect(stopped.stderr).toContain(`roster-ledger syncs show ${syncId} --db ${db} says what became of it`);
+    expect(stopped.stderr).toContain(`shows as stopped (its process gone) until the district's next sync records it as interrupted: run the command again.`);
+    expect(cliJson<{ status: string; processGone: boolean }>(['syncs', 'show', syncId!, '--db', db]).body).toMatchObject({ status: 'running', processGone: true });
     const log = await readLog(db);
     expect(log.map((e) => e.type)).toEqual(['SyncStarted']);
 

@@ -263,7 +263,7 @@ describe('read side through the CLI (end to end)', () => {
     expect(differs.stdout.split('\n')).toEqual([
       expect.stringMatching(/^accounts +DIFFERS \(account_search: 3 rows in one version and not the other\) at position \d+$/),
       expect.stringMatching(/^audit +equal to a rebuild from the log at position \d+$/),
-      'To make it again from the log: roster-ledger rebuild accounts',
+      `To make it again from the log: roster-ledger rebuild accounts --db ${db}`,
       '',
     ]);
     expect(cli(['rebuild', 'accounts', '--db', db]).status).toBe(0);

@@ -12,6 +12,7 @@ import {
 } from '@roster-ledger/ledger';
 import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
+import { commandOnThisLedger } from '../output/next-page';
 import { rebuildReport, rowsApart } from '../output/rebuild-report';
 import { reportError, type CommonOptions } from './common-options';
 
@@ -83,7 +84,7 @@ export class ProjectionsVerifyCommand extends LedgerCommandRunner {
         }
         const differ = results.filter((r) => !r.equal).map((r) => r.projection);
         // the log is the truth: a read model that differs from it is made again from it
-        if (differ.length > 0) out(`To make ${differ.length === 1 ? 'it' : 'them'} again from the log: roster-ledger rebuild ${differ.join(' ')}`);
+        if (differ.length > 0) out(`To make ${differ.length === 1 ? 'it' : 'them'} again from the log: ${commandOnThisLedger(['rebuild', ...differ])}`);
       }
       if (results.some((r) => !r.equal)) process.exitCode = EXIT_FAILED;
     } catch (error) {

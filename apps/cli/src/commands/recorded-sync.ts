@@ -3,6 +3,7 @@ import type { SyncSummary } from '@roster-ledger/domain';
 import { GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
+import { commandOnThisLedger } from '../output/next-page';
 import { describeSync, syncJson } from '../output/sync-report';
 import { reportError } from './common-options';
 import { catchUpAfterSync, type ReadModelsAfterSync } from './read-models-after-sync';
@@ -36,19 +37,19 @@ export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => und
 }
 
 /**
- * While a sync runs, before it stands: Ctrl-C ends the command at once, as a kill would, and says
- * what became of the sync. Its append is one transaction, so the log holds either none of the
- * snapshot or all of it (Ctrl-C landing as it commits), and the sync's own record says which:
- * asking it here, while the sync goes on around the question, could answer before the commit.
- * Returns what lets go of Ctrl-C again.
+ * While a sync runs, before its report: Ctrl-C ends the command at once, as a kill would, and says
+ * how to learn what became of the sync. Its append is one transaction, so the log holds either
+ * none of the snapshot or all of it (Ctrl-C landing as it commits, or once the sync is recorded
+ * as held), and the sync's own record says which: asking it here, while the sync goes on around
+ * the question, could answer before the commit. Returns what lets go of Ctrl-C again.
  */
 export function sayWhenInterruptedDuringSync(syncId: string, stopProgress: () => void): () => void {
   const interrupted = () => {
     stopProgress();
     err(
-      `\ninterrupted while sync ${syncId} ran: unless it had reached its commit, none of its snapshot is recorded, and it shows as ` +
-        "stopped (its process gone) until the district's next sync records it as interrupted (or `roster-ledger syncs unlock " +
-        `${syncId}\`); \`roster-ledger syncs show ${syncId}\` says which. Run the command again to record the snapshot.`,
+      `\ninterrupted while sync ${syncId} ran. ${commandOnThisLedger(['syncs', 'show', syncId])} says what became of it: ` +
+        'completed or held, if it had reached its commit (it stands); else none of its snapshot is recorded, and it shows as stopped ' +
+        "(its process gone) until the district's next sync records it as interrupted: run the command again.",
     );
     process.exit(EXIT_INTERRUPTED);
   };

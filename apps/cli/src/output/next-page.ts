@@ -13,6 +13,20 @@ export function nextPageLine(option: '--after' | '--from', cursor: string | numb
   return `More: ${['roster-ledger', ...args, option, String(cursor)].map(shellWord).join(' ')}`;
 }
 
+/**
+ * A command to run next, on the ledger this one ran on: with the `--db` it was given (copied as
+ * printed, it must not act on the default ledger), as the shell reads it back.
+ */
+export function commandOnThisLedger(words: readonly string[], argv: readonly string[] = process.argv.slice(2)): string {
+  const db: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--db' && argv[i + 1] !== undefined) db.push('--db', argv[i + 1]!);
+    else if (arg.startsWith('--db=')) db.push('--db', arg.slice('--db='.length));
+  }
+  return ['roster-ledger', ...words, ...db.slice(0, 2)].map(shellWord).join(' ');
+}
+
 /** A word as a POSIX shell reads it back: as it is when it has nothing the shell would act on, else in single quotes. */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
