@@ -84,7 +84,11 @@ describe('backup (end to end)', () => {
 
     const failed = cliJson<{ error: { code: string; message: string } }>(['backup', into, '--db', broken]);
     expect(failed.status).toBe(1);
-    expect(failed.body.error).toEqual({ code: 'EVENT_STORE_UNAVAILABLE', message: expect.stringContaining(`could not back up ${join(`${broken}.staged`, set!)} (SQLITE_NOTADB)`) });
+    // what is damaged, and the way out: not the read models, nor the ledger
+    expect(failed.body.error).toEqual({
+      code: 'FILE_DAMAGED',
+      message: expect.stringMatching(new RegExp(`^the change set of a held sync at ${join(`${broken}.staged`, set!)} is damaged \\(SQLITE_NOTADB: .*That sync cannot be approved: discard it`)),
+    });
     expect(readdirSync(into)).toEqual([]);
     expect(readdirSync(tmp.path('backups')).sort()).toEqual(['monday', 'of-broken']);
   });

@@ -109,7 +109,8 @@ async function inSnapshot<T>(path: string, work: (source: Database.Database) => 
     const code = (error as { code?: unknown }).code;
     const failure = new EventStoreUnavailable(`could not back up ${path}${typeof code === 'string' ? ` (${code})` : ''}: ${(error as Error).message}`);
     failure.cause = error;
-    throw failure;
+    // which file, for whoever says what to do about a damaged one (see damagedFileReport)
+    throw Object.assign(failure, { file: path });
   } finally {
     if (source?.inTransaction) source.exec('ROLLBACK');
     source?.close();
