@@ -8,8 +8,7 @@ import {
   RACES,
   YES_NO,
 } from './clever-enums';
-import { calendarDate } from './clever-dates';
-import { dob } from './clever-dob';
+import { calendarDate, dob } from './clever-dates';
 import { listOf, objectOf, oneOf, text, textList } from './field-readers';
 import type { PartsSpec } from './field-readers';
 import { credentials, ext, location, personName } from './common-readers';

@@ -1,4 +1,4 @@
-import { isoDateOfBirth } from '../clever-dob';
+import { isoDateOfBirth } from '../clever-dates';
 
 /**
  * Two-digit years up to this one are 20xx, the others 19xx: `00`–`29` -> 2000–2029, `30`–`99` ->
