@@ -32,7 +32,8 @@ describe('startFailure: one line on why a command could not start', () => {
   });
 
   it('says that a ledger SQLite finds damaged as it opens it is damaged, that nothing changed, and what to do', () => {
-    const wrapped = new EventStoreUnavailable(`SQLite ledger ${join(dir, 'x.db')} failed (SQLITE_CORRUPT): database disk image is malformed`);
+    // as the store gives it: naming the file it failed on
+    const wrapped = new EventStoreUnavailable(`SQLite ledger ${join(dir, 'x.db')} failed (SQLITE_CORRUPT): database disk image is malformed`, join(dir, 'x.db'));
     wrapped.cause = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
     const message = startFailure(wrapped, join(dir, 'x.db'));
     expect(message).toContain(`the ledger at ${join(dir, 'x.db')} is damaged (SQLITE_CORRUPT: database disk image is malformed)`);
@@ -51,9 +52,9 @@ describe('startFailure: one line on why a command could not start', () => {
     expect(startFailure(corrupt({ file: `${ledger}.access-log.db` }), ledger)).toMatch(new RegExp(`^the access log at ${ledger}\\.access-log\\.db is damaged .* The ledger itself is not at fault, and needs no restore\\. .*put the access log of a backup in its place`));
     expect(ofReadModel).toContain('only if that finds damage, restore the ledger from a backup');
     expect(startFailure(corrupt({ file: ledger }), ledger)).toMatch(new RegExp(`^the ledger at ${ledger} is damaged `));
-    // a held sync's change set, which the store names as it names the ledger: discarding that sync mends it
+    // a held sync's change set, whose file the store names as it names the ledger: discarding that sync mends it
     const set = `${ledger}.staged/d1.s1.db`;
-    const ofSet = new EventStoreUnavailable(`SQLite ledger ${set} failed (SQLITE_CORRUPT): database disk image is malformed`);
+    const ofSet = new EventStoreUnavailable(`SQLite ledger ${set} failed (SQLITE_CORRUPT): database disk image is malformed`, set);
     ofSet.cause = corrupt();
     const said = startFailure(ofSet, ledger);
     expect(said).toMatch(new RegExp(`^the change set of a held sync at ${set} is damaged .* The ledger itself is not at fault\\. That sync cannot be approved: discard it`));

@@ -297,14 +297,15 @@ export function toEventStoreError(error: unknown, path: string): Error {
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
       mapped = new EventStoreUnavailable(
         `SQLite ledger ${path} is locked by another connection (${code}): ${error.message}`,
+        path,
       );
     } else {
-      mapped = new EventStoreUnavailable(`SQLite ledger ${path} failed (${code}): ${error.message}`);
+      mapped = new EventStoreUnavailable(`SQLite ledger ${path} failed (${code}): ${error.message}`, path);
     }
   } else if (isErrorLike(error) && /database connection is not open/i.test(error.message)) {
-    mapped = new EventStoreUnavailable(`SQLite ledger ${path} is closed`);
+    mapped = new EventStoreUnavailable(`SQLite ledger ${path} is closed`, path);
   } else if (isNodeFsError(error)) {
-    mapped = new EventStoreUnavailable(`SQLite ledger ${path} cannot be opened (${error.code}): ${error.message}`);
+    mapped = new EventStoreUnavailable(`SQLite ledger ${path} cannot be opened (${error.code}): ${error.message}`, path);
   }
   if (mapped === undefined) return isErrorLike(error) ? (error as Error) : new Error(String(error));
   mapped.cause = error;

@@ -107,10 +107,9 @@ async function inSnapshot<T>(path: string, work: (source: Database.Database) => 
   } catch (error) {
     if (error instanceof EventStoreUnavailable) throw error;
     const code = (error as { code?: unknown }).code;
-    const failure = new EventStoreUnavailable(`could not back up ${path}${typeof code === 'string' ? ` (${code})` : ''}: ${(error as Error).message}`);
+    const failure = new EventStoreUnavailable(`could not back up ${path}${typeof code === 'string' ? ` (${code})` : ''}: ${(error as Error).message}`, path);
     failure.cause = error;
-    // which file, for whoever says what to do about a damaged one (see damagedFileReport)
-    throw Object.assign(failure, { file: path });
+    throw failure;
   } finally {
     if (source?.inTransaction) source.exec('ROLLBACK');
     source?.close();

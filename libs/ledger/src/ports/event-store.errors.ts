@@ -36,7 +36,13 @@ export class DuplicateEventId extends EventStoreError {
   }
 }
 
-/** The backend could not be reached or failed. */
+/** The backend could not be reached or failed; `file`, for an embedded one, the file it failed on. */
 export class EventStoreUnavailable extends EventStoreError {
   readonly code = 'EVENT_STORE_UNAVAILABLE';
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+  }
 }

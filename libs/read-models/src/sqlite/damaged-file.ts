@@ -1,4 +1,3 @@
-import { EventStoreUnavailable } from '@roster-ledger/ledger';
 import { accessLogPath } from './readers/sqlite-access-log';
 
 /** A SQLite error, thrown as it is or wrapped by the store. */
@@ -13,10 +12,10 @@ export function sqliteErrorOf(error: Error): { code: string; message: string } |
 /**
  * What to do about a file of the ledger SQLite found damaged ("database disk image is malformed",
  * which says neither which file nor what to do): null when `error` is not such damage. Which
- * file: the ledger's own connection (the store) names it in its error, the access log names the
- * file it was reading (its own, or the ledger it copies older reads from) as `file`; any other
- * (a read model's) names none. `found` says when (as the command started, say) and what came of
- * it ("Nothing was changed.").
+ * file: the error's `file`, which the store gives the file it failed on (the ledger, a held sync's
+ * change set), and the access log the file it was reading (its own, or the ledger it copies older
+ * reads from); a read model's connection names none. `found` says when (as the command started,
+ * say) and what came of it ("Nothing was changed.").
  */
 export function damagedFileReport(error: unknown, ledgerPath: string, found: string): string | null {
   if (!(error instanceof Error)) return null;
@@ -24,14 +23,13 @@ export function damagedFileReport(error: unknown, ledgerPath: string, found: str
   if (sqlite === null || !/^SQLITE_(CORRUPT|NOTADB)/.test(sqlite.code)) return null;
   const why = `(${sqlite.code}: ${sqlite.message}): part of the file is missing or overwritten, as a copy cut short or made while it was written leaves it. ${found}`;
   const file = [error, error.cause].map((e) => (e as { file?: unknown } | undefined)?.file).find((f) => typeof f === 'string');
-  if (file === ledgerPath || (error instanceof EventStoreUnavailable && error.message.startsWith(`SQLite ledger ${ledgerPath} `))) {
+  if (file === ledgerPath) {
     return `the ledger at ${ledgerPath} is damaged ${why} Restore it from a backup (see Backing up in the README)`;
   }
-  // a held sync's change set, in the folder beside the ledger (the store names it as it names the ledger)
-  const staged = /^SQLite ledger (.+?) failed/.exec(error.message)?.[1] ?? file;
-  if (typeof staged === 'string' && staged.startsWith(`${ledgerPath}.staged/`)) {
+  // a held sync's change set, in the folder beside the ledger
+  if (typeof file === 'string' && file.startsWith(`${ledgerPath}.staged/`)) {
     return (
-      `the change set of a held sync at ${staged} is damaged ${why} The ledger itself is not at fault. That sync cannot be ` +
+      `the change set of a held sync at ${file} is damaged ${why} The ledger itself is not at fault. That sync cannot be ` +
       `approved: discard it (roster-ledger syncs list --db ${ledgerPath} shows it held; roster-ledger syncs discard <syncId> --db ${ledgerPath}) and sync again`
     );
   }
