@@ -10,19 +10,11 @@ import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkConfiguration, checkUsage } from './usage-check';
 import { noLedgerMessage, notALedger } from './no-ledger';
+import { dbOption } from './db-option';
 
 /** Commands that may start a new ledger file (serve only to sync configured districts into: see ServeCommand); every other one reads an existing ledger. */
 const CREATES_LEDGER = ['import', 'sync', 'serve'];
 
-/** `--db <path>` or `--db=<path>`, read before Nest starts because it decides which file to open. */
-export function dbOption(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--db') return argv[i + 1];
-    if (arg.startsWith('--db=')) return arg.slice('--db='.length);
-  }
-  return undefined;
-}
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // `roster-ledger audit export | head`: a reader that stops early is not an error

@@ -1,3 +1,5 @@
+import { dbOption } from '../db-option';
+
 /**
  * The line that ends a page which is not the last: the whole command that reads the next page,
  * as typed (its filters, --limit, --db and --role kept) with the cursor option set to where the
@@ -18,13 +20,8 @@ export function nextPageLine(option: '--after' | '--from', cursor: string | numb
  * printed, it must not act on the default ledger), as the shell reads it back.
  */
 export function commandOnThisLedger(words: readonly string[], argv: readonly string[] = process.argv.slice(2)): string {
-  const db: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--db' && argv[i + 1] !== undefined) db.push('--db', argv[i + 1]!);
-    else if (arg.startsWith('--db=')) db.push('--db', arg.slice('--db='.length));
-  }
-  return ['roster-ledger', ...words, ...db.slice(0, 2)].map(shellWord).join(' ');
+  const db = dbOption(argv);
+  return ['roster-ledger', ...words, ...(db === undefined ? [] : ['--db', db])].map(shellWord).join(' ');
 }
 
 /** A word as a POSIX shell reads it back: as it is when it has nothing the shell would act on, else in single quotes. */
