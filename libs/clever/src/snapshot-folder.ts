@@ -167,6 +167,12 @@ function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origi
   );
 }
 
+/**
+ * `/users?role=teacher` and `/users?role=staff` both return a teacher who is also staff: a
+ * users.json put together from them lists that person twice, where `/users` lists them once.
+ */
+const ROLE_QUERIES_HINT = ' (a users.json made by joining the pages of role queries, /users?role=..., lists a person of several roles once per role: take the users from /users, which lists each person once)';
+
 /** One file's records, each with its fingerprint; an id seen twice in the same file is fatal. */
 async function* readKind(kind: RecordKind, file: string, reading: Reading, thread: JsonReadingThread): AsyncGenerator<SnapshotItem> {
   const recognise = (fingerprint: string, idHint: string) => reading.known()?.recognise(kind, idHint, fingerprint);
@@ -181,7 +187,9 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
     const id = item.origin.recordId ?? '';
     const first = seen.get(id);
     if (first !== undefined) {
-      throw new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}`, {
+      // Clever's role queries list a person of several roles once per role (see ROLE_QUERIES_HINT)
+      const hint = kind === 'user' ? ROLE_QUERIES_HINT : '';
+      throw new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${hint}`, {
         ...item.origin,
         field: 'id',
       });
