@@ -237,4 +237,51 @@ describe('live projections following another process (end to end)', () => {
       await stopServe(again);
     }
   }, 90_000);
+  it('lets go of the subscription of a batch that failed before it follows the log again', async () => {
+    const ledger = tmp.path('retry.db');
+    const store = new SqliteEventStore(new SqliteLedgerDatabase(ledger));
+    const files = ReadModelFiles.beside(ledger, SQLITE_PROJECTIONS.map((p) => p.name));
+    const control = new SqliteProjectionControl(files, store);
+    // each subscription the runner opens, and whether it was stopped
+    const opened: { stopped: boolean }[] = [];
+    const subscribeToAll = store.subscribeToAll.bind(store);
+    jest.spyOn(store, 'subscribeToAll').mockImplementation((options) => {
+      const subscription = subscribeToAll(options);
+      const seen = { stopped: false };
+      opened.push(seen);
+      const stop = subscription.stop.bind(subscription);
+      subscription.stop = async () => {
+        seen.stopped = true;
+        await stop();
+      };
+      return subscription;
+    });
+    // the first two live batches fail (a busy database), as another process's long write can make them
+    const applyLive = jest.spyOn(control, 'applyLive');
+    applyLive.mockRejectedValueOnce(new Error('database is locked')).mockRejectedValueOnce(new Error('database is locked'));
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const runner = new LiveProjectionRunner(control, store);
+    const followed = async (count: number) => {
+      for (const deadline = Date.now() + 20_000; opened.length < count; ) {
+        if (Date.now() > deadline) throw new Error(`the runner opened ${opened.length} subscriptions, not ${count}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    runner.start();
+    try {
+      for (const n of [1, 2]) {
+        await followed(n);
+        await store.appendToStream(`district-retry-${n}`, [{ id: `retry-${n}`, type: 'Noted', data: { n }, metadata: {} }]);
+      }
+      await followed(3);
+      // the runner follows the log with one subscription: the two of the failed batches were stopped
+      expect(opened.map((s) => s.stopped)).toEqual([true, true, false]);
+    } finally {
+      await runner.stop();
+      jest.restoreAllMocks();
+      files.close();
+      await store.close();
+    }
+    expect(opened.every((s) => s.stopped)).toBe(true);
+  }, 60_000);
 });

@@ -101,35 +101,42 @@ export class LiveProjectionRunner {
   }
 
   private async follow(after: number): Promise<void> {
-    this.subscription = this.store.subscribeToAll({ after });
-    const events = this.subscription[Symbol.asyncIterator]();
-    let batch: RecordedEvent[] = [];
-    let pending = events.next();
-    while (!this.stopped) {
-      const wait = batch.length === 0 ? resolveAfter(this.quietMs, QUIET) : resolveAfter(this.idleMs, IDLE);
-      const next = await Promise.race([pending, wait.promise]);
-      wait.cancel();
-      if (next === QUIET) {
-        this.control.followSwaps();
-        continue;
+    const subscription = this.store.subscribeToAll({ after });
+    this.subscription = subscription;
+    // stopped however this ends: a batch that failed (a busy database) would leave it polling the
+    // log, and holding what it read, while the runner follows again with another
+    try {
+      const events = subscription[Symbol.asyncIterator]();
+      let batch: RecordedEvent[] = [];
+      let pending = events.next();
+      while (!this.stopped) {
+        const wait = batch.length === 0 ? resolveAfter(this.quietMs, QUIET) : resolveAfter(this.idleMs, IDLE);
+        const next = await Promise.race([pending, wait.promise]);
+        wait.cancel();
+        if (next === QUIET) {
+          this.control.followSwaps();
+          continue;
+        }
+        if (next === IDLE || (next.done && batch.length > 0)) {
+          await this.control.applyLive(batch, () => this.stopped);
+          batch = [];
+          if (next === IDLE) continue;
+        }
+        if (next.done) return;
+        batch.push(next.value);
+        if (batch.length >= this.batchSize) {
+          // A batch's worth at once: another process appended a sync, perhaps of millions of events.
+          // The subscription reads on without waiting, so folding it here, batch after batch, would
+          // keep the thread from answering anything (health checks included) until the end. The
+          // catch-up folds it instead: a batch at a time with the thread let go between batches, on
+          // two threads when it is large. Then the runner follows again from where it got to.
+          await events.return?.(undefined);
+          return;
+        }
+        pending = events.next();
       }
-      if (next === IDLE || (next.done && batch.length > 0)) {
-        await this.control.applyLive(batch, () => this.stopped);
-        batch = [];
-        if (next === IDLE) continue;
-      }
-      if (next.done) return;
-      batch.push(next.value);
-      if (batch.length >= this.batchSize) {
-        // A batch's worth at once: another process appended a sync, perhaps of millions of events.
-        // The subscription reads on without waiting, so folding it here, batch after batch, would
-        // keep the thread from answering anything (health checks included) until the end. The
-        // catch-up folds it instead: a batch at a time with the thread let go between batches, on
-        // two threads when it is large. Then the runner follows again from where it got to.
-        await events.return?.(undefined);
-        return;
-      }
-      pending = events.next();
+    } finally {
+      await subscription.stop();
     }
   }
 }
