@@ -32,6 +32,15 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
 });
 
 describe("a sync's report", () => {
+  it("names the ledger of the command in the approve and discard commands of a held sync, so that they act on the sync it held", () => {
+    const held = sync({ status: 'held', counts: { StudentRemoved: 150 }, breaches: [] });
+    const report = describeSync(held, undefined, ['import', 'day2', '--db', '/data/my ledger.db']);
+    expect(report).toContain("Apply it:  roster-ledger syncs approve s2 --db '/data/my ledger.db' --by <your name>");
+    expect(report).toContain("Drop it:   roster-ledger syncs discard s2 --db '/data/my ledger.db' --by <your name>");
+    // the default ledger needs no --db
+    expect(describeSync(held, undefined, ['import', 'day2'])).toContain('Apply it:  roster-ledger syncs approve s2 --by <your name>');
+  });
+
   it('points at the findings of the sync whose files these were only when there are some', () => {
     expect(describeSync(sync({ sameFilesAs: 's1' }))).not.toContain('findings below');
     const found = describeSync(sync({ sameFilesAs: 's1', unresolved: { school: 2 } }));

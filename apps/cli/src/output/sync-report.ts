@@ -1,5 +1,6 @@
 import { SNAPSHOT_FILE_NAMES } from '@roster-ledger/clever';
 import { describeBreach, describeLocation, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
+import { commandOnThisLedger } from './next-page';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
@@ -14,8 +15,11 @@ export function syncJson(summary: SyncSummary, durationMs?: number): object {
   return { ...summary, ...(durationMs === undefined ? {} : { durationMs }) };
 }
 
-/** A person's reading of one sync: what it did, what it found, what to do next. */
-export function describeSync(s: SyncSummary, durationMs?: number): string {
+/**
+ * A person's reading of one sync: what it did, what it found, what to do next (the commands it
+ * suggests name the `--db` of `argv`, the command's own arguments).
+ */
+export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly string[] = process.argv.slice(2)): string {
   const lines: string[] = [];
   const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
   const status = s.processGone ? 'STOPPED (its process is gone; recorded as running)' : s.status.toUpperCase();
@@ -42,8 +46,8 @@ export function describeSync(s: SyncSummary, durationMs?: number): string {
     lines.push('  Thresholds crossed:');
     for (const b of s.breaches) lines.push(`    - ${describeBreach(b)}`);
     if (s.status === 'held') {
-      lines.push(`  Apply it:  roster-ledger syncs approve ${s.syncId} --by <your name>`);
-      lines.push(`  Drop it:   roster-ledger syncs discard ${s.syncId} --by <your name>`);
+      lines.push(`  Apply it:  ${commandOnThisLedger(['syncs', 'approve', s.syncId], argv)} --by <your name>`);
+      lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
     } else lines.push(`  Discarded by ${s.discardedBy}.`);
   }
   if (s.status === 'failed' && s.failure) {
