@@ -10,12 +10,18 @@ export const TWO_DIGIT_YEAR_CUTOFF = 29;
 
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/;
 
+/** A time of day after a date, as a spreadsheet saving dates with their time writes it: ` 0:00`, ` 00:00:00`, `T00:00:00.000Z`, ` 12:00 AM`. */
+const TIME_OF_DAY = /(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AP]M)?(?:Z|[+-]\d{2}:?\d{2})?)$/i;
+
 /**
  * A CSV date as ISO `YYYY-MM-DD`: `M/D/YYYY` and `MM/DD/YYYY` (Clever's SFTP format), `M/D/YY`
- * (two-digit year, see TWO_DIGIT_YEAR_CUTOFF) or ISO `YYYY-MM-DD`. Anything else, or a day that
- * does not exist (`2/30/2001`), gives undefined: the caller keeps the raw value.
+ * (two-digit year, see TWO_DIGIT_YEAR_CUTOFF) or ISO `YYYY-MM-DD`, each perhaps with a time of day
+ * after it (a spreadsheet's `8/1/2015 0:00`), which says nothing more about the day: kept raw, the
+ * same term saved so would be another term. Anything else, or a day that does not exist
+ * (`2/30/2001`), gives undefined: the caller keeps the raw value.
  */
-export function csvIsoDate(raw: string): string | undefined {
+export function csvIsoDate(written: string): string | undefined {
+  const raw = written.replace(TIME_OF_DAY, '');
   const us = US_DATE.exec(raw);
   if (us) {
     const [, month, day, year] = us;

@@ -33,4 +33,13 @@ describe('ids of CSV-fed records, by the rule the README documents', () => {
     // the README's worked example
     expect(documented('d1', 'student', '100')).toMatch(/^sis-student-[0-9a-f]{24}$/);
   });
+  it('gives a term saved by a spreadsheet with a time of day after its dates the id of the same term written as dates', async () => {
+    const district = smallDistrict();
+    const termIds = async (files: Record<string, string>) =>
+      (await readCsvItems(await tempCsvFolder(files))).flatMap((item) => (item.type === 'record' && item.record.kind === 'term' ? [item.record] : []));
+    const asDates = await termIds(district);
+    const withTimes = await termIds({ ...district, 'sections.csv': district['sections.csv']!.replaceAll('8/1/15', '8/1/2015 0:00').replaceAll('6/1/16', '2016-06-01 00:00:00') });
+    expect(district['sections.csv']).toContain('8/1/15');
+    expect(withTimes.map((t) => [t.id, t.fields])).toEqual(asDates.map((t) => [t.id, t.fields]));
+  });
 });
