@@ -61,4 +61,23 @@ describe('an import interrupted (end to end)', () => {
     const after = cliJson<{ items: { name: string; lag: { events: number } }[] }>(['projections', '--json', '--db', db]).body.items;
     expect(after.map((s) => [s.name, s.lag.events])).toEqual(after.map((s) => [s.name, 0]));
   }, 180_000);
+  it('a rebuild stopped with Ctrl-C says the live read models are as they were and which command resumes it, and that command does', async () => {
+    const db = tmp.path('rebuilt', 'ledger.db');
+    mkdirSync(tmp.path('rebuilt'));
+    expect(cliJson(['import', district, '--db', db, '--skip-projections']).status).toBe(0);
+    const run = startCli(['rebuild', '--all', '--db', db]);
+    // once a version is being built beside the live ones (v1, from the import)
+    const versions = () => (existsSync(`${db}.read-models`) ? readdirSync(`${db}.read-models`).filter((f) => f.endsWith('.v2.db')) : []);
+    await waitFor('the rebuild to start its versions', () => versions().length > 0, 60_000);
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.status).toBe(130);
+    expect(stopped.stderr.trim()).toBe(
+      `interrupted: the live read models are as they were, and what was rebuilt so far is kept: roster-ledger rebuild --all --db ${db} resumes where it stopped.`,
+    );
+    const again = cliJson<{ rebuilt: unknown[] }>(['rebuild', '--all', '--db', db, '--json']);
+    expect(again.status).toBe(0);
+    const after = cliJson<{ items: { name: string; lag: { events: number }; rebuilding: unknown }[] }>(['projections', '--json', '--db', db]).body.items;
+    expect(after.map((s) => [s.name, s.lag.events, s.rebuilding])).toEqual(after.map((s) => [s.name, 0, null]));
+  }, 180_000);
 });

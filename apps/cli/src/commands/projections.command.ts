@@ -14,6 +14,7 @@ import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { commandOnThisLedger } from '../output/next-page';
 import { rebuildReport, rowsApart } from '../output/rebuild-report';
+import { onCtrlC } from './on-ctrl-c';
 import { reportError, type CommonOptions } from './common-options';
 
 /** Whether a rebuild is at work, and where, or was interrupted, or is built and waits to be swapped in. */
@@ -126,6 +127,10 @@ export class RebuildCommand extends LedgerCommandRunner {
       return;
     }
     const bar = ProjectionProgressBar.forTerminal(options.json === true, options.dryRun ? 'rebuilding (dry run)' : 'rebuilding');
+    // a rebuild builds beside the live read models, noting where it got to as it commits: stopped
+    // anywhere, it leaves them as they were and resumes from its last commit
+    const again = commandOnThisLedger(['rebuild', ...(options.all ? ['--all'] : names), ...(options.dryRun ? ['--dry-run'] : [])]);
+    const letGo = onCtrlC(`interrupted: the live read models are as they were, and what was rebuilt so far is kept: ${again} resumes where it stopped.`, () => bar.stop());
     try {
       const result = await this.commands.execute<RebuildProjectionsCommand, RebuildResult>(
         new RebuildProjectionsCommand(options.all ? [] : names, { dryRun: options.dryRun, onProgress: bar.update }),
@@ -136,6 +141,8 @@ export class RebuildCommand extends LedgerCommandRunner {
     } catch (error) {
       bar.stop();
       reportError(error, options.json);
+    } finally {
+      letGo();
     }
   }
   @Option({ flags: '--all', description: 'every projection' })

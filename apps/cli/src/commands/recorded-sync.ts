@@ -12,14 +12,12 @@ import type { LedgerFile } from '../ledger-file';
 import { idSourceChange, idSourceChangeLines } from './id-source-change';
 import { recentDistrictSyncs } from './recent-district-syncs';
 import { interruptedSyncLines, interruptedSyncsFound } from './interrupted-syncs-found';
+import { onCtrlC } from './on-ctrl-c';
 
 /** What a command stopped (Ctrl-C) while the read models followed its sync says. */
 export const CATCH_UP_INTERRUPTED =
   'interrupted while the read models were being updated: the sync stands (its events are in the log), and queries answer from before it ' +
   'until the read models catch up from the log, when a command next reads them or when serve starts.';
-
-/** A process ended by SIGINT exits 128 + 2, as a shell reports it. */
-const EXIT_INTERRUPTED = 130;
 
 /**
  * From when a sync (or an approval) stands until its read models have followed it (minutes at
@@ -27,13 +25,7 @@ const EXIT_INTERRUPTED = 130;
  * lets go of Ctrl-C again.
  */
 export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => undefined): () => void {
-  const interrupted = () => {
-    stopProgress();
-    err(`\n${CATCH_UP_INTERRUPTED}`);
-    process.exit(EXIT_INTERRUPTED);
-  };
-  process.once('SIGINT', interrupted);
-  return () => process.off('SIGINT', interrupted);
+  return onCtrlC(CATCH_UP_INTERRUPTED, stopProgress);
 }
 
 /**
@@ -43,18 +35,13 @@ export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => und
  * as held), and the sync's own record says which: asking it here, while the sync goes on around
  * the question, could answer before the commit. Returns what lets go of Ctrl-C again.
  */
-export function sayWhenInterruptedDuringSync(syncId: string, stopProgress: () => void): () => void {
-  const interrupted = () => {
-    stopProgress();
-    err(
-      `\ninterrupted while sync ${syncId} ran. ${commandOnThisLedger(['syncs', 'show', syncId])} says what became of it: ` +
-        'completed or held, if it had reached its commit (it stands); else none of its snapshot is recorded, and it shows as stopped ' +
-        "(its process gone) until the district's next sync records it as interrupted: run the command again.",
-    );
-    process.exit(EXIT_INTERRUPTED);
-  };
-  process.once('SIGINT', interrupted);
-  return () => process.off('SIGINT', interrupted);
+function sayWhenInterruptedDuringSync(syncId: string, stopProgress: () => void): () => void {
+  return onCtrlC(
+    `interrupted while sync ${syncId} ran. ${commandOnThisLedger(['syncs', 'show', syncId])} says what became of it: ` +
+      'completed or held, if it had reached its commit (it stands); else none of its snapshot is recorded, and it shows as stopped ' +
+      "(its process gone) until the district's next sync records it as interrupted: run the command again.",
+    stopProgress,
+  );
 }
 
 export interface RecordedSync<T> {
