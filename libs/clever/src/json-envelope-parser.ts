@@ -4,6 +4,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
 import { isJsonWhitespace } from './line-counter';
 import { plainJsonReason } from './json-syntax-reason';
+import { isPlainObject } from './field-readers';
 
 export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever envelope {"data": [...]}';
 /** A snapshot file is a list: `{"data": {...}}` (one record, as a single-record endpoint answers) is not one. */
@@ -356,10 +357,6 @@ export class EnvelopeParser {
     const position = /absolute position "(\d+)"/.exec(reason)?.[1];
     return position !== undefined ? this.feedOffset + Number(position) : this.feedOffset + this.lastTokenOffset;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeToken(token: ParsedTokenInfo): string {

@@ -1,5 +1,6 @@
 import type { JsonRecord } from './json-envelope-parser';
 import type { RecordUnit } from './record-fingerprint';
+import { isPlainObject } from './field-readers';
 
 /*
  * Where the splitter is in the envelope, outside the values handed to JSON.parse ("units").
@@ -526,10 +527,6 @@ export class JsonRecordSplitter {
     }
     return typeof value === 'string' && value.length <= this.maxStringLength;
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether the envelope's `links` name a next page (see ONE_PAGE_OF_A_LIST). */

@@ -1,4 +1,5 @@
 import { CleverBadResponse } from './clever-api-errors';
+import { isPlainObject } from '../field-readers';
 
 /** One page of a list: `entries` are the envelope's items (`{"data": {...}, "uri": "..."}`) as sent. */
 export interface ListEnvelope {
@@ -7,32 +8,29 @@ export interface ListEnvelope {
   next?: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** `{"data": [...], "links": [...]}`. @throws CleverBadResponse naming `url` for any other shape. */
 export function readListEnvelope(body: unknown, url: string): ListEnvelope {
-  if (!isObject(body) || !Array.isArray(body['data'])) {
+  if (!isPlainObject(body) || !Array.isArray(body['data'])) {
     throw new CleverBadResponse(url, 'expected a list envelope {"data": [...], "links": [...]}');
   }
   const links = body['links'];
   if (links !== undefined && !Array.isArray(links)) throw new CleverBadResponse(url, '"links" is not an array');
-  const next = (links ?? []).find((link): link is { rel: string; uri: string } => isObject(link) && link['rel'] === 'next');
+  const next = (links ?? []).find((link): link is { rel: string; uri: string } => isPlainObject(link) && link['rel'] === 'next');
   if (next !== undefined && typeof next.uri !== 'string') throw new CleverBadResponse(url, 'the "next" link has no uri');
   return next === undefined ? { entries: body['data'] } : { entries: body['data'], next: next.uri };
 }
 
 /** `{"data": {...}}` of a single-object endpoint. @throws CleverBadResponse naming `url` for any other shape. */
 export function readObjectEnvelope(body: unknown, url: string): Record<string, unknown> {
-  if (!isObject(body) || !isObject(body['data'])) throw new CleverBadResponse(url, 'expected an object envelope {"data": {...}}');
+  if (!isPlainObject(body) || !isPlainObject(body['data'])) throw new CleverBadResponse(url, 'expected an object envelope {"data": {...}}');
   return body['data'];
 }
 
 /** The object inside a list item, or what is wrong with the item (for the caller's own error). */
 export function unwrapEntry(entry: unknown): { object: Record<string, unknown> } | { problem: string } {
-  if (!isObject(entry)) return { problem: `expected an envelope item {"data": {...}}, got ${describe(entry)}` };
+  if (!isPlainObject(entry)) return { problem: `expected an envelope item {"data": {...}}, got ${describe(entry)}` };
   const object = entry['data'];
-  if (!isObject(object)) return { problem: `expected the envelope item's "data" to be an object, got ${describe(object)}` };
+  if (!isPlainObject(object)) return { problem: `expected the envelope item's "data" to be an object, got ${describe(object)}` };
   return { object };
 }
 

@@ -1,4 +1,5 @@
 import { InvalidInput } from '@roster-ledger/domain';
+import { isPlainObject } from '../field-readers';
 
 /**
  * One Events API event, checked for the fields a consumer relies on. `raw` is the event exactly as
@@ -21,9 +22,6 @@ export interface CleverEvent {
   index: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** @throws InvalidInput naming the page, the index and the field when a required part is missing or of the wrong type. */
 export function readCleverEvent(raw: Record<string, unknown>, page: string, index: number): CleverEvent {
   const at = { file: `events page ${page}`, record: index };
@@ -36,11 +34,11 @@ export function readCleverEvent(raw: Record<string, unknown>, page: string, inde
   if (created !== undefined && created !== null && typeof created !== 'string') {
     throw new InvalidInput('expected a timestamp string', { ...where, field: 'created' });
   }
-  if (!isObject(data) || !isObject(data['object'])) {
+  if (!isPlainObject(data) || !isPlainObject(data['object'])) {
     throw new InvalidInput('expected data.object to be the changed object', { ...where, field: 'data.object' });
   }
   const previous = data['previous_attributes'];
-  if (previous !== undefined && previous !== null && !isObject(previous)) {
+  if (previous !== undefined && previous !== null && !isPlainObject(previous)) {
     throw new InvalidInput('expected data.previous_attributes to be an object', { ...where, field: 'data.previous_attributes' });
   }
   return {
@@ -48,7 +46,7 @@ export function readCleverEvent(raw: Record<string, unknown>, page: string, inde
     type,
     ...(typeof created === 'string' ? { created } : {}),
     object: data['object'],
-    ...(isObject(previous) ? { previousAttributes: previous } : {}),
+    ...(isPlainObject(previous) ? { previousAttributes: previous } : {}),
     raw,
     page,
     index,

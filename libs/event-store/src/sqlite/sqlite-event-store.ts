@@ -17,6 +17,7 @@ import {
   type StreamPositionsOptions,
   type SubscribeOptions,
 } from '@roster-ledger/ledger';
+import { categoryOf } from '@roster-ledger/domain';
 import { SqliteLedgerDatabase, isSqliteError, toEventStoreError, type SqliteLedgerDatabaseOptions } from './sqlite-database';
 import { EVENT_COLUMNS, EventMetadataTable, type EventRow } from './event-metadata-table';
 
@@ -458,11 +459,6 @@ function revisionMatches(expected: ExpectedRevision, current: number | null): bo
 }
 
 /** The part of the stream id before the first dash; '' (no category) when there is no dash. */
-function categoryOf(streamId: string): string {
-  const dash = streamId.indexOf('-');
-  return dash <= 0 ? '' : streamId.slice(0, dash);
-}
-
 function isUniqueViolation(error: unknown): error is { code: string; message: string } {
   return isSqliteError(error) && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
