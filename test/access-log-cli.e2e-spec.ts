@@ -39,6 +39,15 @@ describe('access-log (end to end)', () => {
 
     const ofStudent = cliJson<{ items: Entry[] }>(['access-log', '--student', found[0]!.id, '--db', db]).body.items;
     expect(ofStudent.map((e) => e.endpoint)).toEqual(['cli search']);
+    // an id that names no account (a SIS id, the audit feed's stream_id) is refused, not answered
+    // with "no reads", which would say nobody read the student
+    const sisId = cli(['access-log', '--student', '738733110', '--db', db]);
+    expect({ status: sisId.status, stderr: sisId.stderr.trim() }).toEqual({
+      status: 2,
+      stderr: expect.stringContaining('account 738733110 not found; the access log names students by their account id, as search gives it'),
+    });
+    const streamName = cli(['access-log', '--student', `user-${found[0]!.id}`, '--db', db]);
+    expect(streamName.stderr).toContain(`user-${found[0]!.id} is the name of a stream of the log (the audit feed's stream_id): the account's id is ${found[0]!.id}`);
 
     const text = cli(['access-log', '--limit', '1', '--db', db]).stdout.trim().split('\n');
     expect(text).toHaveLength(3); // the header, the newest read, the next page's command

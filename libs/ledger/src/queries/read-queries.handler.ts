@@ -7,6 +7,7 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projections.p
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
+import { recordNotFound, type RecordSubject } from './record-not-found';
 import { checkAuditRange, checkAuditTypes } from './audit-vocabulary';
 import {
   GetAccessLogQuery,
@@ -50,7 +51,7 @@ async function checkRecorded(models: ReadModels, { districtId, syncId, schoolId 
 }
 
 /** What a timeline's subject is called in its not-found answer: as the account and class endpoints call it. */
-const TIMELINE_SUBJECTS: Readonly<Record<TimelineKind, string>> = { user: 'account', section: 'class', school: 'school', district: 'district', term: 'term', course: 'course' };
+const TIMELINE_SUBJECTS: Readonly<Record<TimelineKind, RecordSubject>> = { user: 'account', section: 'class', school: 'school', district: 'district', term: 'term', course: 'course' };
 
 /** Writes the access log entry of a request that showed students' personal data. */
 abstract class LoggingHandler {
@@ -100,7 +101,7 @@ export class GetAccountHandler extends LoggingHandler implements IQueryHandler<G
   }
   async execute({ id, viewer }: GetAccountQuery): Promise<AccountAnswer> {
     const account = await this.models.account(id);
-    if (!account) throw new NotFound(`account ${id}`);
+    if (!account) throw recordNotFound('account', id);
     if (isStudent(account)) await this.logAccess(viewer, [account.id]);
     return accountAnswer(account, personalAccessOf(viewer.role));
   }
@@ -116,7 +117,7 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
     const { items, related, students } = await this.models.atOneMoment(async () => {
       const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
       // named as the account and class endpoints name the same id: "account", "class"
-      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw new NotFound(`${TIMELINE_SUBJECTS[kind]} ${id}`);
+      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw recordNotFound(TIMELINE_SUBJECTS[kind], id);
       const { related, studentsNamed } = await this.related(items, { kind, id }, access);
       // the students whose own data the page shows, and those it names: one entry, as a roster's
       return { items, related, students: [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])] };
@@ -161,7 +162,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     const { then, memberships, accounts } = await this.models.atOneMoment(async () => {
       // the class as it stood at that moment, not today: its name then, whether it was shared then
       const then = await this.models.classAsOf(sectionId, at);
-      if (!then && !(await this.models.classRecord(sectionId))) throw new NotFound(`class ${sectionId}`);
+      if (!then && !(await this.models.classRecord(sectionId))) throw recordNotFound('class', sectionId);
       const memberships = await this.models.rosterAsOf(sectionId, at);
       const accounts = new Map((await this.models.accountNames(memberships.map((m) => m.userId))).map((a) => [a.id, a]));
       return { then, memberships, accounts };
@@ -202,7 +203,7 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
     const { memberships, named, then } = await this.models.atOneMoment(async () => {
-      if ((await this.models.account(userId)) === null) throw new NotFound(`account ${userId}`);
+      if ((await this.models.account(userId)) === null) throw recordNotFound('account', userId);
       // the person as they stood then: no class then reads otherwise before their first share
       const then = await this.models.accountAsOf(userId, at);
       const memberships = await this.models.classesOfUserAsOf(userId, at);
@@ -240,9 +241,18 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
 
 @QueryHandler(GetAccessLogQuery)
 export class GetAccessLogHandler implements IQueryHandler<GetAccessLogQuery, Page<AccessLogEntry>> {
-  constructor(@Inject(ACCESS_LOG) private readonly log: AccessLog) {}
-  execute({ filter }: GetAccessLogQuery): Promise<Page<AccessLogEntry>> {
-    return this.log.query(filter);
+  constructor(
+    @Inject(ACCESS_LOG) private readonly log: AccessLog,
+    @Inject(READ_MODELS) private readonly models: ReadModels,
+  ) {}
+  async execute({ filter }: GetAccessLogQuery): Promise<Page<AccessLogEntry>> {
+    const page = await this.log.query(filter);
+    // "no reads" of an id that names no account (a SIS id, a stream's name) is not "nobody read it"
+    const { studentId } = filter;
+    if (page.items.length === 0 && filter.after === undefined && studentId !== undefined && (await this.models.account(studentId)) === null) {
+      throw recordNotFound('account', studentId, 'the access log names students by their account id, as search gives it (search finds it by name, email or SIS id)');
+    }
+    return page;
   }
 }
 
