@@ -5,7 +5,7 @@ import { LedgerCommandRunner } from './ledger-command-runner';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { InvalidInput } from '@roster-ledger/domain';
 import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
-import { err, EXIT_USAGE, json, out } from '../output/cli-output';
+import { json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions } from './common-options';
@@ -54,9 +54,9 @@ export class SyncCommand extends LedgerCommandRunner {
   }
 
   async run(_: string[], options: SyncOptions): Promise<void> {
-    const districtId = options.district;
-    // (a district the configuration cannot sync was refused before the ledger was opened: see checkConfiguration)
-    if (districtId === undefined) return this.usage(DISTRICT_REQUIRED, options);
+    // given: a sync without --district, or of a district the configuration cannot sync, was refused
+    // before the ledger was opened (see checkArguments and checkConfiguration)
+    const districtId = options.district!;
     const mode = options.events ? 'events' : 'full';
     const syncId = randomUUID();
     const progress = RecordsProgress.forTerminal(options.json === true, `${mode} sync of ${districtId}`);
@@ -84,12 +84,6 @@ export class SyncCommand extends LedgerCommandRunner {
     const line = readModelsLine(readModels);
     if (line !== null) out(line);
     if (behind !== null) reportReadModelsBehind(behind, options.json);
-  }
-
-  private usage(message: string, options: SyncOptions, code = 'INVALID_REQUEST'): void {
-    if (options.json) json({ error: { code, message } });
-    else err(`error (${code}): ${message}`);
-    process.exitCode = EXIT_USAGE;
   }
 
   @Option({ flags: '--district <id>', description: 'the Clever id of a district connected in the configuration (LEDGER_CONFIG districts or LEDGER_DISTRICTS)' })

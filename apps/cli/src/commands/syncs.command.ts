@@ -10,7 +10,7 @@ import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type Commo
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { sayWhenInterruptedAfterSync } from './recorded-sync';
 
-/** Shared option parsers of the `syncs` sub-commands. */
+/** What the `syncs` sub-commands share: printing a sync as text or JSON. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
 
   protected print(summary: SyncSummary, options: CommonOptions): void {

@@ -9,13 +9,13 @@ import type { EventStore, JsonObject, NewEvent, StreamAppend } from '../ports/ev
 import type { Clock } from '../ports/clock.port';
 import { syncStreamId } from './sync-history';
 
+/** Events that end a sync: once one is recorded, the sync's outcome is settled. */
+const OUTCOMES = new Set(['SyncCompleted', 'SyncHeld', 'SyncFailed', 'SyncDiscarded']);
+
 /**
  * Writes the lifecycle of one sync to its `sync-{id}` stream, keeping track of the stream's
  * revision. Event ids derive from the sync and the revision, so a retried write is a no-op.
  */
-/** Events that end a sync: once one is recorded, the sync's outcome is settled. */
-const OUTCOMES = new Set(['SyncCompleted', 'SyncHeld', 'SyncFailed', 'SyncDiscarded']);
-
 export class SyncRecorder {
   readonly streamId: string;
   private revision: number | null;
