@@ -7,7 +7,7 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projections.p
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
-import { recordNotFound, type RecordSubject } from './record-not-found';
+import { recordNotFound } from './record-not-found';
 import { checkAuditRange, checkAuditTypes } from './audit-vocabulary';
 import {
   GetAccessLogQuery,
@@ -49,9 +49,6 @@ async function checkRecorded(models: ReadModels, { districtId, syncId, schoolId 
     if ((await models.audit(only, { limit: 1 })).length === 0) throw new NotFound(what);
   }
 }
-
-/** What a timeline's subject is called in its not-found answer: as the account and class endpoints call it. */
-const TIMELINE_SUBJECTS: Readonly<Record<TimelineKind, RecordSubject>> = { user: 'account', section: 'class', school: 'school', district: 'district', term: 'term', course: 'course' };
 
 /** Writes the access log entry of a request that showed students' personal data. */
 abstract class LoggingHandler {
@@ -101,7 +98,7 @@ export class GetAccountHandler extends LoggingHandler implements IQueryHandler<G
   }
   async execute({ id, viewer }: GetAccountQuery): Promise<AccountAnswer> {
     const account = await this.models.account(id);
-    if (!account) throw recordNotFound('account', id);
+    if (!account) throw recordNotFound('user', id);
     if (isStudent(account)) await this.logAccess(viewer, [account.id]);
     return accountAnswer(account, personalAccessOf(viewer.role));
   }
@@ -116,8 +113,7 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
     const access = personalAccessOf(viewer.role);
     const { items, related, students } = await this.models.atOneMoment(async () => {
       const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
-      // named as the account and class endpoints name the same id: "account", "class"
-      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw recordNotFound(TIMELINE_SUBJECTS[kind], id);
+      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw recordNotFound(kind, id);
       const { related, studentsNamed } = await this.related(items, { kind, id }, access);
       // the students whose own data the page shows, and those it names: one entry, as a roster's
       return { items, related, students: [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])] };
@@ -162,7 +158,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     const { then, memberships, accounts } = await this.models.atOneMoment(async () => {
       // the class as it stood at that moment, not today: its name then, whether it was shared then
       const then = await this.models.classAsOf(sectionId, at);
-      if (!then && !(await this.models.classRecord(sectionId))) throw recordNotFound('class', sectionId);
+      if (!then && !(await this.models.classRecord(sectionId))) throw recordNotFound('section', sectionId);
       const memberships = await this.models.rosterAsOf(sectionId, at);
       const accounts = new Map((await this.models.accountNames(memberships.map((m) => m.userId))).map((a) => [a.id, a]));
       return { then, memberships, accounts };
@@ -203,7 +199,7 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
     const { memberships, named, then } = await this.models.atOneMoment(async () => {
-      if ((await this.models.account(userId)) === null) throw recordNotFound('account', userId);
+      if ((await this.models.account(userId)) === null) throw recordNotFound('user', userId);
       // the person as they stood then: no class then reads otherwise before their first share
       const then = await this.models.accountAsOf(userId, at);
       const memberships = await this.models.classesOfUserAsOf(userId, at);
@@ -250,7 +246,7 @@ export class GetAccessLogHandler implements IQueryHandler<GetAccessLogQuery, Pag
     // "no reads" of an id that names no account (a SIS id, a stream's name) is not "nobody read it"
     const { studentId } = filter;
     if (page.items.length === 0 && filter.after === undefined && studentId !== undefined && (await this.models.account(studentId)) === null) {
-      throw recordNotFound('account', studentId, 'the access log names students by their account id, as search gives it (search finds it by name, email or SIS id)');
+      throw recordNotFound('user', studentId, 'the access log names students by their account id, as search gives it (search finds it by name, email or SIS id)');
     }
     return page;
   }

@@ -1,18 +1,18 @@
 import { NotFound } from '../errors/ledger-errors';
+import type { TimelineKind } from '../ports/read-models.port';
 
-/** What the answers call a record of each kind, and how the log names the stream of one (`<category>-<id>`). */
-const STREAM_CATEGORIES = { account: 'user', class: 'section', school: 'school', district: 'district', term: 'term', course: 'course' } as const;
-
-export type RecordSubject = keyof typeof STREAM_CATEGORIES;
+/** What the answers call a record of each kind (a timeline's kind is its stream's category): as the account and class endpoints call it. */
+const SUBJECTS: Readonly<Record<TimelineKind, string>> = { user: 'account', section: 'class', school: 'school', district: 'district', term: 'term', course: 'course' };
 
 /**
- * A record asked for by an id the read models do not hold. An id copied from the audit feed's
- * `stream_id` (`user-<id>`, `section-<id>`) is the log's name of the record's stream: said so,
- * with the id to ask for, as the plain "not found" left people thinking the record was not there.
- * `hint` is said otherwise.
+ * A record of `kind` asked for by an id the read models do not hold. An id copied from the audit
+ * feed's `stream_id` (`user-<id>`, `section-<id>`) is the log's name of the record's stream: said
+ * so, with the id to ask for, as the plain "not found" left people thinking the record was not
+ * there. `hint` is said otherwise.
  */
-export function recordNotFound(subject: RecordSubject, id: string, hint?: string): NotFound {
-  const prefix = `${STREAM_CATEGORIES[subject]}-`;
+export function recordNotFound(kind: TimelineKind, id: string, hint?: string): NotFound {
+  const subject = SUBJECTS[kind];
+  const prefix = `${kind}-`;
   if (id.startsWith(prefix) && id.length > prefix.length) {
     return new NotFound(`${subject} ${id}`, `${id} is the name of a stream of the log (the audit feed's stream_id): the ${subject}'s id is ${id.slice(prefix.length)}`);
   }
