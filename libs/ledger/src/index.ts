@@ -18,6 +18,7 @@ export * from './commands/discard-sync.command';
 export * from './commands/end-stopped-sync.command';
 export * from './commands/unlock-sync.command';
 export * from './queries/list-syncs.query';
+export * from './queries/list-districts.query';
 export * from './queries/get-sync.query';
 export * from './queries/read-events.query';
 export * from './services/sync-history';

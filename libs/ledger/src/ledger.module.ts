@@ -8,7 +8,7 @@ import { ApproveSyncHandler } from './commands/approve-sync.handler';
 import { DiscardSyncHandler } from './commands/discard-sync.handler';
 import { EndStoppedSyncHandler } from './commands/end-stopped-sync.handler';
 import { UnlockSyncHandler } from './commands/unlock-sync.handler';
-import { GetSyncHandler, ListSyncsHandler } from './queries/sync-queries.handler';
+import { GetSyncHandler, ListDistrictsHandler, ListSyncsHandler } from './queries/sync-queries.handler';
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
 import { SyncHistory } from './services/sync-history';
@@ -43,6 +43,7 @@ import {
     EndStoppedSyncHandler,
     UnlockSyncHandler,
     ListSyncsHandler,
+    ListDistrictsHandler,
     GetSyncHandler,
     ReadEventsHandler,
     CatchUpProjectionsHandler,

@@ -11,7 +11,8 @@ import { json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { unreadFilesNote } from '../output/unread-files-note';
-import { whoAmI, type CommonOptions } from './common-options';
+import { reportError, whoAmI, type CommonOptions } from './common-options';
+import { csvDistrictRefusal } from './csv-district-check';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
 import { LedgerFile } from '../ledger-file';
@@ -20,6 +21,7 @@ interface ImportOptions extends CommonOptions {
   district?: string;
   skipProjections?: boolean;
   readAll?: boolean;
+  newDistrict?: boolean;
 }
 
 @Command({
@@ -44,7 +46,8 @@ export class ImportCommand extends LedgerCommandRunner {
    * Usage mistakes, found before the ledger is opened (so before a mistyped path could create one
    * and record a failed sync in it): a folder that does not exist, is a file, or holds no file an
    * import reads (an empty folder, the parent of a snapshot, a folder of misspelt names: the message
-   * names what it holds instead), and a CSV upload without `--district`.
+   * names what it holds instead), a CSV upload without `--district`, and `--new-district` for a
+   * snapshot that names its district.
    */
   static checkArguments([folder]: readonly string[], options: Readonly<ImportOptions>): void {
     if (folder === undefined) return;
@@ -58,6 +61,7 @@ export class ImportCommand extends LedgerCommandRunner {
     const older = olderApiLayout(listing);
     if (older !== null) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${older}`, { file: absolute });
     if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
+    if (listing.layout !== 'csv' && options.newDistrict === true) throw new InvalidInput(NEW_DISTRICT_IS_FOR_CSV, { field: '--new-district' });
     // a CSV upload reads no districts.json: one left in its folder says nothing of the upload
     const mistyped = listing.layout === 'csv' ? null : districtNotInSnapshot(absolute, options.district);
     if (mistyped !== null) throw mistyped;
@@ -67,6 +71,9 @@ export class ImportCommand extends LedgerCommandRunner {
     const syncId = randomUUID();
     // a file the import leaves unread is told whatever the sync's outcome: it may be why it failed
     const listing = listSnapshotFolder(resolve(folder!));
+    // (checkArguments saw to a CSV upload's --district)
+    const refusal = listing.layout === 'csv' ? await csvDistrictRefusal(this.queries, options.district!, options.newDistrict === true) : null;
+    if (refusal !== null) return reportError(refusal, options.json);
     const note = unreadFilesNote(listing);
     const failureNotes = { json: { notRead: listing.unread }, lines: note === null ? [] : [note] };
     const progress = ProgressBar.forTerminal(options.json === true);
@@ -105,6 +112,14 @@ export class ImportCommand extends LedgerCommandRunner {
     description: 'read and compare every record even when the files are byte for byte those of the last sync (which is otherwise recognised and not read)',
   })
   parseReadAll(): boolean {
+    return true;
+  }
+
+  @Option({
+    flags: '--new-district',
+    description: "confirms that a CSV upload's --district is a district this ledger does not hold yet (one that holds others refuses it otherwise: a mistyped id would record a second district)",
+  })
+  parseNewDistrict(): boolean {
     return true;
   }
 
@@ -177,6 +192,9 @@ function jsonBeside(listing: SnapshotFolderListing): string {
   const json = listing.unread.filter((name) => name.toLowerCase().endsWith('.json'));
   return json.length === 0 ? '' : `; its ${json.join(', ')} would not be read: move the CSV files out to import it as Clever API JSON`;
 }
+
+const NEW_DISTRICT_IS_FOR_CSV =
+  "--new-district confirms the --district of an SFTP CSV upload, which names no district; this folder is read as Clever API JSON, whose records name their district: leave --new-district out";
 
 /** The largest districts.json read before a sync to check `--district` against: one district's is under a kilobyte. */
 const DISTRICTS_FILE_CHECKED_UP_TO = 1_000_000;

@@ -6,6 +6,7 @@ import { NotFound } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
 import { ListSyncsQuery } from './list-syncs.query';
 import { GetSyncQuery } from './get-sync.query';
+import { ListDistrictsQuery, type RecordedDistrict } from './list-districts.query';
 import { SYNC_LOCK } from '../ports/tokens';
 import type { SyncLock } from '../ports/sync-lock.port';
 
@@ -49,5 +50,19 @@ export class GetSyncHandler implements IQueryHandler<GetSyncQuery, SyncSummary> 
   /** @throws SyncNotFound */
   async execute({ syncId }: GetSyncQuery): Promise<SyncSummary> {
     return withProcess(await this.history.get(syncId), this.lock);
+  }
+}
+
+@QueryHandler(ListDistrictsQuery)
+export class ListDistrictsHandler implements IQueryHandler<ListDistrictsQuery, RecordedDistrict[]> {
+  constructor(private readonly history: SyncHistory) {}
+  async execute(): Promise<RecordedDistrict[]> {
+    const districts = new Map<string, RecordedDistrict>();
+    // newest first: a district's first sync met that recorded something is its last
+    for (const sync of await this.history.list()) {
+      const recorded = sync.status === 'completed' || sync.status === 'held';
+      if (recorded && sync.districtId !== null && !districts.has(sync.districtId)) districts.set(sync.districtId, { districtId: sync.districtId, lastSync: sync });
+    }
+    return [...districts.values()].sort((a, b) => a.districtId.localeCompare(b.districtId));
   }
 }
