@@ -230,6 +230,16 @@ describe('roster-ledger import (end to end)', () => {
       expect(after.filter((e) => e.streamId === `sync-${syncId}`).map((e) => [e.type, e.data['by'] ?? null])).toEqual([
         ['SyncStarted', null], ['SyncHeld', null], ['SyncApproved', 'alice'], ['SyncCompleted', null],
       ]);
+      // the approval is observed when it was decided, so an audit of that day finds it; the roster
+      // events it applied keep the moment the sync saw the district that way
+      const ofSync = (type: string) => after.find((e) => e.streamId === `sync-${syncId}` && e.type === type)!;
+      const heldAt = ofSync('SyncHeld').metadata['observedAt'] as string;
+      const approvedAt = ofSync('SyncApproved').data['approvedAt'] as string;
+      expect(approvedAt > heldAt).toBe(true);
+      expect([ofSync('SyncApproved').metadata['observedAt'], ofSync('SyncCompleted').metadata['observedAt']]).toEqual([approvedAt, approvedAt]);
+      expect(new Set(rosterEvents(after).filter((e) => e.type === 'StudentRemoved').map((e) => e.metadata['observedAt']))).toEqual(new Set([heldAt]));
+      const audited = cli(['audit', 'export', '--types', 'SyncApproved', '--from', approvedAt, '--format', 'csv', '--db', db]);
+      expect(audited.stdout).toContain(syncId);
 
       const again = cli(['syncs', 'approve', syncId, '--db', db]);
       expect(again.status).toBe(2);
@@ -246,6 +256,8 @@ describe('roster-ledger import (end to end)', () => {
       const discarded = cli(['syncs', 'discard', held.body['syncId'] as string, '--by', 'bob', '--db', db]);
       expect(discarded.status).toBe(0);
       expect(discarded.stdout).toContain('Discarded by bob');
+      const discard = (await readLog(db)).find((e) => e.type === 'SyncDiscarded')!;
+      expect(discard.metadata['observedAt']).toBe(discard.data['discardedAt']);
       expect(rosterEvents(await readLog(db))).toEqual(before);
       expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0 });
     });

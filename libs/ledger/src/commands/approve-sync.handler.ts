@@ -54,7 +54,8 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
         }
       }
       const { counts, pending, contents, settledUnder } = summary;
-      const lifecycle = recorder.plan(
+      const lifecycle = recorder.planDecision(
+        recordedAt,
         { type: 'SyncApproved', data: { syncId, by, approvedAt: recordedAt } },
         {
           type: 'SyncCompleted',

@@ -13,9 +13,10 @@ export class DiscardSyncHandler implements ICommandHandler<DiscardSyncCommand, S
 
   /** @throws SyncNotFound, SyncNotHeld, HeldSyncDecisionUnderWay (an approval of it under way), SyncAlreadyRunning */
   async execute({ syncId, by }: DiscardSyncCommand): Promise<SyncSummary> {
-        // under the lock an approval of it holds: a discard never drops a change set being applied
+    // under the lock an approval of it holds: a discard never drops a change set being applied
     return decideHeldSync(syncId, this.ports, async ({ recorder }) => {
-      await recorder.record({ type: 'SyncDiscarded', data: { syncId, by, discardedAt: this.ports.clock.now().toISOString() } });
+      const discardedAt = this.ports.clock.now().toISOString();
+      await recorder.recordDecision(discardedAt, { type: 'SyncDiscarded', data: { syncId, by, discardedAt } });
       await this.ports.pending.delete(syncId);
       return this.ports.history.get(syncId);
     });

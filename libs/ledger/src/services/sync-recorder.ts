@@ -61,12 +61,26 @@ export class SyncRecorder {
    * atomic append. Call {@link committed} once that append succeeded.
    */
   plan(...events: SyncEvent[]): StreamAppend {
+    return this.planObserved(this.observedAt, events);
+  }
+
+  /**
+   * The append of a decision on a held sync (its approval, its discard), decided at `decidedAt`:
+   * its lifecycle events are observed then, not when the sync saw its district, so an audit of
+   * the day someone approved finds the approval. (The approved roster events keep the sync's
+   * moment: it is when Clever's view was that way.)
+   */
+  planDecision(decidedAt: string, ...events: SyncEvent[]): StreamAppend {
+    return this.planObserved(decidedAt, events);
+  }
+
+  private planObserved(observedAt: string, events: SyncEvent[]): StreamAppend {
     const start = this.revision === null ? 0 : this.revision + 1;
     const newEvents: NewEvent[] = events.map((event, i) => ({
       id: deterministicEventId(this.syncId, this.streamId, start + i, event.type),
       type: event.type,
       data: event.data as unknown as JsonObject,
-      metadata: this.metadata(i === 0 && start === 0 ? { causationId: this.syncId } : {}) as unknown as JsonObject,
+      metadata: this.metadata({ observedAt, ...(i === 0 && start === 0 ? { causationId: this.syncId } : {}) }) as unknown as JsonObject,
     }));
     return { streamId: this.streamId, expectedRevision: this.revision ?? 'no_stream', events: newEvents };
   }
@@ -78,7 +92,15 @@ export class SyncRecorder {
 
   /** Appends lifecycle events on their own. */
   async record(...events: SyncEvent[]): Promise<void> {
-    const append = this.plan(...events);
+    await this.write(this.plan(...events));
+  }
+
+  /** Appends the lifecycle events of a decision on a held sync on their own (see planDecision). */
+  async recordDecision(decidedAt: string, ...events: SyncEvent[]): Promise<void> {
+    await this.write(this.planDecision(decidedAt, ...events));
+  }
+
+  private async write(append: StreamAppend): Promise<void> {
     await this.store.appendToStream(append.streamId, append.events, append.expectedRevision);
     this.committed(append);
   }
