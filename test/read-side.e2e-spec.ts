@@ -134,6 +134,26 @@ describe('read side through the CLI (end to end)', () => {
     expect(bad.stderr).toContain('--as-of must be a date');
   });
 
+  it("gives a student's classes as of a moment before and after the move, each since when, in text and JSON", () => {
+    const { student, fromSection, toSection } = changes.moved;
+    const classesOf = (...args: string[]) => cliJson<any>(['classes', student, ...args, '--db', db]).body;
+    const sections = (answer: any) => answer.classes.map((c: any) => c.sectionId);
+    const before = classesOf('--as-of', between());
+    const after = classesOf();
+    expect(sections(before)).toContain(fromSection);
+    expect(sections(before)).not.toContain(toSection);
+    expect(sections(after)).toContain(toSection);
+    expect(sections(after)).not.toContain(fromSection);
+    expect(after.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ role: 'student', since: day2.startedAt, sinceSync: day2.syncId });
+    expect(classesOf('--as-of', '2001-01-01')).toMatchObject({ accountStatus: 'not yet shared', classes: [] });
+    const className = after.classes.find((c: any) => c.sectionId === toSection).className as string;
+    const text = cli(['classes', student, '--db', db]).stdout;
+    expect(text).toContain(`  ${toSection}  ${className.padEnd(28)} student since ${day2.startedAt} (sync ${day2.syncId})\n`);
+    expect(cli(['classes', student, '--as-of', '2001-01-01', '--db', db]).stdout).toContain('None: the ledger had not yet recorded this person then.');
+    const unknown = cli(['classes', 'no-such-student', '--db', db]);
+    expect({ status: unknown.status, stderr: unknown.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('account no-such-student not found') });
+  });
+
   it('exports the audit feed as CSV, filtered by event type and sync', () => {
     const csv = cli(['audit', 'export', '--types', 'StudentRemoved,StudentShared', '--sync', day2.syncId, '--db', db]).stdout.trim().split('\n');
     expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known');

@@ -9,7 +9,7 @@ import { LedgerFile } from './ledger-file';
 import { withSubCommands } from './usage-check';
 import { ImportCommand } from './commands/import.command';
 import { EventsCommand } from './commands/events.command';
-import { RosterCommand, SearchCommand, TimelineCommand } from './commands/read.commands';
+import { ClassesCommand, RosterCommand, SearchCommand, TimelineCommand } from './commands/read.commands';
 import { AuditCommand } from './commands/audit.command';
 import { ProjectionsCommand, RebuildCommand } from './commands/projections.command';
 import { ServeCommand } from './commands/serve.command';
@@ -27,6 +27,7 @@ export const CLI_COMMANDS = [
   SearchCommand,
   TimelineCommand,
   RosterCommand,
+  ClassesCommand,
   AuditCommand,
   AccessLogCommand,
   ProjectionsCommand,

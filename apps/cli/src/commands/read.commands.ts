@@ -2,11 +2,14 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import {
+  GetClassesAsOfQuery,
   GetRosterAsOfQuery,
   GetTimelineQuery,
   parseAsOf,
   SearchAccountsQuery,
   type AccountSearchPage,
+  type ClassesAsOfAnswer,
+  type ClassMembership,
   type Page,
   type RosterAnswer,
   type TimelineEntry,
@@ -144,15 +147,28 @@ export class TimelineCommand extends ReadCommand {
   }
 }
 
+/** A read at a moment: `--as-of`, now by default. */
+abstract class AsOfCommand extends ReadCommand {
+  protected moment(options: ReadOptions): string {
+    return parseAsOf(options.asOf ?? new Date().toISOString(), '--as-of');
+  }
+
+  @Option({ flags: '--as-of <date>', description: 'YYYY-MM-DD (end of that day, UTC) or an ISO-8601 timestamp' })
+  parseAsOf(value: string): string {
+    parseAsOf(value, '--as-of'); // a bad date is a usage error, found before the ledger is opened
+    return value;
+  }
+}
+
 @Command({ name: 'roster', arguments: '<sectionId>', description: 'who was in a class at a moment, and since when (default: now)' })
-export class RosterCommand extends ReadCommand {
+export class RosterCommand extends AsOfCommand {
   constructor(private readonly queries: QueryBus) {
     super();
   }
 
   async run([sectionId]: string[], options: ReadOptions): Promise<void> {
     try {
-      const at = parseAsOf(options.asOf ?? new Date().toISOString(), '--as-of');
+      const at = this.moment(options);
       const roster = await this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(sectionId!, at, cliViewer('roster', options.role)));
       if (options.json) return json(roster);
       // a moment to come is answered as the ledger knows the class now: said, not presented as known
@@ -167,10 +183,38 @@ export class RosterCommand extends ReadCommand {
       reportError(error, options.json);
     }
   }
+}
 
-  @Option({ flags: '--as-of <date>', description: 'YYYY-MM-DD (end of that day, UTC) or an ISO-8601 timestamp' })
-  parseAsOf(value: string): string {
-    parseAsOf(value, '--as-of'); // a bad date is a usage error, found before the ledger is opened
-    return value;
+@Command({
+  name: 'classes',
+  arguments: '<userId>',
+  description: 'the classes a student or teacher was in at a moment, and since when (default: now)',
+  argsDescription: { userId: 'the account id (as search gives it)' },
+})
+export class ClassesCommand extends AsOfCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
   }
+
+  async run([userId]: string[], options: ReadOptions): Promise<void> {
+    try {
+      const at = this.moment(options);
+      const answer = await this.queries.execute<GetClassesAsOfQuery, ClassesAsOfAnswer>(new GetClassesAsOfQuery(userId!, at, cliViewer('classes', options.role)));
+      if (options.json) return json(answer);
+      out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}: ${answer.classes.length}`);
+      for (const membership of answer.classes) out(classLine(membership));
+      // no class before a person's first share is "not yet shared", not "in no class"
+      if (answer.classes.length === 0) out(answer.accountStatus === 'not yet shared' ? 'None: the ledger had not yet recorded this person then.' : 'In no class then (as far as the ledger had observed by that time).');
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+}
+
+/** One class of a person at a moment: the class, in which role, since when and by which sync, and whether the class is removed since. */
+function classLine(m: ClassMembership): string {
+  const role = m.role === 'teacher' ? (m.primary ? 'primary teacher' : 'teacher') : 'student';
+  const removed = m.status === 'removed' ? ', class now removed' : '';
+  const until = m.until === null ? '' : `, left ${m.until}`;
+  return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)} ${role} since ${m.since} (sync ${m.sinceSync ?? '-'})${until}${removed}`;
 }
