@@ -6,6 +6,7 @@ import { appendBaseline } from './append-baseline';
 import type { MachineShare } from './machine-share';
 import { measure, type Measured } from './measure';
 import { queryLatency } from './query-latency';
+import { syncHistoryBench } from './sync-history-bench';
 import { stagedSetFolder } from '@roster-ledger/event-store';
 import { accessLogPath, readModelFolder } from '@roster-ledger/read-models';
 
@@ -16,6 +17,7 @@ import { accessLogPath, readModelFolder } from '@roster-ledger/read-models';
  * guard, then approved), a rebuild of every projection, our append rate against a plain SQLite
  * insert of the same rows, and query latency under 50 concurrent clients.
  * Profiles: `demo` (2,000 students, a smoke run), `100k`, `1m`; `--students N` for any size.
+ * `sync-history [--syncs N]` measures the list of syncs instead (see syncHistoryBench).
  */
 const PROFILES: Record<string, number> = { demo: 2_000, '100k': 100_000, '1m': 1_000_000 };
 const ROOT = resolve(__dirname, '../..');
@@ -49,6 +51,7 @@ async function cli(step: string, args: string[], env: NodeJS.ProcessEnv = {}): P
 
 async function main(argv: string[]): Promise<void> {
   const profile = argv.find((a) => !a.startsWith('--')) ?? 'demo';
+  if (profile === 'sync-history') return syncHistoryBench(argv);
   const studentsArg = argv.indexOf('--students');
   const students = studentsArg >= 0 ? Number(argv[studentsArg + 1]) : PROFILES[profile];
   if (!students) throw new Error(`unknown profile ${profile}; use ${Object.keys(PROFILES).join(', ')} or --students N`);
