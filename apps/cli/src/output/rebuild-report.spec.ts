@@ -15,10 +15,14 @@ const result = (over: Partial<RebuildResult>): RebuildResult => ({
 describe("rebuild's report", () => {
   it('names what went live, and what a resumed build had left to fold', () => {
     expect(rebuildReport(result({ resumedFrom: { accounts: 120_000, audit: 0 } }))).toEqual([
-      'Rebuilt accounts, audit in 2.0 s: folded 20,000 events of the log (10,000 events/s with the index builds).',
+      'Rebuilt accounts, audit in 2.0 s: folded 20,000 events of the log in this run (10,000 events/s with the index builds).',
       'Resumed where an interrupted rebuild stopped: accounts after position 120,000.',
       'Now live: accounts v3, audit v2.',
     ]);
+  });
+
+  it('counts the events of the whole log for a build that did not resume', () => {
+    expect(rebuildReport(result({}))[0]).toBe('Rebuilt accounts, audit in 2.0 s: folded 20,000 events of the log (10,000 events/s with the index builds).');
   });
 
   it('gives no rate for a resumed build that had folded the whole log, and only made itself live', () => {

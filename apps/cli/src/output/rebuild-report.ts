@@ -15,10 +15,12 @@ export function rebuildReport(result: RebuildResult): string[] {
   // the events folded (a resumed build folds only what it had left), over the whole time,
   // index builds included: the progress bar's rate is the folding's alone
   // a resumed build that had folded the whole log has no rate to give: it only made itself live
-  const folded = result.events === 0 ? 'no events left to fold' : `folded ${result.events.toLocaleString('en-US')} events of the log (${rate} events/s with the index builds)`;
-  lines.push(`Rebuilt ${result.projections.join(', ')} in ${result.seconds.toFixed(1)} s: ${folded}.`);
   const from = ([name, position]: [string, number]) => `${name} after position ${position.toLocaleString('en-US')}`;
   const resumed = Object.entries(result.resumedFrom).filter(([name, position]) => position > 0 && result.joined[name] === undefined);
+  // a resumed build's count is of this run's folding, not the read model's whole log
+  const count = `${result.events.toLocaleString('en-US')} events of the log${resumed.length > 0 ? ' in this run' : ''}`;
+  const folded = result.events === 0 ? 'no events left to fold' : `folded ${count} (${rate} events/s with the index builds)`;
+  lines.push(`Rebuilt ${result.projections.join(', ')} in ${result.seconds.toFixed(1)} s: ${folded}.`);
   if (resumed.length > 0) lines.push(`Resumed where an interrupted rebuild stopped: ${resumed.map(from).join(', ')}.`);
   for (const [pid, names] of groupedByBuilder(result.joined)) {
     lines.push(`Joined the rebuild process ${pid} is running: ${names.map((name) => from([name, result.resumedFrom[name]!])).join(', ')} (both build the same version; whichever ends first makes it live).`);
