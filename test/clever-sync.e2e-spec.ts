@@ -251,7 +251,7 @@ describe('Clever syncs: full and events (end to end)', () => {
         expect(found).toMatchObject({ status: 'failed', failure: { code: 'INTERRUPTED' } });
         expect(found.failure).not.toHaveProperty('foundBy');
 
-        await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice'));
+        await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice', 'cli'));
         const log = await logOf(other);
         expect(log.filter((e) => e.type === 'StudentRemoved' && e.metadata['syncId'] === result.syncId)).toHaveLength(150);
         const advanced = log.filter((e) => e.type === 'EventsCursorAdvanced');
@@ -288,7 +288,7 @@ describe('Clever syncs: full and events (end to end)', () => {
         expect((await logOf(other)).filter((e) => e.type === 'StudentRemoved')).toEqual([]);
         expect((await cursorEvents()).map((e) => e.data['cursor'])).toEqual([null]);
 
-        await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice'));
+        await held.commands.execute(new ApproveSyncCommand(result.syncId, 'alice', 'cli'));
         const log = await logOf(other);
         const removals = log.filter((e) => e.type === 'StudentRemoved' && e.metadata['syncId'] === result.syncId);
         expect(removals).toHaveLength(150);

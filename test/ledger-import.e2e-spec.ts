@@ -224,7 +224,7 @@ describe('roster-ledger import (end to end)', () => {
       // like an import, it says the read models followed the approved events
       expect(approving.stdout).toMatch(/\n  Read models updated \([\d,]+ events folded\)\.\n$/);
       const approved = cliJson(['syncs', 'show', syncId, '--db', db]);
-      expect(approved.body).toMatchObject({ status: 'completed', approvedBy: 'alice', appended: held.body['pending'] });
+      expect(approved.body).toMatchObject({ status: 'completed', approvedBy: 'alice', approvedVia: 'cli', appended: held.body['pending'] });
       const after = await readLog(db);
       expect(rosterEvents(after).filter((e) => e.type === 'StudentRemoved')).toHaveLength(200);
       expect(after.filter((e) => e.streamId === `sync-${syncId}`).map((e) => [e.type, e.data['by'] ?? null])).toEqual([
@@ -255,7 +255,7 @@ describe('roster-ledger import (end to end)', () => {
 
       const discarded = cli(['syncs', 'discard', held.body['syncId'] as string, '--by', 'bob', '--db', db]);
       expect(discarded.status).toBe(0);
-      expect(discarded.stdout).toContain('Discarded by bob');
+      expect(discarded.stdout).toContain('Discarded by bob (on the CLI, as given with --by or the login name).');
       const discard = (await readLog(db)).find((e) => e.type === 'SyncDiscarded')!;
       expect(discard.metadata['observedAt']).toBe(discard.data['discardedAt']);
       expect(rosterEvents(await readLog(db))).toEqual(before);

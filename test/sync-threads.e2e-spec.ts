@@ -81,7 +81,7 @@ describe('serve goes on answering while it applies a held sync', () => {
       if (health === null) throw new Error('the approval ended before the test saw it hold the ledger');
       const [approved, live] = await Promise.all([approval, health]);
       expect(live).toMatchObject({ status: 200 });
-      expect(approved).toMatchObject({ status: 200, body: { syncId: heldSyncId, status: 'completed', approvedBy: TEST_KEYS.admin.name } });
+      expect(approved).toMatchObject({ status: 200, body: { syncId: heldSyncId, status: 'completed', approvedBy: TEST_KEYS.admin.name, approvedVia: 'api' } });
       expect(answered).toEqual(['health', 'approval']);
     } finally {
       probe.close();

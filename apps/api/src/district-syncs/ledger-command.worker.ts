@@ -44,7 +44,7 @@ async function run({ request, config: loadArguments }: LedgerCommandThreadData, 
               onProgress: (progress) => post({ type: 'progress', progress }),
             }),
           )
-        : await commands.execute(new ApproveSyncCommand(request.syncId, request.by));
+        : await commands.execute(new ApproveSyncCommand(request.syncId, request.by, 'api'));
     post({ type: 'done', result });
   } finally {
     await app.close();

@@ -58,7 +58,11 @@ export class SyncSummarySchema implements SyncSummary {
   })
   processGone?: true;
   @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
+  @ApiProperty({ enum: ['cli', 'api'], nullable: true, description: '`api`: approved with an API key, `approvedBy` its name; `cli`: on the ledger\'s machine, `approvedBy` as given with --by or the login name; null when not approved, or approved before this was recorded' })
+  approvedVia!: 'cli' | 'api' | null;
   @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
+  @ApiProperty({ enum: ['cli', 'api'], nullable: true, description: 'as approvedVia, of a discard' })
+  discardedVia!: 'cli' | 'api' | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
   @ApiProperty({

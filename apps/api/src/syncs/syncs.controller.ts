@@ -74,7 +74,7 @@ export class SyncsController {
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
   @ApiProblemResponse(409, 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs')
   discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
-    return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name));
+    return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'));
   }
 }
 

@@ -80,7 +80,7 @@ export class SyncsApproveCommand extends SyncsSubCommand {
 
   async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
-      const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI()));
+      const summary = await this.commands.execute<ApproveSyncCommand, SyncSummary>(new ApproveSyncCommand(syncId!, options.by ?? whoAmI(), 'cli'));
       // like import: the read models follow the approved events at once (the approval stands if they cannot)
       const letGo = sayWhenInterruptedAfterSync();
       const readModels = await catchUpAfterSync(this.commands).finally(letGo);
@@ -110,7 +110,7 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
 
   async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
-      this.print(await this.commands.execute(new DiscardSyncCommand(syncId!, options.by ?? whoAmI())), options);
+      this.print(await this.commands.execute(new DiscardSyncCommand(syncId!, options.by ?? whoAmI(), 'cli')), options);
     } catch (error) {
       reportError(error, options.json);
     }

@@ -16,7 +16,9 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   breaches: [],
   failure: null,
   approvedBy: null,
+  approvedVia: null,
   discardedBy: null,
+  discardedVia: null,
   owner: null,
   contents: null,
   sameFilesAs: null,
@@ -32,6 +34,13 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
 });
 
 describe("a sync's report", () => {
+  it('says through what a held sync was decided: an API key, or a name given on the CLI, which nothing proves', () => {
+    expect(describeSync(sync({ status: 'completed', approvedBy: 'ops-key', approvedVia: 'api' }))).toContain('  Applied on approval by ops-key (API key).');
+    expect(describeSync(sync({ status: 'discarded', discardedBy: 'alice', discardedVia: 'cli' }))).toContain('  Discarded by alice (on the CLI, as given with --by or the login name).');
+    // recorded before the channel was: the name alone
+    expect(describeSync(sync({ status: 'completed', approvedBy: 'alice' }))).toContain('  Applied on approval by alice.');
+  });
+
   it("names the ledger of the command in the approve and discard commands of a held sync, so that they act on the sync it held", () => {
     const held = sync({ status: 'held', counts: { StudentRemoved: 150 }, breaches: [] });
     const report = describeSync(held, undefined, ['import', 'day2', '--db', '/data/my ledger.db']);

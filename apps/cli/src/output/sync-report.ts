@@ -1,5 +1,5 @@
 import { SNAPSHOT_FILE_NAMES } from '@roster-ledger/clever';
-import { describeBreach, describeLocation, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
+import { describeBreach, describeLocation, type DecisionChannel, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
 import { commandOnThisLedger } from './next-page';
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -38,7 +38,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     else if (s.source === 'clever-events') lines.push('  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
     else lines.push(`  No roster changes: the ledger already matched this snapshot${Object.keys(s.kept).length > 0 ? ', but for what its files did not have (below)' : ''}.`);
     lines.push(...table(s.counts));
-    if (s.approvedBy) lines.push(`  Applied on approval by ${s.approvedBy}.`);
+    if (s.approvedBy) lines.push(`  Applied on approval by ${decidedBy(s.approvedBy, s.approvedVia)}.`);
   }
   if (s.status === 'held' || s.status === 'discarded') {
     lines.push(s.status === 'held' ? `  Held by the mass-change guard, nothing applied. It would append ${n(total)} roster events:` : `  Held by the mass-change guard, then discarded: nothing applied. It would have appended ${n(total)} roster events:`);
@@ -48,7 +48,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     if (s.status === 'held') {
       lines.push(`  Apply it:  ${commandOnThisLedger(['syncs', 'approve', s.syncId], argv)} --by <your name>`);
       lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
-    } else lines.push(`  Discarded by ${s.discardedBy}.`);
+    } else lines.push(`  Discarded by ${decidedBy(s.discardedBy ?? '-', s.discardedVia)}.`);
   }
   if (s.status === 'failed' && s.failure) {
     lines.push(`  Failed (${s.failure.code}): ${s.failure.reason}`);
@@ -141,4 +141,14 @@ export function syncLine(s: SyncSummary): string {
   const status = s.processGone ? 'stopped' : s.status;
   const what = s.status === 'held' ? 'pending' : s.status === 'discarded' ? 'dropped' : 'events';
   return [s.syncId, status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} ${what.padEnd(7)}`, s.origin].join('  ');
+}
+
+/**
+ * Who decided on a held sync, and through what: an API key's name is proven by the key; a name
+ * given on the ledger's machine (`--by`, or the login name) is not, and an auditor tells them apart.
+ */
+function decidedBy(by: string, via: DecisionChannel | null): string {
+  if (via === 'api') return `${by} (API key)`;
+  if (via === 'cli') return `${by} (on the CLI, as given with --by or the login name)`;
+  return by;
 }

@@ -105,14 +105,25 @@ export interface SyncHeldData extends SyncFindings {
    */
   settledUnder?: number;
 }
+/**
+ * Where a person decided on a held sync: `api`, with an API key (`by` is the key's name, which the
+ * key proves), or `cli`, on the machine holding the ledger (`by` is the `--by` given or the login
+ * name, which nothing proves).
+ */
+export type DecisionChannel = 'cli' | 'api';
+
 export interface SyncApprovedData {
   syncId: string;
   by: string;
+  /** Absent on approvals recorded before the channel was. */
+  via?: DecisionChannel;
   approvedAt: string;
 }
 export interface SyncDiscardedData {
   syncId: string;
   by: string;
+  /** Absent on discards recorded before the channel was. */
+  via?: DecisionChannel;
   discardedAt: string;
 }
 

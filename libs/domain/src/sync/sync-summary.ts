@@ -1,6 +1,6 @@
 import type { GuardBreach } from '../guard/mass-change-guard';
 import type { InputLocation } from '../errors/domain-error';
-import type { SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
+import type { DecisionChannel, SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
 import type { SnapshotContents } from './snapshot-contents';
 import { noFindings } from './sync-findings';
 
@@ -24,7 +24,10 @@ export interface SyncSummary extends Required<SyncFindings> {
   /** Why it failed; `foundBy`: the sync that found it INTERRUPTED (its process gone) and recorded it so. */
   failure: { code: string; reason: string; at?: InputLocation; foundBy?: string } | null;
   approvedBy: string | null;
+  /** Through which the approval came (see DecisionChannel); null before it was recorded, or when not approved. */
+  approvedVia: DecisionChannel | null;
   discardedBy: string | null;
+  discardedVia: DecisionChannel | null;
   /** The process that ran it, when recorded. */
   owner: SyncOwner | null;
   /**
@@ -72,7 +75,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
     return {
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
-      breaches: [], ...noFindings(), failure: null, approvedBy: null, discardedBy: null,
+      breaches: [], ...noFindings(), failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null,
       owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null, fallback: d.fallback ?? null,
     };
   }
@@ -104,9 +107,10 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
     }
     case 'SyncApproved':
       summary.approvedBy = event.data.by;
+      summary.approvedVia = event.data.via ?? null;
       break;
     case 'SyncDiscarded':
-      Object.assign(summary, { status: 'discarded', discardedBy: event.data.by, finishedAt: event.data.discardedAt, pending: 0 });
+      Object.assign(summary, { status: 'discarded', discardedBy: event.data.by, discardedVia: event.data.via ?? null, finishedAt: event.data.discardedAt, pending: 0 });
       break;
   }
   if (event.recordedAt !== undefined && ENDINGS.has(event.type)) summary.finishedAt = event.recordedAt;

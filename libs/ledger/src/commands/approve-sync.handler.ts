@@ -23,7 +23,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
     private readonly loader: LedgerStateLoader,
   ) {}
 
-  async execute({ syncId, by }: ApproveSyncCommand): Promise<SyncSummary> {
+  async execute({ syncId, by, via }: ApproveSyncCommand): Promise<SyncSummary> {
     return decideHeldSync(syncId, this.ports, async ({ summary, recorder }) => {
       if ((await this.ports.pending.size(syncId)) === 0) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
       const recordedAt = this.ports.clock.now().toISOString();
@@ -56,7 +56,7 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
       const { counts, pending, contents, settledUnder } = summary;
       const lifecycle = recorder.planDecision(
         recordedAt,
-        { type: 'SyncApproved', data: { syncId, by, approvedAt: recordedAt } },
+        { type: 'SyncApproved', data: { syncId, by, via, approvedAt: recordedAt } },
         {
           type: 'SyncCompleted',
           data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, ...recordedFindings(summary), approvedBy: by,

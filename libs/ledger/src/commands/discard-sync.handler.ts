@@ -12,11 +12,11 @@ export class DiscardSyncHandler implements ICommandHandler<DiscardSyncCommand, S
   ) {}
 
   /** @throws SyncNotFound, SyncNotHeld, HeldSyncDecisionUnderWay (an approval of it under way), SyncAlreadyRunning */
-  async execute({ syncId, by }: DiscardSyncCommand): Promise<SyncSummary> {
+  async execute({ syncId, by, via }: DiscardSyncCommand): Promise<SyncSummary> {
     // under the lock an approval of it holds: a discard never drops a change set being applied
     return decideHeldSync(syncId, this.ports, async ({ recorder }) => {
       const discardedAt = this.ports.clock.now().toISOString();
-      await recorder.recordDecision(discardedAt, { type: 'SyncDiscarded', data: { syncId, by, discardedAt } });
+      await recorder.recordDecision(discardedAt, { type: 'SyncDiscarded', data: { syncId, by, via, discardedAt } });
       await this.ports.pending.delete(syncId);
       return this.ports.history.get(syncId);
     });

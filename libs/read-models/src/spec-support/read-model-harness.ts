@@ -191,8 +191,8 @@ export const syncHeld = (syncId: string, heldAt: string, counts: Record<string, 
   heldAt,
   ...findings,
 });
-export const syncApproved = (syncId: string, by: string, approvedAt: string) => ({ syncId, by, approvedAt });
-export const syncDiscarded = (syncId: string, by: string, discardedAt: string) => ({ syncId, by, discardedAt });
+export const syncApproved = (syncId: string, by: string, approvedAt: string, via: 'cli' | 'api' = 'api') => ({ syncId, by, via, approvedAt });
+export const syncDiscarded = (syncId: string, by: string, discardedAt: string, via: 'cli' | 'api' = 'cli') => ({ syncId, by, via, discardedAt });
 
 // ---- the read models under test ----------------------------------------------------------------
 

@@ -49,7 +49,9 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       kept: {},
       failure: null,
       approvedBy: null,
+      approvedVia: null,
       discardedBy: null,
+      discardedVia: null,
       owner: null, // a SyncStarted recorded without the process that ran it
       contents: null,
       sameFilesAs: null,
@@ -129,7 +131,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200 })),
     ]);
     rm().when(log.append('sync-s1', 'SyncApproved', syncApproved('s1', 'alice', T2)));
-    expect(await only()).toMatchObject({ status: 'held', approvedBy: 'alice', pending: 200 });
+    expect(await only()).toMatchObject({ status: 'held', approvedBy: 'alice', approvedVia: 'api', pending: 200 });
 
     rm().when(log.append('sync-s1', 'SyncCompleted', syncCompleted('s1', T2, { StudentRemoved: 200 }, { approvedBy: 'alice' }), { recordedAt: T2 }));
     expect(await only()).toMatchObject({ status: 'completed', approvedBy: 'alice', appended: 200, pending: 0, finishedAt: T2 });
@@ -142,7 +144,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       log.append('sync-s1', 'SyncHeld', syncHeld('s1', T1, { StudentRemoved: 200 })),
     ]);
     rm().when(log.append('sync-s1', 'SyncDiscarded', syncDiscarded('s1', 'bob', T2), { recordedAt: T2 }));
-    expect(await only()).toMatchObject({ status: 'discarded', discardedBy: 'bob', finishedAt: T2, pending: 0, approvedBy: null });
+    expect(await only()).toMatchObject({ status: 'discarded', discardedBy: 'bob', discardedVia: 'cli', finishedAt: T2, pending: 0, approvedBy: null });
   });
 
   it('lists syncs newest first, of one district when asked, up to the limit', async () => {
