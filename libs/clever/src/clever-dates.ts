@@ -16,6 +16,20 @@ export const calendarDate: ValueReader = isoDateReader(calendarDateOf);
 /** A date of birth, Clever's `M/D/YYYY`, as `YYYY-MM-DD`; one that does not parse is kept raw and reported as an unknown value. */
 export const dob: ValueReader = isoDateReader(isoDateOfBirth);
 
+const FOUR_DIGIT_YEAR = /^\d{4}$/;
+
+/**
+ * A year a student graduates: Clever's swagger gives `graduation_year` as a 4-digit year
+ * (clever-data.md §3.4). Anything else (`2030.0`, as a spreadsheet saves a number, or `30`) is kept
+ * as given and reported as an unknown value, like a date that does not parse: guessing what it
+ * meant would record a year the district never sent.
+ */
+export const graduationYear: ValueReader = (value, at) => {
+  const raw = text(value, at);
+  if (typeof raw === 'string' && !FOUR_DIGIT_YEAR.test(raw)) at.ctx.unknownValue(at.label);
+  return raw;
+};
+
 /** A reader of text as an ISO date by `parse`: text it cannot read (undefined) is kept as given and reported as an unknown value. */
 function isoDateReader(parse: (raw: string) => string | undefined): ValueReader {
   return (value, at) => {

@@ -76,6 +76,20 @@ describe('normalizing Clever records', () => {
     });
   });
 
+  describe('graduation years', () => {
+    it('keeps a 4-digit year with no report', () => {
+      const item = recordOf('user', { id: 'u', district: D, roles: { student: { graduation_year: '2030' } } });
+      expect(item.record.kind === 'user' && item.record.roles.student?.fields['graduation_year']).toBe('2030');
+      expect(item.unknownValues).toEqual([]);
+    });
+
+    it.each(['2030.0', '30', 'class of 2030'])('keeps %s raw and reports it', (year) => {
+      const item = recordOf('user', { id: 'u', district: D, roles: { student: { graduation_year: year } } });
+      expect(item.record.kind === 'user' && item.record.roles.student?.fields['graduation_year']).toBe(year);
+      expect(item.unknownValues).toEqual(['student.graduation_year']);
+    });
+  });
+
   describe("terms' and districts' dates", () => {
     it.each([
       ['2012-08-01', '2012-08-01'],

@@ -8,7 +8,7 @@ import {
   RACES,
   YES_NO,
 } from './clever-enums';
-import { calendarDate, dob } from './clever-dates';
+import { calendarDate, dob, graduationYear } from './clever-dates';
 import { listOf, objectOf, oneOf, text, textList } from './field-readers';
 import type { PartsSpec } from './field-readers';
 import { credentials, ext, location, personName } from './common-readers';
@@ -24,7 +24,7 @@ const STUDENT: PartsSpec = {
     school: text,
     schools: textList,
     grade: oneOf(GRADES),
-    graduation_year: text,
+    graduation_year: graduationYear,
     enrollments: listOf(objectOf({ school: text, start_date: calendarDate, end_date: calendarDate })),
     legacy_id: text,
     ext,

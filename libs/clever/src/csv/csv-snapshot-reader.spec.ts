@@ -296,4 +296,13 @@ describe('values outside Clever\'s enumerations', () => {
       record: { roles: { student: { fields: { grade: 'K5' }, personal: { gender: 'Unknown', dob: '2/30/2005' } } } },
     });
   });
+
+  it('a Graduation_year a spreadsheet saved as a number, 2030.0, is kept as given and listed', async () => {
+    const { items } = await readSmall({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,Graduation_year', 'S1,100,Lovelace,Ada,2030.0', 'S1,101,Turing,Alan,2029', 'S2,102,Hopper,Grace,'),
+    });
+    const student = (sisId: string) => items.find((item) => item.type === 'record' && item.record.id === id('student', sisId));
+    expect(student('100')).toMatchObject({ unknownValues: ['student.graduation_year'], record: { roles: { student: { fields: { graduation_year: '2030.0' } } } } });
+    expect(student('101')).toMatchObject({ unknownValues: [], record: { roles: { student: { fields: { graduation_year: '2029' } } } } });
+  });
 });
