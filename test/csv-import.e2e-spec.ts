@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
@@ -54,5 +54,38 @@ describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () 
     expect(after.slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
     // the header is read as the folder is opened: a sync that fails there is still one of a CSV upload
     expect(after[before.length]!.data).toMatchObject({ source: 'sftp-csv', origin: broken });
+  });
+});
+
+/** Small CSV folders the specs write: they need no sample data. */
+describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
+  const tmp = scratch('csv-small');
+  afterAll(() => tmp.cleanup());
+
+  const upload = (students: string[]) => {
+    const folder = tmp.path(`upload-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(folder);
+    const files: Record<string, string[]> = {
+      'schools.csv': ['School_id,School_name', 'S1,North High'],
+      'students.csv': students,
+      'teachers.csv': ['School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy'],
+      'sections.csv': ['School_id,Section_id,Teacher_id,Name', 'S1,SEC1,T1,Algebra'],
+      'enrollments.csv': ['School_id,Section_id,Student_id', 'S1,SEC1,100'],
+    };
+    for (const [name, lines] of Object.entries(files)) writeFileSync(join(folder, name), `${lines.join('\n')}\n`);
+    return folder;
+  };
+
+  it('reads a two-digit year of birth as the latest such year not after the day of the import', async () => {
+    const db = tmp.path('dob.db');
+    const folder = upload(['School_id,Student_id,Last_name,First_name,DOB', 'S1,100,Lovelace,Ada,1/2/29']);
+    expect(cliJson(['import', folder, '--district', 'd1', '--db', db]).body).toMatchObject({ status: 'completed', unknownValues: {} });
+    const log = await readLog(db);
+    const importedOn = String(log.find((e) => e.type === 'SyncStarted')?.data['startedAt']).slice(0, 10);
+    const shared = log.find((e) => e.type === 'StudentShared');
+    const dob = /"dob":"([^"]+)"/.exec(JSON.stringify(shared?.data))?.[1] ?? '';
+    expect(dob).toMatch(/^\d\d29-01-02$/);
+    expect(dob <= importedOn).toBe(true);
+    expect(Number(importedOn.slice(0, 4)) - Number(dob.slice(0, 4))).toBeLessThan(100);
   });
 });

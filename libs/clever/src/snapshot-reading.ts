@@ -14,11 +14,14 @@ export function jsonSnapshotReading(maxStringLength: number): string {
 
 /**
  * How a folder of Clever SFTP CSV files is read: every record's id is derived from the district
- * (see csvRecordId), and a record longer than `maxRecordChars` fails it. The district id, which
- * the user types, comes last: whatever it holds, the string reads one way only.
+ * (see csvRecordId), a record longer than `maxRecordChars` fails it, and the import's year tells
+ * the century of a two-digit year of birth (see csvDateOfBirth), so the same files read in another
+ * year are read again. The district id, which the user types, comes last: whatever it holds, the
+ * string reads one way only.
  */
-export function csvSnapshotReading(districtId: string, maxRecordChars: number): string {
-  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars} district ${districtId}`;
+export function csvSnapshotReading(districtId: string, maxRecordChars: number, importYear: number | undefined): string {
+  const births = importYear === undefined ? '' : ` births-by ${importYear}`;
+  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars}${births} district ${districtId}`;
 }
 
 /**
@@ -28,4 +31,4 @@ export function csvSnapshotReading(districtId: string, maxRecordChars: number): 
  * makes them be read once more. Changes that touch JSON too (the diff, the fold) raise
  * FINGERPRINT_VERSION, which this reading also names.
  */
-export const CSV_MAPPING_VERSION = 1;
+export const CSV_MAPPING_VERSION = 2;

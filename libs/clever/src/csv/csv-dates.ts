@@ -4,7 +4,8 @@ import { isoDateOfBirth } from '../clever-dates';
  * Two-digit years up to this one are 20xx, the others 19xx: `00`–`29` -> 2000–2029, `30`–`99` ->
  * 1930–1999 (the cutoff spreadsheets use). A fixed cutoff, not one that moves with today's date:
  * the same file must give the same dates in every import, or a re-import years later would record
- * changed dates of birth. Clever's demo file writes `11/1/98` (-> 1998) and terms `8/1/15` (-> 2015).
+ * changed dates. Clever's demo file writes terms as `8/1/15` (-> 2015). Dates of birth follow
+ * another rule (see csvDateOfBirth).
  */
 export const TWO_DIGIT_YEAR_CUTOFF = 29;
 
@@ -21,17 +22,34 @@ const TIME_OF_DAY = /(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AP]M)?(?:Z|[
  * (`2/30/2001`), gives undefined: the caller keeps the raw value.
  */
 export function csvIsoDate(written: string): string | undefined {
+  return isoDateWith(written, (short) => (short <= TWO_DIGIT_YEAR_CUTOFF ? 2000 + short : 1900 + short));
+}
+
+/**
+ * A date of birth, read as csvIsoDate reads a date except for a two-digit year: that is the latest
+ * year ending in those digits that is not after the year of the import (`importYear`), so a birth
+ * date is never in the future. Clever's demo file writes `11/1/98` (-> 1998, clever-data.md §7.3);
+ * a fixed cutoff would make `1/2/29` a birth in 2029 in an import of 2026. The same file read in a
+ * later year can give another century for such a date, which is why the import's year is part of
+ * how a CSV folder is read (see csvSnapshotReading). Without `importYear` no century can be told:
+ * a two-digit year gives undefined, and the caller keeps the raw value and reports it.
+ */
+export function csvDateOfBirth(written: string, importYear: number | undefined): string | undefined {
+  return isoDateWith(written, (short) => {
+    if (importYear === undefined) return undefined;
+    const sameCentury = importYear - (importYear % 100) + short;
+    return sameCentury <= importYear ? sameCentury : sameCentury - 100;
+  });
+}
+
+/** `written` as an ISO date, the full year of a two-digit one by `fullYear` (undefined: no date). */
+function isoDateWith(written: string, fullYear: (short: number) => number | undefined): string | undefined {
   const raw = written.replace(TIME_OF_DAY, '');
   const us = US_DATE.exec(raw);
   if (us) {
-    const [, month, day, year] = us;
-    return isoDateOfBirth(`${Number(month)}/${Number(day)}/${fullYear(year ?? '')}`);
+    const [, month, day, year = ''] = us;
+    const full = year.length === 4 ? Number(year) : fullYear(Number(year));
+    return full === undefined ? undefined : isoDateOfBirth(`${Number(month)}/${Number(day)}/${full}`);
   }
   return isoDateOfBirth(raw);
-}
-
-function fullYear(year: string): string {
-  if (year.length === 4) return year;
-  const short = Number(year);
-  return String(short <= TWO_DIGIT_YEAR_CUTOFF ? 2000 + short : 1900 + short);
 }

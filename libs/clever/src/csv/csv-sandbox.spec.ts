@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { RosterRecord, SectionRecord, UserRecord, UserRole } from '@roster-ledger/domain';
 import { openSnapshotFolder } from '../snapshot-folder';
 import type { SnapshotItem } from '../snapshot-item';
-import { readCsvItems } from './spec-support/temp-csv';
+import { CSV_IMPORTED_ON, readCsvItems } from './spec-support/temp-csv';
 
 /**
  * Clever's own SFTP CSVs of its demo district (2015, `../shared/data/`, read in place: no licence to
@@ -33,7 +33,7 @@ describeIfData('the Clever sandbox SFTP CSVs (2015) against the API JSON of the 
   const sisOfUser = new Map<string, string>();
 
   beforeAll(async () => {
-    csvItems = await readCsvItems(SANDBOX, { districtId: DEMO_DISTRICT });
+    csvItems = await readCsvItems(SANDBOX, { districtId: DEMO_DISTRICT, importedOn: CSV_IMPORTED_ON });
     csv = records(csvItems);
     const demo = await openSnapshotFolder(DEMO_JSON);
     const jsonItems: SnapshotItem[] = [];

@@ -46,10 +46,21 @@ describe('the contents of a CSV snapshot folder', () => {
   it('are the digests of the CSV files the reader reads, sorted by name, read for the district', async () => {
     const folder = await upload();
     expect(await contentsOf(folder)).toEqual({
-      reading: csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS),
+      reading: csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined),
       files: ['enrollments.csv', 'schools.csv', 'sections.csv', 'staff.csv', 'students.csv', 'teachers.csv'].map((name) => digestOf(folder, name)),
     });
-    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 district ${CSV_DISTRICT}`);
+    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 district ${CSV_DISTRICT}`);
+  });
+
+  it('are read anew in another year: the year tells the century of a two-digit year of birth', async () => {
+    const folder = await upload();
+    const readingIn = async (importedOn: string) => {
+      const source = await open(folder, { districtId: CSV_DISTRICT, importedOn });
+      await readAll(source);
+      return (await source.contents!())!.reading;
+    };
+    expect(await readingIn('2026-12-31')).toBe(await readingIn('2026-01-01'));
+    expect(await readingIn('2027-01-01')).not.toBe(await readingIn('2026-12-31'));
   });
 
   it('name a file by the name it has in the folder', async () => {

@@ -13,6 +13,8 @@ export interface CsvPassOptions {
   districtId: string;
   maxRecordChars: number;
   onBytes: (count: number) => void;
+  /** The year of the import: it tells the century of a two-digit year of birth (see csvDateOfBirth). */
+  importYear: number | undefined;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
 
   for await (const row of rows(folder.students)) {
     const student = join.claim(join.students, row, 'Student_id');
-    if (student !== undefined) yield studentItem(row, join.students.schoolsOf(student), ids);
+    if (student !== undefined) yield studentItem(row, join.students.schoolsOf(student), ids, options.importYear);
     const contact = contactItem(row);
     if (contact !== undefined) yield contact;
   }

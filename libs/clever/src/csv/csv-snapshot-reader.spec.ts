@@ -4,6 +4,7 @@ import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
 import { csvRecordId } from './csv-ids';
 import {
   CSV_DISTRICT,
+  CSV_IMPORTED_ON,
   csv,
   csvRecords,
   readCsvItems,
@@ -304,5 +305,29 @@ describe('values outside Clever\'s enumerations', () => {
     const student = (sisId: string) => items.find((item) => item.type === 'record' && item.record.id === id('student', sisId));
     expect(student('100')).toMatchObject({ unknownValues: ['student.graduation_year'], record: { roles: { student: { fields: { graduation_year: '2030.0' } } } } });
     expect(student('101')).toMatchObject({ unknownValues: [], record: { roles: { student: { fields: { graduation_year: '2029' } } } } });
+  });
+
+  it('a two-digit year of birth is never after the year of the import, and has no century without one', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,DOB', 'S1,100,Lovelace,Ada,1/2/29', 'S1,101,Turing,Alan,11/1/98', 'S2,102,Hopper,Grace,'),
+    });
+    const dobs = async (importedOn?: string) => {
+      const items = await readCsvItems(folder, { districtId: CSV_DISTRICT, ...(importedOn === undefined ? {} : { importedOn }) });
+      return ['100', '101'].map((sisId) => {
+        const item = items.find((each) => each.type === 'record' && each.record.id === id('student', sisId));
+        const student = item?.type === 'record' && item.record.kind === 'user' ? item.record.roles.student : undefined;
+        return { dob: student?.personal['dob'], unknownValues: item?.type === 'record' ? item.unknownValues : undefined };
+      });
+    };
+    const [ada, alan] = await dobs(CSV_IMPORTED_ON);
+    expect(ada?.dob).toBe('1929-01-02');
+    expect(String(ada?.dob) <= CSV_IMPORTED_ON).toBe(true);
+    expect(alan).toEqual({ dob: '1998-11-01', unknownValues: [] });
+    expect((await dobs('2029-06-01'))[0]?.dob).toBe('2029-01-02');
+    expect(await dobs()).toEqual([
+      { dob: '1/2/29', unknownValues: ['student.dob'] },
+      { dob: '11/1/98', unknownValues: ['student.dob'] },
+    ]);
   });
 });

@@ -17,6 +17,12 @@ export interface CsvSnapshotOptions {
   districtId?: string;
   /** Longest CSV record accepted, in characters (default 1,048,576); bounds memory on an unbalanced quote. */
   maxRecordChars?: number;
+  /**
+   * The day of the import, `YYYY-MM-DD` (the sync's start by the ledger's clock): a two-digit year
+   * of birth is the latest such year not after its year (see csvDateOfBirth). Without it, such a
+   * date of birth is kept as given and reported as an unknown value.
+   */
+  importedOn?: string;
 }
 
 /** Why a CSV snapshot cannot be read without a district id. */
@@ -45,10 +51,11 @@ export class CleverCsvSnapshotReader {
     if (!Number.isInteger(maxRecordChars) || maxRecordChars < 1) {
       throw new RangeError(`maxRecordChars must be a positive integer, got ${maxRecordChars}`);
     }
+    const importYear = yearOf(this.options.importedOn);
     const folder = await openCsvFolder(location, { maxRecordChars });
     const total = bytesToRead(folder);
     const partial = partialCoverage(folder);
-    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars), csvFilesOf(folder).map((file) => file.path));
+    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars, importYear), csvFilesOf(folder).map((file) => file.path));
     let done = 0;
     const onBytes = (count: number) => {
       done += count;
@@ -60,7 +67,7 @@ export class CleverCsvSnapshotReader {
       ...(partial === undefined ? {} : { partial }),
       items: () => {
         done = 0;
-        return contents.pass(readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes }));
+        return contents.pass(readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes, importYear }));
       },
       progress: () => ({ done, total }),
       contents: () => contents.contents(),
@@ -76,4 +83,11 @@ function kindsOf(folder: CsvFolder): RecordKind[] {
   if (coversCourses(folder)) kinds.push('course');
   kinds.push('user', 'section');
   return kinds;
+}
+
+function yearOf(day: string | undefined): number | undefined {
+  if (day === undefined) return undefined;
+  const year = /^(\d{4})-\d{2}-\d{2}/.exec(day);
+  if (!year) throw new RangeError(`importedOn must be a date, YYYY-MM-DD, got ${day}`);
+  return Number(year[1]);
 }

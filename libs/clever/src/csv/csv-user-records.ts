@@ -1,7 +1,7 @@
 import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
 import { CONTACT_VALUE_COLUMNS } from './csv-columns';
-import { csvIsoDate } from './csv-dates';
+import { csvDateOfBirth } from './csv-dates';
 import type { CsvIds } from './csv-ids';
 import type { CsvRow } from './csv-row-stream';
 import { mapFrlStatus, mapGender, mapGrade, mapRace, mapYesNo } from './csv-value-mapping';
@@ -10,9 +10,10 @@ import { mapFrlStatus, mapGender, mapGrade, mapRace, mapYesNo } from './csv-valu
  * Users as the Clever API shows them for these rows, normalized like API records. Each is built
  * from the person's first row; `school` is that row's School_id and `schools` every school of the
  * person's rows and sections, sorted by id as the API sorts them (observed on all 1,093 demo
- * students and teachers).
+ * students and teachers). `importYear` is the year of the import, which tells the century of a
+ * two-digit year of birth (see csvDateOfBirth).
  */
-export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds): SnapshotItem {
+export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds, importYear: number | undefined): SnapshotItem {
   const sisId = row.get('Student_id');
   const raw = {
     id: ids.of('student', sisId),
@@ -29,7 +30,7 @@ export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds
         grade: mapGrade(row.get('Grade')),
         graduation_year: row.get('Graduation_year'),
         // An ISO date, or the raw value for the normalizer to keep and report as unknown.
-        dob: csvIsoDate(row.get('DOB')) ?? row.get('DOB'),
+        dob: csvDateOfBirth(row.get('DOB'), importYear) ?? row.get('DOB'),
         gender: mapGender(row.get('Gender')),
         race: mapRace(row.get('Race')),
         hispanic_ethnicity: mapYesNo(row.get('Hispanic_Latino')),

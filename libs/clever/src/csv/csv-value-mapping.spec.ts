@@ -1,4 +1,4 @@
-import { csvIsoDate, TWO_DIGIT_YEAR_CUTOFF } from './csv-dates';
+import { csvDateOfBirth, csvIsoDate, TWO_DIGIT_YEAR_CUTOFF } from './csv-dates';
 import { courseKey, csvRecordId, termKey } from './csv-ids';
 import { mapFrlStatus, mapGender, mapGrade, mapRace, mapSubject, mapYesNo } from './csv-value-mapping';
 
@@ -71,6 +71,30 @@ describe('dates', () => {
     ['1/1/98', '1998-01-01'],
     ['1/1/99', '1999-01-01'],
   ])('two-digit year: %j -> %j (00–29 are 20xx, 30–99 are 19xx)', (raw, iso) => expect(csvIsoDate(raw)).toBe(iso));
+
+  it.each([
+    ['1/2/29', 2026, '1929-01-02'],
+    ['1/2/27', 2026, '1927-01-02'],
+    ['1/2/26', 2026, '2026-01-02'],
+    ['11/1/98', 2026, '1998-11-01'],
+    ['12/10/05', 2026, '2005-12-10'],
+    ['1/2/29', 2029, '2029-01-02'],
+    ['1/2/29', 2030, '2029-01-02'],
+    ['11/1/98', 2015, '1998-11-01'],
+    ['1/2/00', 2000, '2000-01-02'],
+    ['1/2/01', 2000, '1901-01-02'],
+  ])('a two-digit year of birth is never after the import: %j imported in %d -> %j', (raw, importYear, iso) => {
+    expect(csvDateOfBirth(raw, importYear)).toBe(iso);
+  });
+
+  it('a two-digit year of birth read with no import year has no century: undefined, kept raw', () => {
+    expect(csvDateOfBirth('11/1/98', undefined)).toBeUndefined();
+    expect(csvDateOfBirth('11/1/1998', undefined)).toBe('1998-11-01');
+  });
+
+  it.each([['6/18/1998'], ['2015-08-01'], ['02/29/2005'], ['8/1/2015 0:00'], ['']])('a date of birth with a four-digit year reads as any CSV date: %j', (raw) => {
+    expect(csvDateOfBirth(raw, 2026)).toBe(csvIsoDate(raw));
+  });
 });
 
 describe('derived record ids', () => {

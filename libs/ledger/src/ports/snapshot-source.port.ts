@@ -45,10 +45,12 @@ export interface SnapshotSource {
 /** Opens snapshots: a folder of files, or a district on a remote API, by its location. */
 export interface SnapshotReader {
   /**
-   * @param hints what the caller knows and the source may not say (CSV uploads never name their district).
+   * @param hints what the caller knows and the source may not say: the district (CSV uploads never
+   * name it) and the day of the import, `YYYY-MM-DD` by the ledger's clock (a CSV upload's
+   * two-digit year of birth is the latest such year not after it).
    * @throws InvalidInput when the location cannot be read as a snapshot (naming what is wrong).
    */
-  open(location: string, hints?: { districtId?: string }): Promise<SnapshotSource>;
+  open(location: string, hints?: { districtId?: string; importedOn?: string }): Promise<SnapshotSource>;
   /**
    * What kind of source a location names, told from the location alone: a sync whose source
    * cannot be opened (a CSV upload without a required file) is recorded as of that kind.
