@@ -68,3 +68,16 @@ export const DISABILITY_TYPES: ReadonlySet<string> = new Set([
 export const DISABILITY_CODES: ReadonlySet<string> = new Set([
   'aut', 'db', 'dd', 'emn', 'hi', 'id', 'md', 'oi', 'other', 'ohi', 'sld', 'sli', 'tbi', 'vi',
 ]);
+
+/**
+ * v3.0 `home_language` (47 names; clever-data.md §3.1), the list an SFTP `Home_language` becomes
+ * (§7.3). The JSON reader does not check it: v3.1 replaces it with a 152-name ISO-639-3 list.
+ */
+export const HOME_LANGUAGES_V3_0: ReadonlySet<string> = new Set([
+  'English', 'Albanian', 'Amharic', 'Arabic', 'Bengali', 'Bosnian', 'Burmese', 'Cantonese',
+  'Chinese', 'Dutch', 'Farsi', 'French', 'German', 'Hebrew', 'Hindi', 'Hmong', 'Ilocano',
+  'Japanese', 'Javanese', 'Karen', 'Khmer', 'Korean', 'Laotian', 'Latvian', 'Malay', 'Mandarin',
+  'Nepali', 'Oromo', 'Polish', 'Portuguese', 'Punjabi', 'Romanian', 'Russian', 'Samoan', 'Serbian',
+  'Somali', 'Spanish', 'Swahili', 'Tagalog', 'Tamil', 'Telugu', 'Thai', 'Tigrinya', 'Turkish',
+  'Ukrainian', 'Urdu', 'Vietnamese',
+]);

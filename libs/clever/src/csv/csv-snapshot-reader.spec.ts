@@ -330,4 +330,14 @@ describe('values outside Clever\'s enumerations', () => {
       { dob: '11/1/98', unknownValues: ['student.dob'] },
     ]);
   });
+
+  it('a Home_language in any case becomes Clever\'s spelling; one outside Clever\'s list is kept as given and listed', async () => {
+    const { items } = await readSmall({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,Home_language', 'S1,100,Lovelace,Ada,SPANISH', 'S1,101,Turing,Alan,Klingon', 'S2,102,Hopper,Grace,'),
+    });
+    const student = (sisId: string) => items.find((item) => item.type === 'record' && item.record.id === id('student', sisId));
+    expect(student('100')).toMatchObject({ unknownValues: [], record: { roles: { student: { personal: { home_language: 'Spanish' } } } } });
+    expect(student('101')).toMatchObject({ unknownValues: ['student.home_language'], record: { roles: { student: { personal: { home_language: 'Klingon' } } } } });
+    expect(student('102')).toMatchObject({ unknownValues: [] });
+  });
 });

@@ -4,7 +4,7 @@ import { CONTACT_VALUE_COLUMNS } from './csv-columns';
 import { csvDateOfBirth } from './csv-dates';
 import type { CsvIds } from './csv-ids';
 import type { CsvRow } from './csv-row-stream';
-import { mapFrlStatus, mapGender, mapGrade, mapRace, mapYesNo } from './csv-value-mapping';
+import { isCleverHomeLanguage, mapFrlStatus, mapGender, mapGrade, mapHomeLanguage, mapRace, mapYesNo } from './csv-value-mapping';
 
 /**
  * Users as the Clever API shows them for these rows, normalized like API records. Each is built
@@ -15,6 +15,7 @@ import { mapFrlStatus, mapGender, mapGrade, mapRace, mapYesNo } from './csv-valu
  */
 export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds, importYear: number | undefined): SnapshotItem {
   const sisId = row.get('Student_id');
+  const homeLanguage = mapHomeLanguage(row.get('Home_language'));
   const raw = {
     id: ids.of('student', sisId),
     district: ids.districtId,
@@ -37,7 +38,7 @@ export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds
         ell_status: mapYesNo(row.get('Ell_status')),
         frl_status: mapFrlStatus(row.get('Frl_status')),
         iep_status: mapYesNo(row.get('IEP_status')),
-        home_language: row.get('Home_language'),
+        home_language: homeLanguage,
         location: {
           address: row.get('Student_street'),
           city: row.get('Student_city'),
@@ -52,7 +53,14 @@ export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds
       },
     },
   };
-  return normalizeCleverRecord('user', raw, row.origin);
+  const item = normalizeCleverRecord('user', raw, row.origin);
+  // The normalizer takes any home_language (an API record may use v3.1's other list); a CSV's
+  // becomes v3.0's, so a name outside it is reported as any other value outside Clever's lists.
+  return isCleverHomeLanguage(homeLanguage) ? item : withUnknownValue(item, 'student.home_language');
+}
+
+function withUnknownValue(item: SnapshotItem, label: string): SnapshotItem {
+  return item.type === 'record' ? { ...item, unknownValues: [...item.unknownValues, label].sort() } : item;
 }
 
 /** What a staff member's role is built from: their first row, all their schools and `Role`s. */

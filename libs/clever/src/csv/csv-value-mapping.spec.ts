@@ -1,6 +1,6 @@
 import { csvDateOfBirth, csvIsoDate, TWO_DIGIT_YEAR_CUTOFF } from './csv-dates';
 import { courseKey, csvRecordId, termKey } from './csv-ids';
-import { mapFrlStatus, mapGender, mapGrade, mapRace, mapSubject, mapYesNo } from './csv-value-mapping';
+import { mapFrlStatus, mapGender, mapGrade, mapHomeLanguage, mapRace, mapSubject, mapYesNo } from './csv-value-mapping';
 
 describe('CSV values become the values Clever\'s API shows', () => {
   it.each([
@@ -42,6 +42,11 @@ describe('CSV values become the values Clever\'s API shows', () => {
   it.each([
     ['Math', 'math'], ['English/Language Arts', 'english/language arts'], ['PE and Health', 'PE and health'], ['other', 'other'], ['Chemistry', 'Chemistry'],
   ])('subject %j -> %j', (raw, api) => expect(mapSubject(raw)).toBe(api));
+
+  it.each([
+    ['Spanish', 'Spanish'], ['spanish', 'Spanish'], ['SPANISH', 'Spanish'], ['vietnamese', 'Vietnamese'], ['english', 'English'],
+    ['', ''], ['Klingon', 'Klingon'], ['spa', 'spa'],
+  ])('Home_language %j -> %j', (raw, api) => expect(mapHomeLanguage(raw)).toBe(api));
 });
 
 describe('dates', () => {

@@ -1,4 +1,4 @@
-import { FRL_STATUSES, GENDERS, GRADES, RACES, SUBJECTS, YES_NO } from '../clever-enums';
+import { FRL_STATUSES, GENDERS, GRADES, HOME_LANGUAGES_V3_0, RACES, SUBJECTS, YES_NO } from '../clever-enums';
 
 /**
  * CSV values -> the values Clever's API shows for them (clever-data.md §7.3, §7.8). Every mapping
@@ -81,3 +81,15 @@ export const mapGrade: ValueMapping = (raw) => {
 
 /** Section subjects, in Clever's spelling (`Math` -> `math`, `PE and Health` -> `PE and health`). */
 export const mapSubject: ValueMapping = lookup({}, SUBJECTS);
+
+/**
+ * Home_language: a language name in any case (`spanish`, `SPANISH`) becomes Clever's spelling in
+ * its v3.0 list (`Spanish`), as Clever shows an SFTP value (clever-data.md §7.3). Not in the list:
+ * kept as given, and listed as an unknown value (see isCleverHomeLanguage).
+ */
+export const mapHomeLanguage: ValueMapping = lookup({}, HOME_LANGUAGES_V3_0);
+
+/** Whether a mapped Home_language is one of Clever's v3.0 names (or no value). */
+export function isCleverHomeLanguage(mapped: string): boolean {
+  return mapped === '' || HOME_LANGUAGES_V3_0.has(mapped);
+}
