@@ -78,7 +78,38 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
       'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S2,100,Hopper,Grace'),
     });
     expect(error.at).toMatchObject({ line: 3, column: 'Student_id' });
-    expect(error.rule).toBe('this Student_id is also on line 2 with other values: the rows of one person may differ only in School_id and contact columns');
+    expect(error.rule).toBe('this Student_id is also on line 2 with other values in Last_name and First_name: the rows of one person may differ only in School_id and contact columns');
+    // the values are a person's: pointed at, never quoted
+    expect(error.message).not.toMatch(/Lovelace|Hopper|Ada|Grace/);
+  });
+
+  it('two rows of one Student_id at two schools that differ in one column, spelled as in the file', async () => {
+    const { error } = await failureWith({
+      'students.csv': csv('school_id,student_id,last_name,first_name,grade', 'S1,100,Lovelace,Ada,9', 'S1,101,Turing,Alan,10', 'S2,100,Lovelace,Ada,10'),
+    });
+    expect(error.rule).toBe('this Student_id is also on line 2 with other values in grade: the rows of one person may differ only in School_id and contact columns');
+  });
+
+  it('two rows of one Teacher_id that differ in many columns name the first three and count the others', async () => {
+    const { error } = await failureWith({
+      'teachers.csv': csv(
+        'School_id,Teacher_id,Last_name,First_name,Middle_name,Title,Teacher_email',
+        'S1,T1,Noether,Emmy,A,Dr,emmy@example.org',
+        'S2,T2,Curie,Marie,,,marie@example.org',
+        'S2,T1,Meitner,Lise,B,Prof,lise@example.org',
+      ),
+    });
+    expect(error.at).toMatchObject({ line: 4, column: 'Teacher_id' });
+    expect(error.rule).toBe('this Teacher_id is also on line 2 with other values in Last_name, First_name, Middle_name and 2 more columns: the rows of one person may differ only in School_id');
+  });
+
+  it('a staff member on staff.csv and admins.csv with other values names the other file and the column', async () => {
+    const { error, folder } = await failureWith({
+      'staff.csv': csv('School_id,Staff_id,Staff_email,Title', 'S1,A1,ada@example.org,Principal'),
+      'admins.csv': csv('School_id,Staff_id,Admin_email,Admin_title', 'S2,A1,ada@example.org,Head'),
+    });
+    expect(error.at).toMatchObject({ file: join(folder, 'admins.csv'), line: 2, column: 'Staff_id' });
+    expect(error.rule).toBe(`this Staff_id is also on ${join(folder, 'staff.csv')}, line 2 with other values in Admin_title: the rows of one person may differ only in School_id and Role`);
   });
 
   it('an empty required value', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CsvRow } from './csv-row-stream';
+import { RowsDisagree } from './csv-rows-disagree';
 
 export interface PeopleIndexSpec {
   /** `Student_id`, `Teacher_id`, `Staff_id`. */
@@ -56,7 +57,8 @@ export class PeopleIndex {
   add(row: CsvRow): { ordinal: number; first: boolean } {
     const { idColumn, varying, columns, varyingLabel } = this.spec;
     const id = row.get(idColumn);
-    const fingerprint = digest(columns.filter((column) => !varying.includes(column)).map((column) => row.get(column)));
+    const compared = columns.filter((column) => !varying.includes(column));
+    const fingerprint = digest(compared.map((column) => row.get(column)));
     const rowKey = digest(varying.map((column) => row.get(column)));
     const known = this.ordinals.get(id);
     if (known === undefined) {
@@ -80,7 +82,7 @@ export class PeopleIndex {
       throw row.error(idColumn, `duplicate ${idColumn}: ${where} has the same one with the same ${varyingLabel}`);
     }
     if (this.fingerprints[known] !== fingerprint) {
-      throw row.error(idColumn, `this ${idColumn} is also on ${where} with other values: the rows of one person may differ only in ${varyingLabel}`);
+      throw new RowsDisagree(row, idColumn, first, compared, varyingLabel);
     }
     this.moreRowKeys.set(known, [...keys.slice(1), rowKey]);
     this.addSchool(known, row.get('School_id'));

@@ -44,9 +44,14 @@ export class CsvRow {
     return { file: this.header.file, line: this.line, record: this.index };
   }
 
+  /** Where `column` of this row is, for an error. */
+  at(column: string): InputLocation {
+    return { file: this.header.file, line: this.line, column: this.header.nameOf(column) };
+  }
+
   /** The InvalidInput for a rule this row breaks at `column`. */
   error(column: string, rule: string): InvalidInput {
-    return new InvalidInput(rule, { file: this.header.file, line: this.line, column: this.header.nameOf(column) });
+    return new InvalidInput(rule, this.at(column));
   }
 }
 

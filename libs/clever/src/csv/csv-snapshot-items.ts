@@ -4,6 +4,7 @@ import { CsvIds } from './csv-ids';
 import { CsvJoin } from './csv-join';
 import type { CsvRow } from './csv-row-stream';
 import { readCsvRows } from './csv-row-stream';
+import { withDifferingColumns } from './csv-rows-disagree';
 import { schoolItem } from './csv-school-record';
 import { courseOf, derivedItem, sectionItem, termOf } from './csv-section-records';
 import type { DerivedRecord } from './csv-section-records';
@@ -34,15 +35,23 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
   const rows = (file: CsvFile): AsyncGenerator<CsvRow> =>
     readCsvRows(file.path, file.spec, { maxRecordChars: options.maxRecordChars, onBytes: options.onBytes });
   const join = new CsvJoin();
+  /** An index pass over `files`; an error saying two rows of a person disagree names the columns. */
+  const index = async (files: readonly CsvFile[], add: (row: CsvRow) => void): Promise<void> => {
+    try {
+      for (const file of files) for await (const row of rows(file)) add(row);
+    } catch (error) {
+      throw await withDifferingColumns(error, files, { maxRecordChars: options.maxRecordChars });
+    }
+  };
 
   for await (const row of rows(folder.schools)) {
     join.addSchool(row);
     yield schoolItem(row, ids);
   }
 
-  for await (const row of rows(folder.students)) join.addStudent(row);
-  for await (const row of rows(folder.teachers)) join.addTeacher(row);
-  for (const file of folder.staff) for await (const row of rows(file)) join.addStaff(row);
+  await index([folder.students], (row) => join.addStudent(row));
+  await index([folder.teachers], (row) => join.addTeacher(row));
+  await index(folder.staff, (row) => join.addStaff(row));
   join.pairStaffWithTeachers();
 
   const terms = new Map<string, DerivedRecord>();
