@@ -88,4 +88,15 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(dob <= importedOn).toBe(true);
     expect(Number(importedOn.slice(0, 4)) - Number(dob.slice(0, 4))).toBeLessThan(100);
   });
+
+  it('names a broken row\'s record by the id the ledger records it under, not the SIS id, and changes nothing', async () => {
+    const db = tmp.path('bad-row.db');
+    const folder = upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S9,73519,Turing,Alan']);
+    const result = cliJson<{ status: string; failure: { at: Record<string, unknown> } }>(['import', folder, '--district', 'd1', '--db', db]);
+    expect(result.status).toBe(1);
+    expect(result.body.status).toBe('failed');
+    expect(result.body.failure.at).toMatchObject({ file: join(folder, 'students.csv'), line: 3, column: 'School_id', recordId: expect.stringMatching(/^sis-student-[0-9a-f]{24}$/) });
+    expect(JSON.stringify(result.body)).not.toContain('73519');
+    expect((await readLog(db)).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+  });
 });

@@ -2,7 +2,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
 import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
-import { csv, readCsvFailure, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
+import { csvRecordId } from './csv-ids';
+import { CSV_DISTRICT, csv, readCsvFailure, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
 
 afterEach(removeTempCsvFolders);
 
@@ -69,7 +70,7 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
       'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S1,101,Turing,Alan', 'S1,100,Lovelace,Ada'),
     });
     expect(error.message).toBe(
-      `${join(folder, 'students.csv')}, line 4, column Student_id: duplicate Student_id: line 2 has the same one with the same School_id and contact columns`,
+      `${join(folder, 'students.csv')}, line 4, id ${csvRecordId(CSV_DISTRICT, 'student', '100')}, column Student_id: duplicate Student_id: line 2 has the same one with the same School_id and contact columns`,
     );
   });
 
@@ -116,7 +117,35 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
     const { error, folder } = await failureWith({
       'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', ',101,Turing,Alan'),
     });
-    expect(error.message).toBe(`${join(folder, 'students.csv')}, line 3, column School_id: School_id is empty: every row needs a value in this column`);
+    expect(error.message).toBe(
+      `${join(folder, 'students.csv')}, line 3, id ${csvRecordId(CSV_DISTRICT, 'student', '101')}, column School_id: School_id is empty: every row needs a value in this column`,
+    );
+  });
+
+  it('a row\'s error names its record by the id the ledger records it under, never by a person\'s SIS id', async () => {
+    const student = await failureWith({ 'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S9,73519,Turing,Alan') });
+    expect(student.error.at).toEqual({ file: join(student.folder, 'students.csv'), line: 3, recordId: csvRecordId(CSV_DISTRICT, 'student', '73519'), column: 'School_id' });
+    expect(student.error.message).not.toContain('73519');
+
+    const teacher = await failureWith({ 'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,', 'S2,T2,Curie,Marie') });
+    expect(teacher.error.at).toMatchObject({ line: 2, recordId: csvRecordId(CSV_DISTRICT, 'teacher', 'T1'), column: 'First_name' });
+
+    const section = await failureWith({ 'sections.csv': csv('School_id,Section_id,Teacher_id', 'S1,SEC1,T1', 'S9,SEC2,T2') });
+    expect(section.error.at).toMatchObject({ line: 3, recordId: csvRecordId(CSV_DISTRICT, 'section', 'SEC2'), column: 'School_id' });
+
+    const school = await failureWith({ 'schools.csv': csv('School_id,School_name', 'S1,North High', 'S2,') });
+    expect(school.error.at).toMatchObject({ line: 3, recordId: csvRecordId(CSV_DISTRICT, 'school', 'S2'), column: 'School_name' });
+  });
+
+  it('a row with no record of its own, or whose id is empty, is named by its line alone', async () => {
+    const enrollment = await failureWith({ 'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,100', 'S1,SEC9,101') });
+    expect(enrollment.error.at).not.toHaveProperty('recordId');
+    const noId = await failureWith({ 'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,,Lovelace,Ada') });
+    expect(noId.error.at).toEqual({ file: join(noId.folder, 'students.csv'), line: 2, column: 'Student_id' });
+    // a staff member's id is settled by the whole file (one whose email is a teacher's takes the teacher's)
+    const staff = await failureWith({ 'staff.csv': csv('School_id,Staff_id,Staff_email', 'S9,A1,ada@example.org') });
+    expect(staff.error.at).toMatchObject({ line: 2, column: 'School_id' });
+    expect(staff.error.at).not.toHaveProperty('recordId');
   });
 
   it('a reference to an unknown school, with the column spelled as in the file', async () => {

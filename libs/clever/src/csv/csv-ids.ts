@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { SCHOOLS, SECTIONS, STUDENTS, TEACHERS } from './csv-columns';
+import type { CsvFileSpec } from './csv-columns';
+import type { CsvRow } from './csv-row-stream';
 
 /**
  * Where a CSV key comes from. SIS ids are unique only within their own file (Student_id 47 and
@@ -71,8 +74,29 @@ export class CsvIds {
     return id;
   }
 
+  /**
+   * The id of the record a row of `spec`'s file gives, for errors about the row: the ledger's id,
+   * not the SIS id, which for a person is personal data that a failure, kept in the log for good,
+   * never quotes. None for a row whose id is empty, for enrollments (no record of their own), and
+   * for staff: a staff member whose email is exactly one teacher's takes that teacher's id, which
+   * only the whole file settles.
+   */
+  ofRow(spec: CsvFileSpec, row: CsvRow): string | undefined {
+    const key = ROW_RECORDS.get(spec);
+    const sisId = key === undefined ? '' : row.get(key.column);
+    return key === undefined || sisId === '' ? undefined : this.of(key.namespace, sisId);
+  }
+
   /** School SIS ids -> record ids, sorted as the API sorts a user's `schools`. */
   schoolList(sisIds: readonly string[]): string[] {
     return [...new Set(sisIds.map((sisId) => this.school(sisId)))].sort();
   }
 }
+
+/** The files whose rows are records of their own, and the column each record's id comes from. */
+const ROW_RECORDS: ReadonlyMap<CsvFileSpec, { namespace: CsvIdNamespace; column: string }> = new Map([
+  [SCHOOLS, { namespace: 'school', column: 'School_id' }],
+  [STUDENTS, { namespace: 'student', column: 'Student_id' }],
+  [TEACHERS, { namespace: 'teacher', column: 'Teacher_id' }],
+  [SECTIONS, { namespace: 'section', column: 'Section_id' }],
+]);

@@ -21,6 +21,8 @@ export interface CsvReadOptions {
   maxRecordChars?: number;
   /** Told the size of each chunk read, for progress. */
   onBytes?: (count: number) => void;
+  /** The id of the record a row gives, named in errors about the row (see CsvIds.ofRow). */
+  recordIdOf?: (row: CsvRow) => string | undefined;
 }
 
 /** One data row: where it is, and its values by column (trimmed; `""` when the column is absent). */
@@ -32,6 +34,7 @@ export class CsvRow {
     /** Zero-based index among the file's data rows. */
     readonly index: number,
     private readonly values: readonly string[],
+    private readonly recordIdOf: (row: CsvRow) => string | undefined = () => undefined,
   ) {}
 
   get(column: string): string {
@@ -44,9 +47,10 @@ export class CsvRow {
     return { file: this.header.file, line: this.line, record: this.index };
   }
 
-  /** Where `column` of this row is, for an error. */
+  /** Where `column` of this row is, for an error: with the id of the row's record when it has one, to look it up in the ledger. */
   at(column: string): InputLocation {
-    return { file: this.header.file, line: this.line, column: this.header.nameOf(column) };
+    const recordId = this.recordIdOf(this);
+    return { file: this.header.file, line: this.line, ...(recordId === undefined ? {} : { recordId }), column: this.header.nameOf(column) };
   }
 
   /** The InvalidInput for a rule this row breaks at `column`. */
@@ -72,7 +76,7 @@ export async function* readCsvRows(path: string, spec: CsvFileSpec, options: Csv
   for await (const record of readCsvRecords(path, spec, options)) {
     if (record.values === undefined) continue;
     if (record.values.every((value) => value.trim() === '')) continue;
-    yield new CsvRow(record.header, record.line, index++, record.values);
+    yield new CsvRow(record.header, record.line, index++, record.values, options.recordIdOf);
   }
 }
 

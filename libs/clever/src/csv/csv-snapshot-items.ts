@@ -33,7 +33,7 @@ export interface CsvPassOptions {
 export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOptions): AsyncGenerator<SnapshotItem> {
   const ids = new CsvIds(options.districtId);
   const rows = (file: CsvFile): AsyncGenerator<CsvRow> =>
-    readCsvRows(file.path, file.spec, { maxRecordChars: options.maxRecordChars, onBytes: options.onBytes });
+    readCsvRows(file.path, file.spec, { maxRecordChars: options.maxRecordChars, onBytes: options.onBytes, recordIdOf: (row) => ids.ofRow(file.spec, row) });
   const join = new CsvJoin();
   /** An index pass over `files`; an error saying two rows of a person disagree names the columns. */
   const index = async (files: readonly CsvFile[], add: (row: CsvRow) => void): Promise<void> => {
