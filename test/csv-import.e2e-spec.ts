@@ -99,4 +99,17 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(JSON.stringify(result.body)).not.toContain('73519');
     expect((await readLog(db)).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
   });
+
+  it('tells which columns are not Clever\'s and so not recorded, whatever the outcome, in text and in JSON', () => {
+    const students = ['School_id,Student_id,Last_name,First_name,Locker,Grade_level', 'S1,100,Lovelace,Ada,L-17,9'];
+    const text = cli(['import', upload(students), '--district', 'd1', '--db', tmp.path('columns.db')]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain("Columns not read: students.csv Locker, Grade_level (not columns of Clever's SFTP format: their values are not recorded)");
+    const json = cliJson(['import', upload(students), '--district', 'd1', '--db', tmp.path('columns-json.db')]);
+    expect(json.body).toMatchObject({ status: 'completed', columnsNotRead: [{ file: 'students.csv', columns: ['Locker', 'Grade_level'] }] });
+    // a failed import says it too: a column the user meant may be why it failed
+    const failed = cliJson(['import', upload([...students, 'S9,101,Turing,Alan,,']), '--district', 'd1', '--db', tmp.path('columns-failed.db')]);
+    expect(failed.body).toMatchObject({ status: 'failed', columnsNotRead: [{ file: 'students.csv', columns: ['Locker', 'Grade_level'] }] });
+    expect(cliJson(['import', upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada']), '--district', 'd1', '--db', tmp.path('no-columns.db')]).body).toMatchObject({ columnsNotRead: [] });
+  });
 });

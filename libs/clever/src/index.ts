@@ -18,6 +18,8 @@ export { CleverApiSnapshotReader, CLEVER_API_RESOURCES } from './api/clever-api-
 export type { CleverApiConnection, CleverApiSnapshotOptions } from './api/clever-api-snapshot-reader';
 export { CleverCsvSnapshotReader, CSV_NEEDS_DISTRICT } from './csv/csv-snapshot-reader';
 export type { CsvSnapshotOptions } from './csv/csv-snapshot-reader';
+export { unreadCsvColumns } from './csv/csv-unread-columns';
+export type { UnreadCsvColumns } from './csv/csv-unread-columns';
 export { csvRecordId } from './csv/csv-ids';
 export type { CsvIdNamespace } from './csv/csv-ids';
 export { TWO_DIGIT_YEAR_CUTOFF } from './csv/csv-dates';

@@ -4,12 +4,13 @@ import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, unreadCsvColumns, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
+import { unreadColumnsNote } from '../output/unread-columns-note';
 import { unreadFilesNote } from '../output/unread-files-note';
 import { reportError, whoAmI, type CommonOptions } from './common-options';
 import { csvDistrictRefusal } from './csv-district-check';
@@ -74,12 +75,14 @@ export class ImportCommand extends LedgerCommandRunner {
     // (checkArguments saw to a CSV upload's --district)
     const refusal = listing.layout === 'csv' ? await csvDistrictRefusal(this.queries, options.district!, options.newDistrict === true) : null;
     if (refusal !== null) return reportError(refusal, options.json);
-    const note = unreadFilesNote(listing);
-    const failureNotes = { json: { notRead: listing.unread }, lines: note === null ? [] : [note] };
+    // and so is a column of a CSV upload that is not Clever's: its values are not recorded
+    const columnsNotRead = listing.layout === 'csv' ? await unreadCsvColumns(resolve(folder!)) : [];
+    const notes = [unreadFilesNote(listing), unreadColumnsNote(columnsNotRead)].filter((line): line is string => line !== null);
+    const failureNotes = { json: { notRead: listing.unread, columnsNotRead }, lines: notes };
     const progress = ProgressBar.forTerminal(options.json === true);
     const reportSync = (result: SyncSummary, durationMs: number) => {
       out(describeSync(result, durationMs));
-      if (note !== null) out(note);
+      for (const line of notes) out(line);
     };
     const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), failureNotes, reportSync }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
@@ -94,7 +97,7 @@ export class ImportCommand extends LedgerCommandRunner {
     );
     if (!done) return;
     const behind = done.readModels?.behind ?? null;
-    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: listing.unread, ...readModelsJson(done.readModels), ...done.ledgerNotes });
+    if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: listing.unread, columnsNotRead, ...readModelsJson(done.readModels), ...done.ledgerNotes });
     else {
       const line = readModelsLine(done.readModels);
       if (line !== null) out(line);

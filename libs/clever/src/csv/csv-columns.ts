@@ -4,8 +4,8 @@ import { InvalidInput } from '@roster-ledger/domain';
  * The columns of one Clever SFTP file (clever-data.md §7). Columns are named here by Clever's
  * spelling and matched case-insensitively, in any order. `required` columns must be in the header
  * and have a value on every row; `aliases` are other header names read as the same column.
- * Columns not listed are ignored (Clever ignores them too), and so is `Password`: a credential is
- * never recorded.
+ * Columns not listed are not read: `CsvHeader.unreadColumns` names them, for the import to tell.
+ * Nor is `Password`, Clever's own column: a credential is never recorded.
  */
 export interface CsvFileSpec {
   file: string;
@@ -156,6 +156,16 @@ export class CsvHeader {
       }
     }
     return new CsvHeader(file, positions, values.map((name) => name.trim()));
+  }
+
+  /**
+   * The header's columns that are not Clever's (an exporter's own `Locker`, a misspelt `Grade_level`),
+   * as the file spells them: their values are not recorded. `Password` is Clever's and left out on
+   * purpose; a column with no name (a trailing comma in the header) names nothing to tell.
+   */
+  get unreadColumns(): string[] {
+    const read = new Set(this.positions.values());
+    return this.names.filter((name, index) => !read.has(index) && name !== '' && name.toLowerCase() !== 'password');
   }
 
   /** Number of columns, known or not: every row must have as many values. */

@@ -1,0 +1,27 @@
+import { unreadCsvColumns } from './csv-unread-columns';
+import { csv, csvRecords, readCsvItems, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
+
+afterEach(removeTempCsvFolders);
+
+describe('the columns of a CSV upload that Clever\'s SFTP format does not define', () => {
+  it('are named by file, as the header spells them, and their values are not recorded', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,Locker,grade_level,Password,', 'S1,100,Lovelace,Ada,L-17,9,secret,', 'S1,101,Turing,Alan,,,,', 'S2,102,Hopper,Grace,,,,'),
+      'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name,Room', 'S1,T1,Noether,Emmy,B12', 'S2,T2,Curie,Marie,'),
+    });
+    expect(await unreadCsvColumns(folder)).toEqual([
+      { file: 'students.csv', columns: ['Locker', 'grade_level'] },
+      { file: 'teachers.csv', columns: ['Room'] },
+    ]);
+    const recorded = JSON.stringify(csvRecords(await readCsvItems(folder)));
+    expect(recorded).not.toContain('L-17');
+    expect(recorded).not.toContain('B12');
+  });
+
+  it('are none in an upload of Clever\'s columns only, and none for a folder that is no upload (its sync says why)', async () => {
+    expect(await unreadCsvColumns(await tempCsvFolder(smallDistrict()))).toEqual([]);
+    const { 'enrollments.csv': _, ...withoutEnrollments } = smallDistrict();
+    expect(await unreadCsvColumns(await tempCsvFolder(withoutEnrollments))).toEqual([]);
+  });
+});
