@@ -35,10 +35,32 @@ describe('SyncHistory: the list of syncs, caught up from where it was read', () 
       const runningB = first[0]!;
       expect(runningB.status).toBe('running');
       expect(() => Object.assign(runningB, { status: 'failed' })).toThrow(TypeError);
+      const completedA = first[1]!;
+      expect(() => Object.assign(completedA.counts, { StudentShared: 999 })).toThrow(TypeError);
+      expect((await history.list('d1'))[1]!.counts).toEqual({ StudentShared: 2 });
     } finally {
       await mine.close();
       await theirs.close();
     }
   });
 
+  it('reads only what the log gained since its last read, and a read that failed is taken up from where it got', async () => {
+    const store = SqliteEventStore.open(tmp.path('catching-up.db'));
+    try {
+      const history = new SyncHistory(store);
+      const read = jest.spyOn(store, 'readCategory');
+      await store.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+      await history.list();
+      await store.appendToStream('sync-b', [started('b', 'd1')], 'no_stream');
+      // the store fails once, as a busy database may
+      read.mockImplementationOnce(() => {
+        throw new Error('database is locked');
+      });
+      await expect(history.list()).rejects.toThrow('database is locked');
+      expect((await history.list()).map((s) => [s.syncId, s.status])).toEqual([['b', 'running'], ['a', 'completed']]);
+      expect(read.mock.calls.map(([category, options]) => [category, options?.after])).toEqual([['sync', 0], ['sync', 2], ['sync', 2]]);
+    } finally {
+      await store.close();
+    }
+  });
 });

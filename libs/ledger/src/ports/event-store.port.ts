@@ -175,6 +175,8 @@ export interface EventStore {
   /**
    * Reads every stream of one category (`{category}-{id}` streams) in log order.
    * @param category the part of the stream id before the first dash, e.g. `user` or `sync`.
+   * Positions only grow: a read after a position never turns up, later, an event at or before it
+   * (SyncHistory catches up from the last position it read).
    */
   readCategory(category: string, options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
 

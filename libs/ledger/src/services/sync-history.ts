@@ -10,9 +10,12 @@ const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data, recorde
 
 /**
  * Reads sync streams back as summaries. The list of every sync is kept as it is read and caught
- * up from where it was last read, as the log only grows: a district synced from Clever's events
- * every 30 seconds records 100,000 syncs in five weeks, whose whole list took 2 s to read, and a
- * sync asks for it several times (a held sync waiting, the last files, syncs whose process died).
+ * up from where it was last read, as the log only grows (a category read after a position never
+ * turns up an event at or before it: see EventStore.readCategory). A sync asks for the list
+ * several times (a held sync waiting, the last files, syncs whose process died), and a district
+ * synced from Clever's events every 30 seconds records 100,000 syncs in five weeks, whose whole
+ * list takes seconds to read: a process now reads it whole once. (Each sync still does, in its own
+ * process or thread: an index of syncs in the store would spare that; see BENCHMARKS.md.)
  */
 @Injectable()
 export class SyncHistory {
@@ -35,8 +38,9 @@ export class SyncHistory {
   }
 
   /**
-   * Every sync, newest first, optionally of one district. Each summary is frozen: it is the one
-   * every later caller is given too (a sync's next event makes a new one).
+   * Every sync, newest first, optionally of one district. Each summary is frozen, to its last
+   * nested value: it is the one every later caller is given too (a sync's next event makes a new
+   * one).
    */
   async list(districtId?: string): Promise<SyncSummary[]> {
     // (a read that failed is told to its caller; the next one starts from where it got)
@@ -54,8 +58,17 @@ export class SyncHistory {
       const known = this.summaries.get(e.streamId);
       // folded into a copy: a summary handed out never changes under its holder
       const summary = evolveSyncSummary(known === undefined ? null : { ...known }, asSyncEvent(e));
-      if (summary) this.summaries.set(e.streamId, Object.freeze(summary));
+      if (summary) this.summaries.set(e.streamId, frozen(summary));
       this.readUpTo = e.position;
     }
   }
+}
+
+/** A value frozen through and through: summaries share the objects their events carried (counts, breaches). */
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) frozen(inner);
+  }
+  return value;
 }
