@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
@@ -244,6 +244,23 @@ describe('roster-ledger import (end to end)', () => {
       const again = cli(['syncs', 'approve', syncId, '--db', db]);
       expect(again.status).toBe(2);
       expect(again.stderr).toContain('is completed, not held');
+    });
+
+    it('turns down the approval of a held sync that can no longer be applied as a conflict (exit 2, as its 409), applying nothing', async () => {
+      const db = tmp.path('guard-outdated.db');
+      expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+      const held = cliJson(['import', withoutStudents('minus-250', 250), '--db', db]);
+      expect(held.body['status']).toBe('held');
+      const syncId = held.body['syncId'] as string;
+      // its change set gone (a restore that left the folder beside the ledger behind, say)
+      rmSync(`${db}.staged`, { recursive: true, force: true });
+      const before = await readLog(db);
+
+      const approving = cliJson(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
+      expect(approving.status).toBe(2);
+      expect(approving.body).toMatchObject({ error: { code: 'HELD_SYNC_OUTDATED', message: expect.stringContaining('discard it and run the sync again') } });
+      expect(await readLog(db)).toEqual(before);
+      expect(cli(['syncs', 'discard', syncId, '--by', 'alice', '--db', db]).status).toBe(0);
     });
 
     it('drops a held sync on discard, recording who discarded it, and the district syncs again afterwards', async () => {

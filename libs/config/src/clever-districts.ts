@@ -25,6 +25,7 @@ export interface CleverDistrictSettings {
 /** A sync of a district that has no Clever connection (`tokenEnv`) in the configuration. */
 export class DistrictNotConfigured extends DomainError {
   readonly code = 'DISTRICT_NOT_CONFIGURED';
+  readonly kind = 'not-found';
   constructor(
     readonly districtId: string,
     configured: readonly string[],
@@ -40,6 +41,7 @@ export class DistrictNotConfigured extends DomainError {
 /** The environment variable that should hold a district's token is unset or empty. */
 export class CleverTokenMissing extends DomainError {
   readonly code = 'CLEVER_TOKEN_MISSING';
+  readonly kind = 'misconfigured';
   constructor(
     readonly districtId: string,
     readonly tokenEnv: string,

@@ -6,6 +6,7 @@ export * from './events/event-metadata';
 export * from './events/event-id';
 export * from './events/sync-event-ids';
 export * from './errors/domain-error';
+export * from './errors/error-kind';
 export * from './guard/mass-change-guard';
 export * from './records/field-changes';
 export * from './state/ledger-state';

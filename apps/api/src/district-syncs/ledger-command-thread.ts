@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { LedgerConfig } from '@roster-ledger/config';
-import { DomainError } from '@roster-ledger/domain';
+import { DomainError, type ErrorKind } from '@roster-ledger/domain';
 import { startSourceWorker, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
 
 /** A command that appends to the ledger, asked of a worker thread. */
@@ -15,7 +15,7 @@ export type LedgerCommandMessage =
   | { type: 'progress'; progress: SyncProgress }
   | { type: 'log'; level: 'log' | 'warn' | 'error'; context: string; message: string }
   | { type: 'done'; result: unknown }
-  | { type: 'failed'; name: string; code: string | null; message: string; stack: string | null };
+  | { type: 'failed'; name: string; deliberate: { code: string; kind: ErrorKind } | null; message: string; stack: string | null };
 
 /** The worker's input: the command, and what loads the server's configuration again. */
 export interface LedgerCommandThreadData {
@@ -29,10 +29,11 @@ export interface LedgerCommandHandlers {
   onProgress?: (progress: SyncProgress) => void;
 }
 
-/** A deliberate error raised in the worker, with its code, class name and message, for the API's mapping. */
+/** A deliberate error raised in the worker, with its code, kind, class name and message, for the API's mapping. */
 export class LedgerCommandRefused extends DomainError {
   constructor(
     readonly code: string,
+    readonly kind: ErrorKind,
     name: string,
     message: string,
   ) {
@@ -64,7 +65,7 @@ export interface LedgerCommandThread<T> {
  * Runs a sync or an approval in a worker thread of its own, on connections of its own. A sync of a
  * whole district reads, diffs and appends on one thread for seconds to minutes, and SQLite is
  * synchronous: run on the server's thread, it would leave every request waiting that long.
- * Deliberate errors come back as {@link LedgerCommandRefused} with their code; anything else as
+ * Deliberate errors come back as {@link LedgerCommandRefused} with their code and kind; anything else as
  * an Error; both with the worker's stack. What the thread logs goes through the server's logger.
  */
 export function runLedgerCommandInThread<T>(config: LedgerConfig, request: LedgerCommandRequest, handlers: LedgerCommandHandlers = {}): LedgerCommandThread<T> {
@@ -100,7 +101,8 @@ export function runLedgerCommandInThread<T>(config: LedgerConfig, request: Ledge
 }
 
 function errorOf(failure: Extract<LedgerCommandMessage, { type: 'failed' }>): Error {
-  const error = failure.code !== null ? new LedgerCommandRefused(failure.code, failure.name, failure.message) : new Error(failure.message);
+  const { deliberate } = failure;
+  const error = deliberate !== null ? new LedgerCommandRefused(deliberate.code, deliberate.kind, failure.name, failure.message) : new Error(failure.message);
   if (failure.stack !== null) error.stack = failure.stack;
   return error;
 }

@@ -52,10 +52,10 @@ async function run({ request, config: loadArguments }: LedgerCommandThreadData, 
 }
 
 function failureOf(error: unknown): Extract<LedgerCommandMessage, { type: 'failed' }> {
-  if (!(error instanceof Error)) return { type: 'failed', name: 'Error', code: null, message: String(error), stack: null };
-  // a deliberate error by its code; a system's or SQLite's code (ENOSPC, SQLITE_FULL) is not one
-  const code = error instanceof DomainError || error instanceof EventStoreError ? error.code : null;
-  return { type: 'failed', name: error.name, code, message: error.message, stack: error.stack ?? null };
+  if (!(error instanceof Error)) return { type: 'failed', name: 'Error', deliberate: null, message: String(error), stack: null };
+  // a deliberate error by its code and kind; a system's or SQLite's code (ENOSPC, SQLITE_FULL) is not one
+  const deliberate = error instanceof DomainError || error instanceof EventStoreError ? { code: error.code, kind: error.kind } : null;
+  return { type: 'failed', name: error.name, deliberate, message: error.message, stack: error.stack ?? null };
 }
 
 if (parentPort) {

@@ -2,6 +2,7 @@ import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { EventStoreError } from '@roster-ledger/ledger';
 import { ApiError, RequestInvalid, type ParameterProblem } from './api-errors';
+import { STATUS_OF_KIND } from './status-of-kind';
 
 /** The media type of every error answer (RFC 9457). */
 export const PROBLEM_JSON = 'application/problem+json';
@@ -25,25 +26,6 @@ export interface Problem {
   /** Unexpected: log it with its stack (the client only learns that something went wrong). */
   unexpected: boolean;
 }
-
-/** The HTTP status of each code of the ledger's deliberate errors. */
-const STATUS_OF_CODE: Readonly<Record<string, number>> = {
-  NOT_FOUND: 404,
-  SYNC_NOT_FOUND: 404,
-  SYNC_NOT_HELD: 409,
-  HELD_SYNC_PENDING: 409,
-  SYNC_ALREADY_RUNNING: 409,
-  HELD_SYNC_OUTDATED: 409,
-  CONCURRENCY_CONFLICT: 409,
-  UNKNOWN_PROJECTION: 400,
-  REBUILD_UNDER_WAY: 409,
-  VERIFY_UNDER_WAY: 409,
-  DISTRICT_UNKNOWN: 400,
-  DISTRICT_NOT_CONFIGURED: 404,
-  // the server's own configuration lacks the token: say which variable, it is not a secret
-  CLEVER_TOKEN_MISSING: 500,
-  EVENT_STORE_UNAVAILABLE: 503,
-};
 
 /** Codes for Nest's own HTTP exceptions (an unknown route, a body that is not JSON, a body too large). */
 const CODE_OF_STATUS: Readonly<Record<number, string>> = {
@@ -123,14 +105,15 @@ export function problemOf(error: unknown, path: string): Problem {
     if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="roster-ledger"';
     return { body: problem(error.status, error.code, error.message, at), headers, unexpected: false };
   }
-  if (error instanceof DomainError || error instanceof EventStoreError) {
-    const status = STATUS_OF_CODE[error.code];
-    if (status === 503) {
+  // (a failure of the work falls through to the 500 below, which leaks nothing of it)
+  if ((error instanceof DomainError || error instanceof EventStoreError) && error.kind !== 'failed') {
+    const status = STATUS_OF_KIND[error.kind];
+    if (error.kind === 'unavailable') {
       // the file is busy (a large sync in another process) or cannot be read: worth a retry
       headers['Retry-After'] = '1';
-      return { body: problem(503, error.code, 'the ledger is busy or unavailable; retry shortly', at), headers, unexpected: true };
+      return { body: problem(status, error.code, 'the ledger is busy or unavailable; retry shortly', at), headers, unexpected: true };
     }
-    if (status !== undefined) return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
+    return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
   }
   if (bodyNotJson(error)) {
     return { body: problem(400, 'BAD_REQUEST', notJsonDetail((error as Error).message), at), headers, unexpected: false };

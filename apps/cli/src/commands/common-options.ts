@@ -2,7 +2,8 @@ import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_READERS, emptyRangeProblem, EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { damagedFileReport } from '@roster-ledger/read-models';
-import { err, EXIT_FAILED, EXIT_USAGE, json } from '../output/cli-output';
+import { err, EXIT_FAILED, json } from '../output/cli-output';
+import { EXIT_CODE_OF_KIND } from '../output/exit-code-of-kind';
 
 /** Options every command shares. `--db` is read before Nest starts (see main.ts); declared for help. */
 export interface CommonOptions {
@@ -73,22 +74,9 @@ export function reportError(error: unknown, asJson: boolean | undefined): void {
   const { code, message } = damaged === null ? problemOf(error) : { code: 'FILE_DAMAGED', message: damaged };
   if (asJson) json({ error: { code, message } });
   else err(`error (${code}): ${message}`);
-  const usage = [
-    'SYNC_NOT_FOUND',
-    'SYNC_NOT_HELD',
-    'HELD_SYNC_PENDING',
-    'SYNC_ALREADY_RUNNING',
-    'VERIFY_UNDER_WAY',
-    'REBUILD_UNDER_WAY',
-    'NOT_FOUND',
-    'UNKNOWN_PROJECTION',
-    'INVALID_INPUT',
-    'INVALID_REQUEST',
-    // the configuration, not the ledger, cannot serve the request
-    'DISTRICT_NOT_CONFIGURED',
-    'CLEVER_TOKEN_MISSING',
-  ].includes(code);
-  process.exitCode = usage ? EXIT_USAGE : EXIT_FAILED;
+  // a damaged file is found while the work runs: a failure of it, whatever the error's kind
+  const deliberate = damaged === null && (error instanceof DomainError || error instanceof EventStoreError);
+  process.exitCode = deliberate ? EXIT_CODE_OF_KIND[error.kind] : EXIT_FAILED;
 }
 
 /**

@@ -9,6 +9,7 @@ import { DomainError } from '@roster-ledger/domain';
 /** 401: the token was revoked, rotated or is not a district-app token. Not retried. */
 export class CleverTokenRejected extends DomainError {
   readonly code = 'CLEVER_TOKEN_REJECTED';
+  readonly kind = 'failed';
   readonly status = 401;
   constructor(readonly url: string) {
     super('Clever rejected the district token (401): reconnect the district or check the token');
@@ -18,6 +19,7 @@ export class CleverTokenRejected extends DomainError {
 /** A 4xx other than 401 and 429 (or a 501): the request itself is wrong; retrying will not help. */
 export class CleverRequestFailed extends DomainError {
   readonly code = 'CLEVER_REQUEST_FAILED';
+  readonly kind = 'failed';
   constructor(
     readonly status: number,
     readonly url: string,
@@ -31,6 +33,7 @@ export class CleverRequestFailed extends DomainError {
 /** A 2xx that is not what Clever sends: HTML (a wrong token type, a proxy page), not JSON, or JSON of the wrong shape. */
 export class CleverBadResponse extends DomainError {
   readonly code = 'CLEVER_BAD_RESPONSE';
+  readonly kind = 'failed';
   constructor(
     readonly url: string,
     readonly reason: string,
@@ -42,6 +45,7 @@ export class CleverBadResponse extends DomainError {
 /** Retries ran out: 5xx, connection failures, timeouts or 429s every time. Worth trying again later. */
 export class CleverUnavailable extends DomainError {
   readonly code = 'CLEVER_UNAVAILABLE';
+  readonly kind = 'failed';
   constructor(
     readonly url: string,
     readonly attempts: number,

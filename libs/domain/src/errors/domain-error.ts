@@ -1,6 +1,12 @@
-/** Base of every error the ledger raises on purpose. `code` is stable: scripts and the API branch on it. */
+import type { ErrorKind } from './error-kind';
+
+/**
+ * Base of every error the ledger raises on purpose. `code` is stable: scripts and the API branch
+ * on it. `kind` is what the CLI's exit code and the API's status are derived from.
+ */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -32,6 +38,7 @@ export function describeLocation(at: InputLocation): string {
 /** The input (a snapshot, a CSV folder, an events page) breaks a rule; nothing was applied. */
 export class InvalidInput extends DomainError {
   readonly code = 'INVALID_INPUT';
+  readonly kind = 'invalid';
   constructor(
     readonly rule: string,
     readonly at: InputLocation,

@@ -2,6 +2,7 @@ import { DomainError } from '@roster-ledger/domain';
 
 export class SyncNotFound extends DomainError {
   readonly code = 'SYNC_NOT_FOUND';
+  readonly kind = 'not-found';
   constructor(readonly syncId: string) {
     super(`no sync with id ${syncId}`);
   }
@@ -10,6 +11,7 @@ export class SyncNotFound extends DomainError {
 /** Approve and discard apply only to a held sync. */
 export class SyncNotHeld extends DomainError {
   readonly code = 'SYNC_NOT_HELD';
+  readonly kind = 'conflict';
   constructor(
     readonly syncId: string,
     readonly status: string,
@@ -20,6 +22,7 @@ export class SyncNotHeld extends DomainError {
 
 export class SyncAlreadyRunning extends DomainError {
   readonly code = 'SYNC_ALREADY_RUNNING';
+  readonly kind = 'conflict';
   constructor(
     readonly districtId: string,
     /** null: a process has taken the district and not yet said for which sync */
@@ -36,6 +39,7 @@ export class SyncAlreadyRunning extends DomainError {
  */
 export class HeldSyncDecisionUnderWay extends DomainError {
   readonly code = 'SYNC_ALREADY_RUNNING';
+  readonly kind = 'conflict';
   constructor(readonly syncId: string) {
     super(
       `sync ${syncId} is being approved or discarded by another request or process; one decision at a time ` +
@@ -47,6 +51,7 @@ export class HeldSyncDecisionUnderWay extends DomainError {
 /** A held sync must be approved or discarded before the district syncs again: its preview would go stale. */
 export class HeldSyncPending extends DomainError {
   readonly code = 'HELD_SYNC_PENDING';
+  readonly kind = 'conflict';
   constructor(
     readonly districtId: string,
     readonly heldSyncId: string,
@@ -62,6 +67,7 @@ export class HeldSyncPending extends DomainError {
 /** The ledger moved on since a sync was held; its change set no longer applies. */
 export class HeldSyncOutdated extends DomainError {
   readonly code = 'HELD_SYNC_OUTDATED';
+  readonly kind = 'conflict';
   constructor(
     readonly syncId: string,
     detail: string,
@@ -73,6 +79,7 @@ export class HeldSyncOutdated extends DomainError {
 /** The snapshot names no district and none was given. */
 export class DistrictUnknown extends DomainError {
   readonly code = 'DISTRICT_UNKNOWN';
+  readonly kind = 'invalid';
   constructor(origin: string) {
     super(`cannot tell which district ${origin} is for: it has no records; pass --district <id>`);
   }
@@ -80,6 +87,7 @@ export class DistrictUnknown extends DomainError {
 
 export class UnknownProjection extends DomainError {
   readonly code = 'UNKNOWN_PROJECTION';
+  readonly kind = 'invalid';
   constructor(
     readonly projection: string,
     known: readonly string[],
@@ -91,6 +99,7 @@ export class UnknownProjection extends DomainError {
 /** `projections verify` of a projection that another process is verifying: both would build into the one scratch version. */
 export class VerifyUnderWay extends DomainError {
   readonly code = 'VERIFY_UNDER_WAY';
+  readonly kind = 'conflict';
   constructor(
     readonly projection: string,
     /** The verifying process, when it has noted itself yet. */
@@ -103,6 +112,7 @@ export class VerifyUnderWay extends DomainError {
 /** A dry run of a read model another live process is rebuilding (it would drop the version that process builds), or a rebuild of one another process is starting to build. */
 export class RebuildUnderWay extends DomainError {
   readonly code = 'REBUILD_UNDER_WAY';
+  readonly kind = 'conflict';
   constructor(
     readonly projection: string,
     /** The building process, when it has noted itself yet. */
@@ -117,6 +127,7 @@ export class RebuildUnderWay extends DomainError {
 /** A record asked for by id that the read models do not hold; `hint` says how the id may have been mistyped. */
 export class NotFound extends DomainError {
   readonly code = 'NOT_FOUND';
+  readonly kind = 'not-found';
   constructor(what: string, hint?: string) {
     super(hint === undefined ? `${what} not found` : `${what} not found; ${hint}`);
   }
@@ -129,6 +140,7 @@ export class NotFound extends DomainError {
  */
 export class EventsCursorGap extends DomainError {
   readonly code = 'EVENTS_CURSOR_GAP';
+  readonly kind = 'failed';
   constructor(
     readonly districtId: string,
     readonly reason: string,

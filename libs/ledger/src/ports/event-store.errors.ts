@@ -1,8 +1,10 @@
+import type { ErrorKind } from '@roster-ledger/domain';
 import type { ExpectedRevision } from './event-store.port';
 
-/** Base of the event store port's errors. `code` is stable. */
+/** Base of the event store port's errors. `code` is stable; `kind` as a DomainError's. */
 export abstract class EventStoreError extends Error {
   abstract readonly code: string;
+  abstract readonly kind: ErrorKind;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -12,6 +14,7 @@ export abstract class EventStoreError extends Error {
 /** The stream was not at the revision the caller expected: someone else wrote first. */
 export class ConcurrencyConflict extends EventStoreError {
   readonly code = 'CONCURRENCY_CONFLICT';
+  readonly kind = 'conflict';
   constructor(
     readonly streamId: string,
     readonly expected: ExpectedRevision,
@@ -28,6 +31,7 @@ export class ConcurrencyConflict extends EventStoreError {
 /** Event ids collide in a way a retried append cannot explain. */
 export class DuplicateEventId extends EventStoreError {
   readonly code = 'DUPLICATE_EVENT_ID';
+  readonly kind = 'failed';
   constructor(
     readonly streamId: string,
     readonly eventId: string,
@@ -39,6 +43,7 @@ export class DuplicateEventId extends EventStoreError {
 /** The backend could not be reached or failed; `file`, for an embedded one, the file it failed on. */
 export class EventStoreUnavailable extends EventStoreError {
   readonly code = 'EVENT_STORE_UNAVAILABLE';
+  readonly kind = 'unavailable';
   constructor(
     message: string,
     readonly file?: string,
