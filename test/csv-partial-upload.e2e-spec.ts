@@ -6,12 +6,12 @@ import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 const DISTRICT = 'district-partial-csv';
 
 /** A small SFTP upload: two schools' worth of students with grades, two teachers, two staff. */
-function upload(dir: string, options: { staff?: 'rows' | 'header only' | 'none'; grade?: boolean } = {}): string {
+function upload(dir: string, options: { staff?: 'rows' | 'header only' | 'none'; grade?: boolean; students?: 'rows' | 'header only' } = {}): string {
   const { staff = 'rows', grade = true } = options;
   mkdirSync(dir, { recursive: true });
   const lines = (...rows: string[]) => `${rows.join('\n')}\n`;
   writeFileSync(join(dir, 'schools.csv'), lines('School_id,School_name', 'S1,North High'));
-  const students = Array.from({ length: 6 }, (_, i) => `S1,${100 + i},Last${i},First${i}${grade ? `,${9 + (i % 3)}` : ''}`);
+  const students = options.students === 'header only' ? [] : Array.from({ length: 6 }, (_, i) => `S1,${100 + i},Last${i},First${i}${grade ? `,${9 + (i % 3)}` : ''}`);
   writeFileSync(join(dir, 'students.csv'), lines(`School_id,Student_id,Last_name,First_name${grade ? ',Grade' : ''}`, ...students));
   writeFileSync(join(dir, 'teachers.csv'), lines('School_id,Teacher_id,Last_name,First_name,Teacher_email', 'S1,T1,Noether,Emmy,emmy@example.org', 'S1,T2,Curie,Marie,marie@example.org'));
   writeFileSync(join(dir, 'sections.csv'), lines('School_id,Section_id,Teacher_id,Name', 'S1,SEC1,T1,Algebra'));
@@ -45,12 +45,44 @@ describe('import of an SFTP CSV upload without an optional file or column (end t
     expect(shown.stdout).toContain('students.csv Grade 6, staff.csv 2');
   });
 
-  it('removes the staff when staff.csv is sent with its header alone; the Grade column back with the same grades changes nothing', async () => {
+  it('removes the staff when staff.csv is sent with its header alone, once approved: every staff member gone is held, however few', async () => {
     const before = (await readLog(db)).length;
     const result = importJson(upload(tmp.path('day-3'), { staff: 'header only' }));
-    expect(result.body).toMatchObject({ status: 'completed', counts: { StaffRemoved: 2 } });
+    expect(result.body).toMatchObject({
+      status: 'held',
+      counts: { StaffRemoved: 2 },
+      breaches: [{ recordType: 'staff', change: 'removed', count: 2, active: 2, threshold: 0.1 }],
+    });
     expect(result.body['kept']).toEqual({});
+    expect(await typesSince(before)).toEqual([]);
+    expect(cli(['syncs', 'approve', result.body['syncId'] as string, '--by', 'e2e', '--db', db]).status).toBe(0);
     expect(await typesSince(before)).toEqual(['StaffRemoved', 'StaffRemoved']);
+  });
+});
+
+/** A small district (under the guard's floor of 10 records) whose upload would empty it of a kind. */
+describe('import of an SFTP CSV upload whose students.csv holds its header alone, into a district of six students (end to end)', () => {
+  const tmp = scratch('csv-no-students');
+  const db = tmp.path('ledger.db');
+  afterAll(() => tmp.cleanup());
+
+  it('is held, not applied: every student of the district would be removed', async () => {
+    const first = cliJson(['import', upload(tmp.path('day-1')), '--district', DISTRICT, '--db', db, '--skip-projections']);
+    expect(first.body).toMatchObject({ status: 'completed', counts: { StudentShared: 6, StudentEnrolled: 6 } });
+    const before = await readLog(db);
+
+    const emptied = cliJson(['import', upload(tmp.path('day-2'), { students: 'header only' }), '--district', DISTRICT, '--db', db, '--skip-projections']);
+    expect(emptied.status).toBe(0);
+    expect(emptied.body).toMatchObject({
+      status: 'held',
+      counts: { StudentRemoved: 6, StudentUnenrolled: 6 },
+      breaches: [
+        { recordType: 'student', change: 'removed', count: 6, active: 6, threshold: 0.1 },
+        { recordType: 'enrollment', change: 'removed', count: 6, active: 6, threshold: 0.1 },
+      ],
+    });
+    const after = await readLog(db);
+    expect(after.slice(before.length).map((e) => e.type)).toEqual(['SyncStarted', 'SyncHeld']);
   });
 });
 

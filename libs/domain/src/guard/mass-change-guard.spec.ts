@@ -17,7 +17,18 @@ describe('mass-change guard', () => {
   });
 
   it('never holds a change smaller than the absolute floor, whatever its share', () => {
-    expect(checkMassChange({ active: { teacher: 5 }, removed: { teacher: 5 }, updated: {} }, DEFAULT_GUARD_POLICY)).toEqual([]);
+    expect(checkMassChange({ active: { teacher: 5 }, removed: { teacher: 4 }, updated: { teacher: 5 } }, DEFAULT_GUARD_POLICY)).toEqual([]);
+  });
+
+  it('holds the removal of every active record of a type below the floor: a small district wiped is a wipe', () => {
+    const breaches = checkMassChange({ active: { student: 8, teacher: 5 }, removed: { student: 8, teacher: 4 }, updated: {} }, DEFAULT_GUARD_POLICY);
+    expect(breaches).toEqual([{ recordType: 'student', change: 'removed', count: 8, active: 8, threshold: 0.1 }]);
+    expect(describeBreach(breaches[0]!)).toBe('8 of 8 active student records removed (100.0% > 10%)');
+  });
+
+  it('lets every record of a type go when the district tolerates any removal of it', () => {
+    const policy = { ...DEFAULT_GUARD_POLICY, perType: { staff: { removeRatio: 1 } } };
+    expect(checkMassChange({ active: { staff: 2 }, removed: { staff: 2 }, updated: {} }, policy)).toEqual([]);
   });
 
   it('takes per-type thresholds, e.g. a district that tolerates enrollment churn', () => {

@@ -27,7 +27,10 @@ export interface Thresholds {
 }
 
 export interface GuardPolicy extends Thresholds {
-  /** Changes of fewer records than this never hold a sync, whatever the share (small districts). */
+  /**
+   * Changes of fewer records than this never hold a sync, whatever the share (small districts),
+   * except the removal of every active record of a type (see checkMassChange).
+   */
   floor: number;
   /** Per-type thresholds that replace the defaults above. */
   perType?: Partial<Record<GuardedType, Partial<Thresholds>>>;
@@ -51,7 +54,13 @@ export interface GuardBreach {
   threshold: number;
 }
 
-/** The breaches of a tally against a policy, in a stable order; empty means the sync may apply. */
+/**
+ * The breaches of a tally against a policy, in a stable order; empty means the sync may apply.
+ * The floor spares a small district the holds its everyday churn would cross (2 of 8 students is
+ * 25%), never the removal of all its records of a type: that is the wipe the guard is for (a
+ * header-only students.csv, a sharing rule that now shares no sections), whatever the size. A
+ * removal ratio configured at 1 or more still lets even that through.
+ */
 export function checkMassChange(tally: ChangeTally, policy: GuardPolicy): GuardBreach[] {
   const breaches: GuardBreach[] = [];
   for (const recordType of GUARDED_TYPES) {
@@ -63,7 +72,8 @@ export function checkMassChange(tally: ChangeTally, policy: GuardPolicy): GuardB
       ['updated', tally.updated[recordType] ?? 0, own.updateRatio ?? policy.updateRatio],
     ];
     for (const [change, count, threshold] of checks) {
-      if (count >= policy.floor && count > active * threshold) {
+      const everyOneRemoved = change === 'removed' && count === active;
+      if ((count >= policy.floor || everyOneRemoved) && count > active * threshold) {
         breaches.push({ recordType, change, count, active, threshold });
       }
     }
