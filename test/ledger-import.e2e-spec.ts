@@ -215,9 +215,16 @@ describe('roster-ledger import (end to end)', () => {
       expect(rosterEvents(await readLog(db))).toEqual(rosterEvents(before));
       const syncId = held.body['syncId'] as string;
 
-      const blocked = cli(['import', CLEVER_DEMO_FOLDER, '--db', db]);
+      const blocked = cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]);
       expect(blocked.status).toBe(1);
-      expect(blocked.stderr).toContain(`sync ${syncId} of district ${CLEVER_DEMO_DISTRICT_ID} is held awaiting approval`);
+      // the refused attempt is on record, naming the snapshot that was turned away: to import again once decided
+      expect(blocked.body).toMatchObject({
+        status: 'failed',
+        origin: CLEVER_DEMO_FOLDER,
+        appended: 0,
+        failure: { code: 'HELD_SYNC_PENDING', reason: expect.stringContaining(`sync ${syncId} of district ${CLEVER_DEMO_DISTRICT_ID} is held awaiting approval`) },
+      });
+      expect(rosterEvents(await readLog(db))).toEqual(rosterEvents(before));
 
       const approving = cli(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
       expect(approving.status).toBe(0);
