@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { QueryBus, type CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import type { SyncOwner, SyncSummary } from '@roster-ledger/domain';
-import { EVENT_STORE, GetSyncQuery, RunSyncCommand, SyncHistory, UnlockSyncCommand, type EventStore, type UnlockResult } from '@roster-ledger/ledger';
+import { EVENT_STORE, GetSyncQuery, RunSyncCommand, SyncHistory, UnlockSyncCommand, type EventStore, type RecordedEvent, type UnlockResult } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { LockFiles } from '@roster-ledger/process-locks';
 import { ledgerRuntime } from './support/clever-sync-runtime';
@@ -66,10 +66,10 @@ describe('the lock of a sync whose process is gone', () => {
   const listed = async (syncId: string) => (await runCli(['syncs', 'list', '--db', db])).stdout.split('\n').find((line) => line.startsWith(syncId));
 
   /** A sync recorded as running, and the district's lock row naming `owner` as its holder (its file is the test's to hold). */
-  async function heldBy(owner: SyncOwner, districtId = CLEVER_DEMO_DISTRICT_ID): Promise<string> {
+  async function heldBy(owner: SyncOwner, districtId = CLEVER_DEMO_DISTRICT_ID, startedAt = new Date().toISOString()): Promise<string> {
     const syncId = randomUUID();
     const noted = { pid: owner.pid, host: owner.host, ...(owner.started ? { started: owner.started } : {}) };
-    const started = { syncId, owner: noted, districtId, source: 'snapshot', origin: '/somewhere', startedAt: new Date().toISOString(), requestedBy: 'api' };
+    const started = { syncId, owner: noted, districtId, source: 'snapshot', origin: '/somewhere', startedAt, requestedBy: 'api' };
     await store.appendToStream(`sync-${syncId}`, [{ id: randomUUID(), type: 'SyncStarted', data: started, metadata: {} }], 'no_stream');
     const raw = new Database(db, { timeout: 5_000 });
     try {
@@ -117,12 +117,17 @@ describe('the lock of a sync whose process is gone', () => {
 
   onLinux('releases the lock of a sync whose process is gone, records it as interrupted, and the district syncs again', async () => {
     const owner = anotherContainer(liveProcess().pid!);
-    const stranded = await heldBy(owner);
+    // started yesterday, found dead today
+    const stranded = await heldBy(owner, CLEVER_DEMO_DISTRICT_ID, new Date(Date.now() - 86_400_000).toISOString());
     expect(await unlock(stranded)).toEqual({ syncId: stranded, districtId: CLEVER_DEMO_DISTRICT_ID, released: { owner }, interrupted: true });
     expect(await history.get(stranded)).toMatchObject({
       status: 'failed',
       failure: { code: 'INTERRUPTED', reason: expect.stringContaining(`its district's lock was released by ops (syncs unlock): its process ${owner.pid} on ${hostname()} had stopped`) },
     });
+    // observed when it was found, so an audit of the day of the unlock finds it
+    const failed: RecordedEvent[] = [];
+    for await (const e of store.readStream(`sync-${stranded}`)) if (e.type === 'SyncFailed') failed.push(e);
+    expect(failed.map((e) => e.metadata['observedAt'])).toEqual([failed[0]!.data['failedAt']]);
     expect(await importDemo()).toMatchObject({ status: 'completed' });
     // and then it holds nothing
     expect(await unlock(stranded)).toEqual({ syncId: stranded, districtId: CLEVER_DEMO_DISTRICT_ID, released: null, interrupted: false });

@@ -21,7 +21,7 @@ export class ChangeSchema implements LoggedChange {
   @ApiProperty({ example: 'DemographicUpdated' }) type!: string;
   @ApiProperty({ type: String, nullable: true, description: 'the sync that recorded it' }) syncId!: string | null;
   @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
-  @ApiProperty({ description: "when the sync saw the district this way (the ledger's clock)", example: '2025-10-02T06:00:00.000Z' }) observedAt!: string;
+  @ApiProperty({ description: "when the sync saw the district this way (the ledger's clock); for a held sync's approval or discard, or a sync found interrupted, when that was decided", example: '2025-10-02T06:00:00.000Z' }) observedAt!: string;
   @ApiProperty({ description: 'when the ledger wrote it', example: '2025-10-02T06:00:01.250Z' }) recordedAt!: string;
   @ApiProperty({ type: String, nullable: true, description: "when Clever says the record last changed (Clever's clock)" }) cleverLastModified!: string | null;
   @ApiProperty({

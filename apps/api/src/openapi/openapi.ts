@@ -15,7 +15,7 @@ Roles: admin, engineer, compliance, support. Personal data is shown by role: com
 everything, support names, emails and numbers (no demographics, birth dates or addresses), engineers ids only.
 Every read that shows a student's personal data is written to the access log.
 
-Times: \`observedAt\` is when a sync saw the change (the ledger's clock), \`recordedAt\` when the ledger wrote it,
+Times: \`observedAt\` is when a sync saw the change (the ledger's clock; for the approval or discard of a held sync, or a sync found interrupted, when that was decided), \`recordedAt\` when the ledger wrote it,
 \`cleverLastModified\` Clever's own clock. Parameters take ISO-8601 dates (2025-10-01) or timestamps with a zone;
 \`asOf=2025-10-01\` means the END of that day (UTC), \`from\` is inclusive, \`to\` exclusive (\`to=2025-10-01\` includes that day).
 

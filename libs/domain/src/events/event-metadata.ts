@@ -5,7 +5,8 @@ export const SCHEMA_VERSION = 1;
 
 /**
  * Metadata on every event. Two clocks, never confused: `cleverLastModified` / the record's own
- * `created` are Clever's word; `observedAt` (the sync's view time) and `recordedAt` are the ledger's.
+ * `created` are Clever's word; `observedAt` (the sync's view time; for a decision on a held sync or a sync found interrupted, when it
+ * was decided) and `recordedAt` are the ledger's.
  */
 export interface EventMetadata {
   syncId: string;

@@ -92,9 +92,12 @@ export async function recordInterrupted(
     revision: readAt ?? (await store.streamRevision(syncStreamId(sync.syncId))),
     districtId: sync.districtId,
   });
-  await recorder.record({
+  // observed when it was found (by a sync, an unlock), as a decision on a held sync is: an audit of
+  // that day finds it, not one of the day the dead sync started
+  const failedAt = clock.now().toISOString();
+  await recorder.recordDecision(failedAt, {
     type: 'SyncFailed',
-    data: { syncId: sync.syncId, code: 'INTERRUPTED', reason, failedAt: clock.now().toISOString(), ...(foundBy === undefined ? {} : { foundBy }) },
+    data: { syncId: sync.syncId, code: 'INTERRUPTED', reason, failedAt, ...(foundBy === undefined ? {} : { foundBy }) },
   });
   // what it had staged will never be applied (a killed first import can leave gigabytes)
   await pending.delete(sync.syncId);

@@ -65,7 +65,8 @@ export class SyncRecorder {
   }
 
   /**
-   * The append of a decision on a held sync (its approval, its discard), decided at `decidedAt`:
+   * The append of a decision on a held sync (its approval, its discard), or of a sync found dead
+   * (interrupted), decided at `decidedAt`:
    * its lifecycle events are observed then, not when the sync saw its district, so an audit of
    * the day someone approved finds the approval. (The approved roster events keep the sync's
    * moment: it is when Clever's view was that way.)
