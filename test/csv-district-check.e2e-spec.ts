@@ -53,6 +53,18 @@ describe('import of an SFTP CSV upload: --district checked against the districts
     expect(again.body).toMatchObject({ error: { message: expect.stringContaining('but it holds district district-south (last sync ') } });
     expect(await readLog(db)).toEqual(before);
     expect(importCsv('district-south').body).toMatchObject({ status: 'completed', appended: 0 });
+    // the id pasted with a space around it is the same district
+    expect(importCsv(' district-south ').body).toMatchObject({ status: 'completed', districtId: 'district-south', appended: 0 });
+  });
+
+  it('counts a district whose every sync failed as one the ledger does not hold: it still needs --new-district', () => {
+    const broken = upload(tmp.path('broken'));
+    writeFileSync(join(broken, 'students.csv'), 'School_id,Student_id,Last_name\nS1,100,Lovelace\n');
+    const failed = cliJson(['import', broken, '--district', 'district-west', '--new-district', '--db', db]);
+    expect([failed.status, failed.body['status']]).toEqual([1, 'failed']);
+    const again = importCsv('district-west');
+    expect(again.status).toBe(2);
+    expect(again.body).toMatchObject({ error: { message: expect.stringContaining('--district district-west is not a district this ledger holds') } });
   });
 
   it('refuses --new-district on a Clever API JSON snapshot, whose records name their district, before any ledger is opened', () => {

@@ -128,9 +128,9 @@ export class ImportCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--district <id>', description: 'the Clever district id (default: the district the records name)' })
   parseDistrict(value: string): string {
-    return value;
+    // a space pasted with the id would make another district, one no record names
+    return value.trim();
   }
-
 }
 
 /**
