@@ -150,6 +150,11 @@ describe('read side through the CLI (end to end)', () => {
     const text = cli(['classes', student, '--db', db]).stdout;
     expect(text).toContain(`  ${toSection}  ${className.padEnd(28)} student since ${day2.startedAt} (sync ${day2.syncId})\n`);
     expect(cli(['classes', student, '--as-of', '2001-01-01', '--db', db]).stdout).toContain('None: the ledger had not yet recorded this person then.');
+    expect(cli(['classes', student, '--as-of', '2999-01-01', '--db', db]).stdout.split('\n')[0]).toMatch(/ as of 2999-01-01T23:59:59\.999Z \(a moment to come: the classes as the ledger knows them now\): \d+$/);
+    // a teacher made primary after joining says since when, as a roster does
+    const swap = changes.teacherSwapped;
+    const teacherLines = cli(['classes', swap.to, '--db', db]).stdout;
+    expect(teacherLines).toMatch(new RegExp(`  ${swap.section}  .* primary teacher`));
     const unknown = cli(['classes', 'no-such-student', '--db', db]);
     expect({ status: unknown.status, stderr: unknown.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('account no-such-student not found') });
   });

@@ -172,8 +172,7 @@ export class RosterCommand extends AsOfCommand {
       const roster = await this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(sectionId!, at, cliViewer('roster', options.role)));
       if (options.json) return json(roster);
       // a moment to come is answered as the ledger knows the class now: said, not presented as known
-      const toCome = at > new Date().toISOString() ? ' (a moment to come: the roster as the ledger knows it now)' : '';
-      out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${toCome}`);
+      out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${momentToCome(at, 'the roster as the ledger knows it now')}`);
       out(`Teachers (${roster.teachers.length}):`);
       for (const m of roster.teachers) out(rosterMemberLine(m, roster.personalRedacted));
       out(`Students (${roster.students.length}):`);
@@ -201,7 +200,7 @@ export class ClassesCommand extends AsOfCommand {
       const at = this.moment(options);
       const answer = await this.queries.execute<GetClassesAsOfQuery, ClassesAsOfAnswer>(new GetClassesAsOfQuery(userId!, at, cliViewer('classes', options.role)));
       if (options.json) return json(answer);
-      out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}: ${answer.classes.length}`);
+      out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}${momentToCome(at, 'the classes as the ledger knows them now')}: ${answer.classes.length}`);
       for (const membership of answer.classes) out(classLine(membership));
       // no class before a person's first share is "not yet shared", not "in no class"
       if (answer.classes.length === 0) out(answer.accountStatus === 'not yet shared' ? 'None: the ledger had not yet recorded this person then.' : 'In no class then (as far as the ledger had observed by that time).');
@@ -211,9 +210,19 @@ export class ClassesCommand extends AsOfCommand {
   }
 }
 
-/** One class of a person at a moment: the class, in which role, since when and by which sync, and whether the class is removed since. */
+/** A moment to come is answered as the ledger knows things now: said, not presented as known. */
+function momentToCome(at: string, answered: string): string {
+  return at > new Date().toISOString() ? ` (a moment to come: ${answered})` : '';
+}
+
+/**
+ * One class of a person at a moment: the class, in which role, since when and by which sync (a
+ * teacher made primary after joining, since when too, as a roster says it), and whether the class
+ * is removed since.
+ */
 function classLine(m: ClassMembership): string {
-  const role = m.role === 'teacher' ? (m.primary ? 'primary teacher' : 'teacher') : 'student';
+  const primarySince = m.primarySince !== null && m.primarySince !== m.since ? ` (primary since ${m.primarySince}, sync ${m.primarySinceSync ?? '-'})` : '';
+  const role = m.role === 'teacher' ? (m.primary ? `primary teacher${primarySince}` : 'teacher') : 'student';
   const removed = m.status === 'removed' ? ', class now removed' : '';
   const until = m.until === null ? '' : `, left ${m.until}`;
   return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)} ${role} since ${m.since} (sync ${m.sinceSync ?? '-'})${until}${removed}`;
