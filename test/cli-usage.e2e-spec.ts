@@ -234,14 +234,14 @@ describe('roster-ledger usage mistakes (end to end)', () => {
   it('refuses a folder read as a CSV upload that lacks a file every upload has (a OneRoster export, say), before a ledger is opened', () => {
     const oneRoster = tmp.path('one-roster');
     mkdirSync(oneRoster);
-    for (const name of ['manifest.csv', 'orgs.csv', 'academicSessions.csv', 'enrollments.csv']) writeFileSync(join(oneRoster, name), 'sourcedId\n');
+    for (const name of ['manifest.csv', 'orgs.csv', 'academicSessions.csv', 'users.csv', 'enrollments.csv']) writeFileSync(join(oneRoster, name), 'sourcedId\n');
     for (const district of [[], ['--district', 'd1']]) {
       const result = cli(['import', oneRoster, ...district, '--db', missing]);
       expect({ status: result.status, stderr: result.stderr }).toEqual({
         status: 2,
         stderr:
           `error: <folder> must be a snapshot folder: ${oneRoster} is read as a Clever SFTP CSV upload (it holds enrollments.csv), but lacks schools.csv, ` +
-          "students.csv, teachers.csv, sections.csv, which every upload has; its academicSessions.csv, manifest.csv, orgs.csv are a OneRoster export's, " +
+          "students.csv, teachers.csv, sections.csv, which every upload has; its academicSessions.csv, manifest.csv, orgs.csv, users.csv are a OneRoster export's, " +
           "which is not read (only Clever's API JSON and SFTP CSV files are)\n",
       });
       expect(ledgerFiles(missing)).toEqual([]);

@@ -151,8 +151,14 @@ function nothingToRead(folder: string, unread: readonly string[]): string {
  * then not read. A stray `students.csv` beside a Data API snapshot makes the whole folder a CSV
  * upload, which the person holding a JSON snapshot cannot guess from "needs --district" alone.
  */
-/** OneRoster's own files: a OneRoster export shares `enrollments.csv` with a Clever upload, and nothing else. */
-const ONE_ROSTER_FILES = ['manifest.csv', 'orgs.csv', 'academicsessions.csv', 'classes.csv'];
+/**
+ * OneRoster's own files (1.1 and 1.2, in lower case): a OneRoster export shares `enrollments.csv`
+ * with a Clever upload, and nothing else. All are named, so that none reads as one that was read.
+ */
+const ONE_ROSTER_FILES = [
+  'manifest.csv', 'orgs.csv', 'academicsessions.csv', 'classes.csv', 'courses.csv', 'users.csv', 'demographics.csv', 'roles.csv', 'userprofiles.csv',
+  'lineitems.csv', 'results.csv', 'categories.csv', 'resources.csv', 'classresources.csv', 'courseresources.csv', 'userresources.csv', 'scorescales.csv',
+];
 
 /**
  * A folder read as an SFTP CSV upload (it holds one of its files) that lacks a file every upload
