@@ -209,6 +209,33 @@ describe('REST API (end to end)', () => {
       expect([await removed(`?asOf=${between}`), await removed('')]).toEqual(['active', 'removed']);
     });
 
+    it('finds a class by a part of its name (any case), its SIS id or its Clever id, for every role, a page at a time', async () => {
+      const { toSection } = changes.moved;
+      const roster = (await api.as('support').get(`/classes/${toSection}/roster`)).body.class;
+      const listed = JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'sections.json'), 'utf8'));
+      const section = (Array.isArray(listed) ? listed : listed.data).map((s: any) => s.data ?? s).find((s: any) => s.id === toSection);
+      const sisId = section.sis_id as string;
+      const found = async (q: string, role: 'support' | 'engineer' = 'support') => (await api.as(role).get(`/classes?q=${encodeURIComponent(q)}&limit=1000`)).body.items.map((c: any) => c.id);
+      const part = (roster.name as string).split(' ')[0]!.toUpperCase();
+      expect(await found(part)).toContain(toSection);
+      expect(await found(sisId)).toEqual([toSection]);
+      expect(await found(toSection, 'engineer')).toEqual([toSection]);
+      const one = await api.as('support').get(`/classes?q=${encodeURIComponent(sisId)}`);
+      expect(one.body.items[0]).toEqual({ id: toSection, districtId: district, status: 'active', name: roster.name, sisId, sectionNumber: section.section_number || null, schoolId: roster.schoolId, termId: roster.termId, courseId: roster.courseId });
+      // every class whose name holds an "a", two at a time, is every class the whole list gives
+      const all = (await api.as('support').get('/classes?q=a&limit=1000')).body.items.map((c: any) => c.id);
+      const paged: string[] = [];
+      let after = '';
+      for (let pages = 0; pages < 3; pages++) {
+        const page = (await api.as('support').get(`/classes?q=a&limit=2${after}`)).body as { items: { id: string }[]; next: string | null };
+        paged.push(...page.items.map((c) => c.id));
+        after = `&after=${encodeURIComponent(page.next!)}`;
+      }
+      expect(paged).toEqual(all.slice(0, 6));
+      expect((await api.as('support').get('/classes?q=a&district=no-such-district')).status).toBe(404);
+      expect((await api.as('support').get('/classes?q=%20')).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for (it holds only spaces)'] }]);
+    });
+
     it('finds a student by name, SIS id or Clever id', async () => {
       const search = async (q: string) => (await api.as('support').get(`/accounts?q=${encodeURIComponent(q)}`)).body.items.map((a: any) => a.id);
       expect(await search('noor hadd')).toEqual([changes.addedStudent]);
@@ -782,6 +809,7 @@ describe('REST API (end to end)', () => {
           '/accounts/{id}',
           '/accounts/{id}/timeline',
           '/accounts/{id}/classes',
+          '/classes',
           '/classes/{id}/roster',
           '/classes/{id}/timeline',
           '/schools/{id}/timeline',

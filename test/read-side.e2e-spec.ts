@@ -134,6 +134,20 @@ describe('read side through the CLI (end to end)', () => {
     expect(bad.stderr).toContain('--as-of must be a date');
   });
 
+  it('finds a class by a part of its name, in any case, or its Clever id, and names its SIS id and school', () => {
+    const { toSection } = changes.moved;
+    const className = cliJson<any>(['roster', toSection, '--db', db]).body.class.name as string;
+    const word = className.split(' ')[0]!.toLowerCase();
+    const found = cliJson<{ items: { id: string; name: string }[]; next: string | null }>(['search', word, '--classes', '--limit', '1000', '--db', db]).body;
+    expect(found.items.map((c) => c.id)).toContain(toSection);
+    expect(found.items.every((c) => c.name.toLowerCase().includes(word))).toBe(true);
+    const text = cli(['search', toSection, '--classes', '--db', db]).stdout;
+    expect(text).toMatch(new RegExp(`^${toSection}  ${className.replace(/[.*+?^\${}()|[\]\\]/g, '\\$&')} +active +sis \\S+  school \\S+\n$`));
+    expect(cli(['search', 'no class is called this', '--classes', '--db', db]).stdout).toBe('No class matches "no class is called this".\n');
+    const elsewhere = cli(['search', word, '--classes', '--district', 'no-such-district', '--db', db]);
+    expect(elsewhere.status).toBe(2);
+  });
+
   it("gives a student's classes as of a moment before and after the move, each since when, in text and JSON", () => {
     const { student, fromSection, toSection } = changes.moved;
     const classesOf = (...args: string[]) => cliJson<any>(['classes', student, ...args, '--db', db]).body;

@@ -24,6 +24,7 @@ import {
   GetRosterAsOfHandler,
   GetTimelineHandler,
   SearchAccountsHandler,
+  SearchClassesHandler,
 } from './queries/read-queries.handler';
 
 /**
@@ -50,6 +51,7 @@ import {
     RebuildProjectionsHandler,
     VerifyProjectionsHandler,
     SearchAccountsHandler,
+    SearchClassesHandler,
     GetAccountHandler,
     GetTimelineHandler,
     GetRosterAsOfHandler,

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GetRosterAsOfQuery, GetTimelineQuery, VIEWER_ROLES, type Page, type RosterAnswer, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
+import { GetRosterAsOfQuery, GetTimelineQuery, SearchClassesQuery, VIEWER_ROLES, type ClassFound, type Page, type RosterAnswer, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AsOfQueryDto } from '../common/as-of-query.dto';
@@ -10,13 +10,23 @@ import { PageQueryDto } from '../common/page-query.dto';
 import { TimelinePageSchema } from '../common/timeline.schema';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { RosterSchema } from './roster.schema';
+import { ClassPageSchema } from './class-search.schema';
+import { SearchClassesQueryDto } from './search-classes-query.dto';
 
-/** A class (Clever section): who was in it at any moment, and how it changed. */
+/** A class (Clever section): find it, who was in it at any moment, and how it changed. */
 @ApiTags('classes')
 @Controller('classes')
 @Roles(...VIEWER_ROLES)
 export class ClassesController {
   constructor(private readonly queries: QueryBus) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search classes by Clever id, SIS id, section number or a part of their name (shown to every role: a class name is no personal data)' })
+  @ApiOkResponse({ type: ClassPageSchema })
+  @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded')
+  search(@Query() query: SearchClassesQueryDto): Promise<Page<ClassFound>> {
+    return this.queries.execute<SearchClassesQuery, Page<ClassFound>>(new SearchClassesQuery(query.q, { districtId: query.district, limit: query.limit, after: query.after }));
+  }
 
   @Get(':id/roster')
   @ApiOperation({ summary: 'The roster of a class at a moment (default: now): teachers and students, each since when and by which sync' })

@@ -7,7 +7,9 @@ import {
   GetTimelineQuery,
   parseAsOf,
   SearchAccountsQuery,
+  SearchClassesQuery,
   type AccountSearchPage,
+  type ClassFound,
   type ClassesAsOfAnswer,
   type ClassMembership,
   type Page,
@@ -32,6 +34,7 @@ interface ReadOptions extends CommonOptions {
 /** A search's options: its `--after` is the cursor a page ended with, not a log position. */
 interface SearchOptions extends Omit<ReadOptions, 'after'> {
   after?: string;
+  classes?: boolean;
 }
 
 /** Options every read command shares. */
@@ -48,7 +51,11 @@ const nameOf = (personal: Record<string, unknown>): string => {
   return name ? fullName(name, { middle: true }) : '(name not shown)';
 };
 
-@Command({ name: 'search', arguments: '<text>', description: 'find accounts by name, email, SIS id, student number, state id or Clever id' })
+@Command({
+  name: 'search',
+  arguments: '<text>',
+  description: 'find accounts by name, email, SIS id, student number, state id or Clever id; with --classes, classes by a part of their name, SIS id, section number or Clever id',
+})
 export class SearchCommand extends ReadCommand {
   constructor(private readonly queries: QueryBus) {
     super();
@@ -62,6 +69,7 @@ export class SearchCommand extends ReadCommand {
   async run([text]: string[], options: SearchOptions): Promise<void> {
     try {
       const viewer = cliViewer('search', options.role);
+      if (options.classes) return await this.searchClasses(text!, options);
       const page = await this.queries.execute<SearchAccountsQuery, AccountSearchPage>(
         new SearchAccountsQuery(text!, viewer, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
       );
@@ -84,6 +92,24 @@ export class SearchCommand extends ReadCommand {
     }
   }
 
+  /** Classes, for `--classes`: no personal data, so the same for every role and not in the access log. */
+  private async searchClasses(text: string, options: SearchOptions): Promise<void> {
+    const page = await this.queries.execute<SearchClassesQuery, Page<ClassFound>>(
+      new SearchClassesQuery(text, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
+    );
+    if (options.json) return json(page);
+    if (page.items.length === 0) return out(options.after === undefined ? `No class matches "${text}".` : `No more classes match "${text}".`);
+    for (const c of page.items) {
+      const numbers = [c.sisId === null ? '' : `sis ${c.sisId}`, c.sectionNumber === null ? '' : `section ${c.sectionNumber}`].filter(Boolean).join(', ');
+      out(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolId ?? '-'}`);
+    }
+    if (page.next) out(nextPageLine('--after', page.next));
+  }
+
+  @Option({ flags: '--classes', description: 'find classes instead of accounts' })
+  parseClasses(): boolean {
+    return true;
+  }
   @Option({ flags: '--district <id>', description: 'only this district' })
   parseDistrict(value: string): string {
     return value;

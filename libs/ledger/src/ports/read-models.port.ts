@@ -37,6 +37,20 @@ export interface ClassName {
   name: string | null;
 }
 
+/** A class a search found: what tells it apart in a list, without its members. */
+export interface ClassFound {
+  id: string;
+  districtId: string | null;
+  status: 'active' | 'removed';
+  /** The section's name now, or the last one it had if it was removed; null when Clever gave none. */
+  name: string | null;
+  sisId: string | null;
+  sectionNumber: string | null;
+  schoolId: string | null;
+  termId: string | null;
+  courseId: string | null;
+}
+
 export interface ClassRecordView {
   id: string;
   districtId: string | null;
@@ -168,6 +182,13 @@ export interface ReadModels {
    * for timelines. A removed class keeps the last name it had; ids never recorded are left out.
    */
   classNames(ids: readonly string[]): Promise<ClassName[]>;
+  /**
+   * Classes whose id, SIS id or section number equals the text, or whose name holds it (any case):
+   * shared ones first, then removed ones, each by name and id, a page at a time (`after`: the
+   * `next` of the page before).
+   * @throws InvalidInput for an `after` that is not a search page's `next`
+   */
+  searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>>;
   /** Events on a timeline, oldest first, after a position cursor. */
   timeline(kind: TimelineKind, id: string, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
   /** The members of a class at a moment (ISO timestamp). */

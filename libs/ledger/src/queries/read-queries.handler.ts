@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { PersonalAccess } from '@roster-ledger/domain';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, ClassFound, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
@@ -18,6 +18,7 @@ import {
   GetRosterAsOfQuery,
   GetTimelineQuery,
   SearchAccountsQuery,
+  SearchClassesQuery,
 } from './read-queries';
 import {
   accountAnswer,
@@ -191,6 +192,20 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
       students: members.filter((m) => m.role === 'student'),
       personalRedacted: access === 'none' && members.length > 0,
     };
+  }
+}
+
+@QueryHandler(SearchClassesQuery)
+export class SearchClassesHandler implements IQueryHandler<SearchClassesQuery, Page<ClassFound>> {
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
+  /**
+   * No personal data (a class's name is shown to every role), so no access log entry.
+   * @throws NotFound for a `districtId` the ledger has never recorded: "no class matches" would read as a search that missed
+   */
+  async execute({ text, options }: SearchClassesQuery): Promise<Page<ClassFound>> {
+    const found = await this.models.searchClasses(text, options);
+    if (found.items.length === 0 && options.after === undefined) await checkRecorded(this.models, { districtId: options.districtId });
+    return found;
   }
 }
 

@@ -13,6 +13,14 @@ export class SearchAccountsQuery {
   ) {}
 }
 
+/** Classes by id, SIS id, section number or a part of their name, a page at a time. */
+export class SearchClassesQuery {
+  constructor(
+    readonly text: string,
+    readonly options: { districtId?: string; limit: number; after?: string },
+  ) {}
+}
+
 /** One account, with its classes as of now. @throws NotFound */
 export class GetAccountQuery {
   constructor(

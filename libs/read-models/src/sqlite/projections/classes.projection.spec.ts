@@ -169,4 +169,25 @@ describe('classes projection: one class per section', () => {
     expect(rm().rows('classes')).toEqual([]);
     expect(await classOf('sec9')).toBeNull();
   });
+
+  it('searchClasses: a part of the name in any case, or the id; shared classes before removed ones, a page at a time', async () => {
+    const log = new EventLog();
+    rm().given([
+      log.append('section-sec2', 'SectionShared', sectionRecord('sec2', { name: 'Algebra 1A' }), { observedAt: DAY1 }),
+      log.append('section-sec1', 'SectionShared', sectionRecord('sec1', { name: 'algebra 2' }), { observedAt: DAY1 }),
+      log.append('section-sec3', 'SectionShared', sectionRecord('sec3', { name: 'Biology' }), { observedAt: DAY1 }),
+      log.append('section-sec1', 'SectionRemoved', removed('sec1'), { observedAt: DAY2 }),
+    ]);
+    const ids = async (text: string, options: { limit?: number; after?: string } = {}) => {
+      const page = await rm().models.searchClasses(text, { limit: options.limit ?? 10, ...(options.after === undefined ? {} : { after: options.after }) });
+      return { ids: page.items.map((c) => `${c.id} ${c.status}`), next: page.next };
+    };
+    expect((await ids('ALGEBRA')).ids).toEqual(['sec2 active', 'sec1 removed']);
+    expect((await ids('sec3')).ids).toEqual(['sec3 active']);
+    expect((await ids('chemistry')).ids).toEqual([]);
+    const first = await ids('algebra', { limit: 1 });
+    expect(first.ids).toEqual(['sec2 active']);
+    expect(await ids('algebra', { limit: 1, after: first.next! })).toEqual({ ids: ['sec1 removed'], next: expect.any(String) });
+    expect((await rm().models.searchClasses('algebra', { limit: 10 })).items[0]).toMatchObject({ id: 'sec2', name: 'Algebra 1A', schoolId: 's1', termId: 't1', courseId: 'c1', districtId: DISTRICT });
+  });
 });

@@ -1,7 +1,7 @@
 import { InvalidInput } from '@roster-ledger/domain';
 
 /**
- * Where an account sits in the order search pages follow: removed or not (0 or 1, shared first),
+ * Where an account or a class sits in the order search pages follow: removed or not (0 or 1, shared first),
  * its name as searched (`''` for none), its id.
  */
 export type SearchPosition = [removed: number, name: string, id: string];

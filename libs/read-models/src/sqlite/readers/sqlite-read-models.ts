@@ -3,6 +3,7 @@ import type {
   AccountName,
   AccountView,
   AuditFilter,
+  ClassFound,
   ClassName,
   ClassRecordView,
   LastKnownRecord,
@@ -27,6 +28,24 @@ import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 import { searchCursor, searchCursorOf, type SearchRow } from './search-cursor';
 import { searchKey } from '../../model/search-key';
+
+/** A row of a class search: the class's columns, and its place in the page's order. */
+interface ClassSearchRow {
+  id: string;
+  district_id: string | null;
+  status: 'active' | 'removed';
+  name: string | null;
+  sis_id: unknown;
+  section_number: unknown;
+  school_id: string | null;
+  term_id: string | null;
+  course_id: string | null;
+  removed: number;
+  sort_name: string;
+}
+
+/** A field of a document as text, or null: Clever's ids and numbers are strings, but a file may give a number. */
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
 
 interface MembershipRow {
   section_id: string;
@@ -350,6 +369,41 @@ export class SqliteReadModels implements ReadModels {
           JSON.stringify(ids),
         ) as ClassName[],
     );
+  }
+
+  async searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>> {
+    const needle = text.trim();
+    const after = options.after === undefined ? undefined : searchCursorOf(options.after);
+    if (needle === '') return { items: [], next: null };
+    // the page's order as a row value: shared before removed, then name (in lower case, none first) and id
+    const order = "(status = 'removed'), lower(coalesce(name, '')), id";
+    const field = (name: string) => `json_extract(doc, '$.section.fields.${name}')`;
+    // a scan of the district's classes (a quarter of a million at the largest): names are matched
+    // anywhere in them, which no index serves, and a support search is not on a hot path
+    const rows = await this.read('classes', () =>
+      this.statement(
+        `SELECT id, district_id, status, name, ${field('sis_id')} AS sis_id, ${field('section_number')} AS section_number,
+                school_id, term_id, course_id, status = 'removed' AS removed, lower(coalesce(name, '')) AS sort_name
+         FROM ${this.t('classes', 'classes')}
+         WHERE (id = @needle OR instr(lower(coalesce(name, '')), lower(@needle)) > 0 OR ${field('sis_id')} = @needle OR ${field('section_number')} = @needle)
+           ${options.districtId === undefined ? '' : 'AND district_id = @district'}
+           ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
+         ORDER BY ${order} LIMIT @limit`,
+      ).all({
+        needle,
+        limit: options.limit,
+        ...(options.districtId === undefined ? {} : { district: options.districtId }),
+        ...(after === undefined ? {} : { afterRemoved: after[0], afterName: after[1], afterId: after[2] }),
+      }) as ClassSearchRow[],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map((r) => ({
+        id: r.id, districtId: r.district_id, status: r.status, name: r.name, sisId: textOrNull(r.sis_id), sectionNumber: textOrNull(r.section_number),
+        schoolId: r.school_id, termId: r.term_id, courseId: r.course_id,
+      })),
+      next: rows.length === options.limit && last !== undefined ? searchCursor([last.removed, last.sort_name, last.id]) : null,
+    };
   }
 
   async classRecord(id: string): Promise<ClassRecordView | null> {

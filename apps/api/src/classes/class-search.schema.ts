@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ClassFound, Page } from '@roster-ledger/ledger';
+
+/** A class a search found. */
+export class ClassFoundSchema implements ClassFound {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
+  @ApiProperty({ enum: ['active', 'removed'] }) status!: 'active' | 'removed';
+  @ApiProperty({ type: String, nullable: true, description: "the section's name now, or the last one it had if it was removed" }) name!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sisId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sectionNumber!: string | null;
+  @ApiProperty({ type: String, nullable: true }) schoolId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) termId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) courseId!: string | null;
+}
+
+export class ClassPageSchema implements Page<ClassFound> {
+  @ApiProperty({ type: [ClassFoundSchema] }) items!: ClassFoundSchema[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the next page; null on the last page' }) next!: string | null;
+}
