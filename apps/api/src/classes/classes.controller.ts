@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GetRosterAsOfQuery, GetTimelineQuery, SearchClassesQuery, VIEWER_ROLES, type ClassFound, type Page, type RosterAnswer, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
+import { GetRosterAsOfQuery, GetTimelineQuery, SearchClassesQuery, VIEWER_ROLES, type ClassSearchHit, type Page, type RosterAnswer, type TimelineEntry, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { AsOfQueryDto } from '../common/as-of-query.dto';
@@ -24,8 +24,8 @@ export class ClassesController {
   @ApiOperation({ summary: 'Search classes by Clever id, SIS id, section number or a part of their name (shown to every role: a class name is no personal data)' })
   @ApiOkResponse({ type: ClassPageSchema })
   @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded')
-  search(@Query() query: SearchClassesQueryDto): Promise<Page<ClassFound>> {
-    return this.queries.execute<SearchClassesQuery, Page<ClassFound>>(new SearchClassesQuery(query.q, { districtId: query.district, limit: query.limit, after: query.after }));
+  search(@Query() query: SearchClassesQueryDto): Promise<Page<ClassSearchHit>> {
+    return this.queries.execute<SearchClassesQuery, Page<ClassSearchHit>>(new SearchClassesQuery(query.q, { districtId: query.district, limit: query.limit, after: query.after }));
   }
 
   @Get(':id/roster')

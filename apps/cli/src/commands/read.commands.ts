@@ -9,7 +9,7 @@ import {
   SearchAccountsQuery,
   SearchClassesQuery,
   type AccountSearchPage,
-  type ClassFound,
+  type ClassSearchHit,
   type ClassesAsOfAnswer,
   type ClassMembership,
   type Page,
@@ -94,14 +94,14 @@ export class SearchCommand extends ReadCommand {
 
   /** Classes, for `--classes`: no personal data, so the same for every role and not in the access log. */
   private async searchClasses(text: string, options: SearchOptions): Promise<void> {
-    const page = await this.queries.execute<SearchClassesQuery, Page<ClassFound>>(
+    const page = await this.queries.execute<SearchClassesQuery, Page<ClassSearchHit>>(
       new SearchClassesQuery(text, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),
     );
     if (options.json) return json(page);
     if (page.items.length === 0) return out(options.after === undefined ? `No class matches "${text}".` : `No more classes match "${text}".`);
     for (const c of page.items) {
       const numbers = [c.sisId === null ? '' : `sis ${c.sisId}`, c.sectionNumber === null ? '' : `section ${c.sectionNumber}`].filter(Boolean).join(', ');
-      out(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolId ?? '-'}`);
+      out(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId})`}`);
     }
     if (page.next) out(nextPageLine('--after', page.next));
   }

@@ -1,5 +1,5 @@
 import { EXTENSION_FIELD, redactEventData, topField, visiblePersonal, withoutExtensions, type PersonalAccess, type RecordParts, type UserRole } from '@roster-ledger/domain';
-import type { AccountView, LastKnownRecord, LoggedChange, Membership, Page, ReadModels } from '../ports/read-models.port';
+import type { AccountView, ClassFound, LastKnownRecord, LoggedChange, Membership, Page, ReadModels } from '../ports/read-models.port';
 
 /**
  * A page of an account search, with what the text was compared with: a role that may see no
@@ -129,6 +129,11 @@ export interface ClassMembership extends Membership {
   className: string | null;
   /** The class's status now ('unknown': the ledger has no document of it). */
   status: 'active' | 'removed' | 'unknown';
+}
+
+/** A class a search found, with its school's name (null when the ledger has no name for it). */
+export interface ClassSearchHit extends ClassFound {
+  schoolName: string | null;
 }
 
 export interface ClassesAsOfAnswer {

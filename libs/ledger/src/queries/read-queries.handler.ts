@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { PersonalAccess } from '@roster-ledger/domain';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, ClassFound, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
@@ -29,6 +29,7 @@ import {
   type AccountSearchPage,
   type ClassesAsOfAnswer,
   type ClassMembership,
+  type ClassSearchHit,
   type RosterAnswer,
   type RosterMember,
 } from './read-answers';
@@ -196,16 +197,22 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
 }
 
 @QueryHandler(SearchClassesQuery)
-export class SearchClassesHandler implements IQueryHandler<SearchClassesQuery, Page<ClassFound>> {
+export class SearchClassesHandler implements IQueryHandler<SearchClassesQuery, Page<ClassSearchHit>> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   /**
    * No personal data (a class's name is shown to every role), so no access log entry.
    * @throws NotFound for a `districtId` the ledger has never recorded: "no class matches" would read as a search that missed
    */
-  async execute({ text, options }: SearchClassesQuery): Promise<Page<ClassFound>> {
-    const found = await this.models.searchClasses(text, options);
-    if (found.items.length === 0 && options.after === undefined) await checkRecorded(this.models, { districtId: options.districtId });
-    return found;
+  async execute({ text, options }: SearchClassesQuery): Promise<Page<ClassSearchHit>> {
+    const { found, schools } = await this.models.atOneMoment(async () => {
+      const found = await this.models.searchClasses(text, options);
+      if (found.items.length === 0 && options.after === undefined) await checkRecorded(this.models, { districtId: options.districtId });
+      // the schools' names in one look-up for the page: an id alone tells support nothing
+      const ids = [...new Set(found.items.map((c) => c.schoolId).filter((id): id is string => id !== null))];
+      return { found, schools: ids.length === 0 ? [] : await this.models.names(ids.map((id) => ({ kind: 'school' as const, id }))) };
+    });
+    const named = new Map(schools.map((s) => [s.id, s.name]));
+    return { items: found.items.map((c) => ({ ...c, schoolName: c.schoolId === null ? null : (named.get(c.schoolId) ?? null) })), next: found.next };
   }
 }
 
