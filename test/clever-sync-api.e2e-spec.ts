@@ -47,7 +47,7 @@ describe('Clever syncs through the API and the schedule (end to end)', () => {
       expect(started.headers.get('location')).toBe(started.body.statusUrl);
 
       const running = await api.as('support').get(started.body.statusUrl);
-      expect(running.body).toMatchObject({ syncId: started.body.syncId, status: 'running', source: 'clever-api', requestedBy: 'eve-engineer', progress: { phase: 'reading', records: expect.any(Number) } });
+      expect(running.body).toMatchObject({ syncId: started.body.syncId, status: 'running', source: 'clever-api', requestedBy: 'eve-engineer', requestedVia: 'api', progress: { phase: 'reading', records: expect.any(Number) } });
 
       const second = await api.as('admin').post(`/districts/${D}/syncs`, { mode: 'events' });
       expect(second.status).toBe(409);
@@ -98,9 +98,9 @@ describe('Clever syncs through the API and the schedule (end to end)', () => {
           const events = log.filter((e) => e.type === 'SyncCompleted' && log.some((s) => s.type === 'SyncStarted' && s.streamId === e.streamId && s.data['source'] === 'clever-events'));
           return events.length > 0 ? log.filter((e) => e.type === 'SyncStarted') : undefined;
         });
-        expect(syncs.map((e) => [e.data['source'], e.data['requestedBy']]).slice(0, 2)).toEqual([
-          ['clever-api', 'schedule'],
-          ['clever-events', 'schedule'],
+        expect(syncs.map((e) => [e.data['source'], e.data['requestedBy'], e.data['requestedVia']]).slice(0, 2)).toEqual([
+          ['clever-api', 'schedule', 'schedule'],
+          ['clever-events', 'schedule', 'schedule'],
         ]);
       } finally {
         await app.close();

@@ -231,7 +231,7 @@ describe('roster-ledger import (end to end)', () => {
       // like an import, it says the read models followed the approved events
       expect(approving.stdout).toMatch(/\n  Read models updated \([\d,]+ events folded\)\.\n$/);
       const approved = cliJson(['syncs', 'show', syncId, '--db', db]);
-      expect(approved.body).toMatchObject({ status: 'completed', approvedBy: 'alice', approvedVia: 'cli', appended: held.body['pending'] });
+      expect(approved.body).toMatchObject({ status: 'completed', requestedVia: 'cli', approvedBy: 'alice', approvedVia: 'cli', appended: held.body['pending'] });
       const after = await readLog(db);
       expect(rosterEvents(after).filter((e) => e.type === 'StudentRemoved')).toHaveLength(200);
       expect(after.filter((e) => e.streamId === `sync-${syncId}`).map((e) => [e.type, e.data['by'] ?? null])).toEqual([

@@ -41,7 +41,7 @@ describe('DistrictSyncRunner.approve', () => {
       handlers?.onAccepted?.();
       return { result: new Promise((resolve) => (endSync = resolve)), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>;
     });
-    const { syncId } = await server.start('district-1', 'full', 'ada');
+    const { syncId } = await server.start('district-1', 'full', 'ada', 'api');
     const approved = { syncId, status: 'completed' } as SyncSummary;
     inThread.mockReturnValueOnce({ result: Promise.resolve(approved), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>);
     const approval = server.approve(syncId, 'ada');

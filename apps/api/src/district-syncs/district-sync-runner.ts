@@ -13,6 +13,8 @@ export interface BackgroundSync {
   districtId: string;
   mode: SyncMode;
   requestedBy: string;
+  /** An API request's (by its key's name) or the schedule's. */
+  requestedVia: 'api' | 'schedule';
   startedAt: string;
   progress: SyncProgress | null;
   /** When the latest progress arrived. */
@@ -55,13 +57,13 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
    * @throws DistrictNotConfigured, CleverTokenMissing (the configuration), SyncAlreadyRunning,
    * HeldSyncPending, ServerStopping
    */
-  async start(districtId: string, mode: SyncMode, requestedBy: string): Promise<StartedSync> {
+  async start(districtId: string, mode: SyncMode, requestedBy: string, requestedVia: BackgroundSync['requestedVia']): Promise<StartedSync> {
     if (this.closing) throw new ServerStopping();
     // a district that cannot sync is refused now, not recorded as a failed sync
     this.config.cleverTokenFor(districtId);
     const inProcess = this.running.get(districtId);
     if (inProcess) throw new SyncAlreadyRunning(districtId, inProcess.sync.syncId);
-    const sync: BackgroundSync = { syncId: randomUUID(), districtId, mode, requestedBy, startedAt: new Date().toISOString(), progress: null, progressAt: null };
+    const sync: BackgroundSync = { syncId: randomUUID(), districtId, mode, requestedBy, requestedVia, startedAt: new Date().toISOString(), progress: null, progressAt: null };
     let accept: () => void = () => undefined;
     let refuse: (error: unknown) => void = () => undefined;
     const accepted = new Promise<void>((resolve, reject) => {
@@ -69,7 +71,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       refuse = reject;
     });
     let running = false;
-    const thread = this.inThread<SyncDistrictResult>({ kind: 'sync', districtId, mode, requestedBy, syncId: sync.syncId }, districtId, {
+    const thread = this.inThread<SyncDistrictResult>({ kind: 'sync', districtId, mode, requestedBy, requestedVia, syncId: sync.syncId }, districtId, {
       onAccepted: () => {
         running = true;
         accept();

@@ -30,7 +30,7 @@ export class DistrictSyncsController {
     @CurrentViewer() viewer: Viewer,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SyncStartedSchema> {
-    const { syncId } = await this.runner.start(id, body.mode, viewer.name);
+    const { syncId } = await this.runner.start(id, body.mode, viewer.name, 'api');
     const statusUrl = `/syncs/${syncId}`;
     response.location(statusUrl);
     return { syncId, status: 'running', statusUrl, mode: body.mode };

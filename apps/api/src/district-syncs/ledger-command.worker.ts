@@ -39,6 +39,7 @@ async function run({ request, config: loadArguments }: LedgerCommandThreadData, 
             new SyncDistrictCommand(request.districtId, {
               mode: request.mode,
               requestedBy: request.requestedBy,
+              requestedVia: request.requestedVia,
               syncId: request.syncId,
               onAccepted: () => post({ type: 'accepted' }),
               onProgress: (progress) => post({ type: 'progress', progress }),

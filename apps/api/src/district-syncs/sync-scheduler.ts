@@ -84,7 +84,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private async run({ districtId, mode }: ScheduledSync): Promise<void> {
     if (this.stopped) return;
     try {
-      const { syncId, done } = await this.runner.start(districtId, mode, 'schedule');
+      const { syncId, done } = await this.runner.start(districtId, mode, 'schedule', 'schedule');
       this.logger.log(`scheduled ${mode} sync ${syncId} of district ${districtId} started`);
       await done;
     } catch (error) {

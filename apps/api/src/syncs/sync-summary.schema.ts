@@ -43,6 +43,12 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({ description: 'where the data came from (a snapshot folder, an API cursor)' }) origin!: string;
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'held', 'discarded'] }) status!: SyncStatus;
   @ApiProperty() requestedBy!: string;
+  @ApiProperty({
+    enum: ['cli', 'api', 'schedule'],
+    nullable: true,
+    description: "`api`: asked for with an API key, `requestedBy` its name; `cli`: on the ledger's machine, `requestedBy` the login name; `schedule`: serve's schedule; null when its record does not say",
+  })
+  requestedVia!: 'cli' | 'api' | 'schedule' | null;
   @ApiProperty() startedAt!: string;
   @ApiProperty({ type: String, nullable: true, description: "when the ledger recorded the event that ended the sync (completed, held, failed or discarded), on the clock of every event's recordedAt; null while it runs" })
   finishedAt!: string | null;

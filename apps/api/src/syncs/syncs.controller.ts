@@ -104,6 +104,7 @@ function startingSummary(sync: BackgroundSync): SyncSummary {
         origin: `district ${sync.districtId} (starting)`,
         startedAt: sync.startedAt,
         requestedBy: sync.requestedBy,
+        requestedVia: sync.requestedVia,
       },
     },
   ])!;

@@ -89,6 +89,7 @@ export class ImportCommand extends LedgerCommandRunner {
         new RunSyncCommand(resolve(folder!), {
           districtId: options.district,
           requestedBy: whoAmI(),
+          requestedVia: 'cli',
           syncId,
           readAll: options.readAll === true,
           onProgress: (p) => progress.update(p),

@@ -69,7 +69,7 @@ export class SyncCommand extends LedgerCommandRunner {
     };
     const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), reportSync, failureNotes: { json: { mode }, lines: [] } }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
-        new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), syncId, onProgress: progress.update }),
+        new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), requestedVia: 'cli', syncId, onProgress: progress.update }),
       ),
     );
     if (!done) return;

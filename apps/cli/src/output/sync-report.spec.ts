@@ -8,6 +8,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   origin: '/data/district',
   status: 'completed',
   requestedBy: 'ops',
+  requestedVia: null,
   startedAt: '2026-12-01T10:00:00.000Z',
   finishedAt: '2026-12-01T10:00:01.000Z',
   counts: {},
@@ -34,6 +35,15 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
 });
 
 describe("a sync's report", () => {
+  it('says through what a sync was asked for: an API key, the CLI (the login name), or the schedule', () => {
+    const started = (over: Partial<SyncSummary>) => describeSync(sync(over)).split('\n')[1];
+    expect(started({ requestedBy: 'ops-key', requestedVia: 'api' })).toBe('  started 2026-12-01T10:00:00.000Z by ops-key (API key), finished 2026-12-01T10:00:01.000Z');
+    expect(started({ requestedBy: 'root', requestedVia: 'cli' })).toContain(' by root (on the CLI, the login name), ');
+    expect(started({ requestedBy: 'schedule', requestedVia: 'schedule' })).toContain(" by serve's schedule, ");
+    // recorded before the channel was: the name alone
+    expect(started({ requestedBy: 'ops' })).toContain(' by ops, ');
+  });
+
   it('says through what a held sync was decided: an API key, or a name given on the CLI, which nothing proves', () => {
     expect(describeSync(sync({ status: 'completed', approvedBy: 'ops-key', approvedVia: 'api' }))).toContain('  Applied on approval by ops-key (API key).');
     expect(describeSync(sync({ status: 'discarded', discardedBy: 'alice', discardedVia: 'cli' }))).toContain('  Discarded by alice (on the CLI, as given with --by or the login name).');

@@ -24,7 +24,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   const took = durationMs === undefined ? '' : ` in ${(durationMs / 1000).toFixed(1)} s`;
   const status = s.processGone ? 'STOPPED (its process is gone; recorded as running)' : s.status.toUpperCase();
   lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${status}${took}`);
-  lines.push(`  started ${s.startedAt} by ${s.requestedBy}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
+  lines.push(`  started ${s.startedAt} by ${requestedBy(s)}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   if (s.fallback) lines.push(`  A full sync, run because the events sync asked for could not go on: ${s.fallback}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const found = [s.skipped, s.unresolved, s.unknownValues, s.kept].some((counts) => Object.values(counts).some((v) => v > 0));
@@ -150,5 +150,13 @@ export function syncLine(s: SyncSummary): string {
 function decidedBy(by: string, via: DecisionChannel | null): string {
   if (via === 'api') return `${by} (API key)`;
   if (via === 'cli') return `${by} (on the CLI, as given with --by or the login name)`;
+  return by;
+}
+
+/** Who asked for a sync, and through what (see RequestChannel): the schedule is named as such. */
+function requestedBy({ requestedBy: by, requestedVia: via }: SyncSummary): string {
+  if (via === 'schedule') return "serve's schedule";
+  if (via === 'api') return `${by} (API key)`;
+  if (via === 'cli') return `${by} (on the CLI, the login name)`;
   return by;
 }

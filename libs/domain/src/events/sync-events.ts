@@ -54,6 +54,8 @@ export interface SyncStartedData {
   origin: string;
   startedAt: string;
   requestedBy: string;
+  /** Through what it was asked for (see RequestChannel); absent on syncs recorded before it was, and from callers that do not say. */
+  requestedVia?: RequestChannel;
   /** Set on a full sync that ran because an events sync could not go on from its cursor: why. */
   fallback?: string;
 }
@@ -105,6 +107,13 @@ export interface SyncHeldData extends SyncFindings {
    */
   settledUnder?: number;
 }
+/**
+ * Through what a sync was asked for: `api`, with an API key (`requestedBy` is the key's name, which
+ * the key proves); `cli`, on the machine holding the ledger (`requestedBy` is the login name, which
+ * nothing proves); or `schedule`, by `serve`'s schedule.
+ */
+export type RequestChannel = 'cli' | 'api' | 'schedule';
+
 /**
  * Where a person decided on a held sync: `api`, with an API key (`by` is the key's name, which the
  * key proves), or `cli`, on the machine holding the ledger (`by` is the `--by` given or the login

@@ -1,6 +1,6 @@
 import type { GuardBreach } from '../guard/mass-change-guard';
 import type { InputLocation } from '../errors/domain-error';
-import type { DecisionChannel, SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
+import type { DecisionChannel, RequestChannel, SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
 import type { SnapshotContents } from './snapshot-contents';
 import { noFindings } from './sync-findings';
 
@@ -14,6 +14,8 @@ export interface SyncSummary extends Required<SyncFindings> {
   origin: string;
   status: SyncStatus;
   requestedBy: string;
+  /** Through what it was asked for (see RequestChannel); null when its record does not say. */
+  requestedVia: RequestChannel | null;
   startedAt: string;
   finishedAt: string | null;
   /** Roster events appended (completed) or pending (held), by type. */
@@ -74,7 +76,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
     const d = event.data;
     return {
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
-      requestedBy: d.requestedBy, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
+      requestedBy: d.requestedBy, requestedVia: d.requestedVia ?? null, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], ...noFindings(), failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null,
       owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null, fallback: d.fallback ?? null,
     };

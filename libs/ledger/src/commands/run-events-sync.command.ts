@@ -1,8 +1,11 @@
+import type { RequestChannel } from '@roster-ledger/domain';
 import type { SyncProgress } from './run-sync.command';
 
 export interface RunEventsSyncOptions {
   /** Who asked for the sync (a user, a key name, `schedule`). */
   requestedBy: string;
+  /** Through what it was asked for: recorded on its SyncStarted. */
+  requestedVia?: RequestChannel;
   /** Reuse a sync id (the one a caller already holds the district's lock with); a new one by default. */
   syncId?: string;
   /** `records` counts Clever events read. */

@@ -65,11 +65,11 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     } catch (error) {
       // a gap is the caller's cue for a full sync, not a failed sync; anything else is recorded
       if (error instanceof EventsCursorGap) throw error;
-      await this.start(recorder, districtId, this.feed.origin(districtId), options.requestedBy);
+      await this.start(recorder, districtId, this.feed.origin(districtId), options);
       await recordSyncFailure(recorder, this.clock, error, this.logger);
       throw error;
     }
-    await this.start(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options.requestedBy);
+    await this.start(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options);
     let locked = false;
     try {
       const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
@@ -120,10 +120,10 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     return later?.startedAt ?? cursorAt;
   }
 
-  private async start(recorder: SyncRecorder, districtId: string, origin: string, requestedBy: string): Promise<void> {
+  private async start(recorder: SyncRecorder, districtId: string, origin: string, { requestedBy, requestedVia }: RunEventsSyncCommand['options']): Promise<void> {
     await recorder.record({
       type: 'SyncStarted',
-      data: { syncId: recorder.syncId, owner: this.lock.self(), districtId, source: 'clever-events', origin, startedAt: recorder.observedAt, requestedBy },
+      data: { syncId: recorder.syncId, owner: this.lock.self(), districtId, source: 'clever-events', origin, startedAt: recorder.observedAt, requestedBy, ...(requestedVia === undefined ? {} : { requestedVia }) },
     });
   }
 

@@ -1,4 +1,4 @@
-import type { EventsCursorSetReason } from '@roster-ledger/domain';
+import type { EventsCursorSetReason, RequestChannel } from '@roster-ledger/domain';
 
 /** Progress of a running sync, for progress bars. */
 export interface SyncProgress {
@@ -13,6 +13,8 @@ export interface RunSyncOptions {
   districtId?: string;
   /** Who asked for the sync (a user, a key name, `schedule`). */
   requestedBy: string;
+  /** Through what it was asked for: recorded on its SyncStarted. */
+  requestedVia?: RequestChannel;
   /** Reuse a sync id (a retry of the same sync); a new one by default. */
   syncId?: string;
   onProgress?: (progress: SyncProgress) => void;

@@ -110,6 +110,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         origin: opened.source?.origin ?? this.reader.originOf(location),
         startedAt,
         requestedBy: options.requestedBy,
+        ...(options.requestedVia === undefined ? {} : { requestedVia: options.requestedVia }),
         ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
       },
     };

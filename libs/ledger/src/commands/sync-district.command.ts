@@ -1,4 +1,4 @@
-import type { SyncSummary } from '@roster-ledger/domain';
+import type { SyncSummary, RequestChannel } from '@roster-ledger/domain';
 import type { SyncProgress } from './run-sync.command';
 
 export type SyncMode = 'full' | 'events';
@@ -14,6 +14,8 @@ export interface SyncDistrictOptions {
   mode: SyncMode;
   /** Who asked for the sync (a user, a key name, `schedule`). */
   requestedBy: string;
+  /** Through what it was asked for: recorded on its SyncStarted. */
+  requestedVia?: RequestChannel;
   /** The id of the sync that will run (a fallback full sync keeps it); a new one by default. */
   syncId?: string;
   onProgress?: (progress: SyncProgress) => void;

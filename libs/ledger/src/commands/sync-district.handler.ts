@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { SyncSummary } from '@roster-ledger/domain';
+import type { RequestChannel, SyncSummary } from '@roster-ledger/domain';
 import type { EventStore } from '../ports/event-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 import type { Clock } from '../ports/clock.port';
@@ -15,7 +15,7 @@ import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory } from '../services/sync-history';
 import { RunEventsSyncCommand } from './run-events-sync.command';
 import { RunSyncCommand } from './run-sync.command';
-import { cleverApiLocation, SyncDistrictCommand, type SyncDistrictResult, type SyncMode } from './sync-district.command';
+import { cleverApiLocation, SyncDistrictCommand, type SyncDistrictOptions, type SyncDistrictResult, type SyncMode } from './sync-district.command';
 
 /**
  * Runs one sync of a district connected to Clever, whatever asked for it (the CLI, the API, the
@@ -55,7 +55,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       if (options.mode === 'events') {
         try {
           const summary = await this.commands.execute<RunEventsSyncCommand, SyncSummary>(
-            new RunEventsSyncCommand(districtId, { requestedBy: options.requestedBy, syncId, onProgress: options.onProgress }),
+            new RunEventsSyncCommand(districtId, { requestedBy: options.requestedBy, ...viaOf(options), syncId, onProgress: options.onProgress }),
           );
           return await this.result(districtId, options.mode, 'events', summary, null, null);
         } catch (error) {
@@ -87,6 +87,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       new RunSyncCommand(cleverApiLocation(districtId), {
         districtId,
         requestedBy: options.requestedBy,
+        ...viaOf(options),
         syncId,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(eventsCursor ? { eventsCursor } : {}),
@@ -116,4 +117,9 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       cursorProblem,
     };
   }
+}
+
+/** The channel a request named, to pass on: left out when it named none. */
+function viaOf({ requestedVia }: SyncDistrictOptions): { requestedVia?: RequestChannel } {
+  return requestedVia === undefined ? {} : { requestedVia };
 }
