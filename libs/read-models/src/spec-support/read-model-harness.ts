@@ -158,13 +158,14 @@ export const namedRecord = (id: string, name: string, sharedAgain = false) => sh
 // ---- sync event data ---------------------------------------------------------------------------
 
 const findings = { skipped: {}, unresolved: {}, unknownValues: {} };
-export const syncStarted = (syncId: string, startedAt: string, over: { districtId?: string | null; requestedBy?: string } = {}) => ({
+export const syncStarted = (syncId: string, startedAt: string, over: { districtId?: string | null; requestedBy?: string; requestedVia?: 'cli' | 'api' | 'schedule' } = {}) => ({
   syncId,
   districtId: over.districtId === undefined ? DISTRICT : over.districtId,
   source: 'snapshot',
   origin: `/snapshots/${syncId}`,
   startedAt,
   requestedBy: over.requestedBy ?? 'cli',
+  ...(over.requestedVia === undefined ? {} : { requestedVia: over.requestedVia }),
 });
 export const syncCompleted = (syncId: string, completedAt: string, counts: Record<string, number> = {}, over: { approvedBy?: string; districtId?: string } = {}) => ({
   syncId,

@@ -27,7 +27,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
 
   it('SyncStarted: the sync is running, with where it reads from, who asked, and when it started', async () => {
     const log = new EventLog();
-    rm().when(log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0, { requestedBy: 'alice' })));
+    rm().when(log.append('sync-s1', 'SyncStarted', syncStarted('s1', T0, { requestedBy: 'alice', requestedVia: 'api' })));
     expect(await only()).toEqual({
       syncId: 's1',
       districtId: DISTRICT,
@@ -35,6 +35,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       origin: '/snapshots/s1',
       status: 'running',
       requestedBy: 'alice',
+      requestedVia: 'api',
       startedAt: T0,
       finishedAt: null,
       counts: {},
