@@ -598,8 +598,10 @@ describe('REST API (end to end)', () => {
         const { status, body } = await api.as('support').get(`/accounts?q=${q}`);
         expect({ q, status, errors: body.errors }).toEqual({ q, status: 400, errors: [{ parameter: 'q', problems: ['q is required: the text to search for (it holds only spaces)'] }] });
       }
-      expect((await api.as('support').get('/accounts')).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for'] }]);
-      expect((await api.as('support').get('/accounts?q=')).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for (it is empty)'] }]);
+      for (const path of ['/accounts', '/classes']) {
+        expect((await api.as('support').get(path)).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for'] }]);
+        expect((await api.as('support').get(`${path}?q=`)).body.errors).toEqual([{ parameter: 'q', problems: ['q is required: the text to search for (it is empty)'] }]);
+      }
     });
 
     it('says a date of the right shape that does not exist is not a day of the calendar', async () => {

@@ -23,13 +23,15 @@ export abstract class SearchPageQueryDto {
 
 /**
  * A search's text, `q`: required, and more than spaces (blank text would match nothing, an answer
- * that reads as "no such record"). Validators run from the bottom up: first that q is there at all.
+ * that reads as "no such record"). The first check that fails is the one reported, in this order:
+ * that q is there at all, that it holds more than spaces, its length. (applyDecorators applies them
+ * in the order given, where decorators written one above another apply from the bottom up.)
  */
 export function SearchText(description: string, example: string): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ description, example }),
-    Length(1, 200),
-    Matches(/\S/, { message: ({ value }) => `q is required: the text to search for (${value === '' ? 'it is empty' : 'it holds only spaces'})` }),
     IsString({ message: 'q is required: the text to search for' }),
+    Matches(/\S/, { message: ({ value }) => `q is required: the text to search for (${value === '' ? 'it is empty' : 'it holds only spaces'})` }),
+    Length(1, 200),
+    ApiProperty({ description, example }),
   );
 }
