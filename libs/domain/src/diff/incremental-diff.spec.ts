@@ -50,7 +50,7 @@ describe('incremental diff (events sync)', () => {
     expect(events(result)[1]![2]).toEqual({ id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} });
     expect(result.changes.map((c) => [c.streamId, c.expectedRevision])).toEqual([['user-u3', 'no_stream'], ['user-u1', 0], ['user-u2', 0]]);
     expect(result.counts).toEqual({ StudentShared: 1, StudentUpdated: 1, StudentRemoved: 1 });
-    expect(result.tally).toEqual({ active: expect.objectContaining({ student: 2, teacher: 1, section: 1, enrollment: 2 }), removed: { student: 1 }, updated: { student: 1 } });
+    expect(result.tally).toEqual({ active: expect.objectContaining({ student: 2, teacher: 1, section: 1, enrollment: 2 }), removed: { student: 1 }, updated: { student: 1 }, shared: { student: 1 } });
   });
 
   it('given a section update carrying the whole new member list, records the set differences', () => {

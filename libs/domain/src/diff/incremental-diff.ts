@@ -1,7 +1,7 @@
 import { RECORD_KINDS, type RecordKind, type RosterRecord } from '../records/roster-records';
 import type { RosterEventType } from '../events/roster-events';
 import type { InputLocation } from '../errors/domain-error';
-import type { GuardedType } from '../guard/mass-change-guard';
+import { sharedTally, type GuardedType } from '../guard/mass-change-guard';
 import { bothTimed, isOlderThan, type LedgerState } from '../state/ledger-state';
 import { activeTally } from '../state/active-tally';
 import { SyncEventIds } from '../events/sync-event-ids';
@@ -127,7 +127,7 @@ export class IncrementalDiff {
       counts: this.counts,
       eventCount: this.eventCount,
       findings: this.findings,
-      tally: { active: this.active, removed: this.removed, updated: this.updated },
+      tally: { active: this.active, removed: this.removed, updated: this.updated, shared: sharedTally(this.counts) },
     };
   }
 

@@ -15,7 +15,7 @@ import type { RosterEvent, RosterEventType } from '../events/roster-events';
 import type { SyncFindings } from '../events/sync-events';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { InvalidInput, type InputLocation } from '../errors/domain-error';
-import type { ChangeTally, GuardedType } from '../guard/mass-change-guard';
+import { sharedTally, type ChangeTally, type GuardedType } from '../guard/mass-change-guard';
 import { splitPersonal, USER_LEVEL_FIELDS, type LedgerState, type SectionState, type StateKey, type UserState } from '../state/ledger-state';
 import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
@@ -308,7 +308,7 @@ export class SnapshotDiff {
       counts: this.counts,
       eventCount: this.eventCount,
       findings: this.findings,
-      tally: { active: this.activeBefore ?? {}, removed: this.removed, updated: this.updated },
+      tally: { active: this.activeBefore ?? {}, removed: this.removed, updated: this.updated, shared: sharedTally(this.counts) },
     };
   }
 

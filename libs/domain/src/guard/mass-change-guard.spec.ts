@@ -1,4 +1,4 @@
-import { checkMassChange, DEFAULT_GUARD_POLICY, describeBreach } from './mass-change-guard';
+import { checkMassChange, DEFAULT_GUARD_POLICY, describeBreach, sharedTally } from './mass-change-guard';
 
 describe('mass-change guard', () => {
   it('holds a sync that removes more than 10% of the active students', () => {
@@ -24,6 +24,16 @@ describe('mass-change guard', () => {
     const breaches = checkMassChange({ active: { student: 8, teacher: 5 }, removed: { student: 8, teacher: 4 }, updated: {} }, DEFAULT_GUARD_POLICY);
     expect(breaches).toEqual([{ recordType: 'student', change: 'removed', count: 8, active: 8, threshold: 0.1 }]);
     expect(describeBreach(breaches[0]!)).toBe('8 of 8 active student records removed (100.0% > 10%)');
+  });
+
+  it("lets a small district's every record of a type be replaced: its only term by the next, its only admin by another", () => {
+    const tally = { active: { term: 1, district_admin: 1, section: 6 }, removed: { term: 1, district_admin: 1, section: 6 }, updated: {}, shared: { term: 1, district_admin: 1 } };
+    // sections removed with none shared in their place are still a wipe
+    expect(checkMassChange(tally, DEFAULT_GUARD_POLICY).map((b) => b.recordType)).toEqual(['section']);
+  });
+
+  it('counts the records an events batch shared from its event counts', () => {
+    expect(sharedTally({ TermShared: 1, StudentEnrolled: 3, TermRemoved: 1, TeacherAssigned: 2 })).toEqual({ term: 1, enrollment: 3 });
   });
 
   it('lets every record of a type go when the district tolerates any removal of it', () => {

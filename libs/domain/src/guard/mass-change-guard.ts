@@ -39,11 +39,34 @@ export interface GuardPolicy extends Thresholds {
 /** Clever's thresholds: more than 10% removed or 75% updated; ten records at least. */
 export const DEFAULT_GUARD_POLICY: GuardPolicy = { removeRatio: 0.1, updateRatio: 0.75, floor: 10 };
 
-/** How many records of each type are active before the sync, and how many it removes or updates. */
+/** How many records of each type are active before the sync, and how many it removes, updates or shares. */
 export interface ChangeTally {
   active: Partial<Record<GuardedType, number>>;
   removed: Partial<Record<GuardedType, number>>;
   updated: Partial<Record<GuardedType, number>>;
+  /** Shared (new, or again): a type whose every record is removed while another is shared was replaced, not wiped. */
+  shared?: Partial<Record<GuardedType, number>>;
+}
+
+/** The event that shares a record of each guarded type (a role of a user; an enrollment). */
+const SHARED_EVENT: Record<GuardedType, string> = {
+  district: 'DistrictShared',
+  school: 'SchoolShared',
+  term: 'TermShared',
+  course: 'CourseShared',
+  section: 'SectionShared',
+  student: 'StudentShared',
+  teacher: 'TeacherShared',
+  staff: 'StaffShared',
+  district_admin: 'DistrictAdminShared',
+  enrollment: 'StudentEnrolled',
+};
+
+/** The records a sync shares, by guarded type, from its counts of events by type. */
+export function sharedTally(counts: Readonly<Record<string, number>>): Partial<Record<GuardedType, number>> {
+  const shared: Partial<Record<GuardedType, number>> = {};
+  for (const type of GUARDED_TYPES) if ((counts[SHARED_EVENT[type]] ?? 0) > 0) shared[type] = counts[SHARED_EVENT[type]];
+  return shared;
 }
 
 export interface GuardBreach {
@@ -57,9 +80,11 @@ export interface GuardBreach {
 /**
  * The breaches of a tally against a policy, in a stable order; empty means the sync may apply.
  * The floor spares a small district the holds its everyday churn would cross (2 of 8 students is
- * 25%), never the removal of all its records of a type: that is the wipe the guard is for (a
- * header-only students.csv, a sharing rule that now shares no sections), whatever the size. A
- * removal ratio configured at 1 or more still lets even that through.
+ * 25%), never the removal of all its records of a type with none shared in their place: that is
+ * the wipe the guard is for (a header-only students.csv, a sharing rule that now shares no
+ * sections), whatever the size. A small district's only term replaced by the next, or its only
+ * district admin by another, is everyday churn, under the floor as before. A removal ratio
+ * configured at 1 or more still lets even a wipe through.
  */
 export function checkMassChange(tally: ChangeTally, policy: GuardPolicy): GuardBreach[] {
   const breaches: GuardBreach[] = [];
@@ -72,8 +97,8 @@ export function checkMassChange(tally: ChangeTally, policy: GuardPolicy): GuardB
       ['updated', tally.updated[recordType] ?? 0, own.updateRatio ?? policy.updateRatio],
     ];
     for (const [change, count, threshold] of checks) {
-      const everyOneRemoved = change === 'removed' && count === active;
-      if ((count >= policy.floor || everyOneRemoved) && count > active * threshold) {
+      const wiped = change === 'removed' && count >= active && (tally.shared?.[recordType] ?? 0) === 0;
+      if ((count >= policy.floor || wiped) && count > active * threshold) {
         breaches.push({ recordType, change, count, active, threshold });
       }
     }
