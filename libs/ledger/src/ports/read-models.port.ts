@@ -183,7 +183,8 @@ export interface ReadModels {
    */
   classNames(ids: readonly string[]): Promise<ClassName[]>;
   /**
-   * Classes whose id, SIS id or section number equals the text, or whose name holds it (any case):
+   * Classes whose id, SIS id or section number equals the text, or whose name holds it (as a
+   * search key: any case, without accents):
    * shared ones first, then removed ones, each by name and id, a page at a time (`after`: the
    * `next` of the page before).
    * @throws InvalidInput for an `after` that is not a search page's `next`

@@ -8,6 +8,7 @@ import {
   readModels,
   removed,
   sectionRecord,
+  shared,
   studentRecord,
   unassignment,
   updated,
@@ -189,5 +190,19 @@ describe('classes projection: one class per section', () => {
     expect(first.ids).toEqual(['sec2 active']);
     expect(await ids('algebra', { limit: 1, after: first.next! })).toEqual({ ids: ['sec1 removed'], next: expect.any(String) });
     expect((await rm().models.searchClasses('algebra', { limit: 10 })).items[0]).toMatchObject({ id: 'sec2', name: 'Algebra 1A', schoolId: 's1', termId: 't1', courseId: 'c1', districtId: DISTRICT });
+  });
+
+  it('searchClasses: a name without its accents or case, and a SIS id or section number a file gave as a number', async () => {
+    const log = new EventLog();
+    rm().given([
+      log.append('section-sec1', 'SectionShared', shared('sec1', { school: 's1', name: 'ÉTICA Y Valores', sis_id: 4021, section_number: '07' }), { observedAt: DAY1 }),
+      log.append('section-sec2', 'SectionShared', sectionRecord('sec2', { name: 'Biology' }), { observedAt: DAY1 }),
+    ]);
+    const ids = async (text: string) => (await rm().models.searchClasses(text, { limit: 10 })).items.map((c) => c.id);
+    expect(await ids('etica y')).toEqual(['sec1']);
+    expect(await ids('Ética')).toEqual(['sec1']);
+    expect(await ids('4021')).toEqual(['sec1']);
+    expect(await ids('07')).toEqual(['sec1']);
+    expect((await rm().models.searchClasses('4021', { limit: 10 })).items[0]).toMatchObject({ sisId: '4021', sectionNumber: '07' });
   });
 });

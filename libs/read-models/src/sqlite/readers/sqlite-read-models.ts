@@ -35,17 +35,14 @@ interface ClassSearchRow {
   district_id: string | null;
   status: 'active' | 'removed';
   name: string | null;
-  sis_id: unknown;
-  section_number: unknown;
+  sis_id: string | null;
+  section_number: string | null;
   school_id: string | null;
   term_id: string | null;
   course_id: string | null;
   removed: number;
   sort_name: string;
 }
-
-/** A field of a document as text, or null: Clever's ids and numbers are strings, but a file may give a number. */
-const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
 
 interface MembershipRow {
   section_id: string;
@@ -373,24 +370,25 @@ export class SqliteReadModels implements ReadModels {
 
   async searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>> {
     const needle = text.trim();
+    const key = searchKey(needle);
     const after = options.after === undefined ? undefined : searchCursorOf(options.after);
     if (needle === '') return { items: [], next: null };
-    // the page's order as a row value: shared before removed, then name (in lower case, none first) and id
-    const order = "(status = 'removed'), lower(coalesce(name, '')), id";
-    const field = (name: string) => `json_extract(doc, '$.section.fields.${name}')`;
-    // a scan of the district's classes (a quarter of a million at the largest): names are matched
-    // anywhere in them, which no index serves, and a support search is not on a hot path
+    // the page's order as a row value: shared before removed, then name as searched (none first) and id
+    const order = "(status = 'removed'), coalesce(search_name, ''), id";
+    // a scan of the classes' search columns (a quarter of a million rows at the largest, no
+    // document read): names are matched anywhere in them, which no index serves
     const rows = await this.read('classes', () =>
       this.statement(
-        `SELECT id, district_id, status, name, ${field('sis_id')} AS sis_id, ${field('section_number')} AS section_number,
-                school_id, term_id, course_id, status = 'removed' AS removed, lower(coalesce(name, '')) AS sort_name
+        `SELECT id, district_id, status, name, sis_id, section_number, school_id, term_id, course_id,
+                status = 'removed' AS removed, coalesce(search_name, '') AS sort_name
          FROM ${this.t('classes', 'classes')}
-         WHERE (id = @needle OR instr(lower(coalesce(name, '')), lower(@needle)) > 0 OR ${field('sis_id')} = @needle OR ${field('section_number')} = @needle)
+         WHERE (id = @needle OR sis_id = @needle OR section_number = @needle OR (@key <> '' AND instr(search_name, @key) > 0))
            ${options.districtId === undefined ? '' : 'AND district_id = @district'}
            ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
          ORDER BY ${order} LIMIT @limit`,
       ).all({
         needle,
+        key,
         limit: options.limit,
         ...(options.districtId === undefined ? {} : { district: options.districtId }),
         ...(after === undefined ? {} : { afterRemoved: after[0], afterName: after[1], afterId: after[2] }),
@@ -399,7 +397,7 @@ export class SqliteReadModels implements ReadModels {
     const last = rows[rows.length - 1];
     return {
       items: rows.map((r) => ({
-        id: r.id, districtId: r.district_id, status: r.status, name: r.name, sisId: textOrNull(r.sis_id), sectionNumber: textOrNull(r.section_number),
+        id: r.id, districtId: r.district_id, status: r.status, name: r.name, sisId: r.sis_id, sectionNumber: r.section_number,
         schoolId: r.school_id, termId: r.term_id, courseId: r.course_id,
       })),
       next: rows.length === options.limit && last !== undefined ? searchCursor([last.removed, last.sort_name, last.id]) : null,
