@@ -168,7 +168,7 @@ describe('read side through the CLI (end to end)', () => {
     // a teacher made primary after joining says since when, as a roster does
     const swap = changes.teacherSwapped;
     const teacherLines = cli(['classes', swap.to, '--db', db]).stdout;
-    expect(teacherLines).toMatch(new RegExp(`  ${swap.section}  .* primary teacher`));
+    expect(teacherLines).toMatch(new RegExp(`  ${swap.section}  .* teacher since \\S+ \\(sync \\S+\\), primary`));
     const unknown = cli(['classes', 'no-such-student', '--db', db]);
     expect({ status: unknown.status, stderr: unknown.stderr }).toEqual({ status: 2, stderr: expect.stringContaining('account no-such-student not found') });
   });

@@ -148,11 +148,6 @@ function nothingToRead(folder: string, unread: readonly string[]): string {
 }
 
 /**
- * Why a folder is read as an SFTP CSV upload: the CSV files it holds, and the JSON files that are
- * then not read. A stray `students.csv` beside a Data API snapshot makes the whole folder a CSV
- * upload, which the person holding a JSON snapshot cannot guess from "needs --district" alone.
- */
-/**
  * OneRoster's own files (1.1 and 1.2, in lower case): a OneRoster export shares `enrollments.csv`
  * with a Clever upload, and nothing else. All are named, so that none reads as one that was read.
  */
@@ -193,6 +188,11 @@ function olderApiLayout(listing: SnapshotFolderListing): string | null {
   );
 }
 
+/**
+ * Why a folder is read as an SFTP CSV upload: the CSV files it holds, and the JSON files that are
+ * then not read. A stray `students.csv` beside a Data API snapshot makes the whole folder a CSV
+ * upload, which the person holding a JSON snapshot cannot guess from "needs --district" alone.
+ */
 function readAsCsv(listing: SnapshotFolderListing): string {
   return ` (the folder is read as an SFTP CSV upload: it holds ${listing.read.join(', ')}${jsonBeside(listing)})`;
 }

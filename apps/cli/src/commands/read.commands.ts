@@ -11,7 +11,6 @@ import {
   type AccountSearchPage,
   type ClassSearchHit,
   type ClassesAsOfAnswer,
-  type ClassMembership,
   type Page,
   type RosterAnswer,
   type TimelineEntry,
@@ -19,7 +18,7 @@ import {
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
-import { fullName, rosterMemberLine } from '../output/roster-line';
+import { classMembershipLine, fullName, rosterMemberLine } from '../output/roster-line';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
@@ -227,7 +226,7 @@ export class ClassesCommand extends AsOfCommand {
       const answer = await this.queries.execute<GetClassesAsOfQuery, ClassesAsOfAnswer>(new GetClassesAsOfQuery(userId!, at, cliViewer('classes', options.role)));
       if (options.json) return json(answer);
       out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}${momentToCome(at, 'the classes as the ledger knows them now')}: ${answer.classes.length}`);
-      for (const membership of answer.classes) out(classLine(membership));
+      for (const membership of answer.classes) out(classMembershipLine(membership));
       // no class before a person's first share is "not yet shared", not "in no class"
       if (answer.classes.length === 0) out(answer.accountStatus === 'not yet shared' ? 'None: the ledger had not yet recorded this person then.' : 'In no class then (as far as the ledger had observed by that time).');
     } catch (error) {
@@ -239,17 +238,4 @@ export class ClassesCommand extends AsOfCommand {
 /** A moment to come is answered as the ledger knows things now: said, not presented as known. */
 function momentToCome(at: string, answered: string): string {
   return at > new Date().toISOString() ? ` (a moment to come: ${answered})` : '';
-}
-
-/**
- * One class of a person at a moment: the class, in which role, since when and by which sync (a
- * teacher made primary after joining, since when too, as a roster says it), and whether the class
- * is removed since.
- */
-function classLine(m: ClassMembership): string {
-  const primarySince = m.primarySince !== null && m.primarySince !== m.since ? ` (primary since ${m.primarySince}, sync ${m.primarySinceSync ?? '-'})` : '';
-  const role = m.role === 'teacher' ? (m.primary ? `primary teacher${primarySince}` : 'teacher') : 'student';
-  const removed = m.status === 'removed' ? ', class now removed' : '';
-  const until = m.until === null ? '' : `, left ${m.until}`;
-  return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)} ${role} since ${m.since} (sync ${m.sinceSync ?? '-'})${until}${removed}`;
 }

@@ -1,5 +1,5 @@
-import type { RosterMember } from '@roster-ledger/ledger';
-import { rosterMemberLine } from './roster-line';
+import type { ClassMembership, RosterMember } from '@roster-ledger/ledger';
+import { classMembershipLine, rosterMemberLine } from './roster-line';
 
 const member = (overrides: Partial<RosterMember>): RosterMember => ({
   sectionId: 'sec1',
@@ -43,5 +43,24 @@ describe('rosterMemberLine', () => {
 
   it('marks a member removed from the district since, whom the section still lists', () => {
     expect(rosterMemberLine(member({ status: 'removed' }))).toMatch(/\(sync sync-a\), now removed$/);
+  });
+});
+
+describe('classMembershipLine', () => {
+  const membership = (overrides: Partial<ClassMembership>): ClassMembership => ({
+    sectionId: 'sec1', userId: 't1', role: 'teacher', primary: false, since: '2026-09-01T06:00:00.000Z', sinceSync: 'sync-a',
+    primarySince: null, primarySinceSync: null, until: null, className: 'Algebra 1A', status: 'active', ...overrides,
+  });
+
+  it('gives the class, the role since when and by which sync', () => {
+    expect(classMembershipLine(membership({ role: 'student' }))).toBe(`  sec1  ${'Algebra 1A'.padEnd(28)} student since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+  });
+
+  it('says when a teacher became primary after joining, as a roster does, when they left, and a class removed since', () => {
+    const made = membership({ primary: true, primarySince: '2026-10-02T06:00:00.000Z', primarySinceSync: 'sync-b', until: '2026-11-01T06:00:00.000Z', status: 'removed' });
+    expect(classMembershipLine(made)).toBe(
+      `  sec1  ${'Algebra 1A'.padEnd(28)} teacher since 2026-09-01T06:00:00.000Z (sync sync-a), primary since 2026-10-02T06:00:00.000Z (sync sync-b), left 2026-11-01T06:00:00.000Z, class now removed`,
+    );
+    expect(classMembershipLine(membership({ primary: true, primarySince: '2026-09-01T06:00:00.000Z' }))).toContain('(sync sync-a), primary');
   });
 });

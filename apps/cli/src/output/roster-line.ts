@@ -1,4 +1,4 @@
-import type { RosterMember } from '@roster-ledger/ledger';
+import type { ClassMembership, Membership, RosterMember } from '@roster-ledger/ledger';
 
 /**
  * One member of an as-of roster: id, name (`(name not shown)` to a role that may not see names,
@@ -10,12 +10,7 @@ import type { RosterMember } from '@roster-ledger/ledger';
 export function rosterMemberLine(member: RosterMember, namesRedacted = false): string {
   const shown = member.name ? fullName(member.name) : namesRedacted ? '(name not shown)' : '';
   const removed = member.status === 'removed' ? ', now removed' : '';
-  // a teacher made primary after they joined (a primary teacher change) says when, apart from when they joined
-  const primary = !member.primary
-    ? ''
-    : member.primarySince === null || member.primarySince === member.since
-      ? ', primary'
-      : `, primary since ${member.primarySince} (sync ${member.primarySinceSync ?? '-'})`;
+  const primary = primaryNote(member);
   // the ledger knows a class from its first sync on: who was in it then joined then or before
   const first = member.sinceClassShared ? ', which first recorded the class: joined then or before' : '';
   return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'}${first})${primary}${removed}`;
@@ -25,4 +20,21 @@ export function rosterMemberLine(member: RosterMember, namesRedacted = false): s
 export function fullName(name: Record<string, unknown>, options: { middle?: boolean } = {}): string {
   const { first, middle, last } = name as { first?: string; middle?: string; last?: string };
   return [first, options.middle ? middle : undefined, last].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+}
+
+/**
+ * One class of a person at a moment (`classes`): the class, the person's role in it since when and
+ * by which sync, primary as a roster says it, when they left if they have since, and whether the
+ * class is removed since.
+ */
+export function classMembershipLine(m: ClassMembership): string {
+  const until = m.until === null ? '' : `, left ${m.until}`;
+  const removed = m.status === 'removed' ? ', class now removed' : '';
+  return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)} ${m.role} since ${m.since} (sync ${m.sinceSync ?? '-'})${primaryNote(m)}${until}${removed}`;
+}
+
+/** A primary teacher marked so; one made primary after they joined (a primary teacher change) says when, apart from when they joined. */
+function primaryNote(m: Membership): string {
+  if (!m.primary) return '';
+  return m.primarySince === null || m.primarySince === m.since ? ', primary' : `, primary since ${m.primarySince} (sync ${m.primarySinceSync ?? '-'})`;
 }

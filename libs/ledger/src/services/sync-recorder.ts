@@ -96,7 +96,7 @@ export class SyncRecorder {
     await this.write(this.plan(...events));
   }
 
-  /** Appends the lifecycle events of a decision on a held sync on their own (see planDecision). */
+  /** Appends the lifecycle events of a decision (on a held sync, or that a sync was interrupted) on their own (see planDecision). */
   async recordDecision(decidedAt: string, ...events: SyncEvent[]): Promise<void> {
     await this.write(this.planDecision(decidedAt, ...events));
   }
