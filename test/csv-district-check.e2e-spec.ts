@@ -65,6 +65,9 @@ describe('import of an SFTP CSV upload: --district checked against the districts
     const again = importCsv('district-west');
     expect(again.status).toBe(2);
     expect(again.body).toMatchObject({ error: { message: expect.stringContaining('--district district-west is not a district this ledger holds') } });
+    // the district closest to the id typed is named first
+    const typo = importCsv('district-suoth');
+    expect((typo.body as { error: { message: string } }).error.message).toMatch(/it holds district-south \(last sync .*\), district-north \(last sync /);
   });
 
   it('refuses --new-district on a Clever API JSON snapshot, whose records name their district, before any ledger is opened', () => {

@@ -1,8 +1,9 @@
 import type { QueryBus } from '@nestjs/cqrs';
+import leven from 'leven';
 import { InvalidInput } from '@roster-ledger/domain';
 import { ListDistrictsQuery, type RecordedDistrict } from '@roster-ledger/ledger';
 
-/** The districts a refusal names: a ledger of many holds them all, and `syncs list` shows the rest. */
+/** The districts a refusal names, the closest to the one typed first: `syncs list` shows the rest. */
 const DISTRICTS_NAMED = 5;
 
 /**
@@ -24,7 +25,9 @@ export async function csvDistrictRefusal(queries: QueryBus, districtId: string, 
     );
   }
   if (known !== undefined || newDistrict || held.length === 0) return null;
-  const named = held.slice(0, DISTRICTS_NAMED).map((d) => `${d.districtId} (${lastSyncOf(d)})`);
+  // the one meant is most likely the id closest to the one typed (the fewest characters apart)
+  const closest = [...held].sort((a, b) => leven(districtId, a.districtId) - leven(districtId, b.districtId) || a.districtId.localeCompare(b.districtId));
+  const named = closest.slice(0, DISTRICTS_NAMED).map((d) => `${d.districtId} (${lastSyncOf(d)})`);
   const more = held.length > named.length ? ` and ${held.length - named.length} more (see syncs list)` : '';
   return new InvalidInput(
     `--district ${districtId} is not a district this ledger holds; it holds ${named.join(', ')}${more}. ` +
