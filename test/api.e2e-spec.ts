@@ -221,7 +221,7 @@ describe('REST API (end to end)', () => {
       expect(await found(sisId)).toEqual([toSection]);
       expect(await found(toSection, 'engineer')).toEqual([toSection]);
       const one = await api.as('support').get(`/classes?q=${encodeURIComponent(sisId)}`);
-      expect(one.body.items[0]).toEqual({ id: toSection, districtId: district, status: 'active', name: roster.name, sisId, sectionNumber: section.section_number || null, schoolId: roster.schoolId, schoolName: null, termId: roster.termId, courseId: roster.courseId });
+      expect(one.body.items[0]).toEqual({ id: toSection, districtId: district, status: 'active', name: roster.name, sisId, sectionNumber: section.section_number || null, schoolId: roster.schoolId, schoolName: null, schoolStatus: 'unknown', termId: roster.termId, courseId: roster.courseId });
       // every class whose name holds an "a", two at a time, is every class the whole list gives
       const all = (await api.as('support').get('/classes?q=a&limit=1000')).body.items.map((c: any) => c.id);
       const paged: string[] = [];

@@ -11,6 +11,7 @@ export class ClassFoundSchema implements ClassSearchHit {
   @ApiProperty({ type: String, nullable: true }) sectionNumber!: string | null;
   @ApiProperty({ type: String, nullable: true }) schoolId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: "the school's name, null when the ledger has none for it" }) schoolName!: string | null;
+  @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: '`unknown`: the ledger has never recorded the school' }) schoolStatus!: 'active' | 'removed' | 'unknown';
   @ApiProperty({ type: String, nullable: true }) termId!: string | null;
   @ApiProperty({ type: String, nullable: true }) courseId!: string | null;
 }

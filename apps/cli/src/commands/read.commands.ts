@@ -100,7 +100,7 @@ export class SearchCommand extends ReadCommand {
     if (page.items.length === 0) return out(options.after === undefined ? `No class matches "${text}".` : `No more classes match "${text}".`);
     for (const c of page.items) {
       const numbers = [c.sisId === null ? '' : `sis ${c.sisId}`, c.sectionNumber === null ? '' : `section ${c.sectionNumber}`].filter(Boolean).join(', ');
-      out(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId})`}`);
+      out(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId}${c.schoolStatus === 'removed' ? ', now removed' : ''})`}`);
     }
     if (page.next) out(nextPageLine('--after', page.next));
   }

@@ -131,9 +131,11 @@ export interface ClassMembership extends Membership {
   status: 'active' | 'removed' | 'unknown';
 }
 
-/** A class a search found, with its school's name (null when the ledger has no name for it). */
+/** A class a search found, with its school's name (null when the ledger has no name for it) and status. */
 export interface ClassSearchHit extends ClassFound {
   schoolName: string | null;
+  /** 'unknown': the ledger has never recorded the school (or the class names none). */
+  schoolStatus: 'active' | 'removed' | 'unknown';
 }
 
 export interface ClassesAsOfAnswer {

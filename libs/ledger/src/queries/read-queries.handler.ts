@@ -211,8 +211,14 @@ export class SearchClassesHandler implements IQueryHandler<SearchClassesQuery, P
       const ids = [...new Set(found.items.map((c) => c.schoolId).filter((id): id is string => id !== null))];
       return { found, schools: ids.length === 0 ? [] : await this.models.names(ids.map((id) => ({ kind: 'school' as const, id }))) };
     });
-    const named = new Map(schools.map((s) => [s.id, s.name]));
-    return { items: found.items.map((c) => ({ ...c, schoolName: c.schoolId === null ? null : (named.get(c.schoolId) ?? null) })), next: found.next };
+    const named = new Map(schools.map((s) => [s.id, s]));
+    return {
+      items: found.items.map((c) => {
+        const school = c.schoolId === null ? undefined : named.get(c.schoolId);
+        return { ...c, schoolName: school?.name ?? null, schoolStatus: school === undefined ? 'unknown' : school.active ? 'active' : 'removed' };
+      }),
+      next: found.next,
+    };
   }
 }
 

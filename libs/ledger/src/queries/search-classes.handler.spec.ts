@@ -10,14 +10,19 @@ describe('SearchClassesHandler', () => {
   const looked: string[][] = [];
   const models: Partial<ReadModels> = {
     atOneMoment: (read) => read(),
-    searchClasses: async () => ({ items: [found('c1', 's1'), found('c2', 's1'), found('c3', 's9'), found('c4', null)], next: 'n' }),
-    names: async (ids) => (looked.push(ids.map((r) => `${r.kind}-${r.id}`)), ids.some((r) => r.id === 's1') ? [{ id: 's1', kind: 'school', name: 'North High', active: true }] : []),
+    searchClasses: async () => ({ items: [found('c1', 's1'), found('c2', 's1'), found('c3', 's9'), found('c4', null), found('c5', 's2')], next: 'n' }),
+    names: async (ids) => (
+      looked.push(ids.map((r) => `${r.kind}-${r.id}`)),
+      [{ id: 's1', kind: 'school', name: 'North High', active: true }, { id: 's2', kind: 'school', name: 'Old Annex', active: false }].filter((s) => ids.some((r) => r.id === s.id))
+    ),
   };
 
-  it("adds each class's school name (null where the ledger has none), asking for each school once", async () => {
-    const page = await new SearchClassesHandler(models as ReadModels).execute(new SearchClassesQuery('class', { limit: 4 }));
-    expect(page.items.map((c) => [c.id, c.schoolName])).toEqual([['c1', 'North High'], ['c2', 'North High'], ['c3', null], ['c4', null]]);
+  it("adds each class's school name and status (null and unknown where the ledger has none), asking for each school once", async () => {
+    const page = await new SearchClassesHandler(models as ReadModels).execute(new SearchClassesQuery('class', { limit: 5 }));
+    expect(page.items.map((c) => [c.id, c.schoolName, c.schoolStatus])).toEqual([
+      ['c1', 'North High', 'active'], ['c2', 'North High', 'active'], ['c3', null, 'unknown'], ['c4', null, 'unknown'], ['c5', 'Old Annex', 'removed'],
+    ]);
     expect(page.next).toBe('n');
-    expect(looked).toEqual([['school-s1', 'school-s9']]);
+    expect(looked).toEqual([['school-s1', 'school-s9', 'school-s2']]);
   });
 });
