@@ -826,6 +826,9 @@ describe('REST API (end to end)', () => {
       );
       expect(body.paths['/accounts'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['q', 'district', 'limit']));
       expect(body.components.schemas).toHaveProperty('ProblemSchema');
+      // an enum that may be null lists null, as OpenAPI 3.0 validators require of nullable enums
+      expect(body.components.schemas.SyncSummarySchema.properties.approvedVia).toMatchObject({ enum: ['cli', 'api', null], nullable: true });
+      expect(body.components.schemas.SyncSummarySchema.properties.requestedVia).toMatchObject({ enum: ['cli', 'api', 'schedule', null], nullable: true });
       expect(body.components.schemas.AuditChangeSchema.properties).toHaveProperty('lastKnown');
       expect(body.components.schemas.AuditChangeSchema.required).toEqual(expect.arrayContaining(['recordType', 'type', 'data']));
       // timelines carry neither: they are the audit feed's

@@ -44,8 +44,7 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'held', 'discarded'] }) status!: SyncStatus;
   @ApiProperty() requestedBy!: string;
   @ApiProperty({
-    enum: ['cli', 'api', 'schedule'],
-    nullable: true,
+    ...nullableEnum(['cli', 'api', 'schedule']),
     description: "`api`: asked for with an API key, `requestedBy` its name; `cli`: on the ledger's machine, `requestedBy` the login name; `schedule`: serve's schedule; null when its record does not say",
   })
   requestedVia!: 'cli' | 'api' | 'schedule' | null;
@@ -64,10 +63,10 @@ export class SyncSummarySchema implements SyncSummary {
   })
   processGone?: true;
   @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
-  @ApiProperty({ enum: ['cli', 'api'], nullable: true, description: '`api`: approved with an API key, `approvedBy` its name; `cli`: on the ledger\'s machine, `approvedBy` as given with --by or the login name; null when not approved, or approved before this was recorded' })
+  @ApiProperty({ ...nullableEnum(['cli', 'api']), description: '`api`: approved with an API key, `approvedBy` its name; `cli`: on the ledger\'s machine, `approvedBy` as given with --by or the login name; null when not approved, or approved before this was recorded' })
   approvedVia!: 'cli' | 'api' | null;
   @ApiProperty({ type: String, nullable: true }) discardedBy!: string | null;
-  @ApiProperty({ enum: ['cli', 'api'], nullable: true, description: 'as approvedVia, of a discard' })
+  @ApiProperty({ ...nullableEnum(['cli', 'api']), description: 'as approvedVia, of a discard' })
   discardedVia!: 'cli' | 'api' | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
   @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
@@ -125,4 +124,12 @@ export class SyncSummarySchema implements SyncSummary {
 export class SyncListSchema {
   @ApiProperty({ type: [SyncSummarySchema] }) items!: SyncSummarySchema[];
   @ApiProperty({ type: String, nullable: true, description: 'pass as `after` for the older syncs; null when none are older' }) next!: string | null;
+}
+
+/**
+ * A property that takes one of `values` or null. OpenAPI 3.0 validators take `nullable` with an
+ * `enum` to allow null only when the enum lists it too.
+ */
+function nullableEnum(values: string[]): { enum: string[]; nullable: true } {
+  return { enum: [...values, null] as unknown as string[], nullable: true };
 }
