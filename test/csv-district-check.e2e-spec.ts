@@ -55,6 +55,10 @@ describe('import of an SFTP CSV upload: --district checked against the districts
     expect(importCsv('district-south').body).toMatchObject({ status: 'completed', appended: 0 });
     // the id pasted with a space around it is the same district
     expect(importCsv(' district-south ').body).toMatchObject({ status: 'completed', districtId: 'district-south', appended: 0 });
+    // and so it is to the commands that read a district
+    const listed = cliJson<{ items: { districtId: string }[] }>(['syncs', 'list', '--district', ' district-south ', '--db', db]);
+    expect(listed.status).toBe(0);
+    expect(new Set(listed.body.items.map((s) => s.districtId))).toEqual(new Set(['district-south']));
   });
 
   it('counts a district whose every sync failed as one the ledger does not hold: it still needs --new-district', () => {

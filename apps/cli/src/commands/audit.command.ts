@@ -9,7 +9,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
-import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION } from './common-options';
+import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId } from './common-options';
 
 interface ExportOptions {
   district?: string;
@@ -154,7 +154,7 @@ export class AuditExportCommand extends CommandRunner {
   }
   @Option({ flags: '--district <id>', description: 'one district' })
   parseDistrict(value: string): string {
-    return value;
+    return parseDistrictId(value);
   }
   @Option({ flags: '--school <id>', description: 'changes of records of this school' })
   parseSchool(value: string): string {

@@ -136,3 +136,8 @@ export function refuseNonAuditReader(role: unknown, what: string): void {
     throw new InvalidInput(`${what} is for ${AUDIT_READERS.join(' and ')}; --role ${role} may not read it`, { field: '--role' });
   }
 }
+
+/** A `--district` as given, without the spaces a paste brings along: with them it would be another district, one no record names. */
+export function parseDistrictId(value: string): string {
+  return value.trim();
+}

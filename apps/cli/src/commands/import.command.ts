@@ -12,7 +12,7 @@ import { ProgressBar } from '../output/progress';
 import { describeSync, syncJson } from '../output/sync-report';
 import { unreadColumnsNote } from '../output/unread-columns-note';
 import { unreadFilesNote } from '../output/unread-files-note';
-import { reportError, whoAmI, type CommonOptions } from './common-options';
+import { parseDistrictId, reportError, whoAmI, type CommonOptions } from './common-options';
 import { csvDistrictRefusal } from './csv-district-check';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
@@ -129,8 +129,7 @@ export class ImportCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--district <id>', description: 'the Clever district id (default: the district the records name)' })
   parseDistrict(value: string): string {
-    // a space pasted with the id would make another district, one no record names
-    return value.trim();
+    return parseDistrictId(value);
   }
 }
 

@@ -20,7 +20,7 @@ import { json, out } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { classMembershipLine, fullName, rosterMemberLine } from '../output/roster-line';
 import { describeTimelineEntry } from '../output/timeline-line';
-import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions, parseDistrictId } from './common-options';
 
 interface ReadOptions extends CommonOptions {
   role?: string;
@@ -111,7 +111,7 @@ export class SearchCommand extends ReadCommand {
   }
   @Option({ flags: '--district <id>', description: 'only this district' })
   parseDistrict(value: string): string {
-    return value;
+    return parseDistrictId(value);
   }
   @Option({ flags: '--limit <n>', description: 'at most this many (default 20)' })
   parseLimit(value: string): number {

@@ -8,7 +8,7 @@ import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/led
 import { json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
 import { describeSync, syncJson } from '../output/sync-report';
-import { whoAmI, type CommonOptions } from './common-options';
+import { whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
 import { LedgerFile } from '../ledger-file';
@@ -88,7 +88,7 @@ export class SyncCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--district <id>', description: 'the Clever id of a district connected in the configuration (LEDGER_CONFIG districts or LEDGER_DISTRICTS)' })
   parseDistrict(value: string): string {
-    return value;
+    return parseDistrictId(value);
   }
 
   @Option({ flags: '--events', description: "read Clever's Events API after the district's cursor instead of the whole district" })

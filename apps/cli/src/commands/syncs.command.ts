@@ -6,7 +6,7 @@ import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, U
 import { json, out } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions } from './common-options';
+import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { sayWhenInterruptedAfterSync } from './recorded-sync';
 
@@ -43,7 +43,7 @@ export class SyncsListCommand extends SyncsSubCommand {
 
   @Option({ flags: '--district <id>', description: 'only this district' })
   parseDistrict(value: string): string {
-    return value;
+    return parseDistrictId(value);
   }
 
   @Option({ flags: '--limit <n>', description: 'at most this many (default 50)' })
