@@ -21,7 +21,7 @@ export class ClassesController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Search classes by Clever id, SIS id, section number or a part of their name (shown to every role: a class name is no personal data)' })
+  @ApiOperation({ summary: 'Search classes by Clever id, SIS id, section number or a part of their name (for every role, as class names are on timelines and rosters; no student data)' })
   @ApiOkResponse({ type: ClassPageSchema })
   @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded')
   search(@Query() query: SearchClassesQueryDto): Promise<Page<ClassSearchHit>> {

@@ -91,7 +91,7 @@ export class SearchCommand extends ReadCommand {
     }
   }
 
-  /** Classes, for `--classes`: no personal data, so the same for every role and not in the access log. */
+  /** Classes, for `--classes`: class names are shown to every role (on timelines and rosters too), and no student's data, so not in the access log. */
   private async searchClasses(text: string, options: SearchOptions): Promise<void> {
     const page = await this.queries.execute<SearchClassesQuery, Page<ClassSearchHit>>(
       new SearchClassesQuery(text, { districtId: options.district, limit: options.limit ?? 20, after: options.after }),

@@ -200,7 +200,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
 export class SearchClassesHandler implements IQueryHandler<SearchClassesQuery, Page<ClassSearchHit>> {
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   /**
-   * No personal data (a class's name is shown to every role), so no access log entry.
+   * No student's data (a class's name is shown to every role, on timelines and rosters too), so no access log entry.
    * @throws NotFound for a `districtId` the ledger has never recorded: "no class matches" would read as a search that missed
    */
   async execute({ text, options }: SearchClassesQuery): Promise<Page<ClassSearchHit>> {
