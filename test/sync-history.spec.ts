@@ -1,66 +1,123 @@
 import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
 import { SqliteEventStore } from '@roster-ledger/event-store';
-import { SyncHistory, type JsonObject, type NewEvent } from '@roster-ledger/ledger';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { CatchUpProjectionsCommand, READ_MODELS, SyncHistory, type JsonObject, type NewEvent, type ReadModels } from '@roster-ledger/ledger';
+import { ledgerRuntime, standInConfig } from './support/clever-sync-runtime';
 import { scratch } from './support/ledger-cli';
 
 /**
- * The list of syncs is kept as it is read and caught up from where it was last read: what another
- * process appended since is in the next list, and a summary once handed out does not change.
+ * The list of syncs is the syncs read model with the sync events past its checkpoint folded on
+ * top: it is the log's whether the read model is behind or not, and a sync reads only what the
+ * read model has not folded yet, not every sync ever recorded.
  */
-describe('SyncHistory: the list of syncs, caught up from where it was read', () => {
+describe('SyncHistory: the syncs read model, caught up with the log', () => {
   const tmp = scratch('sync-history');
   afterAll(() => tmp.cleanup());
   const event = (type: string, data: JsonObject): NewEvent => ({ id: randomUUID(), type, data, metadata: {} });
-  const started = (syncId: string, districtId: string) =>
-    event('SyncStarted', { syncId, owner: null, districtId, source: 'snapshot', origin: '/snapshots/day', startedAt: new Date().toISOString(), requestedBy: 'ops' });
+  const started = (syncId: string, districtId: string, source = 'snapshot') =>
+    event('SyncStarted', { syncId, owner: null, districtId, source, origin: '/snapshots/day', startedAt: new Date().toISOString(), requestedBy: 'ops' });
   const completed = (syncId: string, districtId: string) =>
     event('SyncCompleted', { syncId, districtId, counts: { StudentShared: 2 }, appended: 2, completedAt: new Date().toISOString(), skipped: {}, unresolved: {}, unknownValues: {} });
+  const held = (syncId: string, districtId: string) =>
+    event('SyncHeld', { syncId, districtId, counts: { StudentRemoved: 20 }, pending: 20, breaches: [], heldAt: new Date().toISOString(), skipped: {}, unresolved: {}, unknownValues: {} });
+  const discarded = (syncId: string) => event('SyncDiscarded', { syncId, by: 'bob', discardedAt: new Date().toISOString() });
+  const statuses = (syncs: SyncSummary[] | null) => syncs?.map((s) => `${s.syncId} ${s.status}`);
 
-  it("lists what another process recorded since its last read, newest first, each sync as its last event left it", async () => {
-    const path = tmp.path('ledger.db');
-    const mine = SqliteEventStore.open(path);
+  /** A process's ledger (this one's history and read models), and another process's connection that records syncs. */
+  async function ledger(name: string) {
+    const path = tmp.path(`${name}.db`);
+    const { app, commands } = await ledgerRuntime(standInConfig(path, 'http://127.0.0.1:9'));
     const theirs = SqliteEventStore.open(path);
-    try {
-      const history = new SyncHistory(mine);
-      await theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
-      await theirs.appendToStream('sync-b', [started('b', 'd2')], 'no_stream');
-      const first = await history.list();
-      expect(first.map((s) => [s.syncId, s.status])).toEqual([['b', 'running'], ['a', 'completed']]);
+    return {
+      app,
+      history: app.get(SyncHistory),
+      readModels: app.get<ReadModels>(READ_MODELS),
+      theirs,
+      catchUp: () => commands.execute(new CatchUpProjectionsCommand()),
+      close: async (context: INestApplicationContext = app) => (await context.close(), await theirs.close()),
+    };
+  }
 
-      await theirs.appendToStream('sync-b', [completed('b', 'd2')], 0);
-      await theirs.appendToStream('sync-c', [started('c', 'd1')], 'no_stream');
-      expect((await history.list()).map((s) => [s.syncId, s.status])).toEqual([['c', 'running'], ['b', 'completed'], ['a', 'completed']]);
-      expect((await history.list('d1')).map((s) => s.syncId)).toEqual(['c', 'a']);
-      // a summary handed out is not changed by a later event of its sync, nor can its holder change it
-      const runningB = first[0]!;
-      expect(runningB.status).toBe('running');
-      expect(() => Object.assign(runningB, { status: 'failed' })).toThrow(TypeError);
-      const completedA = first[1]!;
-      expect(() => Object.assign(completedA.counts, { StudentShared: 999 })).toThrow(TypeError);
-      expect((await history.list('d1'))[1]!.counts).toEqual({ StudentShared: 2 });
+  it('lists every sync newest first, by district, status, source and page, with the read model behind, caught up, and behind again', async () => {
+    const l = await ledger('lists');
+    try {
+      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+      await l.theirs.appendToStream('sync-b', [started('b', 'd2', 'clever-events')], 'no_stream');
+      // nothing folded yet: all of it from the log
+      expect(statuses(await l.history.list())).toEqual(['b running', 'a completed']);
+
+      await l.catchUp();
+      await l.theirs.appendToStream('sync-b', [completed('b', 'd2')], 0);
+      await l.theirs.appendToStream('sync-c', [started('c', 'd1')], 'no_stream');
+      await l.theirs.appendToStream('sync-d', [started('d', 'd1'), held('d', 'd1')], 'no_stream');
+      // a, b's start from the read model; b's end, c and d from the log past it
+      expect(statuses(await l.history.list())).toEqual(['d held', 'c running', 'b completed', 'a completed']);
+      expect(statuses(await l.history.list({ districtId: 'd1' }))).toEqual(['d held', 'c running', 'a completed']);
+      expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['b completed']);
+      expect(statuses(await l.history.list({ source: 'clever-events' }))).toEqual(['b completed']);
+      expect(statuses(await l.history.list({ statuses: ['running'] }))).toEqual(['c running']);
+      expect((await l.history.heldOf('d1'))?.syncId).toBe('d');
+      expect(await l.history.heldOf('d2')).toBeUndefined();
+      // pages: after the last sync of the page before, of the same list only
+      expect(statuses(await l.history.listAfter({ limit: 2 }, 'c'))).toEqual(['b completed', 'a completed']);
+      expect(statuses(await l.history.listAfter({ districtId: 'd1' }, 'd'))).toEqual(['c running', 'a completed']);
+      expect(await l.history.listAfter({ districtId: 'd1' }, 'b')).toBeNull();
+      expect(await l.history.listAfter({}, 'nope')).toBeNull();
+      const last = await l.history.lastOfEachDistrict(['completed', 'held']);
+      expect([...last].map(([district, s]) => `${district}: ${s.syncId}`)).toEqual(['d1: d', 'd2: b']);
+
+      // the held sync discarded past the read model's checkpoint: its row says held, the log does not
+      await l.catchUp();
+      await l.theirs.appendToStream('sync-d', [discarded('d')], 1);
+      expect(await l.history.heldOf('d1')).toBeUndefined();
+      expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['d discarded']);
+      expect([...(await l.history.lastOfEachDistrict(['completed', 'held']))].map(([district, s]) => `${district}: ${s.syncId}`)).toEqual(['d1: a', 'd2: b']);
     } finally {
-      await mine.close();
-      await theirs.close();
+      await l.close();
     }
   });
 
-  it('reads only what the log gained since its last read, and a read that failed is taken up from where it got', async () => {
-    const store = SqliteEventStore.open(tmp.path('catching-up.db'));
+  it('reads from the log only the sync events the read model has not folded, and each of them once', async () => {
+    const l = await ledger('past-checkpoint');
     try {
-      const history = new SyncHistory(store);
+      for (let i = 0; i < 20; i++) await l.theirs.appendToStream(`sync-s${i}`, [started(`s${i}`, 'd1'), completed(`s${i}`, 'd1')], 'no_stream');
+      await l.catchUp();
+      const foldedUpTo = await l.readModels.syncsFoldedUpTo();
+      expect(foldedUpTo).toBeGreaterThan(0);
+      await l.theirs.appendToStream('sync-new', [started('new', 'd1')], 'no_stream');
+      const store = (l.history as unknown as { store: SqliteEventStore }).store;
       const read = jest.spyOn(store, 'readCategory');
-      await store.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
-      await history.list();
-      await store.appendToStream('sync-b', [started('b', 'd1')], 'no_stream');
-      // the store fails once, as a busy database may
-      read.mockImplementationOnce(() => {
-        throw new Error('database is locked');
-      });
-      await expect(history.list()).rejects.toThrow('database is locked');
-      expect((await history.list()).map((s) => [s.syncId, s.status])).toEqual([['b', 'running'], ['a', 'completed']]);
-      expect(read.mock.calls.map(([category, options]) => [category, options?.after])).toEqual([['sync', 0], ['sync', 2], ['sync', 2]]);
+      expect(statuses(await l.history.list({ districtId: 'd1', limit: 2 }))).toEqual(['new running', 's19 completed']);
+      expect(read.mock.calls.map(([category, options]) => [category, options?.after])).toEqual([['sync', foldedUpTo]]);
+      // while the read model stays there, the next question reads on from where this one got
+      const newStart = (await store.streamPositions('sync-new', { after: 0, upTo: Number.MAX_SAFE_INTEGER, maxCount: 1 }))[0]!;
+      await l.theirs.appendToStream('sync-newer', [started('newer', 'd1')], 'no_stream');
+      const running = await l.history.list({ statuses: ['running'] });
+      expect(statuses(running)).toEqual(['newer running', 'new running']);
+      expect(read.mock.calls.map(([, options]) => options?.after)).toEqual([foldedUpTo, newStart]);
+      // a summary handed out does not change when its sync moves on
+      await l.theirs.appendToStream('sync-new', [completed('new', 'd1')], 0);
+      expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['newer running']);
+      expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['new completed']);
+      expect(running[1]!.status).toBe('running');
     } finally {
-      await store.close();
+      await l.close();
+    }
+  });
+
+  it('reads every sync from the log when the read model cannot be read', async () => {
+    const l = await ledger('unreadable');
+    try {
+      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+      await l.catchUp();
+      await l.theirs.appendToStream('sync-b', [started('b', 'd1'), held('b', 'd1')], 'no_stream');
+      // the checkpoint is read, then the rows fail (a damaged file)
+      jest.spyOn(l.readModels, 'indexedSyncs').mockRejectedValue(new Error('database disk image is malformed'));
+      expect(statuses(await l.history.list())).toEqual(['b held', 'a completed']);
+      expect((await l.history.heldOf('d1'))?.syncId).toBe('b');
+    } finally {
+      await l.close();
     }
   });
 });

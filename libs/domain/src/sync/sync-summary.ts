@@ -6,6 +6,14 @@ import { noFindings } from './sync-findings';
 
 export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarded';
 
+/**
+ * The version of what a summary holds and how its events fold into it. The syncs read model keeps
+ * summaries as documents, and the list of syncs every sync consults is read from it: raise this
+ * when a summary gains a field or folds an event differently, and the read model is folded again
+ * from the log (a document folded before would lack the field).
+ */
+export const SYNC_SUMMARY_VERSION = 3;
+
 /** What one sync did, folded from its `sync-{id}` stream. */
 export interface SyncSummary extends Required<SyncFindings> {
   syncId: string;

@@ -75,7 +75,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
       const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
       locked = true;
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
-      const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
+      const held = await this.history.heldOf(districtId);
       if (held) throw new HeldSyncPending(districtId, held.syncId);
       // no held sync waits, so change sets left by syncs that died before they ended are garbage
       await this.pending.deleteDistrict(districtId);
@@ -116,7 +116,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
    * feed to its end and found nothing after the cursor), whichever is later.
    */
   private async lastReadUpTo(districtId: string, cursorAt: string): Promise<string> {
-    const later = (await this.history.list(districtId)).find((s) => s.source === 'clever-events' && s.status === 'completed' && s.startedAt > cursorAt);
+    const later = (await this.history.list({ districtId, source: 'clever-events', statuses: ['completed'], limit: 1 })).find((s) => s.startedAt > cursorAt);
     return later?.startedAt ?? cursorAt;
   }
 

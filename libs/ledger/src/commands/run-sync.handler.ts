@@ -138,7 +138,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       const districtId = peeked!;
 
       await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
-      const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
+      const held = await this.history.heldOf(districtId);
       if (held) throw new HeldSyncPending(districtId, held.syncId);
 
       // no held sync waits, so change sets left by syncs that died before they ended are garbage

@@ -47,7 +47,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       // A refused sync is never recorded, so the dead syncs it found do not name it as their finder.
       // They are recorded all the same: one whose lock it took over may have no owner to be found by
       // later, once this sync lets go of the lock.
-      const held = (await this.history.list(districtId)).find((s) => s.status === 'held');
+      const held = await this.history.heldOf(districtId);
       const ports = { store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending };
       await recordInterruptedSyncs(ports, interrupted, syncId, held ? null : syncId);
       if (held) throw new HeldSyncPending(districtId, held.syncId);

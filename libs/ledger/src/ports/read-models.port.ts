@@ -1,4 +1,4 @@
-import type { RecordParts, SectionState, SyncSummary, UserRole, UserState } from '@roster-ledger/domain';
+import type { RecordParts, SectionState, SyncSource, SyncStatus, SyncSummary, UserRole, UserState } from '@roster-ledger/domain';
 
 /** An account as the read models hold it (personal data unredacted: the queries redact). */
 export interface AccountView {
@@ -203,7 +203,35 @@ export interface ReadModels {
   audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
   /** Names of schools, terms, courses and districts by id (missing ids are left out). */
   names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]>;
-  syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]>;
+  /**
+   * The position of the log up to which the syncs read model has folded every sync event: what
+   * it holds is each sync as of that moment or later. SyncHistory folds the sync events past it.
+   */
+  syncsFoldedUpTo(): Promise<number>;
+  /** Syncs of the syncs read model, newest first (by the position of their first event). */
+  indexedSyncs(query: IndexedSyncQuery): Promise<IndexedSync[]>;
+  /** The districts of the syncs of these statuses the syncs read model holds. */
+  syncDistricts(statuses: readonly SyncStatus[]): Promise<string[]>;
+}
+
+/** A sync as the syncs read model holds it, with where its stream starts and where it has folded to in the log. */
+export interface IndexedSync {
+  summary: SyncSummary;
+  /** The log position of its first event (SyncStarted): the list of syncs is in this order. */
+  firstPosition: number;
+  /** The log position of the last of its events folded into `summary`. */
+  position: number;
+}
+
+/** Which syncs: every condition given holds. */
+export interface IndexedSyncQuery {
+  ids?: readonly string[];
+  districtId?: string;
+  statuses?: readonly SyncStatus[];
+  source?: SyncSource;
+  /** Only syncs whose first event is before this log position (the next page of a list). */
+  before?: number;
+  limit?: number;
 }
 
 /** Who read which students' personal data, when, and through which endpoint. */

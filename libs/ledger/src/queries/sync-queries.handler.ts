@@ -28,16 +28,16 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
    * @throws InvalidInput (field `after`) for an `after` that is no sync of the list
    */
   async execute({ districtId, limit, after }: ListSyncsQuery): Promise<Page<SyncSummary>> {
-    const syncs = await this.history.list(districtId);
-    // every record comes through a sync: a district with none is one the ledger has never recorded
-    if (syncs.length === 0 && districtId !== undefined) throw new NotFound(`district ${districtId}`);
-    const from = after === undefined ? 0 : syncs.findIndex((s) => s.syncId === after) + 1;
-    if (from === 0 && after !== undefined) {
+    const query = { ...(districtId === undefined ? {} : { districtId }), limit: limit + 1 };
+    const syncs = await this.history.listAfter(query, after);
+    if (syncs === null) {
       const listed = districtId === undefined ? 'a sync of this ledger' : `a sync of district ${districtId}`;
       throw new InvalidInput(`must be the id of ${listed}, the last one of the page before, got "${after}"`, { field: 'after' });
     }
-    const items = syncs.slice(from, from + limit).map((summary) => withProcess(summary, this.lock));
-    return { items, next: from + limit < syncs.length ? items[items.length - 1]!.syncId : null };
+    // every record comes through a sync: a district with none is one the ledger has never recorded
+    if (syncs.length === 0 && districtId !== undefined && after === undefined) throw new NotFound(`district ${districtId}`);
+    const items = syncs.slice(0, limit).map((summary) => withProcess(summary, this.lock));
+    return { items, next: syncs.length > limit ? items[items.length - 1]!.syncId : null };
   }
 }
 
@@ -57,12 +57,8 @@ export class GetSyncHandler implements IQueryHandler<GetSyncQuery, SyncSummary> 
 export class ListDistrictsHandler implements IQueryHandler<ListDistrictsQuery, RecordedDistrict[]> {
   constructor(private readonly history: SyncHistory) {}
   async execute(): Promise<RecordedDistrict[]> {
-    const districts = new Map<string, RecordedDistrict>();
-    // newest first: a district's first sync met that recorded something is its last
-    for (const sync of await this.history.list()) {
-      const recorded = sync.status === 'completed' || sync.status === 'held';
-      if (recorded && sync.districtId !== null && !districts.has(sync.districtId)) districts.set(sync.districtId, { districtId: sync.districtId, lastSync: sync });
-    }
-    return [...districts.values()].sort((a, b) => a.districtId.localeCompare(b.districtId));
+    // a district's last sync that recorded something
+    const last = await this.history.lastOfEachDistrict(['completed', 'held']);
+    return [...last].map(([districtId, lastSync]) => ({ districtId, lastSync })).sort((a, b) => a.districtId.localeCompare(b.districtId));
   }
 }

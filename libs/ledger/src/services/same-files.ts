@@ -26,7 +26,7 @@ export class SameFiles {
   /** The sync whose files `source`'s are, if it is the district's last to change or confirm its state; else null. */
   async asLastSync(source: SnapshotSource, districtId: string): Promise<SyncSummary | null> {
     if (!source.matches) return null;
-    const last = (await this.history.list(districtId)).find((s) => s.status === 'completed');
+    const last = (await this.history.list({ districtId, statuses: ['completed'], limit: 1 }))[0];
     // its state known to be what its files make, as this code's diff and fold would find
     if (!last?.contents || last.settledUnder !== LEDGER_STATE_FORMAT) return null;
     const completed = await this.completionPosition(last.syncId);

@@ -57,8 +57,8 @@ export async function recordInterruptedSyncs(
   foundBy: string | null,
 ): Promise<void> {
   const { history, lock, store } = ports;
-  for (const listed of await history.list()) {
-    if (listed.status !== 'running' || listed.syncId === except) continue;
+  for (const listed of await history.list({ statuses: ['running'] })) {
+    if (listed.syncId === except) continue;
     // judged as of a revision of its record: a sync that records its outcome meanwhile (and then
     // lets go of its district, as a gone one's) was alive, and its record is left as it ends
     const readAt = await store.streamRevision(syncStreamId(listed.syncId));

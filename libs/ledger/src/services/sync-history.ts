@@ -1,32 +1,48 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { evolveSyncSummary, summarizeSync, type RecordedSyncEvent, type SyncSummary } from '@roster-ledger/domain';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { evolveSyncSummary, summarizeSync, type RecordedSyncEvent, type SyncSource, type SyncStatus, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
-import { EVENT_STORE } from '../ports/tokens';
+import type { IndexedSync, ReadModels } from '../ports/read-models.port';
+import { EVENT_STORE, READ_MODELS } from '../ports/tokens';
 import { SyncNotFound } from '../errors/ledger-errors';
 
 export const syncStreamId = (syncId: string): string => `sync-${syncId}`;
 
 const asSyncEvent = (e: RecordedEvent) => ({ type: e.type, data: e.data, recordedAt: e.recordedAt }) as unknown as RecordedSyncEvent;
 
+/** Which syncs a list holds: every condition given holds. */
+export interface SyncListQuery {
+  districtId?: string;
+  statuses?: readonly SyncStatus[];
+  source?: SyncSource;
+  /** At most this many, the newest. */
+  limit?: number;
+}
+
+/** The syncs recorded past the syncs read model's checkpoint, each as the log has it now. */
+type Fresh = Map<string, IndexedSync>;
+
 /**
- * Reads sync streams back as summaries. The list of every sync is kept as it is read and caught
- * up from where it was last read, as the log only grows (a category read after a position never
- * turns up an event at or before it: see EventStore.readCategory). A sync asks for the list
- * several times (a held sync waiting, the last files, syncs whose process died), and a district
- * synced from Clever's events every 30 seconds records 100,000 syncs in five weeks, whose whole
- * list takes seconds to read: a process now reads it whole once. (Each sync still does, in its own
- * process or thread: an index of syncs in the store would spare that; see BENCHMARKS.md.)
+ * The syncs as the log has them, read as summaries. A list is read from the syncs read model,
+ * whose indexes answer what a sync asks (the held sync of its district, the syncs still running,
+ * the district's last completed sync) in a few rows, with the sync events the log holds past the
+ * read model's checkpoint folded on top: so it is the log's, however far behind the read model
+ * is, and costs the same at 100 syncs and at 100,000 (a district synced from Clever's events
+ * every 30 seconds records 2,900 a day; each sync read them all, seconds at that size, before the
+ * read model was asked). A read model that cannot be read (a damaged file) costs the whole sync
+ * category's read instead: a sync depends on the log alone.
  */
 @Injectable()
 export class SyncHistory {
-  /** Every sync read so far, by stream, in the log order of their first events. */
-  private readonly summaries = new Map<string, SyncSummary>();
-  /** The log position of the last sync event read. */
-  private readUpTo = 0;
-  /** The read under way: two callers at once read the new events once, in order. */
-  private caughtUp: Promise<void> = Promise.resolve();
+  private readonly logger = new Logger(SyncHistory.name);
+  /** The syncs past the read model's checkpoint as last read (see `fresh`). */
+  private kept: { foldedUpTo: number; readUpTo: number; fresh: Fresh } | null = null;
+  /** The read model's failure last logged: logged once, not on every list. */
+  private lastIndexFailure: string | null = null;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODELS) private readonly readModels: ReadModels,
+  ) {}
 
   /** @throws SyncNotFound */
   async get(syncId: string): Promise<SyncSummary> {
@@ -37,38 +53,149 @@ export class SyncHistory {
     return summary;
   }
 
-  /**
-   * Every sync, newest first, optionally of one district. Each summary is frozen, to its last
-   * nested value: it is the one every later caller is given too (a sync's next event makes a new
-   * one).
-   */
-  async list(districtId?: string): Promise<SyncSummary[]> {
-    // (a read that failed is told to its caller; the next one starts from where it got)
-    this.caughtUp = this.caughtUp.catch(() => undefined).then(() => this.readNew());
-    await this.caughtUp;
-    const summaries: SyncSummary[] = [];
-    for (const summary of this.summaries.values()) {
-      if (districtId === undefined || summary.districtId === districtId) summaries.push(summary);
-    }
-    return summaries.reverse();
+  /** The syncs that match `query`, newest first (by when their first event was recorded). */
+  async list(query: SyncListQuery = {}): Promise<SyncSummary[]> {
+    return (await this.listAfter(query, undefined))!;
   }
 
-  private async readNew(): Promise<void> {
-    for await (const e of this.store.readCategory('sync', { after: this.readUpTo })) {
-      const known = this.summaries.get(e.streamId);
+  /** The district's held sync, waiting for approval or discard, if one is. */
+  async heldOf(districtId: string): Promise<SyncSummary | undefined> {
+    return (await this.list({ districtId, statuses: ['held'], limit: 1 }))[0];
+  }
+
+  /**
+   * The syncs that match `query`, newest first, from the one after the sync `after` (the last one
+   * of the page before); null when `after` is no sync of that list.
+   */
+  listAfter(query: SyncListQuery, after: string | undefined): Promise<SyncSummary[] | null> {
+    return this.read(async (index) => {
+      const fresh = await this.fresh(index);
+      let before: number | undefined;
+      if (after !== undefined) {
+        const place = fresh.get(after) ?? (await index.indexedSyncs({ ids: [after] }))[0];
+        if (place === undefined || !matches(place, query)) return null;
+        before = place.firstPosition;
+      }
+      return (await this.select(index, fresh, query, before)).map((s) => s.summary);
+    });
+  }
+
+  /** The districts of the syncs of these statuses, each with its newest sync of them. */
+  lastOfEachDistrict(statuses: readonly SyncStatus[]): Promise<Map<string, SyncSummary>> {
+    return this.read(async (index) => {
+      const fresh = await this.fresh(index);
+      const districts = new Set(await index.syncDistricts(statuses));
+      for (const { summary } of fresh.values()) if (summary.districtId !== null) districts.add(summary.districtId);
+      const last = new Map<string, SyncSummary>();
+      for (const districtId of [...districts].sort()) {
+        const [newest] = await this.select(index, fresh, { districtId, statuses, limit: 1 }, undefined);
+        if (newest !== undefined) last.set(districtId, newest.summary);
+      }
+      return last;
+    });
+  }
+
+  /**
+   * The read model's syncs that match, with those recorded past its checkpoint in their place:
+   * as many more are asked of it as may be replaced (a sync that moved on since may no longer match).
+   */
+  private async select(index: SyncIndex, fresh: Fresh, query: SyncListQuery, before: number | undefined): Promise<IndexedSync[]> {
+    const { limit } = query;
+    const indexed = await index.indexedSyncs({
+      ...(query.districtId === undefined ? {} : { districtId: query.districtId }),
+      ...(query.statuses === undefined ? {} : { statuses: query.statuses }),
+      ...(query.source === undefined ? {} : { source: query.source }),
+      ...(before === undefined ? {} : { before }),
+      ...(limit === undefined ? {} : { limit: limit + fresh.size }),
+    });
+    const merged = indexed.filter((s) => !fresh.has(s.summary.syncId));
+    for (const s of fresh.values()) if (matches(s, query) && (before === undefined || s.firstPosition < before)) merged.push(s);
+    merged.sort((a, b) => b.firstPosition - a.firstPosition);
+    return limit === undefined ? merged : merged.slice(0, limit);
+  }
+
+  /**
+   * Each sync with an event past the read model's checkpoint, folded from its row (which may be
+   * later than the checkpoint: its events at or before the row's position are in it already).
+   * Kept, and caught up from where it was read while the checkpoint stays where it was: a read
+   * model left behind (a ledger whose syncs skip the catch-up, or one upgraded to a release that
+   * folds it again) costs a process one read of what it has not folded, not one per question.
+   */
+  private async fresh(index: SyncIndex): Promise<Fresh> {
+    const foldedUpTo = await index.syncsFoldedUpTo();
+    const kept = this.kept?.foldedUpTo === foldedUpTo ? this.kept : { foldedUpTo, readUpTo: foldedUpTo, fresh: new Map() as Fresh };
+    const events = new Map<string, RecordedEvent[]>();
+    let readUpTo = kept.readUpTo;
+    for await (const e of this.store.readCategory('sync', { after: kept.readUpTo })) {
+      const id = e.streamId.slice('sync-'.length);
+      const of = events.get(id);
+      if (of === undefined) events.set(id, [e]);
+      else of.push(e);
+      readUpTo = e.position;
+    }
+    if (events.size === 0) return kept.fresh;
+    const fresh: Fresh = new Map(kept.fresh);
+    const unknown = [...events.keys()].filter((id) => !fresh.has(id));
+    const rows = new Map(unknown.length === 0 ? [] : (await index.indexedSyncs({ ids: unknown })).map((s) => [s.summary.syncId, s]));
+    for (const [id, of] of events) {
+      const from = fresh.get(id) ?? rows.get(id);
       // folded into a copy: a summary handed out never changes under its holder
-      const summary = evolveSyncSummary(known === undefined ? null : { ...known }, asSyncEvent(e));
-      if (summary) this.summaries.set(e.streamId, frozen(summary));
-      this.readUpTo = e.position;
+      let summary = from === undefined ? null : { ...from.summary };
+      let firstPosition = from?.firstPosition ?? of[0]!.position;
+      let position = from?.position ?? 0;
+      for (const e of of) {
+        if (e.position <= position) continue;
+        if (e.type === 'SyncStarted') firstPosition = e.position;
+        summary = evolveSyncSummary(summary, asSyncEvent(e));
+        position = e.position;
+      }
+      if (summary !== null) fresh.set(id, { summary, firstPosition, position });
+    }
+    this.kept = { foldedUpTo, readUpTo, fresh };
+    return fresh;
+  }
+
+  /**
+   * Runs `work` on the syncs read model. One that cannot be read (a damaged or missing file) is
+   * replaced by an empty one at the log's start, and `work` runs again: the whole sync category
+   * is folded, as the log alone has it.
+   */
+  private async read<T>(work: (index: SyncIndex) => Promise<T>): Promise<T> {
+    const unreadable = new Set<unknown>();
+    const guarded: SyncIndex = {
+      syncsFoldedUpTo: () => this.readModels.syncsFoldedUpTo().catch((error: unknown) => Promise.reject(mark(unreadable, error))),
+      indexedSyncs: (q) => this.readModels.indexedSyncs(q).catch((error: unknown) => Promise.reject(mark(unreadable, error))),
+      syncDistricts: (s) => this.readModels.syncDistricts(s).catch((error: unknown) => Promise.reject(mark(unreadable, error))),
+    };
+    try {
+      const answer = await work(guarded);
+      this.lastIndexFailure = null;
+      return answer;
+    } catch (error) {
+      if (!unreadable.has(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.lastIndexFailure) this.logger.warn(`the syncs read model could not be read (${message}): syncs are read from the log instead`);
+      this.lastIndexFailure = message;
+      return work(EMPTY_INDEX);
     }
   }
 }
 
-/** A value frozen through and through: summaries share the objects their events carried (counts, breaches). */
-function frozen<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) frozen(inner);
-  }
-  return value;
+/** The syncs read model's questions SyncHistory asks. */
+type SyncIndex = Pick<ReadModels, 'syncsFoldedUpTo' | 'indexedSyncs' | 'syncDistricts'>;
+
+/** A read model that has folded nothing: every sync is read from the log. */
+const EMPTY_INDEX: SyncIndex = { syncsFoldedUpTo: async () => 0, indexedSyncs: async () => [], syncDistricts: async () => [] };
+
+function mark(unreadable: Set<unknown>, error: unknown): unknown {
+  unreadable.add(error);
+  return error;
+}
+
+function matches({ summary }: IndexedSync, query: SyncListQuery): boolean {
+  return (
+    (query.districtId === undefined || summary.districtId === query.districtId) &&
+    (query.statuses === undefined || query.statuses.includes(summary.status)) &&
+    (query.source === undefined || summary.source === query.source)
+  );
 }

@@ -1,4 +1,4 @@
-import type { Fields } from '@roster-ledger/domain';
+import type { Fields, SyncSource } from '@roster-ledger/domain';
 import type { JsonObject, RecordedEvent } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../sqlite/read-model-database';
 import { SqliteReadModels } from '../sqlite/readers/sqlite-read-models';
@@ -158,10 +158,14 @@ export const namedRecord = (id: string, name: string, sharedAgain = false) => sh
 // ---- sync event data ---------------------------------------------------------------------------
 
 const findings = { skipped: {}, unresolved: {}, unknownValues: {} };
-export const syncStarted = (syncId: string, startedAt: string, over: { districtId?: string | null; requestedBy?: string; requestedVia?: 'cli' | 'api' | 'schedule' } = {}) => ({
+export const syncStarted = (
+  syncId: string,
+  startedAt: string,
+  over: { districtId?: string | null; requestedBy?: string; requestedVia?: 'cli' | 'api' | 'schedule'; source?: SyncSource } = {},
+) => ({
   syncId,
   districtId: over.districtId === undefined ? DISTRICT : over.districtId,
-  source: 'snapshot',
+  source: over.source ?? 'snapshot',
   origin: `/snapshots/${syncId}`,
   startedAt,
   requestedBy: over.requestedBy ?? 'cli',

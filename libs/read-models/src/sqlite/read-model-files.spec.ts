@@ -762,7 +762,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
         models.classRecord('sec2'),
         models.names([{ kind: 'school', id: 's2' }]),
         models.timeline('user', 'u2', { limit: 100 }),
-        models.syncs({ limit: 10 }),
+        models.indexedSyncs({ limit: 10 }),
       ]).then((answers) => JSON.stringify(answers));
     const sync4 = () => {
       const { events } = rosterStory();

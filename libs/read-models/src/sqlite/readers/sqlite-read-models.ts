@@ -6,6 +6,8 @@ import type {
   ClassFound,
   ClassName,
   ClassRecordView,
+  IndexedSync,
+  IndexedSyncQuery,
   LastKnownRecord,
   LoggedChange,
   Membership,
@@ -17,7 +19,8 @@ import type {
   TimelineKind,
 } from '@roster-ledger/ledger';
 import { parseMoment } from '@roster-ledger/ledger';
-import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
+import { InvalidInput, type SyncStatus } from '@roster-ledger/domain';
+import type { SyncRow } from '../projections/syncs.projection';
 import { factsOf } from '../../model/event-facts';
 import { evolveClass, type ClassView } from '../../model/class';
 import { evolveAccount, type Account } from '../../model/account';
@@ -602,20 +605,30 @@ export class SqliteReadModels implements ReadModels {
     });
   }
 
-  async syncs(options: { districtId?: string; limit: number }): Promise<SyncSummary[]> {
-    const district = options.districtId === undefined ? '' : 'WHERE district_id = @district';
-    const rows = await this.read(
-      'syncs',
-      () =>
-        this.statement(`SELECT doc FROM ${this.t('syncs', 'syncs')} ${district} ORDER BY started_at DESC, position DESC LIMIT @limit`)
-          .pluck()
-          .all({ district: options.districtId ?? null, limit: options.limit }) as string[],
-    );
-    return rows.map((r) => {
-      const { position: _position, ...summary } = JSON.parse(r) as SyncSummary & { position: number };
-      // rows folded before syncs recorded their files, or examples of their findings, lack these
-      const { contents = null, sameFilesAs = null, settledUnder = null, unresolvedIds = {}, unknownValuesAt = {}, kept = {}, fallback = null } = summary;
-      return { ...summary, contents, sameFilesAs, settledUnder, unresolvedIds, unknownValuesAt, kept, fallback };
+  async syncsFoldedUpTo(): Promise<number> {
+    return this.read('syncs', (checkpoint) => checkpoint);
+  }
+
+  async indexedSyncs(query: IndexedSyncQuery): Promise<IndexedSync[]> {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.ids !== undefined) (where.push('id IN (SELECT value FROM json_each(@ids))'), (params['ids'] = JSON.stringify(query.ids)));
+    if (query.districtId !== undefined) (where.push('district_id = @district'), (params['district'] = query.districtId));
+    if (query.statuses !== undefined) (where.push('status IN (SELECT value FROM json_each(@statuses))'), (params['statuses'] = JSON.stringify(query.statuses)));
+    if (query.source !== undefined) (where.push('source = @source'), (params['source'] = query.source));
+    if (query.before !== undefined) (where.push('first_position < @before'), (params['before'] = query.before));
+    const limit = query.limit === undefined ? '' : `LIMIT ${Math.max(0, Math.floor(query.limit))}`;
+    const sql = `SELECT doc FROM ${this.t('syncs', 'syncs')} ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY first_position DESC ${limit}`;
+    const rows = await this.read('syncs', () => this.statement(sql).pluck().all(params) as string[]);
+    return rows.map((row) => {
+      const { firstPosition, position, ...summary } = JSON.parse(row) as SyncRow;
+      return { summary, firstPosition, position };
     });
   }
+
+  async syncDistricts(statuses: readonly SyncStatus[]): Promise<string[]> {
+    const sql = `SELECT DISTINCT district_id FROM ${this.t('syncs', 'syncs')} WHERE status IN (SELECT value FROM json_each(?)) AND district_id IS NOT NULL`;
+    return this.read('syncs', () => this.statement(sql).pluck().all(JSON.stringify(statuses)) as string[]);
+  }
+
 }
