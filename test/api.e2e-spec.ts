@@ -264,6 +264,22 @@ describe('REST API (end to end)', () => {
         expect([bad.status, bad.body.code, bad.body.errors]).toEqual([400, 'INVALID_REQUEST', [{ parameter: 'after', problems: [expect.stringMatching(/must be the next of a search page/)] }]]);
       }
     });
+
+    it('refuses a search page’s cursor on a search of the other kind, or of another text: it would page from a place that search never gave', async () => {
+      const refused = (body: any, problem: RegExp) =>
+        expect([body.status, body.code, body.errors]).toEqual([400, 'INVALID_REQUEST', [{ parameter: 'after', problems: [expect.stringMatching(problem)] }]]);
+      const accountsNext = (await api.as('support').get('/accounts?q=a&limit=2')).body.next as string;
+      const classesNext = (await api.as('support').get('/classes?q=a&limit=2')).body.next as string;
+      const onClasses = await api.as('support').get(`/classes?q=a&limit=2&after=${encodeURIComponent(accountsNext)}`);
+      expect([onClasses.status, onClasses.headers.get('content-type')]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
+      refused(onClasses.body, /got the next of an account search page/);
+      refused((await api.as('support').get(`/accounts?q=a&limit=2&after=${encodeURIComponent(classesNext)}`)).body, /got the next of a class search page/);
+      refused((await api.as('support').get(`/accounts?q=e&limit=2&after=${encodeURIComponent(accountsNext)}`)).body, /another text or district/);
+      refused((await api.as('support').get(`/classes?q=a&district=${district}&limit=2&after=${encodeURIComponent(classesNext)}`)).body, /another text or district/);
+      // the same search, typed in another case, pages on
+      expect((await api.as('support').get(`/accounts?q=A%20&limit=2&after=${encodeURIComponent(accountsNext)}`)).status).toBe(200);
+      expect((await api.as('support').get(`/classes?q=a&limit=2&after=${encodeURIComponent(classesNext)}`)).status).toBe(200);
+    });
   });
 
   describe('each role sees only what it may', () => {

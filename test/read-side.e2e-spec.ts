@@ -60,6 +60,19 @@ describe('read side through the CLI (end to end)', () => {
     expect({ status: notACursor.status, stderr: notACursor.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^error \(INVALID_REQUEST\): --after must be the next of a search page/) });
   });
 
+  it('refuses the --after of an account search on a class search: both are ordered by name, so it would page classes from a person’s name', () => {
+    const accountsNext = cliJson<{ next: string }>(['search', 'a', '--limit', '2', '--db', db]).body.next;
+    const onClasses = cli(['search', 'a', '--classes', '--after', accountsNext, '--db', db]);
+    expect({ status: onClasses.status, stderr: onClasses.stderr }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(/^error \(INVALID_REQUEST\): --after must be the next of a page of this search, got the next of an account search page/),
+    });
+    const classesNext = cliJson<{ next: string }>(['search', 'a', '--classes', '--limit', '2', '--db', db]).body.next;
+    expect(cli(['search', 'a', '--after', classesNext, '--db', db]).status).toBe(2);
+    expect(cli(['search', 'e', '--after', accountsNext, '--db', db]).stderr).toMatch(/another text or district/);
+    expect(cli(['search', 'a', '--classes', '--after', classesNext, '--db', db]).status).toBe(0);
+  });
+
   it("answers when a student was added to and removed from classes, with the sync and both clocks", () => {
     const { student, fromSection, toSection } = changes.moved;
     const timeline = cliJson<{ items: any[] }>(['timeline', 'user', student, '--db', db]).body.items;

@@ -156,7 +156,8 @@ export interface ReadModels {
    * Accounts whose Clever id, SIS id, student/teacher/staff number, state id or email equals the
    * text, or whose name starts with it: shared ones first, then removed ones, each by name and id,
    * a page at a time (`after`: the `next` of the page before).
-   * @throws InvalidInput for an `after` that is not a search page's `next`
+   * @throws InvalidInput for an `after` that is not the `next` of a page of this search (a class
+   *   search's, or one of another text or district, is refused too: it would page from a place this search never gave)
    */
   searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>>;
   account(id: string): Promise<AccountView | null>;
@@ -187,7 +188,8 @@ export interface ReadModels {
    * search key: any case, without accents):
    * shared ones first, then removed ones, each by name and id, a page at a time (`after`: the
    * `next` of the page before).
-   * @throws InvalidInput for an `after` that is not a search page's `next`
+   * @throws InvalidInput for an `after` that is not the `next` of a page of this search (an
+   *   account search's, or one of another text or district, is refused too)
    */
   searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>>;
   /** Events on a timeline, oldest first, after a position cursor. */

@@ -29,7 +29,7 @@ import { positionsOf } from '../projections/identity-trails';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
-import { searchCursor, searchCursorOf, type SearchRow } from './search-cursor';
+import { searchCursor, searchCursorOf, type SearchOf, type SearchRow } from './search-cursor';
 import { searchKey } from '../../model/search-key';
 
 /** A row of a class search: the class's columns, and its place in the page's order. */
@@ -295,7 +295,9 @@ export class SqliteReadModels implements ReadModels {
     // ids and emails are compared whole as typed; names as search keys (see searchKey)
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
     const name = searchKey(text);
-    const after = options.after === undefined ? undefined : searchCursorOf(options.after);
+    // the text as compared (ids and emails whole, names by a key of it): the search a cursor pages
+    const search: SearchOf = { kind: 'accounts', text: needle, ...(options.districtId === undefined ? {} : { districtId: options.districtId }) };
+    const after = options.after === undefined ? undefined : searchCursorOf(search, options.after);
     if (needle === '') return { items: [], next: null };
     const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
     // the page's order as a row value: shared before removed, then name (none first) and id
@@ -333,7 +335,7 @@ export class SqliteReadModels implements ReadModels {
     const last = rows[rows.length - 1];
     return {
       items: rows.map(([doc]) => JSON.parse(doc) as AccountView),
-      next: rows.length === options.limit && last !== undefined ? searchCursor([last[1], last[2], last[3]]) : null,
+      next: rows.length === options.limit && last !== undefined ? searchCursor(search, [last[1], last[2], last[3]]) : null,
     };
   }
 
@@ -374,7 +376,8 @@ export class SqliteReadModels implements ReadModels {
   async searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>> {
     const needle = text.trim();
     const key = searchKey(needle);
-    const after = options.after === undefined ? undefined : searchCursorOf(options.after);
+    const search: SearchOf = { kind: 'classes', text: needle, ...(options.districtId === undefined ? {} : { districtId: options.districtId }) };
+    const after = options.after === undefined ? undefined : searchCursorOf(search, options.after);
     if (needle === '') return { items: [], next: null };
     // the page's order as a row value: shared before removed, then name as searched (none first) and id
     const order = "(status = 'removed'), coalesce(search_name, ''), id";
@@ -403,7 +406,7 @@ export class SqliteReadModels implements ReadModels {
         id: r.id, districtId: r.district_id, status: r.status, name: r.name, sisId: r.sis_id, sectionNumber: r.section_number,
         schoolId: r.school_id, termId: r.term_id, courseId: r.course_id,
       })),
-      next: rows.length === options.limit && last !== undefined ? searchCursor([last.removed, last.sort_name, last.id]) : null,
+      next: rows.length === options.limit && last !== undefined ? searchCursor(search, [last.removed, last.sort_name, last.id]) : null,
     };
   }
 
