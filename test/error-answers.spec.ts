@@ -72,6 +72,12 @@ describe('the CLI and the API answer each deliberate error alike', () => {
     },
   );
 
+  it('answers work that failed under its own code, saying what failed, as the CLI prints it: never a bare INTERNAL_ERROR', () => {
+    for (const error of DELIBERATE.filter((e) => (e as Error & { kind: string }).kind === 'failed')) {
+      expect(problemOf(error, '/x').body).toMatchObject({ status: 500, title: 'Internal server error', code: (error as Error & { code: string }).code, detail: error.message });
+    }
+  });
+
   it('answers the four codes that used to disagree by what they mean', () => {
     // the request must name the district: a usage mistake
     expect([exitCodeOf(new DistrictUnknown('/tmp/empty')), statusOf(new DistrictUnknown('/tmp/empty'))]).toEqual([2, 400]);

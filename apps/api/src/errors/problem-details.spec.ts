@@ -1,8 +1,10 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { InvalidInput } from '@roster-ledger/domain';
-import { EventStoreUnavailable, HeldSyncOutdated, NotFound, SyncNotFound, SyncNotHeld, UnknownProjection } from '@roster-ledger/ledger';
+import { CleverRequestFailed } from '@roster-ledger/clever';
+import { DuplicateEventId, EventStoreUnavailable, HeldSyncOutdated, NotFound, SyncNotFound, SyncNotHeld, UnknownProjection } from '@roster-ledger/ledger';
 import { RequestInvalid, RoleNotAllowed, Unauthenticated } from './api-errors';
-import { problemOf } from './problem-details';
+import { LedgerCommandRefused } from '../district-syncs/ledger-command-thread';
+import { problemOf, withoutServerPaths } from './problem-details';
 
 const statusOf = (error: unknown) => problemOf(error, '/x').body.status;
 
@@ -74,5 +76,35 @@ describe('errors as problem details', () => {
     expect(busy.body).toMatchObject({ status: 503, code: 'EVENT_STORE_UNAVAILABLE' });
     expect(busy.headers['Retry-After']).toBe('1');
     expect(JSON.stringify(busy.body)).not.toMatch(/SQLITE/);
+  });
+
+  it('answers work that failed with its code and what failed, not a bare 500: a client can tell a Clever outage from a bug', () => {
+    const refused = problemOf(new CleverRequestFailed(400, 'https://api.clever.com/v3.0/users?limit=1', 'invalid parameter'), '/districts/d/syncs');
+    expect(refused.body).toEqual({
+      type: 'urn:roster-ledger:problem:clever-request-failed',
+      title: 'Internal server error',
+      status: 500,
+      detail: 'Clever refused GET https://api.clever.com/v3.0/users?limit=1 (HTTP 400): invalid parameter',
+      code: 'CLEVER_REQUEST_FAILED',
+      instance: '/districts/d/syncs',
+    });
+    // logged with its stack on the server, which the client never gets
+    expect(refused.unexpected).toBe(true);
+    expect(problemOf(new DuplicateEventId('user-1', 'e1'), '/x').body).toMatchObject({ status: 500, code: 'DUPLICATE_EVENT_ID', detail: 'event id e1 is already stored, but not as this append to user-1' });
+    // as an approval's thread hands it back
+    const applyFailed = new LedgerCommandRefused('DUPLICATE_EVENT_ID', 'failed', 'DuplicateEventId', 'event id e1 is already stored, but not as this append to user-1');
+    applyFailed.stack = 'DuplicateEventId: event id e1 ...\n    at append (/srv/app/libs/event-store/src/sqlite/sqlite-event-store.ts:1:1)';
+    const body = problemOf(applyFailed, '/syncs/s1/approve').body;
+    expect(body).toMatchObject({ status: 500, title: 'Internal server error', code: 'DUPLICATE_EVENT_ID', detail: 'event id e1 is already stored, but not as this append to user-1' });
+    expect(JSON.stringify(body)).not.toMatch(/ at |\.ts|srv/);
+  });
+
+  it('names a file of the server’s in a failure by its name alone', () => {
+    const failed = new LedgerCommandRefused('DUPLICATE_EVENT_ID', 'failed', 'DuplicateEventId', 'cannot append to /srv/secret-tenant/ledger.db: id e1 stored twice');
+    expect(problemOf(failed, '/x').body.detail).toBe('cannot append to .../ledger.db: id e1 stored twice');
+    expect(withoutServerPaths('Clever did not answer GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503')).toBe(
+      'Clever did not answer GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503',
+    );
+    expect(withoutServerPaths('C:\\ledgers\\district\\ledger.db is busy; revision 3/4')).toBe('.../ledger.db is busy; revision 3/4');
   });
 });

@@ -67,6 +67,15 @@ function notJsonDetail(parserMessage: string): string {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * A message with each absolute file path cut to its last part (`/srv/ledger/data/x.db` to `.../x.db`):
+ * where the server keeps its files is none of the client's business. A URL's path is kept (`https://` is
+ * no file path): the Clever errors show theirs already made safe to display.
+ */
+export function withoutServerPaths(message: string): string {
+  return message.replace(/(?<![\w:/.~-])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/:"'`()]+){2,}/g, (path) => `.../${path.split(/[\\/]/).pop()}`);
+}
+
 /** `SYNC_NOT_HELD` -> `urn:roster-ledger:problem:sync-not-held`: stable, and not a link that could rot. */
 export const problemType = (code: string): string => `urn:roster-ledger:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 
@@ -105,9 +114,15 @@ export function problemOf(error: unknown, path: string): Problem {
     if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="roster-ledger"';
     return { body: problem(error.status, error.code, error.message, at), headers, unexpected: false };
   }
-  // (a failure of the work falls through to the 500 below, which leaks nothing of it)
-  if ((error instanceof DomainError || error instanceof EventStoreError) && error.kind !== 'failed') {
+  if (error instanceof DomainError || error instanceof EventStoreError) {
     const status = STATUS_OF_KIND[error.kind];
+    if (error.kind === 'failed') {
+      // the work failed on the server's side (Clever refused or did not answer, an append met
+      // ids it cannot explain): the client is told which by its code, and what failed by the
+      // message made for whoever asked (the CLI prints it as it is), never with a stack; a file
+      // of the server's is named by its name alone. Logged with its stack, as anything unexpected.
+      return { body: problem(status, error.code, withoutServerPaths(error.message), at), headers, unexpected: true };
+    }
     if (error.kind === 'unavailable') {
       // the file is busy (a large sync in another process) or cannot be read: worth a retry
       headers['Retry-After'] = '1';

@@ -61,6 +61,7 @@ export class SyncsController {
     409,
     'SYNC_NOT_HELD; HELD_SYNC_OUTDATED when the ledger moved on since it was held; SYNC_ALREADY_RUNNING while another decision on it, or a sync of its district, runs',
   )
+  @ApiProblemResponse(500, 'applying it failed: the failure by its own code (DUPLICATE_EVENT_ID, say) and what failed; INTERNAL_ERROR for an error not raised on purpose')
   approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     // in a worker thread: applying a term's rollover appends millions of events
     return this.runner.approve(id, viewer.name);
