@@ -1,5 +1,5 @@
 import { CleverTokenRejected, CleverUnavailable } from '@roster-ledger/clever';
-import { CleverTokenMissing, DistrictNotConfigured } from '@roster-ledger/config';
+import { CleverTokenMissing, ConfigError, DistrictNotConfigured } from '@roster-ledger/config';
 import { InvalidInput } from '@roster-ledger/domain';
 import {
   ConcurrencyConflict,
@@ -17,6 +17,7 @@ import {
   UnknownProjection,
   VerifyUnderWay,
 } from '@roster-ledger/ledger';
+import { ProjectionFailed } from '@roster-ledger/read-models';
 import { problemOf } from '../apps/api/src/errors/problem-details';
 import { reportError } from '../apps/cli/src/commands/common-options';
 import { LedgerCommandRefused } from '../apps/api/src/district-syncs/ledger-command-thread';
@@ -57,6 +58,8 @@ const DELIBERATE: Error[] = [
   new DuplicateEventId('user-1', 'e1'),
   new CleverTokenRejected('https://api.clever.com/v3.0/users'),
   new CleverUnavailable('https://api.clever.com/v3.0/users', 3, 'HTTP 503'),
+  new ConfigError('LEDGER_DISTRICTS: not valid JSON'),
+  new ProjectionFailed('timelines', { position: 3, type: 'StudentShared', streamId: 'user-u1', message: 'no such column: x' }),
 ];
 
 describe('the CLI and the API answer each deliberate error alike', () => {
@@ -65,9 +68,10 @@ describe('the CLI and the API answer each deliberate error alike', () => {
     (code, error) => {
       const exit = exitCodeOf(error);
       const status = statusOf(error);
-      // the one exception: a missing token is the configuration of whoever runs the process, so
-      // the CLI's user fixes it (exit 2) and the API's client cannot (500)
-      if (code === 'CLEVER_TOKEN_MISSING') return expect([exit, status]).toEqual([2, 500]);
+      // the one exception: a missing token or a configuration that does not load is the
+      // configuration of whoever runs the process, so the CLI's user fixes it (exit 2) and the
+      // API's client cannot (500)
+      if (code === 'CLEVER_TOKEN_MISSING' || code === 'CONFIGURATION_ERROR') return expect([exit, status]).toEqual([2, 500]);
       expect(status >= 400 && status < 500 ? 2 : 1).toBe(exit);
     },
   );
@@ -76,6 +80,26 @@ describe('the CLI and the API answer each deliberate error alike', () => {
     for (const error of DELIBERATE.filter((e) => (e as Error & { kind: string }).kind === 'failed')) {
       expect(problemOf(error, '/x').body).toMatchObject({ status: 500, title: 'Internal server error', code: (error as Error & { code: string }).code, detail: error.message });
     }
+  });
+
+  it('reports a configuration that does not load, and a projection stopped at an event, by their codes: they are of a kind too', () => {
+    const printed = (error: Error): string => {
+      const said = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const before = process.exitCode;
+      try {
+        reportError(error, false);
+        return said.mock.calls.map(([text]) => String(text)).join('');
+      } finally {
+        process.exitCode = before;
+        said.mockRestore();
+      }
+    };
+    const config = new ConfigError('LEDGER_DISTRICTS: not valid JSON');
+    expect([printed(config), exitCodeOf(config)]).toEqual(['error (CONFIGURATION_ERROR): LEDGER_DISTRICTS: not valid JSON\n', 2]);
+    expect(problemOf(config, '/x').body).toMatchObject({ status: 500, code: 'CONFIGURATION_ERROR' });
+    const stopped = new ProjectionFailed('timelines', { position: 3, type: 'StudentShared', streamId: 'user-u1', message: 'no such column: x' });
+    expect([printed(stopped), exitCodeOf(stopped)]).toEqual(['error (PROJECTION_FAILED): projection timelines stopped at position 3 (StudentShared on user-u1): no such column: x\n', 1]);
+    expect(problemOf(stopped, '/x').body).toMatchObject({ status: 500, code: 'PROJECTION_FAILED', detail: stopped.message });
   });
 
   it('answers the four codes that used to disagree by what they mean', () => {

@@ -6,6 +6,7 @@ import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
 import { reportError, reportErrorsOnLedger } from './commands/common-options';
 import { err, EXIT_FAILED, EXIT_USAGE, json, onStdoutError, out } from './output/cli-output';
+import { EXIT_CODE_OF_KIND } from './output/exit-code-of-kind';
 import { startFailure } from './output/start-failure';
 import { quietLogger } from '../../api/src/quiet-startup.logger';
 import { checkConfiguration, checkUsage } from './usage-check';
@@ -50,7 +51,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     config = LedgerConfig.load(process.env, { db: dbOption(argv.slice(2)) });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return refuse('CONFIGURATION_ERROR', 'configuration error', error.message, EXIT_USAGE);
+    return refuse(error.code, 'configuration error', error.message, EXIT_CODE_OF_KIND[error.kind]);
   }
   try {
     // what the configuration cannot serve (a sync of a district it does not connect) is told,

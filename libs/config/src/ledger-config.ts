@@ -17,7 +17,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import { DEFAULT_GUARD_POLICY, GUARDED_TYPES, type GuardPolicy, type GuardedType, type Thresholds } from '@roster-ledger/domain';
+import { DEFAULT_GUARD_POLICY, DomainError, GUARDED_TYPES, type GuardPolicy, type GuardedType, type Thresholds } from '@roster-ledger/domain';
 import { ApiKeysInvalid, checkApiKeysUnique, parseApiKeys, type ApiKey } from './api-keys';
 import { CLEVER_API_VERSIONS, CleverTokenMissing, DistrictNotConfigured, type CleverDistrictSettings } from './clever-districts';
 import { parseSchedule, type SyncSchedule } from './district-schedule';
@@ -60,9 +60,14 @@ class ConfigFileDto {
   @IsOptional() @IsArray() apiKeys?: unknown[];
 }
 
-/** The configuration is invalid; the message names the file and every field at fault. */
-export class ConfigError extends Error {
-  readonly code = 'INVALID_CONFIG';
+/**
+ * The configuration is invalid; the message names the file and every field at fault. Of kind
+ * `misconfigured`, as a missing token is: whoever runs the process fixes it (exit 2 on the CLI; a
+ * 500 over HTTP, whose client cannot). Its code is the one the CLI has always printed for it.
+ */
+export class ConfigError extends DomainError {
+  readonly code = 'CONFIGURATION_ERROR';
+  readonly kind = 'misconfigured';
 }
 
 function flatten(errors: ValidationError[], prefix = ''): string[] {

@@ -9,6 +9,7 @@ import { QuietStartupLogger } from '../../../api/src/quiet-startup.logger';
 import { shutdownSignal } from '../../../api/src/shutdown-signal';
 import { err, EXIT_FAILED, EXIT_USAGE, json, keepServingWhenStdoutCloses, out } from '../output/cli-output';
 import { startFailure } from '../output/start-failure';
+import { EXIT_CODE_OF_KIND } from '../output/exit-code-of-kind';
 import { parseInteger, type CommonOptions } from './common-options';
 import { checkPortFree } from './port-free';
 import { noLedgerMessage } from '../no-ledger';
@@ -47,9 +48,9 @@ export class ServeCommand extends LedgerCommandRunner {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       // as every configuration error is told (see main.ts)
-      if (options.json) json({ error: { code: 'CONFIGURATION_ERROR', message: error.message } });
+      if (options.json) json({ error: { code: error.code, message: error.message } });
       else err(`configuration error: ${error.message}`);
-      process.exitCode = EXIT_USAGE;
+      process.exitCode = EXIT_CODE_OF_KIND[error.kind];
       return;
     }
     const port = options.port ?? DEFAULT_PORT;

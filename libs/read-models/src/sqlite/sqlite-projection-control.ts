@@ -19,7 +19,7 @@ import {
   type UnfinishedRebuild,
   type VerifyResult,
 } from '@roster-ledger/ledger';
-import type { SyncOwner } from '@roster-ledger/domain';
+import { DomainError, type SyncOwner } from '@roster-ledger/domain';
 import { LockFiles } from '@roster-ledger/process-locks';
 import type { Statement } from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -179,8 +179,13 @@ const VERIFY_VERSION = 0;
 const BUILD_NOTED_WAIT_MS = 5_000;
 const BUILD_NOTED_POLL_MS = 50;
 
-export class ProjectionFailed extends Error {
+/**
+ * A projection stopped at an event it cannot fold (it never skips one), saying which. Of kind
+ * `failed`: the work failed, not the request (exit 1; a 500 under this code over HTTP).
+ */
+export class ProjectionFailed extends DomainError {
   readonly code = 'PROJECTION_FAILED';
+  readonly kind = 'failed';
   constructor(
     readonly projection: string,
     readonly failure: ProjectionFailure,
