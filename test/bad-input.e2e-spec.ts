@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { pendingChangeSets } from './support/crash-ledger';
@@ -177,6 +177,20 @@ describe('broken snapshots (end to end)', () => {
     const result = cli(['import', empty, '--db', db]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/empty-folder holds none of the files an import reads \(Clever API JSON: .*; or an SFTP CSV upload: schools\.csv, .*\)\n/);
+    expect(await readLog(db)).toEqual(before);
+  });
+
+  it('refuses a snapshot whose files hold no record, given no --district, without recording a sync of no district', async () => {
+    const folder = tmp.demoCopy('no-records');
+    for (const file of readdirSync(folder).filter((name) => name.endsWith('.json'))) writeFileSync(join(folder, file), JSON.stringify({ data: [] }));
+    const before = await readLog(db);
+    const result = cli(['import', folder, '--db', db]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr: `error (DISTRICT_UNKNOWN): cannot tell which district ${folder} is for: it holds no record that names a district; give --district <id> (nothing was recorded)\n`,
+    });
+    expect(await readLog(db)).toEqual(before);
+    expect(cliJson(['import', folder, '--db', db]).body).toEqual({ error: { code: 'DISTRICT_UNKNOWN', message: expect.stringContaining(folder) } });
     expect(await readLog(db)).toEqual(before);
   });
 

@@ -79,6 +79,13 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     let peekError: unknown = null;
     let peeked: string | null = options.districtId ?? null;
     if (items && peeked === null) peeked = (await this.peekDistrict(items, buffered).catch((e: unknown) => ((peekError = e), undefined))) ?? null;
+    if (opened.source && items && peekError === null && peeked === null) {
+      // read to its end without a record, and no district given: a sync of it would be of no
+      // district, on no district's history, and tell nothing. Refused before anything is
+      // recorded, as a usage mistake: the person gives --district and runs it again
+      await items.return?.(undefined);
+      throw new DistrictUnknown(opened.source.origin);
+    }
     const first = buffered.find((input) => input.type === 'record');
     const districtFrom = options.districtId === undefined && first !== undefined ? `taken from the first record read, ${describeLocation(first.origin)}` : undefined;
     const sourceKind = opened.source?.source ?? this.reader.sourceOf(location);
@@ -114,9 +121,9 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
       },
     };
-    // a sync that fails before any work (its source, its district, a refusal) is recorded started
-    // and failed in one append: never seen running without the district it would hold
-    const early = !opened.source || !items ? (opened.error ?? new Error(`${location} could not be opened`)) : (peekError ?? (peeked === null ? new DistrictUnknown(location) : refusal));
+    // a sync that fails before any work (its source, a refusal) is recorded started and failed in
+    // one append: never seen running without the district it would hold
+    const early = !opened.source || !items ? (opened.error ?? new Error(`${location} could not be opened`)) : (peekError ?? refusal);
     if (early !== null) {
       try {
         await recorder.record(started, syncFailed(recorder, this.clock, early));

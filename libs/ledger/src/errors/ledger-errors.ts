@@ -76,12 +76,12 @@ export class HeldSyncOutdated extends DomainError {
   }
 }
 
-/** The snapshot names no district and none was given. */
+/** The snapshot names no district (it holds no record) and none was given: refused before any sync is recorded. */
 export class DistrictUnknown extends DomainError {
   readonly code = 'DISTRICT_UNKNOWN';
   readonly kind = 'invalid';
   constructor(origin: string) {
-    super(`cannot tell which district ${origin} is for: it has no records; pass --district <id>`);
+    super(`cannot tell which district ${origin} is for: it holds no record that names a district; give --district <id> (nothing was recorded)`);
   }
 }
 
