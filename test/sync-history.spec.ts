@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { SqliteEventStore } from '@roster-ledger/event-store';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { CatchUpProjectionsCommand, READ_MODELS, SyncHistory, type JsonObject, type NewEvent, type ReadModels } from '@roster-ledger/ledger';
+import { QueryBus } from '@nestjs/cqrs';
+import { CatchUpProjectionsCommand, ListSyncsQuery, NotFound, READ_MODELS, SyncHistory, type JsonObject, type NewEvent, type ReadModels } from '@roster-ledger/ledger';
 import { ledgerRuntime, standInConfig } from './support/clever-sync-runtime';
 import { scratch } from './support/ledger-cli';
 
@@ -101,6 +102,34 @@ describe('SyncHistory: the syncs read model, caught up with the log', () => {
       expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['newer running']);
       expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['new completed']);
       expect(running[1]!.status).toBe('running');
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('starts again from the read model as it is now when a rebuild swapped in a version behind the one it read first', async () => {
+    const l = await ledger('moved-back');
+    try {
+      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+      await l.catchUp();
+      await l.theirs.appendToStream('sync-h', [started('h', 'd1'), held('h', 'd1')], 'no_stream');
+      // its checkpoint read as the head (the version then live), its rows of a version behind it
+      const head = await (l.history as unknown as { store: SqliteEventStore }).store.headPosition();
+      jest.spyOn(l.readModels, 'syncsFoldedUpTo').mockResolvedValueOnce(head);
+      expect((await l.history.heldOf('d1'))?.syncId).toBe('h');
+    } finally {
+      await l.close();
+    }
+  });
+
+  it('answers a page of syncs of a district never recorded as no such district, whatever the page', async () => {
+    const l = await ledger('no-district');
+    try {
+      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+      const queries = l.app.get(QueryBus);
+      await expect(queries.execute(new ListSyncsQuery('nope', 50, 'a'))).rejects.toThrow(NotFound);
+      await expect(queries.execute(new ListSyncsQuery('nope'))).rejects.toThrow(NotFound);
+      await expect(queries.execute(new ListSyncsQuery('d1', 50, 'nope'))).rejects.toMatchObject({ at: { field: 'after' } });
     } finally {
       await l.close();
     }

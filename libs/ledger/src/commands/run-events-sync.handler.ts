@@ -116,6 +116,9 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
    * feed to its end and found nothing after the cursor), whichever is later.
    */
   private async lastReadUpTo(districtId: string, cursorAt: string): Promise<string> {
+    // the newest in the log's order: a sync's start is stamped before it is recorded, so two
+    // syncs of one district may be stamped in the other order, by a clock skewed between
+    // processes; then the answer is the earlier moment, which can only make the cursor look older
     const later = (await this.history.list({ districtId, source: 'clever-events', statuses: ['completed'], limit: 1 })).find((s) => s.startedAt > cursorAt);
     return later?.startedAt ?? cursorAt;
   }

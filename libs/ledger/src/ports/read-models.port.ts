@@ -206,14 +206,15 @@ export interface ReadModels {
   /** Names of schools, terms, courses and districts by id (missing ids are left out). */
   names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]>;
   /**
-   * The position of the log up to which the syncs read model has folded every sync event: what
-   * it holds is each sync as of that moment or later. SyncHistory folds the sync events past it.
+   * The position of the log up to which the syncs read model has folded every sync event (its
+   * checkpoint). SyncHistory folds the sync events past it. Each answer below comes with the
+   * checkpoint it was read at: a rebuild may swap in a version behind the one it replaced.
    */
   syncsFoldedUpTo(): Promise<number>;
   /** Syncs of the syncs read model, newest first (by the position of their first event). */
-  indexedSyncs(query: IndexedSyncQuery): Promise<IndexedSync[]>;
-  /** The districts of the syncs of these statuses the syncs read model holds. */
-  syncDistricts(statuses: readonly SyncStatus[]): Promise<string[]>;
+  indexedSyncs(query: IndexedSyncQuery): Promise<{ foldedUpTo: number; syncs: IndexedSync[] }>;
+  /** The districts of the syncs of these statuses the syncs read model holds, sorted. */
+  syncDistricts(statuses: readonly SyncStatus[]): Promise<{ foldedUpTo: number; districts: string[] }>;
 }
 
 /** A sync as the syncs read model holds it, with where its stream starts and where it has folded to in the log. */

@@ -31,6 +31,8 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
     const query = { ...(districtId === undefined ? {} : { districtId }), limit: limit + 1 };
     const syncs = await this.history.listAfter(query, after);
     if (syncs === null) {
+      // every record comes through a sync: a district with none is one the ledger has never recorded
+      if (districtId !== undefined && (await this.history.list({ districtId, limit: 1 })).length === 0) throw new NotFound(`district ${districtId}`);
       const listed = districtId === undefined ? 'a sync of this ledger' : `a sync of district ${districtId}`;
       throw new InvalidInput(`must be the id of ${listed}, the last one of the page before, got "${after}"`, { field: 'after' });
     }

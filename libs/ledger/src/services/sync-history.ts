@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { evolveSyncSummary, summarizeSync, type RecordedSyncEvent, type SyncSource, type SyncStatus, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, RecordedEvent } from '../ports/event-store.port';
-import type { IndexedSync, ReadModels } from '../ports/read-models.port';
+import type { IndexedSync, IndexedSyncQuery, ReadModels } from '../ports/read-models.port';
 import { EVENT_STORE, READ_MODELS } from '../ports/tokens';
 import { SyncNotFound } from '../errors/ledger-errors';
 
@@ -26,10 +26,10 @@ type Fresh = Map<string, IndexedSync>;
  * whose indexes answer what a sync asks (the held sync of its district, the syncs still running,
  * the district's last completed sync) in a few rows, with the sync events the log holds past the
  * read model's checkpoint folded on top: so it is the log's, however far behind the read model
- * is, and costs the same at 100 syncs and at 100,000 (a district synced from Clever's events
- * every 30 seconds records 2,900 a day; each sync read them all, seconds at that size, before the
- * read model was asked). A read model that cannot be read (a damaged file) costs the whole sync
- * category's read instead: a sync depends on the log alone.
+ * is, and a question costs about a millisecond at 100,000 syncs (a district synced from Clever's
+ * events every 30 seconds records 2,900 a day; each sync read them all, seconds at that size,
+ * before the read model was asked). A read model that cannot be read (a damaged file) costs the
+ * whole sync category's read instead: a sync depends on the log alone.
  */
 @Injectable()
 export class SyncHistory {
@@ -72,7 +72,7 @@ export class SyncHistory {
       const fresh = await this.fresh(index);
       let before: number | undefined;
       if (after !== undefined) {
-        const place = fresh.get(after) ?? (await index.indexedSyncs({ ids: [after] }))[0];
+        const place = fresh.get(after) ?? (await index.syncs({ ids: [after] }))[0];
         if (place === undefined || !matches(place, query)) return null;
         before = place.firstPosition;
       }
@@ -84,7 +84,7 @@ export class SyncHistory {
   lastOfEachDistrict(statuses: readonly SyncStatus[]): Promise<Map<string, SyncSummary>> {
     return this.read(async (index) => {
       const fresh = await this.fresh(index);
-      const districts = new Set(await index.syncDistricts(statuses));
+      const districts = new Set(await index.districts(statuses));
       for (const { summary } of fresh.values()) if (summary.districtId !== null) districts.add(summary.districtId);
       const last = new Map<string, SyncSummary>();
       for (const districtId of [...districts].sort()) {
@@ -101,7 +101,7 @@ export class SyncHistory {
    */
   private async select(index: SyncIndex, fresh: Fresh, query: SyncListQuery, before: number | undefined): Promise<IndexedSync[]> {
     const { limit } = query;
-    const indexed = await index.indexedSyncs({
+    const indexed = await index.syncs({
       ...(query.districtId === undefined ? {} : { districtId: query.districtId }),
       ...(query.statuses === undefined ? {} : { statuses: query.statuses }),
       ...(query.source === undefined ? {} : { source: query.source }),
@@ -122,7 +122,7 @@ export class SyncHistory {
    * folds it again) costs a process one read of what it has not folded, not one per question.
    */
   private async fresh(index: SyncIndex): Promise<Fresh> {
-    const foldedUpTo = await index.syncsFoldedUpTo();
+    const foldedUpTo = await index.foldedUpTo();
     const kept = this.kept?.foldedUpTo === foldedUpTo ? this.kept : { foldedUpTo, readUpTo: foldedUpTo, fresh: new Map() as Fresh };
     const events = new Map<string, RecordedEvent[]>();
     let readUpTo = kept.readUpTo;
@@ -136,7 +136,7 @@ export class SyncHistory {
     if (events.size === 0) return kept.fresh;
     const fresh: Fresh = new Map(kept.fresh);
     const unknown = [...events.keys()].filter((id) => !fresh.has(id));
-    const rows = new Map(unknown.length === 0 ? [] : (await index.indexedSyncs({ ids: unknown })).map((s) => [s.summary.syncId, s]));
+    const rows = new Map(unknown.length === 0 ? [] : (await index.syncs({ ids: unknown })).map((s) => [s.summary.syncId, s]));
     for (const [id, of] of events) {
       const from = fresh.get(id) ?? rows.get(id);
       // folded into a copy: a summary handed out never changes under its holder
@@ -145,7 +145,8 @@ export class SyncHistory {
       let position = from?.position ?? 0;
       for (const e of of) {
         if (e.position <= position) continue;
-        if (e.type === 'SyncStarted') firstPosition = e.position;
+        // where the read model's row starts too: at the event that began its summary
+        if (summary === null) firstPosition = e.position;
         summary = evolveSyncSummary(summary, asSyncEvent(e));
         position = e.position;
       }
@@ -156,36 +157,68 @@ export class SyncHistory {
   }
 
   /**
-   * Runs `work` on the syncs read model. One that cannot be read (a damaged or missing file) is
-   * replaced by an empty one at the log's start, and `work` runs again: the whole sync category
-   * is folded, as the log alone has it.
+   * Runs `work` on the syncs read model, every answer checked to be of the checkpoint `work`
+   * started from or later: a rebuild may swap in a version behind the one it replaced (another
+   * process folded the old one on meanwhile), whose rows would lack syncs the log past the first
+   * checkpoint was not read for. `work` then runs again, from the new checkpoint. A read model
+   * that cannot be read (a damaged or missing file), or keeps moving back, is replaced by an
+   * empty one at the log's start: the whole sync category is folded, as the log alone has it.
    */
   private async read<T>(work: (index: SyncIndex) => Promise<T>): Promise<T> {
-    const unreadable = new Set<unknown>();
-    const guarded: SyncIndex = {
-      syncsFoldedUpTo: () => this.readModels.syncsFoldedUpTo().catch((error: unknown) => Promise.reject(mark(unreadable, error))),
-      indexedSyncs: (q) => this.readModels.indexedSyncs(q).catch((error: unknown) => Promise.reject(mark(unreadable, error))),
-      syncDistricts: (s) => this.readModels.syncDistricts(s).catch((error: unknown) => Promise.reject(mark(unreadable, error))),
-    };
-    try {
-      const answer = await work(guarded);
-      this.lastIndexFailure = null;
-      return answer;
-    } catch (error) {
-      if (!unreadable.has(error)) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== this.lastIndexFailure) this.logger.warn(`the syncs read model could not be read (${message}): syncs are read from the log instead`);
-      this.lastIndexFailure = message;
-      return work(EMPTY_INDEX);
+    for (let attempt = 1; ; attempt++) {
+      const unreadable = new Set<unknown>();
+      try {
+        const answer = await work(this.checkedIndex(unreadable));
+        this.lastIndexFailure = null;
+        return answer;
+      } catch (error) {
+        const movedBack = error instanceof ReadModelMovedBack;
+        if (movedBack && attempt < MOVED_BACK_ATTEMPTS) continue;
+        if (!movedBack && !unreadable.has(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.lastIndexFailure) this.logger.warn(`the syncs read model could not be read (${message}): syncs are read from the log instead`);
+        this.lastIndexFailure = message;
+        return work(EMPTY_INDEX);
+      }
     }
+  }
+
+  /** The read model's answers, its failures marked `unreadable`, and each checked against the checkpoint first read. */
+  private checkedIndex(unreadable: Set<unknown>): SyncIndex {
+    const models = this.readModels;
+    let from: number | null = null;
+    const asked = <T>(answer: Promise<T>): Promise<T> => answer.catch((error: unknown) => Promise.reject(mark(unreadable, error)));
+    const checked = <T>(answer: { foldedUpTo: number } & T): T => {
+      if (from !== null && answer.foldedUpTo < from) throw new ReadModelMovedBack(from, answer.foldedUpTo);
+      return answer;
+    };
+    return {
+      foldedUpTo: async () => (from = await asked(models.syncsFoldedUpTo())),
+      syncs: async (query) => checked(await asked(models.indexedSyncs(query))).syncs,
+      districts: async (statuses) => checked(await asked(models.syncDistricts(statuses))).districts,
+    };
   }
 }
 
-/** The syncs read model's questions SyncHistory asks. */
-type SyncIndex = Pick<ReadModels, 'syncsFoldedUpTo' | 'indexedSyncs' | 'syncDistricts'>;
+/** The syncs read model as one call of SyncHistory sees it (see `checkedIndex`). */
+interface SyncIndex {
+  /** Its checkpoint: asked first, and the least every later answer must be of. */
+  foldedUpTo(): Promise<number>;
+  syncs(query: IndexedSyncQuery): Promise<IndexedSync[]>;
+  districts(statuses: readonly SyncStatus[]): Promise<string[]>;
+}
 
 /** A read model that has folded nothing: every sync is read from the log. */
-const EMPTY_INDEX: SyncIndex = { syncsFoldedUpTo: async () => 0, indexedSyncs: async () => [], syncDistricts: async () => [] };
+const EMPTY_INDEX: SyncIndex = { foldedUpTo: async () => 0, syncs: async () => [], districts: async () => [] };
+
+/** How many times a call starts again when the read model moved back under it, before it reads the log instead. */
+const MOVED_BACK_ATTEMPTS = 3;
+
+class ReadModelMovedBack extends Error {
+  constructor(from: number, to: number) {
+    super(`the syncs read model moved back from position ${from} to ${to} (a rebuild swapped in)`);
+  }
+}
 
 function mark(unreadable: Set<unknown>, error: unknown): unknown {
   unreadable.add(error);

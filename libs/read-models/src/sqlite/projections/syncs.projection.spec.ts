@@ -19,7 +19,7 @@ const T2 = '2024-09-02T09:30:00.000Z';
 
 describe('syncs projection: one row per sync, its status and what it did', () => {
   const rm = readModels(syncsProjection);
-  const syncs = async (query: IndexedSyncQuery = {}) => (await rm().models.indexedSyncs(query)).map((s) => s.summary);
+  const syncs = async (query: IndexedSyncQuery = {}) => (await rm().models.indexedSyncs(query)).syncs.map((s) => s.summary);
   const only = async () => {
     const all = await syncs();
     expect(all).toHaveLength(1);
@@ -155,7 +155,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       log.append('sync-c', 'SyncStarted', syncStarted('c', '2024-09-02T00:00:00.000Z', { source: 'clever-events' })),
       log.append('sync-a', 'SyncCompleted', syncCompleted('a', '2024-09-01T00:00:01.000Z')),
     );
-    const ids = async (query: IndexedSyncQuery) => (await syncs(query)).map((s) => s.syncId);
+    const ids = async (query: IndexedSyncQuery) => (await syncs(query)).map((s: { syncId: string }) => s.syncId);
     expect(await ids({})).toEqual(['c', 'b', 'a']);
     expect(await ids({ districtId: DISTRICT })).toEqual(['c', 'a']);
     expect(await ids({ limit: 1 })).toEqual(['c']);
@@ -165,11 +165,32 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
     expect(await ids({ ids: ['a', 'b', 'nope'] })).toEqual(['b', 'a']);
     expect(await ids({ before: 3 })).toEqual(['b', 'a']);
     expect(await ids({ districtId: 'd3' })).toEqual([]);
-    const [c, , a] = await rm().models.indexedSyncs({});
+    const { foldedUpTo, syncs: [c, , a] } = await rm().models.indexedSyncs({});
     expect([a!.firstPosition, a!.position, c!.firstPosition, c!.position]).toEqual([1, 4, 3, 3]);
-    expect(await rm().models.syncDistricts(['running'])).toEqual(expect.arrayContaining(['d2', DISTRICT]));
-    expect(await rm().models.syncDistricts(['completed'])).toEqual([DISTRICT]);
+    expect(foldedUpTo).toBe(4);
+    expect(await rm().models.syncDistricts(['running', 'completed'])).toEqual({ foldedUpTo: 4, districts: [DISTRICT, 'd2'].sort() });
+    expect((await rm().models.syncDistricts(['completed'])).districts).toEqual([DISTRICT]);
     expect(await rm().models.syncsFoldedUpTo()).toBe(4);
+  });
+
+  it('answers what a sync asks by an index: the held or running syncs of a district, its last completed one, the districts', async () => {
+    const log = new EventLog();
+    rm().when(log.append('sync-a', 'SyncStarted', syncStarted('a', T0)));
+    const prepare = jest.spyOn(rm().db, 'prepare');
+    await rm().models.indexedSyncs({ districtId: DISTRICT, statuses: ['held'], limit: 1 });
+    await rm().models.indexedSyncs({ statuses: ['running'] });
+    await rm().models.indexedSyncs({ districtId: DISTRICT, statuses: ['completed'], source: 'clever-events', limit: 1 });
+    await rm().models.syncDistricts(['completed', 'held']);
+    const plans = prepare.mock.calls
+      .map(([sql]) => sql)
+      .filter((sql) => /FROM rm_syncs_syncs_v1 .*status = /.test(sql))
+      .map((sql) => {
+        const explain = rm().db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+        const rows = sql.includes('@') ? explain.all({ district: DISTRICT, status: 'held', source: 'snapshot', limit: 1 }) : explain.all('held', '');
+        return `${(rows as { detail: string }[]).map((r) => r.detail).join('; ')} (${sql})`;
+      });
+    expect(plans).toHaveLength(4);
+    for (const plan of plans) expect(plan).toMatch(/USING (COVERING )?INDEX rm_syncs_syncs_v1_status \(status=\?/);
   });
 
   it('ignores roster events, and sync events of a sync whose start it never saw', async () => {
