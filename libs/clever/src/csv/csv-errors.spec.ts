@@ -65,9 +65,9 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
     );
   });
 
-  it('a duplicate Student_id', async () => {
+  it('a duplicate Student_id: a row with the same school that is not the same row again (another value in a column not read)', async () => {
     const { error, folder } = await failureWith({
-      'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S1,101,Turing,Alan', 'S1,100,Lovelace,Ada'),
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,Locker', 'S1,100,Lovelace,Ada,12', 'S1,101,Turing,Alan,13', 'S1,100,Lovelace,Ada,14'),
     });
     expect(error.message).toBe(
       `${join(folder, 'students.csv')}, line 4, id ${csvRecordId(CSV_DISTRICT, 'student', '100')}, column Student_id: duplicate Student_id: line 2 has the same one with the same School_id and contact columns`,
@@ -162,6 +162,14 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
     });
     expect(error.at).toMatchObject({ line: 2, column: 'Teacher_2_id' });
     expect(error.rule).toBe('unknown Teacher_2_id: no such Teacher_id in teachers.csv');
+  });
+
+  it('two rows of one Student_id and school that differ name the columns that differ', async () => {
+    const { error } = await failureWith({
+      'students.csv': csv('School_id,Student_id,Last_name,First_name,Grade', 'S1,100,Lovelace,Ada,9', 'S1,101,Turing,Alan,10', 'S1,100,Lovelace,Ada,10'),
+    });
+    expect(error.at).toMatchObject({ line: 4, column: 'Student_id' });
+    expect(error.rule).toBe('this Student_id is also on line 2 with other values in Grade: the rows of one person may differ only in School_id and contact columns');
   });
 
   it('a duplicate Section_id or School_id', async () => {

@@ -1,6 +1,6 @@
 import { CO_TEACHER_COLUMNS, CONTACT_VALUE_COLUMNS, ENROLLMENTS, SCHOOLS, SECTIONS, STAFF, STUDENTS, TEACHERS } from './csv-columns';
 import type { CsvFileSpec } from './csv-columns';
-import { PeopleIndex } from './csv-people-index';
+import { PeopleIndex, rowDigest } from './csv-people-index';
 import type { CsvRow } from './csv-row-stream';
 import { sectionTeachers } from './csv-section-records';
 import type { SectionMembers } from './csv-section-records';
@@ -8,6 +8,8 @@ import type { StaffFacts } from './csv-user-records';
 
 interface SectionEntry {
   line: number;
+  /** Digest of the whole row (see rowDigest). */
+  text: number;
   /** School SIS id. */
   school: string;
   /** Ordinals of the enrolled students (numbers, not id strings: enrollments run to millions). */
@@ -25,9 +27,16 @@ const columnsOf = (spec: CsvFileSpec) => [...spec.required, ...spec.optional];
  * Every `add*` checks its row and throws InvalidInput naming the file, line, column and rule: a
  * required value left empty, a duplicate id, a reference to a school, section, student or teacher
  * that its file does not have.
+ *
+ * A row that is an earlier row of its file again, value for value, is no duplicate id but the same
+ * record sent twice (an SIS export that repeats a row): it is taken once, and its line noted, so
+ * that the record passes pass over it and the report counts it (see `repeated`). Two enrollment
+ * rows of one section and student are one enrollment, whatever their School_id.
  */
 export class CsvJoin {
-  private readonly schools = new Map<string, number>();
+  private readonly schools = new Map<string, { line: number; text: number }>();
+  /** Lines of repeated rows, by file path: such rows are rare, so a set of lines each. */
+  private readonly repeats = new Map<string, Set<number>>();
   readonly students = new PeopleIndex({
     idColumn: 'Student_id',
     varying: ['School_id', ...CONTACT_VALUE_COLUMNS],
@@ -47,24 +56,32 @@ export class CsvJoin {
   /** Teacher ordinal -> staff ordinal of the same person. */
   private readonly staffOfTeacher = new Map<number, number>();
 
-  addSchool(row: CsvRow): void {
+  /** Indexes a school's row; false when the row repeats an earlier one (nothing to add). */
+  addSchool(row: CsvRow): boolean {
     requireValues(row, SCHOOLS.required);
     const id = row.get('School_id');
     const first = this.schools.get(id);
-    if (first !== undefined) throw row.error('School_id', `duplicate School_id "${id}": already on line ${first}`);
-    this.schools.set(id, row.line);
+    const text = rowDigest(row);
+    if (first !== undefined && first.text === text) {
+      this.noteRepeat(row);
+      return false;
+    }
+    if (first !== undefined) throw row.error('School_id', `duplicate School_id "${id}": already on line ${first.line}`);
+    this.schools.set(id, { line: row.line, text });
+    return true;
   }
 
   addStudent(row: CsvRow): void {
     requireValues(row, STUDENTS.required);
     this.requireSchool(row);
-    this.students.add(row);
+    if (this.students.add(row).repeated) this.noteRepeat(row);
   }
 
   addTeacher(row: CsvRow): void {
     requireValues(row, TEACHERS.required);
     this.requireSchool(row);
-    const { ordinal, first } = this.teachers.add(row);
+    const { ordinal, first, repeated } = this.teachers.add(row);
+    if (repeated) this.noteRepeat(row);
     if (!first) return;
     this.teacherLastNames[ordinal] = row.get('Last_name');
     const email = row.get('Teacher_email').toLowerCase();
@@ -74,7 +91,11 @@ export class CsvJoin {
   addStaff(row: CsvRow): void {
     requireValues(row, STAFF.required);
     this.requireSchool(row);
-    const { ordinal, first } = this.staff.add(row);
+    const { ordinal, first, repeated } = this.staff.add(row);
+    if (repeated) {
+      this.noteRepeat(row);
+      return;
+    }
     const role = row.get('Role');
     const roles = this.staffRoles.get(ordinal) ?? [];
     if (role !== '' && !roles.includes(role)) this.staffRoles.set(ordinal, [...roles, role]);
@@ -107,6 +128,11 @@ export class CsvJoin {
     const school = this.requireSchool(row);
     const id = row.get('Section_id');
     const first = this.sections.get(id);
+    const text = rowDigest(row);
+    if (first !== undefined && first.text === text) {
+      this.noteRepeat(row);
+      return;
+    }
     if (first !== undefined) throw row.error('Section_id', `duplicate Section_id "${id}": already on line ${first.line}`);
     for (const column of ['Teacher_id', ...CO_TEACHER_COLUMNS]) {
       const teacherId = row.get(column);
@@ -117,7 +143,7 @@ export class CsvJoin {
       // The API lists the schools of a user's sections among the user's schools.
       this.teachers.addSchool(teacher, school);
     }
-    this.sections.set(id, { line: row.line, school, students: [] });
+    this.sections.set(id, { line: row.line, text, school, students: [] });
   }
 
   addEnrollment(row: CsvRow): void {
@@ -131,6 +157,25 @@ export class CsvJoin {
     if (student === undefined) throw row.error('Student_id', 'unknown Student_id: no such student in students.csv');
     section.students.push(student);
     this.students.addSchool(student, section.school);
+  }
+
+  /**
+   * Merges the enrollments of a section that enrollments.csv lists more than once (once they are all
+   * added); returns how many rows were so merged.
+   */
+  mergeRepeatedEnrollments(): number {
+    let merged = 0;
+    for (const section of this.sections.values()) {
+      const students = [...new Set(section.students)];
+      merged += section.students.length - students.length;
+      section.students = students;
+    }
+    return merged;
+  }
+
+  /** Whether the row repeats an earlier row of its file value for value (taken once, from that row). */
+  repeated(row: CsvRow): boolean {
+    return this.repeats.get(row.header.file)?.has(row.line) ?? false;
   }
 
   /**
@@ -169,6 +214,12 @@ export class CsvJoin {
 
   private staffFacts(staffOrdinal: number, row: CsvRow): StaffFacts {
     return { row, schools: this.staff.schoolsOf(staffOrdinal), roles: this.staffRoles.get(staffOrdinal) ?? [] };
+  }
+
+  private noteRepeat(row: CsvRow): void {
+    const lines = this.repeats.get(row.header.file);
+    if (lines === undefined) this.repeats.set(row.header.file, new Set([row.line]));
+    else lines.add(row.line);
   }
 
   private requireSchool(row: CsvRow): string {

@@ -21,7 +21,8 @@ export interface PeopleIndexSpec {
  * A person on several rows is one person at several schools (Clever's way to send multi-school
  * students and teachers) or, for students, with several contacts; every other value must be the
  * same on all their rows, or the rows are two people sharing an id. A row that repeats another
- * row's school (and contact) is a duplicate.
+ * row's school (and contact) is a duplicate: taken once when it is that row again, value for value
+ * (an SIS export that repeats a row), an error otherwise.
  *
  * People are numbered in order of first appearance ("ordinals"), and what is kept of each lives in
  * typed arrays indexed by ordinal: about 120 bytes a person with the id string (a million students:
@@ -35,9 +36,12 @@ export class PeopleIndex {
   private files = new Uint8Array(1024);
   private fingerprints = new Float64Array(1024);
   private rowKeys = new Float64Array(1024);
+  /** Digests of the whole rows (CsvRow.text) whose varying columns `rowKeys` holds, in the same order. */
+  private rowTexts = new Float64Array(1024);
   private firstSchools = new Int32Array(1024);
   private done = new Uint8Array(1024);
   private readonly moreRowKeys = new Map<number, number[]>();
+  private readonly moreRowTexts = new Map<number, number[]>();
   private readonly moreSchools = new Map<number, number[]>();
   /** File paths and school SIS ids are few: the arrays above hold their position here. */
   private readonly fileNames: string[] = [];
@@ -51,15 +55,17 @@ export class PeopleIndex {
   }
 
   /**
-   * Indexes a row; returns the person's ordinal and whether the row is the person's first.
-   * @throws InvalidInput for a duplicate row or rows of one id that disagree.
+   * Indexes a row; returns the person's ordinal, whether the row is the person's first, and whether
+   * it repeats an earlier row of the person value for value (`repeated`: nothing to add).
+   * @throws InvalidInput for a duplicate row that is not such a repeat, or rows of one id that disagree.
    */
-  add(row: CsvRow): { ordinal: number; first: boolean } {
+  add(row: CsvRow): { ordinal: number; first: boolean; repeated: boolean } {
     const { idColumn, varying, columns, varyingLabel } = this.spec;
     const id = row.get(idColumn);
     const compared = columns.filter((column) => !varying.includes(column));
     const fingerprint = digest(compared.map((column) => row.get(column)));
     const rowKey = digest(varying.map((column) => row.get(column)));
+    const text = rowDigest(row);
     const known = this.ordinals.get(id);
     if (known === undefined) {
       const ordinal = this.ids.length;
@@ -70,23 +76,29 @@ export class PeopleIndex {
       this.files[ordinal] = this.position(this.fileNames, row.header.file);
       this.fingerprints[ordinal] = fingerprint;
       this.rowKeys[ordinal] = rowKey;
+      this.rowTexts[ordinal] = text;
       this.firstSchools[ordinal] = this.schoolPosition(row.get('School_id'));
-      return { ordinal, first: true };
+      return { ordinal, first: true, repeated: false };
     }
     const first = this.firstRow(known);
     const where = first.file === row.header.file ? `line ${first.line}` : `${first.file}, line ${first.line}`;
     const keys = [this.rowKeys[known] ?? 0, ...(this.moreRowKeys.get(known) ?? [])];
-    if (keys.includes(rowKey)) {
+    const texts = [this.rowTexts[known] ?? 0, ...(this.moreRowTexts.get(known) ?? [])];
+    // rows that differ where a person's rows may not are named by those columns, whatever their school
+    if (this.fingerprints[known] !== fingerprint) {
+      throw new RowsDisagree(row, idColumn, first, compared, varyingLabel);
+    }
+    const same = keys.indexOf(rowKey);
+    if (same !== -1 && texts[same] === text) return { ordinal: known, first: false, repeated: true };
+    if (same !== -1) {
       // a person's id is a SIS number, personal data: a sync's failure is kept in the log for good,
       // and every role reads it, so the rows say which (the message never quotes the value)
       throw row.error(idColumn, `duplicate ${idColumn}: ${where} has the same one with the same ${varyingLabel}`);
     }
-    if (this.fingerprints[known] !== fingerprint) {
-      throw new RowsDisagree(row, idColumn, first, compared, varyingLabel);
-    }
     this.moreRowKeys.set(known, [...keys.slice(1), rowKey]);
+    this.moreRowTexts.set(known, [...texts.slice(1), text]);
     this.addSchool(known, row.get('School_id'));
-    return { ordinal: known, first: false };
+    return { ordinal: known, first: false, repeated: false };
   }
 
   ordinalOf(id: string): number | undefined {
@@ -141,6 +153,7 @@ export class PeopleIndex {
     this.files = grown(this.files, new Uint8Array(capacity));
     this.fingerprints = grown(this.fingerprints, new Float64Array(capacity));
     this.rowKeys = grown(this.rowKeys, new Float64Array(capacity));
+    this.rowTexts = grown(this.rowTexts, new Float64Array(capacity));
     this.firstSchools = grown(this.firstSchools, new Int32Array(capacity));
     this.done = grown(this.done, new Uint8Array(capacity));
   }
@@ -153,5 +166,14 @@ function grown<T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T)
 
 /** 48 bits of SHA-1: two different rows of one person collide with a chance of 2^-48. */
 function digest(values: readonly string[]): number {
-  return createHash('sha1').update(JSON.stringify(values)).digest().readUIntBE(0, 6);
+  return digestText(JSON.stringify(values));
+}
+
+/** The digest of a whole row (CsvRow.text): two rows with one digest are the same row repeated. */
+export function rowDigest(row: CsvRow): number {
+  return digestText(row.text);
+}
+
+function digestText(text: string): number {
+  return createHash('sha1').update(text).digest().readUIntBE(0, 6);
 }

@@ -37,6 +37,14 @@ export class CsvRow {
     private readonly recordIdOf: (row: CsvRow) => string | undefined = () => undefined,
   ) {}
 
+  /**
+   * The row as a whole: its file and every value, read or not (trimmed as `get` trims them). Two
+   * rows with the same text are the same row repeated.
+   */
+  get text(): string {
+    return JSON.stringify([this.header.file, ...this.values.map((value) => value.trim())]);
+  }
+
   get(column: string): string {
     const at = this.header.position(column);
     return at === undefined ? '' : (this.values[at] ?? '').trim();

@@ -1,3 +1,4 @@
+import type { InputLocation } from '@roster-ledger/domain';
 import type { SnapshotItem } from '../snapshot-item';
 import type { CsvFile, CsvFolder } from './csv-folder';
 import { CsvIds } from './csv-ids';
@@ -28,6 +29,10 @@ export interface CsvPassOptions {
  * record pass that builds each record from its row. Memory grows with the number of people,
  * sections and enrollments (a few numbers each), never with the size of the rows.
  *
+ * A row that repeats an earlier row of its file value for value, and a second enrollment row of one
+ * section and student, is taken once and yielded as skipped (`duplicate row (students.csv)`): the
+ * report counts them by file.
+ *
  * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
  */
 export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOptions): AsyncGenerator<SnapshotItem> {
@@ -44,10 +49,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
     }
   };
 
-  for await (const row of rows(folder.schools)) {
-    join.addSchool(row);
-    yield schoolItem(row, ids);
-  }
+  for await (const row of rows(folder.schools)) yield join.addSchool(row) ? schoolItem(row, ids) : repeatedRow(folder.schools, row);
 
   await index([folder.students], (row) => join.addStudent(row));
   await index([folder.teachers], (row) => join.addTeacher(row));
@@ -67,26 +69,49 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
   courses.clear();
 
   for await (const row of rows(folder.enrollments)) join.addEnrollment(row);
+  const merged = join.mergeRepeatedEnrollments();
+  for (let i = 0; i < merged; i++) yield duplicateRow(folder.enrollments.spec.file, { file: folder.enrollments.path });
 
   for await (const row of rows(folder.students)) {
+    if (join.repeated(row)) {
+      yield repeatedRow(folder.students, row);
+      continue;
+    }
     const student = join.claim(join.students, row, 'Student_id');
     if (student !== undefined) yield studentItem(row, join.students.schoolsOf(student), ids, options.importYear);
     const contact = contactItem(row);
     if (contact !== undefined) yield contact;
   }
   for await (const row of rows(folder.teachers)) {
+    if (join.repeated(row)) {
+      yield repeatedRow(folder.teachers, row);
+      continue;
+    }
     const teacher = join.claim(join.teachers, row, 'Teacher_id');
     if (teacher !== undefined) yield teacherItem(row, join.teachers.schoolsOf(teacher), ids, join.staffRoleOf(teacher));
   }
   for (const file of folder.staff) {
     for await (const row of rows(file)) {
+      if (join.repeated(row)) {
+        yield repeatedRow(file, row);
+        continue;
+      }
       const member = join.claim(join.staff, row, 'Staff_id');
       const facts = member === undefined ? undefined : join.staffRecordOf(member, row);
       if (facts !== undefined) yield staffItem(facts, ids);
     }
   }
 
-  for await (const row of rows(folder.sections)) yield sectionItem(row, join.membersOf(row), ids);
+  for await (const row of rows(folder.sections)) yield join.repeated(row) ? repeatedRow(folder.sections, row) : sectionItem(row, join.membersOf(row), ids);
+}
+
+/** A row taken once already: counted by its file, as read and not recorded. */
+function repeatedRow(file: CsvFile, row: CsvRow): SnapshotItem {
+  return duplicateRow(file.spec.file, row.origin);
+}
+
+function duplicateRow(file: string, origin: InputLocation): SnapshotItem {
+  return { type: 'skipped', reason: `duplicate row (${file})`, origin };
 }
 
 function keepFirst(records: Map<string, DerivedRecord>, record: DerivedRecord | undefined): void {

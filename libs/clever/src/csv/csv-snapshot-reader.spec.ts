@@ -209,6 +209,49 @@ describe('rows of one person', () => {
   });
 });
 
+describe('a row that repeats an earlier row of its file value for value', () => {
+  const withRepeats = {
+    'schools.csv': csv('School_id,School_name,Low_grade,High_grade', 'S1,North High,9,12', 'S2,South Elementary,K,5', 'S1,North High,9,12'),
+    'students.csv': csv(
+      'School_id,Student_id,Last_name,First_name,Contact_name',
+      'S1,100,Lovelace,Ada,Anne Byron',
+      'S1,101,Turing,Alan,',
+      'S1,100,Lovelace,Ada,Anne Byron',
+      'S2,102,Hopper,Grace,',
+    ),
+    'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name,Teacher_email', 'S1,T1,Noether,Emmy,emmy@example.org', 'S2,T2,Curie,Marie,marie@example.org', 'S2,T2,Curie,Marie,marie@example.org'),
+    'staff.csv': csv('School_id,Staff_id,Staff_email,Role', 'S1,A1,ada@example.org,STL', 'S1,A1,ada@example.org,STL'),
+    'sections.csv': csv('School_id,Section_id,Teacher_id,Name', 'S1,SEC1,T1,Algebra', 'S2,SEC2,T2,Reading', 'S1,SEC1,T1,Algebra'),
+    'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,101', 'S1,SEC1,100', 'S1,SEC1,100', 'S2,SEC2,102'),
+  };
+
+  it('is taken once, and counted as a duplicate row of its file, read and not recorded', async () => {
+    const { folder, items } = await readSmall(withRepeats);
+    const records = csvRecords(items);
+    expect(records.filter((record) => record.kind === 'school')).toHaveLength(2);
+    expect(records.filter((record) => record.kind === 'user')).toHaveLength(6);
+    expect(records.filter((record) => record.kind === 'section')).toHaveLength(2);
+    // the repeated row's contact is the first row's: read and skipped once
+    expect(items.filter((item) => item.type === 'skipped' && item.reason === 'contact')).toHaveLength(1);
+    const duplicates = items.flatMap((item) => (item.type === 'skipped' && item.reason !== 'contact' ? [[item.reason, item.origin]] : []));
+    expect(duplicates).toEqual([
+      ['duplicate row (schools.csv)', expect.objectContaining({ file: join(folder, 'schools.csv'), line: 4 })],
+      ['duplicate row (enrollments.csv)', { file: join(folder, 'enrollments.csv') }],
+      ['duplicate row (students.csv)', expect.objectContaining({ file: join(folder, 'students.csv'), line: 4 })],
+      ['duplicate row (teachers.csv)', expect.objectContaining({ file: join(folder, 'teachers.csv'), line: 4 })],
+      ['duplicate row (staff.csv)', expect.objectContaining({ file: join(folder, 'staff.csv'), line: 3 })],
+      ['duplicate row (sections.csv)', expect.objectContaining({ file: join(folder, 'sections.csv'), line: 4 })],
+    ]);
+  });
+
+  it('gives the records the file would give without it', async () => {
+    const { items } = await readSmall(withRepeats);
+    const once = Object.fromEntries(Object.entries(withRepeats).map(([name, content]) => [name, [...new Set(content.split('\n'))].join('\n')]));
+    const { items: expected } = await readSmall(once);
+    expect(csvRecords(items)).toEqual(csvRecords(expected));
+  });
+});
+
 describe('staff', () => {
   const staff = csv(
     'School_id,Staff_id,Staff_email,First_name,Last_name,Title,Role,Department',
