@@ -62,7 +62,7 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
   const tmp = scratch('csv-small');
   afterAll(() => tmp.cleanup());
 
-  const upload = (students: string[]) => {
+  const upload = (students: string[], others: Record<string, string[]> = {}) => {
     const folder = tmp.path(`upload-${Math.random().toString(36).slice(2)}`);
     mkdirSync(folder);
     const files: Record<string, string[]> = {
@@ -71,6 +71,7 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
       'teachers.csv': ['School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy'],
       'sections.csv': ['School_id,Section_id,Teacher_id,Name', 'S1,SEC1,T1,Algebra'],
       'enrollments.csv': ['School_id,Section_id,Student_id', 'S1,SEC1,100'],
+      ...others,
     };
     for (const [name, lines] of Object.entries(files)) writeFileSync(join(folder, name), `${lines.join('\n')}\n`);
     return folder;
@@ -98,6 +99,14 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(result.body.failure.at).toMatchObject({ file: join(folder, 'students.csv'), line: 3, column: 'School_id', recordId: expect.stringMatching(/^sis-student-[0-9a-f]{24}$/) });
     expect(JSON.stringify(result.body)).not.toContain('73519');
     expect((await readLog(db)).map((e) => e.type)).toEqual(['SyncStarted', 'SyncFailed']);
+  });
+
+  it('takes a row its file repeats value for value once, and counts it by file, in text and in JSON', () => {
+    const students = ['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S1,100,Lovelace,Ada'];
+    const json = cliJson(['import', upload(students), '--district', 'd1', '--db', tmp.path('repeat-json.db')]);
+    expect(json.body).toMatchObject({ status: 'completed', counts: { StudentShared: 1 }, skipped: { 'duplicate row (students.csv)': 1 } });
+    const text = cli(['import', upload(students), '--district', 'd1', '--db', tmp.path('repeat.db')]);
+    expect(text.stdout).toContain('  Skipped (read, not recorded): 1 duplicate row (students.csv)');
   });
 
   it('tells which columns are not Clever\'s and so not recorded, whatever the outcome, in text and in JSON', () => {
