@@ -6,8 +6,14 @@ import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/dom
  * `section.subject`; `fingerprint`, when the reader takes one, is that of the record's bytes (see
  * recordFingerprint). A skipped record was read but is not part of the roster (`reason: 'contact'`).
  * An unchanged record is one the ledger recognised by its bytes (see KnownRecords): not parsed.
+ * A mismatch is a value that disagrees with another file's, that file's taken (`what`: the file and
+ * column, `enrollments.csv School_id`); `origin` is where it was read, with the id of the record it
+ * belongs to.
  */
-export type SnapshotItem = NormalizedItem | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation };
+export type SnapshotItem =
+  | NormalizedItem
+  | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
+  | { type: 'mismatch'; what: string; origin: InputLocation };
 
 /** A record that was parsed and normalized. */
 export type NormalizedItem =

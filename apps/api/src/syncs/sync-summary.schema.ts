@@ -92,6 +92,18 @@ export class SyncSummarySchema implements SyncSummary {
   })
   kept!: Record<string, number>;
   @ApiProperty({
+    ...counts("values that disagree with another file's, that file's taken, by file and column: an enrollment whose School_id is not its section's (enrollments.csv School_id: the section's school taken). Empty when there were none, and for syncs recorded before this was kept"),
+    example: { 'enrollments.csv School_id': 2 },
+  })
+  mismatched!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description: 'where the first three of each mismatched entry were read, as unknownValuesAt: file, line, record and recordId (for an enrollment, its section\'s id); never the value',
+    example: { 'enrollments.csv School_id': [{ file: 'enrollments.csv', line: 7, record: 5, recordId: 'sis-section-0ce45e9f5bc797f48d61dcd6' }] },
+  })
+  mismatchedAt!: Record<string, InputLocation[]>;
+  @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,
     description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",

@@ -31,6 +31,8 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   unknownValues: {},
   unknownValuesAt: {},
   kept: {},
+  mismatched: {},
+  mismatchedAt: {},
   ...over,
 });
 
@@ -116,6 +118,22 @@ describe("a sync's report", () => {
     expect(report).toContain('\n  No roster changes: the ledger already matched this snapshot, but for what its files did not have (below).\n');
     expect(report).toContain('\n  Not in the files, so left as the ledger had them (records): staff.csv 3, students.csv Grade 1,004');
     expect(describeSync(sync({}))).not.toContain('Not in the files');
+  });
+
+  it('says which values disagree with another file, by file and column, and where the first were read', () => {
+    const report = describeSync(
+      sync({
+        mismatched: { 'enrollments.csv School_id': 4 },
+        mismatchedAt: { 'enrollments.csv School_id': [{ file: 'enrollments.csv', line: 3, record: 1, recordId: 'sec1' }, { file: 'enrollments.csv', line: 7, record: 5, recordId: 'sec2' }] },
+      }),
+    );
+    expect(report).toContain(
+      [
+        '  Values that disagree with another file (recorded as the other file has them): enrollments.csv School_id 4',
+        '    enrollments.csv School_id at enrollments.csv, line 3, record #2, id sec1; line 7, record #6, id sec2; and 2 more',
+      ].join('\n'),
+    );
+    expect(describeSync(sync({}))).not.toContain('disagree');
   });
 
   it('says an events sync with no roster change found nothing new after its cursor, not that a snapshot matched', () => {

@@ -1,5 +1,5 @@
 import { SNAPSHOT_FILE_NAMES } from '@roster-ledger/clever';
-import { describeBreach, describeLocation, type DecisionChannel, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
+import { describeBreach, describeLocation, type DecisionChannel, type InputLocation, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
 import { commandOnThisLedger } from './next-page';
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -27,7 +27,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   lines.push(`  started ${s.startedAt} by ${requestedBy(s)}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   if (s.fallback) lines.push(`  A full sync, run because the events sync asked for could not go on: ${s.fallback}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
-  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept].some((counts) => Object.values(counts).some((v) => v > 0));
+  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {
     if (s.sameFilesAs) {
       const findings = found ? ` (the findings below are that sync's)` : '';
@@ -69,7 +69,10 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
   const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`, ...unknownValuePlaces(s));
+  if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`, ...places(s.unknownValuesAt, s.unknownValues));
+  // an enrollment's School_id that is not its section's: the section's school is taken
+  const mismatched = Object.entries(s.mismatched).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  if (mismatched) lines.push(`  Values that disagree with another file (recorded as the other file has them): ${mismatched}`, ...places(s.mismatchedAt, s.mismatched));
   const kept = Object.entries(s.kept).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (kept) lines.push(`  Not in the files, so left as the ledger had them (records): ${kept}`);
   if (s.contents) lines.push(...filesRead(s.contents));
@@ -88,15 +91,15 @@ function unresolvedIdLines(s: SyncSummary): string[] {
 }
 
 /**
- * Where the first few values of each kind were read, a line per `kind.field`, for a person to find
- * the records (`student.dob at students.csv, line 3, id 5a25...; and 2 more`). Never the values:
- * they may be personal, and a report is read by every role.
+ * Where the first few values of each finding were read, a line per `kind.field` (or file and
+ * column), for a person to find the records (`student.dob at students.csv, line 3, id 5a25...; and
+ * 2 more`). Never the values: they may be personal, and a report is read by every role.
  */
-function unknownValuePlaces(s: SyncSummary): string[] {
-  return Object.entries(s.unknownValuesAt).map(([field, places]) => {
+function places(at: Record<string, InputLocation[]>, counted: Record<string, number>): string[] {
+  return Object.entries(at).map(([field, places]) => {
     // the file named once for the places read from it in a row
-    const described = places.map((at, i) => describeLocation(i > 0 && at.file === places[i - 1]!.file ? { ...at, file: undefined } : at));
-    return `    ${field} at ${described.join('; ')}${andMore(s.unknownValues[field], places.length)}`;
+    const described = places.map((place, i) => describeLocation(i > 0 && place.file === places[i - 1]!.file ? { ...place, file: undefined } : place));
+    return `    ${field} at ${described.join('; ')}${andMore(counted[field], places.length)}`;
   });
 }
 

@@ -29,6 +29,14 @@ export interface SyncFindings {
    * records whose value would otherwise have been cleared). Absent when there were none.
    */
   kept?: Record<string, number>;
+  /**
+   * Values that disagree with another file's, by file and column, the other file's taken (an
+   * enrollment's `School_id` that is not its section's: `enrollments.csv School_id`). Absent when
+   * there were none.
+   */
+  mismatched?: Record<string, number>;
+  /** Where the first few of each `mismatched` entry were read, as `unknownValuesAt`; absent when there were none. */
+  mismatchedAt?: Record<string, InputLocation[]>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

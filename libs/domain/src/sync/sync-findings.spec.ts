@@ -1,4 +1,4 @@
-import { noFindings, noteUnknownValues, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
+import { noFindings, noteMismatch, noteUnknownValues, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
 
 describe("a sync's findings", () => {
   it('counts every unknown value and keeps where the first three of each field were read', () => {
@@ -39,5 +39,15 @@ describe("a sync's findings", () => {
     });
     noteUnresolved(findings, 'course', 'c1');
     expect(recordedFindings(findings)).toMatchObject({ unresolved: { course: 1 }, unresolvedIds: { course: ['c1'] } });
+    expect(recordedFindings(findings)).not.toHaveProperty('mismatched');
+  });
+
+  it('counts every value that disagrees with another file and keeps where the first three were read', () => {
+    const findings = noFindings();
+    for (let line = 2; line < 7; line++) noteMismatch(findings, 'enrollments.csv School_id', { file: 'enrollments.csv', line, recordId: `sec${line}` });
+    expect(recordedFindings(findings)).toMatchObject({
+      mismatched: { 'enrollments.csv School_id': 5 },
+      mismatchedAt: { 'enrollments.csv School_id': [2, 3, 4].map((line) => ({ file: 'enrollments.csv', line, recordId: `sec${line}` })) },
+    });
   });
 });

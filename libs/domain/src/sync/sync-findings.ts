@@ -9,7 +9,7 @@ export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {} };
 }
 
 /** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
@@ -32,12 +32,22 @@ export function noteUnknownValues(findings: Required<SyncFindings>, fields: read
 }
 
 /**
+ * Counts a value that disagrees with another file's (`enrollments.csv School_id`, by file and
+ * column), the other file's taken, and keeps where the first few were read.
+ */
+export function noteMismatch(findings: Required<SyncFindings>, what: string, at: InputLocation): void {
+  findings.mismatched[what] = (findings.mismatched[what] ?? 0) + 1;
+  const places = (findings.mismatchedAt[what] ??= []);
+  if (places.length < FINDING_EXAMPLES_KEPT) places.push({ ...at });
+}
+
+/**
  * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds`,
- * `unknownValuesAt` and `kept` only where there are some, so that a sync without any records what
+ * `unknownValuesAt`, `kept` and `mismatched` only where there are some, so that a sync without any records what
  * syncs recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept } = findings;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt } = findings;
   const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
   return {
     skipped,
@@ -46,5 +56,6 @@ export function recordedFindings(findings: SyncFindings): SyncFindings {
     unknownValues,
     ...(some(unknownValuesAt) ? { unknownValuesAt } : {}),
     ...(some(kept) ? { kept } : {}),
+    ...(some(mismatched) ? { mismatched, mismatchedAt: mismatchedAt ?? {} } : {}),
   };
 }

@@ -129,6 +129,9 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
 
 /** A recorded sync's findings, with no examples for syncs recorded before they were kept. */
 function findingsOf(data: SyncFindings): Required<SyncFindings> {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept } = data;
-  return { skipped, unresolved, unresolvedIds: unresolvedIds ?? {}, unknownValues, unknownValuesAt: unknownValuesAt ?? {}, kept: kept ?? {} };
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt } = data;
+  return {
+    skipped, unresolved, unresolvedIds: unresolvedIds ?? {}, unknownValues, unknownValuesAt: unknownValuesAt ?? {}, kept: kept ?? {},
+    mismatched: mismatched ?? {}, mismatchedAt: mismatchedAt ?? {},
+  };
 }

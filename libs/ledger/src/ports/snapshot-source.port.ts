@@ -2,13 +2,16 @@ import type { InputLocation, KnownRecords, PartialCoverage, RecordKind, RosterRe
 
 /**
  * One item of a snapshot: a normalized record (with the fingerprint of its bytes, when the source
- * takes one), a record read but not recorded (a contact), or a record the ledger recognised by its
- * bytes and the source did not parse (see {@link SnapshotSource.recognise}).
+ * takes one), a record read but not recorded (a contact), a record the ledger recognised by its
+ * bytes and the source did not parse (see {@link SnapshotSource.recognise}), or a value that
+ * disagrees with another file's, that file's taken (`what`: file and column, as
+ * `enrollments.csv School_id`; counted under the sync's `mismatched`).
  */
 export type SnapshotInput =
   | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string }
   | { type: 'skipped'; reason: string; origin: InputLocation }
-  | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation };
+  | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
+  | { type: 'mismatch'; what: string; origin: InputLocation };
 
 /** A complete view of what a district shares, opened and ready to stream. */
 export interface SnapshotSource {

@@ -49,6 +49,8 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       unknownValues: {},
       unknownValuesAt: {},
       kept: {},
+      mismatched: {},
+      mismatchedAt: {},
       failure: null,
       approvedBy: null,
       approvedVia: null,

@@ -653,5 +653,4 @@ export class SqliteReadModels implements ReadModels {
       return { foldedUpTo: checkpoint, districts: [...districts].sort() };
     });
   }
-
 }
