@@ -109,6 +109,30 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(text.stdout).toContain('  Skipped (read, not recorded): 1 duplicate row (students.csv)');
   });
 
+  it('keeps an enrollment whose School_id is not its section\'s at the section\'s school, and says where it was read', async () => {
+    const db = tmp.path('mismatch.db');
+    const folder = upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada', 'S2,101,Turing,Alan'], {
+      'schools.csv': ['School_id,School_name', 'S1,North High', 'S2,South High'],
+      'enrollments.csv': ['School_id,Section_id,Student_id', 'S1,SEC1,100', 'S2,SEC1,101'],
+    });
+    const json = cliJson<{ status: string; syncId: string; counts: Record<string, number>; mismatched: unknown; mismatchedAt: Record<string, unknown[]> }>(['import', folder, '--district', 'd1', '--db', db]);
+    expect(json.body).toMatchObject({ status: 'completed', counts: { StudentEnrolled: 2 }, mismatched: { 'enrollments.csv School_id': 1 } });
+    expect(json.body.mismatchedAt['enrollments.csv School_id']).toEqual([
+      { file: join(folder, 'enrollments.csv'), line: 3, record: 1, recordId: expect.stringMatching(/^sis-section-[0-9a-f]{24}$/) },
+    ]);
+    const shown = cli(['syncs', 'show', json.body.syncId, '--db', db]).stdout;
+    expect(shown).toContain('  Values that disagree with another file (recorded as the other file has them): enrollments.csv School_id 1');
+    expect(shown).toMatch(/ {4}enrollments\.csv School_id at .*enrollments\.csv, line 3, record #2, id sis-section-[0-9a-f]{24}\n/);
+    // both enrolled in the one section; Alan's schools are his row's and his section's, North High's
+    const log = await readLog(db);
+    const sectionIds = log.filter((e) => e.type === 'StudentEnrolled').map((e) => e.data['sectionId']);
+    expect(new Set(sectionIds).size).toBe(1);
+    const schoolsOf = (e: { data: Record<string, unknown> }) => (e.data['record'] as { schools: string[] }).schools;
+    const [ada, alan] = log.filter((e) => e.type === 'StudentShared');
+    expect(schoolsOf(alan!)).toEqual(expect.arrayContaining(schoolsOf(ada!)));
+    expect(schoolsOf(alan!)).toHaveLength(2);
+  });
+
   it('tells which columns are not Clever\'s and so not recorded, whatever the outcome, in text and in JSON', () => {
     const students = ['School_id,Student_id,Last_name,First_name,Locker,Grade_level', 'S1,100,Lovelace,Ada,L-17,9'];
     const text = cli(['import', upload(students), '--district', 'd1', '--db', tmp.path('columns.db')]);

@@ -146,9 +146,15 @@ export class CsvJoin {
     this.sections.set(id, { line: row.line, text, school, students: [] });
   }
 
-  addEnrollment(row: CsvRow): void {
+  /**
+   * Indexes an enrollment; returns false when its School_id is not its section's. Such an
+   * enrollment is kept, at its section's school: an enrollment is a student's place in a section,
+   * which has one school, and Clever's doc says nothing of this case (clever-data.md §7.6). The
+   * caller reports it.
+   */
+  addEnrollment(row: CsvRow): boolean {
     requireValues(row, ENROLLMENTS.required);
-    this.requireSchool(row);
+    const school = this.requireSchool(row);
     const sectionId = row.get('Section_id');
     const section = this.sections.get(sectionId);
     if (section === undefined) throw row.error('Section_id', `unknown Section_id "${sectionId}": no such section in sections.csv`);
@@ -157,6 +163,7 @@ export class CsvJoin {
     if (student === undefined) throw row.error('Student_id', 'unknown Student_id: no such student in students.csv');
     section.students.push(student);
     this.students.addSchool(student, section.school);
+    return school === section.school;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { InputLocation } from '@roster-ledger/domain';
 import type { SnapshotItem } from '../snapshot-item';
 import type { CsvFile, CsvFolder } from './csv-folder';
+import { ENROLLMENTS } from './csv-columns';
 import { CsvIds } from './csv-ids';
 import { CsvJoin } from './csv-join';
 import type { CsvRow } from './csv-row-stream';
@@ -31,7 +32,8 @@ export interface CsvPassOptions {
  *
  * A row that repeats an earlier row of its file value for value, and a second enrollment row of one
  * section and student, is taken once and yielded as skipped (`duplicate row (students.csv)`): the
- * report counts them by file.
+ * report counts them by file. An enrollment whose School_id is not its section's is kept at the
+ * section's school and yielded as a mismatch (`enrollments.csv School_id`) where it was read.
  *
  * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
  */
@@ -68,7 +70,10 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
   terms.clear();
   courses.clear();
 
-  for await (const row of rows(folder.enrollments)) join.addEnrollment(row);
+  for await (const row of rows(folder.enrollments)) {
+    // named by its section's id: an enrollment has no record of its own, and a student's SIS id is personal
+    if (!join.addEnrollment(row)) yield { type: 'mismatch', what: `${ENROLLMENTS.file} School_id`, origin: { ...row.origin, recordId: ids.of('section', row.get('Section_id')) } };
+  }
   const merged = join.mergeRepeatedEnrollments();
   for (let i = 0; i < merged; i++) yield duplicateRow(folder.enrollments.spec.file, { file: folder.enrollments.path });
 

@@ -263,6 +263,23 @@ describe('a row that repeats an earlier row of its file value for value', () => 
   });
 });
 
+describe('an enrollment whose School_id is not its section\'s', () => {
+  it('is kept at its section\'s school and yielded as a mismatch where it was read, named by its section\'s id', async () => {
+    const { folder, items } = await readSmall({
+      'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,101', 'S2,SEC1,100', 'S2,SEC2,102'),
+    });
+    expect(items.filter((item) => item.type === 'mismatch')).toEqual([
+      { type: 'mismatch', what: 'enrollments.csv School_id', origin: { file: join(folder, 'enrollments.csv'), line: 3, record: 1, recordId: id('section', 'SEC1') } },
+    ]);
+    const records = csvRecords(items);
+    const section = records.find((record): record is SectionRecord => record.kind === 'section' && record.id === id('section', 'SEC1'));
+    expect(section?.fields['school']).toBe(S1);
+    expect(section?.students).toEqual([id('student', '100'), id('student', '101')].sort());
+    // Ada's schools: her row's and her section's; the enrollment's School_id adds none
+    expect(userWithSis(records, '100')?.roles.student?.fields).toMatchObject({ school: S1, schools: [S1] });
+  });
+});
+
 describe('staff', () => {
   const staff = csv(
     'School_id,Staff_id,Staff_email,First_name,Last_name,Title,Role,Department',
