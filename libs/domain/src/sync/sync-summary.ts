@@ -12,7 +12,7 @@ export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarde
  * when a summary gains a field or folds an event differently, and the read model is folded again
  * from the log (a document folded before would lack the field).
  */
-export const SYNC_SUMMARY_VERSION = 3;
+export const SYNC_SUMMARY_VERSION = 4;
 
 /** What one sync did, folded from its `sync-{id}` stream. */
 export interface SyncSummary extends Required<SyncFindings> {
