@@ -70,8 +70,7 @@ export class CsvRow {
 /**
  * Streams the data rows of a Clever SFTP CSV: UTF-8 (a BOM is fine), a header row naming the
  * columns in any order and any letter case, any line ending (CR, LF or CRLF, mixed in one file),
- * quotes where a value holds a comma, a quote or a line break, and a quote inside an unquoted value
- * read as text (`O"Brien`). Empty lines and rows with no value
+ * quotes where a value holds a comma, a quote or a line break. Empty lines and rows with no value
  * at all are skipped. Only the current chunk and record are held in memory; a chunk is read only
  * when the consumer asks for more rows.
  *
@@ -112,11 +111,6 @@ export async function readCsvHeader(path: string, spec: CsvFileSpec, options: Cs
 
 const PARSE_OPTIONS = {
   bom: true,
-  // A quote inside a value that does not start with one (`O"Brien`, `5" binder`) is text, as
-  // Excel and SIS exports mean it; so is what follows a quoted value's closing quote on the same
-  // value (`"5" binder` is read as written). A quote that opens a value and is never closed still
-  // fails, and a quote that breaks a row in two leaves rows of the wrong width, which fail too.
-  relax_quotes: true,
   // All three, CRLF first: csv-parse would otherwise keep only the first ending it meets and read
   // a file that mixes them as one long line.
   record_delimiter: ['\r\n', '\n', '\r'],
@@ -251,7 +245,7 @@ async function parseFailure(
   const code = (error as { code?: unknown } | undefined)?.code;
   if (code === 'ENOENT') return new InvalidInput('file not found (removed while reading?)', { file });
   if (code === 'EISDIR') return new InvalidInput('expected a file, found a folder', { file });
-  if (typeof code !== 'string' || !code.startsWith('CSV_')) return error;
+  if (typeof code !== 'string' || !(code.startsWith('CSV_') || code === 'INVALID_OPENING_QUOTE')) return error;
 
   const csv = error as CsvError & { bytes?: unknown; records?: unknown; column?: unknown };
   const line = await lineAt(file, typeof csv.bytes === 'number' ? csv.bytes : 0);
@@ -263,6 +257,16 @@ async function parseFailure(
       return new InvalidInput('unbalanced quote: the quoted value that starts on this line is never closed', where);
     case 'CSV_MAX_RECORD_SIZE':
       return new InvalidInput(`record longer than ${maxRecordChars} characters: an unbalanced quote? (a quoted value runs on until the limit)`, where);
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new InvalidInput(
+        'unbalanced quote: a closing quote is followed by something other than a comma or the end of the line (double a quote inside a quoted value: "")',
+        where,
+      );
+    case 'INVALID_OPENING_QUOTE':
+      return new InvalidInput(
+        'unbalanced quote: a quote inside a value that does not start with one (quote the whole value and double the inner quote: "")',
+        where,
+      );
     default:
       return new InvalidInput(`invalid CSV: ${csv.message}`, where);
   }

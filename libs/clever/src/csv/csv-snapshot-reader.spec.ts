@@ -179,17 +179,6 @@ describe('the same district written differently gives the same records', () => {
     const alan = items.find((item) => item.type === 'record' && item.record.id === id('student', '101'));
     expect(alan?.origin.line).toBe(4);
   });
-
-  it('a quote inside a value that does not start with one is text: a name, a course name', async () => {
-    const { items } = await readSmall({
-      'students.csv': csv('School_id,Student_id,Last_name,First_name', 'S1,100,O"Brien,Ada', 'S1,101,Turing,Alan', 'S2,102,Hopper,Grace'),
-      'sections.csv': csv('School_id,Section_id,Teacher_id,Course_name,Period', 'S1,SEC1,T1,5" binder skills,3', 'S2,SEC2,T2,Reading,1'),
-    });
-    const records = csvRecords(items);
-    expect(userWithSis(records, '100')?.personal['name']).toMatchObject({ last: 'O"Brien' });
-    const section = records.find((record): record is SectionRecord => record.kind === 'section' && record.id === id('section', 'SEC1'));
-    expect(section?.fields['name']).toBe('5" binder skills - Noether - 3');
-  });
 });
 
 describe('rows of one person', () => {
