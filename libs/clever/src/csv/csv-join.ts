@@ -46,6 +46,8 @@ export class CsvJoin {
   readonly teachers = new PeopleIndex({ idColumn: 'Teacher_id', varying: ['School_id'], columns: columnsOf(TEACHERS), varyingLabel: 'School_id' });
   readonly staff = new PeopleIndex({ idColumn: 'Staff_id', varying: ['School_id', 'Role'], columns: columnsOf(STAFF), varyingLabel: 'School_id and Role' });
   private readonly sections = new Map<string, SectionEntry>();
+  /** The enrollments (section id and student) already reported with another school than their section's. */
+  private readonly mismatchedEnrollments = new Set<string>();
   /** Teachers and staff are few: these small facts are kept by ordinal. */
   private readonly teacherLastNames: string[] = [];
   private readonly teachersByEmail = new Map<string, number[]>();
@@ -147,7 +149,8 @@ export class CsvJoin {
   }
 
   /**
-   * Indexes an enrollment; returns false when its School_id is not its section's. Such an
+   * Indexes an enrollment; returns false when its School_id is not its section's, once per
+   * enrollment (a section and a student), whichever of its rows says so. Such an
    * enrollment is kept, at its section's school: an enrollment is a student's place in a section,
    * which has one school, and Clever's doc says nothing of this case (clever-data.md §7.6). The
    * caller reports it.
@@ -163,7 +166,12 @@ export class CsvJoin {
     if (student === undefined) throw row.error('Student_id', 'unknown Student_id: no such student in students.csv');
     section.students.push(student);
     this.students.addSchool(student, section.school);
-    return school === section.school;
+    if (school === section.school) return true;
+    // one enrollment listed twice is one mismatch, as it is one enrollment (its repeats are counted apart)
+    const pair = `${sectionId}\u0000${student}`;
+    if (this.mismatchedEnrollments.has(pair)) return true;
+    this.mismatchedEnrollments.add(pair);
+    return false;
   }
 
   /**

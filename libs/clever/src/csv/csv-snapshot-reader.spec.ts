@@ -267,6 +267,13 @@ describe('an enrollment whose School_id is not its section\'s', () => {
     // Ada's schools: her row's and her section's; the enrollment's School_id adds none
     expect(userWithSis(records, '100')?.roles.student?.fields).toMatchObject({ school: S1, schools: [S1] });
   });
+
+  it('is one mismatch however many of its rows say so, its repeats counted apart', async () => {
+    const { items } = await readSmall({
+      'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,101', 'S2,SEC1,100', 'S2,SEC1,100', 'S1,SEC1,102', 'S2,SEC1,102'),
+    });
+    expect(items.filter((item) => item.type === 'mismatch').map((item) => item.type === 'mismatch' && item.origin.line)).toEqual([3, 6]);
+  });
 });
 
 describe('staff', () => {
