@@ -192,6 +192,12 @@ describe('broken snapshots (end to end)', () => {
     expect(await readLog(db)).toEqual(before);
     expect(cliJson(['import', folder, '--db', db]).body).toEqual({ error: { code: 'DISTRICT_UNKNOWN', message: expect.stringContaining(folder) } });
     expect(await readLog(db)).toEqual(before);
+    // into a --db that was not there, the refusal says the command made that file, and that it holds nothing
+    const fresh = tmp.path('no-records-new.db');
+    const refused = cli(['import', folder, '--db', fresh]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`(nothing was recorded)\n  Ledger: ${fresh}, new: this command created it, and nothing is recorded in it\n`);
+    expect(cliJson(['import', folder, '--db', tmp.path('no-records-json.db')]).body).toMatchObject({ error: { code: 'DISTRICT_UNKNOWN' }, newLedger: true });
   });
 
   it('keeps an unknown enumeration value as given and counts it, without failing', async () => {

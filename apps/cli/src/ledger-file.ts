@@ -18,4 +18,9 @@ export class LedgerFile {
     const where = `  Ledger: ${resolve(this.path)}, new`;
     return syncFailed ? `${where}: this failed sync is all it holds` : `${where}: there was no ledger there before this sync`;
   }
+
+  /** The line for a ledger this command started and then recorded nothing in (a refused sync); null for one that was there. */
+  emptyLedgerLine(): string | null {
+    return this.isNew ? `  Ledger: ${resolve(this.path)}, new: this command created it, and nothing is recorded in it` : null;
+  }
 }

@@ -68,12 +68,15 @@ export function reportErrorsOnLedger(ledgerPath: string): void {
   ledgerOfErrors = ledgerPath;
 }
 
-/** Reports a failed command: a domain error by its code and message, anything else as unexpected. */
-export function reportError(error: unknown, asJson: boolean | undefined): void {
+/**
+ * Reports a failed command: a domain error by its code and message, anything else as unexpected.
+ * `notes`: lines after the error, and keys beside it in JSON.
+ */
+export function reportError(error: unknown, asJson: boolean | undefined, notes: { json: Record<string, unknown>; lines: string[] } = { json: {}, lines: [] }): void {
   const damaged = ledgerOfErrors === undefined ? null : damagedFileReport(error, ledgerOfErrors, 'The command stopped there.');
   const { code, message } = damaged === null ? problemOf(error) : { code: 'FILE_DAMAGED', message: damaged };
-  if (asJson) json({ error: { code, message } });
-  else err(`error (${code}): ${message}`);
+  if (asJson) json({ error: { code, message }, ...notes.json });
+  else err([`error (${code}): ${message}`, ...notes.lines].join('\n'));
   // a damaged file is found while the work runs: a failure of it, whatever the error's kind
   const deliberate = damaged === null && (error instanceof DomainError || error instanceof EventStoreError);
   process.exitCode = deliberate ? EXIT_CODE_OF_KIND[error.kind] : EXIT_FAILED;

@@ -112,7 +112,9 @@ export async function runRecordedSync<T>(
     options.stopProgress();
     const failed = await buses.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(options.syncId)).catch(() => null);
     if (!failed) {
-      reportError(error, options.json);
+      // refused before it was recorded: the ledger file this command may have made holds nothing
+      const emptyLedger = options.ledger?.emptyLedgerLine() ?? null;
+      reportError(error, options.json, emptyLedger === null ? undefined : { json: { newLedger: true }, lines: [emptyLedger] });
       return null;
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
