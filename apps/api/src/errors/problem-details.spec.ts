@@ -99,6 +99,12 @@ describe('errors as problem details', () => {
     expect(JSON.stringify(body)).not.toMatch(/ at |\.ts|srv/);
   });
 
+  it('answers a configuration a sync thread could not load by its code, its files by their names, and logs it', () => {
+    const misconfigured = problemOf(new LedgerCommandRefused('CONFIGURATION_ERROR', 'misconfigured', 'ConfigError', '/etc/roster-ledger/ledger.json: districts.d1.tokenEnv must be a string'), '/districts/d1/syncs');
+    expect(misconfigured.body).toMatchObject({ status: 500, code: 'CONFIGURATION_ERROR', detail: '.../ledger.json: districts.d1.tokenEnv must be a string' });
+    expect(misconfigured.unexpected).toBe(true);
+  });
+
   it('names a file of the server’s in a failure by its name alone', () => {
     const failed = new LedgerCommandRefused('DUPLICATE_EVENT_ID', 'failed', 'DuplicateEventId', 'cannot append to /srv/secret-tenant/ledger.db: id e1 stored twice');
     expect(problemOf(failed, '/x').body.detail).toBe('cannot append to .../ledger.db: id e1 stored twice');

@@ -116,17 +116,18 @@ export function problemOf(error: unknown, path: string): Problem {
   }
   if (error instanceof DomainError || error instanceof EventStoreError) {
     const status = STATUS_OF_KIND[error.kind];
-    if (error.kind === 'failed') {
-      // the work failed on the server's side (Clever refused or did not answer, an append met
-      // ids it cannot explain): the client is told which by its code, and what failed by the
-      // message made for whoever asked (the CLI prints it as it is), never with a stack; a file
-      // of the server's is named by its name alone. Logged with its stack, as anything unexpected.
-      return { body: problem(status, error.code, withoutServerPaths(error.message), at), headers, unexpected: true };
-    }
     if (error.kind === 'unavailable') {
       // the file is busy (a large sync in another process) or cannot be read: worth a retry
       headers['Retry-After'] = '1';
       return { body: problem(status, error.code, 'the ledger is busy or unavailable; retry shortly', at), headers, unexpected: true };
+    }
+    if (status >= 500) {
+      // the server's own trouble: the work failed (Clever refused or did not answer, an append met
+      // ids it cannot explain) or its configuration is wrong (a sync thread loads it again). The
+      // client is told which by its code, and what by the message made for whoever asked (the CLI
+      // prints it as it is), never with a stack; a file of the server's is named by its name alone.
+      // Logged with its stack, as anything unexpected.
+      return { body: problem(status, error.code, withoutServerPaths(error.message), at), headers, unexpected: true };
     }
     return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
   }
