@@ -123,11 +123,13 @@ export function problemOf(error: unknown, path: string): Problem {
     }
     if (status >= 500) {
       // the server's own trouble: the work failed (Clever refused or did not answer, an append met
-      // ids it cannot explain) or its configuration is wrong (a sync thread loads it again). The
-      // client is told which by its code, and what by the message made for whoever asked (the CLI
-      // prints it as it is), never with a stack; a file of the server's is named by its name alone.
-      // Logged with its stack, as anything unexpected.
-      return { body: problem(status, error.code, withoutServerPaths(error.message), at), headers, unexpected: true };
+      // ids it cannot explain) or its configuration is wrong (a district without its token, a
+      // configuration file a sync thread could not load again). The client is told which by its
+      // code, and what by the message made for whoever asked (the CLI prints it as it is), never
+      // with a stack; a file of the server's is named by its name alone. Work that failed is
+      // logged with its stack, as anything unexpected; a configuration is told once, at start
+      // (serve's schedule warns of a missing token), not with a stack on every request it refuses.
+      return { body: problem(status, error.code, withoutServerPaths(error.message), at), headers, unexpected: error.kind === 'failed' };
     }
     return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
   }
