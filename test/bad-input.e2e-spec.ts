@@ -196,8 +196,13 @@ describe('broken snapshots (end to end)', () => {
     const fresh = tmp.path('no-records-new.db');
     const refused = cli(['import', folder, '--db', fresh]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain(`(nothing was recorded)\n  Ledger: ${fresh}, new: this command created it, and nothing is recorded in it\n`);
+    expect(refused.stderr).toContain(`(nothing was recorded)\n  Ledger: ${fresh}, new: nothing is recorded in it\n`);
     expect(cliJson(['import', folder, '--db', tmp.path('no-records-json.db')]).body).toMatchObject({ error: { code: 'DISTRICT_UNKNOWN' }, newLedger: true });
+    // the empty file it left is new to the next command too: refused again, then a district recorded into it
+    expect(cli(['import', folder, '--db', fresh]).stderr).toContain(`  Ledger: ${fresh}, new: nothing is recorded in it\n`);
+    const recorded = cli(['import', CLEVER_DEMO_FOLDER, '--db', fresh]);
+    expect(recorded.status).toBe(0);
+    expect(recorded.stdout).toContain(`  Ledger: ${fresh}, new: nothing was recorded there before this sync\n`);
   });
 
   it('keeps an unknown enumeration value as given and counts it, without failing', async () => {

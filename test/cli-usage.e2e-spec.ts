@@ -310,7 +310,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
 
   it('names the ledger an import starts when there was none at --db (a mistyped path records a whole district), and only then', () => {
     const fresh = tmp.path('fresh', 'ledger.db');
-    const line = `  Ledger: ${fresh}, new: there was no ledger there before this sync`;
+    const line = `  Ledger: ${fresh}, new: nothing was recorded there before this sync`;
     const first = cli(['import', CLEVER_DEMO_FOLDER, '--db', fresh]);
     expect([first.status, first.stderr]).toEqual([0, '']);
     expect(first.stdout.split('\n')).toContain(line);

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { PROJECTION_CONTROL, type ProjectionControl } from '@roster-ledger/ledger';
+import { EVENT_STORE, PROJECTION_CONTROL, type EventStore, type ProjectionControl } from '@roster-ledger/ledger';
 import type { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from './ledger-runtime.module';
 import { ReadModelRestarts } from './read-model-restarts';
@@ -61,7 +61,8 @@ export class CliModule {
       imports: [LedgerRuntimeModule.forRoot(config)],
       providers: [
         ReadModelRestarts,
-        { provide: LedgerFile, useValue: new LedgerFile(config.dbPath, newLedger) },
+        // new: no file there when the command began, or one in which nothing was recorded (left by a refused command)
+        { provide: LedgerFile, useFactory: async (store: EventStore) => new LedgerFile(config.dbPath, newLedger || (await store.headPosition()) === 0), inject: [EVENT_STORE] },
         ...(catchUpFirst ? [{ provide: ReadModelsFreshness, useFactory: (commands: CommandBus, control: ProjectionControl) => new ReadModelsFreshness(commands, control, json), inject: [CommandBus, PROJECTION_CONTROL] }] : []),
         ...withSubCommands(CLI_COMMANDS).map((command) => configured.get(command) ?? (command as Type)),
       ],

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 
 /**
- * The ledger file a command runs on, and whether the command is the one that starts it (there was
- * no file at that path when it began): an import or a sync into a mistyped `--db` records a whole
- * district into a new ledger, which its report then says, with the path in full (a relative
- * `--db` typed in another folder is the usual mistake).
+ * The ledger file a command runs on, and whether it is new: there was no file at that path when
+ * the command began, or one in which nothing was recorded (a refused command's). An import or a
+ * sync into a mistyped `--db` records a whole district into a new ledger, which its report then
+ * says, with the path in full (a relative `--db` typed in another folder is the usual mistake).
  */
 export class LedgerFile {
   constructor(
@@ -16,11 +16,11 @@ export class LedgerFile {
   newLedgerLine(syncFailed: boolean): string | null {
     if (!this.isNew) return null;
     const where = `  Ledger: ${resolve(this.path)}, new`;
-    return syncFailed ? `${where}: this failed sync is all it holds` : `${where}: there was no ledger there before this sync`;
+    return syncFailed ? `${where}: this failed sync is all it holds` : `${where}: nothing was recorded there before this sync`;
   }
 
-  /** The line for a ledger this command started and then recorded nothing in (a refused sync); null for one that was there. */
+  /** The line for a new ledger in which a refused sync recorded nothing; null for one that was there. */
   emptyLedgerLine(): string | null {
-    return this.isNew ? `  Ledger: ${resolve(this.path)}, new: this command created it, and nothing is recorded in it` : null;
+    return this.isNew ? `  Ledger: ${resolve(this.path)}, new: nothing is recorded in it` : null;
   }
 }
