@@ -120,6 +120,8 @@ describe('a CSV file that breaks a rule', () => {
     // read with quotes relaxed, row 2's value runs into row 3 and the record still has the header's width: row 3 is gone
     const error = await failureOf('Id,Name,Note\n1,"Ada,x\n2,Turing "Al",y\n3,Grace,z\n');
     expect(error.rule).toMatch(/^unbalanced quote/);
+    // the file, and the line where the runaway quoted value opens
+    expect(error.at).toMatchObject({ file: expect.stringMatching(/people\.csv$/), line: 2 });
   });
 
   it('names a row with more values than the header has columns', async () => {
