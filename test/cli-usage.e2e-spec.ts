@@ -335,7 +335,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     const result = cli(['import', snapshot, '--db', fresh]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('Nothing was applied');
-    expect(result.stderr.split('\n')).toContain(`  Ledger: ${fresh}, new: this failed sync is all it holds`);
+    expect(result.stderr.split('\n')).toContain(`  Ledger: ${fresh}, new: nothing was recorded there before this failed sync`);
   });
 
   it('with --json, says there is no ledger as the error object on stdout, as every refusal', () => {

@@ -16,7 +16,7 @@ export class LedgerFile {
   newLedgerLine(syncFailed: boolean): string | null {
     if (!this.isNew) return null;
     const where = `  Ledger: ${resolve(this.path)}, new`;
-    return syncFailed ? `${where}: this failed sync is all it holds` : `${where}: nothing was recorded there before this sync`;
+    return syncFailed ? `${where}: nothing was recorded there before this failed sync` : `${where}: nothing was recorded there before this sync`;
   }
 
   /** The line for a new ledger in which a refused sync recorded nothing; null for one that was there. */
