@@ -327,7 +327,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ]);
   });
 
-  it('names the ledger a failed first import starts: the failure is all it holds', () => {
+  it('names the ledger a failed first import starts: nothing was recorded there before it', () => {
     const snapshot = tmp.path('no-district');
     mkdirSync(snapshot, { recursive: true });
     writeFileSync(join(snapshot, 'users.json'), '{"data": [{"data": {"id": "u1"}}]}');
