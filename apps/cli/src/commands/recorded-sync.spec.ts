@@ -1,4 +1,6 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { SyncAlreadyRunning, SyncNotFound } from '@roster-ledger/ledger';
+import { LedgerFile } from '../ledger-file';
 import { runRecordedSync } from './recorded-sync';
 
 describe('runRecordedSync', () => {
@@ -19,5 +21,30 @@ describe('runRecordedSync', () => {
     const seen: string[] = [];
     await runRecordedSync(buses(seen), { syncId: 's1', json: true, stopProgress: () => undefined, reportSync: () => seen.push('reported') }, async () => 'completed');
     expect(seen).toEqual(['read models folded']);
+  });
+
+  describe('a sync that ends in an error before its report', () => {
+    const stderr = () => jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    afterEach(() => {
+      jest.restoreAllMocks();
+      process.exitCode = undefined;
+    });
+    const refusedInNewLedger = async (lookup: Error) => {
+      const written = stderr();
+      const queries = { execute: async () => Promise.reject(lookup) } as unknown as QueryBus;
+      const run = async () => Promise.reject(new SyncAlreadyRunning('d1', 'other'));
+      await runRecordedSync({ commands: {} as CommandBus, queries }, { syncId: 's1', stopProgress: () => undefined, ledger: new LedgerFile('/tmp/new.db', true) }, run);
+      return written.mock.calls.map(([text]) => String(text)).join('');
+    };
+
+    it('names the new ledger it was refused in, which holds nothing, when the sync was never recorded', async () => {
+      expect(await refusedInNewLedger(new SyncNotFound('s1'))).toContain('Ledger: /tmp/new.db, new: nothing is recorded in it');
+    });
+
+    it("claims nothing of the ledger when the sync's record cannot be read now: it may have been recorded", async () => {
+      const told = await refusedInNewLedger(new Error('database is locked'));
+      expect(told).toContain('SYNC_ALREADY_RUNNING');
+      expect(told).not.toContain('Ledger:');
+    });
   });
 });

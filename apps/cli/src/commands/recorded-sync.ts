@@ -1,6 +1,6 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { GetProjectionStatusQuery, GetSyncQuery, type ProjectionStatus } from '@roster-ledger/ledger';
+import { GetProjectionStatusQuery, GetSyncQuery, SyncNotFound, type ProjectionStatus } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { commandOnThisLedger } from '../output/next-page';
@@ -110,10 +110,18 @@ export async function runRecordedSync<T>(
     result = await run();
   } catch (error) {
     options.stopProgress();
-    const failed = await buses.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(options.syncId)).catch(() => null);
-    if (!failed) {
+    let failed: SyncSummary | null = null;
+    let refused = false;
+    try {
+      failed = await buses.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(options.syncId));
+    } catch (lookup) {
+      // no record: refused before it was recorded; a record that cannot be read now (the file
+      // busy, say) may exist, so the error is told and nothing is claimed of the ledger
+      refused = lookup instanceof SyncNotFound;
+    }
+    if (failed === null) {
       // refused before it was recorded: the ledger file this command may have made holds nothing
-      const emptyLedger = options.ledger?.emptyLedgerLine() ?? null;
+      const emptyLedger = refused ? (options.ledger?.emptyLedgerLine() ?? null) : null;
       reportError(error, options.json, emptyLedger === null ? undefined : { json: { newLedger: true }, lines: [emptyLedger] });
       return null;
     }
