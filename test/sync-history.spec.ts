@@ -12,6 +12,14 @@ import { scratch } from './support/ledger-cli';
  * top: it is the log's whether the read model is behind or not, and a sync reads only what the
  * read model has not folded yet, not every sync ever recorded.
  */
+interface Ledger {
+  app: INestApplicationContext;
+  history: SyncHistory;
+  readModels: ReadModels;
+  theirs: SqliteEventStore;
+  catchUp: () => Promise<unknown>;
+}
+
 describe('SyncHistory: the syncs read model, caught up with the log', () => {
   const tmp = scratch('sync-history');
   afterAll(() => tmp.cleanup());
@@ -25,128 +33,120 @@ describe('SyncHistory: the syncs read model, caught up with the log', () => {
   const discarded = (syncId: string) => event('SyncDiscarded', { syncId, by: 'bob', discardedAt: new Date().toISOString() });
   const statuses = (syncs: SyncSummary[] | null) => syncs?.map((s) => `${s.syncId} ${s.status}`);
 
-  /** A process's ledger (this one's history and read models), and another process's connection that records syncs. */
-  async function ledger(name: string) {
+  /**
+   * Runs `test` on a process's ledger (this one's history and read models) and another process's
+   * connection that records syncs, and closes both after.
+   */
+  async function withLedger(name: string, test: (l: Ledger) => Promise<void>): Promise<void> {
     const path = tmp.path(`${name}.db`);
     const { app, commands } = await ledgerRuntime(standInConfig(path, 'http://127.0.0.1:9'));
     const theirs = SqliteEventStore.open(path);
-    return {
-      app,
-      history: app.get(SyncHistory),
-      readModels: app.get<ReadModels>(READ_MODELS),
-      theirs,
-      catchUp: () => commands.execute(new CatchUpProjectionsCommand()),
-      close: async (context: INestApplicationContext = app) => (await context.close(), await theirs.close()),
-    };
+    try {
+      await test({
+        app,
+        history: app.get(SyncHistory),
+        readModels: app.get<ReadModels>(READ_MODELS),
+        theirs,
+        catchUp: () => commands.execute(new CatchUpProjectionsCommand()),
+      });
+    } finally {
+      await app.close();
+      await theirs.close();
+    }
   }
 
   it('lists every sync newest first, by district, status, source and page, with the read model behind, caught up, and behind again', async () => {
-    const l = await ledger('lists');
-    try {
-      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
-      await l.theirs.appendToStream('sync-b', [started('b', 'd2', 'clever-events')], 'no_stream');
-      // nothing folded yet: all of it from the log
-      expect(statuses(await l.history.list())).toEqual(['b running', 'a completed']);
+    await withLedger('lists', async (l) => {
+    await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+    await l.theirs.appendToStream('sync-b', [started('b', 'd2', 'clever-events')], 'no_stream');
+    // nothing folded yet: all of it from the log
+    expect(statuses(await l.history.list())).toEqual(['b running', 'a completed']);
 
-      await l.catchUp();
-      await l.theirs.appendToStream('sync-b', [completed('b', 'd2')], 0);
-      await l.theirs.appendToStream('sync-c', [started('c', 'd1')], 'no_stream');
-      await l.theirs.appendToStream('sync-d', [started('d', 'd1'), held('d', 'd1')], 'no_stream');
-      // a, b's start from the read model; b's end, c and d from the log past it
-      expect(statuses(await l.history.list())).toEqual(['d held', 'c running', 'b completed', 'a completed']);
-      expect(statuses(await l.history.list({ districtId: 'd1' }))).toEqual(['d held', 'c running', 'a completed']);
-      expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['b completed']);
-      expect(statuses(await l.history.list({ source: 'clever-events' }))).toEqual(['b completed']);
-      expect(statuses(await l.history.list({ statuses: ['running'] }))).toEqual(['c running']);
-      expect((await l.history.heldOf('d1'))?.syncId).toBe('d');
-      expect(await l.history.heldOf('d2')).toBeUndefined();
-      // pages: after the last sync of the page before, of the same list only
-      expect(statuses(await l.history.listAfter({ limit: 2 }, 'c'))).toEqual(['b completed', 'a completed']);
-      expect(statuses(await l.history.listAfter({ districtId: 'd1' }, 'd'))).toEqual(['c running', 'a completed']);
-      expect(await l.history.listAfter({ districtId: 'd1' }, 'b')).toBeNull();
-      expect(await l.history.listAfter({}, 'nope')).toBeNull();
-      const last = await l.history.lastOfEachDistrict(['completed', 'held']);
-      expect([...last].map(([district, s]) => `${district}: ${s.syncId}`)).toEqual(['d1: d', 'd2: b']);
+    await l.catchUp();
+    await l.theirs.appendToStream('sync-b', [completed('b', 'd2')], 0);
+    await l.theirs.appendToStream('sync-c', [started('c', 'd1')], 'no_stream');
+    await l.theirs.appendToStream('sync-d', [started('d', 'd1'), held('d', 'd1')], 'no_stream');
+    // a, b's start from the read model; b's end, c and d from the log past it
+    expect(statuses(await l.history.list())).toEqual(['d held', 'c running', 'b completed', 'a completed']);
+    expect(statuses(await l.history.list({ districtId: 'd1' }))).toEqual(['d held', 'c running', 'a completed']);
+    expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['b completed']);
+    expect(statuses(await l.history.list({ source: 'clever-events' }))).toEqual(['b completed']);
+    expect(statuses(await l.history.list({ statuses: ['running'] }))).toEqual(['c running']);
+    expect((await l.history.heldOf('d1'))?.syncId).toBe('d');
+    expect(await l.history.heldOf('d2')).toBeUndefined();
+    // pages: after the last sync of the page before, of the same list only
+    expect(statuses(await l.history.listAfter({ limit: 2 }, 'c'))).toEqual(['b completed', 'a completed']);
+    expect(statuses(await l.history.listAfter({ districtId: 'd1' }, 'd'))).toEqual(['c running', 'a completed']);
+    expect(await l.history.listAfter({ districtId: 'd1' }, 'b')).toBeNull();
+    expect(await l.history.listAfter({}, 'nope')).toBeNull();
+    const last = await l.history.lastOfEachDistrict(['completed', 'held']);
+    expect([...last].map(([district, s]) => `${district}: ${s.syncId}`)).toEqual(['d1: d', 'd2: b']);
 
-      // the held sync discarded past the read model's checkpoint: its row says held, the log does not
-      await l.catchUp();
-      await l.theirs.appendToStream('sync-d', [discarded('d')], 1);
-      expect(await l.history.heldOf('d1')).toBeUndefined();
-      expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['d discarded']);
-      expect([...(await l.history.lastOfEachDistrict(['completed', 'held']))].map(([district, s]) => `${district}: ${s.syncId}`)).toEqual(['d1: a', 'd2: b']);
-    } finally {
-      await l.close();
-    }
+    // the held sync discarded past the read model's checkpoint: its row says held, the log does not
+    await l.catchUp();
+    await l.theirs.appendToStream('sync-d', [discarded('d')], 1);
+    expect(await l.history.heldOf('d1')).toBeUndefined();
+    expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['d discarded']);
+    expect([...(await l.history.lastOfEachDistrict(['completed', 'held']))].map(([district, s]) => `${district}: ${s.syncId}`)).toEqual(['d1: a', 'd2: b']);
+    });
   });
 
   it('reads from the log only the sync events the read model has not folded, and each of them once', async () => {
-    const l = await ledger('past-checkpoint');
-    try {
-      for (let i = 0; i < 20; i++) await l.theirs.appendToStream(`sync-s${i}`, [started(`s${i}`, 'd1'), completed(`s${i}`, 'd1')], 'no_stream');
-      await l.catchUp();
-      const foldedUpTo = await l.readModels.syncsFoldedUpTo();
-      expect(foldedUpTo).toBeGreaterThan(0);
-      await l.theirs.appendToStream('sync-new', [started('new', 'd1')], 'no_stream');
-      const store = (l.history as unknown as { store: SqliteEventStore }).store;
-      const read = jest.spyOn(store, 'readCategory');
-      expect(statuses(await l.history.list({ districtId: 'd1', limit: 2 }))).toEqual(['new running', 's19 completed']);
-      expect(read.mock.calls.map(([category, options]) => [category, options?.after])).toEqual([['sync', foldedUpTo]]);
-      // while the read model stays there, the next question reads on from where this one got
-      const newStart = (await store.streamPositions('sync-new', { after: 0, upTo: Number.MAX_SAFE_INTEGER, maxCount: 1 }))[0]!;
-      await l.theirs.appendToStream('sync-newer', [started('newer', 'd1')], 'no_stream');
-      const running = await l.history.list({ statuses: ['running'] });
-      expect(statuses(running)).toEqual(['newer running', 'new running']);
-      expect(read.mock.calls.map(([, options]) => options?.after)).toEqual([foldedUpTo, newStart]);
-      // a summary handed out does not change when its sync moves on
-      await l.theirs.appendToStream('sync-new', [completed('new', 'd1')], 0);
-      expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['newer running']);
-      expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['new completed']);
-      expect(running[1]!.status).toBe('running');
-    } finally {
-      await l.close();
-    }
+    await withLedger('past-checkpoint', async (l) => {
+    for (let i = 0; i < 20; i++) await l.theirs.appendToStream(`sync-s${i}`, [started(`s${i}`, 'd1'), completed(`s${i}`, 'd1')], 'no_stream');
+    await l.catchUp();
+    const foldedUpTo = await l.readModels.syncsFoldedUpTo();
+    expect(foldedUpTo).toBeGreaterThan(0);
+    await l.theirs.appendToStream('sync-new', [started('new', 'd1')], 'no_stream');
+    const store = (l.history as unknown as { store: SqliteEventStore }).store;
+    const read = jest.spyOn(store, 'readCategory');
+    expect(statuses(await l.history.list({ districtId: 'd1', limit: 2 }))).toEqual(['new running', 's19 completed']);
+    expect(read.mock.calls.map(([category, options]) => [category, options?.after])).toEqual([['sync', foldedUpTo]]);
+    // while the read model stays there, the next question reads on from where this one got
+    const newStart = (await store.streamPositions('sync-new', { after: 0, upTo: Number.MAX_SAFE_INTEGER, maxCount: 1 }))[0]!;
+    await l.theirs.appendToStream('sync-newer', [started('newer', 'd1')], 'no_stream');
+    const running = await l.history.list({ statuses: ['running'] });
+    expect(statuses(running)).toEqual(['newer running', 'new running']);
+    expect(read.mock.calls.map(([, options]) => options?.after)).toEqual([foldedUpTo, newStart]);
+    // a summary handed out does not change when its sync moves on
+    await l.theirs.appendToStream('sync-new', [completed('new', 'd1')], 0);
+    expect(statuses(await l.history.list({ districtId: 'd1', limit: 1 }))).toEqual(['newer running']);
+    expect(statuses(await l.history.list({ statuses: ['completed'], limit: 1 }))).toEqual(['new completed']);
+    expect(running[1]!.status).toBe('running');
+    });
   });
 
   it('starts again from the read model as it is now when a rebuild swapped in a version behind the one it read first', async () => {
-    const l = await ledger('moved-back');
-    try {
-      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
-      await l.catchUp();
-      await l.theirs.appendToStream('sync-h', [started('h', 'd1'), held('h', 'd1')], 'no_stream');
-      // its checkpoint read as the head (the version then live), its rows of a version behind it
-      const head = await (l.history as unknown as { store: SqliteEventStore }).store.headPosition();
-      jest.spyOn(l.readModels, 'syncsFoldedUpTo').mockResolvedValueOnce(head);
-      expect((await l.history.heldOf('d1'))?.syncId).toBe('h');
-    } finally {
-      await l.close();
-    }
+    await withLedger('moved-back', async (l) => {
+    await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+    await l.catchUp();
+    await l.theirs.appendToStream('sync-h', [started('h', 'd1'), held('h', 'd1')], 'no_stream');
+    // its checkpoint read as the head (the version then live), its rows of a version behind it
+    const head = await (l.history as unknown as { store: SqliteEventStore }).store.headPosition();
+    jest.spyOn(l.readModels, 'syncsFoldedUpTo').mockResolvedValueOnce(head);
+    expect((await l.history.heldOf('d1'))?.syncId).toBe('h');
+    });
   });
 
   it('answers a page of syncs of a district never recorded as no such district, whatever the page', async () => {
-    const l = await ledger('no-district');
-    try {
-      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
-      const queries = l.app.get(QueryBus);
-      await expect(queries.execute(new ListSyncsQuery('nope', 50, 'a'))).rejects.toThrow(NotFound);
-      await expect(queries.execute(new ListSyncsQuery('nope'))).rejects.toThrow(NotFound);
-      await expect(queries.execute(new ListSyncsQuery('d1', 50, 'nope'))).rejects.toMatchObject({ at: { field: 'after' } });
-    } finally {
-      await l.close();
-    }
+    await withLedger('no-district', async (l) => {
+    await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+    const queries = l.app.get(QueryBus);
+    await expect(queries.execute(new ListSyncsQuery('nope', 50, 'a'))).rejects.toThrow(NotFound);
+    await expect(queries.execute(new ListSyncsQuery('nope'))).rejects.toThrow(NotFound);
+    await expect(queries.execute(new ListSyncsQuery('d1', 50, 'nope'))).rejects.toMatchObject({ at: { field: 'after' } });
+    });
   });
 
   it('reads every sync from the log when the read model cannot be read', async () => {
-    const l = await ledger('unreadable');
-    try {
-      await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
-      await l.catchUp();
-      await l.theirs.appendToStream('sync-b', [started('b', 'd1'), held('b', 'd1')], 'no_stream');
-      // the checkpoint is read, then the rows fail (a damaged file)
-      jest.spyOn(l.readModels, 'indexedSyncs').mockRejectedValue(new Error('database disk image is malformed'));
-      expect(statuses(await l.history.list())).toEqual(['b held', 'a completed']);
-      expect((await l.history.heldOf('d1'))?.syncId).toBe('b');
-    } finally {
-      await l.close();
-    }
+    await withLedger('unreadable', async (l) => {
+    await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+    await l.catchUp();
+    await l.theirs.appendToStream('sync-b', [started('b', 'd1'), held('b', 'd1')], 'no_stream');
+    // the checkpoint is read, then the rows fail (a damaged file)
+    jest.spyOn(l.readModels, 'indexedSyncs').mockRejectedValue(new Error('database disk image is malformed'));
+    expect(statuses(await l.history.list())).toEqual(['b held', 'a completed']);
+    expect((await l.history.heldOf('d1'))?.syncId).toBe('b');
+    });
   });
 });
