@@ -141,7 +141,7 @@ export class SyncHistory {
       const from = fresh.get(id) ?? rows.get(id);
       // folded into a copy: a summary handed out never changes under its holder
       let summary = from === undefined ? null : { ...from.summary };
-      let firstPosition = from?.firstPosition ?? of[0]!.position;
+      let firstPosition = from?.firstPosition ?? 0;
       let position = from?.position ?? 0;
       for (const e of of) {
         if (e.position <= position) continue;
