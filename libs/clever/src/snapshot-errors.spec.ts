@@ -89,10 +89,20 @@ describe.each([
     expect(error.message).toMatch(/sections\.json, line 1, record #1, id sec1, field district: record has no district$/);
   });
 
-  it('given two records with the same id in one file, it names both', async () => {
-    const { error } = await failureFor('users.json', envelope([student('u1'), student('u2'), student('u1')]));
+  it('given two different records with the same id in one file, it names both', async () => {
+    const { error } = await failureFor('users.json', envelope([student('u1'), student('u2'), student('u1', { grade: '10' })]));
     expect(error.at).toMatchObject({ record: 2, recordId: 'u1', field: 'id' });
-    expect(error.message).toMatch(/users\.json, line 1, record #3, id u1, field id: duplicate id: records #1 and #3 both have id u1 \(a users\.json made by joining the pages of role queries, .*lists each person once\)$/);
+    expect(error.message).toMatch(/users\.json, line 1, record #3, id u1, field id: duplicate id: records #1 and #3 both have id u1 and differ \(a users\.json made by joining the pages of role queries, .*lists each person once\)$/);
+  });
+
+  it('given the same record twice byte for byte (role queries joined), it takes it once and counts the copy as skipped', async () => {
+    const teacher = { id: 't1', district: DISTRICT_ID, name: { first: 'Grace', last: 'Hopper' }, roles: { teacher: { school: 's1', schools: ['s1'] }, staff: { schools: ['s1'] } } };
+    const folder = await tempFolder({ 'users.json': envelope([teacher, student('u1'), teacher]) });
+    const items = await readItems(folder, where);
+    expect(items.filter((i) => i.type === 'record').map((i) => i.type === 'record' && i.record.id)).toEqual(['t1', 'u1']);
+    expect(items.filter((i) => i.type === 'skipped')).toEqual([
+      { type: 'skipped', reason: 'duplicate record (users.json)', origin: expect.objectContaining({ record: 2, recordId: 't1' }) },
+    ]);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
@@ -170,14 +170,21 @@ function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origi
 /**
  * `/users?role=teacher` and `/users?role=staff` both return a teacher who is also staff: a
  * users.json put together from them lists that person twice, where `/users` lists them once.
+ * Two such copies are the same bytes, and are taken once; this is said when they differ.
  */
 const ROLE_QUERIES_HINT = ' (a users.json made by joining the pages of role queries, /users?role=..., lists a person of several roles once per role: take the users from /users, which lists each person once)';
 
-/** One file's records, each with its fingerprint; an id seen twice in the same file is fatal. */
+/**
+ * One file's records, each with its fingerprint. A record that is an earlier record of its file
+ * again, byte for byte, is the same record sent twice: taken once, and yielded as skipped
+ * (`duplicate record (users.json)`). Any other id seen twice in the same file is fatal.
+ */
 async function* readKind(kind: RecordKind, file: string, reading: Reading, thread: JsonReadingThread): AsyncGenerator<SnapshotItem> {
   const recognise = (fingerprint: string, idHint: string) => reading.known()?.recognise(kind, idHint, fingerprint);
-  // One entry per record: the price of naming both records of a duplicate id.
+  // One entry per record: the price of naming both records of a duplicate id, and of telling a
+  // copy from another record under the same id (48 bits of each record's fingerprint, by index)
   const seen = new Map<string, number>();
+  const prints: number[] = [];
   for await (const found of thread.records(file, { maxStringLength: reading.maxStringLength, onBytes: reading.onBytes, recognise })) {
     const { index, line } = found;
     const item: SnapshotItem =
@@ -185,16 +192,37 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
         ? { type: 'unchanged', kind, id: found.knownAs, origin: { file, line, record: index, recordId: found.knownAs } }
         : withFingerprint(normalizeCleverRecord(kind, found.value, { file, line, record: index }), found.fingerprint);
     const id = item.origin.recordId ?? '';
+    const print = found.fingerprint === undefined ? Number.NaN : fingerprintBits(found.fingerprint);
     const first = seen.get(id);
     if (first !== undefined) {
+      if (prints[first] === print) {
+        yield { type: 'skipped', reason: `duplicate record (${basename(file)})`, origin: item.origin };
+        continue;
+      }
       // Clever's role queries list a person of several roles once per role (see ROLE_QUERIES_HINT)
       const hint = kind === 'user' ? ROLE_QUERIES_HINT : '';
-      throw new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${hint}`, {
+      const differ = Number.isNaN(print) || Number.isNaN(prints[first]!) ? '' : ' and differ';
+      throw new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${differ}${hint}`, {
         ...item.origin,
         field: 'id',
       });
     }
     seen.set(id, index);
+    prints[index] = print;
     yield item;
   }
+}
+
+const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * The first 48 bits of a fingerprint's SHA-256 as a number: a plain array of numbers holds a
+ * million of them in 8 MB, where the fingerprints' text would take ten times that. Two records
+ * of one id whose 48 bits agree by chance are one in 2^48.
+ */
+function fingerprintBits(fingerprint: string): number {
+  const digest = fingerprint.slice(fingerprint.indexOf(':') + 1);
+  let bits = 0;
+  for (let i = 0; i < 8; i++) bits = bits * 64 + BASE64_DIGITS.indexOf(digest.charAt(i));
+  return bits;
 }

@@ -75,8 +75,13 @@ describe('recognising records the ledger already holds, by their bytes', () => {
     await writeFile(join(folder, 'users.json'), envelope([student('u1'), student('u2')]).replace(/\]\}$/, ''));
     await expect(pass(folder, known)).rejects.toThrow(/users\.json/);
 
+    await writeFile(join(folder, 'users.json'), envelope([student('u1'), student('u2'), student('u1', '10')]));
+    await expect(pass(folder, known)).rejects.toThrow(/duplicate id: records #1 and #3 both have id u1 and differ/);
+
+    // a recognised record sent twice is still one record
     await writeFile(join(folder, 'users.json'), envelope([student('u1'), student('u2'), student('u1')]));
-    await expect(pass(folder, known)).rejects.toThrow(/duplicate id: records #1 and #3 both have id u1/);
+    const again = await pass(folder, known);
+    expect(again.map((item) => item.type)).toEqual(['unchanged', 'unchanged', 'skipped']);
   });
 
   it('tells a record of a plain array from the same bytes as an item of the list envelope', async () => {
