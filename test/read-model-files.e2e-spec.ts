@@ -68,6 +68,24 @@ describe('read-model files beside the ledger (end to end)', () => {
     expect(verify).toEqual([expect.objectContaining({ projection: 'audit', equal: true })]);
   }, 60_000);
 
+  it('the syncs read model started over (a release whose sync summary gained a field) folds the sync events alone, and says so', () => {
+    const db = tmp.path('upgraded-syncs.db');
+    expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    const state = new Database(readModelPath(db, 'syncs'));
+    state.prepare("UPDATE projection_state SET schema = 'an older shape' WHERE name = 'syncs'").run();
+    state.close();
+
+    const listed = cliJson<{ items: { id: string; status: string }[] }>(['syncs', 'list', '--db', db]);
+    expect(listed.status).toBe(0);
+    expect(listed.stderr.split('\n').filter((line) => line.startsWith('note: read model'))).toEqual([
+      expect.stringMatching(/^note: read model syncs starts over from the log \(this release stores it in tables of another shape\): the events of its sync-… streams are to be folded into it again, and the rest of the log's [\d,]+ events passed over$/),
+    ]);
+    expect(listed.body.items.map((s) => s.status)).toEqual(['completed']);
+    const syncs = cliJson<{ items: { name: string; version: number; position: number; head: number }[] }>(['projections', '--db', db]).body.items.find((p) => p.name === 'syncs')!;
+    expect(syncs).toMatchObject({ version: 2, position: syncs.head });
+    expect(cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', 'syncs', '--db', db]).body).toEqual([expect.objectContaining({ projection: 'syncs', equal: true })]);
+  }, 60_000);
+
   it('an import that finds another process folding the read models (serve) leaves its events to it, says so, and exits 0', () => {
     const db = tmp.path('folded-elsewhere.db');
     expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);

@@ -16,9 +16,13 @@ export class ReadModelRestarts implements OnModuleInit {
     const restarts = this.control.startedOver();
     if (restarts.length === 0) return;
     const head = Math.max(0, ...(await this.control.status()).map((s) => s.head));
-    for (const { name, reason } of restarts) {
+    for (const { name, reason, category } of restarts) {
       // (folded by this command, or by the next one that reads the read models after an import with --skip-projections)
-      err(`note: read model ${name} starts over from the log (${reason}): all ${head.toLocaleString('en-US')} events of the log are to be folded into it again`);
+      const what =
+        category === undefined
+          ? `all ${head.toLocaleString('en-US')} events of the log are to be folded into it again`
+          : `the events of its ${category}-… streams are to be folded into it again, and the rest of the log's ${head.toLocaleString('en-US')} events passed over`;
+      err(`note: read model ${name} starts over from the log (${reason}): ${what}`);
     }
   }
 }

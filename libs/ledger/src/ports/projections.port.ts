@@ -85,6 +85,8 @@ export interface ProjectionRestart {
   name: string;
   /** Why, in words for an engineer: "this release stores it in tables of another shape". */
   reason: string;
+  /** The one stream category it folds (`sync`), when it folds no others: only those events are read again. */
+  category?: string;
 }
 
 /** What a catch-up did. */

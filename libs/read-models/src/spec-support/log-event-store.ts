@@ -63,9 +63,16 @@ export class LogEventStore implements EventStore {
     return this.events.filter((e) => wanted.has(e.position)).map((e) => structuredClone(e));
   }
 
+  /** A category's events, as an index of them gives them: only those are delivered. */
   async *readCategory(category: string, options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    for await (const e of this.readAll({ after: options.after })) {
-      if (e.streamId.startsWith(`${category}-`)) yield e;
+    const after = options.after ?? 0;
+    let count = 0;
+    for (const e of this.events) {
+      if (e.position <= after || !e.streamId.startsWith(`${category}-`)) continue;
+      if (options.maxCount !== undefined && count >= options.maxCount) return;
+      count++;
+      this.delivered++;
+      yield structuredClone(e);
     }
   }
 

@@ -11,6 +11,7 @@ import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { accountsProjection } from './projections/accounts.projection';
 import { enrollmentsProjection } from './projections/enrollments.projection';
 import { timelinesProjection } from './projections/timelines.projection';
+import { syncsProjection } from './projections/syncs.projection';
 import { ReadModelHarness, dumpTables } from '../spec-support/read-model-harness';
 import { LogEventStore } from '../spec-support/log-event-store';
 import { rosterStory } from '../spec-support/roster-story';
@@ -485,6 +486,57 @@ describe.each([
       expect((await restarted.status()).map((s) => [s.name, s.version, s.position, s.rebuilding])).toEqual(
         SQLITE_PROJECTIONS.map((p) => [p.name, 2, head, null]),
       );
+    });
+  });
+
+  describe('a read model that folds one category alone (syncs)', () => {
+    const syncEvents = (events: RecordedEvent[]) => events.filter((e) => e.streamId.startsWith('sync-'));
+
+    it('is rebuilt from that category alone, and ends equal to folding the whole log', async () => {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10);
+      await control.catchUp();
+      const before = dumpTables(db, [syncsProjection], 1);
+
+      store.delivered = 0;
+      const result = await control.rebuild(['syncs']);
+
+      const head = events[events.length - 1]!.position;
+      expect(store.delivered).toBe(syncEvents(events).length);
+      expect(store.delivered).toBeLessThan(events.length / 2);
+      expect(result).toMatchObject({ version: { syncs: 2 }, events: syncEvents(events).length, swapped: true });
+      expect(byName(await control.status())['syncs']).toMatchObject({ version: 2, position: head, lag: { events: 0 }, status: 'running' });
+      expect(dumpTables(db, [syncsProjection], 2)).toEqual(before);
+      expect((await control.verify(['syncs']))[0]).toMatchObject({ projection: 'syncs', equal: true, position: head });
+    });
+
+    it('catches up from far behind (a new version of it) reading only its category, to the head of the log', async () => {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      const db = openDb();
+      await new SqliteProjectionControl(db, store, SQLITE_PROJECTIONS, 10, { bulkCatchUpFrom: Infinity }).catchUp();
+      const reference = dumpTables(db, [syncsProjection], 1);
+
+      // a ledger whose other read models are at the head, and whose syncs read model starts over
+      path = join(dir, 'syncs-alone.db');
+      const alone = openDb();
+      const control = new SqliteProjectionControl(alone, store, [syncsProjection], 4, { bulkCatchUpFrom: 5 });
+      store.delivered = 0;
+      expect(await control.catchUp()).toBe(syncEvents(events).length);
+
+      expect(store.delivered).toBe(syncEvents(events).length);
+      const head = events[events.length - 1]!.position;
+      const [status] = await control.status();
+      expect(status).toMatchObject({ name: 'syncs', version: 2, position: head, lag: { events: 0 }, status: 'running' });
+      expect(dumpTables(alone, [syncsProjection], 2)).toEqual(reference);
+
+      // events after the last sync event move its checkpoint to the head, folding nothing
+      const last = events[events.length - 1]!;
+      store.add({ ...last, position: head + 1, streamId: 'user-u9', type: 'StudentShared', id: 'later' });
+      expect(await control.catchUp()).toBe(0);
+      expect((await control.status())[0]).toMatchObject({ position: head + 1, lag: { events: 0 } });
     });
   });
 

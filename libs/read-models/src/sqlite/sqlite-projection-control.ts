@@ -58,6 +58,12 @@ interface Target {
  * A fingerprint of a projection as this code makes it: its tables' shapes (built in a scratch
  * database), then its content version when raised (`<shape>+<version>`).
  */
+/** The category every one of these targets folds alone, or null when any folds more (see SqliteProjection.category). */
+function categoryOf(targets: readonly Target[]): string | null {
+  const category = targets[0]?.projection.category;
+  return category !== undefined && targets.every((t) => t.projection.category === category) ? category : null;
+}
+
 function schemaOf(p: SqliteProjection): string {
   const scratch = openReadModelDatabase(':memory:');
   try {
@@ -307,7 +313,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * caller's transaction). Returns its new state row.
    */
   private startOver(p: SqliteProjection, row: ProjectionStateRow, schema: string, reason: string): ProjectionStateRow {
-    this.restarts.push({ name: p.name, reason });
+    this.restarts.push({ name: p.name, reason, ...(p.category === undefined ? {} : { category: p.category }) });
     this.dropVersion(p, row.live_version);
     if (row.building_version !== null) this.dropVersion(p, row.building_version);
     this.registryOf(p).restart(p.name, this.registryOf(p).nextVersion(p.name), schema);
@@ -1302,7 +1308,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (current.length === 0) return applied;
       const from = Math.min(...current.map((t) => t.position));
       if (stopAt !== undefined && from >= stopAt) return applied;
-      let folded = this.foldStreamed(current, from, batchSize, stopAt);
+      const category = categoryOf(current);
+      let folded = category === null ? this.foldStreamed(current, from, batchSize, stopAt) : await this.foldCategory(current, category, from, batchSize, stopAt);
       // SQLite may have rolled a held transaction back whole (a full disk): folding on from here
       // in a new one would build on the last commit and skip what the lost batches held
       stillHeld(held);
@@ -1318,7 +1325,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         stillHeld(held);
         folded = { count: batch.length, last: batch[batch.length - 1]?.position ?? from };
       }
-      if (folded.count === 0) return applied;
+      // (a category's fold may have passed over other events without folding any)
+      if (folded.count === 0 && folded.last <= from) return applied;
       applied += folded.count;
       for (const t of current) t.committed?.(t.position);
       // let the process breathe between batches: an API in the same process keeps answering
@@ -1408,6 +1416,42 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.folded.set(t.key, last);
     }
     return { count, last };
+  }
+
+  /**
+   * Folds the next batch of one category's events (up to `batchSize` after `from`, none past
+   * `stopAt` or, without it, the head as it was before they were read), for targets that fold that
+   * category alone (see SqliteProjection.category). When none is left before that bound, the
+   * targets' checkpoints move to it: the events passed over are none of theirs. Returns how many
+   * events it folded and the position it got to.
+   */
+  private async foldCategory(targets: Target[], category: string, from: number, batchSize: number, stopAt: number | undefined): Promise<{ count: number; last: number }> {
+    const bound = stopAt ?? (await this.store.headPosition());
+    const batch: RecordedEvent[] = [];
+    for await (const e of this.store.readCategory(category, { after: from, maxCount: batchSize })) {
+      if (e.position > bound) break;
+      batch.push(e);
+    }
+    if (batch.length > 0) this.applyBatch(targets, batch);
+    if (batch.length === batchSize) return { count: batch.length, last: batch[batch.length - 1]!.position };
+    const passing = targets.filter((t) => t.failure === null);
+    try {
+      for (const [db, group] of this.byFile(passing)) {
+        db.transaction(() => {
+          for (const t of group) {
+            if (!this.resumeUnderLock(t) || t.position >= bound) continue;
+            t.checkpoint(bound);
+            t.position = bound;
+            this.folded.set(t.key, bound);
+          }
+        })();
+      }
+    } catch (error) {
+      for (const writer of this.writers.values()) writer.reset();
+      this.folded.clear();
+      throw error;
+    }
+    return { count: batch.length, last: bound };
   }
 
   /** One transaction per file: each target folds the events past its checkpoint, then moves it. */

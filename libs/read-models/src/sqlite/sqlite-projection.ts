@@ -31,6 +31,12 @@ export interface SqliteProjection {
    * it over from the log, as it does when its tables change shape. Absent means 1.
    */
   readonly contentVersion?: number;
+  /**
+   * The one stream category whose events it folds (`sync` for the `sync-…` streams), when it folds
+   * no others: caught up, rebuilt or verified on its own, it reads that category's events through
+   * the log's index of categories, and passes over the rest of the log, instead of reading it all.
+   */
+  readonly category?: string;
   /** Base names of its tables, for rebuilds, drops and verification. */
   readonly tables: readonly string[];
   /** Creates the tables (and indexes) of one version. */

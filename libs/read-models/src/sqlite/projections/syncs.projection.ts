@@ -18,6 +18,9 @@ export const syncsProjection: SqliteProjection = {
   rebuildWeight: 0.5,
   description: 'one row per sync: status, counts per event type, holds, failures',
   tables: ['syncs'],
+  // what it folds is the sync events: a new version of it (a summary with a new field) reads them
+  // alone, in seconds, not the whole log
+  category: 'sync',
   // a summary's fields and fold are versioned with the summary itself
   contentVersion: SYNC_SUMMARY_VERSION,
   create(db: Db, t: TableNamer): void {
