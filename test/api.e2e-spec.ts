@@ -108,6 +108,21 @@ describe('REST API (end to end)', () => {
       expect(body).toHaveLength(1005);
       expect(new Set(body.map((c: any) => c.position)).size).toBe(1005);
     });
+
+    it('exports the changes after the last one of the export before (after), for exports one after another that hold each change once', async () => {
+      const whole = (await api.as('compliance').get(`/districts/${district}/audit/export?format=json`)).body as { position: number }[];
+      const cut = whole[Math.floor(whole.length / 2)]!.position;
+      const { status, body } = await api.as('compliance').get(`/districts/${district}/audit/export?format=json&after=${cut}`);
+      expect(status).toBe(200);
+      expect(body).toEqual(whole.filter((c) => c.position > cut));
+      for (const [after, problem] of [
+        ['', 'after is empty: leave after out for the whole feed, or pass the position of the last change of the export before'],
+        ['1e3', 'after must be a log position, a whole number >= 0 in decimal digits: the position of the last change of the export before'],
+      ]) {
+        const refused = await api.as('compliance').get(`/districts/${district}/audit/export?format=csv&after=${after}`);
+        expect({ status: refused.status, errors: refused.body.errors }).toEqual({ status: 400, errors: [{ parameter: 'after', problems: [problem] }] });
+      }
+    });
   });
 
   describe('support: when was this student added to this class', () => {

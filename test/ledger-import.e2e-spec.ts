@@ -226,6 +226,10 @@ describe('roster-ledger import (end to end)', () => {
       });
       expect(rosterEvents(await readLog(db))).toEqual(rosterEvents(before));
 
+      // compliance's export of everything so far, to go on from with --after
+      const exported = cliJson<{ position: number }[]>(['audit', 'export', '--format', 'json', '--db', db]).body;
+      const exportedUpTo = Math.max(...exported.map((c) => c.position));
+
       const approving = cli(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
       expect(approving.status).toBe(0);
       // like an import, it says the read models followed the approved events
@@ -247,6 +251,13 @@ describe('roster-ledger import (end to end)', () => {
       expect(new Set(rosterEvents(after).filter((e) => e.type === 'StudentRemoved').map((e) => e.metadata['observedAt']))).toEqual(new Set([heldAt]));
       const audited = cli(['audit', 'export', '--types', 'SyncApproved', '--from', approvedAt, '--format', 'csv', '--db', db]);
       expect(audited.stdout).toContain(syncId);
+      // so an export by time from then misses the removals, and the export after the last one's position holds them
+      const fromApproval = cliJson<{ type: string }[]>(['audit', 'export', '--from', approvedAt, '--format', 'json', '--db', db]).body;
+      expect(fromApproval.filter((c) => c.type === 'StudentRemoved')).toEqual([]);
+      const next = cliJson<{ type: string; position: number }[]>(['audit', 'export', '--after', String(exportedUpTo), '--format', 'json', '--db', db]).body;
+      expect(next.filter((c) => c.type === 'StudentRemoved')).toHaveLength(200);
+      expect(next.map((c) => c.type)).toEqual(expect.arrayContaining(['SyncApproved', 'SyncCompleted']));
+      expect(next.every((c) => c.position > exportedUpTo)).toBe(true);
 
       const again = cli(['syncs', 'approve', syncId, '--db', db]);
       expect(again.status).toBe(2);

@@ -24,10 +24,10 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
 export class AuditExporter {
   constructor(private readonly queries: QueryBus) {}
 
-  async export(filter: AuditFilter, viewer: Viewer, format: ExportFormat, response: Response, fileName: string): Promise<void> {
+  async export(filter: AuditFilter, viewer: Viewer, format: ExportFormat, response: Response, fileName: string, after?: number): Promise<void> {
     let gone = false;
     response.once('close', () => (gone = true));
-    const chunks = exportAudit(this.queries, filter, viewer, format, EXPORT_PAGE_SIZE)[Symbol.asyncIterator]();
+    const chunks = exportAudit(this.queries, filter, viewer, format, { pageSize: EXPORT_PAGE_SIZE, after })[Symbol.asyncIterator]();
     // the opening and the first page are read before any byte is sent, so a failure there is still a problem+json answer
     const opening = await chunks.next();
     const firstPage = await chunks.next();

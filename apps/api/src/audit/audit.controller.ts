@@ -55,6 +55,6 @@ export class AuditController {
   @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
   async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
-    await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`);
+    await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`, query.after);
   }
 }

@@ -54,3 +54,25 @@ export const After = () =>
     CursorGiven(),
     WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be a log position, a whole number >= 0 in decimal digits: the next of the page before`),
   );
+
+/**
+ * `after` of an export: the log position of the last change of the export before, so that exports
+ * taken one after another hold every change once; none for the whole feed. Given empty, it is
+ * refused, as a cursor is: a script that lost its position would export everything again.
+ */
+export const ExportAfter = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 0,
+      description: 'only changes after this log position: the `position` of the last change of the export before (in decimal digits); none for the whole feed',
+    }),
+    ValidateBy({
+      name: 'positionGiven',
+      validator: {
+        validate: (value: unknown) => value !== '',
+        defaultMessage: () => 'after is empty: leave after out for the whole feed, or pass the position of the last change of the export before',
+      },
+    }),
+    WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be a log position, a whole number >= 0 in decimal digits: the position of the last change of the export before`),
+  );

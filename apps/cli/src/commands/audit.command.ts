@@ -9,7 +9,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
-import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId } from './common-options';
+import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
 interface ExportOptions {
   district?: string;
@@ -23,6 +23,7 @@ interface ExportOptions {
   json?: boolean;
   out?: string;
   role?: string;
+  after?: number;
 }
 
 /**
@@ -113,7 +114,7 @@ export class AuditExportCommand extends CommandRunner {
         syncId: options.sync,
       };
       const format = options.json ? 'json' : (options.format ?? 'csv');
-      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), format);
+      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), format, { after: options.after });
       if (options.out) {
         await writeWhole(chunks, options.out);
         err(`audit feed written to ${options.out}`);
@@ -163,6 +164,13 @@ export class AuditExportCommand extends CommandRunner {
   @Option({ flags: '--sync <id>', description: 'changes made by this sync' })
   parseSync(value: string): string {
     return value;
+  }
+  @Option({
+    flags: '--after <position>',
+    description: 'only changes after this log position: the position of the last change of the export before (exports one after another then hold every change once)',
+  })
+  parseAfter(value: string): number {
+    return parseInteger('--after', value);
   }
   @Option({ flags: '--out <file>', description: 'write to this file instead of stdout (replaced only once the export is whole)' })
   parseOut(value: string): string {

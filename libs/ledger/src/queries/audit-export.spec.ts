@@ -55,11 +55,11 @@ function exporter() {
   const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: [], next: null }) };
   const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') });
   const queries = { execute: (query: Parameters<GetAuditFeedHandler['execute']>[0]) => handler.execute(query) } as unknown as QueryBus;
-  const run = async (role: ViewerRole, format: AuditExportFormat) => {
+  const run = async (role: ViewerRole, format: AuditExportFormat, after?: number) => {
     const viewer: Viewer = { name: 'pat', role, via: 'cli audit export' };
     let text = '';
     // a page of two: the removals come on different pages of one export as well
-    for await (const chunk of exportAudit(queries, { districtId: 'd1' }, viewer, format, 2)) text += chunk;
+    for await (const chunk of exportAudit(queries, { districtId: 'd1' }, viewer, format, { pageSize: 2, after })) text += chunk;
     return text;
   };
   return { run, logged };
@@ -88,6 +88,14 @@ function cells(line: string): string[] {
 }
 
 describe('audit export: what a removal says, to each role', () => {
+  it('exports only the changes after the position given, across pages, in both formats', async () => {
+    const { run } = exporter();
+    const csv = (await run('compliance', 'csv', 11)).trim().split('\n').map(cells);
+    expect(csv.slice(1).map((row) => row[0])).toEqual(['12', '13']);
+    expect((JSON.parse(await run('compliance', 'json', 10)) as LoggedChange[]).map((c) => c.position)).toEqual([11, 12, 13]);
+    expect(JSON.parse(await run('compliance', 'json', 13))).toEqual([]);
+  });
+
   it("shows compliance, in a last_known column, the removed student's name and every personal field, and the class's name", async () => {
     const { run } = exporter();
     const [header, student, section, enrollment] = (await run('compliance', 'csv')).trim().split('\n').map(cells);

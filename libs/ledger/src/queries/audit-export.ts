@@ -30,6 +30,18 @@ function csvLine(c: LoggedChange): string {
   return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data, c.lastKnown].map(csvCell).join(',');
 }
 
+/** How an export reads the feed. */
+export interface AuditExportOptions {
+  /** Changes read at a time (default 1,000). */
+  pageSize?: number;
+  /**
+   * Only the changes after this log position: the last `position` of the export before, so that
+   * exports taken one after another hold every change once. Times cannot do that: a held sync's
+   * changes are observed when it read Clever, and recorded (at positions after) when approved.
+   */
+  after?: number;
+}
+
 /**
  * The whole filtered audit feed as CSV lines or one JSON array, a page at a time, so an export of
  * any size streams with bounded memory. Each page goes through the audit query, so it is redacted
@@ -40,13 +52,13 @@ export async function* exportAudit(
   filter: AuditFilter,
   viewer: Viewer,
   format: AuditExportFormat,
-  pageSize = 1_000,
+  { pageSize = 1_000, after }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
   const pageAfter = (after: number | undefined) =>
     queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize }));
   // the first page before the opening: an export the query refuses (a reversed range, an unknown
   // district) writes nothing
-  let page = await pageAfter(undefined);
+  let page = await pageAfter(after);
   yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
   let first = true;
   for (;;) {
