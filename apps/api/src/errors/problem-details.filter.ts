@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LedgerConfig } from '@roster-ledger/config';
@@ -18,7 +19,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const { body, headers, unexpected } = problemOf(error, request.path);
+    // the ledger's folder is cut from a failure's message whatever its name holds
+    const { body, headers, unexpected } = problemOf(error, request.path, [dirname(this.config.dbPath)]);
     if (unexpected) {
       // the route pattern and the message, never the query string or headers (personal data, keys)
       const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { InvalidInput } from '@roster-ledger/domain';
 import { CleverRequestFailed } from '@roster-ledger/clever';
@@ -112,5 +114,13 @@ describe('errors as problem details', () => {
       'Clever did not answer GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503',
     );
     expect(withoutServerPaths('C:\\ledgers\\district\\ledger.db is busy; revision 3/4')).toBe('.../ledger.db is busy; revision 3/4');
+  });
+
+  it('cuts a folder of the server whose name holds a space whole: the ledger\'s, where it runs, its home, the temp folder', () => {
+    const failed = new LedgerCommandRefused('DUPLICATE_EVENT_ID', 'failed', 'DuplicateEventId', 'cannot append to /srv/school data/ledger.db: id e1 stored twice');
+    expect(problemOf(failed, '/x', ['/srv/school data']).body.detail).toBe('cannot append to .../ledger.db: id e1 stored twice');
+    expect(withoutServerPaths('/srv/school data/ledger.db.read-models/accounts.db is damaged', ['/srv/school data/'])).toBe('.../ledger.db.read-models/accounts.db is damaged');
+    expect(withoutServerPaths(`${join(tmpdir(), 'up load', 'students.csv')} is gone`)).toBe('.../up load/students.csv is gone');
+    expect(withoutServerPaths(`${join(process.cwd(), 'x.db')} and /srv/a/b.db at 3/4`)).toBe('.../x.db and .../b.db at 3/4');
   });
 });

@@ -1,3 +1,4 @@
+import { homedir, tmpdir } from 'node:os';
 import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { EventStoreError } from '@roster-ledger/ledger';
@@ -67,13 +68,21 @@ function notJsonDetail(parserMessage: string): string {
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Folders of the server's that any message may name: where it runs, its user's home, the temp folder. */
+const PROCESS_FOLDERS = (): string[] => [process.cwd(), homedir(), tmpdir()];
+
 /**
  * A message with each absolute file path cut to its last part (`/srv/ledger/data/x.db` to `.../x.db`):
  * where the server keeps its files is none of the client's business. A URL's path is kept (`https://` is
- * no file path): the Clever errors show theirs already made safe to display.
+ * no file path): the Clever errors show theirs already made safe to display. A path is told from the
+ * words after it by a space, so a folder whose name holds one (`/srv/school data`) is cut as a
+ * folder the server names (`folders`: the ledger's, say) and the process's own folders, whatever
+ * their names hold.
  */
-export function withoutServerPaths(message: string): string {
-  return message.replace(/(?<![\w:/.~-])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/:"'`()]+){2,}/g, (path) => `.../${path.split(/[\\/]/).pop()}`);
+export function withoutServerPaths(message: string, folders: readonly string[] = []): string {
+  const known = [...folders, ...PROCESS_FOLDERS()].filter((folder) => folder.length > 1).sort((a, b) => b.length - a.length);
+  const cut = known.reduce((text, folder) => text.replace(new RegExp(`${escapeRegExp(folder.replace(/[\\/]+$/, ''))}(?=[\\/])`, 'g'), '...'), message);
+  return cut.replace(/(?<![\w:/.~-])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/:"'`()]+){2,}/g, (path) => `.../${path.split(/[\\/]/).pop()}`);
 }
 
 /** `SYNC_NOT_HELD` -> `urn:roster-ledger:problem:sync-not-held`: stable, and not a link that could rot. */
@@ -95,7 +104,7 @@ function problem(status: number, code: string, detail: string, extra: Partial<Pr
  * DomainErrors, the edge's ApiErrors, Nest's HTTP exceptions) say what went wrong; anything else
  * is a 500 whose detail leaks nothing.
  */
-export function problemOf(error: unknown, path: string): Problem {
+export function problemOf(error: unknown, path: string, serverFolders: readonly string[] = []): Problem {
   const headers: Record<string, string> = {};
   const at = { instance: path };
   if (error instanceof RequestInvalid) {
@@ -129,7 +138,7 @@ export function problemOf(error: unknown, path: string): Problem {
       // with a stack; a file of the server's is named by its name alone. Work that failed is
       // logged with its stack, as anything unexpected; a configuration is told once, at start
       // (serve's schedule warns of a missing token), not with a stack on every request it refuses.
-      return { body: problem(status, error.code, withoutServerPaths(error.message), at), headers, unexpected: error.kind === 'failed' };
+      return { body: problem(status, error.code, withoutServerPaths(error.message, serverFolders), at), headers, unexpected: error.kind === 'failed' };
     }
     return { body: problem(status, error.code, error.message, at), headers, unexpected: false };
   }
