@@ -9,8 +9,14 @@ function normalize(kind: RecordKind, raw: Record<string, unknown>): NormalizedIt
   return normalizeCleverRecord(kind, raw, at);
 }
 
+/** What Clever sends on every record of a kind, whatever else a spec gives: a user's name, a section's school and lists. */
+const ALWAYS_SENT: Partial<Record<RecordKind, Record<string, unknown>>> = {
+  user: { name: {} },
+  section: { school: 'sc', students: [], teachers: [] },
+};
+
 function recordOf(kind: RecordKind, raw: Record<string, unknown>) {
-  const item = normalize(kind, raw);
+  const item = normalize(kind, { ...ALWAYS_SENT[kind], ...raw });
   if (item.type !== 'record') throw new Error(`expected a record, got ${item.reason}`);
   return item;
 }
@@ -211,7 +217,7 @@ describe('normalizing Clever records', () => {
       for (let i = 0; i < depth; i++) value = kind === 'object' ? { k: value } : [value];
       return value;
     };
-    const user = (deep: unknown) => ({ id: 'u1', district: D, roles: { student: { school: 's1', ext: { deep } } } });
+    const user = (deep: unknown) => ({ id: 'u1', district: D, name: {}, roles: { student: { school: 's1', ext: { deep } } } });
 
     it('keeps 64 levels, counted from the record, and refuses a 65th, naming the record and where (objects, and arrays inside arrays)', () => {
       // roles.student.ext.deep is four levels in: 61 more make 64
@@ -248,11 +254,37 @@ describe('normalizing Clever records', () => {
       expect(record).toMatchObject({ teachers: ['t2', 't1', 't3'], students: ['u1', 'u2'], fields: {}, personal: {} });
     });
 
-    it('adds a primary teacher missing from teachers, and reads absent lists as empty', () => {
-      expect(recordOf('section', { id: 'sec1', district: D, teacher: 't9' }).record).toMatchObject({
-        teachers: ['t9'],
-        students: [],
+    it('adds a primary teacher missing from teachers (a v1.1 section names only its teacher)', () => {
+      expect(normalize('section', { id: 'sec1', district: D, school: 'sc', teacher: 't9', students: [] })).toMatchObject({
+        type: 'record',
+        record: { teachers: ['t9'], students: [] },
       });
+    });
+
+    it('refuses a section without its school or its lists, and a user without a name, rather than read them as none', () => {
+      const refusal = (kind: RecordKind, raw: Record<string, unknown>) => {
+        try {
+          normalize(kind, raw);
+        } catch (error) {
+          return (error as Error).message.replace(/^.*?field /, 'field ');
+        }
+        return 'read';
+      };
+      const section = { id: 'sec1', district: D, school: 'sc', students: ['u1'], teachers: ['t1'] };
+      expect(refusal('section', section)).toBe('read');
+      expect(refusal('section', { ...section, students: [] })).toBe('read');
+      expect(refusal('section', { ...section, students: undefined })).toBe(
+        "field students: record has no students list (Clever sends every section's students, [] for none: read as none, every one of them would leave the class)",
+      );
+      expect(refusal('section', { ...section, students: null })).toMatch(/^field students: record has no students list/);
+      expect(refusal('section', { ...section, teachers: undefined })).toMatch(/^field teachers: record has no teachers list/);
+      expect(refusal('section', { ...section, school: null })).toBe('field school: record has no school (Clever gives every section its school)');
+      expect(refusal('section', { ...section, school: '' })).toMatch(/^field school: record has no school/);
+      const user = { id: 'u1', district: D, name: { first: 'Ada' }, roles: { student: { school: 'sc' } } };
+      expect(refusal('user', user)).toBe('read');
+      expect(refusal('user', { ...user, name: {} })).toBe('read');
+      expect(refusal('user', { ...user, name: null })).toBe('field name: record has no name (Clever gives every user one, {} at the least)');
+      expect(refusal('user', { ...user, name: undefined })).toMatch(/^field name: record has no name/);
     });
   });
 

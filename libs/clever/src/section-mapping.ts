@@ -1,7 +1,7 @@
 import type { SectionRecord } from '@roster-ledger/domain';
 import { moment } from './clever-dates';
 import { GRADES, SUBJECTS } from './clever-enums';
-import { flag, objectOf, oneOf, readTextList, splitParts, text } from './field-readers';
+import { flag, isNoValue, objectOf, oneOf, readTextList, splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { ext } from './common-readers';
 import { HEADER_KEYS } from './record-header';
@@ -30,9 +30,21 @@ const SECTION: PartsSpec = {
 /**
  * A section; `teachers` has the primary `teacher` first (added when Clever left it out of
  * `teachers`), and both membership lists keep the first occurrence of each id.
+ *
+ * Clever sends every section's school and its lists of students and teachers (`[]` for none; a
+ * v1.1 section its one `teacher`). A record without one is refused rather than read as empty: read so, it would move the class out of
+ * its school or unenroll every member, with no sign that anything was left out of the file.
  */
 export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): SectionRecord {
   const at = { ctx, path: '', label: 'section' };
+  if (isNoValue(raw['school'])) throw ctx.error('school', 'record has no school (Clever gives every section its school)');
+  // (a section of Clever's v1.1 names its one teacher in `teacher` alone)
+  const lists = isNoValue(raw['teacher']) ? ['students', 'teachers'] : ['students'];
+  for (const list of lists) {
+    if (raw[list] === undefined || raw[list] === null) {
+      throw ctx.error(list, `record has no ${list} list (Clever sends every section's ${list}, [] for none: read as none, every one of them would leave the class)`);
+    }
+  }
   const primary = text(raw['teacher'], { ctx, path: 'teacher', label: 'section.teacher' });
   const teachers = readTextList(raw['teachers'], { ctx, path: 'teachers', label: 'section.teachers' }) ?? [];
   const students = readTextList(raw['students'], { ctx, path: 'students', label: 'section.students' }) ?? [];

@@ -36,6 +36,9 @@ export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header
     throw ctx.error('roles', `user has no role: expected one of ${USER_ROLES.join(', ')} (or contact)`);
   }
 
+  // Clever gives every user a name object (its parts may be missing): read as none, a record without
+  // one would erase the person's name, with no sign that anything was left out of the file
+  if (raw['name'] === undefined || raw['name'] === null) throw ctx.error('name', 'record has no name (Clever gives every user one, {} at the least)');
   const created = moment(raw['created'], { ctx, path: 'created', label: 'user.created' });
   const user = splitParts(raw, USER, { ctx, path: '', label: 'user' });
   const unknownRoles = readUnknownRoles(given, ctx);
