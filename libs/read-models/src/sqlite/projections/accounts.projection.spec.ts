@@ -90,6 +90,14 @@ describe('accounts projection: one account per Clever user', () => {
       // hyphens and dashes are spaces, apostrophes (straight or curly, as pasted) are left out
       rm().when(log.append('user-u6', 'StudentShared', studentRecord('u6', { first: 'Jean-Louis', last: "O'Brien" })));
       for (const text of ['jean louis', 'Jean–Louis', 'jean-louis obrien', 'obrien', 'O’Brien, Jean', "o'brien jean-l"]) expect(await search(text)).toEqual(['u6']);
+      // either family name of a double surname, hyphenated or not, with the first name after it
+      rm().when(
+        log.append('user-u7', 'StudentShared', studentRecord('u7', { first: 'Gerald', middle: 'J', last: 'Parisian-Ortiz' })),
+        log.append('user-u8', 'StudentShared', studentRecord('u8', { first: 'Gabriel', last: 'García Márquez' })),
+      );
+      for (const text of ['ortiz', 'Ortiz, Gerald', 'ortiz ger', 'parisian', 'parisian ortiz gerald', 'gerald parisian']) expect(await search(text)).toEqual(['u7']);
+      for (const text of ['marquez', 'Márquez Gabriel', 'garcia']) expect(await search(text)).toEqual(['u8']);
+      expect(await search('ortiz gabriel')).toEqual([]); // the later name with another first name is another person
       // marks of other scripts make other names: a Devanagari vowel sign is not an accent
       rm().when(log.append('user-u5', 'StudentShared', studentRecord('u5', { first: 'प्रिया', last: 'Shah' })));
       expect(await search('पर')).toEqual([]);

@@ -18,16 +18,20 @@ const nameKey = (name: string): string | null => {
  * The names (as search keys: lower case, accents left out) and email support searches by: "first
  * last"; "last first middle", the order of an SIS export's "Last, First Middle" (a prefix of it is
  * still "last first"); and, for a name with a middle name, "first middle last", as a person writes
- * it in full ("Steve G Ziemann"), null otherwise (it would be "first last" again).
+ * it in full ("Steve G Ziemann"), null otherwise (it would be "first last" again); and, for a last
+ * name of two words or more ("Parisian-Ortiz", "García Márquez"), the words after its first, then
+ * the first name ("ortiz gerald"): support may be given either family name of a double surname.
  */
-function searchNames(account: Account): { name: string | null; nameReversed: string | null; nameFull: string | null; email: string | null } {
+function searchNames(account: Account): { name: string | null; nameReversed: string | null; nameFull: string | null; nameLater: string | null; email: string | null } {
   const name = account.person.personal['name'] as Fields | undefined;
   const part = (key: string): string => (typeof name?.[key] === 'string' ? (name[key] as string) : '');
   const middle = nameKey(part('middle'));
+  const later = (nameKey(part('last')) ?? '').split(' ').slice(1).join(' ');
   return {
     name: nameKey(`${part('first')} ${part('last')}`),
     nameReversed: nameKey(`${part('last')} ${part('first')} ${part('middle')}`),
     nameFull: middle === null ? null : nameKey(`${part('first')} ${part('middle')} ${part('last')}`),
+    nameLater: later === '' ? null : nameKey(`${later} ${part('first')}`),
     email: lower(account.person.personal['email']),
   };
 }
@@ -52,7 +56,7 @@ export const accountsProjection: SqliteProjection = {
   tables: ['accounts', 'account_search', 'account_ids'],
   // 2: names kept as search keys (accents and punctuation left out), so "Lucia Pena" finds
   // "Lucía Peña", "last first middle" in place of "last first", and each removed role kept as it
-  // stood (formerFacets)
+  // stood (formerFacets). (search_name_later came with a new shape of the search table.)
   contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its indexes are built
@@ -62,10 +66,11 @@ export const accountsProjection: SqliteProjection = {
         id TEXT PRIMARY KEY, status TEXT NOT NULL, roles TEXT NOT NULL,
         name TEXT, ever_student INTEGER NOT NULL, position INTEGER NOT NULL, doc TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS ${t('account_search')} (
-        id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, search_name TEXT, search_name_rev TEXT, search_name_full TEXT, email TEXT) WITHOUT ROWID;
+        id TEXT PRIMARY KEY, district_id TEXT, status TEXT NOT NULL, search_name TEXT, search_name_rev TEXT, search_name_full TEXT, search_name_later TEXT, email TEXT) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_name ON ${t('account_search')} (search_name);
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_name_rev ON ${t('account_search')} (search_name_rev);
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_name_full ON ${t('account_search')} (search_name_full) WHERE search_name_full IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ${t('account_search')}_name_later ON ${t('account_search')} (search_name_later) WHERE search_name_later IS NOT NULL;
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_email ON ${t('account_search')} (email);
       CREATE TABLE IF NOT EXISTS ${t('account_ids')} (account_id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, value)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('account_ids')}_value ON ${t('account_ids')} (value);
@@ -86,10 +91,10 @@ export const accountsProjection: SqliteProjection = {
       {
         side: {
           table: t('account_search'),
-          columns: ['district_id', 'status', 'search_name', 'search_name_rev', 'search_name_full', 'email'],
+          columns: ['district_id', 'status', 'search_name', 'search_name_rev', 'search_name_full', 'search_name_later', 'email'],
           extract: (a) => {
             const keys = searchNames(a);
-            return [a.districtId, a.status, keys.name, keys.nameReversed, keys.nameFull, keys.email];
+            return [a.districtId, a.status, keys.name, keys.nameReversed, keys.nameFull, keys.nameLater, keys.email];
           },
         },
       },

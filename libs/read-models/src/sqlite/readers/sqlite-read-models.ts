@@ -314,7 +314,8 @@ export class SqliteReadModels implements ReadModels {
              UNION SELECT id FROM ${search} WHERE email = @needle
              UNION SELECT id FROM ${search} WHERE search_name >= @name AND search_name < @above
              UNION SELECT id FROM ${search} WHERE search_name_rev >= @name AND search_name_rev < @above
-             UNION SELECT id FROM ${search} WHERE search_name_full >= @name AND search_name_full < @above)
+             UNION SELECT id FROM ${search} WHERE search_name_full >= @name AND search_name_full < @above
+             UNION SELECT id FROM ${search} WHERE search_name_later >= @name AND search_name_later < @above)
            ${district}
            ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
            ORDER BY ${order} LIMIT @limit) page
