@@ -1,0 +1,29 @@
+import { err, json, out, visible } from './cli-output';
+
+describe('what the CLI writes to a terminal', () => {
+  const written = (write: () => void, stream: NodeJS.WriteStream = process.stdout): string => {
+    const spy = jest.spyOn(stream, 'write').mockImplementation(() => true);
+    try {
+      write();
+      return spy.mock.calls.map(([chunk]) => String(chunk)).join('');
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it('writes a value that would recolour, rewrite or reorder the screen as its escapes, keeping newlines and tabs', () => {
+    const name = 'Davida\u0000\u001b[31m red\rX\u0007 \u202eevil\u009b2J';
+    expect(visible(name)).toBe('Davida\\x00\\x1b[31m red\\x0dX\\x07 \\u202eevil\\x9b2J');
+    expect(written(() => out(`Student ${name}\n\tnext line`))).toBe('Student Davida\\x00\\x1b[31m red\\x0dX\\x07 \\u202eevil\\x9b2J\n\tnext line\n');
+    expect(written(() => err(`error: ${name}`), process.stderr)).toBe('error: Davida\\x00\\x1b[31m red\\x0dX\\x07 \\u202eevil\\x9b2J\n');
+    // names of every script are text, shown as they are
+    expect(visible('Lucía Peña, प्रिया, Юлия, 李')).toBe('Lucía Peña, प्रिया, Юлия, 李');
+  });
+
+  it('writes JSON a terminal cannot be made to act on, that still reads back as the same values', () => {
+    const value = { name: 'A\u001b[2J\u009b\u202eB\u007f', n: 1 };
+    const text = written(() => json(value));
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});
