@@ -216,7 +216,12 @@ describe('REST API (end to end)', () => {
       expect(typeof named.name).toBe('string');
       expect(now.body.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ className: named.name, status: 'active' });
       // each item is the membership and the class: no field of a roster's member (the person's name) rides along
-      expect(Object.keys(now.body.classes[0]).sort()).toEqual(['className', 'primary', 'primarySince', 'primarySinceSync', 'role', 'sectionId', 'since', 'sinceSync', 'status', 'until', 'userId']);
+      expect(Object.keys(now.body.classes[0]).sort()).toEqual(['className', 'primary', 'primarySince', 'primarySinceSync', 'role', 'sectionId', 'since', 'sinceClassShared', 'sinceSync', 'status', 'until', 'userId']);
+      // in a class since the sync that first recorded it: joined then or before, as a roster says
+      const fromDayOne = now.body.classes.filter((c: any) => c.sinceSync === day1.syncId);
+      expect(fromDayOne.length).toBeGreaterThan(0);
+      expect(fromDayOne.every((c: any) => c.sinceClassShared)).toBe(true);
+      expect(now.body.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ sinceClassShared: false });
       // the person as they stood then: before their first share no class means "not yet shared"
       expect(now.body.accountStatus).toBe('active');
       expect((await api.as('support').get(`/accounts/${student}/classes?asOf=2020-01-01`)).body).toMatchObject({ accountStatus: 'not yet shared', classes: [] });

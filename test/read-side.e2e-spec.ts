@@ -175,7 +175,12 @@ describe('read side through the CLI (end to end)', () => {
     expect(classesOf('--as-of', '2001-01-01')).toMatchObject({ accountStatus: 'not yet shared', classes: [] });
     const className = after.classes.find((c: any) => c.sectionId === toSection).className as string;
     const text = cli(['classes', student, '--db', db]).stdout;
-    expect(text).toContain(`  ${toSection}  ${className.padEnd(28)} student since ${day2.startedAt} (sync ${day2.syncId})\n`);
+    expect(text).toContain(`  ${toSection}  ${className.padEnd(28)}  student since ${day2.startedAt} (sync ${day2.syncId})\n`);
+    // a class the student was in from the ledger's first sync: joined then or before, as the roster says
+    const stayed = after.classes.find((c: any) => c.sinceSync === day1.syncId);
+    expect(stayed).toMatchObject({ sinceClassShared: true });
+    expect(after.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ sinceClassShared: false });
+    expect(text).toContain(` student since ${day1.startedAt} (sync ${day1.syncId}, which first recorded the class: joined then or before)`);
     expect(cli(['classes', student, '--as-of', '2001-01-01', '--db', db]).stdout).toContain('None: the ledger had not yet recorded this person then.');
     expect(cli(['classes', student, '--as-of', '2999-01-01', '--db', db]).stdout.split('\n')[0]).toMatch(/ as of 2999-01-01T23:59:59\.999Z \(a moment to come: the classes as the ledger knows them now\): \d+$/);
     // a teacher made primary after joining says since when, as a roster does

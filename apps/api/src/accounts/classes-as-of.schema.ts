@@ -7,6 +7,10 @@ class ClassMembershipSchema extends MembershipSchema implements ClassMembership 
   @ApiProperty({ type: String, nullable: true, description: "the class's name now (the last it had, if removed since): a roster as of the moment names it as it was then" })
   className!: string | null;
   @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the class's status now" }) status!: 'active' | 'removed' | 'unknown';
+  @ApiProperty({
+    description: 'in the class when the ledger first recorded it (sinceSync is the sync that shared the class): `since` is when the ledger began to know the class, and the person may have joined it any time before',
+  })
+  sinceClassShared!: boolean;
 }
 
 /** The classes a user was in at a moment. */

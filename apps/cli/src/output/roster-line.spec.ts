@@ -49,17 +49,25 @@ describe('rosterMemberLine', () => {
 describe('classMembershipLine', () => {
   const membership = (overrides: Partial<ClassMembership>): ClassMembership => ({
     sectionId: 'sec1', userId: 't1', role: 'teacher', primary: false, since: '2026-09-01T06:00:00.000Z', sinceSync: 'sync-a',
-    primarySince: null, primarySinceSync: null, until: null, className: 'Algebra 1A', status: 'active', ...overrides,
+    primarySince: null, primarySinceSync: null, until: null, className: 'Algebra 1A', status: 'active', sinceClassShared: false, ...overrides,
   });
 
   it('gives the class, the role since when and by which sync', () => {
-    expect(classMembershipLine(membership({ role: 'student' }))).toBe(`  sec1  ${'Algebra 1A'.padEnd(28)} student since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+    expect(classMembershipLine(membership({ role: 'student' }))).toBe(`  sec1  ${'Algebra 1A'.padEnd(28)}  student since 2026-09-01T06:00:00.000Z (sync sync-a)`);
+  });
+
+  it('says of a member since the sync that first recorded the class that they joined then or before, as a roster does', () => {
+    expect(classMembershipLine(membership({ role: 'student', sinceClassShared: true }))).toBe(
+      `  sec1  ${'Algebra 1A'.padEnd(28)}  student since 2026-09-01T06:00:00.000Z (sync sync-a, which first recorded the class: joined then or before)`,
+    );
+    // a name as long as the column or longer is still apart from the role
+    expect(classMembershipLine(membership({ className: 'Latin Dance Elective - Gleichner - 6' }))).toContain('Latin Dance Elective - Gleichner - 6  teacher since');
   });
 
   it('says when a teacher became primary after joining, as a roster does, when they left, and a class removed since', () => {
     const made = membership({ primary: true, primarySince: '2026-10-02T06:00:00.000Z', primarySinceSync: 'sync-b', until: '2026-11-01T06:00:00.000Z', status: 'removed' });
     expect(classMembershipLine(made)).toBe(
-      `  sec1  ${'Algebra 1A'.padEnd(28)} teacher since 2026-09-01T06:00:00.000Z (sync sync-a), primary since 2026-10-02T06:00:00.000Z (sync sync-b), left 2026-11-01T06:00:00.000Z, class now removed`,
+      `  sec1  ${'Algebra 1A'.padEnd(28)}  teacher since 2026-09-01T06:00:00.000Z (sync sync-a), primary since 2026-10-02T06:00:00.000Z (sync sync-b), left 2026-11-01T06:00:00.000Z, class now removed`,
     );
     expect(classMembershipLine(membership({ primary: true, primarySince: '2026-09-01T06:00:00.000Z' }))).toContain('(sync sync-a), primary');
   });

@@ -12,7 +12,7 @@ export function rosterMemberLine(member: RosterMember, namesRedacted = false): s
   const removed = member.status === 'removed' ? ', now removed' : '';
   const primary = primaryNote(member);
   // the ledger knows a class from its first sync on: who was in it then joined then or before
-  const first = member.sinceClassShared ? ', which first recorded the class: joined then or before' : '';
+  const first = member.sinceClassShared ? FIRST_RECORDED : '';
   return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'}${first})${primary}${removed}`;
 }
 
@@ -30,8 +30,13 @@ export function fullName(name: Record<string, unknown>, options: { middle?: bool
 export function classMembershipLine(m: ClassMembership): string {
   const until = m.until === null ? '' : `, left ${m.until}`;
   const removed = m.status === 'removed' ? ', class now removed' : '';
-  return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)} ${m.role} since ${m.since} (sync ${m.sinceSync ?? '-'})${primaryNote(m)}${until}${removed}`;
+  const first = m.sinceClassShared ? FIRST_RECORDED : '';
+  // two spaces after the name: a long one would otherwise run into the role
+  return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)}  ${m.role} since ${m.since} (sync ${m.sinceSync ?? '-'}${first})${primaryNote(m)}${until}${removed}`;
 }
+
+/** Said of a member who was in the class when the ledger first recorded it (see RosterMember.sinceClassShared). */
+const FIRST_RECORDED = ', which first recorded the class: joined then or before';
 
 /** A primary teacher marked so; one made primary after they joined (a primary teacher change) says when, apart from when they joined. */
 function primaryNote(m: Membership): string {

@@ -35,6 +35,8 @@ export interface ClassName {
   status: 'active' | 'removed';
   /** The section's name now, or the last one it had if it was removed; null when Clever gave none. */
   name: string | null;
+  /** The sync that first shared it (the district's first sync, for a class there from the start). */
+  firstSharedSync: string | null;
 }
 
 /** A class a search found: what tells it apart in a list, without its members. */

@@ -129,6 +129,8 @@ export interface ClassMembership extends Membership {
   className: string | null;
   /** The class's status now ('unknown': the ledger has no document of it). */
   status: 'active' | 'removed' | 'unknown';
+  /** In the class when the ledger first recorded it: `since` is then when the ledger began to know the class (see RosterMember). */
+  sinceClassShared: boolean;
 }
 
 /** A class a search found, with its school's name (null when the ledger has no name for it) and status. */

@@ -237,7 +237,9 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
     });
     const classes = memberships.map((m): ClassMembership => {
       const found = named.get(m.sectionId);
-      return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown' };
+      // in the class when the ledger first recorded it: joined then or before, as a roster says
+      const sinceClassShared = m.sinceSync !== null && m.sinceSync === found?.firstSharedSync;
+      return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown', sinceClassShared };
     });
     return { userId, at, accountStatus: then?.status ?? 'not yet shared', classes };
   }

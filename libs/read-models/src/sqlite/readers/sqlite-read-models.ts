@@ -364,11 +364,14 @@ export class SqliteReadModels implements ReadModels {
 
   async classNames(ids: readonly string[]): Promise<ClassName[]> {
     if (ids.length === 0) return [];
-    // the name column the classes read model keeps beside each document: none is read or parsed
+    // the name column the classes read model keeps beside each document, and one key of the
+    // document, which SQLite reads without it being parsed here
     return this.read(
       'classes',
       () =>
-        this.statement(`SELECT id, status, name FROM ${this.t('classes', 'classes')} WHERE id IN (SELECT value FROM json_each(?))`).all(
+        this.statement(
+          `SELECT id, status, name, json_extract(doc, '$.firstSharedSync') AS firstSharedSync FROM ${this.t('classes', 'classes')} WHERE id IN (SELECT value FROM json_each(?))`,
+        ).all(
           JSON.stringify(ids),
         ) as ClassName[],
     );
