@@ -54,7 +54,13 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty(counts('roster events appended (completed) or pending (held), by type')) counts!: Record<string, number>;
   @ApiProperty() appended!: number;
   @ApiProperty() pending!: number;
-  @ApiProperty({ type: [GuardBreachSchema], description: 'held: the mass-change thresholds crossed' }) breaches!: GuardBreach[];
+  @ApiProperty({ type: [GuardBreachSchema], description: 'held, or held then approved or discarded: the mass-change thresholds crossed' }) breaches!: GuardBreach[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'when the mass-change guard held the sync, kept once it is approved or discarded (finishedAt is then the moment it was decided); null for a sync never held',
+  })
+  heldAt!: string | null;
   @ApiProperty({ type: SyncFailureSchema, nullable: true }) failure!: SyncSummary['failure'];
   @ApiProperty({ type: Object, nullable: true, description: 'the process that ran the sync ({pid, host}, and on Linux `started`: when it started, so that a later process given its id is not taken for it), when recorded' }) owner!: SyncSummary['owner'];
   @ApiPropertyOptional({

@@ -1,4 +1,5 @@
 import type { SyncSummary } from '@roster-ledger/domain';
+import { describeBreach } from '@roster-ledger/domain';
 import { describeSync, syncLine } from './sync-report';
 
 const sync = (over: Partial<SyncSummary>): SyncSummary => ({
@@ -15,6 +16,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   appended: 0,
   pending: 0,
   breaches: [],
+  heldAt: null,
   failure: null,
   approvedBy: null,
   approvedVia: null,
@@ -51,6 +53,24 @@ describe("a sync's report", () => {
     expect(describeSync(sync({ status: 'discarded', discardedBy: 'alice', discardedVia: 'cli' }))).toContain('  Discarded by alice (on the CLI, as given with --by or the login name).');
     // recorded before the channel was: the name alone
     expect(describeSync(sync({ status: 'completed', approvedBy: 'alice' }))).toContain('  Applied on approval by alice.');
+  });
+
+  it('says of an approved or discarded sync when the guard held it, which thresholds it crossed, and when it was decided', () => {
+    const breaches = [{ recordType: 'student' as const, change: 'removed' as const, count: 150, active: 1004, threshold: 0.1 }];
+    const held = { heldAt: '2026-12-01T10:00:02.000Z', finishedAt: '2026-12-01T11:30:00.000Z', breaches };
+    const approved = describeSync(sync({ ...held, status: 'completed', approvedBy: 'eve', approvedVia: 'api' })).split('\n');
+    expect(approved).toEqual(
+      expect.arrayContaining([
+        '  Held by the mass-change guard at 2026-12-01T10:00:02.000Z; thresholds crossed:',
+        `    - ${describeBreach(breaches[0]!)}`,
+        '  Applied on approval by eve (API key) at 2026-12-01T11:30:00.000Z.',
+      ]),
+    );
+    const discarded = describeSync(sync({ ...held, status: 'discarded', discardedBy: 'alice', discardedVia: 'cli' }));
+    expect(discarded).toContain('  Held by the mass-change guard at 2026-12-01T10:00:02.000Z, then discarded: nothing applied.');
+    expect(discarded).toContain('  Discarded by alice (on the CLI, as given with --by or the login name) at 2026-12-01T11:30:00.000Z.');
+    // a sync never held says nothing of it
+    expect(describeSync(sync({ status: 'completed' }))).not.toContain('Held');
   });
 
   it("names the ledger of the command in the approve and discard commands of a held sync, so that they act on the sync it held", () => {

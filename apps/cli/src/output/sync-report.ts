@@ -38,17 +38,25 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     else if (s.source === 'clever-events') lines.push('  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
     else lines.push(`  No roster changes: the ledger already matched this snapshot${Object.keys(s.kept).length > 0 ? ', but for what its files did not have (below)' : ''}.`);
     lines.push(...table(s.counts));
-    if (s.approvedBy) lines.push(`  Applied on approval by ${decidedBy(s.approvedBy, s.approvedVia)}.`);
+    if (s.approvedBy) {
+      // what compliance asks of an approved sync: when it was held, why, and when it was let through
+      if (s.heldAt !== null) {
+        lines.push(`  Held by the mass-change guard at ${s.heldAt}; thresholds crossed:`);
+        for (const b of s.breaches) lines.push(`    - ${describeBreach(b)}`);
+      }
+      lines.push(`  Applied on approval by ${decidedBy(s.approvedBy, s.approvedVia)}${decidedAt(s)}.`);
+    }
   }
   if (s.status === 'held' || s.status === 'discarded') {
-    lines.push(s.status === 'held' ? `  Held by the mass-change guard, nothing applied. It would append ${n(total)} roster events:` : `  Held by the mass-change guard, then discarded: nothing applied. It would have appended ${n(total)} roster events:`);
+    const held = s.heldAt === null ? '' : ` at ${s.heldAt}`;
+    lines.push(s.status === 'held' ? `  Held by the mass-change guard${held}, nothing applied. It would append ${n(total)} roster events:` : `  Held by the mass-change guard${held}, then discarded: nothing applied. It would have appended ${n(total)} roster events:`);
     lines.push(...table(s.counts));
     lines.push('  Thresholds crossed:');
     for (const b of s.breaches) lines.push(`    - ${describeBreach(b)}`);
     if (s.status === 'held') {
       lines.push(`  Apply it:  ${commandOnThisLedger(['syncs', 'approve', s.syncId], argv)} --by <your name>`);
       lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
-    } else lines.push(`  Discarded by ${decidedBy(s.discardedBy ?? '-', s.discardedVia)}.`);
+    } else lines.push(`  Discarded by ${decidedBy(s.discardedBy ?? '-', s.discardedVia)}${decidedAt(s)}.`);
   }
   if (s.status === 'failed' && s.failure) {
     lines.push(`  Failed (${s.failure.code}): ${s.failure.reason}`);
@@ -154,6 +162,11 @@ function decidedBy(by: string, via: DecisionChannel | null): string {
   if (via === 'api') return `${by} (API key)`;
   if (via === 'cli') return `${by} (on the CLI, as given with --by or the login name)`;
   return by;
+}
+
+/** When a held sync was decided: the moment that ended it, for a sync whose record says when it was held. */
+function decidedAt(s: SyncSummary): string {
+  return s.heldAt !== null && s.finishedAt !== null ? ` at ${s.finishedAt}` : '';
 }
 
 /** Who asked for a sync, and through what (see RequestChannel): the schedule is named as such. */

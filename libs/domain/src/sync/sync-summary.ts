@@ -12,7 +12,7 @@ export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarde
  * when a summary gains a field or folds an event differently, and the read model is folded again
  * from the log (a document folded before would lack the field).
  */
-export const SYNC_SUMMARY_VERSION = 4;
+export const SYNC_SUMMARY_VERSION = 5;
 
 /** What one sync did, folded from its `sync-{id}` stream. */
 export interface SyncSummary extends Required<SyncFindings> {
@@ -31,6 +31,11 @@ export interface SyncSummary extends Required<SyncFindings> {
   appended: number;
   pending: number;
   breaches: GuardBreach[];
+  /**
+   * When the mass-change guard held it, kept once it is approved or discarded (`finishedAt` is then
+   * the decision's moment); null for a sync never held.
+   */
+  heldAt: string | null;
   /** Why it failed; `foundBy`: the sync that found it INTERRUPTED (its process gone) and recorded it so. */
   failure: { code: string; reason: string; at?: InputLocation; foundBy?: string } | null;
   approvedBy: string | null;
@@ -85,7 +90,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
     return {
       syncId: d.syncId, districtId: d.districtId, source: d.source, origin: d.origin, status: 'running',
       requestedBy: d.requestedBy, requestedVia: d.requestedVia ?? null, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
-      breaches: [], ...noFindings(), failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null,
+      breaches: [], heldAt: null, ...noFindings(), failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null,
       owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null, fallback: d.fallback ?? null,
     };
   }
@@ -102,7 +107,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
     }
     case 'SyncHeld': {
       const { counts, pending, breaches, heldAt, districtId } = event.data;
-      Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, ...findingsOf(event.data), districtId });
+      Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, heldAt: event.recordedAt ?? heldAt, ...findingsOf(event.data), districtId });
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
       if (event.data.settledUnder !== undefined) summary.settledUnder = event.data.settledUnder;
       break;
