@@ -84,6 +84,17 @@ describe.each([
     expect(error.message).toBe(`${path}, line 1, record #2, field id: record has no id`);
   });
 
+  it('given an id with a space or a control character in it, or one of thousands of characters, it refuses it as no Clever id', async () => {
+    const spaced = await failureFor('users.json', envelope([student('u1'), student('../x y\n')]));
+    expect(spaced.error.message).toBe(
+      `${spaced.path}, line 1, record #2, field id: an id with a space or a control character in it is no Clever id (Clever's are 24 hex digits): "../x y\\n"`,
+    );
+    const escape = await failureFor('users.json', envelope([student('u1\u001b[31m')]));
+    expect(escape.error.rule).toMatch(/^an id with a space or a control character in it is no Clever id/);
+    const long = await failureFor('users.json', envelope([student('a'.repeat(5000))]));
+    expect(long.error.message).toBe(`${long.path}, line 1, record #1, field id: an id of 5,000 characters is no Clever id (Clever's are 24 hex digits; at most 255 are taken)`);
+  });
+
   it('given a record without district, it names the record and its id', async () => {
     const { error } = await failureFor('sections.json', JSON.stringify([{ id: 'sec1', name: 'Math' }]));
     expect(error.message).toMatch(/sections\.json, line 1, record #1, id sec1, field district: record has no district$/);
