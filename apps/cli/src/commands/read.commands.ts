@@ -17,8 +17,9 @@ import {
   type TimelineKind,
 } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
+import { accountLines } from '../output/account-line';
 import { nextPageLine } from '../output/next-page';
-import { classMembershipLine, fullName, rosterMemberLine } from '../output/roster-line';
+import { classMembershipLine, rosterMemberLine } from '../output/roster-line';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions, parseDistrictId } from './common-options';
 
@@ -43,12 +44,6 @@ abstract class ReadCommand extends LedgerCommandRunner {
     return value;
   }
 }
-
-/** A found account's name with its middle name: a search matches by it too, and it tells two Steve Ziemanns apart. */
-const nameOf = (personal: Record<string, unknown>): string => {
-  const name = personal['name'] as Record<string, unknown> | undefined;
-  return name ? fullName(name, { middle: true }) : '(name not shown)';
-};
 
 @Command({
   name: 'search',
@@ -79,12 +74,7 @@ export class SearchCommand extends ReadCommand {
         return out(`No account${where} has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
       }
       if (page.items.length === 0) return out(`No account matches "${text}".`);
-      for (const a of page.items) {
-        // a removed person's SIS id as it was: what a search by it is checked against
-        const ids = [...Object.values(a.facets), ...Object.values(a.formerFacets)].map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
-        const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
-        out(`${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${a.removedAt ? `, removed ${a.removedAt}` : ''}`);
-      }
+      for (const line of accountLines(page.items)) out(line);
       if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);

@@ -175,5 +175,6 @@ describe("a sync's report", () => {
     expect(column({ status: 'completed' })).toBe('100 events');
     expect(column({ status: 'held' })).toBe('100 pending');
     expect(column({ status: 'discarded' })).toBe('100 dropped');
+    expect(syncLine(sync({ counts: { StudentShared: 1 } })).split(/\s{2,}/)[4]).toBe('1 event');
   });
 });

@@ -150,7 +150,7 @@ export function syncLine(s: SyncSummary): string {
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   // a sync whose process is gone is no longer running, whatever the log says until the next sync
   const status = s.processGone ? 'stopped' : s.status;
-  const what = s.status === 'held' ? 'pending' : s.status === 'discarded' ? 'dropped' : 'events';
+  const what = s.status === 'held' ? 'pending' : s.status === 'discarded' ? 'dropped' : total === 1 ? 'event' : 'events';
   return [s.syncId, status.padEnd(9), s.startedAt, (s.districtId ?? '-').padEnd(24), `${n(total).padStart(9)} ${what.padEnd(7)}`, s.origin].join('  ');
 }
 

@@ -1,0 +1,32 @@
+import type { AccountAnswer } from '@roster-ledger/ledger';
+import { accountLines } from './account-line';
+
+const account = (over: Partial<AccountAnswer>): AccountAnswer => ({
+  id: 'u1',
+  districtId: 'd1',
+  status: 'active',
+  roles: ['student'],
+  formerRoles: [],
+  personal: { name: { first: 'Ada', middle: 'B', last: 'Lovelace' } },
+  facets: { student: { fields: {}, personal: { sis_id: '100095233' } } },
+  formerFacets: {},
+  firstSharedAt: '2026-12-01T10:00:00.000Z',
+  firstSharedSync: 's1',
+  lastChangedAt: '2026-12-01T10:00:00.000Z',
+  removedAt: null,
+  removedSync: null,
+  personalRedacted: false,
+  ...over,
+});
+
+describe('the lines of found accounts', () => {
+  it('gives each account its id, name, roles, status, SIS id and first share, without a district when the page is of one', () => {
+    expect(accountLines([account({})])).toEqual([`u1  ${'Ada B Lovelace'.padEnd(28)} ${'student'.padEnd(16)} ${'active'.padEnd(8)} sis 100095233  first shared 2026-12-01T10:00:00.000Z`]);
+  });
+
+  it('names each account\'s district on a page of several, so one person in two districts does not read as one person twice', () => {
+    const lines = accountLines([account({ id: 'u1', districtId: 'd1' }), account({ id: 'sis-student-c8a8', districtId: 'd2' })]);
+    expect(lines[0]).toContain(' district d1  sis 100095233  ');
+    expect(lines[1]).toContain(' district d2  sis 100095233  ');
+  });
+});
