@@ -6,6 +6,7 @@ import { UnknownProjection, type ProjectionProgress, type ProjectionStatus, type
 import { openReadModelDatabase, type Db } from './read-model-database';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { ProjectionFailed, SqliteProjectionControl } from './sqlite-projection-control';
+import { ProjectionRegistry } from './projection-registry';
 import type { SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { accountsProjection } from './projections/accounts.projection';
@@ -537,6 +538,39 @@ describe.each([
       store.add({ ...last, position: head + 1, streamId: 'user-u9', type: 'StudentShared', id: 'later' });
       expect(await control.catchUp()).toBe(0);
       expect((await control.status())[0]).toMatchObject({ position: head + 1, lag: { events: 0 } });
+    });
+    it('moves its checkpoint past the other events in a write transaction taken first: a fold another connection commits meanwhile does not fail it', async () => {
+      const { events } = rosterStory();
+      const store = logOf(events);
+      // the log goes on past its last sync event
+      const last = events[events.length - 1]!;
+      store.add({ ...last, position: last.position + 1, streamId: 'user-u9', type: 'StudentShared', id: 'later' });
+      const db = openDb();
+      const control = new SqliteProjectionControl(db, store, [syncsProjection], 10, { bulkCatchUpFrom: Infinity });
+      // another connection (another process folding the same file) commits whenever it can get
+      // the write lock, here right after this connection has read its checkpoint
+      const other = new Database(path);
+      other.pragma('busy_timeout = 0');
+      other.exec('CREATE TABLE IF NOT EXISTS elsewhere (at INTEGER)');
+      const get = ProjectionRegistry.prototype.get;
+      const spy = jest.spyOn(ProjectionRegistry.prototype, 'get').mockImplementation(function (this: ProjectionRegistry, name: string) {
+        const row = get.call(this, name);
+        if (db.inTransaction) {
+          try {
+            other.prepare('INSERT INTO elsewhere VALUES (1)').run();
+          } catch (error) {
+            if (!/locked|busy/i.test(String(error))) throw error;
+          }
+        }
+        return row;
+      });
+      try {
+        expect(await control.catchUp()).toBe(syncEvents(events).length);
+      } finally {
+        spy.mockRestore();
+        other.close();
+      }
+      expect((await control.status())[0]).toMatchObject({ position: last.position + 1, status: 'running' });
     });
   });
 

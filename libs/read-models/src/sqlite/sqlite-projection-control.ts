@@ -1437,6 +1437,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const passing = targets.filter((t) => t.failure === null);
     try {
       for (const [db, group] of this.byFile(passing)) {
+        // immediate, as every fold's: a transaction that reads the checkpoint and then writes
+        // fails (SQLITE_BUSY) when another connection commits between the two
         db.transaction(() => {
           for (const t of group) {
             if (!this.resumeUnderLock(t) || t.position >= bound) continue;
@@ -1444,7 +1446,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
             t.position = bound;
             this.folded.set(t.key, bound);
           }
-        })();
+        }).immediate();
       }
     } catch (error) {
       for (const writer of this.writers.values()) writer.reset();
