@@ -106,6 +106,14 @@ describe.each([
     expect(error.message).toMatch(/users\.json, line 1, record #3, id u1, field id: duplicate id: records #1 and #3 both have id u1 and differ \(a users\.json made by joining the pages of role queries, .*lists each person once\)$/);
   });
 
+  it('given a copy of a record, then bytes that are not UTF-8, it names the bytes, not the copy', async () => {
+    const bytes = Buffer.from(envelope([student('u1'), student('u2'), student('u1'), student('u3', { grade: 'LATIN1' })]), 'utf8');
+    bytes[bytes.indexOf('LATIN1')] = 0xe9; // a Latin-1 é
+    const { error } = await failureFor('users.json', bytes);
+    expect(error.message).not.toMatch(/duplicate id/);
+    expect(error.message).toMatch(/UTF-8/);
+  });
+
   it('given the same record twice byte for byte (role queries joined), it takes it once and counts the copy as skipped', async () => {
     const teacher = { id: 't1', district: DISTRICT_ID, name: { first: 'Grace', last: 'Hopper' }, roles: { teacher: { school: 's1', schools: ['s1'] }, staff: { schools: ['s1'] } } };
     const folder = await tempFolder({ 'users.json': envelope([teacher, student('u1'), teacher]) });

@@ -185,6 +185,8 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
   // copy from another record under the same id (48 bits of each record's fingerprint, by index)
   const seen = new Map<string, number>();
   const prints: number[] = [];
+  // a duplicate id one of whose records has no fingerprint, to name if the file turns out whole
+  let unsure: InvalidInput | null = null;
   for await (const found of thread.records(file, { maxStringLength: reading.maxStringLength, onBytes: reading.onBytes, recognise })) {
     const { index, line } = found;
     const item: SnapshotItem =
@@ -201,16 +203,23 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
       }
       // Clever's role queries list a person of several roles once per role (see ROLE_QUERIES_HINT)
       const hint = kind === 'user' ? ROLE_QUERIES_HINT : '';
-      const differ = Number.isNaN(print) || Number.isNaN(prints[first]!) ? '' : ' and differ';
-      throw new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${differ}${hint}`, {
+      const sure = !Number.isNaN(print) && !Number.isNaN(prints[first]!);
+      const duplicate = new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${sure ? ' and differ' : ''}${hint}`, {
         ...item.origin,
         field: 'id',
       });
+      if (sure) throw duplicate;
+      // A record without a fingerprint was read again token by token after a problem in the
+      // bytes, which the reading throws once it gets there: that problem is the one to name, not
+      // a duplicate that may be a byte-for-byte copy (taken once, were the file whole)
+      unsure ??= duplicate;
+      continue;
     }
     seen.set(id, index);
     prints[index] = print;
     yield item;
   }
+  if (unsure !== null) throw unsure;
 }
 
 const BASE64_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
