@@ -73,6 +73,16 @@ describe('broken snapshots (end to end)', () => {
       /users\.json.*duplicate id: records #\d+ and #\d+ both have id [0-9a-f]{24} and differ/,
     ],
     ['a wrong type', () => editUsers('type', (u) => (firstStudent(u).name.first = 42)), /users\.json.*name\.first.*string/],
+    [
+      'a section without its students list, which would unenroll the class',
+      () => brokenFile('no-students', 'sections.json', (t) => {
+        const doc = JSON.parse(t);
+        delete doc.data[3].data.students;
+        return JSON.stringify(doc);
+      }),
+      /sections\.json, line 1, record #4, id [0-9a-f]{24}, field students: record has no students list/,
+    ],
+    ['a user whose name is null', () => editUsers('null-name', (u) => (firstStudent(u).name = null)), /users\.json, line 1, record #\d+, id [0-9a-f]{24}, field name: record has no name/],
     ['an empty file', () => brokenUsers('empty', () => ''), /users\.json.*empty/i],
     ['a 5 MB string', () => editUsers('huge', (u) => (firstStudent(u).name.last = 'x'.repeat(5 * 1024 * 1024))), /users\.json.*record #1.*name\.last.*too long.*limit is 65,536/],
     [
