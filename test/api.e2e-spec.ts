@@ -701,17 +701,19 @@ describe('REST API (end to end)', () => {
 
     it('answers 404 naming a sync, school or district a filter names that the ledger has never recorded, rather than nothing', async () => {
       const inDistrict = `in district ${district}`;
+      const accountHint = 'an account is asked for by its id, as search gives it (search finds it by name, email, SIS id, student, teacher or staff number, or state id)';
+      const classHint = 'a class is asked for by its id, as search gives it (a class search finds it by a part of its name, its SIS id or its section number)';
       for (const [path, detail] of [
         [`/districts/${district}/audit?sync=nope`, `sync nope ${inDistrict} not found`],
         [`/districts/${district}/audit/export?format=csv&sync=nope`, `sync nope ${inDistrict} not found`],
         [`/districts/${district}/audit?school=nope&types=StudentShared`, `school nope ${inDistrict} not found`],
         ['/syncs?district=nope', 'district nope not found'],
         ['/accounts?q=noor&district=nope', 'district nope not found'],
-        // an id's timeline is not found as the id itself is: an account, a class
-        ['/accounts/nope', 'account nope not found'],
-        ['/accounts/nope/timeline', 'account nope not found'],
-        ['/classes/nope/roster', 'class nope not found'],
-        ['/classes/nope/timeline', 'class nope not found'],
+        // an id's timeline is not found as the id itself is: an account, a class, with how to find an id
+        ['/accounts/nope', `account nope not found; ${accountHint}`],
+        ['/accounts/nope/timeline', `account nope not found; ${accountHint}`],
+        ['/classes/nope/roster', `class nope not found; ${classHint}`],
+        ['/classes/nope/timeline', `class nope not found; ${classHint}`],
       ]) {
         const unknown = await api.as('admin').get(path!);
         expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);

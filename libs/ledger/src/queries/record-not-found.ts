@@ -8,7 +8,8 @@ const SUBJECTS: Readonly<Record<TimelineKind, string>> = { user: 'account', sect
  * A record of `kind` asked for by an id the read models do not hold. An id copied from the audit
  * feed's `stream_id` (`user-<id>`, `section-<id>`) is the log's name of the record's stream: said
  * so, with the id to ask for, as the plain "not found" left people thinking the record was not
- * there. `hint` is said otherwise.
+ * there. `hint` is said otherwise; without one, an account or a class is said to be looked up by
+ * its id, which search gives: support asks by an SIS id or a section number as often as not.
  */
 export function recordNotFound(kind: TimelineKind, id: string, hint?: string): NotFound {
   const subject = SUBJECTS[kind];
@@ -16,5 +17,11 @@ export function recordNotFound(kind: TimelineKind, id: string, hint?: string): N
   if (id.startsWith(prefix) && id.length > prefix.length) {
     return new NotFound(`${subject} ${id}`, `${id} is the name of a stream of the log (the audit feed's stream_id): the ${subject}'s id is ${id.slice(prefix.length)}`);
   }
-  return new NotFound(`${subject} ${id}`, hint);
+  return new NotFound(`${subject} ${id}`, hint ?? SEARCH_HINTS[kind]);
 }
+
+/** How to find the id of an account or a class that is asked for by something else. */
+const SEARCH_HINTS: Partial<Record<TimelineKind, string>> = {
+  user: 'an account is asked for by its id, as search gives it (search finds it by name, email, SIS id, student, teacher or staff number, or state id)',
+  section: "a class is asked for by its id, as search gives it (a class search finds it by a part of its name, its SIS id or its section number)",
+};
