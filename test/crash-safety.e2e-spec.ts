@@ -116,6 +116,9 @@ describe('crash safety: SIGKILL at random points (end to end)', () => {
       const log = await readLog(db);
       // no event lost or duplicated: every stream 0..n-1 without a gap, ids unique, positions increasing
       expect(logProblems(log)).toEqual([]);
+      // and every event under the seal its append wrote with it: no kill left one without the other
+      const sealed = await runCli(['verify-log', '--db', db, '--json']);
+      expect([sealed.status, JSON.parse(sealed.stdout)]).toEqual([0, expect.objectContaining({ intact: true, sealedUpTo: log[log.length - 1]!.position, unsealedBefore: 0 })]);
       // The same roster events as the reference ledger, as multisets of (stream, revision, type, data).
       // Event ids derive from the sync id (a random UUID per run) and the metadata carries the sync id
       // and the clocks of that run, so those legitimately differ between the two ledgers.

@@ -17,6 +17,7 @@ import { BackupCommand } from './commands/backup.command';
 import { AccessLogCommand } from './commands/access-log.command';
 import { SyncCommand } from './commands/sync.command';
 import { SyncsCommand } from './commands/syncs.command';
+import { VerifyLogCommand } from './commands/verify-log.command';
 
 /** The top-level commands (each brings its sub-commands): what `roster-ledger` accepts. */
 export const CLI_COMMANDS = [
@@ -33,6 +34,7 @@ export const CLI_COMMANDS = [
   ProjectionsCommand,
   RebuildCommand,
   BackupCommand,
+  VerifyLogCommand,
   ServeCommand,
 ] as const;
 

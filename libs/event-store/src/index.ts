@@ -10,3 +10,4 @@ export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';
 export { SqliteDistrictStateStore } from './sqlite/sqlite-district-state-store';
 export { sectionSummaryOf } from './sqlite/saved-section-summary';
 export { userSummaryOf } from './sqlite/saved-user-summary';
+export { SqliteLogSeals } from './sqlite/log-seals';

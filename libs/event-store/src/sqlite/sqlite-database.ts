@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { EventStoreError, EventStoreUnavailable, isBusy, retryWhileBusy } from '@roster-ledger/ledger';
+import { SEALS_SCHEMA } from './log-seals';
 
 export interface SqliteLedgerDatabaseOptions {
   /**
@@ -163,6 +164,7 @@ export class SqliteLedgerDatabase {
       this.db.pragma(`cache_size = -${(options.pageCacheMiB ?? 64) * 1024}`);
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
+      this.db.exec(SEALS_SCHEMA);
       addLaterColumns(this.db);
       // opened: statements wait the busy timeout (a server's thread must not block longer)
       this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);

@@ -20,6 +20,7 @@ import {
 import { categoryOf } from '@roster-ledger/domain';
 import { SqliteLedgerDatabase, isSqliteError, toEventStoreError, type SqliteLedgerDatabaseOptions } from './sqlite-database';
 import { EVENT_COLUMNS, EventMetadataTable, type EventRow } from './event-metadata-table';
+import { LogSealer, type SealWriter } from './log-seals';
 
 export interface SqliteEventStoreOptions {
   /** Source of `recordedAt`. Default `() => new Date()`. */
@@ -81,6 +82,7 @@ export class SqliteEventStore implements EventStore {
   private readonly lastPositionOf: Statement<[string], number>;
   private readonly insertEvent: Statement<[string, string, string, number, string, string, string, number]>;
   private readonly metadata: EventMetadataTable;
+  private readonly sealer: LogSealer;
   private readonly insertStream: Statement<[string, number]>;
   private readonly updateStream: Statement<[number, string]>;
   private readonly readForwards: Statement<[string, number, number], EventRow>;
@@ -115,6 +117,7 @@ export class SqliteEventStore implements EventStore {
          VALUES (?, ?, ?, ?, ?, ?, '', ?, ?)`,
       );
       this.metadata = new EventMetadataTable(db);
+      this.sealer = new LogSealer(db);
       this.insertStream = db.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, ?)');
       this.updateStream = db.prepare('UPDATE streams SET revision = ? WHERE stream_id = ?');
       this.readForwards = db
@@ -166,7 +169,10 @@ export class SqliteEventStore implements EventStore {
       // an empty batch takes no write lock
       if (next.done) return results;
       this.database.transaction(() => {
-        for (; !next.done; next = iterator.next()) results.push(this.appendOne(next.value, recordedAt));
+        // the append's seal, written in its transaction: the log is tamper-evident (see log-seals.ts)
+        const seal = this.sealer.begin();
+        for (; !next.done; next = iterator.next()) results.push(this.appendOne(next.value, recordedAt, seal));
+        seal.close();
       });
     } catch (error) {
       // an append that failed part-way lets go of what the appends' source holds (a staged set's file)
@@ -257,7 +263,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** One stream append, inside the batch's transaction. The hot path of a large import. */
-  private appendOne(append: StreamAppend, recordedAt: string): AppendResult {
+  private appendOne(append: StreamAppend, recordedAt: string, seal: SealWriter): AppendResult {
     const { streamId, events, expectedRevision } = append;
     const first = events[0];
     if (first !== undefined) {
@@ -287,12 +293,14 @@ export class SqliteEventStore implements EventStore {
     // events of an append that share one metadata object (a staged append read back) share its row
     // without writing it out again: nothing can change the object during this loop
     let lastMetadata: JsonObject | null = null;
+    let metadataText = '';
     let metadataId = 0;
     for (const event of events) {
       revision += 1;
       const data = dataJsonOf(event);
       if (event.metadata !== lastMetadata) {
-        metadataId = this.metadata.idFor(JSON.stringify(event.metadata));
+        metadataText = JSON.stringify(event.metadata);
+        metadataId = this.metadata.idFor(metadataText);
         lastMetadata = event.metadata;
       }
       try {
@@ -303,6 +311,7 @@ export class SqliteEventStore implements EventStore {
       } catch (error) {
         throw this.insertFailure(error, streamId, event.id, expectedRevision);
       }
+      seal.add({ position, eventId: event.id, streamId, revision, type: event.type, recordedAt, metadataId, metadata: metadataText, data });
     }
     if (current === null) this.insertStream.run(streamId, revision);
     else this.updateStream.run(revision, streamId);

@@ -10,3 +10,5 @@ export const READ_MODELS = Symbol('READ_MODELS');
 export const ACCESS_LOG = Symbol('ACCESS_LOG');
 export const CLEVER_EVENTS_FEED = Symbol('CLEVER_EVENTS_FEED');
 export const DISTRICT_STATE_STORE = Symbol('DISTRICT_STATE_STORE');
+/** The log's seals (see LogSeals): bound by the store that keeps the log. */
+export const LOG_SEALS = Symbol('LOG_SEALS');

@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { LogSealReport, LogSeals } from '@roster-ledger/ledger';
+
+/*
+ * Seals make the log tamper-evident. Each append that writes events also writes seals in the same
+ * transaction, one for each SEAL_EVERY events: the SHA-256 of the previous seal's and of every byte
+ * of its events, as stored (position, id, stream, revision, type, when recorded, metadata, data).
+ * An event changed, removed or added afterwards, by anyone who opens the file, no longer hashes to
+ * its seal, nor any seal after it to its own: `verify` says where. Rewriting every seal from
+ * there on would hide it from `verify`, but not from the last seal anyone kept elsewhere (a seal's
+ * hash names the whole log up to it), which `verify --expect` checks.
+ */
+export const SEALS_SCHEMA = `
+CREATE TABLE IF NOT EXISTS log_seals (
+  position INTEGER PRIMARY KEY,
+  first_position INTEGER NOT NULL,
+  sha256 TEXT NOT NULL
+);
+`;
+
+/** The hash a chain of seals starts from. */
+const CHAIN_START = '';
+
+/** An event as the log stores it, in the fields a seal covers; `metadataId` the row of `event_metadata` it shares. */
+export interface SealedFields {
+  position: number;
+  eventId: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  recordedAt: string;
+  metadataId: number | null;
+  metadata: string;
+  data: string;
+}
+
+/**
+ * The hash of one seal's events. Every text goes in with its length first, so no two different
+ * events make the same bytes, whatever their texts hold. The metadata and the recorded time, which
+ * a run of events shares (one row of `event_metadata`, one append), go in when they change from the
+ * event before: the same bytes for whoever hashes the same rows in order, for a fifth less work a
+ * row on a large append.
+ */
+class SealHash {
+  private readonly hash = createHash('sha256');
+  private metadataId: number | null = null;
+  private recordedAt: string | null = null;
+
+  add(e: SealedFields): void {
+    let header = `${e.position}\n${e.revision}\n${e.eventId.length}:${e.eventId}\n${e.streamId.length}:${e.streamId}\n${e.type.length}:${e.type}\n`;
+    if (e.recordedAt !== this.recordedAt) {
+      header += `t${e.recordedAt.length}:${e.recordedAt}\n`;
+      this.recordedAt = e.recordedAt;
+    }
+    if (e.metadataId === null || e.metadataId !== this.metadataId) {
+      header += `m${e.metadata.length}:${e.metadata}\n`;
+      this.metadataId = e.metadataId;
+    }
+    this.hash.update(`${header}${e.data.length}:`);
+    this.hash.update(e.data);
+  }
+
+  /** The seal: the previous seal's hash, then the digest of the events. */
+  sealAfter(previous: string): string {
+    return createHash('sha256').update(`${previous}\n`).update(this.hash.digest()).digest('hex');
+  }
+}
+
+/** The statements that write seals, prepared once per connection. */
+export class LogSealer {
+  readonly lastSeal: Database.Statement<[], string>;
+  readonly insert: Database.Statement<[number, number, string]>;
+
+  constructor(db: Database.Database) {
+    this.lastSeal = db.prepare<[], string>('SELECT sha256 FROM log_seals ORDER BY position DESC LIMIT 1').pluck();
+    this.insert = db.prepare<[number, number, string]>('INSERT INTO log_seals (position, first_position, sha256) VALUES (?, ?, ?)');
+  }
+
+  /** The writer of one append's seal, inside its transaction. */
+  begin(): SealWriter {
+    return new SealWriter(this);
+  }
+}
+
+/**
+ * Events under one seal at most: a large append (a first import's millions) is sealed a thousand
+ * events at a time, so that a check names a changed event's thousand, not its whole sync.
+ */
+export const SEAL_EVERY = 1_000;
+
+/** Writes the seals of an append, inside its transaction: `add` each event as it is inserted, then `close`. */
+export class SealWriter {
+  private hash = new SealHash();
+  private first = 0;
+  private last = 0;
+  private count = 0;
+  /** The hash of the seal before the next: the log's last, read when the first is written. */
+  private previous: string | null = null;
+
+  constructor(private readonly sealer: LogSealer) {}
+
+  add(event: SealedFields): void {
+    if (this.first === 0) this.first = event.position;
+    this.last = event.position;
+    this.hash.add(event);
+    if (++this.count === SEAL_EVERY) this.seal();
+  }
+
+  /** Writes the seal of the events added since the last one; nothing when none was. */
+  close(): void {
+    this.seal();
+  }
+
+  private seal(): void {
+    if (this.first === 0) return;
+    const sha256 = this.hash.sealAfter(this.previous ?? this.sealer.lastSeal.get() ?? CHAIN_START);
+    this.sealer.insert.run(this.last, this.first, sha256);
+    this.previous = sha256;
+    this.hash = new SealHash();
+    this.first = 0;
+    this.count = 0;
+  }
+}
+
+type Row = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string, metadataId: number | null];
+
+/** Events read at a time while verifying: memory stays flat whatever the log's size. */
+const READ_BATCH = 5_000;
+
+/** Checks a ledger file's log against its seals (see SEALS_SCHEMA). */
+export class SqliteLogSeals implements LogSeals {
+  constructor(private readonly db: Database.Database) {}
+
+  async verify(options: { expect?: string; onProgress?: (position: number, head: number) => void } = {}): Promise<LogSealReport> {
+    const db = this.db;
+    // one read transaction: the log and its seals as of one moment, appends going on beside it
+    db.exec('BEGIN');
+    try {
+      return this.verifyNow(options);
+    } finally {
+      db.exec('COMMIT');
+    }
+  }
+
+  private verifyNow({ expect, onProgress }: { expect?: string; onProgress?: (position: number, head: number) => void }): LogSealReport {
+    const db = this.db;
+    const head = (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) ?? 0;
+    const events = (db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number) ?? 0;
+    const seals = db.prepare<[], { position: number; first_position: number; sha256: string }>('SELECT position, first_position, sha256 FROM log_seals ORDER BY position').all();
+    const readRows = db
+      .prepare<[number, number, number], Row>(
+        'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at, metadata_id FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
+      )
+      .raw();
+    const metadataText = db.prepare<[number], string>('SELECT metadata FROM event_metadata WHERE id = ?').pluck();
+    const metadataById = new Map<number, string>();
+    const metadataOf = (row: Row): string => {
+      const [, , , , , , text, , id] = row;
+      if (id === null || text !== '') return text;
+      let found = metadataById.get(id);
+      if (found === undefined) {
+        found = metadataText.get(id) ?? '';
+        if (metadataById.size > 10_000) metadataById.clear();
+        metadataById.set(id, found);
+      }
+      return found;
+    };
+    const countIn = db.prepare<[number, number], number>('SELECT COUNT(*) FROM events WHERE position > ? AND position <= ?').pluck();
+
+    const firstSealed = seals[0]?.first_position ?? head + 1;
+    const unsealedBefore = countIn.get(0, firstSealed - 1) ?? 0;
+    const report: LogSealReport = { events, head, seals: seals.length, sealedUpTo: 0, unsealedBefore, unsealedAfter: 0, lastSeal: null, broken: null, expected: null };
+    let previous = CHAIN_START;
+    let previousPosition = firstSealed - 1;
+    for (const seal of seals) {
+      if (seal.first_position <= previousPosition) {
+        report.broken = { from: seal.first_position, to: seal.position, reason: `its seal overlaps the one before, which ends at position ${previousPosition}` };
+        break;
+      }
+      const between = countIn.get(previousPosition, seal.first_position - 1) ?? 0;
+      if (between > 0) {
+        report.broken = { from: previousPosition + 1, to: seal.first_position - 1, reason: `${between.toLocaleString('en-US')} events lie between two seals, under none: added after they were recorded` };
+        break;
+      }
+      const hash = new SealHash();
+      let expectedPosition = seal.first_position;
+      let missing = false;
+      for (let after = seal.first_position - 1; after < seal.position; ) {
+        const rows = readRows.all(after, seal.position, READ_BATCH);
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          if (row[0] !== expectedPosition) missing = true;
+          expectedPosition = row[0] + 1;
+          hash.add({ position: row[0], eventId: row[1], streamId: row[2], revision: row[3], type: row[4], data: row[5], metadataId: row[8], metadata: metadataOf(row), recordedAt: row[7] });
+        }
+        after = rows[rows.length - 1]![0];
+      }
+      if (missing || expectedPosition !== seal.position + 1) {
+        report.broken = { from: seal.first_position, to: seal.position, reason: 'events under this seal are missing: removed after they were recorded' };
+        break;
+      }
+      const sha256 = hash.sealAfter(previous);
+      if (sha256 !== seal.sha256) {
+        report.broken = { from: seal.first_position, to: seal.position, reason: 'these events are not the bytes that were recorded: changed after they were recorded' };
+        break;
+      }
+      previous = sha256;
+      previousPosition = seal.position;
+      report.sealedUpTo = seal.position;
+      report.lastSeal = { position: seal.position, sha256 };
+      if (expect !== undefined && sha256 === expect) report.expected = { position: seal.position, found: true };
+      onProgress?.(seal.position, head);
+    }
+    if (report.broken === null) report.unsealedAfter = countIn.get(report.sealedUpTo === 0 ? firstSealed - 1 : report.sealedUpTo, head) ?? 0;
+    if (expect !== undefined && report.expected === null) report.expected = { position: null, found: false };
+    return report;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * What a check of the log against its seals found (see LogSeals). Positions are the log's; a
+ * range is inclusive.
+ */
+export interface LogSealReport {
+  /** Events the log holds, and the last one's position. */
+  events: number;
+  head: number;
+  /** Seals checked (each one append's), and the position up to which the log is as its seals say. */
+  seals: number;
+  sealedUpTo: number;
+  /** Events recorded before the first seal (by a release that kept none): the check covers none of them. */
+  unsealedBefore: number;
+  /** Events after the last seal that is whole: appended by a release that keeps none, or added from outside. */
+  unsealedAfter: number;
+  /** The last seal found whole: its hash names the whole log up to it, to be kept elsewhere and checked against later. */
+  lastSeal: { position: number; sha256: string } | null;
+  /** The first append whose events are not as they were recorded, and how; null when none. */
+  broken: { from: number; to: number; reason: string } | null;
+  /** For a seal asked after (`expect`): whether the chain holds it whole, and where; null when none was asked after. */
+  expected: { position: number | null; found: boolean } | null;
+}
+
+/**
+ * The log's seals: each append also records a hash of its events chained to the seal before,
+ * so that an event changed, removed or added afterwards is found (the log is tamper-evident).
+ */
+export interface LogSeals {
+  /**
+   * Reads the whole log in order and checks each seal. `expect`: a seal's hash kept from before
+   * (the last one a check printed), which the chain must still hold.
+   */
+  verify(options?: { expect?: string; onProgress?: (position: number, head: number) => void }): Promise<LogSealReport>;
+}

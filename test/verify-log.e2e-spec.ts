@@ -1,0 +1,57 @@
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import Database from 'better-sqlite3';
+import { cli, cliJson, scratch } from './support/ledger-cli';
+
+/**
+ * The log is tamper-evident: every append seals its events (a thousand at a time), and
+ * `verify-log` finds an event changed in the file afterwards, by anyone who can write it, and
+ * names where; a seal kept from before finds a log cut at its end.
+ */
+describe('verify-log: the log checked against the seals of its appends (end to end)', () => {
+  const tmp = scratch('verify-log');
+  afterAll(() => tmp.cleanup());
+
+  it('finds the demo as recorded and a kept seal still in its chain, then names the seal of an event changed in the file', () => {
+    const db = tmp.path('ledger.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+
+    const intact = cli(['verify-log', '--db', db]);
+    expect(intact.status).toBe(0);
+    expect(intact.stdout).toMatch(/^The log is as it was recorded: [\d,]+ events, \d+ seals, the last at position [\d,]+\.\n  Last seal: [0-9a-f]{64} \(position [\d,]+\)\n/);
+    const report = cliJson<{ intact: boolean; events: number; seals: number; lastSeal: { position: number; sha256: string } }>(['verify-log', '--db', db, '--json']).body;
+    // a seal for each thousand events of the demo's one sync, and the sync's own events
+    expect(report).toMatchObject({ intact: true, broken: null, unsealedBefore: 0, unsealedAfter: 0 });
+    expect(report.seals).toBeGreaterThanOrEqual(Math.ceil(report.events / 1_000));
+    const kept = report.lastSeal.sha256;
+
+    // one more sync: its events are sealed after the kept seal, which the chain still holds
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    expect(cli(['verify-log', '--expect', kept, '--db', db]).stdout).toContain(`The seal ${kept} (position ${report.lastSeal.position.toLocaleString('en-US')}) is in the chain`);
+
+    // a grade changed by hand in the file
+    const file = new Database(db);
+    const changed = file.prepare(`SELECT position, data FROM events WHERE type = 'StudentShared' LIMIT 1 OFFSET 700`).get() as { position: number; data: string };
+    file.prepare('UPDATE events SET data = ? WHERE position = ?').run(changed.data.replace(/"grade":"[^"]*"/, '"grade":"12"'), changed.position);
+    file.close();
+    const tampered = cli(['verify-log', '--db', db]);
+    expect(tampered.status).toBe(1);
+    const from = Math.floor((changed.position - 2) / 1_000) * 1_000 + 2;
+    expect(tampered.stdout).toContain(`NOT AS RECORDED: events ${from.toLocaleString('en-US')} to ${(from + 999).toLocaleString('en-US')} (under one seal): these events are not the bytes that were recorded`);
+
+    // a seal that is not a seal is a usage mistake
+    expect(cli(['verify-log', '--expect', 'abc', '--db', db])).toMatchObject({ status: 2, stderr: expect.stringContaining('--expect must be a seal as verify-log prints it, 64 hex digits, got "abc"') });
+  }, 60_000);
+
+  it('finds a log cut after a seal that was kept: the seal is no longer in its chain', () => {
+    const db = tmp.path('cut.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    const kept = cliJson<{ lastSeal: { position: number; sha256: string } }>(['verify-log', '--db', db, '--json']).body.lastSeal;
+    const file = new Database(db);
+    file.prepare('DELETE FROM events WHERE position = ?').run(kept.position);
+    file.prepare('DELETE FROM log_seals WHERE position = ?').run(kept.position);
+    file.close();
+    const cut = cli(['verify-log', '--expect', kept.sha256, '--db', db]);
+    expect(cut.status).toBe(1);
+    expect(cut.stdout).toContain(`NOT AS RECORDED: the seal ${kept.sha256} is not in the log's chain`);
+  }, 60_000);
+});
