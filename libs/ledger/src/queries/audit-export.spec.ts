@@ -49,17 +49,17 @@ function exporter() {
   const logged: AccessLogEntry[] = [];
   const models = {
     atOneMoment: (read: () => Promise<unknown>) => read(),
-    audit: async (_filter: AuditFilter, { after, limit }: { after?: number; limit: number }) =>
-      structuredClone(FEED.filter((c) => c.position > (after ?? 0)).slice(0, limit)),
+    audit: async (filter: AuditFilter, { after, limit }: { after?: number; limit: number }) =>
+      structuredClone(FEED.filter((c) => (filter.districtId === undefined || c.districtId === filter.districtId) && c.position > (after ?? 0)).slice(0, limit)),
   } as Partial<ReadModels> as ReadModels;
   const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: [], next: null }) };
   const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') });
   const queries = { execute: (query: Parameters<GetAuditFeedHandler['execute']>[0]) => handler.execute(query) } as unknown as QueryBus;
-  const run = async (role: ViewerRole, format: AuditExportFormat, after?: number) => {
+  const run = async (role: ViewerRole, format: AuditExportFormat, after?: number, districtId = 'd1') => {
     const viewer: Viewer = { name: 'pat', role, via: 'cli audit export' };
     let text = '';
     // a page of two: the removals come on different pages of one export as well
-    for await (const chunk of exportAudit(queries, { districtId: 'd1' }, viewer, format, { pageSize: 2, after })) text += chunk;
+    for await (const chunk of exportAudit(queries, { districtId }, viewer, format, { pageSize: 2, after })) text += chunk;
     return text;
   };
   return { run, logged };
@@ -93,6 +93,14 @@ describe('audit export: what a removal says, to each role', () => {
     const csv = (await run('compliance', 'csv', 11)).trim().split('\n').map(cells);
     expect(csv.slice(1).map((row) => row[0])).toEqual(['12', '13']);
     expect((JSON.parse(await run('compliance', 'json', 10)) as LoggedChange[]).map((c) => c.position)).toEqual([11, 12, 13]);
+    expect(JSON.parse(await run('compliance', 'json', 13))).toEqual([]);
+  });
+
+  it('refuses a district the ledger never recorded when a position is given too, as without one: a mistyped district in a nightly export is not an empty feed', async () => {
+    const { run } = exporter();
+    await expect(run('compliance', 'csv', undefined, 'd-typo')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(run('compliance', 'csv', 11, 'd-typo')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // a district recorded, with nothing after the position: an empty export, no error
     expect(JSON.parse(await run('compliance', 'json', 13))).toEqual([]);
   });
 

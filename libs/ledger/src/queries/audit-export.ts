@@ -54,11 +54,11 @@ export async function* exportAudit(
   format: AuditExportFormat,
   { pageSize = 1_000, after }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
-  const pageAfter = (after: number | undefined) =>
-    queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize }));
+  const pageAfter = (after: number | undefined, first = false) =>
+    queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize, first }));
   // the first page before the opening: an export the query refuses (a reversed range, an unknown
-  // district) writes nothing
-  let page = await pageAfter(after);
+  // district, even when it starts after a position) writes nothing
+  let page = await pageAfter(after, true);
   yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
   let first = true;
   for (;;) {

@@ -254,8 +254,8 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
     checkAuditRange(filter);
     checkAuditTypes(filter);
     const { items, students } = await this.models.atOneMoment(async () => {
-      const found = await this.models.audit(filter, page);
-      if (found.length === 0 && page.after === undefined) await checkRecorded(this.models, filter);
+      const found = await this.models.audit(filter, { after: page.after, limit: page.limit });
+      if (found.length === 0 && (page.after === undefined || page.first === true)) await checkRecorded(this.models, filter);
       const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
       return { items, students: await studentsShown(items, this.models) };
     });

@@ -57,12 +57,16 @@ export class GetClassesAsOfQuery {
   ) {}
 }
 
-/** A district's audit feed, filtered, a page at a time. */
+/**
+ * A district's audit feed, filtered, a page at a time. `first`: this page starts a read (an
+ * export after a position) though `after` is given, so a filter naming nothing the ledger ever
+ * recorded is refused, as on a page without `after`.
+ */
 export class GetAuditFeedQuery {
   constructor(
     readonly filter: AuditFilter,
     readonly viewer: Viewer,
-    readonly page: { after?: number; limit: number },
+    readonly page: { after?: number; limit: number; first?: boolean },
   ) {}
 }
 
