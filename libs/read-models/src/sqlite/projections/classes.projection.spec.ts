@@ -154,8 +154,8 @@ describe('classes projection: one class per section', () => {
     );
     const named = await rm().models.classNames(['sec2', 'nope', 'sec1']);
     expect(named.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      { id: 'sec1', status: 'active', name: 'Algebra 1 (A)' },
-      { id: 'sec2', status: 'removed', name: 'Biology' },
+      { id: 'sec1', status: 'active', name: 'Algebra 1 (A)', firstSharedSync: 'sync-1' },
+      { id: 'sec2', status: 'removed', name: 'Biology', firstSharedSync: 'sync-1' },
     ]);
     expect(await rm().models.classNames([])).toEqual([]);
   });
