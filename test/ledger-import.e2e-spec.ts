@@ -290,7 +290,8 @@ describe('roster-ledger import (end to end)', () => {
 
       const discarded = cli(['syncs', 'discard', held.body['syncId'] as string, '--by', 'bob', '--db', db]);
       expect(discarded.status).toBe(0);
-      expect(discarded.stdout).toContain('Discarded by bob (on the CLI, as given with --by or the login name).');
+      expect(discarded.stdout).toMatch(/\n  Discarded by bob \(on the CLI, as given with --by or the login name\) at \d{4}-\d\d-\d\dT[\d:.]+Z\.\n/);
+      expect(discarded.stdout).toMatch(/\n  Held by the mass-change guard at \S+, then discarded: nothing applied\./);
       const discard = (await readLog(db)).find((e) => e.type === 'SyncDiscarded')!;
       expect(discard.metadata['observedAt']).toBe(discard.data['discardedAt']);
       expect(rosterEvents(await readLog(db))).toEqual(before);

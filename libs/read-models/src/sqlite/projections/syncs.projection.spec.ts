@@ -43,6 +43,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       appended: 0,
       pending: 0,
       breaches: [],
+      heldAt: null,
       skipped: {},
       unresolved: {},
       unresolvedIds: {},
@@ -121,6 +122,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       counts: { StudentRemoved: 200, StudentShared: 1 },
       breaches: [{ recordType: 'student', change: 'removed', count: 200, active: 1004, threshold: 0.1 }],
       finishedAt: T1,
+      heldAt: T1,
       appended: 0,
     });
   });
