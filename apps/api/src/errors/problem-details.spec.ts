@@ -122,5 +122,8 @@ describe('errors as problem details', () => {
     expect(withoutServerPaths('/srv/school data/ledger.db.read-models/accounts.db is damaged', ['/srv/school data/'])).toBe('.../ledger.db.read-models/accounts.db is damaged');
     expect(withoutServerPaths(`${join(tmpdir(), 'up load', 'students.csv')} is gone`)).toBe('.../up load/students.csv is gone');
     expect(withoutServerPaths(`${join(process.cwd(), 'x.db')} and /srv/a/b.db at 3/4`)).toBe('.../x.db and .../b.db at 3/4');
+    // a URL whose path starts like a folder of the server's is the URL still
+    expect(withoutServerPaths('Clever refused GET https://api.clever.com/tmp/x (HTTP 400)', ['/tmp'])).toBe('Clever refused GET https://api.clever.com/tmp/x (HTTP 400)');
+    expect(withoutServerPaths('cannot open /tmpfiles/x/y.db', ['/tmp'])).toBe('cannot open .../y.db');
   });
 });

@@ -81,7 +81,8 @@ const PROCESS_FOLDERS = (): string[] => [process.cwd(), homedir(), tmpdir()];
  */
 export function withoutServerPaths(message: string, folders: readonly string[] = []): string {
   const known = [...folders, ...PROCESS_FOLDERS()].filter((folder) => folder.length > 1).sort((a, b) => b.length - a.length);
-  const cut = known.reduce((text, folder) => text.replace(new RegExp(`${escapeRegExp(folder.replace(/[\\/]+$/, ''))}(?=[\\/])`, 'g'), '...'), message);
+  // a folder where a path starts, as the pattern below takes one: not inside a URL (https://host/tmp/x) nor a longer name
+  const cut = known.reduce((text, folder) => text.replace(new RegExp(`(?<![\\w:/.~-])${escapeRegExp(folder.replace(/[\\/]+$/, ''))}(?=[\\/])`, 'g'), '...'), message);
   return cut.replace(/(?<![\w:/.~-])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/:"'`()]+){2,}/g, (path) => `.../${path.split(/[\\/]/).pop()}`);
 }
 

@@ -142,13 +142,14 @@ export function refuseNonAuditReader(role: unknown, what: string): void {
 
 /**
  * A `--district` as given, without the spaces a paste brings along: with them it would be another
- * district, one no record names. One with a space or a control character inside is no id (a CSV
- * upload's would name a new district by it, to be printed in every report), nor one of more than
- * 128 characters, as over the API.
+ * district, one no record names. One with a control character inside (a newline, an escape) is no
+ * id (a CSV upload's would name a new district by it, to be printed in every report), nor one of
+ * more than 128 characters, as over the API. A space inside is let be: CSV districts recorded
+ * before were named so.
  */
 export function parseDistrictId(value: string): string {
   const id = value.trim();
-  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(id)) throw new Error(`--district must be an id, without spaces or control characters: got ${JSON.stringify(value)}`);
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) throw new Error(`--district must be an id, without control characters: got ${JSON.stringify(value)}`);
   if (id.length > 128) throw new Error(`--district must be an id of at most 128 characters: got one of ${id.length.toLocaleString('en-US')}`);
   return id;
 }
