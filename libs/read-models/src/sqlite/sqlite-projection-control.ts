@@ -58,12 +58,6 @@ interface Target {
  * A fingerprint of a projection as this code makes it: its tables' shapes (built in a scratch
  * database), then its content version when raised (`<shape>+<version>`).
  */
-/** The category every one of these targets folds alone, or null when any folds more (see SqliteProjection.category). */
-function categoryOf(targets: readonly Target[]): string | null {
-  const category = targets[0]?.projection.category;
-  return category !== undefined && targets.every((t) => t.projection.category === category) ? category : null;
-}
-
 function schemaOf(p: SqliteProjection): string {
   const scratch = openReadModelDatabase(':memory:');
   try {
@@ -72,6 +66,12 @@ function schemaOf(p: SqliteProjection): string {
   } finally {
     scratch.close();
   }
+}
+
+/** The category every one of these targets folds alone, or null when any folds more (see SqliteProjection.category). */
+function categoryOf(targets: readonly Target[]): string | null {
+  const category = targets[0]?.projection.category;
+  return category !== undefined && targets.every((t) => t.projection.category === category) ? category : null;
 }
 
 /** What a schema records of a projection's content version: nothing while it is 1. */
