@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { LogSealReport, LogSeals } from '@roster-ledger/ledger';
+import { categoryOf } from '@roster-ledger/domain';
 
 /*
  * Seals make the log tamper-evident. Each append that writes events also writes seals in the same
@@ -123,7 +124,7 @@ export class SealWriter {
   }
 }
 
-type Row = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string, metadataId: number | null];
+type Row = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string, metadataId: number | null, category: string];
 
 /** Events read at a time while verifying: memory stays flat whatever the log's size. */
 const READ_BATCH = 5_000;
@@ -150,14 +151,16 @@ export class SqliteLogSeals implements LogSeals {
     const seals = db.prepare<[], { position: number; first_position: number; sha256: string }>('SELECT position, first_position, sha256 FROM log_seals ORDER BY position').all();
     const readRows = db
       .prepare<[number, number, number], Row>(
-        'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at, metadata_id FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
+        'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at, metadata_id, category FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
       )
       .raw();
     const metadataText = db.prepare<[number], string>('SELECT metadata FROM event_metadata WHERE id = ?').pluck();
     const metadataById = new Map<number, string>();
+    // as the log's readers take it: the row of event_metadata when the event names one (whatever
+    // its own `metadata` column holds), else that column (a row written before shared metadata)
     const metadataOf = (row: Row): string => {
       const [, , , , , , text, , id] = row;
-      if (id === null || text !== '') return text;
+      if (id === null) return text;
       let found = metadataById.get(id);
       if (found === undefined) {
         found = metadataText.get(id) ?? '';
@@ -169,8 +172,15 @@ export class SqliteLogSeals implements LogSeals {
     const countIn = db.prepare<[number, number], number>('SELECT COUNT(*) FROM events WHERE position > ? AND position <= ?').pluck();
 
     const firstSealed = seals[0]?.first_position ?? head + 1;
+    // an append gives positions from 1: an event below is put there by hand (a stream read shows it)
+    const belowFirst = db.prepare<[], { low: number | null; count: number }>('SELECT MIN(position) AS low, COUNT(*) AS count FROM events WHERE position < 1').get()!;
     const unsealedBefore = countIn.get(0, firstSealed - 1) ?? 0;
     const report: LogSealReport = { events, head, seals: seals.length, sealedUpTo: 0, unsealedBefore, unsealedAfter: 0, lastSeal: null, broken: null, expected: null };
+    if (belowFirst.count > 0) {
+      report.broken = { from: belowFirst.low!, to: 0, reason: `${belowFirst.count.toLocaleString('en-US')} events lie at positions no append gives (below 1): added after the log was recorded` };
+      if (expect !== undefined) report.expected = { position: null, found: false };
+      return report;
+    }
     let previous = CHAIN_START;
     let previousPosition = firstSealed - 1;
     for (const seal of seals) {
@@ -186,11 +196,14 @@ export class SqliteLogSeals implements LogSeals {
       const hash = new SealHash();
       let expectedPosition = seal.first_position;
       let missing = false;
+      let moved = false;
       for (let after = seal.first_position - 1; after < seal.position; ) {
         const rows = readRows.all(after, seal.position, READ_BATCH);
         if (rows.length === 0) break;
         for (const row of rows) {
           if (row[0] !== expectedPosition) missing = true;
+          // the category is not hashed: it is the stream's, and an event moved out of it is changed
+          if (row[9] !== categoryOf(row[2])) moved = true;
           expectedPosition = row[0] + 1;
           hash.add({ position: row[0], eventId: row[1], streamId: row[2], revision: row[3], type: row[4], data: row[5], metadataId: row[8], metadata: metadataOf(row), recordedAt: row[7] });
         }
@@ -201,7 +214,7 @@ export class SqliteLogSeals implements LogSeals {
         break;
       }
       const sha256 = hash.sealAfter(previous);
-      if (sha256 !== seal.sha256) {
+      if (sha256 !== seal.sha256 || moved) {
         report.broken = { from: seal.first_position, to: seal.position, reason: 'these events are not the bytes that were recorded: changed after they were recorded' };
         break;
       }
