@@ -34,6 +34,8 @@ describe("the log's seals: a ledger only ever appended to is as recorded", () =>
       { streamId: 's-3', expectedRevision: 'any', events: [event('A', {}), dup] },
       { streamId: 's-4', expectedRevision: 'any', events: [event('B', {}), dup] },
     ])).rejects.toThrow();
+    // a stream of no category
+    await a.appendToStream('nodash', [event('A', {})], 'no_stream');
     // other process
     await b.appendToStream('s-5', [event('A', { n: 6 }, shared)], 'any');
     // mixed retried + new + empty
