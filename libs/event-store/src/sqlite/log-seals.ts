@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { LogSealReport, LogSeals } from '@roster-ledger/ledger';
 import { categoryOf } from '@roster-ledger/domain';
+import type { LogSealReport, LogSeals } from '@roster-ledger/ledger';
+import { toEventStoreError } from './sqlite-database';
 
 /*
  * Seals make the log tamper-evident. Each append that writes events also writes seals in the same
@@ -10,15 +11,9 @@ import { categoryOf } from '@roster-ledger/domain';
  * An event changed, removed or added afterwards, by anyone who opens the file, no longer hashes to
  * its seal, nor any seal after it to its own: `verify` says where. Rewriting every seal from
  * there on would hide it from `verify`, but not from the last seal anyone kept elsewhere (a seal's
- * hash names the whole log up to it), which `verify --expect` checks.
+ * hash names the whole log up to it), which `verify --expect` checks. The table, `log_seals`, is in
+ * the ledger's schema (sqlite-database.ts).
  */
-export const SEALS_SCHEMA = `
-CREATE TABLE IF NOT EXISTS log_seals (
-  position INTEGER PRIMARY KEY,
-  first_position INTEGER NOT NULL,
-  sha256 TEXT NOT NULL
-);
-`;
 
 /** The hash a chain of seals starts from. */
 const CHAIN_START = '';
@@ -129,18 +124,23 @@ type Row = [position: number, eventId: string, streamId: string, revision: numbe
 /** Events read at a time while verifying: memory stays flat whatever the log's size. */
 const READ_BATCH = 5_000;
 
-/** Checks a ledger file's log against its seals (see SEALS_SCHEMA). */
+/** Checks a ledger file's log against its seals (see the comment at the top). */
 export class SqliteLogSeals implements LogSeals {
   constructor(private readonly db: Database.Database) {}
 
   async verify(options: { expect?: string; onProgress?: (position: number, head: number) => void } = {}): Promise<LogSealReport> {
     const db = this.db;
-    // one read transaction: the log and its seals as of one moment, appends going on beside it
-    db.exec('BEGIN');
     try {
-      return this.verifyNow(options);
-    } finally {
-      db.exec('COMMIT');
+      // one read transaction: the log and its seals as of one moment, appends going on beside it
+      db.exec('BEGIN');
+      try {
+        return this.verifyNow(options);
+      } finally {
+        db.exec('COMMIT');
+      }
+    } catch (error) {
+      // a file busy or unreadable is the store's trouble (its own exit code), not a log found changed
+      throw toEventStoreError(error, db.name);
     }
   }
 

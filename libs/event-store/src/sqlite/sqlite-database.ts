@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { EventStoreError, EventStoreUnavailable, isBusy, retryWhileBusy } from '@roster-ledger/ledger';
-import { SEALS_SCHEMA } from './log-seals';
 
 export interface SqliteLedgerDatabaseOptions {
   /**
@@ -88,6 +87,11 @@ CREATE TABLE IF NOT EXISTS district_state_section_summaries (
   summary TEXT NOT NULL,
   PRIMARY KEY (district_id, id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_seals (
+  position INTEGER PRIMARY KEY,
+  first_position INTEGER NOT NULL,
+  sha256 TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS sync_locks (
   district_id TEXT PRIMARY KEY,
   sync_id TEXT NOT NULL,
@@ -164,7 +168,6 @@ export class SqliteLedgerDatabase {
       this.db.pragma(`cache_size = -${(options.pageCacheMiB ?? 64) * 1024}`);
       this.db.pragma('foreign_keys = ON');
       this.db.exec(SCHEMA);
-      this.db.exec(SEALS_SCHEMA);
       addLaterColumns(this.db);
       // opened: statements wait the busy timeout (a server's thread must not block longer)
       this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
