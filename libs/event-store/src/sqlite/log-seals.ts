@@ -121,14 +121,14 @@ export class SealWriter {
 
 type Row = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string, metadataId: number | null, category: string];
 
-/** Events read at a time while verifying: memory stays flat whatever the log's size. */
+/** Events read at a time while verifying: the events' memory stays flat whatever the log's size (the seals, a row per thousand events or per append, are read at once). */
 const READ_BATCH = 5_000;
 
 /** Checks a ledger file's log against its seals (see the comment at the top). */
 export class SqliteLogSeals implements LogSeals {
   constructor(private readonly db: Database.Database) {}
 
-  async verify(options: { expect?: string; onProgress?: (position: number, head: number) => void } = {}): Promise<LogSealReport> {
+  async verify(options: { expect?: string } = {}): Promise<LogSealReport> {
     const db = this.db;
     try {
       // one read transaction: the log and its seals as of one moment, appends going on beside it
@@ -144,7 +144,7 @@ export class SqliteLogSeals implements LogSeals {
     }
   }
 
-  private verifyNow({ expect, onProgress }: { expect?: string; onProgress?: (position: number, head: number) => void }): LogSealReport {
+  private verifyNow({ expect }: { expect?: string }): LogSealReport {
     const db = this.db;
     const head = (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) ?? 0;
     const events = (db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number) ?? 0;
@@ -223,7 +223,6 @@ export class SqliteLogSeals implements LogSeals {
       report.sealedUpTo = seal.position;
       report.lastSeal = { position: seal.position, sha256 };
       if (expect !== undefined && sha256 === expect) report.expected = { position: seal.position, found: true };
-      onProgress?.(seal.position, head);
     }
     if (report.broken === null) report.unsealedAfter = countIn.get(report.sealedUpTo === 0 ? firstSealed - 1 : report.sealedUpTo, head) ?? 0;
     if (expect !== undefined && report.expected === null) report.expected = { position: null, found: false };

@@ -30,5 +30,5 @@ export interface LogSeals {
    * Reads the whole log in order and checks each seal. `expect`: a seal's hash kept from before
    * (the last one a check printed), which the chain must still hold.
    */
-  verify(options?: { expect?: string; onProgress?: (position: number, head: number) => void }): Promise<LogSealReport>;
+  verify(options?: { expect?: string }): Promise<LogSealReport>;
 }
