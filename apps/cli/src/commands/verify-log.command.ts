@@ -13,7 +13,7 @@ const n = (value: number): string => value.toLocaleString('en-US');
 
 /**
  * Checks the whole log against the seals its appends recorded (see LogSeals): an event changed,
- * removed or added in the file since it was recorded is found, and named by its append. Exit 1
+ * removed or added in the file since it was recorded is found, and named by its seal. Exit 1
  * when the log is not as recorded, or no longer holds the seal `--expect` names.
  */
 @Command({ name: 'verify-log', description: 'check that the event log is as it was recorded, against the seals of its appends' })
