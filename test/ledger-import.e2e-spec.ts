@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
@@ -111,6 +111,24 @@ describe('roster-ledger import (end to end)', () => {
       // the moment the sync planned is its own, and kept in its event
       expect(Date.parse((ending.data as { completedAt: string }).completedAt)).toBeLessThanOrEqual(Date.parse(shown.finishedAt));
     });
+  });
+
+  it("keeps the files it creates to their owner: a ledger holds students' personal data", () => {
+    const folder = tmp.path('private');
+    const db = join(folder, 'ledger.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    expect(cli(['audit', 'export', '--district', CLEVER_DEMO_DISTRICT_ID, '--format', 'csv', '--out', join(folder, 'audit.csv'), '--db', db]).status).toBe(0);
+    const created: string[] = [];
+    const walk = (path: string) => {
+      created.push(path);
+      if (statSync(path).isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    };
+    walk(folder);
+    // the ledger, its read models and access log, the export, and the folders made for them
+    expect(created.length).toBeGreaterThan(5);
+    expect(created).toContain(join(folder, 'audit.csv'));
+    const open = created.filter((path) => (statSync(path).mode & 0o077) !== 0).map((path) => `${path} ${(statSync(path).mode & 0o777).toString(8)}`);
+    expect(open).toEqual([]);
   });
 
   it('takes a user\'s schools as a set: the same schools listed in another order append nothing', () => {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
-import { ConfigError, LedgerConfig } from '@roster-ledger/config';
+import { ConfigError, keepNewFilesPrivate, LedgerConfig } from '@roster-ledger/config';
 import { ApiServer } from './api-server';
 import { QuietStartupLogger } from './quiet-startup.logger';
 import { DEFAULT_HOST, DEFAULT_PORT } from './listen-defaults';
@@ -14,6 +14,8 @@ import { shutdownSignal } from './shutdown-signal';
  */
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   const logger = new Logger('RosterLedgerApi');
+  // a ledger, its read models and its access log hold students' personal data
+  keepNewFilesPrivate();
   const { values } = parseArgs({ args: argv.slice(2), options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' } } });
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {

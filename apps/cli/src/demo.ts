@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { LedgerConfig } from '@roster-ledger/config';
+import { keepNewFilesPrivate, LedgerConfig } from '@roster-ledger/config';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { ReadEventsQuery, RunSyncCommand, type EventsPage } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
@@ -20,6 +20,7 @@ import { catchUpAfterSync, readModelsLine, reportReadModelsBehind } from './comm
  * with a handful of realistic changes, then the next day again, and prints what each sync did.
  */
 async function demo(): Promise<void> {
+  keepNewFilesPrivate(); // as the CLI does
   const work = resolve('data/demo');
   const inUse = demoLedgerInUse(join(work, 'ledger.db'));
   if (inUse !== null) {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { CommandFactory } from 'nest-commander';
-import { ConfigError, LedgerConfig, RELEASE } from '@roster-ledger/config';
+import { ConfigError, keepNewFilesPrivate, LedgerConfig, RELEASE } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
 import { reportError, reportErrorsOnLedger } from './commands/common-options';
@@ -18,6 +18,8 @@ const CREATES_LEDGER = ['import', 'sync', 'serve'];
 
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // a ledger, its read models, exports and backups hold students' personal data
+  keepNewFilesPrivate();
   // `roster-ledger audit export | head`: a reader that stops early is not an error
   process.stdout.on('error', onStdoutError);
   // which release this is, for a report of a problem: asked alone, it opens nothing

@@ -3,3 +3,4 @@ export * from './api-keys';
 export * from './clever-districts';
 export * from './district-schedule';
 export * from './release';
+export * from './private-files';
