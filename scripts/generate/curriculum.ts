@@ -1,19 +1,9 @@
+// Clever's values themselves, without the readers and threads the lib's index loads
+import { SUBJECT_VALUES } from '../../libs/clever/src/clever-enums';
 import type { Prng } from './prng';
 
-/** Clever's section subjects (clever-data.md §3.1), in this order: the index is what tables store. */
-export const SUBJECTS = [
-  'english/language arts',
-  'math',
-  'science',
-  'social studies',
-  'language',
-  'homeroom/advisory',
-  'interventions/online learning',
-  'technology and engineering',
-  'PE and health',
-  'arts and music',
-  'other',
-] as const;
+/** Clever's section subjects (clever-data.md §3.1), in Clever's order: the index is what tables store (SUBJECT below). */
+export const SUBJECTS = SUBJECT_VALUES;
 
 export const SUBJECT = {
   english: 0,

@@ -1,3 +1,5 @@
+// Clever's values themselves, without the readers and threads the lib's index loads
+import { GENDER_VALUES, RACE_VALUES } from '../../libs/clever/src/clever-enums';
 import type { Prng } from './prng';
 import { WeightedTable } from './weighted-table';
 
@@ -7,18 +9,10 @@ import { WeightedTable } from './weighted-table';
  * language learners, ~21% students with disabilities, ~73% economically disadvantaged).
  * Clever keeps ethnicity (hispanic_ethnicity) apart from race, so Hispanic students also carry a race.
  */
-export const GENDERS = ['M', 'F', 'X'] as const;
+export const GENDERS = GENDER_VALUES;
 export const GENDER = new WeightedTable([['M', 49], ['F', 49], ['X', 2]] as const);
 
-export const RACES = [
-  'Caucasian',
-  'Asian',
-  'Black or African American',
-  'American Indian',
-  'Hawaiian or Other Pacific Islander',
-  'Two or More Races',
-  'Unknown',
-] as const;
+export const RACES = RACE_VALUES;
 export const RACE_OF = Object.fromEntries(RACES.map((race, i) => [race, i])) as Record<(typeof RACES)[number], number>;
 
 /** Share of students with hispanic_ethnicity Y. */

@@ -15,7 +15,8 @@ export const GRADES: ReadonlySet<string> = new Set([
   'Other',
 ]);
 
-export const SUBJECTS: ReadonlySet<string> = new Set([
+/** In Clever's order, which the generator's tables index by. */
+export const SUBJECT_VALUES = [
   'english/language arts',
   'math',
   'science',
@@ -27,11 +28,15 @@ export const SUBJECTS: ReadonlySet<string> = new Set([
   'PE and health',
   'arts and music',
   'other',
-]);
+] as const;
+export const SUBJECTS: ReadonlySet<string> = new Set(SUBJECT_VALUES);
 
-export const GENDERS: ReadonlySet<string> = new Set(['M', 'F', 'X']);
+/** In Clever's order, which the generator's tables index by. */
+export const GENDER_VALUES = ['M', 'F', 'X'] as const;
+export const GENDERS: ReadonlySet<string> = new Set(GENDER_VALUES);
 
-export const RACES: ReadonlySet<string> = new Set([
+/** In Clever's order, which the generator's tables index by. */
+export const RACE_VALUES = [
   'Caucasian',
   'Asian',
   'Black or African American',
@@ -39,7 +44,8 @@ export const RACES: ReadonlySet<string> = new Set([
   'Hawaiian or Other Pacific Islander',
   'Two or More Races',
   'Unknown',
-]);
+] as const;
+export const RACES: ReadonlySet<string> = new Set(RACE_VALUES);
 
 /** hispanic_ethnicity, ell_status, section_504_status, gifted_status, disability.disability_status */
 export const YES_NO: ReadonlySet<string> = new Set(['Y', 'N']);
