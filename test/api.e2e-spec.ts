@@ -859,6 +859,7 @@ describe('REST API (end to end)', () => {
           '/syncs/{id}/approve',
           '/projections/rebuild',
           '/access-log',
+          '/log/seal',
           '/health/ready',
         ]),
       );

@@ -1,6 +1,8 @@
+import { RunSyncCommand } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import Database from 'better-sqlite3';
 import { cli, cliJson, scratch } from './support/ledger-cli';
+import { startApiTestServer } from './support/api-test-server';
 
 /**
  * The log is tamper-evident: every append seals its events (a thousand at a time), and
@@ -53,5 +55,37 @@ describe('verify-log: the log checked against the seals of its appends (end to e
     const cut = cli(['verify-log', '--expect', kept.sha256, '--db', db]);
     expect(cut.status).toBe(1);
     expect(cut.stdout).toContain(`NOT AS RECORDED: the seal ${kept.sha256} is not in the log's chain`);
+  }, 60_000);
+
+  it('serves the last seal to keep elsewhere (GET /log/seal), which verify-log --expect finds in the chain after more syncs', async () => {
+    type Latest = { head: number; seal: { position: number; sha256: string } | null };
+    const db = tmp.path('api.db');
+    const server = await startApiTestServer(db);
+    const sync = () => server.commands.execute(new RunSyncCommand(CLEVER_DEMO_FOLDER, { requestedBy: 'e2e' }));
+    let kept: Latest;
+    let later: Latest;
+    try {
+      expect(await server.client.as('compliance').get('/log/seal')).toMatchObject({ status: 200, body: { head: 0, seal: null } });
+      await sync();
+      const first = await server.client.as('compliance').get<Latest>('/log/seal');
+      expect(first.status).toBe(200);
+      kept = first.body;
+      // the seal of the last append, which ends the log
+      expect(kept.seal!.position).toBe(kept.head);
+      await sync();
+      later = (await server.client.as('engineer').get<Latest>('/log/seal')).body;
+      expect(later.seal!.position).toBeGreaterThan(kept.seal!.position);
+      expect(later.head).toBe(later.seal!.position);
+      // not personal data, but not support's business; a key is needed
+      expect((await server.client.as('admin').get('/log/seal')).status).toBe(200);
+      expect((await server.client.as('support').get('/log/seal')).status).toBe(403);
+      expect((await server.client.as(null).get('/log/seal')).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+    // what was served is what a check of the whole log finds, and the seal kept before is in its chain
+    const checked = cliJson<{ intact: boolean; events: number; lastSeal: { position: number; sha256: string } }>(['verify-log', '--db', db, '--json']).body;
+    expect(checked).toMatchObject({ intact: true, events: later.head, lastSeal: later.seal });
+    expect(cli(['verify-log', '--expect', kept.seal!.sha256, '--db', db]).stdout).toContain(`The seal ${kept.seal!.sha256} (position ${kept.seal!.position.toLocaleString('en-US')}) is in the chain`);
   }, 60_000);
 });

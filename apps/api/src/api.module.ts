@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { LedgerConfig } from '@roster-ledger/config';
 import { LedgerRuntimeModule } from '../../cli/src/ledger-runtime.module';
 import { AccessLogController } from './access-log/access-log.controller';
+import { LogController } from './log/log.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditExporter } from './audit/audit-exporter';
@@ -55,6 +56,7 @@ export class ApiModule {
         DistrictSyncsController,
         ProjectionsController,
         AccessLogController,
+        LogController,
         HealthController,
         ApiIndexController,
       ],

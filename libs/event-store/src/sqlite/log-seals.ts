@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { categoryOf } from '@roster-ledger/domain';
-import type { LogSealReport, LogSeals } from '@roster-ledger/ledger';
+import type { LatestLogSeal, LogSealReport, LogSeals } from '@roster-ledger/ledger';
 import { toEventStoreError } from './sqlite-database';
 
 /*
@@ -140,6 +140,20 @@ export class SqliteLogSeals implements LogSeals {
       }
     } catch (error) {
       // a file busy or unreadable is the store's trouble (its own exit code), not a log found changed
+      throw toEventStoreError(error, db.name);
+    }
+  }
+
+  async latest(): Promise<LatestLogSeal> {
+    const db = this.db;
+    try {
+      // one read transaction: the head and the seal of the same moment (an append writes both)
+      return db.transaction(() => {
+        const head = db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number;
+        const seal = db.prepare<[], { position: number; sha256: string }>('SELECT position, sha256 FROM log_seals ORDER BY position DESC LIMIT 1').get();
+        return { head, seal: seal === undefined ? null : { position: seal.position, sha256: seal.sha256 } };
+      })();
+    } catch (error) {
       throw toEventStoreError(error, db.name);
     }
   }

@@ -31,4 +31,16 @@ export interface LogSeals {
    * (the last one a check printed), which the chain must still hold.
    */
   verify(options?: { expect?: string }): Promise<LogSealReport>;
+
+  /**
+   * The seal the last append recorded, as stored (not checked: `verify` checks), and the log's
+   * head: cheap, for keeping the seal somewhere the ledger's writers cannot write.
+   */
+  latest(): Promise<LatestLogSeal>;
+}
+
+/** The last seal recorded, null while no append has sealed its events, and the log's last position then. */
+export interface LatestLogSeal {
+  head: number;
+  seal: { position: number; sha256: string } | null;
 }
