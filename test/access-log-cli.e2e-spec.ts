@@ -59,6 +59,13 @@ describe('access-log (end to end)', () => {
     // a full page says where the next one starts, which may hold nothing
     expect(cli(['access-log', '--limit', '1', '--after', String(older.next), '--db', db]).stdout).toBe('No older reads match.\n');
 
+    // a reader's name is matched as written: another case finds nothing, and says how names match
+    expect(cliJson<{ items: Entry[] }>(['access-log', '--who', me, '--db', db]).body.items).toHaveLength(2);
+    const otherCase = me === me.toUpperCase() ? me.toLowerCase() : me.toUpperCase();
+    expect(cli(['access-log', '--who', otherCase, '--db', db]).stdout).toBe(
+      'No reads of students’ personal data recorded that match.\n  --who matches a name whole and as written (case counts): access-log without --who shows the names that read.\n',
+    );
+
     const refused = cli(['access-log', '--role', 'support', '--db', db]);
     expect({ status: refused.status, stderr: refused.stderr.trim() }).toEqual({ status: 2, stderr: 'error: the access log is for compliance and admin; --role support may not read it' });
   }, 60_000);

@@ -48,7 +48,13 @@ export class AccessLogCommand extends LedgerCommandRunner {
         }),
       );
       if (options.json) return json({ items: page.items, next: page.next ?? null });
-      if (page.items.length === 0) return out(options.after === undefined ? 'No reads of students’ personal data recorded that match.' : 'No older reads match.');
+      if (page.items.length === 0) {
+        if (options.after !== undefined) return out('No older reads match.');
+        out('No reads of students’ personal data recorded that match.');
+        // "alice" for the key "Alice" finds nothing, which must not read as "alice read nothing"
+        if (options.who !== undefined) out('  --who matches a name whole and as written (case counts): access-log without --who shows the names that read.');
+        return;
+      }
       out(['read at'.padEnd(24), 'who'.padEnd(16), 'role'.padEnd(10), 'through'.padEnd(34), 'students'].join('  '));
       for (const e of page.items) out(accessLine(e));
       if (page.next !== null && page.next !== undefined) out(nextPageLine('--after', page.next));
