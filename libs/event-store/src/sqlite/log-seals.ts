@@ -121,26 +121,38 @@ export class SealWriter {
 
 type Row = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string, recordedAt: string, metadataId: number | null, category: string];
 
-/** Events read at a time while verifying: the events' memory stays flat whatever the log's size (the seals, a row per thousand events or per append, are read at once). */
+interface Seal {
+  position: number;
+  first_position: number;
+  sha256: string;
+}
+
+/** Events read at a time while verifying: the events' memory stays flat whatever the log's size. */
 const READ_BATCH = 5_000;
 
-/** Checks a ledger file's log against its seals (see the comment at the top). */
+/** Seals read at a time while verifying: a row per thousand events or per append, millions of them on a large log. */
+const SEAL_PAGE = 1_000;
+
+/**
+ * Checks a ledger file's log against its seals (see the comment at the top).
+ *
+ * The log is checked as it stood when the check began (its head then), but not in one read
+ * transaction: one that lasts the check (a minute or two on a large log) keeps the WAL from being
+ * checkpointed while syncs append beside it, and the WAL grows by gigabytes. Each page of seals,
+ * each count and each batch of events is its own short read instead. A seal and its events are
+ * written in one append's transaction and never change after, so a seal read in one read and its
+ * events in a later one are as consistent as in one transaction; what is appended meanwhile lies
+ * past the head, and is left out.
+ */
 export class SqliteLogSeals implements LogSeals {
   constructor(private readonly db: Database.Database) {}
 
   async verify(options: { expect?: string } = {}): Promise<LogSealReport> {
-    const db = this.db;
     try {
-      // one read transaction: the log and its seals as of one moment, appends going on beside it
-      db.exec('BEGIN');
-      try {
-        return this.verifyNow(options);
-      } finally {
-        db.exec('COMMIT');
-      }
+      return this.verifyNow(options);
     } catch (error) {
       // a file busy or unreadable is the store's trouble (its own exit code), not a log found changed
-      throw toEventStoreError(error, db.name);
+      throw toEventStoreError(error, this.db.name);
     }
   }
 
@@ -160,9 +172,46 @@ export class SqliteLogSeals implements LogSeals {
 
   private verifyNow({ expect }: { expect?: string }): LogSealReport {
     const db = this.db;
-    const head = (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) ?? 0;
-    const events = (db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number) ?? 0;
-    const seals = db.prepare<[], { position: number; first_position: number; sha256: string }>('SELECT position, first_position, sha256 FROM log_seals ORDER BY position').all();
+    const countIn = db.prepare<[number, number], number>('SELECT COUNT(*) FROM events WHERE position > ? AND position <= ?').pluck();
+    // the log as it stands now, in one short read: the check goes no further than this head and these seals
+    const start = db.transaction(() => {
+      const head = (db.prepare('SELECT COALESCE(MAX(position), 0) FROM events').pluck().get() as number) ?? 0;
+      const events = (db.prepare('SELECT COUNT(*) FROM events').pluck().get() as number) ?? 0;
+      const seals = db.prepare<[], { count: number; low: number | null; high: number | null }>('SELECT COUNT(*) AS count, MIN(position) AS low, MAX(position) AS high FROM log_seals').get()!;
+      const firstSealed = (db.prepare<[], number>('SELECT first_position FROM log_seals ORDER BY position LIMIT 1').pluck().get() as number | undefined) ?? head + 1;
+      // an append gives positions from 1: an event below is put there by hand (a stream read shows it)
+      const belowFirst = db.prepare<[], { low: number | null; count: number }>('SELECT MIN(position) AS low, COUNT(*) AS count FROM events WHERE position < 1').get()!;
+      const unsealedBefore = countIn.get(0, firstSealed - 1) ?? 0;
+      return { head, events, seals, firstSealed, belowFirst, unsealedBefore };
+    })();
+    const { head, events, firstSealed, belowFirst, unsealedBefore } = start;
+    const report: LogSealReport = { events, head, seals: start.seals.count, sealedUpTo: 0, unsealedBefore, unsealedAfter: 0, lastSeal: null, broken: null, expected: null };
+    if (belowFirst.count > 0) {
+      report.broken = { from: belowFirst.low!, to: 0, reason: `${belowFirst.count.toLocaleString('en-US')} events lie at positions no append gives (below 1): added after the log was recorded` };
+    } else if (start.seals.count > 0) {
+      this.checkSeals(report, this.sealsIn(start.seals.low!, start.seals.high!), firstSealed, expect);
+    }
+    if (report.broken === null) report.unsealedAfter = countIn.get(report.sealedUpTo === 0 ? firstSealed - 1 : report.sealedUpTo, head) ?? 0;
+    if (expect !== undefined && report.expected === null) report.expected = { position: null, found: false };
+    return report;
+  }
+
+  /** The seals from position `low` to `high`, a page at a time, each page its own read. */
+  private *sealsIn(low: number, high: number): Generator<Seal> {
+    const page = this.db.prepare<[number, number, number], Seal>('SELECT position, first_position, sha256 FROM log_seals WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?');
+    for (let from = low; from <= high; ) {
+      const seals = page.all(from, high, SEAL_PAGE);
+      if (seals.length === 0) return;
+      yield* seals;
+      from = seals[seals.length - 1]!.position + 1;
+    }
+  }
+
+  /** Checks each seal in order against its events, up to the report's head; stops at the first that is not whole. */
+  private checkSeals(report: LogSealReport, seals: Iterable<Seal>, firstSealed: number, expect: string | undefined): void {
+    const db = this.db;
+    const head = report.head;
+    const countIn = db.prepare<[number, number], number>('SELECT COUNT(*) FROM events WHERE position > ? AND position <= ?').pluck();
     const readRows = db
       .prepare<[number, number, number], Row>(
         'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at, metadata_id, category FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
@@ -183,36 +232,27 @@ export class SqliteLogSeals implements LogSeals {
       }
       return found;
     };
-    const countIn = db.prepare<[number, number], number>('SELECT COUNT(*) FROM events WHERE position > ? AND position <= ?').pluck();
 
-    const firstSealed = seals[0]?.first_position ?? head + 1;
-    // an append gives positions from 1: an event below is put there by hand (a stream read shows it)
-    const belowFirst = db.prepare<[], { low: number | null; count: number }>('SELECT MIN(position) AS low, COUNT(*) AS count FROM events WHERE position < 1').get()!;
-    const unsealedBefore = countIn.get(0, firstSealed - 1) ?? 0;
-    const report: LogSealReport = { events, head, seals: seals.length, sealedUpTo: 0, unsealedBefore, unsealedAfter: 0, lastSeal: null, broken: null, expected: null };
-    if (belowFirst.count > 0) {
-      report.broken = { from: belowFirst.low!, to: 0, reason: `${belowFirst.count.toLocaleString('en-US')} events lie at positions no append gives (below 1): added after the log was recorded` };
-      if (expect !== undefined) report.expected = { position: null, found: false };
-      return report;
-    }
     let previous = CHAIN_START;
     let previousPosition = firstSealed - 1;
     for (const seal of seals) {
       if (seal.first_position <= previousPosition) {
         report.broken = { from: seal.first_position, to: seal.position, reason: `its seal overlaps the one before, which ends at position ${previousPosition}` };
-        break;
+        return;
       }
-      const between = countIn.get(previousPosition, seal.first_position - 1) ?? 0;
+      // no further than the head: events appended since the check began are not its to count
+      const between = countIn.get(previousPosition, Math.min(seal.first_position - 1, head)) ?? 0;
       if (between > 0) {
         report.broken = { from: previousPosition + 1, to: seal.first_position - 1, reason: `${between.toLocaleString('en-US')} events lie between two seals, under none: added after they were recorded` };
-        break;
+        return;
       }
       const hash = new SealHash();
       let expectedPosition = seal.first_position;
       let missing = false;
       let moved = false;
-      for (let after = seal.first_position - 1; after < seal.position; ) {
-        const rows = readRows.all(after, seal.position, READ_BATCH);
+      const last = Math.min(seal.position, head);
+      for (let after = seal.first_position - 1; after < last; ) {
+        const rows = readRows.all(after, last, READ_BATCH);
         if (rows.length === 0) break;
         for (const row of rows) {
           if (row[0] !== expectedPosition) missing = true;
@@ -225,12 +265,12 @@ export class SqliteLogSeals implements LogSeals {
       }
       if (missing || expectedPosition !== seal.position + 1) {
         report.broken = { from: seal.first_position, to: seal.position, reason: 'events under this seal are missing: removed after they were recorded' };
-        break;
+        return;
       }
       const sha256 = hash.sealAfter(previous);
       if (sha256 !== seal.sha256 || moved) {
         report.broken = { from: seal.first_position, to: seal.position, reason: 'these events are not the bytes that were recorded: changed after they were recorded' };
-        break;
+        return;
       }
       previous = sha256;
       previousPosition = seal.position;
@@ -238,8 +278,5 @@ export class SqliteLogSeals implements LogSeals {
       report.lastSeal = { position: seal.position, sha256 };
       if (expect !== undefined && sha256 === expect) report.expected = { position: seal.position, found: true };
     }
-    if (report.broken === null) report.unsealedAfter = countIn.get(report.sealedUpTo === 0 ? firstSealed - 1 : report.sealedUpTo, head) ?? 0;
-    if (expect !== undefined && report.expected === null) report.expected = { position: null, found: false };
-    return report;
   }
 }

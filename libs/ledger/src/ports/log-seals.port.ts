@@ -27,8 +27,9 @@ export interface LogSealReport {
  */
 export interface LogSeals {
   /**
-   * Reads the whole log in order and checks each seal. `expect`: a seal's hash kept from before
-   * (the last one a check printed), which the chain must still hold.
+   * Reads the whole log in order and checks each seal, as the log stood when the check began:
+   * what is appended meanwhile is left out. `expect`: a seal's hash kept from before (the last one
+   * a check printed), which the chain must still hold.
    */
   verify(options?: { expect?: string }): Promise<LogSealReport>;
 
