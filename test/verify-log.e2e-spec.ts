@@ -40,6 +40,15 @@ describe('verify-log: the log checked against the seals of its appends (end to e
     const from = Math.floor((changed.position - 2) / 1_000) * 1_000 + 2;
     expect(tampered.stdout).toContain(`NOT AS RECORDED: events ${from.toLocaleString('en-US')} to ${(from + 999).toLocaleString('en-US')} (under one seal): these events are not the bytes that were recorded`);
 
+    // the seal kept before the second sync lies past the break: not checked, which is not gone
+    const past = cli(['verify-log', '--expect', kept, '--db', db]);
+    expect(past.status).toBe(1);
+    expect(past.stdout).toContain(`  The seal ${kept} (position ${report.lastSeal.position.toLocaleString('en-US')}) lies past the break: it was not checked.\n`);
+    expect(past.stdout).not.toContain('is not in the log');
+    const pastJson = cliJson(['verify-log', '--expect', kept, '--db', db]);
+    expect(pastJson.status).toBe(1);
+    expect(pastJson.body).toMatchObject({ intact: false, broken: { from }, expected: { position: report.lastSeal.position, found: false, checked: false } });
+
     // a seal that is not a seal is a usage mistake
     expect(cli(['verify-log', '--expect', 'abc', '--db', db])).toMatchObject({ status: 2, stderr: expect.stringContaining('--expect must be a seal as verify-log prints it, 64 hex digits, got "abc"') });
   }, 60_000);

@@ -52,6 +52,7 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
     const { from, to, reason } = report.broken;
     lines.push(`NOT AS RECORDED: events ${n(from)} to ${n(to)} (under one seal): ${reason}.`);
     lines.push(`  The log is as recorded up to position ${n(report.sealedUpTo)}; what follows was not checked.`);
+    if (expect !== undefined && report.expected !== null) lines.push(expectedAfterBreak(report.expected, expect));
     return lines;
   }
   if (report.unsealedAfter > 0) {
@@ -78,4 +79,15 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
     lines.push('  Keep it elsewhere: verify-log --expect <it> finds later whether the log still holds all it holds now.');
   }
   return lines;
+}
+
+/**
+ * What a check broken before its end says of the `--expect`ed seal: in the part of the chain that
+ * holds, past the break (a seal of that hash is there, but the chain up to it no longer holds, so
+ * it was not checked: not the same as gone), or in neither.
+ */
+function expectedAfterBreak(expected: NonNullable<LogSealReport['expected']>, expect: string): string {
+  if (expected.found) return `  The seal ${expect} (position ${n(expected.position!)}) is in the chain: the log holds all it held then.`;
+  if (expected.checked === false) return `  The seal ${expect} (position ${n(expected.position!)}) lies past the break: it was not checked.`;
+  return `  The seal ${expect} is not in the log's chain: the log no longer holds what it held when that seal was printed.`;
 }

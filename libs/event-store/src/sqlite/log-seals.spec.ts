@@ -125,6 +125,27 @@ describe('the log, sealed as it is appended (tamper-evident)', () => {
     }
   });
 
+  it('tells a kept seal past a break (not checked) from one the log does not hold', async () => {
+    const { db, seals, close } = await sealedLedger();
+    try {
+      const sealAt = (position: number) => db.prepare('SELECT sha256 FROM log_seals WHERE position = ?').pluck().get(position) as string;
+      db.prepare(`UPDATE events SET type = 'StudentRemoved' WHERE position = 5`).run();
+      // the seal of the second append is the broken one; the first holds, the third lies past it
+      expect((await seals.verify({ expect: sealAt(3) })).expected).toEqual({ position: 3, found: true });
+      expect((await seals.verify({ expect: sealAt(6) })).expected).toEqual({ position: 6, found: false, checked: false });
+      expect((await seals.verify({ expect: sealAt(5) })).expected).toEqual({ position: null, found: false });
+      expect((await seals.verify({ expect: '0'.repeat(64) })).expected).toEqual({ position: null, found: false });
+      // an event put below position 1 breaks the log before every seal
+      db.prepare(`UPDATE events SET type = 'StudentEnrolled' WHERE position = 5`).run();
+      db.prepare(`INSERT INTO events (position, event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES (0, 'x', 'user-u9', 'user', 0, 'StudentShared', '{}', '{}', '2020-01-01T00:00:00.000Z')`).run();
+      const below = await seals.verify({ expect: sealAt(3) });
+      expect(below.broken).toMatchObject({ from: 0, to: 0 });
+      expect(below.expected).toEqual({ position: 3, found: false, checked: false });
+    } finally {
+      close();
+    }
+  });
+
   it('says which events were recorded before seals were kept (an older release), and seals what is appended after', async () => {
     const { store, db, seals, close } = await sealedLedger();
     try {

@@ -192,7 +192,7 @@ export class SqliteLogSeals implements LogSeals {
       this.checkSeals(report, this.sealsIn(start.seals.low!, start.seals.high!), firstSealed, expect);
     }
     if (report.broken === null) report.unsealedAfter = countIn.get(report.sealedUpTo === 0 ? firstSealed - 1 : report.sealedUpTo, head) ?? 0;
-    if (expect !== undefined && report.expected === null) report.expected = { position: null, found: false };
+    if (expect !== undefined && report.expected === null) report.expected = this.pastTheBreak(report, expect, start.seals.high) ?? { position: null, found: false };
     return report;
   }
 
@@ -278,5 +278,19 @@ export class SqliteLogSeals implements LogSeals {
       report.lastSeal = { position: seal.position, sha256 };
       if (expect !== undefined && sha256 === expect) report.expected = { position: seal.position, found: true };
     }
+  }
+
+  /**
+   * The seal `expect` names when it lies past where the chain breaks: not checked (the chain up
+   * to it no longer holds), which is not the same as gone. Undefined when the chain is whole or
+   * no seal past the break has that hash.
+   */
+  private pastTheBreak(report: LogSealReport, expect: string, lastSeal: number | null): LogSealReport['expected'] | undefined {
+    if (report.broken === null || lastSeal === null) return undefined;
+    const position = this.db
+      .prepare<[string, number, number], number>('SELECT position FROM log_seals WHERE sha256 = ? AND position > ? AND position <= ? ORDER BY position LIMIT 1')
+      .pluck()
+      .get(expect, report.broken.to, lastSeal);
+    return position === undefined ? undefined : { position, found: false, checked: false };
   }
 }

@@ -17,8 +17,12 @@ export interface LogSealReport {
   lastSeal: { position: number; sha256: string } | null;
   /** The first append whose events are not as they were recorded, and how; null when none. */
   broken: { from: number; to: number; reason: string } | null;
-  /** For a seal asked after (`expect`): whether the chain holds it whole, and where; null when none was asked after. */
-  expected: { position: number | null; found: boolean } | null;
+  /**
+   * For a seal asked after (`expect`): whether the chain holds it whole, and where; null when none
+   * was asked after. `checked: false` when a seal of that hash lies past where the chain breaks:
+   * not found whole, but not gone either (`position` says where it is).
+   */
+  expected: { position: number | null; found: boolean; checked?: false } | null;
 }
 
 /**
