@@ -66,6 +66,28 @@ describe('verify-log: the log checked against the seals of its appends (end to e
     expect(cut.stdout).toContain(`NOT AS RECORDED: the seal ${kept.sha256} is not in the log's chain`);
   }, 60_000);
 
+  it('names events under no seal between two seals, and checks the seals after them', () => {
+    const db = tmp.path('gap.db');
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    // an event written without a seal (by hand, or by a release that keeps none), then a sync that seals on
+    const file = new Database(db);
+    const gap = (file.prepare('SELECT MAX(position) FROM events').pluck().get() as number) + 1;
+    file.prepare(`INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES ('x', 'user-u9', 'user', 0, 'StudentShared', '{}', '{}', '2026-12-01T00:00:00.000Z')`).run();
+    file.close();
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
+    const checked = cli(['verify-log', '--db', db]);
+    expect(checked.status).toBe(1);
+    const at = gap.toLocaleString('en-US');
+    expect(checked.stdout).toMatch(
+      new RegExp(`^NOT AS RECORDED: event ${at} lies between two seals, under none: written outside an append \\(by hand, or by a release that keeps no seals\\)\\.\n  Apart from that, the seals check out: [\\d,]+ events, \\d+ seals, the last at position [\\d,]+\\.\n`),
+    );
+    expect(cliJson<{ intact: boolean; broken: null; unsealedBetween: unknown[] }>(['verify-log', '--db', db, '--json']).body).toMatchObject({
+      intact: false,
+      broken: null,
+      unsealedBetween: [{ from: gap, to: gap, events: 1 }],
+    });
+  }, 60_000);
+
   it('serves the last seal to keep elsewhere (GET /log/seal), which verify-log --expect finds in the chain after more syncs', async () => {
     type Latest = { head: number; seal: { position: number; sha256: string } | null };
     const db = tmp.path('api.db');

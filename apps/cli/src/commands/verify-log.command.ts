@@ -11,6 +11,9 @@ interface VerifyLogOptions extends CommonOptions {
 
 const n = (value: number): string => value.toLocaleString('en-US');
 
+/** Runs of unsealed events named one by one; the rest are counted. */
+const UNSEALED_RANGES_SHOWN = 10;
+
 /**
  * Checks the whole log against the seals its appends recorded (see LogSeals): an event changed,
  * removed or added in the file since it was recorded is found, and named by its seal. Exit 1
@@ -29,7 +32,7 @@ export class VerifyLogCommand extends LedgerCommandRunner {
     try {
       if (!options.json) err('checking every event of the log against the seals of its appends...');
       const report = await this.seals.verify(options.expect === undefined ? {} : { expect: options.expect });
-      const intact = report.broken === null && report.unsealedAfter === 0 && report.expected?.found !== false;
+      const intact = report.broken === null && report.unsealedAfter === 0 && report.unsealedBetween.length === 0 && report.expected?.found !== false;
       if (!intact) process.exitCode = EXIT_FAILED;
       if (options.json) return json({ intact, ...report });
       for (const line of verifyLogReport(report, options.expect)) out(line);
@@ -48,6 +51,12 @@ export class VerifyLogCommand extends LedgerCommandRunner {
 /** What `verify-log` says of a check: whether the log is as recorded, what the seals do not cover, and the seal to keep. */
 export function verifyLogReport(report: LogSealReport, expect?: string): string[] {
   const lines: string[] = [];
+  const between = report.unsealedBetween;
+  for (const { from, to, events } of between.slice(0, UNSEALED_RANGES_SHOWN)) {
+    const which = from === to ? `event ${n(from)} lies` : `events ${n(from)} to ${n(to)} (${n(events)}) lie`;
+    lines.push(`NOT AS RECORDED: ${which} between two seals, under none: written outside an append (by hand, or by a release that keeps no seals).`);
+  }
+  if (between.length > UNSEALED_RANGES_SHOWN) lines.push(`  ... and ${n(between.length - UNSEALED_RANGES_SHOWN)} more such runs of events (--json lists them all).`);
   if (report.broken !== null) {
     const { from, to, reason } = report.broken;
     lines.push(`NOT AS RECORDED: events ${n(from)} to ${n(to)} (under one seal): ${reason}.`);
@@ -57,6 +66,8 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
   }
   if (report.unsealedAfter > 0) {
     lines.push(`NOT AS RECORDED: ${n(report.unsealedAfter)} events after position ${n(report.sealedUpTo)} are under no seal: added to the file outside an append (or by a release that keeps no seals).`);
+  } else if (between.length > 0) {
+    lines.push(`  Apart from that, the seals check out: ${n(report.events)} events, ${n(report.seals)} seals, the last at position ${n(report.sealedUpTo)}.`);
   } else if (report.events === 0) {
     lines.push('The log holds no events yet.');
   } else if (report.seals === 0) {

@@ -49,6 +49,7 @@ describe('the log, sealed as it is appended (tamper-evident)', () => {
         sealedUpTo: 6,
         unsealedBefore: 0,
         unsealedAfter: 0,
+        unsealedBetween: [],
         lastSeal: { position: 6, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
         broken: null,
         expected: null,
@@ -109,6 +110,23 @@ describe('the log, sealed as it is appended (tamper-evident)', () => {
       expect(await added.seals.verify()).toMatchObject({ broken: null, sealedUpTo: 6, unsealedAfter: 1, head: 7 });
     } finally {
       added.close();
+    }
+  });
+
+  it('names events under no seal between two seals (a release that kept none, then this one again) and checks the seals after them', async () => {
+    const { store, db, seals, close } = await sealedLedger();
+    try {
+      // an older release appends without seals; this one seals on from the last seal there is
+      db.prepare(`INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES ('x', 'user-u9', 'user', 0, 'StudentShared', '{}', '{}', '2026-12-01T00:00:00.000Z')`).run();
+      await store.appendToStream('user-u2', [event('StudentUpdated', { id: 'u2' })], 0);
+      await store.appendToStream('user-u1', [event('StudentUpdated', { id: 'u1' })], 2);
+      const report = await seals.verify();
+      expect(report).toMatchObject({ broken: null, unsealedBetween: [{ from: 7, to: 7, events: 1 }], sealedUpTo: 9, lastSeal: { position: 9 }, unsealedAfter: 0 });
+      // a change after the unsealed run is still found
+      db.prepare(`UPDATE events SET type = 'StudentRemoved' WHERE position = 9`).run();
+      expect((await seals.verify()).broken).toMatchObject({ from: 9, to: 9 });
+    } finally {
+      close();
     }
   });
 

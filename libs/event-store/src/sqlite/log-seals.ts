@@ -185,7 +185,7 @@ export class SqliteLogSeals implements LogSeals {
       return { head, events, seals, firstSealed, belowFirst, unsealedBefore };
     })();
     const { head, events, firstSealed, belowFirst, unsealedBefore } = start;
-    const report: LogSealReport = { events, head, seals: start.seals.count, sealedUpTo: 0, unsealedBefore, unsealedAfter: 0, lastSeal: null, broken: null, expected: null };
+    const report: LogSealReport = { events, head, seals: start.seals.count, sealedUpTo: 0, unsealedBefore, unsealedAfter: 0, unsealedBetween: [], lastSeal: null, broken: null, expected: null };
     if (belowFirst.count > 0) {
       report.broken = { from: belowFirst.low!, to: 0, reason: `${belowFirst.count.toLocaleString('en-US')} events lie at positions no append gives (below 1): added after the log was recorded` };
     } else if (start.seals.count > 0) {
@@ -242,10 +242,9 @@ export class SqliteLogSeals implements LogSeals {
       }
       // no further than the head: events appended since the check began are not its to count
       const between = countIn.get(previousPosition, Math.min(seal.first_position - 1, head)) ?? 0;
-      if (between > 0) {
-        report.broken = { from: previousPosition + 1, to: seal.first_position - 1, reason: `${between.toLocaleString('en-US')} events lie between two seals, under none: added after they were recorded` };
-        return;
-      }
+      // unsealed, then sealed again: the append that sealed on chained to the seal before them
+      // (see SealWriter), so this seal is checked as any other
+      if (between > 0) report.unsealedBetween.push({ from: previousPosition + 1, to: seal.first_position - 1, events: between });
       const hash = new SealHash();
       let expectedPosition = seal.first_position;
       let missing = false;

@@ -13,6 +13,14 @@ export interface LogSealReport {
   unsealedBefore: number;
   /** Events after the last seal that is whole: appended by a release that keeps none, or added from outside. */
   unsealedAfter: number;
+  /**
+   * Events under no seal between two seals, a range for each run of them (before a break, if
+   * any): appended by a release that keeps none (a rollback, then an upgrade), or added by hand
+   * before the next append sealed on. The appends after them still chain to the seal before, so
+   * the check goes on past them; the log is not as recorded all the same, since nothing vouches
+   * for these events.
+   */
+  unsealedBetween: { from: number; to: number; events: number }[];
   /** The last seal found whole: its hash names the whole log up to it, to be kept elsewhere and checked against later. */
   lastSeal: { position: number; sha256: string } | null;
   /** The first append whose events are not as they were recorded, and how; null when none. */
