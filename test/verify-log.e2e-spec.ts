@@ -63,7 +63,10 @@ describe('verify-log: the log checked against the seals of its appends (end to e
     file.close();
     const cut = cli(['verify-log', '--expect', kept.sha256, '--db', db]);
     expect(cut.status).toBe(1);
-    expect(cut.stdout).toContain(`NOT AS RECORDED: the seal ${kept.sha256} is not in the log's chain`);
+    // said first, and not contradicted: no "as it was recorded", no new seal offered as a baseline
+    expect(cut.stdout.startsWith(`NOT AS RECORDED: the seal ${kept.sha256} is not in the log's chain`)).toBe(true);
+    expect(cut.stdout).not.toContain('The log is as it was recorded');
+    expect(cut.stdout).not.toContain('Keep it elsewhere');
   }, 60_000);
 
   it('names events under no seal between two seals, and checks the seals after them', () => {

@@ -64,9 +64,14 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
     if (expect !== undefined && report.expected !== null) lines.push(expectedAfterBreak(report.expected, expect));
     return lines;
   }
+  // a kept seal the chain no longer holds: the log is not as it was then, whatever its own seals say
+  const lost = expect !== undefined && report.expected !== null && !report.expected.found;
+  if (lost) {
+    lines.push(`NOT AS RECORDED: the seal ${expect} is not in the log's chain: the log no longer holds what it held when that seal was printed (events cut from its end, or the seals written again).`);
+  }
   if (report.unsealedAfter > 0) {
     lines.push(`NOT AS RECORDED: ${n(report.unsealedAfter)} events after position ${n(report.sealedUpTo)} are under no seal: added to the file outside an append (or by a release that keeps no seals).`);
-  } else if (between.length > 0) {
+  } else if (between.length > 0 || lost) {
     lines.push(`  Apart from that, the seals check out: ${n(report.events)} events, ${n(report.seals)} seals, the last at position ${n(report.sealedUpTo)}.`);
   } else if (report.events === 0) {
     lines.push('The log holds no events yet.');
@@ -78,16 +83,13 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
   if (report.unsealedBefore > 0 && report.seals > 0) {
     lines.push(`  ${n(report.unsealedBefore)} events were recorded before seals were kept (by an earlier release): no seal covers them.`);
   }
-  if (expect !== undefined && report.expected !== null) {
-    lines.push(
-      report.expected.found
-        ? `  The seal ${expect} (position ${n(report.expected.position!)}) is in the chain: the log holds all it held then.`
-        : `NOT AS RECORDED: the seal ${expect} is not in the log's chain: the log no longer holds what it held when that seal was printed (events cut from its end, or the seals written again).`,
-    );
+  if (expect !== undefined && report.expected?.found === true) {
+    lines.push(`  The seal ${expect} (position ${n(report.expected.position!)}) is in the chain: the log holds all it held then.`);
   }
   if (report.lastSeal !== null) {
     lines.push(`  Last seal: ${report.lastSeal.sha256} (position ${n(report.lastSeal.position)})`);
-    lines.push('  Keep it elsewhere: verify-log --expect <it> finds later whether the log still holds all it holds now.');
+    // a seal of a log found not as recorded is no baseline to keep
+    if (!lost && between.length === 0 && report.unsealedAfter === 0) lines.push('  Keep it elsewhere: verify-log --expect <it> finds later whether the log still holds all it holds now.');
   }
   return lines;
 }
