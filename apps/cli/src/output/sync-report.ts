@@ -176,3 +176,17 @@ function requestedBy({ requestedBy: by, requestedVia: via }: SyncSummary): strin
   if (via === 'cli') return `${by} (on the CLI, the login name)`;
   return by;
 }
+
+/**
+ * For a sync just refused because another is held: the commands that decide the held one, on
+ * this ledger. Its reason is recorded in the log, the same for every ledger, so it cannot name
+ * `--db`; and `syncs show` of it later must not offer to decide a sync long since decided.
+ */
+export function heldSyncCommands(s: SyncSummary, argv: readonly string[] = process.argv.slice(2)): string[] {
+  const held = s.failure?.code === 'HELD_SYNC_PENDING' ? /^sync (\S+) of district/.exec(s.failure.reason)?.[1] : undefined;
+  if (held === undefined) return [];
+  return [
+    `  Apply the held sync:  ${commandOnThisLedger(['syncs', 'approve', held], argv)} --by <your name>`,
+    `  Drop it:              ${commandOnThisLedger(['syncs', 'discard', held], argv)} --by <your name>`,
+  ];
+}
