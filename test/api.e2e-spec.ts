@@ -466,6 +466,8 @@ describe('REST API (end to end)', () => {
       expect(await post({ ...admin, 'Content-Type': 'application/json' }, '{"names": ["accounts"')).toEqual({ status: 400, code: 'BAD_REQUEST' });
       expect(await post({ ...admin, 'Content-Type': 'text/plain' }, 'names=accounts')).toEqual({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
       expect((await post({ ...admin, 'Content-Type': 'application/json' }, JSON.stringify({ names: ['x'.repeat(2_000_000)] }))).status).toBe(413);
+      const tooLarge = await fetch(`${api.base}/projections/rebuild`, { method: 'POST', headers: { ...admin, 'Content-Type': 'application/json' }, body: JSON.stringify({ names: ['x'.repeat(200_000)] }) });
+      expect(((await tooLarge.json()) as { detail: string }).detail).toBe('the request body is 200,014 bytes; the limit is 102,400 bytes (100 kB)');
     });
 
     it('answers 403 to a valid key whose role may not use the endpoint', async () => {

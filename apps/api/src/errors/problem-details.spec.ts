@@ -69,6 +69,13 @@ describe('errors as problem details', () => {
     expect(problemOf(tooLarge, '/x').body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
+  it('says how large a body may be when it refuses one as too large', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, expose: true, limit: 102_400, length: 2_000_017 });
+    expect(problemOf(tooLarge, '/x').body.detail).toBe('the request body is 2,000,017 bytes; the limit is 102,400 bytes (100 kB)');
+    const chunked = Object.assign(new Error('request entity too large'), { status: 413, expose: true, limit: 102_400 });
+    expect(problemOf(chunked, '/x').body.detail).toBe('the request body is larger than that; the limit is 102,400 bytes (100 kB)');
+  });
+
   it('answers anything else with a 500 that leaks nothing', () => {
     const problem = problemOf(new Error('SQLITE_CORRUPT: database disk image is malformed at /var/secret/ledger.db'), '/x');
     expect(problem.body).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });

@@ -66,6 +66,18 @@ function notJsonDetail(parserMessage: string): string {
   return `the request body is not valid JSON${where}; send a JSON object`;
 }
 
+/**
+ * A body over the parser's limit, with the limit: the parser's own "request entity too large"
+ * leaves the client to guess how much smaller to send. `limit` and `length` are the body
+ * parser's (raw-body's) fields, in bytes; `length` is absent for a chunked body, cut off at the limit.
+ */
+function tooLargeDetail(error: unknown): string {
+  const { limit, length } = error as { limit?: unknown; length?: unknown };
+  if (typeof limit !== 'number') return 'the request body is too large';
+  const sent = typeof length === 'number' ? `is ${length.toLocaleString('en-US')} bytes` : 'is larger than that';
+  return `the request body ${sent}; the limit is ${limit.toLocaleString('en-US')} bytes (${Math.round(limit / 1024)} kB)`;
+}
+
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Folders of the server's that any message may name: where it runs, its user's home, the temp folder. */
@@ -149,7 +161,8 @@ export function problemOf(error: unknown, path: string, serverFolders: readonly 
   const clientStatus = error instanceof HttpException ? error.getStatus() : exposedStatusOf(error);
   if (clientStatus !== null && clientStatus >= 400 && clientStatus < 500) {
     const code = CODE_OF_STATUS[clientStatus] ?? `HTTP_${clientStatus}`;
-    return { body: problem(clientStatus, code, (error as Error).message, at), headers, unexpected: false };
+    const detail = clientStatus === 413 ? tooLargeDetail(error) : (error as Error).message;
+    return { body: problem(clientStatus, code, detail, at), headers, unexpected: false };
   }
   return {
     body: problem(500, 'INTERNAL_ERROR', 'an unexpected error occurred; it has been logged on the server', at),
