@@ -40,6 +40,8 @@ describe('Clever syncs through the API and the schedule (end to end)', () => {
     afterAll(() => app?.close());
 
     it('answers 202 with the sync id at once, refuses a second sync of the district with 409 while it runs, and shows its progress until it completes', async () => {
+      // the newest Clever event is read before the sync is recorded: held back, the sync is accepted but not recorded yet
+      standIn.delay(1_500, { path: /\/v3\.0\/events/ });
       standIn.delay(1_500, { path: /\/v3\.0\/users/ });
       const started = await api.as('engineer').post(`/districts/${D}/syncs`, { mode: 'full' });
       expect(started.status).toBe(202);
@@ -48,6 +50,16 @@ describe('Clever syncs through the API and the schedule (end to end)', () => {
 
       const running = await api.as('support').get(started.body.statusUrl);
       expect(running.body).toMatchObject({ syncId: started.body.syncId, status: 'running', source: 'clever-api', requestedBy: 'eve-engineer', requestedVia: 'api', progress: { phase: 'reading', records: expect.any(Number) } });
+      // listed at once too, though the district has no recorded sync yet (which would be a 404)
+      for (const path of ['/syncs', `/syncs?district=${D}`]) {
+        const listed = await api.as('support').get(path);
+        expect({ path, status: listed.status, syncs: listed.body.items?.map((s: { syncId: string; status: string }) => [s.syncId, s.status]) }).toEqual({ path, status: 200, syncs: [[started.body.syncId, 'running']] });
+      }
+      const { startedAt } = running.body as { startedAt: string };
+      const recorded = await until('the sync to be recorded', async () => ((await logOf(join(dir, 'api.db'))).some((e) => e.type === 'SyncStarted') ? true : undefined));
+      expect(recorded).toBe(true);
+      // recorded as it was first shown: started when accepted
+      expect((await api.as('support').get('/syncs')).body.items).toEqual([expect.objectContaining({ syncId: started.body.syncId, status: 'running', startedAt })]);
 
       const second = await api.as('admin').post(`/districts/${D}/syncs`, { mode: 'events' });
       expect(second.status).toBe(409);

@@ -71,7 +71,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       refuse = reject;
     });
     let running = false;
-    const thread = this.inThread<SyncDistrictResult>({ kind: 'sync', districtId, mode, requestedBy, requestedVia, syncId: sync.syncId }, districtId, {
+    const thread = this.inThread<SyncDistrictResult>({ kind: 'sync', districtId, mode, requestedBy, requestedVia, syncId: sync.syncId, startedAt: sync.startedAt }, districtId, {
       onAccepted: () => {
         running = true;
         accept();
@@ -155,6 +155,11 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       if (stoppedAfterItsWork(after)) return after as T;
       throw error;
     });
+  }
+
+  /** The syncs this process runs now, newest first. */
+  runningSyncs(): BackgroundSync[] {
+    return [...this.running.values()].map(({ sync }) => ({ ...sync })).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   /** The sync's latest progress while this process runs it; undefined otherwise. */

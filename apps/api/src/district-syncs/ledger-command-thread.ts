@@ -6,7 +6,7 @@ import { startSourceWorker, type SyncMode, type SyncProgress } from '@roster-led
 
 /** A command that appends to the ledger, asked of a worker thread. */
 export type LedgerCommandRequest =
-  | { kind: 'sync'; districtId: string; mode: SyncMode; requestedBy: string; requestedVia: 'api' | 'schedule'; syncId: string }
+  | { kind: 'sync'; districtId: string; mode: SyncMode; requestedBy: string; requestedVia: 'api' | 'schedule'; syncId: string; startedAt: string }
   | { kind: 'approve'; syncId: string; by: string };
 
 /** What the worker tells the server. */

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
-import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
+import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, NotFound, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
@@ -23,11 +23,41 @@ export class SyncsController {
 
   @Get()
   @Roles(...VIEWER_ROLES)
-  @ApiOperation({ summary: 'Syncs, newest first, a page at a time (pass `next` as `after`)' })
+  @ApiOperation({
+    summary:
+      'Syncs, newest first, a page at a time (pass `next` as `after`); the first page also holds the syncs this server has accepted and not recorded yet, as running (beyond `limit`)',
+  })
   @ApiOkResponse({ type: SyncListSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded a sync of')
-  list(@Query() query: ListSyncsQueryDto): Promise<Page<SyncSummary>> {
-    return this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(query.district, query.limit, query.after));
+  @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded a sync of, and that this server is not starting a sync of')
+  async list(@Query() query: ListSyncsQueryDto): Promise<Page<SyncSummary>> {
+    // a sync accepted with 202 is recorded only once its thread has started and read Clever's
+    // newest event: a second or more in which its detail shows it, so the list does too
+    const starting = query.after === undefined ? await this.unrecorded(query.district) : [];
+    const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(query.district, query.limit, query.after)).catch((error: unknown) => {
+      // the first sync of a district: none recorded yet, one on its way
+      if (error instanceof NotFound && starting.length > 0) return { items: [], next: null };
+      throw error;
+    });
+    // recorded meanwhile: listed once, as recorded
+    const listed = new Set(page.items.map((sync) => sync.syncId));
+    return { ...page, items: [...starting.filter((sync) => !listed.has(sync.syncId)), ...page.items] };
+  }
+
+  /** The syncs this server runs whose start is not recorded yet, newest first, as their detail shows them. */
+  private async unrecorded(districtId: string | undefined): Promise<SyncSummary[]> {
+    const running = this.runner.runningSyncs().filter((sync) => districtId === undefined || sync.districtId === districtId);
+    const recorded = await Promise.all(
+      running.map((sync) =>
+        this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(sync.syncId)).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof SyncNotFound) return false;
+            throw error;
+          },
+        ),
+      ),
+    );
+    return running.filter((_, i) => !recorded[i]).map(startingSummary);
   }
 
   @Get(':id')

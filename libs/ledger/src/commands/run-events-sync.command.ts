@@ -8,6 +8,8 @@ export interface RunEventsSyncOptions {
   requestedVia?: RequestChannel;
   /** Reuse a sync id (the one a caller already holds the district's lock with); a new one by default. */
   syncId?: string;
+  /** When the sync started, as recorded (see SyncDistrictOptions.startedAt); now by default. */
+  startedAt?: string;
   /** `records` counts Clever events read. */
   onProgress?: (progress: SyncProgress) => void;
 }

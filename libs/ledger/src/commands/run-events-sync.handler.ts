@@ -55,7 +55,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
 
   async execute({ districtId, options }: RunEventsSyncCommand): Promise<SyncSummary> {
     const syncId = options.syncId ?? randomUUID();
-    const recorder = new SyncRecorder(this.store, this.clock, syncId, 'clever-events', this.clock.now().toISOString(), {
+    const recorder = new SyncRecorder(this.store, this.clock, syncId, 'clever-events', options.startedAt ?? this.clock.now().toISOString(), {
       revision: await this.store.streamRevision(syncStreamId(syncId)),
       districtId,
     });

@@ -17,6 +17,8 @@ export interface RunSyncOptions {
   requestedVia?: RequestChannel;
   /** Reuse a sync id (a retry of the same sync); a new one by default. */
   syncId?: string;
+  /** When the sync started, as recorded (see SyncDistrictOptions.startedAt); now by default. */
+  startedAt?: string;
   onProgress?: (progress: SyncProgress) => void;
   /**
    * Read and compare every record even when the files are byte for byte those of the district's

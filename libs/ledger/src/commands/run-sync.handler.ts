@@ -65,7 +65,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
 
   async execute({ location, options }: RunSyncCommand): Promise<SyncSummary> {
     const syncId = options.syncId ?? randomUUID();
-    const startedAt = this.clock.now().toISOString();
+    const startedAt = options.startedAt ?? this.clock.now().toISOString();
     // opened first, so the sync is recorded with the source's own kind and origin; a source that
     // cannot be opened is recorded as a failed sync of the location asked for
     const opened = await this.reader.open(location, { districtId: options.districtId, importedOn: startedAt.slice(0, 10) }).then(

@@ -18,6 +18,12 @@ export interface SyncDistrictOptions {
   requestedVia?: RequestChannel;
   /** The id of the sync that will run (a fallback full sync keeps it); a new one by default. */
   syncId?: string;
+  /**
+   * When the sync was asked for and accepted, as its record will say: the server answers a
+   * request at once (HTTP 202) and shows the sync from then on, before its thread records it.
+   * Now by default.
+   */
+  startedAt?: string;
   onProgress?: (progress: SyncProgress) => void;
   /**
    * Called once the district's lock is taken and no held sync waits: from then on the sync runs

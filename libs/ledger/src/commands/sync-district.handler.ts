@@ -55,7 +55,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       if (options.mode === 'events') {
         try {
           const summary = await this.commands.execute<RunEventsSyncCommand, SyncSummary>(
-            new RunEventsSyncCommand(districtId, { requestedBy: options.requestedBy, ...viaOf(options), syncId, onProgress: options.onProgress }),
+            new RunEventsSyncCommand(districtId, { requestedBy: options.requestedBy, ...viaOf(options), ...startOf(options), syncId, onProgress: options.onProgress }),
           );
           return await this.result(districtId, options.mode, 'events', summary, null, null);
         } catch (error) {
@@ -88,6 +88,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
         districtId,
         requestedBy: options.requestedBy,
         ...viaOf(options),
+        ...startOf(options),
         syncId,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(eventsCursor ? { eventsCursor } : {}),
@@ -117,6 +118,11 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       cursorProblem,
     };
   }
+}
+
+/** When the sync was accepted, to pass on: left out when the caller gave none (the inner command takes now). */
+function startOf({ startedAt }: SyncDistrictOptions): { startedAt?: string } {
+  return startedAt === undefined ? {} : { startedAt };
 }
 
 /** The channel a request named, to pass on: left out when it named none. */
