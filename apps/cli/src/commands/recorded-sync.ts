@@ -128,7 +128,7 @@ export async function runRecordedSync<T>(
     const notes = options.failureNotes ?? { json: {}, lines: [] };
     const besides = await besidesTheSync(true);
     if (options.json) json({ ...syncJson(failed, Date.now() - started), ...notes.json, ...besides.json });
-    else err([describeSync(failed, Date.now() - started), ...heldSyncCommands(failed), ...notes.lines, ...besides.lines].join('\n'));
+    else err([describeSync(failed, Date.now() - started), ...heldSyncCommands(error), ...notes.lines, ...besides.lines].join('\n'));
     process.exitCode = EXIT_FAILED;
     // its SyncStarted and SyncFailed are in the log as a completed sync's events are: folded the
     // same way, so that `projections` and /health/ready show no lag after a failed import; quietly,

@@ -1,5 +1,6 @@
 import { SNAPSHOT_FILE_NAMES } from '@roster-ledger/clever';
 import { describeBreach, describeLocation, type DecisionChannel, type InputLocation, type RecordKind, type SnapshotContents, type SyncSummary } from '@roster-ledger/domain';
+import { HeldSyncPending } from '@roster-ledger/ledger';
 import { commandOnThisLedger } from './next-page';
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -178,13 +179,14 @@ function requestedBy({ requestedBy: by, requestedVia: via }: SyncSummary): strin
 }
 
 /**
- * For a sync just refused because another is held: the commands that decide the held one, on
- * this ledger. Its reason is recorded in the log, the same for every ledger, so it cannot name
- * `--db`; and `syncs show` of it later must not offer to decide a sync long since decided.
+ * For a sync just refused because another is held (`error`, what the sync threw): the commands
+ * that decide the held one, on this ledger. Its recorded reason is the same for every ledger, so
+ * it cannot name `--db`; and `syncs show` of it later must not offer to decide a sync long since
+ * decided.
  */
-export function heldSyncCommands(s: SyncSummary, argv: readonly string[] = process.argv.slice(2)): string[] {
-  const held = s.failure?.code === 'HELD_SYNC_PENDING' ? /^sync (\S+) of district/.exec(s.failure.reason)?.[1] : undefined;
-  if (held === undefined) return [];
+export function heldSyncCommands(error: unknown, argv: readonly string[] = process.argv.slice(2)): string[] {
+  if (!(error instanceof HeldSyncPending)) return [];
+  const held = error.heldSyncId;
   return [
     `  Apply the held sync:  ${commandOnThisLedger(['syncs', 'approve', held], argv)} --by <your name>`,
     `  Drop it:              ${commandOnThisLedger(['syncs', 'discard', held], argv)} --by <your name>`,
