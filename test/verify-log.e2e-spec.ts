@@ -49,6 +49,14 @@ describe('verify-log: the log checked against the seals of its appends (end to e
     expect(pastJson.status).toBe(1);
     expect(pastJson.body).toMatchObject({ intact: false, broken: { from }, expected: { position: report.lastSeal.position, found: false, checked: false } });
 
+    // the seal of the changed events, kept from before the change: named as the one that breaks
+    const reader = new Database(db, { readonly: true });
+    const brokenSeal = reader.prepare('SELECT position, sha256 FROM log_seals WHERE position = ?').get(from + 999) as { position: number; sha256: string };
+    reader.close();
+    const atBreak = cli(['verify-log', '--expect', brokenSeal.sha256, '--db', db]);
+    expect(atBreak.status).toBe(1);
+    expect(atBreak.stdout).toContain(`  The seal ${brokenSeal.sha256} (position ${brokenSeal.position.toLocaleString('en-US')}) is the one that breaks: the events under it are no longer the ones it sealed.\n`);
+
     // a seal that is not a seal is a usage mistake
     expect(cli(['verify-log', '--expect', 'abc', '--db', db])).toMatchObject({ status: 2, stderr: expect.stringContaining('--expect must be a seal as verify-log prints it, 64 hex digits, got "abc"') });
   }, 60_000);

@@ -97,10 +97,11 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
 /**
  * What a check broken before its end says of the `--expect`ed seal: in the part of the chain that
  * holds, past the break (a seal of that hash is there, but the chain up to it no longer holds, so
- * it was not checked: not the same as gone), or in neither.
+ * it was not checked: not the same as gone), the broken seal itself, or in none of them.
  */
 function expectedAfterBreak(expected: NonNullable<LogSealReport['expected']>, expect: string): string {
   if (expected.found) return `  The seal ${expect} (position ${n(expected.position!)}) is in the chain: the log holds all it held then.`;
   if (expected.checked === false) return `  The seal ${expect} (position ${n(expected.position!)}) lies past the break: it was not checked.`;
+  if (expected.position !== null) return `  The seal ${expect} (position ${n(expected.position)}) is the one that breaks: the events under it are no longer the ones it sealed.`;
   return `  The seal ${expect} is not in the log's chain: the log no longer holds what it held when that seal was printed.`;
 }

@@ -189,7 +189,7 @@ export class SqliteLogSeals implements LogSeals {
     if (belowFirst.count > 0) {
       report.broken = { from: belowFirst.low!, to: 0, reason: `${belowFirst.count.toLocaleString('en-US')} events lie at positions no append gives (below 1): added after the log was recorded` };
     } else if (start.seals.count > 0) {
-      this.checkSeals(report, this.sealsIn(start.seals.low!, start.seals.high!), firstSealed, expect);
+      this.checkSeals(report, this.sealsIn(start.seals.low!, start.seals.high!), firstSealed, expect, countIn);
     }
     if (report.broken === null) report.unsealedAfter = countIn.get(report.sealedUpTo === 0 ? firstSealed - 1 : report.sealedUpTo, head) ?? 0;
     if (expect !== undefined && report.expected === null) report.expected = this.pastTheBreak(report, expect, start.seals.high) ?? { position: null, found: false };
@@ -208,10 +208,9 @@ export class SqliteLogSeals implements LogSeals {
   }
 
   /** Checks each seal in order against its events, up to the report's head; stops at the first that is not whole. */
-  private checkSeals(report: LogSealReport, seals: Iterable<Seal>, firstSealed: number, expect: string | undefined): void {
+  private checkSeals(report: LogSealReport, seals: Iterable<Seal>, firstSealed: number, expect: string | undefined, countIn: Database.Statement<[number, number], number>): void {
     const db = this.db;
     const head = report.head;
-    const countIn = db.prepare<[number, number], number>('SELECT COUNT(*) FROM events WHERE position > ? AND position <= ?').pluck();
     const readRows = db
       .prepare<[number, number, number], Row>(
         'SELECT position, event_id, stream_id, revision, type, data, metadata, recorded_at, metadata_id, category FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
@@ -280,16 +279,18 @@ export class SqliteLogSeals implements LogSeals {
   }
 
   /**
-   * The seal `expect` names when it lies past where the chain breaks: not checked (the chain up
-   * to it no longer holds), which is not the same as gone. Undefined when the chain is whole or
-   * no seal past the break has that hash.
+   * The seal `expect` names when it is where the chain breaks (its events are not what it sealed:
+   * the usual case of a kept seal over events changed since) or past it: not checked (the chain
+   * up to it no longer holds), which is not the same as gone. Undefined when the chain is whole
+   * or no seal from the break on has that hash.
    */
   private pastTheBreak(report: LogSealReport, expect: string, lastSeal: number | null): LogSealReport['expected'] | undefined {
     if (report.broken === null || lastSeal === null) return undefined;
     const position = this.db
-      .prepare<[string, number, number], number>('SELECT position FROM log_seals WHERE sha256 = ? AND position > ? AND position <= ? ORDER BY position LIMIT 1')
+      .prepare<[string, number, number], number>('SELECT position FROM log_seals WHERE sha256 = ? AND position >= ? AND position <= ? ORDER BY position LIMIT 1')
       .pluck()
       .get(expect, report.broken.to, lastSeal);
-    return position === undefined ? undefined : { position, found: false, checked: false };
+    if (position === undefined) return undefined;
+    return position === report.broken.to ? { position, found: false } : { position, found: false, checked: false };
   }
 }

@@ -28,7 +28,9 @@ export interface LogSealReport {
   /**
    * For a seal asked after (`expect`): whether the chain holds it whole, and where; null when none
    * was asked after. `checked: false` when a seal of that hash lies past where the chain breaks:
-   * not found whole, but not gone either (`position` says where it is).
+   * not found whole, but not gone either (`position` says where it is). `found: false` with a
+   * `position` and no `checked`: it is the seal where the chain breaks, whose events are not the
+   * ones it sealed. `position: null`: no seal of the log has that hash.
    */
   expected: { position: number | null; found: boolean; checked?: false } | null;
 }
