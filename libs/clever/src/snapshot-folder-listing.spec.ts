@@ -22,8 +22,15 @@ describe('what an import of a snapshot folder reads and leaves unread', () => {
   });
 
   it("lists an older Clever layout's files (students.json, teachers.json) and CSV files beside JSON ones", async () => {
-    const folder = await tempFolder({ 'districts.json': '[]', 'sections.json': '[]', 'students.json': '[]', 'teachers.json': '[]', 'Users.JSON': '[]', 'schools.csv': '' });
-    expect(listSnapshotFolder(folder).unread).toEqual(['Users.JSON', 'schools.csv', 'students.json', 'teachers.json']);
+    const folder = await tempFolder({ 'districts.json': '[]', 'sections.json': '[]', 'students.json': '[]', 'teachers.json': '[]', 'users.json': '[]', 'schools.csv': '' });
+    expect(listSnapshotFolder(folder).unread).toEqual(['schools.csv', 'students.json', 'teachers.json']);
+  });
+
+  it('reads a snapshot file named in another case as the file (Users.JSON is users.json), and its own name first when both are there', async () => {
+    const folder = await tempFolder({ 'Districts.json': '[]', 'Users.JSON': '[]' });
+    expect(listSnapshotFolder(folder)).toMatchObject({ read: ['Districts.json', 'Users.JSON'], unread: [] });
+    const both = await tempFolder({ 'users.json': '[]', 'USERS.json': '[]' });
+    expect(listSnapshotFolder(both)).toMatchObject({ read: ['users.json'], unread: ['USERS.json'] });
   });
 
   it('does not list what is not data: hidden files, folders, notes; a folder named like a snapshot file is not read', async () => {

@@ -2,6 +2,7 @@ import { readdirSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
 import { RECORD_KINDS } from '@roster-ledger/domain';
 import { isCsvSnapshotFolder } from './clever-source-reader';
+import { entryInAnyCase } from './entry-in-any-case';
 import { csvFileName, OPTIONAL_CSV_FILES, REQUIRED_CSV_FILES } from './csv/csv-folder';
 import { SNAPSHOT_FILE_NAMES } from './snapshot-folder';
 
@@ -39,9 +40,9 @@ const identity = (status: Stats): string => `${status.dev}:${status.ino}`;
  * older API's `students.json`), CSV files beside JSON ones. Without this, such a file is silently
  * not part of the snapshot, and its records show up only as "unresolved" references, if at all.
  * Hidden files, folders and anything else (`README.md`, `SOURCE.txt`) are not data and are not
- * listed. The JSON files read are found as the JSON reader opens them, by name: in a folder that
- * can be entered but not listed, and by any case a case-insensitive file system matches. Never
- * throws.
+ * listed. The files read are found as the readers find them: by their names in any case (see
+ * entryInAnyCase), and the JSON files by their own names in a folder that can be entered but not
+ * listed. Never throws.
  */
 export function listSnapshotFolder(folder: string): SnapshotFolderListing {
   const layout = isCsvSnapshotFolder(folder) ? 'csv' : 'json';
@@ -59,7 +60,7 @@ export function listSnapshotFolder(folder: string): SnapshotFolderListing {
   const expected = layout === 'csv' ? csv.map((spec) => spec.file) : RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]);
   // the CSV reader finds its files in the listing, in any case (see openCsvFolder); the JSON reader opens its names
   const readFiles = new Map<string, Stats>();
-  for (const name of layout === 'csv' ? csv.flatMap((spec) => csvFileName(names, spec) ?? []) : expected) {
+  for (const name of layout === 'csv' ? csv.flatMap((spec) => csvFileName(names, spec) ?? []) : expected.map((file) => entryInAnyCase(names, file) ?? file)) {
     const status = fileStatusOf(name);
     if (status !== undefined) readFiles.set(name, status);
   }

@@ -1,8 +1,9 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
 import { normalizeCleverRecord } from './clever-normalizer';
+import { entryInAnyCase } from './entry-in-any-case';
 import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thread';
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import type { SnapshotItem } from './snapshot-item';
@@ -67,13 +68,16 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
 
   const files: Partial<Record<RecordKind, string>> = {};
   const threadFrom = options.readOnThreadFrom ?? READ_ON_THREAD_FROM_BYTES;
+  // a folder that can be entered but not listed still has its files opened by their own names
+  const names = await readdir(absolute).catch(() => [] as string[]);
   let total = 0;
   for (const kind of RECORD_KINDS) {
-    const path = join(absolute, SNAPSHOT_FILE_NAMES[kind]);
+    const name = entryInAnyCase(names, SNAPSHOT_FILE_NAMES[kind]) ?? SNAPSHOT_FILE_NAMES[kind];
+    const path = join(absolute, name);
     const entry = await stat(path).catch(() => undefined);
     if (entry === undefined) continue;
     // a folder of that name (an archive unpacked into it, say) is no snapshot of that kind: never read as one absent
-    if (entry.isDirectory()) throw new InvalidInput(`${SNAPSHOT_FILE_NAMES[kind]} is a folder, not a file: expected the snapshot's ${kind} records as JSON there`, { file: path });
+    if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${kind} records as JSON there`, { file: path });
     files[kind] = path;
     total += entry.size;
   }

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
+import { entryInAnyCase } from '../entry-in-any-case';
 import { ADMINS, ENROLLMENTS, SCHOOLS, SECTIONS, STAFF, STUDENTS, TEACHERS } from './csv-columns';
 import type { CsvFileSpec, CsvHeader } from './csv-columns';
 import { readCsvHeader } from './csv-row-stream';
@@ -77,12 +78,9 @@ export async function openCsvFolder(location: string, options: CsvReadOptions): 
   return { folder, schools, students, teachers, sections, enrollments, staff };
 }
 
-/**
- * The entry of a folder read as a Clever file: its exact (lower-case) name, else the first entry
- * whose name differs from it only in case. Undefined when there is none.
- */
+/** The entry of a folder read as one of the upload's files, in any case (see entryInAnyCase). Undefined when there is none. */
 export function csvFileName(names: readonly string[], spec: CsvFileSpec): string | undefined {
-  return names.includes(spec.file) ? spec.file : names.find((entry) => entry.toLowerCase() === spec.file);
+  return entryInAnyCase(names, spec.file);
 }
 
 /**
