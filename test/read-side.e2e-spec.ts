@@ -365,6 +365,29 @@ describe('read side through the CLI (end to end)', () => {
     expect(JSON.stringify(timeline('support'))).not.toMatch(/Okafor|555-01/);
   });
 
+  it('prints a name holding a line break, a tab or a backslash on the one line of its record, escaped, so that it cannot pass for another row', () => {
+    const oddDb = tmp.path('odd-names.db');
+    const named = (as: string, last: string) => {
+      const folder = tmp.demoCopy(as);
+      const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
+      users.data[2].data.name.last = last;
+      writeFileSync(join(folder, 'users.json'), JSON.stringify(users));
+      return { folder, id: users.data[2].data.id as string };
+    };
+    const first = named('odd-1', 'Smith\n6a00000000000000000000ff  Fake Student');
+    expect(cli(['import', first.folder, '--db', oddDb]).status).toBe(0);
+    expect(cli(['import', named('odd-2', 'Smith\tJr \\n').folder, '--db', oddDb]).status).toBe(0);
+
+    const found = cli(['search', first.id, '--db', oddDb]).stdout.trimEnd().split('\n');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${first.id}  \\S.* Smith\\\\tJr \\\\\\\\n +student `));
+    // the change from the first name to the second, in the one line of its entry
+    const timeline = cli(['timeline', 'user', first.id, '--db', oddDb]).stdout;
+    expect(timeline).toContain('name.last: Smith\\n6a00000000000000000000ff  Fake Student -> Smith\\tJr \\\\n\n');
+    // no line of its own for the text after the line break
+    expect(timeline.split('\n').filter((line) => line.startsWith('6a00000000000000000000ff'))).toEqual([]);
+  });
+
   it('a student removed and shared again the next day: the share says what the student was when removed, cut for the role', () => {
     const again = tmp.path('shared-again.db');
     for (const folder of [CLEVER_DEMO_FOLDER, tmp.path('next-day')]) expect(cliJson(['import', folder, '--db', again]).status).toBe(0);

@@ -1,7 +1,7 @@
 import { QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { GetAccessLogQuery, parseMomentOrFail, type AccessLogEntry, type Page } from '@roster-ledger/ledger';
-import { json, out } from '../output/cli-output';
+import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { parseInteger, parsePageLimit, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
@@ -56,7 +56,7 @@ export class AccessLogCommand extends LedgerCommandRunner {
         return;
       }
       out(['read at'.padEnd(24), 'who'.padEnd(16), 'role'.padEnd(10), 'through'.padEnd(34), 'students'].join('  '));
-      for (const e of page.items) out(accessLine(e));
+      for (const e of page.items) outLine(accessLine(e));
       if (page.next !== null && page.next !== undefined) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);

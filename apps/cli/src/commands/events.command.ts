@@ -2,7 +2,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { ReadEventsQuery, type EventsPage } from '@roster-ledger/ledger';
-import { json, out } from '../output/cli-output';
+import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { EVENT_LINES_HEADER, eventLine } from '../output/event-line';
 import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
@@ -32,7 +32,7 @@ export class EventsCommand extends LedgerCommandRunner {
       if (options.json) return json(page);
       if (page.items.length === 0) return out('No events.');
       out(EVENT_LINES_HEADER);
-      for (const e of page.items) out(eventLine(e));
+      for (const e of page.items) outLine(eventLine(e));
       if (page.next !== null) out(nextPageLine('--from', page.next));
     } catch (error) {
       reportError(error, options.json);

@@ -16,7 +16,7 @@ import {
   type TimelineEntry,
   type TimelineKind,
 } from '@roster-ledger/ledger';
-import { json, out } from '../output/cli-output';
+import { json, out, outLine } from '../output/cli-output';
 import { accountLines } from '../output/account-line';
 import { nextPageLine } from '../output/next-page';
 import { classMembershipLine, rosterMemberLine } from '../output/roster-line';
@@ -74,7 +74,7 @@ export class SearchCommand extends ReadCommand {
         return out(`No account${where} has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
       }
       if (page.items.length === 0) return out(`No account matches "${text}".`);
-      for (const line of accountLines(page.items)) out(line);
+      for (const line of accountLines(page.items)) outLine(line);
       if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);
@@ -90,7 +90,7 @@ export class SearchCommand extends ReadCommand {
     if (page.items.length === 0) return out(options.after === undefined ? `No class matches "${text}".` : `No more classes match "${text}".`);
     for (const c of page.items) {
       const numbers = [c.sisId === null ? '' : `sis ${c.sisId}`, c.sectionNumber === null ? '' : `section ${c.sectionNumber}`].filter(Boolean).join(', ');
-      out(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId}${c.schoolStatus === 'removed' ? ', now removed' : ''})`}`);
+      outLine(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId}${c.schoolStatus === 'removed' ? ', now removed' : ''})`}`);
     }
     if (page.next) out(nextPageLine('--after', page.next));
   }
@@ -143,7 +143,7 @@ export class TimelineCommand extends ReadCommand {
       }
       for (const c of page.items) {
         const clever = c.cleverLastModified ? `  (Clever: modified ${c.cleverLastModified})` : '';
-        out(`${c.observedAt}  ${c.type.padEnd(22)} ${describeTimelineEntry(c, { kind, id: id! })}`);
+        outLine(`${c.observedAt}  ${c.type.padEnd(22)} ${describeTimelineEntry(c, { kind, id: id! })}`);
         out(`${' '.repeat(26)}sync ${c.syncId ?? '-'}, recorded ${c.recordedAt}${clever}`);
       }
       if (page.next) out(nextPageLine('--after', page.next));
@@ -187,11 +187,11 @@ export class RosterCommand extends AsOfCommand {
       const roster = await this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(sectionId!, at, cliViewer('roster', options.role)));
       if (options.json) return json(roster);
       // a moment to come is answered as the ledger knows the class now: said, not presented as known
-      out(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${momentToCome(at, 'the roster as the ledger knows it now')}`);
+      outLine(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${momentToCome(at, 'the roster as the ledger knows it now')}`);
       out(`Teachers (${roster.teachers.length}):`);
-      for (const m of roster.teachers) out(rosterMemberLine(m, roster.personalRedacted));
+      for (const m of roster.teachers) outLine(rosterMemberLine(m, roster.personalRedacted));
       out(`Students (${roster.students.length}):`);
-      for (const m of roster.students) out(rosterMemberLine(m, roster.personalRedacted));
+      for (const m of roster.students) outLine(rosterMemberLine(m, roster.personalRedacted));
       if (roster.teachers.length + roster.students.length === 0) out('No one was in this class then (as far as the ledger had observed by that time).');
     } catch (error) {
       reportError(error, options.json);
@@ -216,7 +216,7 @@ export class ClassesCommand extends AsOfCommand {
       const answer = await this.queries.execute<GetClassesAsOfQuery, ClassesAsOfAnswer>(new GetClassesAsOfQuery(userId!, at, cliViewer('classes', options.role)));
       if (options.json) return json(answer);
       out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}${momentToCome(at, 'the classes as the ledger knows them now')}: ${answer.classes.length}`);
-      for (const membership of answer.classes) out(classMembershipLine(membership));
+      for (const membership of answer.classes) outLine(classMembershipLine(membership));
       // no class before a person's first share is "not yet shared", not "in no class"
       if (answer.classes.length === 0) out(answer.accountStatus === 'not yet shared' ? 'None: the ledger had not yet recorded this person then.' : 'In no class then (as far as the ledger had observed by that time).');
     } catch (error) {

@@ -3,7 +3,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
-import { json, out } from '../output/cli-output';
+import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
@@ -34,7 +34,7 @@ export class SyncsListCommand extends SyncsSubCommand {
       if (page.items.length === 0 && options.after !== undefined) return out(`No syncs before ${options.after}.`);
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
       out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), 'roster events'.padStart(17), 'origin'].join('  '));
-      for (const s of page.items) out(syncLine(s));
+      for (const s of page.items) outLine(syncLine(s));
       if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);

@@ -1,4 +1,4 @@
-import { err, json, out, visible } from './cli-output';
+import { err, json, oneLine, out, outLine, visible } from './cli-output';
 
 describe('what the CLI writes to a terminal', () => {
   const written = (write: () => void, stream: NodeJS.WriteStream = process.stdout): string => {
@@ -18,6 +18,11 @@ describe('what the CLI writes to a terminal', () => {
     expect(written(() => err(`error: ${name}`), process.stderr)).toBe('error: Davida\\x00\\x1b[31m red\\x0dX\\x07 \\u202eevil\\x9b2J\n');
     // names of every script are text, shown as they are
     expect(visible('Lucía Peña, प्रिया, Юлия, 李')).toBe('Lucía Peña, प्रिया, Юлия, 李');
+  });
+
+  it("writes a record's line with the line breaks, tabs and backslashes inside it escaped, so that it stays one line", () => {
+    expect(oneLine('Smith\nJr\tII \\n \u001b')).toBe('Smith\\nJr\\tII \\\\n \\x1b');
+    expect(written(() => outLine('u1  Ann Smith\nu2  Fake Student'))).toBe('u1  Ann Smith\\nu2  Fake Student\n');
   });
 
   it('writes JSON a terminal cannot be made to act on, that still reads back as the same values', () => {

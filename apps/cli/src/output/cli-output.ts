@@ -14,9 +14,24 @@ export function visible(text: string): string {
   });
 }
 
+/**
+ * One line of a record as a command lists it (a found account, a timeline entry, a roster member,
+ * an event), with a line break, tab or backslash inside it written as `\n`, `\t`, `\\`, and made
+ * visible: a name holding a line break would otherwise print as two lines, the second looking
+ * like a record of its own (a made-up row in a search), and a grep for an id would miss its end.
+ * Backslashes are doubled first, so a name holding the text `\n` is not read as a line break.
+ */
+export function oneLine(text: string): string {
+  return visible(text.replace(/[\\\n\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : '\\t')));
+}
+
 /** Where commands write: results to stdout, problems to stderr, exit codes set once. Text lines are made visible (see visible). */
 export const out = (text: string): void => {
   process.stdout.write(`${visible(text)}\n`);
+};
+/** One line of a record on stdout (see oneLine): what a listing prints per account, entry, member or event. */
+export const outLine = (text: string): void => {
+  process.stdout.write(`${oneLine(text)}\n`);
 };
 export const err = (text: string): void => {
   process.stderr.write(`${visible(text)}\n`);
