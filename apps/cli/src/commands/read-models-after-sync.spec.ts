@@ -26,6 +26,10 @@ describe('the read models after a sync that stands', () => {
     expect(readModelsLine(await catchUpAfterSync(bus({ events: 1 })))).toBe('  Read models updated (1 event folded).');
   });
 
+  it("says another process had folded the sync's events when none were left to fold here, rather than '0 events folded'", async () => {
+    expect(readModelsLine(await catchUpAfterSync(bus({ events: 0 })))).toBe("  Read models up to date: another process (serve, say) had already folded this sync's events.");
+  });
+
   it('does not call the log a rebuild read "folded" when read models were so far behind that they were rebuilt', async () => {
     const after = await catchUpAfterSync(bus({ events: 271_663, rebuilt: ['accounts', 'enrollments'] }));
     expect(readModelsLine(after)).toBe('  Read models updated (271,663 events read): accounts, enrollments far behind the log, so rebuilt from it and swapped in.');

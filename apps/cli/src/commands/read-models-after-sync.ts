@@ -63,6 +63,9 @@ export function readModelsLine(after: ReadModelsAfterSync | null): string | null
       'until then, queries answer from before this sync (roster-ledger projections shows how far they are).'
     );
   }
+  // every sync appends events of its own: none left to fold here means another process (serve's
+  // runner) folded them while this one finished the sync, and "0 events folded" would read as none reaching them
+  if (after.projected === 0 && after.rebuilt.length === 0) return "  Read models up to date: another process (serve, say) had already folded this sync's events.";
   const events = `${after.projected.toLocaleString('en-US')} ${after.projected === 1 ? 'event' : 'events'}`;
   if (after.rebuilt.length === 0) return `  Read models updated (${events} folded).`;
   // a rebuild reads the whole log: its count is not what this sync added, so it is not called folded
