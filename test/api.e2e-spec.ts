@@ -496,6 +496,11 @@ describe('REST API (end to end)', () => {
         if (asOf === '2025-10-01T12:00') expect(body.errors[0].problems[0]).toMatch(/, got "2025-10-01T12:00"$/);
         if (asOf === 'yesterday') expect(body.errors[0].problems[0]).not.toContain('yesterday');
       }
+      // a zone in a form ISO-8601 has but the ledger does not take: the message says which forms it takes
+      const shortZone = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=2025-10-01T12:00:00-0500`);
+      expect(shortZone.body.errors[0].problems[0]).toBe(
+        'asOf must be an ISO-8601 date (2025-10-01) or a timestamp with its zone as Z, +hh:mm or -hh:mm (2025-10-01T08:00:00Z, 2025-10-01T08:00:00-04:00), got "2025-10-01T12:00:00-0500"',
+      );
       const typo = await api.as('compliance').get(`/districts/${district}/audit?types=StudentAdded&limt=5`);
       expect(typo.status).toBe(400);
       expect(typo.body.errors.map((e: any) => e.parameter).sort()).toEqual(['limt', 'types']);

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationArguments } from 'class-validator';
-import { calendarProblem, parseMoment, type DateMeaning } from '@roster-ledger/ledger';
+import { calendarProblem, parseMoment, ZONE_FORMS, type DateMeaning } from '@roster-ledger/ledger';
 
 const MEANING: Record<DateMeaning, string> = {
   'start-of-day': 'a date alone means the start of that day (00:00:00.000 UTC), inclusive',
@@ -26,7 +26,7 @@ function momentProblem(parameter: string, value: unknown): string {
   }
   // (a timestamp without its zone, say: what the CLI repeats too)
   const shown = typeof value === 'string' && MOMENT_SHAPED.test(value) ? `, got "${value}"` : '';
-  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with a zone (2025-10-01T12:00:00Z)${shown}`;
+  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with ${ZONE_FORMS}${shown}`;
 }
 
 /** Digits and a moment's separators only, short: a text that can be repeated back without repeating anyone's data. */

@@ -1,5 +1,5 @@
 import { InvalidInput } from '@roster-ledger/domain';
-import { calendarProblem, parseMoment, type DateMeaning } from './moments';
+import { calendarProblem, parseMoment, ZONE_FORMS, type DateMeaning } from './moments';
 
 /**
  * A moment given by a person (CLI option, API parameter) as the read models compare moments, or
@@ -12,7 +12,7 @@ export function parseMomentOrFail(text: string, dateMeans: DateMeaning, paramete
     const noSuchDay = calendarProblem(text);
     if (noSuchDay !== null) throw new InvalidInput(`${parameter}: ${noSuchDay}`, { field: parameter });
     throw new InvalidInput(
-      `${parameter} must be a date (YYYY-MM-DD) or an ISO-8601 timestamp with a zone (2025-10-01T08:00:00Z), got "${text}"`,
+      `${parameter} must be a date (YYYY-MM-DD) or an ISO-8601 timestamp with ${ZONE_FORMS}, got "${text}"`,
       { field: parameter },
     );
   }

@@ -46,6 +46,13 @@ function dayStart(year: string, month: string, day: string): number | null {
 }
 
 /**
+ * The zones a timestamp may be given in, for the messages that refuse one: `+05` and `-0500` are
+ * ISO-8601 too, but not taken, and "a timestamp with a zone" would leave a person who sent one
+ * wondering what is missing.
+ */
+export const ZONE_FORMS = 'its zone as Z, +hh:mm or -hh:mm (2025-10-01T08:00:00Z, 2025-10-01T08:00:00-04:00)';
+
+/**
  * An ISO-8601 date or timestamp-with-zone as the read models compare them: a UTC timestamp with
  * milliseconds (`2025-10-01T23:59:59.999Z`). The stored times have that form, and the enrollment
  * intervals compare them as text, so every moment must be normalised to it (the audit feed keeps

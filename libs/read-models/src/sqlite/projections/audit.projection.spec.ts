@@ -345,8 +345,8 @@ describe('audit projection: the feed of every recorded event, with the filters c
     });
 
     it('refuses a time that is not an ISO-8601 moment with a zone, saying which filter', async () => {
-      await expect(rm().models.audit({ from: 'last tuesday' }, { limit: 10 })).rejects.toThrow('from must be an ISO-8601 date or timestamp with a zone, got "last tuesday"');
-      await expect(rm().models.audit({ to: '2024-09-02 08:00' }, { limit: 10 })).rejects.toThrow('to must be an ISO-8601 date or timestamp with a zone, got "2024-09-02 08:00"');
+      await expect(rm().models.audit({ from: 'last tuesday' }, { limit: 10 })).rejects.toThrow('from must be an ISO-8601 date or a timestamp with its zone as Z, +hh:mm or -hh:mm (2025-10-01T08:00:00Z, 2025-10-01T08:00:00-04:00), got "last tuesday"');
+      await expect(rm().models.audit({ to: '2024-09-02 08:00' }, { limit: 10 })).rejects.toThrow('to must be an ISO-8601 date or a timestamp with its zone as Z, +hh:mm or -hh:mm (2025-10-01T08:00:00Z, 2025-10-01T08:00:00-04:00), got "2024-09-02 08:00"');
     });
 
     it('by district', async () => {

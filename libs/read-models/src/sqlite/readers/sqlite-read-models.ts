@@ -18,7 +18,7 @@ import type {
   RecordedEvent,
   TimelineKind,
 } from '@roster-ledger/ledger';
-import { parseMoment } from '@roster-ledger/ledger';
+import { parseMoment, ZONE_FORMS } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncStatus } from '@roster-ledger/domain';
 import type { SyncRow } from '../projections/syncs.projection';
 import { factsOf } from '../../model/event-facts';
@@ -98,7 +98,7 @@ const toMembership = (r: MembershipRow): Membership => ({
 /** A moment of an audit filter as the audit feed stores times: milliseconds since 1970. */
 const millisecondsOf = (text: string, field: 'from' | 'to'): number => {
   const moment = parseMoment(text, field === 'from' ? 'start-of-day' : 'next-day');
-  if (moment === null) throw new InvalidInput(`${field} must be an ISO-8601 date or timestamp with a zone, got "${text}"`, { field });
+  if (moment === null) throw new InvalidInput(`${field} must be an ISO-8601 date or a timestamp with ${ZONE_FORMS}, got "${text}"`, { field });
   return Date.parse(moment);
 };
 
