@@ -750,6 +750,22 @@ describe('REST API (end to end)', () => {
         expect(body).toMatchObject({ status: 404, code: expect.stringMatching(/NOT_FOUND$/), instance: path });
       }
     });
+
+    it("answers 404 saying so when an id is a record of another kind: a class's id asked for as an account, a student's as a class", async () => {
+      const section = changes.moved.toSection;
+      const student = changes.addedStudent;
+      for (const [path, said] of [
+        [`/accounts/${section}`, `account ${section} not found; ${section} is a class's id, not an account's`],
+        [`/accounts/${section}/timeline`, `account ${section} not found; ${section} is a class's id, not an account's`],
+        [`/accounts/${section}/classes`, `account ${section} not found; ${section} is a class's id, not an account's`],
+        [`/classes/${student}/roster`, `class ${student} not found; ${student} is an account's id, not a class's`],
+        [`/classes/${student}/timeline`, `class ${student} not found; ${student} is an account's id, not a class's`],
+        [`/schools/${section}/timeline`, `school ${section} not found; ${section} is a class's id, not a school's`],
+      ] as const) {
+        const { status, body } = await api.as('support').get(path);
+        expect({ path, status, detail: body.detail }).toEqual({ path, status: 404, detail: said });
+      }
+    });
   });
 
   describe('syncs', () => {

@@ -7,7 +7,7 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projections.p
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
-import { recordNotFound } from './record-not-found';
+import { recordNotFound, recordNotFoundIn } from './record-not-found';
 import { checkAuditRange, checkAuditTypes } from './audit-vocabulary';
 import {
   GetAccessLogQuery,
@@ -100,7 +100,7 @@ export class GetAccountHandler extends LoggingHandler implements IQueryHandler<G
   }
   async execute({ id, viewer }: GetAccountQuery): Promise<AccountAnswer> {
     const account = await this.models.account(id);
-    if (!account) throw recordNotFound('user', id);
+    if (!account) throw await recordNotFoundIn(this.models, 'user', id);
     if (isStudent(account)) await this.logAccess(viewer, [account.id]);
     return accountAnswer(account, personalAccessOf(viewer.role));
   }
@@ -115,7 +115,7 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
     const access = personalAccessOf(viewer.role);
     const { items, related, students } = await this.models.atOneMoment(async () => {
       const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
-      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw recordNotFound(kind, id);
+      if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw await recordNotFoundIn(this.models, kind, id);
       const { related, studentsNamed } = await this.related(items, { kind, id }, access);
       // the students whose own data the page shows, and those it names: one entry, as a roster's
       return { items, related, students: [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])] };
@@ -160,7 +160,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
     const { then, memberships, accounts } = await this.models.atOneMoment(async () => {
       // the class as it stood at that moment, not today: its name then, whether it was shared then
       const then = await this.models.classAsOf(sectionId, at);
-      if (!then && !(await this.models.classRecord(sectionId))) throw recordNotFound('section', sectionId);
+      if (!then && !(await this.models.classRecord(sectionId))) throw await recordNotFoundIn(this.models, 'section', sectionId);
       const memberships = await this.models.rosterAsOf(sectionId, at);
       const accounts = new Map((await this.models.accountNames(memberships.map((m) => m.userId))).map((a) => [a.id, a]));
       return { then, memberships, accounts };
@@ -227,7 +227,7 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
   async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
     const { memberships, named, then } = await this.models.atOneMoment(async () => {
-      if ((await this.models.account(userId)) === null) throw recordNotFound('user', userId);
+      if ((await this.models.account(userId)) === null) throw await recordNotFoundIn(this.models, 'user', userId);
       // the person as they stood then: no class then reads otherwise before their first share
       const then = await this.models.accountAsOf(userId, at);
       const memberships = await this.models.classesOfUserAsOf(userId, at);

@@ -1,5 +1,5 @@
 import { NotFound } from '../errors/ledger-errors';
-import type { TimelineKind } from '../ports/read-models.port';
+import type { ReadModels, TimelineKind } from '../ports/read-models.port';
 
 /** What the answers call a record of each kind (a timeline's kind is its stream's category): as the account and class endpoints call it. */
 const SUBJECTS: Readonly<Record<TimelineKind, string>> = { user: 'account', section: 'class', school: 'school', district: 'district', term: 'term', course: 'course' };
@@ -19,6 +19,28 @@ export function recordNotFound(kind: TimelineKind, id: string, hint?: string): N
   }
   return new NotFound(`${subject} ${id}`, hint ?? SEARCH_HINTS[kind]);
 }
+
+/**
+ * As recordNotFound, and when the id is a record of another kind (a class's id asked for as an
+ * account, a student's as a class), says so: pasted from the wrong column, it otherwise reads as
+ * a record the ledger does not hold. Only the kind is said, nothing of the record.
+ */
+export async function recordNotFoundIn(models: ReadModels, kind: TimelineKind, id: string): Promise<NotFound> {
+  const plain = recordNotFound(kind, id);
+  if (id.startsWith(`${kind}-`)) return plain;
+  const subject = SUBJECTS[kind];
+  const other =
+    kind !== 'user' && (await models.account(id)) !== null
+      ? 'account'
+      : kind !== 'section' && (await models.classRecord(id)) !== null
+        ? 'class'
+        : kind !== 'school' && (await models.names([{ kind: 'school', id }])).length > 0
+          ? 'school'
+          : null;
+  return other === null ? plain : new NotFound(`${subject} ${id}`, `${id} is ${withArticle(other)}'s id, not ${withArticle(subject)}'s`);
+}
+
+const withArticle = (subject: string): string => `${/^[aeiou]/.test(subject) ? 'an' : 'a'} ${subject}`;
 
 /** How to find the id of an account or a class that is asked for by something else. */
 const SEARCH_HINTS: Partial<Record<TimelineKind, string>> = {
