@@ -505,6 +505,8 @@ describe('REST API (end to end)', () => {
       expect(typo.status).toBe(400);
       expect(typo.body.errors.map((e: any) => e.parameter).sort()).toEqual(['limt', 'types']);
       expect(typo.body.detail).toContain('"StudentAdded" is not an event type');
+      const cased = await api.as('compliance').get(`/districts/${district}/audit?types=studentshared`);
+      expect(cased.body.detail).toContain('"studentshared" is not an event type (names are case-sensitive: did you mean StudentShared?)');
       // a mistyped parameter's error lists the ones the request takes
       const limt = typo.body.errors.find((e: any) => e.parameter === 'limt');
       expect(limt.problems).toEqual([expect.stringMatching(/^limt is not a parameter of this request; it takes .*\blimit\b/)]);

@@ -38,6 +38,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an empty --after of a search', ['search', 'ada', '--after', '', '--db', missing], /^error: --after is empty: leave --after out for the first page/],
     ['an empty --after of syncs list', ['syncs', 'list', '--after', '', '--db', missing], /^error: --after is empty: leave --after out for the first page/],
     ['an unknown event type', ['audit', 'export', '--types', 'StudentShared,StudentRemovd', '--db', missing], /^error: --types: "StudentRemovd" is not an event type; expected .*StudentRemoved/],
+    ['an event type in the wrong case', ['audit', 'export', '--types', 'studentshared', '--db', missing], /^error: --types: "studentshared" is not an event type \(names are case-sensitive: did you mean StudentShared\?\); expected /],
     ['an empty --types', ['audit', 'export', '--types', ' , ', '--db', missing], /^error: --types: give at least one event type, or leave --types out for all of them\n$/],
     ['event types that can never be of the record types', ['audit', 'export', '--types', 'StudentShared,StudentRemoved', '--record-types', 'teacher', '--db', missing], /^error: --types StudentShared,StudentRemoved can never be of --record-types teacher: StudentShared, StudentRemoved are filed under student\n$/],
     ['an unknown record type', ['audit', 'export', '--record-types', 'pupil', '--db', missing], /^error: --record-types: "pupil" is not a record type; expected district, school/],

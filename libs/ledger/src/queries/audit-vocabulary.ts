@@ -84,7 +84,13 @@ export function unmatchableTypesProblem(types: GivenList, recordTypes: GivenList
 export function unknownListValues(values: readonly unknown[], allowed: readonly string[], what: string): string | null {
   const wrong = values.filter((v) => !allowed.includes(v as string));
   if (wrong.length === 0) return null;
-  return `${wrong.map((v) => JSON.stringify(v)).join(', ')} ${wrong.length === 1 ? 'is not' : 'are not'} ${what}; expected ${allowed.join(', ')}`;
+  // a value right but for its case (studentshared) is told the name it stands for, not left to find in the list
+  const cased = wrong.flatMap((v) => {
+    const meant = typeof v === 'string' ? allowed.find((a) => a.toLowerCase() === v.toLowerCase()) : undefined;
+    return meant === undefined ? [] : [meant];
+  });
+  const didYouMean = cased.length === 0 ? '' : ` (names are case-sensitive: did you mean ${cased.join(', ')}?)`;
+  return `${wrong.map((v) => JSON.stringify(v)).join(', ')} ${wrong.length === 1 ? 'is not' : 'are not'} ${what}${didYouMean}; expected ${allowed.join(', ')}`;
 }
 
 /**
