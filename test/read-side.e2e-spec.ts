@@ -365,6 +365,23 @@ describe('read side through the CLI (end to end)', () => {
     expect(JSON.stringify(timeline('support'))).not.toMatch(/Okafor|555-01/);
   });
 
+  it('finds a student by the name and email they had before they changed, listed under the present name', () => {
+    const renamedDb = tmp.path('renamed.db');
+    const folder = tmp.demoCopy('renamed-1');
+    const users = JSON.parse(readFileSync(join(folder, 'users.json'), 'utf8'));
+    const { id, name, email } = users.data[4].data as { id: string; name: { first: string; last: string }; email: string };
+    expect(cli(['import', folder, '--db', renamedDb]).status).toBe(0);
+    const next = tmp.demoCopy('renamed-2');
+    Object.assign(users.data[4].data, { name: { ...name, last: 'Okonkwo-Renamed' }, email: 'renamed@example.org' });
+    writeFileSync(join(next, 'users.json'), JSON.stringify(users));
+    expect(cli(['import', next, '--db', renamedDb]).status).toBe(0);
+
+    for (const text of [`${name.first} ${name.last}`, `${name.last}, ${name.first}`, email, 'okonkwo-renamed', 'renamed@example.org']) {
+      const found = cliJson<{ items: { id: string; personal: { name: { last: string }; email: string } }[] }>(['search', text, '--role', 'support', '--db', renamedDb]).body.items;
+      expect({ text, found: found.filter((a) => a.id === id).map((a) => [a.personal.name.last, a.personal.email]) }).toEqual({ text, found: [['Okonkwo-Renamed', 'renamed@example.org']] });
+    }
+  });
+
   it('prints a name holding a line break, a tab or a backslash on the one line of its record, escaped, so that it cannot pass for another row', () => {
     const oddDb = tmp.path('odd-names.db');
     const named = (as: string, last: string) => {

@@ -189,7 +189,7 @@ describe('accounts projection: one account per Clever user', () => {
       expect(account).toMatchObject({ status: 'active', firstSharedAt: DAY1, firstSharedSync: 'sync-1', lastChangedAt: DAY2, position: 2 });
     });
 
-    it('re-indexes a changed name, email and SIS id: the new ones find the account; an old name or email no longer does, an old SIS id still does', async () => {
+    it('re-indexes a changed name, email and SIS id: the new ones find the account, and the old ones still do (a ticket from before names them)', async () => {
       const log = new EventLog();
       rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1'))]);
       rm().when(
@@ -208,9 +208,26 @@ describe('accounts projection: one account per Clever user', () => {
       expect(account!.person.personal).toEqual({ name: { first: 'Ada', last: 'King' }, email: 'ada.king@example.org' });
       expect(account!.person.roles.student!.personal['sis_id']).toBe('SIS-9');
       for (const text of ['ada king', 'king', 'ada.king@example.org', 'sis-9']) expect(await search(text)).toEqual(['u1']);
-      for (const text of ['lovelace', 'u1@example.org']) expect(await search(text)).toEqual([]);
-      // ids are history: support may only know the SIS id the student had
-      expect(await search('sis-u1')).toEqual(['u1']);
+      // ids, names and emails are history: support may only know those the student had
+      for (const text of ['sis-u1', 'lovelace', 'Ada Lovelace', 'lovelace ada', 'u1@example.org']) expect(await search(text)).toEqual(['u1']);
+      // an email is matched whole, as a present one is; a name never had matches nothing
+      for (const text of ['u1@example', 'ada turing']) expect(await search(text)).toEqual([]);
+    });
+
+    it('keeps every name an account had findable, and finds nothing by a name only another account had', async () => {
+      const log = new EventLog();
+      rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1')), log.append('user-u2', 'StudentShared', studentRecord('u2', { first: 'Alan', last: 'Turing' }))]);
+      rm().when(
+        log.append('user-u1', 'StudentUpdated', updated('u1', {}, { 'name.last': { from: 'Lovelace', to: 'King' } })),
+        log.append('user-u1', 'StudentUpdated', updated('u1', {}, { 'name.last': { from: 'King', to: 'Byron' } })),
+        // a change of another field keeps the name as it is: no key of it is added again
+        log.append('user-u1', 'StudentUpdated', updated('u1', {}, { sis_id: { from: 'SIS-u1', to: 'SIS-2' } })),
+      );
+      for (const text of ['lovelace', 'king', 'byron', 'ada']) expect(await search(text)).toEqual(['u1']);
+      expect(await search('turing')).toEqual(['u2']);
+      // the table of former names holds the two names the account left, as search keys
+      const former = rm().rows('account_former_names', 'accounts', 'ORDER BY name').map((row) => row['name']);
+      expect(former).toEqual(['ada king', 'ada lovelace', 'king ada', 'lovelace ada']);
     });
   });
 

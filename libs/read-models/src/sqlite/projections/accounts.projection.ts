@@ -23,7 +23,11 @@ const nameKey = (name: string): string | null => {
  * the first name ("ortiz gerald"): support may be given either family name of a double surname.
  */
 function searchNames(account: Account): { name: string | null; nameReversed: string | null; nameFull: string | null; nameLater: string | null; email: string | null } {
-  const name = account.person.personal['name'] as Fields | undefined;
+  return { ...nameKeys(account.person.personal['name'] as Fields | undefined), email: lower(account.person.personal['email']) };
+}
+
+/** The name keys of searchNames, of a person's `name`. */
+function nameKeys(name: Fields | undefined): { name: string | null; nameReversed: string | null; nameFull: string | null; nameLater: string | null } {
   const part = (key: string): string => (typeof name?.[key] === 'string' ? (name[key] as string) : '');
   const middle = nameKey(part('middle'));
   const later = (nameKey(part('last')) ?? '').split(' ').slice(1).join(' ');
@@ -32,11 +36,37 @@ function searchNames(account: Account): { name: string | null; nameReversed: str
     nameReversed: nameKey(`${part('last')} ${part('first')} ${part('middle')}`),
     nameFull: middle === null ? null : nameKey(`${part('first')} ${part('middle')} ${part('last')}`),
     nameLater: later === '' ? null : nameKey(`${later} ${part('first')}`),
-    email: lower(account.person.personal['email']),
   };
 }
 
 const ID_FIELDS = ['sis_id', 'student_number', 'state_id', 'teacher_number', 'staff_id'];
+
+/** A person's name (as JSON) and email as they stood before an event, taken before it is folded: folding changes the account in place. */
+interface NameBefore {
+  name: string;
+  email: string | null;
+}
+
+/**
+ * Only an event that carries personal data (an update of it, a share again) can change a name or
+ * an email: the others are passed over without a look (a rebuild folds millions of them).
+ */
+function nameBefore(before: Account | undefined, event: RecordedEvent): NameBefore | null {
+  if (before === undefined || !('personal' in event.data)) return null;
+  return { name: JSON.stringify(before.person.personal['name'] ?? null), email: lower(before.person.personal['email']) };
+}
+
+/**
+ * The name keys and the email an account had before an event changed them, to find it by later:
+ * a support ticket from before a student's name or email changed names them as they were.
+ */
+function formerSearchKeys(before: NameBefore | null, after: Account): { names: string[]; email: string | null } {
+  if (before === null) return { names: [], email: null };
+  const renamed = before.name !== JSON.stringify(after.person.personal['name'] ?? null);
+  const keys = renamed ? nameKeys(JSON.parse(before.name) as Fields | undefined) : null;
+  const names = keys === null ? [] : [keys.name, keys.nameReversed, keys.nameFull, keys.nameLater].filter((key): key is string => key !== null);
+  return { names, email: before.email !== null && before.email !== lower(after.person.personal['email']) ? before.email : null };
+}
 
 /** The identifiers support searches by, over every role, added to `into`. */
 function addSearchIds(account: Account, into: Set<string>): void {
@@ -53,10 +83,11 @@ export const accountsProjection: SqliteProjection = {
   name: 'accounts',
   rebuildWeight: 61,
   description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
-  tables: ['accounts', 'account_search', 'account_ids'],
+  tables: ['accounts', 'account_search', 'account_ids', 'account_former_names'],
   // 2: names kept as search keys (accents and punctuation left out), so "Lucia Pena" finds
   // "Lucía Peña", "last first middle" in place of "last first", and each removed role kept as it
-  // stood (formerFacets). (search_name_later came with a new shape of the search table.)
+  // stood (formerFacets). (search_name_later came with a new shape of the search table, and the
+  // names an account had before, account_former_names, with a table of its own.)
   contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its indexes are built
@@ -74,6 +105,7 @@ export const accountsProjection: SqliteProjection = {
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_email ON ${t('account_search')} (email);
       CREATE TABLE IF NOT EXISTS ${t('account_ids')} (account_id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, value)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('account_ids')}_value ON ${t('account_ids')} (value);
+      CREATE TABLE IF NOT EXISTS ${t('account_former_names')} (name TEXT NOT NULL, account_id TEXT NOT NULL, PRIMARY KEY (name, account_id)) WITHOUT ROWID;
     `);
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
@@ -100,6 +132,9 @@ export const accountsProjection: SqliteProjection = {
       },
     );
     const ids = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('account_ids')} (account_id, value)`, 2);
+    // a few rows, of the accounts renamed: written as they come
+    const formerName = db.prepare(`INSERT OR IGNORE INTO ${t('account_former_names')} (name, account_id) VALUES (?, ?)`);
+    const formerNames: [name: string, accountId: string][] = [];
     // ids are collected after every event, not at flush: a role removed later in the same batch
     // must still leave its SIS id findable
     const found = new Map<string, Set<string>>();
@@ -107,12 +142,18 @@ export const accountsProjection: SqliteProjection = {
       apply(event: RecordedEvent): void {
         if (!event.streamId.startsWith('user-')) return;
         const id = event.streamId.slice('user-'.length);
-        const next = evolveAccount(docs.get(id), event);
+        const before = docs.get(id);
+        const was = nameBefore(before, event);
+        const next = evolveAccount(before, event);
         if (next) {
           docs.put(id, next);
           let values = found.get(id);
           if (values === undefined) found.set(id, (values = new Set([id.toLowerCase()])));
           addSearchIds(next, values);
+          // names and emails are only ever added too: the account stays findable by those it had
+          const former = formerSearchKeys(was, next);
+          for (const name of former.names) formerNames.push([name, id]);
+          if (former.email !== null) values.add(former.email);
         }
       },
       flush(): void {
@@ -120,10 +161,13 @@ export const accountsProjection: SqliteProjection = {
         for (const [id, values] of found) for (const value of values) ids.add(id, value);
         ids.flush();
         found.clear();
+        for (const [name, id] of formerNames) formerName.run(name, id);
+        formerNames.length = 0;
         docs.flush();
       },
       reset(): void {
         found.clear();
+        formerNames.length = 0;
         ids.discard();
         docs.reset();
       },
