@@ -638,7 +638,7 @@ describe.each([
       expect(await models.timeline('user', 'u1', { limit: 100 })).toEqual(timelineBefore);
       expect(await models.rosterAsOf('sec1', '2024-10-01T00:00:00.000Z')).toEqual(rosterBefore);
       const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_accounts_%' ORDER BY name`).pluck().all();
-      expect(tables).toEqual(['rm_accounts_account_former_names_v2', 'rm_accounts_account_ids_v2', 'rm_accounts_account_search_v2', 'rm_accounts_accounts_v2']);
+      expect(tables).toEqual(['rm_accounts_account_ids_v2', 'rm_accounts_account_more_names_v2', 'rm_accounts_account_search_v2', 'rm_accounts_accounts_v2']);
       const verified = await resumed.verify(['accounts', 'timelines', 'enrollments']);
       expect(verified.map((v) => [v.projection, v.equal, v.position])).toEqual([
         ['accounts', true, head],

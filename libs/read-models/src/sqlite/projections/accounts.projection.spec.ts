@@ -98,6 +98,10 @@ describe('accounts projection: one account per Clever user', () => {
       for (const text of ['ortiz', 'Ortiz, Gerald', 'ortiz ger', 'parisian', 'parisian ortiz gerald', 'gerald parisian']) expect(await search(text)).toEqual(['u7']);
       for (const text of ['marquez', 'Márquez Gabriel', 'garcia']) expect(await search(text)).toEqual(['u8']);
       expect(await search('ortiz gabriel')).toEqual([]); // the later name with another first name is another person
+      // a last name of three words or more, from any of its words
+      rm().when(log.append('user-u9', 'StudentShared', studentRecord('u9', { first: 'Xavan', last: 'De La Cruz' })));
+      for (const text of ['cruz', 'Cruz, Xavan', 'la cruz', 'de la cruz x', 'xavan de']) expect(await search(text)).toEqual(['u9']);
+      expect(await search('cruz gabriel')).toEqual([]);
       // marks of other scripts make other names: a Devanagari vowel sign is not an accent
       rm().when(log.append('user-u5', 'StudentShared', studentRecord('u5', { first: 'प्रिया', last: 'Shah' })));
       expect(await search('पर')).toEqual([]);
@@ -226,7 +230,7 @@ describe('accounts projection: one account per Clever user', () => {
       for (const text of ['lovelace', 'king', 'byron', 'ada']) expect(await search(text)).toEqual(['u1']);
       expect(await search('turing')).toEqual(['u2']);
       // the table of former names holds the two names the account left, as search keys
-      const former = rm().rows('account_former_names', 'accounts', 'ORDER BY name').map((row) => row['name']);
+      const former = rm().rows('account_more_names', 'accounts', 'ORDER BY name').map((row) => row['name']);
       expect(former).toEqual(['ada king', 'ada lovelace', 'king ada', 'lovelace ada']);
     });
   });

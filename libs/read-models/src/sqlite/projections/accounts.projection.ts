@@ -56,16 +56,40 @@ function nameBefore(before: Account | undefined, event: RecordedEvent): NameBefo
   return { name: JSON.stringify(before.person.personal['name'] ?? null), email: lower(before.person.personal['email']) };
 }
 
+/** Any character searchKey reads as a space between words (or drops): a last name without one is one word. */
+const WORD_BREAK = /[^\p{L}\p{M}\d]/u;
+
 /**
- * The name keys and the email an account had before an event changed them, to find it by later:
- * a support ticket from before a student's name or email changed names them as they were.
+ * For a last name of three words or more ("De La Cruz", "van der Berg"), each word from the third
+ * on to the end, then the first name (`cruz xavan`): the search row's keys start at its first and
+ * second words only. Support is given any family name of a compound surname.
  */
-function formerSearchKeys(before: NameBefore | null, after: Account): { names: string[]; email: string | null } {
-  if (before === null) return { names: [], email: null };
-  const renamed = before.name !== JSON.stringify(after.person.personal['name'] ?? null);
-  const keys = renamed ? nameKeys(JSON.parse(before.name) as Fields | undefined) : null;
-  const names = keys === null ? [] : [keys.name, keys.nameReversed, keys.nameFull, keys.nameLater].filter((key): key is string => key !== null);
-  return { names, email: before.email !== null && before.email !== lower(after.person.personal['email']) ? before.email : null };
+function laterWordKeys(account: Account): string[] {
+  const name = account.person.personal['name'] as Fields | undefined;
+  const last = typeof name?.['last'] === 'string' ? name['last'] : '';
+  // most last names are one word: passed over without making a key (a rebuild shares a million)
+  if (!WORD_BREAK.test(last)) return [];
+  const words = (nameKey(last) ?? '').split(' ');
+  const first = typeof name?.['first'] === 'string' ? name['first'] : '';
+  return words.slice(2).flatMap((_, i) => nameKey(`${words.slice(i + 2).join(' ')} ${first}`) ?? []);
+}
+
+/**
+ * The name keys an account gets beyond its row in the search table, and an email it no longer
+ * has, after an event: when it is first shared or renamed, the later words of its last name
+ * (laterWordKeys); when renamed, every key of the name it had; when its email changed, the email
+ * it had. Kept for good: a support ticket written before a student's name or email changed names
+ * them as they were.
+ */
+function moreSearchKeys(before: Account | undefined, was: NameBefore | null, after: Account): { names: string[]; email: string | null } {
+  const renamed = was !== null && was.name !== JSON.stringify(after.person.personal['name'] ?? null);
+  const names = before === undefined || renamed ? laterWordKeys(after) : [];
+  if (renamed) {
+    const keys = nameKeys(JSON.parse(was.name) as Fields | undefined);
+    names.push(...[keys.name, keys.nameReversed, keys.nameFull, keys.nameLater].filter((key): key is string => key !== null));
+  }
+  const email = was?.email ?? null;
+  return { names, email: email !== null && email !== lower(after.person.personal['email']) ? email : null };
 }
 
 /** The identifiers support searches by, over every role, added to `into`. */
@@ -83,11 +107,12 @@ export const accountsProjection: SqliteProjection = {
   name: 'accounts',
   rebuildWeight: 61,
   description: 'one account per user: roles, status, first shared, removed at, schools, grade, personal fields',
-  tables: ['accounts', 'account_search', 'account_ids', 'account_former_names'],
+  tables: ['accounts', 'account_search', 'account_ids', 'account_more_names'],
   // 2: names kept as search keys (accents and punctuation left out), so "Lucia Pena" finds
   // "Lucía Peña", "last first middle" in place of "last first", and each removed role kept as it
-  // stood (formerFacets). (search_name_later came with a new shape of the search table, and the
-  // names an account had before, account_former_names, with a table of its own.)
+  // stood (formerFacets). (search_name_later came with a new shape of the search table; the names
+  // an account had before and a compound surname's later words, account_more_names, with a table
+  // of their own.)
   contentVersion: 2,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its indexes are built
@@ -105,7 +130,7 @@ export const accountsProjection: SqliteProjection = {
       CREATE INDEX IF NOT EXISTS ${t('account_search')}_email ON ${t('account_search')} (email);
       CREATE TABLE IF NOT EXISTS ${t('account_ids')} (account_id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (account_id, value)) WITHOUT ROWID;
       CREATE INDEX IF NOT EXISTS ${t('account_ids')}_value ON ${t('account_ids')} (value);
-      CREATE TABLE IF NOT EXISTS ${t('account_former_names')} (name TEXT NOT NULL, account_id TEXT NOT NULL, PRIMARY KEY (name, account_id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${t('account_more_names')} (name TEXT NOT NULL, account_id TEXT NOT NULL, PRIMARY KEY (name, account_id)) WITHOUT ROWID;
     `);
   },
   writer(db: Db, t: TableNamer): ProjectionWriter {
@@ -132,9 +157,9 @@ export const accountsProjection: SqliteProjection = {
       },
     );
     const ids = new BufferedInsert(db, `INSERT OR IGNORE INTO ${t('account_ids')} (account_id, value)`, 2);
-    // a few rows, of the accounts renamed: written as they come
-    const formerName = db.prepare(`INSERT OR IGNORE INTO ${t('account_former_names')} (name, account_id) VALUES (?, ?)`);
-    const formerNames: [name: string, accountId: string][] = [];
+    // a few rows, of the accounts renamed or with a compound surname: written as they come
+    const moreName = db.prepare(`INSERT OR IGNORE INTO ${t('account_more_names')} (name, account_id) VALUES (?, ?)`);
+    const moreNames: [name: string, accountId: string][] = [];
     // ids are collected after every event, not at flush: a role removed later in the same batch
     // must still leave its SIS id findable
     const found = new Map<string, Set<string>>();
@@ -151,9 +176,9 @@ export const accountsProjection: SqliteProjection = {
           if (values === undefined) found.set(id, (values = new Set([id.toLowerCase()])));
           addSearchIds(next, values);
           // names and emails are only ever added too: the account stays findable by those it had
-          const former = formerSearchKeys(was, next);
-          for (const name of former.names) formerNames.push([name, id]);
-          if (former.email !== null) values.add(former.email);
+          const more = moreSearchKeys(before, was, next);
+          for (const name of more.names) moreNames.push([name, id]);
+          if (more.email !== null) values.add(more.email);
         }
       },
       flush(): void {
@@ -161,13 +186,13 @@ export const accountsProjection: SqliteProjection = {
         for (const [id, values] of found) for (const value of values) ids.add(id, value);
         ids.flush();
         found.clear();
-        for (const [name, id] of formerNames) formerName.run(name, id);
-        formerNames.length = 0;
+        for (const [name, id] of moreNames) moreName.run(name, id);
+        moreNames.length = 0;
         docs.flush();
       },
       reset(): void {
         found.clear();
-        formerNames.length = 0;
+        moreNames.length = 0;
         ids.discard();
         docs.reset();
       },

@@ -56,7 +56,7 @@ const REACHES: Record<string, string[]> = {
 describe('the SQLite read models', () => {
   it('are accounts, classes, enrollments, timelines, audit, syncs and lookups, each with its tables', () => {
     expect(SQLITE_PROJECTIONS.map((p) => [p.name, p.tables])).toEqual([
-      ['accounts', ['accounts', 'account_search', 'account_ids', 'account_former_names']],
+      ['accounts', ['accounts', 'account_search', 'account_ids', 'account_more_names']],
       ['classes', ['classes']],
       ['enrollments', ['enrollments', 'primary_teachers']],
       ['timelines', ['links', 'entity_schools']],

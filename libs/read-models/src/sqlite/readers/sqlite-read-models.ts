@@ -293,7 +293,8 @@ export class SqliteReadModels implements ReadModels {
 
   async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
     // ids and emails are compared whole as typed; names as search keys (see searchKey); the names
-    // and emails an account had before are matched as its present ones
+    // and emails an account had before are matched as its present ones, and a compound surname
+    // from any of its words
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
     const name = searchKey(text);
     // the text as compared (ids and emails whole, names by a key of it): the search a cursor pages
@@ -307,7 +308,7 @@ export class SqliteReadModels implements ReadModels {
       const accounts = this.t('accounts', 'accounts');
       const search = this.t('accounts', 'account_search');
       const ids = this.t('accounts', 'account_ids');
-      const former = this.t('accounts', 'account_former_names');
+      const more = this.t('accounts', 'account_more_names');
       // matched and ordered in the search table; only the page's documents are read
       return this.statement(
         `SELECT a.doc, page.removed, page.name, page.id FROM (
@@ -318,7 +319,7 @@ export class SqliteReadModels implements ReadModels {
              UNION SELECT id FROM ${search} WHERE search_name_rev >= @name AND search_name_rev < @above
              UNION SELECT id FROM ${search} WHERE search_name_full >= @name AND search_name_full < @above
              UNION SELECT id FROM ${search} WHERE search_name_later >= @name AND search_name_later < @above
-             UNION SELECT account_id FROM ${former} WHERE name >= @name AND name < @above)
+             UNION SELECT account_id FROM ${more} WHERE name >= @name AND name < @above)
            ${district}
            ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
            ORDER BY ${order} LIMIT @limit) page
