@@ -108,6 +108,15 @@ describe('broken snapshots (end to end)', () => {
       /users\.json, line \d+, record #1, id [0-9a-f]{24}, field district: record belongs to district 5a0c91b95c7cc000010d417c, but this sync is for district 5a0c91b95c7cc000010dffff \(taken from the first record read, \S*districts\.json, line \d+, record #1, id 5a0c91b95c7cc000010dffff\): the snapshot's files name two districts/,
     ],
     ['a record of another district', () => editUsers('district', (u) => (firstStudent(u).district = '000000000000000000000000')), /users\.json.*district 000000000000000000000000/],
+    [
+      // JSON.parse keeps the second: the record would be shared under an id no one sent, and the student of the first removed
+      'a record holding its id twice',
+      () => brokenUsers('id-twice', (t) => {
+        const id = firstStudent(JSON.parse(t).data).id as string;
+        return t.replace(`"id":"${id}"`, `"id":"${id}","id":"6a00000000000000000000ff"`);
+      }),
+      /users\.json, line 1, record #\d+, id [0-9a-f]{24}, field id: the record holds the key "id" twice: a JSON reader keeps the second and drops the first/,
+    ],
   ];
 
   it.each(cases)('rejects %s, naming the file, the record and the rule, and changes nothing else', async (_, make, message) => {
