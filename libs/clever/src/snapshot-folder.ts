@@ -208,7 +208,7 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
       // Clever's role queries list a person of several roles once per role (see ROLE_QUERIES_HINT)
       const hint = kind === 'user' ? ROLE_QUERIES_HINT : '';
       const sure = !Number.isNaN(print) && !Number.isNaN(prints[first]!);
-      const duplicate = new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${sure ? ' and differ' : ''}${hint}`, {
+      const duplicate = new InvalidInput(`duplicate id: records #${first + 1} and #${index + 1} both have id ${id}${sure ? ' and their bytes differ (a copy is taken once only when byte for byte the same: keys in another order are other bytes)' : ''}${hint}`, {
         ...item.origin,
         field: 'id',
       });

@@ -76,7 +76,7 @@ describe('recognising records the ledger already holds, by their bytes', () => {
     await expect(pass(folder, known)).rejects.toThrow(/users\.json/);
 
     await writeFile(join(folder, 'users.json'), envelope([student('u1'), student('u2'), student('u1', '10')]));
-    await expect(pass(folder, known)).rejects.toThrow(/duplicate id: records #1 and #3 both have id u1 and differ/);
+    await expect(pass(folder, known)).rejects.toThrow(/duplicate id: records #1 and #3 both have id u1 and their bytes differ/);
 
     // a recognised record sent twice is still one record
     await writeFile(join(folder, 'users.json'), envelope([student('u1'), student('u2'), student('u1')]));
