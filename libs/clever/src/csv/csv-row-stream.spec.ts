@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
-import { readCsvRows } from './csv-row-stream';
+import { readCsvRows, type CsvRow } from './csv-row-stream';
 import type { CsvFileSpec } from './csv-columns';
 import { removeTempCsvFolders, tempCsvFolder } from './spec-support/temp-csv';
 
@@ -8,7 +8,7 @@ afterEach(removeTempCsvFolders);
 
 const SPEC: CsvFileSpec = { file: 'people.csv', required: ['Id', 'Name'], optional: ['Note'] };
 
-async function rowsOf(content: string | Uint8Array, options: { maxRecordChars?: number } = {}) {
+async function rowsOf(content: string | Uint8Array, options: { maxRecordChars?: number; recordIdOf?: (row: CsvRow) => string | undefined } = {}) {
   const folder = await tempCsvFolder({ 'people.csv': content });
   const rows: { line: number; index: number; id: string; name: string; note: string }[] = [];
   for await (const row of readCsvRows(join(folder, 'people.csv'), SPEC, options)) {
@@ -17,7 +17,7 @@ async function rowsOf(content: string | Uint8Array, options: { maxRecordChars?: 
   return rows;
 }
 
-async function failureOf(content: string | Uint8Array, options: { maxRecordChars?: number } = {}) {
+async function failureOf(content: string | Uint8Array, options: { maxRecordChars?: number; recordIdOf?: (row: CsvRow) => string | undefined } = {}) {
   try {
     await rowsOf(content, options);
   } catch (error) {
@@ -162,6 +162,13 @@ describe('a CSV file that breaks a rule', () => {
     const error = await failureOf(`Id,Name,Note\n1,Ada,${'n'.repeat(70_000)}\n`);
     expect(error.at).toMatchObject({ line: 2, column: 'Note' });
     expect(error.rule).toBe('text value is too long: 70,000 characters; the limit is 65,536 characters');
+  });
+
+  it("names the row's record in an error about a value's bytes or length, as in any other error about a row", async () => {
+    const recordIdOf = (row: CsvRow) => `person-${row.get('Id')}`;
+    const latin1 = Buffer.concat([Buffer.from('Id,Name\n1,Ada\n2,Ren'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    expect((await failureOf(latin1, { recordIdOf })).at).toEqual({ file: expect.stringMatching(/people\.csv$/), line: 3, recordId: 'person-2', column: 'Name' });
+    expect((await failureOf(`Id,Name,Note\n7,Ada,${'n'.repeat(70_000)}\n`, { recordIdOf })).at).toMatchObject({ line: 2, recordId: 'person-7', column: 'Note' });
   });
 
   it('rejects an empty file', async () => {

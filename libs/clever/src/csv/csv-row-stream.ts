@@ -149,7 +149,10 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
       nextLine += 1 + values.reduce((sum, value) => sum + countLineBreaks(value), 0);
       if (values.length === 1 && values[0] === '') continue;
       if (utf8.brokenAt !== null) brokenLine ??= await lineAt(path, utf8.brokenAt);
-      checkValues(values, path, { line, nextLine }, header, brokenLine);
+      // the row's record, named in an error about it as every other error about a row names it
+      const rowHeader = header;
+      const recordId = () => (rowHeader === undefined || options.recordIdOf === undefined ? undefined : options.recordIdOf(new CsvRow(rowHeader, line, 0, values)));
+      checkValues(values, path, { line, nextLine }, header, brokenLine, recordId);
       if (header === undefined) {
         header = CsvHeader.resolve(values, spec, path);
         yield { header, line };
@@ -199,23 +202,30 @@ function watching(utf8: Utf8Check, onBytes: (count: number) => void): Transform 
 
 /**
  * The values of a record on lines `line` to before `nextLine`: UTF-8 where the file was, and no
- * longer than a JSON snapshot's strings may be.
+ * longer than a JSON snapshot's strings may be. `recordIdOf` names the row's record in the error.
  */
-function checkValues(values: readonly string[], file: string, lines: { line: number; nextLine: number }, header: CsvHeader | undefined, brokenLine: number | null): void {
+function checkValues(
+  values: readonly string[],
+  file: string,
+  lines: { line: number; nextLine: number },
+  header: CsvHeader | undefined,
+  brokenLine: number | null,
+  recordIdOf: () => string | undefined = () => undefined,
+): void {
   const { line } = lines;
+  const at = (i: number): InputLocation => {
+    const recordId = recordIdOf();
+    return { file, line, ...(recordId === undefined ? {} : { recordId }), ...column(header?.nameAt(i)) };
+  };
   const broken = brokenLine !== null && brokenLine >= line && brokenLine < lines.nextLine;
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value.length > DEFAULT_MAX_STRING_LENGTH) {
       const limit = DEFAULT_MAX_STRING_LENGTH.toLocaleString('en-US');
-      throw new InvalidInput(`text value is too long: ${value.length.toLocaleString('en-US')} characters; the limit is ${limit} characters`, {
-        file,
-        line,
-        ...column(header?.nameAt(i)),
-      });
+      throw new InvalidInput(`text value is too long: ${value.length.toLocaleString('en-US')} characters; the limit is ${limit} characters`, at(i));
     }
     if (broken && value.includes(REPLACEMENT_CHARACTER)) {
-      throw new InvalidInput('value is not valid UTF-8 (save the file as UTF-8)', { file, line, ...column(header?.nameAt(i)) });
+      throw new InvalidInput('value is not valid UTF-8 (save the file as UTF-8)', at(i));
     }
   }
 }
