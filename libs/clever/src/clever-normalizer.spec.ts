@@ -9,10 +9,12 @@ function normalize(kind: RecordKind, raw: Record<string, unknown>): NormalizedIt
   return normalizeCleverRecord(kind, raw, at);
 }
 
-/** What Clever sends on every record of a kind, whatever else a spec gives: a user's name, a section's school and lists. */
+/** What Clever sends on every record of a kind, whatever else a spec gives: a user's name, a section's school and lists, a name. */
 const ALWAYS_SENT: Partial<Record<RecordKind, Record<string, unknown>>> = {
   user: { name: {} },
-  section: { school: 'sc', students: [], teachers: [] },
+  section: { name: 'Algebra I', school: 'sc', students: [], teachers: [] },
+  school: { name: 'Lincoln High' },
+  district: { name: 'Demo' },
 };
 
 function recordOf(kind: RecordKind, raw: Record<string, unknown>) {
@@ -255,13 +257,13 @@ describe('normalizing Clever records', () => {
     });
 
     it('adds a primary teacher missing from teachers (a v1.1 section names only its teacher)', () => {
-      expect(normalize('section', { id: 'sec1', district: D, school: 'sc', teacher: 't9', students: [] })).toMatchObject({
+      expect(normalize('section', { id: 'sec1', district: D, name: 'Algebra I', school: 'sc', teacher: 't9', students: [] })).toMatchObject({
         type: 'record',
         record: { teachers: ['t9'], students: [] },
       });
     });
 
-    it('refuses a section without its school or its lists, and a user without a name, rather than read them as none', () => {
+    it('refuses a section without its school or its lists, and a user, section, school or district without a name, rather than read them as none', () => {
       const refusal = (kind: RecordKind, raw: Record<string, unknown>) => {
         try {
           normalize(kind, raw);
@@ -270,7 +272,7 @@ describe('normalizing Clever records', () => {
         }
         return 'read';
       };
-      const section = { id: 'sec1', district: D, school: 'sc', students: ['u1'], teachers: ['t1'] };
+      const section = { id: 'sec1', district: D, name: 'Algebra I', school: 'sc', students: ['u1'], teachers: ['t1'] };
       expect(refusal('section', section)).toBe('read');
       expect(refusal('section', { ...section, students: [] })).toBe('read');
       expect(refusal('section', { ...section, students: undefined })).toBe(
@@ -285,6 +287,12 @@ describe('normalizing Clever records', () => {
       expect(refusal('user', { ...user, name: {} })).toBe('read');
       expect(refusal('user', { ...user, name: null })).toBe('field name: record has no name (Clever gives every user one, {} at the least)');
       expect(refusal('user', { ...user, name: undefined })).toMatch(/^field name: record has no name/);
+      // read as none, a missing name would erase the one the ledger holds; an empty one is a value
+      expect(refusal('section', { ...section, name: undefined })).toBe('field name: record has no name (Clever gives every section one)');
+      expect(refusal('section', { ...section, name: '' })).toBe('read');
+      expect(refusal('school', { id: 's', district: D })).toBe('field name: record has no name (Clever gives every school one)');
+      expect(refusal('district', { id: D, name: null })).toBe('field name: record has no name (Clever gives every district one)');
+      expect(refusal('district', { id: D, name: 'Demo' })).toBe('read');
     });
   });
 
@@ -302,7 +310,7 @@ describe('normalizing Clever records', () => {
         number: 'M101',
       });
       const school = recordOf('school', { id: 's', district: D, sis_id: '7', principal: { name: 'Ms. Smith', email: 'smith@example.org' } });
-      expect(school.record.fields).toEqual({ sis_id: '7' });
+      expect(school.record.fields).toEqual({ name: 'Lincoln High', sis_id: '7' });
       expect(school.record.personal).toEqual({ principal: { email: 'smith@example.org', name: 'Ms. Smith' } });
     });
   });

@@ -1,6 +1,6 @@
 import type { DistrictRecord } from '@roster-ledger/domain';
 import { calendarDate } from './clever-dates';
-import { objectOf, splitParts, text, textList } from './field-readers';
+import { objectOf, refuseMissingName, splitParts, text, textList } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { personName } from './common-readers';
 import { HEADER_KEYS } from './record-header';
@@ -25,5 +25,6 @@ const DISTRICT: PartsSpec = {
 };
 
 export function mapDistrict(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): DistrictRecord {
+  refuseMissingName(raw, ctx, 'district');
   return { kind: 'district', ...header, ...splitParts(raw, DISTRICT, { ctx, path: '', label: 'district' }) };
 }

@@ -62,6 +62,15 @@ export interface PartsSpec {
 }
 
 /** `""`, null and absent all mean "no value" in Clever payloads. */
+/**
+ * Refuses a record of a kind Clever always names (a school, a section, a district) whose `name` is
+ * absent: read as none, it would erase the name the ledger holds, with no sign that anything was
+ * left out of the file. An empty name is a value Clever may send, and taken as one.
+ */
+export function refuseMissingName(raw: Record<string, unknown>, ctx: RecordContext, kind: string): void {
+  if (raw['name'] === undefined || raw['name'] === null) throw ctx.error('name', `record has no name (Clever gives every ${kind} one)`);
+}
+
 export function isNoValue(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }

@@ -1,7 +1,7 @@
 import type { SchoolRecord } from '@roster-ledger/domain';
 import { moment } from './clever-dates';
 import { GRADES } from './clever-enums';
-import { objectOf, oneOf, splitParts, text } from './field-readers';
+import { objectOf, oneOf, refuseMissingName, splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { ext, location } from './common-readers';
 import { HEADER_KEYS } from './record-header';
@@ -27,5 +27,6 @@ const SCHOOL: PartsSpec = {
 };
 
 export function mapSchool(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): SchoolRecord {
+  refuseMissingName(raw, ctx, 'school');
   return { kind: 'school', ...header, ...splitParts(raw, SCHOOL, { ctx, path: '', label: 'school' }) };
 }

@@ -1,7 +1,7 @@
 import type { SectionRecord } from '@roster-ledger/domain';
 import { moment } from './clever-dates';
 import { GRADES, SUBJECTS } from './clever-enums';
-import { flag, isNoValue, objectOf, oneOf, readTextList, splitParts, text } from './field-readers';
+import { flag, isNoValue, objectOf, oneOf, readTextList, refuseMissingName, splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { ext } from './common-readers';
 import { HEADER_KEYS } from './record-header';
@@ -38,6 +38,7 @@ const SECTION: PartsSpec = {
 export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): SectionRecord {
   const at = { ctx, path: '', label: 'section' };
   if (isNoValue(raw['school'])) throw ctx.error('school', 'record has no school (Clever gives every section its school)');
+  refuseMissingName(raw, ctx, 'section');
   // (a section of Clever's v1.1 names its one teacher in `teacher` alone)
   const lists = isNoValue(raw['teacher']) ? ['students', 'teachers'] : ['students'];
   for (const list of lists) {
