@@ -53,6 +53,29 @@ describe('DistrictSyncRunner.approve', () => {
     expect(inThread).toHaveBeenLastCalledWith(config, { kind: 'approve', syncId, by: 'ada' }, {});
   });
 
+  it('lists a sync it runs once its thread has taken the district, and never one the thread refuses', async () => {
+    const config = { cleverTokenFor: () => 'token' } as unknown as LedgerConfig;
+    const server = new DistrictSyncRunner(config, { execute: async () => null } as unknown as CommandBus, history);
+    let refuse: (error: unknown) => void = () => undefined;
+    inThread.mockImplementationOnce(() => ({ result: new Promise((_, reject) => (refuse = reject)), exited: Promise.resolve() }) as ReturnType<typeof runLedgerCommandInThread>);
+    const refused = server.start('district-2', 'full', 'ada', 'api');
+    // the thread is starting: nothing is answered yet, so nothing is listed
+    expect(server.runningSyncs()).toEqual([]);
+    refuse(Object.assign(new Error('held'), { code: 'HELD_SYNC_PENDING' }));
+    await expect(refused).rejects.toThrow('held');
+    expect(server.runningSyncs()).toEqual([]);
+    let accept: () => void = () => undefined;
+    inThread.mockImplementationOnce((_config, _request, handlers) => {
+      accept = () => handlers?.onAccepted?.();
+      return { result: new Promise(() => undefined), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>;
+    });
+    const started = server.start('district-2', 'full', 'ada', 'api');
+    expect(server.runningSyncs()).toEqual([]);
+    accept();
+    const { syncId } = await started;
+    expect(server.runningSyncs().map((sync) => sync.syncId)).toEqual([syncId]);
+  });
+
   it('applies a held sync in a thread, which answers for it', async () => {
     const approved = { syncId: 'held-1', status: 'completed' } as SyncSummary;
     inThread.mockReturnValue({ result: Promise.resolve(approved), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>);

@@ -39,7 +39,8 @@ export interface StartedSync {
 @Injectable()
 export class DistrictSyncRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('DistrictSyncs');
-  private readonly running = new Map<string, { sync: BackgroundSync; done: Promise<SyncDistrictResult | null> }>();
+  /** `accepted`: whether its thread has taken the district's lock (a sync refused then, 409, was never one to list). */
+  private readonly running = new Map<string, { sync: BackgroundSync; done: Promise<SyncDistrictResult | null>; accepted: () => boolean }>();
   /** The end of every thread started, for a shutdown to wait for (a thread ends a little after its result). */
   private readonly threads = new Set<Promise<void>>();
   /** Held syncs an approval runs for in this process. */
@@ -98,7 +99,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       .finally(() => {
         if (this.running.get(districtId)?.sync === sync) this.running.delete(districtId);
       });
-    this.running.set(districtId, { sync, done });
+    this.running.set(districtId, { sync, done, accepted: () => running });
     await accepted;
     return { syncId: sync.syncId, done };
   }
@@ -157,9 +158,12 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     });
   }
 
-  /** The syncs this process runs now, newest first. */
+  /** The syncs this process runs now and has accepted (answered 202), newest first. */
   runningSyncs(): BackgroundSync[] {
-    return [...this.running.values()].map(({ sync }) => ({ ...sync })).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return [...this.running.values()]
+      .filter((entry) => entry.accepted())
+      .map(({ sync }) => ({ ...sync }))
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   /** The sync's latest progress while this process runs it; undefined otherwise. */
