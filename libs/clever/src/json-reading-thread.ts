@@ -8,7 +8,7 @@ import type { JsonRecord } from './json-envelope-parser';
 import { FIELDS_PER_RECORD, notePosted, type ReadingChannel, type ReadingMessage, type ReadingRequest, type RecordBatch } from './json-reading-protocol';
 import { recordBatches } from './json-record-batches';
 import { fileError, openChunks, readOnPrecisely } from './json-record-stream';
-import { firstDuplicateKey, mayHoldIdTwice } from './duplicate-key';
+import { holdsIdTwice, mayHoldIdTwice } from './duplicate-id-key';
 import { parseRawRecord } from './json-record-splitter';
 import { recordFingerprint, type RecordUnit } from './record-fingerprint';
 
@@ -262,14 +262,11 @@ function recordOf(
   else if (batch.chunk !== null) text = textOf(batch.chunk, start, end);
   else text = readAgain(again, batch.chunkAt + start, end - start, unit, fingerprint, { file, line, record: index, ...(idHint ? { recordId: idHint } : {}) });
   const value = parseRawRecord(text, unit);
-  if (value !== undefined && mayHoldIdTwice(text)) {
-    const twice = firstDuplicateKey(text);
-    if (twice !== null) {
-      throw new InvalidInput(
-        `the record holds the key ${JSON.stringify(twice)} twice: a JSON reader keeps the second and drops the first, so which one it means is not for the ledger to guess (with "id", it would be recorded as another record, and the record of the first id removed); write the key once`,
-        { file, line, record: index, ...(idHint ? { recordId: idHint } : {}), field: twice },
-      );
-    }
+  if (value !== undefined && mayHoldIdTwice(text) && holdsIdTwice(text)) {
+    throw new InvalidInput(
+      'the record holds the key "id" twice: a JSON reader keeps the second and drops the first, so it would be recorded as another record, and the record of the first id removed; which one it is is not for the ledger to guess',
+      { file, line, record: index, ...(idHint ? { recordId: idHint } : {}), field: 'id' },
+    );
   }
   return value === undefined ? undefined : { value, index, line, fingerprint };
 }
