@@ -94,6 +94,17 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('checks --district against a districts.json named in another case, as the import reads it', () => {
+    const folder = tmp.path('cased-districts');
+    mkdirSync(folder, { recursive: true });
+    for (const name of ['sections.json', 'users.json']) copyFileSync(join(CLEVER_DEMO_FOLDER, name), join(folder, name));
+    copyFileSync(join(CLEVER_DEMO_FOLDER, 'districts.json'), join(folder, 'Districts.json'));
+    const db = tmp.path('cased-districts.db');
+    const result = cli(['import', folder, '--district', 'nope', '--db', db]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 2, stderr: expect.stringMatching(/^error: --district nope is not the district of this snapshot: \S+Districts\.json names 5a0c91b95c7cc000010d417c;/) });
+    expect(existsSync(db)).toBe(false);
+  });
+
   it('does not check a CSV upload\'s --district against a districts.json left in its folder, which the upload does not read', () => {
     const upload = tmp.path('csv-with-districts-json');
     mkdirSync(upload, { recursive: true });

@@ -1,4 +1,5 @@
 export { openSnapshotFolder, SNAPSHOT_FILE_NAMES } from './snapshot-folder';
+export { entryInAnyCase } from './entry-in-any-case';
 export { listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS } from './snapshot-folder-listing';
 export type { SnapshotFolderListing } from './snapshot-folder-listing';
 export type { SnapshotFolder, SnapshotFolderOptions } from './snapshot-folder';

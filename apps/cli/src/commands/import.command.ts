@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, unreadCsvColumns, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, entryInAnyCase, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, unreadCsvColumns, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -218,7 +218,15 @@ const DISTRICTS_FILE_CHECKED_UP_TO = 1_000_000;
  * and fails on it naming the line, or checks each record's district.
  */
 function districtNotInSnapshot(folder: string, district: string | undefined): InvalidInput | null {
-  const file = join(folder, SNAPSHOT_FILE_NAMES.district);
+  // found as the import finds it: in any case (Districts.json)
+  const names = (() => {
+    try {
+      return readdirSync(folder);
+    } catch {
+      return [];
+    }
+  })();
+  const file = join(folder, entryInAnyCase(names, SNAPSHOT_FILE_NAMES.district) ?? SNAPSHOT_FILE_NAMES.district);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (district === undefined || size === undefined || size > DISTRICTS_FILE_CHECKED_UP_TO) return null;
   let listed: unknown[];

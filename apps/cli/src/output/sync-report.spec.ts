@@ -95,6 +95,9 @@ describe("a sync's report", () => {
     expect(describeSync(sync({ contents, unresolved: { school: 2, term: 1, course: 3 } }))).toContain(
       'Referenced but not in the snapshot (kept as ids): school 2, term 1 (no terms.json), course 3 (no courses.json)',
     );
+    // a file read in another case (Schools.json) is the file of its kind
+    const cased = { ...contents, files: [file('districts.json'), file('Schools.json'), file('users.json'), file('sections.json')] };
+    expect(describeSync(sync({ contents: cased, unresolved: { school: 2 } }))).toContain('Referenced but not in the snapshot (kept as ids): school 2\n');
     // a CSV upload has no file per kind: its terms and courses come from sections.csv
     const upload = { reading: 'clever-csv v1.1 max-record 65536 district d1', files: [file('schools.csv'), file('students.csv'), file('sections.csv')] };
     expect(describeSync(sync({ contents: upload, unresolved: { user: 1, term: 1 } }))).toContain('Referenced but not in the snapshot (kept as ids): user 1, term 1\n');

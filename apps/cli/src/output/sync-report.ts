@@ -127,7 +127,8 @@ function andMore(counted: number | undefined, shown: number): string {
 function noFileOf(kind: string, contents: SnapshotContents | null): string {
   const file = SNAPSHOT_FILE_NAMES[kind as RecordKind] as string | undefined;
   if (contents === null || file === undefined || !contents.reading.startsWith('clever-json ')) return '';
-  return contents.files.some((f) => f.name === file) ? '' : ` (no ${file})`;
+  // read in any case (Users.json), as the import reads it
+  return contents.files.some((f) => f.name.toLowerCase() === file) ? '' : ` (no ${file})`;
 }
 
 /**
