@@ -55,7 +55,7 @@ describe('verify-log: the log checked against the seals of its appends (end to e
     reader.close();
     const atBreak = cli(['verify-log', '--expect', brokenSeal.sha256, '--db', db]);
     expect(atBreak.status).toBe(1);
-    expect(atBreak.stdout).toContain(`  The seal ${brokenSeal.sha256} (position ${brokenSeal.position.toLocaleString('en-US')}) is the one that breaks: the events under it are no longer the ones it sealed.\n`);
+    expect(atBreak.stdout).toContain(`  The seal ${brokenSeal.sha256} (position ${brokenSeal.position.toLocaleString('en-US')}) is the one where the chain breaks.\n`);
 
     // a seal that is not a seal is a usage mistake
     expect(cli(['verify-log', '--expect', 'abc', '--db', db])).toMatchObject({ status: 2, stderr: expect.stringContaining('--expect must be a seal as verify-log prints it, 64 hex digits, got "abc"') });

@@ -102,6 +102,7 @@ export function verifyLogReport(report: LogSealReport, expect?: string): string[
 function expectedAfterBreak(expected: NonNullable<LogSealReport['expected']>, expect: string): string {
   if (expected.found) return `  The seal ${expect} (position ${n(expected.position!)}) is in the chain: the log holds all it held then.`;
   if (expected.checked === false) return `  The seal ${expect} (position ${n(expected.position!)}) lies past the break: it was not checked.`;
-  if (expected.position !== null) return `  The seal ${expect} (position ${n(expected.position)}) is the one that breaks: the events under it are no longer the ones it sealed.`;
+  // the break's own line above says how it breaks (events changed or removed, or seals that overlap)
+  if (expected.position !== null) return `  The seal ${expect} (position ${n(expected.position)}) is the one where the chain breaks.`;
   return `  The seal ${expect} is not in the log's chain: the log no longer holds what it held when that seal was printed.`;
 }
