@@ -61,16 +61,17 @@ export interface PartsSpec {
   skip?: readonly string[];
 }
 
-/** `""`, null and absent all mean "no value" in Clever payloads. */
 /**
  * Refuses a record of a kind Clever always names (a school, a section, a district) whose `name` is
  * absent: read as none, it would erase the name the ledger holds, with no sign that anything was
- * left out of the file. An empty name is a value Clever may send, and taken as one.
+ * left out of the file. A name sent as `""` is Clever saying "none", read as every `""` is (an
+ * SFTP upload's blank name column gives one).
  */
 export function refuseMissingName(raw: Record<string, unknown>, ctx: RecordContext, kind: string): void {
   if (raw['name'] === undefined || raw['name'] === null) throw ctx.error('name', `record has no name (Clever gives every ${kind} one)`);
 }
 
+/** `""`, null and absent all mean "no value" in Clever payloads. */
 export function isNoValue(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }

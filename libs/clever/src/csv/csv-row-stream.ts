@@ -149,10 +149,7 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
       nextLine += 1 + values.reduce((sum, value) => sum + countLineBreaks(value), 0);
       if (values.length === 1 && values[0] === '') continue;
       if (utf8.brokenAt !== null) brokenLine ??= await lineAt(path, utf8.brokenAt);
-      // the row's record, named in an error about it as every other error about a row names it
-      const rowHeader = header;
-      const recordId = () => (rowHeader === undefined || options.recordIdOf === undefined ? undefined : options.recordIdOf(new CsvRow(rowHeader, line, 0, values)));
-      checkValues(values, path, { line, nextLine }, header, brokenLine, recordId);
+      checkValues(values, path, { line, nextLine }, header, brokenLine, options.recordIdOf);
       if (header === undefined) {
         header = CsvHeader.resolve(values, spec, path);
         yield { header, line };
@@ -202,7 +199,8 @@ function watching(utf8: Utf8Check, onBytes: (count: number) => void): Transform 
 
 /**
  * The values of a record on lines `line` to before `nextLine`: UTF-8 where the file was, and no
- * longer than a JSON snapshot's strings may be. `recordIdOf` names the row's record in the error.
+ * longer than a JSON snapshot's strings may be. `recordIdOf` names the row's record in the error,
+ * as every other error about a row names it.
  */
 function checkValues(
   values: readonly string[],
@@ -210,11 +208,11 @@ function checkValues(
   lines: { line: number; nextLine: number },
   header: CsvHeader | undefined,
   brokenLine: number | null,
-  recordIdOf: () => string | undefined = () => undefined,
+  recordIdOf?: (row: CsvRow) => string | undefined,
 ): void {
   const { line } = lines;
   const at = (i: number): InputLocation => {
-    const recordId = recordIdOf();
+    const recordId = header === undefined || recordIdOf === undefined ? undefined : recordIdOf(new CsvRow(header, line, 0, values));
     return { file, line, ...(recordId === undefined ? {} : { recordId }), ...column(header?.nameAt(i)) };
   };
   const broken = brokenLine !== null && brokenLine >= line && brokenLine < lines.nextLine;

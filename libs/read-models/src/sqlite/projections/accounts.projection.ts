@@ -48,11 +48,15 @@ interface NameBefore {
 }
 
 /**
- * Only an event that carries personal data (an update of it, a share again) can change a name or
- * an email: the others are passed over without a look (a rebuild folds millions of them).
+ * Only an event whose personal data names a name or an email (an update of them, `name.last` or
+ * `email`; a share again, with the whole name) can change them: the others, every demographic
+ * update among them, are passed over without a look (a rebuild folds millions of them).
  */
 function nameBefore(before: Account | undefined, event: RecordedEvent): NameBefore | null {
-  if (before === undefined || !('personal' in event.data)) return null;
+  if (before === undefined) return null;
+  const personal = event.data['personal'];
+  if (typeof personal !== 'object' || personal === null) return null;
+  if (!Object.keys(personal).some((key) => key === 'email' || key === 'name' || key.startsWith('name.'))) return null;
   return { name: JSON.stringify(before.person.personal['name'] ?? null), email: lower(before.person.personal['email']) };
 }
 
