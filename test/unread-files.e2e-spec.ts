@@ -39,14 +39,14 @@ describe('files an import does not read (end to end)', () => {
   });
 
   it('names them in the report of a failed import too, where they may be why it failed', () => {
-    const folder = folderWith('misspelt-and-bad', { 'users.json': '{', 'Sections.json': '[]' });
+    const folder = folderWith('misspelt-and-bad', { 'users.json': '{', 'section.json': '[]' });
     const text = cli(['import', folder, '--db', tmp.path('misspelt-and-bad.db')]);
     expect(text.status).toBe(1);
     expect(text.stderr).toContain('Failed (INVALID_INPUT)');
-    expect(text.stderr).toContain(`  Not read: Sections.json (a snapshot folder holds ${JSON_FILES})`);
+    expect(text.stderr).toContain(`  Not read: section.json (a snapshot folder holds ${JSON_FILES})`);
 
     const asJson = cliJson(['import', folder, '--db', tmp.path('misspelt-and-bad.db')]);
-    expect(asJson.body).toMatchObject({ status: 'failed', notRead: ['Sections.json'] });
+    expect(asJson.body).toMatchObject({ status: 'failed', notRead: ['section.json'] });
   });
 
   it('refuses a folder of misspelt names only, which holds nothing to import, naming them and creating no ledger', () => {
