@@ -43,6 +43,14 @@ describe('ISO-8601 moments of query parameters', () => {
     expect(calendarProblem('0099-06-31')).toBe('0099-06-31 is not a day of the calendar (June 0099 has 30 days)');
   });
 
+  it('says a real day whose time or zone is out of range is no moment, rather than ask for a zone it has', () => {
+    for (const text of ['2025-10-01T25:00Z', '2025-10-01T12:61:00Z', '2025-10-01T12:00:00+25:00']) {
+      expect(parseMoment(text, 'start-of-day')).toBeNull();
+      expect(calendarProblem(text)).toBe(`${text} is not a moment: its time of day or zone is out of range (hours 00 to 23, minutes and seconds 00 to 59, a zone up to ±23:59)`);
+    }
+    for (const text of ['2025-10-01T12:00:00Z', '2025-10-01', '2025-10-01T12:00:00.123456789-04:00']) expect(calendarProblem(text)).toBeNull();
+  });
+
   it('says a well-shaped day that does not exist is not a day of the calendar, and how long its month is', () => {
     expect(calendarProblem('2026-02-30')).toBe('2026-02-30 is not a day of the calendar (February 2026 has 28 days)');
     expect(calendarProblem('2024-02-30T08:00:00Z')).toBe('2024-02-30 is not a day of the calendar (February 2024 has 29 days)');

@@ -80,7 +80,13 @@ export function parseMoment(text: string, dateMeans: DateMeaning): string | null
  */
 export function calendarProblem(text: string): string | null {
   const shaped = DATE.exec(text) ?? TIMESTAMP.exec(text);
-  if (!shaped || dayStart(shaped[1]!, shaped[2]!, shaped[3]!) !== null) return null;
+  if (!shaped) return null;
+  if (dayStart(shaped[1]!, shaped[2]!, shaped[3]!) !== null) {
+    // a real day, in the shape of a timestamp, that is no moment: its time or its zone is out of range
+    return !DATE.test(text) && Number.isNaN(Date.parse(text))
+      ? `${text} is not a moment: its time of day or zone is out of range (hours 00 to 23, minutes and seconds 00 to 59, a zone up to ±23:59)`
+      : null;
+  }
   const [year, month] = [Number(shaped[1]), Number(shaped[2])];
   const day = `${shaped[1]}-${shaped[2]}-${shaped[3]}`;
   if (month < 1 || month > 12) return `${day} is not a day of the calendar (months are 01 to 12)`;
