@@ -15,6 +15,18 @@ const MAX_ID_LENGTH = 255;
 /** Whitespace and control characters (C0, DEL, C1, and the invisible format marks): an id holding one would print as another. */
 const UNFIT_IN_ID = /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 
+/**
+ * Why an id can be no Clever id (too long, or holding a space or a control character), or null:
+ * a record's own, and the ids a section lists as its members, which name streams of the log as
+ * surely. A long id is not repeated; one with a space or a control character is shown as JSON,
+ * escaped.
+ */
+export function unfitIdProblem(id: string): string | null {
+  if (id.length > MAX_ID_LENGTH) return `an id of ${id.length.toLocaleString('en-US')} characters is no Clever id (Clever's are 24 hex digits; at most ${MAX_ID_LENGTH} are taken)`;
+  if (UNFIT_IN_ID.test(id)) return `an id with a space or a control character in it is no Clever id (Clever's are 24 hex digits): ${JSON.stringify(id)}`;
+  return null;
+}
+
 /** Keys the header consumes, so the per-kind mappings skip them. */
 export const HEADER_KEYS = ['id', 'district', 'last_modified'] as const;
 
@@ -30,15 +42,8 @@ export function readHeader(kind: RecordKind, raw: Record<string, unknown>, ctx: 
     const shown = (typeof id === 'number' && Number.isSafeInteger(id)) || typeof id === 'boolean' ? ` ${String(id)}` : '';
     throw ctx.error('id', isNoValue(id) ? 'record has no id' : `expected the id as a non-empty string, got ${typeName(id)}${shown}`);
   }
-  if (id.length > MAX_ID_LENGTH || UNFIT_IN_ID.test(id)) {
-    // a long id is not repeated; one with a space or a control character is shown as JSON, escaped
-    throw ctx.error(
-      'id',
-      id.length > MAX_ID_LENGTH
-        ? `an id of ${id.length.toLocaleString('en-US')} characters is no Clever id (Clever's are 24 hex digits; at most ${MAX_ID_LENGTH} are taken)`
-        : `an id with a space or a control character in it is no Clever id (Clever's are 24 hex digits): ${JSON.stringify(id)}`,
-    );
-  }
+  const unfit = unfitIdProblem(id);
+  if (unfit !== null) throw ctx.error('id', unfit);
   ctx.identify(id);
   const district = kind === 'district' ? id : raw['district'];
   if (typeof district !== 'string' || district === '') {

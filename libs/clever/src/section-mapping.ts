@@ -4,7 +4,7 @@ import { GRADES, SUBJECTS } from './clever-enums';
 import { flag, isNoValue, objectOf, oneOf, readTextList, refuseMissingName, splitParts, text } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
 import { ext } from './common-readers';
-import { HEADER_KEYS } from './record-header';
+import { HEADER_KEYS, unfitIdProblem } from './record-header';
 import type { RecordHeader } from './record-header';
 
 const SECTION: PartsSpec = {
@@ -49,6 +49,12 @@ export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, hea
   const primary = text(raw['teacher'], { ctx, path: 'teacher', label: 'section.teacher' });
   const teachers = readTextList(raw['teachers'], { ctx, path: 'teachers', label: 'section.teachers' }) ?? [];
   const students = readTextList(raw['students'], { ctx, path: 'students', label: 'section.students' }) ?? [];
+  // a member's id names the member's stream, as a record's own id does: held to the same rule
+  const listed = (list: string): [string, unknown][] => (Array.isArray(raw[list]) ? (raw[list] as unknown[]).map((id, i) => [`${list}[${i}]`, id]) : []);
+  for (const [path, id] of [['teacher', primary] as [string, unknown], ...listed('teachers'), ...listed('students')]) {
+    const unfit = typeof id === 'string' ? unfitIdProblem(id) : null;
+    if (unfit !== null) throw ctx.error(path, unfit);
+  }
   return {
     kind: 'section',
     ...header,
