@@ -44,7 +44,7 @@ export class AccountsController {
   @Get(':id')
   @ApiOperation({ summary: 'One account: roles, status, when first shared and removed, personal fields the role may see' })
   @ApiOkResponse({ type: AccountSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this account')
+  @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this account (the detail says so when the id is a class's or a school's)")
   get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<AccountAnswer> {
     return this.queries.execute<GetAccountQuery, AccountAnswer>(new GetAccountQuery(id, viewer));
   }
@@ -52,7 +52,7 @@ export class AccountsController {
   @Get(':id/timeline')
   @ApiOperation({ summary: "A user's timeline: every change to them and their enrollments (naming each class), oldest first, with both clocks and the sync" })
   @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this account')
+  @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this account (the detail says so when the id is a class's or a school's)")
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('user', id, viewer, { after: page.after, limit: page.limit }));
   }
@@ -60,7 +60,7 @@ export class AccountsController {
   @Get(':id/classes')
   @ApiOperation({ summary: 'The classes a student or teacher was in at a moment (default: now)' })
   @ApiOkResponse({ type: ClassesAsOfSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this account')
+  @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this account (the detail says so when the id is a class's or a school's)")
   classes(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<ClassesAsOfSchema> {
     return this.queries.execute<GetClassesAsOfQuery, ClassesAsOfSchema>(new GetClassesAsOfQuery(id, asOf, viewer));
   }

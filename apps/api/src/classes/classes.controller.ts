@@ -31,7 +31,7 @@ export class ClassesController {
   @Get(':id/roster')
   @ApiOperation({ summary: 'The roster of a class at a moment (default: now): teachers and students, each since when and by which sync' })
   @ApiOkResponse({ type: RosterSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this class')
+  @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this class (the detail says so when the id is an account's or a school's)")
   roster(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<RosterAnswer> {
     return this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(id, asOf, viewer));
   }
@@ -39,7 +39,7 @@ export class ClassesController {
   @Get(':id/timeline')
   @ApiOperation({ summary: "A class's timeline: shares, updates, enrollments and teacher changes, oldest first, each naming the student or teacher" })
   @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this class')
+  @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this class (the detail says so when the id is an account's or a school's)")
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('section', id, viewer, { after: page.after, limit: page.limit }));
   }

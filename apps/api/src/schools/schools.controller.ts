@@ -19,7 +19,7 @@ export class SchoolsController {
   @Get(':id/timeline')
   @ApiOperation({ summary: "A school's timeline, oldest first, each change naming the person or class it is about" })
   @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this school')
+  @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this school (the detail says so when the id is an account's or a class's)")
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('school', id, viewer, { after: page.after, limit: page.limit }));
   }
