@@ -210,6 +210,12 @@ describe('normalizing Clever records', () => {
       expect(record.personal).toEqual({ email: 'a@example.net', shoe_size: '42', roles: { mentor: { since: '2020' } } });
       expect(record.kind === 'user' && record.roles).toEqual({ student: { fields: { school: 's1' }, personal: { nickname: 'Al' } } });
     });
+
+    it("keeps a student role's email that differs from the user's, under a key of its own: another address, not a copy", () => {
+      const { record } = recordOf('user', { id: 'u1', district: D, email: 'a@example.net', roles: { student: { email: 'al@school.example.org', school: 's1' } } });
+      expect(record.personal).toEqual({ email: 'a@example.net' });
+      expect(record.kind === 'user' && record.roles.student).toEqual({ fields: { school: 's1' }, personal: { student_email: 'al@school.example.org' } });
+    });
   });
 
   describe('free-form data nested too deep', () => {

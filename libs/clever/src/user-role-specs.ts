@@ -55,7 +55,7 @@ const STUDENT: PartsSpec = {
     unweighted_gpa: text,
     weighted_gpa: text,
   },
-  // Real payloads repeat the user's top-level email here.
+  // Real payloads repeat the user's top-level email here (one that differs is kept: see mapUser).
   skip: [...USER_LEVEL_KEYS, 'email'],
 };
 
