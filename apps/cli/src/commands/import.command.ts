@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
@@ -64,7 +64,7 @@ export class ImportCommand extends LedgerCommandRunner {
     if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
     if (listing.layout !== 'csv' && options.newDistrict === true) throw new InvalidInput(NEW_DISTRICT_IS_FOR_CSV, { field: '--new-district' });
     // a CSV upload reads no districts.json: one left in its folder says nothing of the upload
-    const mistyped = listing.layout === 'csv' ? null : districtNotInSnapshot(absolute, options.district);
+    const mistyped = listing.layout === 'csv' ? null : districtNotInSnapshot(absolute, listing, options.district);
     if (mistyped !== null) throw mistyped;
   }
 
@@ -217,16 +217,11 @@ const DISTRICTS_FILE_CHECKED_UP_TO = 1_000_000;
  * plain JSON of the API's envelope or an array: the sync then reads it as every file is read,
  * and fails on it naming the line, or checks each record's district.
  */
-function districtNotInSnapshot(folder: string, district: string | undefined): InvalidInput | null {
-  // found as the import finds it: in any case (Districts.json)
-  const names = (() => {
-    try {
-      return readdirSync(folder);
-    } catch {
-      return [];
-    }
-  })();
-  const file = join(folder, entryInAnyCase(names, SNAPSHOT_FILE_NAMES.district) ?? SNAPSHOT_FILE_NAMES.district);
+function districtNotInSnapshot(folder: string, listing: SnapshotFolderListing, district: string | undefined): InvalidInput | null {
+  // the file the import reads, as the listing found it (in any case: Districts.json)
+  const name = entryInAnyCase(listing.read, SNAPSHOT_FILE_NAMES.district);
+  if (name === undefined) return null;
+  const file = join(folder, name);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (district === undefined || size === undefined || size > DISTRICTS_FILE_CHECKED_UP_TO) return null;
   let listed: unknown[];
