@@ -91,7 +91,7 @@ describe('REST API (end to end)', () => {
       expect(headers.get('content-type')).toMatch(/^text\/csv/);
       expect(headers.get('content-disposition')).toMatch(/^attachment; filename="audit-5a0c91b95c7cc000010d417c-\d{4}-\d\d-\d\d\.csv"$/);
       const lines = text.trim().split(/\r?\n/);
-      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known');
+      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by');
       expect(lines.slice(1).map((l) => l.split(',').slice(6, 8))).toEqual([
         ['StudentShared', `user-${changes.addedStudent}`],
         ['StudentRemoved', `user-${changes.removedStudent}`],
@@ -938,7 +938,7 @@ describe('REST API (end to end)', () => {
       // the export is CSV or JSON, as format says
       expect(body.paths['/districts/{id}/audit/export'].get.responses['200'].content).toEqual({
         'text/csv': { schema: expect.objectContaining({ type: 'string' }) },
-        'application/json': { schema: expect.objectContaining({ type: 'array', items: { $ref: '#/components/schemas/AuditChangeSchema' } }) },
+        'application/json': { schema: expect.objectContaining({ type: 'array', items: { $ref: '#/components/schemas/AuditExportChangeSchema' } }) },
       });
       expect((await fetch(`${api.base}/docs`)).status).toBe(200);
       expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });

@@ -14,12 +14,12 @@ describe('read side through the CLI (end to end)', () => {
   const db = tmp.path('ledger.db');
   const changes = writeNextDaySnapshot(CLEVER_DEMO_FOLDER, tmp.path('next-day'));
   let day1: { syncId: string; startedAt: string; districtId: string };
-  let day2: { syncId: string; startedAt: string };
+  let day2: { syncId: string; startedAt: string; requestedBy: string };
   const between = () => new Date((Date.parse(day1.startedAt) + Date.parse(day2.startedAt)) / 2).toISOString();
 
   beforeAll(() => {
     day1 = cliJson<{ syncId: string; startedAt: string; districtId: string }>(['import', CLEVER_DEMO_FOLDER, '--db', db]).body;
-    day2 = cliJson<{ syncId: string; startedAt: string }>(['import', tmp.path('next-day'), '--db', db]).body;
+    day2 = cliJson<{ syncId: string; startedAt: string; requestedBy: string }>(['import', tmp.path('next-day'), '--db', db]).body;
   });
   afterAll(() => tmp.cleanup());
 
@@ -193,8 +193,13 @@ describe('read side through the CLI (end to end)', () => {
 
   it('exports the audit feed as CSV, filtered by event type and sync', () => {
     const csv = cli(['audit', 'export', '--types', 'StudentRemoved,StudentShared', '--sync', day2.syncId, '--db', db]).stdout.trim().split('\n');
-    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known');
+    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by');
     expect(csv.slice(1).map((l) => l.split(',')[6])).toEqual(['StudentShared', 'StudentRemoved']);
+    // each change names who asked for its sync (the import's user); none of these syncs was held, so none was approved
+    expect(csv.slice(1).map((l) => l.split(',').slice(-2))).toEqual([
+      [day2.requestedBy, ''],
+      [day2.requestedBy, ''],
+    ]);
     // the removal names the student it removed, with what compliance may see (demographics too)
     const removed = cliJson<{ items: any[] }>(['search', changes.removedStudent, '--role', 'compliance', '--db', db]).body.items[0];
     expect(removed).toMatchObject({ id: changes.removedStudent, status: 'removed' });
@@ -284,7 +289,7 @@ describe('read side through the CLI (end to end)', () => {
     }
     // known, with nothing of what is asked: a true empty answer
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
-    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known\n' });
+    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by\n' });
     expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
     // a page that is not the last says where the next starts; the last says nothing more
     const firstPage = cli(['events', '--stream', `sync-${day1.syncId}`, '--limit', '1', '--db', db]).stdout.trim().split('\n');

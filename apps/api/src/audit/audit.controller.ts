@@ -5,7 +5,7 @@ import { AUDIT_READERS, GetAuditFeedQuery, type LoggedChange, type Page, type Vi
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { AuditChangeSchema, AuditPageSchema } from '../common/change.schema';
+import { AuditExportChangeSchema, AuditPageSchema } from '../common/change.schema';
 import { IdParamDto } from '../common/id-param.dto';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AuditExportQueryDto } from './audit-export-query.dto';
@@ -39,16 +39,18 @@ export class AuditController {
     description:
       'The same export as `roster-ledger audit export`. CSV columns: position, observed_at, recorded_at, clever_last_modified, sync_id, ' +
       'record_type, type, stream_id, data (the event data as JSON, redacted for the role), last_known (on a removal: the record as it stood ' +
-      'just before, as JSON, redacted for the role; empty on other changes). JSON: one array of feed items.',
+      'just before, as JSON, redacted for the role; empty on other changes), sync_requested_by (who asked for the sync that recorded it), ' +
+      'sync_approved_by (who approved that sync, when the mass-change guard held it; empty otherwise). ' +
+      'JSON: one array of feed items, each with `syncRequestedBy` and `syncApprovedBy`.',
   })
   // each format its own media type and schema (ApiProduces would declare every answer in both, the problems too)
-  @ApiExtraModels(AuditChangeSchema)
+  @ApiExtraModels(AuditExportChangeSchema)
   @ApiOkResponse({
     description: 'an attachment: audit-<district>-<date>.csv (format=csv, the default) or .json (format=json)',
     headers: { 'Content-Disposition': { description: 'attachment; filename="audit-<district>-<date>.<format>"', schema: { type: 'string' } } },
     content: {
       'text/csv': { schema: { type: 'string', description: 'format=csv: a header line, then one line per change' } },
-      'application/json': { schema: { type: 'array', description: 'format=json: every change of the feed', items: { $ref: getSchemaPath(AuditChangeSchema) } } },
+      'application/json': { schema: { type: 'array', description: 'format=json: every change of the feed', items: { $ref: getSchemaPath(AuditExportChangeSchema) } } },
     },
   })
   @ApiProblemResponse(400, 'as for the feed; nothing is sent but the problem')

