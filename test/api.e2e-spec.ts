@@ -943,6 +943,21 @@ describe('REST API (end to end)', () => {
       expect((await fetch(`${api.base}/docs`)).status).toBe(200);
       expect((await api.as(null).get('/')).body).toMatchObject({ docs: '/docs', openapi: '/docs-json' });
     });
+
+    it('answers a path it has, asked with a method it does not take there, with a 405 naming those it takes; a path it has not with a 404', async () => {
+      const deleted = await api.as('admin').request('DELETE', `/syncs/${day2.syncId}`);
+      expect([deleted.status, deleted.headers.get('allow'), deleted.body.code, deleted.body.detail]).toEqual([
+        405,
+        'GET, HEAD',
+        'METHOD_NOT_ALLOWED',
+        `/syncs/${day2.syncId} does not take DELETE; it takes GET, HEAD`,
+      ]);
+      // a decision is a POST: a GET of it is told so
+      const approval = await api.as('admin').get(`/syncs/${day2.syncId}/approve`);
+      expect([approval.status, approval.headers.get('allow')]).toEqual([405, 'POST']);
+      const unknown = await api.as('admin').request('DELETE', '/no-such-path');
+      expect([unknown.status, unknown.body.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
+    });
   });
 
   describe('roster-ledger serve', () => {

@@ -47,6 +47,11 @@ export class RoleClient {
     return this.send<T>('POST', path, body);
   }
 
+  /** Any method, for asking a path with one it does not take. */
+  request<T = any>(method: string, path: string): Promise<ApiAnswer<T>> {
+    return this.send<T>(method, path);
+  }
+
   private async send<T>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
     const headers: Record<string, string> = {};
     if (this.key !== null) {

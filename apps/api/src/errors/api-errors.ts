@@ -44,6 +44,19 @@ export class RoleNotAllowed extends ApiError {
   }
 }
 
+/** A path the API has, asked with a method it does not answer there. */
+export class MethodNotAllowed extends ApiError {
+  readonly code = 'METHOD_NOT_ALLOWED';
+  readonly status = 405;
+  constructor(
+    method: string,
+    path: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`${path} does not take ${method}; it takes ${allowed.join(', ')}`);
+  }
+}
+
 /** A rebuild or verification is under way; one at a time, or they would fight over the same tables. */
 export class ProjectionJobRunning extends ApiError {
   readonly code = 'PROJECTION_JOB_RUNNING';

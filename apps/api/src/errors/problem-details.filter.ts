@@ -1,8 +1,10 @@
 import { dirname } from 'node:path';
-import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, Logger, NotFoundException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LedgerConfig } from '@roster-ledger/config';
 import { damagedFileReport } from '@roster-ledger/read-models';
+import { allowedMethodsAt } from './allowed-methods';
+import { MethodNotAllowed } from './api-errors';
 import { PROBLEM_JSON, problemOf } from './problem-details';
 
 /**
@@ -20,7 +22,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     // the ledger's folder is cut from a failure's message whatever its name holds
-    const { body, headers, unexpected } = problemOf(error, request.path, [dirname(this.config.dbPath)]);
+    const { body, headers, unexpected } = problemOf(methodOrRoute(error, request), request.path, [dirname(this.config.dbPath)]);
     if (unexpected) {
       // the route pattern and the message, never the query string or headers (personal data, keys)
       const route = `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`;
@@ -36,4 +38,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     response.status(body.status).set(headers).type(PROBLEM_JSON).send(JSON.stringify(body));
   }
+}
+
+/**
+ * Nest's 404 for a request no route took (`Cannot DELETE /syncs/x`), as a 405 naming the methods
+ * the path takes when it is there under another: "no such route" would send the caller looking for
+ * a typo in a path that is right.
+ */
+function methodOrRoute(error: unknown, request: Request): unknown {
+  if (!(error instanceof NotFoundException) || request.route !== undefined) return error;
+  const allowed = allowedMethodsAt(request);
+  return allowed.length === 0 ? error : new MethodNotAllowed(request.method, request.path, allowed);
 }

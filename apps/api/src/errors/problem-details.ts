@@ -2,7 +2,7 @@ import { homedir, tmpdir } from 'node:os';
 import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
 import { EventStoreError } from '@roster-ledger/ledger';
-import { ApiError, RequestInvalid, type ParameterProblem } from './api-errors';
+import { ApiError, MethodNotAllowed, RequestInvalid, type ParameterProblem } from './api-errors';
 import { STATUS_OF_KIND } from './status-of-kind';
 
 /** The media type of every error answer (RFC 9457). */
@@ -32,7 +32,6 @@ export interface Problem {
 const CODE_OF_STATUS: Readonly<Record<number, string>> = {
   400: 'BAD_REQUEST',
   404: 'ROUTE_NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
@@ -134,6 +133,7 @@ export function problemOf(error: unknown, path: string, serverFolders: readonly 
   }
   if (error instanceof ApiError) {
     if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer realm="roster-ledger"';
+    if (error instanceof MethodNotAllowed) headers['Allow'] = error.allowed.join(', ');
     return { body: problem(error.status, error.code, error.message, at), headers, unexpected: false };
   }
   if (error instanceof DomainError || error instanceof EventStoreError) {
