@@ -792,6 +792,20 @@ describe('REST API (end to end)', () => {
       expect(one.body.contents.files).toContainEqual({ name: 'users.json', bytes: users.length, sha256: createHash('sha256').update(users).digest('hex') });
     });
 
+    it("names the snapshot folder a sync read in full to admins and engineers, and by its last part to compliance and support", async () => {
+      const folder = join(dir, 'next-day');
+      for (const role of ['admin', 'engineer'] as const) {
+        expect([role, (await api.as(role).get(`/syncs/${day2.syncId}`)).body.origin]).toEqual([role, folder]);
+        expect([role, (await api.as(role).get(`/syncs?district=${district}`)).body.items[0].origin]).toEqual([role, folder]);
+      }
+      for (const role of ['compliance', 'support'] as const) {
+        const one = (await api.as(role).get(`/syncs/${day2.syncId}`)).body;
+        const listed = (await api.as(role).get(`/syncs?district=${district}`)).body.items[0];
+        expect([role, one.origin, listed.origin]).toEqual([role, expect.stringMatching(/^\.\.\.\/.*next-day$/), one.origin]);
+        expect(JSON.stringify([one, listed])).not.toContain(dir);
+      }
+    });
+
     it('refuses a query parameter on a route that takes none, as routes that take some refuse one they do not', async () => {
       const shown = await api.as('admin').get(`/syncs/${day1.syncId}?verbose=1`);
       expect([shown.status, shown.body.code, shown.body.detail]).toEqual([400, 'INVALID_REQUEST', 'verbose is not a query parameter of this request; it takes none']);

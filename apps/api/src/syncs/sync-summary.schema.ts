@@ -40,7 +40,8 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty() syncId!: string;
   @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
   @ApiProperty({ enum: ['clever-api', 'clever-events', 'snapshot', 'sftp-csv'] }) source!: SyncSource;
-  @ApiProperty({ description: 'where the data came from (a snapshot folder, an API cursor)' }) origin!: string;
+  @ApiProperty({ description: 'where the data came from (a snapshot folder, an API cursor); to compliance and support a folder is cut to its last part (`.../2025-10-01`)' })
+  origin!: string;
   @ApiProperty({ enum: ['running', 'completed', 'failed', 'held', 'discarded'] }) status!: SyncStatus;
   @ApiProperty() requestedBy!: string;
   @ApiProperty({

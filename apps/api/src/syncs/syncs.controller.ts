@@ -9,6 +9,7 @@ import { IdParamDto } from '../common/id-param.dto';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { DistrictSyncRunner, type BackgroundSync } from '../district-syncs/district-sync-runner';
 import { ListSyncsQueryDto } from './list-syncs-query.dto';
+import { syncForViewer } from './sync-for-viewer';
 import { SyncListSchema, SyncSummarySchema } from './sync-summary.schema';
 
 /** Syncs: what each run did, and the decision on a held one (who decides is the API key's holder). */
@@ -29,7 +30,7 @@ export class SyncsController {
   })
   @ApiOkResponse({ type: SyncListSchema })
   @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded a sync of, and that this server is not starting a sync of')
-  async list(@Query() query: ListSyncsQueryDto): Promise<Page<SyncSummary>> {
+  async list(@Query() query: ListSyncsQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<SyncSummary>> {
     // a sync accepted with 202 is recorded only once its thread has started and read Clever's
     // newest event: a second or more in which its detail shows it, so the list does too
     const starting = query.after === undefined ? await this.unrecorded(query.district) : [];
@@ -40,7 +41,7 @@ export class SyncsController {
     });
     // recorded meanwhile: listed once, as recorded
     const listed = new Set(page.items.map((sync) => sync.syncId));
-    return { ...page, items: [...starting.filter((sync) => !listed.has(sync.syncId)), ...page.items] };
+    return { ...page, items: [...starting.filter((sync) => !listed.has(sync.syncId)), ...page.items].map((sync) => syncForViewer(sync, viewer)) };
   }
 
   /** The syncs this server runs whose start is not recorded yet, newest first, as their detail shows them. */
@@ -65,7 +66,12 @@ export class SyncsController {
   @ApiOperation({ summary: 'What one sync did: counts per event type, skipped, unresolved, holds, failure; progress while it runs' })
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
-  async get(@Param() { id }: IdParamDto): Promise<SyncSummary & { progress?: SyncProgressView }> {
+  async get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary & { progress?: SyncProgressView }> {
+    return syncForViewer(await this.summaryOf(id), viewer);
+  }
+
+  /** A sync's summary, with its progress while this server runs it. */
+  private async summaryOf(id: string): Promise<SyncSummary & { progress?: SyncProgressView }> {
     const background = this.runner.progressOf(id);
     const summary = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(id)).catch((error: unknown) => {
       // accepted (202) but not recorded yet: it is still reading Clever's newest event or opening the API

@@ -1,0 +1,22 @@
+import type { SyncSummary } from '@roster-ledger/domain';
+import type { Viewer } from '@roster-ledger/ledger';
+import { withoutServerPaths } from '../errors/problem-details';
+
+/** The roles that run syncs on the server and are told where it read them from. */
+const SERVER_OPERATORS: ReadonlySet<string> = new Set(['admin', 'engineer']);
+
+/**
+ * A sync as a role sees it. Where the server keeps its files is for those who run it: compliance
+ * and support get a snapshot folder, and a file a failure names, cut to its last part
+ * (`/srv/clever/north/2025-10-01` to `.../2025-10-01`), as every error answer cuts them; that part
+ * still tells one day's snapshot from another.
+ */
+export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T {
+  if (SERVER_OPERATORS.has(viewer.role)) return sync;
+  const failure = sync.failure && {
+    ...sync.failure,
+    reason: withoutServerPaths(sync.failure.reason),
+    ...(sync.failure.at?.file === undefined ? {} : { at: { ...sync.failure.at, file: withoutServerPaths(sync.failure.at.file) } }),
+  };
+  return { ...sync, origin: withoutServerPaths(sync.origin), failure };
+}
