@@ -8,14 +8,17 @@ export interface ListEnvelope {
   next?: string;
 }
 
-/** `{"data": [...], "links": [...]}`. @throws CleverBadResponse naming `url` for any other shape. */
+/** `{"data": [...], "links": [...]}`. @throws CleverBadResponse naming `url` for any other shape, `links` left out included. */
 export function readListEnvelope(body: unknown, url: string): ListEnvelope {
   if (!isPlainObject(body) || !Array.isArray(body['data'])) {
     throw new CleverBadResponse(url, 'expected a list envelope {"data": [...], "links": [...]}');
   }
   const links = body['links'];
-  if (links !== undefined && !Array.isArray(links)) throw new CleverBadResponse(url, '"links" is not an array');
-  const next = (links ?? []).find((link): link is { rel: string; uri: string } => isPlainObject(link) && link['rel'] === 'next');
+  // Clever sends them on every page: without them, nothing says whether more pages follow, and
+  // taking the page for the last would take the records of any after it for removed
+  if (links === undefined) throw new CleverBadResponse(url, 'the page has no "links", so whether more pages follow cannot be told');
+  if (!Array.isArray(links)) throw new CleverBadResponse(url, '"links" is not an array');
+  const next = links.find((link): link is { rel: string; uri: string } => isPlainObject(link) && link['rel'] === 'next');
   if (next !== undefined && typeof next.uri !== 'string') throw new CleverBadResponse(url, 'the "next" link has no uri');
   return next === undefined ? { entries: body['data'] } : { entries: body['data'], next: next.uri };
 }

@@ -195,6 +195,41 @@ describe('CleverApiClient against the stand-in', () => {
       expect(fetched).toEqual(['https://api.clever.com/v3.0/users?limit=10000']);
     });
 
+    /** A client whose Clever answers each path from `pages` (a page's body as sent), recording what it fetched. */
+    const clientOver = (pages: Record<string, unknown>) => {
+      const fetched: string[] = [];
+      const fetchStub: typeof fetch = async (input) => {
+        const url = new URL(String(input));
+        fetched.push(`${url.pathname}${url.search}`);
+        return new Response(JSON.stringify(pages[`${url.pathname}${url.search}`]), { headers: { 'content-type': 'application/json' } });
+      };
+      return { client: new CleverApiClient({ token: TOKEN, fetch: fetchStub }), fetched };
+    };
+    const item = (id: string) => ({ data: { id }, uri: `/v3.0/users/${id}` });
+
+    it('follows the next link of an empty page to the records after it, and ends at an empty page whose next is itself', async () => {
+      const { client, fetched } = clientOver({
+        '/v3.0/users?limit=10000': { data: [item('a')], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=a' }] },
+        '/v3.0/users?limit=10000&starting_after=a': { data: [], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=b' }] },
+        '/v3.0/users?limit=10000&starting_after=b': { data: [item('c')], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=c' }] },
+        '/v3.0/users?limit=10000&starting_after=c': { data: [], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=c' }] },
+      });
+      expect((await collect(client.list('users'))).map((user) => user['id'])).toEqual(['a', 'c']);
+      expect(fetched).toHaveLength(4);
+    });
+
+    it('refuses a page without links rather than take it for the last, naming it', async () => {
+      const { client } = clientOver({
+        '/v3.0/users?limit=10000': { data: [item('a')], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=a' }] },
+        '/v3.0/users?limit=10000&starting_after=a': { data: [item('b')] },
+      });
+      const error = await failure(() => collect(client.list('users')));
+      expect(error).toBeInstanceOf(CleverBadResponse);
+      expect(error.message).toBe(
+        'Clever sent an unusable response to GET https://api.clever.com/v3.0/users?limit=10000&starting_after=a: the page has no "links", so whether more pages follow cannot be told',
+      );
+    });
+
     it('refuses plain http to a host that is not local, and bad tokens without quoting them', () => {
       expect(() => new CleverApiClient({ token: TOKEN, baseUrl: 'http://api.clever.com' })).toThrow(/must be https/);
       expect(() => new CleverApiClient({ token: 'has space 12345' })).toThrow('the Clever token must be a non-empty string of printable ASCII without spaces');

@@ -116,7 +116,9 @@ export class CleverApiClient {
   /**
    * The pages of a list endpoint (`users`, `sections`, `schools/<id>/users`, ...) in Clever's
    * order (ascending id), each fetched only when the previous one has been consumed. Ends at the
-   * first page without a `next` link, or at an empty page.
+   * first page without a `next` link (or whose `next` is itself, empty). An empty page with a
+   * `next` link elsewhere is followed: ending there would take every record of the pages after it
+   * for removed.
    */
   async *pages(resource: string, options: ListOptions = {}): AsyncGenerator<CleverPage> {
     const limit = options.limit ?? MAX_PAGE_LIMIT;
@@ -128,9 +130,13 @@ export class CleverApiClient {
       const shown = this.http.show(url);
       const { entries, next } = readListEnvelope(await this.http.getJson(url), shown);
       yield { url: shown, entries };
-      if (next === undefined || entries.length === 0) return;
+      if (next === undefined) return;
       const following = this.resolveLink(next, shown);
-      if (following.href === url.href) throw new CleverBadResponse(shown, 'the "next" link points back to the same page');
+      if (following.href === url.href) {
+        // nothing on it and nothing after it: the end, however the link is put
+        if (entries.length === 0) return;
+        throw new CleverBadResponse(shown, 'the "next" link points back to the same page');
+      }
       url = following;
     }
   }
