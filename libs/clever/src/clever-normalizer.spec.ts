@@ -216,6 +216,25 @@ describe('normalizing Clever records', () => {
       expect(record.personal).toEqual({ email: 'a@example.net' });
       expect(record.kind === 'user' && record.roles.student).toEqual({ fields: { school: 's1' }, personal: { student_email: 'al@school.example.org' } });
     });
+
+    it("keeps a teacher's, staff member's or district admin's role email the same way: the person's email stays the person's", () => {
+      const { record } = recordOf('user', {
+        id: 'u1',
+        district: D,
+        email: 'a@example.net',
+        roles: {
+          teacher: { email: 'teach@school.example.org', school: 's1' },
+          staff: { email: 'staff@school.example.org', schools: ['s1'] },
+          district_admin: { email: 'a@example.net' },
+        },
+      });
+      expect(record.personal).toEqual({ email: 'a@example.net' });
+      expect(record.kind === 'user' && record.roles).toEqual({
+        teacher: { fields: { school: 's1' }, personal: { teacher_email: 'teach@school.example.org' } },
+        staff: { fields: { schools: ['s1'] }, personal: { staff_email: 'staff@school.example.org' } },
+        district_admin: { fields: {}, personal: {} },
+      });
+    });
   });
 
   describe('free-form data nested too deep', () => {

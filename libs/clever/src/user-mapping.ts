@@ -51,7 +51,7 @@ export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header
     if (!isPlainObject(value)) throw ctx.error(path, `expected an object, got ${typeName(value)}`);
     const read = splitParts(value, ROLE_SPECS[role], { ctx, path, label: role, depth: 2 });
     // a role's email is skipped as the user's own repeated (as real payloads have it); one that
-    // differs is another address, kept under a key of its own: a student's personal fields and the
+    // differs is another address, kept under a key of its own: a role's personal fields and the
     // user's are one map, where `email` would mask the user's
     const roleEmail = (value as Record<string, unknown>)['email'];
     if (typeof roleEmail === 'string' && roleEmail !== '' && roleEmail !== raw['email']) put(read.personal, `${role}_email`, roleEmail);

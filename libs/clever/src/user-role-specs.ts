@@ -15,9 +15,11 @@ import { credentials, ext, location, personName } from './common-readers';
 
 /**
  * The swagger lists these inside roles too, but they repeat the user's own values (the user's
- * `created` is copied into every role's fields instead).
+ * `created` is copied into every role's fields instead). Real payloads repeat the user's email in
+ * a student's role; a role's email that differs is kept under a key of its own (see mapUser): a
+ * role's personal fields and the user's are one map, where a role's `email` would mask the user's.
  */
-const USER_LEVEL_KEYS = ['district', 'name', 'created', 'last_modified'];
+const USER_LEVEL_KEYS = ['district', 'name', 'email', 'created', 'last_modified'];
 
 const STUDENT: PartsSpec = {
   fields: {
@@ -55,8 +57,7 @@ const STUDENT: PartsSpec = {
     unweighted_gpa: text,
     weighted_gpa: text,
   },
-  // Real payloads repeat the user's top-level email here (one that differs is kept: see mapUser).
-  skip: [...USER_LEVEL_KEYS, 'email'],
+  skip: USER_LEVEL_KEYS,
 };
 
 const TEACHER: PartsSpec = {

@@ -7,6 +7,11 @@ describe('personal data access', () => {
     expect(visiblePersonal(personal, 'identity')).toEqual({ name: { first: 'Ada' }, email: 'a@x.org', sis_id: '1' });
   });
 
+  it("shows support a role's own email, kept where it differs from the person's: an address, as the person's email is", () => {
+    const roles = { student_email: 's@school.org', teacher_email: 't@school.org', staff_email: 'st@school.org', district_admin_email: 'd@school.org', race: 'Asian' };
+    expect(visiblePersonal(roles, 'identity')).toEqual({ student_email: 's@school.org', teacher_email: 't@school.org', staff_email: 'st@school.org', district_admin_email: 'd@school.org' });
+  });
+
   it('shows compliance everything and engineers nothing personal', () => {
     expect(visiblePersonal(personal, 'full')).toEqual(personal);
     expect(visiblePersonal(personal, 'none')).toEqual({});

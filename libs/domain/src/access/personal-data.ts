@@ -14,6 +14,11 @@ export type PersonalAccess = 'none' | 'identity' | 'full';
 export const IDENTITY_FIELDS: readonly string[] = [
   'name',
   'email',
+  // a role's own address where it differs from the person's (see the Clever normalizer)
+  'student_email',
+  'teacher_email',
+  'staff_email',
+  'district_admin_email',
   'sis_id',
   'student_number',
   'state_id',
