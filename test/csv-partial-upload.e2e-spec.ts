@@ -40,7 +40,7 @@ describe('import of an SFTP CSV upload without an optional file or column (end t
     expect(await typesSince(before)).toEqual([]);
 
     const text = cli(['import', upload(tmp.path('day-2b'), { staff: 'none', grade: false }), '--district', DISTRICT, '--db', db, '--skip-projections']);
-    expect(text.stdout).toContain('  Not in the files, so left as the ledger had them (records): students.csv Grade 6, staff.csv 2');
+    expect(text.stdout).toContain('  Not in what was read, so left as the ledger had them (records): students.csv Grade 6, staff.csv 2');
     const shown = cli(['syncs', 'show', partial.body['syncId'] as string, '--db', db]);
     expect(shown.stdout).toContain('students.csv Grade 6, staff.csv 2');
   });

@@ -139,8 +139,8 @@ describe("a sync's report", () => {
   it('says what the files did not have and the ledger kept, by file or column, with how many records', () => {
     const report = describeSync(sync({ kept: { 'staff.csv': 3, 'students.csv Grade': 1004 } }));
     expect(report).toContain('\n  No roster changes: the ledger already matched this snapshot, but for what its files did not have (below).\n');
-    expect(report).toContain('\n  Not in the files, so left as the ledger had them (records): staff.csv 3, students.csv Grade 1,004');
-    expect(describeSync(sync({}))).not.toContain('Not in the files');
+    expect(report).toContain('\n  Not in what was read, so left as the ledger had them (records): staff.csv 3, students.csv Grade 1,004');
+    expect(describeSync(sync({}))).not.toContain('Not in what was read');
   });
 
   it('says which values disagree with another file, by file and column, and where the first were read', () => {

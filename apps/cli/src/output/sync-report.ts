@@ -83,7 +83,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   const mismatched = Object.entries(s.mismatched).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (mismatched) lines.push(`  Values that disagree with another file (recorded as the other file has them): ${mismatched}`, ...places(s.mismatchedAt, s.mismatched));
   const kept = Object.entries(s.kept).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (kept) lines.push(`  Not in the files, so left as the ledger had them (records): ${kept}`);
+  if (kept) lines.push(`  Not in what was read, so left as the ledger had them (records): ${kept}`);
   if (s.contents) lines.push(...filesRead(s.contents));
   return lines.join('\n');
 }

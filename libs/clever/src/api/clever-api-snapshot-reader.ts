@@ -8,6 +8,7 @@ import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, MAX_PAGE_LIMIT } from './clev
 import { displayUrl } from './safe-text';
 import type { CleverApiClientOptions } from './clever-api-client';
 import { connectionOptions, type CleverDistrictConnection } from './district-connection';
+import { coverageOfVersion } from './version-coverage';
 
 /** Where each kind is listed. `/users` has no role filter: a multi-role person comes once, as in a snapshot file. */
 export const CLEVER_API_RESOURCES: Readonly<Record<RecordKind, string>> = {
@@ -68,6 +69,7 @@ export class CleverApiSnapshotReader {
     const { districtId } = connection;
     const origin = this.originOf(districtId);
     await checkDistrict(client, districtId, origin);
+    const partial = coverageOfVersion(client.version);
 
     let done = 0;
     let finished = false;
@@ -76,6 +78,7 @@ export class CleverApiSnapshotReader {
       source: 'clever-api',
       origin,
       kinds: [...RECORD_KINDS],
+      ...(partial === undefined ? {} : { partial }),
       items: () => {
         done = 0;
         finished = false;

@@ -4,6 +4,8 @@ import type { CleverApiClientOptions } from '../api/clever-api-client';
 import { CleverRequestFailed } from '../api/clever-api-errors';
 import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
 import { displayUrl } from '../api/safe-text';
+import { coverageOfVersion } from '../api/version-coverage';
+import type { PartialCoverage } from '@roster-ledger/domain';
 import { cleverChangeOf, type CleverEventChange } from './clever-event-changes';
 
 export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 'token'>, CleverDistrictResolvers {
@@ -29,6 +31,12 @@ export class CleverApiEventsFeed {
   origin(districtId: string): string {
     const { baseUrl, version } = { ...this.options, ...connectionOptions(this.options.connectionFor, districtId) };
     return `${displayUrl(baseUrl ?? DEFAULT_CLEVER_BASE_URL).replace(/\/$/, '')}/${version ?? 'v3.0'} district ${districtId} events`;
+  }
+
+  /** What the district's API version does not give (see coverageOfVersion): its events leave those fields as the ledger has them. */
+  coverage(districtId: string): PartialCoverage | undefined {
+    const { version } = { ...this.options, ...connectionOptions(this.options.connectionFor, districtId) };
+    return coverageOfVersion(version ?? 'v3.0');
   }
 
   /** The newest event's id, or null for an empty feed. */

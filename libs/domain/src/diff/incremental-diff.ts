@@ -6,6 +6,7 @@ import { bothTimed, isOlderThan, type LedgerState } from '../state/ledger-state'
 import { activeTally } from '../state/active-tally';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
+import type { PartialCoverage } from './partial-coverage';
 import { noFindings, noteUnknownValues } from '../sync/sync-findings';
 
 /**
@@ -29,6 +30,8 @@ export const OLDER_THAN_LEDGER = 'older than the ledger';
 export interface IncrementalContext {
   syncId: string;
   districtId: string;
+  /** Fields the feed does not give at all: an upsert leaves them as they are (see DiffContext.partial). */
+  partial?: PartialCoverage;
 }
 
 /** What caused a change: its Clever event (stamped on every event it yields) and where it was read. */
@@ -117,6 +120,9 @@ export class IncrementalDiff {
     this.eventCount += planned.eventCount;
     add(this.removed, planned.removed);
     add(this.updated, planned.updated);
+    // fields the feed does not give, left as the ledger has them (see IncrementalContext.partial)
+    const kept = (this.findings.kept ??= {});
+    for (const [label, n] of Object.entries(planned.findings.kept ?? {})) kept[label] = (kept[label] ?? 0) + n;
     return events;
   }
 

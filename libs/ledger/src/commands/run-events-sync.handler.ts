@@ -132,7 +132,8 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
 
   private async readAndRecord(recorder: SyncRecorder, districtId: string, from: HeldCursor, options: RunEventsSyncCommand['options']): Promise<SyncSummary> {
     const loaded = await this.loader.load(districtId);
-    const diff = new IncrementalDiff(loaded.state, { syncId: recorder.syncId, districtId });
+    const partial = this.feed.coverage(districtId);
+    const diff = new IncrementalDiff(loaded.state, { syncId: recorder.syncId, districtId, ...(partial === undefined ? {} : { partial }) });
     let read = 0;
     let last: string | null = null;
     const progress = (phase: 'reading' | 'writing') => options.onProgress?.({ phase, records: read, bytesDone: read, bytesTotal: 0 });

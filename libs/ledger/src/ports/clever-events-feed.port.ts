@@ -1,4 +1,4 @@
-import type { IncrementalChange, InputLocation } from '@roster-ledger/domain';
+import type { IncrementalChange, InputLocation, PartialCoverage } from '@roster-ledger/domain';
 
 /** One Clever event, read and normalized: what changed, and which event said so. */
 export interface CleverChange {
@@ -22,6 +22,13 @@ export type CursorCheck = { usable: true } | { usable: false; reason: string };
 export interface CleverEventsFeed {
   /** Where the feed is read, for the sync record (an URL and the district; never a token). */
   origin(districtId: string): string;
+
+  /**
+   * The fields the district's feed does not give at all (those of a later API version than it is
+   * read at): its events leave them as the ledger has them, rather than clear them. Undefined when
+   * it gives every field the ledger records.
+   */
+  coverage(districtId: string): PartialCoverage | undefined;
 
   /**
    * The id of the newest event in the feed, or null when it is empty: the cursor to keep before a

@@ -1,0 +1,31 @@
+import type { FieldOwner, PartialCoverage } from '@roster-ledger/domain';
+import type { CleverApiVersion } from './clever-api-client';
+
+/**
+ * The fields Clever's Data and Events APIs give from v3.1 on, by owner (a user's own, such as
+ * `lms_status`, with each role), as dotted paths of the ledger's records. A record read at v3.0
+ * has none of them: not that they were cleared.
+ */
+const V3_1_FIELDS: Readonly<Partial<Record<FieldOwner, readonly string[]>>> = {
+  student: ['section_504_status', 'gifted_status', 'disability', 'home_language_code', 'preferred_name', 'lms_status'],
+  teacher: ['lms_status'],
+  staff: ['lms_status'],
+  district_admin: ['lms_status'],
+  section: ['lms_status'],
+  district: ['lms_type'],
+};
+
+/**
+ * What a read at `version` does not cover of what the ledger may hold: at v3.0, the v3.1 fields,
+ * left as the ledger has them (a district read at v3.1 before, then at v3.0, would otherwise
+ * record every student's 504 status, gifted status and preferred name as erased) and counted in
+ * the sync's `kept` under a label naming the version. Undefined at v3.1, which has them all.
+ */
+export function coverageOfVersion(version: CleverApiVersion): PartialCoverage | undefined {
+  if (version === 'v3.1') return undefined;
+  const fields: Partial<Record<FieldOwner, Record<string, string>>> = {};
+  for (const [owner, paths] of Object.entries(V3_1_FIELDS) as [FieldOwner, readonly string[]][]) {
+    fields[owner] = Object.fromEntries(paths.map((path) => [path, `${path} (a v3.1 field, read at ${version})`]));
+  }
+  return { fields };
+}
