@@ -84,7 +84,7 @@ export class SyncSummarySchema implements SyncSummary {
     example: { school: ['5a0c91b95c7cc000010d4181'] },
   })
   unresolvedIds!: Record<string, string[]>;
-  @ApiProperty(counts("values outside Clever's enumerations or formats (a date of birth that is no day), kept as given, by kind.field")) unknownValues!: Record<string, number>;
+  @ApiProperty(counts("values outside Clever's enumerations or formats (a date of birth that is no day), kept as given (a last_modified that is no moment: left out), by kind.field")) unknownValues!: Record<string, number>;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },

@@ -126,6 +126,23 @@ describe("a sync's report", () => {
     );
   });
 
+  it('says a last_modified that is no moment was left out, apart from the values kept as given', () => {
+    const report = describeSync(
+      sync({
+        unknownValues: { 'student.gender': 2, 'user.last_modified': 3 },
+        unknownValuesAt: { 'student.gender': [{ file: 'users.json', record: 1, recordId: 'a' }], 'user.last_modified': [{ file: 'users.json', record: 4, recordId: 'b' }] },
+      }),
+    );
+    expect(report).toContain(
+      [
+        "  Values outside Clever's enumerations or formats (kept as given): student.gender 2",
+        '    student.gender at users.json, record #2, id a; and 1 more',
+        "  Values outside Clever's enumerations or formats (left out, not taken for when Clever changed the record): user.last_modified 3",
+        '    user.last_modified at users.json, record #5, id b; and 2 more',
+      ].join('\n'),
+    );
+  });
+
   it('names the first unresolved ids of a kind whose file was read, not of one the snapshot had no file for', () => {
     const file = (name: string) => ({ name, sha256: '0'.repeat(64), bytes: 10 });
     const contents = { reading: 'clever-json v1 max-string 65536', files: [file('schools.json'), file('users.json'), file('sections.json')] };

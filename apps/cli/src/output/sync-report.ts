@@ -77,8 +77,15 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   if (skipped) lines.push(`  Skipped (read, not recorded): ${skipped}`);
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
-  const unknown = Object.entries(s.unknownValues).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (unknown) lines.push(`  Values outside Clever's enumerations or formats (kept as given): ${unknown}`, ...places(s.unknownValuesAt, s.unknownValues));
+  // a last_modified that is no moment is left out (it would order the record's versions wrongly); any other value is kept
+  const [leftOut, keptAsGiven] = partition(s.unknownValues, (field) => field.endsWith('.last_modified'));
+  for (const [counted, what] of [
+    [keptAsGiven, 'kept as given'],
+    [leftOut, 'left out, not taken for when Clever changed the record'],
+  ] as const) {
+    const listed = Object.entries(counted).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+    if (listed) lines.push(`  Values outside Clever's enumerations or formats (${what}): ${listed}`, ...places(pick(s.unknownValuesAt, counted), counted));
+  }
   // an enrollment's School_id that is not its section's: the section's school is taken
   const mismatched = Object.entries(s.mismatched).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (mismatched) lines.push(`  Values that disagree with another file (recorded as the other file has them): ${mismatched}`, ...places(s.mismatchedAt, s.mismatched));
@@ -104,6 +111,19 @@ function unresolvedIdLines(s: SyncSummary): string[] {
  * column), for a person to find the records (`student.dob at students.csv, line 3, id 5a25...; and
  * 2 more`). Never the values: they may be personal, and a report is read by every role.
  */
+/** `counts` split by `test` of each key: those it holds for, then the others. */
+function partition(counts: Record<string, number>, test: (key: string) => boolean): [Record<string, number>, Record<string, number>] {
+  const yes: Record<string, number> = {};
+  const no: Record<string, number> = {};
+  for (const [key, count] of Object.entries(counts)) (test(key) ? yes : no)[key] = count;
+  return [yes, no];
+}
+
+/** The entries of `at` whose keys `keys` has. */
+function pick<T>(at: Record<string, T>, keys: Record<string, unknown>): Record<string, T> {
+  return Object.fromEntries(Object.entries(at).filter(([key]) => Object.hasOwn(keys, key)));
+}
+
 function places(at: Record<string, InputLocation[]>, counted: Record<string, number>): string[] {
   return Object.entries(at).map(([field, places]) => {
     // the file named once for the places read from it in a row
