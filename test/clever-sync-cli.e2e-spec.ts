@@ -144,6 +144,10 @@ describe('roster-ledger sync (end to end)', () => {
     expect(status).toBe(1);
     // recorded as read from where every sync of the district reads, though it never got as far
     expect(JSON.parse(stdout)).toMatchObject({ status: 'failed', origin: `${standIn.baseUrl}/v3.0 district ${D}`, failure: { code: 'CLEVER_TOKEN_REJECTED' } });
+    // which request Clever refused, and which variable holds the token to check
+    expect(JSON.parse(stdout).failure.reason).toBe(
+      `Clever rejected the district token read from the environment variable ${TOKEN_ENV} (HTTP 401) on GET ${standIn.baseUrl}/v3.0/districts?limit=10: reconnect the district or check the token`,
+    );
     expect(stdout + stderr).not.toContain('revoked-token-0000000');
   });
 });

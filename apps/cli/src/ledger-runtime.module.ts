@@ -80,7 +80,12 @@ function cleverConnections(config: LedgerConfig, server: boolean) {
       rateLimiter = new RateLimiter();
       limiters.set(districtId, rateLimiter);
     }
-    return { ...(settings?.baseUrl ? { baseUrl: settings.baseUrl } : {}), ...(settings?.version ? { version: settings.version } : {}), rateLimiter };
+    return {
+      ...(settings?.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+      ...(settings?.version ? { version: settings.version } : {}),
+      ...(settings?.tokenEnv ? { tokenFrom: `the environment variable ${settings.tokenEnv}` } : {}),
+      rateLimiter,
+    };
   };
   const onWait = (wait: CleverWait) => {
     logger.warn(`${wait.reason === 'retry' ? `retry after ${wait.problem}` : wait.reason}: waiting ${wait.ms} ms before GET ${wait.url}`);

@@ -135,7 +135,7 @@ describe('CleverApiClient against the stand-in', () => {
     it('given a wrong token, it is CleverTokenRejected at once', async () => {
       const error = await failure(() => collect(ctx.client({ token: 'not-the-token-123456' }).list('users')));
       expect(error).toBeInstanceOf(CleverTokenRejected);
-      expect(error.message).toBe('Clever rejected the district token (401): reconnect the district or check the token');
+      expect(error.message).toBe(`Clever rejected the district token (HTTP 401) on GET ${ctx.baseUrl}/v3.0/users?limit=10000: reconnect the district or check the token`);
       expect(error).toMatchObject({ code: 'CLEVER_TOKEN_REJECTED', status: 401 });
       expect(ctx.standIn.requests).toHaveLength(1);
     });

@@ -21,6 +21,8 @@ export const DEFAULT_EVENTS_LIMIT = 1_000;
 export interface CleverApiClientOptions extends RetryOptions, RateLimiterOptions {
   /** The district-app bearer token. Kept private: it appears in no error, log or property. */
   token: string;
+  /** Where the token was read (the environment variable's name, never the token), for the message of a rejected token. */
+  tokenFrom?: string;
   /** Default `https://api.clever.com`. Plain http is accepted only for loopback hosts (a local stand-in). */
   baseUrl?: string;
   /** Default `v3.0`; both versions have the same paths. */
@@ -101,6 +103,7 @@ export class CleverApiClient {
       limiter: options.rateLimiter ?? new RateLimiter(timing, options),
       fetch: options.fetch ?? globalThis.fetch,
       ...(options.onWait ? { onWait: options.onWait } : {}),
+      ...(options.tokenFrom ? { tokenFrom: options.tokenFrom } : {}),
     });
   }
 

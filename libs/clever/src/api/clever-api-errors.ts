@@ -11,8 +11,13 @@ export class CleverTokenRejected extends DomainError {
   readonly code = 'CLEVER_TOKEN_REJECTED';
   readonly kind = 'failed';
   readonly status = 401;
-  constructor(readonly url: string) {
-    super('Clever rejected the district token (401): reconnect the district or check the token');
+  constructor(
+    readonly url: string,
+    /** Where the token was read (the environment variable's name), when the caller said. */
+    tokenFrom?: string,
+  ) {
+    const token = tokenFrom === undefined ? 'the district token' : `the district token read from ${tokenFrom}`;
+    super(`Clever rejected ${token} (HTTP 401) on GET ${url}: reconnect the district or check the token`);
   }
 }
 

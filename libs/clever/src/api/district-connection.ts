@@ -10,6 +10,8 @@ export interface CleverDistrictConnection {
   baseUrl?: string;
   version?: CleverApiVersion;
   rateLimiter?: RateLimiter;
+  /** Where its token is read (the environment variable's name), for the message of a rejected token. */
+  tokenFrom?: string;
 }
 
 /** Resolves a district's token (kept out of every message and property) and its connection. */

@@ -24,6 +24,8 @@ export interface TransportSettings {
   limiter: RateLimiter;
   fetch: typeof fetch;
   onWait?: (wait: CleverWait) => void;
+  /** Where the token was read, for a rejected token's message (see CleverApiClientOptions.tokenFrom). */
+  tokenFrom?: string;
 }
 
 type Attempt = { kind: 'ok'; body: unknown } | { kind: 'too-many'; headers: Headers } | { kind: 'retry'; problem: string };
@@ -102,7 +104,7 @@ export class HttpTransport {
       return { kind: 'ok', body: parseJsonBody(text, response.headers.get('content-type'), shown, [this.#token]) };
     }
     if (status === 429) return { kind: 'too-many', headers: response.headers };
-    if (status === 401) throw new CleverTokenRejected(shown);
+    if (status === 401) throw new CleverTokenRejected(shown, this.settings.tokenFrom);
     const detail = errorDetail(text, [this.#token]);
     if (isRetryableStatus(status)) return { kind: 'retry', problem: `HTTP ${status}: ${detail}` };
     if (status >= 300 && status < 400) throw new CleverBadResponse(shown, `unexpected redirect (HTTP ${status}); not followed`);
