@@ -53,6 +53,20 @@ describe('roster-ledger sync (end to end)', () => {
     expect(stdout).toContain(`Events cursor: after event ${pushed.id}`);
   });
 
+  it("records a full sync that could not read Clever's newest event as one that set no events cursor, and says so wherever the sync is shown", async () => {
+    const fresh = join(dir, 'cursor-not-set.db');
+    standIn.fail({ path: /^\/v3\.0\/events/, status: 400, body: { message: 'events are not enabled for this application' } });
+    const synced = await cli(['sync', '--district', D, '--db', fresh, '--json'], env);
+    expect(synced.status).toBe(0);
+    const why = `the newest Clever event could not be read, so no events cursor was set (an events sync cannot follow this sync): Clever refused GET ${standIn.baseUrl}/v3.0/events?ending_before=last&limit=1 (HTTP 400): events are not enabled for this application`;
+    const body = JSON.parse(synced.stdout);
+    expect(body).toMatchObject({ status: 'completed', cursorNotSet: why, cursorProblem: why, cursor: null });
+    const shown = await cli(['syncs', 'show', body.syncId, '--db', fresh], env);
+    expect(shown.stdout).toContain(`\n  Events cursor not set: ${why}\n`);
+    const listed = await cli(['syncs', 'list', '--db', fresh, '--json'], env);
+    expect(JSON.parse(listed.stdout).items[0].cursorNotSet).toBe(why);
+  });
+
   it('says, in the record of a full sync run instead of an events sync, why, even when that sync fails', async () => {
     const fresh = join(dir, 'no-cursor-yet.db');
     standIn.fail({ path: /^\/v3\.0\/users/, status: 400, times: 2 });

@@ -133,6 +133,13 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({
     type: String,
     nullable: true,
+    description: "for a full sync through the Clever API that could not read Clever's newest event first, so set no events cursor (an events sync cannot follow it): why",
+    example: "the newest Clever event could not be read, so no events cursor was set (an events sync cannot follow this sync): Clever refused GET https://api.clever.com/v3.0/events?ending_before=last&limit=1 (HTTP 400): ...",
+  })
+  cursorNotSet!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
     description: 'the earlier sync whose files these were, byte for byte, with nothing of the district recorded since: this sync read no record and appended nothing, and its findings are that sync\'s',
   })
   sameFilesAs!: string | null;

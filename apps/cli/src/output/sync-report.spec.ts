@@ -27,6 +27,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   sameFilesAs: null,
   settledUnder: null,
   fallback: null,
+  cursorNotSet: null,
   skipped: {},
   unresolved: {},
   unresolvedIds: {},

@@ -27,6 +27,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   lines.push(`Sync ${s.syncId} (${s.source} ${s.origin}) of district ${s.districtId ?? '(not known yet)'}: ${status}${took}`);
   lines.push(`  started ${s.startedAt} by ${requestedBy(s)}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   if (s.fallback) lines.push(`  A full sync, run because the events sync asked for could not go on: ${s.fallback}`);
+  if (s.cursorNotSet) lines.push(`  Events cursor not set: ${s.cursorNotSet}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {

@@ -66,6 +66,11 @@ export interface SyncStartedData {
   requestedVia?: RequestChannel;
   /** Set on a full sync that ran because an events sync could not go on from its cursor: why. */
   fallback?: string;
+  /**
+   * Set on a full sync through the Clever API that could not read Clever's newest event before
+   * reading the district: why. It sets no events cursor, so an events sync cannot follow it.
+   */
+  cursorNotSet?: string;
 }
 export interface SyncCompletedData extends SyncFindings {
   syncId: string;

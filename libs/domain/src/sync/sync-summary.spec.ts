@@ -13,9 +13,9 @@ describe('SYNC_SUMMARY_VERSION', () => {
     } as RecordedSyncEvent;
     const fields = Object.keys(evolveSyncSummary(null, started)!).sort();
     expect({ version: SYNC_SUMMARY_VERSION, fields }).toEqual({
-      version: 5,
+      version: 6,
       fields: [
-        'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'discardedBy', 'discardedVia', 'districtId',
+        'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'cursorNotSet', 'discardedBy', 'discardedVia', 'districtId',
         'failure', 'fallback', 'finishedAt', 'heldAt', 'kept', 'mismatched', 'mismatchedAt', 'origin', 'owner', 'pending', 'requestedBy', 'requestedVia', 'sameFilesAs',
         'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unresolved',
         'unresolvedIds',

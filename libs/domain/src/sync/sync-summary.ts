@@ -12,7 +12,7 @@ export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarde
  * when a summary gains a field or folds an event differently, and the read model is folded again
  * from the log (a document folded before would lack the field).
  */
-export const SYNC_SUMMARY_VERSION = 5;
+export const SYNC_SUMMARY_VERSION = 6;
 
 /** What one sync did, folded from its `sync-{id}` stream. */
 export interface SyncSummary extends Required<SyncFindings> {
@@ -59,6 +59,8 @@ export interface SyncSummary extends Required<SyncFindings> {
   settledUnder: number | null;
   /** For a full sync run because an events sync could not go on from its cursor: why. */
   fallback: string | null;
+  /** For a full sync through the Clever API that set no events cursor (Clever's newest event could not be read): why. */
+  cursorNotSet: string | null;
 }
 
 /**
@@ -92,6 +94,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       requestedBy: d.requestedBy, requestedVia: d.requestedVia ?? null, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], heldAt: null, ...noFindings(), failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null,
       owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null, fallback: d.fallback ?? null,
+      cursorNotSet: d.cursorNotSet ?? null,
     };
   }
   if (!summary) return summary;

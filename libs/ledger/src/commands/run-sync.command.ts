@@ -33,6 +33,8 @@ export interface RunSyncOptions {
   eventsCursor?: { cursor: string | null; reason: EventsCursorSetReason; detail?: string };
   /** Why this full sync runs in place of an events sync, when it does: recorded on its SyncStarted. */
   fallback?: string;
+  /** Why this full sync sets no events cursor, when Clever's newest event could not be read: recorded on its SyncStarted. */
+  cursorNotSet?: string;
 }
 
 /** Take a complete view of a district, diff it against the ledger, and record the difference. */

@@ -119,6 +119,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         requestedBy: options.requestedBy,
         ...(options.requestedVia === undefined ? {} : { requestedVia: options.requestedVia }),
         ...(options.fallback === undefined ? {} : { fallback: options.fallback }),
+        ...(options.cursorNotSet === undefined ? {} : { cursorNotSet: options.cursorNotSet }),
       },
     };
     // a sync that fails before any work (its source, a refusal) is recorded started and failed in

@@ -79,7 +79,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       cursor = await this.feed.latestEventId(districtId);
     } catch (error) {
       // a district whose app has no events enabled can still be synced in full
-      cursorProblem = `the newest Clever event could not be read, so no events cursor was set: ${error instanceof Error ? error.message : String(error)}`;
+      cursorProblem = `the newest Clever event could not be read, so no events cursor was set (an events sync cannot follow this sync): ${error instanceof Error ? error.message : String(error)}`;
       this.logger.warn(`sync ${syncId} of district ${districtId}: ${cursorProblem}`);
     }
     const eventsCursor = cursor === undefined ? undefined : { cursor, reason: fallback === null ? ('full-sync' as const) : ('fallback' as const), ...(fallback === null ? {} : { detail: fallback }) };
@@ -93,6 +93,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(eventsCursor ? { eventsCursor } : {}),
         ...(fallback === null ? {} : { fallback }),
+        ...(cursorProblem === null ? {} : { cursorNotSet: cursorProblem }),
       }),
     );
     return this.result(districtId, options.mode, 'full', summary, fallback, cursorProblem);
