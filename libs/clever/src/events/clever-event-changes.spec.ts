@@ -95,6 +95,10 @@ describe('Clever events to ledger changes', () => {
     const nowContact = { ...studentObject('u1'), roles: { contact: { phone: '555' } } };
     const result = when(given(record('user', studentObject('u1'))), event('users.updated', nowContact));
     expect(planned(result).map(([, type]) => type)).toEqual(['StudentRemoved']);
+    // a contact's update and deletion are a contact's too when the ledger never held them: counted so
+    expect(cleverChangeOf(event('users.updated', contact), D).change).toEqual({ type: 'remove', kind: 'user', id: 'c1', ifNotHeld: 'contact' });
+    expect(cleverChangeOf(event('users.deleted', contact), D).change).toEqual({ type: 'remove', kind: 'user', id: 'c1', ifNotHeld: 'contact' });
+    expect(cleverChangeOf(event('users.deleted', studentObject('u1')), D).change).not.toHaveProperty('ifNotHeld');
   });
 
   it('rejects a record of another district, naming the event and the field', () => {

@@ -64,13 +64,18 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
       throw new InvalidInput(`the record belongs to district ${owner}, not ${districtId}`, { ...origin, recordId: id, field: 'district' });
     }
     const lastModified = event.object['last_modified'];
-    return { ...base, origin: { ...origin, recordId: id }, change: { type: 'remove', kind, id, ...(typeof lastModified === 'string' ? { lastModified } : {}) } };
+    const contact = kind === 'user' && isContactOnly(event.object);
+    return {
+      ...base,
+      origin: { ...origin, recordId: id },
+      change: { type: 'remove', kind, id, ...(typeof lastModified === 'string' ? { lastModified } : {}), ...(contact ? { ifNotHeld: 'contact' } : {}) },
+    };
   }
 
   const item = normalizeCleverRecord(kind, event.object, origin);
   if (item.type === 'skipped') {
     const id = String(event.object['id']);
-    return { ...base, origin: item.origin, change: action === 'updated' && kind === 'user' ? { type: 'remove', kind, id } : { type: 'skip', reason: item.reason } };
+    return { ...base, origin: item.origin, change: action === 'updated' && kind === 'user' ? { type: 'remove', kind, id, ifNotHeld: item.reason } : { type: 'skip', reason: item.reason } };
   }
   if (item.record.districtId !== districtId) {
     throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
@@ -94,4 +99,12 @@ function beforeOf(kind: RecordKind, event: CleverEvent, districtId: string, orig
   } catch {
     return undefined;
   }
+}
+
+/** A deleted user whose last known roles are a contact's alone: never a record of the ledger's. */
+function isContactOnly(user: Record<string, unknown>): boolean {
+  const roles = user['roles'];
+  if (typeof roles !== 'object' || roles === null || Array.isArray(roles)) return false;
+  const held = Object.keys(roles).filter((role) => (roles as Record<string, unknown>)[role] !== null && (roles as Record<string, unknown>)[role] !== undefined);
+  return held.length > 0 && held.every((role) => role === 'contact');
 }

@@ -1,4 +1,4 @@
-import { IncrementalDiff, OLDER_THAN_LEDGER, type IncrementalChange } from './incremental-diff';
+import { IncrementalDiff, NOT_IN_LEDGER, OLDER_THAN_LEDGER, type IncrementalChange } from './incremental-diff';
 import { diffSnapshot, type DiffResult } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
 import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
@@ -86,15 +86,25 @@ describe('incremental diff (events sync)', () => {
     expect(result.changes[0]!.expectedRevision).toBe('no_stream');
   });
 
-  it('given a removed section, unenrolls and unassigns everyone first; removing it again does nothing', () => {
+  it('given a removed section, unenrolls and unassigns everyone first; removing it again does nothing, counted as skipped', () => {
     const result = when(base(), { type: 'remove', kind: 'section', id: 'sec1' }, { type: 'remove', kind: 'section', id: 'sec1' });
     expect(types(result)).toEqual([
       'section-sec1 StudentUnenrolled <- e1', 'section-sec1 StudentUnenrolled <- e1', 'section-sec1 TeacherUnassigned <- e1', 'section-sec1 SectionRemoved <- e1',
     ]);
+    expect(result.findings.skipped).toEqual({ [NOT_IN_LEDGER]: 1 });
   });
 
-  it('does nothing for the removal of a record the ledger never held', () => {
-    expect(when(base(), { type: 'remove', kind: 'user', id: 'nobody' }, { type: 'remove', kind: 'school', id: 'nowhere' }).eventCount).toBe(0);
+  it('records nothing for the removal of a record the ledger never held, and counts it as skipped, a contact as a contact', () => {
+    const result = when(
+      base(),
+      { type: 'remove', kind: 'user', id: 'nobody' },
+      { type: 'remove', kind: 'school', id: 'nowhere' },
+      { type: 'remove', kind: 'user', id: 'c1', ifNotHeld: 'contact' },
+    );
+    expect(result.eventCount).toBe(0);
+    expect(result.findings.skipped).toEqual({ [NOT_IN_LEDGER]: 2, contact: 1 });
+    // a held user whose removal comes as a contact's (updated into a contact alone) is removed all the same
+    expect(types(when(base(), { type: 'remove', kind: 'user', id: 'u2', ifNotHeld: 'contact' }))).toEqual(['user-u2 StudentRemoved <- e1']);
   });
 
   it('counts skipped changes and unknown values, and records nothing for them', () => {
@@ -220,7 +230,7 @@ describe('incremental diff (events sync)', () => {
       expect(state.lastModifiedOf('section', 'sec1')).toBe(T1);
       const result = when(state, { type: 'remove', kind: 'section', id: 'sec1', lastModified: T2 });
       expect(result.eventCount).toBe(0);
-      expect(result.findings.skipped).toEqual({});
+      expect(result.findings.skipped).toEqual({ [NOT_IN_LEDGER]: 1 });
     });
 
     it('without a clock on either side, skips an update whose old and new versions are both behind the ledger', () => {
@@ -240,7 +250,7 @@ describe('incremental diff (events sync)', () => {
 
       const overlap = when(state, updated(plain('term', 'tm1', 'Autumn'), plain('term', 'tm1', 'Fall')), { type: 'remove', kind: 'term', id: 'tm1' });
       expect(overlap.eventCount).toBe(0);
-      expect(overlap.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1 });
+      expect(overlap.findings.skipped).toEqual({ [OLDER_THAN_LEDGER]: 1, [NOT_IN_LEDGER]: 1 });
 
       const again = when(state, upsert(plain('term', 'tm1', 'Autumn')));
       expect(types(again)).toEqual(['term-tm1 TermShared <- e1']);

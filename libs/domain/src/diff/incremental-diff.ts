@@ -21,11 +21,21 @@ import { noFindings, noteUnknownValues } from '../sync/sync-findings';
  */
 export type IncrementalChange =
   | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[]; before?: RosterRecord }
-  | { type: 'remove'; kind: RecordKind; id: string; lastModified?: string }
+  | {
+      type: 'remove';
+      kind: RecordKind;
+      id: string;
+      lastModified?: string;
+      /** How `findings.skipped` counts it when the ledger holds no such record as shared (default NOT_IN_LEDGER): `contact` for a contact's. */
+      ifNotHeld?: string;
+    }
   | { type: 'skip'; reason: string };
 
 /** How `findings.skipped` counts a change older than what the ledger holds. */
 export const OLDER_THAN_LEDGER = 'older than the ledger';
+
+/** How `findings.skipped` counts the removal of a record the ledger does not hold as shared (never shared, or removed already). */
+export const NOT_IN_LEDGER = 'removal of a record not shared in the ledger';
 
 export interface IncrementalContext {
   syncId: string;
@@ -98,6 +108,12 @@ export class IncrementalDiff {
     }
     if (this.isOlderThanLedger(change, cause.at)) {
       this.findings.skipped[OLDER_THAN_LEDGER] = (this.findings.skipped[OLDER_THAN_LEDGER] ?? 0) + 1;
+      return [];
+    }
+    // nothing to remove: read and counted, as any event that records nothing is
+    if (change.type === 'remove' && !this.holds(change.kind, change.id)) {
+      const reason = change.ifNotHeld ?? NOT_IN_LEDGER;
+      this.findings.skipped[reason] = (this.findings.skipped[reason] ?? 0) + 1;
       return [];
     }
     const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS, eventIds: this.eventIds });
