@@ -100,6 +100,14 @@ describe('CleverApiSnapshotReader', () => {
     expect(error.message).not.toContain(TOKEN);
   });
 
+  it('given an id read twice, it is InvalidInput naming where it was read first', async () => {
+    const school = { id: 's1', district: CLEVER_DEMO_DISTRICT_ID, name: 'One' };
+    ctx.standIn.setRecords('schools', [school, { ...school }]);
+    const error = await failure(async () => collect((await reader().open(demo)).items()));
+    const page = `${ctx.baseUrl}/v3.0/schools?limit=10000`;
+    expect(error.message).toBe(`schools page ${page}, record #2, id s1, field id: duplicate id: s1 was already read from schools, at page ${page}, record #1`);
+  });
+
   it('given a record of another district, it is InvalidInput', async () => {
     ctx.standIn.setRecords('terms', [{ id: 't1', district: 'another', name: 'Fall' }]);
     const error = await failure(async () => collect((await reader().open(demo)).items()));

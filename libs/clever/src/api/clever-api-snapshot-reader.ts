@@ -125,7 +125,8 @@ async function* readKind(
   onRecord: () => void,
 ): AsyncGenerator<SnapshotItem> {
   const resource = CLEVER_API_RESOURCES[kind];
-  const seen = new Set<string>();
+  /** Where each id was read: a page and its record, for the message of an id read twice. */
+  const seen = new Map<string, string>();
   for await (const page of client.pages(resource, { limit })) {
     const file = `${resource} page ${page.url}`;
     for (const [record, entry] of page.entries.entries()) {
@@ -133,8 +134,9 @@ async function* readKind(
       if ('problem' in unwrapped) throw new InvalidInput(unwrapped.problem, { file, record });
       const item = normalizeCleverRecord(kind, unwrapped.object, { file, record });
       const id = item.origin.recordId ?? '';
-      if (seen.has(id)) throw new InvalidInput(`duplicate id: ${id} was already read from ${resource}`, { ...item.origin, field: 'id' });
-      seen.add(id);
+      const first = seen.get(id);
+      if (first !== undefined) throw new InvalidInput(`duplicate id: ${id} was already read from ${resource}, at ${first}`, { ...item.origin, field: 'id' });
+      seen.set(id, `page ${page.url}, record #${record + 1}`);
       if (item.type === 'record' && item.record.districtId !== districtId) {
         throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
       }
