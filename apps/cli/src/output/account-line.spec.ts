@@ -29,4 +29,16 @@ describe('the lines of found accounts', () => {
     expect(lines[0]).toContain(' district d1  sis 100095233  ');
     expect(lines[1]).toContain(' district d2  sis 100095233  ');
   });
+
+  it("names the role of each SIS id when the account has several: a student who became a teacher is found by either, and the line says which is which", () => {
+    const [line] = accountLines([
+      account({
+        roles: ['teacher', 'staff'],
+        formerRoles: ['student'],
+        facets: { teacher: { fields: {}, personal: { sis_id: '47' } }, staff: { fields: {}, personal: { staff_id: 'st-9' } } },
+        formerFacets: { student: { fields: {}, personal: { sis_id: '133517565' } } },
+      }),
+    ]);
+    expect(line).toContain(' sis 47 (teacher), 133517565 (former student)  first shared ');
+  });
 });

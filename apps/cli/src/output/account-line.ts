@@ -16,10 +16,24 @@ const nameOf = (personal: Record<string, unknown>): string => {
 export function accountLines(accounts: readonly AccountAnswer[]): string[] {
   const severalDistricts = new Set(accounts.map((a) => a.districtId)).size > 1;
   return accounts.map((a) => {
-    const ids = [...Object.values(a.facets), ...Object.values(a.formerFacets)].map((f) => f.personal['sis_id']).filter(Boolean).join(', ');
+    const ids = sisIds(a);
     const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
     const district = severalDistricts ? `district ${a.districtId ?? '-'}  ` : '';
     const removed = a.removedAt ? `, removed ${a.removedAt}` : '';
     return `${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${district}${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${removed}`;
   });
+}
+
+/**
+ * An account's SIS ids, one per role that has one: each named by its role when there are several
+ * (`47 (teacher), 133517565 (former student)`), since a role's SIS id is the district's id of the
+ * person in that role, and a search by the former one should say so.
+ */
+function sisIds(account: AccountAnswer): string {
+  const roles = [
+    ...Object.entries(account.facets).map(([role, facet]) => [role.replace('_', ' '), facet] as const),
+    ...Object.entries(account.formerFacets).map(([role, facet]) => [`former ${role.replace('_', ' ')}`, facet] as const),
+  ];
+  const ids = roles.filter(([, facet]) => Boolean(facet.personal['sis_id'])).map(([role, facet]) => [role, String(facet.personal['sis_id'])] as const);
+  return ids.length > 1 ? ids.map(([role, id]) => `${id} (${role})`).join(', ') : (ids[0]?.[1] ?? '');
 }
