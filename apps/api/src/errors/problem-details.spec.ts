@@ -117,8 +117,8 @@ describe('errors as problem details', () => {
   it('names a file of the server’s in a failure by its name alone', () => {
     const failed = new LedgerCommandRefused('DUPLICATE_EVENT_ID', 'failed', 'DuplicateEventId', 'cannot append to /srv/secret-tenant/ledger.db: id e1 stored twice');
     expect(problemOf(failed, '/x').body.detail).toBe('cannot append to .../ledger.db: id e1 stored twice');
-    expect(withoutServerPaths('Clever did not answer GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503')).toBe(
-      'Clever did not answer GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503',
+    expect(withoutServerPaths('Clever did not serve GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503')).toBe(
+      'Clever did not serve GET https://api.clever.com/v3.0/sections after 3 attempts: HTTP 503',
     );
     expect(withoutServerPaths('C:\\ledgers\\district\\ledger.db is busy; revision 3/4')).toBe('.../ledger.db is busy; revision 3/4');
   });

@@ -71,7 +71,7 @@ describe('CleverApiClient against the stand-in', () => {
       ctx.standIn.fail({ status: 429, times: 10, headers: { 'X-Ratelimit-Reset': String(ctx.time.seconds + 1) } });
       const error = await failure(() => collect(ctx.client().list('users')));
       expect(error).toBeInstanceOf(CleverUnavailable);
-      expect(error.message).toMatch(/after 6 attempts: HTTP 429 \(rate limited\) 6 times in a row$/);
+      expect(error.message).toBe(`Clever did not serve GET ${ctx.baseUrl}/v3.0/users?limit=10000 after 6 attempts: HTTP 429 (rate limited) 6 times in a row`);
       expect(ctx.time.waits).toHaveLength(5);
     });
   });
@@ -100,7 +100,7 @@ describe('CleverApiClient against the stand-in', () => {
       const error = await failure(() => collect(ctx.client().list('users')));
       expect(error).toBeInstanceOf(CleverUnavailable);
       expect(error).toMatchObject({ code: 'CLEVER_UNAVAILABLE', attempts: 5 });
-      expect(error.message).toBe(`Clever did not answer GET ${ctx.baseUrl}/v3.0/users?limit=10000 after 5 attempts: HTTP 503: upstream unavailable`);
+      expect(error.message).toBe(`Clever did not serve GET ${ctx.baseUrl}/v3.0/users?limit=10000 after 5 attempts: HTTP 503: upstream unavailable`);
       expect(ctx.time.waits).toHaveLength(4);
     });
 

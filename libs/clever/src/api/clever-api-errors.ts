@@ -57,6 +57,7 @@ export class CleverUnavailable extends DomainError {
     /** The last failure, e.g. `HTTP 503: upstream unavailable` or `timed out after 30000 ms`. */
     readonly lastProblem: string,
   ) {
-    super(`Clever did not answer GET ${url} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastProblem}`);
+    // (not "did not answer": a 429 is an answer, and so is a 503)
+    super(`Clever did not serve GET ${url} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastProblem}`);
   }
 }
