@@ -45,6 +45,13 @@ const KIND_OF_RESOURCE: Readonly<Record<string, RecordKind>> = {
  * @throws InvalidInput naming the event, the page, the record and the field: a record of another
  * district, a deleted object without id, or anything the normalizer rejects.
  */
+/**
+ * What gets a district past an event the events sync refuses: the cursor stays before it, so every
+ * later events sync meets it again, while a full sync reads the district as it is and sets a new
+ * cursor after it.
+ */
+const PAST_IT = '; every events sync will meet this event again: a full sync (not an events sync) records the district as Clever shows it and sets a new cursor past it';
+
 export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEventChange {
   const origin: InputLocation = { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index };
   const base = { cleverEventId: event.id, ...(event.created === undefined ? {} : { created: event.created }), origin };
@@ -61,7 +68,7 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
     const owner = kind === 'district' ? id : event.object['district'];
     // "as last known" may leave the district out; when it names one, it must be this one
     if (typeof owner === 'string' && owner !== '' && owner !== districtId) {
-      throw new InvalidInput(`the record belongs to district ${owner}, not ${districtId}`, { ...origin, recordId: id, field: 'district' });
+      throw new InvalidInput(`the record belongs to district ${owner}, not ${districtId}${PAST_IT}`, { ...origin, recordId: id, field: 'district' });
     }
     const lastModified = event.object['last_modified'];
     const contact = kind === 'user' && isContactOnly(event.object);
@@ -78,7 +85,7 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
     return { ...base, origin: item.origin, change: action === 'updated' && kind === 'user' ? { type: 'remove', kind, id, ifNotHeld: item.reason } : { type: 'skip', reason: item.reason } };
   }
   if (item.record.districtId !== districtId) {
-    throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
+    throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}${PAST_IT}`, { ...item.origin, field: 'district' });
   }
   const before = action === 'updated' ? beforeOf(kind, event, districtId, origin) : undefined;
   return { ...base, origin: item.origin, change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues, ...(before ? { before } : {}) } };
