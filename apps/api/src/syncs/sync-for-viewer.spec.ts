@@ -16,6 +16,8 @@ const failed = {
     reason: '/srv/clever/north/2025-10-01/users.json, line 1: invalid JSON: the file ends in the middle of the document',
     at: { file: '/srv/clever/north/2025-10-01/users.json', line: 1 },
   },
+  unknownValuesAt: { 'student.gender': [{ file: '/srv/clever/north/2025-10-01/users.json', record: 4, recordId: 'u5' }] },
+  mismatchedAt: { 'enrollments.csv School_id': [{ file: '/srv/clever/north/2025-10-01/enrollments.csv', line: 7, recordId: 's2' }] },
 };
 const as = (role: ViewerRole): Viewer => ({ name: 'pat', role, via: 'GET /syncs/s1' });
 
@@ -25,7 +27,7 @@ describe('a sync as each role sees it', () => {
     expect(syncForViewer(failed, as('engineer'))).toEqual(failed);
   });
 
-  it('cuts the folder and the failing file to their last part for compliance and support, the rest as recorded', () => {
+  it("cuts the folder, the failing file and the files of the findings' places to their last part for compliance and support, the rest as recorded", () => {
     for (const role of ['compliance', 'support'] as const) {
       const seen = syncForViewer(failed, as(role));
       expect(seen.origin).toBe('.../2025-10-01');
@@ -34,8 +36,10 @@ describe('a sync as each role sees it', () => {
         reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document',
         at: { file: '.../users.json', line: 1 },
       });
+      expect(seen.unknownValuesAt).toEqual({ 'student.gender': [{ file: '.../users.json', record: 4, recordId: 'u5' }] });
+      expect(seen.mismatchedAt).toEqual({ 'enrollments.csv School_id': [{ file: '.../enrollments.csv', line: 7, recordId: 's2' }] });
       expect(JSON.stringify(seen)).not.toContain('/srv/');
-      expect({ ...seen, origin: failed.origin, failure: failed.failure }).toEqual(failed);
+      expect({ ...seen, origin: failed.origin, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt }).toEqual(failed);
     }
   });
 });

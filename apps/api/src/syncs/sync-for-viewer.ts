@@ -1,4 +1,4 @@
-import type { SyncSummary } from '@roster-ledger/domain';
+import type { InputLocation, SyncSummary } from '@roster-ledger/domain';
 import type { Viewer } from '@roster-ledger/ledger';
 import { withoutServerPaths } from '../errors/problem-details';
 
@@ -7,7 +7,7 @@ const SERVER_OPERATORS: ReadonlySet<string> = new Set(['admin', 'engineer']);
 
 /**
  * A sync as a role sees it. Where the server keeps its files is for those who run it: compliance
- * and support get a snapshot folder, and a file a failure names, cut to its last part
+ * and support get a snapshot folder, and a file a failure or a finding's place names, cut to its last part
  * (`/srv/clever/north/2025-10-01` to `.../2025-10-01`), as every error answer cuts them; that part
  * still tells one day's snapshot from another.
  */
@@ -16,7 +16,22 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
   const failure = sync.failure && {
     ...sync.failure,
     reason: withoutServerPaths(sync.failure.reason),
-    ...(sync.failure.at?.file === undefined ? {} : { at: { ...sync.failure.at, file: withoutServerPaths(sync.failure.at.file) } }),
+    ...(sync.failure.at === undefined ? {} : { at: cutPlace(sync.failure.at) }),
   };
-  return { ...sync, origin: withoutServerPaths(sync.origin), failure };
+  return {
+    ...sync,
+    origin: withoutServerPaths(sync.origin),
+    failure,
+    unknownValuesAt: cutPlaces(sync.unknownValuesAt),
+    mismatchedAt: cutPlaces(sync.mismatchedAt),
+  };
+}
+
+function cutPlace(place: InputLocation): InputLocation {
+  return place.file === undefined ? place : { ...place, file: withoutServerPaths(place.file) };
+}
+
+/** The places of a sync's findings (the first few of each), each file cut as above. */
+function cutPlaces(places: Record<string, InputLocation[]>): Record<string, InputLocation[]> {
+  return Object.fromEntries(Object.entries(places).map(([finding, at]) => [finding, at.map(cutPlace)]));
 }
