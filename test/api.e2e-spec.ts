@@ -969,6 +969,8 @@ describe('REST API (end to end)', () => {
       // a decision is a POST: a GET of it is told so
       const approval = await api.as('admin').get(`/syncs/${day2.syncId}/approve`);
       expect([approval.status, approval.headers.get('allow')]).toEqual([405, 'POST']);
+      const head = await api.as('admin').request('HEAD', `/syncs/${day2.syncId}/approve`);
+      expect([head.status, head.headers.get('allow')]).toEqual([405, 'POST']);
       const unknown = await api.as('admin').request('DELETE', '/no-such-path');
       expect([unknown.status, unknown.body.code]).toEqual([404, 'ROUTE_NOT_FOUND']);
     });

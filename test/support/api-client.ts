@@ -61,7 +61,8 @@ export class RoleClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(`${this.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
-    const json = /json/.test(response.headers.get('content-type') ?? '');
+    // (a HEAD answer has the headers of its JSON and no body)
+    const json = /json/.test(response.headers.get('content-type') ?? '') && text !== '';
     return { status: response.status, headers: response.headers, body: (json ? JSON.parse(text) : text) as T, text };
   }
 }

@@ -46,7 +46,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
  * a typo in a path that is right.
  */
 function methodOrRoute(error: unknown, request: Request): unknown {
-  if (!(error instanceof NotFoundException) || request.route !== undefined) return error;
+  // (the router takes a HEAD through a route without GET, and matches it, before the 404: the
+  // methods decide, not whether a route matched; this code throws no NotFoundException itself)
+  if (!(error instanceof NotFoundException)) return error;
   const allowed = allowedMethodsAt(request);
-  return allowed.length === 0 ? error : new MethodNotAllowed(request.method, request.path, allowed);
+  return allowed.length === 0 || allowed.includes(request.method) ? error : new MethodNotAllowed(request.method, request.path, allowed);
 }
