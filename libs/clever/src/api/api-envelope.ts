@@ -4,23 +4,23 @@ import { isPlainObject } from '../field-readers';
 /** One page of a list: `entries` are the envelope's items (`{"data": {...}, "uri": "..."}`) as sent. */
 export interface ListEnvelope {
   entries: unknown[];
+  /** Whether the page has `links` at all: a walk of pages cannot tell without them whether more follow. */
+  linked: boolean;
   /** The `rel: "next"` link's URI as sent (relative to the API host), when there is one. */
   next?: string;
 }
 
-/** `{"data": [...], "links": [...]}`. @throws CleverBadResponse naming `url` for any other shape, `links` left out included. */
+/** `{"data": [...], "links": [...]}`. @throws CleverBadResponse naming `url` for any other shape (`links` may be left out: see `linked`). */
 export function readListEnvelope(body: unknown, url: string): ListEnvelope {
   if (!isPlainObject(body) || !Array.isArray(body['data'])) {
     throw new CleverBadResponse(url, 'expected a list envelope {"data": [...], "links": [...]}');
   }
   const links = body['links'];
-  // Clever sends them on every page: without them, nothing says whether more pages follow, and
-  // taking the page for the last would take the records of any after it for removed
-  if (links === undefined) throw new CleverBadResponse(url, 'the page has no "links", so whether more pages follow cannot be told');
-  if (!Array.isArray(links)) throw new CleverBadResponse(url, '"links" is not an array');
-  const next = links.find((link): link is { rel: string; uri: string } => isPlainObject(link) && link['rel'] === 'next');
+  if (links !== undefined && !Array.isArray(links)) throw new CleverBadResponse(url, '"links" is not an array');
+  const linked = links !== undefined;
+  const next = (links ?? []).find((link): link is { rel: string; uri: string } => isPlainObject(link) && link['rel'] === 'next');
   if (next !== undefined && typeof next.uri !== 'string') throw new CleverBadResponse(url, 'the "next" link has no uri');
-  return next === undefined ? { entries: body['data'] } : { entries: body['data'], next: next.uri };
+  return next === undefined ? { entries: body['data'], linked } : { entries: body['data'], linked, next: next.uri };
 }
 
 /** `{"data": {...}}` of a single-object endpoint. @throws CleverBadResponse naming `url` for any other shape. */

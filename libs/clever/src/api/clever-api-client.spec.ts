@@ -230,6 +230,11 @@ describe('CleverApiClient against the stand-in', () => {
       );
     });
 
+    it('reads the newest event from an answer without links: one page, no walk', async () => {
+      const { client } = clientOver({ '/v3.0/events?ending_before=last&limit=1': { data: [{ data: { id: 'e9', type: 'users.updated' } }] } });
+      expect(await client.latestEventId()).toBe('e9');
+    });
+
     it('refuses plain http to a host that is not local, and bad tokens without quoting them', () => {
       expect(() => new CleverApiClient({ token: TOKEN, baseUrl: 'http://api.clever.com' })).toThrow(/must be https/);
       expect(() => new CleverApiClient({ token: 'has space 12345' })).toThrow('the Clever token must be a non-empty string of printable ASCII without spaces');

@@ -131,7 +131,10 @@ export class CleverApiClient {
     let url: URL | undefined = this.url(resource, { limit: String(limit), ...options.query });
     while (url !== undefined) {
       const shown = this.http.show(url);
-      const { entries, next } = readListEnvelope(await this.http.getJson(url), shown);
+      const { entries, next, linked } = readListEnvelope(await this.http.getJson(url), shown);
+      // Clever sends them on every page: without them, nothing says whether more pages follow, and
+      // taking the page for the last would take the records of any after it for removed
+      if (!linked) throw new CleverBadResponse(shown, 'the page has no "links", so whether more pages follow cannot be told');
       yield { url: shown, entries };
       if (next === undefined) return;
       const following = this.resolveLink(next, shown);
