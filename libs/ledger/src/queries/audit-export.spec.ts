@@ -166,6 +166,23 @@ describe('audit export: what a removal says, to each role', () => {
     expect(json.find((c) => c.position === 10)).toMatchObject({ syncRequestedBy: 'cli:ops', syncApprovedBy: null });
   });
 
+  it("writes nothing when the first page's syncs cannot be looked up: a refused export, not a file cut short", async () => {
+    const queries = {
+      execute: async (query: unknown) => {
+        if (query instanceof GetSyncQuery) throw new Error('the syncs read model cannot be read');
+        return { items: [change(1, { streamId: 'user-u1', type: 'StudentShared' })], next: null };
+      },
+    } as unknown as QueryBus;
+    const chunks: string[] = [];
+    const viewer: Viewer = { name: 'pat', role: 'compliance', via: 'cli audit export' };
+    await expect(
+      (async () => {
+        for await (const chunk of exportAudit(queries, { districtId: 'd1' }, viewer, 'csv')) chunks.push(chunk);
+      })(),
+    ).rejects.toThrow('the syncs read model cannot be read');
+    expect(chunks).toEqual([]);
+  });
+
   it('writes a cell that a spreadsheet would run as a formula as text, with a quote in front; the JSON export as it is', async () => {
     const { run } = exporter();
     const rows = (await run('compliance', 'csv')).trim().split('\n').map(cells);

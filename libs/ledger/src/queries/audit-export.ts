@@ -106,20 +106,21 @@ export async function* exportAudit(
   format: AuditExportFormat,
   { pageSize = 1_000, after }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
-  const pageAfter = (after: number | undefined, first = false) =>
-    queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize, first }));
-  // the first page before the opening: an export the query refuses (a reversed range, an unknown
-  // district, even when it starts after a position) writes nothing
-  let page = await pageAfter(after, true);
   const withPeople = syncPeople(queries);
+  const pageAfter = async (after: number | undefined, first = false): Promise<Page<ExportedChange>> => {
+    const page = await queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize, first }));
+    return { items: await Promise.all(page.items.map(withPeople)), next: page.next };
+  };
+  // the first page, with the people of its syncs, before the opening: an export the query refuses
+  // (a reversed range, an unknown district, even when it starts after a position) writes nothing
+  let page = await pageAfter(after, true);
   yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
   let first = true;
   for (;;) {
     if (page.items.length > 0) {
-      const items = await Promise.all(page.items.map(withPeople));
       yield format === 'csv'
-        ? items.map((c) => `${csvLine(c)}\n`).join('')
-        : items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
+        ? page.items.map((c) => `${csvLine(c)}\n`).join('')
+        : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
       first = false;
     }
     if (page.next === null) break;
