@@ -125,9 +125,12 @@ async function* readKind(
   onRecord: () => void,
 ): AsyncGenerator<SnapshotItem> {
   const resource = CLEVER_API_RESOURCES[kind];
-  /** Where each id was read: a page and its record, for the message of an id read twice. */
-  const seen = new Map<string, string>();
+  // where each id was read, for the message of an id read twice: its page's number and its record
+  // in one small integer (a page holds at most MAX_PAGE_LIMIT records), the pages' URLs once each
+  const seen = new Map<string, number>();
+  const pages: string[] = [];
   for await (const page of client.pages(resource, { limit })) {
+    pages.push(page.url);
     const file = `${resource} page ${page.url}`;
     for (const [record, entry] of page.entries.entries()) {
       const unwrapped = unwrapEntry(entry);
@@ -135,8 +138,11 @@ async function* readKind(
       const item = normalizeCleverRecord(kind, unwrapped.object, { file, record });
       const id = item.origin.recordId ?? '';
       const first = seen.get(id);
-      if (first !== undefined) throw new InvalidInput(`duplicate id: ${id} was already read from ${resource}, at ${first}`, { ...item.origin, field: 'id' });
-      seen.set(id, `page ${page.url}, record #${record + 1}`);
+      if (first !== undefined) {
+        const at = `page ${pages[Math.floor(first / MAX_PAGE_LIMIT)]}, record #${(first % MAX_PAGE_LIMIT) + 1}`;
+        throw new InvalidInput(`duplicate id: ${id} was already read from ${resource}, at ${at}`, { ...item.origin, field: 'id' });
+      }
+      seen.set(id, (pages.length - 1) * MAX_PAGE_LIMIT + record);
       if (item.type === 'record' && item.record.districtId !== districtId) {
         throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
       }
