@@ -107,11 +107,6 @@ function unresolvedIdLines(s: SyncSummary): string[] {
     .map(([kind, ids]) => `    ${kind} ${ids.join(', ')}${andMore(s.unresolved[kind], ids.length)}`);
 }
 
-/**
- * Where the first few values of each finding were read, a line per `kind.field` (or file and
- * column), for a person to find the records (`student.dob at students.csv, line 3, id 5a25...; and
- * 2 more`). Never the values: they may be personal, and a report is read by every role.
- */
 /** `counts` split by `test` of each key: those it holds for, then the others. */
 function partition(counts: Record<string, number>, test: (key: string) => boolean): [Record<string, number>, Record<string, number>] {
   const yes: Record<string, number> = {};
@@ -125,6 +120,11 @@ function pick<T>(at: Record<string, T>, keys: Record<string, unknown>): Record<s
   return Object.fromEntries(Object.entries(at).filter(([key]) => Object.hasOwn(keys, key)));
 }
 
+/**
+ * Where the first few values of each finding were read, a line per `kind.field` (or file and
+ * column), for a person to find the records (`student.dob at students.csv, line 3, id 5a25...; and
+ * 2 more`). Never the values: they may be personal, and a report is read by every role.
+ */
 function places(at: Record<string, InputLocation[]>, counted: Record<string, number>): string[] {
   return Object.entries(at).map(([field, places]) => {
     // the file named once for the places read from it in a row

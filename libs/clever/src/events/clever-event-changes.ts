@@ -26,6 +26,13 @@ const KIND_OF_RESOURCE: Readonly<Record<string, RecordKind>> = {
 };
 
 /**
+ * What gets a district past an event the events sync refuses: the cursor stays before it, so every
+ * later events sync meets it again, while a full sync reads the district as it is and sets a new
+ * cursor after it.
+ */
+const PAST_IT = '; every events sync will meet this event again: a full sync (not an events sync) records the district as Clever shows it and sets a new cursor past it';
+
+/**
  * What one Clever event changes in a district's roster:
  *
  * - `*.created`, `*.updated`: the record as it is now (`data.object` is the whole object), through
@@ -45,13 +52,6 @@ const KIND_OF_RESOURCE: Readonly<Record<string, RecordKind>> = {
  * @throws InvalidInput naming the event, the page, the record and the field: a record of another
  * district, a deleted object without id, or anything the normalizer rejects.
  */
-/**
- * What gets a district past an event the events sync refuses: the cursor stays before it, so every
- * later events sync meets it again, while a full sync reads the district as it is and sets a new
- * cursor after it.
- */
-const PAST_IT = '; every events sync will meet this event again: a full sync (not an events sync) records the district as Clever shows it and sets a new cursor past it';
-
 export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEventChange {
   const origin: InputLocation = { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index };
   const base = { cleverEventId: event.id, ...(event.created === undefined ? {} : { created: event.created }), origin };
