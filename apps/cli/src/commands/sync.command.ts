@@ -63,8 +63,9 @@ export class SyncCommand extends LedgerCommandRunner {
     const reportSync = ({ summary, cursor, cursorProblem }: SyncDistrictResult, durationMs: number) => {
       // (a fallback, and an events cursor not set, are said by the report itself: the sync's record has them)
       out(describeSync(summary, durationMs));
-      if (summary.cursorNotSet !== null || cursorProblem !== null) return;
-      if (cursor === null) out('  No events cursor yet.');
+      if (cursorProblem !== null) {
+        if (summary.cursorNotSet === null) out(`  Events cursor not set: ${cursorProblem}`);
+      } else if (cursor === null) out('  No events cursor yet.');
       else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
     };
     const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), reportSync, failureNotes: { json: { mode }, lines: [] } }, () =>
