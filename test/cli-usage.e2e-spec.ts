@@ -69,7 +69,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a missing argument', ['syncs', 'show', '--db', missing], /^error: missing required argument 'syncId'/],
     ['a sync of no district', ['sync', '--db', missing], /^error: --district <id> is required: the Clever id of a district connected in the configuration\n$/],
     ['an argument too many', ['import', 'folder-a', 'folder-b', '--db', missing], /^error: too many arguments for 'import'\. Expected 1 argument but got 2\./],
-    ['an argument a command does not take', ['events', 'extra', '--db', missing], /^error: too many arguments for 'events'/],
+    ['an argument a command does not take', ['events', 'extra', '--db', missing], /^error: too many arguments for 'events'\. Expected 0 arguments but got 1\.\n$/],
+    ['a name of several words without quotes', ['search', 'lucia', 'pena', '--db', missing], /^error: too many arguments for 'search'\. Expected 1 argument but got 2\. A text of several words is one argument: put it in quotes \("lucia pena"\)\.\n$/],
     ['a command that needs a sub-command', ['syncs'], /^Usage: roster-ledger syncs/],
   ])('exits 2 on %s, saying what is wrong, before looking for the ledger', (_, args, message) => {
     const result = cli(args, { LEDGER_DB: missing });

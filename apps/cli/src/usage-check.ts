@@ -61,7 +61,10 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed') return unknownCommandOf(commands, args, cliName) ?? { kind: 'help', text: help.join('') };
       // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
-      return { kind: 'wrong', message: messages.join('').trimEnd() || error.message };
+      const message = messages.join('').trimEnd() || error.message;
+      // most often a name typed without quotes: `search lucia pena`
+      if (error.code === 'commander.excessArguments' && /Expected [1-9]/.test(message)) return { kind: 'wrong', message: `${message} A text of several words is one argument: put it in quotes ("lucia pena").` };
+      return { kind: 'wrong', message };
     }
     // a parse method or checkArguments rejected a value: its message names the option or argument
     if (error instanceof InvalidInput) return { kind: 'wrong', message: `error: ${error.rule}` };
