@@ -1,11 +1,10 @@
-import { InvalidInput } from '@roster-ledger/domain';
+import { InvalidInput, type PartialCoverage } from '@roster-ledger/domain';
 import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, DEFAULT_EVENTS_LIMIT } from '../api/clever-api-client';
 import type { CleverApiClientOptions } from '../api/clever-api-client';
 import { CleverRequestFailed } from '../api/clever-api-errors';
 import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
 import { displayUrl } from '../api/safe-text';
 import { coverageOfVersion } from '../api/version-coverage';
-import type { PartialCoverage } from '@roster-ledger/domain';
 import { cleverChangeOf, type CleverEventChange } from './clever-event-changes';
 
 export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 'token'>, CleverDistrictResolvers {
