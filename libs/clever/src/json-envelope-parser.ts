@@ -28,6 +28,8 @@ export interface JsonRecord {
   line: number;
   /** The fingerprint of its bytes, when the reader took one (see recordFingerprint). */
   fingerprint?: string;
+  /** Its list envelope item's `uri` (`/v3.0/users/<id>`, which names the API version), when it has one. */
+  uri?: string;
 }
 
 export interface EnvelopeParserOptions {
@@ -236,7 +238,8 @@ export class EnvelopeParser {
         if (!isPlainObject(inner)) {
           throw new InvalidInput('expected an envelope item {"data": {...}, "uri": "..."}: the item has no "data" object', this.itemLocation());
         }
-        this.emitRecord(inner);
+        const uri = (value as Record<string, unknown>)['uri'];
+        this.emitRecord(inner, typeof uri === 'string' ? uri : undefined);
         return;
       }
       default:
@@ -250,8 +253,8 @@ export class EnvelopeParser {
     this.itemLine = this.options.lineAt(this.feedOffset + token.offset);
   }
 
-  private emitRecord(value: Record<string, unknown>): void {
-    this.options.onRecord({ value, index: this.recordsCompleted, line: this.itemLine });
+  private emitRecord(value: Record<string, unknown>, uri?: string): void {
+    this.options.onRecord({ value, index: this.recordsCompleted, line: this.itemLine, ...(uri === undefined ? {} : { uri }) });
     this.recordsCompleted += 1;
     this.inItem = false;
   }

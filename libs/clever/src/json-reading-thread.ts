@@ -261,14 +261,14 @@ function recordOf(
   if (start === -2) text = batch.others[i] as string;
   else if (batch.chunk !== null) text = textOf(batch.chunk, start, end);
   else text = readAgain(again, batch.chunkAt + start, end - start, unit, fingerprint, { file, line, record: index, ...(idHint ? { recordId: idHint } : {}) });
-  const value = parseRawRecord(text, unit);
-  if (value !== undefined && mayHoldIdTwice(text) && holdsIdTwice(text)) {
+  const parsed = parseRawRecord(text, unit);
+  if (parsed !== undefined && mayHoldIdTwice(text) && holdsIdTwice(text)) {
     throw new InvalidInput(
       'the record holds the key "id" twice: a JSON reader keeps the second and drops the first, so it would be recorded as another record, and the record of the first id removed; which one it is is not for the ledger to guess',
       { file, line, record: index, ...(idHint ? { recordId: idHint } : {}), field: 'id' },
     );
   }
-  return value === undefined ? undefined : { value, index, line, fingerprint };
+  return parsed === undefined ? undefined : { ...parsed, index, line, fingerprint };
 }
 
 function textOf(chunk: Uint8Array, start: number, end: number): string {

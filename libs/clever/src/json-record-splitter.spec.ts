@@ -182,6 +182,16 @@ describe('JsonRecordSplitter', () => {
     expect(records.map((record) => record.value)).toEqual([{ id: 'u1', name: 'a\uFEFFb' }]);
   });
 
+  it("keeps each list item's uri beside its record, as EnvelopeParser does: it names the API version the record was read at", async () => {
+    const bytes = Buffer.from(LIST);
+    const { records } = await precise(bytes, bytes.length);
+    const uris = (JSON.parse(LIST) as { data: { uri: string }[] }).data.map((item) => item.uri);
+    expect(records.map((record) => record.uri)).toEqual(uris);
+    expect(split([bytes]).records.map((record) => ('uri' in record ? record.uri : undefined))).toEqual(uris);
+    const array = Buffer.from(ARRAY);
+    expect(split([array]).records.map((record) => ('uri' in record ? record.uri : undefined))).toEqual(RECORD_TEXTS.map(() => undefined));
+  });
+
   it('reads empty lists and arrays', async () => {
     for (const text of ['[]', ' [ ] ', '{"data": []}', '{"links": [], "data": [ ]}\n']) {
       const { records, error } = await expectSameOutcome(Buffer.from(text), 2);

@@ -128,21 +128,31 @@ export interface RawJsonRecord {
 /** What the splitter hands over: a parsed record, or with `raw` its bytes. */
 export type SplitRecord = JsonRecord | RawJsonRecord;
 
+/** A record parsed from its bytes, with its item's `uri` when it is an item of the list envelope that has one. */
+export interface ParsedRecord {
+  value: Record<string, unknown>;
+  /** The item's `uri` (`/v3.0/users/<id>`): it names the API version the record was read at. */
+  uri?: string;
+}
+
 /**
  * Parses a record's bytes handed over raw, checking what the splitter would have checked when
  * parsing them itself: the record, or undefined when they are not valid JSON or an item's `data`
  * is not an object (read the file again with EnvelopeParser to name the problem).
  */
-export function parseRawRecord(text: string, unit: RecordUnit): Record<string, unknown> | undefined {
+export function parseRawRecord(text: string, unit: RecordUnit): ParsedRecord | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (unit === 'record') return value as Record<string, unknown>;
-  const inner = (value as Record<string, unknown>)['data'];
-  return isPlainObject(inner) ? inner : undefined;
+  if (unit === 'record') return { value: value as Record<string, unknown> };
+  const item = value as Record<string, unknown>;
+  const inner = item['data'];
+  if (!isPlainObject(inner)) return undefined;
+  const uri = item['uri'];
+  return typeof uri === 'string' ? { value: inner, uri } : { value: inner };
 }
 
 export interface JsonRecordSplitterOptions {
@@ -356,8 +366,8 @@ export class JsonRecordSplitter {
     return true;
   }
 
-  private emit(value: Record<string, unknown>): void {
-    this.found.push({ value, index: this.recordCount, line: this.unitLine });
+  private emit(record: ParsedRecord): void {
+    this.found.push({ ...record, index: this.recordCount, line: this.unitLine });
     this.recordCount += 1;
   }
 

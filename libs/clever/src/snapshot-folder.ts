@@ -2,10 +2,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
+import { coverageOfUri } from './api/version-coverage';
 import { normalizeCleverRecord } from './clever-normalizer';
 import { entryInAnyCase } from './entry-in-any-case';
 import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thread';
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
+import type { JsonRecord } from './json-envelope-parser';
 import type { SnapshotItem } from './snapshot-item';
 
 /** The file each kind is read from; any may be missing. */
@@ -159,8 +161,12 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
   }
 }
 
-function withFingerprint(item: SnapshotItem, fingerprint: string | undefined): SnapshotItem {
-  return item.type === 'record' && fingerprint !== undefined ? { ...item, fingerprint } : item;
+/** A normalized record with the fingerprint of its bytes, and what the API version it was read at does not give. */
+function asRead(item: SnapshotItem, found: JsonRecord): SnapshotItem {
+  if (item.type !== 'record') return item;
+  const partial = coverageOfUri(found.uri);
+  if (found.fingerprint === undefined && partial === undefined) return item;
+  return { ...item, ...(found.fingerprint === undefined ? {} : { fingerprint: found.fingerprint }), ...(partial === undefined ? {} : { partial }) };
 }
 
 function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origin: InputLocation): InvalidInput {
@@ -196,7 +202,7 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
     const item: SnapshotItem =
       found.value === null
         ? { type: 'unchanged', kind, id: found.knownAs, origin: { file, line, record: index, recordId: found.knownAs } }
-        : withFingerprint(normalizeCleverRecord(kind, found.value, { file, line, record: index }), found.fingerprint);
+        : asRead(normalizeCleverRecord(kind, found.value, { file, line, record: index }), found);
     const id = item.origin.recordId ?? '';
     const print = found.fingerprint === undefined ? Number.NaN : fingerprintBits(found.fingerprint);
     const first = seen.get(id);

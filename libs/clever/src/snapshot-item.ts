@@ -1,11 +1,12 @@
-import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
+import type { InputLocation, PartialCoverage, RecordKind, RosterRecord } from '@roster-ledger/domain';
 
 /**
  * One record of a snapshot, normalized, with where it was read. `unknownValues` names the fields
  * holding a value outside Clever's documented enumeration (kept as it is), e.g. `student.gender`,
  * `section.subject`; `fingerprint`, when the reader takes one, is that of the record's bytes (see
  * recordFingerprint). A skipped record was read but is not part of the roster (`reason: 'contact'`).
- * An unchanged record is one the ledger recognised by its bytes (see KnownRecords): not parsed.
+ * `partial` is what the record's source does not give beyond what its file does (a record of a
+ * saved v3.0 API answer has no v3.1 field: see coverageOfUri). An unchanged record is one the ledger recognised by its bytes (see KnownRecords): not parsed.
  * A mismatch is a value that disagrees with another file's, that file's taken (`what`: the file and
  * column, `enrollments.csv School_id`); `origin` is where it was read, with the id of the record it
  * belongs to.
@@ -17,5 +18,5 @@ export type SnapshotItem =
 
 /** A record that was parsed and normalized. */
 export type NormalizedItem =
-  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string }
+  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string; partial?: PartialCoverage }
   | { type: 'skipped'; reason: string; origin: InputLocation };

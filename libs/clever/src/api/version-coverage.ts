@@ -22,10 +22,34 @@ const V3_1_FIELDS: Readonly<Partial<Record<FieldOwner, readonly string[]>>> = {
  * the sync's `kept` under a label naming the version. Undefined at v3.1, which has them all.
  */
 export function coverageOfVersion(version: CleverApiVersion): PartialCoverage | undefined {
-  if (version === 'v3.1') return undefined;
+  return version === 'v3.1' ? undefined : coverageBefore3_1(version);
+}
+
+/**
+ * What a record of a saved API answer covers, by its list envelope item's `uri`
+ * (`/v3.0/users/<id>`), which names the version it was read at; as {@link coverageOfVersion}.
+ * A snapshot folder does not say its version otherwise: a v3.0 file imported after v3.1 ones would
+ * record every v3.1 field as erased. Undefined (all covered) without a versioned `uri`, or at
+ * v3.1 and later.
+ */
+export function coverageOfUri(uri: string | undefined): PartialCoverage | undefined {
+  const version = uri === undefined ? null : /^\/v(\d+)\.(\d+)\//.exec(uri);
+  if (version === null) return undefined;
+  const [major, minor] = [Number(version[1]), Number(version[2])];
+  return major > 3 || (major === 3 && minor >= 1) ? undefined : coverageBefore3_1(`v${major}.${minor}`);
+}
+
+/** One coverage per version: every record of a file shares it. */
+const BEFORE_3_1 = new Map<string, PartialCoverage>();
+
+function coverageBefore3_1(version: string): PartialCoverage {
+  let coverage = BEFORE_3_1.get(version);
+  if (coverage !== undefined) return coverage;
   const fields: Partial<Record<FieldOwner, Record<string, string>>> = {};
   for (const [owner, paths] of Object.entries(V3_1_FIELDS) as [FieldOwner, readonly string[]][]) {
     fields[owner] = Object.fromEntries(paths.map((path) => [path, `${path} (a v3.1 field, read at ${version})`]));
   }
-  return { fields };
+  coverage = { fields };
+  BEFORE_3_1.set(version, coverage);
+  return coverage;
 }

@@ -20,6 +20,25 @@ export interface PartialCoverage {
 }
 
 /**
+ * What neither `a` nor `b` gives: their roles and fields together. One of them undefined is the
+ * other.
+ */
+export function bothCoverages(a: PartialCoverage | undefined, b: PartialCoverage | undefined): PartialCoverage | undefined {
+  if (a === undefined || a === b) return b;
+  if (b === undefined) return a;
+  const both: PartialCoverage = {};
+  if (a.roles !== undefined || b.roles !== undefined) both.roles = { ...a.roles, ...b.roles };
+  if (a.fields !== undefined || b.fields !== undefined) {
+    const fields: Partial<Record<FieldOwner, Record<string, string>>> = {};
+    for (const owner of new Set([...Object.keys(a.fields ?? {}), ...Object.keys(b.fields ?? {})]) as Set<FieldOwner>) {
+      fields[owner] = { ...a.fields?.[owner], ...b.fields?.[owner] };
+    }
+    both.fields = fields;
+  }
+  return both;
+}
+
+/**
  * `changes` without those to fields the snapshot does not give (`unread`, path to label); the
  * labels of what was dropped go into `dropped`.
  */

@@ -486,6 +486,23 @@ describe('snapshot diff', () => {
       expect(types(when(ledger(), snapshot(school('s1'), changed, staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff']))))).toEqual(['user-u1 StudentUpdated', 'user-u1 DemographicUpdated']);
     });
 
+    it("keeps what a record's own source does not give, beside what the snapshot does not, for that record alone", () => {
+      const withoutGrade = () => {
+        const changed = student('u1');
+        delete changed.roles.student!.fields['grade'];
+        return changed;
+      };
+      const state = given(snapshot(school('s1'), student('u1'), student('u2'), staffer('stf1', ['staff'])));
+      const diff = new SnapshotDiff(state, { syncId: 'partial-sync', districtId: D, kinds: ALL, partial: { roles: partial.roles } });
+      const ownSource = { fields: { student: { grade: 'grade (a v3.1 field, read at v3.0)' } } };
+      diff.add(school('s1'));
+      diff.add(withoutGrade(), {}, undefined, ownSource);
+      diff.add({ ...withoutGrade(), id: 'u2' });
+      const result = diff.finish();
+      expect(types(result)).toEqual(['user-u2 StudentUpdated']);
+      expect(result.findings.kept).toEqual({ 'grade (a v3.1 field, read at v3.0)': 1, 'staff.csv': 1 });
+    });
+
     it('shares a new record with what it has, and counts nothing kept when nothing would have changed', () => {
       const result = whenPartial(ledger(), snapshot(school('s1'), student('u1'), student('u9', { fields: { grade: '5' } }), staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff'])), { fields: partial.fields });
       expect(types(result)).toEqual(['user-u9 StudentShared']);

@@ -1,5 +1,5 @@
 import type { FieldChanges } from '../records/fields';
-import { withoutUnread, withUnreadHeld, type PartialCoverage } from './partial-coverage';
+import { bothCoverages, withoutUnread, withUnreadHeld, type PartialCoverage } from './partial-coverage';
 import { diffFields, isEmpty, mergedFields, partitionChanges, topField } from '../records/field-changes';
 import {
   DEMOGRAPHIC_FIELDS,
@@ -167,6 +167,10 @@ export class SnapshotDiff {
   private finished = false;
   /** While the removals of absent records are planned: their `removedAsOf`. */
   private removedAsOf: string | undefined;
+  /** While a record is diffed: what neither the snapshot nor the record's own source gives (see `add`). */
+  private coverage: PartialCoverage | undefined;
+  /** The snapshot's `partial` with each record source's: a few sources, shared by many records. */
+  private readonly coverages = new Map<PartialCoverage, PartialCoverage | undefined>();
 
   private readonly eventIds: SyncEventIds;
 
@@ -180,10 +184,12 @@ export class SnapshotDiff {
   /**
    * Diffs one record of the snapshot. `source`: the fingerprint of the bytes it was read from (and
    * the unknown values they held), for the state to note once its planned events are folded in
-   * (see {@link takeSources}).
+   * (see {@link takeSources}). `partial`: what the record's own source does not give beyond the
+   * snapshot's `partial` (a record of a saved v3.0 API answer has no v3.1 field), left as the
+   * ledger has it in the same way.
    * @throws InvalidInput for a record of another district or a repeated id.
    */
-  add(record: RosterRecord, origin: InputLocation = {}, source?: RecordSource): void {
+  add(record: RosterRecord, origin: InputLocation = {}, source?: RecordSource, partial?: PartialCoverage): void {
     if (this.finished) throw new Error('SnapshotDiff.add after finish');
     if (record.districtId !== this.context.districtId) {
       const from = this.context.districtFrom ?? 'the district this sync was asked for';
@@ -196,6 +202,7 @@ export class SnapshotDiff {
       throw new InvalidInput(rule, { ...origin, recordId: record.id, field: 'district' });
     }
     this.see(record.kind, record.id, origin);
+    this.coverage = partial === undefined ? this.context.partial : this.coverageWith(partial);
     switch (record.kind) {
       case 'user':
         this.diffUser(record);
@@ -208,6 +215,11 @@ export class SnapshotDiff {
     }
     const key = { category: record.kind, id: record.id };
     if (source !== undefined && this.state.sourceOf(key)?.fingerprint !== source.fingerprint) this.sources.push({ key, source, record });
+  }
+
+  private coverageWith(partial: PartialCoverage): PartialCoverage | undefined {
+    if (!this.coverages.has(partial)) this.coverages.set(partial, bothCoverages(this.context.partial, partial));
+    return this.coverages.get(partial);
   }
 
   /**
@@ -366,7 +378,7 @@ export class SnapshotDiff {
       return;
     }
     const dropped = new Set<string>();
-    const unread = this.context.partial?.fields?.[kind];
+    const unread = this.coverage?.fields?.[kind];
     const changes = withoutUnread(diffFields(before.fields, record.fields), unread, dropped);
     const personal = withoutUnread(diffFields(before.personal, record.personal), unread, dropped);
     this.noteKept(dropped);
@@ -382,7 +394,7 @@ export class SnapshotDiff {
     for (const school of roleSchools(record.roles)) this.reference('school', school);
     const before = this.state.users.get(record.id);
     const stream = streamIdOf('user', record.id);
-    const unlisted = this.context.partial?.roles ?? {};
+    const unlisted = this.coverage?.roles ?? {};
     const lead = USER_ROLES.find((r) => unlisted[r] === undefined && record.roles[r] && before?.roles[r]);
     const dropped = new Set<string>();
     for (const role of USER_ROLES) {
@@ -404,7 +416,7 @@ export class SnapshotDiff {
           data: { id: record.id, record: now.fields, personal, sharedAgain: before?.pastRoles.includes(role) ?? false },
         } as RosterEvent);
       } else if (now && then) {
-        const unread = this.context.partial?.fields?.[role];
+        const unread = this.coverage?.fields?.[role];
         const changes = withoutUnread(diffFields(then.fields, now.fields, { unordered: UNORDERED_ROLE_FIELDS }), unread, dropped);
         // the record's personal data split as the role's *Shared event filed it in the state
         const { own, role: rolePersonal } = splitPersonal(mergedFields(record.personal, now.personal));
@@ -441,7 +453,7 @@ export class SnapshotDiff {
   private unreadPersonFields(record: UserRecord): [path: string, label: string][] {
     const unread: [string, string][] = [];
     for (const role of USER_ROLES) {
-      const fields = record.roles[role] && this.context.partial?.fields?.[role];
+      const fields = record.roles[role] && this.coverage?.fields?.[role];
       if (fields) for (const [path, label] of Object.entries(fields)) if (USER_LEVEL_FIELDS.includes(topField(path))) unread.push([path, label]);
     }
     return unread;
@@ -470,7 +482,7 @@ export class SnapshotDiff {
     }
 
     const dropped = new Set<string>();
-    const unread = this.context.partial?.fields?.section;
+    const unread = this.coverage?.fields?.section;
     const changes = withoutUnread(diffFields(before.fields, record.fields), unread, dropped);
     const personal = withoutUnread(diffFields(before.personal, record.personal), unread, dropped);
     this.noteKept(dropped);

@@ -223,7 +223,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         const { fingerprint, unknownValues } = item;
         const recordSource = fingerprint === undefined ? undefined : unknownValues.length > 0 ? { fingerprint, unknownValues } : { fingerprint };
         if (fingerprint === undefined) settled = false;
-        diff.add(item.record, item.origin, recordSource);
+        diff.add(item.record, item.origin, recordSource, item.partial);
         if (unknownValues.length > 0) diff.noteUnknownValues(unknownValues, { ...item.origin, recordId: item.record.id });
       }
       if (++records % PROGRESS_EVERY === 0 && onProgress) {

@@ -2,13 +2,13 @@ import type { InputLocation, KnownRecords, PartialCoverage, RecordKind, RosterRe
 
 /**
  * One item of a snapshot: a normalized record (with the fingerprint of its bytes, when the source
- * takes one), a record read but not recorded (a contact), a record the ledger recognised by its
+ * takes one, and what that record does not give beyond the source's `partial`), a record read but not recorded (a contact), a record the ledger recognised by its
  * bytes and the source did not parse (see {@link SnapshotSource.recognise}), or a value that
  * disagrees with another file's, that file's taken (`what`: file and column, as
  * `enrollments.csv School_id`; counted under the sync's `mismatched`).
  */
 export type SnapshotInput =
-  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string }
+  | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string; partial?: PartialCoverage }
   | { type: 'skipped'; reason: string; origin: InputLocation }
   | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
   | { type: 'mismatch'; what: string; origin: InputLocation };

@@ -1,0 +1,74 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { cliJson, readLog, rosterEvents, scratch } from './support/ledger-cli';
+
+type Json = Record<string, any>;
+
+/**
+ * Folders of saved Data API answers (the list envelope, each item with its `uri`) read at v3.1,
+ * then at v3.0: a folder does not say its version, its items' `uri` (`/v3.0/users/<id>`) does.
+ * v3.0 has no 504 status, gifted status, disability, ISO home language code nor preferred name:
+ * a v3.0 file's records say nothing of them, so the ledger keeps what v3.1 gave, as it does for a
+ * sync through the API at v3.0 (see clever-api-version.e2e-spec.ts). Read at v3.1 again, a cleared
+ * value is a change.
+ */
+describe('snapshot folders of saved API answers at v3.0 after v3.1 (end to end)', () => {
+  const tmp = scratch('snapshot-version');
+  afterAll(() => tmp.cleanup());
+  const db = tmp.path('ledger.db');
+
+  const users = (JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'users.json'), 'utf8')) as { data: { data: Json }[] }).data.map((item) => item.data);
+  const index = users.findIndex((u) => u['roles']?.student);
+  const plain = users[index]!;
+  const studentAt = (changes: Json): Json => ({ ...structuredClone(plain), roles: { ...structuredClone(plain['roles']), student: { ...structuredClone(plain['roles'].student), ...changes } } });
+  const V31_FIELDS = {
+    section_504_status: 'Y',
+    gifted_status: 'N',
+    disability: { disability_status: 'Y', disability_type: 'Autism' },
+    home_language_code: 'eng',
+    preferred_name: { first: 'Sunny' },
+  };
+  const nextGrade = String(Number(plain['roles'].student.grade) + 1);
+
+  /** A folder of the demo district whose users.json is an answer at `version` serving `student`. */
+  const folderAt = (name: string, version: 'v3.0' | 'v3.1', student: Json): string => {
+    const folder = tmp.path(name);
+    mkdirSync(folder);
+    for (const file of ['districts.json', 'sections.json']) copyFileSync(join(CLEVER_DEMO_FOLDER, file), join(folder, file));
+    const items = users.map((u, i) => ({ data: i === index ? student : u, uri: `/${version}/users/${u['id']}` }));
+    writeFileSync(join(folder, 'users.json'), JSON.stringify({ data: items, links: [{ rel: 'self', uri: `/${version}/users?limit=10000` }] }));
+    return folder;
+  };
+
+  /** Imports `folder`: the sync's summary and the student's events it appended. */
+  const importing = async (folder: string) => {
+    const before = (await readLog(db)).length;
+    const { status, body, stderr } = cliJson(['import', folder, '--db', db]);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    const ofStudent = rosterEvents((await readLog(db)).slice(before)).filter((e) => e.streamId === `user-${plain['id']}`);
+    return { body, events: ofStudent.map((e) => [e.type, e.data]) };
+  };
+
+  it('records what a v3.0 file changes and keeps the v3.1 fields its records leave out, saying which', async () => {
+    const first = await importing(folderAt('day-1', 'v3.1', studentAt(V31_FIELDS)));
+    expect(first.events).toEqual([['StudentShared', expect.objectContaining({ personal: expect.objectContaining({ section_504_status: 'Y', preferred_name: { first: 'Sunny' } }) })]]);
+
+    const { body, events } = await importing(folderAt('day-2', 'v3.0', studentAt({ grade: nextGrade })));
+    expect(body['status']).toBe('completed');
+    expect(events).toEqual([['StudentUpdated', { id: plain['id'], changes: { grade: { from: plain['roles'].student.grade, to: nextGrade } }, personal: {} }]]);
+    expect(body['kept']).toEqual({
+      'section_504_status (a v3.1 field, read at v3.0)': 1,
+      'gifted_status (a v3.1 field, read at v3.0)': 1,
+      'disability (a v3.1 field, read at v3.0)': 1,
+      'home_language_code (a v3.1 field, read at v3.0)': 1,
+      'preferred_name (a v3.1 field, read at v3.0)': 1,
+    });
+  });
+
+  it('records a v3.1 field cleared when a v3.1 file leaves it out', async () => {
+    const { body, events } = await importing(folderAt('day-3', 'v3.1', studentAt({ ...V31_FIELDS, grade: nextGrade, section_504_status: '' })));
+    expect(body['kept']).toEqual({});
+    expect(events).toEqual([['DemographicUpdated', { id: plain['id'], personal: { section_504_status: { from: 'Y', to: null } } }]]);
+  });
+});
