@@ -288,6 +288,15 @@ describe('normalizing Clever records', () => {
       });
     });
 
+    it('refuses a section read at v3 with its teacher but without teachers: its co-teachers would be unassigned', () => {
+      const v11 = { id: 'sec1', district: D, name: 'Algebra I', school: 'sc', teacher: 't9', students: [] };
+      for (const readAt of ['v1.1', 'v2.0', undefined]) expect([readAt, normalizeCleverRecord('section', v11, at, readAt).type]).toEqual([readAt, 'record']);
+      for (const readAt of ['v3.0', 'v3.1']) {
+        expect(() => normalizeCleverRecord('section', v11, at, readAt)).toThrow(/field teachers: record has no teachers list \(Clever sends every section's teachers, \[\] for none/);
+        expect(normalizeCleverRecord('section', { ...v11, teachers: [] }, at, readAt)).toMatchObject({ record: { teachers: ['t9'] } });
+      }
+    });
+
     it('refuses a section without its school or its lists, and a user, section, school or district without a name, rather than read them as none', () => {
       const refusal = (kind: RecordKind, raw: Record<string, unknown>) => {
         try {

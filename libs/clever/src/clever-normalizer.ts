@@ -25,14 +25,16 @@ const MAPPINGS: Readonly<Record<RecordKind, Mapping>> = {
  * Turns one Clever object into a domain record: `""`, null and absent are all "no value" and
  * left out; fields and personal data are split per kind; unknown enum values are kept and listed.
  * Throws InvalidInput, at `origin` plus the record id and field, when the id or district is
- * missing, a value has the wrong type, or a user has no role.
+ * missing, a value has the wrong type, or a user has no role. `readAt`: the API version the
+ * record was answered at (`v3.0`), when it is known; some rules depend on it.
  */
 export function normalizeCleverRecord(
   kind: RecordKind,
   raw: Record<string, unknown>,
   origin: InputLocation,
+  readAt?: string,
 ): NormalizedItem {
-  const ctx = new RecordContext(origin);
+  const ctx = new RecordContext(origin, readAt);
   const header = readHeader(kind, raw, ctx);
   const mapped = MAPPINGS[kind](raw, ctx, header);
   if ('skipped' in mapped) return { type: 'skipped', reason: mapped.skipped, origin: ctx.origin };

@@ -5,7 +5,14 @@ import type { FieldValue, Fields, InputLocation, RecordParts } from '@roster-led
 export class RecordContext {
   private readonly unknown = new Set<string>();
 
-  constructor(private location: InputLocation) {}
+  /**
+   * @param readAt the API version the record was answered at (`v3.0`), when it is known: a
+   * record of a file without it (a plain array) may be of any version.
+   */
+  constructor(
+    private location: InputLocation,
+    readonly readAt?: string,
+  ) {}
 
   get origin(): InputLocation {
     return this.location;

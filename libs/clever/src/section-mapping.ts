@@ -32,15 +32,18 @@ const SECTION: PartsSpec = {
  * `teachers`), and both membership lists keep the first occurrence of each id.
  *
  * Clever sends every section's school and its lists of students and teachers (`[]` for none; a
- * v1.1 section its one `teacher`). A record without one is refused rather than read as empty: read so, it would move the class out of
- * its school or unenroll every member, with no sign that anything was left out of the file.
+ * v1.1 section its one `teacher`, and no `teachers`). A record without one is refused rather than
+ * read as empty: read so, it would move the class out of its school or unenroll every member, with
+ * no sign that anything was left out of the file. A section with a `teacher` may lack `teachers`
+ * only when it was not read at v3 or later (its version unknown, or v1.1 or v2): a v3 record
+ * without the list would unassign its co-teachers.
  */
 export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): SectionRecord {
   const at = { ctx, path: '', label: 'section' };
   if (isNoValue(raw['school'])) throw ctx.error('school', 'record has no school (Clever gives every section its school)');
   refuseMissingName(raw, ctx, 'section');
   // (a section of Clever's v1.1 names its one teacher in `teacher` alone)
-  const lists = isNoValue(raw['teacher']) ? ['students', 'teachers'] : ['students'];
+  const lists = isNoValue(raw['teacher']) || readAtV3OrLater(ctx.readAt) ? ['students', 'teachers'] : ['students'];
   for (const list of lists) {
     if (raw[list] === undefined || raw[list] === null) {
       throw ctx.error(list, `record has no ${list} list (Clever sends every section's ${list}, [] for none: read as none, every one of them would leave the class)`);
@@ -62,6 +65,10 @@ export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, hea
     teachers: unique(typeof primary === 'string' ? [primary, ...teachers] : teachers),
     students: unique(students),
   };
+}
+
+function readAtV3OrLater(version: string | undefined): boolean {
+  return version !== undefined && Number(version.slice(1).split('.')[0]) >= 3;
 }
 
 function unique(ids: readonly string[]): string[] {

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
-import { coverageOfUri } from './api/version-coverage';
+import { coverageOfUri, versionOfUri } from './api/version-coverage';
 import { normalizeCleverRecord } from './clever-normalizer';
 import { entryInAnyCase } from './entry-in-any-case';
 import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thread';
@@ -202,7 +202,7 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
     const item: SnapshotItem =
       found.value === null
         ? { type: 'unchanged', kind, id: found.knownAs, origin: { file, line, record: index, recordId: found.knownAs } }
-        : asRead(normalizeCleverRecord(kind, found.value, { file, line, record: index }), found);
+        : asRead(normalizeCleverRecord(kind, found.value, { file, line, record: index }, versionOfUri(found.uri)), found);
     const id = item.origin.recordId ?? '';
     const print = found.fingerprint === undefined ? Number.NaN : fingerprintBits(found.fingerprint);
     const first = seen.get(id);

@@ -135,7 +135,7 @@ async function* readKind(
     for (const [record, entry] of page.entries.entries()) {
       const unwrapped = unwrapEntry(entry);
       if ('problem' in unwrapped) throw new InvalidInput(unwrapped.problem, { file, record });
-      const item = normalizeCleverRecord(kind, unwrapped.object, { file, record });
+      const item = normalizeCleverRecord(kind, unwrapped.object, { file, record }, client.version);
       const id = item.origin.recordId ?? '';
       const first = seen.get(id);
       if (first !== undefined) {

@@ -33,10 +33,16 @@ export function coverageOfVersion(version: CleverApiVersion): PartialCoverage | 
  * v3.1 and later.
  */
 export function coverageOfUri(uri: string | undefined): PartialCoverage | undefined {
-  const version = uri === undefined ? null : /^\/v(\d+)\.(\d+)\//.exec(uri);
-  if (version === null) return undefined;
-  const [major, minor] = [Number(version[1]), Number(version[2])];
-  return major > 3 || (major === 3 && minor >= 1) ? undefined : coverageBefore3_1(`v${major}.${minor}`);
+  const version = versionOfUri(uri);
+  if (version === undefined) return undefined;
+  const [major, minor] = version.slice(1).split('.').map(Number) as [number, number];
+  return major > 3 || (major === 3 && minor >= 1) ? undefined : coverageBefore3_1(version);
+}
+
+/** The API version a list envelope item's `uri` names (`/v3.0/users/<id>` -> `v3.0`), if any. */
+export function versionOfUri(uri: string | undefined): string | undefined {
+  const version = uri === undefined ? null : /^\/(v\d+\.\d+)\//.exec(uri);
+  return version === null ? undefined : version[1];
 }
 
 /** One coverage per version: every record of a file shares it. */
