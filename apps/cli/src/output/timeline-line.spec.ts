@@ -90,6 +90,14 @@ describe('a timeline entry in one line', () => {
     expect(describeTimelineEntry(again, student)).toBe('Ada King  (shared again; since its removal: grade: 10 -> 11; name.last: Lovelace -> King)');
     const same = { ...entry('user-u1', 'StudentShared', { ...data, record: lastKnown.record, personal: lastKnown.personal }, []), lastKnown };
     expect(describeTimelineEntry(same, student)).toBe('Ada Lovelace  (shared again, as it was when removed)');
+    // a role shown less: what it is not shown may have changed, and is not said to be the same
+    const redacted = { personalRedacted: true };
+    const sameShown = { ...entry('user-u1', 'StudentShared', { ...same.data, ...redacted }, []), lastKnown: { ...lastKnown, ...redacted } };
+    expect(describeTimelineEntry(sameShown, student)).toBe('Ada Lovelace  (shared again; what this role is shown is as it was when removed)');
+    const changedShown = { ...entry('user-u1', 'StudentShared', { ...data, ...redacted }, []), lastKnown: { ...lastKnown, ...redacted } };
+    expect(describeTimelineEntry(changedShown, student)).toBe(
+      'Ada King  (shared again; since its removal: grade: 10 -> 11; name.last: Lovelace -> King; fields not shown to this role left out)',
+    );
     // no earlier version known (an older answer): said as before
     expect(describeTimelineEntry(entry('user-u1', 'StudentShared', data, []), student)).toBe('Ada King  (shared again)');
   });

@@ -65,7 +65,8 @@ export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: Tim
 /**
  * A share again, with what differs from the record as it was when it was removed (the entry's
  * `lastKnown`): support asks what came back changed. The fields a role may not see are left out
- * of both sides alike, so they never show as changed.
+ * of both sides alike, so they never show as changed; where some were left out, the line says that
+ * what it compares is what the role is shown, never that the record came back as it was.
  */
 function sharedAgain(entry: TimelineEntry, label: ChangedIdLabel): string {
   const before = entry.lastKnown;
@@ -75,5 +76,7 @@ function sharedAgain(entry: TimelineEntry, label: ChangedIdLabel): string {
     ...describeChanges(diffFields(before.record as Fields, after.record ?? {}, { unordered: UNORDERED_ROLE_FIELDS }), label),
     ...describeChanges(diffFields(before.personal as Fields, after.personal ?? {})),
   ];
-  return changed.length === 0 ? '(shared again, as it was when removed)' : `(shared again; since its removal: ${changed.join('; ')})`;
+  const hidden = entry.data['personalRedacted'] === true || (before as { personalRedacted?: boolean }).personalRedacted === true;
+  if (changed.length === 0) return hidden ? '(shared again; what this role is shown is as it was when removed)' : '(shared again, as it was when removed)';
+  return `(shared again; since its removal: ${changed.join('; ')}${hidden ? '; fields not shown to this role left out' : ''})`;
 }
