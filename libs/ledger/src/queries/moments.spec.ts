@@ -10,7 +10,16 @@ describe('ISO-8601 moments of query parameters', () => {
   it('normalises a timestamp with a zone to UTC with milliseconds, as the read models store times', () => {
     expect(parseMoment('2025-10-01T14:00:00+02:00', 'end-of-day')).toBe('2025-10-01T12:00:00.000Z');
     expect(parseMoment('2025-10-01T12:00Z', 'start-of-day')).toBe('2025-10-01T12:00:00.000Z');
-    expect(parseMoment('2025-10-01T12:00:00.123456z', 'start-of-day')).toBe('2025-10-01T12:00:00.123Z');
+    expect(parseMoment('2025-10-01T12:00:00.123000z', 'start-of-day')).toBe('2025-10-01T12:00:00.123Z');
+  });
+
+  it('rounds a moment inside a millisecond so that the bound takes no moment on the wrong side of it', () => {
+    // what was recorded at .123 is before .123456: not at or after it (`from`), but before it (`to`) and at or before it (`asOf`)
+    expect(parseMoment('2025-10-01T12:00:00.123456Z', 'start-of-day')).toBe('2025-10-01T12:00:00.124Z');
+    expect(parseMoment('2025-10-01T12:00:00.123456Z', 'next-day')).toBe('2025-10-01T12:00:00.124Z');
+    expect(parseMoment('2025-10-01T12:00:00.123456Z', 'end-of-day')).toBe('2025-10-01T12:00:00.123Z');
+    expect(parseMoment('2025-10-01T12:00:00.999999999+02:00', 'start-of-day')).toBe('2025-10-01T10:00:01.000Z');
+    expect(parseMoment('1960-01-01T00:00:00.0001Z', 'start-of-day')).toBe('1960-01-01T00:00:00.001Z');
   });
 
   it('refuses what is not a moment: no zone, no such day, not a date at all', () => {

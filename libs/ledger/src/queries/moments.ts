@@ -69,7 +69,12 @@ export function parseMoment(text: string, dateMeans: DateMeaning): string | null
   const stamp = TIMESTAMP.exec(text);
   if (!stamp || dayStart(stamp[1]!, stamp[2]!, stamp[3]!) === null) return null;
   const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : storedForm(ms);
+  if (Number.isNaN(ms)) return null;
+  // Date.parse drops digits past the millisecond: a moment inside a millisecond is after its
+  // start, so a bound that takes what is at or after it (`from`), or only what is before it
+  // (`to`), goes up to the next millisecond; one that takes what is at or before it (`asOf`) stays
+  const inside = /[1-9]/.test(stamp[5]?.slice(4) ?? '');
+  return storedForm(inside && dateMeans !== 'end-of-day' ? ms + 1 : ms);
 }
 
 /**
