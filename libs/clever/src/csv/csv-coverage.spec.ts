@@ -122,7 +122,7 @@ describe('what a CSV upload does not cover', () => {
 
     // without Teacher_email no teacher's staff role can be told: staff are not covered
     const noTeacherEmail = { ...smallDistrict(), 'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy'), [STAFF.file]: staff };
-    expect((await open(await tempCsvFolder(noTeacherEmail))).partial?.roles).toEqual({ staff: 'teachers.csv Teacher_email' });
+    expect((await open(await tempCsvFolder(noTeacherEmail))).partial?.roles).toEqual({ staff: 'staff.csv, not applied: teachers.csv has no Teacher_email' });
   });
 
   it("keeps a section's name when neither a Name column nor a course names it", async () => {

@@ -94,8 +94,9 @@ export function partialCoverage(folder: CsvFolder): PartialCoverage | undefined 
   const partial: PartialCoverage = {};
   if (folder.staff.length === 0) partial.roles = { staff: STAFF.file };
   // a staff member is a teacher's second role by Teacher_email: without it, no teacher's staff role
-  // can be told, and staff rows would be split off as people of their own
-  else if (!folder.teachers.header.has('Teacher_email')) partial.roles = { staff: `${TEACHERS.file} Teacher_email` };
+  // can be told, and staff rows would be split off as people of their own; the label says that
+  // staff.csv, though sent, was not applied (its new and changed staff are not recorded)
+  else if (!folder.teachers.header.has('Teacher_email')) partial.roles = { staff: `${STAFF.file}, not applied: ${TEACHERS.file} has no Teacher_email` };
   for (const { files: filesOf, owner, fields } of COLUMN_FIELDS) {
     const files = filesOf(folder);
     if (files.length === 0) continue;
