@@ -151,6 +151,15 @@ describe('enrollments projection: who was in which class, from when to when', ()
       expect(await roster(DAY3)).toEqual(['teacher t2 (primary)', 'teacher t1']);
     });
 
+    it('shows a primary teacher the file also lists among the students as primary once, as the teacher', async () => {
+      const log = new EventLog();
+      rm().given([
+        log.append('section-sec1', 'TeacherAssigned', assignment('sec1', 't1', true), { observedAt: DAY1 }),
+        log.append('section-sec1', 'StudentEnrolled', enrollment('sec1', 't1'), { observedAt: DAY1 }),
+      ]);
+      expect(await roster(DAY2)).toEqual(['teacher t1 (primary)', 'student t1']);
+    });
+
     it('TeacherUnassigned closes the teacher interval', async () => {
       const log = new EventLog();
       rm().given([

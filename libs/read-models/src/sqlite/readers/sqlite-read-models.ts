@@ -513,13 +513,14 @@ export class SqliteReadModels implements ReadModels {
   /**
    * Memberships current at a moment, with when and by which sync each teacher who was the primary
    * one then became primary (a primary teacher change makes a teacher primary long after they
-   * joined the class).
+   * joined the class). Only a teacher's membership is primary: a file that lists the primary
+   * teacher among the class's students too enrolls them, as a student who is not primary.
    */
   private async memberships(match: string, order: string, id: string, at: string): Promise<Membership[]> {
     const rows = await this.read('enrollments', () => {
       const primaryThen = (column: string) =>
         `(SELECT p.${column} FROM ${this.t('enrollments', 'primary_teachers')} p
-          WHERE p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)
+          WHERE e.role = 'teacher' AND p.section_id = e.section_id AND p.teacher_id = e.user_id AND p.from_at <= @at AND (p.to_at IS NULL OR p.to_at > @at)
           ORDER BY p.from_position DESC LIMIT 1)`;
       return this.statement(
         `SELECT e.section_id, e.user_id, e.role, e.from_at, e.from_sync, e.to_at,
