@@ -125,6 +125,18 @@ describe('REST API (end to end)', () => {
     });
   });
 
+  it("shows compliance the snapshot folder of a sync's events without the server's folders, in the feed and the export, as GET /syncs does; admins the whole path", async () => {
+    const path = `/districts/${district}/audit?types=SyncStarted&sync=${day2.syncId}`;
+    const origins = (items: { data: { origin?: string } }[]) => items.map((c) => c.data.origin);
+    // as GET /syncs/:id shows it to compliance: the server's folders cut
+    const shown = (await api.as('compliance').get(`/syncs/${day2.syncId}`)).body.origin as string;
+    expect([shown.startsWith('.../'), shown.endsWith('/next-day')]).toEqual([true, true]);
+    expect(shown).not.toContain(dir);
+    expect(origins((await api.as('compliance').get(path)).body.items)).toEqual([shown]);
+    expect(origins((await api.as('compliance').get(`/districts/${district}/audit/export?format=json&types=SyncStarted&sync=${day2.syncId}`)).body)).toEqual([shown]);
+    expect(origins((await api.as('admin').get(path)).body.items)).toEqual([join(dir, 'next-day')]);
+  });
+
   describe('support: when was this student added to this class', () => {
     it("shows a student's timeline: the move between classes, with the sync and both clocks", async () => {
       const { student, fromSection, toSection } = changes.moved;

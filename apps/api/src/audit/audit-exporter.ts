@@ -4,6 +4,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { exportAudit, type AuditFilter, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import type { ExportFormat } from './audit-export-query.dto';
+import { changeForViewer } from '../syncs/sync-for-viewer';
 
 /** Changes read and written at a time: memory stays flat whatever the feed's size. */
 export const EXPORT_PAGE_SIZE = 1_000;
@@ -27,7 +28,7 @@ export class AuditExporter {
   async export(filter: AuditFilter, viewer: Viewer, format: ExportFormat, response: Response, fileName: string, after?: number): Promise<void> {
     let gone = false;
     response.once('close', () => (gone = true));
-    const chunks = exportAudit(this.queries, filter, viewer, format, { pageSize: EXPORT_PAGE_SIZE, after })[Symbol.asyncIterator]();
+    const chunks = exportAudit(this.queries, filter, viewer, format, { pageSize: EXPORT_PAGE_SIZE, after, shown: (change) => changeForViewer(change, viewer) })[Symbol.asyncIterator]();
     // the opening and the first page are read before any byte is sent, so a failure there is still a problem+json answer
     const opening = await chunks.next();
     const firstPage = await chunks.next();

@@ -11,6 +11,7 @@ import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AuditExportQueryDto } from './audit-export-query.dto';
 import { AuditExporter } from './audit-exporter';
 import { AuditQueryDto } from './audit-query.dto';
+import { changeForViewer } from '../syncs/sync-for-viewer';
 
 /** Compliance's feed of a district: who was added, removed, changed, when, by which sync, before and after. */
 @ApiTags('audit')
@@ -27,10 +28,11 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageSchema })
   @ApiProblemResponse(400, 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)')
   @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
-  feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
-    return this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
+  async feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
+    const page = await this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
       new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }),
     );
+    return { ...page, items: page.items.map((change) => changeForViewer(change, viewer)) };
   }
 
   @Get('export')

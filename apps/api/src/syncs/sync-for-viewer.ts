@@ -1,5 +1,5 @@
 import type { InputLocation, SyncSummary } from '@roster-ledger/domain';
-import type { Viewer } from '@roster-ledger/ledger';
+import type { LoggedChange, Viewer } from '@roster-ledger/ledger';
 import { withoutServerPaths } from '../errors/problem-details';
 
 /** The roles that run syncs on the server and are told where it read them from. */
@@ -25,6 +25,23 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
     unknownValuesAt: cutPlaces(sync.unknownValuesAt),
     mismatchedAt: cutPlaces(sync.mismatchedAt),
   };
+}
+
+/**
+ * A change of the audit feed as a role sees it: a sync's own events (its `origin`, a failure's
+ * reason and place, its findings' places) with every server path cut as {@link syncForViewer}
+ * cuts them, for compliance and support. Roster changes name no server path.
+ */
+export function changeForViewer(change: LoggedChange, viewer: Viewer): LoggedChange {
+  if (SERVER_OPERATORS.has(viewer.role) || !change.streamId.startsWith('sync-')) return change;
+  return { ...change, data: withPathsCut(change.data) as LoggedChange['data'] };
+}
+
+function withPathsCut(value: unknown): unknown {
+  if (typeof value === 'string') return withoutServerPaths(value);
+  if (Array.isArray(value)) return value.map(withPathsCut);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withPathsCut(inner)]));
 }
 
 function cutPlace(place: InputLocation): InputLocation {

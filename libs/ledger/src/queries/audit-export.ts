@@ -92,6 +92,8 @@ export interface AuditExportOptions {
    * changes are observed when it read Clever, and recorded (at positions after) when approved.
    */
   after?: number;
+  /** Each change as the reader is to see it, beyond the query's redaction (the API cuts server paths). */
+  shown?: (change: LoggedChange) => LoggedChange;
 }
 
 /**
@@ -104,12 +106,12 @@ export async function* exportAudit(
   filter: AuditFilter,
   viewer: Viewer,
   format: AuditExportFormat,
-  { pageSize = 1_000, after }: AuditExportOptions = {},
+  { pageSize = 1_000, after, shown = (change) => change }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
   const withPeople = syncPeople(queries);
   const pageAfter = async (after: number | undefined, first = false): Promise<Page<ExportedChange>> => {
     const page = await queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize, first }));
-    return { items: await Promise.all(page.items.map(withPeople)), next: page.next };
+    return { items: await Promise.all(page.items.map((change) => withPeople(shown(change)))), next: page.next };
   };
   // the first page, with the people of its syncs, before the opening: an export the query refuses
   // (a reversed range, an unknown district, even when it starts after a position) writes nothing
