@@ -528,6 +528,35 @@ describe('snapshot diff', () => {
     });
   });
 
+  it('refuses a section that lists a user of the snapshot among its students or teachers without that role, naming the list', () => {
+    const refusal = (state: LedgerState, snap: Snapshot) => {
+      const diff = new SnapshotDiff(state, { syncId: 's', districtId: D, kinds: snap.kinds });
+      try {
+        for (const record of snap.records) diff.add(record, { file: `${record.kind}s.json` });
+      } catch (error) {
+        return [(error as InvalidInput).rule, (error as InvalidInput).at];
+      }
+      return 'read';
+    };
+    const users = [school('s1'), term('t1'), course('c1'), student('u1'), staffer('tch1', ['teacher']), staffer('stf1', ['staff'])];
+    expect(refusal(given(), snapshot(...users, section('sec1', ['tch1'], ['u1', 'tch1'])))).toEqual([
+      'the section lists user tch1 among its students, but the user has the role teacher, not student: Clever lists only students there, and read as given, the user would be enrolled as a student of the class',
+      { file: 'sections.json', recordId: 'sec1', field: 'students' },
+    ]);
+    expect(refusal(given(), snapshot(...users, section('sec1', ['tch1', 'u1'], ['u1'])))).toEqual([
+      'the section lists user u1 among its teachers, but the user has no teacher role: Clever lists only teachers there, and read as given, the user would be assigned as a teacher of the class',
+      { file: 'sections.json', recordId: 'sec1', field: 'teachers' },
+    ]);
+    expect(refusal(given(), snapshot(...users, section('sec1', ['stf1'], ['u1'])))[0]).toMatch(/^the section lists user stf1 among its teachers, but the user has the role staff, not teacher/);
+    // a member new to a known class; and a snapshot without users, by the roles the ledger holds
+    const held = given(snapshot(...users, section('sec1', ['tch1'], ['u1'])));
+    expect(refusal(held, snapshot(...users, section('sec1', ['tch1'], ['u1', 'stf1'])))[0]).toMatch(/^the section lists user stf1 among its students, but the user has the role staff, not student/);
+    const sectionsOnly = { kinds: ['section'] as const, records: [section('sec1', ['tch1'], ['u1', 'tch1'])] };
+    expect(refusal(held, { ...sectionsOnly, kinds: [...sectionsOnly.kinds] })[0]).toMatch(/^the section lists user tch1 among its students/);
+    // the members as they fit, and one neither the snapshot nor the ledger holds (an unresolved reference), are read
+    expect(refusal(held, snapshot(...users, section('sec1', ['tch1'], ['u1', 'ghost'])))).toBe('read');
+  });
+
   it('rejects a record of another district and an id seen twice, naming the record', () => {
     const foreign = { ...student('u9'), districtId: 'other' };
     expect(() => when(given(), snapshot(foreign))).toThrow(InvalidInput);

@@ -169,6 +169,13 @@ export class SnapshotDiff {
   private removedAsOf: string | undefined;
   /** While a record is diffed: what neither the snapshot nor the record's own source gives (see `add`). */
   private coverage: PartialCoverage | undefined;
+  /**
+   * The users this snapshot shows without a student role (with the roles they have), and those
+   * with a teacher role: a section's new members are checked against them (see `checkMember`).
+   * A few percent of a district's users each.
+   */
+  private readonly shownNotStudents = new Map<string, readonly string[]>();
+  private readonly shownTeachers = new Set<string>();
   /** The snapshot's `partial` with each record source's: a few sources, shared by many records. */
   private readonly coverages = new Map<PartialCoverage, PartialCoverage | undefined>();
 
@@ -205,10 +212,11 @@ export class SnapshotDiff {
     this.coverage = partial === undefined ? this.context.partial : this.coverageWith(partial);
     switch (record.kind) {
       case 'user':
+        this.noteRoles(record.id, Object.keys(record.roles));
         this.diffUser(record);
         break;
       case 'section':
-        this.diffSection(record);
+        this.diffSection(record, origin);
         break;
       default:
         this.diffPlain(record.kind, record);
@@ -234,6 +242,7 @@ export class SnapshotDiff {
     if (source === undefined) throw new Error(`SnapshotDiff.addUnchanged: the ledger holds no source for ${kind} ${id}`);
     this.see(kind, id, origin);
     if (kind === 'user') {
+      this.noteRoles(id, this.state.users.rolesOf(id)!);
       for (const school of this.state.users.schoolsOf(id)!) this.reference('school', school);
     } else if (kind === 'section') {
       if (source.listsKnownUsers && this.context.kinds.includes('user')) {
@@ -261,6 +270,37 @@ export class SnapshotDiff {
   }
 
   /** Marks a record of the snapshot as seen. @throws InvalidInput for a kind the snapshot does not cover, or an id seen before. */
+  private noteRoles(id: string, roles: readonly string[]): void {
+    if (!roles.includes('student')) this.shownNotStudents.set(id, roles);
+    if (roles.includes('teacher')) this.shownTeachers.add(id);
+  }
+
+  /**
+   * Refuses a section's new member whose user the snapshot (or, when it has no users, the ledger)
+   * holds without the role the list names: Clever lists students in `students` and teachers in
+   * `teachers` only, and read as given, a teacher would be enrolled as a student of the class (or
+   * a student assigned as its teacher) without a word. A member the snapshot and the ledger do not
+   * hold is an unresolved reference, as ever.
+   * @throws InvalidInput at the section, naming the list.
+   */
+  private checkMember(id: string, as: 'student' | 'teacher', origin: InputLocation, sectionId: string): void {
+    let roles: readonly string[] | undefined;
+    if (this.seen.user.has(id)) {
+      const fits = as === 'student' ? !this.shownNotStudents.has(id) : this.shownTeachers.has(id);
+      if (fits) return;
+      roles = this.shownNotStudents.get(id);
+    } else if (!this.context.kinds.includes('user')) {
+      roles = this.state.users.rolesOf(id);
+      if (roles === undefined || roles.length === 0 || roles.includes(as)) return;
+    } else return;
+    const list = as === 'student' ? 'students' : 'teachers';
+    const has = roles === undefined ? `no ${as} role` : `the role${roles.length === 1 ? '' : 's'} ${roles.join(', ')}, not ${as}`;
+    throw new InvalidInput(
+      `the section lists user ${id} among its ${list}, but the user has ${has}: Clever lists only ${as}s there, and read as given, the user would be ${as === 'student' ? 'enrolled as a student of' : 'assigned as a teacher of'} the class`,
+      { ...origin, recordId: sectionId, field: list },
+    );
+  }
+
   private see(kind: RecordKind, id: string, origin: InputLocation): void {
     if (!this.context.kinds.includes(kind)) {
       throw new InvalidInput(`a ${kind} record in a snapshot that does not cover ${kind}s`, origin);
@@ -459,7 +499,7 @@ export class SnapshotDiff {
     return unread;
   }
 
-  private diffSection(record: SectionRecord): void {
+  private diffSection(record: SectionRecord, origin: InputLocation): void {
     const before = this.state.sections.get(record.id);
     const stream = streamIdOf('section', record.id);
     const at = record.lastModified;
@@ -472,10 +512,12 @@ export class SnapshotDiff {
         type: 'SectionShared',
         data: { id: sectionId, record: record.fields, personal: record.personal, sharedAgain: before !== undefined },
       });
-      record.teachers.forEach((teacherId, i) =>
-        this.emit(stream, before, at, { type: 'TeacherAssigned', data: { sectionId, teacherId, primary: i === 0 } }),
-      );
+      record.teachers.forEach((teacherId, i) => {
+        this.checkMember(teacherId, 'teacher', origin, sectionId);
+        this.emit(stream, before, at, { type: 'TeacherAssigned', data: { sectionId, teacherId, primary: i === 0 } });
+      });
       for (const studentId of record.students) {
+        this.checkMember(studentId, 'student', origin, sectionId);
         this.emit(stream, before, at, { type: 'StudentEnrolled', data: { sectionId, studentId } });
       }
       return;
@@ -500,6 +542,7 @@ export class SnapshotDiff {
     const teachersBefore = new Set(before.teachers);
     for (const teacherId of record.teachers) {
       if (teachersBefore.has(teacherId)) continue;
+      this.checkMember(teacherId, 'teacher', origin, sectionId);
       const isPrimary = teacherId === primary;
       this.emit(stream, before, at, { type: 'TeacherAssigned', data: { sectionId, teacherId, primary: isPrimary } });
       if (isPrimary) currentPrimary = teacherId;
@@ -516,6 +559,7 @@ export class SnapshotDiff {
     const studentsBefore = new Set(before.students);
     for (const studentId of record.students) {
       if (!studentsBefore.has(studentId)) {
+        this.checkMember(studentId, 'student', origin, sectionId);
         this.emit(stream, before, at, { type: 'StudentEnrolled', data: { sectionId, studentId } });
       }
     }
