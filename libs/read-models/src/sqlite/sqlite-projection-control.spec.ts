@@ -592,6 +592,33 @@ describe.each([
       return { events, store, db, control };
     }
 
+    it('folds what the log gained after its build reached the head (while it made its indexes) into the versions it swaps in, before it returns', async () => {
+      const { events } = rosterStory();
+      const later = events.splice(events.length - 5);
+      const store = logOf(events);
+      // an import appends while the rebuild makes its indexes (its catch-up would fold them into the versions the swap replaces)
+      let creates = 0;
+      const timelines: SqliteProjection = {
+        ...timelinesProjection,
+        create(db, t) {
+          // the fourth: the live schema, the new version, its tables emptied of indexes, then the indexes once built
+          if (++creates === 4) store.add(...later);
+          timelinesProjection.create(db, t);
+        },
+      };
+      const control = new SqliteProjectionControl(openDb(), store, SQLITE_PROJECTIONS.map((p) => (p.name === 'timelines' ? timelines : p)), 10);
+      await control.catchUp();
+      const result = await control.rebuild(['timelines', 'accounts']);
+      expect([result.swapped, creates]).toEqual([true, 4]);
+      const head = later[later.length - 1]!.position;
+      const statuses = byName(await control.status());
+      expect([statuses['timelines']!.version, statuses['timelines']!.position, statuses['accounts']!.version, statuses['accounts']!.position]).toEqual([2, head, 2, head]);
+      const reference = openReadModelDatabase(join(dir, 'reference.db'));
+      open.push(reference);
+      await new SqliteProjectionControl(reference, logOf([...events, ...later]), SQLITE_PROJECTIONS, 10).catchUp();
+      expect(dumpTables(openDb(), [timelinesProjection, accountsProjection], 2)).toEqual(dumpTables(reference, [timelinesProjection, accountsProjection], 1));
+    });
+
     it('interrupted half-way leaves the live version answering; the next one resumes where it stopped and swaps', async () => {
       const { events } = rosterStory();
       const store = logOf(events);

@@ -796,7 +796,16 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   async rebuild(names: string[], options: RebuildOptions = {}): Promise<RebuildResult> {
     const projections = this.resolve(names);
-    if (!options.dryRun) return this.rebuildOf(projections, options);
+    if (!options.dryRun) {
+      const result = await this.rebuildOf(projections, options);
+      // (a second thread's half, swapped at its caller's word: that caller folds both halves)
+      if (!result.swapped || options.beforeSwap !== undefined) return result;
+      // What the log gained after the build reached its head (while its indexes were made and it
+      // swapped): an import's catch-up meanwhile folded that into the versions the swap replaced.
+      // Folded into the new ones now, so that the rebuild leaves its read models at the head it
+      // reports, not behind the import that said they were up to date.
+      return { ...result, events: result.events + (await this.foldLive(projections)) };
+    }
     // a dry run compares with the live versions at the head: brought there first, as any command
     // reading them would, in bulk when far behind (see catchUpInBulk). Caught up after the build
     // instead, a bulk catch-up would resume the dry run's own copy and swap it in.
