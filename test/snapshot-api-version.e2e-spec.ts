@@ -66,7 +66,21 @@ describe('snapshot folders of saved API answers at v3.0 after v3.1 (end to end)'
     });
   });
 
-  it('records a v3.1 field cleared when a v3.1 file leaves it out', async () => {
+  it('recognises the record by its bytes on the next sync of v3.0 files: not read again, nothing kept again', async () => {
+    const other = users.findIndex((u, i) => i !== index && u['roles']?.student);
+    const folder = folderAt('day-2b', 'v3.0', studentAt({ grade: nextGrade }));
+    // another student changes: the folder is not the same files, and is read record by record
+    const file = join(folder, 'users.json');
+    const body = JSON.parse(readFileSync(file, 'utf8')) as { data: { data: Json }[] };
+    body.data[other]!.data['roles'].student.grade = String(Number(body.data[other]!.data['roles'].student.grade) + 1);
+    writeFileSync(file, JSON.stringify(body));
+    const { body: summary, events } = await importing(folder);
+    expect(summary['counts']).toEqual({ StudentUpdated: 1 });
+    expect(events).toEqual([]);
+    expect(summary['kept'] ?? {}).toEqual({});
+  });
+
+  it('records a v3.1 field cleared when a v3.1 file gives it empty', async () => {
     const { body, events } = await importing(folderAt('day-3', 'v3.1', studentAt({ ...V31_FIELDS, grade: nextGrade, section_504_status: '' })));
     expect(body['kept']).toEqual({});
     expect(events).toEqual([['DemographicUpdated', { id: plain['id'], personal: { section_504_status: { from: 'Y', to: null } } }]]);

@@ -503,6 +503,18 @@ describe('snapshot diff', () => {
       expect(result.findings.kept).toEqual({ 'grade (a v3.1 field, read at v3.0)': 1, 'staff.csv': 1 });
     });
 
+    it("notes the bytes of a record whose own source left fields as the ledger had them, so that the next sync recognises them", () => {
+      const state = given(snapshot(school('s1'), student('u1')));
+      const changed = student('u1');
+      delete changed.roles.student!.fields['grade'];
+      const diff = new SnapshotDiff(state, { syncId: 'v30', districtId: D, kinds: ALL });
+      diff.add(school('s1'));
+      diff.add(changed, {}, { fingerprint: 'fp-v30' }, { fields: { student: { grade: 'grade (a v3.1 field, read at v3.0)' } } });
+      for (const change of diff.finish().changes) state.applyChange(change);
+      expect(diff.takeSources().map((sourced) => notesSource(state, sourced))).toEqual([true]);
+      expect(state.recognise('user', 'u1', 'fp-v30')).toBe('u1');
+    });
+
     it('shares a new record with what it has, and counts nothing kept when nothing would have changed', () => {
       const result = whenPartial(ledger(), snapshot(school('s1'), student('u1'), student('u9', { fields: { grade: '5' } }), staffer('stf1', ['staff']), staffer('both1', ['teacher', 'staff'])), { fields: partial.fields });
       expect(types(result)).toEqual(['user-u9 StudentShared']);
@@ -548,11 +560,11 @@ describe('snapshot diff', () => {
       { file: 'sections.json', recordId: 'sec1', field: 'teachers' },
     ]);
     expect(refusal(given(), snapshot(...users, section('sec1', ['stf1'], ['u1'])))[0]).toMatch(/^the section lists user stf1 among its teachers, but the user has the role staff, not teacher/);
-    // a member new to a known class; and a snapshot without users, by the roles the ledger holds
+    // a member new to a known class
     const held = given(snapshot(...users, section('sec1', ['tch1'], ['u1'])));
     expect(refusal(held, snapshot(...users, section('sec1', ['tch1'], ['u1', 'stf1'])))[0]).toMatch(/^the section lists user stf1 among its students, but the user has the role staff, not student/);
-    const sectionsOnly = { kinds: ['section'] as const, records: [section('sec1', ['tch1'], ['u1', 'tch1'])] };
-    expect(refusal(held, { ...sectionsOnly, kinds: [...sectionsOnly.kinds] })[0]).toMatch(/^the section lists user tch1 among its students/);
+    // a snapshot of sections alone is not judged by the ledger's roles, which may be older than it
+    expect(refusal(held, { kinds: ['section'], records: [section('sec1', ['tch1', 'stf1'], ['u1'])] })).toBe('read');
     // the members as they fit, and one neither the snapshot nor the ledger holds (an unresolved reference), are read
     expect(refusal(held, snapshot(...users, section('sec1', ['tch1'], ['u1', 'ghost'])))).toBe('read');
   });

@@ -88,6 +88,12 @@ export interface SourcedRecord {
   key: StateKey;
   source: RecordSource;
   record: RosterRecord;
+  /**
+   * What the record's own source does not give (see {@link SnapshotDiff.add}): the same bytes
+   * always give the same (a saved answer's version is in them), so the check that they settle the
+   * state leaves those fields as the diff did.
+   */
+  partial?: PartialCoverage;
 }
 
 export interface DiffResult {
@@ -222,7 +228,7 @@ export class SnapshotDiff {
         this.diffPlain(record.kind, record);
     }
     const key = { category: record.kind, id: record.id };
-    if (source !== undefined && this.state.sourceOf(key)?.fingerprint !== source.fingerprint) this.sources.push({ key, source, record });
+    if (source !== undefined && this.state.sourceOf(key)?.fingerprint !== source.fingerprint) this.sources.push({ key, source, record, ...(partial === undefined ? {} : { partial }) });
   }
 
   private coverageWith(partial: PartialCoverage): PartialCoverage | undefined {
@@ -269,30 +275,25 @@ export class SnapshotDiff {
     return taken;
   }
 
-  /** Marks a record of the snapshot as seen. @throws InvalidInput for a kind the snapshot does not cover, or an id seen before. */
+  /** Notes the roles a user of the snapshot has, for `checkMember`. */
   private noteRoles(id: string, roles: readonly string[]): void {
     if (!roles.includes('student')) this.shownNotStudents.set(id, roles);
     if (roles.includes('teacher')) this.shownTeachers.add(id);
   }
 
   /**
-   * Refuses a section's new member whose user the snapshot (or, when it has no users, the ledger)
-   * holds without the role the list names: Clever lists students in `students` and teachers in
-   * `teachers` only, and read as given, a teacher would be enrolled as a student of the class (or
-   * a student assigned as its teacher) without a word. A member the snapshot and the ledger do not
-   * hold is an unresolved reference, as ever.
+   * Refuses a section's new member whose user the snapshot shows without the role the list
+   * names: Clever lists students in `students` and teachers in `teachers` only, and read as given,
+   * a teacher would be enrolled as a student of the class (or a student assigned as its teacher)
+   * without a word. Only against the snapshot's own users: the ledger's roles may be older than
+   * the section (a person given the teacher role since, in a snapshot of sections alone). A member
+   * the snapshot does not show is an unresolved reference, or one the ledger holds, as ever.
    * @throws InvalidInput at the section, naming the list.
    */
   private checkMember(id: string, as: 'student' | 'teacher', origin: InputLocation, sectionId: string): void {
-    let roles: readonly string[] | undefined;
-    if (this.seen.user.has(id)) {
-      const fits = as === 'student' ? !this.shownNotStudents.has(id) : this.shownTeachers.has(id);
-      if (fits) return;
-      roles = this.shownNotStudents.get(id);
-    } else if (!this.context.kinds.includes('user')) {
-      roles = this.state.users.rolesOf(id);
-      if (roles === undefined || roles.length === 0 || roles.includes(as)) return;
-    } else return;
+    if (!this.seen.user.has(id)) return;
+    if (as === 'student' ? !this.shownNotStudents.has(id) : this.shownTeachers.has(id)) return;
+    const roles = this.shownNotStudents.get(id);
     const list = as === 'student' ? 'students' : 'teachers';
     const has = roles === undefined ? `no ${as} role` : `the role${roles.length === 1 ? '' : 's'} ${roles.join(', ')}, not ${as}`;
     throw new InvalidInput(
@@ -301,6 +302,7 @@ export class SnapshotDiff {
     );
   }
 
+  /** Marks a record of the snapshot as seen. @throws InvalidInput for a kind the snapshot does not cover, or an id seen before. */
   private see(kind: RecordKind, id: string, origin: InputLocation): void {
     if (!this.context.kinds.includes(kind)) {
       throw new InvalidInput(`a ${kind} record in a snapshot that does not cover ${kind}s`, origin);
@@ -714,8 +716,8 @@ export const UNORDERED_ROLE_FIELDS: ReadonlySet<string> = new Set(['schools', 'r
  * record the diff's events do not settle (a shape the events cannot carry whole) gets no source,
  * and is read and diffed on every sync, as before. True when noted.
  */
-export function notesSource(state: LedgerState, { key, source, record }: SourcedRecord): boolean {
-  const check = new SnapshotDiff(state, { syncId: 'source-check', districtId: record.districtId, kinds: [record.kind] });
+export function notesSource(state: LedgerState, { key, source, record, partial }: SourcedRecord): boolean {
+  const check = new SnapshotDiff(state, { syncId: 'source-check', districtId: record.districtId, kinds: [record.kind], ...(partial === undefined ? {} : { partial }) });
   check.add(record);
   if (check.planned().eventCount > 0) return false;
   const listsKnownUsers = record.kind === 'section' && [...record.teachers, ...record.students].every((id) => state.users.has(id));
