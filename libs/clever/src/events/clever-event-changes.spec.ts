@@ -109,6 +109,11 @@ describe('Clever events to ledger changes', () => {
     expect(() => cleverChangeOf(event('users.deleted', { name: 'no id' }), D)).toThrow(/field id: the deleted object has no id/);
   });
 
+  it('refuses a section object without its teachers list, which read as none would unassign its co-teachers', () => {
+    const { teachers: _left, ...withoutTeachers } = { ...sectionObject('sec1', ['u1']), teacher: 't1' };
+    expect(() => cleverChangeOf(event('sections.updated', withoutTeachers), D)).toThrow(/field teachers: record has no teachers list/);
+  });
+
   it("never moves a record back: an update or a delete older than the ledger's version records nothing", () => {
     // a full sync recorded the student at grade 11, modified 10:00:02; the feed still holds the older events
     const state = given(record('user', { ...studentObject('u1', '11'), last_modified: '2026-03-01T10:00:02.000Z' }));
