@@ -132,6 +132,14 @@ describe('backup (end to end)', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr.trim()).toBe(`error: ${into} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`);
     expect(readdirSync(into)).toEqual(['notes.txt']);
+    // what a killed backup left, hidden from ls: named, with how to clear it
+    const left = tmp.path('backups', 'killed');
+    mkdirSync(join(left, '.partial-0a1b2c3d'), { recursive: true });
+    const killed = cli(['backup', left, '--db', db]);
+    expect(killed.status).toBe(2);
+    expect(killed.stderr.trim()).toBe(
+      `error: ${left} holds only .partial-0a1b2c3d, what a backup stopped before it finished (killed, or a crash) left: no backup. Remove it (rm -r ${join(left, '.partial-0a1b2c3d')}) and run the backup again, or give a new or empty folder`,
+    );
   });
   it('stopped with Ctrl-C while it copies, removes what it wrote and says so, and the ledger is as it was', async () => {
     // a ledger of some hundreds of megabytes, copied in steps of 100 MiB: the copy is stopped

@@ -135,14 +135,27 @@ export class BackupCommand extends LedgerCommandRunner {
 
 const sizeOf = (path: string): number => statSync(path).size;
 
+/** The folder a backup writes into before it links its files into place (see BackupCommand). */
+const PARTIAL_FOLDER = /^\.partial-[0-9a-f]{8}$/;
+
 /**
  * A backup goes into a folder of its own: one with files in it (the ledger's own, say) could have
- * them overwritten.
+ * them overwritten. One that holds only what a killed backup left (its hidden `.partial-*`
+ * folder, which `ls` does not show) is said to be that, with how to clear it.
  */
 function refuseToOverwrite(folder: string): void {
   if (!existsSync(folder)) return;
   if (!statSync(folder).isDirectory()) throw new InvalidInput(`${folder} is a file: give a folder for the backup, new or empty`, {});
-  if (readdirSync(folder).length > 0) throw new InvalidInput(`${folder} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`, {});
+  const entries = readdirSync(folder);
+  if (entries.length === 0) return;
+  if (entries.every((entry) => PARTIAL_FOLDER.test(entry))) {
+    const paths = entries.map((entry) => join(folder, entry));
+    throw new InvalidInput(
+      `${folder} holds only ${entries.join(', ')}, what a backup stopped before it finished (killed, or a crash) left: no backup. Remove it (rm -r ${paths.join(' ')}) and run the backup again, or give a new or empty folder`,
+      {},
+    );
+  }
+  throw new InvalidInput(`${folder} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`, {});
 }
 
 /** What the ledger keeps beside it (see the README's Configuration): the backup goes into none of them. */
