@@ -1,4 +1,5 @@
 import type { SectionRecord } from '@roster-ledger/domain';
+import { isAtLeast } from './api/version-coverage';
 import { moment } from './clever-dates';
 import { GRADES, SUBJECTS } from './clever-enums';
 import { flag, isNoValue, objectOf, oneOf, readTextList, refuseMissingName, splitParts, text } from './field-readers';
@@ -43,7 +44,8 @@ export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, hea
   if (isNoValue(raw['school'])) throw ctx.error('school', 'record has no school (Clever gives every section its school)');
   refuseMissingName(raw, ctx, 'section');
   // (a section of Clever's v1.1 names its one teacher in `teacher` alone)
-  const lists = isNoValue(raw['teacher']) || readAtV3OrLater(ctx.readAt) ? ['students', 'teachers'] : ['students'];
+  const readAtV3 = ctx.readAt !== undefined && isAtLeast(ctx.readAt, 3);
+  const lists = isNoValue(raw['teacher']) || readAtV3 ? ['students', 'teachers'] : ['students'];
   for (const list of lists) {
     if (raw[list] === undefined || raw[list] === null) {
       throw ctx.error(list, `record has no ${list} list (Clever sends every section's ${list}, [] for none: read as none, every one of them would leave the class)`);
@@ -65,10 +67,6 @@ export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, hea
     teachers: unique(typeof primary === 'string' ? [primary, ...teachers] : teachers),
     students: unique(students),
   };
-}
-
-function readAtV3OrLater(version: string | undefined): boolean {
-  return version !== undefined && Number(version.slice(1).split('.')[0]) >= 3;
 }
 
 function unique(ids: readonly string[]): string[] {

@@ -1,4 +1,4 @@
-import { coverageOfUri, coverageOfVersion } from './version-coverage';
+import { coverageOfUri, coverageOfVersion, isAtLeast } from './version-coverage';
 
 describe('coverageOfUri', () => {
   it('reads a v3.0 item as a read at v3.0: its records give none of the v3.1 fields', () => {
@@ -13,5 +13,12 @@ describe('coverageOfUri', () => {
 
   it('takes v3.1 and later, and an item without a versioned uri, as giving every field', () => {
     for (const uri of ['/v3.1/users/a', '/v4.0/users/a', '/v3.10/users/a', '/users/a', 'v3.0/users/a', undefined]) expect([uri, coverageOfUri(uri)]).toEqual([uri, undefined]);
+  });
+});
+
+describe('isAtLeast', () => {
+  it('compares versions by number, not as text', () => {
+    expect([isAtLeast('v3.0', 3), isAtLeast('v3.1', 3, 1), isAtLeast('v3.10', 3, 2), isAtLeast('v4.0', 3, 1)]).toEqual([true, true, true, true]);
+    expect([isAtLeast('v2.1', 3), isAtLeast('v1.1', 3), isAtLeast('v3.0', 3, 1)]).toEqual([false, false, false]);
   });
 });

@@ -34,9 +34,13 @@ export function coverageOfVersion(version: CleverApiVersion): PartialCoverage | 
  */
 export function coverageOfUri(uri: string | undefined): PartialCoverage | undefined {
   const version = versionOfUri(uri);
-  if (version === undefined) return undefined;
-  const [major, minor] = version.slice(1).split('.').map(Number) as [number, number];
-  return major > 3 || (major === 3 && minor >= 1) ? undefined : coverageBefore3_1(version);
+  return version === undefined || isAtLeast(version, 3, 1) ? undefined : coverageBefore3_1(version);
+}
+
+/** Whether an API version (`v3.0`) is `major.minor` or later. */
+export function isAtLeast(version: string, major: number, minor = 0): boolean {
+  const [its, itsMinor] = version.slice(1).split('.').map(Number) as [number, number];
+  return its > major || (its === major && itsMinor >= minor);
 }
 
 /** The API version a list envelope item's `uri` names (`/v3.0/users/<id>` -> `v3.0`), if any. */
