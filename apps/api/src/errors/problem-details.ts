@@ -94,7 +94,9 @@ export function withoutServerPaths(message: string, folders: readonly string[] =
   const known = [...folders, ...PROCESS_FOLDERS()].filter((folder) => folder.length > 1).sort((a, b) => b.length - a.length);
   // a folder where a path starts, as the pattern below takes one: not inside a URL (https://host/tmp/x) nor a longer name
   const cut = known.reduce((text, folder) => text.replace(new RegExp(`(?<![\\w:/.~-])${escapeRegExp(folder.replace(/[\\/]+$/, ''))}(?=[\\/])`, 'g'), '...'), message);
-  return cut.replace(/(?<![\w:/.~-])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/:"'`()]+){2,}/g, (path) => `.../${path.split(/[\\/]/).pop()}`);
+  const lastPart = (path: string) => `.../${path.split(/[\\/]/).pop()}`;
+  // a path inside a folder cut above keeps its last part alone too (`.../data/x.db` to `.../x.db`)
+  return cut.replace(/(?<![\w:/.~-])(?:~|[A-Za-z]:)?(?:[\\/][^\s\\/:"'`()]+){2,}/g, lastPart).replace(/\.\.\.(?:[\\/][^\s\\/:"'`()]+){2,}/g, lastPart);
 }
 
 /** `SYNC_NOT_HELD` -> `urn:roster-ledger:problem:sync-not-held`: stable, and not a link that could rot. */
