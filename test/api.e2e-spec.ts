@@ -921,9 +921,14 @@ describe('REST API (end to end)', () => {
       expect(body.components.schemas.SyncSummarySchema.properties.requestedVia).toMatchObject({ enum: ['cli', 'api', 'schedule', null], nullable: true });
       expect(body.components.schemas.AuditChangeSchema.properties).toHaveProperty('lastKnown');
       expect(body.components.schemas.AuditChangeSchema.required).toEqual(expect.arrayContaining(['recordType', 'type', 'data']));
-      // timelines carry neither: they are the audit feed's
-      expect(Object.keys(body.components.schemas.TimelineEntrySchema.properties)).not.toEqual(expect.arrayContaining(['lastKnown']));
+      // a timeline's own removals and shares again carry what the record was, as the feed's do; its record type is the feed's alone
+      expect(Object.keys(body.components.schemas.TimelineEntrySchema.properties)).toEqual(expect.arrayContaining(['lastKnown']));
       expect(Object.keys(body.components.schemas.TimelineEntrySchema.properties)).not.toEqual(expect.arrayContaining(['recordType']));
+      // a union type says what it is, not "object": a held sync's breaches name a record type
+      expect(body.components.schemas.GuardBreachSchema.properties.recordType).toMatchObject({ type: 'string', enum: expect.arrayContaining(['student', 'section']) });
+      // a verify job's result is a list, a rebuild's an object
+      expect(body.components.schemas.ProjectionJobSchema.properties.result.oneOf.map((s: { type: string }) => s.type)).toEqual(['object', 'array']);
+      expect(Object.keys(body.paths['/access-log'].get.responses)).toContain('404');
       // a timeline's entries name the records they name besides the timeline's own
       for (const path of ['/accounts/{id}/timeline', '/classes/{id}/timeline', '/schools/{id}/timeline']) {
         expect(body.paths[path].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TimelinePageSchema' });

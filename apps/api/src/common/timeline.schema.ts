@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Page, RelatedKind, RelatedRecord, TimelineEntry } from '@roster-ledger/ledger';
-import { ChangeSchema } from './change.schema';
+import { ChangeSchema, LastKnownSchema } from './change.schema';
 
 /** A record a timeline entry names besides the timeline's own, with its name. */
 export class RelatedRecordSchema implements RelatedRecord {
@@ -32,6 +32,14 @@ export class TimelineEntrySchema extends ChangeSchema implements TimelineEntry {
     description: "the records the entry names besides the timeline's own, named: the class on a person's timeline, the student or teacher on a class's, the person or class on a school's, and the schools, term or course a change points at",
   })
   related!: RelatedRecordSchema[];
+  @ApiPropertyOptional({
+    type: LastKnownSchema,
+    nullable: true,
+    description:
+      "only on the entries of the timeline's own record: on a removal, the record as it stood just before (null when the log holds no earlier version); " +
+      'on a share again, the record as it stood when it was removed (see the audit feed)',
+  })
+  lastKnown?: LastKnownSchema | null;
 }
 
 /** A page of a timeline, oldest first. */

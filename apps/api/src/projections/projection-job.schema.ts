@@ -28,10 +28,9 @@ export class ProjectionJobSchema implements ProjectionJob {
   @ApiProperty({ type: ProgressSchema, nullable: true, description: 'the latest progress; null until the first batch of events is folded, a few seconds in' })
   progress!: ProgressSchema | null;
   @ApiProperty({
-    type: 'object',
     nullable: true,
-    additionalProperties: true,
-    description: 'rebuild: {projections, version, resumedFrom, joined, events, seconds, swapped, differences?, kept?, rebuiltFirst?}; verify: [{projection, position, differences, equal}]',
+    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
+    description: 'null until the job ends. rebuild: an object {projections, version, resumedFrom, joined, events, seconds, swapped, differences?, kept?, rebuiltFirst?}; verify: an array [{projection, position, differences, equal}]',
   })
   result!: ProjectionJob['result'];
   @ApiProperty({ type: JobErrorSchema, nullable: true }) error!: JobErrorSchema | null;

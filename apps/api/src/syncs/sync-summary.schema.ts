@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { GuardBreach, InputLocation, SnapshotContents, SnapshotFileDigest, SyncSource, SyncStatus, SyncSummary } from '@roster-ledger/domain';
+import { GUARDED_TYPES, type GuardBreach, type InputLocation, type SnapshotContents, type SnapshotFileDigest, type SyncSource, type SyncStatus, type SyncSummary } from '@roster-ledger/domain';
 
 class GuardBreachSchema implements GuardBreach {
-  @ApiProperty({ example: 'student' }) recordType!: GuardBreach['recordType'];
+  // a union type: reflected as Object unless the type is given
+  @ApiProperty({ type: String, enum: GUARDED_TYPES, example: 'student' }) recordType!: GuardBreach['recordType'];
   @ApiProperty({ enum: ['removed', 'updated'] }) change!: 'removed' | 'updated';
   @ApiProperty() count!: number;
   @ApiProperty() active!: number;
