@@ -929,6 +929,8 @@ describe('REST API (end to end)', () => {
       // a verify job's result is a list, a rebuild's an object
       expect(body.components.schemas.ProjectionJobSchema.properties.result.oneOf.map((s: { type: string }) => s.type)).toEqual(['object', 'array']);
       expect(Object.keys(body.paths['/access-log'].get.responses)).toContain('404');
+      // a verify of every read model needs no body
+      expect(body.paths['/projections/verify'].post.requestBody.required).toBe(false);
       // a timeline's entries name the records they name besides the timeline's own
       for (const path of ['/accounts/{id}/timeline', '/classes/{id}/timeline', '/schools/{id}/timeline']) {
         expect(body.paths[path].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TimelinePageSchema' });

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetProjectionStatusQuery, VIEWER_ROLES, type ProjectionStatus, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
@@ -55,7 +55,8 @@ export class ProjectionsController {
   @Post('verify')
   @HttpCode(202)
   @Roles('admin', 'engineer')
-  @ApiOperation({ summary: 'Compare each live read model with one rebuilt from the log' })
+  @ApiOperation({ summary: 'Compare each live read model with one rebuilt from the log', description: 'No body, or no `names`, verifies every read model.' })
+  @ApiBody({ type: VerifyRequestDto, required: false })
   @ApiAcceptedResponse({ type: ProjectionJobSchema, description: 'started; poll the job at `Location` / `statusUrl`' })
   @ApiProblemResponse(400, 'INVALID_REQUEST (a bad body) or UNKNOWN_PROJECTION')
   @ApiProblemResponse(409, 'PROJECTION_JOB_RUNNING: one job at a time')
