@@ -929,6 +929,9 @@ describe('REST API (end to end)', () => {
       // a verify job's result is a list, a rebuild's an object
       expect(body.components.schemas.ProjectionJobSchema.properties.result.oneOf.map((s: { type: string }) => s.type)).toEqual(['object', 'array']);
       expect(Object.keys(body.paths['/access-log'].get.responses)).toContain('404');
+      // a 403 only where some role is turned away
+      expect(Object.keys(body.paths['/accounts'].get.responses)).not.toContain('403');
+      expect(Object.keys(body.paths['/districts/{id}/audit'].get.responses)).toContain('403');
       // a verify of every read model needs no body
       expect(body.paths['/projections/verify'].post.requestBody.required).toBe(false);
       // a timeline's entries name the records they name besides the timeline's own
