@@ -929,6 +929,11 @@ describe('REST API (end to end)', () => {
       // a verify job's result is a list, a rebuild's an object
       expect(body.components.schemas.ProjectionJobSchema.properties.result.oneOf.map((s: { type: string }) => s.type)).toEqual(['object', 'array']);
       expect(Object.keys(body.paths['/access-log'].get.responses)).toContain('404');
+      // each path's id is described as the kind of id it takes, once
+      const idOf = (path: string, method = 'get') => body.paths[path][method].parameters.filter((p: any) => p.name === 'id');
+      expect(idOf('/syncs/{id}')).toEqual([expect.objectContaining({ in: 'path', required: true, description: expect.stringContaining('sync id') })]);
+      expect(idOf('/districts/{id}/audit')).toEqual([expect.objectContaining({ description: expect.stringContaining("district's Clever id"), schema: expect.objectContaining({ example: district }) })]);
+      expect(idOf('/accounts/{id}/timeline')).toEqual([expect.objectContaining({ description: expect.stringContaining("account's Clever id") })]);
       // a 403 only where some role is turned away
       expect(Object.keys(body.paths['/accounts'].get.responses)).not.toContain('403');
       expect(Object.keys(body.paths['/districts/{id}/audit'].get.responses)).toContain('403');

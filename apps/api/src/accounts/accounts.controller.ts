@@ -23,6 +23,7 @@ import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { AccountPageSchema, AccountSchema } from './account.schema';
 import { ClassesAsOfSchema } from './classes-as-of.schema';
 import { SearchAccountsQueryDto } from './search-accounts-query.dto';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /** Support's questions about a person: find them, see them, their history, their classes at a date. */
 @ApiTags('accounts')
@@ -45,6 +46,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'One account: roles, status, when first shared and removed, personal fields the role may see' })
   @ApiOkResponse({ type: AccountSchema })
   @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this account (the detail says so when the id is a class's or a school's)")
+  @ApiIdParam('account')
   get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<AccountAnswer> {
     return this.queries.execute<GetAccountQuery, AccountAnswer>(new GetAccountQuery(id, viewer));
   }
@@ -53,6 +55,7 @@ export class AccountsController {
   @ApiOperation({ summary: "A user's timeline: every change to them and their enrollments (naming each class), oldest first, with both clocks and the sync" })
   @ApiOkResponse({ type: TimelinePageSchema })
   @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this account (the detail says so when the id is a class's or a school's)")
+  @ApiIdParam('account')
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('user', id, viewer, { after: page.after, limit: page.limit }));
   }
@@ -61,6 +64,7 @@ export class AccountsController {
   @ApiOperation({ summary: 'The classes a student or teacher was in at a moment (default: now)' })
   @ApiOkResponse({ type: ClassesAsOfSchema })
   @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this account (the detail says so when the id is a class's or a school's)")
+  @ApiIdParam('account')
   classes(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<ClassesAsOfSchema> {
     return this.queries.execute<GetClassesAsOfQuery, ClassesAsOfSchema>(new GetClassesAsOfQuery(id, asOf, viewer));
   }

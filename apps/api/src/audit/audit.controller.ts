@@ -12,6 +12,7 @@ import { AuditExportQueryDto } from './audit-export-query.dto';
 import { AuditExporter } from './audit-exporter';
 import { AuditQueryDto } from './audit-query.dto';
 import { changeForViewer } from '../syncs/sync-for-viewer';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /** Compliance's feed of a district: who was added, removed, changed, when, by which sync, before and after. */
 @ApiTags('audit')
@@ -28,6 +29,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageSchema })
   @ApiProblemResponse(400, 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)')
   @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
+  @ApiIdParam('district')
   async feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
     const page = await this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
       new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }),
@@ -57,6 +59,7 @@ export class AuditController {
   })
   @ApiProblemResponse(400, 'as for the feed; nothing is sent but the problem')
   @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
+  @ApiIdParam('district')
   async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
     await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`, query.after);

@@ -12,6 +12,7 @@ import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { RosterSchema } from './roster.schema';
 import { ClassPageSchema } from './class-search.schema';
 import { SearchClassesQueryDto } from './search-classes-query.dto';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /** A class (Clever section): find it, who was in it at any moment, and how it changed. */
 @ApiTags('classes')
@@ -32,6 +33,7 @@ export class ClassesController {
   @ApiOperation({ summary: 'The roster of a class at a moment (default: now): teachers and students, each since when and by which sync' })
   @ApiOkResponse({ type: RosterSchema })
   @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this class (the detail says so when the id is an account's or a school's)")
+  @ApiIdParam('class')
   roster(@Param() { id }: IdParamDto, @Query() { asOf }: AsOfQueryDto, @CurrentViewer() viewer: Viewer): Promise<RosterAnswer> {
     return this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(id, asOf, viewer));
   }
@@ -40,6 +42,7 @@ export class ClassesController {
   @ApiOperation({ summary: "A class's timeline: shares, updates, enrollments and teacher changes, oldest first, each naming the student or teacher" })
   @ApiOkResponse({ type: TimelinePageSchema })
   @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this class (the detail says so when the id is an account's or a school's)")
+  @ApiIdParam('class')
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('section', id, viewer, { after: page.after, limit: page.limit }));
   }

@@ -9,6 +9,7 @@ import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { DistrictSyncRunner } from './district-sync-runner';
 import { StartSyncRequestDto } from './start-sync-request.dto';
 import { SyncStartedSchema } from './sync-started.schema';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /** Syncing a district connected to Clever, on request: it runs in the background; its detail shows progress. */
 @ApiTags('syncs')
@@ -24,6 +25,7 @@ export class DistrictSyncsController {
   @ApiProblemResponse(404, 'DISTRICT_NOT_CONFIGURED: the configuration does not connect this district')
   @ApiProblemResponse(409, 'SYNC_ALREADY_RUNNING (one sync at a time per district), or HELD_SYNC_PENDING')
   @ApiProblemResponse(500, "CLEVER_TOKEN_MISSING: the variable holding the district's token is not set on the server")
+  @ApiIdParam('district')
   async start(
     @Param() { id }: IdParamDto,
     @Body() body: StartSyncRequestDto,

@@ -14,6 +14,7 @@ import { ProjectionJobs } from './projection-jobs';
 import { ProjectionStatusListSchema } from './projection-status.schema';
 import { RebuildRequestDto } from './rebuild-request.dto';
 import { VerifyRequestDto } from './verify-request.dto';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /**
  * The read models: how far behind the log each one is, and rebuilds and verifications, which
@@ -79,6 +80,7 @@ export class ProjectionsController {
   @ApiOperation({ summary: 'One job: running (with progress), succeeded (with its result) or failed (with its error)' })
   @ApiOkResponse({ type: ProjectionJobSchema })
   @ApiProblemResponse(404, 'PROJECTION_JOB_NOT_FOUND (jobs live in memory until a restart)')
+  @ApiIdParam('job')
   job(@Param() { id }: IdParamDto): ProjectionJob {
     return this.jobs.get(id);
   }

@@ -8,6 +8,7 @@ import { IdParamDto } from '../common/id-param.dto';
 import { PageQueryDto } from '../common/page-query.dto';
 import { TimelinePageSchema } from '../common/timeline.schema';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /** A school's history: the school itself, and the people and classes that joined, changed or left it. */
 @ApiTags('schools')
@@ -20,6 +21,7 @@ export class SchoolsController {
   @ApiOperation({ summary: "A school's timeline, oldest first, each change naming the person or class it is about" })
   @ApiOkResponse({ type: TimelinePageSchema })
   @ApiProblemResponse(404, "NOT_FOUND: the ledger has never recorded this school (the detail says so when the id is an account's or a class's)")
+  @ApiIdParam('school')
   timeline(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.queries.execute<GetTimelineQuery, Page<TimelineEntry>>(new GetTimelineQuery('school', id, viewer, { after: page.after, limit: page.limit }));
   }

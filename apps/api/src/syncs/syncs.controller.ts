@@ -11,6 +11,7 @@ import { DistrictSyncRunner, type BackgroundSync } from '../district-syncs/distr
 import { ListSyncsQueryDto } from './list-syncs-query.dto';
 import { syncForViewer } from './sync-for-viewer';
 import { SyncListSchema, SyncSummarySchema } from './sync-summary.schema';
+import { ApiIdParam } from '../openapi/id-param.decorator';
 
 /** Syncs: what each run did, and the decision on a held one (who decides is the API key's holder). */
 @ApiTags('syncs')
@@ -66,6 +67,7 @@ export class SyncsController {
   @ApiOperation({ summary: 'What one sync did: counts per event type, skipped, unresolved, holds, failure; progress while it runs' })
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
+  @ApiIdParam('sync')
   async get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary & { progress?: SyncProgressView }> {
     return syncForViewer(await this.summaryOf(id), viewer);
   }
@@ -98,6 +100,7 @@ export class SyncsController {
     'SYNC_NOT_HELD; HELD_SYNC_OUTDATED when the ledger moved on since it was held; SYNC_ALREADY_RUNNING while another decision on it, or a sync of its district, runs',
   )
   @ApiProblemResponse(500, 'applying it failed: the failure by its own code (DUPLICATE_EVENT_ID, say) and what failed; INTERNAL_ERROR for an error not raised on purpose')
+  @ApiIdParam('sync')
   approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     // in a worker thread: applying a term's rollover appends millions of events
     return this.runner.approve(id, viewer.name);
@@ -110,6 +113,7 @@ export class SyncsController {
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
   @ApiProblemResponse(409, 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs')
+  @ApiIdParam('sync')
   discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'));
   }
