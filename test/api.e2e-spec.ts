@@ -934,6 +934,10 @@ describe('REST API (end to end)', () => {
       expect(idOf('/syncs/{id}')).toEqual([expect.objectContaining({ in: 'path', required: true, description: expect.stringContaining('sync id') })]);
       expect(idOf('/districts/{id}/audit')).toEqual([expect.objectContaining({ description: expect.stringContaining("district's Clever id"), schema: expect.objectContaining({ example: district }) })]);
       expect(idOf('/accounts/{id}/timeline')).toEqual([expect.objectContaining({ description: expect.stringContaining("account's Clever id") })]);
+      // a body the server will not read, on the endpoints that take one
+      for (const path of ['/syncs/{id}/approve', '/projections/rebuild', '/projections/verify', '/districts/{id}/syncs']) {
+        expect([path, Object.keys(body.paths[path].post.responses)]).toEqual([path, expect.arrayContaining(['413', '415'])]);
+      }
       // a 403 only where some role is turned away
       expect(Object.keys(body.paths['/accounts'].get.responses)).not.toContain('403');
       expect(Object.keys(body.paths['/districts/{id}/audit'].get.responses)).toContain('403');

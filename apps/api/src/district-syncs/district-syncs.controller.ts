@@ -10,6 +10,7 @@ import { DistrictSyncRunner } from './district-sync-runner';
 import { StartSyncRequestDto } from './start-sync-request.dto';
 import { SyncStartedSchema } from './sync-started.schema';
 import { ApiIdParam } from '../openapi/id-param.decorator';
+import { ApiBodyProblems } from '../openapi/body-problems.decorator';
 
 /** Syncing a district connected to Clever, on request: it runs in the background; its detail shows progress. */
 @ApiTags('syncs')
@@ -18,6 +19,7 @@ export class DistrictSyncsController {
   constructor(private readonly runner: DistrictSyncRunner) {}
 
   @Post(':id/syncs')
+  @ApiBodyProblems()
   @HttpCode(202)
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Sync a district from Clever now (full, or events after its cursor); requestedBy = the API key holder' })

@@ -15,6 +15,7 @@ import { ProjectionStatusListSchema } from './projection-status.schema';
 import { RebuildRequestDto } from './rebuild-request.dto';
 import { VerifyRequestDto } from './verify-request.dto';
 import { ApiIdParam } from '../openapi/id-param.decorator';
+import { ApiBodyProblems } from '../openapi/body-problems.decorator';
 
 /**
  * The read models: how far behind the log each one is, and rebuilds and verifications, which
@@ -37,6 +38,7 @@ export class ProjectionsController {
   }
 
   @Post('rebuild')
+  @ApiBodyProblems()
   @HttpCode(202)
   @Roles('admin', 'engineer')
   @ApiOperation({
@@ -54,6 +56,7 @@ export class ProjectionsController {
   }
 
   @Post('verify')
+  @ApiBodyProblems()
   @HttpCode(202)
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Compare each live read model with one rebuilt from the log', description: 'No body, or no `names`, verifies every read model.' })

@@ -12,6 +12,7 @@ import { ListSyncsQueryDto } from './list-syncs-query.dto';
 import { syncForViewer } from './sync-for-viewer';
 import { SyncListSchema, SyncSummarySchema } from './sync-summary.schema';
 import { ApiIdParam } from '../openapi/id-param.decorator';
+import { ApiBodyProblems } from '../openapi/body-problems.decorator';
 
 /** Syncs: what each run did, and the decision on a held one (who decides is the API key's holder). */
 @ApiTags('syncs')
@@ -90,6 +91,7 @@ export class SyncsController {
   }
 
   @Post(':id/approve')
+  @ApiBodyProblems()
   @HttpCode(200)
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Apply a held sync exactly as previewed (by = the API key holder)' })
@@ -107,6 +109,7 @@ export class SyncsController {
   }
 
   @Post(':id/discard')
+  @ApiBodyProblems()
   @HttpCode(200)
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Drop a held sync; nothing is applied (by = the API key holder)' })
