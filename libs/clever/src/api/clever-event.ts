@@ -1,5 +1,6 @@
 import { InvalidInput } from '@roster-ledger/domain';
 import { isPlainObject } from '../field-readers';
+import { versionOfUri } from './version-coverage';
 
 /**
  * One Events API event, checked for the fields a consumer relies on. `raw` is the event exactly as
@@ -20,6 +21,11 @@ export interface CleverEvent {
   /** The page it was read from (no secrets) and its index there, for error messages. */
   page: string;
   index: number;
+  /**
+   * The API version the page was read at (`v3.0`, from its path), which says which fields its
+   * objects must carry; undefined when the page's address does not name one.
+   */
+  version?: string;
 }
 
 /** @throws InvalidInput naming the page, the index and the field when a required part is missing or of the wrong type. */
@@ -50,5 +56,17 @@ export function readCleverEvent(raw: Record<string, unknown>, page: string, inde
     raw,
     page,
     index,
+    ...versionOf(page),
   };
+}
+
+function versionOf(page: string): { version?: string } {
+  let path = page;
+  try {
+    path = new URL(page).pathname;
+  } catch {
+    // a path alone (`/v1.1/districts/<id>/events`), or a file's name
+  }
+  const version = versionOfUri(path);
+  return version === undefined ? {} : { version };
 }

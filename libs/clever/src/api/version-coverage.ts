@@ -1,5 +1,4 @@
 import type { FieldOwner, PartialCoverage } from '@roster-ledger/domain';
-import type { CleverApiVersion } from './clever-api-client';
 
 /**
  * The fields Clever's Data and Events APIs give from v3.1 on, by owner (a user's own, such as
@@ -21,8 +20,8 @@ const V3_1_FIELDS: Readonly<Partial<Record<FieldOwner, readonly string[]>>> = {
  * record every student's 504 status, gifted status and preferred name as erased) and counted in
  * the sync's `kept` under a label naming the version. Undefined at v3.1, which has them all.
  */
-export function coverageOfVersion(version: CleverApiVersion): PartialCoverage | undefined {
-  return version === 'v3.1' ? undefined : coverageBefore3_1(version);
+export function coverageOfVersion(version: string): PartialCoverage | undefined {
+  return isAtLeast(version, 3, 1) ? undefined : coverageBefore3_1(version);
 }
 
 /**

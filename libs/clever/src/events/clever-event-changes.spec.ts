@@ -114,6 +114,13 @@ describe('Clever events to ledger changes', () => {
     expect(() => cleverChangeOf(event('sections.updated', withoutTeachers), D)).toThrow(/field teachers: record has no teachers list/);
   });
 
+  it("reads a v1.1 page's section by its one teacher, as Clever's v1.1 sent it", () => {
+    const { teachers: _left, ...v1Section } = { ...sectionObject('sec1', ['u1']), teacher: 't1' };
+    const raw = { id: '64b000000000000000000999', type: 'sections.updated', data: { object: v1Section } };
+    const { change } = cleverChangeOf(readCleverEvent(raw, '/v1.1/districts/d1/events?limit=100', 0), D);
+    expect(change).toMatchObject({ type: 'upsert', record: { kind: 'section', teachers: ['t1'], students: ['u1'] } });
+  });
+
   it("never moves a record back: an update or a delete older than the ledger's version records nothing", () => {
     // a full sync recorded the student at grade 11, modified 10:00:02; the feed still holds the older events
     const state = given(record('user', { ...studentObject('u1', '11'), last_modified: '2026-03-01T10:00:02.000Z' }));

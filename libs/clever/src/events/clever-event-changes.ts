@@ -79,8 +79,8 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
     };
   }
 
-  // the Events API is v3's: its objects are v3 records, whichever of v3.0 and v3.1 answered
-  const item = normalizeCleverRecord(kind, event.object, origin, 'v3.0');
+  // its objects carry what a record of the page's version carries (a v3 section its `teachers`)
+  const item = normalizeCleverRecord(kind, event.object, origin, event.version);
   if (item.type === 'skipped') {
     const id = String(event.object['id']);
     return { ...base, origin: item.origin, change: action === 'updated' && kind === 'user' ? { type: 'remove', kind, id, ifNotHeld: item.reason } : { type: 'skip', reason: item.reason } };
