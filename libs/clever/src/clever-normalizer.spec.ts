@@ -322,9 +322,13 @@ describe('normalizing Clever records', () => {
       expect(refusal('user', { ...user, name: null })).toBe('field name: record has no name (Clever gives every user one, {} at the least)');
       expect(refusal('user', { ...user, name: undefined })).toMatch(/^field name: record has no name/);
       // a member's id is held to a record id's rule: it names the member's stream
-      expect(refusal('section', { ...section, students: ['u1', '', 'abc def'] })).toBe(
-        'field students[2]: an id with a space or a control character in it is no Clever id (Clever\'s are 24 hex digits): "abc def"',
+      expect(refusal('section', { ...section, students: ['u1', 'abc def'] })).toBe(
+        'field students[1]: an id with a space or a control character in it is no Clever id (Clever\'s are 24 hex digits): "abc def"',
       );
+      // dropped, a member without an id would leave the class with no sign that the file named one
+      expect(refusal('section', { ...section, students: ['u1', ''] })).toBe('field students[1]: a member without an id (""): Clever lists each member by its id');
+      expect(refusal('section', { ...section, teachers: [null, 't1'] })).toBe('field teachers[0]: a member without an id (null): Clever lists each member by its id');
+      expect(refusal('section', { ...section, teacher: null })).toBe('read');
       expect(refusal('section', { ...section, teachers: ['t'.repeat(300)] })).toMatch(/^field teachers\[0\]: an id of 300 characters is no Clever id/);
       // read as none, a missing name would erase the one the ledger holds; an empty one is a value
       expect(refusal('section', { ...section, name: undefined })).toBe('field name: record has no name (Clever gives every section one)');

@@ -56,6 +56,10 @@ export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, hea
   const students = readTextList(raw['students'], { ctx, path: 'students', label: 'section.students' }) ?? [];
   // a member's id names the member's stream, as a record's own id does: held to the same rule
   const listed = (list: string): [string, unknown][] => (Array.isArray(raw[list]) ? (raw[list] as unknown[]).map((id, i) => [`${list}[${i}]`, id]) : []);
+  for (const [path, id] of [...listed('teachers'), ...listed('students')]) {
+    // dropped, it would leave a member out of the class with no sign that the file named one
+    if (id === null || id === '') throw ctx.error(path, `a member without an id (${JSON.stringify(id)}): Clever lists each member by its id`);
+  }
   for (const [path, id] of [['teacher', primary] as [string, unknown], ...listed('teachers'), ...listed('students')]) {
     const unfit = typeof id === 'string' ? unfitIdProblem(id) : null;
     if (unfit !== null) throw ctx.error(path, unfit);
