@@ -77,6 +77,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
   const merged = join.mergeRepeatedEnrollments();
   for (let i = 0; i < merged; i++) yield duplicateRow(folder.enrollments.spec.file, { file: folder.enrollments.path });
 
+  const contactsSeen = new Set<string>();
   for await (const row of rows(folder.students)) {
     if (join.repeated(row)) {
       yield repeatedRow(folder.students, row);
@@ -84,7 +85,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
     }
     const student = join.claim(join.students, row, 'Student_id');
     if (student !== undefined) yield studentItem(row, join.students.schoolsOf(student), ids, options.importYear);
-    const contact = contactItem(row);
+    const contact = contactItem(row, contactsSeen);
     if (contact !== undefined) yield contact;
   }
   for await (const row of rows(folder.teachers)) {

@@ -207,6 +207,22 @@ describe('rows of one person', () => {
       { type: 'skipped', reason: 'contact', origin: expect.objectContaining({ line: 3 }) },
     ]);
   });
+
+  it('a student at two schools with one contact on both rows counts that contact once', async () => {
+    const { items } = await readSmall({
+      'students.csv': csv(
+        'School_id,Student_id,Last_name,First_name,Contact_name,Contact_type',
+        'S1,100,Lovelace,Ada,Anne Byron,Parent/Guardian',
+        'S2,100,Lovelace,Ada,Anne Byron,Parent/Guardian',
+        'S1,101,Turing,Alan,Anne Byron,Parent/Guardian',
+        'S2,102,Hopper,Grace,,',
+      ),
+    });
+    expect(items.filter((item) => item.type === 'skipped')).toEqual([
+      { type: 'skipped', reason: 'contact', origin: expect.objectContaining({ line: 2 }) },
+      { type: 'skipped', reason: 'contact', origin: expect.objectContaining({ line: 4 }) },
+    ]);
+  });
 });
 
 describe('a row that repeats an earlier row of its file value for value', () => {

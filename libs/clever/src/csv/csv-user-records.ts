@@ -106,10 +106,18 @@ export function staffItem(staff: StaffFacts, ids: CsvIds): SnapshotItem {
   return normalizeCleverRecord('user', raw, row.origin);
 }
 
-/** A student row that names a contact: Clever makes the contact a user of its own, which the ledger skips. */
-export function contactItem(row: CsvRow): SnapshotItem | undefined {
-  const named = CONTACT_VALUE_COLUMNS.some((column) => row.get(column) !== '');
-  return named ? { type: 'skipped', reason: 'contact', origin: row.origin } : undefined;
+/**
+ * A student row that names a contact: Clever makes the contact a user of its own, which the ledger
+ * skips. A student on the rows of two schools repeats the same contact on each: `seen` (the
+ * student and contact values met so far) counts it once.
+ */
+export function contactItem(row: CsvRow, seen: Set<string>): SnapshotItem | undefined {
+  const values = CONTACT_VALUE_COLUMNS.map((column) => row.get(column));
+  if (values.every((value) => value === '')) return undefined;
+  const key = [row.get('Student_id'), ...values].join('\u0000');
+  if (seen.has(key)) return undefined;
+  seen.add(key);
+  return { type: 'skipped', reason: 'contact', origin: row.origin };
 }
 
 function staffRole({ row, schools, roles }: StaffFacts, ids: CsvIds) {
