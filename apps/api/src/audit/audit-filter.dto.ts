@@ -14,12 +14,12 @@ export class AuditFilterDto {
   // RangeEnd is checked after IsoMoment (the last decorator is applied first): a bad date says so first
   @IsOptional() @RangeEnd('from') @IsoMoment('next-day', 'observed before', 'as-given') to?: string;
 
-  @ApiPropertyOptional({ description: 'event types, comma-separated', example: 'StudentShared,StudentRemoved', type: String })
+  @ApiPropertyOptional({ description: 'event types, comma-separated (given more than once, the lists are merged: `types=A&types=B` is `types=A,B`)', example: 'StudentShared,StudentRemoved', type: String })
   @IsOptional()
   @CommaList(AUDIT_EVENT_TYPES, 'an event type')
   types?: string[];
 
-  @ApiPropertyOptional({ description: `record types, comma-separated: ${AUDIT_RECORD_TYPES.join(', ')}`, example: 'student,section', type: String })
+  @ApiPropertyOptional({ description: `record types, comma-separated (given more than once, the lists are merged): ${AUDIT_RECORD_TYPES.join(', ')}`, example: 'student,section', type: String })
   @IsOptional()
   // checked after the list's own rules (the last decorator is applied first): an unknown type says so first
   @MatchingTypes('types')
