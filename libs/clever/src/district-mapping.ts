@@ -6,7 +6,7 @@ import { personName } from './common-readers';
 import { HEADER_KEYS } from './record-header';
 import type { RecordHeader } from './record-header';
 
-const DISTRICT: PartsSpec = {
+export const DISTRICT: PartsSpec = {
   fields: {
     name: text,
     sis_type: text,

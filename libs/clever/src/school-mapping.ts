@@ -7,7 +7,7 @@ import { ext, location } from './common-readers';
 import { HEADER_KEYS } from './record-header';
 import type { RecordHeader } from './record-header';
 
-const SCHOOL: PartsSpec = {
+export const SCHOOL: PartsSpec = {
   fields: {
     name: text,
     sis_id: text,

@@ -8,7 +8,7 @@ import { ext } from './common-readers';
 import { HEADER_KEYS, unfitIdProblem } from './record-header';
 import type { RecordHeader } from './record-header';
 
-const SECTION: PartsSpec = {
+export const SECTION: PartsSpec = {
   fields: {
     school: text,
     name: text,

@@ -5,8 +5,8 @@ import type { PartsSpec, RecordContext } from './field-readers';
 import { HEADER_KEYS } from './record-header';
 import type { RecordHeader } from './record-header';
 
-const TERM: PartsSpec = { fields: { name: text, start_date: calendarDate, end_date: calendarDate }, personal: {}, skip: HEADER_KEYS };
-const COURSE: PartsSpec = { fields: { name: text, number: text }, personal: {}, skip: HEADER_KEYS };
+export const TERM: PartsSpec = { fields: { name: text, start_date: calendarDate, end_date: calendarDate }, personal: {}, skip: HEADER_KEYS };
+export const COURSE: PartsSpec = { fields: { name: text, number: text }, personal: {}, skip: HEADER_KEYS };
 
 export function mapTerm(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): TermRecord {
   return { kind: 'term', ...header, ...splitParts(raw, TERM, { ctx, path: '', label: 'term' }) };

@@ -8,7 +8,7 @@ import { HEADER_KEYS } from './record-header';
 import type { RecordHeader } from './record-header';
 import { ROLE_SPECS } from './user-role-specs';
 
-const USER: PartsSpec = {
+export const USER: PartsSpec = {
   fields: {},
   personal: { name: personName, email: text },
   skip: [...HEADER_KEYS, 'created', 'roles'],

@@ -16,15 +16,36 @@ const failed = {
     reason: '/srv/clever/north/2025-10-01/users.json, line 1: invalid JSON: the file ends in the middle of the document',
     at: { file: '/srv/clever/north/2025-10-01/users.json', line: 1 },
   },
-  unknownValuesAt: { 'student.gender': [{ file: '/srv/clever/north/2025-10-01/users.json', record: 4, recordId: 'u5' }] },
+  unknownValuesAt: {
+    'student.gender': [{ file: '/srv/clever/north/2025-10-01/users.json', record: 4, recordId: 'u5' }],
+    'student.disability.disability_type': [{ file: '/srv/clever/north/2025-10-01/users.json', record: 6, recordId: 'u7' }],
+    'student.grade': [{ file: '/srv/clever/north/2025-10-01/users.json', record: 5, recordId: 'u6' }],
+    'student.ext.locker': [{ file: '/srv/clever/north/2025-10-01/users.json', record: 8, recordId: 'u9' }],
+    'term.start_date': [{ file: '/srv/clever/north/2025-10-01/sections.csv', line: 3, recordId: 'sis-term-1' }],
+  },
   mismatchedAt: { 'enrollments.csv School_id': [{ file: '/srv/clever/north/2025-10-01/enrollments.csv', line: 7, recordId: 's2' }] },
 };
 const as = (role: ViewerRole): Viewer => ({ name: 'pat', role, via: 'GET /syncs/s1' });
 
 describe('a sync as each role sees it', () => {
-  it('gives admins and engineers the server paths as recorded', () => {
+  it('gives admins the sync as recorded, and engineers its server paths as recorded', () => {
     expect(syncForViewer(failed, as('admin'))).toEqual(failed);
-    expect(syncForViewer(failed, as('engineer'))).toEqual(failed);
+    const engineers = syncForViewer(failed, as('engineer'));
+    expect({ ...engineers, unknownValuesAt: failed.unknownValuesAt }).toEqual(failed);
+  });
+
+  it('names no record beside a value outside Clever\'s lists in a personal field the role may not see', () => {
+    const seen = (role: ViewerRole) => Object.fromEntries(Object.entries(syncForViewer(failed, as(role)).unknownValuesAt).map(([label, at]) => [label, at.map((one) => one.recordId ?? null)]));
+    const all = { 'student.gender': ['u5'], 'student.disability.disability_type': ['u7'], 'student.grade': ['u6'], 'student.ext.locker': ['u9'], 'term.start_date': ['sis-term-1'] };
+    expect(seen('admin')).toEqual(all);
+    expect(seen('compliance')).toEqual(all);
+    // a grade and a term's dates are roster facts; a gender, a disability and a district's extension fields are not
+    const rosterFactsOnly = { ...all, 'student.gender': [null], 'student.disability.disability_type': [null], 'student.ext.locker': [null] };
+    expect(seen('support')).toEqual(rosterFactsOnly);
+    expect(seen('engineer')).toEqual(rosterFactsOnly);
+    // the counts stay, and so does the rest of the place
+    expect(syncForViewer(failed, as('support')).unknownValuesAt['student.gender']).toEqual([{ file: '.../users.json', record: 4 }]);
+    expect(syncForViewer(failed, as('engineer')).unknownValuesAt['student.gender']).toEqual([{ file: '/srv/clever/north/2025-10-01/users.json', record: 4 }]);
   });
 
   it("cuts the folder, the failing file and the files of the findings' places to their last part for compliance and support, the rest as recorded", () => {
@@ -36,7 +57,7 @@ describe('a sync as each role sees it', () => {
         reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document',
         at: { file: '.../users.json', line: 1 },
       });
-      expect(seen.unknownValuesAt).toEqual({ 'student.gender': [{ file: '.../users.json', record: 4, recordId: 'u5' }] });
+      expect(seen.unknownValuesAt['student.grade']).toEqual([{ file: '.../users.json', record: 5, recordId: 'u6' }]);
       expect(seen.mismatchedAt).toEqual({ 'enrollments.csv School_id': [{ file: '.../enrollments.csv', line: 7, recordId: 's2' }] });
       expect(JSON.stringify(seen)).not.toContain('/srv/');
       expect({ ...seen, origin: failed.origin, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt }).toEqual(failed);

@@ -1,30 +1,51 @@
-import type { InputLocation, SyncSummary } from '@roster-ledger/domain';
-import type { LoggedChange, Viewer } from '@roster-ledger/ledger';
+import { personalFieldOfLabel } from '@roster-ledger/clever';
+import { IDENTITY_FIELDS, type InputLocation, type PersonalAccess, type SyncSummary } from '@roster-ledger/domain';
+import { personalAccessOf, type LoggedChange, type Viewer } from '@roster-ledger/ledger';
 import { withoutServerPaths } from '../errors/problem-details';
 
 /** The roles that run syncs on the server and are told where it read them from. */
 const SERVER_OPERATORS: ReadonlySet<string> = new Set(['admin', 'engineer']);
 
 /**
- * A sync as a role sees it. Where the server keeps its files is for those who run it: compliance
- * and support get a snapshot folder, and a file a failure or a finding's place names, cut to its last part
+ * A sync as a role sees it.
+ *
+ * Where the server keeps its files is for those who run it: compliance and support get a snapshot
+ * folder, and a file a failure or a finding's place names, cut to its last part
  * (`/srv/clever/north/2025-10-01` to `.../2025-10-01`), as every error answer cuts them; that part
  * still tells one day's snapshot from another.
+ *
+ * A value outside Clever's lists in a personal field a role may not see (a student's `gender` or
+ * `race`, for support and engineers) is counted for it, but its places name no record: "this
+ * student's race is not one of Clever's" is itself a fact about the student's race.
  */
 export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T {
-  if (SERVER_OPERATORS.has(viewer.role)) return sync;
+  const operator = SERVER_OPERATORS.has(viewer.role);
+  const access = personalAccessOf(viewer.role);
+  if (operator && access === 'full') return sync;
+  const place = (at: InputLocation): InputLocation => (operator ? at : cutPlace(at));
   const failure = sync.failure && {
     ...sync.failure,
-    reason: withoutServerPaths(sync.failure.reason),
-    ...(sync.failure.at === undefined ? {} : { at: cutPlace(sync.failure.at) }),
+    reason: operator ? sync.failure.reason : withoutServerPaths(sync.failure.reason),
+    ...(sync.failure.at === undefined ? {} : { at: place(sync.failure.at) }),
   };
   return {
     ...sync,
-    origin: withoutServerPaths(sync.origin),
+    origin: operator ? sync.origin : withoutServerPaths(sync.origin),
     failure,
-    unknownValuesAt: cutPlaces(sync.unknownValuesAt),
-    mismatchedAt: cutPlaces(sync.mismatchedAt),
+    unknownValuesAt: placesOf(sync.unknownValuesAt, (label, at) => (mayNameRecord(label, access) ? place(at) : withoutRecord(place(at)))),
+    mismatchedAt: placesOf(sync.mismatchedAt, (_label, at) => place(at)),
   };
+}
+
+/** Whether a finding about `label` may name the record it was found in, to a reader with `access`. */
+function mayNameRecord(label: string, access: PersonalAccess): boolean {
+  if (access === 'full') return true;
+  const personal = personalFieldOfLabel(label);
+  return personal === null || (access === 'identity' && IDENTITY_FIELDS.includes(personal));
+}
+
+function withoutRecord({ recordId: _left, ...at }: InputLocation): InputLocation {
+  return at;
 }
 
 /**
@@ -48,7 +69,7 @@ function cutPlace(place: InputLocation): InputLocation {
   return place.file === undefined ? place : { ...place, file: withoutServerPaths(place.file) };
 }
 
-/** The places of a sync's findings (the first few of each), each file cut as above. */
-function cutPlaces(places: Record<string, InputLocation[]>): Record<string, InputLocation[]> {
-  return Object.fromEntries(Object.entries(places).map(([finding, at]) => [finding, at.map(cutPlace)]));
+/** The places of a sync's findings (the first few of each), each as `shown` shows it. */
+function placesOf(places: Record<string, InputLocation[]>, shown: (finding: string, at: InputLocation) => InputLocation): Record<string, InputLocation[]> {
+  return Object.fromEntries(Object.entries(places).map(([finding, at]) => [finding, at.map((one) => shown(finding, one))]));
 }

@@ -1,0 +1,31 @@
+import type { PartsSpec } from './field-readers';
+import { DISTRICT } from './district-mapping';
+import { SCHOOL } from './school-mapping';
+import { SECTION } from './section-mapping';
+import { COURSE, TERM } from './term-course-mapping';
+import { USER } from './user-mapping';
+import { ROLE_SPECS } from './user-role-specs';
+
+/** The part of a record (or of a user's role) a finding's label starts with, and how it is read. */
+const SPECS: Readonly<Record<string, PartsSpec>> = { ...ROLE_SPECS, user: USER, section: SECTION, school: SCHOOL, term: TERM, course: COURSE, district: DISTRICT };
+
+/** Read outside a record's parts, and never personal: its clocks and its district. */
+const HEADER_FIELDS: ReadonlySet<string> = new Set(['created', 'last_modified', 'district']);
+
+/**
+ * The personal field a finding's label names (`student.gender` -> `gender`,
+ * `student.disability.disability_type` -> `disability`), or null when it names a roster fact
+ * (`section.subject`, `term.start_date`). A district's extension fields (`ext`) count as personal
+ * (only a reader who sees personal data in full is shown them), and so does anything this mapping
+ * does not know (a key Clever may add is kept among the personal fields).
+ */
+export function personalFieldOfLabel(label: string): string | null {
+  const [owner = '', field = ''] = label.split('.');
+  const spec = SPECS[owner];
+  if (spec === undefined) return field === '' ? owner : field;
+  if (HEADER_FIELDS.has(field)) return null;
+  // a section's members, or a person's own name and email met in a role (read as the user's)
+  if (spec.skip?.includes(field)) return Object.hasOwn(USER.personal, field) ? field : null;
+  if (Object.hasOwn(spec.fields, field)) return field === 'ext' ? field : null;
+  return field;
+}
