@@ -482,6 +482,15 @@ describe('REST API (end to end)', () => {
       expect(((await tooLarge.json()) as { detail: string }).detail).toBe('the request body is 200,014 bytes; the limit is 102,400 bytes (100 kB)');
     });
 
+    it('tells every cache to keep no answer, and one that does not heed it that the answer is for its key alone', async () => {
+      const roster = await fetch(`${api.base}/classes/${changes.moved.toSection}/roster`, { headers: { 'X-Api-Key': TEST_KEYS.support.key } });
+      const refused = await fetch(`${api.base}/accounts?q=noor`);
+      for (const answer of [roster, refused]) {
+        expect([answer.headers.get('cache-control'), answer.headers.get('vary')]).toEqual(['no-store', 'Authorization, X-Api-Key']);
+      }
+      expect([roster.status, refused.status]).toEqual([200, 401]);
+    });
+
     it('answers 403 to a valid key whose role may not use the endpoint', async () => {
       const audit = await api.as('support').get(`/districts/${district}/audit`);
       expect(audit.status).toBe(403);

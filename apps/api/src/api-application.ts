@@ -7,6 +7,7 @@ import { ApiKeyRegistry } from './auth/api-key-registry';
 import { bodyGate } from './body-gate.middleware';
 import { setupOpenApi } from './openapi/openapi';
 import { requestLogger } from './request-logger.middleware';
+import { noStore } from './no-store.middleware';
 
 export interface ApiApplicationOptions extends ApiModuleOptions {
   /** Nest's logger: `false` in tests, a quiet console logger in `serve`. */
@@ -22,6 +23,7 @@ export async function createApiApplication(config: LedgerConfig, options: ApiApp
   });
   app.disable('x-powered-by');
   app.use(requestLogger);
+  app.use(noStore);
   app.use(bodyGate(app.get(ApiKeyRegistry)));
   setupOpenApi(app);
   return app;

@@ -2,9 +2,9 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { ViewerRole } from '@roster-ledger/ledger';
 import type { Request } from 'express';
-import { RoleNotAllowed, Unauthenticated } from '../errors/api-errors';
+import { RequestInvalid, RoleNotAllowed, Unauthenticated } from '../errors/api-errors';
 import { ApiKeyRegistry, type KeyHolder } from './api-key-registry';
-import { presentedKey, type AuthenticatedRequest } from './authenticated-request';
+import { presentedKeys, type AuthenticatedRequest } from './authenticated-request';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /** Authorization schemes named back to a client; any other first word may be a key sent bare, never echoed. */
@@ -32,14 +32,20 @@ function whyNoKey(request: Request): string {
 
 /**
  * The holder of the key a request presents.
- * @throws Unauthenticated when it presents none (saying why a header it sent carries none) or one
- * that no configured key matches.
+ * @throws Unauthenticated when it presents none (saying why a header it sent carries none), or
+ * none that a configured key matches; RequestInvalid when it presents two different keys, one of
+ * them valid (taking one silently would act for a holder the client may not have meant). No key
+ * is echoed.
  */
 export function keyHolderOf(request: Request, keys: ApiKeyRegistry): KeyHolder {
-  const key = presentedKey(request);
-  if (key === null) throw new Unauthenticated(`an API key is required${whyNoKey(request)}: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"`);
-  const holder = keys.identify(key);
-  if (holder === null) throw new Unauthenticated('the API key is not valid');
+  const presented = presentedKeys(request);
+  if (presented.length === 0) throw new Unauthenticated(`an API key is required${whyNoKey(request)}: send "Authorization: Bearer <key>" or "X-Api-Key: <key>"`);
+  const holder = presented.map(({ key }) => keys.identify(key)).find((one) => one !== null);
+  if (holder === undefined || holder === null) throw new Unauthenticated(presented.length === 1 ? 'the API key is not valid' : 'none of the API keys sent is valid');
+  if (presented.length > 1) {
+    const where = presented.every(({ header }) => header === 'Authorization') ? 'two Authorization headers carry' : 'X-Api-Key and Authorization: Bearer carry';
+    throw new RequestInvalid([{ parameter: presented[0]!.header, problems: [`${where} two different API keys: send one key, in either header`] }]);
+  }
   return holder;
 }
 

@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import { RequestInvalid } from '../errors/api-errors';
 import type { KeyHolder } from './api-key-registry';
 
 /** A request whose API key the guard has checked. */
@@ -7,22 +6,26 @@ export interface AuthenticatedRequest extends Request {
   keyHolder?: KeyHolder;
 }
 
+/** A key a request presents, and the header it came in first. */
+export interface PresentedKey {
+  key: string;
+  header: 'X-Api-Key' | 'Authorization';
+}
+
 /**
- * The key presented with a request: `Authorization: Bearer <key>` or `X-Api-Key: <key>`, or the
- * same key in both.
- * @throws RequestInvalid when the two carry different keys: which of two holders (and roles) the
- * request is made as is not for the server to guess, and taking one silently would act for a
- * holder the client may not have meant. Neither key is echoed.
+ * The keys presented with a request, each once: `Authorization: Bearer <key>` (every such header:
+ * Node keeps only the first of two in `headers`) and `X-Api-Key: <key>`. One key in both is one
+ * key. Two different keys are for the guard to refuse: which of two holders (and roles) the
+ * request is made as is not for the server to guess.
  */
-export function presentedKey(request: Request): string | null {
-  const header = request.headers['x-api-key'];
-  const viaHeader = (Array.isArray(header) ? header[0] : header)?.trim() || null;
-  const authorization = request.headers.authorization;
-  const viaBearer = (authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization))?.[1] ?? null;
-  if (viaHeader !== null && viaBearer !== null && viaHeader !== viaBearer) {
-    throw new RequestInvalid([
-      { parameter: 'X-Api-Key', problems: ['X-Api-Key and Authorization: Bearer carry two different API keys: send one key, in either header'] },
-    ]);
+export function presentedKeys(request: Pick<Request, 'rawHeaders'>): PresentedKey[] {
+  const keys = new Map<string, PresentedKey>();
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    const key = name === 'x-api-key' ? value.trim() : name === 'authorization' ? /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1] : undefined;
+    if (key !== undefined && key !== '' && !keys.has(key)) keys.set(key, { key, header: name === 'x-api-key' ? 'X-Api-Key' : 'Authorization' });
   }
-  return viaHeader ?? viaBearer;
+  return [...keys.values()];
 }
