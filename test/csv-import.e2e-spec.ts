@@ -1,4 +1,6 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join, resolve } from 'node:path';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
@@ -29,6 +31,16 @@ describeWithSandbox('roster-ledger import of SFTP CSV folders (end to end)', () 
     expect(first.body['settledUnder']).toBeNull();
     expect(reread['settledUnder']).toEqual(expect.any(Number));
     expect(cliJson(['import', SANDBOX, '--district', DISTRICT, '--db', db]).body).toMatchObject({ status: 'completed', appended: 0, sameFilesAs: reread['syncId'] });
+  });
+
+  it("gives each record an id under the ledger's own key, which no one without the ledger can match to a SIS id", async () => {
+    const student = (await readLog(db)).find((e) => e.type === 'StudentShared')!;
+    const sisId = (student.data as { personal: { sis_id: string } }).personal.sis_id;
+    const key = new Database(db, { readonly: true }).prepare("SELECT value FROM ledger_keys WHERE name = 'csv-ids'").pluck().get() as Buffer;
+    expect(key).toHaveLength(32);
+    const digest = (hash: Hash | Hmac) => `user-sis-student-${hash.update(JSON.stringify([DISTRICT, 'student', sisId])).digest('hex').slice(0, 24)}`;
+    expect(student.streamId).toBe(digest(createHmac('sha256', key)));
+    expect(student.streamId).not.toBe(digest(createHash('sha256')));
   });
 
   it('asks for the district, since Clever CSVs never name it: a usage mistake, before any ledger is opened or sync recorded', () => {

@@ -52,12 +52,12 @@ export class CleverSourceReader {
     return resolve(location);
   }
 
-  async open(location: string, hints: { districtId?: string; importedOn?: string } = {}): Promise<CleverSnapshotSource> {
+  async open(location: string, hints: { districtId?: string; importedOn?: string; csvIdKey?: Uint8Array } = {}): Promise<CleverSnapshotSource> {
     if (location.startsWith(CLEVER_API_SCHEME)) {
       return new CleverApiSnapshotReader(this.api).open(location.slice(CLEVER_API_SCHEME.length));
     }
     if (isCsvSnapshotFolder(location)) {
-      return new CleverCsvSnapshotReader({ districtId: hints.districtId, importedOn: hints.importedOn }).open(location);
+      return new CleverCsvSnapshotReader({ districtId: hints.districtId, importedOn: hints.importedOn, ...(hints.csvIdKey === undefined ? {} : { idKey: hints.csvIdKey }) }).open(location);
     }
     return new CleverSnapshotReader().open(location);
   }

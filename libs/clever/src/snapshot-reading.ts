@@ -13,15 +13,16 @@ export function jsonSnapshotReading(maxStringLength: number): string {
 }
 
 /**
- * How a folder of Clever SFTP CSV files is read: every record's id is derived from the district
- * (see csvRecordId), a record longer than `maxRecordChars` fails it, and the import's year tells
- * the century of a two-digit year of birth (see csvDateOfBirth), so the same files read in another
- * year are read again. The district id, which the user types, comes last: whatever it holds, the
- * string reads one way only.
+ * How a folder of Clever SFTP CSV files is read: every record's id is derived from the district,
+ * under the ledger's key or without one (see csvRecordId; a ledger's key never changes), a record
+ * longer than `maxRecordChars` fails it, and the import's year tells the century of a two-digit
+ * year of birth (see csvDateOfBirth), so the same files read in another year are read again. The
+ * district id, which the user types, comes last: whatever it holds, the string reads one way only.
  */
-export function csvSnapshotReading(districtId: string, maxRecordChars: number, importYear: number | undefined): string {
+export function csvSnapshotReading(districtId: string, maxRecordChars: number, importYear: number | undefined, keyedIds: boolean): string {
   const births = importYear === undefined ? '' : ` births-by ${importYear}`;
-  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars}${births} district ${districtId}`;
+  const keyed = keyedIds ? ' ids-keyed' : '';
+  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars}${births}${keyed} district ${districtId}`;
 }
 
 /**

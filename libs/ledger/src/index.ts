@@ -8,6 +8,7 @@ export * from './ports/guard-policies.port';
 export * from './ports/clock.port';
 export * from './ports/tokens';
 export * from './ports/log-seals.port';
+export * from './ports/csv-id-key.port';
 export * from './errors/ledger-errors';
 export * from './commands/run-sync.command';
 export * from './commands/run-events-sync.command';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
 import { CSV_DISTRICT, csv, readCsvItems, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
 
@@ -33,6 +33,22 @@ describe('ids of CSV-fed records, by the rule the README documents', () => {
     // the README's worked example
     expect(documented('d1', 'student', '100')).toMatch(/^sis-student-[0-9a-f]{24}$/);
   });
+  it("derives every id under the ledger's key when it has one: an HMAC-SHA256 that no one without the key can match to a SIS id", async () => {
+    const folder = await tempCsvFolder(smallDistrict());
+    const idsUnder = async (idKey?: Uint8Array) =>
+      (await readCsvItems(folder, { districtId: CSV_DISTRICT, importedOn: '2026-03-01', ...(idKey === undefined ? {} : { idKey }) })).flatMap((item) => (item.type === 'record' ? [item.record.id] : []));
+    const key = Buffer.alloc(32, 7);
+    const keyed = (ns: string, sis: string) => `sis-${ns}-${createHmac('sha256', key).update(JSON.stringify([CSV_DISTRICT, ns, sis])).digest('hex').slice(0, 24)}`;
+    const underKey = await idsUnder(key);
+    expect(underKey).toEqual(expect.arrayContaining([keyed('student', '100'), keyed('teacher', 'T1'), keyed('school', 'S1'), keyed('section', 'SEC1')]));
+    // the same files, the same key: the same ids; another key, or none, gives other ids throughout
+    expect(await idsUnder(Buffer.from(key))).toEqual(underKey);
+    const unkeyed = await idsUnder();
+    const otherKey = await idsUnder(Buffer.alloc(32, 8));
+    expect(unkeyed).toContain(documented(CSV_DISTRICT, 'student', '100'));
+    for (const other of [unkeyed, otherKey]) expect(other.filter((id) => underKey.includes(id))).toEqual([]);
+  });
+
   it('gives a term saved by a spreadsheet with a time of day after its dates the id of the same term written as dates', async () => {
     const district = smallDistrict();
     const termIds = async (files: Record<string, string>) =>

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { SCHOOLS, SECTIONS, STUDENTS, TEACHERS } from './csv-columns';
 import type { CsvFileSpec } from './csv-columns';
 import type { CsvRow } from './csv-row-stream';
@@ -14,22 +14,28 @@ export type CsvIdNamespace = 'school' | 'student' | 'teacher' | 'staff' | 'secti
 const DIGEST_HEX = 24;
 
 /**
- * The record id of a CSV row: `sis-<namespace>-<first 24 hex of sha256(["<district>","<namespace>","<key>"])>`,
- * e.g. `sis-student-3f0c…`.
+ * The record id of a CSV row: `sis-<namespace>-<first 24 hex of a digest of ["<district>","<namespace>","<key>"]>`,
+ * e.g. `sis-student-3f0c…`. The digest is an HMAC-SHA256 under the ledger's key for CSV ids
+ * (`idKey`), or, in a ledger that recorded CSV ids before it had one, a plain SHA-256.
  *
- * - Stable: it depends on the district, the namespace and the SIS key only, never on row order,
- *   file order or the import date, so importing the same CSVs again changes nothing.
+ * - Stable: it depends on the district, the namespace, the SIS key and the ledger's key only,
+ *   never on row order, file order or the import date, so importing the same CSVs again changes nothing.
+ * - Not reversible: a SIS id is personal data, and most are short numbers. A plain digest of one
+ *   can be found again by trying every number (a 9-digit student id in about an hour), so a role
+ *   that sees ids but no personal data would learn SIS ids from every answer; the key, which no
+ *   answer shows, makes the digest one that only the ledger can compute.
  * - Never a Clever id: Clever ids are exactly 24 lowercase hex digits (ObjectIDs); these start with
  *   `sis-`, so they cannot equal a real Clever id of another record, and a reader of the event log
  *   sees at once that the id was derived here.
- * - Distinct across districts and namespaces: both are hashed with the key, JSON-encoded so that
+ * - Distinct across districts and namespaces: both are digested with the key, JSON-encoded so that
  *   no concatenation of two different triples can give the same input.
- * - 96 bits of SHA-256: a chance collision among even 10^8 records is about 10^-13.
+ * - 96 bits: a chance collision among even 10^8 records is about 10^-13.
  *
  * Like Clever (which issues a new id when a `sis_id` changes), a changed SIS id is a new record.
  */
-export function csvRecordId(districtId: string, namespace: CsvIdNamespace, key: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([districtId, namespace, key])).digest('hex');
+export function csvRecordId(districtId: string, namespace: CsvIdNamespace, key: string, idKey?: Uint8Array): string {
+  const input = JSON.stringify([districtId, namespace, key]);
+  const digest = (idKey === undefined ? createHash('sha256') : createHmac('sha256', idKey)).update(input).digest('hex');
   return `sis-${namespace}-${digest.slice(0, DIGEST_HEX)}`;
 }
 
@@ -59,16 +65,20 @@ export function courseKey(name: string, number: string): string {
 export class CsvIds {
   private readonly schools = new Map<string, string>();
 
-  constructor(readonly districtId: string) {}
+  /** @param idKey the ledger's key for CSV ids (see csvRecordId); none in a ledger that recorded CSV ids before it had one */
+  constructor(
+    readonly districtId: string,
+    private readonly idKey?: Uint8Array,
+  ) {}
 
   of(namespace: CsvIdNamespace, key: string): string {
-    return csvRecordId(this.districtId, namespace, key);
+    return csvRecordId(this.districtId, namespace, key, this.idKey);
   }
 
   school(sisId: string): string {
     let id = this.schools.get(sisId);
     if (id === undefined) {
-      id = csvRecordId(this.districtId, 'school', sisId);
+      id = this.of('school', sisId);
       this.schools.set(sisId, id);
     }
     return id;

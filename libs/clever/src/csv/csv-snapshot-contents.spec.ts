@@ -46,10 +46,12 @@ describe('the contents of a CSV snapshot folder', () => {
   it('are the digests of the CSV files the reader reads, sorted by name, read for the district', async () => {
     const folder = await upload();
     expect(await contentsOf(folder)).toEqual({
-      reading: csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined),
+      reading: csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined, false),
       files: ['enrollments.csv', 'schools.csv', 'sections.csv', 'staff.csv', 'students.csv', 'teachers.csv'].map((name) => digestOf(folder, name)),
     });
-    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 district ${CSV_DISTRICT}`);
+    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined, false)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 district ${CSV_DISTRICT}`);
+    // ids under the ledger's key are other ids: the same files read without it are read again
+    expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined, true)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 ids-keyed district ${CSV_DISTRICT}`);
   });
 
   it('are read anew in another year: the year tells the century of a two-digit year of birth', async () => {

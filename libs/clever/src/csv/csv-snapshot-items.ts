@@ -18,6 +18,8 @@ export interface CsvPassOptions {
   onBytes: (count: number) => void;
   /** The year of the import: it tells the century of a two-digit year of birth (see csvDateOfBirth). */
   importYear: number | undefined;
+  /** The ledger's key for CSV ids (see csvRecordId). */
+  idKey?: Uint8Array;
 }
 
 /**
@@ -38,7 +40,7 @@ export interface CsvPassOptions {
  * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
  */
 export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOptions): AsyncGenerator<SnapshotItem> {
-  const ids = new CsvIds(options.districtId);
+  const ids = new CsvIds(options.districtId, options.idKey);
   const rows = (file: CsvFile): AsyncGenerator<CsvRow> =>
     readCsvRows(file.path, file.spec, { maxRecordChars: options.maxRecordChars, onBytes: options.onBytes, recordIdOf: (row) => ids.ofRow(file.spec, row) });
   const join = new CsvJoin();

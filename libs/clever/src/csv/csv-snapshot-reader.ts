@@ -23,6 +23,11 @@ export interface CsvSnapshotOptions {
    * date of birth is kept as given and reported as an unknown value.
    */
   importedOn?: string;
+  /**
+   * The ledger's key for CSV ids (see csvRecordId), which keeps a SIS id from being found again
+   * from the record id; none in a ledger that recorded CSV ids before it had one.
+   */
+  idKey?: Uint8Array;
 }
 
 /** Why a CSV snapshot cannot be read without a district id. */
@@ -55,7 +60,7 @@ export class CleverCsvSnapshotReader {
     const folder = await openCsvFolder(location, { maxRecordChars });
     const total = bytesToRead(folder);
     const partial = partialCoverage(folder);
-    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars, importYear), csvFilesOf(folder).map((file) => file.path));
+    const contents = new SnapshotFileContents(csvSnapshotReading(districtId, maxRecordChars, importYear, this.options.idKey !== undefined), csvFilesOf(folder).map((file) => file.path));
     let done = 0;
     const onBytes = (count: number) => {
       done += count;
@@ -67,7 +72,7 @@ export class CleverCsvSnapshotReader {
       ...(partial === undefined ? {} : { partial }),
       items: () => {
         done = 0;
-        return contents.pass(readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes, importYear }));
+        return contents.pass(readCsvSnapshot(folder, { districtId, maxRecordChars, onBytes, importYear, ...(this.options.idKey === undefined ? {} : { idKey: this.options.idKey }) }));
       },
       progress: () => ({ done, total }),
       contents: () => contents.contents(),

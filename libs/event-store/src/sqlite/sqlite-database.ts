@@ -92,6 +92,10 @@ CREATE TABLE IF NOT EXISTS log_seals (
   first_position INTEGER NOT NULL,
   sha256 TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ledger_keys (
+  name TEXT PRIMARY KEY,
+  value BLOB
+);
 CREATE TABLE IF NOT EXISTS sync_locks (
   district_id TEXT PRIMARY KEY,
   sync_id TEXT NOT NULL,

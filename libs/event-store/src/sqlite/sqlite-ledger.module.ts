@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { DISTRICT_STATE_STORE, EVENT_STORE, LOG_SEALS, PENDING_CHANGE_STORE, SYNC_LOCK } from '@roster-ledger/ledger';
+import { CSV_ID_KEY_STORE, DISTRICT_STATE_STORE, EVENT_STORE, LOG_SEALS, PENDING_CHANGE_STORE, SYNC_LOCK } from '@roster-ledger/ledger';
+import { SqliteCsvIdKeys } from './sqlite-csv-id-keys';
 import { SqliteLogSeals } from './log-seals';
 import { SqliteLedgerDatabase, type SqliteLedgerDatabaseOptions } from './sqlite-database';
 import { SqliteDistrictStateStore } from './sqlite-district-state-store';
@@ -20,7 +21,8 @@ class SqliteLedgerCloser implements OnApplicationShutdown {
 }
 
 /**
- * Binds the ledger's storage ports (EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK, LOG_SEALS) to one embedded
+ * Binds the ledger's storage ports (EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK, LOG_SEALS,
+ * CSV_ID_KEY_STORE) to one embedded
  * SQLite file, for the whole application.
  */
 @Global()
@@ -36,9 +38,10 @@ export class SqliteLedgerModule {
         { provide: DISTRICT_STATE_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteDistrictStateStore(db), inject: [SqliteLedgerDatabase] },
         { provide: SYNC_LOCK, useFactory: (db: SqliteLedgerDatabase) => new SqliteSyncLock(db), inject: [SqliteLedgerDatabase] },
         { provide: LOG_SEALS, useFactory: (db: SqliteLedgerDatabase) => new SqliteLogSeals(db.db), inject: [SqliteLedgerDatabase] },
+        { provide: CSV_ID_KEY_STORE, useFactory: (db: SqliteLedgerDatabase) => new SqliteCsvIdKeys(db), inject: [SqliteLedgerDatabase] },
         { provide: SqliteLedgerCloser, useFactory: (db: SqliteLedgerDatabase, lock: SqliteSyncLock) => new SqliteLedgerCloser(db, lock), inject: [SqliteLedgerDatabase, SYNC_LOCK] },
       ],
-      exports: [EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK, LOG_SEALS],
+      exports: [EVENT_STORE, PENDING_CHANGE_STORE, DISTRICT_STATE_STORE, SYNC_LOCK, LOG_SEALS, CSV_ID_KEY_STORE],
     };
   }
 }

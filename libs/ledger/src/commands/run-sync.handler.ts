@@ -8,7 +8,8 @@ import type { SnapshotInput, SnapshotReader, SnapshotSource } from '../ports/sna
 import type { SyncLock } from '../ports/sync-lock.port';
 import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
-import { CLOCK, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SNAPSHOT_READER, SYNC_LOCK } from '../ports/tokens';
+import { CLOCK, CSV_ID_KEY_STORE, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SNAPSHOT_READER, SYNC_LOCK } from '../ports/tokens';
+import type { CsvIdKeyStore } from '../ports/csv-id-key.port';
 import { DistrictUnknown, HeldSyncPending } from '../errors/ledger-errors';
 import { LedgerStateLoader, type LoadedState } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend } from '../services/events-cursors';
@@ -57,6 +58,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     @Inject(SYNC_LOCK) private readonly lock: SyncLock,
     @Inject(GUARD_POLICIES) private readonly policies: GuardPolicies,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CSV_ID_KEY_STORE) private readonly csvIdKeys: CsvIdKeyStore,
     private readonly loader: LedgerStateLoader,
     private readonly history: SyncHistory,
     private readonly cursors: EventsCursors,
@@ -68,7 +70,10 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const startedAt = options.startedAt ?? this.clock.now().toISOString();
     // opened first, so the sync is recorded with the source's own kind and origin; a source that
     // cannot be opened is recorded as a failed sync of the location asked for
-    const opened = await this.reader.open(location, { districtId: options.districtId, importedOn: startedAt.slice(0, 10) }).then(
+    // a CSV upload's records get ids under the ledger's key (asked for only then: made the first time)
+    const csvIdKey = this.reader.sourceOf(location) === 'sftp-csv' ? await this.csvIdKeys.csvIdKey() : null;
+    const hints = { importedOn: startedAt.slice(0, 10), ...(options.districtId === undefined ? {} : { districtId: options.districtId }), ...(csvIdKey === null ? {} : { csvIdKey }) };
+    const opened = await this.reader.open(location, hints).then(
       (source) => ({ source, error: null }),
       (error: unknown) => ({ source: null, error }),
     );

@@ -49,11 +49,12 @@ export interface SnapshotSource {
 export interface SnapshotReader {
   /**
    * @param hints what the caller knows and the source may not say: the district (CSV uploads never
-   * name it) and the day of the import, `YYYY-MM-DD` by the ledger's clock (a CSV upload's
-   * two-digit year of birth is the latest such year not after it).
+   * name it), the day of the import, `YYYY-MM-DD` by the ledger's clock (a CSV upload's
+   * two-digit year of birth is the latest such year not after it), and the ledger's key for the
+   * ids a CSV upload's records are given (see CsvIdKeyStore; none: derived without a key).
    * @throws InvalidInput when the location cannot be read as a snapshot (naming what is wrong).
    */
-  open(location: string, hints?: { districtId?: string; importedOn?: string }): Promise<SnapshotSource>;
+  open(location: string, hints?: { districtId?: string; importedOn?: string; csvIdKey?: Uint8Array }): Promise<SnapshotSource>;
   /**
    * What kind of source a location names, told from the location alone: a sync whose source
    * cannot be opened (a CSV upload without a required file) is recorded as of that kind.

@@ -12,3 +12,5 @@ export const CLEVER_EVENTS_FEED = Symbol('CLEVER_EVENTS_FEED');
 export const DISTRICT_STATE_STORE = Symbol('DISTRICT_STATE_STORE');
 /** The log's seals (see LogSeals): bound by the store that keeps the log. */
 export const LOG_SEALS = Symbol('LOG_SEALS');
+/** The ledger's key for CSV ids (see CsvIdKeyStore): bound by the store that keeps the log. */
+export const CSV_ID_KEY_STORE = Symbol('CSV_ID_KEY_STORE');
