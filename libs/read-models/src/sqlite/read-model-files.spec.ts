@@ -875,7 +875,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
         expect(await models.account('u2')).toEqual(expected);
         expect(await models.timeline('user', 'u1', { limit: 10 })).toEqual(expectedTimeline);
         expect(waits).not.toHaveBeenCalled();
-        // a read model that is merely behind (its commit in this round still to come) is waited for, up to 63 ms
+        // a read model that is merely behind (its commit in this round still to come) is waited for, up to about a second
         control.liveVersion('timelines');
         jest.spyOn(control, 'stopped').mockReturnValue(false);
         expect(await models.account('u2')).toEqual(expected);

@@ -137,11 +137,18 @@ interface Snapshot<T> {
   positions: Map<string, number> | 'round under way' | null;
 }
 
-/** How long a read waits in all for the read models to agree on their position (1, 2, 4 ... 32 ms). */
-const AGREEMENT_WAIT_MS = 63;
+/**
+ * How long a read waits in all for the read models to agree on their position (1, 2, 4 ... 512
+ * ms). The commits of a round are milliseconds apart on an idle machine, but a busy one (two cores
+ * shared with a sync's reading, or other work) can hold the second thread's commit back by a
+ * hundred milliseconds and more: a read that gave up sooner answered from two moments (a class
+ * still shared, its members already gone). Only a round a killed process left lasts longer, and
+ * that difference is waited for once.
+ */
+const AGREEMENT_WAIT_MS = 1023;
 
-/** How many times `atOneMoment` runs its reads again, waiting 1, 4, then 16 ms first. */
-const MOMENT_RETRIES = 3;
+/** How many times `atOneMoment` runs its reads again, waiting 1, 4, 16, 64, then 256 ms first (as long as AGREEMENT_WAIT_MS allows, about). */
+const MOMENT_RETRIES = 5;
 
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
