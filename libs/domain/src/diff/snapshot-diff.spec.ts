@@ -569,6 +569,26 @@ describe('snapshot diff', () => {
     expect(refusal(held, snapshot(...users, section('sec1', ['tch1'], ['u1', 'ghost'])))).toBe('read');
   });
 
+  it('refuses a section that lists a contact the snapshot shows (read and skipped) among its members, rather than enroll it unresolved', () => {
+    const users = [school('s1'), term('t1'), course('c1'), student('u1'), staffer('tch1', ['teacher'])];
+    const read = (members: { teachers: string[]; students: string[] }) => {
+      const diff = new SnapshotDiff(given(), { syncId: 's', districtId: D, kinds: ['school', 'term', 'course', 'user', 'section'] });
+      try {
+        for (const record of users) diff.add(record, { file: `${record.kind}s.json` });
+        diff.skip('contact', { file: 'users.json', record: 7, recordId: 'con1' });
+        diff.add(section('sec1', members.teachers, members.students), { file: 'sections.json' });
+        return diff.finish().findings.skipped;
+      } catch (error) {
+        return (error as InvalidInput).rule;
+      }
+    };
+    expect(read({ teachers: ['tch1'], students: ['u1', 'con1'] })).toBe(
+      'the section lists user con1 among its students, but the user has the role contact, not student: Clever lists only students there, and read as given, the user would be enrolled as a student of the class',
+    );
+    expect(read({ teachers: ['con1'], students: ['u1'] })).toMatch(/^the section lists user con1 among its teachers, but the user has the role contact, not teacher/);
+    expect(read({ teachers: ['tch1'], students: ['u1'] })).toEqual({ contact: 1 });
+  });
+
   it('rejects a record of another district and an id seen twice, naming the record', () => {
     const foreign = { ...student('u9'), districtId: 'other' };
     expect(() => when(given(), snapshot(foreign))).toThrow(InvalidInput);

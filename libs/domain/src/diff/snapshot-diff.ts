@@ -182,6 +182,8 @@ export class SnapshotDiff {
    */
   private readonly shownNotStudents = new Map<string, readonly string[]>();
   private readonly shownTeachers = new Set<string>();
+  /** The users this snapshot shows as contacts alone (read and skipped): never a section's member either. */
+  private readonly shownContacts = new Set<string>();
   /** The snapshot's `partial` with each record source's: a few sources, shared by many records. */
   private readonly coverages = new Map<PartialCoverage, PartialCoverage | undefined>();
 
@@ -291,9 +293,10 @@ export class SnapshotDiff {
    * @throws InvalidInput at the section, naming the list.
    */
   private checkMember(id: string, as: 'student' | 'teacher', origin: InputLocation, sectionId: string): void {
-    if (!this.seen.user.has(id)) return;
-    if (as === 'student' ? !this.shownNotStudents.has(id) : this.shownTeachers.has(id)) return;
-    const roles = this.shownNotStudents.get(id);
+    const contact = this.shownContacts.has(id);
+    if (!contact && !this.seen.user.has(id)) return;
+    if (!contact && (as === 'student' ? !this.shownNotStudents.has(id) : this.shownTeachers.has(id))) return;
+    const roles = contact ? ['contact'] : this.shownNotStudents.get(id);
     const list = as === 'student' ? 'students' : 'teachers';
     const has = roles === undefined ? `no ${as} role` : `the role${roles.length === 1 ? '' : 's'} ${roles.join(', ')}, not ${as}`;
     throw new InvalidInput(
@@ -312,9 +315,13 @@ export class SnapshotDiff {
     seen.add(id);
   }
 
-  /** Counts a record that was read but is not recorded (e.g. a contact). */
-  skip(reason: string): void {
+  /**
+   * Counts a record that was read but is not recorded (e.g. a contact). A contact's id (in
+   * `origin`) is noted: a section listing it is refused as one listing a teacher among its students.
+   */
+  skip(reason: string, origin?: InputLocation): void {
     this.findings.skipped[reason] = (this.findings.skipped[reason] ?? 0) + 1;
+    if (reason === 'contact' && origin?.recordId !== undefined) this.shownContacts.add(origin.recordId);
   }
 
   /**

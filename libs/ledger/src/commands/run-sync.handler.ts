@@ -221,7 +221,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     };
     let records = 0;
     const feed = (item: SnapshotInput) => {
-      if (item.type === 'skipped') diff.skip(item.reason);
+      if (item.type === 'skipped') diff.skip(item.reason, item.origin);
       else if (item.type === 'mismatch') diff.noteMismatch(item.what, item.origin);
       else if (item.type === 'unchanged') diff.addUnchanged(item.kind, item.id, item.origin);
       else {
