@@ -53,6 +53,15 @@ describe('districts connected to Clever', () => {
     );
     const empty = load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: 'CLEVER_TOKEN_DEMO' } }), CLEVER_TOKEN_DEMO: ' ' });
     expect(() => empty.cleverTokenFor(D)).toThrow('the environment variable CLEVER_TOKEN_DEMO, which is empty: export CLEVER_TOKEN_DEMO=<the district-app token>');
+    // what no token can be is refused as a setting too, before any sync is recorded, and never quoted
+    for (const unfit of ['Bearer abc123secret', 'abc123\nsecret', 'abc123séc']) {
+      const pasted = load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: 'CLEVER_TOKEN_DEMO' } }), CLEVER_TOKEN_DEMO: unfit });
+      expect(() => pasted.cleverTokenFor(D)).toThrow(CleverTokenMissing);
+      expect(() => pasted.cleverTokenFor(D)).toThrow(
+        `the Clever token of district ${D} is read from the environment variable CLEVER_TOKEN_DEMO, which holds no token: a token is printable ASCII without spaces (was "Bearer " pasted before it, or a space or line break into it?): export CLEVER_TOKEN_DEMO=<the district-app token>`,
+      );
+    }
+    expect(load({ LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: 'CLEVER_TOKEN_DEMO' } }), CLEVER_TOKEN_DEMO: ' tok-en_1 \n' }).cleverTokenFor(D)).toBe('tok-en_1');
     expect(() => config.cleverTokenFor('other')).toThrow(DistrictNotConfigured);
     expect(() => config.cleverTokenFor('other')).toThrow(new RegExp(`connected districts: ${D}$`));
   });

@@ -38,16 +38,26 @@ export class DistrictNotConfigured extends DomainError {
   }
 }
 
-/** The environment variable that should hold a district's token is unset or empty. */
+/** How the variable that should hold a district's token fails to: unset, empty, or holding what no token can be. */
+export type TokenProblem = 'not set' | 'empty' | 'unfit';
+
+/**
+ * The environment variable that should hold a district's token is unset or empty, or holds what
+ * no token can be (a space, a line break or another character outside printable ASCII: `Bearer `
+ * pasted before it, say). The value is never quoted: it is (nearly) a secret.
+ */
 export class CleverTokenMissing extends DomainError {
   readonly code = 'CLEVER_TOKEN_MISSING';
   readonly kind = 'misconfigured';
   constructor(
     readonly districtId: string,
     readonly tokenEnv: string,
-    /** Whether the variable is set, but to nothing (or spaces): a different slip to look for. */
-    empty = false,
+    problem: TokenProblem = 'not set',
   ) {
-    super(`the Clever token of district ${districtId} is read from the environment variable ${tokenEnv}, which is ${empty ? 'empty' : 'not set'}: export ${tokenEnv}=<the district-app token>`);
+    super(
+      problem === 'unfit'
+        ? `the Clever token of district ${districtId} is read from the environment variable ${tokenEnv}, which holds no token: a token is printable ASCII without spaces (was "Bearer " pasted before it, or a space or line break into it?): export ${tokenEnv}=<the district-app token>`
+        : `the Clever token of district ${districtId} is read from the environment variable ${tokenEnv}, which is ${problem}: export ${tokenEnv}=<the district-app token>`,
+    );
   }
 }

@@ -359,9 +359,11 @@ export class LedgerConfig {
    */
   cleverTokenFor(districtId: string): string {
     const { tokenEnv } = this.cleverDistrict(districtId);
-    const token = this.env[tokenEnv];
-    if (token === undefined || token.trim() === '') throw new CleverTokenMissing(districtId, tokenEnv, token !== undefined);
-    return token.trim();
+    const token = this.env[tokenEnv]?.trim();
+    if (token === undefined || token === '') throw new CleverTokenMissing(districtId, tokenEnv, token === undefined ? 'not set' : 'empty');
+    // refused here, as a setting, rather than by the client once a sync is under way
+    if (!/^[\x21-\x7e]+$/.test(token)) throw new CleverTokenMissing(districtId, tokenEnv, 'unfit');
+    return token;
   }
 }
 
