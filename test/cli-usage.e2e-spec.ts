@@ -371,4 +371,12 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(result.stdout).toContain('--from <position>');
     expect(existsSync(missing)).toBe(false);
   });
+
+  it('prints the same help for `help <command>`, which the help lists, and names a command that is not there', () => {
+    const viaHelp = cli(['help', 'events'], { LEDGER_DB: missing });
+    expect({ status: viaHelp.status, stdout: viaHelp.stdout }).toEqual({ status: 0, stdout: cli(['events', '--help'], { LEDGER_DB: missing }).stdout });
+    expect(cli(['help'], { LEDGER_DB: missing })).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: roster-ledger \[options\] \[command\]/) });
+    expect(cli(['help', 'nope'], { LEDGER_DB: missing })).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: unknown command 'nope'/) });
+    expect(existsSync(missing)).toBe(false);
+  });
 });

@@ -60,6 +60,11 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed') return unknownCommandOf(commands, args, cliName) ?? { kind: 'help', text: help.join('') };
+      // `roster-ledger help [command]`, which the help lists: the same help, by another name (of a
+      // command that is not there, commander shows the general help as an error)
+      if (error.code === 'commander.help') {
+        return error.exitCode === 0 ? { kind: 'help', text: help.join('') } : { kind: 'wrong', message: `error: unknown command '${args[args.indexOf('help') + 1] ?? ''}'` };
+      }
       // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
       const message = messages.join('').trimEnd() || error.message;
       // most often a name typed without quotes: `search lucia pena`
