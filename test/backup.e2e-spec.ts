@@ -101,6 +101,8 @@ describe('backup (end to end)', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${join(staged, 'backup')} is inside ${staged}, which the ledger keeps beside it: give a folder for the backup apart from those`);
     expect(readdirSync(staged)).toEqual(before);
+    // such a path itself is named once, as given (not "X is X")
+    expect(cli(['backup', `${db}-journal`, '--db', db]).stderr.trim()).toBe(`error (INVALID_INPUT): ${db}-journal, which the ledger keeps beside it: give a folder for the backup apart from those`);
     // reached through a symbolic link too
     symlinkSync(staged, tmp.path('link-to-staged'));
     expect(cli(['backup', tmp.path('link-to-staged'), '--db', db]).status).toBe(2);

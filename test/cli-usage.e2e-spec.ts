@@ -25,7 +25,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an unknown command asked for its help', ['acces-log', '--help'], /^error: unknown command 'acces-log'\n\(Did you mean access-log\?\)\n$/],
     ['an unknown sub-command asked for its help', ['syncs', 'frob', '-h', '--db', missing], /^error: unknown command 'frob'/],
     ['an unknown option', ['events', '--bogus', '--db', missing], /^error: unknown option '--bogus'/],
-    ['an empty backup folder', ['backup', '', '--db', missing], /^error: <folder> is empty: name a new or empty folder for the backup\n$/],
+    ['an empty backup folder', ['backup', '', '--db', missing], /^error: <folder> is an empty string: name a new or empty folder for the backup\n$/],
     ['a backup into a folder with files in it', ['backup', '.', '--db', missing], /^error: \S+ is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten\n$/],
     ['a bad numeric option value', ['events', '--from', 'abc', '--db', missing], /^error: --from must be a whole number >= 0, got "abc"/],
     ['a negative --limit', ['syncs', 'list', '--limit', '-3', '--db', missing], /^error: --limit must be a whole number from 1 to 1000, got "-3"/],

@@ -40,7 +40,7 @@ export class BackupCommand extends LedgerCommandRunner {
   /** Usage mistakes, found before the ledger is opened: an empty folder argument, a file, a folder with files in it. */
   static checkArguments([folder]: readonly string[]): void {
     if (folder === undefined) return;
-    if (folder.trim() === '') throw new InvalidInput('<folder> is empty: name a new or empty folder for the backup', {});
+    if (folder.trim() === '') throw new InvalidInput('<folder> is an empty string: name a new or empty folder for the backup', {});
     refuseToOverwrite(resolve(folder));
   }
 
@@ -171,7 +171,9 @@ function refuseBesideLedger(folder: string, ledger: string): void {
   for (const suffix of BESIDE_THE_LEDGER) {
     const own = `${ledgerReal}${suffix}`;
     if (real === own || real.startsWith(`${own}/`)) {
-      throw new InvalidInput(`${folder} is ${own === real ? '' : 'inside '}${own}, which the ledger keeps beside it: give a folder for the backup apart from those`, {});
+      // (named as given when it is that folder itself: "X is X" says nothing)
+      const where = own !== real ? `${folder} is inside ${own}` : folder === own ? folder : `${folder} is ${own}`;
+      throw new InvalidInput(`${where}, which the ledger keeps beside it: give a folder for the backup apart from those`, {});
     }
   }
 }

@@ -45,8 +45,8 @@ export type ExportedChange = LoggedChange & {
 /**
  * A text a spreadsheet would run as a formula when the CSV is opened (OWASP's list of leading
  * characters), quoted or not. Every cell the export writes starts with a digit, a letter or `{`
- * but text taken from the district as it came (Clever's `last_modified` is not checked to be a
- * date): such a cell gets a `'` in front, which spreadsheets show as text.
+ * but text a person gave as it came (the name given to `syncs approve --by`, an API key's name):
+ * such a cell gets a `'` in front, which spreadsheets show as text.
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
