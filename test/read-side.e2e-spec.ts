@@ -182,6 +182,8 @@ describe('read side through the CLI (end to end)', () => {
     expect(after.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ sinceClassShared: false });
     expect(text).toContain(` student since ${day1.startedAt} (sync ${day1.syncId}, which first recorded the class: joined then or before)`);
     expect(cli(['classes', student, '--as-of', '2001-01-01', '--db', db]).stdout).toContain('None: the ledger had not yet recorded this person then.');
+    // and a class's roster before the class was first recorded is not "no one was in it"
+    expect(cli(['roster', toSection, '--as-of', '2001-01-01', '--db', db]).stdout).toMatch(/\nNone: the ledger had not yet recorded this class then\.\n$/);
     expect(cli(['classes', student, '--as-of', '2999-01-01', '--db', db]).stdout.split('\n')[0]).toMatch(/ as of 2999-01-01T23:59:59\.999Z \(a moment to come: the classes as the ledger knows them now\): \d+$/);
     // a teacher made primary after joining says since when, as a roster does
     const swap = changes.teacherSwapped;

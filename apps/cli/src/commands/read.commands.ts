@@ -192,7 +192,10 @@ export class RosterCommand extends AsOfCommand {
       for (const m of roster.teachers) outLine(rosterMemberLine(m, roster.personalRedacted));
       out(`Students (${roster.students.length}):`);
       for (const m of roster.students) outLine(rosterMemberLine(m, roster.personalRedacted));
-      if (roster.teachers.length + roster.students.length === 0) out('No one was in this class then (as far as the ledger had observed by that time).');
+      // before the class's first share its roster is "not yet recorded", not "empty", as `classes` says of a person
+      if (roster.teachers.length + roster.students.length === 0) {
+        out(roster.class?.status === 'not yet shared' ? 'None: the ledger had not yet recorded this class then.' : 'No one was in this class then (as far as the ledger had observed by that time).');
+      }
     } catch (error) {
       reportError(error, options.json);
     }
