@@ -120,7 +120,9 @@ export class HttpTransport {
     if (name === 'TimeoutError') return `timed out after ${this.settings.timeoutMs} ms`;
     // By name, not instanceof: fetch's TypeError may come from another realm (e.g. under jest).
     if (name === 'TypeError') {
-      const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+      const cause = (error as { cause?: { code?: unknown; name?: unknown; message?: unknown } }).cause;
+      // a port fetch never connects to (1, 6000 ...: the Fetch standard's list) fails before any connection, with no code
+      if (cause?.message === 'bad port') return 'connection refused before it was made: fetch never connects to this port (the Fetch standard blocks it); use another';
       const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : undefined;
       return `connection failed${code === undefined ? '' : ` (${code})`}`;
     }
