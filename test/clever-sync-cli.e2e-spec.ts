@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
+import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn } from '@roster-ledger/testing';
 import { STAND_IN_TOKEN, TOKEN_ENV } from './support/clever-sync-runtime';
 import { startCli } from './support/crash-process';
 
@@ -163,5 +163,22 @@ describe('roster-ledger sync (end to end)', () => {
       `Clever rejected the district token read from the environment variable ${TOKEN_ENV} (HTTP 401) on GET ${standIn.baseUrl}/v3.0/districts?limit=10: reconnect the district or check the token`,
     );
     expect(stdout + stderr).not.toContain('revoked-token-0000000');
+  });
+
+  it('names the commands that decide a held sync on this ledger when an events sync is refused for it (exit 2)', async () => {
+    // a snapshot of the district with most of its students gone: held by the mass-change guard
+    const fewer = join(dir, 'fewer');
+    cpSync(CLEVER_DEMO_FOLDER, fewer, { recursive: true });
+    const users = JSON.parse(readFileSync(join(fewer, 'users.json'), 'utf8')) as { data: unknown[] };
+    writeFileSync(join(fewer, 'users.json'), JSON.stringify({ ...users, data: users.data.slice(0, 300) }));
+    const held = await cli(['import', fewer, '--db', db, '--json'], env);
+    const heldId = (JSON.parse(held.stdout) as { status: string; syncId: string });
+    expect(heldId.status).toBe('held');
+    const refused = await cli(['sync', '--district', D, '--events', '--db', db], env);
+    expect(refused.stderr).toContain(`is held awaiting approval`);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain(`  Apply the held sync:  roster-ledger syncs approve ${heldId.syncId} --db ${db} --by <your name>\n`);
+    expect(refused.stderr).toContain(`  Drop it:              roster-ledger syncs discard ${heldId.syncId} --db ${db} --by <your name>\n`);
+    expect((await cli(['syncs', 'discard', heldId.syncId, '--by', 'e2e', '--db', db], env)).status).toBe(0);
   });
 });

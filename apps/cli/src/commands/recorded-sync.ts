@@ -122,7 +122,9 @@ export async function runRecordedSync<T>(
     if (failed === null) {
       // refused before it was recorded: the ledger file this command may have made holds nothing
       const emptyLedger = refused ? (options.ledger?.emptyLedgerLine() ?? null) : null;
-      reportError(error, options.json, emptyLedger === null ? undefined : { json: { newLedger: true }, lines: [emptyLedger] });
+      // a sync refused because another is held (an events sync, say): the commands that decide it, on this ledger
+      const lines = [...heldSyncCommands(error), ...(emptyLedger === null ? [] : [emptyLedger])];
+      reportError(error, options.json, lines.length === 0 ? undefined : { json: emptyLedger === null ? {} : { newLedger: true }, lines });
       return null;
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
