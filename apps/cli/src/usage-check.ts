@@ -62,7 +62,7 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
       if (error.code === 'commander.helpDisplayed') return unknownCommandOf(commands, args, cliName) ?? { kind: 'help', text: help.join('') };
       // `roster-ledger help [command]`, which the help lists: the same help, by another name (of a
       // command that is not there, commander shows the general help as an error)
-      if (error.code === 'commander.help') {
+      if (error.code === 'commander.help' && args.includes('help')) {
         return error.exitCode === 0 ? { kind: 'help', text: help.join('') } : { kind: 'wrong', message: `error: unknown command '${args[args.indexOf('help') + 1] ?? ''}'` };
       }
       // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
