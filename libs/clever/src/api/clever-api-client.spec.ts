@@ -223,6 +223,22 @@ describe('CleverApiClient against the stand-in', () => {
       expect(fetched).toHaveLength(4);
     });
 
+    it('asks again for a page Clever refuses as too large (413), half as large, and keeps the smaller size for the pages after', async () => {
+      const fetched: string[] = [];
+      const fetchStub: typeof fetch = async (input) => {
+        const url = new URL(String(input));
+        fetched.push(`${url.pathname}${url.search}`);
+        if (Number(url.searchParams.get('limit')) > 300) return new Response(JSON.stringify({ message: 'Request entity too large' }), { status: 413, headers: { 'content-type': 'application/json' } });
+        const after = url.searchParams.get('starting_after');
+        const page = after === null ? [{ data: { id: 'e1', type: 'users.created', data: { object: { id: 'u1' } } } }] : [];
+        // Clever's next link names the size it was asked for: the first request's, before the refusal
+        return new Response(JSON.stringify({ data: page, links: after === null ? [{ rel: 'next', uri: '/v3.0/events?limit=1000&starting_after=e1' }] : [] }), { headers: { 'content-type': 'application/json' } });
+      };
+      const events = await collect(new CleverApiClient({ token: TOKEN, fetch: fetchStub }).events());
+      expect(events.map((e) => e.id)).toEqual(['e1']);
+      expect(fetched).toEqual(['/v3.0/events?limit=1000', '/v3.0/events?limit=500', '/v3.0/events?limit=250', '/v3.0/events?limit=250&starting_after=e1']);
+    });
+
     it('refuses a page without links rather than take it for the last, naming it', async () => {
       const { client } = clientOver({
         '/v3.0/users?limit=10000': { data: [item('a')], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=a' }] },

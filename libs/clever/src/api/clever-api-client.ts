@@ -1,4 +1,4 @@
-import { CleverBadResponse } from './clever-api-errors';
+import { CleverBadResponse, CleverRequestFailed } from './clever-api-errors';
 import { readCleverEvent } from './clever-event';
 import type { CleverEvent } from './clever-event';
 import { readListEnvelope, readObjectEnvelope, unwrapEntry } from './api-envelope';
@@ -121,7 +121,8 @@ export class CleverApiClient {
    * order (ascending id), each fetched only when the previous one has been consumed. Ends at the
    * first page without a `next` link (or whose `next` is itself, empty). An empty page with a
    * `next` link elsewhere is followed: ending there would take every record of the pages after it
-   * for removed.
+   * for removed. A page Clever refuses as too large (HTTP 413) is asked for again half as large,
+   * and so are the pages after it.
    */
   async *pages(resource: string, options: ListOptions = {}): AsyncGenerator<CleverPage> {
     const limit = options.limit ?? MAX_PAGE_LIMIT;
@@ -129,9 +130,22 @@ export class CleverApiClient {
       throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_LIMIT}, got ${limit}`);
     }
     let url: URL | undefined = this.url(resource, { limit: String(limit), ...options.query });
+    /** The page size after Clever refused a larger one (413), kept for the pages after it. */
+    let lowered: number | undefined;
     while (url !== undefined) {
+      if (lowered !== undefined && Number(url.searchParams.get('limit')) > lowered) url.searchParams.set('limit', String(lowered));
       const shown = this.http.show(url);
-      const { entries, next, linked } = readListEnvelope(await this.http.getJson(url), shown);
+      let body: unknown;
+      try {
+        body = await this.http.getJson(url);
+      } catch (error) {
+        // a page larger than Clever serves (its events' maximum is not documented): the same page, half as large
+        const asked = Number(url.searchParams.get('limit'));
+        if (!(error instanceof CleverRequestFailed && error.status === 413 && asked > 1)) throw error;
+        lowered = Math.floor(asked / 2);
+        continue;
+      }
+      const { entries, next, linked } = readListEnvelope(body, shown);
       // Clever sends them on every page: without them, nothing says whether more pages follow, and
       // taking the page for the last would take the records of any after it for removed
       if (!linked) throw new CleverBadResponse(shown, 'the page has no "links", so whether more pages follow cannot be told');
