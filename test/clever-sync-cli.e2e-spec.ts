@@ -58,7 +58,7 @@ describe('roster-ledger sync (end to end)', () => {
     standIn.fail({ path: /^\/v3\.0\/events/, status: 400, body: { message: 'events are not enabled for this application' } });
     const synced = await cli(['sync', '--district', D, '--db', fresh, '--json'], env);
     expect(synced.status).toBe(0);
-    const why = `the newest Clever event could not be read, so no events cursor was set (an events sync cannot follow this sync): Clever refused GET ${standIn.baseUrl}/v3.0/events?ending_before=last&limit=1 (HTTP 400): events are not enabled for this application`;
+    const why = `the newest Clever event could not be read, so this sync set no events cursor (an events sync goes on from the cursor an earlier sync set, if there is one, else runs in full): Clever refused GET ${standIn.baseUrl}/v3.0/events?ending_before=last&limit=1 (HTTP 400): events are not enabled for this application`;
     const body = JSON.parse(synced.stdout);
     expect(body).toMatchObject({ status: 'completed', cursorNotSet: why, cursorProblem: why, cursor: null });
     const shown = await cli(['syncs', 'show', body.syncId, '--db', fresh], env);

@@ -135,7 +135,7 @@ export class SyncSummarySchema implements SyncSummary {
     type: String,
     nullable: true,
     description: "for a full sync through the Clever API that could not read Clever's newest event first, so set no events cursor (an events sync cannot follow it): why",
-    example: "the newest Clever event could not be read, so no events cursor was set (an events sync cannot follow this sync): Clever refused GET https://api.clever.com/v3.0/events?ending_before=last&limit=1 (HTTP 400): ...",
+    example: "the newest Clever event could not be read, so this sync set no events cursor (an events sync goes on from the cursor an earlier sync set, if there is one, else runs in full): Clever refused GET https://api.clever.com/v3.0/events?ending_before=last&limit=1 (HTTP 400): ...",
   })
   cursorNotSet!: string | null;
   @ApiProperty({

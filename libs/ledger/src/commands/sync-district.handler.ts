@@ -79,7 +79,7 @@ export class SyncDistrictHandler implements ICommandHandler<SyncDistrictCommand,
       cursor = await this.feed.latestEventId(districtId);
     } catch (error) {
       // a district whose app has no events enabled can still be synced in full
-      cursorProblem = `the newest Clever event could not be read, so no events cursor was set (an events sync cannot follow this sync): ${error instanceof Error ? error.message : String(error)}`;
+      cursorProblem = `the newest Clever event could not be read, so this sync set no events cursor (an events sync goes on from the cursor an earlier sync set, if there is one, else runs in full): ${error instanceof Error ? error.message : String(error)}`;
       this.logger.warn(`sync ${syncId} of district ${districtId}: ${cursorProblem}`);
     }
     const eventsCursor = cursor === undefined ? undefined : { cursor, reason: fallback === null ? ('full-sync' as const) : ('fallback' as const), ...(fallback === null ? {} : { detail: fallback }) };
