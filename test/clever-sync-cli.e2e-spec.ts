@@ -181,4 +181,18 @@ describe('roster-ledger sync (end to end)', () => {
     expect(refused.stderr).toContain(`  Drop it:              roster-ledger syncs discard ${heldId.syncId} --db ${db} --by <your name>\n`);
     expect((await cli(['syncs', 'discard', heldId.syncId, '--by', 'e2e', '--db', db], env)).status).toBe(0);
   });
+
+  it('says, when a held events sync is discarded, that its events come again with the next events sync', async () => {
+    const users = JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'users.json'), 'utf8')) as { data: { data: { id: string; roles: Record<string, unknown> } }[] };
+    const students = users.data.map((u) => u.data).filter((u) => 'student' in u.roles).slice(0, 200);
+    for (const student of students) standIn.pushEvent({ type: 'users.deleted', data: { object: { id: student.id, district: D } } });
+    const held = JSON.parse((await cli(['sync', '--district', D, '--events', '--db', db, '--json'], env)).stdout) as { status: string; syncId: string };
+    expect(held.status).toBe('held');
+    const discarded = await cli(['syncs', 'discard', held.syncId, '--by', 'e2e', '--db', db], env);
+    expect(discarded.status).toBe(0);
+    expect(discarded.stdout).toContain("The district's events cursor stays where it was: the next events sync reads the same events again, and is held again if they still cross the guard.");
+    const again = JSON.parse((await cli(['sync', '--district', D, '--events', '--db', db, '--json'], env)).stdout) as { status: string; syncId: string };
+    expect(again.status).toBe('held');
+    expect((await cli(['syncs', 'discard', again.syncId, '--by', 'e2e', '--db', db], env)).status).toBe(0);
+  });
 });

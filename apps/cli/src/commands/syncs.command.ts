@@ -102,6 +102,11 @@ export class SyncsApproveCommand extends SyncsSubCommand {
   }
 }
 
+/** Said after an events sync is discarded: the district's cursor did not move, so its events come again. */
+export const EVENTS_DISCARDED =
+  "The district's events cursor stays where it was: the next events sync reads the same events again, and is held again if they still cross the guard. " +
+  'A full sync (roster-ledger sync --district <id>) records the district as Clever shows it now, and sets a new cursor.';
+
 @SubCommand({ name: 'discard', arguments: '<syncId>', description: 'drop a held sync; the ledger stays as it was' })
 export class SyncsDiscardCommand extends SyncsSubCommand {
   constructor(private readonly commands: CommandBus) {
@@ -110,7 +115,10 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
 
   async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
-      this.print(await this.commands.execute(new DiscardSyncCommand(syncId!, options.by ?? whoAmI(), 'cli')), options);
+      const discarded = await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(syncId!, options.by ?? whoAmI(), 'cli'));
+      this.print(discarded, options);
+      // its events stay unread past the cursor: the next events sync meets them again
+      if (!options.json && discarded.source === 'clever-events') out(EVENTS_DISCARDED);
     } catch (error) {
       reportError(error, options.json);
     }
