@@ -377,6 +377,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect({ status: viaHelp.status, stdout: viaHelp.stdout }).toEqual({ status: 0, stdout: cli(['events', '--help'], { LEDGER_DB: missing }).stdout });
     expect(cli(['help'], { LEDGER_DB: missing })).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Usage: roster-ledger \[options\] \[command\]/) });
     expect(cli(['help', 'nope'], { LEDGER_DB: missing })).toMatchObject({ status: 2, stderr: expect.stringMatching(/^error: unknown command 'nope'/) });
+    // the release option, which the help lists too
+    expect(cli(['--help'], { LEDGER_DB: missing }).stdout).toContain('-V, --version');
     expect(existsSync(missing)).toBe(false);
   });
 });

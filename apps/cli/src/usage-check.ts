@@ -3,7 +3,7 @@ import type { CommandMetadata, OptionMetadata } from 'nest-commander';
 // nest-commander keeps a command's @Command/@SubCommand/@Option settings as reflect-metadata
 // under these keys; they are not re-exported from its index (the version is pinned).
 import { CommandMeta, OptionMeta, SubCommandMeta } from 'nest-commander/src/constants';
-import type { LedgerConfig } from '@roster-ledger/config';
+import { RELEASE, type LedgerConfig } from '@roster-ledger/config';
 import { InvalidInput } from '@roster-ledger/domain';
 
 /**
@@ -52,6 +52,8 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
   const help: string[] = [];
   let chosen: ChosenCommand | undefined;
   const program = new Command(cliName);
+  // listed in the help; `--version` alone is answered before this parse (it opens nothing either)
+  program.version(RELEASE, '-V, --version', 'print the release');
   for (const command of commands) program.addCommand(buildCommand(command, SUB_OR_ROOT.root, (c) => (chosen = c)));
   quiet(program, messages, help);
   try {
@@ -59,6 +61,7 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
     return { kind: 'run', command: chosen };
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.version') return { kind: 'help', text: help.join('') };
       if (error.code === 'commander.helpDisplayed') return unknownCommandOf(commands, args, cliName) ?? { kind: 'help', text: help.join('') };
       // `roster-ledger help [command]`, which the help lists: the same help, by another name (of a
       // command that is not there, commander shows the general help as an error)
