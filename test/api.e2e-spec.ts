@@ -1071,6 +1071,13 @@ describe('REST API (end to end)', () => {
         });
         // found before the ledger was opened: a mistyped path is not left holding a new ledger
         expect(existsSync(ledger)).toBe(false);
+        // with --json, the same in the error object every refusal gives, on stdout
+        const asJson = serveRefusal(ledger, { LEDGER_API_KEYS: testKeysConfig() }, port, ['--json']);
+        expect({ status: asJson.status, stderr: asJson.stderr, stdout: JSON.parse(asJson.stdout) }).toEqual({
+          status: 1,
+          stderr: '',
+          stdout: { error: { code: 'SERVE_FAILED', message: `cannot serve on 127.0.0.1:${port}: port ${port} is in use by another process; stop it, or serve on another port with --port <n> (0 picks a free one)` } },
+        });
       } finally {
         await new Promise((closed) => holder.close(closed));
       }

@@ -76,7 +76,10 @@ export class ServeCommand extends LedgerCommandRunner {
       }
       server = await ApiServer.start(this.config, { port, host, logger: new QuietStartupLogger() });
     } catch (error) {
-      err(`cannot serve on ${host}:${port}: ${startFailure(error, this.config.dbPath)}`);
+      const message = `cannot serve on ${host}:${port}: ${startFailure(error, this.config.dbPath)}`;
+      // one JSON document with --json, as every refusal before it (NO_LEDGER) gives
+      if (options.json) json({ error: { code: 'SERVE_FAILED', message } });
+      else err(message);
       // what a half-built application started (the housekeeping thread) would keep the process alive
       process.exit(EXIT_FAILED);
     }
