@@ -2,6 +2,7 @@ import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { keyHolderOf } from './auth/api-key.guard';
 import type { ApiKeyRegistry } from './auth/api-key-registry';
+import type { AuthenticatedRequest } from './auth/authenticated-request';
 
 /** Whether a request carries a body (a declared length above 0, or a chunked one). */
 function carriesBody(request: Request): boolean {
@@ -20,10 +21,11 @@ function carriesBody(request: Request): boolean {
  * Requests without a body (every GET, the public ones among them) pass untouched.
  */
 export function bodyGate(keys: ApiKeyRegistry): RequestHandler {
-  return (request: Request, _response: Response, next: NextFunction): void => {
+  return (request: AuthenticatedRequest, _response: Response, next: NextFunction): void => {
     if (!carriesBody(request)) return next();
     try {
-      keyHolderOf(request, keys);
+      // noted for the request log: a body refused here (415, or the parser's 400 or 413) names its caller too
+      request.keyHolder = keyHolderOf(request, keys);
     } catch (error) {
       return next(error);
     }
