@@ -88,7 +88,7 @@ async function main(argv: string[]): Promise<void> {
     results.push(r);
     log(
       `${step}: ${r.wallSeconds} s (CPU ${r.cpuSeconds} s${describeStepMachine(m)}), ${r.events.toLocaleString('en-US')} events, ` +
-        `${r.eventsPerSecond.toLocaleString('en-US')} events/s, peak ${r.peakRssMb} MB ${note}`,
+        `${r.eventsPerSecond.toLocaleString('en-US')} events/s, peak ${r.peakRssMb} MB${note === '' ? '' : `; ${note}`}`,
     );
   };
 
