@@ -33,10 +33,21 @@ describe("the ledger's key for CSV ids", () => {
     expect(await new SqliteCsvIdKeys(open('before.db')).csvIdKey()).toBeNull();
   });
 
+  it('is none in a ledger that ran a CSV sync before it had a key, though nothing of it is applied yet (held)', async () => {
+    const db = open('held.db');
+    db.db
+      .prepare("INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES ('e1', 'sync-s1', 'sync', 0, 'SyncStarted', ?, '{}', '2026-12-01T00:00:00.000Z')")
+      .run(JSON.stringify({ syncId: 's1', districtId: 'd1', source: 'sftp-csv', origin: '/srv/upload' }));
+    expect(await new SqliteCsvIdKeys(db).csvIdKey()).toBeNull();
+  });
+
   it('is made in a ledger that holds only records read from the Data API', async () => {
     const db = open('api.db');
     db.db.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, 0)').run('user-5a25ffb0c1bc2a00360003ed');
     db.db.prepare('INSERT INTO streams (stream_id, revision) VALUES (?, 0)').run('sync-9f1c');
+    db.db
+      .prepare("INSERT INTO events (event_id, stream_id, category, revision, type, data, metadata, recorded_at) VALUES ('e1', 'sync-9f1c', 'sync', 0, 'SyncStarted', ?, '{}', '2026-12-01T00:00:00.000Z')")
+      .run(JSON.stringify({ syncId: '9f1c', districtId: 'd1', source: 'snapshot', origin: '/srv/json' }));
     expect(await new SqliteCsvIdKeys(db).csvIdKey()).toHaveLength(32);
   });
 });

@@ -12,8 +12,9 @@ const CSV_STREAM_PREFIXES = (['school', 'user', 'section'] as const).map((kind) 
 /**
  * The ledger's key for CSV ids (see CsvIdKeyStore), in the ledger file's `ledger_keys`: 32 random
  * bytes, made in the transaction that first finds none (two processes asking at once keep one), or
- * NULL for a ledger that already holds records of a CSV upload: their ids were derived without a
- * key, and must go on being derived so.
+ * NULL for a ledger that already holds records of a CSV upload, or ran a CSV sync (one held then
+ * applies its records when approved): their ids were derived without a key, and must go on being
+ * derived so.
  */
 export class SqliteCsvIdKeys implements CsvIdKeyStore {
   constructor(private readonly database: SqliteLedgerDatabase) {}
@@ -27,7 +28,10 @@ export class SqliteCsvIdKeys implements CsvIdKeyStore {
         this.database.transaction(() => {
           const again = read();
           if (again !== undefined) return again;
-          const derivedBefore = CSV_STREAM_PREFIXES.some((prefix) => db.prepare('SELECT 1 FROM streams WHERE stream_id >= ? AND stream_id < ? LIMIT 1').get(prefix, `${prefix}\uffff`) !== undefined);
+          const derivedBefore =
+            CSV_STREAM_PREFIXES.some((prefix) => db.prepare('SELECT 1 FROM streams WHERE stream_id >= ? AND stream_id < ? LIMIT 1').get(prefix, `${prefix}\uffff`) !== undefined) ||
+            // a CSV sync held before the key was made applies its records under unkeyed ids when approved
+            db.prepare("SELECT 1 FROM events WHERE category = 'sync' AND type = 'SyncStarted' AND json_extract(data, '$.source') = 'sftp-csv' LIMIT 1").get() !== undefined;
           const value = derivedBefore ? null : randomBytes(32);
           db.prepare('INSERT INTO ledger_keys (name, value) VALUES (?, ?)').run(CSV_IDS, value);
           return { value };
