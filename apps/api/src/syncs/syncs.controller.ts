@@ -103,9 +103,9 @@ export class SyncsController {
   )
   @ApiProblemResponse(500, 'applying it failed: the failure by its own code (DUPLICATE_EVENT_ID, say) and what failed; INTERNAL_ERROR for an error not raised on purpose')
   @ApiIdParam('sync')
-  approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
-    // in a worker thread: applying a term's rollover appends millions of events
-    return this.runner.approve(id, viewer.name);
+  async approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
+    // in a worker thread: applying a term's rollover appends millions of events; answered as GET /syncs/:id shows it to this role
+    return syncForViewer(await this.runner.approve(id, viewer.name), viewer);
   }
 
   @Post(':id/discard')
@@ -117,8 +117,8 @@ export class SyncsController {
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
   @ApiProblemResponse(409, 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs')
   @ApiIdParam('sync')
-  discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
-    return this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'));
+  async discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
+    return syncForViewer(await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api')), viewer);
   }
 }
 

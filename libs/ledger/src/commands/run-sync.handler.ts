@@ -70,8 +70,10 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const startedAt = options.startedAt ?? this.clock.now().toISOString();
     // opened first, so the sync is recorded with the source's own kind and origin; a source that
     // cannot be opened is recorded as a failed sync of the location asked for
-    // a CSV upload's records get ids under the ledger's key (asked for only then: made the first time)
-    const csvIdKey = this.reader.sourceOf(location) === 'sftp-csv' ? await this.csvIdKeys.csvIdKey() : null;
+    // a CSV upload's records get ids under the ledger's key (made the first time). Given to every
+    // source: the reader alone tells a CSV upload from JSON files, as it opens them, so a folder
+    // that changes in between is never read as CSV without the key
+    const csvIdKey = await this.csvIdKeys.csvIdKey();
     const hints = { importedOn: startedAt.slice(0, 10), ...(options.districtId === undefined ? {} : { districtId: options.districtId }), ...(csvIdKey === null ? {} : { csvIdKey }) };
     const opened = await this.reader.open(location, hints).then(
       (source) => ({ source, error: null }),

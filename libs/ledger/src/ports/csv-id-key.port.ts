@@ -9,6 +9,6 @@
  * without one, for the same reason.
  */
 export interface CsvIdKeyStore {
-  /** The key, made the first time it is asked for; null for a ledger whose CSV ids were derived without one. */
+  /** The key, made the first time it is asked for (a ledger's first sync); null for a ledger whose CSV ids were derived without one. */
   csvIdKey(): Promise<Uint8Array | null>;
 }

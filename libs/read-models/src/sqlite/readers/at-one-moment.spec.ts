@@ -30,6 +30,21 @@ describe('SqliteReadModels.atOneMoment: several questions answered from one mome
     expect(answer[0]).not.toEqual(await ask(new ReadModelHarness(SQLITE_PROJECTIONS).given(before)).then(([roster]) => roster));
   });
 
+  it("does not ask again for a read model stopped at an event: it stays behind, and would make every request wait its retries", async () => {
+    const { before, sync } = story();
+    const harness = new ReadModelHarness(SQLITE_PROJECTIONS).given(before);
+    // the class lists' read model (what rosterAsOf reads) stopped at an event
+    (harness.models as unknown as { live: { stopped: (name: string) => boolean } }).live.stopped = (name) => name === 'enrollments';
+    let runs = 0;
+    await harness.models.atOneMoment(async () => {
+      runs++;
+      await harness.models.rosterAsOf('sec1', FAR);
+      if (runs === 1) harness.fold(sync);
+      return harness.models.account('u2');
+    });
+    expect(runs).toBe(1);
+  });
+
   it('asks once when nothing moved', async () => {
     const { before } = story();
     const harness = new ReadModelHarness(SQLITE_PROJECTIONS).given(before);

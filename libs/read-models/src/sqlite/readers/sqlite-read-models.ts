@@ -147,8 +147,12 @@ interface Snapshot<T> {
  */
 const AGREEMENT_WAIT_MS = 1023;
 
-/** How many times `atOneMoment` runs its reads again, waiting 1, 4, 16, 64, then 256 ms first (as long as AGREEMENT_WAIT_MS allows, about). */
-const MOMENT_RETRIES = 5;
+/**
+ * How many times `atOneMoment` runs its reads again, waiting 1, 4, then 16 ms first: its reads
+ * fell on both sides of a round that has ended (each read waits out a round under way itself), so
+ * the first run again is of one moment.
+ */
+const MOMENT_RETRIES = 3;
 
 /**
  * The read models' queries on SQLite. Table names are resolved per query from the live version,
@@ -200,7 +204,9 @@ export class SqliteReadModels implements ReadModels {
       const { value, checkpoint, positions } = this.readOnce(projection, query, everyVersion);
       // (inside atOneMoment: the moments its reads were of)
       const answer = () => {
-        this.moment.getStore()?.push(checkpoint);
+        // a read model stopped at an event stays behind: its moment is no reason to read the others again
+        const moments = this.moment.getStore();
+        if (moments !== undefined && !this.live.stopped(projection)) moments.push(checkpoint);
         return value;
       };
       if (positions === null) return answer();
