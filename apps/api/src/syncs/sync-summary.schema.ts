@@ -112,6 +112,18 @@ export class SyncSummarySchema implements SyncSummary {
   })
   mismatchedAt!: Record<string, InputLocation[]>;
   @ApiProperty({
+    ...counts('new members of sections that an events sync recorded though the ledger holds the user without the role of the list naming them: section.students (a user without the student role enrolled as a student), section.teachers (a user without the teacher role assigned as a teacher). A full sync refuses such a section instead. Empty when there were none, and for syncs recorded before this was kept'),
+    example: { 'section.students': 1 },
+  })
+  roleConflicts!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description: "where the first three of each roleConflicts entry were read, as unknownValuesAt: the Clever event's page and its section's id (recordId)",
+    example: { 'section.students': [{ file: 'https://api.clever.com/v3.0/events?limit=1000', record: 12, recordId: '58da8c6b894273be680001fc' }] },
+  })
+  roleConflictsAt!: Record<string, InputLocation[]>;
+  @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,
     description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",

@@ -36,6 +36,8 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   kept: {},
   mismatched: {},
   mismatchedAt: {},
+  roleConflicts: {},
+  roleConflictsAt: {},
   ...over,
 });
 
@@ -175,6 +177,24 @@ describe("a sync's report", () => {
       ].join('\n'),
     );
     expect(describeSync(sync({}))).not.toContain('disagree');
+  });
+
+  it('says which new members of sections the ledger holds without the role of their list, and where the first were read', () => {
+    const report = describeSync(
+      sync({
+        source: 'clever-events',
+        counts: { StudentEnrolled: 1 },
+        roleConflicts: { 'section.students': 1 },
+        roleConflictsAt: { 'section.students': [{ file: 'https://api.clever.com/v3.0/events', record: 4, recordId: 'sec1' }] },
+      }),
+    );
+    expect(report).toContain(
+      [
+        '  Members recorded though the ledger holds them without the role of their list: section.students 1',
+        '    section.students at https://api.clever.com/v3.0/events, record #5, id sec1',
+      ].join('\n'),
+    );
+    expect(describeSync(sync({}))).not.toContain('without the role');
   });
 
   it('says an events sync with no roster change found nothing new after its cursor, not that a snapshot matched', () => {

@@ -109,7 +109,7 @@ describe('incremental diff (events sync)', () => {
 
   it('counts skipped changes and unknown values, and records nothing for them', () => {
     const result = when(base(), { type: 'skip', reason: 'contact' }, { type: 'skip', reason: 'contact' }, { type: 'upsert', record: student('u5'), unknownValues: ['student.gender'] });
-    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unresolvedIds: {}, unknownValues: { 'student.gender': 1 }, unknownValuesAt: { 'student.gender': [{ recordId: 'u5' }] }, kept: {}, mismatched: {}, mismatchedAt: {} });
+    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unresolvedIds: {}, unknownValues: { 'student.gender': 1 }, unknownValuesAt: { 'student.gender': [{ recordId: 'u5' }] }, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {} });
     expect(result.eventCount).toBe(1);
   });
 
@@ -118,6 +118,21 @@ describe('incremental diff (events sync)', () => {
     diff.apply({ type: 'upsert', record: student('u5'), unknownValues: ['student.gender', 'student.grade'] }, { cleverEventId: 'e9', origin: { file: 'events page 2', record: 7 } });
     const place = { file: 'events page 2', record: 7, recordId: 'u5' };
     expect(diff.finish().findings.unknownValuesAt).toEqual({ 'student.gender': [place], 'student.grade': [place] });
+  });
+
+  it('records a teacher listed among a section\'s students, and a student among its teachers, as Clever sent them, and counts both with where they were read', () => {
+    const diff = new IncrementalDiff(base(), { syncId: 'events-sync', districtId: D });
+    diff.apply(upsert(section('sec1', ['t1', 'u1'], ['u1', 'u2', 't1', 'u9'])), { cleverEventId: 'e1', origin: { file: 'events page 1', record: 2 } });
+    const result = diff.finish();
+    expect(events(result).map(([, type, data]) => [type, data])).toEqual([
+      ['TeacherAssigned', { sectionId: 'sec1', teacherId: 'u1', primary: false }],
+      ['StudentEnrolled', { sectionId: 'sec1', studentId: 't1' }],
+      ['StudentEnrolled', { sectionId: 'sec1', studentId: 'u9' }],
+    ]);
+    const place = { file: 'events page 1', record: 2, recordId: 'sec1' };
+    // u9 is not in the ledger at all: unresolved, not a conflict of roles
+    expect(result.findings).toMatchObject({ roleConflicts: { 'section.students': 1, 'section.teachers': 1 }, roleConflictsAt: { 'section.students': [place], 'section.teachers': [place] } });
+    expect(when(base(), upsert(section('sec1', ['t1'], ['u1', 'u2', 'u3']))).findings.roleConflicts).toEqual({});
   });
 
   it('rejects a record of another district, naming where it was read', () => {

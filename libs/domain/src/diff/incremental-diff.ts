@@ -7,7 +7,7 @@ import { activeTally } from '../state/active-tally';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
 import type { PartialCoverage } from './partial-coverage';
-import { noFindings, noteUnknownValues } from '../sync/sync-findings';
+import { noFindings, noteRoleConflict, noteUnknownValues } from '../sync/sync-findings';
 
 /**
  * One change an incremental source (Clever's Events API) reports about one record:
@@ -132,6 +132,7 @@ export class IncrementalDiff {
       this.state.applyChange({ ...stream, events: stamped });
       events.push(...stamped);
     }
+    if (change.type === 'upsert' && change.record.kind === 'section') this.noteRoleConflicts(events, { ...cause.origin, recordId: change.record.id });
     for (const [type, n] of Object.entries(planned.counts)) this.counts[type as RosterEventType] = (this.counts[type as RosterEventType] ?? 0) + n;
     this.eventCount += planned.eventCount;
     add(this.removed, planned.removed);
@@ -170,6 +171,22 @@ export class IncrementalDiff {
     if (change.type === 'upsert' && change.before !== undefined && !timed(given) && timed(held) && !this.holds(kind, id)) return true;
     if (change.type === 'remove' || change.before === undefined || !this.holds(kind, id)) return false;
     return !this.ledgerShows(change.before) && !this.ledgerShows(change.record);
+  }
+
+  /**
+   * Counts a section's new members whom the ledger holds without the role of the list naming them
+   * (see SyncFindings.roleConflicts). Recorded all the same, unlike in a full sync, which checks
+   * the snapshot's own users: here the ledger's roles are all there is to check against, and a
+   * section's event refused would stop every events sync of the district until a full sync.
+   */
+  private noteRoleConflicts(events: readonly PlannedEvent[], at: InputLocation): void {
+    for (const event of events) {
+      const member = event.type === 'StudentEnrolled' ? { id: event.data.studentId, role: 'student' as const, list: 'section.students' }
+        : event.type === 'TeacherAssigned' ? { id: event.data.teacherId, role: 'teacher' as const, list: 'section.teachers' } : undefined;
+      if (member === undefined) continue;
+      const roles = this.state.users.rolesOf(member.id) ?? [];
+      if (roles.length > 0 && !roles.includes(member.role)) noteRoleConflict(this.findings, member.list, at);
+    }
   }
 
   /** The ledger holds the record as shared now. */

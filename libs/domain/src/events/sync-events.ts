@@ -37,6 +37,15 @@ export interface SyncFindings {
   mismatched?: Record<string, number>;
   /** Where the first few of each `mismatched` entry were read, as `unknownValuesAt`; absent when there were none. */
   mismatchedAt?: Record<string, InputLocation[]>;
+  /**
+   * New members of sections that an events sync recorded though the ledger holds the user without
+   * the role of the list naming them (`section.students`: a teacher enrolled as a student;
+   * `section.teachers`: a student assigned as a teacher). A full sync refuses such a section; an
+   * events sync records it as Clever sent it and counts it here. Absent when there were none.
+   */
+  roleConflicts?: Record<string, number>;
+  /** Where the first few of each `roleConflicts` entry were read (the section's id as recordId); absent when there were none. */
+  roleConflictsAt?: Record<string, InputLocation[]>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

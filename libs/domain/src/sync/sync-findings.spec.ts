@@ -1,4 +1,4 @@
-import { noFindings, noteMismatch, noteUnknownValues, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
+import { noFindings, noteMismatch, noteRoleConflict, noteUnknownValues, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
 
 describe("a sync's findings", () => {
   it('counts every unknown value and keeps where the first three of each field were read', () => {
@@ -40,6 +40,7 @@ describe("a sync's findings", () => {
     noteUnresolved(findings, 'course', 'c1');
     expect(recordedFindings(findings)).toMatchObject({ unresolved: { course: 1 }, unresolvedIds: { course: ['c1'] } });
     expect(recordedFindings(findings)).not.toHaveProperty('mismatched');
+    expect(recordedFindings(findings)).not.toHaveProperty('roleConflicts');
   });
 
   it('counts every value that disagrees with another file and keeps where the first three were read', () => {
@@ -48,6 +49,15 @@ describe("a sync's findings", () => {
     expect(recordedFindings(findings)).toMatchObject({
       mismatched: { 'enrollments.csv School_id': 5 },
       mismatchedAt: { 'enrollments.csv School_id': [2, 3, 4].map((line) => ({ file: 'enrollments.csv', line, recordId: `sec${line}` })) },
+    });
+  });
+
+  it('counts every new member of a section recorded without the role of its list, and keeps where the first three were read', () => {
+    const findings = noFindings();
+    for (let record = 0; record < 4; record++) noteRoleConflict(findings, 'section.students', { file: 'events', record, recordId: `sec${record}` });
+    expect(recordedFindings(findings)).toMatchObject({
+      roleConflicts: { 'section.students': 4 },
+      roleConflictsAt: { 'section.students': [0, 1, 2].map((record) => ({ file: 'events', record, recordId: `sec${record}` })) },
     });
   });
 });

@@ -9,7 +9,7 @@ export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {} };
 }
 
 /** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
@@ -24,11 +24,7 @@ export function noteUnresolved(findings: Required<SyncFindings>, kind: string, i
  * one record, and keeps where the first few of each were read.
  */
 export function noteUnknownValues(findings: Required<SyncFindings>, fields: readonly string[], at: InputLocation): void {
-  for (const field of fields) {
-    findings.unknownValues[field] = (findings.unknownValues[field] ?? 0) + 1;
-    const places = (findings.unknownValuesAt[field] ??= []);
-    if (places.length < FINDING_EXAMPLES_KEPT) places.push({ ...at });
-  }
+  for (const field of fields) countWithPlace(findings.unknownValues, findings.unknownValuesAt, field, at);
 }
 
 /**
@@ -36,18 +32,31 @@ export function noteUnknownValues(findings: Required<SyncFindings>, fields: read
  * column), the other file's taken, and keeps where the first few were read.
  */
 export function noteMismatch(findings: Required<SyncFindings>, what: string, at: InputLocation): void {
-  findings.mismatched[what] = (findings.mismatched[what] ?? 0) + 1;
-  const places = (findings.mismatchedAt[what] ??= []);
+  countWithPlace(findings.mismatched, findings.mismatchedAt, what, at);
+}
+
+/**
+ * Counts a section's new member recorded though the ledger holds the user without the role of the
+ * list (`section.students`, `section.teachers`), and keeps where the first few were read.
+ */
+export function noteRoleConflict(findings: Required<SyncFindings>, list: string, at: InputLocation): void {
+  countWithPlace(findings.roleConflicts, findings.roleConflictsAt, list, at);
+}
+
+/** Counts one more `label` and keeps where it was read, up to FINDING_EXAMPLES_KEPT places. */
+function countWithPlace(counts: Record<string, number>, placesOf: Record<string, InputLocation[]>, label: string, at: InputLocation): void {
+  counts[label] = (counts[label] ?? 0) + 1;
+  const places = (placesOf[label] ??= []);
   if (places.length < FINDING_EXAMPLES_KEPT) places.push({ ...at });
 }
 
 /**
  * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds`,
- * `unknownValuesAt`, `kept` and `mismatched` only where there are some, so that a sync without any records what
+ * `unknownValuesAt`, `kept`, `mismatched` and `roleConflicts` only where there are some, so that a sync without any records what
  * syncs recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt } = findings;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt } = findings;
   const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
   return {
     skipped,
@@ -57,5 +66,6 @@ export function recordedFindings(findings: SyncFindings): SyncFindings {
     ...(some(unknownValuesAt) ? { unknownValuesAt } : {}),
     ...(some(kept) ? { kept } : {}),
     ...(some(mismatched) ? { mismatched, mismatchedAt: mismatchedAt ?? {} } : {}),
+    ...(some(roleConflicts) ? { roleConflicts, roleConflictsAt: roleConflictsAt ?? {} } : {}),
   };
 }

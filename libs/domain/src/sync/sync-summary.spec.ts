@@ -13,10 +13,10 @@ describe('SYNC_SUMMARY_VERSION', () => {
     } as RecordedSyncEvent;
     const fields = Object.keys(evolveSyncSummary(null, started)!).sort();
     expect({ version: SYNC_SUMMARY_VERSION, fields }).toEqual({
-      version: 6,
+      version: 7,
       fields: [
         'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'cursorNotSet', 'discardedBy', 'discardedVia', 'districtId',
-        'failure', 'fallback', 'finishedAt', 'heldAt', 'kept', 'mismatched', 'mismatchedAt', 'origin', 'owner', 'pending', 'requestedBy', 'requestedVia', 'sameFilesAs',
+        'failure', 'fallback', 'finishedAt', 'heldAt', 'kept', 'mismatched', 'mismatchedAt', 'origin', 'owner', 'pending', 'requestedBy', 'requestedVia', 'roleConflicts', 'roleConflictsAt', 'sameFilesAs',
         'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unresolved',
         'unresolvedIds',
       ],

@@ -52,6 +52,8 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       kept: {},
       mismatched: {},
       mismatchedAt: {},
+      roleConflicts: {},
+      roleConflictsAt: {},
       failure: null,
       approvedBy: null,
       approvedVia: null,
