@@ -4,6 +4,7 @@ import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
 import { coverageOfUri, versionOfUri } from './api/version-coverage';
 import { normalizeCleverRecord } from './clever-normalizer';
+import { coverageWithScopes } from './scoped-fields';
 import { entryInAnyCase } from './entry-in-any-case';
 import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thread';
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
@@ -161,10 +162,10 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
   }
 }
 
-/** A normalized record with the fingerprint of its bytes, and what the API version it was read at does not give. */
+/** A normalized record with the fingerprint of its bytes, and what the API version it was read at (or the app's scopes) does not give. */
 function asRead(item: SnapshotItem, found: JsonRecord): SnapshotItem {
   if (item.type !== 'record') return item;
-  const partial = coverageOfUri(found.uri);
+  const partial = coverageWithScopes(found.value, coverageOfUri(found.uri));
   if (found.fingerprint === undefined && partial === undefined) return item;
   return { ...item, ...(found.fingerprint === undefined ? {} : { fingerprint: found.fingerprint }), ...(partial === undefined ? {} : { partial }) };
 }

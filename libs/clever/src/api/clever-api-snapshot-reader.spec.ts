@@ -35,6 +35,15 @@ describe('CleverApiSnapshotReader', () => {
     ]);
   });
 
+  it("gives each student without the keys of Clever's scoped fields (the demo's have none) those fields as not covered, apart from the version's", async () => {
+    const items = await collect((await reader({ version: 'v3.1' }).open(demo)).items());
+    const students = items.filter((item) => item.type === 'record' && item.record.kind === 'user' && 'student' in item.record.roles);
+    const teachers = items.filter((item) => item.type === 'record' && item.record.kind === 'user' && !('student' in item.record.roles));
+    expect(students).toHaveLength(1004);
+    for (const item of students) expect(item.type === 'record' && Object.keys(item.partial?.fields?.student ?? {})).toEqual(['ell_status', 'frl_status', 'home_language', 'iep_status']);
+    expect(teachers.filter((item) => item.type === 'record' && item.partial !== undefined)).toEqual([]);
+  });
+
   it('names the API, version and district in origin and source, never the token', async () => {
     const source = await reader({ version: 'v3.1' }).open(demo);
     expect(source.source).toBe('clever-api');

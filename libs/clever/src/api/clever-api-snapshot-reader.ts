@@ -3,6 +3,7 @@ import type { RecordKind } from '@roster-ledger/domain';
 import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
+import { coverageWithScopes } from '../scoped-fields';
 import { unwrapEntry } from './api-envelope';
 import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, MAX_PAGE_LIMIT } from './clever-api-client';
 import { displayUrl } from './safe-text';
@@ -147,7 +148,9 @@ async function* readKind(
         throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
       }
       onRecord();
-      yield item;
+      // the source's `partial` covers the version; a student without a scoped field, the record's
+      const scoped = item.type === 'record' ? coverageWithScopes(unwrapped.object, undefined) : undefined;
+      yield item.type === 'record' && scoped !== undefined ? { ...item, partial: scoped } : item;
     }
   }
 }

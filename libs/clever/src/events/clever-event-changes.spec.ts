@@ -59,6 +59,26 @@ describe('Clever events to ledger changes', () => {
     expect(planned(result)).toEqual([['user-u1', 'StudentUpdated', { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} }, update.id]]);
   });
 
+  it("leaves a student's scoped fields (FRL, IEP, ELL, home language) as the ledger has them when the object lacks their keys, and counts them kept; an empty one clears", () => {
+    const scoped = { frl_status: 'Free', iep_status: 'Y', ell_status: 'N', home_language: 'Spanish' };
+    const withScoped = (grade: string, fields: Record<string, unknown>) => {
+      const object = studentObject('u1', grade);
+      return { ...object, roles: { student: { ...object.roles.student, ...fields } } };
+    };
+    const state = given(record('user', withScoped('9', scoped)));
+    const lost = event('users.updated', studentObject('u1', '10'), { roles: { student: { grade: '9' } } });
+    const result = when(state, lost);
+    expect(planned(result)).toEqual([['user-u1', 'StudentUpdated', { id: 'u1', changes: { grade: { from: '9', to: '10' } }, personal: {} }, lost.id]]);
+    expect(result.findings.kept).toEqual({
+      'ell_status (not in the record: Clever gives it only under a scope of its own)': 1,
+      'frl_status (not in the record: Clever gives it only under a scope of its own)': 1,
+      'home_language (not in the record: Clever gives it only under a scope of its own)': 1,
+      'iep_status (not in the record: Clever gives it only under a scope of its own)': 1,
+    });
+    const cleared = event('users.updated', withScoped('10', { ...scoped, frl_status: '' }), { roles: { student: { frl_status: 'Free' } } });
+    expect(planned(when(state, cleared))).toEqual([['user-u1', 'DemographicUpdated', { id: 'u1', personal: { frl_status: { from: 'Free', to: null } } }, cleared.id]]);
+  });
+
   it('turns sections.updated into the set differences of its member lists, never carrying previous_attributes', () => {
     const before = sectionObject('sec1', ['u1', 'u2']);
     const update = event('sections.updated', sectionObject('sec1', ['u2', 'u3']), { students: ['u1', 'u2'] });

@@ -2,6 +2,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import type { IncrementalChange, InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
 import type { CleverEvent } from '../api/clever-event';
 import { normalizeCleverRecord } from '../clever-normalizer';
+import { coverageWithScopes } from '../scoped-fields';
 
 /**
  * One Clever event as the ledger's events feed yields it (the shape of the ledger's
@@ -89,7 +90,13 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
     throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}${PAST_IT}`, { ...item.origin, field: 'district' });
   }
   const before = action === 'updated' ? beforeOf(kind, event, districtId, origin) : undefined;
-  return { ...base, origin: item.origin, change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues, ...(before ? { before } : {}) } };
+  // a student object without a field of a scope the app was not granted leaves the ledger's value
+  const partial = coverageWithScopes(event.object, undefined);
+  return {
+    ...base,
+    origin: item.origin,
+    change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues, ...(before ? { before } : {}), ...(partial ? { partial } : {}) },
+  };
 }
 
 /**

@@ -14,13 +14,15 @@ import { noFindings, noteRoleConflict, noteUnknownValues } from '../sync/sync-fi
  * - `upsert`: the record as it is now, whole (Clever's `data.object`); the diff against the
  *   ledger decides what changed, so the same change reported twice records nothing the second time;
  *   `before`, when the source knows it, is the record as it was just before this change (Clever's
- *   `data.object` with `previous_attributes` put back);
+ *   `data.object` with `previous_attributes` put back); `partial`, what the record does not give
+ *   beyond what the whole feed does not (a student without a field of a scope the app lacks),
+ *   left as the ledger has it (see SnapshotDiff.add);
  * - `remove`: the record is no longer shared (`*.deleted`); `lastModified` is Clever's clock of
  *   the record as last known, when the source gives it;
  * - `skip`: read but not recorded (a contact, a `resources.*` event), counted by reason.
  */
 export type IncrementalChange =
-  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[]; before?: RosterRecord }
+  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[]; before?: RosterRecord; partial?: PartialCoverage }
   | {
       type: 'remove';
       kind: RecordKind;
@@ -118,7 +120,7 @@ export class IncrementalDiff {
     }
     const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS, eventIds: this.eventIds });
     if (change.type === 'upsert') {
-      diff.add(change.record, cause.origin);
+      diff.add(change.record, cause.origin, undefined, change.partial);
       noteUnknownValues(this.findings, change.unknownValues, { ...cause.origin, recordId: change.record.id });
     } else {
       diff.remove(change.kind, change.id);
