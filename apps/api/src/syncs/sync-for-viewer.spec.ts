@@ -1,6 +1,6 @@
 import { summarizeSync } from '@roster-ledger/domain';
-import type { Viewer, ViewerRole } from '@roster-ledger/ledger';
-import { syncForViewer } from './sync-for-viewer';
+import type { LoggedChange, Viewer, ViewerRole } from '@roster-ledger/ledger';
+import { changeForViewer, syncForViewer } from './sync-for-viewer';
 
 /** A sync that failed on a file of a snapshot folder on the server, as its summary records it. */
 const failed = {
@@ -62,5 +62,20 @@ describe('a sync as each role sees it', () => {
       expect(JSON.stringify(seen)).not.toContain('/srv/');
       expect({ ...seen, origin: failed.origin, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt }).toEqual(failed);
     }
+  });
+
+  it("cuts the server paths of a sync's events in the audit feed for compliance, and leaves the rest of each event as stored", () => {
+    const change = (type: string, data: Record<string, unknown>): LoggedChange => ({
+      position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, data,
+    });
+    const owner = { pid: 10001, host: 'vm', started: '10001/pid:[4026531836]/0e035386-6b27-4285-bd01-63bb4ff37427/8011667' };
+    const started = change('SyncStarted', { syncId: 's1', owner, origin: '/srv/clever/north/2025-10-01', requestedBy: 'ops/nightly' });
+    const failedEvent = change('SyncFailed', { syncId: 's1', code: 'INVALID_INPUT', reason: failed.failure.reason, at: failed.failure.at });
+    const completed = change('SyncCompleted', { syncId: 's1', unknownValuesAt: { 'student.grade': failed.unknownValuesAt['student.grade'] } });
+    const seen = (one: LoggedChange) => changeForViewer(one, as('compliance')).data;
+    expect(seen(started)).toEqual({ syncId: 's1', owner, origin: '.../2025-10-01', requestedBy: 'ops/nightly' });
+    expect(seen(failedEvent)).toEqual({ syncId: 's1', code: 'INVALID_INPUT', reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document', at: { file: '.../users.json', line: 1 } });
+    expect(seen(completed)).toEqual({ syncId: 's1', unknownValuesAt: { 'student.grade': [{ file: '.../users.json', record: 5, recordId: 'u6' }] } });
+    expect(changeForViewer(started, as('engineer'))).toBe(started);
   });
 });

@@ -52,18 +52,22 @@ function withoutRecord({ recordId: _left, ...at }: InputLocation): InputLocation
 /**
  * A change of the audit feed as a role sees it: a sync's own events (its `origin`, a failure's
  * reason and place, its findings' places) with every server path cut as {@link syncForViewer}
- * cuts them, for compliance and support. Roster changes name no server path.
+ * cuts them, for compliance and support. Roster changes name no server path. Only the texts that
+ * may hold one are cut: the rest of the event (its owner's process, its counts) is as stored.
  */
 export function changeForViewer(change: LoggedChange, viewer: Viewer): LoggedChange {
   if (SERVER_OPERATORS.has(viewer.role) || !change.streamId.startsWith('sync-')) return change;
-  return { ...change, data: withPathsCut(change.data) as LoggedChange['data'] };
+  return { ...change, data: withPathsCut(change.data, false) as LoggedChange['data'] };
 }
 
-function withPathsCut(value: unknown): unknown {
-  if (typeof value === 'string') return withoutServerPaths(value);
-  if (Array.isArray(value)) return value.map(withPathsCut);
+/** The keys of a sync event's texts that may name a file on the server, at any depth. */
+const TEXTS_WITH_PATHS: ReadonlySet<string> = new Set(['origin', 'reason', 'file', 'fallback', 'cursorNotSet']);
+
+function withPathsCut(value: unknown, mayHoldPath: boolean): unknown {
+  if (typeof value === 'string') return mayHoldPath ? withoutServerPaths(value) : value;
+  if (Array.isArray(value)) return value.map((inner) => withPathsCut(inner, mayHoldPath));
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withPathsCut(inner)]));
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withPathsCut(inner, TEXTS_WITH_PATHS.has(key))]));
 }
 
 function cutPlace(place: InputLocation): InputLocation {
