@@ -60,7 +60,7 @@ describe('roster-ledger import (end to end)', () => {
       ]);
       const t = changes.teacherSwapped;
       expect(on(`section-${t.section}`)).toEqual([
-        ['TeacherUnassigned', { sectionId: t.section, teacherId: t.from }],
+        ['TeacherUnassigned', { sectionId: t.section, teacherId: t.from, primary: true }],
         ['TeacherAssigned', { sectionId: t.section, teacherId: t.to, primary: true }],
       ]);
       // the removed student leaves every class they were in, and nothing else changed

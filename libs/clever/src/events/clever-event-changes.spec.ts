@@ -93,7 +93,7 @@ describe('Clever events to ledger changes', () => {
   it('turns a teacher swap into TeacherUnassigned and TeacherAssigned (primary)', () => {
     const result = when(given(record('section', sectionObject('sec1', ['u1'], ['t1']))), event('sections.updated', sectionObject('sec1', ['u1'], ['t2']), { teacher: 't1', teachers: ['t1'] }));
     expect(planned(result).map(([, type, data]) => [type, data])).toEqual([
-      ['TeacherUnassigned', { sectionId: 'sec1', teacherId: 't1' }],
+      ['TeacherUnassigned', { sectionId: 'sec1', teacherId: 't1', primary: true }],
       ['TeacherAssigned', { sectionId: 'sec1', teacherId: 't2', primary: true }],
     ]);
   });

@@ -177,13 +177,18 @@ describe('snapshot diff', () => {
 
     const swapped = when(given(two(['a', 'b'])), two(['c', 'b']));
     expect(events(swapped)).toEqual([
-      ['section-sec1', 'TeacherUnassigned', { sectionId: 'sec1', teacherId: 'a' }],
+      ['section-sec1', 'TeacherUnassigned', { sectionId: 'sec1', teacherId: 'a', primary: true }],
       ['section-sec1', 'TeacherAssigned', { sectionId: 'sec1', teacherId: 'c', primary: true }],
     ]);
 
+    // the teacher who left says they were the primary one: the change after it is from none
     const primaryLeaves = when(given(two(['a', 'b'])), two(['b']));
-    expect(types(primaryLeaves)).toEqual(['section-sec1 TeacherUnassigned', 'section-sec1 PrimaryTeacherChanged']);
-    expect(events(primaryLeaves)[1]![2]).toEqual({ sectionId: 'sec1', from: null, to: 'b' });
+    expect(events(primaryLeaves)).toEqual([
+      ['section-sec1', 'TeacherUnassigned', { sectionId: 'sec1', teacherId: 'a', primary: true }],
+      ['section-sec1', 'PrimaryTeacherChanged', { sectionId: 'sec1', from: null, to: 'b' }],
+    ]);
+    const coTeacherLeaves = when(given(two(['a', 'b'])), two(['a']));
+    expect(events(coTeacherLeaves)).toEqual([['section-sec1', 'TeacherUnassigned', { sectionId: 'sec1', teacherId: 'b', primary: false }]]);
   });
 
   it('records term and course id churn as removal, new share, and the section pointing at the new ids', () => {
@@ -215,6 +220,7 @@ describe('snapshot diff', () => {
     expect(types(result)).toEqual([
       'section-sec1 StudentUnenrolled', 'section-sec1 StudentUnenrolled', 'section-sec1 TeacherUnassigned', 'section-sec1 SectionRemoved',
     ]);
+    expect(events(result)[2]![2]).toEqual({ sectionId: 'sec1', teacherId: 'tch1', primary: true });
     expect(result.tally.removed).toEqual({ section: 1, enrollment: 2 });
   });
 

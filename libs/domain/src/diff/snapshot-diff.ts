@@ -545,7 +545,7 @@ export class SnapshotDiff {
     const teachersNow = new Set(record.teachers);
     for (const teacherId of before.teachers) {
       if (teachersNow.has(teacherId)) continue;
-      this.emit(stream, before, at, { type: 'TeacherUnassigned', data: { sectionId, teacherId } });
+      this.emit(stream, before, at, { type: 'TeacherUnassigned', data: { sectionId, teacherId, primary: teacherId === before.primaryTeacher } });
       if (currentPrimary === teacherId) currentPrimary = null;
     }
     const teachersBefore = new Set(before.teachers);
@@ -651,7 +651,7 @@ export class SnapshotDiff {
       this.emit(stream, section, undefined, { type: 'StudentUnenrolled', data: { sectionId, studentId } });
     }
     for (const teacherId of section.teachers) {
-      this.emit(stream, section, undefined, { type: 'TeacherUnassigned', data: { sectionId, teacherId } });
+      this.emit(stream, section, undefined, { type: 'TeacherUnassigned', data: { sectionId, teacherId, primary: teacherId === section.primaryTeacher } });
     }
     this.emit(stream, section, undefined, { type: 'SectionRemoved', data: { id: sectionId } });
   }

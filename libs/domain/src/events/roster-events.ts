@@ -41,6 +41,12 @@ export interface TeacherAssignedData {
 export interface TeacherUnassignedData {
   sectionId: string;
   teacherId: string;
+  /**
+   * Whether this teacher was the section's primary teacher until unassigned (a PrimaryTeacherChanged
+   * after it then says `from: null`, as the section has no primary between the two). Absent on
+   * events recorded before it was kept.
+   */
+  primary?: boolean;
 }
 export interface PrimaryTeacherChangedData {
   sectionId: string;
