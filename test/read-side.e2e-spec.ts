@@ -282,8 +282,13 @@ describe('read side through the CLI (end to end)', () => {
     expect(readdirSync(dirname(db)).filter((name) => name.startsWith('feed.csv'))).toEqual(['feed.csv']);
     // a whole one replaces it
     const written = cli(['audit', 'export', '--sync', day2.syncId, '--types', 'StudentRemoved', '--out', out, '--db', db]);
-    expect({ status: written.status, stdout: written.stdout, stderr: written.stderr.trim() }).toEqual({ status: 0, stdout: '', stderr: `audit feed written to ${out}` });
     expect(readFileSync(out, 'utf8').trim().split('\n').map((line) => line.split(',')[6])).toEqual(['type', 'StudentRemoved']);
+    // it says where the next export of a series starts, and so does one that found nothing new
+    const last = readFileSync(out, 'utf8').trim().split('\n')[1]!.split(',')[0]!;
+    const next = `the next export of a series takes --after ${last}`;
+    expect({ status: written.status, stdout: written.stdout, stderr: written.stderr.trim() }).toEqual({ status: 0, stdout: '', stderr: `audit feed written to ${out}: 1 change, the last at position ${last}; ${next}` });
+    const nothingNew = cli(['audit', 'export', '--sync', day2.syncId, '--types', 'StudentRemoved', '--after', last, '--db', db]);
+    expect({ status: nothingNew.status, lines: nothingNew.stdout.trim().split('\n').length, stderr: nothingNew.stderr.trim() }).toEqual({ status: 0, lines: 1, stderr: `audit feed written: no change after position ${last}; ${next} again` });
     // a write that fails (a full disk: /dev/full, where Linux has it) fails the export, saying so
     if (existsSync('/dev/full')) {
       const full = cli(['audit', 'export', '--out', '/dev/full', '--db', db]);

@@ -114,13 +114,20 @@ export class AuditExportCommand extends CommandRunner {
         syncId: options.sync,
       };
       const format = options.json ? 'json' : (options.format ?? 'csv');
-      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), format, { after: options.after });
+      let count = 0;
+      let last = options.after;
+      const written = (changes: readonly { position: number }[]) => {
+        count += changes.length;
+        last = changes.at(-1)?.position ?? last;
+      };
+      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), format, { after: options.after, written });
       if (options.out) {
         await writeWhole(chunks, options.out);
-        err(`audit feed written to ${options.out}`);
       } else {
         for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       }
+      // what the next export of a series takes as --after, also when this one found nothing new
+      err(exportedNote(count, last, options.out));
     } catch (error) {
       reportError(error, options.json);
     }
@@ -196,4 +203,18 @@ export class AuditCommand extends CommandRunner {
     this.command.help();
     process.exitCode = EXIT_USAGE;
   }
+}
+
+/**
+ * What an export wrote, and the `--after` of the next one of a series: the last change's position,
+ * or the `--after` given when there was none (an export with no change has no position of its own
+ * to go on from).
+ */
+export function exportedNote(count: number, last: number | undefined, out: string | undefined): string {
+  const where = out === undefined ? '' : ` to ${out}`;
+  const changes = count === 1 ? '1 change' : `${count.toLocaleString('en-US')} changes`;
+  if (count > 0) return `audit feed written${where}: ${changes}, the last at position ${last}; the next export of a series takes --after ${last}`;
+  return last === undefined
+    ? `audit feed written${where}: no change`
+    : `audit feed written${where}: no change after position ${last}; the next export of a series takes --after ${last} again`;
 }

@@ -94,6 +94,8 @@ export interface AuditExportOptions {
   after?: number;
   /** Each change as the reader is to see it, beyond the query's redaction (the API cuts server paths). */
   shown?: (change: LoggedChange) => LoggedChange;
+  /** Told of each page's changes as they are written: what a caller reports of the export when it ends. */
+  written?: (changes: readonly LoggedChange[]) => void;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function* exportAudit(
   filter: AuditFilter,
   viewer: Viewer,
   format: AuditExportFormat,
-  { pageSize = 1_000, after, shown = (change) => change }: AuditExportOptions = {},
+  { pageSize = 1_000, after, shown = (change) => change, written }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
   const withPeople = syncPeople(queries);
   const pageAfter = async (after: number | undefined, first = false): Promise<Page<ExportedChange>> => {
@@ -123,6 +125,7 @@ export async function* exportAudit(
       yield format === 'csv'
         ? page.items.map((c) => `${csvLine(c)}\n`).join('')
         : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
+      written?.(page.items);
       first = false;
     }
     if (page.next === null) break;
