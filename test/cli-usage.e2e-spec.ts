@@ -55,6 +55,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a --district with a control character in it', ['import', missing, '--district', 'evil\n\u001b[31mred', '--db', missing], /^error: --district must be an id, without control characters: got "evil\\n\\u001b\[31mred"\n$/],
     ['an empty --db (never the default ledger, nor LEDGER_DB\'s)', ['events', '--db', ''], /^error: --db is empty: give it a value, or leave it out\n$/],
     ['an empty --by of a decision', ['syncs', 'discard', 'some-sync', '--by', '', '--db', missing], /^error: --by is empty: give it a value, or leave it out\n$/],
+    ['a --by with a line break', ['syncs', 'approve', 'some-sync', '--by', 'ops\nSyncApproved by admin', '--db', missing], /^error: --by must be a name, without control characters: got "ops\\nSyncApproved by admin"\n$/],
     ['an --out of spaces', ['audit', 'export', '--out', ' ', '--db', missing], /^error: --out is empty: give it a value, or leave it out\n$/],
     ['an empty --stream', ['events', '--stream', '', '--db', missing], /^error: --stream is empty: give it a value, or leave it out\n$/],
     ['an option given twice', ['search', 'ada', '--limit', '5', '--limit', '7', '--db', missing], /^error: --limit is given twice \("5", then "7"\): give it once\n$/],

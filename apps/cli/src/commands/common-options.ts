@@ -153,3 +153,15 @@ export function parseDistrictId(value: string): string {
   if (id.length > 128) throw new Error(`--district must be an id of at most 128 characters: got one of ${id.length.toLocaleString('en-US')}`);
   return id;
 }
+
+/**
+ * A `--by` name as given, trimmed. It is recorded in the log for good and shown on every line
+ * about the sync (and in the audit export's CSV): one with a control character (a newline, an
+ * escape) would make those lines lie about what follows it, so it is refused, as over the API a
+ * key's name is.
+ */
+export function parseByName(value: string): string {
+  const name = value.trim();
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw new Error(`--by must be a name, without control characters: got ${JSON.stringify(value)}`);
+  return name;
+}

@@ -6,7 +6,7 @@ import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, U
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
+import { BY_OPTION, parseByName, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { sayWhenInterruptedAfterSync } from './recorded-sync';
 
@@ -98,7 +98,7 @@ export class SyncsApproveCommand extends SyncsSubCommand {
 
   @Option(BY_OPTION)
   parseBy(value: string): string {
-    return value;
+    return parseByName(value);
   }
 }
 
@@ -126,7 +126,7 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
 
   @Option(BY_OPTION)
   parseBy(value: string): string {
-    return value;
+    return parseByName(value);
   }
 }
 
@@ -158,7 +158,7 @@ export class SyncsUnlockCommand extends SyncsSubCommand {
 
   @Option(BY_OPTION)
   parseBy(value: string): string {
-    return value;
+    return parseByName(value);
   }
 }
 
