@@ -69,11 +69,19 @@ export function reportErrorsOnLedger(ledgerPath: string): void {
 }
 
 /**
+ * What to do about a file of this process's ledger that SQLite found damaged (see
+ * damagedFileReport), `found` saying what came of it; null when `error` is no such damage.
+ */
+export function damagedOnLedger(error: unknown, found: string): string | null {
+  return ledgerOfErrors === undefined ? null : damagedFileReport(error, ledgerOfErrors, found);
+}
+
+/**
  * Reports a failed command: a domain error by its code and message, anything else as unexpected.
  * `notes`: lines after the error, and keys beside it in JSON.
  */
 export function reportError(error: unknown, asJson: boolean | undefined, notes: { json: Record<string, unknown>; lines: string[] } = { json: {}, lines: [] }): void {
-  const damaged = ledgerOfErrors === undefined ? null : damagedFileReport(error, ledgerOfErrors, 'The command stopped there.');
+  const damaged = damagedOnLedger(error, 'The command stopped there.');
   const { code, message } = damaged === null ? problemOf(error) : { code: 'FILE_DAMAGED', message: damaged };
   if (asJson) json({ error: { code, message }, ...notes.json });
   else err([`error (${code}): ${message}`, ...notes.lines].join('\n'));

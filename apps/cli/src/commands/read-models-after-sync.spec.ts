@@ -1,6 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import { InvalidInput } from '@roster-ledger/domain';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
+import { reportErrorsOnLedger } from './common-options';
 
 /** A command bus whose catch-up folds `events`, or fails with `error`. */
 const bus = (outcome: { events: number; elsewhere?: boolean; rebuilt?: string[] } | { error: Error }): CommandBus =>
@@ -55,6 +56,16 @@ describe('the read models after a sync that stands', () => {
     expect(readModelsLine(full)).toBeNull(); // (reported apart, by reportReadModelsBehind)
     const domain = await catchUpAfterSync(bus({ error: new InvalidInput('bad', {}) }));
     expect(domain.behind?.code).toBe('INVALID_INPUT');
+  });
+
+  it('says which file is damaged and what to do when a read model is found damaged, not that it catches up by itself', async () => {
+    reportErrorsOnLedger('/srv/ledger.db');
+    const corrupt = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    const after = await catchUpAfterSync(bus({ error: corrupt }));
+    expect(after.behind).toEqual({ code: 'FILE_DAMAGED', message: expect.stringMatching(/^a read model of the ledger at \/srv\/ledger\.db is damaged \(SQLITE_CORRUPT: .*The read models stopped there\. Read models are made from the log: .*move \/srv\/ledger\.db\.read-models aside/) });
+    reportReadModelsBehind(after.behind!, false);
+    expect(stderr.join('')).toMatch(/^warning: the sync stands \(its events are in the log\), but the read models could not be brought up to date \(FILE_DAMAGED\): a read model /);
+    expect(stderr.join('')).not.toContain('catch up from the log');
   });
 
   it('says the sync stands and the read models are behind, and exits 1; with --json the document carries it instead', () => {

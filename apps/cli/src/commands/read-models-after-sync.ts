@@ -1,7 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import { CatchUpProjectionsCommand, type CatchUpResult, type ProjectionProgress } from '@roster-ledger/ledger';
 import { err, EXIT_FAILED } from '../output/cli-output';
-import { problemOf } from './common-options';
+import { damagedOnLedger, problemOf } from './common-options';
 
 /** Why the read models could not follow a sync that stands. */
 export interface ReadModelsBehind {
@@ -31,7 +31,9 @@ export async function catchUpAfterSync(commands: CommandBus, onProgress?: (progr
     const { folded, foldedElsewhere, rebuilt } = await commands.execute<CatchUpProjectionsCommand, CatchUpResult>(new CatchUpProjectionsCommand(onProgress));
     return { projected: folded, behind: null, foldedElsewhere, rebuilt };
   } catch (error) {
-    return { projected: 0, behind: problemOf(error), foldedElsewhere: false, rebuilt: [] };
+    // a damaged read-model file does not catch up by itself: which file, and what to do
+    const damaged = damagedOnLedger(error, 'The read models stopped there.');
+    return { projected: 0, behind: damaged === null ? problemOf(error) : { code: 'FILE_DAMAGED', message: damaged }, foldedElsewhere: false, rebuilt: [] };
   }
 }
 
@@ -79,10 +81,9 @@ export function readModelsLine(after: ReadModelsAfterSync | null): string | null
  */
 export function reportReadModelsBehind(behind: ReadModelsBehind, asJson: boolean | undefined): void {
   if (!asJson) {
-    err(
-      `warning: the sync stands (its events are in the log), but the read models could not be brought up to date ` +
-        `(${behind.code}): ${behind.message}. They catch up from the log when a command next reads them, or when serve starts.`,
-    );
+    // a damaged file says what to do itself: it does not catch up by itself
+    const then = behind.code === 'FILE_DAMAGED' ? '' : '. They catch up from the log when a command next reads them, or when serve starts.';
+    err(`warning: the sync stands (its events are in the log), but the read models could not be brought up to date (${behind.code}): ${behind.message}${then}`);
   }
   process.exitCode = EXIT_FAILED;
 }

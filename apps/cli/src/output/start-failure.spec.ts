@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreUnavailable } from '@roster-ledger/ledger';
@@ -59,6 +59,34 @@ describe('startFailure: one line on why a command could not start', () => {
     const said = startFailure(ofSet, ledger);
     expect(said).toMatch(new RegExp(`^the change set of a held sync at ${set} is damaged .* The ledger itself is not at fault\\. That sync cannot be approved: discard it`));
     expect(said).not.toContain('read-models');
+  });
+
+  it("names the file beside the ledger that cannot be written: a read model's shared memory file left by another user", () => {
+    const ledger = join(dir, 'x.db');
+    mkdirSync(`${ledger}.read-models`);
+    const shm = join(`${ledger}.read-models`, 'accounts.v2.db-shm');
+    writeFileSync(shm, '');
+    // as another user meets it (a test running as root may write anything)
+    // the module object itself (an `import *` is a copy of it), as the code under test calls it
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    jest.spyOn(fs, 'accessSync').mockImplementation((path) => {
+      if (path === shm) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+    });
+    try {
+      expect(startFailure(readonlyError(), ledger)).toContain(`cannot be opened for writing (SQLITE_READONLY: attempt to write a readonly database): this user may not write to ${shm}.`);
+      const cantOpen = Object.assign(new Error('unable to open database file'), { code: 'SQLITE_CANTOPEN' });
+      expect(startFailure(cantOpen, ledger)).toContain(`this user may not write to ${shm}`);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('says that the disk could not be written, how much room it has, and what to do, for a full disk', () => {
+    const ledger = join(dir, 'x.db');
+    const full = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR_SHMSIZE' });
+    const message = startFailure(full, ledger);
+    expect(message).toMatch(new RegExp(`^the ledger at ${ledger} could not be used: its disk could not be written \\(SQLITE_IOERR_SHMSIZE: disk I/O error\\)\\. It has [\\d,.]+ [KM]iB free\\. `));
+    expect(message).toContain(`free space on the disk of ${dir} (df -h ${dir}) and run it again; nothing was changed`);
   });
 
   it('leaves other failures as they were: a busy ledger says to wait, a fault of ours keeps its stack', () => {

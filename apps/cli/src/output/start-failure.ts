@@ -1,7 +1,7 @@
-import { accessSync, constants } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, readdirSync, statfsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { EventStoreUnavailable, isBusy } from '@roster-ledger/ledger';
-import { damagedFileReport, sqliteErrorOf } from '@roster-ledger/read-models';
+import { accessLogPath, damagedFileReport, sqliteErrorOf } from '@roster-ledger/read-models';
 
 /**
  * Why the application could not start, for one line on stderr: the ledger could not be opened
@@ -19,6 +19,9 @@ export function startFailure(error: unknown, ledgerPath: string): string {
   const sqlite = sqliteErrorOf(error);
   // SQLite's "attempt to write a readonly database" names neither the file nor why
   if (sqlite !== null && /^SQLITE_(READONLY|CANTOPEN)/.test(sqlite.code)) return cannotWrite(ledgerPath, sqlite) ?? error.message;
+  // "disk I/O error" says neither which disk nor that it is full (SQLite's shared memory file is
+  // where a full disk shows first, as SQLITE_IOERR_SHMSIZE, even for a command that only reads)
+  if (sqlite !== null && /^SQLITE_(FULL|IOERR)/.test(sqlite.code)) return diskFailed(ledgerPath, sqlite);
   const damaged = damagedFileReport(error, ledgerPath, 'Nothing was changed.');
   if (damaged !== null) return damaged;
   // busy: the SQLite error the store wrapped says another connection held the lock past the timeout
@@ -32,7 +35,8 @@ export function startFailure(error: unknown, ledgerPath: string): string {
  * written, for a file SQLite cannot open (a folder at its path, say): not a question of writing.
  */
 function cannotWrite(ledgerPath: string, { code, message }: { code: string; message: string }): string | null {
-  const why = notWritable(dirname(ledgerPath)) ?? notWritable(ledgerPath);
+  let why: string | null = null;
+  for (const path of filesOfLedger(ledgerPath)) if ((why = notWritable(path)) !== null) break;
   if (why === null && code.startsWith('SQLITE_CANTOPEN')) return null;
   const where = why ?? 'one of its files is not writable';
   return (
@@ -41,6 +45,53 @@ function cannotWrite(ledgerPath: string, { code, message }: { code: string; mess
     "there, and the access log records who read whose data): run it where the ledger's folder is writable " +
     '(copy the folder off read-only media first)'
   );
+}
+
+/**
+ * The ledger's folder, the ledger, and everything a command writes beside it, each SQLite file with
+ * its write-ahead log and shared memory file: a `-shm` left unwritable (by a command run as another
+ * user) stops every command as the database file itself would.
+ */
+function filesOfLedger(ledgerPath: string): string[] {
+  const withSidecars = (file: string) => [file, `${file}-wal`, `${file}-shm`, `${file}-journal`];
+  const readModels = `${ledgerPath}.read-models`;
+  let inReadModels: string[] = [];
+  try {
+    inReadModels = readdirSync(readModels).map((name) => join(readModels, name));
+  } catch {
+    // not made yet: nothing in it to be unwritable
+  }
+  return [
+    dirname(ledgerPath),
+    ...withSidecars(ledgerPath),
+    ...withSidecars(accessLogPath(ledgerPath)),
+    readModels,
+    ...inReadModels,
+    `${ledgerPath}.staged`,
+    `${ledgerPath}.sync-locks`,
+  ];
+}
+
+/** What to do when SQLite could not write the ledger's disk: how much room it has left, when that is the reason. */
+function diskFailed(ledgerPath: string, { code, message }: { code: string; message: string }): string {
+  const folder = dirname(ledgerPath);
+  let room = '';
+  try {
+    const { bavail, bsize } = statfsSync(folder);
+    room = ` It has ${formatBytes(bavail * bsize)} free.`;
+  } catch {
+    // no figure to give: the advice stands
+  }
+  return (
+    `the ledger at ${ledgerPath} could not be used: its disk could not be written (${code}: ${message}).${room} ` +
+    `Every command writes beside the ledger, a read too: free space on the disk of ${folder} (df -h ${folder}) and run it again; ` +
+    'nothing was changed. With space to spare, the disk itself failed: the system log (dmesg) says how'
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024).toLocaleString('en-US')} KiB`;
+  return `${(bytes / (1024 * 1024)).toLocaleString('en-US', { maximumFractionDigits: 1 })} MiB`;
 }
 
 /** Why `path` cannot be written, or null when it can (or is not there). */
