@@ -1,3 +1,4 @@
+import type { InputLocation } from '@roster-ledger/domain';
 import type { PartsSpec } from './field-readers';
 import { DISTRICT } from './district-mapping';
 import { SCHOOL } from './school-mapping';
@@ -28,4 +29,28 @@ export function personalFieldOfLabel(label: string): string | null {
   if (spec.skip?.includes(field)) return Object.hasOwn(USER.personal, field) ? field : null;
   if (Object.hasOwn(spec.fields, field)) return field === 'ext' ? field : null;
   return field;
+}
+
+/**
+ * The students a sync's findings name beside a value of one of their personal fields
+ * (`student.gender` at record u5: that a named student's gender is none of Clever's is a fact
+ * about their gender), once each: whom an answer showing those places shows personal data of.
+ */
+export function studentsNamedInFindings(unknownValuesAt: Readonly<Record<string, readonly InputLocation[]>> | undefined): string[] {
+  const ids = new Set<string>();
+  for (const [label, places] of Object.entries(unknownValuesAt ?? {})) {
+    if (!label.startsWith('student.') || personalFieldOfLabel(label) === null) continue;
+    for (const place of places) if (place.recordId !== undefined) ids.add(place.recordId);
+  }
+  return [...ids];
+}
+
+/** The students the findings of a page of the audit feed's sync events (SyncCompleted, SyncHeld) name, as studentsNamedInFindings. */
+export function studentsNamedInSyncEvents(changes: readonly { streamId: string; data: Record<string, unknown> }[]): string[] {
+  const ids = new Set<string>();
+  for (const change of changes) {
+    if (!change.streamId.startsWith('sync-')) continue;
+    for (const id of studentsNamedInFindings(change.data['unknownValuesAt'] as Record<string, InputLocation[]> | undefined)) ids.add(id);
+  }
+  return [...ids];
 }

@@ -19,6 +19,7 @@ export * from './commands/approve-sync.command';
 export * from './commands/discard-sync.command';
 export * from './commands/end-stopped-sync.command';
 export * from './commands/unlock-sync.command';
+export * from './commands/record-access.command';
 export * from './queries/list-syncs.query';
 export * from './queries/list-districts.query';
 export * from './queries/get-sync.query';

@@ -8,6 +8,7 @@ import { ApproveSyncHandler } from './commands/approve-sync.handler';
 import { DiscardSyncHandler } from './commands/discard-sync.handler';
 import { EndStoppedSyncHandler } from './commands/end-stopped-sync.handler';
 import { UnlockSyncHandler } from './commands/unlock-sync.handler';
+import { RecordAccessHandler } from './commands/record-access.command';
 import { GetSyncHandler, ListDistrictsHandler, ListSyncsHandler } from './queries/sync-queries.handler';
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
@@ -43,6 +44,7 @@ import {
     DiscardSyncHandler,
     EndStoppedSyncHandler,
     UnlockSyncHandler,
+    RecordAccessHandler,
     ListSyncsHandler,
     ListDistrictsHandler,
     GetSyncHandler,

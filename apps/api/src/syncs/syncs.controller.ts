@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
-import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, NotFound, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
+import { studentsNamedInFindings } from '@roster-ledger/clever';
+import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, NotFound, RecordAccessCommand, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
@@ -43,7 +44,7 @@ export class SyncsController {
     });
     // recorded meanwhile: listed once, as recorded
     const listed = new Set(page.items.map((sync) => sync.syncId));
-    return { ...page, items: [...starting.filter((sync) => !listed.has(sync.syncId)), ...page.items].map((sync) => syncForViewer(sync, viewer)) };
+    return { ...page, items: await this.shown([...starting.filter((sync) => !listed.has(sync.syncId)), ...page.items], viewer) };
   }
 
   /** The syncs this server runs whose start is not recorded yet, newest first, as their detail shows them. */
@@ -70,7 +71,18 @@ export class SyncsController {
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
   @ApiIdParam('sync')
   async get(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary & { progress?: SyncProgressView }> {
-    return syncForViewer(await this.summaryOf(id), viewer);
+    return (await this.shown([await this.summaryOf(id)], viewer))[0]!;
+  }
+
+  /**
+   * Syncs as `viewer` may see them, with the students their findings name beside a value of a
+   * personal field written to the access log, as every answer showing a student's personal data is.
+   */
+  private async shown<T extends SyncSummary>(syncs: readonly T[], viewer: Viewer): Promise<T[]> {
+    const seen = syncs.map((sync) => syncForViewer(sync, viewer));
+    const students = [...new Set(seen.flatMap((sync) => studentsNamedInFindings(sync.unknownValuesAt)))];
+    await this.commands.execute(new RecordAccessCommand(viewer, students));
+    return seen;
   }
 
   /** A sync's summary, with its progress while this server runs it. */
@@ -105,7 +117,7 @@ export class SyncsController {
   @ApiIdParam('sync')
   async approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     // in a worker thread: applying a term's rollover appends millions of events; answered as GET /syncs/:id shows it to this role
-    return syncForViewer(await this.runner.approve(id, viewer.name), viewer);
+    return (await this.shown([await this.runner.approve(id, viewer.name)], viewer))[0]!;
   }
 
   @Post(':id/discard')
@@ -118,7 +130,7 @@ export class SyncsController {
   @ApiProblemResponse(409, 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs')
   @ApiIdParam('sync')
   async discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
-    return syncForViewer(await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api')), viewer);
+    return (await this.shown([await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'))], viewer))[0]!;
   }
 }
 

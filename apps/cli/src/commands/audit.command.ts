@@ -4,10 +4,11 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { dirname, resolve } from 'node:path';
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unknownListValues, unmatchableTypesProblem, type AuditExportFormat } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, RecordAccessCommand, unknownListValues, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err } from '../output/cli-output';
 import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
@@ -80,7 +81,10 @@ async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<v
 
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
-  constructor(private readonly queries: QueryBus) {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {
     super();
   }
 
@@ -116,11 +120,14 @@ export class AuditExportCommand extends CommandRunner {
       const format = options.json ? 'json' : (options.format ?? 'csv');
       let count = 0;
       let last = options.after;
-      const written = (changes: readonly { position: number }[]) => {
+      const viewer = cliViewer('audit export', options.role ?? 'compliance');
+      const written = async (changes: readonly LoggedChange[]) => {
         count += changes.length;
         last = changes.at(-1)?.position ?? last;
+        // the students a sync event's findings name beside a personal field: logged as the query logs the rest
+        await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
       };
-      const chunks = exportAudit(this.queries, filter, cliViewer('audit export', options.role ?? 'compliance'), format, { after: options.after, written });
+      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, written });
       if (options.out) {
         await writeWhole(chunks, options.out);
       } else {

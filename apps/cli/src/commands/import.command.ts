@@ -16,6 +16,7 @@ import { parseDistrictId, reportError, whoAmI, type CommonOptions } from './comm
 import { csvDistrictRefusal } from './csv-district-check';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
+import { logStudentsInFindings } from './findings-access';
 import { LedgerFile } from '../ledger-file';
 
 interface ImportOptions extends CommonOptions {
@@ -97,6 +98,7 @@ export class ImportCommand extends LedgerCommandRunner {
       ),
     );
     if (!done) return;
+    await logStudentsInFindings(this.commands, 'import', [done.result]);
     const behind = done.readModels?.behind ?? null;
     if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: listing.unread, columnsNotRead, ...readModelsJson(done.readModels), ...done.ledgerNotes });
     else {

@@ -11,6 +11,7 @@ import { describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
+import { logStudentsInFindings } from './findings-access';
 import { LedgerFile } from '../ledger-file';
 
 const DISTRICT_REQUIRED = '--district <id> is required: the Clever id of a district connected in the configuration';
@@ -75,6 +76,7 @@ export class SyncCommand extends LedgerCommandRunner {
     );
     if (!done) return;
     const { result, durationMs, readModels, ledgerNotes } = done;
+    await logStudentsInFindings(this.commands, 'sync', [result.summary]);
     const behind = readModels?.behind ?? null;
     const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
     if (options.json) {

@@ -9,6 +9,7 @@ import { describeSync, syncJson, syncLine } from '../output/sync-report';
 import { BY_OPTION, parseByName, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { sayWhenInterruptedAfterSync } from './recorded-sync';
+import { logStudentsInFindings } from './findings-access';
 
 /** What the `syncs` sub-commands share: printing a sync as text or JSON. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
@@ -21,7 +22,10 @@ abstract class SyncsSubCommand extends LedgerCommandRunner {
 
 @SubCommand({ name: 'list', description: 'list syncs, newest first' })
 export class SyncsListCommand extends SyncsSubCommand {
-  constructor(private readonly queries: QueryBus) {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {
     super();
   }
 
@@ -29,7 +33,11 @@ export class SyncsListCommand extends SyncsSubCommand {
     try {
       const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(options.district, options.limit ?? 50, options.after));
       // as every paged read, and as GET /syncs: `next` is the --after of the next page, null on the last
-      if (options.json) return json({ items: page.items, next: page.next ?? null });
+      if (options.json) {
+        // (the lines of the text list show no finding's place)
+        await logStudentsInFindings(this.commands, 'syncs list', page.items);
+        return json({ items: page.items, next: page.next ?? null });
+      }
       // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
       if (page.items.length === 0 && options.after !== undefined) return out(`No syncs before ${options.after}.`);
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
@@ -59,13 +67,18 @@ export class SyncsListCommand extends SyncsSubCommand {
 
 @SubCommand({ name: 'show', arguments: '<syncId>', description: 'what one sync did: counts, findings, holds, failures' })
 export class SyncsShowCommand extends SyncsSubCommand {
-  constructor(private readonly queries: QueryBus) {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {
     super();
   }
 
   async run([syncId]: string[], options: CommonOptions): Promise<void> {
     try {
-      this.print(await this.queries.execute(new GetSyncQuery(syncId!)), options);
+      const summary = await this.queries.execute<GetSyncQuery, SyncSummary>(new GetSyncQuery(syncId!));
+      await logStudentsInFindings(this.commands, 'syncs show', [summary]);
+      this.print(summary, options);
     } catch (error) {
       reportError(error, options.json);
     }
@@ -84,6 +97,7 @@ export class SyncsApproveCommand extends SyncsSubCommand {
       // like import: the read models follow the approved events at once (the approval stands if they cannot)
       const letGo = sayWhenInterruptedAfterSync();
       const readModels = await catchUpAfterSync(this.commands).finally(letGo);
+      await logStudentsInFindings(this.commands, 'syncs approve', [summary]);
       if (options.json) json({ ...syncJson(summary), ...readModelsJson(readModels) });
       else {
         out(describeSync(summary));
@@ -116,6 +130,7 @@ export class SyncsDiscardCommand extends SyncsSubCommand {
   async run([syncId]: string[], options: CommonOptions & { by?: string }): Promise<void> {
     try {
       const discarded = await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(syncId!, options.by ?? whoAmI(), 'cli'));
+      await logStudentsInFindings(this.commands, 'syncs discard', [discarded]);
       this.print(discarded, options);
       // its events stay unread past the cursor: the next events sync meets them again
       if (!options.json && discarded.source === 'clever-events') out(EVENTS_DISCARDED);

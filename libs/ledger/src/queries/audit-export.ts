@@ -94,8 +94,11 @@ export interface AuditExportOptions {
   after?: number;
   /** Each change as the reader is to see it, beyond the query's redaction (the API cuts server paths). */
   shown?: (change: LoggedChange) => LoggedChange;
-  /** Told of each page's changes as they are written: what a caller reports of the export when it ends. */
-  written?: (changes: readonly LoggedChange[]) => void;
+  /**
+   * Told of each page's changes as they are written, and awaited before the next page: what a
+   * caller reports of the export when it ends, or writes to the access log beyond what the query does.
+   */
+  written?: (changes: readonly LoggedChange[]) => void | Promise<void>;
 }
 
 /**
@@ -125,7 +128,7 @@ export async function* exportAudit(
       yield format === 'csv'
         ? page.items.map((c) => `${csvLine(c)}\n`).join('')
         : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
-      written?.(page.items);
+      await written?.(page.items);
       first = false;
     }
     if (page.next === null) break;

@@ -7,6 +7,7 @@ import type { ProjectionControl, ProjectionStatus } from '../ports/projections.p
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
 import { NotFound } from '../errors/ledger-errors';
+import { recordAccess } from '../access/record-access';
 import { recordNotFound, recordNotFoundIn } from './record-not-found';
 import { checkAuditRange, checkAuditTypes } from './audit-vocabulary';
 import {
@@ -60,9 +61,7 @@ abstract class LoggingHandler {
   ) {}
 
   protected async logAccess(viewer: Viewer, studentIds: string[]): Promise<void> {
-    if (studentIds.length === 0 || personalAccessOf(viewer.role) === 'none') return;
-    const entry: AccessLogEntry = { at: this.clock.now().toISOString(), who: viewer.name, role: viewer.role, endpoint: viewer.via, studentIds };
-    await this.log.record(entry);
+    await recordAccess(this.log, this.clock, viewer, studentIds);
   }
 }
 

@@ -1,0 +1,88 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SyncSummary } from '@roster-ledger/domain';
+import { CatchUpProjectionsCommand, RunSyncCommand } from '@roster-ledger/ledger';
+import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { TEST_KEYS } from './support/api-client';
+import { startApiTestServer } from './support/api-test-server';
+import { cli, cliJson, scratch } from './support/ledger-cli';
+
+type Json = Record<string, any>;
+
+/**
+ * A sync's findings name the student of a value outside Clever's lists in a personal field
+ * (`student.gender` at record u5): that a named student's gender is none of Clever's is a fact
+ * about their gender. Every command that shows those places writes the student to the access log,
+ * as every read of a student's personal data is; one naming only roster facts (a grade) does not.
+ */
+describe("the access log of a sync's findings that name students (end to end)", () => {
+  const tmp = scratch('findings-access-log');
+  afterAll(() => tmp.cleanup());
+  const db = tmp.path('ledger.db');
+
+  const users = (JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'users.json'), 'utf8')) as { data: { data: Json }[] }).data.map((item) => item.data);
+  const students = users.filter((u) => u['roles']?.student);
+  const [oddGender, oddGrade] = [students[0]!, students[1]!];
+
+  interface Entry {
+    endpoint: string;
+    studentIds: string[];
+  }
+  const reads = () => cliJson<{ items: Entry[] }>(['access-log', '--db', db]).body.items.map((e) => [e.endpoint, e.studentIds]);
+
+  /** The demo district with one student's gender and another's grade outside Clever's lists. */
+  const oddFolder = (name: string): string => {
+    const folder = tmp.path(name);
+    mkdirSync(folder);
+    for (const file of ['districts.json', 'sections.json']) copyFileSync(join(CLEVER_DEMO_FOLDER, file), join(folder, file));
+    const odd = users.map((u) => {
+      if (u === oddGender) return { ...u, roles: { ...u['roles'], student: { ...u['roles'].student, gender: 'Q' } } };
+      if (u === oddGrade) return { ...u, roles: { ...u['roles'], student: { ...u['roles'].student, grade: 'Year 14' } } };
+      return u;
+    });
+    writeFileSync(join(folder, 'users.json'), JSON.stringify({ data: odd.map((data) => ({ data })) }));
+    return folder;
+  };
+
+  it('logs the student whose gender the import found outside the list, not the one whose grade it found so', () => {
+    const folder = oddFolder('day-1');
+    const imported = cliJson<{ syncId: string; unknownValues: Record<string, number> }>(['import', folder, '--db', db]);
+    expect(imported.body.unknownValues).toEqual({ 'student.gender': 1, 'student.grade': 1 });
+    expect(reads()).toEqual([['cli import', [oddGender['id']]]]);
+
+    expect(cli(['syncs', 'show', imported.body.syncId, '--db', db]).stdout).toContain(`student.gender at ${join(folder, 'users.json')}`);
+    expect(reads()[0]).toEqual(['cli syncs show', [oddGender['id']]]);
+    // the text list shows no place; its JSON does
+    cli(['syncs', 'list', '--db', db]);
+    expect(reads()).toHaveLength(2);
+    cliJson(['syncs', 'list', '--db', db]);
+    expect(reads()[0]).toEqual(['cli syncs list', [oddGender['id']]]);
+    // the audit export carries the sync's events, findings and all
+    cli(['audit', 'export', '--types', 'SyncCompleted', '--db', db]);
+    expect(reads()[0]).toEqual(['cli audit export', [oddGender['id']]]);
+  });
+
+  it('logs them for GET /syncs/:id, GET /syncs and the audit feed, for the roles shown them, not for engineers', async () => {
+    const server = await startApiTestServer(tmp.path('api-ledger.db'));
+    try {
+      const sync = await server.commands.execute<RunSyncCommand, SyncSummary>(new RunSyncCommand(oddFolder('day-1-api'), { requestedBy: 'e2e' }));
+      await server.commands.execute(new CatchUpProjectionsCommand());
+      const api = server.client;
+      const readsOf = async (who: string) =>
+        (await api.as('compliance').get(`/access-log?who=${who}&limit=10`)).body.items.map((e: Entry) => [e.endpoint, e.studentIds]);
+      expect((await api.as('compliance').get(`/syncs/${sync.syncId}`)).body.unknownValuesAt['student.gender'][0].recordId).toBe(oddGender['id']);
+      expect(await readsOf(TEST_KEYS.compliance.name)).toEqual([['GET /syncs/:id', [oddGender['id']]]]);
+      await api.as('compliance').get('/syncs');
+      await api.as('compliance').get(`/districts/${sync.districtId}/audit?types=SyncCompleted`);
+      expect((await readsOf(TEST_KEYS.compliance.name)).slice(0, 2)).toEqual([
+        ['GET /districts/:id/audit', [oddGender['id']]],
+        ['GET /syncs', [oddGender['id']]],
+      ]);
+      // an engineer is shown the count, not the student: nothing to log
+      expect((await api.as('engineer').get(`/syncs/${sync.syncId}`)).body.unknownValuesAt['student.gender'][0].recordId).toBeUndefined();
+      expect(await readsOf(TEST_KEYS.engineer.name)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
