@@ -102,6 +102,16 @@ describe('REST API (end to end)', () => {
       expect(lines[2]).toContain(`""name"":${JSON.stringify(name).replace(/"/g, '""')}`);
     });
 
+    it('starts the CSV with a byte order mark for Excel when asked (bom=true), and refuses one for JSON', async () => {
+      const path = `/districts/${district}/audit/export?format=csv&types=StudentRemoved&sync=${day2.syncId}`;
+      const plain = await api.as('compliance').get(path);
+      const marked = await api.as('compliance').get(`${path}&bom=true`);
+      expect(plain.text.startsWith('position,')).toBe(true);
+      expect(marked.text).toBe(`\ufeff${plain.text}`);
+      const json = await api.as('compliance').get(`/districts/${district}/audit/export?format=json&bom=true`);
+      expect({ status: json.status, code: json.body.code, detail: json.body.detail }).toEqual({ status: 400, code: 'INVALID_REQUEST', detail: expect.stringContaining('bom is for a CSV export') });
+    });
+
     it('exports more than a page as one JSON array', async () => {
       const { status, body } = await api.as('compliance').get(`/districts/${district}/audit/export?format=json&types=StudentShared`);
       expect(status).toBe(200);

@@ -13,4 +13,13 @@ export class AuditExportQueryDto extends AuditFilterDto {
   format: ExportFormat = 'csv';
 
   @IsOptional() @ExportAfter() after?: number;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'true: the CSV starts with a UTF-8 byte order mark, so that Excel reads accented names right (other CSV readers may take it for part of the first column name); not with format=json',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'bom must be true or false' })
+  bom?: 'true' | 'false';
 }

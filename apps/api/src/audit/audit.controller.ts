@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { InvalidInput } from '@roster-ledger/domain';
 import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AUDIT_READERS, GetAuditFeedQuery, RecordAccessCommand, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
@@ -66,6 +67,7 @@ export class AuditController {
   @ApiIdParam('district')
   async export(@Param() { id }: IdParamDto, @Query() query: AuditExportQueryDto, @CurrentViewer() viewer: Viewer, @Res() response: Response): Promise<void> {
     const day = new Date().toISOString().slice(0, 10);
-    await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`, query.after);
+    if (query.bom === 'true' && query.format === 'json') throw new InvalidInput('bom is for a CSV export (for Excel): JSON has none', { field: 'bom' });
+    await this.exporter.export(query.toFilter(id), viewer, query.format, response, `audit-${id}-${day}`, { after: query.after, bom: query.bom === 'true' });
   }
 }

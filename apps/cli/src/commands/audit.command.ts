@@ -25,6 +25,7 @@ interface ExportOptions {
   out?: string;
   role?: string;
   after?: number;
+  bom?: boolean;
 }
 
 /**
@@ -94,8 +95,9 @@ export class AuditExportCommand extends CommandRunner {
    * alone was good (see parseFrom, parseTo, parseTypes, parseRecordTypes).
    */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const { from, to, types, recordTypes, role, json, format } = options;
+    const { from, to, types, recordTypes, role, json, format, bom } = options;
     if (json === true && format === 'csv') throw new InvalidInput('--json asks for JSON and --format csv for CSV: give one of them', { field: '--json' });
+    if (bom === true && (json === true || format === 'json')) throw new InvalidInput('--bom is for a CSV export (for Excel): JSON has none', { field: '--bom' });
     // the same roles as the API's audit endpoints: the feed is compliance's
     refuseNonAuditReader(role, 'the audit feed');
     const unmatchable = unmatchableTypesProblem(
@@ -127,7 +129,7 @@ export class AuditExportCommand extends CommandRunner {
         // the students a sync event's findings name beside a personal field: logged as the query logs the rest
         await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
       };
-      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, written });
+      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, written, bom: options.bom === true });
       if (options.out) {
         await writeWhole(chunks, options.out);
       } else {
@@ -143,6 +145,10 @@ export class AuditExportCommand extends CommandRunner {
   @Option({ flags: '--format <format>', description: 'csv (default) or json', choices: ['csv', 'json'] })
   parseFormat(value: string): string {
     return value;
+  }
+  @Option({ flags: '--bom', description: 'start the CSV with a UTF-8 byte order mark, so that Excel reads accented names right' })
+  parseBom(): boolean {
+    return true;
   }
   // every other command takes --json: here it is the export's own format
   @Option({ flags: '--json', description: 'the same as --format json' })

@@ -99,6 +99,12 @@ export interface AuditExportOptions {
    * caller reports of the export when it ends, or writes to the access log beyond what the query does.
    */
   written?: (changes: readonly LoggedChange[]) => void | Promise<void>;
+  /**
+   * A CSV starts with a UTF-8 byte order mark: Excel, opening a CSV without one, reads it in the
+   * machine's legacy code page, and every accented name comes out garbled (`PeÃ±a`). Off by
+   * default: other readers of CSV take the mark for part of the first column's name.
+   */
+  bom?: boolean;
 }
 
 /**
@@ -111,7 +117,7 @@ export async function* exportAudit(
   filter: AuditFilter,
   viewer: Viewer,
   format: AuditExportFormat,
-  { pageSize = 1_000, after, shown = (change) => change, written }: AuditExportOptions = {},
+  { pageSize = 1_000, after, shown = (change) => change, written, bom = false }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
   const withPeople = syncPeople(queries);
   const pageAfter = async (after: number | undefined, first = false): Promise<Page<ExportedChange>> => {
@@ -121,7 +127,7 @@ export async function* exportAudit(
   // the first page, with the people of its syncs, before the opening: an export the query refuses
   // (a reversed range, an unknown district, even when it starts after a position) writes nothing
   let page = await pageAfter(after, true);
-  yield format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '[';
+  yield format === 'csv' ? `${bom ? '\ufeff' : ''}${CSV_COLUMNS.join(',')}\n` : '[';
   let first = true;
   for (;;) {
     if (page.items.length > 0) {
