@@ -1,13 +1,11 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { CatchUpProjectionsCommand, RunSyncCommand } from '@roster-ledger/ledger';
-import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { TEST_KEYS } from './support/api-client';
+import { DEMO_USERS, demoFolderWithUsers, withStudentFields } from './support/demo-users-folder';
 import { startApiTestServer } from './support/api-test-server';
 import { cli, cliJson, scratch } from './support/ledger-cli';
 
-type Json = Record<string, any>;
 
 /**
  * A sync's findings name the student of a value outside Clever's lists in a personal field
@@ -20,8 +18,7 @@ describe("the access log of a sync's findings that name students (end to end)", 
   afterAll(() => tmp.cleanup());
   const db = tmp.path('ledger.db');
 
-  const users = (JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'users.json'), 'utf8')) as { data: { data: Json }[] }).data.map((item) => item.data);
-  const students = users.filter((u) => u['roles']?.student);
+  const students = DEMO_USERS.filter((u) => u['roles']?.student);
   const [oddGender, oddGrade] = [students[0]!, students[1]!];
 
   interface Entry {
@@ -31,18 +28,11 @@ describe("the access log of a sync's findings that name students (end to end)", 
   const reads = () => cliJson<{ items: Entry[] }>(['access-log', '--db', db]).body.items.map((e) => [e.endpoint, e.studentIds]);
 
   /** The demo district with one student's gender and another's grade outside Clever's lists. */
-  const oddFolder = (name: string): string => {
-    const folder = tmp.path(name);
-    mkdirSync(folder);
-    for (const file of ['districts.json', 'sections.json']) copyFileSync(join(CLEVER_DEMO_FOLDER, file), join(folder, file));
-    const odd = users.map((u) => {
-      if (u === oddGender) return { ...u, roles: { ...u['roles'], student: { ...u['roles'].student, gender: 'Q' } } };
-      if (u === oddGrade) return { ...u, roles: { ...u['roles'], student: { ...u['roles'].student, grade: 'Year 14' } } };
-      return u;
-    });
-    writeFileSync(join(folder, 'users.json'), JSON.stringify({ data: odd.map((data) => ({ data })) }));
-    return folder;
-  };
+  const oddFolder = (name: string): string =>
+    demoFolderWithUsers(
+      tmp.path(name),
+      DEMO_USERS.map((u) => (u === oddGender ? withStudentFields(u, { gender: 'Q' }) : u === oddGrade ? withStudentFields(u, { grade: 'Year 14' }) : u)),
+    );
 
   it('logs the student whose gender the import found outside the list, not the one whose grade it found so', () => {
     const folder = oddFolder('day-1');

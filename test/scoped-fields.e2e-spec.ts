@@ -1,9 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { DEMO_USERS, demoFolderWithUsers, withStudentFields, type Json } from './support/demo-users-folder';
 import { cliJson, readLog, rosterEvents, scratch } from './support/ledger-cli';
-
-type Json = Record<string, any>;
 
 /**
  * Clever gives a student's ELL, FRL, IEP and home language only to an app granted their scopes:
@@ -16,23 +12,15 @@ describe("a student's scoped fields left out of a snapshot folder (end to end)",
   afterAll(() => tmp.cleanup());
   const db = tmp.path('ledger.db');
 
-  const users = (JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'users.json'), 'utf8')) as { data: { data: Json }[] }).data.map((item) => item.data);
-  const index = users.findIndex((u) => u['roles']?.student);
-  const plain = users[index]!;
+  const index = DEMO_USERS.findIndex((u) => u['roles']?.student);
+  const plain = DEMO_USERS[index]!;
   const grade = plain['roles'].student.grade as string;
   const nextGrade = String(Number(grade) + 1);
   const SCOPED = { ell_status: 'N', frl_status: 'Free', iep_status: 'Y', home_language: 'Spanish' };
-  const studentWith = (fields: Json): Json => ({ ...structuredClone(plain), roles: { ...structuredClone(plain['roles']), student: { ...structuredClone(plain['roles'].student), ...fields } } });
+  const studentWith = (fields: Json): Json => withStudentFields(plain, fields);
 
-  /** A folder of the demo district whose users.json serves `student` in place of the plain one. */
-  const folder = (name: string, student: Json): string => {
-    const at = tmp.path(name);
-    mkdirSync(at);
-    for (const file of ['districts.json', 'sections.json']) copyFileSync(join(CLEVER_DEMO_FOLDER, file), join(at, file));
-    const items = users.map((u, i) => ({ data: i === index ? student : u, uri: `/v3.1/users/${u['id']}` }));
-    writeFileSync(join(at, 'users.json'), JSON.stringify({ data: items, links: [{ rel: 'self', uri: '/v3.1/users?limit=10000' }] }));
-    return at;
-  };
+  /** A folder of the demo district whose users.json (at v3.1) serves `student` in place of the plain one. */
+  const folder = (name: string, student: Json): string => demoFolderWithUsers(tmp.path(name), DEMO_USERS.map((u, i) => (i === index ? student : u)), 'v3.1');
 
   const importing = async (at: string) => {
     const before = (await readLog(db)).length;

@@ -1,9 +1,7 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
+import { DEMO_USERS, demoFolderWithUsers, withStudentFields, type Json } from './support/demo-users-folder';
 import { cliJson, readLog, rosterEvents, scratch } from './support/ledger-cli';
-
-type Json = Record<string, any>;
 
 /**
  * Folders of saved Data API answers (the list envelope, each item with its `uri`) read at v3.1,
@@ -18,10 +16,9 @@ describe('snapshot folders of saved API answers at v3.0 after v3.1 (end to end)'
   afterAll(() => tmp.cleanup());
   const db = tmp.path('ledger.db');
 
-  const users = (JSON.parse(readFileSync(join(CLEVER_DEMO_FOLDER, 'users.json'), 'utf8')) as { data: { data: Json }[] }).data.map((item) => item.data);
-  const index = users.findIndex((u) => u['roles']?.student);
-  const plain = users[index]!;
-  const studentAt = (changes: Json): Json => ({ ...structuredClone(plain), roles: { ...structuredClone(plain['roles']), student: { ...structuredClone(plain['roles'].student), ...changes } } });
+  const index = DEMO_USERS.findIndex((u) => u['roles']?.student);
+  const plain = DEMO_USERS[index]!;
+  const studentAt = (changes: Json): Json => withStudentFields(plain, changes);
   const V31_FIELDS = {
     section_504_status: 'Y',
     gifted_status: 'N',
@@ -32,14 +29,8 @@ describe('snapshot folders of saved API answers at v3.0 after v3.1 (end to end)'
   const nextGrade = String(Number(plain['roles'].student.grade) + 1);
 
   /** A folder of the demo district whose users.json is an answer at `version` serving `student`. */
-  const folderAt = (name: string, version: 'v3.0' | 'v3.1', student: Json): string => {
-    const folder = tmp.path(name);
-    mkdirSync(folder);
-    for (const file of ['districts.json', 'sections.json']) copyFileSync(join(CLEVER_DEMO_FOLDER, file), join(folder, file));
-    const items = users.map((u, i) => ({ data: i === index ? student : u, uri: `/${version}/users/${u['id']}` }));
-    writeFileSync(join(folder, 'users.json'), JSON.stringify({ data: items, links: [{ rel: 'self', uri: `/${version}/users?limit=10000` }] }));
-    return folder;
-  };
+  const folderAt = (name: string, version: 'v3.0' | 'v3.1', student: Json): string =>
+    demoFolderWithUsers(tmp.path(name), DEMO_USERS.map((u, i) => (i === index ? student : u)), version);
 
   /** Imports `folder`: the sync's summary and the student's events it appended. */
   const importing = async (folder: string) => {
@@ -67,7 +58,7 @@ describe('snapshot folders of saved API answers at v3.0 after v3.1 (end to end)'
   });
 
   it('recognises the record by its bytes on the next sync of v3.0 files: not read again, nothing kept again', async () => {
-    const other = users.findIndex((u, i) => i !== index && u['roles']?.student);
+    const other = DEMO_USERS.findIndex((u, i) => i !== index && u['roles']?.student);
     const folder = folderAt('day-2b', 'v3.0', studentAt({ grade: nextGrade }));
     // another student changes: the folder is not the same files, and is read record by record
     const file = join(folder, 'users.json');
