@@ -18,7 +18,8 @@ describe('an import interrupted (end to end)', () => {
   it('while its sync runs, says that none of the snapshot is recorded and what the sync shows as until the next one, and exits 130', async () => {
     const db = tmp.path('stopped', 'ledger.db');
     mkdirSync(tmp.path('stopped'));
-    const run = startCli(['import', district, '--db', db]);
+    // (with --json: a script that parses stdout gets the interruption as an error object too)
+    const run = startCli(['import', district, '--db', db, '--json']);
     // once the sync stages its change set (it is reading the snapshot)
     await waitFor('the sync to stage its change set', () => existsSync(`${db}.staged`) && readdirSync(`${db}.staged`).length > 0, 60_000);
     run.child.kill('SIGINT');
@@ -28,6 +29,7 @@ describe('an import interrupted (end to end)', () => {
     expect(syncId).toBeDefined();
     expect(stopped.stderr).toContain(`roster-ledger syncs show ${syncId} --db ${db} says what became of it`);
     expect(stopped.stderr).toContain(`shows as stopped (its process gone) until the district's next sync records it as interrupted: run the command again.`);
+    expect(JSON.parse(stopped.stdout)).toEqual({ error: { code: 'INTERRUPTED', message: stopped.stderr.trim() } });
     expect(cliJson<{ status: string; processGone: boolean }>(['syncs', 'show', syncId!, '--db', db]).body).toMatchObject({ status: 'running', processGone: true });
     const log = await readLog(db);
     expect(log.map((e) => e.type)).toEqual(['SyncStarted']);

@@ -5,6 +5,7 @@ import { ConfigError, keepNewFilesPrivate, LedgerConfig, RELEASE } from '@roster
 import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
 import { reportError, reportErrorsOnLedger } from './commands/common-options';
+import { reportInterruptionsAsJson } from './commands/on-ctrl-c';
 import { err, EXIT_FAILED, EXIT_USAGE, json, onStdoutError, out } from './output/cli-output';
 import { EXIT_CODE_OF_KIND } from './output/exit-code-of-kind';
 import { startFailure } from './output/start-failure';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
   // a script that asked for JSON gets the error object on stdout, also for what stops a command before it runs
   const asJson = usage.command?.options['json'] === true;
+  if (asJson) reportInterruptionsAsJson();
   const refuse = (code: string, label: string, message: string, exitCode: number) => {
     if (asJson) json({ error: { code, message } });
     else err(`${label}: ${message}`);
