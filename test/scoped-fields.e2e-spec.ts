@@ -16,7 +16,7 @@ describe("a student's scoped fields left out of a snapshot folder (end to end)",
   const plain = DEMO_USERS[index]!;
   const grade = plain['roles'].student.grade as string;
   const nextGrade = String(Number(grade) + 1);
-  const SCOPED = { ell_status: 'N', frl_status: 'Free', iep_status: 'Y', home_language: 'Spanish' };
+  const SCOPED = { ell_status: 'N', frl_status: 'Free', iep_status: 'Y', home_language: 'Spanish', home_language_code: 'spa' };
   const studentWith = (fields: Json): Json => withStudentFields(plain, fields);
 
   /** A folder of the demo district whose users.json (at v3.1) serves `student` in place of the plain one. */
@@ -42,6 +42,7 @@ describe("a student's scoped fields left out of a snapshot folder (end to end)",
       'ell_status (not in the record: Clever gives it only under a scope of its own)': 1,
       'frl_status (not in the record: Clever gives it only under a scope of its own)': 1,
       'home_language (not in the record: Clever gives it only under a scope of its own)': 1,
+      'home_language_code (not in the record: Clever gives it only under a scope of its own)': 1,
       'iep_status (not in the record: Clever gives it only under a scope of its own)': 1,
     });
   });
@@ -52,6 +53,7 @@ describe("a student's scoped fields left out of a snapshot folder (end to end)",
     expect(Object.keys(body['kept'] as object)).toEqual([
       'ell_status (not in the record: Clever gives it only under a scope of its own)',
       'home_language (not in the record: Clever gives it only under a scope of its own)',
+      'home_language_code (not in the record: Clever gives it only under a scope of its own)',
       'iep_status (not in the record: Clever gives it only under a scope of its own)',
     ]);
   });

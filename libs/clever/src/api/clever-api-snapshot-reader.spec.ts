@@ -40,7 +40,7 @@ describe('CleverApiSnapshotReader', () => {
     const students = items.filter((item) => item.type === 'record' && item.record.kind === 'user' && 'student' in item.record.roles);
     const teachers = items.filter((item) => item.type === 'record' && item.record.kind === 'user' && !('student' in item.record.roles));
     expect(students).toHaveLength(1004);
-    for (const item of students) expect(item.type === 'record' && Object.keys(item.partial?.fields?.student ?? {})).toEqual(['ell_status', 'frl_status', 'home_language', 'iep_status']);
+    for (const item of students) expect(item.type === 'record' && Object.keys(item.partial?.fields?.student ?? {})).toEqual(['ell_status', 'frl_status', 'home_language', 'home_language_code', 'iep_status']);
     expect(teachers.filter((item) => item.type === 'record' && item.partial !== undefined)).toEqual([]);
   });
 

@@ -126,6 +126,7 @@ async function* readKind(
   onRecord: () => void,
 ): AsyncGenerator<SnapshotItem> {
   const resource = CLEVER_API_RESOURCES[kind];
+  const partial = coverageOfVersion(client.version);
   // where each id was read, for the message of an id read twice: its page's number and its record
   // in one small integer (a page holds at most MAX_PAGE_LIMIT records), the pages' URLs once each
   const seen = new Map<string, number>();
@@ -148,9 +149,9 @@ async function* readKind(
         throw new InvalidInput(`the record belongs to district ${item.record.districtId}, not ${districtId}`, { ...item.origin, field: 'district' });
       }
       onRecord();
-      // the source's `partial` covers the version; a student without a scoped field, the record's
-      const scoped = item.type === 'record' ? coverageWithScopes(unwrapped.object, undefined) : undefined;
-      yield item.type === 'record' && scoped !== undefined ? { ...item, partial: scoped } : item;
+      // a student without a scoped field: the record's own, beside the version's (the source's)
+      const scoped = item.type === 'record' ? coverageWithScopes(unwrapped.object, partial) : undefined;
+      yield item.type === 'record' && scoped !== partial ? { ...item, partial: scoped } : item;
     }
   }
 }

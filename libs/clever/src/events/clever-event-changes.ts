@@ -3,6 +3,7 @@ import type { IncrementalChange, InputLocation, RecordKind, RosterRecord } from 
 import type { CleverEvent } from '../api/clever-event';
 import { normalizeCleverRecord } from '../clever-normalizer';
 import { coverageWithScopes } from '../scoped-fields';
+import { coverageOfVersion } from '../api/version-coverage';
 
 /**
  * One Clever event as the ledger's events feed yields it (the shape of the ledger's
@@ -91,7 +92,10 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEv
   }
   const before = action === 'updated' ? beforeOf(kind, event, districtId, origin) : undefined;
   // a student object without a field of a scope the app was not granted leaves the ledger's value
-  const partial = coverageWithScopes(event.object, undefined);
+  // (beside what the event's version has not at all, which the feed's coverage says already)
+  const version = event.version === undefined ? undefined : coverageOfVersion(event.version);
+  const scoped = coverageWithScopes(event.object, version);
+  const partial = scoped === version ? undefined : scoped;
   return {
     ...base,
     origin: item.origin,
