@@ -133,6 +133,9 @@ describe('incremental diff (events sync)', () => {
     // u9 is not in the ledger at all: unresolved, not a conflict of roles
     expect(result.findings).toMatchObject({ roleConflicts: { 'section.students': 1, 'section.teachers': 1 }, roleConflictsAt: { 'section.students': [place], 'section.teachers': [place] } });
     expect(when(base(), upsert(section('sec1', ['t1'], ['u1', 'u2', 'u3']))).findings.roleConflicts).toEqual({});
+    // a role given later in the same batch (a users.updated after the section's event) is no conflict
+    const teacherToo: UserRecord = { ...student('u1'), roles: { ...student('u1').roles, ...teacher('u1').roles } };
+    expect(when(base(), upsert(section('sec1', ['t1', 'u1'], ['u1', 'u2'])), upsert(teacherToo)).findings.roleConflicts).toEqual({});
   });
 
   it('rejects a record of another district, naming where it was read', () => {

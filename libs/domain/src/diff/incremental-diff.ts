@@ -89,6 +89,8 @@ export class IncrementalDiff {
   private readonly active: Partial<Record<GuardedType, number>>;
   /** One sequence for the whole batch: each change is diffed by a diff of its own. */
   private readonly eventIds: SyncEventIds;
+  /** The batch's new section members, with where their section was read (see countRoleConflicts). */
+  private readonly newMembers: { id: string; role: 'student' | 'teacher'; list: string; at: InputLocation }[] = [];
 
   constructor(
     private readonly state: LedgerState,
@@ -134,7 +136,7 @@ export class IncrementalDiff {
       this.state.applyChange({ ...stream, events: stamped });
       events.push(...stamped);
     }
-    if (change.type === 'upsert' && change.record.kind === 'section') this.noteRoleConflicts(events, { ...cause.origin, recordId: change.record.id });
+    if (change.type === 'upsert' && change.record.kind === 'section') this.noteNewMembers(events, { ...cause.origin, recordId: change.record.id });
     for (const [type, n] of Object.entries(planned.counts)) this.counts[type as RosterEventType] = (this.counts[type as RosterEventType] ?? 0) + n;
     this.eventCount += planned.eventCount;
     add(this.removed, planned.removed);
@@ -147,6 +149,7 @@ export class IncrementalDiff {
 
   /** The batch's change set: each stream once, expected at the revision it had before the batch. */
   finish(): DiffResult {
+    this.countRoleConflicts();
     return {
       changes: [...this.streams.values()],
       counts: this.counts,
@@ -175,20 +178,28 @@ export class IncrementalDiff {
     return !this.ledgerShows(change.before) && !this.ledgerShows(change.record);
   }
 
-  /**
-   * Counts a section's new members whom the ledger holds without the role of the list naming them
-   * (see SyncFindings.roleConflicts). Recorded all the same, unlike in a full sync, which checks
-   * the snapshot's own users: here the ledger's roles are all there is to check against, and a
-   * section's event refused would stop every events sync of the district until a full sync.
-   */
-  private noteRoleConflicts(events: readonly PlannedEvent[], at: InputLocation): void {
+  /** Notes a section's new members, to be checked against their roles once the batch is diffed (see countRoleConflicts). */
+  private noteNewMembers(events: readonly PlannedEvent[], at: InputLocation): void {
     for (const event of events) {
-      const member = event.type === 'StudentEnrolled' ? { id: event.data.studentId, role: 'student' as const, list: 'section.students' }
-        : event.type === 'TeacherAssigned' ? { id: event.data.teacherId, role: 'teacher' as const, list: 'section.teachers' } : undefined;
-      if (member === undefined) continue;
-      const roles = this.state.users.rolesOf(member.id) ?? [];
-      if (roles.length > 0 && !roles.includes(member.role)) noteRoleConflict(this.findings, member.list, at);
+      if (event.type === 'StudentEnrolled') this.newMembers.push({ id: event.data.studentId, role: 'student', list: 'section.students', at });
+      else if (event.type === 'TeacherAssigned') this.newMembers.push({ id: event.data.teacherId, role: 'teacher', list: 'section.teachers', at });
     }
+  }
+
+  /**
+   * Counts the batch's new section members whom the ledger holds without the role of the list
+   * naming them (see SyncFindings.roleConflicts), as the whole batch leaves their roles: a
+   * `users.updated` giving the role may come after the section's event. Recorded all the same,
+   * unlike in a full sync, which checks the snapshot's own users: here the ledger's roles are all
+   * there is to check against, and a section's event refused would stop every events sync of the
+   * district until a full sync.
+   */
+  private countRoleConflicts(): void {
+    for (const { id, role, list, at } of this.newMembers) {
+      const roles = this.state.users.rolesOf(id) ?? [];
+      if (roles.length > 0 && !roles.includes(role)) noteRoleConflict(this.findings, list, at);
+    }
+    this.newMembers.length = 0;
   }
 
   /** The ledger holds the record as shared now. */
