@@ -44,6 +44,10 @@ describe('rosterMemberLine', () => {
   it('marks a member removed from the district since, whom the section still lists', () => {
     expect(rosterMemberLine(member({ status: 'removed' }))).toMatch(/\(sync sync-a\), now removed$/);
   });
+
+  it('says when a member of the class then has left it since, as classes says it', () => {
+    expect(rosterMemberLine(member({ until: '2026-12-08T23:59:32.823Z', status: 'removed' }))).toMatch(/\(sync sync-a\), left 2026-12-08T23:59:32\.823Z, now removed$/);
+  });
 });
 
 describe('classMembershipLine', () => {

@@ -3,17 +3,18 @@ import type { ClassMembership, Membership, RosterMember } from '@roster-ledger/l
 /**
  * One member of an as-of roster: id, name (`(name not shown)` to a role that may not see names,
  * as search and timelines say it; blank where none is known), since when and by which sync (and,
- * for who was in the class when the ledger first recorded it, that they joined then or before); a
- * person removed from the district since is marked, as on a class's timeline (Clever may still
- * list a removed student in a section).
+ * for who was in the class when the ledger first recorded it, that they joined then or before),
+ * when they left if they have since (as `classes` says it); a person removed from the district
+ * since is marked, as on a class's timeline (Clever may still list a removed student in a section).
  */
 export function rosterMemberLine(member: RosterMember, namesRedacted = false): string {
   const shown = member.name ? fullName(member.name) : namesRedacted ? '(name not shown)' : '';
   const removed = member.status === 'removed' ? ', now removed' : '';
+  const until = member.until === null ? '' : `, left ${member.until}`;
   const primary = primaryNote(member);
   // the ledger knows a class from its first sync on: who was in it then joined then or before
   const first = member.sinceClassShared ? FIRST_RECORDED : '';
-  return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'}${first})${primary}${removed}`;
+  return `  ${member.userId}  ${shown.padEnd(28)} since ${member.since} (sync ${member.sinceSync ?? '-'}${first})${primary}${until}${removed}`;
 }
 
 /** "first last" of a record's `name` (any part may be missing), or "first middle last". */
