@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { CatchUpProjectionsCommand, RunSyncCommand } from '@roster-ledger/ledger';
 import { TEST_KEYS } from './support/api-client';
-import { DEMO_USERS, demoFolderWithUsers, withStudentFields } from './support/demo-users-folder';
+import { DEMO_USERS, demoFolderWithUsers, withStudentFields, type Json } from './support/demo-users-folder';
 import { startApiTestServer } from './support/api-test-server';
 import { cli, cliJson, scratch } from './support/ledger-cli';
 
@@ -50,6 +50,16 @@ describe("the access log of a sync's findings that name students (end to end)", 
     // the audit export carries the sync's events, findings and all
     cli(['audit', 'export', '--types', 'SyncCompleted', '--db', db]);
     expect(reads()[0]).toEqual(['cli audit export', [oddGender['id']]]);
+    // and so does the raw log, which names the student only to a role that may see their gender
+    const completed = (role: string) =>
+      cliJson<{ items: { type: string; data: Json }[] }>(['events', '--stream', `sync-${imported.body.syncId}`, '--role', role, '--db', db]).body.items.find((e) => e.type === 'SyncCompleted')!.data;
+    for (const role of ['engineer', 'support']) {
+      expect(completed(role)['unknownValuesAt']['student.gender']).toEqual([expect.not.objectContaining({ recordId: expect.anything() })]);
+      expect(completed(role)['unknownValuesAt']['student.grade']).toEqual([expect.objectContaining({ recordId: oddGrade['id'] })]);
+    }
+    expect(reads()).toHaveLength(4);
+    expect(completed('admin')['unknownValuesAt']['student.gender']).toEqual([expect.objectContaining({ recordId: oddGender['id'] })]);
+    expect(reads()[0]).toEqual(['cli events', [oddGender['id']]]);
   });
 
   it('logs them for GET /syncs/:id, GET /syncs and the audit feed, for the roles shown them, not for engineers', async () => {

@@ -1,4 +1,4 @@
-import type { InputLocation } from '@roster-ledger/domain';
+import { IDENTITY_FIELDS, type InputLocation, type PersonalAccess } from '@roster-ledger/domain';
 import type { PartsSpec } from './field-readers';
 import { DISTRICT } from './district-mapping';
 import { SCHOOL } from './school-mapping';
@@ -53,4 +53,25 @@ export function studentsNamedInSyncEvents(changes: readonly { streamId: string; 
     for (const id of studentsNamedInFindings(change.data['unknownValuesAt'] as Record<string, InputLocation[]> | undefined)) ids.add(id);
   }
   return [...ids];
+}
+
+/**
+ * Whether a finding about `label` may name the record it was found in, to a reader with `access`:
+ * a value outside Clever's lists in a personal field the reader may not see (a student's `gender`
+ * or `race`, for support and engineers) is counted for them, but its places name no record.
+ */
+export function mayNameRecord(label: string, access: PersonalAccess): boolean {
+  if (access === 'full') return true;
+  const personal = personalFieldOfLabel(label);
+  return personal === null || (access === 'identity' && IDENTITY_FIELDS.includes(personal));
+}
+
+/** A finding's place without the record it names. */
+export function withoutRecord({ recordId: _left, ...at }: InputLocation): InputLocation {
+  return at;
+}
+
+/** A sync's `unknownValuesAt` as a reader with `access` may see it (see mayNameRecord). */
+export function unknownValuesAtFor(unknownValuesAt: Readonly<Record<string, readonly InputLocation[]>>, access: PersonalAccess): Record<string, InputLocation[]> {
+  return Object.fromEntries(Object.entries(unknownValuesAt).map(([label, places]) => [label, places.map((at) => (mayNameRecord(label, access) ? at : withoutRecord(at)))]));
 }

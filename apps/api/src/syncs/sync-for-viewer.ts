@@ -1,5 +1,5 @@
-import { personalFieldOfLabel } from '@roster-ledger/clever';
-import { IDENTITY_FIELDS, type InputLocation, type PersonalAccess, type SyncSummary } from '@roster-ledger/domain';
+import { mayNameRecord, withoutRecord } from '@roster-ledger/clever';
+import type { InputLocation, SyncSummary } from '@roster-ledger/domain';
 import { personalAccessOf, type LoggedChange, type Viewer } from '@roster-ledger/ledger';
 import { withoutServerPaths } from '../errors/problem-details';
 
@@ -38,16 +38,6 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
   };
 }
 
-/** Whether a finding about `label` may name the record it was found in, to a reader with `access`. */
-function mayNameRecord(label: string, access: PersonalAccess): boolean {
-  if (access === 'full') return true;
-  const personal = personalFieldOfLabel(label);
-  return personal === null || (access === 'identity' && IDENTITY_FIELDS.includes(personal));
-}
-
-function withoutRecord({ recordId: _left, ...at }: InputLocation): InputLocation {
-  return at;
-}
 
 /**
  * A change of the audit feed as a role sees it: a sync's own events (its `origin`, a failure's

@@ -1,7 +1,9 @@
-import { QueryBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { studentsNamedInSyncEvents, unknownValuesAtFor } from '@roster-ledger/clever';
+import type { InputLocation, PersonalAccess } from '@roster-ledger/domain';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { ReadEventsQuery, type EventsPage } from '@roster-ledger/ledger';
+import { personalAccessOf, ReadEventsQuery, RecordAccessCommand, type EventsPage, type JsonObject, type RecordedEvent } from '@roster-ledger/ledger';
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { EVENT_LINES_HEADER, eventLine } from '../output/event-line';
@@ -20,15 +22,20 @@ export class EventsCommand extends LedgerCommandRunner {
   /** It reads the log itself: read models behind it do not change its answer. */
   static readonly skipsCatchUp = true;
 
-  constructor(private readonly queries: QueryBus) {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly commands: CommandBus,
+  ) {
     super();
   }
 
   async run(_: string[], options: EventsOptions): Promise<void> {
     try {
-      const page = await this.queries.execute<ReadEventsQuery, EventsPage>(
-        new ReadEventsQuery(cliViewer('events', options.role), { stream: options.stream, from: options.from, limit: options.limit ?? 100 }),
-      );
+      const viewer = cliViewer('events', options.role);
+      const read = await this.queries.execute<ReadEventsQuery, EventsPage>(new ReadEventsQuery(viewer, { stream: options.stream, from: options.from, limit: options.limit ?? 100 }));
+      // a sync's findings as the role may see them, and the students they name logged (see findings-access)
+      const page = { ...read, items: read.items.map((e) => syncEventForRole(e, personalAccessOf(viewer.role))) };
+      await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(page.items)));
       if (options.json) return json(page);
       if (page.items.length === 0) return out('No events.');
       out(EVENT_LINES_HEADER);
@@ -59,4 +66,14 @@ export class EventsCommand extends LedgerCommandRunner {
     return value;
   }
 
+}
+
+/**
+ * An event of a sync's stream as a reader with `access` may see it: its findings' places name no
+ * record beside a personal field the reader may not see, as GET /syncs/:id shows them.
+ */
+function syncEventForRole(event: RecordedEvent, access: PersonalAccess): RecordedEvent {
+  const places = event.data['unknownValuesAt'] as Record<string, InputLocation[]> | undefined;
+  if (!event.streamId.startsWith('sync-') || places === undefined || access === 'full') return event;
+  return { ...event, data: { ...event.data, unknownValuesAt: unknownValuesAtFor(places, access) as unknown as JsonObject } };
 }

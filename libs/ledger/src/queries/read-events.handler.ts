@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { redactEventData } from '@roster-ledger/domain';
+import { recordAccess } from '../access/record-access';
 import { personalAccessOf } from '../access/viewer';
 import type { EventStore, JsonObject, RecordedEvent } from '../ports/event-store.port';
 import type { AccessLog, ReadModels } from '../ports/read-models.port';
@@ -56,10 +57,7 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, EventsP
     if (events.length === 0 && options.stream !== undefined && (await this.store.streamRevision(options.stream)) === null) {
       throw streamNotFound(options.stream);
     }
-    const students = access === 'none' ? [] : await studentsShown(events, this.models);
-    if (students.length > 0) {
-      await this.log.record({ at: this.clock.now().toISOString(), who: viewer.name, role: viewer.role, endpoint: viewer.via, studentIds: students });
-    }
+    await recordAccess(this.log, this.clock, viewer, access === 'none' ? [] : await studentsShown(events, this.models));
     const last = events.at(-1);
     // the log's `from` is exclusive (after a position), a stream's inclusive (from a revision)
     const next = !more || last === undefined ? null : String(options.stream === undefined ? last.position : last.revision + 1);
