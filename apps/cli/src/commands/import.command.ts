@@ -85,7 +85,15 @@ export class ImportCommand extends LedgerCommandRunner {
       out(describeSync(result, durationMs));
       for (const line of notes) out(line);
     };
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), failureNotes, reportSync }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, {
+        ...options,
+        syncId,
+        ledger: this.ledger,
+        stopProgress: () => progress.stop(),
+        failureNotes,
+        reportSync,
+        logShown: (result) => logStudentsInFindings(this.commands, 'import', [result]),
+      }, () =>
       this.commands.execute<RunSyncCommand, SyncSummary>(
         new RunSyncCommand(resolve(folder!), {
           districtId: options.district,
@@ -98,7 +106,6 @@ export class ImportCommand extends LedgerCommandRunner {
       ),
     );
     if (!done) return;
-    await logStudentsInFindings(this.commands, 'import', [done.result]);
     const behind = done.readModels?.behind ?? null;
     if (options.json) json({ ...syncJson(done.result, done.durationMs), notRead: listing.unread, columnsNotRead, ...readModelsJson(done.readModels), ...done.ledgerNotes });
     else {

@@ -87,6 +87,11 @@ export async function runRecordedSync<T>(
      * JSON is one document, printed by the caller at the end.
      */
     reportSync?: (result: T, durationMs: number) => void;
+    /**
+     * Writes to the access log what the report shows of students (see findings-access), before it
+     * is shown: the command may be stopped while the read models follow it.
+     */
+    logShown?: (result: T) => Promise<void>;
     /** The ledger the sync went into: one this command started is named in the report (a mistyped --db, say). */
     ledger?: LedgerFile;
   },
@@ -149,6 +154,7 @@ export async function runRecordedSync<T>(
   const letGo = options.skipProjections ? () => undefined : sayWhenInterruptedAfterSync(() => bar.stop());
   try {
     const besides = await besidesTheSync(false);
+    await options.logShown?.(result);
     if (!options.json) {
       options.reportSync?.(result, durationMs);
       for (const line of besides.lines) out(line);

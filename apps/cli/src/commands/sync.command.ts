@@ -69,14 +69,21 @@ export class SyncCommand extends LedgerCommandRunner {
       } else if (cursor === null) out('  No events cursor yet.');
       else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
     };
-    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, { ...options, syncId, ledger: this.ledger, stopProgress: () => progress.stop(), reportSync, failureNotes: { json: { mode }, lines: [] } }, () =>
+    const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, {
+        ...options,
+        syncId,
+        ledger: this.ledger,
+        stopProgress: () => progress.stop(),
+        reportSync,
+        logShown: (result) => logStudentsInFindings(this.commands, 'sync', [result.summary]),
+        failureNotes: { json: { mode }, lines: [] },
+      }, () =>
       this.commands.execute<SyncDistrictCommand, SyncDistrictResult>(
         new SyncDistrictCommand(districtId, { mode, requestedBy: whoAmI(), requestedVia: 'cli', syncId, onProgress: progress.update }),
       ),
     );
     if (!done) return;
     const { result, durationMs, readModels, ledgerNotes } = done;
-    await logStudentsInFindings(this.commands, 'sync', [result.summary]);
     const behind = readModels?.behind ?? null;
     const { mode: asked, ran, fallback, cursor, cursorProblem } = result;
     if (options.json) {
