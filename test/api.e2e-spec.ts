@@ -180,6 +180,10 @@ describe('REST API (end to end)', () => {
       const endOfDay = await api.as('support').get(`/classes/${toSection}/roster?asOf=${today}`);
       expect(endOfDay.body.at).toBe(`${today}T23:59:59.999Z`);
       expect(ids(endOfDay.body)).toContain(student);
+      // the end of today is still to come: answered as the ledger knows the class now, and said so, as the CLI says it
+      expect([endOfDay.body.momentToCome, before.body.momentToCome]).toEqual([true, false]);
+      const future = await api.as('support').get(`/accounts/${student}/classes?asOf=2999-01-01`);
+      expect(future.body).toMatchObject({ at: '2999-01-01T23:59:59.999Z', momentToCome: true });
       // before the ledger first saw the class: no name, no members, said as such
       const beforeAll = await api.as('support').get(`/classes/${toSection}/roster?asOf=2020-01-01`);
       expect(beforeAll.body).toMatchObject({ class: { name: null, status: 'not yet shared' }, students: [], teachers: [] });

@@ -23,4 +23,6 @@ export class ClassesAsOfSchema implements ClassesAsOfAnswer {
   })
   accountStatus!: 'active' | 'removed' | 'not yet shared';
   @ApiProperty({ type: [ClassMembershipSchema] }) classes!: ClassMembershipSchema[];
+  @ApiProperty({ description: 'true when `at` is still to come: the classes as the ledger knows them now, which a sync before then may change; not a forecast' })
+  momentToCome!: boolean;
 }

@@ -31,4 +31,6 @@ export class RosterSchema implements RosterAnswer {
   @ApiProperty({ type: [MemberSchema] }) teachers!: MemberSchema[];
   @ApiProperty({ type: [MemberSchema] }) students!: MemberSchema[];
   @ApiProperty({ description: 'true when names were left out for this role (engineers see ids only)' }) personalRedacted!: boolean;
+  @ApiProperty({ description: 'true when `at` is still to come: the roster as the ledger knows it now, which a sync before then may change; not a forecast' })
+  momentToCome!: boolean;
 }

@@ -187,7 +187,7 @@ export class RosterCommand extends AsOfCommand {
       const roster = await this.queries.execute<GetRosterAsOfQuery, RosterAnswer>(new GetRosterAsOfQuery(sectionId!, at, cliViewer('roster', options.role)));
       if (options.json) return json(roster);
       // a moment to come is answered as the ledger knows the class now: said, not presented as known
-      outLine(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${momentToCome(at, 'the roster as the ledger knows it now')}`);
+      outLine(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${momentToCome(roster.momentToCome, 'the roster as the ledger knows it now')}`);
       out(`Teachers (${roster.teachers.length}):`);
       for (const m of roster.teachers) outLine(rosterMemberLine(m, roster.personalRedacted));
       out(`Students (${roster.students.length}):`);
@@ -218,7 +218,7 @@ export class ClassesCommand extends AsOfCommand {
       const at = this.moment(options);
       const answer = await this.queries.execute<GetClassesAsOfQuery, ClassesAsOfAnswer>(new GetClassesAsOfQuery(userId!, at, cliViewer('classes', options.role)));
       if (options.json) return json(answer);
-      out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}${momentToCome(at, 'the classes as the ledger knows them now')}: ${answer.classes.length}`);
+      out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}${momentToCome(answer.momentToCome, 'the classes as the ledger knows them now')}: ${answer.classes.length}`);
       for (const membership of answer.classes) outLine(classMembershipLine(membership));
       // no class before a person's first share is "not yet shared", not "in no class"
       if (answer.classes.length === 0) out(answer.accountStatus === 'not yet shared' ? 'None: the ledger had not yet recorded this person then.' : 'In no class then (as far as the ledger had observed by that time).');
@@ -229,6 +229,6 @@ export class ClassesCommand extends AsOfCommand {
 }
 
 /** A moment to come is answered as the ledger knows things now: said, not presented as known. */
-function momentToCome(at: string, answered: string): string {
-  return at > new Date().toISOString() ? ` (a moment to come: ${answered})` : '';
+function momentToCome(toCome: boolean, answered: string): string {
+  return toCome ? ` (a moment to come: ${answered})` : '';
 }

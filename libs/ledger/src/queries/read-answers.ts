@@ -146,6 +146,8 @@ export interface ClassesAsOfAnswer {
   /** The person as they stood at that moment, as a roster's class status says it of a class. */
   accountStatus: 'active' | 'removed' | 'not yet shared';
   classes: ClassMembership[];
+  /** `at` is still to come: answered as the ledger knows things now, which a sync before then may change; not a forecast. */
+  momentToCome: boolean;
 }
 
 export interface RosterAnswer {
@@ -156,4 +158,6 @@ export interface RosterAnswer {
   students: RosterMember[];
   /** True when names were left out for this viewer (engineers see ids only). */
   personalRedacted: boolean;
+  /** `at` is still to come: answered as the ledger knows the class now, which a sync before then may change; not a forecast. */
+  momentToCome: boolean;
 }

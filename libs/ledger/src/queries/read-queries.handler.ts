@@ -191,6 +191,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
       teachers: members.filter((m) => m.role === 'teacher'),
       students: members.filter((m) => m.role === 'student'),
       personalRedacted: access === 'none' && members.length > 0,
+      momentToCome: at > this.clock.now().toISOString(),
     };
   }
 }
@@ -223,7 +224,7 @@ export class SearchClassesHandler implements IQueryHandler<SearchClassesQuery, P
 
 @QueryHandler(GetClassesAsOfQuery)
 export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery, ClassesAsOfAnswer> {
-  constructor(@Inject(READ_MODELS) private readonly models: ReadModels) {}
+  constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(CLOCK) private readonly clock: Clock) {}
   async execute({ userId, at }: GetClassesAsOfQuery): Promise<ClassesAsOfAnswer> {
     const { memberships, named, then } = await this.models.atOneMoment(async () => {
       if ((await this.models.account(userId)) === null) throw await recordNotFoundIn(this.models, 'user', userId);
@@ -240,7 +241,7 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
       const sinceClassShared = m.sinceSync !== null && m.sinceSync === found?.firstSharedSync;
       return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown', sinceClassShared };
     });
-    return { userId, at, accountStatus: then?.status ?? 'not yet shared', classes };
+    return { userId, at, accountStatus: then?.status ?? 'not yet shared', classes, momentToCome: at > this.clock.now().toISOString() };
   }
 }
 
