@@ -180,7 +180,7 @@ describe('read side through the CLI (end to end)', () => {
     const stayed = after.classes.find((c: any) => c.sinceSync === day1.syncId);
     expect(stayed).toMatchObject({ sinceClassShared: true });
     expect(after.classes.find((c: any) => c.sectionId === toSection)).toMatchObject({ sinceClassShared: false });
-    expect(text).toContain(` student since ${day1.startedAt} (sync ${day1.syncId}, which first recorded the class: joined then or before)`);
+    expect(text).toContain(` student since ${day1.startedAt} (sync ${day1.syncId}, which shared the class: joined then or before)`);
     expect(cli(['classes', student, '--as-of', '2001-01-01', '--db', db]).stdout).toContain('None: the ledger had not yet recorded this person then.');
     // and a class's roster before the class was first recorded is not "no one was in it"
     expect(cli(['roster', toSection, '--as-of', '2001-01-01', '--db', db]).stdout).toMatch(/\nNone: the ledger had not yet recorded this class then\.\n$/);

@@ -8,7 +8,7 @@ class ClassMembershipSchema extends MembershipSchema implements ClassMembership 
   className!: string | null;
   @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the class's status now" }) status!: 'active' | 'removed' | 'unknown';
   @ApiProperty({
-    description: 'in the class when the ledger first recorded it (sinceSync is the sync that shared the class): `since` is when the ledger began to know the class, and the person may have joined it any time before',
+    description: 'in the class when a sync shared it, first or again after a removal (sinceSync is that sync): `since` is when the ledger began to know the class, and the person may have joined it any time before',
   })
   sinceClassShared!: boolean;
 }

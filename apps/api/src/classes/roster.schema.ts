@@ -9,8 +9,8 @@ export class MemberSchema extends MembershipSchema implements RosterMember {
   @ApiProperty({ enum: ['active', 'removed', 'unknown'], description: "the account's status now" }) status!: 'active' | 'removed' | 'unknown';
   @ApiProperty({
     description:
-      'in the class when the ledger first recorded it (sinceSync shared the class: the district\'s first sync, for a class there from the start): ' +
-      '`since` is when the ledger began to know the class, and the member may have joined it any time before',
+      'in the class when a sync shared it (sinceSync: the district\'s first sync, for a class there from the start, or one that shared it again after a removal): ' +
+      '`since` is when the ledger began to know the class, or to know it again, and the member may have joined it any time before (while it was not shared, for a class shared again)',
   })
   sinceClassShared!: boolean;
 }

@@ -26,7 +26,7 @@ describe('rosterMemberLine', () => {
 
   it('says that a member of the class since the ledger first recorded it may have joined it before then', () => {
     expect(rosterMemberLine(member({ sinceClassShared: true }))).toBe(
-      `  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a, which first recorded the class: joined then or before)`,
+      `  u1  ${'Ada Lovelace'.padEnd(28)} since 2026-09-01T06:00:00.000Z (sync sync-a, which shared the class: joined then or before)`,
     );
   });
 
@@ -62,7 +62,7 @@ describe('classMembershipLine', () => {
 
   it('says of a member since the sync that first recorded the class that they joined then or before, as a roster does', () => {
     expect(classMembershipLine(membership({ role: 'student', sinceClassShared: true }))).toBe(
-      `  sec1  ${'Algebra 1A'.padEnd(28)}  student since 2026-09-01T06:00:00.000Z (sync sync-a, which first recorded the class: joined then or before)`,
+      `  sec1  ${'Algebra 1A'.padEnd(28)}  student since 2026-09-01T06:00:00.000Z (sync sync-a, which shared the class: joined then or before)`,
     );
     // a name as long as the column or longer is still apart from the role
     expect(classMembershipLine(membership({ className: 'Latin Dance Elective - Gleichner - 6' }))).toContain('Latin Dance Elective - Gleichner - 6  teacher since');

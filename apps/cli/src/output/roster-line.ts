@@ -3,7 +3,7 @@ import type { ClassMembership, Membership, RosterMember } from '@roster-ledger/l
 /**
  * One member of an as-of roster: id, name (`(name not shown)` to a role that may not see names,
  * as search and timelines say it; blank where none is known), since when and by which sync (and,
- * for who was in the class when the ledger first recorded it, that they joined then or before),
+ * for who was in the class when a sync shared it, first or again, that they joined then or before),
  * when they left if they have since (as `classes` says it); a person removed from the district
  * since is marked, as on a class's timeline (Clever may still list a removed student in a section).
  */
@@ -36,8 +36,8 @@ export function classMembershipLine(m: ClassMembership): string {
   return `  ${m.sectionId}  ${(m.className ?? '').padEnd(28)}  ${m.role} since ${m.since} (sync ${m.sinceSync ?? '-'}${first})${primaryNote(m)}${until}${removed}`;
 }
 
-/** Said of a member who was in the class when the ledger first recorded it (see RosterMember.sinceClassShared). */
-const FIRST_RECORDED = ', which first recorded the class: joined then or before';
+/** Said of a member who was in the class when a sync shared it, first or again (see RosterMember.sinceClassShared). */
+const FIRST_RECORDED = ', which shared the class: joined then or before';
 
 /** A primary teacher marked so; one made primary after they joined (a primary teacher change) says when, apart from when they joined. */
 function primaryNote(m: Membership): string {

@@ -37,6 +37,8 @@ export interface ClassName {
   name: string | null;
   /** The sync that first shared it (the district's first sync, for a class there from the start). */
   firstSharedSync: string | null;
+  /** The syncs that shared it again after it was removed, oldest first (see ClassRecordView). */
+  sharedAgainSyncs: string[];
 }
 
 /** A class a search found: what tells it apart in a list, without its members. */
@@ -60,6 +62,12 @@ export interface ClassRecordView {
   section: SectionState;
   firstSharedAt: string;
   firstSharedSync: string | null;
+  /**
+   * The syncs that shared the class again after it was removed, oldest first: its members then
+   * joined at that sync or while the class was not shared, as its first members joined at the
+   * first sync or before.
+   */
+  sharedAgainSyncs: string[];
   removedAt: string | null;
   removedSync: string | null;
   position: number;

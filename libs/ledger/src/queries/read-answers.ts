@@ -117,9 +117,10 @@ export interface RosterMember extends Membership {
   name: Record<string, unknown> | null;
   status: 'active' | 'removed' | 'unknown';
   /**
-   * In the class when the ledger first recorded it (`sinceSync` is the sync that shared the
-   * class, the district's first sync for a class that was there from the start): `since` is then
-   * when the ledger began to know the class, and the member may have joined it any time before.
+   * In the class when a sync shared it (`sinceSync` is that sync: the district's first for a class
+   * there from the start, or one that shared it again after a removal): `since` is then when the
+   * ledger began to know the class, or to know it again, and the member may have joined it any
+   * time before (while it was not shared, for a class shared again).
    */
   sinceClassShared: boolean;
 }
@@ -129,7 +130,7 @@ export interface ClassMembership extends Membership {
   className: string | null;
   /** The class's status now ('unknown': the ledger has no document of it). */
   status: 'active' | 'removed' | 'unknown';
-  /** In the class when the ledger first recorded it: `since` is then when the ledger began to know the class (see RosterMember). */
+  /** In the class when a sync shared it, first or again: `since` is then when the ledger began to know the class, or to know it again (see RosterMember). */
   sinceClassShared: boolean;
 }
 

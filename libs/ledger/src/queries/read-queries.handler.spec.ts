@@ -20,8 +20,8 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     { id: 'ts1', status: 'active', name: { first: 'Kit', last: 'Marlowe' }, student: true },
   ];
   const classes: ClassName[] = [
-    { id: 'sec1', status: 'active', name: 'Algebra 1A', firstSharedSync: 'sync-1' },
-    { id: 'sec2', status: 'removed', name: 'Biology', firstSharedSync: 'sync-1' },
+    { id: 'sec1', status: 'active', name: 'Algebra 1A', firstSharedSync: 'sync-1', sharedAgainSyncs: [] },
+    { id: 'sec2', status: 'removed', name: 'Biology', firstSharedSync: 'sync-1', sharedAgainSyncs: [] },
   ];
   const records: NamedRecord[] = [
     { kind: 'school', id: 's1', name: 'Lincoln Elementary', active: true },

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { PersonalAccess } from '@roster-ledger/domain';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, ClassName, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
@@ -172,7 +172,7 @@ export class GetRosterAsOfHandler extends LoggingHandler implements IQueryHandle
       // a name is identity data: every role but engineers may see it
       const name = access === 'none' ? null : (account?.name ?? null);
       if (name && account?.student) shownStudents.push(m.userId);
-      const sinceClassShared = m.sinceSync !== null && m.sinceSync === then?.firstSharedSync;
+      const sinceClassShared = then !== null && sinceTheClassWasShared(m.sinceSync, then);
       members.push({ ...m, name, status: account?.status ?? 'unknown', sinceClassShared });
     }
     await this.logAccess(viewer, shownStudents);
@@ -237,8 +237,8 @@ export class GetClassesAsOfHandler implements IQueryHandler<GetClassesAsOfQuery,
     });
     const classes = memberships.map((m): ClassMembership => {
       const found = named.get(m.sectionId);
-      // in the class when the ledger first recorded it: joined then or before, as a roster says
-      const sinceClassShared = m.sinceSync !== null && m.sinceSync === found?.firstSharedSync;
+      // in the class when the ledger recorded it shared: joined then or before, as a roster says
+      const sinceClassShared = found !== undefined && sinceTheClassWasShared(m.sinceSync, found);
       return { ...m, className: found?.name ?? null, status: found?.status ?? 'unknown', sinceClassShared };
     });
     return { userId, at, accountStatus: then?.status ?? 'not yet shared', classes, momentToCome: at > this.clock.now().toISOString() };
@@ -288,4 +288,14 @@ export class GetProjectionStatusHandler implements IQueryHandler<GetProjectionSt
   execute(): Promise<ProjectionStatus[]> {
     return this.control.status();
   }
+}
+
+/**
+ * A member since the sync that shared the class, first or again after a removal: the ledger knows
+ * nothing of the class before its first share, nor of it while it was not shared, so the member
+ * joined at that sync or before.
+ */
+function sinceTheClassWasShared(sinceSync: string | null, shared: Pick<ClassName, 'firstSharedSync' | 'sharedAgainSyncs'>): boolean {
+  // a class folded before the syncs that shared it again were kept has none
+  return sinceSync !== null && (sinceSync === shared.firstSharedSync || (shared.sharedAgainSyncs ?? []).includes(sinceSync));
 }

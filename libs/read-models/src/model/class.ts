@@ -20,6 +20,7 @@ export function evolveClass(view: ClassView | undefined, event: RecordedEvent): 
     section,
     firstSharedAt: facts.observedAt,
     firstSharedSync: facts.syncId,
+    sharedAgainSyncs: [],
     lastChangedAt: facts.observedAt,
     removedAt: null,
     removedSync: null,
@@ -32,6 +33,7 @@ export function evolveClass(view: ClassView | undefined, event: RecordedEvent): 
     Object.assign(next, { status: 'removed', removedAt: facts.observedAt, removedSync: facts.syncId });
   } else if (section.active && next.status === 'removed') {
     Object.assign(next, { status: 'active', removedAt: null, removedSync: null });
+    if (facts.syncId !== null) next.sharedAgainSyncs = [...next.sharedAgainSyncs, facts.syncId];
   }
   return next;
 }

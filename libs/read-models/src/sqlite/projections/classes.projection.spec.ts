@@ -117,8 +117,11 @@ describe('classes projection: one class per section', () => {
       removedSync: null,
       firstSharedAt: DAY1,
       firstSharedSync: 'sync-1',
+      // its members joined at that sync or while it was not shared
+      sharedAgainSyncs: ['sync-3'],
       section: { active: true, fields: { name: 'Back again' } },
     });
+    expect((await rm().models.classNames(['sec1']))[0]).toMatchObject({ firstSharedSync: 'sync-1', sharedAgainSyncs: ['sync-3'] });
   });
 
   it('gives a class as it stood at a moment: its name then, removed between its removal and its share again, nothing before its first share', async () => {
@@ -154,8 +157,8 @@ describe('classes projection: one class per section', () => {
     );
     const named = await rm().models.classNames(['sec2', 'nope', 'sec1']);
     expect(named.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      { id: 'sec1', status: 'active', name: 'Algebra 1 (A)', firstSharedSync: 'sync-1' },
-      { id: 'sec2', status: 'removed', name: 'Biology', firstSharedSync: 'sync-1' },
+      { id: 'sec1', status: 'active', name: 'Algebra 1 (A)', firstSharedSync: 'sync-1', sharedAgainSyncs: [] },
+      { id: 'sec2', status: 'removed', name: 'Biology', firstSharedSync: 'sync-1', sharedAgainSyncs: [] },
     ]);
     expect(await rm().models.classNames([])).toEqual([]);
   });

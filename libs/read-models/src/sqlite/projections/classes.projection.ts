@@ -15,6 +15,8 @@ export const classesProjection: SqliteProjection = {
   rebuildWeight: 9.5,
   description: 'one class per section: teachers, students, term, course, status',
   tables: ['classes'],
+  // 1: each class keeps the syncs that shared it again after a removal (sharedAgainSyncs)
+  contentVersion: 1,
   create(db: Db, t: TableNamer): void {
     db.exec(`
       CREATE TABLE IF NOT EXISTS ${t('classes')} (

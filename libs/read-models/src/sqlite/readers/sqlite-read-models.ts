@@ -383,15 +383,14 @@ export class SqliteReadModels implements ReadModels {
     if (ids.length === 0) return [];
     // the name column the classes read model keeps beside each document, and one key of the
     // document, which SQLite reads without it being parsed here
-    return this.read(
+    const rows = await this.read(
       'classes',
       () =>
         this.statement(
-          `SELECT id, status, name, json_extract(doc, '$.firstSharedSync') AS firstSharedSync FROM ${this.t('classes', 'classes')} WHERE id IN (SELECT value FROM json_each(?))`,
-        ).all(
-          JSON.stringify(ids),
-        ) as ClassName[],
+          `SELECT id, status, name, json_extract(doc, '$.firstSharedSync') AS firstSharedSync, json_extract(doc, '$.sharedAgainSyncs') AS sharedAgainSyncs FROM ${this.t('classes', 'classes')} WHERE id IN (SELECT value FROM json_each(?))`,
+        ).all(JSON.stringify(ids)) as (Omit<ClassName, 'sharedAgainSyncs'> & { sharedAgainSyncs: string })[],
     );
+    return rows.map((row) => ({ ...row, sharedAgainSyncs: JSON.parse(row.sharedAgainSyncs) as string[] }));
   }
 
   async searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>> {
