@@ -38,7 +38,6 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
   };
 }
 
-
 /**
  * A change of the audit feed as a role sees it: a sync's own events (its `origin`, a failure's
  * reason and place, its findings' places) with every server path cut as {@link syncForViewer}
