@@ -62,6 +62,8 @@ describe('accounts projection: one account per Clever user', () => {
       expect(await search('a')).toEqual(['u1', 'u2']); // "ada lovelace" sorts before "alan turing"
       expect(await search('lace')).toEqual([]); // names match by prefix, not anywhere
       expect(await search('SIS-u')).toEqual([]); // ids match whole
+      // as pasted from a list or a spreadsheet cell
+      for (const text of ['sis-u1,', '"sis-u1"', '“SN-u1”;', "'u1@example.org',"]) expect(await search(text)).toEqual(['u1']);
       expect(await search('   ')).toEqual([]);
     });
 

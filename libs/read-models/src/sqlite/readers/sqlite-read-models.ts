@@ -160,6 +160,9 @@ const MOMENT_RETRIES = 3;
  * feed hold log positions: their events are read from the log, one read per page (and one more
  * for the earlier events of a page's removals).
  */
+/** Quotes, commas and semicolons around a pasted id or email ("134654858", 134654858,): none is part of one. */
+const PASTED_AROUND = /^["'\u2018-\u201d,;\s]+|["'\u2018-\u201d,;\s]+$/g;
+
 export class SqliteReadModels implements ReadModels {
   constructor(
     private readonly db: Db,
@@ -305,10 +308,11 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
-    // ids and emails are compared whole as typed; names as search keys (see searchKey); the names
-    // and emails an account had before are matched as its present ones, and a compound surname
-    // from any of its words
-    const needle = text.trim().toLowerCase().replace(/\s+/g, ' ');
+    // ids and emails are compared whole as typed, without the quotes or the comma a paste from a
+    // list or a spreadsheet brings along; names as search keys (see searchKey); the names and
+    // emails an account had before are matched as its present ones, and a compound surname from
+    // any of its words
+    const needle = text.trim().toLowerCase().replace(/\s+/g, ' ').replace(PASTED_AROUND, '');
     const name = searchKey(text);
     // the text as compared (ids and emails whole, names by a key of it): the search a cursor pages
     const search: SearchOf = { kind: 'accounts', text: needle, ...(options.districtId === undefined ? {} : { districtId: options.districtId }) };
@@ -394,7 +398,7 @@ export class SqliteReadModels implements ReadModels {
   }
 
   async searchClasses(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<ClassFound>> {
-    const needle = text.trim();
+    const needle = text.trim().replace(PASTED_AROUND, '');
     const key = searchKey(needle);
     const search: SearchOf = { kind: 'classes', text: needle, ...(options.districtId === undefined ? {} : { districtId: options.districtId }) };
     const after = options.after === undefined ? undefined : searchCursorOf(search, options.after);
