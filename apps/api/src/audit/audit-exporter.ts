@@ -33,8 +33,8 @@ export class AuditExporter {
     let gone = false;
     response.once('close', () => (gone = true));
     // the students a sync event's findings name beside a personal field: logged as the query logs the rest
-    const written = (changes: readonly LoggedChange[]) => this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
-    const chunks = exportAudit(this.queries, filter, viewer, format, { pageSize: EXPORT_PAGE_SIZE, after, shown: (change) => changeForViewer(change, viewer), written, bom })[Symbol.asyncIterator]();
+    const onPage = (changes: readonly LoggedChange[]) => this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
+    const chunks = exportAudit(this.queries, filter, viewer, format, { pageSize: EXPORT_PAGE_SIZE, after, shown: (change) => changeForViewer(change, viewer), onPage, bom })[Symbol.asyncIterator]();
     // the opening and the first page are read before any byte is sent, so a failure there is still a problem+json answer
     const opening = await chunks.next();
     const firstPage = await chunks.next();

@@ -123,13 +123,13 @@ export class AuditExportCommand extends CommandRunner {
       let count = 0;
       let last = options.after;
       const viewer = cliViewer('audit export', options.role ?? 'compliance');
-      const written = async (changes: readonly LoggedChange[]) => {
+      const onPage = async (changes: readonly LoggedChange[]) => {
         count += changes.length;
         last = changes.at(-1)?.position ?? last;
         // the students a sync event's findings name beside a personal field: logged as the query logs the rest
         await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
       };
-      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, written, bom: options.bom === true });
+      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, onPage, bom: options.bom === true });
       if (options.out) {
         await writeWhole(chunks, options.out);
       } else {

@@ -82,7 +82,7 @@ function exporter() {
     for await (const chunk of exportAudit(queries, { districtId }, viewer, format, { pageSize: 2, after })) text += chunk;
     return text;
   };
-  return { run, logged, syncLookups };
+  return { run, logged, syncLookups, queries };
 }
 
 /** The cells of one CSV line (quoted cells with doubled quotes, as the export writes them). */
@@ -108,6 +108,20 @@ function cells(line: string): string[] {
 }
 
 describe('audit export: what a removal says, to each role', () => {
+  it("tells the caller of each page before it is written (a reader that stops mid-page has seen some of it), with a BOM only when asked", async () => {
+    const { queries } = exporter();
+    const told: number[][] = [];
+    const viewer: Viewer = { name: 'pat', role: 'compliance', via: 'cli audit export' };
+    const chunks = exportAudit(queries, { districtId: 'd1' }, viewer, 'csv', { pageSize: 2, bom: true, onPage: (changes) => void told.push(changes.map((c) => c.position)) });
+    const header = await chunks.next();
+    expect(header.value).toMatch(/^\ufeffposition,/);
+    expect(told).toEqual([]);
+    const page = await chunks.next();
+    expect(told).toEqual([[10, 11]]);
+    expect(String(page.value).split('\n')[0]).toMatch(/^10,/);
+    await chunks.return(undefined);
+  });
+
   it('exports only the changes after the position given, across pages, in both formats', async () => {
     const { run } = exporter();
     const csv = (await run('compliance', 'csv', 11)).trim().split('\n').map(cells);

@@ -95,10 +95,11 @@ export interface AuditExportOptions {
   /** Each change as the reader is to see it, beyond the query's redaction (the API cuts server paths). */
   shown?: (change: LoggedChange) => LoggedChange;
   /**
-   * Told of each page's changes as they are written, and awaited before the next page: what a
-   * caller reports of the export when it ends, or writes to the access log beyond what the query does.
+   * Told of each page's changes before they are written, and awaited: what a caller reports of
+   * the export when it ends, or writes to the access log beyond what the query does (before the
+   * page leaves, as the query logs its own reads: a reader that stops mid-page has seen some).
    */
-  written?: (changes: readonly LoggedChange[]) => void | Promise<void>;
+  onPage?: (changes: readonly LoggedChange[]) => void | Promise<void>;
   /**
    * A CSV starts with a UTF-8 byte order mark: Excel, opening a CSV without one, reads it in the
    * machine's legacy code page, and every accented name comes out garbled (`PeÃ±a`). Off by
@@ -117,7 +118,7 @@ export async function* exportAudit(
   filter: AuditFilter,
   viewer: Viewer,
   format: AuditExportFormat,
-  { pageSize = 1_000, after, shown = (change) => change, written, bom = false }: AuditExportOptions = {},
+  { pageSize = 1_000, after, shown = (change) => change, onPage, bom = false }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
   const withPeople = syncPeople(queries);
   const pageAfter = async (after: number | undefined, first = false): Promise<Page<ExportedChange>> => {
@@ -131,10 +132,10 @@ export async function* exportAudit(
   let first = true;
   for (;;) {
     if (page.items.length > 0) {
+      await onPage?.(page.items);
       yield format === 'csv'
         ? page.items.map((c) => `${csvLine(c)}\n`).join('')
         : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
-      await written?.(page.items);
       first = false;
     }
     if (page.next === null) break;
