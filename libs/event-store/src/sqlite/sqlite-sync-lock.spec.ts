@@ -110,6 +110,23 @@ describe('SqliteSyncLock', () => {
     expect(await lock.acquire('d', 'T')).toBe('S');
   });
 
+  it("takes a district whose holder has deleted its row and is closing its file (letting go), not refusing it as running", async () => {
+    const holding = new LockFiles(`${ledger}.sync-locks`);
+    const { lock } = lockOn();
+    try {
+      expect(await holding.take('d')).toBe(true);
+      // the holder's last step: its row is gone, its file closes a moment later, after the file's
+      // own tries to take it (half a second) have given up
+      setTimeout(() => holding.close(), 800);
+      await expect(lock.acquire('d', 'S')).resolves.toBeNull();
+      expect(fileHeld('d')).toBe(true);
+    } finally {
+      holding.close();
+    }
+    await lock.release('d', 'S');
+    expect(fileHeld('d')).toBe(false);
+  });
+
   it('gives a district to none of two takings of one sync while another process holds it', async () => {
     const holding = new LockFiles(`${ledger}.sync-locks`);
     const { lock } = lockOn();

@@ -61,7 +61,10 @@ export class SqliteSyncLock implements SyncLock {
     const hold: Hold = { syncId, times: 1, taken: new Promise((resolve) => (settle = resolve)) };
     this.holds.set(districtId, hold);
     try {
-      if (!(await this.files.take(districtId))) throw await this.refusal(districtId);
+      if (!(await this.files.take(districtId))) {
+        const refused = await this.refusal(districtId);
+        if (refused !== null) throw refused;
+      }
       const takenOver = this.database.transaction(() => {
         const row = this.rowOf(districtId);
         const me = thisProcess();
@@ -166,15 +169,18 @@ export class SqliteSyncLock implements SyncLock {
   }
 
   /**
-   * Why the district's file is not free: the sync its row names; a process that holds the file but
-   * has not written its row yet (waiting for the ledger's write lock) is given a moment to.
+   * Why the district's file is not free: the sync its row names. A process that holds the file
+   * with no row is given a moment: one taking the district has not written its row yet (waiting for
+   * the ledger's write lock), and one letting go of it has deleted its row and is closing its file,
+   * which is then taken here (null: no refusal).
    */
-  private async refusal(districtId: string): Promise<SyncAlreadyRunning> {
+  private async refusal(districtId: string): Promise<SyncAlreadyRunning | null> {
     const giveUpAt = Date.now() + ROW_WAIT_MS;
     for (;;) {
       const row = this.rowOf(districtId);
       if (row !== undefined || Date.now() >= giveUpAt) return new SyncAlreadyRunning(districtId, row?.sync_id ?? null);
       await sleep(ROW_POLL_MS);
+      if (await this.files.take(districtId)) return null;
     }
   }
 
