@@ -30,3 +30,24 @@ export function searchKey(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** Typed names of more words than this are searched as typed: the spellings double with each word. */
+const MOST_WORDS_RESPACED = 4;
+
+/**
+ * A typed name's key (searchKey), and the same words with every other choice of the spaces between
+ * them kept or left out: "o brien" is also "obrien", "de la cruz" also "dela cruz", "de lacruz"
+ * and "delacruz". Support types a name as heard, and "O'Brien" is stored as "obrien", "McDonald"
+ * as "mcdonald", "De La Cruz" as the SIS spells it; the typed text is respaced, not the stored
+ * names, so no key is added to a million accounts. The key as typed comes first.
+ */
+export function spacingVariants(key: string): string[] {
+  const words = key.split(' ');
+  if (words.length < 2 || words.length > MOST_WORDS_RESPACED) return [key];
+  const variants: string[] = [];
+  // bit i of `joins` set: words i and i+1 are written together
+  for (let joins = 0; joins < 1 << (words.length - 1); joins++) {
+    variants.push(words.reduce((text, word, i) => (i === 0 ? word : text + ((joins >> (i - 1)) & 1 ? '' : ' ') + word), ''));
+  }
+  return variants;
+}

@@ -103,6 +103,11 @@ describe('accounts projection: one account per Clever user', () => {
       // a last name of three words or more, from any of its words
       rm().when(log.append('user-u9', 'StudentShared', studentRecord('u9', { first: 'Xavan', last: 'De La Cruz' })));
       for (const text of ['cruz', 'Cruz, Xavan', 'la cruz', 'de la cruz x', 'xavan de']) expect(await search(text)).toEqual(['u9']);
+      // a name typed as heard, with spaces where the SIS has none or none where it has them
+      rm().when(log.append('user-u10', 'StudentShared', studentRecord('u10', { first: 'Rosa', last: 'DelaCruz' })));
+      for (const text of ['o brien', 'O Brien, Jean', 'jean-louis o brien', 'jean louis o brien']) expect([text, await search(text)]).toEqual([text, ['u6']]);
+      for (const text of ['dela cruz', 'de lacruz', 'De La Cruz, R', 'rosa de la cruz']) expect(await search(text)).toEqual(['u10']);
+      expect(await search('de la cruz')).toEqual(['u10', 'u9']); // the one whose SIS spaces it, too
       expect(await search('cruz gabriel')).toEqual([]);
       // marks of other scripts make other names: a Devanagari vowel sign is not an accent
       rm().when(log.append('user-u5', 'StudentShared', studentRecord('u5', { first: 'प्रिया', last: 'Shah' })));
@@ -130,10 +135,15 @@ describe('accounts projection: one account per Clever user', () => {
       expect((await rm().models.searchAccounts('ada', { limit: 1, after: next! })).items).toEqual([]);
       const statements = prepare.mock.calls.map(([text]) => text).filter((text) => text.includes('search_name'));
       prepare.mockRestore();
-      expect(statements).toHaveLength(3); // without and with the district, and a page after another
+      // without and with the district, and a page after another; a name of two words, respaced
+      expect(statements).toHaveLength(4);
       // tables are named by their aliases in a plan: the one scan allowed is of the page of matches
       for (const statement of statements) {
-        const parameters = { needle: 'ada', name: 'ada', above: 'ada\u{10FFFF}', district: DISTRICT, limit: 10, ...(statement.includes('@afterId') ? { afterRemoved: 0, afterName: 'a', afterId: 'u1' } : {}) };
+        const parameters = {
+          needle: 'ada', name: 'ada', above: 'ada\u{10FFFF}', district: DISTRICT, limit: 10,
+          ...(statement.includes('@afterId') ? { afterRemoved: 0, afterName: 'a', afterId: 'u1' } : {}),
+          ...(statement.includes('@name1') ? { name1: 'adab', above1: 'adab\u{10FFFF}' } : {}),
+        };
         const plan = rm().db.prepare(`EXPLAIN QUERY PLAN ${statement}`).all(parameters) as { detail: string }[];
         expect(plan.map((step) => step.detail).filter((detail) => detail.startsWith('SCAN ') && detail !== 'SCAN page')).toEqual([]);
       }

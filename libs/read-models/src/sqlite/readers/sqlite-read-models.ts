@@ -30,7 +30,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 import { searchCursor, searchCursorOf, type SearchOf, type SearchRow } from './search-cursor';
-import { searchKey } from '../../model/search-key';
+import { searchKey, spacingVariants } from '../../model/search-key';
 
 /** A row of a class search: the class's columns, and its place in the page's order. */
 interface ClassSearchRow {
@@ -313,7 +313,16 @@ export class SqliteReadModels implements ReadModels {
     // emails an account had before are matched as its present ones, and a compound surname from
     // any of its words
     const needle = text.trim().toLowerCase().replace(/\s+/g, ' ').replace(PASTED_AROUND, '');
-    const name = searchKey(text);
+    // the name as typed first, then respaced ("o brien" is also "obrien"): @name, then @name1...
+    const names = spacingVariants(searchKey(text));
+    const nameMatches = (table: string, more: string, i: number): string => {
+      const at = i === 0 ? '' : String(i);
+      return `UNION SELECT id FROM ${table} WHERE search_name >= @name${at} AND search_name < @above${at}
+             UNION SELECT id FROM ${table} WHERE search_name_rev >= @name${at} AND search_name_rev < @above${at}
+             UNION SELECT id FROM ${table} WHERE search_name_full >= @name${at} AND search_name_full < @above${at}
+             UNION SELECT id FROM ${table} WHERE search_name_later >= @name${at} AND search_name_later < @above${at}
+             UNION SELECT account_id FROM ${more} WHERE name >= @name${at} AND name < @above${at}`;
+    };
     // the text as compared (ids and emails whole, names by a key of it): the search a cursor pages
     const search: SearchOf = { kind: 'accounts', text: needle, ...(options.districtId === undefined ? {} : { districtId: options.districtId }) };
     const after = options.after === undefined ? undefined : searchCursorOf(search, options.after);
@@ -332,11 +341,7 @@ export class SqliteReadModels implements ReadModels {
            SELECT s.id, s.status = 'removed' AS removed, coalesce(s.search_name, '') AS name FROM ${search} s WHERE s.id IN (
              SELECT account_id FROM ${ids} WHERE value = @needle
              UNION SELECT id FROM ${search} WHERE email = @needle
-             UNION SELECT id FROM ${search} WHERE search_name >= @name AND search_name < @above
-             UNION SELECT id FROM ${search} WHERE search_name_rev >= @name AND search_name_rev < @above
-             UNION SELECT id FROM ${search} WHERE search_name_full >= @name AND search_name_full < @above
-             UNION SELECT id FROM ${search} WHERE search_name_later >= @name AND search_name_later < @above
-             UNION SELECT account_id FROM ${more} WHERE name >= @name AND name < @above)
+             ${names.map((_, i) => nameMatches(search, more, i)).join('\n             ')})
            ${district}
            ${after === undefined ? '' : `AND (${order}) > (@afterRemoved, @afterName, @afterId)`}
            ORDER BY ${order} LIMIT @limit) page
@@ -346,9 +351,8 @@ export class SqliteReadModels implements ReadModels {
         .raw()
         .all({
           needle,
-          name,
           // a text with no name in it (a lone comma) matches no name: an empty range
-          above: name === '' ? '' : name + ABOVE_PREFIX,
+          ...Object.fromEntries(names.flatMap((each, i) => [[`name${i === 0 ? '' : i}`, each], [`above${i === 0 ? '' : i}`, each === '' ? '' : each + ABOVE_PREFIX]])),
           district: options.districtId ?? null,
           limit: options.limit,
           ...(after === undefined ? {} : { afterRemoved: after[0], afterName: after[1], afterId: after[2] }),
