@@ -383,7 +383,7 @@ describe('REST API (end to end)', () => {
       }
       // a page's cursor follows names: none is given to a role that may not see them
       const many = await api.as('engineer').get('/accounts?q=a&limit=1');
-      expect(many.body).toEqual({ items: [], next: null, searchedBy: 'clever id' });
+      expect(many.body).toEqual({ items: [], next: null, searchedBy: 'clever id', foundByFormer: [] });
     });
 
     it('compliance sees demographics', async () => {
@@ -768,7 +768,7 @@ describe('REST API (end to end)', () => {
       expect({ status: none.status, body: none.body }).toEqual({ status: 200, body: { items: [], next: null } });
       // and so is a search of a known district that matches no one
       const nobody = await api.as('support').get(`/accounts?q=nobody-by-this-name&district=${district}`);
-      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { items: [], next: null, searchedBy: 'name or identifier' } });
+      expect({ status: nobody.status, body: nobody.body }).toEqual({ status: 200, body: { items: [], next: null, searchedBy: 'name or identifier', foundByFormer: [] } });
     });
 
     it('answers 404 for an unknown account, class, school or sync, and for its timeline or classes', async () => {

@@ -39,7 +39,7 @@ describe('read-model files beside the ledger (end to end)', () => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
     expect(cliJson(['import', CLEVER_DEMO_FOLDER, '--db', db]).status).toBe(0);
 
-    expect(cliJson<{ items: unknown[] }>(['search', changes.addedStudent, '--db', db]).body).toEqual({ items: [], next: null, searchedBy: 'name or identifier' });
+    expect(cliJson<{ items: unknown[] }>(['search', changes.addedStudent, '--db', db]).body).toEqual({ items: [], next: null, searchedBy: 'name or identifier', foundByFormer: [] });
     const projections = cliJson<{ items: { name: string; position: number; head: number }[] }>(['projections', '--db', db]).body.items;
     expect(projections.every((p) => p.position === p.head && p.head > 0)).toBe(true);
     const verify = cliJson<{ projection: string; equal: boolean }[]>(['projections', 'verify', '--db', db]).body;

@@ -25,7 +25,7 @@ describe('read side through the CLI (end to end)', () => {
 
   it('finds a student by name, SIS id or Clever id, and shows support no demographics', () => {
     const byId = cliJson<{ items: any[]; next: string | null }>(['search', changes.addedStudent, '--db', db]).body;
-    expect(byId).toEqual({ items: [expect.objectContaining({ id: changes.addedStudent })], next: null, searchedBy: 'name or identifier' });
+    expect(byId).toEqual({ items: [expect.objectContaining({ id: changes.addedStudent })], next: null, searchedBy: 'name or identifier', foundByFormer: [] });
     expect(cliJson<{ items: any[] }>(['search', '199900001', '--db', db]).body.items.map((a) => a.id)).toEqual([changes.addedStudent]);
     const asSupport = cliJson<{ items: any[] }>(['search', 'noor hadd', '--role', 'support', '--db', db]).body.items;
     expect(asSupport[0]).toMatchObject({ id: changes.addedStudent, personal: { name: { first: 'Noor', last: 'Haddad' } }, personalRedacted: true });
@@ -122,7 +122,7 @@ describe('read side through the CLI (end to end)', () => {
     );
     expect(cli(['search', added, '--role', 'engineer', '--db', db]).stdout).toMatch(new RegExp(`^${added}  \\(name not shown\\) `));
     // and so does the JSON a script reads
-    expect(cliJson(['search', 'Noor Haddad', '--role', 'engineer', '--db', db]).body).toEqual({ items: [], next: null, searchedBy: 'clever id' });
+    expect(cliJson(['search', 'Noor Haddad', '--role', 'engineer', '--db', db]).body).toEqual({ items: [], next: null, searchedBy: 'clever id', foundByFormer: [] });
   });
 
   it('gives the roster of a class as of a moment before and after the change, each member since when', () => {

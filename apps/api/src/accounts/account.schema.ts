@@ -39,4 +39,11 @@ export class AccountPageSchema implements AccountSearchPage {
     description: 'what the text was compared with: engineers, who may see no personal data, find an account by its Clever id alone',
   })
   searchedBy!: AccountSearchPage['searchedBy'];
+  @ApiProperty({
+    type: [String],
+    example: [],
+    description:
+      "ids of this page's accounts that matched only on a name, email or id they had before (a student renamed since the ticket was written): each account shows its present ones",
+  })
+  foundByFormer!: string[];
 }

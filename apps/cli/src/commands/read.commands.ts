@@ -74,7 +74,7 @@ export class SearchCommand extends ReadCommand {
         return out(`No account${where} has the Clever id "${text}" (a role that may see no personal data searches by Clever id alone).`);
       }
       if (page.items.length === 0) return out(`No account matches "${text}".`);
-      for (const line of accountLines(page.items)) outLine(line);
+      for (const line of accountLines(page.items, page.foundByFormer)) outLine(line);
       if (page.next) out(nextPageLine('--after', page.next));
     } catch (error) {
       reportError(error, options.json);

@@ -41,4 +41,10 @@ describe('the lines of found accounts', () => {
     ]);
     expect(line).toContain(' sis 47 (teacher), 133517565 (former student)  first shared ');
   });
+
+  it('says of an account found only by a name, email or id it had before that it was, as its line shows the present ones', () => {
+    const lines = accountLines([account({ id: 'u1' }), account({ id: 'u2' })], ['u2']);
+    expect(lines[0]).not.toContain('had before');
+    expect(lines[1]).toMatch(/first shared 2026-12-01T10:00:00.000Z {2}\(found by a name, email or id it had before\)$/);
+  });
 });

@@ -12,15 +12,18 @@ const nameOf = (personal: Record<string, unknown>): string => {
  * they were: what a search by one is checked against), when first shared and removed. A page of
  * several districts names each account's: two people of one name and SIS id in two districts (a
  * district imported twice, under Clever's ids and under SIS ones) would read as one person twice.
+ * An account found only by a name, email or id it had before says so: its line shows the present
+ * ones, and nothing on it would match the text searched.
  */
-export function accountLines(accounts: readonly AccountAnswer[]): string[] {
+export function accountLines(accounts: readonly AccountAnswer[], foundByFormer: readonly string[] = []): string[] {
   const severalDistricts = new Set(accounts.map((a) => a.districtId)).size > 1;
   return accounts.map((a) => {
     const ids = sisIds(a);
     const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
     const district = severalDistricts ? `district ${a.districtId ?? '-'}  ` : '';
     const removed = a.removedAt ? `, removed ${a.removedAt}` : '';
-    return `${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${district}${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${removed}`;
+    const former = foundByFormer.includes(a.id) ? '  (found by a name, email or id it had before)' : '';
+    return `${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${district}${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${removed}${former}`;
   });
 }
 

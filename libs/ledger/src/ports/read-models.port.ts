@@ -21,6 +21,15 @@ export interface AccountView {
   position: number;
 }
 
+/**
+ * A page of an account search, with the ids of its accounts that matched only on a name, email or
+ * id they had before (a student renamed since a ticket named them): the account shows its present
+ * ones, so nothing on it would say why it was found.
+ */
+export interface AccountsFound extends Page<AccountView> {
+  foundByFormer: string[];
+}
+
 export interface AccountName {
   id: string;
   status: 'active' | 'removed';
@@ -169,7 +178,7 @@ export interface ReadModels {
    * @throws InvalidInput for an `after` that is not the `next` of a page of this search (a class
    *   search's, or one of another text or district, is refused too: it would page from a place this search never gave)
    */
-  searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>>;
+  searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<AccountsFound>;
   account(id: string): Promise<AccountView | null>;
   /**
    * Just the names and status of several accounts, cheaply (one look-up by id, no document read):

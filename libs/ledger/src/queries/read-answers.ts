@@ -8,6 +8,8 @@ import type { AccountView, ClassFound, LastKnownRecord, LoggedChange, Membership
  */
 export interface AccountSearchPage extends Page<AccountAnswer> {
   searchedBy: 'name or identifier' | 'clever id';
+  /** The page's accounts found only by a name, email or id they had before, not by their present ones. */
+  foundByFormer: string[];
 }
 
 /** An account as a viewer may see it. */

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import type { PersonalAccess } from '@roster-ledger/domain';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AccountView, AuditFilter, ClassName, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AccountsFound, AccountView, AuditFilter, ClassName, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';
@@ -76,7 +76,12 @@ export class SearchAccountsHandler extends LoggingHandler implements IQueryHandl
     const found = access === 'none' ? await this.byCleverId(text, options) : await this.models.searchAccounts(text, options);
     if (found.items.length === 0 && options.after === undefined) await checkRecorded(this.models, { districtId: options.districtId });
     await this.logAccess(viewer, found.items.filter(isStudent).map((a) => a.id));
-    return { items: found.items.map((a) => accountAnswer(a, access)), next: found.next, searchedBy: access === 'none' ? 'clever id' : 'name or identifier' };
+    return {
+      items: found.items.map((a) => accountAnswer(a, access)),
+      next: found.next,
+      searchedBy: access === 'none' ? 'clever id' : 'name or identifier',
+      foundByFormer: found.foundByFormer,
+    };
   }
 
   /**
@@ -84,11 +89,11 @@ export class SearchAccountsHandler extends LoggingHandler implements IQueryHandl
    * name, email or SIS number would tell it whose they are (and a search page's order, and its
    * cursor, follow names), though it is shown none of them.
    */
-  private async byCleverId(text: string, options: SearchAccountsQuery['options']): Promise<Page<AccountView>> {
+  private async byCleverId(text: string, options: SearchAccountsQuery['options']): Promise<AccountsFound> {
     const id = text.trim();
     const account = options.after === undefined ? ((await this.models.account(id)) ?? (await this.models.account(id.toLowerCase()))) : null;
     const inDistrict = account !== null && (options.districtId === undefined || account.districtId === options.districtId);
-    return { items: inDistrict ? [account] : [], next: null };
+    return { items: inDistrict ? [account] : [], next: null, foundByFormer: [] };
   }
 }
 

@@ -228,6 +228,10 @@ describe('accounts projection: one account per Clever user', () => {
       for (const text of ['sis-u1', 'lovelace', 'Ada Lovelace', 'lovelace ada', 'u1@example.org']) expect(await search(text)).toEqual(['u1']);
       // an email is matched whole, as a present one is; a name never had matches nothing
       for (const text of ['u1@example', 'ada turing']) expect(await search(text)).toEqual([]);
+      // a search says which accounts it found only by what they had before: the account shows the present ones
+      const formerOnly = (text: string) => rm().models.searchAccounts(text, { limit: 10 }).then((found) => found.foundByFormer);
+      for (const text of ['sis-u1', 'lovelace', 'Ada Lovelace', 'u1@example.org']) expect([text, await formerOnly(text)]).toEqual([text, ['u1']]);
+      for (const text of ['ada king', 'king', 'a', 'ada.king@example.org', 'sis-9', 'U1']) expect([text, await formerOnly(text)]).toEqual([text, []]);
     });
 
     it('keeps every name an account had findable, and finds nothing by a name only another account had', async () => {

@@ -1,45 +1,11 @@
 import type { Fields } from '@roster-ledger/domain';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { evolveAccount, type Account } from '../../model/account';
-import { searchKey } from '../../model/search-key';
+import { addSearchIds, laterWordKeys, lowerOrNull, nameKeys, searchNames } from '../../model/account-search-keys';
 import { DocTable } from '../doc-table';
 import { BufferedInsert } from '../buffered-insert';
 import type { Db } from '../read-model-database';
 import type { ProjectionWriter, SqliteProjection, TableNamer } from '../sqlite-projection';
-
-const lower = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
-
-const nameKey = (name: string): string | null => {
-  const key = searchKey(name);
-  return key === '' ? null : key;
-};
-
-/**
- * The names (as search keys: lower case, accents left out) and email support searches by: "first
- * last"; "last first middle", the order of an SIS export's "Last, First Middle" (a prefix of it is
- * still "last first"); and, for a name with a middle name, "first middle last", as a person writes
- * it in full ("Steve G Ziemann"), null otherwise (it would be "first last" again); and, for a last
- * name of two words or more ("Parisian-Ortiz", "García Márquez"), the words after its first, then
- * the first name ("ortiz gerald"): support may be given either family name of a double surname.
- */
-function searchNames(account: Account): { name: string | null; nameReversed: string | null; nameFull: string | null; nameLater: string | null; email: string | null } {
-  return { ...nameKeys(account.person.personal['name'] as Fields | undefined), email: lower(account.person.personal['email']) };
-}
-
-/** The name keys of searchNames, of a person's `name`. */
-function nameKeys(name: Fields | undefined): { name: string | null; nameReversed: string | null; nameFull: string | null; nameLater: string | null } {
-  const part = (key: string): string => (typeof name?.[key] === 'string' ? (name[key] as string) : '');
-  const middle = nameKey(part('middle'));
-  const later = (nameKey(part('last')) ?? '').split(' ').slice(1).join(' ');
-  return {
-    name: nameKey(`${part('first')} ${part('last')}`),
-    nameReversed: nameKey(`${part('last')} ${part('first')} ${part('middle')}`),
-    nameFull: middle === null ? null : nameKey(`${part('first')} ${part('middle')} ${part('last')}`),
-    nameLater: later === '' ? null : nameKey(`${later} ${part('first')}`),
-  };
-}
-
-const ID_FIELDS = ['sis_id', 'student_number', 'state_id', 'teacher_number', 'staff_id'];
 
 /** A person's name (as JSON) and email as they stood before an event, taken before it is folded: folding changes the account in place. */
 interface NameBefore {
@@ -57,25 +23,7 @@ function nameBefore(before: Account | undefined, event: RecordedEvent): NameBefo
   const personal = event.data['personal'];
   if (typeof personal !== 'object' || personal === null) return null;
   if (!Object.keys(personal).some((key) => key === 'email' || key === 'name' || key.startsWith('name.'))) return null;
-  return { name: JSON.stringify(before.person.personal['name'] ?? null), email: lower(before.person.personal['email']) };
-}
-
-/** Any character searchKey reads as a space between words (or drops): a last name without one is one word. */
-const WORD_BREAK = /[^\p{L}\p{M}\d]/u;
-
-/**
- * For a last name of three words or more ("De La Cruz", "van der Berg"), each word from the third
- * on to the end, then the first name (`cruz xavan`): the search row's keys start at its first and
- * second words only. Support is given any family name of a compound surname.
- */
-function laterWordKeys(account: Account): string[] {
-  const name = account.person.personal['name'] as Fields | undefined;
-  const last = typeof name?.['last'] === 'string' ? name['last'] : '';
-  // most last names are one word: passed over without making a key (a rebuild shares a million)
-  if (!WORD_BREAK.test(last)) return [];
-  const words = (nameKey(last) ?? '').split(' ');
-  const first = typeof name?.['first'] === 'string' ? name['first'] : '';
-  return words.slice(2).flatMap((_, i) => nameKey(`${words.slice(i + 2).join(' ')} ${first}`) ?? []);
+  return { name: JSON.stringify(before.person.personal['name'] ?? null), email: lowerOrNull(before.person.personal['email']) };
 }
 
 /**
@@ -93,17 +41,7 @@ function moreSearchKeys(before: Account | undefined, was: NameBefore | null, aft
     names.push(...[keys.name, keys.nameReversed, keys.nameFull, keys.nameLater].filter((key): key is string => key !== null));
   }
   const email = was?.email ?? null;
-  return { names, email: email !== null && email !== lower(after.person.personal['email']) ? email : null };
-}
-
-/** The identifiers support searches by, over every role, added to `into`. */
-function addSearchIds(account: Account, into: Set<string>): void {
-  for (const facet of Object.values(account.person.roles)) {
-    for (const key of ID_FIELDS) {
-      const value = lower(facet.personal[key]);
-      if (value) into.add(value);
-    }
-  }
+  return { names, email: email !== null && email !== lowerOrNull(after.person.personal['email']) ? email : null };
 }
 
 /** accounts: one row per Clever user, with their roles, status, schools and search keys. */

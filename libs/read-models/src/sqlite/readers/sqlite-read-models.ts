@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   AccountName,
+  AccountsFound,
   AccountView,
   AuditFilter,
   ClassFound,
@@ -31,6 +32,7 @@ import type { Db } from '../read-model-database';
 import { tableNamer } from '../sqlite-projection';
 import { searchCursor, searchCursorOf, type SearchOf, type SearchRow } from './search-cursor';
 import { searchKey, spacingVariants } from '../../model/search-key';
+import { matchesNow } from '../../model/account-search-keys';
 
 /** A row of a class search: the class's columns, and its place in the page's order. */
 interface ClassSearchRow {
@@ -307,7 +309,7 @@ export class SqliteReadModels implements ReadModels {
     return tableNamer(projection, this.versionOf(projection))(table);
   }
 
-  async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<Page<AccountView>> {
+  async searchAccounts(text: string, options: { districtId?: string; limit: number; after?: string }): Promise<AccountsFound> {
     // ids and emails are compared whole as typed, without the quotes or the comma a paste from a
     // list or a spreadsheet brings along; names as search keys (see searchKey); the names and
     // emails an account had before are matched as its present ones, and a compound surname from
@@ -326,7 +328,7 @@ export class SqliteReadModels implements ReadModels {
     // the text as compared (ids and emails whole, names by a key of it): the search a cursor pages
     const search: SearchOf = { kind: 'accounts', text: needle, ...(options.districtId === undefined ? {} : { districtId: options.districtId }) };
     const after = options.after === undefined ? undefined : searchCursorOf(search, options.after);
-    if (needle === '') return { items: [], next: null };
+    if (needle === '') return { items: [], next: null, foundByFormer: [] };
     const district = options.districtId === undefined ? '' : 'AND s.district_id = @district';
     // the page's order as a row value: shared before removed, then name (none first) and id
     const order = "(s.status = 'removed'), coalesce(s.search_name, ''), s.id";
@@ -359,9 +361,11 @@ export class SqliteReadModels implements ReadModels {
         }) as SearchRow[];
     });
     const last = rows[rows.length - 1];
+    const items = rows.map(([doc]) => JSON.parse(doc) as AccountView);
     return {
-      items: rows.map(([doc]) => JSON.parse(doc) as AccountView),
+      items,
       next: rows.length === options.limit && last !== undefined ? searchCursor(search, [last[1], last[2], last[3]]) : null,
+      foundByFormer: items.filter((account) => !matchesNow(account, needle, names)).map((account) => account.id),
     };
   }
 
