@@ -139,7 +139,7 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
       const file = files[kind];
       if (file === undefined) continue;
       for await (const item of readKind(kind, file, reading, thread)) {
-        if (item.type === 'skipped' || item.type === 'mismatch') {
+        if (item.type === 'skipped' || item.type === 'mismatch' || item.type === 'unnamed') {
           yield item;
           continue;
         }

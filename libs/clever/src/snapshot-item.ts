@@ -9,12 +9,14 @@ import type { InputLocation, PartialCoverage, RecordKind, RosterRecord } from '@
  * saved v3.0 API answer has no v3.1 field: see coverageOfUri). An unchanged record is one the ledger recognised by its bytes (see KnownRecords): not parsed.
  * A mismatch is a value that disagrees with another file's, that file's taken (`what`: the file and
  * column, `enrollments.csv School_id`); `origin` is where it was read, with the id of the record it
- * belongs to.
+ * belongs to. An unnamed item is a record its file gives no name (a sections.csv row with neither
+ * Name nor Course_name), yielded after the record itself; `origin` is where it was read, with its id.
  */
 export type SnapshotItem =
   | NormalizedItem
   | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
-  | { type: 'mismatch'; what: string; origin: InputLocation };
+  | { type: 'mismatch'; what: string; origin: InputLocation }
+  | { type: 'unnamed'; kind: RecordKind; origin: InputLocation };
 
 /** A record that was parsed and normalized. */
 export type NormalizedItem =

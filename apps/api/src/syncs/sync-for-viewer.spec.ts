@@ -24,6 +24,7 @@ const failed = {
     'term.start_date': [{ file: '/srv/clever/north/2025-10-01/sections.csv', line: 3, recordId: 'sis-term-1' }],
   },
   mismatchedAt: { 'enrollments.csv School_id': [{ file: '/srv/clever/north/2025-10-01/enrollments.csv', line: 7, recordId: 's2' }] },
+  unnamedAt: { section: [{ file: '/srv/clever/north/2025-10-01/sections.csv', line: 4, recordId: 'sis-section-1' }] },
 };
 const as = (role: ViewerRole): Viewer => ({ name: 'pat', role, via: 'GET /syncs/s1' });
 
@@ -59,8 +60,9 @@ describe('a sync as each role sees it', () => {
       });
       expect(seen.unknownValuesAt['student.grade']).toEqual([{ file: '.../users.json', record: 5, recordId: 'u6' }]);
       expect(seen.mismatchedAt).toEqual({ 'enrollments.csv School_id': [{ file: '.../enrollments.csv', line: 7, recordId: 's2' }] });
+      expect(seen.unnamedAt).toEqual({ section: [{ file: '.../sections.csv', line: 4, recordId: 'sis-section-1' }] });
       expect(JSON.stringify(seen)).not.toContain('/srv/');
-      expect({ ...seen, origin: failed.origin, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt }).toEqual(failed);
+      expect({ ...seen, origin: failed.origin, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt }).toEqual(failed);
     }
   });
 

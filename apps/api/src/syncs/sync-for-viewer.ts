@@ -35,6 +35,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
     unknownValuesAt: placesOf(sync.unknownValuesAt, (label, at) => (mayNameRecord(label, access) ? place(at) : withoutRecord(place(at)))),
     mismatchedAt: placesOf(sync.mismatchedAt, (_label, at) => place(at)),
     roleConflictsAt: placesOf(sync.roleConflictsAt, (_label, at) => place(at)),
+    unnamedAt: placesOf(sync.unnamedAt, (_label, at) => place(at)),
   };
 }
 

@@ -124,6 +124,18 @@ export class SyncSummarySchema implements SyncSummary {
   })
   roleConflictsAt!: Record<string, InputLocation[]>;
   @ApiProperty({
+    ...counts("records their files give no name, by kind: section (a sections.csv row with neither Name nor Course_name, which Clever's CSV format allows), recorded without a name, or with the ledger's kept when the file has neither column (see kept). Empty when there were none, and for syncs recorded before this was kept"),
+    example: { section: 2 },
+  })
+  unnamed!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description: 'where the first three of each unnamed entry were read, as unknownValuesAt: file, line, record and recordId (the section\'s id)',
+    example: { section: [{ file: 'sections.csv', line: 4, record: 2, recordId: 'sis-section-0ce45e9f5bc797f48d61dcd6' }] },
+  })
+  unnamedAt!: Record<string, InputLocation[]>;
+  @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,
     description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",

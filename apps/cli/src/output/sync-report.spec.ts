@@ -38,6 +38,8 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   mismatchedAt: {},
   roleConflicts: {},
   roleConflictsAt: {},
+  unnamed: {},
+  unnamedAt: {},
   ...over,
 });
 
@@ -195,6 +197,24 @@ describe("a sync's report", () => {
       ].join('\n'),
     );
     expect(describeSync(sync({}))).not.toContain('without the role');
+  });
+
+  it('says which sections the files give no name, and where the first were read', () => {
+    const report = describeSync(
+      sync({
+        source: 'sftp-csv',
+        counts: { SectionShared: 4 },
+        unnamed: { section: 4 },
+        unnamedAt: { section: [{ file: 'sections.csv', line: 3, record: 1, recordId: 'sec1' }, { file: 'sections.csv', line: 5, record: 3, recordId: 'sec3' }, { file: 'sections.csv', line: 6, record: 4, recordId: 'sec4' }] },
+      }),
+    );
+    expect(report).toContain(
+      [
+        '  Without a name in the files (neither Name nor Course_name; recorded without one unless kept below): section 4',
+        '    section at sections.csv, line 3, record #2, id sec1; line 5, record #4, id sec3; line 6, record #5, id sec4; and 1 more',
+      ].join('\n'),
+    );
+    expect(describeSync(sync({}))).not.toContain('Without a name');
   });
 
   it('says an events sync with no roster change found nothing new after its cursor, not that a snapshot matched', () => {

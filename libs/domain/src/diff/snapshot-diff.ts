@@ -21,7 +21,7 @@ import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
-import { noFindings, noteMismatch, noteUnknownValues, noteUnresolved } from '../sync/sync-findings';
+import { noFindings, noteMismatch, noteUnknownValues, noteUnnamed, noteUnresolved } from '../sync/sync-findings';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
@@ -335,6 +335,11 @@ export class SnapshotDiff {
   /** Counts a value that disagrees with another file's, that file's taken (see SyncFindings.mismatched); `at`: where it was read. */
   noteMismatch(what: string, at: InputLocation): void {
     noteMismatch(this.findings, what, at);
+  }
+
+  /** Counts a record its file gives no name (see SyncFindings.unnamed), by kind; `at`: where it was read, with its id. */
+  noteUnnamed(kind: RecordKind, at: InputLocation): void {
+    noteUnnamed(this.findings, kind, at);
   }
 
   /**

@@ -46,6 +46,15 @@ export interface SyncFindings {
   roleConflicts?: Record<string, number>;
   /** Where the first few of each `roleConflicts` entry were read (the section's id as recordId); absent when there were none. */
   roleConflictsAt?: Record<string, InputLocation[]>;
+  /**
+   * Records their files give no name, by kind (`section`: a sections.csv row with neither `Name`
+   * nor `Course_name`, which Clever's CSV format allows). Such a section is recorded without a
+   * name (one the ledger holds has it cleared), unless the file has neither column: then the name
+   * the ledger holds is kept (and counted under `kept`). Absent when there were none.
+   */
+  unnamed?: Record<string, number>;
+  /** Where the first few of each `unnamed` entry were read (file, line, record and its id), as `unknownValuesAt`; absent when there were none. */
+  unnamedAt?: Record<string, InputLocation[]>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

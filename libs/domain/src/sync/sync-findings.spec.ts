@@ -1,4 +1,4 @@
-import { noFindings, noteMismatch, noteRoleConflict, noteUnknownValues, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
+import { noFindings, noteMismatch, noteRoleConflict, noteUnknownValues, noteUnnamed, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
 
 describe("a sync's findings", () => {
   it('counts every unknown value and keeps where the first three of each field were read', () => {
@@ -41,6 +41,7 @@ describe("a sync's findings", () => {
     expect(recordedFindings(findings)).toMatchObject({ unresolved: { course: 1 }, unresolvedIds: { course: ['c1'] } });
     expect(recordedFindings(findings)).not.toHaveProperty('mismatched');
     expect(recordedFindings(findings)).not.toHaveProperty('roleConflicts');
+    expect(recordedFindings(findings)).not.toHaveProperty('unnamed');
   });
 
   it('counts every value that disagrees with another file and keeps where the first three were read', () => {
@@ -58,6 +59,15 @@ describe("a sync's findings", () => {
     expect(recordedFindings(findings)).toMatchObject({
       roleConflicts: { 'section.students': 4 },
       roleConflictsAt: { 'section.students': [0, 1, 2].map((record) => ({ file: 'events', record, recordId: `sec${record}` })) },
+    });
+  });
+
+  it('counts every record without a name and keeps where the first three were read', () => {
+    const findings = noFindings();
+    for (let line = 2; line < 6; line++) noteUnnamed(findings, 'section', { file: 'sections.csv', line, recordId: `sec${line}` });
+    expect(recordedFindings(findings)).toMatchObject({
+      unnamed: { section: 4 },
+      unnamedAt: { section: [2, 3, 4].map((line) => ({ file: 'sections.csv', line, recordId: `sec${line}` })) },
     });
   });
 });

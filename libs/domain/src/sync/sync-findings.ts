@@ -9,7 +9,7 @@ export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {} };
 }
 
 /** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
@@ -43,6 +43,14 @@ export function noteRoleConflict(findings: Required<SyncFindings>, list: string,
   countWithPlace(findings.roleConflicts, findings.roleConflictsAt, list, at);
 }
 
+/**
+ * Counts a record its file gives no name (`section`: a sections.csv row with neither Name nor
+ * Course_name), and keeps where the first few were read.
+ */
+export function noteUnnamed(findings: Required<SyncFindings>, kind: string, at: InputLocation): void {
+  countWithPlace(findings.unnamed, findings.unnamedAt, kind, at);
+}
+
 /** Counts one more `label` and keeps where it was read, up to FINDING_EXAMPLES_KEPT places. */
 function countWithPlace(counts: Record<string, number>, placesOf: Record<string, InputLocation[]>, label: string, at: InputLocation): void {
   counts[label] = (counts[label] ?? 0) + 1;
@@ -52,11 +60,11 @@ function countWithPlace(counts: Record<string, number>, placesOf: Record<string,
 
 /**
  * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds`,
- * `unknownValuesAt`, `kept`, `mismatched` and `roleConflicts` only where there are some, so that a sync without any records what
+ * `unknownValuesAt`, `kept`, `mismatched`, `roleConflicts` and `unnamed` only where there are some, so that a sync without any records what
  * syncs recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt } = findings;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt } = findings;
   const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
   return {
     skipped,
@@ -67,5 +75,6 @@ export function recordedFindings(findings: SyncFindings): SyncFindings {
     ...(some(kept) ? { kept } : {}),
     ...(some(mismatched) ? { mismatched, mismatchedAt: mismatchedAt ?? {} } : {}),
     ...(some(roleConflicts) ? { roleConflicts, roleConflictsAt: roleConflictsAt ?? {} } : {}),
+    ...(some(unnamed) ? { unnamed, unnamedAt: unnamedAt ?? {} } : {}),
   };
 }

@@ -13,11 +13,11 @@ describe('SYNC_SUMMARY_VERSION', () => {
     } as RecordedSyncEvent;
     const fields = Object.keys(evolveSyncSummary(null, started)!).sort();
     expect({ version: SYNC_SUMMARY_VERSION, fields }).toEqual({
-      version: 7,
+      version: 8,
       fields: [
         'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'cursorNotSet', 'discardedBy', 'discardedVia', 'districtId',
         'failure', 'fallback', 'finishedAt', 'heldAt', 'kept', 'mismatched', 'mismatchedAt', 'origin', 'owner', 'pending', 'requestedBy', 'requestedVia', 'roleConflicts', 'roleConflictsAt', 'sameFilesAs',
-        'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unresolved',
+        'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unnamed', 'unnamedAt', 'unresolved',
         'unresolvedIds',
       ],
     });

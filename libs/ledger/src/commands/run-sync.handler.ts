@@ -225,6 +225,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
     const feed = (item: SnapshotInput) => {
       if (item.type === 'skipped') diff.skip(item.reason, item.origin);
       else if (item.type === 'mismatch') diff.noteMismatch(item.what, item.origin);
+      else if (item.type === 'unnamed') diff.noteUnnamed(item.kind, item.origin);
       else if (item.type === 'unchanged') diff.addUnchanged(item.kind, item.id, item.origin);
       else {
         const { fingerprint, unknownValues } = item;

@@ -54,6 +54,8 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       mismatchedAt: {},
       roleConflicts: {},
       roleConflictsAt: {},
+      unnamed: {},
+      unnamedAt: {},
       failure: null,
       approvedBy: null,
       approvedVia: null,
