@@ -145,6 +145,19 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(schoolsOf(alan!)).toHaveLength(2);
   });
 
+  it('records a section without Name or Course_name without a name, and says where it was read', () => {
+    const db = tmp.path('unnamed.db');
+    const folder = upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada'], {
+      'sections.csv': ['School_id,Section_id,Teacher_id,Name,Course_name', 'S1,SEC1,T1,Algebra,', 'S1,SEC2,T1,,'],
+    });
+    const json = cliJson<{ status: string; syncId: string; unnamed: unknown; unnamedAt: Record<string, unknown[]> }>(['import', folder, '--district', 'd1', '--db', db]);
+    expect(json.body).toMatchObject({ status: 'completed', unnamed: { section: 1 } });
+    expect(json.body.unnamedAt['section']).toEqual([{ file: join(folder, 'sections.csv'), line: 3, record: 1, recordId: expect.stringMatching(/^sis-section-[0-9a-f]{24}$/) }]);
+    const shown = cli(['syncs', 'show', json.body.syncId, '--db', db]).stdout;
+    expect(shown).toContain('  Without a name in the files (neither Name nor Course_name; recorded without one unless kept below): section 1');
+    expect(shown).toMatch(/ {4}section at .*sections\.csv, line 3, record #2, id sis-section-[0-9a-f]{24}\n/);
+  });
+
   it('tells which columns are not Clever\'s and so not recorded, whatever the outcome, in text and in JSON', () => {
     const students = ['School_id,Student_id,Last_name,First_name,Locker,Grade_level', 'S1,100,Lovelace,Ada,L-17,9'];
     const text = cli(['import', upload(students), '--district', 'd1', '--db', tmp.path('columns.db')]);

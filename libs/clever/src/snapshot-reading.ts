@@ -32,4 +32,4 @@ export function csvSnapshotReading(districtId: string, maxRecordChars: number, i
  * makes them be read once more. Changes that touch JSON too (the diff, the fold) raise
  * FINGERPRINT_VERSION, which this reading also names.
  */
-export const CSV_MAPPING_VERSION = 4;
+export const CSV_MAPPING_VERSION = 5;

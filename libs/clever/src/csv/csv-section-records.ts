@@ -95,6 +95,14 @@ export function sectionItem(row: CsvRow, members: SectionMembers, ids: CsvIds): 
   return normalizeCleverRecord('section', raw, row.origin);
 }
 
+/**
+ * Whether a sections.csv row gives its section a name: a Course_name (the name is generated from
+ * it) or a Name. A column the file lacks reads as empty.
+ */
+export function hasSectionName(row: CsvRow): boolean {
+  return row.get('Course_name') !== '' || row.get('Name') !== '';
+}
+
 /** [ISO date or the raw value, whether the raw value was kept because it does not parse]. */
 function date(raw: string): [string, boolean] {
   if (raw === '') return ['', false];

@@ -8,7 +8,7 @@ import type { CsvRow } from './csv-row-stream';
 import { readCsvRows } from './csv-row-stream';
 import { withDifferingColumns } from './csv-rows-disagree';
 import { schoolItem } from './csv-school-record';
-import { courseOf, derivedItem, sectionItem, termOf } from './csv-section-records';
+import { courseOf, derivedItem, hasSectionName, sectionItem, termOf } from './csv-section-records';
 import type { DerivedRecord } from './csv-section-records';
 import { contactItem, staffItem, studentItem, teacherItem } from './csv-user-records';
 
@@ -35,7 +35,9 @@ export interface CsvPassOptions {
  * A row that repeats an earlier row of its file value for value, and a second enrollment row of one
  * section and student, is taken once and yielded as skipped (`duplicate row (students.csv)`): the
  * report counts them by file. An enrollment whose School_id is not its section's is kept at the
- * section's school and yielded as a mismatch (`enrollments.csv School_id`) where it was read.
+ * section's school and yielded as a mismatch (`enrollments.csv School_id`) where it was read. A
+ * section whose row has neither Name nor Course_name (both columns absent, or both empty in the
+ * row) is recorded without a name and yielded after it as unnamed, where its row was read.
  *
  * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
  */
@@ -110,7 +112,15 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
     }
   }
 
-  for await (const row of rows(folder.sections)) yield join.repeated(row) ? repeatedRow(folder.sections, row) : sectionItem(row, join.membersOf(row), ids);
+  for await (const row of rows(folder.sections)) {
+    if (join.repeated(row)) {
+      yield repeatedRow(folder.sections, row);
+      continue;
+    }
+    yield sectionItem(row, join.membersOf(row), ids);
+    // Clever's format does not require a name: the section is recorded without one, and said so
+    if (!hasSectionName(row)) yield { type: 'unnamed', kind: 'section', origin: { ...row.origin, recordId: ids.of('section', row.get('Section_id')) } };
+  }
 }
 
 /** A row taken once already: counted by its file, as read and not recorded. */

@@ -292,6 +292,36 @@ describe('an enrollment whose School_id is not its section\'s', () => {
   });
 });
 
+describe('a section whose row has neither Name nor Course_name', () => {
+  const unnamed = (items: Awaited<ReturnType<typeof readCsvItems>>) => items.filter((item) => item.type === 'unnamed');
+
+  it('is recorded without a name, and yielded after its record as unnamed where its row was read', async () => {
+    const { folder, items } = await readSmall({
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Name,Course_name,Period', 'S1,SEC1,T1,,,3', 'S2,SEC2,T2,Reading K,,', 'S1,SEC3,T1,,Algebra,'),
+      'enrollments.csv': csv('School_id,Section_id,Student_id', 'S1,SEC1,100'),
+    });
+    const section = csvRecords(items).find((record): record is SectionRecord => record.id === id('section', 'SEC1'));
+    expect(section?.fields['name']).toBeUndefined();
+    expect(unnamed(items)).toEqual([{ type: 'unnamed', kind: 'section', origin: { file: join(folder, 'sections.csv'), line: 2, record: 0, recordId: id('section', 'SEC1') } }]);
+    const at = items.findIndex((item) => item.type === 'unnamed');
+    expect(items[at - 1]).toMatchObject({ type: 'record', record: { id: id('section', 'SEC1') } });
+  });
+
+  it('is every section of a sections.csv without either column', async () => {
+    const { folder, items } = await readSmall({
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Period', 'S1,SEC1,T1,3', 'S2,SEC2,T2,'),
+    });
+    expect(unnamed(items).map((item) => item.origin)).toEqual([
+      { file: join(folder, 'sections.csv'), line: 2, record: 0, recordId: id('section', 'SEC1') },
+      { file: join(folder, 'sections.csv'), line: 3, record: 1, recordId: id('section', 'SEC2') },
+    ]);
+  });
+
+  it('is none when every row has a Name or a Course_name', async () => {
+    expect(unnamed((await readSmall()).items)).toEqual([]);
+  });
+});
+
 describe('staff', () => {
   const staff = csv(
     'School_id,Staff_id,Staff_email,First_name,Last_name,Title,Role,Department',
