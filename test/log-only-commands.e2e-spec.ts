@@ -48,10 +48,16 @@ describe('commands that run without catching the read models up first (end to en
     const behind = await checkpoints();
     expect(Math.max(...behind)).toBe(0);
 
-    const events = cliJson<{ items: { position: number }[]; next: string | null }>(['events', '--limit', '3', '--db', db]);
+    const events = cliJson<{ items: { position: number; recordedAt: string; metadata: Record<string, unknown> }[]; next: string | null }>(['events', '--limit', '3', '--db', db]);
     expect(events.status).toBe(0);
     expect(events.body.items.map((e) => e.position)).toEqual([1, 2, 3]);
     expect(events.body.next).toBe('3');
+    // one recordedAt, when the log wrote the event; the metadata's, when the sync planned it, is plannedAt
+    for (const e of events.body.items) {
+      expect(e.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+      expect(e.metadata).not.toHaveProperty('recordedAt');
+      expect(e.metadata['plannedAt']).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    }
     const nextPage = cliJson<{ items: { position: number }[] }>(['events', '--from', events.body.next!, '--limit', '2', '--db', db]);
     expect(nextPage.body.items.map((e) => e.position)).toEqual([4, 5]);
     // the sync has ended and holds no lock: nothing to release, said at once

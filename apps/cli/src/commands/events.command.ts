@@ -7,6 +7,7 @@ import { personalAccessOf, ReadEventsQuery, RecordAccessCommand, type EventsPage
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { EVENT_LINES_HEADER, eventLine } from '../output/event-line';
+import { eventsForJson } from '../output/event-json';
 import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface EventsOptions extends CommonOptions {
@@ -36,7 +37,7 @@ export class EventsCommand extends LedgerCommandRunner {
       // a sync's findings as the role may see them, and the students they name logged (see findings-access)
       const page = { ...read, items: read.items.map((e) => syncEventForRole(e, personalAccessOf(viewer.role))) };
       await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(page.items)));
-      if (options.json) return json(page);
+      if (options.json) return json({ ...page, items: eventsForJson(page.items) });
       if (page.items.length === 0) return out('No events.');
       out(EVENT_LINES_HEADER);
       for (const e of page.items) outLine(eventLine(e));
