@@ -158,6 +158,19 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(shown).toMatch(/ {4}section at .*sections\.csv, line 3, record #2, id sis-section-[0-9a-f]{24}\n/);
   });
 
+  it('keeps a staff member apart from the two teachers of their email, and says where it was read', () => {
+    const db = tmp.path('unpaired.db');
+    const folder = upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada'], {
+      'teachers.csv': ['School_id,Teacher_id,Last_name,First_name,Teacher_email', 'S1,T1,Noether,Emmy,room12@example.org', 'S1,T2,Curie,Marie,room12@example.org'],
+      'staff.csv': ['School_id,Staff_id,Staff_email,First_name,Last_name', 'S1,ST1,room12@example.org,Ada,Byron'],
+    });
+    const json = cliJson<{ status: string; syncId: string; unpaired: unknown; unpairedAt: Record<string, unknown[]> }>(['import', folder, '--district', 'd1', '--db', db]);
+    expect(json.body).toMatchObject({ status: 'completed', unpaired: { 'staff.csv Staff_email': 1 } });
+    expect(json.body.unpairedAt['staff.csv Staff_email']).toEqual([{ file: join(folder, 'staff.csv'), line: 2, record: 0, recordId: expect.stringMatching(/^sis-staff-[0-9a-f]{24}$/) }]);
+    const shown = cli(['syncs', 'show', json.body.syncId, '--db', db]).stdout;
+    expect(shown).toContain('  Staff kept apart from the teachers of their email (more than one teacher or staff member has it): staff.csv Staff_email 1');
+  });
+
   it('tells which columns are not Clever\'s and so not recorded, whatever the outcome, in text and in JSON', () => {
     const students = ['School_id,Student_id,Last_name,First_name,Locker,Grade_level', 'S1,100,Lovelace,Ada,L-17,9'];
     const text = cli(['import', upload(students), '--district', 'd1', '--db', tmp.path('columns.db')]);

@@ -139,7 +139,7 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
       const file = files[kind];
       if (file === undefined) continue;
       for await (const item of readKind(kind, file, reading, thread)) {
-        if (item.type === 'skipped' || item.type === 'mismatch' || item.type === 'unnamed') {
+        if (item.type === 'skipped' || item.type === 'mismatch' || item.type === 'unnamed' || item.type === 'unpaired') {
           yield item;
           continue;
         }

@@ -11,12 +11,15 @@ import type { InputLocation, PartialCoverage, RecordKind, RosterRecord } from '@
  * column, `enrollments.csv School_id`); `origin` is where it was read, with the id of the record it
  * belongs to. An unnamed item is a record its file gives no name (a sections.csv row with neither
  * Name nor Course_name), yielded after the record itself; `origin` is where it was read, with its id.
+ * An unpaired item is a person kept apart from another of the same email (`what`: the file and
+ * column, `staff.csv Staff_email`), yielded after the person's record.
  */
 export type SnapshotItem =
   | NormalizedItem
   | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
   | { type: 'mismatch'; what: string; origin: InputLocation }
-  | { type: 'unnamed'; kind: RecordKind; origin: InputLocation };
+  | { type: 'unnamed'; kind: RecordKind; origin: InputLocation }
+  | { type: 'unpaired'; what: string; origin: InputLocation };
 
 /** A record that was parsed and normalized. */
 export type NormalizedItem =

@@ -36,6 +36,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
     mismatchedAt: placesOf(sync.mismatchedAt, (_label, at) => place(at)),
     roleConflictsAt: placesOf(sync.roleConflictsAt, (_label, at) => place(at)),
     unnamedAt: placesOf(sync.unnamedAt, (_label, at) => place(at)),
+    unpairedAt: placesOf(sync.unpairedAt, (_label, at) => place(at)),
   };
 }
 

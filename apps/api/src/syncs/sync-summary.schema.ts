@@ -136,6 +136,18 @@ export class SyncSummarySchema implements SyncSummary {
   })
   unnamedAt!: Record<string, InputLocation[]>;
   @ApiProperty({
+    ...counts("people kept apart as two users though their files may say they are one, by file and column: staff.csv Staff_email, a staff member whose email is a teacher's where more than one teacher or staff member has that email (one teacher and one staff member of an email are one user with two roles). Empty when there were none, and for syncs recorded before this was kept"),
+    example: { 'staff.csv Staff_email': 1 },
+  })
+  unpaired!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description: "where the first three of each unpaired entry were read, as unknownValuesAt: file, line, record and recordId (the staff member's id)",
+    example: { 'staff.csv Staff_email': [{ file: 'staff.csv', line: 3, record: 1, recordId: 'sis-staff-5d1e0c2b9a3f4e8d7c6b5a49' }] },
+  })
+  unpairedAt!: Record<string, InputLocation[]>;
+  @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,
     description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",

@@ -40,6 +40,8 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   roleConflictsAt: {},
   unnamed: {},
   unnamedAt: {},
+  unpaired: {},
+  unpairedAt: {},
   ...over,
 });
 
@@ -215,6 +217,24 @@ describe("a sync's report", () => {
       ].join('\n'),
     );
     expect(describeSync(sync({}))).not.toContain('Without a name');
+  });
+
+  it('says which staff members were kept apart from the teachers of their email, and where', () => {
+    const report = describeSync(
+      sync({
+        source: 'sftp-csv',
+        counts: { StaffShared: 1 },
+        unpaired: { 'staff.csv Staff_email': 1 },
+        unpairedAt: { 'staff.csv Staff_email': [{ file: 'staff.csv', line: 2, record: 0, recordId: 'st1' }] },
+      }),
+    );
+    expect(report).toContain(
+      [
+        '  Staff kept apart from the teachers of their email (more than one teacher or staff member has it): staff.csv Staff_email 1',
+        '    staff.csv Staff_email at staff.csv, line 2, record #1, id st1',
+      ].join('\n'),
+    );
+    expect(describeSync(sync({}))).not.toContain('kept apart');
   });
 
   it('says an events sync with no roster change found nothing new after its cursor, not that a snapshot matched', () => {

@@ -29,7 +29,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   if (s.fallback) lines.push(`  A full sync, run because the events sync asked for could not go on: ${s.fallback}`);
   if (s.cursorNotSet) lines.push(`  Events cursor not set: ${s.cursorNotSet}`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
-  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched, s.roleConflicts, s.unnamed].some((counts) => Object.values(counts).some((v) => v > 0));
+  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched, s.roleConflicts, s.unnamed, s.unpaired].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {
     if (s.sameFilesAs) {
       const findings = found ? ` (the findings below are that sync's)` : '';
@@ -96,6 +96,9 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   // Clever's CSV format does not require a section's Name: without it and a Course_name, the section has none
   const unnamed = Object.entries(s.unnamed).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (unnamed) lines.push(`  Without a name in the files (neither Name nor Course_name; recorded without one unless kept below): ${unnamed}`, ...places(s.unnamedAt, s.unnamed));
+  // one teacher and one staff member of an email are one user; an email of several cannot say which
+  const unpaired = Object.entries(s.unpaired).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  if (unpaired) lines.push(`  Staff kept apart from the teachers of their email (more than one teacher or staff member has it): ${unpaired}`, ...places(s.unpairedAt, s.unpaired));
   const kept = Object.entries(s.kept).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (kept) lines.push(`  Not in what was read, so left as the ledger had them (records): ${kept}`);
   if (s.contents) lines.push(...filesRead(s.contents));

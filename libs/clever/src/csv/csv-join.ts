@@ -57,6 +57,8 @@ export class CsvJoin {
   private readonly staffRows = new Map<number, CsvRow>();
   /** Teacher ordinal -> staff ordinal of the same person. */
   private readonly staffOfTeacher = new Map<number, number>();
+  /** Staff ordinals whose email is a teacher's but not one teacher's and one staff member's: kept apart (see pairStaffWithTeachers). */
+  private readonly staffKeptApart = new Set<number>();
 
   /** Indexes a school's row; false when the row repeats an earlier one (nothing to add). */
   addSchool(row: CsvRow): boolean {
@@ -110,7 +112,7 @@ export class CsvJoin {
   /**
    * A staff member whose email is a teacher's is one person with two roles, as in Clever v3. Only an
    * email that names exactly one teacher and one staff member joins them: anything else is ambiguous,
-   * and the records stay apart.
+   * and the records stay apart, each staff member of such an email noted (see keptApartFromTeachers).
    */
   pairStaffWithTeachers(): void {
     for (const [email, staff] of this.staffByEmail) {
@@ -119,6 +121,8 @@ export class CsvJoin {
       const [teacherOrdinal] = teachers;
       if (staff.length === 1 && teachers.length === 1 && staffOrdinal !== undefined && teacherOrdinal !== undefined) {
         this.staffOfTeacher.set(teacherOrdinal, staffOrdinal);
+      } else if (teachers.length > 0) {
+        for (const ordinal of staff) this.staffKeptApart.add(ordinal);
       }
     }
     const paired = new Set(this.staffOfTeacher.values());
@@ -208,6 +212,15 @@ export class CsvJoin {
     const staffOrdinal = this.staffOfTeacher.get(teacherOrdinal);
     const row = staffOrdinal === undefined ? undefined : this.staffRows.get(staffOrdinal);
     return staffOrdinal === undefined || row === undefined ? undefined : this.staffFacts(staffOrdinal, row);
+  }
+
+  /**
+   * Whether a staff member shares an email with teachers yet is kept a user of their own: more than
+   * one teacher, or more than one staff member, has that email, so which teacher they are cannot be
+   * told. The district should hear of it: in Clever one email is one person.
+   */
+  keptApartFromTeachers(staffOrdinal: number): boolean {
+    return this.staffKeptApart.has(staffOrdinal);
   }
 
   /** A staff member's own record, unless they are a role of a teacher's record. */

@@ -37,7 +37,9 @@ export interface CsvPassOptions {
  * report counts them by file. An enrollment whose School_id is not its section's is kept at the
  * section's school and yielded as a mismatch (`enrollments.csv School_id`) where it was read. A
  * section whose row has neither Name nor Course_name (both columns absent, or both empty in the
- * row) is recorded without a name and yielded after it as unnamed, where its row was read.
+ * row) is recorded without a name and yielded after it as unnamed, where its row was read. A staff
+ * member whose email is a teacher's, where the email is more than one teacher's or staff member's,
+ * is kept a user of their own and yielded after it as unpaired (`staff.csv Staff_email`).
  *
  * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
  */
@@ -109,6 +111,9 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
       const member = join.claim(join.staff, row, 'Staff_id');
       const facts = member === undefined ? undefined : join.staffRecordOf(member, row);
       if (facts !== undefined) yield staffItem(facts, ids);
+      if (member !== undefined && join.keptApartFromTeachers(member)) {
+        yield { type: 'unpaired', what: `${file.spec.file} Staff_email`, origin: { ...row.origin, recordId: ids.of('staff', row.get('Staff_id')) } };
+      }
     }
   }
 

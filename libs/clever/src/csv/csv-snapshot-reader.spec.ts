@@ -345,6 +345,35 @@ describe('staff', () => {
     expect(emmy?.roles.staff).toEqual({ fields: { department: 'Math', schools: [S2], title: 'Math lead' }, personal: { staff_id: 'ST2' } });
   });
 
+  it('keeps a staff member apart from teachers of the same email when it is several teachers\' or staff members\', and says so after the record', async () => {
+    const { folder, items } = await readSmall({
+      // a classroom's shared mailbox: two teachers and a staff member have it
+      'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name,Teacher_email', 'S1,T1,Noether,Emmy,room12@example.org', 'S2,T2,Curie,Marie,ROOM12@example.org'),
+      'staff.csv': csv('School_id,Staff_id,Staff_email,First_name,Last_name', 'S1,ST1,room12@example.org,Ada,Byron', 'S1,ST2,boss@example.org,Rosalind,Franklin'),
+      // and two staff members share a teacher's address in the deprecated file
+      'admins.csv': csv('School_id,Staff_id,Admin_email,First_name,Last_name', 'S1,A1,office@example.org,Mary,Jackson', 'S1,A2,office@example.org,Grace,Hopper'),
+    });
+    const withOffice = await readSmall({
+      'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name,Teacher_email', 'S1,T1,Noether,Emmy,office@example.org', 'S2,T2,Curie,Marie,marie@example.org'),
+      'admins.csv': csv('School_id,Staff_id,Admin_email,First_name,Last_name', 'S1,A1,office@example.org,Mary,Jackson', 'S1,A2,office@example.org,Grace,Hopper'),
+    });
+    const unpaired = (read: typeof items) => read.filter((item) => item.type === 'unpaired');
+    expect(unpaired(items)).toEqual([
+      { type: 'unpaired', what: 'staff.csv Staff_email', origin: { file: join(folder, 'staff.csv'), line: 2, record: 0, recordId: id('staff', 'ST1') } },
+    ]);
+    // each is a user of their own, the teachers too
+    expect(Object.keys(userWithSis(csvRecords(items), 'ST1')!.roles)).toEqual(['staff']);
+    expect(Object.keys(userWithSis(csvRecords(items), 'T1')!.roles)).toEqual(['teacher']);
+    const at = items.findIndex((item) => item.type === 'unpaired');
+    expect(items[at - 1]).toMatchObject({ type: 'record', record: { id: id('staff', 'ST1') } });
+    expect(unpaired(withOffice.items).map((item) => [item.type === 'unpaired' && item.what, item.origin.recordId])).toEqual([
+      ['admins.csv Staff_email', id('staff', 'A1')],
+      ['admins.csv Staff_email', id('staff', 'A2')],
+    ]);
+    // one teacher and one staff member of an email are one user: nothing to say
+    expect(unpaired((await readSmall({ 'staff.csv': staff })).items)).toEqual([]);
+  });
+
   it('reads the deprecated admins.csv as staff', async () => {
     const { items } = await readSmall({
       'admins.csv': csv('School_id,Staff_id,Admin_email,First_name,Last_name,Admin_title', 'S1,A1,admin@example.org,Mary,Jackson,Principal'),

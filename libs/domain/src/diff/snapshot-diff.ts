@@ -21,7 +21,7 @@ import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
-import { noFindings, noteMismatch, noteUnknownValues, noteUnnamed, noteUnresolved } from '../sync/sync-findings';
+import { noFindings, noteMismatch, noteUnknownValues, noteUnnamed, noteUnpaired, noteUnresolved } from '../sync/sync-findings';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
@@ -340,6 +340,11 @@ export class SnapshotDiff {
   /** Counts a record its file gives no name (see SyncFindings.unnamed), by kind; `at`: where it was read, with its id. */
   noteUnnamed(kind: RecordKind, at: InputLocation): void {
     noteUnnamed(this.findings, kind, at);
+  }
+
+  /** Counts a person kept apart from another of the same email (see SyncFindings.unpaired); `at`: where it was read, with its id. */
+  noteUnpaired(what: string, at: InputLocation): void {
+    noteUnpaired(this.findings, what, at);
   }
 
   /**

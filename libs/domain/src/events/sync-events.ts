@@ -55,6 +55,16 @@ export interface SyncFindings {
   unnamed?: Record<string, number>;
   /** Where the first few of each `unnamed` entry were read (file, line, record and its id), as `unknownValuesAt`; absent when there were none. */
   unnamedAt?: Record<string, InputLocation[]>;
+  /**
+   * People kept apart as two users though their files may say they are one, by file and column
+   * (`staff.csv Staff_email`: a staff member whose email is a teacher's, where that email is more
+   * than one teacher's or more than one staff member's, so which teacher the staff member is cannot
+   * be told; one teacher and one staff member of an email are one user with two roles, as in
+   * Clever). Absent when there were none.
+   */
+  unpaired?: Record<string, number>;
+  /** Where the first few of each `unpaired` entry were read (file, line, record and the staff member's id); absent when there were none. */
+  unpairedAt?: Record<string, InputLocation[]>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

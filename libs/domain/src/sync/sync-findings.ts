@@ -9,7 +9,7 @@ export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {} };
 }
 
 /** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
@@ -51,6 +51,11 @@ export function noteUnnamed(findings: Required<SyncFindings>, kind: string, at: 
   countWithPlace(findings.unnamed, findings.unnamedAt, kind, at);
 }
 
+/** Counts a person kept apart from another of the same email (see SyncFindings.unpaired), by file and column, and keeps where the first few were read. */
+export function noteUnpaired(findings: Required<SyncFindings>, what: string, at: InputLocation): void {
+  countWithPlace(findings.unpaired, findings.unpairedAt, what, at);
+}
+
 /** Counts one more `label` and keeps where it was read, up to FINDING_EXAMPLES_KEPT places. */
 function countWithPlace(counts: Record<string, number>, placesOf: Record<string, InputLocation[]>, label: string, at: InputLocation): void {
   counts[label] = (counts[label] ?? 0) + 1;
@@ -60,11 +65,11 @@ function countWithPlace(counts: Record<string, number>, placesOf: Record<string,
 
 /**
  * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds`,
- * `unknownValuesAt`, `kept`, `mismatched`, `roleConflicts` and `unnamed` only where there are some, so that a sync without any records what
+ * `unknownValuesAt`, `kept`, `mismatched`, `roleConflicts`, `unnamed` and `unpaired` only where there are some, so that a sync without any records what
  * syncs recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt } = findings;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt, unpaired, unpairedAt } = findings;
   const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
   return {
     skipped,
@@ -76,5 +81,6 @@ export function recordedFindings(findings: SyncFindings): SyncFindings {
     ...(some(mismatched) ? { mismatched, mismatchedAt: mismatchedAt ?? {} } : {}),
     ...(some(roleConflicts) ? { roleConflicts, roleConflictsAt: roleConflictsAt ?? {} } : {}),
     ...(some(unnamed) ? { unnamed, unnamedAt: unnamedAt ?? {} } : {}),
+    ...(some(unpaired) ? { unpaired, unpairedAt: unpairedAt ?? {} } : {}),
   };
 }

@@ -17,7 +17,7 @@ describe('SYNC_SUMMARY_VERSION', () => {
       fields: [
         'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'cursorNotSet', 'discardedBy', 'discardedVia', 'districtId',
         'failure', 'fallback', 'finishedAt', 'heldAt', 'kept', 'mismatched', 'mismatchedAt', 'origin', 'owner', 'pending', 'requestedBy', 'requestedVia', 'roleConflicts', 'roleConflictsAt', 'sameFilesAs',
-        'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unnamed', 'unnamedAt', 'unresolved',
+        'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unnamed', 'unnamedAt', 'unpaired', 'unpairedAt', 'unresolved',
         'unresolvedIds',
       ],
     });

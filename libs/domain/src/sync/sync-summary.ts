@@ -137,10 +137,10 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
 
 /** A recorded sync's findings, with no examples for syncs recorded before they were kept. */
 function findingsOf(data: SyncFindings): Required<SyncFindings> {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt } = data;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt, unpaired, unpairedAt } = data;
   return {
     skipped, unresolved, unresolvedIds: unresolvedIds ?? {}, unknownValues, unknownValuesAt: unknownValuesAt ?? {}, kept: kept ?? {},
     mismatched: mismatched ?? {}, mismatchedAt: mismatchedAt ?? {}, roleConflicts: roleConflicts ?? {}, roleConflictsAt: roleConflictsAt ?? {},
-    unnamed: unnamed ?? {}, unnamedAt: unnamedAt ?? {},
+    unnamed: unnamed ?? {}, unnamedAt: unnamedAt ?? {}, unpaired: unpaired ?? {}, unpairedAt: unpairedAt ?? {},
   };
 }

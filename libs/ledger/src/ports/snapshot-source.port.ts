@@ -6,14 +6,16 @@ import type { InputLocation, KnownRecords, PartialCoverage, RecordKind, RosterRe
  * bytes and the source did not parse (see {@link SnapshotSource.recognise}), or a value that
  * disagrees with another file's, that file's taken (`what`: file and column, as
  * `enrollments.csv School_id`; counted under the sync's `mismatched`), or a record its file gives
- * no name (a sections.csv row with neither Name nor Course_name; counted under `unnamed`).
+ * no name (a sections.csv row with neither Name nor Course_name; counted under `unnamed`), or a
+ * person kept apart from another of the same email (`staff.csv Staff_email`; counted under `unpaired`).
  */
 export type SnapshotInput =
   | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string; partial?: PartialCoverage }
   | { type: 'skipped'; reason: string; origin: InputLocation }
   | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
   | { type: 'mismatch'; what: string; origin: InputLocation }
-  | { type: 'unnamed'; kind: RecordKind; origin: InputLocation };
+  | { type: 'unnamed'; kind: RecordKind; origin: InputLocation }
+  | { type: 'unpaired'; what: string; origin: InputLocation };
 
 /** A complete view of what a district shares, opened and ready to stream. */
 export interface SnapshotSource {

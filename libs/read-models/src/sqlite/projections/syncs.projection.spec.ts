@@ -56,6 +56,8 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       roleConflictsAt: {},
       unnamed: {},
       unnamedAt: {},
+      unpaired: {},
+      unpairedAt: {},
       failure: null,
       approvedBy: null,
       approvedVia: null,
