@@ -9,7 +9,7 @@ import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, RecordAccessCommand, unknownListValues, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
-import { EXIT_USAGE, err } from '../output/cli-output';
+import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
 import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
 interface ExportOptions {
@@ -133,6 +133,8 @@ export class AuditExportCommand extends CommandRunner {
       if (options.out) {
         await writeWhole(chunks, options.out);
       } else {
+        // what was written is the first part of the export: its reader must not take it for all of it
+        whenOutputFails('this export is incomplete (export again; a whole one ends with how many changes it wrote and the next --after)');
         for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       }
       // what the next export of a series takes as --after, also when this one found nothing new

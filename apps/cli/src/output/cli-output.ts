@@ -60,11 +60,33 @@ export function keepServingWhenStdoutCloses(): void {
 
 let stdoutClosedTold = false;
 
-/** What an error writing stdout does: a reader that stopped early (`| head`) ends a command quietly; `serve` goes on. */
+/** What the running command says when its output cannot be written to the end (see whenOutputFails). */
+let outputFailedNote: string | null = null;
+
+/**
+ * For a command whose output is whole only at its end (an export): what it says on stderr when
+ * that output cannot be written to the end, a reader that stopped early included, so that a cut
+ * export is never taken for a whole one.
+ */
+export function whenOutputFails(note: string): void {
+  outputFailedNote = note;
+}
+
+/**
+ * What an error writing stdout does. A reader that stopped early (`| head`, EPIPE) ends a command
+ * with the exit code of a tool killed by SIGPIPE (see EXIT_OUTPUT_CLOSED), saying nothing unless
+ * the command's output is whole only at its end. Any other (a full disk under `> file`, ENOSPC)
+ * ends it with one line saying why and exit 1, never a stack trace. `serve` goes on.
+ */
 export function onStdoutError(error: NodeJS.ErrnoException): void {
   if (stdoutClosedEnds) {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
+    const note = outputFailedNote === null ? '' : `: ${outputFailedNote}`;
+    if (error.code === 'EPIPE') {
+      if (outputFailedNote !== null) err(`note: the output was closed by its reader before the end${note}`);
+      process.exit(EXIT_OUTPUT_CLOSED);
+    }
+    err(`error: writing the output failed (${error.code === 'ENOSPC' ? 'the disk is full, ENOSPC' : (error.code ?? error.message)})${note}`);
+    process.exit(EXIT_FAILED);
   }
   if (stdoutClosedTold) return;
   stdoutClosedTold = true;
@@ -74,3 +96,9 @@ export function onStdoutError(error: NodeJS.ErrnoException): void {
 /** Exit codes: 0 done (or held on purpose), 1 the sync or command failed, 2 the request was wrong. */
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/**
+ * A command whose output's reader stopped early: what a tool killed by SIGPIPE exits with (128 +
+ * 13), as `grep | head` does, so that a script under `set -o pipefail` tells a cut output from a
+ * whole one. (Node ignores SIGPIPE: without this a cut export would end with 0.)
+ */
+export const EXIT_OUTPUT_CLOSED = 141;
