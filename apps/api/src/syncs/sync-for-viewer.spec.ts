@@ -7,7 +7,10 @@ const failed = {
   ...summarizeSync([
     {
       type: 'SyncStarted',
-      data: { syncId: 's1', districtId: 'd1', source: 'snapshot', origin: '/srv/clever/north/2025-10-01', startedAt: '2025-10-01T06:00:00.000Z', requestedBy: 'ops' },
+      data: {
+        syncId: 's1', districtId: 'd1', source: 'snapshot', origin: '/srv/clever/north/2025-10-01', startedAt: '2025-10-01T06:00:00.000Z', requestedBy: 'ops',
+        owner: { pid: 10001, host: 'vm', started: '10001/pid:[4026531836]/0e035386-6b27-4285-bd01-63bb4ff37427/8011667' },
+      },
     },
   ])!,
   status: 'failed' as const,
@@ -50,10 +53,13 @@ describe('a sync as each role sees it', () => {
     expect(syncForViewer(failed, as('engineer')).unknownValuesAt['student.gender']).toEqual([{ file: '/srv/clever/north/2025-10-01/users.json', record: 4 }]);
   });
 
-  it("cuts the folder, the failing file and the files of the findings' places to their last part for compliance and support, the rest as recorded", () => {
+  it("cuts the folder, the failing file and the files of the findings' places to their last part for compliance and support, leaves out the server's process, the rest as recorded", () => {
+    expect(failed.owner).toMatchObject({ host: 'vm' });
+    expect(syncForViewer(failed, as('engineer')).owner).toEqual(failed.owner);
     for (const role of ['compliance', 'support'] as const) {
       const seen = syncForViewer(failed, as(role));
       expect(seen.origin).toBe('.../2025-10-01');
+      expect(seen.owner).toBeNull();
       expect(seen.failure).toEqual({
         code: 'INVALID_INPUT',
         reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document',
@@ -64,11 +70,11 @@ describe('a sync as each role sees it', () => {
       expect(seen.unnamedAt).toEqual({ section: [{ file: '.../sections.csv', line: 4, recordId: 'sis-section-1' }] });
       expect(seen.unpairedAt).toEqual({ 'staff.csv Staff_email': [{ file: '.../staff.csv', line: 2, recordId: 'sis-staff-1' }] });
       expect(JSON.stringify(seen)).not.toContain('/srv/');
-      expect({ ...seen, origin: failed.origin, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt, unpairedAt: failed.unpairedAt }).toEqual(failed);
+      expect({ ...seen, origin: failed.origin, owner: failed.owner, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt, unpairedAt: failed.unpairedAt }).toEqual(failed);
     }
   });
 
-  it("cuts the server paths of a sync's events in the audit feed for compliance, and leaves the rest of each event as stored", () => {
+  it("cuts the server paths of a sync's events in the audit feed for compliance, leaves out the server's process, and the rest of each event as stored", () => {
     const change = (type: string, data: Record<string, unknown>): LoggedChange => ({
       position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, data,
     });
@@ -77,7 +83,7 @@ describe('a sync as each role sees it', () => {
     const failedEvent = change('SyncFailed', { syncId: 's1', code: 'INVALID_INPUT', reason: failed.failure.reason, at: failed.failure.at });
     const completed = change('SyncCompleted', { syncId: 's1', unknownValuesAt: { 'student.grade': failed.unknownValuesAt['student.grade'] } });
     const seen = (one: LoggedChange) => changeForViewer(one, as('compliance')).data;
-    expect(seen(started)).toEqual({ syncId: 's1', owner, origin: '.../2025-10-01', requestedBy: 'ops/nightly' });
+    expect(seen(started)).toEqual({ syncId: 's1', origin: '.../2025-10-01', requestedBy: 'ops/nightly' });
     expect(seen(failedEvent)).toEqual({ syncId: 's1', code: 'INVALID_INPUT', reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document', at: { file: '.../users.json', line: 1 } });
     expect(seen(completed)).toEqual({ syncId: 's1', unknownValuesAt: { 'student.grade': [{ file: '.../users.json', record: 5, recordId: 'u6' }] } });
     expect(changeForViewer(started, as('engineer'))).toBe(started);

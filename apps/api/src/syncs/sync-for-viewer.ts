@@ -12,7 +12,8 @@ const SERVER_OPERATORS: ReadonlySet<string> = new Set(['admin', 'engineer']);
  * Where the server keeps its files is for those who run it: compliance and support get a snapshot
  * folder, and a file a failure or a finding's place names, cut to its last part
  * (`/srv/clever/north/2025-10-01` to `.../2025-10-01`), as every error answer cuts them; that part
- * still tells one day's snapshot from another.
+ * still tells one day's snapshot from another. So is the process that ran the sync (`owner`: its
+ * host, process id and boot id, for an engineer to tell a dead sync's process): null for them.
  *
  * A value outside Clever's lists in a personal field a role may not see (a student's `gender` or
  * `race`, for support and engineers) is counted for it, but its places name no record: "this
@@ -31,6 +32,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
   return {
     ...sync,
     origin: operator ? sync.origin : withoutServerPaths(sync.origin),
+    owner: operator ? sync.owner : null,
     failure,
     unknownValuesAt: placesOf(sync.unknownValuesAt, (label, at) => (mayNameRecord(label, access) ? place(at) : withoutRecord(place(at)))),
     mismatchedAt: placesOf(sync.mismatchedAt, (_label, at) => place(at)),
@@ -43,8 +45,9 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
 /**
  * A change of the audit feed as a role sees it: a sync's own events (its `origin`, a failure's
  * reason and place, its findings' places) with every server path cut as {@link syncForViewer}
- * cuts them, for compliance and support. Roster changes name no server path. Only the texts that
- * may hold one are cut: the rest of the event (its owner's process, its counts) is as stored.
+ * cuts them, for compliance and support, and without the process that ran it (`owner`), as
+ * syncForViewer leaves it out. Roster changes name neither. Only the texts that may hold a path are
+ * cut: the rest of the event (its counts, its findings) is as stored.
  */
 export function changeForViewer(change: LoggedChange, viewer: Viewer): LoggedChange {
   if (SERVER_OPERATORS.has(viewer.role) || !change.streamId.startsWith('sync-')) return change;
@@ -54,11 +57,18 @@ export function changeForViewer(change: LoggedChange, viewer: Viewer): LoggedCha
 /** The keys of a sync event's texts that may name a file on the server, at any depth. */
 const TEXTS_WITH_PATHS: ReadonlySet<string> = new Set(['origin', 'reason', 'file', 'fallback', 'cursorNotSet']);
 
+/** The keys of a sync event that name the server's own process (SyncStarted's `owner`), left out for compliance and support. */
+const SERVER_PROCESS_KEYS: ReadonlySet<string> = new Set(['owner']);
+
 function withPathsCut(value: unknown, mayHoldPath: boolean): unknown {
   if (typeof value === 'string') return mayHoldPath ? withoutServerPaths(value) : value;
   if (Array.isArray(value)) return value.map((inner) => withPathsCut(inner, mayHoldPath));
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withPathsCut(inner, TEXTS_WITH_PATHS.has(key))]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !SERVER_PROCESS_KEYS.has(key))
+      .map(([key, inner]) => [key, withPathsCut(inner, TEXTS_WITH_PATHS.has(key))]),
+  );
 }
 
 function cutPlace(place: InputLocation): InputLocation {

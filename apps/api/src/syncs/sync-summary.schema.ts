@@ -64,7 +64,7 @@ export class SyncSummarySchema implements SyncSummary {
   })
   heldAt!: string | null;
   @ApiProperty({ type: SyncFailureSchema, nullable: true }) failure!: SyncSummary['failure'];
-  @ApiProperty({ type: Object, nullable: true, description: 'the process that ran the sync ({pid, host}, and on Linux `started`: when it started, so that a later process given its id is not taken for it), when recorded' }) owner!: SyncSummary['owner'];
+  @ApiProperty({ type: Object, nullable: true, description: 'the process that ran the sync ({pid, host}, and on Linux `started`: when it started, so that a later process given its id is not taken for it), when recorded; null for compliance and support, as the server\'s own details are for those who run it' }) owner!: SyncSummary['owner'];
   @ApiPropertyOptional({
     type: Boolean,
     description: "true for a sync recorded as running whose process is known to be gone (killed or crashed, in any container sharing the ledger): nothing of it was applied, and the district's next sync records it as interrupted; absent otherwise",
