@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { SqliteEventStore } from '@roster-ledger/event-store';
 import { cliJson, readLog, scratch, type CliResult } from './support/ledger-cli';
 
@@ -60,6 +60,18 @@ describe('npm run demo (end to end)', () => {
     expect(before).not.toContain('6a0000000000000000000001');
     expect(after.filter((id) => !before.includes(id))).toHaveLength(2);
     expect(before.filter((id) => !after.includes(id))).toEqual([]);
+    // the access log has the demo's read of the students of day 2's events it shows, not of every student
+    const shown = [...result.stdout.matchAll(/^ {3}\S+ +user-(\S+) /gm)].map((match) => match[1]);
+    const demoReads = cliJson<{ items: { who: string; studentIds: string[] }[] }>(['access-log', '--db', db!]).body.items.filter((read) => read.who === 'demo');
+    expect(demoReads).toHaveLength(1);
+    expect(demoReads[0]!.studentIds.length).toBeLessThan(20);
+    expect(demoReads[0]!.studentIds).toContain('6a0000000000000000000001');
+    for (const student of demoReads[0]!.studentIds) expect(shown).toContain(student);
+    // every file it writes holds students' data or lies beside what does: its user's alone
+    const open = readdirSync(dirname(db!), { recursive: true, encoding: 'utf8' })
+      .map((name) => join(dirname(db!), name))
+      .filter((path) => (statSync(path).mode & 0o077) !== 0);
+    expect(open).toEqual([]);
   });
 
   it('refuses to delete a demo ledger another process has open (a serve), naming it and what to do, and leaves it as it was', async () => {
