@@ -952,6 +952,10 @@ describe('REST API (end to end)', () => {
       // a verify job's result is a list, a rebuild's an object
       expect(body.components.schemas.ProjectionJobSchema.properties.result.oneOf.map((s: { type: string }) => s.type)).toEqual(['object', 'array']);
       expect(Object.keys(body.paths['/access-log'].get.responses)).toContain('404');
+      // a server shutting down starts nothing new; a discard that cannot be recorded fails
+      expect(Object.keys(body.paths['/districts/{id}/syncs'].post.responses)).toContain('503');
+      expect(Object.keys(body.paths['/syncs/{id}/approve'].post.responses)).toEqual(expect.arrayContaining(['500', '503']));
+      expect(Object.keys(body.paths['/syncs/{id}/discard'].post.responses)).toContain('500');
       // each path's id is described as the kind of id it takes, once
       const idOf = (path: string, method = 'get') => body.paths[path][method].parameters.filter((p: any) => p.name === 'id');
       expect(idOf('/syncs/{id}')).toEqual([expect.objectContaining({ in: 'path', required: true, description: expect.stringContaining('sync id') })]);

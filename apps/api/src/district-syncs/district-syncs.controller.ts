@@ -27,6 +27,7 @@ export class DistrictSyncsController {
   @ApiProblemResponse(404, 'DISTRICT_NOT_CONFIGURED: the configuration does not connect this district')
   @ApiProblemResponse(409, 'SYNC_ALREADY_RUNNING (one sync at a time per district), or HELD_SYNC_PENDING')
   @ApiProblemResponse(500, "CLEVER_TOKEN_MISSING: the variable holding the district's token is not set on the server")
+  @ApiProblemResponse(503, 'SERVER_STOPPING: the server is shutting down and starts no new sync; ask again once it is back')
   @ApiIdParam('district')
   async start(
     @Param() { id }: IdParamDto,

@@ -114,6 +114,7 @@ export class SyncsController {
     'SYNC_NOT_HELD; HELD_SYNC_OUTDATED when the ledger moved on since it was held; SYNC_ALREADY_RUNNING while another decision on it, or a sync of its district, runs',
   )
   @ApiProblemResponse(500, 'applying it failed: the failure by its own code (DUPLICATE_EVENT_ID, say) and what failed; INTERNAL_ERROR for an error not raised on purpose')
+  @ApiProblemResponse(503, 'SERVER_STOPPING: the server is shutting down and starts nothing new; ask again once it is back')
   @ApiIdParam('sync')
   async approve(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     // in a worker thread: applying a term's rollover appends millions of events; answered as GET /syncs/:id shows it to this role
@@ -128,6 +129,7 @@ export class SyncsController {
   @ApiOkResponse({ type: SyncSummarySchema })
   @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
   @ApiProblemResponse(409, 'SYNC_NOT_HELD; SYNC_ALREADY_RUNNING while an approval of it, or a sync of its district, runs')
+  @ApiProblemResponse(500, 'recording the discard failed (the ledger could not be written: a full disk, say), by its own code and what failed; INTERNAL_ERROR for an error not raised on purpose')
   @ApiIdParam('sync')
   async discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
     return (await this.shown([await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'))], viewer))[0]!;
