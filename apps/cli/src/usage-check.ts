@@ -68,6 +68,11 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
       if (error.code === 'commander.help' && args.includes('help')) {
         return error.exitCode === 0 ? { kind: 'help', text: help.join('') } : { kind: 'wrong', message: `error: unknown command '${args[args.indexOf('help') + 1] ?? ''}'` };
       }
+      // `roster-ledger syncs --db x`: the option is a sub-command's, not the group's
+      if (error.code === 'commander.unknownOption') {
+        const group = subCommandFirst(commands, args, cliName);
+        if (group !== null) return { kind: 'wrong', message: group };
+      }
       // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
       const message = messages.join('').trimEnd() || error.message;
       // most often a name typed without quotes: `search lucia pena`
@@ -90,6 +95,20 @@ function unknownCommandOf(commands: readonly CommandClass[], args: readonly stri
   if (withoutHelp.length === args.length || withoutHelp.length === 0) return null;
   const usage = checkUsage(commands, withoutHelp, cliName);
   return usage.kind === 'wrong' && usage.message.startsWith('error: unknown command') ? usage : null;
+}
+
+/**
+ * The message for an option given to a command that needs a sub-command before it
+ * (`roster-ledger syncs --db x`): commander blames the option, which each sub-command takes, where
+ * the mistake is the missing sub-command. Null when the command line is not of that shape.
+ */
+function subCommandFirst(commands: readonly CommandClass[], args: readonly string[], cliName: string): string | null {
+  const [name, next] = args;
+  const group = commands.find((command) => (Reflect.getMetadata(CommandMeta, command) as CommandMetadata | undefined)?.name === name);
+  if (group === undefined || group.subCommandRequired !== true || next === undefined || !next.startsWith('-')) return null;
+  const subCommands = ((Reflect.getMetadata(CommandMeta, group) as CommandMetadata).subCommands ?? []) as CommandClass[];
+  const names = subCommands.map((sub) => (Reflect.getMetadata(SubCommandMeta, sub) as CommandMetadata).name);
+  return `error: ${name} needs one of its commands before ${next}: ${names.join(', ')} (as in ${cliName} ${name} ${names[0]} ${args.slice(1).join(' ')})`;
 }
 
 /**
