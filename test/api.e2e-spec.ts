@@ -536,6 +536,9 @@ describe('REST API (end to end)', () => {
       expect(shortZone.body.errors[0].problems[0]).toBe(
         'asOf must be an ISO-8601 date (2025-10-01) or a timestamp with its zone as Z, +hh:mm or -hh:mm (2025-10-01T08:00:00Z, 2025-10-01T08:00:00-04:00), got "2025-10-01T12:00:00-0500"',
       );
+      // a date as a US form writes it: repeated, with the order ISO-8601 takes
+      const slashed = await api.as('support').get(`/classes/${changes.moved.toSection}/roster?asOf=12/01/2026`);
+      expect(slashed.body.errors[0].problems[0]).toMatch(/, got "12\/01\/2026" \(a date is written year first, month, then day: 2026-12-01 for the first of December\)$/);
       const typo = await api.as('compliance').get(`/districts/${district}/audit?types=StudentAdded&limt=5`);
       expect(typo.status).toBe(400);
       expect(typo.body.errors.map((e: any) => e.parameter).sort()).toEqual(['limt', 'types']);

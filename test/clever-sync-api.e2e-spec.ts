@@ -92,7 +92,14 @@ describe('Clever syncs through the API and the schedule (end to end)', () => {
       expect(unknown.body).toMatchObject({ code: 'DISTRICT_NOT_CONFIGURED', detail: expect.stringContaining(`connected districts: ${D}`) });
       const bad = await api.as('admin').post(`/districts/${D}/syncs`, { mode: 'partial' });
       expect(bad.status).toBe(400);
-      expect(bad.body.errors).toEqual([{ parameter: 'mode', problems: ['mode must be one of full, events'] }]);
+      expect(bad.body.errors).toEqual([{ parameter: 'mode', problems: ['mode must be one of full, events, got "partial"'] }]);
+      // no body at all: the mode is missing, not wrong
+      const none = await api.as('admin').post(`/districts/${D}/syncs`, undefined);
+      expect(none.status).toBe(400);
+      expect(none.body.errors).toEqual([{ parameter: 'mode', problems: ['mode is required: send {"mode": "full"} or {"mode": "events"} (as JSON, with Content-Type: application/json)'] }]);
+      // an empty district filter is a variable left unset, said so
+      const empty = await api.as('support').get('/accounts?q=noor&district=');
+      expect(empty.body.errors).toEqual([{ parameter: 'district', problems: ['district is empty: give an id, or leave district out'] }]);
       expect((await api.as('support').post(`/districts/${D}/syncs`, { mode: 'full' })).status).toBe(403);
       expect((await api.as('compliance').post(`/districts/${D}/syncs`, { mode: 'full' })).status).toBe(403);
     });

@@ -37,7 +37,8 @@ describe('API keys in the configuration', () => {
     expect(keys([{ name: 'a', role: 'teacher', sha256: sha('k') }])).toThrow(/LEDGER_API_KEYS\[0\]\.role: role must be one of admin, engineer, compliance, support/);
     expect(keys([{ name: 'a', role: 'admin', sha256: sha('k') }, { name: 'b', role: 'admin', sha256: 'abc' }])).toThrow(/LEDGER_API_KEYS\[1\]\.sha256: .*64 hex digits/);
     expect(keys([{ role: 'admin', sha256: sha('k') }])).toThrow(/LEDGER_API_KEYS\[0\]\.name/);
-    expect(keys([{ name: 'a', role: 'admin', sha256: sha('k'), key: 'oops' }])).toThrow(/LEDGER_API_KEYS\[0\]\.key: property key should not exist/);
+    expect(keys([{ name: 'a', role: 'admin', sha256: sha('k'), key: 'oops' }])).toThrow(/LEDGER_API_KEYS\[0\]\.key: a key is configured by its SHA-256 alone, never as itself: give "sha256"/);
+    expect(keys([{ name: 'ada', role: 'admin', key: 'abc' }])).toThrow('LEDGER_API_KEYS[0].key: a key is configured by its SHA-256 alone, never as itself: give "sha256": the hex digest of the key (printf %s "$KEY" | sha256sum), and no "key"');
     expect(keys({ name: 'a' })).toThrow(/must be a JSON array/);
     expect(keys(['a'])).toThrow(/LEDGER_API_KEYS\[0\]: must be an object/);
     const path = file('bad-keys.json', { apiKeys: [{ name: 'a', role: 'root', sha256: sha('k') }] });

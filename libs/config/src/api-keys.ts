@@ -61,6 +61,11 @@ export function parseApiKeys(value: unknown, origin: string): ApiKey[] {
       problems.push(`${at}: must be an object {"name", "role", "sha256"}`);
       return;
     }
+    // the key itself where its hash belongs: the configuration would hold a secret, for good
+    if ('key' in entry) {
+      problems.push(`${at}.key: a key is configured by its SHA-256 alone, never as itself: give "sha256": the hex digest of the key (printf %s "$KEY" | sha256sum), and no "key"`);
+      return;
+    }
     const dto = plainToInstance(ApiKeyDto, entry);
     const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {

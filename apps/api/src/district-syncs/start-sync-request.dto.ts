@@ -8,6 +8,11 @@ export class StartSyncRequestDto {
     enum: SYNC_MODES,
     description: 'full: the whole district from the Data API (and a new events cursor); events: the Events API after the cursor (a full sync when there is no usable cursor)',
   })
-  @IsIn(SYNC_MODES, { message: `mode must be one of ${SYNC_MODES.join(', ')}` })
+  @IsIn(SYNC_MODES, {
+    message: ({ value }) =>
+      value === undefined
+        ? `mode is required: send {"mode": "full"} or {"mode": "events"} (as JSON, with Content-Type: application/json)`
+        : `mode must be one of ${SYNC_MODES.join(', ')}, got ${JSON.stringify(value)}`,
+  })
   mode!: SyncMode;
 }

@@ -8,6 +8,7 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 export const IsId = () =>
   applyDecorators(
     IsString(),
-    Length(1, 128),
+    // an empty one is a script's variable left unset: said as such, not as a length
+    Length(1, 128, { message: ({ property, value }) => (value === '' ? `${property} is empty: give an id, or leave ${property} out` : `${property} must be an id of at most 128 characters`) }),
     Matches(ID_PATTERN, { message: ({ property }) => `${property} must be an id: letters, digits, '.', '_', ':' or '-'` }),
   );

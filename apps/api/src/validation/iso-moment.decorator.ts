@@ -26,11 +26,16 @@ function momentProblem(parameter: string, value: unknown): string {
   }
   // (a timestamp without its zone, say: what the CLI repeats too)
   const shown = typeof value === 'string' && MOMENT_SHAPED.test(value) ? `, got "${value}"` : '';
-  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with ${ZONE_FORMS}${shown}`;
+  // 12/01/2026 is the first of December to some and the twelfth of January to others
+  const slashed = typeof value === 'string' && SLASHED_DATE.test(value) ? ' (a date is written year first, month, then day: 2026-12-01 for the first of December)' : '';
+  return `${parameter} must be an ISO-8601 date (2025-10-01) or a timestamp with ${ZONE_FORMS}${shown}${slashed}`;
 }
 
 /** Digits and a moment's separators only, short: a text that can be repeated back without repeating anyone's data. */
-const MOMENT_SHAPED = /^[\d:.TZz+ -]{1,40}$/;
+const MOMENT_SHAPED = /^[\d:.TZz+ /-]{1,40}$/;
+
+/** A date written with slashes (`12/01/2026`, `1/12/26`), as a spreadsheet or a US form writes it. */
+const SLASHED_DATE = /^\d{1,4}\/\d{1,2}\/\d{1,4}$/;
 
 /**
  * An optional ISO-8601 moment parameter: a date (`2025-10-01`) or a timestamp with a zone
