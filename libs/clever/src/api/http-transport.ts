@@ -35,6 +35,9 @@ type Attempt = { kind: 'ok'; body: unknown } | { kind: 'too-many'; headers: Head
  * a private field: it is sent in the Authorization header and nowhere else, and every message
  * built from a URL or a body goes through `displayUrl` / `redact`.
  */
+/** Why a request to a port fetch never connects to (1, 6000 ...: the Fetch standard's list) failed. */
+const BLOCKED_PORT = 'connection refused before it was made: fetch never connects to this port (the Fetch standard blocks it); use another';
+
 export class HttpTransport {
   readonly #token: string;
 
@@ -97,7 +100,10 @@ export class HttpTransport {
       // The same signal bounds the body: a stalled body is a timeout too.
       text = await response.text();
     } catch (error) {
-      return { kind: 'retry', problem: this.networkProblem(error) };
+      const problem = this.networkProblem(error);
+      // a port fetch never connects to fails the same way every time: no retry can help
+      if (problem === BLOCKED_PORT) throw new CleverUnavailable(shown, 1, problem);
+      return { kind: 'retry', problem };
     }
     const { status } = response;
     if (status >= 200 && status < 300) {
@@ -122,7 +128,7 @@ export class HttpTransport {
     if (name === 'TypeError') {
       const cause = (error as { cause?: { code?: unknown; name?: unknown; message?: unknown } }).cause;
       // a port fetch never connects to (1, 6000 ...: the Fetch standard's list) fails before any connection, with no code
-      if (cause?.message === 'bad port') return 'connection refused before it was made: fetch never connects to this port (the Fetch standard blocks it); use another';
+      if (cause?.message === 'bad port') return BLOCKED_PORT;
       const code = typeof cause?.code === 'string' ? cause.code : typeof cause?.name === 'string' ? cause.name : undefined;
       return `connection failed${code === undefined ? '' : ` (${code})`}`;
     }
