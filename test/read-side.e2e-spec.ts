@@ -175,7 +175,9 @@ describe('read side through the CLI (end to end)', () => {
     expect(classesOf('--as-of', '2001-01-01')).toMatchObject({ accountStatus: 'not yet shared', classes: [] });
     const className = after.classes.find((c: any) => c.sectionId === toSection).className as string;
     const text = cli(['classes', student, '--db', db]).stdout;
-    expect(text).toContain(`  ${toSection}  ${className.padEnd(28)}  student since ${day2.startedAt} (sync ${day2.syncId})\n`);
+    // the names' column as wide as the page's longest class name, at least 28
+    const width = Math.max(28, ...after.classes.map((c: any) => (c.className ?? '').length));
+    expect(text).toContain(`  ${toSection}  ${className.padEnd(width)}  student since ${day2.startedAt} (sync ${day2.syncId})\n`);
     // a class the student was in from the ledger's first sync: joined then or before, as the roster says
     const stayed = after.classes.find((c: any) => c.sinceSync === day1.syncId);
     expect(stayed).toMatchObject({ sinceClassShared: true });

@@ -19,7 +19,8 @@ import {
 import { json, out, outLine } from '../output/cli-output';
 import { accountLines } from '../output/account-line';
 import { nextPageLine } from '../output/next-page';
-import { classMembershipLine, rosterMemberLine } from '../output/roster-line';
+import { classMembershipLine, NAME_WIDTH, rosterMemberLine, rosterMemberName } from '../output/roster-line';
+import { columnWidth } from '../output/column-width';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions, parseDistrictId } from './common-options';
 
@@ -88,9 +89,10 @@ export class SearchCommand extends ReadCommand {
     );
     if (options.json) return json(page);
     if (page.items.length === 0) return out(options.after === undefined ? `No class matches "${text}".` : `No more classes match "${text}".`);
+    const width = columnWidth(page.items.map((c) => c.name ?? '(no name)'), 40);
     for (const c of page.items) {
       const numbers = [c.sisId === null ? '' : `sis ${c.sisId}`, c.sectionNumber === null ? '' : `section ${c.sectionNumber}`].filter(Boolean).join(', ');
-      outLine(`${c.id}  ${(c.name ?? '(no name)').padEnd(40)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId}${c.schoolStatus === 'removed' ? ', now removed' : ''})`}`);
+      outLine(`${c.id}  ${(c.name ?? '(no name)').padEnd(width)} ${c.status.padEnd(8)} ${numbers ? `${numbers}  ` : ''}school ${c.schoolName ?? c.schoolId ?? '-'}${c.schoolName === null ? '' : ` (${c.schoolId}${c.schoolStatus === 'removed' ? ', now removed' : ''})`}`);
     }
     if (page.next) out(nextPageLine('--after', page.next));
   }
@@ -188,10 +190,12 @@ export class RosterCommand extends AsOfCommand {
       if (options.json) return json(roster);
       // a moment to come is answered as the ledger knows the class now: said, not presented as known
       outLine(`${roster.class?.name ?? sectionId} (${roster.class?.status ?? 'unknown'}) as of ${at}${momentToCome(roster.momentToCome, 'the roster as the ledger knows it now')}`);
+      // one width for teachers and students: their columns line up as one list's
+      const width = columnWidth([...roster.teachers, ...roster.students].map((m) => rosterMemberName(m, roster.personalRedacted)), NAME_WIDTH);
       out(`Teachers (${roster.teachers.length}):`);
-      for (const m of roster.teachers) outLine(rosterMemberLine(m, roster.personalRedacted));
+      for (const m of roster.teachers) outLine(rosterMemberLine(m, roster.personalRedacted, width));
       out(`Students (${roster.students.length}):`);
-      for (const m of roster.students) outLine(rosterMemberLine(m, roster.personalRedacted));
+      for (const m of roster.students) outLine(rosterMemberLine(m, roster.personalRedacted, width));
       // before the class's first share its roster is "not yet recorded", not "empty", as `classes` says of a person
       if (roster.teachers.length + roster.students.length === 0) {
         out(roster.class?.status === 'not yet shared' ? 'None: the ledger had not yet recorded this class then.' : 'No one was in this class then (as far as the ledger had observed by that time).');
@@ -219,7 +223,8 @@ export class ClassesCommand extends AsOfCommand {
       const answer = await this.queries.execute<GetClassesAsOfQuery, ClassesAsOfAnswer>(new GetClassesAsOfQuery(userId!, at, cliViewer('classes', options.role)));
       if (options.json) return json(answer);
       out(`Classes of ${userId} (${answer.accountStatus} then) as of ${at}${momentToCome(answer.momentToCome, 'the classes as the ledger knows them now')}: ${answer.classes.length}`);
-      for (const membership of answer.classes) outLine(classMembershipLine(membership));
+      const width = columnWidth(answer.classes.map((m) => m.className ?? ''), NAME_WIDTH);
+      for (const membership of answer.classes) outLine(classMembershipLine(membership, width));
       // no class before a person's first share is "not yet shared", not "in no class"
       if (answer.classes.length === 0) out(answer.accountStatus === 'not yet shared' ? 'None: the ledger had not yet recorded this person then.' : 'In no class then (as far as the ledger had observed by that time).');
     } catch (error) {

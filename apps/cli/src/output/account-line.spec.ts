@@ -47,4 +47,11 @@ describe('the lines of found accounts', () => {
     expect(lines[0]).not.toContain('had before');
     expect(lines[1]).toMatch(/first shared 2026-12-01T10:00:00.000Z {2}\(found by a name, email or id it had before\)$/);
   });
+
+  it('lines up the columns after the name on every line of a page, a long name too', () => {
+    const long = { name: { first: 'Maximiliana Alexandrina', last: 'Featherstonehaugh-Cholmondeley' } };
+    const lines = accountLines([account({ id: 'u1' }), account({ id: 'u2', personal: long })]);
+    expect(lines[0]!.indexOf(' student ')).toBe(lines[1]!.indexOf(' student '));
+    expect(lines[1]).toContain('Maximiliana Alexandrina Featherstonehaugh-Cholmondeley student');
+  });
 });

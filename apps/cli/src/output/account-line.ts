@@ -1,5 +1,6 @@
 import type { AccountAnswer } from '@roster-ledger/ledger';
-import { fullName } from './roster-line';
+import { columnWidth } from './column-width';
+import { fullName, NAME_WIDTH } from './roster-line';
 
 /** A found account's name with its middle name: a search matches by it too, and it tells two Steve Ziemanns apart. */
 const nameOf = (personal: Record<string, unknown>): string => {
@@ -17,13 +18,14 @@ const nameOf = (personal: Record<string, unknown>): string => {
  */
 export function accountLines(accounts: readonly AccountAnswer[], foundByFormer: readonly string[] = []): string[] {
   const severalDistricts = new Set(accounts.map((a) => a.districtId)).size > 1;
+  const width = columnWidth(accounts.map((a) => nameOf(a.personal)), NAME_WIDTH);
   return accounts.map((a) => {
     const ids = sisIds(a);
     const roles = a.roles.length > 0 ? a.roles.join('+') : `was ${a.formerRoles.join('+')}`;
     const district = severalDistricts ? `district ${a.districtId ?? '-'}  ` : '';
     const removed = a.removedAt ? `, removed ${a.removedAt}` : '';
     const former = foundByFormer.includes(a.id) ? '  (found by a name, email or id it had before)' : '';
-    return `${a.id}  ${nameOf(a.personal).padEnd(28)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${district}${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${removed}${former}`;
+    return `${a.id}  ${nameOf(a.personal).padEnd(width)} ${roles.padEnd(16)} ${a.status.padEnd(8)} ${district}${ids ? `sis ${ids}  ` : ''}first shared ${a.firstSharedAt}${removed}${former}`;
   });
 }
 
