@@ -21,7 +21,7 @@ const CREATES_LEDGER = ['import', 'sync', 'serve'];
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // a ledger, its read models, exports and backups hold students' personal data
   keepNewFilesPrivate();
-  // `roster-ledger audit export | head`: a reader that stops early is not an error
+  // `roster-ledger audit export | head`: a reader that stops early ends the command with 141, a full disk with one line
   process.stdout.on('error', onStdoutError);
   // which release this is, for a report of a problem: asked alone, it opens nothing
   if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
