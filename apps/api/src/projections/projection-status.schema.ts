@@ -21,7 +21,7 @@ class BuilderSchema {
 class RebuildingSchema implements UnfinishedRebuild {
   @ApiProperty({ description: 'the version being built beside the live one' }) version!: number;
   @ApiProperty({ description: 'how far it has folded the log' }) position!: number;
-  @ApiProperty({ type: BuilderSchema, nullable: true, description: 'the process building it, as last noted' }) builder!: BuilderSchema | null;
+  @ApiProperty({ type: BuilderSchema, nullable: true, description: 'the process building it, as last noted; null for compliance and support, as the server\'s own details are for those who run it' }) builder!: BuilderSchema | null;
   @ApiProperty({ description: 'whether that process may still be at work; false: interrupted, resumed as `resumedBy` says' }) underWay!: boolean;
   @ApiProperty({
     enum: ['catch-up', 'rebuild'],

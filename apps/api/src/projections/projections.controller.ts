@@ -16,6 +16,7 @@ import { RebuildRequestDto } from './rebuild-request.dto';
 import { VerifyRequestDto } from './verify-request.dto';
 import { ApiIdParam } from '../openapi/id-param.decorator';
 import { ApiBodyProblems } from '../openapi/body-problems.decorator';
+import { jobForViewer, statusForViewer } from './projections-for-viewer';
 
 /**
  * The read models: how far behind the log each one is, and rebuilds and verifications, which
@@ -33,8 +34,9 @@ export class ProjectionsController {
   @Roles(...VIEWER_ROLES)
   @ApiOperation({ summary: "Each projection's position, the log's head, the lag and the status" })
   @ApiOkResponse({ type: ProjectionStatusListSchema })
-  async status(): Promise<ItemList<ProjectionStatus>> {
-    return itemList(await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()));
+  async status(@CurrentViewer() viewer: Viewer): Promise<ItemList<ProjectionStatus>> {
+    const statuses = await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery());
+    return itemList(statuses.map((status) => statusForViewer(status, viewer)));
   }
 
   @Post('rebuild')
@@ -74,8 +76,8 @@ export class ProjectionsController {
   @Roles(...VIEWER_ROLES)
   @ApiOperation({ summary: 'Rebuilds and verifications since the server started, newest first' })
   @ApiOkResponse({ type: ProjectionJobListSchema })
-  listJobs(): ItemList<ProjectionJob> {
-    return itemList(this.jobs.list());
+  listJobs(@CurrentViewer() viewer: Viewer): ItemList<ProjectionJob> {
+    return itemList(this.jobs.list().map((job) => jobForViewer(job, viewer)));
   }
 
   @Get('jobs/:id')
@@ -84,7 +86,8 @@ export class ProjectionsController {
   @ApiOkResponse({ type: ProjectionJobSchema })
   @ApiProblemResponse(404, 'PROJECTION_JOB_NOT_FOUND (jobs live in memory until a restart)')
   @ApiIdParam('job')
-  job(@Param() { id }: IdParamDto): ProjectionJob {
-    return this.jobs.get(id);
+  job(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): ProjectionJob {
+    return jobForViewer(this.jobs.get(id), viewer);
   }
 }
+

@@ -87,5 +87,11 @@ describe('a sync as each role sees it', () => {
     expect(seen(failedEvent)).toEqual({ syncId: 's1', code: 'INVALID_INPUT', reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document', at: { file: '.../users.json', line: 1 } });
     expect(seen(completed)).toEqual({ syncId: 's1', unknownValuesAt: { 'student.grade': [{ file: '.../users.json', record: 5, recordId: 'u6' }] } });
     expect(changeForViewer(started, as('engineer'))).toBe(started);
+    // a reason that names the server's process (a lock released by syncs unlock) names it without its id and host
+    const released = change('SyncFailed', { syncId: 's1', code: 'INTERRUPTED', reason: "its district's lock was released by root (syncs unlock): its process 28270 on vm had stopped" });
+    expect(seen(released)).toEqual({ syncId: 's1', code: 'INTERRUPTED', reason: "its district's lock was released by root (syncs unlock): its process had stopped" });
+    const unlocked = { ...failed, failure: { code: 'INTERRUPTED', reason: "its district's lock was released by root (syncs unlock): its process 28270 on vm had stopped" } };
+    expect(syncForViewer(unlocked, as('support')).failure?.reason).toBe("its district's lock was released by root (syncs unlock): its process had stopped");
+    expect(syncForViewer(unlocked, as('engineer')).failure?.reason).toContain('process 28270 on vm');
   });
 });

@@ -1,10 +1,7 @@
 import { mayNameRecord, withoutRecord } from '@roster-ledger/clever';
 import type { InputLocation, SyncSummary } from '@roster-ledger/domain';
 import { personalAccessOf, type LoggedChange, type Viewer } from '@roster-ledger/ledger';
-import { withoutServerPaths } from '../errors/problem-details';
-
-/** The roles that run syncs on the server and are told where it read them from. */
-const SERVER_OPERATORS: ReadonlySet<string> = new Set(['admin', 'engineer']);
+import { runsTheServer, withoutServerDetails } from '../common/server-details';
 
 /**
  * A sync as a role sees it.
@@ -20,18 +17,18 @@ const SERVER_OPERATORS: ReadonlySet<string> = new Set(['admin', 'engineer']);
  * student's race is not one of Clever's" is itself a fact about the student's race.
  */
 export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T {
-  const operator = SERVER_OPERATORS.has(viewer.role);
+  const operator = runsTheServer(viewer);
   const access = personalAccessOf(viewer.role);
   if (operator && access === 'full') return sync;
   const place = (at: InputLocation): InputLocation => (operator ? at : cutPlace(at));
   const failure = sync.failure && {
     ...sync.failure,
-    reason: operator ? sync.failure.reason : withoutServerPaths(sync.failure.reason),
+    reason: operator ? sync.failure.reason : withoutServerDetails(sync.failure.reason),
     ...(sync.failure.at === undefined ? {} : { at: place(sync.failure.at) }),
   };
   return {
     ...sync,
-    origin: operator ? sync.origin : withoutServerPaths(sync.origin),
+    origin: operator ? sync.origin : withoutServerDetails(sync.origin),
     owner: operator ? sync.owner : null,
     failure,
     unknownValuesAt: placesOf(sync.unknownValuesAt, (label, at) => (mayNameRecord(label, access) ? place(at) : withoutRecord(place(at)))),
@@ -50,7 +47,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
  * cut: the rest of the event (its counts, its findings) is as stored.
  */
 export function changeForViewer(change: LoggedChange, viewer: Viewer): LoggedChange {
-  if (SERVER_OPERATORS.has(viewer.role) || !change.streamId.startsWith('sync-')) return change;
+  if (runsTheServer(viewer) || !change.streamId.startsWith('sync-')) return change;
   return { ...change, data: withPathsCut(change.data, false) as LoggedChange['data'] };
 }
 
@@ -61,7 +58,7 @@ const TEXTS_WITH_PATHS: ReadonlySet<string> = new Set(['origin', 'reason', 'file
 const SERVER_PROCESS_KEYS: ReadonlySet<string> = new Set(['owner']);
 
 function withPathsCut(value: unknown, mayHoldPath: boolean): unknown {
-  if (typeof value === 'string') return mayHoldPath ? withoutServerPaths(value) : value;
+  if (typeof value === 'string') return mayHoldPath ? withoutServerDetails(value) : value;
   if (Array.isArray(value)) return value.map((inner) => withPathsCut(inner, mayHoldPath));
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
@@ -72,7 +69,7 @@ function withPathsCut(value: unknown, mayHoldPath: boolean): unknown {
 }
 
 function cutPlace(place: InputLocation): InputLocation {
-  return place.file === undefined ? place : { ...place, file: withoutServerPaths(place.file) };
+  return place.file === undefined ? place : { ...place, file: withoutServerDetails(place.file) };
 }
 
 /** The places of a sync's findings (the first few of each), each as `shown` shows it. */
