@@ -108,6 +108,12 @@ function subCommandFirst(commands: readonly CommandClass[], args: readonly strin
   if (group === undefined || group.subCommandRequired !== true || next === undefined || !next.startsWith('-')) return null;
   const subCommands = ((Reflect.getMetadata(CommandMeta, group) as CommandMetadata).subCommands ?? []) as CommandClass[];
   const names = subCommands.map((sub) => (Reflect.getMetadata(SubCommandMeta, sub) as CommandMetadata).name);
+  // `syncs --db x list`: the command is there, after the option
+  const given = args.findIndex((arg, i) => i > 1 && names.includes(arg));
+  if (given !== -1) {
+    const moved = [name, args[given]!, ...args.slice(1).filter((_, i) => i + 1 !== given)];
+    return `error: ${next} goes after the command it is for: ${cliName} ${moved.join(' ')}`;
+  }
   return `error: ${name} needs one of its commands before ${next}: ${names.join(', ')} (as in ${cliName} ${name} ${names[0]} ${args.slice(1).join(' ')})`;
 }
 

@@ -112,7 +112,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
       const facts = member === undefined ? undefined : join.staffRecordOf(member, row);
       if (facts !== undefined) yield staffItem(facts, ids);
       if (member !== undefined && join.keptApartFromTeachers(member)) {
-        yield { type: 'unpaired', what: `${file.spec.file} Staff_email`, origin: { ...row.origin, recordId: ids.of('staff', row.get('Staff_id')) } };
+        yield { type: 'unpaired', what: `${file.spec.file} ${row.header.nameOf('Staff_email')}`, origin: { ...row.origin, recordId: ids.of('staff', row.get('Staff_id')) } };
       }
     }
   }

@@ -367,8 +367,8 @@ describe('staff', () => {
     const at = items.findIndex((item) => item.type === 'unpaired');
     expect(items[at - 1]).toMatchObject({ type: 'record', record: { id: id('staff', 'ST1') } });
     expect(unpaired(withOffice.items).map((item) => [item.type === 'unpaired' && item.what, item.origin.recordId])).toEqual([
-      ['admins.csv Staff_email', id('staff', 'A1')],
-      ['admins.csv Staff_email', id('staff', 'A2')],
+      ['admins.csv Admin_email', id('staff', 'A1')],
+      ['admins.csv Admin_email', id('staff', 'A2')],
     ]);
     // one teacher and one staff member of an email are one user: nothing to say
     expect(unpaired((await readSmall({ 'staff.csv': staff })).items)).toEqual([]);
