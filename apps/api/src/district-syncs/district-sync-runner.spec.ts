@@ -48,9 +48,26 @@ describe('DistrictSyncRunner.approve', () => {
     // the sync ends held, and is recorded so, only now
     await new Promise((resolve) => setImmediate(resolve));
     summaries.set(syncId, { syncId, status: 'held' });
-    endSync({ syncId, summary: { status: 'held', appended: 0 }, fallback: null });
+    endSync({ syncId, summary: { status: 'held', appended: 0, pending: 12, breaches: [] }, fallback: null });
     await expect(approval).resolves.toBe(approved);
     expect(inThread).toHaveBeenLastCalledWith(config, { kind: 'approve', syncId, by: 'ada' }, {});
+  });
+
+  it('warns that a sync it ran was held, with what is pending, why, and what to do: until then the district syncs no more', async () => {
+    const config = { cleverTokenFor: () => 'token' } as unknown as LedgerConfig;
+    const server = new DistrictSyncRunner(config, { execute: async () => null } as unknown as CommandBus, history);
+    const warn = jest.spyOn((server as unknown as { logger: { warn: (message: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    const breach = { recordType: 'section', change: 'removed', count: 97, active: 339, threshold: 0.1 };
+    inThread.mockImplementationOnce((_config, _request, handlers) => {
+      handlers?.onAccepted?.();
+      return { result: Promise.resolve({ syncId: 's-held', summary: { status: 'held', appended: 0, pending: 15091, breaches: [breach] }, fallback: null }), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>;
+    });
+    const { done } = await server.start('district-3', 'full', 'ada', 'api');
+    await done;
+    expect(warn).toHaveBeenCalledWith(
+      'sync s-held of district district-3 (full) held by the mass-change guard: 15091 roster events pending (97 of 339 active section records removed (28.6% > 10%)); ' +
+        'the district syncs no more until it is approved or discarded: POST /syncs/s-held/approve or /discard, or roster-ledger syncs approve|discard s-held --by <name>',
+    );
   });
 
   it('lists a sync it runs once its thread has taken the district, and never one the thread refuses', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
-import { DomainError, type SyncSummary } from '@roster-ledger/domain';
+import { describeBreach, DomainError, type SyncSummary } from '@roster-ledger/domain';
 import { EndStoppedSyncCommand, SyncAlreadyRunning, SyncHistory, SyncNotHeld, type SyncDistrictResult, type SyncMode, type SyncProgress } from '@roster-ledger/ledger';
 import { ApprovalUnderWay, ServerStopping } from '../errors/api-errors';
 import { LedgerThreadStopped, runLedgerCommandInThread, type LedgerCommandHandlers, type LedgerCommandRequest } from './ledger-command-thread';
@@ -87,7 +87,16 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
         (result) => {
           accept(); // already accepted on the way; this only guards a caller against waiting forever
           const fallback = result.fallback === null ? '' : ` (fell back to a full sync: ${result.fallback})`;
-          this.logger.log(`sync ${result.syncId} of district ${districtId} (${mode}) ${result.summary.status}${fallback}: ${result.summary.appended} roster events`);
+          const { summary } = result;
+          if (summary.status === 'held') {
+            // a person must decide, and until then the district syncs no more: said as a warning, with what to do
+            this.logger.warn(
+              `sync ${result.syncId} of district ${districtId} (${mode}) held by the mass-change guard${fallback}: ${summary.pending} roster events pending (${summary.breaches.map(describeBreach).join('; ')}); ` +
+                `the district syncs no more until it is approved or discarded: POST /syncs/${result.syncId}/approve or /discard, or roster-ledger syncs approve|discard ${result.syncId} --by <name>`,
+            );
+          } else {
+            this.logger.log(`sync ${result.syncId} of district ${districtId} (${mode}) ${summary.status}${fallback}: ${summary.appended} roster events`);
+          }
           return result;
         },
         (error: unknown) => {
