@@ -97,6 +97,8 @@ export class LiveProjectionRunner {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (this.stopped) this.logger.log(`folding stopped after ${seconds} s (the server is stopping, or a rebuild was asked for): it resumes from the log`);
     else if (this.control.foldedElsewhere()) this.logger.log('another process is folding those events into the read models: left to it');
+    // fewer than it set out to fold: a CLI command folded the rest first, between the two reads
+    else if (folded < behind) this.logger.log(`read models caught up in ${seconds} s: ${folded.toLocaleString('en-US')} events folded here, the rest by another process first`);
     else this.logger.log(`read models caught up: ${folded.toLocaleString('en-US')} events folded in ${seconds} s`);
   }
 
