@@ -9,7 +9,8 @@ import { UnlockSyncCommand, type UnlockResult } from './unlock-sync.command';
 /**
  * Releases the district lock of a sync whose process is gone (see UnlockSyncCommand). A sync still recorded as running is first recorded as interrupted,
  * expecting its record as read: a sync that recorded anything since is alive, and keeps its lock.
- * A held sync (whose approval held the lock) stays held; an ended one stays as it ended.
+ * A held sync (whose approval held the lock) stays held; an ended one stays as it ended, and its
+ * change set, if one was left beside the ledger, is deleted.
  */
 @CommandHandler(UnlockSyncCommand)
 export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, UnlockResult> {
@@ -25,6 +26,10 @@ export class UnlockSyncHandler implements ICommandHandler<UnlockSyncCommand, Unl
     // the revision first: a record read after it and still running was running then
     const readAt = await this.ports.store.streamRevision(syncStreamId(syncId));
     const sync = await this.ports.history.get(syncId);
+    // an ended sync's change set is garbage, left by a process killed between its approval's
+    // commit and the set's deletion: it holds students' data, so it goes now, not at the
+    // district's next sync (which may never come)
+    if (sync.status !== 'held' && sync.status !== 'running') await this.ports.pending.delete(syncId);
     const districtId = sync.districtId;
     const held = districtId === null ? null : await this.ports.lock.holder(districtId);
     if (districtId === null || held === null) return { syncId, districtId, released: null, interrupted: false };
