@@ -145,7 +145,7 @@ export class ProjectionJobs implements BeforeApplicationShutdown {
     job.result = outcome.result ?? null;
     job.error = outcome.error ?? null;
     job.finishedAt = new Date().toISOString();
-    this.logger.log(`${job.kind} job ${job.id} ${job.status}${job.error ? `: ${job.error.code} ${job.error.message}` : ''}`);
+    this.logger.log(`${job.kind} job ${job.id} ${job.status}${job.error ? ` (${job.error.code}): ${job.error.message}` : ''}`);
   }
 
   private keep(job: ProjectionJob): void {

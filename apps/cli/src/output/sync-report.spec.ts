@@ -239,7 +239,8 @@ describe("a sync's report", () => {
 
   it('says an events sync with no roster change found nothing new after its cursor, not that a snapshot matched', () => {
     expect(describeSync(sync({ source: 'clever-events' }))).toContain('\n  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
-    expect(describeSync(sync({ source: 'clever-api' }))).toContain('\n  No roster changes: the ledger already matched this snapshot.');
+    expect(describeSync(sync({ source: 'clever-api' }))).toContain('\n  No roster changes: the ledger already matched the district as Clever gave it.');
+    expect(describeSync(sync({ source: 'snapshot' }))).toContain('\n  No roster changes: the ledger already matched this snapshot.');
   });
 
   it('says once that nothing was applied', () => {

@@ -38,6 +38,8 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     else if (total > 0) lines.push(`  Roster events appended: ${n(total)}`);
     // an events sync reads no snapshot: what it read is Clever's events after its cursor
     else if (s.source === 'clever-events') lines.push('  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
+    // a full sync from the Data API reads no files: what it matched is the district as Clever gave it
+    else if (s.source === 'clever-api') lines.push('  No roster changes: the ledger already matched the district as Clever gave it.');
     else lines.push(`  No roster changes: the ledger already matched this snapshot${Object.keys(s.kept).length > 0 ? ', but for what its files did not have (below)' : ''}.`);
     lines.push(...table(s.counts));
     if (s.approvedBy) {
