@@ -93,10 +93,12 @@ describe('DistrictSyncRunner.approve', () => {
     expect(server.runningSyncs().map((sync) => sync.syncId)).toEqual([syncId]);
   });
 
-  it('applies a held sync in a thread, which answers for it', async () => {
-    const approved = { syncId: 'held-1', status: 'completed' } as SyncSummary;
+  it('applies a held sync in a thread, which answers for it, and says so on the log', async () => {
+    const approved = { syncId: 'held-1', districtId: 'd1', status: 'completed', appended: 15091 } as SyncSummary;
+    const log = jest.spyOn((runner as unknown as { logger: { log: (message: string) => void } }).logger, 'log').mockImplementation(() => undefined);
     inThread.mockReturnValue({ result: Promise.resolve(approved), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>);
     await expect(runner.approve('held-1', 'ada')).resolves.toBe(approved);
     expect(inThread).toHaveBeenCalledWith(expect.anything(), { kind: 'approve', syncId: 'held-1', by: 'ada' }, {});
+    expect(log).toHaveBeenCalledWith('held sync held-1 of district d1 approved by ada: 15091 roster events appended');
   });
 });

@@ -134,7 +134,10 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
       // the thread checks again under the district's lock
       const before = await this.history.get(syncId);
       if (before.status !== 'held') throw new SyncNotHeld(syncId, before.status);
-      return await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null, {}, (after) => after?.status === 'completed');
+      const after = await this.inThread<SyncSummary>({ kind: 'approve', syncId, by }, null, {}, (after) => after?.status === 'completed');
+      // a decision is said on the log, as the sync it decides was: the request line alone names no sync
+      this.logger.log(`held sync ${syncId} of district ${after.districtId ?? '-'} approved by ${by}: ${after.appended} roster events appended`);
+      return after;
     } finally {
       this.approving.delete(syncId);
     }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
@@ -19,6 +19,7 @@ import { ApiBodyProblems } from '../openapi/body-problems.decorator';
 @ApiTags('syncs')
 @Controller('syncs')
 export class SyncsController {
+  private readonly logger = new Logger('DistrictSyncs');
   constructor(
     private readonly queries: QueryBus,
     private readonly commands: CommandBus,
@@ -132,7 +133,10 @@ export class SyncsController {
   @ApiProblemResponse(500, 'recording the discard failed (the ledger could not be written: a full disk, say), by its own code and what failed; INTERNAL_ERROR for an error not raised on purpose')
   @ApiIdParam('sync')
   async discard(@Param() { id }: IdParamDto, @CurrentViewer() viewer: Viewer): Promise<SyncSummary> {
-    return (await this.shown([await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'))], viewer))[0]!;
+    const discarded = await this.commands.execute<DiscardSyncCommand, SyncSummary>(new DiscardSyncCommand(id, viewer.name, 'api'));
+    // a decision is said on the log, as an approval is
+    this.logger.log(`held sync ${id} of district ${discarded.districtId ?? '-'} discarded by ${viewer.name}: nothing applied`);
+    return (await this.shown([discarded], viewer))[0]!;
   }
 }
 
