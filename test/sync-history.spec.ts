@@ -138,6 +138,22 @@ describe('SyncHistory: the syncs read model, caught up with the log', () => {
     });
   });
 
+  it('lists the syncs of one status, the held ones awaiting a decision: none of it is an empty page, not a district never recorded', async () => {
+    await withLedger('by-status', async (l) => {
+    await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');
+    await l.theirs.appendToStream('sync-h', [started('h', 'd1'), held('h', 'd1')], 'no_stream');
+    await l.theirs.appendToStream('sync-g', [started('g', 'd2'), held('g', 'd2')], 'no_stream');
+    await l.theirs.appendToStream('sync-b', [started('b', 'd3'), completed('b', 'd3')], 'no_stream');
+    const queries = l.app.get(QueryBus);
+    const ids = async (query: ListSyncsQuery) => ((await queries.execute(query)) as { items: SyncSummary[] }).items.map((s) => s.syncId);
+    expect(await ids(new ListSyncsQuery(undefined, 50, undefined, 'held'))).toEqual(['g', 'h']);
+    expect(await ids(new ListSyncsQuery('d1', 50, undefined, 'held'))).toEqual(['h']);
+    expect(await ids(new ListSyncsQuery(undefined, 1, 'g', 'held'))).toEqual(['h']);
+    expect(await ids(new ListSyncsQuery('d3', 50, undefined, 'held'))).toEqual([]);
+    await expect(queries.execute(new ListSyncsQuery('nope', 50, undefined, 'held'))).rejects.toThrow(NotFound);
+    });
+  });
+
   it('reads every sync from the log when the read model cannot be read', async () => {
     await withLedger('unreadable', async (l) => {
     await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');

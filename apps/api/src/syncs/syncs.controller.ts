@@ -38,7 +38,7 @@ export class SyncsController {
     // a sync accepted with 202 is recorded only once its thread has started and read Clever's
     // newest event: a second or more in which its detail shows it, so the list does too
     const starting = query.after === undefined ? await this.unrecorded(query.district) : [];
-    const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(query.district, query.limit, query.after)).catch((error: unknown) => {
+    const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(query.district, query.limit, query.after, query.status)).catch((error: unknown) => {
       // the first sync of a district: none recorded yet, one on its way
       if (error instanceof NotFound && starting.length > 0) return { items: [], next: null };
       throw error;

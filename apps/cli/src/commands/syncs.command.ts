@@ -1,7 +1,7 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import type { SyncSummary } from '@roster-ledger/domain';
+import type { SyncStatus, SyncSummary } from '@roster-ledger/domain';
 import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
@@ -29,9 +29,9 @@ export class SyncsListCommand extends SyncsSubCommand {
     super();
   }
 
-  async run(_: string[], options: CommonOptions & { district?: string; limit?: number; after?: string }): Promise<void> {
+  async run(_: string[], options: CommonOptions & { district?: string; status?: SyncStatus; limit?: number; after?: string }): Promise<void> {
     try {
-      const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(options.district, options.limit ?? 50, options.after));
+      const page = await this.queries.execute<ListSyncsQuery, Page<SyncSummary>>(new ListSyncsQuery(options.district, options.limit ?? 50, options.after, options.status));
       // as every paged read, and as GET /syncs: `next` is the --after of the next page, null on the last
       if (options.json) {
         // (the lines of the text list show no finding's place)
@@ -40,6 +40,7 @@ export class SyncsListCommand extends SyncsSubCommand {
       }
       // a --district with no sync was refused by the query (not found): nothing listed means an empty ledger
       if (page.items.length === 0 && options.after !== undefined) return out(`No syncs before ${options.after}.`);
+      if (page.items.length === 0 && options.status !== undefined) return out(`No ${options.status} syncs${options.district === undefined ? '' : ` of district ${options.district}`}.`);
       if (page.items.length === 0) return out('No syncs recorded yet. Record one with: roster-ledger import <folder>');
       out(['sync id'.padEnd(36), 'status   ', 'started'.padEnd(24), 'district'.padEnd(24), 'roster events'.padStart(17), 'origin'].join('  '));
       for (const s of page.items) outLine(syncLine(s));
@@ -57,6 +58,11 @@ export class SyncsListCommand extends SyncsSubCommand {
   @Option({ flags: '--limit <n>', description: 'at most this many (default 50)' })
   parseLimit(value: string): number {
     return parsePageLimit(value);
+  }
+
+  @Option({ flags: '--status <status>', description: 'only syncs of this status (held: the decisions pending)', choices: ['running', 'completed', 'failed', 'held', 'discarded'] })
+  parseStatus(value: string): string {
+    return value;
   }
 
   @Option({ flags: '--after <syncId>', description: 'the next page: the syncs older than this one ("More: --after ...")' })

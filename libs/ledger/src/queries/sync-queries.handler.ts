@@ -27,8 +27,8 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
    * @throws NotFound for a district no sync was ever of: "no syncs" would read as a district that was never synced
    * @throws InvalidInput (field `after`) for an `after` that is no sync of the list
    */
-  async execute({ districtId, limit, after }: ListSyncsQuery): Promise<Page<SyncSummary>> {
-    const query = { ...(districtId === undefined ? {} : { districtId }), limit: limit + 1 };
+  async execute({ districtId, limit, after, status }: ListSyncsQuery): Promise<Page<SyncSummary>> {
+    const query = { ...(districtId === undefined ? {} : { districtId }), ...(status === undefined ? {} : { statuses: [status] }), limit: limit + 1 };
     const syncs = await this.history.listAfter(query, after);
     if (syncs === null) {
       // every record comes through a sync: a district with none is one the ledger has never recorded
@@ -37,7 +37,10 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
       throw new InvalidInput(`must be the id of ${listed}, the last one of the page before, got "${after}"`, { field: 'after' });
     }
     // every record comes through a sync: a district with none is one the ledger has never recorded
-    if (syncs.length === 0 && districtId !== undefined && after === undefined) throw new NotFound(`district ${districtId}`);
+    // (one with syncs, none of the status asked, has an empty page)
+    if (syncs.length === 0 && districtId !== undefined && after === undefined && (status === undefined || (await this.history.list({ districtId, limit: 1 })).length === 0)) {
+      throw new NotFound(`district ${districtId}`);
+    }
     const items = syncs.slice(0, limit).map((summary) => withProcess(summary, this.lock));
     return { items, next: syncs.length > limit ? items[items.length - 1]!.syncId : null };
   }
