@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { SqliteEventStore } from '@roster-ledger/event-store';
 import type { SyncSummary } from '@roster-ledger/domain';
 import { QueryBus } from '@nestjs/cqrs';
-import { CatchUpProjectionsCommand, ListSyncsQuery, NotFound, READ_MODELS, SyncHistory, type JsonObject, type NewEvent, type ReadModels } from '@roster-ledger/ledger';
+import { CatchUpProjectionsCommand, GetSyncQuery, ListSyncsQuery, NotFound, PENDING_CHANGE_STORE, READ_MODELS, SyncHistory, type JsonObject, type NewEvent, type PendingChangeStore, type ReadModels } from '@roster-ledger/ledger';
 import { ledgerRuntime, standInConfig } from './support/clever-sync-runtime';
 import { scratch } from './support/ledger-cli';
 
@@ -151,6 +151,16 @@ describe('SyncHistory: the syncs read model, caught up with the log', () => {
     expect(await ids(new ListSyncsQuery(undefined, 1, 'g', 'held'))).toEqual(['h']);
     expect(await ids(new ListSyncsQuery('d3', 50, undefined, 'held'))).toEqual([]);
     await expect(queries.execute(new ListSyncsQuery('nope', 50, undefined, 'held'))).rejects.toThrow(NotFound);
+    // a held sync whose change set is not beside the ledger says so: it cannot be approved
+    const pending = l.app.get<PendingChangeStore>(PENDING_CHANGE_STORE);
+    await pending.add('g', 'd2', [{ streamId: 'user-x', expectedRevision: 'no_stream', events: [event('StudentShared', { id: 'x' })] }]);
+    await pending.seal('g');
+    const shown = async (syncId: string) => (await queries.execute(new GetSyncQuery(syncId))) as SyncSummary;
+    expect((await shown('h')).changeSetMissing).toBe(true);
+    expect((await shown('g')).changeSetMissing).toBeUndefined();
+    expect((await shown('a')).changeSetMissing).toBeUndefined();
+    const listed = ((await queries.execute(new ListSyncsQuery(undefined, 50, undefined, 'held'))) as { items: SyncSummary[] }).items;
+    expect(listed.map((s) => [s.syncId, s.changeSetMissing ?? false])).toEqual([['g', false], ['h', true]]);
     });
   });
 

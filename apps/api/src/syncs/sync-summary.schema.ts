@@ -70,6 +70,11 @@ export class SyncSummarySchema implements SyncSummary {
     description: "true for a sync recorded as running whose process is known to be gone (killed or crashed, in any container sharing the ledger): nothing of it was applied, and the district's next sync records it as interrupted; absent otherwise",
   })
   processGone?: true;
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'true for a held sync whose change set is not beside the ledger (a ledger file copied or restored without its .staged folder): it cannot be approved, only discarded; absent otherwise',
+  })
+  changeSetMissing?: true;
   @ApiProperty({ type: String, nullable: true }) approvedBy!: string | null;
   @ApiProperty({ ...nullableEnum(['cli', 'api']), description: '`api`: approved with an API key, `approvedBy` its name; `cli`: on the ledger\'s machine, `approvedBy` as given with --by or the login name; null when not approved, or approved before this was recorded' })
   approvedVia!: 'cli' | 'api' | null;

@@ -219,6 +219,14 @@ describe("a sync's report", () => {
     expect(describeSync(sync({}))).not.toContain('Without a name');
   });
 
+  it('offers no approval of a held sync whose change set is not beside the ledger: only a discard', () => {
+    const held = { status: 'held' as const, pending: 20, counts: { StudentRemoved: 20 }, heldAt: '2026-12-01T10:00:00.000Z' };
+    expect(describeSync(sync(held))).toContain('  Apply it:  ');
+    const missing = describeSync(sync({ ...held, changeSetMissing: true }));
+    expect(missing).not.toContain('Apply it');
+    expect(missing).toContain('  Its change set is not beside the ledger (in <ledger>.staged), so it cannot be approved: discard it and run the sync again.\n  Drop it:   ');
+  });
+
   it('says which staff members were kept apart from the teachers of their email, and where', () => {
     const report = describeSync(
       sync({

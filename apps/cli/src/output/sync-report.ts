@@ -57,7 +57,11 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     lines.push(...table(s.counts));
     lines.push('  Thresholds crossed:');
     for (const b of s.breaches) lines.push(`    - ${describeBreach(b)}`);
-    if (s.status === 'held') {
+    if (s.status === 'held' && s.changeSetMissing) {
+      // (a ledger file copied or restored without its .staged folder): approving it would only fail
+      lines.push('  Its change set is not beside the ledger (in <ledger>.staged), so it cannot be approved: discard it and run the sync again.');
+      lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
+    } else if (s.status === 'held') {
       lines.push(`  Apply it:  ${commandOnThisLedger(['syncs', 'approve', s.syncId], argv)} --by <your name>`);
       lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
     } else lines.push(`  Discarded by ${decidedBy(s.discardedBy ?? '-', s.discardedVia)}${decidedAt(s)}.`);

@@ -51,6 +51,12 @@ export interface SyncSummary extends Required<SyncFindings> {
    * as interrupted. Absent otherwise.
    */
   processGone?: true;
+  /**
+   * Not from the log but from the moment it is read: true for a held sync whose change set is not
+   * beside the ledger (a ledger file copied or restored without its `.staged` folder): it cannot be
+   * approved, only discarded. Absent otherwise.
+   */
+  changeSetMissing?: true;
   /** The files it read (name, size, SHA-256), when it read a folder and got as far as its end. */
   contents: SnapshotContents | null;
   /** The earlier sync whose files these were byte for byte: this one read no record. */

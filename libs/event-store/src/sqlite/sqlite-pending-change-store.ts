@@ -84,6 +84,13 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
     this.files.seal(syncId);
   }
 
+  async has(syncId: string): Promise<boolean> {
+    const reader = this.files.reader(syncId);
+    if (reader === null) return this.guarded(() => this.hasLegacy.get(syncId) !== undefined);
+    reader.close();
+    return true;
+  }
+
   async size(syncId: string): Promise<number> {
     const reader = this.files.reader(syncId);
     if (reader === null) return this.guarded(() => this.countLegacy.get(syncId) ?? 0);

@@ -15,6 +15,8 @@ export interface PendingChangeStore {
   add(syncId: string, districtId: string, appends: StreamAppend[]): Promise<void>;
   /** Makes the sync's change set durable: called before the sync is recorded as held on it. */
   seal(syncId: string): Promise<void>;
+  /** Whether the sync's change set is there (a held sync's is kept until it is approved or discarded). */
+  has(syncId: string): Promise<boolean>;
   /** How many stream appends the sync's change set holds (0 when there is none). */
   size(syncId: string): Promise<number>;
   /**

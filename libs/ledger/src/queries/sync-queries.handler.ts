@@ -7,12 +7,18 @@ import { SyncHistory } from '../services/sync-history';
 import { ListSyncsQuery } from './list-syncs.query';
 import { GetSyncQuery } from './get-sync.query';
 import { ListDistrictsQuery, type RecordedDistrict } from './list-districts.query';
-import { SYNC_LOCK } from '../ports/tokens';
+import { PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
 
-/** A sync as the log has it, marked when it is recorded as running but its process is known to be gone. */
-function withProcess(summary: SyncSummary, lock: SyncLock): SyncSummary {
-  return summary.status === 'running' && summary.owner !== null && !lock.mayBeRunning({ ...summary, owner: summary.owner }) ? { ...summary, processGone: true } : summary;
+/**
+ * A sync as the log has it, marked when it is recorded as running but its process is known to be
+ * gone, and when it is held but its change set is not beside the ledger (it cannot be approved).
+ */
+async function asItStands(summary: SyncSummary, lock: SyncLock, pending: PendingChangeStore): Promise<SyncSummary> {
+  if (summary.status === 'running' && summary.owner !== null && !lock.mayBeRunning({ ...summary, owner: summary.owner })) return { ...summary, processGone: true };
+  if (summary.status === 'held' && !(await pending.has(summary.syncId))) return { ...summary, changeSetMissing: true };
+  return summary;
 }
 
 @QueryHandler(ListSyncsQuery)
@@ -20,6 +26,7 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
   constructor(
     private readonly history: SyncHistory,
     @Inject(SYNC_LOCK) private readonly lock: SyncLock,
+    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
   ) {}
   /**
    * `next` is the id of the page's last sync when older ones follow, else null. Syncs only ever
@@ -41,7 +48,7 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
     if (syncs.length === 0 && districtId !== undefined && after === undefined && (status === undefined || (await this.history.list({ districtId, limit: 1 })).length === 0)) {
       throw new NotFound(`district ${districtId}`);
     }
-    const items = syncs.slice(0, limit).map((summary) => withProcess(summary, this.lock));
+    const items = await Promise.all(syncs.slice(0, limit).map((summary) => asItStands(summary, this.lock, this.pending)));
     return { items, next: syncs.length > limit ? items[items.length - 1]!.syncId : null };
   }
 }
@@ -51,10 +58,11 @@ export class GetSyncHandler implements IQueryHandler<GetSyncQuery, SyncSummary> 
   constructor(
     private readonly history: SyncHistory,
     @Inject(SYNC_LOCK) private readonly lock: SyncLock,
+    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
   ) {}
   /** @throws SyncNotFound */
   async execute({ syncId }: GetSyncQuery): Promise<SyncSummary> {
-    return withProcess(await this.history.get(syncId), this.lock);
+    return asItStands(await this.history.get(syncId), this.lock, this.pending);
   }
 }
 

@@ -30,6 +30,16 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
       const sync = syncId();
       expect(byFields(store.read(sync))).toEqual([]);
       expect(await store.size(sync)).toBe(0);
+      expect(await store.has(sync)).toBe(false);
+    });
+
+    it('has a change set from its first appends until it is deleted', async () => {
+      const sync = syncId();
+      await store.add(sync, 'district-1', changeSet(['no_stream']));
+      await store.seal(sync);
+      expect(await store.has(sync)).toBe(true);
+      await store.delete(sync);
+      expect(await store.has(sync)).toBe(false);
     });
 
     it('gives back exactly the appends saved, in order, with every kind of expected revision', async () => {
