@@ -1,4 +1,4 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Res, type OnModuleDestroy } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { GetProjectionStatusQuery, type ProjectionStatus } from '@roster-ledger/ledger';
@@ -11,8 +11,15 @@ import { LivenessSchema, ReadinessSchema } from './readiness.schema';
 @ApiTags('health')
 @Controller('health')
 @Public()
-export class HealthController {
+export class HealthController implements OnModuleDestroy {
+  /** Set as shutdown begins, before running syncs are waited for: a load balancer should send no more requests meanwhile. */
+  private stopping = false;
+
   constructor(private readonly queries: QueryBus) {}
+
+  onModuleDestroy(): void {
+    this.stopping = true;
+  }
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up (always 200 while it runs)' })
@@ -30,7 +37,7 @@ export class HealthController {
   @ApiOkResponse({ type: ReadinessSchema })
   @ApiServiceUnavailableResponse({ type: ReadinessSchema, description: 'not ready; the same body says why' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<Readiness> {
-    const readiness = readinessOf(await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()));
+    const readiness = readinessOf(await this.queries.execute<GetProjectionStatusQuery, ProjectionStatus[]>(new GetProjectionStatusQuery()), READY_MAX_LAG_EVENTS, this.stopping);
     response.status(readiness.ready ? 200 : 503);
     return readiness;
   }

@@ -12,6 +12,7 @@ class ProjectionLagSchema {
 
 export class ReadinessSchema implements Readiness {
   @ApiProperty() ready!: boolean;
+  @ApiProperty({ description: 'true once the server is shutting down (it finishes running syncs and starts nothing new): not ready, so a load balancer sends no more requests' }) stopping!: boolean;
   @ApiProperty({ example: 10000 }) maxLagEvents!: number;
   @ApiProperty({ type: [ProjectionLagSchema] }) projections!: ProjectionLagSchema[];
 }

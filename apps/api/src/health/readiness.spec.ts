@@ -24,6 +24,11 @@ describe('readiness', () => {
     expect(readinessOf([], 10).ready).toBe(false);
   });
 
+  it('is not ready once the server is shutting down, however well its projections keep up', () => {
+    expect(readinessOf([status('accounts', 0)], 10, true)).toMatchObject({ ready: false, stopping: true });
+    expect(readinessOf([status('accounts', 0)], 10)).toMatchObject({ ready: true, stopping: false });
+  });
+
   it('reports each projection’s lag either way', () => {
     expect(readinessOf([status('accounts', 3)], 10).projections).toEqual([
       { name: 'accounts', status: 'running', position: 97, head: 100, lagEvents: 3, lagSeconds: 0.3 },
