@@ -22,6 +22,7 @@ describe('DistrictSyncRunner.approve', () => {
       if (!summary) throw new SyncNotFound(syncId);
       return summary as SyncSummary;
     },
+    list: async () => [],
   } as unknown as SyncHistory;
   const runner = new DistrictSyncRunner({} as LedgerConfig, {} as CommandBus, history);
 
@@ -68,6 +69,27 @@ describe('DistrictSyncRunner.approve', () => {
       'sync s-held of district district-3 (full) held by the mass-change guard: 15091 roster events pending (97 of 339 active section records removed (28.6% > 10%)); ' +
         'the district syncs no more until it is approved or discarded: POST /syncs/s-held/approve or /discard, or roster-ledger syncs approve|discard s-held --by <name>',
     );
+  });
+
+  it('says which dead syncs of the district a sync it ran recorded as interrupted', async () => {
+    const config = { cleverTokenFor: () => 'token' } as unknown as LedgerConfig;
+    const dead = { syncId: 'dead-1', status: 'failed', startedAt: '2026-12-07T01:00:00.000Z', requestedBy: 'schedule', failure: { code: 'INTERRUPTED', reason: 'its process is gone', foundBy: 's-new' } };
+    const other = { syncId: 'dead-0', status: 'failed', failure: { code: 'INTERRUPTED', reason: 'gone', foundBy: 'someone-else' } };
+    const listing = { ...history, list: async () => [dead, other] } as unknown as SyncHistory;
+    const server = new DistrictSyncRunner(config, { execute: async () => null } as unknown as CommandBus, listing);
+    const logger = (server as unknown as { logger: { warn: (message: string) => void; log: (message: string) => void } }).logger;
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'log').mockImplementation(() => undefined);
+    inThread.mockImplementationOnce((_config, _request, handlers) => {
+      handlers?.onAccepted?.();
+      return { result: Promise.resolve({ syncId: 's-new', summary: { status: 'completed', appended: 3 }, fallback: null }), exited: Promise.resolve() } as ReturnType<typeof runLedgerCommandInThread>;
+    });
+    const { done } = await server.start('district-4', 'full', 'ada', 'api');
+    await done;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warn.mock.calls.map(([message]) => message)).toEqual([
+      'sync dead-1 of district district-4 (started 2026-12-07T01:00:00.000Z by schedule) had stopped unfinished, its process gone: recorded as interrupted by sync s-new; nothing of it was applied',
+    ]);
   });
 
   it('lists a sync it runs once its thread has taken the district, and never one the thread refuses', async () => {

@@ -97,6 +97,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
           } else {
             this.logger.log(`sync ${result.syncId} of district ${districtId} (${mode}) ${summary.status}${fallback}: ${summary.appended} roster events`);
           }
+          void this.logInterruptedFoundBy(result.syncId, districtId);
           return result;
         },
         (error: unknown) => {
@@ -111,6 +112,22 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
     this.running.set(districtId, { sync, done, accepted: () => running });
     await accepted;
     return { syncId: sync.syncId, done };
+  }
+
+  /**
+   * Says on the log which syncs of the district a sync found dead and recorded as interrupted (it
+   * took the district over from them), as the CLI's report does: otherwise only the dead sync's
+   * own record tells. A look-up that fails leaves the log without it, and nothing else.
+   */
+  private async logInterruptedFoundBy(syncId: string, districtId: string): Promise<void> {
+    try {
+      for (const found of await this.history.list({ districtId, limit: 10 })) {
+        if (found.status !== 'failed' || found.failure?.code !== 'INTERRUPTED' || found.failure.foundBy !== syncId) continue;
+        this.logger.warn(`sync ${found.syncId} of district ${districtId} (started ${found.startedAt} by ${found.requestedBy}) had stopped unfinished, its process gone: recorded as interrupted by sync ${syncId}; nothing of it was applied`);
+      }
+    } catch (error) {
+      this.logger.warn(`could not look up the syncs sync ${syncId} found interrupted: ${describe(error)}`);
+    }
   }
 
   /**
