@@ -86,25 +86,18 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
   // a last_modified that is no moment is left out (it would order the record's versions wrongly); any other value is kept
   const [leftOut, keptAsGiven] = partition(s.unknownValues, (field) => field.endsWith('.last_modified'));
-  for (const [counted, what] of [
-    [keptAsGiven, 'kept as given'],
-    [leftOut, 'left out, not taken for when Clever changed the record'],
-  ] as const) {
-    const listed = Object.entries(counted).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-    if (listed) lines.push(`  Values outside Clever's enumerations or formats (${what}): ${listed}`, ...places(pick(s.unknownValuesAt, counted), counted));
-  }
-  // an enrollment's School_id that is not its section's: the section's school is taken
-  const mismatched = Object.entries(s.mismatched).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (mismatched) lines.push(`  Values that disagree with another file (recorded as the other file has them): ${mismatched}`, ...places(s.mismatchedAt, s.mismatched));
-  // an events sync records a section's members as Clever lists them; a full sync refuses these
-  const conflicts = Object.entries(s.roleConflicts).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (conflicts) lines.push(`  Members recorded though the ledger holds them without the role of their list: ${conflicts}`, ...places(s.roleConflictsAt, s.roleConflicts));
-  // Clever's CSV format does not require a section's Name: without it and a Course_name, the section has none
-  const unnamed = Object.entries(s.unnamed).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (unnamed) lines.push(`  Without a name in the files (neither Name nor Course_name; recorded without one unless kept below): ${unnamed}`, ...places(s.unnamedAt, s.unnamed));
-  // one teacher and one staff member of an email are one user; an email of several cannot say which
-  const unpaired = Object.entries(s.unpaired).map(([k, v]) => `${k} ${n(v)}`).join(', ');
-  if (unpaired) lines.push(`  Staff kept apart from the teachers of their email (more than one teacher or staff member has it): ${unpaired}`, ...places(s.unpairedAt, s.unpaired));
+  lines.push(
+    ...findingLines(`Values outside Clever's enumerations or formats (kept as given)`, keptAsGiven, pick(s.unknownValuesAt, keptAsGiven)),
+    ...findingLines(`Values outside Clever's enumerations or formats (left out, not taken for when Clever changed the record)`, leftOut, pick(s.unknownValuesAt, leftOut)),
+    // an enrollment's School_id that is not its section's: the section's school is taken
+    ...findingLines('Values that disagree with another file (recorded as the other file has them)', s.mismatched, s.mismatchedAt),
+    // an events sync records a section's members as Clever lists them; a full sync refuses these
+    ...findingLines('Members recorded though the ledger holds them without the role of their list', s.roleConflicts, s.roleConflictsAt),
+    // Clever's CSV format does not require a section's Name: without it and a Course_name, the section has none
+    ...findingLines('Without a name in the files (neither Name nor Course_name; recorded without one unless kept below)', s.unnamed, s.unnamedAt),
+    // one teacher and one staff member of an email are one user; an email of several cannot say which
+    ...findingLines('Staff kept apart from the teachers of their email (more than one teacher or staff member has it)', s.unpaired, s.unpairedAt),
+  );
   const kept = Object.entries(s.kept).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (kept) lines.push(`  Not in what was read, so left as the ledger had them (records): ${kept}`);
   if (s.contents) lines.push(...filesRead(s.contents));
@@ -140,6 +133,12 @@ function pick<T>(at: Record<string, T>, keys: Record<string, unknown>): Record<s
  * column), for a person to find the records (`student.dob at students.csv, line 3, id 5a25...; and
  * 2 more`). Never the values: they may be personal, and a report is read by every role.
  */
+/** A finding's line (`heading: label count, ...`) and the places of its first examples; none when nothing was counted. */
+function findingLines(heading: string, counted: Record<string, number>, at: Record<string, InputLocation[]>): string[] {
+  const listed = Object.entries(counted).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  return listed === '' ? [] : [`  ${heading}: ${listed}`, ...places(at, counted)];
+}
+
 function places(at: Record<string, InputLocation[]>, counted: Record<string, number>): string[] {
   return Object.entries(at).map(([field, places]) => {
     // the file named once for the places read from it in a row

@@ -1,4 +1,4 @@
-import type { Fields } from '@roster-ledger/domain';
+import type { Fields, RecordParts } from '@roster-ledger/domain';
 import type { AccountView } from '@roster-ledger/ledger';
 import { searchKey } from './search-key';
 
@@ -65,9 +65,14 @@ export function laterWordKeys(account: Account): string[] {
 
 /** The identifiers support searches by, over every role, added to `into`. */
 export function addSearchIds(account: Account, into: Set<string>): void {
-  for (const facet of Object.values(account.person.roles)) {
+  addIdsOf(Object.values(account.person.roles), into);
+}
+
+/** The identifiers of these roles' facets, added to `into`. */
+function addIdsOf(facets: readonly (RecordParts | undefined)[], into: Set<string>): void {
+  for (const facet of facets) {
     for (const key of ID_FIELDS) {
-      const value = lowerOrNull(facet.personal[key]);
+      const value = lowerOrNull(facet?.personal[key]);
       if (value) into.add(value);
     }
   }
@@ -83,12 +88,7 @@ export function addSearchIds(account: Account, into: Set<string>): void {
 export function matchesNow(account: Account, needle: string, names: readonly string[]): boolean {
   const ids = new Set([account.id.toLowerCase()]);
   addSearchIds(account, ids);
-  for (const facet of Object.values(account.formerFacets ?? {})) {
-    for (const key of ID_FIELDS) {
-      const value = lowerOrNull(facet?.personal[key]);
-      if (value) ids.add(value);
-    }
-  }
+  addIdsOf(Object.values(account.formerFacets ?? {}), ids);
   const { email, ...keys } = searchNames(account);
   if (ids.has(needle) || email === needle) return true;
   const present = [...Object.values(keys), ...laterWordKeys(account)].filter((key): key is string => key !== null);
