@@ -8,9 +8,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, RecordAccessCommand, unknownListValues, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, RecordAccessCommand, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
-import { cliViewer, DB_OPTION, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
+import { cliViewer, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
 interface ExportOptions {
   district?: string;
@@ -26,20 +26,6 @@ interface ExportOptions {
   role?: string;
   after?: number;
   bom?: boolean;
-}
-
-/**
- * A comma-separated option, each value one of `allowed`: a mistyped type must be refused, not
- * answered with an empty feed that reads as "nothing of that kind happened"; and an empty one, not
- * answered with every type. Given twice, it takes the values of both (`--types A --types B`), as
- * the API does with `types=A&types=B`.
- */
-function list(option: string, value: string, allowed: readonly string[], what: string, earlier: readonly string[] = []): string[] {
-  const values = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (values.length === 0) throw new InvalidInput(`${option}: give at least one ${what.replace(/^an? /, '')}, or leave ${option} out for all of them`, { field: option });
-  const wrong = unknownListValues(values, allowed, what);
-  if (wrong !== null) throw new InvalidInput(`${option}: ${wrong}`, { field: option });
-  return [...earlier, ...values];
 }
 
 /**
@@ -169,11 +155,11 @@ export class AuditExportCommand extends CommandRunner {
   }
   @Option({ flags: '--types <list>', description: 'event types, comma-separated (e.g. StudentShared,StudentRemoved)' })
   parseTypes(value: string, earlier?: string[]): string[] {
-    return list('--types', value, AUDIT_EVENT_TYPES, 'an event type', earlier);
+    return parseCommaList('--types', value, AUDIT_EVENT_TYPES, 'an event type', earlier);
   }
   @Option({ flags: '--record-types <list>', description: `record types, comma-separated: ${AUDIT_RECORD_TYPES.join(', ')}` })
   parseRecordTypes(value: string, earlier?: string[]): string[] {
-    return list('--record-types', value, AUDIT_RECORD_TYPES, 'a record type', earlier);
+    return parseCommaList('--record-types', value, AUDIT_RECORD_TYPES, 'a record type', earlier);
   }
   @Option({ flags: '--district <id>', description: 'one district' })
   parseDistrict(value: string): string {

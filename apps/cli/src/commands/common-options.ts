@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_READERS, emptyRangeProblem, EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { AUDIT_READERS, emptyRangeProblem, unknownListValues, EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { damagedFileReport } from '@roster-ledger/read-models';
 import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { EXIT_CODE_OF_KIND } from '../output/exit-code-of-kind';
@@ -172,4 +172,18 @@ export function parseByName(value: string): string {
   const name = value.trim();
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw new Error(`--by must be a name, without control characters: got ${JSON.stringify(value)}`);
   return name;
+}
+
+/**
+ * A comma-separated option, each value one of `allowed`: a mistyped type must be refused, not
+ * answered with an empty feed that reads as "nothing of that kind happened"; and an empty one, not
+ * answered with every type. Given twice, it takes the values of both (`--types A --types B`), as
+ * the API does with `types=A&types=B`.
+ */
+export function parseCommaList(option: string, value: string, allowed: readonly string[], what: string, earlier: readonly string[] = []): string[] {
+  const values = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values.length === 0) throw new InvalidInput(`${option}: give at least one ${what.replace(/^an? /, '')}, or leave ${option} out for all of them`, { field: option });
+  const wrong = unknownListValues(values, allowed, what);
+  if (wrong !== null) throw new InvalidInput(`${option}: ${wrong}`, { field: option });
+  return [...earlier, ...values];
 }

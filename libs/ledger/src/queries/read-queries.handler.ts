@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import type { PersonalAccess } from '@roster-ledger/domain';
 import { personalAccessOf, type Viewer } from '../access/viewer';
 import type { AccessLog, AccessLogEntry, AccountsFound, AccountView, AuditFilter, ClassName, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
@@ -34,7 +33,7 @@ import {
   type RosterAnswer,
   type RosterMember,
 } from './read-answers';
-import { nameReferences, referencesOf, type RecordReference, type TimelineEntry } from './timeline-related';
+import { relatedRecords, type TimelineEntry } from './timeline-related';
 
 /**
  * A mistyped district, sync or school would read as "nothing changed" (or "no one matches"): one
@@ -120,31 +119,13 @@ export class GetTimelineHandler extends LoggingHandler implements IQueryHandler<
     const { items, related, students } = await this.models.atOneMoment(async () => {
       const items = (await this.models.timeline(kind, id, page)).map((c) => changeAnswer(c, access));
       if (items.length === 0 && page.after === undefined && !(await this.known(kind, id))) throw await recordNotFoundIn(this.models, kind, id);
-      const { related, studentsNamed } = await this.related(items, { kind, id }, access);
+      const { related, studentsNamed } = await relatedRecords(this.models, items, { kind, id }, access);
       // the students whose own data the page shows, and those it names: one entry, as a roster's
       return { items, related, students: [...new Set([...(await studentsShown(items, this.models)), ...studentsNamed])] };
     });
     await this.logAccess(viewer, students);
     const last = items[items.length - 1];
     return { items: items.map((c, i) => ({ ...c, related: related[i] ?? [] })), next: items.length === page.limit && last ? String(last.position) : null };
-  }
-
-  /**
-   * The records each entry names besides the timeline's own, named: one look-up of people, one of
-   * classes and one of schools, terms and courses for the whole page (each by primary key), never
-   * one per entry.
-   */
-  private async related(items: LoggedChange[], subject: { kind: TimelineKind; id: string }, access: PersonalAccess) {
-    const references = items.map((c) => referencesOf(c, subject));
-    const ids = (kind: RecordReference['kind']) => [...new Set(references.flat().filter((r) => r.kind === kind).map((r) => r.id))];
-    const lookUp = <T>(list: string[], names: (ids: string[]) => Promise<T[]>) => (list.length === 0 ? Promise.resolve([]) : names(list));
-    const others = (['school', 'term', 'course'] as const).flatMap((kind) => ids(kind).map((id) => ({ kind, id })));
-    const [accounts, classes, records] = await Promise.all([
-      lookUp(ids('user'), (list) => this.models.accountNames(list)),
-      lookUp(ids('section'), (list) => this.models.classNames(list)),
-      others.length === 0 ? Promise.resolve([]) : this.models.names(others),
-    ]);
-    return nameReferences(references, { accounts, classes, records }, access);
   }
 
   /** Whether the ledger has ever recorded this record: an empty timeline of an unknown id is a 404. */

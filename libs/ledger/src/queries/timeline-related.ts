@@ -1,5 +1,5 @@
 import { categoryOf, visiblePersonal, type PersonalAccess } from '@roster-ledger/domain';
-import type { AccountName, ClassName, LoggedChange, NamedRecord, TimelineKind } from '../ports/read-models.port';
+import type { AccountName, ClassName, LoggedChange, NamedRecord, ReadModels, TimelineKind } from '../ports/read-models.port';
 
 /** What a timeline entry can name: a person, a class, or a school, term or course a change points at. */
 export type RelatedKind = 'user' | 'section' | 'school' | 'term' | 'course';
@@ -51,14 +51,15 @@ const REFERENCE_CHANGES: Readonly<Record<string, 'school' | 'term' | 'course'>> 
 /**
  * The records an entry's data names by id, but the timeline's own subject: on a person's timeline
  * the class of an enrollment (and another teacher of a primary-teacher change), on a class's the
- * people, on a school's the person or class each change is about.
+ * people, on a school's the person or class each change is about. With no subject (a held sync's
+ * pending changes), every record it names.
  */
-export function referencesOf(change: Pick<LoggedChange, 'streamId' | 'data'>, subject: { kind: TimelineKind; id: string }): RecordReference[] {
+export function referencesOf(change: Pick<LoggedChange, 'streamId' | 'data'>, subject: { kind: TimelineKind; id: string } | null): RecordReference[] {
   const category = categoryOf(change.streamId);
   const found: RecordReference[] = [];
   const add = (field: string, kind: RecordReference['kind']) => {
     const id = change.data[field];
-    if (typeof id === 'string' && !(kind === subject.kind && id === subject.id)) found.push({ field, kind, id });
+    if (typeof id === 'string' && !(kind === subject?.kind && id === subject.id)) found.push({ field, kind, id });
   };
   if (category === 'user' || category === 'section') add('id', category);
   if (category === 'section') {
@@ -127,4 +128,27 @@ export function nameReferences(
     }),
   );
   return { related, studentsNamed: [...studentsNamed] };
+}
+
+/**
+ * The records each change names besides `subject`, named: one look-up of people, one of classes
+ * and one of schools, terms and courses for the whole page (each by primary key), never one per
+ * change. `studentsNamed` as {@link nameReferences} gives them.
+ */
+export async function relatedRecords(
+  models: Pick<ReadModels, 'accountNames' | 'classNames' | 'names'>,
+  changes: readonly Pick<LoggedChange, 'streamId' | 'data'>[],
+  subject: { kind: TimelineKind; id: string } | null,
+  access: PersonalAccess,
+): Promise<{ related: RelatedRecord[][]; studentsNamed: string[] }> {
+  const references = changes.map((c) => referencesOf(c, subject));
+  const ids = (kind: RecordReference['kind']) => [...new Set(references.flat().filter((r) => r.kind === kind).map((r) => r.id))];
+  const lookUp = <T>(list: string[], names: (ids: string[]) => Promise<T[]>) => (list.length === 0 ? Promise.resolve([]) : names(list));
+  const others = (['school', 'term', 'course'] as const).flatMap((kind) => ids(kind).map((id) => ({ kind, id })));
+  const [accounts, classes, records] = await Promise.all([
+    lookUp(ids('user'), (list) => models.accountNames(list)),
+    lookUp(ids('section'), (list) => models.classNames(list)),
+    others.length === 0 ? Promise.resolve([]) : models.names(others),
+  ]);
+  return nameReferences(references, { accounts, classes, records }, access);
 }
