@@ -75,7 +75,7 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['a name of several words without quotes', ['search', 'lucia', 'pena', '--db', missing], /^error: too many arguments for 'search'\. Expected 1 argument but got 2\. A text of several words is one argument: put it in quotes \("lucia pena"\)\.\n$/],
     ['a command that needs a sub-command', ['syncs'], /^Usage: roster-ledger syncs/],
     // not "unknown option '--db'": each of its commands takes --db
-    ['a command that needs a sub-command, given an option', ['syncs', '--db', missing], /^error: syncs needs one of its commands before --db: list, show, approve, discard, unlock \(as in roster-ledger syncs list --db \S+\)\n$/],
+    ['a command that needs a sub-command, given an option', ['syncs', '--db', missing], /^error: syncs needs one of its commands before --db: list, show, pending, approve, discard, unlock \(as in roster-ledger syncs list --db \S+\)\n$/],
     ['an option before the sub-command it is for', ['syncs', '--db', missing, 'show', 'abc'], /^error: --db goes after the command it is for: roster-ledger syncs show --db \S+ abc\n$/],
   ])('exits 2 on %s, saying what is wrong, before looking for the ledger', (_, args, message) => {
     const result = cli(args, { LEDGER_DB: missing });

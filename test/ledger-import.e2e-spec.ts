@@ -243,8 +243,9 @@ describe('roster-ledger import (end to end)', () => {
         failure: { code: 'HELD_SYNC_PENDING', reason: expect.stringContaining(`sync ${syncId} of district ${CLEVER_DEMO_DISTRICT_ID} is held awaiting approval`) },
       });
       expect(rosterEvents(await readLog(db))).toEqual(rosterEvents(before));
-      // at a terminal, the commands that decide it name this ledger, as the held sync's own report does
+      // at a terminal, the commands that read and decide it name this ledger, as the held sync's own report does
       const told = cli(['import', CLEVER_DEMO_FOLDER, '--db', db]).stderr;
+      expect(told).toContain(`  Read its changes:     roster-ledger syncs pending ${syncId} --db ${db}\n`);
       expect(told).toContain(`  Apply the held sync:  roster-ledger syncs approve ${syncId} --db ${db} --by <your name>\n`);
       expect(told).toContain(`  Drop it:              roster-ledger syncs discard ${syncId} --db ${db} --by <your name>\n`);
 

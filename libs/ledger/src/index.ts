@@ -23,6 +23,7 @@ export * from './commands/record-access.command';
 export * from './queries/list-syncs.query';
 export * from './queries/list-districts.query';
 export * from './queries/get-sync.query';
+export * from './queries/pending-changes.query';
 export * from './queries/read-events.query';
 export * from './services/sync-history';
 export * from './ledger.module';

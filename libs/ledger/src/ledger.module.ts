@@ -10,6 +10,7 @@ import { EndStoppedSyncHandler } from './commands/end-stopped-sync.handler';
 import { UnlockSyncHandler } from './commands/unlock-sync.handler';
 import { RecordAccessHandler } from './commands/record-access.command';
 import { GetSyncHandler, ListDistrictsHandler, ListSyncsHandler } from './queries/sync-queries.handler';
+import { GetPendingChangesHandler } from './queries/pending-changes.handler';
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
 import { SyncHistory } from './services/sync-history';
@@ -56,6 +57,7 @@ import {
     SearchClassesHandler,
     GetAccountHandler,
     GetTimelineHandler,
+    GetPendingChangesHandler,
     GetRosterAsOfHandler,
     GetClassesAsOfHandler,
     GetAuditFeedHandler,

@@ -67,7 +67,7 @@ describe('DistrictSyncRunner.approve', () => {
     await done;
     expect(warn).toHaveBeenCalledWith(
       'sync s-held of district district-3 (full) held by the mass-change guard: 15091 roster events pending (97 of 339 active section records removed (28.6% > 10%)); ' +
-        'the district syncs no more until it is approved or discarded: POST /syncs/s-held/approve or /discard, or roster-ledger syncs approve|discard s-held --by <name>',
+        'the district syncs no more until it is approved or discarded (GET /syncs/s-held/pending lists what it would change): POST /syncs/s-held/approve or /discard, or roster-ledger syncs approve|discard s-held --by <name>',
     );
   });
 

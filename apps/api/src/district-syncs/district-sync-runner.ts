@@ -92,7 +92,7 @@ export class DistrictSyncRunner implements BeforeApplicationShutdown {
             // a person must decide, and until then the district syncs no more: said as a warning, with what to do
             this.logger.warn(
               `sync ${result.syncId} of district ${districtId} (${mode}) held by the mass-change guard${fallback}: ${summary.pending} roster events pending (${summary.breaches.map(describeBreach).join('; ')}); ` +
-                `the district syncs no more until it is approved or discarded: POST /syncs/${result.syncId}/approve or /discard, or roster-ledger syncs approve|discard ${result.syncId} --by <name>`,
+                `the district syncs no more until it is approved or discarded (GET /syncs/${result.syncId}/pending lists what it would change): POST /syncs/${result.syncId}/approve or /discard, or roster-ledger syncs approve|discard ${result.syncId} --by <name>`,
             );
           } else {
             this.logger.log(`sync ${result.syncId} of district ${districtId} (${mode}) ${summary.status}${fallback}: ${summary.appended} roster events`);

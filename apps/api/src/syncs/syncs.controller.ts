@@ -3,13 +3,15 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { summarizeSync, type SyncSummary } from '@roster-ledger/domain';
 import { studentsNamedInFindings } from '@roster-ledger/clever';
-import { DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, NotFound, RecordAccessCommand, SyncNotFound, VIEWER_ROLES, type Page, type Viewer } from '@roster-ledger/ledger';
+import { DiscardSyncCommand, GetPendingChangesQuery, GetSyncQuery, ListSyncsQuery, NotFound, RecordAccessCommand, SyncNotFound, VIEWER_ROLES, type Page, type PendingChangesPage, type Viewer } from '@roster-ledger/ledger';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
 import { IdParamDto } from '../common/id-param.dto';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { DistrictSyncRunner, type BackgroundSync } from '../district-syncs/district-sync-runner';
 import { ListSyncsQueryDto } from './list-syncs-query.dto';
+import { PendingChangesQueryDto } from './pending-changes-query.dto';
+import { PendingChangesPageSchema } from './pending-changes.schema';
 import { syncForViewer } from './sync-for-viewer';
 import { SyncListSchema, SyncSummarySchema } from './sync-summary.schema';
 import { ApiIdParam } from '../openapi/id-param.decorator';
@@ -101,6 +103,20 @@ export class SyncsController {
     // its outcome is recorded, but its thread still saves the district's state and holds its lock:
     // running until it lets go, so that a next sync asked for once this shows it ended is not refused
     return { ...summary, status: 'running', progress: { ...progressView(background), phase: 'writing' } };
+  }
+
+  @Get(':id/pending')
+  @Roles(...VIEWER_ROLES)
+  @ApiOperation({
+    summary:
+      "The changes a held sync would append, in order, a page at a time (pass `next` as `after`): who and what approving it would remove, add or change, each cut for the role as the audit feed is, the records it names by their names now",
+  })
+  @ApiOkResponse({ type: PendingChangesPageSchema })
+  @ApiProblemResponse(404, 'SYNC_NOT_FOUND: no such sync')
+  @ApiProblemResponse(409, 'SYNC_NOT_HELD: the sync is not held (a completed one\'s changes are in the audit feed, by its `sync` filter); HELD_SYNC_OUTDATED: its change set is not beside the ledger')
+  @ApiIdParam('sync')
+  pending(@Param() { id }: IdParamDto, @Query() query: PendingChangesQueryDto, @CurrentViewer() viewer: Viewer): Promise<PendingChangesPage> {
+    return this.queries.execute<GetPendingChangesQuery, PendingChangesPage>(new GetPendingChangesQuery(id, viewer, { types: query.types, after: query.after, limit: query.limit }));
   }
 
   @Post(':id/approve')

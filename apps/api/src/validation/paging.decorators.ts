@@ -55,6 +55,14 @@ export const After = () =>
     WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be a log position, a whole number >= 0 in decimal digits: the next of the page before`),
   );
 
+/** `after` of a held sync's pending changes: the `index` of the last change of the page before. */
+export const AfterIndex = () =>
+  applyDecorators(
+    ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'cursor: the `next` of the previous page (the `index` of its last change, in decimal digits); none for the first page' }),
+    CursorGiven(),
+    WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be the index of a change, a whole number >= 0 in decimal digits: the next of the page before`),
+  );
+
 /**
  * `after` of an export: the log position of the last change of the export before, so that exports
  * taken one after another hold every change once; none for the whole feed. Given empty, it is

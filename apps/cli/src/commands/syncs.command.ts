@@ -1,12 +1,13 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import type { SyncStatus, SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, DiscardSyncCommand, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type UnlockResult } from '@roster-ledger/ledger';
+import { ROSTER_EVENT_TYPES, type SyncStatus, type SyncSummary } from '@roster-ledger/domain';
+import { ApproveSyncCommand, DiscardSyncCommand, GetPendingChangesQuery, GetSyncQuery, ListSyncsQuery, UnlockSyncCommand, type Page, type PendingChangesPage, type UnlockResult } from '@roster-ledger/ledger';
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, parseByName, parseCursor, parsePageLimit, reportError, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
+import { BY_OPTION, cliViewer, parseByName, parseCommaList, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
+import { describeTimelineEntry } from '../output/timeline-line';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { sayWhenInterruptedAfterSync } from './recorded-sync';
 import { logStudentsInFindings } from './findings-access';
@@ -88,6 +89,50 @@ export class SyncsShowCommand extends SyncsSubCommand {
     } catch (error) {
       reportError(error, options.json);
     }
+  }
+}
+
+@SubCommand({ name: 'pending', arguments: '<syncId>', description: 'the changes a held sync would append, one a line: what approving it would do' })
+export class SyncsPendingCommand extends SyncsSubCommand {
+  constructor(private readonly queries: QueryBus) {
+    super();
+  }
+
+  async run([syncId]: string[], options: CommonOptions & { role?: string; types?: string[]; limit?: number; after?: number }): Promise<void> {
+    try {
+      const page = await this.queries.execute<GetPendingChangesQuery, PendingChangesPage>(
+        new GetPendingChangesQuery(syncId!, cliViewer('syncs pending', options.role), { types: options.types, after: options.after, limit: options.limit ?? 100 }),
+      );
+      if (options.json) return json(page);
+      const only = options.types === undefined ? '' : ` (listed: ${options.types.join(', ')})`;
+      out(`Sync ${page.syncId} of district ${page.districtId ?? '-'} is held: ${page.pending.toLocaleString('en-US')} roster events pending${only}.`);
+      if (page.items.length === 0) return out(`  No ${options.types === undefined ? 'change' : options.types.join(' or ')} pending${options.after === undefined ? '' : ` after #${options.after}`}.`);
+      const width = `#${page.items[page.items.length - 1]!.index}`.length;
+      for (const change of page.items) outLine(`  ${`#${change.index}`.padStart(width)}  ${change.type.padEnd(22)} ${describeTimelineEntry(change, null)}`);
+      if (page.next) out(nextPageLine('--after', page.next));
+    } catch (error) {
+      reportError(error, options.json);
+    }
+  }
+
+  @Option(ROLE_OPTION)
+  parseRole(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--types <list>', description: 'only these event types, comma-separated (e.g. StudentRemoved,TeacherRemoved)' })
+  parseTypes(value: string, earlier?: string[]): string[] {
+    return parseCommaList('--types', value, ROSTER_EVENT_TYPES, 'a roster event type', earlier);
+  }
+
+  @Option({ flags: '--limit <n>', description: 'at most this many (default 100)' })
+  parseLimit(value: string): number {
+    return parsePageLimit(value);
+  }
+
+  @Option({ flags: '--after <n>', description: 'the next page: the changes after this one ("More: ... --after <n>")' })
+  parseAfter(value: string): number {
+    return parseInteger('--after', parseCursor('--after', value));
   }
 }
 
@@ -186,7 +231,7 @@ export class SyncsUnlockCommand extends SyncsSubCommand {
 @Command({
   name: 'syncs',
   description: 'list, show, approve, discard or unlock syncs',
-  subCommands: [SyncsListCommand, SyncsShowCommand, SyncsApproveCommand, SyncsDiscardCommand, SyncsUnlockCommand],
+  subCommands: [SyncsListCommand, SyncsShowCommand, SyncsPendingCommand, SyncsApproveCommand, SyncsDiscardCommand, SyncsUnlockCommand],
 })
 export class SyncsCommand extends CommandRunner {
   /** `syncs` alone, or with an unknown command, is a usage error (see checkUsage). */

@@ -80,9 +80,10 @@ describe("a sync's report", () => {
     expect(describeSync(sync({ status: 'completed' }))).not.toContain('Held');
   });
 
-  it("names the ledger of the command in the approve and discard commands of a held sync, so that they act on the sync it held", () => {
+  it("names the ledger of the command in the commands that read, approve and discard a held sync, so that they act on the sync it held", () => {
     const held = sync({ status: 'held', counts: { StudentRemoved: 150 }, breaches: [] });
     const report = describeSync(held, undefined, ['import', 'day2', '--db', '/data/my ledger.db']);
+    expect(report).toContain("Read them: roster-ledger syncs pending s2 --db '/data/my ledger.db'\n");
     expect(report).toContain("Apply it:  roster-ledger syncs approve s2 --db '/data/my ledger.db' --by <your name>");
     expect(report).toContain("Drop it:   roster-ledger syncs discard s2 --db '/data/my ledger.db' --by <your name>");
     // the default ledger needs no --db

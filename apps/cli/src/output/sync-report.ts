@@ -62,6 +62,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
       lines.push('  Its change set is not beside the ledger (in <ledger>.staged), so it cannot be approved: discard it and run the sync again.');
       lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
     } else if (s.status === 'held') {
+      lines.push(`  Read them: ${commandOnThisLedger(['syncs', 'pending', s.syncId], argv)}`);
       lines.push(`  Apply it:  ${commandOnThisLedger(['syncs', 'approve', s.syncId], argv)} --by <your name>`);
       lines.push(`  Drop it:   ${commandOnThisLedger(['syncs', 'discard', s.syncId], argv)} --by <your name>`);
     } else lines.push(`  Discarded by ${decidedBy(s.discardedBy ?? '-', s.discardedVia)}${decidedAt(s)}.`);
@@ -224,6 +225,7 @@ export function heldSyncCommands(error: unknown, argv: readonly string[] = proce
   if (!(error instanceof HeldSyncPending)) return [];
   const held = error.heldSyncId;
   return [
+    `  Read its changes:     ${commandOnThisLedger(['syncs', 'pending', held], argv)}`,
     `  Apply the held sync:  ${commandOnThisLedger(['syncs', 'approve', held], argv)} --by <your name>`,
     `  Drop it:              ${commandOnThisLedger(['syncs', 'discard', held], argv)} --by <your name>`,
   ];

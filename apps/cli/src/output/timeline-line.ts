@@ -2,6 +2,9 @@ import { diffFields, roleOfUserEvent, UNORDERED_ROLE_FIELDS, type Fields } from 
 import type { RelatedRecord, TimelineEntry, TimelineKind } from '@roster-ledger/ledger';
 import { describeChanges, describeEventData, type ChangedIdLabel } from './event-line';
 
+/** What a line of a timeline entry reads of it. */
+type EntryShown = Pick<TimelineEntry, 'type' | 'streamId' | 'data' | 'related' | 'lastKnown'>;
+
 /** What a person named in a section event's field is to the class. */
 const PERSON_FIELDS: Record<string, string> = { studentId: 'student', teacherId: 'teacher', from: 'teacher', to: 'teacher' };
 
@@ -15,12 +18,12 @@ export function recordLabel(record: RelatedRecord, eventType: string): string {
 }
 
 /**
- * What a timeline entry says, in one line: the class or person it names where their id alone
+ * What a timeline entry (or a held sync's pending change: no subject) says, in one line: the class or person it names where their id alone
  * was (`Algebra I (section 5a25...)` on a student's timeline, `Ada Lovelace (student 5a25...)` on
  * a class's), then what changed. An entry of another record than the timeline's own names that
  * record first.
  */
-export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: TimelineKind; id: string }): string {
+export function describeTimelineEntry(entry: EntryShown, subject: { kind: TimelineKind; id: string } | null): string {
   const d = entry.data;
   const related = new Map(entry.related.map((r) => [r.field, r]));
   // a change's schools, term or course, by name: one field may name several (a list of schools)
@@ -54,7 +57,7 @@ export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: Tim
     const said = 'record' in d ? (d['sharedAgain'] === true ? sharedAgain(entry, changedLabel) : null) : describeEventData(entry, changedLabel);
     return joined(own, said);
   }
-  const elsewhere = entry.streamId === `${subject.kind}-${subject.id}` ? null : entry.streamId;
+  const elsewhere = subject !== null && entry.streamId === `${subject.kind}-${subject.id}` ? null : entry.streamId;
   if ('record' in d && d['sharedAgain'] === true) {
     // the record's own share again: its name, then what came back changed
     return joined(elsewhere, describeEventData({ type: entry.type, data: { ...d, sharedAgain: false } }), sharedAgain(entry, changedLabel));
@@ -68,7 +71,7 @@ export function describeTimelineEntry(entry: TimelineEntry, subject: { kind: Tim
  * of both sides alike, so they never show as changed; where some were left out, the line says that
  * what it compares is what the role is shown, never that the record came back as it was.
  */
-function sharedAgain(entry: TimelineEntry, label: ChangedIdLabel): string {
+function sharedAgain(entry: EntryShown, label: ChangedIdLabel): string {
   const before = entry.lastKnown;
   if (!before) return '(shared again)';
   const after = entry.data as { record?: Fields; personal?: Fields };

@@ -8,15 +8,16 @@ export class SyncNotFound extends DomainError {
   }
 }
 
-/** Approve and discard apply only to a held sync. */
+/** Approve and discard apply only to a held sync, and only a held sync has changes pending. */
 export class SyncNotHeld extends DomainError {
   readonly code = 'SYNC_NOT_HELD';
   readonly kind = 'conflict';
   constructor(
     readonly syncId: string,
     readonly status: string,
+    why = 'only a held sync can be approved or discarded',
   ) {
-    super(`sync ${syncId} is ${status}, not held: only a held sync can be approved or discarded`);
+    super(`sync ${syncId} is ${status}, not held: ${why}`);
   }
 }
 

@@ -1,0 +1,72 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { redactEventData } from '@roster-ledger/domain';
+import { personalAccessOf } from '../access/viewer';
+import { recordAccess } from '../access/record-access';
+import { HeldSyncOutdated, SyncNotHeld } from '../errors/ledger-errors';
+import type { AccessLog, ReadModels } from '../ports/read-models.port';
+import type { Clock } from '../ports/clock.port';
+import type { PendingChangeStore } from '../ports/pending-change-store.port';
+import { ACCESS_LOG, CLOCK, PENDING_CHANGE_STORE, READ_MODELS } from '../ports/tokens';
+import { SyncHistory } from '../services/sync-history';
+import { GetPendingChangesQuery, type PendingChange, type PendingChangesPage } from './pending-changes.query';
+import { studentsShown } from './read-answers';
+import { relatedRecords } from './timeline-related';
+
+/**
+ * A held sync's change set, read from where it is staged, a page at a time: each change cut for
+ * the role as the audit feed cuts it, and the records it names by their names now (a removal
+ * carries the id alone: who it would remove is who the accounts hold). The students a page shows
+ * go to the access log, as with every read of their data.
+ */
+@QueryHandler(GetPendingChangesQuery)
+export class GetPendingChangesHandler implements IQueryHandler<GetPendingChangesQuery, PendingChangesPage> {
+  constructor(
+    private readonly history: SyncHistory,
+    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
+    @Inject(READ_MODELS) private readonly models: ReadModels,
+    @Inject(ACCESS_LOG) private readonly log: AccessLog,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /**
+   * @throws SyncNotFound
+   * @throws SyncNotHeld for a sync that is not held (a completed one's changes are in the log: the audit feed of the sync)
+   * @throws HeldSyncOutdated for a held sync whose change set is not beside the ledger
+   */
+  async execute({ syncId, viewer, options }: GetPendingChangesQuery): Promise<PendingChangesPage> {
+    const sync = await this.history.get(syncId);
+    if (sync.status !== 'held') {
+      const why = sync.status === 'completed' ? `its changes are in the log (roster-ledger audit export --sync ${syncId}, or the audit feed's sync filter)` : 'only a held sync has changes waiting';
+      throw new SyncNotHeld(syncId, sync.status, why);
+    }
+    if (!(await this.pending.has(syncId))) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
+    const access = personalAccessOf(viewer.role);
+    const types = options.types === undefined ? null : new Set(options.types);
+    const after = options.after ?? 0;
+    const found: Omit<PendingChange, 'related'>[] = [];
+    let more = false;
+    let index = 0;
+    // the set is read a page of appends at a time and left as soon as the page is full
+    read: for (const append of this.pending.read(syncId)) {
+      for (const event of append.events) {
+        index++;
+        if (index <= after || (types !== null && !types.has(event.type))) continue;
+        if (found.length === options.limit) {
+          more = true;
+          break read;
+        }
+        found.push({ index, type: event.type, streamId: append.streamId, data: redactEventData(event.data, access) });
+      }
+    }
+    const { related, studentsNamed } = await relatedRecords(this.models, found, null, access);
+    await recordAccess(this.log, this.clock, viewer, [...new Set([...(await studentsShown(found, this.models)), ...studentsNamed])]);
+    return {
+      syncId,
+      districtId: sync.districtId,
+      pending: sync.pending,
+      items: found.map((change, i) => ({ ...change, related: related[i] ?? [] })),
+      next: more ? String(found[found.length - 1]!.index) : null,
+    };
+  }
+}
