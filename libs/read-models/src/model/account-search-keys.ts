@@ -49,9 +49,13 @@ const ID_FIELDS = ['sis_id', 'student_number', 'state_id', 'teacher_number', 'st
 const WORD_BREAK = /[^\p{L}\p{M}\d]/u;
 
 /**
- * For a last name of three words or more ("De La Cruz", "van der Berg"), each word from the third
- * on to the end, then the first name (`cruz xavan`): the search row's keys start at its first and
- * second words only. Support is given any family name of a compound surname.
+ * The keys of a last name of two words or more beyond the search row's:
+ * - for one of three words or more ("De La Cruz", "van der Berg"), each word from the third on to
+ *   the end, then the first name (`cruz xavan`): the search row's keys start at its first and
+ *   second words only, and support is given any family name of a compound surname;
+ * - its words written together, before and after the first name (`delacruz xavan`, `xavan
+ *   delacruz`): support types a name as heard, and the typed text's respacings (spacingVariants)
+ *   only ever take spaces out of what was typed, never put them in.
  */
 export function laterWordKeys(account: Account): string[] {
   const name = account.person.personal['name'] as Fields | undefined;
@@ -60,7 +64,10 @@ export function laterWordKeys(account: Account): string[] {
   if (!WORD_BREAK.test(last)) return [];
   const words = (nameKey(last) ?? '').split(' ');
   const first = typeof name?.['first'] === 'string' ? name['first'] : '';
-  return words.slice(2).flatMap((_, i) => nameKey(`${words.slice(i + 2).join(' ')} ${first}`) ?? []);
+  const keys = words.slice(2).flatMap((_, i) => nameKey(`${words.slice(i + 2).join(' ')} ${first}`) ?? []);
+  if (words.length < 2) return keys;
+  const together = words.join('');
+  return [...keys, ...[nameKey(`${together} ${first}`), nameKey(`${first} ${together}`)].filter((key): key is string => key !== null)];
 }
 
 /** The identifiers support searches by, over every role, added to `into`. */
