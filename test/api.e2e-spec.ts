@@ -743,6 +743,14 @@ describe('REST API (end to end)', () => {
         });
         expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST', detail } });
       }
+      // a small body nested thousands of levels deep is refused as such, not a 500 of a validator's overflowed stack
+      for (const deep of [`{"names":${'['.repeat(8_000)}${']'.repeat(8_000)}}`, `${'{"a":'.repeat(8_000)}1${'}'.repeat(8_000)}`]) {
+        const response = await fetch(`${api.base}/projections/verify`, { method: 'POST', headers: { Authorization: `Bearer ${TEST_KEYS.engineer.key}`, 'Content-Type': 'application/json' }, body: deep });
+        expect({ status: response.status, body: await response.json() }).toMatchObject({
+          status: 400,
+          body: { code: 'INVALID_REQUEST', detail: "the request body nests arrays or objects deeper than 32 levels; send a JSON object of this request's parameters" },
+        });
+      }
       expect((await api.as('admin').get('/projections/jobs')).body.items).toHaveLength(jobsBefore);
     });
 

@@ -27,6 +27,10 @@ describe('the request log', () => {
     expect(logged({ method: 'POST', path: '/districts/5a0c91b95c7cc000010d417c/sync' }, 404)).toMatch(/^POST \(no route: \/districts\/…\) 404 .* -$/);
     expect(logged({ path: '/accounts/search/Frances Dunn' }, 404)).not.toContain('Frances');
     expect(logged({ path: '/' }, 404)).toMatch(/^GET \(no route: \/\) 404 /);
+    // an encoded slash or a backslash divides it too: a pasted name after it is not logged
+    for (const path of ['/accounts%2FLuc%C3%ADa%20Pe%C3%B1a', '/accounts%2f5a25ffb0c1bc2a0036000401', '/accounts\\5a25ffb0c1bc2a0036000401']) {
+      expect(logged({ path }, 404)).toMatch(/^GET \(no route: \/accounts\/…\) 404 /);
+    }
   });
 
   it('says a request refused before routing (a body that is not JSON) was refused, not that its path has no route', () => {

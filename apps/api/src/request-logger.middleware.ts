@@ -24,6 +24,7 @@ export function requestLogger(request: AuthenticatedRequest, response: Response,
  * other status was refused before routing (a body that is not JSON), on a path that may be right.
  */
 export function unrouted(path: string, status: number): string {
-  const [first, ...rest] = path.split('/').filter((segment) => segment !== '');
+  // an encoded slash (`/accounts%2F<id>`) or a backslash divides a path as typed as much as a slash does
+  const [first, ...rest] = path.split(/\/|\\|%2f|%5c/i).filter((segment) => segment !== '');
   return `(${status === 404 ? 'no route' : 'refused before routing'}: /${first ?? ''}${rest.length > 0 ? '/…' : ''})`;
 }

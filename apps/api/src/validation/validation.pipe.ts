@@ -38,13 +38,36 @@ function problemsOf(errors: ValidationError[], prefix = ''): ParameterProblem[] 
   });
 }
 
+/** The deepest a request body nests arrays and objects: every body the API takes is two levels deep. */
+export const MOST_BODY_DEPTH = 32;
+
 /**
- * Nest's validation pipe, with one check before it: a query parameter that takes one value given
+ * Whether a value nests arrays and objects deeper than `most` levels, found without recursion:
+ * Nest's pipe and class-transformer walk a body recursively, and a small body nested thousands of
+ * levels deep (`[[[[...]]]]`) overflowed their stack, a 500 with a stack trace in the log.
+ */
+export function nestsDeeperThan(value: unknown, most: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [inner, depth] = pending.pop()!;
+    if (typeof inner !== 'object' || inner === null) continue;
+    if (depth >= most) return true;
+    for (const child of Array.isArray(inner) ? inner : Object.values(inner)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
+ * Nest's validation pipe, with two checks before it: a body nested deeper than any the API takes is
+ * refused (see nestsDeeperThan), and a query parameter that takes one value given
  * more than once (`q=a&q=b`) is refused as given more than once (see repeatedParameters), in the
  * same answer as whatever else the query breaks.
  */
 class QueryValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && nestsDeeperThan(value, MOST_BODY_DEPTH)) {
+      throw new RequestInvalid([{ parameter: '(body)', problems: [`the request body nests arrays or objects deeper than ${MOST_BODY_DEPTH} levels; send a JSON object of this request's parameters`] }]);
+    }
     if (metadata.type !== 'query' || value === null || typeof value !== 'object') return super.transform(value, metadata);
     const repeated = repeatedParameters(value, metadata.metatype, parametersOf(metadata.metatype));
     if (repeated.length === 0) return super.transform(value, metadata);
