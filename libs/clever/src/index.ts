@@ -31,4 +31,4 @@ export { CleverApiEventsFeed } from './events/clever-api-events-feed';
 export type { CleverCursorCheck, CleverEventsFeedOptions } from './events/clever-api-events-feed';
 export { cleverChangeOf } from './events/clever-event-changes';
 export type { CleverEventChange } from './events/clever-event-changes';
-export { mayNameRecord, personalFieldOfLabel, studentsNamedInFindings, studentsNamedInSyncEvents, unknownValuesAtFor, withoutRecord } from './personal-field-labels';
+export { mayNameRecord, personalFieldOfLabel, studentsNamedInFindings, studentsNamedInSyncEvents, findingsShownTo } from './personal-field-labels';

@@ -66,12 +66,11 @@ export function mayNameRecord(label: string, access: PersonalAccess): boolean {
   return personal === null || (access === 'identity' && IDENTITY_FIELDS.includes(personal));
 }
 
-/** A finding's place without the record it names. */
-export function withoutRecord({ recordId: _left, ...at }: InputLocation): InputLocation {
-  return at;
-}
-
-/** A sync's `unknownValuesAt` as a reader with `access` may see it (see mayNameRecord). */
-export function unknownValuesAtFor(unknownValuesAt: Readonly<Record<string, readonly InputLocation[]>>, access: PersonalAccess): Record<string, InputLocation[]> {
-  return Object.fromEntries(Object.entries(unknownValuesAt).map(([label, places]) => [label, places.map((at) => (mayNameRecord(label, access) ? at : withoutRecord(at)))]));
+/**
+ * A sync's findings by label (`unknownValues`, `unknownValuesAt`) of the labels a reader with
+ * `access` may see (see mayNameRecord): of a field it may not see, neither a count nor a place, as
+ * a count of one beside a timeline's one DemographicUpdated of the sync names the student too.
+ */
+export function findingsShownTo<T>(byLabel: Readonly<Record<string, T>>, access: PersonalAccess): Record<string, T> {
+  return Object.fromEntries(Object.entries(byLabel).filter(([label]) => mayNameRecord(label, access)));
 }

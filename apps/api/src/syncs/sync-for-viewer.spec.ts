@@ -36,21 +36,22 @@ describe('a sync as each role sees it', () => {
   it('gives admins the sync as recorded, and engineers its server paths as recorded', () => {
     expect(syncForViewer(failed, as('admin'))).toEqual(failed);
     const engineers = syncForViewer(failed, as('engineer'));
-    expect({ ...engineers, unknownValuesAt: failed.unknownValuesAt }).toEqual(failed);
+    expect({ ...engineers, unknownValues: failed.unknownValues, unknownValuesAt: failed.unknownValuesAt }).toEqual(failed);
   });
 
-  it('names no record beside a value outside Clever\'s lists in a personal field the role may not see', () => {
-    const seen = (role: ViewerRole) => Object.fromEntries(Object.entries(syncForViewer(failed, as(role)).unknownValuesAt).map(([label, at]) => [label, at.map((one) => one.recordId ?? null)]));
+  it('shows nothing of a value outside Clever\'s lists in a personal field the role may not see: no count, no place', () => {
+    const sync = { ...failed, unknownValues: { 'student.gender': 1, 'student.disability.disability_type': 1, 'student.grade': 1, 'student.ext.locker': 1, 'term.start_date': 1 } };
+    const seen = (role: ViewerRole) => {
+      const shown = syncForViewer(sync, as(role));
+      return { counted: Object.keys(shown.unknownValues), placed: Object.fromEntries(Object.entries(shown.unknownValuesAt).map(([label, at]) => [label, at.map((one) => one.recordId)])) };
+    };
     const all = { 'student.gender': ['u5'], 'student.disability.disability_type': ['u7'], 'student.grade': ['u6'], 'student.ext.locker': ['u9'], 'term.start_date': ['sis-term-1'] };
-    expect(seen('admin')).toEqual(all);
-    expect(seen('compliance')).toEqual(all);
+    expect(seen('admin')).toEqual({ counted: Object.keys(all), placed: all });
+    expect(seen('compliance')).toEqual({ counted: Object.keys(all), placed: all });
     // a grade and a term's dates are roster facts; a gender, a disability and a district's extension fields are not
-    const rosterFactsOnly = { ...all, 'student.gender': [null], 'student.disability.disability_type': [null], 'student.ext.locker': [null] };
-    expect(seen('support')).toEqual(rosterFactsOnly);
-    expect(seen('engineer')).toEqual(rosterFactsOnly);
-    // the counts stay, and so does the rest of the place
-    expect(syncForViewer(failed, as('support')).unknownValuesAt['student.gender']).toEqual([{ file: '.../users.json', record: 4 }]);
-    expect(syncForViewer(failed, as('engineer')).unknownValuesAt['student.gender']).toEqual([{ file: '/srv/clever/north/2025-10-01/users.json', record: 4 }]);
+    const rosterFactsOnly = { 'student.grade': ['u6'], 'term.start_date': ['sis-term-1'] };
+    expect(seen('support')).toEqual({ counted: Object.keys(rosterFactsOnly), placed: rosterFactsOnly });
+    expect(seen('engineer')).toEqual({ counted: Object.keys(rosterFactsOnly), placed: rosterFactsOnly });
   });
 
   it("cuts the folder, the failing file and the files of the findings' places to their last part for compliance and support, leaves out the server's process, the rest as recorded", () => {
@@ -70,8 +71,22 @@ describe('a sync as each role sees it', () => {
       expect(seen.unnamedAt).toEqual({ section: [{ file: '.../sections.csv', line: 4, recordId: 'sis-section-1' }] });
       expect(seen.unpairedAt).toEqual({ 'staff.csv Staff_email': [{ file: '.../staff.csv', line: 2, recordId: 'sis-staff-1' }] });
       expect(JSON.stringify(seen)).not.toContain('/srv/');
-      expect({ ...seen, origin: failed.origin, owner: failed.owner, failure: failed.failure, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt, unpairedAt: failed.unpairedAt }).toEqual(failed);
+      expect({ ...seen, origin: failed.origin, owner: failed.owner, failure: failed.failure, unknownValues: failed.unknownValues, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt, unpairedAt: failed.unpairedAt }).toEqual(failed);
     }
+  });
+
+  it('cuts paths whose folders hold spaces as whole as any other: by the folders the sync names', () => {
+    const spaced = (path: string) => path.replace('/srv/clever/north/', '/srv/clever data/north district/');
+    const sync = { ...failed, origin: spaced(failed.origin), failure: { ...failed.failure, reason: spaced(failed.failure.reason), at: { file: spaced(failed.failure.at.file), line: 1 } } };
+    const seen = syncForViewer(sync, as('support'));
+    expect(seen.origin).toBe('.../2025-10-01');
+    expect(seen.failure).toEqual({ code: 'INVALID_INPUT', reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document', at: { file: '.../users.json', line: 1 } });
+    // and in the audit feed, by the folder each sync event names
+    const event = (type: string, data: Record<string, unknown>): LoggedChange => ({
+      position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, data,
+    });
+    expect(changeForViewer(event('SyncStarted', { syncId: 's1', origin: sync.origin }), as('compliance')).data).toEqual({ syncId: 's1', origin: '.../2025-10-01' });
+    expect(changeForViewer(event('SyncFailed', { syncId: 's1', reason: sync.failure.reason, at: sync.failure.at }), as('compliance')).data).toEqual({ syncId: 's1', reason: seen.failure!.reason, at: seen.failure!.at });
   });
 
   it("cuts the server paths of a sync's events in the audit feed for compliance, leaves out the server's process, and the rest of each event as stored", () => {

@@ -1,7 +1,7 @@
-import { mayNameRecord, withoutRecord } from '@roster-ledger/clever';
+import { findingsShownTo } from '@roster-ledger/clever';
 import type { InputLocation, SyncSummary } from '@roster-ledger/domain';
 import { personalAccessOf, type LoggedChange, type Viewer } from '@roster-ledger/ledger';
-import { runsTheServer, withoutServerDetails } from '../common/server-details';
+import { foldersOf, runsTheServer, withoutServerDetails } from '../common/server-details';
 
 /**
  * A sync as a role sees it.
@@ -13,25 +13,30 @@ import { runsTheServer, withoutServerDetails } from '../common/server-details';
  * host, process id and boot id, for an engineer to tell a dead sync's process): null for them.
  *
  * A value outside Clever's lists in a personal field a role may not see (a student's `gender` or
- * `race`, for support and engineers) is counted for it, but its places name no record: "this
- * student's race is not one of Clever's" is itself a fact about the student's race.
+ * `race`, for support and engineers) is not shown to it at all, neither its count nor its places:
+ * "this student's race is not one of Clever's" is itself a fact about the student's race, and a
+ * count of one beside the one DemographicUpdated of the sync, which a timeline shows, names the
+ * student as well as a record id would.
  */
 export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T {
   const operator = runsTheServer(viewer);
   const access = personalAccessOf(viewer.role);
   if (operator && access === 'full') return sync;
-  const place = (at: InputLocation): InputLocation => (operator ? at : cutPlace(at));
+  // the sync's own folders, cut whole even where their names hold spaces
+  const folders = operator ? [] : foldersOf([sync.origin, sync.failure?.at?.file, ...placedFiles(sync)]);
+  const place = (at: InputLocation): InputLocation => (operator ? at : cutPlace(at, folders));
   const failure = sync.failure && {
     ...sync.failure,
-    reason: operator ? sync.failure.reason : withoutServerDetails(sync.failure.reason),
+    reason: operator ? sync.failure.reason : withoutServerDetails(sync.failure.reason, folders),
     ...(sync.failure.at === undefined ? {} : { at: place(sync.failure.at) }),
   };
   return {
     ...sync,
-    origin: operator ? sync.origin : withoutServerDetails(sync.origin),
+    origin: operator ? sync.origin : withoutServerDetails(sync.origin, folders),
     owner: operator ? sync.owner : null,
     failure,
-    unknownValuesAt: placesOf(sync.unknownValuesAt, (label, at) => (mayNameRecord(label, access) ? place(at) : withoutRecord(place(at)))),
+    unknownValues: findingsShownTo(sync.unknownValues, access),
+    unknownValuesAt: placesOf(findingsShownTo(sync.unknownValuesAt, access), (_label, at) => place(at)),
     mismatchedAt: placesOf(sync.mismatchedAt, (_label, at) => place(at)),
     roleConflictsAt: placesOf(sync.roleConflictsAt, (_label, at) => place(at)),
     unnamedAt: placesOf(sync.unnamedAt, (_label, at) => place(at)),
@@ -48,7 +53,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
  */
 export function changeForViewer(change: LoggedChange, viewer: Viewer): LoggedChange {
   if (runsTheServer(viewer) || !change.streamId.startsWith('sync-')) return change;
-  return { ...change, data: withPathsCut(change.data, false) as LoggedChange['data'] };
+  return { ...change, data: withPathsCut(change.data, false, foldersOf(pathsIn(change.data))) as LoggedChange['data'] };
 }
 
 /** The keys of a sync event's texts that may name a file on the server, at any depth. */
@@ -57,19 +62,31 @@ const TEXTS_WITH_PATHS: ReadonlySet<string> = new Set(['origin', 'reason', 'file
 /** The keys of a sync event that name the server's own process (SyncStarted's `owner`), left out for compliance and support. */
 const SERVER_PROCESS_KEYS: ReadonlySet<string> = new Set(['owner']);
 
-function withPathsCut(value: unknown, mayHoldPath: boolean): unknown {
-  if (typeof value === 'string') return mayHoldPath ? withoutServerDetails(value) : value;
-  if (Array.isArray(value)) return value.map((inner) => withPathsCut(inner, mayHoldPath));
+function withPathsCut(value: unknown, mayHoldPath: boolean, folders: readonly string[]): unknown {
+  if (typeof value === 'string') return mayHoldPath ? withoutServerDetails(value, folders) : value;
+  if (Array.isArray(value)) return value.map((inner) => withPathsCut(inner, mayHoldPath, folders));
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !SERVER_PROCESS_KEYS.has(key))
-      .map(([key, inner]) => [key, withPathsCut(inner, TEXTS_WITH_PATHS.has(key))]),
+      .map(([key, inner]) => [key, withPathsCut(inner, TEXTS_WITH_PATHS.has(key), folders)]),
   );
 }
 
-function cutPlace(place: InputLocation): InputLocation {
-  return place.file === undefined ? place : { ...place, file: withoutServerDetails(place.file) };
+/** The texts of a sync event that name a file or folder whole (its `origin`, the `file` of a place), at any depth. */
+function pathsIn(value: unknown, key = ''): string[] {
+  if (typeof value === 'string') return key === 'origin' || key === 'file' ? [value] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([inner, v]) => pathsIn(v, Array.isArray(value) ? key : inner));
+}
+
+/** The files a sync's findings name. */
+function placedFiles(sync: SyncSummary): (string | undefined)[] {
+  return [sync.unknownValuesAt, sync.mismatchedAt, sync.roleConflictsAt, sync.unnamedAt, sync.unpairedAt].flatMap((places) => Object.values(places).flatMap((at) => at.map((one) => one.file)));
+}
+
+function cutPlace(place: InputLocation, folders: readonly string[]): InputLocation {
+  return place.file === undefined ? place : { ...place, file: withoutServerDetails(place.file, folders) };
 }
 
 /** The places of a sync's findings (the first few of each), each as `shown` shows it. */

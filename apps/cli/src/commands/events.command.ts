@@ -1,5 +1,5 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { studentsNamedInSyncEvents, unknownValuesAtFor } from '@roster-ledger/clever';
+import { findingsShownTo, studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import type { InputLocation, PersonalAccess } from '@roster-ledger/domain';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
@@ -70,11 +70,13 @@ export class EventsCommand extends LedgerCommandRunner {
 }
 
 /**
- * An event of a sync's stream as a reader with `access` may see it: its findings' places name no
- * record beside a personal field the reader may not see, as GET /syncs/:id shows them.
+ * An event of a sync's stream as a reader with `access` may see it: nothing of a value outside
+ * Clever's lists in a personal field the reader may not see, as GET /syncs/:id shows them.
  */
 function syncEventForRole(event: RecordedEvent, access: PersonalAccess): RecordedEvent {
   const places = event.data['unknownValuesAt'] as Record<string, InputLocation[]> | undefined;
-  if (!event.streamId.startsWith('sync-') || places === undefined || access === 'full') return event;
-  return { ...event, data: { ...event.data, unknownValuesAt: unknownValuesAtFor(places, access) as unknown as JsonObject } };
+  const counts = event.data['unknownValues'] as Record<string, number> | undefined;
+  if (!event.streamId.startsWith('sync-') || (places === undefined && counts === undefined) || access === 'full') return event;
+  const shown = { ...(places === undefined ? {} : { unknownValuesAt: findingsShownTo(places, access) }), ...(counts === undefined ? {} : { unknownValues: findingsShownTo(counts, access) }) };
+  return { ...event, data: { ...event.data, ...(shown as unknown as JsonObject) } };
 }
