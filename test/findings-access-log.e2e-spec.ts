@@ -69,7 +69,7 @@ describe("the access log of a sync's findings that name students (end to end)", 
       await server.commands.execute(new CatchUpProjectionsCommand());
       const api = server.client;
       const readsOf = async (who: string) =>
-        (await api.as('compliance').get(`/access-log?who=${who}&limit=10`)).body.items.map((e: Entry) => [e.endpoint, e.studentIds]);
+        (await api.as('compliance').get(`/access-log?who=${who}&limit=1000`)).body.items.map((e: Entry) => [e.endpoint, e.studentIds]);
       expect((await api.as('compliance').get(`/syncs/${sync.syncId}`)).body.unknownValuesAt['student.gender'][0].recordId).toBe(oddGender['id']);
       expect(await readsOf(TEST_KEYS.compliance.name)).toEqual([['GET /syncs/:id', [oddGender['id']]]]);
       await api.as('compliance').get('/syncs');
@@ -78,6 +78,28 @@ describe("the access log of a sync's findings that name students (end to end)", 
         ['GET /districts/:id/audit', [oddGender['id']]],
         ['GET /syncs', [oddGender['id']]],
       ]);
+      // a page that shows students' data and a sync's findings is one read: one entry, every student in it
+      const positions: number[] = [];
+      for (let after: string | null = '0'; after !== null; ) {
+        const shares: { items: { position: number }[]; next: string | null } = (await api.as('compliance').get(`/districts/${sync.districtId}/audit?types=StudentShared&limit=1000&after=${after}`)).body;
+        positions.push(...shares.items.map((c: { position: number }) => c.position));
+        after = shares.next;
+      }
+      const tail = `types=SyncCompleted,StudentShared&after=${positions.at(-3)! - 1}`;
+      const before = (await readsOf(TEST_KEYS.compliance.name)).length;
+      const page = (await api.as('compliance').get(`/districts/${sync.districtId}/audit?${tail}`)).body.items as { type: string; streamId: string }[];
+      expect(page.map((c) => c.type)).toEqual(['StudentShared', 'StudentShared', 'StudentShared', 'SyncCompleted']);
+      const shared = page.slice(0, 3).map((c) => c.streamId.slice('user-'.length));
+      const [read, ...rest] = await readsOf(TEST_KEYS.compliance.name);
+      expect(rest).toHaveLength(before);
+      expect([read[0], new Set(read[1])]).toEqual(['GET /districts/:id/audit', new Set([...shared, oddGender['id']])]);
+      // and so is each page of an export
+      const exported = await fetch(`${api.base}/districts/${sync.districtId}/audit/export?format=json&${tail}`, { headers: { Authorization: `Bearer ${TEST_KEYS.compliance.key}` } });
+      expect(exported.status).toBe(200);
+      expect((JSON.parse(await exported.text()) as { streamId: string }[]).map((c) => c.streamId)).toEqual(page.map((c) => c.streamId));
+      const [exportRead, ...earlier] = await readsOf(TEST_KEYS.compliance.name);
+      expect(earlier).toHaveLength(before + 1);
+      expect([exportRead[0], new Set(exportRead[1])]).toEqual(['GET /districts/:id/audit/export', new Set([...shared, oddGender['id']])]);
       // an engineer is shown nothing of a gender, neither the count nor the student: nothing to log
       const engineers = (await api.as('engineer').get(`/syncs/${sync.syncId}`)).body;
       expect([engineers.unknownValues['student.gender'], engineers.unknownValuesAt['student.gender']]).toEqual([undefined, undefined]);

@@ -1,8 +1,8 @@
 import { once, type EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
-import { exportAudit, RecordAccessCommand, type AuditFilter, type LoggedChange, type Viewer } from '@roster-ledger/ledger';
+import { exportAudit, type AuditFilter, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import type { ExportFormat } from './audit-export-query.dto';
 import { changeForViewer } from '../syncs/sync-for-viewer';
@@ -24,17 +24,19 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
  */
 @Injectable()
 export class AuditExporter {
-  constructor(
-    private readonly queries: QueryBus,
-    private readonly commands: CommandBus,
-  ) {}
+  constructor(private readonly queries: QueryBus) {}
 
   async export(filter: AuditFilter, viewer: Viewer, format: ExportFormat, response: Response, fileName: string, { after, bom = false }: { after?: number; bom?: boolean } = {}): Promise<void> {
     let gone = false;
     response.once('close', () => (gone = true));
-    // the students a sync event's findings name beside a personal field: logged as the query logs the rest
-    const onPage = (changes: readonly LoggedChange[]) => this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
-    const chunks = exportAudit(this.queries, filter, viewer, format, { pageSize: EXPORT_PAGE_SIZE, after, shown: (change) => changeForViewer(change, viewer), onPage, bom })[Symbol.asyncIterator]();
+    // the students a sync event's findings name beside a personal field: logged with the rest each page shows
+    const chunks = exportAudit(this.queries, filter, viewer, format, {
+      pageSize: EXPORT_PAGE_SIZE,
+      after,
+      shown: (change) => changeForViewer(change, viewer),
+      namedInFindings: studentsNamedInSyncEvents,
+      bom,
+    })[Symbol.asyncIterator]();
     // the opening and the first page are read before any byte is sent, so a failure there is still a problem+json answer
     const opening = await chunks.next();
     const firstPage = await chunks.next();

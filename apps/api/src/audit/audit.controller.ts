@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { InvalidInput } from '@roster-ledger/domain';
 import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { AUDIT_READERS, GetAuditFeedQuery, RecordAccessCommand, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
+import { AUDIT_READERS, GetAuditFeedQuery, type LoggedChange, type Page, type Viewer } from '@roster-ledger/ledger';
 import type { Response } from 'express';
 import { CurrentViewer } from '../auth/current-viewer.decorator';
 import { Roles } from '../auth/roles.decorator';
@@ -23,7 +23,6 @@ import { ApiIdParam } from '../openapi/id-param.decorator';
 export class AuditController {
   constructor(
     private readonly queries: QueryBus,
-    private readonly commands: CommandBus,
     private readonly exporter: AuditExporter,
   ) {}
 
@@ -35,10 +34,9 @@ export class AuditController {
   @ApiIdParam('district')
   async feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {
     const page = await this.queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(
-      new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }),
+      // the students a sync event's findings name beside a personal field: logged with the rest the page shows
+      new GetAuditFeedQuery(query.toFilter(id), viewer, { after: query.after, limit: query.limit }, studentsNamedInSyncEvents),
     );
-    // the students a sync event's findings name beside a personal field: logged as the query logs the rest
-    await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(page.items)));
     return { ...page, items: page.items.map((change) => changeForViewer(change, viewer)) };
   }
 

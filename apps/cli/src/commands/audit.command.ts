@@ -4,11 +4,11 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { dirname, resolve } from 'node:path';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { QueryBus } from '@nestjs/cqrs';
 import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, RecordAccessCommand, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
+import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
 import { cliViewer, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
@@ -68,10 +68,7 @@ async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<v
 
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
-  constructor(
-    private readonly queries: QueryBus,
-    private readonly commands: CommandBus,
-  ) {
+  constructor(private readonly queries: QueryBus) {
     super();
   }
 
@@ -109,13 +106,12 @@ export class AuditExportCommand extends CommandRunner {
       let count = 0;
       let last = options.after;
       const viewer = cliViewer('audit export', options.role ?? 'compliance');
-      const onPage = async (changes: readonly LoggedChange[]) => {
+      const onPage = (changes: readonly LoggedChange[]) => {
         count += changes.length;
         last = changes.at(-1)?.position ?? last;
-        // the students a sync event's findings name beside a personal field: logged as the query logs the rest
-        await this.commands.execute(new RecordAccessCommand(viewer, studentsNamedInSyncEvents(changes)));
       };
-      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, onPage, bom: options.bom === true });
+      // the students a sync event's findings name beside a personal field: logged with the rest each page shows
+      const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, onPage, namedInFindings: studentsNamedInSyncEvents, bom: options.bom === true });
       if (options.out) {
         await writeWhole(chunks, options.out);
       } else {

@@ -100,6 +100,8 @@ export interface AuditExportOptions {
    * page leaves, as the query logs its own reads: a reader that stops mid-page has seen some).
    */
   onPage?: (changes: readonly LoggedChange[]) => void | Promise<void>;
+  /** The students a page's sync events name beside a personal field, as GetAuditFeedQuery takes them. */
+  namedInFindings?: (changes: readonly LoggedChange[]) => string[];
   /**
    * A CSV starts with a UTF-8 byte order mark: Excel, opening a CSV without one, reads it in the
    * machine's legacy code page, and every accented name comes out garbled (`PeÃ±a`). Off by
@@ -118,11 +120,11 @@ export async function* exportAudit(
   filter: AuditFilter,
   viewer: Viewer,
   format: AuditExportFormat,
-  { pageSize = 1_000, after, shown = (change) => change, onPage, bom = false }: AuditExportOptions = {},
+  { pageSize = 1_000, after, shown = (change) => change, onPage, namedInFindings, bom = false }: AuditExportOptions = {},
 ): AsyncGenerator<string> {
   const withPeople = syncPeople(queries);
   const pageAfter = async (after: number | undefined, first = false): Promise<Page<ExportedChange>> => {
-    const page = await queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize, first }));
+    const page = await queries.execute<GetAuditFeedQuery, Page<LoggedChange>>(new GetAuditFeedQuery(filter, viewer, { after, limit: pageSize, first }, namedInFindings));
     return { items: await Promise.all(page.items.map((change) => withPeople(shown(change)))), next: page.next };
   };
   // the first page, with the people of its syncs, before the opening: an export the query refuses

@@ -236,14 +236,14 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
   constructor(@Inject(READ_MODELS) private readonly models: ReadModels, @Inject(ACCESS_LOG) log: AccessLog, @Inject(CLOCK) clock: Clock) {
     super(log, clock);
   }
-  async execute({ filter, viewer, page }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
+  async execute({ filter, viewer, page, namedInFindings }: GetAuditFeedQuery): Promise<Page<LoggedChange>> {
     checkAuditRange(filter);
     checkAuditTypes(filter);
     const { items, students } = await this.models.atOneMoment(async () => {
       const found = await this.models.audit(filter, { after: page.after, limit: page.limit });
       if (found.length === 0 && (page.after === undefined || page.first === true)) await checkRecorded(this.models, filter);
       const items = found.map((c) => changeAnswer(c, personalAccessOf(viewer.role)));
-      return { items, students: await studentsShown(items, this.models) };
+      return { items, students: [...new Set([...(await studentsShown(items, this.models)), ...namedInFindings(items)])] };
     });
     await this.logAccess(viewer, students);
     const last = items[items.length - 1];

@@ -1,5 +1,5 @@
 import type { Viewer } from '../access/viewer';
-import type { AccessLogFilter, AuditFilter, TimelineKind } from '../ports/read-models.port';
+import type { AccessLogFilter, AuditFilter, LoggedChange, TimelineKind } from '../ports/read-models.port';
 
 /** Accounts matching a name, email, SIS id, student number, state id or Clever id. */
 /** The most items one page of a read may hold, through the API and the CLI alike. */
@@ -67,6 +67,12 @@ export class GetAuditFeedQuery {
     readonly filter: AuditFilter,
     readonly viewer: Viewer,
     readonly page: { after?: number; limit: number; first?: boolean },
+    /**
+     * The students a page's sync events name beside a personal field (their findings' places),
+     * which only the Clever mapping can tell: written with the page's other students, in the one
+     * access-log entry of the read.
+     */
+    readonly namedInFindings: (changes: readonly LoggedChange[]) => string[] = () => [],
   ) {}
 }
 
