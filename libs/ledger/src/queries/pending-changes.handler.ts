@@ -13,6 +13,9 @@ import { GetPendingChangesQuery, type PendingChange, type PendingChangesPage } f
 import { studentsShown } from './read-answers';
 import { relatedRecords } from './timeline-related';
 
+/** Events of a change set read between two turns of the server's other requests. */
+const SCAN_SLICE = 10_000;
+
 /**
  * A held sync's change set, read from where it is staged, a page at a time: each change cut for
  * the role as the audit feed cuts it, and the records it names by their names now (a removal
@@ -47,10 +50,13 @@ export class GetPendingChangesHandler implements IQueryHandler<GetPendingChanges
     const found: Omit<PendingChange, 'related'>[] = [];
     let more = false;
     let index = 0;
-    // the set is read a page of appends at a time and left as soon as the page is full
+    // the set is read a page of appends at a time and left as soon as the page is full; a page deep
+    // in a large set (a rollover's: millions of events) reads through those before it, so the
+    // server's other requests are let through every SCAN_SLICE events read
     read: for (const append of this.pending.read(syncId)) {
       for (const event of append.events) {
         index++;
+        if (index % SCAN_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         if (index <= after || (types !== null && !types.has(event.type))) continue;
         if (found.length === options.limit) {
           more = true;
