@@ -160,7 +160,7 @@ describe('the changes a held sync would append (end to end)', () => {
   it('refuses a sync that is not held, an unknown type, and a held sync whose change set is gone', async () => {
     const notHeld = cli(['syncs', 'pending', completed, '--db', db]);
     expect(notHeld.status).toBe(2);
-    expect(notHeld.stderr).toContain(`error (SYNC_NOT_HELD): sync ${completed} is completed, not held: its changes are in the log (roster-ledger audit export --sync ${completed}`);
+    expect(notHeld.stderr).toBe(`error (SYNC_NOT_HELD): sync ${completed} is completed, not held: its changes are in the log: the audit feed of the sync shows them\n`);
     expect((await server.client.as('admin').get(`/syncs/${completed}/pending`)).body).toMatchObject({ status: 409, code: 'SYNC_NOT_HELD' });
     const unknownType = cli(['syncs', 'pending', held, '--types', 'StudentLeft', '--db', db]);
     expect([unknownType.status, unknownType.stderr]).toEqual([2, expect.stringContaining('--types: "StudentLeft" is not a roster event type')]);

@@ -28,7 +28,7 @@ describe('the request log', () => {
     expect(logged({ path: '/accounts/search/Frances Dunn' }, 404)).not.toContain('Frances');
     expect(logged({ path: '/' }, 404)).toMatch(/^GET \(no route: \/\) 404 /);
     // an encoded slash or a backslash divides it too: a pasted name after it is not logged
-    for (const path of ['/accounts%2FLuc%C3%ADa%20Pe%C3%B1a', '/accounts%2f5a25ffb0c1bc2a0036000401', '/accounts\\5a25ffb0c1bc2a0036000401']) {
+    for (const path of ['/accounts%2FLuc%C3%ADa%20Pe%C3%B1a', '/accounts%2f5a25ffb0c1bc2a0036000401', '/accounts\\5a25ffb0c1bc2a0036000401', '/accounts%252F5a25ffb0c1bc2a00360003ed', '/accounts%3Fq%3DSteve%20Ziemann', '/accounts;5a25ffb0', '/accounts%EF%BC%8F5a25ffb0']) {
       expect(logged({ path }, 404)).toMatch(/^GET \(no route: \/accounts\/…\) 404 /);
     }
   });

@@ -24,7 +24,9 @@ export function requestLogger(request: AuthenticatedRequest, response: Response,
  * other status was refused before routing (a body that is not JSON), on a path that may be right.
  */
 export function unrouted(path: string, status: number): string {
-  // an encoded slash (`/accounts%2F<id>`) or a backslash divides a path as typed as much as a slash does
-  const [first, ...rest] = path.split(/\/|\\|%2f|%5c/i).filter((segment) => segment !== '');
-  return `(${status === 404 ? 'no route' : 'refused before routing'}: /${first ?? ''}${rest.length > 0 ? '/…' : ''})`;
+  // the letters a route's first segment is made of, and no more: whatever follows them (a slash,
+  // encoded once or twice, an encoded `?`, a `;`, a slash of another script) may lead to an id or a name
+  const first = /^\/*([A-Za-z][A-Za-z-]*)/.exec(path)?.[1] ?? '';
+  const more = path.replace(/^\/*/, '').length > first.length;
+  return `(${status === 404 ? 'no route' : 'refused before routing'}: /${first}${more ? '/…' : ''})`;
 }

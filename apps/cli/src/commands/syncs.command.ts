@@ -230,7 +230,7 @@ export class SyncsUnlockCommand extends SyncsSubCommand {
 
 @Command({
   name: 'syncs',
-  description: 'list, show, approve, discard or unlock syncs',
+  description: 'list and show syncs, read the changes of a held one, approve, discard or unlock syncs',
   subCommands: [SyncsListCommand, SyncsShowCommand, SyncsPendingCommand, SyncsApproveCommand, SyncsDiscardCommand, SyncsUnlockCommand],
 })
 export class SyncsCommand extends CommandRunner {

@@ -40,7 +40,7 @@ export class GetPendingChangesHandler implements IQueryHandler<GetPendingChanges
   async execute({ syncId, viewer, options }: GetPendingChangesQuery): Promise<PendingChangesPage> {
     const sync = await this.history.get(syncId);
     if (sync.status !== 'held') {
-      const why = sync.status === 'completed' ? `its changes are in the log (roster-ledger audit export --sync ${syncId}, or the audit feed's sync filter)` : 'only a held sync has changes waiting';
+      const why = sync.status === 'completed' ? 'its changes are in the log: the audit feed of the sync shows them' : 'only a held sync has changes waiting';
       throw new SyncNotHeld(syncId, sync.status, why);
     }
     if (!(await this.pending.has(syncId))) throw new HeldSyncOutdated(syncId, 'its pending change set is missing');
