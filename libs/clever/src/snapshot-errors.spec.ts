@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
 import { openSnapshotFolder, type SnapshotFolderOptions } from './index';
@@ -234,6 +234,14 @@ describe.each([
     await mkdir(join(folder, 'users.json'));
     await expect(openSnapshotFolder(folder)).rejects.toThrow(
       new InvalidInput("users.json is a folder, not a file: expected the snapshot's user records as JSON there", { file: join(folder, 'users.json') }),
+    );
+  });
+
+  it('given a snapshot file that is a link to nothing, it says so rather than read the snapshot without its sections', async () => {
+    const folder = await tempFolder({ 'users.json': envelope([student('u1')]) });
+    await symlink('/mnt/gone/sections.json', join(folder, 'sections.json'));
+    await expect(openSnapshotFolder(folder)).rejects.toThrow(
+      new InvalidInput("sections.json is a link to /mnt/gone/sections.json, which cannot be read (it is not there): expected the snapshot's section records as JSON there", { file: join(folder, 'sections.json') }),
     );
   });
 

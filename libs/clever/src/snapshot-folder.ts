@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
@@ -78,7 +78,13 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
     const name = entryInAnyCase(names, SNAPSHOT_FILE_NAMES[kind]) ?? SNAPSHOT_FILE_NAMES[kind];
     const path = join(absolute, name);
     const entry = await stat(path).catch(() => undefined);
-    if (entry === undefined) continue;
+    if (entry === undefined) {
+      // a link whose target is gone is a file the folder names and cannot give: never read as one absent,
+      // which would leave every record of its kind as the ledger had them, without a word
+      const link = await readlink(path).catch(() => undefined);
+      if (link !== undefined) throw new InvalidInput(`${name} is a link to ${link}, which cannot be read (it is not there): expected the snapshot's ${kind} records as JSON there`, { file: path });
+      continue;
+    }
     // a folder of that name (an archive unpacked into it, say) is no snapshot of that kind: never read as one absent
     if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${kind} records as JSON there`, { file: path });
     files[kind] = path;
