@@ -53,8 +53,8 @@ const WORD_BREAK = /[^\p{L}\p{M}\d]/u;
  * - for one of three words or more ("De La Cruz", "van der Berg"), each word from the third on to
  *   the end, then the first name (`cruz xavan`): the search row's keys start at its first and
  *   second words only, and support is given any family name of a compound surname;
- * - its words written together, before and after the first name (`delacruz xavan`, `xavan
- *   delacruz`): support types a name as heard, and the typed text's respacings (spacingVariants)
+ * - its words written together, before and after the first name, and after a middle name
+ *   (`delacruz xavan`, `xavan delacruz`, `xavan j delacruz`): support types a name as heard, and the typed text's respacings (spacingVariants)
  *   only ever take spaces out of what was typed, never put them in.
  */
 export function laterWordKeys(account: Account): string[] {
@@ -67,7 +67,9 @@ export function laterWordKeys(account: Account): string[] {
   const keys = words.slice(2).flatMap((_, i) => nameKey(`${words.slice(i + 2).join(' ')} ${first}`) ?? []);
   if (words.length < 2) return keys;
   const together = words.join('');
-  return [...keys, ...[nameKey(`${together} ${first}`), nameKey(`${first} ${together}`)].filter((key): key is string => key !== null)];
+  const middle = typeof name?.['middle'] === 'string' && name['middle'] !== '' ? name['middle'] : null;
+  const joined = [`${together} ${first}`, `${first} ${together}`, ...(middle === null ? [] : [`${first} ${middle} ${together}`])];
+  return [...keys, ...joined.flatMap((text) => nameKey(text) ?? [])];
 }
 
 /** The identifiers support searches by, over every role, added to `into`. */

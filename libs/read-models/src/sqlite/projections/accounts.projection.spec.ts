@@ -110,7 +110,7 @@ describe('accounts projection: one account per Clever user', () => {
       // the one whose SIS spaces it, too, and the other way: the SIS spaces what was typed together
       for (const text of ['de la cruz', 'dela cruz', 'de lacruz', 'delacruz']) expect([text, await search(text)]).toEqual([text, ['u10', 'u9']]);
       for (const text of ['DelaCruz, X', 'xavan delacruz']) expect([text, await search(text)]).toEqual([text, ['u9']]);
-      for (const text of ['parisianortiz', 'garciamarquez gab']) expect((await search(text)).length).toBe(1);
+      for (const text of ['parisianortiz', 'garciamarquez gab', 'gerald j parisianortiz']) expect([text, await search(text)]).toEqual([text, [text.includes('garcia') ? 'u8' : 'u7']]);
       expect(await search('cruz gabriel')).toEqual([]);
       // marks of other scripts make other names: a Devanagari vowel sign is not an accent
       rm().when(log.append('user-u5', 'StudentShared', studentRecord('u5', { first: 'प्रिया', last: 'Shah' })));
