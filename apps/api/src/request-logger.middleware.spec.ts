@@ -36,4 +36,8 @@ describe('the request log', () => {
   it('says a request refused before routing (a body that is not JSON) was refused, not that its path has no route', () => {
     expect(logged({ method: 'POST', path: '/syncs/0b7e/approve' }, 400)).toMatch(/^POST \(refused before routing: \/syncs\/…\) 400 /);
   });
+
+  it('says a request of a method its path does not take (405) had no route for that method', () => {
+    expect(logged({ method: 'DELETE', path: '/syncs/0b7e' }, 405)).toMatch(/^DELETE \(no route for this method: \/syncs\/…\) 405 /);
+  });
 });

@@ -20,13 +20,15 @@ export function requestLogger(request: AuthenticatedRequest, response: Response,
 
 /**
  * A request no route took by its first path segment alone: enough to tell which endpoint it was
- * meant for, and never an id or a name a mistyped path may carry after it. A 404 had no route; any
- * other status was refused before routing (a body that is not JSON), on a path that may be right.
+ * meant for, and never an id or a name a mistyped path may carry after it. A 404 had no route; a
+ * 405 a route of its path, for other methods; any other status was refused before routing (a body
+ * that is not JSON), on a path that may be right.
  */
 export function unrouted(path: string, status: number): string {
   // the letters a route's first segment is made of, and no more: whatever follows them (a slash,
   // encoded once or twice, an encoded `?`, a `;`, a slash of another script) may lead to an id or a name
   const first = /^\/*([A-Za-z][A-Za-z-]*)/.exec(path)?.[1] ?? '';
   const more = path.replace(/^\/*/, '').length > first.length;
-  return `(${status === 404 ? 'no route' : 'refused before routing'}: /${first}${more ? '/…' : ''})`;
+  const why = status === 404 ? 'no route' : status === 405 ? 'no route for this method' : 'refused before routing';
+  return `(${why}: /${first}${more ? '/…' : ''})`;
 }
