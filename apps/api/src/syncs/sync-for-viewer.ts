@@ -23,7 +23,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
   const access = personalAccessOf(viewer.role);
   if (operator && access === 'full') return sync;
   // the sync's own folders, cut whole even where their names hold spaces
-  const folders = operator ? [] : foldersOf([sync.origin, sync.failure?.at?.file, ...placedFiles(sync)]);
+  const folders = operator ? [] : foldersOf(pathsIn(sync));
   const place = (at: InputLocation): InputLocation => (operator ? at : cutPlace(at, folders));
   const failure = sync.failure && {
     ...sync.failure,
@@ -73,16 +73,11 @@ function withPathsCut(value: unknown, mayHoldPath: boolean, folders: readonly st
   );
 }
 
-/** The texts of a sync event that name a file or folder whole (its `origin`, the `file` of a place), at any depth. */
+/** The texts of a sync (or a sync event) that name a file or folder whole (its `origin`, the `file` of a failure or a finding's place), at any depth. */
 function pathsIn(value: unknown, key = ''): string[] {
   if (typeof value === 'string') return key === 'origin' || key === 'file' ? [value] : [];
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([inner, v]) => pathsIn(v, Array.isArray(value) ? key : inner));
-}
-
-/** The files a sync's findings name. */
-function placedFiles(sync: SyncSummary): (string | undefined)[] {
-  return [sync.unknownValuesAt, sync.mismatchedAt, sync.roleConflictsAt, sync.unnamedAt, sync.unpairedAt].flatMap((places) => Object.values(places).flatMap((at) => at.map((one) => one.file)));
 }
 
 function cutPlace(place: InputLocation, folders: readonly string[]): InputLocation {

@@ -1,6 +1,6 @@
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { findingsShownTo, studentsNamedInSyncEvents } from '@roster-ledger/clever';
-import type { InputLocation, PersonalAccess } from '@roster-ledger/domain';
+import type { PersonalAccess } from '@roster-ledger/domain';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
 import { personalAccessOf, ReadEventsQuery, RecordAccessCommand, type EventsPage, type JsonObject, type RecordedEvent } from '@roster-ledger/ledger';
@@ -74,9 +74,11 @@ export class EventsCommand extends LedgerCommandRunner {
  * Clever's lists in a personal field the reader may not see, as GET /syncs/:id shows them.
  */
 function syncEventForRole(event: RecordedEvent, access: PersonalAccess): RecordedEvent {
-  const places = event.data['unknownValuesAt'] as Record<string, InputLocation[]> | undefined;
-  const counts = event.data['unknownValues'] as Record<string, number> | undefined;
-  if (!event.streamId.startsWith('sync-') || (places === undefined && counts === undefined) || access === 'full') return event;
-  const shown = { ...(places === undefined ? {} : { unknownValuesAt: findingsShownTo(places, access) }), ...(counts === undefined ? {} : { unknownValues: findingsShownTo(counts, access) }) };
-  return { ...event, data: { ...event.data, ...(shown as unknown as JsonObject) } };
+  if (!event.streamId.startsWith('sync-') || access === 'full') return event;
+  const data = { ...event.data };
+  for (const key of ['unknownValues', 'unknownValuesAt'] as const) {
+    const findings = data[key] as Record<string, JsonObject[keyof JsonObject]> | undefined;
+    if (findings !== undefined) data[key] = findingsShownTo(findings, access) as JsonObject;
+  }
+  return { ...event, data };
 }
