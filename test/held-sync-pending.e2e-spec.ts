@@ -170,6 +170,12 @@ describe('the changes a held sync would append (end to end)', () => {
     try {
       const gone = cli(['syncs', 'pending', held, '--db', db]);
       expect([gone.status, gone.stderr]).toEqual([2, expect.stringContaining(`error (HELD_SYNC_OUTDATED): sync ${held} can no longer be applied (its pending change set is missing)`)]);
+      // support may read a held sync but not discard one: the answer says who can
+      expect((await server.client.as('support').get(`/syncs/${held}/pending`)).body).toMatchObject({
+        status: 409,
+        code: 'HELD_SYNC_OUTDATED',
+        detail: expect.stringContaining(`an engineer or admin discards it ("roster-ledger syncs discard ${held} --by <name>", or POST /syncs/${held}/discard)`),
+      });
     } finally {
       renameSync(`${db}.staged-away`, `${db}.staged`);
     }

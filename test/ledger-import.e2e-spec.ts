@@ -299,7 +299,7 @@ describe('roster-ledger import (end to end)', () => {
 
       const approving = cliJson(['syncs', 'approve', syncId, '--by', 'alice', '--db', db]);
       expect(approving.status).toBe(2);
-      expect(approving.body).toMatchObject({ error: { code: 'HELD_SYNC_OUTDATED', message: expect.stringContaining('discard it and run the sync again') } });
+      expect(approving.body).toMatchObject({ error: { code: 'HELD_SYNC_OUTDATED', message: expect.stringContaining('an engineer or admin discards it') } });
       expect(await readLog(db)).toEqual(before);
       expect(cli(['syncs', 'discard', syncId, '--by', 'alice', '--db', db]).status).toBe(0);
     });

@@ -73,7 +73,11 @@ export class HeldSyncOutdated extends DomainError {
     readonly syncId: string,
     detail: string,
   ) {
-    super(`sync ${syncId} can no longer be applied (${detail}); discard it and run the sync again`);
+    // read by every role (a held sync's pending changes), so it says who may act, not "you"
+    super(
+      `sync ${syncId} can no longer be applied (${detail}); an engineer or admin discards it ` +
+        `("roster-ledger syncs discard ${syncId} --by <name>", or POST /syncs/${syncId}/discard) and runs the sync again`,
+    );
   }
 }
 
