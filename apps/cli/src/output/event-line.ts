@@ -4,7 +4,18 @@ import type { RecordedEvent } from '@roster-ledger/ledger';
 const ROLE_NAMES: Readonly<Record<UserRole, string>> = { student: 'a student', teacher: 'a teacher', staff: 'staff', district_admin: 'a district admin' };
 
 type Change = { from: unknown; to: unknown };
-const show = (v: unknown): string => (v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+/**
+ * A value as a line shows it: text as it is, a list as `[a, b]`, an object as `{key: value}`. Not
+ * as JSON: the line is escaped once when printed (oneLine), and JSON's own escapes of a quote or
+ * backslash inside a value would show doubled (`O\\"Brien`).
+ */
+const show = (v: unknown): string => {
+  if (v === null || v === undefined) return '(none)';
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v).map(([key, value]) => `${key}: ${show(value)}`).join(', ')}}`;
+  return String(v);
+};
 
 /** How a changed field's id is shown in place of the bare id (a school's name with its id), or null to show it bare. */
 export type ChangedIdLabel = (field: string, id: string) => string | null;

@@ -46,10 +46,10 @@ describe('a timeline entry in one line', () => {
     expect(describeTimelineEntry(entry('user-u1', 'StudentUpdated', data, [annex, lincoln, ...listed]), student)).toBe(
       'school: Annex (school s2, now removed) -> Lincoln (school s1); schools: [Annex (school s2, now removed)] -> [Lincoln (school s1), s9]; grade: 3 -> 4',
     );
-    // a list no label names is shown as JSON, as `events` shows it; a null in a named list as (none)
+    // a list no label names is shown as `events` shows it; a null in a named list as (none)
     const staff = { id: 'u1', changes: { roles: { from: ['teacher'], to: ['teacher', 'counselor'] }, schools: { from: ['s1', null], to: ['s1'] } }, personal: {} };
     expect(describeTimelineEntry(entry('user-u1', 'StaffUpdated', staff, [{ ...lincoln, field: 'changes.schools' }]), student)).toBe(
-      'roles: ["teacher"] -> ["teacher","counselor"]; schools: [Lincoln (school s1), (none)] -> [Lincoln (school s1)]',
+      'roles: [teacher] -> [teacher, counselor]; schools: [Lincoln (school s1), (none)] -> [Lincoln (school s1)]',
     );
   });
 
