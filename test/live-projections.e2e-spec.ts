@@ -200,6 +200,46 @@ describe('live projections following another process (end to end)', () => {
     }
   }, 90_000);
 
+  it('serve leaves a large sync to the command that appended it and rebuilds the read models for it, not folding it a second time', async () => {
+    const ledger = tmp.path('left.db');
+    const district = tmp.path('left-district');
+    // a district of more events than the demo's ledger holds, and more than a command folds live
+    // (100,000): the import's catch-up rebuilds every read model beside the live ones
+    await generateSnapshots({ students: 20_000, seed: 'left-to-import', base: district });
+    expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', ledger]).status).toBe(0);
+    const serve = await startServe(ledger, { LEDGER_API_KEYS: testKeysConfig() });
+    /** serve's CPU time so far, in clock ticks (user and system, /proc/<pid>/stat fields 14 and 15). */
+    const cpuTicks = () => {
+      const fields = readFileSync(`/proc/${serve.child.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    };
+    try {
+      const before = cpuTicks();
+      const imported = await startCli(['import', district, '--db', ledger, '--json']).done;
+      expect([imported.status, imported.stderr]).toEqual([0, '']);
+      const report = JSON.parse(imported.stdout) as { appended: number; readModelsRebuilt: string[]; readModelsFoldedElsewhere: boolean };
+      expect(report.appended).toBeGreaterThan(100_000);
+      expect(report.readModelsRebuilt).toEqual(expect.arrayContaining(SQLITE_PROJECTIONS.map((p) => p.name)));
+      expect(report.readModelsFoldedElsewhere).toBe(false);
+      // serve says it left the sync to the import, once, and that the read models caught up by it
+      const caughtUp = 'read models caught up: another process folded those events';
+      for (const deadline = Date.now() + 30_000; !serve.output().includes(caughtUp) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+      const lines = serve.output().split('\n');
+      expect(lines.filter((line) => line.includes('another process is folding those events into the read models: left to it'))).toHaveLength(1);
+      expect(lines.filter((line) => line.includes(caughtUp))).toHaveLength(1);
+      expect(lines.filter((line) => / events folded (here|in )/.test(line))).toEqual([]);
+      // and spent a few seconds of CPU at most meanwhile: folding the sync itself took longer than the import's rebuild of it
+      expect((cpuTicks() - before) / 100).toBeLessThan(5);
+      // it answers from the versions the import swapped in
+      const headers = { authorization: `Bearer ${TEST_KEYS.support.key}` };
+      const users = (JSON.parse(readFileSync(join(district, 'users.json'), 'utf8')) as { data: { data: { id: string } }[] }).data;
+      const found = await fetch(`${serve.started.url}/accounts/${users[users.length - 1]!.data.id}`, { headers });
+      expect(found.status).toBe(200);
+    } finally {
+      await stopServe(serve);
+    }
+  }, 180_000);
+
   it('serve says at start which read model it folds again from the log, and why', async () => {
     const upgraded = tmp.path('upgraded.db');
     expect(cli(['import', CLEVER_DEMO_FOLDER, '--db', upgraded]).status).toBe(0);

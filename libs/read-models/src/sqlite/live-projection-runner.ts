@@ -26,6 +26,8 @@ export class LiveProjectionRunner {
   private done: Promise<void> | null = null;
   /** Whether the read models this process started over were announced: once, though a projection job stops and starts the runner. */
   private announced = false;
+  /** Whether the last catch-up left the read models to another process: said once, not at each look a second apart. */
+  private leftElsewhere = false;
 
   constructor(
     private readonly control: SqliteProjectionControl,
@@ -89,17 +91,27 @@ export class LiveProjectionRunner {
     const behind = Math.max(0, ...(await this.control.status()).filter((s) => s.status === 'running').map((s) => s.lag.events));
     if (behind < this.batchSize) {
       await this.control.catchUp(undefined, () => this.stopped);
+      if (this.leftElsewhere && !this.control.foldedElsewhere() && !this.stopped) {
+        this.leftElsewhere = false;
+        this.logger.log('read models caught up: another process folded those events');
+      }
       return;
     }
     const started = Date.now();
-    this.logger.log(`folding ${behind.toLocaleString('en-US')} events into the read models; until they are folded, queries answer from before them`);
+    if (!this.leftElsewhere) this.logger.log(`folding ${behind.toLocaleString('en-US')} events into the read models; until they are folded, queries answer from before them`);
     const folded = await this.control.catchUp(undefined, () => this.stopped);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (this.stopped) this.logger.log(`folding stopped after ${seconds} s (the server is stopping, or a rebuild was asked for): it resumes from the log`);
-    else if (this.control.foldedElsewhere()) this.logger.log('another process is folding those events into the read models: left to it');
+    else if (this.control.foldedElsewhere()) {
+      // (a command rebuilding them after a large sync, or folding them: looked at again each second)
+      if (!this.leftElsewhere) this.logger.log('another process is folding those events into the read models: left to it');
+      this.leftElsewhere = true;
+      return;
+    }
     // fewer than it set out to fold: a CLI command folded the rest first, between the two reads
     else if (folded < behind) this.logger.log(`read models caught up in ${seconds} s: ${folded.toLocaleString('en-US')} events folded here, the rest by another process first`);
     else this.logger.log(`read models caught up: ${folded.toLocaleString('en-US')} events folded in ${seconds} s`);
+    this.leftElsewhere = false;
   }
 
   private async follow(after: number): Promise<void> {

@@ -108,7 +108,10 @@ export interface BulkOptions {
    * A live read model with at least this many events to fold, and more to fold than it already
    * has (a first import, a new read model, a term rollover on a small ledger), catches up by a
    * rebuild beside it: a bulk load without secondary indexes, indexed once and swapped in, is
-   * several times faster than folding into the live, indexed tables. Default 100,000.
+   * several times faster than folding into the live, indexed tables. Default 100,000
+   * (BULK_CATCH_UP_FROM). Infinity: this process folds live only (serve's runner, whose thread
+   * answers requests), and leaves a read model that far behind to another process rebuilding it
+   * (see buildingElsewhere).
    */
   bulkCatchUpFrom?: number;
   /**
@@ -118,6 +121,9 @@ export interface BulkOptions {
    */
   twoThreadCatchUpFrom?: number;
 }
+
+/** How far behind a live read model is caught up by a rebuild beside it, by default (see BulkOptions.bulkCatchUpFrom). */
+const BULK_CATCH_UP_FROM = 100_000;
 
 /**
  * Another thread that folds projections on connections of its own to the same files: a rebuild
@@ -248,7 +254,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     this.locks = new LockFiles(this.files.lockFolder);
     this.clock = options.clock ?? (() => new Date());
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
-    this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? 100_000;
+    this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM;
     this.twoThreadCatchUpFrom = options.twoThreadCatchUpFrom ?? 20_000;
     this.secondThread = options.secondThread ?? null;
     this.byName = new Map(projections.map((p) => [p.name, p]));
@@ -554,7 +560,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   /** Whether a live read model at `position` is so far behind `head` that a catch-up rebuilds it in bulk (see catchUpInBulk). */
   private farBehind(position: number, head: number): boolean {
-    return head - position >= this.bulkCatchUpFrom && head - position > position;
+    return farBehind(position, head, this.bulkCatchUpFrom);
   }
 
   /**
@@ -575,9 +581,42 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     this.rebuiltByCatchUp = rebuilt.names;
     // the head as read now is the end of an append, so of a whole sync: the fold stops there
     const until = options.until ?? (await this.store.headPosition());
+    if (this.bulkCatchUpFrom === Infinity) {
+      // asked at the start and between batches: the process that appended a large sync starts
+      // its rebuild a moment after its append, which is when this fold starts too
+      const far = this.liveTargets().filter((t) => farBehind(t.position, until, BULK_CATCH_UP_FROM));
+      let left = this.buildingElsewhere(far);
+      const asked = interrupted;
+      interrupted = () => asked?.() === true || left || (left = this.buildingElsewhere(far));
+      const folded = left ? 0 : await this.foldAll(onProgress, interrupted, until, options.barrier);
+      if (!left) return folded;
+      this.heldElsewhere = true;
+      return 0;
+    }
+    return rebuilt.events + (await this.foldAll(onProgress, interrupted, until, options.barrier));
+  }
+
+  /**
+   * Whether another live process is rebuilding one of these read models (a command's catch-up
+   * after a large sync: see catchUpInBulk). Its swap will replace the version a live fold here
+   * would write into, so such a fold is left to it, and noted in `heldElsewhere` (the runner
+   * looks again a second later; a builder that dies is no longer at work, and the fold is made
+   * here). Folding meanwhile would be the same sync folded twice, on the two cores the rebuild
+   * needs.
+   */
+  private buildingElsewhere(targets: readonly Target[]): boolean {
+    return targets.some(({ projection: p }) => {
+      if (this.registryOf(p).get(p.name).building_version === null) return false;
+      const builder = this.registryOf(p).builder(p.name);
+      return liveElsewhere(builder) && this.workHeldAlive(builder, buildLock(p));
+    });
+  }
+
+  /** Folds every live read model up to `until`, on two threads when it is far enough behind (see catchUp). */
+  private async foldAll(onProgress: ((p: ProjectionProgress) => void) | undefined, interrupted: (() => boolean) | undefined, until: number, barrier: CommitBarrier | undefined): Promise<number> {
     const behind = Math.max(0, ...this.liveTargets().map((t) => until - t.position));
     if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
-      return rebuilt.events + (await this.foldLive(this.projections, onProgress, interrupted, until, options.barrier));
+      return this.foldLive(this.projections, onProgress, interrupted, until, barrier);
     }
     const theirs = deferred<boolean>();
     const mine = deferred<boolean>();
@@ -626,7 +665,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     );
     // a round whose commits failed part-way is left noted, so readers go on comparing: the next round here deletes it
     if (round !== null) this.files.rounds!.end(round);
-    return rebuilt.events + Math.max(here, there);
+    return Math.max(here, there);
   }
 
   /** Catches these projections up (see catchUp); gives the ones it rebuilt in bulk. */
@@ -1713,6 +1752,11 @@ function verifyLock(p: SqliteProjection): string {
 }
 
 /** A projection's build lock file's name (see LockFiles). */
+/** Whether a read model at `position` has at least `from` events to fold up to `head`, and more than it has folded. */
+function farBehind(position: number, head: number, from: number): boolean {
+  return head - position >= from && head - position > position;
+}
+
 function buildLock(p: SqliteProjection): string {
   return `build-${p.name}`;
 }
