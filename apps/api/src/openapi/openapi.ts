@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { RELEASE } from '@roster-ledger/config';
+import { withNullableRefs } from './nullable-refs';
 import { ProblemSchema } from './problem.schema';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './security-schemes';
 
@@ -19,7 +20,8 @@ Times: \`observedAt\` is when a sync saw the change (the ledger's clock; for the
 \`cleverLastModified\` Clever's own clock. Parameters take ISO-8601 dates (2025-10-01) or timestamps with a zone;
 \`asOf=2025-10-01\` means the END of that day (UTC), \`from\` is inclusive, \`to\` exclusive (\`to=2025-10-01\` includes that day).
 
-Errors are application/problem+json (RFC 9457) with a stable \`code\`.`;
+Errors are application/problem+json (RFC 9457) with a stable \`code\`, those of a request no operation here takes too: a path
+no endpoint has is 404 \`ROUTE_NOT_FOUND\`, a path asked with a method it does not take 405 \`METHOD_NOT_ALLOWED\` (its \`Allow\` header names those it takes).`;
 
 /** The OpenAPI document (`/docs-json`) and Swagger UI (`/docs`), outside the API-key guard. */
 export function setupOpenApi(app: INestApplication): OpenAPIObject {
@@ -30,7 +32,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'Authorization: Bearer <key>' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'X-Api-Key: <key>' }, API_KEY_SCHEME)
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemSchema] });
+  const document = withNullableRefs(SwaggerModule.createDocument(app, config, { extraModels: [ProblemSchema] }));
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: DOCS_JSON_PATH, customSiteTitle: 'Roster Ledger API' });
   return document;
 }

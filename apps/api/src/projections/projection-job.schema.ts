@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ProjectionProgress } from '@roster-ledger/ledger';
+import { NULL_ONLY } from '../openapi/nullable-refs';
 import type { ProjectionJob, ProjectionJobKind } from './projection-job';
 
 class ProgressSchema implements ProjectionProgress {
@@ -28,8 +29,8 @@ export class ProjectionJobSchema implements ProjectionJob {
   @ApiProperty({ type: ProgressSchema, nullable: true, description: 'the latest progress; null until the first batch of events is folded, a few seconds in' })
   progress!: ProgressSchema | null;
   @ApiProperty({
-    nullable: true,
-    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: { type: 'object', additionalProperties: true } }],
+    // null as a schema of its own: `nullable` beside a oneOf, with no type of its own, would add null to nothing
+    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: { type: 'object', additionalProperties: true } }, NULL_ONLY],
     description: 'null until the job ends. rebuild: an object {projections, version, resumedFrom, joined, events, seconds, swapped, differences?, kept?, rebuiltFirst?}; verify: an array [{projection, position, differences, equal}]',
   })
   result!: ProjectionJob['result'];
