@@ -323,6 +323,20 @@ describe('answers as the OpenAPI document declares them (end to end)', () => {
     }
   }, 90_000);
 
+  it('refuses a body that is a JSON array as such, where it took its indexes for parameters', async () => {
+    const refusals = [];
+    for (const path of ['/projections/rebuild', '/projections/verify', `/districts/${district}/syncs`]) {
+      const { status, body } = await server.client.as('admin').post(path, ['accounts']);
+      refusals.push({ path, status, code: body.code, errors: body.errors });
+    }
+    const refusal = { status: 400, code: 'INVALID_REQUEST', errors: [{ parameter: '(body)', problems: ["the request body is a JSON array; send a JSON object of this request's parameters"] }] };
+    expect(refusals).toEqual([
+      { path: '/projections/rebuild', ...refusal },
+      { path: '/projections/verify', ...refusal },
+      { path: `/districts/${district}/syncs`, ...refusal },
+    ]);
+  });
+
   it('answers the access log, the log seal and the health probes as declared', async () => {
     expect(
       await mismatches([

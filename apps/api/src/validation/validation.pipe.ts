@@ -58,8 +58,9 @@ export function nestsDeeperThan(value: unknown, most: number): boolean {
 }
 
 /**
- * Nest's validation pipe, with two checks before it: a body nested deeper than any the API takes is
- * refused (see nestsDeeperThan), and a query parameter that takes one value given
+ * Nest's validation pipe, with checks before it: a body nested deeper than any the API takes is
+ * refused (see nestsDeeperThan), a body that is an array where every body the API takes is an
+ * object is refused as such, and a query parameter that takes one value given
  * more than once (`q=a&q=b`) is refused as given more than once (see repeatedParameters), in the
  * same answer as whatever else the query breaks.
  */
@@ -67,6 +68,10 @@ class QueryValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && nestsDeeperThan(value, MOST_BODY_DEPTH)) {
       throw new RequestInvalid([{ parameter: '(body)', problems: [`the request body nests arrays or objects deeper than ${MOST_BODY_DEPTH} levels; send a JSON object of this request's parameters`] }]);
+    }
+    // a JSON array is an object to the pipe, whose indexes it took for parameters ("0 is not a parameter of this request")
+    if (metadata.type === 'body' && Array.isArray(value)) {
+      throw new RequestInvalid([{ parameter: '(body)', problems: ["the request body is a JSON array; send a JSON object of this request's parameters"] }]);
     }
     if (metadata.type !== 'query' || value === null || typeof value !== 'object') return super.transform(value, metadata);
     const repeated = repeatedParameters(value, metadata.metatype, parametersOf(metadata.metatype));
