@@ -33,7 +33,7 @@ export class AccountsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id or Clever id' })
+  @ApiOperation({ summary: 'Search accounts by name, email, SIS id, student number, state id, username or Clever id' })
   @ApiOkResponse({ type: AccountPageSchema })
   @ApiProblemResponse(404, 'NOT_FOUND: `district` is one the ledger has never recorded')
   search(@Query() query: SearchAccountsQueryDto, @CurrentViewer() viewer: Viewer): Promise<AccountSearchPage> {

@@ -49,7 +49,7 @@ abstract class ReadCommand extends LedgerCommandRunner {
 @Command({
   name: 'search',
   arguments: '<text>',
-  description: 'find accounts by name, email, SIS id, student number, state id or Clever id; with --classes, classes by a part of their name, SIS id, section number or Clever id',
+  description: 'find accounts by name, email, SIS id, student number, state id, username or Clever id; with --classes, classes by a part of their name, SIS id, section number or Clever id',
 })
 export class SearchCommand extends ReadCommand {
   constructor(private readonly queries: QueryBus) {
@@ -58,7 +58,7 @@ export class SearchCommand extends ReadCommand {
 
   /** Checked with the options, before the ledger is opened: blank text would match nothing, or everyone. */
   static checkArguments([text]: readonly string[]): void {
-    if ((text ?? '').trim() === '') throw new Error('<text> must not be blank: give a name, email, SIS id, student number, state id or Clever id');
+    if ((text ?? '').trim() === '') throw new Error('<text> must not be blank: give a name, email, SIS id, student number, state id, username or Clever id');
   }
 
   async run([text]: string[], options: SearchOptions): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Viewer } from '../access/viewer';
 import type { AccessLogFilter, AuditFilter, LoggedChange, TimelineKind } from '../ports/read-models.port';
 
-/** Accounts matching a name, email, SIS id, student number, state id or Clever id. */
+/** Accounts matching a name, email, SIS id, student number, state id, username or Clever id. */
 /** The most items one page of a read may hold, through the API and the CLI alike. */
 export const MAX_PAGE_LIMIT = 1000;
 

@@ -3,9 +3,9 @@ import type { AccountView } from '@roster-ledger/ledger';
 import { searchKey } from './search-key';
 
 /**
- * The keys an account is found by in search: its names as search keys, its email and its ids. The
- * accounts projection stores them; a search tells by them whether a page's account matched on
- * what it has now or only on what it had before.
+ * The keys an account is found by in search: its names as search keys, its email, its ids and its
+ * usernames. The accounts projection stores them; a search tells by them whether a page's account
+ * matched on what it has now or only on what it had before.
  */
 
 type Account = Pick<AccountView, 'id' | 'person' | 'formerFacets'>;
@@ -77,13 +77,17 @@ export function addSearchIds(account: Account, into: Set<string>): void {
   addIdsOf(Object.values(account.person.roles), into);
 }
 
-/** The identifiers of these roles' facets, added to `into`. */
+/** The identifiers of these roles' facets, added to `into`: their ids, and the usernames they sign in with. */
 function addIdsOf(facets: readonly (RecordParts | undefined)[], into: Set<string>): void {
   for (const facet of facets) {
     for (const key of ID_FIELDS) {
       const value = lowerOrNull(facet?.personal[key]);
       if (value) into.add(value);
     }
+    // what a student or teacher tells support first ("jsmith23 can't see the class")
+    const credentials = facet?.personal['credentials'];
+    const username = typeof credentials === 'object' && credentials !== null && !Array.isArray(credentials) ? lowerOrNull((credentials as Fields)['district_username']) : null;
+    if (username) into.add(username);
   }
 }
 

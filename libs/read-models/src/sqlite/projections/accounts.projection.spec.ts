@@ -237,6 +237,22 @@ describe('accounts projection: one account per Clever user', () => {
       for (const text of ['ada king', 'king', 'a', 'ada.king@example.org', 'sis-9', 'U1']) expect([text, await formerOnly(text)]).toEqual([text, []]);
     });
 
+    it('finds a person by the username they sign in with, of any role, ignoring case, and by one they had before', async () => {
+      const log = new EventLog();
+      const student = studentRecord('u1');
+      const teacher = teacherRecord('t1');
+      rm().given([log.append('user-t1', 'TeacherShared', { ...teacher, personal: { ...teacher.personal, credentials: { district_username: 'ghopper' } } })]);
+      rm().when(log.append('user-u1', 'StudentShared', { ...student, personal: { ...student.personal, credentials: { district_username: 'AdaL42' } } }));
+      expect(await search('adal42')).toEqual(['u1']);
+      expect(await search('GHOPPER')).toEqual(['t1']);
+      expect(await search('adal')).toEqual([]); // matched whole, as ids are
+      rm().when(log.append('user-u1', 'StudentUpdated', updated('u1', {}, { 'credentials.district_username': { from: 'AdaL42', to: 'aking7' } })));
+      expect(await search('aking7')).toEqual(['u1']);
+      // a ticket written before the change names the old one: found, and said to be former
+      const found = await rm().models.searchAccounts('adal42', { limit: 10 });
+      expect([found.items.map((a) => a.id), found.foundByFormer]).toEqual([['u1'], ['u1']]);
+    });
+
     it('keeps every name an account had findable, and finds nothing by a name only another account had', async () => {
       const log = new EventLog();
       rm().given([log.append('user-u1', 'StudentShared', studentRecord('u1')), log.append('user-u2', 'StudentShared', studentRecord('u2', { first: 'Alan', last: 'Turing' }))]);

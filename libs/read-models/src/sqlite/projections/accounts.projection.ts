@@ -55,8 +55,9 @@ export const accountsProjection: SqliteProjection = {
   // stood (formerFacets). (search_name_later came with a new shape of the search table; the names
   // an account had before and a compound surname's later words, account_more_names, with a table
   // of their own.) 3: a last name of two words or more also kept with its words together
-  // ("De La Cruz" found by "delacruz").
-  contentVersion: 3,
+  // ("De La Cruz" found by "delacruz"). 4: each role's username (credentials.district_username)
+  // kept with its ids.
+  contentVersion: 4,
   create(db: Db, t: TableNamer): void {
     // what a search matches and sorts by, apart from the documents: its indexes are built
     // from this table after a bulk load, which reads a twentieth of the bytes of the documents'
