@@ -289,6 +289,9 @@ describe('SqliteEventStore on a file', () => {
     insert.run(2, 'user-u3', `${JSON.stringify(randomUUID())}\t"SpecRan"\t{"i":3}`, JSON.stringify(shared));
     const pending = new SqlitePendingChangeStore(database);
     expect(await pending.size('held')).toBe(3);
+    // read from an append on, as a held sync's pending changes are paged
+    expect([...pending.read('held', 2)].map((a) => a.streamId)).toEqual(['user-u3']);
+    expect([...pending.read('held', 3)]).toEqual([]);
     const store = new SqliteEventStore(database);
     await store.appendToStreams(pending.read('held'));
     expect((await collect(store.readAll())).map((e) => [e.streamId, e.data, e.metadata])).toEqual([

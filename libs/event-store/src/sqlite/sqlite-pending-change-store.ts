@@ -42,6 +42,7 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
   private readonly deleteLegacyOfDistrict: Statement<[string]>;
   private readonly selectLegacyPage: Statement<[string, number, number], PendingChangeRow>;
   private readonly countLegacy: Statement<[string], number>;
+  private readonly legacySeqAt: Statement<[string, number], number>;
 
   constructor(private readonly database: SqliteLedgerDatabase) {
     this.files = StagedSetFiles.beside(database.path);
@@ -55,6 +56,7 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
         'SELECT seq, stream_id, expected_revision, events, metadata FROM pending_changes WHERE sync_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       );
       this.countLegacy = db.prepare<[string], number>('SELECT COUNT(*) FROM pending_changes WHERE sync_id = ?').pluck();
+      this.legacySeqAt = db.prepare<[string, number], number>('SELECT seq FROM pending_changes WHERE sync_id = ? ORDER BY seq LIMIT 1 OFFSET ?').pluck();
     } catch (error) {
       throw toEventStoreError(error, database.path);
     }
@@ -101,18 +103,26 @@ export class SqlitePendingChangeStore implements PendingChangeStore {
     }
   }
 
-  *read(syncId: string): Iterable<StreamAppend> {
+  *read(syncId: string, fromAppend = 0): Iterable<StreamAppend> {
     const reader = this.files.reader(syncId);
     try {
       // each page one complete query: the event store's inserts run between pages, inside its transaction
       const select = reader?.read((db) =>
         db.prepare<[number, number], PendingChangeRow>('SELECT seq, stream_id, expected_revision, events, metadata FROM staged WHERE seq > ? ORDER BY seq LIMIT ?'),
       );
+      // the seq before the first append read: stepped over by SQLite, the appends before it not decoded
+      const skipTo = reader?.read((db) => db.prepare<[number], number>('SELECT seq FROM staged ORDER BY seq LIMIT 1 OFFSET ?').pluck());
+      const seqBefore = (): number | undefined => {
+        if (fromAppend <= 0) return -1;
+        return reader === null || skipTo === undefined ? this.guarded(() => this.legacySeqAt.get(syncId, fromAppend - 1)) : reader.read(() => skipTo.get(fromAppend - 1));
+      };
       const page: (after: number) => PendingChangeRow[] =
         reader === null || select === undefined
           ? (after) => this.guarded(() => this.selectLegacyPage.all(syncId, after, READ_PAGE_ROWS))
           : (after) => reader.read(() => select.all(after, READ_PAGE_ROWS));
-      for (let after = -1; ; ) {
+      const start = seqBefore();
+      if (start === undefined) return;
+      for (let after = start; ; ) {
         const rows = page(after);
         for (const row of rows) {
           yield {

@@ -23,8 +23,10 @@ export interface PendingChangeStore {
    * The sync's change set in the order stored (empty when there is none), read lazily a page at a
    * time as it is iterated. The embedded backend's event store can consume it inside its own
    * append transaction (one connection holds both), so the set is never in memory whole.
+   * `fromAppend` starts it at that append of the order (0, the first, by default; past the last:
+   * empty), without reading the appends before it.
    */
-  read(syncId: string): Iterable<StreamAppend>;
+  read(syncId: string, fromAppend?: number): Iterable<StreamAppend>;
   /** Drops a change set; dropping one that does not exist is a no-op. */
   delete(syncId: string): Promise<void>;
   /** Drops every change set of a district (those left by syncs that died before they ended). */

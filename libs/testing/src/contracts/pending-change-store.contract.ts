@@ -167,6 +167,20 @@ export function pendingChangeStoreContract(name: string, makeStore: () => Promis
       expect(byFields(rest)).toEqual(appends.slice(1));
     });
 
+    it('reads from an append of the order on, over pages, and nothing from past the last', async () => {
+      const sync = syncId();
+      const appends = changeSet(Array.from({ length: 1_234 }, (_, i) => i));
+      await store.add(sync, 'district-1', appends.slice(0, 600));
+      await store.add(sync, 'district-1', appends.slice(600));
+
+      expect(byFields(store.read(sync, 0))).toEqual(appends);
+      expect(byFields(store.read(sync, 1))).toEqual(appends.slice(1));
+      expect(byFields(store.read(sync, 1_000))).toEqual(appends.slice(1_000));
+      expect(byFields(store.read(sync, 1_233))).toEqual(appends.slice(1_233));
+      expect(byFields(store.read(sync, 1_234))).toEqual([]);
+      expect(byFields(store.read(syncId(), 3))).toEqual([]);
+    });
+
     it('deleteDistrict drops every change set of that district and no other', async () => {
       const [a, b, other] = [syncId(), syncId(), syncId()];
       await store.add(a, 'district-gone', changeSet(['no_stream']));
