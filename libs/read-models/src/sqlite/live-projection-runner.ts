@@ -48,6 +48,7 @@ export class LiveProjectionRunner {
       this.announced = true;
     }
     this.stopped = false;
+    this.leftElsewhere = false;
     this.done = this.run().catch((error) => this.logger.error(`projection runner stopped: ${String(error)}`));
   }
 
@@ -98,20 +99,27 @@ export class LiveProjectionRunner {
       return;
     }
     const started = Date.now();
-    if (!this.leftElsewhere) this.logger.log(`folding ${behind.toLocaleString('en-US')} events into the read models; until they are folded, queries answer from before them`);
+    // left to another process a second ago, the engineer was told then that queries answer from before them
+    const wasLeft = this.leftElsewhere;
+    if (!wasLeft) this.logger.log(`folding ${behind.toLocaleString('en-US')} events into the read models; until they are folded, queries answer from before them`);
     const folded = await this.control.catchUp(undefined, () => this.stopped);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    if (this.stopped) this.logger.log(`folding stopped after ${seconds} s (the server is stopping, or a rebuild was asked for): it resumes from the log`);
-    else if (this.control.foldedElsewhere()) {
+    if (this.stopped) {
+      this.logger.log(`folding stopped after ${seconds} s (the server is stopping, or a rebuild was asked for): it resumes from the log`);
+      return;
+    }
+    if (this.control.foldedElsewhere()) {
       // (a command rebuilding them after a large sync, or folding them: looked at again each second)
-      if (!this.leftElsewhere) this.logger.log('another process is folding those events into the read models: left to it');
+      if (!wasLeft) this.logger.log('another process is folding those events into the read models: left to it');
       this.leftElsewhere = true;
       return;
     }
+    this.leftElsewhere = false;
+    // folded here after all: the other process ended (or stopped) before it had folded them
+    if (wasLeft) this.logger.log(`read models caught up: ${folded.toLocaleString('en-US')} events folded here in ${seconds} s`);
     // fewer than it set out to fold: a CLI command folded the rest first, between the two reads
     else if (folded < behind) this.logger.log(`read models caught up in ${seconds} s: ${folded.toLocaleString('en-US')} events folded here, the rest by another process first`);
     else this.logger.log(`read models caught up: ${folded.toLocaleString('en-US')} events folded in ${seconds} s`);
-    this.leftElsewhere = false;
   }
 
   private async follow(after: number): Promise<void> {

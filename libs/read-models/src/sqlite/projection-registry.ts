@@ -25,6 +25,8 @@ export interface ProjectionRegistryRow {
   build_host: string | null;
   /** The builder's start (SyncOwner.started); null when not known. */
   build_started: string | null;
+  /** 1 when the noted builder is a dry run (`rebuild --dry-run`), which compares and swaps nothing in. */
+  build_dry: number | null;
 }
 
 /** A registry row with the checkpoint of its live version (kept with its tables: VersionCheckpoints). */
@@ -33,7 +35,7 @@ export interface ProjectionStateRow extends ProjectionRegistryRow {
 }
 
 const COLUMNS =
-  'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host, verify_started, build_pid, build_host, build_started';
+  'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host, verify_started, build_pid, build_host, build_started, build_dry';
 
 /**
  * The `projection_state` table: for each projection, its live version, its failure if it
@@ -62,6 +64,7 @@ export class ProjectionRegistry {
       if (!columns.includes('build_host')) db.exec('ALTER TABLE projection_state ADD COLUMN build_host TEXT');
       if (!columns.includes('verify_started')) db.exec('ALTER TABLE projection_state ADD COLUMN verify_started TEXT');
       if (!columns.includes('build_started')) db.exec('ALTER TABLE projection_state ADD COLUMN build_started TEXT');
+      if (!columns.includes('build_dry')) db.exec('ALTER TABLE projection_state ADD COLUMN build_dry INTEGER');
     }).immediate();
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM projection_state WHERE name = ?`);
     this.selectAll = db.prepare(`SELECT ${COLUMNS} FROM projection_state ORDER BY name`);
@@ -141,13 +144,14 @@ export class ProjectionRegistry {
     this.db.prepare(`UPDATE projection_state SET status = 'running', failure = NULL WHERE name = ?`).run(name);
   }
 
-  startBuilding(name: string, version: number, builder: SyncOwner): void {
+  /** Notes a rebuild into `version` started by `builder`; `dry` when it is a dry run, which swaps nothing in. */
+  startBuilding(name: string, version: number, builder: SyncOwner, dry = false): void {
     this.db
       .prepare(
         `UPDATE projection_state SET building_version = @version, building_position = 0, last_version = MAX(COALESCE(last_version, 0), @version),
-         build_pid = @pid, build_host = @host, build_started = @started WHERE name = @name`,
+         build_pid = @pid, build_host = @host, build_started = @started, build_dry = @dry WHERE name = @name`,
       )
-      .run({ version, name, pid: builder.pid, host: builder.host, started: builder.started ?? null });
+      .run({ version, name, pid: builder.pid, host: builder.host, started: builder.started ?? null, dry: dry ? 1 : null });
   }
 
   /** The process that last started or resumed the rebuild under way, alive or not; null when none is noted. */
@@ -158,14 +162,16 @@ export class ProjectionRegistry {
 
   /** Forgets `builder` as the projection's builder (its rebuild failed); nothing when another process is noted. */
   forgetBuilder(name: string, builder: SyncOwner): void {
-    this.db.prepare('UPDATE projection_state SET build_pid = NULL, build_host = NULL, build_started = NULL WHERE name = ? AND build_pid = ? AND build_host = ?').run(name, builder.pid, builder.host);
+    this.db
+      .prepare('UPDATE projection_state SET build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL WHERE name = ? AND build_pid = ? AND build_host = ?')
+      .run(name, builder.pid, builder.host);
   }
 
-  /** Notes `builder` as the process building the projection (one that resumed an interrupted rebuild). */
-  noteBuilder(name: string, builder: SyncOwner): void {
+  /** Notes `builder` as the process building the projection (one that resumed an interrupted rebuild; `dry`: in a dry run). */
+  noteBuilder(name: string, builder: SyncOwner, dry = false): void {
     this.db
-      .prepare('UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = ? WHERE name = ?')
-      .run(builder.pid, builder.host, builder.started ?? null, name);
+      .prepare('UPDATE projection_state SET build_pid = ?, build_host = ?, build_started = ?, build_dry = ? WHERE name = ?')
+      .run(builder.pid, builder.host, builder.started ?? null, dry ? 1 : null, name);
   }
 
   /**
@@ -178,7 +184,9 @@ export class ProjectionRegistry {
   }
 
   stopBuilding(name: string): void {
-    this.db.prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL WHERE name = ?').run(name);
+    this.db
+      .prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL WHERE name = ?')
+      .run(name);
   }
 
   /** Makes the rebuilt version live (its checkpoint comes with its tables): one statement, so readers see one or the other. */
@@ -186,7 +194,8 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = building_version, status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL WHERE name = ? AND building_version IS NOT NULL`,
+         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL
+         WHERE name = ? AND building_version IS NOT NULL`,
       )
       .run(name);
   }

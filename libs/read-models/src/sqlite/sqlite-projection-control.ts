@@ -589,7 +589,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const asked = interrupted;
       interrupted = () => asked?.() === true || left || (left = this.buildingElsewhere(far));
       const folded = left ? 0 : await this.foldAll(onProgress, interrupted, until, options.barrier);
-      if (!left) return folded;
+      // (a fold that committed folded events: a builder noted after it is too late to leave it to)
+      if (!left || folded > 0) return folded;
       this.heldElsewhere = true;
       return 0;
     }
@@ -597,19 +598,24 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /**
-   * Whether another live process is rebuilding one of these read models (a command's catch-up
-   * after a large sync: see catchUpInBulk). Its swap will replace the version a live fold here
-   * would write into, so such a fold is left to it, and noted in `heldElsewhere` (the runner
-   * looks again a second later; a builder that dies is no longer at work, and the fold is made
-   * here). Folding meanwhile would be the same sync folded twice, on the two cores the rebuild
-   * needs.
+   * Whether another live process is rebuilding every one of these read models to swap it in (a
+   * command's catch-up after a large sync: see catchUpInBulk). Its swaps will replace the versions
+   * a live fold here would write into, so such a fold is left to it, and noted in `heldElsewhere`
+   * (the runner looks again a second later; a builder that dies is no longer at work, and the fold
+   * is made here). Folding meanwhile would be the same sync folded twice, on the two cores the
+   * rebuild needs. A dry run swaps nothing in, and a read model nobody rebuilds is folded here,
+   * so with either the fold is made here, all of it (the read models stay at one sync).
    */
   private buildingElsewhere(targets: readonly Target[]): boolean {
-    return targets.some(({ projection: p }) => {
-      if (this.registryOf(p).get(p.name).building_version === null) return false;
-      const builder = this.registryOf(p).builder(p.name);
-      return liveElsewhere(builder) && this.workHeldAlive(builder, buildLock(p));
-    });
+    return (
+      targets.length > 0 &&
+      targets.every(({ projection: p }) => {
+        const row = this.registryOf(p).get(p.name);
+        if (row.building_version === null || row.build_dry === 1) return false;
+        const builder = this.registryOf(p).builder(p.name);
+        return liveElsewhere(builder) && this.workHeldAlive(builder, buildLock(p));
+      })
+    );
   }
 
   /** Folds every live read model up to `until`, on two threads when it is far enough behind (see catchUp). */
@@ -705,6 +711,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const holding = new Set(held);
       const targets = () => this.liveTargets(projections).filter((t) => holding.has(this.tablesDb(t.projection, t.version)));
       const applied = await this.feed(targets, end, onProgress, false, null, interrupted, held);
+      // (not asked again once the barrier is passed: to a second thread's half, ready means the
+      // first half has committed)
       if (interrupted?.() || (barrier !== undefined && !(await barrier.ready()))) return 0;
       const commit = () => {
         for (const db of held) db.exec('COMMIT');
@@ -1009,7 +1017,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           // perhaps while the comparison reads it
           if (options.dryRun) throw new RebuildUnderWay(p.name, noted);
           if (noted !== null) joined[p.name] = noted;
-        } else this.registryOf(p).noteBuilder(p.name, me);
+        } else this.registryOf(p).noteBuilder(p.name, me, options.dryRun === true);
         return;
       }
       // another process holds the build file and has not noted its build: it is starting one
@@ -1021,7 +1029,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.dropVersion(p, version, 'now'); // what a process killed before it recorded the start left
       p.create(this.tablesDb(p, version), tableNamer(p.name, version));
       this.dropSecondaryIndexes(p, version);
-      this.registryOf(p).startBuilding(p.name, version, me);
+      this.registryOf(p).startBuilding(p.name, version, me, options.dryRun === true);
       versions[p.name] = version;
     });
     // Another process may build the same version at the same time (two catch-ups after one large
