@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { thisProcess, VerifyUnderWay, type ProjectionProgress, type RecordedEvent } from '@roster-ledger/ledger';
@@ -15,6 +15,7 @@ import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { dumpTables } from '../spec-support/read-model-harness';
 import { LogEventStore } from '../spec-support/log-event-store';
 import { rosterStory } from '../spec-support/roster-story';
+import { scratchReadModelFiles } from '../spec-support/scratch-read-model-files';
 
 const NAMES = SQLITE_PROJECTIONS.map((p) => p.name);
 
@@ -40,22 +41,11 @@ async function expectFoldedAsInOneConnection(files: ReadModelFiles, control: Sql
 }
 
 describe('ReadModelFiles: each read model in a file of its own beside the ledger', () => {
-  let dir: string;
+  const scratch = scratchReadModelFiles('read-model-files-');
+  const beside = scratch.beside;
   let ledger: string;
-  const opened: ReadModelFiles[] = [];
-  const beside = (names: readonly string[] = NAMES) => {
-    const files = ReadModelFiles.beside(ledger, names);
-    opened.push(files);
-    return files;
-  };
-
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'read-model-files-'));
-    ledger = join(dir, 'ledger.db');
-  });
-  afterEach(() => {
-    for (const files of opened.splice(0)) files.close();
-    rmSync(dir, { recursive: true, force: true });
+    ledger = scratch.ledger();
   });
 
   const readModelTables = (db: Db) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'").pluck().all() as string[];

@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { ReadModelFiles } from './read-model-files';
+import type { ReadModelFiles } from './read-model-files';
 import { SqliteProjectionControl, type BulkOptions, type SecondThread } from './sqlite-projection-control';
 import { LiveProjectionRunner } from './live-projection-runner';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import { LogEventStore } from '../spec-support/log-event-store';
 import { rosterStory } from '../spec-support/roster-story';
+import { scratchReadModelFiles } from '../spec-support/scratch-read-model-files';
 
 const NAMES = SQLITE_PROJECTIONS.map((p) => p.name);
 /** Log positions this far apart: a few events put the read models as far behind as a command rebuilds in bulk (100,000 events, more than they hold). */
@@ -24,22 +23,7 @@ const DEAD = 2 ** 22 + 1;
  * waited for.
  */
 describe('a live-only catch-up and a rebuild in another process', () => {
-  let dir: string;
-  let ledger: string;
-  const opened: ReadModelFiles[] = [];
-  const beside = (names: readonly string[] = NAMES) => {
-    const files = ReadModelFiles.beside(ledger, names);
-    opened.push(files);
-    return files;
-  };
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'roster-ledger-left-'));
-    ledger = join(dir, 'ledger.db');
-  });
-  afterEach(() => {
-    for (const files of opened.splice(0)) files.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const { beside } = scratchReadModelFiles('roster-ledger-left-');
 
   /** Notes a rebuild of these read models by process `pid` (a dry run with `dry`), as a command's rebuild notes it. */
   const noteBuild = (files: ReadModelFiles, names: readonly string[], pid: number, dry = false) => {
