@@ -7,7 +7,7 @@ import { thisProcess, VerifyUnderWay, type ProjectionProgress, type RecordedEven
 import { LockFiles } from '@roster-ledger/process-locks';
 import { anotherProcessHolding as holdingElsewhere } from '@roster-ledger/testing';
 import { openReadModelDatabase, type Db } from './read-model-database';
-import { ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
+import { MOST_ATTACHED_FILES, ReadModelFiles, readModelFolder, readModelPath, readModelVersionPath } from './read-model-files';
 import { SqliteReadModels } from './readers/sqlite-read-models';
 import { ProjectionFailed, SqliteProjectionControl, type BulkOptions, type SecondThread } from './sqlite-projection-control';
 import { tableNamer, type SqliteProjection } from './sqlite-projection';
@@ -63,6 +63,22 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
       holder.exec('COMMIT');
       holder.close();
     }
+  });
+
+  it('leaves room for every read model on the connection queries read through, and refuses more than SQLite attaches, saying why', () => {
+    // the limit is SQLite's as this build compiled it: as many files attach, and one more does not
+    const probe = new Database(':memory:');
+    try {
+      for (let i = 0; i < MOST_ATTACHED_FILES; i++) probe.prepare('ATTACH DATABASE ? AS ?').run(':memory:', `a${i}`);
+      expect(() => probe.prepare('ATTACH DATABASE ? AS ?').run(':memory:', 'one_more')).toThrow(/too many attached databases/);
+    } finally {
+      probe.close();
+    }
+    // the commit rounds' file and one per read model
+    expect(NAMES.length + 1).toBeLessThanOrEqual(MOST_ATTACHED_FILES);
+    const tooMany = Array.from({ length: MOST_ATTACHED_FILES }, (_, i) => `model_${i}`);
+    expect(() => scratch.beside(tooMany)).toThrow(`${MOST_ATTACHED_FILES} read models: queries read them on one SQLite connection, which attaches at most ${MOST_ATTACHED_FILES} files`);
+    expect(existsSync(readModelFolder(ledger))).toBe(false); // refused before any file was made
   });
 
   it("keeps each projection's tables and checkpoint in a file of its version, and queries find them all through one connection", async () => {

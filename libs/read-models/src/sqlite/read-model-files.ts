@@ -7,6 +7,13 @@ import { CommitRounds } from './commit-rounds';
 import { openReadModelDatabase, type Db } from './read-model-database';
 
 const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * The files SQLite attaches to one connection at most (SQLITE_MAX_ATTACHED, fixed when it is
+ * compiled): the reader attaches the commit rounds' file and one version file per read model, so
+ * there may be one read model fewer than this.
+ */
+export const MOST_ATTACHED_FILES = 10;
 const PAGE_CACHE_KIB_PER_FILE = 8 * 1024;
 
 /** The folder of a ledger's read models, beside it: `data/roster-ledger.db` → `data/roster-ledger.db.read-models/`. */
@@ -80,6 +87,10 @@ export class ReadModelFiles {
    *   another connection's lock (the process's open timeout for the ledger file; else 10 s)
    */
   static beside(ledgerPath: string, names: readonly string[], options: { automaticCheckpoints?: boolean; ledgerOpenTimeoutMs?: number } = {}): ReadModelFiles {
+    // said at once, by its cause: past it, the first query would fail with "too many attached databases"
+    if (names.length + 1 > MOST_ATTACHED_FILES) {
+      throw new Error(`${names.length} read models: queries read them on one SQLite connection, which attaches at most ${MOST_ATTACHED_FILES} files, the commit rounds' among them, so at most ${MOST_ATTACHED_FILES - 1} read models (put the tables of a new one in an existing read model's file, or in one of its own that replaces another)`);
+    }
     dropReadModelsInsideLedger(ledgerPath, options.ledgerOpenTimeoutMs ?? BUSY_TIMEOUT_MS);
     const stateFiles = new Map<string, Db>();
     for (const name of names) {
