@@ -10,6 +10,7 @@ import {
   type UnfinishedRebuild,
   type VerifyResult,
 } from '@roster-ledger/ledger';
+import { columnWidth } from '../output/column-width';
 import { EXIT_FAILED, EXIT_USAGE, err, json, out } from '../output/cli-output';
 import { ProjectionProgressBar } from '../output/projection-progress';
 import { commandOnThisLedger } from '../output/next-page';
@@ -32,12 +33,13 @@ export function rebuildState({ builder, underWay, resumedBy, position }: Unfinis
 }
 
 function printStatus(list: ProjectionStatus[]): void {
-  out(['projection'.padEnd(12), 'version', 'position'.padStart(10), 'head'.padStart(10), 'lag'.padStart(8), 'lag s'.padStart(7), 'status'].join('  '));
+  const width = columnWidth(list.map((s) => s.name), 12);
+  out(['projection'.padEnd(width), 'version', 'position'.padStart(10), 'head'.padStart(10), 'lag'.padStart(8), 'lag s'.padStart(7), 'status'].join('  '));
   for (const s of list) {
     const rebuilding = s.rebuilding ? `  (rebuild v${s.rebuilding.version} at ${s.rebuilding.position}, ${rebuildState(s.rebuilding, s.head)})` : '';
     const failure = s.failure ? `  stopped at #${s.failure.position} ${s.failure.type} on ${s.failure.streamId}: ${s.failure.message}` : '';
     out(
-      [s.name.padEnd(12), `v${s.version}`.padEnd(7), String(s.position).padStart(10), String(s.head).padStart(10), String(s.lag.events).padStart(8), String(s.lag.seconds).padStart(7), s.status].join('  ') +
+      [s.name.padEnd(width), `v${s.version}`.padEnd(7), String(s.position).padStart(10), String(s.head).padStart(10), String(s.lag.events).padStart(8), String(s.lag.seconds).padStart(7), s.status].join('  ') +
         failure +
         rebuilding,
     );
@@ -79,9 +81,10 @@ export class ProjectionsVerifyCommand extends LedgerCommandRunner {
       bar.stop();
       if (options.json) json(results);
       else {
+        const width = columnWidth(results.map((r) => r.projection), 12);
         for (const r of results) {
           const diff = Object.entries(r.differences).filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${rowsApart(n)}`).join(', ');
-          out(`${r.projection.padEnd(12)} ${r.equal ? 'equal to a rebuild from the log' : `DIFFERS (${diff})`} at position ${r.position}`);
+          out(`${r.projection.padEnd(width)} ${r.equal ? 'equal to a rebuild from the log' : `DIFFERS (${diff})`} at position ${r.position}`);
         }
         const differ = results.filter((r) => !r.equal).map((r) => r.projection);
         // the log is the truth: a read model that differs from it is made again from it

@@ -40,6 +40,13 @@ describe("rebuild's report", () => {
     ]);
   });
 
+  it("lines up a dry run's comparisons under a read model's name longer than the column's twelve characters", () => {
+    expect(rebuildReport(result({ swapped: false, differences: { accounts: 0, school_counts: 0 } })).slice(1, 3)).toEqual([
+      '  accounts      equal to the live read model',
+      '  school_counts equal to the live read model',
+    ]);
+  });
+
   it('a dry run that finished an interrupted rebuild says that build was kept, for the next rebuild to swap in', () => {
     const lines = rebuildReport(result({ swapped: false, resumedFrom: { accounts: 120_000, audit: 0 }, differences: { accounts: 0, audit: 0 }, kept: ['accounts'] }));
     expect(lines[lines.length - 1]).toBe(

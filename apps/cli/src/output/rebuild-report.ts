@@ -1,4 +1,5 @@
 import type { RebuildResult } from '@roster-ledger/ledger';
+import { columnWidth } from './column-width';
 
 /**
  * How two versions of a read model differ, as counted: rows of each that the other lacks, so a
@@ -33,8 +34,9 @@ export function rebuildReport(result: RebuildResult): string[] {
   if (first.length > 0) {
     lines.push(`Caught up first: ${first.join(', ')} ${first.length === 1 ? 'was' : 'were'} far behind the log, so rebuilt from it and swapped in, as any command reading the read models does; this dry run compares with that.`);
   }
+  const width = columnWidth(Object.keys(result.differences ?? {}), 12);
   for (const [name, n] of Object.entries(result.differences ?? {})) {
-    lines.push(`  ${name.padEnd(12)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
+    lines.push(`  ${name.padEnd(width)} ${n === 0 ? 'equal to the live read model' : n < 0 ? 'live read model is behind; not compared' : `${rowsApart(n)}, against the live read model`}`);
   }
   // a dry run drops what it built, but keeps an interrupted rebuild it resumed
   const kept = result.kept ?? [];
