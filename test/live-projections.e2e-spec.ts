@@ -252,7 +252,7 @@ describe('live projections following another process (end to end)', () => {
     try {
       expect(warnings()).toEqual([
         expect.stringContaining(
-          'read model audit starts over from the log (this release stores it in tables of another shape): until it has caught up it answers from the part folded so far',
+          'read model audit starts over from the log (this release stores it in tables of another shape): until serve has folded the whole log into it, it answers from none of it (GET /projections shows its lag); `roster-ledger rebuild audit`, run while serve is stopped, does it in bulk, several times faster',
         ),
       ]);
       // a rebuild job stops the live runner and starts it again: the warning is not repeated

@@ -43,7 +43,11 @@ export class LiveProjectionRunner {
     // at the first start (a rebuild or verify job stops the runner and starts it again)
     if (!this.announced) {
       for (const { name, reason } of this.control.startedOver()) {
-        this.logger.warn(`read model ${name} starts over from the log (${reason}): until it has caught up it answers from the part folded so far (GET /projections shows its progress)`);
+        // folded live, in one fold held to the head: readers see none of it until it is all there
+        this.logger.warn(
+          `read model ${name} starts over from the log (${reason}): until serve has folded the whole log into it, it answers from none of it (GET /projections shows its lag); ` +
+            `\`roster-ledger rebuild ${name}\`, run while serve is stopped, does it in bulk, several times faster`,
+        );
       }
       this.announced = true;
     }
