@@ -290,14 +290,19 @@ describe("a district's lock held by another live process", () => {
       ledger.close();
     }
   }
-  /** Lets go of the lock after `ms`, as its holder would (its row, then its file); resolves to when. */
+  /**
+   * Lets go of the lock after `ms`, as its holder would (its row, then its file); resolves to a
+   * moment just before: the waiting process may take the lock and record its start within the
+   * same millisecond as the release, before a clock read after it.
+   */
   async function releaseLockAfter(db: string, ms: number): Promise<number> {
     await sleep(ms);
     const ledger = new Database(db);
     try {
+      const releasing = Date.now();
       ledger.exec('DELETE FROM sync_locks');
       files.get(db)?.close();
-      return Date.now();
+      return releasing;
     } finally {
       ledger.close();
     }
