@@ -25,6 +25,15 @@ export class QuietStartupLogger extends ConsoleLogger {
     super.error(message, ...rest);
   }
 
+  /**
+   * When a line was logged, as ISO-8601 UTC with milliseconds like every other time the ledger
+   * writes: Nest's own is in the machine's locale and zone (`12/07/2026, 12:10:29 PM`, or
+   * `07.12.2026, 12:10:38` under a German locale), which a log shipper cannot parse.
+   */
+  protected override getTimestamp(): string {
+    return new Date().toISOString();
+  }
+
   protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown): void {
     super.printMessages(messages, context, logLevel, 'stderr', errorStack);
   }
