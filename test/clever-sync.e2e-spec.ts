@@ -158,6 +158,22 @@ describe('Clever syncs: full and events (end to end)', () => {
     expect((await sync('events')).summary).toMatchObject({ status: 'completed', appended: 0 });
   });
 
+  it('fails on an event it cannot read, every events sync alike, saying that a full sync gets past it', async () => {
+    const unreadable = standIn.pushEvent({ type: 'users.updated', data: { object: { ...clone(gradedNow), id: '' } } });
+    for (const _ of [1, 2]) {
+      await expect(sync('events')).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(
+          new RegExp(`record has no id; every events sync reads this event again and fails the same way, until a full sync \\(roster-ledger sync --district ${D}, without --events\\) records the district as Clever shows it and moves the cursor past it$`),
+        ),
+      });
+    }
+    const full = await sync('full');
+    expect(full).toMatchObject({ ran: 'full', summary: { status: 'completed', appended: 0 } });
+    expect(full.cursor).toMatchObject({ value: unreadable.id });
+    expect((await sync('events')).summary).toMatchObject({ status: 'completed', appended: 0 });
+  });
+
   it('survives a 429 and a 500 during a full sync', async () => {
     standIn.fail({ path: /\/users/, status: 429, headers: { 'X-Ratelimit-Reset': String(Math.floor(Date.now() / 1000) + 1) } });
     standIn.fail({ path: /\/sections/, status: 500 });

@@ -14,4 +14,8 @@ describe('the note a sync prints while it waits on Clever', () => {
   it('stays quiet for a short wait', () => {
     expect(cleverWaitNote({ reason: 'rate-limit', url, ms: 1_999 })).toBeUndefined();
   });
+
+  it('says every retry, however short its wait: it follows a failure, such as a request that timed out after a minute', () => {
+    expect(cleverWaitNote({ reason: 'retry', url, ms: 480, problem: 'timed out after 60000 ms', attempt: 1 })).toBe(`Waiting 0.5 s to retry GET ${url} after timed out after 60000 ms (attempt 1 failed)`);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, type DiffResult, type StateKey, type SyncSummary } from '@roster-ledger/domain';
+import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, InvalidInput, type DiffResult, type StateKey, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -137,10 +137,14 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     let read = 0;
     let last: string | null = null;
     const progress = (phase: 'reading' | 'writing') => options.onProgress?.({ phase, records: read, bytesDone: read, bytesTotal: 0 });
-    for await (const { cleverEventId, created, change, origin } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
-      diff.apply(change, { cleverEventId, origin, ...(created === undefined ? {} : { at: created }) });
-      last = cleverEventId;
-      if (++read % PROGRESS_EVERY === 0) progress('reading');
+    try {
+      for await (const { cleverEventId, created, change, origin } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
+        diff.apply(change, { cleverEventId, origin, ...(created === undefined ? {} : { at: created }) });
+        last = cleverEventId;
+        if (++read % PROGRESS_EVERY === 0) progress('reading');
+      }
+    } catch (error) {
+      throw withFullSyncWayOut(error, districtId);
     }
     progress('writing');
     const result: DiffResult = diff.finish();
@@ -169,4 +173,17 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
 
 function describeCursor(cursor: string | null): string {
   return cursor === null ? 'the start of the feed' : `event ${cursor}`;
+}
+
+/**
+ * An event the ledger refuses stays after the cursor, so every events sync after this one reads it
+ * again and fails the same way: the error says what gets past it (a full sync records the district
+ * as Clever shows it and moves the cursor to the newest event), unless it says so already.
+ */
+function withFullSyncWayOut(error: unknown, districtId: string): unknown {
+  if (!(error instanceof InvalidInput) || error.rule.includes('full sync')) return error;
+  return new InvalidInput(
+    `${error.rule}; every events sync reads this event again and fails the same way, until a full sync (roster-ledger sync --district ${districtId}, without --events) records the district as Clever shows it and moves the cursor past it`,
+    error.at,
+  );
 }
