@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { cli, scratch } from './support/ledger-cli';
 
@@ -341,9 +342,20 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     const other = tmp.path('fresh-json', 'ledger.db');
     const asJson = [cli(['import', CLEVER_DEMO_FOLDER, '--db', other, '--json']), cli(['import', CLEVER_DEMO_FOLDER, '--db', other, '--json'])];
     expect(asJson.map((r) => JSON.parse(r.stdout) as { newLedger: boolean; interruptedSyncs: string[] })).toMatchObject([
-      { newLedger: true, interruptedSyncs: [] },
-      { newLedger: false, interruptedSyncs: [] },
+      { ledger: other, newLedger: true, interruptedSyncs: [] },
+      { ledger: other, newLedger: false, interruptedSyncs: [] },
     ]);
+  });
+
+  it('takes a relative path given to `npm run roster-ledger` from where it was typed, not the project folder, and names the ledger in full in --json', () => {
+    const here = tmp.path('typed-here');
+    mkdirSync(here, { recursive: true });
+    const project = resolve(__dirname, '..');
+    const run = spawnSync('npm', ['--prefix', project, 'run', '-s', 'roster-ledger', '--', 'import', CLEVER_DEMO_FOLDER, '--db', 'relative.db', '--json'], { cwd: here, encoding: 'utf8' });
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'completed', ledger: join(here, 'relative.db'), newLedger: true });
+    expect(existsSync(join(here, 'relative.db'))).toBe(true);
+    expect(existsSync(join(project, 'relative.db'))).toBe(false);
   });
 
   it('names the ledger a failed first import starts: nothing was recorded there before it', () => {

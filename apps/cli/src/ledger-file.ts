@@ -12,15 +12,20 @@ export class LedgerFile {
     readonly isNew: boolean,
   ) {}
 
+  /** The path in full, resolved against the folder the command was run in. */
+  get fullPath(): string {
+    return resolve(this.path);
+  }
+
   /** The sync report's line for a ledger this command started; null for one that was there. */
   newLedgerLine(syncFailed: boolean): string | null {
     if (!this.isNew) return null;
-    const where = `  Ledger: ${resolve(this.path)}, new`;
+    const where = `  Ledger: ${this.fullPath}, new`;
     return syncFailed ? `${where}: nothing was recorded there before this failed sync` : `${where}: nothing was recorded there before this sync`;
   }
 
   /** The line for a new ledger in which a refused sync recorded nothing; null for one that was there. */
   emptyLedgerLine(): string | null {
-    return this.isNew ? `  Ledger: ${resolve(this.path)}, new: nothing is recorded in it` : null;
+    return this.isNew ? `  Ledger: ${this.fullPath}, new: nothing is recorded in it` : null;
   }
 }

@@ -19,6 +19,9 @@ const CREATES_LEDGER = ['import', 'sync', 'serve'];
 
 
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // `npm run roster-ledger -- ...` runs in the project's folder, wherever it was typed: a relative
+  // path (a snapshot folder, --db, --out) means the folder it was typed in, which npm passes on
+  if (process.env['npm_lifecycle_event'] === 'roster-ledger' && process.env['INIT_CWD']) process.chdir(process.env['INIT_CWD']);
   // a ledger, its read models, exports and backups hold students' personal data
   keepNewFilesPrivate();
   // `roster-ledger audit export | head`: a reader that stops early ends the command with 141, a full disk with one line

@@ -59,6 +59,8 @@ export interface RecordedSync<T> {
  * earlier sync whose ids came from another source.
  */
 export interface LedgerNotes {
+  /** The ledger file's path in full, so that a script sees where a relative --db went. */
+  ledger: string | null;
   newLedger: boolean;
   interruptedSyncs: string[];
   /** The district's last sync that recorded changes, when its ids came from another source than this sync's (see idSourceChange). */
@@ -105,7 +107,7 @@ export async function runRecordedSync<T>(
     const idsChanged = failed ? null : idSourceChange(around);
     const newLedger = options.ledger?.newLedgerLine(failed);
     return {
-      json: { newLedger: options.ledger?.isNew ?? false, interruptedSyncs: interrupted.map((s) => s.syncId), idsDifferFrom: idsChanged?.last.syncId ?? null },
+      json: { ledger: options.ledger?.fullPath ?? null, newLedger: options.ledger?.isNew ?? false, interruptedSyncs: interrupted.map((s) => s.syncId), idsDifferFrom: idsChanged?.last.syncId ?? null },
       lines: [...idSourceChangeLines(idsChanged), ...interruptedSyncLines(interrupted), ...(newLedger == null ? [] : [newLedger])],
     };
   };
