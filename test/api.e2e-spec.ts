@@ -91,7 +91,7 @@ describe('REST API (end to end)', () => {
       expect(headers.get('content-type')).toMatch(/^text\/csv/);
       expect(headers.get('content-disposition')).toMatch(/^attachment; filename="audit-5a0c91b95c7cc000010d417c-\d{4}-\d\d-\d\d\.csv"$/);
       const lines = text.trim().split(/\r?\n/);
-      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by');
+      expect(lines[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by,source,clever_event_id');
       expect(lines.slice(1).map((l) => l.split(',').slice(6, 8))).toEqual([
         ['StudentShared', `user-${changes.addedStudent}`],
         ['StudentRemoved', `user-${changes.removedStudent}`],

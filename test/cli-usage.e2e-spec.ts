@@ -45,7 +45,6 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an unknown record type', ['audit', 'export', '--record-types', 'pupil', '--db', missing], /^error: --record-types: "pupil" is not a record type; expected district, school/],
     ['an --out in a folder that does not exist', ['audit', 'export', '--out', 'no/such/folder/feed.csv', '--db', missing], /^error: --out: the folder .*no\/such\/folder does not exist\n$/],
     ['an --out that is a folder', ['audit', 'export', '--out', '.', '--db', missing], /^error: --out: \. is a folder; name a file\n$/],
-    ['a byte order mark for a JSON export', ['audit', 'export', '--bom', '--format', 'json', '--db', missing], /^error: --bom is for a CSV export \(for Excel\): JSON has none\n$/],
     ['blank search text', ['search', ' ', '--db', missing], /^error: <text> must not be blank/],
     ['an option without its value', ['events', '--db', missing, '--limit'], /^error: option '--limit <n>' argument missing/],
     // never taken as the value: a sync would be recorded as of district "--read-all"

@@ -197,12 +197,13 @@ describe('read side through the CLI (end to end)', () => {
 
   it('exports the audit feed as CSV, filtered by event type and sync', () => {
     const csv = cli(['audit', 'export', '--types', 'StudentRemoved,StudentShared', '--sync', day2.syncId, '--db', db]).stdout.trim().split('\n');
-    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by');
+    expect(csv[0]).toBe('position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by,source,clever_event_id');
     expect(csv.slice(1).map((l) => l.split(',')[6])).toEqual(['StudentShared', 'StudentRemoved']);
     // each change names who asked for its sync (the import's user); none of these syncs was held, so none was approved
-    expect(csv.slice(1).map((l) => l.split(',').slice(-2))).toEqual([
-      [day2.requestedBy, ''],
-      [day2.requestedBy, ''],
+    // and where the sync read it: a snapshot folder, no Clever event
+    expect(csv.slice(1).map((l) => l.split(',').slice(-4))).toEqual([
+      [day2.requestedBy, '', 'snapshot', ''],
+      [day2.requestedBy, '', 'snapshot', ''],
     ]);
     // the removal names the student it removed, with what compliance may see (demographics too)
     const removed = cliJson<{ items: any[] }>(['search', changes.removedStudent, '--role', 'compliance', '--db', db]).body.items[0];
@@ -220,7 +221,11 @@ describe('read side through the CLI (end to end)', () => {
     expect(twice).toEqual(csv);
     // the feed is compliance's (and admins'), as through the API: support is refused before the ledger is read
     const asSupport = cli(['audit', 'export', '--types', 'StudentRemoved', '--sync', day2.syncId, '--role', 'support', '--format', 'json', '--db', db]);
-    expect([asSupport.status, asSupport.stdout, asSupport.stderr]).toEqual([2, '', 'error: the audit feed is for compliance and admin; --role support may not read it\n']);
+    expect([asSupport.status, JSON.parse(asSupport.stdout), asSupport.stderr]).toEqual([
+      2,
+      { error: { code: 'INVALID_REQUEST', message: 'the audit feed is for compliance and admin; --role support may not read it' } },
+      '',
+    ]);
     const enrollments = JSON.parse(cli(['audit', 'export', '--format', 'json', '--record-types', 'enrollment', '--db', db]).stdout) as any[];
     // --json, as every other command takes it, is the same export
     expect(JSON.parse(cli(['audit', 'export', '--json', '--record-types', 'enrollment', '--db', db]).stdout)).toEqual(enrollments);
@@ -280,6 +285,13 @@ describe('read side through the CLI (end to end)', () => {
     writeFileSync(out, 'last week\'s export\n');
     const refused = cli(['audit', 'export', '--sync', 'nope', '--out', out, '--db', db]);
     expect({ status: refused.status, stderr: refused.stderr.trim() }).toEqual({ status: 2, stderr: 'error (NOT_FOUND): sync nope not found' });
+    // a script asking for JSON, by --json or by --format json, gets the error as JSON too; so does a usage mistake
+    for (const asked of [['--json'], ['--format', 'json'], ['--format=json']]) {
+      const inJson = cli(['audit', 'export', '--sync', 'nope', ...asked, '--db', db]);
+      expect({ status: inJson.status, stdout: JSON.parse(inJson.stdout) }).toEqual({ status: 2, stdout: { error: { code: 'NOT_FOUND', message: 'sync nope not found' } } });
+      const usage = cli(['audit', 'export', '--bom', ...asked, '--db', db]);
+      expect({ status: usage.status, stdout: JSON.parse(usage.stdout) }).toEqual({ status: 2, stdout: { error: { code: 'INVALID_REQUEST', message: '--bom is for a CSV export (for Excel): JSON has none' } } });
+    }
     expect(readFileSync(out, 'utf8')).toBe('last week\'s export\n');
     expect(readdirSync(dirname(db)).filter((name) => name.startsWith('feed.csv'))).toEqual(['feed.csv']);
     // a whole one replaces it
@@ -302,7 +314,7 @@ describe('read side through the CLI (end to end)', () => {
     }
     // known, with nothing of what is asked: a true empty answer
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
-    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by\n' });
+    expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by,source,clever_event_id\n' });
     expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
     // a page that is not the last says where the next starts; the last says nothing more
     const firstPage = cli(['events', '--stream', `sync-${day1.syncId}`, '--limit', '1', '--db', db]).stdout.trim().split('\n');

@@ -4,7 +4,7 @@ import { CommandFactory } from 'nest-commander';
 import { ConfigError, keepNewFilesPrivate, LedgerConfig, RELEASE } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
 import { CLI_COMMANDS, CliModule } from './cli.module';
-import { reportError, reportErrorsOnLedger } from './commands/common-options';
+import { argumentsAskForJson, asksForJson, reportError, reportErrorsOnLedger } from './commands/common-options';
 import { reportInterruptionsAsJson } from './commands/on-ctrl-c';
 import { err, EXIT_FAILED, EXIT_USAGE, json, onStdoutError, out } from './output/cli-output';
 import { EXIT_CODE_OF_KIND } from './output/exit-code-of-kind';
@@ -40,13 +40,13 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
   if (usage.kind === 'wrong') {
     // a script that asked for JSON gets the error object every command gives (see reportError)
-    if (argv.slice(2).includes('--json')) json({ error: { code: 'INVALID_REQUEST', message: usage.message.replace(/^error: /, '') } });
+    if (argumentsAskForJson(argv.slice(2))) json({ error: { code: 'INVALID_REQUEST', message: usage.message.replace(/^error: /, '') } });
     else err(usage.message);
     process.exitCode = EXIT_USAGE;
     return;
   }
   // a script that asked for JSON gets the error object on stdout, also for what stops a command before it runs
-  const asJson = usage.command?.options['json'] === true;
+  const asJson = usage.command !== undefined && asksForJson(usage.command.options);
   if (asJson) reportInterruptionsAsJson();
   const refuse = (code: string, label: string, message: string, exitCode: number) => {
     if (asJson) json({ error: { code, message } });

@@ -36,6 +36,7 @@ export type { RelatedKind, RelatedRecord, TimelineEntry } from './queries/timeli
 export * from './commands/projection-commands';
 export * from './queries/as-of';
 export * from './queries/audit-export';
+export * from './queries/terminal-safe-json';
 export * from './queries/audit-vocabulary';
 export * from './queries/moment-range';
 export * from './queries/moments';

@@ -47,7 +47,8 @@ export class AuditController {
       'The same export as `roster-ledger audit export`. CSV columns: position, observed_at, recorded_at, clever_last_modified, sync_id, ' +
       'record_type, type, stream_id, data (the event data as JSON, redacted for the role), last_known (on a removal: the record as it stood ' +
       'just before; on a share again: as it stood when removed; as JSON, redacted for the role; empty on other changes), sync_requested_by (who asked for the sync that recorded it), ' +
-      'sync_approved_by (who approved that sync, when the mass-change guard held it; empty otherwise). ' +
+      'sync_approved_by (who approved that sync, when the mass-change guard held it; empty otherwise), ' +
+      'source (clever-api, clever-events, snapshot or sftp-csv: where the sync read it), clever_event_id (the Clever event an events sync recorded it from; empty otherwise). ' +
       'JSON: one array of feed items, each with `syncRequestedBy` and `syncApprovedBy`.',
   })
   // each format its own media type and schema (ApiProduces would declare every answer in both, the problems too)

@@ -25,6 +25,16 @@ export class ChangeSchema implements LoggedChange {
   @ApiProperty({ description: 'when the ledger wrote it', example: '2025-10-02T06:00:01.250Z' }) recordedAt!: string;
   @ApiProperty({ type: String, nullable: true, description: "when Clever says the record last changed (Clever's clock)" }) cleverLastModified!: string | null;
   @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['clever-api', 'clever-events', 'snapshot', 'sftp-csv'],
+    description: 'where its sync read it: the Data API, the Events API, a snapshot folder or an SFTP CSV upload; null for an event of no sync',
+    example: 'clever-events',
+  })
+  source!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "the Clever event it was recorded from (an events sync's), to trace it in Clever's feed; null otherwise", example: '6a1f0c2e9b1d4a0012345678' })
+  cleverEventId!: string | null;
+  @ApiProperty({
     type: 'object',
     additionalProperties: true,
     description: 'the event data; `personal` holds only what the role may see, with `personalRedacted: true` when something was left out',

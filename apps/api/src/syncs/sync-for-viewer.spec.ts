@@ -83,7 +83,7 @@ describe('a sync as each role sees it', () => {
     expect(seen.failure).toEqual({ code: 'INVALID_INPUT', reason: '.../users.json, line 1: invalid JSON: the file ends in the middle of the document', at: { file: '.../users.json', line: 1 } });
     // and in the audit feed, by the folder each sync event names
     const event = (type: string, data: Record<string, unknown>): LoggedChange => ({
-      position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, data,
+      position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, source: 'snapshot', cleverEventId: null, data,
     });
     expect(changeForViewer(event('SyncStarted', { syncId: 's1', origin: sync.origin }), as('compliance')).data).toEqual({ syncId: 's1', origin: '.../2025-10-01' });
     expect(changeForViewer(event('SyncFailed', { syncId: 's1', reason: sync.failure.reason, at: sync.failure.at }), as('compliance')).data).toEqual({ syncId: 's1', reason: seen.failure!.reason, at: seen.failure!.at });
@@ -91,7 +91,7 @@ describe('a sync as each role sees it', () => {
 
   it("cuts the server paths of a sync's events in the audit feed for compliance, leaves out the server's process, and the rest of each event as stored", () => {
     const change = (type: string, data: Record<string, unknown>): LoggedChange => ({
-      position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, data,
+      position: 1, streamId: 'sync-s1', type, syncId: 's1', districtId: 'd1', observedAt: '2025-10-01T06:00:00.000Z', recordedAt: '2025-10-01T06:00:00.000Z', cleverLastModified: null, source: 'snapshot', cleverEventId: null, data,
     });
     const owner = { pid: 10001, host: 'vm', started: '10001/pid:[4026531836]/0e035386-6b27-4285-bd01-63bb4ff37427/8011667' };
     const started = change('SyncStarted', { syncId: 's1', owner, origin: '/srv/clever/north/2025-10-01', requestedBy: 'ops/nightly' });

@@ -10,7 +10,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
-import { cliViewer, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
+import { asksForJson, cliViewer, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
 interface ExportOptions {
   district?: string;
@@ -122,7 +122,7 @@ export class AuditExportCommand extends CommandRunner {
       // what the next export of a series takes as --after, also when this one found nothing new
       err(exportedNote(count, last, options.out));
     } catch (error) {
-      reportError(error, options.json);
+      reportError(error, asksForJson(options as Record<string, unknown>));
     }
   }
 

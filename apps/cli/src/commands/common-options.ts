@@ -16,6 +16,19 @@ export const DB_OPTION = {
   description: 'the ledger file (default: $LEDGER_DB, else data/roster-ledger.db)',
 };
 export const JSON_OPTION = { flags: '--json', description: 'print one JSON document for scripts' };
+
+/**
+ * Whether a command's output, errors included, is to be JSON: `--json`, or `--format json` (the
+ * audit export's own name for it, which the README gives as the same thing).
+ */
+export function asksForJson(options: Readonly<Record<string, unknown>>): boolean {
+  return options['json'] === true || options['format'] === 'json';
+}
+
+/** The same, read off a command line that did not parse (a usage error): `--json`, `--format json` or `--format=json`. */
+export function argumentsAskForJson(args: readonly string[]): boolean {
+  return args.some((arg, i) => arg === '--json' || arg === '--format=json' || (arg === '--format' && args[i + 1] === 'json'));
+}
 export const BY_OPTION = { flags: '--by <name>', description: 'who does this (default: your login name)' };
 
 export const whoAmI = (): string => {

@@ -26,9 +26,14 @@ describe('what the CLI writes to a terminal', () => {
   });
 
   it('writes JSON a terminal cannot be made to act on, that still reads back as the same values', () => {
-    const value = { name: 'A\u001b[2J\u009b\u202eB\u007f', n: 1 };
+    const value = { name: 'A\u001b[2J\u009b\u202eB\u007f\u2028C', n: 1 };
     const text = written(() => json(value));
-    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/);
     expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it('writes a line or paragraph separator inside a value as its escape: readers that split lines on it would cut a record in two', () => {
+    expect(written(() => outLine('u1  Ann\u2028Smith\u2029'))).toBe('u1  Ann\\u2028Smith\\u2029\n');
+    expect(written(() => out('Ann\u2028Smith')).split(/\r?\n|\u2028|\u2029/)).toEqual(['Ann\\u2028Smith', '']);
   });
 });

@@ -1,14 +1,8 @@
-/**
- * Characters a terminal acts on rather than shows (escape sequences that recolour or rewrite the
- * screen, a carriage return that writes over a line, a bell, bidirectional overrides that show
- * text in another order), all but the newline and the tab: names and ids come from a district's
- * files, and a value holding them must not rewrite what an engineer reads.
- */
-const UNSHOWN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+import { TERMINAL_ACTIVE, terminalSafeJson } from '@roster-ledger/ledger';
 
-/** A text line with each such character written as its escape (`\x1b`, `\u202e`), to be read, not acted on. */
+/** A text line with each character of TERMINAL_ACTIVE written as its escape (`\x1b`, `\u202e`), to be read, not acted on. */
 export function visible(text: string): string {
-  return text.replace(UNSHOWN, (c) => {
+  return text.replace(TERMINAL_ACTIVE, (c) => {
     const code = c.charCodeAt(0);
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
@@ -36,14 +30,9 @@ export const outLine = (text: string): void => {
 export const err = (text: string): void => {
   process.stderr.write(`${visible(text)}\n`);
 };
-/**
- * One JSON document, with the characters of UNSHOWN that JSON leaves as they are (DEL, C1 controls,
- * bidirectional marks) written as `\u` escapes: the same strings to a JSON reader, nothing for a
- * terminal to act on. They only occur inside strings, so the document stays valid.
- */
+/** One JSON document, terminal-safe (see terminalSafeJson). */
 export const json = (value: unknown): void => {
-  const text = JSON.stringify(value, null, 2).replace(UNSHOWN, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${terminalSafeJson(value, 2)}\n`);
 };
 
 /** Whether a closed stdout (EPIPE: `| head`) ends the process; `serve` goes on serving (see keepServingWhenStdoutCloses). */

@@ -11,6 +11,8 @@ describe('a timeline entry in one line', () => {
     observedAt: '2024-09-01T08:00:00.000Z',
     recordedAt: '2024-09-01T08:00:00.500Z',
     cleverLastModified: null,
+    source: 'snapshot',
+    cleverEventId: null,
     data,
     related,
   });

@@ -97,6 +97,10 @@ export interface LoggedChange {
   recordedAt: string;
   /** When Clever says the record last changed. */
   cleverLastModified: string | null;
+  /** Where the sync read it: `clever-api`, `clever-events`, `snapshot` or `sftp-csv`; null for an event of no sync. */
+  source: string | null;
+  /** The Clever event it came from (an events sync's), so that an auditor can trace it to Clever's feed; null otherwise. */
+  cleverEventId: string | null;
   recordType?: string;
   data: Record<string, unknown>;
   /**

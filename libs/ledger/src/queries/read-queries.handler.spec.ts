@@ -39,6 +39,8 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     observedAt: AT,
     recordedAt: AT,
     cleverLastModified: null,
+    source: 'snapshot',
+    cleverEventId: null,
     data,
   });
 

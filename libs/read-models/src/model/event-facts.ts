@@ -13,6 +13,12 @@ export interface EventFacts {
   cleverLastModified: string | null;
 }
 
+/** Where an event came from, as the audit feed and timelines show it beside its clocks. */
+export interface EventOrigin {
+  source: string | null;
+  cleverEventId: string | null;
+}
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export function factsOf(event: RecordedEvent): EventFacts {
@@ -25,4 +31,8 @@ export function factsOf(event: RecordedEvent): EventFacts {
     recordedAt: event.recordedAt,
     cleverLastModified: str(m['cleverLastModified']),
   };
+}
+
+export function originOf(event: RecordedEvent): EventOrigin {
+  return { source: str(event.metadata['source']), cleverEventId: str(event.metadata['cleverEventId']) };
 }

@@ -23,6 +23,7 @@ export interface EventOptions {
   recordedAt?: string;
   cleverLastModified?: string;
   source?: string;
+  cleverEventId?: string;
 }
 
 /** An event as the store hands it to projections (`RecordedEvent`), with the ledger's metadata. */
@@ -47,6 +48,7 @@ export function recorded(
   };
   if (syncId !== null) Object.assign(metadata, { syncId, correlationId: syncId, causationId: syncId });
   if (options.cleverLastModified !== undefined) metadata['cleverLastModified'] = options.cleverLastModified;
+  if (options.cleverEventId !== undefined) metadata['cleverEventId'] = options.cleverEventId;
   return {
     id: `${streamId}@${revision}`,
     type,

@@ -32,7 +32,7 @@ describe('audit projection: the feed of every recorded event, with the filters c
     (await rm().models.audit(filter, { limit: 1000, ...options })).map((c) => `${c.type} ${c.streamId}`);
 
   describe('what each event becomes', () => {
-    it('holds every event of the log once, in log order, with its data, sync and both clocks', async () => {
+    it('holds every event of the log once, in log order, with its data, sync, source and both clocks', async () => {
       const { events } = rosterStory();
       rm().given(events);
       const all = await rm().models.audit({}, { limit: 1000 });
@@ -47,9 +47,24 @@ describe('audit projection: the feed of every recorded event, with the filters c
         observedAt: DAY.one,
         recordedAt: '2024-09-01T08:00:00.500Z',
         cleverLastModified: '2024-08-30T10:00:00.000Z',
+        source: 'snapshot',
+        cleverEventId: null,
         recordType: 'student',
         data: events[6]!.data,
       });
+    });
+
+    it('names the Clever event an events sync recorded a change from, and where each sync read its changes', async () => {
+      const log = new EventLog();
+      rm().given([
+        log.append('user-u1', 'StudentShared', studentRecord('u1'), { source: 'sftp-csv' }),
+        log.append('user-u1', 'StudentUpdated', updated('u1', { grade: { from: '9', to: '10' } }), { source: 'clever-events', cleverEventId: '66d1f0c2e9b1d4a001234567', syncId: 'sync-2' }),
+      ]);
+      const all = await rm().models.audit({}, { limit: 10 });
+      expect(all.map((c) => [c.type, c.source, c.cleverEventId])).toEqual([
+        ['StudentShared', 'sftp-csv', null],
+        ['StudentUpdated', 'clever-events', '66d1f0c2e9b1d4a001234567'],
+      ]);
     });
 
     it('files each event type under a record type: the role for user events, "enrollment" for memberships, else the stream category', async () => {

@@ -66,13 +66,15 @@ describe('timelines projection: every change on the timeline of each record it c
       expect(last.map((c) => [c.type, c.lastKnown?.record['grade']])).toEqual([['StudentShared', '10']]);
     });
 
-    it("StudentShared is on the student's timeline and on the timeline of each of their schools, with both clocks and the sync", async () => {
+    it("StudentShared is on the student's timeline and on the timeline of each of their schools, with both clocks, the sync and the Clever event it came from", async () => {
       const log = new EventLog();
       const e = log.append('user-u1', 'StudentShared', studentRecord('u1', { school: 's1', schools: ['s1', 's2'] }), {
         observedAt: DAY1,
         syncId: 'sync-1',
         recordedAt: '2024-09-01T08:00:03.000Z',
         cleverLastModified: '2024-08-30T10:00:00.000Z',
+        source: 'clever-events',
+        cleverEventId: '66d1f0c2e9b1d4a001234567',
       });
       rm().when(e);
 
@@ -87,6 +89,8 @@ describe('timelines projection: every change on the timeline of each record it c
         observedAt: DAY1,
         recordedAt: '2024-09-01T08:00:03.000Z',
         cleverLastModified: '2024-08-30T10:00:00.000Z',
+        source: 'clever-events',
+        cleverEventId: '66d1f0c2e9b1d4a001234567',
         data: e.data,
       });
       expect(await rm().models.timeline('school', 's2', { limit: 10 })).toEqual([entry]);
@@ -287,6 +291,8 @@ describe('timelines projection: every change on the timeline of each record it c
         observedAt: '2024-09-01T08:00:00.000Z',
         recordedAt: shared.recordedAt,
         cleverLastModified: '2024-08-30T10:00:00.000Z',
+        source: 'snapshot',
+        cleverEventId: null,
         data: shared.data,
       },
     ]);

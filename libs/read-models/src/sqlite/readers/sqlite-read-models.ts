@@ -22,7 +22,7 @@ import type {
 import { parseMoment, ZONE_FORMS } from '@roster-ledger/ledger';
 import { InvalidInput, type SyncStatus } from '@roster-ledger/domain';
 import type { SyncRow } from '../projections/syncs.projection';
-import { factsOf } from '../../model/event-facts';
+import { factsOf, originOf } from '../../model/event-facts';
 import { evolveClass, type ClassView } from '../../model/class';
 import { evolveAccount, type Account } from '../../model/account';
 import { isRemoval, isSharedAgain, lastKnownAlong, lastKnownOf } from '../../model/last-known';
@@ -71,6 +71,7 @@ const toChange = (event: RecordedEvent, recordType?: string): LoggedChange => {
     observedAt: f.observedAt,
     recordedAt: f.recordedAt,
     cleverLastModified: f.cleverLastModified,
+    ...originOf(event),
     ...(recordType === undefined ? {} : { recordType }),
     data: event.data,
   };
