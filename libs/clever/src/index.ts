@@ -29,6 +29,6 @@ export { CleverSourceReader, CLEVER_API_SCHEME, isCsvSnapshotFolder } from './cl
 export type { CleverDistrictConnection, CleverDistrictResolvers } from './api/district-connection';
 export { CleverApiEventsFeed } from './events/clever-api-events-feed';
 export type { CleverCursorCheck, CleverEventsFeedOptions } from './events/clever-api-events-feed';
-export { cleverChangeOf } from './events/clever-event-changes';
+export { cleverChangeOf, LISTED_AGAIN } from './events/clever-event-changes';
 export type { CleverEventChange } from './events/clever-event-changes';
 export { mayNameRecord, personalFieldOfLabel, studentsNamedInFindings, studentsNamedInSyncEvents, findingsShownTo } from './personal-field-labels';

@@ -2,6 +2,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
 import { collect, failure, TOKEN, useStandIn } from '../api/spec-support/stand-in-client';
 import { CleverApiEventsFeed, type CleverEventsFeedOptions } from './clever-api-events-feed';
+import { LISTED_AGAIN, type CleverEventChange } from './clever-event-changes';
 
 const D = CLEVER_DEMO_DISTRICT_ID;
 const student = (id: string, grade = '9') => ({ id, district: D, name: { first: 'A', last: id }, roles: { student: { school: 's1', grade } } });
@@ -69,9 +70,24 @@ describe('CleverApiEventsFeed against the stand-in', () => {
     const [e1, e2, e3] = ['u1', 'u2', 'u3'].map((id) => ctx.standIn.pushEvent({ type: 'users.created', data: { object: student(id) } }));
     ctx.standIn.repeatEvent(e2!);
     ctx.standIn.repeatEvent(e1!, 'end');
-    // the feed lists e1 e2 e2 e3 e1, a page of two at a time
-    expect((await collect(feed({ eventsPageLimit: 2 }).changesAfter(D, null))).map((c) => c.cleverEventId)).toEqual([e1!.id, e2!.id, e3!.id]);
-    expect((await collect(feed().changesAfter(D, e1!.id))).map((c) => c.cleverEventId)).toEqual([e2!.id, e3!.id]);
+    // the feed lists e1 e2 e2 e3 e1: each listed again is a skip, counted, marked so the cursor does not go back to it
+    const listed = (changes: CleverEventChange[]) => changes.map((c) => [c.cleverEventId, c.listedAgain === true ? c.change : 'read']);
+    const again = { type: 'skip', reason: LISTED_AGAIN };
+    const read = (changes: CleverEventChange[]) => changes.filter((c) => c.listedAgain !== true).map((c) => c.cleverEventId);
+    expect(read(await collect(feed({ eventsPageLimit: 2 }).changesAfter(D, null)))).toEqual([e1!.id, e2!.id, e3!.id]);
+    expect(listed(await collect(feed().changesAfter(D, null)))).toEqual([
+      [e1!.id, 'read'],
+      [e2!.id, 'read'],
+      [e2!.id, again],
+      [e3!.id, 'read'],
+      [e1!.id, again],
+    ]);
+    expect(listed(await collect(feed().changesAfter(D, e1!.id)))).toEqual([
+      [e2!.id, 'read'],
+      [e2!.id, again],
+      [e3!.id, 'read'],
+      [e1!.id, again],
+    ]);
 
     // an id below the last one read, never seen and after the cursor: an event out of order
     const early = `${(Number.parseInt(e1!.id.slice(0, 8), 16) - 1).toString(16).padStart(8, '0')}${'f'.repeat(16)}`;

@@ -5,7 +5,7 @@ import { CleverRequestFailed } from '../api/clever-api-errors';
 import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
 import { displayUrl } from '../api/safe-text';
 import { coverageOfVersion } from '../api/version-coverage';
-import { cleverChangeOf, type CleverEventChange } from './clever-event-changes';
+import { cleverChangeOf, LISTED_AGAIN, type CleverEventChange } from './clever-event-changes';
 
 export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 'token'>, CleverDistrictResolvers {
   /** Events a page (default 1,000: the maximum is undocumented). */
@@ -65,7 +65,8 @@ export class CleverApiEventsFeed {
   /**
    * The changes after `cursor` (null: from the oldest event Clever keeps), oldest first, a page at
    * a time. An event Clever lists again (the same id twice in this read, or an id at or below the
-   * cursor: already recorded by an earlier sync) is passed over: Clever may serve an event twice.
+   * cursor: already recorded by an earlier sync) is passed over, as a skip marked `listedAgain`
+   * (counted, not applied): Clever may serve an event twice.
    * @throws InvalidInput for an event id below one already read that is not a repeat: ids ascend
    * along the feed, and one out of order would move the cursor back (replaying events) or past
    * events never read.
@@ -78,8 +79,11 @@ export class CleverApiEventsFeed {
     let previous: string | null = null;
     for await (const event of client.events({ ...(cursor === null ? {} : { startingAfter: cursor }), limit })) {
       const id = event.id.toLowerCase();
-      if (seen.has(id) || id === cursor?.toLowerCase()) continue;
-      if (cursor !== null && ordered(cursor) && ordered(id) && id < cursor.toLowerCase()) continue;
+      const again = seen.has(id) || id === cursor?.toLowerCase() || (cursor !== null && ordered(cursor) && ordered(id) && id < cursor.toLowerCase());
+      if (again) {
+        yield { cleverEventId: event.id, origin: { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index }, change: { type: 'skip', reason: LISTED_AGAIN }, listedAgain: true };
+        continue;
+      }
       if (previous !== null && ordered(previous) && ordered(id) && id < previous) {
         throw new InvalidInput(`event ids must ascend along the feed, but ${event.id} follows ${previous}; a full sync (not an events sync) records the district as Clever shows it and sets a new cursor`, {
           file: `events page ${event.page}`,

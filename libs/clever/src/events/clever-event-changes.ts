@@ -15,7 +15,12 @@ export interface CleverEventChange {
   created?: string;
   change: IncrementalChange;
   origin: InputLocation;
+  /** An event Clever listed again: a skip, counted as LISTED_AGAIN, that the cursor does not move to. */
+  listedAgain?: true;
 }
+
+/** How a sync's `skipped` counts an event Clever listed again (an id already read, or at or below the cursor). */
+export const LISTED_AGAIN = 'event Clever listed again (an id already read, or at or below the cursor)';
 
 /** The record kind of each event type prefix (v3.0 and v3.1; `resources.*` is not roster data). */
 const KIND_OF_RESOURCE: Readonly<Record<string, RecordKind>> = {

@@ -138,9 +138,10 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     let last: string | null = null;
     const progress = (phase: 'reading' | 'writing') => options.onProgress?.({ phase, records: read, bytesDone: read, bytesTotal: 0 });
     try {
-      for await (const { cleverEventId, created, change, origin } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
+      for await (const { cleverEventId, created, change, origin, listedAgain } of this.feed.changesAfter(districtId, from.cursor.cursor)) {
         diff.apply(change, { cleverEventId, origin, ...(created === undefined ? {} : { at: created }) });
-        last = cleverEventId;
+        // an event listed again is behind the cursor already: counted, never a place to go back to
+        if (listedAgain !== true) last = cleverEventId;
         if (++read % PROGRESS_EVERY === 0) progress('reading');
       }
     } catch (error) {

@@ -9,6 +9,12 @@ export interface CleverChange {
   change: IncrementalChange;
   /** Where it was read (the events page and the index in it), for errors. */
   origin: InputLocation;
+  /**
+   * True for an event Clever listed again (an id already read, or at or below the cursor): its
+   * change is a skip, counted in the sync's findings so that what was passed over leaves a trace,
+   * and the cursor does not move to it.
+   */
+  listedAgain?: true;
 }
 
 /** Whether an events cursor can still be read after, and why not. */
