@@ -268,7 +268,7 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
 async function checkInLog(after: number, store: Pick<EventStore, 'headPosition'>): Promise<void> {
   const head = await store.headPosition();
   if (after > head) {
-    throw new InvalidInput(`${after} is past the end of this ledger's log (its last position is ${head}): give the last position of an earlier export of this ledger, or leave it out to export from the start`, { field: 'after' });
+    throw new InvalidInput(`${after} is past the end of this ledger's log (its last position is ${head}): give a position of this ledger's log (the last of an earlier export, or a page's next), or leave it out to start from the beginning`, { field: 'after' });
   }
 }
 
