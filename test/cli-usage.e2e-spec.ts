@@ -216,6 +216,11 @@ describe('roster-ledger usage mistakes (end to end)', () => {
   it('gives its release with --version or -V, opening nothing', () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
     for (const flag of ['--version', '-V']) expect({ ...cli([flag], { LEDGER_DB: missing }) }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    // and as JSON to a script that asks for it
+    for (const args of [['--version', '--json'], ['--json', '-V']]) {
+      const asJson = cli(args, { LEDGER_DB: missing });
+      expect({ status: asJson.status, stdout: JSON.parse(asJson.stdout), stderr: asJson.stderr }).toEqual({ status: 0, stdout: { version }, stderr: '' });
+    }
     expect(existsSync(missing)).toBe(false);
   });
 

@@ -31,6 +31,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     out(RELEASE);
     return;
   }
+  // and to a script, as every answer with --json: one JSON document
+  if (argv.length === 4 && argv.slice(2).includes('--json') && argv.slice(2).some((arg) => arg === '--version' || arg === '-V')) {
+    json({ version: RELEASE });
+    return;
+  }
   // the command line first: a mistyped command or option is a usage error wherever it runs,
   // never "there is no ledger here" nor a failure after the ledger was opened
   const usage = checkUsage(CLI_COMMANDS, argv.slice(2));
