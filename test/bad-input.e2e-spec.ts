@@ -220,7 +220,7 @@ describe('broken snapshots (end to end)', () => {
     const refused = cli(['import', folder, '--db', fresh]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain(`(nothing was recorded)\n  Ledger: ${fresh}, new: nothing is recorded in it\n`);
-    expect(cliJson(['import', folder, '--db', tmp.path('no-records-json.db')]).body).toMatchObject({ error: { code: 'DISTRICT_UNKNOWN' }, newLedger: true });
+    expect(cliJson(['import', folder, '--db', tmp.path('no-records-json.db')]).body).toMatchObject({ error: { code: 'DISTRICT_UNKNOWN' }, ledger: tmp.path('no-records-json.db'), newLedger: true });
     // the empty file it left is new to the next command too: refused again, then a district recorded into it
     expect(cli(['import', folder, '--db', fresh]).stderr).toContain(`  Ledger: ${fresh}, new: nothing is recorded in it\n`);
     const recorded = cli(['import', CLEVER_DEMO_FOLDER, '--db', fresh]);

@@ -362,6 +362,22 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     expect(existsSync(join(project, 'relative.db'))).toBe(false);
   });
 
+  it('runs where npm started it, saying so, when the folder it was typed in cannot be entered; and leaves another package\'s script of its name where that script went', () => {
+    const project = resolve(__dirname, '..');
+    const asNpmWouldRun = (env: NodeJS.ProcessEnv, cwd: string) =>
+      spawnSync(process.execPath, [resolve(project, 'bin', 'roster-ledger'), 'search', 'x', '--db', 'not-here.db'], { cwd, encoding: 'utf8', env: { ...process.env, LEDGER_CONFIG: '', ...env } });
+    const gone = tmp.path('gone');
+    const ours = { npm_lifecycle_event: 'roster-ledger', npm_package_json: join(project, 'package.json') };
+    const run = asNpmWouldRun({ ...ours, INIT_CWD: gone }, project);
+    expect(run.stderr.split('\n')[0]).toBe(`note: cannot work in ${gone}, where the command was typed (ENOENT): relative paths are taken from ${project}`);
+    expect(run.stderr).toContain(`there is no ledger at ${join(project, 'not-here.db')}`);
+    // a script of another package that moved to its own folder stays there
+    const elsewhere = tmp.path('elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const theirs = asNpmWouldRun({ npm_lifecycle_event: 'roster-ledger', npm_package_json: join(tmp.path('theirs'), 'package.json'), INIT_CWD: tmp.path('theirs') }, elsewhere);
+    expect(theirs.stderr).toContain(`there is no ledger at ${join(elsewhere, 'not-here.db')}`);
+  });
+
   it('names the ledger a failed first import starts: nothing was recorded there before it', () => {
     const snapshot = tmp.path('no-district');
     mkdirSync(snapshot, { recursive: true });

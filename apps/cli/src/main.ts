@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, keepNewFilesPrivate, LedgerConfig, RELEASE } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
@@ -18,10 +19,31 @@ import { dbOption } from './db-option';
 const CREATES_LEDGER = ['import', 'sync', 'serve'];
 
 
+/** This project's folder, where npm runs its scripts. */
+const PROJECT_FOLDER = resolve(__dirname, '..', '..', '..');
+
+/**
+ * `npm run roster-ledger -- ...` runs in the project's folder, wherever it was typed: a relative
+ * path (a snapshot folder, `--db`, `--out`, the default ledger and configuration file) means the
+ * folder it was typed in, which npm passes on as INIT_CWD. Only for this project's own script,
+ * still in the folder npm started it in: another package's script of that name, or one that
+ * moved elsewhere itself (`cd /srv/roster && roster-ledger ...`), is where it chose to be. A
+ * folder this user may not enter (a service account run from an admin's home) is said, and the
+ * command runs in the project's folder, as it did before.
+ */
+function workWhereTyped(): void {
+  const typedIn = process.env['INIT_CWD'];
+  const ours = process.env['npm_lifecycle_event'] === 'roster-ledger' && process.env['npm_package_json'] === join(PROJECT_FOLDER, 'package.json');
+  if (!ours || typedIn === undefined || typedIn === '' || process.cwd() !== PROJECT_FOLDER || typedIn === PROJECT_FOLDER) return;
+  try {
+    process.chdir(typedIn);
+  } catch (error) {
+    err(`note: cannot work in ${typedIn}, where the command was typed (${(error as NodeJS.ErrnoException).code ?? String(error)}): relative paths are taken from ${PROJECT_FOLDER}`);
+  }
+}
+
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
-  // `npm run roster-ledger -- ...` runs in the project's folder, wherever it was typed: a relative
-  // path (a snapshot folder, --db, --out) means the folder it was typed in, which npm passes on
-  if (process.env['npm_lifecycle_event'] === 'roster-ledger' && process.env['INIT_CWD']) process.chdir(process.env['INIT_CWD']);
+  workWhereTyped();
   // a ledger, its read models, exports and backups hold students' personal data
   keepNewFilesPrivate();
   // `roster-ledger audit export | head`: a reader that stops early ends the command with 141, a full disk with one line

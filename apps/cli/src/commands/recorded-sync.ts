@@ -131,7 +131,7 @@ export async function runRecordedSync<T>(
       const emptyLedger = refused ? (options.ledger?.emptyLedgerLine() ?? null) : null;
       // a sync refused because another is held (an events sync, say): the commands that decide it, on this ledger
       const lines = [...heldSyncCommands(error), ...(emptyLedger === null ? [] : [emptyLedger])];
-      reportError(error, options.json, lines.length === 0 ? undefined : { json: emptyLedger === null ? {} : { newLedger: true }, lines });
+      reportError(error, options.json, lines.length === 0 ? undefined : { json: emptyLedger === null ? {} : { ledger: options.ledger?.fullPath ?? null, newLedger: true }, lines });
       return null;
     }
     const notes = options.failureNotes ?? { json: {}, lines: [] };
