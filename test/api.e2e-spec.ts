@@ -132,6 +132,16 @@ describe('REST API (end to end)', () => {
         const refused = await api.as('compliance').get(`/districts/${district}/audit/export?format=csv&after=${after}`);
         expect({ status: refused.status, errors: refused.body.errors }).toEqual({ status: 400, errors: [{ parameter: 'after', problems: [problem] }] });
       }
+      // a position past the end of the log (another ledger's, say) is refused, not answered with nothing, in the feed and the export
+      const last = whole[whole.length - 1]!.position;
+      expect((await api.as('compliance').get(`/districts/${district}/audit?after=${last}`)).body).toEqual({ items: [], next: null });
+      for (const path of [`/districts/${district}/audit?after=${last + 1000}`, `/districts/${district}/audit/export?format=json&after=${last + 1000}`]) {
+        const past = await api.as('compliance').get(path);
+        expect({ status: past.status, errors: past.body.errors }).toEqual({
+          status: 400,
+          errors: [{ parameter: 'after', problems: [expect.stringMatching(new RegExp(`^${last + 1000} is past the end of this ledger's log \\(its last position is \\d+\\)`))] }],
+        });
+      }
     });
   });
 

@@ -307,6 +307,13 @@ describe('read side through the CLI (end to end)', () => {
     expect(readFileSync(forExcel)).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(out)]));
     const nothingNew = cli(['audit', 'export', '--sync', day2.syncId, '--types', 'StudentRemoved', '--after', last, '--db', db]);
     expect({ status: nothingNew.status, lines: nothingNew.stdout.trim().split('\n').length, stderr: nothingNew.stderr.trim() }).toEqual({ status: 0, lines: 1, stderr: `audit feed written: no change after position ${last}; ${next} again` });
+    // a position past the end of the log (a damaged or another ledger's position file) is refused, not an empty export
+    const past = cli(['audit', 'export', '--after', '99999999', '--db', db]);
+    expect({ status: past.status, stdout: past.stdout, stderr: past.stderr }).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^error \(INVALID_REQUEST\): --after: 99999999 is past the end of this ledger's log \(its last position is \d+\)/),
+    });
     // a write that fails (a full disk: /dev/full, where Linux has it) fails the export, saying so
     if (existsSync('/dev/full')) {
       const full = cli(['audit', 'export', '--out', '/dev/full', '--db', db]);

@@ -29,7 +29,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: "A district's audit feed, filtered, a page at a time in log order (pass `next` as `after`)" })
   @ApiOkResponse({ type: AuditPageSchema })
-  @ApiProblemResponse(400, 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)')
+  @ApiProblemResponse(400, 'INVALID_REQUEST: an unknown type, event types that can never be of the `recordTypes` asked for, a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day), or an `after` past the end of the log (a position of another ledger, say)')
   @ApiProblemResponse(404, 'NOT_FOUND: the ledger has never recorded this district, or (in it) the `sync` or `school` filtered on')
   @ApiIdParam('district')
   async feed(@Param() { id }: IdParamDto, @Query() query: AuditQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<LoggedChange>> {

@@ -27,8 +27,7 @@ export class ChangeSchema implements LoggedChange {
   @ApiProperty({
     type: String,
     nullable: true,
-    enum: ['clever-api', 'clever-events', 'snapshot', 'sftp-csv'],
-    description: 'where its sync read it: the Data API, the Events API, a snapshot folder or an SFTP CSV upload; null for an event of no sync',
+    description: 'where its sync read it: clever-api (the Data API), clever-events (the Events API), snapshot (a snapshot folder) or sftp-csv (an SFTP CSV upload); null for an event of no sync',
     example: 'clever-events',
   })
   source!: string | null;

@@ -145,7 +145,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
         if (++read % PROGRESS_EVERY === 0) progress('reading');
       }
     } catch (error) {
-      throw withFullSyncWayOut(error, districtId);
+      throw withFullSyncWayOut(error);
     }
     progress('writing');
     const result: DiffResult = diff.finish();
@@ -179,12 +179,14 @@ function describeCursor(cursor: string | null): string {
 /**
  * An event the ledger refuses stays after the cursor, so every events sync after this one reads it
  * again and fails the same way: the error says what gets past it (a full sync records the district
- * as Clever shows it and moves the cursor to the newest event), unless it says so already.
+ * as Clever shows it and moves the cursor to the newest event), unless it says so already. In the
+ * words of neither the CLI nor the API: the reason is kept with the sync, and read through both.
  */
-function withFullSyncWayOut(error: unknown, districtId: string): unknown {
-  if (!(error instanceof InvalidInput) || error.rule.includes('full sync')) return error;
+function withFullSyncWayOut(error: unknown): unknown {
+  // only an event's own fault: one read off an events page (not a missing token, say)
+  if (!(error instanceof InvalidInput) || !/events page/.test(error.at.file ?? '') || error.rule.includes('full sync')) return error;
   return new InvalidInput(
-    `${error.rule}; every events sync reads this event again and fails the same way, until a full sync (roster-ledger sync --district ${districtId}, without --events) records the district as Clever shows it and moves the cursor past it`,
+    `${error.rule}; every events sync reads this event again and fails the same way, until a full sync (not an events sync) records the district as Clever shows it now and moves the cursor past it (should the record still break the rule, the full sync names it too)`,
     error.at,
   );
 }

@@ -54,8 +54,9 @@ export type ExportedChange = LoggedChange & {
  */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+/** A cell: text as it is, a value (the event data, last_known) as terminal-safe JSON, as the JSON export writes it. */
 function csvCell(value: unknown): string {
-  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : terminalSafeJson(value);
   const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
