@@ -5,7 +5,7 @@ import { CleverRequestFailed } from '../api/clever-api-errors';
 import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
 import { displayUrl } from '../api/safe-text';
 import { coverageOfVersion } from '../api/version-coverage';
-import { cleverChangeOf, LISTED_AGAIN, type CleverEventChange } from './clever-event-changes';
+import { cleverChangeOf, eventOrigin, LISTED_AGAIN, type CleverEventChange } from './clever-event-changes';
 
 export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 'token'>, CleverDistrictResolvers {
   /** Events a page (default 1,000: the maximum is undocumented). */
@@ -81,7 +81,7 @@ export class CleverApiEventsFeed {
       const id = event.id.toLowerCase();
       const again = seen.has(id) || id === cursor?.toLowerCase() || (cursor !== null && ordered(cursor) && ordered(id) && id < cursor.toLowerCase());
       if (again) {
-        yield { cleverEventId: event.id, origin: { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index }, change: { type: 'skip', reason: LISTED_AGAIN }, listedAgain: true };
+        yield { cleverEventId: event.id, origin: eventOrigin(event), change: { type: 'skip', reason: LISTED_AGAIN }, listedAgain: true };
         continue;
       }
       if (previous !== null && ordered(previous) && ordered(id) && id < previous) {

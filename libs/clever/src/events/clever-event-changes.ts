@@ -59,8 +59,13 @@ const PAST_IT = '; every events sync will meet this event again: a full sync (no
  * @throws InvalidInput naming the event, the page, the record and the field: a record of another
  * district, a deleted object without id, or anything the normalizer rejects.
  */
+/** Where an event was read, as errors and findings name it: its type and id, the events page and its place there. */
+export function eventOrigin(event: CleverEvent): InputLocation {
+  return { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index };
+}
+
 export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEventChange {
-  const origin: InputLocation = { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index };
+  const origin = eventOrigin(event);
   const base = { cleverEventId: event.id, ...(event.created === undefined ? {} : { created: event.created }), origin };
   const [resource = '', action = ''] = event.type.split('.');
   const kind = KIND_OF_RESOURCE[resource];
