@@ -34,6 +34,11 @@ export interface ProjectionStateRow extends ProjectionRegistryRow {
   position: number;
 }
 
+/** The noted builder cleared: a process no longer rebuilding. */
+const NO_BUILDER = 'build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL';
+/** No rebuild at all: no version being built, and no builder. */
+const NO_BUILD = `building_version = NULL, building_position = NULL, ${NO_BUILDER}`;
+
 const COLUMNS =
   'name, live_version, status, failure, building_version, building_position, schema, log_id, last_version, verify_pid, verify_host, verify_started, build_pid, build_host, build_started, build_dry';
 
@@ -124,7 +129,7 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = @version, last_version = MAX(COALESCE(last_version, 0), @version), status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL, schema = @schema WHERE name = @name`,
+         ${NO_BUILD}, schema = @schema WHERE name = @name`,
       )
       .run({ version, schema, name });
   }
@@ -163,7 +168,7 @@ export class ProjectionRegistry {
   /** Forgets `builder` as the projection's builder (its rebuild failed); nothing when another process is noted. */
   forgetBuilder(name: string, builder: SyncOwner): void {
     this.db
-      .prepare('UPDATE projection_state SET build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL WHERE name = ? AND build_pid = ? AND build_host = ?')
+      .prepare(`UPDATE projection_state SET ${NO_BUILDER} WHERE name = ? AND build_pid = ? AND build_host = ?`)
       .run(name, builder.pid, builder.host);
   }
 
@@ -185,7 +190,7 @@ export class ProjectionRegistry {
 
   stopBuilding(name: string): void {
     this.db
-      .prepare('UPDATE projection_state SET building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL WHERE name = ?')
+      .prepare(`UPDATE projection_state SET ${NO_BUILD} WHERE name = ?`)
       .run(name);
   }
 
@@ -194,7 +199,7 @@ export class ProjectionRegistry {
     this.db
       .prepare(
         `UPDATE projection_state SET live_version = building_version, status = 'running', failure = NULL,
-         building_version = NULL, building_position = NULL, build_pid = NULL, build_host = NULL, build_started = NULL, build_dry = NULL
+         ${NO_BUILD}
          WHERE name = ? AND building_version IS NOT NULL`,
       )
       .run(name);
