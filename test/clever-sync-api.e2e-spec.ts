@@ -76,14 +76,16 @@ describe('Clever syncs through the API and the schedule (end to end)', () => {
     });
 
     it('runs an events sync on request', async () => {
-      standIn.pushEvent({ type: 'users.deleted', data: { object: { id: 'nobody-we-know', district: D } } });
+      const pushed = standIn.pushEvent({ type: 'users.deleted', data: { object: { id: 'nobody-we-know', district: D } } });
       const started = await api.as('admin').post(`/districts/${D}/syncs`, { mode: 'events' });
       expect(started.status).toBe(202);
       const done = await until('the events sync', async () => {
         const { body } = await api.as('admin').get(started.body.statusUrl);
         return body.status === 'running' ? undefined : body;
       });
-      expect(done).toMatchObject({ status: 'completed', source: 'clever-events', appended: 0 });
+      // where it moved the district's events cursor, as every role reads the sync
+      expect(done).toMatchObject({ status: 'completed', source: 'clever-events', appended: 0, eventsCursor: { value: pushed.id, at: done.startedAt } });
+      expect((await api.as('support').get(started.body.statusUrl)).body.eventsCursor).toEqual(done.eventsCursor);
     });
 
     it('refuses a district the configuration does not connect (404), a bad mode (400) and roles that may not sync (403)', async () => {

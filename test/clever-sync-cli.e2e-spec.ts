@@ -41,6 +41,8 @@ describe('roster-ledger sync (end to end)', () => {
     expect(status).toBe(0);
     const body = JSON.parse(stdout);
     expect(body).toMatchObject({ status: 'completed', source: 'clever-api', mode: 'full', ran: 'full', fallback: null, cursor: { value: null }, counts: { StudentShared: 1004 } });
+    // the sync's own record keeps the cursor it set, beside the district's cursor now
+    expect(body.eventsCursor).toEqual({ value: null, at: body.cursor.at });
     expect(body.projectedEvents).toBeGreaterThan(10_000);
   });
 
@@ -50,7 +52,14 @@ describe('roster-ledger sync (end to end)', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(new RegExp(`^Sync [0-9a-f-]{36} \\(clever-events .*/v3\\.0 district ${D} events after the start of the feed\\) of district ${D}: COMPLETED`));
     expect(stdout).toContain('No roster changes');
-    expect(stdout).toContain(`Events cursor: after event ${pushed.id}`);
+    expect(stdout).toContain(`\n  Events cursor: moved by this sync to after event ${pushed.id}\n`);
+    // and so does the sync's record, read later, where the report is long gone
+    const syncId = /^Sync ([0-9a-f-]{36})/.exec(stdout)![1]!;
+    const shown = await cli(['syncs', 'show', syncId, '--db', db], env);
+    expect(shown.stdout).toContain(`\n  Events cursor: moved by this sync to after event ${pushed.id}\n`);
+    const again = await cli(['sync', '--district', D, '--events', '--db', db, '--json'], env);
+    // nothing new since: this one moved no cursor, and its report says where the cursor stands
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'completed', eventsCursor: null, cursor: { value: pushed.id } });
   });
 
   it("records a full sync that could not read Clever's newest event as one that set no events cursor, and says so wherever the sync is shown", async () => {

@@ -258,6 +258,8 @@ describe('Clever syncs: full and events (end to end)', () => {
         const result = await run('events');
         expect(result.summary).toMatchObject({ status: 'held', pending: 150, breaches: [expect.objectContaining({ recordType: 'student', change: 'removed', count: 150 })] });
         expect(result.cursor).toMatchObject({ value: null });
+        // its record says where approval moves the cursor
+        expect(result.summary.eventsCursor).toEqual({ value: gone.at(-1)!.id, at: result.summary.startedAt });
         // a sync whose process is gone is recorded as interrupted by a sync refused for the held one,
         // which is never recorded itself, so is not named as its finder
         const dead = randomUUID();
@@ -275,7 +277,11 @@ describe('Clever syncs: full and events (end to end)', () => {
         const advanced = log.filter((e) => e.type === 'EventsCursorAdvanced');
         expect(advanced.map((e) => e.data)).toEqual([expect.objectContaining({ from: null, cursor: gone.at(-1)!.id, cleverEvents: 150, syncId: result.syncId })]);
         expect(advanced[0]!.metadata).toMatchObject({ approvedBy: 'alice' });
-        expect((await run('events')).summary).toMatchObject({ status: 'completed', appended: 0 });
+        // and, approved, that it moved it there: in the approval's own record of completion too
+        const completion = log.find((e) => e.type === 'SyncCompleted' && e.data['syncId'] === result.syncId)!;
+        expect(completion.data['eventsCursor']).toEqual({ value: gone.at(-1)!.id, at: result.summary.startedAt });
+        expect(await held.app.get(SyncHistory).get(result.syncId)).toMatchObject({ status: 'completed', eventsCursor: { value: gone.at(-1)!.id } });
+        expect((await run('events')).summary).toMatchObject({ status: 'completed', appended: 0, eventsCursor: null });
       } finally {
         await held.app.close();
       }

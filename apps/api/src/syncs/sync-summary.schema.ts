@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GUARDED_TYPES, type GuardBreach, type InputLocation, type SnapshotContents, type SnapshotFileDigest, type SyncSource, type SyncStatus, type SyncSummary } from '@roster-ledger/domain';
+import { GUARDED_TYPES, type GuardBreach, type InputLocation, type SnapshotContents, type SnapshotFileDigest, type SyncEventsCursor, type SyncSource, type SyncStatus, type SyncSummary } from '@roster-ledger/domain';
 
 class GuardBreachSchema implements GuardBreach {
   // a union type: reflected as Object unless the type is given
@@ -37,6 +37,12 @@ class SnapshotContentsSchema implements SnapshotContents {
 const counts = (description: string) => ({ type: 'object', additionalProperties: { type: 'number' }, description }) as const;
 
 /** What one sync did. */
+class SyncEventsCursorSchema implements SyncEventsCursor {
+  @ApiProperty({ type: String, nullable: true, description: 'the Clever event id an events sync reads after; null: from the start of the feed', example: '6a1f0c2b9d3e4f5a6b7c8d9e' })
+  value!: string | null;
+  @ApiProperty({ description: 'when the sync read it (its cursor event\'s moment, ISO-8601)', example: '2026-12-07T06:00:00.000Z' }) at!: string;
+}
+
 export class SyncSummarySchema implements SyncSummary {
   @ApiProperty() syncId!: string;
   @ApiProperty({ type: String, nullable: true }) districtId!: string | null;
@@ -179,6 +185,13 @@ export class SyncSummarySchema implements SyncSummary {
     example: "the newest Clever event could not be read, so this sync set no events cursor (an events sync goes on from the cursor an earlier sync set, if there is one, else runs in full): Clever refused GET https://api.clever.com/v3.0/events?ending_before=last&limit=1 (HTTP 400): ...",
   })
   cursorNotSet!: string | null;
+  @ApiProperty({
+    type: SyncEventsCursorSchema,
+    nullable: true,
+    description:
+      "where the sync moved its district's Clever events cursor (completed; in the same append as its roster events), or moves it when approved (held): the events sync after it reads Clever's events after `value`. Null when it moved none (an import, an events sync that read no new event), when discarded (the cursor stayed where it was), and for syncs recorded before this was kept",
+  })
+  eventsCursor!: SyncEventsCursor | null;
   @ApiProperty({
     type: String,
     nullable: true,

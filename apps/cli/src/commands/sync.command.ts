@@ -7,7 +7,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { SyncDistrictCommand, type SyncDistrictResult } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
 import { RecordsProgress } from '../output/records-progress';
-import { describeSync, syncJson } from '../output/sync-report';
+import { describeEventsCursor, describeSync, syncJson } from '../output/sync-report';
 import { whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
@@ -67,7 +67,8 @@ export class SyncCommand extends LedgerCommandRunner {
       if (cursorProblem !== null) {
         if (summary.cursorNotSet === null) out(`  Events cursor not set: ${cursorProblem}`);
       } else if (cursor === null) out('  No events cursor yet.');
-      else out(`  Events cursor: ${cursor.value === null ? 'the start of the feed' : `after event ${cursor.value}`} (since ${cursor.at})`);
+      // a cursor this sync moved is said by the report itself, from the sync's record
+      else if (summary.eventsCursor === null || summary.status !== 'completed') out(`  Events cursor: ${describeEventsCursor(cursor.value)} (since ${cursor.at})`);
     };
     const done = await runRecordedSync({ commands: this.commands, queries: this.queries }, {
         ...options,

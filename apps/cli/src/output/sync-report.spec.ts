@@ -28,6 +28,7 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   settledUnder: null,
   fallback: null,
   cursorNotSet: null,
+  eventsCursor: null,
   skipped: {},
   unresolved: {},
   unresolvedIds: {},
@@ -250,6 +251,16 @@ describe("a sync's report", () => {
     expect(describeSync(sync({ source: 'clever-events' }))).toContain('\n  No roster changes: Clever reported nothing since the events cursor that the ledger does not already hold.');
     expect(describeSync(sync({ source: 'clever-api' }))).toContain('\n  No roster changes: the ledger already matched the district as Clever gave it.');
     expect(describeSync(sync({ source: 'snapshot' }))).toContain('\n  No roster changes: the ledger already matched this snapshot.');
+  });
+
+  it('says where a sync moved the events cursor, or moves it on approval, and nothing of a cursor it did not move', () => {
+    const moved = { value: '6a1f0c2b9d3e4f5a6b7c8d9e', at: '2026-12-01T10:00:00.000Z' };
+    expect(describeSync(sync({ source: 'clever-events', eventsCursor: moved }))).toContain('\n  Events cursor: moved by this sync to after event 6a1f0c2b9d3e4f5a6b7c8d9e\n');
+    expect(describeSync(sync({ source: 'clever-api', eventsCursor: { ...moved, value: null } }))).toContain('\n  Events cursor: moved by this sync to the start of the feed\n');
+    expect(describeSync(sync({ source: 'clever-events', status: 'held', eventsCursor: moved }))).toContain(
+      '\n  Events cursor: moves to after event 6a1f0c2b9d3e4f5a6b7c8d9e on approval (until then it stays where it was)\n',
+    );
+    expect(describeSync(sync({ source: 'clever-events' }))).not.toContain('Events cursor');
   });
 
   it('says once that nothing was applied', () => {

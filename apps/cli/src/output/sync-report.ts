@@ -16,6 +16,11 @@ export function syncJson(summary: SyncSummary, durationMs?: number): object {
   return { ...summary, ...(durationMs === undefined ? {} : { durationMs }) };
 }
 
+/** Where an events cursor stands, in words: what the next events sync reads after. */
+export function describeEventsCursor(value: string | null): string {
+  return value === null ? 'the start of the feed' : `after event ${value}`;
+}
+
 /**
  * A person's reading of one sync: what it did, what it found, what to do next (the commands it
  * suggests name the `--db` of `argv`, the command's own arguments).
@@ -28,6 +33,8 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   lines.push(`  started ${s.startedAt} by ${requestedBy(s)}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
   if (s.fallback) lines.push(`  A full sync, run because the events sync asked for could not go on: ${s.fallback}`);
   if (s.cursorNotSet) lines.push(`  Events cursor not set: ${s.cursorNotSet}`);
+  if (s.eventsCursor !== null && s.status === 'completed') lines.push(`  Events cursor: moved by this sync to ${describeEventsCursor(s.eventsCursor.value)}`);
+  if (s.eventsCursor !== null && s.status === 'held') lines.push(`  Events cursor: moves to ${describeEventsCursor(s.eventsCursor.value)} on approval (until then it stays where it was)`);
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched, s.roleConflicts, s.unnamed, s.unpaired].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {

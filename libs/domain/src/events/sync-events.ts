@@ -118,6 +118,17 @@ export interface SyncCompletedData extends SyncFindings {
    * district since: the sync read no record, and its findings are that sync's.
    */
   sameFilesAs?: string;
+  /** See {@link SyncHeldData.eventsCursor}: the cursor this sync moved, in the same append. */
+  eventsCursor?: SyncEventsCursor;
+}
+/**
+ * Where a sync moves its district's Clever events cursor (stream `cursor-{districtId}`, in the same
+ * append as its roster events): the Clever event id the next events sync reads after (null: from
+ * the start of the feed), and the moment of its cursor event.
+ */
+export interface SyncEventsCursor {
+  value: string | null;
+  at: string;
 }
 export interface SyncFailedData {
   syncId: string;
@@ -147,6 +158,12 @@ export interface SyncHeldData extends SyncFindings {
    * checked (LEDGER_STATE_FORMAT): the same files again are recognised only under that format.
    */
   settledUnder?: number;
+  /**
+   * Where the sync moves its district's events cursor, with the cursor event in its change set (so
+   * on approval); absent when it moves none (an import, an events sync that read no new event) and
+   * on syncs recorded before it was kept.
+   */
+  eventsCursor?: SyncEventsCursor;
 }
 /**
  * Through what a sync was asked for: `api`, with an API key (`requestedBy` is the key's name, which

@@ -1,6 +1,6 @@
 import type { GuardBreach } from '../guard/mass-change-guard';
 import type { InputLocation } from '../errors/domain-error';
-import type { DecisionChannel, RequestChannel, SyncEvent, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
+import type { DecisionChannel, RequestChannel, SyncEvent, SyncEventsCursor, SyncFindings, SyncOwner, SyncSource } from '../events/sync-events';
 import type { SnapshotContents } from './snapshot-contents';
 import { noFindings } from './sync-findings';
 
@@ -12,7 +12,7 @@ export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarde
  * when a summary gains a field or folds an event differently, and the read model is folded again
  * from the log (a document folded before would lack the field).
  */
-export const SYNC_SUMMARY_VERSION = 8;
+export const SYNC_SUMMARY_VERSION = 9;
 
 /** What one sync did, folded from its `sync-{id}` stream. */
 export interface SyncSummary extends Required<SyncFindings> {
@@ -67,6 +67,12 @@ export interface SyncSummary extends Required<SyncFindings> {
   fallback: string | null;
   /** For a full sync through the Clever API that set no events cursor (Clever's newest event could not be read): why. */
   cursorNotSet: string | null;
+  /**
+   * Where it moved its district's events cursor (completed) or moves it on approval (held): see
+   * SyncHeldData.eventsCursor. Null when it moves none, when discarded (the cursor stayed), and for
+   * syncs recorded before it was kept.
+   */
+  eventsCursor: SyncEventsCursor | null;
 }
 
 /**
@@ -100,7 +106,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       requestedBy: d.requestedBy, requestedVia: d.requestedVia ?? null, startedAt: d.startedAt, finishedAt: null, counts: {}, appended: 0, pending: 0,
       breaches: [], heldAt: null, ...noFindings(), failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null,
       owner: d.owner ?? null, contents: null, sameFilesAs: null, settledUnder: null, fallback: d.fallback ?? null,
-      cursorNotSet: d.cursorNotSet ?? null,
+      cursorNotSet: d.cursorNotSet ?? null, eventsCursor: null,
     };
   }
   if (!summary) return summary;
@@ -112,6 +118,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
       if (event.data.sameFilesAs !== undefined) summary.sameFilesAs = event.data.sameFilesAs;
       if (event.data.settledUnder !== undefined) summary.settledUnder = event.data.settledUnder;
+      if (event.data.eventsCursor !== undefined) summary.eventsCursor = event.data.eventsCursor;
       break;
     }
     case 'SyncHeld': {
@@ -119,6 +126,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       Object.assign(summary, { status: 'held', counts, pending, breaches, finishedAt: heldAt, heldAt: event.recordedAt ?? heldAt, ...findingsOf(event.data), districtId });
       if (event.data.contents !== undefined) summary.contents = event.data.contents;
       if (event.data.settledUnder !== undefined) summary.settledUnder = event.data.settledUnder;
+      if (event.data.eventsCursor !== undefined) summary.eventsCursor = event.data.eventsCursor;
       break;
     }
     case 'SyncFailed': {
@@ -134,7 +142,7 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
       summary.approvedVia = event.data.via ?? null;
       break;
     case 'SyncDiscarded':
-      Object.assign(summary, { status: 'discarded', discardedBy: event.data.by, discardedVia: event.data.via ?? null, finishedAt: event.data.discardedAt, pending: 0 });
+      Object.assign(summary, { status: 'discarded', discardedBy: event.data.by, discardedVia: event.data.via ?? null, finishedAt: event.data.discardedAt, pending: 0, eventsCursor: null });
       break;
   }
   if (event.recordedAt !== undefined && ENDINGS.has(event.type)) summary.finishedAt = event.recordedAt;

@@ -53,14 +53,14 @@ export class ApproveSyncHandler implements ICommandHandler<ApproveSyncCommand, S
           yield { ...a, events };
         }
       }
-      const { counts, pending, contents, settledUnder } = summary;
+      const { counts, pending, contents, settledUnder, eventsCursor } = summary;
       const lifecycle = recorder.planDecision(
         recordedAt,
         { type: 'SyncApproved', data: { syncId, by, via, approvedAt: recordedAt } },
         {
           type: 'SyncCompleted',
           data: { syncId, districtId: summary.districtId, counts, appended: pending, completedAt: recordedAt, ...recordedFindings(summary), approvedBy: by,
-            ...(contents ? { contents } : {}), ...(settledUnder !== null ? { settledUnder } : {}) },
+            ...(contents ? { contents } : {}), ...(settledUnder !== null ? { settledUnder } : {}), ...(eventsCursor !== null ? { eventsCursor } : {}) },
         },
       );
       let results: AppendResult[];

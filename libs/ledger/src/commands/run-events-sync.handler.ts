@@ -160,7 +160,8 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
         }),
       );
     }
-    const conclusion = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, tail);
+    const moved = last === null ? {} : { eventsCursor: { value: last, at: recorder.observedAt } };
+    const conclusion = await concludeSync({ store: this.store, pending: this.pending, policies: this.policies, clock: this.clock }, recorder, districtId, result, tail, moved);
     if (conclusion.outcome === 'completed') {
       // the incremental diff folded its events into the state itself
       const touched = new Map<string, StateKey>();

@@ -296,7 +296,10 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
         return null;
       })) ?? undefined;
     // a sync that appended nothing left the state as it found it, which its files then make
-    const read = contents === undefined ? {} : { contents, ...(settled || result.eventCount === 0 ? { settledUnder: LEDGER_STATE_FORMAT } : {}) };
+    const read = {
+      ...(contents === undefined ? {} : { contents, ...(settled || result.eventCount === 0 ? { settledUnder: LEDGER_STATE_FORMAT } : {}) }),
+      ...(options.eventsCursor === undefined ? {} : { eventsCursor: { value: options.eventsCursor.cursor, at: recorder.observedAt } }),
+    };
     const conclusion = await concludeSync(this.conclusionPorts(), recorder, districtId, result, tail, read);
     if (conclusion.outcome === 'completed') await this.loader.remember(loaded, { ...conclusion, touched });
     this.logger.log(`sync ${recorder.syncId} of ${source.origin}: ${conclusion.outcome}, ${result.eventCount} roster events`);

@@ -25,7 +25,7 @@ export type SyncConclusion =
  * appends, `tail` (whatever must move with them, such as the events cursor) and SyncCompleted,
  * read from the pending store as the append goes; or `tail` staged too, the whole set kept as the
  * held change set, and SyncHeld. Either records `read`: the files the sync read, if any, and
- * whether the state is known to be what they make.
+ * whether the state is known to be what they make; and where `tail` moves the events cursor.
  */
 export async function concludeSync(
   ports: ConclusionPorts,
@@ -33,7 +33,7 @@ export async function concludeSync(
   districtId: string,
   result: DiffResult,
   tail: StreamAppend[],
-  read: Pick<SyncCompletedData, 'contents' | 'settledUnder'> = {},
+  read: Pick<SyncCompletedData, 'contents' | 'settledUnder' | 'eventsCursor'> = {},
 ): Promise<SyncConclusion> {
   const findings = recordedFindings(result.findings);
   const counts = result.counts as Record<string, number>;

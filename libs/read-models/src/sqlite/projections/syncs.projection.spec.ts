@@ -66,7 +66,7 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       owner: null, // a SyncStarted recorded without the process that ran it
       contents: null,
       sameFilesAs: null,
-      settledUnder: null, fallback: null, cursorNotSet: null,
+      settledUnder: null, fallback: null, cursorNotSet: null, eventsCursor: null,
     });
     expect(rm().rows('syncs')).toEqual([expect.objectContaining({ id: 's1', district_id: DISTRICT, status: 'running', started_at: T0, position: 1 })]);
   });
