@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { LedgerConfig } from '@roster-ledger/config';
 import { DomainError } from '@roster-ledger/domain';
-import { ApproveSyncCommand, EventStoreError, SyncDistrictCommand } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, SyncDistrictCommand } from '@roster-ledger/ledger';
 import { LedgerRuntimeModule } from '../../../cli/src/ledger-runtime.module';
 import { NEST_START_UP_CONTEXTS } from '../quiet-startup.logger';
 import type { LedgerCommandMessage, LedgerCommandThreadData } from './ledger-command-thread';
@@ -56,7 +56,7 @@ async function run({ request, config: loadArguments }: LedgerCommandThreadData, 
 function failureOf(error: unknown): Extract<LedgerCommandMessage, { type: 'failed' }> {
   if (!(error instanceof Error)) return { type: 'failed', name: 'Error', deliberate: null, message: String(error), stack: null };
   // a deliberate error by its code and kind; a system's or SQLite's code (ENOSPC, SQLITE_FULL) is not one
-  const deliberate = error instanceof DomainError || error instanceof EventStoreError ? { code: error.code, kind: error.kind } : null;
+  const deliberate = error instanceof DomainError ? { code: error.code, kind: error.kind } : null;
   return { type: 'failed', name: error.name, deliberate, message: error.message, stack: error.stack ?? null };
 }
 

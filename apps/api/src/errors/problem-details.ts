@@ -1,7 +1,6 @@
 import { homedir, tmpdir } from 'node:os';
 import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { EventStoreError } from '@roster-ledger/ledger';
 import { ApiError, MethodNotAllowed, RequestInvalid, type ParameterProblem } from './api-errors';
 import { STATUS_OF_KIND } from './status-of-kind';
 
@@ -138,7 +137,7 @@ export function problemOf(error: unknown, path: string, serverFolders: readonly 
     if (error instanceof MethodNotAllowed) headers['Allow'] = error.allowed.join(', ');
     return { body: problem(error.status, error.code, error.message, at), headers, unexpected: false };
   }
-  if (error instanceof DomainError || error instanceof EventStoreError) {
+  if (error instanceof DomainError) {
     const status = STATUS_OF_KIND[error.kind];
     if (error.kind === 'unavailable') {
       // the file is busy (a large sync in another process) or cannot be read: worth a retry

@@ -1,3 +1,4 @@
+import { DomainError } from '@roster-ledger/domain';
 import type { ProjectionProgress, RebuildResult, VerifyResult } from '@roster-ledger/ledger';
 
 export type ProjectionJobKind = 'rebuild' | 'verify';
@@ -34,3 +35,12 @@ export type ProjectionJobMessage =
   | { type: 'progress'; progress: ProjectionProgress }
   | { type: 'done'; result: RebuildResult | VerifyResult[] }
   | { type: 'failed'; code: string; message: string };
+
+/**
+ * How the worker reports a job that threw: a deliberate error (a DomainError) by its stable code,
+ * anything else as UNEXPECTED_ERROR, whose message the server logs and keeps from the client. A
+ * system's or SQLite's own code (ENOSPC, SQLITE_FULL) is no code of ours: it is not passed on.
+ */
+export function jobFailure(error: unknown): Extract<ProjectionJobMessage, { type: 'failed' }> {
+  return { type: 'failed', code: error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR', message: error instanceof Error ? error.message : String(error) };
+}

@@ -11,7 +11,7 @@ import {
   type VerifyResult,
 } from '@roster-ledger/ledger';
 import { LedgerRuntimeModule } from '../../../cli/src/ledger-runtime.module';
-import type { ProjectionJobMessage, ProjectionJobRequest } from './projection-job';
+import { jobFailure, type ProjectionJobMessage, type ProjectionJobRequest } from './projection-job';
 
 /**
  * A worker thread that runs one rebuild or verification on connections of its own. The read
@@ -34,15 +34,8 @@ async function run(request: ProjectionJobRequest, post: (message: ProjectionJobM
   }
 }
 
-const codeOf = (error: unknown): string => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNEXPECTED_ERROR';
-};
-
 if (parentPort) {
   const port = parentPort;
   const post = (message: ProjectionJobMessage) => port.postMessage(message);
-  run((workerData as { data: ProjectionJobRequest }).data, post).catch((error: unknown) =>
-    post({ type: 'failed', code: codeOf(error), message: error instanceof Error ? error.message : String(error) }),
-  );
+  run((workerData as { data: ProjectionJobRequest }).data, post).catch((error: unknown) => post(jobFailure(error)));
 }

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { DomainError, InvalidInput } from '@roster-ledger/domain';
-import { AUDIT_READERS, emptyRangeProblem, unknownListValues, EventStoreError, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
+import { AUDIT_READERS, emptyRangeProblem, unknownListValues, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { damagedFileReport } from '@roster-ledger/read-models';
 import { err, EXIT_FAILED, json } from '../output/cli-output';
 import { EXIT_CODE_OF_KIND } from '../output/exit-code-of-kind';
@@ -43,7 +43,7 @@ export const whoAmI = (): string => {
 export function problemOf(error: unknown): { code: string; message: string } {
   if (isRequestRule(error)) return { code: 'INVALID_REQUEST', message: asOptionMessage(error.rule, error.at.field) };
   // the store's own errors have a code of theirs too (EVENT_STORE_UNAVAILABLE: a file that cannot be read or written)
-  const code = error instanceof DomainError || error instanceof EventStoreError ? error.code : 'UNEXPECTED_ERROR';
+  const code = error instanceof DomainError ? error.code : 'UNEXPECTED_ERROR';
   return { code, message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -99,7 +99,7 @@ export function reportError(error: unknown, asJson: boolean | undefined, notes: 
   if (asJson) json({ error: { code, message }, ...notes.json });
   else err([`error (${code}): ${message}`, ...notes.lines].join('\n'));
   // a damaged file is found while the work runs: a failure of it, whatever the error's kind
-  const deliberate = damaged === null && (error instanceof DomainError || error instanceof EventStoreError);
+  const deliberate = damaged === null && (error instanceof DomainError);
   process.exitCode = deliberate ? EXIT_CODE_OF_KIND[error.kind] : EXIT_FAILED;
 }
 

@@ -1,15 +1,12 @@
-import type { ErrorKind } from '@roster-ledger/domain';
+import { DomainError } from '@roster-ledger/domain';
 import type { ExpectedRevision } from './event-store.port';
 
-/** Base of the event store port's errors. `code` is stable; `kind` as a DomainError's. */
-export abstract class EventStoreError extends Error {
-  abstract readonly code: string;
-  abstract readonly kind: ErrorKind;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+/**
+ * Base of the event store port's errors: DomainErrors (a stable `code`, a `kind`), so that every
+ * place that tells a deliberate error from an unexpected one (a sync's failure record, the API's
+ * problem answer, the CLI's exit code) knows them without asking for this class too.
+ */
+export abstract class EventStoreError extends DomainError {}
 
 /** The stream was not at the revision the caller expected: someone else wrote first. */
 export class ConcurrencyConflict extends EventStoreError {
