@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { CommandBus } from '@nestjs/cqrs';
 import type { SyncSummary } from '@roster-ledger/domain';
-import { ApproveSyncCommand, EVENT_STORE, HeldSyncPending, RunSyncCommand, SyncAlreadyRunning, SyncDistrictCommand, SyncHistory, type EventStore, type RecordedEvent, type SyncDistrictResult, type SyncMode } from '@roster-ledger/ledger';
+import { ApproveSyncCommand, EVENT_STORE, HeldSyncPending, RunEventsSyncCommand, RunSyncCommand, SYNC_LOCK, SyncAlreadyRunning, SyncDistrictCommand, SyncHistory, type EventStore, type SyncLock, type RecordedEvent, type SyncDistrictResult, type SyncMode } from '@roster-ledger/ledger';
 import { LISTED_AGAIN } from '@roster-ledger/clever';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn, type StandInEvent } from '@roster-ledger/testing';
 import { demoObjects, isRoster, ledgerRuntime, logOf, STAND_IN_TOKEN, standInConfig } from './support/clever-sync-runtime';
@@ -241,6 +241,42 @@ describe('Clever syncs: full and events (end to end)', () => {
     expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: expect.any(SyncAlreadyRunning) });
     expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe(`sync first-of-two of district ${D} is running; one sync at a time per district`);
     expect((await logOf(db)).filter((e) => e.streamId === 'sync-second-of-two')).toEqual([]);
+  });
+
+  it('takes the district before an events sync is recorded as running, and records a refusal started and failed in one append', async () => {
+    // the events sync's own handler, as any dispatcher of it would run it (not under a lock taken for it)
+    const lock = runtime.app.get<SyncLock>(SYNC_LOCK);
+    const store = runtime.app.get<EventStore>(EVENT_STORE);
+    const recorded = async (syncId: string) => {
+      let n = 0;
+      for await (const _ of store.readStream(`sync-${syncId}`)) n++;
+      return n;
+    };
+    const recordedWhenTaken: number[] = [];
+    const take = lock.acquire.bind(lock);
+    const acquire = jest.spyOn(lock, 'acquire').mockImplementation(async (districtId, syncId) => {
+      recordedWhenTaken.push(await recorded(syncId));
+      return take(districtId, syncId);
+    });
+    const events = (syncId: string) => runtime.commands.execute(new RunEventsSyncCommand(D, { requestedBy: 'e2e', syncId }));
+    try {
+      await events('events-taken-first');
+      expect(recordedWhenTaken).toEqual([0]);
+      expect((await logOf(db)).filter((e) => e.streamId === 'sync-events-taken-first').map((e) => e.type)).toEqual(['SyncStarted', 'SyncCompleted']);
+
+      // refused after a moment, so that a start recorded before the refusal would be stamped apart from its failure
+      acquire.mockImplementationOnce(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new SyncAlreadyRunning(D, 'another-sync');
+      });
+      await expect(events('events-refused')).rejects.toThrow(SyncAlreadyRunning);
+      const refused = (await logOf(db)).filter((e) => e.streamId === 'sync-events-refused');
+      expect(refused.map((e) => [e.type, e.data['code']])).toEqual([['SyncStarted', undefined], ['SyncFailed', 'SYNC_ALREADY_RUNNING']]);
+      // one append: never seen running without the district it would hold
+      expect(refused[1]!.recordedAt).toBe(refused[0]!.recordedAt);
+    } finally {
+      acquire.mockRestore();
+    }
   });
 
   describe('an events batch the mass-change guard holds', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, InvalidInput, type DiffResult, type StateKey, type SyncSummary } from '@roster-ledger/domain';
+import { CLEVER_EVENTS_RETENTION_DAYS, EVENTS_CURSOR_MAX_AGE_DAYS, IncrementalDiff, InvalidInput, type DiffResult, type StateKey, type SyncEvent, type SyncSummary } from '@roster-ledger/domain';
 import type { EventStore, StreamAppend } from '../ports/event-store.port';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
@@ -14,7 +14,7 @@ import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend, type HeldCursor } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
-import { recordInterruptedSyncs, recordSyncFailure } from '../services/sync-failures';
+import { recordInterruptedSyncs, recordSyncFailure, syncFailed } from '../services/sync-failures';
 import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
@@ -59,35 +59,46 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
       revision: await this.store.streamRevision(syncStreamId(syncId)),
       districtId,
     });
+    // a sync that fails before any work is recorded started and failed in one append, as a full
+    // sync's is (see RunSyncHandler): never seen running without the district it would hold
+    const failEarly = async (error: unknown): Promise<never> => {
+      await recorder.record(this.started(recorder, districtId, this.feed.origin(districtId), options), syncFailed(recorder, this.clock, error));
+      throw error;
+    };
     let checked: HeldCursor;
     try {
       checked = await this.usableCursor(districtId);
     } catch (error) {
       // a gap is the caller's cue for a full sync, not a failed sync; anything else is recorded
       if (error instanceof EventsCursorGap) throw error;
-      await this.start(recorder, districtId, this.feed.origin(districtId), options);
-      await recordSyncFailure(recorder, this.clock, error, this.logger);
-      throw error;
+      return failEarly(error);
     }
-    await this.start(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options);
-    let locked = false;
+    // the district is taken before the sync is recorded as running: a running sync holds its
+    // district throughout, so that one whose process died is known by the district's lock
+    let interrupted: string | null;
     try {
-      const interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
-      locked = true;
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
-      const held = await this.history.heldOf(districtId);
-      if (held) throw new HeldSyncPending(districtId, held.syncId);
-      // no held sync waits, so change sets left by syncs that died before they ended are garbage
-      await this.pending.deleteDistrict(districtId);
-      // another sync may have moved the cursor since it was checked (it can only move forwards)
-      const cursor = (await this.cursors.current(districtId)) ?? checked;
-      return await this.readAndRecord(recorder, districtId, cursor, options);
-    } catch (error) {
-      if (locked && !recorder.concluded) await this.pending.delete(syncId).catch(() => undefined);
-      await recordSyncFailure(recorder, this.clock, error, this.logger);
-      throw error;
+      interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
+    } catch (refusal) {
+      return failEarly(refusal);
+    }
+    try {
+      await recorder.record(this.started(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options));
+      try {
+        await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
+        const held = await this.history.heldOf(districtId);
+        if (held) throw new HeldSyncPending(districtId, held.syncId);
+        // no held sync waits, so change sets left by syncs that died before they ended are garbage
+        await this.pending.deleteDistrict(districtId);
+        // another sync may have moved the cursor since it was checked (it can only move forwards)
+        const cursor = (await this.cursors.current(districtId)) ?? checked;
+        return await this.readAndRecord(recorder, districtId, cursor, options);
+      } catch (error) {
+        if (!recorder.concluded) await this.pending.delete(syncId).catch(() => undefined);
+        await recordSyncFailure(recorder, this.clock, error, this.logger);
+        throw error;
+      }
     } finally {
-      if (locked) await this.lock.release(districtId, syncId);
+      await this.lock.release(districtId, syncId);
     }
   }
 
@@ -123,11 +134,11 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     return later?.startedAt ?? cursorAt;
   }
 
-  private async start(recorder: SyncRecorder, districtId: string, origin: string, { requestedBy, requestedVia }: RunEventsSyncCommand['options']): Promise<void> {
-    await recorder.record({
+  private started(recorder: SyncRecorder, districtId: string, origin: string, { requestedBy, requestedVia }: RunEventsSyncCommand['options']): SyncEvent {
+    return {
       type: 'SyncStarted',
       data: { syncId: recorder.syncId, owner: this.lock.self(), districtId, source: 'clever-events', origin, startedAt: recorder.observedAt, requestedBy, ...(requestedVia === undefined ? {} : { requestedVia }) },
-    });
+    };
   }
 
   private async readAndRecord(recorder: SyncRecorder, districtId: string, from: HeldCursor, options: RunEventsSyncCommand['options']): Promise<SyncSummary> {
