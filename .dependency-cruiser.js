@@ -64,7 +64,7 @@ module.exports = {
       name: 'libs-meet-through-their-index',
       comment: 'Another lib is imported through its public index.ts (the @roster-ledger/* alias), never its internals.',
       severity: 'error',
-      from: { path: '^(libs|apps)/([^/]+)/' },
+      from: { path: '^(libs|apps|test|scripts)/([^/]*)' },
       to: { path: '^libs/([^/]+)/src/.+', pathNot: ['^libs/([^/]+)/src/index\\.ts$', '^libs/$2/'] },
     },
     {

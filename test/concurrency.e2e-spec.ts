@@ -6,7 +6,7 @@ import { LockFiles } from '@roster-ledger/process-locks';
 import type { RecordedEvent } from '@roster-ledger/ledger';
 import { CLEVER_DEMO_FOLDER } from '@roster-ledger/testing';
 import { readLog, scratch } from './support/ledger-cli';
-import { describeRun, killStrayChildren, runCli, sleep, startCli, waitFor, type CliRun } from './support/crash-process';
+import { describeRun, killStrayChildren, runCli, sleep, startCli, type CliRun } from './support/crash-process';
 import { logProblems, openReadOnly, rosterOnly, syncOutcomes, syncProblems } from './support/crash-ledger';
 import { generateSnapshots, snapshotWithoutStudents } from './support/crash-snapshot';
 

@@ -2,11 +2,10 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LEDGER_STATE_FORMAT, type StateKey, type StreamChange } from '@roster-ledger/domain';
 import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
-import { EVENT_STORE, type EventStore } from '@roster-ledger/ledger';
+import { EVENT_STORE, LedgerStateLoader, type EventStore } from '@roster-ledger/ledger';
 import { LedgerConfig } from '@roster-ledger/config';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, writeNextDaySnapshot } from '@roster-ledger/testing';
-import { LedgerStateLoader } from '../libs/ledger/src/services/ledger-state.loader';
-import { canonicalState, expectSavedStateToBeTheLog as expectStateOf, logHead, savedDistrictState } from './support/district-state';
+import { canonicalState, expectSavedStateToBeTheLog as expectStateOf, savedDistrictState } from './support/district-state';
 import { generateSnapshots, snapshotWithoutStudents } from './support/crash-snapshot';
 import { ledgerRuntime } from './support/clever-sync-runtime';
 import { cliJson, scratch } from './support/ledger-cli';
@@ -23,7 +22,6 @@ describe('district state snapshots (end to end)', () => {
   const district = CLEVER_DEMO_DISTRICT_ID;
 
   const saved = (db: string) => savedDistrictState(db, district);
-  const head = logHead;
   const expectSavedStateToBeTheLog = (db: string) => expectStateOf(db, district);
 
   // every record read: the same files again would otherwise be recognised whole, and no diff run against the saved state

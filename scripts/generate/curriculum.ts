@@ -1,5 +1,5 @@
 // Clever's values themselves, without the readers and threads the lib's index loads
-import { SUBJECT_VALUES } from '../../libs/clever/src/clever-enums';
+import { SUBJECT_VALUES } from '@roster-ledger/clever';
 import type { Prng } from './prng';
 
 /** Clever's section subjects (clever-data.md §3.1), in Clever's order: the index is what tables store (SUBJECT below). */

@@ -1,5 +1,5 @@
 // Clever's values themselves, without the readers and threads the lib's index loads
-import { GENDER_VALUES, RACE_VALUES } from '../../libs/clever/src/clever-enums';
+import { GENDER_VALUES, RACE_VALUES } from '@roster-ledger/clever';
 import type { Prng } from './prng';
 import { WeightedTable } from './weighted-table';
 

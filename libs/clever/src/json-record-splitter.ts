@@ -79,7 +79,7 @@ const C_CLOSE_ARRAY = 9;
 /** A byte of a number or of `true`, `false`, `null`: JSON.parse checks the token itself. */
 const C_SCALAR = 10;
 
-const CLASS = new Uint8Array(256);
+const CLASS = new Uint8Array(256).fill(C_OTHER);
 CLASS[0x20] = C_SPACE;
 CLASS[0x09] = C_SPACE;
 CLASS[0x0d] = C_SPACE;

@@ -53,8 +53,10 @@ describe('API keys in the configuration', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('my-secret-key');
     }
+    const pasted = JSON.stringify([{ name: 'a', role: 'admin', sha256: 'my-secret-key' }]);
+    expect(() => load({ LEDGER_API_KEYS: pasted })).toThrow(ConfigError);
     try {
-      load({ LEDGER_API_KEYS: JSON.stringify([{ name: 'a', role: 'admin', sha256: 'my-secret-key' }]) });
+      load({ LEDGER_API_KEYS: pasted });
     } catch (error) {
       expect((error as Error).message).not.toContain('my-secret-key');
     }

@@ -26,6 +26,7 @@ export * from './queries/get-sync.query';
 export * from './queries/pending-changes.query';
 export * from './queries/read-events.query';
 export * from './services/sync-history';
+export { LedgerStateLoader } from './services/ledger-state.loader';
 export * from './ledger.module';
 export * from './ports/projections.port';
 export * from './ports/read-models.port';

@@ -32,8 +32,8 @@ import {
 /**
  * The application layer: commands and queries on the ledger. It needs the ports bound by an
  * infrastructure module (EVENT_STORE, PENDING_CHANGE_STORE, SYNC_LOCK, SNAPSHOT_READER,
- * CLEVER_EVENTS_FEED, GUARD_POLICIES, CLOCK, READ_MODELS, ACCESS_LOG, PROJECTION_CONTROL), made global by the app that
- * composes them.
+ * CLEVER_EVENTS_FEED, GUARD_POLICIES, CLOCK, READ_MODELS, ACCESS_LOG, PROJECTION_CONTROL,
+ * DISTRICT_STATE_STORE, CSV_ID_KEY_STORE), made global by the app that composes them.
  */
 @Module({
   imports: [CqrsModule],

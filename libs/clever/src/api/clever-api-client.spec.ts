@@ -6,7 +6,6 @@ import { CleverBadResponse, CleverRequestFailed, CleverTokenRejected, CleverUnav
 import { collect, failure, renderings, TOKEN, useStandIn } from './spec-support/stand-in-client';
 
 const REAL_400 = resolve(__dirname, '../../../../../shared/data/clever-ruby-v1.1-demo-api/errors/error_400_bad_created_since.json');
-const users = (path: string) => path.startsWith('/v3.0/users');
 
 describe('CleverApiClient against the stand-in', () => {
   const ctx = useStandIn(() => new CleverStandIn({ token: TOKEN }));

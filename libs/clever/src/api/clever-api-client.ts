@@ -53,7 +53,6 @@ export interface EventsOptions {
   limit?: number;
   /** `record_type` filters, e.g. `['users', 'sections']`. */
   recordTypes?: readonly string[];
-  school?: string;
 }
 
 /** One page of a list: its URL as shown in errors (no secrets) and its envelope items as sent. */
@@ -180,7 +179,6 @@ export class CleverApiClient {
     const query: Record<string, string | readonly string[]> = {};
     if (options.startingAfter !== undefined) query['starting_after'] = options.startingAfter;
     if (options.recordTypes !== undefined) query['record_type'] = options.recordTypes;
-    if (options.school !== undefined) query['school'] = options.school;
     for await (const page of this.pages('events', { limit: options.limit ?? DEFAULT_EVENTS_LIMIT, query })) {
       for (const [index, entry] of page.entries.entries()) {
         const item = unwrapEntry(entry);

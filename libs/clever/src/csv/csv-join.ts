@@ -144,7 +144,7 @@ export class CsvJoin {
       const teacherId = row.get(column);
       if (teacherId === '') continue;
       const teacher = this.teachers.ordinalOf(teacherId);
-      // (a person's id is a SIS number: named by its row and column, never quoted; see CsvPeopleIndex)
+      // (a person's id is a SIS number: named by its row and column, never quoted; see PeopleIndex)
       if (teacher === undefined) throw row.error(column, `unknown ${column}: no such Teacher_id in teachers.csv`);
       // The API lists the schools of a user's sections among the user's schools.
       this.teachers.addSchool(teacher, school);
@@ -270,6 +270,6 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
 }
 
 function changedWhileReading(row: CsvRow, column: string) {
-  // the value is not quoted: it may be a person's SIS number (see CsvPeopleIndex)
+  // the value is not quoted: it may be a person's SIS number (see PeopleIndex)
   return row.error(column, 'the file changed while it was read: this value was not in it a moment ago (import again once the upload is complete)');
 }

@@ -741,7 +741,7 @@ export function notesSource(state: LedgerState, { key, source, record, partial }
   return state.setSource(key, listsKnownUsers ? { ...source, listsKnownUsers } : source);
 }
 
-/** A whole snapshot in memory: for specs and small imports. */
+/** A whole snapshot in memory: for specs (a sync streams its records through SnapshotDiff instead). */
 export interface Snapshot {
   kinds: readonly RecordKind[];
   records: readonly RosterRecord[];

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { InvalidInput } from '@roster-ledger/domain';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { personalAccessOf, type Viewer } from '../access/viewer';
-import type { AccessLog, AccessLogEntry, AccountsFound, AccountView, AuditFilter, ClassName, LoggedChange, Page, ReadModels, TimelineKind } from '../ports/read-models.port';
+import type { AccessLog, AccessLogEntry, AccountsFound, AuditFilter, ClassName, LoggedChange, Page, ReadModels } from '../ports/read-models.port';
 import type { ProjectionControl, ProjectionStatus } from '../ports/projections.port';
 import type { Clock } from '../ports/clock.port';
 import { ACCESS_LOG, CLOCK, EVENT_STORE, PROJECTION_CONTROL, READ_MODELS } from '../ports/tokens';

@@ -9,7 +9,6 @@ import {
   type StateEntry,
   type StateKey,
   type StreamChange,
-  type UserState,
 } from '@roster-ledger/domain';
 import type { AppendResult, EventStore } from '../ports/event-store.port';
 import type { DistrictStateStore } from '../ports/district-state-store.port';

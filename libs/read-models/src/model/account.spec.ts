@@ -1,6 +1,6 @@
-import { evolveAccount, schoolsOf } from './account';
+import { evolveAccount } from './account';
 import { evolveClass } from './class';
-import { EventLog, enrollment, removed, sectionRecord, staffRecord, studentRecord, teacherRecord } from '../spec-support/read-model-harness';
+import { EventLog, enrollment, removed, sectionRecord, studentRecord } from '../spec-support/read-model-harness';
 
 describe('evolveAccount: the fold of a user stream into an account', () => {
   it('folds nothing before a share, and ignores an event at or before the position it reflects', () => {
@@ -12,15 +12,6 @@ describe('evolveAccount: the fold of a user stream into an account', () => {
     const snapshot = structuredClone(evolveAccount(account, removal)!);
     expect(snapshot).toMatchObject({ status: 'removed', position: removal.position });
     expect(evolveAccount(account, shared)).toEqual(snapshot); // a replay of the share does not revive it
-  });
-
-  it('schoolsOf: the schools of every active role', () => {
-    const log = new EventLog();
-    let account = evolveAccount(undefined, log.append('user-t1', 'TeacherShared', teacherRecord('t1', { schools: ['s1', 's3'] })));
-    account = evolveAccount(account, log.append('user-t1', 'StaffShared', staffRecord('t1', { schools: ['s2'] })));
-    expect(schoolsOf(account!.person).sort()).toEqual(['s1', 's2', 's3']);
-    account = evolveAccount(account, log.append('user-t1', 'TeacherRemoved', removed('t1')));
-    expect(schoolsOf(account!.person)).toEqual(['s2']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { evolveUser, USER_ROLES, type RecordParts, type UserEvent, type UserRole, type UserState } from '@roster-ledger/domain';
+import { evolveUser, USER_ROLES, type RecordParts, type UserEvent, type UserRole } from '@roster-ledger/domain';
 import type { AccountView, RecordedEvent } from '@roster-ledger/ledger';
 import { factsOf } from './event-facts';
 
@@ -48,15 +48,4 @@ export function evolveAccount(account: Account | undefined, event: RecordedEvent
     Object.assign(next, { status: 'active', removedAt: null, removedSync: null });
   }
   return next;
-}
-
-/** The schools an account belongs to, over all its active roles. */
-export function schoolsOf(person: UserState): string[] {
-  const schools = new Set<string>();
-  for (const facet of Object.values(person.roles)) {
-    const { school, schools: list } = facet.fields;
-    if (typeof school === 'string') schools.add(school);
-    if (Array.isArray(list)) for (const s of list) if (typeof s === 'string') schools.add(s);
-  }
-  return [...schools];
 }

@@ -790,7 +790,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     };
 
     it('see every read model as it was before the sync until the whole sync is folded, then as it is after it', async () => {
-      const { before, sync, store, files, control } = await caughtUpBeforeSync4();
+      const { sync, store, files, control } = await caughtUpBeforeSync4();
       const models = new SqliteReadModels(files.reader, control, store);
       const answerBefore = await observe(models);
 
@@ -893,7 +893,7 @@ describe('ReadModelFiles: each read model in a file of its own beside the ledger
     });
 
     it('are left to another process folding a read model: a catch-up waits a second for its file, then folds none of them', async () => {
-      const { before, sync, store, files, control } = await caughtUpBeforeSync4();
+      const { before, sync, store, control } = await caughtUpBeforeSync4();
       store.add(...sync);
       // another process in the middle of folding the accounts (serve's runner, say)
       const other = new Database(readModelVersionPath(ledger, 'accounts', 1));

@@ -675,7 +675,7 @@ describe.each([
     });
 
     it("joins a rebuild another live process is running rather than taking it for interrupted, says which, and never drops it in a dry run", async () => {
-      const { events, store, db } = await withInterruptedRebuild(['accounts', 'audit']);
+      const { store, db } = await withInterruptedRebuild(['accounts', 'audit']);
       // a rebuild that failed is nobody's: the next one resumes it
       expect(db.prepare('SELECT build_pid FROM projection_state WHERE name = ?').pluck().get('accounts')).toBeNull();
       // accounts' build is now another process's, alive (this one's parent); audit's one that died
