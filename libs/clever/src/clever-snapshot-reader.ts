@@ -28,9 +28,8 @@ export interface CleverSnapshotSource {
 }
 
 /**
- * Opens folders of Clever JSON files as snapshots. It has the shape of the ledger's
- * SnapshotReader port without importing the ledger (this lib depends on the domain only), so the
- * app can bind it to the port's token. No constructor dependencies: Nest can `useClass` it.
+ * Opens folders of Clever JSON files as snapshots: what CleverSourceReader, the ledger's
+ * SnapshotReader port, opens a folder of Data API JSON files with.
  */
 export class CleverSnapshotReader {
   constructor(private readonly options: SnapshotFolderOptions = {}) {}

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SyncSource } from '@roster-ledger/domain';
+import type { SnapshotReader } from '@roster-ledger/ledger';
 import type { CleverSnapshotSource } from './clever-snapshot-reader';
 import { CleverSnapshotReader } from './clever-snapshot-reader';
 import { CleverCsvSnapshotReader } from './csv/csv-snapshot-reader';
@@ -36,9 +37,10 @@ const JSON_FILE_NAMES: ReadonlySet<string> = new Set(Object.values(SNAPSHOT_FILE
 /**
  * Opens any Clever source by its location, so the ledger needs one reader: `clever-api:<id>` reads
  * the district from the Data API (its token resolved by `tokenFor`); a folder with Clever's CSV
- * files is an SFTP CSV upload; any other folder holds Data API JSON files.
+ * files is an SFTP CSV upload; any other folder holds Data API JSON files. The ledger's
+ * SnapshotReader port.
  */
-export class CleverSourceReader {
+export class CleverSourceReader implements SnapshotReader {
   constructor(private readonly api: CleverApiSnapshotOptions = {}) {}
 
   sourceOf(location: string): SyncSource {

@@ -1,5 +1,6 @@
 export { openSnapshotFolder, SNAPSHOT_FILE_NAMES } from './snapshot-folder';
 export { entryInAnyCase } from './entry-in-any-case';
+export { GENDER_VALUES, RACE_VALUES, SUBJECT_VALUES } from './clever-enums';
 export { listSnapshotFolder, snapshotSubfolders, WHAT_AN_IMPORT_READS } from './snapshot-folder-listing';
 export type { SnapshotFolderListing } from './snapshot-folder-listing';
 export type { SnapshotFolder, SnapshotFolderOptions } from './snapshot-folder';
@@ -28,7 +29,6 @@ export { DEFAULT_MAX_RECORD_CHARS } from './csv/csv-row-stream';
 export { CleverSourceReader, CLEVER_API_SCHEME, isCsvSnapshotFolder } from './clever-source-reader';
 export type { CleverDistrictConnection, CleverDistrictResolvers } from './api/district-connection';
 export { CleverApiEventsFeed } from './events/clever-api-events-feed';
-export type { CleverCursorCheck, CleverEventsFeedOptions } from './events/clever-api-events-feed';
+export type { CleverEventsFeedOptions } from './events/clever-api-events-feed';
 export { cleverChangeOf, LISTED_AGAIN } from './events/clever-event-changes';
-export type { CleverEventChange } from './events/clever-event-changes';
 export { mayNameRecord, personalFieldOfLabel, studentsNamedInFindings, studentsNamedInSyncEvents, findingsShownTo } from './personal-field-labels';

@@ -37,7 +37,7 @@ export const CSV_NEEDS_DISTRICT = 'a CSV snapshot needs --district <id>: Clever 
  * Opens folders of Clever SFTP CSV files (schools.csv, students.csv, teachers.csv, sections.csv,
  * enrollments.csv; staff.csv and the deprecated admins.csv if present) as snapshots holding the same
  * domain records a Clever API snapshot of the district would, under ids derived from SIS ids
- * (`csvRecordId`). It has the shape of the ledger's SnapshotReader port without importing the ledger.
+ * (`csvRecordId`). What CleverSourceReader, the ledger's SnapshotReader port, opens a CSV folder with.
  */
 export class CleverCsvSnapshotReader {
   constructor(private readonly options: CsvSnapshotOptions = {}) {}

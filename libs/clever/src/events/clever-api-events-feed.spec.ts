@@ -2,7 +2,8 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
 import { collect, failure, TOKEN, useStandIn } from '../api/spec-support/stand-in-client';
 import { CleverApiEventsFeed, type CleverEventsFeedOptions } from './clever-api-events-feed';
-import { LISTED_AGAIN, type CleverEventChange } from './clever-event-changes';
+import type { CleverChange } from '@roster-ledger/ledger';
+import { LISTED_AGAIN } from './clever-event-changes';
 
 const D = CLEVER_DEMO_DISTRICT_ID;
 const student = (id: string, grade = '9') => ({ id, district: D, name: { first: 'A', last: id }, roles: { student: { school: 's1', grade } } });
@@ -71,9 +72,9 @@ describe('CleverApiEventsFeed against the stand-in', () => {
     ctx.standIn.repeatEvent(e2!);
     ctx.standIn.repeatEvent(e1!, 'end');
     // the feed lists e1 e2 e2 e3 e1: each listed again is a skip, counted, marked so the cursor does not go back to it
-    const listed = (changes: CleverEventChange[]) => changes.map((c) => [c.cleverEventId, c.listedAgain === true ? c.change : 'read']);
+    const listed = (changes: CleverChange[]) => changes.map((c) => [c.cleverEventId, c.listedAgain === true ? c.change : 'read']);
     const again = { type: 'skip', reason: LISTED_AGAIN };
-    const read = (changes: CleverEventChange[]) => changes.filter((c) => c.listedAgain !== true).map((c) => c.cleverEventId);
+    const read = (changes: CleverChange[]) => changes.filter((c) => c.listedAgain !== true).map((c) => c.cleverEventId);
     expect(read(await collect(feed({ eventsPageLimit: 2 }).changesAfter(D, null)))).toEqual([e1!.id, e2!.id, e3!.id]);
     expect(listed(await collect(feed().changesAfter(D, null)))).toEqual([
       [e1!.id, 'read'],

@@ -1,29 +1,27 @@
 import { InvalidInput, type PartialCoverage } from '@roster-ledger/domain';
+import type { CleverChange, CleverEventsFeed, CursorCheck } from '@roster-ledger/ledger';
 import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, DEFAULT_EVENTS_LIMIT } from '../api/clever-api-client';
 import type { CleverApiClientOptions } from '../api/clever-api-client';
 import { CleverRequestFailed } from '../api/clever-api-errors';
 import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
 import { displayUrl } from '../api/safe-text';
 import { coverageOfVersion } from '../api/version-coverage';
-import { cleverChangeOf, eventOrigin, LISTED_AGAIN, type CleverEventChange } from './clever-event-changes';
+import { cleverChangeOf, eventOrigin, LISTED_AGAIN } from './clever-event-changes';
 
 export interface CleverEventsFeedOptions extends Omit<CleverApiClientOptions, 'token'>, CleverDistrictResolvers {
   /** Events a page (default 1,000: the maximum is undocumented). */
   eventsPageLimit?: number;
 }
 
-/** Whether events after a cursor can all still be read (the ledger's `CursorCheck`). */
-export type CleverCursorCheck = { usable: true } | { usable: false; reason: string };
-
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /**
- * A district's Clever Events API feed over {@link CleverApiClient}: the shape of the ledger's
- * CleverEventsFeed port, matched without importing the ledger. Each call resolves the district's
+ * A district's Clever Events API feed over {@link CleverApiClient}: the ledger's CleverEventsFeed
+ * port. Each call resolves the district's
  * token and connection; the client's errors (CleverTokenRejected, CleverUnavailable,
  * CleverBadResponse, CleverRequestFailed) are DomainErrors with stable codes and no secrets.
  */
-export class CleverApiEventsFeed {
+export class CleverApiEventsFeed implements CleverEventsFeed {
   constructor(private readonly options: CleverEventsFeedOptions = {}) {}
 
   /** The API, version and district, as the sync record shows them (no token). */
@@ -49,7 +47,7 @@ export class CleverApiEventsFeed {
    * ago the ledger read the feed up to the cursor is the ledger's to check (the cursor's own event
    * may be old in a quiet district without any event after it being lost).
    */
-  async knows(districtId: string, cursor: string): Promise<CleverCursorCheck> {
+  async knows(districtId: string, cursor: string): Promise<CursorCheck> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return { usable: false, reason: `its cursor ${JSON.stringify(cursor.slice(0, 64))} is not a Clever event id` };
     try {
       await (await this.client(districtId)).get(`events/${cursor}`);
@@ -71,7 +69,7 @@ export class CleverApiEventsFeed {
    * along the feed, and one out of order would move the cursor back (replaying events) or past
    * events never read.
    */
-  async *changesAfter(districtId: string, cursor: string | null): AsyncGenerator<CleverEventChange> {
+  async *changesAfter(districtId: string, cursor: string | null): AsyncGenerator<CleverChange> {
     const client = await this.client(districtId);
     const limit = this.options.eventsPageLimit ?? DEFAULT_EVENTS_LIMIT;
     const ordered = (id: string) => OBJECT_ID.test(id);

@@ -1,23 +1,10 @@
 import { InvalidInput } from '@roster-ledger/domain';
-import type { IncrementalChange, InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
+import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
+import type { CleverChange } from '@roster-ledger/ledger';
 import type { CleverEvent } from '../api/clever-event';
 import { normalizeCleverRecord } from '../clever-normalizer';
 import { coverageWithScopes } from '../scoped-fields';
 import { coverageOfVersion } from '../api/version-coverage';
-
-/**
- * One Clever event as the ledger's events feed yields it (the shape of the ledger's
- * `CleverChange`, matched without importing the ledger): the change to one record, and the event
- * that reported it.
- */
-export interface CleverEventChange {
-  cleverEventId: string;
-  created?: string;
-  change: IncrementalChange;
-  origin: InputLocation;
-  /** An event Clever listed again: a skip, counted as LISTED_AGAIN, that the cursor does not move to. */
-  listedAgain?: true;
-}
 
 /** How a sync's `skipped` counts an event Clever listed again (an id already read, or at or below the cursor). */
 export const LISTED_AGAIN = 'event Clever listed again (an id already read, or at or below the cursor)';
@@ -64,7 +51,7 @@ export function eventOrigin(event: CleverEvent): InputLocation {
   return { file: `${event.type} event ${event.id} (events page ${event.page})`, record: event.index };
 }
 
-export function cleverChangeOf(event: CleverEvent, districtId: string): CleverEventChange {
+export function cleverChangeOf(event: CleverEvent, districtId: string): CleverChange {
   const origin = eventOrigin(event);
   const base = { cleverEventId: event.id, ...(event.created === undefined ? {} : { created: event.created }), origin };
   const [resource = '', action = ''] = event.type.split('.');
