@@ -33,6 +33,8 @@ describe('timeline subjects: whose timelines an event goes on', () => {
       'enrollment', 'enrollment', 'section', 'section',
     ]);
     expect(recordTypeOf({ streamId: 'sync-1', type: 'SyncHeld' })).toBe('sync');
+    // an event type the catalogue does not hold: its stream's category
+    expect(recordTypeOf({ streamId: 'school-s1', type: 'SchoolRenamedSomeday' })).toBe('school');
   });
 
   describe('record schools: where each facet of a user or section belongs, and where an event is filed', () => {

@@ -1,14 +1,13 @@
 import { categoryOf, roleOfUserEvent } from '@roster-ledger/domain';
-import type { RecordedEvent } from '@roster-ledger/ledger';
+import { RECORD_TYPE_OF_EVENT, type RecordedEvent, type TimelineKind } from '@roster-ledger/ledger';
 
 /** Whose timeline an event belongs on. */
-export type TimelineKind = 'user' | 'section' | 'school' | 'district' | 'term' | 'course';
 export interface Subject {
   kind: TimelineKind;
   id: string;
 }
 
-const TIMELINE_KINDS: readonly string[] = ['user', 'section', 'school', 'district', 'term', 'course'];
+const TIMELINE_KINDS: readonly string[] = ['user', 'section', 'school', 'district', 'term', 'course'] satisfies TimelineKind[];
 const idOf = (data: Record<string, unknown>, key: string): string | null => (typeof data[key] === 'string' ? (data[key] as string) : null);
 
 /** The record an event is about: its stream's category and id. */
@@ -38,12 +37,13 @@ export function linkedSubjectsOf(event: Pick<RecordedEvent, 'streamId' | 'type' 
   return subjects;
 }
 
-/** The record type an audit reader filters on: the role for user events, else the stream's category. */
+/**
+ * The record type an audit reader filters on, as the audit filters know it (RECORD_TYPE_OF_EVENT:
+ * the role for user events, enrollment for memberships, else the record's); the stream's category
+ * for an event type the catalogue does not hold.
+ */
 export function recordTypeOf(event: Pick<RecordedEvent, 'streamId' | 'type'>): string {
-  const category = categoryOf(event.streamId);
-  if (category === 'user') return roleOfUserEvent(event.type) ?? 'user';
-  if (category === 'section' && /^(Student|Teacher)(Enrolled|Unenrolled|Assigned|Unassigned)$/.test(event.type)) return 'enrollment';
-  return category;
+  return (RECORD_TYPE_OF_EVENT as Readonly<Record<string, string>>)[event.type] ?? categoryOf(event.streamId);
 }
 
 /**
