@@ -9,6 +9,8 @@ import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
+import { LedgerFile } from '../ledger-file';
+import { ledgerOwnPathAt } from '../ledger-own-paths';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
 import { asksForJson, cliViewer, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
@@ -43,6 +45,18 @@ function outFileProblem(out: string): void {
 }
 
 /**
+ * Nor the ledger itself, nor a file it keeps beside it (its access log, a held sync's change set,
+ * a read model's file), however named: the export would be renamed over it, and neither the log
+ * nor the access log can be made again from anything.
+ */
+function refuseLedgerOwnPath(out: string, ledger: string): void {
+  const own = ledgerOwnPathAt(out, ledger);
+  if (own === null) return;
+  const what = own === ledgerOwnPathAt(ledger, ledger) ? 'the ledger itself' : `what the ledger keeps beside it (${own})`;
+  throw new InvalidInput(`--out: ${out} is ${what}: name a file apart from the ledger's own; nothing was written`, { field: '--out' });
+}
+
+/**
  * Writes the export beside `out`, flushed to disk, and renames it over `out` once it is whole, so
  * that a refused or failed export (a full disk half-way) leaves a file already there as it was,
  * and never a part of a feed that reads as the whole of it. A device or a pipe (`/dev/stdout`) has
@@ -68,7 +82,10 @@ async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<v
 
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
-  constructor(private readonly queries: QueryBus) {
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly ledger: LedgerFile,
+  ) {
     super();
   }
 
@@ -93,6 +110,7 @@ export class AuditExportCommand extends CommandRunner {
 
   async run(_: string[], options: ExportOptions): Promise<void> {
     try {
+      if (options.out !== undefined) refuseLedgerOwnPath(options.out, this.ledger.path);
       const filter = {
         districtId: options.district,
         from: options.from === undefined ? undefined : parseMomentOrFail(options.from, 'start-of-day', '--from'),

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-ledger/event-store';
 import { accessLogPath } from '@roster-ledger/read-models';
 import { LedgerFile } from '../ledger-file';
+import { ledgerOwnPathAt, realPathOf } from '../ledger-own-paths';
 import { err, json, out } from '../output/cli-output';
 import { TerminalBar } from '../output/terminal-bar';
 import { LedgerCommandRunner } from './ledger-command-runner';
@@ -158,31 +159,17 @@ function refuseToOverwrite(folder: string): void {
   throw new InvalidInput(`${folder} is not empty: give a new or empty folder for the backup, so that nothing in it is overwritten`, {});
 }
 
-/** What the ledger keeps beside it (see the README's Configuration): the backup goes into none of them. */
-const BESIDE_THE_LEDGER = ['.staged', '.read-models', '.sync-locks', '.access-log.db', '-wal', '-shm', '-journal'];
-
 /**
- * Nor into the folders the ledger keeps beside it (`<ledger>.staged`, say, when empty), however
- * reached (a symbolic link): what runs on the ledger reads and deletes files there.
+ * Nor into the ledger's own folders (`<ledger>.staged`, say, when empty), however reached (a
+ * symbolic link): what runs on the ledger reads and deletes files there.
  */
 function refuseBesideLedger(folder: string, ledger: string): void {
+  const own = ledgerOwnPathAt(folder, ledger);
+  if (own === null) return;
   const real = realPathOf(folder);
-  const ledgerReal = realPathOf(ledger);
-  for (const suffix of BESIDE_THE_LEDGER) {
-    const own = `${ledgerReal}${suffix}`;
-    if (real === own || real.startsWith(`${own}/`)) {
-      // (named as given when it is that folder itself: "X is X" says nothing)
-      const where = own !== real ? `${folder} is inside ${own}` : folder === own ? folder : `${folder} is ${own}`;
-      throw new InvalidInput(`${where}, which the ledger keeps beside it: give a folder for the backup apart from those`, {});
-    }
-  }
-}
-
-/** The real path of `path`, through the part of it that exists (the rest as given). */
-function realPathOf(path: string): string {
-  if (existsSync(path)) return realpathSync(path);
-  const parent = dirname(path);
-  return parent === path ? path : join(realPathOf(parent), basename(path));
+  // (named as given when it is that folder itself: "X is X" says nothing)
+  const where = own !== real ? `${folder} is inside ${own}` : folder === own ? folder : `${folder} is ${own}`;
+  throw new InvalidInput(`${where}, which the ledger keeps beside it: give a folder for the backup apart from those`, {});
 }
 
 /**
