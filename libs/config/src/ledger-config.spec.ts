@@ -63,4 +63,18 @@ describe('ledger configuration', () => {
     expect(() => LedgerConfig.load({ LEDGER_CONFIG: file('bad.json', '{nope') })).toThrow(ConfigError);
     expect(() => LedgerConfig.load({ LEDGER_CONFIG: join(dir, 'missing.json') })).toThrow(/not found/);
   });
+
+  it('names what is no object where one belongs (the whole file, a record type\'s thresholds), rather than failing inside the validator', () => {
+    const load = (name: string, content: unknown) => () => LedgerConfig.load({ LEDGER_CONFIG: file(name, content) });
+    expect(load('null.json', 'null')).toThrow(`null.json: the configuration must be a JSON object ({...}), not null`);
+    expect(load('array.json', '[]')).toThrow('array.json: the configuration must be a JSON object ({...}), not an array');
+    expect(load('number.json', '42')).toThrow('number.json: the configuration must be a JSON object ({...}), not a number');
+    expect(load('per-type.json', { guard: { perType: { student: null } } })).toThrow('per-type.json: guard.perType.student must be a JSON object ({...}), not null');
+    expect(load('proto.json', '{"__proto__": {"floor": 1}}')).toThrow('proto.json: __proto__: unknown key (a misspelling?)');
+  });
+
+  it('says of a ratio given as text that it is no number, once, not that it is out of range too', () => {
+    const load = () => LedgerConfig.load({ LEDGER_CONFIG: file('text-ratio.json', { guard: { removeRatio: '0.1' } }) });
+    expect(load).toThrow(new ConfigError(`${join(dir, 'text-ratio.json')}: guard.removeRatio: value must be a number conforming to the specified constraints`));
+  });
 });

@@ -27,13 +27,15 @@ export const DEFAULT_DB_PATH = 'data/roster-ledger.db';
 /** The configuration file read when `LEDGER_CONFIG` is not set, if it exists. */
 export const DEFAULT_CONFIG_FILE = 'roster-ledger.config.json';
 
+// (validated with stopAtFirstError, a property's rules run from the last decorator up: the type is
+// checked first, so that "0.1" is said to be no number rather than out of range)
 class ThresholdsDto {
-  @IsOptional() @IsNumber() @Min(0) @Max(1) removeRatio?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1) updateRatio?: number;
+  @IsOptional() @Max(1) @Min(0) @IsNumber() removeRatio?: number;
+  @IsOptional() @Max(1) @Min(0) @IsNumber() updateRatio?: number;
 }
 
 class GuardDto extends ThresholdsDto {
-  @IsOptional() @IsInt() @Min(0) floor?: number;
+  @IsOptional() @Min(0) @IsInt() floor?: number;
   @IsOptional() @IsObject() perType?: Record<string, ThresholdsDto>;
 }
 
@@ -81,8 +83,15 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 }
 
 function validated<T extends object>(cls: new () => T, value: unknown, file: string, path: string): T {
+  // (class-validator takes null for no object at all, and an array or a string for nothing it can name)
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new ConfigError(`${file}: ${path === '' ? 'the configuration' : path.replace(/\.$/, '')} must be a JSON object ({...}), not ${what}`);
+  }
+  // a key JSON.parse keeps as its own, but which class-transformer's copy drops unseen
+  if (Object.hasOwn(value, '__proto__')) throw new ConfigError(`${file}: ${path}__proto__: unknown key (a misspelling?)`);
   const instance = plainToInstance(cls, value);
-  const errors = flatten(validateSync(instance, { forbidUnknownValues: true, whitelist: true, forbidNonWhitelisted: true }), path);
+  const errors = flatten(validateSync(instance, { forbidUnknownValues: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }), path);
   if (errors.length > 0) throw new ConfigError(`${file}: ${errors.join('; ')}`);
   return instance;
 }
