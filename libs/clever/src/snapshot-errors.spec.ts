@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
@@ -234,6 +235,14 @@ describe.each([
     await mkdir(join(folder, 'users.json'));
     await expect(openSnapshotFolder(folder)).rejects.toThrow(
       new InvalidInput("users.json is a folder, not a file: expected the snapshot's user records as JSON there", { file: join(folder, 'users.json') }),
+    );
+  });
+
+  it('given a named pipe as a snapshot file, it says so rather than wait for ever for bytes nobody writes', async () => {
+    const folder = await tempFolder({ 'users.json': envelope([student('u1')]) });
+    execFileSync('mkfifo', [join(folder, 'sections.json')]);
+    await expect(openSnapshotFolder(folder)).rejects.toThrow(
+      new InvalidInput("sections.json is no regular file (a named pipe, a device or a socket): expected the snapshot's section records as JSON there, in a file", { file: join(folder, 'sections.json') }),
     );
   });
 

@@ -54,6 +54,9 @@ export interface SnapshotFolder {
   recognise(known: KnownRecords): void;
 }
 
+/** What an entry that is neither a file nor a folder is said to be. */
+export const notAFile = 'no regular file (a named pipe, a device or a socket)';
+
 /**
  * Opens a folder of Clever Data API JSON files (the API's list envelope, or a plain array of
  * objects; an envelope whose `data` is one object is rejected when read). Throws InvalidInput
@@ -87,6 +90,8 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
     }
     // a folder of that name (an archive unpacked into it, say) is no snapshot of that kind: never read as one absent
     if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${kind} records as JSON there`, { file: path });
+    // a named pipe, a device or a socket: reading one may wait for ever, for bytes nobody writes
+    if (!entry.isFile()) throw new InvalidInput(`${name} is ${notAFile}: expected the snapshot's ${kind} records as JSON there, in a file`, { file: path });
     files[kind] = path;
     total += entry.size;
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
@@ -203,6 +204,14 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
       expect(error.rule).toBe(`${name} is a folder, not a file: expected the snapshot's ${name} there`);
       expect(error.at.file).toBe(join(folder, name));
     }
+  });
+
+  it('a named pipe named as a snapshot file: refused, never read (it would wait for ever for bytes nobody writes)', async () => {
+    const folder = await tempCsvFolder(smallDistrict());
+    await rm(join(folder, 'enrollments.csv'));
+    execFileSync('mkfifo', [join(folder, 'enrollments.csv')]);
+    const error = await readCsvFailure(folder, { districtId: 'd1' });
+    expect(error.rule).toBe("enrollments.csv is no regular file (a named pipe, a device or a socket): expected the snapshot's enrollments.csv there, in a file");
   });
 
   it('a folder that does not exist', async () => {
