@@ -15,6 +15,19 @@ describe('field-level changes', () => {
     expect(applyFieldChanges(before, changes)).toEqual(after);
   });
 
+  it('removes the objects a removal leaves empty, however deep, and keeps those that still hold a field', () => {
+    const before = { ext: { a: { b: { c: 1 } }, d: { e: 1, f: 2 } }, name: { first: 'Ada' } };
+    const after = { ext: { d: { f: 2 } }, name: { first: 'Ada' } };
+    const changes = diffFields(before, after);
+    expect(changes).toEqual({ 'ext.d.e': { from: 1, to: null }, 'ext.a.b.c': { from: 1, to: null } });
+    expect(applyFieldChanges(before, changes)).toEqual(after);
+    // every field of an object removed, many at once (a district's own `ext` dropped): the object goes
+    const many = { ext: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])) };
+    expect(applyFieldChanges(many, diffFields(many, {}))).toEqual({});
+    const changedAll = { ext: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i + 1])) };
+    expect(applyFieldChanges(many, diffFields(many, changedAll))).toEqual(changedAll);
+  });
+
   it('finds no change when only key order differs', () => {
     expect(diffFields({ name: { first: 'A', last: 'B' } }, { name: { last: 'B', first: 'A' } })).toEqual({});
   });
