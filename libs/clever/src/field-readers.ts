@@ -105,12 +105,14 @@ const tooDeep = (at: ValueAt, path: string) => at.ctx.error(path, `objects and a
 
 /**
  * Checks a value kept as it is (an array inside an array of free-form data) without recursion:
- * throws naming the first place its objects and arrays nest deeper than MAX_NESTING in the record.
+ * throws naming the first place its objects and arrays nest deeper than MAX_NESTING in the record,
+ * or holding a number that cannot be kept as sent (see checkExactNumber).
  */
 function checkNestingWithin(value: unknown, at: ValueAt): void {
   const pending: [unknown, string, number][] = [[value, at.path, at.depth ?? 0]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [v, path, depth] = next;
+    if (typeof v === 'number') checkExactNumber(v, { ...at, path });
     if (typeof v !== 'object' || v === null) continue;
     if (depth > MAX_NESTING) throw tooDeep(at, path);
     if (Array.isArray(v)) v.forEach((entry: unknown, index) => pending.push([entry, `${path}[${index}]`, depth + 1]));
@@ -202,6 +204,7 @@ export const anyJson: ValueReader = (value, at) => {
       if (isPlainObject(entry)) return anyJson(entry, item(at, index)) ?? {};
       // an array in an array is kept as it is, so it is checked as it is
       if (Array.isArray(entry)) checkNestingWithin(entry, item(at, index));
+      if (typeof entry === 'number') checkExactNumber(entry, item(at, index));
       return entry as FieldValue;
     });
   }
@@ -209,8 +212,29 @@ export const anyJson: ValueReader = (value, at) => {
     if ((at.depth ?? 0) > MAX_NESTING) throw tooDeep(at, at.path);
     return objectOf()(value, at);
   }
+  if (typeof value === 'number') checkExactNumber(value, at);
   return value as FieldValue;
 };
+
+/**
+ * Refuses a number JSON's readers cannot keep as written: one past a double's range (`1e400`,
+ * read as infinity, written back as null) or a whole number past 2^53 with as many digits as a
+ * double holds (`12345678901234567890123`, read as 1.2345678901234568e+22: its last digits
+ * changed, so a change in them would never be seen). Kept, either would be recorded other than
+ * it was sent. A large number of few digits (`1.5e300`) is kept: a double holds it exactly.
+ */
+function checkExactNumber(value: number, at: ValueAt): void {
+  if (!Number.isFinite(value)) throw at.ctx.error(at.path, 'a number too large for JSON numbers (it reads as infinity): it cannot be recorded as sent; Clever should send it as a string');
+  if (!Number.isSafeInteger(value) && Number.isInteger(value) && significantDigits(value) >= 16) {
+    throw at.ctx.error(at.path, `a whole number past ${Number.MAX_SAFE_INTEGER} with more digits than JSON numbers keep (it reads as ${value}): it cannot be recorded as sent; Clever should send it as a string`);
+  }
+}
+
+/** The significant digits of a number's shortest form (`1.2345678901234568e+22`: 17). */
+function significantDigits(value: number): number {
+  const mantissa = String(Math.abs(value)).split('e')[0]!.replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
 
 /**
  * Splits a Clever object into fields and personal data. Keys the spec does not name go to
