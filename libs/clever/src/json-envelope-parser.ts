@@ -19,6 +19,12 @@ export const ONE_PAGE_OF_A_LIST =
   'and a snapshot file must hold every record of its kind, or each one on the pages after it would be recorded as removed. ' +
   'Follow the "next" links and put every page\'s records into one file (or, if this file already holds them all, remove its "next" link)';
 
+/**
+ * Clever's `links` is an array of `{"rel", "uri"}`: given in another shape, a `next` link in it
+ * could not be seen, and a page of a longer list would be read as the whole list.
+ */
+export const WRONG_LINKS = 'the envelope\'s "links" must be an array of links {"rel": "...", "uri": "..."} (as Clever\'s API sends it), so that a "next" link in it is seen';
+
 /** One record as found in a file, before any Clever rule is applied. */
 export interface JsonRecord {
   value: Record<string, unknown>;
@@ -203,6 +209,7 @@ export class EnvelopeParser {
   private onValueStart(token: ParsedTokenInfo): void {
     const depth = this.frames.length;
     const isObject = token.token === LEFT_BRACE;
+    this.checkLinks(token, depth);
     if (depth === 1 && this.frames[0]?.container === 'object' && this.frames[0].key === 'data') {
       if (this.shape !== 'object') throw this.problem(token, 'the envelope has more than one "data" key');
       if (token.token !== LEFT_BRACKET) throw this.problem(token, `${DATA_NOT_AN_ARRAY}, got ${describeToken(token)}`);
@@ -272,10 +279,24 @@ export class EnvelopeParser {
     }
   }
 
-  /** Whether `value` is the `rel` of a link of the envelope's `links` that is `next`. */
+  /** Whether `value` is the `rel` of a link of the envelope's `links` that is `next` (in any case). */
   private isNextLink(value: unknown): boolean {
-    const [envelope, links, link] = this.frames;
-    return this.frames.length === 3 && envelope?.key === 'links' && links?.container === 'array' && link?.key === 'rel' && value === 'next';
+    return this.inLinks(3) && this.frames[2]?.key === 'rel' && typeof value === 'string' && value.toLowerCase() === 'next';
+  }
+
+  /** Whether the tokens are `depth` frames into the envelope's `links` (1: its value, 2: a link, 3: a link's field). */
+  private inLinks(depth: number): boolean {
+    const [envelope, links] = this.frames;
+    return this.shape !== 'array' && this.frames.length === depth && envelope?.container === 'object' && envelope.key === 'links' && (depth === 1 || links?.container === 'array');
+  }
+
+  /** Refuses `links` in another shape than Clever's (see WRONG_LINKS); null is none. */
+  private checkLinks(token: ParsedTokenInfo, depth: number): void {
+    if (depth === 1 && this.inLinks(1) && token.token !== LEFT_BRACKET && token.token !== NULL) throw this.problem(token, `${WRONG_LINKS}, got ${describeToken(token)}`);
+    if (depth === 2 && this.inLinks(2) && token.token !== LEFT_BRACE) throw this.problem(token, `${WRONG_LINKS}, got ${describeToken(token)} in it`);
+    if (depth === 3 && this.inLinks(3) && this.frames[2]?.key === 'rel' && token.token !== STRING && token.token !== NULL) {
+      throw this.problem(token, `${WRONG_LINKS}: a link's "rel" is text, got ${describeToken(token)}`);
+    }
   }
 
   private captureId(value: unknown): void {

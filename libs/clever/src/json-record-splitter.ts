@@ -359,8 +359,9 @@ export class JsonRecordSplitter {
         return false;
       }
       if (this.unitKind === KEY) this.key = value;
-      // a page of a longer list (EnvelopeParser says so); the value of another key (`count`...) is checked, then dropped
-      else if (this.key === 'links' && isNextPage(value)) return false;
+      // a page of a longer list, or links of another shape (EnvelopeParser says so); the value of
+      // another key (`count`...) is checked, then dropped
+      else if (this.key === 'links' && !linksOfAWholeList(value)) return false;
     }
     this.top = this.afterUnit;
     return true;
@@ -539,7 +540,13 @@ export class JsonRecordSplitter {
   }
 }
 
-/** Whether the envelope's `links` name a next page (see ONE_PAGE_OF_A_LIST). */
-function isNextPage(links: unknown): boolean {
-  return Array.isArray(links) && links.some((link) => (link as { rel?: unknown } | null)?.rel === 'next');
+/** Whether the envelope's `links` are Clever's (see WRONG_LINKS), with no next page (see ONE_PAGE_OF_A_LIST). */
+function linksOfAWholeList(links: unknown): boolean {
+  if (links === null) return true;
+  if (!Array.isArray(links)) return false;
+  return links.every((link: unknown) => {
+    if (!isPlainObject(link)) return false;
+    const rel = link['rel'];
+    return rel === undefined || rel === null || (typeof rel === 'string' && rel.toLowerCase() !== 'next');
+  });
 }

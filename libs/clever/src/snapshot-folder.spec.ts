@@ -4,7 +4,7 @@ import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
 import { CleverSnapshotReader, openSnapshotFolder } from './index';
 import type { SnapshotItem } from './index';
 import { DISTRICT_ID, envelope, readFailure, readItems, records, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
-import { ONE_PAGE_OF_A_LIST } from './json-envelope-parser';
+import { ONE_PAGE_OF_A_LIST, WRONG_LINKS } from './json-envelope-parser';
 import { FINGERPRINT_VERSION } from './record-fingerprint';
 import { coverageWithScopes } from './scoped-fields';
 import { coverageOfVersion } from './api/version-coverage';
@@ -195,6 +195,29 @@ describe('the two JSON forms', () => {
     const error = await readFailure(folder);
     const line = JSON.stringify(page, null, 1).split('\n').findIndex((text) => text.includes('"next"')) + 1;
     expect(error.message).toBe(`${join(folder, 'users.json')}, line ${line}: ${ONE_PAGE_OF_A_LIST}`);
+  });
+
+  it.each([
+    ['an object', '{"rel": "next", "uri": "/v3.1/users?starting_after=x"}', ', got an object'],
+    ['text', '"next"', ', got a string'],
+    ['a list of text', '["next"]', ', got a string in it'],
+    ['a rel of another type', '[{"rel": 5}]', ': a link\'s "rel" is text, got a number'],
+  ])('rejects links given as %s, in which a next page could not be seen', async (_shape, links, got) => {
+    const folder = await tempFolder({ 'users.json': `{"data": [],\n "links": ${links}}` });
+    for (const options of [{}, { readOnThreadFrom: 0 }]) {
+      const error = await readFailure(folder, options);
+      expect(error.message).toBe(`${join(folder, 'users.json')}, line 2: ${WRONG_LINKS}${got}`);
+    }
+  });
+
+  it('takes a next link in any case for one, and links that are null or name no next page for a whole list', async () => {
+    const next = await tempFolder({ 'users.json': '{"data": [], "links": [{"rel": "Next", "uri": "/v3.0/users?starting_after=x"}]}' });
+    expect((await readFailure(next)).message).toContain(ONE_PAGE_OF_A_LIST);
+    for (const links of ['null', '[]', '[{"rel": "self", "uri": "/v3.0/users"}]']) {
+      const whole = await tempFolder({ 'users.json': `{"data": [], "links": ${links}}` });
+      const snapshot = await openSnapshotFolder(whole);
+      for await (const _ of snapshot.items()) expect(_).toBeUndefined();
+    }
   });
 
   it.each([
