@@ -1,4 +1,4 @@
-import type { RecordKind } from '@roster-ledger/domain';
+import { MAX_ID_LENGTH, type RecordKind } from '@roster-ledger/domain';
 import { isCleverMoment } from './clever-dates';
 import { isNoValue, typeName } from './field-readers';
 import type { RecordContext } from './field-readers';
@@ -10,8 +10,6 @@ export interface RecordHeader {
   lastModified?: string;
 }
 
-/** The longest id taken: Clever's are 24 characters, and an id names a stream of the log forever. */
-const MAX_ID_LENGTH = 255;
 /** Whitespace and control characters (C0, DEL, C1, and the invisible format marks): an id holding one would print as another. */
 const UNFIT_IN_ID = /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 

@@ -1,5 +1,6 @@
 export * from './records/fields';
 export * from './records/roster-records';
+export * from './records/record-ids';
 export * from './events/roster-events';
 export * from './events/sync-events';
 export * from './events/event-metadata';

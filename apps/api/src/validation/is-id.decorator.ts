@@ -1,14 +1,22 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsString, Length, Matches } from 'class-validator';
+import { askedIdProblem, MAX_ID_LENGTH } from '@roster-ledger/domain';
+import { IsString, Length, ValidateBy } from 'class-validator';
 
-/** Clever ids are 24 hex digits and sync ids UUIDs; allow any sane token, refuse paths, spaces and essays. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
-
-/** A record, sync or district id: 1 to 128 letters, digits, `.`, `_`, `:` or `-`. */
+/**
+ * A record, sync or district id: any the ledger may hold (see askedIdProblem: at most 255
+ * characters, no control character), so that every id an import took and an answer gives can be
+ * asked for (escaped in a path: `/accounts/a%2Fb06/timeline`). It only ever names a row to look up.
+ */
 export const IsId = () =>
   applyDecorators(
     IsString(),
     // an empty one is a script's variable left unset: said as such, not as a length
-    Length(1, 128, { message: ({ property, value }) => (value === '' ? `${property} is empty: give an id, or leave ${property} out` : `${property} must be an id of at most 128 characters`) }),
-    Matches(ID_PATTERN, { message: ({ property }) => `${property} must be an id: letters, digits, '.', '_', ':' or '-'` }),
+    Length(1, MAX_ID_LENGTH, { message: ({ property, value }) => (value === '' ? `${property} is empty: give an id, or leave ${property} out` : `${property} must be an id of at most ${MAX_ID_LENGTH} characters`) }),
+    ValidateBy({
+      name: 'isId',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || askedIdProblem(value) === null || value.length > MAX_ID_LENGTH,
+        defaultMessage: (args) => `${args?.property ?? 'id'} must be an id, without control characters`,
+      },
+    }),
   );

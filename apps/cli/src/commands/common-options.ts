@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { DomainError, InvalidInput } from '@roster-ledger/domain';
+import { askedIdProblem, DomainError, InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_READERS, emptyRangeProblem, unknownListValues, MAX_PAGE_LIMIT, parseWholeNumber, VIEWER_ROLES, type Viewer, type ViewerRole } from '@roster-ledger/ledger';
 import { damagedFileReport } from '@roster-ledger/read-models';
 import { err, EXIT_FAILED, json } from '../output/cli-output';
@@ -165,13 +165,14 @@ export function refuseNonAuditReader(role: unknown, what: string): void {
  * A `--district` as given, without the spaces a paste brings along: with them it would be another
  * district, one no record names. One with a control character inside (a newline, an escape) is no
  * id (a CSV upload's would name a new district by it, to be printed in every report), nor one of
- * more than 128 characters, as over the API. A space inside is let be: CSV districts recorded
+ * more than 255 characters, as over the API. A space inside is let be: CSV districts recorded
  * before were named so.
  */
 export function parseDistrictId(value: string): string {
   const id = value.trim();
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(id)) throw new Error(`--district must be an id, without control characters: got ${JSON.stringify(value)}`);
-  if (id.length > 128) throw new Error(`--district must be an id of at most 128 characters: got one of ${id.length.toLocaleString('en-US')}`);
+  // the rule of every id asked for, as over the API (see askedIdProblem)
+  const problem = askedIdProblem(id);
+  if (problem !== null) throw new Error(`--district must be ${problem}`);
   return id;
 }
 
