@@ -58,6 +58,11 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an empty --by of a decision', ['syncs', 'discard', 'some-sync', '--by', '', '--db', missing], /^error: --by is empty: give it a value, or leave it out\n$/],
     ['a --by with a line break', ['syncs', 'approve', 'some-sync', '--by', 'ops\nSyncApproved by admin', '--db', missing], /^error: --by must be a name, without control characters: got "ops\\nSyncApproved by admin"\n$/],
     ['an --out of spaces', ['audit', 'export', '--out', ' ', '--db', missing], /^error: --out is empty: give it a value, or leave it out\n$/],
+    ['a --by longer than a name', ['syncs', 'approve', 'some-sync', '--by', 'a'.repeat(201), '--db', missing], /^error: --by must be a name of at most 200 characters: got one of 201\n$/],
+    // a script's variable left unset: a usage mistake, not an account "not found"
+    ['an empty id of a timeline', ['timeline', 'user', '', '--db', missing], /^error: <id> is an empty string: give an id \(search finds one\)\n$/],
+    ['an empty id of a roster', ['roster', ' ', '--db', missing], /^error: <sectionId> is an empty string: give an id \(search finds one\)\n$/],
+    ['an id of a person with a control character', ['classes', 'u1\u001b[2J', '--db', missing], /^error: <userId> must be an id, without control characters: got "u1\\u001b\[2J"\n$/],
     ['an empty --stream', ['events', '--stream', '', '--db', missing], /^error: --stream is empty: give it a value, or leave it out\n$/],
     ['an option given twice', ['search', 'ada', '--limit', '5', '--limit', '7', '--db', missing], /^error: --limit is given twice \("5", then "7"\): give it once\n$/],
     ['--db given twice', ['events', '--db', missing, '--db', tmp.path('other.db')], /^error: --db is given twice \(".*no-ledger-here\.db", then ".*other\.db"\): give it once\n$/],

@@ -177,6 +177,21 @@ export function parseDistrictId(value: string): string {
 }
 
 /**
+ * A record's id given as an argument (`timeline user <id>`): an empty one is a script's variable
+ * left unset, said as such rather than answered "not found"; one no ledger holds (a control
+ * character, over 255 characters) is refused as over the API.
+ */
+export function checkIdArgument(name: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (value.trim() === '') throw new Error(`${name} is an empty string: give an id (search finds one)`);
+  const problem = askedIdProblem(value);
+  if (problem !== null) throw new Error(`${name} must be ${problem}`);
+}
+
+/** The longest `--by` name taken: a name, recorded for good and printed on every line about the sync. */
+export const MAX_BY_NAME_LENGTH = 200;
+
+/**
  * A `--by` name as given, trimmed. It is recorded in the log for good and shown on every line
  * about the sync (and in the audit export's CSV): one with a control character (a newline, an
  * escape) would make those lines lie about what follows it, so it is refused, as over the API a
@@ -185,6 +200,8 @@ export function parseDistrictId(value: string): string {
 export function parseByName(value: string): string {
   const name = value.trim();
   if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw new Error(`--by must be a name, without control characters: got ${JSON.stringify(value)}`);
+  // recorded for good and printed on every line about the sync: a name, not a paste of a document
+  if (name.length > MAX_BY_NAME_LENGTH) throw new Error(`--by must be a name of at most ${MAX_BY_NAME_LENGTH} characters: got one of ${name.length.toLocaleString('en-US')}`);
   return name;
 }
 

@@ -22,7 +22,7 @@ import { nextPageLine } from '../output/next-page';
 import { classMembershipLine, NAME_WIDTH, rosterMemberLine, rosterMemberName } from '../output/roster-line';
 import { columnWidth } from '../output/column-width';
 import { describeTimelineEntry } from '../output/timeline-line';
-import { cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions, parseDistrictId } from './common-options';
+import { checkIdArgument, cliViewer, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions, parseDistrictId } from './common-options';
 
 interface ReadOptions extends CommonOptions {
   role?: string;
@@ -129,8 +129,9 @@ export class TimelineCommand extends ReadCommand {
   }
 
   /** Checked with the options, before the ledger is opened. */
-  static checkArguments([kindText]: readonly string[]): void {
+  static checkArguments([kindText, id]: readonly string[]): void {
     if (!Object.hasOwn(TIMELINE_KINDS, kindText ?? '')) throw new Error(`<kind> must be user, section or school (or student, teacher, class), got "${kindText}"`);
+    checkIdArgument('<id>', id);
   }
 
   async run([kindText, id]: string[], options: ReadOptions): Promise<void> {
@@ -183,6 +184,11 @@ export class RosterCommand extends AsOfCommand {
     super();
   }
 
+  /** Checked with the options, before the ledger is opened. */
+  static checkArguments([sectionId]: readonly string[]): void {
+    checkIdArgument('<sectionId>', sectionId);
+  }
+
   async run([sectionId]: string[], options: ReadOptions): Promise<void> {
     try {
       const at = this.moment(options);
@@ -215,6 +221,11 @@ export class RosterCommand extends AsOfCommand {
 export class ClassesCommand extends AsOfCommand {
   constructor(private readonly queries: QueryBus) {
     super();
+  }
+
+  /** Checked with the options, before the ledger is opened. */
+  static checkArguments([userId]: readonly string[]): void {
+    checkIdArgument('<userId>', userId);
   }
 
   async run([userId]: string[], options: ReadOptions): Promise<void> {
