@@ -148,7 +148,7 @@ describe.each([
 
   it('given a user with no known role, it says the user has no role', async () => {
     const { error } = await failureFor('users.json', envelope([{ ...student('u1'), roles: { parent: {} } }]));
-    expect(error.message).toMatch(/users\.json, line 1, record #1, id u1, field roles: user has no role/);
+    expect(error.message).toMatch(/users\.json, line 1, record #1, id u1, field roles: user has no role: expected one of .* \(or contact\); it holds only "parent", no role Clever gives$/);
   });
 
   it.each([

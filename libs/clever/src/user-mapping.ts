@@ -33,7 +33,10 @@ export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header
   const held = USER_ROLES.filter((role) => !isNoValue(given[role]));
   if (held.length === 0) {
     if (!isNoValue(given['contact'])) return { skipped: 'contact' };
-    throw ctx.error('roles', `user has no role: expected one of ${USER_ROLES.join(', ')} (or contact)`);
+    // a role Clever does not give (`parent`, a misspelt `studnet`) is named: "no role" alone hides it
+    const others = Object.keys(given).filter((role) => !isNoValue(given[role]));
+    const holds = others.length === 0 ? '' : `; it holds only ${others.map((role) => JSON.stringify(role)).join(', ')}, no role Clever gives`;
+    throw ctx.error('roles', `user has no role: expected one of ${USER_ROLES.join(', ')} (or contact)${holds}`);
   }
 
   // Clever gives every user a name object (its parts may be missing): read as none, a record without

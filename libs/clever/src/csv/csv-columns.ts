@@ -121,6 +121,18 @@ export const ENROLLMENTS: CsvFileSpec = {
 /** A student row naming a contact has a value in one of these. */
 export const CONTACT_VALUE_COLUMNS: readonly string[] = CONTACT_COLUMNS;
 
+/**
+ * A header read as one column holding another separator (`School_id;School_name`): the file is
+ * separated by that one, not by commas as Clever's are, and saying so is what fixes it.
+ */
+function separatorHint(values: readonly string[]): string {
+  if (values.length !== 1) return '';
+  const separator = [';', '\t', '|'].find((s) => values[0]!.includes(s));
+  if (separator === undefined) return '';
+  const named = separator === '\t' ? 'tabs' : `"${separator}"`;
+  return ` (the header reads as one column holding ${named}: Clever's SFTP files are separated by commas, this one seems separated by ${named}; save it as comma-separated CSV)`;
+}
+
 /** A file's header, resolved against its spec: where each known column is. */
 export class CsvHeader {
   private constructor(
@@ -152,7 +164,7 @@ export class CsvHeader {
     });
     for (const column of spec.required) {
       if (!positions.has(column)) {
-        throw new InvalidInput(`missing required column ${column} in the header`, { file, line: 1, column });
+        throw new InvalidInput(`missing required column ${column} in the header${separatorHint(values)}`, { file, line: 1, column });
       }
     }
     return new CsvHeader(file, positions, values.map((name) => name.trim()));

@@ -39,6 +39,15 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
     });
   });
 
+  it('a file separated by semicolons or tabs: the missing column says so', async () => {
+    for (const [separator, named] of [[';', '";"'], ['\t', 'tabs']] as const) {
+      const folder = await tempCsvFolder({ ...smallDistrict(), 'schools.csv': csv(['School_id', 'School_name'].join(separator), ['S1', 'North'].join(separator)) });
+      await expect(new CleverCsvSnapshotReader({ districtId: 'd1' }).open(folder)).rejects.toMatchObject({
+        message: `${join(folder, 'schools.csv')}, line 1, column School_id: missing required column School_id in the header (the header reads as one column holding ${named}: Clever's SFTP files are separated by commas, this one seems separated by ${named}; save it as comma-separated CSV)`,
+      });
+    }
+  });
+
   it('an unbalanced quote', async () => {
     const { error, folder } = await failureWith({
       'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name', 'S1,T1,Noether,Emmy', 'S2,T2,"Curie,Marie', 'S2,T3,Meitner,Lise'),
