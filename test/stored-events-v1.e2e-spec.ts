@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
+import type { JsonObject } from '@roster-ledger/ledger';
+import { STORED_EVENTS_V1_FOLDER } from '@roster-ledger/testing';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+
+interface StoredEvent {
+  id: string;
+  type: string;
+  streamId: string;
+  revision: number;
+  position: number;
+  data: JsonObject;
+  metadata: JsonObject;
+}
+
+const STORED: StoredEvent[] = JSON.parse(readFileSync(join(STORED_EVENTS_V1_FOLDER, 'events.json'), 'utf8'));
+const IDS = {
+  district: '598089603f4224680d000000',
+  students: ['5b3e39ab3f422468a5000000', '5b3facdf3f422468a5000001', '5b41625e3f422468a5000002'],
+  teachers: ['5b5733e03f422468a5000009', '5b5ba9823f422468a500000b'],
+  sections: ['68abc3a03f4224685e000000', '68abeb543f4224685e000001'],
+};
+
+/**
+ * A log written at schema version 1, frozen (libs/testing/fixtures/stored-events-v1): the code of
+ * today must fold it into the read models and the district state it made then. A change to what
+ * a stored event means fails here, as it would fail every ledger in use.
+ */
+describe('a log stored at schema version 1 (end to end)', () => {
+  const tmp = scratch('stored-events-v1');
+  const db = tmp.path('ledger.db');
+
+  beforeAll(async () => {
+    const database = new SqliteLedgerDatabase(db);
+    const store = new SqliteEventStore(database);
+    try {
+      for (const { streamId, revision, id, type, data, metadata } of STORED) {
+        await store.appendToStream(streamId, [{ id, type, data, metadata }], revision === 0 ? 'no_stream' : revision - 1);
+      }
+    } finally {
+      database.close();
+    }
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('is read back event for event, in the order it was stored', async () => {
+    const log = await readLog(db);
+    expect(log.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata }))).toEqual(
+      STORED.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata })),
+    );
+  });
+
+  it('folds into the syncs as they were decided: held ones approved and discarded, and one failed', () => {
+    const { status, body } = cliJson<{ items: { status: string; approvedBy: string | null; discardedBy: string | null; failure: { code: string } | null; appended: number }[] }>(['syncs', 'list', '--db', db]);
+    expect(status).toBe(0);
+    expect(body.items.map((s) => [s.status, s.approvedBy ?? s.discardedBy ?? s.failure?.code ?? null])).toEqual([
+      ['failed', 'INVALID_INPUT'],
+      ['completed', 'alice'],
+      ['discarded', 'bob'],
+      ['completed', 'alice'],
+      ['completed', null],
+    ]);
+  });
+
+  it("folds into a student's timeline: shared, enrolled, changed (a demographic apart), moved between classes", () => {
+    const { body } = cliJson<{ items: { type: string; data: JsonObject }[] }>(['timeline', 'user', IDS.students[0]!, '--role', 'compliance', '--db', db]);
+    expect(body.items.map((e) => e.type)).toEqual(['StudentShared', 'StudentEnrolled', 'StudentUpdated', 'DemographicUpdated']);
+    const gone = cliJson<{ items: { type: string }[] }>(['timeline', 'user', IDS.students[2]!, '--db', db]).body.items.map((e) => e.type);
+    // shared in one class, moved into another, then removed: the removal and the unenrollments it brought, in the log's order
+    expect(gone).toEqual(['StudentShared', 'StudentEnrolled', 'StudentEnrolled', 'StudentUnenrolled', 'StudentRemoved', 'StudentUnenrolled']);
+  });
+
+  it('folds into the rosters: who is in the class now, and who was in it between the first two days, since when and by which sync', () => {
+    type Roster = { teachers: { userId: string; primary: boolean; since: string; sinceSync: string }[]; students: { userId: string; since: string }[] };
+    const now = cliJson<Roster>(['roster', IDS.sections[0]!, '--db', db]).body;
+    expect(now.teachers.map((m) => [m.userId, m.primary])).toEqual([[IDS.teachers[1], true]]);
+    expect(now.students.map((m) => m.userId)).toEqual([IDS.students[0]]);
+    // the clocks the log holds: the first day's sync observed the district at 16:06:16.360, the second at 16:06:18.243
+    const firstSync = STORED[0]!.streamId.slice('sync-'.length);
+    const then = cliJson<Roster>(['roster', IDS.sections[0]!, '--as-of', '2026-12-07T16:06:17Z', '--db', db]).body;
+    expect(then.teachers.map((m) => [m.userId, m.primary, m.since, m.sinceSync])).toEqual([[IDS.teachers[0], true, '2026-12-07T16:06:16.360Z', firstSync]]);
+    expect(then.students.map((m) => m.userId)).toEqual([IDS.students[0], IDS.students[1]]);
+    const removed = cliJson<{ class: { status: string } }>(['roster', IDS.sections[1]!, '--db', db]).body;
+    expect(removed.class.status).toBe('removed');
+  });
+
+  it('folds into the audit feed, every roster and sync event once', () => {
+    const exported = cli(['audit', 'export', '--format', 'json', '--db', db]);
+    expect(exported.status).toBe(0);
+    const changes = JSON.parse(exported.stdout) as { type: string }[];
+    expect(changes.map((c) => c.type).sort()).toEqual(STORED.map((e) => e.type).sort());
+  });
+
+  it('folds into read models equal to a rebuild of them, and into the state the last snapshot it applied makes: that snapshot again appends nothing', () => {
+    const verified = cliJson<{ name: string; equal: boolean }[]>(['projections', 'verify', '--db', db]);
+    expect(verified.body.map((v) => [v.name, v.equal])).toEqual(verified.body.map((v) => [v.name, true]));
+    const again = cliJson<{ status: string; appended: number }>(['import', join(STORED_EVENTS_V1_FOLDER, 'last-applied-snapshot'), '--read-all', '--db', db]);
+    expect(again.body).toMatchObject({ status: 'completed', appended: 0 });
+  });
+});
