@@ -1,19 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
-import type { JsonObject } from '@roster-ledger/ledger';
+import type { JsonObject, RecordedEvent } from '@roster-ledger/ledger';
 import { STORED_EVENTS_V1_FOLDER } from '@roster-ledger/testing';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
 
-interface StoredEvent {
-  id: string;
-  type: string;
-  streamId: string;
-  revision: number;
-  position: number;
-  data: JsonObject;
-  metadata: JsonObject;
-}
+/** An event as `events --json` printed it (its recordedAt is the store's own, stamped again on append). */
+type StoredEvent = Omit<RecordedEvent, 'recordedAt'>;
 
 const STORED: StoredEvent[] = JSON.parse(readFileSync(join(STORED_EVENTS_V1_FOLDER, 'events.json'), 'utf8'));
 const IDS = {
