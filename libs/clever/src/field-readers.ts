@@ -217,23 +217,13 @@ export const anyJson: ValueReader = (value, at) => {
 };
 
 /**
- * Refuses a number JSON's readers cannot keep as written: one past a double's range (`1e400`,
- * read as infinity, written back as null) or a whole number past 2^53 with as many digits as a
- * double holds (`12345678901234567890123`, read as 1.2345678901234568e+22: its last digits
- * changed, so a change in them would never be seen). Kept, either would be recorded other than
- * it was sent. A large number of few digits (`1.5e300`) is kept: a double holds it exactly.
+ * Refuses a number past a double's range (`1e400`): JSON.parse reads it as infinity, which is
+ * written back as null, so it would be recorded as no value. (Digits past a double's 17 are not
+ * seen here: the parsed value no longer tells which were sent. The README says to send such
+ * values as strings.)
  */
 function checkExactNumber(value: number, at: ValueAt): void {
   if (!Number.isFinite(value)) throw at.ctx.error(at.path, 'a number too large for JSON numbers (it reads as infinity): it cannot be recorded as sent; Clever should send it as a string');
-  if (!Number.isSafeInteger(value) && Number.isInteger(value) && significantDigits(value) >= 16) {
-    throw at.ctx.error(at.path, `a whole number past ${Number.MAX_SAFE_INTEGER} with more digits than JSON numbers keep (it reads as ${value}): it cannot be recorded as sent; Clever should send it as a string`);
-  }
-}
-
-/** The significant digits of a number's shortest form (`1.2345678901234568e+22`: 17). */
-function significantDigits(value: number): number {
-  const mantissa = String(Math.abs(value)).split('e')[0]!.replace('.', '');
-  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
 }
 
 /**
