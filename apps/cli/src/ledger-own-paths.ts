@@ -1,8 +1,17 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** What the ledger keeps beside it, by the suffix of its own path (see the README's Configuration). */
-const BESIDE_THE_LEDGER = ['.staged', '.read-models', '.sync-locks', '.access-log.db', '-wal', '-shm', '-journal'];
+/**
+ * What the ledger keeps beside it, by the suffix of its own path (see the README's Configuration):
+ * its folders, its access log, and SQLite's own files beside both databases (write-ahead log,
+ * shared memory, rollback journal: the access log's write-ahead log holds reads not yet written
+ * into it while serve runs).
+ */
+const BESIDE_THE_LEDGER = [
+  '.staged', '.read-models', '.sync-locks',
+  '-wal', '-shm', '-journal',
+  '.access-log.db', '.access-log.db-wal', '.access-log.db-shm', '.access-log.db-journal',
+];
 
 /**
  * The ledger's own file, or what it keeps beside it (a file, a folder, or a file in such a folder),
