@@ -60,8 +60,10 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     ['an --out of spaces', ['audit', 'export', '--out', ' ', '--db', missing], /^error: --out is empty: give it a value, or leave it out\n$/],
     ['a --by longer than a name', ['syncs', 'approve', 'some-sync', '--by', 'a'.repeat(201), '--db', missing], /^error: --by must be a name of at most 200 characters: got one of 201\n$/],
     // a script's variable left unset: a usage mistake, not an account "not found"
-    ['an empty id of a timeline', ['timeline', 'user', '', '--db', missing], /^error: <id> is an empty string: give an id \(search finds one\)\n$/],
-    ['an empty id of a roster', ['roster', ' ', '--db', missing], /^error: <sectionId> is an empty string: give an id \(search finds one\)\n$/],
+    ['an empty id of a timeline', ['timeline', 'user', '', '--db', missing], /^error: <id> is empty: give an id \(search finds one\)\n$/],
+    ['an empty id of a roster', ['roster', ' ', '--db', missing], /^error: <sectionId> is empty: give an id \(search finds one\)\n$/],
+    ['an empty sync id', ['syncs', 'show', '', '--db', missing], /^error: <syncId> is empty: give an id \(syncs list finds one\)\n$/],
+    ['a sync to export the changes of with a control character', ['audit', 'export', '--sync', 'a\u001b[2J', '--db', missing], /^error: --sync must be an id, without control characters: got "a\\u001b\[2J"\n$/],
     ['an id of a person with a control character', ['classes', 'u1\u001b[2J', '--db', missing], /^error: <userId> must be an id, without control characters: got "u1\\u001b\[2J"\n$/],
     ['an empty --stream', ['events', '--stream', '', '--db', missing], /^error: --stream is empty: give it a value, or leave it out\n$/],
     ['an option given twice', ['search', 'ada', '--limit', '5', '--limit', '7', '--db', missing], /^error: --limit is given twice \("5", then "7"\): give it once\n$/],

@@ -4,7 +4,7 @@ import { GetAccessLogQuery, parseMomentOrFail, type AccessLogEntry, type Page } 
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { parseInteger, parsePageLimit, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { parseIdOption, parseInteger, parsePageLimit, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface AccessLogOptions extends CommonOptions {
   student?: string;
@@ -65,7 +65,7 @@ export class AccessLogCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--student <id>', description: "only reads that showed this student's data" })
   parseStudent(value: string): string {
-    return value;
+    return parseIdOption('--student', value);
   }
   @Option({ flags: '--who <name>', description: 'only reads by this API key name, or this login name for the CLI: the whole name, as written (case counts)' })
   parseWho(value: string): string {

@@ -12,7 +12,7 @@ import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, 
 import { LedgerFile } from '../ledger-file';
 import { ledgerOwnPathAt } from '../ledger-own-paths';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
-import { asksForJson, cliViewer, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
+import { asksForJson, cliViewer, parseIdOption, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
 interface ExportOptions {
   district?: string;
@@ -181,11 +181,11 @@ export class AuditExportCommand extends CommandRunner {
   }
   @Option({ flags: '--school <id>', description: 'changes of records of this school' })
   parseSchool(value: string): string {
-    return value;
+    return parseIdOption('--school', value);
   }
   @Option({ flags: '--sync <id>', description: 'changes made by this sync' })
   parseSync(value: string): string {
-    return value;
+    return parseIdOption('--sync', value);
   }
   @Option({
     flags: '--after <position>',

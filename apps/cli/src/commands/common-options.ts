@@ -176,16 +176,22 @@ export function parseDistrictId(value: string): string {
   return id;
 }
 
+/** An option naming a record, a sync or a stream: refused as over the API when no ledger can hold it (see askedIdProblem). */
+export function parseIdOption(name: string, value: string): string {
+  const problem = askedIdProblem(value);
+  if (problem !== null) throw new Error(`${name} must be ${problem}`);
+  return value;
+}
+
 /**
  * A record's id given as an argument (`timeline user <id>`): an empty one is a script's variable
  * left unset, said as such rather than answered "not found"; one no ledger holds (a control
  * character, over 255 characters) is refused as over the API.
  */
-export function checkIdArgument(name: string, value: string | undefined): void {
+export function checkIdArgument(name: string, value: string | undefined, foundBy = 'search'): void {
   if (value === undefined) return;
-  if (value.trim() === '') throw new Error(`${name} is an empty string: give an id (search finds one)`);
-  const problem = askedIdProblem(value);
-  if (problem !== null) throw new Error(`${name} must be ${problem}`);
+  if (value.trim() === '') throw new Error(`${name} is empty: give an id (${foundBy} finds one)`);
+  parseIdOption(name, value);
 }
 
 /** The longest `--by` name taken: a name, recorded for good and printed on every line about the sync. */

@@ -8,7 +8,7 @@ import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { EVENT_LINES_HEADER, eventLine } from '../output/event-line';
 import { eventsForJson } from '../output/event-json';
-import { cliViewer, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
+import { cliViewer, parseIdOption, parseInteger, parsePageLimit, reportError, ROLE_OPTION, type CommonOptions } from './common-options';
 
 interface EventsOptions extends CommonOptions {
   role?: string;
@@ -49,7 +49,7 @@ export class EventsCommand extends LedgerCommandRunner {
 
   @Option({ flags: '--stream <streamId>', description: 'one stream, e.g. user-<id>, section-<id>, sync-<id>' })
   parseStream(value: string): string {
-    return value;
+    return parseIdOption('--stream', value);
   }
 
   @Option({ flags: '--from <position>', description: 'log: events after this position; stream: from this revision' })

@@ -6,7 +6,7 @@ import { ApproveSyncCommand, DiscardSyncCommand, GetPendingChangesQuery, GetSync
 import { json, out, outLine } from '../output/cli-output';
 import { nextPageLine } from '../output/next-page';
 import { describeSync, syncJson, syncLine } from '../output/sync-report';
-import { BY_OPTION, cliViewer, parseByName, parseCommaList, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
+import { BY_OPTION, checkIdArgument, cliViewer, parseIdOption, parseByName, parseCommaList, parseCursor, parseInteger, parsePageLimit, reportError, ROLE_OPTION, whoAmI, type CommonOptions, parseDistrictId } from './common-options';
 import { describeTimelineEntry } from '../output/timeline-line';
 import { catchUpAfterSync, readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { sayWhenInterruptedAfterSync } from './recorded-sync';
@@ -14,6 +14,10 @@ import { logStudentsInFindings } from './findings-access';
 
 /** What the `syncs` sub-commands share: printing a sync as text or JSON. */
 abstract class SyncsSubCommand extends LedgerCommandRunner {
+  /** The `<syncId>` of show, pending, approve, discard and unlock, checked before the ledger is opened (list takes none). */
+  static checkArguments([syncId]: readonly string[]): void {
+    checkIdArgument('<syncId>', syncId, 'syncs list');
+  }
 
   protected print(summary: SyncSummary, options: CommonOptions): void {
     if (options.json) json(syncJson(summary));
@@ -68,7 +72,7 @@ export class SyncsListCommand extends SyncsSubCommand {
 
   @Option({ flags: '--after <syncId>', description: 'the next page: the syncs older than this one ("More: --after ...")' })
   parseAfter(value: string): string {
-    return parseCursor('--after', value);
+    return parseIdOption('--after', parseCursor('--after', value));
   }
 }
 
