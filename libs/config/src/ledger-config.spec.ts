@@ -71,6 +71,9 @@ describe('ledger configuration', () => {
     expect(load('number.json', '42')).toThrow('number.json: the configuration must be a JSON object ({...}), not a number');
     expect(load('per-type.json', { guard: { perType: { student: null } } })).toThrow('per-type.json: guard.perType.student must be a JSON object ({...}), not null');
     expect(load('proto.json', '{"__proto__": {"floor": 1}}')).toThrow('proto.json: __proto__: unknown key (a misspelling?)');
+    expect(load('deep-proto.json', '{"guard": {"__proto__": {"floor": 1}}}')).toThrow('deep-proto.json: guard.__proto__: unknown key (a misspelling?)');
+    expect(load('guard-array.json', { guard: [] })).toThrow('guard-array.json: guard: value must be an object');
+    expect(load('schedule-array.json', { districts: { d: { schedule: [] } } })).toThrow('schedule-array.json: districts.d.schedule: value must be an object');
   });
 
   it('says of a ratio given as text that it is no number, once, not that it is out of range too', () => {

@@ -45,18 +45,18 @@ class ScheduleDto {
 }
 
 class DistrictDto {
-  @IsOptional() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
   // the variable's name, never its value: see CleverDistrictSettings
   @IsOptional()
   @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { message: 'tokenEnv must be the name of an environment variable (letters, digits and _, not starting with a digit), e.g. CLEVER_TOKEN_DEMO' })
   tokenEnv?: string;
   @IsOptional() @IsString() baseUrl?: string;
   @IsOptional() @IsIn(CLEVER_API_VERSIONS, { message: `version must be one of ${CLEVER_API_VERSIONS.join(', ')}` }) version?: string;
-  @IsOptional() @ValidateNested() @Type(() => ScheduleDto) schedule?: ScheduleDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ScheduleDto) schedule?: ScheduleDto;
 }
 
 class ConfigFileDto {
-  @IsOptional() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => GuardDto) guard?: GuardDto;
   @IsOptional() @IsObject() districts?: Record<string, DistrictDto>;
   // entries are checked by parseApiKeys, which names each one by its index
   @IsOptional() @IsArray() apiKeys?: unknown[];
@@ -82,14 +82,26 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
   });
 }
 
+/** The path of the first `__proto__` key held as an own key in `value` or under it, or null. */
+function protoKeyPath(value: unknown, path: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (!Array.isArray(value) && Object.hasOwn(value, '__proto__')) return `${path}__proto__`;
+  for (const [key, child] of Object.entries(value)) {
+    const found = protoKeyPath(child, `${path}${key}.`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 function validated<T extends object>(cls: new () => T, value: unknown, file: string, path: string): T {
   // (class-validator takes null for no object at all, and an array or a string for nothing it can name)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
     throw new ConfigError(`${file}: ${path === '' ? 'the configuration' : path.replace(/\.$/, '')} must be a JSON object ({...}), not ${what}`);
   }
-  // a key JSON.parse keeps as its own, but which class-transformer's copy drops unseen
-  if (Object.hasOwn(value, '__proto__')) throw new ConfigError(`${file}: ${path}__proto__: unknown key (a misspelling?)`);
+  // a key JSON.parse keeps as its own, but which class-transformer's copy drops unseen, at any depth
+  const proto = protoKeyPath(value, path);
+  if (proto !== null) throw new ConfigError(`${file}: ${proto}: unknown key (a misspelling?)`);
   const instance = plainToInstance(cls, value);
   const errors = flatten(validateSync(instance, { forbidUnknownValues: true, whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true }), path);
   if (errors.length > 0) throw new ConfigError(`${file}: ${errors.join('; ')}`);
