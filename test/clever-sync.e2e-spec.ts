@@ -272,6 +272,8 @@ describe('Clever syncs: full and events (end to end)', () => {
       await expect(events('events-refused')).rejects.toThrow(SyncAlreadyRunning);
       const refused = (await logOf(db)).filter((e) => e.streamId === 'sync-events-refused');
       expect(refused.map((e) => [e.type, e.data['code']])).toEqual([['SyncStarted', undefined], ['SyncFailed', 'SYNC_ALREADY_RUNNING']]);
+      // recorded with where it would have read from, as a sync that ran is
+      expect(refused[0]!.data['origin']).toMatch(/ events after event [0-9a-f]{24}$/);
       // one append: never seen running without the district it would hold
       expect(refused[1]!.recordedAt).toBe(refused[0]!.recordedAt);
     } finally {

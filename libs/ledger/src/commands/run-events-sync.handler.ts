@@ -61,8 +61,8 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     });
     // a sync that fails before any work is recorded started and failed in one append, as a full
     // sync's is (see RunSyncHandler): never seen running without the district it would hold
-    const failEarly = async (error: unknown): Promise<never> => {
-      await recorder.record(this.started(recorder, districtId, this.feed.origin(districtId), options), syncFailed(recorder, this.clock, error));
+    const failEarly = async (error: unknown, origin = this.feed.origin(districtId)): Promise<never> => {
+      await recorder.record(this.started(recorder, districtId, origin, options), syncFailed(recorder, this.clock, error));
       throw error;
     };
     let checked: HeldCursor;
@@ -75,14 +75,15 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     }
     // the district is taken before the sync is recorded as running: a running sync holds its
     // district throughout, so that one whose process died is known by the district's lock
+    const origin = `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`;
     let interrupted: string | null;
     try {
       interrupted = await acquireDistrict(this.lock, this.history, districtId, syncId);
     } catch (refusal) {
-      return failEarly(refusal);
+      return failEarly(refusal, origin);
     }
     try {
-      await recorder.record(this.started(recorder, districtId, `${this.feed.origin(districtId)} after ${describeCursor(checked.cursor.cursor)}`, options));
+      await recorder.record(this.started(recorder, districtId, origin, options));
       try {
         await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
         const held = await this.history.heldOf(districtId);
