@@ -1,4 +1,4 @@
-// Clever's values themselves, without the readers and threads the lib's index loads
+// Clever's values themselves, from the clever lib's index (as every lib is met through its index)
 import { GENDER_VALUES, RACE_VALUES } from '@roster-ledger/clever';
 import type { Prng } from './prng';
 import { WeightedTable } from './weighted-table';
