@@ -54,8 +54,17 @@ export interface SnapshotFolder {
   recognise(known: KnownRecords): void;
 }
 
-/** What an entry that is neither a file nor a folder is said to be. */
-export const notAFile = 'no regular file (a named pipe, a device or a socket)';
+/** What an entry that is neither a file, a folder nor a named pipe is said to be. */
+export const notAFile = 'no file (a device or a socket)';
+
+/**
+ * Whether a snapshot file's entry can be read as one: a regular file, or a named pipe (a large
+ * file streamed in as it is unpacked: `mkfifo users.json; zcat users.json.gz > users.json &`),
+ * read as it is written. A device (`/dev/zero`) or a socket would be read for ever, or not at all.
+ */
+export function readableAsFile(entry: { isFile(): boolean; isFIFO(): boolean }): boolean {
+  return entry.isFile() || entry.isFIFO();
+}
 
 /**
  * Opens a folder of Clever Data API JSON files (the API's list envelope, or a plain array of
@@ -90,8 +99,7 @@ export async function openSnapshotFolder(folder: string, options: SnapshotFolder
     }
     // a folder of that name (an archive unpacked into it, say) is no snapshot of that kind: never read as one absent
     if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${kind} records as JSON there`, { file: path });
-    // a named pipe, a device or a socket: reading one may wait for ever, for bytes nobody writes
-    if (!entry.isFile()) throw new InvalidInput(`${name} is ${notAFile}: expected the snapshot's ${kind} records as JSON there, in a file`, { file: path });
+    if (!readableAsFile(entry)) throw new InvalidInput(`${name} is ${notAFile}: expected the snapshot's ${kind} records as JSON there, in a file`, { file: path });
     files[kind] = path;
     total += entry.size;
   }

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInput } from '@roster-ledger/domain';
 import { entryInAnyCase } from '../entry-in-any-case';
-import { notAFile } from '../snapshot-folder';
+import { notAFile, readableAsFile } from '../snapshot-folder';
 import { ADMINS, ENROLLMENTS, SCHOOLS, SECTIONS, STAFF, STUDENTS, TEACHERS } from './csv-columns';
 import type { CsvFileSpec, CsvHeader } from './csv-columns';
 import { readCsvHeader } from './csv-row-stream';
@@ -55,8 +55,7 @@ export async function openCsvFolder(location: string, options: CsvReadOptions): 
     const entry = await stat(path);
     // a folder of that name is a mistake to say, never a file taken as absent
     if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${spec.file} there`, { file: path });
-    // a named pipe, a device or a socket: reading one may wait for ever, for bytes nobody writes
-    if (!entry.isFile()) throw new InvalidInput(`${name} is ${notAFile}: expected the snapshot's ${spec.file} there, in a file`, { file: path });
+    if (!readableAsFile(entry)) throw new InvalidInput(`${name} is ${notAFile}: expected the snapshot's ${spec.file} there, in a file`, { file: path });
     return { spec, path, size: entry.size, header: await readCsvHeader(path, spec, options) };
   };
   const required = async (spec: CsvFileSpec): Promise<CsvFile> => {
