@@ -10,7 +10,7 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
 import { LedgerFile } from '../ledger-file';
-import { ledgerOwnPathAt } from '../ledger-own-paths';
+import { ledgerOwnPathAt, realPathOf } from '../ledger-own-paths';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
 import { asksForJson, cliViewer, parseIdOption, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
@@ -52,7 +52,7 @@ function outFileProblem(out: string): void {
 function refuseLedgerOwnPath(out: string, ledger: string): void {
   const own = ledgerOwnPathAt(out, ledger);
   if (own === null) return;
-  const what = own === ledgerOwnPathAt(ledger, ledger) ? 'the ledger itself' : `what the ledger keeps beside it (${own})`;
+  const what = own === realPathOf(ledger) ? 'the ledger itself' : `what the ledger keeps beside it (${own})`;
   throw new InvalidInput(`--out: ${out} is ${what}: name a file apart from the ledger's own; nothing was written`, { field: '--out' });
 }
 

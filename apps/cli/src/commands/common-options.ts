@@ -99,7 +99,7 @@ export function reportError(error: unknown, asJson: boolean | undefined, notes: 
   if (asJson) json({ error: { code, message }, ...notes.json });
   else err([`error (${code}): ${message}`, ...notes.lines].join('\n'));
   // a damaged file is found while the work runs: a failure of it, whatever the error's kind
-  const deliberate = damaged === null && (error instanceof DomainError);
+  const deliberate = damaged === null && error instanceof DomainError;
   process.exitCode = deliberate ? EXIT_CODE_OF_KIND[error.kind] : EXIT_FAILED;
 }
 
@@ -169,11 +169,8 @@ export function refuseNonAuditReader(role: unknown, what: string): void {
  * before were named so.
  */
 export function parseDistrictId(value: string): string {
-  const id = value.trim();
-  // the rule of every id asked for, as over the API (see askedIdProblem)
-  const problem = askedIdProblem(id);
-  if (problem !== null) throw new Error(`--district must be ${problem}`);
-  return id;
+  // the rule of every id asked for, as over the API
+  return parseIdOption('--district', value.trim());
 }
 
 /** An option naming a record, a sync or a stream: refused as over the API when no ledger can hold it (see askedIdProblem). */
