@@ -38,6 +38,18 @@ describe('an import interrupted (end to end)', () => {
     expect(again.body).toMatchObject({ status: 'completed', interruptedSyncs: [syncId] });
   }, 180_000);
 
+  it('stopped by SIGTERM while its sync runs (a service manager, a scheduler, timeout), says the same, and exits 143', async () => {
+    const db = tmp.path('terminated', 'ledger.db');
+    mkdirSync(tmp.path('terminated'));
+    const run = startCli(['import', district, '--db', db]);
+    await waitFor('the sync to stage its change set', () => existsSync(`${db}.staged`) && readdirSync(`${db}.staged`).length > 0, 60_000);
+    run.child.kill('SIGTERM');
+    const stopped = await run.done;
+    expect(stopped.status).toBe(143);
+    expect(stopped.stderr).toMatch(/interrupted while sync \S+ ran\. roster-ledger syncs show \S+ --db \S+ says what became of it/);
+    expect((await readLog(db)).map((e) => e.type)).toEqual(['SyncStarted']);
+  }, 180_000);
+
   it('while its read models are updated, says the sync stands and how the read models catch up, exits 130, and the next command catches them up', async () => {
     const db = tmp.path('ledger.db');
     const run = startCli(['import', district, '--db', db]);
