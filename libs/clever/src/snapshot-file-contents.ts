@@ -138,10 +138,15 @@ function startDigests(paths: readonly string[]): FileDigests | null {
   }
 }
 
-/** Each file's stamp, or null when one cannot be taken. */
+/**
+ * Each file's stamp, or null when one cannot be taken. A named pipe has none: its bytes can be read
+ * once, by the reader, so they are neither hashed beside it (a second reader would take part of
+ * them) nor compared with an earlier sync's.
+ */
 async function stampsOf(paths: readonly string[]): Promise<FileStamp[] | null> {
   try {
     const stats = await Promise.all(paths.map((path) => stat(path, { bigint: true })));
+    if (stats.some((s) => s.isFIFO())) return null;
     return stats.map((s) => ({ bytes: Number(s.size), key: `${s.size} ${s.mtimeNs} ${s.ctimeNs} ${s.dev}:${s.ino}` }));
   } catch {
     return null;

@@ -4,7 +4,7 @@ import { RECORD_KINDS } from '@roster-ledger/domain';
 import { isCsvSnapshotFolder } from './clever-source-reader';
 import { entryInAnyCase } from './entry-in-any-case';
 import { csvFileName, OPTIONAL_CSV_FILES, REQUIRED_CSV_FILES } from './csv/csv-folder';
-import { SNAPSHOT_FILE_NAMES } from './snapshot-folder';
+import { readableAsFile, SNAPSHOT_FILE_NAMES } from './snapshot-folder';
 
 /** What a snapshot folder holds, as an import of it would see it. */
 export interface SnapshotFolderListing {
@@ -54,7 +54,7 @@ export function listSnapshotFolder(folder: string): SnapshotFolderListing {
   }
   const fileStatusOf = (name: string) => {
     const status = statusOf(join(folder, name));
-    return status?.isFile() === true ? status : undefined;
+    return status !== undefined && readableAsFile(status) ? status : undefined;
   };
   const csv = [...REQUIRED_CSV_FILES, ...OPTIONAL_CSV_FILES];
   const expected = layout === 'csv' ? csv.map((spec) => spec.file) : RECORD_KINDS.map((kind) => SNAPSHOT_FILE_NAMES[kind]);

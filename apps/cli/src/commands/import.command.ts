@@ -16,6 +16,7 @@ import { parseDistrictId, reportError, whoAmI, type CommonOptions } from './comm
 import { csvDistrictRefusal } from './csv-district-check';
 import { readModelsJson, readModelsLine, reportReadModelsBehind } from './read-models-after-sync';
 import { runRecordedSync } from './recorded-sync';
+import { releaseNamedPipes } from './release-named-pipes';
 import { logStudentsInFindings } from './findings-access';
 import { LedgerFile } from '../ledger-file';
 
@@ -89,7 +90,11 @@ export class ImportCommand extends LedgerCommandRunner {
         ...options,
         syncId,
         ledger: this.ledger,
-        stopProgress: () => progress.stop(),
+        // (stopped: a read waiting on a named pipe nobody writes would keep the process from exiting)
+        stopProgress: () => {
+          progress.stop();
+          releaseNamedPipes(resolve(folder!), listing.read);
+        },
         failureNotes,
         reportSync,
         logShown: (result) => logStudentsInFindings(this.commands, 'import', [result]),
