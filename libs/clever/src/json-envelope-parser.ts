@@ -4,7 +4,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
 import { isJsonWhitespace } from './line-counter';
 import { plainJsonReason } from './json-syntax-reason';
-import { isPlainObject } from './field-readers';
+import { isPlainObject, typeName } from './field-readers';
 
 export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever envelope {"data": [...]}';
 /** A snapshot file is a list: `{"data": {...}}` (one record, as a single-record endpoint answers) is not one. */
@@ -245,7 +245,14 @@ export class EnvelopeParser {
         if (!isPlainObject(inner)) {
           throw new InvalidInput('expected an envelope item {"data": {...}, "uri": "..."}: the item has no "data" object', this.itemLocation());
         }
+        // the uri names the API version the record was read at, which decides the fields it covers
         const uri = (value as Record<string, unknown>)['uri'];
+        if (uri !== undefined && uri !== null && typeof uri !== 'string') {
+          throw new InvalidInput(`the envelope item's "uri" must be text, as Clever sends it ("/v3.0/users/<id>", which names the API version the record was read at), got ${typeName(uri)}`, {
+            ...this.itemLocation(),
+            field: 'uri',
+          });
+        }
         this.emitRecord(inner, typeof uri === 'string' ? uri : undefined);
         return;
       }

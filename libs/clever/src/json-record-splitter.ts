@@ -137,8 +137,8 @@ export interface ParsedRecord {
 
 /**
  * Parses a record's bytes handed over raw, checking what the splitter would have checked when
- * parsing them itself: the record, or undefined when they are not valid JSON or an item's `data`
- * is not an object (read the file again with EnvelopeParser to name the problem).
+ * parsing them itself: the record, or undefined when they are not valid JSON, an item's `data`
+ * is not an object or its `uri` is not text (read the file again with EnvelopeParser to name the problem).
  */
 export function parseRawRecord(text: string, unit: RecordUnit): ParsedRecord | undefined {
   let value: unknown;
@@ -152,7 +152,8 @@ export function parseRawRecord(text: string, unit: RecordUnit): ParsedRecord | u
   const inner = item['data'];
   if (!isPlainObject(inner)) return undefined;
   const uri = item['uri'];
-  return typeof uri === 'string' ? { value: inner, uri } : { value: inner };
+  if (typeof uri === 'string') return { value: inner, uri };
+  return uri === undefined || uri === null ? { value: inner } : undefined;
 }
 
 export interface JsonRecordSplitterOptions {

@@ -79,6 +79,16 @@ describe.each([
     expect(error.message).toMatch(/users\.json, line 1, record #2: expected an envelope item \{"data": \{\.\.\.\}, "uri": "\.\.\."\}/);
   });
 
+  it('given an envelope item whose "uri" is not text, it names the record and the field', async () => {
+    const { error } = await failureFor('users.json', JSON.stringify({ data: [{ data: student('u1'), uri: '/v3.0/users/u1' }, { data: student('u2'), uri: { version: 'v3.0' } }] }));
+    expect(error.message).toMatch(/users\.json, line 1, record #2, id u2, field uri: the envelope item's "uri" must be text, as Clever sends it \("\/v3\.0\/users\/<id>", which names the API version the record was read at\), got object$/);
+  });
+
+  it('given an envelope item whose "uri" names an API version past v3, it names the record and the version rather than read its fields as v3.1\'s', async () => {
+    const { error } = await failureFor('users.json', JSON.stringify({ data: [{ data: student('u1'), uri: '/v4.0/users/u1' }] }));
+    expect(error.message).toMatch(/users\.json, line 1, record #1, id u1, field uri: the envelope item's "uri" names API version v4\.0, which this ledger does not read/);
+  });
+
   it('given a record without id, it names the record', async () => {
     const { error, path } = await failureFor('users.json', envelope([student('u1'), { ...student(''), id: null }]));
     expect(error.at).toEqual({ file: path, line: 1, record: 1, field: 'id' });

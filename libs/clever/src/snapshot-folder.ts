@@ -2,7 +2,7 @@ import { readdir, readlink, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { InvalidInput, RECORD_KINDS } from '@roster-ledger/domain';
 import type { InputLocation, KnownRecords, RecordKind } from '@roster-ledger/domain';
-import { coverageOfUri, versionOfUri } from './api/version-coverage';
+import { coverageOfUri, unreadVersionReason, versionOfUri } from './api/version-coverage';
 import { normalizeCleverRecord } from './clever-normalizer';
 import { coverageWithScopes } from './scoped-fields';
 import { entryInAnyCase } from './entry-in-any-case';
@@ -189,6 +189,18 @@ function asRead(item: SnapshotItem, found: JsonRecord): SnapshotItem {
   return { ...item, ...(found.fingerprint === undefined ? {} : { fingerprint: found.fingerprint }), ...(partial === undefined ? {} : { partial }) };
 }
 
+/**
+ * The API version a record was read at, as its envelope item's `uri` names it, if it does.
+ * @throws InvalidInput naming the record when it is a version the ledger does not read.
+ */
+function readVersionOf(found: JsonRecord, file: string): string | undefined {
+  const version = versionOfUri(found.uri);
+  const unread = version === undefined ? null : unreadVersionReason(version);
+  if (unread === null) return version;
+  const id = found.value['id'];
+  throw new InvalidInput(unread, { file, line: found.line, record: found.index, ...(typeof id === 'string' ? { recordId: id } : {}), field: 'uri' });
+}
+
 function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origin: InputLocation): InvalidInput {
   const lists = listed.size === 0 ? 'it lists no district' : `it lists ${[...listed].join(', ')}`;
   return new InvalidInput(
@@ -222,7 +234,7 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
     const item: SnapshotItem =
       found.value === null
         ? { type: 'unchanged', kind, id: found.knownAs, origin: { file, line, record: index, recordId: found.knownAs } }
-        : asRead(normalizeCleverRecord(kind, found.value, { file, line, record: index }, versionOfUri(found.uri)), found);
+        : asRead(normalizeCleverRecord(kind, found.value, { file, line, record: index }, readVersionOf(found, file)), found);
     const id = item.origin.recordId ?? '';
     const print = found.fingerprint === undefined ? Number.NaN : fingerprintBits(found.fingerprint);
     const first = seen.get(id);

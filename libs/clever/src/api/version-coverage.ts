@@ -42,6 +42,16 @@ export function isAtLeast(version: string, major: number, minor = 0): boolean {
   return its > major || (its === major && itsMinor >= minor);
 }
 
+/**
+ * Why a record read at `version` cannot be recorded, or null when it can: the ledger reads
+ * Clever's API up to v3 (v1.1 to v3.1); a later major version may give fields other meanings.
+ */
+export function unreadVersionReason(version: string): string | null {
+  return isAtLeast(version, 4)
+    ? `the envelope item's "uri" names API version ${version}, which this ledger does not read (it reads Clever's API up to v3.1, whose fields a later version may give other meanings)`
+    : null;
+}
+
 /** The API version a list envelope item's `uri` names (`/v3.0/users/<id>` -> `v3.0`), if any. */
 export function versionOfUri(uri: string | undefined): string | undefined {
   const version = uri === undefined ? null : /^\/(v\d+\.\d+)\//.exec(uri);
