@@ -102,6 +102,12 @@ describe('a CSV file that breaks a rule', () => {
     expect(error.rule).toMatch(/^record longer than 1000 characters: an unbalanced quote\?/);
   });
 
+  it('names a record over the size limit without a quote in it as too long, not as an unbalanced quote', async () => {
+    const error = await failureOf(`Id,Name\n1,Ada\n2,${'A'.repeat(2_000)}\n3,"Grace"\n`, { maxRecordChars: 1_000 });
+    expect(error.at).toMatchObject({ line: 3 });
+    expect(error.rule).toBe('record longer than 1000 characters, the most a record may hold: no quote opens a value in it, so a value is that long');
+  });
+
   it('counts the lines right to a quote error far into the file, past quoted line breaks and empty lines', async () => {
     const rows = Array.from({ length: 5_000 }, (_, i) => `${i},"Person\r\n${i}",note`);
     const content = ['Id,Name,Note', ...rows, '', '', '5000,Ada,"never closed', '5001,Alan,x'].join('\r\n');

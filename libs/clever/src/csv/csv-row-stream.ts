@@ -181,6 +181,7 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
 const LINE_BREAK = /\r\n|\r|\n/g;
 const CR = 0x0d;
 const LF = 0x0a;
+const QUOTE = 0x22;
 
 /** Passes a file's chunks on to the parser, checking their bytes and counting them first. */
 function watching(utf8: Utf8Check, onBytes: (count: number) => void): Transform {
@@ -264,7 +265,10 @@ async function parseFailure(
     case 'CSV_QUOTE_NOT_CLOSED':
       return new InvalidInput('unbalanced quote: the quoted value that starts on this line is never closed', where);
     case 'CSV_MAX_RECORD_SIZE':
-      return new InvalidInput(`record longer than ${maxRecordChars} characters: an unbalanced quote? (a quoted value runs on until the limit)`, where);
+      // a quote that is never closed is the likely cause, but only if the record has one
+      return (await quoteFrom(file, typeof csv.bytes === 'number' ? csv.bytes : 0, maxRecordChars))
+        ? new InvalidInput(`record longer than ${maxRecordChars} characters: an unbalanced quote? (a quoted value runs on until the limit)`, where)
+        : new InvalidInput(`record longer than ${maxRecordChars} characters, the most a record may hold: no quote opens a value in it, so a value is that long`, where);
     case 'CSV_INVALID_CLOSING_QUOTE':
       return new InvalidInput(
         'unbalanced quote: a closing quote is followed by something other than a comma or the end of the line (double a quote inside a quoted value: "")',
@@ -278,6 +282,17 @@ async function parseFailure(
     default:
       return new InvalidInput(`invalid CSV: ${csv.message}`, where);
   }
+}
+
+/**
+ * Whether a quote is among the `bytes` bytes from an offset of a file: from where a record's last
+ * whole value ended, as many bytes as the record ran on for at least, so never past its end.
+ */
+async function quoteFrom(file: string, offset: number, bytes: number): Promise<boolean> {
+  for await (const chunk of createReadStream(file, { start: offset, end: offset + bytes - 1, highWaterMark: CSV_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    if (chunk.includes(QUOTE)) return true;
+  }
+  return false;
 }
 
 /** The line of a byte offset: one more than the line breaks (CR, LF or CRLF) before it. */
