@@ -76,6 +76,18 @@ describe('ledger configuration', () => {
     expect(load('schedule-array.json', { districts: { d: { schedule: [] } } })).toThrow('schedule-array.json: districts.d.schedule: value must be an object');
   });
 
+  it('refuses a key given twice in one object, naming where, rather than read the last alone', () => {
+    const load = (name: string, content: string) => () => LedgerConfig.load({ LEDGER_CONFIG: file(name, content) });
+    expect(load('twice.json', '{"guard": {"floor": 1}, "guard": {"removeRatio": 0.5}}')).toThrow('twice.json: guard: key given twice in one object (only the last would be read)');
+    expect(load('deep.json', '{"districts": {"d1": {"guard": {"floor": 1}}, "d2": {"guard": {"floor": 2, "floor": 3}}}}')).toThrow(
+      'deep.json: districts.d2.guard.floor: key given twice in one object (only the last would be read)',
+    );
+    expect(load('keys.json', '{"apiKeys": [{"name": "a", "role": "admin", "role": "support", "sha256": "x"}]}')).toThrow('keys.json: apiKeys[0].role: key given twice');
+    // the same key in two objects is no repetition
+    expect(load('apart.json', '{"districts": {"d1": {"guard": {"floor": 1}}, "d2": {"guard": {"floor": 2}}}}')).not.toThrow();
+    expect(() => LedgerConfig.load({ LEDGER_DISTRICTS: '{"d1": {"tokenEnv": "A"}, "d1": {"tokenEnv": "B"}}' })).toThrow('LEDGER_DISTRICTS: d1: key given twice');
+  });
+
   it('says of a ratio given as text that it is no number, once, not that it is out of range too', () => {
     const load = () => LedgerConfig.load({ LEDGER_CONFIG: file('text-ratio.json', { guard: { removeRatio: '0.1' } }) });
     expect(load).toThrow(new ConfigError(`${join(dir, 'text-ratio.json')}: guard.removeRatio: value must be a number conforming to the specified constraints`));

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
+import { repeatedJsonKey } from './repeated-json-key';
 import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
@@ -93,6 +94,12 @@ function protoKeyPath(value: unknown, path: string): string | null {
   return null;
 }
 
+/** Refuses a JSON text (valid) with a key given twice in one object, which JSON.parse would read as its last value alone. */
+function refuseRepeatedKeys(text: string, origin: string): void {
+  const repeated = repeatedJsonKey(text);
+  if (repeated !== null) throw new ConfigError(`${origin}: ${repeated}: key given twice in one object (only the last would be read)`);
+}
+
 function validated<T extends object>(cls: new () => T, value: unknown, file: string, path: string): T {
   // (class-validator takes null for no object at all, and an array or a string for nothing it can name)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -119,6 +126,7 @@ function apiKeysFromEnv(env: NodeJS.ProcessEnv): ApiKey[] {
     // not JSON.parse's message: it quotes the input, which may be a key pasted in by mistake
     throw new ConfigError('LEDGER_API_KEYS: not valid JSON; expected an array of {"name", "role", "sha256"}');
   }
+  refuseRepeatedKeys(raw, 'LEDGER_API_KEYS');
   return parseApiKeys(parsed, 'LEDGER_API_KEYS');
 }
 
@@ -167,6 +175,7 @@ function districtsFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     // not JSON.parse's message: it quotes the input, which may hold a token pasted in by mistake
     throw new ConfigError('LEDGER_DISTRICTS: not valid JSON; expected an object {"<district id>": {"tokenEnv": "...", "schedule": {...}}}');
   }
+  refuseRepeatedKeys(raw, 'LEDGER_DISTRICTS');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('LEDGER_DISTRICTS: expected a JSON object {"<district id>": {"tokenEnv": "...", "schedule": {...}}}');
   }
@@ -319,6 +328,7 @@ export class LedgerConfig {
       } catch (e) {
         throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
       }
+      refuseRepeatedKeys(text, file);
       dto = validated(ConfigFileDto, raw, file, '');
     }
     const fileName = file ?? '(no configuration file)';
