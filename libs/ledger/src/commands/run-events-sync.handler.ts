@@ -9,12 +9,13 @@ import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
 import type { CleverEventsFeed } from '../ports/clever-events-feed.port';
 import { CLEVER_EVENTS_FEED, CLOCK, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
-import { EventsCursorGap, HeldSyncPending } from '../errors/ledger-errors';
+import { EventsCursorGap } from '../errors/ledger-errors';
 import { LedgerStateLoader } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend, type HeldCursor } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
-import { recordInterruptedSyncs, recordSyncFailure, syncFailed } from '../services/sync-failures';
+import { recordSyncFailure, syncFailed } from '../services/sync-failures';
+import { clearDistrictForSync } from '../services/sync-start';
 import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SyncRecorder } from '../services/sync-recorder';
@@ -85,11 +86,7 @@ export class RunEventsSyncHandler implements ICommandHandler<RunEventsSyncComman
     try {
       await recorder.record(this.started(recorder, districtId, origin, options));
       try {
-        await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
-        const held = await this.history.heldOf(districtId);
-        if (held) throw new HeldSyncPending(districtId, held.syncId);
-        // no held sync waits, so change sets left by syncs that died before they ended are garbage
-        await this.pending.deleteDistrict(districtId);
+        await clearDistrictForSync({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, districtId, syncId, interrupted);
         // another sync may have moved the cursor since it was checked (it can only move forwards)
         const cursor = (await this.cursors.current(districtId)) ?? checked;
         return await this.readAndRecord(recorder, districtId, cursor, options);

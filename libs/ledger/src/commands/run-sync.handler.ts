@@ -10,12 +10,13 @@ import type { GuardPolicies } from '../ports/guard-policies.port';
 import type { Clock } from '../ports/clock.port';
 import { CLOCK, CSV_ID_KEY_STORE, EVENT_STORE, GUARD_POLICIES, PENDING_CHANGE_STORE, SNAPSHOT_READER, SYNC_LOCK } from '../ports/tokens';
 import type { CsvIdKeyStore } from '../ports/csv-id-key.port';
-import { DistrictUnknown, HeldSyncPending } from '../errors/ledger-errors';
+import { DistrictUnknown } from '../errors/ledger-errors';
 import { LedgerStateLoader, type LoadedState } from '../services/ledger-state.loader';
 import { EventsCursors, cursorAppend } from '../services/events-cursors';
 import { plannedAppends } from '../services/planned-appends';
 import { concludeSync } from '../services/sync-conclusion';
-import { recordInterruptedSyncs, recordSyncFailure, syncFailed } from '../services/sync-failures';
+import { recordSyncFailure, syncFailed } from '../services/sync-failures';
+import { clearDistrictForSync } from '../services/sync-start';
 import { acquireDistrict } from '../services/district-lock';
 import { SyncHistory, syncStreamId } from '../services/sync-history';
 import { SameFiles } from '../services/same-files';
@@ -152,12 +153,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       const source = opened.source!;
       const districtId = peeked!;
 
-      await recordInterruptedSyncs({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, interrupted, syncId, syncId);
-      const held = await this.history.heldOf(districtId);
-      if (held) throw new HeldSyncPending(districtId, held.syncId);
-
-      // no held sync waits, so change sets left by syncs that died before they ended are garbage
-      await this.pending.deleteDistrict(districtId);
+      await clearDistrictForSync({ store: this.store, clock: this.clock, history: this.history, lock: this.lock, pending: this.pending }, districtId, syncId, interrupted);
       // (a sync that sets the events cursor records what it read from Clever's API: never files)
       const same = options.eventsCursor === undefined && !options.readAll ? await this.sameFiles.asLastSync(source, districtId) : null;
       if (same) return await this.concludeSame(recorder, source, districtId, same);
