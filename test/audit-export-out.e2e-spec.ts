@@ -26,8 +26,10 @@ describe('audit export --out on the ledger\'s own files (end to end)', () => {
     symlinkSync(db, link);
     for (const out of [db, join(tmp.path('snapshot'), '..', basename(db)), link]) {
       const refused = cli(['audit', 'export', '--db', db, '--out', out]);
-      expect([refused.status, refused.stderr.trim()]).toEqual([2, `error (INVALID_REQUEST): --out: ${out} is the ledger itself: name a file apart from the ledger's own; nothing was written`]);
+      expect([refused.status, refused.stderr.trim()]).toEqual([2, `error: --out: ${out} is the ledger itself: name a file apart from the ledger's own; nothing was written`]);
     }
+    // a usage mistake, found before the ledger is opened: the ledger named by LEDGER_DB too
+    expect(cli(['audit', 'export', '--out', db], { LEDGER_DB: db }).stderr.trim()).toBe(`error: --out: ${db} is the ledger itself: name a file apart from the ledger's own; nothing was written`);
     expect(digest(db)).toBe(before);
     expect(readdirSync(tmp.dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect(cli(['syncs', 'list', '--db', db]).status).toBe(0);

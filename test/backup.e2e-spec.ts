@@ -99,10 +99,10 @@ describe('backup (end to end)', () => {
     const before = readdirSync(staged);
     const refused = cli(['backup', join(staged, 'backup'), '--db', db]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr.trim()).toBe(`error (INVALID_INPUT): ${join(staged, 'backup')} is inside ${staged}, which the ledger keeps beside it: give a folder for the backup apart from those`);
+    expect(refused.stderr.trim()).toBe(`error: ${join(staged, 'backup')} is inside ${staged}, which the ledger keeps beside it: give a folder for the backup apart from those`);
     expect(readdirSync(staged)).toEqual(before);
     // such a path itself is named once, as given (not "X is X")
-    expect(cli(['backup', `${db}-journal`, '--db', db]).stderr.trim()).toBe(`error (INVALID_INPUT): ${db}-journal, which the ledger keeps beside it: give a folder for the backup apart from those`);
+    expect(cli(['backup', `${db}-journal`, '--db', db]).stderr.trim()).toBe(`error: ${db}-journal, which the ledger keeps beside it: give a folder for the backup apart from those`);
     // reached through a symbolic link too
     symlinkSync(staged, tmp.path('link-to-staged'));
     expect(cli(['backup', tmp.path('link-to-staged'), '--db', db]).status).toBe(2);

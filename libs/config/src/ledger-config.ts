@@ -25,6 +25,15 @@ import { parseSchedule, type SyncSchedule } from './district-schedule';
 
 /** Where the embedded ledger lives when neither `--db` nor `LEDGER_DB` says. */
 export const DEFAULT_DB_PATH = 'data/roster-ledger.db';
+
+/**
+ * The ledger file's absolute path: `--db`, else LEDGER_DB, else the default (an empty value counts
+ * as unset, as shells and CI files often leave them). Known before the configuration is loaded,
+ * for usage checks that compare a path with the ledger's.
+ */
+export function ledgerPathOf(env: NodeJS.ProcessEnv, db?: string): string {
+  return resolve(db || env['LEDGER_DB'] || DEFAULT_DB_PATH);
+}
 /** The configuration file read when `LEDGER_CONFIG` is not set, if it exists. */
 export const DEFAULT_CONFIG_FILE = 'roster-ledger.config.json';
 
@@ -314,7 +323,7 @@ export class LedgerConfig {
    */
   static load(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string; file?: { path: string; text: string } | null } = {}): LedgerConfig {
     // an empty variable counts as unset, as shells and CI files often leave them
-    const dbPath = resolve(overrides.db || env['LEDGER_DB'] || DEFAULT_DB_PATH);
+    const dbPath = ledgerPathOf(env, overrides.db);
     const explicit = env['LEDGER_CONFIG'] || undefined;
     const file = overrides.file !== undefined ? overrides.file?.path : (explicit ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined));
     let dto: ConfigFileDto | null = null;

@@ -9,7 +9,7 @@ import { studentsNamedInSyncEvents } from '@roster-ledger/clever';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
-import { LedgerFile } from '../ledger-file';
+import { ledgerPathOf } from '@roster-ledger/config';
 import { ledgerOwnPathAt, realPathOf } from '../ledger-own-paths';
 import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
 import { asksForJson, cliViewer, parseIdOption, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
@@ -82,20 +82,20 @@ async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<v
 
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
-  constructor(
-    private readonly queries: QueryBus,
-    private readonly ledger: LedgerFile,
-  ) {
+  constructor(private readonly queries: QueryBus) {
     super();
   }
 
   /**
    * A range that holds no moment, or event types that can never be of the record types given, is
    * a usage error, found before the ledger is opened and said in the words given: each option
-   * alone was good (see parseFrom, parseTo, parseTypes, parseRecordTypes).
+   * alone was good (see parseFrom, parseTo, parseTypes, parseRecordTypes). So is an `--out` that
+   * is the ledger's own file: refused before the read models are brought up to the log (minutes
+   * at scale), not after.
    */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
-    const { from, to, types, recordTypes, role, json, format, bom } = options;
+    const { from, to, types, recordTypes, role, json, format, bom, out, db } = options;
+    if (typeof out === 'string') refuseLedgerOwnPath(out, ledgerPathOf(process.env, db as string | undefined));
     if (json === true && format === 'csv') throw new InvalidInput('--json asks for JSON and --format csv for CSV: give one of them', { field: '--json' });
     if (bom === true && (json === true || format === 'json')) throw new InvalidInput('--bom is for a CSV export (for Excel): JSON has none', { field: '--bom' });
     // the same roles as the API's audit endpoints: the feed is compliance's
@@ -110,7 +110,6 @@ export class AuditExportCommand extends CommandRunner {
 
   async run(_: string[], options: ExportOptions): Promise<void> {
     try {
-      if (options.out !== undefined) refuseLedgerOwnPath(options.out, this.ledger.path);
       const filter = {
         districtId: options.district,
         from: options.from === undefined ? undefined : parseMomentOrFail(options.from, 'start-of-day', '--from'),

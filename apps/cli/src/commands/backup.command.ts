@@ -6,6 +6,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-ledger/event-store';
 import { accessLogPath } from '@roster-ledger/read-models';
 import { LedgerFile } from '../ledger-file';
+import { ledgerPathOf } from '@roster-ledger/config';
 import { ledgerOwnPathAt, realPathOf } from '../ledger-own-paths';
 import { err, json, out } from '../output/cli-output';
 import { TerminalBar } from '../output/terminal-bar';
@@ -38,20 +39,21 @@ export class BackupCommand extends LedgerCommandRunner {
     super();
   }
 
-  /** Usage mistakes, found before the ledger is opened: an empty folder argument, a file, a folder with files in it. */
-  static checkArguments([folder]: readonly string[]): void {
+  /** Usage mistakes, found before the ledger is opened: an empty folder argument, a file, a folder with files in it, one of the ledger's own. */
+  static checkArguments([folder]: readonly string[], options: Readonly<Record<string, unknown>>): void {
     if (folder === undefined) return;
     if (folder.trim() === '') throw new InvalidInput('<folder> is an empty string: name a new or empty folder for the backup', {});
     refuseToOverwrite(resolve(folder));
+    refuseBesideLedger(resolve(folder), ledgerPathOf(process.env, options['db'] as string | undefined));
   }
 
   async run([folder]: string[], options: CommonOptions): Promise<void> {
     const started = Date.now();
     const into = resolve(folder!);
     const ledger = resolve(this.ledger.path);
+    // (checked before the ledger was opened; a folder made meanwhile is not overwritten either)
     try {
       refuseToOverwrite(into);
-      refuseBesideLedger(into, ledger);
     } catch (error) {
       return reportError(error, options.json);
     }
