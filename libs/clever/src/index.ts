@@ -20,6 +20,7 @@ export { CleverApiSnapshotReader, CLEVER_API_RESOURCES } from './api/clever-api-
 export type { CleverApiConnection, CleverApiSnapshotOptions } from './api/clever-api-snapshot-reader';
 export { CleverCsvSnapshotReader, CSV_NEEDS_DISTRICT } from './csv/csv-snapshot-reader';
 export type { CsvSnapshotOptions } from './csv/csv-snapshot-reader';
+export { csvNamedPipe } from './csv/csv-folder';
 export { unreadCsvColumns } from './csv/csv-unread-columns';
 export type { UnreadCsvColumns } from './csv/csv-unread-columns';
 export { csvRecordId } from './csv/csv-ids';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { Command, Option } from 'nest-commander';
 import { LedgerCommandRunner } from './ledger-command-runner';
-import { CSV_NEEDS_DISTRICT, entryInAnyCase, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, unreadCsvColumns, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
+import { CSV_NEEDS_DISTRICT, csvNamedPipe, entryInAnyCase, listSnapshotFolder, SNAPSHOT_FILE_NAMES, snapshotSubfolders, unreadCsvColumns, WHAT_AN_IMPORT_READS, type SnapshotFolderListing } from '@roster-ledger/clever';
 import { InvalidInput, type SyncSummary } from '@roster-ledger/domain';
 import { RunSyncCommand } from '@roster-ledger/ledger';
 import { json, out } from '../output/cli-output';
@@ -64,6 +64,9 @@ export class ImportCommand extends LedgerCommandRunner {
     const older = olderApiLayout(listing);
     if (older !== null) throw new InvalidInput(`<folder> must be a snapshot folder: ${absolute} ${older}`, { file: absolute });
     if (listing.layout === 'csv' && (options.district ?? '').trim() === '') throw new InvalidInput(`${CSV_NEEDS_DISTRICT}${readAsCsv(listing)}`, { file: folder });
+    // found before a ledger is opened (or made) for a sync that could only fail
+    const pipe = listing.layout === 'csv' ? listing.read.find((name) => statSync(join(absolute, name), { throwIfNoEntry: false })?.isFIFO() === true) : undefined;
+    if (pipe !== undefined) throw csvNamedPipe(pipe, join(absolute, pipe));
     if (listing.layout !== 'csv' && options.newDistrict === true) throw new InvalidInput(NEW_DISTRICT_IS_FOR_CSV, { field: '--new-district' });
     // a CSV upload reads no districts.json: one left in its folder says nothing of the upload
     const mistyped = listing.layout === 'csv' ? null : districtNotInSnapshot(absolute, listing, options.district);
@@ -236,8 +239,9 @@ function districtNotInSnapshot(folder: string, listing: SnapshotFolderListing, d
   const name = entryInAnyCase(listing.read, SNAPSHOT_FILE_NAMES.district);
   if (name === undefined) return null;
   const file = join(folder, name);
-  const size = statSync(file, { throwIfNoEntry: false })?.size;
-  if (district === undefined || size === undefined || size > DISTRICTS_FILE_CHECKED_UP_TO) return null;
+  const status = statSync(file, { throwIfNoEntry: false });
+  // (a named pipe's bytes can be read once, by the sync, which checks each record's district)
+  if (district === undefined || status?.isFile() !== true || status.size > DISTRICTS_FILE_CHECKED_UP_TO) return null;
   let listed: unknown[];
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as unknown;

@@ -13,9 +13,13 @@ export const REQUIRED_CSV_FILES = [SCHOOLS, STUDENTS, TEACHERS, SECTIONS, ENROLL
 /** staff.csv, and admins.csv, which Clever deprecated in its favour: both are read as staff. */
 export const OPTIONAL_CSV_FILES = [STAFF, ADMINS] as const;
 
-/** Why a CSV upload's file cannot be a named pipe (one a JSON snapshot may have). */
-const CSV_FILES_READ_MORE_THAN_ONCE =
-  "an upload's CSV files are each read more than once (the header first, to know its columns), and a pipe's bytes only once: unpack it into a file first";
+/** Why a CSV upload's file `name` (at `path`) cannot be a named pipe, as a JSON snapshot's may be. */
+export function csvNamedPipe(name: string, path: string): InvalidInput {
+  return new InvalidInput(
+    `${name} is a named pipe: an upload's CSV files are each read more than once (the header first, to know its columns), and a pipe's bytes only once: unpack it into a file first`,
+    { file: path },
+  );
+}
 
 export interface CsvFile {
   spec: CsvFileSpec;
@@ -61,7 +65,7 @@ export async function openCsvFolder(location: string, options: CsvReadOptions): 
     if (entry.isDirectory()) throw new InvalidInput(`${name} is a folder, not a file: expected the snapshot's ${spec.file} there`, { file: path });
     if (!readableAsFile(entry)) throw new InvalidInput(`${name} is ${notAFile}: expected the snapshot's ${spec.file} there, in a file`, { file: path });
     // a pipe's bytes can be read once; a CSV file is read more than once (its header first)
-    if (entry.isFIFO()) throw new InvalidInput(`${name} is a named pipe: ${CSV_FILES_READ_MORE_THAN_ONCE}`, { file: path });
+    if (entry.isFIFO()) throw csvNamedPipe(name, path);
     return { spec, path, size: entry.size, header: await readCsvHeader(path, spec, options) };
   };
   const required = async (spec: CsvFileSpec): Promise<CsvFile> => {
