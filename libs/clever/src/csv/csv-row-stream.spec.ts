@@ -105,7 +105,12 @@ describe('a CSV file that breaks a rule', () => {
   it('names a record over the size limit without a quote in it as too long, not as an unbalanced quote', async () => {
     const error = await failureOf(`Id,Name\n1,Ada\n2,${'A'.repeat(2_000)}\n3,"Grace"\n`, { maxRecordChars: 1_000 });
     expect(error.at).toMatchObject({ line: 3 });
-    expect(error.rule).toBe('record longer than 1000 characters, the most a record may hold: no quote opens a value in it, so a value is that long');
+    expect(error.rule).toBe('record longer than 1000 characters, the most a record may hold: no quote runs on in it, so its values are that long (a missing line break?)');
+  });
+
+  it('looks for the quote in the record that ran on alone, not in the next one', async () => {
+    const error = await failureOf(`Id,Name,Note\n1,Ada,x\n2,${'B'.repeat(600)},${'A'.repeat(600)}\n3,"Grace",x\n`, { maxRecordChars: 1_000 });
+    expect(error.rule).toMatch(/^record longer than 1000 characters, the most a record may hold: no quote runs on in it/);
   });
 
   it('counts the lines right to a quote error far into the file, past quoted line breaks and empty lines', async () => {

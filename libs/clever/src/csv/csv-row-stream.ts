@@ -268,7 +268,7 @@ async function parseFailure(
       // a quote that is never closed is the likely cause, but only if the record has one
       return (await quoteFrom(file, typeof csv.bytes === 'number' ? csv.bytes : 0, maxRecordChars))
         ? new InvalidInput(`record longer than ${maxRecordChars} characters: an unbalanced quote? (a quoted value runs on until the limit)`, where)
-        : new InvalidInput(`record longer than ${maxRecordChars} characters, the most a record may hold: no quote opens a value in it, so a value is that long`, where);
+        : new InvalidInput(`record longer than ${maxRecordChars} characters, the most a record may hold: no quote runs on in it, so its values are that long (a missing line break?)`, where);
     case 'CSV_INVALID_CLOSING_QUOTE':
       return new InvalidInput(
         'unbalanced quote: a closing quote is followed by something other than a comma or the end of the line (double a quote inside a quoted value: "")',
@@ -285,12 +285,17 @@ async function parseFailure(
 }
 
 /**
- * Whether a quote is among the `bytes` bytes from an offset of a file: from where a record's last
- * whole value ended, as many bytes as the record ran on for at least, so never past its end.
+ * Whether the value that ran on past the size limit opens with a quote: read from where the
+ * record's last whole value ended up to the first line break, which an unquoted value cannot hold
+ * (so nothing of the next record is looked at), or `bytes` bytes.
  */
 async function quoteFrom(file: string, offset: number, bytes: number): Promise<boolean> {
   for await (const chunk of createReadStream(file, { start: offset, end: offset + bytes - 1, highWaterMark: CSV_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    if (chunk.includes(QUOTE)) return true;
+    const quote = chunk.indexOf(QUOTE);
+    const lineBreak = [chunk.indexOf(CR), chunk.indexOf(LF)].filter((at) => at >= 0);
+    const end = lineBreak.length === 0 ? -1 : Math.min(...lineBreak);
+    if (quote >= 0 && (end < 0 || quote < end)) return true;
+    if (end >= 0) return false;
   }
   return false;
 }
