@@ -86,6 +86,8 @@ describe('ledger configuration', () => {
     // the same key in two objects is no repetition
     expect(load('apart.json', '{"districts": {"d1": {"guard": {"floor": 1}}, "d2": {"guard": {"floor": 2}}}}')).not.toThrow();
     expect(() => LedgerConfig.load({ LEDGER_DISTRICTS: '{"d1": {"tokenEnv": "A"}, "d1": {"tokenEnv": "B"}}' })).toThrow('LEDGER_DISTRICTS: d1: key given twice');
+    expect(() => LedgerConfig.load({ LEDGER_API_KEYS: '[{"name": "a", "name": "b", "role": "admin", "sha256": "x"}]' })).toThrow('LEDGER_API_KEYS[0].name: key given twice');
+    expect(load('empty-key.json', '{"guard": {"": 1, "": 2}}')).toThrow('empty-key.json: guard."": key given twice');
   });
 
   it('says of a ratio given as text that it is no number, once, not that it is out of range too', () => {

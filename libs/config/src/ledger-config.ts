@@ -106,7 +106,8 @@ function protoKeyPath(value: unknown, path: string): string | null {
 /** Refuses a JSON text (valid) with a key given twice in one object, which JSON.parse would read as its last value alone. */
 function refuseRepeatedKeys(text: string, origin: string): void {
   const repeated = repeatedJsonKey(text);
-  if (repeated !== null) throw new ConfigError(`${origin}: ${repeated}: key given twice in one object (only the last would be read)`);
+  // (named as the validator's errors name a path: LEDGER_API_KEYS[0].role, file.json: guard.floor)
+  if (repeated !== null) throw new ConfigError(`${origin}${repeated.startsWith('[') ? '' : ': '}${repeated}: key given twice in one object (only the last would be read)`);
 }
 
 function validated<T extends object>(cls: new () => T, value: unknown, file: string, path: string): T {

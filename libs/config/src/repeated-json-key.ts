@@ -27,7 +27,8 @@ export function repeatedJsonKey(text: string): string | null {
   const pathOfNextValue = (): string => {
     const top = stack[stack.length - 1];
     if (top === undefined) return '';
-    const step = top.kind === 'object' ? top.key : `[${top.index}]`;
+    // (an empty key is named as JSON writes it)
+    const step = top.kind === 'object' ? (top.key === '' ? '""' : top.key) : `[${top.index}]`;
     return top.path === '' ? step : top.kind === 'object' ? `${top.path}.${step}` : `${top.path}${step}`;
   };
   const tokenizer = new Tokenizer();
