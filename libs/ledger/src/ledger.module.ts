@@ -9,7 +9,9 @@ import { DiscardSyncHandler } from './commands/discard-sync.handler';
 import { EndStoppedSyncHandler } from './commands/end-stopped-sync.handler';
 import { UnlockSyncHandler } from './commands/unlock-sync.handler';
 import { RecordAccessHandler } from './commands/record-access.command';
-import { GetSyncHandler, ListDistrictsHandler, ListSyncsHandler } from './queries/sync-queries.handler';
+import { GetSyncHandler } from './queries/get-sync.handler';
+import { ListDistrictsHandler } from './queries/list-districts.handler';
+import { ListSyncsHandler } from './queries/list-syncs.handler';
 import { GetPendingChangesHandler } from './queries/pending-changes.handler';
 import { ReadEventsHandler } from './queries/read-events.handler';
 import { LedgerStateLoader } from './services/ledger-state.loader';
@@ -17,17 +19,15 @@ import { SyncHistory } from './services/sync-history';
 import { SyncRecordPorts } from './services/sync-record-ports';
 import { SameFiles } from './services/same-files';
 import { CatchUpProjectionsHandler, RebuildProjectionsHandler, VerifyProjectionsHandler } from './commands/projection-commands';
-import {
-  GetAccessLogHandler,
-  GetAccountHandler,
-  GetAuditFeedHandler,
-  GetClassesAsOfHandler,
-  GetProjectionStatusHandler,
-  GetRosterAsOfHandler,
-  GetTimelineHandler,
-  SearchAccountsHandler,
-  SearchClassesHandler,
-} from './queries/read-queries.handler';
+import { GetAccessLogHandler } from './queries/get-access-log.handler';
+import { GetAccountHandler } from './queries/get-account.handler';
+import { GetAuditFeedHandler } from './queries/get-audit-feed.handler';
+import { GetClassesAsOfHandler } from './queries/get-classes-as-of.handler';
+import { GetProjectionStatusHandler } from './queries/get-projection-status.handler';
+import { GetRosterAsOfHandler } from './queries/get-roster-as-of.handler';
+import { GetTimelineHandler } from './queries/get-timeline.handler';
+import { SearchAccountsHandler } from './queries/search-accounts.handler';
+import { SearchClassesHandler } from './queries/search-classes.handler';
 
 /**
  * The application layer: commands and queries on the ledger. It needs the ports bound by an

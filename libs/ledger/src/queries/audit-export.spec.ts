@@ -5,7 +5,7 @@ import type { SyncSummary } from '@roster-ledger/domain';
 import { SyncNotFound } from '../errors/ledger-errors';
 import { exportAudit, type AuditExportFormat, type ExportedChange } from './audit-export';
 import { GetSyncQuery } from './get-sync.query';
-import { GetAuditFeedHandler } from './read-queries.handler';
+import { GetAuditFeedHandler } from './get-audit-feed.handler';
 
 /**
  * The audit export as compliance, support and engineers get it: through the audit query (which

@@ -1,5 +1,5 @@
 import type { ClassFound, ReadModels } from '../ports/read-models.port';
-import { SearchClassesHandler } from './read-queries.handler';
+import { SearchClassesHandler } from './search-classes.handler';
 import { SearchClassesQuery } from './read-queries';
 
 /** A class search names each class's school, read in one look-up for the page: an id alone tells support nothing. */

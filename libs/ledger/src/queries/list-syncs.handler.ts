@@ -5,21 +5,10 @@ import type { Page } from '../ports/read-models.port';
 import { NotFound } from '../errors/ledger-errors';
 import { SyncHistory } from '../services/sync-history';
 import { ListSyncsQuery } from './list-syncs.query';
-import { GetSyncQuery } from './get-sync.query';
-import { ListDistrictsQuery, type RecordedDistrict } from './list-districts.query';
 import { PENDING_CHANGE_STORE, SYNC_LOCK } from '../ports/tokens';
 import type { PendingChangeStore } from '../ports/pending-change-store.port';
 import type { SyncLock } from '../ports/sync-lock.port';
-
-/**
- * A sync as the log has it, marked when it is recorded as running but its process is known to be
- * gone, and when it is held but its change set is not beside the ledger (it cannot be approved).
- */
-async function asItStands(summary: SyncSummary, lock: SyncLock, pending: PendingChangeStore): Promise<SyncSummary> {
-  if (summary.status === 'running' && summary.owner !== null && !lock.mayBeRunning({ ...summary, owner: summary.owner })) return { ...summary, processGone: true };
-  if (summary.status === 'held' && !(await pending.has(summary.syncId))) return { ...summary, changeSetMissing: true };
-  return summary;
-}
+import { asItStands } from './sync-as-it-stands';
 
 @QueryHandler(ListSyncsQuery)
 export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<SyncSummary>> {
@@ -50,28 +39,5 @@ export class ListSyncsHandler implements IQueryHandler<ListSyncsQuery, Page<Sync
     }
     const items = await Promise.all(syncs.slice(0, limit).map((summary) => asItStands(summary, this.lock, this.pending)));
     return { items, next: syncs.length > limit ? items[items.length - 1]!.syncId : null };
-  }
-}
-
-@QueryHandler(GetSyncQuery)
-export class GetSyncHandler implements IQueryHandler<GetSyncQuery, SyncSummary> {
-  constructor(
-    private readonly history: SyncHistory,
-    @Inject(SYNC_LOCK) private readonly lock: SyncLock,
-    @Inject(PENDING_CHANGE_STORE) private readonly pending: PendingChangeStore,
-  ) {}
-  /** @throws SyncNotFound */
-  async execute({ syncId }: GetSyncQuery): Promise<SyncSummary> {
-    return asItStands(await this.history.get(syncId), this.lock, this.pending);
-  }
-}
-
-@QueryHandler(ListDistrictsQuery)
-export class ListDistrictsHandler implements IQueryHandler<ListDistrictsQuery, RecordedDistrict[]> {
-  constructor(private readonly history: SyncHistory) {}
-  async execute(): Promise<RecordedDistrict[]> {
-    // a district's last sync that recorded something
-    const last = await this.history.lastOfEachDistrict(['completed', 'held']);
-    return [...last].map(([districtId, lastSync]) => ({ districtId, lastSync })).sort((a, b) => a.districtId.localeCompare(b.districtId));
   }
 }

@@ -1,6 +1,6 @@
 import type { Viewer, ViewerRole } from '../access/viewer';
 import type { AccessLog, AccessLogEntry, AccountName, ClassName, LoggedChange, NamedRecord, ReadModels, TimelineKind } from '../ports/read-models.port';
-import { GetTimelineHandler } from './read-queries.handler';
+import { GetTimelineHandler } from './get-timeline.handler';
 import { GetTimelineQuery } from './read-queries';
 import type { TimelineEntry } from './timeline-related';
 
