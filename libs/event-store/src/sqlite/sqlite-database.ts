@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { EventStoreError, EventStoreUnavailable, isBusy, retryWhileBusy } from '@roster-ledger/ledger';
+import { EventStoreBusy, EventStoreError, EventStoreUnavailable, isBusy, retryWhileBusy } from '@roster-ledger/ledger';
 
 export interface SqliteLedgerDatabaseOptions {
   /**
@@ -304,7 +304,7 @@ export function toEventStoreError(error: unknown, path: string): Error {
   if (isSqliteError(error)) {
     const code = error.code;
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-      mapped = new EventStoreUnavailable(
+      mapped = new EventStoreBusy(
         `SQLite ledger ${path} is locked by another connection (${code}): ${error.message}`,
         path,
       );

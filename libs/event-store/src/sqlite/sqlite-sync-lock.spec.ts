@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockFiles } from '@roster-ledger/process-locks';
-import { thisProcess } from '@roster-ledger/ledger';
+import { EventStoreBusy, thisProcess } from '@roster-ledger/ledger';
 import { SqliteLedgerDatabase } from './sqlite-database';
 import { SqliteSyncLock } from './sqlite-sync-lock';
 
@@ -37,6 +37,20 @@ describe('SqliteSyncLock', () => {
     database.db
       .prepare('INSERT OR REPLACE INTO sync_locks (district_id, sync_id, pid, host, started, acquired_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(district, syncId, 1, hostname(), '1/pid:[1]/boot/1', new Date().toISOString());
+
+  it("answers while another connection holds the ledger's write lock with the port's EventStoreBusy, not SQLite's own error", async () => {
+    const database = new SqliteLedgerDatabase(ledger, { busyTimeoutMs: 20 });
+    const lock = new SqliteSyncLock(database);
+    opened.push({ database, lock });
+    const other = lockOn();
+    other.database.db.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(lock.acquire('d1', 's1')).rejects.toBeInstanceOf(EventStoreBusy);
+    } finally {
+      other.database.db.exec('ROLLBACK');
+    }
+    await expect(lock.acquire('d1', 's1')).resolves.toBeNull();
+  });
 
   it('holds a district for one sync until that sync has released it as many times as it took it', async () => {
     const { lock } = lockOn();

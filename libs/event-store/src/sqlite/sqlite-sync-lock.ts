@@ -93,7 +93,8 @@ export class SqliteSyncLock implements SyncLock {
       this.holds.delete(districtId);
       this.files.release(districtId);
       settle(false);
-      throw error;
+      // (SQLite's busy answer as the port's EventStoreBusy, which a sync waits through)
+      throw toEventStoreError(error, this.database.path);
     }
   }
 

@@ -48,3 +48,9 @@ export class EventStoreUnavailable extends EventStoreError {
     super(message);
   }
 }
+
+/**
+ * The backend is held by another connection for now (SQLite's lock on the file: SQLITE_BUSY):
+ * unavailable as the other errors are, but worth waiting for a moment and trying again.
+ */
+export class EventStoreBusy extends EventStoreUnavailable {}

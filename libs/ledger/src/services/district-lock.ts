@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SyncLock } from '../ports/sync-lock.port';
 import { SyncAlreadyRunning } from '../errors/ledger-errors';
-import { isBusy } from './retry-while-busy';
+import { EventStoreBusy } from '../ports/event-store.errors';
 import type { SyncHistory } from './sync-history';
 
 /**
@@ -32,7 +32,7 @@ export async function acquireDistrict(lock: SyncLock, history: SyncHistory, dist
     try {
       return await lock.acquire(districtId, syncId);
     } catch (error) {
-      const busy = isBusy(error) || isBusy((error as { cause?: unknown } | null)?.cause);
+      const busy = error instanceof EventStoreBusy;
       const more = Date.now() < giveUpAt && (busy ? waiting : error instanceof SyncAlreadyRunning && error.runningSyncId !== null && (await lettingGo(history, error.runningSyncId)));
       if (!more) throw error;
       waiting = true;
