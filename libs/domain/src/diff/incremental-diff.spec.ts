@@ -53,6 +53,28 @@ describe('incremental diff (events sync)', () => {
     expect(result.tally).toEqual({ active: expect.objectContaining({ student: 2, teacher: 1, section: 1, enrollment: 2 }), removed: { student: 1 }, updated: { student: 1 }, shared: { student: 1 } });
   });
 
+  it("given the district's removal (unshared from the app, or deleted), removes everything it held, not the district alone", () => {
+    const state = given({ kind: 'district', id: D, districtId: D, fields: { name: 'D' }, personal: {} }, { kind: 'school', id: 's1', districtId: D, fields: { name: 'S' }, personal: {} }, student('u1'), student('u2'), teacher('t1'), section('sec1', ['t1'], ['u1', 'u2']));
+    const result = when(state, { type: 'remove', kind: 'district', id: D });
+    expect(types(result).sort()).toEqual(
+      [
+        `district-${D} DistrictRemoved <- e1`,
+        'school-s1 SchoolRemoved <- e1',
+        'user-u1 StudentRemoved <- e1',
+        'user-u2 StudentRemoved <- e1',
+        'user-t1 TeacherRemoved <- e1',
+        'section-sec1 SectionRemoved <- e1',
+        'section-sec1 StudentUnenrolled <- e1',
+        'section-sec1 StudentUnenrolled <- e1',
+        'section-sec1 TeacherUnassigned <- e1',
+      ].sort(),
+    );
+    expect(result.tally.removed).toMatchObject({ student: 2, teacher: 1, section: 1, school: 1 });
+    // the batch's later events see the district gone: sharing it again is a new share
+    const again = when(state, { type: 'remove', kind: 'district', id: D }, upsert(student('u1')));
+    expect(types(again)).toContain('user-u1 StudentShared <- e2');
+  });
+
   it('given a section update carrying the whole new member list, records the set differences', () => {
     const result = when(base(), upsert(section('sec1', ['t1'], ['u2', 'u9'])));
     expect(events(result).map(([, type, data]) => [type, data])).toEqual([

@@ -124,6 +124,9 @@ export class IncrementalDiff {
     if (change.type === 'upsert') {
       diff.add(change.record, cause.origin, undefined, change.partial);
       noteUnknownValues(this.findings, change.unknownValues, { ...cause.origin, recordId: change.record.id });
+    } else if (change.kind === 'district') {
+      // (the state is the district's alone: everything in it goes with it)
+      diff.removeAll();
     } else {
       diff.remove(change.kind, change.id);
     }

@@ -389,6 +389,15 @@ export class SnapshotDiff {
   }
 
   /**
+   * Plans the removal of every record the ledger holds as shared, the district's own among them:
+   * a district that has left the app's scope (Clever's `districts.deleted`: unshared or deleted)
+   * takes its schools, terms, courses, people and classes with it, as a full sync of nothing would.
+   */
+  removeAll(): void {
+    this.planRemovals();
+  }
+
+  /**
    * Plans the removal of one record the ledger holds (an incremental sync's `*.deleted`): a no-op
    * when the ledger does not hold it as shared.
    */
