@@ -65,6 +65,13 @@ describe('a log stored at schema version 1 (end to end)', () => {
     expect(gone).toEqual(['StudentShared', 'StudentEnrolled', 'StudentEnrolled', 'StudentUnenrolled', 'StudentRemoved', 'StudentUnenrolled']);
   });
 
+  it("folds into the district's, a term's and a course's timelines, which the CLI reads as it reads a school's", () => {
+    const timeline = (kind: string, id: string) => cliJson<{ items: { type: string }[] }>(['timeline', kind, id, '--db', db]).body.items.map((e) => e.type);
+    expect(timeline('district', IDS.district)).toEqual(['DistrictShared', 'DistrictUpdated']);
+    expect(timeline('term', '68a52c213f4224687e000001')).toEqual(['TermShared', 'TermRemoved']);
+    expect(timeline('course', '68a53a303f422468c0000000')).toEqual(['CourseShared', 'CourseUpdated']);
+  });
+
   it('folds into the rosters: who is in the class now, and who was in it between the first two days, since when and by which sync', () => {
     type Roster = { teachers: { userId: string; primary: boolean; since: string; sinceSync: string }[]; students: { userId: string; since: string }[] };
     const now = cliJson<Roster>(['roster', IDS.sections[0]!, '--db', db]).body;

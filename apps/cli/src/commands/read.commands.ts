@@ -115,13 +115,13 @@ export class SearchCommand extends ReadCommand {
   }
 }
 
-const TIMELINE_KINDS: Record<string, TimelineKind> = { user: 'user', student: 'user', teacher: 'user', section: 'section', class: 'section', school: 'school' };
+const TIMELINE_KINDS: Record<string, TimelineKind> = { user: 'user', student: 'user', teacher: 'user', section: 'section', class: 'section', school: 'school', district: 'district', term: 'term', course: 'course' };
 
 @Command({
   name: 'timeline',
   arguments: '<kind> <id>',
-  description: 'every change of a user, section or school, oldest first, with both clocks and the sync',
-  argsDescription: { kind: 'user (or student, teacher), section (or class) or school', id: 'the Clever id' },
+  description: 'every change of a user, section, school, district, term or course, oldest first, with both clocks and the sync',
+  argsDescription: { kind: 'user (or student, teacher), section (or class), school, district, term or course', id: 'the Clever id' },
 })
 export class TimelineCommand extends ReadCommand {
   constructor(private readonly queries: QueryBus) {
@@ -130,7 +130,7 @@ export class TimelineCommand extends ReadCommand {
 
   /** Checked with the options, before the ledger is opened. */
   static checkArguments([kindText, id]: readonly string[]): void {
-    if (!Object.hasOwn(TIMELINE_KINDS, kindText ?? '')) throw new Error(`<kind> must be user, section or school (or student, teacher, class), got "${kindText}"`);
+    if (!Object.hasOwn(TIMELINE_KINDS, kindText ?? '')) throw new Error(`<kind> must be user, section, school, district, term or course (or student, teacher, class), got "${kindText}"`);
     checkIdArgument('<id>', id);
   }
 
