@@ -158,7 +158,8 @@ describe('a log stored at schema version 1 with events cursors and a district re
     const baseUrl = await standIn.start();
     try {
       const env = { LEDGER_DISTRICTS: JSON.stringify({ [IDS.district]: { tokenEnv: TOKEN_ENV, baseUrl } }), [TOKEN_ENV]: STAND_IN_TOKEN };
-      // the feed as Clever keeps it: the events already recorded, then one more (the student back in the class)
+      // the feed as Clever keeps it: the events already recorded, then one more (the student back
+      // in the class of the district removed: skipped and counted, and the cursor moves past it)
       standIn.pushEvent({ id: CLEVER_EVENTS.beforeFirstSync, type: 'users.updated', data: { object: { id: IDS.students[1]!, district: IDS.district } } });
       standIn.pushEvent({ id: CLEVER_EVENTS.districtDeleted, type: 'districts.deleted', data: { object: { id: IDS.district } } });
       const section = (JSON.parse(readFileSync(join(STORED_EVENTS_V1_CURSORS_FOLDER, 'last-served-snapshot', 'sections.json'), 'utf8')) as { data: { data: JsonObject }[] }).data[0]!.data;
@@ -169,8 +170,9 @@ describe('a log stored at schema version 1 with events cursors and a district re
       });
       const synced = await cliAsync(['sync', '--district', IDS.district, '--events', '--db', db, '--json'], env);
       expect(synced.status).toBe(0);
-      const report = JSON.parse(synced.stdout) as { status: string; mode: string; ran: string; origin: string; counts: Record<string, number>; eventsCursor: { value: string } };
-      expect(report).toMatchObject({ status: 'completed', mode: 'events', ran: 'events', counts: { StudentEnrolled: 1 }, eventsCursor: { value: back.id } });
+      const report = JSON.parse(synced.stdout) as { status: string; mode: string; ran: string; origin: string; counts: Record<string, number>; skipped: Record<string, number>; eventsCursor: { value: string } };
+      expect(report).toMatchObject({ status: 'completed', mode: 'events', ran: 'events', counts: {}, eventsCursor: { value: back.id } });
+      expect(report.skipped).toEqual({ 'change of a record of a removed district': 1 });
       expect(report.origin).toMatch(new RegExp(` events after event ${CLEVER_EVENTS.districtDeleted}$`));
       // it asked Clever for the events after the stored cursor, and for none before it
       expect(standIn.requests.some((r) => r.path.includes(`starting_after=${CLEVER_EVENTS.districtDeleted}`))).toBe(true);

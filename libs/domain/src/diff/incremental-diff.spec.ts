@@ -1,4 +1,4 @@
-import { IncrementalDiff, NOT_IN_LEDGER, OLDER_THAN_LEDGER, type IncrementalChange } from './incremental-diff';
+import { IncrementalDiff, NOT_IN_LEDGER, OF_A_REMOVED_DISTRICT, OLDER_THAN_LEDGER, type IncrementalChange } from './incremental-diff';
 import { diffSnapshot, type DiffResult } from './snapshot-diff';
 import { LedgerState } from '../state/ledger-state';
 import { RECORD_KINDS, type RosterRecord, type SectionRecord, type UserRecord } from '../records/roster-records';
@@ -70,9 +70,26 @@ describe('incremental diff (events sync)', () => {
       ].sort(),
     );
     expect(result.tally.removed).toMatchObject({ student: 2, teacher: 1, section: 1, school: 1 });
-    // the batch's later events see the district gone: sharing it again is a new share
-    const again = when(state, { type: 'remove', kind: 'district', id: D }, upsert(student('u1')));
-    expect(types(again)).toContain('user-u1 StudentShared <- e2');
+  });
+
+  it("skips and counts the batch's later changes of the removed district's records, until the district is shared again", () => {
+    const district = { kind: 'district', id: D, districtId: D, fields: { name: 'D' }, personal: {} } as const;
+    const state = given(district, student('u1'), student('u2'), teacher('t1'), section('sec1', ['t1'], ['u1']));
+    const after = when(state, { type: 'remove', kind: 'district', id: D }, upsert(section('sec1', ['t1'], ['u1', 'u2'])), upsert(student('u2', { grade: '11' })));
+    expect(types(after).filter((t) => !t.endsWith('Removed <- e1') && !/Un(enrolled|assigned) <- e1$/.test(t))).toEqual([]);
+    expect(after.findings.skipped).toEqual({ [OF_A_REMOVED_DISTRICT]: 2 });
+    // shared again (districts.created), its records are taken again
+    const again = when(given(district, student('u1')), { type: 'remove', kind: 'district', id: D }, upsert(district), upsert(student('u1')));
+    // (grouped by stream, each in the batch's order)
+    expect(types(again)).toEqual([`district-${D} DistrictRemoved <- e1`, `district-${D} DistrictShared <- e2`, 'user-u1 StudentRemoved <- e1', 'user-u1 StudentShared <- e3']);
+  });
+
+  it("removes with the district the roles an events feed does not give, which an account's own removal keeps", () => {
+    const district = { kind: 'district', id: D, districtId: D, fields: { name: 'D' }, personal: {} } as const;
+    const staff: UserRecord = { kind: 'user', id: 'x1', districtId: D, fields: {}, personal: { name: { first: 'S', last: 'x1' } }, roles: { staff: { fields: {}, personal: {} } } };
+    const diff = new IncrementalDiff(given(district, staff), { syncId: 'events-sync', districtId: D, partial: { roles: { staff: 'staff (not given by the feed)' } } });
+    diff.apply({ type: 'remove', kind: 'district', id: D }, { cleverEventId: 'e1' });
+    expect(types(diff.finish())).toEqual([`district-${D} DistrictRemoved <- e1`, 'user-x1 StaffRemoved <- e1']);
   });
 
   it('given a section update carrying the whole new member list, records the set differences', () => {

@@ -36,6 +36,14 @@ export type IncrementalChange =
 /** How `findings.skipped` counts a change older than what the ledger holds. */
 export const OLDER_THAN_LEDGER = 'older than the ledger';
 
+/**
+ * How `findings.skipped` counts a change of a record of the district once the district is removed
+ * (Clever's `districts.deleted`, earlier in the batch or in an earlier sync): recorded, it would
+ * share again a class or a person of a district the app no longer holds. A district shared again
+ * (`districts.created`) takes its records' changes again.
+ */
+export const OF_A_REMOVED_DISTRICT = 'change of a record of a removed district';
+
 /** How `findings.skipped` counts the removal of a record the ledger does not hold as shared (never shared, or removed already). */
 export const NOT_IN_LEDGER = 'removal of a record not shared in the ledger';
 
@@ -112,6 +120,10 @@ export class IncrementalDiff {
     }
     if (this.isOlderThanLedger(change, cause.at)) {
       this.findings.skipped[OLDER_THAN_LEDGER] = (this.findings.skipped[OLDER_THAN_LEDGER] ?? 0) + 1;
+      return [];
+    }
+    if (change.type === 'upsert' && change.record.kind !== 'district' && this.districtRemoved()) {
+      this.findings.skipped[OF_A_REMOVED_DISTRICT] = (this.findings.skipped[OF_A_REMOVED_DISTRICT] ?? 0) + 1;
       return [];
     }
     // nothing to remove: read and counted, as any event that records nothing is
@@ -203,6 +215,11 @@ export class IncrementalDiff {
       if (roles.length > 0 && !roles.includes(role)) noteRoleConflict(this.findings, list, at);
     }
     this.newMembers.length = 0;
+  }
+
+  /** The ledger holds the district as it was shared once and removed since (none held: nothing to say). */
+  private districtRemoved(): boolean {
+    return this.state.records.district.get(this.context.districtId)?.active === false;
   }
 
   /** The ledger holds the record as shared now. */

@@ -171,6 +171,8 @@ export class SnapshotDiff {
   private readonly removed: Partial<Record<GuardedType, number>> = {};
   private readonly updated: Partial<Record<GuardedType, number>> = {};
   private finished = false;
+  /** Planning the removal of everything (removeAll), roles the feed does not give included. */
+  private removingAll = false;
   /** While the removals of absent records are planned: their `removedAsOf`. */
   private removedAsOf: string | undefined;
   /** While a record is diffed: what neither the snapshot nor the record's own source gives (see `add`). */
@@ -394,7 +396,13 @@ export class SnapshotDiff {
    * takes its schools, terms, courses, people and classes with it, as a full sync of nothing would.
    */
   removeAll(): void {
-    this.planRemovals();
+    // every role goes: a role the feed does not give is no less of the district
+    this.removingAll = true;
+    try {
+      this.planRemovals();
+    } finally {
+      this.removingAll = false;
+    }
   }
 
   /**
@@ -645,7 +653,7 @@ export class SnapshotDiff {
   }
 
   private planUserRemoval(user: UserState): void {
-    const unlisted = this.context.partial?.roles ?? {};
+    const unlisted = this.removingAll ? {} : (this.context.partial?.roles ?? {});
     for (const role of USER_ROLES) {
       if (!user.roles[role]) continue;
       const label = unlisted[role];
