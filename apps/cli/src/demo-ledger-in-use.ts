@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { EventStoreUnavailable, isBusy } from '@roster-ledger/ledger';
+import { EventStoreBusy } from '@roster-ledger/ledger';
 import { SqliteLedgerDatabase } from '@roster-ledger/event-store';
 import { processesHolding } from './processes-holding-file';
 
@@ -24,7 +24,7 @@ export function demoLedgerInUse(path: string): string | null {
   } catch (error) {
     // a file locked for longer than the wait is in use (a large import's append); any other
     // failure (not a ledger, a broken file) is the demo's to replace
-    if (!(error instanceof EventStoreUnavailable && isBusy(error.cause))) return null;
+    if (!(error instanceof EventStoreBusy)) return null;
     openElsewhere = true;
   }
   if (!openElsewhere) return null;

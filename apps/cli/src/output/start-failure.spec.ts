@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStoreUnavailable } from '@roster-ledger/ledger';
+import { EventStoreBusy, EventStoreUnavailable } from '@roster-ledger/ledger';
 import { startFailure } from './start-failure';
 
 /** What better-sqlite3 throws for a write to a file SQLite could open only for reading (a SqliteError). */
@@ -90,8 +90,7 @@ describe('startFailure: one line on why a command could not start', () => {
   });
 
   it('leaves other failures as they were: a busy ledger says to wait, a fault of ours keeps its stack', () => {
-    const busy = new EventStoreUnavailable('SQLite ledger l.db is locked by another connection (SQLITE_BUSY): database is locked');
-    busy.cause = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const busy = new EventStoreBusy('SQLite ledger l.db is locked by another connection (SQLITE_BUSY): database is locked');
     expect(startFailure(busy, 'l.db')).toMatch(/Another process is writing the ledger/);
     const ours = new TypeError('x is not a function');
     expect(startFailure(ours, 'l.db')).toBe(ours.stack);

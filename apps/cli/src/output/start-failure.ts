@@ -1,6 +1,6 @@
 import { accessSync, constants, readdirSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EventStoreUnavailable, isBusy } from '@roster-ledger/ledger';
+import { EventStoreBusy } from '@roster-ledger/ledger';
 import { accessLogPath, damagedFileReport, sqliteErrorOf } from '@roster-ledger/read-models';
 
 /**
@@ -25,7 +25,7 @@ export function startFailure(error: unknown, ledgerPath: string): string {
   const damaged = damagedFileReport(error, ledgerPath, 'Nothing was changed.');
   if (damaged !== null) return damaged;
   // busy: the SQLite error the store wrapped says another connection held the lock past the timeout
-  if (!(error instanceof EventStoreUnavailable) || !isBusy(error.cause)) return error.message;
+  if (!(error instanceof EventStoreBusy)) return error.message;
   // a large sync's append in bulk holds the whole file for as long as it runs (about a minute at a million students)
   return `${error.message}. Another process is writing the ledger (a large sync's append holds it whole until it commits): run this again when it is done, or set LEDGER_OPEN_TIMEOUT_MS to wait longer (milliseconds)`;
 }

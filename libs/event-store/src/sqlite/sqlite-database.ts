@@ -304,10 +304,9 @@ export function toEventStoreError(error: unknown, path: string): Error {
   if (isSqliteError(error)) {
     const code = error.code;
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-      mapped = new EventStoreBusy(
-        `SQLite ledger ${path} is locked by another connection (${code}): ${error.message}`,
-        path,
-      );
+      // (busy: another connection, which lets go; locked: a conflict within this one, which waiting does not end)
+      const Locked = code.startsWith('SQLITE_BUSY') ? EventStoreBusy : EventStoreUnavailable;
+      mapped = new Locked(`SQLite ledger ${path} is locked by another connection (${code}): ${error.message}`, path);
     } else {
       mapped = new EventStoreUnavailable(`SQLite ledger ${path} failed (${code}): ${error.message}`, path);
     }
