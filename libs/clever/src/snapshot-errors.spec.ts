@@ -87,6 +87,9 @@ describe.each([
   it('given an envelope item whose "uri" names an API version past v3, it names the record and the version rather than read its fields as v3.1\'s', async () => {
     const { error } = await failureFor('users.json', JSON.stringify({ data: [{ data: student('u1'), uri: '/v4.0/users/u1' }] }));
     expect(error.message).toMatch(/users\.json, line 1, record #1, id u1, field uri: the envelope item's "uri" names API version v4\.0, which this ledger does not read/);
+    // however the uri writes it
+    const whole = await failureFor('users.json', JSON.stringify({ data: [{ data: student('u1'), uri: 'https://api.clever.com/v4/users/u1' }] }));
+    expect(whole.error.message).toMatch(/field uri: the envelope item's "uri" names API version v4\.0/);
   });
 
   it('given a record without id, it names the record', async () => {

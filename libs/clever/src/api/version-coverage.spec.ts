@@ -1,4 +1,4 @@
-import { coverageOfUri, coverageOfVersion, isAtLeast } from './version-coverage';
+import { coverageOfUri, coverageOfVersion, isAtLeast, versionOfUri } from './version-coverage';
 
 describe('coverageOfUri', () => {
   it('reads a v3.0 item as a read at v3.0: its records give none of the v3.1 fields', () => {
@@ -20,5 +20,12 @@ describe('isAtLeast', () => {
   it('compares versions by number, not as text', () => {
     expect([isAtLeast('v3.0', 3), isAtLeast('v3.1', 3, 1), isAtLeast('v3.10', 3, 2), isAtLeast('v4.0', 3, 1)]).toEqual([true, true, true, true]);
     expect([isAtLeast('v2.1', 3), isAtLeast('v1.1', 3), isAtLeast('v3.0', 3, 1)]).toEqual([false, false, false]);
+  });
+});
+
+describe('versionOfUri', () => {
+  it('reads the version an item names however it writes it: a path, a whole address, no minor number, a capital V', () => {
+    const uris = ['/v3.0/users/a', 'https://api.clever.com/v3.1/users/a', '/v4/users/a', '/V2.1/students/a', '/users/a', 'v3.0/users/a', '/v3.x/users/a'];
+    expect(uris.map(versionOfUri)).toEqual(['v3.0', 'v3.1', 'v4.0', 'v2.1', undefined, undefined, undefined]);
   });
 });

@@ -42,29 +42,23 @@ export function isAtLeast(version: string, major: number, minor = 0): boolean {
   return its > major || (its === major && itsMinor >= minor);
 }
 
-/** unreadVersionReason's answers, by version. */
-const UNREAD_REASONS = new Map<string, string | null>();
-
 /**
  * Why a record read at `version` cannot be recorded, or null when it can: the ledger reads
  * Clever's API up to v3 (v1.1 to v3.1); a later major version may give fields other meanings.
  */
 export function unreadVersionReason(version: string): string | null {
-  // asked of every record of a file: answered once per version
-  let reason = UNREAD_REASONS.get(version);
-  if (reason === undefined) {
-    reason = isAtLeast(version, 4)
-      ? `the envelope item's "uri" names API version ${version}, which this ledger does not read (it reads Clever's API up to v3.1, whose fields a later version may give other meanings)`
-      : null;
-    UNREAD_REASONS.set(version, reason);
-  }
-  return reason;
+  return isAtLeast(version, 4)
+    ? `the envelope item's "uri" names API version ${version}, which this ledger does not read (it reads Clever's API up to v3.1, whose fields a later version may give other meanings)`
+    : null;
 }
 
-/** The API version a list envelope item's `uri` names (`/v3.0/users/<id>` -> `v3.0`), if any. */
+/**
+ * The API version a list envelope item's `uri` names (`/v3.0/users/<id>` -> `v3.0`), if any: also
+ * in a whole address (`https://api.clever.com/v3.0/...`), and with no minor number (`/v4/` -> `v4.0`).
+ */
 export function versionOfUri(uri: string | undefined): string | undefined {
-  const version = uri === undefined ? null : /^\/(v\d+\.\d+)\//.exec(uri);
-  return version === null ? undefined : version[1];
+  const version = uri === undefined ? null : /^(?:https?:\/\/[^/]+)?\/[vV](\d+)(?:\.(\d+))?\//.exec(uri);
+  return version === null ? undefined : `v${version[1]}.${version[2] ?? '0'}`;
 }
 
 /** One coverage per version: every record of a file shares it. */
