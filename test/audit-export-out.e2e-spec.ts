@@ -28,6 +28,8 @@ describe('audit export --out on the ledger\'s own files (end to end)', () => {
       const refused = cli(['audit', 'export', '--db', db, '--out', out]);
       expect([refused.status, refused.stderr.trim()]).toEqual([2, `error: --out: ${out} is the ledger itself: name a file apart from the ledger's own; nothing was written`]);
     }
+    // no ledger at --db: said as such, not as an --out on the ledger
+    expect(cli(['audit', 'export', '--db', tmp.path('missing.db'), '--out', tmp.path('missing.db')]).stderr).toMatch(/^error: there is no ledger at /);
     // a usage mistake, found before the ledger is opened: the ledger named by LEDGER_DB too
     expect(cli(['audit', 'export', '--out', db], { LEDGER_DB: db }).stderr.trim()).toBe(`error: --out: ${db} is the ledger itself: name a file apart from the ledger's own; nothing was written`);
     expect(digest(db)).toBe(before);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -95,7 +95,9 @@ export class AuditExportCommand extends CommandRunner {
    */
   static checkArguments(_: readonly string[], options: Readonly<Record<string, unknown>>): void {
     const { from, to, types, recordTypes, role, json, format, bom, out, db } = options;
-    if (typeof out === 'string') refuseLedgerOwnPath(out, ledgerPathOf(process.env, db as string | undefined));
+    // (no ledger there: that is what the command says, once it looks for one)
+    const ledger = ledgerPathOf(process.env, db as string | undefined);
+    if (typeof out === 'string' && existsSync(ledger)) refuseLedgerOwnPath(out, ledger);
     if (json === true && format === 'csv') throw new InvalidInput('--json asks for JSON and --format csv for CSV: give one of them', { field: '--json' });
     if (bom === true && (json === true || format === 'json')) throw new InvalidInput('--bom is for a CSV export (for Excel): JSON has none', { field: '--bom' });
     // the same roles as the API's audit endpoints: the feed is compliance's

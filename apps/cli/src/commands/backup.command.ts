@@ -44,16 +44,19 @@ export class BackupCommand extends LedgerCommandRunner {
     if (folder === undefined) return;
     if (folder.trim() === '') throw new InvalidInput('<folder> is an empty string: name a new or empty folder for the backup', {});
     refuseToOverwrite(resolve(folder));
-    refuseBesideLedger(resolve(folder), ledgerPathOf(process.env, options['db'] as string | undefined));
+    // (no ledger there: that is what the command says, once it looks for one)
+    const ledger = ledgerPathOf(process.env, options['db'] as string | undefined);
+    if (existsSync(ledger)) refuseBesideLedger(resolve(folder), ledger);
   }
 
   async run([folder]: string[], options: CommonOptions): Promise<void> {
     const started = Date.now();
     const into = resolve(folder!);
     const ledger = resolve(this.ledger.path);
-    // (checked before the ledger was opened; a folder made meanwhile is not overwritten either)
+    // (checked before the ledger was opened too: a folder or a link made meanwhile is refused all the same)
     try {
       refuseToOverwrite(into);
+      refuseBesideLedger(into, ledger);
     } catch (error) {
       return reportError(error, options.json);
     }
