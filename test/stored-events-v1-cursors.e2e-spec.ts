@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
-import type { JsonObject, RecordedEvent } from '@roster-ledger/ledger';
+import type { JsonObject } from '@roster-ledger/ledger';
 import { CleverStandIn, STORED_EVENTS_V1_CURSORS_FOLDER } from '@roster-ledger/testing';
 import { STAND_IN_TOKEN, TOKEN_ENV } from './support/clever-sync-runtime';
-import { BIN, cli, cliJson, readLog, scratch } from './support/ledger-cli';
+import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+import { runCli } from './support/crash-process';
+import { appendStoredEvents, storedEvents, withoutStamps } from './support/stored-log';
 
-/** An event as `events --json` printed it (its recordedAt is the store's own, stamped again on append). */
-type StoredEvent = Omit<RecordedEvent, 'recordedAt'>;
-
-const STORED: StoredEvent[] = JSON.parse(readFileSync(join(STORED_EVENTS_V1_CURSORS_FOLDER, 'events.json'), 'utf8'));
+const STORED = storedEvents(STORED_EVENTS_V1_CURSORS_FOLDER);
 const IDS = {
   district: '598089603f4224680d000000',
   school: '5981dae03f4224685c000000',
@@ -25,19 +22,6 @@ const CLEVER_EVENTS = {
   districtDeleted: '6b17067e0000000000000004',
 };
 
-/** The real CLI in a child process, without blocking this process (the Clever stand-in answers from here). */
-function cliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LEDGER_CONFIG: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', fail);
-    child.once('exit', (status) => ok({ status, stdout, stderr }));
-  });
-}
-
 /**
  * A log written at schema version 1 through Clever's API, frozen (libs/testing/fixtures/
  * stored-events-v1-cursors): a full sync that set the district's events cursor, an events sync
@@ -49,24 +33,11 @@ describe('a log stored at schema version 1 with events cursors and a district re
   const db = tmp.path('ledger.db');
   const syncIds = STORED.filter((e) => e.type === 'SyncStarted').map((e) => e.streamId.slice('sync-'.length));
 
-  beforeAll(async () => {
-    const database = new SqliteLedgerDatabase(db);
-    const store = new SqliteEventStore(database);
-    try {
-      for (const { streamId, revision, id, type, data, metadata } of STORED) {
-        await store.appendToStream(streamId, [{ id, type, data, metadata }], revision === 0 ? 'no_stream' : revision - 1);
-      }
-    } finally {
-      database.close();
-    }
-  });
+  beforeAll(() => appendStoredEvents(db, STORED));
   afterAll(() => tmp.cleanup());
 
   it('is read back event for event, in the order it was stored', async () => {
-    const log = await readLog(db);
-    expect(log.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata }))).toEqual(
-      STORED.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata })),
-    );
+    expect((await readLog(db)).map(withoutStamps)).toEqual(STORED.map(withoutStamps));
   });
 
   it('folds into the syncs as they ran: each with the events cursor it moved, the last held and approved', () => {
@@ -168,7 +139,7 @@ describe('a log stored at schema version 1 with events cursors and a district re
         type: 'sections.updated',
         data: { object: { ...section, students: IDS.students, last_modified: '2026-12-08T09:00:00.000Z' } },
       });
-      const synced = await cliAsync(['sync', '--district', IDS.district, '--events', '--db', db, '--json'], env);
+      const synced = await runCli(['sync', '--district', IDS.district, '--events', '--db', db, '--json'], env);
       expect(synced.status).toBe(0);
       const report = JSON.parse(synced.stdout) as { status: string; mode: string; ran: string; origin: string; counts: Record<string, number>; skipped: Record<string, number>; eventsCursor: { value: string } };
       expect(report).toMatchObject({ status: 'completed', mode: 'events', ran: 'events', counts: {}, eventsCursor: { value: back.id } });

@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SqliteEventStore, SqliteLedgerDatabase } from '@roster-ledger/event-store';
-import type { JsonObject, RecordedEvent } from '@roster-ledger/ledger';
+import type { JsonObject } from '@roster-ledger/ledger';
 import { STORED_EVENTS_V1_FOLDER } from '@roster-ledger/testing';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+import { appendStoredEvents, storedEvents, withoutStamps } from './support/stored-log';
 
-/** An event as `events --json` printed it (its recordedAt is the store's own, stamped again on append). */
-type StoredEvent = Omit<RecordedEvent, 'recordedAt'>;
-
-const STORED: StoredEvent[] = JSON.parse(readFileSync(join(STORED_EVENTS_V1_FOLDER, 'events.json'), 'utf8'));
+const STORED = storedEvents(STORED_EVENTS_V1_FOLDER);
 const IDS = {
   district: '598089603f4224680d000000',
   students: ['5b3e39ab3f422468a5000000', '5b3facdf3f422468a5000001', '5b41625e3f422468a5000002'],
@@ -25,24 +21,11 @@ describe('a log stored at schema version 1 (end to end)', () => {
   const tmp = scratch('stored-events-v1');
   const db = tmp.path('ledger.db');
 
-  beforeAll(async () => {
-    const database = new SqliteLedgerDatabase(db);
-    const store = new SqliteEventStore(database);
-    try {
-      for (const { streamId, revision, id, type, data, metadata } of STORED) {
-        await store.appendToStream(streamId, [{ id, type, data, metadata }], revision === 0 ? 'no_stream' : revision - 1);
-      }
-    } finally {
-      database.close();
-    }
-  });
+  beforeAll(() => appendStoredEvents(db, STORED));
   afterAll(() => tmp.cleanup());
 
   it('is read back event for event, in the order it was stored', async () => {
-    const log = await readLog(db);
-    expect(log.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata }))).toEqual(
-      STORED.map(({ id, type, streamId, revision, data, metadata }) => ({ id, type, streamId, revision, data, metadata })),
-    );
+    expect((await readLog(db)).map(withoutStamps)).toEqual(STORED.map(withoutStamps));
   });
 
   it('folds into the syncs as they were decided: held ones approved and discarded, and one failed', () => {
