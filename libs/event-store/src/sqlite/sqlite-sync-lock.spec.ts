@@ -50,6 +50,13 @@ describe('SqliteSyncLock', () => {
       other.database.db.exec('ROLLBACK');
     }
     await expect(lock.acquire('d1', 's1')).resolves.toBeNull();
+    // and so does letting go of it, which deletes the lock's row
+    other.database.db.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(lock.release('d1', 's1')).rejects.toBeInstanceOf(EventStoreBusy);
+    } finally {
+      other.database.db.exec('ROLLBACK');
+    }
   });
 
   it('holds a district for one sync until that sync has released it as many times as it took it', async () => {

@@ -132,10 +132,11 @@ export class SqliteSyncLock implements SyncLock {
     this.holds.set(districtId, { syncId: BREAKING, times: 1, taken: Promise.resolve(false) });
     try {
       if (!(await this.files.take(districtId))) return false;
-      return (
-        this.database.db
-          .prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ? AND started = ?')
-          .run(districtId, syncId, owner.pid, owner.host, owner.started ?? '').changes > 0
+      return this.sql(
+        () =>
+          this.database.db
+            .prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ? AND started = ?')
+            .run(districtId, syncId, owner.pid, owner.host, owner.started ?? '').changes > 0,
       );
     } finally {
       this.holds.delete(districtId);
@@ -154,7 +155,7 @@ export class SqliteSyncLock implements SyncLock {
     if (held !== undefined && held.syncId === syncId && --held.times > 0) return;
     const me = thisProcess();
     try {
-      this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ?').run(districtId, syncId, me.pid, me.host);
+      this.sql(() => this.database.db.prepare('DELETE FROM sync_locks WHERE district_id = ? AND sync_id = ? AND pid = ? AND host = ?').run(districtId, syncId, me.pid, me.host));
     } finally {
       if (held !== undefined && held.syncId === syncId) {
         this.holds.delete(districtId);
@@ -186,7 +187,16 @@ export class SqliteSyncLock implements SyncLock {
   }
 
   private rowOf(districtId: string): LockRow | undefined {
-    return this.database.db.prepare('SELECT sync_id, pid, host, started FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined;
+    return this.sql(() => this.database.db.prepare('SELECT sync_id, pid, host, started FROM sync_locks WHERE district_id = ?').get(districtId) as LockRow | undefined);
+  }
+
+  /** A statement on the ledger, whose failure is told as the port's errors are (EventStoreBusy, EventStoreUnavailable), as the store's own are. */
+  private sql<T>(statement: () => T): T {
+    try {
+      return statement();
+    } catch (error) {
+      throw toEventStoreError(error, this.database.path);
+    }
   }
 }
 
