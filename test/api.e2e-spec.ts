@@ -801,6 +801,9 @@ describe('REST API (end to end)', () => {
         `/classes/${none}/roster`,
         `/classes/${none}/timeline`,
         `/schools/${none}/timeline`,
+        `/districts/${none}/timeline`,
+        `/terms/${none}/timeline`,
+        `/courses/${none}/timeline`,
         '/syncs/00000000-0000-0000-0000-000000000000',
       ]) {
         const { status, body } = await api.as('admin').get(path);
@@ -819,6 +822,7 @@ describe('REST API (end to end)', () => {
         [`/classes/${student}/roster`, `class ${student} not found; ${student} is an account's id, not a class's`],
         [`/classes/${student}/timeline`, `class ${student} not found; ${student} is an account's id, not a class's`],
         [`/schools/${section}/timeline`, `school ${section} not found; ${section} is a class's id, not a school's`],
+        [`/districts/${section}/timeline`, `district ${section} not found; ${section} is a class's id, not a district's`],
       ] as const) {
         const { status, body } = await api.as('support').get(path);
         expect({ path, status, detail: body.detail }).toEqual({ path, status: 404, detail: said });
@@ -948,6 +952,9 @@ describe('REST API (end to end)', () => {
           '/classes/{id}/roster',
           '/classes/{id}/timeline',
           '/schools/{id}/timeline',
+          '/districts/{id}/timeline',
+          '/terms/{id}/timeline',
+          '/courses/{id}/timeline',
           '/districts/{id}/audit',
           '/districts/{id}/audit/export',
           '/syncs',

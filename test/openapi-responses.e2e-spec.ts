@@ -197,6 +197,15 @@ describe('answers as the OpenAPI document declares them (end to end)', () => {
         { as: 'support', path: `/schools/${school}/timeline?after=`, status: 400 },
         { as: 'support', path: `/schools/${removedClass}/timeline`, status: 404 },
         { as: null, path: `/schools/${school}/timeline`, status: 401 },
+        ...asEach(ROLES, { path: `/districts/${district}/timeline`, status: 200 }),
+        { as: 'support', path: `/districts/${school}/timeline`, status: 404 },
+        { as: null, path: `/districts/${district}/timeline`, status: 401 },
+        // the demo district's files hold no terms or courses: their timelines answer 404 here (a stored log's spec reads them)
+        ...['terms', 'courses'].flatMap((kind) => [
+          { as: 'support' as const, path: `/${kind}/000000000000000000000001/timeline`, status: 404 },
+          { as: 'support' as const, path: `/${kind}/000000000000000000000001/timeline?limit=0`, status: 400 },
+          { as: null, path: `/${kind}/000000000000000000000001/timeline`, status: 401 },
+        ]),
       ]),
     ).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { JsonObject } from '@roster-ledger/ledger';
 import { STORED_EVENTS_V1_FOLDER } from '@roster-ledger/testing';
 import { cli, cliJson, readLog, scratch } from './support/ledger-cli';
+import { startApiTestServer } from './support/api-test-server';
 import { appendStoredEvents, storedEvents, withoutStamps } from './support/stored-log';
 
 const STORED = storedEvents(STORED_EVENTS_V1_FOLDER);
@@ -53,6 +54,30 @@ describe('a log stored at schema version 1 (end to end)', () => {
     expect(timeline('district', IDS.district)).toEqual(['DistrictShared', 'DistrictUpdated']);
     expect(timeline('term', '68a52c213f4224687e000001')).toEqual(['TermShared', 'TermRemoved']);
     expect(timeline('course', '68a53a303f422468c0000000')).toEqual(['CourseShared', 'CourseUpdated']);
+  });
+
+  it("answers the district's, a term's and a course's timelines over the API as the CLI reads them, to every role", async () => {
+    const server = await startApiTestServer(db);
+    try {
+      for (const [path, kind, id] of [
+        ['districts', 'district', IDS.district],
+        ['terms', 'term', '68a52c213f4224687e000001'],
+        ['courses', 'course', '68a53a303f422468c0000000'],
+      ] as const) {
+        const cli = cliJson<{ items: { type: string; position: number }[] }>(['timeline', kind, id, '--db', db]).body.items;
+        for (const role of ['admin', 'engineer', 'compliance', 'support'] as const) {
+          const { status, body } = await server.client.as(role).get<{ items: { type: string; position: number }[]; next: string | null }>(`/${path}/${id}/timeline`);
+          expect({ path, role, status, items: body.items.map((e) => [e.type, e.position]), next: body.next }).toEqual({ path, role, status: 200, items: cli.map((e) => [e.type, e.position]), next: null });
+        }
+      }
+      // paged as every timeline: a page of one, then the rest after its cursor
+      const first = await server.client.as('support').get<{ items: { type: string }[]; next: string | null }>(`/districts/${IDS.district}/timeline?limit=1`);
+      expect(first.body.items.map((e) => e.type)).toEqual(['DistrictShared']);
+      const rest = await server.client.as('support').get<{ items: { type: string }[]; next: string | null }>(`/districts/${IDS.district}/timeline?after=${first.body.next}`);
+      expect(rest.body.items.map((e) => e.type)).toEqual(['DistrictUpdated']);
+    } finally {
+      await server.close();
+    }
   });
 
   it('folds into the rosters: who is in the class now, and who was in it between the first two days, since when and by which sync', () => {

@@ -19,7 +19,7 @@ import { ApiIndexController } from './index/api-index.controller';
 import { LIVE_PROJECTIONS, LiveProjections } from './projections/live-projections';
 import { ProjectionJobs } from './projections/projection-jobs';
 import { ProjectionsController } from './projections/projections.controller';
-import { SchoolsController } from './schools/schools.controller';
+import { RecordTimelinesController } from './record-timelines/record-timelines.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { createValidationPipe } from './validation/validation.pipe';
 import { UndeclaredParametersInterceptor } from './validation/undeclared-parameters.interceptor';
@@ -50,7 +50,7 @@ export class ApiModule {
       controllers: [
         AccountsController,
         ClassesController,
-        SchoolsController,
+        RecordTimelinesController,
         AuditController,
         SyncsController,
         DistrictSyncsController,
