@@ -823,6 +823,7 @@ describe('REST API (end to end)', () => {
         [`/classes/${student}/timeline`, `class ${student} not found; ${student} is an account's id, not a class's`],
         [`/schools/${section}/timeline`, `school ${section} not found; ${section} is a class's id, not a school's`],
         [`/districts/${section}/timeline`, `district ${section} not found; ${section} is a class's id, not a district's`],
+        [`/terms/${district}/timeline`, `term ${district} not found; ${district} is a district's id, not a term's`],
       ] as const) {
         const { status, body } = await api.as('support').get(path);
         expect({ path, status, detail: body.detail }).toEqual({ path, status: 404, detail: said });

@@ -34,11 +34,12 @@ export async function recordNotFoundIn(models: ReadModels, kind: TimelineKind, i
       ? 'account'
       : kind !== 'section' && (await models.classRecord(id)) !== null
         ? 'class'
-        : kind !== 'school' && (await models.names([{ kind: 'school', id }])).length > 0
-          ? 'school'
-          : null;
+        : ((await models.names(NAMED_KINDS.filter((k) => k !== kind).map((k) => ({ kind: k, id }))))[0]?.kind ?? null);
   return other === null ? plain : new NotFound(`${subject} ${id}`, `${id} is ${withArticle(other)}'s id, not ${withArticle(subject)}'s`);
 }
+
+/** The kinds of record the lookups name (a Clever id is unique across kinds, so at most one holds it). */
+const NAMED_KINDS = ['school', 'district', 'term', 'course'] as const;
 
 const withArticle = (subject: string): string => `${/^[aeiou]/.test(subject) ? 'an' : 'a'} ${subject}`;
 
