@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetTimelineQuery, VIEWER_ROLES, type Page, type TimelineEntry, type TimelineKind, type Viewer } from '@roster-ledger/ledger';
@@ -10,7 +10,16 @@ import { TimelinePageSchema } from '../common/timeline.schema';
 import { ApiProblemResponse } from '../openapi/problem-response.decorator';
 import { ApiIdParam } from '../openapi/id-param.decorator';
 
-const NOT_FOUND = (kind: string) => `NOT_FOUND: the ledger has never recorded this ${kind} (the detail says so when the id is another kind of record's)`;
+/** A `GET /<collection>/:id/timeline` of one kind of record, documented as such. */
+const RecordTimeline = (collection: string, kind: 'school' | 'district' | 'term' | 'course', summary: string) =>
+  applyDecorators(
+    Get(`${collection}/:id/timeline`),
+    ApiTags(collection),
+    ApiOperation({ summary }),
+    ApiOkResponse({ type: TimelinePageSchema }),
+    ApiProblemResponse(404, `NOT_FOUND: the ledger has never recorded this ${kind} (the detail says so when the id is another kind of record's)`),
+    ApiIdParam(kind),
+  );
 
 /**
  * The history of the records that are neither a person nor a class: a school, a district, a term
@@ -23,42 +32,22 @@ const NOT_FOUND = (kind: string) => `NOT_FOUND: the ledger has never recorded th
 export class RecordTimelinesController {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get('schools/:id/timeline')
-  @ApiTags('schools')
-  @ApiOperation({ summary: "A school's timeline, oldest first, each change naming the person or class it is about" })
-  @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, NOT_FOUND('school'))
-  @ApiIdParam('school')
+  @RecordTimeline('schools', 'school', "A school's timeline, oldest first, each change naming the person or class it is about")
   school(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.timeline('school', id, page, viewer);
   }
 
-  @Get('districts/:id/timeline')
-  @ApiTags('districts')
-  @ApiOperation({ summary: "A district's timeline, oldest first: its sharing, changes and removal (each school, person and class has its own)" })
-  @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, NOT_FOUND('district'))
-  @ApiIdParam('district')
+  @RecordTimeline('districts', 'district', "A district's timeline, oldest first: its sharing, changes and removal (each school, person and class has its own)")
   district(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.timeline('district', id, page, viewer);
   }
 
-  @Get('terms/:id/timeline')
-  @ApiTags('terms')
-  @ApiOperation({ summary: "A term's timeline, oldest first: its sharing, changes of name or dates, and removal" })
-  @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, NOT_FOUND('term'))
-  @ApiIdParam('term')
+  @RecordTimeline('terms', 'term', "A term's timeline, oldest first: its sharing, changes of name or dates, and removal")
   term(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.timeline('term', id, page, viewer);
   }
 
-  @Get('courses/:id/timeline')
-  @ApiTags('courses')
-  @ApiOperation({ summary: "A course's timeline, oldest first: its sharing, changes and removal" })
-  @ApiOkResponse({ type: TimelinePageSchema })
-  @ApiProblemResponse(404, NOT_FOUND('course'))
-  @ApiIdParam('course')
+  @RecordTimeline('courses', 'course', "A course's timeline, oldest first: its sharing, changes and removal")
   course(@Param() { id }: IdParamDto, @Query() page: PageQueryDto, @CurrentViewer() viewer: Viewer): Promise<Page<TimelineEntry>> {
     return this.timeline('course', id, page, viewer);
   }
