@@ -1,7 +1,7 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { SyncAlreadyRunning, SyncNotFound } from '@roster-ledger/ledger';
 import { LedgerFile } from '../ledger-file';
-import { runRecordedSync } from './recorded-sync';
+import { interruptedDuringSync, runRecordedSync } from './recorded-sync';
 
 describe('runRecordedSync', () => {
   /** Buses that note what was asked of them, in order: the catch-up of the read models among it. */
@@ -21,6 +21,25 @@ describe('runRecordedSync', () => {
     const seen: string[] = [];
     await runRecordedSync(buses(seen), { syncId: 's1', json: true, stopProgress: () => undefined, reportSync: () => seen.push('reported') }, async () => 'completed');
     expect(seen).toEqual(['read models folded']);
+  });
+
+  describe('Ctrl-C while the sync runs', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('says where to learn what became of the sync, and what it means when that sync is not found: stopped before it recorded its start', async () => {
+      const written = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+      let finish!: () => void;
+      const running = runRecordedSync(buses([]), { syncId: 's1', stopProgress: () => undefined }, () => new Promise<string>((resolve) => (finish = () => resolve('completed'))));
+      process.emit('SIGINT', 'SIGINT');
+      finish();
+      await running;
+      expect(exit).toHaveBeenCalledWith(130);
+      const told = written.mock.calls.map(([text]) => String(text)).join('');
+      expect(told).toContain('interrupted while sync s1 ran. roster-ledger syncs show s1');
+      expect(told).toContain('If it answers SYNC_NOT_FOUND, the sync was stopped before it recorded its start: nothing of it is in the ledger');
+      expect(told.trim()).toBe(interruptedDuringSync('s1'));
+    });
   });
 
   describe('a sync that ends in an error before its report', () => {

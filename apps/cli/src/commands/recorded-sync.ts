@@ -33,14 +33,22 @@ export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => und
  * how to learn what became of the sync. Its append is one transaction, so the log holds either
  * none of the snapshot or all of it (Ctrl-C landing as it commits, or once the sync is recorded
  * as held), and the sync's own record says which: asking it here, while the sync goes on around
- * the question, could answer before the commit. Returns what lets go of Ctrl-C again.
+ * the question, could answer before the commit. A sync stopped before it recorded its start
+ * (opening the folder, finding its district, waiting up to 20 s for the district's lock) has no
+ * record at all, so `syncs show` answers SYNC_NOT_FOUND: the message says what that means too.
+ * Returns what lets go of Ctrl-C again.
  */
 function sayWhenInterruptedDuringSync(syncId: string, stopProgress: () => void): () => void {
-  return onCtrlC(
+  return onCtrlC(interruptedDuringSync(syncId), stopProgress);
+}
+
+/** What Ctrl-C (or SIGTERM) while sync `syncId` runs says. */
+export function interruptedDuringSync(syncId: string): string {
+  return (
     `interrupted while sync ${syncId} ran. ${commandOnThisLedger(['syncs', 'show', syncId])} says what became of it: ` +
-      'completed or held, if it had reached its commit (it stands); else none of its snapshot is recorded, and it shows as stopped ' +
-      "(its process gone) until the district's next sync records it as interrupted: run the command again.",
-    stopProgress,
+    'completed or held, if it had reached its commit (it stands); else none of its snapshot is recorded, and it shows as stopped ' +
+    "(its process gone) until the district's next sync records it as interrupted: run the command again. " +
+    'If it answers SYNC_NOT_FOUND, the sync was stopped before it recorded its start: nothing of it is in the ledger; run the command again.'
   );
 }
 
