@@ -618,7 +618,7 @@ describe('REST API (end to end)', () => {
           errors: [{ parameter: 'limit', problems: ['limit must be a whole number from 1 to 1000, in decimal digits'] }],
         });
       }
-      for (const path of [`/districts/${district}/audit?after=1e2`, `/districts/${district}/audit?after=0x10`, '/access-log?after=%201', `/schools/${district}/timeline?after=-1`]) {
+      for (const path of [`/districts/${district}/audit?after=1e2`, `/districts/${district}/audit?after=0x10`, `/schools/${district}/timeline?after=-1`]) {
         const { status, body } = await api.as('admin').get(path);
         expect({ path, status, errors: body.errors }).toEqual({
           path,
@@ -626,6 +626,15 @@ describe('REST API (end to end)', () => {
           errors: [{ parameter: 'after', problems: ['after must be a log position, a whole number >= 0 in decimal digits: the next of the page before'] }],
         });
       }
+      // the access log's next is the place of its page's last entry, not a log position: its refusal and its document say so
+      const entry = await api.as('admin').get('/access-log?after=%201');
+      expect({ status: entry.status, errors: entry.body.errors }).toEqual({
+        status: 400,
+        errors: [{ parameter: 'after', problems: ['after must be the place of an access-log entry, a whole number >= 0 in decimal digits: the next of the page before'] }],
+      });
+      const documented = (await api.as('admin').get('/docs-json')).body.paths['/access-log'].get.parameters.find((p: { name: string }) => p.name === 'after');
+      expect(documented.description).toContain('the place of its last entry in the access log');
+      expect(documented.description).not.toContain('(a log position');
       expect((await api.as('support').get(`/accounts/${changes.addedStudent}/timeline?limit=007&after=0`)).status).toBe(200);
     });
 

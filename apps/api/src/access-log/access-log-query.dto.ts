@@ -4,7 +4,7 @@ import { parseMomentOrFail, type GetAccessLogQuery } from '@roster-ledger/ledger
 import { IsId } from '../validation/is-id.decorator';
 import { IsoMoment } from '../validation/iso-moment.decorator';
 import { RangeEnd } from '../validation/range-end.decorator';
-import { After, DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
+import { AfterEntry, DEFAULT_LIMIT, Limit } from '../validation/paging.decorators';
 
 /** `GET /access-log?student=&who=&from=&to=&limit=&after=` */
 export class AccessLogQueryDto {
@@ -27,7 +27,7 @@ export class AccessLogQueryDto {
 
   @Limit() limit: number = DEFAULT_LIMIT;
 
-  @IsOptional() @After() after?: number;
+  @IsOptional() @AfterEntry() after?: number;
 
   /** The application layer's filter, with the range's ends as UTC timestamps. */
   toFilter(): GetAccessLogQuery['filter'] {

@@ -55,6 +55,22 @@ export const After = () =>
     WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be a log position, a whole number >= 0 in decimal digits: the next of the page before`),
   );
 
+/**
+ * `after` of the access log: the place of the last entry of the page before (its entries are
+ * numbered in the access log's own file, newest first), which is no log position: a position of
+ * the audit feed passed here would page from another place without a word.
+ */
+export const AfterEntry = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 0,
+      description: "cursor: the `next` of the previous page (the place of its last entry in the access log, in decimal digits; not a log position); none for the first page",
+    }),
+    CursorGiven(),
+    WholeNumber(0, Number.MAX_SAFE_INTEGER, (parameter) => `${parameter} must be the place of an access-log entry, a whole number >= 0 in decimal digits: the next of the page before`),
+  );
+
 /** `after` of a held sync's pending changes: the `index` of the last change of the page before. */
 export const AfterIndex = () =>
   applyDecorators(
