@@ -57,6 +57,18 @@ describe('audit export --out on the ledger\'s own files (end to end)', () => {
     expect(cli(['access-log', '--db', db]).status).toBe(0);
   });
 
+  it('says that a file system refused the export (a full disk) as writing stdout says it, naming the file, with exit 1', () => {
+    // /dev/full: every write fails with ENOSPC, as on a full disk
+    const full = cli(['audit', 'export', '--db', db, '--out', '/dev/full']);
+    expect(full.status).toBe(1);
+    expect(full.stderr.trim()).toBe(
+      'error: writing the export to /dev/full failed (the disk is full, ENOSPC): this export is incomplete (export again; a whole one ends with how many changes it wrote and the next --after)',
+    );
+    const asJson = cli(['audit', 'export', '--db', db, '--out', '/dev/full', '--format', 'json']);
+    expect(asJson.status).toBe(1);
+    expect(JSON.parse(asJson.stdout)).toEqual({ error: { code: 'OUTPUT_FAILED', message: expect.stringContaining('writing the export to /dev/full failed (the disk is full, ENOSPC)') } });
+  });
+
   it('writes to a file of its own beside the ledger as before', () => {
     const out = tmp.path('audit.csv');
     writeFileSync(out, 'an older export\n');

@@ -11,7 +11,7 @@ import { InvalidInput } from '@roster-ledger/domain';
 import { AUDIT_EVENT_TYPES, AUDIT_RECORD_TYPES, exportAudit, parseMomentOrFail, unmatchableTypesProblem, type AuditExportFormat, type LoggedChange } from '@roster-ledger/ledger';
 import { ledgerPathOf } from '@roster-ledger/config';
 import { ledgerOwnPathAt, realPathOf } from '../ledger-own-paths';
-import { EXIT_USAGE, err, whenOutputFails } from '../output/cli-output';
+import { EXIT_FAILED, EXIT_USAGE, err, json, whenOutputFails } from '../output/cli-output';
 import { asksForJson, cliViewer, parseIdOption, DB_OPTION, parseCommaList, refuseEmptyRange, refuseNonAuditReader, reportError, ROLE_OPTION, parseDistrictId, parseInteger } from './common-options';
 
 interface ExportOptions {
@@ -80,6 +80,23 @@ async function writeWhole(chunks: AsyncIterable<string>, out: string): Promise<v
   }
 }
 
+/** What an export cut short says of itself, on stdout or in a device or pipe given as --out. */
+const INCOMPLETE = 'this export is incomplete (export again; a whole one ends with how many changes it wrote and the next --after)';
+
+/**
+ * What the file system's refusal to take the export at `--out` says (a full disk, no permission:
+ * an error with a system code, ENOSPC, EACCES), as a write to stdout says it, naming the file and
+ * what became of it; null for any other error, which is reported as such. A file is written
+ * beside `out` and renamed over it only once whole (see writeWhole): nothing was written there.
+ */
+export function exportNotWritten(error: unknown, out: string, regularFile: boolean): string | null {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return null;
+  const why = code === 'ENOSPC' ? 'the disk is full, ENOSPC' : code;
+  const left = regularFile ? `nothing was written there (a file already there is as it was): export again` : INCOMPLETE;
+  return `writing the export to ${out} failed (${why}): ${left}`;
+}
+
 @SubCommand({ name: 'export', description: 'stream the audit feed, filtered, as CSV or JSON (to stdout or --out)' })
 export class AuditExportCommand extends CommandRunner {
   constructor(private readonly queries: QueryBus) {
@@ -132,10 +149,25 @@ export class AuditExportCommand extends CommandRunner {
       // the students a sync event's findings name beside a personal field: logged with the rest each page shows
       const chunks = exportAudit(this.queries, filter, viewer, format, { after: options.after, onPage, namedInFindings: studentsNamedInSyncEvents, bom: options.bom === true });
       if (options.out) {
-        await writeWhole(chunks, options.out);
+        const out = options.out;
+        const regularFile = statSync(out, { throwIfNoEntry: false })?.isFile() !== false;
+        const failed = await writeWhole(chunks, out).then(
+          () => null,
+          (error: unknown) => {
+            const notWritten = exportNotWritten(error, out, regularFile);
+            if (notWritten === null) throw error;
+            return notWritten;
+          },
+        );
+        if (failed !== null) {
+          if (asksForJson(options as Record<string, unknown>)) json({ error: { code: 'OUTPUT_FAILED', message: failed } });
+          else err(`error: ${failed}`);
+          process.exitCode = EXIT_FAILED;
+          return;
+        }
       } else {
         // what was written is the first part of the export: its reader must not take it for all of it
-        whenOutputFails('this export is incomplete (export again; a whole one ends with how many changes it wrote and the next --after)');
+        whenOutputFails(INCOMPLETE);
         for await (const chunk of chunks) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       }
       // what the next export of a series takes as --after, also when this one found nothing new
