@@ -18,6 +18,7 @@ import {
   VerifyUnderWay,
 } from '@roster-ledger/ledger';
 import { ProjectionFailed } from '@roster-ledger/read-models';
+import { BackupNotWritten } from '@roster-ledger/event-store';
 import { problemOf } from '../apps/api/src/errors/problem-details';
 import { reportError } from '../apps/cli/src/commands/common-options';
 import { LedgerCommandRefused } from '../apps/api/src/district-syncs/ledger-command-thread';
@@ -56,6 +57,7 @@ const DELIBERATE: Error[] = [
   new CleverTokenMissing('d', 'TOKEN'),
   new EventStoreUnavailable('SQLITE_BUSY: database is locked'),
   new DuplicateEventId('user-1', 'e1'),
+  new BackupNotWritten('ledger.db', 'the disk is full, SQLITE_FULL'),
   new CleverTokenRejected('https://api.clever.com/v3.0/users'),
   new CleverUnavailable('https://api.clever.com/v3.0/users', 3, 'HTTP 503'),
   new ConfigError('LEDGER_DISTRICTS: not valid JSON'),

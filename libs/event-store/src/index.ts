@@ -4,6 +4,7 @@ export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite/sqlite-
 export { SqlitePendingChangeStore } from './sqlite/sqlite-pending-change-store';
 export { stagedSetFolder, stagedSetsBeside } from './sqlite/staged-set-files';
 export { backupSqliteLedger, copySqliteFile, type LedgerBackup } from './sqlite/sqlite-ledger-backup';
+export { BackupNotWritten } from './sqlite/backup-not-written';
 export { sqliteTableNames } from './sqlite/sqlite-table-names';
 export { SqliteSyncLock } from './sqlite/sqlite-sync-lock';
 export { SqliteLedgerModule } from './sqlite/sqlite-ledger.module';

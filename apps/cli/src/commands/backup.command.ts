@@ -3,7 +3,7 @@ import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmdirSync, rm
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'nest-commander';
 import { InvalidInput } from '@roster-ledger/domain';
-import { backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-ledger/event-store';
+import { BackupNotWritten, backupSqliteLedger, copySqliteFile, type LedgerBackup } from '@roster-ledger/event-store';
 import { accessLogPath } from '@roster-ledger/read-models';
 import { LedgerFile } from '../ledger-file';
 import { ledgerPathOf } from '@roster-ledger/config';
@@ -117,7 +117,9 @@ export class BackupCommand extends LedgerCommandRunner {
       rmSync(partial, { recursive: true, force: true });
     } catch (error) {
       removeWhatItWrote();
-      return reportError(error, options.json);
+      // named where it was to be placed: the hidden folder it was written in is gone
+      const named = error instanceof BackupNotWritten ? new BackupNotWritten(join(into, relative(partial, error.file)), error.reason) : error;
+      return reportError(named, options.json);
     } finally {
       process.off('SIGINT', stopped);
       process.off('SIGTERM', stopped);

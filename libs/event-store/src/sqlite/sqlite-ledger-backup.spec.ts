@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NewEvent, RecordedEvent } from '@roster-ledger/ledger';
 import { SqliteEventStore } from './sqlite-event-store';
-import { backupSqliteLedger } from './sqlite-ledger-backup';
+import { BackupNotWritten } from './backup-not-written';
+import { backupSqliteLedger, copySqliteFile } from './sqlite-ledger-backup';
 
 const lifecycle = (...types: string[]): NewEvent[] => types.map((type) => ({ id: randomUUID(), type, data: {}, metadata: {} }));
 
@@ -113,6 +114,13 @@ describe('backupSqliteLedger', () => {
     await expect(backupSqliteLedger(ledger, into)).rejects.toThrow(`the ledger at ${ledger} is in delete mode, not WAL: a sync appending alone holds it; take the backup when the sync has ended`);
     expect(readdirSync(into)).toEqual([]);
     store = SqliteEventStore.open(ledger);
+  });
+
+  it('names the copy, not the ledger, when the disk the copy goes to is full', async () => {
+    // /dev/full takes no byte (ENOSPC), as a full disk
+    const copying = copySqliteFile(ledger, '/dev/full');
+    await expect(copying).rejects.toBeInstanceOf(BackupNotWritten);
+    await expect(copying).rejects.toThrow("could not write the backup's copy at /dev/full (the disk is full, SQLITE_FULL): free some room there, or back up to another disk, and take the backup again");
   });
 
   it('copies a held sync whose change set is nowhere as it is, and names it', async () => {

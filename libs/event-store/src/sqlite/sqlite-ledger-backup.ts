@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DomainError } from '@roster-ledger/domain';
 import { EventStoreUnavailable } from '@roster-ledger/ledger';
+import { backupNotWritten } from './backup-not-written';
 import { stagedSetsBeside } from './staged-set-files';
 
 /** Pages copied per step: 100 MiB of 4 KiB pages between two progress reports. */
@@ -35,7 +37,8 @@ const HELD_SYNCS = `
  * district records them as interrupted. A held sync's set staged inside the ledger by an older
  * release (`pending_changes`) is in the copy of the ledger.
  *
- * @throws EventStoreUnavailable when a file cannot be read or written, or a held sync was
+ * @throws BackupNotWritten when the disk of `into` is full; EventStoreUnavailable when a file
+ *   cannot be read or written otherwise, or a held sync was
  *   decided (approved, discarded) while it was copied: its set is gone, the backup is to be taken again
  */
 export async function backupSqliteLedger(ledgerPath: string, into: string, onProgress?: OnCopyProgress): Promise<LedgerBackup> {
@@ -85,7 +88,8 @@ function stillHeld(ledgerPath: string, syncId: string): Promise<boolean> {
  * Copies a SQLite database file as one moment left it, through SQLite's online backup, also
  * while other connections write it (the access log under a server). `to` must not exist yet.
  *
- * @throws EventStoreUnavailable naming the file, when it cannot be read or the copy written
+ * @throws BackupNotWritten naming `to` when the disk there is full; EventStoreUnavailable naming
+ *   the file when it cannot be read or the copy written otherwise
  */
 export function copySqliteFile(from: string, to: string, onProgress?: OnCopyProgress): Promise<void> {
   return inSnapshot(from, (source) => copy(source, from, to, onProgress));
@@ -105,7 +109,7 @@ async function inSnapshot<T>(path: string, work: (source: Database.Database) => 
     source.prepare('SELECT COUNT(*) FROM sqlite_master').get();
     return await work(source);
   } catch (error) {
-    if (error instanceof EventStoreUnavailable) throw error;
+    if (error instanceof DomainError) throw error;
     const code = (error as { code?: unknown }).code;
     const failure = new EventStoreUnavailable(`could not back up ${path}${typeof code === 'string' ? ` (${code})` : ''}: ${(error as Error).message}`, path);
     failure.cause = error;
@@ -118,13 +122,17 @@ async function inSnapshot<T>(path: string, work: (source: Database.Database) => 
 
 async function copy(source: Database.Database, from: string, to: string, onProgress?: OnCopyProgress): Promise<void> {
   let total = 0;
-  await source.backup(to, {
-    progress: ({ totalPages, remainingPages }) => {
-      total = totalPages;
-      onProgress?.(totalPages - remainingPages, totalPages);
-      return PAGES_PER_STEP;
-    },
-  });
+  try {
+    await source.backup(to, {
+      progress: ({ totalPages, remainingPages }) => {
+        total = totalPages;
+        onProgress?.(totalPages - remainingPages, totalPages);
+        return PAGES_PER_STEP;
+      },
+    });
+  } catch (error) {
+    throw backupNotWritten(error, to) ?? error;
+  }
   // SQLite says nothing is left to copy also when its first step could not read (better-sqlite3
   // then deletes the new file): the copy is checked whole
   if (!existsSync(to)) throw new EventStoreUnavailable(`${from} could not be read to copy it (another connection held it): take the backup again`);
