@@ -84,6 +84,8 @@ describe('roster-ledger usage mistakes (end to end)', () => {
     // not "unknown option '--db'": each of its commands takes --db
     ['a command that needs a sub-command, given an option', ['syncs', '--db', missing], /^error: syncs needs one of its commands before --db: list, show, pending, approve, discard, unlock \(as in roster-ledger syncs list --db \S+\)\n$/],
     ['an option before the sub-command it is for', ['syncs', '--db', missing, 'show', 'abc'], /^error: --db goes after the command it is for: roster-ledger syncs show --db \S+ abc\n$/],
+    ['an option before the command it is for', ['--db', missing, 'syncs', 'list'], /^error: --db goes after the command it is for: roster-ledger syncs list --db \S+\n$/],
+    ['options before the command they are for', ['--role', 'support', '--db', missing, 'timeline', 'user', 'u1'], /^error: --role, --db go after the command they are for: roster-ledger timeline user u1 --role support --db \S+\n$/],
   ])('exits 2 on %s, saying what is wrong, before looking for the ledger', (_, args, message) => {
     const result = cli(args, { LEDGER_DB: missing });
     expect({ status: result.status, stderr: result.stderr, stdout: result.stdout }).toEqual({

@@ -70,8 +70,8 @@ export function checkUsage(commands: readonly CommandClass[], args: readonly str
       }
       // `roster-ledger syncs --db x`: the option is a sub-command's, not the group's
       if (error.code === 'commander.unknownOption') {
-        const group = subCommandFirst(commands, args, cliName);
-        if (group !== null) return { kind: 'wrong', message: group };
+        const misplaced = optionBeforeCommand(commands, args, cliName) ?? subCommandFirst(commands, args, cliName);
+        if (misplaced !== null) return { kind: 'wrong', message: misplaced };
       }
       // `roster-ledger` or `roster-ledger syncs` alone: commander prints the help as the error
       const message = messages.join('').trimEnd() || error.message;
@@ -95,6 +95,22 @@ function unknownCommandOf(commands: readonly CommandClass[], args: readonly stri
   if (withoutHelp.length === args.length || withoutHelp.length === 0) return null;
   const usage = checkUsage(commands, withoutHelp, cliName);
   return usage.kind === 'wrong' && usage.message.startsWith('error: unknown command') ? usage : null;
+}
+
+/**
+ * The message for options given before the command (`roster-ledger --db x syncs list`): commander
+ * calls the option unknown, which reads as if no command took it. Null when the command line does
+ * not start with an option followed, later, by a command's name.
+ */
+function optionBeforeCommand(commands: readonly CommandClass[], args: readonly string[], cliName: string): string | null {
+  if (!args[0]?.startsWith('-')) return null;
+  const names = new Set(commands.map((command) => (Reflect.getMetadata(CommandMeta, command) as CommandMetadata | undefined)?.name));
+  const at = args.findIndex((arg) => names.has(arg));
+  if (at === -1) return null;
+  const before = args.slice(0, at);
+  const options = before.filter((arg) => arg.startsWith('-'));
+  const what = options.length === 1 ? `${options[0]} goes after the command it is for` : `${options.join(', ')} go after the command they are for`;
+  return `error: ${what}: ${cliName} ${[...args.slice(at), ...before].join(' ')}`;
 }
 
 /**
