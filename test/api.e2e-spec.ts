@@ -821,7 +821,7 @@ describe('REST API (end to end)', () => {
       }
     });
 
-    it("answers 404 saying so when an id is a record of another kind: a class's id asked for as an account, a student's as a class", async () => {
+    it("answers 404 saying so when an id is a record of another kind (a class's id asked for as an account, a student's as a class), or a term classes name that no sync shared", async () => {
       const section = changes.moved.toSection;
       const student = changes.addedStudent;
       for (const [path, said] of [
@@ -833,6 +833,9 @@ describe('REST API (end to end)', () => {
         [`/schools/${section}/timeline`, `school ${section} not found; ${section} is a class's id, not a school's`],
         [`/districts/${section}/timeline`, `district ${section} not found; ${section} is a class's id, not a district's`],
         [`/terms/${district}/timeline`, `term ${district} not found; ${district} is a district's id, not a term's`],
+        // the demo's sections name terms and courses its files never describe
+        ['/terms/603ebb2ab452fb006c763964/timeline', "term 603ebb2ab452fb006c763964 not found; classes name it as their term, but no sync has shared the term itself (a snapshot without terms.json, say), so it has no history of its own: the classes' timelines hold theirs"],
+        ['/courses/5a25ff963829500a3400020f/timeline', "course 5a25ff963829500a3400020f not found; classes name it as their course, but no sync has shared the course itself (a snapshot without courses.json, say), so it has no history of its own: the classes' timelines hold theirs"],
       ] as const) {
         const { status, body } = await api.as('support').get(path);
         expect({ path, status, detail: body.detail }).toEqual({ path, status: 404, detail: said });

@@ -228,6 +228,8 @@ export interface ReadModels {
   audit(filter: AuditFilter, options: { after?: number; limit: number }): Promise<LoggedChange[]>;
   /** Names of schools, terms, courses and districts by id (missing ids are left out). */
   names(ids: { kind: 'school' | 'term' | 'course' | 'district'; id: string }[]): Promise<NamedRecord[]>;
+  /** Whether a class (shared or removed) names this term or course as its own. */
+  namedByClasses(kind: 'term' | 'course', id: string): Promise<boolean>;
   /**
    * The position of the log up to which the syncs read model has folded every sync event (its
    * checkpoint). SyncHistory folds the sync events past it. Each answer below comes with the

@@ -35,7 +35,13 @@ export async function recordNotFoundIn(models: ReadModels, kind: TimelineKind, i
       : kind !== 'section' && (await models.classRecord(id)) !== null
         ? 'class'
         : ((await models.names(NAMED_KINDS.filter((k) => k !== kind).map((k) => ({ kind: k, id }))))[0]?.kind ?? null);
-  return other === null ? plain : new NotFound(`${subject} ${id}`, `${id} is ${withArticle(other)}'s id, not ${withArticle(subject)}'s`);
+  if (other !== null) return new NotFound(`${subject} ${id}`, `${id} is ${withArticle(other)}'s id, not ${withArticle(subject)}'s`);
+  // a section's term or course that no snapshot described (a folder without terms.json, as the
+  // demo's): the class names it, so "not found" alone reads as a wrong id
+  if ((kind === 'term' || kind === 'course') && (await models.namedByClasses(kind, id))) {
+    return new NotFound(`${subject} ${id}`, `classes name it as their ${subject}, but no sync has shared the ${subject} itself (a snapshot without ${subject}s.json, say), so it has no history of its own: the classes' timelines hold theirs`);
+  }
+  return plain;
 }
 
 /** The kinds of record the lookups name (a Clever id is unique across kinds, so at most one holds it). */

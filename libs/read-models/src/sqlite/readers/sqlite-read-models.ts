@@ -642,6 +642,12 @@ export class SqliteReadModels implements ReadModels {
     });
   }
 
+  async namedByClasses(kind: 'term' | 'course', id: string): Promise<boolean> {
+    // no index: asked only when a term or a course is not found, a scan of the classes' rows
+    const column = kind === 'term' ? 'term_id' : 'course_id';
+    return this.read('classes', () => this.statement(`SELECT EXISTS (SELECT 1 FROM ${this.t('classes', 'classes')} WHERE ${column} = ?)`).pluck().get(id) === 1);
+  }
+
   async syncsFoldedUpTo(): Promise<number> {
     return this.read('syncs', (checkpoint) => checkpoint);
   }
