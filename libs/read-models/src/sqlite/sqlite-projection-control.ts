@@ -19,19 +19,24 @@ import {
   type UnfinishedRebuild,
   type VerifyResult,
 } from '@roster-ledger/ledger';
-import { DomainError, type SyncOwner } from '@roster-ledger/domain';
+import type { SyncOwner } from '@roster-ledger/domain';
 import { LockFiles } from '@roster-ledger/process-locks';
 import type { Statement } from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
 import { VersionCheckpoints } from './version-checkpoints';
-import { openReadModelDatabase, withSortsOnDisk } from './read-model-database';
+import { withSortsOnDisk } from './read-model-database';
 import type { Db } from './read-model-database';
 import { ReadModelFiles } from './read-model-files';
 import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import type { LiveProjections } from './readers/sqlite-read-models';
+import { ProjectionFailed } from './control/projection-failed';
+import { fingerprintOf, schemaOf, shapeOf } from './control/projection-fingerprint';
+import { compareTable, dropSecondaryIndexes, dropTables } from './control/version-tables';
+import { groupBy } from './control/group-by';
+
+export { ProjectionFailed };
 
 /** One projection being fed: live, being rebuilt, or being rebuilt for a comparison. */
 interface Target {
@@ -54,46 +59,10 @@ interface Target {
   failure: ProjectionFailure | null;
 }
 
-/**
- * A fingerprint of a projection as this code makes it: its tables' shapes (built in a scratch
- * database), then its content version when raised (`<shape>+<version>`).
- */
-function schemaOf(p: SqliteProjection): string {
-  const scratch = openReadModelDatabase(':memory:');
-  try {
-    p.create(scratch, tableNamer(p.name, 1));
-    return fingerprintOf(scratch, p, 1)! + contentMark(p);
-  } finally {
-    scratch.close();
-  }
-}
-
 /** The category every one of these targets folds alone, or null when any folds more (see SqliteProjection.category). */
 function categoryOf(targets: readonly Target[]): string | null {
   const category = targets[0]?.projection.category;
   return category !== undefined && targets.every((t) => t.projection.category === category) ? category : null;
-}
-
-/** What a schema records of a projection's content version: nothing while it is 1. */
-const contentMark = (p: SqliteProjection): string => ((p.contentVersion ?? 1) === 1 ? '' : `+${p.contentVersion}`);
-
-/** The tables' shapes a recorded schema names, without its content version. */
-const shapeOf = (schema: string): string => schema.split('+')[0]!;
-
-/**
- * A fingerprint of the shapes one version of a projection's tables has in `db` (the SQL SQLite
- * keeps for them and their indexes, names given as version 1), or null when none exists.
- */
-function fingerprintOf(db: Db, p: SqliteProjection, version: number): string | null {
-  const t = tableNamer(p.name, version);
-  const names = p.tables.map((table) => t(table));
-  const sql = db
-    .prepare(`SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN (${names.map(() => '?').join(', ')}) ORDER BY name`)
-    .pluck()
-    .all(...names) as string[];
-  if (sql.length === 0) return null;
-  const asVersionOne = sql.map((statement) => statement.replaceAll(`_v${version}`, '_v1'));
-  return createHash('sha256').update(asVersionOne.join('\n')).digest('hex').slice(0, 16);
 }
 
 export interface BulkOptions {
@@ -190,21 +159,6 @@ const VERIFY_VERSION = 0;
 /** How long a rebuild waits for a process that holds a projection's build file to note its build (then joins it). */
 const BUILD_NOTED_WAIT_MS = 5_000;
 const BUILD_NOTED_POLL_MS = 50;
-
-/**
- * A projection stopped at an event it cannot fold (it never skips one), saying which. Of kind
- * `failed`: the work failed, not the request (exit 1; a 500 under this code over HTTP).
- */
-export class ProjectionFailed extends DomainError {
-  readonly code = 'PROJECTION_FAILED';
-  readonly kind = 'failed';
-  constructor(
-    readonly projection: string,
-    readonly failure: ProjectionFailure,
-  ) {
-    super(`projection ${projection} stopped at position ${failure.position} (${failure.type} on ${failure.streamId}): ${failure.message}`);
-  }
-}
 
 /**
  * Runs the SQLite read models: feeds them the log in batches, each batch in one transaction with
@@ -1028,7 +982,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       const version = this.registryOf(p).nextVersion(p.name);
       this.dropVersion(p, version, 'now'); // what a process killed before it recorded the start left
       p.create(this.tablesDb(p, version), tableNamer(p.name, version));
-      this.dropSecondaryIndexes(p, version);
+      dropSecondaryIndexes(this.tablesDb(p, version), p, version);
       this.registryOf(p).startBuilding(p.name, version, me, options.dryRun === true);
       versions[p.name] = version;
     });
@@ -1257,7 +1211,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     for (const p of projections) {
       this.dropVersion(p, VERIFY_VERSION);
       p.create(this.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
-      this.dropSecondaryIndexes(p, VERIFY_VERSION);
+      dropSecondaryIndexes(this.tablesDb(p, VERIFY_VERSION), p, VERIFY_VERSION);
     }
     const liveAt = (p: SqliteProjection) => this.stateOf(p).position;
     for (const [position, group] of groupBy(projections, liveAt)) {
@@ -1275,7 +1229,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
               const position = this.checkpointOf(p, live.live_version);
               if (position > built.get(p.name)!) return { position, differences: null };
               const differences: Record<string, number> = {};
-              for (const table of p.tables) differences[table] = this.compareTable(db, p, table, live.live_version, VERIFY_VERSION);
+              for (const table of p.tables) differences[table] = compareTable(db, p, table, live.live_version, VERIFY_VERSION);
               return { position, differences };
             })(),
           ),
@@ -1626,22 +1580,6 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /**
-   * Drops the secondary indexes of one version's tables (a bulk load updates none of them row by
-   * row); `create` builds them again, whole, since every projection's DDL says IF NOT EXISTS.
-   * Writers only look rows up by primary key, so they do not miss them.
-   */
-  private dropSecondaryIndexes(p: SqliteProjection, version: number): void {
-    const t = tableNamer(p.name, version);
-    const tables = JSON.stringify(p.tables.map((table) => t(table)));
-    const db = this.tablesDb(p, version);
-    const names = db
-      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`)
-      .pluck()
-      .all(tables) as string[];
-    for (const name of names) db.exec(`DROP INDEX IF EXISTS ${name}`);
-  }
-
-  /**
    * Deletes one version of a projection's tables and its checkpoint (its file, when versions have
    * files), and its writer here. Inside a state file's transaction a version the state file names
    * goes once that transaction has committed (`once unnamed`); `now` is for a version it does not
@@ -1661,28 +1599,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   private compare(p: SqliteProjection, a: number, b: number): number {
-    return this.files.withBoth(p.name, a, b, (db) => withSortsOnDisk(db, () => p.tables.reduce((sum, table) => sum + this.compareTable(db, p, table, a, b), 0)));
+    return this.files.withBoth(p.name, a, b, (db) => withSortsOnDisk(db, () => p.tables.reduce((sum, table) => sum + compareTable(db, p, table, a, b), 0)));
   }
-
-  /** Rows in one version of a table and not in the other, both ways (`db` sees both). */
-  private compareTable(db: Db, p: SqliteProjection, table: string, a: number, b: number): number {
-    const ta = tableNamer(p.name, a)(table);
-    const tb = tableNamer(p.name, b)(table);
-    const count = (x: string, y: string) => db.prepare(`SELECT COUNT(*) FROM (SELECT * FROM ${x} EXCEPT SELECT * FROM ${y})`).pluck().get() as number;
-    return count(ta, tb) + count(tb, ta);
-  }
-}
-
-/** Drops one version's tables from a connection that holds several (in memory), with any an older release of the projection had. */
-function dropTables(db: Db, p: SqliteProjection, version: number): void {
-  const t = tableNamer(p.name, version);
-  // and any table of this version that an older release of the projection had (no longer listed)
-  const escaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  const former = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`)
-    .pluck()
-    .all(`${escaped(`rm_${p.name}_`)}%${escaped(`_v${version}`)}`) as string[];
-  for (const table of new Set([...p.tables.map((table) => t(table)), ...former])) db.exec(`DROP TABLE IF EXISTS ${table}`);
 }
 
 /**
@@ -1741,17 +1659,6 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }
 
 /** A projection's verify lock file's name (see LockFiles). */
