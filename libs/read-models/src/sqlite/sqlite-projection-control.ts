@@ -1,12 +1,9 @@
 import {
   isBusy,
   liveElsewhere,
-  ownerAlive,
-  ownerSeenAlive,
   sameProcess,
   thisProcess,
   RebuildUnderWay,
-  UnknownProjection,
   VerifyUnderWay,
   type EventStore,
   type ProjectionControl,
@@ -20,44 +17,23 @@ import {
   type VerifyResult,
 } from '@roster-ledger/ledger';
 import type { SyncOwner } from '@roster-ledger/domain';
-import { LockFiles } from '@roster-ledger/process-locks';
-import type { Statement } from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProjectionRegistry, type ProjectionStateRow } from './projection-registry';
-import { VersionCheckpoints } from './version-checkpoints';
+import type { ProjectionStateRow } from './projection-registry';
 import { withSortsOnDisk } from './read-model-database';
 import type { Db } from './read-model-database';
 import { ReadModelFiles } from './read-model-files';
-import { tableNamer, type ProjectionWriter, type SqliteProjection } from './sqlite-projection';
+import { tableNamer, type SqliteProjection } from './sqlite-projection';
 import { SQLITE_PROJECTIONS } from './projections/catalog';
 import type { LiveProjections } from './readers/sqlite-read-models';
 import { ProjectionFailed } from './control/projection-failed';
+import type { Target } from './control/fold-target';
+import { ProjectionVersions, VERIFY_VERSION } from './control/projection-versions';
+import { buildLock, verifyLock, WorkLocks } from './control/work-locks';
 import { fingerprintOf, schemaOf, shapeOf } from './control/projection-fingerprint';
-import { compareTable, dropSecondaryIndexes, dropTables } from './control/version-tables';
+import { compareTable, dropSecondaryIndexes } from './control/version-tables';
 import { groupBy } from './control/group-by';
 
 export { ProjectionFailed };
-
-/** One projection being fed: live, being rebuilt, or being rebuilt for a comparison. */
-interface Target {
-  projection: SqliteProjection;
-  version: number;
-  position: number;
-  writer: ProjectionWriter;
-  /** The writer's key in the runner's cache of writers (one per projection version). */
-  key: string;
-  /**
-   * The checkpoint as stored now, read inside the batch transaction: another process may have
-   * folded into the same tables since; null when this version is no longer the one fed here (a
-   * rebuild another process swapped in or dropped).
-   */
-  stored(): number | null;
-  /** Moves the checkpoint, inside the batch transaction. */
-  checkpoint(position: number): void;
-  /** After a batch's commit (a rebuild notes its progress in the state file for status readers). */
-  committed?(position: number): void;
-  failure: ProjectionFailure | null;
-}
 
 /** The category every one of these targets folds alone, or null when any folds more (see SqliteProjection.category). */
 function categoryOf(targets: readonly Target[]): string | null {
@@ -153,9 +129,6 @@ const HOLD_WAIT_MS = 1_000;
 /** Events read at a time when a batch is folded as the store reads it (`foldStreamed`). */
 const STREAM_SLICE = 1_000;
 
-/** The version number scratch builds for `verify` use; live versions start at 1. */
-const VERIFY_VERSION = 0;
-
 /** How long a rebuild waits for a process that holds a projection's build file to note its build (then joins it). */
 const BUILD_NOTED_WAIT_MS = 5_000;
 const BUILD_NOTED_POLL_MS = 50;
@@ -171,17 +144,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly bulkCatchUpFrom: number;
   private readonly twoThreadCatchUpFrom: number;
   private readonly files: ReadModelFiles;
-  /** The lock files of the verifies and rebuilds this process runs (see workHeldAlive). */
-  private readonly locks: LockFiles;
+  private readonly versions: ProjectionVersions;
+  /** The lock files of the verifies and rebuilds this process runs (see WorkLocks.workHeldAlive). */
+  private readonly locks: WorkLocks;
   private readonly secondThread: SecondThread | null;
-  private readonly registries = new Map<Db, ProjectionRegistry>();
-  private readonly dataVersions = new Map<Db, Statement>();
-  /** Each projection's live version, with the data version of its file when it was read. */
-  private readonly liveVersions = new Map<string, { version: number; at: number; stopped: boolean }>();
-  private readonly writers = new Map<string, ProjectionWriter>();
-  /** For each writer, the checkpoint its last commit here left: what its in-memory state reflects. */
-  private readonly folded = new Map<string, number>();
-  private readonly byName: Map<string, SqliteProjection>;
   private readonly restarts: ProjectionRestart[] = [];
   /**
    * Whether the last catch-up found a read model's file written by another connection and left
@@ -190,8 +156,6 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private heldElsewhere = false;
   /** The read models the last catch-up rebuilt in bulk beside their live versions and swapped in (see catchUpInBulk). */
   private rebuiltByCatchUp: string[] = [];
-  /** Inside a state file's transaction: the versions to delete once it commits. */
-  private dropsAfterCommit: (() => void)[] | null = null;
 
   /**
    * @param files where each projection's tables are: a connection given alone holds them all
@@ -205,29 +169,22 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     options: BulkOptions & { clock?: () => Date; secondThread?: SecondThread } = {},
   ) {
     this.files = files instanceof ReadModelFiles ? files : ReadModelFiles.single(files);
-    this.locks = new LockFiles(this.files.lockFolder);
+    this.locks = new WorkLocks(this.files);
     this.clock = options.clock ?? (() => new Date());
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM;
     this.twoThreadCatchUpFrom = options.twoThreadCatchUpFrom ?? 20_000;
     this.secondThread = options.secondThread ?? null;
-    this.byName = new Map(projections.map((p) => [p.name, p]));
-    for (const p of projections) {
-      const db = this.dbOf(p);
-      if (!this.registries.has(db)) {
-        this.registries.set(db, new ProjectionRegistry(db));
-        this.dataVersions.set(db, db.prepare('PRAGMA data_version').pluck());
-      }
-    }
+    this.versions = new ProjectionVersions(this.files, projections);
     const emptied: Db[] = [];
-    this.inTransactions(projections, (p, db) => {
+    this.versions.inTransactions(projections, (p, db) => {
       const schema = schemaOf(p);
-      this.registryOf(p).ensure(p.name, schema);
+      this.versions.registryOf(p).ensure(p.name, schema);
       // tables in the state file: a release that kept every version there; rebuilt into files of their own
       const formerLayout = this.files.separate && this.dropFormerLayout(p, db);
       if (formerLayout) emptied.push(db);
-      let row = this.stateOf(p);
-      const live = fingerprintOf(this.tablesDb(p, row.live_version), p, row.live_version);
+      let row = this.versions.stateOf(p);
+      const live = fingerprintOf(this.versions.tablesDb(p, row.live_version), p, row.live_version);
       // a shape never recorded (a ledger file from before shapes were) is what the tables show,
       // filled as content version 1 (nothing older had another)
       const recorded = row.schema ?? live;
@@ -245,18 +202,18 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (reason !== null) {
         // this code cannot use the live tables: start the projection over, from the log
         row = this.startOver(p, row, schema, reason);
-      } else if (row.schema === null) this.registryOf(p).setSchema(p.name, schema);
+      } else if (row.schema === null) this.versions.registryOf(p).setSchema(p.name, schema);
       // versions neither live nor being built: left by a process killed between a swap and the old
       // version's deletion, or by a verify killed before it dropped its scratch version
-      const verifier = this.registryOf(p).verifier(p.name);
-      const verifying = verifier !== null && this.workHeldAlive(verifier, verifyLock(p));
-      if (verifier !== null && !verifying) this.registryOf(p).endVerifying(p.name, verifier);
+      const verifier = this.versions.registryOf(p).verifier(p.name);
+      const verifying = verifier !== null && this.locks.workHeldAlive(verifier, verifyLock(p));
+      if (verifier !== null && !verifying) this.versions.registryOf(p).endVerifying(p.name, verifier);
       this.files.dropStrayVersions(p.name, [row.live_version, row.building_version, verifying ? VERIFY_VERSION : null]);
-      p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
+      p.create(this.versions.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
       // made live while another connection kept it in a rollback journal (see ReadModelFiles.journalFor)
       this.files.journalFor(p.name, row.live_version, 'live');
       // a restart gives a failed projection another try from its checkpoint
-      if (row.status === 'failed') this.registryOf(p).retry(p.name);
+      if (row.status === 'failed') this.versions.registryOf(p).retry(p.name);
     });
     // a state file that held the tables is free pages but for one row: given back to the disk
     for (const db of emptied) {
@@ -274,11 +231,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   private startOver(p: SqliteProjection, row: ProjectionStateRow, schema: string, reason: string): ProjectionStateRow {
     this.restarts.push({ name: p.name, reason, ...(p.category === undefined ? {} : { category: p.category }) });
-    this.dropVersion(p, row.live_version);
-    if (row.building_version !== null) this.dropVersion(p, row.building_version);
-    this.registryOf(p).restart(p.name, this.registryOf(p).nextVersion(p.name), schema);
-    this.liveVersions.delete(p.name);
-    return this.stateOf(p);
+    this.versions.dropVersion(p, row.live_version);
+    if (row.building_version !== null) this.versions.dropVersion(p, row.building_version);
+    this.versions.registryOf(p).restart(p.name, this.versions.registryOf(p).nextVersion(p.name), schema);
+    this.versions.forgetLive(p.name);
+    return this.versions.stateOf(p);
   }
 
   /**
@@ -302,100 +259,19 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     let first: RecordedEvent | undefined;
     for await (const event of this.store.readAll({ after: 0, maxCount: 1 })) first = event;
     const head = await this.store.headPosition();
-    this.inTransactions(this.projections, (p) => {
-      let row = this.stateOf(p);
+    this.versions.inTransactions(this.projections, (p) => {
+      let row = this.versions.stateOf(p);
       const otherLog = row.position > head || (row.log_id !== null && row.log_id !== first?.id);
       if (otherLog) {
         row = this.startOver(p, row, schemaOf(p), 'it was folded from another ledger file (one deleted or replaced beside it)');
-        p.create(this.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
+        p.create(this.versions.tablesDb(p, row.live_version), tableNamer(p.name, row.live_version));
       }
-      if (first !== undefined && row.log_id !== first.id) this.registryOf(p).setLog(p.name, first.id);
+      if (first !== undefined && row.log_id !== first.id) this.versions.registryOf(p).setLog(p.name, first.id);
     });
   }
 
-  /** The connection to a projection's state file (its registry row). */
-  private dbOf(p: SqliteProjection): Db {
-    return this.files.of(p.name);
-  }
-
-  /** The connection to one version of a projection's tables, with that version's checkpoint. */
-  private tablesDb(p: SqliteProjection, version: number): Db {
-    return this.files.tablesOf(p.name, version);
-  }
-
-  /**
-   * A projection's registry row, with the checkpoint of its live version and the progress a
-   * rebuild under way noted in the state file after its last commit. Never the rebuild's own
-   * checkpoint: its file is in rollback-journal mode, whose writer locks readers out while it
-   * writes, and queries and status reads must not wait for a build.
-   */
-  private stateOf(p: SqliteProjection | string): ProjectionStateRow {
-    const projection = typeof p === 'string' ? this.named(p) : p;
-    const row = this.registryOf(projection).get(projection.name);
-    return { ...row, position: this.checkpointOf(projection, row.live_version) };
-  }
-
-  private checkpointOf(p: SqliteProjection, version: number): number {
-    return VersionCheckpoints.of(this.tablesDb(p, version)).get(p.name, version);
-  }
-
-  /** A checkpoint mover for one version, to call inside the transaction on its tables' file. */
-  private checkpointer(p: SqliteProjection, version: number): (position: number) => void {
-    const checkpoints = VersionCheckpoints.of(this.tablesDb(p, version));
-    return (position) => checkpoints.set(p.name, version, position);
-  }
-
-  private registryOf(p: SqliteProjection | string): ProjectionRegistry {
-    const projection = typeof p === 'string' ? this.named(p) : p;
-    return this.registries.get(this.dbOf(projection))!;
-  }
-
-  /**
-   * Runs `fn` for each projection inside one immediate transaction per state file (all of them in
-   * one when they share a file), holding each projection's registry row while it runs. A crash
-   * between two files' commits leaves each file whole.
-   */
-  private inTransactions(projections: readonly SqliteProjection[], fn: (p: SqliteProjection, db: Db) => void): void {
-    for (const [db, group] of groupBy(projections, (p) => this.dbOf(p))) {
-      this.dropsAfterCommit = [];
-      try {
-        db.transaction(() => {
-          for (const p of group) fn(p, db);
-        }).immediate();
-      } catch (error) {
-        this.dropsAfterCommit = null;
-        throw error;
-      }
-      // a version's file goes only once the state file no longer names it: killed before the
-      // commit, the state file still points at a whole file
-      const drops = this.dropsAfterCommit;
-      this.dropsAfterCommit = null;
-      for (const drop of drops) drop();
-    }
-  }
-
-  /** Targets by the file of the version they write: one transaction each per batch. */
-  private byFile(targets: readonly Target[]): Map<Db, Target[]> {
-    return groupBy(targets, (t) => this.tablesDb(t.projection, t.version));
-  }
-
-  /**
-   * Forgets this process's connections and writers of a projection's versions other than those
-   * given: another process may have swapped a rebuild in and deleted the version it replaced.
-   */
-  private forgetOtherVersions(p: SqliteProjection, keep: readonly (number | null)[]): void {
-    for (const key of [...this.writers.keys()]) {
-      const [name, version] = key.split('@');
-      if (name === p.name && !keep.includes(Number(version))) {
-        this.writers.delete(key);
-        this.folded.delete(key);
-      }
-    }
-    this.files.closeOtherVersions(p.name, keep);
-  }
-
   names(): string[] {
-    return this.projections.map((p) => p.name);
+    return this.versions.names();
   }
 
   foldedElsewhere(): boolean {
@@ -411,31 +287,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   /**
-   * The live version of a projection: readers resolve their table names with it, on every query.
-   * Kept in memory until the file changes: SQLite's data_version moves when another connection
-   * commits (a rebuild in another process may have swapped), and this connection's own swaps
-   * forget it too.
+   * The live version of a projection: readers resolve their table names with it, on every query
+   * (see ProjectionVersions.liveVersion).
    */
   liveVersion(name: string): number {
-    const p = this.named(name);
-    const at = this.dataVersions.get(this.dbOf(p))!.get() as number;
-    const known = this.liveVersions.get(name);
-    if (known !== undefined && known.at === at) return known.version;
-    const row = this.registryOf(p).get(name);
-    const version = row.live_version;
-    // a swap seen for the first time here, or one made since: the versions it replaced are deleted files
-    if (known === undefined || known.version !== version) {
-      this.forgetOtherVersions(p, [version, row.building_version, VERIFY_VERSION]);
-      this.checkpointOf(p, version); // (which makes its table, for readers to read)
-    }
-    this.files.showLive(name, version);
-    this.liveVersions.set(name, { version, at, stopped: row.status === 'failed' });
-    return version;
+    return this.versions.liveVersion(name);
   }
 
   stopped(name: string): boolean {
-    this.liveVersion(name);
-    return this.liveVersions.get(name)!.stopped;
+    return this.versions.stopped(name);
   }
 
   /**
@@ -458,7 +318,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   /** The log position a projection's live version has folded up to. */
   checkpoint(name: string): number {
-    return this.stateOf(name).position;
+    return this.versions.stateOf(name).position;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -466,7 +326,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const now = this.clock().getTime();
     const result: ProjectionStatus[] = [];
     for (const p of this.projections) {
-      const row = { ...this.stateOf(p), position: this.visibleCheckpoint(p) };
+      const row = { ...this.versions.stateOf(p), position: this.visibleCheckpoint(p) };
       let seconds = 0;
       if (row.position < head) {
         for await (const next of this.store.readAll({ after: row.position, maxCount: 1 })) {
@@ -494,19 +354,19 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   private visibleCheckpoint(p: SqliteProjection): number {
     const version = this.liveVersion(p.name);
-    if (!this.files.separate) return this.checkpointOf(p, version);
+    if (!this.files.separate) return this.versions.checkpointOf(p, version);
     const position = this.files.reader.prepare(`SELECT position FROM ${this.checkpointTable(p.name, version)} WHERE name = ? AND version = ?`).pluck().get(p.name, version);
     return (position as number | undefined) ?? 0;
   }
 
   /** A rebuild noted in the registry, with its builder and whether that process may still be at it. */
   private rebuildUnderWay(p: SqliteProjection, version: number, position: number, live: { position: number; head: number; status: string }): UnfinishedRebuild {
-    const builder = this.registryOf(p).builder(p.name);
+    const builder = this.versions.registryOf(p).builder(p.name);
     return {
       version,
       position,
       builder: builder === null ? null : { pid: builder.pid, host: builder.host },
-      underWay: builder !== null && this.workHeldAlive(builder, buildLock(p)),
+      underWay: builder !== null && this.locks.workHeldAlive(builder, buildLock(p)),
       // a failed read model is left out of catch-ups until it is mended: only a rebuild resumes its build
       resumedBy: live.status === 'running' && this.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
     };
@@ -538,7 +398,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     if (this.bulkCatchUpFrom === Infinity) {
       // asked at the start and between batches: the process that appended a large sync starts
       // its rebuild a moment after its append, which is when this fold starts too
-      const far = this.liveTargets().filter((t) => farBehind(t.position, until, BULK_CATCH_UP_FROM));
+      const far = this.versions.liveTargets().filter((t) => farBehind(t.position, until, BULK_CATCH_UP_FROM));
       let left = this.buildingElsewhere(far);
       const asked = interrupted;
       interrupted = () => asked?.() === true || left || (left = this.buildingElsewhere(far));
@@ -564,17 +424,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     return (
       targets.length > 0 &&
       targets.every(({ projection: p }) => {
-        const row = this.registryOf(p).get(p.name);
+        const row = this.versions.registryOf(p).get(p.name);
         if (row.building_version === null || row.build_dry === 1) return false;
-        const builder = this.registryOf(p).builder(p.name);
-        return liveElsewhere(builder) && this.workHeldAlive(builder, buildLock(p));
+        const builder = this.versions.registryOf(p).builder(p.name);
+        return liveElsewhere(builder) && this.locks.workHeldAlive(builder, buildLock(p));
       })
     );
   }
 
   /** Folds every live read model up to `until`, on two threads when it is far enough behind (see catchUp). */
   private async foldAll(onProgress: ((p: ProjectionProgress) => void) | undefined, interrupted: (() => boolean) | undefined, until: number, barrier: CommitBarrier | undefined): Promise<number> {
-    const behind = Math.max(0, ...this.liveTargets().map((t) => until - t.position));
+    const behind = Math.max(0, ...this.versions.liveTargets().map((t) => until - t.position));
     if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
       return this.foldLive(this.projections, onProgress, interrupted, until, barrier);
     }
@@ -653,17 +513,17 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   ): Promise<number> {
     if (!this.files.separate) {
       barrier?.decided(true);
-      return this.feed(() => this.liveTargets(projections), until, onProgress, false, null, interrupted);
+      return this.feed(() => this.versions.liveTargets(projections), until, onProgress, false, null, interrupted);
     }
     const end = until ?? (await this.store.headPosition());
     let held: Db[] = [];
     let committed = false;
     try {
-      held = await this.holdAll([...this.byFile(this.liveTargets(projections).filter((t) => t.position < end)).keys()]);
+      held = await this.holdAll([...this.versions.byFile(this.versions.liveTargets(projections).filter((t) => t.position < end)).keys()]);
       if (held.length === 0 && this.heldElsewhere) return 0;
       // only the versions held: one another process swaps in meanwhile is folded by the next catch-up
       const holding = new Set(held);
-      const targets = () => this.liveTargets(projections).filter((t) => holding.has(this.tablesDb(t.projection, t.version)));
+      const targets = () => this.versions.liveTargets(projections).filter((t) => holding.has(this.versions.tablesDb(t.projection, t.version)));
       const applied = await this.feed(targets, end, onProgress, false, null, interrupted, held);
       // (not asked again once the barrier is passed: to a second thread's half, ready means the
       // first half has committed)
@@ -672,7 +532,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         for (const db of held) db.exec('COMMIT');
       };
       // a barrier's owner notes the round of both halves (see catchUp); one file needs none
-      if (barrier === undefined && held.length > 1) this.inCommitRound(commit);
+      if (barrier === undefined && held.length > 1) this.versions.inCommitRound(commit);
       else commit();
       committed = true;
       return applied;
@@ -680,8 +540,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (!committed) {
         for (const db of held) if (db.inTransaction) db.exec('ROLLBACK');
         // what the writers keep in memory is of the rolled-back batches
-        for (const writer of this.writers.values()) writer.reset();
-        this.folded.clear();
+        this.versions.writers.resetAll();
       }
       barrier?.decided(committed);
     }
@@ -731,12 +590,6 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     }
   }
 
-  /** Commits several read-model files in a commit round (see CommitRounds). */
-  private inCommitRound(commit: () => void): void {
-    if (this.files.rounds === null) commit();
-    else this.files.rounds.around(commit);
-  }
-
   /**
    * Rebuilds the live read models that are far behind (see `bulkCatchUpFrom`); the live version
    * keeps answering until the swap. One that stops at an event is left to the live catch-up,
@@ -747,7 +600,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     for (;;) {
       const head = await this.store.headPosition();
       // a rebuild left half done (a killed import's catch-up, or a rebuild) is resumed, not redone
-      const far = this.liveTargets(projections)
+      const far = this.versions.liveTargets(projections)
         .filter((t) => this.farBehind(t.position, head))
         .map((t) => t.projection.name)
         .filter((name) => !stopped.has(name));
@@ -760,11 +613,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         // that one is left to the live catch-up, which stops it at the same event and records why;
         // the others resume their bulk build from where it stopped
         stopped.add(error.projection);
-        this.inTransactions(this.resolve([error.projection]), (p) => {
-          const row = this.registryOf(p).get(p.name);
+        this.versions.inTransactions(this.versions.resolve([error.projection]), (p) => {
+          const row = this.versions.registryOf(p).get(p.name);
           if (row.building_version === null) return;
-          this.registryOf(p).stopBuilding(p.name);
-          this.dropVersion(p, row.building_version);
+          this.versions.registryOf(p).stopBuilding(p.name);
+          this.versions.dropVersion(p, row.building_version);
         });
       }
     }
@@ -779,14 +632,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   async applyLive(events: RecordedEvent[], interrupted?: () => boolean): Promise<void> {
     const first = events[0];
     if (!first) return;
-    const targets = this.liveTargets();
+    const targets = this.versions.liveTargets();
     // an append read in part (the subscription's batch ended inside it) would show a sync in part
     const partOfAppend = events[events.length - 1]!.position < (await this.store.headPosition());
     if (partOfAppend || targets.some((t) => t.position < first.position - 1)) {
       await this.catchUp(undefined, interrupted);
       return;
     }
-    this.inCommitRound(() => this.applyBatch(targets, events));
+    this.versions.inCommitRound(() => this.applyBatch(targets, events));
   }
 
   /**
@@ -796,7 +649,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * not for longer than a moment (see SqliteReadModels.read).
    */
   async rebuild(names: string[], options: RebuildOptions = {}): Promise<RebuildResult> {
-    const projections = this.resolve(names);
+    const projections = this.versions.resolve(names);
     if (!options.dryRun) {
       const result = await this.rebuildOf(projections, options);
       // (a second thread's half, swapped at its caller's word: that caller folds both halves)
@@ -914,7 +767,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const remote = await elsewhere;
     if ('error' in remote) throw remote.error;
     // the other thread's swaps were made on other connections: look the live versions up again
-    for (const p of theirs) this.liveVersions.delete(p.name);
+    for (const p of theirs) this.versions.forgetLive(p.name);
     return [local, remote.result];
   }
 
@@ -931,11 +784,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     try {
       for (const p of projections) if (await this.locks.take(buildLock(p))) taken.add(p.name);
       // a build file another process holds: its build, joined once it has noted it (a moment after)
-      const othersStarting = () => projections.filter((p) => !taken.has(p.name) && this.stateOf(p).building_version === null);
+      const othersStarting = () => projections.filter((p) => !taken.has(p.name) && this.versions.stateOf(p).building_version === null);
       for (const giveUpAt = Date.now() + BUILD_NOTED_WAIT_MS; othersStarting().length > 0 && Date.now() < giveUpAt; ) await sleep(BUILD_NOTED_POLL_MS);
       return await this.rebuildHolding(projections, options, bulkBatchSize, taken);
     } finally {
-      for (const name of taken) this.locks.release(buildLock(this.byName.get(name)!));
+      for (const name of taken) this.locks.release(buildLock(this.versions.named(name)));
     }
   }
 
@@ -956,46 +809,46 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     const joined: Record<string, SyncOwner> = {};
     const resumed = new Set<string>();
     const me = thisProcess();
-    this.inTransactions(projections, (p) => {
-      const row = this.registryOf(p).get(p.name);
-      if (row.building_version !== null && fingerprintOf(this.tablesDb(p, row.building_version), p, row.building_version) !== null) {
+    this.versions.inTransactions(projections, (p) => {
+      const row = this.versions.registryOf(p).get(p.name);
+      if (row.building_version !== null && fingerprintOf(this.versions.tablesDb(p, row.building_version), p, row.building_version) !== null) {
         versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
-        resumedFrom[p.name] = this.checkpointOf(p, row.building_version);
+        resumedFrom[p.name] = this.versions.checkpointOf(p, row.building_version);
         resumed.add(p.name);
         // ... or one another live process is running is joined, not taken for interrupted: the
         // build file held by another process says so, whatever the row says (it may lag the file)
-        const builder = this.registryOf(p).builder(p.name);
+        const builder = this.versions.registryOf(p).builder(p.name);
         const noted = liveElsewhere(builder) ? builder : null;
-        if (!taken.has(p.name) || (noted !== null && this.atWorkElsewhere(noted, true))) {
+        if (!taken.has(p.name) || (noted !== null && this.locks.atWorkElsewhere(noted, true))) {
           // a dry run compares a version no one else is building: that process would swap it in,
           // perhaps while the comparison reads it
           if (options.dryRun) throw new RebuildUnderWay(p.name, noted);
           if (noted !== null) joined[p.name] = noted;
-        } else this.registryOf(p).noteBuilder(p.name, me, options.dryRun === true);
+        } else this.versions.registryOf(p).noteBuilder(p.name, me, options.dryRun === true);
         return;
       }
       // another process holds the build file and has not noted its build: it is starting one
       if (!taken.has(p.name)) throw new RebuildUnderWay(p.name, null, 'it has only just started it, so there is no build to join yet');
       // a build whose file is gone (deleted from outside) is started again, under a new number
-      if (row.building_version !== null) this.dropVersion(p, row.building_version, 'now');
+      if (row.building_version !== null) this.versions.dropVersion(p, row.building_version, 'now');
       resumedFrom[p.name] = 0;
-      const version = this.registryOf(p).nextVersion(p.name);
-      this.dropVersion(p, version, 'now'); // what a process killed before it recorded the start left
-      p.create(this.tablesDb(p, version), tableNamer(p.name, version));
-      dropSecondaryIndexes(this.tablesDb(p, version), p, version);
-      this.registryOf(p).startBuilding(p.name, version, me, options.dryRun === true);
+      const version = this.versions.registryOf(p).nextVersion(p.name);
+      this.versions.dropVersion(p, version, 'now'); // what a process killed before it recorded the start left
+      p.create(this.versions.tablesDb(p, version), tableNamer(p.name, version));
+      dropSecondaryIndexes(this.versions.tablesDb(p, version), p, version);
+      this.versions.registryOf(p).startBuilding(p.name, version, me, options.dryRun === true);
       versions[p.name] = version;
     });
     // Another process may build the same version at the same time (two catch-ups after one large
     // import): the writers take a replay in their stride, and whichever finishes first swaps. The
     // other must then leave the version alone: it is live, and its old tables are gone.
-    const stillBuilding = (p: SqliteProjection) => this.registryOf(p).get(p.name).building_version === versions[p.name];
+    const stillBuilding = (p: SqliteProjection) => this.versions.registryOf(p).get(p.name).building_version === versions[p.name];
     const building = (): Target[] => {
       this.takeOverJoined(projections.filter((p) => !taken.has(p.name) && stillBuilding(p)), versions, taken, me);
       return projections.filter(stillBuilding).map((p) => {
         const version = versions[p.name]!;
-        const target = this.target(p, version, this.checkpointOf(p, version), this.checkpointer(p, version), () => this.storedBuilding(p, version));
-        target.committed = (position) => this.registryOf(p).buildingProgress(p.name, version, position);
+        const target = this.versions.target(p, version, this.versions.checkpointOf(p, version), this.versions.checkpointer(p, version), () => this.versions.storedBuilding(p, version));
+        target.committed = (position) => this.versions.registryOf(p).buildingProgress(p.name, version, position);
         return target;
       });
     };
@@ -1006,13 +859,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
       for (const p of projections) {
         if (!stillBuilding(p)) continue;
-        const db = this.tablesDb(p, versions[p.name]!);
+        const db = this.versions.tablesDb(p, versions[p.name]!);
         withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, versions[p.name]!))).immediate());
         this.files.journalFor(p.name, versions[p.name]!, 'live');
       }
     } catch (error) {
       // the build stays, to be resumed by the next rebuild, which must not take it for this process's
-      for (const p of projections) this.registryOf(p).forgetBuilder(p.name, me);
+      for (const p of projections) this.versions.registryOf(p).forgetBuilder(p.name, me);
       throw error;
     }
     const seconds = (this.clock().getTime() - started) / 1000;
@@ -1021,37 +874,37 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       // what the log gained while this built (the live versions were caught up first: see rebuild)
       await this.foldLive(projections);
       const differences: Record<string, number> = {};
-      this.inTransactions(projections, (p) => {
+      this.versions.inTransactions(projections, (p) => {
         if (!stillBuilding(p)) return;
-        const row = this.stateOf(p);
-        differences[p.name] = row.position === this.checkpointOf(p, versions[p.name]!) ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+        const row = this.versions.stateOf(p);
+        differences[p.name] = row.position === this.versions.checkpointOf(p, versions[p.name]!) ? this.compare(p, row.live_version, versions[p.name]!) : -1;
         // an interrupted rebuild it finished stays, for the next rebuild to resume at the head and
         // swap in: a dry run must not undo work it did not start (minutes of it, at a million students)
-        if (resumed.has(p.name)) this.registryOf(p).forgetBuilder(p.name, me);
-        else this.registryOf(p).stopBuilding(p.name);
+        if (resumed.has(p.name)) this.versions.registryOf(p).forgetBuilder(p.name, me);
+        else this.versions.registryOf(p).stopBuilding(p.name);
       });
-      for (const p of projections) if (differences[p.name] !== undefined && !resumed.has(p.name)) this.dropVersion(p, versions[p.name]!);
+      for (const p of projections) if (differences[p.name] !== undefined && !resumed.has(p.name)) this.versions.dropVersion(p, versions[p.name]!);
       const kept = projections.filter((p) => differences[p.name] !== undefined && resumed.has(p.name)).map((p) => p.name);
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences, kept };
     }
     // the other thread's half swaps right after this one, in the round the caller notes (see rebuild)
     if (options.beforeSwap !== undefined && !(await options.beforeSwap())) {
       // the other half failed: this one stays built, and the next rebuild resumes it at the head
-      for (const p of projections) this.registryOf(p).forgetBuilder(p.name, me);
+      for (const p of projections) this.versions.registryOf(p).forgetBuilder(p.name, me);
       return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false };
     }
     const replaced = new Map<SqliteProjection, number>();
     const swap = () =>
-      this.inTransactions(projections, (p) => {
+      this.versions.inTransactions(projections, (p) => {
         if (!stillBuilding(p)) return;
-        replaced.set(p, this.registryOf(p).get(p.name).live_version);
-        this.registryOf(p).swap(p.name);
+        replaced.set(p, this.versions.registryOf(p).get(p.name).live_version);
+        this.versions.registryOf(p).swap(p.name);
       });
-    if (options.beforeSwap === undefined) this.inCommitRound(swap);
+    if (options.beforeSwap === undefined) this.versions.inCommitRound(swap);
     else swap();
     // once the swap is committed: a version nobody reads any more
-    for (const [p, old] of replaced) this.dropVersion(p, old);
-    for (const p of projections) this.liveVersions.delete(p.name);
+    for (const [p, old] of replaced) this.versions.dropVersion(p, old);
+    for (const p of projections) this.versions.forgetLive(p.name);
     return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: true };
   }
 
@@ -1060,7 +913,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * catch-up: half of them on the second thread when there is one, as a rebuild does.
    */
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
-    const projections = this.resolve(names);
+    const projections = this.versions.resolve(names);
     await this.catchUp();
     if (!this.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
     // this thread claims both halves (their lock files, their rows) before either builds anything:
@@ -1088,7 +941,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     onProgress?: (p: ProjectionProgress) => void,
     options: { bulkBatchSize?: number; claimed?: boolean } = {},
   ): Promise<VerifyResult[]> {
-    const projections = this.resolve(names);
+    const projections = this.versions.resolve(names);
     const build = () => this.verifyEach(projections, onProgress, options.bulkBatchSize ?? this.bulkBatchSize);
     return options.claimed ? build() : this.whileVerifying(projections, build);
   }
@@ -1102,7 +955,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       try {
         return await work();
       } finally {
-        this.inTransactions(projections, (p) => this.registryOf(p).endVerifying(p.name, me));
+        this.versions.inTransactions(projections, (p) => this.versions.registryOf(p).endVerifying(p.name, me));
       }
     } finally {
       for (const p of taken) this.locks.release(verifyLock(p));
@@ -1120,14 +973,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         // a verify file another live process holds: that process verifies it (its row may lag its file)
         const free = await this.locks.take(verifyLock(p));
         if (free) taken.push(p);
-        this.inTransactions([p], () => {
+        this.versions.inTransactions([p], () => {
           this.refuseVerifyUnderWay(p, free);
-          this.registryOf(p).startVerifying(p.name, me);
+          this.versions.registryOf(p).startVerifying(p.name, me);
         });
         claimed.push(p);
       }
     } catch (error) {
-      this.inTransactions(claimed, (p) => this.registryOf(p).endVerifying(p.name, me));
+      this.versions.inTransactions(claimed, (p) => this.versions.registryOf(p).endVerifying(p.name, me));
       throw error;
     }
   }
@@ -1143,7 +996,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   forgetEndedWork(): void {
     const me = thisProcess();
     for (const p of this.projections) {
-      const registry = this.registryOf(p);
+      const registry = this.versions.registryOf(p);
       const verifier = registry.verifier(p.name);
       if (verifier !== null && sameProcess(verifier, me) && !this.locks.heldAnywhere(verifyLock(p))) registry.endVerifying(p.name, me);
       const builder = registry.builder(p.name);
@@ -1168,8 +1021,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (!took) continue;
       taken.add(p.name);
       // (unless the builder swapped it in and let go a moment ago: then there is no build to note)
-      this.inTransactions([p], () => {
-        if (this.registryOf(p).get(p.name).building_version === versions[p.name]) this.registryOf(p).noteBuilder(p.name, me);
+      this.versions.inTransactions([p], () => {
+        if (this.versions.registryOf(p).get(p.name).building_version === versions[p.name]) this.versions.registryOf(p).noteBuilder(p.name, me);
       });
     }
   }
@@ -1179,25 +1032,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    * is not `free`, or the verifier noted is at work (see atWorkElsewhere).
    */
   private refuseVerifyUnderWay(p: SqliteProjection, free: boolean): void {
-    const other = this.registryOf(p).verifier(p.name);
+    const other = this.versions.registryOf(p).verifier(p.name);
     const noted = liveElsewhere(other) ? other : null;
-    if (!free || (noted !== null && this.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
-  }
-
-  /**
-   * Whether the process noted as verifying or rebuilding a projection may still be at it: one
-   * this process can look up by its id is judged so (see ownerSeenAlive); one it cannot (of
-   * another container) by the work's lock file, which the OS lets go of when the process ends
-   * (see LockFiles). In one connection (specs), by its process id alone.
-   */
-  private workHeldAlive(owner: SyncOwner, lock: string): boolean {
-    if (!ownerAlive(owner)) return false;
-    return ownerSeenAlive(owner) || this.files.lockFolder === null || this.locks.heldAnywhere(lock);
-  }
-
-  /** workHeldAlive for another process's noted work whose lock file this process tried to take (`took`: it was free). */
-  private atWorkElsewhere(owner: SyncOwner, took: boolean): boolean {
-    return ownerSeenAlive(owner) || this.files.lockFolder === null || !took;
+    if (!free || (noted !== null && this.locks.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
   }
 
   /**
@@ -1207,13 +1044,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   private async verifyEach(projections: readonly SqliteProjection[], onProgress: ((p: ProjectionProgress) => void) | undefined, bulkBatchSize: number): Promise<VerifyResult[]> {
     const built = new Map(projections.map((p) => [p.name, 0]));
-    const scratch = (p: SqliteProjection) => this.target(p, VERIFY_VERSION, built.get(p.name)!, (at) => built.set(p.name, at), () => built.get(p.name)!);
+    const scratch = (p: SqliteProjection) => this.versions.target(p, VERIFY_VERSION, built.get(p.name)!, (at) => built.set(p.name, at), () => built.get(p.name)!);
     for (const p of projections) {
-      this.dropVersion(p, VERIFY_VERSION);
-      p.create(this.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
-      dropSecondaryIndexes(this.tablesDb(p, VERIFY_VERSION), p, VERIFY_VERSION);
+      this.versions.dropVersion(p, VERIFY_VERSION);
+      p.create(this.versions.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
+      dropSecondaryIndexes(this.versions.tablesDb(p, VERIFY_VERSION), p, VERIFY_VERSION);
     }
-    const liveAt = (p: SqliteProjection) => this.stateOf(p).position;
+    const liveAt = (p: SqliteProjection) => this.versions.stateOf(p).position;
     for (const [position, group] of groupBy(projections, liveAt)) {
       await this.feed(() => group.map(scratch), position, onProgress, true, bulkBatchSize);
     }
@@ -1222,11 +1059,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       // the live read model may have folded on while the copies were built (a sync another
       // process folds): the copy follows it there, and the two are compared at one moment
       for (;;) {
-        const live = this.registryOf(p).get(p.name);
+        const live = this.versions.registryOf(p).get(p.name);
         const compared = this.files.withBoth(p.name, live.live_version, VERIFY_VERSION, (db) =>
           withSortsOnDisk(db, () =>
             db.transaction(() => {
-              const position = this.checkpointOf(p, live.live_version);
+              const position = this.versions.checkpointOf(p, live.live_version);
               if (position > built.get(p.name)!) return { position, differences: null };
               const differences: Record<string, number> = {};
               for (const table of p.tables) differences[table] = compareTable(db, p, table, live.live_version, VERIFY_VERSION);
@@ -1243,55 +1080,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       }
     }
     // (a verify that failed leaves its scratch versions to the next one, which drops them first)
-    for (const p of projections) this.dropVersion(p, VERIFY_VERSION);
+    for (const p of projections) this.versions.dropVersion(p, VERIFY_VERSION);
     return results;
-  }
-
-  /** The projections named, each once, in the order first named (a name given twice is one read model). */
-  private resolve(names: string[]): SqliteProjection[] {
-    return [...new Set(names)].map((n) => this.named(n));
-  }
-
-  private named(name: string): SqliteProjection {
-    const p = this.byName.get(name);
-    if (!p) throw new UnknownProjection(name, this.names());
-    return p;
-  }
-
-  private liveTargets(projections: readonly SqliteProjection[] = this.projections): Target[] {
-    return projections.flatMap((p) => {
-      const row = this.stateOf(p);
-      this.forgetOtherVersions(p, [row.live_version, row.building_version, VERIFY_VERSION]);
-      if (row.status === 'failed') return [];
-      const version = row.live_version;
-      return [this.target(p, version, row.position, this.checkpointer(p, version), () => this.storedLive(p, version))];
-    });
-  }
-
-  private target(
-    p: SqliteProjection,
-    version: number,
-    position: number,
-    checkpoint: (pos: number) => void,
-    stored: () => number | null,
-  ): Target {
-    const key = `${p.name}@${version}`;
-    let writer = this.writers.get(key);
-    if (!writer) {
-      writer = p.writer(this.tablesDb(p, version), tableNamer(p.name, version));
-      this.writers.set(key, writer);
-    }
-    return { projection: p, version, position, writer, key, stored, checkpoint, failure: null };
-  }
-
-  /** The stored checkpoint of a projection's live version, or null when `version` is no longer live. */
-  private storedLive(p: SqliteProjection, version: number): number | null {
-    return this.registryOf(p).get(p.name).live_version === version ? this.checkpointOf(p, version) : null;
-  }
-
-  /** The stored checkpoint of a rebuild into `version`, or null when that version is no longer being built. */
-  private storedBuilding(p: SqliteProjection, version: number): number | null {
-    return this.registryOf(p).get(p.name).building_version === version ? this.checkpointOf(p, version) : null;
   }
 
   /**
@@ -1383,7 +1173,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private foldStreamed(targets: Target[], from: number, batchSize: number, stopAt: number | undefined): { count: number; last: number } | null {
     const readNow = this.store.readAllNow?.bind(this.store);
     if (!readNow) return null;
-    const files = [...this.byFile(targets)];
+    const files = [...this.versions.byFile(targets)];
     let count = 0;
     let last = from;
     const feeding: Target[] = [];
@@ -1416,14 +1206,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     try {
       inTransactionOf(0);
     } catch {
-      for (const writer of this.writers.values()) writer.reset();
-      this.folded.clear();
+      this.versions.writers.resetAll();
       return null;
     }
     for (const t of feeding) {
       if (last <= t.position) continue;
       t.position = last;
-      this.folded.set(t.key, last);
+      this.versions.writers.noteFolded(t.key, last);
     }
     return { count, last };
   }
@@ -1446,7 +1235,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     if (batch.length === batchSize) return { count: batch.length, last: batch[batch.length - 1]!.position };
     const passing = targets.filter((t) => t.failure === null);
     try {
-      for (const [db, group] of this.byFile(passing)) {
+      for (const [db, group] of this.versions.byFile(passing)) {
         // immediate, as every fold's: a transaction that reads the checkpoint and then writes
         // fails (SQLITE_BUSY) when another connection commits between the two
         db.transaction(() => {
@@ -1454,13 +1243,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
             if (!this.resumeUnderLock(t) || t.position >= bound) continue;
             t.checkpoint(bound);
             t.position = bound;
-            this.folded.set(t.key, bound);
+            this.versions.writers.noteFolded(t.key, bound);
           }
         }).immediate();
       }
     } catch (error) {
-      for (const writer of this.writers.values()) writer.reset();
-      this.folded.clear();
+      this.versions.writers.resetAll();
       throw error;
     }
     return { count: batch.length, last: bound };
@@ -1469,12 +1257,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** One transaction per file: each target folds the events past its checkpoint, then moves it. */
   private applyBatch(targets: Target[], events: RecordedEvent[]): void {
     try {
-      for (const [db, group] of this.byFile(targets)) this.applyInTransaction(db, group, events);
+      for (const [db, group] of this.versions.byFile(targets)) this.applyInTransaction(db, group, events);
     } catch (error) {
       // a file's transaction rolled back: no writer may keep what it cached from it (those of
       // files already committed read their rows back, which is only slower)
-      for (const writer of this.writers.values()) writer.reset();
-      this.folded.clear();
+      this.versions.writers.resetAll();
       throw error;
     }
   }
@@ -1486,7 +1273,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private resumeUnderLock(t: Target): boolean {
     const stored = t.stored();
     if (stored === null) return false;
-    if (stored !== this.folded.get(t.key)) {
+    if (stored !== this.versions.writers.foldedAt(t.key)) {
       // another process folded into these tables since this writer last did: what it keeps
       // in memory across batches (documents, schools of each record) may be out of date
       t.writer.reset();
@@ -1509,7 +1296,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
             t.checkpoint(events[events.length - 1]!.position);
           })();
           t.position = events[events.length - 1]!.position;
-          this.folded.set(t.key, t.position);
+          this.versions.writers.noteFolded(t.key, t.position);
         } catch (error) {
           t.writer.reset();
           // SQLite failing (a full disk may roll the file's whole transaction back): no event to look for
@@ -1533,7 +1320,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private failingEvent(t: Target, events: RecordedEvent[]): { index: number; error: unknown } | null {
     let failure: { index: number; error: unknown } | null = null;
     try {
-      this.tablesDb(t.projection, t.version).transaction(() => {
+      this.versions.tablesDb(t.projection, t.version).transaction(() => {
         for (let index = 0; index < events.length && failure === null; index++) {
           try {
             t.writer.apply(events[index]!);
@@ -1557,13 +1344,13 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** Folds the events before the failing one, then records where and why the projection stopped. */
   private stopAt(t: Target, before: RecordedEvent[], failing: RecordedEvent, error: unknown): void {
     if (before.length > 0) {
-      this.tablesDb(t.projection, t.version).transaction(() => {
+      this.versions.tablesDb(t.projection, t.version).transaction(() => {
         for (const e of before) t.writer.apply(e);
         t.writer.flush();
         t.checkpoint(before[before.length - 1]!.position);
       })();
       t.position = before[before.length - 1]!.position;
-      this.folded.set(t.key, t.position);
+      this.versions.writers.noteFolded(t.key, t.position);
     }
     t.failure = {
       position: failing.position,
@@ -1571,31 +1358,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       streamId: failing.streamId,
       message: error instanceof Error ? error.message : String(error),
     };
-    const registry = this.registryOf(t.projection);
+    const registry = this.versions.registryOf(t.projection);
     if (t.version === registry.get(t.projection.name).live_version) {
       registry.fail(t.projection.name, t.failure);
       // (a commit on this connection does not move its data_version: see liveVersion)
-      this.liveVersions.delete(t.projection.name);
+      this.versions.forgetLive(t.projection.name);
     }
-  }
-
-  /**
-   * Deletes one version of a projection's tables and its checkpoint (its file, when versions have
-   * files), and its writer here. Inside a state file's transaction a version the state file names
-   * goes once that transaction has committed (`once unnamed`); `now` is for a version it does not
-   * name (a leftover of a killed process) or one whose file is gone already.
-   */
-  private dropVersion(p: SqliteProjection, version: number, when: 'once unnamed' | 'now' = 'once unnamed'): void {
-    if (this.dropsAfterCommit !== null && when === 'once unnamed') {
-      this.dropsAfterCommit.push(() => this.dropVersion(p, version));
-      return;
-    }
-    this.writers.delete(`${p.name}@${version}`);
-    this.folded.delete(`${p.name}@${version}`);
-    this.files.dropVersion(p.name, version, (db) => {
-      dropTables(db, p, version);
-      VersionCheckpoints.of(db).delete(p.name, version);
-    });
   }
 
   private compare(p: SqliteProjection, a: number, b: number): number {
@@ -1661,17 +1429,8 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
   return { promise, resolve };
 }
 
-/** A projection's verify lock file's name (see LockFiles). */
-function verifyLock(p: SqliteProjection): string {
-  return `verify-${p.name}`;
-}
-
-/** A projection's build lock file's name (see LockFiles). */
 /** Whether a read model at `position` has at least `from` events to fold up to `head`, and more than it has folded. */
 function farBehind(position: number, head: number, from: number): boolean {
   return head - position >= from && head - position > position;
 }
 
-function buildLock(p: SqliteProjection): string {
-  return `build-${p.name}`;
-}
