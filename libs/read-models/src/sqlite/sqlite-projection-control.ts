@@ -28,6 +28,7 @@ import type { LiveProjections } from './readers/sqlite-read-models';
 import { ProjectionFailed } from './control/projection-failed';
 import type { Target } from './control/fold-target';
 import { BatchFeeder } from './control/batch-feeder';
+import { deferred, TwoThreads, type CommitBarrier, type SecondThread } from './control/two-threads';
 import { ProjectionVersions, VERIFY_VERSION } from './control/projection-versions';
 import { buildLock, verifyLock, WorkLocks } from './control/work-locks';
 import { fingerprintOf, schemaOf, shapeOf } from './control/projection-fingerprint';
@@ -35,6 +36,7 @@ import { compareTable, dropSecondaryIndexes } from './control/version-tables';
 import { groupBy } from './control/group-by';
 
 export { ProjectionFailed };
+export type { CommitBarrier, SecondThread };
 
 export interface BulkOptions {
   /**
@@ -66,11 +68,6 @@ export interface BulkOptions {
 const BULK_CATCH_UP_FROM = 100_000;
 
 /**
- * Another thread that folds projections on connections of its own to the same files: a rebuild
- * or a large catch-up here gives it half of the projections. Each call resolves with its result
- * and rejects with its error, a projection that stopped at an event as a ProjectionFailed.
- */
-/**
  * A rebuild's options. `beforeSwap` is awaited before the swap: it resolves once the other
  * thread's half is built (true: swap) or has failed (false: this half is left built and not
  * swapped, for the next rebuild to resume at once, so that the halves never go live apart).
@@ -79,39 +76,6 @@ export interface RebuildOptions {
   dryRun?: boolean;
   onProgress?: (p: ProjectionProgress) => void;
   beforeSwap?: () => Promise<boolean>;
-}
-
-export interface SecondThread {
-  /** Rebuilds, and awaits `beforeSwap` before it swaps its half in (or, when it says false, leaves it built). */
-  rebuild(
-    names: string[],
-    options: { dryRun: boolean; bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void; beforeSwap: () => Promise<boolean> },
-  ): Promise<RebuildResult>;
-  /**
-   * Folds up to `until`, then holds its transactions until `beforeCommit` says whether to commit
-   * them (true) or roll them back (false): the two halves of a catch-up become visible together.
-   * `stop` ends it between batches, rolled back (this thread's half was stopped). `bulkCatchUpFrom`
-   * is the asking thread's own (see BulkOptions): a half that rebuilt in bulk while the other
-   * folded live would swap in outside the commit round of the two.
-   */
-  catchUp(
-    names: string[],
-    options: { until: number; bulkCatchUpFrom: number; onProgress: (p: ProjectionProgress) => void; beforeCommit: () => Promise<boolean>; stop: AbortSignal },
-  ): Promise<number>;
-  /**
-   * Verifies its half at the live checkpoints, as they are: the asking thread caught up, and
-   * claimed the half as its own (see `verify`).
-   */
-  verify(names: string[], options: { bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void }): Promise<VerifyResult[]>;
-}
-
-/**
- * How a live fold held open on two threads commits: `ready` resolves once the other half is
- * folded too (true) or has failed (false); `decided` tells the other half what this one did.
- */
-export interface CommitBarrier {
-  ready(): Promise<boolean>;
-  decided(committed: boolean): void;
 }
 
 /**
@@ -140,7 +104,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly feeder: BatchFeeder;
   /** The lock files of the verifies and rebuilds this process runs (see WorkLocks.workHeldAlive). */
   private readonly locks: WorkLocks;
-  private readonly secondThread: SecondThread | null;
+  private readonly twoThreads: TwoThreads;
   private readonly restarts: ProjectionRestart[] = [];
   /**
    * Whether the last catch-up found a read model's file written by another connection and left
@@ -158,7 +122,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     files: Db | ReadModelFiles,
     private readonly store: EventStore,
     private readonly projections: readonly SqliteProjection[] = SQLITE_PROJECTIONS,
-    private readonly batchSize = 5_000,
+    batchSize = 5_000,
     options: BulkOptions & { clock?: () => Date; secondThread?: SecondThread } = {},
   ) {
     this.files = files instanceof ReadModelFiles ? files : ReadModelFiles.single(files);
@@ -167,9 +131,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM;
     this.twoThreadCatchUpFrom = options.twoThreadCatchUpFrom ?? 20_000;
-    this.secondThread = options.secondThread ?? null;
     this.versions = new ProjectionVersions(this.files, projections);
     this.feeder = new BatchFeeder(store, this.versions, batchSize, this.clock);
+    this.twoThreads = new TwoThreads(options.secondThread ?? null, this.versions, batchSize, this.bulkBatchSize);
     const emptied: Db[] = [];
     this.versions.inTransactions(projections, (p, db) => {
       const schema = schemaOf(p);
@@ -429,7 +393,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   /** Folds every live read model up to `until`, on two threads when it is far enough behind (see catchUp). */
   private async foldAll(onProgress: ((p: ProjectionProgress) => void) | undefined, interrupted: (() => boolean) | undefined, until: number, barrier: CommitBarrier | undefined): Promise<number> {
     const behind = Math.max(0, ...this.versions.liveTargets().map((t) => until - t.position));
-    if (!this.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
+    if (!this.twoThreads.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
       return this.foldLive(this.projections, onProgress, interrupted, until, barrier);
     }
     const theirs = deferred<boolean>();
@@ -445,14 +409,14 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       else round = this.files.rounds?.begin() ?? null;
       return folded;
     };
-    const [here, there] = await this.onTwoThreads(
+    const [here, there] = await this.twoThreads.runHalves(
       this.projections,
       (projections, progress) =>
         this.foldLive(projections, progress, interrupted, until, { ready: bothFolded, decided: mine.resolve }).finally(() => {
           if (interrupted?.()) stop.abort();
         }),
       (names, progress) =>
-        this.secondThread!.catchUp(names, {
+        this.twoThreads.second!.catchUp(names, {
           until,
           bulkCatchUpFrom: this.bulkCatchUpFrom,
           onProgress: (p) => {
@@ -662,7 +626,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   private async rebuildOf(projections: SqliteProjection[], options: RebuildOptions): Promise<RebuildResult> {
-    if (!this.canSplit(projections)) return this.rebuildHere(projections, options);
+    if (!this.twoThreads.canSplit(projections)) return this.rebuildHere(projections, options);
     const started = this.clock().getTime();
     // each resolves true once its half is built (this thread's: swapped), false once it failed
     const theirs = deferred<boolean>();
@@ -674,12 +638,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (built) round = this.files.rounds?.begin() ?? null;
       return built;
     };
-    const merged = await this.onTwoThreads(
+    const merged = await this.twoThreads.runHalves(
       projections,
       // each thread's writers hold what a batch changed until its commit: half the batch each
       // keeps the two within one's memory
       (here, onProgress) =>
-        this.rebuildHere(here, { ...options, onProgress, beforeSwap: bothBuilt }, this.halfBulkBatch()).then(
+        this.rebuildHere(here, { ...options, onProgress, beforeSwap: bothBuilt }, this.twoThreads.halfBulkBatch()).then(
           (result) => {
             mine.resolve(result.swapped);
             return result;
@@ -690,9 +654,9 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
           },
         ),
       (names, onProgress) =>
-        this.secondThread!.rebuild(names, {
+        this.twoThreads.second!.rebuild(names, {
           dryRun: options.dryRun === true,
-          bulkBatchSize: this.halfBulkBatch(),
+          bulkBatchSize: this.twoThreads.halfBulkBatch(),
           onProgress,
           beforeSwap: () => {
             theirs.resolve(true);
@@ -715,54 +679,6 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
         ? { differences: inOrder(projections, merged.map((r) => r.differences ?? {})), kept: projections.map((p) => p.name).filter((name) => merged.some((r) => r.kept?.includes(name))) }
         : {}),
     };
-  }
-
-  private halfBulkBatch(): number {
-    return Math.max(this.batchSize, Math.ceil(this.bulkBatchSize / 2));
-  }
-
-  /** Whether these projections may be split between this thread and a second one: several, each in a file of its own. */
-  private canSplit(projections: readonly SqliteProjection[]): boolean {
-    return this.secondThread !== null && this.files.separate && projections.length > 1;
-  }
-
-  /**
-   * Splits the projections in two halves of about the same work (`rebuildWeight`): this thread
-   * folds one while the second thread folds the other, each reading the log itself and writing
-   * its own files. Progress is the slower half's. Both results, this thread's first.
-   */
-  private async onTwoThreads<T>(
-    projections: readonly SqliteProjection[],
-    here: (projections: SqliteProjection[], onProgress: (p: ProjectionProgress) => void) => Promise<T>,
-    there: (names: string[], onProgress: (p: ProjectionProgress) => void) => Promise<T>,
-    onProgress: ((p: ProjectionProgress) => void) | undefined,
-  ): Promise<[T, T]> {
-    const [mine, theirs] = splitByWeight(projections);
-    const latest = new Map<string, ProjectionProgress>();
-    const report = (half: string) => (progress: ProjectionProgress) => {
-      latest.set(half, progress);
-      // until both have reported, one half done would show the whole as done
-      if (onProgress && latest.size === 2) onProgress(slowest([...latest.values()]));
-    };
-    const elsewhere = there(
-      theirs.map((p) => p.name),
-      report('there'),
-    ).then(
-      (result) => ({ result }),
-      (error: unknown) => ({ error }),
-    );
-    let local: T;
-    try {
-      local = await here(mine, report('here'));
-    } finally {
-      // never leave the other thread writing unobserved, whatever happened here
-      await elsewhere;
-    }
-    const remote = await elsewhere;
-    if ('error' in remote) throw remote.error;
-    // the other thread's swaps were made on other connections: look the live versions up again
-    for (const p of theirs) this.versions.forgetLive(p.name);
-    return [local, remote.result];
   }
 
   /**
@@ -909,15 +825,15 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
     const projections = this.versions.resolve(names);
     await this.catchUp();
-    if (!this.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
+    if (!this.twoThreads.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
     // this thread claims both halves (their lock files, their rows) before either builds anything:
     // a verify another process has under way in any of them is refused here, not after one half
     // has built its copies; the other thread builds its half under this thread's claim
     const halves = await this.whileVerifying(projections, () =>
-      this.onTwoThreads(
+      this.twoThreads.runHalves(
         projections,
-        (here, progress) => this.verifyEach(here, progress, this.halfBulkBatch()),
-        (there, progress) => this.secondThread!.verify(there, { bulkBatchSize: this.halfBulkBatch(), onProgress: progress }),
+        (here, progress) => this.verifyEach(here, progress, this.twoThreads.halfBulkBatch()),
+        (there, progress) => this.twoThreads.second!.verify(there, { bulkBatchSize: this.twoThreads.halfBulkBatch(), onProgress: progress }),
         onProgress,
       ),
     );
@@ -1084,44 +1000,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 }
 
-/**
- * Two halves of about the same rebuild work: the heaviest first, each to the lighter half. The
- * first half is never empty.
- */
-function splitByWeight(projections: readonly SqliteProjection[]): [SqliteProjection[], SqliteProjection[]] {
-  const halves: [SqliteProjection[], SqliteProjection[]] = [[], []];
-  const weights = [0, 0];
-  const weightOf = (p: SqliteProjection) => p.rebuildWeight ?? 1;
-  for (const p of [...projections].sort((a, b) => weightOf(b) - weightOf(a))) {
-    const lighter = weights[0]! <= weights[1]! ? 0 : 1;
-    halves[lighter].push(p);
-    weights[lighter]! += weightOf(p);
-  }
-  return halves;
-}
-
-/** The progress of two builds as one: where the one further behind is. */
-function slowest(parts: ProjectionProgress[]): ProjectionProgress {
-  const behind = parts.reduce((a, b) => (b.position < a.position ? b : a));
-  return {
-    ...behind,
-    projections: parts.flatMap((p) => p.projections),
-    eventsPerSecond: Math.min(...parts.map((p) => p.eventsPerSecond)),
-    etaSeconds: parts.some((p) => p.etaSeconds === null) ? null : Math.max(...parts.map((p) => p.etaSeconds!)),
-  };
-}
-
 /** Both halves' figures per projection as one record, in the order the projections were asked for. */
 function inOrder(projections: readonly SqliteProjection[], halves: Record<string, number>[]): Record<string, number> {
   const all: Record<string, number> = Object.assign({}, ...halves);
   return Object.fromEntries(projections.filter((p) => p.name in all).map((p) => [p.name, all[p.name]!]));
-}
-
-/** A promise with its resolve at hand; resolving it again does nothing. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 /** Whether a read model at `position` has at least `from` events to fold up to `head`, and more than it has folded. */
