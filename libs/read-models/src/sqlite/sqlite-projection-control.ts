@@ -1,5 +1,4 @@
 import {
-  isBusy,
   liveElsewhere,
   sameProcess,
   thisProcess,
@@ -28,6 +27,7 @@ import type { LiveProjections } from './readers/sqlite-read-models';
 import { ProjectionFailed } from './control/projection-failed';
 import type { Target } from './control/fold-target';
 import { BatchFeeder } from './control/batch-feeder';
+import { BULK_CATCH_UP_FROM, LiveCatchUp } from './control/live-catch-up';
 import { deferred, TwoThreads, type CommitBarrier, type SecondThread } from './control/two-threads';
 import { ProjectionVersions, VERIFY_VERSION } from './control/projection-versions';
 import { buildLock, verifyLock, WorkLocks } from './control/work-locks';
@@ -64,9 +64,6 @@ export interface BulkOptions {
   twoThreadCatchUpFrom?: number;
 }
 
-/** How far behind a live read model is caught up by a rebuild beside it, by default (see BulkOptions.bulkCatchUpFrom). */
-const BULK_CATCH_UP_FROM = 100_000;
-
 /**
  * A rebuild's options. `beforeSwap` is awaited before the swap: it resolves once the other
  * thread's half is built (true: swap) or has failed (false: this half is left built and not
@@ -77,13 +74,6 @@ export interface RebuildOptions {
   onProgress?: (p: ProjectionProgress) => void;
   beforeSwap?: () => Promise<boolean>;
 }
-
-/**
- * How long a live fold waits for read-model files another connection is writing before it leaves
- * them to it: the other is folding the same log (`serve`'s runner folding a large sync, say), and
- * a command should not wait minutes for it.
- */
-const HOLD_WAIT_MS = 1_000;
 
 /** How long a rebuild waits for a process that holds a projection's build file to note its build (then joins it). */
 const BUILD_NOTED_WAIT_MS = 5_000;
@@ -97,22 +87,14 @@ const BUILD_NOTED_POLL_MS = 50;
 export class SqliteProjectionControl implements ProjectionControl, LiveProjections {
   private readonly clock: () => Date;
   private readonly bulkBatchSize: number;
-  private readonly bulkCatchUpFrom: number;
-  private readonly twoThreadCatchUpFrom: number;
   private readonly files: ReadModelFiles;
   private readonly versions: ProjectionVersions;
   private readonly feeder: BatchFeeder;
   /** The lock files of the verifies and rebuilds this process runs (see WorkLocks.workHeldAlive). */
   private readonly locks: WorkLocks;
   private readonly twoThreads: TwoThreads;
+  private readonly liveCatchUp: LiveCatchUp;
   private readonly restarts: ProjectionRestart[] = [];
-  /**
-   * Whether the last catch-up found a read model's file written by another connection and left
-   * the read models to it (see holdAll): a runner waits before it tries again.
-   */
-  private heldElsewhere = false;
-  /** The read models the last catch-up rebuilt in bulk beside their live versions and swapped in (see catchUpInBulk). */
-  private rebuiltByCatchUp: string[] = [];
 
   /**
    * @param files where each projection's tables are: a connection given alone holds them all
@@ -129,11 +111,19 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     this.locks = new WorkLocks(this.files);
     this.clock = options.clock ?? (() => new Date());
     this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
-    this.bulkCatchUpFrom = options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM;
-    this.twoThreadCatchUpFrom = options.twoThreadCatchUpFrom ?? 20_000;
     this.versions = new ProjectionVersions(this.files, projections);
     this.feeder = new BatchFeeder(store, this.versions, batchSize, this.clock);
     this.twoThreads = new TwoThreads(options.secondThread ?? null, this.versions, batchSize, this.bulkBatchSize);
+    this.liveCatchUp = new LiveCatchUp(
+      store,
+      this.versions,
+      this.feeder,
+      this.twoThreads,
+      this.locks,
+      (names, rebuildOptions) => this.rebuild(names, rebuildOptions),
+      options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM,
+      options.twoThreadCatchUpFrom ?? 20_000,
+    );
     const emptied: Db[] = [];
     this.versions.inTransactions(projections, (p, db) => {
       const schema = schemaOf(p);
@@ -233,11 +223,11 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   }
 
   foldedElsewhere(): boolean {
-    return this.heldElsewhere;
+    return this.liveCatchUp.foldedElsewhere();
   }
 
   rebuiltInBulk(): string[] {
-    return [...this.rebuiltByCatchUp];
+    return this.liveCatchUp.rebuiltInBulk();
   }
 
   startedOver(): ProjectionRestart[] {
@@ -326,278 +316,25 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       builder: builder === null ? null : { pid: builder.pid, host: builder.host },
       underWay: builder !== null && this.locks.workHeldAlive(builder, buildLock(p)),
       // a failed read model is left out of catch-ups until it is mended: only a rebuild resumes its build
-      resumedBy: live.status === 'running' && this.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
+      resumedBy: live.status === 'running' && this.liveCatchUp.farBehind(live.position, live.head) ? 'catch-up' : 'rebuild',
     };
   }
 
-  /** Whether a live read model at `position` is so far behind `head` that a catch-up rebuilds it in bulk (see catchUpInBulk). */
-  private farBehind(position: number, head: number): boolean {
-    return farBehind(position, head, this.bulkCatchUpFrom);
-  }
-
   /**
-   * Brings every live read model up to the head of the log as it is now (see foldLive), or to
-   * `until` with the `barrier` of the thread that split a catch-up with this one. `interrupted` is
-   * asked between the batches this thread folds: when it says so, the catch-up ends there and
-   * what it folded is rolled back (both halves), as a runner being stopped asks; a bulk rebuild
-   * runs to its end.
+   * Brings every live read model up to the head of the log as it is now, or to `until` with the
+   * `barrier` of the thread that split a catch-up with this one (see LiveCatchUp.catchUp).
    */
-  async catchUp(
+  catchUp(
     onProgress?: (p: ProjectionProgress) => void,
     interrupted?: () => boolean,
     options: { until?: number; barrier?: CommitBarrier } = {},
   ): Promise<number> {
-    this.heldElsewhere = false;
-    this.rebuiltByCatchUp = [];
-    const rebuilt = await this.catchUpInBulk(this.projections, onProgress);
-    this.rebuiltByCatchUp = rebuilt.names;
-    // the head as read now is the end of an append, so of a whole sync: the fold stops there
-    const until = options.until ?? (await this.store.headPosition());
-    if (this.bulkCatchUpFrom === Infinity) {
-      // asked at the start and between batches: the process that appended a large sync starts
-      // its rebuild a moment after its append, which is when this fold starts too
-      const far = this.versions.liveTargets().filter((t) => farBehind(t.position, until, BULK_CATCH_UP_FROM));
-      let left = this.buildingElsewhere(far);
-      const asked = interrupted;
-      interrupted = () => asked?.() === true || left || (left = this.buildingElsewhere(far));
-      const folded = left ? 0 : await this.foldAll(onProgress, interrupted, until, options.barrier);
-      // (a fold that committed folded events: a builder noted after it is too late to leave it to)
-      if (!left || folded > 0) return folded;
-      this.heldElsewhere = true;
-      return 0;
-    }
-    return rebuilt.events + (await this.foldAll(onProgress, interrupted, until, options.barrier));
+    return this.liveCatchUp.catchUp(onProgress, interrupted, options);
   }
 
-  /**
-   * Whether another live process is rebuilding every one of these read models to swap it in (a
-   * command's catch-up after a large sync: see catchUpInBulk). Its swaps will replace the versions
-   * a live fold here would write into, so such a fold is left to it, and noted in `heldElsewhere`
-   * (the runner looks again a second later; a builder that dies is no longer at work, and the fold
-   * is made here). Folding meanwhile would be the same sync folded twice, on the two cores the
-   * rebuild needs. A dry run swaps nothing in, and a read model nobody rebuilds is folded here,
-   * so with either the fold is made here, all of it (the read models stay at one sync).
-   */
-  private buildingElsewhere(targets: readonly Target[]): boolean {
-    return (
-      targets.length > 0 &&
-      targets.every(({ projection: p }) => {
-        const row = this.versions.registryOf(p).get(p.name);
-        if (row.building_version === null || row.build_dry === 1) return false;
-        const builder = this.versions.registryOf(p).builder(p.name);
-        return liveElsewhere(builder) && this.locks.workHeldAlive(builder, buildLock(p));
-      })
-    );
-  }
-
-  /** Folds every live read model up to `until`, on two threads when it is far enough behind (see catchUp). */
-  private async foldAll(onProgress: ((p: ProjectionProgress) => void) | undefined, interrupted: (() => boolean) | undefined, until: number, barrier: CommitBarrier | undefined): Promise<number> {
-    const behind = Math.max(0, ...this.versions.liveTargets().map((t) => until - t.position));
-    if (!this.twoThreads.canSplit(this.projections) || behind < this.twoThreadCatchUpFrom) {
-      return this.foldLive(this.projections, onProgress, interrupted, until, barrier);
-    }
-    const theirs = deferred<boolean>();
-    const mine = deferred<boolean>();
-    // this thread stopped (a runner being stopped): the other half stops too, between its batches
-    const stop = new AbortController();
-    // one commit round for both halves: from before this thread's commits to after the other's
-    let round: number | null = null;
-    const bothFolded = async () => {
-      const folded = await theirs.promise;
-      // (the other half could not hold its files: another process is folding them)
-      if (!folded) this.heldElsewhere = true;
-      else round = this.files.rounds?.begin() ?? null;
-      return folded;
-    };
-    const [here, there] = await this.twoThreads.runHalves(
-      this.projections,
-      (projections, progress) =>
-        this.foldLive(projections, progress, interrupted, until, { ready: bothFolded, decided: mine.resolve }).finally(() => {
-          if (interrupted?.()) stop.abort();
-        }),
-      (names, progress) =>
-        this.twoThreads.second!.catchUp(names, {
-          until,
-          bulkCatchUpFrom: this.bulkCatchUpFrom,
-          onProgress: (p) => {
-            progress(p);
-            // asked after each of its batches too: this thread may be waiting for it, folded
-            if (interrupted?.()) stop.abort();
-          },
-          stop: stop.signal,
-          beforeCommit: () => {
-            theirs.resolve(true);
-            return mine.promise;
-          },
-        }).then(
-          (folded) => {
-            theirs.resolve(false); // ended without asking to commit: stopped, or another process holds its files
-            return folded;
-          },
-          (error: unknown) => {
-            theirs.resolve(false);
-            throw error;
-          },
-        ),
-      onProgress,
-    );
-    // a round whose commits failed part-way is left noted, so readers go on comparing: the next round here deletes it
-    if (round !== null) this.files.rounds!.end(round);
-    return Math.max(here, there);
-  }
-
-  /** Catches these projections up (see catchUp); gives the ones it rebuilt in bulk. */
-  private async catchUpOf(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<string[]> {
-    const rebuilt = await this.catchUpInBulk(projections, onProgress);
-    await this.foldLive(projections, onProgress);
-    return rebuilt.names;
-  }
-
-  /**
-   * Folds what the live versions of these projections have not folded yet, in live batches, up to
-   * `until` (the end of an append). With a file per projection, each file's batches go into one
-   * transaction held open to the end, so readers see each read model before the fold or after
-   * it, never in between (a sync of a whole district in part), while the thread is let go between
-   * batches. A stop asked for (`interrupted`), a failure or the other half's failure rolls it
-   * all back: the next catch-up folds it again. A read model whose file another connection is
-   * writing is left to it (see HOLD_WAIT_MS).
-   */
-  private async foldLive(
-    projections: readonly SqliteProjection[],
-    onProgress?: (p: ProjectionProgress) => void,
-    interrupted?: () => boolean,
-    until?: number,
-    barrier?: CommitBarrier,
-  ): Promise<number> {
-    if (!this.files.separate) {
-      barrier?.decided(true);
-      return this.feeder.feed(() => this.versions.liveTargets(projections), until, onProgress, false, null, interrupted);
-    }
-    const end = until ?? (await this.store.headPosition());
-    let held: Db[] = [];
-    let committed = false;
-    try {
-      held = await this.holdAll([...this.versions.byFile(this.versions.liveTargets(projections).filter((t) => t.position < end)).keys()]);
-      if (held.length === 0 && this.heldElsewhere) return 0;
-      // only the versions held: one another process swaps in meanwhile is folded by the next catch-up
-      const holding = new Set(held);
-      const targets = () => this.versions.liveTargets(projections).filter((t) => holding.has(this.versions.tablesDb(t.projection, t.version)));
-      const applied = await this.feeder.feed(targets, end, onProgress, false, null, interrupted, held);
-      // (not asked again once the barrier is passed: to a second thread's half, ready means the
-      // first half has committed)
-      if (interrupted?.() || (barrier !== undefined && !(await barrier.ready()))) return 0;
-      const commit = () => {
-        for (const db of held) db.exec('COMMIT');
-      };
-      // a barrier's owner notes the round of both halves (see catchUp); one file needs none
-      if (barrier === undefined && held.length > 1) this.versions.inCommitRound(commit);
-      else commit();
-      committed = true;
-      return applied;
-    } finally {
-      if (!committed) {
-        for (const db of held) if (db.inTransaction) db.exec('ROLLBACK');
-        // what the writers keep in memory is of the rolled-back batches
-        this.versions.writers.resetAll();
-      }
-      barrier?.decided(committed);
-    }
-  }
-
-  /**
-   * Opens the write transaction a live fold holds on each of these files, or on none: when
-   * another connection writes one of them (another process folding the same log: `serve`'s runner
-   * folding a large sync, say), all are let go, tried again for HOLD_WAIT_MS, and then left to it,
-   * noted in `heldElsewhere`. Folding the others would leave the read models at different syncs
-   * outside any commit round. Waits without holding the thread up.
-   */
-  private async holdAll(dbs: readonly Db[]): Promise<Db[]> {
-    const giveUpAt = Date.now() + HOLD_WAIT_MS;
-    for (;;) {
-      const held: Db[] = [];
-      for (const db of dbs) {
-        // a fold of this process already holds it (a catch-up started while another is under way)
-        if (db.inTransaction || !this.tryBegin(db)) break;
-        held.push(db);
-      }
-      if (held.length === dbs.length) {
-        this.heldElsewhere = false;
-        return held;
-      }
-      for (const db of held) db.exec('ROLLBACK');
-      if (Date.now() >= giveUpAt) {
-        this.heldElsewhere = true;
-        return [];
-      }
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
-  /** BEGIN IMMEDIATE without waiting for another connection's write lock: false when it holds one. */
-  private tryBegin(db: Db): boolean {
-    const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
-    try {
-      db.exec('BEGIN IMMEDIATE');
-      return true;
-    } catch (error) {
-      if (isBusy(error)) return false;
-      throw error;
-    } finally {
-      db.pragma(`busy_timeout = ${timeout}`);
-    }
-  }
-
-  /**
-   * Rebuilds the live read models that are far behind (see `bulkCatchUpFrom`); the live version
-   * keeps answering until the swap. One that stops at an event is left to the live catch-up,
-   * which stops at the same event and records why, as for any live read model.
-   */
-  private async catchUpInBulk(projections: readonly SqliteProjection[], onProgress?: (p: ProjectionProgress) => void): Promise<{ events: number; names: string[] }> {
-    const stopped = new Set<string>();
-    for (;;) {
-      const head = await this.store.headPosition();
-      // a rebuild left half done (a killed import's catch-up, or a rebuild) is resumed, not redone
-      const far = this.versions.liveTargets(projections)
-        .filter((t) => this.farBehind(t.position, head))
-        .map((t) => t.projection.name)
-        .filter((name) => !stopped.has(name));
-      if (far.length === 0) return { events: 0, names: [] };
-      try {
-        const { events } = await this.rebuild(far, { onProgress });
-        return { events, names: far };
-      } catch (error) {
-        if (!(error instanceof ProjectionFailed)) throw error;
-        // that one is left to the live catch-up, which stops it at the same event and records why;
-        // the others resume their bulk build from where it stopped
-        stopped.add(error.projection);
-        this.versions.inTransactions(this.versions.resolve([error.projection]), (p) => {
-          const row = this.versions.registryOf(p).get(p.name);
-          if (row.building_version === null) return;
-          this.versions.registryOf(p).stopBuilding(p.name);
-          this.versions.dropVersion(p, row.building_version);
-        });
-      }
-    }
-  }
-
-
-  /**
-   * Folds events already read (from a live subscription) into the live models. When a model's
-   * checkpoint is behind the first of them (a rebuild swapped in a version meanwhile, or another
-   * process wrote), it catches up from the log instead, so no event is ever skipped.
-   */
-  async applyLive(events: RecordedEvent[], interrupted?: () => boolean): Promise<void> {
-    const first = events[0];
-    if (!first) return;
-    const targets = this.versions.liveTargets();
-    // an append read in part (the subscription's batch ended inside it) would show a sync in part
-    const partOfAppend = events[events.length - 1]!.position < (await this.store.headPosition());
-    if (partOfAppend || targets.some((t) => t.position < first.position - 1)) {
-      await this.catchUp(undefined, interrupted);
-      return;
-    }
-    this.versions.inCommitRound(() => this.feeder.applyBatch(targets, events));
+  /** Folds events already read from a live subscription into the live models (see LiveCatchUp.applyLive). */
+  applyLive(events: RecordedEvent[], interrupted?: () => boolean): Promise<void> {
+    return this.liveCatchUp.applyLive(events, interrupted);
   }
 
   /**
@@ -616,12 +353,12 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       // swapped): an import's catch-up meanwhile folded that into the versions the swap replaced.
       // Folded into the new ones now, so that the rebuild leaves its read models at the head it
       // reports, not behind the import that said they were up to date.
-      return { ...result, events: result.events + (await this.foldLive(projections)) };
+      return { ...result, events: result.events + (await this.liveCatchUp.foldLive(projections)) };
     }
     // a dry run compares with the live versions at the head: brought there first, as any command
     // reading them would, in bulk when far behind (see catchUpInBulk). Caught up after the build
     // instead, a bulk catch-up would resume the dry run's own copy and swap it in.
-    const rebuiltFirst = await this.catchUpOf(projections, options.onProgress);
+    const rebuiltFirst = await this.liveCatchUp.catchUpOf(projections, options.onProgress);
     return { ...(await this.rebuildOf(projections, options)), rebuiltFirst };
   }
 
@@ -782,7 +519,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
     if (options.dryRun) {
       // what the log gained while this built (the live versions were caught up first: see rebuild)
-      await this.foldLive(projections);
+      await this.liveCatchUp.foldLive(projections);
       const differences: Record<string, number> = {};
       this.versions.inTransactions(projections, (p) => {
         if (!stillBuilding(p)) return;
@@ -824,7 +561,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
    */
   async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
     const projections = this.versions.resolve(names);
-    await this.catchUp();
+    await this.liveCatchUp.catchUp();
     if (!this.twoThreads.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
     // this thread claims both halves (their lock files, their rows) before either builds anything:
     // a verify another process has under way in any of them is refused here, not after one half
@@ -1006,8 +743,4 @@ function inOrder(projections: readonly SqliteProjection[], halves: Record<string
   return Object.fromEntries(projections.filter((p) => p.name in all).map((p) => [p.name, all[p.name]!]));
 }
 
-/** Whether a read model at `position` has at least `from` events to fold up to `head`, and more than it has folded. */
-function farBehind(position: number, head: number, from: number): boolean {
-  return head - position >= from && head - position > position;
-}
 
