@@ -1,8 +1,6 @@
 import {
-  liveElsewhere,
   sameProcess,
   thisProcess,
-  VerifyUnderWay,
   type EventStore,
   type ProjectionControl,
   type ProjectionFailure,
@@ -15,7 +13,6 @@ import {
   type VerifyResult,
 } from '@roster-ledger/ledger';
 import type { ProjectionStateRow } from './projection-registry';
-import { withSortsOnDisk } from './read-model-database';
 import type { Db } from './read-model-database';
 import { ReadModelFiles } from './read-model-files';
 import { tableNamer, type SqliteProjection } from './sqlite-projection';
@@ -25,12 +22,11 @@ import { ProjectionFailed } from './control/projection-failed';
 import { BatchFeeder } from './control/batch-feeder';
 import { BULK_CATCH_UP_FROM, LiveCatchUp } from './control/live-catch-up';
 import { ProjectionRebuild, type RebuildOptions } from './control/projection-rebuild';
+import { ProjectionVerify } from './control/projection-verify';
 import { TwoThreads, type CommitBarrier, type SecondThread } from './control/two-threads';
 import { ProjectionVersions, VERIFY_VERSION } from './control/projection-versions';
 import { buildLock, verifyLock, WorkLocks } from './control/work-locks';
 import { fingerprintOf, schemaOf, shapeOf } from './control/projection-fingerprint';
-import { compareTable, dropSecondaryIndexes } from './control/version-tables';
-import { groupBy } from './control/group-by';
 
 export { ProjectionFailed };
 export type { CommitBarrier, RebuildOptions, SecondThread };
@@ -77,6 +73,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
   private readonly twoThreads: TwoThreads;
   private readonly liveCatchUp: LiveCatchUp;
   private readonly projectionRebuild: ProjectionRebuild;
+  private readonly projectionVerify: ProjectionVerify;
   private readonly restarts: ProjectionRestart[] = [];
 
   /**
@@ -108,6 +105,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       options.twoThreadCatchUpFrom ?? 20_000,
     );
     this.projectionRebuild = new ProjectionRebuild(this.versions, this.feeder, this.liveCatchUp, this.twoThreads, this.locks, this.clock, this.bulkBatchSize);
+    this.projectionVerify = new ProjectionVerify(this.versions, this.feeder, this.liveCatchUp, this.twoThreads, this.locks, this.bulkBatchSize);
     const emptied: Db[] = [];
     this.versions.inTransactions(projections, (p, db) => {
       const schema = schemaOf(p);
@@ -331,79 +329,22 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   /**
    * Compares each live read model with a rebuild from the log up to its checkpoint, after a
-   * catch-up: half of them on the second thread when there is one, as a rebuild does.
+   * catch-up (see ProjectionVerify.verify).
    */
-  async verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
-    const projections = this.versions.resolve(names);
-    await this.liveCatchUp.catchUp();
-    if (!this.twoThreads.canSplit(projections)) return this.verifyCaughtUp(names, onProgress);
-    // this thread claims both halves (their lock files, their rows) before either builds anything:
-    // a verify another process has under way in any of them is refused here, not after one half
-    // has built its copies; the other thread builds its half under this thread's claim
-    const halves = await this.whileVerifying(projections, () =>
-      this.twoThreads.runHalves(
-        projections,
-        (here, progress) => this.verifyEach(here, progress, this.twoThreads.halfBulkBatch()),
-        (there, progress) => this.twoThreads.second!.verify(there, { bulkBatchSize: this.twoThreads.halfBulkBatch(), onProgress: progress }),
-        onProgress,
-      ),
-    );
-    const results = new Map(halves.flat().map((r) => [r.projection, r]));
-    return projections.map((p) => results.get(p.name)!);
+  verify(names: string[], onProgress?: (p: ProjectionProgress) => void): Promise<VerifyResult[]> {
+    return this.projectionVerify.verify(names, onProgress);
   }
 
   /**
    * `verify` without the catch-up: each read model at its live checkpoint as it is, on this
-   * thread. `claimed`: the second thread's half of a verify, whose asking thread caught up and
-   * claimed both halves (see `verify`).
+   * thread (see ProjectionVerify.verifyCaughtUp).
    */
-  async verifyCaughtUp(
+  verifyCaughtUp(
     names: string[],
     onProgress?: (p: ProjectionProgress) => void,
     options: { bulkBatchSize?: number; claimed?: boolean } = {},
   ): Promise<VerifyResult[]> {
-    const projections = this.versions.resolve(names);
-    const build = () => this.verifyEach(projections, onProgress, options.bulkBatchSize ?? this.bulkBatchSize);
-    return options.claimed ? build() : this.whileVerifying(projections, build);
-  }
-
-  /** Runs `work` with this process noted as the verifier of each projection, holding their verify lock files. */
-  private async whileVerifying<T>(projections: readonly SqliteProjection[], work: () => Promise<T>): Promise<T> {
-    const me = thisProcess();
-    const taken: SqliteProjection[] = [];
-    try {
-      await this.startVerifying(projections, me, taken);
-      try {
-        return await work();
-      } finally {
-        this.versions.inTransactions(projections, (p) => this.versions.registryOf(p).endVerifying(p.name, me));
-      }
-    } finally {
-      for (const p of taken) this.locks.release(verifyLock(p));
-    }
-  }
-
-  /**
-   * Notes this process as the verifier of each projection, or of none: another live process
-   * verifying one of them builds into the same scratch version, and each would drop the other's.
-   */
-  private async startVerifying(projections: readonly SqliteProjection[], me: { pid: number; host: string }, taken: SqliteProjection[]): Promise<void> {
-    const claimed: SqliteProjection[] = [];
-    try {
-      for (const p of projections) {
-        // a verify file another live process holds: that process verifies it (its row may lag its file)
-        const free = await this.locks.take(verifyLock(p));
-        if (free) taken.push(p);
-        this.versions.inTransactions([p], () => {
-          this.refuseVerifyUnderWay(p, free);
-          this.versions.registryOf(p).startVerifying(p.name, me);
-        });
-        claimed.push(p);
-      }
-    } catch (error) {
-      this.versions.inTransactions(claimed, (p) => this.versions.registryOf(p).endVerifying(p.name, me));
-      throw error;
-    }
+    return this.projectionVerify.verifyCaughtUp(names, onProgress, options);
   }
 
   /**
@@ -424,66 +365,4 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       if (builder !== null && sameProcess(builder, me) && !this.locks.heldAnywhere(buildLock(p))) registry.forgetBuilder(p.name, me);
     }
   }
-
-  /**
-   * Throws VerifyUnderWay when another live process verifies the projection: its verify lock file
-   * is not `free`, or the verifier noted is at work (see atWorkElsewhere).
-   */
-  private refuseVerifyUnderWay(p: SqliteProjection, free: boolean): void {
-    const other = this.versions.registryOf(p).verifier(p.name);
-    const noted = liveElsewhere(other) ? other : null;
-    if (!free || (noted !== null && this.locks.atWorkElsewhere(noted, free))) throw new VerifyUnderWay(p.name, noted);
-  }
-
-  /**
-   * Builds each projection again in its scratch version up to its live checkpoint, and compares
-   * the two. The projections at one checkpoint (after the catch-up, all of them) are built in one
-   * pass over the log, as a rebuild builds them: reading the log is a good part of the work.
-   */
-  private async verifyEach(projections: readonly SqliteProjection[], onProgress: ((p: ProjectionProgress) => void) | undefined, bulkBatchSize: number): Promise<VerifyResult[]> {
-    const built = new Map(projections.map((p) => [p.name, 0]));
-    const scratch = (p: SqliteProjection) => this.versions.target(p, VERIFY_VERSION, built.get(p.name)!, (at) => built.set(p.name, at), () => built.get(p.name)!);
-    for (const p of projections) {
-      this.versions.dropVersion(p, VERIFY_VERSION);
-      p.create(this.versions.tablesDb(p, VERIFY_VERSION), tableNamer(p.name, VERIFY_VERSION));
-      dropSecondaryIndexes(this.versions.tablesDb(p, VERIFY_VERSION), p, VERIFY_VERSION);
-    }
-    const liveAt = (p: SqliteProjection) => this.versions.stateOf(p).position;
-    for (const [position, group] of groupBy(projections, liveAt)) {
-      await this.feeder.feed(() => group.map(scratch), position, onProgress, true, bulkBatchSize);
-    }
-    const results: VerifyResult[] = [];
-    for (const p of projections) {
-      // the live read model may have folded on while the copies were built (a sync another
-      // process folds): the copy follows it there, and the two are compared at one moment
-      for (;;) {
-        const live = this.versions.registryOf(p).get(p.name);
-        const compared = this.files.withBoth(p.name, live.live_version, VERIFY_VERSION, (db) =>
-          withSortsOnDisk(db, () =>
-            db.transaction(() => {
-              const position = this.versions.checkpointOf(p, live.live_version);
-              if (position > built.get(p.name)!) return { position, differences: null };
-              const differences: Record<string, number> = {};
-              for (const table of p.tables) differences[table] = compareTable(db, p, table, live.live_version, VERIFY_VERSION);
-              return { position, differences };
-            })(),
-          ),
-        );
-        if (compared.differences === null) {
-          await this.feeder.feed(() => [scratch(p)], compared.position, onProgress, true, bulkBatchSize);
-          continue;
-        }
-        results.push({ projection: p.name, position: compared.position, differences: compared.differences, equal: Object.values(compared.differences).every((d) => d === 0) });
-        break;
-      }
-    }
-    // (a verify that failed leaves its scratch versions to the next one, which drops them first)
-    for (const p of projections) this.versions.dropVersion(p, VERIFY_VERSION);
-    return results;
-  }
-
-
 }
-
-
-
