@@ -31,7 +31,7 @@ export function openReadModelDatabase(path: string, options: { journalAsFound?: 
     }
   }
   db.pragma('synchronous = NORMAL');
-  // a live fold commits a whole sync at once (see SqliteProjectionControl.foldLive): its
+  // a live fold commits a whole sync at once (see LiveCatchUp.foldLive): its
   // write-ahead log grows to every page the sync changed, and would keep that size on disk
   db.pragma(`journal_size_limit = ${WAL_SIZE_KEPT_BYTES}`);
   // every write inside a transaction first copies the pages it changes to a statement journal,

@@ -46,7 +46,7 @@ export interface BulkOptions {
    * several times faster than folding into the live, indexed tables. Default 100,000
    * (BULK_CATCH_UP_FROM). Infinity: this process folds live only (serve's runner, whose thread
    * answers requests), and leaves a read model that far behind to another process rebuilding it
-   * (see buildingElsewhere).
+   * (see LiveCatchUp.buildingElsewhere).
    */
   bulkCatchUpFrom?: number;
   /**
@@ -61,10 +61,14 @@ export interface BulkOptions {
  * Runs the SQLite read models: feeds them the log in batches, each batch in one transaction with
  * the checkpoints; stops a projection at an event it cannot fold (never skips it) and says which;
  * rebuilds a projection into new tables beside the live ones and swaps them in one statement.
+ *
+ * It starts the read models up (a shape changed, a log replaced: started over) and tells their
+ * status; the work itself is its parts' (./control): LiveCatchUp, ProjectionRebuild and
+ * ProjectionVerify, which feed the log through BatchFeeder into the versions ProjectionVersions
+ * keeps, on this thread or split with a second one by TwoThreads.
  */
 export class SqliteProjectionControl implements ProjectionControl, LiveProjections {
   private readonly clock: () => Date;
-  private readonly bulkBatchSize: number;
   private readonly files: ReadModelFiles;
   private readonly versions: ProjectionVersions;
   private readonly feeder: BatchFeeder;
@@ -90,10 +94,10 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
     this.files = files instanceof ReadModelFiles ? files : ReadModelFiles.single(files);
     this.locks = new WorkLocks(this.files);
     this.clock = options.clock ?? (() => new Date());
-    this.bulkBatchSize = options.bulkBatchSize ?? 50_000;
+    const bulkBatchSize = options.bulkBatchSize ?? 50_000;
     this.versions = new ProjectionVersions(this.files, projections);
     this.feeder = new BatchFeeder(store, this.versions, batchSize, this.clock);
-    this.twoThreads = new TwoThreads(options.secondThread ?? null, this.versions, batchSize, this.bulkBatchSize);
+    this.twoThreads = new TwoThreads(options.secondThread ?? null, this.versions, batchSize, bulkBatchSize);
     this.liveCatchUp = new LiveCatchUp(
       store,
       this.versions,
@@ -104,8 +108,8 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM,
       options.twoThreadCatchUpFrom ?? 20_000,
     );
-    this.projectionRebuild = new ProjectionRebuild(this.versions, this.feeder, this.liveCatchUp, this.twoThreads, this.locks, this.clock, this.bulkBatchSize);
-    this.projectionVerify = new ProjectionVerify(this.versions, this.feeder, this.liveCatchUp, this.twoThreads, this.locks, this.bulkBatchSize);
+    this.projectionRebuild = new ProjectionRebuild(this.versions, this.feeder, this.liveCatchUp, this.twoThreads, this.locks, this.clock, bulkBatchSize);
+    this.projectionVerify = new ProjectionVerify(this.versions, this.feeder, this.liveCatchUp, this.twoThreads, this.locks, bulkBatchSize);
     const emptied: Db[] = [];
     this.versions.inTransactions(projections, (p, db) => {
       const schema = schemaOf(p);
@@ -280,7 +284,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
 
   /**
    * The checkpoint of a projection's live version that queries see: the last committed. A live
-   * fold here holds what it folded uncommitted until the end of the sync (see foldLive).
+   * fold here holds what it folded uncommitted until the end of the sync (see LiveCatchUp.foldLive).
    */
   private visibleCheckpoint(p: SqliteProjection): number {
     const version = this.liveVersion(p.name);

@@ -314,7 +314,6 @@ export class LiveCatchUp {
     }
   }
 
-
   /**
    * Folds events already read (from a live subscription) into the live models. When a model's
    * checkpoint is behind the first of them (a rebuild swapped in a version meanwhile, or another

@@ -128,7 +128,8 @@ export class ProjectionRebuild {
 
   /**
    * Rebuilds on this thread, holding each projection's build lock file while it builds (see
-   * workHeldAlive): one whose file another live process holds is that process's build, joined.
+   * WorkLocks.workHeldAlive): one whose file another live process holds is that process's build,
+   * joined.
    */
   private async rebuildHere(
     projections: SqliteProjection[],

@@ -106,7 +106,7 @@ export class ProjectionVerify {
 
   /**
    * Throws VerifyUnderWay when another live process verifies the projection: its verify lock file
-   * is not `free`, or the verifier noted is at work (see atWorkElsewhere).
+   * is not `free`, or the verifier noted is at work (see WorkLocks.atWorkElsewhere).
    */
   private refuseVerifyUnderWay(p: SqliteProjection, free: boolean): void {
     const other = this.versions.registryOf(p).verifier(p.name);

@@ -26,7 +26,7 @@ export interface SecondThread {
   ): Promise<number>;
   /**
    * Verifies its half at the live checkpoints, as they are: the asking thread caught up, and
-   * claimed the half as its own (see `verify`).
+   * claimed the half as its own (see ProjectionVerify.verify).
    */
   verify(names: string[], options: { bulkBatchSize: number; onProgress: (p: ProjectionProgress) => void }): Promise<VerifyResult[]>;
 }
