@@ -261,6 +261,12 @@ describe("a sync's report", () => {
       '\n  Events cursor: moves to after event 6a1f0c2b9d3e4f5a6b7c8d9e on approval (until then it stays where it was)\n',
     );
     expect(describeSync(sync({ source: 'clever-events' }))).not.toContain('Events cursor');
+    // a failed or discarded events sync left the cursor where it was: the same events are read again
+    const failure = { code: 'CLEVER_UNAVAILABLE', reason: 'HTTP 503' } as SyncSummary['failure'];
+    for (const ended of [sync({ source: 'clever-events', status: 'failed', failure }), sync({ source: 'clever-events', status: 'discarded', heldAt: '2026-12-01T10:00:00.000Z', discardedBy: 'ada' })]) {
+      expect(describeSync(ended)).toContain('\n  Events cursor: not moved, so the next events sync reads the same events again\n');
+    }
+    expect(describeSync(sync({ source: 'clever-api', status: 'failed', failure }))).not.toContain('Events cursor');
   });
 
   it('says once that nothing was applied', () => {

@@ -35,6 +35,8 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   if (s.cursorNotSet) lines.push(`  Events cursor not set: ${s.cursorNotSet}`);
   if (s.eventsCursor !== null && s.status === 'completed') lines.push(`  Events cursor: moved by this sync to ${describeEventsCursor(s.eventsCursor.value)}`);
   if (s.eventsCursor !== null && s.status === 'held') lines.push(`  Events cursor: moves to ${describeEventsCursor(s.eventsCursor.value)} on approval (until then it stays where it was)`);
+  // a failed or discarded events sync moved nothing: said, as "Events cursor" is otherwise only of a move
+  if (s.source === 'clever-events' && (s.status === 'failed' || s.status === 'discarded')) lines.push('  Events cursor: not moved, so the next events sync reads the same events again');
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
   const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched, s.roleConflicts, s.unnamed, s.unpaired].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {
