@@ -104,6 +104,7 @@ export class SqliteProjectionControl implements ProjectionControl, LiveProjectio
       this.feeder,
       this.twoThreads,
       this.locks,
+      // through this façade: a bulk catch-up rebuilds, and a rebuild catches up, so neither part can be made first with the other
       (names, rebuildOptions) => this.rebuild(names, rebuildOptions),
       options.bulkCatchUpFrom ?? BULK_CATCH_UP_FROM,
       options.twoThreadCatchUpFrom ?? 20_000,

@@ -222,7 +222,7 @@ export class LiveCatchUp {
       const commit = () => {
         for (const db of held) db.exec('COMMIT');
       };
-      // a barrier's owner notes the round of both halves (see catchUp); one file needs none
+      // a barrier's owner notes the round of both halves (see foldAll); one file needs none
       if (barrier === undefined && held.length > 1) this.versions.inCommitRound(commit);
       else commit();
       committed = true;

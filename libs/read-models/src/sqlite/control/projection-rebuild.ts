@@ -160,7 +160,7 @@ export class ProjectionRebuild {
   ): Promise<RebuildResult> {
     const started = this.clock().getTime();
     // the version each projection is built into here: started now, or an interrupted one resumed
-    const versions: Record<string, number> = {};
+    const builtInto: Record<string, number> = {};
     const resumedFrom: Record<string, number> = {};
     const joined: Record<string, SyncOwner> = {};
     const resumed = new Set<string>();
@@ -168,7 +168,7 @@ export class ProjectionRebuild {
     this.versions.inTransactions(projections, (p) => {
       const row = this.versions.registryOf(p).get(p.name);
       if (row.building_version !== null && fingerprintOf(this.versions.tablesDb(p, row.building_version), p, row.building_version) !== null) {
-        versions[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
+        builtInto[p.name] = row.building_version; // an interrupted rebuild resumes where it stopped
         resumedFrom[p.name] = this.versions.checkpointOf(p, row.building_version);
         resumed.add(p.name);
         // ... or one another live process is running is joined, not taken for interrupted: the
@@ -193,31 +193,31 @@ export class ProjectionRebuild {
       p.create(this.versions.tablesDb(p, version), tableNamer(p.name, version));
       dropSecondaryIndexes(this.versions.tablesDb(p, version), p, version);
       this.versions.registryOf(p).startBuilding(p.name, version, me, options.dryRun === true);
-      versions[p.name] = version;
+      builtInto[p.name] = version;
     });
     // Another process may build the same version at the same time (two catch-ups after one large
     // import): the writers take a replay in their stride, and whichever finishes first swaps. The
     // other must then leave the version alone: it is live, and its old tables are gone.
-    const stillBuilding = (p: SqliteProjection) => this.versions.registryOf(p).get(p.name).building_version === versions[p.name];
+    const stillBuilding = (p: SqliteProjection) => this.versions.registryOf(p).get(p.name).building_version === builtInto[p.name];
     const building = (): Target[] => {
-      this.takeOverJoined(projections.filter((p) => !taken.has(p.name) && stillBuilding(p)), versions, taken, me);
+      this.takeOverJoined(projections.filter((p) => !taken.has(p.name) && stillBuilding(p)), builtInto, taken, me);
       return projections.filter(stillBuilding).map((p) => {
-        const version = versions[p.name]!;
+        const version = builtInto[p.name]!;
         const target = this.versions.target(p, version, this.versions.checkpointOf(p, version), this.versions.checkpointer(p, version), () => this.versions.storedBuilding(p, version));
         target.committed = (position) => this.versions.registryOf(p).buildingProgress(p.name, version, position);
         return target;
       });
     };
-    for (const p of projections) this.versions.files.journalFor(p.name, versions[p.name]!, 'bulk load');
+    for (const p of projections) this.versions.files.journalFor(p.name, builtInto[p.name]!, 'bulk load');
     let events: number;
     try {
       events = await this.feeder.feed(building, undefined, options.onProgress, true, bulkBatchSize);
       // the secondary indexes, dropped for the bulk load, are built once now, before anyone reads
       for (const p of projections) {
         if (!stillBuilding(p)) continue;
-        const db = this.versions.tablesDb(p, versions[p.name]!);
-        withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, versions[p.name]!))).immediate());
-        this.versions.files.journalFor(p.name, versions[p.name]!, 'live');
+        const db = this.versions.tablesDb(p, builtInto[p.name]!);
+        withSortsOnDisk(db, () => db.transaction(() => p.create(db, tableNamer(p.name, builtInto[p.name]!))).immediate());
+        this.versions.files.journalFor(p.name, builtInto[p.name]!, 'live');
       }
     } catch (error) {
       // the build stays, to be resumed by the next rebuild, which must not take it for this process's
@@ -233,21 +233,21 @@ export class ProjectionRebuild {
       this.versions.inTransactions(projections, (p) => {
         if (!stillBuilding(p)) return;
         const row = this.versions.stateOf(p);
-        differences[p.name] = row.position === this.versions.checkpointOf(p, versions[p.name]!) ? this.compare(p, row.live_version, versions[p.name]!) : -1;
+        differences[p.name] = row.position === this.versions.checkpointOf(p, builtInto[p.name]!) ? this.compare(p, row.live_version, builtInto[p.name]!) : -1;
         // an interrupted rebuild it finished stays, for the next rebuild to resume at the head and
         // swap in: a dry run must not undo work it did not start (minutes of it, at a million students)
         if (resumed.has(p.name)) this.versions.registryOf(p).forgetBuilder(p.name, me);
         else this.versions.registryOf(p).stopBuilding(p.name);
       });
-      for (const p of projections) if (differences[p.name] !== undefined && !resumed.has(p.name)) this.versions.dropVersion(p, versions[p.name]!);
+      for (const p of projections) if (differences[p.name] !== undefined && !resumed.has(p.name)) this.versions.dropVersion(p, builtInto[p.name]!);
       const kept = projections.filter((p) => differences[p.name] !== undefined && resumed.has(p.name)).map((p) => p.name);
-      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false, differences, kept };
+      return { projections: projections.map((p) => p.name), version: builtInto, resumedFrom, joined, events, seconds, swapped: false, differences, kept };
     }
     // the other thread's half swaps right after this one, in the round the caller notes (see rebuild)
     if (options.beforeSwap !== undefined && !(await options.beforeSwap())) {
       // the other half failed: this one stays built, and the next rebuild resumes it at the head
       for (const p of projections) this.versions.registryOf(p).forgetBuilder(p.name, me);
-      return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: false };
+      return { projections: projections.map((p) => p.name), version: builtInto, resumedFrom, joined, events, seconds, swapped: false };
     }
     const replaced = new Map<SqliteProjection, number>();
     const swap = () =>
@@ -261,7 +261,7 @@ export class ProjectionRebuild {
     // once the swap is committed: a version nobody reads any more
     for (const [p, old] of replaced) this.versions.dropVersion(p, old);
     for (const p of projections) this.versions.forgetLive(p.name);
-    return { projections: projections.map((p) => p.name), version: versions, resumedFrom, joined, events, seconds, swapped: true };
+    return { projections: projections.map((p) => p.name), version: builtInto, resumedFrom, joined, events, seconds, swapped: true };
   }
 
   /**
@@ -270,7 +270,7 @@ export class ProjectionRebuild {
    * work by others (a dry run elsewhere would otherwise take it for interrupted and drop it).
    * Looked at before each batch; a file that cannot be taken now is looked at again then.
    */
-  private takeOverJoined(joined: readonly SqliteProjection[], versions: Record<string, number>, taken: Set<string>, me: SyncOwner): void {
+  private takeOverJoined(joined: readonly SqliteProjection[], builtInto: Record<string, number>, taken: Set<string>, me: SyncOwner): void {
     for (const p of joined) {
       let took = false;
       try {
@@ -282,7 +282,7 @@ export class ProjectionRebuild {
       taken.add(p.name);
       // (unless the builder swapped it in and let go a moment ago: then there is no build to note)
       this.versions.inTransactions([p], () => {
-        if (this.versions.registryOf(p).get(p.name).building_version === versions[p.name]) this.versions.registryOf(p).noteBuilder(p.name, me);
+        if (this.versions.registryOf(p).get(p.name).building_version === builtInto[p.name]) this.versions.registryOf(p).noteBuilder(p.name, me);
       });
     }
   }

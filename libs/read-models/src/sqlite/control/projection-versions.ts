@@ -52,7 +52,7 @@ export class ProjectionVersions {
   }
 
   /** The connection to a projection's state file (its registry row). */
-  dbOf(p: SqliteProjection): Db {
+  private dbOf(p: SqliteProjection): Db {
     return this.files.of(p.name);
   }
 
@@ -121,7 +121,7 @@ export class ProjectionVersions {
    * Forgets this process's connections and writers of a projection's versions other than those
    * given: another process may have swapped a rebuild in and deleted the version it replaced.
    */
-  forgetOtherVersions(p: SqliteProjection, keep: readonly (number | null)[]): void {
+  private forgetOtherVersions(p: SqliteProjection, keep: readonly (number | null)[]): void {
     this.writers.forgetOtherVersions(p.name, keep);
     this.files.closeOtherVersions(p.name, keep);
   }
@@ -188,7 +188,7 @@ export class ProjectionVersions {
   }
 
   /** The stored checkpoint of a projection's live version, or null when `version` is no longer live. */
-  storedLive(p: SqliteProjection, version: number): number | null {
+  private storedLive(p: SqliteProjection, version: number): number | null {
     return this.registryOf(p).get(p.name).live_version === version ? this.checkpointOf(p, version) : null;
   }
 
