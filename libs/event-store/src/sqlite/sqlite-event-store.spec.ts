@@ -115,28 +115,33 @@ describe('SqliteEventStore on a file', () => {
 
   it('opens a new ledger file that another process is writing at that moment (two imports started together), waiting instead of failing', async () => {
     // Another connection, in a thread of its own, holds a write lock on the new file (still in its
-    // first, rollback-journal mode) for 300 ms: switching to WAL needs an exclusive lock, for which
-    // SQLite does not wait by itself.
+    // first, rollback-journal mode) until 200 ms after the open has started: switching to WAL needs
+    // an exclusive lock, for which SQLite does not wait by itself. The two threads tell each other
+    // through shared memory (the open blocks this thread): [0] the open has started, [1] the lock is let go.
     mkdirSync(dirname(path), { recursive: true });
+    const signals = new Int32Array(new SharedArrayBuffer(8));
     const holder = new Worker(
       `const { parentPort, workerData } = require('node:worker_threads');
-       const db = new (require('better-sqlite3'))(workerData);
+       const db = new (require('better-sqlite3'))(workerData.path);
        db.exec('BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS first_writer (id INTEGER)');
        parentPort.postMessage('locked');
-       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       Atomics.wait(workerData.signals, 0, 0);
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+       Atomics.store(workerData.signals, 1, 1);
        db.exec('COMMIT');
        db.close();`,
-      { eval: true, workerData: path },
+      { eval: true, workerData: { path, signals } },
     );
     const exited = new Promise((resolveExit) => holder.once('exit', resolveExit));
     await new Promise((resolveLocked, reject) => {
       holder.once('message', resolveLocked);
       holder.once('error', reject);
     });
-    const startedAt = Date.now();
+    Atomics.store(signals, 0, 1);
+    Atomics.notify(signals, 0);
     const database = openDatabase();
     expect(database.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(100); // it did wait for the other writer
+    expect(Atomics.load(signals, 1)).toBe(1); // it opened only once the other writer had let go: it waited
     await exited;
   });
 
