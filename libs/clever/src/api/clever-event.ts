@@ -28,11 +28,22 @@ export interface CleverEvent {
   version?: string;
 }
 
+/**
+ * What an event id may be (Clever's are 24 hex digits): the cursor is kept as it is and sent back to
+ * Clever as `starting_after`, and an events sync refuses a stored cursor of any other form.
+ */
+export const CLEVER_EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** @throws InvalidInput naming the page, the index and the field when a required part is missing or of the wrong type. */
 export function readCleverEvent(raw: Record<string, unknown>, page: string, index: number): CleverEvent {
   const at = { file: `events page ${page}`, record: index };
   const { id, type, created, data } = raw;
   if (typeof id !== 'string' || id === '') throw new InvalidInput('event has no id', { ...at, field: 'id' });
+  // taken, it would be the cursor, which the next events sync refuses as no Clever event id: the
+  // change would be recorded under an id nobody can look up, and the sync after it run as a full one
+  if (!CLEVER_EVENT_ID.test(id)) {
+    throw new InvalidInput(`${JSON.stringify(id.slice(0, 64))}${id.length > 64 ? ' (cut)' : ''} is no Clever event id (Clever's are 24 hex digits; at most 64 letters, digits, "_" or "-" are taken)`, { ...at, field: 'id' });
+  }
   const where = { ...at, recordId: id };
   if (typeof type !== 'string' || !/^[a-z0-9_]+\.[a-z0-9_]+$/i.test(type)) {
     throw new InvalidInput(`expected a type like "sections.updated", got ${(JSON.stringify(type) ?? 'nothing').slice(0, 80)}`, { ...where, field: 'type' });

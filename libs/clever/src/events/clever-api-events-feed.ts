@@ -3,6 +3,7 @@ import type { CleverChange, CleverEventsFeed, CursorCheck } from '@roster-ledger
 import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, DEFAULT_EVENTS_LIMIT } from '../api/clever-api-client';
 import type { CleverApiClientOptions } from '../api/clever-api-client';
 import { CleverRequestFailed } from '../api/clever-api-errors';
+import { CLEVER_EVENT_ID } from '../api/clever-event';
 import { connectionOptions, type CleverDistrictResolvers } from '../api/district-connection';
 import { displayUrl } from '../api/safe-text';
 import { coverageOfVersion } from '../api/version-coverage';
@@ -48,7 +49,7 @@ export class CleverApiEventsFeed implements CleverEventsFeed {
    * may be old in a quiet district without any event after it being lost).
    */
   async knows(districtId: string, cursor: string): Promise<CursorCheck> {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return { usable: false, reason: `its cursor ${JSON.stringify(cursor.slice(0, 64))} is not a Clever event id` };
+    if (!CLEVER_EVENT_ID.test(cursor)) return { usable: false, reason: `its cursor ${JSON.stringify(cursor.slice(0, 64))} is not a Clever event id` };
     try {
       await (await this.client(districtId)).get(`events/${cursor}`);
       return { usable: true };

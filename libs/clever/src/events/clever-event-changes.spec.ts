@@ -129,6 +129,16 @@ describe('Clever events to ledger changes', () => {
     expect(() => cleverChangeOf(event('users.deleted', { name: 'no id' }), D)).toThrow(/field id: the deleted object has no id/);
   });
 
+  it('refuses an event whose id is no Clever event id, which would become the cursor the next events sync refuses', () => {
+    const page = 'http://127.0.0.1:1/v3.0/events?limit=1000';
+    const raw = (id: string) => ({ id, type: 'users.updated', created: '2026-03-01T10:00:00.000Z', data: { object: studentObject('u1') } });
+    expect(() => readCleverEvent(raw('not an id'), page, 2)).toThrow(InvalidInput);
+    expect(() => readCleverEvent(raw('not an id'), page, 2)).toThrow(/^events page http:\/\/127\.0\.0\.1:1\/v3\.0\/events\?limit=1000, record #3, field id: "not an id" is no Clever event id \(Clever's are 24 hex digits/);
+    expect(() => readCleverEvent(raw('a\u0000b'), page, 0)).toThrow(/field id: "a\\u0000b" is no Clever event id/);
+    expect(() => readCleverEvent(raw('e'.repeat(65)), page, 0)).toThrow(new RegExp(`field id: "${'e'.repeat(64)}" \\(cut\\) is no Clever event id`));
+    expect(readCleverEvent(raw('64b0000000000000000000ff'), page, 0).id).toBe('64b0000000000000000000ff');
+  });
+
   it('refuses a section object without its teachers list, which read as none would unassign its co-teachers', () => {
     const { teachers: _left, ...withoutTeachers } = { ...sectionObject('sec1', ['u1']), teacher: 't1' };
     expect(() => cleverChangeOf(event('sections.updated', withoutTeachers), D)).toThrow(/field teachers: record has no teachers list/);
