@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { InputLocation } from '@roster-ledger/domain';
 import type { SnapshotItem } from '../snapshot-item';
 import type { CsvFile, CsvFolder } from './csv-folder';
@@ -40,6 +41,9 @@ export interface CsvPassOptions {
  * row) is recorded without a name and yielded after it as unnamed, where its row was read. A staff
  * member whose email is a teacher's, where the email is more than one teacher's or staff member's,
  * is kept a user of their own and yielded after it as unpaired (`staff.csv Staff_email`).
+ * One paired with a teacher whose staff row names them otherwise (First_name, Middle_name or
+ * Last_name) is named as teachers.csv has it, and yielded after the teacher as a mismatch
+ * (`staff.csv Last_name`) where the staff row was read.
  *
  * Throws InvalidInput at the first row that breaks a rule, after yielding the records before it.
  */
@@ -100,7 +104,10 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
       continue;
     }
     const teacher = join.claim(join.teachers, row, 'Teacher_id');
-    if (teacher !== undefined) yield teacherItem(row, join.teachers.schoolsOf(teacher), ids, join.staffRoleOf(teacher));
+    if (teacher === undefined) continue;
+    const staffRole = join.staffRoleOf(teacher);
+    yield teacherItem(row, join.teachers.schoolsOf(teacher), ids, staffRole);
+    if (staffRole !== undefined) yield* namesDisagreeing(row, staffRole.row, ids);
   }
   for (const file of folder.staff) {
     for await (const row of rows(file)) {
@@ -125,6 +132,23 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
     yield sectionItem(row, join.membersOf(row), ids);
     // Clever's format does not require a name: the section is recorded without one, and said so
     if (!hasSectionName(row)) yield { type: 'unnamed', kind: 'section', origin: { ...row.origin, recordId: ids.of('section', row.get('Section_id')) } };
+  }
+}
+
+/** The name columns a staff row gives that a teacher's row of the same person gives too. */
+const NAME_COLUMNS = ['First_name', 'Middle_name', 'Last_name'] as const;
+
+/**
+ * A staff member who is a teacher's second role is one user, named as teachers.csv names them: a
+ * name their staff row gives otherwise is not recorded, and yielded as a mismatch where it was read
+ * (`staff.csv Last_name`), named by the teacher's id, so that the district hears of the name left
+ * out. A column that one of the two files lacks says nothing.
+ */
+function* namesDisagreeing(teacherRow: CsvRow, staffRow: CsvRow, ids: CsvIds): Generator<SnapshotItem> {
+  const recordId = ids.of('teacher', teacherRow.get('Teacher_id'));
+  for (const column of NAME_COLUMNS) {
+    if (!teacherRow.header.has(column) || !staffRow.header.has(column) || teacherRow.get(column) === staffRow.get(column)) continue;
+    yield { type: 'mismatch', what: `${basename(staffRow.header.file).toLowerCase()} ${staffRow.header.nameOf(column)}`, origin: { ...staffRow.origin, recordId } };
   }
 }
 

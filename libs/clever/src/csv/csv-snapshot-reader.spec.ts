@@ -374,6 +374,25 @@ describe('staff', () => {
     expect(unpaired((await readSmall({ 'staff.csv': staff })).items)).toEqual([]);
   });
 
+  it("names a teacher's staff row whose name is not the teacher's as a mismatch, the name recorded as teachers.csv has it", async () => {
+    const { folder, items } = await readSmall({
+      // Emmy Noether of teachers.csv, by her email; her staff row spells her otherwise
+      'staff.csv': csv('School_id,Staff_id,Staff_email,First_name,Middle_name,Last_name', 'S2,ST2,EMMY@example.org,Emmy,A,Nöther'),
+    });
+    const emmy = userWithSis(csvRecords(items), 'T1');
+    expect(Object.keys(emmy!.roles)).toEqual(['teacher', 'staff']);
+    expect(emmy?.personal['name']).toEqual({ first: 'Emmy', last: 'Noether' });
+    // Middle_name is not a column of teachers.csv: nothing to compare it with
+    expect(items.filter((item) => item.type === 'mismatch')).toEqual([
+      { type: 'mismatch', what: 'staff.csv Last_name', origin: { file: join(folder, 'staff.csv'), line: 2, record: 0, recordId: id('teacher', 'T1') } },
+    ]);
+    const at = items.findIndex((item) => item.type === 'mismatch');
+    expect(items[at - 1]).toMatchObject({ type: 'record', record: { id: id('teacher', 'T1') } });
+    // the same name in both files: nothing to say
+    const same = await readSmall({ 'staff.csv': csv('School_id,Staff_id,Staff_email,First_name,Last_name', 'S2,ST2,emmy@example.org,Emmy,Noether') });
+    expect(same.items.filter((item) => item.type === 'mismatch')).toEqual([]);
+  });
+
   it('reads the deprecated admins.csv as staff', async () => {
     const { items } = await readSmall({
       'admins.csv': csv('School_id,Staff_id,Admin_email,First_name,Last_name,Admin_title', 'S1,A1,admin@example.org,Mary,Jackson,Principal'),
