@@ -222,6 +222,24 @@ describe('CleverApiClient against the stand-in', () => {
       expect(fetched).toHaveLength(4);
     });
 
+    it('refuses a next link back to a page read before, which an events walk would follow for ever, and ends at an empty page whose next is itself in another size', async () => {
+      const event = (id: string) => ({ data: { id, type: 'users.created', data: { object: { id: 'u1' } } }, uri: `/v3.0/events/${id}` });
+      const { client, fetched } = clientOver({
+        '/v3.0/events?limit=1000': { data: [event('e1')], links: [{ rel: 'next', uri: '/v3.0/events?limit=1000&starting_after=e1' }] },
+        '/v3.0/events?limit=1000&starting_after=e1': { data: [event('e2')], links: [{ rel: 'next', uri: '/v3.0/events?starting_after=e2&limit=1000' }] },
+        '/v3.0/events?starting_after=e2&limit=1000': { data: [], links: [{ rel: 'next', uri: '/v3.0/events?limit=500&starting_after=e1' }] },
+      });
+      const error = await failure(() => collect(client.events()));
+      expect(error).toBeInstanceOf(CleverBadResponse);
+      expect(error.message).toMatch(/starting_after=e2&limit=1000.*: the "next" link points back to a page read before \(https:\/\/api\.clever\.com\/v3\.0\/events\?limit=500&starting_after=e1\): following it would read the same pages for ever$/);
+      expect(fetched).toHaveLength(3);
+      const { client: ending } = clientOver({
+        '/v3.0/users?limit=10000': { data: [item('a')], links: [{ rel: 'next', uri: '/v3.0/users?limit=10000&starting_after=a' }] },
+        '/v3.0/users?limit=10000&starting_after=a': { data: [], links: [{ rel: 'next', uri: '/v3.0/users?limit=100&starting_after=a' }] },
+      });
+      expect((await collect(ending.list('users'))).map((user) => user['id'])).toEqual(['a']);
+    });
+
     it('asks again for a page Clever refuses as too large (413), half as large, and keeps the smaller size for the pages after', async () => {
       const fetched: string[] = [];
       const fetchStub: typeof fetch = async (input) => {

@@ -131,6 +131,8 @@ export class CleverApiClient {
     let url: URL | undefined = this.url(resource, { limit: String(limit), ...options.query });
     /** The page size after Clever refused a larger one (413), kept for the pages after it. */
     let lowered: number | undefined;
+    /** The pages read, by their address without its page size: a `next` link back to one would read the same pages for ever. */
+    const read = new Set<string>();
     while (url !== undefined) {
       if (lowered !== undefined && Number(url.searchParams.get('limit')) > lowered) url.searchParams.set('limit', String(lowered));
       const shown = this.http.show(url);
@@ -148,13 +150,18 @@ export class CleverApiClient {
       // Clever sends them on every page: without them, nothing says whether more pages follow, and
       // taking the page for the last would take the records of any after it for removed
       if (!linked) throw new CleverBadResponse(shown, 'the page has no "links", so whether more pages follow cannot be told');
+      read.add(pageKey(url));
       yield { url: shown, entries };
       if (next === undefined) return;
       const following = this.resolveLink(next, shown);
-      if (following.href === url.href) {
-        // nothing on it and nothing after it: the end, however the link is put
+      if (pageKey(following) === pageKey(url)) {
+        // nothing on it and nothing after it: the end, however the link is put (its size too)
         if (entries.length === 0) return;
         throw new CleverBadResponse(shown, 'the "next" link points back to the same page');
+      }
+      // (an events walk passes over the events it has read already, so it would never end)
+      if (read.has(pageKey(following))) {
+        throw new CleverBadResponse(shown, `the "next" link points back to a page read before (${this.http.show(following)}): following it would read the same pages for ever`);
       }
       url = following;
     }
@@ -255,4 +262,11 @@ function parseBaseUrl(text: string): URL {
     throw new RangeError(`baseUrl must be https (plain http only for a loopback host): ${shown}`);
   }
   return url;
+}
+
+/** A page's address without its page size (`limit`), which names the same records from the same place. */
+function pageKey(url: URL): string {
+  const key = new URL(url.href);
+  key.searchParams.delete('limit');
+  return key.href;
 }
