@@ -322,6 +322,21 @@ describe('normalizing Clever records', () => {
       }
     });
 
+    it("refuses a student, teacher or staff role read at v3 without its schools list: the person would leave every school", () => {
+      const user = (roles: Record<string, unknown>) => ({ id: 'u1', district: D, name: { first: 'Ada' }, roles });
+      for (const readAt of ['v3.0', 'v3.1']) {
+        expect(() => normalizeCleverRecord('user', user({ student: { school: 'sc', grade: '9' } }), at, readAt)).toThrow(
+          /, id u1, field roles\.student\.schools: record has no schools list \(Clever gives every student role its schools, \[\] for none: read as none, the person would leave every school\)$/,
+        );
+        expect(() => normalizeCleverRecord('user', user({ teacher: { school: 'sc', schools: ['sc'] }, staff: { schools: null } }), at, readAt)).toThrow(/field roles\.staff\.schools: record has no schools list/);
+        expect(normalizeCleverRecord('user', user({ student: { school: 'sc', schools: [] } }), at, readAt)).toMatchObject({ record: { roles: { student: { fields: { schools: [] } } } } });
+        // a district admin's role has no schools
+        expect(normalizeCleverRecord('user', user({ district_admin: { title: 'Head' } }), at, readAt).type).toBe('record');
+      }
+      // a record of no known version (a plain array) is read as it comes
+      expect(normalizeCleverRecord('user', user({ student: { school: 'sc' } }), at).type).toBe('record');
+    });
+
     it('refuses a section without its school or its lists, and a user, section, school or district without a name, rather than read them as none', () => {
       const refusal = (kind: RecordKind, raw: Record<string, unknown>) => {
         try {

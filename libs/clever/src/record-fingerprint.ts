@@ -13,11 +13,13 @@ import { hash } from 'node:crypto';
  * (a change to the `csv/` mapping alone raises CSV_MAPPING_VERSION instead). A ledger also checks
  * a folder under its own LEDGER_STATE_FORMAT, so raising that makes whole folders read again too.
  */
-export const FINGERPRINT_VERSION = 3;
+export const FINGERPRINT_VERSION = 4;
 // 2: a role's email that is not the person's is kept as `<role>_email` for every role (a teacher's
 // used to replace the person's email; a student's was dropped before 2026-12-06)
 // 3: a student without a key of a scoped field (ELL, FRL, IEP, home language) leaves the ledger's
 // value (see scoped-fields.ts); it used to be recorded as cleared
+// 4: a student, teacher or staff role read at v3 or later without its `schools` list is refused; it
+// used to be recorded as in no school
 
 /** How a record sits in its file: an element of a plain array, or an item of the list envelope (`{"data": {...}, "uri": ...}`). */
 export type RecordUnit = 'record' | 'item';

@@ -18,7 +18,7 @@ const user = (id: string, first: string) => ({
   id,
   district: DISTRICT_ID,
   name: { first, last: 'Lovelace' },
-  roles: { student: { school: 'sch1', grade: '9' } },
+  roles: { student: { school: 'sch1', schools: ['sch1'], grade: '9' } },
 });
 
 /** A small district: its files, written an hour ago (so a rewrite in the same clock tick still changes their times). */

@@ -135,7 +135,7 @@ describe('opening a snapshot folder', () => {
   });
 
   it('reads a file named in another case as the snapshot file (Users.json), as a case-insensitive file system would', async () => {
-    const folder = await tempFolder({ 'Users.json': envelope([{ id: 'u1', district: DISTRICT_ID, name: { first: 'A', last: 'B' }, roles: { student: {} } }]) });
+    const folder = await tempFolder({ 'Users.json': envelope([{ id: 'u1', district: DISTRICT_ID, name: { first: 'A', last: 'B' }, roles: { student: { schools: [] } } }]) });
     const snapshot = await openSnapshotFolder(folder);
     expect(snapshot.files).toEqual({ user: join(folder, 'Users.json') });
     expect(records(await readItems(folder)).map((record) => [record.kind, record.id])).toEqual([['user', 'u1']]);

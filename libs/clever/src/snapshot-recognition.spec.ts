@@ -11,7 +11,7 @@ const student = (id: string, grade = '9') => ({
   id,
   district: DISTRICT_ID,
   name: { first: 'Ada', last: `Student ${id}` },
-  roles: { student: { school: 'school-1', grade, gender: id === 'u2' ? 'X-unknown' : 'F' } },
+  roles: { student: { school: 'school-1', schools: ['school-1'], grade, gender: id === 'u2' ? 'X-unknown' : 'F' } },
 });
 
 /** What a ledger remembers of a pass: each record's fingerprint, as the state notes it. */

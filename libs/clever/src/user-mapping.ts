@@ -1,5 +1,6 @@
 import { USER_ROLES } from '@roster-ledger/domain';
 import type { Fields, RecordParts, UserRecord, UserRole } from '@roster-ledger/domain';
+import { isAtLeast } from './api/version-coverage';
 import { moment } from './clever-dates';
 import { anyJson, isNoValue, isPlainObject, put, splitParts, text, typeName } from './field-readers';
 import type { PartsSpec, RecordContext } from './field-readers';
@@ -47,11 +48,19 @@ export function mapUser(raw: Record<string, unknown>, ctx: RecordContext, header
   const unknownRoles = readUnknownRoles(given, ctx);
   if (unknownRoles !== undefined) put(user.personal, 'roles', unknownRoles);
 
+  const readAtV3 = ctx.readAt !== undefined && isAtLeast(ctx.readAt, 3);
   const parts: Partial<Record<UserRole, RecordParts>> = {};
   for (const role of held) {
     const path = `roles.${role}`;
     const value = given[role];
     if (!isPlainObject(value)) throw ctx.error(path, `expected an object, got ${typeName(value)}`);
+    // Clever gives every student, teacher and staff role its schools ([] for none; a district admin's
+    // has none): read as none, a role without the list would take the person out of every school,
+    // with no sign that anything was left out of the file. Records of no known version (a plain
+    // array) are read as they come.
+    if (readAtV3 && role !== 'district_admin' && (value['schools'] === undefined || value['schools'] === null)) {
+      throw ctx.error(`${path}.schools`, `record has no schools list (Clever gives every ${role} role its schools, [] for none: read as none, the person would leave every school)`);
+    }
     const read = splitParts(value, ROLE_SPECS[role], { ctx, path, label: role, depth: 2 });
     // a role's email is skipped as the user's own repeated (as real payloads have it); one that
     // differs is another address, kept under a key of its own: a role's personal fields and the

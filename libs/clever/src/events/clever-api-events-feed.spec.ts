@@ -6,7 +6,7 @@ import type { CleverChange } from '@roster-ledger/ledger';
 import { LISTED_AGAIN } from './clever-event-changes';
 
 const D = CLEVER_DEMO_DISTRICT_ID;
-const student = (id: string, grade = '9') => ({ id, district: D, name: { first: 'A', last: id }, roles: { student: { school: 's1', grade } } });
+const student = (id: string, grade = '9') => ({ id, district: D, name: { first: 'A', last: id }, roles: { student: { school: 's1', schools: ['s1'], grade } } });
 
 describe('CleverApiEventsFeed against the stand-in', () => {
   const ctx = useStandIn((now) => new CleverStandIn({ token: TOKEN, now }));
