@@ -88,7 +88,7 @@ export class SyncSummarySchema implements SyncSummary {
   @ApiProperty({ ...nullableEnum(['cli', 'api']), description: 'as approvedVia, of a discard' })
   discardedVia!: 'cli' | 'api' | null;
   @ApiProperty(counts('records read but not recorded, by reason')) skipped!: Record<string, number>;
-  @ApiProperty(counts('ids referenced but not in the snapshot, by kind')) unresolved!: Record<string, number>;
+  @ApiProperty(counts('ids referenced but not in the snapshot (an events sync: not held by the ledger), by kind')) unresolved!: Record<string, number>;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'string' } },

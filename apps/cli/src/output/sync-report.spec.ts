@@ -110,6 +110,8 @@ describe("a sync's report", () => {
     // a CSV upload has no file per kind: its terms and courses come from sections.csv
     const upload = { reading: 'clever-csv v1.1 max-record 65536 district d1', files: [file('schools.csv'), file('students.csv'), file('sections.csv')] };
     expect(describeSync(sync({ contents: upload, unresolved: { user: 1, term: 1 } }))).toContain('Referenced but not in the snapshot (kept as ids): user 1, term 1\n');
+    // an events sync reads no snapshot: a member its events name is one the ledger does not hold
+    expect(describeSync(sync({ source: 'clever-events', unresolved: { user: 1 }, unresolvedIds: { user: ['u9'] } }))).toContain('Referenced but not in the ledger (kept as ids): user 1\n');
   });
 
   it('says where the first values outside the enumerations were read, each file named once in a row, and how many more', () => {

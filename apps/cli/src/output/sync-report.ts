@@ -93,7 +93,9 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   const skipped = Object.entries(s.skipped).map(([k, v]) => `${n(v)} ${k}`).join(', ');
   if (skipped) lines.push(`  Skipped (read, not recorded): ${skipped}`);
   const unresolved = Object.entries(s.unresolved).map(([k, v]) => `${k} ${n(v)}${noFileOf(k, s.contents)}`).join(', ');
-  if (unresolved) lines.push(`  Referenced but not in the snapshot (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
+  // an events sync reads no snapshot: what its events name, the ledger holds as no one shared
+  const notIn = s.source === 'clever-events' ? 'the ledger' : 'the snapshot';
+  if (unresolved) lines.push(`  Referenced but not in ${notIn} (kept as ids): ${unresolved}`, ...unresolvedIdLines(s));
   // a last_modified that is no moment is left out (it would order the record's versions wrongly); any other value is kept
   const [leftOut, keptAsGiven] = partition(s.unknownValues, (field) => field.endsWith('.last_modified'));
   lines.push(

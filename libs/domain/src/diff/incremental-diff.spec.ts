@@ -171,6 +171,10 @@ describe('incremental diff (events sync)', () => {
     const place = { file: 'events page 1', record: 2, recordId: 'sec1' };
     // u9 is not in the ledger at all: unresolved, not a conflict of roles
     expect(result.findings).toMatchObject({ roleConflicts: { 'section.students': 1, 'section.teachers': 1 }, roleConflictsAt: { 'section.students': [place], 'section.teachers': [place] } });
+    expect(result.findings).toMatchObject({ unresolved: { user: 1 }, unresolvedIds: { user: ['u9'] } });
+    // one unknown member of two sections is one unresolved user; one shared later in the batch is none
+    const twice = when(base(), upsert(section('sec1', ['t1'], ['u1', 'u2', 'u9'])), upsert(section('sec2', ['t1'], ['u9', 'u8'])), upsert(student('u8')));
+    expect(twice.findings).toMatchObject({ unresolved: { user: 1 }, unresolvedIds: { user: ['u9'] } });
     expect(when(base(), upsert(section('sec1', ['t1'], ['u1', 'u2', 'u3']))).findings.roleConflicts).toEqual({});
     // a role given later in the same batch (a users.updated after the section's event) is no conflict
     const teacherToo: UserRecord = { ...student('u1'), roles: { ...student('u1').roles, ...teacher('u1').roles } };

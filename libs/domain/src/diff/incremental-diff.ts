@@ -7,7 +7,7 @@ import { activeTally } from '../state/active-tally';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
 import type { PartialCoverage } from './partial-coverage';
-import { noFindings, noteRoleConflict, noteUnknownValues } from '../sync/sync-findings';
+import { noFindings, noteRoleConflict, noteUnknownValues, noteUnresolved } from '../sync/sync-findings';
 
 /**
  * One change an incremental source (Clever's Events API) reports about one record:
@@ -210,9 +210,16 @@ export class IncrementalDiff {
    * district until a full sync.
    */
   private countRoleConflicts(): void {
+    const unresolved = new Set<string>();
     for (const { id, role, list, at } of this.newMembers) {
       const roles = this.state.users.rolesOf(id) ?? [];
       if (roles.length > 0 && !roles.includes(role)) noteRoleConflict(this.findings, list, at);
+      // a member the ledger holds as no one shared (never shared, or removed), as the batch leaves
+      // it: kept as an id, and counted as a full sync counts a member its snapshot does not show
+      else if (roles.length === 0 && !unresolved.has(id)) {
+        unresolved.add(id);
+        noteUnresolved(this.findings, 'user', id);
+      }
     }
     this.newMembers.length = 0;
   }
