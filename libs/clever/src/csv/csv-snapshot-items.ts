@@ -1,8 +1,7 @@
-import { basename } from 'node:path';
 import type { InputLocation } from '@roster-ledger/domain';
 import type { SnapshotItem } from '../snapshot-item';
 import type { CsvFile, CsvFolder } from './csv-folder';
-import { ENROLLMENTS } from './csv-columns';
+import { ENROLLMENTS, STAFF } from './csv-columns';
 import { CsvIds } from './csv-ids';
 import { CsvJoin } from './csv-join';
 import type { CsvRow } from './csv-row-stream';
@@ -148,7 +147,7 @@ function* namesDisagreeing(teacherRow: CsvRow, staffRow: CsvRow, ids: CsvIds): G
   const recordId = ids.of('teacher', teacherRow.get('Teacher_id'));
   for (const column of NAME_COLUMNS) {
     if (!teacherRow.header.has(column) || !staffRow.header.has(column) || teacherRow.get(column) === staffRow.get(column)) continue;
-    yield { type: 'mismatch', what: `${basename(staffRow.header.file).toLowerCase()} ${staffRow.header.nameOf(column)}`, origin: { ...staffRow.origin, recordId } };
+    yield { type: 'mismatch', what: `${STAFF.file} ${staffRow.header.nameOf(column)}`, origin: { ...staffRow.origin, recordId } };
   }
 }
 

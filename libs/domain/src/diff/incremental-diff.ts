@@ -97,7 +97,7 @@ export class IncrementalDiff {
   private readonly active: Partial<Record<GuardedType, number>>;
   /** One sequence for the whole batch: each change is diffed by a diff of its own. */
   private readonly eventIds: SyncEventIds;
-  /** The batch's new section members, with where their section was read (see countRoleConflicts). */
+  /** The batch's new section members, with where their section was read (see countNewMembers). */
   private readonly newMembers: { id: string; role: 'student' | 'teacher'; list: string; at: InputLocation }[] = [];
 
   constructor(
@@ -164,7 +164,7 @@ export class IncrementalDiff {
 
   /** The batch's change set: each stream once, expected at the revision it had before the batch. */
   finish(): DiffResult {
-    this.countRoleConflicts();
+    this.countNewMembers();
     return {
       changes: [...this.streams.values()],
       counts: this.counts,
@@ -193,7 +193,7 @@ export class IncrementalDiff {
     return !this.ledgerShows(change.before) && !this.ledgerShows(change.record);
   }
 
-  /** Notes a section's new members, to be checked against their roles once the batch is diffed (see countRoleConflicts). */
+  /** Notes a section's new members, to be checked against their roles once the batch is diffed (see countNewMembers). */
   private noteNewMembers(events: readonly PlannedEvent[], at: InputLocation): void {
     for (const event of events) {
       if (event.type === 'StudentEnrolled') this.newMembers.push({ id: event.data.studentId, role: 'student', list: 'section.students', at });
@@ -207,9 +207,10 @@ export class IncrementalDiff {
    * `users.updated` giving the role may come after the section's event. Recorded all the same,
    * unlike in a full sync, which checks the snapshot's own users: here the ledger's roles are all
    * there is to check against, and a section's event refused would stop every events sync of the
-   * district until a full sync.
+   * district until a full sync. A member the ledger holds as no one shared is counted unresolved
+   * instead, once, as a full sync counts one its snapshot does not show.
    */
-  private countRoleConflicts(): void {
+  private countNewMembers(): void {
     const unresolved = new Set<string>();
     for (const { id, role, list, at } of this.newMembers) {
       const roles = this.state.users.rolesOf(id) ?? [];
