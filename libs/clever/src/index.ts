@@ -25,7 +25,6 @@ export { unreadCsvColumns } from './csv/csv-unread-columns';
 export type { UnreadCsvColumns } from './csv/csv-unread-columns';
 export { csvRecordId } from './csv/csv-ids';
 export type { CsvIdNamespace } from './csv/csv-ids';
-export { TWO_DIGIT_YEAR_CUTOFF } from './csv/csv-dates';
 export { DEFAULT_MAX_RECORD_CHARS } from './csv/csv-row-stream';
 export { CleverSourceReader, CLEVER_API_SCHEME, isCsvSnapshotFolder } from './clever-source-reader';
 export type { CleverDistrictConnection, CleverDistrictResolvers } from './api/district-connection';

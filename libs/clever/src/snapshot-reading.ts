@@ -16,13 +16,14 @@ export function jsonSnapshotReading(maxStringLength: number): string {
  * How a folder of Clever SFTP CSV files is read: every record's id is derived from the district,
  * under the ledger's key or without one (see csvRecordId; a ledger's key never changes), a record
  * longer than `maxRecordChars` fails it, and the import's year tells the century of a two-digit
- * year of birth (see csvDateOfBirth), so the same files read in another year are read again. The
+ * year (of birth, see csvDateOfBirth; of a term, see csvIsoDate), so the same files read in another
+ * year are read again. The
  * district id, which the user types, comes last: whatever it holds, the string reads one way only.
  */
 export function csvSnapshotReading(districtId: string, maxRecordChars: number, importYear: number | undefined, keyedIds: boolean): string {
-  const births = importYear === undefined ? '' : ` births-by ${importYear}`;
+  const years = importYear === undefined ? '' : ` years-by ${importYear}`;
   const keyed = keyedIds ? ' ids-keyed' : '';
-  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars}${births}${keyed} district ${districtId}`;
+  return `clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record ${maxRecordChars}${years}${keyed} district ${districtId}`;
 }
 
 /**
@@ -32,4 +33,4 @@ export function csvSnapshotReading(districtId: string, maxRecordChars: number, i
  * makes them be read once more. Changes that touch JSON too (the diff, the fold) raise
  * FINGERPRINT_VERSION, which this reading also names.
  */
-export const CSV_MAPPING_VERSION = 5;
+export const CSV_MAPPING_VERSION = 6;

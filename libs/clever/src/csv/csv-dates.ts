@@ -1,14 +1,5 @@
 import { isoDateOfBirth } from '../clever-dates';
 
-/**
- * Two-digit years up to this one are 20xx, the others 19xx: `00`–`29` -> 2000–2029, `30`–`99` ->
- * 1930–1999 (the cutoff spreadsheets use). A fixed cutoff, not one that moves with today's date:
- * the same file must give the same dates in every import, or a re-import years later would record
- * changed dates. Clever's demo file writes terms as `8/1/15` (-> 2015). Dates of birth follow
- * another rule (see csvDateOfBirth).
- */
-export const TWO_DIGIT_YEAR_CUTOFF = 29;
-
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/;
 
 /** A time of day after a date, as a spreadsheet saving dates with their time writes it: ` 0:00`, ` 00:00:00`, `T00:00:00.000Z`, ` 12:00 AM`. */
@@ -16,13 +7,30 @@ const TIME_OF_DAY = /(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AP]M)?(?:Z|[
 
 /**
  * A CSV date as ISO `YYYY-MM-DD`: `M/D/YYYY` and `MM/DD/YYYY` (Clever's SFTP format), `M/D/YY`
- * (two-digit year, see TWO_DIGIT_YEAR_CUTOFF) or ISO `YYYY-MM-DD`, each perhaps with a time of day
- * after it (a spreadsheet's `8/1/2015 0:00`), which says nothing more about the day: kept raw, the
- * same term saved so would be another term. Anything else, or a day that does not exist
- * (`2/30/2001`), gives undefined: the caller keeps the raw value.
+ * (two-digit year, see nearestYear) or ISO `YYYY-MM-DD`, each perhaps with a time of day after it
+ * (a spreadsheet's `8/1/2015 0:00`), which says nothing more about the day: kept raw, the same term
+ * saved so would be another term. Anything else, or a day that does not exist (`2/30/2001`), gives
+ * undefined: the caller keeps the raw value. So does a two-digit year without `importYear`, as
+ * for a date of birth (see csvDateOfBirth): no century can be told.
  */
-export function csvIsoDate(written: string): string | undefined {
-  return isoDateWith(written, (short) => (short <= TWO_DIGIT_YEAR_CUTOFF ? 2000 + short : 1900 + short));
+export function csvIsoDate(written: string, importYear: number | undefined): string | undefined {
+  return isoDateWith(written, (short) => (importYear === undefined ? undefined : nearestYear(short, importYear)));
+}
+
+/**
+ * The year ending in `short` (00–99) nearest the import's year: from 50 years before it to 49
+ * after. A fixed cutoff (00–29 as 20xx) made a term `8/1/30` of the 2029-30 school year one of
+ * 1930; a term is of about the year it is sent in, in either direction. A year exactly 50 away
+ * either side is taken in the past (`76` in an import of 2026 is 1976): a ledger records what was,
+ * and so a date of birth reads too. The same file read in the same year gives the same dates; read
+ * in another, the import's year is part of how a CSV folder is read (see csvSnapshotReading).
+ * Clever's demo file writes terms as `8/1/15` (-> 2015).
+ */
+function nearestYear(short: number, importYear: number): number {
+  const sameCentury = importYear - (importYear % 100) + short;
+  if (sameCentury - importYear >= 50) return sameCentury - 100;
+  if (importYear - sameCentury > 50) return sameCentury + 100;
+  return sameCentury;
 }
 
 /**

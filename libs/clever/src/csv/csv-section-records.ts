@@ -18,13 +18,14 @@ export interface DerivedRecord {
 
 /**
  * The term of a sections.csv row, when it names one: Clever creates a term from at least one of
- * Term_name, Term_start, Term_end. Dates become ISO `YYYY-MM-DD` (two-digit years as in csv-dates);
- * a date that does not parse is kept raw and reported as `term.start_date` / `term.end_date`.
+ * Term_name, Term_start, Term_end. Dates become ISO `YYYY-MM-DD` (a two-digit year by the import's
+ * year, `importYear`: see csvIsoDate); a date that does not parse is kept raw and reported as
+ * `term.start_date` / `term.end_date`.
  */
-export function termOf(row: CsvRow, ids: CsvIds): DerivedRecord | undefined {
+export function termOf(row: CsvRow, ids: CsvIds, importYear: number | undefined): DerivedRecord | undefined {
   const name = row.get('Term_name');
-  const [start, startUnknown] = date(row.get('Term_start'));
-  const [end, endUnknown] = date(row.get('Term_end'));
+  const [start, startUnknown] = date(row.get('Term_start'), importYear);
+  const [end, endUnknown] = date(row.get('Term_end'), importYear);
   if (name === '' && start === '' && end === '') return undefined;
   const id = ids.of('term', termKey(name, start, end));
   return {
@@ -71,7 +72,7 @@ export interface SectionMembers {
  * otherwise (dev.clever.com "Sections"; all 376 demo sections follow it). Students are sorted by
  * id, as the API sorts them, so the order of enrollments.csv never shows as a change.
  */
-export function sectionItem(row: CsvRow, members: SectionMembers, ids: CsvIds): SnapshotItem {
+export function sectionItem(row: CsvRow, members: SectionMembers, ids: CsvIds, importYear: number | undefined): SnapshotItem {
   const courseName = row.get('Course_name');
   const period = row.get('Period');
   const generated = [courseName, members.primaryLastName, period].filter((part) => part !== '').join(' - ');
@@ -87,7 +88,7 @@ export function sectionItem(row: CsvRow, members: SectionMembers, ids: CsvIds): 
     grade: mapGrade(row.get('Grade')),
     period,
     course: courseOf(row, ids)?.id,
-    term_id: termOf(row, ids)?.id,
+    term_id: termOf(row, ids, importYear)?.id,
     teacher: teacherIds[0],
     teachers: teacherIds,
     students: [...new Set(members.students.map((sisId) => ids.of('student', sisId)))].sort(),
@@ -104,8 +105,8 @@ export function hasSectionName(row: CsvRow): boolean {
 }
 
 /** [ISO date or the raw value, whether the raw value was kept because it does not parse]. */
-function date(raw: string): [string, boolean] {
+function date(raw: string, importYear: number | undefined): [string, boolean] {
   if (raw === '') return ['', false];
-  const iso = csvIsoDate(raw);
+  const iso = csvIsoDate(raw, importYear);
   return iso === undefined ? [raw, true] : [iso, false];
 }

@@ -54,7 +54,7 @@ describe('the contents of a CSV snapshot folder', () => {
     expect(csvSnapshotReading(CSV_DISTRICT, DEFAULT_MAX_RECORD_CHARS, undefined, true)).toBe(`clever-csv v${FINGERPRINT_VERSION}.${CSV_MAPPING_VERSION} max-record 1048576 ids-keyed district ${CSV_DISTRICT}`);
   });
 
-  it('are read anew in another year: the year tells the century of a two-digit year of birth', async () => {
+  it('are read anew in another year: the year tells the century of a two-digit year (of birth, of a term)', async () => {
     const folder = await upload();
     const readingIn = async (importedOn: string) => {
       const source = await open(folder, { districtId: CSV_DISTRICT, importedOn });

@@ -16,7 +16,7 @@ export interface CsvPassOptions {
   districtId: string;
   maxRecordChars: number;
   onBytes: (count: number) => void;
-  /** The year of the import: it tells the century of a two-digit year of birth (see csvDateOfBirth). */
+  /** The year of the import: it tells the century of a two-digit year (see csvDateOfBirth, csvIsoDate). */
   importYear: number | undefined;
   /** The ledger's key for CSV ids (see csvRecordId). */
   idKey?: Uint8Array;
@@ -71,7 +71,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
   const courses = new Map<string, DerivedRecord>();
   for await (const row of rows(folder.sections)) {
     join.addSection(row);
-    keepFirst(terms, termOf(row, ids));
+    keepFirst(terms, termOf(row, ids, options.importYear));
     keepFirst(courses, courseOf(row, ids));
   }
   for (const term of terms.values()) yield derivedItem('term', term);
@@ -128,7 +128,7 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
       yield repeatedRow(folder.sections, row);
       continue;
     }
-    yield sectionItem(row, join.membersOf(row), ids);
+    yield sectionItem(row, join.membersOf(row), ids, options.importYear);
     // Clever's format does not require a name: the section is recorded without one, and said so
     if (!hasSectionName(row)) yield { type: 'unnamed', kind: 'section', origin: { ...row.origin, recordId: ids.of('section', row.get('Section_id')) } };
   }

@@ -433,6 +433,20 @@ describe('terms and courses', () => {
       unknownValues: ['term.start_date'],
     });
   });
+  it('a two-digit year of a term is the one nearest the year of the import, and has no century without one', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Term_name,Term_start,Term_end', 'S1,SEC1,T1,2029-30,8/1/29,6/1/30', 'S2,SEC2,T2,2029-30,8/1/29,6/1/30'),
+    });
+    const termIn = async (importedOn?: string) => {
+      const items = await readCsvItems(folder, { districtId: CSV_DISTRICT, ...(importedOn === undefined ? {} : { importedOn }) });
+      const term = items.find((item) => item.type === 'record' && item.record.kind === 'term');
+      return term?.type === 'record' ? { fields: term.record.fields, unknownValues: term.unknownValues } : undefined;
+    };
+    expect(await termIn('2029-09-01')).toEqual({ fields: { name: '2029-30', start_date: '2029-08-01', end_date: '2030-06-01' }, unknownValues: [] });
+    expect(await termIn('2029-09-01')).toEqual(await termIn('2029-01-01'));
+    expect(await termIn()).toEqual({ fields: { name: '2029-30', start_date: '8/1/29', end_date: '6/1/30' }, unknownValues: ['term.end_date', 'term.start_date'] });
+  });
 });
 
 describe('ids', () => {

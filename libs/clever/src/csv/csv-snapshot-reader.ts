@@ -19,8 +19,9 @@ export interface CsvSnapshotOptions {
   maxRecordChars?: number;
   /**
    * The day of the import, `YYYY-MM-DD` (the sync's start by the ledger's clock): a two-digit year
-   * of birth is the latest such year not after its year (see csvDateOfBirth). Without it, such a
-   * date of birth is kept as given and reported as an unknown value.
+   * of birth is the latest such year not after its year (see csvDateOfBirth), one of a term's date
+   * the nearest such year to it (see csvIsoDate). Without it, such a date is kept as given and
+   * reported as an unknown value.
    */
   importedOn?: string;
   /**

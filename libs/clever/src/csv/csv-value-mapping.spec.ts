@@ -1,4 +1,4 @@
-import { csvDateOfBirth, csvIsoDate, TWO_DIGIT_YEAR_CUTOFF } from './csv-dates';
+import { csvDateOfBirth, csvIsoDate } from './csv-dates';
 import { courseKey, csvRecordId, termKey } from './csv-ids';
 import { mapFrlStatus, mapGender, mapGrade, mapHomeLanguage, mapRace, mapSubject, mapYesNo } from './csv-value-mapping';
 
@@ -62,20 +62,31 @@ describe('dates', () => {
     ['08/01/2015 12:00 AM', '2015-08-01'],
     ['2015-08-01 00:00:00', '2015-08-01'],
     ['2015-08-01T00:00:00.000Z', '2015-08-01'],
-  ])('%j -> %j', (raw, iso) => expect(csvIsoDate(raw)).toBe(iso));
+  ])('%j -> %j', (raw, iso) => expect(csvIsoDate(raw, 2026)).toBe(iso));
 
   it.each([['02/29/2005'], ['13/1/2001'], ['2001-13-01'], ['June 18 1998'], ['6/18/198'], [''], ['6/18/1998 noon'], ['0:00']])('%j does not parse', (raw) => {
-    expect(csvIsoDate(raw)).toBeUndefined();
+    expect(csvIsoDate(raw, 2026)).toBeUndefined();
   });
 
   it.each([
-    ['1/1/00', '2000-01-01'],
-    ['1/1/15', '2015-01-01'],
-    [`1/1/${TWO_DIGIT_YEAR_CUTOFF}`, '2029-01-01'],
-    [`1/1/${TWO_DIGIT_YEAR_CUTOFF + 1}`, '1930-01-01'],
-    ['1/1/98', '1998-01-01'],
-    ['1/1/99', '1999-01-01'],
-  ])('two-digit year: %j -> %j (00–29 are 20xx, 30–99 are 19xx)', (raw, iso) => expect(csvIsoDate(raw)).toBe(iso));
+    ['8/1/15', 2026, '2015-08-01'],
+    ['8/1/30', 2029, '2030-08-01'],
+    ['8/1/30', 2026, '2030-08-01'],
+    ['6/1/31', 2030, '2031-06-01'],
+    ['1/1/98', 2026, '1998-01-01'],
+    ['1/1/99', 2000, '1999-01-01'],
+    ['1/1/00', 2099, '2100-01-01'],
+    ['1/1/75', 2026, '2075-01-01'],
+    // exactly 50 years away either side: the past
+    ['1/1/76', 2026, '1976-01-01'],
+    ['1/1/30', 2080, '2030-01-01'],
+    ['1/1/29', 2080, '2129-01-01'],
+  ])('a two-digit year of a term is the nearest to the import\'s: %j imported in %d -> %j', (raw, importYear, iso) => expect(csvIsoDate(raw, importYear)).toBe(iso));
+
+  it('a two-digit year of a term read with no import year has no century: undefined, kept raw', () => {
+    expect(csvIsoDate('8/1/15', undefined)).toBeUndefined();
+    expect(csvIsoDate('8/1/2015', undefined)).toBe('2015-08-01');
+  });
 
   it.each([
     ['1/2/29', 2026, '1929-01-02'],
@@ -98,7 +109,7 @@ describe('dates', () => {
   });
 
   it.each([['6/18/1998'], ['2015-08-01'], ['02/29/2005'], ['8/1/2015 0:00'], ['']])('a date of birth with a four-digit year reads as any CSV date: %j', (raw) => {
-    expect(csvDateOfBirth(raw, 2026)).toBe(csvIsoDate(raw));
+    expect(csvDateOfBirth(raw, 2026)).toBe(csvIsoDate(raw, 2026));
   });
 });
 
