@@ -4,7 +4,7 @@ import { InvalidInput } from '@roster-ledger/domain';
  * The columns of one Clever SFTP file (clever-data.md §7). Columns are named here by Clever's
  * spelling and matched case-insensitively, in any order. `required` columns must be in the header
  * and have a value on every row; `aliases` are other header names read as the same column.
- * Columns not listed are not read: `CsvHeader.unreadColumns` names them, for the import to tell.
+ * Columns not listed are not read: `CsvHeader.unreadColumns()` names them, for the import to tell.
  * Nor is `Password`, Clever's own column: a credential is never recorded.
  */
 export interface CsvFileSpec {
@@ -172,12 +172,23 @@ export class CsvHeader {
 
   /**
    * The header's columns that are not Clever's (an exporter's own `Locker`, a misspelt `Grade_level`),
-   * as the file spells them: their values are not recorded. `Password` is Clever's and left out on
-   * purpose; a column with no name (a trailing comma in the header) names nothing to tell.
+   * as the file spells them, in its order: their values are not recorded. `Password` is Clever's and
+   * left out on purpose. A column with no name is named by its place, `column 3 (no name)`, when it
+   * is among `unnamedWithValues` (positions, see unnamedColumns): only its rows tell whether it holds
+   * what a user meant to send or is a trailing comma's empty column, which names nothing to tell.
    */
-  get unreadColumns(): string[] {
+  unreadColumns(unnamedWithValues: ReadonlySet<number> = new Set()): string[] {
     const read = new Set(this.positions.values());
-    return this.names.filter((name, index) => !read.has(index) && name !== '' && name.toLowerCase() !== 'password');
+    return this.names.flatMap((name, index) => {
+      if (read.has(index) || name.toLowerCase() === 'password') return [];
+      if (name !== '') return [name];
+      return unnamedWithValues.has(index) ? [`column ${index + 1} (no name)`] : [];
+    });
+  }
+
+  /** The positions of the header's columns with no name (an empty cell, a trailing comma): none is ever read. */
+  get unnamedColumns(): number[] {
+    return this.names.flatMap((name, index) => (name === '' ? [index] : []));
   }
 
   /** Number of columns, known or not: every row must have as many values. */

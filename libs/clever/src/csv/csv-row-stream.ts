@@ -50,6 +50,11 @@ export class CsvRow {
     return at === undefined ? '' : (this.values[at] ?? '').trim();
   }
 
+  /** The value at a position of the header, trimmed as `get` trims it: a column with no name has no other way in. */
+  valueAt(index: number): string {
+    return (this.values[index] ?? '').trim();
+  }
+
   /** Where the row is, as a snapshot item's origin. */
   get origin(): InputLocation {
     return { file: this.header.file, line: this.line, record: this.index };

@@ -19,6 +19,16 @@ describe('the columns of a CSV upload that Clever\'s SFTP format does not define
     expect(recorded).not.toContain('B12');
   });
 
+  it('include a column with no name that some row gives a value, by its place; not one whose values are all empty (a trailing comma)', async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'sections.csv': csv('School_id,Section_id,,Teacher_id,Name,', 'S1,SEC1,,T1,Algebra,', 'S2,SEC2,Room 4,T2,Reading,'),
+      'teachers.csv': csv('School_id,Teacher_id,Last_name,First_name,', 'S1,T1,Noether,Emmy,', 'S2,T2,Curie,Marie,'),
+    });
+    expect(await unreadCsvColumns(folder)).toEqual([{ file: 'sections.csv', columns: ['column 3 (no name)'] }]);
+    expect(JSON.stringify(csvRecords(await readCsvItems(folder)))).not.toContain('Room 4');
+  });
+
   it('are none in an upload of Clever\'s columns only, and none for a folder that is no upload (its sync says why)', async () => {
     expect(await unreadCsvColumns(await tempCsvFolder(smallDistrict()))).toEqual([]);
     const { 'enrollments.csv': _, ...withoutEnrollments } = smallDistrict();

@@ -1,11 +1,13 @@
 import { basename } from 'node:path';
 import { csvFilesOf, openCsvFolder } from './csv-folder';
+import type { CsvFile } from './csv-folder';
+import { readCsvRows } from './csv-row-stream';
 
 /** A file of a CSV upload and the columns of its header that are not read. */
 export interface UnreadCsvColumns {
   /** The file's name as it is in the folder. */
   file: string;
-  /** As the header spells them, in its order. */
+  /** As the header spells them, in its order; one with no name by its place, `column 3 (no name)`. */
   columns: string[];
 }
 
@@ -17,13 +19,38 @@ export interface UnreadCsvColumns {
  * likely a disability or a lunch code as a locker number. So an import tells the user instead, who
  * may also have meant one of Clever's columns (a misspelt `Grade_level`).
  *
- * Reads the headers only. An upload whose files or headers cannot be read gives []: the sync of it
+ * Reads the headers, and the rows of a file whose header has a column with no name, to tell
+ * whether any row gives it a value: such a column (a header cell left empty) is listed then, so
+ * that nothing a user sent goes unsaid, and left out when all its values are empty (a trailing
+ * comma on every line). An upload whose files or headers cannot be read gives []: the sync of it
  * fails saying why.
  */
 export async function unreadCsvColumns(location: string): Promise<UnreadCsvColumns[]> {
   const folder = await openCsvFolder(location, {}).catch(() => undefined);
   if (folder === undefined) return [];
-  return csvFilesOf(folder)
-    .map((file) => ({ file: basename(file.path), columns: file.header.unreadColumns }))
-    .filter((file) => file.columns.length > 0);
+  const unread: UnreadCsvColumns[] = [];
+  for (const file of csvFilesOf(folder)) {
+    const columns = file.header.unreadColumns(await unnamedWithValues(file));
+    if (columns.length > 0) unread.push({ file: basename(file.path), columns });
+  }
+  return unread;
+}
+
+/**
+ * The positions of a file's columns with no name that some row gives a value, read until each has
+ * one. A row that cannot be read ends the search: the sync of the file fails saying where.
+ */
+async function unnamedWithValues(file: CsvFile): Promise<Set<number>> {
+  const unnamed = file.header.unnamedColumns;
+  const valued = new Set<number>();
+  if (unnamed.length === 0) return valued;
+  try {
+    for await (const row of readCsvRows(file.path, file.spec)) {
+      for (const index of unnamed) if (row.valueAt(index) !== '') valued.add(index);
+      if (valued.size === unnamed.length) break;
+    }
+  } catch {
+    // the sync reads the same rows and reports the failure, with its file and line
+  }
+  return valued;
 }
