@@ -158,6 +158,19 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(shown).toMatch(/ {4}section at .*sections\.csv, line 3, record #2, id sis-section-[0-9a-f]{24}\n/);
   });
 
+  it('records a term that ends before it starts as given, and says which and where it was read', () => {
+    const db = tmp.path('ends-before-start.db');
+    const folder = upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada'], {
+      'sections.csv': ['School_id,Section_id,Teacher_id,Name,Term_name,Term_start,Term_end', 'S1,SEC1,T1,Algebra,Fall,8/1/2029,6/1/2029'],
+    });
+    const json = cliJson<{ status: string; syncId: string; endsBeforeStart: unknown; endsBeforeStartAt: Record<string, unknown[]> }>(['import', folder, '--district', 'd1', '--db', db]);
+    expect(json.body).toMatchObject({ status: 'completed', endsBeforeStart: { term: 1 } });
+    expect(json.body.endsBeforeStartAt['term']).toEqual([{ file: join(folder, 'sections.csv'), line: 2, record: 0, recordId: expect.stringMatching(/^sis-term-[0-9a-f]{24}$/) }]);
+    const shown = cli(['syncs', 'show', json.body.syncId, '--db', db]).stdout;
+    expect(shown).toContain('  Ending before they start (end_date before start_date; recorded as given): term 1');
+    expect(shown).toMatch(/ {4}term at .*sections\.csv, line 2, record #1, id sis-term-[0-9a-f]{24}\n/);
+  });
+
   it('keeps a staff member apart from the two teachers of their email, and says where it was read', () => {
     const db = tmp.path('unpaired.db');
     const folder = upload(['School_id,Student_id,Last_name,First_name', 'S1,100,Lovelace,Ada'], {

@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 
 /**
  * Raise whenever the same Clever JSON could end as a different state: a change to the normalizer,
- * a `*-mapping` file, the field readers, the enumerations, what counts as an unknown value, the
+ * a `*-mapping` file, the field readers, the enumerations, what counts as an unknown value or
+ * another finding about a record (a term that ends before it starts), the
  * diff's rules or how events fold into a state (raising LEDGER_STATE_FORMAT also does: it drops
  * the saved states, fingerprints and all). A ledger trusts a record's state to be what bytes with
  * this fingerprint make, and skips parsing and diffing them; a new version makes every
@@ -13,7 +14,7 @@ import { hash } from 'node:crypto';
  * (a change to the `csv/` mapping alone raises CSV_MAPPING_VERSION instead). A ledger also checks
  * a folder under its own LEDGER_STATE_FORMAT, so raising that makes whole folders read again too.
  */
-export const FINGERPRINT_VERSION = 4;
+export const FINGERPRINT_VERSION = 5;
 // 2: a role's email that is not the person's is kept as `<role>_email` for every role (a teacher's
 // used to replace the person's email; a student's was dropped before 2026-12-06)
 // 3: a student without a key of a scoped field (ELL, FRL, IEP, home language) leaves the ledger's

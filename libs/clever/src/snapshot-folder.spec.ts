@@ -154,6 +154,21 @@ describe('opening a snapshot folder', () => {
   });
 });
 
+describe('a term that ends before it starts', () => {
+  it('is recorded as given, and yielded after it as ending before its start, where it was read', async () => {
+    const terms = [
+      { id: 't1', district: DISTRICT_ID, name: 'Fall', start_date: '2029-08-01', end_date: '2029-06-01T00:00:00.000Z' },
+      { id: 't2', district: DISTRICT_ID, name: 'Spring', start_date: '2030-01-05', end_date: '2030-06-01' },
+      { id: 't3', district: DISTRICT_ID, name: 'Odd', start_date: 'soon', end_date: '2030-06-01' },
+    ];
+    const folder = await tempFolder({ 'terms.json': JSON.stringify(terms, null, 1) });
+    const items = await readItems(folder);
+    expect(items.map((item) => item.type)).toEqual(['record', 'endsBeforeStart', 'record', 'record']);
+    expect(items[0]).toMatchObject({ type: 'record', record: { id: 't1', fields: { start_date: '2029-08-01', end_date: '2029-06-01' } }, unknownValues: [] });
+    expect(items[1]).toEqual({ type: 'endsBeforeStart', kind: 'term', origin: { file: join(folder, 'terms.json'), line: 2, record: 0, recordId: 't1' } });
+  });
+});
+
 describe('the two JSON forms', () => {
   const origins = (items: SnapshotItem[]) => items.map((item) => (item.type === 'record' ? item.record : 'reason' in item ? item.reason : item.type));
 

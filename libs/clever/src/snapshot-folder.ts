@@ -10,6 +10,7 @@ import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thr
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import type { JsonRecord } from './json-envelope-parser';
 import type { SnapshotItem } from './snapshot-item';
+import { termEndingBeforeStart } from './term-dates';
 
 /** The file each kind is read from; any may be missing. */
 export const SNAPSHOT_FILE_NAMES: Readonly<Record<RecordKind, string>> = {
@@ -158,7 +159,7 @@ async function* readSnapshot(files: Partial<Record<RecordKind, string>>, reading
       const file = files[kind];
       if (file === undefined) continue;
       for await (const item of readKind(kind, file, reading, thread)) {
-        if (item.type === 'skipped' || item.type === 'mismatch' || item.type === 'unnamed' || item.type === 'unpaired') {
+        if (item.type === 'skipped' || item.type === 'mismatch' || item.type === 'unnamed' || item.type === 'unpaired' || item.type === 'endsBeforeStart') {
           yield item;
           continue;
         }
@@ -260,6 +261,8 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
     seen.set(id, index);
     prints[index] = print;
     yield item;
+    const endsBeforeStart = termEndingBeforeStart(item);
+    if (endsBeforeStart !== undefined) yield endsBeforeStart;
   }
   if (unsure !== null) throw unsure;
 }

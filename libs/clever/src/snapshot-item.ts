@@ -12,14 +12,17 @@ import type { InputLocation, PartialCoverage, RecordKind, RosterRecord } from '@
  * belongs to. An unnamed item is a record its file gives no name (a sections.csv row with neither
  * Name nor Course_name), yielded after the record itself; `origin` is where it was read, with its id.
  * An unpaired item is a person kept apart from another of the same email (`what`: the file and
- * column, `staff.csv Staff_email`), yielded after the person's record.
+ * column, `staff.csv Staff_email`), yielded after the person's record. An endsBeforeStart item is a
+ * record that ends before it starts (a term's end_date before its start_date: see
+ * termEndingBeforeStart), recorded as given and yielded after it; `origin` is where it was read, with its id.
  */
 export type SnapshotItem =
   | NormalizedItem
   | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
   | { type: 'mismatch'; what: string; origin: InputLocation }
   | { type: 'unnamed'; kind: RecordKind; origin: InputLocation }
-  | { type: 'unpaired'; what: string; origin: InputLocation };
+  | { type: 'unpaired'; what: string; origin: InputLocation }
+  | { type: 'endsBeforeStart'; kind: RecordKind; origin: InputLocation };
 
 /** A record that was parsed and normalized. */
 export type NormalizedItem =

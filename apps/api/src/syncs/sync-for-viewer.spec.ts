@@ -29,6 +29,7 @@ const failed = {
   mismatchedAt: { 'enrollments.csv School_id': [{ file: '/srv/clever/north/2025-10-01/enrollments.csv', line: 7, recordId: 's2' }] },
   unnamedAt: { section: [{ file: '/srv/clever/north/2025-10-01/sections.csv', line: 4, recordId: 'sis-section-1' }] },
   unpairedAt: { 'staff.csv Staff_email': [{ file: '/srv/clever/north/2025-10-01/staff.csv', line: 2, recordId: 'sis-staff-1' }] },
+  endsBeforeStartAt: { term: [{ file: '/srv/clever/north/2025-10-01/sections.csv', line: 5, recordId: 'sis-term-2' }] },
 };
 const as = (role: ViewerRole): Viewer => ({ name: 'pat', role, via: 'GET /syncs/s1' });
 
@@ -70,8 +71,9 @@ describe('a sync as each role sees it', () => {
       expect(seen.mismatchedAt).toEqual({ 'enrollments.csv School_id': [{ file: '.../enrollments.csv', line: 7, recordId: 's2' }] });
       expect(seen.unnamedAt).toEqual({ section: [{ file: '.../sections.csv', line: 4, recordId: 'sis-section-1' }] });
       expect(seen.unpairedAt).toEqual({ 'staff.csv Staff_email': [{ file: '.../staff.csv', line: 2, recordId: 'sis-staff-1' }] });
+      expect(seen.endsBeforeStartAt).toEqual({ term: [{ file: '.../sections.csv', line: 5, recordId: 'sis-term-2' }] });
       expect(JSON.stringify(seen)).not.toContain('/srv/');
-      expect({ ...seen, origin: failed.origin, owner: failed.owner, failure: failed.failure, unknownValues: failed.unknownValues, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt, unpairedAt: failed.unpairedAt }).toEqual(failed);
+      expect({ ...seen, origin: failed.origin, owner: failed.owner, failure: failed.failure, unknownValues: failed.unknownValues, unknownValuesAt: failed.unknownValuesAt, mismatchedAt: failed.mismatchedAt, unnamedAt: failed.unnamedAt, unpairedAt: failed.unpairedAt, endsBeforeStartAt: failed.endsBeforeStartAt }).toEqual(failed);
     }
   });
 

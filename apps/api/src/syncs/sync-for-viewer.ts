@@ -41,6 +41,7 @@ export function syncForViewer<T extends SyncSummary>(sync: T, viewer: Viewer): T
     roleConflictsAt: placesOf(sync.roleConflictsAt, (_label, at) => place(at)),
     unnamedAt: placesOf(sync.unnamedAt, (_label, at) => place(at)),
     unpairedAt: placesOf(sync.unpairedAt, (_label, at) => place(at)),
+    endsBeforeStartAt: placesOf(sync.endsBeforeStartAt, (_label, at) => place(at)),
   };
 }
 

@@ -159,6 +159,18 @@ export class SyncSummarySchema implements SyncSummary {
   })
   unpairedAt!: Record<string, InputLocation[]>;
   @ApiProperty({
+    ...counts("records that end before they start, by kind: term, a term whose end_date is before its start_date (from a JSON snapshot, Clever's API or a CSV upload's sections.csv), recorded as given. Empty when there were none, and for syncs recorded before this was kept"),
+    example: { term: 1 },
+  })
+  endsBeforeStart!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    description: "where the first three of each endsBeforeStart entry were read, as unknownValuesAt: file, line, record and recordId (the term's id)",
+    example: { term: [{ file: 'sections.csv', line: 3, record: 1, recordId: 'sis-term-0ce45e9f5bc797f48d61dcd6' }] },
+  })
+  endsBeforeStartAt!: Record<string, InputLocation[]>;
+  @ApiProperty({
     type: SnapshotContentsSchema,
     nullable: true,
     description: "the files the sync read, with their SHA-256, when it read a folder and reached its end (a sync recognised by `sameFilesAs`: that sync's, the same bytes)",

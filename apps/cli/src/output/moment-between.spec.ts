@@ -4,7 +4,7 @@ import { momentBetween } from './moment-between';
 const sync = (syncId: string, startedAt: string, finishedAt: string | null): SyncSummary => ({
   syncId, districtId: 'd1', source: 'snapshot', origin: '/snapshots', status: 'completed', requestedBy: 'demo', requestedVia: null, startedAt, finishedAt,
   counts: {}, appended: 0, pending: 0, breaches: [], heldAt: null, failure: null, approvedBy: null, approvedVia: null, discardedBy: null, discardedVia: null, owner: null,
-  skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {}, contents: null, sameFilesAs: null, settledUnder: null, fallback: null, cursorNotSet: null, eventsCursor: null,
+  skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {}, endsBeforeStart: {}, endsBeforeStartAt: {}, contents: null, sameFilesAs: null, settledUnder: null, fallback: null, cursorNotSet: null, eventsCursor: null,
 });
 
 describe('a moment between two syncs, for a roster as of it', () => {

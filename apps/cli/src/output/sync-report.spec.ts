@@ -43,6 +43,8 @@ const sync = (over: Partial<SyncSummary>): SyncSummary => ({
   unnamedAt: {},
   unpaired: {},
   unpairedAt: {},
+  endsBeforeStart: {},
+  endsBeforeStartAt: {},
   ...over,
 });
 
@@ -229,6 +231,24 @@ describe("a sync's report", () => {
     const missing = describeSync(sync({ ...held, changeSetMissing: true }));
     expect(missing).not.toContain('Apply it');
     expect(missing).toContain('  Its change set is not beside the ledger (in <ledger>.staged), so it cannot be approved: discard it and run the sync again.\n  Drop it:   ');
+  });
+
+  it('says which records end before they start, and where the first were read', () => {
+    const report = describeSync(
+      sync({
+        source: 'sftp-csv',
+        counts: { TermShared: 1 },
+        endsBeforeStart: { term: 1 },
+        endsBeforeStartAt: { term: [{ file: 'sections.csv', line: 3, record: 1, recordId: 'sis-term-1' }] },
+      }),
+    );
+    expect(report).toContain(
+      [
+        '  Ending before they start (end_date before start_date; recorded as given): term 1',
+        '    term at sections.csv, line 3, record #2, id sis-term-1',
+      ].join('\n'),
+    );
+    expect(describeSync(sync({}))).not.toContain('Ending before');
   });
 
   it('says which staff members were kept apart from the teachers of their email, and where', () => {

@@ -38,7 +38,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
   // a failed or discarded events sync moved nothing: said, as "Events cursor" is otherwise only of a move
   if (s.source === 'clever-events' && (s.status === 'failed' || s.status === 'discarded')) lines.push('  Events cursor: not moved, so the next events sync reads the same events again');
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
-  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched, s.roleConflicts, s.unnamed, s.unpaired].some((counts) => Object.values(counts).some((v) => v > 0));
+  const found = [s.skipped, s.unresolved, s.unknownValues, s.kept, s.mismatched, s.roleConflicts, s.unnamed, s.unpaired, s.endsBeforeStart].some((counts) => Object.values(counts).some((v) => v > 0));
   if (s.status === 'completed') {
     if (s.sameFilesAs) {
       const findings = found ? ` (the findings below are that sync's)` : '';
@@ -109,6 +109,8 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     ...findingLines('Without a name in the files (neither Name nor Course_name; recorded without one unless kept below)', s.unnamed, s.unnamedAt),
     // one teacher and one staff member of an email are one user; an email of several cannot say which
     ...findingLines('Staff kept apart from the teachers of their email (more than one teacher or staff member has it)', s.unpaired, s.unpairedAt),
+    // Clever documents no order for a term's dates: the ledger records them as given, the district fixes them
+    ...findingLines('Ending before they start (end_date before start_date; recorded as given)', s.endsBeforeStart, s.endsBeforeStartAt),
   );
   const kept = Object.entries(s.kept).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   if (kept) lines.push(`  Not in what was read, so left as the ledger had them (records): ${kept}`);

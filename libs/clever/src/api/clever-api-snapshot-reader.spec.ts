@@ -117,6 +117,15 @@ describe('CleverApiSnapshotReader', () => {
     expect(error.message).toBe(`schools page ${page}, record #2, id s1, field id: duplicate id: s1 was already read from schools, at page ${page}, record #1`);
   });
 
+  it('yields a term that ends before it starts as such, after the term, recorded as given', async () => {
+    ctx.standIn.setRecords('terms', [{ id: 't1', district: CLEVER_DEMO_DISTRICT_ID, name: 'Fall', start_date: '2029-08-01', end_date: '1930-06-01' }]);
+    const items = await collect((await reader().open(demo)).items());
+    const at = items.findIndex((item) => item.type === 'record' && item.record.id === 't1');
+    expect(items[at]).toMatchObject({ record: { fields: { start_date: '2029-08-01', end_date: '1930-06-01' } } });
+    expect(items[at + 1]).toEqual({ type: 'endsBeforeStart', kind: 'term', origin: { file: `terms page ${ctx.baseUrl}/v3.0/terms?limit=10000`, record: 0, recordId: 't1' } });
+    expect(items.filter((item) => item.type === 'endsBeforeStart')).toHaveLength(1);
+  });
+
   it('given a record of another district, it is InvalidInput', async () => {
     ctx.standIn.setRecords('terms', [{ id: 't1', district: 'another', name: 'Fall' }]);
     const error = await failure(async () => collect((await reader().open(demo)).items()));

@@ -10,6 +10,7 @@ import { withDifferingColumns } from './csv-rows-disagree';
 import { schoolItem } from './csv-school-record';
 import { courseOf, derivedItem, hasSectionName, sectionItem, termOf } from './csv-section-records';
 import type { DerivedRecord } from './csv-section-records';
+import { termEndingBeforeStart } from '../term-dates';
 import { contactItem, staffItem, studentItem, teacherItem } from './csv-user-records';
 
 export interface CsvPassOptions {
@@ -74,7 +75,12 @@ export async function* readCsvSnapshot(folder: CsvFolder, options: CsvPassOption
     keepFirst(terms, termOf(row, ids, options.importYear));
     keepFirst(courses, courseOf(row, ids));
   }
-  for (const term of terms.values()) yield derivedItem('term', term);
+  for (const term of terms.values()) {
+    const item = derivedItem('term', term);
+    yield item;
+    const endsBeforeStart = termEndingBeforeStart(item);
+    if (endsBeforeStart !== undefined) yield endsBeforeStart;
+  }
   for (const course of courses.values()) yield derivedItem('course', course);
   terms.clear();
   courses.clear();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { SectionRecord, UserRecord } from '@roster-ledger/domain';
 import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
-import { csvRecordId } from './csv-ids';
+import { csvRecordId, termKey } from './csv-ids';
 import {
   CSV_DISTRICT,
   CSV_IMPORTED_ON,
@@ -433,6 +433,17 @@ describe('terms and courses', () => {
       unknownValues: ['term.start_date'],
     });
   });
+  it('a term that ends before it starts is recorded as given, and yielded after it as such, by file and line', async () => {
+    const { folder, items } = await readSmall({
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Term_name,Term_start,Term_end', 'S1,SEC1,T1,Fall,8/1/2029,6/1/2029', 'S2,SEC2,T2,Spring,1/5/2030,6/1/2030'),
+    });
+    const fall = id('term', termKey('Fall', '2029-08-01', '2029-06-01'));
+    const at = items.findIndex((item) => item.type === 'record' && item.record.id === fall);
+    expect(items[at]).toMatchObject({ record: { fields: { name: 'Fall', start_date: '2029-08-01', end_date: '2029-06-01' } }, unknownValues: [] });
+    expect(items[at + 1]).toEqual({ type: 'endsBeforeStart', kind: 'term', origin: { file: join(folder, 'sections.csv'), line: 2, record: 0, recordId: fall } });
+    expect(items.filter((item) => item.type === 'endsBeforeStart')).toHaveLength(1);
+  });
+
   it('a two-digit year of a term is the one nearest the year of the import, and has no century without one', async () => {
     const folder = await tempCsvFolder({
       ...smallDistrict(),

@@ -148,7 +148,7 @@ describe('incremental diff (events sync)', () => {
 
   it('counts skipped changes and unknown values, and records nothing for them', () => {
     const result = when(base(), { type: 'skip', reason: 'contact' }, { type: 'skip', reason: 'contact' }, { type: 'upsert', record: student('u5'), unknownValues: ['student.gender'] });
-    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unresolvedIds: {}, unknownValues: { 'student.gender': 1 }, unknownValuesAt: { 'student.gender': [{ recordId: 'u5' }] }, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {} });
+    expect(result.findings).toEqual({ skipped: { contact: 2 }, unresolved: {}, unresolvedIds: {}, unknownValues: { 'student.gender': 1 }, unknownValuesAt: { 'student.gender': [{ recordId: 'u5' }] }, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {}, endsBeforeStart: {}, endsBeforeStartAt: {} });
     expect(result.eventCount).toBe(1);
   });
 

@@ -21,7 +21,7 @@ import type { RecordSource } from '../state/record-source';
 import type { SectionReferences } from '../state/section-states';
 import { roleSchools } from '../state/user-states';
 import { activeTally } from '../state/active-tally';
-import { noFindings, noteMismatch, noteUnknownValues, noteUnnamed, noteUnpaired, noteUnresolved } from '../sync/sync-findings';
+import { noFindings, noteEndsBeforeStart, noteMismatch, noteUnknownValues, noteUnnamed, noteUnpaired, noteUnresolved } from '../sync/sync-findings';
 
 /** A roster event the diff decided on, with its deterministic id. */
 export type PlannedEvent = RosterEvent & {
@@ -347,6 +347,11 @@ export class SnapshotDiff {
   /** Counts a person kept apart from another of the same email (see SyncFindings.unpaired); `at`: where it was read, with its id. */
   noteUnpaired(what: string, at: InputLocation): void {
     noteUnpaired(this.findings, what, at);
+  }
+
+  /** Counts a record that ends before it starts (see SyncFindings.endsBeforeStart), by kind; `at`: where it was read, with its id. */
+  noteEndsBeforeStart(kind: RecordKind, at: InputLocation): void {
+    noteEndsBeforeStart(this.findings, kind, at);
   }
 
   /**

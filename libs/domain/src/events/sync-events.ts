@@ -65,6 +65,13 @@ export interface SyncFindings {
   unpaired?: Record<string, number>;
   /** Where the first few of each `unpaired` entry were read (file, line, record and the staff member's id); absent when there were none. */
   unpairedAt?: Record<string, InputLocation[]>;
+  /**
+   * Records that end before they start, by kind (`term`: an `end_date` before its `start_date`).
+   * Recorded as given: the dates are the district's to fix. Absent when there were none.
+   */
+  endsBeforeStart?: Record<string, number>;
+  /** Where the first few of each `endsBeforeStart` entry were read (file, line, record and its id), as `unknownValuesAt`; absent when there were none. */
+  endsBeforeStartAt?: Record<string, InputLocation[]>;
 }
 
 /** The process running a sync: a later sync tells a dead one from a live one by it. */

@@ -1,4 +1,4 @@
-import { noFindings, noteMismatch, noteRoleConflict, noteUnknownValues, noteUnnamed, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
+import { noFindings, noteEndsBeforeStart, noteMismatch, noteRoleConflict, noteUnknownValues, noteUnnamed, noteUnresolved, recordedFindings, FINDING_EXAMPLES_KEPT } from './sync-findings';
 
 describe("a sync's findings", () => {
   it('counts every unknown value and keeps where the first three of each field were read', () => {
@@ -68,6 +68,16 @@ describe("a sync's findings", () => {
     expect(recordedFindings(findings)).toMatchObject({
       unnamed: { section: 4 },
       unnamedAt: { section: [2, 3, 4].map((line) => ({ file: 'sections.csv', line, recordId: `sec${line}` })) },
+    });
+  });
+
+  it('counts every record that ends before it starts and keeps where the first three were read; records none when there is none', () => {
+    expect(recordedFindings(noFindings())).not.toHaveProperty('endsBeforeStart');
+    const findings = noFindings();
+    for (let line = 2; line < 6; line++) noteEndsBeforeStart(findings, 'term', { file: 'sections.csv', line, recordId: `term${line}` });
+    expect(recordedFindings(findings)).toMatchObject({
+      endsBeforeStart: { term: 4 },
+      endsBeforeStartAt: { term: [2, 3, 4].map((line) => ({ file: 'sections.csv', line, recordId: `term${line}` })) },
     });
   });
 });

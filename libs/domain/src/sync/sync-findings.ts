@@ -9,7 +9,7 @@ export const FINDING_EXAMPLES_KEPT = 3;
 
 /** A sync that has found nothing yet. */
 export function noFindings(): Required<SyncFindings> {
-  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {} };
+  return { skipped: {}, unresolved: {}, unresolvedIds: {}, unknownValues: {}, unknownValuesAt: {}, kept: {}, mismatched: {}, mismatchedAt: {}, roleConflicts: {}, roleConflictsAt: {}, unnamed: {}, unnamedAt: {}, unpaired: {}, unpairedAt: {}, endsBeforeStart: {}, endsBeforeStartAt: {} };
 }
 
 /** Counts an id of `kind` referenced and found nowhere, and keeps the first few such ids. */
@@ -56,6 +56,11 @@ export function noteUnpaired(findings: Required<SyncFindings>, what: string, at:
   countWithPlace(findings.unpaired, findings.unpairedAt, what, at);
 }
 
+/** Counts a record that ends before it starts (see SyncFindings.endsBeforeStart), by kind, and keeps where the first few were read. */
+export function noteEndsBeforeStart(findings: Required<SyncFindings>, kind: string, at: InputLocation): void {
+  countWithPlace(findings.endsBeforeStart, findings.endsBeforeStartAt, kind, at);
+}
+
 /** Counts one more `label` and keeps where it was read, up to FINDING_EXAMPLES_KEPT places. */
 function countWithPlace(counts: Record<string, number>, placesOf: Record<string, InputLocation[]>, label: string, at: InputLocation): void {
   counts[label] = (counts[label] ?? 0) + 1;
@@ -65,11 +70,11 @@ function countWithPlace(counts: Record<string, number>, placesOf: Record<string,
 
 /**
  * The findings as a sync's SyncCompleted or SyncHeld records them: `unresolvedIds`,
- * `unknownValuesAt`, `kept`, `mismatched`, `roleConflicts`, `unnamed` and `unpaired` only where there are some, so that a sync without any records what
+ * `unknownValuesAt`, `kept`, `mismatched`, `roleConflicts`, `unnamed`, `unpaired` and `endsBeforeStart` only where there are some, so that a sync without any records what
  * syncs recorded before.
  */
 export function recordedFindings(findings: SyncFindings): SyncFindings {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt, unpaired, unpairedAt } = findings;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt, unpaired, unpairedAt, endsBeforeStart, endsBeforeStartAt } = findings;
   const some = (examples: object | undefined) => examples !== undefined && Object.keys(examples).length > 0;
   return {
     skipped,
@@ -82,5 +87,6 @@ export function recordedFindings(findings: SyncFindings): SyncFindings {
     ...(some(roleConflicts) ? { roleConflicts, roleConflictsAt: roleConflictsAt ?? {} } : {}),
     ...(some(unnamed) ? { unnamed, unnamedAt: unnamedAt ?? {} } : {}),
     ...(some(unpaired) ? { unpaired, unpairedAt: unpairedAt ?? {} } : {}),
+    ...(some(endsBeforeStart) ? { endsBeforeStart, endsBeforeStartAt: endsBeforeStartAt ?? {} } : {}),
   };
 }

@@ -13,9 +13,9 @@ describe('SYNC_SUMMARY_VERSION', () => {
     } as RecordedSyncEvent;
     const fields = Object.keys(evolveSyncSummary(null, started)!).sort();
     expect({ version: SYNC_SUMMARY_VERSION, fields }).toEqual({
-      version: 9,
+      version: 10,
       fields: [
-        'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'cursorNotSet', 'discardedBy', 'discardedVia', 'districtId', 'eventsCursor',
+        'appended', 'approvedBy', 'approvedVia', 'breaches', 'contents', 'counts', 'cursorNotSet', 'discardedBy', 'discardedVia', 'districtId', 'endsBeforeStart', 'endsBeforeStartAt', 'eventsCursor',
         'failure', 'fallback', 'finishedAt', 'heldAt', 'kept', 'mismatched', 'mismatchedAt', 'origin', 'owner', 'pending', 'requestedBy', 'requestedVia', 'roleConflicts', 'roleConflictsAt', 'sameFilesAs',
         'settledUnder', 'skipped', 'source', 'startedAt', 'status', 'syncId', 'unknownValues', 'unknownValuesAt', 'unnamed', 'unnamedAt', 'unpaired', 'unpairedAt', 'unresolved',
         'unresolvedIds',

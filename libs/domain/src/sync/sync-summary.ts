@@ -12,7 +12,7 @@ export type SyncStatus = 'running' | 'completed' | 'failed' | 'held' | 'discarde
  * when a summary gains a field or folds an event differently, and the read model is folded again
  * from the log (a document folded before would lack the field).
  */
-export const SYNC_SUMMARY_VERSION = 9;
+export const SYNC_SUMMARY_VERSION = 10;
 
 /** What one sync did, folded from its `sync-{id}` stream. */
 export interface SyncSummary extends Required<SyncFindings> {
@@ -151,10 +151,11 @@ export function evolveSyncSummary(summary: SyncSummary | null, event: RecordedSy
 
 /** A recorded sync's findings, with no examples for syncs recorded before they were kept. */
 function findingsOf(data: SyncFindings): Required<SyncFindings> {
-  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt, unpaired, unpairedAt } = data;
+  const { skipped, unresolved, unresolvedIds, unknownValues, unknownValuesAt, kept, mismatched, mismatchedAt, roleConflicts, roleConflictsAt, unnamed, unnamedAt, unpaired, unpairedAt, endsBeforeStart, endsBeforeStartAt } = data;
   return {
     skipped, unresolved, unresolvedIds: unresolvedIds ?? {}, unknownValues, unknownValuesAt: unknownValuesAt ?? {}, kept: kept ?? {},
     mismatched: mismatched ?? {}, mismatchedAt: mismatchedAt ?? {}, roleConflicts: roleConflicts ?? {}, roleConflictsAt: roleConflictsAt ?? {},
     unnamed: unnamed ?? {}, unnamedAt: unnamedAt ?? {}, unpaired: unpaired ?? {}, unpairedAt: unpairedAt ?? {},
+    endsBeforeStart: endsBeforeStart ?? {}, endsBeforeStartAt: endsBeforeStartAt ?? {},
   };
 }

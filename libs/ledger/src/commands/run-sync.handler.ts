@@ -223,6 +223,7 @@ export class RunSyncHandler implements ICommandHandler<RunSyncCommand, SyncSumma
       else if (item.type === 'mismatch') diff.noteMismatch(item.what, item.origin);
       else if (item.type === 'unnamed') diff.noteUnnamed(item.kind, item.origin);
       else if (item.type === 'unpaired') diff.noteUnpaired(item.what, item.origin);
+      else if (item.type === 'endsBeforeStart') diff.noteEndsBeforeStart(item.kind, item.origin);
       else if (item.type === 'unchanged') diff.addUnchanged(item.kind, item.id, item.origin);
       else {
         const { fingerprint, unknownValues } = item;

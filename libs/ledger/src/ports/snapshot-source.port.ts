@@ -7,7 +7,9 @@ import type { InputLocation, KnownRecords, PartialCoverage, RecordKind, RosterRe
  * disagrees with another file's, that file's taken (`what`: file and column, as
  * `enrollments.csv School_id`; counted under the sync's `mismatched`), or a record its file gives
  * no name (a sections.csv row with neither Name nor Course_name; counted under `unnamed`), or a
- * person kept apart from another of the same email (`staff.csv Staff_email`; counted under `unpaired`).
+ * person kept apart from another of the same email (`staff.csv Staff_email`; counted under `unpaired`),
+ * or a record that ends before it starts (a term's end_date before its start_date; counted under
+ * `endsBeforeStart`), recorded as given.
  */
 export type SnapshotInput =
   | { type: 'record'; record: RosterRecord; origin: InputLocation; unknownValues: string[]; fingerprint?: string; partial?: PartialCoverage }
@@ -15,7 +17,8 @@ export type SnapshotInput =
   | { type: 'unchanged'; kind: RecordKind; id: string; origin: InputLocation }
   | { type: 'mismatch'; what: string; origin: InputLocation }
   | { type: 'unnamed'; kind: RecordKind; origin: InputLocation }
-  | { type: 'unpaired'; what: string; origin: InputLocation };
+  | { type: 'unpaired'; what: string; origin: InputLocation }
+  | { type: 'endsBeforeStart'; kind: RecordKind; origin: InputLocation };
 
 /** A complete view of what a district shares, opened and ready to stream. */
 export interface SnapshotSource {

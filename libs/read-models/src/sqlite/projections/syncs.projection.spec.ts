@@ -58,6 +58,8 @@ describe('syncs projection: one row per sync, its status and what it did', () =>
       unnamedAt: {},
       unpaired: {},
       unpairedAt: {},
+      endsBeforeStart: {},
+      endsBeforeStartAt: {},
       failure: null,
       approvedBy: null,
       approvedVia: null,
