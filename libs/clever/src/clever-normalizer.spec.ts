@@ -379,6 +379,33 @@ describe('normalizing Clever records', () => {
     });
   });
 
+  describe('text that is not Unicode', () => {
+    const refusal = (kind: RecordKind, raw: Record<string, unknown>) => {
+      try {
+        normalize(kind, raw);
+      } catch (error) {
+        return (error as Error).message.replace(/^.*?(id|field) /, '$1 ');
+      }
+      return 'read';
+    };
+    const LONE = 'the text holds a lone UTF-16 surrogate (a "\\ud800"-style escape without its pair): it is not valid Unicode';
+
+    it('refuses a lone surrogate in any string of any kind, naming the record and the field; a pair (an emoji) is text', () => {
+      const user = { id: 'u1', district: D, name: { first: 'Ada' }, roles: { student: { school: 'sc' } } };
+      expect(refusal('user', { ...user, name: { first: 'Ada \ud800' } })).toBe(`id u1, field name.first: ${LONE}`);
+      expect(refusal('user', { ...user, name: { first: '\udc00Ada' } })).toBe(`id u1, field name.first: ${LONE}`);
+      expect(refusal('user', { ...user, name: { first: 'Ada \ud83d\ude00' } })).toBe('read');
+      expect(refusal('user', { ...user, roles: { student: { school: 'sc', ext: { notes: ['ok', 'x\udbff'] } } } })).toBe(`id u1, field roles.student.ext.notes[1]: ${LONE}`);
+      expect(refusal('user', { ...user, roles: { student: { school: 'sc', ext: { ['k\ud800']: 'v' } } } })).toBe(`id u1, field (a key of roles.student.ext): ${LONE}`);
+      const section = { id: 'sec1', district: D, name: 'Algebra I', school: 'sc', students: ['u1'], teachers: ['t1'] };
+      expect(refusal('section', { ...section, students: ['u1', 'u\ud800'] })).toBe(`id sec1, field students[1]: ${LONE}`);
+      expect(refusal('term', { id: 't', district: D, name: 'Fall \ud800' })).toBe(`id t, field name: ${LONE}`);
+      expect(refusal('district', { id: D, name: 'Demo', error: '\udfff' })).toBe(`id ${D}, field error: ${LONE}`);
+      // an id is checked before it names the record: the error stays valid text
+      expect(refusal('school', { id: 's\ud800', district: D, name: 'Lincoln High' })).toBe(`field id: ${LONE}`);
+    });
+  });
+
   describe('terms, courses and schools', () => {
     it('keeps the documented fields, and the principal as personal data', () => {
       expect(recordOf('term', { id: 't', district: D, name: 'Fall', start_date: '2024-08-01', end_date: '' }).record).toEqual({

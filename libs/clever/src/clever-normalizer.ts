@@ -1,6 +1,7 @@
 import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
 import { RecordContext } from './field-readers';
 import { mapDistrict } from './district-mapping';
+import { refuseLoneSurrogates } from './lone-surrogates';
 import { readHeader } from './record-header';
 import type { RecordHeader } from './record-header';
 import { mapSchool } from './school-mapping';
@@ -25,8 +26,9 @@ const MAPPINGS: Readonly<Record<RecordKind, Mapping>> = {
  * Turns one Clever object into a domain record: `""`, null and absent are all "no value" and
  * left out; fields and personal data are split per kind; unknown enum values are kept and listed.
  * Throws InvalidInput, at `origin` plus the record id and field, when the id or district is
- * missing, a value has the wrong type, or a user has no role. `readAt`: the API version the
- * record was answered at (`v3.0`), when it is known; some rules depend on it.
+ * missing, a value has the wrong type, a string holds a lone UTF-16 surrogate, or a user has no
+ * role. `readAt`: the API version the record was answered at (`v3.0`), when it is known; some
+ * rules depend on it.
  */
 export function normalizeCleverRecord(
   kind: RecordKind,
@@ -36,6 +38,7 @@ export function normalizeCleverRecord(
 ): NormalizedItem {
   const ctx = new RecordContext(origin, readAt);
   const header = readHeader(kind, raw, ctx);
+  refuseLoneSurrogates(raw, ctx);
   const mapped = MAPPINGS[kind](raw, ctx, header);
   if ('skipped' in mapped) return { type: 'skipped', reason: mapped.skipped, origin: ctx.origin };
   return { type: 'record', record: mapped, origin: ctx.origin, unknownValues: ctx.unknownValues() };

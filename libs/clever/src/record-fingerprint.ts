@@ -21,6 +21,8 @@ export const FINGERPRINT_VERSION = 5;
 // value (see scoped-fields.ts); it used to be recorded as cleared
 // 4: a student, teacher or staff role read at v3 or later without its `schools` list is refused; it
 // used to be recorded as in no school
+// 5: a record holding a lone UTF-16 surrogate in a string or key is refused; it used to be recorded
+// as sent
 
 /** How a record sits in its file: an element of a plain array, or an item of the list envelope (`{"data": {...}, "uri": ...}`). */
 export type RecordUnit = 'record' | 'item';

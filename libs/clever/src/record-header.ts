@@ -1,6 +1,7 @@
 import { MAX_ID_LENGTH, type RecordKind } from '@roster-ledger/domain';
 import { isCleverMoment } from './clever-dates';
 import { isNoValue, typeName } from './field-readers';
+import { hasLoneSurrogate, LONE_SURROGATE_RULE } from './lone-surrogates';
 import type { RecordContext } from './field-readers';
 
 /** What every record carries besides its fields. */
@@ -21,6 +22,8 @@ const UNFIT_IN_ID = /[\s\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u20
  */
 export function unfitIdProblem(id: string): string | null {
   if (id.length > MAX_ID_LENGTH) return `an id of ${id.length.toLocaleString('en-US')} characters is no Clever id (Clever's are 24 hex digits; at most ${MAX_ID_LENGTH} are taken)`;
+  // checked before the id names the record in an error, which must itself be valid text
+  if (hasLoneSurrogate(id)) return LONE_SURROGATE_RULE;
   if (UNFIT_IN_ID.test(id)) return `an id with a space or a control character in it is no Clever id (Clever's are 24 hex digits): ${JSON.stringify(id)}`;
   return null;
 }

@@ -109,6 +109,17 @@ describe.each([
     expect(long.error.message).toBe(`${long.path}, line 1, record #1, field id: an id of 5,000 characters is no Clever id (Clever's are 24 hex digits; at most 255 are taken)`);
   });
 
+  it('given a lone UTF-16 surrogate escape in a string (valid to JSON.parse, not Unicode), it names the record, its id and the field', async () => {
+    // JSON.stringify writes a lone surrogate as its escape: the file holds "Ada \ud800", as a broken export would
+    const content = envelope([student('u1'), { ...student('u2'), name: { first: 'Ada \ud800', last: 'Lovelace' } }]);
+    expect(content).toContain('"Ada \\ud800"');
+    const { error, path } = await failureFor('users.json', content);
+    expect(error.at).toEqual({ file: path, line: 1, record: 1, recordId: 'u2', field: 'name.first' });
+    expect(error.message).toBe(`${path}, line 1, record #2, id u2, field name.first: the text holds a lone UTF-16 surrogate (a "\\ud800"-style escape without its pair): it is not valid Unicode`);
+    // a pair is one character (an emoji), and taken
+    expect(await readItems(await tempFolder({ 'users.json': content.replace('\\ud800', '\\ud83d\\ude00') }), where)).toHaveLength(2);
+  });
+
   it('given a record without district, it names the record and its id', async () => {
     const { error } = await failureFor('sections.json', JSON.stringify([{ id: 'sec1', name: 'Math' }]));
     expect(error.message).toMatch(/sections\.json, line 1, record #1, id sec1, field district: record has no district$/);

@@ -67,6 +67,13 @@ describe('CleverApiEventsFeed against the stand-in', () => {
     await expect(feed({ tokenFor: undefined }).latestEventId(D)).rejects.toThrow(InvalidInput);
   });
 
+  it('fails with InvalidInput naming the event, the record and the field for a lone UTF-16 surrogate in the event\'s object', async () => {
+    ctx.standIn.pushEvent({ type: 'users.updated', data: { object: { ...student('u1'), name: { first: 'A\ud800', last: 'u1' } } } });
+    const error = await failure(() => collect(feed().changesAfter(D, null)));
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect(error.message).toMatch(/^users\.updated event [0-9a-f]{24} \(events page .*\), record #1, id u1, field name\.first: the text holds a lone UTF-16 surrogate .*: it is not valid Unicode$/);
+  });
+
   it('passes over an event Clever lists twice, or one at or below the cursor, and still fails on an id that goes backwards', async () => {
     const [e1, e2, e3] = ['u1', 'u2', 'u3'].map((id) => ctx.standIn.pushEvent({ type: 'users.created', data: { object: student(id) } }));
     ctx.standIn.repeatEvent(e2!);
