@@ -120,6 +120,12 @@ describe.each([
     expect(await readItems(await tempFolder({ 'users.json': content.replace('\\ud800', '\\ud83d\\ude00') }), where)).toHaveLength(2);
   });
 
+  it('given a section whose name is empty, it names the record, its id and the field, as for one without a name', async () => {
+    const section = { id: 'sec1', district: DISTRICT_ID, name: '', school: 's1', students: [], teachers: [] };
+    const { error, path } = await failureFor('sections.json', JSON.stringify([section]));
+    expect(error.message).toBe(`${path}, line 1, record #1, id sec1, field name: record's name is empty (Clever gives every section one)`);
+  });
+
   it('given a record without district, it names the record and its id', async () => {
     const { error } = await failureFor('sections.json', JSON.stringify([{ id: 'sec1', name: 'Math' }]));
     expect(error.message).toMatch(/sections\.json, line 1, record #1, id sec1, field district: record has no district$/);
