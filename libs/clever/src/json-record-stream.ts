@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
+import { fileEncodingProblem } from './file-encoding-hint';
 import { EnvelopeParser } from './json-envelope-parser';
 import type { JsonRecord } from './json-envelope-parser';
 import { JsonRecordSplitter } from './json-record-splitter';
@@ -36,7 +37,7 @@ export interface JsonRecordOptions {
  * have been taken, so a slow consumer holds the reading back.
  *
  * Throws InvalidInput, after yielding every record complete before the problem, when the bytes
- * are not UTF-8, the file is empty, the JSON is invalid or truncated, the envelope is not one of
+ * are not UTF-8 (a gzip-compressed or UTF-16 file is named as such), the file is empty, the JSON is invalid or truncated, the envelope is not one of
  * the forms above, or a string is longer than `maxStringLength`.
  *
  * `open` is called once, and once more when the file has a problem: the records are found by
@@ -121,7 +122,14 @@ export async function* readJsonRecordsPrecisely(
   // the next chunk, so that bytes read past a bad one (see NotUtf8) cannot complete it.
   let held: Uint8Array = new Uint8Array(0);
   let notUtf8: NotUtf8 | undefined;
+  // the file's first bytes: a gzip-compressed or UTF-16 file is named as such, not by its first bad byte
+  let head: Uint8Array = new Uint8Array(0);
   for await (const chunk of source) {
+    if (head.length < 2) {
+      head = Buffer.concat([head, chunk.subarray(0, 2 - head.length)]);
+      const problem = fileEncodingProblem(head, file);
+      if (problem !== undefined) throw new InvalidInput(problem, { file });
+    }
     if (notUtf8 !== undefined) {
       if (notUtf8.readOn(chunk)) break;
       continue;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { InvalidInput } from '@roster-ledger/domain';
 import { openSnapshotFolder, type SnapshotFolderOptions } from './index';
 import { DISTRICT_ID, envelope, readFailure, readItems, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
@@ -135,6 +136,22 @@ describe.each([
     const { error } = await failureFor('users.json', envelope([student('u1'), student('u2'), student('u1', { grade: '10' })]));
     expect(error.at).toMatchObject({ record: 2, recordId: 'u1', field: 'id' });
     expect(error.message).toMatch(/users\.json, line 1, record #3, id u1, field id: duplicate id: records #1 and #3 both have id u1 and their bytes differ \(a copy is taken once only when byte for byte the same: keys in another order are other bytes\) \(a users\.json made by joining the pages of role queries, .*lists each person once\)$/);
+  });
+
+  it('given a gzip-compressed or UTF-16 file, it says what the file is and what to do, rather than name a byte that is not UTF-8', async () => {
+    const text = envelope([student('u1'), student('u2')]);
+    const gzipped = await failureFor('users.json', gzipSync(text));
+    expect(gzipped.error.at).toEqual({ file: gzipped.path });
+    expect(gzipped.error.message).toBe(`${gzipped.path}: file is gzip-compressed: decompress it first (e.g. mv users.json users.json.gz && gunzip users.json.gz)`);
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const bom = 'file is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8';
+    expect((await failureFor('users.json', utf16le)).error.message).toMatch(new RegExp(`users\\.json: ${escape(bom)}$`));
+    const utf16be = Buffer.from(utf16le).swap16();
+    expect(utf16be.subarray(0, 2)).toEqual(Buffer.from([0xfe, 0xff]));
+    expect((await failureFor('users.json', utf16be)).error.rule).toBe(bom);
+    // without a byte-order mark, each ASCII character has a NUL byte beside it
+    expect((await failureFor('users.json', Buffer.from(text, 'utf16le'))).error.rule).toBe('file is UTF-16 text (a NUL byte beside each of its first characters): save it as UTF-8');
+    expect((await failureFor('users.json', Buffer.from(text, 'utf16le').swap16())).error.rule).toMatch(/^file is UTF-16 text/);
   });
 
   it('given a copy of a record, then bytes that are not UTF-8, it names the bytes, not the copy', async () => {
@@ -328,3 +345,7 @@ describe.each([
     await expect(readItems(folder, where)).resolves.toHaveLength(1);
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,5 +1,6 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { InvalidInput } from '@roster-ledger/domain';
 import { CleverCsvSnapshotReader } from './csv-snapshot-reader';
 import { csvRecordId } from './csv-ids';
@@ -8,8 +9,8 @@ import { CSV_DISTRICT, csv, readCsvFailure, removeTempCsvFolders, smallDistrict,
 afterEach(removeTempCsvFolders);
 
 /** The failure of the small district with some files replaced (or removed, given `undefined`). */
-async function failureWith(files: Record<string, string | undefined>) {
-  const all: Record<string, string> = { ...smallDistrict() };
+async function failureWith(files: Record<string, string | Uint8Array | undefined>) {
+  const all: Record<string, string | Uint8Array> = { ...smallDistrict() };
   for (const [name, content] of Object.entries(files)) {
     if (content === undefined) delete all[name];
     else all[name] = content;
@@ -26,6 +27,17 @@ describe('a CSV snapshot that breaks a rule is rejected with InvalidInput naming
     expect(error.message).toBe(
       `${join(folder, 'enrollments.csv')}: missing required file enrollments.csv: a Clever SFTP snapshot needs schools.csv, students.csv, teachers.csv, sections.csv, enrollments.csv`,
     );
+  });
+
+  it('a gzip-compressed or UTF-16 file, named as such with what to do, rather than by its first byte that is not UTF-8', async () => {
+    const schools = smallDistrict()['schools.csv']!;
+    const gzipped = await failureWith({ 'schools.csv': gzipSync(schools) });
+    expect(gzipped.error.at).toEqual({ file: join(gzipped.folder, 'schools.csv') });
+    expect(gzipped.error.message).toBe(`${join(gzipped.folder, 'schools.csv')}: file is gzip-compressed: decompress it first (e.g. mv schools.csv schools.csv.gz && gunzip schools.csv.gz)`);
+    const utf16 = await failureWith({ 'students.csv': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(smallDistrict()['students.csv']!, 'utf16le')]) });
+    expect(utf16.error.message).toBe(`${join(utf16.folder, 'students.csv')}: file is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8`);
+    const noBom = await failureWith({ 'sections.csv': Buffer.from(smallDistrict()['sections.csv']!, 'utf16le') });
+    expect(noBom.error.rule).toBe('file is UTF-16 text (a NUL byte beside each of its first characters): save it as UTF-8');
   });
 
   it('a missing required column, when the snapshot is opened', async () => {

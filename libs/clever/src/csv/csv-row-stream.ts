@@ -4,6 +4,7 @@ import { parse } from 'csv-parse';
 import type { CsvError } from 'csv-parse';
 import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation } from '@roster-ledger/domain';
+import { fileEncodingProblem } from '../file-encoding-hint';
 import { DEFAULT_MAX_STRING_LENGTH } from '../json-record-stream';
 import { CsvHeader } from './csv-columns';
 import { Utf8Check } from './csv-utf8-check';
@@ -104,12 +105,14 @@ export async function readCsvHeader(path: string, spec: CsvFileSpec, options: Cs
   pipeline(createReadStream(path, { highWaterMark: CSV_CHUNK_BYTES }), watching(utf8, () => undefined), parser, () => undefined);
   try {
     for await (const values of parser as AsyncIterable<string[]>) {
+      // csv-parse reads UTF-16 with a byte-order mark without a word: the header would pass
+      throwOnEncodingProblem(utf8, path);
       const brokenLine = utf8.brokenAt === null ? null : await lineAt(path, utf8.brokenAt);
       checkValues(values, path, { line: 1, nextLine: 2 + values.reduce((sum, value) => sum + countLineBreaks(value), 0) }, undefined, brokenLine);
       return CsvHeader.resolve(values, spec, path);
     }
   } catch (error) {
-    throw await parseFailure(error, path, spec, undefined, maxRecordChars);
+    throw encodingFailure(utf8, path) ?? (await parseFailure(error, path, spec, undefined, maxRecordChars));
   }
   throw new InvalidInput('the file is empty: expected a header row', { file: path, line: 1 });
 }
@@ -152,6 +155,7 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
     for await (const values of parser as AsyncIterable<string[]>) {
       const line = nextLine;
       nextLine += 1 + values.reduce((sum, value) => sum + countLineBreaks(value), 0);
+      if (header === undefined) throwOnEncodingProblem(utf8, path);
       if (values.length === 1 && values[0] === '') continue;
       if (utf8.brokenAt !== null) brokenLine ??= await lineAt(path, utf8.brokenAt);
       checkValues(values, path, { line, nextLine }, header, brokenLine, options.recordIdOf);
@@ -168,12 +172,12 @@ async function* readCsvRecords(path: string, spec: CsvFileSpec, options: CsvRead
       }
     }
   } catch (error) {
-    throw await parseFailure(error, path, spec, header, maxRecordChars);
+    throw encodingFailure(utf8, path) ?? (await parseFailure(error, path, spec, header, maxRecordChars));
   }
   if (header === undefined) throw new InvalidInput('the file is empty: expected a header row', { file: path, line: 1 });
   // bytes that are not UTF-8 where no value shows it (a character cut off at the end of the file)
   if (utf8.brokenAt !== null) {
-    throw new InvalidInput('the file is not valid UTF-8 here (save the file as UTF-8)', { file: path, line: brokenLine ?? (await lineAt(path, utf8.brokenAt)) });
+    throw encodingFailure(utf8, path) ?? new InvalidInput('the file is not valid UTF-8 here (save the file as UTF-8)', { file: path, line: brokenLine ?? (await lineAt(path, utf8.brokenAt)) });
   }
 }
 
@@ -248,6 +252,20 @@ function column(name: string | undefined): { column?: string } {
  * ended: the line where a runaway quote opens), counted again from the file; and the header is read
  * again when the failure came before it was handed over.
  */
+/**
+ * A gzip-compressed or UTF-16 file, named as such rather than by the first error its bytes make
+ * (bytes that are not UTF-8, a header without the required columns), or undefined.
+ */
+function encodingFailure(utf8: Utf8Check, file: string): InvalidInput | undefined {
+  const problem = fileEncodingProblem(utf8.head, file);
+  return problem === undefined ? undefined : new InvalidInput(problem, { file });
+}
+
+function throwOnEncodingProblem(utf8: Utf8Check, file: string): void {
+  const failure = encodingFailure(utf8, file);
+  if (failure !== undefined) throw failure;
+}
+
 async function parseFailure(
   error: unknown,
   file: string,

@@ -8,12 +8,15 @@ import { isUtf8 } from 'node:buffer';
 export class Utf8Check {
   /** The byte offset of the first bytes that are not UTF-8; null while there are none. */
   brokenAt: number | null = null;
+  /** The file's first two bytes (fewer while fewer were seen): they tell a gzip-compressed or UTF-16 file (see fileEncodingProblem). */
+  head: Buffer = Buffer.alloc(0);
   /** Bytes checked whole so far. */
   private checked = 0;
   /** The start of a character cut by the end of the last chunk. */
   private carry: Buffer = Buffer.alloc(0);
 
   see(chunk: Buffer): void {
+    if (this.head.length < 2) this.head = Buffer.concat([this.head, chunk.subarray(0, 2 - this.head.length)]);
     if (this.brokenAt !== null) return;
     const bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     const whole = bytes.subarray(0, wholeCharacters(bytes));
