@@ -1,5 +1,5 @@
 import { CleverBadResponse, CleverRequestFailed } from './clever-api-errors';
-import { readCleverEvent } from './clever-event';
+import { notEventIdProblem, readCleverEvent } from './clever-event';
 import type { CleverEvent } from './clever-event';
 import { readListEnvelope, readObjectEnvelope, unwrapEntry } from './api-envelope';
 import { HttpTransport } from './http-transport';
@@ -211,6 +211,11 @@ export class CleverApiClient {
     if ('problem' in item) throw new CleverBadResponse(shown, item.problem);
     const id = item.object['id'];
     if (typeof id !== 'string' || id === '') throw new CleverBadResponse(shown, 'the newest event has no id');
+    // held to an events page's rule: stored as the cursor, an id of another form would be refused by
+    // the next events sync, which would fall back to a full sync that stored it again, every time;
+    // refused here, the full sync still runs and says it set no cursor, and why
+    const notId = notEventIdProblem(id);
+    if (notId !== null) throw new CleverBadResponse(shown, `the newest event's id: ${notId}`);
     return id;
   }
 

@@ -34,6 +34,12 @@ export interface CleverEvent {
  */
 export const CLEVER_EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** Why `id` is no Clever event id (see CLEVER_EVENT_ID), or null when it may be one. The id is shown cut to 64 characters, as JSON. */
+export function notEventIdProblem(id: string): string | null {
+  if (CLEVER_EVENT_ID.test(id)) return null;
+  return `${JSON.stringify(id.slice(0, 64))}${id.length > 64 ? ' (cut)' : ''} is no Clever event id (Clever's are 24 hex digits; at most 64 letters, digits, "_" or "-" are taken)`;
+}
+
 /** @throws InvalidInput naming the page, the index and the field when a required part is missing or of the wrong type. */
 export function readCleverEvent(raw: Record<string, unknown>, page: string, index: number): CleverEvent {
   const at = { file: `events page ${page}`, record: index };
@@ -41,9 +47,8 @@ export function readCleverEvent(raw: Record<string, unknown>, page: string, inde
   if (typeof id !== 'string' || id === '') throw new InvalidInput('event has no id', { ...at, field: 'id' });
   // taken, it would be the cursor, which the next events sync refuses as no Clever event id: the
   // change would be recorded under an id nobody can look up, and the sync after it run as a full one
-  if (!CLEVER_EVENT_ID.test(id)) {
-    throw new InvalidInput(`${JSON.stringify(id.slice(0, 64))}${id.length > 64 ? ' (cut)' : ''} is no Clever event id (Clever's are 24 hex digits; at most 64 letters, digits, "_" or "-" are taken)`, { ...at, field: 'id' });
-  }
+  const notId = notEventIdProblem(id);
+  if (notId !== null) throw new InvalidInput(notId, { ...at, field: 'id' });
   const where = { ...at, recordId: id };
   if (typeof type !== 'string' || !/^[a-z0-9_]+\.[a-z0-9_]+$/i.test(type)) {
     throw new InvalidInput(`expected a type like "sections.updated", got ${(JSON.stringify(type) ?? 'nothing').slice(0, 80)}`, { ...where, field: 'type' });

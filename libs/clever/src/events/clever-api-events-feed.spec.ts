@@ -1,5 +1,6 @@
 import { InvalidInput } from '@roster-ledger/domain';
 import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
+import { CleverBadResponse } from '../api/clever-api-errors';
 import { collect, failure, TOKEN, useStandIn } from '../api/spec-support/stand-in-client';
 import { CleverApiEventsFeed, type CleverEventsFeedOptions } from './clever-api-events-feed';
 import type { CleverChange } from '@roster-ledger/ledger';
@@ -20,6 +21,17 @@ describe('CleverApiEventsFeed against the stand-in', () => {
     const last = ctx.standIn.pushEvent({ type: 'users.created', data: { object: student('u2') } });
     expect(await feed().latestEventId(D)).toBe(last.id);
     expect(events().map((r) => r.path)).toEqual(['/v3.0/events?ending_before=last&limit=1', '/v3.0/events?ending_before=last&limit=1']);
+  });
+
+  it('refuses a newest event whose id is no Clever event id as a bad response, as an events page\'s is refused, rather than take it for the cursor', async () => {
+    ctx.standIn.pushEvent({ id: 'not an id/..', type: 'users.created', data: { object: student('u1') } });
+    const error = await failure(() => feed().latestEventId(D));
+    expect(error).toBeInstanceOf(CleverBadResponse);
+    expect(error.message).toBe(
+      `Clever sent an unusable response to GET ${ctx.baseUrl}/v3.0/events?ending_before=last&limit=1: the newest event's id: "not an id/.." is no Clever event id (Clever's are 24 hex digits; at most 64 letters, digits, "_" or "-" are taken)`,
+    );
+    // the same id on an events page
+    await expect(collect(feed().changesAfter(D, null))).rejects.toThrow(/, field id: "not an id\/\.\." is no Clever event id \(Clever's are 24 hex digits/);
   });
 
   it('pages through the events after a cursor with a small limit, in feed order, each with its id', async () => {
