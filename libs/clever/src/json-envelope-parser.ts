@@ -5,6 +5,7 @@ import type { InputLocation } from '@roster-ledger/domain';
 import { isJsonWhitespace } from './line-counter';
 import { plainJsonReason } from './json-syntax-reason';
 import { isPlainObject, typeName } from './field-readers';
+import { unfitIdProblem } from './record-header';
 
 export const WRONG_ENVELOPE = 'expected a JSON array of records or a Clever envelope {"data": [...]}';
 /** A snapshot file is a list: `{"data": {...}}` (one record, as a single-record endpoint answers) is not one. */
@@ -309,7 +310,9 @@ export class EnvelopeParser {
   private captureId(value: unknown): void {
     const record = this.recordFrame();
     if (record === undefined || this.frames.length !== record + 1) return;
-    if (this.frames[record]?.key === 'id' && typeof value === 'string') this.itemId = value;
+    // an id that can be no Clever id (a lone surrogate, a control character) names no record: an
+    // error shown with it would itself be broken text, or print as something else
+    if (this.frames[record]?.key === 'id' && typeof value === 'string' && unfitIdProblem(value) === null) this.itemId = value;
   }
 
   /**

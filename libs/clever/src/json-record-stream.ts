@@ -8,6 +8,7 @@ import type { JsonRecord } from './json-envelope-parser';
 import { JsonRecordSplitter } from './json-record-splitter';
 import type { SplitRecord } from './json-record-splitter';
 import { LineCounter } from './line-counter';
+import { unfitIdProblem } from './record-header';
 import { Utf8ChunkCheck } from './utf8-chunk-check';
 
 /** Bytes read from disk at a time. */
@@ -197,7 +198,7 @@ class NotUtf8 {
     const finished = this.ready.splice(0).find((one) => one.index === this.at.record);
     const id = finished === undefined ? this.envelope.currentRecordId() : finished.value['id'];
     // An id holding a replacement character is one the bad bytes broke: it names no record.
-    if (typeof id === 'string' && id !== '' && !id.includes('\uFFFD')) this.recordId = id;
+    if (typeof id === 'string' && id !== '' && !id.includes('\uFFFD') && unfitIdProblem(id) === null) this.recordId = id;
     this.done = stopped || finished !== undefined || this.recordId !== undefined || this.lookedAt > NOT_UTF8_LOOKAHEAD_BYTES;
     return this.done;
   }

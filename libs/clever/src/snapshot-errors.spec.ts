@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { InvalidInput } from '@roster-ledger/domain';
 import { openSnapshotFolder, type SnapshotFolderOptions } from './index';
+import { hasLoneSurrogate } from './lone-surrogates';
 import { DISTRICT_ID, envelope, readFailure, readItems, removeTempFolders, tempFolder } from './spec-support/temp-snapshot';
 
 afterEach(removeTempFolders);
@@ -119,6 +120,17 @@ describe.each([
     expect(error.message).toBe(`${path}, line 1, record #2, id u2, field name.first: the text holds a lone UTF-16 surrogate (a "\\ud800"-style escape without its pair): it is not valid Unicode`);
     // a pair is one character (an emoji), and taken
     expect(await readItems(await tempFolder({ 'users.json': content.replace('\\ud800', '\\ud83d\\ude00') }), where)).toHaveLength(2);
+  });
+
+  it('given a problem found while a record is parsed, it names the record by its id only when that could be a Clever id, so that the error is text', async () => {
+    const long = 'x'.repeat(200);
+    for (const id of ['u\ud800', 'u1\u001b[31m']) {
+      const { error, path } = await failureFor('users.json', JSON.stringify([{ id, district: DISTRICT_ID, name: { first: long } }]), { maxStringLength: 100 });
+      expect(error.at).toEqual({ file: path, line: 1, record: 0, field: 'name.first' });
+      expect(hasLoneSurrogate(error.message) || error.message.includes('\u001b')).toBe(false);
+    }
+    const fine = await failureFor('users.json', JSON.stringify([{ id: 'u1', district: DISTRICT_ID, name: { first: long } }]), { maxStringLength: 100 });
+    expect(fine.error.at).toMatchObject({ recordId: 'u1', field: 'name.first' });
   });
 
   it('given a section whose name is empty, it names the record, its id and the field, as for one without a name', async () => {

@@ -9,6 +9,7 @@ import { entryInAnyCase } from './entry-in-any-case';
 import { JsonReadingThread, READ_ON_THREAD_FROM_BYTES } from './json-reading-thread';
 import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import type { JsonRecord } from './json-envelope-parser';
+import { unfitIdProblem } from './record-header';
 import type { SnapshotItem } from './snapshot-item';
 import { termEndingBeforeStart } from './term-dates';
 
@@ -199,7 +200,8 @@ function readVersionOf(found: JsonRecord, file: string): string | undefined {
   const unread = version === undefined ? null : unreadVersionReason(version);
   if (unread === null) return version;
   const id = found.value['id'];
-  throw new InvalidInput(unread, { file, line: found.line, record: found.index, ...(typeof id === 'string' ? { recordId: id } : {}), field: 'uri' });
+  const named = typeof id === 'string' && id !== '' && unfitIdProblem(id) === null;
+  throw new InvalidInput(unread, { file, line: found.line, record: found.index, ...(named ? { recordId: id } : {}), field: 'uri' });
 }
 
 function unlistedDistrict(listed: ReadonlySet<string>, districtId: string, origin: InputLocation): InvalidInput {
