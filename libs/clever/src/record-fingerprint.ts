@@ -23,7 +23,8 @@ export const FINGERPRINT_VERSION = 5;
 // used to be recorded as in no school
 // 5: a record holding a lone UTF-16 surrogate in a string or key is refused, and a school, section
 // or district whose name is `""` (as one without a name is); both used to be recorded, the empty
-// name as none
+// name as none; a term whose end_date is before its start_date is named among the sync's findings
+// (`endsBeforeStart`), which a term recognised by its bytes would not be
 
 /** How a record sits in its file: an element of a plain array, or an item of the list envelope (`{"data": {...}, "uri": ...}`). */
 export type RecordUnit = 'record' | 'item';
