@@ -127,6 +127,12 @@ describe('Clever events to ledger changes', () => {
     expect(() => cleverChangeOf(e, D)).toThrow(new RegExp(`^users\\.updated event ${e.id} \\(events page .*\\), record #${e.index + 1}, id u1, field district: the record belongs to district another, not ${D}; every events sync will meet this event again: a full sync \\(not an events sync\\) records the district as Clever shows it and sets a new cursor past it$`));
     expect(() => cleverChangeOf(event('users.deleted', { id: 'u1', district: 'another' }), D)).toThrow(/field district: the record belongs to district another/);
     expect(() => cleverChangeOf(event('users.deleted', { name: 'no id' }), D)).toThrow(/field id: the deleted object has no id/);
+    // held to a record's rule for ids, and never named by one that is no text
+    expect(() => cleverChangeOf(event('users.deleted', { id: 'u\ud800', district: D }), D)).toThrow(/record #\d+, field id: the text holds a lone UTF-16 surrogate/);
+    expect(() => cleverChangeOf(event('users.deleted', { id: 'u 1', district: D }), D)).toThrow(/field id: an id with a space or a control character in it is no Clever id/);
+    const badOwner = () => cleverChangeOf(event('users.deleted', { id: 'u1', district: 'd\u001b[31m' }), D);
+    expect(badOwner).toThrow(/id u1, field district: an id with a space or a control character in it is no Clever id/);
+    expect(badOwner).not.toThrow(/belongs to district/);
   });
 
   it('refuses an event whose id is no Clever event id, which would become the cursor the next events sync refuses', () => {
@@ -168,6 +174,10 @@ describe('Clever events to ledger changes', () => {
   it('gives a *.deleted the clock of the deleted object, and a *.updated the version before it (previous_attributes put back)', () => {
     const removal = cleverChangeOf(event('users.deleted', studentObject('u1')), D).change;
     expect(removal).toEqual({ type: 'remove', kind: 'user', id: 'u1', lastModified: '2026-03-01T09:00:00.000Z' });
+    // a last_modified that is no moment orders nothing, and is not carried into the log
+    for (const noMoment of ['yesterday', 'z\udc00', 42]) {
+      expect(cleverChangeOf(event('users.deleted', { ...studentObject('u1'), last_modified: noMoment }), D).change).toEqual({ type: 'remove', kind: 'user', id: 'u1' });
+    }
     const update = cleverChangeOf(event('terms.updated', { id: 'tm1', district: D, name: 'Autumn' }, { name: 'Fall' }), D).change;
     expect(update).toMatchObject({ type: 'upsert', record: { kind: 'term', fields: { name: 'Autumn' } }, before: { kind: 'term', id: 'tm1', fields: { name: 'Fall' } } });
     expect(cleverChangeOf(event('terms.updated', { id: 'tm1', district: D, name: 'Autumn' }), D).change).not.toHaveProperty('before');

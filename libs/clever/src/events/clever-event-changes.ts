@@ -2,7 +2,9 @@ import { InvalidInput } from '@roster-ledger/domain';
 import type { InputLocation, RecordKind, RosterRecord } from '@roster-ledger/domain';
 import type { CleverChange } from '@roster-ledger/ledger';
 import type { CleverEvent } from '../api/clever-event';
+import { isCleverMoment } from '../clever-dates';
 import { normalizeCleverRecord } from '../clever-normalizer';
+import { unfitIdProblem } from '../record-header';
 import { coverageWithScopes } from '../scoped-fields';
 import { coverageOfVersion } from '../api/version-coverage';
 
@@ -64,17 +66,25 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverCh
   if (action === 'deleted') {
     const id = event.object['id'];
     if (typeof id !== 'string' || id === '') throw new InvalidInput('the deleted object has no id', { ...origin, field: 'id' });
+    // held to the rule of any record's id before it names the record (in an error, in the log)
+    const unfitId = unfitIdProblem(id);
+    if (unfitId !== null) throw new InvalidInput(`${unfitId}${PAST_IT}`, { ...origin, field: 'id' });
     const owner = kind === 'district' ? id : event.object['district'];
     // "as last known" may leave the district out; when it names one, it must be this one
     if (typeof owner === 'string' && owner !== '' && owner !== districtId) {
-      throw new InvalidInput(`the record belongs to district ${owner}, not ${districtId}${PAST_IT}`, { ...origin, recordId: id, field: 'district' });
+      // (an id that is no Clever id is not shown: the message must itself be valid text)
+      const why = unfitIdProblem(owner) ?? `the record belongs to district ${owner}, not ${districtId}`;
+      throw new InvalidInput(`${why}${PAST_IT}`, { ...origin, recordId: id, field: 'district' });
     }
-    const lastModified = event.object['last_modified'];
+    // Clever's clock orders a removal against a re-created record's versions: one that is no
+    // moment orders nothing (as a record's own last_modified that is none), so the removal has none
+    const written = event.object['last_modified'];
+    const lastModified = typeof written === 'string' && isCleverMoment(written) ? written : undefined;
     const contact = kind === 'user' && isContactOnly(event.object);
     return {
       ...base,
       origin: { ...origin, recordId: id },
-      change: { type: 'remove', kind, id, ...(typeof lastModified === 'string' ? { lastModified } : {}), ...(contact ? { ifNotHeld: 'contact' } : {}) },
+      change: { type: 'remove', kind, id, ...(lastModified === undefined ? {} : { lastModified }), ...(contact ? { ifNotHeld: 'contact' } : {}) },
     };
   }
 
