@@ -154,7 +154,7 @@ describe('roster-ledger import of a small SFTP CSV folder (end to end)', () => {
     expect(json.body).toMatchObject({ status: 'completed', unnamed: { section: 1 } });
     expect(json.body.unnamedAt['section']).toEqual([{ file: join(folder, 'sections.csv'), line: 3, record: 1, recordId: expect.stringMatching(/^sis-section-[0-9a-f]{24}$/) }]);
     const shown = cli(['syncs', 'show', json.body.syncId, '--db', db]).stdout;
-    expect(shown).toContain('  Without a name in the files (neither Name nor Course_name; recorded without one unless kept below): section 1');
+    expect(shown).toContain('  Without a name (a name of "", or neither Name nor Course_name in sections.csv; recorded without one unless kept below): section 1');
     expect(shown).toMatch(/ {4}section at .*sections\.csv, line 3, record #2, id sis-section-[0-9a-f]{24}\n/);
   });
 

@@ -1,5 +1,5 @@
 import type { RecordKind } from '@roster-ledger/domain';
-import { normalizeCleverRecord, normalizeSftpRecord } from './clever-normalizer';
+import { normalizeCleverRecord } from './clever-normalizer';
 import type { NormalizedItem } from './snapshot-item';
 
 const D = 'd1';
@@ -370,9 +370,10 @@ describe('normalizing Clever records', () => {
       expect(refusal('section', { ...section, teachers: [null, 't1'] })).toBe('field teachers[0]: a member without an id (null): Clever lists each member by its id');
       expect(refusal('section', { ...section, teacher: null })).toBe('read');
       expect(refusal('section', { ...section, teachers: ['t'.repeat(300)] })).toMatch(/^field teachers\[0\]: an id of 300 characters is no Clever id/);
-      // read as none, a missing or empty name would erase the one the ledger holds
+      // read as none, a missing name would erase the one the ledger holds
       expect(refusal('section', { ...section, name: undefined })).toBe('field name: record has no name (Clever gives every section one)');
-      expect(refusal('section', { ...section, name: '' })).toBe("field name: record's name is empty (Clever gives every section one)");
+      // a section's empty name is Clever's (an SFTP upload's unnamed section), recorded as none and reported
+      expect(refusal('section', { ...section, name: '' })).toBe('read');
       expect(refusal('school', { id: 's', district: D, name: '' })).toBe("field name: record's name is empty (Clever gives every school one)");
       expect(refusal('district', { id: D, name: '' })).toBe("field name: record's name is empty (Clever gives every district one)");
       // Clever may leave these empty: a term's or course's name, a person's name parts (a contact's first)
@@ -382,16 +383,6 @@ describe('normalizing Clever records', () => {
       expect(refusal('school', { id: 's', district: D })).toBe('field name: record has no name (Clever gives every school one)');
       expect(refusal('district', { id: D, name: null })).toBe('field name: record has no name (Clever gives every district one)');
       expect(refusal('district', { id: D, name: 'Demo' })).toBe('read');
-    });
-  });
-
-  describe('records built from an SFTP upload', () => {
-    it('takes a section without a name, which Clever\'s SFTP format allows, and still refuses one of Clever\'s JSON', () => {
-      const section = { id: 'sec1', district: D, name: '', school: 'sc', students: ['u1'], teachers: ['t1'] };
-      expect(normalizeSftpRecord('section', section, at)).toMatchObject({ type: 'record', record: { id: 'sec1', fields: { school: 'sc' } } });
-      expect(() => normalizeCleverRecord('section', section, at)).toThrow(/field name: record's name is empty/);
-      expect(() => normalizeSftpRecord('section', { ...section, name: null }, at)).toThrow(/field name: record has no name/);
-      expect(() => normalizeSftpRecord('school', { id: 's', district: D, name: '' }, at)).toThrow(/field name: record's name is empty/);
     });
   });
 

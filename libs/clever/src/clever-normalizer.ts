@@ -26,8 +26,8 @@ const MAPPINGS: Readonly<Record<RecordKind, Mapping>> = {
  * Turns one Clever object into a domain record: `""`, null and absent are all "no value" and
  * left out; fields and personal data are split per kind; unknown enum values are kept and listed.
  * Throws InvalidInput, at `origin` plus the record id and field, when the id or district is
- * missing, a value has the wrong type, a string holds a lone UTF-16 surrogate, a school, section
- * or district has no name or an empty one, or a user has no role. `readAt`: the API version the record was answered at (`v3.0`), when it is known; some
+ * missing, a value has the wrong type, a string holds a lone UTF-16 surrogate, a school or
+ * district has no name or an empty one, a section none, or a user has no role. `readAt`: the API version the record was answered at (`v3.0`), when it is known; some
  * rules depend on it.
  */
 export function normalizeCleverRecord(
@@ -36,19 +36,7 @@ export function normalizeCleverRecord(
   origin: InputLocation,
   readAt?: string,
 ): NormalizedItem {
-  return normalize(kind, raw, new RecordContext(origin, readAt));
-}
-
-/**
- * A record built from an SFTP upload's CSV rows as the Clever API would show it, normalized as
- * normalizeCleverRecord does, under the upload's own rules where they ask less than the API
- * guarantees (a section may have no name).
- */
-export function normalizeSftpRecord(kind: RecordKind, raw: Record<string, unknown>, origin: InputLocation): NormalizedItem {
-  return normalize(kind, raw, new RecordContext(origin, undefined, true));
-}
-
-function normalize(kind: RecordKind, raw: Record<string, unknown>, ctx: RecordContext): NormalizedItem {
+  const ctx = new RecordContext(origin, readAt);
   const header = readHeader(kind, raw, ctx);
   refuseLoneSurrogates(raw, ctx);
   const mapped = MAPPINGS[kind](raw, ctx, header);

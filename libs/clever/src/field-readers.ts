@@ -8,13 +8,10 @@ export class RecordContext {
   /**
    * @param readAt the API version the record was answered at (`v3.0`), when it is known: a
    * record of a file without it (a plain array) may be of any version.
-   * @param fromSftp whether the record was built from an SFTP upload's CSV rows (as the API would
-   * show it), rather than read as Clever's JSON: the upload's format asks less of some records.
    */
   constructor(
     private location: InputLocation,
     readonly readAt?: string,
-    readonly fromSftp = false,
   ) {}
 
   get origin(): InputLocation {
@@ -73,15 +70,15 @@ export interface PartsSpec {
 
 /**
  * Refuses a record of a kind Clever always names (a school, a section, a district) whose `name` is
- * absent or empty: read as none (as every `""` is), it would erase the name the ledger holds, with
- * no sign that anything was wrong with the file. Clever's API guarantees each of them a name, so
- * `""` is as good as missing. (A term's or course's name, and a person's name parts, are not
- * guaranteed: Clever may send them empty, and they are read as none.)
+ * absent: read as none, it would erase the name the ledger holds, with no sign that anything was
+ * left out of the file. An empty name is refused too, unless `emptyTaken` (a section's: see
+ * mapSection), as Clever's API guarantees each of them one. (A term's or course's name, and a
+ * person's name parts, are not guaranteed: Clever may send them empty, and they are read as none.)
  */
-export function refuseMissingName(raw: Record<string, unknown>, ctx: RecordContext, kind: string): void {
+export function refuseMissingName(raw: Record<string, unknown>, ctx: RecordContext, kind: string, emptyTaken = false): void {
   const name = raw['name'];
   if (name === undefined || name === null) throw ctx.error('name', `record has no name (Clever gives every ${kind} one)`);
-  if (name === '') throw ctx.error('name', `record's name is empty (Clever gives every ${kind} one)`);
+  if (name === '' && !emptyTaken) throw ctx.error('name', `record's name is empty (Clever gives every ${kind} one)`);
 }
 
 /** `""`, null and absent all mean "no value" in Clever payloads. */

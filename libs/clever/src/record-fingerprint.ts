@@ -21,10 +21,11 @@ export const FINGERPRINT_VERSION = 5;
 // value (see scoped-fields.ts); it used to be recorded as cleared
 // 4: a student, teacher or staff role read at v3 or later without its `schools` list is refused; it
 // used to be recorded as in no school
-// 5: a record holding a lone UTF-16 surrogate in a string or key is refused, and a school, section
-// or district whose name is `""` (as one without a name is); both used to be recorded, the empty
-// name as none; a term whose end_date is before its start_date is named among the sync's findings
-// (`endsBeforeStart`), which a term recognised by its bytes would not be
+// 5: a record holding a lone UTF-16 surrogate in a string or key is refused, and a school or
+// district whose name is `""` (as one without a name is); both used to be recorded, the empty name
+// as none; a term whose end_date is before its start_date, and a section whose name is `""`, are
+// named among the sync's findings (`endsBeforeStart`, `unnamed`), which a record recognised by its
+// bytes would not be
 
 /** How a record sits in its file: an element of a plain array, or an item of the list envelope (`{"data": {...}, "uri": ...}`). */
 export type RecordUnit = 'record' | 'item';

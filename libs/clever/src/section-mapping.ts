@@ -42,9 +42,11 @@ export const SECTION: PartsSpec = {
 export function mapSection(raw: Record<string, unknown>, ctx: RecordContext, header: RecordHeader): SectionRecord {
   const at = { ctx, path: '', label: 'section' };
   if (isNoValue(raw['school'])) throw ctx.error('school', 'record has no school (Clever gives every section its school)');
-  // Clever's SFTP format lets a section go unnamed (neither Name nor Course_name): such a row is
-  // recorded without a name and reported as unnamed, not refused (see csv-snapshot-items.ts)
-  if (!(ctx.fromSftp && raw['name'] === '')) refuseMissingName(raw, ctx, 'section');
+  // Clever's SFTP format lets a section go unnamed (neither Name nor Course_name), and what the API
+  // then shows is not documented: a name of "" is recorded as none and reported as unnamed (see
+  // sectionWithoutName), not refused, which would hold back every sync of the district for a name
+  // only the district can give. A missing name is refused (a partial record would erase it).
+  refuseMissingName(raw, ctx, 'section', true);
   // (a section of Clever's v1.1 names its one teacher in `teacher` alone)
   const readAtV3 = ctx.readAt !== undefined && isAtLeast(ctx.readAt, 3);
   const lists = isNoValue(raw['teacher']) || readAtV3 ? ['students', 'teachers'] : ['students'];

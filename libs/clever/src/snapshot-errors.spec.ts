@@ -133,12 +133,6 @@ describe.each([
     expect(fine.error.at).toMatchObject({ recordId: 'u1', field: 'name.first' });
   });
 
-  it('given a section whose name is empty, it names the record, its id and the field, as for one without a name', async () => {
-    const section = { id: 'sec1', district: DISTRICT_ID, name: '', school: 's1', students: [], teachers: [] };
-    const { error, path } = await failureFor('sections.json', JSON.stringify([section]));
-    expect(error.message).toBe(`${path}, line 1, record #1, id sec1, field name: record's name is empty (Clever gives every section one)`);
-  });
-
   it('given a record without district, it names the record and its id', async () => {
     const { error } = await failureFor('sections.json', JSON.stringify([{ id: 'sec1', name: 'Math' }]));
     expect(error.message).toMatch(/sections\.json, line 1, record #1, id sec1, field district: record has no district$/);

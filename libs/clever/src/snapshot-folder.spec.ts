@@ -169,6 +169,21 @@ describe('a term that ends before it starts', () => {
   });
 });
 
+describe('a section whose name is empty', () => {
+  it('is recorded without a name, and yielded after it as unnamed, where it was read', async () => {
+    const sections = [
+      { id: 'sec1', district: DISTRICT_ID, name: '', school: 's1', students: [], teachers: [] },
+      { id: 'sec2', district: DISTRICT_ID, name: 'Math', school: 's1', students: [], teachers: [] },
+    ];
+    const folder = await tempFolder({ 'sections.json': JSON.stringify(sections, null, 1) });
+    const items = await readItems(folder);
+    expect(items.map((item) => item.type)).toEqual(['record', 'unnamed', 'record']);
+    expect(items[0]).toMatchObject({ type: 'record', record: { id: 'sec1', fields: { school: 's1' } } });
+    expect(items[0]).not.toHaveProperty('record.fields.name');
+    expect(items[1]).toEqual({ type: 'unnamed', kind: 'section', origin: { file: join(folder, 'sections.json'), line: 2, record: 0, recordId: 'sec1' } });
+  });
+});
+
 describe('the two JSON forms', () => {
   const origins = (items: SnapshotItem[]) => items.map((item) => (item.type === 'record' ? item.record : 'reason' in item ? item.reason : item.type));
 

@@ -11,7 +11,7 @@ import { DEFAULT_MAX_STRING_LENGTH } from './json-record-stream';
 import type { JsonRecord } from './json-envelope-parser';
 import { unfitIdProblem } from './record-header';
 import type { SnapshotItem } from './snapshot-item';
-import { termEndingBeforeStart } from './term-dates';
+import { findingsAfter } from './record-findings';
 
 /** The file each kind is read from; any may be missing. */
 export const SNAPSHOT_FILE_NAMES: Readonly<Record<RecordKind, string>> = {
@@ -263,8 +263,7 @@ async function* readKind(kind: RecordKind, file: string, reading: Reading, threa
     seen.set(id, index);
     prints[index] = print;
     yield item;
-    const endsBeforeStart = termEndingBeforeStart(item);
-    if (endsBeforeStart !== undefined) yield endsBeforeStart;
+    yield* findingsAfter(item);
   }
   if (unsure !== null) throw unsure;
 }

@@ -218,7 +218,7 @@ describe("a sync's report", () => {
     );
     expect(report).toContain(
       [
-        '  Without a name in the files (neither Name nor Course_name; recorded without one unless kept below): section 4',
+        '  Without a name (a name of "", or neither Name nor Course_name in sections.csv; recorded without one unless kept below): section 4',
         '    section at sections.csv, line 3, record #2, id sec1; line 5, record #4, id sec3; line 6, record #5, id sec4; and 1 more',
       ].join('\n'),
     );

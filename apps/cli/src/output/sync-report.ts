@@ -106,7 +106,7 @@ export function describeSync(s: SyncSummary, durationMs?: number, argv: readonly
     // an events sync records a section's members as Clever lists them; a full sync refuses these
     ...findingLines('Members recorded though the ledger holds them without the role of their list', s.roleConflicts, s.roleConflictsAt),
     // Clever's CSV format does not require a section's Name: without it and a Course_name, the section has none
-    ...findingLines('Without a name in the files (neither Name nor Course_name; recorded without one unless kept below)', s.unnamed, s.unnamedAt),
+    ...findingLines('Without a name (a name of "", or neither Name nor Course_name in sections.csv; recorded without one unless kept below)', s.unnamed, s.unnamedAt),
     // one teacher and one staff member of an email are one user; an email of several cannot say which
     ...findingLines('Staff kept apart from the teachers of their email (more than one teacher or staff member has it)', s.unpaired, s.unpairedAt),
     // Clever documents no order for a term's dates: the ledger records them as given, the district fixes them

@@ -126,6 +126,15 @@ describe('CleverApiSnapshotReader', () => {
     expect(items.filter((item) => item.type === 'endsBeforeStart')).toHaveLength(1);
   });
 
+  it('yields a section whose name is empty as unnamed, after the section, recorded without a name', async () => {
+    ctx.standIn.setRecords('sections', [{ id: 'sec1', district: CLEVER_DEMO_DISTRICT_ID, name: '', school: 's1', students: [], teachers: [] }]);
+    const items = await collect((await reader().open(demo)).items());
+    const at = items.findIndex((item) => item.type === 'record' && item.record.id === 'sec1');
+    expect(items[at]).not.toHaveProperty('record.fields.name');
+    expect(items[at + 1]).toEqual({ type: 'unnamed', kind: 'section', origin: { file: `sections page ${ctx.baseUrl}/v3.0/sections?limit=10000`, record: 0, recordId: 'sec1' } });
+    expect(items.filter((item) => item.type === 'unnamed')).toHaveLength(1);
+  });
+
   it('given a record of another district, it is InvalidInput', async () => {
     ctx.standIn.setRecords('terms', [{ id: 't1', district: 'another', name: 'Fall' }]);
     const error = await failure(async () => collect((await reader().open(demo)).items()));

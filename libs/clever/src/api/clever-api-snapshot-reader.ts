@@ -4,7 +4,7 @@ import type { CleverSnapshotSource } from '../clever-snapshot-reader';
 import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
 import { coverageWithScopes } from '../scoped-fields';
-import { termEndingBeforeStart } from '../term-dates';
+import { findingsAfter } from '../record-findings';
 import { unwrapEntry } from './api-envelope';
 import { CleverApiClient, DEFAULT_CLEVER_BASE_URL, MAX_PAGE_LIMIT } from './clever-api-client';
 import { displayUrl } from './safe-text';
@@ -153,8 +153,7 @@ async function* readKind(
       // a student without a scoped field: the record's own, beside the version's (the source's)
       const scoped = item.type === 'record' ? coverageWithScopes(unwrapped.object, partial) : undefined;
       yield item.type === 'record' && scoped !== partial ? { ...item, partial: scoped } : item;
-      const endsBeforeStart = termEndingBeforeStart(item);
-      if (endsBeforeStart !== undefined) yield endsBeforeStart;
+      yield* findingsAfter(item);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { normalizeSftpRecord } from '../clever-normalizer';
+import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
 import type { CsvIds } from './csv-ids';
 import type { CsvRow } from './csv-row-stream';
@@ -31,5 +31,5 @@ export function schoolItem(row: CsvRow, ids: CsvIds): SnapshotItem {
     },
     principal: { name: row.get('Principal'), email: row.get('Principal_email') },
   };
-  return normalizeSftpRecord('school', raw, row.origin);
+  return normalizeCleverRecord('school', raw, row.origin);
 }

@@ -1,5 +1,5 @@
 import type { InputLocation } from '@roster-ledger/domain';
-import { normalizeSftpRecord } from '../clever-normalizer';
+import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
 import { CO_TEACHER_COLUMNS } from './csv-columns';
 import { csvIsoDate } from './csv-dates';
@@ -46,7 +46,7 @@ export function courseOf(row: CsvRow, ids: CsvIds): DerivedRecord | undefined {
 }
 
 export function derivedItem(kind: 'term' | 'course', derived: DerivedRecord): SnapshotItem {
-  const item = normalizeSftpRecord(kind, derived.raw, derived.origin);
+  const item = normalizeCleverRecord(kind, derived.raw, derived.origin);
   if (item.type !== 'record' || derived.unknownValues.length === 0) return item;
   return { ...item, unknownValues: [...new Set([...item.unknownValues, ...derived.unknownValues])].sort() };
 }
@@ -93,7 +93,7 @@ export function sectionItem(row: CsvRow, members: SectionMembers, ids: CsvIds, i
     teachers: teacherIds,
     students: [...new Set(members.students.map((sisId) => ids.of('student', sisId)))].sort(),
   };
-  return normalizeSftpRecord('section', raw, row.origin);
+  return normalizeCleverRecord('section', raw, row.origin);
 }
 
 /**

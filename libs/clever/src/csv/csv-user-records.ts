@@ -1,4 +1,4 @@
-import { normalizeSftpRecord } from '../clever-normalizer';
+import { normalizeCleverRecord } from '../clever-normalizer';
 import type { SnapshotItem } from '../snapshot-item';
 import { CONTACT_VALUE_COLUMNS } from './csv-columns';
 import { csvDateOfBirth } from './csv-dates';
@@ -53,7 +53,7 @@ export function studentItem(row: CsvRow, schools: readonly string[], ids: CsvIds
       },
     },
   };
-  const item = normalizeSftpRecord('user', raw, row.origin);
+  const item = normalizeCleverRecord('user', raw, row.origin);
   // The normalizer takes any home_language (an API record may use v3.1's other list); a CSV's
   // becomes v3.0's, so a name outside it is reported as any other value outside Clever's lists.
   return isCleverHomeLanguage(homeLanguage) ? item : withUnknownValue(item, 'student.home_language');
@@ -91,7 +91,7 @@ export function teacherItem(row: CsvRow, schools: readonly string[], ids: CsvIds
       ...(staff === undefined ? {} : { staff: staffRole(staff, ids) }),
     },
   };
-  return normalizeSftpRecord('user', raw, row.origin);
+  return normalizeCleverRecord('user', raw, row.origin);
 }
 
 export function staffItem(staff: StaffFacts, ids: CsvIds): SnapshotItem {
@@ -103,7 +103,7 @@ export function staffItem(staff: StaffFacts, ids: CsvIds): SnapshotItem {
     email: row.get('Staff_email'),
     roles: { staff: staffRole(staff, ids) },
   };
-  return normalizeSftpRecord('user', raw, row.origin);
+  return normalizeCleverRecord('user', raw, row.origin);
 }
 
 /**
