@@ -10,7 +10,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * a JSON snapshot, Clever's API or a CSV upload's sections.csv. Only dates read as dates are
  * compared: one that is not is reported as an unknown value already.
  */
-export function termEndingBeforeStart(item: SnapshotItem): SnapshotItem | undefined {
+export function termEndingBeforeStart(item: SnapshotItem): Extract<SnapshotItem, { type: 'endsBeforeStart' }> | undefined {
   if (item.type !== 'record' || item.record.kind !== 'term') return undefined;
   const { start_date: start, end_date: end } = item.record.fields;
   if (typeof start !== 'string' || typeof end !== 'string' || !ISO_DATE.test(start) || !ISO_DATE.test(end)) return undefined;

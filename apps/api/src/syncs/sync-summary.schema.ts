@@ -135,14 +135,14 @@ export class SyncSummarySchema implements SyncSummary {
   })
   roleConflictsAt!: Record<string, InputLocation[]>;
   @ApiProperty({
-    ...counts("records their files give no name, by kind: section (a sections.csv row with neither Name nor Course_name, which Clever's CSV format allows), recorded without a name, or with the ledger's kept when the file has neither column (see kept). Empty when there were none, and for syncs recorded before this was kept"),
+    ...counts("records their files give no name, by kind: section (a sections.csv row with neither Name nor Course_name, which Clever's CSV format allows; a name of \"\" in a JSON snapshot, Clever's API or an events sync's sections.created/updated event), recorded without a name, or with the ledger's kept when the file has neither column (see kept). Empty when there were none, and for syncs recorded before this was kept"),
     example: { section: 2 },
   })
   unnamed!: Record<string, number>;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    description: 'where the first three of each unnamed entry were read, as unknownValuesAt: file, line, record and recordId (the section\'s id)',
+    description: 'where the first three of each unnamed entry were read, as unknownValuesAt: file, line, record and recordId (the section\'s id); for an events sync, the Clever event and its events page',
     example: { section: [{ file: 'sections.csv', line: 4, record: 2, recordId: 'sis-section-0ce45e9f5bc797f48d61dcd6' }] },
   })
   unnamedAt!: Record<string, InputLocation[]>;
@@ -159,14 +159,14 @@ export class SyncSummarySchema implements SyncSummary {
   })
   unpairedAt!: Record<string, InputLocation[]>;
   @ApiProperty({
-    ...counts("records that end before they start, by kind: term, a term whose end_date is before its start_date (from a JSON snapshot, Clever's API or a CSV upload's sections.csv), recorded as given. Empty when there were none, and for syncs recorded before this was kept"),
+    ...counts("records that end before they start, by kind: term, a term whose end_date is before its start_date (from a JSON snapshot, Clever's API, a CSV upload's sections.csv or an events sync's terms.created/updated event), recorded as given. Empty when there were none, and for syncs recorded before this was kept"),
     example: { term: 1 },
   })
   endsBeforeStart!: Record<string, number>;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    description: "where the first three of each endsBeforeStart entry were read, as unknownValuesAt: file, line, record and recordId (the term's id)",
+    description: "where the first three of each endsBeforeStart entry were read, as unknownValuesAt: file, line, record and recordId (the term's id); for an events sync, the Clever event and its events page",
     example: { term: [{ file: 'sections.csv', line: 3, record: 1, recordId: 'sis-term-0ce45e9f5bc797f48d61dcd6' }] },
   })
   endsBeforeStartAt!: Record<string, InputLocation[]>;

@@ -182,4 +182,22 @@ describe('Clever events to ledger changes', () => {
     expect(update).toMatchObject({ type: 'upsert', record: { kind: 'term', fields: { name: 'Autumn' } }, before: { kind: 'term', id: 'tm1', fields: { name: 'Fall' } } });
     expect(cleverChangeOf(event('terms.updated', { id: 'tm1', district: D, name: 'Autumn' }), D).change).not.toHaveProperty('before');
   });
+
+  it('reports a term ending before it starts and a section whose name is "" as a full sync does, where the event was read', () => {
+    const term = event('terms.created', { id: 'tm1', district: D, name: 'Fall', start_date: '2029-08-01', end_date: '2029-06-01' });
+    const unnamed = event('sections.updated', { ...sectionObject('sec1', ['u1']), name: '' }, { name: 'Math 1' });
+    const result = when(given(record('user', studentObject('u1')), record('section', sectionObject('sec1', ['u1']))), term, unnamed);
+    const at = (e: ReturnType<typeof event>, recordId: string) => ({ file: `${e.type} event ${e.id} (events page http://127.0.0.1:1/v3.0/events?limit=1000)`, record: e.index, recordId });
+    expect(result.findings).toMatchObject({
+      endsBeforeStart: { term: 1 },
+      endsBeforeStartAt: { term: [at(term, 'tm1')] },
+      unnamed: { section: 1 },
+      unnamedAt: { section: [at(unnamed, 'sec1')] },
+    });
+    // recorded as given all the same: the term with its dates, the section without a name
+    expect(planned(result).map(([stream, type]) => `${stream} ${type}`)).toEqual(['term-tm1 TermShared', 'section-sec1 SectionUpdated']);
+    // a term in order, and a named section, say nothing
+    const fine = when(new LedgerState(), event('terms.created', { id: 'tm2', district: D, name: 'Spring', start_date: '2030-01-05', end_date: '2030-06-01' }));
+    expect(fine.findings).toMatchObject({ endsBeforeStart: {}, unnamed: {} });
+  });
 });

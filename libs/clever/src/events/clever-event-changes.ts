@@ -4,6 +4,7 @@ import type { CleverChange } from '@roster-ledger/ledger';
 import type { CleverEvent } from '../api/clever-event';
 import { isCleverMoment } from '../clever-dates';
 import { normalizeCleverRecord } from '../clever-normalizer';
+import { findingsAfter } from '../record-findings';
 import { unfitIdProblem } from '../record-header';
 import { coverageWithScopes } from '../scoped-fields';
 import { coverageOfVersion } from '../api/version-coverage';
@@ -32,7 +33,8 @@ const PAST_IT = '; every events sync will meet this event again: a full sync (no
  * What one Clever event changes in a district's roster:
  *
  * - `*.created`, `*.updated`: the record as it is now (`data.object` is the whole object), through
- *   the same normalizer as a full sync; the ledger diffs it against what it holds. So a
+ *   the same normalizer as a full sync, with what a full sync would report of it (findingsAfter);
+ *   the ledger diffs it against what it holds. So a
  *   `sections.updated` yields the whole new member list, and the diff turns it into
  *   StudentEnrolled/Unenrolled and TeacherAssigned/Unassigned (the set differences Clever's
  *   `previous_attributes.students` would give, without trusting them). `previous_attributes` only
@@ -103,10 +105,20 @@ export function cleverChangeOf(event: CleverEvent, districtId: string): CleverCh
   const version = event.version === undefined ? undefined : coverageOfVersion(event.version);
   const scoped = coverageWithScopes(event.object, version);
   const partial = scoped === version ? undefined : scoped;
+  // what a full sync reports of the same record (a term ending before it starts, a section whose
+  // name is ""), counted where the event was read, as its unknown values are
+  const findings = findingsAfter(item).map((finding) => finding.type);
   return {
     ...base,
     origin: item.origin,
-    change: { type: 'upsert', record: item.record, unknownValues: item.unknownValues, ...(before ? { before } : {}), ...(partial ? { partial } : {}) },
+    change: {
+      type: 'upsert',
+      record: item.record,
+      unknownValues: item.unknownValues,
+      ...(findings.length > 0 ? { findings } : {}),
+      ...(before ? { before } : {}),
+      ...(partial ? { partial } : {}),
+    },
   };
 }
 

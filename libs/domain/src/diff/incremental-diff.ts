@@ -7,7 +7,7 @@ import { activeTally } from '../state/active-tally';
 import { SyncEventIds } from '../events/sync-event-ids';
 import { SnapshotDiff, type DiffResult, type PlannedEvent, type StreamChange } from './snapshot-diff';
 import type { PartialCoverage } from './partial-coverage';
-import { noFindings, noteRoleConflict, noteUnknownValues, noteUnresolved } from '../sync/sync-findings';
+import { noFindings, noteEndsBeforeStart, noteRoleConflict, noteUnknownValues, noteUnnamed, noteUnresolved } from '../sync/sync-findings';
 
 /**
  * One change an incremental source (Clever's Events API) reports about one record:
@@ -16,13 +16,14 @@ import { noFindings, noteRoleConflict, noteUnknownValues, noteUnresolved } from 
  *   `before`, when the source knows it, is the record as it was just before this change (Clever's
  *   `data.object` with `previous_attributes` put back); `partial`, what the record does not give
  *   beyond what the whole feed does not (a student without a field of a scope the app lacks),
- *   left as the ledger has it (see SnapshotDiff.add);
+ *   left as the ledger has it (see SnapshotDiff.add); `findings`, what the record says of itself
+ *   that a full sync reports too (see RecordFinding), counted with its unknown values;
  * - `remove`: the record is no longer shared (`*.deleted`); `lastModified` is Clever's clock of
  *   the record as last known, when the source gives it;
  * - `skip`: read but not recorded (a contact, a `resources.*` event), counted by reason.
  */
 export type IncrementalChange =
-  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[]; before?: RosterRecord; partial?: PartialCoverage }
+  | { type: 'upsert'; record: RosterRecord; unknownValues: readonly string[]; findings?: readonly RecordFinding[]; before?: RosterRecord; partial?: PartialCoverage }
   | {
       type: 'remove';
       kind: RecordKind;
@@ -32,6 +33,14 @@ export type IncrementalChange =
       ifNotHeld?: string;
     }
   | { type: 'skip'; reason: string };
+
+/**
+ * What a record, recorded as given, says of itself that the sync reports by the record's kind
+ * (see SyncFindings): `endsBeforeStart`, a term whose end_date is before its start_date;
+ * `unnamed`, a section whose name is `""`. The source finds them by the rule a full sync's
+ * reader uses, so that an events sync reports what a full sync of the same record would.
+ */
+export type RecordFinding = 'endsBeforeStart' | 'unnamed';
 
 /** How `findings.skipped` counts a change older than what the ledger holds. */
 export const OLDER_THAN_LEDGER = 'older than the ledger';
@@ -135,7 +144,12 @@ export class IncrementalDiff {
     const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS, eventIds: this.eventIds });
     if (change.type === 'upsert') {
       diff.add(change.record, cause.origin, undefined, change.partial);
-      noteUnknownValues(this.findings, change.unknownValues, { ...cause.origin, recordId: change.record.id });
+      const at = { ...cause.origin, recordId: change.record.id };
+      noteUnknownValues(this.findings, change.unknownValues, at);
+      for (const finding of change.findings ?? []) {
+        if (finding === 'endsBeforeStart') noteEndsBeforeStart(this.findings, change.record.kind, at);
+        else noteUnnamed(this.findings, change.record.kind, at);
+      }
     } else if (change.kind === 'district') {
       // (the state is the district's alone: everything in it goes with it)
       diff.removeAll();

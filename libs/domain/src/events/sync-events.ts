@@ -48,7 +48,8 @@ export interface SyncFindings {
   roleConflictsAt?: Record<string, InputLocation[]>;
   /**
    * Records their files give no name, by kind (`section`: a sections.csv row with neither `Name`
-   * nor `Course_name`, which Clever's CSV format allows). Such a section is recorded without a
+   * nor `Course_name`, which Clever's CSV format allows, or a `name` of `""` in Clever's JSON: a
+   * snapshot file, an API page or an event of an events sync). Such a section is recorded without a
    * name (one the ledger holds has it cleared), unless the file has neither column: then the name
    * the ledger holds is kept (and counted under `kept`). Absent when there were none.
    */

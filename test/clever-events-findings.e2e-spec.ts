@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CLEVER_DEMO_DISTRICT_ID, CleverStandIn } from '@roster-ledger/testing';
+import { STAND_IN_TOKEN, TOKEN_ENV, demoObjects } from './support/clever-sync-runtime';
+
+const BIN = resolve(__dirname, '../bin/roster-ledger');
+const D = CLEVER_DEMO_DISTRICT_ID;
+
+/** The real CLI in a child process, without blocking this process (the Clever stand-in answers from here). */
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LEDGER_CONFIG: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', fail);
+    child.once('exit', (status) => ok({ status, stdout, stderr }));
+  });
+}
+
+describe('roster-ledger sync --events: what a record says of itself (end to end)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-events-findings-'));
+  const db = join(dir, 'ledger.db');
+  const standIn = new CleverStandIn({ token: STAND_IN_TOKEN });
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    const baseUrl = await standIn.start();
+    env = { LEDGER_DISTRICTS: JSON.stringify({ [D]: { tokenEnv: TOKEN_ENV, baseUrl } }), [TOKEN_ENV]: STAND_IN_TOKEN };
+  });
+  afterAll(async () => {
+    await standIn.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports a term ending before it starts and a section whose name is "", each with its event and events page, as a full sync reports them', async () => {
+    expect((await cli(['sync', '--district', D, '--db', db, '--json'], env)).status).toBe(0);
+    const section = demoObjects('sections.json')[0]!;
+    const term = standIn.pushEvent({ type: 'terms.created', data: { object: { id: '5a0c91b95c7cc000010d41ff', district: D, name: 'Summer', start_date: '2029-08-01', end_date: '2029-06-01' } } });
+    const unnamed = standIn.pushEvent({ type: 'sections.updated', data: { object: { ...section, name: '', last_modified: new Date().toISOString() }, previous_attributes: { name: section['name'] } } });
+    const { status, stdout } = await cli(['sync', '--district', D, '--events', '--db', db, '--json'], env);
+    expect(status).toBe(0);
+    const page = `${standIn.baseUrl}/v3.0/events?limit=1000`;
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: 'completed',
+      counts: { TermShared: 1, SectionUpdated: 1 },
+      endsBeforeStart: { term: 1 },
+      endsBeforeStartAt: { term: [{ file: `terms.created event ${term.id} (events page ${page})`, record: 0, recordId: '5a0c91b95c7cc000010d41ff' }] },
+      unnamed: { section: 1 },
+      unnamedAt: { section: [{ file: `sections.updated event ${unnamed.id} (events page ${page})`, record: 1, recordId: section['id'] }] },
+    });
+  });
+});
