@@ -21,7 +21,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number |
   });
 }
 
-describe('roster-ledger sync --events: what a record says of itself (end to end)', () => {
+describe('roster-ledger sync --events: findings about the records it reads, as a full sync reports them (end to end)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-events-findings-'));
   const db = join(dir, 'ledger.db');
   const standIn = new CleverStandIn({ token: STAND_IN_TOKEN });
@@ -51,5 +51,15 @@ describe('roster-ledger sync --events: what a record says of itself (end to end)
       unnamed: { section: 1 },
       unnamedAt: { section: [{ file: `sections.updated event ${unnamed.id} (events page ${page})`, record: 1, recordId: section['id'] }] },
     });
+  });
+
+  it("counts a section's term and course the ledger holds as no one shared, kept as ids, as a full sync counts those its snapshot lacks", async () => {
+    const section = demoObjects('sections.json')[1]!;
+    const term = '5a0c91b95c7cc000010d42aa';
+    const course = '5a0c91b95c7cc000010d42bb';
+    standIn.pushEvent({ type: 'sections.updated', data: { object: { ...section, term_id: term, course, last_modified: new Date().toISOString() }, previous_attributes: { term_id: section['term_id'], course: section['course'] } } });
+    const { status, stdout } = await cli(['sync', '--district', D, '--events', '--db', db, '--json'], env);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'completed', counts: { SectionUpdated: 1 }, unresolved: { term: 1, course: 1 }, unresolvedIds: { term: [term], course: [course] } });
   });
 });

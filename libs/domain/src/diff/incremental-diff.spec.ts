@@ -19,6 +19,7 @@ const teacher = (id: string): UserRecord => ({
 const section = (id: string, teachers: string[], students: string[], fields: Fields = {}): SectionRecord => ({
   kind: 'section', id, districtId: D, teachers, students, fields: { school: 's1', name: `Section ${id}`, ...fields }, personal: {},
 });
+const school = (id: string): RosterRecord => ({ kind: 'school', id, districtId: D, fields: { name: `School ${id}` }, personal: {} });
 const upsert = (record: RosterRecord): IncrementalChange => ({ type: 'upsert', record, unknownValues: [] });
 
 /** The ledger state after a first full sync of these records. */
@@ -42,7 +43,7 @@ const events = (result: DiffResult) => result.changes.flatMap((c) => c.events.ma
 const types = (result: DiffResult) => events(result).map(([stream, type, , cause]) => `${stream} ${type} <- ${cause}`);
 
 describe('incremental diff (events sync)', () => {
-  const base = () => given(student('u1'), student('u2'), teacher('t1'), section('sec1', ['t1'], ['u1', 'u2']));
+  const base = () => given(school('s1'), student('u1'), student('u2'), teacher('t1'), section('sec1', ['t1'], ['u1', 'u2']));
 
   it('records a new student, a grade change and a removal, each stamped with its Clever event', () => {
     const result = when(base(), upsert(student('u3')), upsert(student('u1', { grade: '10' })), { type: 'remove', kind: 'user', id: 'u2' });
@@ -179,6 +180,21 @@ describe('incremental diff (events sync)', () => {
     // a role given later in the same batch (a users.updated after the section's event) is no conflict
     const teacherToo: UserRecord = { ...student('u1'), roles: { ...student('u1').roles, ...teacher('u1').roles } };
     expect(when(base(), upsert(section('sec1', ['t1', 'u1'], ['u1', 'u2'])), upsert(teacherToo)).findings.roleConflicts).toEqual({});
+  });
+
+  it('counts a school, term or course a record of the batch names and the ledger holds as no one shared, once each, as a full sync counts one its snapshot lacks', () => {
+    const term = (id: string): RosterRecord => ({ kind: 'term', id, districtId: D, fields: { name: `Term ${id}` }, personal: {} });
+    const result = when(
+      base(),
+      upsert(section('sec2', ['t1'], ['u1'], { term_id: 'tm1', course: 'c9' })),
+      upsert(section('sec3', ['t1'], ['u2'], { school: 's9', course: 'c9' })),
+      upsert(student('u1', { school: 's8', schools: ['s1', 's8'] })),
+      // a term shared later in the batch (Clever re-creates a term after the section naming it) is known
+      upsert(term('tm1')),
+    );
+    expect(result.findings).toMatchObject({ unresolved: { school: 2, course: 1 }, unresolvedIds: { school: ['s9', 's8'], course: ['c9'] } });
+    // one removed by the batch is no longer shared
+    expect(when(base(), upsert(student('u1')), { type: 'remove', kind: 'school', id: 's1' }).findings).toMatchObject({ unresolved: { school: 1 }, unresolvedIds: { school: ['s1'] } });
   });
 
   it('rejects a record of another district, naming where it was read', () => {

@@ -42,6 +42,9 @@ export type IncrementalChange =
  */
 export type RecordFinding = 'endsBeforeStart' | 'unnamed';
 
+/** The kinds a record refers to by id, besides its members (a section's school, term and course; a user's schools). */
+const REFERENCED_KINDS = ['school', 'term', 'course'] as const;
+
 /** How `findings.skipped` counts a change older than what the ledger holds. */
 export const OLDER_THAN_LEDGER = 'older than the ledger';
 
@@ -106,6 +109,8 @@ export class IncrementalDiff {
   private readonly active: Partial<Record<GuardedType, number>>;
   /** One sequence for the whole batch: each change is diffed by a diff of its own. */
   private readonly eventIds: SyncEventIds;
+  /** The schools, terms and courses the batch's records refer to (see countUnresolvedReferences). */
+  private readonly references: Record<'school' | 'term' | 'course', Set<string>> = { school: new Set(), term: new Set(), course: new Set() };
   /** The batch's new section members, with where their section was read (see countNewMembers). */
   private readonly newMembers: { id: string; role: 'student' | 'teacher'; list: string; at: InputLocation }[] = [];
 
@@ -144,6 +149,7 @@ export class IncrementalDiff {
     const diff = new SnapshotDiff(this.state, { ...this.context, kinds: RECORD_KINDS, eventIds: this.eventIds });
     if (change.type === 'upsert') {
       diff.add(change.record, cause.origin, undefined, change.partial);
+      for (const kind of REFERENCED_KINDS) for (const id of diff.references()[kind]) this.references[kind].add(id);
       const at = { ...cause.origin, recordId: change.record.id };
       noteUnknownValues(this.findings, change.unknownValues, at);
       for (const finding of change.findings ?? []) {
@@ -179,6 +185,7 @@ export class IncrementalDiff {
   /** The batch's change set: each stream once, expected at the revision it had before the batch. */
   finish(): DiffResult {
     this.countNewMembers();
+    this.countUnresolvedReferences();
     return {
       changes: [...this.streams.values()],
       counts: this.counts,
@@ -237,6 +244,19 @@ export class IncrementalDiff {
       }
     }
     this.newMembers.length = 0;
+  }
+
+  /**
+   * Counts the schools, terms and courses the batch's records refer to that the ledger holds as no
+   * one shared, as the whole batch leaves it (a `terms.created` may come after the section's event
+   * naming the term), once each, as a full sync counts those its snapshot does not show: kept as
+   * ids, and said, so that a section's term Clever never sent is seen. (Members: see countNewMembers.)
+   */
+  private countUnresolvedReferences(): void {
+    for (const kind of REFERENCED_KINDS) {
+      for (const id of this.references[kind]) if (!this.holds(kind, id)) noteUnresolved(this.findings, kind, id);
+      this.references[kind].clear();
+    }
   }
 
   /** The ledger holds the district as it was shared once and removed since (none held: nothing to say). */

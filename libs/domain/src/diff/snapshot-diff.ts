@@ -318,6 +318,15 @@ export class SnapshotDiff {
   }
 
   /**
+   * The ids the records added so far refer to (schools, terms, courses, members) that this diff
+   * had not seen when they were referred to: for an incremental diff, which diffs each change
+   * alone, to check against the ledger once its whole batch is applied (see IncrementalDiff).
+   */
+  references(): Readonly<Record<'school' | 'term' | 'course' | 'user', ReadonlySet<string>>> {
+    return this.referenced;
+  }
+
+  /**
    * Counts a record that was read but is not recorded (e.g. a contact). A contact's id (in
    * `origin`) is noted: a section listing it is refused as one listing a teacher among its students.
    */
