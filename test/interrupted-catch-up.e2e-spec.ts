@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { CATCH_UP_INTERRUPTED } from '../apps/cli/src/commands/recorded-sync';
-import { generateSnapshots } from './support/crash-snapshot';
+import { startedSyncs } from './support/crash-ledger';
+import { generateSnapshots, snapshotBlockingOn } from './support/crash-snapshot';
 import { startCli, waitFor } from './support/crash-process';
 import { cliJson, readLog, scratch } from './support/ledger-cli';
 
@@ -15,13 +16,21 @@ describe('an import interrupted (end to end)', () => {
   beforeAll(() => generateSnapshots({ students: 12_000, seed: 'interrupted-catch-up', base: district }), 120_000);
   afterAll(() => tmp.cleanup());
 
+  /**
+   * A copy of the district whose users.json is a named pipe nobody writes to: its sync records
+   * SyncStarted and then waits, at a known point of its run, until it is stopped. (Stopped at a
+   * moment picked while it reads real files, a sync of a few seconds on a loaded machine could run
+   * through its commit before its event loop turned to the signal: the spec then saw it complete.)
+   */
+  const blockingCopy = (name: string) => snapshotBlockingOn(district, tmp.path(name), 'users.json').folder;
+  const syncStartedAndWaiting = (db: string) => waitFor('the sync to record SyncStarted', () => startedSyncs(db).length > 0, 60_000);
+
   it('while its sync runs, says that none of the snapshot is recorded and what the sync shows as until the next one, and exits 130', async () => {
     const db = tmp.path('stopped', 'ledger.db');
     mkdirSync(tmp.path('stopped'));
     // (with --json: a script that parses stdout gets the interruption as an error object too)
-    const run = startCli(['import', district, '--db', db, '--json']);
-    // once the sync stages its change set (it is reading the snapshot)
-    await waitFor('the sync to stage its change set', () => existsSync(`${db}.staged`) && readdirSync(`${db}.staged`).length > 0, 60_000);
+    const run = startCli(['import', blockingCopy('stopped-snapshot'), '--db', db, '--json']);
+    await syncStartedAndWaiting(db);
     run.child.kill('SIGINT');
     const stopped = await run.done;
     expect(stopped.status).toBe(130);
@@ -41,8 +50,8 @@ describe('an import interrupted (end to end)', () => {
   it('stopped by SIGTERM while its sync runs (a service manager, a scheduler, timeout), says the same, and exits 143', async () => {
     const db = tmp.path('terminated', 'ledger.db');
     mkdirSync(tmp.path('terminated'));
-    const run = startCli(['import', district, '--db', db]);
-    await waitFor('the sync to stage its change set', () => existsSync(`${db}.staged`) && readdirSync(`${db}.staged`).length > 0, 60_000);
+    const run = startCli(['import', blockingCopy('terminated-snapshot'), '--db', db]);
+    await syncStartedAndWaiting(db);
     run.child.kill('SIGTERM');
     const stopped = await run.done;
     expect(stopped.status).toBe(143);
