@@ -11,12 +11,34 @@ export function reportInterruptionsAsJson(): void {
   toldAsJson = true;
 }
 
+/** The handler of the phase the command is in (see onCtrlC), or null: a signal then ends the command as it would unhandled. */
+let current: ((signal: NodeJS.Signals) => void) | null = null;
+let listening = false;
+
+/**
+ * The one listener of each signal, kept for the whole command once set. Node closes its watcher of
+ * a signal with the signal's last listener, and a signal that came while the main thread was busy
+ * (a sync's commit, a read model's batch: long SQLite calls) and was not dispatched yet goes with
+ * it: a command that handed over from one phase's handler to the next as that call returned lost
+ * the Ctrl-C pressed during it, went on and exited 0. With no handler, the signal is raised again
+ * without the listener, and ends the process as it would have.
+ */
+function dispatch(signal: NodeJS.Signals): void {
+  if (current !== null) return current(signal);
+  process.off('SIGINT', dispatch);
+  process.off('SIGTERM', dispatch);
+  listening = false;
+  process.kill(process.pid, signal);
+}
+
 /**
  * Until the returned function is called, Ctrl-C ends the command at once, as a kill would (what
  * it does is safe to stop anywhere), after stopping its progress bar and saying `message`: what
  * became of the work, and what to do. SIGTERM does the same: it is how a service manager, a
  * scheduler or `timeout` stops a command, and its operator deserves the same word. Returns what
- * lets go of both again.
+ * lets go of both again (the handler before it, if any, takes them back). A signal that came
+ * before the returned function was called, while the main thread was busy, is told by the handler
+ * that is set when it is dispatched: the next phase's, when the command has moved on to it.
  */
 export function onCtrlC(message: string, stopProgress: () => void = () => undefined): () => void {
   const interrupted = (signal: NodeJS.Signals) => {
@@ -25,10 +47,14 @@ export function onCtrlC(message: string, stopProgress: () => void = () => undefi
     if (toldAsJson) json({ error: { code: 'INTERRUPTED', message } });
     process.exit(EXIT_BY_SIGNAL[signal as keyof typeof EXIT_BY_SIGNAL]);
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const outer = current;
+  current = interrupted;
+  if (!listening) {
+    process.on('SIGINT', dispatch);
+    process.on('SIGTERM', dispatch);
+    listening = true;
+  }
   return () => {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    if (current === interrupted) current = outer;
   };
 }
