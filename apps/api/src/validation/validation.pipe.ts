@@ -18,6 +18,24 @@ function parametersOf(dto: Function | undefined): readonly string[] {
   return parameters;
 }
 
+/** What a parameter the request does not take is told: which ones it does. */
+function notTaken(parameter: string, taken: readonly string[]): string {
+  return `${parameter} is not a parameter of this request${taken.length > 0 ? `; it takes ${taken.join(', ')}` : ''}`;
+}
+
+/**
+ * The parameters of a query or body named as a member every object has (`constructor`,
+ * `toString`, `hasOwnProperty`, `__proto__`) that the request does not take, each refused as any
+ * other it does not take: class-validator looks a parameter up among the declared ones in a plain
+ * object, finds these there, and let them through unread (`?q=a&constructor=1` was answered as
+ * `?q=a`, a body's `{"constructor": 1}` applied without it).
+ */
+function inheritedNameParameters(value: object, taken: readonly string[]): ParameterProblem[] {
+  return Object.keys(value)
+    .filter((parameter) => parameter in Object.prototype && !taken.includes(parameter))
+    .map((parameter) => ({ parameter, problems: [notTaken(parameter, taken)] }));
+}
+
 /**
  * What is wrong with one parameter. A parameter the request does not take says which it does:
  * class-validator's own words ("property schools should not exist") leave a person guessing.
@@ -25,8 +43,7 @@ function parametersOf(dto: Function | undefined): readonly string[] {
 function problemsOfParameter(e: ValidationError, parameter: string): string[] {
   return Object.entries(e.constraints ?? {}).map(([constraint, message]) => {
     if (constraint !== 'whitelistValidation') return message;
-    const taken = parametersOf(e.target?.constructor);
-    return `${parameter} is not a parameter of this request${taken.length > 0 ? `; it takes ${taken.join(', ')}` : ''}`;
+    return notTaken(parameter, parametersOf(e.target?.constructor));
   });
 }
 
@@ -61,8 +78,9 @@ export function nestsDeeperThan(value: unknown, most: number): boolean {
  * Nest's validation pipe, with checks before it: a body nested deeper than any the API takes is
  * refused (see nestsDeeperThan), a body that is an array where every body the API takes is an
  * object is refused as such, and a query parameter that takes one value given
- * more than once (`q=a&q=b`) is refused as given more than once (see repeatedParameters), in the
- * same answer as whatever else the query breaks.
+ * more than once (`q=a&q=b`) is refused as given more than once (see repeatedParameters), and a
+ * parameter named as a member of every object (`constructor`) as not taken (see
+ * inheritedNameParameters), in the same answer as whatever else the query or body breaks.
  */
 class QueryValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -73,10 +91,12 @@ class QueryValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && Array.isArray(value)) {
       throw new RequestInvalid([{ parameter: '(body)', problems: ["the request body is a JSON array; send a JSON object of this request's parameters"] }]);
     }
-    if (metadata.type !== 'query' || value === null || typeof value !== 'object') return super.transform(value, metadata);
-    const repeated = repeatedParameters(value, metadata.metatype, parametersOf(metadata.metatype));
-    if (repeated.length === 0) return super.transform(value, metadata);
-    const given = new Set(repeated.map((r) => r.parameter));
+    const checked = (metadata.type === 'query' || metadata.type === 'body') && this.toValidate(metadata);
+    if (!checked || value === null || typeof value !== 'object') return super.transform(value, metadata);
+    const taken = parametersOf(metadata.metatype);
+    const refused = [...(metadata.type === 'query' ? repeatedParameters(value, metadata.metatype, taken) : []), ...inheritedNameParameters(value, taken)];
+    if (refused.length === 0) return super.transform(value, metadata);
+    const given = new Set(refused.map((r) => r.parameter));
     const rest = Object.fromEntries(Object.entries(value).filter(([parameter]) => !given.has(parameter)));
     const others = await super.transform(rest, metadata).then(
       () => [],
@@ -86,7 +106,7 @@ class QueryValidationPipe extends ValidationPipe {
       },
     );
     // without its value, a required parameter given twice would also be "missing"
-    throw new RequestInvalid([...repeated, ...others.filter((p) => !given.has(p.parameter))]);
+    throw new RequestInvalid([...refused, ...others.filter((p) => !given.has(p.parameter))]);
   }
 }
 
