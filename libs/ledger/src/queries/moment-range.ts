@@ -22,6 +22,22 @@ export function emptyRangeProblem(from: GivenMoment, to: GivenMoment): string | 
   if (start === null || end === null || Date.parse(start) < Date.parse(end)) return null;
   const said = `${from.parameter} ${fromText}`;
   if (DATE_ALONE.test(toText)) return `${said} is after ${to.parameter} ${toText} (${to.parameter} includes the whole day)`;
-  if (start === end) return `${said} is the same moment as ${to.parameter} ${toText}, which is exclusive: the range holds no moment`;
-  return `${said} is after ${to.parameter} ${toText}`;
+  // normalised to the millisecond, two moments inside one are alike: which is first is told from the digits given
+  const order = compareExactly(fromText, toText);
+  if (order === 0) return `${said} is the same moment as ${to.parameter} ${toText}, which is exclusive: the range holds no moment`;
+  if (order > 0) return `${said} is after ${to.parameter} ${toText}`;
+  return `between ${said} and ${to.parameter} ${toText} (exclusive) is no moment the ledger records: it records moments to the millisecond`;
+}
+
+/** The digits of a timestamp's seconds past the millisecond (`.2261`: `1`), as many as given. */
+const PAST_MILLISECOND = /T\d{2}:\d{2}:\d{2}\.\d{3}(\d+)/i;
+
+/**
+ * The order of two moments as given, to the last digit of their seconds (negative when `a` is
+ * first): Date.parse drops the digits past the millisecond, which are compared on their own.
+ */
+function compareExactly(a: string, b: string): number {
+  const past = (text: string): string => (PAST_MILLISECOND.exec(text)?.[1] ?? '').padEnd(9, '0');
+  const [pastA, pastB] = [past(a), past(b)];
+  return Date.parse(a) - Date.parse(b) || (pastA < pastB ? -1 : pastA > pastB ? 1 : 0);
 }
