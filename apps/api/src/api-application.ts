@@ -5,6 +5,7 @@ import type { LedgerConfig } from '@roster-ledger/config';
 import { ApiModule, type ApiModuleOptions } from './api.module';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { bodyGate } from './body-gate.middleware';
+import { answerClientErrors } from './client-errors';
 import { setupOpenApi } from './openapi/openapi';
 import { requestLogger } from './request-logger.middleware';
 import { noStore } from './no-store.middleware';
@@ -22,6 +23,7 @@ export async function createApiApplication(config: LedgerConfig, options: ApiApp
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  answerClientErrors(app.getHttpServer());
   app.use(requestLogger);
   app.use(noStore);
   app.use(bodyGate(app.get(ApiKeyRegistry)));
