@@ -164,6 +164,25 @@ describe('SyncHistory: the syncs read model, caught up with the log', () => {
     });
   });
 
+  it('pages on from the last sync of a page of one status after that sync has moved on to another', async () => {
+    await withLedger('status-moved-on', async (l) => {
+    await l.theirs.appendToStream('sync-a', [started('a', 'd1'), held('a', 'd1')], 'no_stream');
+    await l.theirs.appendToStream('sync-b', [started('b', 'd2'), held('b', 'd2')], 'no_stream');
+    await l.theirs.appendToStream('sync-c', [started('c', 'd3'), held('c', 'd3')], 'no_stream');
+    const queries = l.app.get(QueryBus);
+    const page = async (query: ListSyncsQuery) => (await queries.execute(query)) as { items: SyncSummary[]; next: string | null };
+    const first = await page(new ListSyncsQuery(undefined, 1, undefined, 'held'));
+    expect([first.items.map((s) => s.syncId), first.next]).toEqual([['c'], 'c']);
+    // the held sync the page ended with is discarded before the next page is asked for
+    await l.theirs.appendToStream('sync-c', [discarded('c')], 1);
+    expect((await page(new ListSyncsQuery(undefined, 1, 'c', 'held'))).items.map((s) => s.syncId)).toEqual(['b']);
+    await l.catchUp();
+    expect((await page(new ListSyncsQuery(undefined, 5, 'c', 'held'))).items.map((s) => s.syncId)).toEqual(['b', 'a']);
+    // a sync of another district is still no place in a district's list
+    await expect(queries.execute(new ListSyncsQuery('d1', 1, 'c', 'held'))).rejects.toThrow(/must be the id of a sync of district d1/);
+    });
+  });
+
   it('reads every sync from the log when the read model cannot be read', async () => {
     await withLedger('unreadable', async (l) => {
     await l.theirs.appendToStream('sync-a', [started('a', 'd1'), completed('a', 'd1')], 'no_stream');

@@ -65,7 +65,10 @@ export class SyncHistory {
 
   /**
    * The syncs that match `query`, newest first, from the one after the sync `after` (the last one
-   * of the page before); null when `after` is no sync of that list.
+   * of the page before); null when `after` is no sync of that list's district and source. Its
+   * status is not asked of it: a sync's status moves on (a held one approved or discarded, a
+   * running one ended) between a page of the held or running ones and the next, and it still
+   * marks where that page ended.
    */
   listAfter(query: SyncListQuery, after: string | undefined): Promise<SyncSummary[] | null> {
     return this.read(async (index) => {
@@ -73,7 +76,7 @@ export class SyncHistory {
       let before: number | undefined;
       if (after !== undefined) {
         const place = fresh.get(after) ?? (await index.syncs({ ids: [after] }))[0];
-        if (place === undefined || !matches(place, query)) return null;
+        if (place === undefined || !matches(place, { ...query, statuses: undefined })) return null;
         before = place.firstPosition;
       }
       return (await this.select(index, fresh, query, before)).map((s) => s.summary);
