@@ -17,7 +17,7 @@ export class AccessLogController {
   @Get()
   @ApiOperation({ summary: 'Reads of students’ personal data, newest first, a page at a time (pass `next` as `after`)' })
   @ApiOkResponse({ type: AccessLogSchema })
-  @ApiProblemResponse(400, 'INVALID_REQUEST: a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day)')
+  @ApiProblemResponse(400, 'INVALID_REQUEST: a bad date, or a range that holds no moment (`from` not before `to`; a date-only `to` includes its whole day), or an `after` past the newest entry')
   @ApiProblemResponse(404, 'NOT_FOUND: the `student` filtered on is no account the read models know (the access log names students by their account id)')
   list(@Query() q: AccessLogQueryDto): Promise<Page<AccessLogEntry>> {
     return this.queries.execute<GetAccessLogQuery, Page<AccessLogEntry>>(new GetAccessLogQuery(q.toFilter()));

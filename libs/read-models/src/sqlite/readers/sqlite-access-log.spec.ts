@@ -72,6 +72,21 @@ describe('SqliteAccessLog', () => {
     db.close();
   });
 
+  it('refuses an after past the newest entry, which no page ends with, rather than giving the first page again', async () => {
+    const { db } = fresh();
+    const log = new SqliteAccessLog(db);
+    await expect(log.query({ limit: 2, after: 1 })).rejects.toThrow("1 is past the newest entry of this ledger's access log (it holds no entry yet)");
+    for (let i = 1; i <= 3; i++) await log.record(read(i, ['ana']));
+    await expect(log.query({ limit: 2, after: 4 })).rejects.toMatchObject({
+      rule: "4 is past the newest entry of this ledger's access log (its newest entry's place is 3): give the next of one of its pages, or leave it out for the newest entries",
+      at: { field: 'after' },
+    });
+    await expect(log.query({ studentId: 'ana', limit: 2, after: 99 })).rejects.toThrow(/past the newest entry/);
+    // the newest entry's own place is a page's end like any other
+    expect((await log.query({ limit: 5, after: 3 })).items.map((e) => e.at)).toEqual([read(2, []).at, read(1, []).at]);
+    db.close();
+  });
+
   it('names the file SQLite found damaged as it opens: its own, whether its header or its pages, and not the ledger it copies older reads from', () => {
     const spoil = (file: string, from: number) => {
       const bytes = readFileSync(file);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
+import { InvalidInput } from '@roster-ledger/domain';
 import { retryWhileBusy, waitWhileBusy, type AccessLog, type AccessLogEntry, type AccessLogFilter, type Page } from '@roster-ledger/ledger';
 import { openReadModelDatabase, type Db } from '../read-model-database';
 
@@ -137,7 +138,19 @@ export class SqliteAccessLog implements AccessLog {
     return ((this.lastEntry.get() as number | null) ?? 0) - (this.indexedUpTo.get() as number);
   }
 
+  /**
+   * @throws InvalidInput (field `after`) for an `after` past the newest entry: no page of this
+   * log ends there (a `next` of another ledger's log, or one made up), and the entries before it
+   * are the newest ones, the first page again, as if it were the page after.
+   */
   async query(filter: AccessLogFilter): Promise<Page<AccessLogEntry>> {
+    if (filter.after !== undefined) {
+      const newest = (this.lastEntry.get() as number | null) ?? 0;
+      if (filter.after > newest) {
+        const place = newest === 0 ? 'it holds no entry yet' : `its newest entry's place is ${newest}`;
+        throw new InvalidInput(`${filter.after} is past the newest entry of this ledger's access log (${place}): give the next of one of its pages, or leave it out for the newest entries`, { field: 'after' });
+      }
+    }
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit };
     if (filter.studentId !== undefined) {
