@@ -16,7 +16,8 @@ export class AccessLogQueryDto {
   @ApiPropertyOptional({ description: 'only reads by this API key holder (its configured name)' })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  // an empty one is a script's variable left unset: said as such, as every other filter says it, not as a length
+  @Length(1, 100, { message: ({ value }) => (value === '' ? 'who is empty: give the name of a key holder or CLI user, or leave who out' : 'who must be a name of at most 100 characters') })
   who?: string;
 
   // kept as given, so that a range holding no moment is refused in the words sent (as the audit

@@ -5,8 +5,8 @@ import { scratch } from './support/ledger-cli';
  * The access log's `after` is the place of the last entry of a page: one past the newest entry
  * ends no page of this log, and is refused rather than answered with the newest entries again.
  */
-describe('the access log paged from past its newest entry (end to end)', () => {
-  const tmp = scratch('api-access-log-after');
+describe('the access log asked with filters that name nothing in it (end to end)', () => {
+  const tmp = scratch('api-access-log-filters');
   let server: ApiTestServer;
 
   beforeAll(async () => {
@@ -26,5 +26,12 @@ describe('the access log paged from past its newest entry (end to end)', () => {
       errors: [{ parameter: 'after', problems: [expect.stringContaining('999999 is past the newest entry')] }],
     });
     expect((await server.client.as('compliance').get('/access-log')).status).toBe(200);
+  });
+
+  it('says an empty who is empty, as every other filter says it', async () => {
+    const answer = await server.client.as('compliance').get('/access-log?who=');
+    expect([answer.status, answer.body.errors]).toEqual([400, [{ parameter: 'who', problems: ['who is empty: give the name of a key holder or CLI user, or leave who out'] }]]);
+    const long = await server.client.as('compliance').get(`/access-log?who=${'a'.repeat(101)}`);
+    expect([long.status, long.body.detail]).toEqual([400, 'who must be a name of at most 100 characters']);
   });
 });
