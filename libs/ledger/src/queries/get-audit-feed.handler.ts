@@ -1,5 +1,4 @@
 import { Inject } from '@nestjs/common';
-import { InvalidInput } from '@roster-ledger/domain';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { personalAccessOf } from '../access/viewer';
 import type { AccessLog, LoggedChange, Page, ReadModels } from '../ports/read-models.port';
@@ -10,6 +9,7 @@ import { checkAuditRange, checkAuditTypes } from './audit-vocabulary';
 import { GetAuditFeedQuery } from './read-queries';
 import { changeAnswer, studentsShown } from './read-answers';
 import { checkRecorded } from './check-recorded';
+import { checkInLog } from './check-in-log';
 import { LoggingHandler } from './logging-handler';
 
 @QueryHandler(GetAuditFeedQuery)
@@ -35,18 +35,5 @@ export class GetAuditFeedHandler extends LoggingHandler implements IQueryHandler
     await this.logAccess(viewer, students);
     const last = items[items.length - 1];
     return { items, next: items.length === page.limit && last ? String(last.position) : null };
-  }
-}
-
-/**
- * A position past the end of the log was never given by this ledger: the last position of an
- * export of another ledger, of a newer copy of this one, or a damaged file of positions. Taken as
- * it is, every export after it would be empty, and a nightly series would go on writing nothing
- * without a word.
- */
-async function checkInLog(after: number, store: Pick<EventStore, 'headPosition'>): Promise<void> {
-  const head = await store.headPosition();
-  if (after > head) {
-    throw new InvalidInput(`${after} is past the end of this ledger's log (its last position is ${head}): give a position of this ledger's log (the last of an earlier export, or a page's next), or leave it out to start from the beginning`, { field: 'after' });
   }
 }

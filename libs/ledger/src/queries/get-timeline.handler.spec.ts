@@ -1,5 +1,6 @@
 import type { Viewer, ViewerRole } from '../access/viewer';
 import type { AccessLog, AccessLogEntry, AccountName, ClassName, LoggedChange, NamedRecord, ReadModels, TimelineKind } from '../ports/read-models.port';
+import { NotFound } from '../errors/ledger-errors';
 import { GetTimelineHandler } from './get-timeline.handler';
 import { GetTimelineQuery } from './read-queries';
 import type { TimelineEntry } from './timeline-related';
@@ -57,6 +58,10 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     logged = [];
     const models: Partial<ReadModels> = {
       atOneMoment: (read) => read(),
+      // for an empty page: the look-ups that tell whether the ledger knows the record (no account or class here)
+      account: async () => null,
+      classRecord: async () => null,
+      namedByClasses: async () => false,
       timeline: async (kind, id, { after, limit }) => (timelines[`${kind}-${id}`] ?? []).filter((c) => c.position > (after ?? 0)).slice(0, limit),
       accountNames: async (ids) => (lookups.accountNames.push([...ids]), people.filter((p) => ids.includes(p.id))),
       classNames: async (ids) => (lookups.classNames.push([...ids]), classes.filter((c) => ids.includes(c.id))),
@@ -67,7 +72,7 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     };
     const log: AccessLog = { record: async (entry) => void logged.push(entry), query: async () => ({ items: logged, next: null }) };
     // the handler reads no other part of the read models for a timeline that has entries
-    handler = new GetTimelineHandler(models as ReadModels, log, { now: () => new Date('2024-10-01T12:00:00.000Z') });
+    handler = new GetTimelineHandler(models as ReadModels, log, { now: () => new Date('2024-10-01T12:00:00.000Z') }, { headPosition: async () => position });
   });
 
   const viewer = (role: ViewerRole): Viewer => ({ name: `${role}-key`, role, via: 'GET /classes/:id/timeline' });
@@ -243,5 +248,34 @@ describe('GetTimelineHandler: timelines name the records their entries name', ()
     ]);
     expect(items.map((c) => c.related[0]!.field)).toEqual(['id', 'id', 'id']);
     expect(logged.map((e) => e.studentIds)).toEqual([['u1', 'u2']]);
+  });
+
+  describe('an empty page asked for with after', () => {
+    const page = (kind: TimelineKind, id: string, after: number) => handler.execute(new GetTimelineQuery(kind, id, viewer('support'), { limit: 10, after }));
+    beforeEach(() => {
+      timelines['school-s1'] = [change('school-s1', 'SchoolUpdated', { id: 's1', changes: { name: { from: 'Annex', to: 'Lincoln Elementary' } }, personal: {} })];
+      timelines['school-s2'] = [change('school-s2', 'SchoolUpdated', { id: 's2', changes: { name: { from: 'Annex', to: 'Old Annex' } }, personal: {} })];
+    });
+
+    it('is the page after the last change of a record the ledger knows, up to the end of the log', async () => {
+      expect(await page('school', 's1', 1)).toEqual({ items: [], next: null });
+      expect(await page('school', 's1', 2)).toEqual({ items: [], next: null });
+    });
+
+    it('of a position past the end of the log is refused, naming after and the last position', async () => {
+      await expect(page('school', 's1', 3)).rejects.toMatchObject({
+        rule: "3 is past the end of this ledger's log (its last position is 2): give a position of this ledger's log (the last of an earlier export, or a page's next), or leave it out to start from the beginning",
+        at: { field: 'after' },
+      });
+    });
+
+    it('of a record the ledger never shared, but whose timeline holds changes (a school only referenced), is the page after them', async () => {
+      timelines['school-s9'] = [change('user-u1', 'StudentShared', { id: 'u1', record: { school: 's9' }, personal: {} })];
+      expect(await page('school', 's9', 3)).toEqual({ items: [], next: null });
+    });
+
+    it('of a record the ledger never recorded is no such record, as its first page is, after=0 too', async () => {
+      for (const after of [0, 1, 5]) await expect(page('school', 'nope', after)).rejects.toThrow(NotFound);
+    });
   });
 });
