@@ -67,6 +67,17 @@ describe('GetPendingChangesHandler', () => {
     expect(within.items.slice(0, 2).map((c) => c.index)).toEqual([12_361, 12_381]);
   });
 
+  it('refuses an index past the last change of the set, which ends no page of it, and takes the last one', async () => {
+    await expect(page(60_001)).rejects.toMatchObject({
+      rule: '60001 is past the last change of held sync sync-1 (its index is 60000): give the next of one of its pages, or leave it out for the first',
+      at: { field: 'after' },
+    });
+    await expect(page(99_999_999, ['SectionShared'])).rejects.toThrow(/past the last change of held sync sync-1/);
+    expect(await page(60_000)).toMatchObject({ items: [], next: null });
+    // past the last change of the types asked for, not past the set: an empty page
+    expect(await page(59_990, ['SectionShared'])).toMatchObject({ items: [], next: null });
+  });
+
   it('forgets a sync once it is no longer held, and reads it from the start when held again', async () => {
     await page(59_000);
     status = 'completed';

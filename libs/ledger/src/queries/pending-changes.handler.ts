@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { redactEventData } from '@roster-ledger/domain';
+import { InvalidInput, redactEventData } from '@roster-ledger/domain';
 import { personalAccessOf } from '../access/viewer';
 import { recordAccess } from '../access/record-access';
 import { HeldSyncOutdated, SyncNotHeld } from '../errors/ledger-errors';
@@ -88,6 +88,11 @@ export class GetPendingChangesHandler implements IQueryHandler<GetPendingChanges
         }
         found.push({ index, type: event.type, streamId: append.streamId, data: redactEventData(event.data, access) });
       }
+    }
+    // nothing found, the set was read to its end: an index past it ends no page of this set (a next of
+    // another held sync's, or one made up), and an empty page would read as nothing more pending
+    if (found.length === 0 && after > index) {
+      throw new InvalidInput(`${after} is past the last change of held sync ${syncId} (its index is ${index}): give the next of one of its pages, or leave it out for the first`, { field: 'after' });
     }
     const { related, studentsNamed } = await relatedRecords(this.models, found, null, access);
     await recordAccess(this.log, this.clock, viewer, [...new Set([...(await studentsShown(found, this.models)), ...studentsNamed])]);
