@@ -62,6 +62,18 @@ describe('errors as problem details', () => {
     }
   });
 
+  it('says a path segment is not percent-encoded UTF-8, and how to escape an id, where the router only failed to decode it', () => {
+    for (const segment of ['50%', '%FF', '%E0%A4%A']) {
+      // as Nest hands on the router's URIError
+      const { body } = problemOf(new BadRequestException(`Failed to decode param '${segment}'`), `/accounts/${segment}`);
+      expect(body).toMatchObject({
+        status: 400,
+        code: 'BAD_REQUEST',
+        detail: `the path segment ${segment} is not percent-encoded UTF-8 (a % starts an escape such as %2F; a % of the id itself is %25): escape each id put in a path with encodeURIComponent`,
+      });
+    }
+  });
+
   it("keeps Nest's and the body parser's client errors, with a code", () => {
     expect(problemOf(new NotFoundException('Cannot GET /nope'), '/nope').body).toMatchObject({ status: 404, code: 'ROUTE_NOT_FOUND' });
     expect(statusOf(new BadRequestException('Unexpected end of JSON input'))).toBe(400);

@@ -55,6 +55,17 @@ function bodyNotJson(error: unknown): boolean {
 }
 
 /**
+ * What is wrong with a path segment whose escapes are no UTF-8 text (`/accounts/50%`,
+ * `/accounts/%FF`), or null for any other error: the router says only "Failed to decode param
+ * '50%'", which names neither what is wrong with it nor what to do.
+ */
+function undecodablePathDetail(error: unknown): string | null {
+  const segment = error instanceof Error ? /^Failed to decode param '(.*)'$/s.exec(error.message)?.[1] : undefined;
+  if (segment === undefined) return null;
+  return `the path segment ${segment} is not percent-encoded UTF-8 (a % starts an escape such as %2F; a % of the id itself is %25): escape each id put in a path with encodeURIComponent`;
+}
+
+/**
  * Says where a body stops being JSON without repeating it: the parser's own message quotes the
  * body's first characters, which may be anything the client sent (a token pasted by mistake).
  */
@@ -160,6 +171,8 @@ export function problemOf(error: unknown, path: string, serverFolders: readonly 
     return { body: problem(400, 'BAD_REQUEST', notJsonDetail((error as Error).message), at), headers, unexpected: false };
   }
   const clientStatus = error instanceof HttpException ? error.getStatus() : exposedStatusOf(error);
+  const undecodable = clientStatus === 400 ? undecodablePathDetail(error) : null;
+  if (undecodable !== null) return { body: problem(400, 'BAD_REQUEST', undecodable, at), headers, unexpected: false };
   if (clientStatus !== null && clientStatus >= 400 && clientStatus < 500) {
     const code = CODE_OF_STATUS[clientStatus] ?? `HTTP_${clientStatus}`;
     const detail = clientStatus === 413 ? tooLargeDetail(error) : (error as Error).message;
