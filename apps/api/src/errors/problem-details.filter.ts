@@ -5,6 +5,7 @@ import { LedgerConfig } from '@roster-ledger/config';
 import { damagedFileReport } from '@roster-ledger/read-models';
 import { allowedMethodsAt } from './allowed-methods';
 import { MethodNotAllowed } from './api-errors';
+import { DOCS_PATH } from '../openapi/openapi';
 import { PROBLEM_JSON, problemOf } from './problem-details';
 
 /**
@@ -50,5 +51,8 @@ function methodOrRoute(error: unknown, request: Request): unknown {
   // methods decide, not whether a route matched; this code throws no NotFoundException itself)
   if (!(error instanceof NotFoundException)) return error;
   const allowed = allowedMethodsAt(request);
-  return allowed.length === 0 || allowed.includes(request.method) ? error : new MethodNotAllowed(request.method, request.path, allowed);
+  if (allowed.length > 0 && !allowed.includes(request.method)) return new MethodNotAllowed(request.method, request.path, allowed);
+  // Nest's message repeats the URL whole (`Cannot GET /acounts?q=noor%20haddad`): the path alone, as
+  // `instance` gives it, for a query may hold a person's name
+  return new NotFoundException(`no endpoint has the path ${request.path} (${request.method}): the endpoints are listed at /${DOCS_PATH}`);
 }
