@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { redactEventData } from '@roster-ledger/domain';
+import { InvalidInput, redactEventData } from '@roster-ledger/domain';
 import { recordAccess } from '../access/record-access';
 import { personalAccessOf } from '../access/viewer';
 import type { EventStore, JsonObject, RecordedEvent } from '../ports/event-store.port';
@@ -54,8 +54,20 @@ export class ReadEventsHandler implements IQueryHandler<ReadEventsQuery, EventsP
     for await (const event of source) events.push({ ...event, data: redactEventData(event.data, access) as JsonObject });
     const more = events.length > options.limit;
     if (more) events.pop();
-    if (events.length === 0 && options.stream !== undefined && (await this.store.streamRevision(options.stream)) === null) {
-      throw streamNotFound(options.stream);
+    if (events.length === 0 && options.stream !== undefined) {
+      const revision = await this.store.streamRevision(options.stream);
+      if (revision === null) throw streamNotFound(options.stream);
+      // the revision after the last is where the stream's next event will be; one past it, no page gave
+      if (options.from !== undefined && options.from > revision + 1) {
+        throw new InvalidInput(`${options.from} is past the end of stream ${options.stream} (its last revision is ${revision}): give a revision of it, or leave it out to read it from its start`, { field: 'from' });
+      }
+    }
+    if (events.length === 0 && options.stream === undefined && options.from !== undefined) {
+      const head = await this.store.headPosition();
+      // a position past the end of the log was never given by this ledger: an empty page would read as "nothing since"
+      if (options.from > head) {
+        throw new InvalidInput(`${options.from} is past the end of this ledger's log (its last position is ${head}): give a position of this ledger's log (a page's next), or leave it out to read it from its start`, { field: 'from' });
+      }
     }
     await recordAccess(this.log, this.clock, viewer, access === 'none' ? [] : await studentsShown(events, this.models));
     const last = events.at(-1);
