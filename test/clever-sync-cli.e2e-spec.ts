@@ -1,26 +1,12 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CLEVER_DEMO_DISTRICT_ID, CLEVER_DEMO_FOLDER, CleverStandIn } from '@roster-ledger/testing';
 import { STAND_IN_TOKEN, TOKEN_ENV } from './support/clever-sync-runtime';
-import { startCli } from './support/crash-process';
+// runCli: a child process, without blocking this one (the Clever stand-in answers from here)
+import { runCli as cli, startCli } from './support/crash-process';
 
-const BIN = resolve(__dirname, '../bin/roster-ledger');
 const D = CLEVER_DEMO_DISTRICT_ID;
-
-/** The real CLI in a child process, without blocking this process (the Clever stand-in answers from here). */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LEDGER_CONFIG: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', fail);
-    child.once('exit', (status) => ok({ status, stdout, stderr }));
-  });
-}
 
 describe('roster-ledger sync (end to end)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-ledger-sync-cli-'));
