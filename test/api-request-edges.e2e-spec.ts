@@ -42,6 +42,12 @@ describe('requests refused at the edges of the API (end to end)', () => {
       }
     });
 
+    it('refuses a parameter with no name as one, not as a blank', async () => {
+      const answer = await server.client.as('admin').get('/accounts?q=a&=1');
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toEqual([{ parameter: '', problems: ['a parameter with no name ("=" without a name before it) is not a parameter of this request; it takes after, district, limit, q'] }]);
+    });
+
     it('refuses them beside whatever else the query breaks, in one answer', async () => {
       const answer = await server.client.as('compliance').get('/access-log?constructor=1&constructor=2&limit=0');
       expect(answer.status).toBe(400);

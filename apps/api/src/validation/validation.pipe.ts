@@ -20,7 +20,9 @@ function parametersOf(dto: Function | undefined): readonly string[] {
 
 /** What a parameter the request does not take is told: which ones it does. */
 function notTaken(parameter: string, taken: readonly string[]): string {
-  return `${parameter} is not a parameter of this request${taken.length > 0 ? `; it takes ${taken.join(', ')}` : ''}`;
+  // (`?q=a&=1`: a parameter with no name, which would start the sentence with a blank)
+  const named = parameter === '' ? 'a parameter with no name ("=" without a name before it)' : parameter;
+  return `${named} is not a parameter of this request${taken.length > 0 ? `; it takes ${taken.join(', ')}` : ''}`;
 }
 
 /**
