@@ -192,7 +192,7 @@ describe('accounts projection: one account per Clever user', () => {
 
     it('refuses a cursor that no search page gave', async () => {
       for (const after of ['12', 'bm90IGpzb24', Buffer.from('[2,"x","y"]').toString('base64url')]) {
-        await expect(rm().models.searchAccounts('ada', { limit: 5, after })).rejects.toThrow(`after: must be the next of a search page (pass on what the page before gave), got "${after}"`);
+        await expect(rm().models.searchAccounts('ada', { limit: 5, after })).rejects.toThrow(`after: must be the next of a search page (pass on what the page before gave), got ${after.length} characters that are none`);
       }
     });
   });

@@ -48,4 +48,10 @@ describe('the cursor of a search page', () => {
     expect(searchCursorOf({ kind: 'classes', text: 'a' }, old)).toEqual(position);
     expect(() => searchCursorOf(search, `${old}x`)).toThrow(/must be the next of a search page/);
   });
+
+  it('does not repeat a cursor it refuses: a damaged next still carries the name its page ended on', () => {
+    const damaged = `${searchCursor(search, [0, 'schneider abbie', 'u1'])}x`;
+    expect(() => searchCursorOf(search, damaged)).toThrow(`must be the next of a search page (pass on what the page before gave), got ${damaged.length} characters that are none`);
+    expect(() => searchCursorOf(search, damaged)).not.toThrow(damaged);
+  });
 });

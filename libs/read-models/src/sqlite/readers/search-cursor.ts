@@ -85,7 +85,9 @@ export function searchCursorOf(search: SearchOf, text: string): SearchPosition {
       return position;
     }
   }
-  throw new InvalidInput(`must be the next of a search page (pass on what the page before gave), got "${text}"`, { field: 'after' });
+  // not repeated back: a search's next carries the name it ended on, and a damaged one (a real next
+  // with a character more) would put a student's name in the answer and in any log of it
+  throw new InvalidInput(`must be the next of a search page (pass on what the page before gave), got ${text.length} character${text.length === 1 ? '' : 's'} that are none`, { field: 'after' });
 }
 
 function positionOf([removed, name, id]: unknown[]): SearchPosition | undefined {
