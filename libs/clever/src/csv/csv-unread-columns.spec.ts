@@ -1,4 +1,4 @@
-import { unreadCsvColumns } from './csv-unread-columns';
+import { UNNAMED_COLUMN_ROWS_LOOKED_AT, unreadCsvColumns } from './csv-unread-columns';
 import { csv, csvRecords, readCsvItems, removeTempCsvFolders, smallDistrict, tempCsvFolder } from './spec-support/temp-csv';
 
 afterEach(removeTempCsvFolders);
@@ -27,6 +27,16 @@ describe('the columns of a CSV upload that Clever\'s SFTP format does not define
     });
     expect(await unreadCsvColumns(folder)).toEqual([{ file: 'sections.csv', columns: ['column 3 (no name)'] }]);
     expect(JSON.stringify(csvRecords(await readCsvItems(folder)))).not.toContain('Room 4');
+  });
+
+  it('look for a value of a column with no name in the first rows of its file only, not through the whole file', async () => {
+    // a trailing comma on every line of a large file: its rows are not all read again before the sync
+    const empty = Array.from({ length: UNNAMED_COLUMN_ROWS_LOOKED_AT }, (_, i) => `S1,SEC${i},T1,Class ${i},`);
+    const sections = (last: string) => csv('School_id,Section_id,Teacher_id,Name,', ...empty, last);
+    const late = await tempCsvFolder({ ...smallDistrict(), 'sections.csv': sections('S1,LATE,T1,Late,value past the rows looked at') });
+    expect(await unreadCsvColumns(late)).toEqual([]);
+    const early = await tempCsvFolder({ ...smallDistrict(), 'sections.csv': sections('S1,LATE,T1,Late,').replace('Class 0,', 'Class 0,Room 1') });
+    expect(await unreadCsvColumns(early)).toEqual([{ file: 'sections.csv', columns: ['column 5 (no name)'] }]);
   });
 
   it('are none in an upload of Clever\'s columns only, and none for a folder that is no upload (its sync says why)', async () => {

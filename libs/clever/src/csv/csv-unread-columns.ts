@@ -19,8 +19,8 @@ export interface UnreadCsvColumns {
  * likely a disability or a lunch code as a locker number. So an import tells the user instead, who
  * may also have meant one of Clever's columns (a misspelt `Grade_level`).
  *
- * Reads the headers, and the rows of a file whose header has a column with no name, to tell
- * whether any row gives it a value: such a column (a header cell left empty) is listed then, so
+ * Reads the headers, and the first rows of a file whose header has a column with no name, to tell
+ * whether one gives it a value: such a column (a header cell left empty) is listed then, so
  * that nothing a user sent goes unsaid, and left out when all its values are empty (a trailing
  * comma on every line). An upload whose files or headers cannot be read gives []: the sync of it
  * fails saying why.
@@ -37,17 +37,27 @@ export async function unreadCsvColumns(location: string): Promise<UnreadCsvColum
 }
 
 /**
- * The positions of a file's columns with no name that some row gives a value, read until each has
- * one. A row that cannot be read ends the search: the sync of the file fails saying where.
+ * How many rows of a file are looked at for a value in a column with no name. A trailing comma on
+ * every line makes such a column with no value in any row, and a search for one read the whole
+ * file before the sync began, without a word: ten seconds for a million enrollments. A column whose
+ * header cell was left empty by mistake has values from its first rows on.
+ */
+export const UNNAMED_COLUMN_ROWS_LOOKED_AT = 10_000;
+
+/**
+ * The positions of a file's columns with no name that one of its first rows gives a value (see
+ * UNNAMED_COLUMN_ROWS_LOOKED_AT), read until each has one. A row that cannot be read ends the
+ * search: the sync of the file fails saying where.
  */
 async function unnamedWithValues(file: CsvFile): Promise<Set<number>> {
   const unnamed = file.header.unnamedColumns;
   const valued = new Set<number>();
   if (unnamed.length === 0) return valued;
+  let rows = 0;
   try {
     for await (const row of readCsvRows(file.path, file.spec)) {
       for (const index of unnamed) if (row.valueAt(index) !== '') valued.add(index);
-      if (valued.size === unnamed.length) break;
+      if (valued.size === unnamed.length || ++rows >= UNNAMED_COLUMN_ROWS_LOOKED_AT) break;
     }
   } catch {
     // the sync reads the same rows and reports the failure, with its file and line
