@@ -37,6 +37,11 @@ describe('onCtrlC', () => {
     expect(nested).toEqual({ status: 130, signal: null, stderr: '\nouter\n' });
   });
 
+  it('never gives a signal back to a handler let go, whatever the order phases let go in', () => {
+    const outOfOrder = run(`onCtrlC('outer'); const a = onCtrlC('phase a'); const b = onCtrlC('phase b'); a(); b(); signal();`);
+    expect(outOfOrder).toEqual({ status: 130, signal: null, stderr: '\nouter\n' });
+  });
+
   it('leaves a signal no phase handles to end the process as it would unhandled', () => {
     const unhandled = run(`const letGo = onCtrlC('during the sync'); signal(); letGo();`);
     expect(unhandled).toMatchObject({ status: null, signal: 'SIGINT', stderr: '' });

@@ -11,8 +11,8 @@ export function reportInterruptionsAsJson(): void {
   toldAsJson = true;
 }
 
-/** The handler of the phase the command is in (see onCtrlC), or null: a signal then ends the command as it would unhandled. */
-let current: ((signal: NodeJS.Signals) => void) | null = null;
+/** The handlers of the phases the command is in (see onCtrlC), the innermost last; none: a signal ends the command as it would unhandled. */
+const handlers: ((signal: NodeJS.Signals) => void)[] = [];
 let listening = false;
 
 /**
@@ -24,7 +24,8 @@ let listening = false;
  * without the listener, and ends the process as it would have.
  */
 function dispatch(signal: NodeJS.Signals): void {
-  if (current !== null) return current(signal);
+  const current = handlers.at(-1);
+  if (current !== undefined) return current(signal);
   process.off('SIGINT', dispatch);
   process.off('SIGTERM', dispatch);
   listening = false;
@@ -36,7 +37,7 @@ function dispatch(signal: NodeJS.Signals): void {
  * it does is safe to stop anywhere), after stopping its progress bar and saying `message`: what
  * became of the work, and what to do. SIGTERM does the same: it is how a service manager, a
  * scheduler or `timeout` stops a command, and its operator deserves the same word. Returns what
- * lets go of both again (the handler before it, if any, takes them back). A signal that came
+ * lets go of both again (the handler set before it and not let go, if any, takes them back). A signal that came
  * before the returned function was called, while the main thread was busy, is told by the handler
  * that is set when it is dispatched: the next phase's, when the command has moved on to it.
  */
@@ -47,14 +48,15 @@ export function onCtrlC(message: string, stopProgress: () => void = () => undefi
     if (toldAsJson) json({ error: { code: 'INTERRUPTED', message } });
     process.exit(EXIT_BY_SIGNAL[signal as keyof typeof EXIT_BY_SIGNAL]);
   };
-  const outer = current;
-  current = interrupted;
+  handlers.push(interrupted);
   if (!listening) {
     process.on('SIGINT', dispatch);
     process.on('SIGTERM', dispatch);
     listening = true;
   }
   return () => {
-    if (current === interrupted) current = outer;
+    // its own entry, wherever it stands: phases let go in any order never bring back one let go
+    const at = handlers.lastIndexOf(interrupted);
+    if (at >= 0) handlers.splice(at, 1);
   };
 }

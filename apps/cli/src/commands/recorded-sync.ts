@@ -29,6 +29,14 @@ export function sayWhenInterruptedAfterSync(stopProgress: () => void = () => und
 }
 
 /**
+ * What Ctrl-C (or SIGTERM) says once sync `syncId` stands, with no read models to follow it
+ * (`--skip-projections`): the report may not be out yet, so where to read it.
+ */
+export function interruptedAfterSync(syncId: string): string {
+  return `interrupted after sync ${syncId} was recorded: it stands (its events are in the log); ${commandOnThisLedger(['syncs', 'show', syncId])} says what it did.`;
+}
+
+/**
  * While a sync runs, before its report: Ctrl-C ends the command at once, as a kill would, and says
  * how to learn what became of the sync. Its append is one transaction, so the log holds either
  * none of the snapshot or all of it (Ctrl-C landing as it commits, or once the sync is recorded
@@ -161,7 +169,8 @@ export async function runRecordedSync<T>(
   const durationMs = Date.now() - started;
   const bar = ProjectionProgressBar.forTerminal(options.json === true, 'updating read models');
   // from here the sync stands
-  const letGo = options.skipProjections ? () => undefined : sayWhenInterruptedAfterSync(() => bar.stop());
+  // (a Ctrl-C that came during the sync's commit is told here, by what is set now: see onCtrlC)
+  const letGo = options.skipProjections ? onCtrlC(interruptedAfterSync(options.syncId)) : sayWhenInterruptedAfterSync(() => bar.stop());
   try {
     const besides = await besidesTheSync(false);
     await options.logShown?.(result);
