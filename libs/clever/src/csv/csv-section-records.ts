@@ -25,7 +25,10 @@ export interface DerivedRecord {
 export function termOf(row: CsvRow, ids: CsvIds, importYear: number | undefined): DerivedRecord | undefined {
   const name = row.get('Term_name');
   const [start, startUnknown] = date(row.get('Term_start'), importYear);
-  const [end, endUnknown] = date(row.get('Term_end'), importYear);
+  // an end's two-digit year is the one nearest its start's (a term of an archive read decades on,
+  // `8/1/98`-`6/1/99` in an import of 2049, would have its dates in two centuries otherwise)
+  const startYear = start !== '' && !startUnknown ? Number(start.slice(0, 4)) : undefined;
+  const [end, endUnknown] = date(row.get('Term_end'), startYear ?? importYear);
   if (name === '' && start === '' && end === '') return undefined;
   const id = ids.of('term', termKey(name, start, end));
   return {

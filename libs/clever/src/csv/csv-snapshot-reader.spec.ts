@@ -458,6 +458,17 @@ describe('terms and courses', () => {
     expect(await termIn('2029-09-01')).toEqual(await termIn('2029-01-01'));
     expect(await termIn()).toEqual({ fields: { name: '2029-30', start_date: '8/1/29', end_date: '6/1/30' }, unknownValues: ['term.end_date', 'term.start_date'] });
   });
+
+  it("a term's two-digit end year is the one nearest its start's, so its dates never fall in two centuries", async () => {
+    const folder = await tempCsvFolder({
+      ...smallDistrict(),
+      'sections.csv': csv('School_id,Section_id,Teacher_id,Term_name,Term_start,Term_end', 'S1,SEC1,T1,1998-99,8/1/98,6/1/99', 'S2,SEC2,T2,1998-99,8/1/98,6/1/99'),
+    });
+    // in 2049, 98 is 2098 (49 years on) and 99 on its own 1999 (50 years back)
+    const items = await readCsvItems(folder, { districtId: CSV_DISTRICT, importedOn: '2049-06-01' });
+    expect(items.find((item) => item.type === 'record' && item.record.kind === 'term')).toMatchObject({ record: { fields: { start_date: '2098-08-01', end_date: '2099-06-01' } } });
+    expect(items.filter((item) => item.type === 'endsBeforeStart')).toEqual([]);
+  });
 });
 
 describe('ids', () => {
