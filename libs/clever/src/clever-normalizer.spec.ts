@@ -411,6 +411,19 @@ describe('normalizing Clever records', () => {
       // an id is checked before it names the record: the error stays valid text
       expect(refusal('school', { id: 's\ud800', district: D, name: 'Lincoln High' })).toBe(`field id: ${LONE}`);
     });
+
+    it('looks for one as deep as a record may nest, and leaves a record nested deeper to be refused as such, with a short path', () => {
+      const user = { id: 'u1', district: D, name: { first: 'Ada' }, roles: { student: { school: 'sc' } } };
+      const nested = (levels: number, inner: unknown): unknown => {
+        let value = inner;
+        for (let i = 0; i < levels; i++) value = [value];
+        return value;
+      };
+      expect(refusal('user', { ...user, roles: { student: { school: 'sc', ext: { deep: nested(60, 'x\ud800') } } } })).toMatch(new RegExp(`^id u1, field roles\\.student\\.ext\\.deep(\\[0\\]){60}: the text holds a lone UTF-16 surrogate`));
+      const tooDeep = refusal('user', { ...user, roles: { student: { school: 'sc', ext: { deep: nested(100_000, 'x\ud800') } } } });
+      expect(tooDeep).toMatch(/objects and arrays nest more than 64 levels deep/);
+      expect(tooDeep.length).toBeLessThan(1_000);
+    });
   });
 
   describe('terms, courses and schools', () => {

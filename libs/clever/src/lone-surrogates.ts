@@ -1,4 +1,4 @@
-import { isPlainObject } from './field-readers';
+import { isPlainObject, MAX_NESTING } from './field-readers';
 import type { RecordContext } from './field-readers';
 
 /** Any UTF-16 surrogate: most text holds none, so most strings are settled by this test alone. */
@@ -28,34 +28,46 @@ export function refuseLoneSurrogates(raw: Record<string, unknown>, ctx: RecordCo
   // it runs for every record: the walk that finds one builds no paths, and the rare record that
   // holds one is walked again to name where
   if (!holdsLoneSurrogate(raw)) return;
-  const pending: [unknown, string][] = [[raw, '']];
+  const pending: [unknown, string, number][] = [[raw, '', 0]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [value, path] = next;
+    const [value, path, depth] = next;
     if (typeof value === 'string') {
       if (hasLoneSurrogate(value)) throw ctx.error(path, LONE_SURROGATE_RULE);
+    } else if (depth > WALKED_DEPTH) {
+      continue;
     } else if (Array.isArray(value)) {
-      value.forEach((entry: unknown, index) => pending.push([entry, `${path}[${index}]`]));
+      value.forEach((entry: unknown, index) => pending.push([entry, `${path}[${index}]`, depth + 1]));
     } else if (isPlainObject(value)) {
       for (const key of Object.keys(value)) {
         if (hasLoneSurrogate(key)) throw ctx.error(path === '' ? '(a key of the record)' : `(a key of ${path})`, LONE_SURROGATE_RULE);
-        pending.push([value[key], path === '' ? key : `${path}.${key}`]);
+        pending.push([value[key], path === '' ? key : `${path}.${key}`, depth + 1]);
       }
     }
   }
 }
 
-/** Whether any string or key within `value` holds a lone surrogate. Iterative: a record nested too deep is refused later, by the field readers, with its own reason. */
+/** How deep the walk goes: one level past what the field readers take, whichever level they count from. */
+const WALKED_DEPTH = MAX_NESTING + 1;
+
+/**
+ * Whether any string or key within `value`, at most WALKED_DEPTH objects and arrays deep, holds a
+ * lone surrogate. Deeper, a record is refused by the field readers, with its own reason (and a
+ * path to show that stays short).
+ */
 function holdsLoneSurrogate(value: unknown): boolean {
-  const pending: unknown[] = [value];
+  const pending: [unknown, number][] = [[value, 0]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next === 'string') {
-      if (hasLoneSurrogate(next)) return true;
-    } else if (Array.isArray(next)) {
-      for (const entry of next) pending.push(entry);
-    } else if (isPlainObject(next)) {
-      for (const key of Object.keys(next)) {
+    const [item, depth] = next;
+    if (typeof item === 'string') {
+      if (hasLoneSurrogate(item)) return true;
+    } else if (depth > WALKED_DEPTH) {
+      continue;
+    } else if (Array.isArray(item)) {
+      for (const entry of item) pending.push([entry, depth + 1]);
+    } else if (isPlainObject(item)) {
+      for (const key of Object.keys(item)) {
         if (hasLoneSurrogate(key)) return true;
-        pending.push(next[key]);
+        pending.push([item[key], depth + 1]);
       }
     }
   }
