@@ -322,7 +322,12 @@ describe('read side through the CLI (end to end)', () => {
     // known, with nothing of what is asked: a true empty answer
     const noneOfThose = cli(['audit', 'export', '--sync', day1.syncId, '--types', 'SyncApproved', '--db', db]);
     expect({ status: noneOfThose.status, stdout: noneOfThose.stdout }).toEqual({ status: 0, stdout: 'position,observed_at,recorded_at,clever_last_modified,sync_id,record_type,type,stream_id,data,last_known,sync_requested_by,sync_approved_by,source,clever_event_id\n' });
-    expect(cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]).stdout).toBe('No events.\n');
+    // a revision past the stream's end is refused as the log's past its end is, not answered with nothing
+    const pastTheStream = cli(['events', '--stream', `sync-${day1.syncId}`, '--from', '1000', '--db', db]);
+    expect({ status: pastTheStream.status, stderr: pastTheStream.stderr.trim() }).toEqual({
+      status: 2,
+      stderr: expect.stringMatching(new RegExp(`^error \\(INVALID_REQUEST\\): --from: 1000 is past the end of stream sync-${day1.syncId} \\(its last revision is \\d+\\)`)),
+    });
     // a page that is not the last says where the next starts; the last says nothing more
     const firstPage = cli(['events', '--stream', `sync-${day1.syncId}`, '--limit', '1', '--db', db]).stdout.trim().split('\n');
     expect(firstPage.at(-1)).toBe(`More: roster-ledger events --stream sync-${day1.syncId} --limit 1 --db ${db} --from 1`);
